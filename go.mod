@@ -1,0 +1,3 @@
+module github.com/ringlens/ringlens
+
+go 1.26

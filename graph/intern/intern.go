@@ -1,0 +1,158 @@
+// Package intern maps strings to dense integer ids and back, keeping every
+// distinct string once in a single byte arena.
+//
+// A Table holds tens of millions of identifiers (visit ids, person numbers,
+// catalogue codes) in a few allocations: the bytes in one arena, their end
+// offsets in one slice, and an open-addressing hash index of ids. Lookups
+// take a string or a []byte without allocating, so a parser can intern
+// fields straight out of its read buffer.
+package intern
+
+import "math/bits"
+
+// ID is the dense id of an interned string: 0, 1, 2, ... in order of first
+// insertion.
+type ID = uint32
+
+// None is returned by Lookup for a string that is not in the table.
+const None ID = ^ID(0)
+
+// Table is a string interner. The zero value is ready to use. A Table is not
+// safe for concurrent use while it is being written; concurrent readers are
+// fine once writing has stopped.
+type Table struct {
+	arena []byte
+	ends  []uint64 // ends[i] is the end offset of string i in arena
+	slots []uint32 // 0 = empty, else id+1
+	mask  uint64
+}
+
+// New returns a table sized for about n strings of about avgLen bytes.
+func New(n, avgLen int) *Table {
+	t := &Table{}
+	t.arena = make([]byte, 0, n*avgLen)
+	t.ends = make([]uint64, 0, n)
+	t.grow(n)
+	return t
+}
+
+// Len returns how many distinct strings the table holds.
+func (t *Table) Len() int { return len(t.ends) }
+
+// Bytes returns the arena size in bytes (for memory accounting).
+func (t *Table) Bytes() int { return cap(t.arena) + 8*cap(t.ends) + 4*len(t.slots) }
+
+// String returns the string with the given id. It panics if id is out of
+// range, which is a programming error, never a data error.
+func (t *Table) String(id ID) string {
+	start := uint64(0)
+	if id > 0 {
+		start = t.ends[id-1]
+	}
+	return string(t.arena[start:t.ends[id]])
+}
+
+// Bytes of id without copying; the result must not be modified.
+func (t *Table) get(id ID) []byte {
+	start := uint64(0)
+	if id > 0 {
+		start = t.ends[id-1]
+	}
+	return t.arena[start:t.ends[id]]
+}
+
+// View returns the bytes of id without copying. The result aliases the arena
+// and must not be modified or kept across later inserts.
+func (t *Table) View(id ID) []byte { return t.get(id) }
+
+// Intern returns the id of s, inserting it if new; added reports whether it
+// was new.
+func (t *Table) Intern(s string) (id ID, added bool) { return t.internBytes(toBytes(s)) }
+
+// InternBytes is Intern for a byte slice; b is copied, not kept.
+func (t *Table) InternBytes(b []byte) (id ID, added bool) { return t.internBytes(b) }
+
+// Lookup returns the id of s, or None.
+func (t *Table) Lookup(s string) ID { return t.lookup(toBytes(s)) }
+
+// LookupBytes is Lookup for a byte slice.
+func (t *Table) LookupBytes(b []byte) ID { return t.lookup(b) }
+
+func (t *Table) lookup(b []byte) ID {
+	if len(t.slots) == 0 {
+		return None
+	}
+	h := hash(b)
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		s := t.slots[i]
+		if s == 0 {
+			return None
+		}
+		if string(t.get(s-1)) == string(b) {
+			return s - 1
+		}
+	}
+}
+
+func (t *Table) internBytes(b []byte) (ID, bool) {
+	if 4*(len(t.ends)+1) > 3*len(t.slots) {
+		t.grow(2*len(t.ends) + 16)
+	}
+	h := hash(b)
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		s := t.slots[i]
+		if s == 0 {
+			id := ID(len(t.ends))
+			t.arena = append(t.arena, b...)
+			t.ends = append(t.ends, uint64(len(t.arena)))
+			t.slots[i] = id + 1
+			return id, true
+		}
+		if string(t.get(s-1)) == string(b) {
+			return s - 1, false
+		}
+	}
+}
+
+// grow resizes the index for at least n strings at a load factor of 3/4 or less.
+func (t *Table) grow(n int) {
+	size := 16
+	for size*3 < n*4 {
+		size *= 2
+	}
+	if size <= len(t.slots) {
+		return
+	}
+	t.slots = make([]uint32, size)
+	t.mask = uint64(size - 1)
+	for id := range t.ends {
+		h := hash(t.get(ID(id)))
+		i := h & t.mask
+		for t.slots[i] != 0 {
+			i = (i + 1) & t.mask
+		}
+		t.slots[i] = uint32(id) + 1
+	}
+}
+
+// hash is FNV-1a over 8-byte words with a final avalanche (from
+// splitmix64), which is fast for the short ASCII ids claims carry.
+func hash(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for len(b) >= 8 {
+		w := uint64(b[0]) | uint64(b[1])<<8 | uint64(b[2])<<16 | uint64(b[3])<<24 |
+			uint64(b[4])<<32 | uint64(b[5])<<40 | uint64(b[6])<<48 | uint64(b[7])<<56
+		h = (h ^ w) * 1099511628211
+		h = bits.RotateLeft64(h, 29)
+		b = b[8:]
+	}
+	for _, c := range b {
+		h = (h ^ uint64(c)) * 1099511628211
+	}
+	h ^= h >> 30
+	h *= 0xbf58476d1ce4e5b9
+	h ^= h >> 27
+	h *= 0x94d049bb133111eb
+	h ^= h >> 31
+	return h
+}

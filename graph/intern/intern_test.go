@@ -1,0 +1,77 @@
+package intern
+
+import (
+	"strconv"
+	"testing"
+)
+
+func TestTable(t *testing.T) {
+	tests := []struct {
+		name   string
+		inputs []string
+		want   []ID
+		added  []bool
+	}{
+		{"empty string", []string{"", ""}, []ID{0, 0}, []bool{true, false}},
+		{"dedup", []string{"a", "b", "a", "c", "b"}, []ID{0, 1, 0, 2, 1}, []bool{true, true, false, true, false}},
+		{"long keys", []string{"D421003007628xx", "D421003007628xy", "D421003007628xx"}, []ID{0, 1, 0}, []bool{true, true, false}},
+		{"unicode", []string{"张三", "李四", "张三"}, []ID{0, 1, 0}, []bool{true, true, false}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var tab Table
+			for i, s := range tc.inputs {
+				id, added := tab.Intern(s)
+				if id != tc.want[i] || added != tc.added[i] {
+					t.Fatalf("Intern(%q) = %d,%v; want %d,%v", s, id, added, tc.want[i], tc.added[i])
+				}
+				if got := tab.String(id); got != s {
+					t.Fatalf("String(%d) = %q; want %q", id, got, s)
+				}
+			}
+		})
+	}
+}
+
+func TestTableGrowthAndLookup(t *testing.T) {
+	tab := New(4, 4)
+	const n = 100000
+	for i := 0; i < n; i++ {
+		id, added := tab.InternBytes([]byte("k" + strconv.Itoa(i)))
+		if !added || id != ID(i) {
+			t.Fatalf("insert %d: id %d added %v", i, id, added)
+		}
+	}
+	if tab.Len() != n {
+		t.Fatalf("Len = %d; want %d", tab.Len(), n)
+	}
+	for i := 0; i < n; i += 997 {
+		k := "k" + strconv.Itoa(i)
+		if id := tab.Lookup(k); id != ID(i) {
+			t.Fatalf("Lookup(%q) = %d; want %d", k, id, i)
+		}
+		if id := tab.LookupBytes([]byte(k)); id != ID(i) {
+			t.Fatalf("LookupBytes(%q) = %d", k, id)
+		}
+	}
+	if id := tab.Lookup("missing"); id != None {
+		t.Fatalf("Lookup(missing) = %d; want None", id)
+	}
+	var zero Table
+	if zero.Lookup("x") != None {
+		t.Fatal("zero table lookup should be None")
+	}
+}
+
+func BenchmarkIntern(b *testing.B) {
+	keys := make([][]byte, 1<<20)
+	for i := range keys {
+		keys[i] = []byte("MDT" + strconv.Itoa(4_400_000_000+i*7))
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	tab := New(len(keys), 16)
+	for i := 0; i < b.N; i++ {
+		tab.InternBytes(keys[i&(len(keys)-1)])
+	}
+}

@@ -1,0 +1,396 @@
+package graph
+
+import (
+	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/intern"
+)
+
+// None marks an absent reference in an index column (no doctor, no string).
+const None = intern.None
+
+// Tables holds everything read from a dataset as dense, columnar arrays,
+// before the graph is built from it. Ingest fills it with the Add methods
+// (after validating rows); Build turns it into a Graph. Entity ids are
+// dense: the i-th person is Persons row i, and so on. Strings that repeat
+// (diagnosis codes, names of institutions, departments) are interned once in
+// Strings; personal data is interned separately in PII so that it can be
+// dropped or masked as a whole.
+type Tables struct {
+	Strings *intern.Table // low-cardinality text shared by all tables
+	PII     *intern.Table // personal names and certificate numbers
+
+	Persons      PersonTable
+	Institutions InstitutionTable
+	Doctors      DoctorTable
+	Catalog      CatalogTable
+	Visits       VisitTable
+	Fees         FeeTable
+}
+
+// NewTables returns empty tables with capacity hints for a dataset of about
+// visits visits and fees fee lines (zero is fine).
+func NewTables(visits, fees int) *Tables {
+	persons := visits/20 + 16
+	return &Tables{
+		Strings:      intern.New(4096, 12),
+		PII:          intern.New(persons, 10),
+		Persons:      PersonTable{IDs: intern.New(persons, 16)},
+		Institutions: InstitutionTable{IDs: intern.New(1024, 12)},
+		Doctors:      DoctorTable{IDs: intern.New(4096, 13)},
+		Catalog:      CatalogTable{IDs: intern.New(4096, 12)},
+		Visits:       newVisitTable(visits),
+		Fees:         newFeeTable(fees),
+	}
+}
+
+// str interns s in Strings, mapping "" to None.
+func (t *Tables) str(s string) uint32 {
+	if s == "" {
+		return None
+	}
+	id, _ := t.Strings.Intern(s)
+	return id
+}
+
+// pii interns s in PII, mapping "" to None.
+func (t *Tables) pii(s string) uint32 {
+	if s == "" {
+		return None
+	}
+	id, _ := t.PII.Intern(s)
+	return id
+}
+
+// Str returns the Strings entry id, or "" for None.
+func (t *Tables) Str(id uint32) string {
+	if id == None {
+		return ""
+	}
+	return t.Strings.String(id)
+}
+
+// PersonTable holds insured persons; row i is the person with IDs id i.
+type PersonTable struct {
+	IDs           *intern.Table // psn_no
+	Sex           []claims.Sex
+	Birth         []claims.Date
+	InsuType      []uint32 // Strings id or None
+	Name          []uint32 // PII id or None
+	CertNo        []uint32 // PII id or None
+	InsuplcAdmdvs []uint32 // Strings id or None
+	DieDate       []claims.Date
+}
+
+// Len returns the number of persons.
+func (p *PersonTable) Len() int { return len(p.Sex) }
+
+// AddPerson appends p and returns its row; added is false (and nothing is
+// changed) when p.PsnNo is already present.
+func (t *Tables) AddPerson(p *claims.Person) (row uint32, added bool) {
+	pt := &t.Persons
+	row, added = pt.IDs.Intern(p.PsnNo)
+	if !added {
+		return row, false
+	}
+	pt.Sex = append(pt.Sex, p.Sex)
+	pt.Birth = append(pt.Birth, p.Birth)
+	pt.InsuType = append(pt.InsuType, t.str(p.InsuType))
+	pt.Name = append(pt.Name, t.pii(p.Name))
+	pt.CertNo = append(pt.CertNo, t.pii(p.CertNo))
+	pt.InsuplcAdmdvs = append(pt.InsuplcAdmdvs, t.str(p.InsuplcAdmdvs))
+	pt.DieDate = append(pt.DieDate, p.DieDate)
+	return row, true
+}
+
+// InstitutionTable holds designated institutions and pharmacies.
+type InstitutionTable struct {
+	IDs      *intern.Table // fixmedins_code
+	Name     []uint32      // Strings id
+	Type     []claims.InstitutionType
+	Class    []InstitutionClass
+	Level    []uint32 // Strings id or None
+	Admdvs   []uint32 // Strings id or None
+	Beds     []int32  // -1 unknown
+	Lat, Lon []float64
+	HasLoc   []bool
+}
+
+// Len returns the number of institutions (pharmacies included).
+func (it *InstitutionTable) Len() int { return len(it.Type) }
+
+// AddInstitution appends in and returns its row; added is false when the code
+// is already present.
+func (t *Tables) AddInstitution(in *claims.Institution) (row uint32, added bool) {
+	it := &t.Institutions
+	row, added = it.IDs.Intern(in.Code)
+	if !added {
+		return row, false
+	}
+	it.Name = append(it.Name, t.str(in.Name))
+	it.Type = append(it.Type, in.Type)
+	it.Class = append(it.Class, ClassifyInstitution(in))
+	it.Level = append(it.Level, t.str(in.Level))
+	it.Admdvs = append(it.Admdvs, t.str(in.Admdvs))
+	it.Beds = append(it.Beds, in.Beds)
+	it.Lat = append(it.Lat, in.Lat)
+	it.Lon = append(it.Lon, in.Lon)
+	it.HasLoc = append(it.HasLoc, in.HasLocation)
+	return row, true
+}
+
+// DoctorTable holds every staff code seen: registered in staff.csv or only
+// referenced by visits and fee lines (Registered false: unknown or
+// placeholder codes, which detection treats as data quality).
+type DoctorTable struct {
+	IDs        *intern.Table // dr_code
+	Name       []uint32      // PII id or None (first registration's name)
+	Dept       []uint32      // Strings id or None
+	Prof       []uint32      // Strings id or None
+	Registered []bool
+	// Sites lists the registrations (doctor row, institution row) from
+	// staff.csv in input order.
+	Sites []Registration
+}
+
+// Registration is one (staff member, practice site) row of staff.csv.
+type Registration struct{ Doctor, Institution uint32 }
+
+// Len returns the number of distinct staff codes.
+func (d *DoctorTable) Len() int { return len(d.Registered) }
+
+// AddStaff records a registration of s at institution row inst and returns
+// the doctor's row. It does not check for duplicate registrations.
+func (t *Tables) AddStaff(s *claims.Staff, inst uint32) uint32 {
+	dt := &t.Doctors
+	row := t.doctor(s.DrCode)
+	if !dt.Registered[row] {
+		dt.Registered[row] = true
+		dt.Name[row] = t.pii(s.Name)
+		dt.Dept[row] = t.str(s.Dept)
+		dt.Prof[row] = t.str(s.Prof)
+	}
+	dt.Sites = append(dt.Sites, Registration{Doctor: row, Institution: inst})
+	return row
+}
+
+// doctor returns the row of code, adding an unregistered doctor if new.
+func (t *Tables) doctor(code string) uint32 {
+	dt := &t.Doctors
+	row, added := dt.IDs.Intern(code)
+	if added {
+		dt.Name = append(dt.Name, None)
+		dt.Dept = append(dt.Dept, None)
+		dt.Prof = append(dt.Prof, None)
+		dt.Registered = append(dt.Registered, false)
+	}
+	return row
+}
+
+// DoctorRef returns the row of a doctor code referenced by a visit or fee
+// line, adding an unregistered doctor if the code is new; "" gives None.
+func (t *Tables) DoctorRef(code string) uint32 {
+	if code == "" {
+		return None
+	}
+	return t.doctor(code)
+}
+
+// CatalogTable holds catalogue items: those of catalog.csv (Known true) and
+// codes only seen in fee lines (Known false, no limits).
+type CatalogTable struct {
+	IDs      *intern.Table // med_list_codg
+	Name     []uint32      // Strings id or None
+	ListType []uint16
+	LimitSex []claims.Sex
+	AgeMin   []int16
+	AgeMax   []int16
+	MaxDays  []int32
+	PriceCap []claims.Price
+	Known    []bool
+}
+
+// Len returns the number of items.
+func (c *CatalogTable) Len() int { return len(c.Known) }
+
+// AddCatalogItem appends a catalogue row; added is false when the code is
+// already listed in the catalogue.
+func (t *Tables) AddCatalogItem(it *claims.CatalogItem) (row uint32, added bool) {
+	ct := &t.Catalog
+	row = t.item(it.Code, it.Name, it.ListType)
+	if ct.Known[row] {
+		return row, false
+	}
+	ct.Name[row] = t.str(it.Name)
+	ct.ListType[row] = it.ListType
+	ct.LimitSex[row] = it.LimitSex
+	ct.AgeMin[row] = it.AgeMin
+	ct.AgeMax[row] = it.AgeMax
+	ct.MaxDays[row] = it.MaxDays
+	ct.PriceCap[row] = it.PriceCap
+	ct.Known[row] = true
+	return row, true
+}
+
+// item returns the row of code, adding an unknown item if new.
+func (t *Tables) item(code, name string, listType uint16) uint32 {
+	ct := &t.Catalog
+	row, added := ct.IDs.Intern(code)
+	if added {
+		ct.Name = append(ct.Name, t.str(name))
+		ct.ListType = append(ct.ListType, listType)
+		ct.LimitSex = append(ct.LimitSex, claims.SexUnknown)
+		ct.AgeMin = append(ct.AgeMin, -1)
+		ct.AgeMax = append(ct.AgeMax, -1)
+		ct.MaxDays = append(ct.MaxDays, 0)
+		ct.PriceCap = append(ct.PriceCap, 0)
+		ct.Known = append(ct.Known, false)
+	}
+	return row
+}
+
+// VisitFlag holds per-visit status bits.
+type VisitFlag uint8
+
+// Visit flags.
+const (
+	// VisitRefunded: at least one refund row was netted into this visit.
+	VisitRefunded VisitFlag = 1 << iota
+	// VisitReversed: refunds netted the fund amount to zero or less; the
+	// visit is kept for provenance but carries no money.
+	VisitReversed
+)
+
+// VisitTable holds settled visits in input order; row i is the visit with
+// IDs id i. Amounts are net of refunds once ingest has netted them.
+type VisitTable struct {
+	IDs         *intern.Table // mdtrt_id
+	SetlID      *intern.Table // settlement ids (one entry per distinct id)
+	Setl        []uint32      // SetlID id or None
+	Person      []uint32
+	Institution []uint32
+	Doctor      []uint32 // Doctors row or None
+	MedType     []claims.MedType
+	Begin       []claims.Time
+	End         []claims.Time // claims.NoTime when absent
+	Dise        []uint32      // Strings id of dise_codg, or None
+	DiseName    []uint32      // Strings id or None
+	MedFee      []claims.Money
+	FundPay     []claims.Money
+	Cert        []claims.CertType
+	Flags       []VisitFlag
+	Line        []uint32 // source line of the original row (1 = header)
+}
+
+func newVisitTable(n int) VisitTable {
+	return VisitTable{
+		IDs:         intern.New(n, 20),
+		SetlID:      intern.New(n, 20),
+		Setl:        make([]uint32, 0, n),
+		Person:      make([]uint32, 0, n),
+		Institution: make([]uint32, 0, n),
+		Doctor:      make([]uint32, 0, n),
+		MedType:     make([]claims.MedType, 0, n),
+		Begin:       make([]claims.Time, 0, n),
+		End:         make([]claims.Time, 0, n),
+		Dise:        make([]uint32, 0, n),
+		DiseName:    make([]uint32, 0, n),
+		MedFee:      make([]claims.Money, 0, n),
+		FundPay:     make([]claims.Money, 0, n),
+		Cert:        make([]claims.CertType, 0, n),
+		Flags:       make([]VisitFlag, 0, n),
+		Line:        make([]uint32, 0, n),
+	}
+}
+
+// Len returns the number of visits.
+func (v *VisitTable) Len() int { return len(v.Person) }
+
+// AddVisit appends a validated, non-refund visit whose person and
+// institution rows are already resolved, and returns its row; added is false
+// (nothing changed) when the mdtrt_id is already present.
+func (t *Tables) AddVisit(v *claims.Visit, person, inst uint32, line uint32) (row uint32, added bool) {
+	vt := &t.Visits
+	row, added = vt.IDs.Intern(v.MdtrtID)
+	if !added {
+		return row, false
+	}
+	setl := uint32(None)
+	if v.SetlID != "" {
+		setl, _ = vt.SetlID.Intern(v.SetlID)
+	}
+	vt.Setl = append(vt.Setl, setl)
+	vt.Person = append(vt.Person, person)
+	vt.Institution = append(vt.Institution, inst)
+	vt.Doctor = append(vt.Doctor, t.DoctorRef(v.DoctorCode))
+	vt.MedType = append(vt.MedType, v.MedType)
+	vt.Begin = append(vt.Begin, v.Begin)
+	vt.End = append(vt.End, v.End)
+	vt.Dise = append(vt.Dise, t.str(v.DiseCode))
+	vt.DiseName = append(vt.DiseName, t.str(v.DiseName))
+	vt.MedFee = append(vt.MedFee, v.MedFee)
+	vt.FundPay = append(vt.FundPay, v.FundPay)
+	vt.Cert = append(vt.Cert, v.CertType)
+	vt.Flags = append(vt.Flags, 0)
+	vt.Line = append(vt.Line, line)
+	return row, true
+}
+
+// FeeTable holds fee lines in input order. Amounts are net of refunds once
+// ingest has netted them.
+type FeeTable struct {
+	Visit      []uint32 // Visits row
+	Sn         []uint32 // Strings id of feedetl_sn
+	Item       []uint32 // Catalog row
+	Count      []float64
+	Price      []claims.Price
+	Amount     []claims.Money
+	Time       []claims.Time
+	Doctor     []uint32 // Doctors row or None
+	SupplyDays []int32
+	Trace      []uint32      // Traces id or None
+	Traces     *intern.Table // drug trace codes
+	Line       []uint32      // source line of the original row
+}
+
+func newFeeTable(n int) FeeTable {
+	return FeeTable{
+		Visit:      make([]uint32, 0, n),
+		Sn:         make([]uint32, 0, n),
+		Item:       make([]uint32, 0, n),
+		Count:      make([]float64, 0, n),
+		Price:      make([]claims.Price, 0, n),
+		Amount:     make([]claims.Money, 0, n),
+		Time:       make([]claims.Time, 0, n),
+		Doctor:     make([]uint32, 0, n),
+		SupplyDays: make([]int32, 0, n),
+		Trace:      make([]uint32, 0, n),
+		Traces:     intern.New(n/8+16, 20),
+		Line:       make([]uint32, 0, n),
+	}
+}
+
+// Len returns the number of fee lines.
+func (f *FeeTable) Len() int { return len(f.Visit) }
+
+// AddFee appends a validated fee line of visit row visit and returns its row.
+// Duplicate and refund handling is the caller's.
+func (t *Tables) AddFee(f *claims.FeeLine, visit uint32, line uint32) uint32 {
+	ft := &t.Fees
+	row := uint32(len(ft.Visit))
+	ft.Visit = append(ft.Visit, visit)
+	ft.Sn = append(ft.Sn, t.str(f.FeedetlSn))
+	ft.Item = append(ft.Item, t.item(f.ItemCode, f.ItemName, f.ListType))
+	ft.Count = append(ft.Count, f.Count)
+	ft.Price = append(ft.Price, f.Price)
+	ft.Amount = append(ft.Amount, f.Amount)
+	ft.Time = append(ft.Time, f.Time)
+	ft.Doctor = append(ft.Doctor, t.DoctorRef(f.DoctorCode))
+	ft.SupplyDays = append(ft.SupplyDays, f.SupplyDays)
+	trace := uint32(None)
+	if f.TraceCode != "" {
+		trace, _ = ft.Traces.Intern(f.TraceCode)
+	}
+	ft.Trace = append(ft.Trace, trace)
+	ft.Line = append(ft.Line, line)
+	return row
+}
