@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"syscall"
+	"time"
+
+	"github.com/ringlens/ringlens/fixtures"
+	"github.com/ringlens/ringlens/ingest"
+	"github.com/urfave/cli/v2"
+)
+
+// Budgets of issue 2 for ingest plus graph build of a 10-million-visit city.
+const (
+	ingestBudget    = 60 * time.Second
+	ingestRSSBudget = 6 << 30
+)
+
+func benchCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "bench",
+		Usage: "measure RingLens on generated data",
+		Subcommands: []*cli.Command{
+			{
+				Name:      "ingest",
+				Usage:     "generate a city, then time ingest plus graph build and measure peak memory",
+				UsageText: "ringlens bench ingest --scale 10M [--dir /tmp/city10m] [--keep]",
+				Description: "Generates a city of --scale visits (or reuses --dir if it already holds one),\n" +
+					"then reads it and builds the graph in a child process, so that the peak resident\n" +
+					"memory printed is that of ingest and build alone.",
+				Flags: append([]cli.Flag{
+					&cli.StringFlag{Name: "scale", Value: "1M", Usage: "visits in the generated city (k and M suffixes)"},
+					&cli.Int64Flag{Name: "seed", Value: 1, Usage: "random seed"},
+					&cli.StringFlag{Name: "preset", Value: "default", Usage: "city preset"},
+					&cli.StringFlag{Name: "dir", Usage: "where the city is (generated there if absent); default a temporary directory"},
+					&cli.BoolFlag{Name: "keep", Usage: "keep the generated city"},
+					&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
+				}, logFlags()...),
+				Action: runBenchIngest,
+			},
+			{
+				Name:   "ingest-child",
+				Hidden: true,
+				Usage:  "internal: ingest and build one dataset, print timings as JSON",
+				Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}}, logFlags()...),
+				Action: runBenchIngestChild,
+			},
+		},
+	}
+}
+
+// ingestBench is what the child process measures.
+type ingestBench struct {
+	Rows          int64   `json:"rows"`
+	Visits        int     `json:"visits"`
+	FeeLines      int     `json:"fee_lines"`
+	Bytes         int64   `json:"bytes"`
+	IngestSeconds float64 `json:"ingest_seconds"`
+	BuildSeconds  float64 `json:"build_seconds"`
+	GraphBytes    int64   `json:"graph_bytes"`
+	Nodes         int     `json:"nodes"`
+	PeakRSSBytes  int64   `json:"peak_rss_bytes"`
+	GOMAXPROCS    int     `json:"gomaxprocs"`
+}
+
+func runBenchIngestChild(c *cli.Context) error {
+	log, tty, err := newLogger(c)
+	if err != nil {
+		return err
+	}
+	m := newMeter(log, c.App.ErrWriter, tty)
+	p, err := loadGraph(c, m, c.String("in"), ingest.Options{}, func(ingest.Reject) error { return nil })
+	if err != nil {
+		return err
+	}
+	b := ingestBench{
+		Visits:        p.result.Tables.Visits.Len(),
+		FeeLines:      p.result.Tables.Fees.Len(),
+		IngestSeconds: p.ingestTime.Seconds(),
+		BuildSeconds:  p.buildTime.Seconds(),
+		GraphBytes:    p.graph.MemoryBytes(),
+		Nodes:         p.graph.NumNodes(),
+		GOMAXPROCS:    runtime.GOMAXPROCS(0),
+	}
+	for _, f := range p.result.Files {
+		b.Rows += f.Read
+		if st, err := os.Stat(f.Path); err == nil {
+			b.Bytes += st.Size()
+		}
+	}
+	return json.NewEncoder(c.App.Writer).Encode(b)
+}
+
+func runBenchIngest(c *cli.Context) error {
+	if err := requireNoArgs(c); err != nil {
+		return err
+	}
+	log, tty, err := newLogger(c)
+	if err != nil {
+		return err
+	}
+	visits, err := parseScale(c.String("scale"))
+	if err != nil {
+		return usagef("bench ingest: --scale: %v", err)
+	}
+	dir := c.String("dir")
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "ringlens-bench-"); err != nil {
+			return fmt.Errorf("temporary directory: %w", err)
+		}
+		if !c.Bool("keep") {
+			defer os.RemoveAll(dir)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(dir, "truth.json")); err != nil {
+		m := newMeter(log, c.App.ErrWriter, tty)
+		start := time.Now()
+		_, err := fixtures.Generate(c.Context, fixtures.Config{
+			Preset: c.String("preset"), Seed: c.Int64("seed"), Visits: visits, Out: dir,
+			Progress: func(done, total int64) { m.update("generate", "visits", done, total) },
+		})
+		m.finish()
+		if err != nil {
+			return fmt.Errorf("generate city: %w", err)
+		}
+		log.Info().Int("visits", visits).Dur("elapsed", time.Since(start)).Str("dir", dir).Msg("city generated")
+	} else {
+		log.Info().Str("dir", dir).Msg("reusing generated city")
+	}
+
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find own binary: %w", err)
+	}
+	cmd := exec.CommandContext(c.Context, self, "bench", "ingest-child", "--in", dir, "--log-format", c.String("log-format"), "--log-level", c.String("log-level"))
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, c.App.ErrWriter
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("ingest child: %w", err)
+	}
+	wall := time.Since(start)
+	var b ingestBench
+	if err := json.Unmarshal(stdout.Bytes(), &b); err != nil {
+		return fmt.Errorf("ingest child output: %w", err)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		b.PeakRSSBytes = ru.Maxrss * 1024 // Linux reports kilobytes
+	}
+	if c.Bool("json") {
+		return json.NewEncoder(c.App.Writer).Encode(b)
+	}
+	total := b.IngestSeconds + b.BuildSeconds
+	w := c.App.Writer
+	fmt.Fprintf(w, "ingest + build of %s visits, %s fee lines (%s rows, %.2f GB on disk), GOMAXPROCS=%d\n",
+		humanCount(int64(b.Visits)), humanCount(int64(b.FeeLines)), humanCount(b.Rows), float64(b.Bytes)/1e9, b.GOMAXPROCS)
+	fmt.Fprintf(w, "  ingest     %7.2f s  %s rows/s  %.0f MB/s\n", b.IngestSeconds, humanRate(float64(b.Rows)/b.IngestSeconds), float64(b.Bytes)/1e6/b.IngestSeconds)
+	fmt.Fprintf(w, "  build      %7.2f s\n", b.BuildSeconds)
+	fmt.Fprintf(w, "  total      %7.2f s  (process wall %.2f s; budget at 10M visits: %.0f s)\n", total, wall.Seconds(), ingestBudget.Seconds())
+	fmt.Fprintf(w, "  peak RSS   %7.2f GiB (graph structures %.2f GiB; budget at 10M visits: %.0f GiB)\n",
+		float64(b.PeakRSSBytes)/(1<<30), float64(b.GraphBytes)/(1<<30), float64(ingestRSSBudget)/(1<<30))
+	return nil
+}
