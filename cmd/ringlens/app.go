@@ -20,12 +20,15 @@ func newApp(stdout, stderr io.Writer) (*cli.App, *bool) {
 			"institutions and pharmacies, and reports the rings it finds.",
 		UsageText: "ringlens generate --preset huli --seed 1 --out city\n" +
 			"ringlens detect --in city --out report",
-		Writer:          stdout,
-		ErrWriter:       stderr,
-		HideVersion:     true,
-		OnUsageError:    onUsage,
-		ExitErrHandler:  func(*cli.Context, error) {},
-		CommandNotFound: func(c *cli.Context, name string) { *usageFailed = true; fmt.Fprintf(stderr, "ringlens: unknown command %q\n", name) },
+		Writer:         stdout,
+		ErrWriter:      stderr,
+		HideVersion:    true,
+		OnUsageError:   onUsage,
+		ExitErrHandler: func(*cli.Context, error) {},
+		CommandNotFound: func(c *cli.Context, name string) {
+			*usageFailed = true
+			fmt.Fprintf(stderr, "ringlens: unknown command %q\n", name)
+		},
 		Commands: []*cli.Command{
 			generateCommand(),
 			detectCommand(),
