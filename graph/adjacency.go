@@ -1,0 +1,66 @@
+package graph
+
+import "sort"
+
+// buildAdjacency builds the CSR adjacency: every edge appears in the lists
+// of both its ends. Since edges are ordered by (U, V, Type) and U < V, the
+// lists come out sorted by (neighbour, type).
+func (g *Graph) buildAdjacency() {
+	et := &g.edges
+	n := g.numNodes
+	off := make([]uint32, n+1)
+	for i := range et.U {
+		off[et.U[i]+1]++
+		off[et.V[i]+1]++
+	}
+	for i := uint32(1); i <= n; i++ {
+		off[i] += off[i-1]
+	}
+	pos := make([]uint32, n)
+	copy(pos, off[:n])
+	nbr := make([]NodeID, off[n])
+	eid := make([]EdgeIndex, off[n])
+	for i := range et.U { // lower neighbours first, ascending U
+		v := et.V[i]
+		nbr[pos[v]], eid[pos[v]] = et.U[i], EdgeIndex(i)
+		pos[v]++
+	}
+	for i := range et.U { // then higher neighbours, ascending V
+		u := et.U[i]
+		nbr[pos[u]], eid[pos[u]] = et.V[i], EdgeIndex(i)
+		pos[u]++
+	}
+	g.adjOff, g.adjNbr, g.adjEdge = off, nbr, eid
+}
+
+// Degree returns the number of edges incident to n (parallel edges of
+// different types count separately).
+func (g *Graph) Degree(n NodeID) int {
+	if !g.valid(n) {
+		return 0
+	}
+	return int(g.adjOff[n+1] - g.adjOff[n])
+}
+
+// Neighbors returns the neighbours of n sorted by id (ties by edge type) and
+// the index of the edge to each. The slices must not be modified.
+func (g *Graph) Neighbors(n NodeID) ([]NodeID, []EdgeIndex) {
+	if !g.valid(n) {
+		return nil, nil
+	}
+	a, b := g.adjOff[n], g.adjOff[n+1]
+	return g.adjNbr[a:b:b], g.adjEdge[a:b:b]
+}
+
+// EdgeBetween returns the edge of type ty between u and v (in either
+// order).
+func (g *Graph) EdgeBetween(u, v NodeID, ty EdgeType) (EdgeIndex, bool) {
+	nbr, eid := g.Neighbors(u)
+	i := sort.Search(len(nbr), func(i int) bool {
+		return nbr[i] > v || nbr[i] == v && g.edges.Type[eid[i]] >= ty
+	})
+	if i < len(nbr) && nbr[i] == v && g.edges.Type[eid[i]] == ty {
+		return eid[i], true
+	}
+	return 0, false
+}
