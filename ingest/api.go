@@ -1,0 +1,130 @@
+package ingest
+
+import (
+	"fmt"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// Options control Load.
+type Options struct {
+	// Strict makes the first rejected row abort Load with a *RowError.
+	Strict bool
+	// Encoding is "" or "auto" (detect per file), "utf-8", or "gb18030"
+	// ("gbk" is accepted as a synonym).
+	Encoding string
+	// Progress, when not nil, is called from a single goroutine at most
+	// about every 200 ms while a file is read, and once with Done set at the
+	// end of each file.
+	Progress func(Progress)
+	// Workers is the number of parsing goroutines; 0 means GOMAXPROCS.
+	Workers int
+}
+
+// Progress reports how far the reading of one file has got.
+type Progress struct {
+	Table, Path string
+	Rows        int64 // records read so far
+	Bytes       int64 // on-disk (compressed) bytes consumed so far
+	TotalBytes  int64 // on-disk size of the file
+	Done        bool  // the file is finished
+}
+
+// FileReport summarises the reading of one file.
+type FileReport struct {
+	Table      string // psn, fixmedins, staff, catalog, mdtrt, fee_list
+	Path       string // file path read
+	Format     string // "csv" or "jsonl"
+	Encoding   string // "utf-8", "utf-8-bom" or "gb18030"
+	Compressed bool
+	// Read counts rows (records) read; Read == Accepted + Rejected.
+	Read, Accepted, Rejected int64
+	// RefundsNetted counts accepted refund rows netted into what they
+	// reverse (they are included in Accepted).
+	RefundsNetted int64
+	// BlankLines counts blank lines skipped; they are not rows.
+	BlankLines int64
+	Elapsed    time.Duration
+}
+
+// Result is what Load read.
+type Result struct {
+	Tables *graph.Tables
+	// Files lists the files in load order; an absent optional file is
+	// omitted.
+	Files []FileReport
+}
+
+// Reject describes one rejected row.
+type Reject struct {
+	File   string // base name of the file, e.g. "mdtrt.csv"
+	Line   int64  // 1-based physical line where the record starts (the header is line 1)
+	Column string // contract column name; "" for whole-row problems
+	Reason string // short lowercase reason
+	Value  string // offending value, masked for personal columns, at most 64 runes
+}
+
+// RejectSink receives every rejected row, in file order. An error from the
+// sink aborts Load.
+type RejectSink func(Reject) error
+
+// SchemaError reports a dataset that cannot be read at all: a required file
+// or column missing, an ambiguous file, an unreadable header or an
+// undecodable encoding.
+type SchemaError struct {
+	File, Column, Reason string
+}
+
+// Error formats e as `mdtrt.csv: missing required column "begntime"`.
+func (e *SchemaError) Error() string {
+	if e.Column != "" {
+		return fmt.Sprintf("%s: %s %q", e.File, e.Reason, e.Column)
+	}
+	return e.File + ": " + e.Reason
+}
+
+// RowError is returned by Load in strict mode for the first rejected row.
+type RowError struct {
+	Reject
+}
+
+// Error formats e as `mdtrt.csv:17: column begntime: unparseable time "2024-13-01"`.
+func (e *RowError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d: ", e.File, e.Line)
+	if e.Column != "" {
+		b.WriteString("column " + e.Column + ": ")
+	}
+	b.WriteString(e.Reason)
+	if e.Value != "" {
+		fmt.Fprintf(&b, " %q", e.Value)
+	}
+	return b.String()
+}
+
+// maxValueRunes bounds Reject.Value.
+const maxValueRunes = 64
+
+// rejectValue masks v for personal columns, makes it valid UTF-8 and
+// truncates it to maxValueRunes runes. The result never aliases v.
+func rejectValue(column, v string) string {
+	if !utf8.ValidString(v) {
+		v = strings.ToValidUTF8(v, "\uFFFD")
+	}
+	v = claims.MaskColumn(column, v)
+	if utf8.RuneCountInString(v) > maxValueRunes {
+		n := 0
+		for i := range v {
+			if n == maxValueRunes {
+				v = v[:i]
+				break
+			}
+			n++
+		}
+	}
+	return strings.Clone(v)
+}

@@ -1,0 +1,254 @@
+package ingest
+
+import (
+	"strconv"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// Columns of fee_list.
+const (
+	fSn = iota
+	fVisit
+	fItem
+	fItemName
+	fListType
+	fCnt
+	fPrice
+	fAmount
+	fTime
+	fDoctor
+	fDays
+	fTrace
+)
+
+var feeCols = []column{
+	{"feedetl_sn", true}, {"mdtrt_id", true}, {"med_list_codg", true}, {"med_list_name", false},
+	{"list_type", false}, {"cnt", true}, {"pric", true}, {"det_item_fee_sumamt", true},
+	{"fee_ocur_time", true}, {"bilg_dr_codg", false}, {"prd_days", false}, {"drug_trac_codg", false},
+}
+
+var feeSpec = spec[claims.FeeLine]{table: tableFee, cols: feeCols, parse: parseFee}
+
+func parseFee(v []string, f *claims.FeeLine) (rowErr, bool) {
+	if e, ok := required(v, fSn, fVisit, fItem, fCnt, fPrice, fAmount, fTime); !ok {
+		return e, false
+	}
+	f.FeedetlSn, f.MdtrtID, f.ItemCode, f.ItemName = v[fSn], v[fVisit], v[fItem], v[fItemName]
+	f.DoctorCode, f.TraceCode = v[fDoctor], v[fTrace]
+	var e rowErr
+	var ok bool
+	if f.ListType, e, ok = parseListType(v, fListType); !ok {
+		return e, false
+	}
+	if f.Count, ok = parseFloat(v[fCnt]); !ok {
+		return bad(fCnt, reasonFloat, v[fCnt]), false
+	}
+	var reason string
+	if f.Price, reason, ok = parsePrice(v[fPrice]); !ok {
+		return bad(fPrice, reason, v[fPrice]), false
+	}
+	if f.Amount, reason, ok = parseMoney(v[fAmount]); !ok {
+		return bad(fAmount, reason, v[fAmount]), false
+	}
+	if f.Time, ok = parseTime(v[fTime]); !ok {
+		return bad(fTime, reasonTime, v[fTime]), false
+	}
+	f.SupplyDays = 0
+	if d := v[fDays]; d != "" {
+		n, ok := parseInt(d)
+		if !ok || n < 0 || n > 1<<30 {
+			return bad(fDays, "prd_days not a non-negative integer", d), false
+		}
+		f.SupplyDays = int32(n)
+	}
+	return rowErr{}, true
+}
+
+func (l *loader) applyFee(f *claims.FeeLine, line int64) (rowErr, bool) {
+	visit := l.t.Visits.IDs.Lookup(f.MdtrtID)
+	if visit == graph.None {
+		if at, ok := l.rejectedIDs[f.MdtrtID]; ok {
+			return bad(fVisit, "visit rejected at "+l.mdtrtFile+" line "+strconv.FormatInt(at, 10), f.MdtrtID), false
+		}
+		return bad(fVisit, "unknown visit", f.MdtrtID), false
+	}
+	l.t.AddFee(f, visit, uint32(line))
+	return rowErr{}, true
+}
+
+// isRefundLine reports whether fee row i reverses an earlier charge.
+func isRefundLine(ft *graph.FeeTable, i uint32) bool {
+	return ft.Amount[i] < 0 || ft.Amount[i] == 0 && ft.Count[i] < 0
+}
+
+// resolveFees finds duplicate lines and nets refund lines, visit by visit,
+// after the whole fee file is read; rejected and netted rows are then
+// removed from the fee table.
+func (l *loader) resolveFees() error {
+	ft := &l.t.Fees
+	n := ft.Len()
+	if n == 0 {
+		return nil
+	}
+	drop := make([]uint64, (n+63)/64)
+	var rejects []pendingReject
+	r := feeResolver{l: l, ft: ft, drop: drop}
+	if groups, ok := contiguousGroups(ft.Visit, l.t.Visits.Len()); ok {
+		start := 0
+		for _, end := range groups {
+			r.group(identityRows(&r.rows, start, end))
+			start = end
+		}
+	} else {
+		order, starts := groupByVisit(ft.Visit, l.t.Visits.Len())
+		for v := 0; v+1 < len(starts); v++ {
+			if starts[v+1]-starts[v] > 0 {
+				r.group(order[starts[v]:starts[v+1]])
+			}
+		}
+	}
+	rejects = r.rejects
+	sortRejects(rejects)
+	for _, rj := range rejects {
+		l.rep.Accepted--
+		if err := l.reject(rj.line, rj.col, rj.reason, rj.value); err != nil {
+			return err
+		}
+	}
+	if r.dropped > 0 {
+		ft.Keep(func(i int) bool { return drop[i>>6]&(1<<(i&63)) == 0 })
+	}
+	return nil
+}
+
+// identityRows fills *buf with start..end-1.
+func identityRows(buf *[]uint32, start, end int) []uint32 {
+	b := (*buf)[:0]
+	for i := start; i < end; i++ {
+		b = append(b, uint32(i))
+	}
+	*buf = b
+	return b
+}
+
+// contiguousGroups reports whether the rows of each visit are contiguous in
+// visits (the usual export order) and, if so, returns the end of each run.
+func contiguousGroups(visits []uint32, nVisits int) ([]int, bool) {
+	closed := make([]uint64, (nVisits+63)/64)
+	var ends []int
+	for i := 1; i <= len(visits); i++ {
+		if i < len(visits) && visits[i] == visits[i-1] {
+			continue
+		}
+		v := visits[i-1]
+		if closed[v>>6]&(1<<(v&63)) != 0 {
+			return nil, false
+		}
+		closed[v>>6] |= 1 << (v & 63)
+		ends = append(ends, i)
+	}
+	return ends, true
+}
+
+// groupByVisit orders fee rows by visit with a stable counting sort: the
+// rows of visit v are order[starts[v]:starts[v+1]], in file order.
+func groupByVisit(visits []uint32, nVisits int) (order []uint32, starts []uint32) {
+	starts = make([]uint32, nVisits+1)
+	for _, v := range visits {
+		starts[v+1]++
+	}
+	for v := 1; v <= nVisits; v++ {
+		starts[v] += starts[v-1]
+	}
+	order = make([]uint32, len(visits))
+	next := make([]uint32, nVisits)
+	copy(next, starts[:nVisits])
+	for i, v := range visits {
+		order[next[v]] = uint32(i)
+		next[v]++
+	}
+	return order, starts
+}
+
+// feeResolver applies duplicate and refund rules to groups of fee rows.
+type feeResolver struct {
+	l       *loader
+	ft      *graph.FeeTable
+	drop    []uint64
+	dropped int
+	rows    []uint32
+	rejects []pendingReject
+}
+
+func (r *feeResolver) isDropped(i uint32) bool { return r.drop[i>>6]&(1<<(i&63)) != 0 }
+
+func (r *feeResolver) setDrop(i uint32) {
+	r.drop[i>>6] |= 1 << (i & 63)
+	r.dropped++
+}
+
+func (r *feeResolver) rejectRow(i uint32, col int, reason string) {
+	ft := r.ft
+	value := ""
+	if col == fSn {
+		value = r.l.t.Str(ft.Sn[i])
+	}
+	r.rejects = append(r.rejects, pendingReject{line: int64(ft.Line[i]), col: feeCols[col].name, reason: reason, value: value})
+	r.setDrop(i)
+}
+
+// group resolves the rows of one visit, given in file order.
+func (r *feeResolver) group(rows []uint32) {
+	ft := r.ft
+	hasRefund := false
+	// Duplicates among charge lines.
+	for k, i := range rows {
+		if isRefundLine(ft, i) {
+			hasRefund = true
+			continue
+		}
+		for _, j := range rows[:k] {
+			if ft.Sn[j] == ft.Sn[i] && !isRefundLine(ft, j) && !r.isDropped(j) {
+				r.rejectRow(i, fSn, firstAt("feedetl_sn in visit", ft.Line[j]))
+				break
+			}
+		}
+	}
+	if !hasRefund {
+		return
+	}
+	for _, i := range rows {
+		if !isRefundLine(ft, i) {
+			continue
+		}
+		target := uint32(graph.None)
+		for _, j := range rows {
+			if ft.Sn[j] == ft.Sn[i] && !isRefundLine(ft, j) && !r.isDropped(j) {
+				target = j
+				break
+			}
+		}
+		if target == graph.None {
+			for _, j := range rows {
+				if ft.Item[j] == ft.Item[i] && !isRefundLine(ft, j) && !r.isDropped(j) && ft.Amount[j] > 0 {
+					target = j
+					break
+				}
+			}
+		}
+		if target == graph.None {
+			r.rejectRow(i, fSn, "refund line reverses nothing")
+			continue
+		}
+		ft.Amount[target] += ft.Amount[i]
+		cnt := ft.Count[i]
+		if cnt > 0 {
+			cnt = -cnt
+		}
+		ft.Count[target] += cnt
+		r.setDrop(i)
+		r.l.rep.RefundsNetted++
+	}
+}

@@ -1,0 +1,210 @@
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"runtime"
+	"strconv"
+	"time"
+
+	"github.com/ringlens/ringlens/graph"
+)
+
+// Table names, in load order.
+const (
+	tablePsn       = "psn"
+	tableFixmedins = "fixmedins"
+	tableStaff     = "staff"
+	tableCatalog   = "catalog"
+	tableMdtrt     = "mdtrt"
+	tableFee       = "fee_list"
+)
+
+// loader carries the state of one Load.
+type loader struct {
+	opts    Options
+	sink    RejectSink
+	workers int
+	t       *graph.Tables
+
+	rep  *FileReport
+	file string   // base name of the file being read
+	cols []column // its columns
+
+	free []*chunk // recycled chunks
+
+	personLine  []uint32          // line of each person row
+	instLine    []uint32          // line of each institution row
+	catalogLine []uint32          // line of each catalogue row
+	staffPairs  map[uint64]uint32 // (doctor row, institution row) -> line
+	mdtrtFile   string            // base name of the visit file
+	rejectedIDs map[string]int64  // mdtrt_id of rejected visit rows -> line
+	refunds     []visitRefund     // deferred visit refunds
+}
+
+// Load reads the dataset in dir and returns its tables. It first opens every
+// file and checks its header, returning a *SchemaError when a required file
+// or column is missing; then it reads psn, fixmedins, staff, catalog, mdtrt
+// and fee_list in that order. Rejected rows go to sink (which may be nil);
+// with opts.Strict the first rejected row ends Load with a *RowError.
+func Load(ctx context.Context, dir string, opts Options, sink RejectSink) (*Result, error) {
+	forced, err := normEncoding(opts.Encoding)
+	if err != nil {
+		return nil, err
+	}
+	tables := []struct {
+		name     string
+		cols     []column
+		optional bool
+	}{
+		{tablePsn, psnCols, false},
+		{tableFixmedins, fixmedinsCols, false},
+		{tableStaff, staffCols, false},
+		{tableCatalog, catalogCols, true},
+		{tableMdtrt, mdtrtCols, false},
+		{tableFee, feeCols, false},
+	}
+	srcs := make([]*source, len(tables))
+	defer func() {
+		for _, s := range srcs {
+			if s != nil {
+				s.Close()
+			}
+		}
+	}()
+	for i, tb := range tables {
+		path, format, gz, found, err := locate(dir, tb.name)
+		if err != nil {
+			return nil, err
+		}
+		if !found {
+			if tb.optional {
+				continue
+			}
+			return nil, &SchemaError{File: tb.name + ".csv",
+				Reason: "required file missing (also looked for .csv.gz, .jsonl, .jsonl.gz, .ndjson)"}
+		}
+		if srcs[i], err = openSource(tb.name, path, format, gz, forced, tb.cols); err != nil {
+			return nil, err
+		}
+	}
+
+	l := &loader{opts: opts, sink: sink, workers: opts.Workers}
+	if l.workers <= 0 {
+		l.workers = runtime.GOMAXPROCS(0)
+	}
+	l.t = graph.NewTables(estimateRows(srcs[4], 150), estimateRows(srcs[5], 110))
+	res := &Result{Tables: l.t}
+	for i, src := range srcs {
+		if src == nil {
+			continue
+		}
+		res.Files = append(res.Files, FileReport{})
+		rep := &res.Files[len(res.Files)-1]
+		*rep = FileReport{Table: src.table, Path: src.path, Format: src.format,
+			Encoding: src.encoding, Compressed: src.compressed}
+		l.rep, l.file, l.cols = rep, src.base, tables[i].cols
+		start := time.Now()
+		if err := l.readTable(ctx, src); err != nil {
+			return nil, err
+		}
+		rep.Elapsed = time.Since(start)
+		l.progress(src, true)
+		src.Close()
+		srcs[i] = nil
+	}
+	return res, nil
+}
+
+// estimateRows guesses a file's row count from its size for preallocation.
+func estimateRows(src *source, bytesPerRow int64) int {
+	if src == nil {
+		return 0
+	}
+	size := src.size
+	if src.compressed {
+		size *= 5
+	}
+	return int(size / bytesPerRow)
+}
+
+// readTable reads one source with the parser and applier of its table.
+func (l *loader) readTable(ctx context.Context, src *source) error {
+	switch src.table {
+	case tablePsn:
+		l.personLine = l.personLine[:0]
+		return readFile(ctx, l, src, &psnSpec, l.applyPerson, nil)
+	case tableFixmedins:
+		return readFile(ctx, l, src, &fixmedinsSpec, l.applyInstitution, nil)
+	case tableStaff:
+		l.staffPairs = make(map[uint64]uint32)
+		return readFile(ctx, l, src, &staffSpec, l.applyStaff, nil)
+	case tableCatalog:
+		return readFile(ctx, l, src, &catalogSpec, l.applyCatalog, nil)
+	case tableMdtrt:
+		l.mdtrtFile = src.base
+		l.rejectedIDs = make(map[string]int64)
+		if err := readFile(ctx, l, src, &mdtrtSpec, l.applyVisit, l.rejectedVisit); err != nil {
+			return err
+		}
+		return l.resolveVisitRefunds()
+	case tableFee:
+		if err := readFile(ctx, l, src, &feeSpec, l.applyFee, nil); err != nil {
+			return err
+		}
+		return l.resolveFees()
+	}
+	return fmt.Errorf("unknown table %q", src.table)
+}
+
+// progress reports the state of src.
+func (l *loader) progress(src *source, done bool) {
+	if l.opts.Progress == nil {
+		return
+	}
+	l.opts.Progress(Progress{Table: src.table, Path: src.path, Rows: l.rep.Read,
+		Bytes: src.read.Load(), TotalBytes: src.size, Done: done})
+}
+
+// getChunk returns a recycled or new chunk.
+func (l *loader) getChunk() *chunk {
+	if n := len(l.free); n > 0 {
+		c := l.free[n-1]
+		l.free = l.free[:n-1]
+		return c
+	}
+	return &chunk{}
+}
+
+// putChunk recycles c for the next file.
+func (l *loader) putChunk(c *chunk) { l.free = append(l.free, c) }
+
+// rejectCol reports a rejection of the row at line in the current file.
+func (l *loader) rejectCol(line int64, e rowErr) error {
+	col := ""
+	if e.col >= 0 && e.col < len(l.cols) {
+		col = l.cols[e.col].name
+	}
+	return l.reject(line, col, e.reason, e.value)
+}
+
+// reject reports a rejected row: it counts it, hands it to the sink and, in
+// strict mode, returns a *RowError.
+func (l *loader) reject(line int64, col, reason, value string) error {
+	l.rep.Rejected++
+	r := Reject{File: l.file, Line: line, Column: col, Reason: reason, Value: rejectValue(col, value)}
+	if l.sink != nil {
+		if err := l.sink(r); err != nil {
+			return fmt.Errorf("report reject %s:%d: %w", r.File, r.Line, err)
+		}
+	}
+	if l.opts.Strict {
+		return &RowError{Reject: r}
+	}
+	return nil
+}
+
+// firstAt formats a duplicate reason naming the first line.
+func firstAt(what string, line uint32) string {
+	return "duplicate " + what + ", first at line " + strconv.FormatUint(uint64(line), 10)
+}
