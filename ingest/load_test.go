@@ -1,0 +1,135 @@
+package ingest
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+func loadDir(t *testing.T, dir string, opts Options) (*Result, []Reject) {
+	t.Helper()
+	var rejects []Reject
+	res, err := Load(context.Background(), dir, opts, func(r Reject) error {
+		rejects = append(rejects, r)
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("Load(%s): %v", dir, err)
+	}
+	for _, f := range res.Files {
+		if f.Read != f.Accepted+f.Rejected {
+			t.Errorf("%s: Read %d != Accepted %d + Rejected %d", f.Path, f.Read, f.Accepted, f.Rejected)
+		}
+	}
+	return res, rejects
+}
+
+func TestLoadValid(t *testing.T) {
+	for _, workers := range []int{1, 2, 4} {
+		res, rejects := loadDir(t, filepath.Join("testdata", "valid"), Options{Workers: workers})
+		for _, r := range rejects {
+			t.Errorf("unexpected reject %+v", r)
+		}
+		want := []FileReport{
+			{Table: "psn", Format: "csv", Encoding: "utf-8-bom", Read: 4, Accepted: 4},
+			{Table: "fixmedins", Format: "csv", Encoding: "gb18030", Read: 3, Accepted: 3},
+			{Table: "staff", Format: "csv", Encoding: "utf-8", Compressed: true, Read: 4, Accepted: 4},
+			{Table: "catalog", Format: "jsonl", Encoding: "utf-8", Read: 3, Accepted: 3, BlankLines: 1},
+			{Table: "mdtrt", Format: "csv", Encoding: "utf-8", Read: 8, Accepted: 8, RefundsNetted: 3},
+			{Table: "fee_list", Format: "csv", Encoding: "utf-8", Read: 8, Accepted: 8, RefundsNetted: 3, BlankLines: 1},
+		}
+		if len(res.Files) != len(want) {
+			t.Fatalf("got %d files, want %d", len(res.Files), len(want))
+		}
+		for i, w := range want {
+			g := res.Files[i]
+			g.Path, g.Elapsed = "", 0
+			if g != w {
+				t.Errorf("file %d: got %+v\nwant %+v", i, g, w)
+			}
+		}
+		checkValidTables(t, res.Tables)
+	}
+}
+
+func checkValidTables(t *testing.T, tb *graph.Tables) {
+	t.Helper()
+	if n := tb.Persons.Len(); n != 4 {
+		t.Errorf("persons = %d", n)
+	}
+	p3 := tb.Persons.IDs.Lookup("P003")
+	if got := tb.PII.String(tb.Persons.Name[p3]); got != "王\n五" {
+		t.Errorf("P003 name = %q", got)
+	}
+	if got := tb.Persons.DieDate[p3]; got != claims.DateOf(2024, 5, 1) {
+		t.Errorf("P003 die date = %v", got)
+	}
+	if got := tb.Persons.Birth[p3]; got != claims.DateOf(1950, 6, 1) {
+		t.Errorf("P003 birth = %v", got)
+	}
+	p4 := tb.Persons.IDs.Lookup("P004")
+	if got := tb.PII.String(tb.Persons.Name[p4]); got != `赵"六"` || tb.Persons.Sex[p4] != claims.Male {
+		t.Errorf("P004 name = %q sex %v", got, tb.Persons.Sex[p4])
+	}
+	h := tb.Institutions.IDs.Lookup("H001")
+	if got := tb.Str(tb.Institutions.Name[h]); got != "荆州市中心医院" || tb.Institutions.Beds[h] != 800 || !tb.Institutions.HasLoc[h] {
+		t.Errorf("H001 = %q beds %d", got, tb.Institutions.Beds[h])
+	}
+	if tb.Doctors.Len() != 3 || len(tb.Doctors.Sites) != 4 {
+		t.Errorf("doctors %d sites %d", tb.Doctors.Len(), len(tb.Doctors.Sites))
+	}
+	s1 := tb.Catalog.IDs.Lookup("S001")
+	if tb.Catalog.PriceCap[s1] != 350123456 || tb.Catalog.LimitSex[s1] != claims.Female || tb.Str(tb.Catalog.Name[s1]) != "宫腔镜检查" {
+		t.Errorf("S001 cap %d sex %v name %q", tb.Catalog.PriceCap[s1], tb.Catalog.LimitSex[s1], tb.Str(tb.Catalog.Name[s1]))
+	}
+	vt := &tb.Visits
+	if vt.Len() != 5 {
+		t.Fatalf("visits = %d", vt.Len())
+	}
+	visits := []struct {
+		id        string
+		med, fund claims.Money
+		flags     graph.VisitFlag
+		line      uint32
+	}{
+		{"V001", 8000, 5000, graph.VisitRefunded, 2},
+		{"V002", 0, 0, graph.VisitRefunded | graph.VisitReversed, 4},
+		{"V003", 500000, 350050, 0, 5},
+		{"V004", 0, 0, graph.VisitRefunded | graph.VisitReversed, 6},
+		{"V005", 8050, 4025, 0, 8},
+	}
+	for _, w := range visits {
+		r := vt.IDs.Lookup(w.id)
+		if r == graph.None {
+			t.Errorf("visit %s missing", w.id)
+			continue
+		}
+		if vt.MedFee[r] != w.med || vt.FundPay[r] != w.fund || vt.Flags[r] != w.flags || vt.Line[r] != w.line {
+			t.Errorf("visit %s: med %d fund %d flags %b line %d; want %+v", w.id, vt.MedFee[r], vt.FundPay[r], vt.Flags[r], vt.Line[r], w)
+		}
+	}
+	v3 := vt.IDs.Lookup("V003")
+	if vt.Begin[v3] != claims.DateOf(2024, 3, 5).Time()+8*3600 || vt.End[v3] != claims.DateOf(2024, 3, 10).Time()+12*3600 {
+		t.Errorf("V003 begin %v end %v", vt.Begin[v3], vt.End[v3])
+	}
+	ft := &tb.Fees
+	fees := []struct {
+		line   uint32
+		amount claims.Money
+		count  float64
+	}{{2, 2500, 2}, {3, 0, 0}, {4, 7500, 6}, {9, 7000, 3}, {10, 62, 5}}
+	if ft.Len() != len(fees) {
+		t.Fatalf("fees = %d, want %d", ft.Len(), len(fees))
+	}
+	for i, w := range fees {
+		if ft.Line[i] != w.line || ft.Amount[i] != w.amount || ft.Count[i] != w.count {
+			t.Errorf("fee %d: line %d amount %d count %v; want %+v", i, ft.Line[i], ft.Amount[i], ft.Count[i], w)
+		}
+	}
+	if ft.Price[4] != 123456 {
+		t.Errorf("fee price = %d", ft.Price[4])
+	}
+}
