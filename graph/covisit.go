@@ -1,0 +1,260 @@
+package graph
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// CoVisitBy chooses the hub at which patients co-visit.
+type CoVisitBy uint8
+
+// Co-visit hubs.
+const (
+	// ByInstitution: the same medical institution or pharmacy.
+	ByInstitution CoVisitBy = iota
+	// ByDoctor: the same attending or billing doctor.
+	ByDoctor
+)
+
+// DefaultMaxGroup is the MaxGroup used when CoVisitOptions.MaxGroup <= 0.
+const DefaultMaxGroup = 50
+
+// CoVisitOptions configures Graph.CoVisits.
+type CoVisitOptions struct {
+	By CoVisitBy
+	// Window: two visits of different patients at the same hub whose begin
+	// times are at most Window apart are a co-visit (0: the same second).
+	Window time.Duration
+	// Since (inclusive) and Until (exclusive) restrict the visits by begin
+	// time; zero means unbounded.
+	Since, Until claims.Time
+	// MaxGroup caps the local group size: a co-visit whose group holds more
+	// than MaxGroup distinct patients contributes nothing, so that busy
+	// hospitals and placeholder doctor codes do not explode quadratically.
+	// Values <= 0 mean DefaultMaxGroup.
+	MaxGroup int
+	// MinWeight drops pairs whose summed weight is below it.
+	MinWeight float64
+}
+
+// Projection is a weighted patient–patient graph: W's node i is the patient
+// Nodes[i]. Nodes is sorted by NodeID.
+type Projection struct {
+	W     *Weighted
+	Nodes []NodeID
+}
+
+// Local returns the index in the projection of patient n.
+func (p *Projection) Local(n NodeID) (int, bool) { return slices.BinarySearch(p.Nodes, n) }
+
+// pairRec is one weighted patient pair contribution, keyed lo<<32 | hi.
+type pairRec = weightedRec
+
+// CoVisits projects the graph onto patients: patients p and q are joined
+// when they have co-visits at the same hub (institution or pharmacy, or
+// doctor, per opt.By). Reversed visits are ignored.
+//
+// Weighting follows Newman's collaboration weighting. Each visit i has a
+// local group size k_i, the number of distinct patients with a visit at the
+// hub within ±Window of it. Visit i credits every other patient q whose
+// first visit j after i (in (Begin, row) order) lies within Window with
+// 1/(max(k_i, k_j) - 1); the pair is skipped when max(k_i, k_j) > MaxGroup.
+// For an isolated group of k patients with one visit each this adds exactly
+// 1/(k-1) to each of its pairs; pairs that keep co-visiting accumulate. The
+// result is deterministic: contributions are generated in hub order,
+// sorted stably by pair and summed in that order.
+func (g *Graph) CoVisits(ctx context.Context, opt CoVisitOptions) (*Projection, error) {
+	if opt.Window < 0 {
+		return nil, fmt.Errorf("graph: co-visits: negative window %v", opt.Window)
+	}
+	if opt.MaxGroup <= 0 {
+		opt.MaxGroup = DefaultMaxGroup
+	}
+	lo, hi := g.medBase, g.numNodes // institutions and pharmacies
+	if opt.By == ByDoctor {
+		lo, hi = g.docBase, g.medBase
+	} else if opt.By != ByInstitution {
+		return nil, fmt.Errorf("graph: co-visits: unknown hub kind %d", opt.By)
+	}
+	// Split the hubs in two halves of about equal visit counts.
+	mid := lo
+	if hi > lo {
+		total := g.nodeVisOff[hi] - g.nodeVisOff[lo]
+		for mid < hi && g.nodeVisOff[mid]-g.nodeVisOff[lo] < total/2 {
+			mid++
+		}
+	}
+	ranges := [2][2]uint32{{lo, mid}, {mid, hi}}
+	var outs [2][]pairRec
+	var errs [2]error
+	var wg sync.WaitGroup
+	for w := range ranges {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			cw := newCoVisitWorker(g, &opt)
+			outs[w], errs[w] = cw.run(ctx, ranges[w][0], ranges[w][1])
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs[0], errs[1]); err != nil {
+		return nil, fmt.Errorf("graph: co-visits: %w", err)
+	}
+	recs := append(outs[0], outs[1]...)
+	outs = [2][]pairRec{}
+	recs = radixSort(recs, make([]pairRec, len(recs)), weightedRecKey)
+	return g.projection(recs, opt.MinWeight), nil
+}
+
+// projection merges sorted pair records and maps patients to local indexes.
+func (g *Graph) projection(recs []pairRec, minWeight float64) *Projection {
+	m := 0
+	for i := 0; i < len(recs); {
+		k, w := recs[i].key, 0.0
+		for ; i < len(recs) && recs[i].key == k; i++ {
+			w += recs[i].w
+		}
+		if w >= minWeight && w > 0 {
+			recs[m] = pairRec{key: k, w: w}
+			m++
+		}
+	}
+	recs = recs[:m]
+	local := make([]int32, g.docBase)
+	for i := range local {
+		local[i] = -1
+	}
+	for _, r := range recs {
+		local[r.key>>32] = 0
+		local[uint32(r.key)] = 0
+	}
+	var nodes []NodeID
+	for p, l := range local {
+		if l == 0 {
+			local[p] = int32(len(nodes))
+			nodes = append(nodes, NodeID(p))
+		}
+	}
+	for i, r := range recs { // monotone remapping keeps the order
+		recs[i].key = uint64(local[r.key>>32])<<32 | uint64(local[uint32(r.key)])
+	}
+	return &Projection{W: weightedFromSorted(len(nodes), recs), Nodes: nodes}
+}
+
+// coVisitWorker holds the scratch state of one co-visit worker.
+type coVisitWorker struct {
+	g      *Graph
+	opt    *CoVisitOptions
+	window claims.Time
+	cnt    []uint32 // visits per patient in the sliding window
+	stamp  []uint32 // last anchor that credited the patient, plus one
+	anchor uint32
+	times  []claims.Time
+	pats   []uint32
+	ks     []int32
+	out    []pairRec
+}
+
+func newCoVisitWorker(g *Graph, opt *CoVisitOptions) *coVisitWorker {
+	return &coVisitWorker{g: g, opt: opt, window: claims.Time(opt.Window / time.Second),
+		cnt: make([]uint32, g.docBase), stamp: make([]uint32, g.docBase)}
+}
+
+// run processes hubs [lo, hi).
+func (w *coVisitWorker) run(ctx context.Context, lo, hi uint32) ([]pairRec, error) {
+	for h := lo; h < hi; h++ {
+		if (h-lo)%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		w.hub(NodeID(h))
+	}
+	return w.out, nil
+}
+
+// hub appends the contributions of one hub.
+func (w *coVisitWorker) hub(h NodeID) {
+	vt := &w.g.t.Visits
+	w.times, w.pats = w.times[:0], w.pats[:0]
+	for _, v := range w.g.VisitsOf(h) {
+		b := vt.Begin[v]
+		if vt.Flags[v]&VisitReversed != 0 || (w.opt.Since != 0 && b < w.opt.Since) || (w.opt.Until != 0 && b >= w.opt.Until) {
+			continue
+		}
+		w.times = append(w.times, b)
+		w.pats = append(w.pats, vt.Person[v])
+	}
+	n := len(w.times)
+	if n < 2 {
+		return
+	}
+	// Local group sizes: distinct patients within ±window of each visit.
+	w.ks = slices.Grow(w.ks[:0], n)[:n]
+	distinct, lo, hi := int32(0), 0, 0
+	for i := 0; i < n; i++ {
+		end, start := addSat(w.times[i], w.window), addSat(w.times[i], -w.window)
+		for hi < n && w.times[hi] <= end {
+			if w.cnt[w.pats[hi]] == 0 {
+				distinct++
+			}
+			w.cnt[w.pats[hi]]++
+			hi++
+		}
+		for lo < i && w.times[lo] < start {
+			w.cnt[w.pats[lo]]--
+			if w.cnt[w.pats[lo]] == 0 {
+				distinct--
+			}
+			lo++
+		}
+		w.ks[i] = distinct
+	}
+	for ; lo < hi; lo++ {
+		w.cnt[w.pats[lo]]--
+	}
+	maxGroup := int32(min(w.opt.MaxGroup, 1<<30))
+	for i := 0; i < n; i++ {
+		if w.ks[i] < 2 || w.ks[i] > maxGroup {
+			continue
+		}
+		w.anchor++
+		if w.anchor == 0 { // wrapped: clear the stamps
+			clear(w.stamp)
+			w.anchor = 1
+		}
+		p, end := w.pats[i], addSat(w.times[i], w.window)
+		for j := i + 1; j < n && w.times[j] <= end; j++ {
+			q := w.pats[j]
+			if q == p || w.stamp[q] == w.anchor {
+				continue
+			}
+			w.stamp[q] = w.anchor
+			k := max(w.ks[i], w.ks[j])
+			if k > maxGroup {
+				continue
+			}
+			a, b := min(p, q), max(p, q)
+			w.out = append(w.out, pairRec{key: pack(a, b), w: 1 / float64(k-1)})
+		}
+	}
+}
+
+// addSat returns t+d, saturating instead of overflowing.
+func addSat(t, d claims.Time) claims.Time {
+	s := t + d
+	if d > 0 && s < t {
+		return claims.Time(math.MaxInt64)
+	}
+	if d < 0 && s > t {
+		return claims.Time(math.MinInt64)
+	}
+	return s
+}
