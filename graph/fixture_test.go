@@ -109,3 +109,6 @@ func node(t testing.TB, g *Graph, k Kind, key string) NodeID {
 	}
 	return n
 }
+
+// fixtureBuild builds tb with default options.
+func fixtureBuild(tb *Tables) (*Graph, error) { return Build(context.Background(), tb, BuildOptions{}) }
