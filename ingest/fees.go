@@ -29,7 +29,24 @@ var feeCols = []column{
 	{"fee_ocur_time", true}, {"bilg_dr_codg", false}, {"prd_days", false}, {"drug_trac_codg", false},
 }
 
-var feeSpec = spec[claims.FeeLine]{table: tableFee, cols: feeCols, parse: parseFee}
+// feeRow is a parsed fee line with its visit row, looked up by the parsing
+// workers (the visit table is complete and read-only while fees are read).
+type feeRow struct {
+	claims.FeeLine
+	visit uint32
+}
+
+// feeSpec returns the fee parser bound to the visits of l.
+func (l *loader) feeSpec() *spec[feeRow] {
+	ids := l.t.Visits.IDs
+	return &spec[feeRow]{table: tableFee, cols: feeCols, parse: func(v []string, r *feeRow) (rowErr, bool) {
+		if e, ok := parseFee(v, &r.FeeLine); !ok {
+			return e, false
+		}
+		r.visit = ids.Lookup(r.MdtrtID)
+		return rowErr{}, true
+	}}
+}
 
 func parseFee(v []string, f *claims.FeeLine) (rowErr, bool) {
 	if e, ok := required(v, fSn, fVisit, fItem, fCnt, fPrice, fAmount, fTime); !ok {
@@ -66,15 +83,15 @@ func parseFee(v []string, f *claims.FeeLine) (rowErr, bool) {
 	return rowErr{}, true
 }
 
-func (l *loader) applyFee(f *claims.FeeLine, line int64) (rowErr, bool) {
-	visit := l.t.Visits.IDs.Lookup(f.MdtrtID)
+func (l *loader) applyFee(f *feeRow, line int64) (rowErr, bool) {
+	visit := f.visit
 	if visit == graph.None {
 		if at, ok := l.rejectedIDs[f.MdtrtID]; ok {
 			return bad(fVisit, "visit rejected at "+l.mdtrtFile+" line "+strconv.FormatInt(at, 10), f.MdtrtID), false
 		}
 		return bad(fVisit, "unknown visit", f.MdtrtID), false
 	}
-	l.t.AddFee(f, visit, uint32(line))
+	l.t.AddFee(&f.FeeLine, visit, uint32(line))
 	return rowErr{}, true
 }
 
@@ -137,7 +154,7 @@ func identityRows(buf *[]uint32, start, end int) []uint32 {
 // visits (the usual export order) and, if so, returns the end of each run.
 func contiguousGroups(visits []uint32, nVisits int) ([]int, bool) {
 	closed := make([]uint64, (nVisits+63)/64)
-	var ends []int
+	ends := make([]int, 0, nVisits)
 	for i := 1; i <= len(visits); i++ {
 		if i < len(visits) && visits[i] == visits[i-1] {
 			continue

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/intern"
 )
 
 // Table names, in load order.
@@ -93,7 +94,7 @@ func Load(ctx context.Context, dir string, opts Options, sink RejectSink) (*Resu
 	if l.workers <= 0 {
 		l.workers = runtime.GOMAXPROCS(0)
 	}
-	l.t = graph.NewTables(estimateRows(srcs[4], 150), estimateRows(srcs[5], 110))
+	l.t = newTables(estimateRows(srcs[4], 120), estimateRows(srcs[5], 100))
 	res := &Result{Tables: l.t}
 	for i, src := range srcs {
 		if src == nil {
@@ -114,6 +115,16 @@ func Load(ctx context.Context, dir string, opts Options, sink RejectSink) (*Resu
 		srcs[i] = nil
 	}
 	return res, nil
+}
+
+// newTables returns tables presized for about visits visits and fees fee
+// lines. The shared string table is sized for one entry per fee line, since
+// feedetl_sn values are often unique; untouched capacity costs address
+// space, not memory.
+func newTables(visits, fees int) *graph.Tables {
+	t := graph.NewTables(visits, fees)
+	t.Strings = intern.New(fees+4096, 12)
+	return t
 }
 
 // estimateRows guesses a file's row count from its size for preallocation.
@@ -144,12 +155,12 @@ func (l *loader) readTable(ctx context.Context, src *source) error {
 	case tableMdtrt:
 		l.mdtrtFile = src.base
 		l.rejectedIDs = make(map[string]int64)
-		if err := readFile(ctx, l, src, &mdtrtSpec, l.applyVisit, l.rejectedVisit); err != nil {
+		if err := readFile(ctx, l, src, l.mdtrtSpec(), l.applyVisit, l.rejectedVisit); err != nil {
 			return err
 		}
 		return l.resolveVisitRefunds()
 	case tableFee:
-		if err := readFile(ctx, l, src, &feeSpec, l.applyFee, nil); err != nil {
+		if err := readFile(ctx, l, src, l.feeSpec(), l.applyFee, nil); err != nil {
 			return err
 		}
 		return l.resolveFees()

@@ -301,6 +301,11 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, b *batch[R]) {
 	if len(b.vals) != len(sp.cols) {
 		b.vals = make([]string, len(sp.cols))
 	}
+	if n := bytes.Count(c.buf, []byte{'\n'}) + 1; cap(b.rows) < n {
+		b.rows = make([]R, 0, n)
+		b.lines = make([]int64, 0, n)
+		b.errs = make([]rowErr, 0, n)
+	}
 	checkUTF8 := src.utf8Check && !utf8.Valid(c.buf)
 	scratch := c.scratch[:0]
 	b.json.scratch = scratch

@@ -33,7 +33,27 @@ var mdtrtCols = []column{
 	{"mdtrt_cert_type", false}, {"refd_setl_flag", false},
 }
 
-var mdtrtSpec = spec[claims.Visit]{table: tableMdtrt, cols: mdtrtCols, parse: parseVisit}
+// visitRow is a parsed visit with its person and institution rows, looked
+// up by the parsing workers (those tables are complete and read-only while
+// visits are read).
+type visitRow struct {
+	claims.Visit
+	person, inst uint32
+}
+
+// mdtrtSpec returns the visit parser bound to the persons and institutions
+// of l.
+func (l *loader) mdtrtSpec() *spec[visitRow] {
+	persons, insts := l.t.Persons.IDs, l.t.Institutions.IDs
+	return &spec[visitRow]{table: tableMdtrt, cols: mdtrtCols, parse: func(v []string, r *visitRow) (rowErr, bool) {
+		if e, ok := parseVisit(v, &r.Visit); !ok {
+			return e, false
+		}
+		r.person = persons.Lookup(r.PsnNo)
+		r.inst = insts.Lookup(r.InstitutionCode)
+		return rowErr{}, true
+	}}
+}
 
 // parseVisit parses a visit row. The id and refund flag come first so that
 // a rejected row can still be remembered by id.
@@ -117,15 +137,14 @@ type visitRefund struct {
 	line    int64
 }
 
-func (l *loader) applyVisit(vi *claims.Visit, line int64) (rowErr, bool) {
-	person := l.t.Persons.IDs.Lookup(vi.PsnNo)
+func (l *loader) applyVisit(r *visitRow, line int64) (rowErr, bool) {
+	vi, person, inst := &r.Visit, r.person, r.inst
 	if person == graph.None {
-		l.rejectedVisit(vi, line)
+		l.rejectedVisit(r, line)
 		return bad(vPsn, "unknown person", vi.PsnNo), false
 	}
-	inst := l.t.Institutions.IDs.Lookup(vi.InstitutionCode)
 	if inst == graph.None {
-		l.rejectedVisit(vi, line)
+		l.rejectedVisit(r, line)
 		return bad(vIns, reasonUnknownIns, vi.InstitutionCode), false
 	}
 	if vi.Refund {
@@ -142,7 +161,8 @@ func (l *loader) applyVisit(vi *claims.Visit, line int64) (rowErr, bool) {
 
 // rejectedVisit remembers the id of a rejected non-refund visit row so that
 // its fee lines can say why they are rejected.
-func (l *loader) rejectedVisit(vi *claims.Visit, line int64) {
+func (l *loader) rejectedVisit(r *visitRow, line int64) {
+	vi := &r.Visit
 	if vi.Refund || vi.MdtrtID == "" {
 		return
 	}
