@@ -1,0 +1,27 @@
+// Package rules is RingLens' monitoring rule library (规则库): the
+// rule families of shared/domain/rules.md that the data contract supports,
+// each with an id, a version, tunable parameters, its stage (before, during
+// or after settlement), its result type (definite or suspicious) and the
+// article of the 医疗保障基金使用监督管理条例 it falls under.
+//
+// Defaults returns the rules in force out of the box; LoadFile overrides
+// their parameters (and the built-in diagnosis tables) from a JSON rules
+// file. Run screens a built graph.Graph and returns the hits, each citing
+// the visit (mdtrt_id) and fee (feedetl_sn) rows it rests on, the exact
+// parameters used and the fund amount involved, net of refunds, together
+// with data-quality findings (placeholder doctor codes) that ring formation
+// must leave out.
+//
+// Amounts. Visit-level rules count the visit's fund_pay_sumamt as netted by
+// ingest. The contract carries no fund share per fee line, so fee-level
+// rules count a line's fund share: det_item_fee_sumamt scaled by the
+// visit's fund_pay_sumamt / medfee_sumamt. Rows are never counted twice in
+// one hit. Fully reversed visits (graph.VisitReversed) and fee lines netted
+// to zero or less never produce hits.
+//
+// Output is bounded: each rule aggregates its findings (one hit per person
+// and drug, per doctor, per institution and item, ...), each hit lists at
+// most Set.MaxRowsPerHit visit and fee rows while its counts and amount stay
+// complete, and each rule keeps at most Set.MaxHitsPerRule hits (the largest
+// amounts first; RuleStat records how many were dropped).
+package rules

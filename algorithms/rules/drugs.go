@@ -1,0 +1,154 @@
+package rules
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// runTraceDuplicate (R-TRACE-DUP) flags drug trace codes (drug_trac_codg)
+// on at least min_sales live fee lines: one box sold more than once, the
+// signature of drugs coming back into the market (回流药). Fee rows are
+// grouped by a counting sort on the trace id. One hit per trace code; the
+// amount is the fund share of every sale after the first.
+func runTraceDuplicate(ctx context.Context, e *env, c *collector) error {
+	ft := &e.t.Fees
+	if ft.Traces == nil || ft.Traces.Len() == 0 {
+		return nil
+	}
+	minSales := uint32(c.rule.P("min_sales"))
+	nt := uint32(ft.Traces.Len())
+	counts := make([]uint32, nt)
+	for f := range ft.Trace {
+		if t := ft.Trace[f]; t < nt && e.feeLive(uint32(f)) {
+			counts[t]++
+		}
+	}
+	// Turn counts into start offsets for the duplicated traces only.
+	const skip = ^uint32(0)
+	total := uint32(0)
+	for t, n := range counts {
+		if n >= minSales {
+			counts[t] = total
+			total += n
+		} else {
+			counts[t] = skip
+		}
+	}
+	if total == 0 {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	rows := make([]uint32, total)
+	for f := range ft.Trace {
+		if t := ft.Trace[f]; t < nt && counts[t] != skip && e.feeLive(uint32(f)) {
+			rows[counts[t]] = uint32(f)
+			counts[t]++
+		}
+	}
+	var fd finding
+	var vis []uint32
+	start := uint32(0)
+	for t := uint32(0); t < nt; t++ {
+		if counts[t] == skip {
+			continue
+		}
+		if err := cancelled(ctx, int(t)); err != nil {
+			return err
+		}
+		grp := rows[start:counts[t]]
+		start = counts[t]
+		slices.SortFunc(grp, func(a, b uint32) int { return cmp.Or(cmp.Compare(ft.Time[a], ft.Time[b]), cmp.Compare(a, b)) })
+		fd.reset()
+		vis, _ = addFees(e, &fd, grp, c.maxRows, vis)
+		fd.amount -= e.feeFund(grp[0])
+		for _, v := range vis {
+			fd.persons = append(fd.persons, e.t.Visits.Person[v])
+		}
+		for _, f := range grp {
+			fd.items = append(fd.items, ft.Item[f])
+		}
+		code := ft.Traces.String(t)
+		c.emit(&fd,
+			fmt.Sprintf("trace code %s sold %d times in %d visits", code, len(grp), len(vis)),
+			fmt.Sprintf("药品追溯码%s被销售%d次（%d次结算）", code, len(grp), len(vis)))
+	}
+	return nil
+}
+
+// roundLine is a candidate fee line of R-ROUND-QTY keyed by (pharmacy, item).
+type roundLine struct {
+	key uint64
+	row uint32
+}
+
+// runRoundQuantity (R-ROUND-QTY) looks at cheap drugs (unit price at most
+// max_price_yuan) sold at pharmacies and flags (pharmacy, drug) pairs with
+// at least min_purchases purchases of a round quantity (a multiple of
+// round_base and at least min_qty) making up at least min_round_share of the
+// drug's purchases there: daily goods settled as boxes of a cheap drug
+// (串换, 套现). One hit per (pharmacy, drug); the amount is the fund share of
+// the round-quantity lines.
+func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
+	ft, vt := &e.t.Fees, &e.t.Visits
+	r := c.rule
+	maxPrice := claims.Price(math.Round(r.P("max_price_yuan") * 1e6))
+	base, minQty := r.P("round_base"), r.P("min_qty")
+	minPurchases, minShare := int(r.P("min_purchases")), r.P("min_round_share")
+	var lines []roundLine
+	for f := range ft.Visit {
+		if err := cancelled(ctx, f); err != nil {
+			return err
+		}
+		if ft.Price[f] <= 0 || ft.Price[f] > maxPrice || !e.feeLive(uint32(f)) || !e.pharmacyVisit(ft.Visit[f]) {
+			continue
+		}
+		lines = append(lines, roundLine{key: uint64(vt.Institution[ft.Visit[f]])<<32 | uint64(ft.Item[f]), row: uint32(f)})
+	}
+	slices.SortFunc(lines, func(a, b roundLine) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.row, b.row)) })
+	var round []uint32
+	var fd finding
+	var vis []uint32
+	for i := 0; i < len(lines); {
+		j := i
+		round = round[:0]
+		for ; j < len(lines) && lines[j].key == lines[i].key; j++ {
+			q := ft.Count[lines[j].row]
+			if q >= minQty && q == math.Trunc(q) && math.Mod(q, base) == 0 {
+				round = append(round, lines[j].row)
+			}
+		}
+		n := j - i
+		inst, item := uint32(lines[i].key>>32), uint32(lines[i].key)
+		i = j
+		if len(round) < minPurchases || float64(len(round)) < minShare*float64(n) {
+			continue
+		}
+		fd.reset()
+		vis, _ = addFees(e, &fd, round, c.maxRows, vis)
+		for _, v := range vis {
+			if len(fd.persons) < c.maxRows {
+				fd.persons = append(fd.persons, vt.Person[v])
+			}
+		}
+		fd.items = append(fd.items, item)
+		fd.insts = append(fd.insts[:0], inst)
+		for _, f := range round {
+			if d := ft.Doctor[f]; d != graph.None && len(fd.doctors) < c.maxRows {
+				fd.doctors = append(fd.doctors, d)
+			}
+		}
+		code := e.itemCode(item)
+		c.emit(&fd,
+			fmt.Sprintf("%d of %d purchases of cheap drug %s at this pharmacy were round quantities (multiples of %.0f, at least %.0f)", len(round), n, code, base, minQty),
+			fmt.Sprintf("本药店低价药品%s共%d次购药中%d次为整数量（%.0f的倍数，不少于%.0f）", code, n, len(round), base, minQty))
+	}
+	return nil
+}

@@ -1,0 +1,170 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// runSexItem (R-SEX-ITEM) flags catalogue items limited to one sex (lmt_gend)
+// billed for a person of the other sex: one hit per (person, item).
+func runSexItem(ctx context.Context, e *env, c *collector) error {
+	ct, pt := &e.t.Catalog, &e.t.Persons
+	minLines := int(c.rule.P("min_lines"))
+	var fd finding
+	var vis []uint32
+	want := func(p, _, f uint32) bool {
+		it := e.t.Fees.Item[f]
+		if int(it) >= ct.Len() || !ct.Known[it] || ct.LimitSex[it] == claims.SexUnknown {
+			return false
+		}
+		s := pt.Sex[p]
+		return s != claims.SexUnknown && s != ct.LimitSex[it]
+	}
+	return forEachPersonItem(ctx, e, want, func(p, item uint32, fees []uint32) {
+		if len(fees) < minLines {
+			return
+		}
+		fd.reset()
+		fd.persons = append(fd.persons, p)
+		fd.items = append(fd.items, item)
+		vis, _ = addFees(e, &fd, fees, c.maxRows, vis)
+		code, lim, sex := e.itemCode(item), ct.LimitSex[item], pt.Sex[p]
+		c.emit(&fd,
+			fmt.Sprintf("item %s is limited to %s patients but was billed %d times for a %s patient", code, lim, len(fees), sex),
+			fmt.Sprintf("限%s项目%s为%s参保人结算%d次", sexZh(lim), code, sexZh(sex), len(fees)))
+	})
+}
+
+// runAgeItem (R-AGE-ITEM) flags catalogue items limited to an age range
+// (lmt_age_min, lmt_age_max) billed for a person outside it, tolerance_years
+// allowed: one hit per (person, item).
+func runAgeItem(ctx context.Context, e *env, c *collector) error {
+	ct, vt := &e.t.Catalog, &e.t.Visits
+	tol := int(c.rule.P("tolerance_years"))
+	minLines := int(c.rule.P("min_lines"))
+	var fd finding
+	var vis []uint32
+	want := func(p, v, f uint32) bool {
+		it := e.t.Fees.Item[f]
+		if int(it) >= ct.Len() || !ct.Known[it] || ct.AgeMin[it] < 0 && ct.AgeMax[it] < 0 {
+			return false
+		}
+		age, ok := e.ageAt(p, vt.Begin[v].Day())
+		return ok && outsideAge(age, int(ct.AgeMin[it]), int(ct.AgeMax[it]), tol)
+	}
+	return forEachPersonItem(ctx, e, want, func(p, item uint32, fees []uint32) {
+		if len(fees) < minLines {
+			return
+		}
+		fd.reset()
+		fd.persons = append(fd.persons, p)
+		fd.items = append(fd.items, item)
+		vis, _ = addFees(e, &fd, fees, c.maxRows, vis)
+		age, _ := e.ageAt(p, vt.Begin[e.t.Fees.Visit[fees[0]]].Day())
+		code, rng := e.itemCode(item), ageRange(int(ct.AgeMin[item]), int(ct.AgeMax[item]))
+		c.emit(&fd,
+			fmt.Sprintf("item %s is limited to ages %s but was billed %d times for a patient aged %d", code, rng, len(fees), age),
+			fmt.Sprintf("限年龄（%s岁）项目%s为%d岁参保人结算%d次", rng, code, age, len(fees)))
+	})
+}
+
+// runSexDiagnosis (R-SEX-DISE) flags visits whose main diagnosis is limited
+// to the other sex by Set.DiagnosisLimits: one hit per person.
+func runSexDiagnosis(ctx context.Context, e *env, c *collector) error {
+	pt := &e.t.Persons
+	return forEachPersonDiagnosis(ctx, e, c, e.dise.sexLim, func(p uint32, _ uint32, l *DiagnosisLimit) bool {
+		s := pt.Sex[p]
+		return s != claims.SexUnknown && s != l.Sex
+	}, func(p uint32, l *DiagnosisLimit, n int) (string, string) {
+		return fmt.Sprintf("%d visits of a %s patient diagnosed %s–%s (%s), limited to %s patients", n, pt.Sex[p], l.From, l.To, l.Note, l.Sex),
+			fmt.Sprintf("%s参保人%d次就诊诊断为限%s疾病（%s–%s）", sexZh(pt.Sex[p]), n, sexZh(l.Sex), l.From, l.To)
+	})
+}
+
+// runAgeDiagnosis (R-AGE-DISE) flags visits whose main diagnosis is limited
+// to an age range by Set.DiagnosisLimits, tolerance_years allowed: one hit
+// per person.
+func runAgeDiagnosis(ctx context.Context, e *env, c *collector) error {
+	vt := &e.t.Visits
+	tol := int(c.rule.P("tolerance_years"))
+	return forEachPersonDiagnosis(ctx, e, c, e.dise.ageLim, func(p, v uint32, l *DiagnosisLimit) bool {
+		age, ok := e.ageAt(p, vt.Begin[v].Day())
+		return ok && outsideAge(age, l.AgeMin, l.AgeMax, tol)
+	}, func(p uint32, l *DiagnosisLimit, n int) (string, string) {
+		rng := ageRange(l.AgeMin, l.AgeMax)
+		return fmt.Sprintf("%d visits diagnosed %s–%s (%s), limited to ages %s, for a patient outside that age", n, l.From, l.To, l.Note, rng),
+			fmt.Sprintf("%d次就诊诊断为限年龄（%s岁）疾病（%s–%s），与参保人年龄不符", n, rng, l.From, l.To)
+	})
+}
+
+// forEachPersonDiagnosis emits one hit per person with at least min_visits
+// live visits whose diagnosis has a limit in lim (indexed by Strings id)
+// that bad reports as violated.
+func forEachPersonDiagnosis(ctx context.Context, e *env, c *collector, lim []int16,
+	bad func(p, v uint32, l *DiagnosisLimit) bool, detail func(p uint32, l *DiagnosisLimit, n int) (string, string)) error {
+	vt := &e.t.Visits
+	minVisits := int(c.rule.P("min_visits"))
+	var hits []uint32
+	var fd finding
+	for p := 0; p < e.t.Persons.Len(); p++ {
+		if err := cancelled(ctx, p); err != nil {
+			return err
+		}
+		hits = hits[:0]
+		var first *DiagnosisLimit
+		for _, v := range e.personVisits(uint32(p)) {
+			d := vt.Dise[v]
+			if !e.live(v) || !e.dise.of(d) || lim[d] < 0 || int(lim[d]) >= len(e.set.DiagnosisLimits) {
+				continue
+			}
+			l := &e.set.DiagnosisLimits[lim[d]]
+			if bad(uint32(p), v, l) {
+				hits = append(hits, v)
+				if first == nil {
+					first = l
+				}
+			}
+		}
+		if len(hits) < minVisits || first == nil {
+			continue
+		}
+		fd.reset()
+		fd.persons = append(fd.persons, uint32(p))
+		addVisits(e, &fd, hits, c.maxRows)
+		en, zh := detail(uint32(p), first, len(hits))
+		c.emit(&fd, en, zh)
+	}
+	return nil
+}
+
+// outsideAge reports whether age lies outside [lo-tol, hi+tol]; a negative
+// bound is no bound.
+func outsideAge(age, lo, hi, tol int) bool {
+	return lo >= 0 && age < lo-tol || hi >= 0 && age > hi+tol
+}
+
+// ageRange formats an age range with open ends.
+func ageRange(lo, hi int) string {
+	switch {
+	case lo >= 0 && hi >= 0:
+		return fmt.Sprintf("%d–%d", lo, hi)
+	case lo >= 0:
+		return fmt.Sprintf("%d+", lo)
+	case hi >= 0:
+		return fmt.Sprintf("0–%d", hi)
+	}
+	return "any"
+}
+
+// sexZh names a sex in Chinese.
+func sexZh(s claims.Sex) string {
+	switch s {
+	case claims.Male:
+		return "男性"
+	case claims.Female:
+		return "女性"
+	}
+	return "性别不详"
+}

@@ -1,0 +1,174 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// drugLine reports whether fee row f is an outpatient or pharmacy drug line
+// with a known supply: a drug (list_type 101–103, or unknown) with prd_days
+// set, in a visit that is not an inpatient stay (ward medication carries no
+// prescription supply).
+func drugLine(e *env, v, f uint32) bool {
+	ft, ct := &e.t.Fees, &e.t.Catalog
+	if ft.SupplyDays[f] <= 0 || e.t.Visits.MedType[v].Inpatient() {
+		return false
+	}
+	it := ft.Item[f]
+	if int(it) >= ct.Len() {
+		return false
+	}
+	lt := ct.ListType[it]
+	return lt == 0 || lt >= 101 && lt <= 103
+}
+
+// supplyLimit returns the longest supply (days) one prescription of item it
+// may cover in visit v (R-OVER-SUPPLY): 处方管理办法 art. 19 gives 7 days
+// (normal_days), 3 for emergencies (emergency_days) and up to 12 weeks for
+// stable chronic disease (chronic_days: med_type 14 or a chronic diagnosis).
+// The catalogue's max_days, when set, replaces the normal limit, caps the
+// emergency one, and for chronic patients raises the limit (or, with
+// catalog_binds_chronic, replaces it).
+func supplyLimit(e *env, r *Rule, v, it uint32) int {
+	vt, ct := &e.t.Visits, &e.t.Catalog
+	cat := 0
+	if ct.Known[it] && ct.MaxDays[it] > 0 {
+		cat = int(ct.MaxDays[it])
+	}
+	mt := vt.MedType[v]
+	switch {
+	case mt == claims.MedChronic || e.dise.isChronic(vt.Dise[v]):
+		lim := int(r.P("chronic_days"))
+		if cat > 0 {
+			if r.P("catalog_binds_chronic") != 0 {
+				return cat
+			}
+			lim = max(lim, cat)
+		}
+		return lim
+	case mt == claims.MedEmergency:
+		lim := int(r.P("emergency_days"))
+		if cat > 0 {
+			lim = min(lim, cat)
+		}
+		return lim
+	case cat > 0:
+		return cat
+	}
+	return int(r.P("normal_days"))
+}
+
+// runOverSupply (R-OVER-SUPPLY) flags drug lines whose prd_days exceed the
+// supply limit plus tolerance_days: one hit per (person, drug). The amount
+// is the fund share of the excess days of each line.
+func runOverSupply(ctx context.Context, e *env, c *collector) error {
+	ft := &e.t.Fees
+	tol := int(c.rule.P("tolerance_days"))
+	want := func(_, v, f uint32) bool {
+		return drugLine(e, v, f) && int(ft.SupplyDays[f]) > supplyLimit(e, c.rule, v, ft.Item[f])+tol
+	}
+	var fd finding
+	var vis []uint32
+	return forEachPersonItem(ctx, e, want, func(p, item uint32, fees []uint32) {
+		fd.reset()
+		fd.persons = append(fd.persons, p)
+		fd.items = append(fd.items, item)
+		vis, _ = addFees(e, &fd, fees, c.maxRows, vis)
+		fd.amount = 0
+		longest, lim := 0, 0
+		for _, f := range fees {
+			d := int(ft.SupplyDays[f])
+			l := supplyLimit(e, c.rule, ft.Visit[f], item)
+			fd.amount += claims.Money(float64(e.feeFund(f)) * float64(d-l) / float64(d))
+			if d > longest {
+				longest, lim = d, l
+			}
+			if doc := ft.Doctor[f]; doc != graph.None {
+				fd.doctors = append(fd.doctors, doc)
+			}
+		}
+		code := e.itemCode(item)
+		c.emit(&fd,
+			fmt.Sprintf("%d prescriptions of %s beyond the supply limit (longest %d days against %d allowed)", len(fees), code, longest, lim),
+			fmt.Sprintf("药品%s超量开药%d次（最长%d天，限%d天）", code, len(fees), longest, lim))
+	})
+}
+
+// runRepeatRx (R-REPEAT-RX) follows each person's fills of each drug in time
+// order, across visits, doctors and pharmacies, as a stockpile: a fill adds
+// its prd_days to the supply left. A fill in another visit while more supply
+// is left than tolerated (the larger of tolerance_days and tolerance_share of
+// the previous fill) is a repeat. One hit per (person, drug) with at least
+// min_repeats repeats; the amount is the fund share of the overlapping days.
+func runRepeatRx(ctx context.Context, e *env, c *collector) error {
+	ft, vt := &e.t.Fees, &e.t.Visits
+	tolDays, tolShare := c.rule.P("tolerance_days"), c.rule.P("tolerance_share")
+	minRepeats := int(c.rule.P("min_repeats"))
+	want := func(_, v, f uint32) bool { return drugLine(e, v, f) }
+	start := func(f uint32) int64 {
+		t := ft.Time[f]
+		if t == claims.NoTime {
+			t = vt.Begin[ft.Visit[f]]
+		}
+		return int64(t.Day())
+	}
+	var keys []uint64
+	var cited []uint32
+	var fd finding
+	var vis []uint32
+	return forEachPersonItem(ctx, e, want, func(p, item uint32, fees []uint32) {
+		if len(fees) < 2 {
+			return
+		}
+		keys = keys[:0]
+		for i, f := range fees {
+			keys = append(keys, uint64(start(f)-int64(claims.NoDate))<<32|uint64(i))
+		}
+		slices.Sort(keys)
+		cited = cited[:0]
+		repeats, maxLeft := 0, int64(0)
+		var excess claims.Money
+		prev := fees[keys[0]&0xffffffff]
+		end := start(prev) + int64(ft.SupplyDays[prev])
+		for _, k := range keys[1:] {
+			f := fees[k&0xffffffff]
+			s, d := start(f), int64(ft.SupplyDays[f])
+			if ft.Visit[f] == ft.Visit[prev] { // a second line of the same fill
+				end += d
+				continue
+			}
+			left := end - s
+			allowed := max(tolDays, tolShare*float64(ft.SupplyDays[prev]))
+			if float64(left) > allowed {
+				repeats++
+				maxLeft = max(maxLeft, left)
+				cited = append(cited, prev, f)
+				excess += claims.Money(float64(e.feeFund(f)) * float64(min(left, d)) / float64(d))
+			}
+			end = max(end, s) + d
+			prev = f
+		}
+		if repeats < minRepeats {
+			return
+		}
+		fd.reset()
+		fd.persons = append(fd.persons, p)
+		fd.items = append(fd.items, item)
+		cited = sortedUnique(cited)
+		vis, _ = addFees(e, &fd, cited, c.maxRows, vis)
+		fd.amount = excess
+		for _, f := range cited {
+			if doc := ft.Doctor[f]; doc != graph.None {
+				fd.doctors = append(fd.doctors, doc)
+			}
+		}
+		code := e.itemCode(item)
+		c.emit(&fd,
+			fmt.Sprintf("%s refilled %d times while supply was left (up to %d days), across %d visits", code, repeats, maxLeft, len(vis)),
+			fmt.Sprintf("药品%s在余量未用完时重复开药%d次（最多剩余%d天），涉及%d次就诊", code, repeats, maxLeft, len(vis)))
+	})
+}

@@ -1,0 +1,132 @@
+package rules
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// runDoctorDistant (R-DOCTOR-DISTANT) follows each doctor code's attended
+// outpatient visits in time order (placeholder codes, pharmacies and
+// inpatient stays excluded) and flags consecutive visits at two
+// institutions at least min_km apart whose times are too close to travel
+// between them at speed_kmh: one code billing at distant sites at once
+// (挂证, fabricated services). One hit per doctor with at least
+// min_conflicts such changes; the amount is the fund of the visits
+// involved. Institutions without a location are skipped.
+func runDoctorDistant(ctx context.Context, e *env, c *collector) error {
+	vt := &e.t.Visits
+	minKm, speed := c.rule.P("min_km"), c.rule.P("speed_kmh")
+	minConflicts := int(c.rule.P("min_conflicts"))
+	var cited []uint32
+	var fd finding
+	for d := 0; d < e.t.Doctors.Len(); d++ {
+		if err := cancelled(ctx, d); err != nil {
+			return err
+		}
+		if !e.doctorOK(uint32(d)) {
+			continue
+		}
+		cited = cited[:0]
+		conflicts, farthest := 0, 0.0
+		prev := uint32(0)
+		havePrev := false
+		for _, v := range e.g.VisitsOf(e.g.DoctorNode(uint32(d))) {
+			if vt.Doctor[v] != uint32(d) || !e.live(v) || vt.MedType[v].Inpatient() || e.pharmacyVisit(v) {
+				continue
+			}
+			if _, _, ok := e.location(vt.Institution[v]); !ok {
+				continue
+			}
+			if havePrev && vt.Institution[prev] != vt.Institution[v] {
+				km, ok := e.distanceKm(vt.Institution[prev], vt.Institution[v])
+				gapH := float64(vt.Begin[v]-vt.Begin[prev]) / 3600
+				if ok && km >= minKm && gapH*speed < km {
+					conflicts++
+					farthest = max(farthest, km)
+					cited = append(cited, prev, v)
+				}
+			}
+			prev, havePrev = v, true
+		}
+		if conflicts < minConflicts || conflicts == 0 {
+			continue
+		}
+		fd.reset()
+		fd.doctors = append(fd.doctors, uint32(d))
+		cited = sortedUnique(cited)
+		addVisits(e, &fd, cited, c.maxRows)
+		code := e.t.Doctors.IDs.String(uint32(d))
+		c.emit(&fd,
+			fmt.Sprintf("doctor %s attended visits at institutions up to %.0f km apart too close in time to travel (%d times)", code, farthest, conflicts),
+			fmt.Sprintf("医师%s在相距最远%.0f公里的机构间接诊时间过近，无法往返（%d次）", code, farthest, conflicts))
+	}
+	return nil
+}
+
+// runPersonDistant (R-PERSON-DISTANT) follows each person's live visits in
+// time order and flags consecutive visits at institutions at least min_km
+// apart that began at most max_gap_minutes apart, and, with
+// check_inpatient, visits at an institution at least min_km from the one
+// where the person was staying as an inpatient at the time (冒名就医, 挂床).
+// One hit per person with at least min_conflicts conflicts; the amount is
+// the fund of the visits involved. Institutions without a location are
+// skipped.
+func runPersonDistant(ctx context.Context, e *env, c *collector) error {
+	vt := &e.t.Visits
+	minKm := c.rule.P("min_km")
+	maxGap := claims.Time(c.rule.P("max_gap_minutes") * 60)
+	checkStay := c.rule.P("check_inpatient") != 0
+	minConflicts := int(c.rule.P("min_conflicts"))
+	var cited []uint32
+	var fd finding
+	for p := 0; p < e.t.Persons.Len(); p++ {
+		if err := cancelled(ctx, p); err != nil {
+			return err
+		}
+		cited = cited[:0]
+		conflicts, farthest := 0, 0.0
+		var prev, stay uint32
+		havePrev, haveStay := false, false
+		for _, v := range e.personVisits(uint32(p)) {
+			if !e.live(v) {
+				continue
+			}
+			if _, _, ok := e.location(vt.Institution[v]); !ok {
+				continue
+			}
+			conflict := func(a uint32) {
+				km, ok := e.distanceKm(vt.Institution[a], vt.Institution[v])
+				if ok && km >= minKm {
+					conflicts++
+					farthest = max(farthest, km)
+					cited = append(cited, a, v)
+				}
+			}
+			inStay := checkStay && haveStay && vt.Institution[stay] != vt.Institution[v] &&
+				vt.Begin[v] > vt.Begin[stay] && vt.Begin[v] < vt.End[stay]
+			switch {
+			case inStay:
+				conflict(stay)
+			case havePrev && vt.Institution[prev] != vt.Institution[v] && vt.Begin[v]-vt.Begin[prev] <= maxGap:
+				conflict(prev)
+			}
+			prev, havePrev = v, true
+			if vt.MedType[v].Inpatient() && vt.End[v] != claims.NoTime && (!haveStay || vt.End[v] > vt.End[stay]) {
+				stay, haveStay = v, true
+			}
+		}
+		if conflicts < minConflicts || conflicts == 0 {
+			continue
+		}
+		fd.reset()
+		fd.persons = append(fd.persons, uint32(p))
+		cited = sortedUnique(cited)
+		addVisits(e, &fd, cited, c.maxRows)
+		c.emit(&fd,
+			fmt.Sprintf("the person was billed at places up to %.0f km apart at the same time (%d times)", farthest, conflicts),
+			fmt.Sprintf("参保人同一时段在相距最远%.0f公里的两地就医（%d次）", farthest, conflicts))
+	}
+	return nil
+}

@@ -1,0 +1,70 @@
+package rules
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// runPriceCap (R-PRICE-CAP) flags live fee lines whose unit price exceeds
+// the catalogue's pric_uplmt_amt by more than tolerance_share of it (超标准
+// 收费). One hit per (institution, item); the amount is the fund share of
+// the part of each line above the cap.
+func runPriceCap(ctx context.Context, e *env, c *collector) error {
+	ft, vt, ct := &e.t.Fees, &e.t.Visits, &e.t.Catalog
+	tol := 1 + c.rule.P("tolerance_share")
+	var lines []roundLine
+	for f := range ft.Visit {
+		if err := cancelled(ctx, f); err != nil {
+			return err
+		}
+		it := ft.Item[f]
+		if int(it) >= ct.Len() || !ct.Known[it] || ct.PriceCap[it] <= 0 {
+			continue
+		}
+		if float64(ft.Price[f]) <= float64(ct.PriceCap[it])*tol || !e.feeLive(uint32(f)) {
+			continue
+		}
+		lines = append(lines, roundLine{key: uint64(vt.Institution[ft.Visit[f]])<<32 | uint64(it), row: uint32(f)})
+	}
+	slices.SortFunc(lines, func(a, b roundLine) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.row, b.row)) })
+	var rows, vis []uint32
+	var fd finding
+	for i := 0; i < len(lines); {
+		rows = rows[:0]
+		j := i
+		for ; j < len(lines) && lines[j].key == lines[i].key; j++ {
+			rows = append(rows, lines[j].row)
+		}
+		inst, item := uint32(lines[i].key>>32), uint32(lines[i].key)
+		i = j
+		fd.reset()
+		vis, _ = addFees(e, &fd, rows, c.maxRows, vis)
+		fd.insts = append(fd.insts[:0], inst)
+		fd.items = append(fd.items, item)
+		fd.amount = 0
+		maxPrice := claims.Price(0)
+		for _, f := range rows {
+			p, cp := ft.Price[f], ct.PriceCap[item]
+			fd.amount += claims.Money(float64(e.feeFund(f)) * float64(p-cp) / float64(p))
+			maxPrice = max(maxPrice, p)
+			if d := ft.Doctor[f]; d != graph.None && len(fd.doctors) < c.maxRows {
+				fd.doctors = append(fd.doctors, d)
+			}
+		}
+		for _, v := range vis {
+			if len(fd.persons) < c.maxRows {
+				fd.persons = append(fd.persons, vt.Person[v])
+			}
+		}
+		code, cp := e.itemCode(item), ct.PriceCap[item]
+		c.emit(&fd,
+			fmt.Sprintf("%d lines of %s priced up to %s yuan above the cap of %s yuan", len(rows), code, maxPrice, cp),
+			fmt.Sprintf("项目%s有%d条明细单价超过限价%s元（最高%s元）", code, len(rows), cp, maxPrice))
+	}
+	return nil
+}

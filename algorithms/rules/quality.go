@@ -1,0 +1,108 @@
+package rules
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ringlens/ringlens/graph"
+)
+
+// findPlaceholders recognises placeholder doctor codes (DQ-PLACEHOLDER-DOCTOR)
+// and marks them in placeholder (indexed by Doctors row). A code is a
+// placeholder when
+//
+//   - it is shaped like one ("009999", "0000", "unknown", "无", ...) and
+//     carries at least pattern_min_visits live visits; or
+//   - staff.csv does not register it and it carries at least min_visits live
+//     visits and at least peer_factor times the median live visits of the
+//     doctor codes that have any.
+//
+// Registered codes of real shape are never placeholders, however busy: a
+// busy real doctor is for the capacity rule to judge.
+func findPlaceholders(e *env, r *Rule, placeholder []bool) []DataQuality {
+	g, dt := e.g, &e.t.Doctors
+	n := dt.Len()
+	counts := make([]uint32, 0, n)
+	for d := 0; d < n; d++ {
+		if c := g.NodeVisits(g.DoctorNode(uint32(d))); c > 0 {
+			counts = append(counts, c)
+		}
+	}
+	median := 0.0
+	if len(counts) > 0 {
+		slices.Sort(counts)
+		median = medianSorted(counts)
+	}
+	minVisits := r.P("min_visits")
+	relative := r.P("peer_factor") * median
+	patternMin := r.P("pattern_min_visits")
+	var out []DataQuality
+	var insts, pats []uint32
+	for d := 0; d < n; d++ {
+		node := g.DoctorNode(uint32(d))
+		c := float64(g.NodeVisits(node))
+		if c == 0 {
+			continue
+		}
+		code := dt.IDs.String(uint32(d))
+		shaped := placeholderShaped(code)
+		if !(shaped && c >= patternMin) && !(!dt.Registered[d] && c >= minVisits && c >= relative) {
+			continue
+		}
+		placeholder[d] = true
+		q := DataQuality{Kind: "placeholder-doctor", Check: r.ID, Doctor: uint32(d), Code: code,
+			Registered: dt.Registered[d], Visits: int(c)}
+		insts, pats = insts[:0], pats[:0]
+		vt := &e.t.Visits
+		for _, v := range g.VisitsOf(node) {
+			if vt.Flags[v]&graph.VisitReversed != 0 {
+				continue
+			}
+			insts = append(insts, vt.Institution[v])
+			pats = append(pats, vt.Person[v])
+			q.Amount += vt.FundPay[v]
+		}
+		q.Institutions = len(sortedUnique(insts))
+		q.Patients = len(sortedUnique(pats))
+		why := "unregistered code far above its peers"
+		if shaped {
+			why = "placeholder-shaped code"
+		}
+		q.Detail = fmt.Sprintf("%s: %d visits of %d patients at %d institutions (median doctor code: %.0f visits); kept out of ring formation",
+			why, q.Visits, q.Patients, q.Institutions, median)
+		out = append(out, q)
+	}
+	return out
+}
+
+// medianSorted returns the median of sorted, non-empty counts.
+func medianSorted(s []uint32) float64 {
+	m := len(s) / 2
+	if len(s)%2 == 1 {
+		return float64(s[m])
+	}
+	return (float64(s[m-1]) + float64(s[m])) / 2
+}
+
+// placeholderShaped reports whether a staff code looks like a placeholder:
+// digits made only of 0 and 9 ("0", "009999", "999999"), one repeated
+// character ("xxxx", "1111"), or a word for "unknown" or "none".
+func placeholderShaped(code string) bool {
+	c := strings.ToLower(strings.TrimSpace(code))
+	switch c {
+	case "", "unknown", "unk", "none", "null", "nil", "na", "n/a", "-", "--", "/", "test", "default", "other",
+		"无", "不详", "未知", "其他", "空", "暂无":
+		return true
+	}
+	zeroNine, same := true, true
+	for i := 0; i < len(c); i++ {
+		if c[i] != '0' && c[i] != '9' {
+			zeroNine = false
+		}
+		if c[i] != c[0] {
+			same = false
+		}
+	}
+	return zeroNine || same
+}

@@ -1,0 +1,265 @@
+package rules
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"runtime"
+	"slices"
+	"sync"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// ruleFunc runs one rule over e, emitting hits into c. It returns ctx's
+// error when cancelled.
+type ruleFunc func(ctx context.Context, e *env, c *collector) error
+
+// ruleFuncs maps rule ids to their implementations.
+func ruleFuncs() map[string]ruleFunc {
+	return map[string]ruleFunc{
+		IDSexItem:        runSexItem,
+		IDAgeItem:        runAgeItem,
+		IDSexDiagnosis:   runSexDiagnosis,
+		IDAgeDiagnosis:   runAgeDiagnosis,
+		IDOverSupply:     runOverSupply,
+		IDRepeatRx:       runRepeatRx,
+		IDFrequentVisits: runFrequentVisits,
+		IDSplitAdmission: runSplitAdmission,
+		IDCensusBeds:     runCensusBeds,
+		IDAfterDeath:     runAfterDeath,
+		IDDoctorDistant:  runDoctorDistant,
+		IDPersonDistant:  runPersonDistant,
+		IDDoctorCapacity: runDoctorCapacity,
+		IDTraceDuplicate: runTraceDuplicate,
+		IDRoundQuantity:  runRoundQuantity,
+		IDPriceCap:       runPriceCap,
+	}
+}
+
+// Run screens g with the enabled rules of set. It first recognises
+// placeholder doctor codes (DQ-PLACEHOLDER-DOCTOR, when enabled), which the
+// doctor-based rules then skip, and runs the other rules concurrently on up
+// to GOMAXPROCS goroutines. It checks ctx between rules (and every few
+// thousand entities inside the longer ones) and returns ctx's error,
+// wrapped, when cancelled. The result is deterministic for a given g and
+// set.
+func Run(ctx context.Context, g *graph.Graph, set Set) (*Result, error) {
+	if g == nil || g.Tables() == nil {
+		return nil, errors.New("rules: nil graph")
+	}
+	e := newEnv(g, &set)
+	res := &Result{Placeholder: make([]bool, g.Tables().Doctors.Len())}
+	funcs := ruleFuncs()
+	type job struct {
+		idx int
+		run ruleFunc
+		c   *collector
+		err error
+	}
+	var jobs []*job
+	for i := range set.Rules {
+		r := &set.Rules[i]
+		if r.ID == IDPlaceholderDoctor {
+			if r.Enabled {
+				if err := ctx.Err(); err != nil {
+					return nil, fmt.Errorf("rules: cancelled before %s: %w", r.ID, err)
+				}
+				res.DataQuality = findPlaceholders(e, r, res.Placeholder)
+			}
+			continue
+		}
+		f, ok := funcs[r.ID]
+		if !ok {
+			return nil, fmt.Errorf("rules: rule %q has no implementation", r.ID)
+		}
+		if err := checkParams(r); err != nil {
+			return nil, err
+		}
+		if r.Enabled {
+			jobs = append(jobs, &job{idx: i, run: f, c: newCollector(r, &set)})
+		}
+	}
+	e.placeholder = res.Placeholder
+
+	workers := min(runtime.GOMAXPROCS(0), len(jobs))
+	next := make(chan *job)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				if err := ctx.Err(); err != nil {
+					j.err = fmt.Errorf("rules: cancelled before %s: %w", j.c.rule.ID, err)
+					continue
+				}
+				if err := j.run(ctx, e, j.c); err != nil {
+					j.err = fmt.Errorf("rules: %s: %w", j.c.rule.ID, err)
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+
+	byIdx := make(map[int]*job, len(jobs))
+	for _, j := range jobs {
+		if j.err != nil {
+			return nil, j.err
+		}
+		byIdx[j.idx] = j
+	}
+	for i := range set.Rules {
+		r := &set.Rules[i]
+		if r.ID == IDPlaceholderDoctor {
+			continue
+		}
+		st := RuleStat{Rule: r.ID, Enabled: r.Enabled}
+		if j := byIdx[i]; j != nil {
+			j.c.trim()
+			st.Hits, st.Dropped = len(j.c.hits), j.c.dropped
+			for _, h := range j.c.hits {
+				st.Amount += h.Amount
+			}
+			res.Hits = append(res.Hits, j.c.hits...)
+		}
+		res.Stats = append(res.Stats, st)
+	}
+	return res, nil
+}
+
+// checkParams verifies that r has every parameter of its specs within
+// range, so that a Set built by hand cannot make a rule divide by zero.
+func checkParams(r *Rule) error {
+	for _, p := range r.Specs {
+		v, ok := r.Params[p.Name]
+		if !ok {
+			return fmt.Errorf("rules: rule %s: parameter %q missing", r.ID, p.Name)
+		}
+		if !(v >= p.Min && v <= p.Max) {
+			return fmt.Errorf("rules: rule %s: parameter %q = %v is outside [%v, %v]", r.ID, p.Name, v, p.Min, p.Max)
+		}
+	}
+	return nil
+}
+
+// env is the read-only state shared by the rules of one Run.
+type env struct {
+	g           *graph.Graph
+	t           *graph.Tables
+	set         *Set
+	placeholder []bool // Doctors row -> placeholder code (set before the rules run)
+	dise        diseIndex
+}
+
+// newEnv prepares the shared state: the diagnosis index of the codes used.
+func newEnv(g *graph.Graph, set *Set) *env {
+	e := &env{g: g, t: g.Tables(), set: set}
+	e.dise = buildDiseIndex(e.t, set)
+	return e
+}
+
+// checkEvery is how many entities a rule handles between context checks.
+const checkEvery = 1 << 14
+
+// cancelled returns ctx's error every checkEvery-th i.
+func cancelled(ctx context.Context, i int) error {
+	if i%checkEvery == 0 {
+		return ctx.Err()
+	}
+	return nil
+}
+
+// live reports whether visit v carries money: not fully reversed, with a
+// positive net fund amount or medical fee.
+func (e *env) live(v uint32) bool {
+	vt := &e.t.Visits
+	return vt.Flags[v]&graph.VisitReversed == 0 && (vt.FundPay[v] > 0 || vt.MedFee[v] > 0)
+}
+
+// feeLive reports whether fee row f is a live line of a live visit.
+func (e *env) feeLive(f uint32) bool {
+	ft := &e.t.Fees
+	v := ft.Visit[f]
+	return int(v) < e.t.Visits.Len() && ft.Amount[f] > 0 && e.live(v)
+}
+
+// feeFund returns the fund share of fee row f: its net amount scaled by the
+// visit's fund_pay / medfee (capped at the visit's fund).
+func (e *env) feeFund(f uint32) claims.Money {
+	ft := &e.t.Fees
+	vt := &e.t.Visits
+	a := ft.Amount[f]
+	v := ft.Visit[f]
+	if a <= 0 || int(v) >= vt.Len() {
+		return 0
+	}
+	fund, fee := vt.FundPay[v], vt.MedFee[v]
+	if fund <= 0 {
+		return 0
+	}
+	if fee <= 0 || a >= fee {
+		return min(a, fund)
+	}
+	return claims.Money(float64(a) * float64(fund) / float64(fee))
+}
+
+// ageAt returns person p's age in whole years on day d, or false when the
+// birth date is unknown or after d.
+func (e *env) ageAt(p uint32, d claims.Date) (int, bool) {
+	pt := &e.t.Persons
+	if int(p) >= pt.Len() {
+		return 0, false
+	}
+	b := pt.Birth[p]
+	if b == claims.NoDate || d == claims.NoDate || b > d {
+		return 0, false
+	}
+	return b.AgeAt(d), true
+}
+
+// location returns institution row i's location.
+func (e *env) location(i uint32) (lat, lon float64, ok bool) {
+	it := &e.t.Institutions
+	if int(i) >= it.Len() || !it.HasLoc[i] {
+		return 0, 0, false
+	}
+	return it.Lat[i], it.Lon[i], true
+}
+
+// pharmacyVisit reports whether v is a pharmacy purchase.
+func (e *env) pharmacyVisit(v uint32) bool {
+	vt := &e.t.Visits
+	if vt.MedType[v].Pharmacy() {
+		return true
+	}
+	i := vt.Institution[v]
+	return int(i) < e.t.Institutions.Len() && e.t.Institutions.Type[i] == claims.Pharmacy
+}
+
+// doctorOK reports whether d is a doctor row that is not a placeholder code.
+func (e *env) doctorOK(d uint32) bool {
+	return int(d) < len(e.placeholder) && !e.placeholder[d]
+}
+
+// personVisits returns person p's visits by time.
+func (e *env) personVisits(p uint32) []uint32 { return e.g.VisitsOf(e.g.PatientNode(p)) }
+
+// itemName returns the catalogue code of item row i.
+func (e *env) itemCode(i uint32) string {
+	if int(i) >= e.t.Catalog.Len() {
+		return ""
+	}
+	return e.t.Catalog.IDs.String(i)
+}
+
+// sortedUnique sorts and deduplicates a scratch slice in place.
+func sortedUnique(s []uint32) []uint32 {
+	slices.Sort(s)
+	return slices.Compact(s)
+}
