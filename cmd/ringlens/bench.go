@@ -129,7 +129,7 @@ func runBenchIngest(c *cli.Context) error {
 		if err != nil {
 			return fmt.Errorf("generate city: %w", err)
 		}
-		log.Info().Int("visits", visits).Dur("elapsed", time.Since(start)).Str("dir", dir).Msg("city generated")
+		log.Info().Int("visits", visits).Str("elapsed", roundDur(time.Since(start))).Str("dir", dir).Msg("city generated")
 	} else {
 		log.Info().Str("dir", dir).Msg("reusing generated city")
 	}

@@ -95,7 +95,7 @@ func runDetect(c *cli.Context) error {
 		return fmt.Errorf("print summary: %w", err)
 	}
 	ev := log.Info().Int64("rows", rep.Rows.Read).Int64("rejected", rep.Rows.Rejected).
-		Dur("ingest", p.ingestTime).Dur("build", p.buildTime).Str("out", out)
+		Str("ingest", roundDur(p.ingestTime)).Str("build", roundDur(p.buildTime)).Str("out", out)
 	if rep.Rows.Rejected > 0 {
 		ev = ev.Str("rejects", rejectsPath)
 	}
@@ -167,6 +167,6 @@ func logFiles(log zerolog.Logger, files []ingest.FileReport) {
 		rate := float64(f.Read) / f.Elapsed.Seconds()
 		ev.Str("file", filepath.Base(f.Path)).Int64("read", f.Read).Int64("accepted", f.Accepted).
 			Int64("rejected", f.Rejected).Int64("refunds_netted", f.RefundsNetted).
-			Str("rate", humanRate(rate)+" rows/s").Dur("elapsed", f.Elapsed).Msg("file read")
+			Str("rate", humanRate(rate)+" rows/s").Str("elapsed", roundDur(f.Elapsed)).Msg("file read")
 	}
 }

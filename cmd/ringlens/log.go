@@ -86,3 +86,6 @@ func humanRate(perSec float64) string {
 	}
 	return fmt.Sprintf("%.0f", perSec)
 }
+
+// roundDur formats d for logs, rounded to the millisecond ("1.234s").
+func roundDur(d time.Duration) string { return d.Round(time.Millisecond).String() }

@@ -82,7 +82,7 @@ func (m *meter) showLocked(now time.Time) {
 		m.onLine = true
 		return
 	}
-	ev := m.log.Info().Str("stage", m.stage).Int64(m.unit, m.done).Str("rate", humanRate(rate)+" "+m.unit+"/s").Dur("elapsed", elapsed)
+	ev := m.log.Info().Str("stage", m.stage).Int64(m.unit, m.done).Str("rate", humanRate(rate)+" "+m.unit+"/s").Str("elapsed", roundDur(elapsed))
 	if m.total > 0 {
 		ev = ev.Int64("total", m.total)
 	}
