@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ringlens/ringlens/graph/claims"
 )
@@ -11,8 +12,8 @@ import (
 // BuildOptions tunes Build.
 type BuildOptions struct {
 	// Progress, when not nil, is called at the start and end of each stage
-	// with the work done and the total of that stage. It is called from the
-	// goroutine running the stage, possibly concurrently for two stages.
+	// with the work done and the total of that stage, from the goroutine
+	// that called Build.
 	Progress func(stage string, done, total int64)
 }
 
@@ -53,27 +54,61 @@ func Build(ctx context.Context, t *Tables, opts BuildOptions) (*Graph, error) {
 	if err := step("visit-doctors", nv, func() { vd = g.buildVisitDoctors() }); err != nil {
 		return nil, err
 	}
-	var wg sync.WaitGroup
-	var errA, errB error
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		if errA = step("edges", nv, func() { g.buildEdges(&vd) }); errA != nil {
-			return
-		}
-		errA = step("adjacency", g.edges.Len(), g.buildAdjacency)
-	}()
-	if errB = step("time-index", nv, func() { g.buildTimeIndex(&vd) }); errB == nil {
-		errB = step("totals", nv, func() { g.buildTotals(&vd) })
+	var ti *timeIndex
+	if err := step("time-order", nv, func() { ti = g.prepareTimeIndex(&vd) }); err != nil {
+		return nil, err
 	}
-	wg.Wait()
-	if errA != nil {
-		return nil, errA
+	// The edge types and the per-node visit lists are independent jobs;
+	// two workers run them, biggest first.
+	var per [NumEdgeTypes][]aggEdge
+	data := g.visitData()
+	jobs := []func(){
+		func() { g.fillTimeIndex(ti, &vd, KindDoctor) },
+		func() { per[PatientDoctor] = g.edgesOfType(PatientDoctor, &vd, data) },
+		func() { per[DoctorInstitutionBilled] = g.edgesOfType(DoctorInstitutionBilled, &vd, data) },
+		func() { g.fillTimeIndex(ti, &vd, KindPatient) },
+		func() { per[PatientInstitution] = g.edgesOfType(PatientInstitution, &vd, data) },
+		func() { g.fillTimeIndex(ti, &vd, KindInstitution) },
+		func() { per[PatientPharmacy] = g.edgesOfType(PatientPharmacy, &vd, data) },
+		func() { per[DoctorPharmacy] = g.edgesOfType(DoctorPharmacy, &vd, data) },
+		func() { per[DoctorInstitutionRegistered] = g.registeredEdges() },
+		func() { g.buildTotals(&vd) },
 	}
-	if errB != nil {
-		return nil, errB
+	if err := step("edges", nv, func() { runJobs(ctx, 2, jobs) }); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("graph: build cancelled during edges: %w", err)
+	}
+	ti, data = nil, nil
+	if err := step("merge", len(per), func() { g.mergeEdges(&per) }); err != nil {
+		return nil, err
+	}
+	if err := step("adjacency", g.edges.Len(), g.buildAdjacency); err != nil {
+		return nil, err
 	}
 	return g, nil
+}
+
+// runJobs runs jobs on up to workers goroutines, in order of submission;
+// jobs not started when ctx is cancelled are skipped.
+func runJobs(ctx context.Context, workers int, jobs []func()) {
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(jobs) || ctx.Err() != nil {
+					return
+				}
+				jobs[i]()
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // buildNodes assigns node ids: patients, doctors, medical institutions,

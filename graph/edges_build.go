@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"math/bits"
 	"slices"
 
 	"github.com/ringlens/ringlens/graph/claims"
@@ -25,25 +26,45 @@ type aggEdge struct {
 
 func pack(u, v uint32) uint64 { return uint64(u)<<32 | uint64(v) }
 
-// buildEdges aggregates the typed edges and stores them ordered by
-// (U, V, Type).
-func (g *Graph) buildEdges(vd *visitDoctors) {
-	var per [NumEdgeTypes][]aggEdge
-	var buf, tmp []edgeRec
-	for ty := EdgeType(0); ty < NumEdgeTypes; ty++ {
-		if ty == DoctorInstitutionRegistered {
-			per[ty] = g.registeredEdges()
-			continue
-		}
-		buf = g.emitEdges(ty, vd, buf[:0])
-		if cap(tmp) < len(buf) {
-			tmp = make([]edgeRec, len(buf))
-		}
-		sorted := radixSort(buf, tmp[:len(buf)], edgeRecKey)
-		per[ty] = g.aggregate(sorted)
+// keySpace compresses the (U, V) keys of one edge type for sorting: the
+// sort key is (U-uBase)<<vBits | (V-vBase), which orders like U<<32 | V
+// but needs fewer radix passes.
+type keySpace struct {
+	uBase, vBase uint32
+	uBits, vBits uint
+}
+
+func (ks keySpace) key(u, v uint32) uint64 { return uint64(u-ks.uBase)<<ks.vBits | uint64(v-ks.vBase) }
+
+func (ks keySpace) unpack(k uint64) uint64 {
+	return pack(ks.uBase+uint32(k>>ks.vBits), ks.vBase+uint32(k&(1<<ks.vBits-1)))
+}
+
+// keySpace returns the key space of edge type ty.
+func (g *Graph) keySpace(ty EdgeType) keySpace {
+	u, uEnd, v, vEnd := uint32(0), g.docBase, g.medBase, g.pharmBase // PatientInstitution
+	switch ty {
+	case PatientDoctor:
+		v, vEnd = g.docBase, g.medBase
+	case DoctorInstitutionBilled:
+		u, uEnd = g.docBase, g.medBase
+	case PatientPharmacy:
+		v, vEnd = g.pharmBase, g.numNodes
+	case DoctorPharmacy:
+		u, uEnd, v, vEnd = g.docBase, g.medBase, g.pharmBase, g.numNodes
 	}
-	buf, tmp = nil, nil
-	g.mergeEdges(&per)
+	return keySpace{uBase: u, vBase: v, uBits: uint(bits.Len32(uEnd - u)), vBits: uint(bits.Len32(vEnd - v))}
+}
+
+// edgesOfType aggregates the edges of one type, sorted by U<<32 | V.
+func (g *Graph) edgesOfType(ty EdgeType, vd *visitDoctors, data []visitAmounts) []aggEdge {
+	if ty == DoctorInstitutionRegistered {
+		return g.registeredEdges()
+	}
+	ks := g.keySpace(ty)
+	srt := g.emitEdges(ty, ks, vd)
+	srt.sort()
+	return aggregate(srt, data, ks)
 }
 
 // registrations returns the sorted distinct (doctor node, institution node)
@@ -72,12 +93,19 @@ func (g *Graph) registeredEdges() []aggEdge {
 }
 
 // emitEdges appends one record per (edge of type ty, live visit).
-func (g *Graph) emitEdges(ty EdgeType, vd *visitDoctors, buf []edgeRec) []edgeRec {
+func (g *Graph) emitEdges(ty EdgeType, ks keySpace, vd *visitDoctors) *keyedSorter {
 	vt := &g.t.Visits
 	var regs []uint64
-	if ty == DoctorPharmacy {
+	n := 0
+	switch ty {
+	case DoctorPharmacy:
 		regs = g.registrations()
+	case PatientDoctor, DoctorInstitutionBilled:
+		n = len(vd.doc)
+	default:
+		n = vt.Len()
 	}
+	buf := newKeyedSorter(n, ks.uBits+ks.vBits, uint(bits.Len(uint(vt.Len()))))
 	for v := 0; v < vt.Len(); v++ {
 		vv := uint32(v)
 		if !g.visitLive(vv) {
@@ -89,16 +117,16 @@ func (g *Graph) emitEdges(ty EdgeType, vd *visitDoctors, buf []edgeRec) []edgeRe
 		switch ty {
 		case PatientInstitution, PatientPharmacy:
 			if pharm == (ty == PatientPharmacy) {
-				buf = append(buf, edgeRec{pack(p, inst), vv})
+				buf.add(ks.key(p, inst), vv)
 			}
 		case PatientDoctor:
 			for _, d := range vd.of(vv) {
-				buf = append(buf, edgeRec{pack(p, g.docBase+d&^billFlag), vv})
+				buf.add(ks.key(p, g.docBase+d&^billFlag), vv)
 			}
 		case DoctorInstitutionBilled:
 			if !pharm {
 				for _, d := range vd.of(vv) {
-					buf = append(buf, edgeRec{pack(g.docBase+d&^billFlag, inst), vv})
+					buf.add(ks.key(g.docBase+d&^billFlag, inst), vv)
 				}
 			}
 		case DoctorPharmacy:
@@ -107,9 +135,9 @@ func (g *Graph) emitEdges(ty EdgeType, vd *visitDoctors, buf []edgeRec) []edgeRe
 					if d&billFlag == 0 {
 						continue
 					}
-					k := pack(g.docBase+d&^billFlag, inst)
-					if _, reg := slices.BinarySearch(regs, k); !reg {
-						buf = append(buf, edgeRec{k, vv})
+					doc := g.docBase + d&^billFlag
+					if _, reg := slices.BinarySearch(regs, pack(doc, inst)); !reg {
+						buf.add(ks.key(doc, inst), vv)
 					}
 				}
 			}
@@ -118,20 +146,52 @@ func (g *Graph) emitEdges(ty EdgeType, vd *visitDoctors, buf []edgeRec) []edgeRe
 	return buf
 }
 
-// aggregate sums sorted records into edges.
-func (g *Graph) aggregate(recs []edgeRec) []aggEdge {
+// visitAmounts packs the visit columns aggregation needs, so that a
+// record costs one random access instead of three.
+type visitAmounts struct {
+	fund, medFee claims.Money
+	begin        claims.Time
+}
+
+// visitData gathers the amounts and begin time of every visit in row order.
+func (g *Graph) visitData() []visitAmounts {
 	vt := &g.t.Visits
-	var out []aggEdge
-	for i := 0; i < len(recs); {
-		k := recs[i].key
-		e := aggEdge{key: k, first: vt.Begin[recs[i].visit], last: vt.Begin[recs[i].visit]}
-		for ; i < len(recs) && recs[i].key == k; i++ {
-			v := recs[i].visit
+	data := make([]visitAmounts, vt.Len())
+	for v := range data {
+		data[v] = visitAmounts{vt.FundPay[v], vt.MedFee[v], vt.Begin[v]}
+	}
+	return data
+}
+
+// aggregate sums records sorted by compressed key into edges keyed
+// U<<32 | V.
+func aggregate(srt *keyedSorter, data []visitAmounts, ks keySpace) []aggEdge {
+	n := srt.len()
+	groups := 0
+	prev := uint64(0)
+	for i := 0; i < n; i++ {
+		k, _ := srt.at(i)
+		if i == 0 || k != prev {
+			groups++
+		}
+		prev = k
+	}
+	out := make([]aggEdge, 0, groups)
+	for i := 0; i < n; {
+		k, v := srt.at(i)
+		d := &data[v]
+		e := aggEdge{key: ks.unpack(k), first: d.begin, last: d.begin}
+		for ; i < n; i++ {
+			ki, vi := srt.at(i)
+			if ki != k {
+				break
+			}
+			d := &data[vi]
 			e.visits++
-			e.fund += vt.FundPay[v]
-			e.medFee += vt.MedFee[v]
-			e.first = min(e.first, vt.Begin[v])
-			e.last = max(e.last, vt.Begin[v])
+			e.fund += d.fund
+			e.medFee += d.medFee
+			e.first = min(e.first, d.begin)
+			e.last = max(e.last, d.begin)
 		}
 		out = append(out, e)
 	}
@@ -139,7 +199,7 @@ func (g *Graph) aggregate(recs []edgeRec) []aggEdge {
 }
 
 // mergeEdges merges the per-type sorted edge lists into the EdgeTable,
-// ordered by (U, V, Type).
+// ordered by (U, V, Type), and releases them.
 func (g *Graph) mergeEdges(per *[NumEdgeTypes][]aggEdge) {
 	n := 0
 	for _, p := range per {
@@ -169,4 +229,5 @@ func (g *Graph) mergeEdges(per *[NumEdgeTypes][]aggEdge) {
 		et.First[i], et.Last[i] = e.first, e.last
 	}
 	g.edges = et
+	*per = [NumEdgeTypes][]aggEdge{}
 }

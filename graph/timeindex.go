@@ -3,44 +3,87 @@ package graph
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/ringlens/ringlens/graph/claims"
 )
 
-// buildTimeIndex sorts the valid visits by (Begin, row) and groups them per
-// node (patient, institution or pharmacy, and each distinct attending or
-// billing doctor), each list in time order.
-func (g *Graph) buildTimeIndex(vd *visitDoctors) {
+// timeIndex is the build state of the per-node visit lists: visit ranks in
+// time order and the list offsets, filled by one job per node kind group.
+type timeIndex struct {
+	rank []uint32
+}
+
+// prepareTimeIndex sorts the valid visits by (Begin, row), ranks them and
+// counts the visits of every node (patient, institution or pharmacy, each
+// distinct attending or billing doctor).
+func (g *Graph) prepareTimeIndex(vd *visitDoctors) *timeIndex {
 	g.byTime = g.sortVisitsByTime()
 	vt := &g.t.Visits
+	ti := &timeIndex{rank: make([]uint32, vt.Len())}
+	for i, v := range g.byTime {
+		ti.rank[v] = uint32(i)
+	}
 	n := g.numNodes
 	off := make([]uint32, n+1)
-	for _, v := range g.byTime {
+	for v := 0; v < vt.Len(); v++ {
+		vv := uint32(v)
+		if !g.visitOK(vv) {
+			continue
+		}
 		off[vt.Person[v]+1]++
 		off[g.instNode[vt.Institution[v]]+1]++
-		for _, d := range vd.of(v) {
+		for _, d := range vd.of(vv) {
 			off[g.docBase+d&^billFlag+1]++
 		}
 	}
 	for i := uint32(1); i <= n; i++ {
 		off[i] += off[i-1]
 	}
-	pos := make([]uint32, n)
-	copy(pos, off[:n])
-	vis := make([]uint32, off[n])
-	put := func(node uint32, v uint32) {
-		vis[pos[node]] = v
-		pos[node]++
+	g.nodeVisOff = off
+	g.nodeVis = make([]uint32, off[n])
+	return ti
+}
+
+// fillTimeIndex fills the visit lists of the nodes of kind group k
+// (KindPatient, KindDoctor, or KindInstitution for institutions and
+// pharmacies). Visiting rows in time order would make every column access a
+// cache miss, so it emits (node, rank) keys in row order and radix-sorts
+// them. Groups fill disjoint parts of nodeVis and may run concurrently.
+func (g *Graph) fillTimeIndex(ti *timeIndex, vd *visitDoctors, k Kind) {
+	vt := &g.t.Visits
+	lo, hi := g.kindRange(k)
+	if k == KindInstitution {
+		hi = NodeID(g.numNodes)
 	}
-	for _, v := range g.byTime {
-		put(vt.Person[v], v)
-		put(uint32(g.instNode[vt.Institution[v]]), v)
-		for _, d := range vd.of(v) {
-			put(g.docBase+d&^billFlag, v)
+	a, b := g.nodeVisOff[lo], g.nodeVisOff[hi]
+	rBits := uint(bits.Len(uint(len(g.byTime))))
+	nodeBits := uint(bits.Len32(uint32(hi - lo)))
+	recs := newKeyedSorter(int(b-a), nodeBits+rBits, uint(bits.Len(uint(vt.Len()))))
+	for v := 0; v < vt.Len(); v++ {
+		vv := uint32(v)
+		if !g.visitOK(vv) {
+			continue
+		}
+		r := uint64(ti.rank[v])
+		switch k {
+		case KindPatient:
+			recs.add(uint64(vt.Person[v])<<rBits|r, vv)
+		case KindInstitution:
+			inst := uint32(g.instNode[vt.Institution[v]]) - uint32(lo)
+			recs.add(uint64(inst)<<rBits|r, vv)
+		case KindDoctor:
+			for _, d := range vd.of(vv) {
+				recs.add(uint64(d&^billFlag)<<rBits|r, vv)
+			}
 		}
 	}
-	g.nodeVisOff, g.nodeVis = off, vis
+	recs.sort()
+	out := g.nodeVis[a:b]
+	for i := range out {
+		_, out[i] = recs.at(i)
+	}
 }
 
 // sortVisitsByTime returns the valid visit rows ordered by (Begin, row),
@@ -107,14 +150,15 @@ func (g *Graph) buildTotals(vd *visitDoctors) {
 		g.nodeFund[n] += f
 	}
 	g.skippedVisits = vt.Len() - len(g.byTime)
-	for _, v := range g.byTime {
-		if vt.Flags[v]&VisitReversed != 0 {
+	for v := 0; v < vt.Len(); v++ { // row order: sequential column access
+		vv := uint32(v)
+		if !g.visitLive(vv) {
 			continue
 		}
 		f := vt.FundPay[v]
 		add(vt.Person[v], f)
 		add(uint32(g.instNode[vt.Institution[v]]), f)
-		for _, d := range vd.of(v) {
+		for _, d := range vd.of(vv) {
 			add(g.docBase+d&^billFlag, f)
 		}
 	}

@@ -1,0 +1,57 @@
+package graph
+
+import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+func TestRadixSort(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{0, 1, 5, 64, 65, 1000, 20000} {
+		for _, bitsKey := range []uint{3, 20, 44, 64} {
+			a := make([]edgeRec, n)
+			for i := range a {
+				a[i] = edgeRec{key: r.Uint64() >> (64 - bitsKey), visit: uint32(i)}
+			}
+			want := slices.Clone(a)
+			slices.SortStableFunc(want, func(x, y edgeRec) int { return cmp.Compare(x.key, y.key) })
+			got := radixSort(slices.Clone(a), make([]edgeRec, n), edgeRecKey)
+			if !slices.Equal(got, want) {
+				t.Fatalf("n=%d bits=%d: radixSort differs from a stable sort", n, bitsKey)
+			}
+		}
+	}
+}
+
+func TestKeyedSorter(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for _, tc := range []struct{ keyBits, valBits uint }{{20, 20}, {44, 20}, {40, 30}, {33, 0}} {
+		n := 5000
+		s := newKeyedSorter(n, tc.keyBits, tc.valBits)
+		var want []edgeRec
+		for i := 0; i < n; i++ {
+			k := r.Uint64() >> (64 - tc.keyBits) >> 8 // many ties
+			v := uint32(0)
+			if tc.valBits > 0 {
+				v = uint32(i) & (1<<tc.valBits - 1)
+			}
+			s.add(k, v)
+			want = append(want, edgeRec{k, v})
+		}
+		if s.usePack != (tc.keyBits+tc.valBits <= 64) {
+			t.Errorf("%+v: usePack %v", tc, s.usePack)
+		}
+		slices.SortStableFunc(want, func(x, y edgeRec) int { return cmp.Compare(x.key, y.key) })
+		s.sort()
+		if s.len() != n {
+			t.Fatalf("len %d", s.len())
+		}
+		for i := range want {
+			if k, v := s.at(i); k != want[i].key || v != want[i].visit {
+				t.Fatalf("%+v: pair %d = %d, %d; want %+v", tc, i, k, v, want[i])
+			}
+		}
+	}
+}
