@@ -1,0 +1,204 @@
+package community
+
+import (
+	"fmt"
+	"math"
+)
+
+// CSR is a weighted undirected graph over the nodes 0..Len()-1 in compressed
+// sparse row form, the input of Leiden, Modularity and CPM.
+//
+// The neighbours of node i are Targets[Offsets[i]:Offsets[i+1]] and the
+// weights of the edges to them are the same range of Weights. Each
+// undirected edge {u, v} with u != v must be stored twice, once in the row of
+// u and once in the row of v, with the same weight. A self-loop {u, u} of
+// weight w is stored once, in the row of u, and counts twice towards the
+// strength of u (the modularity convention: strengths sum to twice the total
+// edge weight, and a community's internal weight is preserved when it is
+// collapsed into a single node). Parallel entries are allowed and act as one
+// edge with the sum of their weights. Rows need not be sorted.
+//
+// This is the layout of graph.Weighted, from which FromAdjacency builds a
+// CSR. Leiden, Modularity and CPM never modify a CSR.
+type CSR struct {
+	// Offsets has length Len()+1, starts at 0, is non-decreasing and
+	// ends at len(Targets). A nil or empty Offsets is the empty graph.
+	Offsets []int64
+	// Targets holds the neighbour of each adjacency entry, in [0, Len()).
+	Targets []int32
+	// Weights holds the weight of each adjacency entry: finite and
+	// non-negative. A nil Weights gives every entry weight 1.
+	Weights []float64
+}
+
+// Len returns the number of nodes of g.
+func (g *CSR) Len() int {
+	if g == nil || len(g.Offsets) == 0 {
+		return 0
+	}
+	return len(g.Offsets) - 1
+}
+
+// Validate returns an error describing the first violation of the CSR layout
+// rules that can be checked in linear time: offsets, target ranges and weight
+// values. It does not check that the rows are symmetric; Leiden's results on
+// an asymmetric CSR are well defined but meaningless.
+func (g *CSR) Validate() error {
+	if g == nil {
+		return fmt.Errorf("community: nil graph")
+	}
+	n := g.Len()
+	if n == 0 {
+		if len(g.Targets) != 0 || len(g.Weights) != 0 {
+			return fmt.Errorf("community: %d targets but no offsets", len(g.Targets))
+		}
+		return nil
+	}
+	if n > math.MaxInt32 {
+		return fmt.Errorf("community: %d nodes exceed the int32 node ids", n)
+	}
+	if g.Offsets[0] != 0 {
+		return fmt.Errorf("community: Offsets[0] = %d, want 0", g.Offsets[0])
+	}
+	for i := 1; i <= n; i++ {
+		if g.Offsets[i] < g.Offsets[i-1] {
+			return fmt.Errorf("community: Offsets decrease at node %d (%d < %d)", i-1, g.Offsets[i], g.Offsets[i-1])
+		}
+	}
+	if g.Offsets[n] != int64(len(g.Targets)) {
+		return fmt.Errorf("community: Offsets[%d] = %d, want len(Targets) = %d", n, g.Offsets[n], len(g.Targets))
+	}
+	if g.Weights != nil && len(g.Weights) != len(g.Targets) {
+		return fmt.Errorf("community: len(Weights) = %d, want len(Targets) = %d", len(g.Weights), len(g.Targets))
+	}
+	for e, t := range g.Targets {
+		if t < 0 || int(t) >= n {
+			return fmt.Errorf("community: adjacency entry %d: target %d out of range [0, %d)", e, t, n)
+		}
+	}
+	for e, w := range g.Weights {
+		if !(w >= 0) || math.IsInf(w, 1) {
+			return fmt.Errorf("community: adjacency entry %d: weight %v is not finite and non-negative", e, w)
+		}
+	}
+	return nil
+}
+
+// Strengths returns the weighted degree of every node: the sum of the
+// weights of its row, its self-loops counted twice. The strengths sum to
+// twice the total edge weight. g must be valid.
+func (g *CSR) Strengths() []float64 {
+	n := g.Len()
+	k := make([]float64, n)
+	for i := range n {
+		var s float64
+		for e := g.Offsets[i]; e < g.Offsets[i+1]; e++ {
+			w := g.weight(e)
+			if int(g.Targets[e]) == i {
+				w *= 2
+			}
+			s += w
+		}
+		k[i] = s
+	}
+	return k
+}
+
+// weight returns the weight of adjacency entry e.
+func (g *CSR) weight(e int64) float64 {
+	if g.Weights == nil {
+		return 1
+	}
+	return g.Weights[e]
+}
+
+// Edge is an undirected edge between nodes U and V with weight W, as given
+// to NewCSR. U == V is a self-loop.
+type Edge struct {
+	U, V int32
+	W    float64
+}
+
+// NewCSR returns the CSR of the undirected graph with n nodes and the given
+// edges. Each edge is stored in the rows of both of its ends (a self-loop in
+// its node's row only), rows in input order; duplicate edges are kept as
+// parallel entries, which all functions of this package treat as one edge of
+// the summed weight. It returns an error if n is negative or too large, or an
+// edge has an end outside [0, n) or a weight that is not finite and
+// non-negative.
+func NewCSR(n int, edges []Edge) (*CSR, error) {
+	if n < 0 || n > math.MaxInt32 {
+		return nil, fmt.Errorf("community: invalid node count %d", n)
+	}
+	off := make([]int64, n+1)
+	for i, e := range edges {
+		if e.U < 0 || int(e.U) >= n || e.V < 0 || int(e.V) >= n {
+			return nil, fmt.Errorf("community: edge %d (%d, %d): end out of range [0, %d)", i, e.U, e.V, n)
+		}
+		if !(e.W >= 0) || math.IsInf(e.W, 1) {
+			return nil, fmt.Errorf("community: edge %d (%d, %d): weight %v is not finite and non-negative", i, e.U, e.V, e.W)
+		}
+		off[e.U+1]++
+		if e.U != e.V {
+			off[e.V+1]++
+		}
+	}
+	for i := 1; i <= n; i++ {
+		off[i] += off[i-1]
+	}
+	g := &CSR{Offsets: off, Targets: make([]int32, off[n]), Weights: make([]float64, off[n])}
+	pos := make([]int64, n)
+	copy(pos, off[:n])
+	for _, e := range edges {
+		g.Targets[pos[e.U]], g.Weights[pos[e.U]] = e.V, e.W
+		pos[e.U]++
+		if e.U != e.V {
+			g.Targets[pos[e.V]], g.Weights[pos[e.V]] = e.U, e.W
+			pos[e.V]++
+		}
+	}
+	return g, nil
+}
+
+// Adjacency is a weighted undirected graph that exposes its rows, such as
+// *graph.Weighted: Neighbors(i) returns the neighbours of node i and the
+// weights of the edges to them, following the layout rules of CSR.
+type Adjacency interface {
+	Len() int
+	Neighbors(i int) ([]int32, []float64)
+}
+
+// csrArrays is implemented by graphs that can hand out their CSR arrays
+// without copying.
+type csrArrays interface {
+	CSR() (offsets []int64, targets []int32, weights []float64)
+}
+
+// FromAdjacency returns the CSR of g. If g has a method
+//
+//	CSR() (offsets []int64, targets []int32, weights []float64)
+//
+// its arrays are shared without copying, in O(1); otherwise the rows are
+// copied in O(Len() + entries). The result is not validated.
+func FromAdjacency(g Adjacency) *CSR {
+	if a, ok := g.(csrArrays); ok {
+		off, t, w := a.CSR()
+		return &CSR{Offsets: off, Targets: t, Weights: w}
+	}
+	n := g.Len()
+	if n <= 0 {
+		return &CSR{}
+	}
+	off := make([]int64, n+1)
+	for i := range n {
+		nb, _ := g.Neighbors(i)
+		off[i+1] = off[i] + int64(len(nb))
+	}
+	c := &CSR{Offsets: off, Targets: make([]int32, off[n]), Weights: make([]float64, off[n])}
+	for i := range n {
+		nb, wt := g.Neighbors(i)
+		copy(c.Targets[off[i]:off[i+1]], nb)
+		copy(c.Weights[off[i]:off[i+1]], wt)
+	}
+	return c
+}

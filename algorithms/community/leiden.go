@@ -1,0 +1,712 @@
+package community
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+)
+
+// Quality selects the quality function that Leiden maximises.
+type Quality int
+
+const (
+	// QualityModularity is modularity at resolution γ, as computed by
+	// Modularity. Node weights are the node strengths.
+	QualityModularity Quality = iota
+	// QualityCPM is the Constant Potts Model at resolution γ with the
+	// node weights of Options.NodeWeights, as computed by CPM.
+	QualityCPM
+)
+
+// String returns "modularity", "CPM" or "Quality(n)".
+func (q Quality) String() string {
+	switch q {
+	case QualityModularity:
+		return "modularity"
+	case QualityCPM:
+		return "CPM"
+	}
+	return fmt.Sprintf("Quality(%d)", int(q))
+}
+
+// DefaultRandomness is the randomness θ of the refinement phase used when
+// Options.Randomness is zero, as in the reference implementations.
+const DefaultRandomness = 0.01
+
+// maxAutoIterations bounds the iterations when Options.MaxIterations is
+// zero. Every iteration that changes the partition strictly improves the
+// quality, so the bound is only reached if rounding makes moves cycle.
+const maxAutoIterations = 1000
+
+// Options configures Leiden. The zero value maximises modularity at
+// resolution 1 with seed 0, iterating until the partition is stable.
+type Options struct {
+	// Quality is the quality function to maximise.
+	Quality Quality
+	// Resolution is the resolution γ of the quality function; it must be
+	// finite and non-negative. For QualityModularity zero means 1. For
+	// QualityCPM zero is a valid resolution (the communities are then the
+	// connected components), and γ is in units of edge weight per unit
+	// of node-weight product: a community is only worth forming if its
+	// internal edge density exceeds γ.
+	Resolution float64
+	// Seed seeds the random number generator. Leiden's result is a
+	// deterministic function of the graph, the options and the seed.
+	Seed int64
+	// MaxIterations bounds the number of Leiden iterations (each a
+	// sequence of local moving, refinement and aggregation down to a
+	// graph in which no node moves). Zero iterates until an iteration
+	// moves no node (with an internal safety bound of 1000 iterations).
+	// It must not be negative.
+	MaxIterations int
+	// Randomness is the randomness θ of the refinement phase: a node is
+	// merged into a sub-community with probability proportional to
+	// exp(ΔH/θ) over the non-decreasing merges. Zero means
+	// DefaultRandomness; it must be finite and non-negative.
+	Randomness float64
+	// NodeWeights are the node weights n_i of CPM; nil gives every node
+	// weight 1. If not nil its length must be the number of nodes and
+	// its values finite and non-negative. It must be nil for modularity,
+	// whose node weights are the strengths.
+	NodeWeights []float64
+}
+
+// Partition is a partition of the nodes of a graph into communities.
+type Partition struct {
+	// Membership holds the community of each node. Communities are
+	// numbered 0..Communities-1 in the order of their smallest node:
+	// node 0 is in community 0, the smallest node not in community 0 is
+	// in community 1, and so on.
+	Membership []int32
+	// Communities is the number of communities.
+	Communities int
+	// Quality is the value of the quality function for Membership:
+	// Modularity(g, Membership, γ) or CPM(g, Membership, γ, NodeWeights).
+	// The modularity of a graph without edge weight is NaN.
+	Quality float64
+	// Iterations is the number of Leiden iterations performed.
+	Iterations int
+}
+
+// Leiden partitions g into communities with the Leiden algorithm of
+// Traag, Waltman & van Eck (2019), "From Louvain to Leiden: guaranteeing
+// well-connected communities", Sci. Rep. 9, 5233, maximising the quality
+// function selected by opt.
+//
+// Each iteration moves nodes between communities with the fast local moving
+// of the paper (a queue in which only the neighbours of a moved node are
+// revisited, moves made only if they strictly improve the quality), refines
+// each community by merging well-connected singletons into well-connected
+// sub-communities, chosen at random with randomness θ, and aggregates the
+// graph by the refined partition, the unrefined partition being the initial
+// partition of the aggregate graph; this repeats until no community of the
+// aggregate graph has more than one node. The next iteration starts from
+// the partition found.
+//
+// Every community of the result is connected through edges of positive
+// weight: Leiden guarantees it, and a final linear pass splits any
+// community that is not (which cannot decrease the quality). Nodes of zero
+// strength are singletons under modularity.
+//
+// The result depends only on g, opt and opt.Seed, not on GOMAXPROCS: the
+// algorithm is sequential. ctx is checked between phases; if it is done,
+// Leiden returns its error. Leiden returns an error if g is not a valid CSR
+// or opt is invalid.
+func Leiden(ctx context.Context, g *CSR, opt Options) (*Partition, error) {
+	if err := g.Validate(); err != nil {
+		return nil, fmt.Errorf("community: leiden: %w", err)
+	}
+	n := g.Len()
+	gamma, theta, err := checkOptions(&opt, n)
+	if err != nil {
+		return nil, fmt.Errorf("community: leiden: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("community: leiden: %w", err)
+	}
+
+	base := level{off: g.Offsets, adj: g.Targets, w: g.Weights}
+	if base.w == nil {
+		base.w = make([]float64, len(g.Targets))
+		for i := range base.w {
+			base.w[i] = 1
+		}
+	}
+	var strength []float64
+	switch opt.Quality {
+	case QualityModularity:
+		strength = g.Strengths()
+		var m2 float64
+		for _, k := range strength {
+			m2 += k
+		}
+		base.nw = strength
+		if m2 > 0 {
+			gamma /= m2
+		}
+	case QualityCPM:
+		base.nw = opt.NodeWeights
+		if base.nw == nil {
+			base.nw = make([]float64, n)
+			for i := range base.nw {
+				base.nw[i] = 1
+			}
+		}
+	}
+
+	membership := make([]int32, n)
+	for i := range membership {
+		membership[i] = int32(i)
+	}
+	p := &Partition{Membership: membership}
+	if n > 0 {
+		l := newLeiden(n, gamma, theta, opt.Seed)
+		maxIt := opt.MaxIterations
+		if maxIt == 0 {
+			maxIt = maxAutoIterations
+		}
+		for p.Iterations < maxIt {
+			changed, err := l.iterate(ctx, &base, membership)
+			if err != nil {
+				return nil, fmt.Errorf("community: leiden: iteration %d: %w", p.Iterations+1, err)
+			}
+			p.Iterations++
+			if !changed && opt.MaxIterations == 0 {
+				break
+			}
+		}
+	}
+	p.Communities = connectedRelabel(&base, membership)
+
+	ids := membership
+	switch opt.Quality {
+	case QualityModularity:
+		p.Quality = modularity(g, ids, p.Communities, strength, opt.Resolution)
+	case QualityCPM:
+		p.Quality = cpm(g, ids, p.Communities, opt.Resolution, opt.NodeWeights)
+	}
+	return p, nil
+}
+
+// checkOptions validates opt for a graph of n nodes, fills in defaults and
+// returns the resolution and randomness to use.
+func checkOptions(opt *Options, n int) (gamma, theta float64, err error) {
+	switch opt.Quality {
+	case QualityModularity:
+		if opt.NodeWeights != nil {
+			return 0, 0, errors.New("NodeWeights given for modularity, whose node weights are the strengths")
+		}
+		if opt.Resolution == 0 {
+			opt.Resolution = 1
+		}
+	case QualityCPM:
+		if opt.NodeWeights != nil {
+			if len(opt.NodeWeights) != n {
+				return 0, 0, fmt.Errorf("%d NodeWeights for %d nodes", len(opt.NodeWeights), n)
+			}
+			for i, x := range opt.NodeWeights {
+				if !(x >= 0) || math.IsInf(x, 1) {
+					return 0, 0, fmt.Errorf("node %d: weight %v is not finite and non-negative", i, x)
+				}
+			}
+		}
+	default:
+		return 0, 0, fmt.Errorf("unknown quality function %v", opt.Quality)
+	}
+	if !(opt.Resolution >= 0) || math.IsInf(opt.Resolution, 1) {
+		return 0, 0, fmt.Errorf("resolution %v is not finite and non-negative", opt.Resolution)
+	}
+	if opt.MaxIterations < 0 {
+		return 0, 0, fmt.Errorf("negative MaxIterations %d", opt.MaxIterations)
+	}
+	theta = opt.Randomness
+	if theta == 0 {
+		theta = DefaultRandomness
+	}
+	if !(theta > 0) || math.IsInf(theta, 1) {
+		return 0, 0, fmt.Errorf("randomness %v is not finite and non-negative", opt.Randomness)
+	}
+	return opt.Resolution, theta, nil
+}
+
+// level is the graph of one aggregation level in CSR form (rows without
+// self-loops above level 0), with its node weights and, for aggregate
+// levels, the initial membership of its nodes.
+type level struct {
+	off  []int64
+	adj  []int32
+	w    []float64
+	nw   []float64
+	memb []int32
+}
+
+func (lv *level) len() int { return len(lv.off) - 1 }
+
+// leiden holds the random source, the scaled parameters and the scratch
+// arrays of a run, all sized for the input graph and reused by every level
+// and iteration.
+type leiden struct {
+	rng   *rand.Rand
+	gamma float64 // resolution in units of node-weight products
+	theta float64
+
+	cw      []float64 // per cluster: total node weight
+	csize   []int32   // per cluster: number of nodes
+	empty   []int32   // stack of empty clusters
+	acc     []float64 // per cluster: edge weight from the current node, -1 if not touched
+	touched []int32
+	queue   []int32 // ring buffer of unstable nodes
+	stable  []bool
+
+	start        []int32 // per cluster: start of its nodes in order
+	pos          []int32
+	order        []int32 // nodes grouped by cluster
+	refined      []int32
+	rcw          []float64 // per refined cluster: total node weight
+	ext          []float64 // per refined cluster: weight to the rest of its cluster
+	nonSingleton []bool
+	relabel      []int32
+	cum          []float64
+	nodeToAgg    []int32
+
+	bufs [2]level // aggregate graphs, alternately
+}
+
+func newLeiden(n int, gamma, theta float64, seed int64) *leiden {
+	acc := make([]float64, n)
+	for i := range acc {
+		acc[i] = -1
+	}
+	return &leiden{
+		acc:          acc,
+		rng:          rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)),
+		gamma:        gamma,
+		theta:        theta,
+		cw:           make([]float64, n),
+		csize:        make([]int32, n),
+		empty:        make([]int32, 0, n),
+		touched:      make([]int32, 0, 64),
+		queue:        make([]int32, n),
+		stable:       make([]bool, n),
+		start:        make([]int32, n+1),
+		pos:          make([]int32, n+1),
+		order:        make([]int32, n),
+		refined:      make([]int32, n),
+		rcw:          make([]float64, n),
+		ext:          make([]float64, n),
+		nonSingleton: make([]bool, n),
+		relabel:      make([]int32, n),
+		cum:          make([]float64, 0, 64),
+		nodeToAgg:    make([]int32, n),
+	}
+}
+
+// iterate performs one Leiden iteration on base starting from membership,
+// which it replaces by the partition found, numbered 0..k-1. It reports
+// whether any node moved.
+func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (changed bool, err error) {
+	lv := base
+	memb := membership // membership of the nodes of lv
+	nodeToAgg := l.nodeToAgg
+	for i := range nodeToAgg {
+		nodeToAgg[i] = int32(i)
+	}
+	for depth := 0; ; depth++ {
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		k, moved := l.moveNodes(lv, memb)
+		changed = changed || moved
+		if k >= lv.len() {
+			break
+		}
+		if err := ctx.Err(); err != nil {
+			return false, err
+		}
+		refined, r := l.refine(lv, memb, k)
+		if r >= lv.len() {
+			// Refinement merged nothing: aggregate by the
+			// partition itself so that the graph shrinks.
+			refined, r = memb, k
+		}
+		for i, a := range nodeToAgg {
+			nodeToAgg[i] = refined[a]
+		}
+		next := &l.bufs[depth%2]
+		l.aggregate(lv, memb, refined, r, next)
+		lv, memb = next, next.memb
+	}
+	if lv != base {
+		for i, a := range nodeToAgg {
+			membership[i] = memb[a]
+		}
+	}
+	return changed, nil
+}
+
+// moveNodes is the fast local moving phase on lv from memb (cluster ids in
+// [0, lv.len())). It leaves memb numbered 0..k-1 in order of first node and
+// returns k and whether any node moved.
+func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
+	n := lv.len()
+	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
+	gamma := l.gamma
+	cw, csize := l.cw[:n], l.csize[:n]
+	acc := l.acc[:n]
+	queue, stable := l.queue[:n], l.stable[:n]
+	clear(cw)
+	clear(csize)
+	for v, c := range memb {
+		cw[c] += nw[v]
+		csize[c]++
+	}
+	empty := l.empty[:0]
+	for c := n - 1; c >= 0; c-- {
+		if csize[c] == 0 {
+			empty = append(empty, int32(c))
+		}
+	}
+	for i := range queue {
+		queue[i] = int32(i)
+	}
+	l.shuffle(queue)
+	clear(stable)
+	head, count := 0, n
+	touched := l.touched[:0]
+
+	for count > 0 {
+		v := queue[head]
+		head++
+		if head == n {
+			head = 0
+		}
+		count--
+		stable[v] = true
+
+		c0 := memb[v]
+		x := nw[v]
+		cw[c0] -= x
+		csize[c0]--
+		if csize[c0] == 0 {
+			cw[c0] = 0 // no rounding residue in empty clusters
+			empty = append(empty, c0)
+		}
+
+		// acc[c] < 0 marks a cluster not yet seen from v.
+		touched = touched[:0]
+		for e := off[v]; e < off[v+1]; e++ {
+			u := adj[e]
+			if u == v {
+				continue
+			}
+			c := memb[u]
+			a := acc[c]
+			if a < 0 {
+				a = 0
+				touched = append(touched, c)
+			}
+			acc[c] = a + w[e]
+		}
+
+		// The current cluster first, then an empty one, then the
+		// neighbouring clusters; only strict improvements win.
+		best := c0
+		bestDiff := max(acc[c0], 0) - x*cw[c0]*gamma
+		if e := empty[len(empty)-1]; bestDiff < 0 {
+			best, bestDiff = e, 0
+		}
+		for _, c := range touched {
+			if d := acc[c] - x*cw[c]*gamma; d > bestDiff {
+				best, bestDiff = c, d
+			}
+			acc[c] = -1
+		}
+
+		cw[best] += x
+		csize[best]++
+		if csize[best] == 1 {
+			empty = empty[:len(empty)-1] // best was the top of the stack
+		}
+		if best != c0 {
+			memb[v] = best
+			moved = true
+			for e := off[v]; e < off[v+1]; e++ {
+				u := adj[e]
+				if stable[u] && memb[u] != best {
+					stable[u] = false
+					tail := head + count
+					if tail >= n {
+						tail -= n
+					}
+					queue[tail] = u
+					count++
+				}
+			}
+		}
+	}
+	l.touched, l.empty = touched, empty
+	return l.renumber(memb, n), moved
+}
+
+// renumber numbers the clusters of memb (ids in [0, n)) 0..k-1 in order of
+// first node and returns k.
+func (l *leiden) renumber(memb []int32, n int) int {
+	relabel := l.relabel[:n]
+	for i := range relabel {
+		relabel[i] = -1
+	}
+	k := int32(0)
+	for v, c := range memb {
+		if relabel[c] < 0 {
+			relabel[c] = k
+			k++
+		}
+		memb[v] = relabel[c]
+	}
+	return int(k)
+}
+
+// group sorts the nodes of lv by their cluster in memb (ids in [0, k)) into
+// l.order, stably, with cluster c at l.order[l.start[c]:l.start[c+1]].
+func (l *leiden) group(memb []int32, k int) (start, order []int32) {
+	start, order = l.start[:k+1], l.order[:len(memb)]
+	clear(start)
+	for _, c := range memb {
+		start[c+1]++
+	}
+	for c := 1; c <= k; c++ {
+		start[c] += start[c-1]
+	}
+	pos := l.pos[:k]
+	copy(pos, start[:k])
+	for v, c := range memb {
+		order[pos[c]] = int32(v)
+		pos[c]++
+	}
+	return start, order
+}
+
+// refine is the refinement phase: within each of the k clusters of memb it
+// starts from singletons and merges each well-connected singleton, in random
+// order, into a well-connected sub-community of its cluster, chosen with
+// probability proportional to exp(ΔH/θ) among the non-negative ΔH. It returns
+// the refined partition numbered 0..r-1 (grouped by cluster) and r.
+func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
+	n := lv.len()
+	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
+	gamma, theta := l.gamma, l.theta
+	start, order := l.group(memb, k)
+	tot := l.cw[:k]
+	clear(tot)
+	refined, rcw, ext, nonSingleton := l.refined[:n], l.rcw[:n], l.ext[:n], l.nonSingleton[:n]
+	acc := l.acc[:n]
+	for v := range n {
+		c := memb[v]
+		tot[c] += nw[v]
+		refined[v] = int32(v)
+		rcw[v] = nw[v]
+		nonSingleton[v] = false
+		var s float64
+		for e := off[v]; e < off[v+1]; e++ {
+			if u := adj[e]; u != int32(v) && memb[u] == c {
+				s += w[e]
+			}
+		}
+		ext[v] = s
+	}
+
+	touched, cum := l.touched[:0], l.cum[:0]
+	for c := range int32(k) {
+		nodes := order[start[c]:start[c+1]]
+		if len(nodes) < 2 {
+			continue
+		}
+		l.shuffle(nodes)
+		total := tot[c]
+		for _, v := range nodes {
+			// v is still a singleton unless some node joined it.
+			if nonSingleton[v] || ext[v] < rcw[v]*(total-rcw[v])*gamma {
+				continue
+			}
+			x, extV := nw[v], ext[v]
+			rcw[v], ext[v] = 0, 0
+
+			touched = append(touched[:0], v)
+			acc[v] = 0
+			for e := off[v]; e < off[v+1]; e++ {
+				u := adj[e]
+				if u == v || memb[u] != c {
+					continue
+				}
+				r := refined[u]
+				a := acc[r]
+				if a < 0 {
+					a = 0
+					touched = append(touched, r)
+				}
+				acc[r] = a + w[e]
+			}
+
+			best, bestDiff := v, 0.0
+			var sum float64
+			cum = cum[:0]
+			for _, r := range touched {
+				if ext[r] >= rcw[r]*(total-rcw[r])*gamma {
+					d := acc[r] - x*rcw[r]*gamma
+					if d > bestDiff {
+						best, bestDiff = r, d
+					}
+					if d >= 0 {
+						sum += math.Exp(d / theta)
+					}
+				}
+				cum = append(cum, sum)
+			}
+			chosen := best
+			if sum > 0 && !math.IsInf(sum, 1) {
+				chosen = touched[searchCum(cum, l.rng.Float64()*sum)]
+			}
+
+			rcw[chosen] += x
+			ext[chosen] += extV - 2*acc[chosen]
+			for _, r := range touched {
+				acc[r] = -1
+			}
+			if chosen != v {
+				refined[v] = chosen
+				nonSingleton[chosen] = true
+			}
+		}
+	}
+	l.touched, l.cum = touched, cum
+
+	// Number the refined clusters in cluster order.
+	relabel := l.relabel[:n]
+	for i := range relabel {
+		relabel[i] = -1
+	}
+	r := int32(0)
+	for _, v := range order {
+		x := refined[v]
+		if relabel[x] < 0 {
+			relabel[x] = r
+			r++
+		}
+		refined[v] = relabel[x]
+	}
+	return refined, int(r)
+}
+
+// searchCum returns the first index i with x < cum[i], or the last index.
+func searchCum(cum []float64, x float64) int {
+	lo, hi := 0, len(cum)-1
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if x < cum[m] {
+			hi = m
+		} else {
+			lo = m + 1
+		}
+	}
+	return lo
+}
+
+// aggregate builds in next the graph of the r clusters of refined (ids in
+// [0, r)) over lv: edge weights between clusters summed, internal edges
+// dropped, node weights summed, and next.memb the cluster in memb of each
+// refined cluster's nodes.
+func (l *leiden) aggregate(lv *level, memb, refined []int32, r int, next *level) {
+	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
+	start, order := l.group(refined, r)
+	next.off = resize(next.off, r+1)
+	next.nw = resize(next.nw, r)
+	next.memb = resize(next.memb, r)
+	nadj, nwt := next.adj[:0], next.w[:0]
+	acc := l.acc
+	touched := l.touched[:0]
+	next.off[0] = 0
+	for a := range int32(r) {
+		touched = touched[:0]
+		var s float64
+		members := order[start[a]:start[a+1]]
+		for _, v := range members {
+			s += nw[v]
+			for e := off[v]; e < off[v+1]; e++ {
+				b := refined[adj[e]]
+				if b == a {
+					continue
+				}
+				x := acc[b]
+				if x < 0 {
+					x = 0
+					touched = append(touched, b)
+				}
+				acc[b] = x + w[e]
+			}
+		}
+		for _, b := range touched {
+			nadj = append(nadj, b)
+			nwt = append(nwt, acc[b])
+			acc[b] = -1
+		}
+		next.off[a+1] = int64(len(nadj))
+		next.nw[a] = s
+		next.memb[a] = memb[members[0]]
+	}
+	next.adj, next.w = nadj, nwt
+	l.touched = touched
+}
+
+// resize returns s with length n, reusing its array if large enough.
+func resize[T any](s []T, n int) []T {
+	if cap(s) >= n {
+		return s[:n]
+	}
+	return make([]T, n)
+}
+
+// shuffle permutes a uniformly at random.
+func (l *leiden) shuffle(a []int32) {
+	for i := len(a) - 1; i > 0; i-- {
+		j := int(l.rng.Uint64N(uint64(i + 1)))
+		a[i], a[j] = a[j], a[i]
+	}
+}
+
+// connectedRelabel replaces membership by the connected components of the
+// subgraph of base made of the positive-weight edges inside communities,
+// numbered in order of smallest node, and returns their number. For a
+// partition whose communities are connected this only renumbers them.
+func connectedRelabel(base *level, membership []int32) int {
+	n := len(membership)
+	label := make([]int32, n)
+	for i := range label {
+		label[i] = -1
+	}
+	stack := make([]int32, 0, 64)
+	k := int32(0)
+	for s := range int32(n) {
+		if label[s] >= 0 {
+			continue
+		}
+		c := membership[s]
+		label[s] = k
+		stack = append(stack[:0], s)
+		for len(stack) > 0 {
+			v := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for e := base.off[v]; e < base.off[v+1]; e++ {
+				u := base.adj[e]
+				if label[u] < 0 && membership[u] == c && base.w[e] > 0 {
+					label[u] = k
+					stack = append(stack, u)
+				}
+			}
+		}
+		k++
+	}
+	copy(membership, label)
+	return int(k)
+}
