@@ -16,6 +16,8 @@ type WeightedEdge struct {
 // (node ids are the indexes). A Weighted is immutable and safe for
 // concurrent readers.
 type Weighted struct {
+	gonumAdapter // gonum's graph.WeightedUndirected methods
+
 	off      []int64 // len Len()+1
 	nbr      []int32
 	wt       []float64
@@ -102,6 +104,7 @@ func weightedFromSorted(n int, recs []weightedRec) *Weighted {
 		w.strength[u] += r.w
 		w.strength[v] += r.w // a self-loop counts twice
 	}
+	w.initGonum()
 	return w
 }
 
