@@ -28,10 +28,10 @@ type fileSet struct {
 }
 
 type fileRule struct {
-	ID      string              `json:"id"`
-	Version *string             `json:"version"`
-	Enabled *bool               `json:"enabled"`
-	Params  map[string]*float64 `json:"params"`
+	ID      string                     `json:"id"`
+	Version *string                    `json:"version"`
+	Enabled *bool                      `json:"enabled"`
+	Params  map[string]json.RawMessage `json:"params"`
 }
 
 type fileCodeSpan struct {
@@ -173,8 +173,8 @@ func Parse(data []byte, name string) (Set, error) {
 	return s, nil
 }
 
-// setParam validates and sets parameter k of r.
-func setParam(r *Rule, k string, v *float64) error {
+// setParam validates and sets parameter k of r from its JSON value.
+func setParam(r *Rule, k string, raw json.RawMessage) error {
 	i := slices.IndexFunc(r.Specs, func(p Param) bool { return p.Name == k })
 	if i < 0 {
 		known := make([]string, len(r.Specs))
@@ -184,10 +184,13 @@ func setParam(r *Rule, k string, v *float64) error {
 		return fmt.Errorf("rule %s has no parameter %q (known: %s)", r.ID, k, strings.Join(known, ", "))
 	}
 	p := r.Specs[i]
-	if v == nil {
+	if string(bytes.TrimSpace(raw)) == "null" {
 		return errors.New("value is null")
 	}
-	x := *v
+	var x float64
+	if err := json.Unmarshal(raw, &x); err != nil {
+		return fmt.Errorf("%s is not a number", bytes.TrimSpace(raw))
+	}
 	if math.IsNaN(x) || x < p.Min || x > p.Max {
 		return fmt.Errorf("%v is outside [%v, %v]", x, p.Min, p.Max)
 	}

@@ -26,22 +26,27 @@ func drugLine(e *env, v, f uint32) bool {
 	return lt == 0 || lt >= 101 && lt <= 103
 }
 
+// chronicVisit reports whether visit v is chronic care: med_type 14 or a
+// chronic main diagnosis.
+func chronicVisit(e *env, v uint32) bool {
+	vt := &e.t.Visits
+	return vt.MedType[v] == claims.MedChronic || e.dise.isChronic(vt.Dise[v])
+}
+
 // supplyLimit returns the longest supply (days) one prescription of item it
 // may cover in visit v (R-OVER-SUPPLY): 处方管理办法 art. 19 gives 7 days
 // (normal_days), 3 for emergencies (emergency_days) and up to 12 weeks for
-// stable chronic disease (chronic_days: med_type 14 or a chronic diagnosis).
-// The catalogue's max_days, when set, replaces the normal limit, caps the
-// emergency one, and for chronic patients raises the limit (or, with
-// catalog_binds_chronic, replaces it).
-func supplyLimit(e *env, r *Rule, v, it uint32) int {
-	vt, ct := &e.t.Visits, &e.t.Catalog
+// stable chronic disease (chronic_days). The catalogue's max_days, when
+// set, replaces the normal limit, caps the emergency one, and for chronic
+// care raises the limit (or, with catalog_binds_chronic, replaces it).
+func supplyLimit(e *env, r *Rule, v, it uint32, chronic bool) int {
+	ct := &e.t.Catalog
 	cat := 0
 	if ct.Known[it] && ct.MaxDays[it] > 0 {
 		cat = int(ct.MaxDays[it])
 	}
-	mt := vt.MedType[v]
 	switch {
-	case mt == claims.MedChronic || e.dise.isChronic(vt.Dise[v]):
+	case chronic:
 		lim := int(r.P("chronic_days"))
 		if cat > 0 {
 			if r.P("catalog_binds_chronic") != 0 {
@@ -50,7 +55,7 @@ func supplyLimit(e *env, r *Rule, v, it uint32) int {
 			lim = max(lim, cat)
 		}
 		return lim
-	case mt == claims.MedEmergency:
+	case e.t.Visits.MedType[v] == claims.MedEmergency:
 		lim := int(r.P("emergency_days"))
 		if cat > 0 {
 			lim = min(lim, cat)
@@ -63,26 +68,48 @@ func supplyLimit(e *env, r *Rule, v, it uint32) int {
 }
 
 // runOverSupply (R-OVER-SUPPLY) flags drug lines whose prd_days exceed the
-// supply limit plus tolerance_days: one hit per (person, drug). The amount
-// is the fund share of the excess days of each line.
+// supply limit plus tolerance_days: one hit per (person, drug). A line is
+// chronic care when its visit is (med_type 14 or a chronic diagnosis), or
+// when its visit carries no diagnosis (a pharmacy fill) and the person got
+// the same drug in a chronic visit: chronic patients refilling a long
+// prescription at a pharmacy are not over-prescribed. The amount is the
+// fund share of the excess days of each line.
 func runOverSupply(ctx context.Context, e *env, c *collector) error {
-	ft := &e.t.Fees
+	ft, vt := &e.t.Fees, &e.t.Visits
 	tol := int(c.rule.P("tolerance_days"))
-	want := func(_, v, f uint32) bool {
-		return drugLine(e, v, f) && int(ft.SupplyDays[f]) > supplyLimit(e, c.rule, v, ft.Item[f])+tol
-	}
+	want := func(_, v, f uint32) bool { return drugLine(e, v, f) }
 	var fd finding
-	var vis []uint32
+	var vis, over []uint32
 	return forEachPersonItem(ctx, e, want, func(p, item uint32, fees []uint32) {
+		chronicItem := false
+		for _, f := range fees {
+			if chronicVisit(e, ft.Visit[f]) {
+				chronicItem = true
+				break
+			}
+		}
+		limit := func(f uint32) int {
+			v := ft.Visit[f]
+			chronic := chronicVisit(e, v) || chronicItem && !e.dise.of(vt.Dise[v])
+			return supplyLimit(e, c.rule, v, item, chronic)
+		}
+		over = over[:0]
+		for _, f := range fees {
+			if int(ft.SupplyDays[f]) > limit(f)+tol {
+				over = append(over, f)
+			}
+		}
+		if len(over) == 0 {
+			return
+		}
 		fd.reset()
 		fd.persons = append(fd.persons, p)
 		fd.items = append(fd.items, item)
-		vis, _ = addFees(e, &fd, fees, c.maxRows, vis)
+		vis, _ = addFees(e, &fd, over, c.maxRows, vis)
 		fd.amount = 0
 		longest, lim := 0, 0
-		for _, f := range fees {
-			d := int(ft.SupplyDays[f])
-			l := supplyLimit(e, c.rule, ft.Visit[f], item)
+		for _, f := range over {
+			d, l := int(ft.SupplyDays[f]), limit(f)
 			fd.amount += claims.Money(float64(e.feeFund(f)) * float64(d-l) / float64(d))
 			if d > longest {
 				longest, lim = d, l
@@ -93,8 +120,8 @@ func runOverSupply(ctx context.Context, e *env, c *collector) error {
 		}
 		code := e.itemCode(item)
 		c.emit(&fd,
-			fmt.Sprintf("%d prescriptions of %s beyond the supply limit (longest %d days against %d allowed)", len(fees), code, longest, lim),
-			fmt.Sprintf("药品%s超量开药%d次（最长%d天，限%d天）", code, len(fees), longest, lim))
+			fmt.Sprintf("%d prescriptions of %s beyond the supply limit (longest %d days against %d allowed)", len(over), code, longest, lim),
+			fmt.Sprintf("药品%s超量开药%d次（最长%d天，限%d天）", code, len(over), longest, lim))
 	})
 }
 

@@ -75,3 +75,26 @@ func TestRepeatRx(t *testing.T) {
 		{name: "two repeats needed", build: build(10, false, false), params: map[string]float64{"min_repeats": 2}, want: 0},
 	})
 }
+
+func TestOverSupplyChronicRefillAtPharmacy(t *testing.T) {
+	build := func(chronicFirst bool) func() *fx {
+		return func() *fx {
+			x := base()
+			x.item(claims.CatalogItem{Code: "MET", Name: "二甲双胍", ListType: 101, AgeMin: -1, AgeMax: -1})
+			med, dise := claims.MedChronic, "E11.900"
+			if !chronicFirst {
+				med, dise = claims.MedOutpatient, "J06.900"
+			}
+			x.add(v{id: "V1", psn: "F", inst: "C1", med: med, dise: dise, begin: at(2024, 3, 1, 9, 0)},
+				v{id: "V2", psn: "F", inst: "PH1", med: claims.MedPharmacy, begin: at(2024, 4, 1, 9, 0)})
+			x.fees(f{visit: "V1", sn: "1", item: "MET", count: 3, price: yuan(10), days: 30},
+				f{visit: "V2", sn: "1", item: "MET", count: 3, price: yuan(10), days: 30})
+			return x
+		}
+	}
+	runCases(t, IDOverSupply, []ruleCase{
+		{name: "pharmacy refill of a chronic prescription", build: build(true), want: 0},
+		{name: "pharmacy refill of an acute prescription", build: build(false), want: 1,
+			check: func(t *testing.T, x *fx, hs []Hit, _ *Result) { wantIDs(t, x, hs[0], "V1", "V2") }},
+	})
+}
