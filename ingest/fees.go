@@ -197,6 +197,8 @@ type feeResolver struct {
 	dropped int
 	rows    []uint32
 	rejects []pendingReject
+	// firstBySn maps feedetl_sn to the first charge line of a large group.
+	firstBySn map[uint32]uint32
 }
 
 func (r *feeResolver) isDropped(i uint32) bool { return r.drop[i>>6]&(1<<(i&63)) != 0 }
@@ -216,14 +218,33 @@ func (r *feeResolver) rejectRow(i uint32, col int, reason string) {
 	r.setDrop(i)
 }
 
+// smallGroup is the group size up to which duplicates are found by
+// comparing pairs; larger groups use a map.
+const smallGroup = 32
+
 // group resolves the rows of one visit, given in file order.
 func (r *feeResolver) group(rows []uint32) {
 	ft := r.ft
 	hasRefund := false
-	// Duplicates among charge lines.
+	// Duplicates among charge lines: the first charge line of each
+	// feedetl_sn stays, later ones are rejected.
+	if len(rows) > smallGroup {
+		if r.firstBySn == nil {
+			r.firstBySn = make(map[uint32]uint32)
+		}
+		clear(r.firstBySn)
+	}
 	for k, i := range rows {
 		if isRefundLine(ft, i) {
 			hasRefund = true
+			continue
+		}
+		if len(rows) > smallGroup {
+			if j, dup := r.firstBySn[ft.Sn[i]]; dup {
+				r.rejectRow(i, fSn, firstAt("feedetl_sn in visit", ft.Line[j]))
+			} else {
+				r.firstBySn[ft.Sn[i]] = i
+			}
 			continue
 		}
 		for _, j := range rows[:k] {
@@ -240,21 +261,7 @@ func (r *feeResolver) group(rows []uint32) {
 		if !isRefundLine(ft, i) {
 			continue
 		}
-		target := uint32(graph.None)
-		for _, j := range rows {
-			if ft.Sn[j] == ft.Sn[i] && !isRefundLine(ft, j) && !r.isDropped(j) {
-				target = j
-				break
-			}
-		}
-		if target == graph.None {
-			for _, j := range rows {
-				if ft.Item[j] == ft.Item[i] && !isRefundLine(ft, j) && !r.isDropped(j) && ft.Amount[j] > 0 {
-					target = j
-					break
-				}
-			}
-		}
+		target := r.refundTarget(rows, i)
 		if target == graph.None {
 			r.rejectRow(i, fSn, "refund line reverses nothing")
 			continue
@@ -268,4 +275,28 @@ func (r *feeResolver) group(rows []uint32) {
 		r.setDrop(i)
 		r.l.rep.RefundsNetted++
 	}
+}
+
+// refundTarget returns the charge line that refund line i reverses: the
+// one with the same feedetl_sn, else the first with the same item that
+// still has a positive net amount; graph.None if there is none.
+func (r *feeResolver) refundTarget(rows []uint32, i uint32) uint32 {
+	ft := r.ft
+	if len(rows) > smallGroup {
+		if j, ok := r.firstBySn[ft.Sn[i]]; ok {
+			return j
+		}
+	} else {
+		for _, j := range rows {
+			if ft.Sn[j] == ft.Sn[i] && !isRefundLine(ft, j) && !r.isDropped(j) {
+				return j
+			}
+		}
+	}
+	for _, j := range rows {
+		if ft.Item[j] == ft.Item[i] && !isRefundLine(ft, j) && !r.isDropped(j) && ft.Amount[j] > 0 {
+			return j
+		}
+	}
+	return graph.None
 }

@@ -94,7 +94,7 @@ func Load(ctx context.Context, dir string, opts Options, sink RejectSink) (*Resu
 	if l.workers <= 0 {
 		l.workers = runtime.GOMAXPROCS(0)
 	}
-	l.t = newTables(estimateRows(srcs[4], 120), estimateRows(srcs[5], 100))
+	l.t = newTables(estimateRows(srcs[4], 110), estimateRows(srcs[5], 100))
 	res := &Result{Tables: l.t}
 	for i, src := range srcs {
 		if src == nil {
@@ -118,12 +118,17 @@ func Load(ctx context.Context, dir string, opts Options, sink RejectSink) (*Resu
 }
 
 // newTables returns tables presized for about visits visits and fees fee
-// lines. The shared string table is sized for one entry per fee line, since
-// feedetl_sn values are often unique; untouched capacity costs address
-// space, not memory.
+// lines. The big interners (the shared strings, which hold feedetl_sn values
+// that are often unique, and the visit and settlement ids) get at least
+// twice as many hash slots as expected entries: the interner probes linearly
+// and compares whole strings, so a low load factor saves most of the cost
+// of an insert. Unused capacity of the arenas costs address space, not
+// memory.
 func newTables(visits, fees int) *graph.Tables {
 	t := graph.NewTables(visits, fees)
-	t.Strings = intern.New(fees+4096, 12)
+	t.Strings = intern.New(fees*3/2+4096, 12)
+	t.Visits.IDs = intern.New(visits*3/2+16, 20)
+	t.Visits.SetlID = intern.New(visits*3/2+16, 20)
 	return t
 }
 
