@@ -177,22 +177,34 @@ func aggregate(srt *keyedSorter, data []visitAmounts, ks keySpace) []aggEdge {
 		prev = k
 	}
 	out := make([]aggEdge, 0, groups)
-	for i := 0; i < n; {
-		k, v := srt.at(i)
-		d := &data[v]
-		e := aggEdge{key: ks.unpack(k), first: d.begin, last: d.begin}
-		for ; i < n; i++ {
-			ki, vi := srt.at(i)
-			if ki != k {
-				break
+	// Gather a chunk of visits first: a loop of independent loads keeps
+	// many cache misses in flight, which the branchy grouping loop cannot.
+	var chunk [512]visitAmounts
+	var e aggEdge
+	for base := 0; base < n; base += len(chunk) {
+		m := min(len(chunk), n-base)
+		for j := 0; j < m; j++ {
+			_, v := srt.at(base + j)
+			chunk[j] = data[v]
+		}
+		for j := 0; j < m; j++ {
+			k, _ := srt.at(base + j)
+			d := &chunk[j]
+			if base+j == 0 || k != prev {
+				if base+j > 0 {
+					out = append(out, e)
+				}
+				e = aggEdge{key: ks.unpack(k), first: d.begin, last: d.begin}
+				prev = k
 			}
-			d := &data[vi]
 			e.visits++
 			e.fund += d.fund
 			e.medFee += d.medFee
 			e.first = min(e.first, d.begin)
 			e.last = max(e.last, d.begin)
 		}
+	}
+	if n > 0 {
 		out = append(out, e)
 	}
 	return out

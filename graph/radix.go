@@ -1,17 +1,16 @@
 package graph
 
-// radixBits is the digit width of radixSort: 11-bit digits sort 44-bit keys
-// in four passes with a histogram that stays in the L1 cache.
-const (
-	radixBits    = 11
-	radixBuckets = 1 << radixBits
-	radixDigits  = (64 + radixBits - 1) / radixBits
-)
+import "math/bits"
 
-// radixSort sorts a by key with a stable LSD radix sort over 11-bit digits, using tmp
+// maxRadixBits is the widest digit radixSort uses: with 12-bit digits the
+// histograms stay in the L2 cache and 36-bit keys sort in three passes.
+const maxRadixBits = 12
+
+// radixSort sorts a by key with a stable LSD radix sort, using tmp
 // (len(tmp) >= len(a)) as scratch, and returns the sorted slice, which is
-// either a or tmp. Digits where every key agrees are skipped, so small keys
-// cost few passes.
+// either a or tmp. The digit width adapts to the largest key (at most
+// maxRadixBits, as few passes as possible) and digits where every key
+// agrees are skipped.
 func radixSort[T any](a, tmp []T, key func(*T) uint64) []T {
 	return radixSortFrom(a, tmp, key, 0)
 }
@@ -27,17 +26,28 @@ func radixSortFrom[T any](a, tmp []T, key func(*T) uint64, lowBit uint) []T {
 		insertionSort(a, func(x *T) uint64 { return key(x) >> lowBit })
 		return a
 	}
-	count := new([radixDigits][radixBuckets]int)
+	var maxKey uint64
 	for i := range a {
-		k := key(&a[i])
-		k >>= lowBit
-		for d := 0; d < radixDigits; d++ {
-			count[d][(k>>(radixBits*d))&(radixBuckets-1)]++
+		maxKey = max(maxKey, key(&a[i])>>lowBit)
+	}
+	keyBits := uint(bits.Len64(maxKey))
+	if keyBits == 0 {
+		return a
+	}
+	passes := (keyBits + maxRadixBits - 1) / maxRadixBits
+	width := (keyBits + passes - 1) / passes
+	buckets := 1 << width
+	mask := uint64(buckets - 1)
+	count := make([]int, int(passes)*buckets)
+	for i := range a {
+		k := key(&a[i]) >> lowBit
+		for d := uint(0); d < passes; d++ {
+			count[int(d)*buckets+int((k>>(width*d))&mask)]++
 		}
 	}
 	src, dst := a, tmp[:n]
-	for d := 0; d < radixDigits; d++ {
-		c := &count[d]
+	for d := uint(0); d < passes; d++ {
+		c := count[int(d)*buckets : int(d+1)*buckets]
 		trivial := false
 		for _, v := range c {
 			if v == n {
@@ -54,12 +64,9 @@ func radixSortFrom[T any](a, tmp []T, key func(*T) uint64, lowBit uint) []T {
 			c[b] = sum
 			sum += v
 		}
-		shift := lowBit + uint(radixBits*d)
-		if shift >= 64 {
-			break
-		}
+		shift := lowBit + width*d
 		for i := range src {
-			b := (key(&src[i]) >> shift) & (radixBuckets - 1)
+			b := (key(&src[i]) >> shift) & mask
 			dst[c[b]] = src[i]
 			c[b]++
 		}
