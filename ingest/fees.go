@@ -38,12 +38,12 @@ type feeRow struct {
 
 // feeSpec returns the fee parser bound to the visits of l.
 func (l *loader) feeSpec() *spec[feeRow] {
-	ids := l.t.Visits.IDs
-	return &spec[feeRow]{table: tableFee, cols: feeCols, parse: func(v []string, r *feeRow) (rowErr, bool) {
+	find := l.t.Visits.IDs.Lookup
+	return &spec[feeRow]{table: tableFee, cols: feeCols, parse: func(v []string, r *feeRow, memo *refMemo) (rowErr, bool) {
 		if e, ok := parseFee(v, &r.FeeLine); !ok {
 			return e, false
 		}
-		r.visit = ids.Lookup(r.MdtrtID)
+		r.visit = memo.lookup(r.MdtrtID, find)
 		return rowErr{}, true
 	}}
 }

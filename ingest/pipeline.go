@@ -49,8 +49,28 @@ type spec[R any] struct {
 	table string
 	cols  []column
 	// parse fills r from vals (indexed like cols, trimmed, "" when absent).
-	// It runs on worker goroutines and must only read vals.
-	parse func(vals []string, r *R) (rowErr, bool)
+	// It runs on worker goroutines, must only read shared state, and may
+	// use memo, which is private to the chunk being parsed.
+	parse func(vals []string, r *R, memo *refMemo) (rowErr, bool)
+}
+
+// refMemo remembers the last reference a parser looked up, since rows of
+// the same visit or person tend to come together. The key aliases the
+// chunk, so a memo is reset for every chunk.
+type refMemo struct {
+	key string
+	row uint32
+	set bool
+}
+
+// lookup returns the row of key, asking find only when key differs from
+// the previous one.
+func (m *refMemo) lookup(key string, find func(string) uint32) uint32 {
+	if m.set && m.key == key {
+		return m.row
+	}
+	m.key, m.row, m.set = key, find(key), true
+	return m.row
 }
 
 // batch holds the parsed rows of one chunk.
@@ -64,6 +84,7 @@ type batch[R any] struct {
 	vals    []string
 	json    jsonParser
 	keyMemo []int // column of the i-th key of the previous JSON object
+	memo    refMemo
 }
 
 // applyFunc applies one parsed row; it returns a rejection, or ok.
@@ -298,6 +319,7 @@ const (
 func parseChunk[R any](src *source, sp *spec[R], colOf []int, b *batch[R]) {
 	c := b.c
 	b.rows, b.lines, b.errs, b.blank = b.rows[:0], b.lines[:0], b.errs[:0], 0
+	b.memo = refMemo{}
 	if len(b.vals) != len(sp.cols) {
 		b.vals = make([]string, len(sp.cols))
 	}
@@ -374,7 +396,7 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, b *batch[R]) {
 		b.rows = append(b.rows, zero)
 		r := &b.rows[len(b.rows)-1]
 		if e.reason == "" {
-			if pe, ok := sp.parse(b.vals, r); !ok {
+			if pe, ok := sp.parse(b.vals, r, &b.memo); !ok {
 				e = pe
 			}
 		}

@@ -45,7 +45,7 @@ type visitRow struct {
 // of l.
 func (l *loader) mdtrtSpec() *spec[visitRow] {
 	persons, insts := l.t.Persons.IDs, l.t.Institutions.IDs
-	return &spec[visitRow]{table: tableMdtrt, cols: mdtrtCols, parse: func(v []string, r *visitRow) (rowErr, bool) {
+	return &spec[visitRow]{table: tableMdtrt, cols: mdtrtCols, parse: func(v []string, r *visitRow, _ *refMemo) (rowErr, bool) {
 		if e, ok := parseVisit(v, &r.Visit); !ok {
 			return e, false
 		}
