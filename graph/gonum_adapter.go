@@ -96,14 +96,22 @@ type gEdge struct {
 	w        float64
 }
 
-func (e gEdge) From() gonum.Node         { return e.from }
-func (e gEdge) To() gonum.Node           { return e.to }
+// From returns the edge's first node.
+func (e gEdge) From() gonum.Node { return e.from }
+
+// To returns the edge's second node.
+func (e gEdge) To() gonum.Node { return e.to }
+
+// ReversedEdge returns the edge with its ends swapped.
 func (e gEdge) ReversedEdge() gonum.Edge { return gEdge{e.to, e.from, e.w} }
-func (e gEdge) Weight() float64          { return e.w }
+
+// Weight returns the edge weight.
+func (e gEdge) Weight() float64 { return e.w }
 
 // rangeNodes iterates the nodes lo..hi-1.
 type rangeNodes struct{ lo, cur, hi int64 }
 
+// Next advances the iterator and reports whether a node is available.
 func (it *rangeNodes) Next() bool {
 	if it.cur+1 >= it.hi {
 		it.cur = it.hi
@@ -112,8 +120,14 @@ func (it *rangeNodes) Next() bool {
 	it.cur++
 	return true
 }
+
+// Len returns the number of nodes left to iterate.
 func (it *rangeNodes) Len() int { return int(it.hi - max(it.cur+1, it.lo)) }
-func (it *rangeNodes) Reset()   { it.cur = it.lo - 1 }
+
+// Reset returns the iterator to its start.
+func (it *rangeNodes) Reset() { it.cur = it.lo - 1 }
+
+// Node returns the current node, or nil.
 func (it *rangeNodes) Node() gonum.Node {
 	if it.cur < it.lo || it.cur >= it.hi {
 		return nil

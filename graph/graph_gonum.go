@@ -77,6 +77,7 @@ type distinctNodes struct {
 	left, total int
 }
 
+// Next advances the iterator and reports whether a node is available.
 func (it *distinctNodes) Next() bool {
 	for it.cur+1 < len(it.ids) {
 		it.cur++
@@ -89,10 +90,13 @@ func (it *distinctNodes) Next() bool {
 	return false
 }
 
+// Len returns the number of nodes left to iterate.
 func (it *distinctNodes) Len() int { return it.left }
 
+// Reset returns the iterator to its start.
 func (it *distinctNodes) Reset() { it.cur, it.left = -1, it.total }
 
+// Node returns the current node, or nil.
 func (it *distinctNodes) Node() gonum.Node {
 	if it.cur < 0 || it.cur >= len(it.ids) {
 		return nil

@@ -26,6 +26,7 @@ type sliceNodes struct {
 	cur int
 }
 
+// Next advances the iterator and reports whether a node is available.
 func (it *sliceNodes) Next() bool {
 	if it.cur+1 >= len(it.ids) {
 		it.cur = len(it.ids)
@@ -34,8 +35,14 @@ func (it *sliceNodes) Next() bool {
 	it.cur++
 	return true
 }
+
+// Len returns the number of nodes left to iterate.
 func (it *sliceNodes) Len() int { return len(it.ids) - min(it.cur+1, len(it.ids)) }
-func (it *sliceNodes) Reset()   { it.cur = -1 }
+
+// Reset returns the iterator to its start.
+func (it *sliceNodes) Reset() { it.cur = -1 }
+
+// Node returns the current node, or nil.
 func (it *sliceNodes) Node() gonum.Node {
 	if it.cur < 0 || it.cur >= len(it.ids) {
 		return nil

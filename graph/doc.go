@@ -1,0 +1,22 @@
+// Package graph holds the claims data of a city as columnar Tables and
+// turns them into a compact, typed property graph for detection and the web
+// view.
+//
+// Build makes a Graph from Tables: dense NodeIDs over patients, doctors,
+// medical institutions and pharmacies (in that order); typed edges
+// aggregated from visits and fee lines (visit count, net fund and medical
+// fee, first and last visit); a CSR adjacency; and time indexes over the
+// visits (VisitsByTime, VisitsOf, FeesOf). Aggregation sorts packed uint64
+// keys with a radix sort instead of using maps, and runs its independent
+// stages on two goroutines.
+//
+// On top of a Graph: CoVisits projects patients onto a weighted co-visit
+// graph (Newman's collaboration weighting), Neighbourhood extracts capped
+// subgraphs for display, Summarize describes the graph, and Gonum exposes it
+// to gonum's graph algorithms. Weighted is a generic CSR weighted graph that
+// also implements gonum's graph.WeightedUndirected; ReadEdgeList reads one
+// from a text edge list.
+//
+// Personal data never leaves the package unmasked: labels pass names through
+// claims.MaskName.
+package graph
