@@ -197,27 +197,28 @@ func parseDecimal(s string, maxFrac int) (v int64, ok, tooPrecise bool) {
 // parseMoney parses yuan with up to two decimals into fen. Trailing zero
 // decimals beyond the second ("1.230") are accepted; "1.234" is not.
 func parseMoney(s string) (claims.Money, string, bool) {
-	v, ok, precise := parseDecimal(s, 2)
-	if !ok {
-		if precise {
-			return 0, "amount has more than 2 decimals", false
-		}
-		return 0, reasonMoney, false
-	}
-	return claims.Money(v), "", true
+	v, reason, ok := parseScaled(s, 2, reasonMoney, "amount has more than 2 decimals")
+	return claims.Money(v), reason, ok
 }
 
 // parsePrice parses a unit price in yuan with up to six decimals into
 // micro-yuan.
 func parsePrice(s string) (claims.Price, string, bool) {
-	v, ok, precise := parseDecimal(s, 6)
-	if !ok {
-		if precise {
-			return 0, "price has more than 6 decimals", false
-		}
-		return 0, reasonPrice, false
+	v, reason, ok := parseScaled(s, 6, reasonPrice, "price has more than 6 decimals")
+	return claims.Price(v), reason, ok
+}
+
+// parseScaled parses a decimal with at most frac decimals, scaled by
+// 10^frac, and gives the matching reason when it cannot.
+func parseScaled(s string, frac int, unparseable, tooPrecise string) (int64, string, bool) {
+	v, ok, precise := parseDecimal(s, frac)
+	switch {
+	case ok:
+		return v, "", true
+	case precise:
+		return 0, tooPrecise, false
 	}
-	return claims.Price(v), "", true
+	return 0, unparseable, false
 }
 
 // parseInt parses an optionally signed decimal integer of at most 18 digits.

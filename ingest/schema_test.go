@@ -217,3 +217,35 @@ func TestRejectWriter(t *testing.T) {
 		t.Errorf("empty writer wrote %q", b.String())
 	}
 }
+
+func TestFormatsAndForcedEncoding(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte(validFiles["catalog.jsonl"]))
+	zw.Close()
+	dir := copyValid(t, map[string][]byte{"catalog.jsonl": nil, "catalog.ndjson.gz": gz.Bytes()})
+	res, rejects := loadDir(t, dir, Options{Encoding: "gbk"})
+	// Forcing GB18030 reads the GB18030 file right; UTF-8 Chinese text in
+	// the other files turns to other characters but no row is rejected.
+	if len(rejects) != 0 {
+		t.Errorf("rejects: %+v", rejects)
+	}
+	cat := res.Files[3]
+	if cat.Format != "jsonl" || !cat.Compressed || cat.Accepted != 3 || cat.Encoding != "gb18030" {
+		t.Errorf("catalog report %+v", cat)
+	}
+	if res.Files[0].Encoding != "utf-8-bom" {
+		t.Errorf("BOM file under forced encoding reported as %q", res.Files[0].Encoding)
+	}
+	// Forcing UTF-8 on the GB18030 file rejects its Chinese rows (and,
+	// in cascade, what refers to those institutions).
+	_, rejects = loadDir(t, copyValid(t, nil), Options{Encoding: "utf-8"})
+	if len(rejects) < 3 {
+		t.Fatalf("forced utf-8 rejects: %+v", rejects)
+	}
+	for _, r := range rejects[:3] {
+		if r.Reason != reasonInvalidUTF8 || r.File != "fixmedins.csv" || r.Column != "fixmedins_name" {
+			t.Errorf("forced utf-8 reject: %+v", r)
+		}
+	}
+}
