@@ -1,0 +1,295 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"runtime"
+	"slices"
+	"strings"
+	"syscall"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ringlens/ringlens/algorithms/community"
+	"github.com/ringlens/ringlens/graph"
+	"github.com/urfave/cli/v2"
+)
+
+// defaultIgraphScript is the igraph side of `ringlens bench leiden`,
+// relative to the repository root.
+const defaultIgraphScript = "bench/igraph_leiden.py"
+
+// systemPython is the interpreter Debian's python3-igraph installs into.
+const systemPython = "/usr/bin/python3"
+
+// benchLeidenCommand is `ringlens bench leiden`: Leiden on an edge list,
+// side by side with igraph's C Leiden on the same file.
+func benchLeidenCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "leiden",
+		Usage:     "time Leiden community detection on an edge list, side by side with igraph",
+		UsageText: "ringlens bench leiden --graph FILE [--seed 1] [--runs 3] [--iterations 1] [--igraph bench/igraph_leiden.py] [--json]",
+		Description: "Loads FILE (whitespace \"u v [w]\" lines, .gz allowed) with graph.ReadEdgeList, runs\n" +
+			"modularity Leiden --runs times with seeds --seed, --seed+1, ... and times detection\n" +
+			"alone (wall and process CPU time). Then runs the igraph script on the same file with\n" +
+			"the same seeds and iterations, and prints both side by side with the time ratio.\n" +
+			"--iterations N runs N Leiden iterations on both sides; a negative N iterates ours\n" +
+			"until stable and passes -1 to igraph, whose 0.10 C core then stops after one.",
+		Flags: []cli.Flag{
+			&cli.StringFlag{Name: "graph", Required: true, Usage: "edge list `FILE` (.gz allowed)"},
+			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the first run"},
+			&cli.IntFlag{Name: "runs", Value: 3, Usage: "number of runs on each side"},
+			&cli.IntFlag{Name: "iterations", Value: 1, Usage: "Leiden iterations (negative: until stable)"},
+			&cli.Float64Flag{Name: "resolution", Value: 1, Usage: "modularity resolution γ (ours only; igraph uses 1)"},
+			&cli.StringFlag{Name: "igraph", Value: defaultIgraphScript, Usage: "igraph script `PATH`; empty to skip igraph"},
+			&cli.StringFlag{Name: "python", Value: systemPython, Usage: "python interpreter with igraph"},
+			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
+		},
+		Action: runBenchLeiden,
+	}
+}
+
+// leidenRun is one timed detection.
+type leidenRun struct {
+	Seed        int64   `json:"seed"`
+	Seconds     float64 `json:"seconds"` // process CPU time
+	WallSeconds float64 `json:"wall_seconds"`
+	Modularity  float64 `json:"modularity"`
+	Communities int     `json:"communities"`
+}
+
+// leidenSide is the result of one implementation.
+type leidenSide struct {
+	Name        string      `json:"name"`
+	Nodes       int         `json:"nodes"`
+	Edges       int         `json:"edges"`
+	LoadSeconds float64     `json:"load_seconds,omitempty"`
+	Iterations  int         `json:"iterations"`
+	Runs        []leidenRun `json:"runs"`
+	Error       string      `json:"error,omitempty"`
+}
+
+// leidenBench is what `ringlens bench leiden --json` prints.
+type leidenBench struct {
+	Graph      string      `json:"graph"`
+	GOMAXPROCS int         `json:"gomaxprocs"`
+	Ours       leidenSide  `json:"ringlens"`
+	Igraph     *leidenSide `json:"igraph,omitempty"`
+	// CPURatio is the median CPU seconds of ours over igraph's.
+	CPURatio float64 `json:"cpu_ratio,omitempty"`
+}
+
+func runBenchLeiden(c *cli.Context) error {
+	path := c.String("graph")
+	runs := c.Int("runs")
+	if runs < 1 {
+		return fmt.Errorf("bench leiden: --runs %d: want at least 1", runs)
+	}
+	iterations := c.Int("iterations")
+	if iterations == 0 {
+		return errors.New("bench leiden: --iterations 0: want a positive count, or negative for until stable")
+	}
+	res := leidenBench{Graph: path, GOMAXPROCS: runtime.GOMAXPROCS(0)}
+
+	start := time.Now()
+	g, nodes, edges, err := loadLeidenGraph(path)
+	if err != nil {
+		return fmt.Errorf("bench leiden: %w", err)
+	}
+	res.Ours = leidenSide{Name: "ringlens", Nodes: nodes, Edges: edges,
+		LoadSeconds: time.Since(start).Seconds(), Iterations: iterations}
+
+	opt := community.Options{Resolution: c.Float64("resolution")}
+	if iterations > 0 {
+		opt.MaxIterations = iterations
+	}
+	for i := range runs {
+		opt.Seed = c.Int64("seed") + int64(i)
+		runtime.GC() // keep the previous run's garbage out of this one
+		c0, w0 := processCPUTime(), time.Now()
+		p, err := community.Leiden(c.Context, g, opt)
+		cpu, wall := processCPUTime()-c0, time.Since(w0)
+		if err != nil {
+			return fmt.Errorf("bench leiden: %w", err)
+		}
+		res.Ours.Runs = append(res.Ours.Runs, leidenRun{Seed: opt.Seed, Seconds: cpu.Seconds(),
+			WallSeconds: wall.Seconds(), Modularity: p.Quality, Communities: p.Communities})
+	}
+
+	if script := c.String("igraph"); script != "" {
+		side := runIgraphLeiden(c.Context, c.String("python"), script, path, c.Int64("seed"), runs, iterations)
+		res.Igraph = &side
+		if side.Error == "" && len(side.Runs) > 0 {
+			res.CPURatio = leidenMedian(res.Ours.Runs, leidenCPU) / leidenMedian(side.Runs, leidenCPU)
+		}
+	}
+
+	if c.Bool("json") {
+		enc := json.NewEncoder(c.App.Writer)
+		enc.SetIndent("", "  ")
+		return enc.Encode(res)
+	}
+	return printLeidenBench(c.App.Writer, &res)
+}
+
+// loadLeidenGraph reads an edge list, gzip-compressed if its name ends in
+// .gz, and returns its CSR, node count and distinct edge count.
+func loadLeidenGraph(path string) (*community.CSR, int, int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, 0, err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(path, ".gz") {
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			return nil, 0, 0, fmt.Errorf("%s: %w", path, err)
+		}
+		defer zr.Close()
+		r = zr
+	}
+	w, _, err := graph.ReadEdgeList(r)
+	if err != nil {
+		return nil, 0, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	g := community.FromAdjacency(w)
+	if err := g.Validate(); err != nil {
+		return nil, 0, 0, fmt.Errorf("%s: %w", path, err)
+	}
+	return g, w.Len(), w.NumEdges(), nil
+}
+
+// runIgraphLeiden runs the igraph script and returns its result, or a side
+// whose Error says why igraph could not run.
+func runIgraphLeiden(ctx context.Context, python, script, path string, seed int64, runs, iterations int) leidenSide {
+	side := leidenSide{Name: "igraph", Iterations: iterations}
+	if _, err := os.Stat(script); err != nil {
+		side.Error = fmt.Sprintf("igraph script %s not found (run from the repository root or pass --igraph PATH)", script)
+		return side
+	}
+	if err := exec.CommandContext(ctx, python, "-c", "import igraph").Run(); err != nil {
+		side.Error = fmt.Sprintf("igraph is not installed for %s: install it with `apt-get install -y python3-igraph` (Debian's package, run with %s)", python, systemPython)
+		return side
+	}
+	if iterations < 0 {
+		iterations = -1
+	}
+	cmd := exec.CommandContext(ctx, python, script, path,
+		"--seed", fmt.Sprint(seed), "--runs", fmt.Sprint(runs), "--iterations", fmt.Sprint(iterations))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		side.Error = fmt.Sprintf("%s %s: %v: %s", python, script, err, strings.TrimSpace(stderr.String()))
+		return side
+	}
+	var out struct {
+		Nodes   int         `json:"nodes"`
+		Edges   int         `json:"edges"`
+		Version string      `json:"igraph"`
+		Runs    []leidenRun `json:"runs"`
+	}
+	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
+		side.Error = fmt.Sprintf("%s: output is not JSON: %v", script, err)
+		return side
+	}
+	side.Name = "igraph " + out.Version
+	side.Nodes, side.Edges, side.Runs = out.Nodes, out.Edges, out.Runs
+	return side
+}
+
+func printLeidenBench(w io.Writer, r *leidenBench) error {
+	fmt.Fprintf(w, "graph %s: loaded in %.2f s (GOMAXPROCS %d)\n", r.Graph, r.Ours.LoadSeconds, r.GOMAXPROCS)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	sides := []*leidenSide{&r.Ours}
+	if r.Igraph != nil && r.Igraph.Error == "" {
+		sides = append(sides, r.Igraph)
+	}
+	row := func(label string, f func(s *leidenSide) string) {
+		fmt.Fprintf(tw, "%s\t", label)
+		for _, s := range sides {
+			fmt.Fprintf(tw, "%s\t", f(s))
+		}
+		fmt.Fprintln(tw)
+	}
+	row("", func(s *leidenSide) string { return s.Name })
+	row("nodes", func(s *leidenSide) string { return fmt.Sprint(s.Nodes) })
+	row("edges", func(s *leidenSide) string { return fmt.Sprint(s.Edges) })
+	row("iterations", func(s *leidenSide) string {
+		if s.Iterations < 0 {
+			return "until stable"
+		}
+		return fmt.Sprint(s.Iterations)
+	})
+	row("runs", func(s *leidenSide) string { return fmt.Sprint(len(s.Runs)) })
+	row("CPU seconds, min", func(s *leidenSide) string { return fmt.Sprintf("%.3f", leidenMin(s.Runs, leidenCPU)) })
+	row("CPU seconds, median", func(s *leidenSide) string { return fmt.Sprintf("%.3f", leidenMedian(s.Runs, leidenCPU)) })
+	row("wall seconds, min", func(s *leidenSide) string { return fmt.Sprintf("%.3f", leidenMin(s.Runs, leidenWall)) })
+	row("wall seconds, median", func(s *leidenSide) string { return fmt.Sprintf("%.3f", leidenMedian(s.Runs, leidenWall)) })
+	row("modularity, median", func(s *leidenSide) string { return fmt.Sprintf("%.4f", leidenMedian(s.Runs, leidenQ)) })
+	row("modularity, min-max", func(s *leidenSide) string {
+		return fmt.Sprintf("%.4f-%.4f", leidenMin(s.Runs, leidenQ), -leidenMin(s.Runs, func(r leidenRun) float64 { return -r.Modularity }))
+	})
+	row("communities, median", func(s *leidenSide) string {
+		return fmt.Sprint(leidenMedian(s.Runs, func(r leidenRun) float64 { return float64(r.Communities) }))
+	})
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	switch {
+	case r.Igraph == nil:
+		fmt.Fprintln(w, "igraph: skipped (--igraph \"\")")
+	case r.Igraph.Error != "":
+		fmt.Fprintf(w, "igraph: not run: %s\n", r.Igraph.Error)
+	default:
+		fmt.Fprintf(w, "time ratio ringlens/igraph (median CPU seconds): %.2f\n", r.CPURatio)
+	}
+	return nil
+}
+
+func leidenCPU(r leidenRun) float64  { return r.Seconds }
+func leidenWall(r leidenRun) float64 { return r.WallSeconds }
+func leidenQ(r leidenRun) float64    { return r.Modularity }
+
+// leidenMedian returns the median of f over runs (the lower middle one for an
+// even count), or NaN for no runs.
+func leidenMedian(runs []leidenRun, f func(leidenRun) float64) float64 {
+	if len(runs) == 0 {
+		return math.NaN()
+	}
+	v := make([]float64, len(runs))
+	for i, r := range runs {
+		v[i] = f(r)
+	}
+	slices.Sort(v)
+	return v[(len(v)-1)/2]
+}
+
+// leidenMin returns the minimum of f over runs, or NaN for no runs.
+func leidenMin(runs []leidenRun, f func(leidenRun) float64) float64 {
+	if len(runs) == 0 {
+		return math.NaN()
+	}
+	m := f(runs[0])
+	for _, r := range runs[1:] {
+		m = min(m, f(r))
+	}
+	return m
+}
+
+// processCPUTime returns the user plus system CPU time of the process.
+func processCPUTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
