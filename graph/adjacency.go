@@ -3,8 +3,8 @@ package graph
 import "sort"
 
 // buildAdjacency builds the CSR adjacency: every edge appears in the lists
-// of both its ends. Since edges are ordered by (U, V, Type) and U < V, the
-// lists come out sorted by (neighbour, type).
+// of both its ends. Filling in (U, V, Type) order, lower neighbours first,
+// and since U < V, the lists come out sorted by (neighbour, type).
 func (g *Graph) buildAdjacency() {
 	et := &g.edges
 	n := g.numNodes
@@ -20,16 +20,16 @@ func (g *Graph) buildAdjacency() {
 	copy(pos, off[:n])
 	nbr := make([]NodeID, off[n])
 	eid := make([]EdgeIndex, off[n])
-	for i := range et.U { // lower neighbours first, ascending U
+	mergedOrder(et, &g.edgeSeg, func(i int) { // lower neighbours first, ascending U
 		v := et.V[i]
 		nbr[pos[v]], eid[pos[v]] = et.U[i], EdgeIndex(i)
 		pos[v]++
-	}
-	for i := range et.U { // then higher neighbours, ascending V
+	})
+	mergedOrder(et, &g.edgeSeg, func(i int) { // then higher neighbours, ascending V
 		u := et.U[i]
 		nbr[pos[u]], eid[pos[u]] = et.V[i], EdgeIndex(i)
 		pos[u]++
-	}
+	})
 	g.adjOff, g.adjNbr, g.adjEdge = off, nbr, eid
 }
 

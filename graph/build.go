@@ -58,32 +58,50 @@ func Build(ctx context.Context, t *Tables, opts BuildOptions) (*Graph, error) {
 	if err := step("time-order", nv, func() { ti = g.prepareTimeIndex(&vd) }); err != nil {
 		return nil, err
 	}
-	// The edge types and the per-node visit lists are independent jobs;
-	// two workers run them, biggest first.
-	var per [NumEdgeTypes][]aggEdge
-	data := g.visitData()
+	// Sorting the contributions of each edge type and filling the per-node
+	// visit lists are independent jobs; two workers run them, biggest
+	// first. Aggregation then writes every type into its own segment of
+	// the edge columns, again two at a time.
+	var sorted [NumEdgeTypes]*typeEdges
+	sortJob := func(ty EdgeType) func() { return func() { sorted[ty] = g.sortEdges(ty, &vd) } }
 	jobs := []func(){
 		func() { g.fillTimeIndex(ti, &vd, KindDoctor) },
-		func() { per[PatientDoctor] = g.edgesOfType(PatientDoctor, &vd, data) },
-		func() { per[DoctorInstitutionBilled] = g.edgesOfType(DoctorInstitutionBilled, &vd, data) },
+		sortJob(PatientDoctor),
+		sortJob(DoctorInstitutionBilled),
 		func() { g.fillTimeIndex(ti, &vd, KindPatient) },
-		func() { per[PatientInstitution] = g.edgesOfType(PatientInstitution, &vd, data) },
+		sortJob(PatientInstitution),
 		func() { g.fillTimeIndex(ti, &vd, KindInstitution) },
-		func() { per[PatientPharmacy] = g.edgesOfType(PatientPharmacy, &vd, data) },
-		func() { per[DoctorPharmacy] = g.edgesOfType(DoctorPharmacy, &vd, data) },
-		func() { per[DoctorInstitutionRegistered] = g.registeredEdges() },
+		sortJob(PatientPharmacy),
+		sortJob(DoctorPharmacy),
+		sortJob(DoctorInstitutionRegistered),
 		func() { g.buildTotals(&vd) },
 	}
-	if err := step("edges", nv, func() { runJobs(ctx, 2, jobs) }); err != nil {
+	if err := step("sort", nv, func() { runJobs(ctx, 2, jobs) }); err != nil {
+		return nil, err
+	}
+	ti = nil
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("graph: build cancelled while sorting: %w", err)
+	}
+	for ty, te := range sorted {
+		g.edgeSeg[ty+1] = g.edgeSeg[ty] + te.groups
+	}
+	data := g.visitData()
+	g.edges = newEdgeTable(g.edgeSeg[NumEdgeTypes])
+	jobs = jobs[:0]
+	for ty := range sorted {
+		jobs = append(jobs, func() {
+			aggregateInto(&g.edges, g.edgeSeg[ty], EdgeType(ty), sorted[ty], data)
+			sorted[ty] = nil
+		})
+	}
+	if err := step("edges", g.edgeSeg[NumEdgeTypes], func() { runJobs(ctx, 2, jobs) }); err != nil {
 		return nil, err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("graph: build cancelled during edges: %w", err)
+		return nil, fmt.Errorf("graph: build cancelled while aggregating: %w", err)
 	}
-	ti, data = nil, nil
-	if err := step("merge", len(per), func() { g.mergeEdges(&per) }); err != nil {
-		return nil, err
-	}
+	data = nil
 	if err := step("adjacency", g.edges.Len(), g.buildAdjacency); err != nil {
 		return nil, err
 	}

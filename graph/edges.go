@@ -54,7 +54,8 @@ func (t EdgeType) MarshalText() ([]byte, error) { return []byte(t.String()), nil
 // EdgeIndex is the index of an edge in the EdgeTable.
 type EdgeIndex uint32
 
-// EdgeTable holds the aggregated edges as columns, ordered by (U, V, Type).
+// EdgeTable holds the aggregated edges as columns, ordered by Type, then
+// (U, V) (see Graph.EdgeRange).
 // Visits counts distinct non-reversed visits; Fund and MedFee are the net
 // fund_pay_sumamt and medfee_sumamt of those whole visits; First and Last
 // are the earliest and latest visit begin times.
@@ -83,6 +84,15 @@ type Edge struct {
 
 // Edges returns the edge columns; callers must not modify them.
 func (g *Graph) Edges() *EdgeTable { return &g.edges }
+
+// EdgeRange returns the edges of type ty: indexes [lo, hi), sorted by
+// (U, V).
+func (g *Graph) EdgeRange(ty EdgeType) (lo, hi EdgeIndex) {
+	if ty >= NumEdgeTypes {
+		return 0, 0
+	}
+	return EdgeIndex(g.edgeSeg[ty]), EdgeIndex(g.edgeSeg[ty+1])
+}
 
 // NumEdges returns the number of edges.
 func (g *Graph) NumEdges() int { return g.edges.Len() }

@@ -16,14 +16,6 @@ type edgeRec struct {
 
 func edgeRecKey(r *edgeRec) uint64 { return r.key }
 
-// aggEdge is an aggregated edge of one type, keyed by U<<32 | V.
-type aggEdge struct {
-	key          uint64
-	visits       uint32
-	fund, medFee claims.Money
-	first, last  claims.Time
-}
-
 func pack(u, v uint32) uint64 { return uint64(u)<<32 | uint64(v) }
 
 // keySpace compresses the (U, V) keys of one edge type for sorting: the
@@ -52,19 +44,54 @@ func (g *Graph) keySpace(ty EdgeType) keySpace {
 		v, vEnd = g.pharmBase, g.numNodes
 	case DoctorPharmacy:
 		u, uEnd, v, vEnd = g.docBase, g.medBase, g.pharmBase, g.numNodes
+	case DoctorInstitutionRegistered:
+		u, uEnd, v, vEnd = g.docBase, g.medBase, g.medBase, g.numNodes
 	}
 	return keySpace{uBase: u, vBase: v, uBits: uint(bits.Len32(uEnd - u)), vBits: uint(bits.Len32(vEnd - v))}
 }
 
-// edgesOfType aggregates the edges of one type, sorted by U<<32 | V.
-func (g *Graph) edgesOfType(ty EdgeType, vd *visitDoctors, data []visitAmounts) []aggEdge {
-	if ty == DoctorInstitutionRegistered {
-		return g.registeredEdges()
-	}
+// typeEdges holds the sorted contributions of one edge type between the
+// sort and the aggregation stage.
+type typeEdges struct {
+	ks     keySpace
+	srt    *keyedSorter
+	groups int // distinct keys: the number of edges
+}
+
+// sortEdges emits and sorts the contributions of edge type ty and counts
+// its edges.
+func (g *Graph) sortEdges(ty EdgeType, vd *visitDoctors) *typeEdges {
 	ks := g.keySpace(ty)
-	srt := g.emitEdges(ty, ks, vd)
+	var srt *keyedSorter
+	if ty == DoctorInstitutionRegistered {
+		srt = g.emitRegistrations(ks)
+	} else {
+		srt = g.emitEdges(ty, ks, vd)
+	}
 	srt.sort()
-	return aggregate(srt, data, ks)
+	te := &typeEdges{ks: ks, srt: srt}
+	prev := uint64(0)
+	for i := 0; i < srt.len(); i++ {
+		k, _ := srt.at(i)
+		if i == 0 || k != prev {
+			te.groups++
+		}
+		prev = k
+	}
+	return te
+}
+
+// emitRegistrations emits the (doctor, institution or pharmacy) keys of
+// staff.csv; duplicates merge in aggregation.
+func (g *Graph) emitRegistrations(ks keySpace) *keyedSorter {
+	nd := g.medBase - g.docBase
+	srt := newKeyedSorter(len(g.t.Doctors.Sites), ks.uBits+ks.vBits, 0)
+	for _, r := range g.t.Doctors.Sites {
+		if r.Doctor < nd && int(r.Institution) < len(g.instNode) {
+			srt.add(ks.key(g.docBase+r.Doctor, uint32(g.instNode[r.Institution])), 0)
+		}
+	}
+	return srt
 }
 
 // registrations returns the sorted distinct (doctor node, institution node)
@@ -80,16 +107,6 @@ func (g *Graph) registrations() []uint64 {
 	}
 	slices.Sort(keys)
 	return slices.Compact(keys)
-}
-
-// registeredEdges returns the DoctorInstitutionRegistered edges.
-func (g *Graph) registeredEdges() []aggEdge {
-	keys := g.registrations()
-	out := make([]aggEdge, len(keys))
-	for i, k := range keys {
-		out[i] = aggEdge{key: k, first: claims.NoTime, last: claims.NoTime}
-	}
-	return out
 }
 
 // emitEdges appends one record per (edge of type ty, live visit).
@@ -163,83 +180,82 @@ func (g *Graph) visitData() []visitAmounts {
 	return data
 }
 
-// aggregate sums records sorted by compressed key into edges keyed
-// U<<32 | V.
-func aggregate(srt *keyedSorter, data []visitAmounts, ks keySpace) []aggEdge {
-	n := srt.len()
-	groups := 0
+// aggregateInto sums the sorted contributions of te into the rows
+// [base, base+te.groups) of et, as edges of type ty.
+func aggregateInto(et *EdgeTable, base int, ty EdgeType, te *typeEdges, data []visitAmounts) {
+	srt, n := te.srt, te.srt.len()
+	row := base - 1
 	prev := uint64(0)
-	for i := 0; i < n; i++ {
-		k, _ := srt.at(i)
-		if i == 0 || k != prev {
-			groups++
-		}
-		prev = k
+	put := func(k uint64) {
+		row++
+		key := te.ks.unpack(k)
+		et.Type[row], et.U[row], et.V[row] = ty, NodeID(key>>32), NodeID(uint32(key))
+		et.First[row], et.Last[row] = claims.NoTime, claims.NoTime
 	}
-	out := make([]aggEdge, 0, groups)
+	if ty == DoctorInstitutionRegistered {
+		for i := 0; i < n; i++ {
+			if k, _ := srt.at(i); i == 0 || k != prev {
+				put(k)
+				prev = k
+			}
+		}
+		return
+	}
 	// Gather a chunk of visits first: a loop of independent loads keeps
 	// many cache misses in flight, which the branchy grouping loop cannot.
 	var chunk [512]visitAmounts
-	var e aggEdge
-	for base := 0; base < n; base += len(chunk) {
-		m := min(len(chunk), n-base)
+	for lo := 0; lo < n; lo += len(chunk) {
+		m := min(len(chunk), n-lo)
 		for j := 0; j < m; j++ {
-			_, v := srt.at(base + j)
+			_, v := srt.at(lo + j)
 			chunk[j] = data[v]
 		}
 		for j := 0; j < m; j++ {
-			k, _ := srt.at(base + j)
+			k, _ := srt.at(lo + j)
 			d := &chunk[j]
-			if base+j == 0 || k != prev {
-				if base+j > 0 {
-					out = append(out, e)
-				}
-				e = aggEdge{key: ks.unpack(k), first: d.begin, last: d.begin}
+			if lo+j == 0 || k != prev {
+				put(k)
 				prev = k
+				et.First[row], et.Last[row] = d.begin, d.begin
 			}
-			e.visits++
-			e.fund += d.fund
-			e.medFee += d.medFee
-			e.first = min(e.first, d.begin)
-			e.last = max(e.last, d.begin)
+			et.Visits[row]++
+			et.Fund[row] += d.fund
+			et.MedFee[row] += d.medFee
+			et.First[row] = min(et.First[row], d.begin)
+			et.Last[row] = max(et.Last[row], d.begin)
 		}
 	}
-	if n > 0 {
-		out = append(out, e)
-	}
-	return out
 }
 
-// mergeEdges merges the per-type sorted edge lists into the EdgeTable,
-// ordered by (U, V, Type), and releases them.
-func (g *Graph) mergeEdges(per *[NumEdgeTypes][]aggEdge) {
-	n := 0
-	for _, p := range per {
-		n += len(p)
-	}
-	et := EdgeTable{
+// newEdgeTable allocates the edge columns for n edges.
+func newEdgeTable(n int) EdgeTable {
+	return EdgeTable{
 		Type: make([]EdgeType, n), U: make([]NodeID, n), V: make([]NodeID, n),
 		Visits: make([]uint32, n), Fund: make([]claims.Money, n), MedFee: make([]claims.Money, n),
 		First: make([]claims.Time, n), Last: make([]claims.Time, n),
 	}
+}
+
+// mergedOrder calls f for every edge in (U, V, Type) order, merging the
+// type segments [seg[t], seg[t+1]) of et, each sorted by (U, V).
+func mergedOrder(et *EdgeTable, seg *[NumEdgeTypes + 1]int, f func(e int)) {
 	var pos [NumEdgeTypes]int
-	for i := 0; i < n; i++ {
-		best := -1
-		var bk uint64
-		for ty := range per {
-			if pos[ty] < len(per[ty]) {
-				if k := per[ty][pos[ty]].key; best < 0 || k < bk {
-					best, bk = ty, k
+	for t := range pos {
+		pos[t] = seg[t]
+	}
+	for {
+		best, bk := -1, uint64(0)
+		for t := range pos {
+			if pos[t] < seg[t+1] {
+				if k := pack(uint32(et.U[pos[t]]), uint32(et.V[pos[t]])); best < 0 || k < bk {
+					best, bk = t, k
 				}
 			}
 		}
-		e := &per[best][pos[best]]
+		if best < 0 {
+			return
+		}
+		f(pos[best])
 		pos[best]++
-		et.Type[i] = EdgeType(best)
-		et.U[i], et.V[i] = NodeID(e.key>>32), NodeID(uint32(e.key))
-		et.Visits[i], et.Fund[i], et.MedFee[i] = e.visits, e.fund, e.medFee
-		et.First[i], et.Last[i] = e.first, e.last
 	}
-	g.edges = et
-	*per = [NumEdgeTypes][]aggEdge{}
 }

@@ -22,7 +22,8 @@ type Graph struct {
 	instNode                              []NodeID // Institutions row -> node
 	instRow                               []uint32 // (node - medBase) -> Institutions row
 
-	edges EdgeTable
+	edges   EdgeTable
+	edgeSeg [NumEdgeTypes + 1]int // edges of type t are [edgeSeg[t], edgeSeg[t+1])
 
 	adjOff  []uint32    // len numNodes+1
 	adjNbr  []NodeID    // neighbour per adjacency entry

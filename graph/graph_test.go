@@ -128,15 +128,26 @@ func TestEdges(t *testing.T) {
 	if _, ok := g.EdgeBetween(node(t, g, KindDoctor, "D3"), node(t, g, KindPharmacy, "PH1"), DoctorPharmacy); ok {
 		t.Error("registered pharmacist must not get a DoctorPharmacy edge")
 	}
-	// Edges are ordered by (U, V, Type) with U < V.
+	// Edges are ordered by (Type, U, V) with U < V.
 	et := g.Edges()
 	for i := 0; i < et.Len(); i++ {
 		if et.U[i] >= et.V[i] {
 			t.Errorf("edge %d: U %d >= V %d", i, et.U[i], et.V[i])
 		}
-		if i > 0 && !less3([3]uint64{uint64(et.U[i-1]), uint64(et.V[i-1]), uint64(et.Type[i-1])}, [3]uint64{uint64(et.U[i]), uint64(et.V[i]), uint64(et.Type[i])}) {
+		if i > 0 && !less3([3]uint64{uint64(et.Type[i-1]), uint64(et.U[i-1]), uint64(et.V[i-1])}, [3]uint64{uint64(et.Type[i]), uint64(et.U[i]), uint64(et.V[i])}) {
 			t.Errorf("edges %d, %d out of order", i-1, i)
 		}
+	}
+	for ty := EdgeType(0); ty < NumEdgeTypes; ty++ {
+		lo, hi := g.EdgeRange(ty)
+		for e := lo; e < hi; e++ {
+			if et.Type[e] != ty {
+				t.Errorf("edge %d of type %v in the range of %v", e, et.Type[e], ty)
+			}
+		}
+	}
+	if lo, hi := g.EdgeRange(NumEdgeTypes); lo != hi {
+		t.Error("EdgeRange of an invalid type")
 	}
 	if _, ok := g.Edge(EdgeIndex(et.Len())); ok {
 		t.Error("Edge out of range returned ok")
