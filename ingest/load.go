@@ -23,10 +23,11 @@ const (
 
 // loader carries the state of one Load.
 type loader struct {
-	opts    Options
-	sink    RejectSink
-	workers int
-	t       *graph.Tables
+	opts      Options
+	sink      RejectSink
+	workers   int
+	chunkSize int
+	t         *graph.Tables
 
 	rep  *FileReport
 	file string   // base name of the file being read
@@ -49,6 +50,12 @@ type loader struct {
 // and fee_list in that order. Rejected rows go to sink (which may be nil);
 // with opts.Strict the first rejected row ends Load with a *RowError.
 func Load(ctx context.Context, dir string, opts Options, sink RejectSink) (*Result, error) {
+	return load(ctx, dir, opts, sink, defaultChunkSize)
+}
+
+// load is Load with a given chunk size, which tests make tiny to exercise
+// chunk boundaries.
+func load(ctx context.Context, dir string, opts Options, sink RejectSink, chunkSize int) (*Result, error) {
 	forced, err := normEncoding(opts.Encoding)
 	if err != nil {
 		return nil, err
@@ -90,7 +97,7 @@ func Load(ctx context.Context, dir string, opts Options, sink RejectSink) (*Resu
 		}
 	}
 
-	l := &loader{opts: opts, sink: sink, workers: opts.Workers}
+	l := &loader{opts: opts, sink: sink, workers: opts.Workers, chunkSize: chunkSize}
 	if l.workers <= 0 {
 		l.workers = runtime.GOMAXPROCS(0)
 	}

@@ -10,9 +10,9 @@ import (
 	"unicode/utf8"
 )
 
-// chunkSize is the amount of decoded text read at a time; chunks are cut at
-// record boundaries, so a chunk holds somewhat less.
-const chunkSize = 4 << 20
+// defaultChunkSize is the amount of decoded text read at a time; chunks
+// are cut at record boundaries, so a chunk holds somewhat less.
+const defaultChunkSize = 4 << 20
 
 // maxRecord bounds a single record; a longer one makes the file unreadable.
 const maxRecord = 256 << 20
@@ -134,7 +134,7 @@ func readFile[R any](ctx context.Context, l *loader, src *source, sp *spec[R], a
 	go func() {
 		defer rwg.Done()
 		defer close(work)
-		readErr = readChunks(src, chunks, work, stop)
+		readErr = readChunks(src, l.chunkSize, chunks, work, stop)
 	}()
 	wg.Add(workers)
 	for w := 0; w < workers; w++ {
@@ -241,7 +241,7 @@ func applyBatch[R any](l *loader, b *batch[R], apply applyFunc[R], onReject reje
 
 // readChunks reads src into chunks cut at record boundaries and sends them
 // to work in sequence.
-func readChunks(src *source, free <-chan *chunk, work chan<- *chunk, stop <-chan struct{}) error {
+func readChunks(src *source, chunkSize int, free <-chan *chunk, work chan<- *chunk, stop <-chan struct{}) error {
 	var carry []byte
 	line := src.firstLine
 	cut := csvCut
@@ -258,7 +258,7 @@ func readChunks(src *source, free <-chan *chunk, work chan<- *chunk, stop <-chan
 		if cap(c.mem) < len(carry)+chunkSize {
 			c.mem = make([]byte, len(carry)+chunkSize)
 		}
-		mem := c.mem[:cap(c.mem)]
+		mem := c.mem[:len(carry)+chunkSize]
 		n := copy(mem, carry)
 		eof := false
 		for {
