@@ -61,9 +61,10 @@ func runDoctorCapacity(ctx context.Context, e *env, c *collector) error {
 		addVisits(e, &fd, sortedUnique(cited), c.maxRows)
 		code := e.t.Doctors.IDs.String(uint32(d))
 		mins := slotLen / 60
-		c.emit(&fd,
-			fmt.Sprintf("doctor %s has %d slots of %d minutes with more than %d visits; peak %d visits at %s", code, slots, mins, maxPer, peak, peakAt),
-			fmt.Sprintf("医师%s有%d个%d分钟时段接诊超过%d人次，最高%d人次（%s）", code, slots, mins, maxPer, peak, peakAt))
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("doctor %s has %d slots of %d minutes with more than %d visits; peak %d visits at %s", code, slots, mins, maxPer, peak, peakAt),
+				fmt.Sprintf("医师%s有%d个%d分钟时段接诊超过%d人次，最高%d人次（%s）", code, slots, mins, maxPer, peak, peakAt)
+		})
 	}
 	return nil
 }

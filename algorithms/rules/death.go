@@ -48,9 +48,10 @@ func runAfterDeath(ctx context.Context, e *env, c *collector) error {
 		fd.persons = append(fd.persons, uint32(p))
 		addVisits(e, &fd, visits, c.maxRows)
 		vis, _ = addFees(e, &fd, fees, c.maxRows, vis)
-		c.emit(&fd,
-			fmt.Sprintf("%d visits and %d fee lines dated after the death on %s", len(visits), len(fees), die),
-			fmt.Sprintf("参保人%s死亡后发生就诊%d次、费用明细%d条", die, len(visits), len(fees)))
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("%d visits and %d fee lines dated after the death on %s", len(visits), len(fees), die),
+				fmt.Sprintf("参保人%s死亡后发生就诊%d次、费用明细%d条", die, len(visits), len(fees))
+		})
 	}
 	return nil
 }

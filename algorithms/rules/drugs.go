@@ -66,6 +66,9 @@ func runTraceDuplicate(ctx context.Context, e *env, c *collector) error {
 		grp := rows[start:counts[t]]
 		start = counts[t]
 		slices.SortFunc(grp, func(a, b uint32) int { return cmp.Or(cmp.Compare(ft.Time[a], ft.Time[b]), cmp.Compare(a, b)) })
+		if c.skip(feesFund(e, grp) - e.feeFund(grp[0])) {
+			continue
+		}
 		fd.reset()
 		vis, _ = addFees(e, &fd, grp, c.maxRows, vis)
 		fd.amount -= e.feeFund(grp[0])
@@ -76,9 +79,10 @@ func runTraceDuplicate(ctx context.Context, e *env, c *collector) error {
 			fd.items = append(fd.items, ft.Item[f])
 		}
 		code := ft.Traces.String(t)
-		c.emit(&fd,
-			fmt.Sprintf("trace code %s sold %d times in %d visits", code, len(grp), len(vis)),
-			fmt.Sprintf("药品追溯码%s被销售%d次（%d次结算）", code, len(grp), len(vis)))
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("trace code %s sold %d times in %d visits", code, len(grp), len(vis)),
+				fmt.Sprintf("药品追溯码%s被销售%d次（%d次结算）", code, len(grp), len(vis))
+		})
 	}
 	return nil
 }
@@ -128,7 +132,7 @@ func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
 		n := j - i
 		inst, item := uint32(lines[i].key>>32), uint32(lines[i].key)
 		i = j
-		if len(round) < minPurchases || float64(len(round)) < minShare*float64(n) {
+		if len(round) < minPurchases || float64(len(round)) < minShare*float64(n) || c.skip(feesFund(e, round)) {
 			continue
 		}
 		fd.reset()
@@ -146,9 +150,10 @@ func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
 			}
 		}
 		code := e.itemCode(item)
-		c.emit(&fd,
-			fmt.Sprintf("%d of %d purchases of cheap drug %s at this pharmacy were round quantities (multiples of %.0f, at least %.0f)", len(round), n, code, base, minQty),
-			fmt.Sprintf("本药店低价药品%s共%d次购药中%d次为整数量（%.0f的倍数，不少于%.0f）", code, n, len(round), base, minQty))
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("%d of %d purchases of cheap drug %s at this pharmacy were round quantities (multiples of %.0f, at least %.0f)", len(round), n, code, base, minQty),
+				fmt.Sprintf("本药店低价药品%s共%d次购药中%d次为整数量（%.0f的倍数，不少于%.0f）", code, n, len(round), base, minQty)
+		})
 	}
 	return nil
 }

@@ -166,11 +166,12 @@ func runFrequentVisits(ctx context.Context, e *env, c *collector) error {
 		}
 		peers := [3]string{"diagnosis, age band and institution class", "diagnosis category", "all patients"}[st.level]
 		peersZh := [3]string{"同诊断、同年龄段、同类机构", "同诊断类别", "全部参保人"}[st.level]
-		c.emit(&fd,
-			fmt.Sprintf("%d outpatient visits in %d days; peers by %s (%d people): median %.1f, MAD %.1f, threshold %.1f",
-				en.count, window/86400, peers, st.n, st.median, st.mad, st.threshold),
-			fmt.Sprintf("%d天内门诊%d次；%s人群（%d人）中位数%.1f，MAD %.1f，阈值%.1f",
-				window/86400, en.count, peersZh, st.n, st.median, st.mad, st.threshold))
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("%d outpatient visits in %d days; peers by %s (%d people): median %.1f, MAD %.1f, threshold %.1f",
+					en.count, window/86400, peers, st.n, st.median, st.mad, st.threshold),
+				fmt.Sprintf("%d天内门诊%d次；%s人群（%d人）中位数%.1f，MAD %.1f，阈值%.1f",
+					window/86400, en.count, peersZh, st.n, st.median, st.mad, st.threshold)
+		})
 	}
 	return nil
 }

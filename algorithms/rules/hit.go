@@ -128,13 +128,8 @@ func (l *rowList) add(x uint32, limit int) {
 	}
 }
 
-// sorted returns the rows in ascending order, deduplicated.
-func (l *rowList) sorted() []uint32 {
-	slices.Sort(l.rows)
-	return slices.Compact(l.rows)
-}
-
-// finding is a hit under construction.
+// finding is a hit under construction. Its buffers are reused between
+// findings; emit copies them into the hit.
 type finding struct {
 	persons, doctors, insts, items []uint32
 	visits, fees                   rowList
@@ -142,9 +137,12 @@ type finding struct {
 	at                             claims.Time
 }
 
-// reset empties f for reuse.
+// reset empties f for reuse, keeping its buffers.
 func (f *finding) reset() {
-	*f = finding{at: claims.NoTime}
+	f.persons, f.doctors, f.insts, f.items = f.persons[:0], f.doctors[:0], f.insts[:0], f.items[:0]
+	f.visits = rowList{rows: f.visits.rows[:0]}
+	f.fees = rowList{rows: f.fees.rows[:0]}
+	f.amount, f.at = 0, claims.NoTime
 }
 
 func (f *finding) visit(v uint32, limit int) { f.visits.add(v, limit) }
@@ -155,14 +153,18 @@ func (f *finding) when(t claims.Time) {
 	}
 }
 
-// collector gathers the hits of one rule and bounds them.
+// collector gathers the hits of one rule and bounds them: once it holds
+// maxHits hits, a finding whose amount cannot enter the kept set is counted
+// as dropped without being built.
 type collector struct {
 	rule    *Rule
 	maxRows int
 	maxHits int
-	hits    []Hit
+	hits    []*Hit
 	dropped int
 	seq     uint64
+	floor   claims.Money // smallest kept amount after the last trim
+	full    bool         // a trim has filled the kept set
 }
 
 func newCollector(r *Rule, s *Set) *collector {
@@ -176,17 +178,36 @@ func newCollector(r *Rule, s *Set) *collector {
 	return &collector{rule: r, maxRows: maxRows, maxHits: maxHits}
 }
 
-// emit turns f into a hit with the given details.
-func (c *collector) emit(f *finding, detail, detailZh string) {
+// skip reports whether a finding of the given amount would be dropped
+// anyway, counting it as dropped: rules call it before building a finding
+// whose amount is cheap to compute.
+func (c *collector) skip(amount claims.Money) bool {
+	if c.full && amount <= c.floor {
+		c.seq++
+		c.dropped++
+		return true
+	}
+	return false
+}
+
+// emit turns f into a hit; detail returns its English and Chinese details
+// and is only called when the hit is kept.
+func (c *collector) emit(f *finding, detail func() (string, string)) {
+	c.seq++
+	if c.full && f.amount <= c.floor {
+		// A later hit with an equal amount loses the discovery-order tie.
+		c.dropped++
+		return
+	}
 	r := c.rule
-	h := Hit{
+	h := &Hit{
 		Rule: r.ID, Version: r.Version, Stage: r.Stage, Result: r.Result,
 		Article: r.Article, ArticleEn: r.ArticleEn, Params: r.Params,
 		Persons: uniq(f.persons), Doctors: uniq(f.doctors), Institutions: uniq(f.insts), Items: uniq(f.items),
-		Visits: f.visits.sorted(), Fees: f.fees.sorted(), NVisits: f.visits.n, NFees: f.fees.n,
-		Amount: f.amount, At: f.at, Detail: detail, DetailZh: detailZh, seq: c.seq,
+		Visits: uniq(f.visits.rows), Fees: uniq(f.fees.rows), NVisits: f.visits.n, NFees: f.fees.n,
+		Amount: f.amount, At: f.at, seq: c.seq,
 	}
-	c.seq++
+	h.Detail, h.DetailZh = detail()
 	c.hits = append(c.hits, h)
 	if len(c.hits) >= 2*c.maxHits {
 		c.trim()
@@ -196,16 +217,27 @@ func (c *collector) emit(f *finding, detail, detailZh string) {
 // trim sorts the hits and keeps the maxHits largest.
 func (c *collector) trim() {
 	slices.SortFunc(c.hits, compareHits)
-	if len(c.hits) > c.maxHits {
+	if len(c.hits) >= c.maxHits {
 		c.dropped += len(c.hits) - c.maxHits
 		clear(c.hits[c.maxHits:])
 		c.hits = c.hits[:c.maxHits]
+		c.floor, c.full = c.hits[len(c.hits)-1].Amount, true
 	}
+}
+
+// result returns the kept hits, sorted.
+func (c *collector) result() []Hit {
+	c.trim()
+	out := make([]Hit, len(c.hits))
+	for i, h := range c.hits {
+		out[i] = *h
+	}
+	return out
 }
 
 // compareHits orders the hits of one rule: amount descending, then
 // discovery order.
-func compareHits(a, b Hit) int {
+func compareHits(a, b *Hit) int {
 	return cmp.Or(cmp.Compare(b.Amount, a.Amount), cmp.Compare(a.seq, b.seq))
 }
 

@@ -89,9 +89,10 @@ func runSplitAdmission(ctx context.Context, e *env, c *collector) error {
 				fd.doctors = append(fd.doctors, d)
 			}
 		}
-		c.emit(&fd,
-			fmt.Sprintf("%d readmissions with the same diagnosis within %d days of discharge (shortest gap %d days)", len(readmits), maxGap, minGap),
-			fmt.Sprintf("出院后%d天内以相同诊断再次入院%d次（最短间隔%d天）", maxGap, len(readmits), minGap))
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("%d readmissions with the same diagnosis within %d days of discharge (shortest gap %d days)", len(readmits), maxGap, minGap),
+				fmt.Sprintf("出院后%d天内以相同诊断再次入院%d次（最短间隔%d天）", maxGap, len(readmits), minGap)
+		})
 	}
 	return nil
 }
@@ -165,9 +166,10 @@ func runCensusBeds(ctx context.Context, e *env, c *collector) error {
 		addVisits(e, &fd, cited, c.maxRows)
 		fd.insts = append(fd.insts[:0], uint32(i))
 		day := claims.Date(peakDay)
-		c.emit(&fd,
-			fmt.Sprintf("inpatient census above %d approved beds (×%.2f) on %d days; peak %d on %s", it.Beds[i], ratio, days, peak, day),
-			fmt.Sprintf("在院人数超过核定床位%d张（×%.2f）共%d天，%s最高%d人", it.Beds[i], ratio, days, day, peak))
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("inpatient census above %d approved beds (×%.2f) on %d days; peak %d on %s", it.Beds[i], ratio, days, peak, day),
+				fmt.Sprintf("在院人数超过核定床位%d张（×%.2f）共%d天，%s最高%d人", it.Beds[i], ratio, days, day, peak)
+		})
 	}
 	return nil
 }

@@ -23,7 +23,7 @@ func runSexItem(ctx context.Context, e *env, c *collector) error {
 		return s != claims.SexUnknown && s != ct.LimitSex[it]
 	}
 	return forEachPersonItem(ctx, e, want, func(p, item uint32, fees []uint32) {
-		if len(fees) < minLines {
+		if len(fees) < minLines || c.skip(feesFund(e, fees)) {
 			return
 		}
 		fd.reset()
@@ -31,9 +31,10 @@ func runSexItem(ctx context.Context, e *env, c *collector) error {
 		fd.items = append(fd.items, item)
 		vis, _ = addFees(e, &fd, fees, c.maxRows, vis)
 		code, lim, sex := e.itemCode(item), ct.LimitSex[item], pt.Sex[p]
-		c.emit(&fd,
-			fmt.Sprintf("item %s is limited to %s patients but was billed %d times for a %s patient", code, lim, len(fees), sex),
-			fmt.Sprintf("限%s项目%s为%s参保人结算%d次", sexZh(lim), code, sexZh(sex), len(fees)))
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("item %s is limited to %s patients but was billed %d times for a %s patient", code, lim, len(fees), sex),
+				fmt.Sprintf("限%s项目%s为%s参保人结算%d次", sexZh(lim), code, sexZh(sex), len(fees))
+		})
 	})
 }
 
@@ -55,7 +56,7 @@ func runAgeItem(ctx context.Context, e *env, c *collector) error {
 		return ok && outsideAge(age, int(ct.AgeMin[it]), int(ct.AgeMax[it]), tol)
 	}
 	return forEachPersonItem(ctx, e, want, func(p, item uint32, fees []uint32) {
-		if len(fees) < minLines {
+		if len(fees) < minLines || c.skip(feesFund(e, fees)) {
 			return
 		}
 		fd.reset()
@@ -64,9 +65,10 @@ func runAgeItem(ctx context.Context, e *env, c *collector) error {
 		vis, _ = addFees(e, &fd, fees, c.maxRows, vis)
 		age, _ := e.ageAt(p, vt.Begin[e.t.Fees.Visit[fees[0]]].Day())
 		code, rng := e.itemCode(item), ageRange(int(ct.AgeMin[item]), int(ct.AgeMax[item]))
-		c.emit(&fd,
-			fmt.Sprintf("item %s is limited to ages %s but was billed %d times for a patient aged %d", code, rng, len(fees), age),
-			fmt.Sprintf("限年龄（%s岁）项目%s为%d岁参保人结算%d次", rng, code, age, len(fees)))
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("item %s is limited to ages %s but was billed %d times for a patient aged %d", code, rng, len(fees), age),
+				fmt.Sprintf("限年龄（%s岁）项目%s为%d岁参保人结算%d次", rng, code, age, len(fees))
+		})
 	})
 }
 
@@ -99,42 +101,48 @@ func runAgeDiagnosis(ctx context.Context, e *env, c *collector) error {
 	})
 }
 
-// forEachPersonDiagnosis emits one hit per person with at least min_visits
-// live visits whose diagnosis has a limit in lim (indexed by Strings id)
-// that bad reports as violated.
+// forEachPersonDiagnosis scans the visit column for live visits whose
+// diagnosis has a limit in lim (indexed by Strings id) that bad reports as
+// violated, and emits one hit per person with at least min_visits of them.
 func forEachPersonDiagnosis(ctx context.Context, e *env, c *collector, lim []int16,
 	bad func(p, v uint32, l *DiagnosisLimit) bool, detail func(p uint32, l *DiagnosisLimit, n int) (string, string)) error {
 	vt := &e.t.Visits
+	np := e.t.Persons.Len()
 	minVisits := int(c.rule.P("min_visits"))
-	var hits []uint32
-	var fd finding
-	for p := 0; p < e.t.Persons.Len(); p++ {
-		if err := cancelled(ctx, p); err != nil {
+	limitOf := func(v uint32) *DiagnosisLimit {
+		d := vt.Dise[v]
+		if !e.dise.of(d) || lim[d] < 0 || int(lim[d]) >= len(e.set.DiagnosisLimits) {
+			return nil
+		}
+		return &e.set.DiagnosisLimits[lim[d]]
+	}
+	var cand []uint32
+	for v := range vt.Person {
+		if err := cancelled(ctx, v); err != nil {
 			return err
 		}
-		hits = hits[:0]
-		var first *DiagnosisLimit
-		for _, v := range e.personVisits(uint32(p)) {
-			d := vt.Dise[v]
-			if !e.live(v) || !e.dise.of(d) || lim[d] < 0 || int(lim[d]) >= len(e.set.DiagnosisLimits) {
-				continue
-			}
-			l := &e.set.DiagnosisLimits[lim[d]]
-			if bad(uint32(p), v, l) {
-				hits = append(hits, v)
-				if first == nil {
-					first = l
-				}
-			}
+		if int(vt.Person[v]) >= np || !e.live(uint32(v)) {
+			continue
 		}
-		if len(hits) < minVisits || first == nil {
+		if l := limitOf(uint32(v)); l != nil && bad(vt.Person[v], uint32(v), l) {
+			cand = append(cand, uint32(v))
+		}
+	}
+	if len(cand) == 0 {
+		return nil
+	}
+	off, rows := groupByPerson(cand, np, func(v uint32) uint32 { return vt.Person[v] })
+	var fd finding
+	for p := 0; p < np; p++ {
+		hits := rows[off[p]:off[p+1]]
+		if len(hits) < minVisits || len(hits) == 0 || c.skip(visitsFund(e, hits)) {
 			continue
 		}
 		fd.reset()
 		fd.persons = append(fd.persons, uint32(p))
 		addVisits(e, &fd, hits, c.maxRows)
-		en, zh := detail(uint32(p), first, len(hits))
-		c.emit(&fd, en, zh)
+		first := limitOf(hits[0])
+		c.emit(&fd, func() (string, string) { return detail(uint32(p), first, len(hits)) })
 	}
 	return nil
 }

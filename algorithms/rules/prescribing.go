@@ -77,7 +77,11 @@ func supplyLimit(e *env, r *Rule, v, it uint32, chronic bool) int {
 func runOverSupply(ctx context.Context, e *env, c *collector) error {
 	ft, vt := &e.t.Fees, &e.t.Visits
 	tol := int(c.rule.P("tolerance_days"))
-	want := func(_, v, f uint32) bool { return drugLine(e, v, f) }
+	// Candidates: lines over the acute limit, and every drug line of a
+	// chronic visit (evidence that the person's drug is chronic care).
+	want := func(_, v, f uint32) bool {
+		return drugLine(e, v, f) && (chronicVisit(e, v) || int(ft.SupplyDays[f]) > supplyLimit(e, c.rule, v, ft.Item[f], false)+tol)
+	}
 	var fd finding
 	var vis, over []uint32
 	return forEachPersonItem(ctx, e, want, func(p, item uint32, fees []uint32) {
@@ -94,34 +98,37 @@ func runOverSupply(ctx context.Context, e *env, c *collector) error {
 			return supplyLimit(e, c.rule, v, item, chronic)
 		}
 		over = over[:0]
+		var excess claims.Money
+		longest, lim := 0, 0
 		for _, f := range fees {
-			if int(ft.SupplyDays[f]) > limit(f)+tol {
-				over = append(over, f)
+			d, l := int(ft.SupplyDays[f]), limit(f)
+			if d <= l+tol {
+				continue
+			}
+			over = append(over, f)
+			excess += claims.Money(float64(e.feeFund(f)) * float64(d-l) / float64(d))
+			if d > longest {
+				longest, lim = d, l
 			}
 		}
-		if len(over) == 0 {
+		if len(over) == 0 || c.skip(excess) {
 			return
 		}
 		fd.reset()
 		fd.persons = append(fd.persons, p)
 		fd.items = append(fd.items, item)
 		vis, _ = addFees(e, &fd, over, c.maxRows, vis)
-		fd.amount = 0
-		longest, lim := 0, 0
+		fd.amount = excess
 		for _, f := range over {
-			d, l := int(ft.SupplyDays[f]), limit(f)
-			fd.amount += claims.Money(float64(e.feeFund(f)) * float64(d-l) / float64(d))
-			if d > longest {
-				longest, lim = d, l
-			}
 			if doc := ft.Doctor[f]; doc != graph.None {
 				fd.doctors = append(fd.doctors, doc)
 			}
 		}
 		code := e.itemCode(item)
-		c.emit(&fd,
-			fmt.Sprintf("%d prescriptions of %s beyond the supply limit (longest %d days against %d allowed)", len(over), code, longest, lim),
-			fmt.Sprintf("药品%s超量开药%d次（最长%d天，限%d天）", code, len(over), longest, lim))
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("%d prescriptions of %s beyond the supply limit (longest %d days against %d allowed)", len(over), code, longest, lim),
+				fmt.Sprintf("药品%s超量开药%d次（最长%d天，限%d天）", code, len(over), longest, lim)
+		})
 	})
 }
 
@@ -179,7 +186,7 @@ func runRepeatRx(ctx context.Context, e *env, c *collector) error {
 			end = max(end, s) + d
 			prev = f
 		}
-		if repeats < minRepeats {
+		if repeats < minRepeats || c.skip(excess) {
 			return
 		}
 		fd.reset()
@@ -194,8 +201,9 @@ func runRepeatRx(ctx context.Context, e *env, c *collector) error {
 			}
 		}
 		code := e.itemCode(item)
-		c.emit(&fd,
-			fmt.Sprintf("%s refilled %d times while supply was left (up to %d days), across %d visits", code, repeats, maxLeft, len(vis)),
-			fmt.Sprintf("药品%s在余量未用完时重复开药%d次（最多剩余%d天），涉及%d次就诊", code, repeats, maxLeft, len(vis)))
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("%s refilled %d times while supply was left (up to %d days), across %d visits", code, repeats, maxLeft, len(vis)),
+				fmt.Sprintf("药品%s在余量未用完时重复开药%d次（最多剩余%d天），涉及%d次就诊", code, repeats, maxLeft, len(vis))
+		})
 	})
 }

@@ -58,9 +58,10 @@ func runDoctorDistant(ctx context.Context, e *env, c *collector) error {
 		cited = sortedUnique(cited)
 		addVisits(e, &fd, cited, c.maxRows)
 		code := e.t.Doctors.IDs.String(uint32(d))
-		c.emit(&fd,
-			fmt.Sprintf("doctor %s attended visits at institutions up to %.0f km apart too close in time to travel (%d times)", code, farthest, conflicts),
-			fmt.Sprintf("医师%s在相距最远%.0f公里的机构间接诊时间过近，无法往返（%d次）", code, farthest, conflicts))
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("doctor %s attended visits at institutions up to %.0f km apart too close in time to travel (%d times)", code, farthest, conflicts),
+				fmt.Sprintf("医师%s在相距最远%.0f公里的机构间接诊时间过近，无法往返（%d次）", code, farthest, conflicts)
+		})
 	}
 	return nil
 }
@@ -124,9 +125,10 @@ func runPersonDistant(ctx context.Context, e *env, c *collector) error {
 		fd.persons = append(fd.persons, uint32(p))
 		cited = sortedUnique(cited)
 		addVisits(e, &fd, cited, c.maxRows)
-		c.emit(&fd,
-			fmt.Sprintf("the person was billed at places up to %.0f km apart at the same time (%d times)", farthest, conflicts),
-			fmt.Sprintf("参保人同一时段在相距最远%.0f公里的两地就医（%d次）", farthest, conflicts))
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("the person was billed at places up to %.0f km apart at the same time (%d times)", farthest, conflicts),
+				fmt.Sprintf("参保人同一时段在相距最远%.0f公里的两地就医（%d次）", farthest, conflicts)
+		})
 	}
 	return nil
 }

@@ -42,16 +42,22 @@ func runPriceCap(ctx context.Context, e *env, c *collector) error {
 		}
 		inst, item := uint32(lines[i].key>>32), uint32(lines[i].key)
 		i = j
+		var excess claims.Money
+		maxPrice := claims.Price(0)
+		for _, f := range rows {
+			p, cp := ft.Price[f], ct.PriceCap[item]
+			excess += claims.Money(float64(e.feeFund(f)) * float64(p-cp) / float64(p))
+			maxPrice = max(maxPrice, p)
+		}
+		if c.skip(excess) {
+			continue
+		}
 		fd.reset()
 		vis, _ = addFees(e, &fd, rows, c.maxRows, vis)
 		fd.insts = append(fd.insts[:0], inst)
 		fd.items = append(fd.items, item)
-		fd.amount = 0
-		maxPrice := claims.Price(0)
+		fd.amount = excess
 		for _, f := range rows {
-			p, cp := ft.Price[f], ct.PriceCap[item]
-			fd.amount += claims.Money(float64(e.feeFund(f)) * float64(p-cp) / float64(p))
-			maxPrice = max(maxPrice, p)
 			if d := ft.Doctor[f]; d != graph.None && len(fd.doctors) < c.maxRows {
 				fd.doctors = append(fd.doctors, d)
 			}
@@ -62,9 +68,10 @@ func runPriceCap(ctx context.Context, e *env, c *collector) error {
 			}
 		}
 		code, cp := e.itemCode(item), ct.PriceCap[item]
-		c.emit(&fd,
-			fmt.Sprintf("%d lines of %s priced up to %s yuan above the cap of %s yuan", len(rows), code, maxPrice, cp),
-			fmt.Sprintf("项目%s有%d条明细单价超过限价%s元（最高%s元）", code, len(rows), cp, maxPrice))
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("%d lines of %s priced up to %s yuan above the cap of %s yuan", len(rows), code, maxPrice, cp),
+				fmt.Sprintf("项目%s有%d条明细单价超过限价%s元（最高%s元）", code, len(rows), cp, maxPrice)
+		})
 	}
 	return nil
 }

@@ -121,12 +121,12 @@ func Run(ctx context.Context, g *graph.Graph, set Set) (*Result, error) {
 		}
 		st := RuleStat{Rule: r.ID, Enabled: r.Enabled}
 		if j := byIdx[i]; j != nil {
-			j.c.trim()
-			st.Hits, st.Dropped = len(j.c.hits), j.c.dropped
-			for _, h := range j.c.hits {
+			hits := j.c.result()
+			st.Hits, st.Dropped = len(hits), j.c.dropped
+			for _, h := range hits {
 				st.Amount += h.Amount
 			}
-			res.Hits = append(res.Hits, j.c.hits...)
+			res.Hits = append(res.Hits, hits...)
 		}
 		res.Stats = append(res.Stats, st)
 	}

@@ -7,47 +7,75 @@ import (
 	"github.com/ringlens/ringlens/graph/claims"
 )
 
-// scratch holds reusable buffers of one rule run.
-type scratch struct {
-	keys  []uint64
-	rows  []uint32
-	vis   []uint32
-	share []claims.Money
+// groupByPerson returns the rows of cand (in ascending order) grouped by
+// person with a stable counting sort: the rows of person p are
+// rows[off[p]:off[p+1]]. person maps a row to its Persons row (< nPersons).
+func groupByPerson(cand []uint32, nPersons int, person func(uint32) uint32) (off, rows []uint32) {
+	off = make([]uint32, nPersons+1)
+	for _, r := range cand {
+		off[person(r)+1]++
+	}
+	for i := 1; i <= nPersons; i++ {
+		off[i] += off[i-1]
+	}
+	rows = make([]uint32, len(cand))
+	pos := slices.Clone(off[:nPersons])
+	for _, r := range cand {
+		p := person(r)
+		rows[pos[p]] = r
+		pos[p]++
+	}
+	return off, rows
 }
 
-// forEachPersonItem calls group once per (person, catalogue item) with the
-// person's live fee lines of that item that want accepts, in fee-row order.
-// The fees slice is reused between calls.
+// forEachPersonItem scans the fee column once for the live fee lines that
+// want accepts, groups them by person (counting sort) and then by catalogue
+// item, and calls group once per (person, item) in ascending order with the
+// lines in ascending row order. The fees slice is reused between calls.
 func forEachPersonItem(ctx context.Context, e *env, want func(p, v, f uint32) bool,
 	group func(p, item uint32, fees []uint32)) error {
-	var s scratch
-	g, ft := e.g, &e.t.Fees
-	for p := 0; p < e.t.Persons.Len(); p++ {
+	ft, vt := &e.t.Fees, &e.t.Visits
+	nv, np := uint32(vt.Len()), e.t.Persons.Len()
+	var cand []uint32
+	for f := range ft.Visit {
+		if err := cancelled(ctx, f); err != nil {
+			return err
+		}
+		v := ft.Visit[f]
+		if v >= nv || ft.Amount[f] <= 0 || int(vt.Person[v]) >= np || !e.live(v) {
+			continue
+		}
+		if want(vt.Person[v], v, uint32(f)) {
+			cand = append(cand, uint32(f))
+		}
+	}
+	if len(cand) == 0 {
+		return nil
+	}
+	off, rows := groupByPerson(cand, np, func(f uint32) uint32 { return vt.Person[ft.Visit[f]] })
+	cand = nil
+	var keys []uint64
+	var grp []uint32
+	for p := 0; p < np; p++ {
 		if err := cancelled(ctx, p); err != nil {
 			return err
 		}
-		s.keys = s.keys[:0]
-		for _, v := range g.VisitsOf(g.PatientNode(uint32(p))) {
-			if !e.live(v) {
-				continue
-			}
-			for _, f := range g.FeesOf(v) {
-				if ft.Amount[f] > 0 && want(uint32(p), v, f) {
-					s.keys = append(s.keys, uint64(ft.Item[f])<<32|uint64(f))
-				}
-			}
-		}
-		if len(s.keys) == 0 {
+		mine := rows[off[p]:off[p+1]]
+		if len(mine) == 0 {
 			continue
 		}
-		slices.Sort(s.keys)
-		for i := 0; i < len(s.keys); {
-			item := uint32(s.keys[i] >> 32)
-			s.rows = s.rows[:0]
-			for ; i < len(s.keys) && uint32(s.keys[i]>>32) == item; i++ {
-				s.rows = append(s.rows, uint32(s.keys[i]))
+		keys = keys[:0]
+		for _, f := range mine {
+			keys = append(keys, uint64(ft.Item[f])<<32|uint64(f))
+		}
+		slices.Sort(keys)
+		for i := 0; i < len(keys); {
+			item := uint32(keys[i] >> 32)
+			grp = grp[:0]
+			for ; i < len(keys) && uint32(keys[i]>>32) == item; i++ {
+				grp = append(grp, uint32(keys[i]))
 			}
-			group(uint32(p), item, s.rows)
+			group(uint32(p), item, grp)
 		}
 	}
 	return nil
@@ -88,5 +116,23 @@ func addVisits(e *env, fd *finding, visits []uint32, limit int) claims.Money {
 		}
 	}
 	fd.amount += sum
+	return sum
+}
+
+// feesFund returns the fund share of distinct fee rows.
+func feesFund(e *env, fees []uint32) claims.Money {
+	var sum claims.Money
+	for _, f := range fees {
+		sum += e.feeFund(f)
+	}
+	return sum
+}
+
+// visitsFund returns the net fund of distinct visit rows.
+func visitsFund(e *env, visits []uint32) claims.Money {
+	var sum claims.Money
+	for _, v := range visits {
+		sum += max(e.t.Visits.FundPay[v], 0)
+	}
 	return sum
 }
