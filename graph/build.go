@@ -24,8 +24,9 @@ func (o *BuildOptions) progress(stage string, done, total int) {
 	}
 }
 
-// Build turns the columnar tables into a Graph. It checks ctx between
-// stages and returns ctx's error, wrapped, when it is cancelled. Visits
+// Build turns the columnar tables into a Graph, using up to two goroutines.
+// It checks ctx between stages and returns ctx's error, wrapped, when it is
+// cancelled. Visits
 // flagged VisitReversed contribute to no edge; visits or fee lines whose
 // rows point outside their tables are skipped and counted in the summary.
 // Build does not modify t; t must not be modified while the graph is in use.
@@ -58,30 +59,40 @@ func Build(ctx context.Context, t *Tables, opts BuildOptions) (*Graph, error) {
 	if err := step("time-order", nv, func() { ti = g.prepareTimeIndex(&vd) }); err != nil {
 		return nil, err
 	}
-	// Sorting the contributions of each edge type and filling the per-node
-	// visit lists are independent jobs; two workers run them, biggest
-	// first. Aggregation then writes every type into its own segment of
-	// the edge columns, again two at a time.
+	if err := g.buildEdgesAndLists(ctx, step, &vd, ti); err != nil {
+		return nil, err
+	}
+	if err := step("adjacency", g.edges.Len(), g.buildAdjacency); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// buildEdgesAndLists sorts the contributions of each edge type and fills
+// the per-node visit lists, independent jobs that two workers run biggest
+// first; then it aggregates every edge type into its own segment of the
+// edge columns, again two at a time.
+func (g *Graph) buildEdgesAndLists(ctx context.Context, step func(string, int, func()) error, vd *visitDoctors, ti *timeIndex) error {
+	nv := g.t.Visits.Len()
 	var sorted [NumEdgeTypes]*typeEdges
-	sortJob := func(ty EdgeType) func() { return func() { sorted[ty] = g.sortEdges(ty, &vd) } }
+	sortJob := func(ty EdgeType) func() { return func() { sorted[ty] = g.sortEdges(ty, vd) } }
 	jobs := []func(){
-		func() { g.fillTimeIndex(ti, &vd, KindDoctor) },
+		func() { g.fillTimeIndex(ti, vd, KindDoctor) },
 		sortJob(PatientDoctor),
 		sortJob(DoctorInstitutionBilled),
-		func() { g.fillTimeIndex(ti, &vd, KindPatient) },
+		func() { g.fillTimeIndex(ti, vd, KindPatient) },
 		sortJob(PatientInstitution),
-		func() { g.fillTimeIndex(ti, &vd, KindInstitution) },
+		func() { g.fillTimeIndex(ti, vd, KindInstitution) },
 		sortJob(PatientPharmacy),
 		sortJob(DoctorPharmacy),
 		sortJob(DoctorInstitutionRegistered),
-		func() { g.buildTotals(&vd) },
+		func() { g.buildTotals(vd) },
 	}
 	if err := step("sort", nv, func() { runJobs(ctx, 2, jobs) }); err != nil {
-		return nil, err
+		return err
 	}
-	ti = nil
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("graph: build cancelled while sorting: %w", err)
+		return fmt.Errorf("graph: build cancelled while sorting: %w", err)
 	}
 	for ty, te := range sorted {
 		g.edgeSeg[ty+1] = g.edgeSeg[ty] + te.groups
@@ -96,16 +107,12 @@ func Build(ctx context.Context, t *Tables, opts BuildOptions) (*Graph, error) {
 		})
 	}
 	if err := step("edges", g.edgeSeg[NumEdgeTypes], func() { runJobs(ctx, 2, jobs) }); err != nil {
-		return nil, err
+		return err
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("graph: build cancelled while aggregating: %w", err)
+		return fmt.Errorf("graph: build cancelled while aggregating: %w", err)
 	}
-	data = nil
-	if err := step("adjacency", g.edges.Len(), g.buildAdjacency); err != nil {
-		return nil, err
-	}
-	return g, nil
+	return nil
 }
 
 // runJobs runs jobs on up to workers goroutines, in order of submission;
