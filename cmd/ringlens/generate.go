@@ -73,7 +73,7 @@ func runGenerate(c *cli.Context) error {
 	}
 	log.Info().Str("preset", cfg.Preset).Int64("seed", cfg.Seed).Int("visits", visits).
 		Int("rings", len(truth.Rings)).Int("hard_negatives", len(truth.HardNegatives)).
-		Dur("elapsed", time.Since(start)).Str("out", cfg.Out).Msg("city written")
+		Str("elapsed", roundDur(time.Since(start))).Str("out", cfg.Out).Msg("city written")
 	return nil
 }
 
