@@ -401,13 +401,7 @@ func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
 			if u == v {
 				continue
 			}
-			c := memb[u]
-			a := acc[c]
-			if a < 0 {
-				a = 0
-				touched = append(touched, c)
-			}
-			acc[c] = a + w[e]
+			touched = tally(acc, touched, memb[u], w[e])
 		}
 
 		// The current cluster first, then an empty one, then the
@@ -450,22 +444,22 @@ func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
 	return l.renumber(memb, n), moved
 }
 
+// tally adds weight w to acc[c], first appending c to touched if acc[c] is
+// negative (not yet seen), and returns touched.
+func tally(acc []float64, touched []int32, c int32, w float64) []int32 {
+	a := acc[c]
+	if a < 0 {
+		a = 0
+		touched = append(touched, c)
+	}
+	acc[c] = a + w
+	return touched
+}
+
 // renumber numbers the clusters of memb (ids in [0, n)) 0..k-1 in order of
 // first node and returns k.
 func (l *leiden) renumber(memb []int32, n int) int {
-	relabel := l.relabel[:n]
-	for i := range relabel {
-		relabel[i] = -1
-	}
-	k := int32(0)
-	for v, c := range memb {
-		if relabel[c] < 0 {
-			relabel[c] = k
-			k++
-		}
-		memb[v] = relabel[c]
-	}
-	return int(k)
+	return relabel(memb, memb, l.relabel[:n])
 }
 
 // group sorts the nodes of lv by their cluster in memb (ids in [0, k)) into
@@ -540,13 +534,7 @@ func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 				if u == v || memb[u] != c {
 					continue
 				}
-				r := refined[u]
-				a := acc[r]
-				if a < 0 {
-					a = 0
-					touched = append(touched, r)
-				}
-				acc[r] = a + w[e]
+				touched = tally(acc, touched, refined[u], w[e])
 			}
 
 			best, bestDiff := v, 0.0
@@ -583,18 +571,18 @@ func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 	l.touched, l.cum = touched, cum
 
 	// Number the refined clusters in cluster order.
-	relabel := l.relabel[:n]
-	for i := range relabel {
-		relabel[i] = -1
+	newID := l.relabel[:n]
+	for i := range newID {
+		newID[i] = -1
 	}
 	r := int32(0)
 	for _, v := range order {
 		x := refined[v]
-		if relabel[x] < 0 {
-			relabel[x] = r
+		if newID[x] < 0 {
+			newID[x] = r
 			r++
 		}
-		refined[v] = relabel[x]
+		refined[v] = newID[x]
 	}
 	return refined, int(r)
 }
@@ -638,12 +626,7 @@ func (l *leiden) aggregate(lv *level, memb, refined []int32, r int, next *level)
 				if b == a {
 					continue
 				}
-				x := acc[b]
-				if x < 0 {
-					x = 0
-					touched = append(touched, b)
-				}
-				acc[b] = x + w[e]
+				touched = tally(acc, touched, b, w[e])
 			}
 		}
 		for _, b := range touched {

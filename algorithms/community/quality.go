@@ -33,21 +33,10 @@ func modularity(g *CSR, ids []int32, nc int, k []float64, resolution float64) fl
 	if m2 == 0 {
 		return nan()
 	}
-	in := make([]float64, nc)  // \sum A_{ij} within each community
+	in := internalWeights(g, ids, nc)
 	tot := make([]float64, nc) // \sum k_i of each community
 	for i, c := range ids {
 		tot[c] += k[i]
-		for e := g.Offsets[i]; e < g.Offsets[i+1]; e++ {
-			t := g.Targets[e]
-			if ids[t] != c {
-				continue
-			}
-			w := g.weight(e)
-			if int(t) == i {
-				w *= 2
-			}
-			in[c] += w
-		}
 	}
 	var q float64
 	for c := range nc {
@@ -81,7 +70,7 @@ func CPM(g *CSR, membership []int32, resolution float64, nodeWeights []float64) 
 // cpm is CPM for a valid g, community ids in [0, nc) and nil or valid
 // nodeWeights.
 func cpm(g *CSR, ids []int32, nc int, resolution float64, nodeWeights []float64) float64 {
-	e2 := make([]float64, nc) // twice the internal weight
+	e2 := internalWeights(g, ids, nc)
 	sum := make([]float64, nc)
 	sq := make([]float64, nc)
 	for i, c := range ids {
@@ -91,6 +80,20 @@ func cpm(g *CSR, ids []int32, nc int, resolution float64, nodeWeights []float64)
 		}
 		sum[c] += x
 		sq[c] += x * x
+	}
+	var h float64
+	for c := range nc {
+		h += e2[c]/2 - resolution*(sum[c]*sum[c]-sq[c])/2
+	}
+	return h
+}
+
+// internalWeights returns, per community of ids (in [0, nc)), the sum of
+// A_{ij} over its ordered pairs of nodes: twice its internal edge weight,
+// self-loops included.
+func internalWeights(g *CSR, ids []int32, nc int) []float64 {
+	in := make([]float64, nc)
+	for i, c := range ids {
 		for e := g.Offsets[i]; e < g.Offsets[i+1]; e++ {
 			t := g.Targets[e]
 			if ids[t] != c {
@@ -100,14 +103,28 @@ func cpm(g *CSR, ids []int32, nc int, resolution float64, nodeWeights []float64)
 			if int(t) == i {
 				w *= 2
 			}
-			e2[c] += w
+			in[c] += w
 		}
 	}
-	var h float64
-	for c := range nc {
-		h += e2[c]/2 - resolution*(sum[c]*sum[c]-sq[c])/2
+	return in
+}
+
+// relabel sets dst[i] to the label of src[i] numbered 0..k-1 in order of
+// first appearance and returns k. The labels of src must lie in
+// [0, len(scratch)); scratch is overwritten. dst may be src.
+func relabel(dst, src, scratch []int32) int {
+	for i := range scratch {
+		scratch[i] = -1
 	}
-	return h
+	k := int32(0)
+	for i, c := range src {
+		if scratch[c] < 0 {
+			scratch[c] = k
+			k++
+		}
+		dst[i] = scratch[c]
+	}
+	return int(k)
 }
 
 // denseLabels maps arbitrary labels to 0..k-1 in order of first appearance.
@@ -124,19 +141,7 @@ func denseLabels(membership []int32) ([]int32, int) {
 		}
 	}
 	if small {
-		relabel := make([]int32, n)
-		for i := range relabel {
-			relabel[i] = -1
-		}
-		k := int32(0)
-		for i, c := range membership {
-			if relabel[c] < 0 {
-				relabel[c] = k
-				k++
-			}
-			ids[i] = relabel[c]
-		}
-		return ids, int(k)
+		return ids, relabel(ids, membership, make([]int32, n))
 	}
 	next := make(map[int32]int32)
 	for i, c := range membership {
