@@ -18,7 +18,9 @@ import (
 // institutions (50 hospitals with beds, 100 pharmacies) in a 100 km square,
 // 3000 registered doctors plus a placeholder code on 2% of visits, 2000
 // catalogue items (some sex-, age-, supply- or price-limited), a year of
-// visits of every medical type, trace codes on a tenth of the drug lines.
+// visits of every medical type, trace codes on a tenth of the drug lines,
+// supplies of 1–7 days (28–84 for chronic care) with one acute line in 30
+// over-long.
 func synthCity(nVisits int) *graph.Tables {
 	rng := rand.New(rand.NewPCG(1, 2))
 	t := graph.NewTables(nVisits, 3*nVisits)
@@ -106,7 +108,14 @@ func synthCity(nVisits int) *graph.Tables {
 			}
 			fee.Amount = claims.Money(fee.Count * float64(fee.Price) / 1e4)
 			if item%3 != 0 && !med.Inpatient() {
-				fee.SupplyDays = int32(3 + rng.IntN(28))
+				switch {
+				case med == claims.MedChronic:
+					fee.SupplyDays = int32(28 * (1 + rng.IntN(3)))
+				case rng.IntN(30) == 0: // a few over-long acute prescriptions
+					fee.SupplyDays = int32(8 + rng.IntN(23))
+				default:
+					fee.SupplyDays = int32(1 + rng.IntN(7))
+				}
 				if rng.IntN(10) == 0 {
 					fee.TraceCode = "T" + strconv.Itoa(rng.IntN(3*nVisits))
 				}

@@ -225,16 +225,6 @@ func (c *collector) trim() {
 	}
 }
 
-// result returns the kept hits, sorted.
-func (c *collector) result() []Hit {
-	c.trim()
-	out := make([]Hit, len(c.hits))
-	for i, h := range c.hits {
-		out[i] = *h
-	}
-	return out
-}
-
 // compareHits orders the hits of one rule: amount descending, then
 // discovery order.
 func compareHits(a, b *Hit) int {

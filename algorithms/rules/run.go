@@ -114,6 +114,12 @@ func Run(ctx context.Context, g *graph.Graph, set Set) (*Result, error) {
 		}
 		byIdx[j.idx] = j
 	}
+	total := 0
+	for _, j := range jobs {
+		j.c.trim()
+		total += len(j.c.hits)
+	}
+	res.Hits = make([]Hit, 0, total)
 	for i := range set.Rules {
 		r := &set.Rules[i]
 		if r.ID == IDPlaceholderDoctor {
@@ -121,12 +127,12 @@ func Run(ctx context.Context, g *graph.Graph, set Set) (*Result, error) {
 		}
 		st := RuleStat{Rule: r.ID, Enabled: r.Enabled}
 		if j := byIdx[i]; j != nil {
-			hits := j.c.result()
-			st.Hits, st.Dropped = len(hits), j.c.dropped
-			for _, h := range hits {
+			st.Hits, st.Dropped = len(j.c.hits), j.c.dropped
+			for _, h := range j.c.hits {
 				st.Amount += h.Amount
+				res.Hits = append(res.Hits, *h)
 			}
-			res.Hits = append(res.Hits, hits...)
+			j.c.hits = nil
 		}
 		res.Stats = append(res.Stats, st)
 	}
