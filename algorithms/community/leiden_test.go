@@ -566,3 +566,25 @@ func TestLeidenEdgeCases(t *testing.T) {
 		t.Errorf("Modularity depends on label values: %v", q)
 	}
 }
+
+// arrays is an Adjacency that hands out its CSR arrays.
+type arrays struct{ c *CSR }
+
+func (a arrays) Len() int { return a.c.Len() }
+func (a arrays) Neighbors(i int) ([]int32, []float64) {
+	lo, hi := a.c.Offsets[i], a.c.Offsets[i+1]
+	return a.c.Targets[lo:hi], a.c.Weights[lo:hi]
+}
+func (a arrays) CSR() ([]int64, []int32, []float64) { return a.c.Offsets, a.c.Targets, a.c.Weights }
+
+func TestFromAdjacencyZeroCopy(t *testing.T) {
+	n, edges := karate()
+	g := mustCSR(t, n, edges)
+	c := FromAdjacency(arrays{g})
+	if &c.Targets[0] != &g.Targets[0] || &c.Weights[0] != &g.Weights[0] || &c.Offsets[0] != &g.Offsets[0] {
+		t.Error("FromAdjacency copied the arrays of a graph with a CSR method")
+	}
+	if FromAdjacency(graph.NewWeighted(0, nil)).Len() != 0 {
+		t.Error("empty graph.Weighted gave nodes")
+	}
+}
