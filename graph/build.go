@@ -77,12 +77,12 @@ func (g *Graph) buildEdgesAndLists(ctx context.Context, step func(string, int, f
 	var sorted [NumEdgeTypes]*typeEdges
 	sortJob := func(ty EdgeType) func() { return func() { sorted[ty] = g.sortEdges(ty, vd) } }
 	jobs := []func(){
-		func() { g.fillTimeIndex(ti, vd, KindDoctor) },
+		func() { g.fillTimeIndex(ti, vd, KindDoctor, 64) },
 		sortJob(PatientDoctor),
 		sortJob(DoctorInstitutionBilled),
-		func() { g.fillTimeIndex(ti, vd, KindPatient) },
+		func() { g.fillTimeIndex(ti, vd, KindPatient, 64) },
 		sortJob(PatientInstitution),
-		func() { g.fillTimeIndex(ti, vd, KindInstitution) },
+		func() { g.fillTimeIndex(ti, vd, KindInstitution, 64) },
 		sortJob(PatientPharmacy),
 		sortJob(DoctorPharmacy),
 		sortJob(DoctorInstitutionRegistered),

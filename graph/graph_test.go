@@ -292,3 +292,16 @@ func TestBuildBadRows(t *testing.T) {
 		t.Errorf("progress stages %v", stages)
 	}
 }
+
+func TestTimeIndexUnpacked(t *testing.T) {
+	g := fixtureGraph(t)
+	want := slices.Clone(g.nodeVis)
+	vd := g.buildVisitDoctors()
+	ti := g.prepareTimeIndex(&vd)
+	for _, k := range []Kind{KindPatient, KindDoctor, KindInstitution} {
+		g.fillTimeIndex(ti, &vd, k, 0) // force the (node, rank)-only path
+	}
+	if !slices.Equal(g.nodeVis, want) {
+		t.Errorf("unpacked time index %v, want %v", g.nodeVis, want)
+	}
+}

@@ -1,6 +1,9 @@
 package graph
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // maxRadixBits is the widest digit radixSort uses: with 12-bit digits the
 // histograms stay in the L2 cache and 36-bit keys sort in three passes.
@@ -126,7 +129,7 @@ func (s *keyedSorter) add(key uint64, val uint32) {
 // sort sorts the pairs by key, stably.
 func (s *keyedSorter) sort() {
 	if s.usePack {
-		s.packed = radixSortFrom(s.packed, make([]uint64, len(s.packed)), keyU64, s.valBits)
+		s.packed = radixSortU64(s.packed, make([]uint64, len(s.packed)), s.valBits)
 	} else {
 		s.recs = radixSort(s.recs, make([]edgeRec, len(s.recs)), edgeRecKey)
 	}
@@ -147,4 +150,52 @@ func (s *keyedSorter) at(i int) (key uint64, val uint32) {
 		return x >> s.valBits, uint32(x & (1<<s.valBits - 1))
 	}
 	return s.recs[i].key, s.recs[i].visit
+}
+
+// radixSortU64 is radixSortFrom specialised for plain uint64 keys, without
+// a key function call per element and pass.
+func radixSortU64(a, tmp []uint64, lowBit uint) []uint64 {
+	n := len(a)
+	if n <= 64 {
+		return radixSortFrom(a, tmp, keyU64, lowBit)
+	}
+	var maxKey uint64
+	for _, k := range a {
+		maxKey = max(maxKey, k>>lowBit)
+	}
+	keyBits := uint(bits.Len64(maxKey))
+	if keyBits == 0 {
+		return a
+	}
+	passes := (keyBits + maxRadixBits - 1) / maxRadixBits
+	width := (keyBits + passes - 1) / passes
+	buckets := 1 << width
+	mask := uint64(buckets - 1)
+	count := make([]int, int(passes)*buckets)
+	for _, k := range a {
+		k >>= lowBit
+		for d := uint(0); d < passes; d++ {
+			count[int(d)*buckets+int((k>>(width*d))&mask)]++
+		}
+	}
+	src, dst := a, tmp[:n]
+	for d := uint(0); d < passes; d++ {
+		c := count[int(d)*buckets : int(d+1)*buckets]
+		if slices.Contains(c, n) {
+			continue // every key has this digit
+		}
+		sum := 0
+		for b, v := range c {
+			c[b] = sum
+			sum += v
+		}
+		shift := lowBit + width*d
+		for _, k := range src {
+			b := (k >> shift) & mask
+			dst[c[b]] = k
+			c[b]++
+		}
+		src, dst = dst, src
+	}
+	return src
 }

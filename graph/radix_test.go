@@ -21,6 +21,15 @@ func TestRadixSort(t *testing.T) {
 			if !slices.Equal(got, want) {
 				t.Fatalf("n=%d bits=%d: radixSort differs from a stable sort", n, bitsKey)
 			}
+			u := make([]uint64, n)
+			for i := range a {
+				u[i] = a[i].key
+			}
+			wantU := slices.Clone(u)
+			slices.Sort(wantU)
+			if gotU := radixSortU64(u, make([]uint64, n), 0); !slices.Equal(gotU, wantU) {
+				t.Fatalf("n=%d bits=%d: radixSortU64 differs from slices.Sort", n, bitsKey)
+			}
 		}
 	}
 }

@@ -51,7 +51,8 @@ func (g *Graph) prepareTimeIndex(vd *visitDoctors) *timeIndex {
 // pharmacies). Visiting rows in time order would make every column access a
 // cache miss, so it emits (node, rank) keys in row order and radix-sorts
 // them. Groups fill disjoint parts of nodeVis and may run concurrently.
-func (g *Graph) fillTimeIndex(ti *timeIndex, vd *visitDoctors, k Kind) {
+// packBits (64 but in tests) is the widest packed (node, rank, visit) key.
+func (g *Graph) fillTimeIndex(ti *timeIndex, vd *visitDoctors, k Kind, packBits uint) {
 	vt := &g.t.Visits
 	lo, hi := g.kindRange(k)
 	if k == KindInstitution {
@@ -60,7 +61,13 @@ func (g *Graph) fillTimeIndex(ti *timeIndex, vd *visitDoctors, k Kind) {
 	a, b := g.nodeVisOff[lo], g.nodeVisOff[hi]
 	rBits := uint(bits.Len(uint(len(g.byTime))))
 	nodeBits := uint(bits.Len32(uint32(hi - lo)))
-	recs := newKeyedSorter(int(b-a), nodeBits+rBits, uint(bits.Len(uint(vt.Len()))))
+	// Carry the visit row in the key when it fits in 64 bits; otherwise
+	// sort (node, rank) alone and look the rows up in byTime.
+	vBits := uint(bits.Len(uint(vt.Len())))
+	if nodeBits+rBits+vBits > packBits {
+		vBits = 0
+	}
+	recs := newKeyedSorter(int(b-a), nodeBits+rBits, vBits)
 	for v := 0; v < vt.Len(); v++ {
 		vv := uint32(v)
 		if !g.visitOK(vv) {
@@ -82,7 +89,11 @@ func (g *Graph) fillTimeIndex(ti *timeIndex, vd *visitDoctors, k Kind) {
 	recs.sort()
 	out := g.nodeVis[a:b]
 	for i := range out {
-		_, out[i] = recs.at(i)
+		k, v := recs.at(i)
+		if vBits == 0 {
+			v = g.byTime[k&(1<<rBits-1)]
+		}
+		out[i] = v
 	}
 }
 
@@ -104,7 +115,7 @@ func (g *Graph) sortVisitsByTime() []uint32 {
 				keys = append(keys, uint64(vt.Begin[v]-lo)<<32|uint64(v))
 			}
 		}
-		keys = radixSort(keys, make([]uint64, len(keys)), keyU64)
+		keys = radixSortU64(keys, make([]uint64, len(keys)), 0)
 		rows = make([]uint32, len(keys))
 		for i, k := range keys {
 			rows[i] = uint32(k)
