@@ -150,12 +150,36 @@ func TestCancelled(t *testing.T) {
 	if _, err := Run(context.Background(), nil, Defaults()); err == nil {
 		t.Error("no error for a nil graph")
 	}
+	x.t.Visits.Dise = x.t.Visits.Dise[:1] // inconsistent tables: an error, not a panic
+	if _, err := Run(context.Background(), g, Defaults()); err == nil {
+		t.Error("no error for a short column")
+	}
 	bad := Defaults()
 	r, _ := bad.Rule(IDDoctorCapacity)
 	r.Params["slot_minutes"] = 0
 	if _, err := Run(context.Background(), g, bad); err == nil {
 		t.Error("no error for slot_minutes 0")
 	}
+	// Run does not share parameter maps with the caller's set.
+	s := Defaults()
+	res, err := Run(context.Background(), fixGraph(t, cityFx()), s)
+	if err != nil || len(res.Hits) == 0 {
+		t.Fatal(err)
+	}
+	s.Rules[1].Params["min_lines"] = 7
+	if res.Hits[0].Params["min_lines"] == 7 {
+		t.Error("hit parameters alias the caller's set")
+	}
+}
+
+// fixGraph builds the graph of x.
+func fixGraph(t *testing.T, x *fx) *graph.Graph {
+	t.Helper()
+	g, err := graph.Build(context.Background(), x.t, graph.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
 }
 
 func TestOutputBounds(t *testing.T) {

@@ -49,6 +49,15 @@ func Run(ctx context.Context, g *graph.Graph, set Set) (*Result, error) {
 	if g == nil || g.Tables() == nil {
 		return nil, errors.New("rules: nil graph")
 	}
+	if err := checkColumns(g.Tables()); err != nil {
+		return nil, err
+	}
+	set = set.Clone() // hits keep the parameter maps: detach them from the caller's
+	for i := range set.Rules {
+		if err := checkParams(&set.Rules[i]); err != nil {
+			return nil, err
+		}
+	}
 	e := newEnv(g, &set)
 	res := &Result{Placeholder: make([]bool, g.Tables().Doctors.Len())}
 	funcs := ruleFuncs()
@@ -73,9 +82,6 @@ func Run(ctx context.Context, g *graph.Graph, set Set) (*Result, error) {
 		f, ok := funcs[r.ID]
 		if !ok {
 			return nil, fmt.Errorf("rules: rule %q has no implementation", r.ID)
-		}
-		if err := checkParams(r); err != nil {
-			return nil, err
 		}
 		if r.Enabled {
 			jobs = append(jobs, &job{idx: i, run: f, c: newCollector(r, &set)})
@@ -149,6 +155,47 @@ func checkParams(r *Rule) error {
 		}
 		if !(v >= p.Min && v <= p.Max) {
 			return fmt.Errorf("rules: rule %s: parameter %q = %v is outside [%v, %v]", r.ID, p.Name, v, p.Min, p.Max)
+		}
+	}
+	return nil
+}
+
+// checkColumns verifies that every column the rules read has the length
+// of its table, so that no rule can index out of range.
+func checkColumns(t *graph.Tables) error {
+	type col struct {
+		name string
+		n    int
+	}
+	check := func(table string, n int, cols ...col) error {
+		for _, c := range cols {
+			if c.n != n {
+				return fmt.Errorf("rules: %s column %s has %d rows, want %d", table, c.name, c.n, n)
+			}
+		}
+		return nil
+	}
+	p, it, d, ct, vt, ft := &t.Persons, &t.Institutions, &t.Doctors, &t.Catalog, &t.Visits, &t.Fees
+	if ct.IDs == nil || ft.Traces == nil && len(ft.Trace) > 0 {
+		return errors.New("rules: tables were not made by graph.NewTables")
+	}
+	for _, err := range []error{
+		check("persons", p.Len(), col{"birth", len(p.Birth)}, col{"die_date", len(p.DieDate)}),
+		check("institutions", it.Len(), col{"beds", len(it.Beds)}, col{"lat", len(it.Lat)}, col{"lon", len(it.Lon)},
+			col{"has_loc", len(it.HasLoc)}, col{"class", len(it.Class)}),
+		check("doctors", d.Len(), col{"ids", d.IDs.Len()}),
+		check("catalog", ct.Len(), col{"ids", ct.IDs.Len()}, col{"list_type", len(ct.ListType)}, col{"lmt_gend", len(ct.LimitSex)},
+			col{"lmt_age_min", len(ct.AgeMin)}, col{"lmt_age_max", len(ct.AgeMax)}, col{"max_days", len(ct.MaxDays)},
+			col{"pric_uplmt_amt", len(ct.PriceCap)}),
+		check("visits", vt.Len(), col{"institution", len(vt.Institution)}, col{"doctor", len(vt.Doctor)},
+			col{"med_type", len(vt.MedType)}, col{"begin", len(vt.Begin)}, col{"end", len(vt.End)}, col{"dise", len(vt.Dise)},
+			col{"medfee", len(vt.MedFee)}, col{"fund_pay", len(vt.FundPay)}, col{"flags", len(vt.Flags)}),
+		check("fees", ft.Len(), col{"sn", len(ft.Sn)}, col{"item", len(ft.Item)}, col{"cnt", len(ft.Count)},
+			col{"pric", len(ft.Price)}, col{"amount", len(ft.Amount)}, col{"time", len(ft.Time)}, col{"doctor", len(ft.Doctor)},
+			col{"prd_days", len(ft.SupplyDays)}, col{"trace", len(ft.Trace)}),
+	} {
+		if err != nil {
+			return err
 		}
 	}
 	return nil
