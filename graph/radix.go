@@ -117,10 +117,10 @@ func newKeyedSorter(n int, keyBits, valBits uint) *keyedSorter {
 	return s
 }
 
-// add appends a pair.
+// add appends a pair; with zero value bits the value is dropped.
 func (s *keyedSorter) add(key uint64, val uint32) {
 	if s.usePack {
-		s.packed = append(s.packed, key<<s.valBits|uint64(val))
+		s.packed = append(s.packed, key<<s.valBits|uint64(val)&(1<<s.valBits-1))
 	} else {
 		s.recs = append(s.recs, edgeRec{key, val})
 	}
