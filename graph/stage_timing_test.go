@@ -27,7 +27,7 @@ func TestStageTiming(t *testing.T) {
 	var r0 syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &r0)
 	t0 := time.Now()
-	_, err = Build(context.Background(), tb, BuildOptions{Progress: func(s string, done, total int64) {
+	g, err := Build(context.Background(), tb, BuildOptions{Progress: func(s string, done, total int64) {
 		mu.Lock()
 		defer mu.Unlock()
 		if done == 0 && total != 0 || starts[s].IsZero() {
@@ -43,5 +43,5 @@ func TestStageTiming(t *testing.T) {
 	var r1 syscall.Rusage
 	syscall.Getrusage(syscall.RUSAGE_SELF, &r1)
 	cpu := time.Duration(r1.Utime.Nano()+r1.Stime.Nano()-r0.Utime.Nano()-r0.Stime.Nano()) * time.Nanosecond
-	t.Logf("total wall %v, cpu %v, max rss %d MiB", wall, cpu, r1.Maxrss>>10)
+	t.Logf("total wall %v, cpu %v, max rss %d MiB; graph %d MiB, %d edges", wall, cpu, r1.Maxrss>>10, g.MemoryBytes()>>20, g.NumEdges())
 }
