@@ -252,54 +252,56 @@ type leiden struct {
 	gamma float64 // resolution in units of node-weight products
 	theta float64
 
-	cw      []float64 // per cluster: total node weight
-	csize   []int32   // per cluster: number of nodes
-	empty   []int32   // stack of empty clusters
-	acc     []float64 // per cluster: edge weight from the current node, -1 if not touched
+	slots   []slot  // per cluster or refined cluster
+	empty   []int32 // stack of empty clusters
 	touched []int32
 	queue   []int32 // ring buffer of unstable nodes
 	stable  []bool
 
-	start        []int32 // per cluster: start of its nodes in order
-	pos          []int32
-	order        []int32 // nodes grouped by cluster
-	refined      []int32
-	rcw          []float64 // per refined cluster: total node weight
-	ext          []float64 // per refined cluster: weight to the rest of its cluster
-	nonSingleton []bool
-	relabel      []int32
-	cum          []float64
-	nodeToAgg    []int32
+	start     []int32 // per cluster: start of its nodes in order
+	pos       []int32
+	order     []int32 // nodes grouped by cluster
+	refined   []int32
+	tot       []float64 // per cluster: total node weight, in refine
+	relabel   []int32
+	cum       []float64
+	nodeToAgg []int32
 
 	bufs [2]level // aggregate graphs, alternately
 }
 
+// slot holds what the phases know about one cluster (moveNodes) or refined
+// cluster (refine), together so that a candidate costs one cache miss.
+type slot struct {
+	acc    float64 // edge weight from the current node; -1 between uses
+	weight float64 // total node weight
+	ext    float64 // refine: edge weight to the rest of its cluster
+	size   int32   // moveNodes: number of nodes
+	merged bool    // refine: no longer a singleton
+}
+
 func newLeiden(n int, gamma, theta float64, seed int64) *leiden {
-	acc := make([]float64, n)
-	for i := range acc {
-		acc[i] = -1
+	slots := make([]slot, n)
+	for i := range slots {
+		slots[i].acc = -1
 	}
 	return &leiden{
-		acc:          acc,
-		rng:          rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)),
-		gamma:        gamma,
-		theta:        theta,
-		cw:           make([]float64, n),
-		csize:        make([]int32, n),
-		empty:        make([]int32, 0, n),
-		touched:      make([]int32, 0, 64),
-		queue:        make([]int32, n),
-		stable:       make([]bool, n),
-		start:        make([]int32, n+1),
-		pos:          make([]int32, n+1),
-		order:        make([]int32, n),
-		refined:      make([]int32, n),
-		rcw:          make([]float64, n),
-		ext:          make([]float64, n),
-		nonSingleton: make([]bool, n),
-		relabel:      make([]int32, n),
-		cum:          make([]float64, 0, 64),
-		nodeToAgg:    make([]int32, n),
+		slots:     slots,
+		rng:       rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)),
+		gamma:     gamma,
+		theta:     theta,
+		empty:     make([]int32, 0, n),
+		touched:   make([]int32, 0, 64),
+		queue:     make([]int32, n),
+		stable:    make([]bool, n),
+		start:     make([]int32, n+1),
+		pos:       make([]int32, n+1),
+		order:     make([]int32, n),
+		refined:   make([]int32, n),
+		tot:       make([]float64, n),
+		relabel:   make([]int32, n),
+		cum:       make([]float64, 0, 64),
+		nodeToAgg: make([]int32, n),
 	}
 }
 
@@ -353,18 +355,18 @@ func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
 	n := lv.len()
 	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
 	gamma := l.gamma
-	cw, csize := l.cw[:n], l.csize[:n]
-	acc := l.acc[:n]
+	sl := l.slots[:n]
 	queue, stable := l.queue[:n], l.stable[:n]
-	clear(cw)
-	clear(csize)
+	for c := range sl {
+		sl[c].weight, sl[c].size = 0, 0
+	}
 	for v, c := range memb {
-		cw[c] += nw[v]
-		csize[c]++
+		sl[c].weight += nw[v]
+		sl[c].size++
 	}
 	empty := l.empty[:0]
 	for c := n - 1; c >= 0; c-- {
-		if csize[c] == 0 {
+		if sl[c].size == 0 {
 			empty = append(empty, int32(c))
 		}
 	}
@@ -387,10 +389,11 @@ func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
 
 		c0 := memb[v]
 		x := nw[v]
-		cw[c0] -= x
-		csize[c0]--
-		if csize[c0] == 0 {
-			cw[c0] = 0 // no rounding residue in empty clusters
+		s0 := &sl[c0]
+		s0.weight -= x
+		s0.size--
+		if s0.size == 0 {
+			s0.weight = 0 // no rounding residue in empty clusters
 			empty = append(empty, c0)
 		}
 
@@ -401,26 +404,28 @@ func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
 			if u == v {
 				continue
 			}
-			touched = tally(acc, touched, memb[u], w[e])
+			touched = tally(sl, touched, memb[u], w[e])
 		}
 
 		// The current cluster first, then an empty one, then the
 		// neighbouring clusters; only strict improvements win.
 		best := c0
-		bestDiff := max(acc[c0], 0) - x*cw[c0]*gamma
+		bestDiff := max(s0.acc, 0) - x*s0.weight*gamma
 		if e := empty[len(empty)-1]; bestDiff < 0 {
 			best, bestDiff = e, 0
 		}
 		for _, c := range touched {
-			if d := acc[c] - x*cw[c]*gamma; d > bestDiff {
+			sc := &sl[c]
+			if d := sc.acc - x*sc.weight*gamma; d > bestDiff {
 				best, bestDiff = c, d
 			}
-			acc[c] = -1
+			sc.acc = -1
 		}
 
-		cw[best] += x
-		csize[best]++
-		if csize[best] == 1 {
+		sb := &sl[best]
+		sb.weight += x
+		sb.size++
+		if sb.size == 1 {
 			empty = empty[:len(empty)-1] // best was the top of the stack
 		}
 		if best != c0 {
@@ -444,15 +449,16 @@ func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
 	return l.renumber(memb, n), moved
 }
 
-// tally adds weight w to acc[c], first appending c to touched if acc[c] is
-// negative (not yet seen), and returns touched.
-func tally(acc []float64, touched []int32, c int32, w float64) []int32 {
-	a := acc[c]
+// tally adds weight w to sl[c].acc, first appending c to touched if the
+// accumulator is negative (not yet seen), and returns touched.
+func tally(sl []slot, touched []int32, c int32, w float64) []int32 {
+	s := &sl[c]
+	a := s.acc
 	if a < 0 {
 		a = 0
 		touched = append(touched, c)
 	}
-	acc[c] = a + w
+	s.acc = a + w
 	return touched
 }
 
@@ -492,23 +498,20 @@ func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
 	gamma, theta := l.gamma, l.theta
 	start, order := l.group(memb, k)
-	tot := l.cw[:k]
+	tot := l.tot[:k]
 	clear(tot)
-	refined, rcw, ext, nonSingleton := l.refined[:n], l.rcw[:n], l.ext[:n], l.nonSingleton[:n]
-	acc := l.acc[:n]
+	refined, sl := l.refined[:n], l.slots[:n]
 	for v := range n {
 		c := memb[v]
 		tot[c] += nw[v]
 		refined[v] = int32(v)
-		rcw[v] = nw[v]
-		nonSingleton[v] = false
 		var s float64
 		for e := off[v]; e < off[v+1]; e++ {
 			if u := adj[e]; u != int32(v) && memb[u] == c {
 				s += w[e]
 			}
 		}
-		ext[v] = s
+		sl[v].weight, sl[v].ext, sl[v].merged = nw[v], s, false
 	}
 
 	touched, cum := l.touched[:0], l.cum[:0]
@@ -521,28 +524,30 @@ func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 		total := tot[c]
 		for _, v := range nodes {
 			// v is still a singleton unless some node joined it.
-			if nonSingleton[v] || ext[v] < rcw[v]*(total-rcw[v])*gamma {
+			sv := &sl[v]
+			if sv.merged || sv.ext < sv.weight*(total-sv.weight)*gamma {
 				continue
 			}
-			x, extV := nw[v], ext[v]
-			rcw[v], ext[v] = 0, 0
+			x, extV := nw[v], sv.ext
+			sv.weight, sv.ext = 0, 0
 
 			touched = append(touched[:0], v)
-			acc[v] = 0
+			sv.acc = 0
 			for e := off[v]; e < off[v+1]; e++ {
 				u := adj[e]
 				if u == v || memb[u] != c {
 					continue
 				}
-				touched = tally(acc, touched, refined[u], w[e])
+				touched = tally(sl, touched, refined[u], w[e])
 			}
 
 			best, bestDiff := v, 0.0
 			var sum float64
 			cum = cum[:0]
 			for _, r := range touched {
-				if ext[r] >= rcw[r]*(total-rcw[r])*gamma {
-					d := acc[r] - x*rcw[r]*gamma
+				sr := &sl[r]
+				if sr.ext >= sr.weight*(total-sr.weight)*gamma {
+					d := sr.acc - x*sr.weight*gamma
 					if d > bestDiff {
 						best, bestDiff = r, d
 					}
@@ -557,14 +562,15 @@ func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 				chosen = touched[searchCum(cum, l.rng.Float64()*sum)]
 			}
 
-			rcw[chosen] += x
-			ext[chosen] += extV - 2*acc[chosen]
+			sc := &sl[chosen]
+			sc.weight += x
+			sc.ext += extV - 2*sc.acc
 			for _, r := range touched {
-				acc[r] = -1
+				sl[r].acc = -1
 			}
 			if chosen != v {
 				refined[v] = chosen
-				nonSingleton[chosen] = true
+				sc.merged = true
 			}
 		}
 	}
@@ -612,7 +618,7 @@ func (l *leiden) aggregate(lv *level, memb, refined []int32, r int, next *level)
 	next.nw = resize(next.nw, r)
 	next.memb = resize(next.memb, r)
 	nadj, nwt := next.adj[:0], next.w[:0]
-	acc := l.acc
+	sl := l.slots
 	touched := l.touched[:0]
 	next.off[0] = 0
 	for a := range int32(r) {
@@ -626,13 +632,13 @@ func (l *leiden) aggregate(lv *level, memb, refined []int32, r int, next *level)
 				if b == a {
 					continue
 				}
-				touched = tally(acc, touched, b, w[e])
+				touched = tally(sl, touched, b, w[e])
 			}
 		}
 		for _, b := range touched {
 			nadj = append(nadj, b)
-			nwt = append(nwt, acc[b])
-			acc[b] = -1
+			nwt = append(nwt, sl[b].acc)
+			sl[b].acc = -1
 		}
 		next.off[a+1] = int64(len(nadj))
 		next.nw[a] = s
