@@ -178,7 +178,7 @@ func runFrequentVisits(ctx context.Context, e *env, c *collector) error {
 
 // outpatientLive reports whether v is a live outpatient visit.
 func outpatientLive(e *env, v uint32) bool {
-	return e.t.Visits.MedType[v].Outpatient() && e.live(v)
+	return e.is(v, vLive|vOutpatient)
 }
 
 // medianCounts returns the median count of a group sorted by count.

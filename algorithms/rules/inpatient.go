@@ -50,7 +50,7 @@ func runSplitAdmission(ctx context.Context, e *env, c *collector) error {
 		stays, readmits, cited = stays[:0], readmits[:0], cited[:0]
 		minGap := int64(-1)
 		for _, v := range e.personVisits(uint32(p)) {
-			if !vt.MedType[v].Inpatient() || !e.live(v) {
+			if !e.is(v, vLive|vInpatient) {
 				continue
 			}
 			for i := len(stays) - 1; i >= 0; i-- {
@@ -176,7 +176,7 @@ func runCensusBeds(ctx context.Context, e *env, c *collector) error {
 
 // inpatientStay returns the census days of v if it is a live inpatient stay.
 func inpatientStay(e *env, vt *graph.VisitTable, v uint32) (adm, dis int64, ok bool) {
-	if !vt.MedType[v].Inpatient() || !e.live(v) {
+	if !e.is(v, vLive|vInpatient) {
 		return 0, 0, false
 	}
 	return stayDays(vt, v)

@@ -15,7 +15,7 @@ import (
 // prescription supply).
 func drugLine(e *env, v, f uint32) bool {
 	ft, ct := &e.t.Fees, &e.t.Catalog
-	if ft.SupplyDays[f] <= 0 || e.t.Visits.MedType[v].Inpatient() {
+	if ft.SupplyDays[f] <= 0 || e.is(v, vInpatient) {
 		return false
 	}
 	it := ft.Item[f]
@@ -29,8 +29,7 @@ func drugLine(e *env, v, f uint32) bool {
 // chronicVisit reports whether visit v is chronic care: med_type 14 or a
 // chronic main diagnosis.
 func chronicVisit(e *env, v uint32) bool {
-	vt := &e.t.Visits
-	return vt.MedType[v] == claims.MedChronic || e.dise.isChronic(vt.Dise[v])
+	return e.is(v, vChronic)
 }
 
 // supplyLimit returns the longest supply (days) one prescription of item it
@@ -55,7 +54,7 @@ func supplyLimit(e *env, r *Rule, v, it uint32, chronic bool) int {
 			lim = max(lim, cat)
 		}
 		return lim
-	case e.t.Visits.MedType[v] == claims.MedEmergency:
+	case e.is(v, vEmergency):
 		lim := int(r.P("emergency_days"))
 		if cat > 0 {
 			lim = min(lim, cat)
@@ -75,7 +74,7 @@ func supplyLimit(e *env, r *Rule, v, it uint32, chronic bool) int {
 // prescription at a pharmacy are not over-prescribed. The amount is the
 // fund share of the excess days of each line.
 func runOverSupply(ctx context.Context, e *env, c *collector) error {
-	ft, vt := &e.t.Fees, &e.t.Visits
+	ft := &e.t.Fees
 	tol := int(c.rule.P("tolerance_days"))
 	// Candidates: lines over the acute limit, and every drug line of a
 	// chronic visit (evidence that the person's drug is chronic care).
@@ -94,7 +93,7 @@ func runOverSupply(ctx context.Context, e *env, c *collector) error {
 		}
 		limit := func(f uint32) int {
 			v := ft.Visit[f]
-			chronic := chronicVisit(e, v) || chronicItem && !e.dise.of(vt.Dise[v])
+			chronic := chronicVisit(e, v) || chronicItem && !e.is(v, vHasDise)
 			return supplyLimit(e, c.rule, v, item, chronic)
 		}
 		over = over[:0]

@@ -33,7 +33,7 @@ func runDoctorDistant(ctx context.Context, e *env, c *collector) error {
 		prev := uint32(0)
 		havePrev := false
 		for _, v := range e.g.VisitsOf(e.g.DoctorNode(uint32(d))) {
-			if vt.Doctor[v] != uint32(d) || !e.live(v) || vt.MedType[v].Inpatient() || e.pharmacyVisit(v) {
+			if vt.Doctor[v] != uint32(d) || !e.live(v) || e.vb[v]&(vInpatient|vPharmacy) != 0 {
 				continue
 			}
 			if _, _, ok := e.location(vt.Institution[v]); !ok {
@@ -114,7 +114,7 @@ func runPersonDistant(ctx context.Context, e *env, c *collector) error {
 				conflict(prev)
 			}
 			prev, havePrev = v, true
-			if vt.MedType[v].Inpatient() && vt.End[v] != claims.NoTime && (!haveStay || vt.End[v] > vt.End[stay]) {
+			if e.is(v, vInpatient) && vt.End[v] != claims.NoTime && (!haveStay || vt.End[v] > vt.End[stay]) {
 				stay, haveStay = v, true
 			}
 		}

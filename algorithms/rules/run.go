@@ -208,14 +208,60 @@ type env struct {
 	set         *Set
 	placeholder []bool // Doctors row -> placeholder code (set before the rules run)
 	dise        diseIndex
+	vb          []visitBits // per visit: one byte instead of a cache miss per column
 }
+
+// visitBits summarises a visit for the rules' random accesses.
+type visitBits uint8
+
+// Visit bits.
+const (
+	vLive       visitBits = 1 << iota // not reversed, with money
+	vOutpatient                       // med_type 11–19
+	vInpatient                        // med_type 21–28
+	vPharmacy                         // a pharmacy purchase (med_type 41 or at a pharmacy)
+	vEmergency                        // med_type 13
+	vChronic                          // med_type 14 or a chronic main diagnosis
+	vHasDise                          // a main diagnosis is given
+)
 
 // newEnv prepares the shared state: the diagnosis index of the codes used.
 func newEnv(g *graph.Graph, set *Set) *env {
 	e := &env{g: g, t: g.Tables(), set: set}
 	e.dise = buildDiseIndex(e.t, set)
+	vt, it := &e.t.Visits, &e.t.Institutions
+	e.vb = make([]visitBits, vt.Len())
+	for v := range e.vb {
+		var b visitBits
+		if vt.Flags[v]&graph.VisitReversed == 0 && (vt.FundPay[v] > 0 || vt.MedFee[v] > 0) {
+			b |= vLive
+		}
+		mt := vt.MedType[v]
+		if mt.Outpatient() {
+			b |= vOutpatient
+		}
+		if mt.Inpatient() {
+			b |= vInpatient
+		}
+		if i := vt.Institution[v]; mt.Pharmacy() || int(i) < it.Len() && it.Type[i] == claims.Pharmacy {
+			b |= vPharmacy
+		}
+		if mt == claims.MedEmergency {
+			b |= vEmergency
+		}
+		if mt == claims.MedChronic || e.dise.isChronic(vt.Dise[v]) {
+			b |= vChronic
+		}
+		if e.dise.of(vt.Dise[v]) {
+			b |= vHasDise
+		}
+		e.vb[v] = b
+	}
 	return e
 }
+
+// is reports whether visit v has all the bits of want.
+func (e *env) is(v uint32, want visitBits) bool { return e.vb[v]&want == want }
 
 // checkEvery is how many entities a rule handles between context checks.
 const checkEvery = 1 << 14
@@ -230,10 +276,7 @@ func cancelled(ctx context.Context, i int) error {
 
 // live reports whether visit v carries money: not fully reversed, with a
 // positive net fund amount or medical fee.
-func (e *env) live(v uint32) bool {
-	vt := &e.t.Visits
-	return vt.Flags[v]&graph.VisitReversed == 0 && (vt.FundPay[v] > 0 || vt.MedFee[v] > 0)
-}
+func (e *env) live(v uint32) bool { return e.vb[v]&vLive != 0 }
 
 // feeLive reports whether fee row f is a live line of a live visit.
 func (e *env) feeLive(f uint32) bool {
@@ -286,14 +329,7 @@ func (e *env) location(i uint32) (lat, lon float64, ok bool) {
 }
 
 // pharmacyVisit reports whether v is a pharmacy purchase.
-func (e *env) pharmacyVisit(v uint32) bool {
-	vt := &e.t.Visits
-	if vt.MedType[v].Pharmacy() {
-		return true
-	}
-	i := vt.Institution[v]
-	return int(i) < e.t.Institutions.Len() && e.t.Institutions.Type[i] == claims.Pharmacy
-}
+func (e *env) pharmacyVisit(v uint32) bool { return e.vb[v]&vPharmacy != 0 }
 
 // doctorOK reports whether d is a doctor row that is not a placeholder code.
 func (e *env) doctorOK(d uint32) bool {
