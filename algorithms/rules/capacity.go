@@ -20,13 +20,7 @@ func runDoctorCapacity(ctx context.Context, e *env, c *collector) error {
 	minSlots := int(c.rule.P("min_slots"))
 	var slot, cited []uint32
 	var fd finding
-	for d := 0; d < e.t.Doctors.Len(); d++ {
-		if err := cancelled(ctx, d); err != nil {
-			return err
-		}
-		if !e.doctorOK(uint32(d)) {
-			continue
-		}
+	return forEachDoctor(ctx, e, func(d uint32, visits []uint32) {
 		cited = cited[:0]
 		slots, peak := 0, 0
 		var peakAt claims.Time
@@ -41,8 +35,8 @@ func runDoctorCapacity(ctx context.Context, e *env, c *collector) error {
 			}
 			slot = slot[:0]
 		}
-		for _, v := range e.g.VisitsOf(e.g.DoctorNode(uint32(d))) {
-			if vt.Doctor[v] != uint32(d) || !outpatientLive(e, v) || e.pharmacyVisit(v) {
+		for _, v := range visits {
+			if vt.Doctor[v] != d || !outpatientLive(e, v) || e.pharmacyVisit(v) {
 				continue
 			}
 			s := floorDiv(int64(vt.Begin[v]), slotLen)
@@ -54,19 +48,15 @@ func runDoctorCapacity(ctx context.Context, e *env, c *collector) error {
 		}
 		flush()
 		if slots < minSlots || slots == 0 {
-			continue
+			return
 		}
-		fd.reset()
-		fd.doctors = append(fd.doctors, uint32(d))
-		addVisits(e, &fd, sortedUnique(cited), c.maxRows)
-		code := e.t.Doctors.IDs.String(uint32(d))
+		code := e.t.Doctors.IDs.String(d)
 		mins := slotLen / 60
-		c.emit(&fd, func() (string, string) {
+		emitVisits(e, c, &fd, cited, true, d, func() (string, string) {
 			return fmt.Sprintf("doctor %s has %d slots of %d minutes with more than %d visits; peak %d visits at %s", code, slots, mins, maxPer, peak, peakAt),
 				fmt.Sprintf("医师%s有%d个%d分钟时段接诊超过%d人次，最高%d人次（%s）", code, slots, mins, maxPer, peak, peakAt)
 		})
-	}
-	return nil
+	})
 }
 
 // floorDiv divides rounding towards minus infinity (b > 0).

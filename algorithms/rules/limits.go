@@ -23,15 +23,11 @@ func runSexItem(ctx context.Context, e *env, c *collector) error {
 		return s != claims.SexUnknown && s != ct.LimitSex[it]
 	}
 	return forEachPersonItem(ctx, e, want, func(p, item uint32, fees []uint32) {
-		if len(fees) < minLines || c.skip(feesFund(e, fees)) {
+		if len(fees) < minLines {
 			return
 		}
-		fd.reset()
-		fd.persons = append(fd.persons, p)
-		fd.items = append(fd.items, item)
-		vis, _ = addFees(e, &fd, fees, c.maxRows, vis)
 		code, lim, sex := e.itemCode(item), ct.LimitSex[item], pt.Sex[p]
-		c.emit(&fd, func() (string, string) {
+		vis = emitPersonItem(e, c, &fd, p, item, fees, feesFund(e, fees), vis, func() (string, string) {
 			return fmt.Sprintf("item %s is limited to %s patients but was billed %d times for a %s patient", code, lim, len(fees), sex),
 				fmt.Sprintf("限%s项目%s为%s参保人结算%d次", sexZh(lim), code, sexZh(sex), len(fees))
 		})
@@ -56,16 +52,12 @@ func runAgeItem(ctx context.Context, e *env, c *collector) error {
 		return ok && outsideAge(age, int(ct.AgeMin[it]), int(ct.AgeMax[it]), tol)
 	}
 	return forEachPersonItem(ctx, e, want, func(p, item uint32, fees []uint32) {
-		if len(fees) < minLines || c.skip(feesFund(e, fees)) {
+		if len(fees) < minLines {
 			return
 		}
-		fd.reset()
-		fd.persons = append(fd.persons, p)
-		fd.items = append(fd.items, item)
-		vis, _ = addFees(e, &fd, fees, c.maxRows, vis)
 		age, _ := e.ageAt(p, vt.Begin[e.t.Fees.Visit[fees[0]]].Day())
 		code, rng := e.itemCode(item), ageRange(int(ct.AgeMin[item]), int(ct.AgeMax[item]))
-		c.emit(&fd, func() (string, string) {
+		vis = emitPersonItem(e, c, &fd, p, item, fees, feesFund(e, fees), vis, func() (string, string) {
 			return fmt.Sprintf("item %s is limited to ages %s but was billed %d times for a patient aged %d", code, rng, len(fees), age),
 				fmt.Sprintf("限年龄（%s岁）项目%s为%d岁参保人结算%d次", rng, code, age, len(fees))
 		})

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 
-	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
 )
 
@@ -110,21 +109,11 @@ func runOverSupply(ctx context.Context, e *env, c *collector) error {
 				longest, lim = d, l
 			}
 		}
-		if len(over) == 0 || c.skip(excess) {
+		if len(over) == 0 {
 			return
 		}
-		fd.reset()
-		fd.persons = append(fd.persons, p)
-		fd.items = append(fd.items, item)
-		vis, _ = addFees(e, &fd, over, c.maxRows, vis)
-		fd.amount = excess
-		for _, f := range over {
-			if doc := ft.Doctor[f]; doc != graph.None {
-				fd.doctors = append(fd.doctors, doc)
-			}
-		}
 		code := e.itemCode(item)
-		c.emit(&fd, func() (string, string) {
+		vis = emitPersonItem(e, c, &fd, p, item, over, excess, vis, func() (string, string) {
 			return fmt.Sprintf("%d prescriptions of %s beyond the supply limit (longest %d days against %d allowed)", len(over), code, longest, lim),
 				fmt.Sprintf("药品%s超量开药%d次（最长%d天，限%d天）", code, len(over), longest, lim)
 		})
@@ -185,24 +174,14 @@ func runRepeatRx(ctx context.Context, e *env, c *collector) error {
 			end = max(end, s) + d
 			prev = f
 		}
-		if repeats < minRepeats || c.skip(excess) {
+		if repeats < minRepeats {
 			return
 		}
-		fd.reset()
-		fd.persons = append(fd.persons, p)
-		fd.items = append(fd.items, item)
 		cited = sortedUnique(cited)
-		vis, _ = addFees(e, &fd, cited, c.maxRows, vis)
-		fd.amount = excess
-		for _, f := range cited {
-			if doc := ft.Doctor[f]; doc != graph.None {
-				fd.doctors = append(fd.doctors, doc)
-			}
-		}
 		code := e.itemCode(item)
-		c.emit(&fd, func() (string, string) {
-			return fmt.Sprintf("%s refilled %d times while supply was left (up to %d days), across %d visits", code, repeats, maxLeft, len(vis)),
-				fmt.Sprintf("药品%s在余量未用完时重复开药%d次（最多剩余%d天），涉及%d次就诊", code, repeats, maxLeft, len(vis))
+		vis = emitPersonItem(e, c, &fd, p, item, cited, excess, vis, func() (string, string) {
+			return fmt.Sprintf("%s refilled %d times while supply was left (up to %d days); %d fills cited", code, repeats, maxLeft, len(cited)),
+				fmt.Sprintf("药品%s在余量未用完时重复开药%d次（最多剩余%d天），涉及%d次取药", code, repeats, maxLeft, len(cited))
 		})
 	})
 }

@@ -21,19 +21,13 @@ func runDoctorDistant(ctx context.Context, e *env, c *collector) error {
 	minConflicts := int(c.rule.P("min_conflicts"))
 	var cited []uint32
 	var fd finding
-	for d := 0; d < e.t.Doctors.Len(); d++ {
-		if err := cancelled(ctx, d); err != nil {
-			return err
-		}
-		if !e.doctorOK(uint32(d)) {
-			continue
-		}
+	return forEachDoctor(ctx, e, func(d uint32, visits []uint32) {
 		cited = cited[:0]
 		conflicts, farthest := 0, 0.0
 		prev := uint32(0)
 		havePrev := false
-		for _, v := range e.g.VisitsOf(e.g.DoctorNode(uint32(d))) {
-			if vt.Doctor[v] != uint32(d) || !e.live(v) || e.vb[v]&(vInpatient|vPharmacy) != 0 {
+		for _, v := range visits {
+			if vt.Doctor[v] != d || !e.live(v) || e.vb[v]&(vInpatient|vPharmacy) != 0 {
 				continue
 			}
 			if _, _, ok := e.location(vt.Institution[v]); !ok {
@@ -51,19 +45,14 @@ func runDoctorDistant(ctx context.Context, e *env, c *collector) error {
 			prev, havePrev = v, true
 		}
 		if conflicts < minConflicts || conflicts == 0 {
-			continue
+			return
 		}
-		fd.reset()
-		fd.doctors = append(fd.doctors, uint32(d))
-		cited = sortedUnique(cited)
-		addVisits(e, &fd, cited, c.maxRows)
-		code := e.t.Doctors.IDs.String(uint32(d))
-		c.emit(&fd, func() (string, string) {
+		code := e.t.Doctors.IDs.String(d)
+		emitVisits(e, c, &fd, cited, true, d, func() (string, string) {
 			return fmt.Sprintf("doctor %s attended visits at institutions up to %.0f km apart too close in time to travel (%d times)", code, farthest, conflicts),
 				fmt.Sprintf("医师%s在相距最远%.0f公里的机构间接诊时间过近，无法往返（%d次）", code, farthest, conflicts)
 		})
-	}
-	return nil
+	})
 }
 
 // runPersonDistant (R-PERSON-DISTANT) follows each person's live visits in
@@ -121,11 +110,7 @@ func runPersonDistant(ctx context.Context, e *env, c *collector) error {
 		if conflicts < minConflicts || conflicts == 0 {
 			continue
 		}
-		fd.reset()
-		fd.persons = append(fd.persons, uint32(p))
-		cited = sortedUnique(cited)
-		addVisits(e, &fd, cited, c.maxRows)
-		c.emit(&fd, func() (string, string) {
+		emitVisits(e, c, &fd, cited, false, uint32(p), func() (string, string) {
 			return fmt.Sprintf("the person was billed at places up to %.0f km apart at the same time (%d times)", farthest, conflicts),
 				fmt.Sprintf("参保人同一时段在相距最远%.0f公里的两地就医（%d次）", farthest, conflicts)
 		})

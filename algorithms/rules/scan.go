@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
 )
 
@@ -135,4 +136,59 @@ func visitsFund(e *env, visits []uint32) claims.Money {
 		sum += max(e.t.Visits.FundPay[v], 0)
 	}
 	return sum
+}
+
+// forEachDoctor calls fn for every doctor code that is not a placeholder,
+// with the doctor's visits in time order (as attending or billing doctor).
+func forEachDoctor(ctx context.Context, e *env, fn func(d uint32, visits []uint32)) error {
+	for d := 0; d < e.t.Doctors.Len(); d++ {
+		if err := cancelled(ctx, d); err != nil {
+			return err
+		}
+		if e.doctorOK(uint32(d)) {
+			fn(uint32(d), e.g.VisitsOf(e.g.DoctorNode(uint32(d))))
+		}
+	}
+	return nil
+}
+
+// emitVisits emits a hit resting on the visits cited (deduplicated in
+// place) and concerning the given person or doctor, with their net fund as
+// the amount. who is a Persons row for person hits and a Doctors row for
+// doctor hits.
+func emitVisits(e *env, c *collector, fd *finding, cited []uint32, doctorHit bool, who uint32, detail func() (string, string)) {
+	cited = sortedUnique(cited)
+	if c.skip(visitsFund(e, cited)) {
+		return
+	}
+	fd.reset()
+	if doctorHit {
+		fd.doctors = append(fd.doctors, who)
+	} else {
+		fd.persons = append(fd.persons, who)
+	}
+	addVisits(e, fd, cited, c.maxRows)
+	c.emit(fd, detail)
+}
+
+// emitPersonItem emits a hit of person p and catalogue item resting on the
+// fee lines given (distinct), with their billing doctors, and the given
+// amount. vis is scratch, returned for reuse.
+func emitPersonItem(e *env, c *collector, fd *finding, p, item uint32, fees []uint32, amount claims.Money,
+	vis []uint32, detail func() (string, string)) []uint32 {
+	if c.skip(amount) {
+		return vis
+	}
+	fd.reset()
+	fd.persons = append(fd.persons, p)
+	fd.items = append(fd.items, item)
+	vis, _ = addFees(e, fd, fees, c.maxRows, vis)
+	fd.amount = amount
+	for _, f := range fees {
+		if doc := e.t.Fees.Doctor[f]; doc != graph.None && len(fd.doctors) < c.maxRows {
+			fd.doctors = append(fd.doctors, doc)
+		}
+	}
+	c.emit(fd, detail)
+	return vis
 }
