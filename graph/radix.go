@@ -33,14 +33,10 @@ func radixSortFrom[T any](a, tmp []T, key func(*T) uint64, lowBit uint) []T {
 	for i := range a {
 		maxKey = max(maxKey, key(&a[i])>>lowBit)
 	}
-	keyBits := uint(bits.Len64(maxKey))
-	if keyBits == 0 {
+	if maxKey == 0 {
 		return a
 	}
-	passes := (keyBits + maxRadixBits - 1) / maxRadixBits
-	width := (keyBits + passes - 1) / passes
-	buckets := 1 << width
-	mask := uint64(buckets - 1)
+	passes, width, buckets, mask := radixPlan(maxKey)
 	count := make([]int, int(passes)*buckets)
 	for i := range a {
 		k := key(&a[i]) >> lowBit
@@ -76,6 +72,16 @@ func radixSortFrom[T any](a, tmp []T, key func(*T) uint64, lowBit uint) []T {
 		src, dst = dst, src
 	}
 	return src
+}
+
+// radixPlan chooses the digits for keys up to maxKey > 0: as few passes as
+// digits of at most maxRadixBits allow, of equal width.
+func radixPlan(maxKey uint64) (passes, width uint, buckets int, mask uint64) {
+	keyBits := uint(bits.Len64(maxKey))
+	passes = (keyBits + maxRadixBits - 1) / maxRadixBits
+	width = (keyBits + passes - 1) / passes
+	buckets = 1 << width
+	return passes, width, buckets, uint64(buckets - 1)
 }
 
 // insertionSort sorts a short slice by key, stably.
@@ -163,14 +169,10 @@ func radixSortU64(a, tmp []uint64, lowBit uint) []uint64 {
 	for _, k := range a {
 		maxKey = max(maxKey, k>>lowBit)
 	}
-	keyBits := uint(bits.Len64(maxKey))
-	if keyBits == 0 {
+	if maxKey == 0 {
 		return a
 	}
-	passes := (keyBits + maxRadixBits - 1) / maxRadixBits
-	width := (keyBits + passes - 1) / passes
-	buckets := 1 << width
-	mask := uint64(buckets - 1)
+	passes, width, buckets, mask := radixPlan(maxKey)
 	count := make([]int, int(passes)*buckets)
 	for _, k := range a {
 		k >>= lowBit
