@@ -60,6 +60,12 @@ type Options struct {
 	// graph in which no node moves). Zero iterates until an iteration
 	// moves no node (with an internal safety bound of 1000 iterations).
 	// It must not be negative.
+	//
+	// Each iteration costs about as much as the first, and iterating to
+	// convergence can take many: on com-DBLP (317,080 nodes) one
+	// iteration reaches modularity 0.820, two 0.831 and convergence, after
+	// about 70, 0.839. igraph 0.10's community_leiden stops after one
+	// iteration even when asked to iterate until stable.
 	MaxIterations int
 	// Randomness is the randomness θ of the refinement phase: a node is
 	// merged into a sub-community with probability proportional to
