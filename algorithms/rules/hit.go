@@ -64,11 +64,11 @@ func Cite(t *graph.Tables, h Hit) (mdtrtIDs []string, fees []FeeRef) {
 		}
 	}
 	for _, f := range h.Fees {
-		if int(f) >= t.Fees.Len() || t.Fees.Visit[f] >= nv {
+		if int(f) >= t.Fees.Len() || int(f) >= len(t.Fees.Sn) || t.Fees.Visit[f] >= nv {
 			continue
 		}
 		sn := ""
-		if id := t.Fees.Sn[f]; id != graph.None && int(id) < t.Strings.Len() {
+		if id := t.Fees.Sn[f]; id != graph.None && t.Strings != nil && int(id) < t.Strings.Len() {
 			sn = t.Strings.String(id)
 		}
 		fees = append(fees, FeeRef{MdtrtID: t.Visits.IDs.String(t.Fees.Visit[f]), FeedetlSn: sn})

@@ -60,6 +60,8 @@ func runDoctorDistant(ctx context.Context, e *env, c *collector) error {
 // apart that began at most max_gap_minutes apart, and, with
 // check_inpatient, visits at an institution at least min_km from the one
 // where the person was staying as an inpatient at the time (冒名就医, 挂床).
+// Pharmacy purchases are left out unless include_pharmacy is 1: carers buy
+// for relatives with their card.
 // One hit per person with at least min_conflicts conflicts; the amount is
 // the fund of the visits involved. Institutions without a location are
 // skipped.
@@ -68,6 +70,10 @@ func runPersonDistant(ctx context.Context, e *env, c *collector) error {
 	minKm := c.rule.P("min_km")
 	maxGap := claims.Time(c.rule.P("max_gap_minutes") * 60)
 	checkStay := c.rule.P("check_inpatient") != 0
+	skip := vPharmacy
+	if c.rule.P("include_pharmacy") != 0 {
+		skip = 0
+	}
 	minConflicts := int(c.rule.P("min_conflicts"))
 	var cited []uint32
 	var fd finding
@@ -80,7 +86,7 @@ func runPersonDistant(ctx context.Context, e *env, c *collector) error {
 		var prev, stay uint32
 		havePrev, haveStay := false, false
 		for _, v := range e.personVisits(uint32(p)) {
-			if !e.live(v) {
+			if !e.live(v) || e.vb[v]&skip != 0 {
 				continue
 			}
 			if _, _, ok := e.location(vt.Institution[v]); !ok {

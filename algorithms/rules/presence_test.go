@@ -84,5 +84,19 @@ func TestPersonDistant(t *testing.T) {
 		{name: "outpatient far away during a stay", build: build(0.9, 0, true), want: 1,
 			check: func(t *testing.T, x *fx, hs []Hit, _ *Result) { wantAmount(t, hs[0], 508000) }},
 		{name: "stay check off", build: build(0.9, 0, true), params: map[string]float64{"check_inpatient": 0}, want: 0},
+		{name: "carer buying at a distant pharmacy", build: func() *fx {
+			x := base()
+			x.pharmacy("PH9", 25.38, 118.09)
+			x.add(v{id: "V1", psn: "M", inst: "C1", begin: at(2024, 3, 1, 9, 0)},
+				v{id: "V2", psn: "M", inst: "PH9", med: claims.MedPharmacy, begin: at(2024, 3, 1, 9, 20)})
+			return x
+		}, want: 0},
+		{name: "distant pharmacy counted", build: func() *fx {
+			x := base()
+			x.pharmacy("PH9", 25.38, 118.09)
+			x.add(v{id: "V1", psn: "M", inst: "C1", begin: at(2024, 3, 1, 9, 0)},
+				v{id: "V2", psn: "M", inst: "PH9", med: claims.MedPharmacy, begin: at(2024, 3, 1, 9, 20)})
+			return x
+		}, params: map[string]float64{"include_pharmacy": 1}, want: 1},
 	})
 }

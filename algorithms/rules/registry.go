@@ -125,6 +125,7 @@ func definitions() []Rule {
 				realP("min_km", 50, 0, 20000, "places at least this far apart (haversine km)"),
 				intP("max_gap_minutes", 60, 0, 10080, "visits at most this many minutes apart"),
 				intP("check_inpatient", 1, 0, 1, "1: also flag visits at a distant place during an inpatient stay"),
+				intP("include_pharmacy", 0, 0, 1, "1: count pharmacy purchases too (0: a carer may buy with the card elsewhere)"),
 				intP("min_conflicts", 1, 1, 1e6, "conflicts needed for a hit"),
 			}},
 		{ID: IDDoctorCapacity, Version: "1.0", Name: "医师接诊量超能力", NameEn: "doctor over capacity per time slot",
