@@ -148,6 +148,9 @@ func Leiden(ctx context.Context, g *CSR, opt Options) (*Partition, error) {
 		for _, k := range strength {
 			m2 += k
 		}
+		if math.IsInf(m2, 1) {
+			return nil, errors.New("community: leiden: total edge weight overflows float64")
+		}
 		base.nw = strength
 		if m2 > 0 {
 			gamma /= m2

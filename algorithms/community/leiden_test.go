@@ -531,6 +531,7 @@ func TestLeidenEdgeCases(t *testing.T) {
 		{"negative weight", &CSR{Offsets: []int64{0, 1, 2}, Targets: []int32{1, 0}, Weights: []float64{-1, -1}}, Options{}, "non-negative"},
 		{"NaN weight", &CSR{Offsets: []int64{0, 1, 2}, Targets: []int32{1, 0}, Weights: []float64{math.NaN(), 1}}, Options{}, "non-negative"},
 		{"short weights", &CSR{Offsets: []int64{0, 1, 2}, Targets: []int32{1, 0}, Weights: []float64{1}}, Options{}, "len(Weights)"},
+		{"overflowing weights", &CSR{Offsets: []int64{0, 1, 2}, Targets: []int32{1, 0}, Weights: []float64{math.MaxFloat64, math.MaxFloat64}}, Options{}, "overflows"},
 		{"negative resolution", g, Options{Resolution: -1}, "resolution"},
 		{"infinite resolution", g, Options{Quality: QualityCPM, Resolution: math.Inf(1)}, "resolution"},
 		{"negative iterations", g, Options{MaxIterations: -1}, "MaxIterations"},
