@@ -76,6 +76,14 @@ func TestPersonDistant(t *testing.T) {
 			return x
 		}
 	}
+	// A purchase at a pharmacy 100 km away 20 minutes after a clinic visit.
+	carer := func() *fx {
+		x := base()
+		x.pharmacy("PH9", 25.38, 118.09)
+		x.add(v{id: "V1", psn: "M", inst: "C1", begin: at(2024, 3, 1, 9, 0)},
+			v{id: "V2", psn: "M", inst: "PH9", med: claims.MedPharmacy, begin: at(2024, 3, 1, 9, 20)})
+		return x
+	}
 	runCases(t, IDPersonDistant, []ruleCase{
 		{name: "100 km apart within 30 minutes", build: build(0.9, 30, false), want: 1,
 			check: func(t *testing.T, x *fx, hs []Hit, _ *Result) { wantIDs(t, x, hs[0], "V1", "V2") }},
@@ -84,19 +92,7 @@ func TestPersonDistant(t *testing.T) {
 		{name: "outpatient far away during a stay", build: build(0.9, 0, true), want: 1,
 			check: func(t *testing.T, x *fx, hs []Hit, _ *Result) { wantAmount(t, hs[0], 508000) }},
 		{name: "stay check off", build: build(0.9, 0, true), params: map[string]float64{"check_inpatient": 0}, want: 0},
-		{name: "carer buying at a distant pharmacy", build: func() *fx {
-			x := base()
-			x.pharmacy("PH9", 25.38, 118.09)
-			x.add(v{id: "V1", psn: "M", inst: "C1", begin: at(2024, 3, 1, 9, 0)},
-				v{id: "V2", psn: "M", inst: "PH9", med: claims.MedPharmacy, begin: at(2024, 3, 1, 9, 20)})
-			return x
-		}, want: 0},
-		{name: "distant pharmacy counted", build: func() *fx {
-			x := base()
-			x.pharmacy("PH9", 25.38, 118.09)
-			x.add(v{id: "V1", psn: "M", inst: "C1", begin: at(2024, 3, 1, 9, 0)},
-				v{id: "V2", psn: "M", inst: "PH9", med: claims.MedPharmacy, begin: at(2024, 3, 1, 9, 20)})
-			return x
-		}, params: map[string]float64{"include_pharmacy": 1}, want: 1},
+		{name: "carer buying at a distant pharmacy", build: carer, want: 0},
+		{name: "distant pharmacy counted", build: carer, params: map[string]float64{"include_pharmacy": 1}, want: 1},
 	})
 }
