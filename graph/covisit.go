@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"sync"
 	"time"
@@ -38,7 +39,9 @@ type CoVisitOptions struct {
 	// MaxGroup caps the local group size: a co-visit whose group holds more
 	// than MaxGroup distinct patients contributes nothing, so that busy
 	// hospitals and placeholder doctor codes do not explode quadratically.
-	// Values <= 0 mean DefaultMaxGroup.
+	// Values <= 0 mean DefaultMaxGroup; values above 2^(64-2·b)-1, with b
+	// the bit length of the number of patients (65535 for fewer than 2^24
+	// patients), are capped there.
 	MaxGroup int
 	// MinWeight drops pairs whose summed weight is below it.
 	MinWeight float64
@@ -54,8 +57,27 @@ type Projection struct {
 // Local returns the index in the projection of patient n.
 func (p *Projection) Local(n NodeID) (int, bool) { return slices.BinarySearch(p.Nodes, n) }
 
-// pairRec is one weighted patient pair contribution, keyed lo<<32 | hi.
+// pairRec is one weighted patient pair, keyed lo<<32 | hi.
 type pairRec = weightedRec
+
+// pairCode packs a co-visit contribution in a uint64: the patient pair
+// (a < b) above the group size k, so that contributions sort as plain
+// integers and the weight 1/(k-1) is computed when they are summed.
+type pairCode struct{ pBits, kBits uint }
+
+// newPairCode sizes the fields for patients below np; kBits takes the bits
+// left, which bounds the usable MaxGroup (see CoVisitOptions).
+func newPairCode(np uint32) pairCode {
+	pBits := uint(max(bits.Len32(np), 1))
+	return pairCode{pBits: pBits, kBits: 64 - 2*pBits}
+}
+
+func (c pairCode) encode(a, b uint32, k int32) uint64 {
+	return (uint64(a)<<c.pBits|uint64(b))<<c.kBits | uint64(k)
+}
+
+// maxK is the largest group size the code can hold.
+func (c pairCode) maxK() int { return int(min(uint64(1)<<c.kBits-1, 1<<30)) }
 
 // CoVisits projects the graph onto patients: patients p and q are joined
 // when they have co-visits at the same hub (institution or pharmacy, or
@@ -69,7 +91,7 @@ type pairRec = weightedRec
 // For an isolated group of k patients with one visit each this adds exactly
 // 1/(k-1) to each of its pairs; pairs that keep co-visiting accumulate. The
 // result is deterministic: contributions are generated in hub order,
-// sorted stably by pair and summed in that order.
+// sorted stably by pair (as packed integers) and summed in that order.
 func (g *Graph) CoVisits(ctx context.Context, opt CoVisitOptions) (*Projection, error) {
 	if opt.Window < 0 {
 		return nil, fmt.Errorf("graph: co-visits: negative window %v", opt.Window)
@@ -91,15 +113,17 @@ func (g *Graph) CoVisits(ctx context.Context, opt CoVisitOptions) (*Projection, 
 			mid++
 		}
 	}
+	code := newPairCode(g.docBase)
+	opt.MaxGroup = min(opt.MaxGroup, code.maxK())
 	ranges := [2][2]uint32{{lo, mid}, {mid, hi}}
-	var outs [2][]pairRec
+	var outs [2][]uint64
 	var errs [2]error
 	var wg sync.WaitGroup
 	for w := range ranges {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			cw := newCoVisitWorker(g, &opt)
+			cw := newCoVisitWorker(g, &opt, code)
 			outs[w], errs[w] = cw.run(ctx, ranges[w][0], ranges[w][1])
 		}()
 	}
@@ -107,26 +131,26 @@ func (g *Graph) CoVisits(ctx context.Context, opt CoVisitOptions) (*Projection, 
 	if err := errors.Join(errs[0], errs[1]); err != nil {
 		return nil, fmt.Errorf("graph: co-visits: %w", err)
 	}
-	recs := append(outs[0], outs[1]...)
-	outs = [2][]pairRec{}
-	recs = radixSort(recs, make([]pairRec, len(recs)), weightedRecKey)
-	return g.projection(recs, opt.MinWeight), nil
+	codes := append(outs[0], outs[1]...)
+	outs = [2][]uint64{}
+	codes = radixSortU64(codes, make([]uint64, len(codes)), code.kBits)
+	return g.projection(codes, code, opt.MinWeight), nil
 }
 
-// projection merges sorted pair records and maps patients to local indexes.
-func (g *Graph) projection(recs []pairRec, minWeight float64) *Projection {
-	m := 0
-	for i := 0; i < len(recs); {
-		k, w := recs[i].key, 0.0
-		for ; i < len(recs) && recs[i].key == k; i++ {
-			w += recs[i].w
+// projection sums the sorted contributions per pair, drops pairs below
+// minWeight and maps patients to local indexes.
+func (g *Graph) projection(codes []uint64, code pairCode, minWeight float64) *Projection {
+	var recs []pairRec
+	pMask, kMask := uint64(1)<<code.pBits-1, uint64(1)<<code.kBits-1
+	for i := 0; i < len(codes); {
+		pair, w := codes[i]>>code.kBits, 0.0
+		for ; i < len(codes) && codes[i]>>code.kBits == pair; i++ {
+			w += 1 / float64(codes[i]&kMask-1)
 		}
 		if w >= minWeight && w > 0 {
-			recs[m] = pairRec{key: k, w: w}
-			m++
+			recs = append(recs, pairRec{key: pack(uint32(pair>>code.pBits), uint32(pair&pMask)), w: w})
 		}
 	}
-	recs = recs[:m]
 	local := make([]int32, g.docBase)
 	for i := range local {
 		local[i] = -1
@@ -159,16 +183,17 @@ type coVisitWorker struct {
 	times  []claims.Time
 	pats   []uint32
 	ks     []int32
-	out    []pairRec
+	code   pairCode
+	out    []uint64
 }
 
-func newCoVisitWorker(g *Graph, opt *CoVisitOptions) *coVisitWorker {
-	return &coVisitWorker{g: g, opt: opt, window: claims.Time(opt.Window / time.Second),
+func newCoVisitWorker(g *Graph, opt *CoVisitOptions, code pairCode) *coVisitWorker {
+	return &coVisitWorker{g: g, opt: opt, window: claims.Time(opt.Window / time.Second), code: code,
 		cnt: make([]uint32, g.docBase), stamp: make([]uint32, g.docBase)}
 }
 
 // run processes hubs [lo, hi).
-func (w *coVisitWorker) run(ctx context.Context, lo, hi uint32) ([]pairRec, error) {
+func (w *coVisitWorker) run(ctx context.Context, lo, hi uint32) ([]uint64, error) {
 	for h := lo; h < hi; h++ {
 		if (h-lo)%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -242,7 +267,7 @@ func (w *coVisitWorker) hub(h NodeID) {
 				continue
 			}
 			a, b := min(p, q), max(p, q)
-			w.out = append(w.out, pairRec{key: pack(a, b), w: 1 / float64(k-1)})
+			w.out = append(w.out, w.code.encode(a, b, k))
 		}
 	}
 }

@@ -137,3 +137,21 @@ func TestCoVisitsDeterministic(t *testing.T) {
 		}
 	}
 }
+
+func TestPairCode(t *testing.T) {
+	tests := []struct {
+		patients uint32
+		maxK     int
+	}{{0, 1 << 30}, {5, 1 << 30}, {1<<24 - 1, 65535}, {1 << 24, 16383}, {1<<31 - 1, 3}}
+	for _, tc := range tests {
+		c := newPairCode(tc.patients)
+		if c.maxK() != tc.maxK || 2*c.pBits+c.kBits != 64 {
+			t.Errorf("%d patients: maxK %d, bits %+v", tc.patients, c.maxK(), c)
+		}
+		a, b := max(tc.patients, 1)-1, max(tc.patients, 2)-2
+		x := c.encode(b, a, int32(c.maxK()))
+		if x>>c.kBits != uint64(b)<<c.pBits|uint64(a) || int(x&(1<<c.kBits-1)) != c.maxK() {
+			t.Errorf("%d patients: encode(%d, %d) = %x", tc.patients, b, a, x)
+		}
+	}
+}
