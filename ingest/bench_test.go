@@ -15,7 +15,10 @@ import (
 	"time"
 )
 
-var benchVisits = flag.Int("ingest.visits", 1_000_000, "visits in the synthetic benchmark dataset (fee lines: 3 per visit)")
+var (
+	benchVisits  = flag.Int("ingest.visits", 1_000_000, "visits in the synthetic benchmark dataset (fee lines: 3 per visit)")
+	benchWorkers = flag.Int("ingest.workers", 0, "Options.Workers for BenchmarkLoad")
+)
 
 // writeSynthetic writes a synthetic dataset of visits visits and 3 fee
 // lines per visit to dir and returns its total size in bytes.
@@ -120,14 +123,14 @@ func BenchmarkLoad(b *testing.B) {
 		size = writeSynthetic(b, dir, *benchVisits)
 		b.Logf("generated %d MB in %v", size>>20, time.Since(start))
 	}
-	rows := int64(*benchVisits) * 4
 	b.SetBytes(size)
 	b.ReportAllocs()
 	b.ResetTimer()
 	cpu0 := cpuSeconds()
 	var peak uint64
+	var rows int64
 	for i := 0; i < b.N; i++ {
-		res, err := Load(context.Background(), dir, Options{}, nil)
+		res, err := Load(context.Background(), dir, Options{Workers: *benchWorkers}, nil)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -135,6 +138,7 @@ func BenchmarkLoad(b *testing.B) {
 			if f.Rejected != 0 {
 				b.Fatalf("%s: %d rejected", f.Path, f.Rejected)
 			}
+			rows += f.Read
 		}
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)
@@ -146,7 +150,7 @@ func BenchmarkLoad(b *testing.B) {
 	b.StopTimer()
 	b.ReportMetric((cpuSeconds()-cpu0)/float64(b.N), "cpu-s/op")
 	el := b.Elapsed().Seconds() / float64(b.N)
-	b.ReportMetric(float64(rows)/el, "rows/s")
+	b.ReportMetric(float64(rows)/float64(b.N)/el, "rows/s")
 	b.ReportMetric(float64(peak>>20), "heapMB")
 }
 

@@ -36,16 +36,18 @@ type feeRow struct {
 	visit uint32
 }
 
-// feeSpec returns the fee parser bound to the visits of l.
+// feeSpec returns the fee parser, which resolves visits in l.
 func (l *loader) feeSpec() *spec[feeRow] {
 	find := l.t.Visits.IDs.Lookup
-	return &spec[feeRow]{table: tableFee, cols: feeCols, parse: func(v []string, r *feeRow, memo *refMemo) (rowErr, bool) {
-		if e, ok := parseFee(v, &r.FeeLine); !ok {
-			return e, false
-		}
-		r.visit = memo.lookup(r.MdtrtID, find)
-		return rowErr{}, true
-	}}
+	return &spec[feeRow]{table: tableFee, cols: feeCols,
+		parse: func(v []string, r *feeRow) (rowErr, bool) { return parseFee(v, &r.FeeLine) },
+		resolve: func(rows []feeRow, errs []rowErr, memo *refMemo) {
+			for i := range rows {
+				if errs[i].reason == "" {
+					rows[i].visit = memo.lookup(rows[i].MdtrtID, find)
+				}
+			}
+		}}
 }
 
 func parseFee(v []string, f *claims.FeeLine) (rowErr, bool) {

@@ -49,9 +49,13 @@ type spec[R any] struct {
 	table string
 	cols  []column
 	// parse fills r from vals (indexed like cols, trimmed, "" when absent).
-	// It runs on worker goroutines, must only read shared state, and may
-	// use memo, which is private to the chunk being parsed.
-	parse func(vals []string, r *R, memo *refMemo) (rowErr, bool)
+	// It runs on worker goroutines and must only read shared state.
+	parse func(vals []string, r *R) (rowErr, bool)
+	// resolve, if not nil, looks up the references of the rows of a chunk
+	// that parsed (errs[i].reason == ""), on the worker, after the whole
+	// chunk is parsed: a tight loop of independent lookups lets the CPU
+	// overlap their cache misses. memo is private to the chunk.
+	resolve func(rows []R, errs []rowErr, memo *refMemo)
 }
 
 // refMemo remembers the last reference a parser looked up, since rows of
@@ -396,7 +400,7 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, b *batch[R]) {
 		b.rows = append(b.rows, zero)
 		r := &b.rows[len(b.rows)-1]
 		if e.reason == "" {
-			if pe, ok := sp.parse(b.vals, r, &b.memo); !ok {
+			if pe, ok := sp.parse(b.vals, r); !ok {
 				e = pe
 			}
 		}
@@ -406,6 +410,9 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, b *batch[R]) {
 		buf = buf[n:]
 	}
 	c.scratch = scratch
+	if sp.resolve != nil {
+		sp.resolve(b.rows, b.errs, &b.memo)
+	}
 }
 
 // fillJSON maps the keys of the parsed object to columns, remembering the

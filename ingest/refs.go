@@ -22,11 +22,6 @@ func required(vals []string, cols ...int) (rowErr, bool) {
 	return rowErr{}, true
 }
 
-// plain adapts a parser that needs no memo.
-func plain[R any](parse func([]string, *R) (rowErr, bool)) func([]string, *R, *refMemo) (rowErr, bool) {
-	return func(v []string, r *R, _ *refMemo) (rowErr, bool) { return parse(v, r) }
-}
-
 // Columns of psn.
 const (
 	psnNo = iota
@@ -44,7 +39,7 @@ var psnCols = []column{
 	{"psn_name", false}, {"certno", false}, {"insuplc_admdvs", false}, {"die_date", false},
 }
 
-var psnSpec = spec[claims.Person]{table: tablePsn, cols: psnCols, parse: plain(parsePerson)}
+var psnSpec = spec[claims.Person]{table: tablePsn, cols: psnCols, parse: parsePerson}
 
 func parsePerson(v []string, p *claims.Person) (rowErr, bool) {
 	if e, ok := required(v, psnNo, psnGend, psnBrdy); !ok {
@@ -97,7 +92,7 @@ var fixmedinsCols = []column{
 	{"admdvs", false}, {"bed_cnt", false}, {"lat", false}, {"lon", false},
 }
 
-var fixmedinsSpec = spec[claims.Institution]{table: tableFixmedins, cols: fixmedinsCols, parse: plain(parseInstitution)}
+var fixmedinsSpec = spec[claims.Institution]{table: tableFixmedins, cols: fixmedinsCols, parse: parseInstitution}
 
 func parseInstitution(v []string, in *claims.Institution) (rowErr, bool) {
 	if e, ok := required(v, insCode, insName, insType); !ok {
@@ -165,7 +160,7 @@ var staffCols = []column{
 	{"dr_code", true}, {"fixmedins_code", true}, {"dr_name", false}, {"dept_code", false}, {"prof", false},
 }
 
-var staffSpec = spec[claims.Staff]{table: tableStaff, cols: staffCols, parse: plain(parseStaff)}
+var staffSpec = spec[claims.Staff]{table: tableStaff, cols: staffCols, parse: parseStaff}
 
 func parseStaff(v []string, s *claims.Staff) (rowErr, bool) {
 	if e, ok := required(v, staffDr, staffIns); !ok {
@@ -207,7 +202,7 @@ var catalogCols = []column{
 	{"lmt_age_min", false}, {"lmt_age_max", false}, {"max_days", false}, {"pric_uplmt_amt", false},
 }
 
-var catalogSpec = spec[claims.CatalogItem]{table: tableCatalog, cols: catalogCols, parse: plain(parseCatalogItem)}
+var catalogSpec = spec[claims.CatalogItem]{table: tableCatalog, cols: catalogCols, parse: parseCatalogItem}
 
 func parseCatalogItem(v []string, it *claims.CatalogItem) (rowErr, bool) {
 	if e, ok := required(v, catCode, catName); !ok {

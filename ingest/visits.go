@@ -41,18 +41,24 @@ type visitRow struct {
 	person, inst uint32
 }
 
-// mdtrtSpec returns the visit parser bound to the persons and institutions
-// of l.
+// mdtrtSpec returns the visit parser, which resolves persons and
+// institutions in l.
 func (l *loader) mdtrtSpec() *spec[visitRow] {
 	persons, insts := l.t.Persons.IDs, l.t.Institutions.IDs
-	return &spec[visitRow]{table: tableMdtrt, cols: mdtrtCols, parse: func(v []string, r *visitRow, _ *refMemo) (rowErr, bool) {
-		if e, ok := parseVisit(v, &r.Visit); !ok {
-			return e, false
-		}
-		r.person = persons.Lookup(r.PsnNo)
-		r.inst = insts.Lookup(r.InstitutionCode)
-		return rowErr{}, true
-	}}
+	return &spec[visitRow]{table: tableMdtrt, cols: mdtrtCols,
+		parse: func(v []string, r *visitRow) (rowErr, bool) { return parseVisit(v, &r.Visit) },
+		resolve: func(rows []visitRow, errs []rowErr, _ *refMemo) {
+			for i := range rows {
+				if errs[i].reason == "" {
+					rows[i].person = persons.Lookup(rows[i].PsnNo)
+				}
+			}
+			for i := range rows {
+				if errs[i].reason == "" {
+					rows[i].inst = insts.Lookup(rows[i].InstitutionCode)
+				}
+			}
+		}}
 }
 
 // parseVisit parses a visit row. The id and refund flag come first so that
