@@ -116,7 +116,7 @@ func (g *Graph) CoVisits(ctx context.Context, opt CoVisitOptions) (*Projection, 
 	code := newPairCode(g.docBase)
 	opt.MaxGroup = min(opt.MaxGroup, code.maxK())
 	ranges := [2][2]uint32{{lo, mid}, {mid, hi}}
-	var outs [2][]uint64
+	var outs [2][][]uint64
 	var errs [2]error
 	var wg sync.WaitGroup
 	for w := range ranges {
@@ -131,16 +131,33 @@ func (g *Graph) CoVisits(ctx context.Context, opt CoVisitOptions) (*Projection, 
 	if err := errors.Join(errs[0], errs[1]); err != nil {
 		return nil, fmt.Errorf("graph: co-visits: %w", err)
 	}
-	codes := append(outs[0], outs[1]...)
-	outs = [2][]uint64{}
-	codes = radixSortU64(codes, make([]uint64, len(codes)), code.kBits)
+	n := 0
+	for _, blocks := range outs {
+		for _, b := range blocks {
+			n += len(b)
+		}
+	}
+	codes := make([]uint64, 0, n)
+	for _, blocks := range outs {
+		for _, b := range blocks {
+			codes = append(codes, b...)
+		}
+	}
+	outs = [2][][]uint64{}
+	codes = radixSortU64(codes, make([]uint64, n), code.kBits)
 	return g.projection(codes, code, opt.MinWeight), nil
 }
 
 // projection sums the sorted contributions per pair, drops pairs below
 // minWeight and maps patients to local indexes.
 func (g *Graph) projection(codes []uint64, code pairCode, minWeight float64) *Projection {
-	var recs []pairRec
+	pairs := 0
+	for i := range codes {
+		if i == 0 || codes[i]>>code.kBits != codes[i-1]>>code.kBits {
+			pairs++
+		}
+	}
+	recs := make([]pairRec, 0, pairs)
 	pMask, kMask := uint64(1)<<code.pBits-1, uint64(1)<<code.kBits-1
 	for i := 0; i < len(codes); {
 		pair, w := codes[i]>>code.kBits, 0.0
@@ -184,8 +201,11 @@ type coVisitWorker struct {
 	pats   []uint32
 	ks     []int32
 	code   pairCode
-	out    []uint64
+	out    [][]uint64 // blocks of coVisitBlock codes, so growth copies nothing
 }
+
+// coVisitBlock is the size of the output blocks of a co-visit worker.
+const coVisitBlock = 1 << 16
 
 func newCoVisitWorker(g *Graph, opt *CoVisitOptions, code pairCode) *coVisitWorker {
 	return &coVisitWorker{g: g, opt: opt, window: claims.Time(opt.Window / time.Second), code: code,
@@ -193,7 +213,7 @@ func newCoVisitWorker(g *Graph, opt *CoVisitOptions, code pairCode) *coVisitWork
 }
 
 // run processes hubs [lo, hi).
-func (w *coVisitWorker) run(ctx context.Context, lo, hi uint32) ([]uint64, error) {
+func (w *coVisitWorker) run(ctx context.Context, lo, hi uint32) ([][]uint64, error) {
 	for h := lo; h < hi; h++ {
 		if (h-lo)%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -267,9 +287,18 @@ func (w *coVisitWorker) hub(h NodeID) {
 				continue
 			}
 			a, b := min(p, q), max(p, q)
-			w.out = append(w.out, w.code.encode(a, b, k))
+			w.emit(w.code.encode(a, b, k))
 		}
 	}
+}
+
+// emit appends a contribution to the current output block.
+func (w *coVisitWorker) emit(x uint64) {
+	if len(w.out) == 0 || len(w.out[len(w.out)-1]) == coVisitBlock {
+		w.out = append(w.out, make([]uint64, 0, coVisitBlock))
+	}
+	last := &w.out[len(w.out)-1]
+	*last = append(*last, x)
 }
 
 // addSat returns t+d, saturating instead of overflowing.
