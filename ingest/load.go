@@ -126,14 +126,13 @@ func load(ctx context.Context, dir string, opts Options, sink RejectSink, chunkS
 
 // newTables returns tables presized for about visits visits and fees fee
 // lines. The big interners (the shared strings, which hold feedetl_sn values
-// that are often unique, and the visit and settlement ids) get at least
-// twice as many hash slots as expected entries: the interner probes linearly
-// and compares whole strings, so a low load factor saves most of the cost
-// of an insert. Unused capacity of the arenas costs address space, not
-// memory.
+// that are often unique, and the visit and settlement ids) are sized for
+// more entries than expected: the interner probes linearly and compares
+// whole strings, so a low load factor saves much of the cost of an insert.
+// Unused capacity of the arenas costs address space, not memory.
 func newTables(visits, fees int) *graph.Tables {
 	t := graph.NewTables(visits, fees)
-	t.Strings = intern.New(fees*3/2+4096, 12)
+	t.Strings = intern.New(fees*5/4+4096, 12)
 	t.Visits.IDs = intern.New(visits*3/2+16, 20)
 	t.Visits.SetlID = intern.New(visits*3/2+16, 20)
 	return t

@@ -6,8 +6,8 @@ import (
 	"unicode/utf8"
 )
 
-// errInvalidUTF8 is the reason for rows of a file detected as UTF-8 that
-// hold invalid UTF-8.
+// Reasons for rows of a UTF-8 file that hold invalid UTF-8, when the
+// encoding was detected and when it was given.
 const (
 	reasonInvalidUTF8Detected = "invalid utf-8 in a file that looked like utf-8; pass --encoding gb18030"
 	reasonInvalidUTF8         = "invalid utf-8"
