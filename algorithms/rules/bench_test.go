@@ -20,11 +20,14 @@ import (
 // catalogue items (some sex-, age-, supply- or price-limited), a year of
 // visits of every medical type, trace codes on a tenth of the drug lines,
 // supplies of 1–7 days (28–84 for chronic care) with one acute line in 30
-// over-long.
+// over-long, and one sex- or age-inconsistent diagnosis or item in 500.
 func synthCity(nVisits int) *graph.Tables {
 	rng := rand.New(rand.NewPCG(1, 2))
 	t := graph.NewTables(nVisits, 3*nVisits)
 	nPersons := max(nVisits/20, 10)
+	sexes := make([]claims.Sex, 0, nPersons)
+	// rare reports whether to keep an inconsistent choice (1 in 500).
+	rare := func() bool { return rng.IntN(500) == 0 }
 	for p := 0; p < nPersons; p++ {
 		sex := claims.Sex(1 + rng.IntN(2))
 		die := claims.NoDate
@@ -32,6 +35,7 @@ func synthCity(nVisits int) *graph.Tables {
 			die = claims.DateOf(2024, 1+rng.IntN(12), 1+rng.IntN(28))
 		}
 		t.AddPerson(&claims.Person{PsnNo: fmt.Sprintf("P%09d", p), Sex: sex, Birth: claims.DateOf(1930+rng.IntN(90), 1+rng.IntN(12), 1+rng.IntN(28)), DieDate: die})
+		sexes = append(sexes, sex)
 	}
 	const nInst, nHosp, nPharm = 500, 50, 100
 	for i := 0; i < nInst; i++ {
@@ -95,12 +99,19 @@ func synthCity(nVisits int) *graph.Tables {
 		fund := claims.Money(1000 + rng.IntN(50000))
 		cv := claims.Visit{MdtrtID: "V" + strconv.Itoa(v), PsnNo: "", MedType: med, Begin: begin, End: end,
 			DoctorCode: doc, DiseCode: dises[rng.IntN(len(dises))], MedFee: fund * 5 / 4, FundPay: fund}
+		if sx := sexes[p]; (cv.DiseCode == "O80" && sx != claims.Female || cv.DiseCode == "N40" && sx != claims.Male) && !rare() {
+			cv.DiseCode = "J06.900"
+		}
+		age := t.Persons.Birth[p].AgeAt(begin.Day())
 		row, _ := t.AddVisit(&cv, p, inst, uint32(v+2))
 		if rng.IntN(200) == 0 {
 			t.Visits.Flags[row] = graph.VisitRefunded | graph.VisitReversed
 		}
 		for j := 0; j < 3; j++ {
 			item := rng.IntN(2000)
+			for (item%50 == 0 && claims.Sex(1+item%2) != sexes[p] || item%50 == 1 && age > 14) && !rare() {
+				item = rng.IntN(2000)
+			}
 			fee = claims.FeeLine{FeedetlSn: strconv.Itoa(j + 1), ItemCode: fmt.Sprintf("X%010d", item), Count: float64(1 + rng.IntN(5)),
 				Price: claims.Price(1e6 + rng.IntN(30e6)), Time: begin, DoctorCode: doc}
 			if med == claims.MedPharmacy && item%7 == 0 {

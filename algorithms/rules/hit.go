@@ -9,9 +9,10 @@ import (
 )
 
 // Hit is one finding of one rule. Row lists are Tables rows, sorted
-// ascending; the visit and fee lists hold at most Set.MaxRowsPerHit rows
-// each, while NVisits, NFees and Amount always cover every row the finding
-// rests on.
+// ascending and distinct; the visit and fee lists hold at most
+// Set.MaxRowsPerHit rows each (the entity lists of hits over many rows are
+// capped likewise), while NVisits, NFees and Amount always cover every row
+// the finding rests on.
 type Hit struct {
 	Rule    string     // rule id
 	Version string     // rule logic version
