@@ -92,3 +92,22 @@ func TestPlaceholderShaped(t *testing.T) {
 		}
 	}
 }
+
+func TestFindPlaceholders(t *testing.T) {
+	x := base()
+	for i := 0; i < 120; i++ {
+		x.add(v{id: fmt.Sprintf("U%d", i), psn: "M", inst: "C1", doc: "unknown", begin: at(2024, 1, 1, 8, 0) + claims.Time(i*60)})
+	}
+	g := fixGraph(t, x)
+	ph, qs, err := FindPlaceholders(g, Defaults())
+	if err != nil || len(qs) != 1 || !ph[x.t.Doctors.IDs.Lookup("unknown")] {
+		t.Fatalf("%v %+v %v", err, qs, ph)
+	}
+	res := x.run(t, Defaults())
+	if len(res.DataQuality) != 1 || res.DataQuality[0] != qs[0] {
+		t.Errorf("Run and FindPlaceholders disagree: %+v", res.DataQuality)
+	}
+	if _, _, err := FindPlaceholders(nil, Defaults()); err == nil {
+		t.Error("no error for a nil graph")
+	}
+}

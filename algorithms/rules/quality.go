@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -105,4 +106,27 @@ func placeholderShaped(code string) bool {
 		}
 	}
 	return zeroNine || same
+}
+
+// FindPlaceholders runs only the placeholder-doctor check of set
+// (DQ-PLACEHOLDER-DOCTOR), for callers such as ring formation that need the
+// placeholder codes without the rules. placeholder is indexed by Doctors
+// row; it is all false when the check is disabled.
+func FindPlaceholders(g *graph.Graph, set Set) (placeholder []bool, findings []DataQuality, err error) {
+	if g == nil || g.Tables() == nil {
+		return nil, nil, errors.New("rules: nil graph")
+	}
+	if err := checkColumns(g.Tables()); err != nil {
+		return nil, nil, err
+	}
+	placeholder = make([]bool, g.Tables().Doctors.Len())
+	r, ok := set.Rule(IDPlaceholderDoctor)
+	if !ok || !r.Enabled {
+		return placeholder, nil, nil
+	}
+	if err := checkParams(r); err != nil {
+		return nil, nil, err
+	}
+	e := &env{g: g, t: g.Tables(), set: &set}
+	return placeholder, findPlaceholders(e, r, placeholder), nil
 }
