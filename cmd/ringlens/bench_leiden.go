@@ -251,6 +251,12 @@ func printLeidenBench(w io.Writer, r *leidenBench) error {
 		fmt.Fprintf(w, "igraph: not run: %s\n", r.Igraph.Error)
 	default:
 		fmt.Fprintf(w, "time ratio ringlens/igraph (median CPU seconds): %.2f\n", r.CPURatio)
+		if r.Igraph.Edges != r.Ours.Edges {
+			fmt.Fprintln(w, "note: ringlens counts distinct edges (duplicate lines merged, weights summed), igraph input lines")
+		}
+		if strings.HasPrefix(r.Igraph.Name, "igraph 0.10") {
+			fmt.Fprintln(w, "note: igraph 0.10 stops after one iteration even with n_iterations=-1, so --iterations 1 is its \"until stable\"")
+		}
 	}
 	return nil
 }
