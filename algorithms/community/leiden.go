@@ -92,7 +92,9 @@ type Partition struct {
 	// Modularity(g, Membership, γ) or CPM(g, Membership, γ, NodeWeights).
 	// The modularity of a graph without edge weight is NaN.
 	Quality float64
-	// Iterations is the number of Leiden iterations performed.
+	// Iterations is the number of Leiden iterations performed; with
+	// Options.MaxIterations zero it includes the last one, which moved no
+	// node.
 	Iterations int
 }
 
