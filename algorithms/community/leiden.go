@@ -274,6 +274,7 @@ type leiden struct {
 	order     []int32 // nodes grouped by cluster
 	refined   []int32
 	tot       []float64 // per cluster: total node weight, in refine
+	ext       []float64 // per refined cluster: edge weight to the rest of its cluster
 	relabel   []int32
 	cum       []float64
 	nodeToAgg []int32
@@ -281,14 +282,12 @@ type leiden struct {
 	bufs [2]level // aggregate graphs, alternately
 }
 
-// slot holds what the phases know about one cluster (moveNodes) or refined
-// cluster (refine), together so that a candidate costs one cache miss.
+// slot holds what moveNodes knows about one cluster, or refine about one
+// refined cluster, together so that a candidate costs one cache miss.
 type slot struct {
 	acc    float64 // edge weight from the current node; -1 between uses
 	weight float64 // total node weight
-	ext    float64 // refine: edge weight to the rest of its cluster
-	size   int32   // moveNodes: number of nodes
-	merged bool    // refine: no longer a singleton
+	size   int32   // moveNodes: number of nodes; refine: 1 while a singleton
 }
 
 func newLeiden(n int, gamma, theta float64, seed int64) *leiden {
@@ -310,6 +309,7 @@ func newLeiden(n int, gamma, theta float64, seed int64) *leiden {
 		order:     make([]int32, n),
 		refined:   make([]int32, n),
 		tot:       make([]float64, n),
+		ext:       make([]float64, n),
 		relabel:   make([]int32, n),
 		cum:       make([]float64, 0, 64),
 		nodeToAgg: make([]int32, n),
@@ -511,7 +511,7 @@ func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 	start, order := l.group(memb, k)
 	tot := l.tot[:k]
 	clear(tot)
-	refined, sl := l.refined[:n], l.slots[:n]
+	refined, sl, ext := l.refined[:n], l.slots[:n], l.ext[:n]
 	for v := range n {
 		c := memb[v]
 		tot[c] += nw[v]
@@ -522,7 +522,7 @@ func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 				s += w[e]
 			}
 		}
-		sl[v].weight, sl[v].ext, sl[v].merged = nw[v], s, false
+		sl[v].weight, sl[v].size, ext[v] = nw[v], 1, s
 	}
 
 	touched, cum := l.touched[:0], l.cum[:0]
@@ -536,11 +536,11 @@ func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 		for _, v := range nodes {
 			// v is still a singleton unless some node joined it.
 			sv := &sl[v]
-			if sv.merged || sv.ext < sv.weight*(total-sv.weight)*gamma {
+			if sv.size > 1 || ext[v] < sv.weight*(total-sv.weight)*gamma {
 				continue
 			}
-			x, extV := nw[v], sv.ext
-			sv.weight, sv.ext = 0, 0
+			x, extV := nw[v], ext[v]
+			sv.weight, ext[v] = 0, 0
 
 			touched = append(touched[:0], v)
 			sv.acc = 0
@@ -557,7 +557,7 @@ func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 			cum = cum[:0]
 			for _, r := range touched {
 				sr := &sl[r]
-				if sr.ext >= sr.weight*(total-sr.weight)*gamma {
+				if ext[r] >= sr.weight*(total-sr.weight)*gamma {
 					d := sr.acc - x*sr.weight*gamma
 					if d > bestDiff {
 						best, bestDiff = r, d
@@ -575,13 +575,13 @@ func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 
 			sc := &sl[chosen]
 			sc.weight += x
-			sc.ext += extV - 2*sc.acc
+			ext[chosen] += extV - 2*sc.acc
 			for _, r := range touched {
 				sl[r].acc = -1
 			}
 			if chosen != v {
 				refined[v] = chosen
-				sc.merged = true
+				sc.size = 2 // merged: no longer a singleton
 			}
 		}
 	}
