@@ -41,6 +41,7 @@ func benchCommand() *cli.Command {
 					&cli.StringFlag{Name: "dir", Usage: "where the city is (generated there if absent); default a temporary directory"},
 					&cli.BoolFlag{Name: "keep", Usage: "keep the generated city"},
 					&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
+					memoryLimitFlag(),
 				}, logFlags()...),
 				Action: runBenchIngest,
 			},
@@ -48,7 +49,7 @@ func benchCommand() *cli.Command {
 				Name:   "ingest-child",
 				Hidden: true,
 				Usage:  "internal: ingest and build one dataset, print timings as JSON",
-				Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}}, logFlags()...),
+				Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}, memoryLimitFlag()}, logFlags()...),
 				Action: runBenchIngestChild,
 			},
 		},
@@ -72,6 +73,9 @@ type ingestBench struct {
 func runBenchIngestChild(c *cli.Context) error {
 	log, tty, err := newLogger(c)
 	if err != nil {
+		return err
+	}
+	if err := applyMemoryLimit(c); err != nil {
 		return err
 	}
 	m := newMeter(log, c.App.ErrWriter, tty)
@@ -138,7 +142,7 @@ func runBenchIngest(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("find own binary: %w", err)
 	}
-	cmd := exec.CommandContext(c.Context, self, "bench", "ingest-child", "--in", dir, "--log-format", c.String("log-format"), "--log-level", c.String("log-level"))
+	cmd := exec.CommandContext(c.Context, self, "bench", "ingest-child", "--in", dir, "--log-format", c.String("log-format"), "--log-level", c.String("log-level"), "--memory-limit", c.String("memory-limit"))
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, c.App.ErrWriter
 	start := time.Now()

@@ -85,3 +85,26 @@ func TestMeterShowsOnlyLongSteps(t *testing.T) {
 		})
 	}
 }
+
+func TestParseBytes(t *testing.T) {
+	tests := []struct {
+		in      string
+		want    int64
+		wantErr bool
+	}{
+		{"5GiB", 5 << 30, false},
+		{"512MiB", 512 << 20, false},
+		{"6G", 6 << 30, false},
+		{"2GB", 2e9, false},
+		{"0", 0, false},
+		{"1073741824", 1 << 30, false},
+		{"-1GiB", 0, true},
+		{"big", 0, true},
+	}
+	for _, tc := range tests {
+		got, err := parseBytes(tc.in)
+		if (err != nil) != tc.wantErr || got != tc.want {
+			t.Errorf("parseBytes(%q) = %d, %v; want %d, err %v", tc.in, got, err, tc.want, tc.wantErr)
+		}
+	}
+}

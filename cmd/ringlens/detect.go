@@ -33,6 +33,7 @@ func detectCommand() *cli.Command {
 			&cli.BoolFlag{Name: "strict", Usage: "stop at the first rejected row"},
 			&cli.StringFlag{Name: "encoding", Value: "auto", Usage: "text encoding of CSV files: auto, utf-8 or gb18030"},
 			&cli.IntFlag{Name: "top", Value: 10, Usage: "hubs to list per node kind in the summary"},
+			memoryLimitFlag(),
 		}, logFlags()...),
 		Action: runDetect,
 	}
@@ -51,6 +52,9 @@ func runDetect(c *cli.Context) error {
 		return usagef("detect: --in and --out are required")
 	}
 	if err := checkEncodingFlag(c.String("encoding")); err != nil {
+		return err
+	}
+	if err := applyMemoryLimit(c); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
