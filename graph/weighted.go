@@ -169,3 +169,10 @@ func (w *Weighted) find(u, v int32) (float64, bool) {
 func (w *Weighted) MemoryBytes() int64 {
 	return int64(8*cap(w.off) + 4*cap(w.nbr) + 8*cap(w.wt) + 8*cap(w.strength))
 }
+
+// CSR returns the graph's arrays without copying: offsets (len Len()+1),
+// neighbour indexes and weights, laid out as described on Weighted. The
+// slices alias the graph and must not be modified.
+func (w *Weighted) CSR() (offsets []int64, targets []int32, weights []float64) {
+	return w.off, w.nbr, w.wt
+}

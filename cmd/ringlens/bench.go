@@ -52,6 +52,7 @@ func benchCommand() *cli.Command {
 				Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}, memoryLimitFlag()}, logFlags()...),
 				Action: runBenchIngestChild,
 			},
+			benchLeidenCommand(),
 		},
 	}
 }
