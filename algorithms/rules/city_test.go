@@ -48,7 +48,8 @@ func cityFx() *fx {
 		f{visit: "MET2", sn: "1", item: "MET", count: 3, price: yuan(10), days: 30},
 		f{visit: "PED1", sn: "1", item: "PED", count: 2, price: yuan(8)},
 		f{visit: "CT1", sn: "1", item: "CT", count: 1, price: yuan(90), amount: 9000},
-		f{visit: "CT1", sn: "2", item: "CT", count: 1, price: yuan(110), amount: 11000, time: at(2024, 3, 4, 9, 30)})
+		f{visit: "CT1", sn: "2", item: "CT", count: 1, price: yuan(110), amount: 11000, time: at(2024, 3, 4, 9, 30)},
+		f{visit: "CT1", sn: "3", item: "CT", count: 1, price: yuan(110), amount: 11000, time: at(2024, 3, 4, 9, 30)})
 
 	// Split hospitalisation: 14 days (both sets) and 15 days (defaults only).
 	stay := func(id, psn, inst, dise string, b claims.Time, days int) {
@@ -57,6 +58,9 @@ func cityFx() *fx {
 	stay("ADM1", "M", "H1", "J18.900", at(2024, 4, 1, 9, 0), 5)
 	stay("ADM2", "M", "H1", "J18.000", at(2024, 4, 20, 9, 0), 5)
 	stay("ADM3", "F", "H1", "I63.900", at(2024, 4, 1, 9, 0), 5)
+	x.item(claims.CatalogItem{Code: "BED", Name: "床位费", ListType: 201, AgeMin: -1, AgeMax: -1})
+	x.fees(f{visit: "ADM3", sn: "1", item: "BED", count: 1, price: yuan(50), time: at(2024, 4, 1, 10, 0)},
+		f{visit: "ADM3", sn: "2", item: "BED", count: 1, price: yuan(50), time: at(2024, 4, 2, 10, 0)}) // then nothing for 3 days
 	stay("ADM4", "F", "H1", "I63.900", at(2024, 4, 21, 9, 0), 5)
 	for i := 0; i < 15; i++ { // 15 inpatients in 10 beds
 		psn := fmt.Sprintf("BED%02d", i)

@@ -19,6 +19,8 @@ const (
 	IDTraceDuplicate    = "R-TRACE-DUP"
 	IDRoundQuantity     = "R-ROUND-QTY"
 	IDPriceCap          = "R-PRICE-CAP"
+	IDDuplicateBilling  = "R-DUP-BILL"
+	IDGhostBed          = "R-GHOST-BED"
 )
 
 // intP and realP build parameter specs.
@@ -154,5 +156,19 @@ func definitions() []Rule {
 			Family: "over-standard-billing", Stage: During, Result: Definite, Article: Art38, ArticleEn: Art38En,
 			Scenario: "all", Window: "fee line",
 			Specs: []Param{realP("tolerance_share", 0, 0, 10, "price tolerated above the cap as a share of it")}},
+		{ID: IDDuplicateBilling, Version: "1.0", Name: "重复收费", NameEn: "duplicate billing",
+			Family: "duplicate-billing", Stage: During, Result: Suspicious, Article: Art38, ArticleEn: Art38En,
+			Scenario: "all", Window: "visit",
+			Specs: []Param{
+				intP("include_drugs", 0, 0, 1, "1: drugs too (0: services and consumables only, as drug lines often repeat by batch)"),
+				intP("min_duplicates", 1, 1, 1e6, "duplicate lines of one item at one institution needed for a hit"),
+			}},
+		{ID: IDGhostBed, Version: "1.0", Name: "挂床住院", NameEn: "ghost bed (no service during a stay)",
+			Family: "bed-blocking", Stage: After, Result: Suspicious, Article: Art38, ArticleEn: Art38En,
+			Scenario: "inpatient", Window: "stay",
+			Specs: []Param{
+				intP("min_gap_hours", 72, 1, 8784, "hours without any charge during a stay"),
+				intP("min_fee_days", 2, 1, 365, "stays whose fee lines fall on fewer distinct days are skipped (fee times are settlement times)"),
+			}},
 	}
 }
