@@ -117,8 +117,8 @@ func (l *loader) resolveFees() error {
 	if groups, ok := contiguousGroups(ft.Visit, l.t.Visits.Len()); ok {
 		start := 0
 		for _, end := range groups {
-			r.group(identityRows(&r.rows, start, end))
-			start = end
+			r.group(identityRows(&r.rows, start, int(end)))
+			start = int(end)
 		}
 	} else {
 		order, starts := groupByVisit(ft.Visit, l.t.Visits.Len())
@@ -154,9 +154,9 @@ func identityRows(buf *[]uint32, start, end int) []uint32 {
 
 // contiguousGroups reports whether the rows of each visit are contiguous in
 // visits (the usual export order) and, if so, returns the end of each run.
-func contiguousGroups(visits []uint32, nVisits int) ([]int, bool) {
+func contiguousGroups(visits []uint32, nVisits int) ([]uint32, bool) {
 	closed := make([]uint64, (nVisits+63)/64)
-	ends := make([]int, 0, nVisits)
+	ends := make([]uint32, 0, nVisits)
 	for i := 1; i <= len(visits); i++ {
 		if i < len(visits) && visits[i] == visits[i-1] {
 			continue
@@ -166,7 +166,7 @@ func contiguousGroups(visits []uint32, nVisits int) ([]int, bool) {
 			return nil, false
 		}
 		closed[v>>6] |= 1 << (v & 63)
-		ends = append(ends, i)
+		ends = append(ends, uint32(i))
 	}
 	return ends, true
 }
