@@ -24,4 +24,16 @@
 // most Set.MaxRowsPerHit visit and fee rows while its counts and amount stay
 // complete, and each rule keeps at most Set.MaxHitsPerRule hits (the largest
 // amounts first; RuleStat records how many were dropped).
+//
+// Data quality. The DQ-PLACEHOLDER-DOCTOR check runs first and marks
+// placeholder doctor codes (Result.Placeholder, or FindPlaceholders alone);
+// the doctor-based rules (R-DOCTOR-CAPACITY, R-DOCTOR-DISTANT) skip them,
+// and ring formation should leave them out.
+//
+// Performance. Rules read the graph's time indexes (VisitsOf, FeesOf) and
+// otherwise scan the Tables columns in row order, grouping candidates with
+// counting sorts; a one-byte status per visit replaces most random column
+// reads. Rules run concurrently on GOMAXPROCS goroutines. On a synthetic
+// city (BenchmarkRun) the whole library costs about 2.1 CPU-seconds per
+// million visits (three fee lines each) and 28 CPU-seconds at 10 million.
 package rules

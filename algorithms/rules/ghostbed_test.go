@@ -24,7 +24,10 @@ func TestGhostBed(t *testing.T) {
 	}
 	runCases(t, IDGhostBed, []ruleCase{
 		{name: "no charge from day 2 to day 8", build: build(0, 1, 2, 8, 9), want: 1,
-			check: func(t *testing.T, x *fx, hs []Hit, _ *Result) { wantIDs(t, x, hs[0], "S1"); wantAmount(t, hs[0], 300000) }},
+			check: func(t *testing.T, x *fx, hs []Hit, _ *Result) {
+				wantIDs(t, x, hs[0], "S1")
+				wantAmount(t, hs[0], 300000)
+			}},
 		{name: "charges every day", build: build(0, 1, 2, 3, 4, 5, 6, 7, 8, 9), want: 0},
 		{name: "gap of two days", build: build(0, 1, 3, 5, 7, 9), want: 0},
 		{name: "no charge after day 2 until discharge", build: build(0, 1, 2), want: 1},
