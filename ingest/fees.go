@@ -38,13 +38,13 @@ type feeRow struct {
 
 // feeSpec returns the fee parser, which resolves visits in l.
 func (l *loader) feeSpec() *spec[feeRow] {
-	find := l.t.Visits.IDs.Lookup
+	ids := l.t.Visits.IDs
 	return &spec[feeRow]{table: tableFee, cols: feeCols,
 		parse: func(v []string, r *feeRow) (rowErr, bool) { return parseFee(v, &r.FeeLine) },
 		resolve: func(rows []feeRow, errs []rowErr, memo *refMemo) {
 			for i := range rows {
 				if errs[i].reason == "" {
-					rows[i].visit = memo.lookup(rows[i].MdtrtID, find)
+					rows[i].visit = memo.lookup(rows[i].MdtrtID, ids)
 				}
 			}
 		}}

@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/intern"
 )
 
 // TestFeeResolutionLargeGroup checks duplicate and refund handling in a
@@ -47,6 +50,22 @@ func TestFeeResolutionLargeGroup(t *testing.T) {
 			if int64(ft.Amount[i]) != want {
 				t.Errorf("line %d amount %d, want %d", ft.Line[i], ft.Amount[i], want)
 			}
+		}
+	}
+}
+
+func TestRefMemo(t *testing.T) {
+	ids := intern.New(4, 4)
+	for _, s := range []string{"a", "b", "c", "d"} {
+		ids.Intern(s)
+	}
+	var m refMemo
+	for _, tc := range []struct {
+		key  string
+		want uint32
+	}{{"a", 0}, {"a", 0}, {"b", 1}, {"c", 2}, {"a", 0}, {"zz", graph.None}, {"d", 3}, {"x", graph.None}, {"x", graph.None}} {
+		if got := m.lookup(tc.key, ids); got != tc.want {
+			t.Errorf("lookup(%q) = %d, want %d", tc.key, got, tc.want)
 		}
 	}
 }

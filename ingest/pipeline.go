@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/intern"
 )
 
 // defaultChunkSize is the amount of decoded text read at a time; chunks
@@ -56,21 +59,29 @@ type spec[R any] struct {
 }
 
 // refMemo remembers the last reference a parser looked up, since rows of
-// the same visit or person tend to come together. The key aliases the
-// chunk, so a memo is reset for every chunk.
+// the same visit tend to come together, and rows of consecutive visits in
+// visit order. The key aliases the chunk, so a memo is reset for every
+// chunk.
 type refMemo struct {
 	key string
 	row uint32
 	set bool
 }
 
-// lookup returns the row of key, asking find only when key differs from
-// the previous one.
-func (m *refMemo) lookup(key string, find func(string) uint32) uint32 {
-	if m.set && m.key == key {
-		return m.row
+// lookup returns the row of key in ids: the previous row if key is the
+// previous key, else the row after it if that holds key (a sequential,
+// cache-friendly check), else a hash lookup.
+func (m *refMemo) lookup(key string, ids *intern.Table) uint32 {
+	if m.set {
+		if m.key == key {
+			return m.row
+		}
+		if next := m.row + 1; m.row != graph.None && int(next) < ids.Len() && string(ids.View(next)) == key {
+			m.key, m.row = key, next
+			return next
+		}
 	}
-	m.key, m.row, m.set = key, find(key), true
+	m.key, m.row, m.set = key, ids.Lookup(key), true
 	return m.row
 }
 
