@@ -48,8 +48,8 @@ type Evidence struct {
 	ArticleEn string             `json:"article_en,omitempty"`
 	Detail    string             `json:"detail"` // English
 	DetailZh  string             `json:"detail_zh"`
-	Amount    float64            `json:"amount"`  // fund yuan involved, net of refunds
-	Visits    int                `json:"visits"`  // rows involved (cited rows may be fewer)
+	Amount    float64            `json:"amount"` // fund yuan involved, net of refunds
+	Visits    int                `json:"visits"` // rows involved (cited rows may be fewer)
 	MdtrtIDs  []string           `json:"mdtrt_ids"`
 	Fees      []FeeRef           `json:"fees,omitempty"`
 }
