@@ -24,6 +24,7 @@ type Table struct {
 	arena []byte
 	ends  []uint64 // ends[i] is the end offset of string i in arena
 	slots []uint32 // 0 = empty, else id+1
+	tags  []uint8  // top hash byte of each filled slot: skips most string compares
 	mask  uint64
 }
 
@@ -40,7 +41,7 @@ func New(n, avgLen int) *Table {
 func (t *Table) Len() int { return len(t.ends) }
 
 // Bytes returns the arena size in bytes (for memory accounting).
-func (t *Table) Bytes() int { return cap(t.arena) + 8*cap(t.ends) + 4*len(t.slots) }
+func (t *Table) Bytes() int { return cap(t.arena) + 8*cap(t.ends) + 5*len(t.slots) }
 
 // String returns the string with the given id. It panics if id is out of
 // range, which is a programming error, never a data error.
@@ -83,12 +84,13 @@ func (t *Table) lookup(b []byte) ID {
 		return None
 	}
 	h := hash(b)
+	tag := uint8(h >> 56)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		s := t.slots[i]
 		if s == 0 {
 			return None
 		}
-		if string(t.get(s-1)) == string(b) {
+		if t.tags[i] == tag && string(t.get(s-1)) == string(b) {
 			return s - 1
 		}
 	}
@@ -99,6 +101,7 @@ func (t *Table) internBytes(b []byte) (ID, bool) {
 		t.grow(2*len(t.ends) + 16)
 	}
 	h := hash(b)
+	tag := uint8(h >> 56)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		s := t.slots[i]
 		if s == 0 {
@@ -106,9 +109,10 @@ func (t *Table) internBytes(b []byte) (ID, bool) {
 			t.arena = append(t.arena, b...)
 			t.ends = append(t.ends, uint64(len(t.arena)))
 			t.slots[i] = id + 1
+			t.tags[i] = tag
 			return id, true
 		}
-		if string(t.get(s-1)) == string(b) {
+		if t.tags[i] == tag && string(t.get(s-1)) == string(b) {
 			return s - 1, false
 		}
 	}
@@ -124,6 +128,7 @@ func (t *Table) grow(n int) {
 		return
 	}
 	t.slots = make([]uint32, size)
+	t.tags = make([]uint8, size)
 	t.mask = uint64(size - 1)
 	for id := range t.ends {
 		h := hash(t.get(ID(id)))
@@ -132,6 +137,7 @@ func (t *Table) grow(n int) {
 			i = (i + 1) & t.mask
 		}
 		t.slots[i] = uint32(id) + 1
+		t.tags[i] = uint8(h >> 56)
 	}
 }
 
