@@ -1,0 +1,391 @@
+// Package eval measures detection findings against the truth of a synthetic
+// city (truth.json written by the fixtures generator): which planted rings
+// were found, how many of the top-ranked reported rings are real, which
+// legitimate look-alikes (hard negatives) were wrongly reported, and how well
+// the entity scores separate ring members from everyone else.
+//
+// # Matching
+//
+// Members are compared by (kind, id). Truth kinds hospital and station are
+// mapped to clinic, the kind findings use for every designated medical
+// institution. A reported ring R matches a planted ring P when they share at
+// least half of P's members and at least half of R's members:
+//
+//	2·|P ∩ R| ≥ |P|  and  2·|P ∩ R| ≥ |R|  and  |P ∩ R| > 0
+//
+// Reported rings are taken in the order of Findings.Rings (ranked, best
+// first). K is twice the number of planted rings.
+//
+// # Metrics
+//
+//   - Recall: share of planted rings matched by any reported ring; RecallAtK
+//     only looks at the top K reported rings.
+//   - PrecisionAtK: share of the top K reported rings (all of them when
+//     fewer than K are reported) that match some planted ring.
+//   - Per typology: recall of the planted rings of each typology.
+//   - Hard negatives: a hard-negative group G counts as reported when some
+//     reported ring R in the top K has at least half of its members in G
+//     (2·|R ∩ G| ≥ |R|) or contains at least half of G (2·|R ∩ G| ≥ |G|),
+//     with |R ∩ G| > 0. Members of G that also belong to a planted ring are
+//     kept: the rule judges the group as the generator describes it.
+//   - AUC: ROC-AUC of entity scores per kind (patient, doctor, clinic,
+//     pharmacy), label = member of any planted ring, by the Mann–Whitney
+//     formula with average ranks for ties. A planted member missing from
+//     the entity scores is counted as a positive with score 0. A kind with
+//     no positives or no negatives has no AUC (n/a).
+//
+// Metrics whose denominator is zero are nil (n/a), never 0 or NaN.
+package eval
+
+import (
+	"errors"
+	"sort"
+
+	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/fixtures"
+)
+
+// Kinds are the entity kinds AUC is reported for, in output order.
+var kinds = [...]string{rings.KindPatient, rings.KindDoctor, rings.KindClinic, rings.KindPharmacy}
+
+// Report is the evaluation of one findings set against one truth.
+type Report struct {
+	Preset         string           `json:"preset"`
+	Seed           int64            `json:"seed"`
+	Planted        int              `json:"planted"`          // planted rings in the truth
+	Reported       int              `json:"reported"`         // rings in the findings
+	K              int              `json:"k"`                // 2 × planted
+	Found          int              `json:"found"`            // planted rings matched by any reported ring
+	FoundAtK       int              `json:"found_at_k"`       // planted rings matched by a top-K reported ring
+	Recall         *float64         `json:"recall"`           // Found / Planted
+	RecallAtK      *float64         `json:"recall_at_k"`      // FoundAtK / Planted
+	TopK           int              `json:"top_k"`            // reported rings considered for precision: min(K, Reported)
+	TopKMatched    int              `json:"top_k_matched"`    // of those, rings matching a planted ring
+	PrecisionAtK   *float64         `json:"precision_at_k"`   // TopKMatched / TopK
+	ByTypology     []TypologyRecall `json:"by_typology"`      // sorted by typology
+	HardNegatives  []HardNegKind    `json:"hard_negatives"`   // per hard-negative kind, sorted by kind
+	HardNegReports []HardNegHit     `json:"hard_neg_reports"` // every hard-negative group reported in the top K
+	AUC            []KindAUC        `json:"auc"`              // patient, doctor, clinic, pharmacy
+	Rings          []PlantedRing    `json:"rings"`            // per planted ring, in truth order
+}
+
+// TypologyRecall is the recall of the planted rings of one typology.
+type TypologyRecall struct {
+	Typology string   `json:"typology"`
+	Planted  int      `json:"planted"`
+	Found    int      `json:"found"`
+	Recall   *float64 `json:"recall"`
+}
+
+// HardNegKind counts the hard-negative groups of one kind and how many of
+// them were reported in the top K.
+type HardNegKind struct {
+	Kind     string `json:"kind"`
+	Groups   int    `json:"groups"` // groups listed in truth.json (a sample for common kinds)
+	Total    int    `json:"total"`  // groups in the city (hard_negative_totals), at least Groups
+	Reported int    `json:"reported"`
+}
+
+// HardNegHit is one hard-negative group reported in the top K.
+type HardNegHit struct {
+	Group    string `json:"group"`
+	Kind     string `json:"kind"`
+	Ring     string `json:"ring"` // the first (best-ranked) reported ring that reports it
+	Rank     int    `json:"rank"`
+	Shared   int    `json:"shared"`
+	Members  int    `json:"members"`      // of the group
+	RingSize int    `json:"ring_members"` // of the reported ring
+}
+
+// KindAUC is the ROC-AUC of the entity scores of one kind.
+type KindAUC struct {
+	Kind      string   `json:"kind"`
+	Positives int      `json:"positives"` // planted-ring members of this kind
+	Negatives int      `json:"negatives"`
+	Missing   int      `json:"missing"` // positives absent from the entity scores (scored 0)
+	AUC       *float64 `json:"auc"`     // nil: n/a
+}
+
+// PlantedRing is the outcome for one planted ring.
+type PlantedRing struct {
+	ID       string `json:"id"`
+	Typology string `json:"typology"`
+	Members  int    `json:"members"`
+	Found    bool   `json:"found"`
+	// Best is the reported ring sharing the most members (a matching one
+	// first, then the larger Jaccard overlap, then the better rank); empty
+	// when no reported ring shares any member.
+	Best        string  `json:"best,omitempty"`
+	BestRank    int     `json:"best_rank,omitempty"`
+	BestMembers int     `json:"best_members,omitempty"` // members of the best ring
+	Shared      int     `json:"shared"`                 // members shared with the best ring
+	Coverage    float64 `json:"coverage"`               // Shared / Members
+	Purity      float64 `json:"purity"`                 // Shared / BestMembers (0 without a best ring)
+}
+
+// key identifies a member across truth and findings.
+type key struct{ kind, id string }
+
+// memberKind maps truth kinds onto finding kinds: hospital and station are
+// clinics.
+func memberKind(k string) string {
+	switch k {
+	case "hospital", "station":
+		return rings.KindClinic
+	}
+	return k
+}
+
+type set map[key]struct{}
+
+func truthSet(ms []fixtures.Member) set {
+	s := make(set, len(ms))
+	for _, m := range ms {
+		s[key{memberKind(m.Kind), m.ID}] = struct{}{}
+	}
+	return s
+}
+
+func ringSet(ms []rings.Member) set {
+	s := make(set, len(ms))
+	for _, m := range ms {
+		s[key{memberKind(m.Kind), m.ID}] = struct{}{}
+	}
+	return s
+}
+
+// shared counts the members a and b have in common.
+func shared(a, b set) int {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	n := 0
+	for k := range a {
+		if _, ok := b[k]; ok {
+			n++
+		}
+	}
+	return n
+}
+
+// matches is the ring-matching criterion of the package doc.
+func matches(n, planted, reported int) bool {
+	return n > 0 && 2*n >= planted && 2*n >= reported
+}
+
+func ratio(num, den int) *float64 {
+	if den == 0 {
+		return nil
+	}
+	r := float64(num) / float64(den)
+	return &r
+}
+
+// Evaluate compares findings with the truth of the city they were detected
+// in.
+func Evaluate(t *fixtures.Truth, f *rings.Findings) (*Report, error) {
+	if t == nil || f == nil {
+		return nil, errors.New("eval: nil truth or findings")
+	}
+	r := &Report{Preset: t.Preset, Seed: t.Seed, Planted: len(t.Rings), Reported: len(f.Rings), K: 2 * len(t.Rings)}
+	r.TopK = min(r.K, r.Reported)
+
+	reported := make([]set, len(f.Rings))
+	for i := range f.Rings {
+		reported[i] = ringSet(f.Rings[i].Members)
+	}
+	topMatched := make([]bool, r.TopK)
+	typ := map[string]*TypologyRecall{}
+	positives := set{}
+	for _, p := range t.Rings {
+		ps := truthSet(p.Members)
+		for k := range ps {
+			positives[k] = struct{}{}
+		}
+		pr := PlantedRing{ID: p.ID, Typology: p.Typology, Members: len(ps)}
+		foundAtK := false
+		bestJ := -1.0
+		bestMatch := false
+		for i, rs := range reported {
+			n := shared(ps, rs)
+			if n == 0 {
+				continue
+			}
+			m := matches(n, len(ps), len(rs))
+			if m {
+				pr.Found = true
+				if i < r.TopK {
+					foundAtK = true
+					topMatched[i] = true
+				}
+			}
+			j := float64(n) / float64(len(ps)+len(rs)-n)
+			if (m && !bestMatch) || (m == bestMatch && j > bestJ) {
+				bestMatch, bestJ = m, j
+				pr.Best, pr.BestRank, pr.BestMembers, pr.Shared = f.Rings[i].ID, f.Rings[i].Rank, len(rs), n
+			}
+		}
+		if len(ps) > 0 {
+			pr.Coverage = float64(pr.Shared) / float64(len(ps))
+		}
+		if pr.BestMembers > 0 {
+			pr.Purity = float64(pr.Shared) / float64(pr.BestMembers)
+		}
+		if pr.Found {
+			r.Found++
+		}
+		if foundAtK {
+			r.FoundAtK++
+		}
+		tr := typ[p.Typology]
+		if tr == nil {
+			tr = &TypologyRecall{Typology: p.Typology}
+			typ[p.Typology] = tr
+		}
+		tr.Planted++
+		if pr.Found {
+			tr.Found++
+		}
+		r.Rings = append(r.Rings, pr)
+	}
+	for _, m := range topMatched {
+		if m {
+			r.TopKMatched++
+		}
+	}
+	r.Recall = ratio(r.Found, r.Planted)
+	r.RecallAtK = ratio(r.FoundAtK, r.Planted)
+	r.PrecisionAtK = ratio(r.TopKMatched, r.TopK)
+	for _, tr := range typ {
+		tr.Recall = ratio(tr.Found, tr.Planted)
+		r.ByTypology = append(r.ByTypology, *tr)
+	}
+	sort.Slice(r.ByTypology, func(i, j int) bool { return r.ByTypology[i].Typology < r.ByTypology[j].Typology })
+
+	r.HardNegatives, r.HardNegReports = hardNegatives(t, f, reported[:r.TopK])
+	r.AUC = aucs(f.Entities, positives)
+	if r.Rings == nil {
+		r.Rings = []PlantedRing{}
+	}
+	if r.ByTypology == nil {
+		r.ByTypology = []TypologyRecall{}
+	}
+	return r, nil
+}
+
+// hardNegatives applies the hard-negative rule of the package doc to the
+// top-K reported rings.
+func hardNegatives(t *fixtures.Truth, f *rings.Findings, top []set) ([]HardNegKind, []HardNegHit) {
+	byKind := map[string]*HardNegKind{}
+	get := func(k string) *HardNegKind {
+		h := byKind[k]
+		if h == nil {
+			h = &HardNegKind{Kind: k}
+			byKind[k] = h
+		}
+		return h
+	}
+	hits := []HardNegHit{}
+	for _, g := range t.HardNegatives {
+		h := get(g.Kind)
+		h.Groups++
+		gs := truthSet(g.Members)
+		for i, rs := range top {
+			n := shared(gs, rs)
+			if n > 0 && (2*n >= len(rs) || 2*n >= len(gs)) {
+				h.Reported++
+				hits = append(hits, HardNegHit{Group: g.ID, Kind: g.Kind, Ring: f.Rings[i].ID, Rank: f.Rings[i].Rank,
+					Shared: n, Members: len(gs), RingSize: len(rs)})
+				break
+			}
+		}
+	}
+	for k, n := range t.HardNegativeTotals {
+		get(k).Total = n
+	}
+	out := make([]HardNegKind, 0, len(byKind))
+	for _, h := range byKind {
+		h.Total = max(h.Total, h.Groups)
+		out = append(out, *h)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
+	return out, hits
+}
+
+// aucs computes the ROC-AUC of the entity scores per kind.
+func aucs(ents []rings.EntityScore, positives set) []KindAUC {
+	type scored struct {
+		score float64
+		pos   bool
+	}
+	byKind := map[string][]scored{}
+	seen := set{}
+	for _, e := range ents {
+		k := key{memberKind(e.Kind), e.ID}
+		if _, dup := seen[k]; dup {
+			continue
+		}
+		seen[k] = struct{}{}
+		_, pos := positives[k]
+		byKind[k.kind] = append(byKind[k.kind], scored{e.Score, pos})
+	}
+	missing := map[string]int{}
+	for k := range positives {
+		if _, ok := seen[k]; !ok {
+			missing[k.kind]++
+			byKind[k.kind] = append(byKind[k.kind], scored{0, true})
+		}
+	}
+	out := make([]KindAUC, 0, len(kinds))
+	for _, kind := range kinds {
+		xs := byKind[kind]
+		a := KindAUC{Kind: kind, Missing: missing[kind]}
+		scores := make([]float64, len(xs))
+		labels := make([]bool, len(xs))
+		for i, x := range xs {
+			scores[i], labels[i] = x.score, x.pos
+			if x.pos {
+				a.Positives++
+			} else {
+				a.Negatives++
+			}
+		}
+		a.AUC = AUC(scores, labels)
+		out = append(out, a)
+	}
+	return out
+}
+
+// AUC returns the ROC-AUC of scores against labels (true = positive) by the
+// Mann–Whitney formula, giving tied scores the average of their ranks, or
+// nil when there are no positives or no negatives.
+func AUC(scores []float64, labels []bool) *float64 {
+	n := len(scores)
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.Slice(idx, func(a, b int) bool { return scores[idx[a]] < scores[idx[b]] })
+	var rankSum float64
+	pos := 0
+	for i := 0; i < n; {
+		j := i + 1
+		for j < n && scores[idx[j]] == scores[idx[i]] {
+			j++
+		}
+		avg := float64(i+j+1) / 2 // ranks i+1..j, averaged
+		for _, x := range idx[i:j] {
+			if labels[x] {
+				rankSum += avg
+				pos++
+			}
+		}
+		i = j
+	}
+	neg := n - pos
+	if pos == 0 || neg == 0 {
+		return nil
+	}
+	a := (rankSum - float64(pos)*float64(pos+1)/2) / (float64(pos) * float64(neg))
+	return &a
+}
