@@ -11,7 +11,7 @@ FUZZTIME  ?= 30s
 all: build
 
 build:
-	$(GO) build -o $(BIN) ./cmd/ringlens
+	$(GO) build -buildvcs=auto -o $(BIN) ./cmd/ringlens
 
 ## run: generate the Huli demo city and run detect on it.
 run: build
