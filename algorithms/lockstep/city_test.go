@@ -1,0 +1,155 @@
+package lockstep
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/fixtures"
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/ingest"
+)
+
+// city is a generated, loaded and built synthetic city.
+type city struct {
+	truth *fixtures.Truth
+	g     *graph.Graph
+	ph    []bool
+}
+
+// loadCity generates a city of about visits visits into a temporary
+// directory (or reads RINGLENS_LOCKSTEP_CITY when set) and builds its graph.
+func loadCity(tb testing.TB, visits int, seed int64) *city {
+	tb.Helper()
+	ctx := context.Background()
+	dir := os.Getenv("RINGLENS_LOCKSTEP_CITY")
+	var truth *fixtures.Truth
+	var err error
+	if dir == "" {
+		dir = tb.TempDir()
+		truth, err = fixtures.Generate(ctx, fixtures.Config{Preset: fixtures.PresetDefault, Seed: seed, Visits: visits, Out: dir})
+	} else {
+		truth, err = fixtures.ReadTruth(dir + "/truth.json")
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	res, err := ingest.Load(ctx, dir, ingest.Options{}, nil)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	g, err := graph.Build(ctx, res.Tables, graph.BuildOptions{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ph, _, err := rules.FindPlaceholders(g, rules.Defaults())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return &city{truth: truth, g: g, ph: ph}
+}
+
+// groupOf maps patient nodes to the planted ring or hard negative holding
+// them ("ring:<typology>" or "neg:<kind>").
+func (c *city) groupOf() map[graph.NodeID]string {
+	m := map[graph.NodeID]string{}
+	for _, hn := range c.truth.HardNegatives {
+		for _, mem := range hn.Members {
+			if n, ok := c.g.Lookup(graph.KindPatient, mem.ID); ok && mem.Kind == "patient" {
+				m[n] = "neg:" + hn.Kind
+			}
+		}
+	}
+	for _, r := range c.truth.Rings {
+		for _, mem := range r.Members {
+			if n, ok := c.g.Lookup(graph.KindPatient, mem.ID); ok && mem.Kind == "patient" {
+				m[n] = "ring:" + r.Typology
+			}
+		}
+	}
+	return m
+}
+
+// hubGroup names the planted group a hub node belongs to, if any.
+func (c *city) hubGroups() map[graph.NodeID]string {
+	m := map[graph.NodeID]string{}
+	add := func(mem fixtures.Member, label string) {
+		kinds := []graph.Kind{graph.KindInstitution, graph.KindPharmacy}
+		if mem.Kind == "doctor" {
+			kinds = []graph.Kind{graph.KindDoctor}
+		} else if mem.Kind == "patient" {
+			return
+		}
+		for _, k := range kinds {
+			if n, ok := c.g.Lookup(k, mem.ID); ok {
+				if _, had := m[n]; !had || strings.HasPrefix(label, "ring:") {
+					m[n] = label
+				}
+			}
+		}
+	}
+	for _, hn := range c.truth.HardNegatives {
+		for _, mem := range hn.Members {
+			add(mem, "neg:"+hn.Kind)
+		}
+	}
+	for _, r := range c.truth.Rings {
+		for _, mem := range r.Members {
+			add(mem, "ring:"+r.Typology)
+		}
+	}
+	return m
+}
+
+// describe summarises blocks against the truth.
+func (c *city) describe(blocks []Block, top int) string {
+	grp, hubs := c.groupOf(), c.hubGroups()
+	var sb strings.Builder
+	for i, b := range blocks {
+		if i >= top {
+			break
+		}
+		counts := map[string]int{}
+		for _, p := range b.Patients {
+			counts[grp[p]]++
+		}
+		keys := make([]string, 0, len(counts))
+		for k := range counts {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, 0, len(keys))
+		for _, k := range keys {
+			name := k
+			if name == "" {
+				name = "-"
+			}
+			parts = append(parts, fmt.Sprintf("%s=%d", name, counts[k]))
+		}
+		fmt.Fprintf(&sb, "%3d %-16s hub=%-28s pats=%3d cols=%3d dens=%.2f base=%.2f lift=%.1f fill=%.2f sync=%.2f period=%d/%.2f  %s\n",
+			i, b.Kind, hubs[b.Hubs[0]]+"("+c.g.Class(b.Hubs[0]).String()+")", len(b.Patients), b.Columns, b.Density, b.Baseline,
+			b.Lift, b.Fill, b.Synchrony, b.Period, b.PeriodShare, strings.Join(parts, " "))
+	}
+	return sb.String()
+}
+
+// TestCity checks detection on a small generated city: lockstep-swiping
+// ring patients land in blocks, and hard negatives are not the top blocks.
+func TestCity(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a city")
+	}
+	c := loadCity(t, 60_000, 3)
+	start := time.Now()
+	blocks, err := Detect(context.Background(), c.g, Options{ExcludeDoctors: c.ph})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d visits, %d blocks in %v", c.g.Tables().Visits.Len(), len(blocks), time.Since(start))
+	t.Logf("\n%s", c.describe(blocks, 40))
+}

@@ -1,0 +1,147 @@
+package lockstep
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// incidence is the bipartite graph patients × columns of one kind, as flat
+// arrays. Columns are numbered in (day, hub, slot) order; the edges of a
+// column are contiguous and sorted by patient row; the visits of an edge
+// are contiguous and sorted by row.
+type incidence struct {
+	kind    ColumnKind
+	colHub  []graph.NodeID // hub node of each column
+	colEdge []uint32       // len columns+1: edges of column c are [colEdge[c], colEdge[c+1])
+	edgePat []uint32       // Persons row of each edge
+	edgeVis []uint32       // len edges+1: visits of edge e are vis[edgeVis[e]:edgeVis[e+1]]
+	vis     []uint32       // visit rows
+
+	hubs    []graph.NodeID // distinct hubs, sorted
+	hubCol  []uint32       // len hubs+1: columns of hub h are hubCols[hubCol[h]:hubCol[h+1]]
+	hubCols []uint32       // column ids grouped by hub, ascending within a hub
+}
+
+// numCols returns the number of columns.
+func (inc *incidence) numCols() int { return len(inc.colHub) }
+
+// entry is one visit placed in a column during the build.
+type entry struct {
+	hub  graph.NodeID
+	slot uint32
+	pat  uint32
+	vis  uint32
+}
+
+// admissionFlag marks inpatient slots so that they never share a column
+// with outpatient slots of the same hub.
+const admissionFlag = 1 << 16
+
+// buildIncidence builds the incidence of kind from g's live visits.
+func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, opt *Options) (*incidence, error) {
+	t := g.Tables()
+	vt := &t.Visits
+	nDoc := uint32(t.Doctors.Len())
+	nPat := uint32(g.NumKind(graph.KindPatient))
+	rows := g.VisitsByTime()
+	stage := "lockstep " + kind.String() + " incidence"
+	opt.progress(stage, 0, len(rows))
+	inc := &incidence{kind: kind}
+	var buf []entry
+	// flush turns the buffered entries of one day into columns and edges;
+	// colEdge and edgeVis hold start offsets until the final ends are
+	// appended below.
+	flush := func() {
+		slices.SortFunc(buf, func(a, b entry) int {
+			return cmp.Or(cmp.Compare(a.hub, b.hub), cmp.Compare(a.slot, b.slot),
+				cmp.Compare(a.pat, b.pat), cmp.Compare(a.vis, b.vis))
+		})
+		for i, e := range buf {
+			newCol := i == 0 || e.hub != buf[i-1].hub || e.slot != buf[i-1].slot
+			if newCol {
+				inc.colEdge = append(inc.colEdge, uint32(len(inc.edgePat)))
+				inc.colHub = append(inc.colHub, e.hub)
+			}
+			if newCol || e.pat != buf[i-1].pat {
+				inc.edgeVis = append(inc.edgeVis, uint32(len(inc.vis)))
+				inc.edgePat = append(inc.edgePat, e.pat)
+			}
+			inc.vis = append(inc.vis, e.vis)
+		}
+		buf = buf[:0]
+	}
+	day := claims.NoDate
+	for i, v := range rows {
+		if i&0xffff == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("lockstep: building %s incidence: %w", kind, err)
+			}
+			opt.progress(stage, i, len(rows))
+		}
+		if vt.Flags[v]&graph.VisitReversed != 0 || vt.Person[v] >= nPat {
+			continue
+		}
+		begin := vt.Begin[v]
+		if d := begin.Day(); d != day {
+			flush()
+			day = d
+		}
+		e := entry{pat: vt.Person[v], vis: v}
+		switch kind {
+		case InstitutionSlot:
+			e.hub = g.InstitutionNode(vt.Institution[v])
+			if e.hub == graph.NoNode {
+				continue
+			}
+			minute := uint32((int64(begin) - int64(day)*86400) / 60)
+			if vt.MedType[v].Inpatient() {
+				e.slot = admissionFlag | minute/uint32(opt.AdmissionSlotMinutes)
+			} else {
+				e.slot = minute / uint32(opt.SlotMinutes)
+			}
+		case DoctorDay:
+			d := vt.Doctor[v]
+			if d >= nDoc || (int(d) < len(opt.ExcludeDoctors) && opt.ExcludeDoctors[d]) {
+				continue
+			}
+			e.hub = g.DoctorNode(d)
+		}
+		buf = append(buf, e)
+	}
+	flush()
+	inc.colEdge = append(inc.colEdge, uint32(len(inc.edgePat)))
+	inc.edgeVis = append(inc.edgeVis, uint32(len(inc.vis)))
+	inc.groupByHub()
+	opt.progress(stage, len(rows), len(rows))
+	return inc, nil
+}
+
+// groupByHub fills hubs, hubCol and hubCols with a counting sort of the
+// columns by hub.
+func (inc *incidence) groupByHub() {
+	inc.hubs = slices.Clone(inc.colHub)
+	slices.Sort(inc.hubs)
+	inc.hubs = slices.Compact(inc.hubs)
+	inc.hubCol = make([]uint32, len(inc.hubs)+1)
+	idx := make([]uint32, len(inc.colHub))
+	for c, h := range inc.colHub {
+		i, _ := slices.BinarySearch(inc.hubs, h)
+		idx[c] = uint32(i)
+		inc.hubCol[i+1]++
+	}
+	for i := range inc.hubs {
+		inc.hubCol[i+1] += inc.hubCol[i]
+	}
+	inc.hubCols = make([]uint32, len(inc.colHub))
+	next := slices.Clone(inc.hubCol[:len(inc.hubs)])
+	for c := range inc.colHub {
+		h := idx[c]
+		inc.hubCols[next[h]] = uint32(c)
+		next[h]++
+	}
+}

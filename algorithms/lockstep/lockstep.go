@@ -1,0 +1,267 @@
+package lockstep
+
+import (
+	"cmp"
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// ColumnKind says what the columns of a block are.
+type ColumnKind uint8
+
+// Column kinds.
+const (
+	// InstitutionSlot columns are (institution or pharmacy, time slot).
+	InstitutionSlot ColumnKind = iota
+	// DoctorDay columns are (attending doctor, day).
+	DoctorDay
+)
+
+// String returns "institution-slot" or "doctor-day".
+func (k ColumnKind) String() string {
+	switch k {
+	case InstitutionSlot:
+		return "institution-slot"
+	case DoctorDay:
+		return "doctor-day"
+	}
+	return "unknown"
+}
+
+// Options tunes Detect. Zero fields take their defaults.
+type Options struct {
+	// SlotMinutes is the width of an institution time slot for outpatient
+	// and pharmacy visits, in minutes; slots are aligned on midnight and
+	// the last slot of a day may be shorter. Default 60.
+	SlotMinutes int
+	// AdmissionSlotMinutes is the slot width for inpatient admissions.
+	// Default 360 (night, morning, afternoon, evening).
+	AdmissionSlotMinutes int
+	// MinPatients is the fewest patients of a reported block. Default 5.
+	MinPatients int
+	// MinColumns is the fewest columns of a reported block. Default 3.
+	MinColumns int
+	// MaxBlocks caps the blocks reported per column kind (the densest are
+	// kept). Default 200.
+	MaxBlocks int
+	// MaxBlocksPerHub caps the blocks peeled from one hub. Default 8.
+	MaxBlocksPerHub int
+	// Discount is c in the column weight 1/log(deg + c). Default 5.
+	Discount float64
+	// MinLift is the smallest Density/Baseline of a reported block; the
+	// peeling of a hub stops at the first block below it. Default 1.5.
+	MinLift float64
+	// ExcludeDoctors[d] true leaves Doctors row d out of DoctorDay columns
+	// (placeholder codes). May be nil or shorter than the Doctors table.
+	ExcludeDoctors []bool
+	// Progress, when not nil, is called from Detect's goroutine with a
+	// stage name and the work done of that stage's total.
+	Progress func(stage string, done, total int64)
+}
+
+// withDefaults returns o with zero fields defaulted and checks ranges.
+func (o Options) withDefaults() (Options, error) {
+	if o.SlotMinutes == 0 {
+		o.SlotMinutes = 60
+	}
+	if o.AdmissionSlotMinutes == 0 {
+		o.AdmissionSlotMinutes = 360
+	}
+	if o.MinPatients == 0 {
+		o.MinPatients = 5
+	}
+	if o.MinColumns == 0 {
+		o.MinColumns = 3
+	}
+	if o.MaxBlocks == 0 {
+		o.MaxBlocks = 200
+	}
+	if o.MaxBlocksPerHub == 0 {
+		o.MaxBlocksPerHub = 8
+	}
+	if o.Discount == 0 {
+		o.Discount = 5
+	}
+	if o.MinLift == 0 {
+		o.MinLift = 1.5
+	}
+	switch {
+	case o.SlotMinutes < 1 || o.SlotMinutes > 1440:
+		return o, fmt.Errorf("lockstep: SlotMinutes %d out of [1, 1440]", o.SlotMinutes)
+	case o.AdmissionSlotMinutes < 1 || o.AdmissionSlotMinutes > 1440:
+		return o, fmt.Errorf("lockstep: AdmissionSlotMinutes %d out of [1, 1440]", o.AdmissionSlotMinutes)
+	case o.MinPatients < 2:
+		return o, fmt.Errorf("lockstep: MinPatients %d below 2", o.MinPatients)
+	case o.MinColumns < 1:
+		return o, fmt.Errorf("lockstep: MinColumns %d below 1", o.MinColumns)
+	case o.MaxBlocks < 0 || o.MaxBlocksPerHub < 0:
+		return o, errors.New("lockstep: negative MaxBlocks or MaxBlocksPerHub")
+	case !(o.Discount > 1) || math.IsInf(o.Discount, 0):
+		// log(deg + c) must be positive for deg ≥ 1.
+		return o, fmt.Errorf("lockstep: Discount %v must be finite and above 1", o.Discount)
+	case o.MinLift < 0 || math.IsNaN(o.MinLift) || math.IsInf(o.MinLift, 0):
+		return o, fmt.Errorf("lockstep: MinLift %v must be finite and non-negative", o.MinLift)
+	}
+	return o, nil
+}
+
+// progress reports a stage's progress if a callback is set.
+func (o *Options) progress(stage string, done, total int) {
+	if o.Progress != nil {
+		o.Progress(stage, int64(done), int64(total))
+	}
+}
+
+// Block is a group of patients who share many columns of one hub.
+type Block struct {
+	// Kind is the kind of the block's columns.
+	Kind ColumnKind
+	// Patients are the block's patient nodes, sorted.
+	Patients []graph.NodeID
+	// Hubs are the nodes owning the block's columns, sorted: institutions
+	// or pharmacies for InstitutionSlot, doctors for DoctorDay. Blocks are
+	// peeled per hub, so Hubs has one element.
+	Hubs []graph.NodeID
+	// Columns is the number of (hub, slot) or (doctor, day) columns.
+	Columns int
+	// Edges is the number of (patient, column) cells holding a visit.
+	Edges int
+	// Visits are the visit rows inside the block (a member's live visits
+	// in a block column), sorted.
+	Visits []uint32
+	// Density is the FraudAR objective of the block: the summed column
+	// weights of its edges divided by Patients + Columns.
+	Density float64
+	// Baseline is the same objective over the whole subgraph of the hubs:
+	// every patient and column of the hubs with their weights, the block
+	// included. Density/Baseline (Lift) says how far the block stands out
+	// from the hubs' ordinary traffic.
+	Baseline float64
+	// Lift is Density / Baseline.
+	Lift float64
+	// Fill is Edges / (len(Patients) × Columns): 1 when every member is in
+	// every column.
+	Fill float64
+	// Synchrony is the share of the members' live visits at the hubs
+	// between First and Last that lie in the block's columns. Near 1 for a
+	// group that moves together; low for individuals who meet by chance
+	// (chronic refills on parallel rhythms at one pharmacy).
+	Synchrony float64
+	// Period is the dominant shared revisit period in days of the members'
+	// visits at the hubs (see Rhythm), 0 when none.
+	Period int
+	// PeriodShare is the share of the members' consecutive revisit
+	// intervals within ±1 day of Period.
+	PeriodShare float64
+	// First and Last are the begin times of the earliest and latest visit
+	// in Visits.
+	First, Last claims.Time
+	// Fund is the net fund amount of Visits.
+	Fund claims.Money
+}
+
+// Detect finds dense blocks in both column kinds of g and returns them
+// sorted by Density descending, then by Kind, Hubs, Patients and First. At
+// most opt.MaxBlocks blocks of each kind are returned (the densest). The
+// result depends only on g and opt.
+func Detect(ctx context.Context, g *graph.Graph, opt Options) ([]Block, error) {
+	if g == nil || g.Tables() == nil {
+		return nil, errors.New("lockstep: nil graph")
+	}
+	opt, err := opt.withDefaults()
+	if err != nil {
+		return nil, err
+	}
+	if err := checkTables(g); err != nil {
+		return nil, err
+	}
+	var out []Block
+	for _, kind := range []ColumnKind{InstitutionSlot, DoctorDay} {
+		inc, err := buildIncidence(ctx, g, kind, &opt)
+		if err != nil {
+			return nil, err
+		}
+		blocks, err := peelHubs(ctx, g, inc, &opt)
+		if err != nil {
+			return nil, err
+		}
+		sortBlocks(blocks)
+		if len(blocks) > opt.MaxBlocks {
+			blocks = blocks[:opt.MaxBlocks]
+		}
+		for i := range blocks {
+			finishBlock(g, &blocks[i])
+		}
+		out = append(out, blocks...)
+	}
+	sortBlocks(out)
+	return out, nil
+}
+
+// checkTables verifies that the visit columns Detect reads are consistent.
+func checkTables(g *graph.Graph) error {
+	vt := &g.Tables().Visits
+	n := len(vt.Person)
+	if len(vt.Institution) != n || len(vt.Doctor) != n || len(vt.Begin) != n ||
+		len(vt.Flags) != n || len(vt.MedType) != n || len(vt.FundPay) != n {
+		return errors.New("lockstep: visit table columns of unequal length")
+	}
+	return nil
+}
+
+// sortBlocks orders blocks by Density descending, then stable keys.
+func sortBlocks(b []Block) {
+	slices.SortStableFunc(b, func(x, y Block) int {
+		if c := cmp.Compare(y.Density, x.Density); c != 0 {
+			return c
+		}
+		return cmp.Or(
+			cmp.Compare(x.Kind, y.Kind),
+			slices.Compare(x.Hubs, y.Hubs),
+			slices.Compare(x.Patients, y.Patients),
+			cmp.Compare(x.First, y.First),
+		)
+	})
+}
+
+// finishBlock fills the fields that need the graph: times, fund,
+// synchrony and rhythm.
+func finishBlock(g *graph.Graph, b *Block) {
+	vt := &g.Tables().Visits
+	b.First, b.Last = claims.NoTime, claims.NoTime
+	for i, v := range b.Visits {
+		t := vt.Begin[v]
+		if i == 0 || t < b.First {
+			b.First = t
+		}
+		if i == 0 || t > b.Last {
+			b.Last = t
+		}
+		b.Fund += vt.FundPay[v]
+	}
+	if b.Baseline > 0 {
+		b.Lift = b.Density / b.Baseline
+	}
+	if b.Columns > 0 && len(b.Patients) > 0 {
+		b.Fill = float64(b.Edges) / (float64(len(b.Patients)) * float64(b.Columns))
+	}
+	m := newHubMatcher(g, b.Hubs)
+	all := 0
+	for _, p := range b.Patients {
+		for _, v := range g.VisitsOf(p) {
+			if t := vt.Begin[v]; t >= b.First && t <= b.Last && m.match(v) {
+				all++
+			}
+		}
+	}
+	if all > 0 {
+		b.Synchrony = min(1, float64(len(b.Visits))/float64(all))
+	}
+	b.Period, b.PeriodShare = rhythm(g, b.Patients, m)
+}
