@@ -1,0 +1,227 @@
+package report
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/ringlens/ringlens/algorithms/rings"
+)
+
+// File names in a detect output directory.
+const (
+	RingsFile    = "rings.json"
+	EntitiesFile = "entities.csv"
+	HTMLFile     = "report.html"
+)
+
+// entitiesHeader is the header row of entities.csv.
+var entitiesHeader = []string{"kind", "id", "score", "ring_id", "reasons"}
+
+// ringsDoc is the top level of rings.json. Entities go to entities.csv.
+type ringsDoc struct {
+	Rings       []rings.Ring               `json:"rings"`
+	SingleHits  []rings.Evidence           `json:"single_hits"`
+	DataQuality []rings.DataQualityFinding `json:"data_quality"`
+}
+
+// round rounds x to d decimals; it leaves NaN and infinities to the encoder,
+// which rejects them.
+func round(x float64, d int) float64 {
+	p := math.Pow10(d)
+	r := math.Round(x*p) / p
+	if r == 0 {
+		return 0 // no negative zero
+	}
+	return r
+}
+
+// Decimals of the written numbers: money to the fen, scores and features
+// to six places.
+const (
+	moneyDecimals = 2
+	scoreDecimals = 6
+)
+
+// normEvidence copies e with amounts rounded and nil lists made empty.
+func normEvidence(e rings.Evidence) rings.Evidence {
+	e.Amount = round(e.Amount, moneyDecimals)
+	if e.MdtrtIDs == nil {
+		e.MdtrtIDs = []string{}
+	}
+	return e
+}
+
+// normRing copies r with scores and amounts rounded and nil lists and maps
+// made empty, so that the same ring always gives the same bytes.
+func normRing(r rings.Ring) rings.Ring {
+	r.Score = round(r.Score, scoreDecimals)
+	r.AmountAtRisk = round(r.AmountAtRisk, moneyDecimals)
+	r.Members = append([]rings.Member{}, r.Members...)
+	for i := range r.Members {
+		r.Members[i].Score = round(r.Members[i].Score, scoreDecimals)
+	}
+	feats := make(map[string]float64, len(r.Features))
+	for k, v := range r.Features {
+		feats[k] = round(v, scoreDecimals)
+	}
+	r.Features = feats
+	ev := make([]rings.Evidence, len(r.Evidence))
+	for i, e := range r.Evidence {
+		ev[i] = normEvidence(e)
+	}
+	r.Evidence = ev
+	tl := make([]rings.TimelinePoint, len(r.Timeline))
+	for i, p := range r.Timeline {
+		p.Amount = round(p.Amount, moneyDecimals)
+		tl[i] = p
+	}
+	r.Timeline = tl
+	return r
+}
+
+// WriteRingsJSON writes rings.json: an object with the ranked rings (in the
+// order of f.Rings, best first), the single rule hits and the data-quality
+// findings, each with every field of the rings contract. Money is rounded to
+// the fen and scores to six decimals; lists are never null; map keys are
+// sorted. The same findings give byte-identical output.
+func WriteRingsJSON(w io.Writer, f *rings.Findings) error {
+	doc := ringsDoc{
+		Rings:       make([]rings.Ring, len(f.Rings)),
+		SingleHits:  make([]rings.Evidence, len(f.SingleHits)),
+		DataQuality: make([]rings.DataQualityFinding, len(f.DataQuality)),
+	}
+	for i, r := range f.Rings {
+		doc.Rings[i] = normRing(r)
+	}
+	for i, e := range f.SingleHits {
+		doc.SingleHits[i] = normEvidence(e)
+	}
+	for i, d := range f.DataQuality {
+		d.Amount = round(d.Amount, moneyDecimals)
+		doc.DataQuality[i] = d
+	}
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(doc); err != nil {
+		return fmt.Errorf("write %s: %w", RingsFile, err)
+	}
+	return nil
+}
+
+// formatScore writes a score with fixed decimals.
+func formatScore(s float64) string {
+	return strconv.FormatFloat(round(s, scoreDecimals), 'f', scoreDecimals, 64)
+}
+
+// WriteEntitiesCSV writes entities.csv: the header kind,id,score,ring_id,reasons
+// and one row per entity in the order of f.Entities; score has six decimals,
+// ring_id is empty for entities in no ring, reasons are joined by ';'.
+func WriteEntitiesCSV(w io.Writer, f *rings.Findings) error {
+	cw := csv.NewWriter(w)
+	if err := cw.Write(entitiesHeader); err != nil {
+		return fmt.Errorf("write %s: %w", EntitiesFile, err)
+	}
+	for _, e := range f.Entities {
+		if math.IsNaN(e.Score) || math.IsInf(e.Score, 0) {
+			return fmt.Errorf("write %s: %s %s: score %v is not a number", EntitiesFile, e.Kind, e.ID, e.Score)
+		}
+		if err := cw.Write([]string{e.Kind, e.ID, formatScore(e.Score), e.RingID, strings.Join(e.Reasons, ";")}); err != nil {
+			return fmt.Errorf("write %s: %w", EntitiesFile, err)
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return fmt.Errorf("write %s: %w", EntitiesFile, err)
+	}
+	return nil
+}
+
+// ReadFindings reads rings.json and entities.csv from a detect output
+// directory. It is the inverse of WriteRingsJSON and WriteEntitiesCSV (up to
+// their rounding); errors name the file.
+func ReadFindings(dir string) (*rings.Findings, error) {
+	path := filepath.Join(dir, RingsFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	var doc ringsDoc
+	dec := json.NewDecoder(bytes.NewReader(b))
+	if err := dec.Decode(&doc); err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	f := &rings.Findings{Rings: doc.Rings, SingleHits: doc.SingleHits, DataQuality: doc.DataQuality}
+	path = filepath.Join(dir, EntitiesFile)
+	ef, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer ef.Close()
+	f.Entities, err = readEntities(ef)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return f, nil
+}
+
+// readEntities parses entities.csv.
+func readEntities(r io.Reader) ([]rings.EntityScore, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = len(entitiesHeader)
+	head, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, errors.New("empty file, want the header " + strings.Join(entitiesHeader, ","))
+	}
+	if err != nil {
+		return nil, err
+	}
+	for i, h := range entitiesHeader {
+		if strings.TrimPrefix(head[i], "\ufeff") != h {
+			return nil, fmt.Errorf("header %q, want %q", strings.Join(head, ","), strings.Join(entitiesHeader, ","))
+		}
+	}
+	var out []rings.EntityScore
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		line, _ := cr.FieldPos(0)
+		score, err := strconv.ParseFloat(rec[2], 64)
+		if err != nil || math.IsNaN(score) || math.IsInf(score, 0) {
+			return nil, fmt.Errorf("line %d: score %q is not a number", line, rec[2])
+		}
+		var reasons []string
+		if rec[4] != "" {
+			reasons = strings.Split(rec[4], ";")
+		}
+		out = append(out, rings.EntityScore{Kind: rec[0], ID: rec[1], Score: score, RingID: rec[3], Reasons: reasons})
+	}
+}
+
+// Seal returns the hex SHA-256 of the files' bytes, concatenated in order:
+// for one file what sha256sum prints, for several what
+// `cat a b | sha256sum` prints. A report shows it so that later changes to
+// the evidence packet show.
+func Seal(files ...[]byte) string {
+	h := sha256.New()
+	for _, b := range files {
+		h.Write(b)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
