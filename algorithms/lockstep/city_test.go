@@ -131,9 +131,9 @@ func (c *city) describe(blocks []Block, top int) string {
 			}
 			parts = append(parts, fmt.Sprintf("%s=%d", name, counts[k]))
 		}
-		fmt.Fprintf(&sb, "%3d %-16s hub=%-28s pats=%3d cols=%3d dens=%.2f base=%.2f lift=%.1f fill=%.2f sync=%.2f period=%d/%.2f  %s\n",
+		fmt.Fprintf(&sb, "%3d %-16s hub=%-28s pats=%3d cols=%3d dens=%.2f base=%.2f lift=%.1f fill=%.2f sync=%.2f slot=%.2f period=%d/%.2f  %s\n",
 			i, b.Kind, hubs[b.Hubs[0]]+"("+c.g.Class(b.Hubs[0]).String()+")", len(b.Patients), b.Columns, b.Density, b.Baseline,
-			b.Lift, b.Fill, b.Synchrony, b.Period, b.PeriodShare, strings.Join(parts, " "))
+			b.Lift, b.Fill, b.Synchrony, b.SlotShare, b.Period, b.PeriodShare, strings.Join(parts, " "))
 	}
 	return sb.String()
 }

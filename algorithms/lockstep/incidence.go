@@ -98,12 +98,7 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, opt *O
 			if e.hub == graph.NoNode {
 				continue
 			}
-			minute := uint32((int64(begin) - int64(day)*86400) / 60)
-			if vt.MedType[v].Inpatient() {
-				e.slot = admissionFlag | minute/uint32(opt.AdmissionSlotMinutes)
-			} else {
-				e.slot = minute / uint32(opt.SlotMinutes)
-			}
+			e.slot = slotOf(vt, v, opt)
 		case DoctorDay:
 			d := vt.Doctor[v]
 			if d >= nDoc || (int(d) < len(opt.ExcludeDoctors) && opt.ExcludeDoctors[d]) {
@@ -144,4 +139,16 @@ func (inc *incidence) groupByHub() {
 		inc.hubCols[next[h]] = uint32(c)
 		next[h]++
 	}
+}
+
+// slotOf returns the slot of visit v within its day: the SlotMinutes slot
+// of its begin time, or for an inpatient admission the AdmissionSlotMinutes
+// slot with admissionFlag set.
+func slotOf(vt *graph.VisitTable, v uint32, opt *Options) uint32 {
+	t := int64(vt.Begin[v])
+	minute := uint32((t - int64(vt.Begin[v].Day())*86400) / 60)
+	if vt.MedType[v].Inpatient() {
+		return admissionFlag | minute/uint32(opt.AdmissionSlotMinutes)
+	}
+	return minute / uint32(opt.SlotMinutes)
 }

@@ -54,8 +54,13 @@ type Options struct {
 	MaxBlocksPerHub int
 	// Discount is c in the column weight 1/log(deg + c). Default 5.
 	Discount float64
+	// MinFill is the smallest Block.Fill of a reported block: peeling
+	// keeps the densest prefix whose member × column cells are at least
+	// this share visits, so that a block is a group that co-visits, not a
+	// busy hub's many chance meetings. Default 0.25; negative means 0.
+	MinFill float64
 	// MinLift is the smallest Density/Baseline of a reported block; the
-	// peeling of a hub stops at the first block below it. Default 1.5.
+	// peeling of a hub stops at the first block below it. Default 2.
 	MinLift float64
 	// ExcludeDoctors[d] true leaves Doctors row d out of DoctorDay columns
 	// (placeholder codes). May be nil or shorter than the Doctors table.
@@ -88,8 +93,12 @@ func (o Options) withDefaults() (Options, error) {
 	if o.Discount == 0 {
 		o.Discount = 5
 	}
+	if o.MinFill == 0 {
+		o.MinFill = 0.25
+	}
+	o.MinFill = max(o.MinFill, 0)
 	if o.MinLift == 0 {
-		o.MinLift = 1.5
+		o.MinLift = 2
 	}
 	switch {
 	case o.SlotMinutes < 1 || o.SlotMinutes > 1440:
@@ -105,6 +114,8 @@ func (o Options) withDefaults() (Options, error) {
 	case !(o.Discount > 1) || math.IsInf(o.Discount, 0):
 		// log(deg + c) must be positive for deg ≥ 1.
 		return o, fmt.Errorf("lockstep: Discount %v must be finite and above 1", o.Discount)
+	case o.MinFill > 1 || math.IsNaN(o.MinFill):
+		return o, fmt.Errorf("lockstep: MinFill %v above 1", o.MinFill)
 	case o.MinLift < 0 || math.IsNaN(o.MinLift) || math.IsInf(o.MinLift, 0):
 		return o, fmt.Errorf("lockstep: MinLift %v must be finite and non-negative", o.MinLift)
 	}
@@ -153,6 +164,13 @@ type Block struct {
 	// group that moves together; low for individuals who meet by chance
 	// (chronic refills on parallel rhythms at one pharmacy).
 	Synchrony float64
+	// SlotShare is the share of Visits that fall, within their column, in
+	// the column's busiest slot of Options.SlotMinutes (AdmissionSlotMinutes
+	// for admissions). It is 1 for InstitutionSlot blocks; for DoctorDay
+	// blocks it is near 1 when each day's group was seen within one slot
+	// (the "10+ records per doctor in one time slot" of the Shanghai case)
+	// and lower when the doctor saw the group through the day (rounds).
+	SlotShare float64
 	// Period is the dominant shared revisit period in days of the members'
 	// visits at the hubs (see Rhythm), 0 when none.
 	Period int

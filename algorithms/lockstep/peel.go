@@ -100,6 +100,7 @@ type peeler struct {
 	pos     []int32
 	order   []int32
 	stack   []int32
+	slots   []uint32
 }
 
 // newPeeler allocates a worker's scratch state.
@@ -275,20 +276,21 @@ func (p *peeler) prune() bool {
 
 // peel runs FraudAR's greedy peeling over the alive edges: it removes, one
 // at a time, the node of least weighted degree and keeps the prefix of
-// greatest density among those with at least MinPatients rows and
-// MinColumns columns. keep[u] reports whether node u is in the best prefix.
+// greatest density among those with at least MinPatients rows, MinColumns
+// columns and a fill of at least MinFill. keep[u] reports whether node u is in the best prefix.
 func (p *peeler) peel() (keep []bool, density float64, ok bool) {
 	n := p.nodes()
 	nr := len(p.rowPat)
 	p.wdeg = resize(p.wdeg, n)
 	clear(p.wdeg)
 	p.removed = resize(p.removed, n)
-	mass := 0.0
+	mass, edges := 0.0, 0
 	for e, al := range p.alive {
 		if al {
 			p.wdeg[p.eRow[e]] += p.eW[e]
 			p.wdeg[p.colNode(p.eCol[e])] += p.eW[e]
 			mass += p.eW[e]
+			edges++
 		}
 	}
 	p.heap = p.heap[:0]
@@ -314,7 +316,8 @@ func (p *peeler) peel() (keep []bool, density float64, ok bool) {
 	best, bestStep := -1.0, -1
 	minR, minC := p.opt.MinPatients, p.opt.MinColumns
 	for rows >= minR && cols >= minC {
-		if d := mass / float64(rows+cols); d > best {
+		d := mass / float64(rows+cols)
+		if d > best && float64(edges) >= p.opt.MinFill*float64(rows)*float64(cols) {
 			best, bestStep = d, len(p.order)
 		}
 		u := p.pop()
@@ -334,6 +337,7 @@ func (p *peeler) peel() (keep []bool, density float64, ok bool) {
 				continue
 			}
 			mass -= p.eW[e]
+			edges--
 			p.wdeg[x] -= p.eW[e]
 			p.up(int(p.pos[x]))
 		}
@@ -420,19 +424,31 @@ func (p *peeler) takeBlock(h int, keep []bool, density, baseline float64) Block 
 			b.Patients = append(b.Patients, p.g.PatientNode(p.rowPat[u]))
 		}
 	}
-	for u := nr; u < p.nodes(); u++ {
-		if keep[u] {
-			b.Columns++
-		}
-	}
-	for e, al := range p.alive {
-		if !al || !keep[p.eRow[e]] || !keep[p.colNode(p.eCol[e])] {
+	peak := 0
+	vt := &p.g.Tables().Visits
+	for c := range p.colGlob {
+		u := p.colNode(int32(c))
+		if !keep[u] {
 			continue
 		}
-		p.alive[e] = false
-		b.Edges++
-		g := p.eGlob[e]
-		b.Visits = append(b.Visits, p.inc.vis[p.inc.edgeVis[g]:p.inc.edgeVis[g+1]]...)
+		b.Columns++
+		p.slots = p.slots[:0]
+		for _, e := range p.adj[p.adjOff[u]:p.adjOff[u+1]] {
+			if !p.alive[e] || !keep[p.eRow[e]] {
+				continue
+			}
+			p.alive[e] = false
+			b.Edges++
+			g := p.eGlob[e]
+			for _, v := range p.inc.vis[p.inc.edgeVis[g]:p.inc.edgeVis[g+1]] {
+				b.Visits = append(b.Visits, v)
+				p.slots = append(p.slots, slotOf(vt, v, p.opt))
+			}
+		}
+		peak += maxRun(p.slots)
+	}
+	if len(b.Visits) > 0 {
+		b.SlotShare = float64(peak) / float64(len(b.Visits))
 	}
 	slices.Sort(b.Patients)
 	slices.Sort(b.Visits)
@@ -445,4 +461,19 @@ func resize[T any](s []T, n int) []T {
 		return make([]T, n)
 	}
 	return s[:n]
+}
+
+// maxRun sorts s and returns the length of its longest run of equal values.
+func maxRun(s []uint32) int {
+	slices.Sort(s)
+	best, run := 0, 0
+	for i, x := range s {
+		if i > 0 && x == s[i-1] {
+			run++
+		} else {
+			run = 1
+		}
+		best = max(best, run)
+	}
+	return best
 }
