@@ -1,0 +1,129 @@
+package rings
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/ringlens/ringlens/graph"
+)
+
+// Thresholds of the admission-cohort generator.
+const (
+	minAdmissions = 3 // admissions of one person at one hospital in a year
+	minCoAdmit    = 3 // same-day admissions a pair must share
+	coAdmitLift   = 5 // and at least this many times what chance gives
+	minPartners   = 2 // co-admitted partners a cohort member needs
+)
+
+// admissionCandidates finds hospitals that admit the same people together
+// on the same day again and again: the recruited fake-hospitalisation
+// signature. Chance coincidences of busy hospitals are discounted: a pair
+// must share at least coAdmitLift times the same-day admissions expected
+// from the pair's admission counts and the hospital's admission days.
+func (s *state) admissionCandidates(ctx context.Context) ([]*candidate, error) {
+	g, vt := s.g, &s.t.Visits
+	lo := g.NumKind(graph.KindPatient) + g.NumKind(graph.KindDoctor)
+	nInst := g.NumKind(graph.KindInstitution)
+	minAdm := max(2, int(float64(minAdmissions)*s.years+0.5))
+	var out []*candidate
+	type adm struct {
+		p   uint32
+		day int32
+		v   uint32
+	}
+	var list []adm
+	for i := 0; i < nInst; i++ {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		h := graph.NodeID(lo + i)
+		list = list[:0]
+		days := make(map[int32]bool)
+		count := make(map[uint32]int)
+		for _, v := range g.VisitsOf(h) {
+			if s.live(v) && vt.MedType[v].Inpatient() {
+				d := int32(vt.Begin[v].Day())
+				list = append(list, adm{vt.Person[v], d, v})
+				days[d] = true
+				count[vt.Person[v]]++
+			}
+		}
+		if len(list) < minAdm*minRingPeople {
+			continue
+		}
+		// Keep the repeat inpatients, one admission per person and day.
+		rep := list[:0:0]
+		for _, a := range list {
+			if count[a.p] >= minAdm {
+				rep = append(rep, a)
+			}
+		}
+		slices.SortFunc(rep, func(a, b adm) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.p, b.p), cmp.Compare(a.v, b.v)) })
+		rep = slices.CompactFunc(rep, func(a, b adm) bool { return a.day == b.day && a.p == b.p })
+		pairs := make(map[[2]uint32]int)
+		for a := 0; a < len(rep); {
+			b := a
+			for b < len(rep) && rep[b].day == rep[a].day {
+				b++
+			}
+			if b-a <= 200 {
+				for x := a; x < b; x++ {
+					for y := x + 1; y < b; y++ {
+						pairs[[2]uint32{rep[x].p, rep[y].p}]++
+					}
+				}
+			}
+			a = b
+		}
+		nd := float64(len(days))
+		partners := make(map[uint32]int)
+		var keys [][2]uint32
+		for k, n := range pairs {
+			exp := float64(count[k[0]]) * float64(count[k[1]]) / nd
+			if n >= minCoAdmit && float64(n) >= coAdmitLift*exp {
+				keys = append(keys, k)
+			}
+		}
+		slices.SortFunc(keys, func(a, b [2]uint32) int { return cmp.Or(cmp.Compare(a[0], b[0]), cmp.Compare(a[1], b[1])) })
+		for _, k := range keys {
+			partners[k[0]]++
+			partners[k[1]]++
+		}
+		var people []uint32
+		for p, n := range partners {
+			if n >= minPartners {
+				people = append(people, p)
+			}
+		}
+		if len(people) < minRingPeople {
+			continue
+		}
+		slices.Sort(people)
+		c := &candidate{source: "G-ADMIT-COHORT", typology: TypFakeHospitalisation, strength: 1}
+		in := make(map[uint32]bool, len(people))
+		for _, p := range people {
+			in[p] = true
+			c.patients = append(c.patients, g.PatientNode(p))
+		}
+		for _, a := range list {
+			if in[a.p] {
+				c.visits = append(c.visits, a.v)
+			}
+		}
+		c.normalise()
+		c.insts = []graph.NodeID{h}
+		c.doctors = s.doctorsOf(c.visits, 0.05, 3)
+		c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
+			params: map[string]float64{"min_admissions": float64(minAdm), "min_co_admissions": minCoAdmit, "lift": coAdmitLift},
+			detail: fmt.Sprintf("%d people admitted together on the same days again and again (%d admissions; pairs share at least %d admission days, %g× chance)",
+				len(people), len(c.visits), minCoAdmit, float64(coAdmitLift)),
+			detailZh: fmt.Sprintf("%d人多次在同一天集体入院（共%d次住院；两两至少%d次同日入院，为随机预期的%g倍以上）",
+				len(people), len(c.visits), minCoAdmit, float64(coAdmitLift))})
+		out = append(out, c)
+	}
+	return out, nil
+}

@@ -1,0 +1,174 @@
+package rings
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// Thresholds of the repeat-patient generator. They are relative: a visit is
+// costly against the peers of its scenario, institution class and
+// diagnosis, and a repeat patient has many more visits at one hub than the
+// data period makes ordinary.
+const (
+	costlyZ       = 3.0 // median peer z of a repeat patient's visits at a hub
+	cardShare     = 0.8 // share of card-based (cert type 03) visits
+	minRingPeople = 5   // fewer patients are a family, not a ring
+)
+
+// repeatEdge is one repeat patient at one hub.
+type repeatEdge struct {
+	person uint32
+	hub    graph.NodeID
+	visits []uint32
+	costly bool // billed far above peers
+	card   bool // card-based, insured elsewhere
+}
+
+// hubCandidates finds medical institutions (grouped when they share
+// doctors) whose repeat patients are billed far above their peers or are
+// registered with collected cards of people insured elsewhere: the
+// fabricated-outpatient, lockstep and card-collection signatures.
+func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
+	g, vt := s.g, &s.t.Visits
+	lo := g.NumKind(graph.KindPatient) + g.NumKind(graph.KindDoctor)
+	nInst := g.NumKind(graph.KindInstitution)
+	type pv struct {
+		p uint32
+		v uint32
+	}
+	var scratch []pv
+	var edges []repeatEdge
+	for i := 0; i < nInst; i++ {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		h := graph.NodeID(lo + i)
+		scratch = scratch[:0]
+		for _, v := range g.VisitsOf(h) {
+			if s.live(v) && !vt.MedType[v].Inpatient() {
+				scratch = append(scratch, pv{vt.Person[v], v})
+			}
+		}
+		slices.SortStableFunc(scratch, func(a, b pv) int { return cmp.Compare(a.p, b.p) })
+		for a := 0; a < len(scratch); {
+			b := a
+			for b < len(scratch) && scratch[b].p == scratch[a].p {
+				b++
+			}
+			if b-a >= s.repeat {
+				vs := make([]uint32, 0, b-a)
+				zs := make([]float32, 0, b-a)
+				card := 0
+				for _, x := range scratch[a:b] {
+					vs = append(vs, x.v)
+					zs = append(zs, s.visitZ[x.v])
+					if vt.Cert[x.v] == claims.CertSocialCard {
+						card++
+					}
+				}
+				slices.Sort(zs)
+				e := repeatEdge{person: scratch[a].p, hub: h, visits: vs}
+				e.costly = float64(zs[len(zs)/2]) >= costlyZ
+				e.card = float64(card) >= cardShare*float64(len(vs)) && s.elsewhere(e.person, h)
+				if e.costly || e.card {
+					edges = append(edges, e)
+				}
+			}
+			a = b
+		}
+	}
+	// Group hubs that share doctors on suspicious visits.
+	uf := newUnionFind(nInst)
+	perHub := make(map[graph.NodeID]int)
+	for _, e := range edges {
+		perHub[e.hub]++
+	}
+	docHub := newCounter[[2]uint32]()
+	for _, e := range edges {
+		if perHub[e.hub] < 2 {
+			continue
+		}
+		for _, v := range e.visits {
+			if d := vt.Doctor[v]; s.doctorOK(d) {
+				docHub.add([2]uint32{d, uint32(e.hub) - uint32(lo)}, 1)
+			}
+		}
+	}
+	firstHub := make(map[uint32]int32)
+	for _, k := range docHub.keys {
+		if docHub.n[k] < 3 {
+			continue
+		}
+		if h0, ok := firstHub[k[0]]; ok {
+			uf.union(h0, int32(k[1]))
+		} else {
+			firstHub[k[0]] = int32(k[1])
+		}
+	}
+	groups := make(map[int32][]int)
+	var roots []int32
+	for i, e := range edges {
+		r := uf.find(int32(uint32(e.hub) - uint32(lo)))
+		if _, ok := groups[r]; !ok {
+			roots = append(roots, r)
+		}
+		groups[r] = append(groups[r], i)
+	}
+	slices.Sort(roots)
+	var out []*candidate
+	for _, r := range roots {
+		idx := groups[r]
+		people := make(map[uint32]bool)
+		nCard, nCostly := 0, 0
+		var vs []uint32
+		for _, i := range idx {
+			e := &edges[i]
+			if !people[e.person] {
+				people[e.person] = true
+				if e.card {
+					nCard++
+				} else {
+					nCostly++
+				}
+			}
+			vs = append(vs, e.visits...)
+		}
+		if len(people) < minRingPeople {
+			continue
+		}
+		c := &candidate{source: "G-REPEAT-COSTLY", typology: TypFabricatedOutpatient}
+		if nCard > nCostly {
+			c.source, c.typology = "G-CARD-REPEAT", TypCardCollection
+		}
+		for p := range people {
+			c.patients = append(c.patients, g.PatientNode(p))
+		}
+		c.visits = vs
+		c.normalise()
+		c.insts = s.instsOf(c.visits, 0.05, 3)
+		c.doctors = s.doctorsOf(c.visits, 0.01, 3)
+		c.strength = 1
+		if c.typology == TypCardCollection {
+			c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
+				params: map[string]float64{"min_repeat_visits": float64(s.repeat), "card_share": cardShare},
+				detail: fmt.Sprintf("%d people insured elsewhere registered here again and again (at least %d visits each) almost only with a social-security card (cert type 03)",
+					len(people), s.repeat),
+				detailZh: fmt.Sprintf("%d名异地参保人员在此反复就诊（每人至少%d次），几乎全部以社保卡（03）登记", len(people), s.repeat)})
+		} else {
+			c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
+				params: map[string]float64{"min_repeat_visits": float64(s.repeat), "min_peer_z": costlyZ},
+				detail: fmt.Sprintf("%d repeat patients (at least %d visits each) billed far above peers of the same diagnosis and institution type (median robust z ≥ %.0f)",
+					len(people), s.repeat, costlyZ),
+				detailZh: fmt.Sprintf("%d名反复就诊人员（每人至少%d次）的医保支付远高于同诊断、同类机构的同类人群（稳健z中位数≥%.0f）", len(people), s.repeat, costlyZ)})
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}

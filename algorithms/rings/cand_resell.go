@@ -1,0 +1,148 @@
+package rings
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// Thresholds of the drug-reselling generator.
+const (
+	minTracePair = 3   // trace codes re-sold between two pharmacies
+	heavyZ       = 3.0 // robust z of a person's yearly pharmacy fund (log scale)
+	resellShare  = 0.5 // share of a heavy filler's pharmacy fund in the ring's pharmacies
+)
+
+// resellCandidates finds pharmacies between which drug trace codes are sold
+// again and again (R-TRACE-DUP), and the people who fill high-value drugs
+// there far more heavily than other pharmacy customers, across several of
+// those pharmacies: the drug-reselling signature. Single re-sold boxes
+// between unrelated pharmacies do not link them.
+func (s *state) resellCandidates(ctx context.Context) ([]*candidate, error) {
+	g, vt := s.g, &s.t.Visits
+	hits := s.hitsOf(rules.IDTraceDuplicate)
+	if len(hits) == 0 {
+		return nil, nil
+	}
+	pairN := newCounter[[2]graph.NodeID]()
+	for _, i := range hits {
+		var ph []graph.NodeID
+		for _, r := range s.rr.Hits[i].Institutions {
+			if n := g.InstitutionNode(r); n != graph.NoNode && g.Kind(n) == graph.KindPharmacy {
+				ph = append(ph, n)
+			}
+		}
+		ph = sortedUniq(ph)
+		for a := 0; a < len(ph); a++ {
+			for b := a + 1; b < len(ph); b++ {
+				pairN.add([2]graph.NodeID{ph[a], ph[b]}, 1)
+			}
+		}
+	}
+	base := graph.NodeID(g.NumKind(graph.KindPatient) + g.NumKind(graph.KindDoctor) + g.NumKind(graph.KindInstitution))
+	uf := newUnionFind(g.NumKind(graph.KindPharmacy))
+	linked := make(map[graph.NodeID]bool)
+	for _, k := range pairN.keys {
+		if pairN.n[k] >= minTracePair {
+			uf.union(int32(k[0]-base), int32(k[1]-base))
+			linked[k[0]], linked[k[1]] = true, true
+		}
+	}
+	if len(linked) == 0 {
+		return nil, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	// Yearly pharmacy fund per person and its robust distribution (log).
+	pf := make([]claims.Money, g.NumKind(graph.KindPatient))
+	for v := 0; v < vt.Len(); v++ {
+		if vt.MedType[v].Pharmacy() && s.live(uint32(v)) && int(vt.Person[v]) < len(pf) {
+			pf[vt.Person[v]] += vt.FundPay[v]
+		}
+	}
+	var logs []float64
+	for _, f := range pf {
+		if f > 0 {
+			logs = append(logs, math.Log(f.Yuan()/s.years))
+		}
+	}
+	med, scale := robust(logs)
+	scale = max(scale, 0.1)
+	comps := make(map[int32][]graph.NodeID)
+	var roots []int32
+	for n := range linked {
+		r := uf.find(int32(n - base))
+		if _, ok := comps[r]; !ok {
+			roots = append(roots, r)
+		}
+		comps[r] = append(comps[r], n)
+	}
+	slices.Sort(roots)
+	var out []*candidate
+	for _, r := range roots {
+		phs := sortedUniq(comps[r])
+		type acc struct {
+			fund  claims.Money
+			sites map[graph.NodeID]bool
+			vs    []uint32
+		}
+		per := make(map[uint32]*acc)
+		var order []uint32
+		for _, ph := range phs {
+			for _, v := range g.VisitsOf(ph) {
+				if !s.live(v) {
+					continue
+				}
+				p := vt.Person[v]
+				a := per[p]
+				if a == nil {
+					a = &acc{sites: make(map[graph.NodeID]bool)}
+					per[p] = a
+					order = append(order, p)
+				}
+				a.fund += vt.FundPay[v]
+				a.sites[ph] = true
+				a.vs = append(a.vs, v)
+			}
+		}
+		c := &candidate{source: "G-RESELL", typology: TypDrugReselling, strength: 1}
+		for _, p := range order {
+			a := per[p]
+			if pf[p] <= 0 || len(a.sites) < 2 {
+				continue
+			}
+			z := (math.Log(pf[p].Yuan()/s.years) - med) / scale
+			if z >= heavyZ && float64(a.fund) >= resellShare*float64(pf[p]) {
+				c.patients = append(c.patients, g.PatientNode(p))
+				c.visits = append(c.visits, a.vs...)
+			}
+		}
+		if len(c.patients) < minRingPeople {
+			continue
+		}
+		for _, i := range hits {
+			h := &s.rr.Hits[i]
+			for _, ir := range h.Institutions {
+				if slices.Contains(phs, g.InstitutionNode(ir)) {
+					c.hits = append(c.hits, i)
+					break
+				}
+			}
+		}
+		c.normalise()
+		c.insts = s.instsOf(c.visits, 0.03, 3)
+		c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
+			params: map[string]float64{"min_trace_pair": minTracePair, "heavy_z": heavyZ, "ring_share": resellShare},
+			detail: fmt.Sprintf("%d people fill drugs far more heavily than other pharmacy customers (robust z ≥ %.0f), across pharmacies between which trace codes are sold again",
+				len(c.patients), heavyZ),
+			detailZh: fmt.Sprintf("%d人在多家药店大量购药（稳健z≥%.0f），这些药店之间存在追溯码重复销售", len(c.patients), heavyZ)})
+		out = append(out, c)
+	}
+	return out, nil
+}

@@ -1,0 +1,251 @@
+package rings
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/graph"
+)
+
+// hitsOf returns the indexes of the hits of rule id, in result order.
+func (s *state) hitsOf(id string) []int {
+	var out []int
+	for i := range s.rr.Hits {
+		if s.rr.Hits[i].Rule == id {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// splitCandidates finds hospitals where early readmissions with the same
+// diagnosis (R-SPLIT-ADMIT) concentrate far beyond their peers: the rate of
+// split patients among a hospital's inpatients is compared with the
+// median and MAD of all hospitals with inpatients.
+func (s *state) splitCandidates(ctx context.Context) ([]*candidate, error) {
+	g, vt := s.g, &s.t.Visits
+	byInst := make(map[graph.NodeID][]int)
+	var insts []graph.NodeID
+	for _, i := range s.hitsOf(rules.IDSplitAdmission) {
+		h := &s.rr.Hits[i]
+		if len(h.Institutions) != 1 {
+			continue
+		}
+		n := g.InstitutionNode(h.Institutions[0])
+		if n == graph.NoNode {
+			continue
+		}
+		if _, ok := byInst[n]; !ok {
+			insts = append(insts, n)
+		}
+		byInst[n] = append(byInst[n], i)
+	}
+	if len(insts) == 0 {
+		return nil, nil
+	}
+	// Inpatients per institution, and the peer distribution of the rate.
+	lo := g.NumKind(graph.KindPatient) + g.NumKind(graph.KindDoctor)
+	inpatients := make(map[graph.NodeID]int)
+	var rates []float64
+	for i := 0; i < g.NumKind(graph.KindInstitution); i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		n := graph.NodeID(lo + i)
+		seen := make(map[uint32]bool)
+		for _, v := range g.VisitsOf(n) {
+			if s.live(v) && vt.MedType[v].Inpatient() {
+				seen[vt.Person[v]] = true
+			}
+		}
+		if len(seen) == 0 {
+			continue
+		}
+		inpatients[n] = len(seen)
+		rates = append(rates, float64(splitPersons(s, byInst[n]))/float64(len(seen)))
+	}
+	med, scale := robust(rates)
+	slices.Sort(insts)
+	var out []*candidate
+	for _, n := range insts {
+		idx := byInst[n]
+		np := splitPersons(s, idx)
+		if np < minRingPeople || inpatients[n] == 0 {
+			continue
+		}
+		rate := float64(np) / float64(inpatients[n])
+		z := (rate - med) / max(scale, 0.002)
+		if z < 3 {
+			continue
+		}
+		c := &candidate{source: rules.IDSplitAdmission, typology: TypSplitHospitalisation, hits: idx, insts: []graph.NodeID{n},
+			strength: math.Min(1, z/6)}
+		for _, i := range idx {
+			h := &s.rr.Hits[i]
+			for _, p := range h.Persons {
+				c.patients = append(c.patients, g.PatientNode(p))
+			}
+			c.visits = append(c.visits, h.Visits...)
+		}
+		c.normalise()
+		c.doctors = s.doctorsOf(c.visits, 0.02, 3)
+		c.facts = append(c.facts, fact{id: "G-SPLIT-CONCENTRATION", visits: c.visits,
+			params: map[string]float64{"rate": rate, "peer_median": med, "robust_z": z},
+			detail: fmt.Sprintf("%d of %d inpatients readmitted early with the same diagnosis (%.1f%% against a peer median of %.1f%%, robust z %.1f)",
+				np, inpatients[n], 100*rate, 100*med, z),
+			detailZh: fmt.Sprintf("%d/%d名住院患者同诊断短期再入院（%.1f%%，同类医院中位数%.1f%%，稳健z=%.1f）", np, inpatients[n], 100*rate, 100*med, z)})
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// splitPersons counts the distinct persons of the given hits.
+func splitPersons(s *state, idx []int) int {
+	var ps []uint32
+	for _, i := range idx {
+		ps = append(ps, s.rr.Hits[i].Persons...)
+	}
+	return len(sortedUniq(ps))
+}
+
+// robust returns the median and 1.4826 × MAD of xs (0, 0 when empty).
+func robust(xs []float64) (med, scale float64) {
+	if len(xs) == 0 {
+		return 0, 0
+	}
+	ys := slices.Clone(xs)
+	slices.Sort(ys)
+	med = ys[len(ys)/2]
+	for i, y := range ys {
+		ys[i] = math.Abs(y - med)
+	}
+	slices.Sort(ys)
+	return med, 1.4826 * ys[len(ys)/2]
+}
+
+// cashoutCandidates turns round-quantity purchases of a cheap drug at a
+// pharmacy (R-ROUND-QTY) into a ring of the pharmacy, its pharmacists and
+// the customers who buy that way again and again.
+func (s *state) cashoutCandidates(ctx context.Context) ([]*candidate, error) {
+	g, t := s.g, s.t
+	var out []*candidate
+	for _, i := range s.hitsOf(rules.IDRoundQuantity) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		h := &s.rr.Hits[i]
+		if len(h.Institutions) != 1 {
+			continue
+		}
+		ph := g.InstitutionNode(h.Institutions[0])
+		if ph == graph.NoNode {
+			continue
+		}
+		base, minQty := h.Params["round_base"], h.Params["min_qty"]
+		maxPrice := h.Params["max_price_yuan"]
+		if base <= 0 {
+			base = 10
+		}
+		per := newCounter[uint32]()
+		var vs []uint32
+		for _, v := range g.VisitsOf(ph) {
+			if !s.live(v) {
+				continue
+			}
+			for _, f := range g.FeesOf(v) {
+				if !slices.Contains(h.Items, t.Fees.Item[f]) {
+					continue
+				}
+				q := t.Fees.Count[f]
+				if q >= minQty && math.Mod(q, base) == 0 && t.Fees.Price[f].Yuan() <= maxPrice {
+					per.add(t.Visits.Person[v], 1)
+					vs = append(vs, v)
+					break
+				}
+			}
+		}
+		c := &candidate{source: rules.IDRoundQuantity, typology: TypPharmacyCashout, hits: []int{i}, insts: []graph.NodeID{ph}, strength: 1}
+		keep := make(map[uint32]bool)
+		for _, p := range per.keys {
+			if per.n[p] >= 2 {
+				keep[p] = true
+				c.patients = append(c.patients, g.PatientNode(p))
+			}
+		}
+		if len(c.patients) < minRingPeople {
+			continue
+		}
+		for _, v := range vs {
+			if keep[t.Visits.Person[v]] {
+				c.visits = append(c.visits, v)
+			}
+		}
+		c.normalise()
+		c.doctors = s.doctorsOf(c.visits, 0.05, 3)
+		c.facts = append(c.facts, fact{id: "G-ROUND-CUSTOMERS", visits: c.visits,
+			params: map[string]float64{"round_base": base, "min_qty": minQty, "max_price_yuan": maxPrice},
+			detail:   fmt.Sprintf("%d customers bought the same cheap drug in round quantities again and again (%d purchases)", len(c.patients), len(c.visits)),
+			detailZh: fmt.Sprintf("%d名顾客反复以整数数量购买同一廉价药品（%d次）", len(c.patients), len(c.visits))})
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// borrowedCandidates turns a doctor code billing at distant institutions
+// at overlapping times (R-DOCTOR-DISTANT) into a ring of the doctor and the
+// institutions other than the doctor's main workplace (where the code bills
+// most).
+func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
+	g := s.g
+	var out []*candidate
+	for _, i := range s.hitsOf(rules.IDDoctorDistant) {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		h := &s.rr.Hits[i]
+		if len(h.Doctors) != 1 || len(h.Institutions) < 2 || !s.doctorOK(h.Doctors[0]) {
+			continue
+		}
+		d := g.DoctorNode(h.Doctors[0])
+		per := newCounter[graph.NodeID]()
+		for _, v := range g.VisitsOf(d) {
+			if s.live(v) {
+				per.add(s.instNode(v), 1)
+			}
+		}
+		home, best := graph.NoNode, -1
+		for _, n := range per.keys {
+			if per.n[n] > best || per.n[n] == best && n < home {
+				home, best = n, per.n[n]
+			}
+		}
+		c := &candidate{source: rules.IDDoctorDistant, typology: TypBorrowedQualif, hits: []int{i}, doctors: []graph.NodeID{d}}
+		for _, r := range h.Institutions {
+			if n := g.InstitutionNode(r); n != graph.NoNode && n != home {
+				c.insts = append(c.insts, n)
+			}
+		}
+		if len(c.insts) == 0 {
+			continue
+		}
+		c.normalise()
+		for _, v := range g.VisitsOf(d) {
+			if s.live(v) && slices.Contains(c.insts, s.instNode(v)) {
+				c.visits = append(c.visits, v)
+			}
+		}
+		c.normalise()
+		// Strength grows with the share of the borrowed visits that clash
+		// with the doctor's work elsewhere.
+		c.strength = math.Min(1, float64(h.NVisits)/math.Max(1, float64(len(c.visits))))
+		c.feat = map[string]float64{"home_visits": float64(best)}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// communityCandidates is filled in by the co-visit community stage.
+func (s *state) communityCandidates(ctx context.Context) ([]*candidate, error) { return nil, ctx.Err() }

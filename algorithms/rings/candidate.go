@@ -1,0 +1,168 @@
+package rings
+
+import (
+	"slices"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// candidate is a ring under construction: the entities a generator put
+// together, the visits that look improper, the rule hits and graph facts it
+// rests on, and, once scored, its features and score.
+type candidate struct {
+	source   string // generator id, e.g. "G-REPEAT-COSTLY"
+	typology string // the generator's typology hint
+	patients []graph.NodeID
+	doctors  []graph.NodeID
+	insts    []graph.NodeID // medical institutions and pharmacies
+	visits   []uint32       // suspicious visit rows, sorted and distinct
+	hits     []int          // indexes into rules.Result.Hits
+	facts    []fact
+	// strength is the generator's own evidence strength in [0, 1].
+	strength float64
+	feat     map[string]float64
+	score    float64
+	roles    map[graph.NodeID]string
+}
+
+// fact is a graph fact behind a candidate, cited as evidence.
+type fact struct {
+	id               string // e.g. "G-REPEAT-COSTLY"
+	detail, detailZh string
+	visits           []uint32 // the rows it rests on (all of them; cited rows are capped later)
+	params           map[string]float64
+}
+
+// members returns the number of members of c.
+func (c *candidate) members() int { return len(c.patients) + len(c.doctors) + len(c.insts) }
+
+// normalise sorts and deduplicates the lists of c.
+func (c *candidate) normalise() {
+	c.patients = sortedUniq(c.patients)
+	c.doctors = sortedUniq(c.doctors)
+	c.insts = sortedUniq(c.insts)
+	c.visits = sortedUniq(c.visits)
+	c.hits = sortedUniq(c.hits)
+}
+
+// sortedUniq sorts xs and removes duplicates in place.
+func sortedUniq[T int | uint32 | graph.NodeID](xs []T) []T {
+	slices.Sort(xs)
+	return slices.Compact(xs)
+}
+
+// intersect counts the common elements of two sorted lists.
+func intersect[T int | uint32 | graph.NodeID](a, b []T) int {
+	n, i, j := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+// fund returns the net fund of the live visits among vs.
+func (s *state) fund(vs []uint32) claims.Money {
+	var m claims.Money
+	for _, v := range vs {
+		if s.live(v) {
+			m += s.t.Visits.FundPay[v]
+		}
+	}
+	return m
+}
+
+// counter counts keys and lists them in first-seen order.
+type counter[K comparable] struct {
+	n    map[K]int
+	keys []K
+}
+
+func newCounter[K comparable]() *counter[K] { return &counter[K]{n: make(map[K]int)} }
+
+func (c *counter[K]) add(k K, d int) {
+	if _, ok := c.n[k]; !ok {
+		c.keys = append(c.keys, k)
+	}
+	c.n[k] += d
+}
+
+// doctorsOf returns the doctors (attending, placeholders left out) of at
+// least minShare of vs and at least minVisits of them.
+func (s *state) doctorsOf(vs []uint32, minShare float64, minVisits int) []graph.NodeID {
+	c := newCounter[uint32]()
+	for _, v := range vs {
+		if d := s.t.Visits.Doctor[v]; s.doctorOK(d) {
+			c.add(d, 1)
+		}
+	}
+	var out []graph.NodeID
+	need := max(minVisits, int(minShare*float64(len(vs))+0.999))
+	for _, d := range c.keys {
+		if c.n[d] >= need {
+			if n := s.g.DoctorNode(d); n != graph.NoNode {
+				out = append(out, n)
+			}
+		}
+	}
+	return sortedUniq(out)
+}
+
+// instsOf returns the institutions of at least minShare of vs.
+func (s *state) instsOf(vs []uint32, minShare float64, minVisits int) []graph.NodeID {
+	c := newCounter[graph.NodeID]()
+	for _, v := range vs {
+		if n := s.instNode(v); n != graph.NoNode {
+			c.add(n, 1)
+		}
+	}
+	var out []graph.NodeID
+	need := max(minVisits, int(minShare*float64(len(vs))+0.999))
+	for _, n := range c.keys {
+		if c.n[n] >= need {
+			out = append(out, n)
+		}
+	}
+	return sortedUniq(out)
+}
+
+// unionFind is a plain disjoint-set forest over 0..n-1.
+type unionFind []int32
+
+func newUnionFind(n int) unionFind {
+	u := make(unionFind, n)
+	for i := range u {
+		u[i] = int32(i)
+	}
+	return u
+}
+
+func (u unionFind) find(x int32) int32 {
+	for u[x] != x {
+		u[x] = u[u[x]]
+		x = u[x]
+	}
+	return x
+}
+
+// union joins the sets of a and b, keeping the smaller root.
+func (u unionFind) union(a, b int32) {
+	ra, rb := u.find(a), u.find(b)
+	if ra == rb {
+		return
+	}
+	if ra < rb {
+		u[rb] = ra
+	} else {
+		u[ra] = rb
+	}
+}

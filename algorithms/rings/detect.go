@@ -1,0 +1,99 @@
+package rings
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/graph"
+)
+
+// Options configures Detect.
+type Options struct {
+	// Rules is the rule library in force (rules.Defaults() out of the box).
+	Rules rules.Set
+	// Seed seeds the randomised steps (Leiden); the same data, rules and
+	// seed give the same findings.
+	Seed int64
+	// Progress, when not nil, is called at the start and end of each stage
+	// from the goroutine that called Detect.
+	Progress func(stage string, done, total int64)
+}
+
+// progress reports a stage if a callback is set.
+func (o *Options) progress(stage string, done, total int64) {
+	if o.Progress != nil {
+		o.Progress(stage, done, total)
+	}
+}
+
+// Detect screens g: it runs the rule library, forms candidate rings from
+// the behaviour each typology leaves in claims (repeat patients billed far
+// above their peers, lockstep cohorts, card-based registrations of people
+// insured elsewhere, same-morning admission cohorts, concentrated rule hits),
+// merges overlapping candidates, scores them against their peers, drops what
+// looks normal, assigns typologies and roles, ranks the rest and scores
+// every entity. The result is deterministic for the same g, rules and seed.
+func Detect(ctx context.Context, g *graph.Graph, opt Options) (*Findings, error) {
+	if g == nil || g.Tables() == nil {
+		return nil, errors.New("rings: nil graph")
+	}
+	if len(opt.Rules.Rules) == 0 {
+		opt.Rules = rules.Defaults()
+	}
+	opt.progress("rules", 0, 1)
+	rr, err := rules.Run(ctx, g, opt.Rules)
+	if err != nil {
+		return nil, fmt.Errorf("rings: running rules: %w", err)
+	}
+	opt.progress("rules", 1, 1)
+
+	opt.progress("peers", 0, 1)
+	s, err := newState(ctx, g, rr, &opt)
+	if err != nil {
+		return nil, fmt.Errorf("rings: peer statistics: %w", err)
+	}
+	opt.progress("peers", 1, 1)
+
+	gens := []struct {
+		name string
+		run  func(context.Context) ([]*candidate, error)
+	}{
+		{"candidates: repeat patients", s.hubCandidates},
+		{"candidates: admission cohorts", s.admissionCandidates},
+		{"candidates: co-visit communities", s.communityCandidates},
+		{"candidates: split admissions", s.splitCandidates},
+		{"candidates: round quantities", s.cashoutCandidates},
+		{"candidates: trace codes", s.resellCandidates},
+		{"candidates: distant doctors", s.borrowedCandidates},
+	}
+	var cands []*candidate
+	for i, gen := range gens {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("rings: cancelled before %s: %w", gen.name, err)
+		}
+		opt.progress(gen.name, int64(i), int64(len(gens)))
+		cs, err := gen.run(ctx)
+		if err != nil {
+			return nil, fmt.Errorf("rings: %s: %w", gen.name, err)
+		}
+		cands = append(cands, cs...)
+	}
+	opt.progress("scoring", 0, 1)
+	for _, c := range cands {
+		s.finish(c)
+	}
+	cands = s.merge(cands)
+	for _, c := range cands {
+		s.score(c)
+	}
+	opt.progress("scoring", 1, 1)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("rings: cancelled before the findings: %w", err)
+	}
+	opt.progress("findings", 0, 1)
+	f := s.findings(cands)
+	opt.progress("findings", 1, 1)
+	return f, nil
+}

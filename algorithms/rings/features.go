@@ -1,0 +1,176 @@
+package rings
+
+import (
+	"math"
+	"slices"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// cohortMin is the number of distinct ring patients in one doctor's hour
+// that makes the hour a cohort (a lockstep column).
+const cohortMin = 4
+
+// finish computes the features of c from its visits: the signals scoring
+// reads (size, fund, distance from peers, lockstep density against the
+// baseline of the same institutions, rule-hit concentration, rhythm,
+// card-based share).
+func (s *state) finish(c *candidate) {
+	c.normalise()
+	if c.feat == nil {
+		c.feat = make(map[string]float64)
+	}
+	vt := &s.t.Visits
+	f := c.feat
+	f["patients"] = float64(len(c.patients))
+	f["doctors"] = float64(len(c.doctors))
+	f["institutions"] = float64(len(c.insts))
+	f["visits"] = float64(len(c.visits))
+	f["fund_yuan"] = s.fund(c.visits).Yuan()
+	if len(c.visits) == 0 {
+		return
+	}
+	zs := make([]float64, 0, len(c.visits))
+	card, hit := 0, 0
+	for _, v := range c.visits {
+		zs = append(zs, float64(s.visitZ[v]))
+		if vt.Cert[v] == claims.CertSocialCard {
+			card++
+		}
+		if s.hitVisit[v] > 0 {
+			hit++
+		}
+	}
+	slices.Sort(zs)
+	f["peer_z"] = zs[len(zs)/2]
+	f["card_share"] = float64(card) / float64(len(c.visits))
+	f["rule_hit_share"] = float64(hit) / float64(len(c.visits))
+	f["fund_per_visit"] = f["fund_yuan"] / float64(len(c.visits))
+	f["lockstep_density"], f["lockstep_baseline"] = s.cohortShare(c)
+	f["rhythm"] = s.rhythm(c)
+	f["concentration"] = s.concentration(c)
+}
+
+// cohortShare returns the share of c's outpatient visits that fall in a
+// (doctor, day, hour) column holding at least cohortMin of c's patients,
+// and the same share for the other visits of c's institutions (the
+// baseline of ordinary traffic there).
+func (s *state) cohortShare(c *candidate) (share, baseline float64) {
+	vt := &s.t.Visits
+	type col struct {
+		doc  uint32
+		hour int64
+	}
+	in := make(map[uint32]bool, len(c.patients))
+	for _, p := range c.patients {
+		in[uint32(s.g.Row(p))] = true
+	}
+	ringCols := make(map[col]map[uint32]bool)
+	otherCols := make(map[col]map[uint32]bool)
+	ringVisit := make(map[uint32]bool, len(c.visits))
+	for _, v := range c.visits {
+		ringVisit[v] = true
+	}
+	var ringVs, otherVs []uint32
+	for _, h := range c.insts {
+		if s.g.Kind(h) != graph.KindInstitution {
+			continue
+		}
+		vs := s.g.VisitsOf(h)
+		if len(vs) > 200000 {
+			vs = vs[:200000]
+		}
+		for _, v := range vs {
+			if !s.live(v) || vt.MedType[v].Inpatient() || !s.doctorOK(vt.Doctor[v]) {
+				continue
+			}
+			k := col{vt.Doctor[v], int64(vt.Begin[v]) / 3600}
+			m := otherCols
+			if ringVisit[v] {
+				m = ringCols
+				ringVs = append(ringVs, v)
+			} else {
+				otherVs = append(otherVs, v)
+			}
+			if m[k] == nil {
+				m[k] = make(map[uint32]bool)
+			}
+			m[k][vt.Person[v]] = true
+		}
+	}
+	frac := func(vs []uint32, m map[col]map[uint32]bool) float64 {
+		if len(vs) == 0 {
+			return 0
+		}
+		n := 0
+		for _, v := range vs {
+			if len(m[col{vt.Doctor[v], int64(vt.Begin[v]) / 3600}]) >= cohortMin {
+				n++
+			}
+		}
+		return float64(n) / float64(len(vs))
+	}
+	return frac(ringVs, ringCols), frac(otherVs, otherCols)
+}
+
+// rhythm returns the median over c's patients of the regularity of their
+// ring visits: 1 − the coefficient of variation of the days between them
+// (0 for patients with fewer than four visits).
+func (s *state) rhythm(c *candidate) float64 {
+	if len(c.patients) == 0 {
+		return 0
+	}
+	vt := &s.t.Visits
+	days := make(map[uint32][]int64)
+	for _, v := range c.visits {
+		p := vt.Person[v]
+		days[p] = append(days[p], int64(vt.Begin[v].Day()))
+	}
+	var regs []float64
+	for _, p := range c.patients {
+		ds := days[uint32(s.g.Row(p))]
+		if len(ds) < 4 {
+			regs = append(regs, 0)
+			continue
+		}
+		slices.Sort(ds)
+		var sum, sq float64
+		n := 0
+		for i := 1; i < len(ds); i++ {
+			if d := float64(ds[i] - ds[i-1]); d > 0 {
+				sum += d
+				sq += d * d
+				n++
+			}
+		}
+		if n < 3 {
+			regs = append(regs, 0)
+			continue
+		}
+		mean := sum / float64(n)
+		cv := math.Sqrt(max(0, sq/float64(n)-mean*mean)) / mean
+		regs = append(regs, max(0, 1-cv))
+	}
+	slices.Sort(regs)
+	return regs[len(regs)/2]
+}
+
+// concentration returns the share of c's patients' live visits that are
+// ring visits.
+func (s *state) concentration(c *candidate) float64 {
+	total := 0
+	for _, p := range c.patients {
+		total += int(s.g.NodeVisits(p))
+	}
+	if total == 0 {
+		return 0
+	}
+	n := 0
+	for _, v := range c.visits {
+		if s.live(v) {
+			n++
+		}
+	}
+	return math.Min(1, float64(n)/float64(total))
+}

@@ -1,0 +1,68 @@
+package rings
+
+import (
+	"cmp"
+	"slices"
+)
+
+// merge joins candidates that describe the same ring: two candidates merge
+// when they share at least half of the smaller one's patients (both having
+// patients), or, without patients, when they share an institution and a
+// doctor. The merged candidate keeps the typology hint of the stronger one
+// (more visits on ties). Candidates are processed in a fixed order so that
+// the result is deterministic.
+func (s *state) merge(cands []*candidate) []*candidate {
+	slices.SortStableFunc(cands, func(a, b *candidate) int {
+		return cmp.Or(cmp.Compare(len(b.visits), len(a.visits)), cmp.Compare(a.source, b.source), cmpNodes(a, b))
+	})
+	var out []*candidate
+	for _, c := range cands {
+		merged := false
+		for _, o := range out {
+			if same(o, c) {
+				absorb(o, c)
+				merged = true
+				break
+			}
+		}
+		if !merged {
+			out = append(out, c)
+		}
+	}
+	for _, c := range out {
+		c.feat = nil
+		s.finish(c)
+	}
+	return out
+}
+
+// cmpNodes orders candidates by their first members, for determinism.
+func cmpNodes(a, b *candidate) int {
+	return cmp.Or(slices.Compare(a.insts, b.insts), slices.Compare(a.doctors, b.doctors), slices.Compare(a.patients, b.patients))
+}
+
+// same reports whether a and b describe the same ring.
+func same(a, b *candidate) bool {
+	if len(a.patients) > 0 && len(b.patients) > 0 {
+		n := intersect(a.patients, b.patients)
+		return 2*n >= min(len(a.patients), len(b.patients))
+	}
+	if len(a.patients) == 0 && len(b.patients) == 0 {
+		return intersect(a.insts, b.insts) > 0 && intersect(a.doctors, b.doctors) > 0
+	}
+	return false
+}
+
+// absorb merges b into a.
+func absorb(a, b *candidate) {
+	if b.strength > a.strength {
+		a.strength = b.strength
+	}
+	a.patients = append(a.patients, b.patients...)
+	a.doctors = append(a.doctors, b.doctors...)
+	a.insts = append(a.insts, b.insts...)
+	a.visits = append(a.visits, b.visits...)
+	a.hits = append(a.hits, b.hits...)
+	a.facts = append(a.facts, b.facts...)
+	a.normalise()
+}

@@ -1,0 +1,149 @@
+package rings_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ringlens/ringlens/algorithms/eval"
+	. "github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/fixtures"
+)
+
+// quality is one city's measured quality.
+type quality struct {
+	name                 string
+	recall, precision    float64
+	hardNeg, strictHN    int
+	aucPatient, aucDoc   float64
+	reported, planted, k int
+	elapsed              time.Duration
+	report               *eval.Report
+}
+
+// strictHardNegatives counts hard-negative groups reported in the top K
+// when members that also belong to a planted ring are left out of the
+// group (a ring pharmacy that also serves a chronic patient does not make
+// the ring a chronic refill).
+func strictHardNegatives(tr *fixtures.Truth, f *Findings, k int) int {
+	inRing := map[string]bool{}
+	norm := func(kind string) string {
+		if kind == "hospital" || kind == "station" {
+			return KindClinic
+		}
+		return kind
+	}
+	for _, r := range tr.Rings {
+		for _, m := range r.Members {
+			inRing[norm(m.Kind)+"/"+m.ID] = true
+		}
+	}
+	top := f.Rings[:min(k, len(f.Rings))]
+	n := 0
+	for _, hn := range tr.HardNegatives {
+		grp := map[string]bool{}
+		for _, m := range hn.Members {
+			if key := norm(m.Kind) + "/" + m.ID; !inRing[key] {
+				grp[key] = true
+			}
+		}
+		if len(grp) == 0 {
+			continue
+		}
+		for _, r := range top {
+			shared := 0
+			for _, m := range r.Members {
+				if grp[m.Kind+"/"+m.ID] {
+					shared++
+				}
+			}
+			if shared > 0 && (2*shared >= len(r.Members) || 2*shared >= len(grp)) {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// measure runs Detect on a city directory and evaluates it.
+func measure(t testing.TB, dir string) quality {
+	t.Helper()
+	g, tr := loadCity(t, dir)
+	start := time.Now()
+	f, err := Detect(context.Background(), g, Options{Rules: rules.Defaults(), Seed: 1})
+	if err != nil {
+		t.Fatalf("detect %s: %v", dir, err)
+	}
+	el := time.Since(start)
+	rep, err := eval.Evaluate(tr, f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := quality{name: filepath.Base(dir), reported: rep.Reported, planted: rep.Planted, k: rep.K, elapsed: el, report: rep}
+	if rep.Recall != nil {
+		q.recall = *rep.Recall
+	}
+	if rep.PrecisionAtK != nil {
+		q.precision = *rep.PrecisionAtK
+	}
+	q.hardNeg = len(rep.HardNegReports)
+	q.strictHN = strictHardNegatives(tr, f, rep.K)
+	for _, a := range rep.AUC {
+		if a.AUC == nil {
+			continue
+		}
+		switch a.Kind {
+		case KindPatient:
+			q.aucPatient = *a.AUC
+		case KindDoctor:
+			q.aucDoc = *a.AUC
+		}
+	}
+	if os.Getenv("RINGLENS_VERBOSE") != "" {
+		for _, r := range rep.Rings {
+			fmt.Printf("  %s %-24s members=%4d found=%v best=%s rank=%d cov=%.2f pur=%.2f\n", r.ID, r.Typology, r.Members, r.Found, r.Best, r.BestRank, r.Coverage, r.Purity)
+		}
+		for i, r := range f.Rings {
+			if i >= rep.K {
+				break
+			}
+			fmt.Printf("  %s %-24s score=%.3f members=%d visits=%d amount=%.0f feat=%v\n", r.ID, r.Typology, r.Score, len(r.Members), r.Visits, r.AmountAtRisk, compact(r.Features))
+		}
+		for _, h := range rep.HardNegReports {
+			fmt.Printf("  HN %s %s ring=%s shared=%d/%d ring=%d\n", h.Kind, h.Group, h.Ring, h.Shared, h.Members, h.RingSize)
+		}
+	}
+	return q
+}
+
+func compact(m map[string]float64) string {
+	var b strings.Builder
+	for _, k := range []string{"peer_z", "lockstep_density", "lockstep_baseline", "rule_hit_share", "card_share", "rhythm", "concentration", "evidence", "patients", "doctors", "institutions"} {
+		fmt.Fprintf(&b, "%s=%.2f ", k, m[k])
+	}
+	return b.String()
+}
+
+func (q quality) String() string {
+	return fmt.Sprintf("%-12s planted=%2d reported=%3d recall=%.3f precision@%d=%.3f hardneg=%d (strict %d) auc patient=%.3f doctor=%.3f detect=%v",
+		q.name, q.planted, q.reported, q.recall, q.k, q.precision, q.hardNeg, q.strictHN, q.aucPatient, q.aucDoc, q.elapsed.Round(time.Millisecond))
+}
+
+// TestQualityDirs measures the cities listed in RINGLENS_CITIES
+// (comma-separated directories of generated cities).
+func TestQualityDirs(t *testing.T) {
+	dirs := os.Getenv("RINGLENS_CITIES")
+	if dirs == "" {
+		t.Skip("RINGLENS_CITIES not set")
+	}
+	for _, d := range strings.Split(dirs, ",") {
+		q := measure(t, d)
+		fmt.Println(q)
+	}
+}

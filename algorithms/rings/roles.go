@@ -1,0 +1,110 @@
+package rings
+
+import (
+	"github.com/ringlens/ringlens/graph"
+)
+
+// Roles of ring members.
+const (
+	RoleOrganisingClinic   = "organising_clinic"
+	RoleOrganisingHospital = "organising_hospital"
+	RoleOrganisedDoctor    = "organised_doctor"
+	RoleRecruitedPatient   = "recruited_patient"
+	RoleCardStation        = "card_holding_station"
+	RoleCardLender         = "card_lender"
+	RoleFillingPharmacy    = "filling_pharmacy"
+	RoleResellingPharmacy  = "reselling_pharmacy"
+	RoleOrganiser          = "organiser"
+	RoleRecruitedRetiree   = "recruited_retiree"
+	RoleCashoutPharmacy    = "cashout_pharmacy"
+	RolePharmacist         = "pharmacist"
+	RoleCustomer           = "customer"
+	RoleBorrowedDoctor     = "borrowed_doctor"
+	RoleBorrowingClinic    = "borrowing_clinic"
+	RoleSplittingHospital  = "splitting_hospital"
+	RoleSplittingDoctor    = "splitting_doctor"
+	RoleSplitPatient       = "split_patient"
+	RoleMember             = "member"
+)
+
+// roleOf returns the role of member n of a ring of typology typ.
+func (s *state) roleOf(c *candidate, typ string, n graph.NodeID) string {
+	if r, ok := c.roles[n]; ok {
+		return r
+	}
+	k := s.g.Kind(n)
+	switch typ {
+	case TypFabricatedOutpatient, TypLockstepSwiping:
+		return pick(k, RoleRecruitedPatient, RoleOrganisedDoctor, RoleOrganisingClinic, RoleMember)
+	case TypFakeHospitalisation:
+		return pick(k, RoleRecruitedPatient, RoleOrganisedDoctor, RoleOrganisingHospital, RoleMember)
+	case TypCardCollection:
+		return pick(k, RoleCardLender, RoleOrganisedDoctor, RoleCardStation, RoleMember)
+	case TypDrugReselling:
+		return pick(k, RoleRecruitedRetiree, RoleMember, RoleMember, RoleFillingPharmacy)
+	case TypPharmacyCashout:
+		return pick(k, RoleCustomer, RolePharmacist, RoleMember, RoleCashoutPharmacy)
+	case TypBorrowedQualif:
+		return pick(k, RoleMember, RoleBorrowedDoctor, RoleBorrowingClinic, RoleBorrowingClinic)
+	case TypSplitHospitalisation:
+		return pick(k, RoleSplitPatient, RoleSplittingDoctor, RoleSplittingHospital, RoleMember)
+	}
+	return RoleMember
+}
+
+// pick returns the role for kind k among patient, doctor, institution and
+// pharmacy roles.
+func pick(k graph.Kind, patient, doctor, inst, pharmacy string) string {
+	switch k {
+	case graph.KindPatient:
+		return patient
+	case graph.KindDoctor:
+		return doctor
+	case graph.KindInstitution:
+		return inst
+	case graph.KindPharmacy:
+		return pharmacy
+	}
+	return RoleMember
+}
+
+// specialRoles marks the members whose role stands out within their
+// ring: in drug reselling, the pharmacy named in the most re-sold trace
+// codes resells and the person with the most fills organises.
+func (s *state) specialRoles(c *candidate, typ string) {
+	c.roles = make(map[graph.NodeID]string)
+	if typ != TypDrugReselling {
+		return
+	}
+	best, bestN := graph.NoNode, 0
+	for _, n := range c.insts {
+		k := 0
+		for _, i := range c.hits {
+			for _, r := range s.rr.Hits[i].Institutions {
+				if s.g.InstitutionNode(r) == n {
+					k++
+					break
+				}
+			}
+		}
+		if k > bestN {
+			best, bestN = n, k
+		}
+	}
+	if best != graph.NoNode {
+		c.roles[best] = RoleResellingPharmacy
+	}
+	per := make(map[uint32]int)
+	for _, v := range c.visits {
+		per[s.t.Visits.Person[v]]++
+	}
+	org, orgN := graph.NoNode, 0
+	for _, p := range c.patients {
+		if k := per[uint32(p)]; k > orgN {
+			org, orgN = p, k
+		}
+	}
+	if org != graph.NoNode {
+		c.roles[org] = RoleOrganiser
+	}
+}

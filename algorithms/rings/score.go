@@ -1,0 +1,46 @@
+package rings
+
+import "math"
+
+// reportScore is the lowest ring score reported.
+const reportScore = 0.5
+
+// squash maps x ≥ 0 to [0, 1): x / (x + half), 0.5 at x = half.
+func squash(x, half float64) float64 {
+	if x <= 0 || half <= 0 {
+		return 0
+	}
+	return x / (x + half)
+}
+
+// score sets c.score in [0, 1] from the generator's evidence strength and
+// the ring features: distance from peers (fund per visit against the
+// peers of each visit), lockstep density against the baseline of the same
+// institutions, rule-hit concentration, rhythm, card-based share, fund at
+// risk and size. Signals combine as independent pieces of evidence
+// (1 − Π(1 − s_i)); the generator's strength and the ring's size then
+// scale the result.
+func (s *state) score(c *candidate) {
+	f := c.feat
+	peer := squash(f["peer_z"]-1, 3)
+	lock := 0.0
+	if d, b := f["lockstep_density"], f["lockstep_baseline"]; d > 0 {
+		lock = math.Max(0, d-b) * math.Min(1, d/(b+0.05)/4)
+	}
+	rule := squash(f["rule_hit_share"], 0.3)
+	card := 0.0
+	if c.typology == TypCardCollection {
+		card = f["card_share"]
+	}
+	base := 1.0
+	switch c.typology {
+	case TypFabricatedOutpatient, TypLockstepSwiping, TypCardCollection:
+		base = 0
+	}
+	ev := 1 - (1-base)*(1-peer)*(1-lock)*(1-0.5*rule)*(1-card)
+	size := squash(float64(c.members()), 3)
+	money := squash(f["fund_yuan"], 2000)
+	c.score = c.strength * ev * (0.5 + 0.5*size) * (0.5 + 0.5*money)
+	f["evidence"] = ev
+	f["score"] = c.score
+}
