@@ -23,11 +23,13 @@
 //   - PrecisionAtK: share of the top K reported rings (all of them when
 //     fewer than K are reported) that match some planted ring.
 //   - Per typology: recall of the planted rings of each typology.
-//   - Hard negatives: a hard-negative group G counts as reported when some
-//     reported ring R in the top K has at least half of its members in G
-//     (2·|R ∩ G| ≥ |R|) or contains at least half of G (2·|R ∩ G| ≥ |G|),
-//     with |R ∩ G| > 0. Members of G that also belong to a planted ring are
-//     kept: the rule judges the group as the generator describes it.
+//   - Hard negatives: let G' be the members of a hard-negative group G that
+//     belong to no planted ring (a ring member's family or the pharmacy of a
+//     reselling ring are rightly reported with the ring; only the innocent
+//     rest counts). G counts as reported when some reported ring R in the
+//     top K has at least half of its members in G' (2·|R ∩ G'| ≥ |R|) or
+//     contains at least half of G' (2·|R ∩ G'| ≥ |G'|), with |R ∩ G'| > 0.
+//     A group wholly inside planted rings cannot be reported.
 //   - AUC: ROC-AUC of entity scores per kind (patient, doctor, clinic,
 //     pharmacy), label = member of any planted ring, by the Mann–Whitney
 //     formula with average ranks for ties. A planted member missing from
@@ -92,8 +94,9 @@ type HardNegHit struct {
 	Kind     string `json:"kind"`
 	Ring     string `json:"ring"` // the first (best-ranked) reported ring that reports it
 	Rank     int    `json:"rank"`
-	Shared   int    `json:"shared"`
+	Shared   int    `json:"shared"`       // |R ∩ G'|
 	Members  int    `json:"members"`      // of the group
+	Free     int    `json:"free_members"` // of the group, outside planted rings (|G'|)
 	RingSize int    `json:"ring_members"` // of the reported ring
 }
 
@@ -262,7 +265,7 @@ func Evaluate(t *fixtures.Truth, f *rings.Findings) (*Report, error) {
 	}
 	sort.Slice(r.ByTypology, func(i, j int) bool { return r.ByTypology[i].Typology < r.ByTypology[j].Typology })
 
-	r.HardNegatives, r.HardNegReports = hardNegatives(t, f, reported[:r.TopK])
+	r.HardNegatives, r.HardNegReports = hardNegatives(t, f, reported[:r.TopK], positives)
 	r.AUC = aucs(f.Entities, positives)
 	if r.Rings == nil {
 		r.Rings = []PlantedRing{}
@@ -275,7 +278,7 @@ func Evaluate(t *fixtures.Truth, f *rings.Findings) (*Report, error) {
 
 // hardNegatives applies the hard-negative rule of the package doc to the
 // top-K reported rings.
-func hardNegatives(t *fixtures.Truth, f *rings.Findings, top []set) ([]HardNegKind, []HardNegHit) {
+func hardNegatives(t *fixtures.Truth, f *rings.Findings, top []set, planted set) ([]HardNegKind, []HardNegHit) {
 	byKind := map[string]*HardNegKind{}
 	get := func(k string) *HardNegKind {
 		h := byKind[k]
@@ -290,12 +293,18 @@ func hardNegatives(t *fixtures.Truth, f *rings.Findings, top []set) ([]HardNegKi
 		h := get(g.Kind)
 		h.Groups++
 		gs := truthSet(g.Members)
+		free := make(set, len(gs))
+		for k := range gs {
+			if _, in := planted[k]; !in {
+				free[k] = struct{}{}
+			}
+		}
 		for i, rs := range top {
-			n := shared(gs, rs)
-			if n > 0 && (2*n >= len(rs) || 2*n >= len(gs)) {
+			n := shared(free, rs)
+			if n > 0 && (2*n >= len(rs) || 2*n >= len(free)) {
 				h.Reported++
 				hits = append(hits, HardNegHit{Group: g.ID, Kind: g.Kind, Ring: f.Rings[i].ID, Rank: f.Rings[i].Rank,
-					Shared: n, Members: len(gs), RingSize: len(rs)})
+					Shared: n, Members: len(gs), Free: len(free), RingSize: len(rs)})
 				break
 			}
 		}

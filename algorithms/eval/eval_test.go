@@ -102,8 +102,12 @@ func city() *fixtures.Truth {
 			{ID: "N1", Kind: fixtures.NegFamily, Members: tm("patient/x", "patient/y")},
 			{ID: "N2", Kind: fixtures.NegSchoolClinic, Members: tm("clinic/SC", "doctor/SD", "patient/s1", "patient/s2", "patient/s3", "patient/s4", "patient/s5", "patient/s6")},
 			{ID: "N3", Kind: fixtures.NegFamily, Members: tm("patient/u", "patient/v")},
+			// a ring member's family: only patient/w2 is innocent
+			{ID: "N4", Kind: fixtures.NegFamily, Members: tm("patient/a", "patient/w2")},
+			// wholly inside a planted ring: never reported
+			{ID: "N5", Kind: fixtures.NegChronicRefill, Members: tm("patient/e", "hospital/H1")},
 		},
-		HardNegativeTotals: map[string]int{fixtures.NegFamily: 100, fixtures.NegSchoolClinic: 1},
+		HardNegativeTotals: map[string]int{fixtures.NegFamily: 100, fixtures.NegSchoolClinic: 1, fixtures.NegChronicRefill: 1},
 	}
 }
 
@@ -165,6 +169,18 @@ func TestEvaluate(t *testing.T) {
 			best:     []string{"R7", "", "F4"},
 		},
 		{
+			name: "a ring member's family counts by its innocent member only",
+			rings: []rings.Ring{
+				ring("A", 1, "patient/a", "patient/q"),                 // the ring member, not the family: not N4
+				ring("W", 2, "patient/w2", "patient/q3", "patient/q4"), // the innocent relative: N4
+				ring("E", 3, "patient/e", "clinic/H1"),                 // N5 lies wholly in P3: never a hard negative
+			},
+			found: 1, foundAtK: 1, topK: 3, topKMatched: 1, precision: 1.0 / 3, // E is half of P3
+			typFound: map[string]int{fixtures.TypFabricatedOutpatient: 0, fixtures.TypFakeHospitalisation: 1},
+			hardNeg:  []string{"N4"},
+			best:     []string{"A", "", "E"},
+		},
+		{
 			name: "best ring prefers a match over a larger overlap that does not match",
 			rings: []rings.Ring{
 				ring("BIG", 1, "clinic/C1", "doctor/D1", "patient/a", "patient/b", "patient/n1", "patient/n2", "patient/n3", "patient/n4", "patient/n5"),
@@ -224,7 +240,8 @@ func TestHardNegativeCounts(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := []HardNegKind{
-		{Kind: fixtures.NegFamily, Groups: 2, Total: 100, Reported: 2},
+		{Kind: fixtures.NegChronicRefill, Groups: 1, Total: 1, Reported: 0},
+		{Kind: fixtures.NegFamily, Groups: 3, Total: 100, Reported: 2},
 		{Kind: fixtures.NegSchoolClinic, Groups: 1, Total: 1, Reported: 0},
 	}
 	if len(r.HardNegatives) != len(want) {

@@ -55,8 +55,8 @@ func (r *Report) WriteText(w io.Writer) error {
 			fmt.Fprintf(tw, "  … %d more (see --json)\n", len(r.HardNegReports)-i)
 			break
 		}
-		fmt.Fprintf(tw, "  %s reported by ring %s (rank %d): %d shared of %d group / %d ring members\n",
-			h.Group, h.Ring, h.Rank, h.Shared, h.Members, h.RingSize)
+		fmt.Fprintf(tw, "  %s reported by ring %s (rank %d): %d shared of the group's %d members outside planted rings (%d in all); the ring has %d\n",
+			h.Group, h.Ring, h.Rank, h.Shared, h.Free, h.Members, h.RingSize)
 	}
 
 	fmt.Fprintln(tw, "\nEntity-score ROC-AUC (label: member of a planted ring)")
