@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -138,8 +139,10 @@ func (c *city) describe(blocks []Block, top int) string {
 	return sb.String()
 }
 
-// TestCity checks detection on a small generated city: lockstep-swiping
-// ring patients land in blocks, and hard negatives are not the top blocks.
+// TestCity checks detection on a small generated city: the cohort members
+// of lockstep-swiping rings land in blocks, no block is hubbed on a
+// placeholder doctor, and nursing-home residents or families do not make
+// the top blocks.
 func TestCity(t *testing.T) {
 	if testing.Short() {
 		t.Skip("generates a city")
@@ -151,5 +154,81 @@ func TestCity(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d visits, %d blocks in %v", c.g.Tables().Visits.Len(), len(blocks), time.Since(start))
-	t.Logf("\n%s", c.describe(blocks, 40))
+	t.Logf("\n%s", c.describe(blocks, 30))
+
+	inBlock := map[graph.NodeID]bool{}
+	for i := range blocks {
+		b := &blocks[i]
+		checkBlock(t, c.g, b)
+		for _, p := range b.Patients {
+			inBlock[p] = true
+		}
+		if b.Kind == DoctorDay && c.ph[c.g.Row(b.Hubs[0])] {
+			t.Errorf("block %d is hubbed on placeholder doctor %s", i, c.g.Key(b.Hubs[0]))
+		}
+	}
+	cohort, found := 0, 0
+	for _, r := range c.truth.Rings {
+		if r.Typology != fixtures.TypLockstepSwiping {
+			continue
+		}
+		for _, m := range r.Members {
+			if m.Kind != "patient" || (m.Role != "recruited_patient" && m.Role != "tout") {
+				continue
+			}
+			n, ok := c.g.Lookup(graph.KindPatient, m.ID)
+			if !ok {
+				continue
+			}
+			cohort++
+			if inBlock[n] {
+				found++
+			}
+		}
+	}
+	t.Logf("lockstep cohort patients in blocks: %d of %d", found, cohort)
+	if cohort == 0 || float64(found) < 0.8*float64(cohort) {
+		t.Errorf("lockstep cohort patients in blocks: %d of %d, want ≥ 80%%", found, cohort)
+	}
+	grp := c.groupOf()
+	for i := range min(len(blocks), 5) {
+		neg := 0
+		for _, p := range blocks[i].Patients {
+			if g := grp[p]; g == "neg:"+fixtures.NegNursingHome || g == "neg:"+fixtures.NegFamily {
+				neg++
+			}
+		}
+		if 2*neg > len(blocks[i].Patients) {
+			t.Errorf("top block %d is mostly nursing-home residents or families (%d of %d)", i, neg, len(blocks[i].Patients))
+		}
+	}
+}
+
+// BenchmarkDetectCity runs Detect on a generated city of about 1M visits
+// (RINGLENS_BENCH_VISITS overrides) and reports the extrapolated seconds
+// for 10M visits. It runs only when RINGLENS_BENCH is set.
+func BenchmarkDetectCity(b *testing.B) {
+	if os.Getenv("RINGLENS_BENCH") == "" {
+		b.Skip("set RINGLENS_BENCH to generate a 1M-visit city")
+	}
+	visits := 1_000_000
+	if v, err := strconv.Atoi(os.Getenv("RINGLENS_BENCH_VISITS")); err == nil && v > 0 {
+		visits = v
+	}
+	c := loadCity(b, visits, 1)
+	n := c.g.Tables().Visits.Len()
+	var blocks []Block
+	b.ResetTimer()
+	for b.Loop() {
+		var err error
+		blocks, err = Detect(context.Background(), c.g, Options{ExcludeDoctors: c.ph})
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	per := b.Elapsed().Seconds() / float64(b.N)
+	b.ReportMetric(float64(n), "visits")
+	b.ReportMetric(float64(len(blocks)), "blocks")
+	b.ReportMetric(per*1e7/float64(n), "s/10M-visits")
 }
