@@ -136,10 +136,11 @@ type memberView struct {
 }
 
 type evidenceView struct {
-	Kind, Rule, Version, Params, Result, Article, Detail, Amount string
-	Visits                                                       int
-	Rows                                                         []string
-	More                                                         int
+	Kind, Rule, Version, Result, Article, Detail, Amount string
+	Params                                               []string // "name=value", by name
+	Visits                                               int
+	Rows                                                 []string
+	More                                                 int
 }
 
 type dqView struct {
@@ -333,18 +334,19 @@ func citedRows(e rings.Evidence) []string {
 	return rows
 }
 
-// params formats rule parameters as "k=v, ..." in key order.
-func params(m map[string]float64) string {
+// params formats rule parameters as "name=value" in name order, values to
+// six significant digits (rings.json keeps them exact).
+func params(m map[string]float64) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	parts := make([]string, len(keys))
+	out := make([]string, len(keys))
 	for i, k := range keys {
-		parts[i] = k + "=" + strconv.FormatFloat(m[k], 'g', -1, 64)
+		out[i] = k + "=" + strconv.FormatFloat(m[k], 'g', 6, 64)
 	}
-	return strings.Join(parts, ", ")
+	return out
 }
 
 // money formats yuan with thousands separators and two decimals.

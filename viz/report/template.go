@@ -29,8 +29,8 @@ th { background: var(--soft); font-weight: 600; white-space: nowrap; }
 table.ev td, table.ev th { padding: 3px 5px; }
 table.ev td.rule code { white-space: nowrap; }
 td.detail { min-width: 12em; }
-td.article { min-width: 6em; }
-td.cited { min-width: 12em; }
+td.article { min-width: 8em; font-weight: normal; }
+td.cited { min-width: 11em; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 12px; }
 a { color: #1d4ed8; text-decoration: none; }
@@ -42,6 +42,9 @@ a { color: #1d4ed8; text-decoration: none; }
 .facts dd { margin: 0; }
 .score { display: inline-block; width: 120px; height: 9px; background: var(--line); border-radius: 5px; vertical-align: middle; margin-left: 6px; }
 .score i { display: block; height: 100%; background: var(--accent); border-radius: 5px; }
+.feats { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 0 18px; margin: 4px 0 10px; }
+.feats div { display: flex; justify-content: space-between; border-bottom: 1px dotted var(--line); padding: 2px 0; }
+.feats dd { margin: 0; font-variant-numeric: tabular-nums; }
 .role { margin: 6px 0 10px; }
 .role h4 { margin: 0 0 4px; font-size: 13px; }
 .role h4 small { color: var(--muted); font-weight: normal; }
@@ -125,9 +128,7 @@ footer code { word-break: break-all; color: var(--ink); }
 </svg>{{else}}<p class="muted">{{t "no_timeline"}}</p>{{end}}
 
 {{if .Features}}<h3>{{t "features"}}</h3>
-<table><thead><tr><th>{{t "signal"}}</th><th class="num">{{t "value"}}</th></tr></thead><tbody>
-{{range .Features}}<tr><td><code>{{.Label}}</code></td><td class="num">{{.Value}}</td></tr>{{end}}
-</tbody></table>{{end}}
+<dl class="feats">{{range .Features}}<div><dt><code>{{.Label}}</code></dt><dd>{{.Value}}</dd></div>{{end}}</dl>{{end}}
 
 <h3>{{t "evidence"}}</h3>
 {{if .Evidence}}{{template "evidence" .Evidence}}{{else}}<p class="muted">{{t "no_evidence"}}</p>{{end}}
@@ -157,7 +158,7 @@ footer code { word-break: break-all; color: var(--ink); }
 </body>
 </html>
 {{define "evidence"}}<div class="scroll"><table class="ev">
-<thead><tr><th>{{t "ev_kind"}}</th><th>{{t "rule"}}</th><th>{{t "version"}}</th><th>{{t "params"}}</th><th>{{t "result"}}</th><th>{{t "article"}}</th><th>{{t "detail"}}</th><th class="num">{{t "amount"}}</th><th class="num">{{t "visits"}}</th><th>{{t "cited_rows"}}</th></tr></thead>
-<tbody>{{range .}}<tr><td class="nowrap">{{.Kind}}</td><td class="rule"><code>{{.Rule}}</code></td><td>{{.Version}}</td><td><code>{{.Params}}</code></td><td>{{.Result}}</td><td class="article">{{.Article}}</td><td class="detail">{{.Detail}}</td><td class="num">{{.Amount}}</td><td class="num">{{.Visits}}</td><td class="cited"><div class="rows mono">{{range .Rows}}{{.}}<br>{{end}}{{if .More}}<span class="muted">{{tf "more_rows" .More}}</span>{{end}}</div></td></tr>
+<thead><tr><th>{{t "rule"}}</th><th>{{t "params"}}</th><th>{{t "article"}}</th><th>{{t "detail"}}</th><th class="num">{{t "amount"}}</th><th class="num">{{t "visits"}}</th><th>{{t "cited_rows"}}</th></tr></thead>
+<tbody>{{range .}}<tr><td class="rule"><code>{{.Rule}}</code>{{if .Version}} <span class="muted">v{{.Version}}</span>{{end}}<br><span class="muted">{{.Kind}}{{if .Result}} · {{.Result}}{{end}}</span></td><td class="mono">{{range .Params}}{{.}}<br>{{end}}</td><td class="article">{{.Article}}</td><td class="detail">{{.Detail}}</td><td class="num">{{.Amount}}</td><td class="num">{{.Visits}}</td><td class="cited"><div class="rows mono">{{range .Rows}}{{.}}<br>{{end}}{{if .More}}<span class="muted">{{tf "more_rows" .More}}</span>{{end}}</div></td></tr>
 {{end}}</tbody></table></div>{{end}}
 `
