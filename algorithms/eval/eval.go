@@ -47,7 +47,7 @@ import (
 	"github.com/ringlens/ringlens/fixtures"
 )
 
-// Kinds are the entity kinds AUC is reported for, in output order.
+// kinds are the entity kinds AUC is reported for, in output order.
 var kinds = [...]string{rings.KindPatient, rings.KindDoctor, rings.KindClinic, rings.KindPharmacy}
 
 // Report is the evaluation of one findings set against one truth.
