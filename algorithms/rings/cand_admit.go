@@ -21,7 +21,7 @@ const (
 // on the same day again and again: the recruited fake-hospitalisation
 // signature. Chance coincidences of busy hospitals are discounted: a pair
 // must share at least coAdmitLift times the same-day admissions expected
-// from the pair's admission counts and the hospital's admission days.
+// from the pair's admission counts over the data period.
 func (s *state) admissionCandidates(ctx context.Context) ([]*candidate, error) {
 	g, vt := s.g, &s.t.Visits
 	lo := g.NumKind(graph.KindPatient) + g.NumKind(graph.KindDoctor)
@@ -42,13 +42,11 @@ func (s *state) admissionCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 		h := graph.NodeID(lo + i)
 		list = list[:0]
-		days := make(map[int32]bool)
 		count := make(map[uint32]int)
 		for _, v := range g.VisitsOf(h) {
 			if s.live(v) && vt.MedType[v].Inpatient() {
 				d := int32(vt.Begin[v].Day())
 				list = append(list, adm{vt.Person[v], d, v})
-				days[d] = true
 				count[vt.Person[v]]++
 			}
 		}
@@ -62,7 +60,9 @@ func (s *state) admissionCandidates(ctx context.Context) ([]*candidate, error) {
 				rep = append(rep, a)
 			}
 		}
-		slices.SortFunc(rep, func(a, b adm) int { return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.p, b.p), cmp.Compare(a.v, b.v)) })
+		slices.SortFunc(rep, func(a, b adm) int {
+			return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(a.p, b.p), cmp.Compare(a.v, b.v))
+		})
 		rep = slices.CompactFunc(rep, func(a, b adm) bool { return a.day == b.day && a.p == b.p })
 		pairs := make(map[[2]uint32]int)
 		for a := 0; a < len(rep); {
@@ -79,7 +79,9 @@ func (s *state) admissionCandidates(ctx context.Context) ([]*candidate, error) {
 			}
 			a = b
 		}
-		nd := float64(len(days))
+		// Under independent admissions spread over the data period, a pair
+		// shares n_i·n_j / days admission days by chance.
+		nd := max(1, s.years*365)
 		partners := make(map[uint32]int)
 		var keys [][2]uint32
 		for k, n := range pairs {

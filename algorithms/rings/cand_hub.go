@@ -18,6 +18,10 @@ const (
 	costlyZ       = 3.0 // median peer z of a repeat patient's visits at a hub
 	cardShare     = 0.8 // share of card-based (cert type 03) visits
 	minRingPeople = 5   // fewer patients are a family, not a ring
+	// A ring hub's repeat patients are mostly flagged: at least this share,
+	// and flaggedLift times the median share of hubs of the same class.
+	minFlaggedShare = 0.3
+	flaggedLift     = 3.0
 )
 
 // repeatEdge is one repeat patient at one hub.
@@ -43,6 +47,8 @@ func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
 	}
 	var scratch []pv
 	var edges []repeatEdge
+	repeaters := make([]int32, nInst) // repeat patients per hub
+	flagged := make([]int32, nInst)   // of which costly or card-based
 	for i := 0; i < nInst; i++ {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -63,6 +69,7 @@ func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
 				b++
 			}
 			if b-a >= s.repeat {
+				repeaters[i]++
 				vs := make([]uint32, 0, b-a)
 				zs := make([]float32, 0, b-a)
 				card := 0
@@ -78,11 +85,26 @@ func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
 				e.costly = float64(zs[len(zs)/2]) >= costlyZ
 				e.card = float64(card) >= cardShare*float64(len(vs)) && s.elsewhere(e.person, h)
 				if e.costly || e.card {
+					flagged[i]++
 					edges = append(edges, e)
 				}
 			}
 			a = b
 		}
+	}
+	// The share of a hub's repeat patients that are flagged, against the
+	// median share of the hubs of its class: ordinary hubs have a few
+	// costly regulars, ring hubs are made of them.
+	var peerShare [nClasses][]float64
+	for i := 0; i < nInst; i++ {
+		if repeaters[i] >= minRingPeople {
+			cl := g.Class(graph.NodeID(lo + i))
+			peerShare[cl] = append(peerShare[cl], float64(flagged[i])/float64(repeaters[i]))
+		}
+	}
+	var peerMed [nClasses]float64
+	for cl := range peerShare {
+		peerMed[cl], _ = robust(peerShare[cl])
 	}
 	// Group hubs that share doctors on suspicious visits.
 	uf := newUnionFind(nInst)
@@ -143,7 +165,27 @@ func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
 		if len(people) < minRingPeople {
 			continue
 		}
-		c := &candidate{source: "G-REPEAT-COSTLY", typology: TypFabricatedOutpatient}
+		// Distance from peers: the flagged share of the group's repeat
+		// patients against the class median.
+		var rep, flg int32
+		var peer float64
+		seenHub := make(map[graph.NodeID]bool)
+		for _, i := range idx {
+			h := edges[i].hub
+			if seenHub[h] {
+				continue
+			}
+			seenHub[h] = true
+			rep += repeaters[int(h)-lo]
+			flg += flagged[int(h)-lo]
+			peer = max(peer, peerMed[g.Class(h)])
+		}
+		share := float64(flg) / float64(max(rep, 1))
+		if share < minFlaggedShare || share < flaggedLift*peer {
+			continue
+		}
+		c := &candidate{source: "G-REPEAT-COSTLY", typology: TypFabricatedOutpatient,
+			feat: map[string]float64{"flagged_share": share, "flagged_share_peer": peer}}
 		if nCard > nCostly {
 			c.source, c.typology = "G-CARD-REPEAT", TypCardCollection
 		}

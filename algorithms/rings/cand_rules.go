@@ -186,7 +186,7 @@ func (s *state) cashoutCandidates(ctx context.Context) ([]*candidate, error) {
 		c.normalise()
 		c.doctors = s.doctorsOf(c.visits, 0.05, 3)
 		c.facts = append(c.facts, fact{id: "G-ROUND-CUSTOMERS", visits: c.visits,
-			params: map[string]float64{"round_base": base, "min_qty": minQty, "max_price_yuan": maxPrice},
+			params:   map[string]float64{"round_base": base, "min_qty": minQty, "max_price_yuan": maxPrice},
 			detail:   fmt.Sprintf("%d customers bought the same cheap drug in round quantities again and again (%d purchases)", len(c.patients), len(c.visits)),
 			detailZh: fmt.Sprintf("%d名顾客反复以整数数量购买同一廉价药品（%d次）", len(c.patients), len(c.visits))})
 		out = append(out, c)
@@ -216,8 +216,20 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 				per.add(s.instNode(v), 1)
 			}
 		}
+		// The main workplace: the site in the region of the national staff
+		// code (D + 6-digit region + serial), else the busiest site.
 		home, best := graph.NoNode, -1
+		region := codeRegion(g.Key(d))
 		for _, n := range per.keys {
+			if region != "" && s.t.Str(s.instRegion(n)) == region {
+				home, best = n, per.n[n]
+				break
+			}
+		}
+		for _, n := range per.keys {
+			if home != graph.NoNode && region != "" {
+				break
+			}
 			if per.n[n] > best || per.n[n] == best && n < home {
 				home, best = n, per.n[n]
 			}
@@ -238,13 +250,28 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 			}
 		}
 		c.normalise()
-		// Strength grows with the share of the borrowed visits that clash
-		// with the doctor's work elsewhere.
-		c.strength = math.Min(1, float64(h.NVisits)/math.Max(1, float64(len(c.visits))))
+		// Strength grows with the visits that clash with the doctor's work
+		// elsewhere: a few clashes are a schedule slip, hundreds a borrowed
+		// code.
+		c.strength = squash(float64(h.NVisits), 50)
 		c.feat = map[string]float64{"home_visits": float64(best)}
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// codeRegion returns the 6-digit region of a national staff code shaped
+// D + 6-digit region + 6-digit serial, or "".
+func codeRegion(code string) string {
+	if len(code) != 13 || code[0] != 'D' {
+		return ""
+	}
+	for _, r := range code[1:] {
+		if r < '0' || r > '9' {
+			return ""
+		}
+	}
+	return code[1:7]
 }
 
 // communityCandidates is filled in by the co-visit community stage.

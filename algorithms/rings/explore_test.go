@@ -1,9 +1,10 @@
 package rings_test
 
 import (
+	"github.com/ringlens/ringlens/algorithms/rings"
 	"context"
-	"github.com/ringlens/ringlens/algorithms/rules"
 	"fmt"
+	"github.com/ringlens/ringlens/algorithms/rules"
 	"slices"
 	"testing"
 
@@ -85,5 +86,89 @@ func TestExploreRules(t *testing.T) {
 	fmt.Println(cnt)
 	for _, s := range rr.Stats {
 		fmt.Println(s.Rule, s.Hits, s.Dropped)
+	}
+}
+
+func TestExploreZ(t *testing.T) {
+	g, tr := loadCity(t, cityDir(t))
+	z := rings.PeerZ(g)
+	vt := &g.Tables().Visits
+	for _, r := range tr.Rings[:5] {
+		insts := map[graph.NodeID]bool{}
+		var zs []float64
+		for _, m := range r.Members {
+			if m.Kind == "clinic" || m.Kind == "hospital" {
+				n, _ := g.Lookup(graph.KindInstitution, m.ID)
+				insts[n] = true
+			}
+		}
+		for n := range insts {
+			for _, v := range g.VisitsOf(n) {
+				zs = append(zs, float64(z[v]))
+			}
+			fmt.Println(r.ID, g.Class(n), len(g.VisitsOf(n)))
+		}
+		slices.Sort(zs)
+		if len(zs) > 0 {
+			fmt.Println(r.ID, r.Typology, "z quantiles", zs[len(zs)/10], zs[len(zs)/4], zs[len(zs)/2], zs[3*len(zs)/4], zs[9*len(zs)/10])
+		}
+		_ = vt
+	}
+}
+
+func TestExploreAdmit(t *testing.T) {
+	g, tr := loadCity(t, cityDir(t))
+	vt := &g.Tables().Visits
+	for _, r := range tr.Rings {
+		if r.Typology != "fake_hospitalisation" {
+			continue
+		}
+		var h graph.NodeID
+		pats := map[uint32]bool{}
+		for _, m := range r.Members {
+			if m.Kind == "hospital" {
+				h, _ = g.Lookup(graph.KindInstitution, m.ID)
+			}
+			if m.Kind == "patient" {
+				n, _ := g.Lookup(graph.KindPatient, m.ID)
+				pats[uint32(n)] = true
+			}
+		}
+		byDay := map[int32][]uint32{}
+		cnt := map[uint32]int{}
+		for _, v := range g.VisitsOf(h) {
+			if vt.MedType[v].Inpatient() && pats[vt.Person[v]] {
+				d := int32(vt.Begin[v].Day())
+				byDay[d] = append(byDay[d], vt.Person[v])
+				cnt[vt.Person[v]]++
+			}
+		}
+		fmt.Println(r.ID, "days", len(byDay), "patients", len(cnt), cnt)
+		for d, ps := range byDay {
+			fmt.Print(d, ":", len(ps), " ")
+		}
+		fmt.Println()
+	}
+}
+
+func TestExploreCands(t *testing.T) {
+	g, _ := loadCity(t, cityDir(t))
+	fmt.Println(rings.Candidates(g))
+}
+
+func TestExploreDistant(t *testing.T) {
+	g, _ := loadCity(t, cityDir(t))
+	rr, _ := rules.Run(context.Background(), g, rules.Defaults())
+	vt := &g.Tables().Visits
+	for _, h := range rr.Hits {
+		if h.Rule != rules.IDDoctorDistant {
+			continue
+		}
+		d := g.DoctorNode(h.Doctors[0])
+		per := map[string]int{}
+		for _, v := range g.VisitsOf(d) {
+			per[g.Key(g.InstitutionNode(vt.Institution[v]))+" "+g.Label(g.InstitutionNode(vt.Institution[v]))]++
+		}
+		fmt.Println(g.Key(d), h.NVisits, h.Detail, per)
 	}
 }

@@ -113,7 +113,13 @@ func measure(t testing.TB, dir string) quality {
 			if i >= rep.K {
 				break
 			}
-			fmt.Printf("  %s %-24s score=%.3f members=%d visits=%d amount=%.0f feat=%v\n", r.ID, r.Typology, r.Score, len(r.Members), r.Visits, r.AmountAtRisk, compact(r.Features))
+			var inst string
+			for _, m := range r.Members {
+				if m.Kind == KindClinic || m.Kind == KindPharmacy {
+					inst += m.Label + " "
+				}
+			}
+			fmt.Printf("  %s %-24s score=%.3f members=%d visits=%d amount=%.0f feat=%v %s\n", r.ID, r.Typology, r.Score, len(r.Members), r.Visits, r.AmountAtRisk, compact(r.Features), inst)
 		}
 		for _, h := range rep.HardNegReports {
 			fmt.Printf("  HN %s %s ring=%s shared=%d/%d ring=%d\n", h.Kind, h.Group, h.Ring, h.Shared, h.Members, h.RingSize)

@@ -38,7 +38,10 @@ func (s *state) score(c *candidate) {
 		base = 0
 	}
 	ev := 1 - (1-base)*(1-peer)*(1-lock)*(1-0.5*rule)*(1-card)
-	size := squash(float64(c.members()), 3)
+	size := 1.0
+	if c.typology != TypBorrowedQualif {
+		size = squash(float64(len(c.patients)), 3)
+	}
 	money := squash(f["fund_yuan"], 2000)
 	c.score = c.strength * ev * (0.5 + 0.5*size) * (0.5 + 0.5*money)
 	f["evidence"] = ev

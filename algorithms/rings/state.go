@@ -75,40 +75,49 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 	return s, ctx.Err()
 }
 
-// scenario groups medical types for peer comparison: 0 outpatient, 1
-// inpatient, 2 pharmacy purchase.
+// scenario groups medical types for peer comparison: 0 ordinary
+// outpatient and emergency, 1 inpatient, 2 pharmacy purchase, 3 chronic or
+// special outpatient (慢特病), whose drug bills are heavier by design.
 func scenario(m claims.MedType) int {
 	switch {
 	case m.Inpatient():
 		return 1
 	case m.Pharmacy():
 		return 2
+	case m == claims.MedChronic:
+		return 3
 	}
 	return 0
 }
 
-// minPeers is the smallest peer group whose statistics are trusted; smaller
-// groups fall back to the scenario and institution class alone.
-const minPeers = 30
+// Peer statistics. A group of peers is a scenario, an institution class and
+// a diagnosis category (the first three characters of dise_codg), falling
+// back to scenario and class when fewer than minPeers visits share the
+// category.
+const (
+	minPeers   = 30
+	nScenarios = 4
+	nClasses   = 4
+)
 
 // peerZ returns the robust z-score of every visit's fund amount against its
-// peers: visits of the same scenario at institutions of the same class with
-// the same diagnosis category (the first three characters of dise_codg),
-// falling back to scenario and class when the group is small. The scale is
-// 1.4826 × MAD, floored at a tenth of the median and one yuan, so that
-// groups of near-identical amounts do not make tiny differences look huge.
+// peers. The centre of a group is the median over its institutions (with
+// at least minInstVisits visits in the group) of each institution's median
+// amount: every institution has one vote, so that a ring billing thousands
+// of inflated visits cannot shift its own baseline. The scale is 1.4826 ×
+// the median absolute deviation of visits from their own institution's
+// median (the ordinary spread within one site), floored at a tenth of the
+// centre and at one yuan.
 func peerZ(g *graph.Graph) []float32 {
 	t := g.Tables()
 	vt := &t.Visits
 	n := vt.Len()
-	// Diagnosis categories: Strings id -> dense category index.
 	catOf := make(map[uint32]int32)
 	catByPrefix := make(map[string]int32)
 	cat := make([]int32, n)
 	for v := 0; v < n; v++ {
 		d := vt.Dise[v]
 		if d == graph.None {
-			cat[v] = 0
 			continue
 		}
 		c, ok := catOf[d]
@@ -127,84 +136,100 @@ func peerZ(g *graph.Graph) []float32 {
 		cat[v] = c
 	}
 	nCat := int32(len(catByPrefix)) + 1
-	const nClass = 4
-	// Group ids: fine groups (scenario, class, category), then coarse groups
-	// (scenario, class) after them.
-	fine := func(sc, cl int, c int32) int32 { return (int32(sc)*nClass+int32(cl))*nCat + c }
-	nFine := 3 * nClass * nCat
-	coarse := func(sc, cl int) int32 { return nFine + int32(sc)*nClass + int32(cl) }
-	nGroups := int(nFine) + 3*nClass
-	gf := make([]int32, n)
-	count := make([]int64, nGroups+1)
-	live := func(v int) bool { return vt.Flags[v]&graph.VisitReversed == 0 }
+	nFine := int32(nScenarios*nClasses) * nCat
+	nGroups := int(nFine) + nScenarios*nClasses
+	fineOf := func(sc, cl int, c int32) int32 { return (int32(sc)*nClasses+int32(cl))*nCat + c }
+	coarseOf := func(f int32) int32 { return nFine + f/nCat }
+	// Count the fine groups first to know which fall back.
+	grp := make([]int32, n)
+	size := make([]int32, nFine)
 	for v := 0; v < n; v++ {
-		gf[v] = -1
-		if !live(v) {
+		grp[v] = -1
+		if vt.Flags[v]&graph.VisitReversed != 0 {
 			continue
 		}
 		in := g.InstitutionNode(vt.Institution[v])
 		if in == graph.NoNode {
 			continue
 		}
-		sc, cl := scenario(vt.MedType[v]), int(g.Class(in))
-		gf[v] = fine(sc, cl, cat[v])
-		count[gf[v]+1]++
-		count[coarse(sc, cl)+1]++
-	}
-	off := slices.Clone(count)
-	for i := 1; i < len(off); i++ {
-		off[i] += off[i-1]
-	}
-	vals := make([]claims.Money, off[nGroups])
-	pos := slices.Clone(off[:nGroups])
-	coarseOf := func(f int32) int32 {
-		rest := f / nCat
-		return nFine + rest
+		grp[v] = fineOf(scenario(vt.MedType[v]), int(g.Class(in)), cat[v])
+		size[grp[v]]++
 	}
 	for v := 0; v < n; v++ {
-		if gf[v] < 0 {
+		if grp[v] >= 0 && size[grp[v]] < minPeers {
+			grp[v] = coarseOf(grp[v])
+		}
+	}
+	size = nil
+	// Sort (group, institution, amount) keys.
+	keys := make([]uint64, 0, n)
+	const fundBits, instBits = 30, 22
+	for v := 0; v < n; v++ {
+		if grp[v] < 0 {
 			continue
 		}
-		f := vt.FundPay[v]
-		vals[pos[gf[v]]] = f
-		pos[gf[v]]++
-		c := coarseOf(gf[v])
-		vals[pos[c]] = f
-		pos[c]++
+		f := min(max(int64(vt.FundPay[v]), 0), 1<<fundBits-1)
+		inst := uint64(vt.Institution[v]) & (1<<instBits - 1)
+		keys = append(keys, uint64(grp[v])<<(fundBits+instBits)|inst<<fundBits|uint64(f))
 	}
-	med := make([]float64, nGroups)
+	slices.Sort(keys)
+	gOf := func(k uint64) int32 { return int32(k >> (fundBits + instBits)) }
+	iOf := func(k uint64) uint64 { return k >> fundBits }
+	fOf := func(k uint64) float64 { return float64(k&(1<<fundBits-1)) / 100 }
+	// Institution medians and spreads per group; the group's centre and
+	// scale are their medians over institutions.
+	centre := make([]float64, nGroups)
 	scale := make([]float64, nGroups)
-	dev := make([]float64, 0, 1024)
-	for gi := 0; gi < nGroups; gi++ {
-		seg := vals[off[gi]:off[gi+1]]
-		if len(seg) == 0 {
-			continue
+	var meds, mads, dev []float64
+	for a := 0; a < len(keys); {
+		gi := gOf(keys[a])
+		meds, mads = meds[:0], mads[:0]
+		b := a
+		for b < len(keys) && gOf(keys[b]) == gi {
+			c := b
+			for c < len(keys) && iOf(keys[c]) == iOf(keys[b]) {
+				c++
+			}
+			if c-b >= minInstVisits {
+				m := fOf(keys[b+(c-b)/2])
+				dev = dev[:0]
+				for _, k := range keys[b:c] {
+					dev = append(dev, math.Abs(fOf(k)-m))
+				}
+				slices.Sort(dev)
+				meds = append(meds, m)
+				mads = append(mads, dev[len(dev)/2])
+			}
+			b = c
 		}
-		slices.Sort(seg)
-		m := float64(seg[len(seg)/2]) / 100
-		dev = dev[:0]
-		for _, x := range seg {
-			dev = append(dev, math.Abs(float64(x)/100-m))
+		if len(meds) == 0 { // no institution with enough visits: pool them
+			m := fOf(keys[a+(b-a)/2])
+			dev = dev[:0]
+			for _, k := range keys[a:b] {
+				dev = append(dev, math.Abs(fOf(k)-m))
+			}
+			slices.Sort(dev)
+			meds, mads = append(meds, m), append(mads, dev[len(dev)/2])
 		}
-		slices.Sort(dev)
-		mad := dev[len(dev)/2]
-		med[gi] = m
-		scale[gi] = max(1.4826*mad, 0.1*math.Abs(m), 1)
+		slices.Sort(meds)
+		slices.Sort(mads)
+		centre[gi] = meds[len(meds)/2]
+		scale[gi] = max(1.4826*mads[len(mads)/2], 0.1*math.Abs(centre[gi]), 1)
+		a = b
 	}
+	keys = nil
 	z := make([]float32, n)
 	for v := 0; v < n; v++ {
-		gi := gf[v]
-		if gi < 0 {
-			continue
+		if gi := grp[v]; gi >= 0 {
+			z[v] = float32((vt.FundPay[v].Yuan() - centre[gi]) / scale[gi])
 		}
-		if count[gi+1] < minPeers {
-			gi = coarseOf(gi)
-		}
-		z[v] = float32((vt.FundPay[v].Yuan() - med[gi]) / scale[gi])
 	}
 	return z
 }
 
+// minInstVisits is the number of visits of a peer group an institution
+// needs for its median to vote on the group's centre.
+const minInstVisits = 5
 // live reports whether visit v carries money (not reversed).
 func (s *state) live(v uint32) bool { return s.t.Visits.Flags[v]&graph.VisitReversed == 0 }
 
@@ -214,7 +239,9 @@ func (s *state) doctorOK(d uint32) bool {
 }
 
 // instNode returns the node of visit v's institution.
-func (s *state) instNode(v uint32) graph.NodeID { return s.g.InstitutionNode(s.t.Visits.Institution[v]) }
+func (s *state) instNode(v uint32) graph.NodeID {
+	return s.g.InstitutionNode(s.t.Visits.Institution[v])
+}
 
 // region returns the Strings id of the region code of an institution node,
 // or None.

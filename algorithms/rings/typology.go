@@ -2,12 +2,21 @@ package rings
 
 import "github.com/ringlens/ringlens/algorithms/rules"
 
+// A repeat-patient ring is lockstep swiping when at least lockstepDensity of
+// its visits fall in same-hour cohorts of one doctor, lockstepLift times the
+// share of the other visits of its institution.
+const (
+	lockstepDensity = 0.25
+	lockstepLift    = 5
+)
+
 // typologyOf settles the typology of a scored candidate: the generator's
 // hint, except that repeat-patient rings whose visits mostly fall in dense
 // same-hour cohorts of one doctor at a single site are lockstep swiping.
 func typologyOf(c *candidate) string {
 	t := c.typology
-	if t == TypFabricatedOutpatient && c.feat["lockstep_density"] >= 0.5 && len(c.insts) == 1 {
+	d, b := c.feat["lockstep_density"], c.feat["lockstep_baseline"]
+	if t == TypFabricatedOutpatient && d >= lockstepDensity && d >= lockstepLift*b && len(c.insts) == 1 {
 		return TypLockstepSwiping
 	}
 	if t == "" {
