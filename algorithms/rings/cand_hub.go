@@ -18,10 +18,12 @@ const (
 	costlyZ       = 3.0 // median peer z of a repeat patient's visits at a hub
 	cardShare     = 0.8 // share of card-based (cert type 03) visits
 	minRingPeople = 5   // fewer patients are a family, not a ring
-	// A ring hub's repeat patients are mostly flagged: at least this share,
-	// and flaggedLift times the median share of hubs of the same class.
-	minFlaggedShare = 0.3
-	flaggedLift     = 3.0
+	// A ring hub's repeat patients are largely flagged: at least this share
+	// (costly, card-based), and flaggedLift times the median share of the
+	// hubs of the same class.
+	minCostlyShare = 0.3
+	minCardShare   = 0.1
+	flaggedLift    = 3.0
 )
 
 // repeatEdge is one repeat patient at one hub.
@@ -48,7 +50,8 @@ func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
 	var scratch []pv
 	var edges []repeatEdge
 	repeaters := make([]int32, nInst) // repeat patients per hub
-	flagged := make([]int32, nInst)   // of which costly or card-based
+	costly := make([]int32, nInst)    // of which billed far above peers
+	carded := make([]int32, nInst)    // of which card-based, insured elsewhere
 	for i := 0; i < nInst; i++ {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -84,8 +87,12 @@ func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
 				e := repeatEdge{person: scratch[a].p, hub: h, visits: vs}
 				e.costly = float64(zs[len(zs)/2]) >= costlyZ
 				e.card = float64(card) >= cardShare*float64(len(vs)) && s.elsewhere(e.person, h)
+				if e.costly {
+					costly[i]++
+				} else if e.card {
+					carded[i]++
+				}
 				if e.costly || e.card {
-					flagged[i]++
 					edges = append(edges, e)
 				}
 			}
@@ -95,17 +102,8 @@ func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
 	// The share of a hub's repeat patients that are flagged, against the
 	// median share of the hubs of its class: ordinary hubs have a few
 	// costly regulars, ring hubs are made of them.
-	var peerShare [nClasses][]float64
-	for i := 0; i < nInst; i++ {
-		if repeaters[i] >= minRingPeople {
-			cl := g.Class(graph.NodeID(lo + i))
-			peerShare[cl] = append(peerShare[cl], float64(flagged[i])/float64(repeaters[i]))
-		}
-	}
-	var peerMed [nClasses]float64
-	for cl := range peerShare {
-		peerMed[cl], _ = robust(peerShare[cl])
-	}
+	costlyMed := classMedians(g, lo, repeaters, costly)
+	cardMed := classMedians(g, lo, repeaters, carded)
 	// Group hubs that share doctors on suspicious visits.
 	uf := newUnionFind(nInst)
 	perHub := make(map[graph.NodeID]int)
@@ -147,28 +145,10 @@ func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
 	var out []*candidate
 	for _, r := range roots {
 		idx := groups[r]
-		people := make(map[uint32]bool)
-		nCard, nCostly := 0, 0
-		var vs []uint32
-		for _, i := range idx {
-			e := &edges[i]
-			if !people[e.person] {
-				people[e.person] = true
-				if e.card {
-					nCard++
-				} else {
-					nCostly++
-				}
-			}
-			vs = append(vs, e.visits...)
-		}
-		if len(people) < minRingPeople {
-			continue
-		}
 		// Distance from peers: the flagged share of the group's repeat
 		// patients against the class median.
-		var rep, flg int32
-		var peer float64
+		var rep, nc, nd int32
+		var peerC, peerD float64
 		seenHub := make(map[graph.NodeID]bool)
 		for _, i := range idx {
 			h := edges[i].hub
@@ -177,40 +157,82 @@ func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
 			}
 			seenHub[h] = true
 			rep += repeaters[int(h)-lo]
-			flg += flagged[int(h)-lo]
-			peer = max(peer, peerMed[g.Class(h)])
+			nc += costly[int(h)-lo]
+			nd += carded[int(h)-lo]
+			peerC, peerD = max(peerC, costlyMed[g.Class(h)]), max(peerD, cardMed[g.Class(h)])
 		}
-		share := float64(flg) / float64(max(rep, 1))
-		if share < minFlaggedShare || share < flaggedLift*peer {
-			continue
+		rep = max(rep, 1)
+		shareC, shareD := float64(nc)/float64(rep), float64(nd)/float64(rep)
+		for _, card := range []bool{false, true} {
+			people := make(map[uint32]bool)
+			var vs []uint32
+			for _, i := range idx {
+				e := &edges[i]
+				if isCard := e.card && !e.costly; isCard == card {
+					people[e.person] = true
+					vs = append(vs, e.visits...)
+				}
+			}
+			share, peer, minShare := shareC, peerC, minCostlyShare
+			if card {
+				share, peer, minShare = shareD, peerD, minCardShare
+			}
+			if len(people) < minRingPeople || share < minShare || share < flaggedLift*peer {
+				continue
+			}
+			out = append(out, s.hubCandidate(people, vs, card, share, peer))
 		}
-		c := &candidate{source: "G-REPEAT-COSTLY", typology: TypFabricatedOutpatient,
-			feat: map[string]float64{"flagged_share": share, "flagged_share_peer": peer}}
-		if nCard > nCostly {
-			c.source, c.typology = "G-CARD-REPEAT", TypCardCollection
-		}
-		for p := range people {
-			c.patients = append(c.patients, g.PatientNode(p))
-		}
-		c.visits = vs
-		c.normalise()
-		c.insts = s.instsOf(c.visits, 0.05, 3)
-		c.doctors = s.doctorsOf(c.visits, 0.01, 3)
-		c.strength = 1
-		if c.typology == TypCardCollection {
-			c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
-				params: map[string]float64{"min_repeat_visits": float64(s.repeat), "card_share": cardShare},
-				detail: fmt.Sprintf("%d people insured elsewhere registered here again and again (at least %d visits each) almost only with a social-security card (cert type 03)",
-					len(people), s.repeat),
-				detailZh: fmt.Sprintf("%d名异地参保人员在此反复就诊（每人至少%d次），几乎全部以社保卡（03）登记", len(people), s.repeat)})
-		} else {
-			c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
-				params: map[string]float64{"min_repeat_visits": float64(s.repeat), "min_peer_z": costlyZ},
-				detail: fmt.Sprintf("%d repeat patients (at least %d visits each) billed far above peers of the same diagnosis and institution type (median robust z ≥ %.0f)",
-					len(people), s.repeat, costlyZ),
-				detailZh: fmt.Sprintf("%d名反复就诊人员（每人至少%d次）的医保支付远高于同诊断、同类机构的同类人群（稳健z中位数≥%.0f）", len(people), s.repeat, costlyZ)})
-		}
-		out = append(out, c)
 	}
 	return out, nil
+}
+
+// hubCandidate builds the candidate of one group of flagged repeat
+// patients.
+func (s *state) hubCandidate(people map[uint32]bool, vs []uint32, card bool, share, peer float64) *candidate {
+	g := s.g
+	c := &candidate{source: "G-REPEAT-COSTLY", typology: TypFabricatedOutpatient,
+		feat: map[string]float64{"flagged_share": share, "flagged_share_peer": peer}}
+	if card {
+		c.source, c.typology = "G-CARD-REPEAT", TypCardCollection
+	}
+	for p := range people {
+		c.patients = append(c.patients, g.PatientNode(p))
+	}
+	c.visits = vs
+	c.normalise()
+	c.insts = s.instsOf(c.visits, 0.05, 3)
+	c.doctors = s.doctorsOf(c.visits, 0.01, 3)
+	c.strength = 1
+	if c.typology == TypCardCollection {
+		c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
+			params: map[string]float64{"min_repeat_visits": float64(s.repeat), "card_share": cardShare},
+			detail: fmt.Sprintf("%d people insured elsewhere registered here again and again (at least %d visits each) almost only with a social-security card (cert type 03)",
+				len(people), s.repeat),
+			detailZh: fmt.Sprintf("%d名异地参保人员在此反复就诊（每人至少%d次），几乎全部以社保卡（03）登记", len(people), s.repeat)})
+	} else {
+		c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
+			params: map[string]float64{"min_repeat_visits": float64(s.repeat), "min_peer_z": costlyZ},
+			detail: fmt.Sprintf("%d repeat patients (at least %d visits each) billed far above peers of the same diagnosis and institution type (median robust z ≥ %.0f)",
+				len(people), s.repeat, costlyZ),
+			detailZh: fmt.Sprintf("%d名反复就诊人员（每人至少%d次）的医保支付远高于同诊断、同类机构的同类人群（稳健z中位数≥%.0f）", len(people), s.repeat, costlyZ)})
+	}
+	return c
+}
+
+// classMedians returns, per institution class, the median over hubs with
+// at least minRingPeople repeat patients of the share of them counted in
+// part.
+func classMedians(g *graph.Graph, lo int, repeaters, part []int32) [nClasses]float64 {
+	var shares [nClasses][]float64
+	for i := range repeaters {
+		if repeaters[i] >= minRingPeople {
+			cl := g.Class(graph.NodeID(lo + i))
+			shares[cl] = append(shares[cl], float64(part[i])/float64(repeaters[i]))
+		}
+	}
+	var med [nClasses]float64
+	for cl := range shares {
+		med[cl], _ = robust(shares[cl])
+	}
+	return med
 }

@@ -251,13 +251,44 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 		c.normalise()
 		// Strength grows with the visits that clash with the doctor's work
-		// elsewhere: a few clashes are a schedule slip, hundreds a borrowed
-		// code.
-		c.strength = squash(float64(h.NVisits), 50)
-		c.feat = map[string]float64{"home_visits": float64(best)}
+		// elsewhere (a few are a schedule slip, hundreds a borrowed code)
+		// and with how far beyond the rule's distance the sites lie: sites
+		// just past min_km may be one commute apart with clocks set
+		// differently, sites in another city cannot be.
+		km := s.maxDistance(home, c.insts)
+		minKm := max(h.Params["min_km"], 1)
+		c.strength = squash(float64(h.NVisits), 50) * squash(km/minKm-1, 2)
+		c.feat = map[string]float64{"home_visits": float64(best), "distance_km": km}
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// maxDistance returns the largest distance in km between home and the
+// sites (0 when locations are unknown).
+func (s *state) maxDistance(home graph.NodeID, sites []graph.NodeID) float64 {
+	it := &s.t.Institutions
+	a := s.g.Row(home)
+	if home == graph.NoNode || int(a) >= len(it.HasLoc) || !it.HasLoc[a] {
+		return 0
+	}
+	best := 0.0
+	for _, n := range sites {
+		b := s.g.Row(n)
+		if int(b) < len(it.HasLoc) && it.HasLoc[b] {
+			best = max(best, haversineKm(it.Lat[a], it.Lon[a], it.Lat[b], it.Lon[b]))
+		}
+	}
+	return best
+}
+
+// haversineKm is the great-circle distance in km.
+func haversineKm(lat1, lon1, lat2, lon2 float64) float64 {
+	const r = 6371.0
+	rad := math.Pi / 180
+	dLat, dLon := (lat2-lat1)*rad, (lon2-lon1)*rad
+	x := math.Sin(dLat/2)*math.Sin(dLat/2) + math.Cos(lat1*rad)*math.Cos(lat2*rad)*math.Sin(dLon/2)*math.Sin(dLon/2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(x)))
 }
 
 // codeRegion returns the 6-digit region of a national staff code shaped

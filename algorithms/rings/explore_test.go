@@ -1,9 +1,9 @@
 package rings_test
 
 import (
-	"github.com/ringlens/ringlens/algorithms/rings"
 	"context"
 	"fmt"
+	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"slices"
 	"testing"

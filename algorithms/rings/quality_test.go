@@ -153,3 +153,44 @@ func TestQualityDirs(t *testing.T) {
 		fmt.Println(q)
 	}
 }
+
+// TestExtras prints reported ring members that are not in the matching
+// planted ring (RINGLENS_CITY), for diagnosis.
+func TestExtras(t *testing.T) {
+	dir := os.Getenv("RINGLENS_CITY")
+	if dir == "" {
+		t.Skip("RINGLENS_CITY not set")
+	}
+	g, tr := loadCity(t, dir)
+	f, err := Detect(context.Background(), g, Options{Rules: rules.Defaults(), Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth := map[string]string{}
+	for _, r := range tr.Rings {
+		for _, m := range r.Members {
+			truth[m.ID] = r.ID
+		}
+	}
+	vt := &g.Tables().Visits
+	for _, r := range f.Rings {
+		if r.Typology != os.Getenv("RINGLENS_TYP") {
+			continue
+		}
+		for _, m := range r.Members {
+			if truth[m.ID] != "" || m.Kind != KindPatient {
+				continue
+			}
+			n, _ := g.Lookup(0, m.ID)
+			per := map[string]int{}
+			c3 := 0
+			for _, v := range g.VisitsOf(n) {
+				per[g.Label(g.InstitutionNode(vt.Institution[v]))]++
+				if vt.Cert[v] == 3 {
+					c3++
+				}
+			}
+			fmt.Println(r.ID, m.ID, g.Tables().Str(g.Tables().Persons.InsuplcAdmdvs[n]), "card", c3, per)
+		}
+	}
+}

@@ -230,6 +230,7 @@ func peerZ(g *graph.Graph) []float32 {
 // minInstVisits is the number of visits of a peer group an institution
 // needs for its median to vote on the group's centre.
 const minInstVisits = 5
+
 // live reports whether visit v carries money (not reversed).
 func (s *state) live(v uint32) bool { return s.t.Visits.Flags[v]&graph.VisitReversed == 0 }
 
