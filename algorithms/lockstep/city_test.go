@@ -154,7 +154,11 @@ func TestCity(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("%d visits, %d blocks in %v", c.g.Tables().Visits.Len(), len(blocks), time.Since(start))
-	t.Logf("\n%s", c.describe(blocks, 30))
+	top := 30
+	if n, err := strconv.Atoi(os.Getenv("RINGLENS_LOCKSTEP_TOP")); err == nil {
+		top = n
+	}
+	t.Logf("\n%s", c.describe(blocks, top))
 
 	inBlock := map[graph.NodeID]bool{}
 	for i := range blocks {

@@ -30,12 +30,11 @@ type incidence struct {
 // numCols returns the number of columns.
 func (inc *incidence) numCols() int { return len(inc.colHub) }
 
-// entry is one visit placed in a column during the build.
+// entry is one visit placed in a column during the build: col packs the
+// hub node (high half) and the slot (low half), pv the Persons row (high)
+// and the visit row (low), so that entries sort by two integer compares.
 type entry struct {
-	hub  graph.NodeID
-	slot uint32
-	pat  uint32
-	vis  uint32
+	col, pv uint64
 }
 
 // admissionFlag marks inpatient slots so that they never share a column
@@ -51,27 +50,34 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, opt *O
 	rows := g.VisitsByTime()
 	stage := "lockstep " + kind.String() + " incidence"
 	opt.progress(stage, 0, len(rows))
-	inc := &incidence{kind: kind}
+	inc := &incidence{kind: kind,
+		edgePat: make([]uint32, 0, len(rows)),
+		edgeVis: make([]uint32, 0, len(rows)+1),
+		vis:     make([]uint32, 0, len(rows)),
+	}
 	var buf []entry
 	// flush turns the buffered entries of one day into columns and edges;
 	// colEdge and edgeVis hold start offsets until the final ends are
 	// appended below.
 	flush := func() {
 		slices.SortFunc(buf, func(a, b entry) int {
-			return cmp.Or(cmp.Compare(a.hub, b.hub), cmp.Compare(a.slot, b.slot),
-				cmp.Compare(a.pat, b.pat), cmp.Compare(a.vis, b.vis))
+			if a.col != b.col {
+				return cmp.Compare(a.col, b.col)
+			}
+			return cmp.Compare(a.pv, b.pv)
 		})
 		for i, e := range buf {
-			newCol := i == 0 || e.hub != buf[i-1].hub || e.slot != buf[i-1].slot
+			newCol := i == 0 || e.col != buf[i-1].col
 			if newCol {
 				inc.colEdge = append(inc.colEdge, uint32(len(inc.edgePat)))
-				inc.colHub = append(inc.colHub, e.hub)
+				inc.colHub = append(inc.colHub, graph.NodeID(e.col>>32))
 			}
-			if newCol || e.pat != buf[i-1].pat {
+			pat := uint32(e.pv >> 32)
+			if newCol || pat != uint32(buf[i-1].pv>>32) {
 				inc.edgeVis = append(inc.edgeVis, uint32(len(inc.vis)))
-				inc.edgePat = append(inc.edgePat, e.pat)
+				inc.edgePat = append(inc.edgePat, pat)
 			}
-			inc.vis = append(inc.vis, e.vis)
+			inc.vis = append(inc.vis, uint32(e.pv))
 		}
 		buf = buf[:0]
 	}
@@ -91,22 +97,23 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, opt *O
 			flush()
 			day = d
 		}
-		e := entry{pat: vt.Person[v], vis: v}
+		var hub graph.NodeID
+		var slot uint32
 		switch kind {
 		case InstitutionSlot:
-			e.hub = g.InstitutionNode(vt.Institution[v])
-			if e.hub == graph.NoNode {
+			hub = g.InstitutionNode(vt.Institution[v])
+			if hub == graph.NoNode {
 				continue
 			}
-			e.slot = slotOf(vt, v, opt)
+			slot = slotOf(vt, v, opt)
 		case DoctorDay:
 			d := vt.Doctor[v]
 			if d >= nDoc || (int(d) < len(opt.ExcludeDoctors) && opt.ExcludeDoctors[d]) {
 				continue
 			}
-			e.hub = g.DoctorNode(d)
+			hub = g.DoctorNode(d)
 		}
-		buf = append(buf, e)
+		buf = append(buf, entry{col: uint64(hub)<<32 | uint64(slot), pv: uint64(vt.Person[v])<<32 | uint64(v)})
 	}
 	flush()
 	inc.colEdge = append(inc.colEdge, uint32(len(inc.edgePat)))

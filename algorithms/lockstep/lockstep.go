@@ -50,7 +50,7 @@ type Options struct {
 	// MaxBlocks caps the blocks reported per column kind (the densest are
 	// kept). Default 200.
 	MaxBlocks int
-	// MaxBlocksPerHub caps the blocks peeled from one hub. Default 8.
+	// MaxBlocksPerHub caps the blocks peeled from one hub. Default 32.
 	MaxBlocksPerHub int
 	// Discount is c in the column weight 1/log(deg + c). Default 5.
 	Discount float64
@@ -88,7 +88,7 @@ func (o Options) withDefaults() (Options, error) {
 		o.MaxBlocks = 200
 	}
 	if o.MaxBlocksPerHub == 0 {
-		o.MaxBlocksPerHub = 8
+		o.MaxBlocksPerHub = 32
 	}
 	if o.Discount == 0 {
 		o.Discount = 5
