@@ -304,6 +304,3 @@ func codeRegion(code string) string {
 	}
 	return code[1:7]
 }
-
-// communityCandidates is filled in by the co-visit community stage.
-func (s *state) communityCandidates(ctx context.Context) ([]*candidate, error) { return nil, ctx.Err() }

@@ -62,7 +62,7 @@ func Detect(ctx context.Context, g *graph.Graph, opt Options) (*Findings, error)
 	}{
 		{"candidates: repeat patients", s.hubCandidates},
 		{"candidates: admission cohorts", s.admissionCandidates},
-		{"candidates: co-visit communities", s.communityCandidates},
+		{"candidates: lockstep blocks", s.lockstepCandidates},
 		{"candidates: split admissions", s.splitCandidates},
 		{"candidates: round quantities", s.cashoutCandidates},
 		{"candidates: trace codes", s.resellCandidates},

@@ -1,0 +1,67 @@
+package rings
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ringlens/ringlens/algorithms/lockstep"
+	"github.com/ringlens/ringlens/graph"
+)
+
+// Thresholds on lockstep blocks.
+const (
+	minBlockLift      = 2.0 // block density over its hubs' baseline
+	minBlockSynchrony = 0.5 // share of the members' visits at the hubs inside the block
+)
+
+// lockstepCandidates turns dense lockstep blocks (patients who share many
+// (institution, slot) or (doctor, day) columns, FraudAR-weighted so that
+// crowds add little) into candidates. A block alone is not a ring: nursing
+// rounds and families move together too, so scoring still asks for
+// distance from peers, rule hits or a cohort density well above the
+// institution's ordinary traffic. Placeholder doctors are left out of the
+// doctor columns.
+func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
+	blocks, err := lockstep.Detect(ctx, s.g, lockstep.Options{MinPatients: minRingPeople, ExcludeDoctors: s.excluded})
+	if err != nil {
+		return nil, err
+	}
+	vt := &s.t.Visits
+	var out []*candidate
+	for i := range blocks {
+		b := &blocks[i]
+		if len(b.Patients) < minRingPeople || b.Lift < minBlockLift || b.Synchrony < minBlockSynchrony || len(b.Visits) == 0 {
+			continue
+		}
+		inpatient, pharmacy := 0, 0
+		for _, v := range b.Visits {
+			switch scenario(vt.MedType[v]) {
+			case 1:
+				inpatient++
+			case 2:
+				pharmacy++
+			}
+		}
+		if 2*pharmacy > len(b.Visits) {
+			continue // pharmacy groups are judged by the reselling and cash-out signals
+		}
+		typ := TypLockstepSwiping
+		if 2*inpatient > len(b.Visits) {
+			typ = TypFakeHospitalisation
+		}
+		c := &candidate{source: "G-LOCKSTEP", typology: typ, strength: squash(b.Lift-1, 2),
+			patients: append([]graph.NodeID(nil), b.Patients...), visits: append([]uint32(nil), b.Visits...)}
+		c.normalise()
+		c.insts = s.instsOf(c.visits, 0.05, 3)
+		c.doctors = s.doctorsOf(c.visits, 0.02, 3)
+		c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
+			params: map[string]float64{"density": b.Density, "baseline": b.Baseline, "lift": b.Lift, "fill": b.Fill,
+				"synchrony": b.Synchrony, "slot_share": b.SlotShare, "period_days": float64(b.Period), "period_share": b.PeriodShare},
+			detail: fmt.Sprintf("%d patients share %d %s columns (density %.2f, %.1f× the baseline of the same hubs; %.0f%% of their visits there in the block; shared period %d days for %.0f%% of revisits)",
+				len(b.Patients), b.Columns, b.Kind, b.Density, b.Lift, 100*b.Synchrony, b.Period, 100*b.PeriodShare),
+			detailZh: fmt.Sprintf("%d名患者共同出现在%d个%s时段（密度%.2f，为同机构基线的%.1f倍；其在该处就诊的%.0f%%落在此块中；共同周期%d天，占复诊间隔的%.0f%%）",
+				len(b.Patients), b.Columns, b.Kind, b.Density, b.Lift, 100*b.Synchrony, b.Period, 100*b.PeriodShare)})
+		out = append(out, c)
+	}
+	return out, nil
+}
