@@ -72,34 +72,16 @@ type Options struct {
 
 // withDefaults returns o with zero fields defaulted and checks ranges.
 func (o Options) withDefaults() (Options, error) {
-	if o.SlotMinutes == 0 {
-		o.SlotMinutes = 60
-	}
-	if o.AdmissionSlotMinutes == 0 {
-		o.AdmissionSlotMinutes = 360
-	}
-	if o.MinPatients == 0 {
-		o.MinPatients = 5
-	}
-	if o.MinColumns == 0 {
-		o.MinColumns = 3
-	}
-	if o.MaxBlocks == 0 {
-		o.MaxBlocks = 200
-	}
-	if o.MaxBlocksPerHub == 0 {
-		o.MaxBlocksPerHub = 32
-	}
-	if o.Discount == 0 {
-		o.Discount = 5
-	}
-	if o.MinFill == 0 {
-		o.MinFill = 0.25
-	}
+	orDefault(&o.SlotMinutes, 60)
+	orDefault(&o.AdmissionSlotMinutes, 360)
+	orDefault(&o.MinPatients, 5)
+	orDefault(&o.MinColumns, 3)
+	orDefault(&o.MaxBlocks, 200)
+	orDefault(&o.MaxBlocksPerHub, 32)
+	orDefault(&o.Discount, 5)
+	orDefault(&o.MinFill, 0.25)
 	o.MinFill = max(o.MinFill, 0)
-	if o.MinLift == 0 {
-		o.MinLift = 2
-	}
+	orDefault(&o.MinLift, 2)
 	switch {
 	case o.SlotMinutes < 1 || o.SlotMinutes > 1440:
 		return o, fmt.Errorf("lockstep: SlotMinutes %d out of [1, 1440]", o.SlotMinutes)
@@ -120,6 +102,14 @@ func (o Options) withDefaults() (Options, error) {
 		return o, fmt.Errorf("lockstep: MinLift %v must be finite and non-negative", o.MinLift)
 	}
 	return o, nil
+}
+
+// orDefault sets *v to d when *v is the zero value.
+func orDefault[T comparable](v *T, d T) {
+	var zero T
+	if *v == zero {
+		*v = d
+	}
 }
 
 // progress reports a stage's progress if a callback is set.

@@ -36,7 +36,7 @@ func peelHubs(ctx context.Context, g *graph.Graph, inc *incidence, opt *Options)
 				stop.Store(true)
 				return
 			}
-			results[h] = p.hub(h)
+			results[h] = p.hub(ctx, h)
 			d := done.Add(1)
 			if report && d&0xff == 0 {
 				opt.progress(stage, int(d), nh)
@@ -113,8 +113,9 @@ func newPeeler(g *graph.Graph, inc *incidence, w []float64, opt *Options) *peele
 	return p
 }
 
-// hub peels hub h and returns its blocks.
-func (p *peeler) hub(h int) []Block {
+// hub peels hub h and returns its blocks; it stops early, with the blocks
+// found so far, when ctx is done.
+func (p *peeler) hub(ctx context.Context, h int) []Block {
 	inc, opt := p.inc, p.opt
 	cols := inc.hubCols[inc.hubCol[h]:inc.hubCol[h+1]]
 	shared := 0
@@ -162,7 +163,7 @@ func (p *peeler) hub(h int) []Block {
 	}
 	p.buildAdjacency()
 	var blocks []Block
-	for len(blocks) < opt.MaxBlocksPerHub {
+	for len(blocks) < opt.MaxBlocksPerHub && ctx.Err() == nil {
 		if !p.prune() {
 			break
 		}

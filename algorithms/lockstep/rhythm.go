@@ -55,7 +55,7 @@ func (m *hubMatcher) match(v uint32) bool {
 		return true
 	}
 	_, ok := slices.BinarySearch(m.docs, m.vt.Doctor[v])
-	return ok && len(m.docs) > 0
+	return ok
 }
 
 // Rhythm measures the shared revisit period of patients at hubs. For each
@@ -91,8 +91,7 @@ func rhythm(g *graph.Graph, patients []graph.NodeID, m hubMatcher) (int, float64
 				continue
 			}
 			d := vt.Begin[v].Day()
-			if last != claims.NoDate && d != last {
-				gap := int64(d) - int64(last)
+			if gap := int64(d) - int64(last); last != claims.NoDate && gap > 0 {
 				hist[min(gap, MaxPeriod+1)]++
 				total++
 			}
