@@ -80,6 +80,12 @@ func Detect(ctx context.Context, g *graph.Graph, opt Options) (*Findings, error)
 		}
 		cands = append(cands, cs...)
 	}
+	opt.progress("communities", 0, 1)
+	cands, err = s.splitCommunities(ctx, cands)
+	if err != nil {
+		return nil, fmt.Errorf("rings: communities: %w", err)
+	}
+	opt.progress("communities", 1, 1)
 	opt.progress("scoring", 0, 1)
 	for _, c := range cands {
 		s.finish(c)

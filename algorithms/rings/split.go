@@ -1,0 +1,187 @@
+package rings
+
+import (
+	"context"
+	"slices"
+
+	"github.com/ringlens/ringlens/algorithms/community"
+	"github.com/ringlens/ringlens/graph"
+)
+
+// minSplitModularity is the modularity a partition of a candidate must
+// reach before the candidate is split: below it the parts are one ring.
+const minSplitModularity = 0.3
+
+// sharedDoctorShare is the share of a doctor's ring visits that each of two
+// communities must hold for the doctor to join them.
+const sharedDoctorShare = 0.1
+
+// splitCommunities partitions candidates that span several institutions
+// with Leiden (modularity, seeded by Options.Seed) on the candidate's own
+// patient–doctor–institution graph, weighted by its visits. Institutions
+// joined only through a shared doctor or a handful of patients fall apart
+// into separate rings; a ring whose clinics share doctors and patients
+// throughout stays whole. Parts with fewer than minRingPeople patients are
+// dropped.
+func (s *state) splitCommunities(ctx context.Context, cands []*candidate) ([]*candidate, error) {
+	var out []*candidate
+	for _, c := range cands {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if len(c.insts) < 2 || len(c.patients) < 2*minRingPeople {
+			out = append(out, c)
+			continue
+		}
+		parts, err := s.partition(ctx, c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, parts...)
+	}
+	return out, nil
+}
+
+// partition splits c into its Leiden communities, or returns c whole.
+func (s *state) partition(ctx context.Context, c *candidate) ([]*candidate, error) {
+	vt := &s.t.Visits
+	nodes := make([]graph.NodeID, 0, c.members())
+	nodes = append(nodes, c.patients...)
+	nodes = append(nodes, c.doctors...)
+	nodes = append(nodes, c.insts...)
+	slices.Sort(nodes)
+	local := func(n graph.NodeID) int32 {
+		i, ok := slices.BinarySearch(nodes, n)
+		if !ok {
+			return -1
+		}
+		return int32(i)
+	}
+	var edges []graph.WeightedEdge
+	for _, v := range c.visits {
+		p := local(s.g.PatientNode(vt.Person[v]))
+		if p < 0 {
+			continue
+		}
+		if h := local(s.instNode(v)); h >= 0 {
+			edges = append(edges, graph.WeightedEdge{U: p, V: h, W: 1})
+		}
+		if d := vt.Doctor[v]; s.doctorOK(d) {
+			if dn := local(s.g.DoctorNode(d)); dn >= 0 {
+				edges = append(edges, graph.WeightedEdge{U: p, V: dn, W: 1})
+			}
+		}
+	}
+	w := graph.NewWeighted(len(nodes), edges)
+	part, err := community.Leiden(ctx, community.FromAdjacency(w), community.Options{Seed: s.opt.Seed, MaxIterations: 2})
+	if err != nil {
+		return nil, err
+	}
+	if part.Communities < 2 || !(part.Quality >= minSplitModularity) {
+		return []*candidate{c}, nil
+	}
+	// Communities whose patients share doctors are one ring: the organised
+	// doctors of a ring bill at all its clinics. Join two communities when
+	// a doctor gives at least sharedDoctorShare of his ring visits to each.
+	memb := part.Membership
+	uf := newUnionFind(part.Communities)
+	perDoc := make(map[int32]map[int32]int)
+	for _, v := range c.visits {
+		d := vt.Doctor[v]
+		if !s.doctorOK(d) {
+			continue
+		}
+		p, dn := local(s.g.PatientNode(vt.Person[v])), local(s.g.DoctorNode(d))
+		if p < 0 || dn < 0 {
+			continue
+		}
+		if perDoc[dn] == nil {
+			perDoc[dn] = make(map[int32]int)
+		}
+		perDoc[dn][memb[p]]++
+	}
+	for _, dn := range sortedKeys(perDoc) {
+		m := perDoc[dn]
+		total := 0
+		for _, n := range m {
+			total += n
+		}
+		first := int32(-1)
+		for _, k := range sortedKeys(m) {
+			if float64(m[k]) < sharedDoctorShare*float64(total) {
+				continue
+			}
+			if first < 0 {
+				first = k
+			} else {
+				uf.union(first, k)
+			}
+		}
+	}
+	parts := make([]*candidate, part.Communities)
+	for i, n := range nodes {
+		k := uf.find(memb[i])
+		if parts[k] == nil {
+			parts[k] = &candidate{source: c.source, typology: c.typology, strength: c.strength, hits: c.hits}
+		}
+		p := parts[k]
+		switch s.g.Kind(n) {
+		case graph.KindPatient:
+			p.patients = append(p.patients, n)
+		case graph.KindDoctor:
+			p.doctors = append(p.doctors, n)
+		default:
+			p.insts = append(p.insts, n)
+		}
+	}
+	var out []*candidate
+	for _, p := range parts {
+		if p == nil || len(p.patients) < minRingPeople {
+			continue
+		}
+		for _, v := range c.visits {
+			if _, ok := slices.BinarySearch(p.patients, s.g.PatientNode(vt.Person[v])); ok {
+				p.visits = append(p.visits, v)
+			}
+		}
+		for _, f := range c.facts {
+			f.visits = intersectRows(f.visits, p.visits)
+			p.facts = append(p.facts, f)
+		}
+		p.normalise()
+		out = append(out, p)
+	}
+	if len(out) < 2 {
+		return []*candidate{c}, nil
+	}
+	return out, nil
+}
+
+// intersectRows returns the rows of a (sorted) also in b (sorted).
+func intersectRows(a, b []uint32) []uint32 {
+	var out []uint32
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}
+
+// sortedKeys returns the keys of m in increasing order.
+func sortedKeys[V any](m map[int32]V) []int32 {
+	keys := make([]int32, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
