@@ -11,15 +11,20 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/fixtures"
 	"github.com/ringlens/ringlens/ingest"
 	"github.com/urfave/cli/v2"
 )
 
-// Budgets of issue 2 for ingest plus graph build of a 10-million-visit city.
+// Budgets for a 10-million-visit city: ingest plus graph build, and
+// detection (everything after ingest).
 const (
 	ingestBudget    = 60 * time.Second
 	ingestRSSBudget = 6 << 30
+	detectBudget    = 120 * time.Second
+	detectRSSBudget = 8 << 30
 )
 
 func benchCommand() *cli.Command {
@@ -34,27 +39,40 @@ func benchCommand() *cli.Command {
 				Description: "Generates a city of --scale visits (or reuses --dir if it already holds one),\n" +
 					"then reads it and builds the graph in a child process, so that the peak resident\n" +
 					"memory printed is that of ingest and build alone.",
-				Flags: append([]cli.Flag{
-					&cli.StringFlag{Name: "scale", Value: "1M", Usage: "visits in the generated city (k and M suffixes)"},
-					&cli.Int64Flag{Name: "seed", Value: 1, Usage: "random seed"},
-					&cli.StringFlag{Name: "preset", Value: "default", Usage: "city preset"},
-					&cli.StringFlag{Name: "dir", Usage: "where the city is (generated there if absent); default a temporary directory"},
-					&cli.BoolFlag{Name: "keep", Usage: "keep the generated city"},
-					&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
-					memoryLimitFlag(),
-				}, logFlags()...),
-				Action: runBenchIngest,
+				Flags:  benchFlags(),
+				Action: func(c *cli.Context) error { return runBench(c, false) },
 			},
 			{
-				Name:   "ingest-child",
+				Name:      "detect",
+				Usage:     "generate a city, then time ingest, build and detection and measure peak memory",
+				UsageText: "ringlens bench detect --scale 10M [--dir /tmp/city10m] [--keep]",
+				Description: "Like bench ingest, and then runs detection (rules, communities, lockstep,\n" +
+					"scoring) in the same child process; detection time is everything after ingest.",
+				Flags:  benchFlags(),
+				Action: func(c *cli.Context) error { return runBench(c, true) },
+			},
+			{
+				Name:   "child",
 				Hidden: true,
-				Usage:  "internal: ingest and build one dataset, print timings as JSON",
-				Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}, memoryLimitFlag()}, logFlags()...),
-				Action: runBenchIngestChild,
+				Usage:  "internal: ingest, build and optionally detect one dataset, print timings as JSON",
+				Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}, &cli.BoolFlag{Name: "detect"}, memoryLimitFlag()}, logFlags()...),
+				Action: runBenchChild,
 			},
 			benchLeidenCommand(),
 		},
 	}
+}
+
+func benchFlags() []cli.Flag {
+	return append([]cli.Flag{
+		&cli.StringFlag{Name: "scale", Value: "1M", Usage: "visits in the generated city (k and M suffixes)"},
+		&cli.Int64Flag{Name: "seed", Value: 1, Usage: "random seed"},
+		&cli.StringFlag{Name: "preset", Value: "default", Usage: "city preset"},
+		&cli.StringFlag{Name: "dir", Usage: "where the city is (generated there if absent); default a temporary directory"},
+		&cli.BoolFlag{Name: "keep", Usage: "keep the generated city"},
+		&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
+		memoryLimitFlag(),
+	}, logFlags()...)
 }
 
 // ingestBench is what the child process measures.
@@ -65,13 +83,15 @@ type ingestBench struct {
 	Bytes         int64   `json:"bytes"`
 	IngestSeconds float64 `json:"ingest_seconds"`
 	BuildSeconds  float64 `json:"build_seconds"`
+	DetectSeconds float64 `json:"detect_seconds,omitempty"`
+	Rings         int     `json:"rings,omitempty"`
 	GraphBytes    int64   `json:"graph_bytes"`
 	Nodes         int     `json:"nodes"`
 	PeakRSSBytes  int64   `json:"peak_rss_bytes"`
 	GOMAXPROCS    int     `json:"gomaxprocs"`
 }
 
-func runBenchIngestChild(c *cli.Context) error {
+func runBenchChild(c *cli.Context) error {
 	log, tty, err := newLogger(c)
 	if err != nil {
 		return err
@@ -99,10 +119,25 @@ func runBenchIngestChild(c *cli.Context) error {
 			b.Bytes += st.Size()
 		}
 	}
+	if c.Bool("detect") {
+		start := time.Now()
+		f, err := rings.Detect(c.Context, p.graph, rings.Options{
+			Rules:    rules.Defaults(),
+			Seed:     1,
+			Progress: func(stage string, done, total int64) { m.update("detect "+stage, "steps", done, total) },
+		})
+		m.finish()
+		if err != nil {
+			return fmt.Errorf("detect: %w", err)
+		}
+		b.DetectSeconds, b.Rings = time.Since(start).Seconds(), len(f.Rings)
+	}
 	return json.NewEncoder(c.App.Writer).Encode(b)
 }
 
-func runBenchIngest(c *cli.Context) error {
+// runBench generates (or reuses) a city and measures a child process that
+// ingests it, builds the graph and, with detect, runs detection.
+func runBench(c *cli.Context, detect bool) error {
 	if err := requireNoArgs(c); err != nil {
 		return err
 	}
@@ -143,7 +178,7 @@ func runBenchIngest(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("find own binary: %w", err)
 	}
-	cmd := exec.CommandContext(c.Context, self, "bench", "ingest-child", "--in", dir, "--log-format", c.String("log-format"), "--log-level", c.String("log-level"), "--memory-limit", c.String("memory-limit"))
+	cmd := exec.CommandContext(c.Context, self, "bench", "child", "--detect="+fmt.Sprint(detect), "--in", dir, "--log-format", c.String("log-format"), "--log-level", c.String("log-level"), "--memory-limit", c.String("memory-limit"))
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, c.App.ErrWriter
 	start := time.Now()
@@ -168,6 +203,12 @@ func runBenchIngest(c *cli.Context) error {
 	fmt.Fprintf(w, "  ingest     %7.2f s  %s rows/s  %.0f MB/s\n", b.IngestSeconds, humanRate(float64(b.Rows)/b.IngestSeconds), float64(b.Bytes)/1e6/b.IngestSeconds)
 	fmt.Fprintf(w, "  build      %7.2f s\n", b.BuildSeconds)
 	fmt.Fprintf(w, "  total      %7.2f s  (process wall %.2f s; budget at 10M visits: %.0f s)\n", total, wall.Seconds(), ingestBudget.Seconds())
+	if detect {
+		fmt.Fprintf(w, "  detect     %7.2f s  %d rings  (budget at 10M visits: %.0f s)\n", b.DetectSeconds, b.Rings, detectBudget.Seconds())
+		fmt.Fprintf(w, "  peak RSS   %7.2f GiB (graph structures %.2f GiB; budget at 10M visits: %.0f GiB)\n",
+			float64(b.PeakRSSBytes)/(1<<30), float64(b.GraphBytes)/(1<<30), float64(detectRSSBudget)/(1<<30))
+		return nil
+	}
 	fmt.Fprintf(w, "  peak RSS   %7.2f GiB (graph structures %.2f GiB; budget at 10M visits: %.0f GiB)\n",
 		float64(b.PeakRSSBytes)/(1<<30), float64(b.GraphBytes)/(1<<30), float64(ingestRSSBudget)/(1<<30))
 	return nil

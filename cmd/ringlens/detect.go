@@ -9,8 +9,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/ingest"
+	"github.com/ringlens/ringlens/viz/report"
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 )
@@ -18,11 +20,14 @@ import (
 func detectCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "detect",
-		Usage:     "read a claims dataset, build the claims graph and report on it",
-		UsageText: "ringlens detect --in city --out report [--strict] [--encoding gb18030]",
+		Usage:     "read a claims dataset, find and rank the fraud rings, and report them",
+		UsageText: "ringlens detect --in city --out report [--lang en] [--rules rules.json] [--strict]",
 		Description: "Reads the dataset directory (psn, fixmedins, staff, catalog, mdtrt, fee_list as\n" +
 			"CSV or JSON Lines, optionally .gz; see docs/data-contract.md), builds the graph and\n" +
-			"writes into --out:\n" +
+			"runs the rule library, community detection and lockstep detection, and writes into --out:\n" +
+			"  rings.json    the ranked rings: members by role, typology, amount at risk, evidence rows\n" +
+			"  entities.csv  every patient, doctor, institution and pharmacy scored (kind,id,score,ring_id,reasons)\n" +
+			"  report.html   one self-contained report for investigators (zh-CN; --lang en for English)\n" +
 			"  rejects.csv   every rejected row with file, line, column and reason\n" +
 			"  summary.json  per-file reconciliation (read = accepted + rejected) and graph summary\n" +
 			"  summary.txt   the same as readable tables (also printed)\n" +
@@ -34,7 +39,7 @@ func detectCommand() *cli.Command {
 			&cli.StringFlag{Name: "encoding", Value: "auto", Usage: "text encoding of CSV files: auto, utf-8 or gb18030"},
 			&cli.IntFlag{Name: "top", Value: 10, Usage: "hubs to list per node kind in the summary"},
 			memoryLimitFlag(),
-		}, logFlags()...),
+		}, append(detectionFlags(), logFlags()...)...),
 		Action: runDetect,
 	}
 }
@@ -57,6 +62,14 @@ func runDetect(c *cli.Context) error {
 	if err := applyMemoryLimit(c); err != nil {
 		return err
 	}
+	if err := checkLang(c.String("lang")); err != nil {
+		return err
+	}
+	set, err := ruleSet(c)
+	if err != nil {
+		return err
+	}
+	started := time.Now()
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
 	}
@@ -80,7 +93,7 @@ func runDetect(c *cli.Context) error {
 	}
 	logFiles(log, p.result.Files)
 
-	rep := newReport(p.result, graph.Summarize(p.graph, c.Int("top")))
+	rep := newSummary(p.result, graph.Summarize(p.graph, c.Int("top")))
 	var text bytes.Buffer
 	if err := rep.writeText(&text); err != nil {
 		return fmt.Errorf("format summary: %w", err)
@@ -98,8 +111,32 @@ func runDetect(c *cli.Context) error {
 	if _, err := c.App.Writer.Write(text.Bytes()); err != nil {
 		return fmt.Errorf("print summary: %w", err)
 	}
+
+	detectStart := time.Now()
+	found, err := rings.Detect(c.Context, p.graph, rings.Options{
+		Rules:    set,
+		Seed:     c.Int64("seed"),
+		Progress: func(stage string, done, total int64) { m.update("detect "+stage, "steps", done, total) },
+	})
+	m.finish()
+	if err != nil {
+		return fmt.Errorf("detect: %w", err)
+	}
+	detectTime := time.Since(detectStart)
+	reportPath, err := writeFindings(out, found, reportMeta(in, rep, started), c.String("lang"))
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(c.App.Writer)
+	if err := report.WriteTable(c.App.Writer, found, c.Int("show"), c.String("lang")); err != nil {
+		return fmt.Errorf("print rings: %w", err)
+	}
+	fmt.Fprintf(c.App.Writer, "\nreport: %s\n", reportPath)
+
 	ev := log.Info().Int64("rows", rep.Rows.Read).Int64("rejected", rep.Rows.Rejected).
-		Str("ingest", roundDur(p.ingestTime)).Str("build", roundDur(p.buildTime)).Str("out", out)
+		Int("rings", len(found.Rings)).Int("single_hits", len(found.SingleHits)).
+		Str("ingest", roundDur(p.ingestTime)).Str("build", roundDur(p.buildTime)).
+		Str("detect", roundDur(detectTime)).Str("out", out)
 	if rep.Rows.Rejected > 0 {
 		ev = ev.Str("rejects", rejectsPath)
 	}

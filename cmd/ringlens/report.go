@@ -10,10 +10,10 @@ import (
 	"github.com/ringlens/ringlens/ingest"
 )
 
-// report is what detect writes to summary.json: the reconciliation of every
+// runSummary is what detect writes to summary.json: the reconciliation of every
 // input file and the graph summary. It holds no timings, so that the same
 // input gives the same file.
-type report struct {
+type runSummary struct {
 	Files []fileSummary `json:"files"`
 	Rows  rowCounts     `json:"rows"`
 	Graph graph.Summary `json:"graph"`
@@ -35,8 +35,8 @@ type rowCounts struct {
 	Rejected int64 `json:"rejected"`
 }
 
-func newReport(res *ingest.Result, sum graph.Summary) report {
-	rep := report{Graph: sum, Files: []fileSummary{}}
+func newSummary(res *ingest.Result, sum graph.Summary) runSummary {
+	rep := runSummary{Graph: sum, Files: []fileSummary{}}
 	for _, f := range res.Files {
 		rc := rowCounts{Read: f.Read, Accepted: f.Accepted, Rejected: f.Rejected}
 		rep.Files = append(rep.Files, fileSummary{
@@ -51,7 +51,7 @@ func newReport(res *ingest.Result, sum graph.Summary) report {
 }
 
 // writeText prints the reconciliation table, then the graph summary.
-func (r report) writeText(w io.Writer) error {
+func (r runSummary) writeText(w io.Writer) error {
 	fmt.Fprintln(w, "Input files (read = accepted + rejected)")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "file\tformat\tencoding\tread\taccepted\trejected\trefunds netted\t")

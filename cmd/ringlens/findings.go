@@ -1,0 +1,84 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/viz/report"
+	"github.com/urfave/cli/v2"
+)
+
+// detectionFlags are the flags of the detection stage of detect.
+func detectionFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "rules", Usage: "rules file (JSON) overriding rule parameters; see algorithms/rules/RULES.md"},
+		&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of community detection (same data, rules and seed give the same rings.json)"},
+		&cli.StringFlag{Name: "lang", Value: "zh", Usage: "language of report.html and the terminal table: zh or en"},
+		&cli.IntFlag{Name: "show", Value: 15, Usage: "rings to print in the terminal table"},
+	}
+}
+
+// ruleSet returns the rules in force: the defaults, or --rules FILE.
+func ruleSet(c *cli.Context) (rules.Set, error) {
+	if path := c.String("rules"); path != "" {
+		set, err := rules.LoadFile(path)
+		if err != nil {
+			return rules.Set{}, fmt.Errorf("rules: %w", err)
+		}
+		return set, nil
+	}
+	return rules.Defaults(), nil
+}
+
+// checkLang validates --lang before any work.
+func checkLang(lang string) error {
+	switch lang {
+	case "zh", "zh-CN", "en":
+		return nil
+	}
+	return usagef("--lang: want zh or en, not %q", lang)
+}
+
+// findingsFiles writes rings.json, entities.csv and report.html into out and
+// returns the report's path.
+func writeFindings(out string, f *rings.Findings, meta report.Meta, lang string) (string, error) {
+	var rj, ec, html bytes.Buffer
+	if err := report.WriteRingsJSON(&rj, f); err != nil {
+		return "", fmt.Errorf("rings.json: %w", err)
+	}
+	if err := report.WriteEntitiesCSV(&ec, f); err != nil {
+		return "", fmt.Errorf("entities.csv: %w", err)
+	}
+	if err := report.WriteHTML(&html, f, meta, lang); err != nil {
+		return "", fmt.Errorf("report.html: %w", err)
+	}
+	files := []struct {
+		name string
+		data []byte
+	}{{"rings.json", rj.Bytes()}, {"entities.csv", ec.Bytes()}, {"report.html", html.Bytes()}}
+	for _, file := range files {
+		if err := os.WriteFile(filepath.Join(out, file.name), file.data, 0o644); err != nil {
+			return "", fmt.Errorf("write %s: %w", file.name, err)
+		}
+	}
+	return filepath.Join(out, "report.html"), nil
+}
+
+// reportMeta is the head of report.html: the dataset and what was read.
+func reportMeta(in string, rep runSummary, started time.Time) report.Meta {
+	return report.Meta{
+		Dataset:   filepath.Base(filepath.Clean(in)),
+		Generated: started.Format("2006-01-02 15:04"),
+		Summary: []report.Fact{
+			{Label: "rows read / 读取行数", Value: humanCount(rep.Rows.Read)},
+			{Label: "rows rejected / 拒绝行数", Value: humanCount(rep.Rows.Rejected)},
+			{Label: "visits / 就诊", Value: humanCount(int64(rep.Graph.Visits.Total))},
+			{Label: "period / 时间范围", Value: rep.Graph.Span.First + " – " + rep.Graph.Span.Last},
+		},
+	}
+}
