@@ -32,6 +32,7 @@ func newApp(stdout, stderr io.Writer) (*cli.App, *bool) {
 		Commands: []*cli.Command{
 			generateCommand(),
 			detectCommand(),
+			evalCommand(),
 			benchCommand(),
 			versionCommand(),
 		},
