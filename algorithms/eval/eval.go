@@ -64,6 +64,7 @@ type Report struct {
 	TopK           int              `json:"top_k"`            // reported rings considered for precision: min(K, Reported)
 	TopKMatched    int              `json:"top_k_matched"`    // of those, rings matching a planted ring
 	PrecisionAtK   *float64         `json:"precision_at_k"`   // TopKMatched / TopK
+	TypologyRight  int              `json:"typology_right"`   // found planted rings whose best ring has their typology
 	ByTypology     []TypologyRecall `json:"by_typology"`      // sorted by typology
 	HardNegatives  []HardNegKind    `json:"hard_negatives"`   // per hard-negative kind, sorted by kind
 	HardNegReports []HardNegHit     `json:"hard_neg_reports"` // every hard-negative group reported in the top K
@@ -118,12 +119,13 @@ type PlantedRing struct {
 	// Best is the reported ring sharing the most members (a matching one
 	// first, then the larger Jaccard overlap, then the better rank); empty
 	// when no reported ring shares any member.
-	Best        string  `json:"best,omitempty"`
-	BestRank    int     `json:"best_rank,omitempty"`
-	BestMembers int     `json:"best_members,omitempty"` // members of the best ring
-	Shared      int     `json:"shared"`                 // members shared with the best ring
-	Coverage    float64 `json:"coverage"`               // Shared / Members
-	Purity      float64 `json:"purity"`                 // Shared / BestMembers (0 without a best ring)
+	Best         string  `json:"best,omitempty"`
+	BestRank     int     `json:"best_rank,omitempty"`
+	BestTypology string  `json:"best_typology,omitempty"` // the typology the best ring was given
+	BestMembers  int     `json:"best_members,omitempty"`  // members of the best ring
+	Shared       int     `json:"shared"`                  // members shared with the best ring
+	Coverage     float64 `json:"coverage"`                // Shared / Members
+	Purity       float64 `json:"purity"`                  // Shared / BestMembers (0 without a best ring)
 }
 
 // key identifies a member across truth and findings.
@@ -226,6 +228,7 @@ func Evaluate(t *fixtures.Truth, f *rings.Findings) (*Report, error) {
 			if (m && !bestMatch) || (m == bestMatch && j > bestJ) {
 				bestMatch, bestJ = m, j
 				pr.Best, pr.BestRank, pr.BestMembers, pr.Shared = f.Rings[i].ID, f.Rings[i].Rank, len(rs), n
+				pr.BestTypology = f.Rings[i].Typology
 			}
 		}
 		if len(ps) > 0 {
@@ -236,6 +239,9 @@ func Evaluate(t *fixtures.Truth, f *rings.Findings) (*Report, error) {
 		}
 		if pr.Found {
 			r.Found++
+			if pr.BestTypology == p.Typology {
+				r.TypologyRight++
+			}
 		}
 		if foundAtK {
 			r.FoundAtK++

@@ -233,6 +233,21 @@ func TestEvaluate(t *testing.T) {
 	}
 }
 
+func TestTypologyRight(t *testing.T) {
+	right := ring("R1", 1, "clinic/C1", "doctor/D1", "patient/a", "patient/b")
+	right.Typology = fixtures.TypFabricatedOutpatient
+	wrong := ring("R2", 2, "clinic/S1", "doctor/D2", "patient/c")
+	wrong.Typology = rings.TypUnclassified
+	r, err := Evaluate(city(), &rings.Findings{Rings: []rings.Ring{right, wrong}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Found != 2 || r.TypologyRight != 1 || r.Rings[0].BestTypology != fixtures.TypFabricatedOutpatient ||
+		r.Rings[1].BestTypology != rings.TypUnclassified {
+		t.Errorf("found %d, typology right %d, rings %+v", r.Found, r.TypologyRight, r.Rings)
+	}
+}
+
 func TestHardNegativeCounts(t *testing.T) {
 	f := &rings.Findings{Rings: []rings.Ring{ring("F1", 1, "patient/x", "patient/y"), ring("F2", 2, "patient/u", "patient/v")}}
 	r, err := Evaluate(city(), f)

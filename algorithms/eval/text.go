@@ -38,6 +38,7 @@ func (r *Report) WriteText(w io.Writer) error {
 	fmt.Fprintf(tw, "ring recall\t%s\t(%d of %d found among all reported)\n", pct(r.Recall), r.Found, r.Planted)
 	fmt.Fprintf(tw, "ring recall in top K\t%s\t(%d of %d)\n", pct(r.RecallAtK), r.FoundAtK, r.Planted)
 	fmt.Fprintf(tw, "precision in top K\t%s\t(%d of the top %d match a planted ring)\n", pct(r.PrecisionAtK), r.TopKMatched, r.TopK)
+	fmt.Fprintf(tw, "typology right\t%s\t(%d of the %d found rings)\n", pct(ratio(r.TypologyRight, r.Found)), r.TypologyRight, r.Found)
 
 	fmt.Fprintln(tw, "\nRecall per typology")
 	fmt.Fprintln(tw, "typology\tplanted\tfound\trecall\t")
@@ -66,17 +67,17 @@ func (r *Report) WriteText(w io.Writer) error {
 	}
 
 	fmt.Fprintln(tw, "\nPlanted rings")
-	fmt.Fprintln(tw, "planted\ttypology\tmembers\tfound\tbest ring\trank\tshared\tcoverage\tpurity\t")
+	fmt.Fprintln(tw, "planted\ttypology\tmembers\tfound\tbest ring\trank\tas typology\tshared\tcoverage\tpurity\t")
 	for _, p := range r.Rings {
-		found, best, rank := "no", "-", "-"
+		found, best, rank, typ := "no", "-", "-", "-"
 		if p.Found {
 			found = "yes"
 		}
 		if p.Best != "" {
-			best, rank = p.Best, fmt.Sprint(p.BestRank)
+			best, rank, typ = p.Best, fmt.Sprint(p.BestRank), p.BestTypology
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%d\t%.0f%%\t%.0f%%\t\n", p.ID, p.Typology, p.Members, found, best, rank,
-			p.Shared, 100*p.Coverage, 100*p.Purity)
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\t%s\t%s\t%d\t%.0f%%\t%.0f%%\t\n", p.ID, p.Typology, p.Members, found, best, rank,
+			typ, p.Shared, 100*p.Coverage, 100*p.Purity)
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("eval: write report: %w", err)
