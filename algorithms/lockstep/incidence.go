@@ -42,7 +42,8 @@ type entry struct {
 const admissionFlag = 1 << 16
 
 // buildIncidence builds the incidence of kind from g's live visits.
-func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, opt *Options) (*incidence, error) {
+// With shifted, InstitutionSlot slots start half a slot later (see slotOf).
+func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, shifted bool, opt *Options) (*incidence, error) {
 	t := g.Tables()
 	vt := &t.Visits
 	nDoc := uint32(t.Doctors.Len())
@@ -105,7 +106,7 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, opt *O
 			if hub == graph.NoNode {
 				continue
 			}
-			slot = slotOf(vt, v, opt)
+			slot = slotOf(vt, v, shifted, opt)
 		case DoctorDay:
 			d := vt.Doctor[v]
 			if d >= nDoc || (int(d) < len(opt.ExcludeDoctors) && opt.ExcludeDoctors[d]) {
@@ -150,12 +151,18 @@ func (inc *incidence) groupByHub() {
 
 // slotOf returns the slot of visit v within its day: the SlotMinutes slot
 // of its begin time, or for an inpatient admission the AdmissionSlotMinutes
-// slot with admissionFlag set.
-func slotOf(vt *graph.VisitTable, v uint32, opt *Options) uint32 {
+// slot with admissionFlag set. Slots are aligned on midnight, or with
+// shifted on midnight plus half a slot (the first slot of the day is then
+// the shorter one).
+func slotOf(vt *graph.VisitTable, v uint32, shifted bool, opt *Options) uint32 {
 	t := int64(vt.Begin[v])
 	minute := uint32((t - int64(vt.Begin[v].Day())*86400) / 60)
+	width, flag := uint32(opt.SlotMinutes), uint32(0)
 	if vt.MedType[v].Inpatient() {
-		return admissionFlag | minute/uint32(opt.AdmissionSlotMinutes)
+		width, flag = uint32(opt.AdmissionSlotMinutes), admissionFlag
 	}
-	return minute / uint32(opt.SlotMinutes)
+	if shifted {
+		minute += width - width/2
+	}
+	return flag | minute/width
 }

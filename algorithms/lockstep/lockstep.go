@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"sync"
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
@@ -191,25 +192,97 @@ func Detect(ctx context.Context, g *graph.Graph, opt Options) ([]Block, error) {
 	}
 	var out []Block
 	for _, kind := range []ColumnKind{InstitutionSlot, DoctorDay} {
-		inc, err := buildIncidence(ctx, g, kind, &opt)
+		blocks, err := detectKind(ctx, g, kind, &opt)
 		if err != nil {
 			return nil, err
-		}
-		blocks, err := peelHubs(ctx, g, inc, &opt)
-		if err != nil {
-			return nil, err
-		}
-		sortBlocks(blocks)
-		if len(blocks) > opt.MaxBlocks {
-			blocks = blocks[:opt.MaxBlocks]
-		}
-		for i := range blocks {
-			finishBlock(g, &blocks[i])
 		}
 		out = append(out, blocks...)
 	}
 	sortBlocks(out)
 	return out, nil
+}
+
+// detectKind finds the blocks of one column kind. Institution slots are
+// peeled on two grids, half a slot apart, so that a cohort seen within any
+// half-slot window falls in one column of one of them; the two incidences
+// are built concurrently and blocks found on both are merged.
+func detectKind(ctx context.Context, g *graph.Graph, kind ColumnKind, opt *Options) ([]Block, error) {
+	grids := []bool{false}
+	if kind == InstitutionSlot {
+		grids = append(grids, true)
+	}
+	incs := make([]*incidence, len(grids))
+	errs := make([]error, len(grids))
+	quiet := *opt
+	quiet.Progress = nil // progress is reported from Detect's goroutine only
+	var wg sync.WaitGroup
+	for i := 1; i < len(grids); i++ {
+		wg.Go(func() { incs[i], errs[i] = buildIncidence(ctx, g, kind, grids[i], &quiet) })
+	}
+	incs[0], errs[0] = buildIncidence(ctx, g, kind, grids[0], opt)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var blocks []Block
+	for i := range incs {
+		b, err := peelHubs(ctx, g, incs[i], opt)
+		if err != nil {
+			return nil, err
+		}
+		incs[i] = nil // let the incidence go before the next grid is peeled
+		blocks = append(blocks, b...)
+	}
+	sortBlocks(blocks)
+	blocks = dropOverlapping(blocks)
+	if len(blocks) > opt.MaxBlocks {
+		blocks = blocks[:opt.MaxBlocks]
+	}
+	for i := range blocks {
+		finishBlock(g, &blocks[i])
+	}
+	return blocks, nil
+}
+
+// dropOverlapping keeps, of blocks sorted by density, each block that
+// shares fewer than half of the smaller one's patients with every denser
+// kept block of the same hubs.
+func dropOverlapping(blocks []Block) []Block {
+	kept := map[graph.NodeID][]int{} // first hub -> indexes into out
+	out := blocks[:0]
+	for _, b := range blocks {
+		dup := false
+		for _, k := range kept[b.Hubs[0]] {
+			o := &out[k]
+			if slices.Equal(o.Hubs, b.Hubs) && 2*sharedSorted(o.Patients, b.Patients) >= min(len(o.Patients), len(b.Patients)) {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			kept[b.Hubs[0]] = append(kept[b.Hubs[0]], len(out))
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// sharedSorted counts the elements common to two sorted slices.
+func sharedSorted(a, b []graph.NodeID) int {
+	n := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
 }
 
 // checkTables verifies that the visit columns Detect reads are consistent.

@@ -293,3 +293,36 @@ func TestAdmissionCohort(t *testing.T) {
 	}
 	t.Fatal("admission cohort not found")
 }
+
+// TestStraddlingCohort: a cohort seen between 10:30 and 11:29, across the
+// hour boundary, is still one block with full fill, found once.
+func TestStraddlingCohort(t *testing.T) {
+	w := newWorld(31, 1200, 20, 2, 40)
+	w.background(15000, 1000, 20, 40)
+	for d := 4; d < 365; d += 12 {
+		for _, p := range span(1100, 14) {
+			w.visit(p, 5, w.doc(5), w.at(d, 10*60+30+w.r.IntN(60)))
+		}
+	}
+	g := w.build(t)
+	blocks, err := Detect(context.Background(), g, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ring := patients(g, span(1100, 14))
+	n := 0
+	for i := range blocks {
+		b := &blocks[i]
+		checkBlock(t, g, b)
+		if b.Kind != InstitutionSlot || overlap(b.Patients, ring) == 0 {
+			continue
+		}
+		n++
+		if in := overlap(b.Patients, ring); in < 13 || in != len(b.Patients) || b.Fill < 0.95 || b.Period != 12 {
+			t.Errorf("block of %d (%d ring) fill %.2f period %d", len(b.Patients), in, b.Fill, b.Period)
+		}
+	}
+	if n != 1 {
+		t.Errorf("%d institution-slot blocks of the cohort, want 1", n)
+	}
+}
