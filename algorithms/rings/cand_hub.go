@@ -220,19 +220,27 @@ func (s *state) hubCandidate(people map[uint32]bool, vs []uint32, card bool, sha
 }
 
 // classMedians returns, per institution class, the median over hubs with
-// at least minRingPeople repeat patients of the share of them counted in
-// part.
+// repeat patients of the share of them counted in part; a class with fewer
+// than minVoters such hubs takes the median over all classes, so that a
+// handful of ring hubs cannot make up their own peers.
 func classMedians(g *graph.Graph, lo int, repeaters, part []int32) [nClasses]float64 {
 	var shares [nClasses][]float64
+	var all []float64
 	for i := range repeaters {
-		if repeaters[i] >= minRingPeople {
+		if repeaters[i] > 0 {
 			cl := g.Class(graph.NodeID(lo + i))
-			shares[cl] = append(shares[cl], float64(part[i])/float64(repeaters[i]))
+			x := float64(part[i]) / float64(repeaters[i])
+			shares[cl] = append(shares[cl], x)
+			all = append(all, x)
 		}
 	}
+	overall, _ := robust(all)
 	var med [nClasses]float64
 	for cl := range shares {
-		med[cl], _ = robust(shares[cl])
+		med[cl] = overall
+		if len(shares[cl]) >= minVoters {
+			med[cl], _ = robust(shares[cl])
+		}
 	}
 	return med
 }

@@ -93,7 +93,7 @@ func TestExploreZ(t *testing.T) {
 	g, tr := loadCity(t, cityDir(t))
 	z := rings.PeerZ(g)
 	vt := &g.Tables().Visits
-	for _, r := range tr.Rings[:5] {
+	for _, r := range tr.Rings[:min(5, len(tr.Rings))] {
 		insts := map[graph.NodeID]bool{}
 		var zs []float64
 		for _, m := range r.Members {

@@ -90,24 +90,31 @@ func scenario(m claims.MedType) int {
 	return 0
 }
 
-// Peer statistics. A group of peers is a scenario, an institution class and
-// a diagnosis category (the first three characters of dise_codg), falling
-// back to scenario and class when fewer than minPeers visits share the
-// category.
+// Peer statistics. Peers are looked for at three levels, finest first: a
+// scenario, an institution class and a diagnosis category (the first three
+// characters of dise_codg); a scenario and a class; a scenario. A level is
+// used when at least minVoters institutions vote on its centre.
 const (
-	minPeers   = 30
-	nScenarios = 4
-	nClasses   = 4
+	nScenarios    = 4
+	nClasses      = 4
+	minVoters     = 10
+	minInstVisits = 5 // visits of a group an institution needs to vote
 )
 
+// groupStats are the centre and scale of peer groups, and how many
+// institutions voted on each.
+type groupStats struct {
+	centre, scale []float64
+	voters        []int32
+}
+
 // peerZ returns the robust z-score of every visit's fund amount against its
-// peers. The centre of a group is the median over its institutions (with
-// at least minInstVisits visits in the group) of each institution's median
-// amount: every institution has one vote, so that a ring billing thousands
-// of inflated visits cannot shift its own baseline. The scale is 1.4826 ×
-// the median absolute deviation of visits from their own institution's
-// median (the ordinary spread within one site), floored at a tenth of the
-// centre and at one yuan.
+// peers. The centre of a group is the median over its institutions of each
+// institution's median amount: every institution has one vote, so that a
+// ring billing thousands of inflated visits cannot shift its own baseline.
+// The scale is 1.4826 × the median over institutions of each one's median
+// absolute deviation (the ordinary spread within one site), floored at a
+// tenth of the centre and at one yuan.
 func peerZ(g *graph.Graph) []float32 {
 	t := g.Tables()
 	vt := &t.Visits
@@ -136,15 +143,10 @@ func peerZ(g *graph.Graph) []float32 {
 		cat[v] = c
 	}
 	nCat := int32(len(catByPrefix)) + 1
-	nFine := int32(nScenarios*nClasses) * nCat
-	nGroups := int(nFine) + nScenarios*nClasses
-	fineOf := func(sc, cl int, c int32) int32 { return (int32(sc)*nClasses+int32(cl))*nCat + c }
-	coarseOf := func(f int32) int32 { return nFine + f/nCat }
-	// Count the fine groups first to know which fall back.
-	grp := make([]int32, n)
-	size := make([]int32, nFine)
+	sc := make([]int8, n) // scenario, -1 for visits left out
+	cl := make([]int8, n)
 	for v := 0; v < n; v++ {
-		grp[v] = -1
+		sc[v] = -1
 		if vt.Flags[v]&graph.VisitReversed != 0 {
 			continue
 		}
@@ -152,35 +154,64 @@ func peerZ(g *graph.Graph) []float32 {
 		if in == graph.NoNode {
 			continue
 		}
-		grp[v] = fineOf(scenario(vt.MedType[v]), int(g.Class(in)), cat[v])
-		size[grp[v]]++
+		sc[v], cl[v] = int8(scenario(vt.MedType[v])), int8(g.Class(in))
 	}
+	levels := []struct {
+		groups int
+		of     func(v int) int32
+	}{
+		{int(nScenarios*nClasses) * int(nCat), func(v int) int32 { return (int32(sc[v])*nClasses+int32(cl[v]))*nCat + cat[v] }},
+		{nScenarios * nClasses, func(v int) int32 { return int32(sc[v])*nClasses + int32(cl[v]) }},
+		{nScenarios, func(v int) int32 { return int32(sc[v]) }},
+	}
+	stats := make([]groupStats, len(levels))
+	for i, l := range levels {
+		stats[i] = groupStatsOf(vt, sc, l.groups, l.of)
+	}
+	z := make([]float32, n)
 	for v := 0; v < n; v++ {
-		if grp[v] >= 0 && size[grp[v]] < minPeers {
-			grp[v] = coarseOf(grp[v])
+		if sc[v] < 0 {
+			continue
+		}
+		for i, l := range levels {
+			gi := l.of(v)
+			if st := &stats[i]; st.voters[gi] >= minVoters || i == len(levels)-1 {
+				z[v] = float32((vt.FundPay[v].Yuan() - st.centre[gi]) / max(st.scale[gi], 1))
+				break
+			}
 		}
 	}
-	size = nil
-	// Sort (group, institution, amount) keys.
-	keys := make([]uint64, 0, n)
+	return z
+}
+
+// groupStatsOf computes the centre, scale and voters of nGroups groups,
+// visit v belonging to group of(v) (visits with sc[v] < 0 left out).
+func groupStatsOf(vt *graph.VisitTable, sc []int8, nGroups int, of func(v int) int32) groupStats {
 	const fundBits, instBits = 30, 22
-	for v := 0; v < n; v++ {
-		if grp[v] < 0 {
+	keys := make([]uint64, 0, len(sc))
+	for v := range sc {
+		if sc[v] < 0 {
 			continue
 		}
 		f := min(max(int64(vt.FundPay[v]), 0), 1<<fundBits-1)
 		inst := uint64(vt.Institution[v]) & (1<<instBits - 1)
-		keys = append(keys, uint64(grp[v])<<(fundBits+instBits)|inst<<fundBits|uint64(f))
+		keys = append(keys, uint64(of(v))<<(fundBits+instBits)|inst<<fundBits|uint64(f))
 	}
 	slices.Sort(keys)
 	gOf := func(k uint64) int32 { return int32(k >> (fundBits + instBits)) }
 	iOf := func(k uint64) uint64 { return k >> fundBits }
 	fOf := func(k uint64) float64 { return float64(k&(1<<fundBits-1)) / 100 }
-	// Institution medians and spreads per group; the group's centre and
-	// scale are their medians over institutions.
-	centre := make([]float64, nGroups)
-	scale := make([]float64, nGroups)
+	st := groupStats{centre: make([]float64, nGroups), scale: make([]float64, nGroups), voters: make([]int32, nGroups)}
 	var meds, mads, dev []float64
+	medMad := func(ks []uint64) (float64, float64) {
+		m := fOf(ks[len(ks)/2])
+		dev = dev[:0]
+		for _, k := range ks {
+			dev = append(dev, math.Abs(fOf(k)-m))
+		}
+		slices.Sort(dev)
+		return m, dev[len(dev)/2]
+	}
 	for a := 0; a < len(keys); {
 		gi := gOf(keys[a])
 		meds, mads = meds[:0], mads[:0]
@@ -191,45 +222,24 @@ func peerZ(g *graph.Graph) []float32 {
 				c++
 			}
 			if c-b >= minInstVisits {
-				m := fOf(keys[b+(c-b)/2])
-				dev = dev[:0]
-				for _, k := range keys[b:c] {
-					dev = append(dev, math.Abs(fOf(k)-m))
-				}
-				slices.Sort(dev)
-				meds = append(meds, m)
-				mads = append(mads, dev[len(dev)/2])
+				m, d := medMad(keys[b:c])
+				meds, mads = append(meds, m), append(mads, d)
 			}
 			b = c
 		}
+		st.voters[gi] = int32(len(meds))
 		if len(meds) == 0 { // no institution with enough visits: pool them
-			m := fOf(keys[a+(b-a)/2])
-			dev = dev[:0]
-			for _, k := range keys[a:b] {
-				dev = append(dev, math.Abs(fOf(k)-m))
-			}
-			slices.Sort(dev)
-			meds, mads = append(meds, m), append(mads, dev[len(dev)/2])
+			m, d := medMad(keys[a:b])
+			meds, mads = append(meds, m), append(mads, d)
 		}
 		slices.Sort(meds)
 		slices.Sort(mads)
-		centre[gi] = meds[len(meds)/2]
-		scale[gi] = max(1.4826*mads[len(mads)/2], 0.1*math.Abs(centre[gi]), 1)
+		st.centre[gi] = meds[len(meds)/2]
+		st.scale[gi] = max(1.4826*mads[len(mads)/2], 0.1*math.Abs(st.centre[gi]), 1)
 		a = b
 	}
-	keys = nil
-	z := make([]float32, n)
-	for v := 0; v < n; v++ {
-		if gi := grp[v]; gi >= 0 {
-			z[v] = float32((vt.FundPay[v].Yuan() - centre[gi]) / scale[gi])
-		}
-	}
-	return z
+	return st
 }
-
-// minInstVisits is the number of visits of a peer group an institution
-// needs for its median to vote on the group's centre.
-const minInstVisits = 5
 
 // live reports whether visit v carries money (not reversed).
 func (s *state) live(v uint32) bool { return s.t.Visits.Flags[v]&graph.VisitReversed == 0 }

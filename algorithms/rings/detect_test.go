@@ -1,0 +1,171 @@
+package rings_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+
+	. "github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/fixtures"
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// genCity generates a city into a temporary directory (cached per test
+// binary run) and returns its directory.
+var genCache sync.Map
+
+func genCity(t testing.TB, preset string, seed int64, visits int) string {
+	t.Helper()
+	key := fmt.Sprintf("%s-%d-%d", preset, seed, visits)
+	if d, ok := genCache.Load(key); ok {
+		return d.(string)
+	}
+	dir := filepath.Join(os.TempDir(), "ringlens-rings-test", key)
+	if _, err := os.Stat(filepath.Join(dir, "truth.json")); err != nil {
+		if _, err := fixtures.Generate(context.Background(), fixtures.Config{Preset: preset, Seed: seed, Visits: visits, Out: dir}); err != nil {
+			t.Fatalf("generate %s: %v", key, err)
+		}
+	}
+	genCache.Store(key, dir)
+	return dir
+}
+
+// TestQuality asserts the acceptance thresholds on small generated cities:
+// one seed per preset by default, seeds 1–3 of both presets with
+// RINGLENS_QUALITY=1.
+func TestQuality(t *testing.T) {
+	seeds := []int64{1}
+	if os.Getenv("RINGLENS_QUALITY") != "" {
+		seeds = []int64{1, 2, 3}
+	}
+	for _, preset := range []string{fixtures.PresetDefault, fixtures.PresetHuli} {
+		for _, seed := range seeds {
+			t.Run(fmt.Sprintf("%s-%d", preset, seed), func(t *testing.T) {
+				q := measure(t, genCity(t, preset, seed, 100_000))
+				t.Log(q)
+				if q.recall < 0.95 {
+					t.Errorf("recall %.3f < 0.95", q.recall)
+				}
+				if q.precision < 0.8 {
+					t.Errorf("precision@K %.3f < 0.8", q.precision)
+				}
+				if q.hardNeg > 0 {
+					t.Errorf("%d hard negatives reported", q.hardNeg)
+				}
+				if q.aucPatient < 0.95 || q.aucDoc < 0.95 {
+					t.Errorf("AUC patient %.3f doctor %.3f < 0.95", q.aucPatient, q.aucDoc)
+				}
+			})
+		}
+	}
+}
+
+// TestDeterministic checks that the same data, rules and seed give
+// byte-identical findings.
+func TestDeterministic(t *testing.T) {
+	g, _ := loadCity(t, genCity(t, fixtures.PresetDefault, 1, 100_000))
+	var out [2][]byte
+	for i := range out {
+		f, err := Detect(context.Background(), g, Options{Rules: rules.Defaults(), Seed: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if out[i], err = json.Marshal(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !bytes.Equal(out[0], out[1]) {
+		t.Fatal("two runs gave different findings")
+	}
+}
+
+// TestFindingsShape checks the contract on a generated city: ranked ids,
+// scores in [0, 1], every entity scored, evidence citing rows.
+func TestFindingsShape(t *testing.T) {
+	g, _ := loadCity(t, genCity(t, fixtures.PresetDefault, 1, 100_000))
+	f, err := Detect(context.Background(), g, Options{Rules: rules.Defaults(), Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(f.Entities) != g.NumNodes() {
+		t.Errorf("%d entities for %d nodes", len(f.Entities), g.NumNodes())
+	}
+	for _, e := range f.Entities {
+		if e.Score < 0 || e.Score > 1 {
+			t.Fatalf("entity %s score %v", e.ID, e.Score)
+		}
+	}
+	if len(f.Rings) == 0 {
+		t.Fatal("no rings")
+	}
+	for i, r := range f.Rings {
+		if r.Rank != i+1 || r.ID != fmt.Sprintf("R%03d", i+1) {
+			t.Errorf("ring %d: id %s rank %d", i, r.ID, r.Rank)
+		}
+		if r.Score < 0 || r.Score > 1 || (i > 0 && r.Score > f.Rings[i-1].Score) {
+			t.Errorf("ring %s: score %v not ranked", r.ID, r.Score)
+		}
+		if r.Typology == "" || r.Article == "" || len(r.Members) == 0 || len(r.Evidence) == 0 || len(r.Timeline) == 0 {
+			t.Errorf("ring %s incomplete: %+v", r.ID, r)
+		}
+		for _, m := range r.Members {
+			if m.Role == "" || m.Kind == "" || m.ID == "" {
+				t.Errorf("ring %s: member %+v", r.ID, m)
+			}
+		}
+		cited := false
+		for _, e := range r.Evidence {
+			cited = cited || len(e.MdtrtIDs) > 0
+		}
+		if !cited {
+			t.Errorf("ring %s cites no rows", r.ID)
+		}
+		if r.AmountAtRisk <= 0 || r.First == "" || r.Last < r.First {
+			t.Errorf("ring %s: amount %v first %q last %q", r.ID, r.AmountAtRisk, r.First, r.Last)
+		}
+	}
+}
+
+// TestEdgeCases runs Detect on degenerate inputs: it must not panic.
+func TestEdgeCases(t *testing.T) {
+	if _, err := Detect(context.Background(), nil, Options{}); err == nil {
+		t.Error("nil graph: no error")
+	}
+	empty, err := graph.Build(context.Background(), graph.NewTables(0, 0), graph.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := Detect(context.Background(), empty, Options{Rules: rules.Defaults()})
+	if err != nil {
+		t.Fatalf("empty graph: %v", err)
+	}
+	if len(f.Rings) != 0 || len(f.Entities) != 0 {
+		t.Errorf("empty graph: %d rings, %d entities", len(f.Rings), len(f.Entities))
+	}
+	// One person, one clinic, one visit.
+	tb := graph.NewTables(1, 0)
+	p, _ := tb.AddPerson(&claims.Person{PsnNo: "p1", Sex: claims.Male, Birth: claims.DateOf(1960, 1, 1)})
+	in, _ := tb.AddInstitution(&claims.Institution{Code: "H1", Name: "clinic", Type: claims.Medical, Beds: -1})
+	tb.AddVisit(&claims.Visit{MdtrtID: "v1", PsnNo: "p1", InstitutionCode: "H1", MedType: claims.MedOutpatient,
+		Begin: claims.DateOf(2025, 1, 1).Time(), End: claims.NoTime, MedFee: 1000, FundPay: 800}, p, in, 2)
+	one, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Detect(context.Background(), one, Options{Rules: rules.Defaults()}); err != nil {
+		t.Fatalf("one visit: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := Detect(ctx, one, Options{Rules: rules.Defaults()}); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled: got %v", err)
+	}
+}
