@@ -21,10 +21,16 @@ func (s *state) hitsOf(id string) []int {
 	return out
 }
 
+// minSplitLift is how many times the split patients a hospital would have
+// at the rate of the rest of the city it must have.
+const minSplitLift = 4.0
+
 // splitCandidates finds hospitals where early readmissions with the same
-// diagnosis (R-SPLIT-ADMIT) concentrate far beyond their peers: the rate of
-// split patients among a hospital's inpatients is compared with the
-// median and MAD of all hospitals with inpatients.
+// diagnosis (R-SPLIT-ADMIT) concentrate far beyond the rest of the city:
+// a hospital's split patients are compared with those expected from its
+// inpatients at the rate of all other hospitals (leaving itself out, so
+// that a splitting hospital does not raise its own baseline). Isolated
+// readmissions scattered over hospitals stay single hits.
 func (s *state) splitCandidates(ctx context.Context) ([]*candidate, error) {
 	g, vt := s.g, &s.t.Visits
 	byInst := make(map[graph.NodeID][]int)
@@ -46,10 +52,10 @@ func (s *state) splitCandidates(ctx context.Context) ([]*candidate, error) {
 	if len(insts) == 0 {
 		return nil, nil
 	}
-	// Inpatients per institution, and the peer distribution of the rate.
+	// Inpatients per institution.
 	lo := g.NumKind(graph.KindPatient) + g.NumKind(graph.KindDoctor)
 	inpatients := make(map[graph.NodeID]int)
-	var rates []float64
+	totalInp, totalSplit := 0, 0
 	for i := 0; i < g.NumKind(graph.KindInstitution); i++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -61,13 +67,12 @@ func (s *state) splitCandidates(ctx context.Context) ([]*candidate, error) {
 				seen[vt.Person[v]] = true
 			}
 		}
-		if len(seen) == 0 {
-			continue
-		}
 		inpatients[n] = len(seen)
-		rates = append(rates, float64(splitPersons(s, byInst[n]))/float64(len(seen)))
+		totalInp += len(seen)
 	}
-	med, scale := robust(rates)
+	for _, n := range insts {
+		totalSplit += splitPersons(s, byInst[n])
+	}
 	slices.Sort(insts)
 	var out []*candidate
 	for _, n := range insts {
@@ -76,13 +81,15 @@ func (s *state) splitCandidates(ctx context.Context) ([]*candidate, error) {
 		if np < minRingPeople || inpatients[n] == 0 {
 			continue
 		}
-		rate := float64(np) / float64(inpatients[n])
-		z := (rate - med) / max(scale, 0.002)
-		if z < 3 {
+		restRate := float64(totalSplit-np) / float64(max(1, totalInp-inpatients[n]))
+		expected := max(restRate*float64(inpatients[n]), 0.5)
+		lift := float64(np) / expected
+		if lift < minSplitLift {
 			continue
 		}
+		rate := float64(np) / float64(inpatients[n])
 		c := &candidate{source: rules.IDSplitAdmission, typology: TypSplitHospitalisation, hits: idx, insts: []graph.NodeID{n},
-			strength: math.Min(1, z/6)}
+			strength: squash(lift-1, minSplitLift)}
 		for _, i := range idx {
 			h := &s.rr.Hits[i]
 			for _, p := range h.Persons {
@@ -92,11 +99,12 @@ func (s *state) splitCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 		c.normalise()
 		c.doctors = s.doctorsOf(c.visits, 0.02, 3)
+		c.feat = map[string]float64{"split_rate": rate, "split_rate_peer": restRate, "split_lift": lift}
 		c.facts = append(c.facts, fact{id: "G-SPLIT-CONCENTRATION", visits: c.visits,
-			params: map[string]float64{"rate": rate, "peer_median": med, "robust_z": z},
-			detail: fmt.Sprintf("%d of %d inpatients readmitted early with the same diagnosis (%.1f%% against a peer median of %.1f%%, robust z %.1f)",
-				np, inpatients[n], 100*rate, 100*med, z),
-			detailZh: fmt.Sprintf("%d/%d名住院患者同诊断短期再入院（%.1f%%，同类医院中位数%.1f%%，稳健z=%.1f）", np, inpatients[n], 100*rate, 100*med, z)})
+			params: map[string]float64{"rate": rate, "peer_rate": restRate, "lift": lift},
+			detail: fmt.Sprintf("%d of %d inpatients readmitted early with the same diagnosis (%.1f%%, %.1f× the rate of the other hospitals, %.2f%%)",
+				np, inpatients[n], 100*rate, lift, 100*restRate),
+			detailZh: fmt.Sprintf("%d/%d名住院患者同诊断短期再入院（%.1f%%，为其他医院比例%.2f%%的%.1f倍）", np, inpatients[n], 100*rate, 100*restRate, lift)})
 		out = append(out, c)
 	}
 	return out, nil
