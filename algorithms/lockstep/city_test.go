@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -222,6 +223,25 @@ func BenchmarkDetectCity(b *testing.B) {
 	c := loadCity(b, visits, 1)
 	n := c.g.Tables().Visits.Len()
 	var blocks []Block
+	runtime.GC()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	before, peak := ms.HeapAlloc, ms.HeapAlloc
+	stop := make(chan struct{})
+	sampled := make(chan struct{})
+	go func() { // samples the heap while Detect runs
+		defer close(sampled)
+		var m runtime.MemStats
+		for {
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+				runtime.ReadMemStats(&m)
+				peak = max(peak, m.HeapAlloc)
+			}
+		}
+	}()
 	b.ResetTimer()
 	for b.Loop() {
 		var err error
@@ -231,6 +251,9 @@ func BenchmarkDetectCity(b *testing.B) {
 		}
 	}
 	b.StopTimer()
+	close(stop)
+	<-sampled
+	b.ReportMetric(float64(peak-before)/(1<<20), "peak-heap-MB")
 	per := b.Elapsed().Seconds() / float64(b.N)
 	b.ReportMetric(float64(n), "visits")
 	b.ReportMetric(float64(len(blocks)), "blocks")

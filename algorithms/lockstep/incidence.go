@@ -11,9 +11,10 @@ import (
 )
 
 // incidence is the bipartite graph patients × columns of one kind, as flat
-// arrays. Columns are numbered in (day, hub, slot) order; the edges of a
-// column are contiguous and sorted by patient row; the visits of an edge
-// are contiguous and sorted by row.
+// arrays. Columns are numbered by day, then by (hub, admission) in order of
+// first visit that day, then by slot, so that a hub's columns are in time
+// order. The edges of a column are contiguous and sorted by patient row;
+// the visits of an edge are contiguous and sorted by row.
 type incidence struct {
 	kind    ColumnKind
 	colHub  []graph.NodeID // hub node of each column
@@ -41,6 +42,15 @@ type entry struct {
 // with outpatient slots of the same hub.
 const admissionFlag = 1 << 16
 
+// bucketOf returns the (hub, admission) bucket key of an entry.
+func bucketOf(e entry) uint32 {
+	k := uint32(e.col>>32) * 2
+	if uint32(e.col)&admissionFlag != 0 {
+		k++
+	}
+	return k
+}
+
 // buildIncidence builds the incidence of kind from g's live visits.
 // With shifted, InstitutionSlot slots start half a slot later (see slotOf).
 func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, shifted bool, opt *Options) (*incidence, error) {
@@ -56,29 +66,64 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, shifte
 		edgeVis: make([]uint32, 0, len(rows)+1),
 		vis:     make([]uint32, 0, len(rows)),
 	}
-	var buf []entry
+	var buf, tmp []entry
+	// bucket[2*hub+admission] is the day's bucket of a hub's outpatient or
+	// admission entries, -1 when none; touched lists the buckets in use.
+	bucket := make([]int32, 2*g.NumNodes())
+	for i := range bucket {
+		bucket[i] = -1
+	}
+	var touched []uint32
+	var off []int
 	// flush turns the buffered entries of one day into columns and edges;
 	// colEdge and edgeVis hold start offsets until the final ends are
-	// appended below.
+	// appended below. The entries arrive in time order, so a stable
+	// counting sort by (hub, admission) leaves each bucket in slot order:
+	// equal columns are runs, sorted by patient in place.
 	flush := func() {
-		slices.SortFunc(buf, func(a, b entry) int {
-			if a.col != b.col {
-				return cmp.Compare(a.col, b.col)
+		touched, off = touched[:0], off[:0]
+		for _, e := range buf {
+			k := bucketOf(e)
+			if bucket[k] < 0 {
+				bucket[k] = int32(len(touched))
+				touched = append(touched, k)
+				off = append(off, 0)
 			}
-			return cmp.Compare(a.pv, b.pv)
-		})
-		for i, e := range buf {
-			newCol := i == 0 || e.col != buf[i-1].col
-			if newCol {
-				inc.colEdge = append(inc.colEdge, uint32(len(inc.edgePat)))
-				inc.colHub = append(inc.colHub, graph.NodeID(e.col>>32))
+			off[bucket[k]]++
+		}
+		sum := 0
+		for i, n := range off {
+			off[i], sum = sum, sum+n
+		}
+		tmp = resize(tmp, len(buf))
+		for _, e := range buf {
+			b := bucket[bucketOf(e)]
+			tmp[off[b]] = e
+			off[b]++
+		}
+		for _, k := range touched {
+			bucket[k] = -1
+		}
+		for i := 0; i < len(tmp); {
+			j := i + 1
+			for j < len(tmp) && tmp[j].col == tmp[i].col {
+				j++
 			}
-			pat := uint32(e.pv >> 32)
-			if newCol || pat != uint32(buf[i-1].pv>>32) {
-				inc.edgeVis = append(inc.edgeVis, uint32(len(inc.vis)))
-				inc.edgePat = append(inc.edgePat, pat)
+			run := tmp[i:j]
+			if len(run) > 1 {
+				slices.SortFunc(run, func(a, b entry) int { return cmp.Compare(a.pv, b.pv) })
 			}
-			inc.vis = append(inc.vis, uint32(e.pv))
+			inc.colEdge = append(inc.colEdge, uint32(len(inc.edgePat)))
+			inc.colHub = append(inc.colHub, graph.NodeID(run[0].col>>32))
+			for k, e := range run {
+				pat := uint32(e.pv >> 32)
+				if k == 0 || pat != uint32(run[k-1].pv>>32) {
+					inc.edgeVis = append(inc.edgeVis, uint32(len(inc.vis)))
+					inc.edgePat = append(inc.edgePat, pat)
+				}
+				inc.vis = append(inc.vis, uint32(e.pv))
+			}
+			i = j
 		}
 		buf = buf[:0]
 	}
@@ -119,33 +164,30 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, shifte
 	flush()
 	inc.colEdge = append(inc.colEdge, uint32(len(inc.edgePat)))
 	inc.edgeVis = append(inc.edgeVis, uint32(len(inc.vis)))
-	inc.groupByHub()
+	inc.groupByHub(g.NumNodes())
 	opt.progress(stage, len(rows), len(rows))
 	return inc, nil
 }
 
 // groupByHub fills hubs, hubCol and hubCols with a counting sort of the
-// columns by hub.
-func (inc *incidence) groupByHub() {
-	inc.hubs = slices.Clone(inc.colHub)
-	slices.Sort(inc.hubs)
-	inc.hubs = slices.Compact(inc.hubs)
-	inc.hubCol = make([]uint32, len(inc.hubs)+1)
-	idx := make([]uint32, len(inc.colHub))
-	for c, h := range inc.colHub {
-		i, _ := slices.BinarySearch(inc.hubs, h)
-		idx[c] = uint32(i)
-		inc.hubCol[i+1]++
+// columns by hub node; numNodes bounds the hub nodes.
+func (inc *incidence) groupByHub(numNodes int) {
+	count := make([]uint32, numNodes+1) // count[h+1] = columns of node h, then offsets
+	for _, h := range inc.colHub {
+		count[h+1]++
 	}
-	for i := range inc.hubs {
-		inc.hubCol[i+1] += inc.hubCol[i]
+	inc.hubCol = []uint32{0}
+	for h := 0; h < numNodes; h++ {
+		if n := count[h+1]; n > 0 {
+			inc.hubs = append(inc.hubs, graph.NodeID(h))
+			inc.hubCol = append(inc.hubCol, inc.hubCol[len(inc.hubCol)-1]+n)
+		}
+		count[h+1] += count[h]
 	}
 	inc.hubCols = make([]uint32, len(inc.colHub))
-	next := slices.Clone(inc.hubCol[:len(inc.hubs)])
-	for c := range inc.colHub {
-		h := idx[c]
-		inc.hubCols[next[h]] = uint32(c)
-		next[h]++
+	for c, h := range inc.colHub {
+		inc.hubCols[count[h]] = uint32(c)
+		count[h]++
 	}
 }
 
