@@ -13,6 +13,11 @@
 //     the coarser Options.AdmissionSlotMinutes slot, because recruited
 //     inpatients are admitted in cohorts on the same morning rather than in
 //     the same hour. Admission and outpatient slots never share a column.
+//     Slots are laid on two grids, aligned on midnight and half a slot
+//     later, each peeled on its own; a block found on both grids (half or
+//     more of the smaller one's patients shared, same hub) is kept once,
+//     the denser. A group seen within any window of half a slot thus falls
+//     in one column of at least one grid.
 //   - DoctorDay: patients × (attending doctor, day), leaving out the doctor
 //     rows of Options.ExcludeDoctors. Placeholder codes (rules.FindPlaceholders)
 //     pool thousands of unrelated visits; they are data-quality hubs, and
@@ -93,20 +98,25 @@
 //
 // # Cost
 //
-// Building an incidence walks the visits in time order and sorts one day's
-// visits at a time by packed (hub, slot) and (patient, visit) keys; peeling
-// a hub costs O(E log E) for its E pruned edges per block found, and hubs
-// are peeled on up to two goroutines. On generated cities Detect takes
-// about 0.8 s per million visits on two cores and allocates about 85 MB
-// per million visits. Output is deterministic.
+// Building an incidence walks the visits in time order and groups one day's
+// visits at a time by hub with a stable counting sort (time order then
+// makes each column a run, sorted by patient in place); the two institution
+// grids are built concurrently. Peeling a hub costs O(E log E) for its E
+// pruned edges per block found, and hubs are peeled on up to two
+// goroutines. On generated cities of 1–3 million visits Detect takes
+// 0.8–1.7 s per million visits on two busy cores (linear in the visits),
+// allocates about 140 MB per million visits in all and holds a live peak of
+// about 70 MB per million visits above the graph. Output is deterministic.
 //
 // # Limitations
 //
 //   - Blocks are found per hub: a ring spread over several clinics (the
 //     Huli case) gives one block per clinic or doctor, to be joined by ring
 //     formation.
-//   - Slots are a fixed grid aligned on midnight: a cohort whose visits
-//     straddle a slot boundary is split into two columns and its fill drops.
+//   - Slots are fixed grids: a cohort whose visits spread over more than a
+//     slot (or straddle the boundaries of both grids) is split into several
+//     columns and its fill drops. DoctorDay SlotShare uses the midnight grid
+//     only, so a day's cohort seen across the hour reads about 0.5.
 //   - A hub whose whole traffic is one group has lift near 1 whatever the
 //     group is: a clinic billing nothing but fabricated visits is left to
 //     other detectors, as a nursing home is.

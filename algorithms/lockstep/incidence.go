@@ -17,6 +17,7 @@ import (
 // the visits of an edge are contiguous and sorted by row.
 type incidence struct {
 	kind    ColumnKind
+	shifted bool           // slots start half a slot after midnight
 	colHub  []graph.NodeID // hub node of each column
 	colEdge []uint32       // len columns+1: edges of column c are [colEdge[c], colEdge[c+1])
 	edgePat []uint32       // Persons row of each edge
@@ -61,7 +62,7 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, shifte
 	rows := g.VisitsByTime()
 	stage := "lockstep " + kind.String() + " incidence"
 	opt.progress(stage, 0, len(rows))
-	inc := &incidence{kind: kind,
+	inc := &incidence{kind: kind, shifted: shifted,
 		edgePat: make([]uint32, 0, len(rows)),
 		edgeVis: make([]uint32, 0, len(rows)+1),
 		vis:     make([]uint32, 0, len(rows)),

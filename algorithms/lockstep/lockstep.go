@@ -38,11 +38,13 @@ func (k ColumnKind) String() string {
 // Options tunes Detect. Zero fields take their defaults.
 type Options struct {
 	// SlotMinutes is the width of an institution time slot for outpatient
-	// and pharmacy visits, in minutes; slots are aligned on midnight and
-	// the last slot of a day may be shorter. Default 60.
+	// and pharmacy visits, in minutes. Institution slots are laid on two
+	// grids, one aligned on midnight and one half a slot later, and blocks
+	// found on both are merged; the first and last slots of a day may be
+	// shorter. Default 60.
 	SlotMinutes int
-	// AdmissionSlotMinutes is the slot width for inpatient admissions.
-	// Default 360 (night, morning, afternoon, evening).
+	// AdmissionSlotMinutes is the slot width for inpatient admissions, on
+	// the same two grids. Default 360 (night, morning, afternoon, evening).
 	AdmissionSlotMinutes int
 	// MinPatients is the fewest patients of a reported block. Default 5.
 	MinPatients int
@@ -61,7 +63,8 @@ type Options struct {
 	// busy hub's many chance meetings. Default 0.25; negative means 0.
 	MinFill float64
 	// MinLift is the smallest Density/Baseline of a reported block; the
-	// peeling of a hub stops at the first block below it. Default 2.
+	// peeling of a hub stops at the first block below it. Default 2; a
+	// tiny positive value reports blocks whatever their baseline.
 	MinLift float64
 	// ExcludeDoctors[d] true leaves Doctors row d out of DoctorDay columns
 	// (placeholder codes). May be nil or shorter than the Doctors table.
@@ -157,7 +160,8 @@ type Block struct {
 	Synchrony float64
 	// SlotShare is the share of Visits that fall, within their column, in
 	// the column's busiest slot of Options.SlotMinutes (AdmissionSlotMinutes
-	// for admissions). It is 1 for InstitutionSlot blocks; for DoctorDay
+	// for admissions; midnight-aligned grid for DoctorDay). It is 1 for
+	// InstitutionSlot blocks; for DoctorDay
 	// blocks it is near 1 when each day's group was seen within one slot
 	// (the "10+ records per doctor in one time slot" of the Shanghai case)
 	// and lower when the doctor saw the group through the day (rounds).

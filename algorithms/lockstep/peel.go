@@ -443,7 +443,7 @@ func (p *peeler) takeBlock(h int, keep []bool, density, baseline float64) Block 
 			g := p.eGlob[e]
 			for _, v := range p.inc.vis[p.inc.edgeVis[g]:p.inc.edgeVis[g+1]] {
 				b.Visits = append(b.Visits, v)
-				p.slots = append(p.slots, slotOf(vt, v, false, p.opt))
+				p.slots = append(p.slots, slotOf(vt, v, p.inc.shifted, p.opt))
 			}
 		}
 		peak += maxRun(p.slots)
