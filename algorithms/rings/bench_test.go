@@ -1,0 +1,77 @@
+package rings_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	. "github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/algorithms/rules"
+)
+
+// TestDetectBudget measures Detect on the city in RINGLENS_CITY: time per
+// stage and the peak Go heap above what the loaded graph holds.
+func TestDetectBudget(t *testing.T) {
+	g, _ := loadCity(t, cityDir(t))
+	runtime.GC()
+	debug.FreeOSMemory()
+	var ms runtime.MemStats
+	runtime.ReadMemStats(&ms)
+	base := ms.HeapInuse
+	var peak atomic.Uint64
+	var stageName atomic.Value
+	stageName.Store("start")
+	peaks := map[string]uint64{}
+	var mu sync.Mutex
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				if m.HeapInuse > peak.Load() {
+					peak.Store(m.HeapInuse)
+				}
+				mu.Lock()
+				st := stageName.Load().(string)
+				peaks[st] = max(peaks[st], m.HeapInuse)
+				mu.Unlock()
+			}
+		}
+	}()
+	start := time.Now()
+	last := start
+	_, err := Detect(context.Background(), g, Options{Rules: rules.Defaults(), Seed: 1, Progress: func(stage string, done, total int64) {
+		if os.Getenv("RINGLENS_VERBOSE") != "" {
+			fmt.Printf("  %-36s %d/%d  +%v\n", stage, done, total, time.Since(last).Round(time.Millisecond))
+		}
+		last = time.Now()
+		stageName.Store(stage)
+	}})
+	el := time.Since(start)
+	close(stop)
+	<-done
+	if err != nil {
+		t.Fatal(err)
+	}
+	if os.Getenv("RINGLENS_VERBOSE") != "" {
+		for st, p := range peaks {
+			fmt.Printf("  peak in %-36s +%.2f GiB\n", st, (float64(p)-float64(base))/(1<<30))
+		}
+	}
+	fmt.Printf("detect %v; graph heap %.2f GiB; peak heap during detection %.2f GiB (+%.2f GiB)\n", el.Round(time.Millisecond),
+		float64(base)/(1<<30), float64(peak.Load())/(1<<30), (float64(peak.Load())-float64(base))/(1<<30))
+}
