@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"reflect"
+	"runtime"
 	"testing"
 
 	"github.com/ringlens/ringlens/graph"
@@ -188,7 +189,8 @@ func TestPlaceholderExcluded(t *testing.T) {
 	}
 }
 
-// TestDeterminism: the same graph gives identical blocks on every run.
+// TestDeterminism: the same graph gives identical blocks on every run,
+// whatever GOMAXPROCS.
 func TestDeterminism(t *testing.T) {
 	g := plantedWorld(21, 12, true).build(t)
 	first, err := Detect(context.Background(), g, Options{})
@@ -198,13 +200,14 @@ func TestDeterminism(t *testing.T) {
 	if len(first) == 0 {
 		t.Fatal("no blocks")
 	}
-	for range 1 {
+	for _, procs := range []int{1, 2} {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 		again, err := Detect(context.Background(), g, Options{})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if !reflect.DeepEqual(first, again) {
-			t.Fatal("blocks differ between runs")
+			t.Fatalf("blocks differ between runs (GOMAXPROCS %d)", procs)
 		}
 	}
 	for i := 1; i < len(first); i++ {
@@ -325,4 +328,33 @@ func TestStraddlingCohort(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d institution-slot blocks of the cohort, want 1", n)
 	}
+}
+
+// TestOddInput: visits without a doctor, at extreme or negative times, of
+// inpatient kinds, with excluded-doctor slices of any length, do not
+// panic and give consistent blocks.
+func TestOddInput(t *testing.T) {
+	w := newWorld(41, 30, 3, 1, 3)
+	times := []claims.Time{claims.NoTime, -1, 0, 1 << 40, -(1 << 40), w.at(0, 0), w.at(0, 1439)}
+	for d := 0; d < 60; d += 6 {
+		for p := 0; p < 12; p++ {
+			w.visit(p, 1, w.doc(1), w.at(d, 600+p))
+			w.visitMed(p, 2, "", w.at(d, 500), claims.MedInpatient)
+			w.visit(p, 0, w.doc(0), times[(p+d)%len(times)])
+		}
+	}
+	g := w.build(t)
+	for _, ex := range [][]bool{nil, {true}, make([]bool, 100)} {
+		blocks, err := Detect(context.Background(), g, Options{ExcludeDoctors: ex, SlotMinutes: 1, AdmissionSlotMinutes: 1440, MinLift: 1e-9})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range blocks {
+			checkBlock(t, g, &blocks[i])
+		}
+		if len(blocks) == 0 {
+			t.Error("no blocks")
+		}
+	}
+	_, _ = Rhythm(g, patients(g, span(0, 30)), []graph.NodeID{g.InstitutionNode(0), g.DoctorNode(0), 0})
 }
