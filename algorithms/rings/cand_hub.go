@@ -132,19 +132,8 @@ func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
 			firstHub[k[0]] = int32(k[1])
 		}
 	}
-	groups := make(map[int32][]int)
-	var roots []int32
-	for i, e := range edges {
-		r := uf.find(int32(uint32(e.hub) - uint32(lo)))
-		if _, ok := groups[r]; !ok {
-			roots = append(roots, r)
-		}
-		groups[r] = append(groups[r], i)
-	}
-	slices.Sort(roots)
 	var out []*candidate
-	for _, r := range roots {
-		idx := groups[r]
+	for _, idx := range uf.components(len(edges), func(i int) int32 { return int32(int(edges[i].hub) - lo) }) {
 		// Distance from peers: the flagged share of the group's repeat
 		// patients against the class median.
 		var rep, nc, nd int32

@@ -74,19 +74,17 @@ func (s *state) resellCandidates(ctx context.Context) ([]*candidate, error) {
 	}
 	med, scale := robust(logs)
 	scale = max(scale, 0.1)
-	comps := make(map[int32][]graph.NodeID)
-	var roots []int32
+	var nodes []graph.NodeID
 	for n := range linked {
-		r := uf.find(int32(n - base))
-		if _, ok := comps[r]; !ok {
-			roots = append(roots, r)
-		}
-		comps[r] = append(comps[r], n)
+		nodes = append(nodes, n)
 	}
-	slices.Sort(roots)
+	nodes = sortedUniq(nodes)
 	var out []*candidate
-	for _, r := range roots {
-		phs := sortedUniq(comps[r])
+	for _, idx := range uf.components(len(nodes), func(i int) int32 { return int32(nodes[i] - base) }) {
+		phs := make([]graph.NodeID, 0, len(idx))
+		for _, i := range idx {
+			phs = append(phs, nodes[i])
+		}
 		type acc struct {
 			fund  claims.Money
 			sites map[graph.NodeID]bool

@@ -53,8 +53,12 @@ func sortedUniq[T int | uint32 | graph.NodeID](xs []T) []T {
 }
 
 // intersect counts the common elements of two sorted lists.
-func intersect[T int | uint32 | graph.NodeID](a, b []T) int {
-	n, i, j := 0, 0, 0
+func intersect[T int | uint32 | graph.NodeID](a, b []T) int { return len(common(a, b)) }
+
+// common returns the elements of sorted a also in sorted b.
+func common[T int | uint32 | graph.NodeID](a, b []T) []T {
+	var out []T
+	i, j := 0, 0
 	for i < len(a) && j < len(b) {
 		switch {
 		case a[i] < b[j]:
@@ -62,12 +66,12 @@ func intersect[T int | uint32 | graph.NodeID](a, b []T) int {
 		case a[i] > b[j]:
 			j++
 		default:
-			n++
+			out = append(out, a[i])
 			i++
 			j++
 		}
 	}
-	return n
+	return out
 }
 
 // fund returns the net fund of the live visits among vs.
@@ -165,4 +169,24 @@ func (u unionFind) union(a, b int32) {
 	} else {
 		u[ra] = rb
 	}
+}
+
+// components groups the items 0..n-1 by the root of their set in u (item
+// i belongs to set of(i)) and returns the groups ordered by root.
+func (u unionFind) components(n int, of func(i int) int32) [][]int {
+	groups := make(map[int32][]int)
+	var roots []int32
+	for i := 0; i < n; i++ {
+		r := u.find(of(i))
+		if _, ok := groups[r]; !ok {
+			roots = append(roots, r)
+		}
+		groups[r] = append(groups[r], i)
+	}
+	slices.Sort(roots)
+	out := make([][]int, len(roots))
+	for i, r := range roots {
+		out[i] = groups[r]
+	}
+	return out
 }

@@ -46,10 +46,8 @@ func (s *state) findings(cands []*candidate) *Findings {
 		for k, v := range c.feat {
 			r.Features[k] = round4(v)
 		}
-		var first, last = r.First, r.Last
-		pts, t0, t1 := s.timeline(c.visits)
-		r.Timeline, first, last = pts, t0.String(), t1.String()
-		r.First, r.Last = first, last
+		pts, first, last := s.timeline(c.visits)
+		r.Timeline, r.First, r.Last = pts, first.String(), last.String()
 		for _, x := range members(c) {
 			if ringOf[x] < 0 {
 				ringOf[x] = int32(i)

@@ -145,7 +145,7 @@ func (s *state) partition(ctx context.Context, c *candidate) ([]*candidate, erro
 			}
 		}
 		for _, f := range c.facts {
-			f.visits = intersectRows(f.visits, p.visits)
+			f.visits = common(f.visits, p.visits)
 			p.facts = append(p.facts, f)
 		}
 		p.normalise()
@@ -155,25 +155,6 @@ func (s *state) partition(ctx context.Context, c *candidate) ([]*candidate, erro
 		return []*candidate{c}, nil
 	}
 	return out, nil
-}
-
-// intersectRows returns the rows of a (sorted) also in b (sorted).
-func intersectRows(a, b []uint32) []uint32 {
-	var out []uint32
-	i, j := 0, 0
-	for i < len(a) && j < len(b) {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			out = append(out, a[i])
-			i++
-			j++
-		}
-	}
-	return out
 }
 
 // sortedKeys returns the keys of m in increasing order.
