@@ -36,7 +36,8 @@ type repeatEdge struct {
 }
 
 // hubCandidates finds medical institutions (grouped when they share
-// doctors) whose repeat patients are billed far above their peers or are
+// doctors) whose repeat patients are billed far above their peers (fund
+// per visit or fund share of the bill) or are
 // registered with collected cards of people insured elsewhere: the
 // fabricated-outpatient, lockstep and card-collection signatures.
 func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
@@ -75,17 +76,20 @@ func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
 				repeaters[i]++
 				vs := make([]uint32, 0, b-a)
 				zs := make([]float32, 0, b-a)
+				shares := make([]float32, 0, b-a)
 				card := 0
 				for _, x := range scratch[a:b] {
 					vs = append(vs, x.v)
 					zs = append(zs, s.visitZ[x.v])
+					shares = append(shares, s.shareZ[x.v])
 					if vt.Cert[x.v] == claims.CertSocialCard {
 						card++
 					}
 				}
 				slices.Sort(zs)
+				slices.Sort(shares)
 				e := repeatEdge{person: scratch[a].p, hub: h, visits: vs}
-				e.costly = float64(zs[len(zs)/2]) >= costlyZ
+				e.costly = float64(zs[len(zs)/2]) >= costlyZ || float64(shares[len(shares)/2]) >= costlyZ
 				e.card = float64(card) >= cardShare*float64(len(vs)) && s.elsewhere(e.person, h)
 				if e.costly {
 					costly[i]++
@@ -201,9 +205,9 @@ func (s *state) hubCandidate(people map[uint32]bool, vs []uint32, card bool, sha
 	} else {
 		c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
 			params: map[string]float64{"min_repeat_visits": float64(s.repeat), "min_peer_z": costlyZ},
-			detail: fmt.Sprintf("%d repeat patients (at least %d visits each) billed far above peers of the same diagnosis and institution type (median robust z ≥ %.0f)",
+			detail: fmt.Sprintf("%d repeat patients (at least %d visits each) billed far above peers (fund per visit against the same diagnosis and institution type, or fund share against the same scheme and institution type; median robust z ≥ %.0f)",
 				len(people), s.repeat, costlyZ),
-			detailZh: fmt.Sprintf("%d名反复就诊人员（每人至少%d次）的医保支付远高于同诊断、同类机构的同类人群（稳健z中位数≥%.0f）", len(people), s.repeat, costlyZ)})
+			detailZh: fmt.Sprintf("%d名反复就诊人员（每人至少%d次）的医保支付额（对比同诊断、同类机构）或基金支付比例（对比同险种、同类机构）远高于同类人群（稳健z中位数≥%.0f）", len(people), s.repeat, costlyZ)})
 	}
 	return c
 }

@@ -194,3 +194,12 @@ func TestExtras(t *testing.T) {
 		}
 	}
 }
+
+// TestLockstepSummary prints the lockstep candidates of RINGLENS_CITY.
+func TestLockstepSummary(t *testing.T) {
+	g, tr := loadCity(t, cityDir(t))
+	_ = tr
+	for _, l := range LockstepSummary(g) {
+		fmt.Println(l)
+	}
+}

@@ -25,6 +25,10 @@ type state struct {
 	// visitZ is the robust z-score of each visit's fund amount within its
 	// peer group (scenario, institution class, diagnosis category).
 	visitZ []float32
+	// shareZ is the robust z-score of each visit's fund share
+	// (fund_pay_sumamt / medfee_sumamt) within its peer group (scenario,
+	// institution class, insurance scheme).
+	shareZ []float32
 	// hitVisit counts, per visit, the rule hits citing it.
 	hitVisit []uint8
 	// first and last bound the live visits; years is the data period in
@@ -63,7 +67,11 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s.visitZ = peerZ(g)
+	s.visitZ = amountZ(g)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.shareZ = shareZ(g)
 	s.hitVisit = make([]uint8, t.Visits.Len())
 	for i := range rr.Hits {
 		for _, v := range rr.Hits[i].Visits {
@@ -90,10 +98,8 @@ func scenario(m claims.MedType) int {
 	return 0
 }
 
-// Peer statistics. Peers are looked for at three levels, finest first: a
-// scenario, an institution class and a diagnosis category (the first three
-// characters of dise_codg); a scenario and a class; a scenario. A level is
-// used when at least minVoters institutions vote on its centre.
+// Peer statistics (see peerZ). A level of peers is used when at least
+// minVoters institutions vote on its centre.
 const (
 	nScenarios    = 4
 	nClasses      = 4
@@ -108,21 +114,16 @@ type groupStats struct {
 	voters        []int32
 }
 
-// peerZ returns the robust z-score of every visit's fund amount against its
-// peers. The centre of a group is the median over its institutions of each
-// institution's median amount: every institution has one vote, so that a
-// ring billing thousands of inflated visits cannot shift its own baseline.
-// The scale is 1.4826 × the median over institutions of each one's median
-// absolute deviation (the ordinary spread within one site), floored at a
-// tenth of the centre and at one yuan.
-func peerZ(g *graph.Graph) []float32 {
+// amountZ returns the robust z-score of every visit's fund amount against
+// its peers: the finest level groups visits by scenario, institution class
+// and diagnosis category (the first three characters of dise_codg).
+func amountZ(g *graph.Graph) []float32 {
 	t := g.Tables()
 	vt := &t.Visits
-	n := vt.Len()
 	catOf := make(map[uint32]int32)
 	catByPrefix := make(map[string]int32)
-	cat := make([]int32, n)
-	for v := 0; v < n; v++ {
+	cat := make([]int32, vt.Len())
+	for v := range cat {
 		d := vt.Dise[v]
 		if d == graph.None {
 			continue
@@ -142,31 +143,81 @@ func peerZ(g *graph.Graph) []float32 {
 		}
 		cat[v] = c
 	}
-	nCat := int32(len(catByPrefix)) + 1
+	value := func(v int) (int64, bool) { return int64(vt.FundPay[v]), true }
+	return peerZ(g, value, int32(len(catByPrefix))+1, func(v int) int32 { return cat[v] })
+}
+
+// shareZ returns the robust z-score of every visit's fund share (in basis
+// points of medfee_sumamt) against its peers: the finest level groups
+// visits by scenario, institution class and insurance scheme, whose
+// reimbursement rates differ by design.
+func shareZ(g *graph.Graph) []float32 {
+	t := g.Tables()
+	vt := &t.Visits
+	scheme := make(map[uint32]int32)
+	insu := make([]int32, t.Persons.Len())
+	for p := range insu {
+		id := t.Persons.InsuType[p]
+		k, ok := scheme[id]
+		if !ok {
+			k = int32(len(scheme))
+			scheme[id] = k
+		}
+		insu[p] = k
+	}
+	value := func(v int) (int64, bool) {
+		if vt.MedFee[v] <= 0 || vt.FundPay[v] < 0 {
+			return 0, false
+		}
+		return int64(math.Round(10000 * float64(vt.FundPay[v]) / float64(vt.MedFee[v]))), true
+	}
+	return peerZ(g, value, int32(max(len(scheme), 1)), func(v int) int32 {
+		if p := vt.Person[v]; int(p) < len(insu) {
+			return insu[p]
+		}
+		return 0
+	})
+}
+
+// peerZ returns the robust z-score of every visit's value (in hundredths:
+// fen or basis points) against its peers. Peers are looked for at three
+// levels, finest first: scenario, institution class and a key of nKey
+// values (key(v)); scenario and class; scenario. The centre of a group is
+// the median over its institutions of each institution's median value:
+// every institution has one vote, so that a ring billing thousands of
+// inflated visits cannot shift its own baseline. The scale is 1.4826 × the
+// median over institutions of each one's median absolute deviation (the
+// ordinary spread within one site), floored at a tenth of the centre and at
+// one unit. Visits without a value score 0.
+func peerZ(g *graph.Graph, value func(v int) (int64, bool), nKey int32, key func(v int) int32) []float32 {
+	vt := &g.Tables().Visits
+	n := vt.Len()
 	sc := make([]int8, n) // scenario, -1 for visits left out
 	cl := make([]int8, n)
+	val := make([]int64, n)
 	for v := 0; v < n; v++ {
 		sc[v] = -1
 		if vt.Flags[v]&graph.VisitReversed != 0 {
 			continue
 		}
 		in := g.InstitutionNode(vt.Institution[v])
-		if in == graph.NoNode {
+		x, ok := value(v)
+		if in == graph.NoNode || !ok {
 			continue
 		}
-		sc[v], cl[v] = int8(scenario(vt.MedType[v])), int8(g.Class(in))
+		sc[v], cl[v], val[v] = int8(scenario(vt.MedType[v])), int8(g.Class(in)), x
 	}
 	levels := []struct {
 		groups int
 		of     func(v int) int32
 	}{
-		{int(nScenarios*nClasses) * int(nCat), func(v int) int32 { return (int32(sc[v])*nClasses+int32(cl[v]))*nCat + cat[v] }},
+		{int(nScenarios*nClasses) * int(nKey), func(v int) int32 { return (int32(sc[v])*nClasses+int32(cl[v]))*nKey + key(v) }},
 		{nScenarios * nClasses, func(v int) int32 { return int32(sc[v])*nClasses + int32(cl[v]) }},
 		{nScenarios, func(v int) int32 { return int32(sc[v]) }},
 	}
 	stats := make([]groupStats, len(levels))
 	for i, l := range levels {
-		stats[i] = groupStatsOf(vt, sc, l.groups, l.of)
+		stats[i] = groupStatsOf(vt, sc, val, l.groups, l.of)
 	}
 	z := make([]float32, n)
 	for v := 0; v < n; v++ {
@@ -176,7 +227,7 @@ func peerZ(g *graph.Graph) []float32 {
 		for i, l := range levels {
 			gi := l.of(v)
 			if st := &stats[i]; st.voters[gi] >= minVoters || i == len(levels)-1 {
-				z[v] = float32((vt.FundPay[v].Yuan() - st.centre[gi]) / max(st.scale[gi], 1))
+				z[v] = float32((float64(val[v])/100 - st.centre[gi]) / max(st.scale[gi], 1))
 				break
 			}
 		}
@@ -185,15 +236,16 @@ func peerZ(g *graph.Graph) []float32 {
 }
 
 // groupStatsOf computes the centre, scale and voters of nGroups groups,
-// visit v belonging to group of(v) (visits with sc[v] < 0 left out).
-func groupStatsOf(vt *graph.VisitTable, sc []int8, nGroups int, of func(v int) int32) groupStats {
+// visit v with value val[v] belonging to group of(v) (visits with sc[v] < 0
+// left out).
+func groupStatsOf(vt *graph.VisitTable, sc []int8, val []int64, nGroups int, of func(v int) int32) groupStats {
 	const fundBits, instBits = 30, 22
 	keys := make([]uint64, 0, len(sc))
 	for v := range sc {
 		if sc[v] < 0 {
 			continue
 		}
-		f := min(max(int64(vt.FundPay[v]), 0), 1<<fundBits-1)
+		f := min(max(val[v], 0), 1<<fundBits-1)
 		inst := uint64(vt.Institution[v]) & (1<<instBits - 1)
 		keys = append(keys, uint64(of(v))<<(fundBits+instBits)|inst<<fundBits|uint64(f))
 	}
