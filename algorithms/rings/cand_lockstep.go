@@ -54,13 +54,22 @@ func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
 		c.normalise()
 		c.insts = s.instsOf(c.visits, 0.05, 3)
 		c.doctors = s.doctorsOf(c.visits, 0.02, 3)
+		period, periodZh := "no shared revisit period", "无共同复诊周期"
+		if b.Period > 0 {
+			period = fmt.Sprintf("shared period %d days for %.0f%% of revisits", b.Period, 100*b.PeriodShare)
+			periodZh = fmt.Sprintf("共同周期%d天，占复诊间隔的%.0f%%", b.Period, 100*b.PeriodShare)
+		}
+		colsZh := "机构时段"
+		if b.Kind == lockstep.DoctorDay {
+			colsZh = "医师日"
+		}
 		c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
 			params: map[string]float64{"density": b.Density, "baseline": b.Baseline, "lift": b.Lift, "fill": b.Fill,
 				"synchrony": b.Synchrony, "slot_share": b.SlotShare, "period_days": float64(b.Period), "period_share": b.PeriodShare},
-			detail: fmt.Sprintf("%d patients share %d %s columns (density %.2f, %.1f× the baseline of the same hubs; %.0f%% of their visits there in the block; shared period %d days for %.0f%% of revisits)",
-				len(b.Patients), b.Columns, b.Kind, b.Density, b.Lift, 100*b.Synchrony, b.Period, 100*b.PeriodShare),
-			detailZh: fmt.Sprintf("%d名患者共同出现在%d个%s时段（密度%.2f，为同机构基线的%.1f倍；其在该处就诊的%.0f%%落在此块中；共同周期%d天，占复诊间隔的%.0f%%）",
-				len(b.Patients), b.Columns, b.Kind, b.Density, b.Lift, 100*b.Synchrony, b.Period, 100*b.PeriodShare)})
+			detail: fmt.Sprintf("%d patients share %d %s columns (density %.2f, %.1f× the baseline of the same hubs; %.0f%% of their visits there in the block; %s)",
+				len(b.Patients), b.Columns, b.Kind, b.Density, b.Lift, 100*b.Synchrony, period),
+			detailZh: fmt.Sprintf("%d名患者共同出现在%d个%s列（密度%.2f，为同机构基线的%.1f倍；其在该处就诊的%.0f%%落在此块中；%s）",
+				len(b.Patients), b.Columns, colsZh, b.Density, b.Lift, 100*b.Synchrony, periodZh)})
 		out = append(out, c)
 	}
 	return out, nil

@@ -2,6 +2,7 @@ package rings_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -201,5 +202,30 @@ func TestLockstepSummary(t *testing.T) {
 	_ = tr
 	for _, l := range LockstepSummary(g) {
 		fmt.Println(l)
+	}
+}
+
+// TestDumpRing prints the JSON of ring RINGLENS_RING of RINGLENS_CITY.
+func TestDumpRing(t *testing.T) {
+	g, _ := loadCity(t, cityDir(t))
+	f, err := Detect(context.Background(), g, Options{Rules: rules.Defaults(), Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range f.Rings {
+		if r.ID == os.Getenv("RINGLENS_RING") {
+			if len(r.Members) > 6 {
+				r.Members = r.Members[:6]
+			}
+			if len(r.Timeline) > 3 {
+				r.Timeline = r.Timeline[:3]
+			}
+			b, _ := json.MarshalIndent(r, "", " ")
+			fmt.Println(string(b))
+		}
+	}
+	fmt.Println(len(f.SingleHits), len(f.DataQuality), len(f.Entities))
+	for _, e := range f.Entities[:3] {
+		fmt.Printf("%+v\n", e)
 	}
 }
