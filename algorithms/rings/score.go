@@ -14,12 +14,15 @@ func squash(x, half float64) float64 {
 }
 
 // score sets c.score in [0, 1] from the generator's evidence strength and
-// the ring features: distance from peers (fund per visit against the
-// peers of each visit), lockstep density against the baseline of the same
-// institutions, rule-hit concentration, rhythm, card-based share, fund at
-// risk and size. Signals combine as independent pieces of evidence
-// (1 − Π(1 − s_i)); the generator's strength and the ring's size then
-// scale the result.
+// the ring features: distance from peers (the median peer z of the ring's
+// fund per visit), lockstep density against the baseline of the same
+// institutions, rule-hit concentration and, for card collection, the
+// card-based share. These combine as independent pieces of evidence
+// (1 − Π(1 − s_i)); rings found by a typology-specific rule signature
+// (split stays, round quantities, re-sold trace codes, distant doctors,
+// admission cohorts) start from full evidence and rest on their
+// generator's strength. The number of patients and the fund at risk then
+// scale the result, so that a tiny group with little money ranks low.
 func (s *state) score(c *candidate) {
 	f := c.feat
 	peer := squash(f["peer_z"]-1, 3)
