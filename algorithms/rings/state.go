@@ -3,6 +3,7 @@ package rings
 import (
 	"context"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/ringlens/ringlens/algorithms/rules"
@@ -239,18 +240,42 @@ func peerZ(g *graph.Graph, value func(v int) (int64, bool), nKey int32, key func
 // visit v with value val[v] belonging to group of(v) (visits with sc[v] < 0
 // left out).
 func groupStatsOf(vt *graph.VisitTable, sc []int8, val []int64, nGroups int, of func(v int) int32) groupStats {
-	const fundBits, instBits = 30, 22
+	// Pack (group, institution, value) keys; groups are renumbered densely
+	// and the fields sized to the data, values clamped to what is left.
+	dense := make([]int32, nGroups)
+	for i := range dense {
+		dense[i] = -1
+	}
+	nDense, nInst := int32(0), uint32(0)
+	for v := range sc {
+		if sc[v] < 0 {
+			continue
+		}
+		if g := of(v); dense[g] < 0 {
+			dense[g] = nDense
+			nDense++
+		}
+		nInst = max(nInst, vt.Institution[v]+1)
+	}
+	instBits := uint(bits.Len32(nInst))
+	groupBits := uint(bits.Len32(uint32(nDense)))
+	fundBits := min(40, 64-instBits-groupBits)
 	keys := make([]uint64, 0, len(sc))
 	for v := range sc {
 		if sc[v] < 0 {
 			continue
 		}
 		f := min(max(val[v], 0), 1<<fundBits-1)
-		inst := uint64(vt.Institution[v]) & (1<<instBits - 1)
-		keys = append(keys, uint64(of(v))<<(fundBits+instBits)|inst<<fundBits|uint64(f))
+		keys = append(keys, uint64(dense[of(v)])<<(fundBits+instBits)|uint64(vt.Institution[v])<<fundBits|uint64(f))
 	}
 	slices.Sort(keys)
-	gOf := func(k uint64) int32 { return int32(k >> (fundBits + instBits)) }
+	byDense := make([]int32, nDense)
+	for g, d := range dense {
+		if d >= 0 {
+			byDense[d] = int32(g)
+		}
+	}
+	gOf := func(k uint64) int32 { return byDense[k>>(fundBits+instBits)] }
 	iOf := func(k uint64) uint64 { return k >> fundBits }
 	fOf := func(k uint64) float64 { return float64(k&(1<<fundBits-1)) / 100 }
 	st := groupStats{centre: make([]float64, nGroups), scale: make([]float64, nGroups), voters: make([]int32, nGroups)}
