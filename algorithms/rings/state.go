@@ -341,12 +341,14 @@ func (s *state) instRegion(n graph.NodeID) uint32 {
 	return s.t.Institutions.Admdvs[row]
 }
 
-// elsewhere reports whether person row p is insured in a region other than
-// the one of institution node n (both known).
+// elsewhere reports whether person row p may live away from institution
+// node n: insured in another region, or either region unknown (both
+// columns are optional; the card pattern and the peer comparison then
+// carry the signal alone).
 func (s *state) elsewhere(p uint32, n graph.NodeID) bool {
 	if int(p) >= len(s.t.Persons.InsuplcAdmdvs) {
-		return false
+		return true
 	}
 	a, b := s.t.Persons.InsuplcAdmdvs[p], s.instRegion(n)
-	return a != graph.None && b != graph.None && a != b
+	return a == graph.None || b == graph.None || a != b
 }
