@@ -1,0 +1,361 @@
+package server
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/graph"
+)
+
+// Neighbour limits of GET /api/v1/nodes/{kind}/{id}/neighbors.
+const (
+	defaultNeighbors = 50
+	maxNeighbors     = 1000
+	// maxSubgraph caps the nodes of a ring subgraph.
+	maxSubgraph = 2000
+)
+
+// tokenCookie carries the token after a request authenticated by ?token=.
+const tokenCookie = "ringlens_token"
+
+// routes registers every endpoint.
+func (s *Server) routes() {
+	m := http.NewServeMux()
+	m.HandleFunc("GET /api/v1/stream", s.handleStream)
+	m.HandleFunc("GET /api/v1/status", s.handleStatus)
+	m.HandleFunc("GET /api/v1/rings", s.handleRings)
+	m.HandleFunc("GET /api/v1/rings/{id}", s.handleRing)
+	m.HandleFunc("GET /api/v1/rings/{id}/subgraph", s.handleSubgraph)
+	m.HandleFunc("GET /api/v1/nodes/{kind}/{id}", s.handleNode)
+	m.HandleFunc("GET /api/v1/nodes/{kind}/{id}/neighbors", s.handleNeighbors)
+	m.HandleFunc("POST /api/v1/claims", s.handleClaims)
+	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
+	})
+	static := s.cfg.Static
+	if static == nil {
+		static = placeholderFS()
+	}
+	m.Handle("GET /", http.FileServerFS(static))
+	s.mux = m
+}
+
+// guard checks the token and, on state-changing requests, the Origin.
+func (s *Server) guard(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.cfg.Token != "" {
+			tok, fromQuery := requestToken(r)
+			if subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.Token)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="ringlens"`)
+				writeError(w, http.StatusUnauthorized, "missing or wrong token")
+				return
+			}
+			if fromQuery {
+				http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: tok, Path: "/",
+					HttpOnly: true, SameSite: http.SameSiteStrictMode})
+			}
+		}
+		if r.Method != http.MethodGet && r.Method != http.MethodHead && !s.originOK(r) {
+			writeError(w, http.StatusForbidden, "origin not allowed")
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requestToken returns the token of r from the Authorization header, the
+// query or the cookie, and whether it came from the query.
+func requestToken(r *http.Request) (string, bool) {
+	if h := r.Header.Get("Authorization"); h != "" {
+		if t, ok := strings.CutPrefix(h, "Bearer "); ok {
+			return strings.TrimSpace(t), false
+		}
+		return "", false
+	}
+	if t := r.URL.Query().Get("token"); t != "" {
+		return t, true
+	}
+	if c, err := r.Cookie(tokenCookie); err == nil {
+		return c.Value, false
+	}
+	return "", false
+}
+
+// originOK allows requests without an Origin header (tools), from the
+// request's own host, or from a configured origin.
+func (s *Server) originOK(r *http.Request) bool {
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		return true
+	}
+	u, err := url.Parse(origin)
+	if err != nil || u.Host == "" {
+		return false
+	}
+	if strings.EqualFold(u.Host, r.Host) {
+		return true
+	}
+	for _, a := range s.cfg.AllowOrigins {
+		if strings.EqualFold(strings.TrimSuffix(a, "/"), origin) {
+			return true
+		}
+	}
+	return false
+}
+
+// writeJSON writes v as JSON with status code.
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "encoding failed")
+		return
+	}
+	writeRaw(w, code, b)
+}
+
+// writeRaw writes encoded JSON with status code.
+func writeRaw(w http.ResponseWriter, code int, b []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(code)
+	_, _ = w.Write(b)
+	_, _ = w.Write([]byte("\n"))
+}
+
+// apiError is the body of every error reply.
+type apiError struct {
+	Error string `json:"error"`
+	Row   int    `json:"row,omitempty"`   // 1-based row of a rejected claim
+	Field string `json:"field,omitempty"` // contract column of a rejected claim
+}
+
+// writeError writes {"error": msg}.
+func writeError(w http.ResponseWriter, code int, msg string) {
+	writeJSON(w, code, apiError{Error: msg})
+}
+
+// current returns the current graph and snapshot.
+func (s *Server) current() (*graph.Graph, *snapshot, Status) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.g, s.snap, s.statusLocked()
+}
+
+func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
+	_, _, st := s.current()
+	writeJSON(w, http.StatusOK, st)
+}
+
+// ringsReply is the body of GET /api/v1/rings.
+type ringsReply struct {
+	Ready      bool              `json:"ready"`
+	Generation int               `json:"generation"`
+	Rings      []json.RawMessage `json:"rings"`
+}
+
+func (s *Server) handleRings(w http.ResponseWriter, r *http.Request) {
+	_, snap, st := s.current()
+	rep := ringsReply{Ready: st.Ready, Generation: st.Generation, Rings: make([]json.RawMessage, 0, len(snap.order))}
+	for _, id := range snap.order {
+		rep.Rings = append(rep.Rings, snap.summary[id])
+	}
+	writeJSON(w, http.StatusOK, rep)
+}
+
+func (s *Server) handleRing(w http.ResponseWriter, r *http.Request) {
+	_, snap, _ := s.current()
+	b, ok := snap.full[r.PathValue("id")]
+	if !ok {
+		writeError(w, http.StatusNotFound, "no such ring")
+		return
+	}
+	writeRaw(w, http.StatusOK, b)
+}
+
+// memberKind maps ring member kinds and graph kind names to graph kinds.
+var memberKinds = map[string]graph.Kind{
+	rings.KindPatient: graph.KindPatient, rings.KindDoctor: graph.KindDoctor,
+	rings.KindClinic: graph.KindInstitution, "institution": graph.KindInstitution,
+	rings.KindPharmacy: graph.KindPharmacy,
+}
+
+// entityKind maps a graph kind to the member kind of rings.json.
+func entityKindOf(k graph.Kind) string {
+	switch k {
+	case graph.KindPatient:
+		return rings.KindPatient
+	case graph.KindDoctor:
+		return rings.KindDoctor
+	case graph.KindPharmacy:
+		return rings.KindPharmacy
+	}
+	return rings.KindClinic
+}
+
+// viewNode is a subgraph node with its score and ring role.
+type viewNode struct {
+	graph.SubNode
+	Score   float64  `json:"score"`             // entity score in [0, 1]
+	RingID  string   `json:"ring_id,omitempty"` // the entity's ring, if any
+	Role    string   `json:"role,omitempty"`    // role in the ring asked about
+	Reasons []string `json:"reasons,omitempty"`
+}
+
+// viewGraph is a subgraph with scored nodes.
+type viewGraph struct {
+	RingID    string          `json:"ring_id,omitempty"`
+	Nodes     []viewNode      `json:"nodes"`
+	Edges     []graph.SubEdge `json:"edges"`
+	Truncated bool            `json:"truncated"`
+}
+
+// view decorates sub with scores and the roles in roles (keyed by entityKey).
+func view(snap *snapshot, sub *graph.Subgraph, roles map[string]string) viewGraph {
+	v := viewGraph{Nodes: make([]viewNode, len(sub.Nodes)), Edges: sub.Edges, Truncated: sub.Truncated}
+	for i, n := range sub.Nodes {
+		v.Nodes[i] = decorate(snap, n, roles)
+	}
+	return v
+}
+
+// decorate adds the entity score, ring and role to n.
+func decorate(snap *snapshot, n graph.SubNode, roles map[string]string) viewNode {
+	vn := viewNode{SubNode: n}
+	key := entityKey(entityKindOf(kindOfName(n.Kind)), n.Key)
+	if e, ok := snap.entities[key]; ok {
+		vn.Score, vn.RingID, vn.Reasons = e.Score, e.RingID, e.Reasons
+	}
+	vn.Role = roles[key]
+	return vn
+}
+
+// kindOfName maps a graph kind name back to the kind.
+func kindOfName(name string) graph.Kind {
+	if k, ok := memberKinds[name]; ok {
+		return k
+	}
+	return graph.KindInstitution
+}
+
+// intParam parses an optional positive integer query parameter.
+func intParam(r *http.Request, name string, def, max int) (int, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return def, nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 0 {
+		return 0, errors.New(name + ": want a non-negative integer")
+	}
+	return min(n, max), nil
+}
+
+func (s *Server) handleSubgraph(w http.ResponseWriter, r *http.Request) {
+	g, snap, _ := s.current()
+	ring, ok := snap.ring[r.PathValue("id")]
+	if !ok || g == nil {
+		writeError(w, http.StatusNotFound, "no such ring")
+		return
+	}
+	hops, err := intParam(r, "hops", 0, 2)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	limit, err := intParam(r, "limit", maxSubgraph, maxSubgraph)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	seeds := make([]graph.NodeID, 0, len(ring.Members))
+	roles := make(map[string]string, len(ring.Members))
+	for _, m := range ring.Members {
+		roles[entityKey(m.Kind, m.ID)] = m.Role
+		if k, ok := memberKinds[m.Kind]; ok {
+			if n, ok := g.Lookup(k, m.ID); ok {
+				seeds = append(seeds, n)
+			}
+		}
+	}
+	v := view(snap, g.Neighbourhood(seeds, hops, max(limit, 1)), roles)
+	v.RingID = ring.ID
+	writeJSON(w, http.StatusOK, v)
+}
+
+// lookupNode resolves the {kind}/{id} path of r, replying 404 when unknown.
+func (s *Server) lookupNode(w http.ResponseWriter, r *http.Request) (*graph.Graph, *snapshot, graph.NodeID, bool) {
+	g, snap, _ := s.current()
+	k, ok := memberKinds[r.PathValue("kind")]
+	if !ok {
+		writeError(w, http.StatusNotFound, "unknown node kind: want patient, doctor, clinic, institution or pharmacy")
+		return nil, nil, 0, false
+	}
+	if g == nil {
+		writeError(w, http.StatusNotFound, "no such node (data still loading)")
+		return nil, nil, 0, false
+	}
+	n, ok := g.Lookup(k, r.PathValue("id"))
+	if !ok && k == graph.KindInstitution {
+		n, ok = g.Lookup(graph.KindPharmacy, r.PathValue("id"))
+	}
+	if !ok {
+		writeError(w, http.StatusNotFound, "no such node")
+		return nil, nil, 0, false
+	}
+	return g, snap, n, true
+}
+
+func (s *Server) handleNode(w http.ResponseWriter, r *http.Request) {
+	g, snap, n, ok := s.lookupNode(w, r)
+	if !ok {
+		return
+	}
+	sub := g.Neighbourhood([]graph.NodeID{n}, 0, 1)
+	if len(sub.Nodes) != 1 {
+		writeError(w, http.StatusNotFound, "no such node")
+		return
+	}
+	vn := decorate(snap, sub.Nodes[0], nil)
+	if rg, ok := snap.ring[vn.RingID]; ok {
+		for _, m := range rg.Members {
+			if entityKey(m.Kind, m.ID) == entityKey(entityKindOf(g.Kind(n)), vn.Key) {
+				vn.Role = m.Role
+			}
+		}
+	}
+	vn.Hop = 0
+	writeJSON(w, http.StatusOK, struct {
+		viewNode
+		Degree int `json:"degree"`
+	}{vn, g.Degree(n)})
+}
+
+func (s *Server) handleNeighbors(w http.ResponseWriter, r *http.Request) {
+	limit, err := intParam(r, "limit", defaultNeighbors, maxNeighbors)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	g, snap, n, ok := s.lookupNode(w, r)
+	if !ok {
+		return
+	}
+	v := view(snap, g.Neighbourhood([]graph.NodeID{n}, 1, limit+1), nil)
+	writeJSON(w, http.StatusOK, v)
+}
+
+// placeholderFS is the page served until the web app is embedded.
+func placeholderFS() fs.FS {
+	sub, err := fs.Sub(placeholder, "placeholder")
+	if err != nil {
+		return placeholder
+	}
+	return sub
+}

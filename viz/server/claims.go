@@ -1,0 +1,501 @@
+package server
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// RowError rejects one row of a claims batch.
+type RowError struct {
+	Row    int    // 1-based line of the batch
+	Field  string // contract column; "" for whole-row problems
+	Reason string
+}
+
+// Error formats e as "row 3: field begntime: unparseable time".
+func (e *RowError) Error() string {
+	if e.Field == "" {
+		return fmt.Sprintf("row %d: %s", e.Row, e.Reason)
+	}
+	return fmt.Sprintf("row %d: field %s: %s", e.Row, e.Field, e.Reason)
+}
+
+// batch is a parsed, validated claims batch.
+type batch struct {
+	visits []claims.Visit
+	fees   []claims.FeeLine
+}
+
+// maxIDLen bounds identifiers (mdtrt_id is C30 in the contract; other codes
+// are shorter, but allow some slack).
+const maxIDLen = 64
+
+// knownVisitColumns and knownFeeColumns are the contract columns of the two
+// row kinds; other keys are rejected so that typos do not pass silently.
+var (
+	knownVisitColumns = set("mdtrt_id", "setl_id", "psn_no", "fixmedins_code", "med_type", "begntime", "endtime",
+		"atddr_no", "dise_codg", "dise_name", "medfee_sumamt", "fund_pay_sumamt", "mdtrt_cert_type", "refd_setl_flag")
+	knownFeeColumns = set("feedetl_sn", "mdtrt_id", "med_list_codg", "med_list_name", "list_type", "cnt", "pric",
+		"det_item_fee_sumamt", "fee_ocur_time", "bilg_dr_codg", "prd_days", "drug_trac_codg")
+)
+
+func set(keys ...string) map[string]bool {
+	m := make(map[string]bool, len(keys))
+	for _, k := range keys {
+		m[k] = true
+	}
+	return m
+}
+
+// lookups tells the validator which entities and visits exist.
+type lookups struct {
+	person, institution func(code string) bool
+	visit               func(mdtrtID string) bool // already stored (base data or accepted)
+	fee                 func(mdtrtID, sn string) bool
+}
+
+// parseBatch parses JSON Lines rows of visits (rows with psn_no or
+// begntime) and fee lines (rows with feedetl_sn) and validates them against
+// lk. Blank lines are skipped but counted. The first problem is returned as
+// a *RowError; nothing of a batch with a problem is kept.
+func parseBatch(r io.Reader, lk lookups) (*batch, error) {
+	b := &batch{}
+	newVisits := make(map[string]bool)
+	newFees := make(map[string]bool)
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 1<<20)
+	row := 0
+	for sc.Scan() {
+		row++
+		line := bytes.TrimSpace(sc.Bytes())
+		if len(line) == 0 {
+			continue
+		}
+		rec, err := decodeRow(line)
+		if err != nil {
+			return nil, &RowError{Row: row, Reason: err.Error()}
+		}
+		p := rowParser{rec: rec, row: row}
+		switch {
+		case has(rec, "feedetl_sn"):
+			f, err := p.fee(lk, newVisits, newFees)
+			if err != nil {
+				return nil, err
+			}
+			b.fees = append(b.fees, f)
+		case has(rec, "psn_no") || has(rec, "begntime"):
+			v, err := p.visit(lk, newVisits)
+			if err != nil {
+				return nil, err
+			}
+			b.visits = append(b.visits, v)
+		default:
+			return nil, &RowError{Row: row, Reason: "neither a visit (psn_no, begntime) nor a fee line (feedetl_sn)"}
+		}
+	}
+	if err := sc.Err(); err != nil {
+		if errors.Is(err, bufio.ErrTooLong) {
+			return nil, &RowError{Row: row + 1, Reason: "line longer than 1 MiB"}
+		}
+		return nil, fmt.Errorf("read claims: %w", err)
+	}
+	return b, nil
+}
+
+// has reports whether rec has key.
+func has(rec map[string]string, key string) bool { _, ok := rec[key]; return ok }
+
+// decodeRow decodes one JSON object of scalar values; numbers keep their
+// text, null and "" mean absent (the key is still recorded).
+func decodeRow(line []byte) (map[string]string, error) {
+	if !utf8.Valid(line) {
+		return nil, errors.New("not valid UTF-8")
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(line, &raw); err != nil {
+		return nil, errors.New("not a JSON object")
+	}
+	rec := make(map[string]string, len(raw))
+	for k, v := range raw {
+		v = bytes.TrimSpace(v)
+		switch {
+		case len(v) == 0 || string(v) == "null":
+			rec[k] = ""
+		case v[0] == '"':
+			var s string
+			if err := json.Unmarshal(v, &s); err != nil {
+				return nil, fmt.Errorf("field %s: invalid string", k)
+			}
+			rec[k] = strings.TrimSpace(s)
+		case v[0] == '-' || (v[0] >= '0' && v[0] <= '9'):
+			rec[k] = string(v)
+		default:
+			return nil, fmt.Errorf("field %s: want a string or a number", k)
+		}
+	}
+	return rec, nil
+}
+
+// rowParser reads the fields of one row.
+type rowParser struct {
+	rec map[string]string
+	row int
+}
+
+func (p *rowParser) fail(field, format string, args ...any) error {
+	return &RowError{Row: p.row, Field: field, Reason: fmt.Sprintf(format, args...)}
+}
+
+// str returns a text field; required fields must not be empty.
+func (p *rowParser) str(field string, required bool) (string, error) {
+	v := p.rec[field]
+	if v == "" && required {
+		return "", p.fail(field, "required")
+	}
+	if utf8.RuneCountInString(v) > maxIDLen*4 {
+		return "", p.fail(field, "too long")
+	}
+	return v, nil
+}
+
+// code returns an identifier field: no spaces, at most maxIDLen bytes.
+func (p *rowParser) code(field string, required bool) (string, error) {
+	v, err := p.str(field, required)
+	if err != nil {
+		return "", err
+	}
+	if len(v) > maxIDLen || strings.ContainsAny(v, " \t\r\n") {
+		return "", p.fail(field, "not a valid code")
+	}
+	return v, nil
+}
+
+// Time layouts accepted for times (Asia/Shanghai).
+var timeLayouts = []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02", "20060102150405"}
+
+func (p *rowParser) time(field string, required bool) (claims.Time, error) {
+	v, err := p.str(field, required)
+	if err != nil || v == "" {
+		return claims.NoTime, err
+	}
+	for _, l := range timeLayouts {
+		if t, err := time.ParseInLocation(l, v, claims.Shanghai()); err == nil {
+			if t.Year() < 1990 || t.Year() > 2100 {
+				return claims.NoTime, p.fail(field, "time out of range")
+			}
+			return claims.TimeOf(t), nil
+		}
+	}
+	return claims.NoTime, p.fail(field, "unparseable time, want YYYY-MM-DD HH:MM:SS")
+}
+
+// decimal parses a non-negative decimal with at most places decimals into
+// an integer scaled by 10^places.
+func (p *rowParser) decimal(field string, required bool, places int) (int64, error) {
+	v, err := p.str(field, required)
+	if err != nil || v == "" {
+		return 0, err
+	}
+	whole, frac, _ := strings.Cut(v, ".")
+	if whole == "" || len(whole) > 12 || len(frac) > places || strings.Trim(whole+frac, "0123456789") != "" {
+		return 0, p.fail(field, "want a non-negative amount with at most %d decimals", places)
+	}
+	n, err := strconv.ParseInt(whole, 10, 64)
+	if err != nil {
+		return 0, p.fail(field, "amount out of range")
+	}
+	for range places {
+		n *= 10
+	}
+	if frac != "" {
+		f, err := strconv.ParseInt(frac+strings.Repeat("0", places-len(frac)), 10, 64)
+		if err != nil {
+			return 0, p.fail(field, "bad decimals")
+		}
+		n += f
+	}
+	return n, nil
+}
+
+// integer parses an integer field in [lo, hi].
+func (p *rowParser) integer(field string, required bool, lo, hi int64) (int64, error) {
+	v, err := p.str(field, required)
+	if err != nil || v == "" {
+		return 0, err
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < lo || n > hi {
+		return 0, p.fail(field, "want an integer from %d to %d", lo, hi)
+	}
+	return n, nil
+}
+
+// unknownKey rejects keys that are not columns of the row kind.
+func (p *rowParser) unknownKey(known map[string]bool) error {
+	for k := range p.rec {
+		if !known[k] {
+			return p.fail(k, "unknown column")
+		}
+	}
+	return nil
+}
+
+// visit parses and validates a visit row.
+func (p *rowParser) visit(lk lookups, seen map[string]bool) (claims.Visit, error) {
+	var v claims.Visit
+	var err error
+	if err = p.unknownKey(knownVisitColumns); err != nil {
+		return v, err
+	}
+	if v.MdtrtID, err = p.code("mdtrt_id", true); err != nil {
+		return v, err
+	}
+	if seen[v.MdtrtID] || lk.visit(v.MdtrtID) {
+		return v, p.fail("mdtrt_id", "duplicate visit id")
+	}
+	if v.SetlID, err = p.code("setl_id", false); err != nil {
+		return v, err
+	}
+	if v.PsnNo, err = p.code("psn_no", true); err != nil {
+		return v, err
+	}
+	if !lk.person(v.PsnNo) {
+		return v, p.fail("psn_no", "unknown person")
+	}
+	if v.InstitutionCode, err = p.code("fixmedins_code", true); err != nil {
+		return v, err
+	}
+	if !lk.institution(v.InstitutionCode) {
+		return v, p.fail("fixmedins_code", "unknown institution")
+	}
+	mt, err := p.integer("med_type", true, 0, 99)
+	if err != nil {
+		return v, err
+	}
+	v.MedType = claims.MedType(mt)
+	if !v.MedType.Outpatient() && !v.MedType.Inpatient() && !v.MedType.Pharmacy() {
+		return v, p.fail("med_type", "unknown medical type")
+	}
+	if v.Begin, err = p.time("begntime", true); err != nil {
+		return v, err
+	}
+	if v.End, err = p.time("endtime", v.MedType.Inpatient()); err != nil {
+		return v, err
+	}
+	if v.End != claims.NoTime && v.End < v.Begin {
+		return v, p.fail("endtime", "before begntime")
+	}
+	if v.DoctorCode, err = p.code("atddr_no", false); err != nil {
+		return v, err
+	}
+	if v.DiseCode, err = p.code("dise_codg", false); err != nil {
+		return v, err
+	}
+	if v.DiseName, err = p.str("dise_name", false); err != nil {
+		return v, err
+	}
+	med, err := p.decimal("medfee_sumamt", true, 2)
+	if err != nil {
+		return v, err
+	}
+	fund, err := p.decimal("fund_pay_sumamt", true, 2)
+	if err != nil {
+		return v, err
+	}
+	if fund > med {
+		return v, p.fail("fund_pay_sumamt", "greater than medfee_sumamt")
+	}
+	v.MedFee, v.FundPay = claims.Money(med), claims.Money(fund)
+	ct, err := p.integer("mdtrt_cert_type", false, 0, 3)
+	if err != nil {
+		return v, err
+	}
+	v.CertType = claims.CertType(ct)
+	if flag, err := p.integer("refd_setl_flag", false, 0, 1); err != nil {
+		return v, err
+	} else if flag == 1 {
+		return v, p.fail("refd_setl_flag", "refund rows are not accepted by the API")
+	}
+	seen[v.MdtrtID] = true
+	return v, nil
+}
+
+// fee parses and validates a fee line.
+func (p *rowParser) fee(lk lookups, visits, seen map[string]bool) (claims.FeeLine, error) {
+	var f claims.FeeLine
+	var err error
+	if err = p.unknownKey(knownFeeColumns); err != nil {
+		return f, err
+	}
+	if f.FeedetlSn, err = p.code("feedetl_sn", true); err != nil {
+		return f, err
+	}
+	if f.MdtrtID, err = p.code("mdtrt_id", true); err != nil {
+		return f, err
+	}
+	if !visits[f.MdtrtID] && !lk.visit(f.MdtrtID) {
+		return f, p.fail("mdtrt_id", "unknown visit")
+	}
+	key := f.MdtrtID + "\x00" + f.FeedetlSn
+	if seen[key] || lk.fee(f.MdtrtID, f.FeedetlSn) {
+		return f, p.fail("feedetl_sn", "duplicate fee line of this visit")
+	}
+	if f.ItemCode, err = p.code("med_list_codg", true); err != nil {
+		return f, err
+	}
+	if f.ItemName, err = p.str("med_list_name", false); err != nil {
+		return f, err
+	}
+	lt, err := p.integer("list_type", false, 0, 999)
+	if err != nil {
+		return f, err
+	}
+	switch lt {
+	case 0, 101, 102, 201, 301:
+	default:
+		return f, p.fail("list_type", "want 101, 102, 201 or 301")
+	}
+	f.ListType = uint16(lt)
+	cnt, err := p.str("cnt", true)
+	if err != nil {
+		return f, err
+	}
+	if f.Count, err = strconv.ParseFloat(cnt, 64); err != nil || f.Count <= 0 || math.IsInf(f.Count, 0) || f.Count > 1e9 {
+		return f, p.fail("cnt", "want a positive quantity")
+	}
+	price, err := p.decimal("pric", true, 6)
+	if err != nil {
+		return f, err
+	}
+	f.Price = claims.Price(price)
+	amt, err := p.decimal("det_item_fee_sumamt", true, 2)
+	if err != nil {
+		return f, err
+	}
+	f.Amount = claims.Money(amt)
+	if f.Time, err = p.time("fee_ocur_time", true); err != nil {
+		return f, err
+	}
+	if f.DoctorCode, err = p.code("bilg_dr_codg", false); err != nil {
+		return f, err
+	}
+	days, err := p.integer("prd_days", false, 0, 3650)
+	if err != nil {
+		return f, err
+	}
+	f.SupplyDays = int32(days)
+	if f.TraceCode, err = p.code("drug_trac_codg", false); err != nil {
+		return f, err
+	}
+	seen[key] = true
+	return f, nil
+}
+
+// applyClaims adds accepted visits and fee lines to freshly loaded tables.
+// Rows whose references are missing (the base data changed) are skipped.
+func applyClaims(t *graph.Tables, visits []claims.Visit, fees []claims.FeeLine) {
+	for i := range visits {
+		v := &visits[i]
+		person := t.Persons.IDs.Lookup(v.PsnNo)
+		inst := t.Institutions.IDs.Lookup(v.InstitutionCode)
+		if person == graph.None || inst == graph.None {
+			continue
+		}
+		t.AddVisit(v, person, inst, 0)
+	}
+	for i := range fees {
+		f := &fees[i]
+		if row := t.Visits.IDs.Lookup(f.MdtrtID); row != graph.None {
+			t.AddFee(f, row, 0)
+		}
+	}
+}
+
+// accept validates a claims batch from r against the current data and, when
+// every row is valid, records it and wakes re-scoring.
+func (s *Server) accept(r io.Reader) (visits, fees int, err error) {
+	// Parsing runs under the write lock so that two batches cannot both
+	// claim the same new visit id; batches are small (MaxBody).
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.g == nil {
+		return 0, 0, errNotReady
+	}
+	t := s.g.Tables()
+	lk := lookups{
+		person:      func(c string) bool { return t.Persons.IDs.Lookup(c) != graph.None },
+		institution: func(c string) bool { return t.Institutions.IDs.Lookup(c) != graph.None },
+		visit:       func(id string) bool { return s.visitIDs[id] || t.Visits.IDs.Lookup(id) != graph.None },
+		fee:         func(id, sn string) bool { return s.feeKeys[id+"\x00"+sn] },
+	}
+	b, err := parseBatch(r, lk)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, v := range b.visits {
+		s.visitIDs[v.MdtrtID] = true
+	}
+	for _, f := range b.fees {
+		s.feeKeys[f.MdtrtID+"\x00"+f.FeedetlSn] = true
+	}
+	s.visits = append(s.visits, b.visits...)
+	s.fees = append(s.fees, b.fees...)
+	if len(b.visits)+len(b.fees) > 0 {
+		select {
+		case s.kick <- struct{}{}:
+		default:
+		}
+	}
+	return len(b.visits), len(b.fees), nil
+}
+
+// errNotReady rejects claims before the first detection.
+var errNotReady = errors.New("the dataset is still loading; retry when the stats message says ready")
+
+// claimsReply is the body of a successful POST /api/v1/claims.
+type claimsReply struct {
+	Visits   int    `json:"visits"`
+	FeeLines int    `json:"fee_lines"`
+	Status   string `json:"status"`
+}
+
+func (s *Server) handleClaims(w http.ResponseWriter, r *http.Request) {
+	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+	data, err := io.ReadAll(body)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, fmt.Sprintf("body larger than %d bytes", s.cfg.MaxBody))
+			return
+		}
+		writeError(w, http.StatusBadRequest, "reading body failed")
+		return
+	}
+	nv, nf, err := s.accept(bytes.NewReader(data))
+	var re *RowError
+	switch {
+	case errors.As(err, &re):
+		writeJSON(w, http.StatusBadRequest, apiError{Error: re.Error(), Row: re.Row, Field: re.Field})
+		return
+	case errors.Is(err, errNotReady):
+		writeError(w, http.StatusServiceUnavailable, err.Error())
+		return
+	case err != nil:
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusAccepted, claimsReply{Visits: nv, FeeLines: nf, Status: "queued for re-scoring"})
+}

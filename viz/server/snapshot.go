@@ -1,0 +1,221 @@
+package server
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/viz/report"
+)
+
+// snapshot is one generation of findings, pre-encoded. It is immutable once
+// built.
+type snapshot struct {
+	findings *rings.Findings
+	order    []string                   // ring ids, best first
+	full     map[string]json.RawMessage // ring id -> the ring as in rings.json
+	summary  map[string]json.RawMessage // ring id -> the ring without evidence
+	members  map[string][]string        // ring id -> sorted "kind:id" member keys
+	ring     map[string]*rings.Ring     // ring id -> ring (normalised)
+	entities map[string]*rings.EntityScore
+}
+
+// emptySnapshot is the snapshot before the first detection.
+func emptySnapshot() *snapshot {
+	return &snapshot{full: map[string]json.RawMessage{}, summary: map[string]json.RawMessage{},
+		members: map[string][]string{}, ring: map[string]*rings.Ring{}, entities: map[string]*rings.EntityScore{}}
+}
+
+// entityKey keys an entity by its member kind and id.
+func entityKey(kind, id string) string { return kind + ":" + id }
+
+// newSnapshot encodes f with report.WriteRingsJSON, so that every ring is
+// exactly an entry of rings.json.
+func newSnapshot(g *graph.Graph, f *rings.Findings) (*snapshot, error) {
+	var buf bytes.Buffer
+	if err := report.WriteRingsJSON(&buf, f); err != nil {
+		return nil, fmt.Errorf("encode rings: %w", err)
+	}
+	var doc struct {
+		Rings []json.RawMessage `json:"rings"`
+	}
+	if err := json.Unmarshal(buf.Bytes(), &doc); err != nil {
+		return nil, fmt.Errorf("decode rings: %w", err)
+	}
+	s := emptySnapshot()
+	s.findings = f
+	for _, raw := range doc.Rings {
+		var c bytes.Buffer
+		if err := json.Compact(&c, raw); err != nil {
+			return nil, fmt.Errorf("compact ring: %w", err)
+		}
+		r := new(rings.Ring)
+		if err := json.Unmarshal(c.Bytes(), r); err != nil {
+			return nil, fmt.Errorf("decode ring: %w", err)
+		}
+		var fields map[string]json.RawMessage
+		if err := json.Unmarshal(c.Bytes(), &fields); err != nil {
+			return nil, fmt.Errorf("decode ring: %w", err)
+		}
+		fields["evidence_count"] = json.RawMessage(fmt.Sprint(len(r.Evidence)))
+		delete(fields, "evidence")
+		sum, err := json.Marshal(fields)
+		if err != nil {
+			return nil, fmt.Errorf("encode ring summary: %w", err)
+		}
+		keys := memberKeys(r)
+		s.order = append(s.order, r.ID)
+		s.full[r.ID] = c.Bytes()
+		s.summary[r.ID] = sum
+		s.members[r.ID] = keys
+		s.ring[r.ID] = r
+	}
+	for i := range f.Entities {
+		e := &f.Entities[i]
+		s.entities[entityKey(e.Kind, e.ID)] = e
+	}
+	return s, nil
+}
+
+// Message payloads.
+type (
+	progressMsg struct {
+		Type  string `json:"type"`
+		Stage string `json:"stage"`
+		Done  int64  `json:"done"`
+		Total int64  `json:"total"`
+	}
+	ringMsg struct {
+		Type string          `json:"type"` // ring or ring_update
+		Ring json.RawMessage `json:"ring"`
+	}
+	removedMsg struct {
+		Type string `json:"type"` // ring_removed
+		ID   string `json:"id"`
+	}
+	typeMsg struct {
+		Type string `json:"type"`
+	}
+)
+
+// mustJSON encodes v, which is always one of the server's own message types.
+func mustJSON(v any) []byte {
+	b, err := json.Marshal(v)
+	if err != nil {
+		// Only reachable through a programming error in the message types.
+		return []byte(`{"type":"error"}`)
+	}
+	return b
+}
+
+// overlap returns |a ∩ b| / |a ∪ b| of two sorted key lists.
+func overlap(a, b []string) float64 {
+	i, j, both := 0, 0, 0
+	for i < len(a) && j < len(b) {
+		switch c := strings.Compare(a[i], b[j]); {
+		case c == 0:
+			both++
+			i++
+			j++
+		case c < 0:
+			i++
+		default:
+			j++
+		}
+	}
+	union := len(a) + len(b) - both
+	if union == 0 {
+		return 0
+	}
+	return float64(both) / float64(union)
+}
+
+// sameRing is the member overlap above which a ring of a new run is taken
+// to be a ring of the previous run.
+const sameRing = 0.5
+
+// memberKeys returns the sorted "kind:id" keys of r's members.
+func memberKeys(r *rings.Ring) []string {
+	keys := make([]string, len(r.Members))
+	for i, m := range r.Members {
+		keys[i] = entityKey(m.Kind, m.ID)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// stableIDs renames the rings of f so that a ring that continues a ring of
+// old (member overlap at least sameRing; best new ring matched first) keeps
+// its id, and every other ring gets a fresh id "R%03d" numbered from *next,
+// never reused. The first run (old empty) keeps the ids of detection.
+// Entity ring ids follow.
+func stableIDs(old *snapshot, f *rings.Findings, next *int) {
+	rename := make(map[string]string, len(f.Rings))
+	if len(old.order) == 0 && *next == 0 {
+		for _, r := range f.Rings {
+			rename[r.ID] = r.ID
+		}
+		*next = len(f.Rings) + 1
+	} else {
+		used := make(map[string]bool)
+		taken := make(map[string]bool, len(f.Rings))
+		for i := range f.Rings {
+			keys := memberKeys(&f.Rings[i])
+			best, bestOv := "", sameRing
+			for _, oid := range old.order {
+				if used[oid] {
+					continue
+				}
+				if ov := overlap(keys, old.members[oid]); ov > bestOv || (ov == bestOv && best == "") {
+					best, bestOv = oid, ov
+				}
+			}
+			if best != "" {
+				used[best] = true
+				rename[f.Rings[i].ID] = best
+				taken[f.Rings[i].ID] = true
+			}
+		}
+		for i := range f.Rings {
+			if !taken[f.Rings[i].ID] {
+				rename[f.Rings[i].ID] = fmt.Sprintf("R%03d", *next)
+				*next++
+			}
+		}
+	}
+	for i := range f.Rings {
+		f.Rings[i].ID = rename[f.Rings[i].ID]
+	}
+	for i := range f.Entities {
+		if id, ok := rename[f.Entities[i].RingID]; ok {
+			f.Entities[i].RingID = id
+		}
+	}
+}
+
+// diff returns the messages that turn the ring set of old into that of cur
+// (whose ids were made stable by stableIDs): ring_removed for rings gone,
+// then, in the order of cur (best first), ring for new rings and
+// ring_update for rings whose content or rank changed.
+func diff(old, cur *snapshot) [][]byte {
+	var out [][]byte
+	for _, oid := range old.order {
+		if _, ok := cur.full[oid]; !ok {
+			out = append(out, mustJSON(removedMsg{Type: "ring_removed", ID: oid}))
+		}
+	}
+	for _, id := range cur.order {
+		prev, ok := old.full[id]
+		switch {
+		case !ok:
+			out = append(out, mustJSON(ringMsg{Type: "ring", Ring: cur.full[id]}))
+		case !bytes.Equal(prev, cur.full[id]):
+			out = append(out, mustJSON(ringMsg{Type: "ring_update", Ring: cur.full[id]}))
+		}
+	}
+	return out
+}
