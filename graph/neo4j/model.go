@@ -1,0 +1,546 @@
+package neo4j
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// Node labels and id spaces. Every institution node carries the Institution
+// label (its id space: fixmedins_code is unique across classes) plus one of
+// Clinic (clinics and stations, told apart by the class property),
+// Hospital or Pharmacy.
+const (
+	LabelPatient     = "Patient"
+	LabelDoctor      = "Doctor"
+	LabelInstitution = "Institution"
+	LabelClinic      = "Clinic"
+	LabelHospital    = "Hospital"
+	LabelPharmacy    = "Pharmacy"
+	LabelVisit       = "Visit"
+	LabelRing        = "Ring"
+	LabelRuleHit     = "RuleHit"
+)
+
+// Relationship types.
+const (
+	RelVisited      = "VISITED"       // Patient -> Institution (clinic, hospital)
+	RelTreatedBy    = "TREATED_BY"    // Patient -> Doctor
+	RelRegisteredAt = "REGISTERED_AT" // Doctor -> Institution (staff.csv)
+	RelBilledAt     = "BILLED_AT"     // Doctor -> Institution (visits attended or billed)
+	RelFilledAt     = "FILLED_AT"     // Patient -> Pharmacy
+	RelPrescribedTo = "PRESCRIBED_TO" // Doctor -> Pharmacy
+	RelHad          = "HAD"           // Patient -> Visit
+	RelAt           = "AT"            // Visit -> Institution
+	RelAttendedBy   = "ATTENDED_BY"   // Visit -> Doctor
+	RelMemberOf     = "MEMBER_OF"     // Patient|Doctor|Institution -> Ring {role, score}
+	RelConcerns     = "CONCERNS"      // RuleHit -> Patient|Doctor|Institution
+)
+
+// PropType is a property's type, named as in neo4j-admin import headers.
+type PropType string
+
+// Property types.
+const (
+	TString   PropType = "string"
+	TInt      PropType = "long"
+	TFloat    PropType = "double"
+	TBool     PropType = "boolean"
+	TDateTime PropType = "datetime"
+	TDate     PropType = "date"
+	TStrings  PropType = "string[]"
+)
+
+// Prop is a property of a node or relationship set.
+type Prop struct {
+	Name string
+	Type PropType
+}
+
+// Day is a calendar date value (written as a Neo4j date).
+type Day claims.Date
+
+// Stamp is a date-time value (written as a Neo4j datetime in +08:00).
+type Stamp claims.Time
+
+// NodeSet is a set of nodes sharing labels, key and properties. Row fills
+// props (len(Props) values; nil means absent) for node i and returns its
+// key. Values are string, int64, float64, bool, Day, Stamp, []string or nil.
+type NodeSet struct {
+	Name   string   // file-name stem, e.g. "clinic"
+	Space  string   // id space and key label, e.g. "Institution"
+	Labels []string // all labels, Space first
+	Key    string   // key property, e.g. "code"
+	Props  []Prop
+	Len    int
+	Row    func(i int, props []any) (key string)
+}
+
+// End is one end of a relationship set: the key label (id space) and key
+// property of the nodes it matches.
+type End struct {
+	Space string
+	Key   string
+}
+
+// RelSet is a set of relationships of one type between two id spaces. Row
+// fills props for relationship i and returns the keys of its ends; ok false
+// skips the row (it is not counted).
+type RelSet struct {
+	Name     string // file-name stem
+	Type     string
+	From, To End
+	Props    []Prop
+	Len      int
+	Row      func(i int, props []any) (from, to string, ok bool)
+}
+
+// Input is what is written to Neo4j.
+type Input struct {
+	Graph    *graph.Graph
+	Findings *rings.Findings // may be nil: no Ring nodes, no scores
+	Hits     []rules.Hit     // rule hits (rules.Run); may be nil
+	// RunID namespaces Ring and RuleHit nodes: pushing a run replaces the
+	// Ring and RuleHit nodes of the same run id and leaves other runs.
+	RunID string
+	// IncludePII writes names and certificate numbers raw instead of
+	// masked.
+	IncludePII bool
+	// Visits adds Visit nodes (with HAD, AT, ATTENDED_BY), which reading
+	// back needs.
+	Visits bool
+}
+
+// Model is the data model instantiated for one Input.
+type Model struct {
+	Nodes []NodeSet
+	Rels  []RelSet
+	RunID string
+}
+
+var (
+	endPatient     = End{LabelPatient, "psn_no"}
+	endDoctor      = End{LabelDoctor, "dr_code"}
+	endInstitution = End{LabelInstitution, "code"}
+	endVisit       = End{LabelVisit, "mdtrt_id"}
+	endRing        = End{LabelRing, "id"}
+	endRuleHit     = End{LabelRuleHit, "id"}
+)
+
+// scoreProps are the entity-score properties of patients, doctors and
+// institutions.
+func scoreProps() []Prop {
+	return []Prop{{"score", TFloat}, {"ring_id", TString}, {"reasons", TStrings}}
+}
+
+// NewModel describes in as node and relationship sets.
+func NewModel(in Input) (*Model, error) {
+	g := in.Graph
+	if g == nil || g.Tables() == nil {
+		return nil, fmt.Errorf("neo4j: nil graph")
+	}
+	if in.RunID == "" {
+		in.RunID = "latest"
+	}
+	t := g.Tables()
+	scores := entityScores(in.Findings)
+	m := &Model{RunID: in.RunID}
+	setScore := func(kind, id string, props []any) {
+		if e, ok := scores[kind+"\x00"+id]; ok {
+			props[0], props[1], props[2] = e.Score, nonEmpty(e.RingID), e.Reasons
+		}
+	}
+	pii := func(col []uint32, row int, mask func(string) string) any {
+		if row >= len(col) || col[row] == graph.None || t.PII == nil {
+			return nil
+		}
+		s := t.PII.String(col[row])
+		if !in.IncludePII {
+			s = mask(s)
+		}
+		return nonEmpty(s)
+	}
+
+	// Patients.
+	m.Nodes = append(m.Nodes, NodeSet{
+		Name: "patient", Space: LabelPatient, Labels: []string{LabelPatient}, Key: "psn_no",
+		Props: append(scoreProps(), Prop{"name", TString}, Prop{"cert_no", TString}, Prop{"sex", TInt},
+			Prop{"birth", TDate}, Prop{"insu_type", TString}, Prop{"insuplc_admdvs", TString}, Prop{"die_date", TDate},
+			Prop{"visits", TInt}, Prop{"fund", TFloat}),
+		Len: g.NumKind(graph.KindPatient),
+		Row: func(i int, p []any) string {
+			n := g.PatientNode(uint32(i))
+			pt := &t.Persons
+			key := g.Key(n)
+			setScore(rings.KindPatient, key, p)
+			p[3] = pii(pt.Name, i, claims.MaskName)
+			p[4] = pii(pt.CertNo, i, claims.MaskCertNo)
+			p[5] = int64(pt.Sex[i])
+			p[6] = day(pt.Birth[i])
+			p[7] = nonEmpty(t.Str(pt.InsuType[i]))
+			p[8] = nonEmpty(t.Str(pt.InsuplcAdmdvs[i]))
+			p[9] = day(pt.DieDate[i])
+			p[10] = int64(g.NodeVisits(n))
+			p[11] = g.NodeFund(n).Yuan()
+			return key
+		},
+	})
+	// Doctors.
+	m.Nodes = append(m.Nodes, NodeSet{
+		Name: "doctor", Space: LabelDoctor, Labels: []string{LabelDoctor}, Key: "dr_code",
+		Props: append(scoreProps(), Prop{"name", TString}, Prop{"dept", TString}, Prop{"prof", TString},
+			Prop{"registered", TBool}, Prop{"visits", TInt}, Prop{"fund", TFloat}),
+		Len: g.NumKind(graph.KindDoctor),
+		Row: func(i int, p []any) string {
+			n := g.DoctorNode(uint32(i))
+			dt := &t.Doctors
+			key := g.Key(n)
+			setScore(rings.KindDoctor, key, p)
+			p[3] = pii(dt.Name, i, claims.MaskName)
+			p[4] = nonEmpty(t.Str(dt.Dept[i]))
+			p[5] = nonEmpty(t.Str(dt.Prof[i]))
+			p[6] = dt.Registered[i]
+			p[7] = int64(g.NodeVisits(n))
+			p[8] = g.NodeFund(n).Yuan()
+			return key
+		},
+	})
+	// Institutions, one set per label.
+	instProps := append(scoreProps(), Prop{"name", TString}, Prop{"class", TString}, Prop{"type", TInt},
+		Prop{"level", TString}, Prop{"admdvs", TString}, Prop{"beds", TInt}, Prop{"lat", TFloat}, Prop{"lon", TFloat},
+		Prop{"visits", TInt}, Prop{"fund", TFloat})
+	byLabel := map[string][]uint32{}
+	for r := 0; r < t.Institutions.Len(); r++ {
+		l := institutionLabel(t.Institutions.Class[r])
+		byLabel[l] = append(byLabel[l], uint32(r))
+	}
+	for _, l := range []string{LabelClinic, LabelHospital, LabelPharmacy} {
+		rows := byLabel[l]
+		m.Nodes = append(m.Nodes, NodeSet{
+			Name: lower(l), Space: LabelInstitution, Labels: []string{LabelInstitution, l}, Key: "code",
+			Props: instProps, Len: len(rows),
+			Row: func(i int, p []any) string {
+				r := rows[i]
+				it := &t.Institutions
+				n := g.InstitutionNode(r)
+				key := it.IDs.String(r)
+				kind := rings.KindClinic
+				if it.Class[r] == graph.ClassPharmacy {
+					kind = rings.KindPharmacy
+				}
+				setScore(kind, key, p)
+				p[3] = nonEmpty(t.Str(it.Name[r]))
+				p[4] = it.Class[r].String()
+				p[5] = int64(it.Type[r])
+				p[6] = nonEmpty(t.Str(it.Level[r]))
+				p[7] = nonEmpty(t.Str(it.Admdvs[r]))
+				p[8] = int64(it.Beds[r])
+				if it.HasLoc[r] {
+					p[9], p[10] = it.Lat[r], it.Lon[r]
+				}
+				p[11] = int64(g.NodeVisits(n))
+				p[12] = g.NodeFund(n).Yuan()
+				return key
+			},
+		})
+	}
+	m.addEdges(g)
+	m.addRegistrations(t)
+	if in.Visits {
+		m.addVisits(t)
+	}
+	if in.Findings != nil {
+		m.addRings(in.Findings, in.RunID)
+	}
+	m.addHits(t, in.Hits, in.RunID)
+	return m, nil
+}
+
+// edgeTypes maps aggregated edge types to relationship types and ends.
+// DoctorInstitutionRegistered is written from the registrations instead
+// (addRegistrations), one relationship per distinct (doctor, site).
+var edgeTypes = [graph.NumEdgeTypes]struct {
+	typ, name string
+	from      End
+}{
+	graph.PatientInstitution:          {RelVisited, "visited", endPatient},
+	graph.PatientDoctor:               {RelTreatedBy, "treated_by", endPatient},
+	graph.DoctorInstitutionRegistered: {},
+	graph.DoctorInstitutionBilled:     {RelBilledAt, "billed_at", endDoctor},
+	graph.PatientPharmacy:             {RelFilledAt, "filled_at", endPatient},
+	graph.DoctorPharmacy:              {RelPrescribedTo, "prescribed_to", endDoctor},
+}
+
+// edgeProps are the aggregated properties of relationships built from
+// graph edges.
+func edgeProps() []Prop {
+	return []Prop{{"visits", TInt}, {"fund", TFloat}, {"med_fee", TFloat}, {"first", TDateTime}, {"last", TDateTime}}
+}
+
+func (m *Model) addEdges(g *graph.Graph) {
+	et := g.Edges()
+	for ty := graph.EdgeType(0); ty < graph.NumEdgeTypes; ty++ {
+		spec := edgeTypes[ty]
+		if spec.typ == "" {
+			continue
+		}
+		lo, hi := g.EdgeRange(ty)
+		to := endInstitution
+		if ty == graph.PatientDoctor {
+			to = endDoctor
+		}
+		m.Rels = append(m.Rels, RelSet{
+			Name: spec.name, Type: spec.typ, From: spec.from, To: to, Props: edgeProps(), Len: int(hi - lo),
+			Row: func(i int, p []any) (string, string, bool) {
+				e := lo + graph.EdgeIndex(i)
+				p[0] = int64(et.Visits[e])
+				p[1] = et.Fund[e].Yuan()
+				p[2] = et.MedFee[e].Yuan()
+				p[3] = stamp(et.First[e])
+				p[4] = stamp(et.Last[e])
+				return g.Key(et.U[e]), g.Key(et.V[e]), true
+			},
+		})
+	}
+}
+
+// addRegistrations writes REGISTERED_AT from staff.csv registrations,
+// keeping the first of duplicate (doctor, site) rows.
+func (m *Model) addRegistrations(t *graph.Tables) {
+	seen := make(map[graph.Registration]bool, len(t.Doctors.Sites))
+	var regs []graph.Registration
+	for _, r := range t.Doctors.Sites {
+		if !seen[r] {
+			seen[r] = true
+			regs = append(regs, r)
+		}
+	}
+	m.Rels = append(m.Rels, RelSet{
+		Name: "registered_at", Type: RelRegisteredAt, From: endDoctor, To: endInstitution, Len: len(regs),
+		Row: func(i int, _ []any) (string, string, bool) {
+			r := regs[i]
+			return t.Doctors.IDs.String(r.Doctor), t.Institutions.IDs.String(r.Institution), true
+		},
+	})
+}
+
+func (m *Model) addVisits(t *graph.Tables) {
+	vt := &t.Visits
+	m.Nodes = append(m.Nodes, NodeSet{
+		Name: "visit", Space: LabelVisit, Labels: []string{LabelVisit}, Key: "mdtrt_id",
+		Props: []Prop{{"psn_no", TString}, {"code", TString}, {"dr_code", TString}, {"med_type", TInt},
+			{"begin", TDateTime}, {"end", TDateTime}, {"dise_codg", TString}, {"dise_name", TString},
+			{"med_fee", TFloat}, {"fund", TFloat}, {"cert_type", TInt}, {"flags", TInt}, {"setl_id", TString}},
+		Len: vt.Len(),
+		Row: func(i int, p []any) string {
+			p[0] = t.Persons.IDs.String(vt.Person[i])
+			p[1] = t.Institutions.IDs.String(vt.Institution[i])
+			p[2] = nil
+			if d := vt.Doctor[i]; d != graph.None {
+				p[2] = t.Doctors.IDs.String(d)
+			}
+			p[3] = int64(vt.MedType[i])
+			p[4] = stamp(vt.Begin[i])
+			p[5] = stamp(vt.End[i])
+			p[6] = nonEmpty(t.Str(vt.Dise[i]))
+			p[7] = nonEmpty(t.Str(vt.DiseName[i]))
+			p[8] = vt.MedFee[i].Yuan()
+			p[9] = vt.FundPay[i].Yuan()
+			p[10] = int64(vt.Cert[i])
+			p[11] = int64(vt.Flags[i])
+			p[12] = nil
+			if s := vt.Setl[i]; s != graph.None {
+				p[12] = vt.SetlID.String(s)
+			}
+			return vt.IDs.String(uint32(i))
+		},
+	})
+	m.Rels = append(m.Rels,
+		RelSet{Name: "had", Type: RelHad, From: endPatient, To: endVisit, Len: vt.Len(),
+			Row: func(i int, _ []any) (string, string, bool) {
+				return t.Persons.IDs.String(vt.Person[i]), vt.IDs.String(uint32(i)), true
+			}},
+		RelSet{Name: "at", Type: RelAt, From: endVisit, To: endInstitution, Len: vt.Len(),
+			Row: func(i int, _ []any) (string, string, bool) {
+				return vt.IDs.String(uint32(i)), t.Institutions.IDs.String(vt.Institution[i]), true
+			}},
+		RelSet{Name: "attended_by", Type: RelAttendedBy, From: endVisit, To: endDoctor, Len: vt.Len(),
+			Row: func(i int, _ []any) (string, string, bool) {
+				d := vt.Doctor[i]
+				if d == graph.None {
+					return "", "", false
+				}
+				return vt.IDs.String(uint32(i)), t.Doctors.IDs.String(d), true
+			}},
+	)
+}
+
+// RingKey returns the key of ring ringID of run run.
+func RingKey(run, ringID string) string { return run + "/" + ringID }
+
+func (m *Model) addRings(f *rings.Findings, run string) {
+	rs := f.Rings
+	m.Nodes = append(m.Nodes, NodeSet{
+		Name: "ring", Space: LabelRing, Labels: []string{LabelRing}, Key: "id",
+		Props: []Prop{{"run", TString}, {"ring_id", TString}, {"rank", TInt}, {"score", TFloat}, {"typology", TString},
+			{"amount", TFloat}, {"visits", TInt}, {"first", TString}, {"last", TString}, {"article", TString}},
+		Len: len(rs),
+		Row: func(i int, p []any) string {
+			r := &rs[i]
+			p[0], p[1], p[2], p[3], p[4] = run, r.ID, int64(r.Rank), r.Score, r.Typology
+			p[5], p[6], p[7], p[8], p[9] = r.AmountAtRisk, int64(r.Visits), nonEmpty(r.First), nonEmpty(r.Last), nonEmpty(r.Article)
+			return RingKey(run, r.ID)
+		},
+	})
+	type member struct {
+		ring int
+		m    *rings.Member
+	}
+	byKind := map[End][]member{}
+	for i := range rs {
+		for j := range rs[i].Members {
+			mb := &rs[i].Members[j]
+			e := memberEnd(mb.Kind)
+			byKind[e] = append(byKind[e], member{i, mb})
+		}
+	}
+	for _, e := range []End{endPatient, endDoctor, endInstitution} {
+		ms := byKind[e]
+		m.Rels = append(m.Rels, RelSet{
+			Name: "member_of_" + lower(e.Space), Type: RelMemberOf, From: e, To: endRing,
+			Props: []Prop{{"role", TString}, {"score", TFloat}}, Len: len(ms),
+			Row: func(i int, p []any) (string, string, bool) {
+				mb := ms[i]
+				p[0], p[1] = mb.m.Role, mb.m.Score
+				return mb.m.ID, RingKey(run, rs[mb.ring].ID), true
+			},
+		})
+	}
+}
+
+// HitKey returns the key of the i-th rule hit of run run.
+func HitKey(run string, i int, rule string) string { return run + "/" + rule + "/" + strconv.Itoa(i) }
+
+func (m *Model) addHits(t *graph.Tables, hits []rules.Hit, run string) {
+	m.Nodes = append(m.Nodes, NodeSet{
+		Name: "rulehit", Space: LabelRuleHit, Labels: []string{LabelRuleHit}, Key: "id",
+		Props: []Prop{{"run", TString}, {"rule", TString}, {"version", TString}, {"result", TString},
+			{"amount", TFloat}, {"visits", TInt}, {"at", TDateTime}, {"detail", TString}, {"mdtrt_ids", TStrings}},
+		Len: len(hits),
+		Row: func(i int, p []any) string {
+			h := &hits[i]
+			ids := make([]string, 0, len(h.Visits))
+			for _, v := range h.Visits {
+				if int(v) < t.Visits.Len() {
+					ids = append(ids, t.Visits.IDs.String(v))
+				}
+			}
+			p[0], p[1], p[2], p[3] = run, h.Rule, h.Version, string(h.Result)
+			p[4], p[5], p[6], p[7], p[8] = h.Amount.Yuan(), int64(h.NVisits), stamp(h.At), h.Detail, ids
+			return HitKey(run, i, h.Rule)
+		},
+	})
+	type ref struct {
+		hit int
+		key string
+	}
+	var pats, docs, insts []ref
+	add := func(dst []ref, hit int, rows []uint32, n int, key func(uint32) string) []ref {
+		seen := make(map[uint32]bool, len(rows))
+		for _, r := range rows {
+			if int(r) < n && !seen[r] {
+				seen[r] = true
+				dst = append(dst, ref{hit, key(r)})
+			}
+		}
+		return dst
+	}
+	for i := range hits {
+		h := &hits[i]
+		pats = add(pats, i, h.Persons, t.Persons.Len(), t.Persons.IDs.String)
+		docs = add(docs, i, h.Doctors, t.Doctors.Len(), t.Doctors.IDs.String)
+		insts = add(insts, i, h.Institutions, t.Institutions.Len(), t.Institutions.IDs.String)
+	}
+	for _, s := range []struct {
+		e    End
+		refs []ref
+	}{{endPatient, pats}, {endDoctor, docs}, {endInstitution, insts}} {
+		refs := s.refs
+		m.Rels = append(m.Rels, RelSet{
+			Name: "concerns_" + lower(s.e.Space), Type: RelConcerns, From: endRuleHit, To: s.e, Len: len(refs),
+			Row: func(i int, _ []any) (string, string, bool) {
+				r := refs[i]
+				return HitKey(run, r.hit, hits[r.hit].Rule), r.key, true
+			},
+		})
+	}
+}
+
+// memberEnd maps a rings member kind to its node end.
+func memberEnd(kind string) End {
+	switch kind {
+	case rings.KindPatient:
+		return endPatient
+	case rings.KindDoctor:
+		return endDoctor
+	}
+	return endInstitution
+}
+
+// institutionLabel returns the class label of an institution.
+func institutionLabel(c graph.InstitutionClass) string {
+	switch c {
+	case graph.ClassHospital:
+		return LabelHospital
+	case graph.ClassPharmacy:
+		return LabelPharmacy
+	}
+	return LabelClinic
+}
+
+func entityScores(f *rings.Findings) map[string]*rings.EntityScore {
+	if f == nil {
+		return nil
+	}
+	m := make(map[string]*rings.EntityScore, len(f.Entities))
+	for i := range f.Entities {
+		e := &f.Entities[i]
+		m[e.Kind+"\x00"+e.ID] = e
+	}
+	return m
+}
+
+func nonEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func day(d claims.Date) any {
+	if d == claims.NoDate {
+		return nil
+	}
+	return Day(d)
+}
+
+func stamp(t claims.Time) any {
+	if t == claims.NoTime {
+		return nil
+	}
+	return Stamp(t)
+}
+
+func lower(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
+		}
+	}
+	return string(b)
+}
