@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"sync/atomic"
+	"time"
+
+	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/ingest"
+	"github.com/ringlens/ringlens/viz/server"
+	"github.com/urfave/cli/v2"
+)
+
+// serveCommand is `ringlens serve`: ingest, detect and serve the live web view.
+func serveCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "serve",
+		Usage:     "read a claims dataset, detect rings and serve the live web view and streaming API",
+		UsageText: "ringlens serve --in city [--addr 127.0.0.1:8080] [--follow] [--token T]",
+		Description: "Starts listening at once, then reads the dataset, builds the graph and detects rings,\n" +
+			"streaming progress and rings to connected browsers (docs/api.md documents the API).\n" +
+			"New claims (POST /api/v1/claims, or with --follow new *.jsonl files in --in) are\n" +
+			"re-scored in the background. Binding an address other than loopback requires --token\n" +
+			"(or RINGLENS_TOKEN); every request then needs it.",
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "in", Usage: "dataset directory (required)"},
+			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "address to listen on"},
+			&cli.BoolFlag{Name: "follow", Usage: "watch --in for new *.jsonl files of visits and fee lines"},
+			&cli.StringFlag{Name: "token", EnvVars: []string{"RINGLENS_TOKEN"}, Usage: "token every request must carry (required off loopback)"},
+			&cli.StringSliceFlag{Name: "allow-origin", Usage: "extra browser origin allowed (e.g. https://viz.example:8443); repeatable"},
+			&cli.StringFlag{Name: "rules", Usage: "rules file (JSON) overriding rule parameters; see algorithms/rules/RULES.md"},
+			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of community detection"},
+			&cli.StringFlag{Name: "encoding", Value: "auto", Usage: "text encoding of CSV files: auto, utf-8 or gb18030"},
+			memoryLimitFlag(),
+		}, logFlags()...),
+		Action: runServe,
+	}
+}
+
+func runServe(c *cli.Context) error {
+	if err := requireNoArgs(c); err != nil {
+		return err
+	}
+	log, _, err := newLogger(c)
+	if err != nil {
+		return err
+	}
+	in, addr, token := c.String("in"), c.String("addr"), c.String("token")
+	if in == "" {
+		return usagef("serve: --in is required")
+	}
+	if st, err := os.Stat(in); err != nil || !st.IsDir() {
+		return usagef("serve: --in %q is not a directory", in)
+	}
+	if err := checkEncodingFlag(c.String("encoding")); err != nil {
+		return err
+	}
+	if err := server.CheckBind(addr, token); err != nil {
+		return usagef("serve: %v", err)
+	}
+	if err := applyMemoryLimit(c); err != nil {
+		return err
+	}
+	set, err := ruleSet(c)
+	if err != nil {
+		return err
+	}
+	enc := c.String("encoding")
+	load := func(ctx context.Context, progress func(stage string, done, total int64)) (*graph.Tables, error) {
+		var rejected atomic.Int64
+		res, err := ingest.Load(ctx, in, ingest.Options{Encoding: enc, Progress: func(p ingest.Progress) {
+			progress("read "+filepath.Base(p.Path), p.Bytes, p.TotalBytes)
+		}}, func(ingest.Reject) error { rejected.Add(1); return nil })
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", in, err)
+		}
+		if n := rejected.Load(); n > 0 {
+			log.Warn().Int64("rejected", n).Msg("rows rejected while reading the dataset (run detect for rejects.csv)")
+		}
+		return res.Tables, nil
+	}
+	cfg := server.Config{
+		Load:         load,
+		Detect:       rings.Options{Rules: set, Seed: c.Int64("seed")},
+		Token:        token,
+		AllowOrigins: c.StringSlice("allow-origin"),
+		Logf:         func(format string, args ...any) { log.Info().Msgf(format, args...) },
+	}
+	if c.Bool("follow") {
+		cfg.FollowDir = in
+	}
+	srv, err := server.New(cfg)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", addr, err)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	url := "http://" + ln.Addr().String() + "/"
+	if token != "" {
+		url += "?token=<token>"
+	}
+	fmt.Fprintf(c.App.Writer, "serving on %s\n", url)
+	log.Info().Str("url", url).Str("in", in).Bool("follow", c.Bool("follow")).Msg("listening")
+
+	ctx, cancel := context.WithCancel(c.Context)
+	defer cancel()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- hs.Serve(ln) }()
+	runErr := make(chan error, 1)
+	go func() { runErr <- srv.Run(ctx) }()
+
+	var result error
+	select {
+	case err := <-serveErr:
+		if !errors.Is(err, http.ErrServerClosed) {
+			result = fmt.Errorf("serve: %w", err)
+		}
+	case err := <-runErr:
+		if err != nil {
+			result = err
+		} else {
+			<-ctx.Done() // Run returned on cancellation
+		}
+	case <-ctx.Done():
+	}
+	cancel()
+	shutCtx, stop := context.WithTimeout(context.Background(), 5*time.Second)
+	defer stop()
+	if err := hs.Shutdown(shutCtx); err != nil {
+		log.Warn().Err(err).Msg("shutting down the HTTP server")
+	}
+	log.Info().Msg("stopped")
+	return result
+}
