@@ -69,5 +69,5 @@ type driverRecords struct {
 }
 
 func (d *driverRecords) Next(ctx context.Context) bool { return d.res.Next(ctx) }
-func (d *driverRecords) Record() map[string]any      { return d.res.Record().AsMap() }
-func (d *driverRecords) Err() error                   { return d.res.Err() }
+func (d *driverRecords) Record() map[string]any        { return d.res.Record().AsMap() }
+func (d *driverRecords) Err() error                    { return d.res.Err() }

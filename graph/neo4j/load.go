@@ -1,0 +1,242 @@
+package neo4j
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// Source is a database to read a pushed graph back from.
+type Source struct {
+	Exec  Executor
+	Page  int   // records per page (one read transaction each); <= 0 means 10000
+	Retry Retry // retry policy per page
+}
+
+// LoadStats reports what LoadTables skipped.
+type LoadStats struct {
+	Persons, Institutions, Doctors, Registrations, Visits int64
+	// SkippedVisits are Visit nodes whose patient or institution is
+	// missing.
+	SkippedVisits int64
+}
+
+// Page queries: each returns at most $page records with key > $after, in
+// key order, so that reading is a cursor over the unique key's index and
+// never one giant result.
+const (
+	institutionPageQuery = "MATCH (n:Institution) WHERE n.code > $after " +
+		"RETURN n.code AS key, n.name AS name, n.type AS type, n.level AS level, n.admdvs AS admdvs, " +
+		"n.beds AS beds, n.lat AS lat, n.lon AS lon ORDER BY key LIMIT $page"
+	personPageQuery = "MATCH (n:Patient) WHERE n.psn_no > $after " +
+		"RETURN n.psn_no AS key, n.sex AS sex, n.birth AS birth, n.insu_type AS insu_type, n.name AS name, " +
+		"n.cert_no AS cert_no, n.insuplc_admdvs AS insuplc_admdvs, n.die_date AS die_date ORDER BY key LIMIT $page"
+	doctorPageQuery = "MATCH (n:Doctor) WHERE n.dr_code > $after WITH n ORDER BY n.dr_code LIMIT $page " +
+		"OPTIONAL MATCH (n)-[:REGISTERED_AT]->(i:Institution) " +
+		"WITH n, i ORDER BY i.code " +
+		"RETURN n.dr_code AS key, n.name AS name, n.dept AS dept, n.prof AS prof, n.registered AS registered, " +
+		"collect(i.code) AS sites ORDER BY key"
+	visitPageQuery = "MATCH (n:Visit) WHERE n.mdtrt_id > $after " +
+		"RETURN n.mdtrt_id AS key, n.setl_id AS setl_id, n.psn_no AS psn_no, n.code AS code, n.dr_code AS dr_code, " +
+		"n.med_type AS med_type, n.begin AS begin, n.end AS end, n.dise_codg AS dise_codg, n.dise_name AS dise_name, " +
+		"n.med_fee AS med_fee, n.fund AS fund, n.cert_type AS cert_type, n.flags AS flags ORDER BY key LIMIT $page"
+)
+
+// LoadTables rebuilds graph.Tables from a database written by Push with
+// Visit nodes: institutions, patients, doctors with their registrations,
+// and visits, each streamed in pages by key. Fee lines and the catalogue
+// are not stored in Neo4j, so the tables have none: graph edges, rings
+// from visits and visit-level rules work, fee-level rules need the files.
+// Names and certificate numbers are whatever was pushed (masked unless
+// --include-pii). progress, when not nil, is called after every page.
+func LoadTables(ctx context.Context, src Source, progress func(stage string, done int64)) (*graph.Tables, error) {
+	t, _, err := LoadTablesStats(ctx, src, progress)
+	return t, err
+}
+
+// LoadTablesStats is LoadTables also returning what was read and skipped.
+func LoadTablesStats(ctx context.Context, src Source, progress func(stage string, done int64)) (*graph.Tables, *LoadStats, error) {
+	if src.Exec == nil {
+		return nil, nil, fmt.Errorf("neo4j: no executor")
+	}
+	t := graph.NewTables(0, 0)
+	st := &LoadStats{}
+	report := func(stage string, n int64) {
+		if progress != nil {
+			progress(stage, n)
+		}
+	}
+	err := scan(ctx, src, institutionPageQuery, func(r map[string]any) error {
+		in := claims.Institution{
+			Code: str(r["key"]), Name: str(r["name"]), Type: claims.InstitutionType(i64(r["type"], 1)),
+			Level: str(r["level"]), Admdvs: str(r["admdvs"]), Beds: int32(i64(r["beds"], -1)),
+		}
+		if lat, ok := r["lat"].(float64); ok {
+			if lon, ok := r["lon"].(float64); ok {
+				in.Lat, in.Lon, in.HasLocation = lat, lon, true
+			}
+		}
+		t.AddInstitution(&in)
+		st.Institutions++
+		return nil
+	}, func(n int64) { report("institutions", n) })
+	if err != nil {
+		return nil, st, fmt.Errorf("neo4j: read institutions: %w", err)
+	}
+	err = scan(ctx, src, personPageQuery, func(r map[string]any) error {
+		t.AddPerson(&claims.Person{
+			PsnNo: str(r["key"]), Sex: claims.Sex(i64(r["sex"], 0)), Birth: dateOf(r["birth"]),
+			InsuType: str(r["insu_type"]), Name: str(r["name"]), CertNo: str(r["cert_no"]),
+			InsuplcAdmdvs: str(r["insuplc_admdvs"]), DieDate: dateOf(r["die_date"]),
+		})
+		st.Persons++
+		return nil
+	}, func(n int64) { report("patients", n) })
+	if err != nil {
+		return nil, st, fmt.Errorf("neo4j: read patients: %w", err)
+	}
+	err = scan(ctx, src, doctorPageQuery, func(r map[string]any) error {
+		code := str(r["key"])
+		sites, _ := r["sites"].([]any)
+		registered := false
+		for _, s := range sites {
+			inst := t.Institutions.IDs.Lookup(str(s))
+			if inst == graph.None {
+				continue
+			}
+			t.AddStaff(&claims.Staff{DrCode: code, InstitutionCode: str(s), Name: str(r["name"]),
+				Dept: str(r["dept"]), Prof: str(r["prof"])}, inst)
+			registered = true
+			st.Registrations++
+		}
+		if !registered {
+			t.DoctorRef(code)
+		}
+		st.Doctors++
+		return nil
+	}, func(n int64) { report("doctors", n) })
+	if err != nil {
+		return nil, st, fmt.Errorf("neo4j: read doctors: %w", err)
+	}
+	err = scan(ctx, src, visitPageQuery, func(r map[string]any) error {
+		person := t.Persons.IDs.Lookup(str(r["psn_no"]))
+		inst := t.Institutions.IDs.Lookup(str(r["code"]))
+		if person == graph.None || inst == graph.None {
+			st.SkippedVisits++
+			return nil
+		}
+		v := claims.Visit{
+			MdtrtID: str(r["key"]), SetlID: str(r["setl_id"]), PsnNo: str(r["psn_no"]), InstitutionCode: str(r["code"]),
+			MedType: claims.MedType(i64(r["med_type"], 0)), Begin: timeOf(r["begin"]), End: timeOf(r["end"]),
+			DoctorCode: str(r["dr_code"]), DiseCode: str(r["dise_codg"]), DiseName: str(r["dise_name"]),
+			MedFee: money(r["med_fee"]), FundPay: money(r["fund"]), CertType: claims.CertType(i64(r["cert_type"], 0)),
+		}
+		row, added := t.AddVisit(&v, person, inst, 0)
+		if added {
+			t.Visits.Flags[row] = graph.VisitFlag(i64(r["flags"], 0))
+			st.Visits++
+		}
+		return nil
+	}, func(n int64) { report("visits", n) })
+	if err != nil {
+		return nil, st, fmt.Errorf("neo4j: read visits: %w", err)
+	}
+	return t, st, nil
+}
+
+// scan pages through query (parameters $after and $page; records with a
+// string column key in ascending order), calling fn per record and done
+// after every page with the records so far. Each page is a read
+// transaction of its own, retried on transient errors; records of a page
+// are handed to fn only once the page was read completely, so a retried
+// page is never seen twice.
+func scan(ctx context.Context, src Source, query string, fn func(map[string]any) error, done func(int64)) error {
+	page := src.Page
+	if page <= 0 {
+		page = 10000
+	}
+	after := ""
+	var total int64
+	for {
+		var recs []map[string]any
+		_, err := src.Retry.Do(ctx, func(ctx context.Context) error {
+			return src.Exec.ExecuteRead(ctx, func(ctx context.Context, tx Runner) error {
+				var err error
+				recs, err = collect(ctx, tx, query, map[string]any{"after": after, "page": int64(page)})
+				return err
+			})
+		})
+		if err != nil {
+			return err
+		}
+		for _, r := range recs {
+			key, ok := r["key"].(string)
+			if !ok {
+				return fmt.Errorf("record without a string key")
+			}
+			if key <= after && total > 0 {
+				return fmt.Errorf("keys out of order at %d records", total)
+			}
+			after = key
+			if err := fn(r); err != nil {
+				return err
+			}
+			total++
+		}
+		done(total)
+		if len(recs) < page {
+			return nil
+		}
+	}
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func i64(v any, def int64) int64 {
+	if n, ok := asInt64(v); ok {
+		return n
+	}
+	return def
+}
+
+func money(v any) claims.Money {
+	switch x := v.(type) {
+	case float64:
+		return claims.Money(math.Round(x * 100))
+	case int64:
+		return claims.Money(x * 100)
+	}
+	return 0
+}
+
+func dateOf(v any) claims.Date {
+	var t time.Time
+	switch x := v.(type) {
+	case dbtype.Date:
+		t = x.Time()
+	case time.Time:
+		t = x
+	default:
+		return claims.NoDate
+	}
+	return claims.DateOf(t.Year(), int(t.Month()), t.Day())
+}
+
+func timeOf(v any) claims.Time {
+	switch x := v.(type) {
+	case time.Time:
+		return claims.TimeOf(x)
+	case dbtype.LocalDateTime:
+		t := x.Time()
+		return claims.TimeOf(time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, claims.Shanghai()))
+	}
+	return claims.NoTime
+}
