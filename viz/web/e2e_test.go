@@ -1,0 +1,194 @@
+package web
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+const chromiumPath = "/usr/bin/chromium"
+
+// browser starts headless Chromium at 1280×800, or skips the test.
+func browser(t *testing.T) (context.Context, context.CancelFunc) {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		t.Skipf("end-to-end test skipped: %s not found (install Chromium to run it)", chromiumPath)
+	}
+	if testing.Short() {
+		t.Skip("end-to-end test skipped in -short mode")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromiumPath),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck,
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(1280, 800),
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		// WebGL through the software rasteriser, since the GPU is disabled.
+		chromedp.Flag("use-angle", "swiftshader"),
+		chromedp.Flag("enable-unsafe-swiftshader", true),
+	}
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, tcancel := context.WithTimeout(ctx, 60*time.Second)
+	return ctx, func() { tcancel(); cancel(); acancel() }
+}
+
+// screenshotDir is $RINGLENS_SCREENSHOTS when set, else a temporary directory.
+func screenshotDir(t *testing.T) string {
+	if d := os.Getenv("RINGLENS_SCREENSHOTS"); d != "" {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+	return t.TempDir()
+}
+
+// waitJS polls a JavaScript boolean expression until it is true.
+func waitJS(expr string) chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(15*time.Second))
+}
+
+// run runs the steps and fails the test on error.
+func run(ctx context.Context, t *testing.T, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// eval evaluates a JavaScript expression (awaiting promises) and returns its value.
+func eval[T any](ctx context.Context, t *testing.T, expr string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("evaluate %.60q: %v", expr, err)
+	}
+	return v
+}
+
+// text returns the visible text of the element matching the CSS selector.
+func text(ctx context.Context, t *testing.T, sel string) string {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		t.Fatalf("text %s: %v", sel, err)
+	}
+	return v
+}
+
+func shot(ctx context.Context, t *testing.T, dir, name string) {
+	t.Helper()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot %s", p)
+}
+
+// TestPageEndToEnd loads the page against the mock API in headless
+// Chromium: the ring list fills in (REST and websocket), the ring's
+// subgraph is drawn, a node is selected and its details shown, Expand adds
+// neighbours, and the English switch works.
+func TestPageEndToEnd(t *testing.T) {
+	srv := newMockServer(t)
+	defer srv.Close()
+	ctx, cancel := browser(t)
+	defer cancel()
+	dir := screenshotDir(t)
+
+	run(ctx, t, "load",
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.Navigate(srv.URL+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#ring-list li[data-ring="R001"]`)),
+		// Streamed rings arrive over the websocket.
+		chromedp.WaitVisible(chromedp.CSS(`#ring-list li[data-ring="R005"]`)),
+		waitJS(`document.getElementById("progress").classList.contains("done")`),
+		chromedp.Click(chromedp.CSS(`#ring-list li[data-ring="R001"]`)),
+		waitJS(`window.__ringlens.graph.order === 200 && !!window.__ringlens.renderer`),
+		// The WebGL node program was fed the nodes.
+		waitJS(`window.__ringlens.renderer.getNodeDisplayData("1000") !== undefined`),
+	)
+	order := eval[int](ctx, t, `window.__ringlens.graph.order`)
+	drawn := eval[int](ctx, t, `(() => { const r = window.__ringlens.renderer; let n = 0; window.__ringlens.graph.forEachNode(k => { if (r.getNodeDisplayData(k)) n++; }); return n; })()`)
+	if order != 200 || drawn != 200 {
+		t.Fatalf("graph order %d, drawn %d; want 200", order, drawn)
+	}
+	run(ctx, t, "select node",
+		chromedp.Sleep(1500), // let the layout move for the screenshot
+		chromedp.Evaluate[chromedp.Void](`window.__ringlens.selectNode("1000"), undefined`, chromedp.EvalIgnoreExceptions),
+		waitJS(`document.getElementById("node-details").textContent.includes("0.910")`),
+	)
+	details := text(ctx, t, "#node-details")
+	for _, want := range []string{"广州市某某诊所", "组织诊所", "H44010600001", "规则命中", "M000001/F1"} {
+		if !strings.Contains(details, want) {
+			t.Errorf("details panel lacks %q:\n%s", want, details)
+		}
+	}
+	if info := text(ctx, t, "#graph-info"); !strings.Contains(info, "200") {
+		t.Errorf("graph info %q", info)
+	}
+	shot(ctx, t, dir, "ring-zh.png")
+
+	run(ctx, t, "expand and switch language",
+		chromedp.Click(chromedp.CSS(`#expand`)),
+		waitJS(`window.__ringlens.graph.order === 220`),
+		chromedp.Click(chromedp.CSS(`#lang`)),
+		chromedp.Click(chromedp.CSS(`#tab-evidence`)),
+		chromedp.Sleep(1500),
+	)
+	if got := text(ctx, t, "#tab-evidence"); got != "Evidence" {
+		t.Errorf("evidence tab reads %q after the English switch", got)
+	}
+	shot(ctx, t, dir, "ring-en-evidence.png")
+}
+
+// TestPageLargeRing loads a 10,000-node ring and measures the frame rate
+// while the camera zooms and pans.
+func TestPageLargeRing(t *testing.T) {
+	srv := newMockServer(t)
+	defer srv.Close()
+	ctx, cancel := browser(t)
+	defer cancel()
+	dir := screenshotDir(t)
+
+	run(ctx, t, "load",
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.Navigate(srv.URL+"/?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS(`#ring-list li[data-ring="RBIG"]`)),
+		chromedp.Click(chromedp.CSS(`#ring-list li[data-ring="RBIG"]`)),
+		waitJS(`window.__ringlens.graph.order === 10000 && !!window.__ringlens.renderer`),
+		waitJS(`!window.__ringlens.view.layout`), // the layout stops at its time cap
+	)
+	fps := eval[float64](ctx, t, `new Promise((done) => {
+		const cam = window.__ringlens.renderer.getCamera();
+		let frames = 0; const t0 = performance.now();
+		const step = (now) => {
+			const k = (now - t0) / 2000;
+			cam.setState({ ratio: 1 - 0.6 * Math.sin(k * Math.PI), x: 0.5 + 0.2 * Math.sin(k * 6), y: 0.5 });
+			frames++;
+			if (now - t0 < 2000) requestAnimationFrame(step); else done(frames * 1000 / (now - t0));
+		};
+		requestAnimationFrame(step);
+	})`)
+	t.Logf("10,000-node ring: %.1f frames/s while zooming and panning (software WebGL)", fps)
+	if fps < 5 {
+		t.Errorf("pan/zoom at %.1f frames/s", fps)
+	}
+	shot(ctx, t, dir, "ring-10000.png")
+}

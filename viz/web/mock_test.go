@@ -1,0 +1,336 @@
+package web
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+// The mock API serves dist/ and canned JSON shaped like the RingLens server's
+// (algorithms/rings.Ring, graph.Subgraph): ring R001 with 30 members and a
+// subgraph of 200 nodes, four more rings streamed over the websocket, and
+// RBIG, a ring whose subgraph has 10,000 nodes.
+
+type mockMember struct {
+	Kind  string  `json:"kind"`
+	ID    string  `json:"id"`
+	Role  string  `json:"role"`
+	Score float64 `json:"score"`
+	Label string  `json:"label"`
+}
+
+type mockFee struct {
+	MdtrtID   string `json:"mdtrt_id"`
+	FeedetlSn string `json:"feedetl_sn"`
+}
+
+type mockEvidence struct {
+	Kind      string             `json:"kind"`
+	Rule      string             `json:"rule"`
+	Version   string             `json:"version"`
+	Params    map[string]float64 `json:"params"`
+	Result    string             `json:"result"`
+	Article   string             `json:"article"`
+	ArticleEn string             `json:"article_en"`
+	Detail    string             `json:"detail"`
+	DetailZh  string             `json:"detail_zh"`
+	Amount    float64            `json:"amount"`
+	Visits    int                `json:"visits"`
+	MdtrtIDs  []string           `json:"mdtrt_ids"`
+	Fees      []mockFee          `json:"fees,omitempty"`
+}
+
+type mockPoint struct {
+	Day    string  `json:"day"`
+	Visits int     `json:"visits"`
+	Amount float64 `json:"amount"`
+}
+
+type mockRing struct {
+	ID           string             `json:"id"`
+	Rank         int                `json:"rank"`
+	Score        float64            `json:"score"`
+	Typology     string             `json:"typology"`
+	Members      []mockMember       `json:"members"`
+	AmountAtRisk float64            `json:"amount_at_risk"`
+	Visits       int                `json:"visits"`
+	First        string             `json:"first"`
+	Last         string             `json:"last"`
+	Article      string             `json:"article"`
+	ArticleEn    string             `json:"article_en"`
+	Features     map[string]float64 `json:"features"`
+	Evidence     []mockEvidence     `json:"evidence"`
+	Timeline     []mockPoint        `json:"timeline"`
+}
+
+type mockNode struct {
+	ID     int     `json:"id"`
+	Kind   string  `json:"kind"`
+	Class  string  `json:"class,omitempty"`
+	Key    string  `json:"key"`
+	Label  string  `json:"label"`
+	Hop    int     `json:"hop"`
+	Visits int     `json:"visits"`
+	Fund   int64   `json:"fund_fen"`
+	Role   string  `json:"role,omitempty"`
+	Score  float64 `json:"score,omitempty"`
+}
+
+type mockEdge struct {
+	From   int    `json:"from"`
+	To     int    `json:"to"`
+	Type   string `json:"type"`
+	Visits int    `json:"visits"`
+	Fund   int64  `json:"fund_fen"`
+	First  string `json:"first,omitempty"`
+	Last   string `json:"last,omitempty"`
+}
+
+type mockSubgraph struct {
+	Nodes     []mockNode `json:"nodes"`
+	Edges     []mockEdge `json:"edges"`
+	Truncated bool       `json:"truncated"`
+}
+
+// mockRing1 builds R001: one organising clinic, 4 doctors, 25 patients.
+func mockRing1() mockRing {
+	r := mockRing{ID: "R001", Rank: 1, Score: 0.93, Typology: "fabricated_outpatient",
+		AmountAtRisk: 1284530.5, Visits: 1460, First: "2024-03-01 08:02:11", Last: "2024-04-29 11:40:00",
+		Article: "《医疗保障基金使用监督管理条例》第四十条", ArticleEn: "Regulation on the Supervision of Medical Security Funds, art. 40",
+		Features: map[string]float64{"density": 0.71, "rule_hit_share": 0.64, "peer_distance": 3.2, "lockstep": 0.88}}
+	r.Members = append(r.Members, mockMember{"clinic", "H44010600001", "organising_clinic", 0.97, "广州市某某诊所"})
+	for i := 1; i <= 4; i++ {
+		r.Members = append(r.Members, mockMember{"doctor", fmt.Sprintf("D4401%06d", i), "organised_doctor", 0.6 + 0.08*float64(i), fmt.Sprintf("王*%d", i)})
+	}
+	for i := 1; i <= 25; i++ {
+		r.Members = append(r.Members, mockMember{"patient", fmt.Sprintf("P44%010d", i), "recruited_patient", 0.3 + 0.02*float64(i), fmt.Sprintf("李*%02d (4401**********%02d)", i, i)})
+	}
+	r.Evidence = []mockEvidence{
+		{Kind: "rule", Rule: "R-OP-REPEAT", Version: "1.2", Params: map[string]float64{"min_days": 10}, Result: "definite",
+			Article: "第三十八条", ArticleEn: "art. 38", Detail: "25 patients had outpatient visits at H44010600001 on the same 38 mornings", DetailZh: "25名参保人在H44010600001相同的38个上午就诊",
+			Amount: 412300, Visits: 950, MdtrtIDs: []string{"M000001", "M000002", "M000003"},
+			Fees: []mockFee{{"M000001", "F1"}, {"M000001", "F2"}, {"M000002", "F7"}}},
+		{Kind: "graph", Rule: "G-LOCKSTEP", Result: "suspicious", Detail: "lockstep visits of P440000000001 and 24 others", DetailZh: "P440000000001 等25人同步就诊",
+			Amount: 872230.5, Visits: 510, MdtrtIDs: []string{"M000010", "M000011"}},
+		{Kind: "rule", Rule: "R-DR-OVERLOAD", Version: "1.0", Result: "suspicious", Detail: "doctor D4401000001 saw 160 patients a day", DetailZh: "医生D4401000001日均接诊160人",
+			Amount: 0, Visits: 0, MdtrtIDs: []string{"M000100"}},
+	}
+	day := time.Date(2024, 3, 1, 0, 0, 0, 0, time.UTC)
+	for d := 0; d < 60; d++ {
+		v := 4 + (d*7)%9
+		if d%7 == 2 {
+			v = 40 // weekly same-morning surge
+		}
+		r.Timeline = append(r.Timeline, mockPoint{day.AddDate(0, 0, d).Format("2006-01-02"), v, float64(v) * 880})
+	}
+	return r
+}
+
+// otherRings are streamed over the websocket after connection.
+func otherRings() []mockRing {
+	typs := []string{"lockstep_swiping", "drug_reselling", "card_collection", "fake_hospitalisation"}
+	var out []mockRing
+	for i, ty := range typs {
+		r := mockRing{ID: fmt.Sprintf("R%03d", i+2), Rank: i + 2, Score: 0.85 - 0.1*float64(i), Typology: ty,
+			AmountAtRisk: 300000 / float64(i+1), Visits: 200, First: "2024-02-01 09:00:00", Last: "2024-05-01 10:00:00",
+			Features: map[string]float64{"density": 0.4}}
+		r.Members = []mockMember{{"pharmacy", fmt.Sprintf("P4401%04d", i), "reselling_pharmacy", 0.8, "某药房"}, {"patient", "PX" + fmt.Sprint(i), "customer", 0.5, "赵*"}}
+		out = append(out, r)
+	}
+	return out
+}
+
+// bigRing is RBIG, summarised; its subgraph has 10,000 nodes.
+func bigRing() mockRing {
+	return mockRing{ID: "RBIG", Rank: 9, Score: 0.5, Typology: "card_collection", AmountAtRisk: 9.9e6, Visits: 50000,
+		First: "2024-01-01 08:00:00", Last: "2024-06-30 18:00:00",
+		Members: []mockMember{{"clinic", "BIG-C0", "card_holding_station", 0.9, "大型站点"}}}
+}
+
+func ts(d, h, m int) string {
+	return time.Date(2024, 3, 1, h, m, 0, 0, time.UTC).AddDate(0, 0, d).Format("2006-01-02 15:04:05")
+}
+
+// mockSub1 builds the 200-node subgraph of R001 (members first, then context).
+func mockSub1(r mockRing) mockSubgraph {
+	var s mockSubgraph
+	for i, m := range r.Members {
+		kind, class := m.Kind, ""
+		if kind == "clinic" {
+			kind, class = "institution", "clinic"
+		}
+		s.Nodes = append(s.Nodes, mockNode{ID: 1000 + i, Kind: kind, Class: class, Key: m.ID, Label: m.Label, Visits: 50 + i, Fund: int64(100000 * (i + 1)), Role: m.Role, Score: m.Score})
+	}
+	// Members: 0 clinic, 1..4 doctors, 5..29 patients.
+	for p := 5; p < 30; p++ {
+		d := 1 + p%4
+		s.Edges = append(s.Edges,
+			mockEdge{p, 0, "patient_institution", 38 + p, int64(3000000 + p*1000), ts(2+7*(p%8), 8, p), ts(58, 9, p)},
+			mockEdge{p, d, "patient_doctor", 30 + p, int64(2000000), ts(2+7*(p%8), 8, p+5), ts(57, 8, 30)})
+	}
+	for d := 1; d <= 4; d++ {
+		s.Edges = append(s.Edges, mockEdge{d, 0, "doctor_institution_billed", 400, 90000000, ts(0, 8, 0), ts(59, 11, 0)},
+			mockEdge{d, 0, "doctor_institution_registered", 0, 0, "", ""})
+	}
+	// Context: 150 patients, 10 doctors, 5 clinics, 5 pharmacies.
+	for i := 0; len(s.Nodes) < 200; i++ {
+		n := mockNode{ID: 5000 + i, Hop: 1, Visits: 3 + i%20, Fund: int64(5000 * (1 + i%30))}
+		idx := len(s.Nodes)
+		switch {
+		case i < 150:
+			n.Kind, n.Key, n.Label = "patient", fmt.Sprintf("Q%09d", i), fmt.Sprintf("陈*%d", i)
+			s.Edges = append(s.Edges, mockEdge{idx, 5 + i%25, "patient_doctor", 1 + i%3, 10000, ts(i%60, 14, 0), ts(i%60, 14, 0)})
+		case i < 160:
+			n.Kind, n.Key, n.Label = "doctor", fmt.Sprintf("DX%04d", i), fmt.Sprintf("周*%d", i)
+			s.Edges = append(s.Edges, mockEdge{idx, 0, "doctor_institution_billed", 12, 80000, ts(i%60, 10, 0), ts(59, 16, 0)})
+		case i < 165:
+			n.Kind, n.Class, n.Key, n.Label = "institution", "hospital", fmt.Sprintf("HX%04d", i), fmt.Sprintf("某医院%d", i)
+			s.Edges = append(s.Edges, mockEdge{5 + i%25, idx, "patient_institution", 2, 40000, ts(i%60, 15, 0), ts(i%60, 15, 0)})
+		default:
+			n.Kind, n.Key, n.Label = "pharmacy", fmt.Sprintf("YX%04d", i), fmt.Sprintf("某药店%d", i)
+			s.Edges = append(s.Edges, mockEdge{5 + i%25, idx, "patient_pharmacy", 5, 60000, ts(i%60, 17, 0), ts(i%60, 17, 0)})
+		}
+		s.Nodes = append(s.Nodes, n)
+	}
+	for i := 5000; i < 5150; i += 3 { // some context patients also visit context hospitals
+		s.Edges = append(s.Edges, mockEdge{30 + (i-5000)%150, 190 + i%5, "patient_institution", 1, 1000, ts(3, 16, 0), ts(3, 16, 0)})
+	}
+	return s
+}
+
+// mockBigSub is a 10,000-node subgraph: 20 stations with 9,980 patients.
+func mockBigSub() mockSubgraph {
+	var s mockSubgraph
+	for i := 0; i < 20; i++ {
+		s.Nodes = append(s.Nodes, mockNode{ID: 100000 + i, Kind: "institution", Class: "station", Key: fmt.Sprintf("BIG-C%d", i), Label: fmt.Sprintf("站点%d", i), Visits: 2000})
+	}
+	for i := 20; i < 10000; i++ {
+		s.Nodes = append(s.Nodes, mockNode{ID: 100000 + i, Kind: "patient", Key: fmt.Sprintf("BP%d", i), Label: fmt.Sprintf("患者%d", i), Hop: 1, Visits: 5})
+		s.Edges = append(s.Edges, mockEdge{i, i % 20, "patient_institution", 1 + i%7, int64(1000 * (i % 13)), ts(i%90, 8+i%10, 0), ts(i%90, 9, 0)})
+		if i%3 == 0 {
+			s.Edges = append(s.Edges, mockEdge{i, (i * 7) % 20, "patient_institution", 1, 500, "", ""})
+		}
+	}
+	return s
+}
+
+// newMockServer starts the mock API and page server.
+func newMockServer(t testing.TB) *httptest.Server {
+	r1 := mockRing1()
+	sub1 := mockSub1(r1)
+	big := bigRing()
+	var bigSub mockSubgraph
+	var bigOnce sync.Once
+	rings := map[string]mockRing{r1.ID: r1, big.ID: big}
+	for _, r := range otherRings() {
+		rings[r.ID] = r
+	}
+	mux := http.NewServeMux()
+	writeJSON := func(w http.ResponseWriter, v any) {
+		w.Header().Set("Content-Type", "application/json")
+		if err := json.NewEncoder(w).Encode(v); err != nil {
+			t.Errorf("encode: %v", err)
+		}
+	}
+	mux.HandleFunc("GET /api/v1/status", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, map[string]any{"type": "stats", "ready": false, "stage": "load visits", "rings": 2})
+	})
+	mux.HandleFunc("GET /api/v1/rings", func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, map[string]any{"rings": []mockRing{r1, big}})
+	})
+	mux.HandleFunc("GET /api/v1/rings/{id}", func(w http.ResponseWriter, req *http.Request) {
+		r, ok := rings[req.PathValue("id")]
+		if !ok {
+			http.NotFound(w, req)
+			return
+		}
+		writeJSON(w, r)
+	})
+	mux.HandleFunc("GET /api/v1/rings/{id}/subgraph", func(w http.ResponseWriter, req *http.Request) {
+		switch req.PathValue("id") {
+		case "R001":
+			writeJSON(w, sub1)
+		case "RBIG":
+			bigOnce.Do(func() { bigSub = mockBigSub() })
+			writeJSON(w, bigSub)
+		default:
+			writeJSON(w, mockSubgraph{Nodes: []mockNode{{ID: 1, Kind: "pharmacy", Key: "X", Label: "某药房"}, {ID: 2, Kind: "patient", Key: "Y", Label: "赵*"}},
+				Edges: []mockEdge{{From: 1, To: 0, Type: "patient_pharmacy", Visits: 3}}})
+		}
+	})
+	mux.HandleFunc("GET /api/v1/nodes/{kind}/{id}", func(w http.ResponseWriter, req *http.Request) {
+		writeJSON(w, map[string]any{"kind": req.PathValue("kind"), "key": req.PathValue("id"), "score": 0.91, "ring_id": "R001", "degree": 189,
+			"reasons": []string{"density 0.71 (same patients, same mornings)", "rule_hit_share 0.64", "peer_distance 3.2σ above similar clinics"}})
+	})
+	mux.HandleFunc("GET /api/v1/nodes/{kind}/{id}/neighbors", func(w http.ResponseWriter, req *http.Request) {
+		id := req.PathValue("id")
+		var s mockSubgraph
+		s.Nodes = append(s.Nodes, mockNode{ID: 1000, Kind: "institution", Class: "clinic", Key: id, Label: "seed"})
+		for i := 0; i < 20; i++ {
+			s.Nodes = append(s.Nodes, mockNode{ID: 90000 + i, Kind: "patient", Key: fmt.Sprintf("N%s-%d", id, i), Label: fmt.Sprintf("新*%d", i), Hop: 1, Visits: 2})
+			s.Edges = append(s.Edges, mockEdge{From: i + 1, To: 0, Type: "patient_institution", Visits: 2, Fund: 3000, First: ts(i, 8, 30), Last: ts(i, 8, 30)})
+		}
+		writeJSON(w, s)
+	})
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	mux.HandleFunc("GET /api/v1/stream", func(w http.ResponseWriter, req *http.Request) {
+		c, err := up.Upgrade(w, req, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		send := func(v any) bool { return c.WriteJSON(v) == nil }
+		stages := []string{"load visits", "build graph", "detect rules", "detect rings"}
+		for i, st := range stages {
+			if !send(map[string]any{"type": "progress", "stage": st, "done": i + 1, "total": 6}) {
+				return
+			}
+			time.Sleep(60 * time.Millisecond)
+		}
+		for _, r := range otherRings() {
+			if !send(map[string]any{"type": "ring", "ring": r}) {
+				return
+			}
+			time.Sleep(60 * time.Millisecond)
+		}
+		send(map[string]any{"type": "progress", "stage": "detect rings", "done": 6, "total": 6})
+		send(map[string]any{"type": "stats", "ready": true, "stage": "", "rings": 6})
+		// Keep the connection open until the page goes away.
+		for {
+			if _, _, err := c.ReadMessage(); err != nil {
+				return
+			}
+		}
+	})
+	mux.Handle("/", http.FileServer(http.FS(FS())))
+	return httptest.NewServer(mux)
+}
+
+// TestMockServer checks the mock itself serves the page and the ring.
+func TestMockServer(t *testing.T) {
+	srv := newMockServer(t)
+	defer srv.Close()
+	for _, p := range []string{"/", "/app.js", "/api/v1/rings", "/api/v1/rings/R001/subgraph"} {
+		res, err := http.Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 {
+			t.Fatalf("%s: %s", p, res.Status)
+		}
+	}
+	if s := mockSub1(mockRing1()); len(s.Nodes) != 200 {
+		t.Fatalf("subgraph has %d nodes", len(s.Nodes))
+	}
+	if r := mockRing1(); len(r.Members) != 30 || !strings.HasPrefix(r.Members[0].Role, "organising") {
+		t.Fatalf("ring has %d members", len(r.Members))
+	}
+}

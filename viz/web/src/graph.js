@@ -1,0 +1,308 @@
+// The ring subgraph: graphology model, sigma WebGL renderer, ForceAtlas2 in a
+// web worker, hover/click highlight and merging of expanded neighbourhoods.
+
+import Graph from "graphology";
+import Sigma from "sigma";
+import FA2Layout from "graphology-layout-forceatlas2/worker";
+import forceAtlas2 from "graphology-layout-forceatlas2";
+import { createNodeBorderProgram } from "@sigma/node-border";
+
+/** Fill colour per node kind (institutions by class). */
+export const KIND_COLORS = {
+  patient: "#3b82f6",
+  doctor: "#10b981",
+  clinic: "#f59e0b",
+  hospital: "#ef4444",
+  station: "#a16207",
+  institution: "#f59e0b",
+  pharmacy: "#8b5cf6",
+  unknown: "#9ca3af",
+};
+
+/** Roles drawn with a thick border: the ring's organisers. */
+export const LEAD_ROLES = new Set([
+  "organising_clinic", "organising_hospital", "organiser", "card_holding_station",
+  "reselling_pharmacy", "cashout_pharmacy", "borrowed_doctor",
+]);
+
+const DIM = "#e5e7eb";
+
+/** Returns the display kind of a node: the class for institutions. */
+export function displayKind(n) {
+  if (n.kind === "institution" || n.kind === "clinic" || n.kind === "hospital" || n.kind === "station") {
+    return n.class || (n.kind === "institution" ? "clinic" : n.kind);
+  }
+  return n.kind || "unknown";
+}
+
+/** Groups kinds so ring members (clinic, hospital...) match subgraph nodes (institution). */
+export function kindGroup(kind) {
+  return kind === "patient" || kind === "doctor" ? kind : "site";
+}
+
+function num(v) {
+  const x = typeof v === "string" ? parseFloat(v) : v;
+  return Number.isFinite(x) ? x : 0;
+}
+
+/**
+ * Normalises a Subgraph response into {nodes, edges, truncated}, with edges
+ * as {source, target, ...} node ids. Accepts edges by index (from/to as
+ * positions in nodes, the server's format) or by id (source/target).
+ */
+export function normaliseSubgraph(res) {
+  const sub = res?.subgraph ?? res ?? {};
+  const nodes = Array.isArray(sub.nodes) ? sub.nodes : [];
+  const ids = nodes.map((n) => String(n.id ?? n.key));
+  const edges = [];
+  for (const e of Array.isArray(sub.edges) ? sub.edges : []) {
+    let s, tg;
+    if (e.source !== undefined) {
+      s = String(e.source); tg = String(e.target);
+    } else {
+      s = ids[e.from]; tg = ids[e.to];
+    }
+    if (s === undefined || tg === undefined || s === tg) continue;
+    edges.push({ ...e, source: s, target: tg });
+  }
+  return { nodes, edges, truncated: !!sub.truncated };
+}
+
+function mix(hex, amount) {
+  // Blends a #rrggbb colour with white (amount 0..1 of white).
+  const v = parseInt(hex.slice(1), 16);
+  const c = [(v >> 16) & 255, (v >> 8) & 255, v & 255].map((x) => Math.round(x + (255 - x) * amount));
+  return "#" + c.map((x) => x.toString(16).padStart(2, "0")).join("");
+}
+
+/** GraphView owns the sigma renderer for one container. */
+export class GraphView {
+  constructor(container, { onSelect, onLayout }) {
+    this.container = container;
+    this.onSelect = onSelect;
+    this.onLayout = onLayout || (() => {});
+    this.graph = new Graph({ multi: true, type: "undirected", allowSelfLoops: false });
+    this.edgeBy = "visits";
+    this.hovered = null;
+    this.selected = null;
+    this.layout = null;
+    this.layoutTimer = 0;
+    this.members = new Map();
+    this.renderer = null;
+  }
+
+  /** Creates the renderer lazily (the container must have a size). */
+  ensureRenderer() {
+    if (this.renderer) return;
+    const BorderProgram = createNodeBorderProgram({
+      borders: [
+        { size: { attribute: "borderSize", defaultValue: 0 }, color: { attribute: "borderColor", defaultValue: "#111111" } },
+        { size: { fill: true }, color: { attribute: "color" } },
+      ],
+    });
+    this.renderer = new Sigma(this.graph, this.container, {
+      defaultNodeType: "border",
+      nodeProgramClasses: { border: BorderProgram },
+      renderEdgeLabels: false,
+      labelRenderedSizeThreshold: 10,
+      labelDensity: 0.5,
+      labelFont: "system-ui, 'PingFang SC', 'Microsoft YaHei', 'Noto Sans CJK SC', sans-serif",
+      zIndex: true,
+      minCameraRatio: 0.02,
+      maxCameraRatio: 20,
+      nodeReducer: (node, attrs) => this.reduceNode(node, attrs),
+      edgeReducer: (edge, attrs) => this.reduceEdge(edge, attrs),
+    });
+    const r = this.renderer;
+    r.on("enterNode", ({ node }) => { this.hovered = node; this.focus(); });
+    r.on("leaveNode", () => { this.hovered = null; this.focus(); });
+    r.on("clickNode", ({ node }) => this.select(node));
+    r.on("clickStage", () => this.select(null));
+  }
+
+  /** Recomputes the highlighted neighbourhood and refreshes. */
+  focus() {
+    const center = this.hovered ?? this.selected;
+    this.focusSet = null;
+    if (center && this.graph.hasNode(center)) {
+      this.focusSet = new Set(this.graph.neighbors(center));
+      this.focusSet.add(center);
+      this.focusCenter = center;
+    }
+    this.renderer?.refresh({ skipIndexation: true });
+  }
+
+  reduceNode(node, attrs) {
+    const res = { ...attrs };
+    if (this.focusSet) {
+      if (!this.focusSet.has(node)) {
+        res.color = DIM;
+        res.borderColor = DIM;
+        res.label = "";
+        res.zIndex = 0;
+      } else {
+        res.zIndex = 2;
+        if (node === this.focusCenter) res.forceLabel = true;
+      }
+    }
+    if (node === this.selected) {
+      res.highlighted = true;
+      res.borderColor = "#c0392b";
+      res.borderSize = 0.35;
+    }
+    return res;
+  }
+
+  reduceEdge(edge, attrs) {
+    const res = { ...attrs };
+    res.size = this.edgeBy === "amount" ? attrs.sizeAmount : attrs.sizeVisits;
+    if (this.focusSet) {
+      const c = this.focusCenter;
+      const [s, tg] = this.graph.extremities(edge);
+      if (s !== c && tg !== c) res.hidden = true;
+      else { res.color = "#4b5563"; res.zIndex = 1; }
+    }
+    return res;
+  }
+
+  /** Selects a node (or clears the selection with null). */
+  select(node) {
+    this.selected = node && this.graph.hasNode(node) ? node : null;
+    this.focus();
+    this.onSelect(this.selected ? { key: this.selected, ...this.graph.getNodeAttributes(this.selected) } : null);
+  }
+
+  /** Sets the edge width source: "visits" or "amount". */
+  setEdgeBy(by) {
+    this.edgeBy = by;
+    this.renderer?.refresh({ skipIndexation: true });
+  }
+
+  /**
+   * Replaces the graph with a ring subgraph. members maps
+   * kindGroup:id to ring members (role, score).
+   */
+  load(sub, members) {
+    this.stopLayout();
+    this.members = members;
+    this.selected = null;
+    this.hovered = null;
+    this.focusSet = null;
+    this.graph.clear();
+    this.merge(sub, null);
+    this.ensureRenderer();
+    this.renderer.setSetting("hideEdgesOnMove", this.graph.size > 20000);
+    this.renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
+    this.runLayout();
+  }
+
+  /**
+   * Merges a subgraph into the graph; new nodes start near the node they
+   * were expanded from (around, a node key) or on a spiral by hop.
+   * Returns the number of nodes added.
+   */
+  merge(sub, around) {
+    const g = this.graph;
+    let added = 0;
+    const n0 = g.order;
+    const origin = around && g.hasNode(around) ? g.getNodeAttributes(around) : null;
+    sub.nodes.forEach((n, i) => {
+      const key = String(n.id ?? n.key);
+      if (g.hasNode(key)) return;
+      const m = this.members.get(kindGroup(n.kind) + ":" + n.key);
+      const role = n.role || m?.role || "";
+      const score = num(n.score ?? m?.score);
+      const member = !!m || !!n.role;
+      const dk = displayKind(n);
+      const base = KIND_COLORS[dk] || KIND_COLORS.unknown;
+      const k = n0 + i + 1;
+      let x, y;
+      if (origin) {
+        const a = k * 2.399963, r = 0.05 * Math.sqrt(i + 1);
+        x = origin.x + r * Math.cos(a); y = origin.y + r * Math.sin(a);
+      } else {
+        const a = k * 2.399963, r = Math.sqrt(k) * (1 + num(n.hop) * 0.3);
+        x = r * Math.cos(a); y = r * Math.sin(a);
+      }
+      g.addNode(key, {
+        x, y,
+        label: n.label || n.key || key,
+        kind: n.kind, class: n.class || "", nodeKey: n.key, hop: num(n.hop),
+        visits: num(n.visits), fund: num(n.fund_fen) / 100,
+        role, score, member, reasons: Array.isArray(n.reasons) ? n.reasons : [], ringId: n.ring_id || "",
+        color: member ? base : mix(base, 0.45),
+        borderColor: LEAD_ROLES.has(role) ? "#111111" : "#374151",
+        borderSize: LEAD_ROLES.has(role) ? 0.3 : member ? 0.12 : 0,
+        size: 0,
+      });
+      added++;
+    });
+    for (const e of sub.edges) {
+      if (!g.hasNode(e.source) || !g.hasNode(e.target)) continue;
+      const key = e.source + "|" + e.target + "|" + (e.type ?? "");
+      const rkey = e.target + "|" + e.source + "|" + (e.type ?? "");
+      if (g.hasEdge(key) || g.hasEdge(rkey)) continue;
+      g.addEdgeWithKey(key, e.source, e.target, {
+        type: "line", etype: e.type, visits: num(e.visits), fund: num(e.fund_fen) / 100,
+        first: e.first || "", last: e.last || "", color: "#cbd5e1",
+      });
+    }
+    this.resize();
+    return added;
+  }
+
+  /** Recomputes node and edge sizes from scores, visits and amounts. */
+  resize() {
+    const g = this.graph;
+    const big = g.order > 2000 ? 0.5 : g.order > 500 ? 0.75 : 1;
+    g.forEachNode((n, a) => {
+      g.setNodeAttribute(n, "size", big * (a.member ? 4 + 12 * a.score : 2.5 + 5 * a.score + Math.min(1.5, Math.log10(1 + a.visits) * 0.5)));
+    });
+    let mv = 1, mf = 1;
+    g.forEachEdge((e, a) => { mv = Math.max(mv, a.visits); mf = Math.max(mf, a.fund); });
+    const lv = Math.log1p(mv), lf = Math.log1p(mf);
+    g.forEachEdge((e, a) => {
+      g.mergeEdgeAttributes(e, {
+        sizeVisits: 0.4 + 4 * Math.log1p(a.visits) / lv,
+        sizeAmount: 0.4 + 4 * Math.log1p(a.fund) / lf,
+      });
+    });
+  }
+
+  /** Runs ForceAtlas2 in a web worker and stops it after a time cap. */
+  runLayout(capMs) {
+    this.stopLayout();
+    const g = this.graph;
+    if (g.order < 2) return;
+    const settings = {
+      ...forceAtlas2.inferSettings(g),
+      barnesHutOptimize: g.order > 500,
+      adjustSizes: false,
+      slowDown: g.order > 2000 ? 5 : 2,
+    };
+    this.layout = new FA2Layout(g, { settings });
+    this.layout.start();
+    this.onLayout(true);
+    const cap = capMs ?? Math.min(1500 + g.order * 0.35, 5000);
+    this.layoutTimer = setTimeout(() => this.stopLayout(), cap);
+  }
+
+  /** Stops and disposes the layout worker. */
+  stopLayout() {
+    clearTimeout(this.layoutTimer);
+    if (this.layout) {
+      this.layout.kill();
+      this.layout = null;
+      this.onLayout(false);
+    }
+  }
+
+  /** Empties the view. */
+  clear() {
+    this.stopLayout();
+    this.graph.clear();
+    this.selected = null;
+    this.focusSet = null;
+    this.renderer?.refresh();
+  }
+}

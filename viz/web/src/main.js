@@ -1,0 +1,609 @@
+// RingLens live web view: ranked ring list (live over the websocket), the
+// selected ring's subgraph, node details, timeline, evidence and export.
+
+import { api, openStream } from "./api.js";
+import { STRINGS, t, tv, setLang, lang } from "./i18n.js";
+import { GraphView, KIND_COLORS, LEAD_ROLES, displayKind, kindGroup, normaliseSubgraph } from "./graph.js";
+import { timelineData, drawTimeline } from "./timeline.js";
+
+const $ = (id) => document.getElementById(id);
+
+const state = {
+  rings: new Map(), // id -> ring
+  selectedRing: null, // ring id
+  ring: null, // full ring of the selection
+  sub: null, // normalised subgraph of the selection
+  node: null, // selected node attributes
+  progress: null,
+  conn: "connecting",
+  fresh: new Set(),
+};
+
+// ---------- helpers ----------
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === "class") e.className = v;
+    else if (k === "text") e.textContent = v;
+    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) e.append(c);
+  return e;
+}
+
+function num(v) {
+  const x = typeof v === "string" ? parseFloat(v) : v;
+  return Number.isFinite(x) ? x : 0;
+}
+
+function money(v) {
+  return "¥" + num(v).toLocaleString(lang() === "zh" ? "zh-CN" : "en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+function moneyShort(v) {
+  const x = num(v);
+  if (lang() === "zh") {
+    if (x >= 1e8) return (x / 1e8).toFixed(2) + "亿";
+    if (x >= 1e4) return (x / 1e4).toFixed(1) + "万";
+  } else {
+    if (x >= 1e6) return (x / 1e6).toFixed(2) + "M";
+    if (x >= 1e4) return (x / 1e3).toFixed(1) + "k";
+  }
+  return x.toFixed(0);
+}
+
+function scoreColor(s) {
+  const x = Math.max(0, Math.min(1, num(s)));
+  return `hsl(${Math.round(40 - 40 * x)}, ${Math.round(60 + 30 * x)}%, ${Math.round(50 - 8 * x)}%)`;
+}
+
+/** Normalises a ring from the API (defensive about missing fields). */
+function normaliseRing(r) {
+  if (!r) return r;
+  return {
+    ...r,
+    id: String(r.id ?? r.ring_id ?? ""),
+    rank: num(r.rank),
+    score: num(r.score),
+    members: Array.isArray(r.members) ? r.members : [],
+    evidence: Array.isArray(r.evidence) ? r.evidence : [],
+    timeline: Array.isArray(r.timeline) ? r.timeline : [],
+    amount_at_risk: num(r.amount_at_risk ?? r.amountAtRisk),
+    features: r.features || {},
+  };
+}
+
+function download(name, type, text) {
+  const blob = new Blob([text], { type });
+  const url = URL.createObjectURL(blob);
+  const a = el("a", { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+function csvCell(v) {
+  const s = v === undefined || v === null ? "" : Array.isArray(v) ? v.join(";") : typeof v === "object" ? JSON.stringify(v) : String(v);
+  return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
+}
+
+function csv(header, rows) {
+  return "\ufeff" + [header, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+}
+
+// ---------- i18n ----------
+
+function applyI18n() {
+  document.documentElement.lang = lang() === "zh" ? "zh-CN" : "en";
+  document.title = t("title");
+  for (const e of document.querySelectorAll("[data-i18n]")) e.textContent = t(e.dataset.i18n);
+  for (const e of document.querySelectorAll("[data-i18n-ph]")) e.placeholder = t(e.dataset.i18nPh);
+  for (const e of document.querySelectorAll("[data-i18n-aria]")) e.setAttribute("aria-label", t(e.dataset.i18nAria));
+  $("lang").textContent = t("lang");
+  renderLegend();
+  renderConn();
+  renderProgress();
+  renderTypologyOptions();
+  scheduleList();
+  renderRingDetails();
+  renderNode();
+}
+
+// ---------- progress and connection ----------
+
+function renderConn() {
+  $("conn").textContent = t(state.conn);
+}
+
+function renderProgress() {
+  const p = state.progress;
+  const box = $("progress");
+  if (!p) {
+    $("progress-bar").style.width = "0";
+    $("progress-text").textContent = "";
+    return;
+  }
+  const total = num(p.total), done = num(p.done);
+  const pct = total > 0 ? Math.min(100, (100 * done) / total) : 0;
+  const finished = p.stage === "done";
+  box.classList.toggle("done", finished);
+  box.setAttribute("aria-valuenow", String(Math.round(finished ? 100 : pct)));
+  $("progress-bar").style.width = (finished ? 100 : pct) + "%";
+  const stage = p.stage ? (STRINGS[lang()].stages[p.stage] || p.stage) : "";
+  $("progress-text").textContent = finished
+    ? t("done")
+    : `${t("detecting")} ${stage} ${total > 0 ? done.toLocaleString() + " / " + total.toLocaleString() + " (" + pct.toFixed(0) + "%)" : ""}`;
+}
+
+// ---------- ring list ----------
+
+function filters() {
+  return {
+    typology: $("f-typology").value,
+    minScore: num($("f-score").value),
+    inst: $("f-inst").value.trim().toLowerCase(),
+    from: $("f-from").value,
+    to: $("f-to").value,
+  };
+}
+
+function ringMatches(r, f) {
+  if (f.typology && r.typology !== f.typology) return false;
+  if (r.score < f.minScore) return false;
+  if (f.from && r.last && r.last.slice(0, 10) < f.from) return false;
+  if (f.to && r.first && r.first.slice(0, 10) > f.to) return false;
+  if (f.inst) {
+    const ok = r.members.some((m) => kindGroup(m.kind) === "site" &&
+      (String(m.id).toLowerCase().includes(f.inst) || String(m.label || "").toLowerCase().includes(f.inst)));
+    if (!ok) return false;
+  }
+  return true;
+}
+
+function sortedRings() {
+  return [...state.rings.values()].sort((a, b) => (a.rank || 1e9) - (b.rank || 1e9) || b.score - a.score || (a.id < b.id ? -1 : 1));
+}
+
+let listPending = false;
+function scheduleList() {
+  if (listPending) return;
+  listPending = true;
+  requestAnimationFrame(() => {
+    listPending = false;
+    renderList();
+  });
+}
+
+const LIST_CAP = 500;
+
+function renderList() {
+  const f = filters();
+  const all = sortedRings();
+  const shown = all.filter((r) => ringMatches(r, f));
+  const ol = $("ring-list");
+  const items = shown.slice(0, LIST_CAP).map((r) => {
+    const li = el("li", {
+      role: "option", tabindex: "0", "data-ring": r.id,
+      "aria-selected": r.id === state.selectedRing ? "true" : "false",
+      class: state.fresh.has(r.id) ? "fresh" : "",
+      title: r.id,
+      onclick: () => selectRing(r.id),
+      onkeydown: (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); selectRing(r.id); } },
+    },
+    el("span", { class: "num", text: r.rank ? "#" + r.rank : "–" }),
+    el("span", {}, el("span", { class: "score-pill", style: "background:" + scoreColor(r.score), text: r.score.toFixed(2) })),
+    el("span", { class: "typ", text: tv("typologies", r.typology) }),
+    el("span", { class: "num", text: String(r.members.length) }),
+    el("span", { class: "num", text: moneyShort(r.amount_at_risk) }));
+    return li;
+  });
+  ol.setAttribute("role", "listbox");
+  ol.setAttribute("aria-label", t("rings"));
+  ol.replaceChildren(...items);
+  if (!items.length) ol.append(el("li", { class: "muted", text: t("noRings") }));
+  $("ring-count").textContent = `${shown.length} / ${all.length}` + (shown.length > LIST_CAP ? ` (${LIST_CAP})` : "");
+  state.fresh.clear();
+}
+
+function renderTypologyOptions() {
+  const sel = $("f-typology");
+  const cur = sel.value;
+  const seen = new Set([...state.rings.values()].map((r) => r.typology).filter(Boolean));
+  for (const k of Object.keys(STRINGS.zh.typologies)) seen.add(k);
+  sel.replaceChildren(el("option", { value: "", text: t("allTypologies") }),
+    ...[...seen].sort().map((k) => el("option", { value: k, text: tv("typologies", k) })));
+  sel.value = cur;
+}
+
+function upsertRing(r, fresh) {
+  const ring = normaliseRing(r);
+  if (!ring?.id) return;
+  const known = state.rings.has(ring.id);
+  state.rings.set(ring.id, ring);
+  if (fresh) state.fresh.add(ring.id);
+  if (!known && ring.typology && !$("f-typology").querySelector(`option[value="${CSS.escape(ring.typology)}"]`)) renderTypologyOptions();
+  if (ring.id === state.selectedRing) {
+    // Keep the richer copy if the stream sends a summary only.
+    state.ring = { ...state.ring, ...ring, evidence: ring.evidence.length ? ring.evidence : state.ring?.evidence ?? [], timeline: ring.timeline.length ? ring.timeline : state.ring?.timeline ?? [] };
+    renderRingDetails();
+  }
+  scheduleList();
+}
+
+async function loadRings() {
+  try {
+    const res = await api.rings();
+    const list = Array.isArray(res) ? res : res?.rings ?? [];
+    state.rings.clear();
+    for (const r of list) upsertRing(r, false);
+    scheduleList();
+  } catch (err) {
+    console.error(err);
+  }
+}
+
+// ---------- stream ----------
+
+function onMessage(msg) {
+  switch (msg?.type) {
+    case "progress":
+      state.progress = msg;
+      renderProgress();
+      break;
+    case "ring":
+    case "ring_update":
+      if (msg.ring) upsertRing(msg.ring, true);
+      break;
+    case "ring_removed":
+      state.rings.delete(String(msg.id));
+      scheduleList();
+      break;
+    case "resync":
+      loadRings();
+      break;
+    case "stats":
+      onStats(msg);
+      break;
+  }
+}
+
+/** Applies a stats message (or GET /api/v1/status): idle and ready means done. */
+function onStats(st) {
+  state.stats = st;
+  if (st.ready && !st.stage) {
+    state.progress = { stage: "done", done: 1, total: 1 };
+  } else if (st.stage && (!state.progress || state.progress.stage === "done")) {
+    state.progress = { stage: st.stage, done: 0, total: 0 };
+  }
+  renderProgress();
+}
+
+// ---------- selection ----------
+
+let graphView;
+let selectSeq = 0;
+
+async function selectRing(id) {
+  const seq = ++selectSeq;
+  state.selectedRing = id;
+  state.ring = state.rings.get(id) || null;
+  state.node = null;
+  state.sub = null;
+  scheduleList();
+  renderRingDetails();
+  renderNode();
+  $("graph-empty").hidden = true;
+  $("graph-info").textContent = t("expanding");
+  const [ring, sub] = await Promise.allSettled([api.ring(id), api.subgraph(id)]);
+  if (seq !== selectSeq) return;
+  if (ring.status === "fulfilled" && ring.value) {
+    state.ring = normaliseRing(ring.value.ring ?? ring.value);
+    state.rings.set(id, { ...state.rings.get(id), ...state.ring });
+  }
+  if (sub.status === "fulfilled") {
+    state.sub = normaliseSubgraph(sub.value);
+    const members = new Map();
+    for (const m of state.ring?.members ?? []) members.set(kindGroup(m.kind) + ":" + m.id, m);
+    graphView.load(state.sub, members);
+    window.__ringlens.graph = graphView.graph;
+    window.__ringlens.renderer = graphView.renderer;
+  } else {
+    graphView.clear();
+    $("graph-info").textContent = t("loadError") + ": " + sub.reason;
+  }
+  renderGraphInfo();
+  renderRingDetails();
+}
+
+function renderGraphInfo() {
+  const g = graphView.graph;
+  if (!state.selectedRing) { $("graph-info").textContent = ""; return; }
+  $("graph-info").textContent = `${state.selectedRing} · ${g.order} ${t("nodes")} · ${g.size} ${t("edges")}` +
+    (state.sub?.truncated ? ` · ${t("truncated")}` : "") + (graphView.layout ? ` · ${t("layoutRunning")}` : "");
+}
+
+function renderLegend() {
+  const kinds = ["patient", "doctor", "clinic", "hospital", "pharmacy"];
+  $("legend").replaceChildren(
+    ...kinds.map((k) => el("span", {}, el("i", { style: "background:" + KIND_COLORS[k] }), tv("kinds", k))),
+    el("span", {}, el("i", { class: "ring" }), lang() === "zh" ? "粗边框=组织者" : "thick border = organiser"),
+    el("span", {}, lang() === "zh" ? "大小=评分 · 浅色=非成员" : "size = score · pale = non-member"),
+  );
+}
+
+function renderRingDetails() {
+  const r = state.ring;
+  const box = $("ring-summary");
+  if (!r) {
+    box.replaceChildren(el("p", { class: "muted", text: t("selectRing") }));
+    drawTimeline($("timeline"), []);
+    $("evidence-body").replaceChildren();
+    $("cypher").value = "";
+    return;
+  }
+  const feats = Object.entries(r.features || {}).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, 6);
+  box.replaceChildren(
+    el("dl", {},
+      el("dt", { text: "ID" }), el("dd", { text: r.id }),
+      el("dt", { text: t("rank") }), el("dd", { text: r.rank ? "#" + r.rank : "–" }),
+      el("dt", { text: t("score") }), el("dd", {}, el("span", { class: "score-pill", style: "background:" + scoreColor(r.score), text: r.score.toFixed(3) })),
+      el("dt", { text: t("typology") }), el("dd", { text: tv("typologies", r.typology) }),
+      el("dt", { text: t("members") }), el("dd", { text: String(r.members.length) }),
+      el("dt", { text: t("amount") }), el("dd", { text: money(r.amount_at_risk) }),
+      el("dt", { text: t("visits") }), el("dd", { text: String(num(r.visits)) }),
+      el("dt", { text: t("period") }), el("dd", { text: `${r.first || ""} – ${r.last || ""}` }),
+      el("dt", { text: t("article") }), el("dd", { text: (lang() === "en" ? r.article_en : r.article) || r.article || "" }),
+    ),
+    feats.length ? el("h3", { text: t("features") }) : null,
+    feats.length ? el("dl", {}, feats.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: num(v).toFixed(3) })])) : null,
+  );
+  renderTimeline();
+  renderEvidence();
+  $("cypher").value = cypherFor(r.id);
+}
+
+function edgeTimes() {
+  const times = [];
+  for (const e of state.sub?.edges ?? []) {
+    if (e.first) times.push(e.first);
+    if (e.last && e.last !== e.first) times.push(e.last);
+  }
+  if (Array.isArray(state.ring?.visit_times)) times.push(...state.ring.visit_times);
+  return times;
+}
+
+function renderTimeline() {
+  if ($("panel-timeline").hidden) return;
+  drawTimeline($("timeline"), timelineData(state.ring, edgeTimes()));
+}
+
+function citedRows(ev) {
+  const fees = Array.isArray(ev.fees) ? ev.fees : [];
+  const ids = Array.isArray(ev.mdtrt_ids) ? ev.mdtrt_ids : [];
+  const parts = fees.length
+    ? fees.map((f) => el("code", { text: `${f.mdtrt_id}/${f.feedetl_sn}` }))
+    : ids.map((id) => el("code", { text: id }));
+  const shown = parts.slice(0, 12);
+  const out = [];
+  shown.forEach((p, i) => { if (i) out.push(" "); out.push(p); });
+  if (parts.length > shown.length) out.push(` … +${parts.length - shown.length}`);
+  return out;
+}
+
+function evDetail(ev) {
+  return (lang() === "zh" ? ev.detail_zh || ev.detail : ev.detail || ev.detail_zh) || "";
+}
+
+function renderEvidence() {
+  const evs = state.ring?.evidence ?? [];
+  const body = $("evidence-body");
+  if (!evs.length) {
+    body.replaceChildren(el("tr", {}, el("td", { colspan: "7", class: "muted", text: t("noEvidence") })));
+    return;
+  }
+  body.replaceChildren(...evs.map((ev) => el("tr", {},
+    el("td", {}, el("strong", { text: ev.rule || ev.kind || "" }), ev.version ? el("span", { class: "muted", text: " v" + ev.version }) : null),
+    el("td", { text: tv("results", ev.result) }),
+    el("td", { text: evDetail(ev) }),
+    el("td", { class: "num", text: money(ev.amount) }),
+    el("td", { class: "num", text: String(num(ev.visits)) }),
+    el("td", { text: (lang() === "en" ? ev.article_en : ev.article) || ev.article || "" }),
+    el("td", { class: "cited" }, citedRows(ev)),
+  )));
+}
+
+/** The Cypher query that shows the ring in Neo4j Browser. */
+export function cypherFor(id) {
+  const q = String(id).replace(/\\/g, "\\\\").replace(/'/g, "\\'");
+  return `MATCH (r:Ring {id:'${q}'})<-[m:MEMBER_OF]-(n) OPTIONAL MATCH (n)-[v]-(o)<-[:MEMBER_OF]-(r) RETURN r,n,v,o`;
+}
+
+// ---------- node details ----------
+
+let nodeSeq = 0;
+
+async function onSelectNode(node) {
+  state.node = node;
+  state.nodeInfo = null;
+  renderNode();
+  if (!node) return;
+  const seq = ++nodeSeq;
+  try {
+    const info = await api.node(node.kind, node.nodeKey);
+    if (seq !== nodeSeq) return;
+    state.nodeInfo = info;
+    renderNode();
+  } catch (err) {
+    console.warn(err);
+  }
+}
+
+function nodeHits(node, info) {
+  const fromServer = info?.rule_hits ?? info?.hits ?? info?.evidence;
+  if (Array.isArray(fromServer)) return fromServer;
+  // Fall back to the ring's evidence that names this node.
+  const key = String(node.nodeKey || "");
+  if (!key) return [];
+  return (state.ring?.evidence ?? []).filter((ev) => [ev.detail, ev.detail_zh, ...(ev.mdtrt_ids || [])].some((s) => String(s || "").includes(key)));
+}
+
+function renderNode() {
+  const box = $("node-details");
+  const n = state.node;
+  if (!n) {
+    box.replaceChildren(el("p", { class: "muted", text: t("selectNode") }));
+    return;
+  }
+  const info = state.nodeInfo?.entity ?? state.nodeInfo ?? {};
+  const score = info.score !== undefined ? num(info.score) : n.score;
+  const reasons = Array.isArray(info.reasons) && info.reasons.length ? info.reasons : n.reasons || [];
+  const hits = nodeHits(n, state.nodeInfo);
+  const dk = displayKind(n);
+  box.replaceChildren(
+    el("p", { class: "node-title" }, el("span", { style: `color:${KIND_COLORS[dk] || "#999"}`, text: "● " }), n.label || n.nodeKey),
+    el("dl", {},
+      el("dt", { text: t("kind") }), el("dd", { text: tv("kinds", dk) }),
+      el("dt", { text: t("id") }), el("dd", { text: n.nodeKey || n.key }),
+      el("dt", { text: t("role") }), el("dd", { text: n.role ? tv("roles", n.role) + (LEAD_ROLES.has(n.role) ? " ★" : "") : "–" }),
+      el("dt", { text: t("score") }), el("dd", {}, score.toFixed(3), el("div", { class: "bar-mini" }, el("div", { style: `width:${Math.round(100 * Math.min(1, score))}%` }))),
+      el("dt", { text: t("visits") }), el("dd", { text: String(n.visits) }),
+      el("dt", { text: t("fund") }), el("dd", { text: money(n.fund) }),
+      info.ring_id ? el("dt", { text: "Ring" }) : null, info.ring_id ? el("dd", { text: info.ring_id }) : null,
+      info.degree !== undefined ? el("dt", { text: t("degree") }) : null, info.degree !== undefined ? el("dd", { text: String(info.degree) }) : null,
+    ),
+    el("button", { type: "button", class: "btn", id: "expand", onclick: () => expand(n) }, t("expand")),
+    el("span", { id: "expand-status", class: "muted", role: "status" }),
+    reasons.length ? el("h3", { text: t("reasons") }) : null,
+    reasons.length ? el("ul", {}, reasons.map((r) => el("li", { text: typeof r === "string" ? r : JSON.stringify(r) }))) : null,
+    el("h3", { text: `${t("ruleHits")} (${hits.length})` }),
+    ...hits.slice(0, 20).map((ev) => el("div", { class: "hit" },
+      el("strong", { text: (ev.rule || ev.kind || "") + " " }), el("span", { class: "muted", text: tv("results", ev.result) }),
+      el("div", { text: evDetail(ev) }),
+      el("div", { class: "cited" }, citedRows(ev)))),
+  );
+}
+
+async function expand(n) {
+  const status = $("expand-status");
+  status.textContent = " " + t("expanding");
+  try {
+    const res = await api.neighbors(n.kind, n.nodeKey, 200);
+    const sub = normaliseSubgraph(res);
+    const added = graphView.merge(sub, n.key);
+    if (state.sub) {
+      state.sub.nodes.push(...sub.nodes);
+      state.sub.edges.push(...sub.edges);
+    }
+    status.textContent = ` +${added} ${t("added")}`;
+    graphView.runLayout(Math.min(4000, 1200 + graphView.graph.order * 0.2));
+    graphView.focus();
+    renderGraphInfo();
+  } catch (err) {
+    status.textContent = " " + t("loadError");
+    console.error(err);
+  }
+}
+
+// ---------- tabs and export ----------
+
+function setupTabs() {
+  const tabs = [...document.querySelectorAll("[role=tab]")];
+  const show = (tab) => {
+    for (const x of tabs) {
+      const on = x === tab;
+      x.setAttribute("aria-selected", on ? "true" : "false");
+      x.tabIndex = on ? 0 : -1;
+      $(x.getAttribute("aria-controls")).hidden = !on;
+    }
+    if (tab.id === "tab-timeline") renderTimeline();
+  };
+  tabs.forEach((tab, i) => {
+    tab.addEventListener("click", () => show(tab));
+    tab.addEventListener("keydown", (e) => {
+      const d = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+      if (d) { const nx = tabs[(i + d + tabs.length) % tabs.length]; nx.focus(); show(nx); }
+    });
+  });
+}
+
+function setupExport() {
+  $("exp-json").addEventListener("click", () => {
+    const r = state.ring;
+    if (r) download(`ring-${r.id}.json`, "application/json", JSON.stringify(r, null, 2) + "\n");
+  });
+  $("exp-csv-m").addEventListener("click", () => {
+    const r = state.ring;
+    if (!r) return;
+    download(`ring-${r.id}-members.csv`, "text/csv;charset=utf-8",
+      csv(["ring_id", "kind", "id", "role", "score", "label"], r.members.map((m) => [r.id, m.kind, m.id, m.role, m.score, m.label])));
+  });
+  $("exp-csv-e").addEventListener("click", () => {
+    const r = state.ring;
+    if (!r) return;
+    const rows = [];
+    for (const ev of r.evidence) {
+      const fees = Array.isArray(ev.fees) && ev.fees.length ? ev.fees : null;
+      const base = [r.id, ev.kind, ev.rule, ev.version, ev.result, ev.amount, ev.visits, ev.article, ev.detail_zh, ev.detail];
+      if (fees) for (const f of fees) rows.push([...base, f.mdtrt_id, f.feedetl_sn]);
+      else if (ev.mdtrt_ids?.length) for (const id of ev.mdtrt_ids) rows.push([...base, id, ""]);
+      else rows.push([...base, "", ""]);
+    }
+    download(`ring-${r.id}-evidence.csv`, "text/csv;charset=utf-8",
+      csv(["ring_id", "kind", "rule", "version", "result", "amount", "visits", "article", "detail_zh", "detail", "mdtrt_id", "feedetl_sn"], rows));
+  });
+  $("copy-cypher").addEventListener("click", async () => {
+    const ta = $("cypher");
+    try {
+      await navigator.clipboard.writeText(ta.value);
+    } catch {
+      ta.select();
+      document.execCommand("copy");
+    }
+    $("copy-cypher").textContent = t("copied");
+    setTimeout(() => { $("copy-cypher").textContent = t("copy"); }, 1500);
+  });
+}
+
+// ---------- start ----------
+
+function start() {
+  const params = new URLSearchParams(location.search);
+  setLang(params.get("lang") || localStorage.getItem("ringlens.lang") || "zh");
+  graphView = new GraphView($("graph"), {
+    onSelect: onSelectNode,
+    onLayout: () => renderGraphInfo(),
+  });
+  window.__ringlens = {
+    state,
+    graph: graphView.graph,
+    renderer: null,
+    view: graphView,
+    selectRing,
+    /** Selects a node by graph key, as a click would. */
+    selectNode: (key) => graphView.select(String(key)),
+  };
+  $("lang").addEventListener("click", () => {
+    setLang(lang() === "zh" ? "en" : "zh");
+    localStorage.setItem("ringlens.lang", lang());
+    applyI18n();
+  });
+  for (const id of ["f-typology", "f-score", "f-inst", "f-from", "f-to"]) $(id).addEventListener("input", () => {
+    $("f-score-out").textContent = num($("f-score").value).toFixed(2);
+    scheduleList();
+  });
+  $("edge-by").addEventListener("change", (e) => graphView.setEdgeBy(e.target.value));
+  $("relayout").addEventListener("click", () => graphView.runLayout());
+  setupTabs();
+  setupExport();
+  window.addEventListener("resize", () => renderTimeline());
+  applyI18n();
+  loadRings();
+  api.status().then(onStats, () => {});
+  openStream(onMessage, (s) => { state.conn = s; renderConn(); });
+}
+
+start();
