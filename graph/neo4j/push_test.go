@@ -1,0 +1,288 @@
+package neo4j
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/ringlens/ringlens/graph"
+)
+
+func noSleep(context.Context, time.Duration) error { return nil }
+
+func transient() error {
+	return &driver.Neo4jError{Code: "Neo.TransientError.Transaction.DeadlockDetected", Msg: "deadlock"}
+}
+
+func smallModel(t *testing.T, pii bool) *Model {
+	t.Helper()
+	m, err := NewModel(Input{Graph: smallGraph(t), RunID: "r1", IncludePII: pii, Visits: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func nodeSet(t *testing.T, m *Model, name string) *NodeSet {
+	t.Helper()
+	for i := range m.Nodes {
+		if m.Nodes[i].Name == name {
+			return &m.Nodes[i]
+		}
+	}
+	t.Fatalf("no node set %s", name)
+	return nil
+}
+
+func TestQueries(t *testing.T) {
+	m := smallModel(t, false)
+	clinic := nodeSet(t, m, "clinic")
+	if got, want := NodeQuery(clinic), "UNWIND $rows AS row MERGE (n:Institution {code: row.key}) SET n:Clinic SET n += row.props"; got != want {
+		t.Errorf("NodeQuery = %q, want %q", got, want)
+	}
+	var visited *RelSet
+	for i := range m.Rels {
+		if m.Rels[i].Type == RelVisited {
+			visited = &m.Rels[i]
+		}
+	}
+	want := "UNWIND $rows AS row MATCH (a:Patient {psn_no: row.from}) MATCH (b:Institution {code: row.to}) MERGE (a)-[r:VISITED]->(b) SET r += row.props"
+	if got := RelQuery(visited); got != want {
+		t.Errorf("RelQuery = %q, want %q", got, want)
+	}
+	if got := RelCountQuery(visited); got != "MATCH (a:Patient)-[r:VISITED]->(b:Institution) RETURN count(r) AS n" {
+		t.Errorf("RelCountQuery = %q", got)
+	}
+	qs := ConstraintQueries()
+	for _, l := range []string{"Patient", "Doctor", "Institution", "Visit", "Ring", "RuleHit"} {
+		found := false
+		for _, q := range qs {
+			found = found || strings.Contains(q, "FOR (n:"+l+") REQUIRE") && strings.Contains(q, "IF NOT EXISTS")
+		}
+		if !found {
+			t.Errorf("no uniqueness constraint for %s", l)
+		}
+	}
+}
+
+func TestBatchParamsAndMasking(t *testing.T) {
+	for _, pii := range []bool{false, true} {
+		m := smallModel(t, pii)
+		p := NodeBatch(nodeSet(t, m, "patient"), 0, 2)["rows"].([]any)
+		if len(p) != 2 {
+			t.Fatalf("rows = %d", len(p))
+		}
+		row := p[0].(map[string]any)
+		props := row["props"].(map[string]any)
+		if row["key"] != "A1" {
+			t.Fatalf("key = %v", row["key"])
+		}
+		wantName, wantCert := "张**", "110*************34"
+		if pii {
+			wantName, wantCert = testName, testCertNo
+		}
+		if props["name"] != wantName || props["cert_no"] != wantCert {
+			t.Errorf("pii=%v: name %v cert %v", pii, props["name"], props["cert_no"])
+		}
+		if props["birth"] == nil || props["die_date"] != nil {
+			t.Errorf("dates: birth %v die %v", props["birth"], props["die_date"])
+		}
+		d := NodeBatch(nodeSet(t, m, "doctor"), 0, 1)["rows"].([]any)[0].(map[string]any)["props"].(map[string]any)
+		if (d["name"] == testDoctor) != pii {
+			t.Errorf("pii=%v: doctor name %v", pii, d["name"])
+		}
+	}
+	m := smallModel(t, false)
+	if n := nodeSet(t, m, "hospital"); n.Len != 1 || n.Labels[1] != LabelHospital {
+		t.Errorf("hospital set %+v", n)
+	}
+	for i := range m.Rels {
+		if m.Rels[i].Type == RelAttendedBy {
+			if _, n := RelBatch(&m.Rels[i], 0, m.Rels[i].Len); n != 3 {
+				t.Errorf("ATTENDED_BY rows = %d, want 3 (V3 has no doctor)", n)
+			}
+		}
+	}
+}
+
+func TestPushBatchesAndIdempotent(t *testing.T) {
+	ctx := context.Background()
+	m := smallModel(t, false)
+	db := newFakeDB()
+	var stages []string
+	st, err := Push(ctx, db, m, PushOptions{Batch: 2, Retry: Retry{Sleep: noSleep},
+		Progress: func(s string, done, total int64) { stages = append(stages, s) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range db.queries {
+		if rows, ok := q.params["rows"].([]any); ok && len(rows) > 2 {
+			t.Errorf("batch of %d rows, want <= 2", len(rows))
+		}
+	}
+	if st.Nodes != 2+1+1+1+1+4 { // patients, doctor, clinic, hospital, pharmacy, visits
+		t.Errorf("nodes = %d", st.Nodes)
+	}
+	if len(stages) == 0 || st.RowsPerSecond() <= 0 {
+		t.Errorf("progress %v, rate %v", stages, st.RowsPerSecond())
+	}
+	for _, c := range st.Checks {
+		if c.Got != c.Want {
+			t.Errorf("check %s: got %d want %d", c.Set, c.Got, c.Want)
+		}
+	}
+	// Constraints come before any write.
+	if !strings.HasPrefix(db.queries[0].cypher, "CREATE CONSTRAINT") {
+		t.Errorf("first statement %q", db.queries[0].cypher)
+	}
+	snap := db.snapshot()
+	if strings.Contains(snap, testName) || strings.Contains(snap, testCertNo) || strings.Contains(snap, testDoctor) {
+		t.Error("personal data pushed unmasked")
+	}
+	if _, err := Push(ctx, db, m, PushOptions{Batch: 3}); err != nil {
+		t.Fatal(err)
+	}
+	if db.snapshot() != snap {
+		t.Error("second push changed the graph")
+	}
+}
+
+func TestPushRetries(t *testing.T) {
+	ctx := context.Background()
+	m := smallModel(t, false)
+	db := newFakeDB()
+	db.inject = func(call int, write bool) error {
+		if call == 3 || call == 4 || call == 12 {
+			return transient()
+		}
+		return nil
+	}
+	st, err := Push(ctx, db, m, PushOptions{Batch: 2, Retry: Retry{Sleep: noSleep}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Retries != 3 {
+		t.Errorf("retries = %d, want 3", st.Retries)
+	}
+
+	// Permanent errors are not retried.
+	db = newFakeDB()
+	perm := errors.New("syntax error")
+	db.inject = func(call int, write bool) error {
+		if call == 2 {
+			return perm
+		}
+		return nil
+	}
+	if _, err := Push(ctx, db, m, PushOptions{Retry: Retry{Sleep: noSleep}}); !errors.Is(err, perm) || db.calls != 2 {
+		t.Errorf("err = %v after %d calls", err, db.calls)
+	}
+
+	// Attempts run out.
+	db = newFakeDB()
+	db.inject = func(int, bool) error { return transient() }
+	_, err = Push(ctx, db, m, PushOptions{Retry: Retry{Attempts: 3, Sleep: noSleep}})
+	if err == nil || db.calls != 3 || !IsTransient(errors.Unwrap(errors.Unwrap(err))) {
+		t.Errorf("err = %v after %d calls", err, db.calls)
+	}
+}
+
+func TestRetryBackoffAndCancel(t *testing.T) {
+	var waits []time.Duration
+	r := Retry{Attempts: 4, Backoff: time.Millisecond, Sleep: func(_ context.Context, d time.Duration) error {
+		waits = append(waits, d)
+		return nil
+	}}
+	n, err := r.Do(context.Background(), func(context.Context) error { return transient() })
+	if err == nil || n != 3 || len(waits) != 3 || waits[2] != 4*time.Millisecond {
+		t.Errorf("n=%d err=%v waits=%v", n, err, waits)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if IsTransient(ctx.Err()) {
+		t.Error("cancellation is not transient")
+	}
+	if _, err := (Retry{}).Do(ctx, func(ctx context.Context) error { return transient() }); !errors.Is(err, context.Canceled) {
+		t.Errorf("err = %v", err)
+	}
+}
+
+func TestCountMismatch(t *testing.T) {
+	m := smallModel(t, false)
+	db := newFakeDB()
+	// Drop every VISITED write: the count check must notice.
+	wrapped := &dropWrites{fakeDB: db, drop: "[r:VISITED]"}
+	_, err := Push(context.Background(), wrapped, m, PushOptions{Retry: Retry{Sleep: noSleep}})
+	if !errors.Is(err, ErrCountMismatch) {
+		t.Errorf("err = %v, want ErrCountMismatch", err)
+	}
+}
+
+// dropWrites silently ignores statements containing drop.
+type dropWrites struct {
+	*fakeDB
+	drop string
+}
+
+func (d *dropWrites) ExecuteWrite(ctx context.Context, work Work) error {
+	return d.fakeDB.ExecuteWrite(ctx, func(ctx context.Context, tx Runner) error {
+		return work(ctx, dropTx{tx, d.drop})
+	})
+}
+
+type dropTx struct {
+	Runner
+	drop string
+}
+
+func (d dropTx) Run(ctx context.Context, q string, p map[string]any) (Records, error) {
+	if strings.Contains(q, d.drop) {
+		return &fakeRecords{}, nil
+	}
+	return d.Runner.Run(ctx, q, p)
+}
+
+func TestRoundTripSmall(t *testing.T) {
+	ctx := context.Background()
+	g := smallGraph(t)
+	m, err := NewModel(Input{Graph: g, RunID: "r1", Visits: true, IncludePII: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := newFakeDB()
+	if _, err := Push(ctx, db, m, PushOptions{Retry: Retry{Sleep: noSleep}}); err != nil {
+		t.Fatal(err)
+	}
+	tb, st, err := LoadTablesStats(ctx, Source{Exec: db, Page: 2}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Visits != 4 || st.Persons != 2 || st.Institutions != 3 || st.Doctors != 1 || st.Registrations != 1 {
+		t.Errorf("stats %+v", st)
+	}
+	g2, err := graph.Build(ctx, tb, graph.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g2.NumNodes() != g.NumNodes() || g2.NumEdges() != g.NumEdges() {
+		t.Errorf("read back %d nodes %d edges, want %d %d", g2.NumNodes(), g2.NumEdges(), g.NumNodes(), g.NumEdges())
+	}
+	v := &tb.Visits
+	orig := &g.Tables().Visits
+	for i := 0; i < orig.Len(); i++ {
+		r := v.IDs.Lookup(orig.IDs.String(uint32(i)))
+		if v.Begin[r] != orig.Begin[i] || v.FundPay[r] != orig.FundPay[i] || v.End[r] != orig.End[i] || v.MedType[r] != orig.MedType[i] {
+			t.Errorf("visit %d differs after read back", i)
+		}
+	}
+	p := tb.Persons.IDs.Lookup("A1")
+	if tb.Persons.Birth[p] != g.Tables().Persons.Birth[0] {
+		t.Errorf("birth %v", tb.Persons.Birth[p])
+	}
+	if tb.Institutions.Class[tb.Institutions.IDs.Lookup("H002")] != graph.ClassHospital {
+		t.Error("hospital class lost")
+	}
+}
