@@ -43,7 +43,15 @@ func (s *Server) routes() {
 	if static == nil {
 		static = placeholderFS()
 	}
-	m.Handle("GET /", http.FileServerFS(static))
+	files := http.FileServerFS(static)
+	m.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			writeError(w, http.StatusMethodNotAllowed, "method not allowed")
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
 	s.mux = m
 }
 

@@ -84,9 +84,9 @@ func parseBatch(r io.Reader, lk lookups) (*batch, error) {
 		if len(line) == 0 {
 			continue
 		}
-		rec, err := decodeRow(line)
+		rec, field, err := decodeRow(line)
 		if err != nil {
-			return nil, &RowError{Row: row, Reason: err.Error()}
+			return nil, &RowError{Row: row, Field: field, Reason: err.Error()}
 		}
 		p := rowParser{rec: rec, row: row}
 		switch {
@@ -119,14 +119,15 @@ func parseBatch(r io.Reader, lk lookups) (*batch, error) {
 func has(rec map[string]string, key string) bool { _, ok := rec[key]; return ok }
 
 // decodeRow decodes one JSON object of scalar values; numbers keep their
-// text, null and "" mean absent (the key is still recorded).
-func decodeRow(line []byte) (map[string]string, error) {
+// text, null and "" mean absent (the key is still recorded). On error it
+// names the offending key, if any.
+func decodeRow(line []byte) (map[string]string, string, error) {
 	if !utf8.Valid(line) {
-		return nil, errors.New("not valid UTF-8")
+		return nil, "", errors.New("not valid UTF-8")
 	}
 	var raw map[string]json.RawMessage
 	if err := json.Unmarshal(line, &raw); err != nil {
-		return nil, errors.New("not a JSON object")
+		return nil, "", errors.New("not a JSON object")
 	}
 	rec := make(map[string]string, len(raw))
 	for k, v := range raw {
@@ -137,16 +138,16 @@ func decodeRow(line []byte) (map[string]string, error) {
 		case v[0] == '"':
 			var s string
 			if err := json.Unmarshal(v, &s); err != nil {
-				return nil, fmt.Errorf("field %s: invalid string", k)
+				return nil, k, errors.New("invalid string")
 			}
 			rec[k] = strings.TrimSpace(s)
 		case v[0] == '-' || (v[0] >= '0' && v[0] <= '9'):
 			rec[k] = string(v)
 		default:
-			return nil, fmt.Errorf("field %s: want a string or a number", k)
+			return nil, k, errors.New("want a string or a number")
 		}
 	}
-	return rec, nil
+	return rec, "", nil
 }
 
 // rowParser reads the fields of one row.

@@ -252,7 +252,7 @@ func (s *Server) rescore(ctx context.Context) error {
 	old := s.snap
 	s.mu.RUnlock()
 	stableIDs(old, f, &s.nextID)
-	snap, err := newSnapshot(g, f)
+	snap, err := newSnapshot(f)
 	if err != nil {
 		return fail(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	"github.com/ringlens/ringlens/algorithms/rings"
-	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/viz/report"
 )
 
@@ -35,7 +34,7 @@ func entityKey(kind, id string) string { return kind + ":" + id }
 
 // newSnapshot encodes f with report.WriteRingsJSON, so that every ring is
 // exactly an entry of rings.json.
-func newSnapshot(g *graph.Graph, f *rings.Findings) (*snapshot, error) {
+func newSnapshot(f *rings.Findings) (*snapshot, error) {
 	var buf bytes.Buffer
 	if err := report.WriteRingsJSON(&buf, f); err != nil {
 		return nil, fmt.Errorf("encode rings: %w", err)
