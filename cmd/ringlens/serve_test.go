@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/urfave/cli/v2"
+)
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// serveApp is an app with only the serve command (the CLI owner adds it to
+// the real app).
+func serveApp(out, errw *syncBuffer) *cli.App {
+	return &cli.App{Name: "ringlens", Writer: out, ErrWriter: errw, Commands: []*cli.Command{serveCommand()},
+		ExitErrHandler: func(*cli.Context, error) {}}
+}
+
+const serveFixture = "../../fixtures/testdata/huli-small"
+
+func TestServeUsage(t *testing.T) {
+	t.Setenv("RINGLENS_TOKEN", "")
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no in", []string{"serve"}, "--in is required"},
+		{"in not a dir", []string{"serve", "--in", "serve.go"}, "not a directory"},
+		{"open address without token", []string{"serve", "--in", serveFixture, "--addr", "0.0.0.0:0"}, "token is required"},
+		{"bad encoding", []string{"serve", "--in", serveFixture, "--encoding", "latin1"}, "--encoding"},
+		{"argument", []string{"serve", "--in", serveFixture, "extra"}, "unexpected argument"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var out, errw syncBuffer
+			err := serveApp(&out, &errw).RunContext(context.Background(), append([]string{"ringlens"}, tc.args...))
+			var ue usageError
+			if !errors.As(err, &ue) || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err %v, want a usage error with %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestServeRuns(t *testing.T) {
+	var out, errw syncBuffer
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- serveApp(&out, &errw).RunContext(ctx, []string{"ringlens", "serve", "--in", serveFixture,
+			"--addr", "127.0.0.1:0", "--log-format", "json", "--memory-limit", "0"})
+	}()
+	var url string
+	deadline := time.Now().Add(10 * time.Second)
+	for url == "" && time.Now().Before(deadline) {
+		if s, ok := strings.CutPrefix(strings.TrimSpace(out.String()), "serving on "); ok {
+			url = s
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if url == "" {
+		cancel()
+		t.Fatalf("no URL printed; stderr: %s", errw.String())
+	}
+	var st struct {
+		Ready bool `json:"ready"`
+		Rings int  `json:"rings"`
+	}
+	for !st.Ready && time.Now().Before(deadline.Add(10*time.Second)) {
+		res, err := http.Get(url + "api/v1/status")
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = json.NewDecoder(res.Body).Decode(&st)
+		res.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !st.Ready || st.Rings == 0 {
+		t.Errorf("status: ready %v, %d rings", st.Ready, st.Rings)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve returned %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("serve did not stop on cancellation")
+	}
+	if !strings.Contains(errw.String(), `"message":"stopped"`) {
+		t.Errorf("no stop logged: %s", errw.String())
+	}
+}
