@@ -92,3 +92,16 @@ func TestReadMembershipMalformed(t *testing.T) {
 		t.Error("malformed record accepted")
 	}
 }
+
+func TestShowQueries(t *testing.T) {
+	q := ShowRingQuery("latest", "R-0001")
+	if !strings.Contains(q, "{id: 'latest/R-0001'}") {
+		t.Errorf("ring query %q", q)
+	}
+	if q := ShowEntityQuery("doctor", "D'1"); !strings.Contains(q, `(n:Doctor {dr_code: 'D\'1'})`) {
+		t.Errorf("entity query %q", q)
+	}
+	if q := ShowEntityQuery("pharmacy", "P1"); !strings.Contains(q, "(n:Institution {code: 'P1'})") {
+		t.Errorf("entity query %q", q)
+	}
+}
