@@ -44,6 +44,7 @@ func TestNeo4jExportCLI(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	t.Log(strings.SplitN(stdout, "\n", 2)[0])
 	if !strings.Contains(stdout, "neo4j-admin database import full") {
 		t.Errorf("no import command printed:\n%s", stdout)
 	}
