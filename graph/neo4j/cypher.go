@@ -90,10 +90,11 @@ func RelCountQuery(s *RelSet) string {
 func NodeBatch(s *NodeSet, lo, hi int) map[string]any {
 	rows := make([]any, 0, hi-lo)
 	vals := make([]any, len(s.Props))
+	zone := offsetZone()
 	for i := lo; i < hi; i++ {
 		clear(vals)
 		key := s.Row(i, vals)
-		rows = append(rows, map[string]any{"key": key, "props": propMap(s.Props, vals)})
+		rows = append(rows, map[string]any{"key": key, "props": propMap(s.Props, vals, zone)})
 	}
 	return map[string]any{"rows": rows}
 }
@@ -103,6 +104,7 @@ func NodeBatch(s *NodeSet, lo, hi int) map[string]any {
 func RelBatch(s *RelSet, lo, hi int) (map[string]any, int) {
 	rows := make([]any, 0, hi-lo)
 	vals := make([]any, len(s.Props))
+	zone := offsetZone()
 	for i := lo; i < hi; i++ {
 		clear(vals)
 		from, to, ok := s.Row(i, vals)
@@ -111,7 +113,7 @@ func RelBatch(s *RelSet, lo, hi int) (map[string]any, int) {
 		}
 		row := map[string]any{"from": from, "to": to}
 		if len(s.Props) > 0 {
-			row["props"] = propMap(s.Props, vals)
+			row["props"] = propMap(s.Props, vals, zone)
 		}
 		rows = append(rows, row)
 	}
@@ -120,22 +122,29 @@ func RelBatch(s *RelSet, lo, hi int) (map[string]any, int) {
 
 // propMap turns values into a Cypher parameter map; nil values are kept as
 // nil so that SET += removes stale properties.
-func propMap(props []Prop, vals []any) map[string]any {
+func propMap(props []Prop, vals []any, zone *time.Location) map[string]any {
 	m := make(map[string]any, len(props))
 	for i, p := range props {
-		m[p.Name] = paramValue(vals[i])
+		m[p.Name] = paramValue(vals[i], zone)
 	}
 	return m
 }
 
-// paramValue converts a row value to a driver parameter value.
-func paramValue(v any) any {
+// offsetZone returns UTC+8 under the zone name "Offset", which makes the
+// driver send a datetime with a fixed offset rather than a zone id (the
+// zone name "CST" of claims.Shanghai would reach the server as a zone id,
+// and Java reads CST as America/Chicago).
+func offsetZone() *time.Location { return time.FixedZone("Offset", 8*3600) }
+
+// paramValue converts a row value to a driver parameter value; datetimes
+// are put in zone (see offsetZone).
+func paramValue(v any, zone *time.Location) any {
 	switch x := v.(type) {
 	case Day:
 		y, mo, d := claims.Date(x).Civil()
 		return dbtype.Date(time.Date(y, time.Month(mo), d, 0, 0, 0, 0, time.UTC))
 	case Stamp:
-		return claims.Time(x).Std()
+		return claims.Time(x).Std().In(zone)
 	case []string:
 		out := make([]any, len(x))
 		for i, s := range x {

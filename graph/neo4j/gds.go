@@ -42,7 +42,7 @@ func LeidenQueries(opt LeidenOptions) (project, stream, drop string, params map[
 	stream = "CALL gds.leiden.stream($graph, " + cfg + ") YIELD nodeId, communityId " +
 		"WITH gds.util.asNode(nodeId) AS n, communityId " +
 		"RETURN CASE WHEN n:Patient THEN 'Patient' WHEN n:Doctor THEN 'Doctor' ELSE 'Institution' END AS space, " +
-		"coalesce(n.psn_no, n.dr_code, n.code) AS key, communityId AS community"
+		"coalesce(n.psn_no, n.dr_code, n.code) AS `key`, communityId AS community"
 	drop = "CALL gds.graph.drop($graph, false) YIELD graphName RETURN graphName"
 	return project, stream, drop, map[string]any{"graph": name, "seed": opt.Seed}
 }

@@ -31,20 +31,20 @@ type LoadStats struct {
 // never one giant result.
 const (
 	institutionPageQuery = "MATCH (n:Institution) WHERE n.code > $after " +
-		"RETURN n.code AS key, n.name AS name, n.type AS type, n.level AS level, n.admdvs AS admdvs, " +
-		"n.beds AS beds, n.lat AS lat, n.lon AS lon ORDER BY key LIMIT $page"
+		"RETURN n.code AS `key`, n.name AS name, n.type AS type, n.level AS level, n.admdvs AS admdvs, " +
+		"n.beds AS beds, n.lat AS lat, n.lon AS lon ORDER BY `key` LIMIT $page"
 	personPageQuery = "MATCH (n:Patient) WHERE n.psn_no > $after " +
-		"RETURN n.psn_no AS key, n.sex AS sex, n.birth AS birth, n.insu_type AS insu_type, n.name AS name, " +
-		"n.cert_no AS cert_no, n.insuplc_admdvs AS insuplc_admdvs, n.die_date AS die_date ORDER BY key LIMIT $page"
+		"RETURN n.psn_no AS `key`, n.sex AS sex, n.birth AS birth, n.insu_type AS insu_type, n.name AS name, " +
+		"n.cert_no AS cert_no, n.insuplc_admdvs AS insuplc_admdvs, n.die_date AS die_date ORDER BY `key` LIMIT $page"
 	doctorPageQuery = "MATCH (n:Doctor) WHERE n.dr_code > $after WITH n ORDER BY n.dr_code LIMIT $page " +
 		"OPTIONAL MATCH (n)-[:REGISTERED_AT]->(i:Institution) " +
 		"WITH n, i ORDER BY i.code " +
-		"RETURN n.dr_code AS key, n.name AS name, n.dept AS dept, n.prof AS prof, n.registered AS registered, " +
-		"collect(i.code) AS sites ORDER BY key"
+		"RETURN n.dr_code AS `key`, n.name AS name, n.dept AS dept, n.prof AS prof, n.registered AS registered, " +
+		"collect(i.code) AS sites ORDER BY `key`"
 	visitPageQuery = "MATCH (n:Visit) WHERE n.mdtrt_id > $after " +
-		"RETURN n.mdtrt_id AS key, n.setl_id AS setl_id, n.psn_no AS psn_no, n.code AS code, n.dr_code AS dr_code, " +
-		"n.med_type AS med_type, n.begin AS begin, n.end AS end, n.dise_codg AS dise_codg, n.dise_name AS dise_name, " +
-		"n.med_fee AS med_fee, n.fund AS fund, n.cert_type AS cert_type, n.flags AS flags ORDER BY key LIMIT $page"
+		"RETURN n.mdtrt_id AS `key`, n.setl_id AS setl_id, n.psn_no AS psn_no, n.code AS code, n.dr_code AS dr_code, " +
+		"n.med_type AS med_type, n.begin AS begin, n.`end` AS `end`, n.dise_codg AS dise_codg, n.dise_name AS dise_name, " +
+		"n.med_fee AS med_fee, n.fund AS fund, n.cert_type AS cert_type, n.flags AS flags ORDER BY `key` LIMIT $page"
 )
 
 // LoadTables rebuilds graph.Tables from a database written by Push with

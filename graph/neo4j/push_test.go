@@ -286,3 +286,18 @@ func TestRoundTripSmall(t *testing.T) {
 		t.Error("hospital class lost")
 	}
 }
+
+func TestDateTimeParamsUseOffset(t *testing.T) {
+	m := smallModel(t, false)
+	p := NodeBatch(nodeSet(t, m, "visit"), 0, 1)["rows"].([]any)[0].(map[string]any)["props"].(map[string]any)
+	begin, ok := p["begin"].(time.Time)
+	if !ok {
+		t.Fatalf("begin is %T", p["begin"])
+	}
+	if name, off := begin.Zone(); name != "Offset" || off != 8*3600 || begin.Hour() != 9 {
+		t.Errorf("begin %v in zone %s%+d", begin, name, off)
+	}
+	if _, ok := p["end"]; !ok || p["end"] != nil {
+		t.Errorf("absent end should be a nil property, got %v", p["end"])
+	}
+}
