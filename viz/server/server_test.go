@@ -429,6 +429,7 @@ type message struct {
 	Ring       rings.Ring `json:"ring"`
 	ID         string     `json:"id"`
 	Generation int        `json:"generation"`
+	Done       int64      `json:"done"`
 }
 
 // readUntil reads messages until want returns true or the deadline passes.
