@@ -1,7 +1,7 @@
 package neo4j
 
 import (
-	"fmt"
+	"errors"
 	"strconv"
 
 	"github.com/ringlens/ringlens/algorithms/rings"
@@ -141,7 +141,7 @@ func scoreProps() []Prop {
 func NewModel(in Input) (*Model, error) {
 	g := in.Graph
 	if g == nil || g.Tables() == nil {
-		return nil, fmt.Errorf("neo4j: nil graph")
+		return nil, errors.New("neo4j: nil graph")
 	}
 	if in.RunID == "" {
 		in.RunID = "latest"
