@@ -29,7 +29,7 @@ func ShowRingQuery(run, ringID string) string {
 func ShowEntityQuery(kind, id string) string {
 	e := memberEnd(kind)
 	if kind != rings.KindPatient && kind != rings.KindDoctor && kind != rings.KindClinic && kind != rings.KindPharmacy {
-		e = endInstitution
+		e = endInstitution()
 	}
 	return "MATCH (n:" + e.Space + " {" + e.Key + ": " + cypherString(id) + "})\n" +
 		"OPTIONAL MATCH (n)-[x:VISITED|TREATED_BY|BILLED_AT|REGISTERED_AT|FILLED_AT|PRESCRIBED_TO|MEMBER_OF]-(o)\n" +

@@ -14,7 +14,7 @@ import (
 // key, all IF NOT EXISTS so that they can run on every push.
 func ConstraintQueries() []string {
 	var qs []string
-	for _, e := range []End{endPatient, endDoctor, endInstitution, endVisit, endRing, endRuleHit} {
+	for _, e := range []End{endPatient(), endDoctor(), endInstitution(), endVisit(), endRing(), endRuleHit()} {
 		qs = append(qs, fmt.Sprintf("CREATE CONSTRAINT ringlens_%s_%s IF NOT EXISTS FOR (n:%s) REQUIRE n.%s IS UNIQUE",
 			lower(e.Space), e.Key, e.Space, e.Key))
 	}

@@ -122,14 +122,13 @@ type Model struct {
 	RunID string
 }
 
-var (
-	endPatient     = End{LabelPatient, "psn_no"}
-	endDoctor      = End{LabelDoctor, "dr_code"}
-	endInstitution = End{LabelInstitution, "code"}
-	endVisit       = End{LabelVisit, "mdtrt_id"}
-	endRing        = End{LabelRing, "id"}
-	endRuleHit     = End{LabelRuleHit, "id"}
-)
+// Ends of relationship sets: each id space with its key property.
+func endPatient() End     { return End{LabelPatient, "psn_no"} }
+func endDoctor() End      { return End{LabelDoctor, "dr_code"} }
+func endInstitution() End { return End{LabelInstitution, "code"} }
+func endVisit() End       { return End{LabelVisit, "mdtrt_id"} }
+func endRing() End        { return End{LabelRing, "id"} }
+func endRuleHit() End     { return End{LabelRuleHit, "id"} }
 
 // scoreProps are the entity-score properties of patients, doctors and
 // institutions.
@@ -260,19 +259,23 @@ func NewModel(in Input) (*Model, error) {
 	return m, nil
 }
 
-// edgeTypes maps aggregated edge types to relationship types and ends.
-// DoctorInstitutionRegistered is written from the registrations instead
-// (addRegistrations), one relationship per distinct (doctor, site).
-var edgeTypes = [graph.NumEdgeTypes]struct {
-	typ, name string
-	from      End
-}{
-	graph.PatientInstitution:          {RelVisited, "visited", endPatient},
-	graph.PatientDoctor:               {RelTreatedBy, "treated_by", endPatient},
-	graph.DoctorInstitutionRegistered: {},
-	graph.DoctorInstitutionBilled:     {RelBilledAt, "billed_at", endDoctor},
-	graph.PatientPharmacy:             {RelFilledAt, "filled_at", endPatient},
-	graph.DoctorPharmacy:              {RelPrescribedTo, "prescribed_to", endDoctor},
+// edgeSpec maps an aggregated edge type to its relationship type, file
+// stem and start. DoctorInstitutionRegistered gives "" (it is written from
+// the registrations instead, see addRegistrations).
+func edgeSpec(ty graph.EdgeType) (typ, name string, from End) {
+	switch ty {
+	case graph.PatientInstitution:
+		return RelVisited, "visited", endPatient()
+	case graph.PatientDoctor:
+		return RelTreatedBy, "treated_by", endPatient()
+	case graph.DoctorInstitutionBilled:
+		return RelBilledAt, "billed_at", endDoctor()
+	case graph.PatientPharmacy:
+		return RelFilledAt, "filled_at", endPatient()
+	case graph.DoctorPharmacy:
+		return RelPrescribedTo, "prescribed_to", endDoctor()
+	}
+	return "", "", End{}
 }
 
 // edgeProps are the aggregated properties of relationships built from
@@ -284,17 +287,17 @@ func edgeProps() []Prop {
 func (m *Model) addEdges(g *graph.Graph) {
 	et := g.Edges()
 	for ty := graph.EdgeType(0); ty < graph.NumEdgeTypes; ty++ {
-		spec := edgeTypes[ty]
-		if spec.typ == "" {
+		typ, name, from := edgeSpec(ty)
+		if typ == "" {
 			continue
 		}
 		lo, hi := g.EdgeRange(ty)
-		to := endInstitution
+		to := endInstitution()
 		if ty == graph.PatientDoctor {
-			to = endDoctor
+			to = endDoctor()
 		}
 		m.Rels = append(m.Rels, RelSet{
-			Name: spec.name, Type: spec.typ, From: spec.from, To: to, Props: edgeProps(), Len: int(hi - lo),
+			Name: name, Type: typ, From: from, To: to, Props: edgeProps(), Len: int(hi - lo),
 			Row: func(i int, p []any) (string, string, bool) {
 				e := lo + graph.EdgeIndex(i)
 				p[0] = int64(et.Visits[e])
@@ -320,7 +323,7 @@ func (m *Model) addRegistrations(t *graph.Tables) {
 		}
 	}
 	m.Rels = append(m.Rels, RelSet{
-		Name: "registered_at", Type: RelRegisteredAt, From: endDoctor, To: endInstitution, Len: len(regs),
+		Name: "registered_at", Type: RelRegisteredAt, From: endDoctor(), To: endInstitution(), Len: len(regs),
 		Row: func(i int, _ []any) (string, string, bool) {
 			r := regs[i]
 			return t.Doctors.IDs.String(r.Doctor), t.Institutions.IDs.String(r.Institution), true
@@ -360,15 +363,15 @@ func (m *Model) addVisits(t *graph.Tables) {
 		},
 	})
 	m.Rels = append(m.Rels,
-		RelSet{Name: "had", Type: RelHad, From: endPatient, To: endVisit, Len: vt.Len(),
+		RelSet{Name: "had", Type: RelHad, From: endPatient(), To: endVisit(), Len: vt.Len(),
 			Row: func(i int, _ []any) (string, string, bool) {
 				return t.Persons.IDs.String(vt.Person[i]), vt.IDs.String(uint32(i)), true
 			}},
-		RelSet{Name: "at", Type: RelAt, From: endVisit, To: endInstitution, Len: vt.Len(),
+		RelSet{Name: "at", Type: RelAt, From: endVisit(), To: endInstitution(), Len: vt.Len(),
 			Row: func(i int, _ []any) (string, string, bool) {
 				return vt.IDs.String(uint32(i)), t.Institutions.IDs.String(vt.Institution[i]), true
 			}},
-		RelSet{Name: "attended_by", Type: RelAttendedBy, From: endVisit, To: endDoctor, Len: vt.Len(),
+		RelSet{Name: "attended_by", Type: RelAttendedBy, From: endVisit(), To: endDoctor(), Len: vt.Len(),
 			Row: func(i int, _ []any) (string, string, bool) {
 				d := vt.Doctor[i]
 				if d == graph.None {
@@ -408,10 +411,10 @@ func (m *Model) addRings(f *rings.Findings, run string) {
 			byKind[e] = append(byKind[e], member{i, mb})
 		}
 	}
-	for _, e := range []End{endPatient, endDoctor, endInstitution} {
+	for _, e := range []End{endPatient(), endDoctor(), endInstitution()} {
 		ms := byKind[e]
 		m.Rels = append(m.Rels, RelSet{
-			Name: "member_of_" + lower(e.Space), Type: RelMemberOf, From: e, To: endRing,
+			Name: "member_of_" + lower(e.Space), Type: RelMemberOf, From: e, To: endRing(),
 			Props: []Prop{{"role", TString}, {"score", TFloat}}, Len: len(ms),
 			Row: func(i int, p []any) (string, string, bool) {
 				mb := ms[i]
@@ -468,10 +471,10 @@ func (m *Model) addHits(t *graph.Tables, hits []rules.Hit, run string) {
 	for _, s := range []struct {
 		e    End
 		refs []ref
-	}{{endPatient, pats}, {endDoctor, docs}, {endInstitution, insts}} {
+	}{{endPatient(), pats}, {endDoctor(), docs}, {endInstitution(), insts}} {
 		refs := s.refs
 		m.Rels = append(m.Rels, RelSet{
-			Name: "concerns_" + lower(s.e.Space), Type: RelConcerns, From: endRuleHit, To: s.e, Len: len(refs),
+			Name: "concerns_" + lower(s.e.Space), Type: RelConcerns, From: endRuleHit(), To: s.e, Len: len(refs),
 			Row: func(i int, _ []any) (string, string, bool) {
 				r := refs[i]
 				return HitKey(run, r.hit, hits[r.hit].Rule), r.key, true
@@ -484,11 +487,11 @@ func (m *Model) addHits(t *graph.Tables, hits []rules.Hit, run string) {
 func memberEnd(kind string) End {
 	switch kind {
 	case rings.KindPatient:
-		return endPatient
+		return endPatient()
 	case rings.KindDoctor:
-		return endDoctor
+		return endDoctor()
 	}
-	return endInstitution
+	return endInstitution()
 }
 
 // institutionLabel returns the class label of an institution.
