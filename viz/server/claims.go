@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -150,256 +149,185 @@ func decodeRow(line []byte) (map[string]string, string, error) {
 	return rec, "", nil
 }
 
-// rowParser reads the fields of one row.
+// rowParser reads the fields of one row. It keeps the first problem in
+// err; once it is set, every further read returns a zero value, so that a
+// row is read top to bottom and the first problem is the one reported.
 type rowParser struct {
 	rec map[string]string
 	row int
+	err error
 }
 
-func (p *rowParser) fail(field, format string, args ...any) error {
-	return &RowError{Row: p.row, Field: field, Reason: fmt.Sprintf(format, args...)}
+// failf records a problem of field unless one is recorded already.
+func (p *rowParser) failf(field, format string, args ...any) {
+	if p.err == nil {
+		p.err = &RowError{Row: p.row, Field: field, Reason: fmt.Sprintf(format, args...)}
+	}
 }
 
 // str returns a text field; required fields must not be empty.
-func (p *rowParser) str(field string, required bool) (string, error) {
+func (p *rowParser) str(field string, required bool) string {
 	v := p.rec[field]
-	if v == "" && required {
-		return "", p.fail(field, "required")
+	switch {
+	case p.err != nil:
+		return ""
+	case v == "" && required:
+		p.failf(field, "required")
+	case utf8.RuneCountInString(v) > maxIDLen*4:
+		p.failf(field, "too long")
+	default:
+		return v
 	}
-	if utf8.RuneCountInString(v) > maxIDLen*4 {
-		return "", p.fail(field, "too long")
-	}
-	return v, nil
+	return ""
 }
 
 // code returns an identifier field: no spaces, at most maxIDLen bytes.
-func (p *rowParser) code(field string, required bool) (string, error) {
-	v, err := p.str(field, required)
-	if err != nil {
-		return "", err
-	}
+func (p *rowParser) code(field string, required bool) string {
+	v := p.str(field, required)
 	if len(v) > maxIDLen || strings.ContainsAny(v, " \t\r\n") {
-		return "", p.fail(field, "not a valid code")
+		p.failf(field, "not a valid code")
+		return ""
 	}
-	return v, nil
+	return v
 }
 
 // Time layouts accepted for times (Asia/Shanghai).
 var timeLayouts = []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02", "20060102150405"}
 
-func (p *rowParser) time(field string, required bool) (claims.Time, error) {
-	v, err := p.str(field, required)
-	if err != nil || v == "" {
-		return claims.NoTime, err
+// time returns a time field, claims.NoTime when absent.
+func (p *rowParser) time(field string, required bool) claims.Time {
+	v := p.str(field, required)
+	if v == "" {
+		return claims.NoTime
 	}
 	for _, l := range timeLayouts {
 		if t, err := time.ParseInLocation(l, v, claims.Shanghai()); err == nil {
 			if t.Year() < 1990 || t.Year() > 2100 {
-				return claims.NoTime, p.fail(field, "time out of range")
+				p.failf(field, "time out of range")
+				return claims.NoTime
 			}
-			return claims.TimeOf(t), nil
+			return claims.TimeOf(t)
 		}
 	}
-	return claims.NoTime, p.fail(field, "unparseable time, want YYYY-MM-DD HH:MM:SS")
+	p.failf(field, "unparseable time, want YYYY-MM-DD HH:MM:SS")
+	return claims.NoTime
 }
 
 // decimal parses a non-negative decimal with at most places decimals into
 // an integer scaled by 10^places.
-func (p *rowParser) decimal(field string, required bool, places int) (int64, error) {
-	v, err := p.str(field, required)
-	if err != nil || v == "" {
-		return 0, err
+func (p *rowParser) decimal(field string, required bool, places int) int64 {
+	v := p.str(field, required)
+	if v == "" {
+		return 0
 	}
 	whole, frac, _ := strings.Cut(v, ".")
 	if whole == "" || len(whole) > 12 || len(frac) > places || strings.Trim(whole+frac, "0123456789") != "" {
-		return 0, p.fail(field, "want a non-negative amount with at most %d decimals", places)
+		p.failf(field, "want a non-negative amount with at most %d decimals", places)
+		return 0
 	}
-	n, err := strconv.ParseInt(whole, 10, 64)
-	if err != nil {
-		return 0, p.fail(field, "amount out of range")
-	}
-	for range places {
-		n *= 10
-	}
-	if frac != "" {
-		f, err := strconv.ParseInt(frac+strings.Repeat("0", places-len(frac)), 10, 64)
-		if err != nil {
-			return 0, p.fail(field, "bad decimals")
-		}
-		n += f
-	}
-	return n, nil
+	// At most 12 + places digits: no overflow for places <= 6.
+	n, _ := strconv.ParseInt(whole+frac+strings.Repeat("0", places-len(frac)), 10, 64)
+	return n
 }
 
 // integer parses an integer field in [lo, hi].
-func (p *rowParser) integer(field string, required bool, lo, hi int64) (int64, error) {
-	v, err := p.str(field, required)
-	if err != nil || v == "" {
-		return 0, err
+func (p *rowParser) integer(field string, required bool, lo, hi int64) int64 {
+	v := p.str(field, required)
+	if v == "" {
+		return 0
 	}
 	n, err := strconv.ParseInt(v, 10, 64)
 	if err != nil || n < lo || n > hi {
-		return 0, p.fail(field, "want an integer from %d to %d", lo, hi)
+		p.failf(field, "want an integer from %d to %d", lo, hi)
+		return 0
 	}
-	return n, nil
+	return n
 }
 
-// unknownKey rejects keys that are not columns of the row kind.
-func (p *rowParser) unknownKey(known map[string]bool) error {
+// unknownKeys rejects keys that are not columns of the row kind.
+func (p *rowParser) unknownKeys(known map[string]bool) {
 	for k := range p.rec {
 		if !known[k] {
-			return p.fail(k, "unknown column")
+			p.failf(k, "unknown column")
 		}
 	}
-	return nil
 }
 
-// visit parses and validates a visit row.
+// visit parses and validates a visit row; seen holds the visit ids of the
+// batch so far.
 func (p *rowParser) visit(lk lookups, seen map[string]bool) (claims.Visit, error) {
-	var v claims.Visit
-	var err error
-	if err = p.unknownKey(knownVisitColumns); err != nil {
-		return v, err
+	p.unknownKeys(knownVisitColumns)
+	v := claims.Visit{MdtrtID: p.code("mdtrt_id", true)}
+	if p.err == nil && (seen[v.MdtrtID] || lk.visit(v.MdtrtID)) {
+		p.failf("mdtrt_id", "duplicate visit id")
 	}
-	if v.MdtrtID, err = p.code("mdtrt_id", true); err != nil {
-		return v, err
+	v.SetlID = p.code("setl_id", false)
+	if v.PsnNo = p.code("psn_no", true); p.err == nil && !lk.person(v.PsnNo) {
+		p.failf("psn_no", "unknown person")
 	}
-	if seen[v.MdtrtID] || lk.visit(v.MdtrtID) {
-		return v, p.fail("mdtrt_id", "duplicate visit id")
+	if v.InstitutionCode = p.code("fixmedins_code", true); p.err == nil && !lk.institution(v.InstitutionCode) {
+		p.failf("fixmedins_code", "unknown institution")
 	}
-	if v.SetlID, err = p.code("setl_id", false); err != nil {
-		return v, err
-	}
-	if v.PsnNo, err = p.code("psn_no", true); err != nil {
-		return v, err
-	}
-	if !lk.person(v.PsnNo) {
-		return v, p.fail("psn_no", "unknown person")
-	}
-	if v.InstitutionCode, err = p.code("fixmedins_code", true); err != nil {
-		return v, err
-	}
-	if !lk.institution(v.InstitutionCode) {
-		return v, p.fail("fixmedins_code", "unknown institution")
-	}
-	mt, err := p.integer("med_type", true, 0, 99)
-	if err != nil {
-		return v, err
-	}
-	v.MedType = claims.MedType(mt)
+	v.MedType = claims.MedType(p.integer("med_type", true, 0, 99))
 	if !v.MedType.Outpatient() && !v.MedType.Inpatient() && !v.MedType.Pharmacy() {
-		return v, p.fail("med_type", "unknown medical type")
+		p.failf("med_type", "unknown medical type")
 	}
-	if v.Begin, err = p.time("begntime", true); err != nil {
-		return v, err
+	v.Begin = p.time("begntime", true)
+	if v.End = p.time("endtime", v.MedType.Inpatient()); v.End != claims.NoTime && v.End < v.Begin {
+		p.failf("endtime", "before begntime")
 	}
-	if v.End, err = p.time("endtime", v.MedType.Inpatient()); err != nil {
-		return v, err
+	v.DoctorCode = p.code("atddr_no", false)
+	v.DiseCode = p.code("dise_codg", false)
+	v.DiseName = p.str("dise_name", false)
+	v.MedFee = claims.Money(p.decimal("medfee_sumamt", true, 2))
+	if v.FundPay = claims.Money(p.decimal("fund_pay_sumamt", true, 2)); v.FundPay > v.MedFee {
+		p.failf("fund_pay_sumamt", "greater than medfee_sumamt")
 	}
-	if v.End != claims.NoTime && v.End < v.Begin {
-		return v, p.fail("endtime", "before begntime")
+	v.CertType = claims.CertType(p.integer("mdtrt_cert_type", false, 0, 3))
+	if p.integer("refd_setl_flag", false, 0, 1) == 1 {
+		p.failf("refd_setl_flag", "refund rows are not accepted by the API")
 	}
-	if v.DoctorCode, err = p.code("atddr_no", false); err != nil {
-		return v, err
-	}
-	if v.DiseCode, err = p.code("dise_codg", false); err != nil {
-		return v, err
-	}
-	if v.DiseName, err = p.str("dise_name", false); err != nil {
-		return v, err
-	}
-	med, err := p.decimal("medfee_sumamt", true, 2)
-	if err != nil {
-		return v, err
-	}
-	fund, err := p.decimal("fund_pay_sumamt", true, 2)
-	if err != nil {
-		return v, err
-	}
-	if fund > med {
-		return v, p.fail("fund_pay_sumamt", "greater than medfee_sumamt")
-	}
-	v.MedFee, v.FundPay = claims.Money(med), claims.Money(fund)
-	ct, err := p.integer("mdtrt_cert_type", false, 0, 3)
-	if err != nil {
-		return v, err
-	}
-	v.CertType = claims.CertType(ct)
-	if flag, err := p.integer("refd_setl_flag", false, 0, 1); err != nil {
-		return v, err
-	} else if flag == 1 {
-		return v, p.fail("refd_setl_flag", "refund rows are not accepted by the API")
+	if p.err != nil {
+		return claims.Visit{}, p.err
 	}
 	seen[v.MdtrtID] = true
 	return v, nil
 }
 
-// fee parses and validates a fee line.
+// fee parses and validates a fee line; visits holds the visit ids of the
+// batch so far, seen its fee keys.
 func (p *rowParser) fee(lk lookups, visits, seen map[string]bool) (claims.FeeLine, error) {
-	var f claims.FeeLine
-	var err error
-	if err = p.unknownKey(knownFeeColumns); err != nil {
-		return f, err
-	}
-	if f.FeedetlSn, err = p.code("feedetl_sn", true); err != nil {
-		return f, err
-	}
-	if f.MdtrtID, err = p.code("mdtrt_id", true); err != nil {
-		return f, err
-	}
-	if !visits[f.MdtrtID] && !lk.visit(f.MdtrtID) {
-		return f, p.fail("mdtrt_id", "unknown visit")
+	p.unknownKeys(knownFeeColumns)
+	f := claims.FeeLine{FeedetlSn: p.code("feedetl_sn", true), MdtrtID: p.code("mdtrt_id", true)}
+	if p.err == nil && !visits[f.MdtrtID] && !lk.visit(f.MdtrtID) {
+		p.failf("mdtrt_id", "unknown visit")
 	}
 	key := f.MdtrtID + "\x00" + f.FeedetlSn
-	if seen[key] || lk.fee(f.MdtrtID, f.FeedetlSn) {
-		return f, p.fail("feedetl_sn", "duplicate fee line of this visit")
+	if p.err == nil && (seen[key] || lk.fee(f.MdtrtID, f.FeedetlSn)) {
+		p.failf("feedetl_sn", "duplicate fee line of this visit")
 	}
-	if f.ItemCode, err = p.code("med_list_codg", true); err != nil {
-		return f, err
-	}
-	if f.ItemName, err = p.str("med_list_name", false); err != nil {
-		return f, err
-	}
-	lt, err := p.integer("list_type", false, 0, 999)
-	if err != nil {
-		return f, err
-	}
-	switch lt {
+	f.ItemCode = p.code("med_list_codg", true)
+	f.ItemName = p.str("med_list_name", false)
+	switch lt := p.integer("list_type", false, 0, 999); lt {
 	case 0, 101, 102, 201, 301:
+		f.ListType = uint16(lt)
 	default:
-		return f, p.fail("list_type", "want 101, 102, 201 or 301")
+		p.failf("list_type", "want 101, 102, 201 or 301")
 	}
-	f.ListType = uint16(lt)
-	cnt, err := p.str("cnt", true)
-	if err != nil {
-		return f, err
+	if cnt := p.str("cnt", true); p.err == nil {
+		var err error
+		if f.Count, err = strconv.ParseFloat(cnt, 64); err != nil || !(f.Count > 0 && f.Count <= 1e9) {
+			p.failf("cnt", "want a positive quantity")
+		}
 	}
-	if f.Count, err = strconv.ParseFloat(cnt, 64); err != nil || f.Count <= 0 || math.IsInf(f.Count, 0) || f.Count > 1e9 {
-		return f, p.fail("cnt", "want a positive quantity")
-	}
-	price, err := p.decimal("pric", true, 6)
-	if err != nil {
-		return f, err
-	}
-	f.Price = claims.Price(price)
-	amt, err := p.decimal("det_item_fee_sumamt", true, 2)
-	if err != nil {
-		return f, err
-	}
-	f.Amount = claims.Money(amt)
-	if f.Time, err = p.time("fee_ocur_time", true); err != nil {
-		return f, err
-	}
-	if f.DoctorCode, err = p.code("bilg_dr_codg", false); err != nil {
-		return f, err
-	}
-	days, err := p.integer("prd_days", false, 0, 3650)
-	if err != nil {
-		return f, err
-	}
-	f.SupplyDays = int32(days)
-	if f.TraceCode, err = p.code("drug_trac_codg", false); err != nil {
-		return f, err
+	f.Price = claims.Price(p.decimal("pric", true, 6))
+	f.Amount = claims.Money(p.decimal("det_item_fee_sumamt", true, 2))
+	f.Time = p.time("fee_ocur_time", true)
+	f.DoctorCode = p.code("bilg_dr_codg", false)
+	f.SupplyDays = int32(p.integer("prd_days", false, 0, 3650))
+	f.TraceCode = p.code("drug_trac_codg", false)
+	if p.err != nil {
+		return claims.FeeLine{}, p.err
 	}
 	seen[key] = true
 	return f, nil

@@ -67,9 +67,9 @@ func TestDecimal(t *testing.T) {
 		{"999999999999", 6, 999999999999000000, true},
 	} {
 		p := rowParser{rec: map[string]string{"x": tc.in}, row: 1}
-		got, err := p.decimal("x", true, tc.places)
-		if (err == nil) != tc.ok || got != tc.want {
-			t.Errorf("decimal(%q, %d) = %d, %v", tc.in, tc.places, got, err)
+		got := p.decimal("x", true, tc.places)
+		if (p.err == nil) != tc.ok || got != tc.want {
+			t.Errorf("decimal(%q, %d) = %d, %v", tc.in, tc.places, got, p.err)
 		}
 	}
 }

@@ -19,15 +19,7 @@ func TestFirstRingDemoCity(t *testing.T) {
 		t.Skip("RINGLENS_DEMO_CITY not set")
 	}
 	s := newTestServer(t, func(c *Config) { c.Load = loaderOf(dir) })
-	c, _, err := dial(s, "", nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	start := time.Now()
-	s.run(t)
-	got := readUntil(t, c, 2*time.Minute, func(m message) bool { return m.Type == "ring" })
-	elapsed := time.Since(start)
+	got, elapsed := ringAtStartup(t, s, 2*time.Minute)
 	t.Logf("first ring %s after %v (%d messages before it)", got[len(got)-1].Ring.ID, elapsed, len(got)-1)
 	if elapsed > 2*time.Second {
 		t.Logf("slower than the 2 s target")

@@ -453,8 +453,10 @@ func readUntil(t *testing.T, c *websocket.Conn, d time.Duration, want func(messa
 	}
 }
 
-func TestStreamRingAtStartup(t *testing.T) {
-	s := newTestServer(t, nil)
+// ringAtStartup connects to s before it runs, starts it and reads until
+// the first ring; it returns the messages and the time taken.
+func ringAtStartup(t *testing.T, s *testServer, timeout time.Duration) ([]message, time.Duration) {
+	t.Helper()
 	c, _, err := dial(s, "", nil)
 	if err != nil {
 		t.Fatal(err)
@@ -462,7 +464,13 @@ func TestStreamRingAtStartup(t *testing.T) {
 	defer c.Close()
 	start := time.Now()
 	s.run(t)
-	got := readUntil(t, c, 20*time.Second, func(m message) bool { return m.Type == "ring" })
+	got := readUntil(t, c, timeout, func(m message) bool { return m.Type == "ring" })
+	return got, time.Since(start)
+}
+
+func TestStreamRingAtStartup(t *testing.T) {
+	s := newTestServer(t, nil)
+	got, elapsed := ringAtStartup(t, s, 20*time.Second)
 	ring := got[len(got)-1].Ring
 	if ring.ID != "R001" || len(ring.Members) == 0 || len(ring.Evidence) == 0 {
 		t.Errorf("first ring %q with %d members, %d evidence", ring.ID, len(ring.Members), len(ring.Evidence))
@@ -476,7 +484,7 @@ func TestStreamRingAtStartup(t *testing.T) {
 	if progress == 0 {
 		t.Error("no progress before the first ring")
 	}
-	t.Logf("first ring after %v, %d messages", time.Since(start), len(got))
+	t.Logf("first ring after %v, %d messages", elapsed, len(got))
 
 	// A client connecting later gets stats and the current rings at once.
 	late, _, err := dial(s, "", nil)
