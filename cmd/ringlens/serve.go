@@ -15,6 +15,7 @@ import (
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/ingest"
 	"github.com/ringlens/ringlens/viz/server"
+	"github.com/ringlens/ringlens/viz/web"
 	"github.com/urfave/cli/v2"
 )
 
@@ -91,6 +92,7 @@ func runServe(c *cli.Context) error {
 		Detect:       rings.Options{Rules: set, Seed: c.Int64("seed")},
 		Token:        token,
 		AllowOrigins: c.StringSlice("allow-origin"),
+		Static:       web.FS(),
 		Logf:         func(format string, args ...any) { log.Info().Msgf(format, args...) },
 	}
 	if c.Bool("follow") {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"sync"
@@ -103,6 +104,15 @@ func TestServeRuns(t *testing.T) {
 	}
 	if !st.Ready || st.Rings == 0 {
 		t.Errorf("status: ready %v, %d rings", st.Ready, st.Rings)
+	}
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusOK || !strings.Contains(string(page), "<html") {
+		t.Errorf("GET /: %d %v %.100s", res.StatusCode, err, page)
 	}
 	cancel()
 	select {
