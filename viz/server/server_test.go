@@ -694,10 +694,14 @@ func TestStableIDsAndDiff(t *testing.T) {
 	}
 	// The x-y ring grows and ranks first; a-b-c is gone; p-q is new.
 	f2 := &rings.Findings{Rings: []rings.Ring{mk("R001", 1, "x", "y", "z"), mk("R002", 2, "p", "q")},
-		Entities: []rings.EntityScore{{Kind: rings.KindPatient, ID: "z", RingID: "R001"}}}
+		Entities: []rings.EntityScore{{Kind: rings.KindPatient, ID: "z", RingID: "R001",
+			Reasons: []string{"recruited_patient of ring R001 (unclassified, score 0.5)"}}}}
 	stableIDs(old, f2, &next)
 	if f2.Rings[0].ID != "R002" || f2.Rings[1].ID != "R003" || f2.Entities[0].RingID != "R002" {
 		t.Fatalf("ids %s %s entity %s", f2.Rings[0].ID, f2.Rings[1].ID, f2.Entities[0].RingID)
+	}
+	if r := f2.Entities[0].Reasons[0]; r != "recruited_patient of ring R002 (unclassified, score 0.5)" {
+		t.Errorf("reason %q", r)
 	}
 	cur, err := newSnapshot(f2)
 	if err != nil {

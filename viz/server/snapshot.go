@@ -190,9 +190,18 @@ func stableIDs(old *snapshot, f *rings.Findings, next *int) {
 		f.Rings[i].ID = rename[f.Rings[i].ID]
 	}
 	for i := range f.Entities {
-		if id, ok := rename[f.Entities[i].RingID]; ok {
-			f.Entities[i].RingID = id
+		e := &f.Entities[i]
+		id, ok := rename[e.RingID]
+		if !ok || id == e.RingID {
+			continue
 		}
+		// Reasons name the ring ("organising_clinic of ring R001 (...)").
+		// Copy the list: it may be shared with other entities.
+		reasons := slices.Clone(e.Reasons)
+		for j, r := range reasons {
+			reasons[j] = strings.Replace(r, "ring "+e.RingID+" ", "ring "+id+" ", 1)
+		}
+		e.RingID, e.Reasons = id, reasons
 	}
 }
 
