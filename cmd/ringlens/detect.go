@@ -39,7 +39,8 @@ func detectCommand() *cli.Command {
 			&cli.StringFlag{Name: "encoding", Value: "auto", Usage: "text encoding of CSV files: auto, utf-8 or gb18030"},
 			&cli.IntFlag{Name: "top", Value: 10, Usage: "hubs to list per node kind in the summary"},
 			memoryLimitFlag(),
-		}, append(detectionFlags(), logFlags()...)...),
+			&cli.BoolFlag{Name: "from-neo4j", Usage: "read the graph pushed by 'ringlens neo4j push' from Neo4j instead of --in (see docs/neo4j.md)"},
+		}, append(append(detectionFlags(), neo4jSourceFlags()...), logFlags()...)...),
 		Action: runDetect,
 	}
 }
@@ -53,8 +54,14 @@ func runDetect(c *cli.Context) error {
 		return err
 	}
 	in, out := c.String("in"), c.String("out")
-	if in == "" || out == "" {
-		return usagef("detect: --in and --out are required")
+	fromNeo4j := c.Bool("from-neo4j")
+	switch {
+	case out == "":
+		return usagef("detect: --out is required")
+	case in == "" && !fromNeo4j:
+		return usagef("detect: --in is required (or --from-neo4j)")
+	case in != "" && fromNeo4j:
+		return usagef("detect: give --in or --from-neo4j, not both")
 	}
 	if err := checkEncodingFlag(c.String("encoding")); err != nil {
 		return err
@@ -73,25 +80,18 @@ func runDetect(c *cli.Context) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
 	}
-	rejectsPath := filepath.Join(out, "rejects.csv")
-	f, err := os.Create(rejectsPath)
-	if err != nil {
-		return fmt.Errorf("create rejects file: %w", err)
-	}
-	defer f.Close()
-	bw := bufio.NewWriterSize(f, 1<<16)
-	rw := ingest.NewRejectWriter(bw)
-
 	m := newMeter(log, c.App.ErrWriter, tty)
-	log.Info().Str("in", in).Msg("reading dataset")
-	p, err := loadGraph(c, m, in, ingest.Options{Strict: c.Bool("strict"), Encoding: c.String("encoding")}, rw.Write)
-	if ferr := flushClose(rw, bw, f); ferr != nil && err == nil {
-		err = fmt.Errorf("write %s: %w", rejectsPath, ferr)
-	}
+	p, err := loadInput(c, log, m, in, out)
 	if err != nil {
 		return err
 	}
 	logFiles(log, p.result.Files)
+	if fromNeo4j {
+		in = c.String("uri")
+		if err := neo4jGDSCompare(c, p.graph); err != nil {
+			return err
+		}
+	}
 
 	rep := newSummary(p.result, graph.Summarize(p.graph, c.Int("top")))
 	var text bytes.Buffer
@@ -138,7 +138,7 @@ func runDetect(c *cli.Context) error {
 		Str("ingest", roundDur(p.ingestTime)).Str("build", roundDur(p.buildTime)).
 		Str("detect", roundDur(detectTime)).Str("out", out)
 	if rep.Rows.Rejected > 0 {
-		ev = ev.Str("rejects", rejectsPath)
+		ev = ev.Str("rejects", filepath.Join(out, "rejects.csv"))
 	}
 	ev.Msg("done")
 	return nil
@@ -160,6 +160,36 @@ func flushClose(rw *ingest.RejectWriter, bw *bufio.Writer, f *os.File) error {
 		return err
 	}
 	return f.Close()
+}
+
+// loadInput reads the dataset directory in (writing out/rejects.csv) or,
+// with --from-neo4j, the graph pushed to Neo4j, and builds the graph.
+func loadInput(c *cli.Context, log zerolog.Logger, m *meter, in, out string) (*pipeline, error) {
+	rejectsPath := filepath.Join(out, "rejects.csv")
+	f, err := os.Create(rejectsPath)
+	if err != nil {
+		return nil, fmt.Errorf("create rejects file: %w", err)
+	}
+	defer f.Close()
+	bw := bufio.NewWriterSize(f, 1<<16)
+	rw := ingest.NewRejectWriter(bw)
+	var p *pipeline
+	if c.Bool("from-neo4j") {
+		log.Info().Str("uri", c.String("uri")).Msg("reading the graph from Neo4j")
+		start := time.Now()
+		var t *graph.Tables
+		if t, err = loadFromNeo4j(c); err == nil {
+			p = &pipeline{result: &ingest.Result{Tables: t}, ingestTime: time.Since(start)}
+			err = buildGraph(c, m, p)
+		}
+	} else {
+		log.Info().Str("in", in).Msg("reading dataset")
+		p, err = loadGraph(c, m, in, ingest.Options{Strict: c.Bool("strict"), Encoding: c.String("encoding")}, rw.Write)
+	}
+	if ferr := flushClose(rw, bw, f); ferr != nil && err == nil {
+		err = fmt.Errorf("write %s: %w", rejectsPath, ferr)
+	}
+	return p, err
 }
 
 // pipeline is a dataset read and built into a graph.
@@ -186,16 +216,24 @@ func loadGraph(c *cli.Context, m *meter, dir string, opts ingest.Options, sink i
 		return nil, fmt.Errorf("read %s: %w", dir, err)
 	}
 	p := &pipeline{result: res, ingestTime: time.Since(start)}
-	start = time.Now()
-	g, err := graph.Build(c.Context, res.Tables, graph.BuildOptions{
+	if err := buildGraph(c, m, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// buildGraph builds p's graph from its tables.
+func buildGraph(c *cli.Context, m *meter, p *pipeline) error {
+	start := time.Now()
+	g, err := graph.Build(c.Context, p.result.Tables, graph.BuildOptions{
 		Progress: func(stage string, done, total int64) { m.update("build "+stage, "items", done, total) },
 	})
 	m.finish()
 	if err != nil {
-		return nil, fmt.Errorf("build graph: %w", err)
+		return fmt.Errorf("build graph: %w", err)
 	}
 	p.graph, p.buildTime = g, time.Since(start)
-	return p, nil
+	return nil
 }
 
 // logFiles logs the reconciliation of every file read.

@@ -10,18 +10,14 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/urfave/cli/v2"
 )
 
-// runNeo4jCLI runs `ringlens neo4j ARGS` on an app with the neo4j command
-// (which app.go does not list yet) and returns the exit code and outputs.
+// runNeo4jCLI runs `ringlens neo4j ARGS` in process and returns the exit
+// code and outputs.
 func runNeo4jCLI(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	app, _ := newApp(&stdout, &stderr)
-	cmd := neo4jCommand()
-	setUsageHandler(cmd, func(_ *cli.Context, err error, _ bool) error { return usageError{err} })
-	app.Commands = append(app.Commands, cmd)
 	err := app.RunContext(context.Background(), append([]string{"ringlens", "neo4j"}, args...))
 	code := exitOK
 	var ue usageError
