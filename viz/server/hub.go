@@ -81,8 +81,10 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return // the upgrader has replied
 	}
-	c := &client{send: make(chan []byte, s.cfg.QueueSize), quit: make(chan struct{})}
 	s.mu.Lock()
+	// Room for the initial state on top of the configured queue, so that a
+	// client joining a city with many rings is not told to resync at once.
+	c := &client{send: make(chan []byte, s.cfg.QueueSize+len(s.snap.order)+2), quit: make(chan struct{})}
 	if s.closed {
 		s.mu.Unlock()
 		_ = conn.WriteControl(websocket.CloseMessage,

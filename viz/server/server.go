@@ -18,7 +18,7 @@ import (
 
 // Defaults of Config.
 const (
-	DefaultQueueSize = 256
+	DefaultQueueSize = 1024
 	DefaultMaxBody   = 8 << 20
 	DefaultDebounce  = 500 * time.Millisecond
 	DefaultPoll      = 2 * time.Second
