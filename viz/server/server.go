@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ringlens/ringlens/algorithms/rings"
@@ -108,7 +109,7 @@ type Server struct {
 	kick      chan struct{}    // wakes the re-scoring loop
 	closed    bool
 	closeOnce sync.Once
-	done      chan struct{}
+	running   atomic.Bool // Run has been called
 }
 
 // New returns a server for cfg.
@@ -135,7 +136,6 @@ func New(cfg Config) (*Server, error) {
 		visitIDs: make(map[string]bool),
 		feeKeys:  make(map[string]bool),
 		kick:     make(chan struct{}, 1),
-		done:     make(chan struct{}),
 	}
 	s.status.Type = "stats"
 	s.status.Stage = "starting"
@@ -159,8 +159,12 @@ func (s *Server) logf(format string, args ...any) {
 // (and polls FollowDir when set) until ctx is cancelled. It returns the
 // error of the first load, build or detection, or nil on cancellation;
 // failures of later re-scoring runs are reported in the status, not
-// returned. Run closes every websocket client when it returns.
+// returned. Run closes every websocket client when it returns. It may be
+// called once.
 func (s *Server) Run(ctx context.Context) error {
+	if !s.running.CompareAndSwap(false, true) {
+		return errors.New("server: Run called twice")
+	}
 	defer s.shutdown()
 	if err := s.rescore(ctx); err != nil {
 		if ctx.Err() != nil {
@@ -169,7 +173,9 @@ func (s *Server) Run(ctx context.Context) error {
 		return err
 	}
 	if s.cfg.FollowDir != "" {
-		go s.follow(ctx)
+		var wg sync.WaitGroup
+		wg.Go(func() { s.follow(ctx) })
+		defer wg.Wait() // runs before shutdown: the poller stops first
 	}
 	for {
 		select {
@@ -201,7 +207,6 @@ func (s *Server) shutdown() {
 		}
 		s.status.Clients = 0
 		s.mu.Unlock()
-		close(s.done)
 	})
 }
 

@@ -719,3 +719,13 @@ func TestStableIDsAndDiff(t *testing.T) {
 		t.Errorf("diff %q, want %q", got, want)
 	}
 }
+
+func TestRunTwice(t *testing.T) {
+	s := startReady(t, nil)
+	if err := s.Run(context.Background()); err == nil {
+		t.Error("second Run accepted")
+	}
+	if _, err := New(Config{}); err == nil {
+		t.Error("New without a loader accepted")
+	}
+}
