@@ -729,3 +729,45 @@ func TestRunTwice(t *testing.T) {
 		t.Error("New without a loader accepted")
 	}
 }
+
+func TestLoadFailures(t *testing.T) {
+	broken := func(context.Context, func(string, int64, int64)) (*graph.Tables, error) {
+		return nil, fmt.Errorf("disk on fire")
+	}
+	s := newTestServer(t, func(c *Config) { c.Load = broken })
+	if err := s.Run(context.Background()); err == nil || !strings.Contains(err.Error(), "disk on fire") {
+		t.Errorf("Run with a failing loader: %v", err)
+	}
+
+	// A failing re-scoring run keeps the previous findings and reports the
+	// error in the status.
+	calls := 0
+	good := loaderOf(fixtureDir)
+	s = startReady(t, func(c *Config) {
+		c.Load = func(ctx context.Context, p func(string, int64, int64)) (*graph.Tables, error) {
+			if calls++; calls > 1 {
+				return broken(ctx, p)
+			}
+			return good(ctx, p)
+		}
+	})
+	ring := s.firstRing(t)
+	row := visitRow("FAIL1", member(t, ring, rings.KindPatient).ID, member(t, ring, rings.KindClinic).ID, "")
+	if code, _, body := s.do(t, "POST", "/api/v1/claims", row, nil); code != http.StatusAccepted {
+		t.Fatalf("POST: %d %s", code, body)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		_, snap, st := s.current()
+		if st.Error != "" {
+			if st.Generation != 1 || len(snap.order) == 0 || st.Pending != 1 {
+				t.Errorf("after a failed run: %+v", st)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("failed re-scoring not reported")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
