@@ -274,8 +274,9 @@ func (s *Server) rescore(ctx context.Context) error {
 		s.broadcastLocked(m)
 	}
 	s.broadcastLocked(mustJSON(s.statusLocked()))
+	gen := s.status.Generation
 	s.mu.Unlock()
-	s.logf("detection generation %d: %d rings", s.status.Generation, len(f.Rings))
+	s.logf("detection generation %d: %d rings", gen, len(f.Rings))
 	return nil
 }
 
