@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
 )
 
 // runNeo4jCLI runs `ringlens neo4j ARGS` in process and returns the exit
