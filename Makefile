@@ -6,7 +6,7 @@ DEMO_OUT  := out/huli-report
 SCALE     ?= 10M
 FUZZTIME  ?= 30s
 
-.PHONY: all build run test check bench bench-go bench-ingest fuzz clean
+.PHONY: all build run demo test check bench bench-go bench-ingest fuzz clean
 
 all: build
 
@@ -17,6 +17,11 @@ build:
 run: build
 	$(BIN) generate --preset huli --seed 1 --scale 200k --out $(DEMO_CITY)
 	$(BIN) detect --in $(DEMO_CITY) --out $(DEMO_OUT)
+
+## demo: generate the Huli demo city and serve the live web view on 127.0.0.1:8080.
+demo: build
+	$(BIN) generate --preset huli --seed 1 --scale 200k --out $(DEMO_CITY)
+	$(BIN) serve --in $(DEMO_CITY) --addr 127.0.0.1:8080
 
 ## test: formatting, vet and every test with the race detector.
 test: check
