@@ -27,6 +27,9 @@ export const LEAD_ROLES = new Set([
 
 const DIM = "#e5e7eb";
 
+/** Above this many nodes, hover highlights without dimming the rest. */
+const LIGHT_FOCUS_NODES = 3000;
+
 /** Returns the display kind of a node: the class for institutions. */
 export function displayKind(n) {
   if (n.kind === "institution" || n.kind === "clinic" || n.kind === "hospital" || n.kind === "station") {
@@ -120,29 +123,50 @@ export class GraphView {
     r.on("clickStage", () => this.select(null));
   }
 
+  /** Large graphs restyle only the focused neighbourhood, without dimming the rest. */
+  light() {
+    return this.graph.order > LIGHT_FOCUS_NODES;
+  }
+
   /** Recomputes the highlighted neighbourhood and refreshes. */
   focus() {
+    const g = this.graph;
     const center = this.hovered ?? this.selected;
+    const prevNodes = this.focusSet, prevEdges = this.focusEdges;
     this.focusSet = null;
-    if (center && this.graph.hasNode(center)) {
-      this.focusSet = new Set(this.graph.neighbors(center));
+    this.focusEdges = null;
+    this.focusCenter = null;
+    if (center && g.hasNode(center)) {
+      this.focusSet = new Set(g.neighbors(center));
       this.focusSet.add(center);
+      this.focusEdges = new Set(g.edges(center));
       this.focusCenter = center;
     }
-    this.renderer?.refresh({ skipIndexation: true });
+    if (!this.renderer) return;
+    if (this.light()) {
+      // Restyle only what changes, so hovering a 10,000-node graph stays smooth.
+      const nodes = new Set([...(prevNodes ?? []), ...(this.focusSet ?? [])]);
+      for (const n of [this.selected, this.prevSelected]) if (n && g.hasNode(n)) nodes.add(n);
+      const edges = new Set([...(prevEdges ?? []), ...(this.focusEdges ?? [])]);
+      this.renderer.refresh({ partialGraph: { nodes: [...nodes], edges: [...edges] }, skipIndexation: true });
+    } else {
+      this.renderer.refresh({ skipIndexation: true });
+    }
   }
 
   reduceNode(node, attrs) {
+    const focus = this.focusSet;
+    if (!focus && node !== this.selected) return attrs;
     const res = { ...attrs };
-    if (this.focusSet) {
-      if (!this.focusSet.has(node)) {
+    if (focus) {
+      if (focus.has(node)) {
+        res.zIndex = 2;
+        if (node === this.focusCenter) res.forceLabel = true;
+      } else if (!this.light()) {
         res.color = DIM;
         res.borderColor = DIM;
         res.label = "";
         res.zIndex = 0;
-      } else {
-        res.zIndex = 2;
-        if (node === this.focusCenter) res.forceLabel = true;
       }
     }
     if (node === this.selected) {
@@ -154,19 +178,14 @@ export class GraphView {
   }
 
   reduceEdge(edge, attrs) {
-    const res = { ...attrs };
-    res.size = this.edgeBy === "amount" ? attrs.sizeAmount : attrs.sizeVisits;
-    if (this.focusSet) {
-      const c = this.focusCenter;
-      const [s, tg] = this.graph.extremities(edge);
-      if (s !== c && tg !== c) res.hidden = true;
-      else { res.color = "#4b5563"; res.zIndex = 1; }
-    }
-    return res;
+    if (!this.focusEdges) return attrs;
+    if (this.focusEdges.has(edge)) return { ...attrs, color: "#4b5563", zIndex: 1 };
+    return this.light() ? attrs : { ...attrs, hidden: true };
   }
 
   /** Selects a node (or clears the selection with null). */
   select(node) {
+    this.prevSelected = this.selected;
     this.selected = node && this.graph.hasNode(node) ? node : null;
     this.focus();
     this.onSelect(this.selected ? { key: this.selected, ...this.graph.getNodeAttributes(this.selected) } : null);
@@ -175,7 +194,15 @@ export class GraphView {
   /** Sets the edge width source: "visits" or "amount". */
   setEdgeBy(by) {
     this.edgeBy = by;
-    this.renderer?.refresh({ skipIndexation: true });
+    this.applyEdgeSizes();
+  }
+
+  applyEdgeSizes() {
+    const amount = this.edgeBy === "amount";
+    this.graph.updateEachEdgeAttributes((e, a) => {
+      a.size = amount ? a.sizeAmount : a.sizeVisits;
+      return a;
+    }, { attributes: ["size"] });
   }
 
   /**
@@ -188,6 +215,7 @@ export class GraphView {
     this.selected = null;
     this.hovered = null;
     this.focusSet = null;
+    this.focusEdges = null;
     this.graph.clear();
     this.merge(sub, null);
     this.ensureRenderer();
@@ -261,12 +289,15 @@ export class GraphView {
     let mv = 1, mf = 1;
     g.forEachEdge((e, a) => { mv = Math.max(mv, a.visits); mf = Math.max(mf, a.fund); });
     const lv = Math.log1p(mv), lf = Math.log1p(mf);
+    const wide = g.size > 5000 ? 1.2 : g.size > 1000 ? 2.5 : 4;
     g.forEachEdge((e, a) => {
       g.mergeEdgeAttributes(e, {
-        sizeVisits: 0.4 + 4 * Math.log1p(a.visits) / lv,
-        sizeAmount: 0.4 + 4 * Math.log1p(a.fund) / lf,
+        sizeVisits: 0.3 + wide * Math.log1p(a.visits) / lv,
+        sizeAmount: 0.3 + wide * Math.log1p(a.fund) / lf,
+        color: g.size > 5000 ? "#e2e8f0" : "#cbd5e1",
       });
     });
+    this.applyEdgeSizes();
   }
 
   /** Runs ForceAtlas2 in a web worker and stops it after a time cap. */
@@ -303,6 +334,7 @@ export class GraphView {
     this.graph.clear();
     this.selected = null;
     this.focusSet = null;
+    this.focusEdges = null;
     this.renderer?.refresh();
   }
 }

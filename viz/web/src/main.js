@@ -111,6 +111,7 @@ function applyI18n() {
   scheduleList();
   renderRingDetails();
   renderNode();
+  if (graphView) renderGraphInfo();
 }
 
 // ---------- progress and connection ----------
@@ -196,7 +197,7 @@ function renderList() {
     },
     el("span", { class: "num", text: r.rank ? "#" + r.rank : "–" }),
     el("span", {}, el("span", { class: "score-pill", style: "background:" + scoreColor(r.score), text: r.score.toFixed(2) })),
-    el("span", { class: "typ", text: tv("typologies", r.typology) }),
+    el("span", { class: "typ", text: tv("typologies", r.typology), title: tv("typologies", r.typology) }),
     el("span", { class: "num", text: String(r.members.length) }),
     el("span", { class: "num", text: moneyShort(r.amount_at_risk) }));
     return li;
@@ -346,7 +347,7 @@ function renderRingDetails() {
     return;
   }
   const feats = Object.entries(r.features || {}).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, 6);
-  box.replaceChildren(
+  box.replaceChildren(...[
     el("dl", {},
       el("dt", { text: "ID" }), el("dd", { text: r.id }),
       el("dt", { text: t("rank") }), el("dd", { text: r.rank ? "#" + r.rank : "–" }),
@@ -356,11 +357,11 @@ function renderRingDetails() {
       el("dt", { text: t("amount") }), el("dd", { text: money(r.amount_at_risk) }),
       el("dt", { text: t("visits") }), el("dd", { text: String(num(r.visits)) }),
       el("dt", { text: t("period") }), el("dd", { text: `${r.first || ""} – ${r.last || ""}` }),
-      el("dt", { text: t("article") }), el("dd", { text: (lang() === "en" ? r.article_en : r.article) || r.article || "" }),
+      ...(r.article || r.article_en ? [el("dt", { text: t("article") }), el("dd", { text: (lang() === "en" ? r.article_en : r.article) || r.article || r.article_en })] : []),
     ),
     feats.length ? el("h3", { text: t("features") }) : null,
     feats.length ? el("dl", {}, feats.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: num(v).toFixed(3) })])) : null,
-  );
+  ].filter(Boolean));
   renderTimeline();
   renderEvidence();
   $("cypher").value = cypherFor(r.id);
@@ -463,7 +464,7 @@ function renderNode() {
   const reasons = Array.isArray(info.reasons) && info.reasons.length ? info.reasons : n.reasons || [];
   const hits = nodeHits(n, state.nodeInfo);
   const dk = displayKind(n);
-  box.replaceChildren(
+  box.replaceChildren(...[
     el("p", { class: "node-title" }, el("span", { style: `color:${KIND_COLORS[dk] || "#999"}`, text: "● " }), n.label || n.nodeKey),
     el("dl", {},
       el("dt", { text: t("kind") }), el("dd", { text: tv("kinds", dk) }),
@@ -484,7 +485,7 @@ function renderNode() {
       el("strong", { text: (ev.rule || ev.kind || "") + " " }), el("span", { class: "muted", text: tv("results", ev.result) }),
       el("div", { text: evDetail(ev) }),
       el("div", { class: "cited" }, citedRows(ev)))),
-  );
+  ].filter(Boolean));
 }
 
 async function expand(n) {
