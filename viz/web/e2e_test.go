@@ -217,3 +217,32 @@ func TestPageLargeRing(t *testing.T) {
 	}
 	shot(ctx, t, dir, "ring-10000.png")
 }
+
+// TestLiveServer screenshots the page served by a running `ringlens serve`
+// at $RINGLENS_LIVE_URL (skipped when unset): the first ring, its graph and
+// the details of its top-scored node.
+func TestLiveServer(t *testing.T) {
+	url := os.Getenv("RINGLENS_LIVE_URL")
+	if url == "" {
+		t.Skip("set RINGLENS_LIVE_URL to the address of a running ringlens serve")
+	}
+	ctx, cancel := browser(t)
+	defer cancel()
+	dir := screenshotDir(t)
+	run(ctx, t, "load",
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.Navigate(url),
+		chromedp.WaitVisible(chromedp.CSS(`#ring-list li[data-ring]`)),
+		chromedp.Click(chromedp.CSS(`#ring-list li[data-ring]`)),
+		waitJS(`window.__ringlens.graph.order > 0 && !!window.__ringlens.renderer`),
+		waitJS(`!window.__ringlens.view.layout`),
+	)
+	t.Logf("graph: %s", text(ctx, t, "#graph-info"))
+	run(ctx, t, "select",
+		chromedp.Evaluate[chromedp.Void](`(() => { const g = window.__ringlens.graph; let best = null, s = -1; g.forEachNode((k, a) => { if (a.score > s) { s = a.score; best = k; } }); window.__ringlens.selectNode(best); })()`, chromedp.EvalIgnoreExceptions),
+		chromedp.Sleep(1500),
+	)
+	shot(ctx, t, dir, "live.png")
+	run(ctx, t, "timeline", chromedp.Click(chromedp.CSS(`#tab-evidence`)), chromedp.Sleep(500))
+	shot(ctx, t, dir, "live-evidence.png")
+}

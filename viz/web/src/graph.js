@@ -282,7 +282,9 @@ export class GraphView {
   /** Recomputes node and edge sizes from scores, visits and amounts. */
   resize() {
     const g = this.graph;
-    const big = g.order > 2000 ? 0.5 : g.order > 500 ? 0.75 : 1;
+    // Node sizes are in pixels while the camera fits the whole layout, so
+    // larger graphs get smaller nodes.
+    const big = g.order > 2000 ? 0.45 : g.order > 300 ? 0.55 : g.order > 100 ? 0.8 : 1;
     g.forEachNode((n, a) => {
       g.setNodeAttribute(n, "size", big * (a.member ? 4 + 12 * a.score : 2.5 + 5 * a.score + Math.min(1.5, Math.log10(1 + a.visits) * 0.5)));
     });

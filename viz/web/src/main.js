@@ -388,7 +388,7 @@ function citedRows(ev) {
   const parts = fees.length
     ? fees.map((f) => el("code", { text: `${f.mdtrt_id}/${f.feedetl_sn}` }))
     : ids.map((id) => el("code", { text: id }));
-  const shown = parts.slice(0, 12);
+  const shown = parts.slice(0, 6);
   const out = [];
   shown.forEach((p, i) => { if (i) out.push(" "); out.push(p); });
   if (parts.length > shown.length) out.push(` … +${parts.length - shown.length}`);
@@ -408,7 +408,7 @@ function renderEvidence() {
   }
   body.replaceChildren(...evs.map((ev) => el("tr", {},
     el("td", {}, el("strong", { text: ev.rule || ev.kind || "" }), ev.version ? el("span", { class: "muted", text: " v" + ev.version }) : null),
-    el("td", { text: tv("results", ev.result) }),
+    el("td", { class: "nowrap", text: tv("results", ev.result) }),
     el("td", { text: evDetail(ev) }),
     el("td", { class: "num", text: money(ev.amount) }),
     el("td", { class: "num", text: String(num(ev.visits)) }),
@@ -443,13 +443,22 @@ async function onSelectNode(node) {
   }
 }
 
+/**
+ * Returns the rule hits to show for a node and whether they are the node's
+ * own: the server's list when it sends one, else the ring's evidence naming
+ * the node (by an entity field or its code in the text), else the ring's
+ * evidence as a whole (own = false).
+ */
 function nodeHits(node, info) {
   const fromServer = info?.rule_hits ?? info?.hits ?? info?.evidence;
-  if (Array.isArray(fromServer)) return fromServer;
-  // Fall back to the ring's evidence that names this node.
+  if (Array.isArray(fromServer) && fromServer.length) return { hits: fromServer, own: true };
   const key = String(node.nodeKey || "");
-  if (!key) return [];
-  return (state.ring?.evidence ?? []).filter((ev) => [ev.detail, ev.detail_zh, ...(ev.mdtrt_ids || [])].some((s) => String(s || "").includes(key)));
+  const evs = state.ring?.evidence ?? [];
+  const named = key ? evs.filter((ev) =>
+    [ev.entity?.id, ev.entity_id, ev.id, ev.psn_no, ev.subject].includes(key) ||
+    [ev.detail, ev.detail_zh].some((s) => String(s || "").includes(key))) : [];
+  if (named.length) return { hits: named, own: true };
+  return { hits: evs, own: false };
 }
 
 function renderNode() {
@@ -462,7 +471,7 @@ function renderNode() {
   const info = state.nodeInfo?.entity ?? state.nodeInfo ?? {};
   const score = info.score !== undefined ? num(info.score) : n.score;
   const reasons = Array.isArray(info.reasons) && info.reasons.length ? info.reasons : n.reasons || [];
-  const hits = nodeHits(n, state.nodeInfo);
+  const { hits, own } = nodeHits(n, state.nodeInfo);
   const dk = displayKind(n);
   box.replaceChildren(...[
     el("p", { class: "node-title" }, el("span", { style: `color:${KIND_COLORS[dk] || "#999"}`, text: "● " }), n.label || n.nodeKey),
@@ -480,7 +489,7 @@ function renderNode() {
     el("span", { id: "expand-status", class: "muted", role: "status" }),
     reasons.length ? el("h3", { text: t("reasons") }) : null,
     reasons.length ? el("ul", {}, reasons.map((r) => el("li", { text: typeof r === "string" ? r : JSON.stringify(r) }))) : null,
-    el("h3", { text: `${t("ruleHits")} (${hits.length})` }),
+    el("h3", { text: `${t(own ? "ruleHits" : "ringRuleHits")} (${hits.length})` }),
     ...hits.slice(0, 20).map((ev) => el("div", { class: "hit" },
       el("strong", { text: (ev.rule || ev.kind || "") + " " }), el("span", { class: "muted", text: tv("results", ev.result) }),
       el("div", { text: evDetail(ev) }),
