@@ -243,6 +243,13 @@ func TestLiveServer(t *testing.T) {
 		chromedp.Sleep(1500),
 	)
 	shot(ctx, t, dir, "live.png")
-	run(ctx, t, "timeline", chromedp.Click(chromedp.CSS(`#tab-evidence`)), chromedp.Sleep(500))
+	before := eval[int](ctx, t, `window.__ringlens.graph.order`)
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#expand`)), waitJS(`/\+\d/.test(document.getElementById("expand-status").textContent)`)); err != nil {
+		t.Fatalf("expand: %v (status %q, error %q)", err, eval[string](ctx, t, `document.getElementById("expand-status").textContent`), eval[string](ctx, t, `String(window.__ringlens.lastError)`))
+	}
+	t.Logf("expand: %d -> %d nodes (%s)", before, eval[int](ctx, t, `window.__ringlens.graph.order`), text(ctx, t, "#expand-status"))
+	run(ctx, t, "evidence", chromedp.Click(chromedp.CSS(`#tab-evidence`)), chromedp.Sleep(500))
 	shot(ctx, t, dir, "live-evidence.png")
+	run(ctx, t, "large screen", chromedp.EmulateViewport(1920, 1080), chromedp.Click(chromedp.CSS(`#lang`)), chromedp.Click(chromedp.CSS(`#tab-timeline`)), chromedp.Sleep(1500))
+	shot(ctx, t, dir, "live-1920-en.png")
 }

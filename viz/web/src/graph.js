@@ -128,8 +128,11 @@ export class GraphView {
     return this.graph.order > LIGHT_FOCUS_NODES;
   }
 
-  /** Recomputes the highlighted neighbourhood and refreshes. */
-  focus() {
+  /**
+   * Recomputes the highlighted neighbourhood and refreshes; full re-indexes
+   * everything (needed after nodes or edges were added).
+   */
+  focus(full = false) {
     const g = this.graph;
     const center = this.hovered ?? this.selected;
     const prevNodes = this.focusSet, prevEdges = this.focusEdges;
@@ -143,7 +146,9 @@ export class GraphView {
       this.focusCenter = center;
     }
     if (!this.renderer) return;
-    if (this.light()) {
+    if (full) {
+      this.renderer.refresh();
+    } else if (this.light()) {
       // Restyle only what changes, so hovering a 10,000-node graph stays smooth.
       const nodes = new Set([...(prevNodes ?? []), ...(this.focusSet ?? [])]);
       for (const n of [this.selected, this.prevSelected]) if (n && g.hasNode(n)) nodes.add(n);
@@ -202,7 +207,7 @@ export class GraphView {
     this.graph.updateEachEdgeAttributes((e, a) => {
       a.size = amount ? a.sizeAmount : a.sizeVisits;
       return a;
-    }, { attributes: ["size"] });
+    }, { attributes: ["size", "type"] });
   }
 
   /**
@@ -220,6 +225,7 @@ export class GraphView {
     this.merge(sub, null);
     this.ensureRenderer();
     this.renderer.setSetting("hideEdgesOnMove", this.graph.size > 20000);
+    this.renderer.setSetting("hideLabelsOnMove", this.graph.order > 5000);
     this.renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
     this.runLayout();
   }
@@ -279,27 +285,34 @@ export class GraphView {
     return added;
   }
 
-  /** Recomputes node and edge sizes from scores, visits and amounts. */
+  /**
+   * Recomputes node and edge sizes from scores, visits and amounts. Bulk
+   * updates (one graph event each) keep this cheap on large graphs; the
+   * "type" hint makes sigma re-index, which edges added since the last
+   * render need.
+   */
   resize() {
     const g = this.graph;
     // Node sizes are in pixels while the camera fits the whole layout, so
     // larger graphs get smaller nodes.
     const big = g.order > 2000 ? 0.45 : g.order > 300 ? 0.55 : g.order > 100 ? 0.8 : 1;
-    g.forEachNode((n, a) => {
-      g.setNodeAttribute(n, "size", big * (a.member ? 4 + 12 * a.score : 2.5 + 5 * a.score + Math.min(1.5, Math.log10(1 + a.visits) * 0.5)));
+    g.updateEachNodeAttributes((n, a) => {
+      a.size = big * (a.member ? 4 + 12 * a.score : 2.5 + 5 * a.score + Math.min(1.5, Math.log10(1 + a.visits) * 0.5));
+      return a;
     });
     let mv = 1, mf = 1;
     g.forEachEdge((e, a) => { mv = Math.max(mv, a.visits); mf = Math.max(mf, a.fund); });
     const lv = Math.log1p(mv), lf = Math.log1p(mf);
     const wide = g.size > 5000 ? 1.2 : g.size > 1000 ? 2.5 : 4;
-    g.forEachEdge((e, a) => {
-      g.mergeEdgeAttributes(e, {
-        sizeVisits: 0.3 + wide * Math.log1p(a.visits) / lv,
-        sizeAmount: 0.3 + wide * Math.log1p(a.fund) / lf,
-        color: g.size > 5000 ? "#e2e8f0" : "#cbd5e1",
-      });
-    });
-    this.applyEdgeSizes();
+    const color = g.size > 5000 ? "#e2e8f0" : "#cbd5e1";
+    const amount = this.edgeBy === "amount";
+    g.updateEachEdgeAttributes((e, a) => {
+      a.sizeVisits = 0.3 + wide * Math.log1p(a.visits) / lv;
+      a.sizeAmount = 0.3 + wide * Math.log1p(a.fund) / lf;
+      a.size = amount ? a.sizeAmount : a.sizeVisits;
+      a.color = color;
+      return a;
+    }, { attributes: ["size", "color", "sizeVisits", "sizeAmount", "type"] });
   }
 
   /** Runs ForceAtlas2 in a web worker and stops it after a time cap. */

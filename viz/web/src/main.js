@@ -509,11 +509,12 @@ async function expand(n) {
       state.sub.edges.push(...sub.edges);
     }
     status.textContent = ` +${added} ${t("added")}`;
+    graphView.focus(true);
     graphView.runLayout(Math.min(4000, 1200 + graphView.graph.order * 0.2));
-    graphView.focus();
     renderGraphInfo();
   } catch (err) {
     status.textContent = " " + t("loadError");
+    window.__ringlens.lastError = err;
     console.error(err);
   }
 }
