@@ -122,7 +122,7 @@ func TestPageEndToEnd(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#ring-list li[data-ring="R001"]`)),
 		waitJS(`window.__ringlens.graph.order === 200 && !!window.__ringlens.renderer`),
 		// The WebGL node program was fed the nodes.
-		waitJS(`window.__ringlens.renderer.getNodeDisplayData("1000") !== undefined`),
+		waitJS(`window.__ringlens.renderer.getNodeDisplayData("site:H44010600001") !== undefined`),
 	)
 	order := eval[int](ctx, t, `window.__ringlens.graph.order`)
 	drawn := eval[int](ctx, t, `(() => { const r = window.__ringlens.renderer; let n = 0; window.__ringlens.graph.forEachNode(k => { if (r.getNodeDisplayData(k)) n++; }); return n; })()`)
@@ -131,7 +131,7 @@ func TestPageEndToEnd(t *testing.T) {
 	}
 	run(ctx, t, "select node",
 		chromedp.Sleep(1500), // let the layout move for the screenshot
-		chromedp.Evaluate[chromedp.Void](`window.__ringlens.selectNode("1000"), undefined`, chromedp.EvalIgnoreExceptions),
+		chromedp.Evaluate[chromedp.Void](`window.__ringlens.selectNode("site:H44010600001"), undefined`, chromedp.EvalIgnoreExceptions),
 		waitJS(`document.getElementById("node-details").textContent.includes("0.910")`),
 	)
 	details := text(ctx, t, "#node-details")
@@ -193,7 +193,7 @@ func TestPageLargeRing(t *testing.T) {
 	// Hovering a node restyles only its neighbourhood.
 	hoverMS := eval[float64](ctx, t, `(() => {
 		const v = window.__ringlens.view, t0 = performance.now();
-		for (const k of ["100000", "100001"]) { v.hovered = k; v.focus(); }
+		for (const k of ["site:BIG-C0", "site:BIG-C1"]) { v.hovered = k; v.focus(); }
 		v.hovered = null; v.focus();
 		return (performance.now() - t0) / 3;
 	})()`)

@@ -43,6 +43,14 @@ export function kindGroup(kind) {
   return kind === "patient" || kind === "doctor" ? kind : "site";
 }
 
+/**
+ * Returns the graph key of a subgraph node: kind group and contract code,
+ * stable across detection generations (numeric node ids are not).
+ */
+export function nodeKeyOf(n) {
+  return n.key !== undefined && n.key !== "" ? kindGroup(n.kind) + ":" + n.key : "id:" + n.id;
+}
+
 function num(v) {
   const x = typeof v === "string" ? parseFloat(v) : v;
   return Number.isFinite(x) ? x : 0;
@@ -50,18 +58,20 @@ function num(v) {
 
 /**
  * Normalises a Subgraph response into {nodes, edges, truncated}, with edges
- * as {source, target, ...} node ids. Accepts edges by index (from/to as
- * positions in nodes, the server's format) or by id (source/target).
+ * as {source, target, ...} graph keys (see nodeKeyOf). Edges come by index
+ * (from/to as positions in nodes, the server's format) or by node id
+ * (source/target).
  */
 export function normaliseSubgraph(res) {
   const sub = res?.subgraph ?? res ?? {};
   const nodes = Array.isArray(sub.nodes) ? sub.nodes : [];
-  const ids = nodes.map((n) => String(n.id ?? n.key));
+  const ids = nodes.map(nodeKeyOf);
   const edges = [];
   for (const e of Array.isArray(sub.edges) ? sub.edges : []) {
     let s, tg;
     if (e.source !== undefined) {
-      s = String(e.source); tg = String(e.target);
+      const byId = new Map(nodes.map((n, i) => [String(n.id), ids[i]]));
+      s = byId.get(String(e.source)); tg = byId.get(String(e.target));
     } else {
       s = ids[e.from]; tg = ids[e.to];
     }
@@ -241,7 +251,7 @@ export class GraphView {
     const n0 = g.order;
     const origin = around && g.hasNode(around) ? g.getNodeAttributes(around) : null;
     sub.nodes.forEach((n, i) => {
-      const key = String(n.id ?? n.key);
+      const key = nodeKeyOf(n);
       if (g.hasNode(key)) return;
       const m = this.members.get(kindGroup(n.kind) + ":" + n.key);
       const role = n.role || m?.role || "";

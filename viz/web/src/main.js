@@ -132,12 +132,14 @@ function renderProgress() {
   const pct = total > 0 ? Math.min(100, (100 * done) / total) : 0;
   const finished = p.stage === "done";
   box.classList.toggle("done", finished);
-  box.setAttribute("aria-valuenow", String(Math.round(finished ? 100 : pct)));
+  box.classList.toggle("indeterminate", !finished && !(total > 0));
+  if (finished || total > 0) box.setAttribute("aria-valuenow", String(Math.round(finished ? 100 : pct)));
+  else box.removeAttribute("aria-valuenow");
   $("progress-bar").style.width = (finished ? 100 : pct) + "%";
   const stage = p.stage ? (STRINGS[lang()].stages[p.stage] || p.stage) : "";
   $("progress-text").textContent = finished
     ? t("done")
-    : `${t("detecting")} ${stage} ${total > 0 ? done.toLocaleString() + " / " + total.toLocaleString() + " (" + pct.toFixed(0) + "%)" : ""}`;
+    : `${t("detecting")} · ${stage}${total > 0 ? " · " + pct.toFixed(0) + "%" : ""}`;
 }
 
 // ---------- ring list ----------
@@ -299,7 +301,7 @@ async function selectRing(id) {
   renderNode();
   $("graph-empty").hidden = true;
   $("graph-info").textContent = t("expanding");
-  const [ring, sub] = await Promise.allSettled([api.ring(id), api.subgraph(id)]);
+  const [ring, sub] = await Promise.allSettled([api.ring(id), api.subgraph(id, num($("hops").value))]);
   if (seq !== selectSeq) return;
   if (ring.status === "fulfilled" && ring.value) {
     state.ring = normaliseRing(ring.value.ring ?? ring.value);
@@ -608,6 +610,7 @@ function start() {
   });
   $("edge-by").addEventListener("change", (e) => graphView.setEdgeBy(e.target.value));
   $("relayout").addEventListener("click", () => graphView.runLayout());
+  $("hops").addEventListener("change", () => { if (state.selectedRing) selectRing(state.selectedRing); });
   setupTabs();
   setupExport();
   window.addEventListener("resize", () => renderTimeline());
