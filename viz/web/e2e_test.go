@@ -252,4 +252,13 @@ func TestLiveServer(t *testing.T) {
 	shot(ctx, t, dir, "live-evidence.png")
 	run(ctx, t, "large screen", chromedp.EmulateViewport(1920, 1080), chromedp.Click(chromedp.CSS(`#lang`)), chromedp.Click(chromedp.CSS(`#tab-timeline`)), chromedp.Sleep(1500))
 	shot(ctx, t, dir, "live-1920-en.png")
+	run(ctx, t, "one hop",
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.SetValue(chromedp.CSS(`#hops`), "1"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("hops").dispatchEvent(new Event("change")), undefined`, chromedp.EvalIgnoreExceptions),
+		waitJS(`window.__ringlens.graph.order > 441`),
+		waitJS(`!window.__ringlens.view.layout`),
+	)
+	t.Logf("one hop: %s", text(ctx, t, "#graph-info"))
+	shot(ctx, t, dir, "live-hop1.png")
 }

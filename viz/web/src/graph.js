@@ -339,7 +339,7 @@ export class GraphView {
     this.layout = new FA2Layout(g, { settings });
     this.layout.start();
     this.onLayout(true);
-    const cap = capMs ?? Math.min(1500 + g.order * 0.35, 5000);
+    const cap = capMs ?? Math.min(2000 + g.order * 0.6, 5000);
     this.layoutTimer = setTimeout(() => this.stopLayout(), cap);
   }
 

@@ -362,19 +362,22 @@ function renderRingDetails() {
       ...(r.article || r.article_en ? [el("dt", { text: t("article") }), el("dd", { text: (lang() === "en" ? r.article_en : r.article) || r.article || r.article_en })] : []),
     ),
     feats.length ? el("h3", { text: t("features") }) : null,
-    feats.length ? el("dl", {}, feats.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: num(v).toFixed(3) })])) : null,
+    feats.length ? el("dl", {}, feats.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: Number.isInteger(num(v)) ? String(v) : num(v).toFixed(3) })])) : null,
   ].filter(Boolean));
   renderTimeline();
   renderEvidence();
   $("cypher").value = cypherFor(r.id);
 }
 
+/** Visit times of edges among ring members (first and last visit of each pair). */
 function edgeTimes() {
+  const g = graphView.graph;
   const times = [];
-  for (const e of state.sub?.edges ?? []) {
-    if (e.first) times.push(e.first);
-    if (e.last && e.last !== e.first) times.push(e.last);
-  }
+  g.forEachEdge((e, a, s, tg, sa, ta) => {
+    if (!sa.member || !ta.member) return;
+    if (a.first) times.push(a.first);
+    if (a.last && a.last !== a.first) times.push(a.last);
+  });
   if (Array.isArray(state.ring?.visit_times)) times.push(...state.ring.visit_times);
   return times;
 }

@@ -28,6 +28,8 @@ export function timelineData(ring, times) {
       d.hours[h]++;
     }
   }
+  const fromRing = days.size > 0 && [...days.values()].some((d) => !d.derived);
+  for (const d of days.values()) d.bar = fromRing ? d.visits : d.hours ? d.hours.reduce((a, b) => a + b, 0) : 0;
   const list = [...days.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([day, d]) => ({ day, ...d }));
   return list;
 }
@@ -54,7 +56,7 @@ export function drawTimeline(canvas, data) {
   const stripH = h - stripTop - 16;
   const n = data.length;
   const cw = (w - left - right) / n;
-  const maxV = Math.max(1, ...data.map((d) => d.visits || (d.hours ? d.hours.reduce((a, b) => a + b, 0) : 0)));
+  const maxV = Math.max(1, ...data.map((d) => d.bar));
   const maxA = Math.max(1, ...data.map((d) => d.amount));
   let maxH = 1;
   for (const d of data) if (d.hours) for (const v of d.hours) maxH = Math.max(maxH, v);
@@ -70,7 +72,7 @@ export function drawTimeline(canvas, data) {
 
   data.forEach((d, i) => {
     const x = left + i * cw;
-    const v = d.visits || (d.hours ? d.hours.reduce((a, b) => a + b, 0) : 0);
+    const v = d.bar;
     const bh = (v / maxV) * barsH;
     const shade = 0.35 + 0.65 * (d.amount / maxA);
     ctx.fillStyle = `rgba(192,57,43,${shade.toFixed(3)})`;
