@@ -145,6 +145,31 @@ func TestPageEndToEnd(t *testing.T) {
 	}
 	shot(ctx, t, dir, "ring-zh.png")
 
+	// Filters: typology, then minimum score.
+	run(ctx, t, "filters",
+		chromedp.SetValue(chromedp.CSS(`#f-typology`), "drug_reselling"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-typology").dispatchEvent(new Event("input")), undefined`, chromedp.EvalIgnoreExceptions),
+		waitJS(`document.querySelectorAll("#ring-list li[data-ring]").length === 1`),
+		chromedp.SetValue(chromedp.CSS(`#f-typology`), ""),
+		chromedp.SetValue(chromedp.CSS(`#f-score`), "0.8"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-score").dispatchEvent(new Event("input")), undefined`, chromedp.EvalIgnoreExceptions),
+		waitJS(`document.querySelectorAll("#ring-list li[data-ring]").length === 2`),
+		chromedp.SetValue(chromedp.CSS(`#f-score`), "0"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-score").dispatchEvent(new Event("input")), undefined`, chromedp.EvalIgnoreExceptions),
+		waitJS(`document.querySelectorAll("#ring-list li[data-ring]").length === 6`),
+	)
+
+	csvText := eval[string](ctx, t, `window.__ringlens.exportText("evidence")`)
+	if !strings.HasPrefix(csvText, "\ufeffring_id,kind,rule,") || !strings.Contains(csvText, "R001,rule,R-OP-REPEAT,1.2,definite,412300,950,") || !strings.Contains(csvText, ",M000001,F2\r\n") {
+		t.Errorf("evidence CSV:\n%.400s", csvText)
+	}
+	if js := eval[string](ctx, t, `window.__ringlens.exportText("json")`); !strings.Contains(js, `"id": "R001"`) || !strings.Contains(js, `"feedetl_sn": "F7"`) {
+		t.Errorf("JSON export:\n%.300s", js)
+	}
+	if cy := eval[string](ctx, t, `document.getElementById("cypher").value`); cy != "MATCH (r:Ring {id:'R001'})<-[m:MEMBER_OF]-(n) OPTIONAL MATCH (n)-[v]-(o)<-[:MEMBER_OF]-(r) RETURN r,n,v,o" {
+		t.Errorf("cypher %q", cy)
+	}
+
 	run(ctx, t, "expand and switch language",
 		chromedp.Click(chromedp.CSS(`#expand`)),
 		waitJS(`window.__ringlens.graph.order === 220`),

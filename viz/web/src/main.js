@@ -546,31 +546,43 @@ function setupTabs() {
   });
 }
 
-function setupExport() {
-  $("exp-json").addEventListener("click", () => {
-    const r = state.ring;
-    if (r) download(`ring-${r.id}.json`, "application/json", JSON.stringify(r, null, 2) + "\n");
-  });
-  $("exp-csv-m").addEventListener("click", () => {
-    const r = state.ring;
-    if (!r) return;
-    download(`ring-${r.id}-members.csv`, "text/csv;charset=utf-8",
-      csv(["ring_id", "kind", "id", "role", "score", "label"], r.members.map((m) => [r.id, m.kind, m.id, m.role, m.score, m.label])));
-  });
-  $("exp-csv-e").addEventListener("click", () => {
-    const r = state.ring;
-    if (!r) return;
-    const rows = [];
-    for (const ev of r.evidence) {
-      const fees = Array.isArray(ev.fees) && ev.fees.length ? ev.fees : null;
-      const base = [r.id, ev.kind, ev.rule, ev.version, ev.result, ev.amount, ev.visits, ev.article, ev.detail_zh, ev.detail];
-      if (fees) for (const f of fees) rows.push([...base, f.mdtrt_id, f.feedetl_sn]);
-      else if (ev.mdtrt_ids?.length) for (const id of ev.mdtrt_ids) rows.push([...base, id, ""]);
-      else rows.push([...base, "", ""]);
+/** The export files of a ring: name, MIME type and text. */
+export function exportFile(r, what) {
+  switch (what) {
+    case "json":
+      return { name: `ring-${r.id}.json`, type: "application/json", text: JSON.stringify(r, null, 2) + "\n" };
+    case "members":
+      return {
+        name: `ring-${r.id}-members.csv`, type: "text/csv;charset=utf-8",
+        text: csv(["ring_id", "kind", "id", "role", "score", "label"], r.members.map((m) => [r.id, m.kind, m.id, m.role, m.score, m.label])),
+      };
+    case "evidence": {
+      // One row per cited fee line (or visit when no fee lines are cited).
+      const rows = [];
+      for (const ev of r.evidence) {
+        const fees = Array.isArray(ev.fees) && ev.fees.length ? ev.fees : null;
+        const base = [r.id, ev.kind, ev.rule, ev.version, ev.result, ev.amount, ev.visits, ev.article, ev.detail_zh, ev.detail];
+        if (fees) for (const f of fees) rows.push([...base, f.mdtrt_id, f.feedetl_sn]);
+        else if (ev.mdtrt_ids?.length) for (const id of ev.mdtrt_ids) rows.push([...base, id, ""]);
+        else rows.push([...base, "", ""]);
+      }
+      return {
+        name: `ring-${r.id}-evidence.csv`, type: "text/csv;charset=utf-8",
+        text: csv(["ring_id", "kind", "rule", "version", "result", "amount", "visits", "article", "detail_zh", "detail", "mdtrt_id", "feedetl_sn"], rows),
+      };
     }
-    download(`ring-${r.id}-evidence.csv`, "text/csv;charset=utf-8",
-      csv(["ring_id", "kind", "rule", "version", "result", "amount", "visits", "article", "detail_zh", "detail", "mdtrt_id", "feedetl_sn"], rows));
-  });
+  }
+  return null;
+}
+
+function setupExport() {
+  for (const [id, what] of [["exp-json", "json"], ["exp-csv-m", "members"], ["exp-csv-e", "evidence"]]) {
+    $(id).addEventListener("click", () => {
+      if (!state.ring) return;
+      const f = exportFile(state.ring, what);
+      download(f.name, f.type, f.text);
+    });
+  }
   $("copy-cypher").addEventListener("click", async () => {
     const ta = $("cypher");
     try {
@@ -601,6 +613,8 @@ function start() {
     selectRing,
     /** Selects a node by graph key, as a click would. */
     selectNode: (key) => graphView.select(String(key)),
+    /** The text of an export ("json", "members", "evidence") of the selected ring. */
+    exportText: (what) => (state.ring ? exportFile(state.ring, what)?.text : null),
   };
   $("lang").addEventListener("click", () => {
     setLang(lang() === "zh" ? "en" : "zh");
@@ -620,7 +634,15 @@ function start() {
   applyI18n();
   loadRings();
   api.status().then(onStats, () => {});
-  openStream(onMessage, (s) => { state.conn = s; renderConn(); });
+  let dropped = false;
+  openStream(onMessage, (s) => {
+    // After a reconnection the server resends current rings; refetch the list
+    // so that rings removed while disconnected disappear.
+    if (s === "connected" && dropped) loadRings();
+    if (s === "disconnected") dropped = true;
+    state.conn = s;
+    renderConn();
+  });
 }
 
 start();
