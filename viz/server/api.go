@@ -12,6 +12,7 @@ import (
 
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/neo4j"
 )
 
 // Neighbour limits of GET /api/v1/nodes/{kind}/{id}/neighbors.
@@ -33,6 +34,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/rings", s.handleRings)
 	m.HandleFunc("GET /api/v1/rings/{id}", s.handleRing)
 	m.HandleFunc("GET /api/v1/rings/{id}/subgraph", s.handleSubgraph)
+	m.HandleFunc("GET /api/v1/rings/{id}/cypher", s.handleRingCypher)
 	m.HandleFunc("GET /api/v1/nodes/{kind}/{id}", s.handleNode)
 	m.HandleFunc("GET /api/v1/nodes/{kind}/{id}/neighbors", s.handleNeighbors)
 	m.HandleFunc("POST /api/v1/claims", s.handleClaims)
@@ -185,6 +187,21 @@ func (s *Server) handleRing(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeRaw(w, http.StatusOK, b)
+}
+
+// handleRingCypher answers {"run", "cypher"}: the query that shows the ring
+// in Neo4j Browser after `ringlens neo4j push` (run "latest", the push
+// default). The query comes from the neo4j package, so it always matches
+// the data model push writes.
+func (s *Server) handleRingCypher(w http.ResponseWriter, r *http.Request) {
+	_, snap, _ := s.current()
+	id := r.PathValue("id")
+	if _, ok := snap.full[id]; !ok {
+		writeError(w, http.StatusNotFound, "no such ring")
+		return
+	}
+	const run = "latest"
+	writeJSON(w, http.StatusOK, map[string]string{"run": run, "cypher": neo4j.ShowRingQuery(run, id)})
 }
 
 // memberKind maps ring member kinds and graph kind names to graph kinds.

@@ -215,6 +215,8 @@ func TestEndpoints(t *testing.T) {
 		{"subgraph hops", "GET", "/api/v1/rings/R001/subgraph?hops=1&limit=80", 200, true, jsonHas(`"truncated":true`)},
 		{"subgraph bad hops", "GET", "/api/v1/rings/R001/subgraph?hops=x", 400, true, jsonHas(`hops`)},
 		{"subgraph unknown", "GET", "/api/v1/rings/nope/subgraph", 404, true, nil},
+		{"cypher", "GET", "/api/v1/rings/R001/cypher", 200, true, jsonHas(`"run":"latest"`, `Ring {id: `, `latest/R001`, `MEMBER_OF`)},
+		{"cypher unknown", "GET", "/api/v1/rings/nope/cypher", 404, true, nil},
 		{"node clinic", "GET", "/api/v1/nodes/clinic/" + clinic.ID, 200, true,
 			jsonHas(`"kind":"institution"`, `"ring_id":"R001"`, `"role":"organising_clinic"`, `"degree":`)},
 		{"node institution", "GET", "/api/v1/nodes/institution/" + clinic.ID, 200, true, jsonHas(`"key":"` + clinic.ID + `"`)},

@@ -253,6 +253,13 @@ func newMockServer(t testing.TB) *httptest.Server {
 		}
 		writeJSON(w, r)
 	})
+	mux.HandleFunc("GET /api/v1/rings/{id}/cypher", func(w http.ResponseWriter, req *http.Request) {
+		if _, ok := rings[req.PathValue("id")]; !ok {
+			http.NotFound(w, req)
+			return
+		}
+		writeJSON(w, map[string]string{"run": "latest", "cypher": `MATCH (r:Ring {id: "latest/` + req.PathValue("id") + `"}) RETURN r`})
+	})
 	mux.HandleFunc("GET /api/v1/rings/{id}/subgraph", func(w http.ResponseWriter, req *http.Request) {
 		switch req.PathValue("id") {
 		case "R001":

@@ -25,6 +25,7 @@ export const api = {
   status: () => getJSON("/api/v1/status"),
   rings: () => getJSON("/api/v1/rings"),
   ring: (id) => getJSON("/api/v1/rings/" + enc(id)),
+  cypher: (id) => getJSON("/api/v1/rings/" + enc(id) + "/cypher"),
   subgraph: (id, hops = 0) => getJSON("/api/v1/rings/" + enc(id) + "/subgraph" + (hops ? "?hops=" + hops : "")),
   node: (kind, id) => getJSON("/api/v1/nodes/" + enc(kind) + "/" + enc(id)),
   neighbors: (kind, id, limit = 200) =>

@@ -366,7 +366,13 @@ function renderRingDetails() {
   ].filter(Boolean));
   renderTimeline();
   renderEvidence();
-  $("cypher").value = cypherFor(r.id);
+  const cypherBox = $("cypher");
+  cypherBox.value = cypherFor(r.id);
+  cypherBox.dataset.ring = r.id;
+  // The server's query comes from the same code that pushes to Neo4j.
+  api.cypher(r.id).then((c) => {
+    if (c && c.cypher && cypherBox.dataset.ring === r.id) cypherBox.value = c.cypher;
+  }).catch(() => {});
 }
 
 /** Visit times of edges among ring members (first and last visit of each pair). */
@@ -422,9 +428,13 @@ function renderEvidence() {
   )));
 }
 
-/** The Cypher query that shows the ring in Neo4j Browser. */
+/**
+ * The Cypher query that shows the ring in Neo4j Browser, used until the
+ * server's (GET /api/v1/rings/{id}/cypher) arrives. `ringlens neo4j push`
+ * keys Ring nodes as run/ring id, with run "latest" by default.
+ */
 export function cypherFor(id) {
-  const q = String(id).replace(/\\/g, "\\\\").replace(/'/g, "\\'");
+  const q = ("latest/" + String(id)).replace(/\\/g, "\\\\").replace(/'/g, "\\'");
   return `MATCH (r:Ring {id:'${q}'})<-[m:MEMBER_OF]-(n) OPTIONAL MATCH (n)-[v]-(o)<-[:MEMBER_OF]-(r) RETURN r,n,v,o`;
 }
 
