@@ -34,7 +34,7 @@ func (s *state) findings(cands []*candidate) *Findings {
 			ind.candSc[x] = max(ind.candSc[x], c.score)
 		}
 	}
-	f := &Findings{Rings: make([]Ring, 0, len(reported))}
+	f := &Findings{Rings: make([]Ring, 0, len(reported)), RuleHits: s.rr.Hits}
 	ringVisit := make(map[uint32]bool)
 	for i, c := range reported {
 		typ := typologyOf(c)

@@ -1,5 +1,7 @@
 package rings
 
+import "github.com/ringlens/ringlens/algorithms/rules"
+
 // Member kinds as written in rings.json and entities.csv.
 const (
 	KindPatient  = "patient"
@@ -106,4 +108,10 @@ type Findings struct {
 	Entities    []EntityScore        `json:"entities"`     // every patient, doctor, institution and pharmacy
 	SingleHits  []Evidence           `json:"single_hits"`  // rule hits not in any reported ring
 	DataQuality []DataQualityFinding `json:"data_quality"` // data-quality findings
+
+	// RuleHits are the rule library's hits with their table rows, as
+	// Detect ran them, for exporters that link hits to entities (Neo4j).
+	// They are not written to rings.json (SingleHits and ring evidence
+	// carry the cited rows there).
+	RuleHits []rules.Hit `json:"-"`
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/ringlens/ringlens/algorithms/rings"
-	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	neo "github.com/ringlens/ringlens/graph/neo4j"
 	"github.com/ringlens/ringlens/ingest"
@@ -251,13 +250,9 @@ func neo4jModel(c *cli.Context, log zerolog.Logger, tty bool) (*neo.Model, error
 	if err != nil {
 		return nil, fmt.Errorf("detect: %w", err)
 	}
-	rr, err := rules.Run(c.Context, p.graph, set)
-	if err != nil {
-		return nil, fmt.Errorf("rules: %w", err)
-	}
-	log.Info().Int("rings", len(found.Rings)).Int("rule_hits", len(rr.Hits)).Msg("detected")
+	log.Info().Int("rings", len(found.Rings)).Int("rule_hits", len(found.RuleHits)).Msg("detected")
 	return neo.NewModel(neo.Input{
-		Graph: p.graph, Findings: found, Hits: rr.Hits, RunID: c.String("run"),
+		Graph: p.graph, Findings: found, Hits: found.RuleHits, RunID: c.String("run"),
 		IncludePII: c.Bool("include-pii"), Visits: c.Bool("visits"),
 	})
 }
