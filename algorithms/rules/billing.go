@@ -1,7 +1,6 @@
 package rules
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -17,7 +16,7 @@ import (
 func runPriceCap(ctx context.Context, e *env, c *collector) error {
 	ft, vt, ct := &e.t.Fees, &e.t.Visits, &e.t.Catalog
 	tol := 1 + c.rule.P("tolerance_share")
-	var lines []roundLine
+	var lines []keyedRow
 	for f := range ft.Visit {
 		if err := cancelled(ctx, f); err != nil {
 			return err
@@ -29,19 +28,12 @@ func runPriceCap(ctx context.Context, e *env, c *collector) error {
 		if float64(ft.Price[f]) <= float64(ct.PriceCap[it])*tol || !e.feeLive(uint32(f)) {
 			continue
 		}
-		lines = append(lines, roundLine{key: uint64(vt.Institution[ft.Visit[f]])<<32 | uint64(it), row: uint32(f)})
+		lines = append(lines, keyedRow{key: uint64(vt.Institution[ft.Visit[f]])<<32 | uint64(it), row: uint32(f)})
 	}
-	slices.SortFunc(lines, func(a, b roundLine) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.row, b.row)) })
-	var rows, vis []uint32
+	var vis []uint32
 	var fd finding
-	for i := 0; i < len(lines); {
-		rows = rows[:0]
-		j := i
-		for ; j < len(lines) && lines[j].key == lines[i].key; j++ {
-			rows = append(rows, lines[j].row)
-		}
-		inst, item := uint32(lines[i].key>>32), uint32(lines[i].key)
-		i = j
+	for key, rows := range groupsByKey(lines) {
+		inst, item := uint32(key>>32), uint32(key)
 		var excess claims.Money
 		maxPrice := claims.Price(0)
 		for _, f := range rows {
@@ -85,7 +77,7 @@ func runDuplicateBilling(ctx context.Context, e *env, c *collector) error {
 	ft, vt, ct := &e.t.Fees, &e.t.Visits, &e.t.Catalog
 	drugs := c.rule.P("include_drugs") != 0
 	minDup := int(c.rule.P("min_duplicates"))
-	var lines []roundLine
+	var lines []keyedRow
 	var keys []uint64
 	for v := 0; v < vt.Len(); v++ {
 		if err := cancelled(ctx, v); err != nil {
@@ -116,23 +108,16 @@ func runDuplicateBilling(ctx context.Context, e *env, c *collector) error {
 			for j := i - 1; j >= 0 && keys[j]>>32 == keys[i]>>32; j-- {
 				g := fees[uint32(keys[j])]
 				if ft.Time[f] == ft.Time[g] && ft.Price[f] == ft.Price[g] {
-					lines = append(lines, roundLine{key: uint64(vt.Institution[v])<<32 | keys[i]>>32, row: f})
+					lines = append(lines, keyedRow{key: uint64(vt.Institution[v])<<32 | keys[i]>>32, row: f})
 					break
 				}
 			}
 		}
 	}
-	slices.SortFunc(lines, func(a, b roundLine) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.row, b.row)) })
-	var rows, vis []uint32
+	var vis []uint32
 	var fd finding
-	for i := 0; i < len(lines); {
-		rows = rows[:0]
-		j := i
-		for ; j < len(lines) && lines[j].key == lines[i].key; j++ {
-			rows = append(rows, lines[j].row)
-		}
-		inst, item := uint32(lines[i].key>>32), uint32(lines[i].key)
-		i = j
+	for key, rows := range groupsByKey(lines) {
+		inst, item := uint32(key>>32), uint32(key)
 		if len(rows) < minDup || c.skip(feesFund(e, rows)) {
 			continue
 		}

@@ -87,12 +87,6 @@ func runTraceDuplicate(ctx context.Context, e *env, c *collector) error {
 	return nil
 }
 
-// roundLine is a candidate fee line of R-ROUND-QTY keyed by (pharmacy, item).
-type roundLine struct {
-	key uint64
-	row uint32
-}
-
 // runRoundQuantity (R-ROUND-QTY) looks at cheap drugs (unit price at most
 // max_price_yuan) sold at pharmacies and flags (pharmacy, drug) pairs with
 // at least min_purchases purchases of a round quantity (a multiple of
@@ -106,7 +100,7 @@ func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
 	maxPrice := claims.Price(math.Round(r.P("max_price_yuan") * 1e6))
 	base, minQty := r.P("round_base"), r.P("min_qty")
 	minPurchases, minShare := int(r.P("min_purchases")), r.P("min_round_share")
-	var lines []roundLine
+	var lines []keyedRow
 	for f := range ft.Visit {
 		if err := cancelled(ctx, f); err != nil {
 			return err
@@ -114,24 +108,21 @@ func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
 		if ft.Price[f] <= 0 || ft.Price[f] > maxPrice || !e.feeLive(uint32(f)) || !e.pharmacyVisit(ft.Visit[f]) {
 			continue
 		}
-		lines = append(lines, roundLine{key: uint64(vt.Institution[ft.Visit[f]])<<32 | uint64(ft.Item[f]), row: uint32(f)})
+		lines = append(lines, keyedRow{key: uint64(vt.Institution[ft.Visit[f]])<<32 | uint64(ft.Item[f]), row: uint32(f)})
 	}
-	slices.SortFunc(lines, func(a, b roundLine) int { return cmp.Or(cmp.Compare(a.key, b.key), cmp.Compare(a.row, b.row)) })
 	var round []uint32
 	var fd finding
 	var vis []uint32
-	for i := 0; i < len(lines); {
-		j := i
+	for key, rows := range groupsByKey(lines) {
 		round = round[:0]
-		for ; j < len(lines) && lines[j].key == lines[i].key; j++ {
-			q := ft.Count[lines[j].row]
+		for _, f := range rows {
+			q := ft.Count[f]
 			if q >= minQty && q == math.Trunc(q) && math.Mod(q, base) == 0 {
-				round = append(round, lines[j].row)
+				round = append(round, f)
 			}
 		}
-		n := j - i
-		inst, item := uint32(lines[i].key>>32), uint32(lines[i].key)
-		i = j
+		n := len(rows)
+		inst, item := uint32(key>>32), uint32(key)
 		if len(round) < minPurchases || float64(len(round)) < minShare*float64(n) || c.skip(feesFund(e, round)) {
 			continue
 		}
