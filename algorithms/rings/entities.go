@@ -92,8 +92,10 @@ func (ind *individual) own(x graph.NodeID) (float64, []string) {
 	return 0.49 * v, reasons
 }
 
-// entityKind maps a node kind to the output kind.
-func entityKind(k graph.Kind) string {
+// MemberKind returns the kind an entity of graph kind k has in rings.json
+// and entities.csv: patient, doctor, clinic (any medical institution) or
+// pharmacy.
+func MemberKind(k graph.Kind) string {
 	switch k {
 	case graph.KindPatient:
 		return KindPatient
@@ -119,7 +121,7 @@ func (s *state) entities(ind *individual, ringOf []int32, rings []Ring, roleOf [
 			continue
 		}
 		sc, reasons := ind.own(x)
-		e := EntityScore{Kind: entityKind(g.Kind(x)), ID: g.Key(x)}
+		e := EntityScore{Kind: MemberKind(g.Kind(x)), ID: g.Key(x)}
 		if r := ringOf[x]; r >= 0 {
 			ring := &rings[r]
 			e.RingID = ring.ID

@@ -113,7 +113,7 @@ func (s *state) findings(cands []*candidate) *Findings {
 		r := &f.Rings[ri]
 		typ := r.Typology
 		for _, x := range members(c) {
-			r.Members = append(r.Members, Member{Kind: entityKind(g.Kind(x)), ID: g.Key(x), Role: s.roleOf(c, typ, x),
+			r.Members = append(r.Members, Member{Kind: MemberKind(g.Kind(x)), ID: g.Key(x), Role: s.roleOf(c, typ, x),
 				Score: f.Entities[x].Score, Label: g.Label(x)})
 		}
 		if r.Evidence == nil {

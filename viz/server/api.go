@@ -211,19 +211,6 @@ var memberKinds = map[string]graph.Kind{
 	rings.KindPharmacy: graph.KindPharmacy,
 }
 
-// entityKind maps a graph kind to the member kind of rings.json.
-func entityKindOf(k graph.Kind) string {
-	switch k {
-	case graph.KindPatient:
-		return rings.KindPatient
-	case graph.KindDoctor:
-		return rings.KindDoctor
-	case graph.KindPharmacy:
-		return rings.KindPharmacy
-	}
-	return rings.KindClinic
-}
-
 // viewNode is a subgraph node with its score and ring role.
 type viewNode struct {
 	graph.SubNode
@@ -253,7 +240,7 @@ func view(snap *snapshot, sub *graph.Subgraph, roles map[string]string) viewGrap
 // decorate adds the entity score, ring and role to n.
 func decorate(snap *snapshot, n graph.SubNode, roles map[string]string) viewNode {
 	vn := viewNode{SubNode: n}
-	key := entityKey(entityKindOf(kindOfName(n.Kind)), n.Key)
+	key := entityKey(rings.MemberKind(kindOfName(n.Kind)), n.Key)
 	if e, ok := snap.entities[key]; ok {
 		vn.Score, vn.RingID, vn.Reasons = e.Score, e.RingID, e.Reasons
 	}
@@ -350,7 +337,7 @@ func (s *Server) handleNode(w http.ResponseWriter, r *http.Request) {
 	vn := decorate(snap, sub.Nodes[0], nil)
 	if rg, ok := snap.ring[vn.RingID]; ok {
 		for _, m := range rg.Members {
-			if entityKey(m.Kind, m.ID) == entityKey(entityKindOf(g.Kind(n)), vn.Key) {
+			if entityKey(m.Kind, m.ID) == entityKey(rings.MemberKind(g.Kind(n)), vn.Key) {
 				vn.Role = m.Role
 			}
 		}
