@@ -40,19 +40,24 @@ func newApp(stdout, stderr io.Writer) (*cli.App, *bool) {
 		},
 	}
 	for _, c := range app.Commands {
-		setUsageHandler(c, onUsage)
+		setHandlers(c, onUsage)
 	}
 	return app, usageFailed
 }
 
-func setUsageHandler(c *cli.Command, h cli.OnUsageErrorFunc) {
+// setHandlers gives c and its subcommands the usage-error handler, and every
+// command that runs an action the check that no positional argument was given.
+func setHandlers(c *cli.Command, h cli.OnUsageErrorFunc) {
 	c.OnUsageError = h
+	if len(c.Subcommands) == 0 && c.Before == nil {
+		c.Before = requireNoArgs
+	}
 	for _, s := range c.Subcommands {
-		setUsageHandler(s, h)
+		setHandlers(s, h)
 	}
 }
 
-// requireArgsNone rejects positional arguments, which no command takes.
+// requireNoArgs rejects positional arguments, which no command takes.
 func requireNoArgs(c *cli.Context) error {
 	if c.Args().Len() > 0 {
 		return usagef("%s: unexpected argument %q", c.Command.Name, c.Args().First())

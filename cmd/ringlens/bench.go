@@ -138,9 +138,6 @@ func runBenchChild(c *cli.Context) error {
 // runBench generates (or reuses) a city and measures a child process that
 // ingests it, builds the graph and, with detect, runs detection.
 func runBench(c *cli.Context, detect bool) error {
-	if err := requireNoArgs(c); err != nil {
-		return err
-	}
 	log, tty, err := newLogger(c)
 	if err != nil {
 		return err

@@ -7,25 +7,14 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/urfave/cli/v2"
 )
 
-// runBenchLeidenApp runs `ringlens bench leiden args...` in an app holding
-// only that command and returns its standard output.
+// runBenchLeidenApp runs `ringlens bench leiden args...` in process and
+// returns its standard output.
 func runBenchLeidenApp(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	app := &cli.App{
-		Name:           "ringlens",
-		Writer:         &stdout,
-		ErrWriter:      &stderr,
-		ExitErrHandler: func(*cli.Context, error) {},
-		Commands: []*cli.Command{{
-			Name:        "bench",
-			Subcommands: []*cli.Command{benchLeidenCommand()},
-		}},
-	}
+	app, _ := newApp(&stdout, &stderr)
 	err := app.Run(append([]string{"ringlens", "bench", "leiden"}, args...))
 	return stdout.String(), err
 }

@@ -46,9 +46,6 @@ func detectCommand() *cli.Command {
 }
 
 func runDetect(c *cli.Context) error {
-	if err := requireNoArgs(c); err != nil {
-		return err
-	}
 	log, tty, err := newLogger(c)
 	if err != nil {
 		return err

@@ -34,9 +34,6 @@ func evalCommand() *cli.Command {
 }
 
 func runEval(c *cli.Context) error {
-	if err := requireNoArgs(c); err != nil {
-		return err
-	}
 	log, _, err := newLogger(c)
 	if err != nil {
 		return err

@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/ringlens/ringlens/algorithms/eval"
-	"github.com/urfave/cli/v2"
 )
 
 const evalTruth = `{"preset": "test", "seed": 3,
@@ -63,12 +62,11 @@ func evalDir(t *testing.T) (truth, out string) {
 	return filepath.Join(dir, "truth.json"), out
 }
 
-// runEvalApp runs `ringlens eval args...` in a small app.
+// runEvalApp runs `ringlens eval args...` in process.
 func runEvalApp(t *testing.T, args ...string) (string, error) {
 	t.Helper()
 	var stdout, stderr bytes.Buffer
-	app := &cli.App{Name: "ringlens", Writer: &stdout, ErrWriter: &stderr, ExitErrHandler: func(*cli.Context, error) {},
-		Commands: []*cli.Command{evalCommand()}}
+	app, _ := newApp(&stdout, &stderr)
 	err := app.Run(append([]string{"ringlens", "eval"}, args...))
 	return stdout.String(), err
 }

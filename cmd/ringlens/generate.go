@@ -37,9 +37,6 @@ func generateCommand() *cli.Command {
 }
 
 func runGenerate(c *cli.Context) error {
-	if err := requireNoArgs(c); err != nil {
-		return err
-	}
 	log, tty, err := newLogger(c)
 	if err != nil {
 		return err

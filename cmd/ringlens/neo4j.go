@@ -258,9 +258,6 @@ func neo4jModel(c *cli.Context, log zerolog.Logger, tty bool) (*neo.Model, error
 }
 
 func runNeo4jPush(c *cli.Context) error {
-	if err := requireNoArgs(c); err != nil {
-		return err
-	}
 	log, tty, err := newLogger(c)
 	if err != nil {
 		return err
@@ -309,9 +306,6 @@ func runNeo4jPush(c *cli.Context) error {
 }
 
 func runNeo4jExport(c *cli.Context) error {
-	if err := requireNoArgs(c); err != nil {
-		return err
-	}
 	log, tty, err := newLogger(c)
 	if err != nil {
 		return err
@@ -339,9 +333,6 @@ func runNeo4jExport(c *cli.Context) error {
 }
 
 func runNeo4jLeiden(c *cli.Context) error {
-	if err := requireNoArgs(c); err != nil {
-		return err
-	}
 	log, tty, err := newLogger(c)
 	if err != nil {
 		return err

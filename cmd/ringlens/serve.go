@@ -46,9 +46,6 @@ func serveCommand() *cli.Command {
 }
 
 func runServe(c *cli.Context) error {
-	if err := requireNoArgs(c); err != nil {
-		return err
-	}
 	log, _, err := newLogger(c)
 	if err != nil {
 		return err

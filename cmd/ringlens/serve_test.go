@@ -33,11 +33,10 @@ func (s *syncBuffer) String() string {
 	return s.b.String()
 }
 
-// serveApp is an app with only the serve command (the CLI owner adds it to
-// the real app).
+// serveApp is the ringlens app writing to out and errw.
 func serveApp(out, errw *syncBuffer) *cli.App {
-	return &cli.App{Name: "ringlens", Writer: out, ErrWriter: errw, Commands: []*cli.Command{serveCommand()},
-		ExitErrHandler: func(*cli.Context, error) {}}
+	app, _ := newApp(out, errw)
+	return app
 }
 
 const serveFixture = "../../fixtures/testdata/huli-small"

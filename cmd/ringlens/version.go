@@ -13,9 +13,6 @@ func versionCommand() *cli.Command {
 		Usage:     "print the version and build of this binary",
 		UsageText: "ringlens version",
 		Action: func(c *cli.Context) error {
-			if err := requireNoArgs(c); err != nil {
-				return err
-			}
 			fmt.Fprintln(c.App.Writer, versionString())
 			return nil
 		},
