@@ -343,10 +343,13 @@ func (s *Server) handleNode(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	vn.Hop = 0
+	hits, total := nodeRuleHits(g, snap.findings, n, maxNodeHits)
 	writeJSON(w, http.StatusOK, struct {
 		viewNode
-		Degree int `json:"degree"`
-	}{vn, g.Degree(n)})
+		Degree        int              `json:"degree"`
+		RuleHits      []rings.Evidence `json:"rule_hits"`       // largest amount first, at most maxNodeHits
+		RuleHitsTotal int              `json:"rule_hits_total"` // hits concerning the node in all
+	}{vn, g.Degree(n), hits, total})
 }
 
 func (s *Server) handleNeighbors(w http.ResponseWriter, r *http.Request) {
