@@ -1,4 +1,5 @@
-# RingLens: the two set-up commands are `make run` (the demo) and `make test`.
+# RingLens: the two commands are `make demo` (generate the Huli demo city, serve it in the live
+# web view and print its URL) and `make test`. `make run` is the batch, offline report.
 GO        ?= go
 BIN       := bin/ringlens
 DEMO_CITY := out/huli-city
@@ -18,7 +19,8 @@ run: build
 	$(BIN) generate --preset huli --seed 1 --scale 200k --out $(DEMO_CITY)
 	$(BIN) detect --in $(DEMO_CITY) --out $(DEMO_OUT)
 
-## demo: generate the Huli demo city and serve the live web view on 127.0.0.1:8080.
+## demo: generate the Huli demo city and serve it in the live web view; serve prints
+## "serving on http://127.0.0.1:8080/" once it listens (Ctrl-C stops it).
 demo: build
 	$(BIN) generate --preset huli --seed 1 --scale 200k --out $(DEMO_CITY)
 	$(BIN) serve --in $(DEMO_CITY) --addr 127.0.0.1:8080

@@ -2,6 +2,11 @@ package web
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,14 +14,23 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/ingest"
+	"github.com/ringlens/ringlens/viz/server"
 )
 
 const chromiumPath = "/usr/bin/chromium"
 
-// browser starts headless Chromium at 1280×800, or skips the test.
+// browser starts headless Chromium at 1280×800, or skips the test when
+// Chromium is not installed; in CI (CI=true, as .ci/run sets it) a missing
+// Chromium fails the test instead, since .ci/run installs it.
 func browser(t *testing.T) (context.Context, context.CancelFunc) {
 	t.Helper()
 	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("end-to-end test: %s not found; CI=true requires it (.ci/run installs Debian's chromium)", chromiumPath)
+		}
 		t.Skipf("end-to-end test skipped: %s not found (install Chromium to run it)", chromiumPath)
 	}
 	if testing.Short() {
@@ -133,12 +147,19 @@ func TestPageEndToEnd(t *testing.T) {
 		chromedp.Sleep(1500), // let the layout move for the screenshot
 		chromedp.Evaluate[chromedp.Void](`window.__ringlens.selectNode("site:H44010600001"), undefined`, chromedp.EvalIgnoreExceptions),
 		waitJS(`document.getElementById("node-details").textContent.includes("0.910")`),
+		waitJS(`document.querySelectorAll("#node-hits li").length > 0`),
 	)
 	details := text(ctx, t, "#node-details")
-	for _, want := range []string{"广州市某某诊所", "组织诊所", "H44010600001", "规则命中", "M000001/F1"} {
+	// The node's own rule hits from GET /api/v1/nodes: 20 of 57 shown,
+	// rule, result, Chinese detail, amount and cited rows.
+	for _, want := range []string{"广州市某某诊所", "组织诊所", "H44010600001", "规则命中 (20 / 57)",
+		"R-OP-REPEAT", "确定", "25名参保人在H44010600001相同的38个上午就诊", "¥412,300.00", "M000001", "M000500/F1"} {
 		if !strings.Contains(details, want) {
 			t.Errorf("details panel lacks %q:\n%s", want, details)
 		}
+	}
+	if n := eval[int](ctx, t, `document.querySelectorAll("#node-hits li.hit").length`); n != 20 {
+		t.Errorf("%d rule hits listed, want 20", n)
 	}
 	if info := text(ctx, t, "#graph-info"); !strings.Contains(info, "200") {
 		t.Errorf("graph info %q", info)
@@ -181,7 +202,19 @@ func TestPageEndToEnd(t *testing.T) {
 	if got := text(ctx, t, "#tab-evidence"); got != "Evidence" {
 		t.Errorf("evidence tab reads %q after the English switch", got)
 	}
+	if d := text(ctx, t, "#node-details"); !strings.Contains(d, "25 patients had outpatient visits") || !strings.Contains(d, "Rule hits (20 / 57)") || !strings.Contains(d, "definite") {
+		t.Errorf("English details panel:\n%s", d)
+	}
 	shot(ctx, t, dir, "ring-en-evidence.png")
+
+	// A node without rule hits says so.
+	run(ctx, t, "node without hits",
+		chromedp.Evaluate[chromedp.Void](`window.__ringlens.selectNode("patient:P440000000001"), undefined`, chromedp.EvalIgnoreExceptions),
+		waitJS(`!!document.getElementById("node-hits-none")`),
+	)
+	if d := text(ctx, t, "#node-details"); !strings.Contains(d, "Rule hits (0)") {
+		t.Errorf("details of a node without hits:\n%s", d)
+	}
 }
 
 // TestPageLargeRing loads a 10,000-node ring and measures the frame rate
@@ -287,4 +320,143 @@ func TestLiveServer(t *testing.T) {
 	)
 	t.Logf("one hop: %s", text(ctx, t, "#graph-info"))
 	shot(ctx, t, dir, "live-hop1.png")
+}
+
+// TestPageHuliFixture serves the committed Huli fixture with the real
+// server and the embedded page in headless Chromium: the streamed ring
+// reaches the list, its subgraph is drawn on the canvas, a click on a node
+// that has rule hits (picked through the API) opens its details with those
+// hits and their rows, and the screenshot is saved.
+func TestPageHuliFixture(t *testing.T) {
+	ctx, cancel := browser(t)
+	defer cancel()
+	dir := screenshotDir(t)
+	base := huliServer(t)
+
+	run(ctx, t, "load",
+		chromedp.EmulateViewport(1280, 800),
+		chromedp.Navigate(base+"/"),
+		chromedp.WaitVisible(chromedp.CSS(`#ring-list li[data-ring="R001"]`)),
+		waitJS(`document.getElementById("progress").classList.contains("done")`),
+		chromedp.Click(chromedp.CSS(`#ring-list li[data-ring="R001"]`)),
+		waitJS(`window.__ringlens.graph.order > 0 && !!window.__ringlens.renderer`),
+		waitJS(`!window.__ringlens.view.layout`),
+	)
+	order := eval[int](ctx, t, `window.__ringlens.graph.order`)
+	drawn := eval[int](ctx, t, `(() => { const r = window.__ringlens.renderer; let n = 0; window.__ringlens.graph.forEachNode(k => { if (r.getNodeDisplayData(k)) n++; }); return n; })()`)
+	if drawn != order {
+		t.Fatalf("graph order %d, drawn %d", order, drawn)
+	}
+
+	// The ring member with the most rule hits, asked of the API as a tool would.
+	key, hits := nodeWithHits(t, base, "R001")
+	t.Logf("ring R001: %d nodes; clicking %s (%d rule hits)", order, key, hits.Total)
+	// Click the node where the renderer drew it.
+	x := eval[float64](ctx, t, `(() => { const r = window.__ringlens.renderer, d = r.getNodeDisplayData(`+jsString(key)+`); const p = r.framedGraphToViewport(d); return p.x + r.getContainer().getBoundingClientRect().left; })()`)
+	y := eval[float64](ctx, t, `(() => { const r = window.__ringlens.renderer, d = r.getNodeDisplayData(`+jsString(key)+`); const p = r.framedGraphToViewport(d); return p.y + r.getContainer().getBoundingClientRect().top; })()`)
+	run(ctx, t, "click node",
+		chromedp.MouseClickXY(x, y),
+		waitJS(`document.querySelectorAll("#node-hits li.hit").length > 0`),
+	)
+	if sel := eval[string](ctx, t, `window.__ringlens.view.selected || ""`); sel != key {
+		t.Fatalf("the click selected %q, want %q", sel, key)
+	}
+	first := hits.Hits[0]
+	details := text(ctx, t, "#node-details")
+	for _, want := range []string{first.Rule, first.DetailZh, first.MdtrtIDs[0], "规则命中", fmt.Sprint(hits.Total)} {
+		if !strings.Contains(details, want) {
+			t.Errorf("details panel lacks %q:\n%s", want, details)
+		}
+	}
+	if n := eval[int](ctx, t, `document.querySelectorAll("#node-hits li.hit").length`); n != min(len(hits.Hits), 20) {
+		t.Errorf("%d rule hits listed, want %d", n, min(len(hits.Hits), 20))
+	}
+	shot(ctx, t, dir, "huli-node-zh.png")
+	run(ctx, t, "english", chromedp.Click(chromedp.CSS(`#lang`)), waitJS(`document.getElementById("node-details").textContent.includes("Rule hits")`))
+	if d := text(ctx, t, "#node-details"); !strings.Contains(d, first.Detail) {
+		t.Errorf("English details panel lacks %q:\n%s", first.Detail, d)
+	}
+	// Scroll the details panel to the hits for the second screenshot.
+	run(ctx, t, "scroll", chromedp.Evaluate[chromedp.Void](`document.getElementById("node-hits-h").scrollIntoView(), undefined`, chromedp.EvalIgnoreExceptions), chromedp.Sleep(200))
+	shot(ctx, t, dir, "huli-node-en.png")
+}
+
+// huliServer serves the Huli fixture with the real server and the embedded
+// page, and returns its URL once the server listens (detection runs on).
+func huliServer(t *testing.T) string {
+	t.Helper()
+	load := func(ctx context.Context, progress func(string, int64, int64)) (*graph.Tables, error) {
+		res, err := ingest.Load(ctx, "../../fixtures/testdata/huli-small", ingest.Options{Progress: func(p ingest.Progress) {
+			progress("read "+filepath.Base(p.Path), p.Bytes, p.TotalBytes)
+		}}, func(ingest.Reject) error { return nil })
+		if err != nil {
+			return nil, err
+		}
+		return res.Tables, nil
+	}
+	s, err := server.New(server.Config{Load: load, Detect: rings.Options{Seed: 1}, Static: FS()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s.Handler())
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		if err := s.Run(ctx); err != nil {
+			t.Errorf("Run: %v", err)
+		}
+	}()
+	t.Cleanup(func() { stop(); <-done; ts.Close() })
+	return ts.URL
+}
+
+// nodeHitsReply is the rule-hit part of GET /api/v1/nodes/{kind}/{id}.
+type nodeHitsReply struct {
+	Hits  []rings.Evidence `json:"rule_hits"`
+	Total int              `json:"rule_hits_total"`
+}
+
+// nodeWithHits returns the page's graph key of the member of ring id with
+// the most rule hits, and its hits, asked of the API.
+func nodeWithHits(t *testing.T, base, id string) (string, nodeHitsReply) {
+	t.Helper()
+	var ring rings.Ring
+	getJSON(t, base+"/api/v1/rings/"+id, &ring)
+	group := map[string]string{"patient": "patient", "doctor": "doctor", "clinic": "site", "pharmacy": "site"}
+	var key string
+	var best nodeHitsReply
+	for _, m := range ring.Members {
+		var rep nodeHitsReply
+		getJSON(t, base+"/api/v1/nodes/"+m.Kind+"/"+url.PathEscape(m.ID), &rep)
+		if rep.Total > best.Total {
+			key, best = group[m.Kind]+":"+m.ID, rep
+		}
+	}
+	if best.Total == 0 || len(best.Hits) == 0 || len(best.Hits[0].MdtrtIDs) == 0 {
+		t.Fatalf("no member of ring %s has a rule hit citing a visit", id)
+	}
+	return key, best
+}
+
+// getJSON decodes the JSON reply of GET u into v.
+func getJSON(t *testing.T, u string, v any) {
+	t.Helper()
+	res, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %s", u, res.Status)
+	}
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+}
+
+// jsString quotes s as a JavaScript string literal.
+func jsString(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
 }

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -131,6 +133,26 @@ func mockRing1() mockRing {
 		r.Timeline = append(r.Timeline, mockPoint{day.AddDate(0, 0, d).Format("2006-01-02"), v, float64(v) * 880})
 	}
 	return r
+}
+
+// mockNodeHits are the organising clinic's rule hits: R001's rule
+// evidence, then 30 small fee-line hits (as GET /api/v1/nodes sends them,
+// largest amount first).
+func mockNodeHits(r mockRing) []mockEvidence {
+	var hits []mockEvidence
+	for _, ev := range r.Evidence {
+		if ev.Kind == "rule" {
+			hits = append(hits, ev)
+		}
+	}
+	for i := range 30 {
+		hits = append(hits, mockEvidence{Kind: "rule", Rule: "R-PRICE-CAP", Version: "1.0", Result: "definite",
+			Detail: fmt.Sprintf("fee line priced above the cap (case %d)", i), DetailZh: fmt.Sprintf("收费超过限价（第%d例）", i),
+			Amount: float64(300 - i), Visits: 1, MdtrtIDs: []string{},
+			Fees: []mockFee{{fmt.Sprintf("M%06d", 500+i), "F1"}}})
+	}
+	slices.SortStableFunc(hits, func(a, b mockEvidence) int { return cmp.Compare(b.Amount, a.Amount) })
+	return hits
 }
 
 // otherRings are streamed over the websocket after connection.
@@ -273,8 +295,15 @@ func newMockServer(t testing.TB) *httptest.Server {
 		}
 	})
 	mux.HandleFunc("GET /api/v1/nodes/{kind}/{id}", func(w http.ResponseWriter, req *http.Request) {
+		// The organising clinic has rule hits (the server caps the list and
+		// counts them all); other nodes have none.
+		hits, total := []mockEvidence{}, 0
+		if req.PathValue("id") == "H44010600001" {
+			hits, total = mockNodeHits(r1), 57
+		}
 		writeJSON(w, map[string]any{"kind": req.PathValue("kind"), "key": req.PathValue("id"), "score": 0.91, "ring_id": "R001", "degree": 189,
-			"reasons": []string{"density 0.71 (same patients, same mornings)", "rule_hit_share 0.64", "peer_distance 3.2σ above similar clinics"}})
+			"reasons":   []string{"density 0.71 (same patients, same mornings)", "rule_hit_share 0.64", "peer_distance 3.2σ above similar clinics"},
+			"rule_hits": hits, "rule_hits_total": total})
 	})
 	mux.HandleFunc("GET /api/v1/nodes/{kind}/{id}/neighbors", func(w http.ResponseWriter, req *http.Request) {
 		id := req.PathValue("id")

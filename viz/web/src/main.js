@@ -443,37 +443,73 @@ export function cypherFor(id) {
 let nodeSeq = 0;
 
 async function onSelectNode(node) {
+  const seq = ++nodeSeq;
   state.node = node;
   state.nodeInfo = null;
+  state.nodePending = !!node;
   renderNode();
   if (!node) return;
-  const seq = ++nodeSeq;
+  let info = null;
   try {
-    const info = await api.node(node.kind, node.nodeKey);
-    if (seq !== nodeSeq) return;
-    state.nodeInfo = info;
-    renderNode();
+    info = await api.node(node.kind, node.nodeKey);
   } catch (err) {
     console.warn(err);
   }
+  if (seq !== nodeSeq) return;
+  state.nodeInfo = info;
+  state.nodePending = false;
+  renderNode();
 }
 
 /**
- * Returns the rule hits to show for a node and whether they are the node's
- * own: the server's list when it sends one, else the ring's evidence naming
- * the node (by an entity field or its code in the text), else the ring's
- * evidence as a whole (own = false).
+ * The rule hits of a node as the server lists them (GET /api/v1/nodes/...:
+ * rule_hits, largest amount first and capped, and rule_hits_total), or
+ * null while the node's details are loading or when the server sent none.
  */
-function nodeHits(node, info) {
-  const fromServer = info?.rule_hits ?? info?.hits ?? info?.evidence;
-  if (Array.isArray(fromServer) && fromServer.length) return { hits: fromServer, own: true };
-  const key = String(node.nodeKey || "");
-  const evs = state.ring?.evidence ?? [];
-  const named = key ? evs.filter((ev) =>
-    [ev.entity?.id, ev.entity_id, ev.id, ev.psn_no, ev.subject].includes(key) ||
-    [ev.detail, ev.detail_zh].some((s) => String(s || "").includes(key))) : [];
-  if (named.length) return { hits: named, own: true };
-  return { hits: evs, own: false };
+function nodeHits(info) {
+  if (!Array.isArray(info?.rule_hits)) return null;
+  return { hits: info.rule_hits, total: Math.max(num(info.rule_hits_total), info.rule_hits.length) };
+}
+
+/** The rows a node's rule hit cites: its mdtrt_ids, else its fee lines. */
+function hitRows(ev) {
+  const ids = Array.isArray(ev.mdtrt_ids) ? ev.mdtrt_ids : [];
+  const fees = Array.isArray(ev.fees) ? ev.fees : [];
+  const parts = ids.length ? ids : fees.map((f) => `${f.mdtrt_id}/${f.feedetl_sn}`);
+  const shown = parts.slice(0, NODE_HIT_ROWS);
+  const out = [el("span", { class: "muted", text: t("cited") + ": " })];
+  shown.forEach((p, i) => { if (i) out.push(" "); out.push(el("code", { text: p })); });
+  if (!parts.length) out.push("–");
+  if (parts.length > shown.length) out.push(el("span", { class: "muted", text: ` … +${parts.length - shown.length}` }));
+  return out;
+}
+
+const NODE_HITS_SHOWN = 20;
+const NODE_HIT_ROWS = 4;
+
+/** The rule-hit section of the details panel. */
+function renderNodeHits(info, pending) {
+  const list = nodeHits(info);
+  if (!list) {
+    return [el("h3", { text: t("ruleHits") }), el("p", { class: "muted", text: pending ? t("expanding") : "–" })];
+  }
+  const { hits, total } = list;
+  const shown = hits.slice(0, NODE_HITS_SHOWN);
+  const count = shown.length < total ? `${shown.length} / ${total}` : String(total);
+  const out = [el("h3", { id: "node-hits-h", text: `${t("ruleHits")} (${count})` })];
+  if (!hits.length) {
+    out.push(el("p", { class: "muted", id: "node-hits-none", text: t("noRuleHits") }));
+    return out;
+  }
+  out.push(el("ul", { class: "hits", id: "node-hits", "aria-labelledby": "node-hits-h" }, shown.map((ev) => el("li", { class: "hit", "data-rule": ev.rule || "" },
+    el("div", { class: "hit-head" },
+      el("strong", { text: ev.rule || "" }),
+      el("span", { class: "tag " + (ev.result === "definite" ? "definite" : "suspicious"), text: tv("results", ev.result) }),
+      el("span", { class: "hit-amount", title: t("fund"), text: money(ev.amount) })),
+    el("div", { class: "hit-detail", text: evDetail(ev) }),
+    el("div", { class: "hit-rows", title: [...(ev.mdtrt_ids ?? [])].join(" ") || undefined }, hitRows(ev)),
+  ))));
+  return out;
 }
 
 function renderNode() {
@@ -486,7 +522,6 @@ function renderNode() {
   const info = state.nodeInfo?.entity ?? state.nodeInfo ?? {};
   const score = info.score !== undefined ? num(info.score) : n.score;
   const reasons = Array.isArray(info.reasons) && info.reasons.length ? info.reasons : n.reasons || [];
-  const { hits, own } = nodeHits(n, state.nodeInfo);
   const dk = displayKind(n);
   box.replaceChildren(...[
     el("p", { class: "node-title" }, el("span", { style: `color:${KIND_COLORS[dk] || "#999"}`, text: "● " }), n.label || n.nodeKey),
@@ -497,18 +532,14 @@ function renderNode() {
       el("dt", { text: t("score") }), el("dd", {}, score.toFixed(3), el("div", { class: "bar-mini" }, el("div", { style: `width:${Math.round(100 * Math.min(1, score))}%` }))),
       el("dt", { text: t("visits") }), el("dd", { text: String(n.visits) }),
       el("dt", { text: t("fund") }), el("dd", { text: money(n.fund) }),
-      info.ring_id ? el("dt", { text: "Ring" }) : null, info.ring_id ? el("dd", { text: info.ring_id }) : null,
+      info.ring_id ? el("dt", { text: t("ring") }) : null, info.ring_id ? el("dd", { text: info.ring_id }) : null,
       info.degree !== undefined ? el("dt", { text: t("degree") }) : null, info.degree !== undefined ? el("dd", { text: String(info.degree) }) : null,
     ),
     el("button", { type: "button", class: "btn", id: "expand", onclick: () => expand(n) }, t("expand")),
     el("span", { id: "expand-status", class: "muted", role: "status" }),
     reasons.length ? el("h3", { text: t("reasons") }) : null,
     reasons.length ? el("ul", {}, reasons.map((r) => el("li", { text: typeof r === "string" ? r : JSON.stringify(r) }))) : null,
-    el("h3", { text: `${t(own ? "ruleHits" : "ringRuleHits")} (${hits.length})` }),
-    ...hits.slice(0, 20).map((ev) => el("div", { class: "hit" },
-      el("strong", { text: (ev.rule || ev.kind || "") + " " }), el("span", { class: "muted", text: tv("results", ev.result) }),
-      el("div", { text: evDetail(ev) }),
-      el("div", { class: "cited" }, citedRows(ev)))),
+    ...renderNodeHits(state.nodeInfo, state.nodePending),
   ].filter(Boolean));
 }
 
