@@ -75,22 +75,10 @@ func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
 			if b-a >= s.repeat {
 				repeaters[i]++
 				vs := make([]uint32, 0, b-a)
-				zs := make([]float32, 0, b-a)
-				shares := make([]float32, 0, b-a)
-				card := 0
 				for _, x := range scratch[a:b] {
 					vs = append(vs, x.v)
-					zs = append(zs, s.visitZ[x.v])
-					shares = append(shares, s.shareZ[x.v])
-					if vt.Cert[x.v] == claims.CertSocialCard {
-						card++
-					}
 				}
-				slices.Sort(zs)
-				slices.Sort(shares)
-				e := repeatEdge{person: scratch[a].p, hub: h, visits: vs}
-				e.costly = float64(zs[len(zs)/2]) >= costlyZ || float64(shares[len(shares)/2]) >= costlyZ
-				e.card = float64(card) >= cardShare*float64(len(vs)) && s.elsewhere(e.person, h)
+				e := s.repeatPatient(scratch[a].p, h, vs)
 				if e.costly {
 					costly[i]++
 				} else if e.card {
@@ -177,6 +165,30 @@ func (s *state) hubCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	return out, nil
+}
+
+// repeatPatient flags the repeat visits vs of person row p at hub h: costly
+// when the median peer z of their fund or of their fund share is at least
+// costlyZ, card-based when at least cardShare of them are registered with
+// a social-security card and p may be insured elsewhere.
+func (s *state) repeatPatient(p uint32, h graph.NodeID, vs []uint32) repeatEdge {
+	vt := &s.t.Visits
+	zs := make([]float32, 0, len(vs))
+	shares := make([]float32, 0, len(vs))
+	card := 0
+	for _, v := range vs {
+		zs = append(zs, s.visitZ[v])
+		shares = append(shares, s.shareZ[v])
+		if vt.Cert[v] == claims.CertSocialCard {
+			card++
+		}
+	}
+	slices.Sort(zs)
+	slices.Sort(shares)
+	e := repeatEdge{person: p, hub: h, visits: vs}
+	e.costly = float64(zs[len(zs)/2]) >= costlyZ || float64(shares[len(shares)/2]) >= costlyZ
+	e.card = float64(card) >= cardShare*float64(len(vs)) && s.elsewhere(p, h)
+	return e
 }
 
 // hubCandidate builds the candidate of one group of flagged repeat

@@ -24,6 +24,17 @@ type candidate struct {
 	feat     map[string]float64
 	score    float64
 	roles    map[graph.NodeID]string
+
+	// Set by the findings for reported candidates and kept for
+	// incremental scoring (Live): the ring id, the rule-hit evidence
+	// assigned to the ring and the number of such hits.
+	id       string
+	ruleEv   []Evidence
+	ruleHits int
+	// added lists the visit rows attached by Live.Add, recruited the
+	// patients it recruited.
+	added     []uint32
+	recruited int
 }
 
 // fact is a graph fact behind a candidate, cited as evidence.

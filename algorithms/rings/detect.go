@@ -36,6 +36,17 @@ func (o *Options) progress(stage string, done, total int64) {
 // looks normal, assigns typologies and roles, ranks the rest and scores
 // every entity. The result is deterministic for the same g, rules and seed.
 func Detect(ctx context.Context, g *graph.Graph, opt Options) (*Findings, error) {
+	l, err := DetectLive(ctx, g, opt)
+	if err != nil {
+		return nil, err
+	}
+	return l.Findings(), nil
+}
+
+// DetectLive runs Detect and keeps what it computed, so that visits
+// appended to g's tables afterwards can be scored incrementally
+// (Live.Add). Its Findings are those of Detect.
+func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error) {
 	if g == nil || g.Tables() == nil {
 		return nil, errors.New("rings: nil graph")
 	}
@@ -99,7 +110,7 @@ func Detect(ctx context.Context, g *graph.Graph, opt Options) (*Findings, error)
 		return nil, fmt.Errorf("rings: cancelled before the findings: %w", err)
 	}
 	opt.progress("findings", 0, 1)
-	f := s.findings(cands)
+	f, ind := s.findings(cands)
 	opt.progress("findings", 1, 1)
-	return f, nil
+	return newLive(s, cands, f, ind), nil
 }

@@ -115,28 +115,37 @@ func (s *state) entities(ind *individual, ringOf []int32, rings []Ring, roleOf [
 	out := make([]EntityScore, 0, g.NumNodes())
 	for i := 0; i < g.NumNodes(); i++ {
 		x := graph.NodeID(i)
-		if g.Kind(x) == graph.KindDoctor && !s.doctorOK(g.Row(x)) {
-			// Placeholder codes are data quality: scored 0, never in a ring.
-			out = append(out, EntityScore{Kind: KindDoctor, ID: g.Key(x), Reasons: []string{"placeholder doctor code (data quality)"}})
-			continue
-		}
-		sc, reasons := ind.own(x)
-		e := EntityScore{Kind: MemberKind(g.Kind(x)), ID: g.Key(x)}
+		var ring *Ring
 		if r := ringOf[x]; r >= 0 {
-			ring := &rings[r]
-			e.RingID = ring.ID
-			sc = 0.5 + 0.5*ring.Score
-			reasons = append([]string{fmt.Sprintf("%s of ring %s (%s, score %.2f)", roleOf[x], ring.ID, ring.Typology, ring.Score)}, reasons...)
+			ring = &rings[r]
 		}
-		e.Score = round4(math.Max(0, math.Min(1, sc)))
-		if len(reasons) > 3 {
-			reasons = reasons[:3]
-		}
-		e.Reasons = slices.Clip(reasons)
-		if e.Reasons == nil {
-			e.Reasons = []string{}
-		}
-		out = append(out, e)
+		out = append(out, s.entity(ind, x, ring, roleOf[x]))
 	}
 	return out
+}
+
+// entity scores node x: 0.5 + half the score of its ring when ring is not
+// nil (x holding role there), else from its own signals, below 0.5.
+func (s *state) entity(ind *individual, x graph.NodeID, ring *Ring, role string) EntityScore {
+	g := s.g
+	if g.Kind(x) == graph.KindDoctor && !s.doctorOK(g.Row(x)) {
+		// Placeholder codes are data quality: scored 0, never in a ring.
+		return EntityScore{Kind: KindDoctor, ID: g.Key(x), Reasons: []string{"placeholder doctor code (data quality)"}}
+	}
+	sc, reasons := ind.own(x)
+	e := EntityScore{Kind: MemberKind(g.Kind(x)), ID: g.Key(x)}
+	if ring != nil {
+		e.RingID = ring.ID
+		sc = 0.5 + 0.5*ring.Score
+		reasons = append([]string{fmt.Sprintf("%s of ring %s (%s, score %.2f)", role, ring.ID, ring.Typology, ring.Score)}, reasons...)
+	}
+	e.Score = round4(math.Max(0, math.Min(1, sc)))
+	if len(reasons) > 3 {
+		reasons = reasons[:3]
+	}
+	e.Reasons = slices.Clip(reasons)
+	if e.Reasons == nil {
+		e.Reasons = []string{}
+	}
+	return e
 }

@@ -32,20 +32,27 @@ func (s *state) finish(c *candidate) {
 		return
 	}
 	zs := make([]float64, 0, len(c.visits))
-	card, hit := 0, 0
+	card, hit, checked := 0, 0, 0
 	for _, v := range c.visits {
 		zs = append(zs, float64(s.visitZ[v]))
 		if vt.Cert[v] == claims.CertSocialCard {
 			card++
 		}
-		if s.hitVisit[v] > 0 {
-			hit++
+		if int(v) < s.checked {
+			// Rows appended later have not met the rule library.
+			checked++
+			if s.hitVisit[v] > 0 {
+				hit++
+			}
 		}
 	}
 	slices.Sort(zs)
 	f["peer_z"] = zs[len(zs)/2]
 	f["card_share"] = float64(card) / float64(len(c.visits))
-	f["rule_hit_share"] = float64(hit) / float64(len(c.visits))
+	f["rule_hit_share"] = 0
+	if checked > 0 {
+		f["rule_hit_share"] = float64(hit) / float64(checked)
+	}
 	f["fund_per_visit"] = f["fund_yuan"] / float64(len(c.visits))
 	f["lockstep_density"], f["lockstep_baseline"] = s.cohortShare(c)
 	f["rhythm"] = s.rhythm(c)
@@ -77,7 +84,7 @@ func (s *state) cohortShare(c *candidate) (share, baseline float64) {
 		if s.g.Kind(h) != graph.KindInstitution {
 			continue
 		}
-		vs := s.g.VisitsOf(h)
+		vs := s.visitsOf(h)
 		if len(vs) > 200000 {
 			vs = vs[:200000]
 		}
@@ -161,7 +168,7 @@ func (s *state) rhythm(c *candidate) float64 {
 func (s *state) concentration(c *candidate) float64 {
 	total := 0
 	for _, p := range c.patients {
-		total += int(s.g.NodeVisits(p))
+		total += int(s.nodeVisits(p))
 	}
 	if total == 0 {
 		return 0

@@ -11,13 +11,12 @@ import (
 // maxRings caps the report: an investigator's short list.
 const maxRings = 100
 
-// findings ranks the scored candidates, reports those above reportScore
-// and fills every part of Findings.
-func (s *state) findings(cands []*candidate) *Findings {
+// findings ranks the scored candidates (sorting cands), reports those above
+// reportScore and fills every part of Findings. It returns the individual
+// signals of the entities too.
+func (s *state) findings(cands []*candidate) (*Findings, *individual) {
 	g := s.g
-	slices.SortStableFunc(cands, func(a, b *candidate) int {
-		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(b.feat["fund_yuan"], a.feat["fund_yuan"]), cmpNodes(a, b))
-	})
+	rank(cands)
 	ind := s.individuals()
 	ringOf := make([]int32, g.NumNodes())
 	for i := range ringOf {
@@ -37,28 +36,16 @@ func (s *state) findings(cands []*candidate) *Findings {
 	f := &Findings{Rings: make([]Ring, 0, len(reported)), RuleHits: s.rr.Hits}
 	ringVisit := make(map[uint32]bool)
 	for i, c := range reported {
-		typ := typologyOf(c)
-		s.specialRoles(c, typ)
-		art, artEn := articleOf(typ)
-		r := Ring{ID: fmt.Sprintf("R%03d", i+1), Rank: i + 1, Score: round4(c.score), Typology: typ,
-			AmountAtRisk: round2(s.fund(c.visits).Yuan()), Visits: len(c.visits), Article: art, ArticleEn: artEn,
-			Features: make(map[string]float64, len(c.feat))}
-		for k, v := range c.feat {
-			r.Features[k] = round4(v)
-		}
-		pts, first, last := s.timeline(c.visits)
-		r.Timeline, r.First, r.Last = pts, first.String(), last.String()
+		c.id = fmt.Sprintf("R%03d", i+1)
+		r := s.buildRing(c, c.id, i+1)
 		for _, x := range members(c) {
 			if ringOf[x] < 0 {
 				ringOf[x] = int32(i)
-				roleOf[x] = s.roleOf(c, typ, x)
+				roleOf[x] = s.roleOf(c, r.Typology, x)
 			}
 		}
 		for _, v := range c.visits {
 			ringVisit[v] = true
-		}
-		for j := range c.facts {
-			r.Evidence = append(r.Evidence, s.factEvidence(&c.facts[j], art, artEn))
 		}
 		f.Rings = append(f.Rings, r)
 	}
@@ -95,13 +82,15 @@ func (s *state) findings(cands []*candidate) *Findings {
 	byAmount := func(a, b int) int {
 		return cmp.Or(cmp.Compare(s.rr.Hits[b].Amount, s.rr.Hits[a].Amount), cmp.Compare(a, b))
 	}
-	for ri := range f.Rings {
+	for ri, c := range reported {
 		hs := perRing[ri]
 		slices.SortFunc(hs, byAmount)
+		c.ruleEv = make([]Evidence, 0, min(len(hs), maxRuleEvidence))
 		for _, i := range hs[:min(len(hs), maxRuleEvidence)] {
-			f.Rings[ri].Evidence = append(f.Rings[ri].Evidence, s.ruleEvidence(i))
+			c.ruleEv = append(c.ruleEv, s.ruleEvidence(i))
 		}
-		f.Rings[ri].Features["rule_hits"] = float64(len(hs))
+		c.ruleHits = len(hs)
+		s.addRuleEvidence(&f.Rings[ri], c)
 	}
 	slices.SortFunc(singles, byAmount)
 	f.SingleHits = make([]Evidence, 0, min(len(singles), maxSingleHits))
@@ -110,25 +99,14 @@ func (s *state) findings(cands []*candidate) *Findings {
 	}
 	f.Entities = s.entities(ind, ringOf, f.Rings, roleOf)
 	for ri, c := range reported {
-		r := &f.Rings[ri]
-		typ := r.Typology
-		for _, x := range members(c) {
-			r.Members = append(r.Members, Member{Kind: MemberKind(g.Kind(x)), ID: g.Key(x), Role: s.roleOf(c, typ, x),
-				Score: f.Entities[x].Score, Label: g.Label(x)})
-		}
-		if r.Evidence == nil {
-			r.Evidence = []Evidence{}
-		}
-		if r.Members == nil {
-			r.Members = []Member{}
-		}
+		s.fillMembers(&f.Rings[ri], c, f.Entities)
 	}
 	f.DataQuality = make([]DataQualityFinding, 0, len(s.rr.DataQuality))
 	for _, d := range s.rr.DataQuality {
 		f.DataQuality = append(f.DataQuality, DataQualityFinding{Kind: d.Kind, Code: d.Code, Visits: d.Visits,
 			Institutions: d.Institutions, Patients: d.Patients, Amount: d.Amount.Yuan(), Detail: d.Detail})
 	}
-	return f
+	return f, ind
 }
 
 // members lists the members of c: institutions, doctors, then patients.
@@ -137,4 +115,52 @@ func members(c *candidate) []graph.NodeID {
 	out = append(out, c.insts...)
 	out = append(out, c.doctors...)
 	return append(out, c.patients...)
+}
+
+// buildRing returns the ring of candidate c with id and rank, without its
+// rule-hit evidence and members: typology, roles, article, features,
+// timeline, amount at risk and the evidence of its graph facts.
+func (s *state) buildRing(c *candidate, id string, rank int) Ring {
+	typ := typologyOf(c)
+	s.specialRoles(c, typ)
+	art, artEn := articleOf(typ)
+	r := Ring{ID: id, Rank: rank, Score: round4(c.score), Typology: typ,
+		AmountAtRisk: round2(s.fund(c.visits).Yuan()), Visits: len(c.visits), Article: art, ArticleEn: artEn,
+		Features: make(map[string]float64, len(c.feat)+1)}
+	for k, v := range c.feat {
+		r.Features[k] = round4(v)
+	}
+	pts, first, last := s.timeline(c.visits)
+	r.Timeline, r.First, r.Last = pts, first.String(), last.String()
+	for j := range c.facts {
+		r.Evidence = append(r.Evidence, s.factEvidence(&c.facts[j], art, artEn))
+	}
+	return r
+}
+
+// addRuleEvidence appends the rule-hit evidence kept for c to r.
+func (s *state) addRuleEvidence(r *Ring, c *candidate) {
+	r.Evidence = append(r.Evidence, c.ruleEv...)
+	r.Features["rule_hits"] = float64(c.ruleHits)
+}
+
+// fillMembers lists c's members in r with their roles and entity scores.
+func (s *state) fillMembers(r *Ring, c *candidate, entities []EntityScore) {
+	g := s.g
+	r.Members = make([]Member, 0, c.members())
+	for _, x := range members(c) {
+		r.Members = append(r.Members, Member{Kind: MemberKind(g.Kind(x)), ID: g.Key(x), Role: s.roleOf(c, r.Typology, x),
+			Score: entities[x].Score, Label: g.Label(x)})
+	}
+	if r.Evidence == nil {
+		r.Evidence = []Evidence{}
+	}
+}
+
+// rank sorts candidates best first: by score, then fund at risk, then
+// members.
+func rank(cands []*candidate) {
+	slices.SortStableFunc(cands, func(a, b *candidate) int {
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(b.feat["fund_yuan"], a.feat["fund_yuan"]), cmpNodes(a, b))
+	})
 }

@@ -26,6 +26,9 @@ type state struct {
 	// visitZ is the robust z-score of each visit's fund amount within its
 	// peer group (scenario, institution class, diagnosis category).
 	visitZ []float32
+	// amount and share are the peer models behind visitZ and shareZ, kept
+	// to score rows added later.
+	amount, share *peerModel
 	// shareZ is the robust z-score of each visit's fund share
 	// (fund_pay_sumamt / medfee_sumamt) within its peer group (scenario,
 	// institution class, insurance scheme).
@@ -39,12 +42,21 @@ type state struct {
 	// repeat is the number of visits of one patient at one hub that makes
 	// the patient a repeat patient there, scaled to the data period.
 	repeat int
+
+	// checked is the number of visit rows the rule library saw; rows from
+	// checked on were appended later and scored incrementally (Live).
+	checked int
+	// delta lists, per node, the visit rows appended after the graph was
+	// built, which the graph's indexes do not hold; deltaLive counts the
+	// non-reversed ones.
+	delta     map[graph.NodeID][]uint32
+	deltaLive map[graph.NodeID]uint32
 }
 
 // newState computes the shared statistics.
 func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Options) (*state, error) {
 	t := g.Tables()
-	s := &state{g: g, t: t, rr: rr, opt: opt, excluded: make([]bool, t.Doctors.Len())}
+	s := &state{g: g, t: t, rr: rr, opt: opt, excluded: make([]bool, t.Doctors.Len()), checked: t.Visits.Len()}
 	for d := range s.excluded {
 		s.excluded[d] = rr.IsPlaceholder(uint32(d))
 	}
@@ -68,11 +80,11 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s.visitZ = amountZ(g)
+	s.amount, s.visitZ = amountModel(g)
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s.shareZ = shareZ(g)
+	s.share, s.shareZ = shareModel(g)
 	s.hitVisit = make([]uint8, t.Visits.Len())
 	for i := range rr.Hits {
 		for _, v := range rr.Hits[i].Visits {
@@ -115,44 +127,126 @@ type groupStats struct {
 	voters        []int32
 }
 
-// amountZ returns the robust z-score of every visit's fund amount against
-// its peers: the finest level groups visits by scenario, institution class
-// and diagnosis category (the first three characters of dise_codg).
-func amountZ(g *graph.Graph) []float32 {
+// peerModel scores a visit's value against its peers with the group
+// statistics of the data it was built from. It scores rows appended to the
+// tables later with the same, frozen statistics (incremental scoring).
+type peerModel struct {
+	g     *graph.Graph
+	value func(v int) (int64, bool)
+	// key returns the finest-level key of visit v in [0, nKey), or -1 when
+	// the key was not seen when the statistics were computed.
+	key   func(v int) int32
+	nKey  int32
+	stats [3]groupStats // finest level first
+}
+
+// group returns the group of each level for a visit of scenario sc, class
+// cl and key k (k < 0: no group at the finest level).
+func (m *peerModel) group(level int, sc, cl int8, k int32) int32 {
+	switch level {
+	case 0:
+		return (int32(sc)*nClasses+int32(cl))*m.nKey + k
+	case 1:
+		return int32(sc)*nClasses + int32(cl)
+	}
+	return int32(sc)
+}
+
+// zOf returns the robust z of value x of a visit of scenario sc, class cl
+// and key k: against the finest level with at least minVoters voting
+// institutions, else the coarsest.
+func (m *peerModel) zOf(sc, cl int8, k int32, x int64) float32 {
+	for i := range m.stats {
+		if i == 0 && k < 0 {
+			continue
+		}
+		gi := m.group(i, sc, cl, k)
+		if st := &m.stats[i]; st.voters[gi] >= minVoters || i == len(m.stats)-1 {
+			return float32((float64(x)/100 - st.centre[gi]) / max(st.scale[gi], 1))
+		}
+	}
+	return 0
+}
+
+// prepare returns the scenario (-1 for visits left out: reversed, no
+// institution node, no value), class and value of visit v.
+func (m *peerModel) prepare(v int) (sc, cl int8, x int64) {
+	vt := &m.g.Tables().Visits
+	if vt.Flags[v]&graph.VisitReversed != 0 {
+		return -1, 0, 0
+	}
+	in := m.g.InstitutionNode(vt.Institution[v])
+	x, ok := m.value(v)
+	if in == graph.NoNode || !ok {
+		return -1, 0, 0
+	}
+	return int8(scenario(vt.MedType[v])), int8(m.g.Class(in)), x
+}
+
+// extend appends the z of visits len(z) .. Visits.Len()-1 to z.
+func (m *peerModel) extend(z []float32) []float32 {
+	for v := len(z); v < m.g.Tables().Visits.Len(); v++ {
+		sc, cl, x := m.prepare(v)
+		if sc < 0 {
+			z = append(z, 0)
+			continue
+		}
+		z = append(z, m.zOf(sc, cl, m.key(v), x))
+	}
+	return z
+}
+
+// amountModel returns the peer model of visits' fund amounts: the finest
+// level groups visits by scenario, institution class and diagnosis category
+// (the first three characters of dise_codg), with its z for every visit.
+func amountModel(g *graph.Graph) (*peerModel, []float32) {
 	t := g.Tables()
 	vt := &t.Visits
 	catOf := make(map[uint32]int32)
 	catByPrefix := make(map[string]int32)
-	cat := make([]int32, vt.Len())
-	for v := range cat {
-		d := vt.Dise[v]
+	category := func(d uint32, grow bool) int32 {
 		if d == graph.None {
-			continue
+			return 0
 		}
 		c, ok := catOf[d]
-		if !ok {
-			code := t.Strings.String(d)
-			if len(code) > 3 {
-				code = code[:3]
-			}
-			c, ok = catByPrefix[code]
-			if !ok {
-				c = int32(len(catByPrefix)) + 1
-				catByPrefix[code] = c
-			}
-			catOf[d] = c
+		if ok {
+			return c
 		}
-		cat[v] = c
+		code := t.Strings.String(d)
+		if len(code) > 3 {
+			code = code[:3]
+		}
+		c, ok = catByPrefix[code]
+		if !ok {
+			if !grow {
+				return -1
+			}
+			c = int32(len(catByPrefix)) + 1
+			catByPrefix[code] = c
+		}
+		catOf[d] = c
+		return c
 	}
-	value := func(v int) (int64, bool) { return int64(vt.FundPay[v]), true }
-	return peerZ(g, value, int32(len(catByPrefix))+1, func(v int) int32 { return cat[v] })
+	cat := make([]int32, vt.Len())
+	for v := range cat {
+		cat[v] = category(vt.Dise[v], true)
+	}
+	m := &peerModel{g: g, nKey: int32(len(catByPrefix)) + 1,
+		value: func(v int) (int64, bool) { return int64(vt.FundPay[v]), true },
+		key: func(v int) int32 {
+			if v < len(cat) {
+				return cat[v]
+			}
+			return category(vt.Dise[v], false)
+		}}
+	return m, m.fit()
 }
 
-// shareZ returns the robust z-score of every visit's fund share (in basis
-// points of medfee_sumamt) against its peers: the finest level groups
-// visits by scenario, institution class and insurance scheme, whose
-// reimbursement rates differ by design.
-func shareZ(g *graph.Graph) []float32 {
+// shareModel returns the peer model of visits' fund shares (in basis
+// points of medfee_sumamt): the finest level groups visits by scenario,
+// institution class and insurance scheme, whose reimbursement rates differ
+// by design. It returns the z of every visit too.
+func shareModel(g *graph.Graph) (*peerModel, []float32) {
 	t := g.Tables()
 	vt := &t.Visits
 	scheme := make(map[uint32]int32)
@@ -166,71 +260,51 @@ func shareZ(g *graph.Graph) []float32 {
 		}
 		insu[p] = k
 	}
-	value := func(v int) (int64, bool) {
-		if vt.MedFee[v] <= 0 || vt.FundPay[v] < 0 {
-			return 0, false
-		}
-		return int64(math.Round(10000 * float64(vt.FundPay[v]) / float64(vt.MedFee[v]))), true
-	}
-	return peerZ(g, value, int32(max(len(scheme), 1)), func(v int) int32 {
-		if p := vt.Person[v]; int(p) < len(insu) {
-			return insu[p]
-		}
-		return 0
-	})
+	m := &peerModel{g: g, nKey: int32(max(len(scheme), 1)),
+		value: func(v int) (int64, bool) {
+			if vt.MedFee[v] <= 0 || vt.FundPay[v] < 0 {
+				return 0, false
+			}
+			return int64(math.Round(10000 * float64(vt.FundPay[v]) / float64(vt.MedFee[v]))), true
+		},
+		key: func(v int) int32 {
+			if p := vt.Person[v]; int(p) < len(insu) {
+				return insu[p]
+			}
+			return 0
+		}}
+	return m, m.fit()
 }
 
-// peerZ returns the robust z-score of every visit's value (in hundredths:
-// fen or basis points) against its peers. Peers are looked for at three
-// levels, finest first: scenario, institution class and a key of nKey
-// values (key(v)); scenario and class; scenario. The centre of a group is
-// the median over its institutions of each institution's median value:
-// every institution has one vote, so that a ring billing thousands of
-// inflated visits cannot shift its own baseline. The scale is 1.4826 × the
-// median over institutions of each one's median absolute deviation (the
-// ordinary spread within one site), floored at a tenth of the centre and at
-// one unit. Visits without a value score 0.
-func peerZ(g *graph.Graph, value func(v int) (int64, bool), nKey int32, key func(v int) int32) []float32 {
-	vt := &g.Tables().Visits
+// fit computes the group statistics of m over every visit of the tables and
+// returns each visit's robust z-score (values in hundredths: fen or basis
+// points). Peers are looked for at three levels, finest first: scenario,
+// institution class and key; scenario and class; scenario. The centre of a
+// group is the median over its institutions of each institution's median
+// value: every institution has one vote, so that a ring billing thousands
+// of inflated visits cannot shift its own baseline. The scale is 1.4826 ×
+// the median over institutions of each one's median absolute deviation
+// (the ordinary spread within one site), floored at a tenth of the centre
+// and at one unit. Visits without a value score 0.
+func (m *peerModel) fit() []float32 {
+	vt := &m.g.Tables().Visits
 	n := vt.Len()
 	sc := make([]int8, n) // scenario, -1 for visits left out
 	cl := make([]int8, n)
 	val := make([]int64, n)
+	key := make([]int32, n)
 	for v := 0; v < n; v++ {
-		sc[v] = -1
-		if vt.Flags[v]&graph.VisitReversed != 0 {
-			continue
-		}
-		in := g.InstitutionNode(vt.Institution[v])
-		x, ok := value(v)
-		if in == graph.NoNode || !ok {
-			continue
-		}
-		sc[v], cl[v], val[v] = int8(scenario(vt.MedType[v])), int8(g.Class(in)), x
+		sc[v], cl[v], val[v] = m.prepare(v)
+		key[v] = m.key(v)
 	}
-	levels := []struct {
-		groups int
-		of     func(v int) int32
-	}{
-		{int(nScenarios*nClasses) * int(nKey), func(v int) int32 { return (int32(sc[v])*nClasses+int32(cl[v]))*nKey + key(v) }},
-		{nScenarios * nClasses, func(v int) int32 { return int32(sc[v])*nClasses + int32(cl[v]) }},
-		{nScenarios, func(v int) int32 { return int32(sc[v]) }},
-	}
-	stats := make([]groupStats, len(levels))
-	for i, l := range levels {
-		stats[i] = groupStatsOf(vt, sc, val, l.groups, l.of)
+	sizes := [3]int{int(nScenarios*nClasses) * int(m.nKey), nScenarios * nClasses, nScenarios}
+	for i := range m.stats {
+		m.stats[i] = groupStatsOf(vt, sc, val, sizes[i], func(v int) int32 { return m.group(i, sc[v], cl[v], key[v]) })
 	}
 	z := make([]float32, n)
 	for v := 0; v < n; v++ {
-		if sc[v] < 0 {
-			continue
-		}
-		for i, l := range levels {
-			gi := l.of(v)
-			if st := &stats[i]; st.voters[gi] >= minVoters || i == len(levels)-1 {
-				z[v] = float32((float64(val[v])/100 - st.centre[gi]) / max(st.scale[gi], 1))
-				break
-			}
+		if sc[v] >= 0 {
+			z[v] = m.zOf(sc[v], cl[v], key[v], val[v])
 		}
 	}
 	return z
@@ -317,6 +391,20 @@ func groupStatsOf(vt *graph.VisitTable, sc []int8, val []int64, nGroups int, of 
 	}
 	return st
 }
+
+// visitsOf returns the visits of node n: those of the graph's index, then
+// the rows appended since (see Graph.VisitsOf).
+func (s *state) visitsOf(n graph.NodeID) []uint32 {
+	vs := s.g.VisitsOf(n)
+	if d := s.delta[n]; len(d) > 0 {
+		return append(vs[:len(vs):len(vs)], d...)
+	}
+	return vs
+}
+
+// nodeVisits returns the number of non-reversed visits of node n,
+// appended rows included (see Graph.NodeVisits).
+func (s *state) nodeVisits(n graph.NodeID) uint32 { return s.g.NodeVisits(n) + s.deltaLive[n] }
 
 // live reports whether visit v carries money (not reversed).
 func (s *state) live(v uint32) bool { return s.t.Visits.Flags[v]&graph.VisitReversed == 0 }

@@ -28,12 +28,15 @@ func serveCommand() *cli.Command {
 		Description: "Starts listening at once, then reads the dataset, builds the graph and detects rings,\n" +
 			"streaming progress and rings to connected browsers (docs/api.md documents the API).\n" +
 			"New claims (POST /api/v1/claims, or with --follow new *.jsonl files in --in) are\n" +
-			"re-scored in the background. Binding an address other than loopback requires --token\n" +
-			"(or RINGLENS_TOKEN); every request then needs it.",
+			"scored incrementally: only the rings they touch are re-scored, and changed rings are\n" +
+			"pushed as updates. Every --full-every, while claims were scored only incrementally, a\n" +
+			"full run over the whole city catches up in the background. Binding an address other\n" +
+			"than loopback requires --token (or RINGLENS_TOKEN); every request then needs it.",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "in", Usage: "dataset directory (required)"},
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "address to listen on"},
 			&cli.BoolFlag{Name: "follow", Usage: "watch --in for new *.jsonl files of visits and fee lines"},
+			&cli.DurationFlag{Name: "full-every", Value: server.DefaultFullEvery, Usage: "how often a background full run catches up with incrementally scored claims (0: never)"},
 			&cli.StringFlag{Name: "token", EnvVars: []string{"RINGLENS_TOKEN"}, Usage: "token every request must carry (required off loopback)"},
 			&cli.StringSliceFlag{Name: "allow-origin", Usage: "extra browser origin allowed (e.g. https://viz.example:8443); repeatable"},
 			&cli.StringFlag{Name: "rules", Usage: "rules file (JSON) overriding rule parameters; see algorithms/rules/RULES.md"},
@@ -94,6 +97,14 @@ func runServe(c *cli.Context) error {
 	}
 	if c.Bool("follow") {
 		cfg.FollowDir = in
+	}
+	switch d := c.Duration("full-every"); {
+	case d < 0:
+		return usagef("serve: --full-every must not be negative")
+	case d == 0:
+		cfg.FullEvery = -1 // never
+	default:
+		cfg.FullEvery = d
 	}
 	srv, err := server.New(cfg)
 	if err != nil {

@@ -241,7 +241,7 @@ func view(snap *snapshot, sub *graph.Subgraph, roles map[string]string) viewGrap
 func decorate(snap *snapshot, n graph.SubNode, roles map[string]string) viewNode {
 	vn := viewNode{SubNode: n}
 	key := entityKey(rings.MemberKind(kindOfName(n.Kind)), n.Key)
-	if e, ok := snap.entities[key]; ok {
+	if e, ok := snap.entity(n.ID, key); ok {
 		vn.Score, vn.RingID, vn.Reasons = e.Score, e.RingID, e.Reasons
 	}
 	vn.Role = roles[key]

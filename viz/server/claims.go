@@ -354,10 +354,13 @@ func applyClaims(t *graph.Tables, visits []claims.Visit, fees []claims.FeeLine) 
 }
 
 // accept validates a claims batch from r against the current data and, when
-// every row is valid, records it and wakes re-scoring.
+// every row is valid, records it and wakes incremental scoring.
 func (s *Server) accept(r io.Reader) (visits, fees int, err error) {
 	// Parsing runs under the write lock so that two batches cannot both
-	// claim the same new visit id; batches are small (MaxBody).
+	// claim the same new visit id; batches are small (MaxBody). The tables
+	// are read under dataMu, taken first (see Server).
+	s.dataMu.RLock()
+	defer s.dataMu.RUnlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.g == nil {
@@ -426,5 +429,5 @@ func (s *Server) handleClaims(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusAccepted, claimsReply{Visits: nv, FeeLines: nf, Status: "queued for re-scoring"})
+	writeJSON(w, http.StatusAccepted, claimsReply{Visits: nv, FeeLines: nf, Status: "queued for incremental scoring"})
 }

@@ -23,10 +23,11 @@ const (
 	DefaultMaxBody   = 8 << 20
 	DefaultDebounce  = 500 * time.Millisecond
 	DefaultPoll      = 2 * time.Second
+	DefaultFullEvery = 10 * time.Minute
 )
 
 // Loader reads the base dataset into fresh tables. It is called once at
-// start-up and again for every re-scoring run, so it must return tables not
+// start-up and again for every full run, so it must return tables not
 // shared with any earlier call. progress, when not nil, reports its stages.
 type Loader func(ctx context.Context, progress func(stage string, done, total int64)) (*graph.Tables, error)
 
@@ -54,9 +55,14 @@ type Config struct {
 	QueueSize int
 	// MaxBody bounds request bodies in bytes (DefaultMaxBody when <= 0).
 	MaxBody int64
-	// Debounce is how long re-scoring waits for more claims after new ones
-	// arrive (DefaultDebounce when <= 0).
+	// Debounce is how long incremental scoring waits for more claims after
+	// new ones arrive (DefaultDebounce when <= 0).
 	Debounce time.Duration
+	// FullEvery is how often a full run (load, build, detect over the
+	// whole city, in the background) catches up with the claims scored
+	// incrementally since the last one; it runs only when there are such
+	// claims (DefaultFullEvery when 0; never when < 0).
+	FullEvery time.Duration
 	// Poll is the FollowDir polling interval (DefaultPoll when <= 0).
 	Poll time.Duration
 	// Logf, when not nil, receives operational messages. They never carry
@@ -70,8 +76,13 @@ type Status struct {
 	Type string `json:"type"` // always "stats"
 	// Ready is true once the first detection has finished.
 	Ready bool `json:"ready"`
-	// Generation counts finished detection runs (1 after start-up).
+	// Generation counts published findings: 1 after start-up, then one
+	// more for every incremental update and every full run.
 	Generation int `json:"generation"`
+	// FullRuns counts finished full runs (1 after start-up); Updates the
+	// incremental updates.
+	FullRuns int `json:"full_runs"`
+	Updates  int `json:"updates"`
 	// Stage is the current stage ("" when idle), Error the last failure.
 	Stage string `json:"stage"`
 	Error string `json:"error,omitempty"`
@@ -82,20 +93,29 @@ type Status struct {
 	FeeLines int `json:"fee_lines"`
 	Nodes    int `json:"nodes"`
 	// Accepted counts claim rows accepted since start (visits + fee lines);
-	// Pending those not yet scored.
-	Accepted int `json:"accepted_rows"`
-	Pending  int `json:"pending_rows"`
+	// Pending those not yet scored; Incremental those scored only
+	// incrementally, not yet by a full run.
+	Accepted    int `json:"accepted_rows"`
+	Pending     int `json:"pending_rows"`
+	Incremental int `json:"incremental_rows"`
 	// Clients is the number of connected websocket clients.
 	Clients int `json:"clients"`
 }
 
 // Server serves the live web view. Create it with New, serve its Handler
 // and call Run.
+//
+// Locks: dataMu guards the contents of the current tables and graph (Run
+// appends accepted claims to the tables; API handlers read them under
+// dataMu.RLock, taken by Handler); mu guards the fields below it and the
+// order of published messages. Whoever needs both takes dataMu first.
 type Server struct {
 	cfg Config
 	mux *http.ServeMux
 
-	mu        sync.RWMutex // guards everything below and the order of published messages
+	dataMu sync.RWMutex
+
+	mu        sync.RWMutex
 	g         *graph.Graph
 	snap      *snapshot
 	status    Status
@@ -104,13 +124,24 @@ type Server struct {
 	fees      []claims.FeeLine // accepted fee lines, in order
 	visitIDs  map[string]bool  // mdtrt_id of accepted visits
 	feeKeys   map[string]bool  // mdtrt_id + "\x00" + feedetl_sn of accepted fee lines
-	scored    int              // accepted rows included in the current findings
-	nextID    int              // next fresh ring number; used by rescore only
-	kick      chan struct{}    // wakes the re-scoring loop
 	closed    bool
 	closeOnce sync.Once
 	running   atomic.Bool // Run has been called
+	kick      chan struct{} // wakes the Run loop
+
+	// Written by the Run goroutine only (applied and inFull under mu,
+	// which statusLocked reads).
+	live    *rings.Live
+	applied cursor // accepted claims applied to the current tables
+	inFull  cursor // accepted claims in the current full run's tables
+	nextID  int    // next fresh ring number
 }
+
+// cursor counts accepted visits and fee lines.
+type cursor struct{ visits, fees int }
+
+// rows returns the rows counted.
+func (c cursor) rows() int { return c.visits + c.fees }
 
 // New returns a server for cfg.
 func New(cfg Config) (*Server, error) {
@@ -129,6 +160,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Poll <= 0 {
 		cfg.Poll = DefaultPoll
 	}
+	if cfg.FullEvery == 0 {
+		cfg.FullEvery = DefaultFullEvery
+	}
 	s := &Server{
 		cfg:      cfg,
 		snap:     emptySnapshot(),
@@ -145,7 +179,23 @@ func New(cfg Config) (*Server, error) {
 
 // Handler returns the HTTP handler of the server: the API under /api/v1/
 // and the static web app at /, behind the token check when a token is set.
-func (s *Server) Handler() http.Handler { return s.guard(s.mux) }
+func (s *Server) Handler() http.Handler { return s.guard(s.readLocked(s.mux)) }
+
+// readLocked serves the API's reads of the graph under dataMu.RLock, so
+// that Run can append claims to the tables between requests. The stream
+// (long-lived, reads only snapshots) and POST /api/v1/claims (which locks
+// for itself) are served without it.
+func (s *Server) readLocked(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.HasPrefix(r.URL.Path, "/api/v1/") || r.URL.Path == "/api/v1/stream" || r.Method == http.MethodPost {
+			next.ServeHTTP(w, r)
+			return
+		}
+		s.dataMu.RLock()
+		defer s.dataMu.RUnlock()
+		next.ServeHTTP(w, r)
+	})
+}
 
 // logf logs through Config.Logf when set.
 func (s *Server) logf(format string, args ...any) {
@@ -155,45 +205,96 @@ func (s *Server) logf(format string, args ...any) {
 }
 
 // Run loads the dataset, builds the graph and detects rings, streaming
-// progress and rings to clients; then it re-scores whenever claims arrive
-// (and polls FollowDir when set) until ctx is cancelled. It returns the
-// error of the first load, build or detection, or nil on cancellation;
-// failures of later re-scoring runs are reported in the status, not
-// returned. Run closes every websocket client when it returns. It may be
-// called once.
+// progress and rings to clients. Then, until ctx is cancelled, it scores
+// accepted claims incrementally (rings.Live: only the rings the new rows
+// touch are re-scored, and changed rings are published) and, every
+// FullEvery while some claims were scored only incrementally, runs a full
+// pass in the background over the base dataset and every accepted claim,
+// whose findings replace the incremental ones when it finishes. FollowDir
+// is polled when set. Run returns the error of the first load, build or
+// detection, or nil on cancellation; later failures are reported in the
+// status, not returned. Run closes every websocket client when it returns.
+// It may be called once.
 func (s *Server) Run(ctx context.Context) error {
 	if !s.running.CompareAndSwap(false, true) {
 		return errors.New("server: Run called twice")
 	}
 	defer s.shutdown()
-	if err := s.rescore(ctx); err != nil {
+	first, err := s.fullRun(ctx, cursor{})
+	if err == nil {
+		err = s.adopt(ctx, first)
+	}
+	if err != nil {
 		if ctx.Err() != nil {
 			return nil
 		}
-		return err
+		return s.fail(err)
 	}
 	if s.cfg.FollowDir != "" {
 		var wg sync.WaitGroup
 		wg.Go(func() { s.follow(ctx) })
 		defer wg.Wait() // runs before shutdown: the poller stops first
 	}
+	var (
+		fullTick  <-chan time.Time
+		fullDone  chan fullResult
+		debounced <-chan time.Time
+	)
+	if s.cfg.FullEvery > 0 {
+		tk := time.NewTicker(s.cfg.FullEvery)
+		defer tk.Stop()
+		fullTick = tk.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
+			if fullDone != nil {
+				<-fullDone
+			}
 			return nil
 		case <-s.kick:
-		}
-		t := time.NewTimer(s.cfg.Debounce)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return nil
-		case <-t.C:
-		}
-		if err := s.rescore(ctx); err != nil && ctx.Err() == nil {
-			s.logf("re-scoring failed: %v", err)
+			if debounced == nil {
+				debounced = time.After(s.cfg.Debounce)
+			}
+		case <-debounced:
+			debounced = nil
+			if err := s.incremental(ctx); err != nil && ctx.Err() == nil {
+				s.logf("incremental scoring failed: %v", s.fail(err))
+			}
+		case <-fullTick:
+			if fullDone != nil || s.applied == s.inFull {
+				continue // one full run at a time, and only to catch up
+			}
+			fullDone = make(chan fullResult, 1)
+			upto := s.applied
+			go func() {
+				r, err := s.fullRun(ctx, upto)
+				if err != nil {
+					r = &fullResult{err: err}
+				}
+				fullDone <- *r
+			}()
+		case r := <-fullDone:
+			fullDone = nil
+			err := r.err
+			if err == nil {
+				err = s.adopt(ctx, &r)
+			}
+			if err != nil && ctx.Err() == nil {
+				s.logf("full run failed: %v", s.fail(err))
+			}
 		}
 	}
+}
+
+// fail records err in the status and publishes it; it returns err.
+func (s *Server) fail(err error) error {
+	s.mu.Lock()
+	s.status.Stage = ""
+	s.status.Error = err.Error()
+	s.broadcastLocked(mustJSON(s.statusLocked()))
+	s.mu.Unlock()
+	return err
 }
 
 // shutdown closes every client once.
@@ -219,72 +320,149 @@ func (s *Server) progress(stage string, done, total int64) {
 	s.mu.Unlock()
 }
 
-// rescore loads the base tables, adds every accepted claim, builds the
-// graph, detects rings and publishes the differences to the current ring
-// set. It is a full re-run, not an incremental one.
-func (s *Server) rescore(ctx context.Context) error {
-	s.mu.Lock()
-	visits := s.visits[:len(s.visits):len(s.visits)]
-	fees := s.fees[:len(s.fees):len(s.fees)]
-	s.mu.Unlock()
-	fail := func(err error) error {
-		s.mu.Lock()
-		s.status.Stage = ""
-		s.status.Error = err.Error()
-		s.broadcastLocked(mustJSON(s.statusLocked()))
-		s.mu.Unlock()
-		return err
-	}
+// fullResult is a finished full run: fresh tables holding the base dataset
+// and the accepted claims up to upto, their graph and detection.
+type fullResult struct {
+	t    *graph.Tables
+	g    *graph.Graph
+	live *rings.Live
+	upto cursor
+	err  error
+}
+
+// claimsUpTo returns the accepted claims from a to b.
+func (s *Server) claimsUpTo(a, b cursor) ([]claims.Visit, []claims.FeeLine) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.visits[a.visits:b.visits:b.visits], s.fees[a.fees:b.fees:b.fees]
+}
+
+// fullRun loads the base tables, adds the accepted claims up to upto,
+// builds the graph and detects rings over the whole city. It shares nothing
+// with the current tables, so it may run beside incremental scoring.
+func (s *Server) fullRun(ctx context.Context, upto cursor) (*fullResult, error) {
 	t, err := s.cfg.Load(ctx, func(stage string, done, total int64) { s.progress("load "+stage, done, total) })
 	if err != nil {
-		return fail(fmt.Errorf("load dataset: %w", err))
+		return nil, fmt.Errorf("load dataset: %w", err)
 	}
+	visits, fees := s.claimsUpTo(cursor{}, upto)
 	applyClaims(t, visits, fees)
 	s.progress("build", 0, 1)
 	g, err := graph.Build(ctx, t, graph.BuildOptions{
 		Progress: func(stage string, done, total int64) { s.progress("build "+stage, done, total) },
 	})
 	if err != nil {
-		return fail(fmt.Errorf("build graph: %w", err))
+		return nil, fmt.Errorf("build graph: %w", err)
 	}
 	opt := s.cfg.Detect
 	opt.Progress = func(stage string, done, total int64) { s.progress("detect "+stage, done, total) }
-	f, err := rings.Detect(ctx, g, opt)
+	live, err := rings.DetectLive(ctx, g, opt)
 	if err != nil {
-		return fail(fmt.Errorf("detect: %w", err))
+		return nil, fmt.Errorf("detect: %w", err)
 	}
+	return &fullResult{t: t, g: g, live: live, upto: upto}, nil
+}
+
+// newID names a ring found for the first time.
+func (s *Server) newID() string {
+	s.nextID++
+	return fmt.Sprintf("R%03d", s.nextID-1)
+}
+
+// adopt makes a full run current: its ring ids continue those of the
+// current findings, the claims accepted while it ran are scored into it
+// incrementally, and the differences are published.
+func (s *Server) adopt(ctx context.Context, r *fullResult) error {
 	s.mu.RLock()
 	old := s.snap
 	s.mu.RUnlock()
-	stableIDs(old, f, &s.nextID)
-	snap, err := newSnapshot(f)
+	stableIDs(old, r.live.Findings(), &s.nextID)
+	r.live.SyncIDs()
+	// Claims accepted while the full run ran: the new tables are not
+	// shared yet, so no lock is needed to add them.
+	s.mu.RLock()
+	now := cursor{len(s.visits), len(s.fees)}
+	s.mu.RUnlock()
+	visits, fees := s.claimsUpTo(r.upto, now)
+	applyClaims(r.t, visits, fees)
+	up, err := r.live.Add(ctx, s.newID)
 	if err != nil {
-		return fail(err)
+		return err
+	}
+	snap, err := newSnapshot(up.Findings)
+	if err != nil {
+		return err
+	}
+	s.dataMu.Lock()
+	s.mu.Lock()
+	s.g, s.live, s.applied, s.inFull = r.g, r.live, now, r.upto
+	s.status.FullRuns++
+	s.publishLocked(old, snap, r.t)
+	s.mu.Unlock()
+	s.dataMu.Unlock()
+	s.logf("full run %d: %d rings", s.status.FullRuns, len(up.Findings.Rings))
+	return nil
+}
+
+// incremental applies the claims accepted since the last update to the
+// current tables and scores them with rings.Live, publishing the rings
+// they change.
+func (s *Server) incremental(ctx context.Context) error {
+	s.mu.RLock()
+	now := cursor{len(s.visits), len(s.fees)}
+	s.mu.RUnlock()
+	if now == s.applied || s.live == nil {
+		return nil
+	}
+	visits, fees := s.claimsUpTo(s.applied, now)
+	s.dataMu.Lock()
+	applyClaims(s.g.Tables(), visits, fees)
+	s.dataMu.Unlock()
+	s.mu.Lock()
+	s.applied = now // read by statusLocked under mu
+	s.mu.Unlock()
+	s.progress("incremental", 0, int64(len(visits)))
+	start := time.Now()
+	up, err := s.live.Add(ctx, s.newID)
+	if err != nil {
+		return fmt.Errorf("incremental scoring: %w", err)
+	}
+	snap, err := newSnapshot(up.Findings)
+	if err != nil {
+		return err
 	}
 	s.mu.Lock()
-	s.g, s.snap = g, snap
-	s.scored = len(visits) + len(fees)
+	old := s.snap
+	s.status.Updates++
+	s.publishLocked(old, snap, s.g.Tables())
+	s.mu.Unlock()
+	s.logf("incremental update: %d visits scored in %s, %d attached to rings, %d patients recruited, %d rings rebuilt",
+		up.Rows, time.Since(start).Round(time.Millisecond), up.Attached, up.Recruited, up.Rebuilt)
+	return nil
+}
+
+// publishLocked makes snap current and sends the differences to old and
+// the status; s.mu must be held.
+func (s *Server) publishLocked(old, snap *snapshot, t *graph.Tables) {
+	s.snap = snap
 	s.status.Ready = true
 	s.status.Generation++
 	s.status.Stage = ""
 	s.status.Error = ""
 	s.status.Rings, s.status.Visits, s.status.FeeLines, s.status.Nodes =
-		len(f.Rings), t.Visits.Len(), t.Fees.Len(), g.NumNodes()
+		len(snap.order), t.Visits.Len(), t.Fees.Len(), s.g.NumNodes()
 	for _, m := range diff(old, snap) {
 		s.broadcastLocked(m)
 	}
 	s.broadcastLocked(mustJSON(s.statusLocked()))
-	gen := s.status.Generation
-	s.mu.Unlock()
-	s.logf("detection generation %d: %d rings", gen, len(f.Rings))
-	return nil
 }
 
 // statusLocked returns the status; s.mu must be held.
 func (s *Server) statusLocked() Status {
 	st := s.status
 	st.Accepted = len(s.visits) + len(s.fees)
-	st.Pending = st.Accepted - s.scored
+	st.Pending = st.Accepted - s.applied.rows()
+	st.Incremental = s.applied.rows() - s.inFull.rows()
 	st.Clients = len(s.clients)
 	return st
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -741,11 +742,12 @@ func TestLoadFailures(t *testing.T) {
 		t.Errorf("Run with a failing loader: %v", err)
 	}
 
-	// A failing re-scoring run keeps the previous findings and reports the
-	// error in the status.
+	// A failing full run keeps the findings (updated incrementally in the
+	// meantime) and reports the error in the status.
 	calls := 0
 	good := loaderOf(fixtureDir)
 	s = startReady(t, func(c *Config) {
+		c.FullEvery = 30 * time.Millisecond
 		c.Load = func(ctx context.Context, p func(string, int64, int64)) (*graph.Tables, error) {
 			if calls++; calls > 1 {
 				return broken(ctx, p)
@@ -762,14 +764,74 @@ func TestLoadFailures(t *testing.T) {
 	for {
 		_, snap, st := s.current()
 		if st.Error != "" {
-			if st.Generation != 1 || len(snap.order) == 0 || st.Pending != 1 {
-				t.Errorf("after a failed run: %+v", st)
+			if !strings.Contains(st.Error, "disk on fire") || st.Generation != 2 || st.FullRuns != 1 || len(snap.order) == 0 ||
+				st.Pending != 0 || st.Incremental != 1 {
+				t.Errorf("after a failed full run: %+v", st)
 			}
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatal("failed re-scoring not reported")
+			t.Fatal("failed full run not reported")
 		}
 		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestIncrementalThenFullRun checks that claims are scored without
+// reloading the dataset, and that the periodic full run then catches up
+// with them, keeping ring ids.
+func TestIncrementalThenFullRun(t *testing.T) {
+	var loads atomic.Int32
+	good := loaderOf(fixtureDir)
+	release := make(chan struct{})
+	s := startReady(t, func(c *Config) {
+		c.FullEvery = 20 * time.Millisecond
+		c.Load = func(ctx context.Context, p func(string, int64, int64)) (*graph.Tables, error) {
+			if loads.Add(1) > 1 {
+				<-release // hold the full run until the incremental update is checked
+			}
+			return good(ctx, p)
+		}
+	})
+	ring := s.firstRing(t)
+	var rows []string
+	for i, m := range ring.Members {
+		if m.Kind == rings.KindPatient && len(rows) < 10 {
+			rows = append(rows, visitRow(fmt.Sprintf("INC%03d", i), m.ID, member(t, ring, rings.KindClinic).ID, member(t, ring, rings.KindDoctor).ID))
+		}
+	}
+	if code, _, body := s.do(t, "POST", "/api/v1/claims", strings.Join(rows, "\n"), nil); code != http.StatusAccepted {
+		t.Fatalf("POST: %d %s", code, body)
+	}
+	s.waitGeneration(t, 2)
+	_, _, st := s.current()
+	if st.Updates != 1 || st.FullRuns != 1 || st.Incremental != len(rows) || st.Pending != 0 {
+		t.Errorf("after the incremental update: %+v", st)
+	}
+	upd := s.firstRing(t)
+	if upd.Visits != ring.Visits+len(rows) {
+		t.Errorf("ring %s: %d visits after adding %d to %d", ring.ID, upd.Visits, len(rows), ring.Visits)
+	}
+	close(release)
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		if _, _, st = s.current(); st.FullRuns == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no full run: %+v", st)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if st.Incremental != 0 || st.Pending != 0 || st.Error != "" {
+		t.Errorf("after the full run: %+v", st)
+	}
+	full := s.firstRing(t)
+	if full.ID != ring.ID || full.Visits < ring.Visits {
+		t.Errorf("after the full run: ring %s with %d visits, was %s with %d", full.ID, full.Visits, ring.ID, ring.Visits)
+	}
+	time.Sleep(100 * time.Millisecond) // more ticks: nothing to catch up
+	if n := loads.Load(); n != 2 {
+		t.Errorf("dataset loaded %d times, want 2 (start-up and one full run)", n)
 	}
 }

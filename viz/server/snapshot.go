@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/viz/report"
 )
 
@@ -20,13 +21,27 @@ type snapshot struct {
 	summary  map[string]json.RawMessage // ring id -> the ring without evidence
 	members  map[string][]string        // ring id -> sorted "kind:id" member keys
 	ring     map[string]*rings.Ring     // ring id -> ring (normalised)
-	entities map[string]*rings.EntityScore
 }
 
 // emptySnapshot is the snapshot before the first detection.
 func emptySnapshot() *snapshot {
-	return &snapshot{full: map[string]json.RawMessage{}, summary: map[string]json.RawMessage{},
-		members: map[string][]string{}, ring: map[string]*rings.Ring{}, entities: map[string]*rings.EntityScore{}}
+	return &snapshot{findings: &rings.Findings{}, full: map[string]json.RawMessage{}, summary: map[string]json.RawMessage{},
+		members: map[string][]string{}, ring: map[string]*rings.Ring{}}
+}
+
+// entity returns the score of node id, whose entity key is key:
+// Findings.Entities is indexed by node, so no per-snapshot index is built
+// (a snapshot is made for every incremental update). The key guards
+// against a node of another graph.
+func (s *snapshot) entity(id graph.NodeID, key string) (*rings.EntityScore, bool) {
+	if int(id) >= len(s.findings.Entities) {
+		return nil, false
+	}
+	e := &s.findings.Entities[id]
+	if len(key) != len(e.Kind)+1+len(e.ID) || key != entityKey(e.Kind, e.ID) {
+		return nil, false
+	}
+	return e, true
 }
 
 // entityKey keys an entity by its member kind and id.
@@ -72,10 +87,6 @@ func newSnapshot(f *rings.Findings) (*snapshot, error) {
 		s.summary[r.ID] = sum
 		s.members[r.ID] = keys
 		s.ring[r.ID] = r
-	}
-	for i := range f.Entities {
-		e := &f.Entities[i]
-		s.entities[entityKey(e.Kind, e.ID)] = e
 	}
 	return s, nil
 }
