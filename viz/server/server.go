@@ -126,7 +126,7 @@ type Server struct {
 	feeKeys   map[string]bool  // mdtrt_id + "\x00" + feedetl_sn of accepted fee lines
 	closed    bool
 	closeOnce sync.Once
-	running   atomic.Bool // Run has been called
+	running   atomic.Bool   // Run has been called
 	kick      chan struct{} // wakes the Run loop
 
 	// Written by the Run goroutine only (applied and inFull under mu,
