@@ -19,8 +19,10 @@ import (
 const (
 	defaultNeighbors = 50
 	maxNeighbors     = 1000
-	// maxSubgraph caps the nodes of a ring subgraph.
-	maxSubgraph = 2000
+	// maxSubgraph caps the nodes of a ring subgraph: a ring of 10,000
+	// members, and some of its neighbours, fits; the page stays interactive
+	// at that size (viz/web's TestPageLargeRing).
+	maxSubgraph = 20000
 )
 
 // tokenCookie carries the token after a request authenticated by ?token=.

@@ -1,0 +1,348 @@
+package rings
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/ringlens/ringlens/graph"
+)
+
+// Live is a finished detection kept in memory, so that visits appended to
+// the graph's tables afterwards (graph.Tables.AddVisit) are scored without
+// re-running the city.
+//
+// Add scores each new visit against the peer statistics of the full run,
+// attaches it to the candidate rings (reported or not) whose institution it
+// is at and whose patients it concerns (for rings without patients, whose
+// doctors it concerns), and lets it recruit its patient into a
+// repeat-patient ring (fabricated outpatient care, card collection) when the
+// patient now meets that ring's signature at one of its institutions: at
+// least the repeat-visit count there, billed far above peers or card-based.
+// Only the candidates touched are re-scored; rings are re-ranked, rings
+// crossing the report threshold appear or go, and the rings and entities
+// concerned are rebuilt. The cost grows with the new rows and the rings they
+// touch, not with the city.
+//
+// What a full run does and Add does not: the rule library is not run on the
+// new rows (they count as unchecked in rule-hit shares, and ring rule
+// evidence is that of the full run), no new candidates are formed outside
+// the existing ones, peer statistics and baselines stay those of the full
+// run, and fee lines appended later are not read. A server runs a full pass
+// now and then to catch up.
+//
+// Live is not safe for concurrent use. The Findings it returns are never
+// modified afterwards, and Add only reads the graph and its tables.
+type Live struct {
+	s      *state
+	cands  []*candidate // every scored candidate, ranked
+	ind    *individual
+	f      *Findings
+	byInst map[graph.NodeID][]*candidate
+}
+
+// newLive keeps the state of a full run whose findings f were computed from
+// the ranked candidates cands.
+func newLive(s *state, cands []*candidate, f *Findings, ind *individual) *Live {
+	l := &Live{s: s, cands: cands, ind: ind, f: f, byInst: make(map[graph.NodeID][]*candidate)}
+	for _, c := range cands {
+		for _, h := range c.insts {
+			l.byInst[h] = append(l.byInst[h], c)
+		}
+	}
+	return l
+}
+
+// Findings returns the current findings.
+func (l *Live) Findings() *Findings { return l.f }
+
+// Scored returns the number of visit rows of the tables scored so far.
+func (l *Live) Scored() int { return len(l.s.visitZ) }
+
+// SyncIDs takes the ring ids of the current findings, after the caller
+// renamed them in place (to keep ids stable across full runs), as the ids
+// of the reported rings; Add keeps them and names new rings with newID.
+func (l *Live) SyncIDs() {
+	i := 0
+	for _, c := range l.cands {
+		if c.id != "" && i < len(l.f.Rings) {
+			c.id = l.f.Rings[i].ID
+			i++
+		}
+	}
+}
+
+// Update reports what one call of Add did.
+type Update struct {
+	// Rows is the number of visit rows scored.
+	Rows int
+	// Attached counts the new visits that joined a candidate ring,
+	// Recruited the patients that joined one.
+	Attached, Recruited int
+	// Touched is the number of candidate rings re-scored; Rebuilt the
+	// number of reported rings rebuilt (changed, new or re-ranked rings
+	// are rebuilt or copied, untouched ones keep their content).
+	Touched, Rebuilt int
+	// Findings are the findings after the update: a new value when rows
+	// were scored, the previous one otherwise.
+	Findings *Findings
+}
+
+// Add scores the visit rows appended to the graph's tables since the last
+// call (or since detection) and returns the updated findings; rings reported
+// for the first time are named by newID. It is cancelled with ctx.
+func (l *Live) Add(ctx context.Context, newID func() string) (*Update, error) {
+	s := l.s
+	vt := &s.t.Visits
+	n0, n1 := len(s.visitZ), vt.Len()
+	up := &Update{Rows: n1 - n0, Findings: l.f}
+	if n1 <= n0 {
+		return up, nil
+	}
+	s.visitZ = s.amount.extend(s.visitZ)
+	s.shareZ = s.share.extend(s.shareZ)
+	s.hitVisit = append(s.hitVisit, make([]uint8, n1-n0)...)
+	if s.delta == nil {
+		s.delta = make(map[graph.NodeID][]uint32)
+		s.deltaLive = make(map[graph.NodeID]uint32)
+	}
+	touched := make(map[*candidate]bool)
+	affected := make(map[graph.NodeID]bool)
+	type recruit struct {
+		c *candidate
+		p graph.NodeID
+		h graph.NodeID
+	}
+	var recruits []recruit
+	seen := make(map[recruit]bool)
+	for v := n0; v < n1; v++ {
+		if (v-n0)%4096 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, fmt.Errorf("rings: incremental scoring cancelled: %w", err)
+			}
+		}
+		row := uint32(v)
+		p, h, d := s.g.PatientNode(vt.Person[v]), s.instNode(row), graph.NoNode
+		if doc := vt.Doctor[v]; s.doctorOK(doc) {
+			d = s.g.DoctorNode(doc)
+		}
+		live := s.live(row)
+		for _, x := range [...]graph.NodeID{p, h, d} {
+			if x == graph.NoNode {
+				continue
+			}
+			s.delta[x] = append(s.delta[x], row)
+			affected[x] = true
+			if live && int(x) < len(l.ind.zN) {
+				s.deltaLive[x]++
+				l.ind.zSum[x] += clipZ(s.visitZ[v])
+				l.ind.zN[x]++
+			}
+		}
+		if h == graph.NoNode || !live {
+			continue
+		}
+		for _, c := range l.byInst[h] {
+			switch {
+			case len(c.patients) > 0 && p != graph.NoNode && contains(c.patients, p),
+				len(c.patients) == 0 && d != graph.NoNode && contains(c.doctors, d):
+				if !touched[c] {
+					// The list may share its array with a fact's rows.
+					c.visits = slices.Clip(c.visits)
+				}
+				c.visits = append(c.visits, row)
+				c.added = append(c.added, row)
+				touched[c] = true
+				up.Attached++
+			case recruiting(c) && p != graph.NoNode && !vt.MedType[v].Inpatient():
+				r := recruit{c, p, h}
+				if !seen[r] {
+					seen[r] = true
+					recruits = append(recruits, r)
+				}
+			}
+		}
+	}
+	for _, r := range recruits {
+		at, found := slices.BinarySearch(r.c.patients, r.p)
+		if found {
+			continue // recruited at another of its institutions
+		}
+		if vs := l.recruitVisits(r.c, r.p, r.h); vs != nil {
+			// Fresh arrays: the lists may share theirs with facts.
+			r.c.patients = slices.Insert(slices.Clip(r.c.patients), at, r.p)
+			r.c.visits = append(slices.Clip(r.c.visits), vs...)
+			for _, v := range vs {
+				if int(v) >= n0 {
+					r.c.added = append(r.c.added, v)
+				}
+			}
+			r.c.recruited++
+			touched[r.c] = true
+			up.Recruited++
+		}
+	}
+	for c := range touched {
+		s.finish(c)
+		s.score(c)
+	}
+	up.Touched = len(touched)
+	up.Findings, up.Rebuilt = l.refresh(touched, affected, newID)
+	l.f = up.Findings
+	return up, nil
+}
+
+// recruiting reports whether c is a repeat-patient ring that new patients
+// can join: fabricated outpatient care or card collection.
+func recruiting(c *candidate) bool {
+	return len(c.patients) > 0 && (c.source == "G-REPEAT-COSTLY" || c.source == "G-CARD-REPEAT")
+}
+
+// recruitVisits returns the live outpatient visits of patient node p at
+// hub h when they meet c's signature there (see repeatPatient), else nil.
+func (l *Live) recruitVisits(c *candidate, p, h graph.NodeID) []uint32 {
+	s := l.s
+	vt := &s.t.Visits
+	var vs []uint32
+	for _, v := range s.visitsOf(p) {
+		if s.live(v) && !vt.MedType[v].Inpatient() && s.instNode(v) == h {
+			vs = append(vs, v)
+		}
+	}
+	if len(vs) < s.repeat {
+		return nil
+	}
+	e := s.repeatPatient(uint32(s.g.Row(p)), h, vs)
+	if (c.source == "G-CARD-REPEAT" && e.card) || (c.source == "G-REPEAT-COSTLY" && e.costly) {
+		return vs
+	}
+	return nil
+}
+
+// contains reports whether sorted xs holds x.
+func contains(xs []graph.NodeID, x graph.NodeID) bool {
+	_, ok := slices.BinarySearch(xs, x)
+	return ok
+}
+
+// refresh re-ranks the candidates after the touched ones were re-scored and
+// returns new findings: reported rings that were touched, or newly
+// reported, are rebuilt, the others copied with their new rank; entities
+// of the affected nodes and of the members of every candidate whose score
+// or standing changed are re-scored.
+func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bool, newID func() string) (*Findings, int) {
+	s, old := l.s, l.f
+	oldRing := make(map[string]*Ring, len(old.Rings))
+	for i := range old.Rings {
+		oldRing[old.Rings[i].ID] = &old.Rings[i]
+	}
+	rank(l.cands)
+	f := &Findings{Rings: make([]Ring, 0, len(old.Rings)+1), SingleHits: old.SingleHits,
+		DataQuality: old.DataQuality, RuleHits: old.RuleHits}
+	var reported []*candidate
+	for _, c := range l.cands {
+		if c.score >= reportScore && len(reported) < maxRings {
+			reported = append(reported, c)
+			if c.id == "" {
+				c.id = newID()
+				l.ruleEvidenceOf(c)
+				touched[c] = true // newly reported: rebuilt, members re-scored
+			}
+			continue
+		}
+		if c.id != "" {
+			c.id = "" // no longer reported
+			touched[c] = true
+		}
+	}
+	for c := range touched {
+		for _, x := range members(c) {
+			affected[x] = true
+		}
+	}
+	// Unreported candidates lift their members' own scores.
+	clear(l.ind.candSc)
+	for _, c := range l.cands {
+		if c.id == "" {
+			for _, x := range members(c) {
+				l.ind.candSc[x] = max(l.ind.candSc[x], c.score)
+			}
+		}
+	}
+	rebuilt := 0
+	for i, c := range reported {
+		if o := oldRing[c.id]; o != nil && !touched[c] {
+			r := *o
+			r.Rank = i + 1
+			f.Rings = append(f.Rings, r)
+			continue
+		}
+		r := s.buildRing(c, c.id, i+1)
+		if len(c.added) > 0 {
+			fa := l.addedFact(c)
+			r.Evidence = append(r.Evidence, s.factEvidence(&fa, r.Article, r.ArticleEn))
+		}
+		s.addRuleEvidence(&r, c)
+		f.Rings = append(f.Rings, r)
+		rebuilt++
+	}
+	// Ring of each member, the best-ranked ring first.
+	type place struct {
+		ring int
+		role string
+	}
+	placeOf := make(map[graph.NodeID]place)
+	for i, c := range reported {
+		for _, x := range members(c) {
+			if _, ok := placeOf[x]; !ok {
+				placeOf[x] = place{i, s.roleOf(c, f.Rings[i].Typology, x)}
+			}
+		}
+	}
+	f.Entities = slices.Clone(old.Entities)
+	for x := range affected {
+		if int(x) >= len(f.Entities) {
+			continue
+		}
+		var ring *Ring
+		pl, ok := placeOf[x]
+		if ok {
+			ring = &f.Rings[pl.ring]
+		}
+		f.Entities[x] = s.entity(l.ind, x, ring, pl.role)
+	}
+	for i, c := range reported {
+		if touched[c] || slices.ContainsFunc(members(c), func(x graph.NodeID) bool { return affected[x] }) {
+			s.fillMembers(&f.Rings[i], c, f.Entities)
+		}
+	}
+	return f, rebuilt
+}
+
+// ruleEvidenceOf sets the rule evidence of a candidate reported for the
+// first time by Add: the rule hits it was formed from.
+func (l *Live) ruleEvidenceOf(c *candidate) {
+	s := l.s
+	hs := slices.Clone(c.hits)
+	slices.SortFunc(hs, func(a, b int) int {
+		return cmp.Or(cmp.Compare(s.rr.Hits[b].Amount, s.rr.Hits[a].Amount), cmp.Compare(a, b))
+	})
+	c.ruleEv = c.ruleEv[:0]
+	for _, i := range hs[:min(len(hs), maxRuleEvidence)] {
+		c.ruleEv = append(c.ruleEv, s.ruleEvidence(i))
+	}
+	c.ruleHits = len(hs)
+}
+
+// addedFact is the graph fact of the visits that joined c since the full
+// run, and of the patients it recruited.
+func (l *Live) addedFact(c *candidate) fact {
+	fund := l.s.fund(c.added).Yuan()
+	return fact{id: "G-NEW-ROWS", visits: c.added,
+		params: map[string]float64{"visits": float64(len(c.added)), "recruited": float64(c.recruited)},
+		detail: fmt.Sprintf("%d visits arrived after the last full run at the ring's institutions for its members (%.2f yuan of fund; %d patients newly recruited), scored against the same peers",
+			len(c.added), fund, c.recruited),
+		detailZh: fmt.Sprintf("上次全量检测后新到%d条本团伙机构、成员的就诊记录（基金%.2f元；新增招募人员%d名），按同一同类基线评分",
+			len(c.added), fund, c.recruited)}
+}

@@ -1,0 +1,461 @@
+package rings_test
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	. "github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/ingest"
+)
+
+// splitCity copies the CSV city in dir to a new directory without its
+// visits (and their fee lines) that begin at or after the time that leaves
+// share of the visits before it; refunded visits and refund rows stay. It
+// returns the new directory and the mdtrt_id of the visits left out.
+func splitCity(t testing.TB, dir string, share float64) (string, map[string]bool) {
+	t.Helper()
+	out := t.TempDir()
+	for _, name := range []string{"psn.csv", "fixmedins.csv", "staff.csv", "catalog.csv"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(out, name), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows := readCSV(t, filepath.Join(dir, "mdtrt.csv"))
+	col := columns(rows[0])
+	refunded := make(map[string]bool)
+	var times []string
+	for _, r := range rows[1:] {
+		if r[col["refd_setl_flag"]] == "1" {
+			refunded[r[col["mdtrt_id"]]] = true
+		} else {
+			times = append(times, r[col["begntime"]])
+		}
+	}
+	slices.Sort(times)
+	cut := times[int(share*float64(len(times)))]
+	late := make(map[string]bool)
+	kept := [][]string{rows[0]}
+	for _, r := range rows[1:] {
+		id := r[col["mdtrt_id"]]
+		if r[col["refd_setl_flag"]] != "1" && !refunded[id] && r[col["begntime"]] >= cut {
+			late[id] = true
+			continue
+		}
+		kept = append(kept, r)
+	}
+	writeCSV(t, filepath.Join(out, "mdtrt.csv"), kept)
+	fees := readCSV(t, filepath.Join(dir, "fee_list.csv"))
+	fcol := columns(fees[0])
+	keptFees := [][]string{fees[0]}
+	for _, r := range fees[1:] {
+		if !late[r[fcol["mdtrt_id"]]] {
+			keptFees = append(keptFees, r)
+		}
+	}
+	writeCSV(t, filepath.Join(out, "fee_list.csv"), keptFees)
+	return out, late
+}
+
+func readCSV(t testing.TB, path string) [][]string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatalf("read %s: %v", path, err)
+	}
+	return rows
+}
+
+func writeCSV(t testing.TB, path string, rows [][]string) {
+	t.Helper()
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := csv.NewWriter(f)
+	if err := w.WriteAll(rows); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func columns(header []string) map[string]int {
+	m := make(map[string]int, len(header))
+	for i, h := range header {
+		m[h] = i
+	}
+	return m
+}
+
+// lateVisit rebuilds the claims.Visit of row v of t.
+func lateVisit(t *graph.Tables, v uint32) claims.Visit {
+	vt := &t.Visits
+	str := func(id uint32) string {
+		if id == graph.None {
+			return ""
+		}
+		return t.Strings.String(id)
+	}
+	cv := claims.Visit{MdtrtID: vt.IDs.String(v), PsnNo: t.Persons.IDs.String(vt.Person[v]),
+		InstitutionCode: t.Institutions.IDs.String(vt.Institution[v]), MedType: vt.MedType[v],
+		Begin: vt.Begin[v], End: vt.End[v], DiseCode: str(vt.Dise[v]), DiseName: str(vt.DiseName[v]),
+		MedFee: vt.MedFee[v], FundPay: vt.FundPay[v], CertType: vt.Cert[v]}
+	if d := vt.Doctor[v]; d != graph.None {
+		cv.DoctorCode = t.Doctors.IDs.String(d)
+	}
+	return cv
+}
+
+// appendVisits appends the visits ids of src to dst and returns how many.
+func appendVisits(t testing.TB, dst, src *graph.Tables, ids map[string]bool) int {
+	t.Helper()
+	var rows []uint32
+	for id := range ids {
+		if v := src.Visits.IDs.Lookup(id); v != graph.None {
+			rows = append(rows, v)
+		}
+	}
+	slices.Sort(rows)
+	n := 0
+	for _, v := range rows {
+		cv := lateVisit(src, v)
+		p, h := dst.Persons.IDs.Lookup(cv.PsnNo), dst.Institutions.IDs.Lookup(cv.InstitutionCode)
+		if p == graph.None || h == graph.None {
+			t.Fatalf("visit %s: unknown person or institution", cv.MdtrtID)
+		}
+		if _, added := dst.AddVisit(&cv, p, h, 0); added {
+			n++
+		}
+	}
+	return n
+}
+
+func loadTables(t testing.TB, dir string) *graph.Tables {
+	t.Helper()
+	res, err := ingest.Load(context.Background(), dir, ingest.Options{}, func(ingest.Reject) error { return nil })
+	if err != nil {
+		t.Fatalf("load %s: %v", dir, err)
+	}
+	return res.Tables
+}
+
+func buildGraph(t testing.TB, tb *graph.Tables) *graph.Graph {
+	t.Helper()
+	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// memberKeys returns the sorted kind:id keys of r's members.
+func memberKeys(r *Ring) []string {
+	var out []string
+	for _, m := range r.Members {
+		out = append(out, m.Kind+":"+m.ID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func jaccard(a, b []string) float64 {
+	both := 0
+	for _, x := range a {
+		if _, ok := slices.BinarySearch(b, x); ok {
+			both++
+		}
+	}
+	if u := len(a) + len(b) - both; u > 0 {
+		return float64(both) / float64(u)
+	}
+	return 1
+}
+
+// closest returns the ring of rs sharing most members with r.
+func closest(r *Ring, rs []Ring) (*Ring, float64) {
+	var best *Ring
+	bestJ := -1.0
+	for i := range rs {
+		if j := jaccard(memberKeys(r), memberKeys(&rs[i])); j > bestJ {
+			best, bestJ = &rs[i], j
+		}
+	}
+	return best, bestJ
+}
+
+// TestLiveAddMatchesFullRun holds back the last 10% of a city's visits,
+// detects on the rest, adds the held-back visits incrementally and compares
+// with a full run on the whole city: the rings that were found keep their
+// members, their amounts at risk move to those of the full run, and the
+// findings stay consistent.
+func TestLiveAddMatchesFullRun(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a city")
+	}
+	for _, preset := range []string{"huli", "default"} {
+		t.Run(preset, func(t *testing.T) { liveMatchesFullRun(t, genCity(t, preset, 1, 100_000)) })
+	}
+}
+
+func liveMatchesFullRun(t *testing.T, dir string) {
+	ctx := context.Background()
+	baseDir, late := splitCity(t, dir, 0.9)
+	full := loadTables(t, dir)
+	fFull, err := Detect(ctx, buildGraph(t, full), Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := loadTables(t, baseDir)
+	l, err := DetectLive(ctx, buildGraph(t, base), Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := l.Findings()
+	if len(before.Rings) == 0 {
+		t.Fatal("no rings on the base city")
+	}
+	n := appendVisits(t, base, full, late)
+	next := len(before.Rings)
+	up, err := l.Add(ctx, func() string { next++; return fmt.Sprintf("R%03d", next) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("held back %d visits: attached %d, recruited %d, touched %d candidates, rebuilt %d rings", n, up.Attached, up.Recruited, up.Touched, up.Rebuilt)
+	if up.Rows != n || l.Scored() != base.Visits.Len() {
+		t.Fatalf("scored %d rows (total %d), want %d (total %d)", up.Rows, l.Scored(), n, base.Visits.Len())
+	}
+	if up.Attached == 0 || up.Rebuilt == 0 {
+		t.Fatalf("no held-back visit joined a ring: %+v", up)
+	}
+	after := up.Findings
+	checkConsistent(t, after)
+	if len(before.Rings) != len(l.Findings().Rings) && after != l.Findings() {
+		t.Fatal("Findings() is not the update's findings")
+	}
+	// The base findings are not modified by the update.
+	if before == after {
+		t.Fatal("update returned the old findings")
+	}
+	// Every ring of the full run is found incrementally with the same
+	// members, and its amount at risk is at least as close to the full
+	// run's as the base's was, and within 10% of it. Split hospitalisation
+	// is the exception: its ring visits are the rule library's early
+	// readmissions, and Live does not run the rules on new rows (see Live).
+	for _, r := range fFull.Rings {
+		b, jb := closest(&r, before.Rings)
+		a, ja := closest(&r, after.Rings)
+		t.Logf("full %s %-22s amount %9.0f; base %9.0f (J %.2f); incremental %9.0f (J %.2f)", r.ID, r.Typology, r.AmountAtRisk, b.AmountAtRisk, jb, a.AmountAtRisk, ja)
+		if ja < 0.8 {
+			t.Errorf("full-run ring %s: best incremental match shares only %.2f of members", r.ID, ja)
+		}
+		if r.Typology == TypSplitHospitalisation {
+			continue
+		}
+		if da, db := math.Abs(a.AmountAtRisk-r.AmountAtRisk), math.Abs(b.AmountAtRisk-r.AmountAtRisk); da > db+0.01 || da > 0.1*r.AmountAtRisk {
+			t.Errorf("full-run ring %s: incremental amount %.0f is not closer to the full run's %.0f than the base's %.0f", r.ID, a.AmountAtRisk, r.AmountAtRisk, b.AmountAtRisk)
+		}
+	}
+	// A second call without new rows changes nothing.
+	up2, err := l.Add(ctx, func() string { t.Fatal("no new ring expected"); return "" })
+	if err != nil || up2.Rows != 0 || up2.Findings != after {
+		t.Fatalf("empty update: %+v, %v", up2, err)
+	}
+}
+
+// checkConsistent checks the invariants of findings: ranks 1..n by
+// descending score, unique ids, members scored as the entities say and in
+// the ring the entities name.
+func checkConsistent(t *testing.T, f *Findings) {
+	t.Helper()
+	ids := make(map[string]bool)
+	ent := make(map[string]*EntityScore, len(f.Entities))
+	for i := range f.Entities {
+		ent[f.Entities[i].Kind+":"+f.Entities[i].ID] = &f.Entities[i]
+	}
+	for i, r := range f.Rings {
+		if r.Rank != i+1 {
+			t.Errorf("ring %s at %d has rank %d", r.ID, i, r.Rank)
+		}
+		if i > 0 && r.Score > f.Rings[i-1].Score {
+			t.Errorf("ring %s scores %.4f above ring %s", r.ID, r.Score, f.Rings[i-1].ID)
+		}
+		if ids[r.ID] {
+			t.Errorf("ring id %s twice", r.ID)
+		}
+		ids[r.ID] = true
+		for _, m := range r.Members {
+			e := ent[m.Kind+":"+m.ID]
+			if e == nil || e.Score != m.Score || e.RingID == "" {
+				t.Errorf("ring %s member %s:%s: entity %+v, member score %.4f", r.ID, m.Kind, m.ID, e, m.Score)
+				return
+			}
+		}
+	}
+}
+
+// TestLiveAddRecruits adds a fresh regular to the top repeat-patient ring:
+// a patient outside it who now visits one of its clinics again and again,
+// each visit billed like the ring's (the fund of the ring's costliest
+// visits), joins the ring, which is rebuilt; a patient with ordinary bills
+// does not.
+func TestLiveAddRecruits(t *testing.T) {
+	ctx := context.Background()
+	tb := loadTables(t, "../../fixtures/testdata/huli-small")
+	g := buildGraph(t, tb)
+	l, err := DetectLive(ctx, g, Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f0 := l.Findings()
+	var ring *Ring
+	for i := range f0.Rings {
+		if f0.Rings[i].Typology == TypFabricatedOutpatient {
+			ring = &f0.Rings[i]
+			break
+		}
+	}
+	if ring == nil {
+		t.Skip("no fabricated-outpatient ring in the fixture")
+	}
+	var clinic, doctor string
+	inRing := make(map[string]bool)
+	for _, m := range ring.Members {
+		inRing[m.Kind+":"+m.ID] = true
+		switch {
+		case m.Kind == KindClinic && clinic == "":
+			clinic = m.ID
+		case m.Kind == KindDoctor && doctor == "":
+			doctor = m.ID
+		}
+	}
+	// Two outsiders: the first billed like the ring, the second ordinary.
+	var outsiders []string
+	for p := 0; p < tb.Persons.Len() && len(outsiders) < 2; p++ {
+		id := tb.Persons.IDs.String(uint32(p))
+		if !inRing[KindPatient+":"+id] {
+			outsiders = append(outsiders, id)
+		}
+	}
+	// The costly outsider's bills copy the clinic's costliest outpatient
+	// visit, the ordinary one's the city's median outpatient visit.
+	h := tb.Institutions.IDs.Lookup(clinic)
+	var there, city []uint32
+	last := claims.Time(0)
+	for v := 0; v < tb.Visits.Len(); v++ {
+		last = max(last, tb.Visits.Begin[v])
+		if tb.Visits.MedType[v] == claims.MedOutpatient {
+			city = append(city, uint32(v))
+			if tb.Visits.Institution[v] == h {
+				there = append(there, uint32(v))
+			}
+		}
+	}
+	byFund := func(a, b uint32) int { return int(tb.Visits.FundPay[a] - tb.Visits.FundPay[b]) }
+	slices.SortFunc(there, byFund)
+	slices.SortFunc(city, byFund)
+	model := []uint32{there[len(there)-1], city[len(city)/2]}
+	for i, psn := range outsiders {
+		for k := 0; k < 12; k++ {
+			m := model[i]
+			v := claims.Visit{MdtrtID: fmt.Sprintf("LIVE-%d-%d", i, k), PsnNo: psn, InstitutionCode: clinic,
+				MedType: claims.MedOutpatient, Begin: last + claims.Time((k+1)*3*86400), End: claims.NoTime,
+				DoctorCode: doctor, DiseCode: tb.Strings.String(tb.Visits.Dise[m]), MedFee: tb.Visits.MedFee[m], FundPay: tb.Visits.FundPay[m],
+				CertType: claims.CertSocialCard}
+			if _, added := tb.AddVisit(&v, tb.Persons.IDs.Lookup(psn), h, 0); !added {
+				t.Fatal("visit not added")
+			}
+		}
+	}
+	up, err := l.Add(ctx, func() string { return "R999" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.Recruited != 1 {
+		t.Fatalf("recruited %d patients, want 1 (%+v)", up.Recruited, up)
+	}
+	var after *Ring
+	for i := range up.Findings.Rings {
+		if up.Findings.Rings[i].ID == ring.ID {
+			after = &up.Findings.Rings[i]
+		}
+	}
+	if after == nil {
+		t.Fatalf("ring %s gone after the update", ring.ID)
+	}
+	has := func(r *Ring, psn string) bool {
+		return slices.ContainsFunc(r.Members, func(m Member) bool { return m.Kind == KindPatient && m.ID == psn })
+	}
+	if !has(after, outsiders[0]) || has(after, outsiders[1]) {
+		t.Errorf("ring %s after the update: costly outsider in %v, ordinary outsider in %v; want true, false",
+			ring.ID, has(after, outsiders[0]), has(after, outsiders[1]))
+	}
+	if after.Visits != ring.Visits+12 || after.AmountAtRisk <= ring.AmountAtRisk {
+		t.Errorf("ring %s: %d visits %.2f yuan, was %d visits %.2f yuan", ring.ID, after.Visits, after.AmountAtRisk, ring.Visits, ring.AmountAtRisk)
+	}
+	if !slices.ContainsFunc(after.Evidence, func(e Evidence) bool { return e.Rule == "G-NEW-ROWS" && e.Visits == 12 }) {
+		t.Errorf("ring %s has no evidence citing the 12 new visits", ring.ID)
+	}
+	checkConsistent(t, up.Findings)
+}
+
+// BenchmarkLiveAdd measures incremental scoring of batches of visits (copies
+// of the city's latest visits under new ids, so that ring members' visits
+// are among them) on the city in RINGLENS_CITY, or on a generated
+// 100,000-visit Huli city. Compare with BenchmarkDetect / TestDetectBudget:
+// the cost of a batch grows with the batch and the rings it touches, not
+// with the city.
+func BenchmarkLiveAdd(b *testing.B) {
+	ctx := context.Background()
+	dir := os.Getenv("RINGLENS_CITY")
+	if dir == "" {
+		dir = genCity(b, "huli", 1, 100_000)
+	}
+	tb := loadTables(b, dir)
+	g := buildGraph(b, tb)
+	l, err := DetectLive(ctx, g, Options{Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	byTime := g.VisitsByTime()
+	next := 0
+	newID := func() string { next++; return fmt.Sprintf("N%03d", next) }
+	for _, batch := range []int{100, 1000} {
+		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
+			src := byTime[len(byTime)-batch:]
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				for k, v := range src {
+					cv := lateVisit(tb, v)
+					cv.MdtrtID = fmt.Sprintf("B%d-%d-%d", batch, i, k)
+					cv.Begin += claims.Time(86400 * (i + 1))
+					tb.AddVisit(&cv, tb.Visits.Person[v], tb.Visits.Institution[v], 0)
+				}
+				b.StartTimer()
+				if _, err := l.Add(ctx, newID); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(batch*b.N)/b.Elapsed().Seconds(), "visits/s")
+		})
+	}
+}
