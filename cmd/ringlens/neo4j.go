@@ -48,7 +48,7 @@ func neo4jModelFlags() []cli.Flag {
 		&cli.StringFlag{Name: "encoding", Value: "auto", Usage: "text encoding of CSV files: auto, utf-8 or gb18030"},
 		&cli.BoolFlag{Name: "include-pii", Usage: "write names and certificate numbers unmasked (default: masked)"},
 		&cli.StringFlag{Name: "run", Value: "latest", Usage: "run id of the findings: Ring and RuleHit nodes of the same run are replaced"},
-		&cli.BoolFlag{Name: "visits", Value: true, Usage: "write Visit nodes (needed by detect --from-neo4j)"},
+		&cli.BoolFlag{Name: "visits", Value: true, Usage: "write Visit, FeeLine and Item (catalogue) nodes (needed by detect --from-neo4j)"},
 		&cli.StringFlag{Name: "rules", Usage: "rules file (JSON) overriding rule parameters; see algorithms/rules/RULES.md"},
 		&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of community detection"},
 		memoryLimitFlag(),
@@ -113,8 +113,8 @@ func neo4jSourceFlags() []cli.Flag {
 }
 
 // loadFromNeo4j reads graph.Tables back from the database named by the
-// neo4jSourceFlags, streaming in pages with progress. Fee lines are not
-// stored in Neo4j: fee-level rules need the dataset files (docs/neo4j.md).
+// neo4jSourceFlags, streaming in pages with progress: entities, catalogue
+// items, visits and fee lines, so that every rule can run (docs/neo4j.md).
 func loadFromNeo4j(c *cli.Context) (*graph.Tables, error) {
 	log, tty, err := newLogger(c)
 	if err != nil {
@@ -154,12 +154,16 @@ func readNeo4jTables(c *cli.Context, log zerolog.Logger, tty bool, conn *neo.Con
 		return nil, err
 	}
 	ev := log.Info()
-	if st.SkippedVisits > 0 {
+	if st.SkippedVisits > 0 || st.SkippedFees > 0 {
 		ev = log.Warn()
 	}
 	ev.Int64("patients", st.Persons).Int64("doctors", st.Doctors).Int64("institutions", st.Institutions).
-		Int64("visits", st.Visits).Int64("skipped_visits", st.SkippedVisits).Str("elapsed", roundDur(time.Since(start))).
-		Msg("read graph from neo4j (no fee lines: fee-level rules need the dataset files)")
+		Int64("items", st.Items).Int64("visits", st.Visits).Int64("fee_lines", st.Fees).
+		Int64("skipped_visits", st.SkippedVisits).Int64("skipped_fee_lines", st.SkippedFees).
+		Str("elapsed", roundDur(time.Since(start))).Msg("read graph from neo4j")
+	if st.Visits > 0 && st.Fees == 0 {
+		log.Warn().Msg("the database holds visits but no fee lines (pushed with --visits=false or by an older ringlens): fee-level rules cannot fire")
+	}
 	return t, nil
 }
 

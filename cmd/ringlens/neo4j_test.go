@@ -43,7 +43,8 @@ func TestNeo4jExportCLI(t *testing.T) {
 	if !strings.Contains(stdout, "neo4j-admin database import full") {
 		t.Errorf("no import command printed:\n%s", stdout)
 	}
-	for _, name := range []string{"README.md", "nodes_patient.csv", "nodes_clinic.csv", "rels_visited.csv", "nodes_ring.csv", "rels_member_of_patient.csv"} {
+	for _, name := range []string{"README.md", "nodes_patient.csv", "nodes_clinic.csv", "rels_visited.csv", "nodes_ring.csv", "rels_member_of_patient.csv",
+		"nodes_feeline.csv", "nodes_item.csv", "rels_billed.csv", "rels_evidence_of.csv"} {
 		if _, err := os.Stat(filepath.Join(out, name)); err != nil {
 			t.Errorf("missing %s: %v", name, err)
 		}

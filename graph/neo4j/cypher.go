@@ -10,18 +10,20 @@ import (
 )
 
 // ConstraintQueries returns the statements creating one uniqueness
-// constraint per id space (on its key) and an index on each class label's
-// key, all IF NOT EXISTS so that they can run on every push.
+// constraint per id space (on its key), an index on each class label's
+// key, on FeeLine.item and on the run of Ring and RuleHit, all IF NOT
+// EXISTS so that they can run on every push.
 func ConstraintQueries() []string {
 	var qs []string
-	for _, e := range []End{endPatient(), endDoctor(), endInstitution(), endVisit(), endRing(), endRuleHit()} {
+	for _, e := range []End{endPatient(), endDoctor(), endInstitution(), endVisit(), endFeeLine(), endItem(), endRing(), endRuleHit()} {
 		qs = append(qs, fmt.Sprintf("CREATE CONSTRAINT ringlens_%s_%s IF NOT EXISTS FOR (n:%s) REQUIRE n.%s IS UNIQUE",
 			lower(e.Space), e.Key, e.Space, e.Key))
 	}
 	for _, l := range []string{LabelClinic, LabelHospital, LabelPharmacy} {
 		qs = append(qs, fmt.Sprintf("CREATE INDEX ringlens_%s_code IF NOT EXISTS FOR (n:%s) ON (n.code)", lower(l), l))
 	}
-	qs = append(qs, "CREATE INDEX ringlens_ring_run IF NOT EXISTS FOR (n:Ring) ON (n.run)",
+	qs = append(qs, "CREATE INDEX ringlens_feeline_item IF NOT EXISTS FOR (n:FeeLine) ON (n.item)",
+		"CREATE INDEX ringlens_ring_run IF NOT EXISTS FOR (n:Ring) ON (n.run)",
 		"CREATE INDEX ringlens_rulehit_run IF NOT EXISTS FOR (n:RuleHit) ON (n.run)")
 	return qs
 }

@@ -107,7 +107,8 @@ func TestExportFixture(t *testing.T) {
 		labelCount[LabelPharmacy] != g.NumKind(graph.KindPharmacy) ||
 		labelCount[LabelInstitution] != g.NumKind(graph.KindInstitution)+g.NumKind(graph.KindPharmacy) ||
 		labelCount[LabelVisit] != g.Tables().Visits.Len() || labelCount[LabelRing] != len(fx.f.Rings) ||
-		labelCount[LabelRuleHit] != len(fx.hits) {
+		labelCount[LabelRuleHit] != len(fx.hits) || labelCount[LabelFeeLine] != g.Tables().Fees.Len() ||
+		labelCount[LabelItem] != g.Tables().Catalog.Len() {
 		t.Errorf("label counts %v", labelCount)
 	}
 	for ty, rel := range map[graph.EdgeType]string{graph.PatientInstitution: RelVisited, graph.PatientDoctor: RelTreatedBy,
@@ -117,6 +118,12 @@ func TestExportFixture(t *testing.T) {
 		if typeCount[rel] != int(hi-lo) {
 			t.Errorf("%s: %d relationships, graph has %d %v edges", rel, typeCount[rel], hi-lo, ty)
 		}
+	}
+	if typeCount[RelBilled] != g.Tables().Fees.Len() || typeCount[RelBilled] == 0 {
+		t.Errorf("BILLED %d, fee lines %d", typeCount[RelBilled], g.Tables().Fees.Len())
+	}
+	if typeCount[RelEvidenceOf] == 0 {
+		t.Error("no EVIDENCE_OF relationships")
 	}
 	members := 0
 	for _, r := range fx.f.Rings {

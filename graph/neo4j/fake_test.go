@@ -219,6 +219,10 @@ func (tx fakeTx) Run(_ context.Context, q string, params map[string]any) (Record
 		}), nil
 	case q == visitPageQuery:
 		return f.page(LabelVisit, params, nil), nil
+	case q == itemPageQuery:
+		return f.page(LabelItem, params, nil), nil
+	case q == feePageQuery:
+		return f.page(LabelFeeLine, params, nil), nil
 	case q == GDSVersionQuery:
 		return one("version", "2.6.0")
 	case strings.HasPrefix(q, "CALL gds.leiden.stream"):

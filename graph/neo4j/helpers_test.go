@@ -49,6 +49,17 @@ func smallGraph(t *testing.T) *graph.Graph {
 		tb.AddVisit(&claims.Visit{MdtrtID: v.id, SetlID: "S" + v.id, MedType: v.mt, Begin: at(v.day), End: claims.NoTime,
 			DoctorCode: v.doc, MedFee: 10000, FundPay: 7000}, v.person, v.inst, uint32(i+2))
 	}
+	// A catalogue item with limits, and fee lines: one of it, one of an
+	// item only seen on fee lines, one with a trace code.
+	tb.AddCatalogItem(&claims.CatalogItem{Code: "X001", Name: "某药片", ListType: 101, LimitSex: claims.Female,
+		AgeMin: 18, AgeMax: -1, MaxDays: 30, PriceCap: 12_500000})
+	v4 := tb.Visits.IDs.Lookup("V4")
+	tb.AddFee(&claims.FeeLine{FeedetlSn: "0001", MdtrtID: "V4", ItemCode: "X001", Count: 2, Price: 12_345678, Amount: 2469,
+		Time: at(4) + 60, DoctorCode: "D1", SupplyDays: 14, TraceCode: "T0001"}, v4, 2)
+	tb.AddFee(&claims.FeeLine{FeedetlSn: "0002", MdtrtID: "V4", ItemCode: "S100", ItemName: "诊查费", ListType: 201, Count: 1,
+		Price: 10_000000, Amount: 1000, Time: claims.NoTime}, v4, 3)
+	tb.AddFee(&claims.FeeLine{FeedetlSn: "0001", MdtrtID: "V1", ItemCode: "S100", ItemName: "诊查费", ListType: 201, Count: 1,
+		Price: 10_000000, Amount: 1000, Time: at(1)}, tb.Visits.IDs.Lookup("V1"), 4)
 	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -41,7 +41,7 @@ func openTestServer(t *testing.T) *Conn {
 func wipe(t *testing.T, ex Executor) {
 	t.Helper()
 	ctx := context.Background()
-	for _, l := range []string{LabelVisit, LabelRuleHit, LabelRing, LabelPatient, LabelDoctor, LabelInstitution} {
+	for _, l := range []string{LabelFeeLine, LabelItem, LabelVisit, LabelRuleHit, LabelRing, LabelPatient, LabelDoctor, LabelInstitution} {
 		for {
 			var n int64
 			err := ex.ExecuteWrite(ctx, func(ctx context.Context, tx Runner) error {
@@ -129,13 +129,48 @@ func TestIntegrationPushExportReadBack(t *testing.T) {
 		t.Errorf("export has %d nodes %d relationships, database %d %d", ex.Nodes, ex.Rels, dbNodes, dbRels)
 	}
 
-	// Read back and detect.
+	// The investigator queries of docs/neo4j.md run, and the hits behind
+	// the first ring are those its evidence cites.
+	if len(fx.f.Rings) > 0 {
+		r := fx.f.Rings[0]
+		cited := 0
+		for _, e := range r.Evidence {
+			if e.Kind == "rule" {
+				cited++
+			}
+		}
+		for _, q := range []struct {
+			name, cypher string
+			want         int // rows; -1: any
+		}{
+			{"show ring", ShowRingQuery(m.RunID, r.ID), 1},
+			{"ring fee lines", RingFeeLinesQuery(m.RunID, r.ID), -1},
+			{"ring hits", RingHitsQuery(m.RunID, r.ID), cited},
+			{"ring over cap", RingOverCapQuery(m.RunID, r.ID), -1},
+		} {
+			var n int
+			err := c.ExecuteRead(ctx, func(ctx context.Context, tx Runner) error {
+				recs, err := collect(ctx, tx, q.cypher, nil)
+				n = len(recs)
+				return err
+			})
+			if err != nil {
+				t.Errorf("%s query: %v", q.name, err)
+			} else if q.want >= 0 && n != q.want {
+				t.Errorf("%s query: %d rows, want %d", q.name, n, q.want)
+			}
+		}
+	}
+
+	// Read back (fee lines and catalogue included) and detect.
 	tb, ls, err := LoadTablesStats(ctx, Source{Exec: c, Page: 1000}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if int(ls.Visits) != fx.g.Tables().Visits.Len() || ls.SkippedVisits != 0 {
-		t.Errorf("read back %+v", ls)
+	orig := fx.g.Tables()
+	if int(ls.Visits) != orig.Visits.Len() || ls.SkippedVisits != 0 || int(ls.Fees) != orig.Fees.Len() ||
+		ls.SkippedFees != 0 || int(ls.Items) != orig.Catalog.Len() {
+		t.Errorf("read back %+v; fixture has %d visits, %d fee lines, %d items", ls, orig.Visits.Len(), orig.Fees.Len(), orig.Catalog.Len())
 	}
 	g, err := graph.Build(ctx, tb, graph.BuildOptions{})
 	if err != nil {
@@ -146,11 +181,17 @@ func TestIntegrationPushExportReadBack(t *testing.T) {
 	if hi-lo != hi0-lo0 {
 		t.Errorf("VISITED edges: %d read back, %d pushed", hi-lo, hi0-lo0)
 	}
+	rr, err := rules.Run(ctx, g, rules.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSameHits(t, orig, fx.hits, tb, rr.Hits)
 	f, err := rings.Detect(ctx, g, rings.Options{Rules: rules.Defaults(), Seed: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("detected %d rings on the read-back graph", len(f.Rings))
+	checkSameRings(t, fx.f, f)
+	t.Logf("detected %d rings and %d rule hits on the read-back graph", len(f.Rings), len(rr.Hits))
 
 	// gds.leiden when the plugin is there.
 	theirs, err := RunLeiden(ctx, c, Retry{}, LeidenOptions{Seed: 1})

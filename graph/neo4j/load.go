@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
@@ -18,12 +19,16 @@ type Source struct {
 	Retry Retry // retry policy per page
 }
 
-// LoadStats reports what LoadTables skipped.
+// LoadStats reports what LoadTables read and skipped.
 type LoadStats struct {
 	Persons, Institutions, Doctors, Registrations, Visits int64
+	Items, Fees                                           int64 // Item and FeeLine nodes read
 	// SkippedVisits are Visit nodes whose patient or institution is
 	// missing.
 	SkippedVisits int64
+	// SkippedFees are FeeLine nodes whose visit is missing (or whose id
+	// does not end with "/" and their sn).
+	SkippedFees int64
 }
 
 // Page queries: each returns at most $page records with key > $after, in
@@ -45,15 +50,23 @@ const (
 		"RETURN n.mdtrt_id AS `key`, n.setl_id AS setl_id, n.psn_no AS psn_no, n.code AS code, n.dr_code AS dr_code, " +
 		"n.med_type AS med_type, n.begin AS begin, n.`end` AS `end`, n.dise_codg AS dise_codg, n.dise_name AS dise_name, " +
 		"n.med_fee AS med_fee, n.fund AS fund, n.cert_type AS cert_type, n.flags AS flags ORDER BY `key` LIMIT $page"
+	itemPageQuery = "MATCH (n:Item) WHERE n.code > $after " +
+		"RETURN n.code AS `key`, n.name AS name, n.list_type AS list_type, n.known AS known, n.lmt_gend AS lmt_gend, " +
+		"n.age_min AS age_min, n.age_max AS age_max, n.max_days AS max_days, n.price_cap AS price_cap ORDER BY `key` LIMIT $page"
+	feePageQuery = "MATCH (n:FeeLine) WHERE n.id > $after " +
+		"RETURN n.id AS `key`, n.sn AS sn, n.item AS item, n.cnt AS cnt, n.pric AS pric, n.amount AS amount, " +
+		"n.`time` AS `time`, n.dr_code AS dr_code, n.prd_days AS prd_days, n.trace AS trace ORDER BY `key` LIMIT $page"
 )
 
 // LoadTables rebuilds graph.Tables from a database written by Push with
 // Visit nodes: institutions, patients, doctors with their registrations,
-// and visits, each streamed in pages by key. Fee lines and the catalogue
-// are not stored in Neo4j, so the tables have none: graph edges, rings
-// from visits and visit-level rules work, fee-level rules need the files.
-// Names and certificate numbers are whatever was pushed (masked unless
-// --include-pii). progress, when not nil, is called after every page.
+// catalogue items, visits and fee lines, each streamed in pages by key,
+// and filled with the same Tables methods ingest uses (AddCatalogItem,
+// AddVisit, AddFee). Visits and fee lines were pushed net of refunds, with
+// the visit refund flags, so no netting is redone. Rows come back in key
+// order rather than file order. Names and certificate numbers are whatever
+// was pushed (masked unless --include-pii). progress, when not nil, is
+// called after every page.
 func LoadTables(ctx context.Context, src Source, progress func(stage string, done int64)) (*graph.Tables, error) {
 	t, _, err := LoadTablesStats(ctx, src, progress)
 	return t, err
@@ -123,6 +136,32 @@ func LoadTablesStats(ctx context.Context, src Source, progress func(stage string
 	if err != nil {
 		return nil, st, fmt.Errorf("neo4j: read doctors: %w", err)
 	}
+	// Catalogue items: those of catalog.csv are added as ingest adds them;
+	// codes only seen on fee lines are created by AddFee, as in ingest,
+	// from the name and list type kept here (one that no fee line uses is
+	// not read back: it carries nothing).
+	type feeItem struct {
+		name     string
+		listType uint16
+	}
+	unknown := map[string]feeItem{}
+	err = scan(ctx, src, itemPageQuery, func(r map[string]any) error {
+		code := str(r["key"])
+		lt := uint16(i64(r["list_type"], 0))
+		if known, _ := r["known"].(bool); !known {
+			unknown[code] = feeItem{str(r["name"]), lt}
+			st.Items++
+			return nil
+		}
+		t.AddCatalogItem(&claims.CatalogItem{Code: code, Name: str(r["name"]), ListType: lt,
+			LimitSex: claims.Sex(i64(r["lmt_gend"], int64(claims.SexUnknown))), AgeMin: int16(i64(r["age_min"], -1)),
+			AgeMax: int16(i64(r["age_max"], -1)), MaxDays: int32(i64(r["max_days"], 0)), PriceCap: price(r["price_cap"])})
+		st.Items++
+		return nil
+	}, func(n int64) { report("items", n) })
+	if err != nil {
+		return nil, st, fmt.Errorf("neo4j: read items: %w", err)
+	}
 	err = scan(ctx, src, visitPageQuery, func(r map[string]any) error {
 		person := t.Persons.IDs.Lookup(str(r["psn_no"]))
 		inst := t.Institutions.IDs.Lookup(str(r["code"]))
@@ -145,6 +184,30 @@ func LoadTablesStats(ctx context.Context, src Source, progress func(stage string
 	}, func(n int64) { report("visits", n) })
 	if err != nil {
 		return nil, st, fmt.Errorf("neo4j: read visits: %w", err)
+	}
+	err = scan(ctx, src, feePageQuery, func(r map[string]any) error {
+		key, sn := str(r["key"]), str(r["sn"])
+		mdtrt, ok := strings.CutSuffix(key, "/"+sn)
+		visit := graph.None
+		if ok && sn != "" {
+			visit = t.Visits.IDs.Lookup(mdtrt)
+		}
+		if visit == graph.None {
+			st.SkippedFees++
+			return nil
+		}
+		code := str(r["item"])
+		it := unknown[code]
+		t.AddFee(&claims.FeeLine{
+			FeedetlSn: sn, MdtrtID: mdtrt, ItemCode: code, ItemName: it.name, ListType: it.listType,
+			Count: f64(r["cnt"]), Price: price(r["pric"]), Amount: money(r["amount"]), Time: timeOf(r["time"]),
+			DoctorCode: str(r["dr_code"]), SupplyDays: int32(i64(r["prd_days"], 0)), TraceCode: str(r["trace"]),
+		}, visit, 0)
+		st.Fees++
+		return nil
+	}, func(n int64) { report("fee lines", n) })
+	if err != nil {
+		return nil, st, fmt.Errorf("neo4j: read fee lines: %w", err)
 	}
 	return t, st, nil
 }
@@ -207,12 +270,30 @@ func i64(v any, def int64) int64 {
 	return def
 }
 
-func money(v any) claims.Money {
+// money converts yuan to a claims.Money (fen).
+func money(v any) claims.Money { return claims.Money(scaled(v, 100)) }
+
+// price converts yuan to a claims.Price (millionths of a yuan).
+func price(v any) claims.Price { return claims.Price(scaled(v, 1e6)) }
+
+// scaled converts a number of yuan to an integer number of units (unit
+// per yuan); non-numbers give 0.
+func scaled(v any, unit int64) int64 {
 	switch x := v.(type) {
 	case float64:
-		return claims.Money(math.Round(x * 100))
+		return int64(math.Round(x * float64(unit)))
 	case int64:
-		return claims.Money(x * 100)
+		return x * unit
+	}
+	return 0
+}
+
+func f64(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int64:
+		return float64(x)
 	}
 	return 0
 }

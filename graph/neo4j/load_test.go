@@ -58,7 +58,7 @@ func TestFixtureRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("pushed %d rings; detected %d on the read-back graph (no fee lines)", len(fx.f.Rings), len(f.Rings))
+	t.Logf("pushed %d rings; detected %d on the read-back graph", len(fx.f.Rings), len(f.Rings))
 	if len(f.Entities) == 0 {
 		t.Error("no entities scored")
 	}

@@ -3,6 +3,7 @@ package neo4j
 import (
 	"errors"
 	"strconv"
+	"strings"
 
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/algorithms/rules"
@@ -22,6 +23,8 @@ const (
 	LabelHospital    = "Hospital"
 	LabelPharmacy    = "Pharmacy"
 	LabelVisit       = "Visit"
+	LabelFeeLine     = "FeeLine"
+	LabelItem        = "Item"
 	LabelRing        = "Ring"
 	LabelRuleHit     = "RuleHit"
 )
@@ -37,8 +40,10 @@ const (
 	RelHad          = "HAD"           // Patient -> Visit
 	RelAt           = "AT"            // Visit -> Institution
 	RelAttendedBy   = "ATTENDED_BY"   // Visit -> Doctor
+	RelBilled       = "BILLED"        // Visit -> FeeLine
 	RelMemberOf     = "MEMBER_OF"     // Patient|Doctor|Institution -> Ring {role, score}
 	RelConcerns     = "CONCERNS"      // RuleHit -> Patient|Doctor|Institution
+	RelEvidenceOf   = "EVIDENCE_OF"   // RuleHit -> Ring {rank}: the hit is cited in the ring's evidence
 )
 
 // PropType is a property's type, named as in neo4j-admin import headers.
@@ -110,8 +115,9 @@ type Input struct {
 	// IncludePII writes names and certificate numbers raw instead of
 	// masked.
 	IncludePII bool
-	// Visits adds Visit nodes (with HAD, AT, ATTENDED_BY), which reading
-	// back needs.
+	// Visits adds Visit nodes (with HAD, AT, ATTENDED_BY), FeeLine nodes
+	// (with BILLED from their visit) and Item nodes (the catalogue), which
+	// reading back needs.
 	Visits bool
 }
 
@@ -127,6 +133,8 @@ func endPatient() End     { return End{LabelPatient, "psn_no"} }
 func endDoctor() End      { return End{LabelDoctor, "dr_code"} }
 func endInstitution() End { return End{LabelInstitution, "code"} }
 func endVisit() End       { return End{LabelVisit, "mdtrt_id"} }
+func endFeeLine() End     { return End{LabelFeeLine, "id"} }
+func endItem() End        { return End{LabelItem, "code"} }
 func endRing() End        { return End{LabelRing, "id"} }
 func endRuleHit() End     { return End{LabelRuleHit, "id"} }
 
@@ -251,11 +259,16 @@ func NewModel(in Input) (*Model, error) {
 	m.addRegistrations(t)
 	if in.Visits {
 		m.addVisits(t)
+		m.addCatalog(t)
+		m.addFees(t)
 	}
 	if in.Findings != nil {
 		m.addRings(in.Findings, in.RunID)
 	}
 	m.addHits(t, in.Hits, in.RunID)
+	if in.Findings != nil {
+		m.addEvidence(t, in.Findings, in.Hits, in.RunID)
+	}
 	return m, nil
 }
 
@@ -382,6 +395,88 @@ func (m *Model) addVisits(t *graph.Tables) {
 	)
 }
 
+// FeeKey returns the key of a FeeLine node: mdtrt_id "/" feedetl_sn
+// (feedetl_sn is unique within its visit once ingest has rejected
+// duplicates and netted refunds). Reading back splits it with the sn
+// property, so a "/" inside mdtrt_id is harmless; two lines whose keys
+// collide (a "/" inside both ids) would be merged by the uniqueness
+// constraint, and the count check would report it.
+func FeeKey(mdtrtID, sn string) string { return mdtrtID + "/" + sn }
+
+// addCatalog writes one Item node per catalogue row: the items of
+// catalog.csv (known true, with their limits) and the codes only seen on
+// fee lines (known false).
+func (m *Model) addCatalog(t *graph.Tables) {
+	ct := &t.Catalog
+	m.Nodes = append(m.Nodes, NodeSet{
+		Name: "item", Space: LabelItem, Labels: []string{LabelItem}, Key: "code",
+		Props: []Prop{{"name", TString}, {"list_type", TInt}, {"known", TBool}, {"lmt_gend", TInt},
+			{"age_min", TInt}, {"age_max", TInt}, {"max_days", TInt}, {"price_cap", TFloat}},
+		Len: ct.Len(),
+		Row: func(i int, p []any) string {
+			p[0] = nonEmpty(t.Str(ct.Name[i]))
+			p[1] = int64(ct.ListType[i])
+			p[2] = ct.Known[i]
+			if s := ct.LimitSex[i]; s != claims.SexUnknown {
+				p[3] = int64(s)
+			}
+			if a := ct.AgeMin[i]; a >= 0 {
+				p[4] = int64(a)
+			}
+			if a := ct.AgeMax[i]; a >= 0 {
+				p[5] = int64(a)
+			}
+			if d := ct.MaxDays[i]; d != 0 {
+				p[6] = int64(d)
+			}
+			if c := ct.PriceCap[i]; c != 0 {
+				p[7] = c.Yuan()
+			}
+			return ct.IDs.String(uint32(i))
+		},
+	})
+}
+
+// addFees writes one FeeLine node per fee line (net of refunds, as ingest
+// left it) and BILLED from its visit. The item and the billing doctor are
+// properties (item code, dr_code), not relationships: a city has tens of
+// millions of fee lines, and a common drug's Item node would otherwise
+// become a supernode with millions of relationships.
+func (m *Model) addFees(t *graph.Tables) {
+	ft := &t.Fees
+	vt := &t.Visits
+	key := func(i int) string { return FeeKey(vt.IDs.String(ft.Visit[i]), t.Str(ft.Sn[i])) }
+	m.Nodes = append(m.Nodes, NodeSet{
+		Name: "feeline", Space: LabelFeeLine, Labels: []string{LabelFeeLine}, Key: "id",
+		Props: []Prop{{"sn", TString}, {"item", TString}, {"cnt", TFloat}, {"pric", TFloat}, {"amount", TFloat},
+			{"time", TDateTime}, {"dr_code", TString}, {"prd_days", TInt}, {"trace", TString}},
+		Len: ft.Len(),
+		Row: func(i int, p []any) string {
+			sn := t.Str(ft.Sn[i])
+			p[0] = sn
+			p[1] = t.Catalog.IDs.String(ft.Item[i])
+			p[2] = ft.Count[i]
+			p[3] = ft.Price[i].Yuan()
+			p[4] = ft.Amount[i].Yuan()
+			p[5] = stamp(ft.Time[i])
+			if d := ft.Doctor[i]; d != graph.None {
+				p[6] = t.Doctors.IDs.String(d)
+			}
+			if d := ft.SupplyDays[i]; d != 0 {
+				p[7] = int64(d)
+			}
+			if tr := ft.Trace[i]; tr != graph.None {
+				p[8] = ft.Traces.String(tr)
+			}
+			return FeeKey(vt.IDs.String(ft.Visit[i]), sn)
+		},
+	})
+	m.Rels = append(m.Rels, RelSet{Name: "billed", Type: RelBilled, From: endVisit(), To: endFeeLine(), Len: ft.Len(),
+		Row: func(i int, _ []any) (string, string, bool) {
+			return vt.IDs.String(ft.Visit[i]), key(i), true
+		}})
+}
+
 // RingKey returns the key of ring ringID of run run.
 func RingKey(run, ringID string) string { return run + "/" + ringID }
 
@@ -390,12 +485,14 @@ func (m *Model) addRings(f *rings.Findings, run string) {
 	m.Nodes = append(m.Nodes, NodeSet{
 		Name: "ring", Space: LabelRing, Labels: []string{LabelRing}, Key: "id",
 		Props: []Prop{{"run", TString}, {"ring_id", TString}, {"rank", TInt}, {"score", TFloat}, {"typology", TString},
-			{"amount", TFloat}, {"visits", TInt}, {"first", TString}, {"last", TString}, {"article", TString}},
+			{"amount", TFloat}, {"visits", TInt}, {"first", TString}, {"last", TString}, {"article", TString},
+			{"rule_hits", TInt}},
 		Len: len(rs),
 		Row: func(i int, p []any) string {
 			r := &rs[i]
 			p[0], p[1], p[2], p[3], p[4] = run, r.ID, int64(r.Rank), r.Score, r.Typology
 			p[5], p[6], p[7], p[8], p[9] = r.AmountAtRisk, int64(r.Visits), nonEmpty(r.First), nonEmpty(r.Last), nonEmpty(r.Article)
+			p[10] = int64(r.Features["rule_hits"])
 			return RingKey(run, r.ID)
 		},
 	})
@@ -481,6 +578,85 @@ func (m *Model) addHits(t *graph.Tables, hits []rules.Hit, run string) {
 			},
 		})
 	}
+}
+
+// addEvidence links rule hits to the rings whose evidence cites them:
+// (:RuleHit)-[:EVIDENCE_OF {rank}]->(:Ring). rings.Detect assigns every
+// rule hit to at most one ring (the ring holding its first cited visit, or
+// the ring the hit generated) and cites the ring's largest hits (at most
+// 25) in its evidence; a hit is linked when it is one of those cited
+// hits, recognised by identity: same rule, version, detail, amount, cited
+// mdtrt_ids and fee lines (what rings.json shows). Hits with identical
+// evidence are matched one to one in order. rank is the position among the
+// ring's rule evidence (1: largest amount); the Ring's rule_hits property
+// counts all the hits assigned to it, cited or not.
+func (m *Model) addEvidence(t *graph.Tables, f *rings.Findings, hits []rules.Hit, run string) {
+	type link struct {
+		hit, ring, rank int
+	}
+	var links []link
+	var byKey map[string][]int
+	for ri := range f.Rings {
+		rank := 0
+		for j := range f.Rings[ri].Evidence {
+			e := &f.Rings[ri].Evidence[j]
+			if e.Kind != "rule" {
+				continue
+			}
+			rank++
+			if byKey == nil {
+				byKey = make(map[string][]int, len(hits))
+				for i := range hits {
+					h := &hits[i]
+					ids, fees := rules.Cite(t, *h)
+					refs := make([]rings.FeeRef, len(fees))
+					for k, fr := range fees {
+						refs[k] = rings.FeeRef(fr)
+					}
+					k := evidenceKey(h.Rule, h.Version, h.Detail, h.Amount.Yuan(), ids, refs)
+					byKey[k] = append(byKey[k], i)
+				}
+			}
+			k := evidenceKey(e.Rule, e.Version, e.Detail, e.Amount, e.MdtrtIDs, e.Fees)
+			if q := byKey[k]; len(q) > 0 {
+				links = append(links, link{q[0], ri, rank})
+				byKey[k] = q[1:]
+			}
+		}
+	}
+	rs := f.Rings
+	m.Rels = append(m.Rels, RelSet{
+		Name: "evidence_of", Type: RelEvidenceOf, From: endRuleHit(), To: endRing(),
+		Props: []Prop{{"rank", TInt}}, Len: len(links),
+		Row: func(i int, p []any) (string, string, bool) {
+			l := links[i]
+			p[0] = int64(l.rank)
+			return HitKey(run, l.hit, hits[l.hit].Rule), RingKey(run, rs[l.ring].ID), true
+		},
+	})
+}
+
+// evidenceKey identifies a rule hit by what its evidence shows.
+func evidenceKey(rule, version, detail string, amount float64, ids []string, fees []rings.FeeRef) string {
+	var b strings.Builder
+	b.WriteString(rule)
+	b.WriteByte(0)
+	b.WriteString(version)
+	b.WriteByte(0)
+	b.WriteString(detail)
+	b.WriteByte(0)
+	b.WriteString(strconv.FormatFloat(amount, 'g', -1, 64))
+	for _, id := range ids {
+		b.WriteByte(1)
+		b.WriteString(id)
+	}
+	for _, f := range fees {
+		b.WriteByte(2)
+		b.WriteString(f.MdtrtID)
+		b.WriteByte(3)
+		b.WriteString(f.FeedetlSn)
+	}
+	return b.String()
 }
 
 // memberEnd maps a rings member kind to its node end.

@@ -28,12 +28,23 @@ func smallModel(t *testing.T, pii bool) *Model {
 
 func nodeSet(t *testing.T, m *Model, name string) *NodeSet {
 	t.Helper()
-	for i := range m.Nodes {
-		if m.Nodes[i].Name == name {
-			return &m.Nodes[i]
+	return named(t, m.Nodes, name, func(s *NodeSet) string { return s.Name })
+}
+
+func relSet(t *testing.T, m *Model, name string) *RelSet {
+	t.Helper()
+	return named(t, m.Rels, name, func(s *RelSet) string { return s.Name })
+}
+
+// named returns the set called name, failing the test if there is none.
+func named[S any](t *testing.T, sets []S, name string, nameOf func(*S) string) *S {
+	t.Helper()
+	for i := range sets {
+		if nameOf(&sets[i]) == name {
+			return &sets[i]
 		}
 	}
-	t.Fatalf("no node set %s", name)
+	t.Fatalf("no set %s", name)
 	return nil
 }
 
@@ -57,7 +68,7 @@ func TestQueries(t *testing.T) {
 		t.Errorf("RelCountQuery = %q", got)
 	}
 	qs := ConstraintQueries()
-	for _, l := range []string{"Patient", "Doctor", "Institution", "Visit", "Ring", "RuleHit"} {
+	for _, l := range []string{"Patient", "Doctor", "Institution", "Visit", "FeeLine", "Item", "Ring", "RuleHit"} {
 		found := false
 		for _, q := range qs {
 			found = found || strings.Contains(q, "FOR (n:"+l+") REQUIRE") && strings.Contains(q, "IF NOT EXISTS")
@@ -123,7 +134,7 @@ func TestPushBatchesAndIdempotent(t *testing.T) {
 			t.Errorf("batch of %d rows, want <= 2", len(rows))
 		}
 	}
-	if st.Nodes != 2+1+1+1+1+4 { // patients, doctor, clinic, hospital, pharmacy, visits
+	if st.Nodes != 2+1+1+1+1+4+2+3 { // patients, doctor, clinic, hospital, pharmacy, visits, items, fee lines
 		t.Errorf("nodes = %d", st.Nodes)
 	}
 	if len(stages) == 0 || st.RowsPerSecond() <= 0 {
@@ -260,7 +271,8 @@ func TestRoundTripSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.Visits != 4 || st.Persons != 2 || st.Institutions != 3 || st.Doctors != 1 || st.Registrations != 1 {
+	if st.Visits != 4 || st.Persons != 2 || st.Institutions != 3 || st.Doctors != 1 || st.Registrations != 1 ||
+		st.Items != 2 || st.Fees != 3 || st.SkippedFees != 0 {
 		t.Errorf("stats %+v", st)
 	}
 	g2, err := graph.Build(ctx, tb, graph.BuildOptions{})
@@ -277,6 +289,38 @@ func TestRoundTripSmall(t *testing.T) {
 		if v.Begin[r] != orig.Begin[i] || v.FundPay[r] != orig.FundPay[i] || v.End[r] != orig.End[i] || v.MedType[r] != orig.MedType[i] {
 			t.Errorf("visit %d differs after read back", i)
 		}
+	}
+	// Fee lines and the catalogue, value for value.
+	of, nf := &g.Tables().Fees, &tb.Fees
+	if nf.Len() != of.Len() {
+		t.Fatalf("%d fee lines read back, want %d", nf.Len(), of.Len())
+	}
+	for i := 0; i < of.Len(); i++ {
+		key := FeeKey(orig.IDs.String(of.Visit[i]), g.Tables().Str(of.Sn[i]))
+		j := -1
+		for k := 0; k < nf.Len(); k++ {
+			if FeeKey(v.IDs.String(nf.Visit[k]), tb.Str(nf.Sn[k])) == key {
+				j = k
+			}
+		}
+		if j < 0 {
+			t.Fatalf("fee line %s not read back", key)
+		}
+		if nf.Count[j] != of.Count[i] || nf.Price[j] != of.Price[i] || nf.Amount[j] != of.Amount[i] || nf.Time[j] != of.Time[i] ||
+			nf.SupplyDays[j] != of.SupplyDays[i] || nf.Doctor[j] != of.Doctor[i] ||
+			tb.Catalog.IDs.String(nf.Item[j]) != g.Tables().Catalog.IDs.String(of.Item[i]) ||
+			(nf.Trace[j] == graph.None) != (of.Trace[i] == graph.None) ||
+			nf.Trace[j] != graph.None && nf.Traces.String(nf.Trace[j]) != of.Traces.String(of.Trace[i]) {
+			t.Errorf("fee line %s differs after read back", key)
+		}
+	}
+	ct := &tb.Catalog
+	if x := ct.IDs.Lookup("X001"); x == graph.None || !ct.Known[x] || ct.LimitSex[x] != 2 || ct.AgeMin[x] != 18 ||
+		ct.AgeMax[x] != -1 || ct.MaxDays[x] != 30 || ct.PriceCap[x] != 12_500000 || tb.Str(ct.Name[x]) != "某药片" {
+		t.Errorf("known item X001 read back wrong")
+	}
+	if x := ct.IDs.Lookup("S100"); x == graph.None || ct.Known[x] || ct.ListType[x] != 201 || tb.Str(ct.Name[x]) != "诊查费" {
+		t.Errorf("fee-line item S100 read back wrong")
 	}
 	p := tb.Persons.IDs.Lookup("A1")
 	if tb.Persons.Birth[p] != g.Tables().Persons.Birth[0] {
@@ -299,5 +343,50 @@ func TestDateTimeParamsUseOffset(t *testing.T) {
 	}
 	if _, ok := p["end"]; !ok || p["end"] != nil {
 		t.Errorf("absent end should be a nil property, got %v", p["end"])
+	}
+}
+
+func TestFeeLineBatch(t *testing.T) {
+	m := smallModel(t, false)
+	fees := nodeSet(t, m, "feeline")
+	if fees.Len != 3 || NodeHeader(fees)[0] != "id:ID(FeeLine)" {
+		t.Fatalf("fee set %d rows, header %v", fees.Len, NodeHeader(fees))
+	}
+	rows := NodeBatch(fees, 0, fees.Len)["rows"].([]any)
+	r := rows[0].(map[string]any)
+	p := r["props"].(map[string]any)
+	if r["key"] != "V4/0001" || p["sn"] != "0001" || p["item"] != "X001" || p["cnt"] != 2.0 || p["pric"] != 12.345678 ||
+		p["amount"] != 24.69 || p["dr_code"] != "D1" || p["prd_days"] != int64(14) || p["trace"] != "T0001" {
+		t.Errorf("fee row %v", r)
+	}
+	if _, ok := p["time"].(time.Time); !ok {
+		t.Errorf("time is %T", p["time"])
+	}
+	p2 := rows[1].(map[string]any)["props"].(map[string]any)
+	if p2["time"] != nil || p2["dr_code"] != nil || p2["prd_days"] != nil || p2["trace"] != nil {
+		t.Errorf("absent fee values should be nil: %v", p2)
+	}
+	billed := relSet(t, m, "billed")
+	if got := RelQuery(billed); got != "UNWIND $rows AS row MATCH (a:Visit {mdtrt_id: row.from}) MATCH (b:FeeLine {id: row.to}) MERGE (a)-[r:BILLED]->(b)" {
+		t.Errorf("BILLED query %q", got)
+	}
+	items := NodeBatch(nodeSet(t, m, "item"), 0, 2)["rows"].([]any)
+	ip := items[0].(map[string]any)["props"].(map[string]any)
+	if items[0].(map[string]any)["key"] != "X001" || ip["known"] != true || ip["price_cap"] != 12.5 || ip["lmt_gend"] != int64(2) ||
+		ip["age_min"] != int64(18) || ip["age_max"] != nil || ip["max_days"] != int64(30) {
+		t.Errorf("item row %v", items[0])
+	}
+	if ip := items[1].(map[string]any)["props"].(map[string]any); ip["known"] != false || ip["price_cap"] != nil || ip["list_type"] != int64(201) {
+		t.Errorf("fee-line item row %v", items[1])
+	}
+	// Without visits, neither fee lines nor items.
+	m2, err := NewModel(Input{Graph: smallGraph(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range m2.Nodes {
+		if s.Space == LabelFeeLine || s.Space == LabelItem || s.Space == LabelVisit {
+			t.Errorf("set %s written without Visits", s.Name)
+		}
 	}
 }
