@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -20,7 +21,8 @@ import (
 	"github.com/ringlens/ringlens/viz/server"
 )
 
-const chromiumPath = "/usr/bin/chromium"
+// chromiumPath is Debian's Chromium, or $RINGLENS_CHROMIUM.
+var chromiumPath = cmp.Or(os.Getenv("RINGLENS_CHROMIUM"), "/usr/bin/chromium")
 
 // browser starts headless Chromium at 1280×800, or skips the test when
 // Chromium is not installed; in CI (CI=true, as .ci/run sets it) a missing
