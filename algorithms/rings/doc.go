@@ -55,3 +55,13 @@ package rings
 // fund of the ring's visits, each counted once). Every entity is scored:
 // ring members at 0.5 and above, the others below 0.5 from their own peer
 // distance, rule hits and membership of unreported candidates.
+//
+// # Incremental scoring
+//
+// DetectLive keeps the state of a run so that visits appended to the tables
+// later are scored incrementally (Live.Add): against the same peer
+// statistics, joining the candidates whose institution and patients (or
+// doctors) they concern, recruiting patients who now meet a repeat-patient
+// ring's signature, re-scoring only the candidates touched; changed rings
+// cite the new rows as a G-NEW-ROWS graph fact. See Live for what only a
+// full run does.
