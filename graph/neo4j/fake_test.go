@@ -22,6 +22,8 @@ type fakeDB struct {
 	inject func(call int, write bool) error
 	// membership answers gds.leiden.stream.
 	membership []map[string]any
+	// sorted caches sortedKeys until the next node is added or deleted.
+	sorted [][2]string
 }
 
 type fakeNode struct {
@@ -101,6 +103,7 @@ func (tx fakeTx) Run(_ context.Context, q string, params map[string]any) (Record
 			if n == nil {
 				n = &fakeNode{space: space, labels: map[string]bool{space: true}, props: map[string]any{m[2]: key}}
 				f.nodes[[2]string{space, key}] = n
+				f.sorted = nil
 			}
 			for _, l := range strings.Split(m[3], " SET n:")[1:] {
 				n.labels[l] = true
@@ -147,6 +150,7 @@ func (tx fakeTx) Run(_ context.Context, q string, params map[string]any) (Record
 			n := f.nodes[k]
 			if del < limit && n.labels[m[1]] && n.props["run"] == params["run"] {
 				delete(f.nodes, k)
+				f.sorted = nil
 				for rk := range f.rels {
 					if (rk.fromSpace == k[0] && rk.from == k[1]) || (rk.toSpace == k[0] && rk.to == k[1]) {
 						delete(f.rels, rk)
@@ -203,17 +207,18 @@ func (tx fakeTx) Run(_ context.Context, q string, params map[string]any) (Record
 	case q == personPageQuery:
 		return f.page(LabelPatient, params, nil), nil
 	case q == doctorPageQuery:
-		return f.page(LabelDoctor, params, func(key string, rec map[string]any) {
-			var sites []string
-			for k := range f.rels {
-				if k.typ == RelRegisteredAt && k.from == key {
-					sites = append(sites, k.to)
-				}
+		sites := map[string][]string{}
+		for k := range f.rels {
+			if k.typ == RelRegisteredAt {
+				sites[k.from] = append(sites[k.from], k.to)
 			}
-			sort.Strings(sites)
-			list := make([]any, len(sites))
-			for i, s := range sites {
-				list[i] = s
+		}
+		return f.page(LabelDoctor, params, func(key string, rec map[string]any) {
+			s := sites[key]
+			sort.Strings(s)
+			list := make([]any, len(s))
+			for i, x := range s {
+				list[i] = x
 			}
 			rec["sites"] = list
 		}), nil
@@ -238,11 +243,12 @@ func (tx fakeTx) Run(_ context.Context, q string, params map[string]any) (Record
 func (f *fakeDB) page(space string, params map[string]any, extra func(string, map[string]any)) Records {
 	after, limit := params["after"].(string), int(params["page"].(int64))
 	var recs []map[string]any
-	for _, k := range f.sortedKeys() {
-		if k[0] != space || k[1] <= after {
-			continue
-		}
-		if len(recs) == limit {
+	keys := f.sortedKeys()
+	from := sort.Search(len(keys), func(i int) bool {
+		return keys[i][0] > space || keys[i][0] == space && keys[i][1] > after
+	})
+	for _, k := range keys[from:] {
+		if k[0] != space || len(recs) == limit {
 			break
 		}
 		rec := map[string]any{"key": k[1]}
@@ -258,6 +264,9 @@ func (f *fakeDB) page(space string, params map[string]any, extra func(string, ma
 }
 
 func (f *fakeDB) sortedKeys() [][2]string {
+	if f.sorted != nil {
+		return f.sorted
+	}
 	keys := make([][2]string, 0, len(f.nodes))
 	for k := range f.nodes {
 		keys = append(keys, k)
@@ -268,6 +277,7 @@ func (f *fakeDB) sortedKeys() [][2]string {
 		}
 		return keys[i][1] < keys[j][1]
 	})
+	f.sorted = keys
 	return keys
 }
 
