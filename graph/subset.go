@@ -1,0 +1,74 @@
+package graph
+
+import "github.com/ringlens/ringlens/graph/intern"
+
+// Subset returns tables holding visits (rows of t, in the order given) and
+// fee lines (rows of t whose visits are among them; others are left out),
+// renumbered densely: row i of the subset's visits is visits[i], row j of
+// its fee lines is the j-th kept entry of fees. The reference tables
+// (persons, institutions, doctors, catalogue, strings) are shared with t,
+// not copied, so person, institution, doctor and item rows keep their
+// numbers; the subset must only be read, and t must not change while it is
+// in use. It lets a rule run over the neighbourhood of new rows without
+// copying a city (rings.Live).
+func (t *Tables) Subset(visits, fees []uint32) (sub *Tables, keptFees []uint32) {
+	src, sv := &t.Visits, newVisitTable(len(visits))
+	local := make(map[uint32]uint32, len(visits))
+	for _, v := range visits {
+		if int(v) >= src.Len() {
+			continue
+		}
+		if _, dup := local[v]; dup {
+			continue
+		}
+		local[v] = uint32(sv.Len())
+		sv.IDs.Intern(src.IDs.String(v))
+		setl := uint32(None)
+		if s := src.Setl[v]; s != None {
+			setl, _ = sv.SetlID.Intern(src.SetlID.String(s))
+		}
+		sv.Setl = append(sv.Setl, setl)
+		sv.Person = append(sv.Person, src.Person[v])
+		sv.Institution = append(sv.Institution, src.Institution[v])
+		sv.Doctor = append(sv.Doctor, src.Doctor[v])
+		sv.MedType = append(sv.MedType, src.MedType[v])
+		sv.Begin = append(sv.Begin, src.Begin[v])
+		sv.End = append(sv.End, src.End[v])
+		sv.Dise = append(sv.Dise, src.Dise[v])
+		sv.DiseName = append(sv.DiseName, src.DiseName[v])
+		sv.MedFee = append(sv.MedFee, src.MedFee[v])
+		sv.FundPay = append(sv.FundPay, src.FundPay[v])
+		sv.Cert = append(sv.Cert, src.Cert[v])
+		sv.Flags = append(sv.Flags, src.Flags[v])
+		sv.Line = append(sv.Line, src.Line[v])
+	}
+	ft := &t.Fees
+	sf := FeeTable{Traces: ft.Traces}
+	if sf.Traces == nil {
+		sf.Traces = intern.New(0, 20)
+	}
+	for _, f := range fees {
+		if int(f) >= ft.Len() {
+			continue
+		}
+		v, ok := local[ft.Visit[f]]
+		if !ok {
+			continue
+		}
+		keptFees = append(keptFees, f)
+		sf.Visit = append(sf.Visit, v)
+		sf.Sn = append(sf.Sn, ft.Sn[f])
+		sf.Item = append(sf.Item, ft.Item[f])
+		sf.Count = append(sf.Count, ft.Count[f])
+		sf.Price = append(sf.Price, ft.Price[f])
+		sf.Amount = append(sf.Amount, ft.Amount[f])
+		sf.Time = append(sf.Time, ft.Time[f])
+		sf.Doctor = append(sf.Doctor, ft.Doctor[f])
+		sf.SupplyDays = append(sf.SupplyDays, ft.SupplyDays[f])
+		sf.Trace = append(sf.Trace, ft.Trace[f])
+		sf.Line = append(sf.Line, ft.Line[f])
+	}
+	sub = &Tables{Strings: t.Strings, PII: t.PII, Persons: t.Persons, Institutions: t.Institutions,
+		Doctors: t.Doctors, Catalog: t.Catalog, Visits: sv, Fees: sf}
+	return sub, keptFees
+}

@@ -1,0 +1,69 @@
+package graph
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+func TestSubset(t *testing.T) {
+	tb := fixtureTables(t)
+	row := func(id string) uint32 { return tb.Visits.IDs.Lookup(id) }
+	all := make([]uint32, tb.Fees.Len())
+	for f := range all {
+		all[f] = uint32(f)
+	}
+	cases := []struct {
+		name     string
+		visits   []string
+		fees     []uint32 // nil: every fee line of the tables
+		wantFees int
+	}{
+		{"none", nil, nil, 0},
+		{"one visit, its fee lines", []string{"V2"}, nil, 2},
+		{"order kept, duplicate dropped", []string{"V4", "V0", "V4"}, nil, 4},
+		{"fee lines of other visits left out", []string{"V1"}, []uint32{0, 1, 3}, 1},
+		{"rows out of range ignored", []string{"V5"}, []uint32{999}, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var vs []uint32
+			for _, id := range c.visits {
+				vs = append(vs, row(id))
+			}
+			fees := c.fees
+			if fees == nil {
+				fees = all
+			}
+			sub, kept := tb.Subset(append(vs, 1<<30), fees)
+			want := slices.Compact(slices.Clone(vs))
+			if c.name == "order kept, duplicate dropped" {
+				want = []uint32{row("V4"), row("V0")}
+			}
+			if sub.Visits.Len() != len(want) || len(kept) != c.wantFees || sub.Fees.Len() != c.wantFees {
+				t.Fatalf("%d visits, %d fee lines (kept %v); want %d, %d", sub.Visits.Len(), sub.Fees.Len(), kept, len(want), c.wantFees)
+			}
+			for i, v := range want {
+				if sub.Visits.IDs.String(uint32(i)) != tb.Visits.IDs.String(v) || sub.Visits.Person[i] != tb.Visits.Person[v] ||
+					sub.Visits.FundPay[i] != tb.Visits.FundPay[v] || sub.Visits.Flags[i] != tb.Visits.Flags[v] {
+					t.Errorf("subset row %d is not visit %s", i, tb.Visits.IDs.String(v))
+				}
+			}
+			for j, f := range kept {
+				if got, orig := sub.Visits.IDs.String(sub.Fees.Visit[j]), tb.Visits.IDs.String(tb.Fees.Visit[f]); got != orig ||
+					sub.Fees.Amount[j] != tb.Fees.Amount[f] || sub.Fees.Sn[j] != tb.Fees.Sn[f] {
+					t.Errorf("subset fee %d (row %d) belongs to %s, want %s", j, f, got, orig)
+				}
+			}
+			// The subset builds into a graph of its own over the shared
+			// reference tables.
+			g, err := Build(context.Background(), sub, BuildOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g.NumKind(KindPatient) != tb.Persons.Len() {
+				t.Errorf("%d patients, want every person (%d)", g.NumKind(KindPatient), tb.Persons.Len())
+			}
+		})
+	}
+}
