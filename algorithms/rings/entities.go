@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 )
 
@@ -53,19 +54,26 @@ func (s *state) individuals() *individual {
 	}
 	for i := range s.rr.Hits {
 		h := &s.rr.Hits[i]
-		for _, p := range h.Persons {
-			note(g.PatientNode(p), h.Rule)
-		}
-		for _, d := range h.Doctors {
-			if s.doctorOK(d) {
-				note(g.DoctorNode(d), h.Rule)
-			}
-		}
-		for _, r := range h.Institutions {
-			note(g.InstitutionNode(r), h.Rule)
-		}
+		s.hitNodes(h, func(x graph.NodeID) { note(x, h.Rule) })
 	}
 	return ind
+}
+
+// hitNodes calls fn with the node of every person, doctor (placeholders
+// left out) and institution h names.
+func (s *state) hitNodes(h *rules.Hit, fn func(graph.NodeID)) {
+	g := s.g
+	for _, p := range h.Persons {
+		fn(g.PatientNode(p))
+	}
+	for _, d := range h.Doctors {
+		if s.doctorOK(d) {
+			fn(g.DoctorNode(d))
+		}
+	}
+	for _, r := range h.Institutions {
+		fn(g.InstitutionNode(r))
+	}
 }
 
 // own returns an entity's score outside any reported ring, in [0, 0.5),

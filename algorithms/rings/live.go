@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 )
 
@@ -25,27 +26,43 @@ import (
 // concerned are rebuilt. The cost grows with the new rows and the rings they
 // touch, not with the city.
 //
-// What a full run does and Add does not: the rule library is not run on the
-// new rows (they count as unchecked in rule-hit shares, and ring rule
-// evidence is that of the full run), no new candidates are formed outside
-// the existing ones, peer statistics and baselines stay those of the full
-// run, and fee lines appended later are not read. A server runs a full pass
+// The rule library runs on the neighbourhood of the new rows (their
+// patients' histories, their doctors' days, the census of their hospitals,
+// their pharmacies, the sales of their trace codes; see neighbourhood), with
+// the placeholder doctor codes of the full run; hits citing a new row are
+// added, given to the entities they name and to the candidates holding the
+// visits they cite, else reported as single hits.
+//
+// What a full run does and Add does not: R-FREQ-VISIT, whose peer groups
+// span the city, is not run on new rows; no new candidates are formed
+// outside the existing ones; peer statistics and baselines stay those of
+// the full run; a finding the full run made and a new row extends is
+// reported again as a new hit beside the old one. A server runs a full pass
 // now and then to catch up.
 //
 // Live is not safe for concurrent use. The Findings it returns are never
 // modified afterwards, and Add only reads the graph and its tables.
 type Live struct {
-	s      *state
-	cands  []*candidate // every scored candidate, ranked
-	ind    *individual
-	f      *Findings
-	byInst map[graph.NodeID][]*candidate
+	s       *state
+	cands   []*candidate // every scored candidate, ranked
+	ind     *individual
+	f       *Findings
+	byInst  map[graph.NodeID][]*candidate
+	rules   rules.Set // the rules run on new rows (liveRuleSet)
+	maxRows int       // rows listed per hit
+
+	fees      int                 // fee rows scored
+	feesAfter map[uint32][]uint32 // visit row -> fee rows appended after the graph was built
+	byTrace   map[uint32][]uint32 // trace code id -> fee rows, built on first use
+	traced    int                 // fee rows indexed in byTrace
 }
 
 // newLive keeps the state of a full run whose findings f were computed from
 // the ranked candidates cands.
 func newLive(s *state, cands []*candidate, f *Findings, ind *individual) *Live {
-	l := &Live{s: s, cands: cands, ind: ind, f: f, byInst: make(map[graph.NodeID][]*candidate)}
+	l := &Live{s: s, cands: cands, ind: ind, f: f, byInst: make(map[graph.NodeID][]*candidate),
+		fees: s.t.Fees.Len(), feesAfter: make(map[uint32][]uint32)}
+	l.rules, l.maxRows = liveRuleSet(s.opt.Rules)
 	for _, c := range cands {
 		for _, h := range c.insts {
 			l.byInst[h] = append(l.byInst[h], c)
@@ -75,8 +92,9 @@ func (l *Live) SyncIDs() {
 
 // Update reports what one call of Add did.
 type Update struct {
-	// Rows is the number of visit rows scored.
-	Rows int
+	// Rows is the number of visit rows scored, FeeLines the number of fee
+	// lines; RuleHits counts the rule hits found on them.
+	Rows, FeeLines, RuleHits int
 	// Attached counts the new visits that joined a candidate ring,
 	// Recruited the patients that joined one.
 	Attached, Recruited int
@@ -96,8 +114,9 @@ func (l *Live) Add(ctx context.Context, newID func() string) (*Update, error) {
 	s := l.s
 	vt := &s.t.Visits
 	n0, n1 := len(s.visitZ), vt.Len()
-	up := &Update{Rows: n1 - n0, Findings: l.f}
-	if n1 <= n0 {
+	f0, f1 := l.fees, s.t.Fees.Len()
+	up := &Update{Rows: n1 - n0, FeeLines: f1 - f0, Findings: l.f}
+	if n1 <= n0 && f1 <= f0 {
 		return up, nil
 	}
 	s.visitZ = s.amount.extend(s.visitZ)
@@ -183,12 +202,19 @@ func (l *Live) Add(ctx context.Context, newID func() string) (*Update, error) {
 			up.Recruited++
 		}
 	}
+	hits, err := l.runRules(ctx, n0, n1, f0, f1)
+	if err != nil {
+		return nil, err
+	}
+	l.fees, s.checked = f1, n1
+	up.RuleHits = len(hits)
+	singles := l.placeHits(hits, touched, affected)
 	for c := range touched {
 		s.finish(c)
 		s.score(c)
 	}
 	up.Touched = len(touched)
-	up.Findings, up.Rebuilt = l.refresh(touched, affected, newID)
+	up.Findings, up.Rebuilt = l.refresh(touched, affected, singles, newID)
 	l.f = up.Findings
 	return up, nil
 }
@@ -231,7 +257,7 @@ func contains(xs []graph.NodeID, x graph.NodeID) bool {
 // reported, are rebuilt, the others copied with their new rank; entities
 // of the affected nodes and of the members of every candidate whose score
 // or standing changed are re-scored.
-func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bool, newID func() string) (*Findings, int) {
+func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bool, singles []Evidence, newID func() string) (*Findings, int) {
 	s, old := l.s, l.f
 	oldRing := make(map[string]*Ring, len(old.Rings))
 	for i := range old.Rings {
@@ -239,7 +265,12 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 	}
 	rank(l.cands)
 	f := &Findings{Rings: make([]Ring, 0, len(old.Rings)+1), SingleHits: old.SingleHits,
-		DataQuality: old.DataQuality, RuleHits: old.RuleHits}
+		DataQuality: old.DataQuality, RuleHits: s.rr.Hits}
+	if len(singles) > 0 {
+		f.SingleHits = append(slices.Clone(old.SingleHits), singles...)
+		slices.SortStableFunc(f.SingleHits, func(a, b Evidence) int { return cmp.Compare(b.Amount, a.Amount) })
+		f.SingleHits = slices.Clip(f.SingleHits[:min(len(f.SingleHits), maxSingleHits)])
+	}
 	var reported []*candidate
 	for _, c := range l.cands {
 		if c.score >= reportScore && len(reported) < maxRings {
@@ -318,6 +349,47 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 		}
 	}
 	return f, rebuilt
+}
+
+// placeHits gives the new rule hits (indexes into the rule result) to the
+// entities they name and to the candidates holding a visit they cite
+// (touched); it returns the evidence of the hits no candidate holds.
+func (l *Live) placeHits(hits []int, touched map[*candidate]bool, affected map[graph.NodeID]bool) []Evidence {
+	s, ind := l.s, l.ind
+	note := func(x graph.NodeID, rule string) {
+		if x == graph.NoNode || int(x) >= len(ind.hits) {
+			return
+		}
+		ind.hits[x]++
+		if ind.rule[x] == "" {
+			ind.rule[x] = rule
+		}
+		affected[x] = true
+	}
+	var singles []Evidence
+	for _, i := range hits {
+		h := &s.rr.Hits[i]
+		s.hitNodes(h, func(x graph.NodeID) { note(x, h.Rule) })
+		placed := false
+		for _, v := range h.Visits {
+			for _, c := range l.byInst[s.instNode(v)] {
+				if slices.Contains(c.hits, i) || !slices.Contains(c.visits, v) {
+					continue
+				}
+				c.hits = append(slices.Clip(c.hits), i)
+				c.ruleHits++
+				if len(c.ruleEv) < maxRuleEvidence {
+					c.ruleEv = append(slices.Clip(c.ruleEv), s.ruleEvidence(i))
+				}
+				touched[c] = true
+				placed = true
+			}
+		}
+		if !placed {
+			singles = append(singles, s.ruleEvidence(i))
+		}
+	}
+	return singles
 }
 
 // ruleEvidenceOf sets the rule evidence of a candidate reported for the

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	. "github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/ingest"
@@ -105,15 +106,18 @@ func columns(header []string) map[string]int {
 	return m
 }
 
+// stringOf returns the text of Strings id, "" for None.
+func stringOf(t *graph.Tables, id uint32) string {
+	if id == graph.None {
+		return ""
+	}
+	return t.Strings.String(id)
+}
+
 // lateVisit rebuilds the claims.Visit of row v of t.
 func lateVisit(t *graph.Tables, v uint32) claims.Visit {
 	vt := &t.Visits
-	str := func(id uint32) string {
-		if id == graph.None {
-			return ""
-		}
-		return t.Strings.String(id)
-	}
+	str := func(id uint32) string { return stringOf(t, id) }
 	cv := claims.Visit{MdtrtID: vt.IDs.String(v), PsnNo: t.Persons.IDs.String(vt.Person[v]),
 		InstitutionCode: t.Institutions.IDs.String(vt.Institution[v]), MedType: vt.MedType[v],
 		Begin: vt.Begin[v], End: vt.End[v], DiseCode: str(vt.Dise[v]), DiseName: str(vt.DiseName[v]),
@@ -124,7 +128,25 @@ func lateVisit(t *graph.Tables, v uint32) claims.Visit {
 	return cv
 }
 
-// appendVisits appends the visits ids of src to dst and returns how many.
+// lateFee rebuilds the claims.FeeLine of fee row f of t.
+func lateFee(t *graph.Tables, f uint32) claims.FeeLine {
+	ft := &t.Fees
+	str := func(id uint32) string { return stringOf(t, id) }
+	item := ft.Item[f]
+	fl := claims.FeeLine{FeedetlSn: str(ft.Sn[f]), MdtrtID: t.Visits.IDs.String(ft.Visit[f]),
+		ItemCode: t.Catalog.IDs.String(item), ItemName: str(t.Catalog.Name[item]), ListType: t.Catalog.ListType[item],
+		Count: ft.Count[f], Price: ft.Price[f], Amount: ft.Amount[f], Time: ft.Time[f], SupplyDays: ft.SupplyDays[f]}
+	if d := ft.Doctor[f]; d != graph.None {
+		fl.DoctorCode = t.Doctors.IDs.String(d)
+	}
+	if tr := ft.Trace[f]; tr != graph.None {
+		fl.TraceCode = ft.Traces.String(tr)
+	}
+	return fl
+}
+
+// appendVisits appends the visits ids of src, then their fee lines, to dst
+// and returns how many visits.
 func appendVisits(t testing.TB, dst, src *graph.Tables, ids map[string]bool) int {
 	t.Helper()
 	var rows []uint32
@@ -143,6 +165,12 @@ func appendVisits(t testing.TB, dst, src *graph.Tables, ids map[string]bool) int
 		}
 		if _, added := dst.AddVisit(&cv, p, h, 0); added {
 			n++
+		}
+	}
+	for f := 0; f < src.Fees.Len(); f++ {
+		fl := lateFee(src, uint32(f))
+		if ids[fl.MdtrtID] {
+			dst.AddFee(&fl, dst.Visits.IDs.Lookup(fl.MdtrtID), 0)
 		}
 	}
 	return n
@@ -238,14 +266,35 @@ func liveMatchesFullRun(t *testing.T, dir string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("held back %d visits: attached %d, recruited %d, touched %d candidates, rebuilt %d rings", n, up.Attached, up.Recruited, up.Touched, up.Rebuilt)
+	after := up.Findings
+	t.Logf("held back %d visits, %d fee lines: attached %d, recruited %d, %d rule hits, touched %d candidates, rebuilt %d rings",
+		n, up.FeeLines, up.Attached, up.Recruited, up.RuleHits, up.Touched, up.Rebuilt)
+	// The rules find on the new rows what the full run finds citing them
+	// (R-FREQ-VISIT aside: its peers span the city, Live does not run it).
+	fullHits, liveHits := make(map[string]int), make(map[string]int)
+	for _, h := range fFull.RuleHits {
+		for _, v := range h.Visits {
+			if late[full.Visits.IDs.String(v)] {
+				fullHits[h.Rule]++
+				break
+			}
+		}
+	}
+	for _, h := range after.RuleHits[len(before.RuleHits):] {
+		liveHits[h.Rule]++
+	}
+	for rule, nf := range fullHits {
+		t.Logf("%-18s full run %4d hits citing held-back rows; incremental %4d", rule, nf, liveHits[rule])
+		if rule != rules.IDFrequentVisits && float64(liveHits[rule]) < 0.9*float64(nf) {
+			t.Errorf("%s: %d incremental hits, want at least 90%% of the full run's %d", rule, liveHits[rule], nf)
+		}
+	}
 	if up.Rows != n || l.Scored() != base.Visits.Len() {
 		t.Fatalf("scored %d rows (total %d), want %d (total %d)", up.Rows, l.Scored(), n, base.Visits.Len())
 	}
 	if up.Attached == 0 || up.Rebuilt == 0 {
 		t.Fatalf("no held-back visit joined a ring: %+v", up)
 	}
-	after := up.Findings
 	checkConsistent(t, after)
 	if len(before.Rings) != len(l.Findings().Rings) && after != l.Findings() {
 		t.Fatal("Findings() is not the update's findings")

@@ -1,9 +1,11 @@
 package rules
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
+	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
 )
 
@@ -109,5 +111,49 @@ func TestFindPlaceholders(t *testing.T) {
 	}
 	if _, _, err := FindPlaceholders(nil, Defaults()); err == nil {
 		t.Error("no error for a nil graph")
+	}
+}
+
+// TestRunWithPlaceholders checks that known placeholder codes replace their
+// recognition: the doctor marked is skipped by the doctor rules and no
+// data-quality finding is made; an empty list marks nobody.
+func TestRunWithPlaceholders(t *testing.T) {
+	x := base()
+	for i := 0; i < 20; i++ {
+		psn := fmt.Sprintf("P%03d", i)
+		x.person(psn, claims.Female, day(1950, 1, 1))
+		x.add(v{id: "V" + psn, psn: psn, inst: "C1", doc: "D410000000001", begin: at(2024, 3, 1, 9, 0) + claims.Time(i*150)})
+	}
+	g, err := graph.Build(context.Background(), x.t, graph.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := x.t.Doctors.IDs.Lookup("D410000000001")
+	capacityHits := func(res *Result) int {
+		n := 0
+		for _, h := range res.Hits {
+			if h.Rule == IDDoctorCapacity {
+				n++
+			}
+		}
+		return n
+	}
+	for _, c := range []struct {
+		name        string
+		placeholder bool
+		wantHits    int
+	}{{"known placeholder", true, 0}, {"known list without it", false, 1}} {
+		t.Run(c.name, func(t *testing.T) {
+			known := make([]bool, d+1)
+			known[d] = c.placeholder
+			res, err := RunWith(context.Background(), g, Defaults(), RunOptions{Placeholders: known})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := capacityHits(res); got != c.wantHits || res.IsPlaceholder(d) != c.placeholder || len(res.DataQuality) != 0 {
+				t.Errorf("%d capacity hits, placeholder %v, %d data-quality findings; want %d, %v, 0",
+					got, res.IsPlaceholder(d), len(res.DataQuality), c.wantHits, c.placeholder)
+			}
+		})
 	}
 }

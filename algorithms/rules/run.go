@@ -48,6 +48,21 @@ func ruleFuncs() map[string]ruleFunc {
 // wrapped, when cancelled. The result is deterministic for a given g and
 // set.
 func Run(ctx context.Context, g *graph.Graph, set Set) (*Result, error) {
+	return RunWith(ctx, g, set, RunOptions{})
+}
+
+// RunOptions adjusts RunWith.
+type RunOptions struct {
+	// Placeholders, when not nil, are the placeholder doctor codes
+	// (indexed by Doctors row; rows beyond it are not placeholders) to use
+	// instead of recognising them in g: for running the rules on part of a
+	// city (graph.Tables.Subset), where a placeholder code shared across
+	// the city would not stand out. DQ-PLACEHOLDER-DOCTOR is then not run.
+	Placeholders []bool
+}
+
+// RunWith is Run with options.
+func RunWith(ctx context.Context, g *graph.Graph, set Set, opt RunOptions) (*Result, error) {
 	if g == nil || g.Tables() == nil {
 		return nil, errors.New("rules: nil graph")
 	}
@@ -62,6 +77,7 @@ func Run(ctx context.Context, g *graph.Graph, set Set) (*Result, error) {
 	}
 	e := newEnv(g, &set)
 	res := &Result{Placeholder: make([]bool, g.Tables().Doctors.Len())}
+	copy(res.Placeholder, opt.Placeholders)
 	funcs := ruleFuncs()
 	type job struct {
 		idx int
@@ -73,7 +89,7 @@ func Run(ctx context.Context, g *graph.Graph, set Set) (*Result, error) {
 	for i := range set.Rules {
 		r := &set.Rules[i]
 		if r.ID == IDPlaceholderDoctor {
-			if r.Enabled {
+			if r.Enabled && opt.Placeholders == nil {
 				if err := ctx.Err(); err != nil {
 					return nil, fmt.Errorf("rules: cancelled before %s: %w", r.ID, err)
 				}

@@ -1,0 +1,199 @@
+package rings
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// liveRuleSet returns the rules Live runs on new rows: those of the full
+// run but R-FREQ-VISIT, whose peer groups are the whole city (a
+// neighbourhood would make its own baseline), listing every row of a hit
+// (so that a hit resting on a new row is known as such; Live caps the rows
+// afterwards at maxRows, the set's own cap).
+func liveRuleSet(set rules.Set) (live rules.Set, maxRows int) {
+	maxRows = set.MaxRowsPerHit
+	if maxRows < 1 {
+		maxRows = rules.DefaultMaxRowsPerHit
+	}
+	live = set.Clone()
+	if r, ok := live.Rule(rules.IDFrequentVisits); ok {
+		r.Enabled = false
+	}
+	live.MaxRowsPerHit = 1 << 20
+	return live, maxRows
+}
+
+// newFirst caps rows at n, keeping the rows at or above fresh first.
+func newFirst(rows []uint32, fresh uint32, n int) []uint32 {
+	if len(rows) <= n {
+		return rows
+	}
+	out := make([]uint32, 0, n)
+	for _, r := range rows {
+		if r >= fresh && len(out) < n {
+			out = append(out, r)
+		}
+	}
+	for _, r := range rows {
+		if r < fresh && len(out) < n {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// neighbourhood returns the visit rows the rules need to judge the visit
+// rows [n0, n1) and the fee rows [f0, f1) appended since the last update:
+// every visit of their patients, the visits of their doctors within a day,
+// the inpatient stays overlapping theirs at their hospitals (census), every
+// visit at their pharmacies (round quantities), and the visits of fee lines
+// sharing their drug trace codes. The rows are sorted.
+func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
+	s := l.s
+	vt, ft := &s.t.Visits, &s.t.Fees
+	in := make(map[uint32]bool)
+	addAll := func(vs []uint32) {
+		for _, v := range vs {
+			in[v] = true
+		}
+	}
+	const day = claims.Time(86400)
+	seenPatient := make(map[graph.NodeID]bool)
+	seenPharmacy := make(map[graph.NodeID]bool)
+	judge := func(v uint32) {
+		in[v] = true
+		if p := s.g.PatientNode(vt.Person[v]); p != graph.NoNode && !seenPatient[p] {
+			seenPatient[p] = true
+			addAll(s.visitsOf(p))
+		}
+		b, e := vt.Begin[v], max(vt.End[v], vt.Begin[v])
+		if d := vt.Doctor[v]; d != graph.None {
+			for _, w := range s.visitsOf(s.g.DoctorNode(d)) {
+				if vt.Begin[w] >= b-day && vt.Begin[w] <= e+day {
+					in[w] = true
+				}
+			}
+		}
+		h := s.instNode(v)
+		switch {
+		case h == graph.NoNode:
+		case s.g.Kind(h) == graph.KindPharmacy:
+			if !seenPharmacy[h] {
+				seenPharmacy[h] = true
+				addAll(s.visitsOf(h))
+			}
+		case vt.MedType[v].Inpatient():
+			for _, w := range s.visitsOf(h) {
+				if vt.MedType[w].Inpatient() && vt.Begin[w] <= e+day && max(vt.End[w], vt.Begin[w]) >= b-day {
+					in[w] = true
+				}
+			}
+		}
+	}
+	for v := n0; v < n1; v++ {
+		judge(uint32(v))
+	}
+	for f := f0; f < f1; f++ {
+		if v := ft.Visit[f]; int(v) < vt.Len() {
+			judge(v)
+		}
+		if tr := ft.Trace[f]; tr != graph.None {
+			for _, g := range l.traceFees(tr) {
+				in[ft.Visit[g]] = true
+			}
+		}
+	}
+	out := make([]uint32, 0, len(in))
+	for v := range in {
+		out = append(out, v)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// traceFees returns the fee rows carrying trace code id tr, indexing them
+// on first use.
+func (l *Live) traceFees(tr uint32) []uint32 {
+	ft := &l.s.t.Fees
+	if l.byTrace == nil {
+		l.byTrace = make(map[uint32][]uint32)
+		l.traced = 0
+	}
+	for ; l.traced < ft.Len(); l.traced++ {
+		if t := ft.Trace[l.traced]; t != graph.None {
+			l.byTrace[t] = append(l.byTrace[t], uint32(l.traced))
+		}
+	}
+	return l.byTrace[tr]
+}
+
+// feesOf returns the fee rows of visit v: the graph's, then those appended
+// since.
+func (l *Live) feesOf(v uint32) []uint32 {
+	fs := l.s.g.FeesOf(v)
+	if more := l.feesAfter[v]; len(more) > 0 {
+		return append(fs[:len(fs):len(fs)], more...)
+	}
+	return fs
+}
+
+// runRules runs the rule library (liveRuleSet) on the neighbourhood of the
+// visit rows [n0, n1) and fee rows [f0, f1), keeps the hits that cite one of
+// these rows, renumbered to the city's rows, appends them to the rule
+// result and returns their indexes there.
+func (l *Live) runRules(ctx context.Context, n0, n1, f0, f1 int) ([]int, error) {
+	s := l.s
+	ft := &s.t.Fees
+	for f := f0; f < f1; f++ {
+		v := ft.Visit[f]
+		l.feesAfter[v] = append(l.feesAfter[v], uint32(f))
+	}
+	visits := l.neighbourhood(n0, n1, f0, f1)
+	var fees []uint32
+	for _, v := range visits {
+		fees = append(fees, l.feesOf(v)...)
+	}
+	sub, subFees := s.t.Subset(visits, fees)
+	g, err := graph.Build(ctx, sub, graph.BuildOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("build the neighbourhood of new rows: %w", err)
+	}
+	rr, err := rules.RunWith(ctx, g, l.rules, rules.RunOptions{Placeholders: s.rr.Placeholder})
+	if err != nil {
+		return nil, fmt.Errorf("rules on new rows: %w", err)
+	}
+	s.rr.Hits = slices.Clip(s.rr.Hits) // shared with earlier findings: append to a copy
+	var added []int
+	for _, h := range rr.Hits {
+		fresh := false
+		for i, v := range h.Visits {
+			h.Visits[i] = visits[v]
+			fresh = fresh || int(h.Visits[i]) >= n0
+		}
+		for i, f := range h.Fees {
+			h.Fees[i] = subFees[f]
+			fresh = fresh || int(h.Fees[i]) >= f0
+		}
+		if !fresh {
+			continue // the full run has it already
+		}
+		h.Visits = newFirst(h.Visits, uint32(n0), l.maxRows)
+		h.Fees = newFirst(h.Fees, uint32(f0), l.maxRows)
+		h.Persons = h.Persons[:min(len(h.Persons), l.maxRows)]
+		h.Institutions = h.Institutions[:min(len(h.Institutions), l.maxRows)]
+		h.Doctors = h.Doctors[:min(len(h.Doctors), l.maxRows)]
+		added = append(added, len(s.rr.Hits))
+		s.rr.Hits = append(s.rr.Hits, h)
+		for _, v := range h.Visits {
+			if s.hitVisit[v] < 255 {
+				s.hitVisit[v]++
+			}
+		}
+	}
+	return added, nil
+}
