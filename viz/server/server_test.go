@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -833,5 +834,41 @@ func TestIncrementalThenFullRun(t *testing.T) {
 	time.Sleep(100 * time.Millisecond) // more ticks: nothing to catch up
 	if n := loads.Load(); n != 2 {
 		t.Errorf("dataset loaded %d times, want 2 (start-up and one full run)", n)
+	}
+}
+
+// TestClaimsRuleHit posts a visit billing a CT scan above its catalogue
+// price cap: incremental scoring runs the rules on it, and the patient's
+// node lists the R-PRICE-CAP hit citing the new visit, without a full run.
+func TestClaimsRuleHit(t *testing.T) {
+	s := startReady(t, func(c *Config) { c.FullEvery = -1 })
+	ring := s.firstRing(t)
+	psn, clinic := member(t, ring, rings.KindPatient).ID, member(t, ring, rings.KindClinic).ID
+	rows := visitRow("CAP0001", psn, clinic, "") + "\n" +
+		`{"feedetl_sn":"0001","mdtrt_id":"CAP0001","med_list_codg":"002103010010000","list_type":201,"cnt":1,` +
+		`"pric":"880.00","det_item_fee_sumamt":"880.00","fee_ocur_time":"2025-12-30 09:05:00"}`
+	if code, _, body := s.do(t, "POST", "/api/v1/claims", rows, nil); code != http.StatusAccepted {
+		t.Fatalf("POST: %d %s", code, body)
+	}
+	s.waitGeneration(t, 2)
+	code, _, body := s.do(t, "GET", "/api/v1/nodes/patient/"+psn, "", nil)
+	if code != http.StatusOK {
+		t.Fatalf("GET node: %d %s", code, body)
+	}
+	var rep nodeReply
+	if err := json.Unmarshal(body, &rep); err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range rep.RuleHits {
+		if e.Rule == "R-PRICE-CAP" && slices.Contains(e.MdtrtIDs, "CAP0001") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no R-PRICE-CAP hit citing CAP0001 among %d hits of %s", len(rep.RuleHits), psn)
+	}
+	if _, _, st := s.current(); st.FullRuns != 1 || st.Updates != 1 {
+		t.Errorf("status %+v: want one incremental update and no second full run", st)
 	}
 }
