@@ -1,8 +1,10 @@
 package rings
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math"
 	"slices"
 
 	"github.com/ringlens/ringlens/algorithms/rules"
@@ -50,49 +52,56 @@ func newFirst(rows []uint32, fresh uint32, n int) []uint32 {
 // neighbourhood returns the visit rows the rules need to judge the visit
 // rows [n0, n1) and the fee rows [f0, f1) appended since the last update:
 // every visit of their patients, the visits of their doctors within a day,
-// the inpatient stays overlapping theirs at their hospitals (census), every
-// visit at their pharmacies (round quantities), and the visits of fee lines
-// sharing their drug trace codes. The rows are sorted.
+// the inpatient stays overlapping theirs at their hospitals (census), the
+// purchases of the same drug at their pharmacies when they bought a cheap
+// drug in a round quantity (R-ROUND-QTY judges the share of such
+// purchases), and the visits of fee lines sharing their drug trace codes.
+// The rows are sorted.
 func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 	s := l.s
 	vt, ft := &s.t.Visits, &s.t.Fees
 	in := make(map[uint32]bool)
-	addAll := func(vs []uint32) {
-		for _, v := range vs {
-			in[v] = true
-		}
-	}
 	const day = claims.Time(86400)
 	seenPatient := make(map[graph.NodeID]bool)
-	seenPharmacy := make(map[graph.NodeID]bool)
+	type drugAt struct {
+		pharmacy graph.NodeID
+		item     uint32
+	}
+	drugs := make(map[drugAt]bool)
+	round := l.roundCheap()
+	// Time windows per doctor (their days) and per hospital (the census of
+	// the new stays), each node's visits scanned once below.
+	doctorDays := make(map[graph.NodeID][]window)
+	census := make(map[graph.NodeID]window)
 	judge := func(v uint32) {
 		in[v] = true
 		if p := s.g.PatientNode(vt.Person[v]); p != graph.NoNode && !seenPatient[p] {
 			seenPatient[p] = true
-			addAll(s.visitsOf(p))
+			for _, w := range s.visitsOf(p) {
+				in[w] = true
+			}
 		}
 		b, e := vt.Begin[v], max(vt.End[v], vt.Begin[v])
 		if d := vt.Doctor[v]; d != graph.None {
-			for _, w := range s.visitsOf(s.g.DoctorNode(d)) {
-				if vt.Begin[w] >= b-day && vt.Begin[w] <= e+day {
-					in[w] = true
-				}
+			if n := s.g.DoctorNode(d); n != graph.NoNode {
+				doctorDays[n] = append(doctorDays[n], window{b - day, e + day})
 			}
 		}
 		h := s.instNode(v)
 		switch {
 		case h == graph.NoNode:
 		case s.g.Kind(h) == graph.KindPharmacy:
-			if !seenPharmacy[h] {
-				seenPharmacy[h] = true
-				addAll(s.visitsOf(h))
-			}
-		case vt.MedType[v].Inpatient():
-			for _, w := range s.visitsOf(h) {
-				if vt.MedType[w].Inpatient() && vt.Begin[w] <= e+day && max(vt.End[w], vt.Begin[w]) >= b-day {
-					in[w] = true
+			for _, f := range l.feesOf(v) {
+				if round(f) {
+					drugs[drugAt{h, ft.Item[f]}] = true
 				}
 			}
+		case vt.MedType[v].Inpatient():
+			c, ok := census[h]
+			if !ok {
+				c = window{b - day, e + day}
+			}
+			census[h] = window{min(c.from, b-day), max(c.to, e+day)}
 		}
 	}
 	for v := n0; v < n1; v++ {
@@ -108,12 +117,78 @@ func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 			}
 		}
 	}
+	for n, ws := range doctorDays {
+		ws = mergeWindows(ws)
+		for _, w := range s.visitsOf(n) {
+			if inWindows(ws, vt.Begin[w]) {
+				in[w] = true
+			}
+		}
+	}
+	for h, c := range census {
+		for _, w := range s.visitsOf(h) {
+			if vt.MedType[w].Inpatient() && vt.Begin[w] <= c.to && max(vt.End[w], vt.Begin[w]) >= c.from {
+				in[w] = true
+			}
+		}
+	}
+	for d := range drugs {
+		for _, w := range s.visitsOf(d.pharmacy) {
+			if slices.ContainsFunc(l.feesOf(w), func(f uint32) bool { return ft.Item[f] == d.item }) {
+				in[w] = true
+			}
+		}
+	}
 	out := make([]uint32, 0, len(in))
 	for v := range in {
 		out = append(out, v)
 	}
 	slices.Sort(out)
 	return out
+}
+
+// window is a closed time interval.
+type window struct{ from, to claims.Time }
+
+// mergeWindows sorts ws and merges the overlapping ones.
+func mergeWindows(ws []window) []window {
+	slices.SortFunc(ws, func(a, b window) int { return cmp.Compare(a.from, b.from) })
+	out := ws[:0]
+	for _, w := range ws {
+		if n := len(out); n > 0 && w.from <= out[n-1].to {
+			out[n-1].to = max(out[n-1].to, w.to)
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// inWindows reports whether t falls in one of the merged windows ws.
+func inWindows(ws []window, t claims.Time) bool {
+	i, _ := slices.BinarySearchFunc(ws, t, func(w window, t claims.Time) int { return cmp.Compare(w.from, t) })
+	// ws[i-1] is the last window starting at or before t (or ws[i] starts at t).
+	if i < len(ws) && ws[i].from == t {
+		return true
+	}
+	return i > 0 && t <= ws[i-1].to
+}
+
+// roundCheap returns a test of whether a fee line buys a cheap drug in a
+// round quantity as R-ROUND-QTY counts them (never true when the rule is
+// off).
+func (l *Live) roundCheap() func(f uint32) bool {
+	r, ok := l.rules.Rule(rules.IDRoundQuantity)
+	if !ok || !r.Enabled {
+		return func(uint32) bool { return false }
+	}
+	ft := &l.s.t.Fees
+	maxPrice := claims.Price(math.Round(r.P("max_price_yuan") * 1e6))
+	base, minQty := r.P("round_base"), r.P("min_qty")
+	return func(f uint32) bool {
+		q := ft.Count[f]
+		return ft.Price[f] > 0 && ft.Price[f] <= maxPrice && q >= minQty && q == math.Trunc(q) && base > 0 && math.Mod(q, base) == 0
+	}
 }
 
 // traceFees returns the fee rows carrying trace code id tr, indexing them
