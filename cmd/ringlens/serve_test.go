@@ -53,6 +53,7 @@ func TestServeUsage(t *testing.T) {
 		{"open address without token", []string{"serve", "--in", serveFixture, "--addr", "0.0.0.0:0"}, "token is required"},
 		{"bad encoding", []string{"serve", "--in", serveFixture, "--encoding", "latin1"}, "--encoding"},
 		{"argument", []string{"serve", "--in", serveFixture, "extra"}, "unexpected argument"},
+		{"negative full-every", []string{"serve", "--in", serveFixture, "--addr", "127.0.0.1:0", "--full-every", "-1s"}, "--full-every must not be negative"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var out, errw syncBuffer
