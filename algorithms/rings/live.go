@@ -40,8 +40,12 @@ import (
 // reported again as a new hit beside the old one. A server runs a full pass
 // now and then to catch up.
 //
-// Live is not safe for concurrent use. The Findings it returns are never
-// modified afterwards, and Add only reads the graph and its tables.
+// Live is not safe for concurrent use. Add returns new Findings with new
+// Rings and SingleHits, but shares Entities with the findings before it and
+// updates the entities it re-scores in place (copying a city's entities on
+// every update would cost more than the rest of it): a caller that reads
+// Entities while Add runs must hold a lock that Add's caller holds too.
+// Add only reads the graph and its tables.
 type Live struct {
 	s       *state
 	cands   []*candidate // every scored candidate, ranked
@@ -107,9 +111,11 @@ type Update struct {
 	Findings *Findings
 }
 
-// Add scores the visit rows appended to the graph's tables since the last
-// call (or since detection) and returns the updated findings; rings reported
-// for the first time are named by newID. It is cancelled with ctx.
+// Add scores the visit rows and fee lines appended to the graph's tables
+// since the last call (or since detection) and returns the updated
+// findings; rings reported for the first time are named by newID. It is
+// cancelled with ctx; after an error the Live is half updated and must not
+// be used again (run a full detection instead).
 func (l *Live) Add(ctx context.Context, newID func() string) (*Update, error) {
 	s := l.s
 	vt := &s.t.Visits
@@ -331,7 +337,7 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 			}
 		}
 	}
-	f.Entities = slices.Clone(old.Entities)
+	f.Entities = old.Entities // updated in place (see Live)
 	for x := range affected {
 		if int(x) >= len(f.Entities) {
 			continue

@@ -415,16 +415,19 @@ func (s *Server) incremental(ctx context.Context) error {
 		return nil
 	}
 	visits, fees := s.claimsUpTo(s.applied, now)
+	s.progress("incremental", 0, int64(len(visits)))
+	start := time.Now()
+	// Appending to the tables and Live.Add (which updates the current
+	// entities in place) exclude the API's reads.
 	s.dataMu.Lock()
 	applyClaims(s.g.Tables(), visits, fees)
+	up, err := s.live.Add(ctx, s.newID)
 	s.dataMu.Unlock()
 	s.mu.Lock()
 	s.applied = now // read by statusLocked under mu
 	s.mu.Unlock()
-	s.progress("incremental", 0, int64(len(visits)))
-	start := time.Now()
-	up, err := s.live.Add(ctx, s.newID)
 	if err != nil {
+		s.live = nil // half updated: wait for the next full run
 		return fmt.Errorf("incremental scoring: %w", err)
 	}
 	snap, err := newSnapshot(up.Findings)
