@@ -77,7 +77,9 @@ func (s *state) hitNodes(h *rules.Hit, fn func(graph.NodeID)) {
 }
 
 // own returns an entity's score outside any reported ring, in [0, 0.5),
-// and its reasons.
+// and its reasons. The web page translates reasons by their shape
+// (viz/web/src/i18n.js, checked by viz/web's browser test): change both
+// together.
 func (ind *individual) own(x graph.NodeID) (float64, []string) {
 	var reasons []string
 	peer := 0.0

@@ -365,18 +365,22 @@ func TestPageHuliFixture(t *testing.T) {
 	}
 	first := hits.Hits[0]
 	details := text(ctx, t, "#node-details")
-	for _, want := range []string{first.Rule, first.DetailZh, first.MdtrtIDs[0], "规则命中", fmt.Sprint(hits.Total)} {
+	// The score reasons (English sentences from the server) read in Chinese.
+	for _, want := range []string{first.Rule, first.DetailZh, first.MdtrtIDs[0], "规则命中", fmt.Sprint(hits.Total), "团伙 R001 的", "条规则命中（首条："} {
 		if !strings.Contains(details, want) {
 			t.Errorf("details panel lacks %q:\n%s", want, details)
 		}
+	}
+	if strings.Contains(details, "of ring R001") {
+		t.Errorf("Chinese details panel shows an English score reason:\n%s", details)
 	}
 	if n := eval[int](ctx, t, `document.querySelectorAll("#node-hits li.hit").length`); n != min(len(hits.Hits), 20) {
 		t.Errorf("%d rule hits listed, want %d", n, min(len(hits.Hits), 20))
 	}
 	shot(ctx, t, dir, "huli-node-zh.png")
 	run(ctx, t, "english", chromedp.Click(chromedp.CSS(`#lang`)), waitJS(`document.getElementById("node-details").textContent.includes("Rule hits")`))
-	if d := text(ctx, t, "#node-details"); !strings.Contains(d, first.Detail) {
-		t.Errorf("English details panel lacks %q:\n%s", first.Detail, d)
+	if d := text(ctx, t, "#node-details"); !strings.Contains(d, first.Detail) || !strings.Contains(d, "of ring R001") {
+		t.Errorf("English details panel lacks %q or its ring reason:\n%s", first.Detail, d)
 	}
 	// Scroll the details panel to the hits for the second screenshot.
 	run(ctx, t, "scroll", chromedp.Evaluate[chromedp.Void](`document.getElementById("node-hits-h").scrollIntoView(), undefined`, chromedp.EvalIgnoreExceptions), chromedp.Sleep(200))

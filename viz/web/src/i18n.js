@@ -242,3 +242,30 @@ export function tv(table, code) {
   if (!code) return "";
   return STRINGS[current][table]?.[code] ?? code;
 }
+
+// REASONS turns the server's score reasons (English sentences with a fixed
+// shape, written by algorithms/rings) into the page's language; a reason of
+// another shape is shown as it is.
+const REASONS = [
+  [/^(\w+) of ring (\S+) \((\w+), score ([\d.]+)\)$/, (m) =>
+    current === "zh" ? `团伙 ${m[2]} 的${tv("roles", m[1])}（${tv("typologies", m[3])}，评分 ${m[4]}）`
+      : `${tv("roles", m[1])} of ring ${m[2]} (${tv("typologies", m[3])}, score ${m[4]})`],
+  [/^fund per visit above peers \(mean robust z (-?[\d.]+)\)$/, (m) =>
+    current === "zh" ? `次均基金支付高于同类（稳健z均值 ${m[1]}）` : m[0]],
+  [/^(\d+) rule hits \(first: (\S+)\)$/, (m) =>
+    current === "zh" ? `${m[1]} 条规则命中（首条：${m[2]}）` : m[0]],
+  [/^member of an unreported candidate ring \(score ([\d.]+)\)$/, (m) =>
+    current === "zh" ? `属于未上报的候选团伙（评分 ${m[1]}）` : m[0]],
+  [/^placeholder doctor code \(data quality\)$/, (m) =>
+    current === "zh" ? "占位医师编码（数据质量问题）" : m[0]],
+];
+
+/** Returns a score reason of the server in the current language. */
+export function reason(text) {
+  if (typeof text !== "string") return JSON.stringify(text);
+  for (const [re, fn] of REASONS) {
+    const m = re.exec(text);
+    if (m) return fn(m);
+  }
+  return text;
+}

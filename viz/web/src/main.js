@@ -2,7 +2,7 @@
 // selected ring's subgraph, node details, timeline, evidence and export.
 
 import { api, openStream } from "./api.js";
-import { STRINGS, t, tv, setLang, lang } from "./i18n.js";
+import { STRINGS, t, tv, setLang, lang, reason } from "./i18n.js";
 import { GraphView, KIND_COLORS, LEAD_ROLES, displayKind, kindGroup, normaliseSubgraph } from "./graph.js";
 import { timelineData, drawTimeline } from "./timeline.js";
 
@@ -538,7 +538,7 @@ function renderNode() {
     el("button", { type: "button", class: "btn", id: "expand", onclick: () => expand(n) }, t("expand")),
     el("span", { id: "expand-status", class: "muted", role: "status" }),
     reasons.length ? el("h3", { text: t("reasons") }) : null,
-    reasons.length ? el("ul", {}, reasons.map((r) => el("li", { text: typeof r === "string" ? r : JSON.stringify(r) }))) : null,
+    reasons.length ? el("ul", {}, reasons.map((r) => el("li", { text: reason(r) }))) : null,
     ...renderNodeHits(state.nodeInfo, state.nodePending),
   ].filter(Boolean));
 }
