@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+
+	"github.com/ringlens/ringlens/graph/claims"
 )
 
 // RejectWriter writes rejects as rejects.csv: a header
@@ -37,7 +39,9 @@ func (rw *RejectWriter) Write(r Reject) error {
 	if err := rw.writeHeader(); err != nil {
 		return err
 	}
-	rw.rec = [5]string{r.File, strconv.FormatInt(r.Line, 10), r.Column, r.Reason, r.Value}
+	// Column names, reasons and values may carry text of the input rows:
+	// written so that a spreadsheet does not run them as formulas.
+	rw.rec = [5]string{r.File, strconv.FormatInt(r.Line, 10), claims.SafeCell(r.Column), claims.SafeCell(r.Reason), claims.SafeCell(r.Value)}
 	if err := rw.w.Write(rw.rec[:]); err != nil {
 		return fmt.Errorf("write reject: %w", err)
 	}

@@ -16,6 +16,7 @@ import (
 	"strings"
 
 	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/graph/claims"
 )
 
 // File names in a detect output directory.
@@ -137,7 +138,9 @@ func WriteEntitiesCSV(w io.Writer, f *rings.Findings) error {
 		if math.IsNaN(e.Score) || math.IsInf(e.Score, 0) {
 			return fmt.Errorf("write %s: %s %s: score %v is not a number", EntitiesFile, e.Kind, e.ID, e.Score)
 		}
-		if err := cw.Write([]string{e.Kind, e.ID, formatScore(e.Score), e.RingID, strings.Join(e.Reasons, ";")}); err != nil {
+		// Ids come from input rows: written so that a spreadsheet does not
+		// run them as formulas (ReadFindings undoes it).
+		if err := cw.Write([]string{e.Kind, claims.SafeCell(e.ID), formatScore(e.Score), e.RingID, claims.SafeCell(strings.Join(e.Reasons, ";"))}); err != nil {
 			return fmt.Errorf("write %s: %w", EntitiesFile, err)
 		}
 	}
@@ -207,10 +210,10 @@ func readEntities(r io.Reader) ([]rings.EntityScore, error) {
 			return nil, fmt.Errorf("line %d: score %q is not a number", line, rec[2])
 		}
 		var reasons []string
-		if rec[4] != "" {
-			reasons = strings.Split(rec[4], ";")
+		if r := claims.PlainCell(rec[4]); r != "" {
+			reasons = strings.Split(r, ";")
 		}
-		out = append(out, rings.EntityScore{Kind: rec[0], ID: rec[1], Score: score, RingID: rec[3], Reasons: reasons})
+		out = append(out, rings.EntityScore{Kind: rec[0], ID: claims.PlainCell(rec[1]), Score: score, RingID: rec[3], Reasons: reasons})
 	}
 }
 
