@@ -87,7 +87,10 @@ function download(name, type, text) {
 }
 
 function csvCell(v) {
-  const s = v === undefined || v === null ? "" : Array.isArray(v) ? v.join(";") : typeof v === "object" ? JSON.stringify(v) : String(v);
+  let s = v === undefined || v === null ? "" : Array.isArray(v) ? v.join(";") : typeof v === "object" ? JSON.stringify(v) : String(v);
+  // Text that a spreadsheet would run as a formula gets a leading apostrophe
+  // (as the server's CSV files do); numbers stay numbers.
+  if (typeof v !== "number" && /^[=+\-@\t\r']/.test(s)) s = "'" + s;
   return /[",\n\r]/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
 }
 
