@@ -180,6 +180,13 @@ func TestPageEndToEnd(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#f-score`), "0"),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-score").dispatchEvent(new Event("input")), undefined`, chromedp.EvalIgnoreExceptions),
 		waitJS(`document.querySelectorAll("#ring-list li[data-ring]").length === 6`),
+		// Sorting by amount at risk puts the 9.9M-yuan ring ranked 9th first.
+		chromedp.SetValue(chromedp.CSS(`#f-sort`), "amount"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-sort").dispatchEvent(new Event("input")), undefined`, chromedp.EvalIgnoreExceptions),
+		waitJS(`document.querySelector("#ring-list li[data-ring]").dataset.ring === "RBIG"`),
+		chromedp.SetValue(chromedp.CSS(`#f-sort`), "rank"),
+		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-sort").dispatchEvent(new Event("input")), undefined`, chromedp.EvalIgnoreExceptions),
+		waitJS(`document.querySelector("#ring-list li[data-ring]").dataset.ring === "R001"`),
 	)
 
 	csvText := eval[string](ctx, t, `window.__ringlens.exportText("evidence")`)

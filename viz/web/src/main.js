@@ -170,8 +170,12 @@ function ringMatches(r, f) {
   return true;
 }
 
+// sortedRings lists the rings in the order the sort selector asks: the
+// detection's rank (by score), amount at risk, or members; ties by rank.
 function sortedRings() {
-  return [...state.rings.values()].sort((a, b) => (a.rank || 1e9) - (b.rank || 1e9) || b.score - a.score || (a.id < b.id ? -1 : 1));
+  const byRank = (a, b) => (a.rank || 1e9) - (b.rank || 1e9) || b.score - a.score || (a.id < b.id ? -1 : 1);
+  const key = { amount: (r) => r.amount_at_risk, members: (r) => r.members.length }[$("f-sort")?.value];
+  return [...state.rings.values()].sort(key ? (a, b) => key(b) - key(a) || byRank(a, b) : byRank);
 }
 
 let listPending = false;
@@ -665,7 +669,7 @@ function start() {
     localStorage.setItem("ringlens.lang", lang());
     applyI18n();
   });
-  for (const id of ["f-typology", "f-score", "f-inst", "f-from", "f-to"]) $(id).addEventListener("input", () => {
+  for (const id of ["f-sort", "f-typology", "f-score", "f-inst", "f-from", "f-to"]) $(id).addEventListener("input", () => {
     $("f-score-out").textContent = num($("f-score").value).toFixed(2);
     scheduleList();
   });
