@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -392,6 +393,50 @@ func TestPageHuliFixture(t *testing.T) {
 	// Scroll the details panel to the hits for the second screenshot.
 	run(ctx, t, "scroll", chromedp.Evaluate[chromedp.Void](`document.getElementById("node-hits-h").scrollIntoView(), undefined`, chromedp.EvalIgnoreExceptions), chromedp.Sleep(200))
 	shot(ctx, t, dir, "huli-node-en.png")
+
+	// New claims arriving during the day update what the investigator
+	// sees: ten visits of ring members, posted as a tool would, are scored
+	// incrementally and the ring's amount at risk in the list grows.
+	const row = `document.querySelector('#ring-list li[data-ring="R001"] > span:last-child').textContent`
+	amount := eval[string](ctx, t, row)
+	postRingVisits(t, base, "R001", 10)
+	run(ctx, t, "live update", waitJS(row+` !== `+jsString(amount)))
+	t.Logf("ring R001's amount at risk in the list after 10 posted visits: %s -> %s", amount, eval[string](ctx, t, row))
+}
+
+// postRingVisits posts n visits of ring id's patients at its first clinic
+// with its first doctor to the claims API.
+func postRingVisits(t *testing.T, base, id string, n int) {
+	t.Helper()
+	var ring rings.Ring
+	getJSON(t, base+"/api/v1/rings/"+id, &ring)
+	var clinic, doctor string
+	var patients []string
+	for _, m := range ring.Members {
+		switch {
+		case m.Kind == rings.KindClinic && clinic == "":
+			clinic = m.ID
+		case m.Kind == rings.KindDoctor && doctor == "":
+			doctor = m.ID
+		case m.Kind == rings.KindPatient && len(patients) < n:
+			patients = append(patients, m.ID)
+		}
+	}
+	var body strings.Builder
+	for i, p := range patients {
+		fmt.Fprintf(&body, `{"mdtrt_id":"WEB%04d","psn_no":%q,"fixmedins_code":%q,"med_type":"11","begntime":"2025-12-31 09:%02d:00",`+
+			`"atddr_no":%q,"dise_codg":"J20.900","medfee_sumamt":"480.00","fund_pay_sumamt":"420.00","mdtrt_cert_type":"03"}`+"\n",
+			i, p, clinic, i, doctor)
+	}
+	res, err := http.Post(base+"/api/v1/claims", "application/x-ndjson", strings.NewReader(body.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusAccepted {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("POST claims: %d %s", res.StatusCode, b)
+	}
 }
 
 // huliServer serves the Huli fixture with the real server and the embedded
