@@ -508,3 +508,36 @@ func BenchmarkLiveAdd(b *testing.B) {
 		})
 	}
 }
+
+// TestLiveAddFeeLinesOnly adds a fee line billing a CT scan above its
+// catalogue cap to a visit already scored: no visit is new, the rules still
+// judge the line, and the R-PRICE-CAP hit cites it.
+func TestLiveAddFeeLinesOnly(t *testing.T) {
+	ctx := context.Background()
+	tb := loadTables(t, "../../fixtures/testdata/huli-small")
+	l, err := DetectLive(ctx, buildGraph(t, tb), Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hits0 := len(l.Findings().RuleHits)
+	const v = 0
+	row := tb.AddFee(&claims.FeeLine{FeedetlSn: "LIVE-CAP", MdtrtID: tb.Visits.IDs.String(v), ItemCode: "002103010010000",
+		ItemName: "头颅CT平扫", ListType: 201, Count: 1, Price: 880_000000, Amount: 88000, Time: tb.Visits.Begin[v]}, v, 0)
+	up, err := l.Add(ctx, func() string { return "R999" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if up.Rows != 0 || up.FeeLines != 1 || up.RuleHits == 0 || len(up.Findings.RuleHits) != hits0+up.RuleHits {
+		t.Fatalf("update %+v, %d rule hits (was %d)", up, len(up.Findings.RuleHits), hits0)
+	}
+	found := false
+	for _, h := range up.Findings.RuleHits[hits0:] {
+		if h.Rule == rules.IDPriceCap && slices.Contains(h.Fees, row) {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no R-PRICE-CAP hit cites the new fee line (row %d)", row)
+	}
+	checkConsistent(t, up.Findings)
+}
