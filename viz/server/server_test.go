@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -870,5 +871,54 @@ func TestClaimsRuleHit(t *testing.T) {
 	}
 	if _, _, st := s.current(); st.FullRuns != 1 || st.Updates != 1 {
 		t.Errorf("status %+v: want one incremental update and no second full run", st)
+	}
+}
+
+// TestReadsDuringUpdates reads the graph through the API while claims are
+// appended and scored (run with -race: table appends and in-place entity
+// updates must not race with the API's reads).
+func TestReadsDuringUpdates(t *testing.T) {
+	s := startReady(t, func(c *Config) { c.Debounce = time.Millisecond; c.FullEvery = -1 })
+	ring := s.firstRing(t)
+	psn, clinic, doctor := member(t, ring, rings.KindPatient).ID, member(t, ring, rings.KindClinic).ID, member(t, ring, rings.KindDoctor).ID
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for _, path := range []string{"/api/v1/rings/" + ring.ID + "/subgraph?hops=1", "/api/v1/nodes/patient/" + psn,
+		"/api/v1/nodes/clinic/" + clinic + "/neighbors?limit=200", "/api/v1/status"} {
+		wg.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				res, err := http.Get(s.ts.URL + path)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				io.Copy(io.Discard, res.Body)
+				res.Body.Close()
+				if res.StatusCode != http.StatusOK {
+					t.Errorf("GET %s: %d", path, res.StatusCode)
+					return
+				}
+			}
+		})
+	}
+	for b := 0; b < 5; b++ {
+		var rows []string
+		for i := 0; i < 20; i++ {
+			rows = append(rows, visitRow(fmt.Sprintf("RACE%d-%02d", b, i), psn, clinic, doctor))
+		}
+		if code, _, body := s.do(t, "POST", "/api/v1/claims", strings.Join(rows, "\n"), nil); code != http.StatusAccepted {
+			t.Fatalf("POST: %d %s", code, body)
+		}
+		s.waitGeneration(t, 2+b)
+	}
+	close(stop)
+	wg.Wait()
+	if _, _, st := s.current(); st.Updates != 5 || st.Pending != 0 {
+		t.Errorf("status %+v", st)
 	}
 }
