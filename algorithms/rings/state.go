@@ -353,16 +353,7 @@ func groupStatsOf(vt *graph.VisitTable, sc []int8, val []int64, nGroups int, of 
 	iOf := func(k uint64) uint64 { return k >> fundBits }
 	fOf := func(k uint64) float64 { return float64(k&(1<<fundBits-1)) / 100 }
 	st := groupStats{centre: make([]float64, nGroups), scale: make([]float64, nGroups), voters: make([]int32, nGroups)}
-	var meds, mads, dev []float64
-	medMad := func(ks []uint64) (float64, float64) {
-		m := fOf(ks[len(ks)/2])
-		dev = dev[:0]
-		for _, k := range ks {
-			dev = append(dev, math.Abs(fOf(k)-m))
-		}
-		slices.Sort(dev)
-		return m, dev[len(dev)/2]
-	}
+	var meds, mads []float64
 	for a := 0; a < len(keys); {
 		gi := gOf(keys[a])
 		meds, mads = meds[:0], mads[:0]
@@ -373,14 +364,14 @@ func groupStatsOf(vt *graph.VisitTable, sc []int8, val []int64, nGroups int, of 
 				c++
 			}
 			if c-b >= minInstVisits {
-				m, d := medMad(keys[b:c])
+				m, d := medMad(keys[b:c], fOf)
 				meds, mads = append(meds, m), append(mads, d)
 			}
 			b = c
 		}
 		st.voters[gi] = int32(len(meds))
 		if len(meds) == 0 { // no institution with enough visits: pool them
-			m, d := medMad(keys[a:b])
+			m, d := medMad(keys[a:b], fOf)
 			meds, mads = append(meds, m), append(mads, d)
 		}
 		slices.Sort(meds)
@@ -439,4 +430,25 @@ func (s *state) elsewhere(p uint32, n graph.NodeID) bool {
 	}
 	a, b := s.t.Persons.InsuplcAdmdvs[p], s.instRegion(n)
 	return a == graph.None || b == graph.None || a != b
+}
+
+// medMad returns the median of the values (value(k)) of keys ks, sorted by
+// value, and the median of their absolute deviations from it (the upper
+// median of an even count, as ks[len(ks)/2]). The deviations of the values
+// below and above the median are two sorted runs: merging them from the
+// median outwards finds the middle deviation without sorting.
+func medMad(ks []uint64, value func(uint64) float64) (med, mad float64) {
+	mid := len(ks) / 2
+	med = value(ks[mid])
+	i, j := mid-1, mid
+	for range mid + 1 {
+		if j < len(ks) && (i < 0 || value(ks[j])-med <= med-value(ks[i])) {
+			mad = value(ks[j]) - med
+			j++
+		} else {
+			mad = med - value(ks[i])
+			i--
+		}
+	}
+	return med, mad
 }
