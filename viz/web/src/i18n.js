@@ -277,3 +277,42 @@ export function reason(text) {
   }
   return text;
 }
+
+// STAGES_ZH names the server's progress stages in Chinese by prefix (the
+// stage text after the prefix, a file name or a generator, is kept).
+const STAGES_ZH = [
+  ["load read ", "读取 "],
+  ["build nodes", "构建关系图：节点"],
+  ["build fees", "构建关系图：费用明细"],
+  ["build visit-doctors", "构建关系图：就诊医生"],
+  ["build time-order", "构建关系图：时间索引"],
+  ["build sort", "构建关系图：排序"],
+  ["build edges", "构建关系图：边"],
+  ["build adjacency", "构建关系图：邻接表"],
+  ["build", "构建关系图"],
+  ["detect rules", "规则筛查"],
+  ["detect peers", "同类基线"],
+  ["detect candidates: repeat patients", "候选团伙：反复就诊人员"],
+  ["detect candidates: admission cohorts", "候选团伙：同批入院"],
+  ["detect candidates: lockstep blocks", "候选团伙：同步就诊"],
+  ["detect candidates: split admissions", "候选团伙：分解住院"],
+  ["detect candidates: round quantities", "候选团伙：整数量购药"],
+  ["detect candidates: trace codes", "候选团伙：追溯码重复"],
+  ["detect candidates: distant doctors", "候选团伙：医师异地执业"],
+  ["detect communities", "社区划分"],
+  ["detect scoring", "团伙评分"],
+  ["detect findings", "汇总结果"],
+  ["incremental", "新数据增量评分"],
+];
+
+/** Returns a progress stage of the server in the current language. */
+export function stageText(stage) {
+  if (!stage) return "";
+  const own = STRINGS[current].stages?.[stage];
+  if (own) return own;
+  if (current !== "zh") return stage;
+  for (const [prefix, zh] of STAGES_ZH) {
+    if (stage === prefix || (prefix.endsWith(" ") && stage.startsWith(prefix))) return zh + stage.slice(prefix.length);
+  }
+  return stage;
+}

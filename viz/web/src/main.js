@@ -2,7 +2,7 @@
 // selected ring's subgraph, node details, timeline, evidence and export.
 
 import { api, openStream } from "./api.js";
-import { STRINGS, t, tv, setLang, lang, reason } from "./i18n.js";
+import { STRINGS, t, tv, setLang, lang, reason, stageText } from "./i18n.js";
 import { GraphView, KIND_COLORS, LEAD_ROLES, displayKind, kindGroup, normaliseSubgraph } from "./graph.js";
 import { timelineData, drawTimeline } from "./timeline.js";
 
@@ -139,7 +139,7 @@ function renderProgress() {
   if (finished || total > 0) box.setAttribute("aria-valuenow", String(Math.round(finished ? 100 : pct)));
   else box.removeAttribute("aria-valuenow");
   $("progress-bar").style.width = (finished ? 100 : pct) + "%";
-  const stage = p.stage ? (STRINGS[lang()].stages[p.stage] || p.stage) : "";
+  const stage = stageText(p.stage);
   $("progress-text").textContent = finished
     ? t("done")
     : `${t("detecting")} · ${stage}${total > 0 ? " · " + pct.toFixed(0) + "%" : ""}`;
