@@ -209,13 +209,7 @@ func (l *Live) traceFees(tr uint32) []uint32 {
 
 // feesOf returns the fee rows of visit v: the graph's, then those appended
 // since.
-func (l *Live) feesOf(v uint32) []uint32 {
-	fs := l.s.g.FeesOf(v)
-	if more := l.feesAfter[v]; len(more) > 0 {
-		return append(fs[:len(fs):len(fs)], more...)
-	}
-	return fs
-}
+func (l *Live) feesOf(v uint32) []uint32 { return joinRows(l.s.g.FeesOf(v), l.feesAfter[v]) }
 
 // runRules runs the rule library (liveRuleSet) on the neighbourhood of the
 // visit rows [n0, n1) and fee rows [f0, f1), keeps the hits that cite one of

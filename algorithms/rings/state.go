@@ -385,12 +385,16 @@ func groupStatsOf(vt *graph.VisitTable, sc []int8, val []int64, nGroups int, of 
 
 // visitsOf returns the visits of node n: those of the graph's index, then
 // the rows appended since (see Graph.VisitsOf).
-func (s *state) visitsOf(n graph.NodeID) []uint32 {
-	vs := s.g.VisitsOf(n)
-	if d := s.delta[n]; len(d) > 0 {
-		return append(vs[:len(vs):len(vs)], d...)
+func (s *state) visitsOf(n graph.NodeID) []uint32 { return joinRows(s.g.VisitsOf(n), s.delta[n]) }
+
+// joinRows returns the rows of a graph index followed by those appended
+// since, copying only when there are such rows (the index must not be
+// modified).
+func joinRows(indexed, appended []uint32) []uint32 {
+	if len(appended) == 0 {
+		return indexed
 	}
-	return vs
+	return append(indexed[:len(indexed):len(indexed)], appended...)
 }
 
 // nodeVisits returns the number of non-reversed visits of node n,
