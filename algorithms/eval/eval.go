@@ -35,6 +35,23 @@
 //     formula with average ranks for ties. A planted member missing from
 //     the entity scores is counted as a positive with score 0. A kind with
 //     no positives or no negatives has no AUC (n/a).
+//   - Merged rings: a reported ring in the top K is merged when it holds
+//     members of two or more planted rings, each contributing at least
+//     max(3, 20% of that planted ring's members): one reported ring
+//     covering unrelated operations. A merged ring may still match one of
+//     them.
+//   - Typology accuracy: of the found planted rings with a known typology
+//     (not unclassified), the share whose best reported ring was given the
+//     same typology. Found unclassified planted rings are counted apart,
+//     with the typologies the detector gave them.
+//   - Breakdowns of recall (found anywhere and found in the top K) by the
+//     planted ring's size band (patient members: <5, 5-7, 8-24, 25-99,
+//     100+; the shape's people when truth records a shape, else the
+//     patient members listed), by typology, by camouflage level (none
+//     below 0.2, low 0.2 to 0.5, high above 0.5, unknown without a shape)
+//     and by primitive (a ring counts under each primitive of its shape;
+//     rings without a shape are not counted there). Only non-empty rows are
+//     listed, bands and levels in their natural order, the rest by name.
 //
 // Metrics whose denominator is zero are nil (n/a), never 0 or NaN.
 package eval
@@ -52,20 +69,37 @@ var kinds = [...]string{rings.KindPatient, rings.KindDoctor, rings.KindClinic, r
 
 // Report is the evaluation of one findings set against one truth.
 type Report struct {
-	Preset         string           `json:"preset"`
-	Seed           int64            `json:"seed"`
-	Planted        int              `json:"planted"`          // planted rings in the truth
-	Reported       int              `json:"reported"`         // rings in the findings
-	K              int              `json:"k"`                // 2 × planted
-	Found          int              `json:"found"`            // planted rings matched by any reported ring
-	FoundAtK       int              `json:"found_at_k"`       // planted rings matched by a top-K reported ring
-	Recall         *float64         `json:"recall"`           // Found / Planted
-	RecallAtK      *float64         `json:"recall_at_k"`      // FoundAtK / Planted
-	TopK           int              `json:"top_k"`            // reported rings considered for precision: min(K, Reported)
-	TopKMatched    int              `json:"top_k_matched"`    // of those, rings matching a planted ring
-	PrecisionAtK   *float64         `json:"precision_at_k"`   // TopKMatched / TopK
-	TypologyRight  int              `json:"typology_right"`   // found planted rings whose best ring has their typology
+	Preset        string   `json:"preset"`
+	Seed          int64    `json:"seed"`
+	Planted       int      `json:"planted"`        // planted rings in the truth
+	Reported      int      `json:"reported"`       // rings in the findings
+	K             int      `json:"k"`              // 2 × planted
+	Found         int      `json:"found"`          // planted rings matched by any reported ring
+	FoundAtK      int      `json:"found_at_k"`     // planted rings matched by a top-K reported ring
+	Recall        *float64 `json:"recall"`         // Found / Planted
+	RecallAtK     *float64 `json:"recall_at_k"`    // FoundAtK / Planted
+	TopK          int      `json:"top_k"`          // reported rings considered for precision: min(K, Reported)
+	TopKMatched   int      `json:"top_k_matched"`  // of those, rings matching a planted ring
+	PrecisionAtK  *float64 `json:"precision_at_k"` // TopKMatched / TopK
+	TypologyRight int      `json:"typology_right"` // found planted rings whose best ring has their typology
+	// TypologyKnown counts the found planted rings of a known typology
+	// (not unclassified); TypologyKnownRight those whose best ring has
+	// their typology; TypologyAccuracy is their ratio.
+	TypologyKnown      int      `json:"typology_known"`
+	TypologyKnownRight int      `json:"typology_known_right"`
+	TypologyAccuracy   *float64 `json:"typology_accuracy"`
+	// UnclassifiedFound counts the found planted rings of typology
+	// unclassified; UnclassifiedCalled what their best rings were called.
+	UnclassifiedFound  int             `json:"unclassified_found"`
+	UnclassifiedCalled []TypologyCount `json:"unclassified_called"` // by count, then typology
+	// Merged counts the merged rings in the top K (see the package doc);
+	// MergedRings lists them by rank.
+	Merged         int              `json:"merged"`
+	MergedRings    []MergedRing     `json:"merged_rings"`
 	ByTypology     []TypologyRecall `json:"by_typology"`      // sorted by typology
+	BySize         []Breakdown      `json:"by_size"`          // by size band of patient members
+	ByCamouflage   []Breakdown      `json:"by_camouflage"`    // none, low, high, unknown
+	ByPrimitive    []Breakdown      `json:"by_primitive"`     // sorted by primitive
 	HardNegatives  []HardNegKind    `json:"hard_negatives"`   // per hard-negative kind, sorted by kind
 	HardNegReports []HardNegHit     `json:"hard_neg_reports"` // every hard-negative group reported in the top K
 	AUC            []KindAUC        `json:"auc"`              // patient, doctor, clinic, pharmacy
@@ -74,10 +108,39 @@ type Report struct {
 
 // TypologyRecall is the recall of the planted rings of one typology.
 type TypologyRecall struct {
-	Typology string   `json:"typology"`
-	Planted  int      `json:"planted"`
-	Found    int      `json:"found"`
-	Recall   *float64 `json:"recall"`
+	Typology  string   `json:"typology"`
+	Planted   int      `json:"planted"`
+	Found     int      `json:"found"`
+	FoundAtK  int      `json:"found_at_k"`
+	Recall    *float64 `json:"recall"`
+	RecallAtK *float64 `json:"recall_at_k"`
+}
+
+// Breakdown is the recall of the planted rings in one class (a size band,
+// a camouflage level, a primitive).
+type Breakdown struct {
+	Label     string   `json:"label"`
+	Planted   int      `json:"planted"`
+	Found     int      `json:"found"`      // matched by any reported ring
+	FoundAtK  int      `json:"found_at_k"` // matched by a top-K reported ring
+	Recall    *float64 `json:"recall"`
+	RecallAtK *float64 `json:"recall_at_k"`
+}
+
+// TypologyCount counts rings given one typology.
+type TypologyCount struct {
+	Typology string `json:"typology"`
+	Count    int    `json:"count"`
+}
+
+// MergedRing is a reported ring in the top K holding substantial parts of
+// two or more planted rings.
+type MergedRing struct {
+	Ring    string   `json:"ring"`
+	Rank    int      `json:"rank"`
+	Members int      `json:"members"` // of the reported ring
+	Planted []string `json:"planted"` // the planted rings contributing, in truth order
+	Shared  []int    `json:"shared"`  // members shared with each of them
 }
 
 // HardNegKind counts the hard-negative groups of one kind and how many of
@@ -116,6 +179,13 @@ type PlantedRing struct {
 	Typology string `json:"typology"`
 	Members  int    `json:"members"`
 	Found    bool   `json:"found"`
+	FoundAtK bool   `json:"found_at_k"`
+	// Patients is the ring's size in patient members (the shape's people
+	// when truth has a shape), SizeBand its band and Camouflage its
+	// camouflage level (none, low, high or unknown).
+	Patients   int    `json:"patients"`
+	SizeBand   string `json:"size_band"`
+	Camouflage string `json:"camouflage"`
 	// Best is the reported ring sharing the most members (a matching one
 	// first, then the larger Jaccard overlap, then the better rank); empty
 	// when no reported ring shares any member.
@@ -201,14 +271,19 @@ func Evaluate(t *fixtures.Truth, f *rings.Findings) (*Report, error) {
 	}
 	topMatched := make([]bool, r.TopK)
 	typ := map[string]*TypologyRecall{}
+	sizes, camo, prims := tally{}, tally{}, tally{}
+	called := map[string]int{}
 	positives := set{}
-	for _, p := range t.Rings {
+	planted := make([]set, len(t.Rings))
+	for pi, p := range t.Rings {
 		ps := truthSet(p.Members)
+		planted[pi] = ps
 		for k := range ps {
 			positives[k] = struct{}{}
 		}
-		pr := PlantedRing{ID: p.ID, Typology: p.Typology, Members: len(ps)}
-		foundAtK := false
+		sh := shapeOf(p)
+		pr := PlantedRing{ID: p.ID, Typology: p.Typology, Members: len(ps), Patients: sh.people,
+			SizeBand: sizeBand(sh.people), Camouflage: camouflageLevel(sh.camouflage)}
 		bestJ := -1.0
 		bestMatch := false
 		for i, rs := range reported {
@@ -220,7 +295,7 @@ func Evaluate(t *fixtures.Truth, f *rings.Findings) (*Report, error) {
 			if m {
 				pr.Found = true
 				if i < r.TopK {
-					foundAtK = true
+					pr.FoundAtK = true
 					topMatched[i] = true
 				}
 			}
@@ -239,11 +314,21 @@ func Evaluate(t *fixtures.Truth, f *rings.Findings) (*Report, error) {
 		}
 		if pr.Found {
 			r.Found++
-			if pr.BestTypology == p.Typology {
+			right := pr.BestTypology == p.Typology
+			if right {
 				r.TypologyRight++
 			}
+			if p.Typology == unclassified {
+				r.UnclassifiedFound++
+				called[pr.BestTypology]++
+			} else {
+				r.TypologyKnown++
+				if right {
+					r.TypologyKnownRight++
+				}
+			}
 		}
-		if foundAtK {
+		if pr.FoundAtK {
 			r.FoundAtK++
 		}
 		tr := typ[p.Typology]
@@ -255,6 +340,14 @@ func Evaluate(t *fixtures.Truth, f *rings.Findings) (*Report, error) {
 		if pr.Found {
 			tr.Found++
 		}
+		if pr.FoundAtK {
+			tr.FoundAtK++
+		}
+		sizes.add(pr.SizeBand, pr.Found, pr.FoundAtK)
+		camo.add(pr.Camouflage, pr.Found, pr.FoundAtK)
+		for _, prim := range sh.primitives {
+			prims.add(prim, pr.Found, pr.FoundAtK)
+		}
 		r.Rings = append(r.Rings, pr)
 	}
 	for _, m := range topMatched {
@@ -265,21 +358,134 @@ func Evaluate(t *fixtures.Truth, f *rings.Findings) (*Report, error) {
 	r.Recall = ratio(r.Found, r.Planted)
 	r.RecallAtK = ratio(r.FoundAtK, r.Planted)
 	r.PrecisionAtK = ratio(r.TopKMatched, r.TopK)
+	r.TypologyAccuracy = ratio(r.TypologyKnownRight, r.TypologyKnown)
+	r.UnclassifiedCalled = typologyCounts(called)
+	r.ByTypology = []TypologyRecall{}
 	for _, tr := range typ {
 		tr.Recall = ratio(tr.Found, tr.Planted)
+		tr.RecallAtK = ratio(tr.FoundAtK, tr.Planted)
 		r.ByTypology = append(r.ByTypology, *tr)
 	}
 	sort.Slice(r.ByTypology, func(i, j int) bool { return r.ByTypology[i].Typology < r.ByTypology[j].Typology })
+	r.BySize = sizes.rows(sizeBands[:])
+	r.ByCamouflage = camo.rows(camouflageLevels[:])
+	r.ByPrimitive = prims.rows(nil)
 
+	r.MergedRings = mergedRings(t, f, planted, reported[:r.TopK])
+	r.Merged = len(r.MergedRings)
 	r.HardNegatives, r.HardNegReports = hardNegatives(t, f, reported[:r.TopK], positives)
 	r.AUC = aucs(f.Entities, positives)
 	if r.Rings == nil {
 		r.Rings = []PlantedRing{}
 	}
-	if r.ByTypology == nil {
-		r.ByTypology = []TypologyRecall{}
-	}
 	return r, nil
+}
+
+// typologyCounts lists counts by count, then typology.
+func typologyCounts(m map[string]int) []TypologyCount {
+	out := make([]TypologyCount, 0, len(m))
+	for t, n := range m {
+		out = append(out, TypologyCount{Typology: t, Count: n})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Typology < out[j].Typology
+	})
+	return out
+}
+
+// tally accumulates the rows of one breakdown.
+type tally map[string]*Breakdown
+
+func (t tally) add(label string, found, foundAtK bool) {
+	b := t[label]
+	if b == nil {
+		b = &Breakdown{Label: label}
+		t[label] = b
+	}
+	b.Planted++
+	if found {
+		b.Found++
+	}
+	if foundAtK {
+		b.FoundAtK++
+	}
+}
+
+// rows returns the non-empty rows with their ratios: those labelled in
+// order first, in that order, then the rest sorted by label.
+func (t tally) rows(order []string) []Breakdown {
+	out := []Breakdown{}
+	seen := map[string]bool{}
+	emit := func(b *Breakdown) {
+		b.Recall = ratio(b.Found, b.Planted)
+		b.RecallAtK = ratio(b.FoundAtK, b.Planted)
+		out = append(out, *b)
+	}
+	for _, l := range order {
+		seen[l] = true
+		if b := t[l]; b != nil {
+			emit(b)
+		}
+	}
+	var rest []string
+	for l := range t {
+		if !seen[l] {
+			rest = append(rest, l)
+		}
+	}
+	sort.Strings(rest)
+	for _, l := range rest {
+		emit(t[l])
+	}
+	return out
+}
+
+// mergedRings applies the merged-ring rule of the package doc to the top-K
+// reported rings.
+func mergedRings(t *fixtures.Truth, f *rings.Findings, planted, top []set) []MergedRing {
+	// in lists the planted rings of every planted member.
+	in := map[key][]int{}
+	for pi, ps := range planted {
+		for k := range ps {
+			in[k] = append(in[k], pi)
+		}
+	}
+	out := []MergedRing{}
+	for i, rs := range top {
+		n := map[int]int{}
+		for k := range rs {
+			for _, pi := range in[k] {
+				n[pi]++
+			}
+		}
+		var contrib []int
+		for pi, c := range n {
+			if contributes(c, len(planted[pi])) {
+				contrib = append(contrib, pi)
+			}
+		}
+		if len(contrib) < 2 {
+			continue
+		}
+		sort.Ints(contrib)
+		m := MergedRing{Ring: f.Rings[i].ID, Rank: f.Rings[i].Rank, Members: len(rs)}
+		for _, pi := range contrib {
+			m.Planted = append(m.Planted, t.Rings[pi].ID)
+			m.Shared = append(m.Shared, n[pi])
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// contributes says whether a reported ring sharing n members with a planted
+// ring of size members holds a substantial part of it: at least
+// max(3, 20% of members).
+func contributes(n, members int) bool {
+	return n >= 3 && 5*n >= members
 }
 
 // hardNegatives applies the hard-negative rule of the package doc to the
@@ -403,4 +609,35 @@ func AUC(scores []float64, labels []bool) *float64 {
 	}
 	a := (rankSum - float64(pos)*float64(pos+1)/2) / (float64(pos) * float64(neg))
 	return &a
+}
+
+// SumBreakdowns adds up breakdowns of several reports row by row (by label)
+// and recomputes the ratios. Size bands and camouflage levels keep their
+// natural order; other labels are sorted.
+func SumBreakdowns(lists ...[]Breakdown) []Breakdown {
+	t := tally{}
+	for _, l := range lists {
+		for _, b := range l {
+			s := t[b.Label]
+			if s == nil {
+				s = &Breakdown{Label: b.Label}
+				t[b.Label] = s
+			}
+			s.Planted += b.Planted
+			s.Found += b.Found
+			s.FoundAtK += b.FoundAtK
+		}
+	}
+	return t.rows(append(sizeBands[:], camouflageLevels[:]...))
+}
+
+// TypologyBreakdown is the per-typology recall as breakdown rows, labelled
+// by typology.
+func TypologyBreakdown(ts []TypologyRecall) []Breakdown {
+	out := make([]Breakdown, len(ts))
+	for i, t := range ts {
+		out[i] = Breakdown{Label: t.Typology, Planted: t.Planted, Found: t.Found, FoundAtK: t.FoundAtK,
+			Recall: t.Recall, RecallAtK: t.RecallAtK}
+	}
+	return out
 }

@@ -1,0 +1,295 @@
+package eval
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/fixtures"
+)
+
+// pats lists n patient keys "patient/<prefix><i>", i from 1.
+func pats(prefix string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprintf("patient/%s%d", prefix, i+1)
+	}
+	return out
+}
+
+// cat concatenates member lists.
+func cat(lists ...[]string) []string {
+	var out []string
+	for _, l := range lists {
+		out = append(out, l...)
+	}
+	return out
+}
+
+// twoOps is a truth of three planted rings: A and B of 10 members (a clinic
+// and 9 patients each, 20% = 2, so 3 members are substantial) sharing the
+// doctor D, and C of 30 patients (20% = 6). K = 6.
+func twoOps() *fixtures.Truth {
+	return &fixtures.Truth{Rings: []fixtures.Ring{
+		{ID: "A", Typology: fixtures.TypFabricatedOutpatient, Members: tm(cat([]string{"clinic/CA", "doctor/D"}, pats("a", 8))...)},
+		{ID: "B", Typology: fixtures.TypLockstepSwiping, Members: tm(cat([]string{"clinic/CB", "doctor/D"}, pats("b", 8))...)},
+		{ID: "C", Typology: fixtures.TypCardCollection, Members: tm(pats("c", 30)...)},
+	}}
+}
+
+func TestMergedRings(t *testing.T) {
+	filler := func(n int) []rings.Ring {
+		out := make([]rings.Ring, n)
+		for i := range out {
+			out[i] = ring(fmt.Sprintf("F%d", i+1), i+1, fmt.Sprintf("patient/z%d", i))
+		}
+		return out
+	}
+	tests := []struct {
+		name    string
+		rings   []rings.Ring
+		planted []string // planted rings of the single merged ring; nil: none merged
+		shared  []int
+	}{
+		{"5 of A and 5 of B", []rings.Ring{ring("R", 1, cat(pats("a", 5), pats("b", 5))...)}, []string{"A", "B"}, []int{5, 5}},
+		{"5 of A and 1 of B", []rings.Ring{ring("R", 1, cat(pats("a", 5), pats("b", 1))...)}, nil, nil},
+		{"3 of A and 3 of B: exactly the floor", []rings.Ring{ring("R", 1, cat(pats("a", 3), pats("b", 3))...)}, []string{"A", "B"}, []int{3, 3}},
+		{"2 of A and 2 of B: under the floor of 3", []rings.Ring{ring("R", 1, cat(pats("a", 2), pats("b", 2))...)}, nil, nil},
+		{"5 of C is under 20% of its 30", []rings.Ring{ring("R", 1, cat(pats("a", 5), pats("c", 5))...)}, nil, nil},
+		{"6 of C is 20%", []rings.Ring{ring("R", 1, cat(pats("a", 5), pats("c", 6))...)}, []string{"A", "C"}, []int{5, 6}},
+		{"a member of two rings counts for both", []rings.Ring{ring("R", 1, "doctor/D", "patient/a1", "patient/a2", "patient/b1", "patient/b2")},
+			[]string{"A", "B"}, []int{3, 3}},
+		{"three operations", []rings.Ring{ring("R", 1, cat(pats("a", 4), pats("b", 4), pats("c", 10))...)}, []string{"A", "B", "C"}, []int{4, 4, 10}},
+		{"beyond K is not counted", append(filler(6), ring("R", 7, cat(pats("a", 5), pats("b", 5))...)), nil, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Evaluate(twoOps(), &rings.Findings{Rings: tc.rings})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.planted == nil {
+				if r.Merged != 0 || len(r.MergedRings) != 0 {
+					t.Errorf("merged %d %+v; want none", r.Merged, r.MergedRings)
+				}
+				return
+			}
+			want := []MergedRing{{Ring: "R", Rank: 1, Members: len(tc.rings[0].Members), Planted: tc.planted, Shared: tc.shared}}
+			if r.Merged != 1 || !reflect.DeepEqual(r.MergedRings, want) {
+				t.Errorf("merged %d %+v; want %+v", r.Merged, r.MergedRings, want)
+			}
+		})
+	}
+}
+
+// typCity has two planted rings of known typologies and three unclassified
+// ones.
+func typCity() *fixtures.Truth {
+	return &fixtures.Truth{Rings: []fixtures.Ring{
+		{ID: "K1", Typology: fixtures.TypFabricatedOutpatient, Members: tm(pats("k", 6)...)},
+		{ID: "K2", Typology: fixtures.TypLockstepSwiping, Members: tm(pats("l", 6)...)},
+		{ID: "U1", Typology: unclassified, Members: tm(pats("u", 6)...)},
+		{ID: "U2", Typology: unclassified, Members: tm(pats("v", 6)...)},
+		{ID: "U3", Typology: unclassified, Members: tm(pats("w", 6)...)},
+	}}
+}
+
+func typed(id string, rank int, typology string, ms []string) rings.Ring {
+	r := ring(id, rank, ms...)
+	r.Typology = typology
+	return r
+}
+
+func TestTypologyAccuracy(t *testing.T) {
+	tests := []struct {
+		name                string
+		rings               []rings.Ring
+		known, knownRight   int
+		accuracy            float64 // -1: n/a
+		right, unclassFound int
+		called              []TypologyCount
+	}{
+		{name: "nothing found", accuracy: -1, called: []TypologyCount{}},
+		{
+			name: "one right, one wrong; unclassified called two ways",
+			rings: []rings.Ring{
+				typed("R1", 1, rings.TypFabricatedOutpatient, pats("k", 6)),
+				typed("R2", 2, rings.TypCardCollection, pats("l", 6)),
+				typed("R3", 3, rings.TypUnclassified, pats("u", 6)),
+				typed("R4", 4, rings.TypLockstepSwiping, pats("v", 6)),
+				typed("R5", 5, rings.TypLockstepSwiping, pats("w", 6)),
+			},
+			known: 2, knownRight: 1, accuracy: 0.5, right: 2, unclassFound: 3,
+			called: []TypologyCount{{rings.TypLockstepSwiping, 2}, {rings.TypUnclassified, 1}},
+		},
+		{
+			name:     "only unclassified found: accuracy n/a",
+			rings:    []rings.Ring{typed("R1", 1, rings.TypUnclassified, pats("u", 6))},
+			accuracy: -1, right: 1, unclassFound: 1,
+			called: []TypologyCount{{rings.TypUnclassified, 1}},
+		},
+		{
+			name:  "calling a known ring unclassified is wrong",
+			rings: []rings.Ring{typed("R1", 1, rings.TypUnclassified, pats("k", 6))},
+			known: 1, accuracy: 0, called: []TypologyCount{},
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Evaluate(typCity(), &rings.Findings{Rings: tc.rings})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.TypologyKnown != tc.known || r.TypologyKnownRight != tc.knownRight || r.TypologyRight != tc.right {
+				t.Errorf("known %d right %d (all right %d); want %d, %d (%d)", r.TypologyKnown, r.TypologyKnownRight, r.TypologyRight,
+					tc.known, tc.knownRight, tc.right)
+			}
+			if (tc.accuracy < 0) != (r.TypologyAccuracy == nil) || (tc.accuracy >= 0 && !approx(r.TypologyAccuracy, tc.accuracy)) {
+				t.Errorf("accuracy %v; want %v", r.TypologyAccuracy, tc.accuracy)
+			}
+			if r.UnclassifiedFound != tc.unclassFound || !reflect.DeepEqual(r.UnclassifiedCalled, tc.called) {
+				t.Errorf("unclassified found %d called %+v; want %d %+v", r.UnclassifiedFound, r.UnclassifiedCalled, tc.unclassFound, tc.called)
+			}
+		})
+	}
+}
+
+func TestSizeBand(t *testing.T) {
+	tests := map[int]string{0: "<5", 4: "<5", 5: "5-7", 7: "5-7", 8: "8-24", 24: "8-24", 25: "25-99", 99: "25-99", 100: "100+", 500: "100+"}
+	for n, want := range tests {
+		if got := sizeBand(n); got != want {
+			t.Errorf("sizeBand(%d) = %q; want %q", n, got, want)
+		}
+	}
+}
+
+func TestCamouflageLevel(t *testing.T) {
+	f := func(x float64) *float64 { return &x }
+	tests := []struct {
+		c    *float64
+		want string
+	}{
+		{nil, "unknown"}, {f(0), "none"}, {f(0.19), "none"}, {f(0.2), "low"}, {f(0.5), "low"}, {f(0.51), "high"}, {f(1), "high"},
+	}
+	for _, tc := range tests {
+		if got := camouflageLevel(tc.c); got != tc.want {
+			t.Errorf("camouflageLevel(%v) = %q; want %q", tc.c, got, tc.want)
+		}
+	}
+}
+
+// rows renders breakdown rows as "label planted/found/foundAtK".
+func rows(bs []Breakdown) string {
+	var parts []string
+	for _, b := range bs {
+		parts = append(parts, fmt.Sprintf("%s %d/%d/%d", b.Label, b.Planted, b.Found, b.FoundAtK))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func TestBreakdownsWithoutShape(t *testing.T) {
+	truth := &fixtures.Truth{Rings: []fixtures.Ring{
+		// borrowed qualification: doctors and clinics only
+		{ID: "Q", Typology: fixtures.TypBorrowedQualification, Members: tm("doctor/D1", "clinic/C1", "clinic/C2")},
+		{ID: "S", Typology: fixtures.TypPharmacyCashout, Members: tm(cat([]string{"pharmacy/PH"}, pats("s", 6))...)},
+		{ID: "M", Typology: unclassified, Members: tm(pats("m", 30)...)},
+		{ID: "L", Typology: unclassified, Members: tm(cat(pats("l", 100), pats("l", 100))...)}, // listed twice: 100 patients
+	}}
+	tests := []struct {
+		name                    string
+		rings                   []rings.Ring
+		size, camouflage, typol string
+	}{
+		{
+			name: "nothing reported",
+			size: "<5 1/0/0, 5-7 1/0/0, 25-99 1/0/0, 100+ 1/0/0", camouflage: "unknown 4/0/0",
+			typol: "borrowed_qualification 1/0/0, pharmacy_cashout 1/0/0, unclassified 2/0/0",
+		},
+		{
+			name: "the small ones found, the 100 only beyond K",
+			rings: append([]rings.Ring{
+				ring("R1", 1, "doctor/D1", "clinic/C1"),
+				ring("R2", 2, cat([]string{"pharmacy/PH"}, pats("s", 6))...),
+				ring("R3", 3, "patient/x"), ring("R4", 4, "patient/y"), ring("R5", 5, "patient/z"),
+				ring("R6", 6, "patient/w"), ring("R7", 7, "patient/v"), ring("R8", 8, "patient/u"),
+			}, ring("R9", 9, pats("l", 100)...)),
+			size: "<5 1/1/1, 5-7 1/1/1, 25-99 1/0/0, 100+ 1/1/0", camouflage: "unknown 4/3/2",
+			typol: "borrowed_qualification 1/1/1, pharmacy_cashout 1/1/1, unclassified 2/1/0",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Evaluate(truth, &rings.Findings{Rings: tc.rings})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rows(r.BySize); got != tc.size {
+				t.Errorf("by size %s; want %s", got, tc.size)
+			}
+			if got := rows(r.ByCamouflage); got != tc.camouflage {
+				t.Errorf("by camouflage %s; want %s", got, tc.camouflage)
+			}
+			if got := rows(TypologyBreakdown(r.ByTypology)); got != tc.typol {
+				t.Errorf("by typology %s; want %s", got, tc.typol)
+			}
+			if len(r.ByPrimitive) != 0 {
+				t.Errorf("by primitive %+v; want none without shapes", r.ByPrimitive)
+			}
+			if r.Rings[3].Patients != 100 || r.Rings[0].Patients != 0 {
+				t.Errorf("patients %d, %d; want 100, 0", r.Rings[3].Patients, r.Rings[0].Patients)
+			}
+		})
+	}
+}
+
+func TestSumBreakdowns(t *testing.T) {
+	a := []Breakdown{{Label: "5-7", Planted: 2, Found: 1, FoundAtK: 1}, {Label: "100+", Planted: 1, Found: 1}}
+	b := []Breakdown{{Label: "<5", Planted: 1}, {Label: "5-7", Planted: 2, Found: 2, FoundAtK: 2}}
+	got := SumBreakdowns(a, b)
+	if s := rows(got); s != "<5 1/0/0, 5-7 4/3/3, 100+ 1/1/0" {
+		t.Errorf("sum %s", s)
+	}
+	if !approx(got[1].Recall, 0.75) || !approx(got[1].RecallAtK, 0.75) || !approx(got[0].Recall, 0) {
+		t.Errorf("ratios %+v", got)
+	}
+	if s := rows(SumBreakdowns([]Breakdown{{Label: "rhythm", Planted: 1}}, []Breakdown{{Label: "cohort", Planted: 2}})); s != "cohort 2/0/0, rhythm 1/0/0" {
+		t.Errorf("other labels sorted: %s", s)
+	}
+	if got := SumBreakdowns(); got == nil || len(got) != 0 {
+		t.Errorf("empty sum %#v; want an empty list", got)
+	}
+}
+
+func TestQualityTextAndJSON(t *testing.T) {
+	r, err := Evaluate(twoOps(), &rings.Findings{Rings: []rings.Ring{
+		typed("R", 1, rings.TypFabricatedOutpatient, cat(pats("a", 5), pats("b", 5))),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := r.WriteText(&buf); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"typology accuracy", "merged rings in top K", "R (rank 1, 10 members) holds 5 of A, 5 of B",
+		"Recall per size band", "8-24", "Recall per camouflage level", "unknown", "Recall per primitive", "(none)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("text report lacks %q:\n%s", want, out)
+		}
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"merged":1`, `"merged_rings":[{"ring":"R","rank":1,"members":10,"planted":["A","B"],"shared":[5,5]}]`,
+		`"by_size":[`, `"by_camouflage":[`, `"by_primitive":[]`, `"typology_accuracy":`, `"unclassified_called":[]`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("JSON lacks %s:\n%s", want, b)
+		}
+	}
+}
