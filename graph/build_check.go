@@ -31,7 +31,8 @@ func checkTables(t *Tables) error {
 		return err
 	}
 	it := &t.Institutions
-	if err := check("institutions", it.Len(), map[string]int{"ids": it.IDs.Len(), "name": len(it.Name), "class": len(it.Class)}); err != nil {
+	if err := check("institutions", it.Len(), map[string]int{"ids": it.IDs.Len(), "name": len(it.Name), "class": len(it.Class),
+		"evidence": len(it.Evidence), "admissions": len(it.Admissions), "level": len(it.Level), "beds": len(it.Beds)}); err != nil {
 		return err
 	}
 	d := &t.Doctors

@@ -1,12 +1,5 @@
 package graph
 
-import (
-	"strconv"
-	"strings"
-
-	"github.com/ringlens/ringlens/graph/claims"
-)
-
 // Kind is the kind of a node in the claims graph.
 type Kind uint8
 
@@ -35,9 +28,11 @@ func (k Kind) String() string {
 	return "unknown"
 }
 
-// InstitutionClass refines medical institutions: a graded hospital, an
-// outpatient clinic (诊所, 门诊部) or a health station (卫生站, 卫生室).
-// Pharmacies have ClassPharmacy.
+// InstitutionClass refines medical institutions: a hospital (医院, 卫生院, or
+// any place with beds or admissions), an outpatient clinic (诊所, 门诊部,
+// 医务室) or a community health station (卫生站, 卫生服务站, 卫生室, and
+// 社区卫生服务中心 without beds or admissions). Pharmacies have
+// ClassPharmacy. ClassifyInstitution decides the class.
 type InstitutionClass uint8
 
 // Institution classes.
@@ -59,35 +54,4 @@ func (c InstitutionClass) String() string {
 		return "pharmacy"
 	}
 	return "clinic"
-}
-
-// ClassifyInstitution derives the class of in from fixmedins_type, hosp_lv,
-// bed_cnt and, for ungraded institutions only, the name: graded hospitals
-// (level 一级 to 三级, platform codes 01–10, or any approved beds) are
-// hospitals; ungraded ones named as health stations or rooms (站, 室) are
-// stations; the rest are clinics.
-func ClassifyInstitution(in *claims.Institution) InstitutionClass {
-	if in.Type == claims.Pharmacy {
-		return ClassPharmacy
-	}
-	if gradedLevel(in.Level) || in.Beds > 0 {
-		return ClassHospital
-	}
-	if strings.Contains(in.Name, "站") || strings.Contains(in.Name, "卫生室") {
-		return ClassStation
-	}
-	return ClassClinic
-}
-
-// gradedLevel reports whether hosp_lv names a graded hospital level.
-func gradedLevel(lv string) bool {
-	lv = strings.TrimSpace(lv)
-	switch lv {
-	case "", "0", "00", "11", "99", "9", "未定级", "无等级", "其他":
-		return false
-	}
-	if n, err := strconv.Atoi(lv); err == nil {
-		return n >= 1 && n <= 10
-	}
-	return strings.ContainsAny(lv, "一二三")
 }

@@ -104,15 +104,23 @@ func (t *Tables) AddPerson(p *claims.Person) (row uint32, added bool) {
 
 // InstitutionTable holds designated institutions and pharmacies.
 type InstitutionTable struct {
-	IDs      *intern.Table // fixmedins_code
-	Name     []uint32      // Strings id
-	Type     []claims.InstitutionType
+	IDs  *intern.Table // fixmedins_code
+	Name []uint32      // Strings id
+	Type []claims.InstitutionType
+	// Class is decided by ClassifyInstitution from the row's type, name,
+	// level and beds and from Admissions; Evidence names the signal that
+	// decided it. AddVisit updates both on an institution's first
+	// admission.
 	Class    []InstitutionClass
-	Level    []uint32 // Strings id or None
-	Admdvs   []uint32 // Strings id or None
-	Beds     []int32  // -1 unknown
-	Lat, Lon []float64
-	HasLoc   []bool
+	Evidence []ClassEvidence
+	// Admissions counts the inpatient visits (med_type 21–28) added at
+	// the institution, refunded ones included.
+	Admissions []uint32
+	Level      []uint32 // Strings id or None
+	Admdvs     []uint32 // Strings id or None
+	Beds       []int32  // -1 unknown
+	Lat, Lon   []float64
+	HasLoc     []bool
 }
 
 // Len returns the number of institutions (pharmacies included).
@@ -128,7 +136,10 @@ func (t *Tables) AddInstitution(in *claims.Institution) (row uint32, added bool)
 	}
 	it.Name = append(it.Name, t.str(in.Name))
 	it.Type = append(it.Type, in.Type)
-	it.Class = append(it.Class, ClassifyInstitution(in))
+	class, ev := ClassifyInstitution(in, 0)
+	it.Class = append(it.Class, class)
+	it.Evidence = append(it.Evidence, ev)
+	it.Admissions = append(it.Admissions, 0)
 	it.Level = append(it.Level, t.str(in.Level))
 	it.Admdvs = append(it.Admdvs, t.str(in.Admdvs))
 	it.Beds = append(it.Beds, in.Beds)
@@ -136,6 +147,21 @@ func (t *Tables) AddInstitution(in *claims.Institution) (row uint32, added bool)
 	it.Lon = append(it.Lon, in.Lon)
 	it.HasLoc = append(it.HasLoc, in.HasLocation)
 	return row, true
+}
+
+// admit counts an admission at institution row inst (ignored when out of
+// range) and classifies the institution again on its first one.
+func (t *Tables) admit(inst uint32) {
+	it := &t.Institutions
+	if int(inst) >= len(it.Admissions) || int(inst) >= len(it.Class) || int(inst) >= len(it.Evidence) {
+		return
+	}
+	it.Admissions[inst]++
+	if it.Admissions[inst] != 1 {
+		return
+	}
+	in := claims.Institution{Type: it.Type[inst], Name: t.Str(it.Name[inst]), Level: t.Str(it.Level[inst]), Beds: it.Beds[inst]}
+	it.Class[inst], it.Evidence[inst] = ClassifyInstitution(&in, 1)
 }
 
 // DoctorTable holds every staff code seen: registered in staff.csv or only
@@ -307,12 +333,18 @@ func (v *VisitTable) Len() int { return len(v.Person) }
 
 // AddVisit appends a validated, non-refund visit whose person and
 // institution rows are already resolved, and returns its row; added is false
-// (nothing changed) when the mdtrt_id is already present.
+// (nothing changed) when the mdtrt_id is already present. An inpatient
+// visit counts as an admission at its institution, and the first one
+// classifies the institution again (a place that admits patients is a
+// hospital; see ClassifyInstitution).
 func (t *Tables) AddVisit(v *claims.Visit, person, inst uint32, line uint32) (row uint32, added bool) {
 	vt := &t.Visits
 	row, added = vt.IDs.Intern(v.MdtrtID)
 	if !added {
 		return row, false
+	}
+	if v.MedType.Inpatient() {
+		t.admit(inst)
 	}
 	setl := uint32(None)
 	if v.SetlID != "" {
