@@ -9,18 +9,25 @@ import (
 	"github.com/ringlens/ringlens/graph/claims"
 )
 
-// Summary describes a built graph: counts, degree distributions, hubs, time
-// span and amounts. It is fully deterministic (ties broken by key) and
-// serialises with snake_case JSON keys; money is in yuan with two decimals.
+// Summary describes a built graph: counts, institution classes and the
+// evidence behind them, warnings about implausible counts, degree
+// distributions, hubs, time span and amounts. It is fully deterministic
+// (ties broken by key) and serialises with snake_case JSON keys; money is in
+// yuan with two decimals.
 type Summary struct {
-	Nodes   NodeCounts    `json:"nodes"`
-	Visits  VisitCounts   `json:"visits"`
-	Fees    FeeCounts     `json:"fee_lines"`
-	Edges   []EdgeCount   `json:"edges"`
-	Degrees []DegreeStats `json:"degrees"`
-	TopHubs []HubList     `json:"top_hubs"`
-	Span    TimeSpan      `json:"time_span"`
-	Amounts AmountTotals  `json:"amounts"`
+	Nodes NodeCounts `json:"nodes"`
+	// Classes counts institutions by class (clinic, hospital, station,
+	// pharmacy) and by the evidence that decided it.
+	Classes []ClassCount `json:"institution_classes"`
+	// Warnings lists implausible counts (never nil: empty when none).
+	Warnings []Warning     `json:"warnings"`
+	Visits   VisitCounts   `json:"visits"`
+	Fees     FeeCounts     `json:"fee_lines"`
+	Edges    []EdgeCount   `json:"edges"`
+	Degrees  []DegreeStats `json:"degrees"`
+	TopHubs  []HubList     `json:"top_hubs"`
+	Span     TimeSpan      `json:"time_span"`
+	Amounts  AmountTotals  `json:"amounts"`
 }
 
 // NodeCounts counts nodes by kind and institution class.
@@ -158,16 +165,11 @@ func Summarize(g *Graph, topN int) Summary {
 		Total: g.NumNodes(), Patients: g.NumKind(KindPatient), Doctors: g.NumKind(KindDoctor),
 		Institutions: g.NumKind(KindInstitution), Pharmacies: g.NumKind(KindPharmacy),
 	}
-	for _, c := range t.Institutions.Class {
-		switch c {
-		case ClassClinic:
-			s.Nodes.Clinics++
-		case ClassHospital:
-			s.Nodes.Hospitals++
-		case ClassStation:
-			s.Nodes.Stations++
-		}
-	}
+	s.Classes = classCounts(&t.Institutions)
+	s.Nodes.Clinics = s.Classes[ClassClinic].Institutions
+	s.Nodes.Hospitals = s.Classes[ClassHospital].Institutions
+	s.Nodes.Stations = s.Classes[ClassStation].Institutions
+	s.Warnings = classWarnings(t, s.Classes)
 	for _, r := range t.Doctors.Registered {
 		if r {
 			s.Nodes.DoctorsRegistered++

@@ -24,6 +24,21 @@ func (s Summary) WriteText(w io.Writer) error {
 	p.row("pharmacy", n.Pharmacies)
 	p.row("total", n.Total)
 
+	p.section("Institution classes by evidence")
+	p.row("class", "institutions", "type", "inpatient", "beds", "name", "level", "bare grade", "default")
+	for _, c := range s.Classes {
+		e := c.ByEvidence
+		p.row(c.Class, c.Institutions, e.Type, e.Inpatient, e.Beds, e.Name, e.Level, e.BareGrade, e.Default)
+	}
+
+	p.section("Warnings")
+	if len(s.Warnings) == 0 {
+		p.row("none")
+	}
+	for _, w := range s.Warnings {
+		p.row(w.Code, w.Message)
+	}
+
 	v := s.Visits
 	p.section("Visits")
 	p.row("med_type", "name", "visits")
