@@ -2,6 +2,12 @@
 // turns them into a compact, typed property graph for detection and the web
 // view.
 //
+// Tables class each medical institution as a hospital, clinic or station
+// from every signal (ClassifyInstitution: admissions, beds, the name, then
+// hosp_lv in the national, bare-grade or text codings); AddVisit classes an
+// institution again on its first admission, and Summarize counts classes by
+// evidence and warns when they look implausible.
+//
 // Build makes a Graph from Tables: dense NodeIDs over patients, doctors,
 // medical institutions and pharmacies (in that order); typed edges
 // aggregated from visits and fee lines (visit count, net fund and medical
