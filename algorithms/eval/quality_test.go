@@ -293,3 +293,55 @@ func TestQualityTextAndJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestBreakdownsByShape(t *testing.T) {
+	shape := func(people int, camo float64, prims ...string) *fixtures.Shape {
+		return &fixtures.Shape{People: people, Camouflage: camo, Primitives: prims}
+	}
+	truth := &fixtures.Truth{Rings: []fixtures.Ring{
+		// the shape's people set the band, not the members listed
+		{ID: "G1", Typology: unclassified, Members: tm(pats("a", 6)...), Shape: shape(6, 0.1, fixtures.PrimClinicRhythm, fixtures.PrimSharedDoctors)},
+		{ID: "G2", Typology: unclassified, Members: tm(pats("b", 6)...), Shape: shape(30, 0.3, fixtures.PrimClinicRhythm)},
+		{ID: "G3", Typology: fixtures.TypPharmacyCashout, Members: tm(pats("c", 6)...), Shape: shape(120, 0.9, fixtures.PrimRoundQuantities)},
+		{ID: "OLD", Typology: fixtures.TypCardCollection, Members: tm(pats("d", 9)...)},
+	}}
+	tests := []struct {
+		name                         string
+		rings                        []rings.Ring
+		size, camouflage, primitives string
+	}{
+		{
+			name:       "nothing reported",
+			size:       "5-7 1/0/0, 8-24 1/0/0, 25-99 1/0/0, 100+ 1/0/0",
+			camouflage: "none 1/0/0, low 1/0/0, high 1/0/0, unknown 1/0/0",
+			primitives: "clinic_rhythm 2/0/0, round_quantities 1/0/0, shared_doctors 1/0/0",
+		},
+		{
+			name:       "G1 and the old ring found",
+			rings:      []rings.Ring{ring("R1", 1, pats("a", 6)...), ring("R2", 2, pats("d", 9)...)},
+			size:       "5-7 1/1/1, 8-24 1/1/1, 25-99 1/0/0, 100+ 1/0/0",
+			camouflage: "none 1/1/1, low 1/0/0, high 1/0/0, unknown 1/1/1",
+			primitives: "clinic_rhythm 2/1/1, round_quantities 1/0/0, shared_doctors 1/1/1",
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Evaluate(truth, &rings.Findings{Rings: tc.rings})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := rows(r.BySize); got != tc.size {
+				t.Errorf("by size %s; want %s", got, tc.size)
+			}
+			if got := rows(r.ByCamouflage); got != tc.camouflage {
+				t.Errorf("by camouflage %s; want %s", got, tc.camouflage)
+			}
+			if got := rows(r.ByPrimitive); got != tc.primitives {
+				t.Errorf("by primitive %s; want %s", got, tc.primitives)
+			}
+			if p := r.Rings[1]; p.Patients != 30 || p.SizeBand != "25-99" || p.Camouflage != "low" {
+				t.Errorf("G2 %+v", p)
+			}
+		})
+	}
+}

@@ -6,9 +6,9 @@ import (
 )
 
 // unclassified is the typology of planted rings composed of primitives
-// that fit no named typology, and of reported rings the detector could not
-// classify.
-const unclassified = rings.TypUnclassified
+// that fit no named typology; reported rings the detector could not
+// classify carry the same name (rings.TypUnclassified).
+const unclassified = fixtures.TypUnclassified
 
 // Size bands of planted rings by patient members, in output order.
 var sizeBands = [...]string{"<5", "5-7", "8-24", "25-99", "100+"}
@@ -51,9 +51,14 @@ type ringShape struct {
 	primitives []string
 }
 
-// shapeOf reads the shape of a planted ring. Truth without a shape gives
-// the patient members listed, unknown camouflage and no primitives.
+// shapeOf reads the shape of a planted ring. Truth without a shape (files
+// written before shapes) gives the patient members listed, unknown
+// camouflage and no primitives.
 func shapeOf(p fixtures.Ring) ringShape {
+	if sh := p.Shape; sh != nil {
+		c := sh.Camouflage
+		return ringShape{people: sh.People, camouflage: &c, primitives: sh.Primitives}
+	}
 	ids := map[string]struct{}{}
 	for _, m := range p.Members {
 		if m.Kind == rings.KindPatient {
