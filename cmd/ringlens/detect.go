@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/ingest"
 	"github.com/ringlens/ringlens/viz/report"
@@ -110,14 +112,9 @@ func runDetect(c *cli.Context) error {
 	}
 
 	detectStart := time.Now()
-	found, err := rings.Detect(c.Context, p.graph, rings.Options{
-		Rules:    set,
-		Seed:     c.Int64("seed"),
-		Progress: func(stage string, done, total int64) { m.update("detect "+stage, "steps", done, total) },
-	})
-	m.finish()
+	found, err := detectRings(c.Context, m, p.graph, set, c.Int64("seed"))
 	if err != nil {
-		return fmt.Errorf("detect: %w", err)
+		return err
 	}
 	detectTime := time.Since(detectStart)
 	reportPath, err := writeFindings(out, found, reportMeta(in, rep, started), c.String("lang"))
@@ -139,6 +136,21 @@ func runDetect(c *cli.Context) error {
 	}
 	ev.Msg("done")
 	return nil
+}
+
+// detectRings runs detection (rules, communities, lockstep, scoring) on g
+// with the rule set and community seed, showing progress on m.
+func detectRings(ctx context.Context, m *meter, g *graph.Graph, set rules.Set, seed int64) (*rings.Findings, error) {
+	found, err := rings.Detect(ctx, g, rings.Options{
+		Rules:    set,
+		Seed:     seed,
+		Progress: func(stage string, done, total int64) { m.update("detect "+stage, "steps", done, total) },
+	})
+	m.finish()
+	if err != nil {
+		return nil, fmt.Errorf("detect: %w", err)
+	}
+	return found, nil
 }
 
 func checkEncodingFlag(enc string) error {
