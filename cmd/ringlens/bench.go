@@ -59,6 +59,7 @@ func benchCommand() *cli.Command {
 				Action: runBenchChild,
 			},
 			benchLeidenCommand(),
+			benchQualityCommand(),
 		},
 	}
 }

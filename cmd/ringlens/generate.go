@@ -31,6 +31,9 @@ func generateCommand() *cli.Command {
 			&cli.StringFlag{Name: "format", Value: "csv", Usage: "csv or jsonl"},
 			&cli.BoolFlag{Name: "gzip", Usage: "gzip every file"},
 			&cli.StringFlag{Name: "encoding", Value: "utf-8", Usage: "utf-8 or gb18030 (CSV only)"},
+			&cli.IntFlag{Name: "rings", Usage: "rings the grammar preset composes (0: a default scaled by the city)"},
+			&cli.StringFlag{Name: "drop", Usage: "optional contract columns to leave out of the files, comma-separated (e.g. mdtrt_cert_type,lat,lon), or \"optional\" for all of them"},
+			&cli.StringFlag{Name: "hosp-lv", Usage: "coding of fixmedins.hosp_lv: text (default), national, grade or mixed"},
 		}, logFlags()...),
 		Action: runGenerate,
 	}
@@ -51,6 +54,9 @@ func runGenerate(c *cli.Context) error {
 	if !knownPreset(c.String("preset")) {
 		return usagef("generate: unknown preset %q", c.String("preset"))
 	}
+	if c.Int("rings") < 0 {
+		return usagef("generate: --rings %d: want 0 or more", c.Int("rings"))
+	}
 	m := newMeter(log, c.App.ErrWriter, tty)
 	cfg := fixtures.Config{
 		Preset:   c.String("preset"),
@@ -60,6 +66,9 @@ func runGenerate(c *cli.Context) error {
 		Format:   c.String("format"),
 		Gzip:     c.Bool("gzip"),
 		Encoding: c.String("encoding"),
+		Rings:    c.Int("rings"),
+		Drop:     splitList(c.String("drop")),
+		HospLv:   c.String("hosp-lv"),
 		Progress: func(done, total int64) { m.update("generate", "visits", done, total) },
 	}
 	start := time.Now()
@@ -72,6 +81,18 @@ func runGenerate(c *cli.Context) error {
 		Int("rings", len(truth.Rings)).Int("hard_negatives", len(truth.HardNegatives)).
 		Str("elapsed", roundDur(time.Since(start))).Str("out", cfg.Out).Msg("city written")
 	return nil
+}
+
+// splitList splits a comma-separated flag value, dropping blanks; nil for
+// an empty value.
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 func knownPreset(name string) bool {
