@@ -48,7 +48,7 @@ func benchQualityCommand() *cli.Command {
 			&cli.IntFlag{Name: "cities", Value: 6, Usage: "number of cities"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed the cities' configurations are derived from"},
 			&cli.StringFlag{Name: "scale", Usage: "visits of every city (k and M suffixes); default drawn from 150k-300k per city"},
-			&cli.StringFlag{Name: "keep", Usage: "keep the generated cities in `DIR` (city-00, city-01, ...) instead of temporary directories"},
+			&cli.StringFlag{Name: "keep", Usage: "keep the generated cities in `DIR` (city-00, city-01, ..., each replaced if present) instead of temporary directories"},
 			&cli.StringFlag{Name: "rules", Usage: "rules file (JSON) overriding rule parameters, as for detect"},
 			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
 			memoryLimitFlag(),
