@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -180,10 +182,15 @@ type qualityTotals struct {
 	TypologyKnown      int      `json:"typology_known"`
 	TypologyKnownRight int      `json:"typology_known_right"`
 	TypologyAccuracy   *float64 `json:"typology_accuracy"`
-	Merged             int      `json:"merged"`
-	HardNegs           int      `json:"hard_negatives_reported"`
-	PatientAUC         aucStats `json:"patient_auc"`
-	DoctorAUC          aucStats `json:"doctor_auc"`
+	// UnclassifiedFound counts the found planted rings of typology
+	// unclassified, UnclassifiedCalled the typologies their best rings
+	// were given.
+	UnclassifiedFound  int            `json:"unclassified_found"`
+	UnclassifiedCalled map[string]int `json:"unclassified_called"`
+	Merged             int            `json:"merged"`
+	HardNegs           int            `json:"hard_negatives_reported"`
+	PatientAUC         aucStats       `json:"patient_auc"`
+	DoctorAUC          aucStats       `json:"doctor_auc"`
 }
 
 // add pools one city's report.
@@ -197,6 +204,13 @@ func (t *qualityTotals) add(r *eval.Report) {
 	t.TopKMatched += r.TopKMatched
 	t.TypologyKnown += r.TypologyKnown
 	t.TypologyKnownRight += r.TypologyKnownRight
+	t.UnclassifiedFound += r.UnclassifiedFound
+	if t.UnclassifiedCalled == nil {
+		t.UnclassifiedCalled = map[string]int{}
+	}
+	for _, tc := range r.UnclassifiedCalled {
+		t.UnclassifiedCalled[tc.Typology] += tc.Count
+	}
 	t.Merged += r.Merged
 	t.HardNegs += len(r.HardNegReports)
 	t.PatientAUC.add(kindAUC(r, rings.KindPatient))
@@ -413,6 +427,29 @@ func fmtAUCStats(a aucStats) string {
 	return fmt.Sprintf("%s (min %s)", fmtAUC(a.Mean), fmtAUC(a.Min))
 }
 
+// calledList lists what found unclassified rings were called, most
+// frequent first.
+func calledList(called map[string]int) string {
+	if len(called) == 0 {
+		return ""
+	}
+	ts := make([]string, 0, len(called))
+	for t := range called {
+		ts = append(ts, t)
+	}
+	sort.Slice(ts, func(i, j int) bool {
+		if called[ts[i]] != called[ts[j]] {
+			return called[ts[i]] > called[ts[j]]
+		}
+		return ts[i] < ts[j]
+	})
+	parts := make([]string, len(ts))
+	for i, t := range ts {
+		parts[i] = fmt.Sprintf("%d as %s", called[t], t)
+	}
+	return "(called " + strings.Join(parts, ", ") + ")"
+}
+
 // writeText prints the result as readable tables.
 func (res *qualityResult) writeText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -429,6 +466,7 @@ func (res *qualityResult) writeText(w io.Writer) error {
 	fmt.Fprintf(tw, "ring recall in top K\t%s\t(%d of %d; %s among all reported)\n", fmtPct(o.RecallAtK), o.FoundAtK, o.Planted, fmtPct(o.Recall))
 	fmt.Fprintf(tw, "precision in top K\t%s\t(%d of the top %d match a planted ring)\n", fmtPct(o.PrecisionAtK), o.TopKMatched, o.TopK)
 	fmt.Fprintf(tw, "typology accuracy\t%s\t(%d of the %d found rings of a known typology)\n", fmtPct(o.TypologyAccuracy), o.TypologyKnownRight, o.TypologyKnown)
+	fmt.Fprintf(tw, "unclassified found\t%d\t%s\n", o.UnclassifiedFound, calledList(o.UnclassifiedCalled))
 	fmt.Fprintf(tw, "merged rings in top K\t%d\t\n", o.Merged)
 	fmt.Fprintf(tw, "hard negatives reported\t%d\t(groups reported in the top K)\n", o.HardNegs)
 	fmt.Fprintf(tw, "patient AUC\t%s\t(mean over %d cities)\n", fmtAUCStats(o.PatientAUC), o.PatientAUC.Cities)
