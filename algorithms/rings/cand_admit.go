@@ -50,7 +50,7 @@ func (s *state) admissionCandidates(ctx context.Context) ([]*candidate, error) {
 				count[vt.Person[v]]++
 			}
 		}
-		if len(list) < minAdm*minRingPeople {
+		if len(list) < minAdm*s.opt.Params.MinRingPeople {
 			continue
 		}
 		// Keep the repeat inpatients, one admission per person and day.
@@ -101,7 +101,7 @@ func (s *state) admissionCandidates(ctx context.Context) ([]*candidate, error) {
 				people = append(people, p)
 			}
 		}
-		if len(people) < minRingPeople {
+		if len(people) < s.opt.Params.MinRingPeople {
 			continue
 		}
 		slices.Sort(people)

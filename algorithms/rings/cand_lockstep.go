@@ -8,12 +8,6 @@ import (
 	"github.com/ringlens/ringlens/graph"
 )
 
-// Thresholds on lockstep blocks.
-const (
-	minBlockLift      = 2.0 // block density over its hubs' baseline
-	minBlockSynchrony = 0.5 // share of the members' visits at the hubs inside the block
-)
-
 // lockstepCandidates turns dense lockstep blocks (patients who share many
 // (institution, slot) or (doctor, day) columns, FraudAR-weighted so that
 // crowds add little) into candidates. A block alone is not a ring: nursing
@@ -22,7 +16,7 @@ const (
 // institution's ordinary traffic. Placeholder doctors are left out of the
 // doctor columns.
 func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
-	blocks, err := lockstep.Detect(ctx, s.g, lockstep.Options{MinPatients: minRingPeople, ExcludeDoctors: s.excluded})
+	blocks, err := lockstep.Detect(ctx, s.g, lockstep.Options{MinPatients: s.opt.Params.MinRingPeople, ExcludeDoctors: s.excluded})
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +24,7 @@ func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
 	var out []*candidate
 	for i := range blocks {
 		b := &blocks[i]
-		if len(b.Patients) < minRingPeople || b.Lift < minBlockLift || b.Synchrony < minBlockSynchrony || len(b.Visits) == 0 {
+		if len(b.Patients) < s.opt.Params.MinRingPeople || b.Lift < s.opt.Params.MinBlockLift || b.Synchrony < s.opt.Params.MinBlockSynchrony || len(b.Visits) == 0 {
 			continue
 		}
 		inpatient, pharmacy := 0, 0

@@ -121,7 +121,7 @@ func (s *state) resellCandidates(ctx context.Context) ([]*candidate, error) {
 				c.visits = append(c.visits, a.vs...)
 			}
 		}
-		if len(c.patients) < minRingPeople {
+		if len(c.patients) < s.opt.Params.MinRingPeople {
 			continue
 		}
 		for _, i := range hits {

@@ -78,7 +78,7 @@ func (s *state) splitCandidates(ctx context.Context) ([]*candidate, error) {
 	for _, n := range insts {
 		idx := byInst[n]
 		np := splitPersons(s, idx)
-		if np < minRingPeople || inpatients[n] == 0 {
+		if np < s.opt.Params.MinRingPeople || inpatients[n] == 0 {
 			continue
 		}
 		restRate := float64(totalSplit-np) / float64(max(1, totalInp-inpatients[n]))
@@ -183,7 +183,7 @@ func (s *state) cashoutCandidates(ctx context.Context) ([]*candidate, error) {
 				c.patients = append(c.patients, g.PatientNode(p))
 			}
 		}
-		if len(c.patients) < minRingPeople {
+		if len(c.patients) < s.opt.Params.MinRingPeople {
 			continue
 		}
 		for _, v := range vs {

@@ -35,6 +35,10 @@ type candidate struct {
 	// patients it recruited.
 	added     []uint32
 	recruited int
+	// flags are the relation flags shared by at least half of a
+	// relation-excess candidate's relations: new people are recruited on
+	// those (Live).
+	flags relFlag
 }
 
 // fact is a graph fact behind a candidate, cited as evidence.

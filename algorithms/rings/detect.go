@@ -16,6 +16,9 @@ type Options struct {
 	// Seed seeds the randomised steps (Leiden); the same data, rules and
 	// seed give the same findings.
 	Seed int64
+	// Params are the thresholds of ring formation and scoring; the zero
+	// value means DefaultParams.
+	Params Params
 	// Progress, when not nil, is called at the start and end of each stage
 	// from the goroutine that called Detect.
 	Progress func(stage string, done, total int64)
@@ -53,6 +56,12 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 	if len(opt.Rules.Rules) == 0 {
 		opt.Rules = rules.Defaults()
 	}
+	if opt.Params == (Params{}) {
+		opt.Params = DefaultParams()
+	}
+	if err := opt.Params.Validate(); err != nil {
+		return nil, err
+	}
 	opt.progress("rules", 0, 1)
 	rr, err := rules.Run(ctx, g, opt.Rules)
 	if err != nil {
@@ -71,7 +80,8 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		name string
 		run  func(context.Context) ([]*candidate, error)
 	}{
-		{"candidates: repeat patients", s.hubCandidates},
+		{"candidates: relation excess", s.excessCandidates},
+		{"candidates: returned boxes", s.returnCandidates},
 		{"candidates: admission cohorts", s.admissionCandidates},
 		{"candidates: lockstep blocks", s.lockstepCandidates},
 		{"candidates: split admissions", s.splitCandidates},

@@ -16,6 +16,8 @@ type individual struct {
 	hits   []int32 // rule hits naming the entity
 	rule   []string
 	candSc []float64 // best score of an unreported candidate holding it
+	// reportScore is the lowest reported ring score (Params.ReportScore).
+	reportScore float64
 }
 
 // clipZ bounds a visit's peer z before averaging, so that one absurd
@@ -26,7 +28,7 @@ func clipZ(z float32) float64 { return math.Max(-3, math.Min(10, float64(z))) }
 func (s *state) individuals() *individual {
 	g, vt := s.g, &s.t.Visits
 	n := g.NumNodes()
-	ind := &individual{zSum: make([]float64, n), zN: make([]int32, n), hits: make([]int32, n), rule: make([]string, n), candSc: make([]float64, n)}
+	ind := &individual{zSum: make([]float64, n), zN: make([]int32, n), hits: make([]int32, n), rule: make([]string, n), candSc: make([]float64, n), reportScore: s.opt.Params.ReportScore}
 	add := func(x graph.NodeID, z float64) {
 		if int(x) < n {
 			ind.zSum[x] += z
@@ -98,7 +100,7 @@ func (ind *individual) own(x graph.NodeID) (float64, []string) {
 	if cand > 0 {
 		reasons = append(reasons, fmt.Sprintf("member of an unreported candidate ring (score %.2f)", cand))
 	}
-	v := 1 - (1-peer)*(1-hit)*(1-math.Min(1, cand/reportScore))
+	v := 1 - (1-peer)*(1-hit)*(1-math.Min(1, cand/ind.reportScore))
 	return 0.49 * v, reasons
 }
 

@@ -32,8 +32,14 @@ func (s *state) finish(c *candidate) {
 		return
 	}
 	zs := make([]float64, 0, len(c.visits))
-	card, hit, checked := 0, 0, 0
+	card, hit, checked, inpatient, pharmacy := 0, 0, 0, 0, 0
 	for _, v := range c.visits {
+		switch scenario(vt.MedType[v]) {
+		case 1:
+			inpatient++
+		case 2:
+			pharmacy++
+		}
 		zs = append(zs, float64(s.visitZ[v]))
 		if vt.Cert[v] == claims.CertSocialCard {
 			card++
@@ -49,6 +55,8 @@ func (s *state) finish(c *candidate) {
 	slices.Sort(zs)
 	f["peer_z"] = zs[len(zs)/2]
 	f["card_share"] = float64(card) / float64(len(c.visits))
+	f["inpatient_share"] = float64(inpatient) / float64(len(c.visits))
+	f["pharmacy_share"] = float64(pharmacy) / float64(len(c.visits))
 	f["rule_hit_share"] = 0
 	if checked > 0 {
 		f["rule_hit_share"] = float64(hit) / float64(checked)

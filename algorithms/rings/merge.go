@@ -2,6 +2,7 @@ package rings
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 )
 
@@ -30,7 +31,6 @@ func (s *state) merge(cands []*candidate) []*candidate {
 		}
 	}
 	for _, c := range out {
-		c.feat = nil
 		s.finish(c)
 	}
 	return out
@@ -53,11 +53,20 @@ func same(a, b *candidate) bool {
 	return false
 }
 
-// absorb merges b into a.
+// absorb merges b into a and records, as a graph fact of a, the shared
+// members that justified it.
 func absorb(a, b *candidate) {
+	sp, sd, si := common(a.patients, b.patients), common(a.doctors, b.doctors), common(a.insts, b.insts)
+	shared := common(a.visits, b.visits)
+	a.facts = append(a.facts, fact{id: "G-MERGED", visits: shared,
+		params: map[string]float64{"shared_patients": float64(len(sp)), "shared_doctors": float64(len(sd)), "shared_sites": float64(len(si))},
+		detail: fmt.Sprintf("joined with the candidate of %s (%d members): %d shared people, %d shared doctors, %d shared sites",
+			b.source, b.members(), len(sp), len(sd), len(si)),
+		detailZh: fmt.Sprintf("与%s候选团伙（%d名成员）合并：共同人员%d人、共同医师%d人、共同机构%d家", b.source, b.members(), len(sp), len(sd), len(si))})
 	if b.strength > a.strength {
 		a.strength = b.strength
 	}
+	a.flags |= b.flags
 	a.patients = append(a.patients, b.patients...)
 	a.doctors = append(a.doctors, b.doctors...)
 	a.insts = append(a.insts, b.insts...)

@@ -2,9 +2,6 @@ package rings
 
 import "math"
 
-// reportScore is the lowest ring score reported.
-const reportScore = 0.5
-
 // squash maps x ≥ 0 to [0, 1): x / (x + half), 0.5 at x = half.
 func squash(x, half float64) float64 {
 	if x <= 0 || half <= 0 {
@@ -17,7 +14,8 @@ func squash(x, half float64) float64 {
 // the ring features: distance from peers (the median peer z of the ring's
 // fund per visit), lockstep density against the baseline of the same
 // institutions, rule-hit concentration and, for card collection, the
-// card-based share. These combine as independent pieces of evidence
+// card-based share, and the share of people living away who visit on a
+// rhythm. These combine as independent pieces of evidence
 // (1 − Π(1 − s_i)); rings found by a typology-specific rule signature
 // (split stays, round quantities, re-sold trace codes, distant doctors,
 // admission cohorts) start from full evidence and rest on their
@@ -25,6 +23,7 @@ func squash(x, half float64) float64 {
 // scale the result, so that a tiny group with little money ranks low.
 func (s *state) score(c *candidate) {
 	f := c.feat
+	pr := &s.opt.Params
 	peer := squash(f["peer_z"]-1, 3)
 	lock := 0.0
 	if d, b := f["lockstep_density"], f["lockstep_baseline"]; d > 0 {
@@ -32,20 +31,25 @@ func (s *state) score(c *candidate) {
 	}
 	rule := squash(f["rule_hit_share"], 0.3)
 	card := 0.0
-	if c.typology == TypCardCollection {
+	if c.typology == TypCardCollection || f["card_relations"] >= 0.5 {
 		card = f["card_share"]
 	}
+	// People living away who visit on a regular rhythm (card collection
+	// without card types, scattered recruits).
+	away := f["away_relations"] * f["rhythm"]
 	base := 1.0
-	switch c.typology {
-	case TypFabricatedOutpatient, TypLockstepSwiping, TypCardCollection:
+	switch {
+	case c.source == SourceRelationExcess:
+		base = 0
+	case c.typology == TypFabricatedOutpatient, c.typology == TypLockstepSwiping, c.typology == TypCardCollection:
 		base = 0
 	}
-	ev := 1 - (1-base)*(1-peer)*(1-lock)*(1-0.5*rule)*(1-card)
+	ev := 1 - (1-base)*(1-peer)*(1-lock)*(1-0.5*rule)*(1-card)*(1-away)
 	size := 1.0
 	if c.typology != TypBorrowedQualif {
-		size = squash(float64(len(c.patients)), 3)
+		size = squash(float64(len(c.patients)), pr.SizeHalf)
 	}
-	money := squash(f["fund_yuan"], 2000)
+	money := squash(f["fund_yuan"], pr.MoneyHalf)
 	c.score = c.strength * ev * (0.5 + 0.5*size) * (0.5 + 0.5*money)
 	f["evidence"] = ev
 	f["score"] = c.score

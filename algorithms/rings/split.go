@@ -1,27 +1,21 @@
 package rings
 
 import (
+	"cmp"
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/ringlens/ringlens/algorithms/community"
 	"github.com/ringlens/ringlens/graph"
 )
 
-// minSplitModularity is the modularity a partition of a candidate must
-// reach before the candidate is split: below it the parts are one ring.
-const minSplitModularity = 0.3
-
-// sharedDoctorShare is the share of a doctor's ring visits that each of two
-// communities must hold for the doctor to join them.
-const sharedDoctorShare = 0.1
-
 // splitCommunities partitions candidates that span several institutions
 // with Leiden (modularity, seeded by Options.Seed) on the candidate's own
 // patient–doctor–institution graph, weighted by its visits. Institutions
 // joined only through a shared doctor or a handful of patients fall apart
 // into separate rings; a ring whose clinics share doctors and patients
-// throughout stays whole. Parts with fewer than minRingPeople patients are
+// throughout stays whole. Parts with fewer than min_ring_people patients are
 // dropped.
 func (s *state) splitCommunities(ctx context.Context, cands []*candidate) ([]*candidate, error) {
 	var out []*candidate
@@ -29,7 +23,7 @@ func (s *state) splitCommunities(ctx context.Context, cands []*candidate) ([]*ca
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if len(c.insts) < 2 || len(c.patients) < 2*minRingPeople {
+		if len(c.insts) < 2 || len(c.patients) < 2*s.opt.Params.MinRingPeople {
 			out = append(out, c)
 			continue
 		}
@@ -77,12 +71,12 @@ func (s *state) partition(ctx context.Context, c *candidate) ([]*candidate, erro
 	if err != nil {
 		return nil, err
 	}
-	if part.Communities < 2 || !(part.Quality >= minSplitModularity) {
+	if part.Communities < 2 || !(part.Quality >= s.opt.Params.MinSplitModularity) {
 		return []*candidate{c}, nil
 	}
 	// Communities whose patients share doctors are one ring: the organised
 	// doctors of a ring bill at all its clinics. Join two communities when
-	// a doctor gives at least sharedDoctorShare of his ring visits to each.
+	// a doctor gives at least shared_doctor_share of his ring visits to each.
 	memb := part.Membership
 	uf := newUnionFind(part.Communities)
 	perDoc := make(map[int32]map[int32]int)
@@ -108,7 +102,7 @@ func (s *state) partition(ctx context.Context, c *candidate) ([]*candidate, erro
 		}
 		first := int32(-1)
 		for _, k := range sortedKeys(m) {
-			if float64(m[k]) < sharedDoctorShare*float64(total) {
+			if float64(m[k]) < s.opt.Params.SharedDoctorShare*float64(total) {
 				continue
 			}
 			if first < 0 {
@@ -118,11 +112,34 @@ func (s *state) partition(ctx context.Context, c *candidate) ([]*candidate, erro
 			}
 		}
 	}
+	// Communities whose patients go to each other's sites are one ring too
+	// (rings whose visits name no doctor): join two communities when the
+	// visits crossing between them are at least shared_visit_share of the
+	// smaller one's.
+	cross := make(map[[2]int32]float64)
+	tot := make([]float64, part.Communities)
+	for _, e := range edges {
+		a, b := memb[e.U], memb[e.V] // U is the patient
+		tot[a] += e.W
+		if a != b && s.g.Kind(nodes[e.V]) != graph.KindDoctor {
+			cross[[2]int32{min(a, b), max(a, b)}] += e.W
+		}
+	}
+	pairs := make([][2]int32, 0, len(cross))
+	for k := range cross {
+		pairs = append(pairs, k)
+	}
+	slices.SortFunc(pairs, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	for _, k := range pairs {
+		if cross[k] >= s.opt.Params.SharedVisitShare*min(tot[k[0]], tot[k[1]]) {
+			uf.union(k[0], k[1])
+		}
+	}
 	parts := make([]*candidate, part.Communities)
 	for i, n := range nodes {
 		k := uf.find(memb[i])
 		if parts[k] == nil {
-			parts[k] = &candidate{source: c.source, typology: c.typology, strength: c.strength, hits: c.hits}
+			parts[k] = &candidate{source: c.source, typology: c.typology, strength: c.strength, hits: c.hits, feat: maps.Clone(c.feat), flags: c.flags}
 		}
 		p := parts[k]
 		switch s.g.Kind(n) {
@@ -136,7 +153,7 @@ func (s *state) partition(ctx context.Context, c *candidate) ([]*candidate, erro
 	}
 	var out []*candidate
 	for _, p := range parts {
-		if p == nil || len(p.patients) < minRingPeople {
+		if p == nil || len(p.patients) < s.opt.Params.MinRingPeople {
 			continue
 		}
 		for _, v := range c.visits {

@@ -46,6 +46,26 @@ type state struct {
 	// checked is the number of visit rows the rule library saw; rows from
 	// checked on were appended later and scored incrementally (Live).
 	checked int
+
+	// visitDoctors is true when visits name their doctors (atddr_no or
+	// bilg_dr_codg present); without, ring doctors are those registered
+	// mostly at the ring's sites.
+	visitDoctors bool
+	// siteArea is, per site (institutions then pharmacies), the part of
+	// the city it lies in as inferred from the people it shares with other
+	// sites, when region codes are missing (nil otherwise).
+	siteArea []int32
+	// areas is the number of inferred areas and areaW their k×k matrix of
+	// site-to-site weight.
+	areas int
+	areaW []float64
+	// relPeers are, per institution class, the spread of relations' median
+	// z (set by excessCandidates, kept to judge relations of rows added
+	// later); relPeersSet tells whether they were computed.
+	relPeers    [nClasses]relPeer
+	relPeersSet bool
+	// debug, when set by a test, prints internals.
+	debug func(format string, args ...any)
 	// delta lists, per node, the visit rows appended after the graph was
 	// built, which the graph's indexes do not hold; deltaLive counts the
 	// non-reversed ones.
@@ -85,6 +105,16 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 		return nil, err
 	}
 	s.share, s.shareZ = shareModel(g)
+	withDoctor := 0
+	for _, d := range t.Visits.Doctor {
+		if d != graph.None {
+			withDoctor++
+		}
+	}
+	s.visitDoctors = 100*withDoctor >= t.Visits.Len()
+	if err := s.inferGeography(ctx); err != nil {
+		return nil, err
+	}
 	s.hitVisit = make([]uint8, t.Visits.Len())
 	for i := range rr.Hits {
 		for _, v := range rr.Hits[i].Visits {
@@ -424,16 +454,33 @@ func (s *state) instRegion(n graph.NodeID) uint32 {
 	return s.t.Institutions.Admdvs[row]
 }
 
-// elsewhere reports whether person row p may live away from institution
-// node n: insured in another region, or either region unknown (both
-// columns are optional; the card pattern and the peer comparison then
-// carry the signal alone).
-func (s *state) elsewhere(p uint32, n graph.NodeID) bool {
-	if int(p) >= len(s.t.Persons.InsuplcAdmdvs) {
-		return true
+// away returns how far person row p lives from site node n (distSame,
+// distNear, distFar), and whether that is known: from the insured region
+// (insuplc_admdvs) against the site's region (admdvs) when both are given
+// (another county of the same city, the first four digits, is near;
+// another city far), else from the area of the city the person's other
+// care lies in (inferred geography, see inferGeography), else unknown.
+func (s *state) away(p uint32, n graph.NodeID) (dist int, known bool) {
+	if int(p) < len(s.t.Persons.InsuplcAdmdvs) {
+		a, b := s.t.Persons.InsuplcAdmdvs[p], s.instRegion(n)
+		if a != graph.None && b != graph.None {
+			switch ra, rb := s.t.Str(a), s.t.Str(b); {
+			case ra == rb:
+				return distSame, true
+			case len(ra) >= 4 && len(rb) >= 4 && ra[:4] == rb[:4]:
+				return distNear, true
+			}
+			return distFar, true
+		}
 	}
-	a, b := s.t.Persons.InsuplcAdmdvs[p], s.instRegion(n)
-	return a == graph.None || b == graph.None || a != b
+	if s.siteArea == nil {
+		return distSame, false
+	}
+	home, ok := s.homeArea(s.g.PatientNode(p), n)
+	if !ok {
+		return distSame, false
+	}
+	return s.areaDistance(home, s.siteArea[s.siteIndex(n)]), true
 }
 
 // medMad returns the median of the values (value(k)) of keys ks, sorted by

@@ -2,21 +2,35 @@ package rings
 
 import "github.com/ringlens/ringlens/algorithms/rules"
 
-// A repeat-patient ring is lockstep swiping when at least lockstepDensity of
-// its visits fall in same-hour cohorts of one doctor, lockstepLift times the
-// share of the other visits of its institution.
-const (
-	lockstepDensity = 0.25
-	lockstepLift    = 5
-)
-
-// typologyOf settles the typology of a scored candidate: the generator's
-// hint, except that repeat-patient rings whose visits mostly fall in dense
-// same-hour cohorts of one doctor at a single site are lockstep swiping.
-func typologyOf(c *candidate) string {
+// typologyOf settles the typology of a scored candidate after it was
+// formed. Typology-specific generators give a hint, kept except that
+// repeat-patient rings whose visits mostly fall in dense same-hour cohorts
+// of one doctor at a single site are lockstep swiping. Rings of the
+// typology-independent generator are typed from their signals: mostly
+// admissions, fake hospitalisation; mostly pharmacy fills billed far above
+// peers, drug reselling; mostly card-based or living-away relations, card
+// collection; mostly billed far above peers, fabricated outpatient care
+// (lockstep swiping when synchronous at one site); anything else stays
+// unclassified and is reported by its signals.
+func typologyOf(c *candidate, p *Params) string {
+	f := c.feat
 	t := c.typology
-	d, b := c.feat["lockstep_density"], c.feat["lockstep_baseline"]
-	if t == TypFabricatedOutpatient && d >= lockstepDensity && d >= lockstepLift*b && len(c.insts) == 1 {
+	if c.source == SourceRelationExcess && t == "" {
+		switch {
+		case f["inpatient_share"] >= 0.5:
+			t = TypFakeHospitalisation
+		case f["pharmacy_share"] >= 0.5 && f["costly_relations"] >= 0.5:
+			t = TypDrugReselling
+		case f["pharmacy_share"] >= 0.5:
+			t = TypUnclassified
+		case f["card_relations"] >= 0.5 || f["away_relations"] >= 0.5 && f["costly_relations"] < 0.5:
+			t = TypCardCollection
+		case f["costly_relations"] >= 0.5:
+			t = TypFabricatedOutpatient
+		}
+	}
+	d, b := f["lockstep_density"], f["lockstep_baseline"]
+	if t == TypFabricatedOutpatient && d >= p.LockstepDensity && d >= p.LockstepLift*b && len(c.insts) == 1 {
 		return TypLockstepSwiping
 	}
 	if t == "" {

@@ -1,0 +1,591 @@
+package rings
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// SourceRelationExcess is the id of the typology-independent generator:
+// sites whose relations with their returning people are flagged far more
+// often than their class's rate explains (see excessCandidates).
+const SourceRelationExcess = "G-RELATION-EXCESS"
+
+// relFlag marks why a relation (one person's visits at one site) is
+// unusual.
+type relFlag uint8
+
+const (
+	// flagCostly: the relation's visits are billed far above their peers
+	// (median robust z of fund per visit or of fund share ≥ costly_z).
+	flagCostly relFlag = 1 << iota
+	// flagCard: almost only card-based visits (mdtrt_cert_type 03) of a
+	// person who lives away from the site.
+	flagCard
+	// flagAway: frequent visits on a regular rhythm by a person who lives
+	// far from the site (insured in another city, or, when region codes
+	// are absent, whose other care lies in an area the site's people
+	// hardly ever visit).
+	flagAway
+)
+
+// relation is one person's visits at one site, with what flags it.
+type relation struct {
+	person uint32
+	hub    graph.NodeID
+	visits []uint32
+	flags  relFlag
+}
+
+// siteTally counts, per site, its relations worth judging and the
+// flagged ones.
+type siteTally struct {
+	relations, flagged int32
+	// Of which regulars: at least the period's repeat visits (see
+	// state.repeat).
+	regulars, flaggedRegulars int32
+}
+
+// excessCandidates is the discovery path that does not depend on typology.
+// Every relation of a person with a site (medical institution or pharmacy)
+// that has at least min_relation_visits visits is judged on its own:
+// billed far above peers, card-based while living away, or frequent and
+// rhythmic while living away. A site whose flagged relations exceed, by
+// flagged_lift times and with Poisson significance min_significance, what
+// the rate of its class (the median over sites of the class) predicts
+// seeds a ring with its flagged people. Seeded sites join into one
+// candidate only when they share flagged people (link_patient_share of
+// the smaller site's) or several doctors on flagged visits (link_min_doctors,
+// link_doctor_share): two operations that share neither stay apart, and
+// Leiden splits candidates further (splitCommunities).
+func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
+	g := s.g
+	p := &s.opt.Params
+	lo := s.siteLo()
+	nSites := g.NumKind(graph.KindInstitution) + g.NumKind(graph.KindPharmacy)
+	tally := make([]siteTally, nSites)
+	// First pass: every relation worth judging, with the median peer z of
+	// its visits' fund and fund share.
+	type rec struct {
+		person    uint32
+		site      int32
+		off, n    int32
+		cost, shr float32
+	}
+	var recs []rec
+	var all []uint32
+	type pv struct{ p, v uint32 }
+	var scratch []pv
+	vt := &s.t.Visits
+	for i := 0; i < nSites; i++ {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		h := graph.NodeID(lo + i)
+		scratch = scratch[:0]
+		for _, v := range s.visitsOf(h) {
+			if s.live(v) {
+				scratch = append(scratch, pv{vt.Person[v], v})
+			}
+		}
+		slices.SortStableFunc(scratch, func(a, b pv) int { return cmp.Compare(a.p, b.p) })
+		for a := 0; a < len(scratch); {
+			b := a
+			for b < len(scratch) && scratch[b].p == scratch[a].p {
+				b++
+			}
+			if b-a >= p.MinRelationVisits {
+				tally[i].relations++
+				if b-a >= s.repeat {
+					tally[i].regulars++
+				}
+				off := len(all)
+				for _, x := range scratch[a:b] {
+					all = append(all, x.v)
+				}
+				cost, shr := s.relationZ(all[off:])
+				recs = append(recs, rec{person: scratch[a].p, site: int32(i), off: int32(off), n: int32(b - a), cost: cost, shr: shr})
+			}
+			a = b
+		}
+	}
+	// Peers of relations: within each institution class, the spread of
+	// relations' median z, so that a relation is costly only against the
+	// other returning people of the same kind of site (chronic refills at
+	// pharmacies are dearer than one-off purchases everywhere).
+	var costs, shares [nClasses][]float64
+	for _, r := range recs {
+		cl := g.Class(graph.NodeID(lo + int(r.site)))
+		costs[cl] = append(costs[cl], float64(r.cost))
+		shares[cl] = append(shares[cl], float64(r.shr))
+	}
+	for cl := range s.relPeers {
+		s.relPeers[cl].costCentre, s.relPeers[cl].costScale = robust(costs[cl])
+		s.relPeers[cl].shareCentre, s.relPeers[cl].shareScale = robust(shares[cl])
+	}
+	s.relPeersSet = true
+	var rels []relation
+	for _, r := range recs {
+		h := graph.NodeID(lo + int(r.site))
+		vs := all[r.off : r.off+r.n : r.off+r.n]
+		if f := s.flags(r.person, h, vs, r.cost, r.shr); f != 0 {
+			tally[r.site].flagged++
+			if int(r.n) >= s.repeat {
+				tally[r.site].flaggedRegulars++
+			}
+			rels = append(rels, relation{person: r.person, hub: h, visits: vs, flags: f})
+		}
+	}
+	// A site is tested twice: on all its relations, and on its regulars
+	// only (rings that run all year stand out among the regulars; rings
+	// active a few months among all returning people).
+	rate := s.classRates(lo, tally, false)
+	rateReg := s.classRates(lo, tally, true)
+	if s.debug != nil {
+		s.debug("rates %v regulars %v", rate, rateReg)
+	}
+	seeded := make([]bool, nSites)
+	regOnly := make([]bool, nSites) // seeded by its regulars: only they join
+	lift := make([]float64, nSites)
+	test := func(flagged, relations int32, r float64) (float64, bool) {
+		expected := max(r*float64(relations), 0.1)
+		l := float64(flagged) / expected
+		return l, int(flagged) >= p.MinRingPeople && l >= p.FlaggedLift &&
+			poissonTailLog10(int(flagged), expected) <= -p.MinSignificance
+	}
+	for i, t := range tally {
+		h := graph.NodeID(lo + i)
+		la, okA := test(t.flagged, t.relations, rate[g.Class(h)])
+		lr, okR := test(t.flaggedRegulars, t.regulars, rateReg[g.Class(h)])
+		seeded[i] = okA || okR
+		regOnly[i] = okR
+		lift[i] = max(la, lr)
+		if s.debug != nil && t.flagged >= 5 {
+			s.debug("site %s %v rel %d fl %d lift %.2f reg %d flreg %d lift %.2f seeded %v", g.Key(h), g.Class(h), t.relations, t.flagged, la, t.regulars, t.flaggedRegulars, lr, seeded[i])
+		}
+	}
+	kept := rels[:0]
+	for _, r := range rels {
+		if i := int(r.hub) - lo; seeded[i] && (!regOnly[i] || len(r.visits) >= s.repeat) {
+			kept = append(kept, r)
+		}
+	}
+	rels = kept
+	if len(rels) == 0 {
+		return nil, nil
+	}
+	uf := s.linkSites(lo, nSites, rels)
+	var out []*candidate
+	for _, idx := range uf.components(len(rels), func(i int) int32 { return int32(int(rels[i].hub) - lo) }) {
+		c := s.excessCandidate(rels, idx, tally, rate, lift, lo)
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// relationZ returns the median peer z of the fund and of the fund share of
+// the visits vs.
+func (s *state) relationZ(vs []uint32) (cost, share float32) {
+	zs := make([]float32, 0, 2*len(vs))
+	for _, v := range vs {
+		zs = append(zs, s.visitZ[v])
+	}
+	for _, v := range vs {
+		zs = append(zs, s.shareZ[v])
+	}
+	a, b := zs[:len(vs)], zs[len(vs):]
+	slices.Sort(a)
+	slices.Sort(b)
+	return a[len(a)/2], b[len(b)/2]
+}
+
+// relPeer is the spread of relations' median z within one institution
+// class.
+type relPeer struct {
+	costCentre, costScale   float64
+	shareCentre, shareScale float64
+}
+
+// judge flags the relation of person row p with site h (visits vs, in time
+// order) as the full run did.
+func (s *state) judge(p uint32, h graph.NodeID, vs []uint32) relFlag {
+	if !s.relPeersSet {
+		return 0
+	}
+	cost, shr := s.relationZ(vs)
+	return s.flags(p, h, vs, cost, shr)
+}
+
+// flags flags a relation from the median z of its visits (cost, shr):
+// costly when either is at least costly_z against the visits' peers and
+// relation_z scales above the other relations of the same class.
+func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) relFlag {
+	vt := &s.t.Visits
+	pr := &s.opt.Params
+	rp := &s.relPeers[s.g.Class(h)]
+	var f relFlag
+	above := func(z float32, centre, scale float64) bool {
+		return float64(z) >= pr.CostlyZ && float64(z) >= centre+pr.RelationZ*max(scale, 0.5)
+	}
+	if above(cost, rp.costCentre, rp.costScale) || above(shr, rp.shareCentre, rp.shareScale) {
+		f |= flagCostly
+	}
+	card := 0
+	for _, v := range vs {
+		if vt.Cert[v] == claims.CertSocialCard {
+			card++
+		}
+	}
+	dist, known := s.away(p, h)
+	if float64(card) >= pr.CardShare*float64(len(vs)) && (dist > distSame || !known) {
+		f |= flagCard
+	}
+	if dist == distFar && len(vs) >= s.repeat && regularity(vt, vs) >= pr.RhythmMin {
+		f |= flagAway
+	}
+	return f
+}
+
+// regularity is 1 − the coefficient of variation of the days between the
+// visits vs (in time order), 0 with fewer than four distinct days.
+func regularity(vt *graph.VisitTable, vs []uint32) float64 {
+	var sum, sq float64
+	n := 0
+	prev := int64(-1)
+	for _, v := range vs {
+		d := int64(vt.Begin[v].Day())
+		if prev >= 0 && d > prev {
+			x := float64(d - prev)
+			sum += x
+			sq += x * x
+			n++
+		}
+		if d > prev {
+			prev = d
+		}
+	}
+	if n < 3 {
+		return 0
+	}
+	mean := sum / float64(n)
+	return max(0, 1-math.Sqrt(max(0, sq/float64(n)-mean*mean))/mean)
+}
+
+// classRates returns, per institution class, the ordinary share of
+// flagged relations (of regulars, when regulars is set): the lower
+// quartile over the class's sites with at least min_vote_relations of
+// them, floored at min_flagged_rate. The lower quartile, not the median:
+// in a small city ring sites can be many of the few sites of a class with
+// regulars, and must not make up their own peers. A class with fewer than
+// minVoters voting sites takes the quartile over all classes.
+func (s *state) classRates(lo int, tally []siteTally, regulars bool) [nClasses]float64 {
+	var shares [nClasses][]float64
+	var all []float64
+	for i, t := range tally {
+		n, f := t.relations, t.flagged
+		if regulars {
+			n, f = t.regulars, t.flaggedRegulars
+		}
+		if int(n) >= s.opt.Params.MinVoteRelations {
+			cl := s.g.Class(graph.NodeID(lo + i))
+			x := float64(f) / float64(n)
+			shares[cl] = append(shares[cl], x)
+			all = append(all, x)
+		}
+	}
+	quartile := func(xs []float64) float64 {
+		if len(xs) == 0 {
+			return 0
+		}
+		slices.Sort(xs)
+		return xs[len(xs)/4]
+	}
+	overall := quartile(all)
+	var out [nClasses]float64
+	for cl := range out {
+		out[cl] = overall
+		if len(shares[cl]) >= minVoters {
+			out[cl] = quartile(shares[cl])
+		}
+		out[cl] = max(out[cl], s.opt.Params.MinFlaggedRate)
+	}
+	return out
+}
+
+// linkSites joins seeded sites that share flagged people or the doctors of
+// their flagged visits, and returns the forest over site indexes.
+func (s *state) linkSites(lo, nSites int, rels []relation) unionFind {
+	p := &s.opt.Params
+	vt := &s.t.Visits
+	uf := newUnionFind(nSites)
+	people := make(map[int32][]uint32)
+	docVisits := make(map[int32]*counter[uint32])
+	for _, r := range rels {
+		i := int32(int(r.hub) - lo)
+		people[i] = append(people[i], r.person)
+		if docVisits[i] == nil {
+			docVisits[i] = newCounter[uint32]()
+		}
+		for _, v := range r.visits {
+			if d := vt.Doctor[v]; s.doctorOK(d) {
+				docVisits[i].add(d, 1)
+			}
+		}
+	}
+	sites := make([]int32, 0, len(people))
+	for i := range people {
+		sites = append(sites, i)
+	}
+	slices.Sort(sites)
+	docs := make(map[int32][]uint32, len(sites))
+	bySite := make(map[uint32][]int32) // person → sites
+	byDoc := make(map[uint32][]int32)  // doctor → sites
+	for _, i := range sites {
+		people[i] = sortedUniqU32(people[i])
+		for _, x := range people[i] {
+			bySite[x] = append(bySite[x], i)
+		}
+		c := docVisits[i]
+		for _, d := range c.keys {
+			if c.n[d] >= p.MinDoctorVisits {
+				docs[i] = append(docs[i], d)
+				byDoc[d] = append(byDoc[d], i)
+			}
+		}
+		slices.Sort(docs[i])
+	}
+	// Candidate pairs: sites sharing at least one person or doctor.
+	pairs := make(map[[2]int32]bool)
+	note := func(ss []int32) {
+		if len(ss) > 50 {
+			return // a person or doctor at fifty seeded sites links nothing
+		}
+		for a := 0; a < len(ss); a++ {
+			for b := a + 1; b < len(ss); b++ {
+				pairs[[2]int32{min(ss[a], ss[b]), max(ss[a], ss[b])}] = true
+			}
+		}
+	}
+	for _, ss := range bySite {
+		note(ss)
+	}
+	for _, ss := range byDoc {
+		note(ss)
+	}
+	keys := make([][2]int32, 0, len(pairs))
+	for k := range pairs {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	for _, k := range keys {
+		a, b := k[0], k[1]
+		sharedP := len(commonU32(people[a], people[b]))
+		needP := max(2, int(math.Ceil(p.LinkPatientShare*float64(min(len(people[a]), len(people[b]))))))
+		sharedD := len(commonU32(docs[a], docs[b]))
+		needD := max(p.LinkMinDoctors, int(math.Ceil(p.LinkDoctorShare*float64(min(len(docs[a]), len(docs[b]))))))
+		if sharedP >= needP || (len(docs[a]) > 0 && len(docs[b]) > 0 && sharedD >= needD) {
+			uf.union(a, b)
+		}
+	}
+	return uf
+}
+
+// excessCandidate builds the candidate of one group of linked sites from
+// their flagged relations rels[idx].
+func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, rate [nClasses]float64, lift []float64, lo int) *candidate {
+	g := s.g
+	c := &candidate{source: SourceRelationExcess, strength: 1}
+	var nFlag, nRel int32
+	var costly, card, away int
+	seen := make(map[graph.NodeID]bool)
+	minLift := math.Inf(1)
+	idx = s.core(rels, idx)
+	for _, i := range idx {
+		r := &rels[i]
+		c.patients = append(c.patients, g.PatientNode(r.person))
+		c.visits = append(c.visits, r.visits...)
+		if r.flags&flagCostly != 0 {
+			costly++
+		}
+		if r.flags&flagCard != 0 {
+			card++
+		}
+		if r.flags&flagAway != 0 {
+			away++
+		}
+		if !seen[r.hub] {
+			seen[r.hub] = true
+			c.insts = append(c.insts, r.hub)
+			t := tally[int(r.hub)-lo]
+			nFlag += t.flagged
+			nRel += t.relations
+			minLift = min(minLift, lift[int(r.hub)-lo])
+		}
+	}
+	c.normalise()
+	if len(c.patients) < s.opt.Params.MinRingPeople {
+		return nil
+	}
+	c.doctors = s.doctorsOf(c.visits, 0.01, s.opt.Params.MinDoctorVisits)
+	if len(c.doctors) == 0 && !s.visitDoctors {
+		c.doctors = s.registeredDoctors(c.insts)
+	}
+	n := float64(len(idx))
+	for _, x := range []struct {
+		f relFlag
+		k int
+	}{{flagCostly, costly}, {flagCard, card}, {flagAway, away}} {
+		if 2*x.k >= len(idx) {
+			c.flags |= x.f
+		}
+	}
+	c.feat = map[string]float64{
+		"flagged_share":      float64(nFlag) / float64(max(nRel, 1)),
+		"flagged_lift":       minLift,
+		"costly_relations":   float64(costly) / n,
+		"card_relations":     float64(card) / n,
+		"away_relations":     float64(away) / n,
+		"flagged_share_peer": rate[g.Class(c.insts[0])],
+	}
+	sites := make([]string, 0, len(c.insts))
+	for _, h := range c.insts {
+		sites = append(sites, g.Key(h))
+	}
+	c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
+		params: map[string]float64{"min_relation_visits": float64(s.opt.Params.MinRelationVisits), "costly_z": s.opt.Params.CostlyZ,
+			"flagged_lift": minLift, "flagged_share": c.feat["flagged_share"], "flagged_share_peer": c.feat["flagged_share_peer"]},
+		detail: fmt.Sprintf("%d people whose visits at %d site(s) are flagged (%d billed far above peers, %d card-based while living away, %d regular while living away): %.0f%% of the sites' returning people, %.1f× their class's rate",
+			len(c.patients), len(c.insts), costly, card, away, 100*c.feat["flagged_share"], minLift),
+		detailZh: fmt.Sprintf("%d人在%d家机构的就诊关系异常（%d人费用远高于同类，%d人异地且几乎全部刷社保卡，%d人异地且规律就诊）：占这些机构复诊人员的%.0f%%，为同类机构比例的%.1f倍",
+			len(c.patients), len(c.insts), costly, card, away, 100*c.feat["flagged_share"], minLift)})
+	return c
+}
+
+// core drops the peripheral relations of a group: people whose flagged
+// visits at the group's sites are fewer than core_share of the group's
+// median person's; and, in a group most of whose people are flagged at
+// several of its sites, people flagged at one site only with fewer visits
+// than the median person (a chronic patient refilling dear drugs every two
+// months at one pharmacy of a ring whose people fill every fortnight at
+// several is not one of them). In groups of several pharmacies only people
+// flagged at two or more of them stay: dear regular fills at one pharmacy
+// are chronic care.
+func (s *state) core(rels []relation, idx []int) []int {
+	per := make(map[uint32]int)
+	sites := make(map[uint32]int)
+	for _, i := range idx {
+		per[rels[i].person] += len(rels[i].visits)
+		sites[rels[i].person]++
+	}
+	counts := make([]int, 0, len(per))
+	multi := 0
+	for x, n := range per {
+		counts = append(counts, n)
+		if sites[x] > 1 {
+			multi++
+		}
+	}
+	slices.Sort(counts)
+	if len(counts) == 0 {
+		return idx
+	}
+	median := float64(counts[len(counts)/2])
+	need := s.opt.Params.CoreShare * median
+	// Pharmacy groups: dear regular fills are ordinary chronic care at one
+	// pharmacy; what is not is the same people filling across several.
+	pharmacies := true
+	for _, i := range idx {
+		pharmacies = pharmacies && s.g.Kind(rels[i].hub) == graph.KindPharmacy
+	}
+	nSites := make(map[graph.NodeID]bool)
+	for _, i := range idx {
+		nSites[rels[i].hub] = true
+	}
+	pharmacies = pharmacies && len(nSites) > 1
+	spread := 2*multi >= len(per) || pharmacies
+	out := idx[:0:0]
+	for _, i := range idx {
+		x := rels[i].person
+		n := float64(per[x])
+		if n >= need && (!spread || sites[x] > 1 || n >= median && !pharmacies) {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// registeredDoctors returns, for datasets whose visits name no doctor, the
+// doctors registered (staff.csv) at the sites who practise mostly there:
+// at least half of their registrations among the sites.
+func (s *state) registeredDoctors(sites []graph.NodeID) []graph.NodeID {
+	g := s.g
+	e := g.Edges()
+	var out []graph.NodeID
+	for _, h := range sites {
+		nb, es := g.Neighbors(h)
+		for j, d := range nb {
+			if g.Kind(d) != graph.KindDoctor || e.Type[es[j]] != graph.DoctorInstitutionRegistered {
+				continue
+			}
+			if s.excluded[g.Row(d)] {
+				continue
+			}
+			in, total := 0, 0
+			dnb, des := g.Neighbors(d)
+			for k, x := range dnb {
+				if e.Type[des[k]] != graph.DoctorInstitutionRegistered {
+					continue
+				}
+				total++
+				if slices.Contains(sites, x) {
+					in++
+				}
+			}
+			if total > 0 && 2*in >= total {
+				out = append(out, d)
+			}
+		}
+	}
+	return sortedUniq(out)
+}
+
+// poissonTailLog10 returns log10 P(X ≥ k) for X ~ Poisson(mu).
+func poissonTailLog10(k int, mu float64) float64 {
+	if k <= 0 {
+		return 0
+	}
+	if mu <= 0 {
+		return math.Inf(-1)
+	}
+	// Sum the terms from k upwards in log space until they vanish.
+	lg, _ := math.Lgamma(float64(k) + 1)
+	term := float64(k)*math.Log(mu) - mu - lg
+	sum := 0.0
+	best := term
+	for j := k; j < k+10000; j++ {
+		sum += math.Exp(term - best)
+		term += math.Log(mu) - math.Log(float64(j+1))
+		if term-best < -40 {
+			break
+		}
+	}
+	return (best + math.Log(sum)) / math.Ln10
+}
+
+// sortedUniqU32 sorts and deduplicates xs in place.
+func sortedUniqU32(xs []uint32) []uint32 {
+	slices.Sort(xs)
+	return slices.Compact(xs)
+}
+
+// commonU32 returns the elements of sorted a also in sorted b.
+func commonU32(a, b []uint32) []uint32 { return common(a, b) }

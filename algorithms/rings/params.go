@@ -1,0 +1,261 @@
+package rings
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"strings"
+)
+
+// Params are the thresholds of ring formation and scoring. Every number
+// that decides whether a group becomes a candidate, how candidates are
+// split, merged and scored, and which are reported is here, named and
+// documented once (see Table); DefaultParams gives the values measured in
+// docs/quality.md, and a JSON object of overrides (LoadParams, the CLI's
+// --ring-params) changes any of them. RING_PARAMS.md is generated from
+// Table.
+type Params struct {
+	// Ring size.
+	MinRingPeople int
+
+	// Relation excess (the typology-independent generator).
+	MinRelationVisits int
+	CostlyZ           float64
+	RelationZ         float64
+	CardShare         float64
+	RhythmMin         float64
+	FlaggedLift       float64
+	MinSignificance   float64
+	MinVoteRelations  int
+	MinFlaggedRate    float64
+	LinkPatientShare  float64
+	LinkMinDoctors    int
+	LinkDoctorShare   float64
+	MinDoctorVisits   int
+	CoreShare         float64
+
+	// Returned boxes (drug reselling from first buyers).
+	MinReturnedBoxes int
+	ReturnLift       float64
+
+	// Lockstep blocks.
+	MinBlockLift      float64
+	MinBlockSynchrony float64
+
+	// Community split of multi-site candidates.
+	MinSplitModularity float64
+	SharedDoctorShare  float64
+	SharedVisitShare   float64
+
+	// Typology assignment.
+	LockstepDensity float64
+	LockstepLift    float64
+
+	// Scoring and report.
+	ReportScore float64
+	MaxRings    int
+	SizeHalf    float64
+	MoneyHalf   float64
+}
+
+// DefaultParams returns the default thresholds.
+func DefaultParams() Params {
+	return Params{
+		MinRingPeople:      5,
+		MinRelationVisits:  3,
+		CostlyZ:            3,
+		RelationZ:          2,
+		CardShare:          0.8,
+		RhythmMin:          0.6,
+		FlaggedLift:        3,
+		MinSignificance:    6,
+		MinVoteRelations:   5,
+		MinFlaggedRate:     0.01,
+		LinkPatientShare:   0.2,
+		LinkMinDoctors:     2,
+		LinkDoctorShare:    0.3,
+		MinDoctorVisits:    3,
+		CoreShare:          0.34,
+		MinReturnedBoxes:   2,
+		ReturnLift:         5,
+		MinBlockLift:       2,
+		MinBlockSynchrony:  0.5,
+		MinSplitModularity: 0.3,
+		SharedDoctorShare:  0.1,
+		SharedVisitShare:   0.1,
+		LockstepDensity:    0.25,
+		LockstepLift:       5,
+		ReportScore:        0.5,
+		MaxRings:           100,
+		SizeHalf:           3,
+		MoneyHalf:          2000,
+	}
+}
+
+// ParamDoc describes one parameter of Params.
+type ParamDoc struct {
+	Name    string  // JSON key
+	Group   string  // the stage it belongs to
+	Default float64 // value in DefaultParams
+	Integer bool
+	Doc     string
+}
+
+// paramField ties a documented name to its field.
+type paramField struct {
+	ParamDoc
+	f *float64
+	i *int
+}
+
+// fields is the one table of parameters: name, stage, field and meaning.
+func (p *Params) fields() []paramField {
+	fl := func(name, group string, f *float64, doc string) paramField {
+		return paramField{ParamDoc: ParamDoc{Name: name, Group: group, Doc: doc}, f: f}
+	}
+	in := func(name, group string, i *int, doc string) paramField {
+		return paramField{ParamDoc: ParamDoc{Name: name, Group: group, Integer: true, Doc: doc}, i: i}
+	}
+	return []paramField{
+		in("min_ring_people", "size", &p.MinRingPeople, "fewest patients a ring holds (rings of doctors and sites only, such as borrowed qualifications, are exempt); fewer is a family, not an operation"),
+		in("min_relation_visits", "relation excess", &p.MinRelationVisits, "visits of one person at one site that make a relation worth judging"),
+		fl("costly_z", "relation excess", &p.CostlyZ, "median robust z of a relation's fund per visit or fund share against peers (same scenario, institution class, diagnosis or scheme) that flags it as billed far above peers"),
+		fl("relation_z", "relation excess", &p.RelationZ, "robust scales (at least 0.5) a costly relation's median z must also lie above the median relation of the same institution class, so that dear but ordinary kinds of care (chronic refills) are not flagged where the visit peers cannot tell them apart"),
+		fl("card_share", "relation excess", &p.CardShare, "share of a relation's visits registered with a social-security card (mdtrt_cert_type 03) that, for a person living elsewhere, flags it as card-based"),
+		fl("rhythm_min", "relation excess", &p.RhythmMin, "regularity (1 − coefficient of variation of the days between visits) from which a frequent relation of a person living elsewhere is flagged as rhythmic"),
+		fl("flagged_lift", "relation excess", &p.FlaggedLift, "how many times the flagged relations a site would have at its class's rate it must have to seed a ring"),
+		fl("min_significance", "relation excess", &p.MinSignificance, "−log10 of the Poisson probability of a site's flagged relations given its class's rate, below which the excess is chance"),
+		in("min_vote_relations", "relation excess", &p.MinVoteRelations, "relations a site needs to vote on its class's flagged rate"),
+		fl("min_flagged_rate", "relation excess", &p.MinFlaggedRate, "floor of a class's ordinary share of flagged relations (its sites' lower quartile), so that a class where almost no site has any still expects a few"),
+		fl("link_patient_share", "relation excess", &p.LinkPatientShare, "share of the smaller site's flagged people two sites must share to form one ring (at least 2 people)"),
+		in("link_min_doctors", "relation excess", &p.LinkMinDoctors, "doctors two sites must share on flagged visits to form one ring"),
+		fl("link_doctor_share", "relation excess", &p.LinkDoctorShare, "share of the smaller site's flagged-visit doctors the shared ones must make up"),
+		in("min_doctor_visits", "relation excess", &p.MinDoctorVisits, "flagged visits a doctor needs at a site to count among its doctors"),
+		fl("core_share", "relation excess", &p.CoreShare, "share of the group's median person's flagged visits a person needs to stay in the group (peripheral people, such as a chronic patient refilling at a ring pharmacy, are dropped)"),
+		in("min_returned_boxes", "returned boxes", &p.MinReturnedBoxes, "boxes first bought by one person and sold again later that make the person a returner"),
+		fl("return_lift", "returned boxes", &p.ReturnLift, "how many times the returners a pharmacy or prescriber would have at the city's rate it must have"),
+		fl("min_block_lift", "lockstep", &p.MinBlockLift, "density of a lockstep block over its hubs' baseline"),
+		fl("min_block_synchrony", "lockstep", &p.MinBlockSynchrony, "share of the block members' visits at its hubs that fall inside the block"),
+		fl("min_split_modularity", "communities", &p.MinSplitModularity, "modularity a Leiden partition of a multi-site candidate must reach before the candidate is split"),
+		fl("shared_doctor_share", "communities", &p.SharedDoctorShare, "share of a doctor's ring visits each of two communities must hold for the doctor to keep them one ring"),
+		fl("shared_visit_share", "communities", &p.SharedVisitShare, "share of the smaller community's visits that must cross to the other's sites for the two to stay one ring"),
+		fl("lockstep_density", "typology", &p.LockstepDensity, "share of a ring's outpatient visits in same-hour cohorts of one doctor from which a single-site ring is lockstep swiping"),
+		fl("lockstep_lift", "typology", &p.LockstepLift, "how many times the cohort share of the site's other visits that density must be"),
+		fl("report_score", "report", &p.ReportScore, "lowest ring score reported"),
+		in("max_rings", "report", &p.MaxRings, "most rings reported (an investigator's short list)"),
+		fl("size_half", "report", &p.SizeHalf, "patients at which the size factor of the score is half way (score × (0.5 + 0.5·n/(n+size_half)))"),
+		fl("money_half", "report", &p.MoneyHalf, "fund yuan at risk at which the money factor of the score is half way"),
+	}
+}
+
+// Table documents every parameter with its default, in a fixed order.
+func Table() []ParamDoc {
+	p := DefaultParams()
+	fs := p.fields()
+	out := make([]ParamDoc, len(fs))
+	for i, f := range fs {
+		out[i] = f.ParamDoc
+		if f.i != nil {
+			out[i].Default = float64(*f.i)
+		} else {
+			out[i].Default = *f.f
+		}
+	}
+	return out
+}
+
+// Validate checks that every parameter is in its range.
+func (p *Params) Validate() error {
+	for _, f := range p.fields() {
+		x := 0.0
+		if f.i != nil {
+			x = float64(*f.i)
+		} else {
+			x = *f.f
+		}
+		if math.IsNaN(x) || math.IsInf(x, 0) || x < 0 {
+			return fmt.Errorf("rings: parameter %s = %v: must be a finite number ≥ 0", f.Name, x)
+		}
+	}
+	if p.MinRingPeople < 2 {
+		return fmt.Errorf("rings: parameter min_ring_people = %d: must be at least 2", p.MinRingPeople)
+	}
+	if p.MaxRings < 1 {
+		return fmt.Errorf("rings: parameter max_rings = %d: must be at least 1", p.MaxRings)
+	}
+	return nil
+}
+
+// Apply sets the parameters named in a JSON object ({"min_ring_people": 6,
+// ...}) on p. Unknown keys, non-numbers and fractional values of integer
+// parameters are errors naming src and the key.
+func (p *Params) Apply(src string, r io.Reader) error {
+	raw, err := io.ReadAll(r)
+	if err != nil {
+		return fmt.Errorf("rings: reading %s: %w", src, err)
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	var m map[string]json.RawMessage
+	if err := dec.Decode(&m); err != nil {
+		return fmt.Errorf("rings: %s: not a JSON object of parameters: %w", src, err)
+	}
+	byName := make(map[string]paramField)
+	var names []string
+	for _, f := range p.fields() {
+		byName[f.Name] = f
+		names = append(names, f.Name)
+	}
+	for k, v := range m {
+		f, ok := byName[k]
+		if !ok {
+			return fmt.Errorf("rings: %s: unknown parameter %q (have %s)", src, k, strings.Join(names, ", "))
+		}
+		var x float64
+		if err := json.Unmarshal(v, &x); err != nil {
+			return fmt.Errorf("rings: %s: parameter %q: not a number", src, k)
+		}
+		if f.i != nil {
+			if x != math.Trunc(x) || math.Abs(x) > 1e9 {
+				return fmt.Errorf("rings: %s: parameter %q: must be a whole number", src, k)
+			}
+			*f.i = int(x)
+		} else {
+			*f.f = x
+		}
+	}
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("%w (in %s)", err, src)
+	}
+	return nil
+}
+
+// LoadParams returns the defaults with the overrides of the JSON file at
+// path applied.
+func LoadParams(path string) (Params, error) {
+	p := DefaultParams()
+	f, err := os.Open(path)
+	if err != nil {
+		return p, fmt.Errorf("rings: ring parameters: %w", err)
+	}
+	defer f.Close()
+	err = p.Apply(path, f)
+	return p, err
+}
+
+// MarkdownParams renders Table as the RING_PARAMS.md document.
+func MarkdownParams() string {
+	var b strings.Builder
+	b.WriteString("# Ring-formation parameters\n\n")
+	b.WriteString("Generated from `algorithms/rings/params.go` (`go test ./algorithms/rings -run TestParamsDoc -update` rewrites it).\n")
+	b.WriteString("Override any of them with `ringlens detect --ring-params FILE`, FILE a JSON object such as\n")
+	b.WriteString("`{\"min_ring_people\": 6, \"costly_z\": 2.5}`; unknown keys are refused.\n\n")
+	b.WriteString("| parameter | stage | default | meaning |\n|---|---|---|---|\n")
+	for _, d := range Table() {
+		def := fmt.Sprintf("%g", d.Default)
+		fmt.Fprintf(&b, "| `%s` | %s | %s | %s |\n", d.Name, d.Group, def, d.Doc)
+	}
+	return b.String()
+}
