@@ -52,6 +52,7 @@ func benchQualityCommand() *cli.Command {
 			&cli.StringFlag{Name: "scale", Usage: "visits of every city (k and M suffixes); default drawn from 150k-300k per city"},
 			&cli.StringFlag{Name: "keep", Usage: "keep the generated cities in `DIR` (city-00, city-01, ..., each replaced if present) instead of temporary directories"},
 			&cli.StringFlag{Name: "rules", Usage: "rules file (JSON) overriding rule parameters, as for detect"},
+			ringParamsFlag(),
 			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
 			memoryLimitFlag(),
 		}, logFlags()...),
@@ -283,6 +284,10 @@ func runBenchQuality(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	params, err := ringParams(c)
+	if err != nil {
+		return err
+	}
 	keep := c.String("keep")
 	if keep != "" {
 		if err := os.MkdirAll(keep, 0o755); err != nil {
@@ -296,7 +301,7 @@ func runBenchQuality(c *cli.Context) error {
 			return fmt.Errorf("bench quality: %w", err)
 		}
 		q := qualityCityConfig(c.Int64("seed"), i, scale)
-		cr, err := runQualityCity(c, log, newMeter(log, c.App.ErrWriter, tty), q, keep, set)
+		cr, err := runQualityCity(c, log, newMeter(log, c.App.ErrWriter, tty), q, keep, set, params)
 		if err != nil {
 			return fmt.Errorf("bench quality: city %d (%s, seed %d, %s visits, missing %s, hosp_lv %s): %w",
 				i, q.Preset, q.Seed, humanCount(int64(q.Visits)), q.Condition, q.HospLv, err)
@@ -325,7 +330,7 @@ func runBenchQuality(c *cli.Context) error {
 // runQualityCity generates city q, reads it, builds its graph, detects and
 // evaluates. The city is written into keep/city-NN, or a temporary
 // directory removed afterwards.
-func runQualityCity(c *cli.Context, log zerolog.Logger, m *meter, q qualityCity, keep string, set rules.Set) (qualityCityResult, error) {
+func runQualityCity(c *cli.Context, log zerolog.Logger, m *meter, q qualityCity, keep string, set rules.Set, params rings.Params) (qualityCityResult, error) {
 	start := time.Now()
 	cr := qualityCityResult{qualityCity: q}
 	var dir string
@@ -358,7 +363,7 @@ func runQualityCity(c *cli.Context, log zerolog.Logger, m *meter, q qualityCity,
 	if err != nil {
 		return cr, err
 	}
-	found, err := detectRings(c.Context, m, p.graph, set, 1)
+	found, err := detectRings(c.Context, m, p.graph, set, params, 1)
 	if err != nil {
 		return cr, err
 	}

@@ -75,6 +75,10 @@ func runDetect(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	params, err := ringParams(c)
+	if err != nil {
+		return err
+	}
 	started := time.Now()
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
@@ -112,7 +116,7 @@ func runDetect(c *cli.Context) error {
 	}
 
 	detectStart := time.Now()
-	found, err := detectRings(c.Context, m, p.graph, set, c.Int64("seed"))
+	found, err := detectRings(c.Context, m, p.graph, set, params, c.Int64("seed"))
 	if err != nil {
 		return err
 	}
@@ -139,10 +143,12 @@ func runDetect(c *cli.Context) error {
 }
 
 // detectRings runs detection (rules, communities, lockstep, scoring) on g
-// with the rule set and community seed, showing progress on m.
-func detectRings(ctx context.Context, m *meter, g *graph.Graph, set rules.Set, seed int64) (*rings.Findings, error) {
+// with the rule set, ring parameters and community seed, showing progress
+// on m.
+func detectRings(ctx context.Context, m *meter, g *graph.Graph, set rules.Set, params rings.Params, seed int64) (*rings.Findings, error) {
 	found, err := rings.Detect(ctx, g, rings.Options{
 		Rules:    set,
+		Params:   params,
 		Seed:     seed,
 		Progress: func(stage string, done, total int64) { m.update("detect "+stage, "steps", done, total) },
 	})

@@ -17,6 +17,7 @@ import (
 func detectionFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "rules", Usage: "rules file (JSON) overriding rule parameters; see algorithms/rules/RULES.md"},
+		ringParamsFlag(),
 		&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of community detection (same data, rules and seed give the same rings.json)"},
 		&cli.StringFlag{Name: "lang", Value: "zh", Usage: "language of report.html and the terminal table: zh or en"},
 		&cli.IntFlag{Name: "show", Value: 15, Usage: "rings to print in the terminal table"},
@@ -33,6 +34,24 @@ func ruleSet(c *cli.Context) (rules.Set, error) {
 		return set, nil
 	}
 	return rules.Defaults(), nil
+}
+
+// ringParamsFlag is --ring-params, shared by every command that detects.
+func ringParamsFlag() cli.Flag {
+	return &cli.StringFlag{Name: "ring-params", Usage: "ring-formation parameters file (JSON) overriding thresholds; see docs/RING_PARAMS.md"}
+}
+
+// ringParams returns the ring-formation parameters in force: the
+// defaults, or those of --ring-params FILE.
+func ringParams(c *cli.Context) (rings.Params, error) {
+	if path := c.String("ring-params"); path != "" {
+		p, err := rings.LoadParams(path)
+		if err != nil {
+			return rings.Params{}, usagef("%v", err)
+		}
+		return p, nil
+	}
+	return rings.DefaultParams(), nil
 }
 
 // checkLang validates --lang before any work.

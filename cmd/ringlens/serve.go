@@ -40,6 +40,7 @@ func serveCommand() *cli.Command {
 			&cli.StringFlag{Name: "token", EnvVars: []string{"RINGLENS_TOKEN"}, Usage: "token every request must carry (required off loopback)"},
 			&cli.StringSliceFlag{Name: "allow-origin", Usage: "extra browser origin allowed (e.g. https://viz.example:8443); repeatable"},
 			&cli.StringFlag{Name: "rules", Usage: "rules file (JSON) overriding rule parameters; see algorithms/rules/RULES.md"},
+			ringParamsFlag(),
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of community detection"},
 			&cli.StringFlag{Name: "encoding", Value: "auto", Usage: "text encoding of CSV files: auto, utf-8 or gb18030"},
 			memoryLimitFlag(),
@@ -73,6 +74,10 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	params, err := ringParams(c)
+	if err != nil {
+		return err
+	}
 	enc := c.String("encoding")
 	load := func(ctx context.Context, progress func(stage string, done, total int64)) (*graph.Tables, error) {
 		var rejected atomic.Int64
@@ -89,7 +94,7 @@ func runServe(c *cli.Context) error {
 	}
 	cfg := server.Config{
 		Load:         load,
-		Detect:       rings.Options{Rules: set, Seed: c.Int64("seed")},
+		Detect:       rings.Options{Rules: set, Params: params, Seed: c.Int64("seed")},
 		Token:        token,
 		AllowOrigins: c.StringSlice("allow-origin"),
 		Static:       web.FS(),
