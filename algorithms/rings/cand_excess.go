@@ -101,19 +101,33 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			for b < len(scratch) && scratch[b].p == scratch[a].p {
 				b++
 			}
-			if b-a >= p.MinRelationVisits {
-				tally[i].relations++
-				if b-a >= s.repeat {
-					tally[i].regulars++
-				}
-				off := len(all)
-				for _, x := range scratch[a:b] {
-					all = append(all, x.v)
-				}
-				cost, shr := s.relationZ(all[off:])
-				recs = append(recs, rec{person: scratch[a].p, site: int32(i), off: int32(off), n: int32(b - a), cost: cost, shr: shr})
+			off := len(all)
+			for _, x := range scratch[a:b] {
+				all = append(all, x.v)
 			}
+			cost, shr := s.relationZ(all[off:])
+			recs = append(recs, rec{person: scratch[a].p, site: int32(i), off: int32(off), n: int32(b - a), cost: cost, shr: shr})
 			a = b
+		}
+	}
+	// People's visits, all sites together: a person whose care is spread
+	// over several sites of a ring returns often without returning to any
+	// one of them.
+	nPeople := g.NumKind(graph.KindPatient)
+	visits := make([]int32, nPeople)
+	for _, r := range recs {
+		visits[r.person] += r.n
+	}
+	returning := func(r *rec) bool {
+		return int(r.n) >= p.MinRelationVisits || int(visits[r.person]) >= p.MinRelationVisits
+	}
+	for i := range recs {
+		r := &recs[i]
+		if returning(r) {
+			tally[r.site].relations++
+			if int(r.n) >= s.repeat {
+				tally[r.site].regulars++
+			}
 		}
 	}
 	// Peers of relations: within each institution class, the spread of
@@ -122,6 +136,9 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	// pharmacies are dearer than one-off purchases everywhere).
 	var costs, shares [nClasses][]float64
 	for _, r := range recs {
+		if int(r.n) < p.MinRelationVisits {
+			continue
+		}
 		cl := g.Class(graph.NodeID(lo + int(r.site)))
 		costs[cl] = append(costs[cl], float64(r.cost))
 		shares[cl] = append(shares[cl], float64(r.shr))
@@ -131,11 +148,29 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		s.relPeers[cl].shareCentre, s.relPeers[cl].shareScale = robust(shares[cl])
 	}
 	s.relPeersSet = true
+	// Costly visits per person, over the relations billed far above
+	// peers.
+	costlyVisits := make([]int32, nPeople)
+	for _, r := range recs {
+		if s.costly(graph.NodeID(lo+int(r.site)), r.cost, r.shr) {
+			costlyVisits[r.person] += r.n
+		}
+	}
 	var rels []relation
 	for _, r := range recs {
 		h := graph.NodeID(lo + int(r.site))
 		vs := all[r.off : r.off+r.n : r.off+r.n]
-		if f := s.flags(r.person, h, vs, r.cost, r.shr); f != 0 {
+		var f relFlag
+		switch {
+		case int(r.n) >= p.MinRelationVisits:
+			f = s.flags(r.person, h, vs, r.cost, r.shr)
+		case returning(&r) && s.costly(h, r.cost, r.shr) && int(costlyVisits[r.person]) >= p.MinRelationVisits &&
+			2*costlyVisits[r.person] >= visits[r.person]:
+			// A few visits here of a person most of whose care, over
+			// several sites, is billed far above peers.
+			f = flagCostly
+		}
+		if f != 0 {
 			tally[r.site].flagged++
 			if int(r.n) >= s.repeat {
 				tally[r.site].flaggedRegulars++
@@ -154,21 +189,61 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	seeded := make([]bool, nSites)
 	regOnly := make([]bool, nSites) // seeded by its regulars: only they join
 	lift := make([]float64, nSites)
-	test := func(flagged, relations int32, r float64) (float64, bool) {
-		expected := max(r*float64(relations), 0.1)
-		l := float64(flagged) / expected
+	expected := make([]float64, nSites)
+	// The chance excess allowed is family-wise: min_significance plus
+	// log10 of the number of sites tested.
+	minSig := p.MinSignificance + math.Log10(float64(max(nSites, 1)))
+	test := func(flagged int32, exp float64) (float64, bool) {
+		exp = max(exp, 0.1)
+		l := float64(flagged) / exp
 		return l, int(flagged) >= p.MinRingPeople && l >= p.FlaggedLift &&
-			poissonTailLog10(int(flagged), expected) <= -p.MinSignificance
+			poissonTailLog10(int(flagged), exp) <= -minSig
 	}
 	for i, t := range tally {
 		h := graph.NodeID(lo + i)
-		la, okA := test(t.flagged, t.relations, rate[g.Class(h)])
-		lr, okR := test(t.flaggedRegulars, t.regulars, rateReg[g.Class(h)])
+		expected[i] = rate[g.Class(h)] * float64(t.relations)
+		la, okA := test(t.flagged, expected[i])
+		lr, okR := test(t.flaggedRegulars, rateReg[g.Class(h)]*float64(t.regulars))
 		seeded[i] = okA || okR
-		regOnly[i] = okR
+		regOnly[i] = okR && !okA
 		lift[i] = max(la, lr)
 		if s.debug != nil && t.flagged >= 5 {
 			s.debug("site %s %v rel %d fl %d lift %.2f reg %d flreg %d lift %.2f seeded %v", g.Key(h), g.Class(h), t.relations, t.flagged, la, t.regulars, t.flaggedRegulars, lr, seeded[i])
+		}
+	}
+	// Sites too small to stand out alone stand out together: sites linked
+	// by their flagged people or doctors (as rings are formed, below) are
+	// tested as one, on their flagged relations against the sum of what
+	// their classes expect.
+	groups := s.linkSites(lo, nSites, rels)
+	type sum struct {
+		flagged int32
+		exp     float64
+		sites   int
+	}
+	sums := make(map[int32]*sum)
+	for i, t := range tally {
+		if t.flagged == 0 {
+			continue
+		}
+		r := groups.find(int32(i))
+		if sums[r] == nil {
+			sums[r] = &sum{}
+		}
+		sums[r].flagged += t.flagged
+		sums[r].exp += expected[i]
+		sums[r].sites++
+	}
+	for i, t := range tally {
+		if t.flagged == 0 || seeded[i] {
+			continue
+		}
+		// Only sites that add to the group's excess themselves join it.
+		own := float64(t.flagged) / max(expected[i], 0.1)
+		if sm := sums[groups.find(int32(i))]; sm.sites > 1 && t.flagged >= 2 && own >= p.FlaggedLift {
+			if _, ok := test(sm.flagged, sm.exp); ok {
+				seeded[i], lift[i] = true, own
+			}
 		}
 	}
 	kept := rels[:0]
@@ -226,17 +301,15 @@ func (s *state) judge(p uint32, h graph.NodeID, vs []uint32) relFlag {
 }
 
 // flags flags a relation from the median z of its visits (cost, shr):
-// costly when either is at least costly_z against the visits' peers and
+// at pharmacies, where dear regular fills are ordinary chronic care, only
+// when at least pharmacy_rule_share of the fills were cited by a rule
+// (refills while supply was left, over-long supplies); costly when either is at least costly_z against the visits' peers and
 // relation_z scales above the other relations of the same class.
 func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) relFlag {
 	vt := &s.t.Visits
 	pr := &s.opt.Params
-	rp := &s.relPeers[s.g.Class(h)]
 	var f relFlag
-	above := func(z float32, centre, scale float64) bool {
-		return float64(z) >= pr.CostlyZ && float64(z) >= centre+pr.RelationZ*max(scale, 0.5)
-	}
-	if above(cost, rp.costCentre, rp.costScale) || above(shr, rp.shareCentre, rp.shareScale) {
+	if s.costly(h, cost, shr) && (s.g.Kind(h) != graph.KindPharmacy || s.ruleShare(vs) >= pr.PharmacyRuleShare) {
 		f |= flagCostly
 	}
 	card := 0
@@ -253,6 +326,31 @@ func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) 
 		f |= flagAway
 	}
 	return f
+}
+
+// costly reports whether a relation with site h whose visits have median
+// peer z cost (fund) and shr (fund share) is billed far above peers: either
+// at least costly_z, and relation_z scales above the median relation of the
+// same institution class.
+func (s *state) costly(h graph.NodeID, cost, shr float32) bool {
+	pr := &s.opt.Params
+	rp := &s.relPeers[s.g.Class(h)]
+	above := func(z float32, centre, scale float64) bool {
+		return float64(z) >= pr.CostlyZ && float64(z) >= centre+pr.RelationZ*max(scale, 0.5)
+	}
+	return above(cost, rp.costCentre, rp.costScale) || above(shr, rp.shareCentre, rp.shareScale)
+}
+
+// ruleShare is the share of the visits vs that the rule library cited
+// (rows appended after the run count as not cited).
+func (s *state) ruleShare(vs []uint32) float64 {
+	n := 0
+	for _, v := range vs {
+		if int(v) < len(s.hitVisit) && s.hitVisit[v] > 0 {
+			n++
+		}
+	}
+	return float64(n) / float64(max(len(vs), 1))
 }
 
 // regularity is 1 − the coefficient of variation of the days between the
@@ -321,7 +419,7 @@ func (s *state) classRates(lo int, tally []siteTally, regulars bool) [nClasses]f
 	return out
 }
 
-// linkSites joins seeded sites that share flagged people or the doctors of
+// linkSites joins sites that share flagged people or the doctors of
 // their flagged visits, and returns the forest over site indexes.
 func (s *state) linkSites(lo, nSites int, rels []relation) unionFind {
 	p := &s.opt.Params

@@ -36,6 +36,7 @@ type Params struct {
 	LinkDoctorShare   float64
 	MinDoctorVisits   int
 	CoreShare         float64
+	PharmacyRuleShare float64
 
 	// Returned boxes (drug reselling from first buyers).
 	MinReturnedBoxes int
@@ -71,7 +72,7 @@ func DefaultParams() Params {
 		CardShare:          0.8,
 		RhythmMin:          0.6,
 		FlaggedLift:        3,
-		MinSignificance:    6,
+		MinSignificance:    2,
 		MinVoteRelations:   5,
 		MinFlaggedRate:     0.01,
 		LinkPatientShare:   0.2,
@@ -79,6 +80,7 @@ func DefaultParams() Params {
 		LinkDoctorShare:    0.3,
 		MinDoctorVisits:    3,
 		CoreShare:          0.34,
+		PharmacyRuleShare:  0.34,
 		MinReturnedBoxes:   2,
 		ReturnLift:         5,
 		MinBlockLift:       2,
@@ -127,7 +129,7 @@ func (p *Params) fields() []paramField {
 		fl("card_share", "relation excess", &p.CardShare, "share of a relation's visits registered with a social-security card (mdtrt_cert_type 03) that, for a person living elsewhere, flags it as card-based"),
 		fl("rhythm_min", "relation excess", &p.RhythmMin, "regularity (1 − coefficient of variation of the days between visits) from which a frequent relation of a person living elsewhere is flagged as rhythmic"),
 		fl("flagged_lift", "relation excess", &p.FlaggedLift, "how many times the flagged relations a site would have at its class's rate it must have to seed a ring"),
-		fl("min_significance", "relation excess", &p.MinSignificance, "−log10 of the Poisson probability of a site's flagged relations given its class's rate, below which the excess is chance"),
+		fl("min_significance", "relation excess", &p.MinSignificance, "−log10 of the family-wise probability that some site's flagged relations (or a linked group of sites') reach their count by chance: a site is tested at min_significance + log10(number of sites), by the Poisson tail given its class's rate"),
 		in("min_vote_relations", "relation excess", &p.MinVoteRelations, "relations a site needs to vote on its class's flagged rate"),
 		fl("min_flagged_rate", "relation excess", &p.MinFlaggedRate, "floor of a class's ordinary share of flagged relations (its sites' lower quartile), so that a class where almost no site has any still expects a few"),
 		fl("link_patient_share", "relation excess", &p.LinkPatientShare, "share of the smaller site's flagged people two sites must share to form one ring (at least 2 people)"),
@@ -135,6 +137,7 @@ func (p *Params) fields() []paramField {
 		fl("link_doctor_share", "relation excess", &p.LinkDoctorShare, "share of the smaller site's flagged-visit doctors the shared ones must make up"),
 		in("min_doctor_visits", "relation excess", &p.MinDoctorVisits, "flagged visits a doctor needs at a site to count among its doctors"),
 		fl("core_share", "relation excess", &p.CoreShare, "share of the group's median person's flagged visits a person needs to stay in the group (peripheral people, such as a chronic patient refilling at a ring pharmacy, are dropped)"),
+		fl("pharmacy_rule_share", "relation excess", &p.PharmacyRuleShare, "share of a pharmacy relation's fills the rule library must cite (early refills, over-long supplies) for dear fills to flag it: chronic patients fill dear drugs regularly and on time"),
 		in("min_returned_boxes", "returned boxes", &p.MinReturnedBoxes, "boxes first bought by one person and sold again later that make the person a returner"),
 		fl("return_lift", "returned boxes", &p.ReturnLift, "how many times the returners a pharmacy or prescriber would have at the city's rate it must have"),
 		fl("min_block_lift", "lockstep", &p.MinBlockLift, "density of a lockstep block over its hubs' baseline"),
