@@ -31,13 +31,15 @@ func (o *Options) progress(stage string, done, total int64) {
 	}
 }
 
-// Detect screens g: it runs the rule library, forms candidate rings from
-// the behaviour each typology leaves in claims (repeat patients billed far
-// above their peers, lockstep cohorts, card-based registrations of people
-// insured elsewhere, same-morning admission cohorts, concentrated rule hits),
-// merges overlapping candidates, scores them against their peers, drops what
-// looks normal, assigns typologies and roles, ranks the rest and scores
-// every entity. The result is deterministic for the same g, rules and seed.
+// Detect screens g: it runs the rule library, computes peer statistics,
+// forms candidate rings from relations that are costlier, more card-based
+// or more rhythmic-from-afar than their peers explain (whatever their
+// typology) and from the typology signatures (returned drug boxes, lockstep
+// blocks, admission cohorts, concentrated rule hits), splits and merges
+// them, scores them against their peers, drops what looks normal, assigns
+// typologies and roles, ranks the rest and scores every entity (see the
+// package documentation). The result is deterministic for the same g,
+// rules, parameters and seed.
 func Detect(ctx context.Context, g *graph.Graph, opt Options) (*Findings, error) {
 	l, err := DetectLive(ctx, g, opt)
 	if err != nil {

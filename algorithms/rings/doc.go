@@ -1,67 +1,106 @@
-// Package rings turns the evidence of the detectors (rule hits, Leiden
-// communities of the claims graph, lockstep blocks) into ranked fraud rings
-// and per-entity scores: who is in each ring and in what role, what
-// typology it looks like, how much of the fund is at risk, and the rows that
-// prove it.
+// Package rings turns claims into ranked fraud rings and per-entity scores:
+// who is in each ring and in what role, what typology it looks like (or
+// unclassified), how much of the fund is at risk, and the rows that prove
+// it.
 //
-// The types in this file are the contract between ring formation, the
+// The types in types.go are the contract between ring formation, the
 // outputs (rings.json, entities.csv, report.html), the evaluation against a
 // synthetic city's truth and the web view. rings.json follows the data
 // contract's "Outputs" section: each ring has id, rank, score, typology,
 // members ({kind, id}), amount_at_risk and evidence citing mdtrt_id /
 // feedetl_sn rows.
-package rings
-
+//
 // # Method
 //
-// Detect runs the rule library (rules.Run) and computes peer statistics:
-// each visit's fund amount as a robust z-score against its peers (scenario,
-// institution class and diagnosis category, falling back to coarser groups
-// when fewer than ten institutions vote), where every institution has one
-// vote on the centre and the scale is the ordinary spread within one site,
-// so that a ring cannot set its own baseline.
+// A ring is a group of people, doctors and sites whose relations are more
+// frequent, more synchronous or more costly than chance and their peers
+// explain. Detect looks for such groups first without asking what typology
+// they are; the typology signatures of docs/typologies.md come in as extra
+// ways in and as evidence, and a ring's typology is decided after it is
+// formed (typologyOf), unclassified when nothing known fits.
 //
-// Candidate rings come from generators, one per signature of
-// shared/domain/typologies.md:
+// Peers. Every visit's fund amount and fund share are robust z-scores
+// against visits of the same scenario (outpatient, inpatient, pharmacy,
+// chronic), institution class and diagnosis category or insurance scheme,
+// where every institution has one vote on the centre and the scale is the
+// ordinary spread within one site, so that a ring cannot set its own
+// baseline (peerModel).
 //
-//   - repeat patients of medical institutions (grouped when they share
-//     doctors) billed far above their peers, or registered again and again
-//     with a social-security card while insured elsewhere, kept when such
-//     patients make up a share of the institutions' regulars several times
-//     that of institutions of the same class (fabricated outpatient care,
-//     lockstep swiping, card collection);
-//   - same-day admission cohorts of repeat inpatients, pairs counted
-//     against the coincidences expected by chance (fake hospitalisation);
-//   - lockstep blocks (algorithms/lockstep, placeholder doctors left out);
-//   - hospitals where early same-diagnosis readmissions (R-SPLIT-ADMIT)
-//     concentrate several times beyond the rest of the city's rate;
-//   - customers buying a cheap drug in round quantities at a pharmacy
-//     (R-ROUND-QTY);
-//   - pharmacies between which trace codes are sold again (R-TRACE-DUP),
-//     with the people filling far more than other pharmacy customers across
-//     them (drug reselling);
-//   - doctor codes billing at distant sites at overlapping times
-//     (R-DOCTOR-DISTANT), weighed by clashes and by distance beyond the
-//     rule's (borrowed qualifications).
+// Relation excess (excessCandidates, the way in that does not depend on
+// typology). Each relation of a person with a site is judged on its own:
+// billed far above peers (its median z at least costly_z, and relation_z
+// robust scales above the relations of the same institution class, so that
+// kinds of care that are dear by nature do not count), almost only
+// card-based while the person lives elsewhere, or frequent and rhythmic
+// while the person lives far away. A person whose care is spread over
+// several sites is judged over all of them. Each site's flagged relations
+// are compared with what its class's ordinary rate (the lower quartile over
+// sites) predicts, by the Poisson tail at a family-wise significance
+// (min_significance + log10 of the sites tested), on all returning people
+// and on the regulars of the period; sites too small to stand out alone
+// are tested together with the sites they share flagged people or doctors
+// with. This is the likelihood-weighted co-visit idea of FraudAuditor
+// (Lin et al., "FraudAuditor: A Visual Analytics Approach for Collusive
+// Fraud in Health Insurance", IEEE TVCG 29(6), 2023) applied to the
+// person–site relations of settled claims: what counts is the excess over
+// the coincidences a site's volume and class explain, not raw density.
 //
-// Candidates spanning several institutions are split by Leiden (modularity,
-// seeded) on their own patient–doctor–institution graph, communities that
-// share doctors staying together; overlapping candidates are merged. Each
-// ring is scored from the generator's evidence strength, distance from
-// peers, lockstep density against the baseline of its institutions,
-// rule-hit concentration, card-based share, size and fund at risk; rings
-// scoring at least 0.5 are reported (at most 100), ranked, with typology,
-// roles, evidence citing rows, a daily timeline and the amount at risk (net
-// fund of the ring's visits, each counted once). Every entity is scored:
-// ring members at 0.5 and above, the others below 0.5 from their own peer
-// distance, rule hits and membership of unreported candidates.
+// Where people live (geography.go). Region codes are optional in the data
+// contract; without them a site's area is inferred by Leiden (modularity)
+// on the site–site graph of shared people (Newman's 1/(k−1) weighting), a
+// person's home area is that of most of the person's other care, and two
+// areas are far apart when they hardly share people.
+//
+// Other ways in, each a documented signature: drug boxes that come back
+// (cand_return.go: a re-sold trace code points at its first buyer, the
+// site that sold it and the prescriber; people whose boxes keep coming back
+// form the ring wherever the boxes resurface), pharmacies between which
+// trace codes are sold again (cand_resell.go), same-morning admission
+// cohorts against the coincidences expected by chance (cand_admit.go),
+// lockstep blocks found by greedy dense-subgraph peeling (FraudAR: Hooi et
+// al., "FRAUDAR: Bounding Graph Fraud in the Face of Camouflage", KDD 2016;
+// package lockstep), concentrations of split admissions, round-quantity
+// purchases and distant doctors (cand_rules.go).
+//
+// Communities. A candidate spanning several sites is partitioned by Leiden
+// (Traag, Waltman & van Eck, "From Louvain to Leiden: guaranteeing
+// well-connected communities", Sci. Rep. 9, 5233, 2019; package community)
+// on its own patient–doctor–site graph; communities are joined again when
+// they share doctors or their people cross between each other's sites
+// (shared_doctor_share, shared_visit_share), so that two operations that
+// share neither people nor doctors are never one ring. Overlapping
+// candidates merge when they share half of the smaller one's people, and
+// the merge is recorded as a G-MERGED fact naming the shared members.
+// Peripheral people (far fewer flagged visits than the group's median
+// person; in pharmacy groups, people filling at only one of them) are
+// dropped (core).
+//
+// Scoring. A ring's features (features.go) are its distance from peers,
+// its lockstep density against the ordinary traffic of its sites, its
+// rule-hit concentration, card-based share, people living far away who come
+// on a rhythm, rhythm, concentration, size and fund; they combine as
+// independent pieces of evidence (1 − Π(1 − s_i)) scaled by size and money.
+// Rings scoring at least report_score are reported (at most max_rings),
+// ranked, with roles, evidence citing rows, a daily timeline and the amount
+// at risk. Every entity is scored: ring members at 0.5 and above, the
+// others below 0.5 from their own peer distance, rule hits and membership of
+// unreported candidates.
+//
+// Every threshold is a named field of Params, documented once in Table
+// (docs/RING_PARAMS.md) and overridable (LoadParams, --ring-params). The
+// minimum ring is min_ring_people people (5 by default). Quality by ring
+// size, shape, camouflage and missing column is measured by `ringlens bench
+// quality` on generated cities whose rings are composed from primitives
+// (docs/quality.md).
 //
 // # Incremental scoring
 //
 // DetectLive keeps the state of a run so that visits appended to the tables
 // later are scored incrementally (Live.Add): against the same peer
 // statistics, joining the candidates whose institution and patients (or
-// doctors) they concern, recruiting patients who now meet a repeat-patient
-// ring's signature, re-scoring only the candidates touched; changed rings
-// cite the new rows as a G-NEW-ROWS graph fact. See Live for what only a
-// full run does.
+// doctors) they concern, recruiting people whose relation with a ring's
+// site is now flagged as the ring's are, re-scoring only the candidates
+// touched; changed rings cite the new rows as a G-NEW-ROWS graph fact. A
+// ring that only the new rows make significant appears at the next full
+// run. See Live for what only a full run does.
+package rings
