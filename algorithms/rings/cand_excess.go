@@ -16,6 +16,13 @@ import (
 // often than their class's rate explains (see excessCandidates).
 const SourceRelationExcess = "G-RELATION-EXCESS"
 
+// formationTrace receives internals of ring formation for tests
+// (Options.trace).
+type formationTrace struct {
+	relations []relation // every flagged relation
+	seeded    []bool     // per site index: seeded
+}
+
 // relFlag marks why a relation (one person's visits at one site) is
 // unusual.
 type relFlag uint8
@@ -178,14 +185,16 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			rels = append(rels, relation{person: r.person, hub: h, visits: vs, flags: f})
 		}
 	}
+	s.flaggedVisit = make([]bool, s.t.Visits.Len())
+	for _, r := range rels {
+		for _, v := range r.visits {
+			s.flaggedVisit[v] = true
+		}
+	}
 	// A site is tested twice: on all its relations, and on its regulars
 	// only (rings that run all year stand out among the regulars; rings
 	// active a few months among all returning people).
-	rate := s.classRates(lo, tally, false)
-	rateReg := s.classRates(lo, tally, true)
-	if s.debug != nil {
-		s.debug("rates %v regulars %v", rate, rateReg)
-	}
+	rate := s.classRates(lo, tally, false, nil)
 	seeded := make([]bool, nSites)
 	regOnly := make([]bool, nSites) // seeded by its regulars: only they join
 	lift := make([]float64, nSites)
@@ -199,10 +208,21 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		return l, int(flagged) >= p.MinRingPeople && l >= p.FlaggedLift &&
 			poissonTailLog10(int(flagged), exp) <= -minSig
 	}
+	okAll := make([]bool, nSites)
+	for i, t := range tally {
+		expected[i] = rate[g.Class(graph.NodeID(lo+i))] * float64(t.relations)
+		lift[i], okAll[i] = test(t.flagged, expected[i])
+	}
+	// Sites that stand out among all their returning people do not vote on
+	// the ordinary rate among regulars: in a small city, sites with many
+	// regulars may be mostly ring sites.
+	rateReg := s.classRates(lo, tally, true, okAll)
+	if s.debug != nil {
+		s.debug("rates %v regulars %v", rate, rateReg)
+	}
 	for i, t := range tally {
 		h := graph.NodeID(lo + i)
-		expected[i] = rate[g.Class(h)] * float64(t.relations)
-		la, okA := test(t.flagged, expected[i])
+		la, okA := lift[i], okAll[i]
 		lr, okR := test(t.flaggedRegulars, rateReg[g.Class(h)]*float64(t.regulars))
 		seeded[i] = okA || okR
 		regOnly[i] = okR && !okA
@@ -211,40 +231,9 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			s.debug("site %s %v rel %d fl %d lift %.2f reg %d flreg %d lift %.2f seeded %v", g.Key(h), g.Class(h), t.relations, t.flagged, la, t.regulars, t.flaggedRegulars, lr, seeded[i])
 		}
 	}
-	// Sites too small to stand out alone stand out together: sites linked
-	// by their flagged people or doctors (as rings are formed, below) are
-	// tested as one, on their flagged relations against the sum of what
-	// their classes expect.
-	groups := s.linkSites(lo, nSites, rels)
-	type sum struct {
-		flagged int32
-		exp     float64
-		sites   int
-	}
-	sums := make(map[int32]*sum)
-	for i, t := range tally {
-		if t.flagged == 0 {
-			continue
-		}
-		r := groups.find(int32(i))
-		if sums[r] == nil {
-			sums[r] = &sum{}
-		}
-		sums[r].flagged += t.flagged
-		sums[r].exp += expected[i]
-		sums[r].sites++
-	}
-	for i, t := range tally {
-		if t.flagged == 0 || seeded[i] {
-			continue
-		}
-		// Only sites that add to the group's excess themselves join it.
-		own := float64(t.flagged) / max(expected[i], 0.1)
-		if sm := sums[groups.find(int32(i))]; sm.sites > 1 && t.flagged >= 2 && own >= p.FlaggedLift {
-			if _, ok := test(sm.flagged, sm.exp); ok {
-				seeded[i], lift[i] = true, own
-			}
-		}
+	if tr := s.opt.trace; tr != nil {
+		tr.relations = append(tr.relations[:0], rels...)
+		tr.seeded = slices.Clone(seeded)
 	}
 	kept := rels[:0]
 	for _, r := range rels {
@@ -252,7 +241,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			kept = append(kept, r)
 		}
 	}
-	rels = kept
+	rels = s.withRingDoctors(kept)
 	if len(rels) == 0 {
 		return nil, nil
 	}
@@ -265,6 +254,76 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	return out, nil
+}
+
+// withRingDoctors keeps, at each seeded site, the flagged relations that
+// go through the site's ring doctors, when it has some: doctors with at
+// least min_doctor_visits flagged visits there who give at least half of
+// their visits at the site, and ring_doctor_lift times the site's share, to
+// flagged relations. A busy site's ordinary flagged people, spread over its
+// other doctors, do not join a ring that a few doctors there run; at a site
+// without such doctors (or whose visits name none) every flagged relation
+// stays.
+func (s *state) withRingDoctors(rels []relation) []relation {
+	vt := &s.t.Visits
+	flagged := make(map[uint32]bool)
+	bySite := make(map[graph.NodeID][]int)
+	for i, r := range rels {
+		bySite[r.hub] = append(bySite[r.hub], i)
+		for _, v := range r.visits {
+			flagged[v] = true
+		}
+	}
+	drop := make([]bool, len(rels))
+	for h, idx := range bySite {
+		total, flaggedN := newCounter[uint32](), newCounter[uint32]()
+		all, fl := 0, 0
+		for _, v := range s.visitsOf(h) {
+			d := vt.Doctor[v]
+			if !s.live(v) || !s.doctorOK(d) {
+				continue
+			}
+			all++
+			total.add(d, 1)
+			if flagged[v] {
+				fl++
+				flaggedN.add(d, 1)
+			}
+		}
+		if all == 0 {
+			continue
+		}
+		share := float64(fl) / float64(all)
+		ring := make(map[uint32]bool)
+		for _, d := range flaggedN.keys {
+			x := float64(flaggedN.n[d]) / float64(total.n[d])
+			if flaggedN.n[d] >= s.opt.Params.MinDoctorVisits && x >= 0.5 && x >= s.opt.Params.RingDoctorLift*share {
+				ring[d] = true
+			}
+		}
+		if len(ring) == 0 {
+			continue
+		}
+		for _, i := range idx {
+			with, named := 0, 0
+			for _, v := range rels[i].visits {
+				if d := vt.Doctor[v]; s.doctorOK(d) {
+					named++
+					if ring[d] {
+						with++
+					}
+				}
+			}
+			drop[i] = named > 0 && 2*with < named
+		}
+	}
+	out := rels[:0]
+	for i, r := range rels {
+		if !drop[i] {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // relationZ returns the median peer z of the fund and of the fund share of
@@ -341,12 +400,12 @@ func (s *state) costly(h graph.NodeID, cost, shr float32) bool {
 	return above(cost, rp.costCentre, rp.costScale) || above(shr, rp.shareCentre, rp.shareScale)
 }
 
-// ruleShare is the share of the visits vs that the rule library cited
-// (rows appended after the run count as not cited).
+// ruleShare is the share of the visits vs that a rule about their own
+// person cited (ownHit; rows appended after the run count as not cited).
 func (s *state) ruleShare(vs []uint32) float64 {
 	n := 0
 	for _, v := range vs {
-		if int(v) < len(s.hitVisit) && s.hitVisit[v] > 0 {
+		if int(v) < len(s.ownHit) && s.ownHit[v] {
 			n++
 		}
 	}
@@ -384,8 +443,9 @@ func regularity(vt *graph.VisitTable, vs []uint32) float64 {
 // them, floored at min_flagged_rate. The lower quartile, not the median:
 // in a small city ring sites can be many of the few sites of a class with
 // regulars, and must not make up their own peers. A class with fewer than
-// minVoters voting sites takes the quartile over all classes.
-func (s *state) classRates(lo int, tally []siteTally, regulars bool) [nClasses]float64 {
+// minVoters voting sites takes the quartile over all classes. Sites marked
+// in skip do not vote.
+func (s *state) classRates(lo int, tally []siteTally, regulars bool, skip []bool) [nClasses]float64 {
 	var shares [nClasses][]float64
 	var all []float64
 	for i, t := range tally {
@@ -393,7 +453,7 @@ func (s *state) classRates(lo int, tally []siteTally, regulars bool) [nClasses]f
 		if regulars {
 			n, f = t.regulars, t.flaggedRegulars
 		}
-		if int(n) >= s.opt.Params.MinVoteRelations {
+		if int(n) >= s.opt.Params.MinVoteRelations && (skip == nil || !skip[i]) {
 			cl := s.g.Class(graph.NodeID(lo + i))
 			x := float64(f) / float64(n)
 			shares[cl] = append(shares[cl], x)
@@ -533,7 +593,15 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 	if len(c.patients) < s.opt.Params.MinRingPeople {
 		return nil
 	}
-	c.doctors = s.doctorsOf(c.visits, 0.01, s.opt.Params.MinDoctorVisits)
+	// Doctors of the medical visits: the staff serving a pharmacy's
+	// counter dispense, they do not organise.
+	medical := make([]uint32, 0, len(c.visits))
+	for _, v := range c.visits {
+		if s.g.Kind(s.instNode(v)) != graph.KindPharmacy {
+			medical = append(medical, v)
+		}
+	}
+	c.doctors = s.doctorsOf(medical, 0.01, s.opt.Params.MinDoctorVisits)
 	if len(c.doctors) == 0 && !s.visitDoctors {
 		c.doctors = s.registeredDoctors(c.insts)
 	}
@@ -664,9 +732,27 @@ func poissonTailLog10(k int, mu float64) float64 {
 	if mu <= 0 {
 		return math.Inf(-1)
 	}
+	logPmf := func(j int) float64 {
+		lg, _ := math.Lgamma(float64(j) + 1)
+		return float64(j)*math.Log(mu) - mu - lg
+	}
+	if float64(k) <= mu {
+		// The tail holds most of the mass: 1 − P(X < k), the lower terms
+		// summed downwards from k−1 (the largest) in log space.
+		first := logPmf(k - 1)
+		sum, term := 0.0, first
+		for j := k - 1; j >= 0; j-- {
+			sum += math.Exp(term - first)
+			term += math.Log(float64(j)) - math.Log(mu)
+			if term-first < -40 {
+				break
+			}
+		}
+		lower := math.Exp(first) * sum
+		return math.Log1p(-min(lower, 1)) / math.Ln10
+	}
 	// Sum the terms from k upwards in log space until they vanish.
-	lg, _ := math.Lgamma(float64(k) + 1)
-	term := float64(k)*math.Log(mu) - mu - lg
+	term := logPmf(k)
 	sum := 0.0
 	best := term
 	for j := k; j < k+10000; j++ {

@@ -323,7 +323,7 @@ func TestClassRates(t *testing.T) {
 				p.MinFlaggedRate = c.floor
 			}
 			s := &state{g: g, opt: &Options{Params: p}}
-			got := s.classRates(s.siteLo(), c.tally, c.regulars)
+			got := s.classRates(s.siteLo(), c.tally, c.regulars, nil)
 			for cl := range got {
 				if math.Abs(got[cl]-c.want[cl]) > 1e-12 {
 					t.Errorf("class %v: rate %.6g, want %.6g (all: %v)", graph.InstitutionClass(cl), got[cl], c.want[cl], got)

@@ -18,11 +18,22 @@ type individual struct {
 	candSc []float64 // best score of an unreported candidate holding it
 	// reportScore is the lowest reported ring score (Params.ReportScore).
 	reportScore float64
+	// flagged counts, per doctor, the visits that belong to flagged
+	// relations (see excessCandidates); zN counts all of them.
+	flagged []int32
 }
 
 // clipZ bounds a visit's peer z before averaging, so that one absurd
 // amount does not dominate an entity.
 func clipZ(z float32) float64 { return math.Max(-3, math.Min(10, float64(z))) }
+
+// A doctor's share of visits in flagged relations counts above
+// flaggedWorkBase (ordinary doctors see a few such people) and is half way
+// to full evidence flaggedWorkHalf above it.
+const (
+	flaggedWorkBase = 0.1
+	flaggedWorkHalf = 0.2
+)
 
 // individuals computes the per-entity signals.
 func (s *state) individuals() *individual {
@@ -35,6 +46,7 @@ func (s *state) individuals() *individual {
 			ind.zN[x]++
 		}
 	}
+	ind.flagged = make([]int32, n)
 	for v := 0; v < vt.Len(); v++ {
 		if !s.live(uint32(v)) {
 			continue
@@ -43,7 +55,11 @@ func (s *state) individuals() *individual {
 		add(g.PatientNode(vt.Person[v]), z)
 		add(g.InstitutionNode(vt.Institution[v]), z)
 		if d := vt.Doctor[v]; s.doctorOK(d) {
-			add(g.DoctorNode(d), z)
+			x := g.DoctorNode(d)
+			add(x, z)
+			if v < len(s.flaggedVisit) && s.flaggedVisit[v] && int(x) < n {
+				ind.flagged[x]++
+			}
 		}
 	}
 	note := func(x graph.NodeID, rule string) {
@@ -100,7 +116,18 @@ func (ind *individual) own(x graph.NodeID) (float64, []string) {
 	if cand > 0 {
 		reasons = append(reasons, fmt.Sprintf("member of an unreported candidate ring (score %.2f)", cand))
 	}
-	v := 1 - (1-peer)*(1-hit)*(1-math.Min(1, cand/ind.reportScore))
+	// A doctor whose work is mostly with people flagged at their sites
+	// (billed far above peers, card-based or rhythmic from afar) works for
+	// them, whether or not a ring was reported.
+	work := 0.0
+	if ind.zN[x] > 0 && ind.flagged[x] > 0 {
+		share := float64(ind.flagged[x]) / float64(ind.zN[x])
+		work = squash(share-flaggedWorkBase, flaggedWorkHalf)
+		if work > 0 {
+			reasons = append(reasons, fmt.Sprintf("%.0f%% of visits in flagged relations", 100*share))
+		}
+	}
+	v := 1 - (1-peer)*(1-hit)*(1-math.Min(1, cand/ind.reportScore))*(1-work)
 	return 0.49 * v, reasons
 }
 

@@ -32,6 +32,7 @@ func (s *state) finish(c *candidate) {
 		return
 	}
 	zs := make([]float64, 0, len(c.visits))
+	shares := make([]float64, 0, len(c.visits))
 	card, hit, checked, inpatient, pharmacy := 0, 0, 0, 0, 0
 	for _, v := range c.visits {
 		switch scenario(vt.MedType[v]) {
@@ -41,6 +42,9 @@ func (s *state) finish(c *candidate) {
 			pharmacy++
 		}
 		zs = append(zs, float64(s.visitZ[v]))
+		if int(v) < len(s.shareZ) {
+			shares = append(shares, float64(s.shareZ[v]))
+		}
 		if vt.Cert[v] == claims.CertSocialCard {
 			card++
 		}
@@ -54,6 +58,11 @@ func (s *state) finish(c *candidate) {
 	}
 	slices.Sort(zs)
 	f["peer_z"] = zs[len(zs)/2]
+	f["share_z"] = 0
+	if len(shares) > 0 {
+		slices.Sort(shares)
+		f["share_z"] = shares[len(shares)/2]
+	}
 	f["card_share"] = float64(card) / float64(len(c.visits))
 	f["inpatient_share"] = float64(inpatient) / float64(len(c.visits))
 	f["pharmacy_share"] = float64(pharmacy) / float64(len(c.visits))

@@ -35,6 +35,7 @@ type Params struct {
 	LinkMinDoctors    int
 	LinkDoctorShare   float64
 	MinDoctorVisits   int
+	RingDoctorLift    float64
 	CoreShare         float64
 	PharmacyRuleShare float64
 
@@ -79,6 +80,7 @@ func DefaultParams() Params {
 		LinkMinDoctors:     2,
 		LinkDoctorShare:    0.3,
 		MinDoctorVisits:    3,
+		RingDoctorLift:     3,
 		CoreShare:          0.34,
 		PharmacyRuleShare:  0.34,
 		MinReturnedBoxes:   2,
@@ -136,6 +138,7 @@ func (p *Params) fields() []paramField {
 		in("link_min_doctors", "relation excess", &p.LinkMinDoctors, "doctors two sites must share on flagged visits to form one ring"),
 		fl("link_doctor_share", "relation excess", &p.LinkDoctorShare, "share of the smaller site's flagged-visit doctors the shared ones must make up"),
 		in("min_doctor_visits", "relation excess", &p.MinDoctorVisits, "flagged visits a doctor needs at a site to count among its doctors"),
+		fl("ring_doctor_lift", "relation excess", &p.RingDoctorLift, "how many times the site's share of flagged visits a doctor's own share (at least half) must be for the doctor to count as running the flagged relations there; a site with such doctors keeps only the flagged people who see them"),
 		fl("core_share", "relation excess", &p.CoreShare, "share of the group's median person's flagged visits a person needs to stay in the group (peripheral people, such as a chronic patient refilling at a ring pharmacy, are dropped)"),
 		fl("pharmacy_rule_share", "relation excess", &p.PharmacyRuleShare, "share of a pharmacy relation's fills the rule library must cite (early refills, over-long supplies) for dear fills to flag it: chronic patients fill dear drugs regularly and on time"),
 		in("min_returned_boxes", "returned boxes", &p.MinReturnedBoxes, "boxes first bought by one person and sold again later that make the person a returner"),

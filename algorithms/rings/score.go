@@ -24,7 +24,9 @@ func squash(x, half float64) float64 {
 func (s *state) score(c *candidate) {
 	f := c.feat
 	pr := &s.opt.Params
-	peer := squash(f["peer_z"]-1, 3)
+	// Distance from peers: the ring's median z of fund per visit, or of
+	// fund share (rings that inflate what the fund pays, not the bill).
+	peer := squash(max(f["peer_z"], f["share_z"])-1, 3)
 	lock := 0.0
 	if d, b := f["lockstep_density"], f["lockstep_baseline"]; d > 0 {
 		lock = math.Max(0, d-b) * math.Min(1, d/(b+0.05)/4)

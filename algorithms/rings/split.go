@@ -23,7 +23,9 @@ func (s *state) splitCommunities(ctx context.Context, cands []*candidate) ([]*ca
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		if len(c.insts) < 2 || len(c.patients) < 2*s.opt.Params.MinRingPeople {
+		// Relation-excess candidates were joined only through shared flagged
+		// people or several doctors (linkSites): they are not split again.
+		if len(c.insts) < 2 || len(c.patients) < 2*s.opt.Params.MinRingPeople || c.source == SourceRelationExcess {
 			out = append(out, c)
 			continue
 		}

@@ -35,6 +35,13 @@ type state struct {
 	shareZ []float32
 	// hitVisit counts, per visit, the rule hits citing it.
 	hitVisit []uint8
+	// ownHit marks the visits cited by a rule hit about the visit's own
+	// person: any rule but the re-sold trace code (R-TRACE-DUP), which
+	// cites the later buyers of a box as well as its first.
+	ownHit []bool
+	// flaggedVisit marks the visits of flagged relations (set by
+	// excessCandidates), whatever became of them.
+	flaggedVisit []bool
 	// first and last bound the live visits; years is the data period in
 	// years (at least a month).
 	first, last claims.Time
@@ -76,7 +83,7 @@ type state struct {
 // newState computes the shared statistics.
 func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Options) (*state, error) {
 	t := g.Tables()
-	s := &state{g: g, t: t, rr: rr, opt: opt, excluded: make([]bool, t.Doctors.Len()), checked: t.Visits.Len()}
+	s := &state{g: g, t: t, rr: rr, opt: opt, excluded: make([]bool, t.Doctors.Len()), checked: t.Visits.Len(), debug: opt.debug}
 	for d := range s.excluded {
 		s.excluded[d] = rr.IsPlaceholder(uint32(d))
 	}
@@ -116,10 +123,13 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 		return nil, err
 	}
 	s.hitVisit = make([]uint8, t.Visits.Len())
+	s.ownHit = make([]bool, t.Visits.Len())
 	for i := range rr.Hits {
+		own := rr.Hits[i].Rule != rules.IDTraceDuplicate
 		for _, v := range rr.Hits[i].Visits {
 			if int(v) < len(s.hitVisit) && s.hitVisit[v] < 255 {
 				s.hitVisit[v]++
+				s.ownHit[v] = s.ownHit[v] || own
 			}
 		}
 	}

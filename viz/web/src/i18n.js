@@ -264,6 +264,8 @@ const REASONS = [
     current === "zh" ? `${m[1]} 条规则命中（首条：${m[2]}）` : m[0]],
   [/^member of an unreported candidate ring \(score ([\d.]+)\)$/, (m) =>
     current === "zh" ? `属于未上报的候选团伙（评分 ${m[1]}）` : m[0]],
+  [/^(\d+)% of visits in flagged relations$/, (m) =>
+    current === "zh" ? `${m[1]}% 的就诊属于异常就诊关系` : m[0]],
   [/^placeholder doctor code \(data quality\)$/, (m) =>
     current === "zh" ? "占位医师编码（数据质量问题）" : m[0]],
 ];
@@ -292,7 +294,8 @@ const STAGES_ZH = [
   ["build", "构建关系图"],
   ["detect rules", "规则筛查"],
   ["detect peers", "同类基线"],
-  ["detect candidates: repeat patients", "候选团伙：反复就诊人员"],
+  ["detect candidates: relation excess", "候选团伙：异常就诊关系"],
+  ["detect candidates: returned boxes", "候选团伙：回流药品"],
   ["detect candidates: admission cohorts", "候选团伙：同批入院"],
   ["detect candidates: lockstep blocks", "候选团伙：同步就诊"],
   ["detect candidates: split admissions", "候选团伙：分解住院"],
