@@ -16,13 +16,6 @@ import (
 // often than their class's rate explains (see excessCandidates).
 const SourceRelationExcess = "G-RELATION-EXCESS"
 
-// formationTrace receives internals of ring formation for tests
-// (Options.trace).
-type formationTrace struct {
-	relations []relation // every flagged relation
-	seeded    []bool     // per site index: seeded
-}
-
 // relFlag marks why a relation (one person's visits at one site) is
 // unusual.
 type relFlag uint8
@@ -61,15 +54,19 @@ type siteTally struct {
 // excessCandidates is the discovery path that does not depend on typology.
 // Every relation of a person with a site (medical institution or pharmacy)
 // that has at least min_relation_visits visits is judged on its own:
-// billed far above peers, card-based while living away, or frequent and
-// rhythmic while living away. A site whose flagged relations exceed, by
-// flagged_lift times and with Poisson significance min_significance, what
-// the rate of its class (the median over sites of the class) predicts
-// seeds a ring with its flagged people. Seeded sites join into one
-// candidate only when they share flagged people (link_patient_share of
-// the smaller site's) or several doctors on flagged visits (link_min_doctors,
-// link_doctor_share): two operations that share neither stay apart, and
-// Leiden splits candidates further (splitCommunities).
+// billed far above peers (costly), card-based while living away, or
+// frequent and rhythmic while living far away (see flags); a relation with
+// fewer visits counts as costly when most of its person's care, spread over
+// several sites, is. A site whose flagged relations exceed, flagged_lift
+// times and at the family-wise significance min_significance + log10(sites),
+// what its class's ordinary rate (classRates) predicts seeds a ring with
+// its flagged people; the test runs on all returning people and on the
+// period's regulars (then only regulars join). At a seeded site with ring
+// doctors only their flagged people stay (withRingDoctors). Seeded sites
+// join into one candidate only when they share flagged people
+// (link_patient_share of the smaller site's) or several doctors on flagged
+// visits (link_min_doctors, link_doctor_share): two operations that share
+// neither stay apart.
 func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	g := s.g
 	p := &s.opt.Params
@@ -217,9 +214,6 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	// the ordinary rate among regulars: in a small city, sites with many
 	// regulars may be mostly ring sites.
 	rateReg := s.classRates(lo, tally, true, okAll)
-	if s.debug != nil {
-		s.debug("rates %v regulars %v", rate, rateReg)
-	}
 	for i, t := range tally {
 		h := graph.NodeID(lo + i)
 		la, okA := lift[i], okAll[i]
@@ -227,13 +221,6 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		seeded[i] = okA || okR
 		regOnly[i] = okR && !okA
 		lift[i] = max(la, lr)
-		if s.debug != nil && t.flagged >= 5 {
-			s.debug("site %s %v rel %d fl %d lift %.2f reg %d flreg %d lift %.2f seeded %v", g.Key(h), g.Class(h), t.relations, t.flagged, la, t.regulars, t.flaggedRegulars, lr, seeded[i])
-		}
-	}
-	if tr := s.opt.trace; tr != nil {
-		tr.relations = append(tr.relations[:0], rels...)
-		tr.seeded = slices.Clone(seeded)
 	}
 	kept := rels[:0]
 	for _, r := range rels {

@@ -19,10 +19,6 @@ type Options struct {
 	// Params are the thresholds of ring formation and scoring; the zero
 	// value means DefaultParams.
 	Params Params
-	// trace, when set by a test, receives internals of ring formation.
-	trace *formationTrace
-	// debug, when set by a test, prints internals.
-	debug func(format string, args ...any)
 	// Progress, when not nil, is called at the start and end of each stage
 	// from the goroutine that called Detect.
 	Progress func(stage string, done, total int64)

@@ -71,8 +71,6 @@ type state struct {
 	// later); relPeersSet tells whether they were computed.
 	relPeers    [nClasses]relPeer
 	relPeersSet bool
-	// debug, when set by a test, prints internals.
-	debug func(format string, args ...any)
 	// delta lists, per node, the visit rows appended after the graph was
 	// built, which the graph's indexes do not hold; deltaLive counts the
 	// non-reversed ones.
@@ -83,7 +81,7 @@ type state struct {
 // newState computes the shared statistics.
 func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Options) (*state, error) {
 	t := g.Tables()
-	s := &state{g: g, t: t, rr: rr, opt: opt, excluded: make([]bool, t.Doctors.Len()), checked: t.Visits.Len(), debug: opt.debug}
+	s := &state{g: g, t: t, rr: rr, opt: opt, excluded: make([]bool, t.Doctors.Len()), checked: t.Visits.Len()}
 	for d := range s.excluded {
 		s.excluded[d] = rr.IsPlaceholder(uint32(d))
 	}
