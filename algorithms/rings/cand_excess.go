@@ -156,7 +156,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	// peers.
 	costlyVisits := make([]int32, nPeople)
 	for _, r := range recs {
-		if s.costly(graph.NodeID(lo+int(r.site)), r.cost, r.shr) {
+		if s.costlyRelation(graph.NodeID(lo+int(r.site)), all[r.off:r.off+r.n], r.cost, r.shr) {
 			costlyVisits[r.person] += r.n
 		}
 	}
@@ -168,7 +168,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		switch {
 		case int(r.n) >= p.MinRelationVisits:
 			f = s.flags(r.person, h, vs, r.cost, r.shr)
-		case returning(&r) && s.costly(h, r.cost, r.shr) && int(costlyVisits[r.person]) >= p.MinRelationVisits &&
+		case returning(&r) && s.costlyRelation(h, vs, r.cost, r.shr) && int(costlyVisits[r.person]) >= p.MinRelationVisits &&
 			2*costlyVisits[r.person] >= visits[r.person]:
 			// A few visits here of a person most of whose care, over
 			// several sites, is billed far above peers.
@@ -349,13 +349,15 @@ func (s *state) judge(p uint32, h graph.NodeID, vs []uint32) relFlag {
 // flags flags a relation from the median z of its visits (cost, shr):
 // at pharmacies, where dear regular fills are ordinary chronic care, only
 // when at least pharmacy_rule_share of the fills were cited by a rule
-// (refills while supply was left, over-long supplies); costly when either is at least costly_z against the visits' peers and
+// (refills while supply was left, over-long supplies), or, in data that
+// give no supply days (no prd_days, no catalogue max_days) for the rules to
+// judge, when the fills are twice costly_z above peers; costly when either is at least costly_z against the visits' peers and
 // relation_z scales above the other relations of the same class.
 func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) relFlag {
 	vt := &s.t.Visits
 	pr := &s.opt.Params
 	var f relFlag
-	if s.costly(h, cost, shr) && (s.g.Kind(h) != graph.KindPharmacy || s.ruleShare(vs) >= pr.PharmacyRuleShare) {
+	if s.costlyRelation(h, vs, cost, shr) {
 		f |= flagCostly
 	}
 	card := 0
@@ -372,6 +374,21 @@ func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) 
 		f |= flagAway
 	}
 	return f
+}
+
+// costlyRelation reports whether the relation with site h (visits vs, whose
+// median peer z are cost and shr) is flagged as billed far above peers:
+// costly, and at a pharmacy also cited by rules or far dearer still (see
+// flags).
+func (s *state) costlyRelation(h graph.NodeID, vs []uint32, cost, shr float32) bool {
+	pr := &s.opt.Params
+	if !s.costly(h, cost, shr) {
+		return false
+	}
+	if s.g.Kind(h) != graph.KindPharmacy || s.ruleShare(vs) >= pr.PharmacyRuleShare {
+		return true
+	}
+	return !s.suppliesKnown && float64(max(cost, shr)) >= 2*pr.CostlyZ
 }
 
 // costly reports whether a relation with site h whose visits have median

@@ -39,6 +39,9 @@ type state struct {
 	// person: any rule but the re-sold trace code (R-TRACE-DUP), which
 	// cites the later buyers of a box as well as its first.
 	ownHit []bool
+	// suppliesKnown tells whether the data give days of supply (prd_days
+	// or the catalogue's max_days) for the rules to judge refills by.
+	suppliesKnown bool
 	// flaggedVisit marks the visits of flagged relations (set by
 	// excessCandidates), whatever became of them.
 	flaggedVisit []bool
@@ -119,6 +122,15 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 	s.visitDoctors = 100*withDoctor >= t.Visits.Len()
 	if err := s.inferGeography(ctx); err != nil {
 		return nil, err
+	}
+	for _, d := range t.Fees.SupplyDays {
+		if d > 0 {
+			s.suppliesKnown = true
+			break
+		}
+	}
+	for _, d := range t.Catalog.MaxDays {
+		s.suppliesKnown = s.suppliesKnown || d > 0
 	}
 	s.hitVisit = make([]uint8, t.Visits.Len())
 	s.ownHit = make([]bool, t.Visits.Len())
