@@ -24,20 +24,26 @@ func serveCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "serve",
 		Usage:     "read a claims dataset, detect rings and serve the live web view and streaming API",
-		UsageText: "ringlens serve --in city [--addr 127.0.0.1:8080] [--follow] [--full-every 10m] [--token T]",
+		UsageText: "ringlens serve --in city [--addr 127.0.0.1:8080] [--state DIR] [--follow] [--full-every 10m] [--token T] [--allowed-host NAME]",
 		Description: "Starts listening at once, then reads the dataset, builds the graph and detects rings,\n" +
 			"streaming progress and rings to connected browsers (docs/api.md documents the API).\n" +
 			"New claims (POST /api/v1/claims, or with --follow new *.jsonl files in --in) are\n" +
 			"scored incrementally: only the rings they touch are re-scored, and changed rings are\n" +
 			"pushed as updates. Every --full-every, while claims were scored only incrementally, a\n" +
-			"full run over the whole city catches up in the background. Binding an address other\n" +
-			"than loopback requires --token (or RINGLENS_TOKEN); every request then needs it.",
+			"full run over the whole city catches up in the background. Accepted claims are\n" +
+			"written to a claims log in --state (default: a .ringlens-state directory in --in)\n" +
+			"before they are acknowledged, and replayed on restart. Binding an address other\n" +
+			"than loopback requires --token (or RINGLENS_TOKEN, at least 16 characters); every\n" +
+			"request then needs it. Requests must name the server by its listen address (or,\n" +
+			"on loopback, localhost) or by an --allowed-host.",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "in", Usage: "dataset directory (required)"},
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "address to listen on"},
-			&cli.BoolFlag{Name: "follow", Usage: "watch --in for new *.jsonl files of visits and fee lines"},
+			&cli.StringFlag{Name: "state", Usage: "workspace directory for the claims log and follow positions (default: <in>/.ringlens-state)"},
+			&cli.BoolFlag{Name: "follow", Usage: "watch --in for *.jsonl files of visits and fee lines (complete lines; appended rows are read)"},
 			&cli.DurationFlag{Name: "full-every", Value: server.DefaultFullEvery, Usage: "how often a background full run catches up with incrementally scored claims (0: never)"},
-			&cli.StringFlag{Name: "token", EnvVars: []string{"RINGLENS_TOKEN"}, Usage: "token every request must carry (required off loopback)"},
+			&cli.StringFlag{Name: "token", EnvVars: []string{"RINGLENS_TOKEN"}, Usage: "token every request must carry, at least 16 characters (required off loopback)"},
+			&cli.StringSliceFlag{Name: "allowed-host", Usage: "extra name the server may be reached by (e.g. viz.example or viz.example:8443, a reverse proxy's); repeatable"},
 			&cli.StringSliceFlag{Name: "allow-origin", Usage: "extra browser origin allowed (e.g. https://viz.example:8443); repeatable"},
 			&cli.StringFlag{Name: "rules", Usage: "rules file (JSON) overriding rule parameters; see algorithms/rules/RULES.md"},
 			ringParamsFlag(),
@@ -64,8 +70,18 @@ func runServe(c *cli.Context) error {
 	if err := checkEncodingFlag(c.String("encoding")); err != nil {
 		return err
 	}
+	if err := server.CheckToken(token); err != nil {
+		return usagef("serve: --token: %v", err)
+	}
 	if err := server.CheckBind(addr, token); err != nil {
 		return usagef("serve: %v", err)
+	}
+	if err := server.CheckHosts(c.StringSlice("allowed-host"), c.StringSlice("allow-origin")); err != nil {
+		return usagef("serve: %v", err)
+	}
+	state := c.String("state")
+	if state == "" {
+		state = filepath.Join(in, ".ringlens-state")
 	}
 	if err := applyMemoryLimit(c); err != nil {
 		return err
@@ -97,8 +113,11 @@ func runServe(c *cli.Context) error {
 		Detect:       rings.Options{Rules: set, Params: params, Seed: c.Int64("seed")},
 		Token:        token,
 		AllowOrigins: c.StringSlice("allow-origin"),
+		AllowedHosts: c.StringSlice("allowed-host"),
+		StateDir:     state,
 		Static:       web.FS(),
 		Logf:         func(format string, args ...any) { log.Info().Msgf(format, args...) },
+		Warnf:        func(format string, args ...any) { log.Warn().Msgf(format, args...) },
 	}
 	if c.Bool("follow") {
 		cfg.FollowDir = in
@@ -111,21 +130,28 @@ func runServe(c *cli.Context) error {
 	default:
 		cfg.FullEvery = d
 	}
-	srv, err := server.New(cfg)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	cfg.ListenAddr = ln.Addr().String()
+	srv, err := server.New(cfg)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer func() {
+		if err := srv.Close(); err != nil {
+			log.Warn().Err(err).Msg("closing the claims log")
+		}
+	}()
+	hs := srv.HTTPServer()
 	url := "http://" + ln.Addr().String() + "/"
 	if token != "" {
 		url += "?token=<token>"
 	}
 	fmt.Fprintf(c.App.Writer, "serving on %s\n", url)
-	log.Info().Str("url", url).Str("in", in).Bool("follow", c.Bool("follow")).Msg("listening")
+	log.Info().Str("url", url).Str("in", in).Str("state", state).Bool("follow", c.Bool("follow")).Msg("listening")
 
 	ctx, cancel := context.WithCancel(c.Context)
 	defer cancel()

@@ -51,6 +51,10 @@ func TestServeUsage(t *testing.T) {
 		{"no in", []string{"serve"}, "--in is required"},
 		{"in not a dir", []string{"serve", "--in", "serve.go"}, "not a directory"},
 		{"open address without token", []string{"serve", "--in", serveFixture, "--addr", "0.0.0.0:0"}, "token is required"},
+		{"short token", []string{"serve", "--in", serveFixture, "--addr", "0.0.0.0:0", "--token", "a"}, "shorter than 16"},
+		{"blank token", []string{"serve", "--in", serveFixture, "--addr", "0.0.0.0:0", "--token", "                  "}, "blank"},
+		{"bad allowed host", []string{"serve", "--in", serveFixture, "--allowed-host", "http://x/"}, "allowed host"},
+		{"bad allowed origin", []string{"serve", "--in", serveFixture, "--allow-origin", "viz.example"}, "allowed origin"},
 		{"bad encoding", []string{"serve", "--in", serveFixture, "--encoding", "latin1"}, "--encoding"},
 		{"argument", []string{"serve", "--in", serveFixture, "extra"}, "unexpected argument"},
 		{"negative full-every", []string{"serve", "--in", serveFixture, "--addr", "127.0.0.1:0", "--full-every", "-1s"}, "--full-every must not be negative"},
@@ -68,11 +72,12 @@ func TestServeUsage(t *testing.T) {
 
 func TestServeRuns(t *testing.T) {
 	var out, errw syncBuffer
+	state := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
 		done <- serveApp(&out, &errw).RunContext(ctx, []string{"ringlens", "serve", "--in", serveFixture,
-			"--addr", "127.0.0.1:0", "--log-format", "json", "--memory-limit", "0"})
+			"--addr", "127.0.0.1:0", "--state", state, "--log-format", "json", "--memory-limit", "0"})
 	}()
 	var url string
 	deadline := time.Now().Add(10 * time.Second)

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -59,13 +58,33 @@ func (s *Server) routes() {
 	s.mux = m
 }
 
-// guard checks the token and, on state-changing requests, the Origin.
+// guard sets the security headers of every reply, refuses a Host that is
+// not the server's (421: DNS rebinding), an Origin that is not allowed
+// (403) and, when a token is set, a request without it (401). A request
+// that carries the token in its query gets it back as an HttpOnly,
+// SameSite=Strict cookie, so that the page can drop it from its address.
 func (s *Server) guard(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		if !s.access.hostOK(r.Host) {
+			h.Set("Content-Security-Policy", contentSecurityPolicy(""))
+			writeError(w, http.StatusMisdirectedRequest, "unknown host: this server answers only to its own address (see --allowed-host)")
+			return
+		}
+		h.Set("Content-Security-Policy", contentSecurityPolicy(r.Host))
+		if !s.originOK(r) {
+			writeError(w, http.StatusForbidden, "origin not allowed")
+			return
+		}
 		if s.cfg.Token != "" {
 			tok, fromQuery := requestToken(r)
 			if subtle.ConstantTimeCompare([]byte(tok), []byte(s.cfg.Token)) != 1 {
-				w.Header().Set("WWW-Authenticate", `Bearer realm="ringlens"`)
+				h.Set("WWW-Authenticate", `Bearer realm="ringlens"`)
 				writeError(w, http.StatusUnauthorized, "missing or wrong token")
 				return
 			}
@@ -73,10 +92,6 @@ func (s *Server) guard(next http.Handler) http.Handler {
 				http.SetCookie(w, &http.Cookie{Name: tokenCookie, Value: tok, Path: "/",
 					HttpOnly: true, SameSite: http.SameSiteStrictMode})
 			}
-		}
-		if r.Method != http.MethodGet && r.Method != http.MethodHead && !s.originOK(r) {
-			writeError(w, http.StatusForbidden, "origin not allowed")
-			return
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -100,26 +115,12 @@ func requestToken(r *http.Request) (string, bool) {
 	return "", false
 }
 
-// originOK allows requests without an Origin header (tools), from the
-// request's own host, or from a configured origin.
+// originOK allows requests without an Origin header (tools) and those
+// whose Origin matches, in scheme, host and port, one of the server's own
+// origins or a configured one.
 func (s *Server) originOK(r *http.Request) bool {
 	origin := r.Header.Get("Origin")
-	if origin == "" {
-		return true
-	}
-	u, err := url.Parse(origin)
-	if err != nil || u.Host == "" {
-		return false
-	}
-	if strings.EqualFold(u.Host, r.Host) {
-		return true
-	}
-	for _, a := range s.cfg.AllowOrigins {
-		if strings.EqualFold(strings.TrimSuffix(a, "/"), origin) {
-			return true
-		}
-	}
-	return false
+	return origin == "" || s.access.originOK(origin, r.Host)
 }
 
 // writeJSON writes v as JSON with status code.

@@ -354,17 +354,47 @@ func applyClaims(t *graph.Tables, visits []claims.Visit, fees []claims.FeeLine) 
 }
 
 // accept validates a claims batch from r against the current data and, when
-// every row is valid, records it and wakes incremental scoring.
-func (s *Server) accept(r io.Reader) (visits, fees int, err error) {
-	// Parsing runs under the write lock so that two batches cannot both
-	// claim the same new visit id; batches are small (MaxBody). The tables
-	// are read under dataMu, taken first (see Server).
+// every row is valid, logs it durably (when a state directory is set),
+// records it and wakes incremental scoring. mark, for rows of a followed
+// file, is logged with them. Batches are accepted one at a time (intakeMu),
+// so that two cannot both claim the same new visit id and the log holds
+// them in the order they are applied; the data locks are held only to
+// validate and to record, never across the fsync.
+func (s *Server) accept(r io.Reader, mark *followMark) (visits, fees int, err error) {
+	s.intakeMu.Lock()
+	defer s.intakeMu.Unlock()
+	b, err := s.validate(r)
+	if err != nil {
+		return 0, 0, err
+	}
+	if len(b.visits)+len(b.fees) == 0 {
+		return 0, 0, nil
+	}
+	if s.wal != nil {
+		if err := s.wal.append(newWALRecord(b, mark)); err != nil {
+			s.logf("claims not stored: %v", err)
+			return 0, 0, fmt.Errorf("%w: %v", errNotStored, err)
+		}
+	}
+	s.mu.Lock()
+	s.record(b)
+	s.mu.Unlock()
+	select {
+	case s.kick <- struct{}{}:
+	default:
+	}
+	return len(b.visits), len(b.fees), nil
+}
+
+// validate parses r against the current tables and the accepted claims.
+// The tables are read under dataMu, taken first (see Server).
+func (s *Server) validate(r io.Reader) (*batch, error) {
 	s.dataMu.RLock()
 	defer s.dataMu.RUnlock()
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	if s.g == nil {
-		return 0, 0, errNotReady
+		return nil, errNotReady
 	}
 	t := s.g.Tables()
 	lk := lookups{
@@ -373,10 +403,12 @@ func (s *Server) accept(r io.Reader) (visits, fees int, err error) {
 		visit:       func(id string) bool { return s.visitIDs[id] || t.Visits.IDs.Lookup(id) != graph.None },
 		fee:         func(id, sn string) bool { return s.feeKeys[id+"\x00"+sn] },
 	}
-	b, err := parseBatch(r, lk)
-	if err != nil {
-		return 0, 0, err
-	}
+	return parseBatch(r, lk)
+}
+
+// record adds an accepted (or replayed) batch to the accepted claims;
+// s.mu must be held for writing.
+func (s *Server) record(b *batch) {
 	for _, v := range b.visits {
 		s.visitIDs[v.MdtrtID] = true
 	}
@@ -385,17 +417,13 @@ func (s *Server) accept(r io.Reader) (visits, fees int, err error) {
 	}
 	s.visits = append(s.visits, b.visits...)
 	s.fees = append(s.fees, b.fees...)
-	if len(b.visits)+len(b.fees) > 0 {
-		select {
-		case s.kick <- struct{}{}:
-		default:
-		}
-	}
-	return len(b.visits), len(b.fees), nil
 }
 
 // errNotReady rejects claims before the first detection.
 var errNotReady = errors.New("the dataset is still loading; retry when the stats message says ready")
+
+// errNotStored rejects claims that could not be written to the claims log.
+var errNotStored = errors.New("claims not stored")
 
 // claimsReply is the body of a successful POST /api/v1/claims.
 type claimsReply struct {
@@ -416,7 +444,7 @@ func (s *Server) handleClaims(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "reading body failed")
 		return
 	}
-	nv, nf, err := s.accept(bytes.NewReader(data))
+	nv, nf, err := s.accept(bytes.NewReader(data), nil)
 	var re *RowError
 	switch {
 	case errors.As(err, &re):
@@ -425,9 +453,20 @@ func (s *Server) handleClaims(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, errNotReady):
 		writeError(w, http.StatusServiceUnavailable, err.Error())
 		return
+	case errors.Is(err, errNotStored):
+		writeError(w, http.StatusServiceUnavailable, "claims could not be stored durably; nothing was accepted")
+		return
 	case err != nil:
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusAccepted, claimsReply{Visits: nv, FeeLines: nf, Status: "queued for incremental scoring"})
+	writeJSON(w, http.StatusAccepted, claimsReply{Visits: nv, FeeLines: nf, Status: s.ackStatus()})
+}
+
+// ackStatus is the status text of an accepted batch.
+func (s *Server) ackStatus() string {
+	if s.wal != nil {
+		return "stored; queued for incremental scoring"
+	}
+	return "queued for incremental scoring"
 }

@@ -1,12 +1,14 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io/fs"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -47,9 +49,24 @@ type Config struct {
 	AllowOrigins []string
 	// Static is served at /; nil serves a minimal placeholder page.
 	Static fs.FS
-	// FollowDir, when not empty, is polled for new *.jsonl files of visits
-	// and fee lines, fed like POST /api/v1/claims.
+	// FollowDir, when not empty, is polled for *.jsonl files of visits and
+	// fee lines, whose complete lines are fed like POST /api/v1/claims.
 	FollowDir string
+	// StateDir, when not empty, is the workspace directory: the claims log
+	// (claims.wal), replayed by New, and the read positions of followed
+	// files (follow.json). Without it accepted claims live in memory only.
+	StateDir string
+	// ListenAddr is the address the server listens on (host:port, as
+	// net.Listener.Addr reports it). Requests whose Host header names
+	// neither it (nor, for a loopback or unspecified address, localhost,
+	// 127.0.0.1 or [::1] with its port) nor one of AllowedHosts are
+	// refused with 421. When empty, only loopback names (any port) are
+	// allowed.
+	ListenAddr string
+	// AllowedHosts lists extra names the server may be reached by, such as
+	// a reverse proxy's: "viz.example" (with the listen port or none) or
+	// "viz.example:8443" (exactly).
+	AllowedHosts []string
 	// QueueSize bounds each websocket client's queue (DefaultQueueSize
 	// when <= 0).
 	QueueSize int
@@ -68,6 +85,9 @@ type Config struct {
 	// Logf, when not nil, receives operational messages. They never carry
 	// personal data.
 	Logf func(format string, args ...any)
+	// Warnf, when not nil, receives warnings (a torn record cut from the
+	// claims log, problems of followed files); Logf when nil.
+	Warnf func(format string, args ...any)
 }
 
 // Status is the server's state as reported by stats messages and
@@ -98,8 +118,32 @@ type Status struct {
 	Accepted    int `json:"accepted_rows"`
 	Pending     int `json:"pending_rows"`
 	Incremental int `json:"incremental_rows"`
+	// Replayed counts the rows replayed from the claims log at start-up
+	// (they are part of Accepted).
+	Replayed int `json:"replayed_rows"`
 	// Clients is the number of connected websocket clients.
 	Clients int `json:"clients"`
+	// FollowProblems lists followed files that need attention (rejected
+	// rows, rewritten or truncated files, a partial last line); omitted
+	// when none.
+	FollowProblems []FollowProblem `json:"follow_problems,omitempty"`
+}
+
+// FollowProblem is a followed file that is not fully read.
+type FollowProblem struct {
+	File string `json:"file"`
+	// State is "rejected" (a row failed validation: fix the file and it is
+	// retried), "rewritten" or "truncated" (bytes already read changed:
+	// the file is no longer read; drop new rows in a new file),
+	// "partial_line" (the last line has no newline yet), "too_long" (a
+	// line beyond the limit) or "error" (reading or storing failed; retried).
+	State string `json:"state"`
+	// Offset is the byte offset read up to, Line the number of lines read.
+	Offset int64 `json:"offset"`
+	Line   int   `json:"line"`
+	// Error describes the problem (row and field for rejected rows; never
+	// values).
+	Error string `json:"error,omitempty"`
 }
 
 // Server serves the live web view. Create it with New, serve its Handler
@@ -114,6 +158,13 @@ type Server struct {
 	mux *http.ServeMux
 
 	dataMu sync.RWMutex
+
+	// intakeMu serialises accepted batches: validation, the claims log
+	// and recording happen in one order.
+	intakeMu sync.Mutex
+	wal      *wal                   // nil without a state directory
+	marks    map[string]*followMark // follow positions replayed from the log; read by follow only
+	access   *access                // allowed hosts and origins
 
 	mu        sync.RWMutex
 	g         *graph.Graph
@@ -173,8 +224,62 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.status.Type = "stats"
 	s.status.Stage = "starting"
+	if err := CheckToken(cfg.Token); err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	acc, err := newAccess(cfg.ListenAddr, cfg.AllowedHosts, cfg.AllowOrigins)
+	if err != nil {
+		return nil, fmt.Errorf("server: %w", err)
+	}
+	s.access = acc
+	if cfg.StateDir != "" {
+		if err := s.replay(); err != nil {
+			return nil, fmt.Errorf("server: %w", err)
+		}
+	}
 	s.routes()
 	return s, nil
+}
+
+// replay opens the claims log of the state directory and records its
+// batches as accepted, before anything is served.
+func (s *Server) replay() error {
+	if err := os.MkdirAll(s.cfg.StateDir, 0o700); err != nil {
+		return fmt.Errorf("state directory: %w", err)
+	}
+	w, recs, err := openWAL(s.cfg.StateDir, s.warnf)
+	if err != nil {
+		return err
+	}
+	s.wal = w
+	s.marks = make(map[string]*followMark)
+	for _, rec := range recs {
+		s.record(rec.batch())
+		if m := rec.Follow; m != nil {
+			s.marks[m.Name] = m
+		}
+	}
+	s.status.Replayed = len(s.visits) + len(s.fees)
+	if len(recs) > 0 {
+		s.logf("claims log: replayed %d batches, %d visits and %d fee lines", len(recs), len(s.visits), len(s.fees))
+	}
+	return nil
+}
+
+// Close releases the claims log. Call it after Run has returned and the
+// HTTP server has stopped; later intake fails.
+func (s *Server) Close() error {
+	s.intakeMu.Lock()
+	defer s.intakeMu.Unlock()
+	if s.wal == nil {
+		return nil
+	}
+	err := s.wal.close()
+	s.wal.broken = errWALBroken
+	if err != nil {
+		return fmt.Errorf("close claims log: %w", err)
+	}
+	return nil
 }
 
 // Handler returns the HTTP handler of the server: the API under /api/v1/
@@ -182,19 +287,81 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) Handler() http.Handler { return s.guard(s.readLocked(s.mux)) }
 
 // readLocked serves the API's reads of the graph under dataMu.RLock, so
-// that Run can append claims to the tables between requests. The stream
-// (long-lived, reads only snapshots) and POST /api/v1/claims (which locks
-// for itself) are served without it.
+// that Run can append claims to the tables between requests. The reply is
+// built in memory under the lock and written to the network after it is
+// released: a client that does not read cannot hold the lock (and so stall
+// updates and, behind them, every other reader). The stream (long-lived,
+// reads only snapshots) and POST /api/v1/claims (which locks for itself)
+// are served without it.
 func (s *Server) readLocked(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.URL.Path, "/api/v1/") || r.URL.Path == "/api/v1/stream" || r.Method == http.MethodPost {
 			next.ServeHTTP(w, r)
 			return
 		}
+		buf := &bufferedReply{header: make(http.Header)}
 		s.dataMu.RLock()
-		defer s.dataMu.RUnlock()
-		next.ServeHTTP(w, r)
+		next.ServeHTTP(buf, r)
+		s.dataMu.RUnlock()
+		buf.writeTo(w)
 	})
+}
+
+// bufferedReply is an http.ResponseWriter that keeps the reply in memory.
+type bufferedReply struct {
+	header http.Header
+	code   int
+	body   bytes.Buffer
+}
+
+// Header returns the reply's header.
+func (b *bufferedReply) Header() http.Header { return b.header }
+
+// WriteHeader records the status code.
+func (b *bufferedReply) WriteHeader(code int) {
+	if b.code == 0 {
+		b.code = code
+	}
+}
+
+// Write appends to the body.
+func (b *bufferedReply) Write(p []byte) (int, error) {
+	b.WriteHeader(http.StatusOK)
+	return b.body.Write(p)
+}
+
+// writeTo sends the reply to w.
+func (b *bufferedReply) writeTo(w http.ResponseWriter) {
+	h := w.Header()
+	for k, v := range b.header {
+		h[k] = v
+	}
+	if b.code == 0 {
+		b.code = http.StatusOK
+	}
+	w.WriteHeader(b.code)
+	_, _ = w.Write(b.body.Bytes())
+}
+
+// Timeouts of HTTPServer. The websocket stream, once upgraded, is exempt
+// from them and keeps its own write deadline per message (writeWait).
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 60 * time.Second
+	WriteTimeout      = 120 * time.Second
+	IdleTimeout       = 120 * time.Second
+)
+
+// HTTPServer returns an http.Server serving Handler with timeouts, so that
+// a client that stalls while sending or receiving is cut off.
+func (s *Server) HTTPServer() *http.Server {
+	return &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+	}
 }
 
 // logf logs through Config.Logf when set.
@@ -202,6 +369,15 @@ func (s *Server) logf(format string, args ...any) {
 	if s.cfg.Logf != nil {
 		s.cfg.Logf(format, args...)
 	}
+}
+
+// warnf warns through Config.Warnf, or Config.Logf when it is not set.
+func (s *Server) warnf(format string, args ...any) {
+	if s.cfg.Warnf != nil {
+		s.cfg.Warnf(format, args...)
+		return
+	}
+	s.logf("warning: "+format, args...)
 }
 
 // Run loads the dataset, builds the graph and detects rings, streaming
@@ -220,7 +396,11 @@ func (s *Server) Run(ctx context.Context) error {
 		return errors.New("server: Run called twice")
 	}
 	defer s.shutdown()
-	first, err := s.fullRun(ctx, cursor{})
+	// Claims replayed from the log join the first full run.
+	s.mu.RLock()
+	replayed := cursor{len(s.visits), len(s.fees)}
+	s.mu.RUnlock()
+	first, err := s.fullRun(ctx, replayed)
 	if err == nil {
 		err = s.adopt(ctx, first)
 	}

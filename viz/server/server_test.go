@@ -278,8 +278,11 @@ func TestNotReady(t *testing.T) {
 	}
 }
 
+// testToken is a token of the required length.
+const testToken = "s3cret-s3cret-s3cret"
+
 func TestToken(t *testing.T) {
-	s := startReady(t, func(c *Config) { c.Token = "s3cret" })
+	s := startReady(t, func(c *Config) { c.Token = testToken })
 	tests := []struct {
 		name, path string
 		hdr        map[string]string
@@ -288,12 +291,12 @@ func TestToken(t *testing.T) {
 		{"none", "/api/v1/status", nil, 401},
 		{"wrong bearer", "/api/v1/status", map[string]string{"Authorization": "Bearer nope"}, 401},
 		{"basic", "/api/v1/status", map[string]string{"Authorization": "Basic czNjcmV0"}, 401},
-		{"bearer", "/api/v1/status", map[string]string{"Authorization": "Bearer s3cret"}, 200},
-		{"query", "/api/v1/rings?token=s3cret", nil, 200},
-		{"wrong query", "/api/v1/rings?token=s3cre", nil, 401},
-		{"cookie", "/api/v1/status", map[string]string{"Cookie": tokenCookie + "=s3cret"}, 200},
+		{"bearer", "/api/v1/status", map[string]string{"Authorization": "Bearer " + testToken}, 200},
+		{"query", "/api/v1/rings?token=" + testToken, nil, 200},
+		{"wrong query", "/api/v1/rings?token=s3cre-wrong", nil, 401},
+		{"cookie", "/api/v1/status", map[string]string{"Cookie": tokenCookie + "=" + testToken}, 200},
 		{"static needs it", "/", nil, 401},
-		{"static with it", "/?token=s3cret", nil, 200},
+		{"static with it", "/?token=" + testToken, nil, 200},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -305,7 +308,7 @@ func TestToken(t *testing.T) {
 	if _, _, err := dial(s, "", nil); err == nil {
 		t.Error("websocket without token accepted")
 	}
-	c, _, err := dial(s, "?token=s3cret", nil)
+	c, _, err := dial(s, "?token="+testToken, nil)
 	if err != nil {
 		t.Fatalf("websocket with token: %v", err)
 	}
