@@ -32,6 +32,10 @@ const (
 	// are absent, whose other care lies in an area the site's people
 	// hardly ever visit).
 	flagAway
+	// flagSpread: a relation of a few visits flagged costly because most
+	// of its person's care over several sites is; it joins rings but does
+	// not seed them.
+	flagSpread
 )
 
 // relation is one person's visits at one site, with what flags it.
@@ -171,13 +175,17 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		case returning(&r) && s.costlyRelation(h, vs, r.cost, r.shr) && int(costlyVisits[r.person]) >= p.MinRelationVisits &&
 			2*costlyVisits[r.person] >= visits[r.person]:
 			// A few visits here of a person most of whose care, over
-			// several sites, is billed far above peers.
-			f = flagCostly
+			// several sites, is billed far above peers: the person joins
+			// a ring seeded here, but does not seed one (a ring's people
+			// buy and see doctors elsewhere too).
+			f = flagCostly | flagSpread
 		}
 		if f != 0 {
-			tally[r.site].flagged++
-			if int(r.n) >= s.repeat {
-				tally[r.site].flaggedRegulars++
+			if f&flagSpread == 0 {
+				tally[r.site].flagged++
+				if int(r.n) >= s.repeat {
+					tally[r.site].flaggedRegulars++
+				}
 			}
 			rels = append(rels, relation{person: r.person, hub: h, visits: vs, flags: f})
 		}
@@ -442,13 +450,16 @@ func regularity(vt *graph.VisitTable, vs []uint32) float64 {
 }
 
 // classRates returns, per institution class, the ordinary share of
-// flagged relations (of regulars, when regulars is set): the lower
-// quartile over the class's sites with at least min_vote_relations of
-// them, floored at min_flagged_rate. The lower quartile, not the median:
-// in a small city ring sites can be many of the few sites of a class with
-// regulars, and must not make up their own peers. A class with fewer than
-// minVoters voting sites takes the quartile over all classes. Sites marked
-// in skip do not vote.
+// flagged relations (of regulars, when regulars is set): the lower quartile
+// of the flagged shares of the class's sites with at least
+// min_vote_relations of them, floored at min_flagged_rate. The lower
+// quartile: in a small city ring sites can be many of the few sites of a
+// class and must not make up their own peers. Pharmacies' regulars are
+// judged against the median instead: they are chronic patients, and a few
+// dear, early refills are ordinary at any pharmacy (sites that already
+// stand out among all their returning people, skip, do not vote, so the
+// median stays ordinary). A class with fewer than minVoters voting sites
+// takes the value over all classes.
 func (s *state) classRates(lo int, tally []siteTally, regulars bool, skip []bool) [nClasses]float64 {
 	var shares [nClasses][]float64
 	var all []float64
@@ -464,19 +475,23 @@ func (s *state) classRates(lo int, tally []siteTally, regulars bool, skip []bool
 			all = append(all, x)
 		}
 	}
-	quartile := func(xs []float64) float64 {
+	// at returns the value at fraction q of the sorted xs.
+	at := func(xs []float64, q float64) float64 {
 		if len(xs) == 0 {
 			return 0
 		}
 		slices.Sort(xs)
-		return xs[len(xs)/4]
+		return xs[int(q*float64(len(xs)))]
 	}
-	overall := quartile(all)
 	var out [nClasses]float64
 	for cl := range out {
-		out[cl] = overall
+		q := 0.25
+		if regulars && graph.InstitutionClass(cl) == graph.ClassPharmacy {
+			q = 0.5
+		}
+		out[cl] = at(all, q)
 		if len(shares[cl]) >= minVoters {
-			out[cl] = quartile(shares[cl])
+			out[cl] = at(shares[cl], q)
 		}
 		out[cl] = max(out[cl], s.opt.Params.MinFlaggedRate)
 	}
@@ -680,7 +695,9 @@ func (s *state) core(rels []relation, idx []int) []int {
 	for _, i := range idx {
 		nSites[rels[i].hub] = true
 	}
-	pharmacies = pharmacies && len(nSites) > 1
+	// Without days of supply, dear fills at one pharmacy are no evidence
+	// either: the group needs people filling at several.
+	pharmacies = pharmacies && (len(nSites) > 1 || !s.suppliesKnown)
 	spread := 2*multi >= len(per) || pharmacies
 	out := idx[:0:0]
 	for _, i := range idx {
@@ -694,13 +711,17 @@ func (s *state) core(rels []relation, idx []int) []int {
 }
 
 // registeredDoctors returns, for datasets whose visits name no doctor, the
-// doctors registered (staff.csv) at the sites who practise mostly there:
-// at least half of their registrations among the sites.
+// doctors registered (staff.csv) at the medical sites among sites who
+// practise mostly there: at least half of their registrations among the
+// sites. Pharmacies' staff dispense; they are left out.
 func (s *state) registeredDoctors(sites []graph.NodeID) []graph.NodeID {
 	g := s.g
 	e := g.Edges()
 	var out []graph.NodeID
 	for _, h := range sites {
+		if g.Kind(h) == graph.KindPharmacy {
+			continue
+		}
 		nb, es := g.Neighbors(h)
 		for j, d := range nb {
 			if g.Kind(d) != graph.KindDoctor || e.Type[es[j]] != graph.DoctorInstitutionRegistered {

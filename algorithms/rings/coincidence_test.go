@@ -285,7 +285,9 @@ func TestClassRates(t *testing.T) {
 				return site{rel: 100, fl: 50, reg: x.rel, flReg: x.fl}
 			}),
 			regulars: true,
-			want:     [nClasses]float64{3.0 / 20, 3.0 / 20, 3.0 / 20, 4.0 / 50},
+			// Pharmacies' regulars are judged against the median (10
+			// sites, 0, 2, …, 18 of 50: xs[5] = 10/50).
+			want: [nClasses]float64{3.0 / 20, 3.0 / 20, 3.0 / 20, 10.0 / 50},
 		},
 		{
 			name: "all relations when regulars is not set",

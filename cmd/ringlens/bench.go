@@ -23,7 +23,7 @@ import (
 const (
 	ingestBudget    = 60 * time.Second
 	ingestRSSBudget = 6 << 30
-	detectBudget    = 120 * time.Second
+	detectBudget    = 60 * time.Second
 	detectRSSBudget = 8 << 30
 )
 
