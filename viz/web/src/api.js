@@ -2,19 +2,19 @@
 // websocket stream. Written defensively: field names may differ slightly
 // between server versions, so callers normalise what they read.
 
-const params = new URLSearchParams(location.search);
-const token = params.get("token");
-
-/** Appends the page's ?token= (if any) to an API path. */
-export function withToken(path) {
-  if (!token) return path;
-  return path + (path.includes("?") ? "&" : "?") + "token=" + encodeURIComponent(token);
+// A page opened as /?token=T: the server answered with the token in an
+// HttpOnly, SameSite=Strict cookie, which every later request (fetch and the
+// websocket) carries by itself. Drop the token from the address bar and
+// history so that it is not shown, bookmarked or shared.
+if (new URLSearchParams(location.search).has("token")) {
+  const url = new URL(location.href);
+  url.searchParams.delete("token");
+  history.replaceState(history.state, "", url.pathname + url.search + url.hash);
 }
 
 /** Fetches JSON from an API path; throws on HTTP errors. */
 export async function getJSON(path) {
-  const headers = token ? { Authorization: "Bearer " + token } : {};
-  const res = await fetch(withToken(path), { headers });
+  const res = await fetch(path, { credentials: "same-origin" });
   if (!res.ok) throw new Error(res.status + " " + res.statusText + " " + path);
   return res.json();
 }
@@ -43,7 +43,7 @@ export function openStream(onMessage, onStatus) {
   const connect = () => {
     onStatus("connecting");
     const proto = location.protocol === "https:" ? "wss:" : "ws:";
-    ws = new WebSocket(proto + "//" + location.host + withToken("/api/v1/stream"));
+    ws = new WebSocket(proto + "//" + location.host + "/api/v1/stream");
     ws.onopen = () => {
       delay = 1000;
       onStatus("connected");

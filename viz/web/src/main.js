@@ -664,6 +664,9 @@ function start() {
     /** The text of an export ("json", "members", "evidence") of the selected ring. */
     exportText: (what) => (state.ring ? exportFile(state.ring, what)?.text : null),
   };
+  // The filters apply as they change; Enter in a field must not submit
+  // (and reload) the page.
+  $("filters").addEventListener("submit", (ev) => ev.preventDefault());
   $("lang").addEventListener("click", () => {
     setLang(lang() === "zh" ? "en" : "zh");
     localStorage.setItem("ringlens.lang", lang());
