@@ -6,8 +6,9 @@ import (
 	"testing"
 )
 
-// FuzzLeiden checks that Leiden never panics and returns connected,
-// well-numbered communities on arbitrary, possibly asymmetric, CSRs.
+// FuzzLeiden checks that Leiden never panics or hangs, rejects asymmetric
+// CSRs, and returns connected, well-numbered communities on the CSRs it
+// accepts and on the symmetric graph of the same pairs.
 func FuzzLeiden(f *testing.F) {
 	f.Add([]byte{3, 0, 1, 1, 2, 2, 0}, uint8(0), 1.0, int64(1))
 	f.Add([]byte{5, 0, 0, 1, 1, 4, 3, 3, 2}, uint8(1), 0.0, int64(2))
@@ -40,25 +41,52 @@ func FuzzLeiden(f *testing.F) {
 		if n == 0 {
 			g = &CSR{}
 		}
-		opt := Options{Quality: Quality(quality % 3), Resolution: res, Seed: seed, MaxIterations: int(seed & 3)}
-		p, err := Leiden(context.Background(), g, opt)
+		// The same pairs as undirected edges: always a valid CSR.
+		var edges []Edge
+		for u := range n {
+			for i, v := range rows[u] {
+				edges = append(edges, Edge{U: int32(u), V: v, W: wts[u][i]})
+			}
+		}
+		sym, err := NewCSR(n, edges)
 		if err != nil {
-			if opt.Quality <= QualityCPM && res >= 0 && !math.IsInf(res, 1) {
-				t.Fatalf("valid input rejected: %v", err)
-			}
-			return
+			t.Fatalf("NewCSR: %v", err)
 		}
-		if c, ok := disconnected(g, p.Membership); !ok {
-			t.Fatalf("community %d not connected", c)
+		if err := sym.Validate(); err != nil {
+			t.Fatalf("NewCSR gave an invalid CSR: %v", err)
 		}
-		next := int32(0)
-		for _, c := range p.Membership {
-			if c > next {
-				t.Fatalf("membership %v not numbered in order", p.Membership)
+		opt := Options{Quality: Quality(quality % 3), Resolution: res, Seed: seed, MaxIterations: int(seed & 3)}
+		validOpt := opt.Quality <= QualityCPM && res >= 0 && !math.IsInf(res, 1)
+		for _, h := range []*CSR{g, sym} {
+			p, err := Leiden(context.Background(), h, opt)
+			if err != nil {
+				if validOpt && h.Validate() == nil {
+					t.Fatalf("valid input rejected: %v", err)
+				}
+				continue
 			}
-			if c == next {
-				next++
+			if h.Validate() != nil {
+				t.Fatalf("invalid CSR accepted: %v", h.Validate())
 			}
+			checkFuzzPartition(t, h, p)
 		}
 	})
+}
+
+// checkFuzzPartition fails t unless p's communities are connected in g and
+// numbered in order of first node.
+func checkFuzzPartition(t *testing.T, g *CSR, p *Partition) {
+	t.Helper()
+	if c, ok := disconnected(g, p.Membership); !ok {
+		t.Fatalf("community %d not connected", c)
+	}
+	next := int32(0)
+	for _, c := range p.Membership {
+		if c > next {
+			t.Fatalf("membership %v not numbered in order", p.Membership)
+		}
+		if c == next {
+			next++
+		}
+	}
 }

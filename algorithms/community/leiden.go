@@ -121,7 +121,8 @@ type Partition struct {
 // The result depends only on g, opt and opt.Seed, not on GOMAXPROCS: the
 // algorithm is sequential. ctx is checked between phases; if it is done,
 // Leiden returns its error. Leiden returns an error if g is not a valid CSR
-// or opt is invalid.
+// (see Validate; in particular an asymmetric one is rejected, not
+// symmetrised) or opt is invalid.
 func Leiden(ctx context.Context, g *CSR, opt Options) (*Partition, error) {
 	if err := g.Validate(); err != nil {
 		return nil, fmt.Errorf("community: leiden: %w", err)
@@ -359,9 +360,15 @@ func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (
 	return changed, nil
 }
 
+// maxMovesPerNode bounds the moves of one local moving phase to this many
+// per node. On a valid (symmetric) graph the phase ends long before; the
+// bound makes it end whatever rounding does.
+const maxMovesPerNode = 1000
+
 // moveNodes is the fast local moving phase on lv from memb (cluster ids in
 // [0, lv.len())). It leaves memb numbered 0..k-1 in order of first node and
-// returns k and whether any node moved.
+// returns k and whether any node moved. It stops after maxMovesPerNode
+// moves per node at most.
 func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
 	n := lv.len()
 	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
@@ -388,8 +395,11 @@ func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
 	clear(stable)
 	head, count := 0, n
 	touched := l.touched[:0]
+	// Every move strictly improves the quality, so the queue empties; the
+	// budget only guards against rounding making moves cycle.
+	budget := int64(maxMovesPerNode) * int64(n)
 
-	for count > 0 {
+	for count > 0 && budget > 0 {
 		v := queue[head]
 		head++
 		if head == n {
@@ -442,6 +452,7 @@ func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
 		if best != c0 {
 			memb[v] = best
 			moved = true
+			budget--
 			for e := off[v]; e < off[v+1]; e++ {
 				u := adj[e]
 				if stable[u] && memb[u] != best {

@@ -531,6 +531,9 @@ func TestLeidenEdgeCases(t *testing.T) {
 		{"negative weight", &CSR{Offsets: []int64{0, 1, 2}, Targets: []int32{1, 0}, Weights: []float64{-1, -1}}, Options{}, "non-negative"},
 		{"NaN weight", &CSR{Offsets: []int64{0, 1, 2}, Targets: []int32{1, 0}, Weights: []float64{math.NaN(), 1}}, Options{}, "non-negative"},
 		{"short weights", &CSR{Offsets: []int64{0, 1, 2}, Targets: []int32{1, 0}, Weights: []float64{1}}, Options{}, "len(Weights)"},
+		{"asymmetric weights", &CSR{Offsets: []int64{0, 1, 1, 2}, Targets: []int32{2, 0}, Weights: []float64{0, 2}}, Options{}, "not symmetric"},
+		{"one-way edge", &CSR{Offsets: []int64{0, 1, 1}, Targets: []int32{1}}, Options{}, "not symmetric"},
+		{"parallel entries one way", &CSR{Offsets: []int64{0, 2, 3}, Targets: []int32{1, 1, 0}, Weights: []float64{1, 1, 1}}, Options{}, "not symmetric"},
 		{"overflowing weights", &CSR{Offsets: []int64{0, 1, 2}, Targets: []int32{1, 0}, Weights: []float64{math.MaxFloat64, math.MaxFloat64}}, Options{}, "overflows"},
 		{"negative resolution", g, Options{Resolution: -1}, "resolution"},
 		{"infinite resolution", g, Options{Quality: QualityCPM, Resolution: math.Inf(1)}, "resolution"},
@@ -587,5 +590,47 @@ func TestFromAdjacencyZeroCopy(t *testing.T) {
 	}
 	if FromAdjacency(graph.NewWeighted(0, nil)).Len() != 0 {
 		t.Error("empty graph.Weighted gave nodes")
+	}
+}
+
+// TestValidateSymmetry checks which CSRs count as symmetric: parallel
+// entries are summed, self-loops are free, and zero-weight entries need no
+// partner.
+func TestValidateSymmetry(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		g    *CSR
+		ok   bool
+	}{
+		{"unweighted pair", &CSR{Offsets: []int64{0, 1, 2}, Targets: []int32{1, 0}}, true},
+		{"parallel entries summed", &CSR{Offsets: []int64{0, 2, 3}, Targets: []int32{1, 1, 0}, Weights: []float64{0.25, 0.75, 1}}, true},
+		{"rounding of sums", &CSR{Offsets: []int64{0, 3, 4}, Targets: []int32{1, 1, 1, 0}, Weights: []float64{0.1, 0.2, 0.3, 0.6}}, true},
+		{"self-loop alone", &CSR{Offsets: []int64{0, 1}, Targets: []int32{0}, Weights: []float64{3}}, true},
+		{"zero weight one way", &CSR{Offsets: []int64{0, 1, 1}, Targets: []int32{1}, Weights: []float64{0}}, true},
+		{"fuzz hang: 2->0 weight 2, 0->2 weight 0", &CSR{Offsets: []int64{0, 1, 1, 2}, Targets: []int32{2, 0}, Weights: []float64{0, 2}}, false},
+		{"different weights", &CSR{Offsets: []int64{0, 1, 2}, Targets: []int32{1, 0}, Weights: []float64{1, 1.5}}, false},
+		{"unweighted one way", &CSR{Offsets: []int64{0, 1, 1}, Targets: []int32{1}}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := tc.g.Validate()
+			if (err == nil) != tc.ok {
+				t.Errorf("Validate() = %v, want ok %v", err, tc.ok)
+			}
+		})
+	}
+}
+
+// TestLeidenAsymmetricHang runs the input on which FuzzLeiden found local
+// moving to cycle forever (testdata/fuzz/FuzzLeiden/asymmetric-hang): it must
+// be rejected at once, and its symmetric version partitioned.
+func TestLeidenAsymmetricHang(t *testing.T) {
+	g := &CSR{Offsets: []int64{0, 1, 1, 2}, Targets: []int32{2, 0}, Weights: []float64{0, 2}}
+	if _, err := Leiden(context.Background(), g, Options{Seed: 52}); err == nil || !strings.Contains(err.Error(), "not symmetric") {
+		t.Fatalf("asymmetric CSR: error %v", err)
+	}
+	sym := mustCSR(t, 3, []Edge{{2, 0, 2}})
+	p := run(t, sym, Options{Seed: 52})
+	if !slices.Equal(p.Membership, []int32{0, 1, 0}) {
+		t.Errorf("membership %v, want [0 1 0]", p.Membership)
 	}
 }
