@@ -7,7 +7,6 @@ import (
 	"unicode/utf8"
 
 	"github.com/ringlens/ringlens/graph"
-	"github.com/ringlens/ringlens/graph/claims"
 )
 
 // Options control Load.
@@ -41,6 +40,13 @@ type FileReport struct {
 	Format     string // "csv" or "jsonl"
 	Encoding   string // "utf-8", "utf-8-bom" or "gb18030"
 	Compressed bool
+	// CROnly reports lines ending in a lone carriage return, read as
+	// line feeds.
+	CROnly bool
+	// BytesRead counts the on-disk (compressed) bytes read; Load reads
+	// every file to its end, so it equals Size, the file's on-disk size,
+	// or Load fails with a *ReadError.
+	BytesRead, Size int64
 	// Read counts rows (records) read; Read == Accepted + Rejected.
 	Read, Accepted, Rejected int64
 	// RefundsNetted counts accepted refund rows netted into what they
@@ -65,7 +71,12 @@ type Reject struct {
 	Line   int64  // 1-based physical line where the record starts (the header is line 1)
 	Column string // contract column name; "" for whole-row problems
 	Reason string // short lowercase reason
-	Value  string // offending value, masked for personal columns, at most 64 runes
+	// Value is the offending value, at most 64 runes, or its shape
+	// ("<18 chars: 17 digits + X>", "<3 CJK chars>") when it may be
+	// personal data: every value of psn and staff, every free-text value,
+	// and any value that holds a run of 15 or more digits or, where a
+	// code, number or date is expected, a Han character.
+	Value string
 }
 
 // RejectSink receives every rejected row, in file order. An error from the
@@ -73,8 +84,8 @@ type Reject struct {
 type RejectSink func(Reject) error
 
 // SchemaError reports a dataset that cannot be read at all: a required file
-// or column missing, an ambiguous file, an unreadable header or an
-// undecodable encoding.
+// or column missing, a column named twice, an ambiguous file, an unreadable
+// header or an undecodable encoding.
 type SchemaError struct {
 	File, Column, Reason string
 }
@@ -109,13 +120,14 @@ func (e *RowError) Error() string {
 // maxValueRunes bounds Reject.Value.
 const maxValueRunes = 64
 
-// rejectValue masks v for personal columns, makes it valid UTF-8 and
-// truncates it to maxValueRunes runes. The result never aliases v.
-func rejectValue(column, v string) string {
+// rejectValue returns value v of column of table as a reject shows it:
+// valid UTF-8, redacted (see redact: the shape of any personal value) and
+// truncated to maxValueRunes runes. The result never aliases v.
+func rejectValue(table, column, v string) string {
 	if !utf8.ValidString(v) {
 		v = strings.ToValidUTF8(v, "\uFFFD")
 	}
-	v = claims.MaskColumn(column, v)
+	v = redact(table, kindOf(column), v)
 	if utf8.RuneCountInString(v) > maxValueRunes {
 		n := 0
 		for i := range v {

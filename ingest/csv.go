@@ -9,7 +9,8 @@ import (
 // its first byte is a double quote; inside, "" is a quote and commas and
 // newlines are literal; bytes after the closing quote up to the next comma
 // are kept literally; quotes inside an unquoted field are literal. Records
-// end at "\n" (a preceding "\r" is dropped).
+// end at "\n" (a preceding "\r" is dropped). A quote that does not close
+// properly (see csvSpan) makes its row one rejected line.
 
 // view returns b as a string without copying. The string aliases b.
 func view(b []byte) string {
@@ -19,47 +20,137 @@ func view(b []byte) string {
 	return unsafe.String(&b[0], len(b))
 }
 
-// csvCut returns the length of the longest prefix of buf that consists of
-// complete records (each ending in a newline outside quotes).
-func csvCut(buf []byte) int {
-	if bytes.IndexByte(buf, '"') < 0 {
-		return bytes.LastIndexByte(buf, '\n') + 1
+// maxField bounds a quoted field: a quote not closed within maxField bytes
+// of its opening is taken as a stray, unclosed quote.
+const maxField = 1 << 20
+
+// reasonStrayQuote rejects a row cut at the end of its first line because
+// of a quote that does not close properly.
+const reasonStrayQuote = "unclosed or stray quote (not closed within 1 MiB, or closed lines later in a row of the wrong number of fields); row cut at the end of its line"
+
+// csvSpan returns the length n of the record at the start of buf, with its
+// newline. nfields is the number of fields of the header (0 skips the
+// check); atEOF reports that buf ends the input. ok is false if buf does not
+// yet show where the record ends (never when atEOF).
+//
+// A record normally ends at the first newline outside quotes. When one of
+// its quoted fields is not closed within maxField bytes (or before the end
+// of the input), or spans lines but the record then has other than nfields
+// fields, the record is instead only its first physical line and cut is
+// true, so that one stray quote costs one row and reading resumes on the
+// next line. The decision depends only on the
+// record's own bytes, so the chunk reader and the parsers, which see
+// different amounts of input, always agree on where records start.
+func csvSpan(buf []byte, nfields int, atEOF bool) (n int, cut, ok bool) {
+	firstLine := func() (int, bool, bool) {
+		if i := bytes.IndexByte(buf, '\n'); i >= 0 {
+			return i + 1, true, true
+		}
+		if atEOF {
+			return len(buf), true, true
+		}
+		return 0, false, false
 	}
-	last := -1
-	atStart := true // at the start of a field
+	fields, multiline := 1, false
+	atStart := true
 	for i := 0; i < len(buf); i++ {
 		c := buf[i]
 		if atStart && c == '"' {
-			// Quoted field: find its closing quote.
+			// Quoted field: find its closing quote within the limit.
+			limit := min(len(buf), i+1+maxField)
+			j := i + 1
 			for {
-				j := bytes.IndexByte(buf[i+1:], '"')
-				if j < 0 {
-					return last + 1
+				k := -1
+				if j < limit {
+					k = bytes.IndexByte(buf[j:limit], '"')
 				}
-				i += j + 1
-				if i+1 < len(buf) && buf[i+1] == '"' {
-					i++
+				if k < 0 {
+					if atEOF || limit == i+1+maxField {
+						return firstLine()
+					}
+					return 0, false, false
+				}
+				j += k
+				if j+1 < len(buf) && buf[j+1] == '"' {
+					j += 2
 					continue
 				}
-				if i+1 == len(buf) {
-					return last + 1 // cannot tell yet whether "" follows
+				if j+1 == len(buf) && !atEOF {
+					return 0, false, false // cannot tell yet whether "" follows
 				}
 				break
 			}
+			if !multiline && bytes.IndexByte(buf[i+1:j], '\n') >= 0 {
+				multiline = true
+			}
+			i = j
 			atStart = false
 			continue
 		}
 		switch c {
 		case ',':
+			fields++
 			atStart = true
 		case '\n':
-			last = i
-			atStart = true
+			if multiline && nfields > 0 && fields != nfields {
+				return firstLine()
+			}
+			return i + 1, false, true
 		default:
 			atStart = false
 		}
 	}
-	return last + 1
+	if !atEOF {
+		return 0, false, false
+	}
+	if multiline && nfields > 0 && fields != nfields {
+		return firstLine()
+	}
+	return len(buf), false, true
+}
+
+// csvNext returns the length of the record at the start of buf, which
+// ends at a record boundary (a chunk, or the end of the input), and whether
+// it is a row cut at the end of its line for a stray quote. It agrees with
+// csvCut on every boundary.
+func csvNext(buf []byte, nfields int) (n int, stray bool) {
+	line := buf
+	if end := bytes.IndexByte(buf, '\n'); end >= 0 {
+		line = buf[:end+1]
+	}
+	if bytes.IndexByte(line, '"') < 0 {
+		return len(line), false
+	}
+	n, stray, _ = csvSpan(buf, nfields, true)
+	return n, stray
+}
+
+// csvCut returns the length of the longest prefix of buf that consists of
+// complete records as csvSpan delimits them, for a header of nfields
+// fields; atEOF reports that buf ends the input.
+func csvCut(buf []byte, nfields int, atEOF bool) int {
+	if bytes.IndexByte(buf, '"') < 0 {
+		if atEOF {
+			return len(buf)
+		}
+		return bytes.LastIndexByte(buf, '\n') + 1
+	}
+	cut := 0
+	for cut < len(buf) {
+		rest := buf[cut:]
+		// Records without quotes end at their newline.
+		nl := bytes.IndexByte(rest, '\n')
+		if nl >= 0 && bytes.IndexByte(rest[:nl], '"') < 0 {
+			cut += nl + 1
+			continue
+		}
+		n, _, ok := csvSpan(rest, nfields, atEOF)
+		if !ok {
+			break
+		}
+		cut += n
+	}
+	return cut
 }
 
 // csvRecord splits the record at the start of buf into fields appended to

@@ -63,7 +63,7 @@ func TestCSVCut(t *testing.T) {
 		{`a"b` + "\nc", 4},
 	}
 	for _, tc := range tests {
-		if got := csvCut([]byte(tc.in)); got != tc.want {
+		if got := csvCut([]byte(tc.in), 0, false); got != tc.want {
 			t.Errorf("csvCut(%q) = %d, want %d", tc.in, got, tc.want)
 		}
 	}

@@ -29,6 +29,31 @@
 // net amount. Netted refund rows count as accepted and in RefundsNetted but
 // add no rows to the tables.
 //
-// Personal data (psn_name, certno, dr_name) is masked in Reject.Value and
-// never appears in errors. The package never logs.
+// Nothing is lost silently. Every file is read to its end: a compressed
+// stream that is truncated or corrupt, or a record longer than 256 MiB,
+// ends Load with a *ReadError naming the file and the line where the damage
+// starts, and FileReport.BytesRead equals FileReport.Size. A quoted CSV
+// field must close within 1 MiB of its opening quote; a quote that does
+// not (or that closes lines later in a row of the wrong number of fields,
+// a stray quote closed by an unrelated one) costs its row only: the row is
+// rejected at its line, cut at the end of that line, and reading resumes
+// on the next line. Line breaks inside properly quoted fields are kept.
+//
+// Input that lies is refused: a column named twice in a header is a
+// *SchemaError; a JSON object giving a key twice is rejected; C0 and C1
+// control characters and DEL (but tab and line breaks in free text), and
+// in ids and codes also bidi embeddings, overrides, isolates and marks and
+// zero-width characters, reject their row with a reason naming the
+// character (U+XXXX); invalid UTF-8, and byte sequences GB18030 does not
+// define, reject their row naming its line and column (an undecodable
+// sample is a *SchemaError giving the line and column of the first bad
+// byte). Files whose lines end in a lone CR are read as if they ended in
+// LF (FileReport.CROnly).
+//
+// Personal data never appears in rejects or errors: every value of psn and
+// staff, every free-text value, and any value holding a run of 15 or more
+// digits (an ID-card number) or, where a code, number or date is expected,
+// a Han character (a name), is given by its shape, such as
+// "<18 chars: 17 digits + X>" or "<3 CJK chars>" (see Reject.Value). The
+// package never logs.
 package ingest

@@ -1,7 +1,9 @@
 package ingest
 
 import (
+	"bytes"
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 
@@ -81,4 +83,84 @@ func decodableGB18030(sample []byte, atEOF bool) bool {
 	// The decoder replaces invalid bytes with U+FFFD; genuine U+FFFD in the
 	// input is vanishingly rare in claims exports.
 	return !strings.ContainsRune(string(dst[:n]), utf8.RuneError)
+}
+
+// describeUTF8Error locates the first byte of sample that is not valid
+// UTF-8 as "byte 0x80 at line 2, column 5" (column in bytes, 1-based).
+func describeUTF8Error(sample []byte) string {
+	i := 0
+	for i < len(sample) {
+		r, size := utf8.DecodeRune(sample[i:])
+		if r == utf8.RuneError && size <= 1 {
+			break
+		}
+		i += size
+	}
+	if i >= len(sample) {
+		return "valid"
+	}
+	line, col := lineCol(sample, i)
+	return fmt.Sprintf("byte 0x%02X at line %d, column %d", sample[i], line, col)
+}
+
+// describeGB18030Error locates the first sequence of sample that GB18030
+// does not decode as "line 2, column 5" (column in characters of the
+// decoded line, 1-based).
+func describeGB18030Error(sample []byte, atEOF bool) string {
+	dec := simplifiedchinese.GB18030.NewDecoder()
+	dst := make([]byte, 4*len(sample)+16)
+	n, _, _ := dec.Transform(dst, sample, atEOF)
+	text := dst[:n]
+	i := bytes.Index(text, []byte("\uFFFD"))
+	if i < 0 {
+		return "valid"
+	}
+	line, _ := lineCol(text, i)
+	start := bytes.LastIndexByte(text[:i], '\n') + 1
+	return fmt.Sprintf("line %d, column %d", line, utf8.RuneCount(text[start:i])+1)
+}
+
+// lineCol returns the 1-based line and byte column of offset i of b.
+func lineCol(b []byte, i int) (line, col int) {
+	line = 1 + bytes.Count(b[:i], []byte{'\n'})
+	col = i - (bytes.LastIndexByte(b[:i], '\n') + 1) + 1
+	return line, col
+}
+
+// crOnly reports whether sample, the start of a file, ends its first line
+// with a lone carriage return (old Mac line endings).
+func crOnly(sample []byte) bool {
+	i := bytes.IndexAny(sample, "\r\n")
+	return i >= 0 && sample[i] == '\r' && i+1 < len(sample) && sample[i+1] != '\n'
+}
+
+// crReader turns every line ending of its reader into LF: a lone CR becomes
+// LF and the LF of a CRLF pair is dropped after its CR was turned into LF.
+// CR and LF bytes never occur inside multibyte characters of UTF-8 or
+// GB18030 text, so the conversion is safe on the decoded text.
+type crReader struct {
+	r      io.Reader
+	lastCR bool // the last byte returned was a CR turned into LF
+}
+
+func (c *crReader) Read(p []byte) (int, error) {
+	for {
+		n, err := c.r.Read(p)
+		out := 0
+		for _, b := range p[:n] {
+			if b == '\n' && c.lastCR {
+				c.lastCR = false
+				continue
+			}
+			c.lastCR = b == '\r'
+			if b == '\r' {
+				b = '\n'
+			}
+			p[out] = b
+			out++
+		}
+		if out > 0 || err != nil || n == 0 {
+			return out, err
+		}
+	}
 }

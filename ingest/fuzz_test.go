@@ -10,32 +10,63 @@ import (
 	"github.com/ringlens/ringlens/graph/claims"
 )
 
-// FuzzCSVRecord checks that splitting never panics, that csvCut always
-// cuts at a record boundary the splitter agrees with, and that fields
-// written by encoding/csv come back unchanged.
+// FuzzCSVRecord checks that splitting never panics; that csvCut, given any
+// prefix of the input, cuts at a record boundary of the whole input as the
+// parsers split it (csvNext), so that chunking cannot change the records;
+// and that fields written by encoding/csv come back unchanged.
 func FuzzCSVRecord(f *testing.F) {
-	for _, s := range []string{"a,b\n", "\"a,\"\"b\"\"\nc\",d\n", "x\r\n\"", `"ab"cd,e`, "中,文\n"} {
-		f.Add(s)
+	for _, s := range []string{"a,b\n", "\"a,\"\"b\"\"\nc\",d\n", "x\r\n\"", `"ab"cd,e`, "中,文\n",
+		"a,\"b\nc\nd,\"e\",f\n", "\"unclosed,x\ny,z\n"} {
+		f.Add(s, uint8(2), uint16(3))
 	}
-	f.Fuzz(func(t *testing.T, s string) {
+	f.Fuzz(func(t *testing.T, s string, nf uint8, at uint16) {
 		buf := []byte(s)
-		cut := csvCut(buf)
-		if cut < 0 || cut > len(buf) || (cut > 0 && buf[cut-1] != '\n') {
-			t.Fatalf("csvCut(%q) = %d", s, cut)
+		nfields := int(nf % 5)
+		// The records of the whole input, as the parser of the last
+		// chunk splits them.
+		bounds := map[int]bool{0: true}
+		for pos := 0; pos < len(buf); {
+			n, _ := csvNext(buf[pos:], nfields)
+			if n <= 0 || pos+n > len(buf) {
+				t.Fatalf("csvNext consumed %d of %d", n, len(buf)-pos)
+			}
+			pos += n
+			if pos < len(buf) && buf[pos-1] != '\n' {
+				t.Fatalf("record of %q ends at %d, not after a newline", s, pos)
+			}
+			bounds[pos] = true
 		}
-		// Splitting the cut prefix consumes exactly it.
+		prefix := buf[:int(at)%(len(buf)+1)]
+		cut := csvCut(prefix, nfields, false)
+		if cut < 0 || cut > len(prefix) || (cut > 0 && prefix[cut-1] != '\n') {
+			t.Fatalf("csvCut(%q) = %d", prefix, cut)
+		}
+		if !bounds[cut] {
+			t.Fatalf("csvCut(%q, %d) = %d, not a record boundary of %q", prefix, nfields, cut, s)
+		}
+		// The cut prefix, parsed as a chunk, splits into the same records.
+		for pos := 0; pos < cut; {
+			n, _ := csvNext(buf[pos:cut], nfields)
+			pos += n
+			if !bounds[pos] {
+				t.Fatalf("chunk %q split at %d, not a record boundary of %q", buf[:cut], pos, s)
+			}
+		}
+		if !bounds[csvCut(buf, nfields, true)] {
+			t.Fatalf("csvCut at EOF is not a boundary")
+		}
+		// csvRecord consumes the records of csvNext exactly.
 		scratch := make([]byte, 0, len(buf))
-		rest := buf[:cut]
-		for len(rest) > 0 {
-			var n int
-			_, scratch, n, _ = csvRecord(rest, nil, scratch)
-			if n <= 0 || n > len(rest) {
-				t.Fatalf("csvRecord consumed %d of %d", n, len(rest))
+		for pos := 0; pos < len(buf); {
+			n, stray := csvNext(buf[pos:], nfields)
+			if !stray {
+				var m int
+				_, scratch, m, _ = csvRecord(buf[pos:pos+n], nil, scratch)
+				if m != n {
+					t.Fatalf("csvRecord consumed %d of record %q", m, buf[pos:pos+n])
+				}
 			}
-			if n < len(rest) && rest[n-1] != '\n' {
-				t.Fatalf("record of %q does not end at a newline", s)
-			}
-			rest = rest[n:]
+			pos += n
 		}
 		// Round trip: a record encoded by encoding/csv splits back.
 		if !utf8.ValidString(s) {
@@ -47,8 +78,11 @@ func FuzzCSVRecord(f *testing.F) {
 		w.Write(fields)
 		w.Flush()
 		enc := b.Bytes()
-		if csvCut(enc) != len(enc) {
-			t.Fatalf("csvCut of encoded %q = %d, want %d", enc, csvCut(enc), len(enc))
+		if csvCut(enc, len(fields), false) != len(enc) {
+			t.Fatalf("csvCut of encoded %q = %d, want %d", enc, csvCut(enc, len(fields), false), len(enc))
+		}
+		if n, stray := csvNext(enc, len(fields)); n != len(enc) || stray {
+			t.Fatalf("csvNext of encoded %q = %d, %v", enc, n, stray)
 		}
 		got, _, n, _ := csvRecord(enc, nil, make([]byte, 0, len(enc)))
 		if n != len(enc) {

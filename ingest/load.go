@@ -110,13 +110,18 @@ func load(ctx context.Context, dir string, opts Options, sink RejectSink, chunkS
 		res.Files = append(res.Files, FileReport{})
 		rep := &res.Files[len(res.Files)-1]
 		*rep = FileReport{Table: src.table, Path: src.path, Format: src.format,
-			Encoding: src.encoding, Compressed: src.compressed}
+			Encoding: src.encoding, Compressed: src.compressed, CROnly: src.crOnly}
 		l.rep, l.file, l.cols = rep, src.base, tables[i].cols
 		start := time.Now()
 		if err := l.readTable(ctx, src); err != nil {
 			return nil, err
 		}
 		rep.Elapsed = time.Since(start)
+		rep.BytesRead, rep.Size = src.read.Load(), src.size
+		if rep.BytesRead != rep.Size {
+			return nil, &ReadError{File: src.base, Line: src.endLine,
+				Err: fmt.Errorf("read %d bytes of %d: the file changed while it was read", rep.BytesRead, rep.Size)}
+		}
 		l.progress(src, true)
 		src.Close()
 		srcs[i] = nil
@@ -214,7 +219,7 @@ func (l *loader) rejectCol(line int64, e rowErr) error {
 // strict mode, returns a *RowError.
 func (l *loader) reject(line int64, col, reason, value string) error {
 	l.rep.Rejected++
-	r := Reject{File: l.file, Line: line, Column: col, Reason: reason, Value: rejectValue(col, value)}
+	r := Reject{File: l.file, Line: line, Column: col, Reason: reason, Value: rejectValue(l.rep.Table, col, value)}
 	if l.sink != nil {
 		if err := l.sink(r); err != nil {
 			return fmt.Errorf("report reject %s:%d: %w", r.File, r.Line, err)

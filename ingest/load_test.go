@@ -46,7 +46,10 @@ func TestLoadValid(t *testing.T) {
 		}
 		for i, w := range want {
 			g := res.Files[i]
-			g.Path, g.Elapsed = "", 0
+			if g.BytesRead != g.Size || g.Size == 0 {
+				t.Errorf("file %d: read %d bytes of %d", i, g.BytesRead, g.Size)
+			}
+			g.Path, g.Elapsed, g.BytesRead, g.Size = "", 0, 0, 0
 			if g != w {
 				t.Errorf("file %d: got %+v\nwant %+v", i, g, w)
 			}

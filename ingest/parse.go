@@ -3,18 +3,27 @@ package ingest
 import (
 	"bytes"
 	"fmt"
+	"strconv"
+	"strings"
 	"unicode/utf8"
 )
 
 // Reasons for rows of a UTF-8 file that hold invalid UTF-8, when the
-// encoding was detected and when it was given.
+// encoding was detected and when it was given, and for rows of a GB18030
+// file that hold byte sequences GB18030 does not define.
 const (
 	reasonInvalidUTF8Detected = "invalid utf-8 in a file that looked like utf-8; pass --encoding gb18030"
 	reasonInvalidUTF8         = "invalid utf-8"
+	reasonInvalidGB18030      = "invalid gb18030 byte sequence"
 )
 
-// parseChunk splits b.c into records and parses each into b.rows.
-func parseChunk[R any](src *source, sp *spec[R], colOf []int, b *batch[R]) {
+// replacement is U+FFFD as UTF-8, which the GB18030 decoder puts in place
+// of bytes it cannot decode.
+const replacement = "\uFFFD"
+
+// parseChunk splits b.c into records and parses each into b.rows. kinds
+// gives the kind of each contract column.
+func parseChunk[R any](src *source, sp *spec[R], colOf []int, kinds []colKind, b *batch[R]) {
 	c := b.c
 	b.rows, b.lines, b.errs, b.blank = b.rows[:0], b.lines[:0], b.errs[:0], 0
 	b.memo = refMemo{}
@@ -27,6 +36,10 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, b *batch[R]) {
 		b.errs = make([]rowErr, 0, n)
 	}
 	checkUTF8 := src.utf8Check && !utf8.Valid(c.buf)
+	checkGB := src.encoding == encGB18030 && bytes.Contains(c.buf, []byte(replacement))
+	// JSON escapes may stand for any character.
+	escapes := src.format == formatJSONL && bytes.IndexByte(c.buf, '\\') >= 0
+	checkChars := escapes || mayHoldBadRune(view(c.buf))
 	scratch := c.scratch[:0]
 	b.json.scratch = scratch
 	buf := c.buf
@@ -52,16 +65,23 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, b *batch[R]) {
 		}
 		var rec []byte
 		var e rowErr
-		var n, inner int
+		var n int
 		if src.format == formatCSV {
-			b.fields, scratch, n, inner = csvRecord(buf, b.fields[:0], scratch)
+			var stray bool
+			n, stray = csvNext(buf, len(colOf))
 			rec = buf[:n]
-			if len(b.fields) != len(colOf) {
-				e = bad(-1, fmt.Sprintf("row has %d fields, header has %d", len(b.fields), len(colOf)), "")
+			b.fields = b.fields[:0]
+			if stray {
+				e = bad(-1, reasonStrayQuote, "")
 			} else {
-				for i, f := range b.fields {
-					if col := colOf[i]; col >= 0 {
-						b.vals[col] = trimSpace(f)
+				b.fields, scratch, _, _ = csvRecord(rec, b.fields, scratch)
+				if len(b.fields) != len(colOf) {
+					e = bad(-1, fmt.Sprintf("row has %d fields, header has %d", len(b.fields), len(colOf)), "")
+				} else {
+					for i, f := range b.fields {
+						if col := colOf[i]; col >= 0 {
+							b.vals[col] = trimSpace(f)
+						}
 					}
 				}
 			}
@@ -71,22 +91,29 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, b *batch[R]) {
 				n++
 			}
 			rec = physical
+			b.fields = b.fields[:0]
 			b.json.scratch = scratch
 			if je, ok := b.json.parse(physical); !ok {
 				e = bad(colIndex(sp.cols, je.key), je.reason, "")
-			} else {
-				b.fillJSON(sp.cols)
+			} else if dup := b.fillJSON(sp.cols); dup >= 0 {
+				e = bad(dup, "duplicate key", "")
 			}
 			scratch = b.json.scratch
 		}
 		if e.reason == "" && checkUTF8 && !utf8.Valid(rec) {
-			e = bad(-1, reasonInvalidUTF8, "")
+			reason := reasonInvalidUTF8
 			if src.detected {
-				e.reason = reasonInvalidUTF8Detected
+				reason = reasonInvalidUTF8Detected
 			}
+			e = b.encodingErr(reason, colOf, func(v string) bool { return !utf8.ValidString(v) })
+		}
+		if e.reason == "" && checkGB && bytes.Contains(rec, []byte(replacement)) {
+			e = b.encodingErr(reasonInvalidGB18030, colOf, func(v string) bool { return strings.Contains(v, replacement) })
+		}
+		if e.reason == "" && checkChars && (escapes || mayHoldBadRune(view(rec))) {
 			for i, v := range b.vals {
-				if !utf8.ValidString(v) {
-					e.col, e.value = i, v
+				if why := checkText(v, kinds[i]); why != "" {
+					e = bad(i, why, visible(v))
 					break
 				}
 			}
@@ -100,7 +127,10 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, b *batch[R]) {
 		}
 		b.errs = append(b.errs, e)
 		b.lines = append(b.lines, line)
-		line += 1 + int64(inner)
+		line += int64(bytes.Count(buf[:n], []byte{'\n'}))
+		if buf[n-1] != '\n' {
+			line++
+		}
 		buf = buf[n:]
 	}
 	c.scratch = scratch
@@ -109,10 +139,37 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, b *batch[R]) {
 	}
 }
 
+// encodingErr returns the rejection of a row that fails an encoding check:
+// for the first contract column whose value fails bad, that column and
+// value; else (CSV) the 1-based position of the first failing field, which
+// is not a contract column; else the whole row.
+func (b *batch[R]) encodingErr(reason string, colOf []int, bad func(string) bool) rowErr {
+	for i, v := range b.vals {
+		if bad(v) {
+			return rowErr{col: i, reason: reason, value: v}
+		}
+	}
+	for i, f := range b.fields {
+		if bad(f) && i < len(colOf) && colOf[i] < 0 {
+			return rowErr{col: -1, reason: reason + " in field " + strconv.Itoa(i+1) + " (not a contract column)"}
+		}
+	}
+	if len(b.fields) == 0 {
+		for _, k := range b.json.keys {
+			if bad(k) {
+				return rowErr{col: -1, reason: reason + " in a key"}
+			}
+		}
+	}
+	return rowErr{col: -1, reason: reason}
+}
+
 // fillJSON maps the keys of the parsed object to columns, remembering the
-// key order of the previous object to skip most name comparisons.
-func (b *batch[R]) fillJSON(cols []column) {
+// key order of the previous object to skip most name comparisons. It
+// returns the column of the first contract key given twice, or -1.
+func (b *batch[R]) fillJSON(cols []column) int {
 	p := &b.json
+	var seen uint64 // contract columns given; tables have fewer than 64
 	for i, k := range p.keys {
 		col := -2
 		if i < len(b.keyMemo) {
@@ -129,9 +186,14 @@ func (b *batch[R]) fillJSON(cols []column) {
 			}
 		}
 		if col >= 0 {
+			if seen&(1<<col) != 0 {
+				return col
+			}
+			seen |= 1 << col
 			b.vals[col] = trimSpace(p.vals[i])
 		}
 	}
+	return -1
 }
 
 // colIndex returns the index of the column named name, or -1.

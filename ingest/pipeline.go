@@ -126,6 +126,7 @@ func readFile[R any](ctx context.Context, l *loader, src *source, sp *spec[R], a
 		}
 	}()
 
+	kinds := kinds(sp.cols)
 	colOf := make([]int, len(src.header)) // header position -> column, -1 ignored
 	for i, h := range src.header {
 		colOf[i] = -1
@@ -160,7 +161,7 @@ func readFile[R any](ctx context.Context, l *loader, src *source, sp *spec[R], a
 					return
 				}
 				b.c = c
-				parseChunk(src, sp, colOf, b)
+				parseChunk(src, sp, colOf, kinds, b)
 				select {
 				case done <- b:
 				case <-stop:

@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/ringlens/ringlens/graph/claims"
@@ -148,17 +149,28 @@ func TestParseFloatIntGend(t *testing.T) {
 }
 
 func TestRejectValue(t *testing.T) {
-	tests := []struct{ col, in, want string }{
-		{"psn_name", "张三丰", "张**"},
-		{"certno", "110101199003071234", "110*************34"},
-		{"dr_name", "刘医生", "刘**"},
-		{"psn_no", "P001", "P001"},
-		{"dise_name", "\xff\xfe", "\uFFFD"},
-		{"x", string(make([]byte, 100)), string(make([]byte, 64))},
+	tests := []struct{ table, col, in, want string }{
+		{"psn", "psn_name", "张三丰", "<3 CJK chars>"},
+		{"psn", "certno", "110101199003071234", "<18 digits>"},
+		{"staff", "dr_name", "刘医生", "<3 CJK chars>"},
+		{"psn", "psn_no", "P001", "<4 chars: A999>"},
+		{"psn", "brdy", "11010119900101888X", "<18 chars: 17 digits + X>"},
+		{"psn", "brdy", "1990-02-30", "<10 chars: 9999-99-99>"},
+		{"staff", "dr_code", "D001", "<4 chars: A999>"},
+		{"mdtrt", "psn_no", "P001", "P001"},
+		{"mdtrt", "begntime", "2024-13-01", "2024-13-01"},
+		{"mdtrt", "begntime", "张三", "<2 CJK chars>"},
+		{"mdtrt", "med_type", "110101900101888", "<15 digits>"},
+		{"mdtrt", "mdtrt_id", "V110101199003071234x", "<20 chars: A999999999999999999a>"},
+		{"mdtrt", "dise_name", "\xff\xfe", "<1 chars: ?>"},
+		{"mdtrt", "dise_name", "阑尾炎", "<3 CJK chars>"},
+		{"fee_list", "mdtrt_id", "V\x00\u202e1", "V<U+0000><U+202E>1"},
+		{"fee_list", "x", string(make([]byte, 100)), strings.Repeat("<U+0000>", 8)},
+		{"fee_list", "x", strings.Repeat("a", 100), strings.Repeat("a", 64)},
 	}
 	for _, tc := range tests {
-		if got := rejectValue(tc.col, tc.in); got != tc.want {
-			t.Errorf("rejectValue(%q, %q) = %q, want %q", tc.col, tc.in, got, tc.want)
+		if got := rejectValue(tc.table, tc.col, tc.in); got != tc.want {
+			t.Errorf("rejectValue(%s, %s, %q) = %q, want %q", tc.table, tc.col, tc.in, got, tc.want)
 		}
 	}
 }

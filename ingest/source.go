@@ -47,6 +47,8 @@ type source struct {
 	firstLine int64    // physical line of the first data record
 	utf8Check bool     // rows must be checked for valid UTF-8
 	detected  bool     // encoding was detected rather than given
+	crOnly    bool     // lines end in a lone CR, read as LF
+	endLine   int64    // set by readChunks at the end: the line after the last
 }
 
 // Close closes the file.
@@ -146,9 +148,13 @@ func (s *source) init(forced string, cols []column) error {
 	}
 	br := bufio.NewReaderSize(r, sampleSize)
 	sample, err := br.Peek(sampleSize)
-	atEOF := err != nil
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return s.schemaErr("", "unreadable file: "+err.Error())
+	// A read error (a gzip stream truncated within the sample) is left for
+	// the reading of the records, which names its line: the sample is then
+	// all there is.
+	atEOF := err != nil && err != bufio.ErrBufferFull
+	var rest io.Reader = br
+	if atEOF && err != io.EOF {
+		rest = io.MultiReader(br, errReader{err})
 	}
 	enc := forced
 	if enc == "" {
@@ -162,15 +168,20 @@ func (s *source) init(forced string, cols []column) error {
 	case encUTF8BOM:
 		br.Discard(len(bom))
 		s.utf8Check = true
-		s.r = br
+		s.r = rest
 	case encUTF8:
 		s.utf8Check = true
-		s.r = br
+		s.r = rest
 	case encGB18030:
 		if s.detected && !decodableGB18030(sample, atEOF) {
-			return s.schemaErr("", "undecodable encoding: neither utf-8 nor gb18030")
+			return s.schemaErr("", "undecodable encoding: neither utf-8 ("+describeUTF8Error(sample)+
+				") nor gb18030 ("+describeGB18030Error(sample, atEOF)+")")
 		}
-		s.r = transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
+		s.r = transform.NewReader(rest, simplifiedchinese.GB18030.NewDecoder())
+	}
+	if crOnly(sample) {
+		s.crOnly = true
+		s.r = &crReader{r: s.r}
 	}
 	if s.format == formatCSV {
 		return s.csvHeader(cols)
@@ -196,14 +207,14 @@ func (s *source) csvHeader(cols []column) error {
 			rec = rec[:0]
 			continue
 		}
-		if err == nil && csvCut(rec) == len(rec) {
+		if err == nil && csvCut(rec, 0, false) == len(rec) {
 			break
 		}
 		if err == bufio.ErrBufferFull {
 			continue
 		}
 		if err != nil && err != io.EOF {
-			return s.schemaErr("", "unreadable header: "+err.Error())
+			return s.readErr(s.firstLine, err)
 		}
 		if err == io.EOF {
 			break
@@ -230,7 +241,10 @@ func (s *source) jsonHeader(cols []column) error {
 	s.firstLine = 1
 	buf, err := br.Peek(maxHeader)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return s.schemaErr("", "unreadable first object: "+err.Error())
+		if end := bytes.IndexByte(buf, '\n'); end < 0 {
+			return s.readErr(1, err) // the first object is damaged
+		}
+		err = nil // the records' reading reports the damage
 	}
 	for len(buf) > 0 {
 		end := bytes.IndexByte(buf, '\n')
@@ -250,7 +264,7 @@ func (s *source) jsonHeader(cols []column) error {
 		var p jsonParser
 		p.scratch = make([]byte, 0, len(line))
 		if bad, ok := p.parse(line); !ok {
-			return s.schemaErr(bad.key, "unreadable first object: "+bad.reason)
+			return s.schemaErr(s.headerName(bad.key), "unreadable first object: "+bad.reason)
 		}
 		s.header = make([]string, len(p.keys))
 		for i, k := range p.keys {
@@ -261,8 +275,19 @@ func (s *source) jsonHeader(cols []column) error {
 	return s.schemaErr("", "unreadable first object: empty file")
 }
 
-// checkColumns reports the first required column missing from the header.
+// checkColumns reports the first column named twice in the header, then
+// the first required column missing from it.
 func (s *source) checkColumns(cols []column) error {
+	for i, h := range s.header {
+		if h == "" {
+			continue // unnamed columns are ignored
+		}
+		for _, g := range s.header[:i] {
+			if g == h {
+				return s.schemaErr(s.headerName(h), "duplicate column")
+			}
+		}
+	}
 	for _, c := range cols {
 		if !c.required {
 			continue
@@ -280,3 +305,23 @@ func (s *source) checkColumns(cols []column) error {
 	}
 	return nil
 }
+
+// headerName returns a header name as errors show it: as is if it is a
+// contract column, else redacted like a value of the file (a headerless
+// file's first row may hold personal data).
+func (s *source) headerName(name string) string {
+	if name == "" {
+		return ""
+	}
+	for _, tb := range [...][]column{psnCols, fixmedinsCols, staffCols, catalogCols, mdtrtCols, feeCols} {
+		if colIndex(tb, name) >= 0 {
+			return name
+		}
+	}
+	return redact(s.table, kindCode, visible(strings.ToValidUTF8(name, "\uFFFD")))
+}
+
+// errReader returns err on every read.
+type errReader struct{ err error }
+
+func (r errReader) Read([]byte) (int, error) { return 0, r.err }

@@ -261,6 +261,7 @@ func logFiles(log zerolog.Logger, files []ingest.FileReport) {
 		rate := float64(f.Read) / f.Elapsed.Seconds()
 		ev.Str("file", filepath.Base(f.Path)).Int64("read", f.Read).Int64("accepted", f.Accepted).
 			Int64("rejected", f.Rejected).Int64("refunds_netted", f.RefundsNetted).
+			Int64("bytes_read", f.BytesRead).Int64("size", f.Size).
 			Str("rate", humanRate(rate)+" rows/s").Str("elapsed", roundDur(f.Elapsed)).Msg("file read")
 	}
 }

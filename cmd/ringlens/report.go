@@ -27,6 +27,8 @@ type fileSummary struct {
 	Compressed    bool   `json:"compressed"`
 	rowCounts            // read, accepted, rejected
 	RefundsNetted int64  `json:"refunds_netted"`
+	BytesRead     int64  `json:"bytes_read"` // on-disk bytes read: all of Size, or ingest fails
+	Size          int64  `json:"size"`
 }
 
 type rowCounts struct {
@@ -42,6 +44,7 @@ func newSummary(res *ingest.Result, sum graph.Summary) runSummary {
 		rep.Files = append(rep.Files, fileSummary{
 			Table: f.Table, File: filepath.Base(f.Path), Format: f.Format, Encoding: f.Encoding,
 			Compressed: f.Compressed, rowCounts: rc, RefundsNetted: f.RefundsNetted,
+			BytesRead: f.BytesRead, Size: f.Size,
 		})
 		rep.Rows.Read += f.Read
 		rep.Rows.Accepted += f.Accepted
@@ -54,16 +57,16 @@ func newSummary(res *ingest.Result, sum graph.Summary) runSummary {
 func (r runSummary) writeText(w io.Writer) error {
 	fmt.Fprintln(w, "Input files (read = accepted + rejected)")
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "file\tformat\tencoding\tread\taccepted\trejected\trefunds netted\t")
+	fmt.Fprintln(tw, "file\tformat\tencoding\tread\taccepted\trejected\trefunds netted\tbytes read / size\t")
 	for _, f := range r.Files {
 		format := f.Format
 		if f.Compressed {
 			format += ".gz"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", f.File, format, f.Encoding,
-			humanCount(f.Read), humanCount(f.Accepted), humanCount(f.Rejected), humanCount(f.RefundsNetted))
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d / %d\t\n", f.File, format, f.Encoding,
+			humanCount(f.Read), humanCount(f.Accepted), humanCount(f.Rejected), humanCount(f.RefundsNetted), f.BytesRead, f.Size)
 	}
-	fmt.Fprintf(tw, "total\t\t\t%s\t%s\t%s\t\t\n", humanCount(r.Rows.Read), humanCount(r.Rows.Accepted), humanCount(r.Rows.Rejected))
+	fmt.Fprintf(tw, "total\t\t\t%s\t%s\t%s\t\t\t\n", humanCount(r.Rows.Read), humanCount(r.Rows.Accepted), humanCount(r.Rows.Rejected))
 	if err := tw.Flush(); err != nil {
 		return err
 	}
