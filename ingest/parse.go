@@ -39,7 +39,7 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, kinds []colKind, b
 	checkGB := src.encoding == encGB18030 && bytes.Contains(c.buf, []byte(replacement))
 	// JSON escapes may stand for any character.
 	escapes := src.format == formatJSONL && bytes.IndexByte(c.buf, '\\') >= 0
-	checkChars := escapes || mayHoldBadRune(view(c.buf))
+	checkChars := escapes || suspicious(c.buf)
 	scratch := c.scratch[:0]
 	b.json.scratch = scratch
 	buf := c.buf
@@ -110,7 +110,9 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, kinds []colKind, b
 		if e.reason == "" && checkGB && bytes.Contains(rec, []byte(replacement)) {
 			e = b.encodingErr(reasonInvalidGB18030, colOf, func(v string) bool { return strings.Contains(v, replacement) })
 		}
-		if e.reason == "" && checkChars && (escapes || mayHoldBadRune(view(rec))) {
+		// Values are checked when the chunk holds a suspicious byte, or
+		// the record breaks lines inside quotes (an id may not).
+		if e.reason == "" && (escapes || checkChars && suspicious(rec) || n > 1 && bytes.IndexByte(buf[:n-1], '\n') >= 0) {
 			for i, v := range b.vals {
 				if why := checkText(v, kinds[i]); why != "" {
 					e = bad(i, why, visible(v))

@@ -424,3 +424,15 @@ func FuzzCRReader(f *testing.F) {
 		}
 	})
 }
+
+// TestLineBreakInID checks that a quoted id holding a line break or a lone
+// CR is refused, though the rest of the file is plain ASCII.
+func TestLineBreakInID(t *testing.T) {
+	for _, id := range []string{"\"V0\n03\"", "\"V0\r03\""} {
+		text := strings.Replace(validFiles["mdtrt.csv"], "V003,", id+",", 1)
+		_, rejects := loadDir(t, copyValid(t, map[string][]byte{"mdtrt.csv": []byte(text)}), Options{})
+		if len(rejects) == 0 || rejects[0].Column != "mdtrt_id" || !strings.HasPrefix(rejects[0].Reason, reasonControl) {
+			t.Errorf("id %q: rejects %+v", id, rejects)
+		}
+	}
+}

@@ -63,6 +63,24 @@ func mayHoldBadRune(s string) bool {
 	return false
 }
 
+// suspicious is mayHoldBadRune for raw text, where line ends are expected:
+// it passes LF and the CR of CRLF.
+func suspicious(b []byte) bool {
+	for i, c := range b {
+		switch {
+		case c == '\n':
+		case c == '\r':
+			if i+1 < len(b) && b[i+1] == '\n' {
+				continue
+			}
+			return true
+		case c < 0x20 || c == 0x7f || c == 0xc2 || c == 0xd8 || c == 0xe1 || c == 0xe2 || c == 0xef:
+			return true
+		}
+	}
+	return false
+}
+
 // checkText returns the reason for refusing value v of kind k, naming the
 // first offending character, or "" if v is acceptable. Invalid UTF-8 is
 // left to the encoding check.
