@@ -171,8 +171,9 @@ func FuzzParseMoney(f *testing.F) {
 	})
 }
 
-// FuzzDetectEncoding checks that detection never panics and that valid
-// UTF-8 is always detected as UTF-8.
+// FuzzDetectEncoding checks that detection never panics, that valid UTF-8
+// is always detected as UTF-8, and that the error locators and the CR-only
+// test agree with the text.
 func FuzzDetectEncoding(f *testing.F) {
 	f.Add([]byte("a,b\n"), true)
 	f.Add([]byte("\xc4\xe3\xba\xc3"), false)
@@ -190,6 +191,13 @@ func FuzzDetectEncoding(f *testing.F) {
 			}
 		}
 		decodableGB18030(b, atEOF)
+		if d := describeUTF8Error(b); (d == "valid") != utf8.Valid(b) {
+			t.Fatalf("describeUTF8Error(%q) = %q", b, d)
+		}
+		describeGB18030Error(b, atEOF)
+		if i := bytes.IndexAny(b, "\r\n"); crOnly(b) && (b[i] != '\r' || b[i+1] == '\n') {
+			t.Fatalf("crOnly(%q) but the first line does not end in a lone CR", b)
+		}
 	})
 }
 
