@@ -40,6 +40,11 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/nodes/{kind}/{id}/neighbors", s.handleNeighbors)
 	m.HandleFunc("POST /api/v1/claims", s.handleClaims)
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
+		if allow := allowedMethods(m, r); allow != "" {
+			w.Header().Set("Allow", allow)
+			writeError(w, http.StatusMethodNotAllowed, "method not allowed: "+r.Method+" "+r.URL.Path+" (allowed: "+allow+")")
+			return
+		}
 		writeError(w, http.StatusNotFound, "no such endpoint: "+r.Method+" "+r.URL.Path)
 	})
 	static := s.cfg.Static
@@ -56,6 +61,23 @@ func (s *Server) routes() {
 		files.ServeHTTP(w, r)
 	})
 	s.mux = m
+}
+
+// allowedMethods returns the methods m serves r's path with ("" when
+// none: the path is unknown).
+func allowedMethods(m *http.ServeMux, r *http.Request) string {
+	var allow []string
+	for _, method := range []string{http.MethodGet, http.MethodPost} {
+		probe := r.Clone(r.Context())
+		probe.Method = method
+		if _, pattern := m.Handler(probe); pattern != "" && pattern != "/api/" {
+			allow = append(allow, method)
+			if method == http.MethodGet {
+				allow = append(allow, http.MethodHead)
+			}
+		}
+	}
+	return strings.Join(allow, ", ")
 }
 
 // guard sets the security headers of every reply, refuses a Host that is
@@ -259,15 +281,20 @@ func kindOfName(name string) graph.Kind {
 	return graph.KindInstitution
 }
 
-// intParam parses an optional positive integer query parameter.
+// intParam parses an optional non-negative integer query parameter,
+// capped at max (also when it is too large for an int).
 func intParam(r *http.Request, name string, def, max int) (int, error) {
 	v := r.URL.Query().Get(name)
 	if v == "" {
 		return def, nil
 	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 0 {
+	v = strings.TrimPrefix(v, "+")
+	if v == "" || strings.Trim(v, "0123456789") != "" {
 		return 0, errors.New(name + ": want a non-negative integer")
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil { // all digits: out of range
+		return max, nil
 	}
 	return min(n, max), nil
 }

@@ -460,7 +460,11 @@ func (s *Server) handleClaims(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	writeJSON(w, http.StatusAccepted, claimsReply{Visits: nv, FeeLines: nf, Status: s.ackStatus()})
+	status := s.ackStatus()
+	if nv+nf == 0 {
+		status = "no rows"
+	}
+	writeJSON(w, http.StatusAccepted, claimsReply{Visits: nv, FeeLines: nf, Status: status})
 }
 
 // ackStatus is the status text of an accepted batch.

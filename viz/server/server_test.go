@@ -238,8 +238,8 @@ func TestEndpoints(t *testing.T) {
 		{"neighbors bad limit", "GET", "/api/v1/nodes/clinic/" + clinic.ID + "/neighbors?limit=-1", 400, true, nil},
 		{"neighbors unknown", "GET", "/api/v1/nodes/doctor/nobody/neighbors", 404, true, nil},
 		{"api unknown", "GET", "/api/v1/nope", 404, true, nil},
-		{"claims by GET", "GET", "/api/v1/claims", 404, true, nil},
-		{"rings by POST", "POST", "/api/v1/rings", 404, true, nil},
+		{"claims by GET", "GET", "/api/v1/claims", 405, true, jsonHas(`method not allowed`)},
+		{"rings by POST", "POST", "/api/v1/rings", 405, true, nil},
 		{"index", "GET", "/", 200, false, jsonHas("<html")},
 	}
 	for _, tc := range tests {
