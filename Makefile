@@ -53,3 +53,32 @@ fuzz:
 
 clean:
 	rm -rf bin out
+
+## api-fuzz: property-based test of the REST API against docs/openapi.yaml with schemathesis,
+## installed from PyPI into a venv under $(API_FUZZ_CACHE) on first use. Generates a small city
+## (out/api-fuzz-city, $(API_FUZZ_SCALE) visits), serves it on 127.0.0.1:$(API_FUZZ_PORT) with a
+## throw-away --state, runs every check with at most $(API_FUZZ_EXAMPLES) examples per operation,
+## bounded by $(API_FUZZ_TIME) s, and stops the server. Results: docs/api.md (API fuzzing).
+API_FUZZ_CACHE    ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/ringlens
+API_FUZZ_VENV     ?= $(API_FUZZ_CACHE)/schemathesis-venv
+API_FUZZ_PORT     ?= 18089
+API_FUZZ_SCALE    ?= 20k
+API_FUZZ_EXAMPLES ?= 100
+API_FUZZ_TIME     ?= 900
+
+.PHONY: api-fuzz
+api-fuzz: build
+	@set -e; \
+	if [ ! -x "$(API_FUZZ_VENV)/bin/st" ]; then \
+	  python3 -m venv "$(API_FUZZ_VENV)" && "$(API_FUZZ_VENV)/bin/pip" install --quiet schemathesis; \
+	fi; \
+	city=out/api-fuzz-city; \
+	[ -f $$city/psn.csv ] || $(BIN) generate --preset huli --seed 1 --scale $(API_FUZZ_SCALE) --out $$city >/dev/null; \
+	state=$$(mktemp -d); \
+	$(BIN) serve --in $$city --state $$state --addr 127.0.0.1:$(API_FUZZ_PORT) --full-every 0 --log-level warn >/dev/null & pid=$$!; \
+	trap 'kill $$pid 2>/dev/null; wait $$pid 2>/dev/null; rm -rf $$state' EXIT INT TERM; \
+	for i in $$(seq 1 240); do \
+	  curl -sf http://127.0.0.1:$(API_FUZZ_PORT)/api/v1/status | grep -q '"ready":true' && break; sleep 0.5; \
+	done; \
+	timeout $(API_FUZZ_TIME) "$(API_FUZZ_VENV)/bin/st" --config-file docs/schemathesis.toml run docs/openapi.yaml --url http://127.0.0.1:$(API_FUZZ_PORT) \
+	  --checks all --max-examples $(API_FUZZ_EXAMPLES) --request-timeout 30 --generation-deterministic
