@@ -15,4 +15,12 @@
 // claims were scored only incrementally, a full run (reload, rebuild,
 // detect over the whole city) runs in the background on tables of its own
 // and replaces the incremental findings, ring ids kept by member overlap.
+//
+// With Config.StateDir, every accepted batch is written and fsynced to a
+// checksummed claims log before it is acknowledged and replayed by New;
+// followed files are read by complete lines from positions kept in the log
+// and in follow.json. Handler refuses Host names the server does not listen
+// on, foreign Origins and, with a token, requests without it, and sets a
+// Content-Security-Policy and related headers on every reply; API replies
+// are built under the data lock and written after it.
 package server
