@@ -21,6 +21,11 @@ type individual struct {
 	// flagged counts, per doctor, the visits that belong to flagged
 	// relations (see excessCandidates); zN counts all of them.
 	flagged []int32
+	// atRing counts, per patient and doctor, the live visits at sites of
+	// reported rings, seen the visits counted; regAt and reg count a
+	// doctor's registrations at such sites and in all (nearRings).
+	atRing, seen []int32
+	regAt, reg   []int32
 }
 
 // clipZ bounds a visit's peer z before averaging, so that one absurd
@@ -34,6 +39,66 @@ const (
 	flaggedWorkBase = 0.1
 	flaggedWorkHalf = 0.2
 )
+
+// nearWeight is the most a non-member's closeness to reported rings (its
+// share of visits, or of registrations, at their sites) adds as evidence.
+const nearWeight = 0.5
+
+// nearRings counts, for every patient and doctor, the visits at sites of
+// the reported rings (ringOf of the site ≥ 0) and, for doctors, their
+// registrations at such sites: whoever works or is treated mostly where a
+// ring operates is closer to it than the rest of the city, member or not.
+func (s *state) nearRings(ind *individual, ringOf []int32) {
+	g, vt := s.g, &s.t.Visits
+	n := g.NumNodes()
+	ind.atRing, ind.seen = make([]int32, n), make([]int32, n)
+	ind.regAt, ind.reg = make([]int32, n), make([]int32, n)
+	count := func(x graph.NodeID, at bool) {
+		ind.seen[x]++
+		if at {
+			ind.atRing[x]++
+		}
+	}
+	for v := 0; v < vt.Len(); v++ {
+		if !s.live(uint32(v)) {
+			continue
+		}
+		h := s.instNode(uint32(v))
+		if h == graph.NoNode {
+			continue
+		}
+		at := ringOf[h] >= 0
+		count(g.PatientNode(vt.Person[v]), at)
+		if d := vt.Doctor[v]; s.doctorOK(d) {
+			count(g.DoctorNode(d), at)
+		}
+	}
+	e := g.Edges()
+	lo, hi := g.EdgeRange(graph.DoctorInstitutionRegistered)
+	for i := lo; i < hi; i++ {
+		d, h := e.U[i], e.V[i]
+		ind.reg[d]++
+		if ringOf[h] >= 0 {
+			ind.regAt[d]++
+		}
+	}
+}
+
+// near returns the closeness of node x to the reported rings as evidence
+// in [0, nearWeight]: its share of visits at their sites, or, for a doctor
+// whose visits name no doctor code, its share of registrations there.
+func (ind *individual) near(x graph.NodeID) float64 {
+	if ind.seen == nil {
+		return 0
+	}
+	if ind.seen[x] > 0 {
+		return nearWeight * float64(ind.atRing[x]) / float64(ind.seen[x])
+	}
+	if ind.reg[x] > 0 {
+		return nearWeight * float64(ind.regAt[x]) / float64(ind.reg[x])
+	}
+	return 0
+}
 
 // individuals computes the per-entity signals.
 func (s *state) individuals() *individual {
@@ -119,6 +184,14 @@ func (ind *individual) own(x graph.NodeID) (float64, []string) {
 	// A doctor whose work is mostly with people flagged at their sites
 	// (billed far above peers, card-based or rhythmic from afar) works for
 	// them, whether or not a ring was reported.
+	near := ind.near(x)
+	if near > 0 {
+		if ind.seen[x] > 0 && ind.atRing[x] > 0 {
+			reasons = append(reasons, fmt.Sprintf("%.0f%% of visits at sites of reported rings", 100*float64(ind.atRing[x])/float64(ind.seen[x])))
+		} else {
+			reasons = append(reasons, fmt.Sprintf("registered at sites of reported rings (%d of %d)", ind.regAt[x], ind.reg[x]))
+		}
+	}
 	work := 0.0
 	if ind.zN[x] > 0 && ind.flagged[x] > 0 {
 		share := float64(ind.flagged[x]) / float64(ind.zN[x])
@@ -127,7 +200,7 @@ func (ind *individual) own(x graph.NodeID) (float64, []string) {
 			reasons = append(reasons, fmt.Sprintf("%.0f%% of visits in flagged relations", 100*share))
 		}
 	}
-	v := 1 - (1-peer)*(1-hit)*(1-math.Min(1, cand/ind.reportScore))*(1-work)
+	v := 1 - (1-peer)*(1-hit)*(1-math.Min(1, cand/ind.reportScore))*(1-work)*(1-near)
 	return 0.49 * v, reasons
 }
 

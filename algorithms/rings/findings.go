@@ -94,6 +94,7 @@ func (s *state) findings(cands []*candidate) (*Findings, *individual) {
 	for _, i := range singles[:min(len(singles), maxSingleHits)] {
 		f.SingleHits = append(f.SingleHits, s.ruleEvidence(i))
 	}
+	s.nearRings(ind, ringOf)
 	f.Entities = s.entities(ind, ringOf, f.Rings, roleOf)
 	for ri, c := range reported {
 		s.fillMembers(&f.Rings[ri], c, f.Entities)

@@ -266,6 +266,10 @@ const REASONS = [
     current === "zh" ? `属于未上报的候选团伙（评分 ${m[1]}）` : m[0]],
   [/^(\d+)% of visits in flagged relations$/, (m) =>
     current === "zh" ? `${m[1]}% 的就诊属于异常就诊关系` : m[0]],
+  [/^(\d+)% of visits at sites of reported rings$/, (m) =>
+    current === "zh" ? `${m[1]}% 的就诊发生在已上报团伙的机构` : m[0]],
+  [/^registered at sites of reported rings \((\d+) of (\d+)\)$/, (m) =>
+    current === "zh" ? `在已上报团伙的机构备案执业（${m[2]} 处中的 ${m[1]} 处）` : m[0]],
   [/^placeholder doctor code \(data quality\)$/, (m) =>
     current === "zh" ? "占位医师编码（数据质量问题）" : m[0]],
 ];
