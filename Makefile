@@ -80,6 +80,6 @@ api-fuzz: build
 	for i in $$(seq 1 240); do \
 	  curl -sf http://127.0.0.1:$(API_FUZZ_PORT)/api/v1/status | grep -q '"ready":true' && break; sleep 0.5; \
 	done; \
-	timeout $(API_FUZZ_TIME) "$(API_FUZZ_VENV)/bin/st" --config-file docs/schemathesis.toml run docs/openapi.yaml --url http://127.0.0.1:$(API_FUZZ_PORT) \
-	  --checks all --max-examples $(API_FUZZ_EXAMPLES) --request-timeout 30 --generation-deterministic \
-	  --generation-database "$(API_FUZZ_CACHE)/schemathesis-db"
+	cd "$(API_FUZZ_CACHE)" && timeout $(API_FUZZ_TIME) "$(API_FUZZ_VENV)/bin/st" --config-file "$(CURDIR)/docs/schemathesis.toml" \
+	  run "$(CURDIR)/docs/openapi.yaml" --url http://127.0.0.1:$(API_FUZZ_PORT) \
+	  --checks all --max-examples $(API_FUZZ_EXAMPLES) --request-timeout 30 --generation-deterministic
