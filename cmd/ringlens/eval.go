@@ -21,8 +21,11 @@ func evalCommand() *cli.Command {
 			"detect wrote into --out, and prints: ring recall (a planted ring is found when a\n" +
 			"reported ring shares at least half of its members and at least half of the reported\n" +
 			"ring's members are the planted one's), precision in the top K = 2 × planted rings,\n" +
-			"recall per typology, hard negatives (legitimate look-alikes) reported in the top K,\n" +
-			"ROC-AUC of the entity scores per kind, and the outcome for every planted ring.\n" +
+			"recall per typology (unclassified included), per ring-size band, camouflage level and\n" +
+			"primitive of the ring's shape, typology accuracy, merged rings (one reported ring\n" +
+			"holding members of two planted ones), hard negatives (legitimate look-alikes)\n" +
+			"reported in the top K, ROC-AUC of the entity scores per kind, and the outcome for\n" +
+			"every planted ring. `ringlens bench quality` runs the same over many generated cities.\n" +
 			"See the documentation of package algorithms/eval for the exact rules.",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "truth", Usage: "truth.json of the generated city (required)"},
