@@ -7,7 +7,7 @@ DEMO_OUT  := out/huli-report
 SCALE     ?= 10M
 FUZZTIME  ?= 30s
 
-.PHONY: all build run demo test check bench bench-go bench-ingest fuzz clean
+.PHONY: all build run demo test check bench bench-go bench-ingest fuzz fuzz-long clean
 
 all: build
 
@@ -50,6 +50,41 @@ fuzz:
 	    echo "== $$pkg $$t"; $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$pkg; \
 	  done; \
 	done
+
+## fuzz-long: every fuzz target of the repo for about $(FUZZ_LONG_EXECS) executions in
+## total: each target in $(FUZZ_LONG_SLOW) (target=count) gets its count (they are slow: files
+## or whole graphs per execution), the others share the rest equally (-fuzztime Nx). Prints
+## executions and seconds per target, parsed from go test's "execs:" lines, and the total;
+## the table is also written to out/fuzz-long.txt. Figures measured: docs/fuzzing.md.
+FUZZ_LONG_EXECS ?= 10000000
+FUZZ_LONG_SLOW  ?= FuzzLoad=40000 FuzzLeiden=600000 FuzzParseBatch=20000
+
+fuzz-long:
+	@set -e; mkdir -p out; list=""; \
+	for pkg in $$($(GO) list ./...); do \
+	  for t in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz' || true); do list="$$list $$pkg:$$t"; done; \
+	done; \
+	n=0; slow=0; nslow=0; \
+	for pt in $$list; do \
+	  n=$$((n+1)); t=$${pt##*:}; \
+	  for s in $(FUZZ_LONG_SLOW); do if [ "$${s%%=*}" = "$$t" ]; then slow=$$((slow+$${s##*=})); nslow=$$((nslow+1)); fi; done; \
+	done; \
+	share=$$(( ($(FUZZ_LONG_EXECS) - slow) / (n - nslow) )); \
+	echo "fuzz-long: $$n targets, $$share executions each ($$nslow slow targets: $(FUZZ_LONG_SLOW))"; \
+	log=$$(mktemp); table=out/fuzz-long.txt; total=0; \
+	printf '%-48s %-16s %12s %8s\n' package target execs seconds > $$table; \
+	for pt in $$list; do \
+	  pkg=$${pt%:*}; t=$${pt##*:}; want=$$share; \
+	  for s in $(FUZZ_LONG_SLOW); do if [ "$${s%%=*}" = "$$t" ]; then want=$${s##*=}; fi; done; \
+	  echo "== $$pkg $$t ($$want executions)"; start=$$(date +%s); \
+	  if ! $(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $${want}x $$pkg > $$log 2>&1; then cat $$log; rm -f $$log; exit 1; fi; \
+	  secs=$$(( $$(date +%s) - start )); \
+	  execs=$$(sed -n 's/.*execs: \([0-9]*\).*/\1/p' $$log | tail -1); execs=$${execs:-0}; \
+	  total=$$((total+execs)); \
+	  printf '%-48s %-16s %12s %8s\n' $${pkg#github.com/ringlens/ringlens/} $$t $$execs $$secs | tee -a $$table; \
+	done; \
+	rm -f $$log; \
+	printf '%-48s %-16s %12s\n' total "" $$total | tee -a $$table
 
 clean:
 	rm -rf bin out
