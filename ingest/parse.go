@@ -39,7 +39,8 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, kinds []colKind, b
 	checkGB := src.encoding == encGB18030 && bytes.Contains(c.buf, []byte(replacement))
 	// JSON escapes may stand for any character.
 	escapes := src.format == formatJSONL && bytes.IndexByte(c.buf, '\\') >= 0
-	checkChars := escapes || suspicious(c.buf)
+	sus := newSuspects()
+	checkChars := escapes || sus.suspicious(c.buf)
 	scratch := c.scratch[:0]
 	b.json.scratch = scratch
 	buf := c.buf
@@ -112,7 +113,7 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, kinds []colKind, b
 		}
 		// Values are checked when the chunk holds a suspicious byte, or
 		// the record breaks lines inside quotes (an id may not).
-		if e.reason == "" && (escapes || checkChars && suspicious(rec) || n > 1 && bytes.IndexByte(buf[:n-1], '\n') >= 0) {
+		if e.reason == "" && (escapes || checkChars && sus.suspicious(rec) || n > 1 && bytes.IndexByte(buf[:n-1], '\n') >= 0) {
 			for i, v := range b.vals {
 				if why := checkText(v, kinds[i]); why != "" {
 					e = bad(i, why, visible(v))

@@ -63,18 +63,31 @@ func mayHoldBadRune(s string) bool {
 	return false
 }
 
+// suspects marks the bytes that suspicious looks for: ASCII controls but
+// LF, DEL, and the lead bytes of C1 controls (0xC2) and of bidi and
+// zero-width characters (0xD8, 0xE1, 0xE2, 0xEF).
+type suspects [256]bool
+
+// newSuspects returns the table of suspicious bytes.
+func newSuspects() *suspects {
+	var t suspects
+	for c := range 0x20 {
+		t[c] = c != '\n'
+	}
+	for _, c := range []byte{0x7f, 0xc2, 0xd8, 0xe1, 0xe2, 0xef} {
+		t[c] = true
+	}
+	return &t
+}
+
 // suspicious is mayHoldBadRune for raw text, where line ends are expected:
 // it passes LF and the CR of CRLF.
-func suspicious(b []byte) bool {
-	for i, c := range b {
-		switch {
-		case c == '\n':
-		case c == '\r':
-			if i+1 < len(b) && b[i+1] == '\n' {
+func (t *suspects) suspicious(b []byte) bool {
+	for i := 0; i < len(b); i++ {
+		if t[b[i]] {
+			if b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n' {
 				continue
 			}
-			return true
-		case c < 0x20 || c == 0x7f || c == 0xc2 || c == 0xd8 || c == 0xe1 || c == 0xe2 || c == 0xef:
 			return true
 		}
 	}
