@@ -264,6 +264,16 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 		// just past min_km may be one commute apart with clocks set
 		// differently, sites in another city cannot be.
 		km := s.maxDistance(home, c.insts)
+		if km == 0 {
+			// No locations: sites in another city or province than the
+			// doctor's main workplace are as far as the rule takes them.
+			switch s.otherRegion(home, c.insts) {
+			case 2:
+				km = h.Params["other_province_km"]
+			case 1:
+				km = h.Params["other_city_km"]
+			}
+		}
 		minKm := max(h.Params["min_km"], 1)
 		c.strength = squash(float64(h.NVisits), 50) * squash(km/minKm-1, 2)
 		c.feat = map[string]float64{"home_visits": float64(best), "distance_km": km}
@@ -288,6 +298,28 @@ func (s *state) maxDistance(home graph.NodeID, sites []graph.NodeID) float64 {
 		}
 	}
 	return best
+}
+
+// otherRegion returns 2 when some of the sites has a region code (admdvs)
+// of another province than home's (first two digits), 1 when of another
+// city (first four), else 0.
+func (s *state) otherRegion(home graph.NodeID, sites []graph.NodeID) int {
+	if home == graph.NoNode {
+		return 0
+	}
+	a := s.t.Str(s.instRegion(home))
+	out := 0
+	for _, n := range sites {
+		b := s.t.Str(s.instRegion(n))
+		switch {
+		case len(a) < 4 || len(b) < 4:
+		case a[:2] != b[:2]:
+			return 2
+		case a[:4] != b[:4]:
+			out = 1
+		}
+	}
+	return out
 }
 
 // haversineKm is the great-circle distance in km.

@@ -14,13 +14,20 @@ import (
 // between them at speed_kmh: one code billing at distant sites at once
 // (挂证, fabricated services). One hit per doctor with at least
 // min_conflicts such changes; the amount is the fund of the visits
-// involved. Institutions without a location are skipped.
+// involved. Sites without a location are apart by other_city_km or
+// other_province_km when their region codes name different cities or
+// provinces (separationKm); sites with neither are skipped.
 func runDoctorDistant(ctx context.Context, e *env, c *collector) error {
 	vt := &e.t.Visits
 	minKm, speed := c.rule.P("min_km"), c.rule.P("speed_kmh")
+	otherCityKm, otherProvinceKm := c.rule.P("other_city_km"), c.rule.P("other_province_km")
 	minConflicts := int(c.rule.P("min_conflicts"))
 	var cited []uint32
 	var fd finding
+	located := func(i uint32) bool {
+		_, _, ok := e.location(i)
+		return ok || e.region(i) != ""
+	}
 	return forEachDoctor(ctx, e, func(d uint32, visits []uint32) {
 		cited = cited[:0]
 		conflicts, farthest := 0, 0.0
@@ -30,11 +37,11 @@ func runDoctorDistant(ctx context.Context, e *env, c *collector) error {
 			if vt.Doctor[v] != d || !e.live(v) || e.vb[v]&(vInpatient|vPharmacy) != 0 {
 				continue
 			}
-			if _, _, ok := e.location(vt.Institution[v]); !ok {
+			if !located(vt.Institution[v]) {
 				continue
 			}
 			if havePrev && vt.Institution[prev] != vt.Institution[v] {
-				km, ok := e.distanceKm(vt.Institution[prev], vt.Institution[v])
+				km, ok := e.separationKm(vt.Institution[prev], vt.Institution[v], otherCityKm, otherProvinceKm)
 				gapH := float64(vt.Begin[v]-vt.Begin[prev]) / 3600
 				if ok && km >= minKm && gapH*speed < km {
 					conflicts++
