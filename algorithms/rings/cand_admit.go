@@ -105,7 +105,7 @@ func (s *state) admissionCandidates(ctx context.Context) ([]*candidate, error) {
 			continue
 		}
 		slices.Sort(people)
-		c := &candidate{source: "G-ADMIT-COHORT", typology: TypFakeHospitalisation, strength: 1}
+		c := &candidate{source: SourceAdmitCohort, typology: TypFakeHospitalisation, strength: 1}
 		in := make(map[uint32]bool, len(people))
 		for _, p := range people {
 			in[p] = true

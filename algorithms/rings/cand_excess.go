@@ -11,11 +11,6 @@ import (
 	"github.com/ringlens/ringlens/graph/claims"
 )
 
-// SourceRelationExcess is the id of the typology-independent generator:
-// sites whose relations with their returning people are flagged far more
-// often than their class's rate explains (see excessCandidates).
-const SourceRelationExcess = "G-RELATION-EXCESS"
-
 // relFlag marks why a relation (one person's visits at one site) is
 // unusual.
 type relFlag uint8

@@ -109,7 +109,7 @@ func (s *state) resellCandidates(ctx context.Context) ([]*candidate, error) {
 				a.vs = append(a.vs, v)
 			}
 		}
-		c := &candidate{source: "G-RESELL", typology: TypDrugReselling, strength: 1}
+		c := &candidate{source: SourceResell, typology: TypDrugReselling, strength: 1}
 		for _, p := range order {
 			a := per[p]
 			if pf[p] <= 0 || len(a.sites) < 2 {

@@ -10,10 +10,6 @@ import (
 	"github.com/ringlens/ringlens/graph"
 )
 
-// SourceReturnedBoxes is the id of the generator that follows re-sold drug
-// boxes back to where they came from (see returnCandidates).
-const SourceReturnedBoxes = "G-RETURNED-BOXES"
-
 // returnedBox is one re-sold trace code seen from its first sale.
 type returnedBox struct {
 	hit        int    // index of the R-TRACE-DUP hit

@@ -100,7 +100,7 @@ func (s *state) splitCandidates(ctx context.Context) ([]*candidate, error) {
 		c.normalise()
 		c.doctors = s.doctorsOf(c.visits, 0.02, 3)
 		c.feat = map[string]float64{"split_rate": rate, "split_rate_peer": restRate, "split_lift": lift}
-		c.facts = append(c.facts, fact{id: "G-SPLIT-CONCENTRATION", visits: c.visits,
+		c.facts = append(c.facts, fact{id: FactSplitConcentration, visits: c.visits,
 			params: map[string]float64{"rate": rate, "peer_rate": restRate, "lift": lift},
 			detail: fmt.Sprintf("%d of %d inpatients readmitted early with the same diagnosis (%.1f%%, %.1f× the rate of the other hospitals, %.2f%%)",
 				np, inpatients[n], 100*rate, lift, 100*restRate),
@@ -193,7 +193,7 @@ func (s *state) cashoutCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 		c.normalise()
 		c.doctors = s.doctorsOf(c.visits, 0.05, 3)
-		c.facts = append(c.facts, fact{id: "G-ROUND-CUSTOMERS", visits: c.visits,
+		c.facts = append(c.facts, fact{id: FactRoundCustomers, visits: c.visits,
 			params:   map[string]float64{"round_base": base, "min_qty": minQty, "max_price_yuan": maxPrice},
 			detail:   fmt.Sprintf("%d customers bought the same cheap drug in round quantities again and again (%d purchases)", len(c.patients), len(c.visits)),
 			detailZh: fmt.Sprintf("%d名顾客反复以整数数量购买同一廉价药品（%d次）", len(c.patients), len(c.visits))})

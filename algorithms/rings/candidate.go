@@ -11,7 +11,7 @@ import (
 // together, the visits that look improper, the rule hits and graph facts it
 // rests on, and, once scored, its features and score.
 type candidate struct {
-	source   string // generator id, e.g. "G-REPEAT-COSTLY"
+	source   string // generator id (sources.go)
 	typology string // the generator's typology hint
 	patients []graph.NodeID
 	doctors  []graph.NodeID
@@ -43,7 +43,7 @@ type candidate struct {
 
 // fact is a graph fact behind a candidate, cited as evidence.
 type fact struct {
-	id               string // e.g. "G-REPEAT-COSTLY"
+	id               string // generator or fact id (sources.go)
 	detail, detailZh string
 	visits           []uint32 // the rows it rests on (all of them; cited rows are capped later)
 	params           map[string]float64

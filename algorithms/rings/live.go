@@ -426,7 +426,7 @@ func (l *Live) ruleEvidenceOf(c *candidate) {
 // run, and of the patients it recruited.
 func (l *Live) addedFact(c *candidate) fact {
 	fund := l.s.fund(c.added).Yuan()
-	return fact{id: "G-NEW-ROWS", visits: c.added,
+	return fact{id: FactNewRows, visits: c.added,
 		params: map[string]float64{"visits": float64(len(c.added)), "recruited": float64(c.recruited)},
 		detail: fmt.Sprintf("%d visits arrived after the last full run at the ring's institutions for its members (%.2f yuan of fund; %d patients newly recruited), scored against the same peers",
 			len(c.added), fund, c.recruited),

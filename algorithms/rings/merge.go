@@ -58,7 +58,7 @@ func same(a, b *candidate) bool {
 func absorb(a, b *candidate) {
 	sp, sd, si := common(a.patients, b.patients), common(a.doctors, b.doctors), common(a.insts, b.insts)
 	shared := common(a.visits, b.visits)
-	a.facts = append(a.facts, fact{id: "G-MERGED", visits: shared,
+	a.facts = append(a.facts, fact{id: FactMerged, visits: shared,
 		params: map[string]float64{"shared_patients": float64(len(sp)), "shared_doctors": float64(len(sd)), "shared_sites": float64(len(si))},
 		detail: fmt.Sprintf("joined with the candidate of %s (%d members): %d shared people, %d shared doctors, %d shared sites",
 			b.source, b.members(), len(sp), len(sd), len(si)),
