@@ -628,25 +628,23 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 			c.flags |= x.f
 		}
 	}
-	c.feat = map[string]float64{
-		"flagged_share":      float64(nFlag) / float64(max(nRel, 1)),
-		"flagged_lift":       minLift,
-		"costly_relations":   float64(costly) / n,
-		"card_relations":     float64(card) / n,
-		"away_relations":     float64(away) / n,
-		"flagged_share_peer": rate[g.Class(c.insts[0])],
-	}
+	c.feat.FlaggedShare = float64(nFlag) / float64(max(nRel, 1))
+	c.feat.FlaggedLift = minLift
+	c.feat.CostlyRelations = float64(costly) / n
+	c.feat.CardRelations = float64(card) / n
+	c.feat.AwayRelations = float64(away) / n
+	c.feat.FlaggedSharePeer = rate[g.Class(c.insts[0])]
 	sites := make([]string, 0, len(c.insts))
 	for _, h := range c.insts {
 		sites = append(sites, g.Key(h))
 	}
 	c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
 		params: map[string]float64{"min_relation_visits": float64(s.opt.Params.MinRelationVisits), "costly_z": s.opt.Params.CostlyZ,
-			"flagged_lift": minLift, "flagged_share": c.feat["flagged_share"], "flagged_share_peer": c.feat["flagged_share_peer"]},
+			"flagged_lift": minLift, "flagged_share": c.feat.FlaggedShare, "flagged_share_peer": c.feat.FlaggedSharePeer},
 		detail: fmt.Sprintf("%d people whose visits at %d site(s) are flagged (%d billed far above peers, %d card-based while living away, %d regular while living away): %.0f%% of the sites' returning people, %.1f× their class's rate",
-			len(c.patients), len(c.insts), costly, card, away, 100*c.feat["flagged_share"], minLift),
+			len(c.patients), len(c.insts), costly, card, away, 100*c.feat.FlaggedShare, minLift),
 		detailZh: fmt.Sprintf("%d人在%d家机构的就诊关系异常（%d人费用远高于同类，%d人异地且几乎全部刷社保卡，%d人异地且规律就诊）：占这些机构复诊人员的%.0f%%，为同类机构比例的%.1f倍",
-			len(c.patients), len(c.insts), costly, card, away, 100*c.feat["flagged_share"], minLift)})
+			len(c.patients), len(c.insts), costly, card, away, 100*c.feat.FlaggedShare, minLift)})
 	return c
 }
 

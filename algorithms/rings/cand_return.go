@@ -208,7 +208,7 @@ func (s *state) returnCandidate(boxes []returnedBox, in map[uint32]bool, rate fl
 		}
 	}
 	c.normalise()
-	c.feat = map[string]float64{"returned_boxes": float64(n), "returner_lift": lift}
+	c.feat.ReturnedBoxes, c.feat.ReturnerLift = float64(n), lift
 	c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
 		params: map[string]float64{"min_returned_boxes": float64(p.MinReturnedBoxes), "returner_lift": lift},
 		detail: fmt.Sprintf("%d people whose drug boxes came back: %d boxes first sold to them were sold again later (trace codes), %.0f× the city's rate of such people among the buyers of the same sites",

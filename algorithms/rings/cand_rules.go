@@ -99,7 +99,7 @@ func (s *state) splitCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 		c.normalise()
 		c.doctors = s.doctorsOf(c.visits, 0.02, 3)
-		c.feat = map[string]float64{"split_rate": rate, "split_rate_peer": restRate, "split_lift": lift}
+		c.feat.SplitRate, c.feat.SplitRatePeer, c.feat.SplitLift = rate, restRate, lift
 		c.facts = append(c.facts, fact{id: FactSplitConcentration, visits: c.visits,
 			params: map[string]float64{"rate": rate, "peer_rate": restRate, "lift": lift},
 			detail: fmt.Sprintf("%d of %d inpatients readmitted early with the same diagnosis (%.1f%%, %.1f× the rate of the other hospitals, %.2f%%)",
@@ -276,7 +276,7 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 		minKm := max(h.Params["min_km"], 1)
 		c.strength = squash(float64(h.NVisits), 50) * squash(km/minKm-1, 2)
-		c.feat = map[string]float64{"home_visits": float64(best), "distance_km": km}
+		c.feat.HomeVisits, c.feat.DistanceKm = float64(best), km
 		out = append(out, c)
 	}
 	return out, nil

@@ -21,7 +21,7 @@ type candidate struct {
 	facts    []fact
 	// strength is the generator's own evidence strength in [0, 1].
 	strength float64
-	feat     map[string]float64
+	feat     features
 	score    float64
 	roles    map[graph.NodeID]string
 

@@ -18,16 +18,13 @@ const cohortMin = 4
 // card-based share).
 func (s *state) finish(c *candidate) {
 	c.normalise()
-	if c.feat == nil {
-		c.feat = make(map[string]float64)
-	}
 	vt := &s.t.Visits
-	f := c.feat
-	f["patients"] = float64(len(c.patients))
-	f["doctors"] = float64(len(c.doctors))
-	f["institutions"] = float64(len(c.insts))
-	f["visits"] = float64(len(c.visits))
-	f["fund_yuan"] = s.fund(c.visits).Yuan()
+	f := &c.feat
+	f.Patients = float64(len(c.patients))
+	f.Doctors = float64(len(c.doctors))
+	f.Institutions = float64(len(c.insts))
+	f.Visits = float64(len(c.visits))
+	f.FundYuan = s.fund(c.visits).Yuan()
 	if len(c.visits) == 0 {
 		return
 	}
@@ -57,23 +54,23 @@ func (s *state) finish(c *candidate) {
 		}
 	}
 	slices.Sort(zs)
-	f["peer_z"] = zs[len(zs)/2]
-	f["share_z"] = 0
+	f.PeerZ = zs[len(zs)/2]
+	f.ShareZ = 0
 	if len(shares) > 0 {
 		slices.Sort(shares)
-		f["share_z"] = shares[len(shares)/2]
+		f.ShareZ = shares[len(shares)/2]
 	}
-	f["card_share"] = float64(card) / float64(len(c.visits))
-	f["inpatient_share"] = float64(inpatient) / float64(len(c.visits))
-	f["pharmacy_share"] = float64(pharmacy) / float64(len(c.visits))
-	f["rule_hit_share"] = 0
+	f.CardShare = float64(card) / float64(len(c.visits))
+	f.InpatientShare = float64(inpatient) / float64(len(c.visits))
+	f.PharmacyShare = float64(pharmacy) / float64(len(c.visits))
+	f.RuleHitShare = 0
 	if checked > 0 {
-		f["rule_hit_share"] = float64(hit) / float64(checked)
+		f.RuleHitShare = float64(hit) / float64(checked)
 	}
-	f["fund_per_visit"] = f["fund_yuan"] / float64(len(c.visits))
-	f["lockstep_density"], f["lockstep_baseline"] = s.cohortShare(c)
-	f["rhythm"] = s.rhythm(c)
-	f["concentration"] = s.concentration(c)
+	f.FundPerVisit = f.FundYuan / float64(len(c.visits))
+	f.LockstepDensity, f.LockstepBaseline = s.cohortShare(c)
+	f.Rhythm = s.rhythm(c)
+	f.Concentration = s.concentration(c)
 }
 
 // cohortShare returns the share of c's outpatient visits that fall in a

@@ -124,8 +124,8 @@ func (s *state) buildRing(c *candidate, id string, rank int) Ring {
 	art, artEn := articleOf(typ)
 	r := Ring{ID: id, Rank: rank, Score: round4(c.score), Typology: typ,
 		AmountAtRisk: round2(s.fund(c.visits).Yuan()), Visits: len(c.visits), Article: art, ArticleEn: artEn,
-		Features: make(map[string]float64, len(c.feat)+1)}
-	for k, v := range c.feat {
+		Features: make(map[string]float64)}
+	for k, v := range c.feat.named() {
 		r.Features[k] = round4(v)
 	}
 	pts, first, last := s.timeline(c.visits)
@@ -159,6 +159,6 @@ func (s *state) fillMembers(r *Ring, c *candidate, entities []EntityScore) {
 // members.
 func rank(cands []*candidate) {
 	slices.SortStableFunc(cands, func(a, b *candidate) int {
-		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(b.feat["fund_yuan"], a.feat["fund_yuan"]), cmpNodes(a, b))
+		return cmp.Or(cmp.Compare(b.score, a.score), cmp.Compare(b.feat.FundYuan, a.feat.FundYuan), cmpNodes(a, b))
 	})
 }

@@ -22,23 +22,23 @@ func squash(x, half float64) float64 {
 // generator's strength. The number of patients and the fund at risk then
 // scale the result, so that a tiny group with little money ranks low.
 func (s *state) score(c *candidate) {
-	f := c.feat
+	f := &c.feat
 	pr := &s.opt.Params
 	// Distance from peers: the ring's median z of fund per visit, or of
 	// fund share (rings that inflate what the fund pays, not the bill).
-	peer := squash(max(f["peer_z"], f["share_z"])-1, 3)
+	peer := squash(max(f.PeerZ, f.ShareZ)-1, 3)
 	lock := 0.0
-	if d, b := f["lockstep_density"], f["lockstep_baseline"]; d > 0 {
+	if d, b := f.LockstepDensity, f.LockstepBaseline; d > 0 {
 		lock = math.Max(0, d-b) * math.Min(1, d/(b+0.05)/4)
 	}
-	rule := squash(f["rule_hit_share"], 0.3)
+	rule := squash(f.RuleHitShare, 0.3)
 	card := 0.0
-	if c.typology == TypCardCollection || f["card_relations"] >= 0.5 {
-		card = f["card_share"]
+	if c.typology == TypCardCollection || f.CardRelations >= 0.5 {
+		card = f.CardShare
 	}
 	// People living away who visit on a regular rhythm (card collection
 	// without card types, scattered recruits).
-	away := f["away_relations"] * f["rhythm"]
+	away := f.AwayRelations * f.Rhythm
 	base := 1.0
 	switch {
 	case c.source == SourceRelationExcess:
@@ -51,8 +51,8 @@ func (s *state) score(c *candidate) {
 	if c.typology != TypBorrowedQualif {
 		size = squash(float64(len(c.patients)), pr.SizeHalf)
 	}
-	money := squash(f["fund_yuan"], pr.MoneyHalf)
+	money := squash(f.FundYuan, pr.MoneyHalf)
 	c.score = c.strength * ev * (0.5 + 0.5*size) * (0.5 + 0.5*money)
-	f["evidence"] = ev
-	f["score"] = c.score
+	f.Evidence = ev
+	f.Score = c.score
 }

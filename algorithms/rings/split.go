@@ -3,7 +3,6 @@ package rings
 import (
 	"cmp"
 	"context"
-	"maps"
 	"slices"
 
 	"github.com/ringlens/ringlens/algorithms/community"
@@ -141,7 +140,7 @@ func (s *state) partition(ctx context.Context, c *candidate) ([]*candidate, erro
 	for i, n := range nodes {
 		k := uf.find(memb[i])
 		if parts[k] == nil {
-			parts[k] = &candidate{source: c.source, typology: c.typology, strength: c.strength, hits: c.hits, feat: maps.Clone(c.feat), flags: c.flags}
+			parts[k] = &candidate{source: c.source, typology: c.typology, strength: c.strength, hits: c.hits, feat: c.feat, flags: c.flags}
 		}
 		p := parts[k]
 		switch s.g.Kind(n) {

@@ -13,23 +13,23 @@ import "github.com/ringlens/ringlens/algorithms/rules"
 // (lockstep swiping when synchronous at one site); anything else stays
 // unclassified and is reported by its signals.
 func typologyOf(c *candidate, p *Params) string {
-	f := c.feat
+	f := &c.feat
 	t := c.typology
 	if c.source == SourceRelationExcess && t == "" {
 		switch {
-		case f["inpatient_share"] >= 0.5:
+		case f.InpatientShare >= 0.5:
 			t = TypFakeHospitalisation
-		case f["pharmacy_share"] >= 0.5 && f["costly_relations"] >= 0.5:
+		case f.PharmacyShare >= 0.5 && f.CostlyRelations >= 0.5:
 			t = TypDrugReselling
-		case f["pharmacy_share"] >= 0.5:
+		case f.PharmacyShare >= 0.5:
 			t = TypUnclassified
-		case f["card_relations"] >= 0.5 || f["away_relations"] >= 0.5 && f["costly_relations"] < 0.5:
+		case f.CardRelations >= 0.5 || f.AwayRelations >= 0.5 && f.CostlyRelations < 0.5:
 			t = TypCardCollection
-		case f["costly_relations"] >= 0.5:
+		case f.CostlyRelations >= 0.5:
 			t = TypFabricatedOutpatient
 		}
 	}
-	d, b := f["lockstep_density"], f["lockstep_baseline"]
+	d, b := f.LockstepDensity, f.LockstepBaseline
 	if t == TypFabricatedOutpatient && d >= p.LockstepDensity && d >= p.LockstepLift*b && len(c.insts) == 1 {
 		return TypLockstepSwiping
 	}

@@ -1,0 +1,85 @@
+package rings
+
+// features are the signals of a candidate ring. The first group every
+// candidate has (finish computes them; scoring sets evidence and score);
+// the second only some generators give, zero otherwise. Ring.Features in
+// rings.json lists them by their snake_case names (named).
+type features struct {
+	Patients         float64 // patients in the ring
+	Doctors          float64 // doctors in the ring
+	Institutions     float64 // sites (institutions and pharmacies) in the ring
+	Visits           float64 // the ring's visits
+	FundYuan         float64 // net fund of the ring's visits, yuan
+	FundPerVisit     float64 // fund_yuan per visit
+	PeerZ            float64 // median robust z of the visits' fund against peers
+	ShareZ           float64 // median robust z of the visits' fund share against peers
+	CardShare        float64 // share of card-based visits (mdtrt_cert_type 03)
+	InpatientShare   float64 // share of inpatient visits
+	PharmacyShare    float64 // share of pharmacy purchases
+	RuleHitShare     float64 // share of the visits the rule library cited
+	LockstepDensity  float64 // share of outpatient visits in same-hour cohorts of one doctor
+	LockstepBaseline float64 // the same share for the other visits of the ring's sites
+	Rhythm           float64 // median regularity of the people's visits (1 − coefficient of variation of the gaps)
+	Concentration    float64 // share of the people's visits that are ring visits
+	Evidence         float64 // combined evidence before size and money
+	Score            float64 // the ring's score
+
+	FlaggedShare     float64 // flagged share of the sites' returning people (relation excess)
+	FlaggedSharePeer float64 // the class's ordinary flagged share
+	FlaggedLift      float64 // the smallest lift of the sites' flagged relations over their class's rate
+	CostlyRelations  float64 // share of the people flagged as billed far above peers
+	CardRelations    float64 // share flagged as card-based while living away
+	AwayRelations    float64 // share flagged as rhythmic while living far away
+	ReturnedBoxes    float64 // boxes first sold to the people and sold again later
+	ReturnerLift     float64 // people whose boxes come back over the city's rate
+	SplitRate        float64 // share of inpatients readmitted early with the same diagnosis
+	SplitRatePeer    float64 // the same share at the other hospitals
+	SplitLift        float64 // split_rate over split_rate_peer
+	HomeVisits       float64 // visits of the borrowed doctor at his main workplace
+	DistanceKm       float64 // farthest distance between his main workplace and the borrowing sites
+}
+
+// named returns the features by name, as rings.json writes them: every
+// feature of the first group, those of the second when given (not zero).
+func (f *features) named() map[string]float64 {
+	m := map[string]float64{
+		"patients":          f.Patients,
+		"doctors":           f.Doctors,
+		"institutions":      f.Institutions,
+		"visits":            f.Visits,
+		"fund_yuan":         f.FundYuan,
+		"fund_per_visit":    f.FundPerVisit,
+		"peer_z":            f.PeerZ,
+		"share_z":           f.ShareZ,
+		"card_share":        f.CardShare,
+		"inpatient_share":   f.InpatientShare,
+		"pharmacy_share":    f.PharmacyShare,
+		"rule_hit_share":    f.RuleHitShare,
+		"lockstep_density":  f.LockstepDensity,
+		"lockstep_baseline": f.LockstepBaseline,
+		"rhythm":            f.Rhythm,
+		"concentration":     f.Concentration,
+		"evidence":          f.Evidence,
+		"score":             f.Score,
+	}
+	for name, v := range map[string]float64{
+		"flagged_share":      f.FlaggedShare,
+		"flagged_share_peer": f.FlaggedSharePeer,
+		"flagged_lift":       f.FlaggedLift,
+		"costly_relations":   f.CostlyRelations,
+		"card_relations":     f.CardRelations,
+		"away_relations":     f.AwayRelations,
+		"returned_boxes":     f.ReturnedBoxes,
+		"returner_lift":      f.ReturnerLift,
+		"split_rate":         f.SplitRate,
+		"split_rate_peer":    f.SplitRatePeer,
+		"split_lift":         f.SplitLift,
+		"home_visits":        f.HomeVisits,
+		"distance_km":        f.DistanceKm,
+	} {
+		if v != 0 {
+			m[name] = v
+		}
+	}
+	return m
+}
