@@ -71,11 +71,7 @@ func runDetect(c *cli.Context) error {
 	if err := checkLang(c.String("lang")); err != nil {
 		return err
 	}
-	set, err := ruleSet(c)
-	if err != nil {
-		return err
-	}
-	params, err := ringParams(c)
+	set, params, err := detectionSettings(c)
 	if err != nil {
 		return err
 	}

@@ -36,6 +36,17 @@ func ruleSet(c *cli.Context) (rules.Set, error) {
 	return rules.Defaults(), nil
 }
 
+// detectionSettings returns the rule set (--rules) and ring parameters
+// (--ring-params) in force, shared by every command that detects.
+func detectionSettings(c *cli.Context) (rules.Set, rings.Params, error) {
+	set, err := ruleSet(c)
+	if err != nil {
+		return rules.Set{}, rings.Params{}, err
+	}
+	params, err := ringParams(c)
+	return set, params, err
+}
+
 // ringParamsFlag is --ring-params, shared by every command that detects.
 func ringParamsFlag() cli.Flag {
 	return &cli.StringFlag{Name: "ring-params", Usage: "ring-formation parameters file (JSON) overriding thresholds; see docs/RING_PARAMS.md"}

@@ -86,11 +86,7 @@ func runServe(c *cli.Context) error {
 	if err := applyMemoryLimit(c); err != nil {
 		return err
 	}
-	set, err := ruleSet(c)
-	if err != nil {
-		return err
-	}
-	params, err := ringParams(c)
+	set, params, err := detectionSettings(c)
 	if err != nil {
 		return err
 	}
