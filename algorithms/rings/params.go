@@ -92,7 +92,7 @@ func DefaultParams() Params {
 		SharedVisitShare:   0.1,
 		LockstepDensity:    0.25,
 		LockstepLift:       5,
-		ReportScore:        0.5,
+		ReportScore:        0.45,
 		MaxRings:           100,
 		SizeHalf:           3,
 		MoneyHalf:          2000,
