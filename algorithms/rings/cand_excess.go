@@ -522,7 +522,7 @@ func (s *state) linkSites(lo, nSites int, rels []relation) unionFind {
 	bySite := make(map[uint32][]int32) // person → sites
 	byDoc := make(map[uint32][]int32)  // doctor → sites
 	for _, i := range sites {
-		people[i] = sortedUniqU32(people[i])
+		people[i] = sortedUniq(people[i])
 		for _, x := range people[i] {
 			bySite[x] = append(bySite[x], i)
 		}
@@ -560,9 +560,9 @@ func (s *state) linkSites(lo, nSites int, rels []relation) unionFind {
 	slices.SortFunc(keys, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
 	for _, k := range keys {
 		a, b := k[0], k[1]
-		sharedP := len(commonU32(people[a], people[b]))
+		sharedP := intersect(people[a], people[b])
 		needP := max(2, int(math.Ceil(p.LinkPatientShare*float64(min(len(people[a]), len(people[b]))))))
-		sharedD := len(commonU32(docs[a], docs[b]))
+		sharedD := intersect(docs[a], docs[b])
 		needD := max(p.LinkMinDoctors, int(math.Ceil(p.LinkDoctorShare*float64(min(len(docs[a]), len(docs[b]))))))
 		if sharedP >= needP || (len(docs[a]) > 0 && len(docs[b]) > 0 && sharedD >= needD) {
 			uf.union(a, b)
@@ -782,12 +782,3 @@ func poissonTailLog10(k int, mu float64) float64 {
 	}
 	return (best + math.Log(sum)) / math.Ln10
 }
-
-// sortedUniqU32 sorts and deduplicates xs in place.
-func sortedUniqU32(xs []uint32) []uint32 {
-	slices.Sort(xs)
-	return slices.Compact(xs)
-}
-
-// commonU32 returns the elements of sorted a also in sorted b.
-func commonU32(a, b []uint32) []uint32 { return common(a, b) }
