@@ -10,7 +10,7 @@ const (
 	KindPharmacy = "pharmacy"
 )
 
-// Typology ids (shared/domain/typologies.md), plus Unclassified.
+// Typology ids (docs/typologies.md), plus Unclassified.
 const (
 	TypFabricatedOutpatient = "fabricated_outpatient"
 	TypLockstepSwiping      = "lockstep_swiping"

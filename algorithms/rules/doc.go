@@ -1,5 +1,5 @@
 // Package rules is RingLens' monitoring rule library (规则库): the
-// rule families of shared/domain/rules.md that the data contract supports,
+// rule families of docs/rules.md that the data contract supports,
 // each with an id, a version, tunable parameters, its stage (before, during
 // or after settlement), its result type (definite or suspicious) and the
 // article of the 医疗保障基金使用监督管理条例 it falls under.

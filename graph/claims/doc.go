@@ -7,5 +7,5 @@
 // Every other layer of RingLens (ingest, graph, fixtures, detection, the web
 // view) speaks in these types, so the package depends on nothing but the
 // standard library. Column names and codes follow
-// shared/domain/data-contract.md (copied to docs/data-contract.md).
+// docs/data-contract.md.
 package claims

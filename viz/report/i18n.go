@@ -89,7 +89,7 @@ var kindPlural = map[string]text{
 	rings.KindPharmacy: {"药店", "pharmacies"},
 }
 
-// typologyText labels typologies (shared/domain/typologies.md).
+// typologyText labels typologies (docs/typologies.md).
 var typologyText = map[string]text{
 	rings.TypFabricatedOutpatient: {"虚构门诊诊疗", "fabricated outpatient treatment"},
 	rings.TypLockstepSwiping:      {"组织空刷（同步刷卡）", "lockstep empty swiping"},
