@@ -74,7 +74,7 @@ func checkLang(lang string) error {
 	return usagef("--lang: want zh or en, not %q", lang)
 }
 
-// findingsFiles writes rings.json, entities.csv and report.html into out and
+// writeFindings writes rings.json, entities.csv and report.html into out and
 // returns the report's path.
 func writeFindings(out string, f *rings.Findings, meta report.Meta, lang string) (string, error) {
 	var rj, ec, html bytes.Buffer
