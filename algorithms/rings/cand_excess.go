@@ -652,11 +652,9 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 // visits at the group's sites are fewer than core_share of the group's
 // median person's; and, in a group most of whose people are flagged at
 // several of its sites, people flagged at one site only with fewer visits
-// than the median person (a chronic patient refilling dear drugs every two
-// months at one pharmacy of a ring whose people fill every fortnight at
-// several is not one of them). In groups of several pharmacies only people
-// flagged at two or more of them stay: dear regular fills at one pharmacy
-// are chronic care.
+// than the median person. In groups of pharmacies only people flagged at
+// two or more of them stay: a chronic patient refilling dear drugs, even
+// early, at one pharmacy is not a ring's.
 func (s *state) core(rels []relation, idx []int) []int {
 	per := make(map[uint32]int)
 	sites := make(map[uint32]int)
@@ -678,19 +676,15 @@ func (s *state) core(rels []relation, idx []int) []int {
 	}
 	median := float64(counts[len(counts)/2])
 	need := s.opt.Params.CoreShare * median
-	// Pharmacy groups: dear regular fills are ordinary chronic care at one
-	// pharmacy; what is not is the same people filling across several.
+	// Pharmacy groups: dear regular fills, early refills among them, are
+	// ordinary chronic care at one pharmacy; what is not is the same people
+	// filling across several, and only they stay (a group at a single
+	// pharmacy keeps no one: its people's boxes, round quantities or heavy
+	// fills across pharmacies are the other generators' ways in).
 	pharmacies := true
 	for _, i := range idx {
 		pharmacies = pharmacies && s.g.Kind(rels[i].hub) == graph.KindPharmacy
 	}
-	nSites := make(map[graph.NodeID]bool)
-	for _, i := range idx {
-		nSites[rels[i].hub] = true
-	}
-	// Without days of supply, dear fills at one pharmacy are no evidence
-	// either: the group needs people filling at several.
-	pharmacies = pharmacies && (len(nSites) > 1 || !s.suppliesKnown)
 	spread := 2*multi >= len(per) || pharmacies
 	out := idx[:0:0]
 	for _, i := range idx {
