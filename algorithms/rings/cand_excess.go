@@ -84,6 +84,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	var all []uint32
 	type pv struct{ p, v uint32 }
 	var scratch []pv
+	var zbuf []float32
 	vt := &s.t.Visits
 	for i := 0; i < nSites; i++ {
 		if i%256 == 0 {
@@ -108,7 +109,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			for _, x := range scratch[a:b] {
 				all = append(all, x.v)
 			}
-			cost, shr := s.relationZ(all[off:])
+			cost, shr := s.relationZ(all[off:], &zbuf)
 			recs = append(recs, rec{person: scratch[a].p, site: int32(i), off: int32(off), n: int32(b - a), cost: cost, shr: shr})
 			a = b
 		}
@@ -318,8 +319,13 @@ func (s *state) withRingDoctors(rels []relation) []relation {
 
 // relationZ returns the median peer z of the fund and of the fund share of
 // the visits vs.
-func (s *state) relationZ(vs []uint32) (cost, share float32) {
-	zs := make([]float32, 0, 2*len(vs))
+// buf, when not nil, is scratch space reused between calls.
+func (s *state) relationZ(vs []uint32, buf *[]float32) (cost, share float32) {
+	var zs []float32
+	if buf != nil {
+		zs = (*buf)[:0]
+		defer func() { *buf = zs }()
+	}
 	for _, v := range vs {
 		zs = append(zs, s.visitZ[v])
 	}
@@ -345,7 +351,7 @@ func (s *state) judge(p uint32, h graph.NodeID, vs []uint32) relFlag {
 	if !s.relPeersSet {
 		return 0
 	}
-	cost, shr := s.relationZ(vs)
+	cost, shr := s.relationZ(vs, nil)
 	return s.flags(p, h, vs, cost, shr)
 }
 
