@@ -31,7 +31,14 @@ const (
 	// of its person's care over several sites is; it joins rings but does
 	// not seed them.
 	flagSpread
+	// flagAdmits: the person was admitted at the site at least
+	// repeat_admissions times (beds kept full with the same people).
+	flagAdmits
 )
+
+// flagKinds are the flags that seed: a site is tested on each of them
+// alone as well as on all together.
+var flagKinds = [...]relFlag{flagCostly, flagCard, flagAway, flagAdmits}
 
 // relation is one person's visits at one site, with what flags it.
 type relation struct {
@@ -48,6 +55,8 @@ type siteTally struct {
 	// Of which regulars: at least the period's repeat visits (see
 	// state.repeat).
 	regulars, flaggedRegulars int32
+	// byKind counts the flagged relations of each of flagKinds.
+	byKind [len(flagKinds)]int32
 }
 
 // excessCandidates is the discovery path that does not depend on typology.
@@ -178,9 +187,15 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 		if f != 0 {
 			if f&flagSpread == 0 {
-				tally[r.site].flagged++
+				t := &tally[r.site]
+				t.flagged++
 				if int(r.n) >= s.repeat {
-					tally[r.site].flaggedRegulars++
+					t.flaggedRegulars++
+				}
+				for k, kf := range flagKinds {
+					if f&kf != 0 {
+						t.byKind[k]++
+					}
 				}
 			}
 			rels = append(rels, relation{person: r.person, hub: h, visits: vs, flags: f})
@@ -226,9 +241,32 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		regOnly[i] = okR && !okA
 		lift[i] = max(la, lr)
 	}
+	// One operation per ring: where one kind of flag alone makes a seeded
+	// site stand out (its people billed far above peers, or card-based
+	// from afar, or admitted again and again), only relations of such
+	// kinds stay; the site's people flagged for other reasons are its
+	// ordinary share of chance. Where only all kinds together stand out,
+	// all stay.
+	kinds := make([]relFlag, nSites)
+	for k, kf := range flagKinds {
+		tk := make([]siteTally, nSites)
+		for i, t := range tally {
+			tk[i] = siteTally{relations: t.relations, flagged: t.byKind[k]}
+		}
+		rk := s.classRates(lo, tk, false, nil)
+		for i, t := range tally {
+			if !seeded[i] {
+				continue
+			}
+			if _, ok := test(t.byKind[k], rk[g.Class(graph.NodeID(lo+i))]*float64(t.relations)); ok {
+				kinds[i] |= kf
+			}
+		}
+	}
 	kept := rels[:0]
 	for _, r := range rels {
-		if i := int(r.hub) - lo; seeded[i] && (!regOnly[i] || len(r.visits) >= s.repeat) {
+		i := int(r.hub) - lo
+		if seeded[i] && (!regOnly[i] || len(r.visits) >= s.repeat) && (kinds[i] == 0 || r.flags&kinds[i] != 0) {
 			kept = append(kept, r)
 		}
 	}
@@ -382,6 +420,9 @@ func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) 
 	if dist == distFar && len(vs) >= s.repeat && regularity(vt, vs) >= pr.RhythmMin {
 		f |= flagAway
 	}
+	if admissions(vt, vs) >= pr.RepeatAdmissions {
+		f |= flagAdmits
+	}
 	return f
 }
 
@@ -423,6 +464,17 @@ func (s *state) ruleShare(vs []uint32) float64 {
 		}
 	}
 	return float64(n) / float64(max(len(vs), 1))
+}
+
+// admissions counts the inpatient visits (admissions) among vs.
+func admissions(vt *graph.VisitTable, vs []uint32) int {
+	n := 0
+	for _, v := range vs {
+		if vt.MedType[v].Inpatient() {
+			n++
+		}
+	}
+	return n
 }
 
 // regularity is 1 − the coefficient of variation of the days between the
@@ -583,7 +635,7 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 	g := s.g
 	c := &candidate{source: SourceRelationExcess, strength: 1}
 	var nFlag, nRel int32
-	var costly, card, away int
+	var costly, card, away, admits int
 	seen := make(map[graph.NodeID]bool)
 	minLift := math.Inf(1)
 	idx = s.core(rels, idx)
@@ -599,6 +651,9 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 		}
 		if r.flags&flagAway != 0 {
 			away++
+		}
+		if r.flags&flagAdmits != 0 {
+			admits++
 		}
 		if !seen[r.hub] {
 			seen[r.hub] = true
@@ -629,7 +684,7 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 	for _, x := range []struct {
 		f relFlag
 		k int
-	}{{flagCostly, costly}, {flagCard, card}, {flagAway, away}} {
+	}{{flagCostly, costly}, {flagCard, card}, {flagAway, away}, {flagAdmits, admits}} {
 		if 2*x.k >= len(idx) {
 			c.flags |= x.f
 		}
@@ -639,6 +694,7 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 	c.feat.CostlyRelations = float64(costly) / n
 	c.feat.CardRelations = float64(card) / n
 	c.feat.AwayRelations = float64(away) / n
+	c.feat.AdmitRelations = float64(admits) / n
 	c.feat.FlaggedSharePeer = rate[g.Class(c.insts[0])]
 	sites := make([]string, 0, len(c.insts))
 	for _, h := range c.insts {
@@ -647,10 +703,10 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 	c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
 		params: map[string]float64{"min_relation_visits": float64(s.opt.Params.MinRelationVisits), "costly_z": s.opt.Params.CostlyZ,
 			"flagged_lift": minLift, "flagged_share": c.feat.FlaggedShare, "flagged_share_peer": c.feat.FlaggedSharePeer},
-		detail: fmt.Sprintf("%d people whose visits at %d site(s) are flagged (%d billed far above peers, %d card-based while living away, %d regular while living away): %.0f%% of the sites' returning people, %.1f× their class's rate",
-			len(c.patients), len(c.insts), costly, card, away, 100*c.feat.FlaggedShare, minLift),
-		detailZh: fmt.Sprintf("%d人在%d家机构的就诊关系异常（%d人费用远高于同类，%d人异地且几乎全部刷社保卡，%d人异地且规律就诊）：占这些机构复诊人员的%.0f%%，为同类机构比例的%.1f倍",
-			len(c.patients), len(c.insts), costly, card, away, 100*c.feat.FlaggedShare, minLift)})
+		detail: fmt.Sprintf("%d people whose visits at %d site(s) are flagged (%d billed far above peers, %d card-based while living away, %d regular while living away, %d admitted again and again): %.0f%% of the sites' returning people, %.1f× their class's rate",
+			len(c.patients), len(c.insts), costly, card, away, admits, 100*c.feat.FlaggedShare, minLift),
+		detailZh: fmt.Sprintf("%d人在%d家机构的就诊关系异常（%d人费用远高于同类，%d人异地且几乎全部刷社保卡，%d人异地且规律就诊，%d人反复住院）：占这些机构复诊人员的%.0f%%，为同类机构比例的%.1f倍",
+			len(c.patients), len(c.insts), costly, card, away, admits, 100*c.feat.FlaggedShare, minLift)})
 	return c
 }
 

@@ -31,8 +31,10 @@
 // billed far above peers (its median z at least costly_z, and relation_z
 // robust scales above the relations of the same institution class, so that
 // kinds of care that are dear by nature do not count), almost only
-// card-based while the person lives elsewhere, or frequent and rhythmic
-// while the person lives far away. A person whose care is spread over
+// card-based while the person lives elsewhere, frequent and rhythmic
+// while the person lives far away, or admitted again and again
+// (repeat_admissions times at one site: beds kept full with the same
+// people). A person whose care is spread over
 // several sites is judged over all of them. Each site's flagged relations
 // are compared with what its class's ordinary rate (the lower quartile over
 // sites) predicts, by the Poisson tail at a family-wise significance
@@ -56,7 +58,9 @@
 // site that sold it and the prescriber; people whose boxes keep coming back
 // form the ring wherever the boxes resurface), pharmacies between which
 // trace codes are sold again (cand_resell.go), same-morning admission
-// cohorts against the coincidences expected by chance (cand_admit.go),
+// cohorts against the coincidences expected by chance (cand_admit.go; a
+// cohort absorbed by a broader relation-excess candidate keeps its
+// standing and typology),
 // lockstep blocks found by greedy dense-subgraph peeling (FraudAR: Hooi et
 // al., "FRAUDAR: Bounding Graph Fraud in the Face of Camouflage", KDD 2016;
 // package lockstep), concentrations of split admissions, round-quantity

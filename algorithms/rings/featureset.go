@@ -30,6 +30,7 @@ type features struct {
 	CostlyRelations  float64 // share of the people flagged as billed far above peers
 	CardRelations    float64 // share flagged as card-based while living away
 	AwayRelations    float64 // share flagged as rhythmic while living far away
+	AdmitRelations   float64 // share flagged as repeatedly admitted at one site
 	ReturnedBoxes    float64 // boxes first sold to the people and sold again later
 	ReturnerLift     float64 // people whose boxes come back over the city's rate
 	SplitRate        float64 // share of inpatients readmitted early with the same diagnosis
@@ -69,6 +70,7 @@ func (f *features) named() map[string]float64 {
 		"costly_relations":   f.CostlyRelations,
 		"card_relations":     f.CardRelations,
 		"away_relations":     f.AwayRelations,
+		"admit_relations":    f.AdmitRelations,
 		"returned_boxes":     f.ReturnedBoxes,
 		"returner_lift":      f.ReturnerLift,
 		"split_rate":         f.SplitRate,

@@ -190,6 +190,10 @@ type plant struct {
 	// start is the share of the data period at which the visits begin;
 	// they run every ~9 days.
 	start float64
+	// admissions, when set, plants stays of three days, every ~9 days,
+	// billed at the site's median admission (no inflation) instead of
+	// outpatient visits billed far above the clinic's usual.
+	admissions bool
 }
 
 // add appends the visits of p to the tables.
@@ -199,19 +203,23 @@ func (pc *plantCity) add(t testing.TB, p plant) {
 	vt := &tb.Visits
 	// The clinic's usual outpatient visit: its 95th percentile of fund,
 	// median fund share and commonest diagnosis.
+	want := claims.MedOutpatient
+	if p.admissions {
+		want = claims.MedInpatient
+	}
 	var funds []claims.Money
 	var shares []float64
 	dise := map[[2]uint32]int{}
 	for _, v := range pc.instVisits[p.clinic] {
-		if vt.MedType[v] != claims.MedOutpatient || vt.FundPay[v] <= 0 || vt.MedFee[v] <= 0 {
+		if vt.MedType[v] != want || vt.FundPay[v] <= 0 || vt.MedFee[v] <= 0 {
 			continue
 		}
 		funds = append(funds, vt.FundPay[v])
 		shares = append(shares, float64(vt.FundPay[v])/float64(vt.MedFee[v]))
 		dise[[2]uint32{vt.Dise[v], vt.DiseName[v]}]++
 	}
-	if len(funds) < 50 {
-		t.Fatalf("clinic %s: %d outpatient visits", tb.Institutions.IDs.String(p.clinic), len(funds))
+	if len(funds) < 50 && !p.admissions || len(funds) < 10 {
+		t.Fatalf("site %s: %d visits of type %d", tb.Institutions.IDs.String(p.clinic), len(funds), want)
 	}
 	slices.Sort(funds)
 	slices.Sort(shares)
@@ -230,6 +238,9 @@ func (pc *plantCity) add(t testing.TB, p plant) {
 		return tb.Strings.String(id)
 	}
 	fund := 6 * p95
+	if p.admissions {
+		fund = funds[len(funds)/2]
+	}
 	fee := claims.Money(float64(fund) / share)
 	code := tb.Institutions.IDs.String(p.clinic)
 	period := int64(pc.last - pc.first)
@@ -246,8 +257,12 @@ func (pc *plantCity) add(t testing.TB, p plant) {
 			day := int64(float64(period)*p.start)/86400 + int64(9*j+(i*3+j*5)%4+i%3)
 			begin := pc.first + claims.Time(day*86400+int64((9+(i+j)%7)*3600+(i*7+j*13)%60*60))
 			pc.n++
+			end := claims.NoTime
+			if p.admissions {
+				end = begin + 3*86400
+			}
 			cv := claims.Visit{MdtrtID: fmt.Sprintf("PLANT%06d", pc.n), PsnNo: id, InstitutionCode: code,
-				MedType: claims.MedOutpatient, Begin: begin, End: claims.NoTime, DoctorCode: p.doctors[(i+j)%len(p.doctors)],
+				MedType: want, Begin: begin, End: end, DoctorCode: p.doctors[(i+j)%len(p.doctors)],
 				DiseCode: str(dk[0]), DiseName: str(dk[1]), MedFee: fee + claims.Money((i*31+j*17)%50*100), FundPay: fund + claims.Money((i*13+j*7)%40*100), CertType: cert}
 			if _, added := tb.AddVisit(&cv, row, p.clinic, 0); !added {
 				t.Fatalf("visit %s not added", cv.MdtrtID)
@@ -284,6 +299,29 @@ func (g group) count(r *Ring) (people int, clinic bool) {
 		}
 	}
 	return people, clinic
+}
+
+// plantedIn returns how many members of r were planted: g's clinic and
+// people, and the doctors docs.
+func (g group) plantedIn(r *Ring, docs []string) int {
+	in := 0
+	for _, m := range r.Members {
+		switch m.Kind {
+		case KindClinic:
+			if m.ID == g.clinic {
+				in++
+			}
+		case KindPatient:
+			if slices.Contains(g.people, m.ID) {
+				in++
+			}
+		case KindDoctor:
+			if slices.Contains(docs, m.ID) {
+				in++
+			}
+		}
+	}
+	return in
 }
 
 // found returns the first reported ring holding g's clinic and at least
@@ -479,13 +517,13 @@ func TestSmallRingsFound(t *testing.T) {
 		weak      string
 	}{
 		{people: 5, reported: true},
-		{people: 6, reported: true, weak: weakDiluted},
+		{people: 6, reported: true},
 		{people: 7, reported: true},
 		{people: 5, clinic: 1, reported: true},
 		{people: 6, clinic: 1, reported: true},
 		{people: 7, clinic: 1, reported: true},
 		{people: 5, minPeople: 6, reported: false},
-		{people: 6, minPeople: 6, reported: true, weak: weakDiluted},
+		{people: 6, minPeople: 6, reported: true},
 	}
 	for _, c := range cases {
 		t.Run(fmt.Sprintf("%d-people-clinic-%d-min-%d", c.people, c.clinic, c.minPeople), func(t *testing.T) {
@@ -516,21 +554,78 @@ func TestSmallRingsFound(t *testing.T) {
 				return
 			}
 			t.Logf("found: %s", describe(f, g))
-			planted := map[string]bool{KindClinic + ":" + g.clinic: true}
-			for _, p := range people {
-				planted[KindPatient+":"+p] = true
-			}
-			for _, d := range docs[:2] {
-				planted[KindDoctor+":"+d] = true
-			}
-			in := 0
-			for _, m := range r.Members {
-				if planted[m.Kind+":"+m.ID] {
-					in++
-				}
-			}
-			if 2*in < len(r.Members) {
+			if in := g.plantedIn(r, docs[:2]); 2*in < len(r.Members) {
 				weakOr(t, c.weak, "ring %s holds %d planted members of its %d (%d people planted): it would not match the group in eval", r.ID, in, len(r.Members), c.people)
+			}
+		})
+	}
+}
+
+// hospital returns an ordinary site (in no ring or hard negative of the
+// city) that admits patients, with doctors of its own: of those with at
+// least 20 admissions, the one with the fewest.
+func (pc *plantCity) hospital(t testing.TB) uint32 {
+	t.Helper()
+	it, vt := &pc.tb.Institutions, &pc.tb.Visits
+	best, bestN := graph.None, 0
+	for row := 0; row < it.Len(); row++ {
+		code := it.IDs.String(uint32(row))
+		if pc.busy[KindClinic+":"+code] || len(pc.soleDoctors(uint32(row))) < 2 {
+			continue
+		}
+		n := 0
+		for _, v := range pc.instVisits[row] {
+			if vt.MedType[v].Inpatient() {
+				n++
+			}
+		}
+		if n >= 20 && (best == graph.None || n < bestN) {
+			best, bestN = uint32(row), n
+		}
+	}
+	if best == graph.None {
+		t.Fatal("no ordinary site with 20 admissions and two doctors of its own")
+	}
+	pc.busy[KindClinic+":"+it.IDs.String(best)] = true
+	return best
+}
+
+// TestRepeatAdmissionsFound plants people admitted again and again at one
+// small hospital, billed like its ordinary stays: nothing but the repeat
+// admissions is unusual. With repeat_admissions or more stays each the
+// group is reported; with fewer it is not.
+func TestRepeatAdmissionsFound(t *testing.T) {
+	for _, c := range []struct {
+		people, stays int
+		reported      bool
+	}{
+		{people: 10, stays: 4, reported: true},
+		{people: 10, stays: 2, reported: false},
+	} {
+		t.Run(fmt.Sprintf("%d-people-%d-stays", c.people, c.stays), func(t *testing.T) {
+			pc := newPlantCity(t)
+			h := pc.hospital(t)
+			docs := pc.soleDoctors(h)
+			people := pc.people(t, c.people, h)
+			pc.add(t, plant{clinic: h, people: people, doctors: docs[:2], visits: c.stays, start: 0.3, admissions: true})
+			f := pc.detect(t, Params{})
+			g := group{name: "planted", clinic: pc.tb.Institutions.IDs.String(h), people: people}
+			r := g.found(f, c.people-2)
+			switch {
+			case c.reported && r == nil:
+				for _, e := range f.Entities {
+					if e.ID == people[0] || e.ID == g.clinic {
+						t.Logf("%s %s: %.3f %v", e.Kind, e.ID, e.Score, e.Reasons)
+					}
+				}
+				t.Errorf("%d people admitted %d times each at %s, billed like its ordinary stays: not reported: %s", c.people, c.stays, g.clinic, describe(f, g))
+			case !c.reported && r != nil:
+				t.Errorf("%d people admitted %d times each (< repeat_admissions) reported as ring %s: %s", c.people, c.stays, r.ID, describe(f, g))
+			case r != nil:
+				t.Logf("found: %s", describe(f, g))
+				if in := g.plantedIn(r, docs[:2]); 2*in < len(r.Members) {
+					weakOr(t, weakDiluted, "ring %s holds %d planted members of its %d: it would not match the group in eval", r.ID, in, len(r.Members))
+				}
 			}
 		})
 	}

@@ -66,6 +66,11 @@ func absorb(a, b *candidate) {
 	if b.strength > a.strength {
 		a.strength = b.strength
 	}
+	if signature(b) && !signature(a) {
+		// A ring a rule signature found keeps its standing (and its
+		// typology) when a broader candidate absorbs it.
+		a.source, a.typology = b.source, b.typology
+	}
 	a.flags |= b.flags
 	a.patients = append(a.patients, b.patients...)
 	a.doctors = append(a.doctors, b.doctors...)

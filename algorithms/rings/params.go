@@ -27,6 +27,8 @@ type Params struct {
 	RelationZ         float64
 	CardShare         float64
 	RhythmMin         float64
+	RepeatAdmissions  int
+	AdmitLiftHalf     float64
 	FlaggedLift       float64
 	MinSignificance   float64
 	MinVoteRelations  int
@@ -72,6 +74,8 @@ func DefaultParams() Params {
 		RelationZ:          2,
 		CardShare:          0.8,
 		RhythmMin:          0.6,
+		RepeatAdmissions:   3,
+		AdmitLiftHalf:      1.5,
 		FlaggedLift:        3,
 		MinSignificance:    2,
 		MinVoteRelations:   5,
@@ -130,6 +134,7 @@ func (p *Params) fields() []paramField {
 		fl("relation_z", "relation excess", &p.RelationZ, "robust scales (at least 0.5) a costly relation's median z must also lie above the median relation of the same institution class, so that dear but ordinary kinds of care (chronic refills) are not flagged where the visit peers cannot tell them apart"),
 		fl("card_share", "relation excess", &p.CardShare, "share of a relation's visits registered with a social-security card (mdtrt_cert_type 03) that, for a person living elsewhere, flags it as card-based"),
 		fl("rhythm_min", "relation excess", &p.RhythmMin, "regularity (1 − coefficient of variation of the days between visits) from which a frequent relation of a person living elsewhere is flagged as rhythmic"),
+		in("repeat_admissions", "relation excess", &p.RepeatAdmissions, "admissions of one person at one site within the data's period that flag the relation as repeatedly admitted (beds filled with the same people); whether that is unusual for the site is the site test's question, against its class's rate"),
 		fl("flagged_lift", "relation excess", &p.FlaggedLift, "how many times the flagged relations a site would have at its class's rate it must have to seed a ring"),
 		fl("min_significance", "relation excess", &p.MinSignificance, "−log10 of the family-wise probability that some site's flagged relations (or a linked group of sites') reach their count by chance: a site is tested at min_significance + log10(number of sites), by the Poisson tail given its class's rate"),
 		in("min_vote_relations", "relation excess", &p.MinVoteRelations, "relations a site needs to vote on its class's flagged rate"),
@@ -152,6 +157,7 @@ func (p *Params) fields() []paramField {
 		fl("lockstep_lift", "typology", &p.LockstepLift, "how many times the cohort share of the site's other visits that density must be"),
 		fl("report_score", "report", &p.ReportScore, "lowest ring score reported"),
 		in("max_rings", "report", &p.MaxRings, "most rings reported (an investigator's short list)"),
+		fl("admit_lift_half", "report", &p.AdmitLiftHalf, "lift of a ring's sites over their class's rate of flagged relations (minus 1) at which the evidence of its repeatedly admitted people is half their share"),
 		fl("size_half", "report", &p.SizeHalf, "patients at which the size factor of the score is half way (score × (0.5 + 0.5·n/(n+size_half)))"),
 		fl("money_half", "report", &p.MoneyHalf, "fund yuan at risk at which the money factor of the score is half way"),
 	}
@@ -188,6 +194,9 @@ func (p *Params) Validate() error {
 	}
 	if p.MinRingPeople < 2 {
 		return fmt.Errorf("rings: parameter min_ring_people = %d: must be at least 2", p.MinRingPeople)
+	}
+	if p.RepeatAdmissions < 1 {
+		return fmt.Errorf("rings: parameter repeat_admissions = %d: must be at least 1", p.RepeatAdmissions)
 	}
 	if p.MaxRings < 1 {
 		return fmt.Errorf("rings: parameter max_rings = %d: must be at least 1", p.MaxRings)

@@ -15,7 +15,8 @@ func squash(x, half float64) float64 {
 // fund per visit), lockstep density against the baseline of the same
 // institutions, rule-hit concentration and, for card collection, the
 // card-based share, and the share of people living away who visit on a
-// rhythm. These combine as independent pieces of evidence
+// rhythm, and the share of people admitted again and again where their
+// sites stand out from their class in such relations. These combine as independent pieces of evidence
 // (1 − Π(1 − s_i)); rings found by a typology-specific rule signature
 // (split stays, round quantities, re-sold trace codes, distant doctors,
 // admission cohorts) start from full evidence and rest on their
@@ -39,14 +40,14 @@ func (s *state) score(c *candidate) {
 	// People living away who visit on a regular rhythm (card collection
 	// without card types, scattered recruits).
 	away := f.AwayRelations * f.Rhythm
-	base := 1.0
-	switch {
-	case c.source == SourceRelationExcess:
-		base = 0
-	case c.typology == TypFabricatedOutpatient, c.typology == TypLockstepSwiping, c.typology == TypCardCollection:
-		base = 0
+	// People admitted again and again at the ring's sites, weighed by how
+	// far the sites stand out from their class in such relations.
+	admit := f.AdmitRelations * squash(f.FlaggedLift-1, pr.AdmitLiftHalf)
+	base := 0.0
+	if signature(c) {
+		base = 1
 	}
-	ev := 1 - (1-base)*(1-peer)*(1-lock)*(1-0.5*rule)*(1-card)*(1-away)
+	ev := 1 - (1-base)*(1-peer)*(1-lock)*(1-0.5*rule)*(1-card)*(1-away)*(1-admit)
 	size := 1.0
 	if c.typology != TypBorrowedQualif {
 		size = squash(float64(len(c.patients)), pr.SizeHalf)
@@ -55,4 +56,20 @@ func (s *state) score(c *candidate) {
 	c.score = c.strength * ev * (0.5 + 0.5*size) * (0.5 + 0.5*money)
 	f.Evidence = ev
 	f.Score = c.score
+}
+
+// signature reports whether c was found by a typology-specific rule
+// signature that is evidence by itself (split stays, round quantities,
+// re-sold trace codes, returned boxes, distant doctors, admission cohorts):
+// its score starts from full evidence. Relation excess and the signatures
+// of fabricated care, lockstep swiping and card collection must show their
+// distance from peers instead.
+func signature(c *candidate) bool {
+	switch {
+	case c.source == SourceRelationExcess:
+		return false
+	case c.typology == TypFabricatedOutpatient, c.typology == TypLockstepSwiping, c.typology == TypCardCollection:
+		return false
+	}
+	return true
 }
