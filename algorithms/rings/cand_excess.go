@@ -69,8 +69,12 @@ type siteTally struct {
 // times and at the family-wise significance min_significance + log10(sites),
 // what its class's ordinary rate (classRates) predicts seeds a ring with
 // its flagged people; the test runs on all returning people and on the
-// period's regulars (then only regulars join). At a seeded site with ring
-// doctors only their flagged people stay (withRingDoctors). Seeded sites
+// period's regulars (then only regulars join); where one kind of flag
+// alone makes the site stand out, only relations of that kind stay. Pairs
+// of sites whose people are flagged at both beyond chance (coFlagged) keep
+// those people's relations there even when neither site stands out alone.
+// At a seeded site with ring doctors only their flagged people stay
+// (withRingDoctors). Seeded sites
 // join into one candidate only when they share flagged people
 // (link_patient_share of the smaller site's) or several doctors on flagged
 // visits (link_min_doctors, link_doctor_share): two operations that share
@@ -263,10 +267,12 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			}
 		}
 	}
+	together := s.coFlagged(lo, rels, minSig)
 	kept := rels[:0]
 	for _, r := range rels {
 		i := int(r.hub) - lo
-		if seeded[i] && (!regOnly[i] || len(r.visits) >= s.repeat) && (kinds[i] == 0 || r.flags&kinds[i] != 0) {
+		if seeded[i] && (!regOnly[i] || len(r.visits) >= s.repeat) && (kinds[i] == 0 || r.flags&kinds[i] != 0) ||
+			together[personSite{r.person, int32(i)}] {
 			kept = append(kept, r)
 		}
 	}
@@ -283,6 +289,87 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	return out, nil
+}
+
+// personSite is a person row and a site index.
+type personSite struct {
+	person uint32
+	site   int32
+}
+
+// coFlagged finds small rings spread over several sites, none of which
+// stands out alone: pairs of sites whose people are flagged at both far
+// more often than chance explains. Under a configuration model a person
+// flagged at k sites makes k(k−1)/2 site pairs, and pair (a, b) expects
+// M_a·M_b/M² of all such pairs (M_a the flagged relations of site a, M
+// those of every site), so that big sites and people flagged everywhere
+// explain their own coincidences. A pair with at least min_ring_people
+// people flagged at both, and a Poisson tail of the count beyond
+// minSig + log10(pairs seen), keeps those people's relations at the two
+// sites. People flagged at more than co_flag_max_sites sites are spread
+// over the city and do not count. It returns the (person, site) relations
+// kept.
+func (s *state) coFlagged(lo int, rels []relation, minSig float64) map[personSite]bool {
+	p := &s.opt.Params
+	byPerson := make([]personSite, 0, len(rels))
+	perSite := make(map[int32]int)
+	for _, r := range rels {
+		i := int32(int(r.hub) - lo)
+		byPerson = append(byPerson, personSite{r.person, i})
+		perSite[i]++
+	}
+	slices.SortFunc(byPerson, func(a, b personSite) int {
+		return cmp.Or(cmp.Compare(a.person, b.person), cmp.Compare(a.site, b.site))
+	})
+	type pair [2]int32
+	count := make(map[pair]int32)
+	var pairs float64 // Σ k(k−1)/2 over people
+	for a := 0; a < len(byPerson); {
+		b := a
+		for b < len(byPerson) && byPerson[b].person == byPerson[a].person {
+			b++
+		}
+		k := b - a
+		if k >= 2 && k <= p.CoFlagMaxSites {
+			pairs += float64(k*(k-1)) / 2
+			for x := a; x < b; x++ {
+				for y := x + 1; y < b; y++ {
+					count[pair{byPerson[x].site, byPerson[y].site}]++
+				}
+			}
+		}
+		a = b
+	}
+	if len(count) == 0 {
+		return nil
+	}
+	m := float64(len(rels))
+	sig := minSig + math.Log10(float64(len(count)))
+	out := make(map[personSite]bool)
+	for a := 0; a < len(byPerson); {
+		b := a
+		for b < len(byPerson) && byPerson[b].person == byPerson[a].person {
+			b++
+		}
+		if k := b - a; k >= 2 && k <= p.CoFlagMaxSites {
+			for x := a; x < b; x++ {
+				for y := x + 1; y < b; y++ {
+					sx, sy := byPerson[x].site, byPerson[y].site
+					n := count[pair{sx, sy}]
+					if int(n) < p.MinRingPeople {
+						continue
+					}
+					exp := 2 * pairs * float64(perSite[sx]) * float64(perSite[sy]) / (m * m)
+					if poissonTailLog10(int(n), exp) <= -sig {
+						out[byPerson[x]] = true
+						out[byPerson[y]] = true
+					}
+				}
+			}
+		}
+		a = b
+	}
+	return out
 }
 
 // withRingDoctors keeps, at each seeded site, the flagged relations that
@@ -584,12 +671,20 @@ func (s *state) linkSites(lo, nSites int, rels []relation) unionFind {
 		for _, x := range people[i] {
 			bySite[x] = append(bySite[x], i)
 		}
-		c := docVisits[i]
-		for _, d := range c.keys {
-			if c.n[d] >= p.MinDoctorVisits {
-				docs[i] = append(docs[i], d)
-				byDoc[d] = append(byDoc[d], i)
+		if s.visitDoctors {
+			c := docVisits[i]
+			for _, d := range c.keys {
+				if c.n[d] >= p.MinDoctorVisits {
+					docs[i] = append(docs[i], d)
+				}
 			}
+		} else {
+			// Visits name no doctor: the doctors registered at the site
+			// (staff.csv) stand in for those of its flagged visits.
+			docs[i] = s.registeredAt(graph.NodeID(lo + int(i)))
+		}
+		for _, d := range docs[i] {
+			byDoc[d] = append(byDoc[d], i)
 		}
 		slices.Sort(docs[i])
 	}
@@ -757,6 +852,24 @@ func (s *state) core(rels []relation, idx []int) []int {
 		}
 	}
 	return out
+}
+
+// registeredAt returns the doctor rows registered (staff.csv) at medical
+// site h, placeholders and excluded codes left out; none at a pharmacy.
+func (s *state) registeredAt(h graph.NodeID) []uint32 {
+	g := s.g
+	if g.Kind(h) == graph.KindPharmacy {
+		return nil
+	}
+	e := g.Edges()
+	var out []uint32
+	nb, es := g.Neighbors(h)
+	for j, d := range nb {
+		if g.Kind(d) == graph.KindDoctor && e.Type[es[j]] == graph.DoctorInstitutionRegistered && !s.excluded[g.Row(d)] {
+			out = append(out, g.Row(d))
+		}
+	}
+	return sortedUniq(out)
 }
 
 // registeredDoctors returns, for datasets whose visits name no doctor, the

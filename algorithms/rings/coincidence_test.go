@@ -388,3 +388,79 @@ func TestRegularity(t *testing.T) {
 		})
 	}
 }
+
+// TestCoFlagged checks the test of site pairs whose people are flagged at
+// both against the configuration model's coincidences: a handful of
+// people flagged together at two quiet sites stand out, the same handful
+// at two sites that half the flagged people of the city pass through do
+// not, nor do fewer than min_ring_people, nor people flagged everywhere.
+func TestCoFlagged(t *testing.T) {
+	g, idx := rateGraph(t)
+	s := &state{g: g, opt: &Options{Params: DefaultParams()}}
+	lo := s.siteLo()
+	sites := append(append(append([]int(nil), idx[graph.ClassClinic]...), idx[graph.ClassHospital]...), idx[graph.ClassPharmacy]...)
+	a, b := sites[0], sites[1]
+	hub := func(i int) graph.NodeID { return graph.NodeID(lo + i) }
+	// background: people flagged at two sites each, drawn at random
+	// (a fixed linear congruential sequence) from the sites other than a
+	// and b.
+	background := func(n int, first uint32) []relation {
+		var rs []relation
+		rest := sites[2:]
+		x := uint64(12345)
+		next := func() int {
+			x = x*6364136223846793005 + 1442695040888963407
+			return int(x>>33) % len(rest)
+		}
+		for i := 0; i < n; i++ {
+			u, v := next(), next()
+			for v == u {
+				v = next()
+			}
+			rs = append(rs, relation{person: first + uint32(i), hub: hub(rest[u])}, relation{person: first + uint32(i), hub: hub(rest[v])})
+		}
+		return rs
+	}
+	// together: n people flagged at every site of at.
+	together := func(n int, first uint32, at ...int) []relation {
+		var rs []relation
+		for i := 0; i < n; i++ {
+			for _, x := range at {
+				rs = append(rs, relation{person: first + uint32(i), hub: hub(x)})
+			}
+		}
+		return rs
+	}
+	// crowd: n people flagged at site at and one other site each.
+	crowd := func(n int, first uint32, at int) []relation {
+		var rs []relation
+		for i := 0; i < n; i++ {
+			rs = append(rs, relation{person: first + uint32(i), hub: hub(at)}, relation{person: first + uint32(i), hub: hub(sites[2+i%(len(sites)-2)])})
+		}
+		return rs
+	}
+	cases := []struct {
+		name string
+		rels []relation
+		want int // (person, site) relations kept
+	}{
+		{"background only", background(300, 0), 0},
+		{"six people at two quiet sites", append(background(300, 0), together(6, 1000, a, b)...), 12},
+		{"four people (fewer than min_ring_people)", append(background(300, 0), together(4, 1000, a, b)...), 0},
+		{"six people at two crowded sites", append(append(append(background(300, 0), crowd(300, 2000, a)...), crowd(300, 3000, b)...), together(6, 1000, a, b)...), 0},
+		{"six people flagged at 14 sites", append(background(300, 0), together(6, 1000, sites[:14]...)...), 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got := s.coFlagged(lo, c.rels, s.opt.Params.MinSignificance+math.Log10(34))
+			if len(got) != c.want {
+				t.Errorf("kept %d relations, want %d: %v", len(got), c.want, got)
+			}
+			for ps := range got {
+				if ps.person < 1000 || ps.person >= 2000 {
+					t.Errorf("kept a background relation %v", ps)
+				}
+			}
+		})
+	}
+}

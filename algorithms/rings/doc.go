@@ -39,9 +39,13 @@
 // are compared with what its class's ordinary rate (the lower quartile over
 // sites) predicts, by the Poisson tail at a family-wise significance
 // (min_significance + log10 of the sites tested), on all returning people
-// and on the regulars of the period; sites too small to stand out alone
-// are tested together with the sites they share flagged people or doctors
-// with. This is the likelihood-weighted co-visit idea of FraudAuditor
+// and on the regulars of the period, and on each kind of flag alone: where
+// one kind makes a site stand out, only relations of that kind stay (one
+// operation per ring). Rings spread thinly over several sites, none of
+// which stands out alone, are found as pairs of sites whose people are
+// flagged at both far beyond the coincidences of a configuration model
+// (coFlagged). Seeded sites join when they share flagged people or the
+// doctors of flagged visits (registered doctors when visits name none). This is the likelihood-weighted co-visit idea of FraudAuditor
 // (Lin et al., "FraudAuditor: A Visual Analytics Approach for Collusive
 // Fraud in Health Insurance", IEEE TVCG 29(6), 2023) applied to the
 // person–site relations of settled claims: what counts is the excess over

@@ -28,6 +28,7 @@ type Params struct {
 	CardShare         float64
 	RhythmMin         float64
 	RepeatAdmissions  int
+	CoFlagMaxSites    int
 	AdmitLiftHalf     float64
 	FlaggedLift       float64
 	MinSignificance   float64
@@ -75,6 +76,7 @@ func DefaultParams() Params {
 		CardShare:          0.8,
 		RhythmMin:          0.6,
 		RepeatAdmissions:   3,
+		CoFlagMaxSites:     12,
 		AdmitLiftHalf:      1.5,
 		FlaggedLift:        3,
 		MinSignificance:    2,
@@ -139,6 +141,7 @@ func (p *Params) fields() []paramField {
 		fl("min_significance", "relation excess", &p.MinSignificance, "−log10 of the family-wise probability that some site's flagged relations (or a linked group of sites') reach their count by chance: a site is tested at min_significance + log10(number of sites), by the Poisson tail given its class's rate"),
 		in("min_vote_relations", "relation excess", &p.MinVoteRelations, "relations a site needs to vote on its class's flagged rate"),
 		fl("min_flagged_rate", "relation excess", &p.MinFlaggedRate, "floor of a class's ordinary share of flagged relations (its sites' lower quartile), so that a class where almost no site has any still expects a few"),
+		in("co_flag_max_sites", "relation excess", &p.CoFlagMaxSites, "most sites a person may be flagged at and still count in the test of site pairs whose people are flagged at both (a person flagged at more is spread over the city and links sites that share nothing else)"),
 		fl("link_patient_share", "relation excess", &p.LinkPatientShare, "share of the smaller site's flagged people two sites must share to form one ring (at least 2 people)"),
 		in("link_min_doctors", "relation excess", &p.LinkMinDoctors, "doctors two sites must share on flagged visits to form one ring"),
 		fl("link_doctor_share", "relation excess", &p.LinkDoctorShare, "share of the smaller site's flagged-visit doctors the shared ones must make up"),
