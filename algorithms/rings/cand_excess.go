@@ -31,8 +31,9 @@ const (
 	// of its person's care over several sites is; it joins rings but does
 	// not seed them.
 	flagSpread
-	// flagAdmits: the person was admitted at the site at least
-	// repeat_admissions times (beds kept full with the same people).
+	// flagAdmits: the person was admitted at the site and at least
+	// repeat_admissions times in all, here or over several sites (beds
+	// kept full with the same people).
 	flagAdmits
 )
 
@@ -181,6 +182,10 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		switch {
 		case int(r.n) >= p.MinRelationVisits:
 			f = s.flags(r.person, h, vs, r.cost, r.shr)
+		case returning(&r) && s.repeatAdmitted(r.person, vs):
+			// A stay or two here of a person admitted again and again
+			// over several sites.
+			f = flagAdmits
 		case returning(&r) && s.costlyRelation(h, vs, r.cost, r.shr) && int(costlyVisits[r.person]) >= p.MinRelationVisits &&
 			2*costlyVisits[r.person] >= visits[r.person]:
 			// A few visits here of a person most of whose care, over
@@ -507,7 +512,7 @@ func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) 
 	if dist == distFar && len(vs) >= s.repeat && regularity(vt, vs) >= pr.RhythmMin {
 		f |= flagAway
 	}
-	if admissions(vt, vs) >= pr.RepeatAdmissions {
+	if s.repeatAdmitted(p, vs) {
 		f |= flagAdmits
 	}
 	return f
@@ -551,6 +556,26 @@ func (s *state) ruleShare(vs []uint32) float64 {
 		}
 	}
 	return float64(n) / float64(max(len(vs), 1))
+}
+
+// repeatAdmitted reports whether the relation of person row p whose visits
+// are vs holds an admission of a person admitted at least
+// repeat_admissions times, here or over several sites.
+func (s *state) repeatAdmitted(p uint32, vs []uint32) bool {
+	vt := &s.t.Visits
+	n := admissions(vt, vs)
+	if n == 0 {
+		return false
+	}
+	if n < s.opt.Params.RepeatAdmissions {
+		n = 0
+		for _, v := range s.visitsOf(s.g.PatientNode(p)) {
+			if s.live(v) && vt.MedType[v].Inpatient() {
+				n++
+			}
+		}
+	}
+	return n >= s.opt.Params.RepeatAdmissions
 }
 
 // admissions counts the inpatient visits (admissions) among vs.

@@ -33,8 +33,8 @@
 // kinds of care that are dear by nature do not count), almost only
 // card-based while the person lives elsewhere, frequent and rhythmic
 // while the person lives far away, or admitted again and again
-// (repeat_admissions times at one site: beds kept full with the same
-// people). A person whose care is spread over
+// (repeat_admissions times, at the site or over several: beds kept full
+// with the same people). A person whose care is spread over
 // several sites is judged over all of them. Each site's flagged relations
 // are compared with what its class's ordinary rate (the lower quartile over
 // sites) predicts, by the Poisson tail at a family-wise significance
