@@ -43,7 +43,7 @@ func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
 		if 2*inpatient > len(b.Visits) {
 			typ = TypFakeHospitalisation
 		}
-		c := &candidate{source: SourceLockstep, typology: typ, strength: squash(b.Lift-1, 2),
+		c := &candidate{source: SourceLockstep, typology: typ, strength: squash(b.Lift-1, s.opt.Params.BlockLiftHalf),
 			patients: append([]graph.NodeID(nil), b.Patients...), visits: append([]uint32(nil), b.Visits...)}
 		c.normalise()
 		c.insts = s.instsOf(c.visits, 0.05, 3)
