@@ -3,17 +3,20 @@ package graph
 import (
 	"compress/gzip"
 	"os"
+	"path/filepath"
 	"testing"
 )
 
-// dblpPath is the SNAP com-DBLP graph (317,080 nodes, 1,049,866 edges).
-const dblpPath = "/work/shared/bench/graphs/com-dblp.ungraph.edges.gz"
+// dblpFile is the SNAP com-DBLP graph (317,080 nodes, 1,049,866 edges) in
+// the directory named by RINGLENS_BENCH_GRAPHS.
+const dblpFile = "com-dblp.ungraph.edges.gz"
 
 // BenchmarkReadEdgeListDBLP measures ReadEdgeList plus NewWeighted on
 // com-DBLP, gunzip included.
 func BenchmarkReadEdgeListDBLP(b *testing.B) {
-	if _, err := os.Stat(dblpPath); err != nil {
-		b.Skipf("%s: %v", dblpPath, err)
+	dblpPath := filepath.Join(os.Getenv("RINGLENS_BENCH_GRAPHS"), dblpFile)
+	if _, err := os.Stat(dblpPath); os.Getenv("RINGLENS_BENCH_GRAPHS") == "" || err != nil {
+		b.Skipf("%s: set RINGLENS_BENCH_GRAPHS to the directory of the benchmark graphs (%v)", dblpFile, err)
 	}
 	for b.Loop() {
 		f, err := os.Open(dblpPath)
