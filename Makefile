@@ -29,6 +29,12 @@ demo: build
 test: check
 	$(GO) test -race -count=1 ./...
 
+## test-neo4j: start a throwaway Neo4j 5.26 with Graph Data Science (graph/neo4j/launcher, Java 17
+## and Maven; jars fetched on first use) and run every Neo4j integration test against it.
+.PHONY: test-neo4j
+test-neo4j:
+	GO=$(GO) bash graph/neo4j/launcher/run-tests.sh
+
 check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

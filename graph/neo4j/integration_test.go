@@ -13,14 +13,18 @@ import (
 
 // openTestServer connects to the server named by NEO4J_URI (user
 // NEO4J_USER, default neo4j; password NEO4J_PASSWORD; database
-// NEO4J_DATABASE, default the server's) or skips the test. The tests
+// NEO4J_DATABASE, default the server's) or skips the test (fails instead
+// when RINGLENS_REQUIRE_NEO4J is set, as make test-neo4j does). The tests
 // delete every node with a RingLens label: use a throwaway server (see
 // docs/neo4j.md).
 func openTestServer(t *testing.T) *Conn {
 	t.Helper()
 	uri := os.Getenv("NEO4J_URI")
 	if uri == "" {
-		t.Skip("integration test skipped: set NEO4J_URI (and NEO4J_PASSWORD) to run it against a throwaway Neo4j 5 server; see docs/neo4j.md")
+		if os.Getenv("RINGLENS_REQUIRE_NEO4J") != "" {
+			t.Fatal("RINGLENS_REQUIRE_NEO4J is set but NEO4J_URI is not: no Neo4j server to test against")
+		}
+		t.Skip("Neo4j integration test skipped: run `make test-neo4j` (starts a throwaway Neo4j 5 with GDS; needs Java 17 and Maven), or set NEO4J_URI and NEO4J_PASSWORD to a throwaway server; see docs/neo4j.md")
 	}
 	user := os.Getenv("NEO4J_USER")
 	if user == "" {

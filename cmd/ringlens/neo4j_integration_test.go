@@ -1,0 +1,142 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ringlens/ringlens/graph/neo4j"
+)
+
+// neo4jServer returns the Bolt URI of the throwaway server of make
+// test-neo4j (NEO4J_URI, password in NEO4J_PASSWORD), or skips the test
+// (fails when RINGLENS_REQUIRE_NEO4J is set).
+func neo4jServer(t *testing.T) string {
+	t.Helper()
+	uri := os.Getenv("NEO4J_URI")
+	if uri == "" {
+		if os.Getenv("RINGLENS_REQUIRE_NEO4J") != "" {
+			t.Fatal("RINGLENS_REQUIRE_NEO4J is set but NEO4J_URI is not: no Neo4j server to test against")
+		}
+		t.Skip("Neo4j integration test skipped: run `make test-neo4j` (starts a throwaway Neo4j 5 with GDS; needs Java 17 and Maven)")
+	}
+	emptyDatabase(t, uri)
+	return uri
+}
+
+// emptyDatabase deletes every node of the test server's default database,
+// in batches, so that what the test pushes is all there is.
+func emptyDatabase(t *testing.T, uri string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	c, err := neo4j.Open(ctx, uri, "neo4j", os.Getenv("NEO4J_PASSWORD"), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close(context.Background())
+	for {
+		deleted := false
+		err := c.ExecuteWrite(ctx, func(ctx context.Context, tx neo4j.Runner) error {
+			recs, err := tx.Run(ctx, "MATCH (n) WITH n LIMIT 10000 DETACH DELETE n RETURN count(*) AS n", nil)
+			if err != nil {
+				return err
+			}
+			deleted = false
+			for recs.Next(ctx) {
+				if n, ok := recs.Record()["n"].(int64); ok && n > 0 {
+					deleted = true
+				}
+			}
+			return recs.Err()
+		})
+		if err != nil {
+			t.Fatalf("emptying the test database: %v", err)
+		}
+		if !deleted {
+			return
+		}
+	}
+}
+
+// ringSummary is what two detections of the same data must agree on.
+type ringSummary struct {
+	Typology string
+	Members  []string
+}
+
+func readRingSummaries(t *testing.T, path string) []ringSummary {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Rings []struct {
+			Typology string `json:"typology"`
+			Members  []struct {
+				Kind string `json:"kind"`
+				ID   string `json:"id"`
+			} `json:"members"`
+		} `json:"rings"`
+	}
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	var out []ringSummary
+	for _, r := range doc.Rings {
+		s := ringSummary{Typology: r.Typology}
+		for _, m := range r.Members {
+			s.Members = append(s.Members, m.Kind+":"+m.ID)
+		}
+		slices.Sort(s.Members)
+		out = append(out, s)
+	}
+	return out
+}
+
+// TestIntegrationCLIPushDetectFromNeo4j runs the binary against a real
+// server: push a generated city, detect from the database, and find the
+// same rings (typology and members) as detecting from the files; then
+// gds.leiden runs beside our Leiden.
+func TestIntegrationCLIPushDetectFromNeo4j(t *testing.T) {
+	uri := neo4jServer(t)
+	dir := t.TempDir()
+	city := filepath.Join(dir, "city")
+	if r := runBinary(t, "generate", "--preset", "huli", "--seed", "5", "--scale", "30k", "--out", city); r.code != exitOK {
+		t.Fatalf("generate: %d %s", r.code, r.stderr)
+	}
+	files := filepath.Join(dir, "from-files")
+	if r := runBinary(t, "detect", "--in", city, "--out", files, "--log-format", "json"); r.code != exitOK {
+		t.Fatalf("detect --in: %d %s", r.code, r.stderr)
+	}
+	if r := runBinary(t, "neo4j", "push", "--in", city, "--uri", uri, "--log-format", "json"); r.code != exitOK {
+		t.Fatalf("neo4j push: %d %s", r.code, r.stderr)
+	}
+	db := filepath.Join(dir, "from-neo4j")
+	r := runBinary(t, "detect", "--from-neo4j", "--uri", uri, "--neo4j-gds", "--out", db, "--log-format", "json")
+	if r.code != exitOK {
+		t.Fatalf("detect --from-neo4j: %d %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stdout+r.stderr, "gds") {
+		t.Errorf("detect --neo4j-gds printed no comparison with gds.leiden:\n%s\n%s", r.stdout, r.stderr)
+	}
+	want, got := readRingSummaries(t, filepath.Join(files, "rings.json")), readRingSummaries(t, filepath.Join(db, "rings.json"))
+	if len(want) == 0 {
+		t.Fatal("no ring detected from the files: the comparison would prove nothing")
+	}
+	if len(got) != len(want) {
+		t.Fatalf("%d rings from Neo4j, %d from the files", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].Typology != want[i].Typology || !slices.Equal(got[i].Members, want[i].Members) {
+			t.Errorf("ring %d: from Neo4j %s with %d members, from the files %s with %d", i+1, got[i].Typology, len(got[i].Members), want[i].Typology, len(want[i].Members))
+		}
+	}
+	t.Logf("%d rings agree between detect --in and detect --from-neo4j", len(want))
+}
