@@ -168,16 +168,18 @@ func readNeo4jTables(c *cli.Context, log zerolog.Logger, tty bool, conn *neo.Con
 }
 
 func compareGDS(c *cli.Context, conn *neo.Conn, g *graph.Graph) error {
+	start := time.Now()
 	theirs, err := neo.RunLeiden(c.Context, conn, neo.Retry{}, neo.LeidenOptions{Seed: c.Int64("seed")})
 	if err != nil {
 		return err
 	}
+	gdsTook := time.Since(start)
 	cmp, err := neo.CompareLeiden(c.Context, g, theirs, c.Int64("seed"))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "gds.leiden vs RingLens Leiden on %d nodes: NMI %.3f; communities %d (gds) vs %d (ringlens); modularity %.4f (gds) vs %.4f (ringlens)\n",
-		cmp.Nodes, cmp.NMI, cmp.CommunitiesTheirs, cmp.CommunitiesOurs, cmp.ModularityTheirs, cmp.ModularityOurs)
+	fmt.Fprintf(c.App.Writer, "gds.leiden vs RingLens Leiden on %d nodes: NMI %.3f, adjusted Rand %.3f; communities %d (gds) vs %d (ringlens); modularity %.4f (gds) vs %.4f (ringlens); time %s (gds: projection, leiden, stream, drop) vs %s (ringlens)\n",
+		cmp.Nodes, cmp.NMI, cmp.ARI, cmp.CommunitiesTheirs, cmp.CommunitiesOurs, cmp.ModularityTheirs, cmp.ModularityOurs, roundDur(gdsTook), roundDur(cmp.Ours))
 	return nil
 }
 

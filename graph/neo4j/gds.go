@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"time"
 
 	"github.com/ringlens/ringlens/algorithms/community"
 	"github.com/ringlens/ringlens/graph"
@@ -125,8 +126,12 @@ type Comparison struct {
 	CommunitiesOurs   int     // distinct communities among them
 	CommunitiesTheirs int     //
 	NMI               float64 // normalised mutual information in [0, 1]
+	ARI               float64 // adjusted Rand index (1 identical, about 0 by chance)
 	ModularityOurs    float64 // modularity on the visit-weighted graph
 	ModularityTheirs  float64
+	// Ours is the time RingLens's Leiden took on the weighted graph
+	// (CompareLeiden; the caller times gds.leiden).
+	Ours time.Duration
 }
 
 // WeightedCSR returns the undirected visit-weighted graph GDS projects
@@ -153,11 +158,15 @@ func CompareLeiden(ctx context.Context, g *graph.Graph, theirs map[MemberKey]int
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: weighted graph: %w", err)
 	}
+	start := time.Now()
 	part, err := community.Leiden(ctx, csr, community.Options{Seed: seed})
 	if err != nil {
 		return nil, fmt.Errorf("neo4j: leiden: %w", err)
 	}
-	return Compare(g, csr, part.Membership, theirs), nil
+	took := time.Since(start)
+	cmp := Compare(g, csr, part.Membership, theirs)
+	cmp.Ours = took
+	return cmp, nil
 }
 
 // Compare compares ours (a membership per node of g) with theirs.
@@ -194,7 +203,7 @@ func Compare(g *graph.Graph, csr *community.CSR, ours []int32, theirs map[Member
 		}
 	}
 	return &Comparison{
-		Nodes: len(a), CommunitiesOurs: distinct(a), CommunitiesTheirs: distinct(b), NMI: NMI(a, b),
+		Nodes: len(a), CommunitiesOurs: distinct(a), CommunitiesTheirs: distinct(b), NMI: NMI(a, b), ARI: ARI(a, b),
 		ModularityOurs: community.Modularity(csr, ours, 1), ModularityTheirs: community.Modularity(csr, th, 1),
 	}
 }
@@ -225,13 +234,7 @@ func NMI(a, b []int32) float64 {
 	if n == 0 || len(b) != n {
 		return 0
 	}
-	ca, cb := map[int32]float64{}, map[int32]float64{}
-	joint := map[[2]int32]float64{}
-	for i := range a {
-		ca[a[i]]++
-		cb[b[i]]++
-		joint[[2]int32{a[i], b[i]}]++
-	}
+	ca, cb, joint := contingency(a, b)
 	fn := float64(n)
 	h := func(c map[int32]float64) float64 {
 		var s float64
@@ -251,4 +254,47 @@ func NMI(a, b []int32) float64 {
 		mi += p * math.Log(p/((ca[k[0]]/fn)*(cb[k[1]]/fn)))
 	}
 	return math.Max(0, math.Min(1, 2*mi/(ha+hb)))
+}
+
+// ARI returns the adjusted Rand index of two labelings of the same items
+// (Hubert & Arabie, "Comparing partitions", J. Classification 2, 1985): the
+// share of item pairs on which they agree, corrected for chance; 1 when
+// identical up to renaming, about 0 for independent labelings, 0 for empty
+// input or when the index is undefined (both labelings trivial).
+func ARI(a, b []int32) float64 {
+	n := len(a)
+	if n == 0 || len(b) != n {
+		return 0
+	}
+	pairs := func(x float64) float64 { return x * (x - 1) / 2 }
+	ca, cb, joint := contingency(a, b)
+	var index, sa, sb float64
+	for _, v := range joint {
+		index += pairs(v)
+	}
+	for _, v := range ca {
+		sa += pairs(v)
+	}
+	for _, v := range cb {
+		sb += pairs(v)
+	}
+	expected := sa * sb / pairs(float64(n))
+	maxIndex := (sa + sb) / 2
+	if maxIndex == expected {
+		return 0
+	}
+	return (index - expected) / (maxIndex - expected)
+}
+
+// contingency counts the items of each label of a, of b, and of each pair
+// of labels.
+func contingency(a, b []int32) (ca, cb map[int32]float64, joint map[[2]int32]float64) {
+	ca, cb = map[int32]float64{}, map[int32]float64{}
+	joint = map[[2]int32]float64{}
+	for i := range a {
+		ca[a[i]]++
+		cb[b[i]]++
+		joint[[2]int32{a[i], b[i]}]++
+	}
+	return ca, cb, joint
 }

@@ -1,8 +1,13 @@
 package neo4j
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"math"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -200,6 +205,9 @@ func TestIntegrationPushExportReadBack(t *testing.T) {
 	// gds.leiden when the plugin is there.
 	theirs, err := RunLeiden(ctx, c, Retry{}, LeidenOptions{Seed: 1})
 	if err != nil {
+		if os.Getenv("RINGLENS_REQUIRE_NEO4J") != "" {
+			t.Fatalf("gds.leiden: %v (make test-neo4j's server has GDS)", err)
+		}
 		t.Logf("gds.leiden not compared: %v", err)
 		return
 	}
@@ -208,4 +216,62 @@ func TestIntegrationPushExportReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Logf("gds.leiden vs RingLens Leiden: %+v", cmp)
+	// Two Leiden runs on the same weighted graph: the same number of
+	// nodes, partitions of about the same quality that largely agree.
+	if cmp.Nodes != fx.g.NumKind(graph.KindPatient)+fx.g.NumKind(graph.KindDoctor)+fx.g.NumKind(graph.KindInstitution)+fx.g.NumKind(graph.KindPharmacy) {
+		t.Errorf("gds.leiden assigned %d nodes, the graph has %d people, doctors and sites", cmp.Nodes, fx.g.NumNodes())
+	}
+	if math.Abs(cmp.ModularityOurs-cmp.ModularityTheirs) > 0.05 || cmp.NMI < 0.6 {
+		t.Errorf("gds.leiden and RingLens's Leiden disagree: modularity %.4f vs %.4f, NMI %.3f", cmp.ModularityTheirs, cmp.ModularityOurs, cmp.NMI)
+	}
+}
+
+// TestIntegrationAdminImport loads the admin-import export with the real
+// import tool (neo4j-admin database import full, run in process by the
+// launcher's ImportCheck into a fresh Neo4j home) and checks that the
+// imported database counts what the export wrote. It needs the launcher
+// built by make test-neo4j (RINGLENS_NEO4J_LAUNCHER, its directory).
+func TestIntegrationAdminImport(t *testing.T) {
+	launcher := os.Getenv("RINGLENS_NEO4J_LAUNCHER")
+	if launcher == "" {
+		if os.Getenv("RINGLENS_REQUIRE_NEO4J") != "" {
+			t.Fatal("RINGLENS_REQUIRE_NEO4J is set but RINGLENS_NEO4J_LAUNCHER is not")
+		}
+		t.Skip("Neo4j import test skipped: run `make test-neo4j` (builds the launcher that runs neo4j-admin's import; needs Java 17 and Maven)")
+	}
+	fx := loadFixture(t)
+	m := fx.model(t, false)
+	dir := t.TempDir()
+	ex, err := Export(context.Background(), DirSink(dir), m, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("java", "-cp", filepath.Join(launcher, "target", "classes")+string(os.PathListSeparator)+filepath.Join(launcher, "target", "lib", "*"),
+		"org.ringlens.neo4jlauncher.ImportCheck", dir)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("ImportCheck: %v\n%s", err, tail(stderr.String(), 2000))
+	}
+	var got struct {
+		Nodes, Relationships int64
+		ImportSeconds        float64 `json:"import_seconds"`
+	}
+	if err := json.Unmarshal(bytes.TrimSpace(out), &got); err != nil {
+		t.Fatalf("ImportCheck printed %q: %v", out, err)
+	}
+	if got.Nodes != ex.Nodes || got.Relationships != ex.Rels {
+		t.Errorf("imported %d nodes and %d relationships, the export wrote %d and %d", got.Nodes, got.Relationships, ex.Nodes, ex.Rels)
+	}
+	t.Logf("neo4j-admin database import full: %d nodes, %d relationships in %.2f s (%.0f rows/s)",
+		got.Nodes, got.Relationships, got.ImportSeconds, float64(got.Nodes+got.Relationships)/got.ImportSeconds)
+}
+
+// tail returns the last n bytes of s.
+func tail(s string, n int) string {
+	if len(s) > n {
+		return s[len(s)-n:]
+	}
+	return s
 }

@@ -46,4 +46,4 @@ fi
 echo "test-neo4j: $(cat "$tmp/out")"
 
 cd "$root"
-NEO4J_URI="$uri" RINGLENS_REQUIRE_NEO4J=1 "$GO" test -p 1 -count=1 -v -run Integration ./graph/neo4j ./cmd/ringlens
+NEO4J_URI="$uri" RINGLENS_NEO4J_LAUNCHER="$here" RINGLENS_REQUIRE_NEO4J=1 "$GO" test -p 1 -count=1 -v -run Integration ./graph/neo4j ./cmd/ringlens
