@@ -109,6 +109,8 @@ func parseVisit(v []string, vi *claims.Visit) (rowErr, bool) {
 		return bad(vMedFee, "negative amount on a non-refund row", v[vMedFee]), false
 	} else if vi.FundPay < 0 {
 		return bad(vFund, "negative amount on a non-refund row", v[vFund]), false
+	} else if vi.FundPay > vi.MedFee {
+		return bad(vFund, "fund_pay_sumamt greater than medfee_sumamt", v[vFund]), false
 	}
 	switch v[vCert] {
 	case "":

@@ -8,13 +8,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
+	"slices"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/ingest"
 )
 
 // RowError rejects one row of a claims batch.
@@ -38,17 +38,11 @@ type batch struct {
 	fees   []claims.FeeLine
 }
 
-// maxIDLen bounds identifiers (mdtrt_id is C30 in the contract; other codes
-// are shorter, but allow some slack).
-const maxIDLen = 64
-
 // knownVisitColumns and knownFeeColumns are the contract columns of the two
 // row kinds; other keys are rejected so that typos do not pass silently.
 var (
-	knownVisitColumns = set("mdtrt_id", "setl_id", "psn_no", "fixmedins_code", "med_type", "begntime", "endtime",
-		"atddr_no", "dise_codg", "dise_name", "medfee_sumamt", "fund_pay_sumamt", "mdtrt_cert_type", "refd_setl_flag")
-	knownFeeColumns = set("feedetl_sn", "mdtrt_id", "med_list_codg", "med_list_name", "list_type", "cnt", "pric",
-		"det_item_fee_sumamt", "fee_ocur_time", "bilg_dr_codg", "prd_days", "drug_trac_codg")
+	knownVisitColumns = set(ingest.VisitColumns()...)
+	knownFeeColumns   = set(ingest.FeeColumns()...)
 )
 
 func set(keys ...string) map[string]bool {
@@ -149,9 +143,11 @@ func decodeRow(line []byte) (map[string]string, string, error) {
 	return rec, "", nil
 }
 
-// rowParser reads the fields of one row. It keeps the first problem in
-// err; once it is set, every further read returns a zero value, so that a
-// row is read top to bottom and the first problem is the one reported.
+// rowParser checks one row of a batch. Values are parsed by ingest's
+// one parser of claims rows (ingest.ParseVisit, ingest.ParseFee: the rules
+// of the batch reader); live intake adds what only it needs: keys that are
+// not contract columns are refused, refund rows are refused, ids must be
+// new and references must exist.
 type rowParser struct {
 	rec map[string]string
 	row int
@@ -165,91 +161,28 @@ func (p *rowParser) failf(field, format string, args ...any) {
 	}
 }
 
-// str returns a text field; required fields must not be empty.
-func (p *rowParser) str(field string, required bool) string {
-	v := p.rec[field]
-	switch {
-	case p.err != nil:
-		return ""
-	case v == "" && required:
-		p.failf(field, "required")
-	case utf8.RuneCountInString(v) > maxIDLen*4:
-		p.failf(field, "too long")
-	default:
-		return v
-	}
-	return ""
-}
+// get returns the value of column c ("" when absent).
+func (p *rowParser) get(c string) string { return p.rec[c] }
 
-// code returns an identifier field: no spaces, at most maxIDLen bytes.
-func (p *rowParser) code(field string, required bool) string {
-	v := p.str(field, required)
-	if len(v) > maxIDLen || strings.ContainsAny(v, " \t\r\n") {
-		p.failf(field, "not a valid code")
-		return ""
-	}
-	return v
-}
-
-// Time layouts accepted for times (Asia/Shanghai).
-var timeLayouts = []string{"2006-01-02 15:04:05", "2006-01-02T15:04:05", "2006-01-02 15:04", "2006-01-02", "20060102150405"}
-
-// time returns a time field, claims.NoTime when absent.
-func (p *rowParser) time(field string, required bool) claims.Time {
-	v := p.str(field, required)
-	if v == "" {
-		return claims.NoTime
-	}
-	for _, l := range timeLayouts {
-		if t, err := time.ParseInLocation(l, v, claims.Shanghai()); err == nil {
-			if t.Year() < 1990 || t.Year() > 2100 {
-				p.failf(field, "time out of range")
-				return claims.NoTime
-			}
-			return claims.TimeOf(t)
-		}
-	}
-	p.failf(field, "unparseable time, want YYYY-MM-DD HH:MM:SS")
-	return claims.NoTime
-}
-
-// decimal parses a non-negative decimal with at most places decimals into
-// an integer scaled by 10^places.
-func (p *rowParser) decimal(field string, required bool, places int) int64 {
-	v := p.str(field, required)
-	if v == "" {
-		return 0
-	}
-	whole, frac, _ := strings.Cut(v, ".")
-	if whole == "" || len(whole) > 12 || len(frac) > places || strings.Trim(whole+frac, "0123456789") != "" {
-		p.failf(field, "want a non-negative amount with at most %d decimals", places)
-		return 0
-	}
-	// At most 12 + places digits: no overflow for places <= 6.
-	n, _ := strconv.ParseInt(whole+frac+strings.Repeat("0", places-len(frac)), 10, 64)
-	return n
-}
-
-// integer parses an integer field in [lo, hi].
-func (p *rowParser) integer(field string, required bool, lo, hi int64) int64 {
-	v := p.str(field, required)
-	if v == "" {
-		return 0
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < lo || n > hi {
-		p.failf(field, "want an integer from %d to %d", lo, hi)
-		return 0
-	}
-	return n
-}
-
-// unknownKeys rejects keys that are not columns of the row kind.
+// unknownKeys rejects keys that are not columns of the row kind, in key
+// order so that the same row always names the same key.
 func (p *rowParser) unknownKeys(known map[string]bool) {
+	keys := make([]string, 0, len(p.rec))
 	for k := range p.rec {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
 		if !known[k] {
 			p.failf(k, "unknown column")
 		}
+	}
+}
+
+// fieldErr turns a parse problem into p's error.
+func (p *rowParser) fieldErr(e *ingest.FieldError) {
+	if e != nil {
+		p.failf(e.Column, "%s", e.Reason)
 	}
 }
 
@@ -257,35 +190,21 @@ func (p *rowParser) unknownKeys(known map[string]bool) {
 // batch so far.
 func (p *rowParser) visit(lk lookups, seen map[string]bool) (claims.Visit, error) {
 	p.unknownKeys(knownVisitColumns)
-	v := claims.Visit{MdtrtID: p.code("mdtrt_id", true)}
-	if p.err == nil && (seen[v.MdtrtID] || lk.visit(v.MdtrtID)) {
-		p.failf("mdtrt_id", "duplicate visit id")
+	if p.err != nil {
+		return claims.Visit{}, p.err
 	}
-	v.SetlID = p.code("setl_id", false)
-	if v.PsnNo = p.code("psn_no", true); p.err == nil && !lk.person(v.PsnNo) {
-		p.failf("psn_no", "unknown person")
-	}
-	if v.InstitutionCode = p.code("fixmedins_code", true); p.err == nil && !lk.institution(v.InstitutionCode) {
-		p.failf("fixmedins_code", "unknown institution")
-	}
-	v.MedType = claims.MedType(p.integer("med_type", true, 0, 99))
-	if !v.MedType.Outpatient() && !v.MedType.Inpatient() && !v.MedType.Pharmacy() {
-		p.failf("med_type", "unknown medical type")
-	}
-	v.Begin = p.time("begntime", true)
-	if v.End = p.time("endtime", v.MedType.Inpatient()); v.End != claims.NoTime && v.End < v.Begin {
-		p.failf("endtime", "before begntime")
-	}
-	v.DoctorCode = p.code("atddr_no", false)
-	v.DiseCode = p.code("dise_codg", false)
-	v.DiseName = p.str("dise_name", false)
-	v.MedFee = claims.Money(p.decimal("medfee_sumamt", true, 2))
-	if v.FundPay = claims.Money(p.decimal("fund_pay_sumamt", true, 2)); v.FundPay > v.MedFee {
-		p.failf("fund_pay_sumamt", "greater than medfee_sumamt")
-	}
-	v.CertType = claims.CertType(p.integer("mdtrt_cert_type", false, 0, 3))
-	if p.integer("refd_setl_flag", false, 0, 1) == 1 {
+	v, fe := ingest.ParseVisit(p.get)
+	p.fieldErr(fe)
+	switch {
+	case p.err != nil:
+	case v.Refund:
 		p.failf("refd_setl_flag", "refund rows are not accepted by the API")
+	case seen[v.MdtrtID] || lk.visit(v.MdtrtID):
+		p.failf("mdtrt_id", "duplicate visit id")
+	case !lk.person(v.PsnNo):
+		p.failf("psn_no", "unknown person")
+	case !lk.institution(v.InstitutionCode):
+		p.failf("fixmedins_code", "unknown institution")
 	}
 	if p.err != nil {
 		return claims.Visit{}, p.err
@@ -298,34 +217,21 @@ func (p *rowParser) visit(lk lookups, seen map[string]bool) (claims.Visit, error
 // batch so far, seen its fee keys.
 func (p *rowParser) fee(lk lookups, visits, seen map[string]bool) (claims.FeeLine, error) {
 	p.unknownKeys(knownFeeColumns)
-	f := claims.FeeLine{FeedetlSn: p.code("feedetl_sn", true), MdtrtID: p.code("mdtrt_id", true)}
-	if p.err == nil && !visits[f.MdtrtID] && !lk.visit(f.MdtrtID) {
-		p.failf("mdtrt_id", "unknown visit")
+	if p.err != nil {
+		return claims.FeeLine{}, p.err
 	}
+	f, fe := ingest.ParseFee(p.get)
+	p.fieldErr(fe)
 	key := f.MdtrtID + "\x00" + f.FeedetlSn
-	if p.err == nil && (seen[key] || lk.fee(f.MdtrtID, f.FeedetlSn)) {
+	switch {
+	case p.err != nil:
+	case f.Count <= 0 || f.Amount < 0:
+		p.failf("cnt", "refund lines are not accepted by the API")
+	case !visits[f.MdtrtID] && !lk.visit(f.MdtrtID):
+		p.failf("mdtrt_id", "unknown visit")
+	case seen[key] || lk.fee(f.MdtrtID, f.FeedetlSn):
 		p.failf("feedetl_sn", "duplicate fee line of this visit")
 	}
-	f.ItemCode = p.code("med_list_codg", true)
-	f.ItemName = p.str("med_list_name", false)
-	switch lt := p.integer("list_type", false, 0, 999); lt {
-	case 0, 101, 102, 201, 301:
-		f.ListType = uint16(lt)
-	default:
-		p.failf("list_type", "want 101, 102, 201 or 301")
-	}
-	if cnt := p.str("cnt", true); p.err == nil {
-		var err error
-		if f.Count, err = strconv.ParseFloat(cnt, 64); err != nil || !(f.Count > 0 && f.Count <= 1e9) {
-			p.failf("cnt", "want a positive quantity")
-		}
-	}
-	f.Price = claims.Price(p.decimal("pric", true, 6))
-	f.Amount = claims.Money(p.decimal("det_item_fee_sumamt", true, 2))
-	f.Time = p.time("fee_ocur_time", true)
-	f.DoctorCode = p.code("bilg_dr_codg", false)
-	f.SupplyDays = int32(p.integer("prd_days", false, 0, 3650))
-	f.TraceCode = p.code("drug_trac_codg", false)
 	if p.err != nil {
 		return claims.FeeLine{}, p.err
 	}
