@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"encoding/csv"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -260,3 +261,47 @@ func jsonQuote(s string) string {
 }
 
 var _ = claims.NoTime
+
+// FuzzParseRow feeds ParseVisit and ParseFee values split from one string
+// ('|' between columns, in contract order): they never panic, a refusal
+// names a contract column (or none) with a reason, and an accepted row
+// holds its required values.
+func FuzzParseRow(f *testing.F) {
+	f.Add("V1||P1|H1|11|2024-03-01 09:00:00||D1|J06.9|感冒|100.00|60.00|01|0")
+	f.Add("V2||P1|H1|21|20240301090000|2024-03-01T08:00:00||||1.005|-1|9|2")
+	f.Add("1|V1|XA01|阿莫西林|101|2|12.5|25.00|2024-03-01 09:10:00|D1|7|T1")
+	f.Add("1|V1|XA01||x|-2|1e3|-25|2024-02-30 09:10:00||-1|\u202e")
+	f.Fuzz(func(t *testing.T, s string) {
+		vals := strings.Split(s, "|")
+		get := func(cols []string) func(string) string {
+			return func(c string) string {
+				for i, name := range cols {
+					if name == c && i < len(vals) {
+						return vals[i]
+					}
+				}
+				return ""
+			}
+		}
+		check := func(cols []string, e *FieldError) {
+			if e == nil {
+				return
+			}
+			if e.Reason == "" || e.Column != "" && !slices.Contains(cols, e.Column) {
+				t.Fatalf("refusal %+v", e)
+			}
+		}
+		vc := VisitColumns()
+		if v, e := ParseVisit(get(vc)); e != nil {
+			check(vc, e)
+		} else if v.MdtrtID == "" || v.PsnNo == "" || v.InstitutionCode == "" || v.Begin == claims.NoTime {
+			t.Fatalf("accepted a visit without its required values: %+v", v)
+		}
+		fc := FeeColumns()
+		if fl, e := ParseFee(get(fc)); e != nil {
+			check(fc, e)
+		} else if fl.FeedetlSn == "" || fl.MdtrtID == "" || fl.ItemCode == "" {
+			t.Fatalf("accepted a fee line without its required values: %+v", fl)
+		}
+	})
+}
