@@ -174,7 +174,7 @@ func compareGDS(c *cli.Context, conn *neo.Conn, g *graph.Graph) error {
 		return err
 	}
 	gdsTook := time.Since(start)
-	cmp, err := neo.CompareLeiden(c.Context, g, theirs, c.Int64("seed"))
+	cmp, err := compareLeiden(c.Context, g, theirs, c.Int64("seed"))
 	if err != nil {
 		return err
 	}

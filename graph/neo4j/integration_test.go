@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -211,19 +210,17 @@ func TestIntegrationPushExportReadBack(t *testing.T) {
 		t.Logf("gds.leiden not compared: %v", err)
 		return
 	}
-	cmp, err := CompareLeiden(ctx, fx.g, theirs, 1)
-	if err != nil {
-		t.Fatal(err)
+	// Every person, doctor and site has a community; the comparison with
+	// our Leiden runs in the command layer (TestIntegrationCLIPushDetectFromNeo4j).
+	want := fx.g.NumKind(graph.KindPatient) + fx.g.NumKind(graph.KindDoctor) + fx.g.NumKind(graph.KindInstitution) + fx.g.NumKind(graph.KindPharmacy)
+	communities := map[int64]bool{}
+	for _, c := range theirs {
+		communities[c] = true
 	}
-	t.Logf("gds.leiden vs RingLens Leiden: %+v", cmp)
-	// Two Leiden runs on the same weighted graph: the same number of
-	// nodes, partitions of about the same quality that largely agree.
-	if cmp.Nodes != fx.g.NumKind(graph.KindPatient)+fx.g.NumKind(graph.KindDoctor)+fx.g.NumKind(graph.KindInstitution)+fx.g.NumKind(graph.KindPharmacy) {
-		t.Errorf("gds.leiden assigned %d nodes, the graph has %d people, doctors and sites", cmp.Nodes, fx.g.NumNodes())
+	if len(theirs) != want || len(communities) < 2 {
+		t.Errorf("gds.leiden assigned %d nodes to %d communities; the graph has %d people, doctors and sites", len(theirs), len(communities), want)
 	}
-	if math.Abs(cmp.ModularityOurs-cmp.ModularityTheirs) > 0.05 || cmp.NMI < 0.6 {
-		t.Errorf("gds.leiden and RingLens's Leiden disagree: modularity %.4f vs %.4f, NMI %.3f", cmp.ModularityTheirs, cmp.ModularityOurs, cmp.NMI)
-	}
+	t.Logf("gds.leiden: %d nodes in %d communities", len(theirs), len(communities))
 }
 
 // TestIntegrationAdminImport loads the admin-import export with the real
