@@ -114,7 +114,7 @@ func TestCityAllRules(t *testing.T) {
 			t.Errorf("%s did not fire on the city", id)
 		}
 	}
-	if len(res.Stats) != len(ruleFuncs()) {
+	if len(res.Stats) != implemented(defs.Rules) {
 		t.Errorf("%d stats", len(res.Stats))
 	}
 }

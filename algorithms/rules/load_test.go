@@ -41,8 +41,8 @@ func TestDefaults(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if len(ruleFuncs())+1 != len(s.Rules) {
-		t.Errorf("%d implementations for %d rules", len(ruleFuncs()), len(s.Rules))
+	if implemented(s.Rules)+1 != len(s.Rules) {
+		t.Errorf("%d implementations for %d rules", implemented(s.Rules), len(s.Rules))
 	}
 	// Defaults hands out fresh maps.
 	s.Rules[1].Params["min_lines"] = 99
@@ -234,4 +234,15 @@ func FuzzParse(f *testing.F) {
 			t.Fatalf("accepted bounds %d %d", s.MaxRowsPerHit, s.MaxHitsPerRule)
 		}
 	})
+}
+
+// implemented counts the rules with an implementation.
+func implemented(rs []Rule) int {
+	n := 0
+	for i := range rs {
+		if rs[i].run != nil {
+			n++
+		}
+	}
+	return n
 }

@@ -72,6 +72,10 @@ type Rule struct {
 	// order; it is shared, read-only data.
 	Specs   []Param
 	Enabled bool
+	// run is the rule's implementation, declared with its definition
+	// (registry.go): a rule is declared in one place. The placeholder
+	// rule (DQ-PLACEHOLDER-DOCTOR) runs apart, before the others.
+	run ruleFunc
 }
 
 // P returns the value of parameter name in force (0 when unknown).

@@ -16,30 +16,6 @@ import (
 // error when cancelled.
 type ruleFunc func(ctx context.Context, e *env, c *collector) error
 
-// ruleFuncs maps rule ids to their implementations.
-func ruleFuncs() map[string]ruleFunc {
-	return map[string]ruleFunc{
-		IDSexItem:          runSexItem,
-		IDAgeItem:          runAgeItem,
-		IDSexDiagnosis:     runSexDiagnosis,
-		IDAgeDiagnosis:     runAgeDiagnosis,
-		IDOverSupply:       runOverSupply,
-		IDRepeatRx:         runRepeatRx,
-		IDFrequentVisits:   runFrequentVisits,
-		IDSplitAdmission:   runSplitAdmission,
-		IDCensusBeds:       runCensusBeds,
-		IDAfterDeath:       runAfterDeath,
-		IDDoctorDistant:    runDoctorDistant,
-		IDPersonDistant:    runPersonDistant,
-		IDDoctorCapacity:   runDoctorCapacity,
-		IDTraceDuplicate:   runTraceDuplicate,
-		IDRoundQuantity:    runRoundQuantity,
-		IDPriceCap:         runPriceCap,
-		IDDuplicateBilling: runDuplicateBilling,
-		IDGhostBed:         runGhostBed,
-	}
-}
-
 // Run screens g with the enabled rules of set. It first recognises
 // placeholder doctor codes (DQ-PLACEHOLDER-DOCTOR, when enabled), which the
 // doctor-based rules then skip, and runs the other rules concurrently on up
@@ -78,7 +54,6 @@ func RunWith(ctx context.Context, g *graph.Graph, set Set, opt RunOptions) (*Res
 	e := newEnv(g, &set)
 	res := &Result{Placeholder: make([]bool, g.Tables().Doctors.Len())}
 	copy(res.Placeholder, opt.Placeholders)
-	funcs := ruleFuncs()
 	type job struct {
 		idx int
 		run ruleFunc
@@ -97,12 +72,11 @@ func RunWith(ctx context.Context, g *graph.Graph, set Set, opt RunOptions) (*Res
 			}
 			continue
 		}
-		f, ok := funcs[r.ID]
-		if !ok {
+		if r.run == nil {
 			return nil, fmt.Errorf("rules: rule %q has no implementation", r.ID)
 		}
 		if r.Enabled {
-			jobs = append(jobs, &job{idx: i, run: f, c: newCollector(r, &set)})
+			jobs = append(jobs, &job{idx: i, run: r.run, c: newCollector(r, &set)})
 		}
 	}
 	e.placeholder = res.Placeholder
