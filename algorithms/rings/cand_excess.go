@@ -86,47 +86,9 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	lo := s.siteLo()
 	nSites := g.NumKind(graph.KindInstitution) + g.NumKind(graph.KindPharmacy)
 	tally := make([]siteTally, nSites)
-	// First pass: every relation worth judging, with the median peer z of
-	// its visits' fund and fund share.
-	type rec struct {
-		person    uint32
-		site      int32
-		off, n    int32
-		cost, shr float32
-	}
-	var recs []rec
-	var all []uint32
-	type pv struct{ p, v uint32 }
-	var scratch []pv
-	var zbuf []float32
-	vt := &s.t.Visits
-	for i := 0; i < nSites; i++ {
-		if i%256 == 0 {
-			if err := ctx.Err(); err != nil {
-				return nil, err
-			}
-		}
-		h := graph.NodeID(lo + i)
-		scratch = scratch[:0]
-		for _, v := range s.visitsOf(h) {
-			if s.live(v) {
-				scratch = append(scratch, pv{vt.Person[v], v})
-			}
-		}
-		slices.SortStableFunc(scratch, func(a, b pv) int { return cmp.Compare(a.p, b.p) })
-		for a := 0; a < len(scratch); {
-			b := a
-			for b < len(scratch) && scratch[b].p == scratch[a].p {
-				b++
-			}
-			off := len(all)
-			for _, x := range scratch[a:b] {
-				all = append(all, x.v)
-			}
-			cost, shr := s.relationZ(all[off:], &zbuf)
-			recs = append(recs, rec{person: scratch[a].p, site: int32(i), off: int32(off), n: int32(b - a), cost: cost, shr: shr})
-			a = b
-		}
+	recs, all, err := s.relationRecords(ctx, lo, nSites)
+	if err != nil {
+		return nil, err
 	}
 	// People's visits, all sites together: a person whose care is spread
 	// over several sites of a ring returns often without returning to any
@@ -136,7 +98,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	for _, r := range recs {
 		visits[r.person] += r.n
 	}
-	returning := func(r *rec) bool {
+	returning := func(r *relRecord) bool {
 		return int(r.n) >= p.MinRelationVisits || int(visits[r.person]) >= p.MinRelationVisits
 	}
 	for i := range recs {
@@ -216,6 +178,53 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			s.flaggedVisit[v] = true
 		}
 	}
+	// The chance excess allowed is family-wise: min_significance plus
+	// log10 of the number of sites tested.
+	minSig := p.MinSignificance + math.Log10(float64(max(nSites, 1)))
+	sd := s.seedSites(lo, tally, minSig)
+	seeded, regOnly, kinds, lift, rate := sd.seeded, sd.regOnly, sd.kinds, sd.lift, sd.rate
+	together := s.coFlagged(lo, rels, minSig)
+	kept := rels[:0]
+	for _, r := range rels {
+		i := int(r.hub) - lo
+		if seeded[i] && (!regOnly[i] || len(r.visits) >= s.repeat) && (kinds[i] == 0 || r.flags&kinds[i] != 0) ||
+			together[personSite{r.person, int32(i)}] {
+			kept = append(kept, r)
+		}
+	}
+	rels = s.withRingDoctors(kept)
+	if len(rels) == 0 {
+		return nil, nil
+	}
+	uf := s.linkSites(lo, nSites, rels)
+	var out []*candidate
+	for _, idx := range uf.components(len(rels), func(i int) int32 { return int32(int(rels[i].hub) - lo) }) {
+		c := s.excessCandidate(rels, idx, tally, rate, lift, lo)
+		if c != nil {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// seeding is what the site tests of excessCandidates decided, per site
+// index: seeded sites, those seeded by their regulars only, the kinds of
+// flag that make a site stand out alone, each site's lift over its
+// class's rate, and the classes' ordinary rates.
+type seeding struct {
+	seeded, regOnly []bool
+	kinds           []relFlag
+	lift            []float64
+	rate            [nClasses]float64
+}
+
+// seedSites tests every site's flagged relations (tally) against its
+// class's ordinary rate at the family-wise significance minSig: on all
+// returning people, on the regulars, and on each kind of flag alone.
+func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
+	g := s.g
+	p := &s.opt.Params
+	nSites := len(tally)
 	// A site is tested twice: on all its relations, and on its regulars
 	// only (rings that run all year stand out among the regulars; rings
 	// active a few months among all returning people).
@@ -224,9 +233,6 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	regOnly := make([]bool, nSites) // seeded by its regulars: only they join
 	lift := make([]float64, nSites)
 	expected := make([]float64, nSites)
-	// The chance excess allowed is family-wise: min_significance plus
-	// log10 of the number of sites tested.
-	minSig := p.MinSignificance + math.Log10(float64(max(nSites, 1)))
 	test := func(flagged int32, exp float64) (float64, bool) {
 		exp = max(exp, 0.1)
 		l := float64(flagged) / exp
@@ -272,28 +278,57 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			}
 		}
 	}
-	together := s.coFlagged(lo, rels, minSig)
-	kept := rels[:0]
-	for _, r := range rels {
-		i := int(r.hub) - lo
-		if seeded[i] && (!regOnly[i] || len(r.visits) >= s.repeat) && (kinds[i] == 0 || r.flags&kinds[i] != 0) ||
-			together[personSite{r.person, int32(i)}] {
-			kept = append(kept, r)
+	return seeding{seeded: seeded, regOnly: regOnly, kinds: kinds, lift: lift, rate: rate}
+}
+
+// relRecord is one relation worth judging: a person's live visits at a
+// site (all[off:off+n]) with their median peer z of fund and fund share.
+type relRecord struct {
+	person    uint32
+	site      int32
+	off, n    int32
+	cost, shr float32
+}
+
+// relationRecords is the first pass of excessCandidates: every relation
+// of a person with one of the nSites sites (site index i is node lo+i),
+// its visits gathered into all, site by site and person by person.
+func (s *state) relationRecords(ctx context.Context, lo, nSites int) ([]relRecord, []uint32, error) {
+	var recs []relRecord
+	var all []uint32
+	type pv struct{ p, v uint32 }
+	var scratch []pv
+	var zbuf []float32
+	vt := &s.t.Visits
+	for i := 0; i < nSites; i++ {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, nil, err
+			}
+		}
+		h := graph.NodeID(lo + i)
+		scratch = scratch[:0]
+		for _, v := range s.visitsOf(h) {
+			if s.live(v) {
+				scratch = append(scratch, pv{vt.Person[v], v})
+			}
+		}
+		slices.SortStableFunc(scratch, func(a, b pv) int { return cmp.Compare(a.p, b.p) })
+		for a := 0; a < len(scratch); {
+			b := a
+			for b < len(scratch) && scratch[b].p == scratch[a].p {
+				b++
+			}
+			off := len(all)
+			for _, x := range scratch[a:b] {
+				all = append(all, x.v)
+			}
+			cost, shr := s.relationZ(all[off:], &zbuf)
+			recs = append(recs, relRecord{person: scratch[a].p, site: int32(i), off: int32(off), n: int32(b - a), cost: cost, shr: shr})
+			a = b
 		}
 	}
-	rels = s.withRingDoctors(kept)
-	if len(rels) == 0 {
-		return nil, nil
-	}
-	uf := s.linkSites(lo, nSites, rels)
-	var out []*candidate
-	for _, idx := range uf.components(len(rels), func(i int) int32 { return int32(int(rels[i].hub) - lo) }) {
-		c := s.excessCandidate(rels, idx, tally, rate, lift, lo)
-		if c != nil {
-			out = append(out, c)
-		}
-	}
-	return out, nil
+	return recs, all, nil
 }
 
 // personSite is a person row and a site index.
