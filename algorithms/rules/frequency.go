@@ -42,14 +42,69 @@ type peerStat struct {
 func runFrequentVisits(ctx context.Context, e *env, c *collector) error {
 	r := c.rule
 	window := int64(r.P("window_days")) * 86400
-	band := int(r.P("age_band_years"))
+	entries, err := densestWindows(ctx, e, window, int(r.P("age_band_years")))
+	if err != nil {
+		return err
+	}
+	stats := frequencyPeers(entries, r.P("mad_k"), r.P("min_visits"))
+	slices.SortFunc(entries, func(a, b freqEntry) int { return cmp.Compare(a.person, b.person) })
 	minPeers := int(r.P("min_peers"))
+	vt := &e.t.Visits
+	var fd finding
+	var win []uint32
+	for _, en := range entries {
+		if float64(en.count) < r.P("min_visits") {
+			continue
+		}
+		var st *peerStat
+		for level := 0; level < 3; level++ {
+			if s := stats.find(level, en.keys[level]); s != nil && (s.n >= minPeers || level == 2) {
+				st = s
+				break
+			}
+		}
+		if st == nil || float64(en.count) <= st.threshold {
+			continue
+		}
+		win = win[:0]
+		for _, v := range e.personVisits(en.person) {
+			b := int64(vt.Begin[v])
+			if b >= en.start && b-en.start < window && outpatientLive(e, v) {
+				win = append(win, v)
+			}
+		}
+		fd.reset()
+		fd.persons = append(fd.persons, en.person)
+		addVisits(e, &fd, win, c.maxRows)
+		for _, v := range win {
+			if d := vt.Doctor[v]; d != graph.None && len(fd.doctors) < c.maxRows {
+				fd.doctors = append(fd.doctors, d)
+			}
+		}
+		peers := [3]string{"diagnosis, age band and institution class", "diagnosis category", "all patients"}[st.level]
+		peersZh := [3]string{"同诊断、同年龄段、同类机构", "同诊断类别", "全部参保人"}[st.level]
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("%d outpatient visits in %d days; peers by %s (%d people): median %.1f, MAD %.1f, threshold %.1f",
+					en.count, window/86400, peers, st.n, st.median, st.mad, st.threshold),
+				fmt.Sprintf("%d天内门诊%d次；%s人群（%d人）中位数%.1f，MAD %.1f，阈值%.1f",
+					window/86400, en.count, peersZh, st.n, st.median, st.mad, st.threshold)
+		})
+	}
+	return nil
+}
+
+// densestWindows returns, for every person with live outpatient visits,
+// the count and start of the densest rolling window of window seconds,
+// with the peer keys of the person at three levels: (main diagnosis
+// category, age band of band years at the window's start, class of the
+// most visited institution), the category alone, everyone.
+func densestWindows(ctx context.Context, e *env, window int64, band int) ([]freqEntry, error) {
 	vt, it := &e.t.Visits, &e.t.Institutions
 	var entries []freqEntry
 	var cats, ops []uint32
 	for p := 0; p < e.t.Persons.Len(); p++ {
 		if err := cancelled(ctx, p); err != nil {
-			return err
+			return nil, err
 		}
 		var best int
 		var bestStart int64
@@ -92,11 +147,28 @@ func runFrequentVisits(ctx context.Context, e *env, c *collector) error {
 			count: uint32(best), person: uint32(p), start: bestStart,
 		})
 	}
-	if err := ctx.Err(); err != nil {
-		return err
+	return entries, ctx.Err()
+}
+
+// peerStats are the robust statistics of the peer groups at each of the
+// three levels of freqEntry.keys, sorted by key.
+type peerStats [3][]peerStat
+
+// find returns the statistics of the group with key at level, or nil.
+func (ps *peerStats) find(level int, key uint64) *peerStat {
+	s := ps[level]
+	i, ok := slices.BinarySearchFunc(s, key, func(p peerStat, k uint64) int { return cmp.Compare(p.key, k) })
+	if !ok {
+		return nil
 	}
-	// Robust statistics per peer group, at each level.
-	var stats [3][]peerStat
+	return &s[i]
+}
+
+// frequencyPeers computes, per peer group at each level, the median and
+// MAD of the window counts and the threshold median + madK × 1.4826 ×
+// max(MAD, 1), at least minVisits. It sorts entries.
+func frequencyPeers(entries []freqEntry, madK, minVisits float64) *peerStats {
+	var stats peerStats
 	var dev []float64
 	for level := 0; level < 3; level++ {
 		slices.SortFunc(entries, func(a, b freqEntry) int {
@@ -118,62 +190,13 @@ func runFrequentVisits(ctx context.Context, e *env, c *collector) error {
 			if len(dev)%2 == 0 {
 				mad = (dev[len(dev)/2-1] + dev[len(dev)/2]) / 2
 			}
-			th := med + r.P("mad_k")*1.4826*max(mad, 1)
+			th := med + madK*1.4826*max(mad, 1)
 			stats[level] = append(stats[level], peerStat{key: entries[i].keys[level], median: med, mad: mad, n: len(grp), level: level,
-				threshold: max(th, r.P("min_visits"))})
+				threshold: max(th, minVisits)})
 			i = j
 		}
 	}
-	slices.SortFunc(entries, func(a, b freqEntry) int { return cmp.Compare(a.person, b.person) })
-	find := func(level int, key uint64) *peerStat {
-		s := stats[level]
-		i, ok := slices.BinarySearchFunc(s, key, func(p peerStat, k uint64) int { return cmp.Compare(p.key, k) })
-		if !ok {
-			return nil
-		}
-		return &s[i]
-	}
-	var fd finding
-	var win []uint32
-	for _, en := range entries {
-		if float64(en.count) < r.P("min_visits") {
-			continue
-		}
-		var st *peerStat
-		for level := 0; level < 3; level++ {
-			if s := find(level, en.keys[level]); s != nil && (s.n >= minPeers || level == 2) {
-				st = s
-				break
-			}
-		}
-		if st == nil || float64(en.count) <= st.threshold {
-			continue
-		}
-		win = win[:0]
-		for _, v := range e.personVisits(en.person) {
-			b := int64(vt.Begin[v])
-			if b >= en.start && b-en.start < window && outpatientLive(e, v) {
-				win = append(win, v)
-			}
-		}
-		fd.reset()
-		fd.persons = append(fd.persons, en.person)
-		addVisits(e, &fd, win, c.maxRows)
-		for _, v := range win {
-			if d := vt.Doctor[v]; d != graph.None && len(fd.doctors) < c.maxRows {
-				fd.doctors = append(fd.doctors, d)
-			}
-		}
-		peers := [3]string{"diagnosis, age band and institution class", "diagnosis category", "all patients"}[st.level]
-		peersZh := [3]string{"同诊断、同年龄段、同类机构", "同诊断类别", "全部参保人"}[st.level]
-		c.emit(&fd, func() (string, string) {
-			return fmt.Sprintf("%d outpatient visits in %d days; peers by %s (%d people): median %.1f, MAD %.1f, threshold %.1f",
-					en.count, window/86400, peers, st.n, st.median, st.mad, st.threshold),
-				fmt.Sprintf("%d天内门诊%d次；%s人群（%d人）中位数%.1f，MAD %.1f，阈值%.1f",
-					window/86400, en.count, peersZh, st.n, st.median, st.mad, st.threshold)
-		})
-	}
-	return nil
+	return &stats
 }
 
 // outpatientLive reports whether v is a live outpatient visit.
