@@ -154,25 +154,62 @@ func NewModel(in Input) (*Model, error) {
 		in.RunID = "latest"
 	}
 	t := g.Tables()
-	scores := entityScores(in.Findings)
 	m := &Model{RunID: in.RunID}
-	setScore := func(kind, id string, props []any) {
-		if e, ok := scores[kind+"\x00"+id]; ok {
-			props[0], props[1], props[2] = e.Score, nonEmpty(e.RingID), e.Reasons
-		}
+	ec := &entityContext{g: g, t: t, scores: entityScores(in.Findings), includePII: in.IncludePII}
+	m.addPatients(ec)
+	m.addDoctors(ec)
+	m.addInstitutions(ec)
+	m.addEdges(g)
+	m.addRegistrations(t)
+	if in.Visits {
+		m.addVisits(t)
+		m.addCatalog(t)
+		m.addFees(t)
 	}
-	pii := func(col []uint32, row int, mask func(string) string) any {
-		if row >= len(col) || col[row] == graph.None || t.PII == nil {
-			return nil
-		}
-		s := t.PII.String(col[row])
-		if !in.IncludePII {
-			s = mask(s)
-		}
-		return nonEmpty(s)
+	if in.Findings != nil {
+		m.addRings(in.Findings, in.RunID)
 	}
+	m.addHits(t, in.Hits, in.RunID)
+	if in.Findings != nil {
+		m.addEvidence(t, in.Findings, in.Hits, in.RunID)
+	}
+	return m, nil
+}
 
-	// Patients.
+// entityContext is what the entity node sets read: the graph and its
+// tables, the entity scores by kind and id, and whether personal data is
+// written unmasked.
+type entityContext struct {
+	g          *graph.Graph
+	t          *graph.Tables
+	scores     map[string]*rings.EntityScore
+	includePII bool
+}
+
+// setScore fills the score properties (scoreProps, the first three) of
+// entity kind/id.
+func (ec *entityContext) setScore(kind, id string, props []any) {
+	if e, ok := ec.scores[kind+"\x00"+id]; ok {
+		props[0], props[1], props[2] = e.Score, nonEmpty(e.RingID), e.Reasons
+	}
+}
+
+// pii returns the personal-data value of row of col, masked with mask
+// unless personal data is written unmasked; nil when absent.
+func (ec *entityContext) pii(col []uint32, row int, mask func(string) string) any {
+	if row >= len(col) || col[row] == graph.None || ec.t.PII == nil {
+		return nil
+	}
+	s := ec.t.PII.String(col[row])
+	if !ec.includePII {
+		s = mask(s)
+	}
+	return nonEmpty(s)
+}
+
+// addPatients adds the Patient node set.
+func (m *Model) addPatients(ec *entityContext) {
+	g, t := ec.g, ec.t
 	m.Nodes = append(m.Nodes, NodeSet{
 		Name: "patient", Space: LabelPatient, Labels: []string{LabelPatient}, Key: "psn_no",
 		Props: append(scoreProps(), Prop{"name", TString}, Prop{"cert_no", TString}, Prop{"sex", TInt},
@@ -183,9 +220,9 @@ func NewModel(in Input) (*Model, error) {
 			n := g.PatientNode(uint32(i))
 			pt := &t.Persons
 			key := g.Key(n)
-			setScore(rings.KindPatient, key, p)
-			p[3] = pii(pt.Name, i, claims.MaskName)
-			p[4] = pii(pt.CertNo, i, claims.MaskCertNo)
+			ec.setScore(rings.KindPatient, key, p)
+			p[3] = ec.pii(pt.Name, i, claims.MaskName)
+			p[4] = ec.pii(pt.CertNo, i, claims.MaskCertNo)
 			p[5] = int64(pt.Sex[i])
 			p[6] = day(pt.Birth[i])
 			p[7] = nonEmpty(t.Str(pt.InsuType[i]))
@@ -196,7 +233,11 @@ func NewModel(in Input) (*Model, error) {
 			return key
 		},
 	})
-	// Doctors.
+}
+
+// addDoctors adds the Doctor node set.
+func (m *Model) addDoctors(ec *entityContext) {
+	g, t := ec.g, ec.t
 	m.Nodes = append(m.Nodes, NodeSet{
 		Name: "doctor", Space: LabelDoctor, Labels: []string{LabelDoctor}, Key: "dr_code",
 		Props: append(scoreProps(), Prop{"name", TString}, Prop{"dept", TString}, Prop{"prof", TString},
@@ -206,8 +247,8 @@ func NewModel(in Input) (*Model, error) {
 			n := g.DoctorNode(uint32(i))
 			dt := &t.Doctors
 			key := g.Key(n)
-			setScore(rings.KindDoctor, key, p)
-			p[3] = pii(dt.Name, i, claims.MaskName)
+			ec.setScore(rings.KindDoctor, key, p)
+			p[3] = ec.pii(dt.Name, i, claims.MaskName)
 			p[4] = nonEmpty(t.Str(dt.Dept[i]))
 			p[5] = nonEmpty(t.Str(dt.Prof[i]))
 			p[6] = dt.Registered[i]
@@ -216,7 +257,12 @@ func NewModel(in Input) (*Model, error) {
 			return key
 		},
 	})
-	// Institutions, one set per label.
+}
+
+// addInstitutions adds the institution node sets, one per label (Clinic,
+// Hospital, Pharmacy).
+func (m *Model) addInstitutions(ec *entityContext) {
+	g, t := ec.g, ec.t
 	instProps := append(scoreProps(), Prop{"name", TString}, Prop{"class", TString}, Prop{"type", TInt},
 		Prop{"level", TString}, Prop{"admdvs", TString}, Prop{"beds", TInt}, Prop{"lat", TFloat}, Prop{"lon", TFloat},
 		Prop{"visits", TInt}, Prop{"fund", TFloat})
@@ -239,7 +285,7 @@ func NewModel(in Input) (*Model, error) {
 				if it.Class[r] == graph.ClassPharmacy {
 					kind = rings.KindPharmacy
 				}
-				setScore(kind, key, p)
+				ec.setScore(kind, key, p)
 				p[3] = nonEmpty(t.Str(it.Name[r]))
 				p[4] = it.Class[r].String()
 				p[5] = int64(it.Type[r])
@@ -255,21 +301,6 @@ func NewModel(in Input) (*Model, error) {
 			},
 		})
 	}
-	m.addEdges(g)
-	m.addRegistrations(t)
-	if in.Visits {
-		m.addVisits(t)
-		m.addCatalog(t)
-		m.addFees(t)
-	}
-	if in.Findings != nil {
-		m.addRings(in.Findings, in.RunID)
-	}
-	m.addHits(t, in.Hits, in.RunID)
-	if in.Findings != nil {
-		m.addEvidence(t, in.Findings, in.Hits, in.RunID)
-	}
-	return m, nil
 }
 
 // edgeSpec maps an aggregated edge type to its relationship type, file
