@@ -77,14 +77,48 @@ func LoadTablesStats(ctx context.Context, src Source, progress func(stage string
 	if src.Exec == nil {
 		return nil, nil, fmt.Errorf("neo4j: no executor")
 	}
-	t := graph.NewTables(0, 0)
-	st := &LoadStats{}
-	report := func(stage string, n int64) {
-		if progress != nil {
-			progress(stage, n)
+	l := &tableLoader{src: src, t: graph.NewTables(0, 0), st: &LoadStats{}, progress: progress, unknown: map[string]feeItem{}}
+	for _, step := range []struct {
+		what string
+		read func(context.Context) error
+	}{
+		{"institutions", l.readInstitutions}, {"patients", l.readPersons}, {"doctors", l.readDoctors},
+		{"items", l.readItems}, {"visits", l.readVisits}, {"fee lines", l.readFees},
+	} {
+		if err := step.read(ctx); err != nil {
+			return nil, l.st, fmt.Errorf("neo4j: read %s: %w", step.what, err)
 		}
 	}
-	err := scan(ctx, src, institutionPageQuery, func(r map[string]any) error {
+	return l.t, l.st, nil
+}
+
+// tableLoader reads the tables back page by page (LoadTablesStats).
+type tableLoader struct {
+	src      Source
+	t        *graph.Tables
+	st       *LoadStats
+	progress func(stage string, done int64)
+	// unknown are the catalogue codes only seen on fee lines, with the
+	// name and list type the fee lines carry.
+	unknown map[string]feeItem
+}
+
+// feeItem is what a fee line says of an item not in the catalogue.
+type feeItem struct {
+	name     string
+	listType uint16
+}
+
+// report calls the progress callback, if any.
+func (l *tableLoader) report(stage string, n int64) {
+	if l.progress != nil {
+		l.progress(stage, n)
+	}
+}
+
+// readInstitutions reads the Institution nodes.
+func (l *tableLoader) readInstitutions(ctx context.Context) error {
+	return scan(ctx, l.src, institutionPageQuery, func(r map[string]any) error {
 		in := claims.Institution{
 			Code: str(r["key"]), Name: str(r["name"]), Type: claims.InstitutionType(i64(r["type"], 1)),
 			Level: str(r["level"]), Admdvs: str(r["admdvs"]), Beds: int32(i64(r["beds"], -1)),
@@ -94,79 +128,78 @@ func LoadTablesStats(ctx context.Context, src Source, progress func(stage string
 				in.Lat, in.Lon, in.HasLocation = lat, lon, true
 			}
 		}
-		t.AddInstitution(&in)
-		st.Institutions++
+		l.t.AddInstitution(&in)
+		l.st.Institutions++
 		return nil
-	}, func(n int64) { report("institutions", n) })
-	if err != nil {
-		return nil, st, fmt.Errorf("neo4j: read institutions: %w", err)
-	}
-	err = scan(ctx, src, personPageQuery, func(r map[string]any) error {
-		t.AddPerson(&claims.Person{
+	}, func(n int64) { l.report("institutions", n) })
+}
+
+// readPersons reads the Patient nodes.
+func (l *tableLoader) readPersons(ctx context.Context) error {
+	return scan(ctx, l.src, personPageQuery, func(r map[string]any) error {
+		l.t.AddPerson(&claims.Person{
 			PsnNo: str(r["key"]), Sex: claims.Sex(i64(r["sex"], 0)), Birth: dateOf(r["birth"]),
 			InsuType: str(r["insu_type"]), Name: str(r["name"]), CertNo: str(r["cert_no"]),
 			InsuplcAdmdvs: str(r["insuplc_admdvs"]), DieDate: dateOf(r["die_date"]),
 		})
-		st.Persons++
+		l.st.Persons++
 		return nil
-	}, func(n int64) { report("patients", n) })
-	if err != nil {
-		return nil, st, fmt.Errorf("neo4j: read patients: %w", err)
-	}
-	err = scan(ctx, src, doctorPageQuery, func(r map[string]any) error {
+	}, func(n int64) { l.report("patients", n) })
+}
+
+// readDoctors reads the Doctor nodes and their registrations.
+func (l *tableLoader) readDoctors(ctx context.Context) error {
+	return scan(ctx, l.src, doctorPageQuery, func(r map[string]any) error {
 		code := str(r["key"])
 		sites, _ := r["sites"].([]any)
 		registered := false
 		for _, s := range sites {
-			inst := t.Institutions.IDs.Lookup(str(s))
+			inst := l.t.Institutions.IDs.Lookup(str(s))
 			if inst == graph.None {
 				continue
 			}
-			t.AddStaff(&claims.Staff{DrCode: code, InstitutionCode: str(s), Name: str(r["name"]),
+			l.t.AddStaff(&claims.Staff{DrCode: code, InstitutionCode: str(s), Name: str(r["name"]),
 				Dept: str(r["dept"]), Prof: str(r["prof"])}, inst)
 			registered = true
-			st.Registrations++
+			l.st.Registrations++
 		}
 		if !registered {
-			t.DoctorRef(code)
+			l.t.DoctorRef(code)
 		}
-		st.Doctors++
+		l.st.Doctors++
 		return nil
-	}, func(n int64) { report("doctors", n) })
-	if err != nil {
-		return nil, st, fmt.Errorf("neo4j: read doctors: %w", err)
-	}
+	}, func(n int64) { l.report("doctors", n) })
+}
+
+// readItems reads the catalogue items (Item nodes).
+func (l *tableLoader) readItems(ctx context.Context) error {
 	// Catalogue items: those of catalog.csv are added as ingest adds them;
 	// codes only seen on fee lines are created by AddFee, as in ingest,
 	// from the name and list type kept here (one that no fee line uses is
 	// not read back: it carries nothing).
-	type feeItem struct {
-		name     string
-		listType uint16
-	}
-	unknown := map[string]feeItem{}
-	err = scan(ctx, src, itemPageQuery, func(r map[string]any) error {
+	return scan(ctx, l.src, itemPageQuery, func(r map[string]any) error {
 		code := str(r["key"])
 		lt := uint16(i64(r["list_type"], 0))
 		if known, _ := r["known"].(bool); !known {
-			unknown[code] = feeItem{str(r["name"]), lt}
-			st.Items++
+			l.unknown[code] = feeItem{str(r["name"]), lt}
+			l.st.Items++
 			return nil
 		}
-		t.AddCatalogItem(&claims.CatalogItem{Code: code, Name: str(r["name"]), ListType: lt,
+		l.t.AddCatalogItem(&claims.CatalogItem{Code: code, Name: str(r["name"]), ListType: lt,
 			LimitSex: claims.Sex(i64(r["lmt_gend"], int64(claims.SexUnknown))), AgeMin: int16(i64(r["age_min"], -1)),
 			AgeMax: int16(i64(r["age_max"], -1)), MaxDays: int32(i64(r["max_days"], 0)), PriceCap: price(r["price_cap"])})
-		st.Items++
+		l.st.Items++
 		return nil
-	}, func(n int64) { report("items", n) })
-	if err != nil {
-		return nil, st, fmt.Errorf("neo4j: read items: %w", err)
-	}
-	err = scan(ctx, src, visitPageQuery, func(r map[string]any) error {
-		person := t.Persons.IDs.Lookup(str(r["psn_no"]))
-		inst := t.Institutions.IDs.Lookup(str(r["code"]))
+	}, func(n int64) { l.report("items", n) })
+}
+
+// readVisits reads the Visit nodes.
+func (l *tableLoader) readVisits(ctx context.Context) error {
+	return scan(ctx, l.src, visitPageQuery, func(r map[string]any) error {
+		person := l.t.Persons.IDs.Lookup(str(r["psn_no"]))
+		inst := l.t.Institutions.IDs.Lookup(str(r["code"]))
 		if person == graph.None || inst == graph.None {
-			st.SkippedVisits++
+			l.st.SkippedVisits++
 			return nil
 		}
 		v := claims.Visit{
@@ -175,41 +208,38 @@ func LoadTablesStats(ctx context.Context, src Source, progress func(stage string
 			DoctorCode: str(r["dr_code"]), DiseCode: str(r["dise_codg"]), DiseName: str(r["dise_name"]),
 			MedFee: money(r["med_fee"]), FundPay: money(r["fund"]), CertType: claims.CertType(i64(r["cert_type"], 0)),
 		}
-		row, added := t.AddVisit(&v, person, inst, 0)
+		row, added := l.t.AddVisit(&v, person, inst, 0)
 		if added {
-			t.Visits.Flags[row] = graph.VisitFlag(i64(r["flags"], 0))
-			st.Visits++
+			l.t.Visits.Flags[row] = graph.VisitFlag(i64(r["flags"], 0))
+			l.st.Visits++
 		}
 		return nil
-	}, func(n int64) { report("visits", n) })
-	if err != nil {
-		return nil, st, fmt.Errorf("neo4j: read visits: %w", err)
-	}
-	err = scan(ctx, src, feePageQuery, func(r map[string]any) error {
+	}, func(n int64) { l.report("visits", n) })
+}
+
+// readFees reads the FeeLine nodes.
+func (l *tableLoader) readFees(ctx context.Context) error {
+	return scan(ctx, l.src, feePageQuery, func(r map[string]any) error {
 		key, sn := str(r["key"]), str(r["sn"])
 		mdtrt, ok := strings.CutSuffix(key, "/"+sn)
 		visit := graph.None
 		if ok && sn != "" {
-			visit = t.Visits.IDs.Lookup(mdtrt)
+			visit = l.t.Visits.IDs.Lookup(mdtrt)
 		}
 		if visit == graph.None {
-			st.SkippedFees++
+			l.st.SkippedFees++
 			return nil
 		}
 		code := str(r["item"])
-		it := unknown[code]
-		t.AddFee(&claims.FeeLine{
+		it := l.unknown[code]
+		l.t.AddFee(&claims.FeeLine{
 			FeedetlSn: sn, MdtrtID: mdtrt, ItemCode: code, ItemName: it.name, ListType: it.listType,
 			Count: f64(r["cnt"]), Price: price(r["pric"]), Amount: money(r["amount"]), Time: timeOf(r["time"]),
 			DoctorCode: str(r["dr_code"]), SupplyDays: int32(i64(r["prd_days"], 0)), TraceCode: str(r["trace"]),
 		}, visit, 0)
-		st.Fees++
+		l.st.Fees++
 		return nil
-	}, func(n int64) { report("fee lines", n) })
-	if err != nil {
-		return nil, st, fmt.Errorf("neo4j: read fee lines: %w", err)
-	}
-	return t, st, nil
+	}, func(n int64) { l.report("fee lines", n) })
 }
 
 // scan pages through query (parameters $after and $page; records with a
