@@ -134,13 +134,46 @@ func (l *Live) Add(ctx context.Context, newID func() string) (*Update, error) {
 	}
 	touched := make(map[*candidate]bool)
 	affected := make(map[graph.NodeID]bool)
-	type recruit struct {
-		c *candidate
-		p graph.NodeID
-		h graph.NodeID
+	recruits, err := l.attach(ctx, n0, n1, touched, affected, up)
+	if err != nil {
+		return nil, err
 	}
-	var recruits []recruit
-	seen := make(map[recruit]bool)
+	l.recruit(recruits, n0, touched, up)
+	hits, err := l.runRules(ctx, n0, n1, f0, f1)
+	if err != nil {
+		return nil, err
+	}
+	l.fees, s.checked = f1, n1
+	up.RuleHits = len(hits)
+	singles := l.placeHits(hits, touched, affected)
+	for c := range touched {
+		s.finish(c)
+		s.score(c)
+	}
+	up.Touched = len(touched)
+	up.Findings, up.Rebuilt = l.refresh(touched, affected, singles, newID)
+	l.f = up.Findings
+	return up, nil
+}
+
+// liveRecruit is a patient p whose new visits at site h may make them a
+// member of relation-excess candidate c.
+type liveRecruit struct {
+	c *candidate
+	p graph.NodeID
+	h graph.NodeID
+}
+
+// attach indexes the new visit rows n0..n1 by their patient, site and
+// doctor (delta, the entity statistics), attaches each to the candidates
+// of its site that hold its patient (or, for rings without patients, its
+// doctor), marking them touched, and returns the patients who may be
+// recruited into relation-excess candidates of their site.
+func (l *Live) attach(ctx context.Context, n0, n1 int, touched map[*candidate]bool, affected map[graph.NodeID]bool, up *Update) ([]liveRecruit, error) {
+	s := l.s
+	vt := &s.t.Visits
+	var recruits []liveRecruit
+	seen := make(map[liveRecruit]bool)
 	for v := n0; v < n1; v++ {
 		if (v-n0)%4096 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -181,7 +214,7 @@ func (l *Live) Add(ctx context.Context, newID func() string) (*Update, error) {
 				touched[c] = true
 				up.Attached++
 			case recruiting(s, c) && p != graph.NoNode:
-				r := recruit{c, p, h}
+				r := liveRecruit{c, p, h}
 				if !seen[r] {
 					seen[r] = true
 					recruits = append(recruits, r)
@@ -189,6 +222,13 @@ func (l *Live) Add(ctx context.Context, newID func() string) (*Update, error) {
 			}
 		}
 	}
+	return recruits, nil
+}
+
+// recruit adds to their candidates the recruits whose relation with the
+// site is now flagged as the candidate's are (recruitVisits), with their
+// visits there; rows from n0 on count as added.
+func (l *Live) recruit(recruits []liveRecruit, n0 int, touched map[*candidate]bool, up *Update) {
 	for _, r := range recruits {
 		at, found := slices.BinarySearch(r.c.patients, r.p)
 		if found {
@@ -208,21 +248,6 @@ func (l *Live) Add(ctx context.Context, newID func() string) (*Update, error) {
 			up.Recruited++
 		}
 	}
-	hits, err := l.runRules(ctx, n0, n1, f0, f1)
-	if err != nil {
-		return nil, err
-	}
-	l.fees, s.checked = f1, n1
-	up.RuleHits = len(hits)
-	singles := l.placeHits(hits, touched, affected)
-	for c := range touched {
-		s.finish(c)
-		s.score(c)
-	}
-	up.Touched = len(touched)
-	up.Findings, up.Rebuilt = l.refresh(touched, affected, singles, newID)
-	l.f = up.Findings
-	return up, nil
 }
 
 // recruiting reports whether c is a relation-excess ring that new patients
