@@ -941,17 +941,8 @@ func (s *state) registeredDoctors(sites []graph.NodeID) []graph.NodeID {
 	e := g.Edges()
 	var out []graph.NodeID
 	for _, h := range sites {
-		if g.Kind(h) == graph.KindPharmacy {
-			continue
-		}
-		nb, es := g.Neighbors(h)
-		for j, d := range nb {
-			if g.Kind(d) != graph.KindDoctor || e.Type[es[j]] != graph.DoctorInstitutionRegistered {
-				continue
-			}
-			if s.excluded[g.Row(d)] {
-				continue
-			}
+		for _, row := range s.registeredAt(h) {
+			d := g.DoctorNode(row)
 			in, total := 0, 0
 			dnb, des := g.Neighbors(d)
 			for k, x := range dnb {

@@ -101,17 +101,7 @@ func TestClaimsSameRulesAsBatch(t *testing.T) {
 // column it was refused for.
 func batchAnswer(t *testing.T, isFee bool, row map[string]string) (string, bool) {
 	t.Helper()
-	src := filepath.Join("..", "..", "ingest", "testdata", "valid")
-	dir := t.TempDir()
-	for _, f := range []string{"psn.csv", "fixmedins.csv", "staff.csv.gz", "catalog.jsonl", "mdtrt.csv", "fee_list.csv"} {
-		b, err := os.ReadFile(filepath.Join(src, f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := copyDir(t, filepath.Join("..", "..", "ingest", "testdata", "valid"))
 	file, cols := "mdtrt.csv", ingest.VisitColumns()
 	if isFee {
 		file, cols = "fee_list.csv", ingest.FeeColumns()

@@ -299,13 +299,19 @@ func TestFollowLines(t *testing.T) {
 // copyFixture copies the fixture to a temporary directory.
 func copyFixture(t *testing.T) string {
 	t.Helper()
+	return copyDir(t, fixtureDir)
+}
+
+// copyDir copies the files of directory src to a temporary directory.
+func copyDir(t *testing.T, src string) string {
+	t.Helper()
 	dir := t.TempDir()
-	entries, err := os.ReadDir(fixtureDir)
+	entries, err := os.ReadDir(src)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(fixtureDir, e.Name()))
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -616,20 +616,7 @@ func TestStalledClient(t *testing.T) {
 }
 
 func TestFollow(t *testing.T) {
-	dir := t.TempDir()
-	entries, err := os.ReadDir(fixtureDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range entries {
-		b, err := os.ReadFile(filepath.Join(fixtureDir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, e.Name()), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := copyFixture(t)
 	s := startReady(t, func(c *Config) {
 		c.Load, c.FollowDir, c.Poll = loaderOf(dir), dir, 20*time.Millisecond
 	})

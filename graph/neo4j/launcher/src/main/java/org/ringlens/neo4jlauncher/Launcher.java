@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
@@ -48,10 +49,21 @@ public final class Launcher {
                 .withConfig(GraphDatabaseSettings.procedure_allowlist, List.of("gds.*", "db.*", "dbms.*"))
                 .build();
         CountDownLatch stop = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            neo.close();
+        AtomicBoolean stopped = new AtomicBoolean();
+        // One way down: after stdin closes (main, below) or on a signal (the
+        // hook, which the JVM waits for), whichever comes first.
+        Runnable shutdown = () -> {
+            if (stopped.compareAndSet(false, true)) {
+                neo.close();
+                try {
+                    deleteTree(work);
+                } catch (IOException e) {
+                    System.err.println("could not delete " + work + ": " + e);
+                }
+            }
             stop.countDown();
-        }));
+        };
+        Runtime.getRuntime().addShutdownHook(new Thread(shutdown));
         neo.databaseManagementService().database("system").executeTransactionally(
                 "ALTER USER neo4j SET PASSWORD $p CHANGE NOT REQUIRED", Map.of("p", password));
         String neo4jVersion = neo.defaultDatabaseService().executeTransactionally(
@@ -76,8 +88,7 @@ public final class Launcher {
         waiter.setDaemon(true);
         waiter.start();
         stop.await();
-        neo.close();
-        deleteTree(work);
+        shutdown.run();
     }
 
     private static void deleteTree(Path p) throws IOException {
