@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"fmt"
-	"math"
 	"slices"
 
 	"github.com/ringlens/ringlens/algorithms/rules"
@@ -13,7 +12,8 @@ import (
 )
 
 // liveRuleSet returns the rules Live runs on new rows: those of the full
-// run but R-FREQ-VISIT, whose peer groups are the whole city (a
+// run that can judge rows on a neighbourhood (rules.Rule.Incremental; not
+// R-FREQ-VISIT, whose peer groups are the whole city, so that a
 // neighbourhood would make its own baseline), listing every row of a hit
 // (so that a hit resting on a new row is known as such; Live caps the rows
 // afterwards at maxRows, the set's own cap).
@@ -23,8 +23,10 @@ func liveRuleSet(set rules.Set) (live rules.Set, maxRows int) {
 		maxRows = rules.DefaultMaxRowsPerHit
 	}
 	live = set.Clone()
-	if r, ok := live.Rule(rules.IDFrequentVisits); ok {
-		r.Enabled = false
+	for i := range live.Rules {
+		if r := &live.Rules[i]; !r.Incremental() {
+			r.Enabled = false
+		}
 	}
 	live.MaxRowsPerHit = 1 << 20
 	return live, maxRows
@@ -50,12 +52,13 @@ func newFirst(rows []uint32, fresh uint32, n int) []uint32 {
 }
 
 // neighbourhood returns the visit rows the rules need to judge the visit
-// rows [n0, n1) and the fee rows [f0, f1) appended since the last update:
-// every visit of their patients, the visits of their doctors within a day,
-// the inpatient stays overlapping theirs at their hospitals (census), the
-// purchases of the same drug at their pharmacies when they bought a cheap
-// drug in a round quantity (R-ROUND-QTY judges the share of such
-// purchases), and the visits of fee lines sharing their drug trace codes.
+// rows [n0, n1) and the fee rows [f0, f1) appended since the last update,
+// as the enabled rules declare it (rules.Context): every visit of their
+// patients, the visits of their doctors within a day, the inpatient stays
+// overlapping theirs at their hospitals (census), the purchases of the same
+// drug at their pharmacies for the fee lines a rule selects (R-ROUND-QTY:
+// cheap drugs in round quantities, whose share among the drug's purchases
+// it judges), and the visits of fee lines sharing their drug trace codes.
 // The rows are sorted.
 func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 	s := l.s
@@ -68,21 +71,21 @@ func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 		item     uint32
 	}
 	drugs := make(map[drugAt]bool)
-	round := l.roundCheap()
+	need, itemFee := l.rules.Context(ft)
 	// Time windows per doctor (their days) and per hospital (the census of
 	// the new stays), each node's visits scanned once below.
 	doctorDays := make(map[graph.NodeID][]window)
 	census := make(map[graph.NodeID]window)
 	judge := func(v uint32) {
 		in[v] = true
-		if p := s.g.PatientNode(vt.Person[v]); p != graph.NoNode && !seenPatient[p] {
+		if p := s.g.PatientNode(vt.Person[v]); need&rules.PersonHistory != 0 && p != graph.NoNode && !seenPatient[p] {
 			seenPatient[p] = true
 			for _, w := range s.visitsOf(p) {
 				in[w] = true
 			}
 		}
 		b, e := vt.Begin[v], max(vt.End[v], vt.Begin[v])
-		if d := vt.Doctor[v]; d != graph.None {
+		if d := vt.Doctor[v]; need&rules.DoctorDay != 0 && d != graph.None {
 			if n := s.g.DoctorNode(d); n != graph.NoNode {
 				doctorDays[n] = append(doctorDays[n], window{b - day, e + day})
 			}
@@ -92,11 +95,11 @@ func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 		case h == graph.NoNode:
 		case s.g.Kind(h) == graph.KindPharmacy:
 			for _, f := range l.feesOf(v) {
-				if round(f) {
+				if itemFee(f) {
 					drugs[drugAt{h, ft.Item[f]}] = true
 				}
 			}
-		case vt.MedType[v].Inpatient():
+		case need&rules.Census != 0 && vt.MedType[v].Inpatient():
 			c, ok := census[h]
 			if !ok {
 				c = window{b - day, e + day}
@@ -111,7 +114,7 @@ func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 		if v := ft.Visit[f]; int(v) < vt.Len() {
 			judge(v)
 		}
-		if tr := ft.Trace[f]; tr != graph.None {
+		if tr := ft.Trace[f]; need&rules.TraceCode != 0 && tr != graph.None {
 			for _, g := range l.traceFees(tr) {
 				in[ft.Visit[g]] = true
 			}
@@ -172,23 +175,6 @@ func inWindows(ws []window, t claims.Time) bool {
 		return true
 	}
 	return i > 0 && t <= ws[i-1].to
-}
-
-// roundCheap returns a test of whether a fee line buys a cheap drug in a
-// round quantity as R-ROUND-QTY counts them (never true when the rule is
-// off).
-func (l *Live) roundCheap() func(f uint32) bool {
-	r, ok := l.rules.Rule(rules.IDRoundQuantity)
-	if !ok || !r.Enabled {
-		return func(uint32) bool { return false }
-	}
-	ft := &l.s.t.Fees
-	maxPrice := claims.Price(math.Round(r.P("max_price_yuan") * 1e6))
-	base, minQty := r.P("round_base"), r.P("min_qty")
-	return func(f uint32) bool {
-		q := ft.Count[f]
-		return ft.Price[f] > 0 && ft.Price[f] <= maxPrice && q >= minQty && q == math.Trunc(q) && base > 0 && math.Mod(q, base) == 0
-	}
 }
 
 // traceFees returns the fee rows carrying trace code id tr, indexing them

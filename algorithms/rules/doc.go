@@ -25,6 +25,16 @@
 // complete, and each rule keeps at most Set.MaxHitsPerRule hits (the largest
 // amounts first; RuleStat records how many were dropped).
 //
+// Declaring a rule. A rule is declared once, in registry.go: id, version,
+// names, family, stage, result type, article, parameters, the function
+// that runs it, and its incremental Context (context.go): which rows beyond
+// the new ones it needs to judge rows appended after a full run (a
+// person's history, a doctor's day, a hospital's census, a trace code's
+// other sales, a drug's purchases at a pharmacy) or that it needs the whole
+// city and runs in full runs only. Incremental scoring (algorithms/rings'
+// Live) gathers exactly the declared context; it holds no rule logic of
+// its own. RULES.md is generated from the declarations (go test -update).
+//
 // Data quality. The DQ-PLACEHOLDER-DOCTOR check runs first and marks
 // placeholder doctor codes (Result.Placeholder, or FindPlaceholders alone);
 // the doctor-based rules (R-DOCTOR-CAPACITY, R-DOCTOR-DISTANT) skip them,

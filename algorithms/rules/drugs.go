@@ -97,15 +97,14 @@ func runTraceDuplicate(ctx context.Context, e *env, c *collector) error {
 func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
 	ft, vt := &e.t.Fees, &e.t.Visits
 	r := c.rule
-	maxPrice := claims.Price(math.Round(r.P("max_price_yuan") * 1e6))
-	base, minQty := r.P("round_base"), r.P("min_qty")
+	rq := newRoundQty(r)
 	minPurchases, minShare := int(r.P("min_purchases")), r.P("min_round_share")
 	var lines []keyedRow
 	for f := range ft.Visit {
 		if err := cancelled(ctx, f); err != nil {
 			return err
 		}
-		if ft.Price[f] <= 0 || ft.Price[f] > maxPrice || !e.feeLive(uint32(f)) || !e.pharmacyVisit(ft.Visit[f]) {
+		if !rq.cheap(ft.Price[f]) || !e.feeLive(uint32(f)) || !e.pharmacyVisit(ft.Visit[f]) {
 			continue
 		}
 		lines = append(lines, keyedRow{key: uint64(vt.Institution[ft.Visit[f]])<<32 | uint64(ft.Item[f]), row: uint32(f)})
@@ -116,8 +115,7 @@ func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
 	for key, rows := range groupsByKey(lines) {
 		round = round[:0]
 		for _, f := range rows {
-			q := ft.Count[f]
-			if q >= minQty && q == math.Trunc(q) && math.Mod(q, base) == 0 {
+			if rq.round(ft.Count[f]) {
 				round = append(round, f)
 			}
 		}
@@ -142,9 +140,38 @@ func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
 		}
 		code := e.itemCode(item)
 		c.emit(&fd, func() (string, string) {
-			return fmt.Sprintf("%d of %d purchases of cheap drug %s at this pharmacy were round quantities (multiples of %.0f, at least %.0f)", len(round), n, code, base, minQty),
-				fmt.Sprintf("本药店低价药品%s共%d次购药中%d次为整数量（%.0f的倍数，不少于%.0f）", code, n, len(round), base, minQty)
+			return fmt.Sprintf("%d of %d purchases of cheap drug %s at this pharmacy were round quantities (multiples of %.0f, at least %.0f)", len(round), n, code, rq.base, rq.minQty),
+				fmt.Sprintf("本药店低价药品%s共%d次购药中%d次为整数量（%.0f的倍数，不少于%.0f）", code, n, len(round), rq.base, rq.minQty)
 		})
 	}
 	return nil
+}
+
+// roundQty is R-ROUND-QTY's test of a fee line: a cheap drug (unit price
+// above zero and at most max_price_yuan) bought in a round quantity (a
+// whole multiple of round_base, at least min_qty).
+type roundQty struct {
+	maxPrice     claims.Price
+	base, minQty float64
+}
+
+// newRoundQty reads the test's parameters from rule r.
+func newRoundQty(r *Rule) roundQty {
+	return roundQty{maxPrice: claims.Price(math.Round(r.P("max_price_yuan") * 1e6)), base: r.P("round_base"), minQty: r.P("min_qty")}
+}
+
+// cheap reports whether unit price p is cheap enough to count.
+func (q roundQty) cheap(p claims.Price) bool { return p > 0 && p <= q.maxPrice }
+
+// round reports whether quantity n is round.
+func (q roundQty) round(n float64) bool {
+	return q.base > 0 && n >= q.minQty && n == math.Trunc(n) && math.Mod(n, q.base) == 0
+}
+
+// roundQtyFees is R-ROUND-QTY's ContextFees: the fee lines buying a cheap
+// drug in a round quantity, whose share among the drug's purchases at the
+// pharmacy the rule judges.
+func roundQtyFees(r *Rule, ft *graph.FeeTable) func(f uint32) bool {
+	q := newRoundQty(r)
+	return func(f uint32) bool { return q.cheap(ft.Price[f]) && q.round(ft.Count[f]) }
 }

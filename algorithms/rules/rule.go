@@ -3,6 +3,8 @@ package rules
 import (
 	"maps"
 	"slices"
+
+	"github.com/ringlens/ringlens/graph"
 )
 
 // Stage is when a rule is applied in the settlement process.
@@ -76,6 +78,11 @@ type Rule struct {
 	// (registry.go): a rule is declared in one place. The placeholder
 	// rule (DQ-PLACEHOLDER-DOCTOR) runs apart, before the others.
 	run ruleFunc
+	// Context is what the rule needs beyond the new rows to judge rows
+	// appended after a full run (context.go).
+	Context Context
+	// contextFees selects the fee lines needing PharmacyItem context.
+	contextFees func(r *Rule, ft *graph.FeeTable) func(f uint32) bool
 }
 
 // P returns the value of parameter name in force (0 when unknown).
