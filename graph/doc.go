@@ -18,10 +18,9 @@
 //
 // On top of a Graph: CoVisits projects patients onto a weighted co-visit
 // graph (Newman's collaboration weighting), Neighbourhood extracts capped
-// subgraphs for display, Summarize describes the graph, and Gonum exposes it
-// to gonum's graph algorithms. Weighted is a generic CSR weighted graph that
-// also implements gonum's graph.WeightedUndirected; ReadEdgeList reads one
-// from a text edge list.
+// subgraphs for display and Summarize describes the graph. Weighted is a
+// generic CSR weighted graph (community detection's input); ReadEdgeList
+// reads one from a text edge list.
 //
 // Personal data never leaves the package unmasked: labels pass names through
 // claims.MaskName.

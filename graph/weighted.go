@@ -12,12 +12,8 @@ type WeightedEdge struct {
 // Weighted is a weighted undirected graph over nodes 0..Len()-1 in CSR form:
 // the neighbours of i are sorted by index, each undirected edge is stored in
 // the lists of both ends, and a self-loop is stored once in its node's list.
-// It implements gonum's graph.WeightedUndirected directly over its arrays
-// (node ids are the indexes). A Weighted is immutable and safe for
-// concurrent readers.
+// A Weighted is immutable and safe for concurrent readers.
 type Weighted struct {
-	gonumAdapter // gonum's graph.WeightedUndirected methods
-
 	off      []int64 // len Len()+1
 	nbr      []int32
 	wt       []float64
@@ -104,7 +100,6 @@ func weightedFromSorted(n int, recs []weightedRec) *Weighted {
 		w.strength[u] += r.w
 		w.strength[v] += r.w // a self-loop counts twice
 	}
-	w.initGonum()
 	return w
 }
 
