@@ -60,12 +60,12 @@ import (
 	"errors"
 	"sort"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/fixtures"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // kinds are the entity kinds AUC is reported for, in output order.
-var kinds = [...]string{rings.KindPatient, rings.KindDoctor, rings.KindClinic, rings.KindPharmacy}
+var kinds = [...]string{findings.KindPatient, findings.KindDoctor, findings.KindClinic, findings.KindPharmacy}
 
 // Report is the evaluation of one findings set against one truth.
 type Report struct {
@@ -206,7 +206,7 @@ type key struct{ kind, id string }
 func memberKind(k string) string {
 	switch k {
 	case "hospital", "station":
-		return rings.KindClinic
+		return findings.KindClinic
 	}
 	return k
 }
@@ -221,7 +221,7 @@ func truthSet(ms []fixtures.Member) set {
 	return s
 }
 
-func ringSet(ms []rings.Member) set {
+func ringSet(ms []findings.Member) set {
 	s := make(set, len(ms))
 	for _, m := range ms {
 		s[key{memberKind(m.Kind), m.ID}] = struct{}{}
@@ -258,7 +258,7 @@ func ratio(num, den int) *float64 {
 
 // Evaluate compares findings with the truth of the city they were detected
 // in.
-func Evaluate(t *fixtures.Truth, f *rings.Findings) (*Report, error) {
+func Evaluate(t *fixtures.Truth, f *findings.Findings) (*Report, error) {
 	if t == nil || f == nil {
 		return nil, errors.New("eval: nil truth or findings")
 	}
@@ -445,7 +445,7 @@ func (t tally) rows(order []string) []Breakdown {
 
 // mergedRings applies the merged-ring rule of the package doc to the top-K
 // reported rings.
-func mergedRings(t *fixtures.Truth, f *rings.Findings, planted, top []set) []MergedRing {
+func mergedRings(t *fixtures.Truth, f *findings.Findings, planted, top []set) []MergedRing {
 	// in lists the planted rings of every planted member.
 	in := map[key][]int{}
 	for pi, ps := range planted {
@@ -490,7 +490,7 @@ func contributes(n, members int) bool {
 
 // hardNegatives applies the hard-negative rule of the package doc to the
 // top-K reported rings.
-func hardNegatives(t *fixtures.Truth, f *rings.Findings, top []set, planted set) ([]HardNegKind, []HardNegHit) {
+func hardNegatives(t *fixtures.Truth, f *findings.Findings, top []set, planted set) ([]HardNegKind, []HardNegHit) {
 	byKind := map[string]*HardNegKind{}
 	get := func(k string) *HardNegKind {
 		h := byKind[k]
@@ -534,7 +534,7 @@ func hardNegatives(t *fixtures.Truth, f *rings.Findings, top []set, planted set)
 }
 
 // aucs computes the ROC-AUC of the entity scores per kind.
-func aucs(ents []rings.EntityScore, positives set) []KindAUC {
+func aucs(ents []findings.EntityScore, positives set) []KindAUC {
 	type scored struct {
 		score float64
 		pos   bool

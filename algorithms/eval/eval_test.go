@@ -7,8 +7,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/fixtures"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // tm builds truth members from "kind/id" strings.
@@ -22,17 +22,17 @@ func tm(ks ...string) []fixtures.Member {
 }
 
 // rm builds finding members from "kind/id" strings.
-func rm(ks ...string) []rings.Member {
-	out := make([]rings.Member, len(ks))
+func rm(ks ...string) []findings.Member {
+	out := make([]findings.Member, len(ks))
 	for i, k := range ks {
 		kind, id, _ := strings.Cut(k, "/")
-		out[i] = rings.Member{Kind: kind, ID: id}
+		out[i] = findings.Member{Kind: kind, ID: id}
 	}
 	return out
 }
 
-func ring(id string, rank int, ms ...string) rings.Ring {
-	return rings.Ring{ID: id, Rank: rank, Members: rm(ms...)}
+func ring(id string, rank int, ms ...string) findings.Ring {
+	return findings.Ring{ID: id, Rank: rank, Members: rm(ms...)}
 }
 
 func approx(p *float64, want float64) bool { return p != nil && math.Abs(*p-want) < 1e-9 }
@@ -114,7 +114,7 @@ func city() *fixtures.Truth {
 func TestEvaluate(t *testing.T) {
 	tests := []struct {
 		name              string
-		rings             []rings.Ring
+		rings             []findings.Ring
 		found, foundAtK   int
 		topK, topKMatched int
 		precision         float64 // -1: n/a
@@ -129,7 +129,7 @@ func TestEvaluate(t *testing.T) {
 		},
 		{
 			name: "all found, station and hospital map to clinic",
-			rings: []rings.Ring{
+			rings: []findings.Ring{
 				ring("R1", 1, "clinic/C1", "doctor/D1", "patient/a", "patient/b"),
 				ring("R2", 2, "clinic/S1", "doctor/D2", "patient/c"),
 				ring("R3", 3, "clinic/H1", "patient/e", "patient/f", "patient/g", "patient/z1", "patient/z2"),
@@ -140,7 +140,7 @@ func TestEvaluate(t *testing.T) {
 		},
 		{
 			name: "impure and partial rings do not match",
-			rings: []rings.Ring{
+			rings: []findings.Ring{
 				// half of P1 but less than half of this ring is P1's
 				ring("R1", 1, "clinic/C1", "doctor/D1", "patient/q1", "patient/q2", "patient/q3"),
 				// one of four of P2: too little of the planted ring
@@ -154,7 +154,7 @@ func TestEvaluate(t *testing.T) {
 		},
 		{
 			name: "found beyond K counts for recall only; hard negatives in top K",
-			rings: []rings.Ring{
+			rings: []findings.Ring{
 				ring("F1", 1, "patient/x", "patient/y", "patient/w"),                               // family N1: 2 of 3 ring members
 				ring("F2", 2, "clinic/SC", "patient/s1", "patient/s2", "patient/s3", "patient/s4"), // all from N2
 				ring("F3", 3, "patient/u", "patient/k1", "patient/k2"),                             // 1 of 2 of N3: half of the group
@@ -170,7 +170,7 @@ func TestEvaluate(t *testing.T) {
 		},
 		{
 			name: "a ring member's family counts by its innocent member only",
-			rings: []rings.Ring{
+			rings: []findings.Ring{
 				ring("A", 1, "patient/a", "patient/q"),                 // the ring member, not the family: not N4
 				ring("W", 2, "patient/w2", "patient/q3", "patient/q4"), // the innocent relative: N4
 				ring("E", 3, "patient/e", "clinic/H1"),                 // N5 lies wholly in P3: never a hard negative
@@ -182,7 +182,7 @@ func TestEvaluate(t *testing.T) {
 		},
 		{
 			name: "best ring prefers a match over a larger overlap that does not match",
-			rings: []rings.Ring{
+			rings: []findings.Ring{
 				ring("BIG", 1, "clinic/C1", "doctor/D1", "patient/a", "patient/b", "patient/n1", "patient/n2", "patient/n3", "patient/n4", "patient/n5"),
 				ring("OK", 2, "clinic/C1", "doctor/D1", "patient/a"),
 			},
@@ -193,7 +193,7 @@ func TestEvaluate(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := Evaluate(city(), &rings.Findings{Rings: tc.rings})
+			r, err := Evaluate(city(), &findings.Findings{Rings: tc.rings})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -237,19 +237,19 @@ func TestTypologyRight(t *testing.T) {
 	right := ring("R1", 1, "clinic/C1", "doctor/D1", "patient/a", "patient/b")
 	right.Typology = fixtures.TypFabricatedOutpatient
 	wrong := ring("R2", 2, "clinic/S1", "doctor/D2", "patient/c")
-	wrong.Typology = rings.TypUnclassified
-	r, err := Evaluate(city(), &rings.Findings{Rings: []rings.Ring{right, wrong}})
+	wrong.Typology = findings.TypUnclassified
+	r, err := Evaluate(city(), &findings.Findings{Rings: []findings.Ring{right, wrong}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.Found != 2 || r.TypologyRight != 1 || r.Rings[0].BestTypology != fixtures.TypFabricatedOutpatient ||
-		r.Rings[1].BestTypology != rings.TypUnclassified {
+		r.Rings[1].BestTypology != findings.TypUnclassified {
 		t.Errorf("found %d, typology right %d, rings %+v", r.Found, r.TypologyRight, r.Rings)
 	}
 }
 
 func TestHardNegativeCounts(t *testing.T) {
-	f := &rings.Findings{Rings: []rings.Ring{ring("F1", 1, "patient/x", "patient/y"), ring("F2", 2, "patient/u", "patient/v")}}
+	f := &findings.Findings{Rings: []findings.Ring{ring("F1", 1, "patient/x", "patient/y"), ring("F2", 2, "patient/u", "patient/v")}}
 	r, err := Evaluate(city(), f)
 	if err != nil {
 		t.Fatal(err)
@@ -270,7 +270,7 @@ func TestHardNegativeCounts(t *testing.T) {
 }
 
 func TestEntityAUC(t *testing.T) {
-	f := &rings.Findings{Entities: []rings.EntityScore{
+	f := &findings.Findings{Entities: []findings.EntityScore{
 		{Kind: "patient", ID: "a", Score: 0.9},
 		{Kind: "patient", ID: "b", Score: 0.5},
 		{Kind: "patient", ID: "x", Score: 0.5}, // tie with a positive
@@ -311,7 +311,7 @@ func TestEntityAUC(t *testing.T) {
 }
 
 func TestEvaluateNil(t *testing.T) {
-	if _, err := Evaluate(nil, &rings.Findings{}); err == nil {
+	if _, err := Evaluate(nil, &findings.Findings{}); err == nil {
 		t.Error("Evaluate(nil truth) gave no error")
 	}
 	if _, err := Evaluate(&fixtures.Truth{}, nil); err == nil {
@@ -320,7 +320,7 @@ func TestEvaluateNil(t *testing.T) {
 }
 
 func TestEmptyTruth(t *testing.T) {
-	r, err := Evaluate(&fixtures.Truth{}, &rings.Findings{Rings: []rings.Ring{ring("R", 1, "patient/a")}})
+	r, err := Evaluate(&fixtures.Truth{}, &findings.Findings{Rings: []findings.Ring{ring("R", 1, "patient/a")}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,7 +337,7 @@ func TestEmptyTruth(t *testing.T) {
 }
 
 func TestWriteTextAndJSON(t *testing.T) {
-	f := &rings.Findings{Rings: []rings.Ring{
+	f := &findings.Findings{Rings: []findings.Ring{
 		ring("R1", 1, "clinic/C1", "doctor/D1", "patient/a", "patient/b"),
 		ring("F1", 2, "patient/x", "patient/y"),
 	}}

@@ -8,8 +8,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/fixtures"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // pats lists n patient keys "patient/<prefix><i>", i from 1.
@@ -42,8 +42,8 @@ func twoOps() *fixtures.Truth {
 }
 
 func TestMergedRings(t *testing.T) {
-	filler := func(n int) []rings.Ring {
-		out := make([]rings.Ring, n)
+	filler := func(n int) []findings.Ring {
+		out := make([]findings.Ring, n)
 		for i := range out {
 			out[i] = ring(fmt.Sprintf("F%d", i+1), i+1, fmt.Sprintf("patient/z%d", i))
 		}
@@ -51,24 +51,24 @@ func TestMergedRings(t *testing.T) {
 	}
 	tests := []struct {
 		name    string
-		rings   []rings.Ring
+		rings   []findings.Ring
 		planted []string // planted rings of the single merged ring; nil: none merged
 		shared  []int
 	}{
-		{"5 of A and 5 of B", []rings.Ring{ring("R", 1, cat(pats("a", 5), pats("b", 5))...)}, []string{"A", "B"}, []int{5, 5}},
-		{"5 of A and 1 of B", []rings.Ring{ring("R", 1, cat(pats("a", 5), pats("b", 1))...)}, nil, nil},
-		{"3 of A and 3 of B: exactly the floor", []rings.Ring{ring("R", 1, cat(pats("a", 3), pats("b", 3))...)}, []string{"A", "B"}, []int{3, 3}},
-		{"2 of A and 2 of B: under the floor of 3", []rings.Ring{ring("R", 1, cat(pats("a", 2), pats("b", 2))...)}, nil, nil},
-		{"5 of C is under 20% of its 30", []rings.Ring{ring("R", 1, cat(pats("a", 5), pats("c", 5))...)}, nil, nil},
-		{"6 of C is 20%", []rings.Ring{ring("R", 1, cat(pats("a", 5), pats("c", 6))...)}, []string{"A", "C"}, []int{5, 6}},
-		{"a member of two rings counts for both", []rings.Ring{ring("R", 1, "doctor/D", "patient/a1", "patient/a2", "patient/b1", "patient/b2")},
+		{"5 of A and 5 of B", []findings.Ring{ring("R", 1, cat(pats("a", 5), pats("b", 5))...)}, []string{"A", "B"}, []int{5, 5}},
+		{"5 of A and 1 of B", []findings.Ring{ring("R", 1, cat(pats("a", 5), pats("b", 1))...)}, nil, nil},
+		{"3 of A and 3 of B: exactly the floor", []findings.Ring{ring("R", 1, cat(pats("a", 3), pats("b", 3))...)}, []string{"A", "B"}, []int{3, 3}},
+		{"2 of A and 2 of B: under the floor of 3", []findings.Ring{ring("R", 1, cat(pats("a", 2), pats("b", 2))...)}, nil, nil},
+		{"5 of C is under 20% of its 30", []findings.Ring{ring("R", 1, cat(pats("a", 5), pats("c", 5))...)}, nil, nil},
+		{"6 of C is 20%", []findings.Ring{ring("R", 1, cat(pats("a", 5), pats("c", 6))...)}, []string{"A", "C"}, []int{5, 6}},
+		{"a member of two rings counts for both", []findings.Ring{ring("R", 1, "doctor/D", "patient/a1", "patient/a2", "patient/b1", "patient/b2")},
 			[]string{"A", "B"}, []int{3, 3}},
-		{"three operations", []rings.Ring{ring("R", 1, cat(pats("a", 4), pats("b", 4), pats("c", 10))...)}, []string{"A", "B", "C"}, []int{4, 4, 10}},
+		{"three operations", []findings.Ring{ring("R", 1, cat(pats("a", 4), pats("b", 4), pats("c", 10))...)}, []string{"A", "B", "C"}, []int{4, 4, 10}},
 		{"beyond K is not counted", append(filler(6), ring("R", 7, cat(pats("a", 5), pats("b", 5))...)), nil, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := Evaluate(twoOps(), &rings.Findings{Rings: tc.rings})
+			r, err := Evaluate(twoOps(), &findings.Findings{Rings: tc.rings})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -98,7 +98,7 @@ func typCity() *fixtures.Truth {
 	}}
 }
 
-func typed(id string, rank int, typology string, ms []string) rings.Ring {
+func typed(id string, rank int, typology string, ms []string) findings.Ring {
 	r := ring(id, rank, ms...)
 	r.Typology = typology
 	return r
@@ -107,7 +107,7 @@ func typed(id string, rank int, typology string, ms []string) rings.Ring {
 func TestTypologyAccuracy(t *testing.T) {
 	tests := []struct {
 		name                string
-		rings               []rings.Ring
+		rings               []findings.Ring
 		known, knownRight   int
 		accuracy            float64 // -1: n/a
 		right, unclassFound int
@@ -116,31 +116,31 @@ func TestTypologyAccuracy(t *testing.T) {
 		{name: "nothing found", accuracy: -1, called: []TypologyCount{}},
 		{
 			name: "one right, one wrong; unclassified called two ways",
-			rings: []rings.Ring{
-				typed("R1", 1, rings.TypFabricatedOutpatient, pats("k", 6)),
-				typed("R2", 2, rings.TypCardCollection, pats("l", 6)),
-				typed("R3", 3, rings.TypUnclassified, pats("u", 6)),
-				typed("R4", 4, rings.TypLockstepSwiping, pats("v", 6)),
-				typed("R5", 5, rings.TypLockstepSwiping, pats("w", 6)),
+			rings: []findings.Ring{
+				typed("R1", 1, findings.TypFabricatedOutpatient, pats("k", 6)),
+				typed("R2", 2, findings.TypCardCollection, pats("l", 6)),
+				typed("R3", 3, findings.TypUnclassified, pats("u", 6)),
+				typed("R4", 4, findings.TypLockstepSwiping, pats("v", 6)),
+				typed("R5", 5, findings.TypLockstepSwiping, pats("w", 6)),
 			},
 			known: 2, knownRight: 1, accuracy: 0.5, right: 2, unclassFound: 3,
-			called: []TypologyCount{{rings.TypLockstepSwiping, 2}, {rings.TypUnclassified, 1}},
+			called: []TypologyCount{{findings.TypLockstepSwiping, 2}, {findings.TypUnclassified, 1}},
 		},
 		{
 			name:     "only unclassified found: accuracy n/a",
-			rings:    []rings.Ring{typed("R1", 1, rings.TypUnclassified, pats("u", 6))},
+			rings:    []findings.Ring{typed("R1", 1, findings.TypUnclassified, pats("u", 6))},
 			accuracy: -1, right: 1, unclassFound: 1,
-			called: []TypologyCount{{rings.TypUnclassified, 1}},
+			called: []TypologyCount{{findings.TypUnclassified, 1}},
 		},
 		{
 			name:  "calling a known ring unclassified is wrong",
-			rings: []rings.Ring{typed("R1", 1, rings.TypUnclassified, pats("k", 6))},
+			rings: []findings.Ring{typed("R1", 1, findings.TypUnclassified, pats("k", 6))},
 			known: 1, accuracy: 0, called: []TypologyCount{},
 		},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := Evaluate(typCity(), &rings.Findings{Rings: tc.rings})
+			r, err := Evaluate(typCity(), &findings.Findings{Rings: tc.rings})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -201,7 +201,7 @@ func TestBreakdownsWithoutShape(t *testing.T) {
 	}}
 	tests := []struct {
 		name                    string
-		rings                   []rings.Ring
+		rings                   []findings.Ring
 		size, camouflage, typol string
 	}{
 		{
@@ -211,7 +211,7 @@ func TestBreakdownsWithoutShape(t *testing.T) {
 		},
 		{
 			name: "the small ones found, the 100 only beyond K",
-			rings: append([]rings.Ring{
+			rings: append([]findings.Ring{
 				ring("R1", 1, "doctor/D1", "clinic/C1"),
 				ring("R2", 2, cat([]string{"pharmacy/PH"}, pats("s", 6))...),
 				ring("R3", 3, "patient/x"), ring("R4", 4, "patient/y"), ring("R5", 5, "patient/z"),
@@ -223,7 +223,7 @@ func TestBreakdownsWithoutShape(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := Evaluate(truth, &rings.Findings{Rings: tc.rings})
+			r, err := Evaluate(truth, &findings.Findings{Rings: tc.rings})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -265,8 +265,8 @@ func TestSumBreakdowns(t *testing.T) {
 }
 
 func TestQualityTextAndJSON(t *testing.T) {
-	r, err := Evaluate(twoOps(), &rings.Findings{Rings: []rings.Ring{
-		typed("R", 1, rings.TypFabricatedOutpatient, cat(pats("a", 5), pats("b", 5))),
+	r, err := Evaluate(twoOps(), &findings.Findings{Rings: []findings.Ring{
+		typed("R", 1, findings.TypFabricatedOutpatient, cat(pats("a", 5), pats("b", 5))),
 	}})
 	if err != nil {
 		t.Fatal(err)
@@ -307,7 +307,7 @@ func TestBreakdownsByShape(t *testing.T) {
 	}}
 	tests := []struct {
 		name                         string
-		rings                        []rings.Ring
+		rings                        []findings.Ring
 		size, camouflage, primitives string
 	}{
 		{
@@ -318,7 +318,7 @@ func TestBreakdownsByShape(t *testing.T) {
 		},
 		{
 			name:       "G1 and the old ring found",
-			rings:      []rings.Ring{ring("R1", 1, pats("a", 6)...), ring("R2", 2, pats("d", 9)...)},
+			rings:      []findings.Ring{ring("R1", 1, pats("a", 6)...), ring("R2", 2, pats("d", 9)...)},
 			size:       "5-7 1/1/1, 8-24 1/1/1, 25-99 1/0/0, 100+ 1/0/0",
 			camouflage: "none 1/1/1, low 1/0/0, high 1/0/0, unknown 1/1/1",
 			primitives: "clinic_rhythm 2/1/1, round_quantities 1/0/0, shared_doctors 1/1/1",
@@ -326,7 +326,7 @@ func TestBreakdownsByShape(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			r, err := Evaluate(truth, &rings.Findings{Rings: tc.rings})
+			r, err := Evaluate(truth, &findings.Findings{Rings: tc.rings})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,13 +1,13 @@
 package eval
 
 import (
-	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/fixtures"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // unclassified is the typology of planted rings composed of primitives
 // that fit no named typology; reported rings the detector could not
-// classify carry the same name (rings.TypUnclassified).
+// classify carry the same name (findings.TypUnclassified).
 const unclassified = fixtures.TypUnclassified
 
 // Size bands of planted rings by patient members, in output order.
@@ -61,7 +61,7 @@ func shapeOf(p fixtures.Ring) ringShape {
 	}
 	ids := map[string]struct{}{}
 	for _, m := range p.Members {
-		if m.Kind == rings.KindPatient {
+		if m.Kind == findings.KindPatient {
 			ids[m.ID] = struct{}{}
 		}
 	}

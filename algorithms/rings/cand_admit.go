@@ -7,6 +7,7 @@ import (
 	"slices"
 
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // Thresholds of the admission-cohort generator.
@@ -105,7 +106,7 @@ func (s *state) admissionCandidates(ctx context.Context) ([]*candidate, error) {
 			continue
 		}
 		slices.Sort(people)
-		c := &candidate{source: SourceAdmitCohort, typology: TypFakeHospitalisation, strength: 1}
+		c := &candidate{source: SourceAdmitCohort, typology: findings.TypFakeHospitalisation, strength: 1}
 		in := make(map[uint32]bool, len(people))
 		for _, p := range people {
 			in[p] = true

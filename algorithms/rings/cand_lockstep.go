@@ -6,6 +6,7 @@ import (
 
 	"github.com/ringlens/ringlens/algorithms/lockstep"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // lockstepCandidates turns dense lockstep blocks (patients who share many
@@ -39,9 +40,9 @@ func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
 		if 2*pharmacy > len(b.Visits) {
 			continue // pharmacy groups are judged by the reselling and cash-out signals
 		}
-		typ := TypLockstepSwiping
+		typ := findings.TypLockstepSwiping
 		if 2*inpatient > len(b.Visits) {
-			typ = TypFakeHospitalisation
+			typ = findings.TypFakeHospitalisation
 		}
 		c := &candidate{source: SourceLockstep, typology: typ, strength: squash(b.Lift-1, s.opt.Params.BlockLiftHalf),
 			patients: append([]graph.NodeID(nil), b.Patients...), visits: append([]uint32(nil), b.Visits...)}

@@ -9,6 +9,7 @@ import (
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // Thresholds of the drug-reselling generator.
@@ -109,7 +110,7 @@ func (s *state) resellCandidates(ctx context.Context) ([]*candidate, error) {
 				a.vs = append(a.vs, v)
 			}
 		}
-		c := &candidate{source: SourceResell, typology: TypDrugReselling, strength: 1}
+		c := &candidate{source: SourceResell, typology: findings.TypDrugReselling, strength: 1}
 		for _, p := range order {
 			a := per[p]
 			if pf[p] <= 0 || len(a.sites) < 2 {

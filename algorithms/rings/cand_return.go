@@ -8,6 +8,7 @@ import (
 
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // returnedBox is one re-sold trace code seen from its first sale.
@@ -148,7 +149,7 @@ func (s *state) returnerRate(returners int) float64 {
 func (s *state) returnCandidate(boxes []returnedBox, in map[uint32]bool, rate float64) *candidate {
 	g, t := s.g, s.t
 	p := &s.opt.Params
-	c := &candidate{source: SourceReturnedBoxes, typology: TypDrugReselling, strength: 1}
+	c := &candidate{source: SourceReturnedBoxes, typology: findings.TypDrugReselling, strength: 1}
 	sites := newCounter[graph.NodeID]()
 	docs := newCounter[uint32]()
 	resold := newCounter[graph.NodeID]()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // hitsOf returns the indexes of the hits of rule id, in result order.
@@ -88,7 +89,7 @@ func (s *state) splitCandidates(ctx context.Context) ([]*candidate, error) {
 			continue
 		}
 		rate := float64(np) / float64(inpatients[n])
-		c := &candidate{source: rules.IDSplitAdmission, typology: TypSplitHospitalisation, hits: idx, insts: []graph.NodeID{n},
+		c := &candidate{source: rules.IDSplitAdmission, typology: findings.TypSplitHospitalisation, hits: idx, insts: []graph.NodeID{n},
 			strength: squash(lift-1, minSplitLift)}
 		for _, i := range idx {
 			h := &s.rr.Hits[i]
@@ -175,7 +176,7 @@ func (s *state) cashoutCandidates(ctx context.Context) ([]*candidate, error) {
 				}
 			}
 		}
-		c := &candidate{source: rules.IDRoundQuantity, typology: TypPharmacyCashout, hits: []int{i}, insts: []graph.NodeID{ph}, strength: 1}
+		c := &candidate{source: rules.IDRoundQuantity, typology: findings.TypPharmacyCashout, hits: []int{i}, insts: []graph.NodeID{ph}, strength: 1}
 		keep := make(map[uint32]bool)
 		for _, p := range per.keys {
 			if per.n[p] >= 2 {
@@ -242,7 +243,7 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 				home, best = n, per.n[n]
 			}
 		}
-		c := &candidate{source: rules.IDDoctorDistant, typology: TypBorrowedQualif, hits: []int{i}, doctors: []graph.NodeID{d}}
+		c := &candidate{source: rules.IDDoctorDistant, typology: findings.TypBorrowedQualif, hits: []int{i}, doctors: []graph.NodeID{d}}
 		for _, r := range h.Institutions {
 			if n := g.InstitutionNode(r); n != graph.NoNode && n != home {
 				c.insts = append(c.insts, n)

@@ -5,6 +5,7 @@ import (
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // candidate is a ring under construction: the entities a generator put
@@ -29,7 +30,7 @@ type candidate struct {
 	// incremental scoring (Live): the ring id, the rule-hit evidence
 	// assigned to the ring and the number of such hits.
 	id       string
-	ruleEv   []Evidence
+	ruleEv   []findings.Evidence
 	ruleHits int
 	// added lists the visit rows attached by Live.Add, recruited the
 	// patients it recruited.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // Options configures Detect.
@@ -40,7 +41,7 @@ func (o *Options) progress(stage string, done, total int64) {
 // typologies and roles, ranks the rest and scores every entity (see the
 // package documentation). The result is deterministic for the same g,
 // rules, parameters and seed.
-func Detect(ctx context.Context, g *graph.Graph, opt Options) (*Findings, error) {
+func Detect(ctx context.Context, g *graph.Graph, opt Options) (*findings.Findings, error) {
 	l, err := DetectLive(ctx, g, opt)
 	if err != nil {
 		return nil, err

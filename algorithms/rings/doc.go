@@ -3,9 +3,10 @@
 // unclassified), how much of the fund is at risk, and the rows that prove
 // it.
 //
-// The types in types.go are the contract between ring formation, the
-// outputs (rings.json, entities.csv, report.html), the evaluation against a
-// synthetic city's truth and the web view. rings.json follows the data
+// What it reports is the findings contract of package graph/findings
+// (findings.Findings), shared by ring formation, the outputs (rings.json,
+// entities.csv, report.html), the evaluation against a synthetic city's
+// truth, the web view and the Neo4j export. rings.json follows the data
 // contract's "Outputs" section: each ring has id, rank, score, typology,
 // members ({kind, id}), amount_at_risk and evidence citing mdtrt_id /
 // feedetl_sn rows.

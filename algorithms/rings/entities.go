@@ -7,6 +7,7 @@ import (
 
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // individual holds the per-entity signals outside rings.
@@ -210,24 +211,24 @@ func (ind *individual) own(x graph.NodeID) (float64, []string) {
 func MemberKind(k graph.Kind) string {
 	switch k {
 	case graph.KindPatient:
-		return KindPatient
+		return findings.KindPatient
 	case graph.KindDoctor:
-		return KindDoctor
+		return findings.KindDoctor
 	case graph.KindPharmacy:
-		return KindPharmacy
+		return findings.KindPharmacy
 	}
-	return KindClinic
+	return findings.KindClinic
 }
 
 // entities scores every patient, doctor, institution and pharmacy: members
 // of reported rings score 0.5 + half their ring's score, the others below
 // 0.5 from their own signals.
-func (s *state) entities(ind *individual, ringOf []int32, rings []Ring, roleOf []string) []EntityScore {
+func (s *state) entities(ind *individual, ringOf []int32, rings []findings.Ring, roleOf []string) []findings.EntityScore {
 	g := s.g
-	out := make([]EntityScore, 0, g.NumNodes())
+	out := make([]findings.EntityScore, 0, g.NumNodes())
 	for i := 0; i < g.NumNodes(); i++ {
 		x := graph.NodeID(i)
-		var ring *Ring
+		var ring *findings.Ring
 		if r := ringOf[x]; r >= 0 {
 			ring = &rings[r]
 		}
@@ -238,14 +239,14 @@ func (s *state) entities(ind *individual, ringOf []int32, rings []Ring, roleOf [
 
 // entity scores node x: 0.5 + half the score of its ring when ring is not
 // nil (x holding role there), else from its own signals, below 0.5.
-func (s *state) entity(ind *individual, x graph.NodeID, ring *Ring, role string) EntityScore {
+func (s *state) entity(ind *individual, x graph.NodeID, ring *findings.Ring, role string) findings.EntityScore {
 	g := s.g
 	if g.Kind(x) == graph.KindDoctor && !s.doctorOK(g.Row(x)) {
 		// Placeholder codes are data quality: scored 0, never in a ring.
-		return EntityScore{Kind: KindDoctor, ID: g.Key(x), Reasons: []string{"placeholder doctor code (data quality)"}}
+		return findings.EntityScore{Kind: findings.KindDoctor, ID: g.Key(x), Reasons: []string{"placeholder doctor code (data quality)"}}
 	}
 	sc, reasons := ind.own(x)
-	e := EntityScore{Kind: MemberKind(g.Kind(x)), ID: g.Key(x)}
+	e := findings.EntityScore{Kind: MemberKind(g.Kind(x)), ID: g.Key(x)}
 	if ring != nil {
 		e.RingID = ring.ID
 		sc = 0.5 + 0.5*ring.Score

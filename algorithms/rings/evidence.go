@@ -2,12 +2,12 @@ package rings
 
 import (
 	"cmp"
-	"maps"
 	"math"
 	"slices"
 
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // Caps on evidence size.
@@ -18,28 +18,18 @@ const (
 )
 
 // ruleEvidence turns rule hit i into evidence, citing its rows.
-func (s *state) ruleEvidence(i int) Evidence {
-	h := &s.rr.Hits[i]
-	ids, fees := rules.Cite(s.t, *h)
-	e := Evidence{Kind: "rule", Rule: h.Rule, Version: h.Version, Params: maps.Clone(h.Params), Result: string(h.Result),
-		Article: h.Article, ArticleEn: h.ArticleEn, Detail: h.Detail, DetailZh: h.DetailZh,
-		Amount: h.Amount.Yuan(), Visits: h.NVisits, MdtrtIDs: ids}
-	if e.MdtrtIDs == nil {
-		e.MdtrtIDs = []string{}
-	}
-	for _, f := range fees {
-		e.Fees = append(e.Fees, FeeRef{MdtrtID: f.MdtrtID, FeedetlSn: f.FeedetlSn})
-	}
-	return e
+func (s *state) ruleEvidence(i int) findings.Evidence {
+	h := s.rr.Hits[i].Finding()
+	return findings.RuleEvidence(s.t, &h)
 }
 
 // factEvidence turns a graph fact into evidence, citing its first rows
 // (the most expensive first).
-func (s *state) factEvidence(f *fact, article, articleEn string) Evidence {
+func (s *state) factEvidence(f *fact, article, articleEn string) findings.Evidence {
 	vs := slices.Clone(f.visits)
 	vt := &s.t.Visits
 	slices.SortFunc(vs, func(a, b uint32) int { return cmp.Or(cmp.Compare(vt.FundPay[b], vt.FundPay[a]), cmp.Compare(a, b)) })
-	e := Evidence{Kind: "graph", Rule: f.id, Params: f.params, Result: string(rules.Suspicious), Article: article, ArticleEn: articleEn,
+	e := findings.Evidence{Kind: "graph", Rule: f.id, Params: f.params, Result: string(rules.Suspicious), Article: article, ArticleEn: articleEn,
 		Detail: f.detail, DetailZh: f.detailZh, Amount: s.fund(f.visits).Yuan(), Visits: len(f.visits), MdtrtIDs: []string{}}
 	for _, v := range vs[:min(len(vs), maxCitedRows)] {
 		e.MdtrtIDs = append(e.MdtrtIDs, vt.IDs.String(v))
@@ -48,7 +38,7 @@ func (s *state) factEvidence(f *fact, article, articleEn string) Evidence {
 }
 
 // timeline counts ring visits and fund per day.
-func (s *state) timeline(vs []uint32) (points []TimelinePoint, first, last claims.Time) {
+func (s *state) timeline(vs []uint32) (points []findings.TimelinePoint, first, last claims.Time) {
 	vt := &s.t.Visits
 	type agg struct {
 		n int
@@ -79,9 +69,9 @@ func (s *state) timeline(vs []uint32) (points []TimelinePoint, first, last claim
 		a.m += vt.FundPay[v]
 	}
 	slices.Sort(days)
-	points = make([]TimelinePoint, 0, len(days))
+	points = make([]findings.TimelinePoint, 0, len(days))
 	for _, d := range days {
-		points = append(points, TimelinePoint{Day: d.String(), Visits: per[d].n, Amount: round2(per[d].m.Yuan())})
+		points = append(points, findings.TimelinePoint{Day: d.String(), Visits: per[d].n, Amount: round2(per[d].m.Yuan())})
 	}
 	return points, first, last
 }

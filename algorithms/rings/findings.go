@@ -6,12 +6,13 @@ import (
 	"slices"
 
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // findings ranks the scored candidates (sorting cands), reports those above
 // report_score and fills every part of Findings. It returns the individual
 // signals of the entities too.
-func (s *state) findings(cands []*candidate) (*Findings, *individual) {
+func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 	g := s.g
 	rank(cands)
 	ind := s.individuals()
@@ -30,7 +31,7 @@ func (s *state) findings(cands []*candidate) (*Findings, *individual) {
 			ind.candSc[x] = max(ind.candSc[x], c.score)
 		}
 	}
-	f := &Findings{Rings: make([]Ring, 0, len(reported)), RuleHits: s.rr.Hits}
+	f := &findings.Findings{Rings: make([]findings.Ring, 0, len(reported)), RuleHits: s.ruleHits()}
 	ringVisit := make(map[uint32]bool)
 	for i, c := range reported {
 		c.id = fmt.Sprintf("R%03d", i+1)
@@ -82,7 +83,7 @@ func (s *state) findings(cands []*candidate) (*Findings, *individual) {
 	for ri, c := range reported {
 		hs := perRing[ri]
 		slices.SortFunc(hs, byAmount)
-		c.ruleEv = make([]Evidence, 0, min(len(hs), maxRuleEvidence))
+		c.ruleEv = make([]findings.Evidence, 0, min(len(hs), maxRuleEvidence))
 		for _, i := range hs[:min(len(hs), maxRuleEvidence)] {
 			c.ruleEv = append(c.ruleEv, s.ruleEvidence(i))
 		}
@@ -90,7 +91,7 @@ func (s *state) findings(cands []*candidate) (*Findings, *individual) {
 		s.addRuleEvidence(&f.Rings[ri], c)
 	}
 	slices.SortFunc(singles, byAmount)
-	f.SingleHits = make([]Evidence, 0, min(len(singles), maxSingleHits))
+	f.SingleHits = make([]findings.Evidence, 0, min(len(singles), maxSingleHits))
 	for _, i := range singles[:min(len(singles), maxSingleHits)] {
 		f.SingleHits = append(f.SingleHits, s.ruleEvidence(i))
 	}
@@ -99,9 +100,9 @@ func (s *state) findings(cands []*candidate) (*Findings, *individual) {
 	for ri, c := range reported {
 		s.fillMembers(&f.Rings[ri], c, f.Entities)
 	}
-	f.DataQuality = make([]DataQualityFinding, 0, len(s.rr.DataQuality))
+	f.DataQuality = make([]findings.DataQualityFinding, 0, len(s.rr.DataQuality))
 	for _, d := range s.rr.DataQuality {
-		f.DataQuality = append(f.DataQuality, DataQualityFinding{Kind: d.Kind, Code: d.Code, Visits: d.Visits,
+		f.DataQuality = append(f.DataQuality, findings.DataQualityFinding{Kind: d.Kind, Code: d.Code, Visits: d.Visits,
 			Institutions: d.Institutions, Patients: d.Patients, Amount: d.Amount.Yuan(), Detail: d.Detail})
 	}
 	return f, ind
@@ -118,11 +119,11 @@ func members(c *candidate) []graph.NodeID {
 // buildRing returns the ring of candidate c with id and rank, without its
 // rule-hit evidence and members: typology, roles, article, features,
 // timeline, amount at risk and the evidence of its graph facts.
-func (s *state) buildRing(c *candidate, id string, rank int) Ring {
+func (s *state) buildRing(c *candidate, id string, rank int) findings.Ring {
 	typ := typologyOf(c, &s.opt.Params)
 	s.specialRoles(c, typ)
 	art, artEn := articleOf(typ)
-	r := Ring{ID: id, Rank: rank, Score: round4(c.score), Typology: typ,
+	r := findings.Ring{ID: id, Rank: rank, Score: round4(c.score), Typology: typ,
 		AmountAtRisk: round2(s.fund(c.visits).Yuan()), Visits: len(c.visits), Article: art, ArticleEn: artEn,
 		Features: make(map[string]float64)}
 	for k, v := range c.feat.named() {
@@ -137,21 +138,21 @@ func (s *state) buildRing(c *candidate, id string, rank int) Ring {
 }
 
 // addRuleEvidence appends the rule-hit evidence kept for c to r.
-func (s *state) addRuleEvidence(r *Ring, c *candidate) {
+func (s *state) addRuleEvidence(r *findings.Ring, c *candidate) {
 	r.Evidence = append(r.Evidence, c.ruleEv...)
 	r.Features["rule_hits"] = float64(c.ruleHits)
 }
 
 // fillMembers lists c's members in r with their roles and entity scores.
-func (s *state) fillMembers(r *Ring, c *candidate, entities []EntityScore) {
+func (s *state) fillMembers(r *findings.Ring, c *candidate, entities []findings.EntityScore) {
 	g := s.g
-	r.Members = make([]Member, 0, c.members())
+	r.Members = make([]findings.Member, 0, c.members())
 	for _, x := range members(c) {
-		r.Members = append(r.Members, Member{Kind: MemberKind(g.Kind(x)), ID: g.Key(x), Role: s.roleOf(c, r.Typology, x),
+		r.Members = append(r.Members, findings.Member{Kind: MemberKind(g.Kind(x)), ID: g.Key(x), Role: s.roleOf(c, r.Typology, x),
 			Score: entities[x].Score, Label: g.Label(x)})
 	}
 	if r.Evidence == nil {
-		r.Evidence = []Evidence{}
+		r.Evidence = []findings.Evidence{}
 	}
 }
 

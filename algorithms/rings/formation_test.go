@@ -14,6 +14,7 @@ import (
 	"github.com/ringlens/ringlens/fixtures"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // Ring formation on constructed cases: rings planted by hand into a
@@ -67,7 +68,7 @@ func newPlantCity(t testing.TB) *plantCity {
 	pc := &plantCity{tb: loadTables(t, dir), busy: make(map[string]bool)}
 	norm := func(k string) string {
 		if k == "hospital" || k == "station" {
-			return KindClinic
+			return findings.KindClinic
 		}
 		return k
 	}
@@ -82,7 +83,7 @@ func newPlantCity(t testing.TB) *plantCity {
 		}
 	}
 	for _, v := range tr.Violations {
-		pc.busy[KindPatient+":"+v.PsnNo] = true
+		pc.busy[findings.KindPatient+":"+v.PsnNo] = true
 	}
 	vt := &pc.tb.Visits
 	pc.instVisits = make([][]uint32, pc.tb.Institutions.Len())
@@ -112,7 +113,7 @@ func (pc *plantCity) soleDoctors(inst uint32) []string {
 	var out []string
 	for d, ss := range sites {
 		code := dt.IDs.String(d)
-		if len(slices.Compact(slices.Sorted(slices.Values(ss)))) == 1 && ss[0] == inst && !pc.busy[KindDoctor+":"+code] {
+		if len(slices.Compact(slices.Sorted(slices.Values(ss)))) == 1 && ss[0] == inst && !pc.busy[findings.KindDoctor+":"+code] {
 			out = append(out, code)
 		}
 	}
@@ -129,7 +130,7 @@ func (pc *plantCity) clinics(t testing.TB, n int) []uint32 {
 	var cands []uint32
 	for row := 0; row < it.Len(); row++ {
 		code := it.IDs.String(uint32(row))
-		if it.Class[row] != graph.ClassClinic || pc.busy[KindClinic+":"+code] || len(pc.instVisits[row]) < 200 || len(pc.soleDoctors(uint32(row))) < 3 {
+		if it.Class[row] != graph.ClassClinic || pc.busy[findings.KindClinic+":"+code] || len(pc.instVisits[row]) < 200 || len(pc.soleDoctors(uint32(row))) < 3 {
 			continue
 		}
 		cands = append(cands, uint32(row))
@@ -140,7 +141,7 @@ func (pc *plantCity) clinics(t testing.TB, n int) []uint32 {
 	}
 	out := cands[:n]
 	for _, r := range out {
-		pc.busy[KindClinic+":"+it.IDs.String(r)] = true
+		pc.busy[findings.KindClinic+":"+it.IDs.String(r)] = true
 	}
 	return out
 }
@@ -154,7 +155,7 @@ func (pc *plantCity) people(t testing.TB, n int, avoid ...uint32) []string {
 	var eligible []uint32
 	for p, vs := range pc.psnVisits {
 		id := pc.tb.Persons.IDs.String(uint32(p))
-		if pc.busy[KindPatient+":"+id] || len(vs) < 3 || len(vs) > 40 {
+		if pc.busy[findings.KindPatient+":"+id] || len(vs) < 3 || len(vs) > 40 {
 			continue
 		}
 		ok := true
@@ -172,8 +173,8 @@ func (pc *plantCity) people(t testing.TB, n int, avoid ...uint32) []string {
 	var out []string
 	for i := 0; len(out) < n; i += step {
 		id := pc.tb.Persons.IDs.String(eligible[i%len(eligible)])
-		if !pc.busy[KindPatient+":"+id] {
-			pc.busy[KindPatient+":"+id] = true
+		if !pc.busy[findings.KindPatient+":"+id] {
+			pc.busy[findings.KindPatient+":"+id] = true
 			out = append(out, id)
 		}
 	}
@@ -272,7 +273,7 @@ func (pc *plantCity) add(t testing.TB, p plant) {
 }
 
 // detect builds the graph of the planted tables and runs Detect.
-func (pc *plantCity) detect(t testing.TB, params Params) *Findings {
+func (pc *plantCity) detect(t testing.TB, params Params) *findings.Findings {
 	t.Helper()
 	f, err := Detect(context.Background(), buildGraph(t, pc.tb), Options{Seed: 1, Params: params})
 	if err != nil {
@@ -289,12 +290,12 @@ type group struct {
 }
 
 // count returns how many of g's people and whether its clinic are in r.
-func (g group) count(r *Ring) (people int, clinic bool) {
+func (g group) count(r *findings.Ring) (people int, clinic bool) {
 	for _, m := range r.Members {
 		switch {
-		case m.Kind == KindPatient && slices.Contains(g.people, m.ID):
+		case m.Kind == findings.KindPatient && slices.Contains(g.people, m.ID):
 			people++
-		case m.Kind == KindClinic && m.ID == g.clinic:
+		case m.Kind == findings.KindClinic && m.ID == g.clinic:
 			clinic = true
 		}
 	}
@@ -303,19 +304,19 @@ func (g group) count(r *Ring) (people int, clinic bool) {
 
 // plantedIn returns how many members of r were planted: g's clinic and
 // people, and the doctors docs.
-func (g group) plantedIn(r *Ring, docs []string) int {
+func (g group) plantedIn(r *findings.Ring, docs []string) int {
 	in := 0
 	for _, m := range r.Members {
 		switch m.Kind {
-		case KindClinic:
+		case findings.KindClinic:
 			if m.ID == g.clinic {
 				in++
 			}
-		case KindPatient:
+		case findings.KindPatient:
 			if slices.Contains(g.people, m.ID) {
 				in++
 			}
-		case KindDoctor:
+		case findings.KindDoctor:
 			if slices.Contains(docs, m.ID) {
 				in++
 			}
@@ -326,7 +327,7 @@ func (g group) plantedIn(r *Ring, docs []string) int {
 
 // found returns the first reported ring holding g's clinic and at least
 // need of its people.
-func (g group) found(f *Findings, need int) *Ring {
+func (g group) found(f *findings.Findings, need int) *findings.Ring {
 	for i := range f.Rings {
 		if n, c := g.count(&f.Rings[i]); c && n >= need {
 			return &f.Rings[i]
@@ -337,7 +338,7 @@ func (g group) found(f *Findings, need int) *Ring {
 
 // describe summarises the reported rings holding any of the groups'
 // people or clinics.
-func describe(f *Findings, gs ...group) string {
+func describe(f *findings.Findings, gs ...group) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%d rings reported", len(f.Rings))
 	for i := range f.Rings {
@@ -351,7 +352,7 @@ func describe(f *Findings, gs ...group) string {
 		if len(parts) > 0 {
 			np := 0
 			for _, m := range r.Members {
-				if m.Kind == KindPatient {
+				if m.Kind == findings.KindPatient {
 					np++
 				}
 			}
@@ -365,7 +366,7 @@ func describe(f *Findings, gs ...group) string {
 // people, doctors and sites that justified the merge (by the merge rule:
 // shared people, or a shared site and doctor), no more than the ring
 // holds, and its text states the same counts.
-func checkMergedFacts(t *testing.T, f *Findings) {
+func checkMergedFacts(t *testing.T, f *findings.Findings) {
 	t.Helper()
 	for i := range f.Rings {
 		r := &f.Rings[i]
@@ -387,7 +388,7 @@ func checkMergedFacts(t *testing.T, f *Findings) {
 			if sp < 1 && (ss < 1 || sd < 1) {
 				t.Errorf("ring %s: G-MERGED names no shared member that justifies the merge: %v (%s)", r.ID, e.Params, e.Detail)
 			}
-			if int(sp) > kinds[KindPatient] || int(sd) > kinds[KindDoctor] || int(ss) > kinds[KindClinic]+kinds[KindPharmacy] {
+			if int(sp) > kinds[findings.KindPatient] || int(sd) > kinds[findings.KindDoctor] || int(ss) > kinds[findings.KindClinic]+kinds[findings.KindPharmacy] {
 				t.Errorf("ring %s: G-MERGED shares more than the ring holds: %v, members %v", r.ID, e.Params, kinds)
 			}
 			if want := fmt.Sprintf("%d shared people, %d shared doctors, %d shared sites", int(sp), int(sd), int(ss)); !strings.Contains(e.Detail, want) {
@@ -458,12 +459,12 @@ func TestDisjointRingsSharingOneDoctor(t *testing.T) {
 				// Members of A and of B: their own people, clinic and
 				// doctors; the shared doctor belongs to both.
 				own := func(gr group, docs []string) map[string]bool {
-					m := map[string]bool{KindClinic + ":" + gr.clinic: true}
+					m := map[string]bool{findings.KindClinic + ":" + gr.clinic: true}
 					for _, p := range gr.people {
-						m[KindPatient+":"+p] = true
+						m[findings.KindPatient+":"+p] = true
 					}
 					for _, d := range docs[:2] {
-						m[KindDoctor+":"+d] = true
+						m[findings.KindDoctor+":"+d] = true
 					}
 					return m
 				}
@@ -570,7 +571,7 @@ func (pc *plantCity) hospital(t testing.TB) uint32 {
 	best, bestN := graph.None, 0
 	for row := 0; row < it.Len(); row++ {
 		code := it.IDs.String(uint32(row))
-		if pc.busy[KindClinic+":"+code] || len(pc.soleDoctors(uint32(row))) < 2 {
+		if pc.busy[findings.KindClinic+":"+code] || len(pc.soleDoctors(uint32(row))) < 2 {
 			continue
 		}
 		n := 0
@@ -586,7 +587,7 @@ func (pc *plantCity) hospital(t testing.TB) uint32 {
 	if best == graph.None {
 		t.Fatal("no ordinary site with 20 admissions and two doctors of its own")
 	}
-	pc.busy[KindClinic+":"+it.IDs.String(best)] = true
+	pc.busy[findings.KindClinic+":"+it.IDs.String(best)] = true
 	return best
 }
 
@@ -652,7 +653,7 @@ func weakOr(t *testing.T, weak, format string, args ...any) {
 // parameters and checks the effect reaches the findings.
 func TestParamsReachDetection(t *testing.T) {
 	g, _ := loadCity(t, genCity(t, fixtures.PresetDefault, 1, plantVisits))
-	run := func(p Params) *Findings {
+	run := func(p Params) *findings.Findings {
 		f, err := Detect(context.Background(), g, Options{Seed: 1, Params: p})
 		if err != nil {
 			t.Fatal(err)
@@ -663,10 +664,10 @@ func TestParamsReachDetection(t *testing.T) {
 	if len(def.Rings) < 2 {
 		t.Fatalf("defaults report %d rings: the city is too quiet to compare", len(def.Rings))
 	}
-	patients := func(r *Ring) int {
+	patients := func(r *findings.Ring) int {
 		n := 0
 		for _, m := range r.Members {
-			if m.Kind == KindPatient {
+			if m.Kind == findings.KindPatient {
 				n++
 			}
 		}
@@ -675,14 +676,14 @@ func TestParamsReachDetection(t *testing.T) {
 	cases := []struct {
 		name  string
 		set   func(p *Params)
-		check func(t *testing.T, f *Findings)
+		check func(t *testing.T, f *findings.Findings)
 	}{
-		{"defaults spelled out", func(p *Params) {}, func(t *testing.T, f *Findings) {
+		{"defaults spelled out", func(p *Params) {}, func(t *testing.T, f *findings.Findings) {
 			if len(f.Rings) != len(def.Rings) {
 				t.Errorf("DefaultParams reports %d rings, the zero Params %d", len(f.Rings), len(def.Rings))
 			}
 		}},
-		{"report_score 0.99", func(p *Params) { p.ReportScore = 0.99 }, func(t *testing.T, f *Findings) {
+		{"report_score 0.99", func(p *Params) { p.ReportScore = 0.99 }, func(t *testing.T, f *findings.Findings) {
 			if len(f.Rings) >= len(def.Rings) {
 				t.Errorf("report_score 0.99: %d rings, defaults %d", len(f.Rings), len(def.Rings))
 			}
@@ -692,7 +693,7 @@ func TestParamsReachDetection(t *testing.T) {
 				}
 			}
 		}},
-		{"max_rings 1", func(p *Params) { p.MaxRings = 1 }, func(t *testing.T, f *Findings) {
+		{"max_rings 1", func(p *Params) { p.MaxRings = 1 }, func(t *testing.T, f *findings.Findings) {
 			if len(f.Rings) != 1 {
 				t.Fatalf("max_rings 1: %d rings", len(f.Rings))
 			}
@@ -700,7 +701,7 @@ func TestParamsReachDetection(t *testing.T) {
 				t.Errorf("max_rings 1: the one ring (%d members) is not the defaults' first (%d members)", len(a), len(b))
 			}
 		}},
-		{"min_ring_people 8", func(p *Params) { p.MinRingPeople = 8 }, func(t *testing.T, f *Findings) {
+		{"min_ring_people 8", func(p *Params) { p.MinRingPeople = 8 }, func(t *testing.T, f *findings.Findings) {
 			for i := range f.Rings {
 				if n := patients(&f.Rings[i]); n > 0 && n < 8 {
 					t.Errorf("min_ring_people 8: ring %s (%s) has %d patients", f.Rings[i].ID, f.Rings[i].Typology, n)

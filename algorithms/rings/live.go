@@ -8,6 +8,7 @@ import (
 
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // Live is a finished detection kept in memory, so that visits appended to
@@ -50,7 +51,7 @@ type Live struct {
 	s       *state
 	cands   []*candidate // every scored candidate, ranked
 	ind     *individual
-	f       *Findings
+	f       *findings.Findings
 	byInst  map[graph.NodeID][]*candidate
 	rules   rules.Set // the rules run on new rows (liveRuleSet)
 	maxRows int       // rows listed per hit
@@ -63,7 +64,7 @@ type Live struct {
 
 // newLive keeps the state of a full run whose findings f were computed from
 // the ranked candidates cands.
-func newLive(s *state, cands []*candidate, f *Findings, ind *individual) *Live {
+func newLive(s *state, cands []*candidate, f *findings.Findings, ind *individual) *Live {
 	l := &Live{s: s, cands: cands, ind: ind, f: f, byInst: make(map[graph.NodeID][]*candidate),
 		fees: s.t.Fees.Len(), feesAfter: make(map[uint32][]uint32)}
 	l.rules, l.maxRows = liveRuleSet(s.opt.Rules)
@@ -76,7 +77,7 @@ func newLive(s *state, cands []*candidate, f *Findings, ind *individual) *Live {
 }
 
 // Findings returns the current findings.
-func (l *Live) Findings() *Findings { return l.f }
+func (l *Live) Findings() *findings.Findings { return l.f }
 
 // Scored returns the number of visit rows of the tables scored so far.
 func (l *Live) Scored() int { return len(l.s.visitZ) }
@@ -108,7 +109,7 @@ type Update struct {
 	Touched, Rebuilt int
 	// Findings are the findings after the update: a new value when rows
 	// were scored, the previous one otherwise.
-	Findings *Findings
+	Findings *findings.Findings
 }
 
 // Add scores the visit rows and fee lines appended to the graph's tables
@@ -297,18 +298,18 @@ func contains(xs []graph.NodeID, x graph.NodeID) bool {
 // reported, are rebuilt, the others copied with their new rank; entities
 // of the affected nodes and of the members of every candidate whose score
 // or standing changed are re-scored.
-func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bool, singles []Evidence, newID func() string) (*Findings, int) {
+func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bool, singles []findings.Evidence, newID func() string) (*findings.Findings, int) {
 	s, old := l.s, l.f
-	oldRing := make(map[string]*Ring, len(old.Rings))
+	oldRing := make(map[string]*findings.Ring, len(old.Rings))
 	for i := range old.Rings {
 		oldRing[old.Rings[i].ID] = &old.Rings[i]
 	}
 	rank(l.cands)
-	f := &Findings{Rings: make([]Ring, 0, len(old.Rings)+1), SingleHits: old.SingleHits,
-		DataQuality: old.DataQuality, RuleHits: s.rr.Hits}
+	f := &findings.Findings{Rings: make([]findings.Ring, 0, len(old.Rings)+1), SingleHits: old.SingleHits,
+		DataQuality: old.DataQuality, RuleHits: s.ruleHits()}
 	if len(singles) > 0 {
 		f.SingleHits = append(slices.Clone(old.SingleHits), singles...)
-		slices.SortStableFunc(f.SingleHits, func(a, b Evidence) int { return cmp.Compare(b.Amount, a.Amount) })
+		slices.SortStableFunc(f.SingleHits, func(a, b findings.Evidence) int { return cmp.Compare(b.Amount, a.Amount) })
 		f.SingleHits = slices.Clip(f.SingleHits[:min(len(f.SingleHits), maxSingleHits)])
 	}
 	var reported []*candidate
@@ -376,7 +377,7 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 		if int(x) >= len(f.Entities) {
 			continue
 		}
-		var ring *Ring
+		var ring *findings.Ring
 		pl, ok := placeOf[x]
 		if ok {
 			ring = &f.Rings[pl.ring]
@@ -394,7 +395,7 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 // placeHits gives the new rule hits (indexes into the rule result) to the
 // entities they name and to the candidates holding a visit they cite
 // (touched); it returns the evidence of the hits no candidate holds.
-func (l *Live) placeHits(hits []int, touched map[*candidate]bool, affected map[graph.NodeID]bool) []Evidence {
+func (l *Live) placeHits(hits []int, touched map[*candidate]bool, affected map[graph.NodeID]bool) []findings.Evidence {
 	s, ind := l.s, l.ind
 	note := func(x graph.NodeID, rule string) {
 		if x == graph.NoNode || int(x) >= len(ind.hits) {
@@ -406,7 +407,7 @@ func (l *Live) placeHits(hits []int, touched map[*candidate]bool, affected map[g
 		}
 		affected[x] = true
 	}
-	var singles []Evidence
+	var singles []findings.Evidence
 	for _, i := range hits {
 		h := &s.rr.Hits[i]
 		s.hitNodes(h, func(x graph.NodeID) { note(x, h.Rule) })

@@ -14,6 +14,7 @@ import (
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/ingest"
 )
 
@@ -195,7 +196,7 @@ func buildGraph(t testing.TB, tb *graph.Tables) *graph.Graph {
 }
 
 // memberKeys returns the sorted kind:id keys of r's members.
-func memberKeys(r *Ring) []string {
+func memberKeys(r *findings.Ring) []string {
 	var out []string
 	for _, m := range r.Members {
 		out = append(out, m.Kind+":"+m.ID)
@@ -218,8 +219,8 @@ func jaccard(a, b []string) float64 {
 }
 
 // closest returns the ring of rs sharing most members with r.
-func closest(r *Ring, rs []Ring) (*Ring, float64) {
-	var best *Ring
+func closest(r *findings.Ring, rs []findings.Ring) (*findings.Ring, float64) {
+	var best *findings.Ring
 	bestJ := -1.0
 	for i := range rs {
 		if j := jaccard(memberKeys(r), memberKeys(&rs[i])); j > bestJ {
@@ -331,7 +332,7 @@ func liveMatchesFullRun(t *testing.T, dir string) {
 		if ja < 0.8 {
 			t.Errorf("full-run ring %s: best incremental match shares only %.2f of members", r.ID, ja)
 		}
-		if r.Typology == TypSplitHospitalisation {
+		if r.Typology == findings.TypSplitHospitalisation {
 			continue
 		}
 		// Incremental scoring attaches every new visit of a member at a
@@ -352,10 +353,10 @@ func liveMatchesFullRun(t *testing.T, dir string) {
 // checkConsistent checks the invariants of findings: ranks 1..n by
 // descending score, unique ids, members scored as the entities say and in
 // the ring the entities name.
-func checkConsistent(t *testing.T, f *Findings) {
+func checkConsistent(t *testing.T, f *findings.Findings) {
 	t.Helper()
 	ids := make(map[string]bool)
-	ent := make(map[string]*EntityScore, len(f.Entities))
+	ent := make(map[string]*findings.EntityScore, len(f.Entities))
 	for i := range f.Entities {
 		ent[f.Entities[i].Kind+":"+f.Entities[i].ID] = &f.Entities[i]
 	}
@@ -394,9 +395,9 @@ func TestLiveAddRecruits(t *testing.T) {
 		t.Fatal(err)
 	}
 	f0 := l.Findings()
-	var ring *Ring
+	var ring *findings.Ring
 	for i := range f0.Rings {
-		if f0.Rings[i].Typology == TypFabricatedOutpatient {
+		if f0.Rings[i].Typology == findings.TypFabricatedOutpatient {
 			ring = &f0.Rings[i]
 			break
 		}
@@ -409,9 +410,9 @@ func TestLiveAddRecruits(t *testing.T) {
 	for _, m := range ring.Members {
 		inRing[m.Kind+":"+m.ID] = true
 		switch {
-		case m.Kind == KindClinic && clinic == "":
+		case m.Kind == findings.KindClinic && clinic == "":
 			clinic = m.ID
-		case m.Kind == KindDoctor && doctor == "":
+		case m.Kind == findings.KindDoctor && doctor == "":
 			doctor = m.ID
 		}
 	}
@@ -419,7 +420,7 @@ func TestLiveAddRecruits(t *testing.T) {
 	var outsiders []string
 	for p := 0; p < tb.Persons.Len() && len(outsiders) < 2; p++ {
 		id := tb.Persons.IDs.String(uint32(p))
-		if !inRing[KindPatient+":"+id] {
+		if !inRing[findings.KindPatient+":"+id] {
 			outsiders = append(outsiders, id)
 		}
 	}
@@ -460,7 +461,7 @@ func TestLiveAddRecruits(t *testing.T) {
 	if up.Recruited != 1 {
 		t.Fatalf("recruited %d patients, want 1 (%+v)", up.Recruited, up)
 	}
-	var after *Ring
+	var after *findings.Ring
 	for i := range up.Findings.Rings {
 		if up.Findings.Rings[i].ID == ring.ID {
 			after = &up.Findings.Rings[i]
@@ -469,8 +470,8 @@ func TestLiveAddRecruits(t *testing.T) {
 	if after == nil {
 		t.Fatalf("ring %s gone after the update", ring.ID)
 	}
-	has := func(r *Ring, psn string) bool {
-		return slices.ContainsFunc(r.Members, func(m Member) bool { return m.Kind == KindPatient && m.ID == psn })
+	has := func(r *findings.Ring, psn string) bool {
+		return slices.ContainsFunc(r.Members, func(m findings.Member) bool { return m.Kind == findings.KindPatient && m.ID == psn })
 	}
 	if !has(after, outsiders[0]) || has(after, outsiders[1]) {
 		t.Errorf("ring %s after the update: costly outsider in %v, ordinary outsider in %v; want true, false",
@@ -479,7 +480,7 @@ func TestLiveAddRecruits(t *testing.T) {
 	if after.Visits != ring.Visits+12 || after.AmountAtRisk <= ring.AmountAtRisk {
 		t.Errorf("ring %s: %d visits %.2f yuan, was %d visits %.2f yuan", ring.ID, after.Visits, after.AmountAtRisk, ring.Visits, ring.AmountAtRisk)
 	}
-	if !slices.ContainsFunc(after.Evidence, func(e Evidence) bool { return e.Rule == "G-NEW-ROWS" && e.Visits == 12 }) {
+	if !slices.ContainsFunc(after.Evidence, func(e findings.Evidence) bool { return e.Rule == "G-NEW-ROWS" && e.Visits == 12 }) {
 		t.Errorf("ring %s has no evidence citing the 12 new visits", ring.ID)
 	}
 	checkConsistent(t, up.Findings)

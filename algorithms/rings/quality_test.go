@@ -14,6 +14,7 @@ import (
 	. "github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/fixtures"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // quality is one city's measured quality.
@@ -31,11 +32,11 @@ type quality struct {
 // when members that also belong to a planted ring are left out of the
 // group (a ring pharmacy that also serves a chronic patient does not make
 // the ring a chronic refill).
-func strictHardNegatives(tr *fixtures.Truth, f *Findings, k int) int {
+func strictHardNegatives(tr *fixtures.Truth, f *findings.Findings, k int) int {
 	inRing := map[string]bool{}
 	norm := func(kind string) string {
 		if kind == "hospital" || kind == "station" {
-			return KindClinic
+			return findings.KindClinic
 		}
 		return kind
 	}
@@ -100,9 +101,9 @@ func measure(t testing.TB, dir string) quality {
 			continue
 		}
 		switch a.Kind {
-		case KindPatient:
+		case findings.KindPatient:
 			q.aucPatient = *a.AUC
-		case KindDoctor:
+		case findings.KindDoctor:
 			q.aucDoc = *a.AUC
 		}
 	}
@@ -116,7 +117,7 @@ func measure(t testing.TB, dir string) quality {
 			}
 			var inst string
 			for _, m := range r.Members {
-				if m.Kind == KindClinic || m.Kind == KindPharmacy {
+				if m.Kind == findings.KindClinic || m.Kind == findings.KindPharmacy {
 					inst += m.Label + " "
 				}
 			}
@@ -179,7 +180,7 @@ func TestExtras(t *testing.T) {
 			continue
 		}
 		for _, m := range r.Members {
-			if truth[m.ID] != "" || m.Kind != KindPatient {
+			if truth[m.ID] != "" || m.Kind != findings.KindPatient {
 				continue
 			}
 			n, _ := g.Lookup(0, m.ID)

@@ -2,6 +2,7 @@ package rings
 
 import (
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // Roles of ring members.
@@ -34,19 +35,19 @@ func (s *state) roleOf(c *candidate, typ string, n graph.NodeID) string {
 	}
 	k := s.g.Kind(n)
 	switch typ {
-	case TypFabricatedOutpatient, TypLockstepSwiping:
+	case findings.TypFabricatedOutpatient, findings.TypLockstepSwiping:
 		return pick(k, RoleRecruitedPatient, RoleOrganisedDoctor, RoleOrganisingClinic, RoleMember)
-	case TypFakeHospitalisation:
+	case findings.TypFakeHospitalisation:
 		return pick(k, RoleRecruitedPatient, RoleOrganisedDoctor, RoleOrganisingHospital, RoleMember)
-	case TypCardCollection:
+	case findings.TypCardCollection:
 		return pick(k, RoleCardLender, RoleOrganisedDoctor, RoleCardStation, RoleMember)
-	case TypDrugReselling:
+	case findings.TypDrugReselling:
 		return pick(k, RoleRecruitedRetiree, RoleMember, RoleMember, RoleFillingPharmacy)
-	case TypPharmacyCashout:
+	case findings.TypPharmacyCashout:
 		return pick(k, RoleCustomer, RolePharmacist, RoleMember, RoleCashoutPharmacy)
-	case TypBorrowedQualif:
+	case findings.TypBorrowedQualif:
 		return pick(k, RoleMember, RoleBorrowedDoctor, RoleBorrowingClinic, RoleBorrowingClinic)
-	case TypSplitHospitalisation:
+	case findings.TypSplitHospitalisation:
 		return pick(k, RoleSplitPatient, RoleSplittingDoctor, RoleSplittingHospital, RoleMember)
 	}
 	return RoleMember
@@ -73,7 +74,7 @@ func pick(k graph.Kind, patient, doctor, inst, pharmacy string) string {
 // codes resells and the person with the most fills organises.
 func (s *state) specialRoles(c *candidate, typ string) {
 	c.roles = make(map[graph.NodeID]string)
-	if typ != TypDrugReselling {
+	if typ != findings.TypDrugReselling {
 		return
 	}
 	best, bestN := graph.NoNode, 0

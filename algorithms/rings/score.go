@@ -1,6 +1,10 @@
 package rings
 
-import "math"
+import (
+	"math"
+
+	"github.com/ringlens/ringlens/graph/findings"
+)
 
 // squash maps x ≥ 0 to [0, 1): x / (x + half), 0.5 at x = half.
 func squash(x, half float64) float64 {
@@ -34,7 +38,7 @@ func (s *state) score(c *candidate) {
 	}
 	rule := squash(f.RuleHitShare, 0.3)
 	card := 0.0
-	if c.typology == TypCardCollection || f.CardRelations >= 0.5 {
+	if c.typology == findings.TypCardCollection || f.CardRelations >= 0.5 {
 		card = f.CardShare
 	}
 	// People living away who visit on a regular rhythm (card collection
@@ -49,7 +53,7 @@ func (s *state) score(c *candidate) {
 	}
 	ev := 1 - (1-base)*(1-peer)*(1-lock)*(1-0.5*rule)*(1-card)*(1-away)*(1-admit)
 	size := 1.0
-	if c.typology != TypBorrowedQualif {
+	if c.typology != findings.TypBorrowedQualif {
 		size = squash(float64(len(c.patients)), pr.SizeHalf)
 	}
 	money := squash(f.FundYuan, pr.MoneyHalf)
@@ -68,7 +72,7 @@ func signature(c *candidate) bool {
 	switch {
 	case c.source == SourceRelationExcess:
 		return false
-	case c.typology == TypFabricatedOutpatient, c.typology == TypLockstepSwiping, c.typology == TypCardCollection:
+	case c.typology == findings.TypFabricatedOutpatient, c.typology == findings.TypLockstepSwiping, c.typology == findings.TypCardCollection:
 		return false
 	}
 	return true

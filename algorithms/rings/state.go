@@ -9,6 +9,7 @@ import (
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // state is everything the stages of one Detect call share: the graph, the
@@ -19,6 +20,9 @@ type state struct {
 	t   *graph.Tables
 	rr  *rules.Result
 	opt *Options
+	// found holds rr.Hits as the findings carry them (ruleHits), in step
+	// with rr.Hits, which only grows.
+	found []findings.RuleHit
 
 	// excluded[d] is true for Doctors rows that must stay out of rings
 	// (placeholder codes).
@@ -79,6 +83,17 @@ type state struct {
 	// non-reversed ones.
 	delta     map[graph.NodeID][]uint32
 	deltaLive map[graph.NodeID]uint32
+}
+
+// ruleHits returns the rule hits as the findings carry them
+// (Findings.RuleHits), converting those appended to rr.Hits since the last
+// call. The slice is clipped: findings that share it cannot append into
+// the hits of later ones.
+func (s *state) ruleHits() []findings.RuleHit {
+	for i := len(s.found); i < len(s.rr.Hits); i++ {
+		s.found = append(s.found, s.rr.Hits[i].Finding())
+	}
+	return slices.Clip(s.found)
 }
 
 // newState computes the shared statistics.

@@ -1,6 +1,9 @@
 package rings
 
-import "github.com/ringlens/ringlens/algorithms/rules"
+import (
+	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/graph/findings"
+)
 
 // typologyOf settles the typology of a scored candidate after it was
 // formed. Typology-specific generators give a hint, kept except that
@@ -18,23 +21,23 @@ func typologyOf(c *candidate, p *Params) string {
 	if c.source == SourceRelationExcess && t == "" {
 		switch {
 		case f.InpatientShare >= 0.5:
-			t = TypFakeHospitalisation
+			t = findings.TypFakeHospitalisation
 		case f.PharmacyShare >= 0.5 && f.CostlyRelations >= 0.5:
-			t = TypDrugReselling
+			t = findings.TypDrugReselling
 		case f.PharmacyShare >= 0.5:
-			t = TypUnclassified
+			t = findings.TypUnclassified
 		case f.CardRelations >= 0.5 || f.AwayRelations >= 0.5 && f.CostlyRelations < 0.5:
-			t = TypCardCollection
+			t = findings.TypCardCollection
 		case f.CostlyRelations >= 0.5:
-			t = TypFabricatedOutpatient
+			t = findings.TypFabricatedOutpatient
 		}
 	}
 	d, b := f.LockstepDensity, f.LockstepBaseline
-	if t == TypFabricatedOutpatient && d >= p.LockstepDensity && d >= p.LockstepLift*b && len(c.insts) == 1 {
-		return TypLockstepSwiping
+	if t == findings.TypFabricatedOutpatient && d >= p.LockstepDensity && d >= p.LockstepLift*b && len(c.insts) == 1 {
+		return findings.TypLockstepSwiping
 	}
 	if t == "" {
-		return TypUnclassified
+		return findings.TypUnclassified
 	}
 	return t
 }
@@ -44,7 +47,7 @@ func typologyOf(c *candidate, p *Params) string {
 // split stays under art. 38.
 func articleOf(typ string) (zh, en string) {
 	switch typ {
-	case TypDrugReselling, TypPharmacyCashout, TypSplitHospitalisation:
+	case findings.TypDrugReselling, findings.TypPharmacyCashout, findings.TypSplitHospitalisation:
 		return rules.Art38, rules.Art38En
 	}
 	return rules.Art40, rules.Art40En

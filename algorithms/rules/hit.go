@@ -6,6 +6,7 @@ import (
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // Hit is one finding of one rule. Row lists are Tables rows, sorted
@@ -45,36 +46,24 @@ type Hit struct {
 	seq uint64 // order of discovery within the rule: a deterministic tiebreak
 }
 
-// FeeRef cites one fee line by its natural keys.
-type FeeRef struct {
-	MdtrtID   string
-	FeedetlSn string
+// Finding returns h as the findings carry it (findings.RuleHit, for
+// Findings.RuleHits). The row lists and Params are shared with h.
+func (h *Hit) Finding() findings.RuleHit {
+	return findings.RuleHit{
+		Rule: h.Rule, Version: h.Version, Stage: string(h.Stage), Result: string(h.Result),
+		Article: h.Article, ArticleEn: h.ArticleEn, Params: h.Params,
+		Persons: h.Persons, Doctors: h.Doctors, Institutions: h.Institutions, Items: h.Items,
+		Visits: h.Visits, Fees: h.Fees, NVisits: h.NVisits, NFees: h.NFees,
+		Amount: h.Amount, At: h.At, Detail: h.Detail, DetailZh: h.DetailZh,
+	}
 }
 
 // Cite returns the natural keys of the rows a hit cites: the mdtrt_id of
 // each visit, then the (mdtrt_id, feedetl_sn) of each fee line. Rows out of
-// range of t are skipped.
-func Cite(t *graph.Tables, h Hit) (mdtrtIDs []string, fees []FeeRef) {
-	if t == nil || t.Visits.IDs == nil {
-		return nil, nil
-	}
-	nv := uint32(t.Visits.IDs.Len())
-	for _, v := range h.Visits {
-		if v < nv {
-			mdtrtIDs = append(mdtrtIDs, t.Visits.IDs.String(v))
-		}
-	}
-	for _, f := range h.Fees {
-		if int(f) >= t.Fees.Len() || int(f) >= len(t.Fees.Sn) || t.Fees.Visit[f] >= nv {
-			continue
-		}
-		sn := ""
-		if id := t.Fees.Sn[f]; id != graph.None && t.Strings != nil && int(id) < t.Strings.Len() {
-			sn = t.Strings.String(id)
-		}
-		fees = append(fees, FeeRef{MdtrtID: t.Visits.IDs.String(t.Fees.Visit[f]), FeedetlSn: sn})
-	}
-	return mdtrtIDs, fees
+// range of t are skipped. It is findings.Cite of h.Finding().
+func Cite(t *graph.Tables, h Hit) (mdtrtIDs []string, fees []findings.FeeRef) {
+	f := h.Finding()
+	return findings.Cite(t, &f)
 }
 
 // DataQuality is a data-quality finding: not a rule hit and never evidence

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 func TestSplitAdmission(t *testing.T) {
@@ -91,7 +92,7 @@ func TestAfterDeath(t *testing.T) {
 		{name: "stay billing after death", build: build(1, false, true), want: 1,
 			check: func(t *testing.T, x *fx, hs []Hit, _ *Result) {
 				_, fees := Cite(x.t, hs[0])
-				if len(fees) != 1 || fees[0] != (FeeRef{MdtrtID: "S1", FeedetlSn: "2"}) {
+				if len(fees) != 1 || fees[0] != (findings.FeeRef{MdtrtID: "S1", FeedetlSn: "2"}) {
 					t.Errorf("fees %v", fees)
 				}
 				wantAmount(t, hs[0], 8000) // fund share of the 100-yuan line

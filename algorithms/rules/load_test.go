@@ -115,12 +115,16 @@ type goldenHit struct {
 	Rule, Version, Result, Stage, Article string
 	Params                                map[string]float64
 	MdtrtIDs                              []string
-	Fees                                  []FeeRef
+	Fees                                  []goldenFee
 	NVisits, NFees                        int
 	Amount                                string
 	At                                    string
 	Detail, DetailZh                      string
 }
+
+// goldenFee is a cited fee line in the golden files (field names, not the
+// JSON tags of findings.FeeRef).
+type goldenFee struct{ MdtrtID, FeedetlSn string }
 
 // golden compares res with the golden file at path (rewritten with -update).
 func golden(t *testing.T, path string, x *fx, res *Result) {
@@ -132,8 +136,12 @@ func golden(t *testing.T, path string, x *fx, res *Result) {
 	}{DataQuality: res.DataQuality, Stats: res.Stats}
 	for _, h := range res.Hits {
 		ids, fees := Cite(x.t, h)
+		var gf []goldenFee
+		for _, f := range fees {
+			gf = append(gf, goldenFee(f))
+		}
 		out.Hits = append(out.Hits, goldenHit{Rule: h.Rule, Version: h.Version, Result: string(h.Result), Stage: string(h.Stage),
-			Article: h.Article, Params: h.Params, MdtrtIDs: ids, Fees: fees, NVisits: h.NVisits, NFees: h.NFees,
+			Article: h.Article, Params: h.Params, MdtrtIDs: ids, Fees: gf, NVisits: h.NVisits, NFees: h.NFees,
 			Amount: h.Amount.String(), At: h.At.String(), Detail: h.Detail, DetailZh: h.DetailZh})
 	}
 	got, err := json.MarshalIndent(out, "", "  ")

@@ -17,6 +17,7 @@ import (
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/fixtures"
+	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/ingest"
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
@@ -214,8 +215,8 @@ func (t *qualityTotals) add(r *eval.Report) {
 	}
 	t.Merged += r.Merged
 	t.HardNegs += len(r.HardNegReports)
-	t.PatientAUC.add(kindAUC(r, rings.KindPatient))
-	t.DoctorAUC.add(kindAUC(r, rings.KindDoctor))
+	t.PatientAUC.add(kindAUC(r, findings.KindPatient))
+	t.DoctorAUC.add(kindAUC(r, findings.KindDoctor))
 	t.Recall = ratioOf(t.Found, t.Planted)
 	t.RecallAtK = ratioOf(t.FoundAtK, t.Planted)
 	t.PrecisionAtK = ratioOf(t.TopKMatched, t.TopK)
@@ -370,7 +371,7 @@ func runQualityCity(c *cli.Context, log zerolog.Logger, m *meter, q qualityCity,
 	cr.Report = rep
 	cr.Planted, cr.Reported, cr.Merged, cr.HardNegs = rep.Planted, rep.Reported, rep.Merged, len(rep.HardNegReports)
 	cr.RecallAtK, cr.PrecisionAtK = rep.RecallAtK, rep.PrecisionAtK
-	cr.PatientAUC, cr.DoctorAUC = kindAUC(rep, rings.KindPatient), kindAUC(rep, rings.KindDoctor)
+	cr.PatientAUC, cr.DoctorAUC = kindAUC(rep, findings.KindPatient), kindAUC(rep, findings.KindDoctor)
 	cr.Seconds = time.Since(start).Seconds()
 	return cr, nil
 }

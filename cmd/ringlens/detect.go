@@ -13,6 +13,7 @@ import (
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/ingest"
 	"github.com/ringlens/ringlens/viz/report"
 	"github.com/rs/zerolog"
@@ -141,7 +142,7 @@ func runDetect(c *cli.Context) error {
 // detectRings runs detection (rules, communities, lockstep, scoring) on g
 // with the rule set, ring parameters and community seed, showing progress
 // on m.
-func detectRings(ctx context.Context, m *meter, g *graph.Graph, set rules.Set, params rings.Params, seed int64) (*rings.Findings, error) {
+func detectRings(ctx context.Context, m *meter, g *graph.Graph, set rules.Set, params rings.Params, seed int64) (*findings.Findings, error) {
 	found, err := rings.Detect(ctx, g, rings.Options{
 		Rules:    set,
 		Params:   params,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/viz/report"
 	"github.com/urfave/cli/v2"
 )
@@ -76,7 +77,7 @@ func checkLang(lang string) error {
 
 // writeFindings writes rings.json, entities.csv and report.html into out and
 // returns the report's path.
-func writeFindings(out string, f *rings.Findings, meta report.Meta, lang string) (string, error) {
+func writeFindings(out string, f *findings.Findings, meta report.Meta, lang string) (string, error) {
 	var rj, ec, html bytes.Buffer
 	if err := report.WriteRingsJSON(&rj, f); err != nil {
 		return "", fmt.Errorf("rings.json: %w", err)

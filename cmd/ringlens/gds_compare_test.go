@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"math"
-	"path/filepath"
 	"testing"
 
 	"github.com/ringlens/ringlens/algorithms/community"
 	"github.com/ringlens/ringlens/graph"
 	neo "github.com/ringlens/ringlens/graph/neo4j"
-	"github.com/ringlens/ringlens/ingest"
 )
 
 // TestCompareLeiden compares our Leiden with a "GDS" membership that is
@@ -17,14 +15,7 @@ import (
 // the first agrees perfectly, the second not at all.
 func TestCompareLeiden(t *testing.T) {
 	ctx := context.Background()
-	res, err := ingest.Load(ctx, filepath.Join("..", "..", "fixtures", "testdata", "huli-small"), ingest.Options{}, func(ingest.Reject) error { return nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	g, err := graph.Build(ctx, res.Tables, graph.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := huliSmallGraph(t)
 	csr, err := weightedCSR(g)
 	if err != nil {
 		t.Fatal(err)

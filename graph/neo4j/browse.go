@@ -3,7 +3,7 @@ package neo4j
 import (
 	"strings"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // cypherString quotes s as a Cypher string literal.
@@ -72,11 +72,11 @@ func RingOverCapQuery(run, ringID string) string {
 }
 
 // ShowEntityQuery returns the Cypher showing one entity (kind as in
-// rings.Member: patient, doctor, clinic, pharmacy) with its neighbours,
+// findings.Member: patient, doctor, clinic, pharmacy) with its neighbours,
 // rings and rule hits.
 func ShowEntityQuery(kind, id string) string {
 	e := memberEnd(kind)
-	if kind != rings.KindPatient && kind != rings.KindDoctor && kind != rings.KindClinic && kind != rings.KindPharmacy {
+	if kind != findings.KindPatient && kind != findings.KindDoctor && kind != findings.KindClinic && kind != findings.KindPharmacy {
 		e = endInstitution()
 	}
 	return "MATCH (n:" + e.Space + " {" + e.Key + ": " + cypherString(id) + "})\n" +

@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
-	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // TestEvidenceOfFixture pushes the fixture and checks that every rule hit
@@ -83,21 +82,17 @@ func TestEvidenceOfMatching(t *testing.T) {
 	tb := g.Tables()
 	v1, v2 := tb.Visits.IDs.Lookup("V1"), tb.Visits.IDs.Lookup("V2")
 	p1 := tb.Persons.IDs.Lookup("A1")
-	hit := func(rule string, visits ...uint32) rules.Hit {
-		return rules.Hit{Rule: rule, Version: "1.0", Result: rules.Suspicious, Persons: []uint32{p1}, Visits: visits,
+	hit := func(rule string, visits ...uint32) findings.RuleHit {
+		return findings.RuleHit{Rule: rule, Version: "1.0", Result: "suspicious", Persons: []uint32{p1}, Visits: visits,
 			NVisits: len(visits), Amount: 1250, Detail: rule + " detail"}
 	}
-	hits := []rules.Hit{hit("R-A", v1), hit("R-A", v1), hit("R-B", v2), hit("R-C", v1, v2)}
-	ev := func(h rules.Hit) rings.Evidence {
-		ids, _ := rules.Cite(tb, h)
-		return rings.Evidence{Kind: "rule", Rule: h.Rule, Version: h.Version, Result: string(h.Result),
-			Detail: h.Detail, Amount: h.Amount.Yuan(), Visits: h.NVisits, MdtrtIDs: ids}
-	}
-	f := &rings.Findings{Rings: []rings.Ring{
-		{ID: "R001", Rank: 1, Members: []rings.Member{{Kind: rings.KindPatient, ID: "A1", Role: "recruited_patient"}},
+	hits := []findings.RuleHit{hit("R-A", v1), hit("R-A", v1), hit("R-B", v2), hit("R-C", v1, v2)}
+	ev := func(h *findings.RuleHit) findings.Evidence { return findings.RuleEvidence(tb, h) }
+	f := &findings.Findings{Rings: []findings.Ring{
+		{ID: "R001", Rank: 1, Members: []findings.Member{{Kind: findings.KindPatient, ID: "A1", Role: "recruited_patient"}},
 			Features: map[string]float64{"rule_hits": 3},
-			Evidence: []rings.Evidence{{Kind: "graph", Rule: "G-LOCKSTEP", MdtrtIDs: []string{"V1"}}, ev(hits[0]), ev(hits[1]), ev(hits[2])}},
-		{ID: "R002", Rank: 2, Members: []rings.Member{{Kind: rings.KindClinic, ID: "H001", Role: "organising_clinic"}},
+			Evidence: []findings.Evidence{{Kind: "graph", Rule: "G-LOCKSTEP", MdtrtIDs: []string{"V1"}}, ev(&hits[0]), ev(&hits[1]), ev(&hits[2])}},
+		{ID: "R002", Rank: 2, Members: []findings.Member{{Kind: findings.KindClinic, ID: "H001", Role: "organising_clinic"}},
 			Features: map[string]float64{"rule_hits": 0}},
 	}, RuleHits: hits}
 	m, err := NewModel(Input{Graph: g, Findings: f, Hits: hits, RunID: "r1", Visits: true})

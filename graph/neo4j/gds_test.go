@@ -5,7 +5,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ringlens/ringlens/algorithms/community"
 	"github.com/ringlens/ringlens/graph"
 )
 
@@ -40,20 +39,14 @@ func kindOfSpace(space string) graph.Kind {
 func TestRunLeiden(t *testing.T) {
 	ctx := context.Background()
 	g := smallGraph(t)
-	csr, err := weightedCSRForTest(g)
-	if err != nil {
-		t.Fatal(err)
-	}
-	part, err := community.Leiden(ctx, csr, community.Options{Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The fake "GDS" answers with our own partition, renamed.
+	// The fake "GDS" answers with a partition of its own: the node's kind
+	// (the comparison with our Leiden lives in the command layer).
+	community := func(n graph.NodeID) int64 { return int64(100 + g.Kind(n)) }
 	db := newFakeDB()
 	for i := 0; i < g.NumNodes(); i++ {
 		n := graph.NodeID(i)
 		db.membership = append(db.membership, map[string]any{
-			"space": SpaceOf(g.Kind(n)), "key": g.Key(n), "community": int64(100 + part.Membership[i]),
+			"space": SpaceOf(g.Kind(n)), "key": g.Key(n), "community": community(n),
 		})
 	}
 	theirs, err := RunLeiden(ctx, db, Retry{Sleep: noSleep}, LeidenOptions{Seed: 1})
@@ -76,7 +69,7 @@ func TestRunLeiden(t *testing.T) {
 		if !ok && k.Space == LabelInstitution {
 			n, ok = g.Lookup(graph.KindPharmacy, k.Key)
 		}
-		if !ok || int64(100+part.Membership[n]) != c {
+		if !ok || community(n) != c {
 			t.Errorf("membership of %v: %d", k, c)
 		}
 	}
@@ -100,15 +93,4 @@ func TestShowQueries(t *testing.T) {
 	if q := ShowEntityQuery("pharmacy", "P1"); !strings.Contains(q, "(n:Institution {code: 'P1'})") {
 		t.Errorf("entity query %q", q)
 	}
-}
-
-// weightedCSRForTest builds a visit-weighted graph for the fake GDS to
-// answer with (the comparison itself lives in the command layer).
-func weightedCSRForTest(g *graph.Graph) (*community.CSR, error) {
-	et := g.Edges()
-	edges := make([]community.Edge, 0, et.Len())
-	for i := 0; i < et.Len(); i++ {
-		edges = append(edges, community.Edge{U: int32(et.U[i]), V: int32(et.V[i]), W: max(float64(et.Visits[i]), 1)})
-	}
-	return community.NewCSR(g.NumNodes(), edges)
 }

@@ -1,15 +1,17 @@
 package neo4j
 
 import (
+	"cmp"
 	"context"
+	"fmt"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
-	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/ingest"
 )
 
@@ -67,12 +69,12 @@ func smallGraph(t *testing.T) *graph.Graph {
 	return g
 }
 
-// fixture is the huli-small dataset with its findings and rule hits,
-// loaded once per test binary.
+// fixture is the huli-small dataset with findings made for it
+// (fixtureFindings), loaded once per test binary.
 type fixture struct {
 	g    *graph.Graph
-	f    *rings.Findings
-	hits []rules.Hit
+	f    *findings.Findings
+	hits []findings.RuleHit
 }
 
 var (
@@ -96,22 +98,165 @@ func loadFixture(t *testing.T) *fixture {
 			fixtureErr = err
 			return
 		}
-		f, err := rings.Detect(ctx, g, rings.Options{Rules: rules.Defaults(), Seed: 1})
-		if err != nil {
-			fixtureErr = err
-			return
-		}
-		rr, err := rules.Run(ctx, g, rules.Defaults())
-		if err != nil {
-			fixtureErr = err
-			return
-		}
-		fixtureVal = &fixture{g: g, f: f, hits: rr.Hits}
+		f := fixtureFindings(g)
+		fixtureVal = &fixture{g: g, f: f, hits: f.RuleHits}
 	})
 	if fixtureErr != nil {
 		t.Fatal(fixtureErr)
 	}
 	return fixtureVal
+}
+
+// Sizes of the fixture's findings.
+const (
+	fixtureRings     = 3  // rings: the institutions with the most visits
+	fixtureMinVisits = 3  // visits of a patient at one institution that make a rule hit
+	fixtureMaxRows   = 20 // visits and fee lines a hit cites, as the rule library caps them
+	fixtureCited     = 25 // rule hits a ring cites in its evidence, as rings.Detect does
+)
+
+// fixtureFindings makes findings for the fixture without detection, which
+// lives above this package: a rule hit for every patient with at least
+// fixtureMinVisits visits at one institution, citing those visits and
+// their fee lines (at most fixtureMaxRows of each); a ring for each of the
+// fixtureRings institutions with the most visits, whose members are the
+// institution and the patients and doctors of its hits, and whose evidence
+// is a graph fact and its largest hits as rings.json shows them
+// (findings.RuleEvidence); and an entity score for every patient, doctor
+// and institution. What detection finds on the fixture is exported by
+// cmd/ringlens's tests.
+func fixtureFindings(g *graph.Graph) *findings.Findings {
+	t := g.Tables()
+	vt, ft, it := &t.Visits, &t.Fees, &t.Institutions
+	feesOf := make([][]uint32, vt.Len())
+	for r := 0; r < ft.Len(); r++ {
+		feesOf[ft.Visit[r]] = append(feesOf[ft.Visit[r]], uint32(r))
+	}
+	type pair struct{ person, inst uint32 }
+	visitsOf := map[pair][]uint32{}
+	var pairs []pair
+	instVisits := make([]int, it.Len())
+	for v := 0; v < vt.Len(); v++ {
+		k := pair{vt.Person[v], vt.Institution[v]}
+		if visitsOf[k] == nil {
+			pairs = append(pairs, k)
+		}
+		visitsOf[k] = append(visitsOf[k], uint32(v))
+		instVisits[k.inst]++
+	}
+	params := map[string]float64{"min_visits": fixtureMinVisits}
+	f := &findings.Findings{}
+	for _, k := range pairs {
+		vs := visitsOf[k]
+		if len(vs) < fixtureMinVisits {
+			continue
+		}
+		h := findings.RuleHit{Rule: "R-FIXTURE-REPEAT", Version: "1.0", Stage: "after", Result: "suspicious",
+			Article: "《医疗保障基金使用监督管理条例》第十五条", ArticleEn: "Regulation on the Supervision of Medical Security Funds, Art. 15",
+			Params: params, Persons: []uint32{k.person}, Institutions: []uint32{k.inst}, NVisits: len(vs), At: claims.NoTime}
+		for _, v := range vs {
+			h.Amount += vt.FundPay[v]
+			if h.At == claims.NoTime || vt.Begin[v] < h.At {
+				h.At = vt.Begin[v]
+			}
+			if d := vt.Doctor[v]; d != graph.None {
+				h.Doctors = append(h.Doctors, d)
+			}
+			h.NFees += len(feesOf[v])
+			if len(h.Visits) < fixtureMaxRows {
+				h.Visits = append(h.Visits, v)
+			}
+			h.Fees = append(h.Fees, feesOf[v]...)
+		}
+		slices.Sort(h.Doctors)
+		h.Doctors = slices.Compact(h.Doctors)
+		slices.Sort(h.Fees)
+		h.Fees = h.Fees[:min(len(h.Fees), fixtureMaxRows)]
+		psn, inst := t.Persons.IDs.String(k.person), it.IDs.String(k.inst)
+		h.Detail = fmt.Sprintf("patient %s visited %s %d times", psn, inst, len(vs))
+		h.DetailZh = fmt.Sprintf("参保人 %s 在 %s 就诊 %d 次", psn, inst, len(vs))
+		f.RuleHits = append(f.RuleHits, h)
+	}
+
+	insts := make([]uint32, it.Len())
+	for i := range insts {
+		insts[i] = uint32(i)
+	}
+	slices.SortStableFunc(insts, func(a, b uint32) int { return cmp.Compare(instVisits[b], instVisits[a]) })
+	kindOf := func(inst uint32) string {
+		if it.Class[inst] == graph.ClassPharmacy {
+			return findings.KindPharmacy
+		}
+		return findings.KindClinic
+	}
+	ringOf := map[string]string{} // kind and id of a member -> ring id
+	for i, inst := range insts[:fixtureRings] {
+		var hits []int
+		for j := range f.RuleHits {
+			if f.RuleHits[j].Institutions[0] == inst {
+				hits = append(hits, j)
+			}
+		}
+		slices.SortStableFunc(hits, func(a, b int) int { return cmp.Compare(f.RuleHits[b].Amount, f.RuleHits[a].Amount) })
+		r := findings.Ring{ID: fmt.Sprintf("R%03d", i+1), Rank: i + 1, Score: 0.9 - 0.1*float64(i), Typology: findings.TypFabricatedOutpatient,
+			Article: "《医疗保障基金使用监督管理条例》第四十条", ArticleEn: "Regulation on the Supervision of Medical Security Funds, Art. 40",
+			Features: map[string]float64{"rule_hits": float64(len(hits))}}
+		add := func(kind, id, role string) {
+			if _, ok := ringOf[kind+"\x00"+id]; !ok {
+				ringOf[kind+"\x00"+id] = r.ID
+				r.Members = append(r.Members, findings.Member{Kind: kind, ID: id, Role: role, Score: r.Score})
+			}
+		}
+		role := "organising_clinic"
+		if kindOf(inst) == findings.KindPharmacy {
+			r.Typology, role = findings.TypPharmacyCashout, "reselling_pharmacy"
+		}
+		add(kindOf(inst), it.IDs.String(inst), role)
+		r.Evidence = []findings.Evidence{{Kind: "graph", Rule: "G-FIXTURE", Detail: "the institution with the most visits",
+			DetailZh: "就诊最多的机构", MdtrtIDs: []string{}}}
+		first, last := claims.NoTime, claims.NoTime
+		for n, j := range hits {
+			h := &f.RuleHits[j]
+			for _, p := range h.Persons {
+				add(findings.KindPatient, t.Persons.IDs.String(p), "recruited_patient")
+			}
+			for _, d := range h.Doctors {
+				add(findings.KindDoctor, t.Doctors.IDs.String(d), "organised_doctor")
+			}
+			if n < fixtureCited {
+				r.Evidence = append(r.Evidence, findings.RuleEvidence(t, h))
+			}
+			r.AmountAtRisk += h.Amount.Yuan()
+			r.Visits += h.NVisits
+			for _, v := range h.Visits {
+				if first == claims.NoTime || vt.Begin[v] < first {
+					first = vt.Begin[v]
+				}
+				last = max(last, vt.Begin[v])
+			}
+		}
+		r.Evidence[0].MdtrtIDs = r.Evidence[min(1, len(r.Evidence)-1)].MdtrtIDs
+		r.First, r.Last = first.String(), last.String()
+		f.Rings = append(f.Rings, r)
+	}
+
+	score := func(kind, id string) {
+		e := findings.EntityScore{Kind: kind, ID: id, Score: 0.1, Reasons: []string{}}
+		if ring, ok := ringOf[kind+"\x00"+id]; ok {
+			e.Score, e.RingID, e.Reasons = 0.8, ring, []string{"member of ring " + ring}
+		}
+		f.Entities = append(f.Entities, e)
+	}
+	for p := 0; p < t.Persons.Len(); p++ {
+		score(findings.KindPatient, t.Persons.IDs.String(uint32(p)))
+	}
+	for d := 0; d < t.Doctors.Len(); d++ {
+		score(findings.KindDoctor, t.Doctors.IDs.String(uint32(d)))
+	}
+	for i := 0; i < it.Len(); i++ {
+		score(kindOf(uint32(i)), it.IDs.String(uint32(i)))
+	}
+	return f
 }
 
 func (fx *fixture) model(t *testing.T, pii bool) *Model {

@@ -4,13 +4,11 @@ import (
 	"context"
 	"testing"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
-	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 )
 
-// TestFixtureRoundTrip pushes the fixture into the fake, pushes it again,
-// reads it back in pages and detects on the result.
+// TestFixtureRoundTrip pushes the fixture into the fake, pushes it again
+// and reads it back in pages into a graph of the same edges.
 func TestFixtureRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	fx := loadFixture(t)
@@ -53,14 +51,6 @@ func TestFixtureRoundTrip(t *testing.T) {
 		if hi-lo != hi0-lo0 {
 			t.Errorf("%v: %d edges read back, %d pushed", ty, hi-lo, hi0-lo0)
 		}
-	}
-	f, err := rings.Detect(ctx, g, rings.Options{Rules: rules.Defaults(), Seed: 1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("pushed %d rings; detected %d on the read-back graph", len(fx.f.Rings), len(f.Rings))
-	if len(f.Entities) == 0 {
-		t.Error("no entities scored")
 	}
 }
 

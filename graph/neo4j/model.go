@@ -5,10 +5,9 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
-	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // Node labels and id spaces. Every institution node carries the Institution
@@ -107,8 +106,8 @@ type RelSet struct {
 // Input is what is written to Neo4j.
 type Input struct {
 	Graph    *graph.Graph
-	Findings *rings.Findings // may be nil: no Ring nodes, no scores
-	Hits     []rules.Hit     // rule hits (rules.Run); may be nil
+	Findings *findings.Findings // may be nil: no Ring nodes, no scores
+	Hits     []findings.RuleHit // rule hits (Findings.RuleHits); may be nil
 	// RunID namespaces Ring and RuleHit nodes: pushing a run replaces the
 	// Ring and RuleHit nodes of the same run id and leaves other runs.
 	RunID string
@@ -182,7 +181,7 @@ func NewModel(in Input) (*Model, error) {
 type entityContext struct {
 	g          *graph.Graph
 	t          *graph.Tables
-	scores     map[string]*rings.EntityScore
+	scores     map[string]*findings.EntityScore
 	includePII bool
 }
 
@@ -220,7 +219,7 @@ func (m *Model) addPatients(ec *entityContext) {
 			n := g.PatientNode(uint32(i))
 			pt := &t.Persons
 			key := g.Key(n)
-			ec.setScore(rings.KindPatient, key, p)
+			ec.setScore(findings.KindPatient, key, p)
 			p[3] = ec.pii(pt.Name, i, claims.MaskName)
 			p[4] = ec.pii(pt.CertNo, i, claims.MaskCertNo)
 			p[5] = int64(pt.Sex[i])
@@ -247,7 +246,7 @@ func (m *Model) addDoctors(ec *entityContext) {
 			n := g.DoctorNode(uint32(i))
 			dt := &t.Doctors
 			key := g.Key(n)
-			ec.setScore(rings.KindDoctor, key, p)
+			ec.setScore(findings.KindDoctor, key, p)
 			p[3] = ec.pii(dt.Name, i, claims.MaskName)
 			p[4] = nonEmpty(t.Str(dt.Dept[i]))
 			p[5] = nonEmpty(t.Str(dt.Prof[i]))
@@ -281,9 +280,9 @@ func (m *Model) addInstitutions(ec *entityContext) {
 				it := &t.Institutions
 				n := g.InstitutionNode(r)
 				key := it.IDs.String(r)
-				kind := rings.KindClinic
+				kind := findings.KindClinic
 				if it.Class[r] == graph.ClassPharmacy {
-					kind = rings.KindPharmacy
+					kind = findings.KindPharmacy
 				}
 				ec.setScore(kind, key, p)
 				p[3] = nonEmpty(t.Str(it.Name[r]))
@@ -511,7 +510,7 @@ func (m *Model) addFees(t *graph.Tables) {
 // RingKey returns the key of ring ringID of run run.
 func RingKey(run, ringID string) string { return run + "/" + ringID }
 
-func (m *Model) addRings(f *rings.Findings, run string) {
+func (m *Model) addRings(f *findings.Findings, run string) {
 	rs := f.Rings
 	m.Nodes = append(m.Nodes, NodeSet{
 		Name: "ring", Space: LabelRing, Labels: []string{LabelRing}, Key: "id",
@@ -529,7 +528,7 @@ func (m *Model) addRings(f *rings.Findings, run string) {
 	})
 	type member struct {
 		ring int
-		m    *rings.Member
+		m    *findings.Member
 	}
 	byKind := map[End][]member{}
 	for i := range rs {
@@ -556,7 +555,7 @@ func (m *Model) addRings(f *rings.Findings, run string) {
 // HitKey returns the key of the i-th rule hit of run run.
 func HitKey(run string, i int, rule string) string { return run + "/" + rule + "/" + strconv.Itoa(i) }
 
-func (m *Model) addHits(t *graph.Tables, hits []rules.Hit, run string) {
+func (m *Model) addHits(t *graph.Tables, hits []findings.RuleHit, run string) {
 	m.Nodes = append(m.Nodes, NodeSet{
 		Name: "rulehit", Space: LabelRuleHit, Labels: []string{LabelRuleHit}, Key: "id",
 		Props: []Prop{{"run", TString}, {"rule", TString}, {"version", TString}, {"result", TString},
@@ -570,7 +569,7 @@ func (m *Model) addHits(t *graph.Tables, hits []rules.Hit, run string) {
 					ids = append(ids, t.Visits.IDs.String(v))
 				}
 			}
-			p[0], p[1], p[2], p[3] = run, h.Rule, h.Version, string(h.Result)
+			p[0], p[1], p[2], p[3] = run, h.Rule, h.Version, h.Result
 			p[4], p[5], p[6], p[7], p[8] = h.Amount.Yuan(), int64(h.NVisits), stamp(h.At), h.Detail, ids
 			return HitKey(run, i, h.Rule)
 		},
@@ -621,7 +620,7 @@ func (m *Model) addHits(t *graph.Tables, hits []rules.Hit, run string) {
 // evidence are matched one to one in order. rank is the position among the
 // ring's rule evidence (1: largest amount); the Ring's rule_hits property
 // counts all the hits assigned to it, cited or not.
-func (m *Model) addEvidence(t *graph.Tables, f *rings.Findings, hits []rules.Hit, run string) {
+func (m *Model) addEvidence(t *graph.Tables, f *findings.Findings, hits []findings.RuleHit, run string) {
 	type link struct {
 		hit, ring, rank int
 	}
@@ -639,12 +638,8 @@ func (m *Model) addEvidence(t *graph.Tables, f *rings.Findings, hits []rules.Hit
 				byKey = make(map[string][]int, len(hits))
 				for i := range hits {
 					h := &hits[i]
-					ids, fees := rules.Cite(t, *h)
-					refs := make([]rings.FeeRef, len(fees))
-					for k, fr := range fees {
-						refs[k] = rings.FeeRef(fr)
-					}
-					k := evidenceKey(h.Rule, h.Version, h.Detail, h.Amount.Yuan(), ids, refs)
+					ids, fees := findings.Cite(t, h)
+					k := evidenceKey(h.Rule, h.Version, h.Detail, h.Amount.Yuan(), ids, fees)
 					byKey[k] = append(byKey[k], i)
 				}
 			}
@@ -668,7 +663,7 @@ func (m *Model) addEvidence(t *graph.Tables, f *rings.Findings, hits []rules.Hit
 }
 
 // evidenceKey identifies a rule hit by what its evidence shows.
-func evidenceKey(rule, version, detail string, amount float64, ids []string, fees []rings.FeeRef) string {
+func evidenceKey(rule, version, detail string, amount float64, ids []string, fees []findings.FeeRef) string {
 	var b strings.Builder
 	b.WriteString(rule)
 	b.WriteByte(0)
@@ -690,12 +685,12 @@ func evidenceKey(rule, version, detail string, amount float64, ids []string, fee
 	return b.String()
 }
 
-// memberEnd maps a rings member kind to its node end.
+// memberEnd maps a ring member kind (findings.Kind*) to its node end.
 func memberEnd(kind string) End {
 	switch kind {
-	case rings.KindPatient:
+	case findings.KindPatient:
 		return endPatient()
-	case rings.KindDoctor:
+	case findings.KindDoctor:
 		return endDoctor()
 	}
 	return endInstitution()
@@ -712,11 +707,11 @@ func institutionLabel(c graph.InstitutionClass) string {
 	return LabelClinic
 }
 
-func entityScores(f *rings.Findings) map[string]*rings.EntityScore {
+func entityScores(f *findings.Findings) map[string]*findings.EntityScore {
 	if f == nil {
 		return nil
 	}
-	m := make(map[string]*rings.EntityScore, len(f.Entities))
+	m := make(map[string]*findings.EntityScore, len(f.Entities))
 	for i := range f.Entities {
 		e := &f.Entities[i]
 		m[e.Kind+"\x00"+e.ID] = e

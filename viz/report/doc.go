@@ -1,4 +1,4 @@
-// Package report writes what detection found (rings.Findings) for the
+// Package report writes what detection found (findings.Findings) for the
 // people and tools that use it, and reads it back:
 //
 //   - rings.json: the ranked rings with members, amount at risk, evidence

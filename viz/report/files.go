@@ -15,8 +15,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // File names in a detect output directory.
@@ -31,9 +31,9 @@ var entitiesHeader = []string{"kind", "id", "score", "ring_id", "reasons"}
 
 // ringsDoc is the top level of rings.json. Entities go to entities.csv.
 type ringsDoc struct {
-	Rings       []rings.Ring               `json:"rings"`
-	SingleHits  []rings.Evidence           `json:"single_hits"`
-	DataQuality []rings.DataQualityFinding `json:"data_quality"`
+	Rings       []findings.Ring               `json:"rings"`
+	SingleHits  []findings.Evidence           `json:"single_hits"`
+	DataQuality []findings.DataQualityFinding `json:"data_quality"`
 }
 
 // round rounds x to d decimals; it leaves NaN and infinities to the encoder,
@@ -55,7 +55,7 @@ const (
 )
 
 // normEvidence copies e with amounts rounded and nil lists made empty.
-func normEvidence(e rings.Evidence) rings.Evidence {
+func normEvidence(e findings.Evidence) findings.Evidence {
 	e.Amount = round(e.Amount, moneyDecimals)
 	if e.MdtrtIDs == nil {
 		e.MdtrtIDs = []string{}
@@ -65,10 +65,10 @@ func normEvidence(e rings.Evidence) rings.Evidence {
 
 // normRing copies r with scores and amounts rounded and nil lists and maps
 // made empty, so that the same ring always gives the same bytes.
-func normRing(r rings.Ring) rings.Ring {
+func normRing(r findings.Ring) findings.Ring {
 	r.Score = round(r.Score, scoreDecimals)
 	r.AmountAtRisk = round(r.AmountAtRisk, moneyDecimals)
-	r.Members = append([]rings.Member{}, r.Members...)
+	r.Members = append([]findings.Member{}, r.Members...)
 	for i := range r.Members {
 		r.Members[i].Score = round(r.Members[i].Score, scoreDecimals)
 	}
@@ -77,12 +77,12 @@ func normRing(r rings.Ring) rings.Ring {
 		feats[k] = round(v, scoreDecimals)
 	}
 	r.Features = feats
-	ev := make([]rings.Evidence, len(r.Evidence))
+	ev := make([]findings.Evidence, len(r.Evidence))
 	for i, e := range r.Evidence {
 		ev[i] = normEvidence(e)
 	}
 	r.Evidence = ev
-	tl := make([]rings.TimelinePoint, len(r.Timeline))
+	tl := make([]findings.TimelinePoint, len(r.Timeline))
 	for i, p := range r.Timeline {
 		p.Amount = round(p.Amount, moneyDecimals)
 		tl[i] = p
@@ -96,11 +96,11 @@ func normRing(r rings.Ring) rings.Ring {
 // findings, each with every field of the rings contract. Money is rounded to
 // the fen and scores to six decimals; lists are never null; map keys are
 // sorted. The same findings give byte-identical output.
-func WriteRingsJSON(w io.Writer, f *rings.Findings) error {
+func WriteRingsJSON(w io.Writer, f *findings.Findings) error {
 	doc := ringsDoc{
-		Rings:       make([]rings.Ring, len(f.Rings)),
-		SingleHits:  make([]rings.Evidence, len(f.SingleHits)),
-		DataQuality: make([]rings.DataQualityFinding, len(f.DataQuality)),
+		Rings:       make([]findings.Ring, len(f.Rings)),
+		SingleHits:  make([]findings.Evidence, len(f.SingleHits)),
+		DataQuality: make([]findings.DataQualityFinding, len(f.DataQuality)),
 	}
 	for i, r := range f.Rings {
 		doc.Rings[i] = normRing(r)
@@ -129,7 +129,7 @@ func formatScore(s float64) string {
 // WriteEntitiesCSV writes entities.csv: the header kind,id,score,ring_id,reasons
 // and one row per entity in the order of f.Entities; score has six decimals,
 // ring_id is empty for entities in no ring, reasons are joined by ';'.
-func WriteEntitiesCSV(w io.Writer, f *rings.Findings) error {
+func WriteEntitiesCSV(w io.Writer, f *findings.Findings) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(entitiesHeader); err != nil {
 		return fmt.Errorf("write %s: %w", EntitiesFile, err)
@@ -154,7 +154,7 @@ func WriteEntitiesCSV(w io.Writer, f *rings.Findings) error {
 // ReadFindings reads rings.json and entities.csv from a detect output
 // directory. It is the inverse of WriteRingsJSON and WriteEntitiesCSV (up to
 // their rounding); errors name the file.
-func ReadFindings(dir string) (*rings.Findings, error) {
+func ReadFindings(dir string) (*findings.Findings, error) {
 	path := filepath.Join(dir, RingsFile)
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -165,7 +165,7 @@ func ReadFindings(dir string) (*rings.Findings, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	f := &rings.Findings{Rings: doc.Rings, SingleHits: doc.SingleHits, DataQuality: doc.DataQuality}
+	f := &findings.Findings{Rings: doc.Rings, SingleHits: doc.SingleHits, DataQuality: doc.DataQuality}
 	path = filepath.Join(dir, EntitiesFile)
 	ef, err := os.Open(path)
 	if err != nil {
@@ -180,7 +180,7 @@ func ReadFindings(dir string) (*rings.Findings, error) {
 }
 
 // readEntities parses entities.csv.
-func readEntities(r io.Reader) ([]rings.EntityScore, error) {
+func readEntities(r io.Reader) ([]findings.EntityScore, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = len(entitiesHeader)
 	head, err := cr.Read()
@@ -195,7 +195,7 @@ func readEntities(r io.Reader) ([]rings.EntityScore, error) {
 			return nil, fmt.Errorf("header %q, want %q", strings.Join(head, ","), strings.Join(entitiesHeader, ","))
 		}
 	}
-	var out []rings.EntityScore
+	var out []findings.EntityScore
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -213,7 +213,7 @@ func readEntities(r io.Reader) ([]rings.EntityScore, error) {
 		if r := claims.PlainCell(rec[4]); r != "" {
 			reasons = strings.Split(r, ";")
 		}
-		out = append(out, rings.EntityScore{Kind: rec[0], ID: claims.PlainCell(rec[1]), Score: score, RingID: rec[3], Reasons: reasons})
+		out = append(out, findings.EntityScore{Kind: rec[0], ID: claims.PlainCell(rec[1]), Score: score, RingID: rec[3], Reasons: reasons})
 	}
 }
 

@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // Meta describes the run a report is about. All of it is supplied by the
@@ -62,7 +62,7 @@ func normLang(lang string) (string, error) {
 // findings, and a footer sealing rings.json and entities.csv with their
 // SHA-256. Every value is escaped by html/template; member labels are shown
 // as given (ring formation masks them).
-func WriteHTML(w io.Writer, f *rings.Findings, meta Meta, lang string) error {
+func WriteHTML(w io.Writer, f *findings.Findings, meta Meta, lang string) error {
 	lang, err := normLang(lang)
 	if err != nil {
 		return err
@@ -163,9 +163,9 @@ type bar struct{ X, Y, W, H, Title string }
 type tick struct{ X, Label string }
 
 // kindOrder puts institutions first, then doctors, then patients.
-var kindOrder = map[string]int{rings.KindClinic: 0, rings.KindPharmacy: 1, rings.KindDoctor: 2, rings.KindPatient: 3}
+var kindOrder = map[string]int{findings.KindClinic: 0, findings.KindPharmacy: 1, findings.KindDoctor: 2, findings.KindPatient: 3}
 
-func newPage(f *rings.Findings, meta Meta, lang string) page {
+func newPage(f *findings.Findings, meta Meta, lang string) page {
 	p := page{HTMLLang: "zh-CN", Meta: meta, Title: meta.Title, RingsN: len(f.Rings)}
 	if lang == LangEn {
 		p.HTMLLang = "en"
@@ -189,7 +189,7 @@ func newPage(f *rings.Findings, meta Meta, lang string) page {
 	return p
 }
 
-func newRingView(i int, r rings.Ring, lang string) ringView {
+func newRingView(i int, r findings.Ring, lang string) ringView {
 	v := ringView{Rank: r.Rank, ID: r.ID, Anchor: fmt.Sprintf("ring-%d", i+1), Score: fmt.Sprintf("%.3f", r.Score),
 		ScorePct: strconv.Itoa(int(math.Round(100 * math.Max(0, math.Min(1, r.Score))))),
 		Typology: lookup(typologyText, r.Typology, lang), TypologyID: r.Typology,
@@ -219,7 +219,7 @@ func pickArticle(zh, en, lang string) string {
 }
 
 // memberCounts summarises members by kind: "3 医疗机构 · 17 医生 · 120 参保人".
-func memberCounts(ms []rings.Member, lang string) string {
+func memberCounts(ms []findings.Member, lang string) string {
 	n := map[string]int{}
 	var other []string
 	for _, m := range ms {
@@ -230,7 +230,7 @@ func memberCounts(ms []rings.Member, lang string) string {
 	}
 	sort.Strings(other)
 	var parts []string
-	for _, k := range append([]string{rings.KindClinic, rings.KindPharmacy, rings.KindDoctor, rings.KindPatient}, other...) {
+	for _, k := range append([]string{findings.KindClinic, findings.KindPharmacy, findings.KindDoctor, findings.KindPatient}, other...) {
 		if n[k] > 0 {
 			label := lookup(kindText, k, lang)
 			if lang == LangEn && n[k] > 1 {
@@ -244,7 +244,7 @@ func memberCounts(ms []rings.Member, lang string) string {
 
 // groupRoles groups members by role; groups come in kind order
 // (institutions, doctors, patients), then in order of first appearance.
-func groupRoles(ms []rings.Member, lang string) []roleGroup {
+func groupRoles(ms []findings.Member, lang string) []roleGroup {
 	type g struct {
 		order, first int
 		group        roleGroup
@@ -291,7 +291,7 @@ func groupRoles(ms []rings.Member, lang string) []roleGroup {
 	return out
 }
 
-func newEvidenceView(e rings.Evidence, lang string) evidenceView {
+func newEvidenceView(e findings.Evidence, lang string) evidenceView {
 	v := evidenceView{Kind: lookup(ui, "kind_"+e.Kind, lang), Rule: e.Rule, Version: e.Version, Params: params(e.Params),
 		Article: pickArticle(e.Article, e.ArticleEn, lang), Amount: money(e.Amount), Visits: e.Visits}
 	if v.Kind == "kind_"+e.Kind {
@@ -319,7 +319,7 @@ func newEvidenceView(e rings.Evidence, lang string) evidenceView {
 
 // citedRows lists the fee lines an evidence item cites as
 // "mdtrt_id/feedetl_sn", then the cited visits without a fee line.
-func citedRows(e rings.Evidence) []string {
+func citedRows(e findings.Evidence) []string {
 	rows := make([]string, 0, len(e.Fees)+len(e.MdtrtIDs))
 	withFee := map[string]bool{}
 	for _, f := range e.Fees {
@@ -371,10 +371,10 @@ func money(x float64) string {
 // newTimeline draws visits per day as bars, one slot per calendar day from
 // the first to the last day, so that rhythms and same-day cohorts show.
 // Points whose day does not parse are left out; nil when none is left.
-func newTimeline(pts []rings.TimelinePoint, lang string) *timelineView {
+func newTimeline(pts []findings.TimelinePoint, lang string) *timelineView {
 	type day struct {
 		t time.Time
-		p rings.TimelinePoint
+		p findings.TimelinePoint
 	}
 	var ds []day
 	for _, p := range pts {

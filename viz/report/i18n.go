@@ -1,6 +1,6 @@
 package report
 
-import "github.com/ringlens/ringlens/algorithms/rings"
+import "github.com/ringlens/ringlens/graph/findings"
 
 // Languages of the HTML report and the terminal table.
 const (
@@ -75,31 +75,31 @@ var ui = map[string]text{
 
 // kindText labels member kinds.
 var kindText = map[string]text{
-	rings.KindPatient:  {"参保人", "patient"},
-	rings.KindDoctor:   {"医生", "doctor"},
-	rings.KindClinic:   {"医疗机构", "institution"},
-	rings.KindPharmacy: {"药店", "pharmacy"},
+	findings.KindPatient:  {"参保人", "patient"},
+	findings.KindDoctor:   {"医生", "doctor"},
+	findings.KindClinic:   {"医疗机构", "institution"},
+	findings.KindPharmacy: {"药店", "pharmacy"},
 }
 
 // kindPlural labels several members of a kind (only English inflects).
 var kindPlural = map[string]text{
-	rings.KindPatient:  {"参保人", "patients"},
-	rings.KindDoctor:   {"医生", "doctors"},
-	rings.KindClinic:   {"医疗机构", "institutions"},
-	rings.KindPharmacy: {"药店", "pharmacies"},
+	findings.KindPatient:  {"参保人", "patients"},
+	findings.KindDoctor:   {"医生", "doctors"},
+	findings.KindClinic:   {"医疗机构", "institutions"},
+	findings.KindPharmacy: {"药店", "pharmacies"},
 }
 
 // typologyText labels typologies (docs/typologies.md).
 var typologyText = map[string]text{
-	rings.TypFabricatedOutpatient: {"虚构门诊诊疗", "fabricated outpatient treatment"},
-	rings.TypLockstepSwiping:      {"组织空刷（同步刷卡）", "lockstep empty swiping"},
-	rings.TypFakeHospitalisation:  {"招募虚假住院", "recruited fake hospitalisation"},
-	rings.TypCardCollection:       {"收卡盗刷", "card collection"},
-	rings.TypDrugReselling:        {"倒卖回流药", "drug reselling"},
-	rings.TypPharmacyCashout:      {"药店串换套现", "pharmacy cash-out"},
-	rings.TypBorrowedQualif:       {"挂证执业", "borrowed qualifications"},
-	rings.TypSplitHospitalisation: {"分解住院", "split hospitalisation"},
-	rings.TypUnclassified:         {"未分类", "unclassified"},
+	findings.TypFabricatedOutpatient: {"虚构门诊诊疗", "fabricated outpatient treatment"},
+	findings.TypLockstepSwiping:      {"组织空刷（同步刷卡）", "lockstep empty swiping"},
+	findings.TypFakeHospitalisation:  {"招募虚假住院", "recruited fake hospitalisation"},
+	findings.TypCardCollection:       {"收卡盗刷", "card collection"},
+	findings.TypDrugReselling:        {"倒卖回流药", "drug reselling"},
+	findings.TypPharmacyCashout:      {"药店串换套现", "pharmacy cash-out"},
+	findings.TypBorrowedQualif:       {"挂证执业", "borrowed qualifications"},
+	findings.TypSplitHospitalisation: {"分解住院", "split hospitalisation"},
+	findings.TypUnclassified:         {"未分类", "unclassified"},
 }
 
 // roleText labels the member roles the generator and ring formation use;

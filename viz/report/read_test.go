@@ -8,12 +8,12 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // writeDir writes rings.json and entities.csv of f into a temporary
 // directory.
-func writeDir(t *testing.T, f *rings.Findings) string {
+func writeDir(t *testing.T, f *findings.Findings) string {
 	t.Helper()
 	dir := t.TempDir()
 	var rj, ec bytes.Buffer
@@ -33,7 +33,7 @@ func writeDir(t *testing.T, f *rings.Findings) string {
 }
 
 func TestReadFindingsRoundTrip(t *testing.T) {
-	for name, f := range map[string]*rings.Findings{"sample": sample(), "empty": {}} {
+	for name, f := range map[string]*findings.Findings{"sample": sample(), "empty": {}} {
 		t.Run(name, func(t *testing.T) {
 			dir := writeDir(t, f)
 			got, err := ReadFindings(dir)

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -19,60 +19,60 @@ var update = flag.Bool("update", false, "rewrite the golden files under testdata
 // sample is a hand-built findings set: a large fabricated-outpatient ring
 // with a 12-day rhythm, a fake-hospitalisation ring with same-morning
 // cohorts, a bare unclassified ring, single hits and a data-quality finding.
-func sample() *rings.Findings {
-	f := &rings.Findings{}
-	big := rings.Ring{ID: "ring-0001", Rank: 1, Score: 0.9734567891, Typology: rings.TypFabricatedOutpatient,
+func sample() *findings.Findings {
+	f := &findings.Findings{}
+	big := findings.Ring{ID: "ring-0001", Rank: 1, Score: 0.9734567891, Typology: findings.TypFabricatedOutpatient,
 		AmountAtRisk: 2712345.678, Visits: 4321, First: "2024-01-03 08:12:00", Last: "2024-12-27 17:40:00",
 		Article: "《医疗保障基金使用监督管理条例》第四十条", ArticleEn: "Regulation on the Supervision of the Medical Security Fund, Art. 40",
 		Features: map[string]float64{"density": 0.8123456, "rule_hit_share": 0.42, "peer_distance": 3.1415926}}
 	for i := range 3 {
-		big.Members = append(big.Members, rings.Member{Kind: rings.KindClinic, ID: fmt.Sprintf("H35020300%d", i+1), Role: "organising_clinic", Score: 0.95, Label: fmt.Sprintf("湖里区诊所%d", i+1)})
+		big.Members = append(big.Members, findings.Member{Kind: findings.KindClinic, ID: fmt.Sprintf("H35020300%d", i+1), Role: "organising_clinic", Score: 0.95, Label: fmt.Sprintf("湖里区诊所%d", i+1)})
 	}
 	for i := range 17 {
-		big.Members = append(big.Members, rings.Member{Kind: rings.KindDoctor, ID: fmt.Sprintf("D350203%04d", i), Role: "organised_doctor", Score: 0.8 - float64(i)/100, Label: "王*"})
+		big.Members = append(big.Members, findings.Member{Kind: findings.KindDoctor, ID: fmt.Sprintf("D350203%04d", i), Role: "organised_doctor", Score: 0.8 - float64(i)/100, Label: "王*"})
 	}
 	for i := range 120 {
-		big.Members = append(big.Members, rings.Member{Kind: rings.KindPatient, ID: fmt.Sprintf("3502%08d", i), Role: "recruited_patient", Score: 0.7, Label: "张*" + strings.Repeat("*", i%2)})
+		big.Members = append(big.Members, findings.Member{Kind: findings.KindPatient, ID: fmt.Sprintf("3502%08d", i), Role: "recruited_patient", Score: 0.7, Label: "张*" + strings.Repeat("*", i%2)})
 	}
 	for d := 0; d < 360; d += 12 {
 		day := time.Date(2024, 1, 3+d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
-		big.Timeline = append(big.Timeline, rings.TimelinePoint{Day: day, Visits: 100 + d%50, Amount: 9000.5},
-			rings.TimelinePoint{Day: time.Date(2024, 1, 4+d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), Visits: 5})
+		big.Timeline = append(big.Timeline, findings.TimelinePoint{Day: day, Visits: 100 + d%50, Amount: 9000.5},
+			findings.TimelinePoint{Day: time.Date(2024, 1, 4+d, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), Visits: 5})
 	}
-	big.Evidence = []rings.Evidence{
+	big.Evidence = []findings.Evidence{
 		{Kind: "rule", Rule: "R-CAPACITY", Version: "1.2.0", Params: map[string]float64{"max_per_slot": 6, "slot_minutes": 30},
 			Result: "suspicious", Article: "第四十条", ArticleEn: "Art. 40", Detail: "more records per doctor per slot than possible",
 			DetailZh: "医生单时段接诊人次超出能力", Amount: 123456.789, Visits: 3,
-			MdtrtIDs: []string{"M001", "M002", "M003"}, Fees: []rings.FeeRef{{MdtrtID: "M001", FeedetlSn: "F001-1"}, {MdtrtID: "M002", FeedetlSn: "F002-1"}}},
+			MdtrtIDs: []string{"M001", "M002", "M003"}, Fees: []findings.FeeRef{{MdtrtID: "M001", FeedetlSn: "F001-1"}, {MdtrtID: "M002", FeedetlSn: "F002-1"}}},
 		{Kind: "graph", Rule: "G-LOCKSTEP", Detail: "patients return every 12 days in lockstep <script>alert(1)</script>",
 			DetailZh: "参保人每12天同步就诊", Amount: 5000, Visits: 250, MdtrtIDs: manyIDs(250)},
 	}
-	hosp := rings.Ring{ID: "ring-0002", Rank: 2, Score: 0.61, Typology: rings.TypFakeHospitalisation, AmountAtRisk: 880000,
+	hosp := findings.Ring{ID: "ring-0002", Rank: 2, Score: 0.61, Typology: findings.TypFakeHospitalisation, AmountAtRisk: 880000,
 		Visits: 64, First: "2024-03-04 07:55:00", Last: "2024-03-22 09:10:00", Article: "第四十条",
-		Members: []rings.Member{
-			{Kind: rings.KindPatient, ID: "P-R1", Role: "recruiter", Score: 0.9, Label: "李*"},
-			{Kind: rings.KindClinic, ID: "H-WUXI-01", Role: "organising_hospital", Score: 0.88},
-			{Kind: rings.KindPatient, ID: "P-2", Role: "recruited_patient", Score: 0.5},
-			{Kind: rings.KindDoctor, ID: "D-9", Role: "organised_doctor", Score: 0.6},
-			{Kind: rings.KindPatient, ID: "P-3", Role: "recruited_patient", Score: 0.5},
+		Members: []findings.Member{
+			{Kind: findings.KindPatient, ID: "P-R1", Role: "recruiter", Score: 0.9, Label: "李*"},
+			{Kind: findings.KindClinic, ID: "H-WUXI-01", Role: "organising_hospital", Score: 0.88},
+			{Kind: findings.KindPatient, ID: "P-2", Role: "recruited_patient", Score: 0.5},
+			{Kind: findings.KindDoctor, ID: "D-9", Role: "organised_doctor", Score: 0.6},
+			{Kind: findings.KindPatient, ID: "P-3", Role: "recruited_patient", Score: 0.5},
 		},
-		Timeline: []rings.TimelinePoint{{Day: "2024-03-04", Visits: 18, Amount: 40000}, {Day: "2024-03-11", Visits: 2}, {Day: "2024-03-18", Visits: 20, Amount: 45000}, {Day: "2024-03-22", Visits: 1}},
-		Evidence: []rings.Evidence{{Kind: "rule", Rule: "R-GHOSTBED", Version: "1", Params: map[string]float64{"hours": 72}, Result: "definite",
+		Timeline: []findings.TimelinePoint{{Day: "2024-03-04", Visits: 18, Amount: 40000}, {Day: "2024-03-11", Visits: 2}, {Day: "2024-03-18", Visits: 20, Amount: 45000}, {Day: "2024-03-22", Visits: 1}},
+		Evidence: []findings.Evidence{{Kind: "rule", Rule: "R-GHOSTBED", Version: "1", Params: map[string]float64{"hours": 72}, Result: "definite",
 			Article: "第三十八条", Detail: "no charge for 72 h", DetailZh: "72小时无费用", Amount: 1000, Visits: 1, MdtrtIDs: []string{"M9"}}},
 	}
-	bare := rings.Ring{ID: "ring-0003", Rank: 3, Score: 0.1, Typology: rings.TypUnclassified,
-		Members: []rings.Member{{Kind: rings.KindPharmacy, ID: "Y1", Role: "", Score: 0.1}}}
-	f.Rings = []rings.Ring{big, hosp, bare}
+	bare := findings.Ring{ID: "ring-0003", Rank: 3, Score: 0.1, Typology: findings.TypUnclassified,
+		Members: []findings.Member{{Kind: findings.KindPharmacy, ID: "Y1", Role: "", Score: 0.1}}}
+	f.Rings = []findings.Ring{big, hosp, bare}
 	for _, r := range f.Rings {
 		for _, m := range r.Members {
-			f.Entities = append(f.Entities, rings.EntityScore{Kind: m.Kind, ID: m.ID, Score: m.Score, RingID: r.ID, Reasons: []string{"density", "rule:R-CAPACITY"}})
+			f.Entities = append(f.Entities, findings.EntityScore{Kind: m.Kind, ID: m.ID, Score: m.Score, RingID: r.ID, Reasons: []string{"density", "rule:R-CAPACITY"}})
 		}
 	}
-	f.Entities = append(f.Entities, rings.EntityScore{Kind: rings.KindPatient, ID: "free, \"quoted\"", Score: 0.012345678})
-	f.SingleHits = []rings.Evidence{{Kind: "rule", Rule: "R-SEX", Version: "1.0.0", Result: "definite", Article: "第三十八条",
+	f.Entities = append(f.Entities, findings.EntityScore{Kind: findings.KindPatient, ID: "free, \"quoted\"", Score: 0.012345678})
+	f.SingleHits = []findings.Evidence{{Kind: "rule", Rule: "R-SEX", Version: "1.0.0", Result: "definite", Article: "第三十八条",
 		Detail: "male billed for hysteroscopy", DetailZh: "男性患者收取宫腔镜检查费", Amount: 320, Visits: 1,
-		MdtrtIDs: []string{"M77"}, Fees: []rings.FeeRef{{MdtrtID: "M77", FeedetlSn: "F77-3"}}}}
-	f.DataQuality = []rings.DataQualityFinding{{Kind: "placeholder_doctor", Code: "009999", Visits: 51234, Institutions: 12,
+		MdtrtIDs: []string{"M77"}, Fees: []findings.FeeRef{{MdtrtID: "M77", FeedetlSn: "F77-3"}}}}
+	f.DataQuality = []findings.DataQualityFinding{{Kind: "placeholder_doctor", Code: "009999", Visits: 51234, Institutions: 12,
 		Patients: 9000, Amount: 1234567.5, Detail: "placeholder doctor code shared by implausibly many visits"}}
 	return f
 }
@@ -124,7 +124,7 @@ func render(t *testing.T, write func(*bytes.Buffer) error) []byte {
 }
 
 func TestGolden(t *testing.T) {
-	sets := map[string]*rings.Findings{"sample": sample(), "empty": {}}
+	sets := map[string]*findings.Findings{"sample": sample(), "empty": {}}
 	for name, f := range sets {
 		t.Run(name, func(t *testing.T) {
 			golden(t, name+".rings.json", render(t, func(b *bytes.Buffer) error { return WriteRingsJSON(b, f) }))
@@ -209,8 +209,8 @@ func TestUITableComplete(t *testing.T) {
 			t.Errorf("UI string %q lacks a language", k)
 		}
 	}
-	for _, typ := range []string{rings.TypFabricatedOutpatient, rings.TypLockstepSwiping, rings.TypFakeHospitalisation, rings.TypCardCollection,
-		rings.TypDrugReselling, rings.TypPharmacyCashout, rings.TypBorrowedQualif, rings.TypSplitHospitalisation, rings.TypUnclassified} {
+	for _, typ := range []string{findings.TypFabricatedOutpatient, findings.TypLockstepSwiping, findings.TypFakeHospitalisation, findings.TypCardCollection,
+		findings.TypDrugReselling, findings.TypPharmacyCashout, findings.TypBorrowedQualif, findings.TypSplitHospitalisation, findings.TypUnclassified} {
 		if _, ok := typologyText[typ]; !ok {
 			t.Errorf("typology %q has no label", typ)
 		}

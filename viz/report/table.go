@@ -7,7 +7,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // WriteTable writes the top rings (all of them when top <= 0) as an aligned
@@ -15,7 +15,7 @@ import (
 // (institutions/doctors/patients/pharmacies), amount at risk, first–last
 // visit and id. Column widths count East Asian wide characters as two
 // cells, so Chinese typology names (lang "zh") stay aligned.
-func WriteTable(w io.Writer, f *rings.Findings, top int, lang string) error {
+func WriteTable(w io.Writer, f *findings.Findings, top int, lang string) error {
 	lang, err := normLang(lang)
 	if err != nil {
 		return err
@@ -31,7 +31,7 @@ func WriteTable(w io.Writer, f *rings.Findings, top int, lang string) error {
 		for _, m := range r.Members {
 			c[m.Kind]++
 		}
-		members := fmt.Sprintf("%d/%d/%d/%d", c[rings.KindClinic], c[rings.KindDoctor], c[rings.KindPatient], c[rings.KindPharmacy])
+		members := fmt.Sprintf("%d/%d/%d/%d", c[findings.KindClinic], c[findings.KindDoctor], c[findings.KindPatient], c[findings.KindPharmacy])
 		rows = append(rows, []string{fmt.Sprint(r.Rank), fmt.Sprintf("%.3f", r.Score), lookup(typologyText, r.Typology, lang),
 			members, money(r.AmountAtRisk), day(r.First) + "–" + day(r.Last), r.ID})
 	}

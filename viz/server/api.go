@@ -11,6 +11,7 @@ import (
 
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/graph/neo4j"
 )
 
@@ -32,6 +33,7 @@ func (s *Server) routes() {
 	m := http.NewServeMux()
 	m.HandleFunc("GET /api/v1/stream", s.handleStream)
 	m.HandleFunc("GET /api/v1/status", s.handleStatus)
+	m.HandleFunc("GET /api/v1/vocab", s.handleVocab)
 	m.HandleFunc("GET /api/v1/rings", s.handleRings)
 	m.HandleFunc("GET /api/v1/rings/{id}", s.handleRing)
 	m.HandleFunc("GET /api/v1/rings/{id}/subgraph", s.handleSubgraph)
@@ -231,9 +233,9 @@ func (s *Server) handleRingCypher(w http.ResponseWriter, r *http.Request) {
 
 // memberKind maps ring member kinds and graph kind names to graph kinds.
 var memberKinds = map[string]graph.Kind{
-	rings.KindPatient: graph.KindPatient, rings.KindDoctor: graph.KindDoctor,
-	rings.KindClinic: graph.KindInstitution, "institution": graph.KindInstitution,
-	rings.KindPharmacy: graph.KindPharmacy,
+	findings.KindPatient: graph.KindPatient, findings.KindDoctor: graph.KindDoctor,
+	findings.KindClinic: graph.KindInstitution, "institution": graph.KindInstitution,
+	findings.KindPharmacy: graph.KindPharmacy,
 }
 
 // viewNode is a subgraph node with its score and ring role.
@@ -376,9 +378,9 @@ func (s *Server) handleNode(w http.ResponseWriter, r *http.Request) {
 	hits, total := nodeRuleHits(g, snap.findings, n, maxNodeHits)
 	writeJSON(w, http.StatusOK, struct {
 		viewNode
-		Degree        int              `json:"degree"`
-		RuleHits      []rings.Evidence `json:"rule_hits"`       // largest amount first, at most maxNodeHits
-		RuleHitsTotal int              `json:"rule_hits_total"` // hits concerning the node in all
+		Degree        int                 `json:"degree"`
+		RuleHits      []findings.Evidence `json:"rule_hits"`       // largest amount first, at most maxNodeHits
+		RuleHitsTotal int                 `json:"rule_hits_total"` // hits concerning the node in all
 	}{vn, g.Degree(n), hits, total})
 }
 

@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // waitFor polls cond for up to 20 s.
@@ -52,7 +52,7 @@ func (l *logRecorder) has(sub string) bool {
 func ringIDs(t *testing.T, s *testServer) (p, c, d string) {
 	t.Helper()
 	ring := s.firstRing(t)
-	return member(t, ring, rings.KindPatient).ID, member(t, ring, rings.KindClinic).ID, member(t, ring, rings.KindDoctor).ID
+	return member(t, ring, findings.KindPatient).ID, member(t, ring, findings.KindClinic).ID, member(t, ring, findings.KindDoctor).ID
 }
 
 func TestClaimsLogReplay(t *testing.T) {

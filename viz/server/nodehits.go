@@ -4,9 +4,8 @@ import (
 	"cmp"
 	"slices"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
-	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // maxNodeHits caps the rule hits of GET /api/v1/nodes/{kind}/{id}.
@@ -23,8 +22,8 @@ const maxNodeHits = 50
 // It scans every hit: f.RuleHits is bounded by the rule set's
 // MaxHitsPerRule, and the scan costs well under a millisecond on a city
 // (BenchmarkNodeRuleHits).
-func nodeRuleHits(g *graph.Graph, f *rings.Findings, n graph.NodeID, limit int) ([]rings.Evidence, int) {
-	out := []rings.Evidence{}
+func nodeRuleHits(g *graph.Graph, f *findings.Findings, n graph.NodeID, limit int) ([]findings.Evidence, int) {
+	out := []findings.Evidence{}
 	if g == nil || f == nil {
 		return out, 0
 	}
@@ -47,38 +46,21 @@ func nodeRuleHits(g *graph.Graph, f *rings.Findings, n graph.NodeID, limit int) 
 	})
 	t := g.Tables()
 	for _, i := range found[:min(len(found), limit)] {
-		out = append(out, hitEvidence(t, &f.RuleHits[i]))
+		out = append(out, findings.RuleEvidence(t, &f.RuleHits[i]))
 	}
 	return out, len(found)
 }
 
 // entityRows returns the accessor of a hit's (sorted) rows of an entity
 // kind's table, or nil for an unknown kind.
-func entityRows(k graph.Kind) func(*rules.Hit) []uint32 {
+func entityRows(k graph.Kind) func(*findings.RuleHit) []uint32 {
 	switch k {
 	case graph.KindPatient:
-		return func(h *rules.Hit) []uint32 { return h.Persons }
+		return func(h *findings.RuleHit) []uint32 { return h.Persons }
 	case graph.KindDoctor:
-		return func(h *rules.Hit) []uint32 { return h.Doctors }
+		return func(h *findings.RuleHit) []uint32 { return h.Doctors }
 	case graph.KindInstitution, graph.KindPharmacy:
-		return func(h *rules.Hit) []uint32 { return h.Institutions }
+		return func(h *findings.RuleHit) []uint32 { return h.Institutions }
 	}
 	return nil
-}
-
-// hitEvidence encodes a rule hit as the evidence of rings.json (the shape
-// rings gives a ring's rule evidence), citing its rows by mdtrt_id and
-// (mdtrt_id, feedetl_sn). Rule details never carry names.
-func hitEvidence(t *graph.Tables, h *rules.Hit) rings.Evidence {
-	ids, fees := rules.Cite(t, *h)
-	e := rings.Evidence{Kind: "rule", Rule: h.Rule, Version: h.Version, Params: h.Params, Result: string(h.Result),
-		Article: h.Article, ArticleEn: h.ArticleEn, Detail: h.Detail, DetailZh: h.DetailZh,
-		Amount: h.Amount.Yuan(), Visits: h.NVisits, MdtrtIDs: ids}
-	if e.MdtrtIDs == nil {
-		e.MdtrtIDs = []string{}
-	}
-	for _, f := range fees {
-		e.Fees = append(e.Fees, rings.FeeRef{MdtrtID: f.MdtrtID, FeedetlSn: f.FeedetlSn})
-	}
-	return e
 }

@@ -10,21 +10,21 @@ import (
 	"testing"
 
 	"github.com/ringlens/ringlens/algorithms/rings"
-	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // nodeReply decodes the rule-hit fields of GET /api/v1/nodes/{kind}/{id}.
 type nodeReply struct {
-	Key           string           `json:"key"`
-	Label         string           `json:"label"`
-	RuleHits      []rings.Evidence `json:"rule_hits"`
-	RuleHitsTotal int              `json:"rule_hits_total"`
+	Key           string              `json:"key"`
+	Label         string              `json:"label"`
+	RuleHits      []findings.Evidence `json:"rule_hits"`
+	RuleHitsTotal int                 `json:"rule_hits_total"`
 }
 
 // hitCounts counts, per table row, the hits citing it in the rows chosen
 // by rowsOf.
-func hitCounts(hits []rules.Hit, rowsOf func(*rules.Hit) []uint32) map[uint32]int {
+func hitCounts(hits []findings.RuleHit, rowsOf func(*findings.RuleHit) []uint32) map[uint32]int {
 	c := map[uint32]int{}
 	for i := range hits {
 		for _, r := range rowsOf(&hits[i]) {
@@ -53,9 +53,9 @@ func TestNodeRuleHits(t *testing.T) {
 	if len(hits) == 0 {
 		t.Fatal("fixture has no rule hits")
 	}
-	persons := hitCounts(hits, func(h *rules.Hit) []uint32 { return h.Persons })
-	doctors := hitCounts(hits, func(h *rules.Hit) []uint32 { return h.Doctors })
-	insts := hitCounts(hits, func(h *rules.Hit) []uint32 { return h.Institutions })
+	persons := hitCounts(hits, func(h *findings.RuleHit) []uint32 { return h.Persons })
+	doctors := hitCounts(hits, func(h *findings.RuleHit) []uint32 { return h.Doctors })
+	insts := hitCounts(hits, func(h *findings.RuleHit) []uint32 { return h.Institutions })
 	pRow, pN := mostHit(persons)
 	dRow, dN := mostHit(doctors)
 	iRow, iN := mostHit(insts)
@@ -132,9 +132,9 @@ func TestNodeRuleHits(t *testing.T) {
 func TestNodeRuleHitsCap(t *testing.T) {
 	s := startReady(t, nil)
 	g, snap, _ := s.current()
-	insts := hitCounts(snap.findings.RuleHits, func(h *rules.Hit) []uint32 { return h.Institutions })
+	insts := hitCounts(snap.findings.RuleHits, func(h *findings.RuleHit) []uint32 { return h.Institutions })
 	row, n := mostHit(insts)
-	var mine []rules.Hit
+	var mine []findings.RuleHit
 	for _, h := range snap.findings.RuleHits {
 		if slices.Contains(h.Institutions, row) {
 			mine = append(mine, h)
@@ -192,7 +192,7 @@ func BenchmarkNodeRuleHits(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	row, _ := mostHit(hitCounts(f.RuleHits, func(h *rules.Hit) []uint32 { return h.Institutions }))
+	row, _ := mostHit(hitCounts(f.RuleHits, func(h *findings.RuleHit) []uint32 { return h.Institutions }))
 	code := tb.Institutions.IDs.String(row)
 	n, ok := g.Lookup(graph.KindInstitution, code)
 	if !ok {

@@ -19,6 +19,7 @@ import (
 	"github.com/gorilla/websocket"
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/ingest"
 )
 
@@ -123,13 +124,13 @@ func (s *testServer) do(t *testing.T, method, path, body string, hdr map[string]
 }
 
 // firstRing returns the best ring of the current findings.
-func (s *testServer) firstRing(t *testing.T) rings.Ring {
+func (s *testServer) firstRing(t *testing.T) findings.Ring {
 	t.Helper()
 	code, _, body := s.do(t, "GET", "/api/v1/rings/R001", "", nil)
 	if code != http.StatusOK {
 		t.Fatalf("GET R001: %d %s", code, body)
 	}
-	var r rings.Ring
+	var r findings.Ring
 	if err := json.Unmarshal(body, &r); err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +138,7 @@ func (s *testServer) firstRing(t *testing.T) rings.Ring {
 }
 
 // member returns the first member of r of kind.
-func member(t *testing.T, r rings.Ring, kind string) rings.Member {
+func member(t *testing.T, r findings.Ring, kind string) findings.Member {
 	t.Helper()
 	for _, m := range r.Members {
 		if m.Kind == kind {
@@ -145,7 +146,7 @@ func member(t *testing.T, r rings.Ring, kind string) rings.Member {
 		}
 	}
 	t.Fatalf("ring %s has no %s", r.ID, kind)
-	return rings.Member{}
+	return findings.Member{}
 }
 
 // testGraph decodes a subgraph reply.
@@ -163,7 +164,7 @@ type testGraph struct {
 func TestEndpoints(t *testing.T) {
 	s := startReady(t, nil)
 	ring := s.firstRing(t)
-	clinic, patient := member(t, ring, rings.KindClinic), member(t, ring, rings.KindPatient)
+	clinic, patient := member(t, ring, findings.KindClinic), member(t, ring, findings.KindPatient)
 	type check func(t *testing.T, body []byte)
 	jsonHas := func(keys ...string) check {
 		return func(t *testing.T, body []byte) {
@@ -373,7 +374,7 @@ func feeRow(id, sn string) string {
 func TestClaimsRejected(t *testing.T) {
 	s := startReady(t, nil)
 	ring := s.firstRing(t)
-	p, c, d := member(t, ring, rings.KindPatient).ID, member(t, ring, rings.KindClinic).ID, member(t, ring, rings.KindDoctor).ID
+	p, c, d := member(t, ring, findings.KindPatient).ID, member(t, ring, findings.KindClinic).ID, member(t, ring, findings.KindDoctor).ID
 	good := visitRow("NEWV1", p, c, d)
 	tests := []struct {
 		name, body string
@@ -432,12 +433,12 @@ func dial(s *testServer, query string, hdr http.Header) (*websocket.Conn, *http.
 
 // message is a stream message as received.
 type message struct {
-	Type       string     `json:"type"`
-	Stage      string     `json:"stage"`
-	Ring       rings.Ring `json:"ring"`
-	ID         string     `json:"id"`
-	Generation int        `json:"generation"`
-	Done       int64      `json:"done"`
+	Type       string        `json:"type"`
+	Stage      string        `json:"stage"`
+	Ring       findings.Ring `json:"ring"`
+	ID         string        `json:"id"`
+	Generation int           `json:"generation"`
+	Done       int64         `json:"done"`
 }
 
 // readUntil reads messages until want returns true or the deadline passes.
@@ -518,11 +519,11 @@ func TestClaimsUpdateRing(t *testing.T) {
 
 	var rows []string
 	for i, m := range ring.Members {
-		if m.Kind != rings.KindPatient {
+		if m.Kind != findings.KindPatient {
 			continue
 		}
 		id := fmt.Sprintf("API%04d", i)
-		rows = append(rows, visitRow(id, m.ID, member(t, ring, rings.KindClinic).ID, member(t, ring, rings.KindDoctor).ID),
+		rows = append(rows, visitRow(id, m.ID, member(t, ring, findings.KindClinic).ID, member(t, ring, findings.KindDoctor).ID),
 			feeRow(id, "0001"))
 	}
 	code, _, body := s.do(t, "POST", "/api/v1/claims", strings.Join(rows, "\n")+"\n", map[string]string{"Content-Type": "application/x-ndjson"})
@@ -533,7 +534,7 @@ func TestClaimsUpdateRing(t *testing.T) {
 		t.Errorf("reply %s", body)
 	}
 	got := readUntil(t, c, 20*time.Second, func(m message) bool { return m.Type == "stats" && m.Generation == 2 })
-	var updated *rings.Ring
+	var updated *findings.Ring
 	for i, m := range got {
 		if m.Type == "ring_update" && m.Ring.ID == ring.ID {
 			updated = &got[i].Ring
@@ -621,7 +622,7 @@ func TestFollow(t *testing.T) {
 		c.Load, c.FollowDir, c.Poll = loaderOf(dir), dir, 20*time.Millisecond
 	})
 	ring := s.firstRing(t)
-	p, c, d := member(t, ring, rings.KindPatient).ID, member(t, ring, rings.KindClinic).ID, member(t, ring, rings.KindDoctor).ID
+	p, c, d := member(t, ring, findings.KindPatient).ID, member(t, ring, findings.KindClinic).ID, member(t, ring, findings.KindDoctor).ID
 	body := visitRow("FOLLOW1", p, c, d) + "\n" + feeRow("FOLLOW1", "1") + "\n"
 	if err := os.WriteFile(filepath.Join(dir, "bad.jsonl"), []byte(`{"psn_no":"nobody"}`), 0o644); err != nil {
 		t.Fatal(err)
@@ -673,23 +674,23 @@ func TestEnqueueOverflow(t *testing.T) {
 }
 
 func TestStableIDsAndDiff(t *testing.T) {
-	mk := func(id string, rank int, members ...string) rings.Ring {
-		r := rings.Ring{ID: id, Rank: rank, Typology: rings.TypUnclassified}
+	mk := func(id string, rank int, members ...string) findings.Ring {
+		r := findings.Ring{ID: id, Rank: rank, Typology: findings.TypUnclassified}
 		for _, m := range members {
-			r.Members = append(r.Members, rings.Member{Kind: rings.KindPatient, ID: m})
+			r.Members = append(r.Members, findings.Member{Kind: findings.KindPatient, ID: m})
 		}
 		return r
 	}
 	var next int
-	f1 := &rings.Findings{Rings: []rings.Ring{mk("R001", 1, "a", "b", "c"), mk("R002", 2, "x", "y")}}
+	f1 := &findings.Findings{Rings: []findings.Ring{mk("R001", 1, "a", "b", "c"), mk("R002", 2, "x", "y")}}
 	stableIDs(emptySnapshot(), f1, &next)
 	old, err := newSnapshot(f1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The x-y ring grows and ranks first; a-b-c is gone; p-q is new.
-	f2 := &rings.Findings{Rings: []rings.Ring{mk("R001", 1, "x", "y", "z"), mk("R002", 2, "p", "q")},
-		Entities: []rings.EntityScore{{Kind: rings.KindPatient, ID: "z", RingID: "R001",
+	f2 := &findings.Findings{Rings: []findings.Ring{mk("R001", 1, "x", "y", "z"), mk("R002", 2, "p", "q")},
+		Entities: []findings.EntityScore{{Kind: findings.KindPatient, ID: "z", RingID: "R001",
 			Reasons: []string{"recruited_patient of ring R001 (unclassified, score 0.5)"}}}}
 	stableIDs(old, f2, &next)
 	if f2.Rings[0].ID != "R002" || f2.Rings[1].ID != "R003" || f2.Entities[0].RingID != "R002" {
@@ -748,7 +749,7 @@ func TestLoadFailures(t *testing.T) {
 		}
 	})
 	ring := s.firstRing(t)
-	row := visitRow("FAIL1", member(t, ring, rings.KindPatient).ID, member(t, ring, rings.KindClinic).ID, "")
+	row := visitRow("FAIL1", member(t, ring, findings.KindPatient).ID, member(t, ring, findings.KindClinic).ID, "")
 	if code, _, body := s.do(t, "POST", "/api/v1/claims", row, nil); code != http.StatusAccepted {
 		t.Fatalf("POST: %d %s", code, body)
 	}
@@ -788,8 +789,8 @@ func TestIncrementalThenFullRun(t *testing.T) {
 	ring := s.firstRing(t)
 	var rows []string
 	for i, m := range ring.Members {
-		if m.Kind == rings.KindPatient && len(rows) < 10 {
-			rows = append(rows, visitRow(fmt.Sprintf("INC%03d", i), m.ID, member(t, ring, rings.KindClinic).ID, member(t, ring, rings.KindDoctor).ID))
+		if m.Kind == findings.KindPatient && len(rows) < 10 {
+			rows = append(rows, visitRow(fmt.Sprintf("INC%03d", i), m.ID, member(t, ring, findings.KindClinic).ID, member(t, ring, findings.KindDoctor).ID))
 		}
 	}
 	if code, _, body := s.do(t, "POST", "/api/v1/claims", strings.Join(rows, "\n"), nil); code != http.StatusAccepted {
@@ -834,7 +835,7 @@ func TestIncrementalThenFullRun(t *testing.T) {
 func TestClaimsRuleHit(t *testing.T) {
 	s := startReady(t, func(c *Config) { c.FullEvery = -1 })
 	ring := s.firstRing(t)
-	psn, clinic := member(t, ring, rings.KindPatient).ID, member(t, ring, rings.KindClinic).ID
+	psn, clinic := member(t, ring, findings.KindPatient).ID, member(t, ring, findings.KindClinic).ID
 	rows := visitRow("CAP0001", psn, clinic, "") + "\n" +
 		`{"feedetl_sn":"0001","mdtrt_id":"CAP0001","med_list_codg":"002103010010000","list_type":201,"cnt":1,` +
 		`"pric":"880.00","det_item_fee_sumamt":"880.00","fee_ocur_time":"2025-12-30 09:05:00"}`
@@ -870,7 +871,7 @@ func TestClaimsRuleHit(t *testing.T) {
 func TestReadsDuringUpdates(t *testing.T) {
 	s := startReady(t, func(c *Config) { c.Debounce = time.Millisecond; c.FullEvery = -1 })
 	ring := s.firstRing(t)
-	psn, clinic, doctor := member(t, ring, rings.KindPatient).ID, member(t, ring, rings.KindClinic).ID, member(t, ring, rings.KindDoctor).ID
+	psn, clinic, doctor := member(t, ring, findings.KindPatient).ID, member(t, ring, findings.KindClinic).ID, member(t, ring, findings.KindDoctor).ID
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	for _, path := range []string{"/api/v1/rings/" + ring.ID + "/subgraph?hops=1", "/api/v1/nodes/patient/" + psn,

@@ -7,33 +7,33 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/viz/report"
 )
 
 // snapshot is one generation of findings, pre-encoded. It is immutable once
 // built.
 type snapshot struct {
-	findings *rings.Findings
+	findings *findings.Findings
 	order    []string                   // ring ids, best first
 	full     map[string]json.RawMessage // ring id -> the ring as in rings.json
 	summary  map[string]json.RawMessage // ring id -> the ring without evidence
 	members  map[string][]string        // ring id -> sorted "kind:id" member keys
-	ring     map[string]*rings.Ring     // ring id -> ring (normalised)
+	ring     map[string]*findings.Ring  // ring id -> ring (normalised)
 }
 
 // emptySnapshot is the snapshot before the first detection.
 func emptySnapshot() *snapshot {
-	return &snapshot{findings: &rings.Findings{}, full: map[string]json.RawMessage{}, summary: map[string]json.RawMessage{},
-		members: map[string][]string{}, ring: map[string]*rings.Ring{}}
+	return &snapshot{findings: &findings.Findings{}, full: map[string]json.RawMessage{}, summary: map[string]json.RawMessage{},
+		members: map[string][]string{}, ring: map[string]*findings.Ring{}}
 }
 
 // entity returns the score of node id, whose entity key is key:
 // Findings.Entities is indexed by node, so no per-snapshot index is built
 // (a snapshot is made for every incremental update). The key guards
 // against a node of another graph.
-func (s *snapshot) entity(id graph.NodeID, key string) (*rings.EntityScore, bool) {
+func (s *snapshot) entity(id graph.NodeID, key string) (*findings.EntityScore, bool) {
 	if int(id) >= len(s.findings.Entities) {
 		return nil, false
 	}
@@ -49,7 +49,7 @@ func entityKey(kind, id string) string { return kind + ":" + id }
 
 // newSnapshot encodes f with report.WriteRingsJSON, so that every ring is
 // exactly an entry of rings.json.
-func newSnapshot(f *rings.Findings) (*snapshot, error) {
+func newSnapshot(f *findings.Findings) (*snapshot, error) {
 	var buf bytes.Buffer
 	if err := report.WriteRingsJSON(&buf, f); err != nil {
 		return nil, fmt.Errorf("encode rings: %w", err)
@@ -67,7 +67,7 @@ func newSnapshot(f *rings.Findings) (*snapshot, error) {
 		if err := json.Compact(&c, raw); err != nil {
 			return nil, fmt.Errorf("compact ring: %w", err)
 		}
-		r := new(rings.Ring)
+		r := new(findings.Ring)
 		if err := json.Unmarshal(c.Bytes(), r); err != nil {
 			return nil, fmt.Errorf("decode ring: %w", err)
 		}
@@ -149,7 +149,7 @@ func overlap(a, b []string) float64 {
 const sameRing = 0.5
 
 // memberKeys returns the sorted "kind:id" keys of r's members.
-func memberKeys(r *rings.Ring) []string {
+func memberKeys(r *findings.Ring) []string {
 	keys := make([]string, len(r.Members))
 	for i, m := range r.Members {
 		keys[i] = entityKey(m.Kind, m.ID)
@@ -163,7 +163,7 @@ func memberKeys(r *rings.Ring) []string {
 // its id, and every other ring gets a fresh id "R%03d" numbered from *next,
 // never reused. The first run (old empty) keeps the ids of detection.
 // Entity ring ids follow.
-func stableIDs(old *snapshot, f *rings.Findings, next *int) {
+func stableIDs(old *snapshot, f *findings.Findings, next *int) {
 	rename := make(map[string]string, len(f.Rings))
 	if len(old.order) == 0 && *next == 0 {
 		for _, r := range f.Rings {

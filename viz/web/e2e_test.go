@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/ingest"
 	"github.com/ringlens/ringlens/viz/server"
 )
@@ -408,17 +409,17 @@ func TestPageHuliFixture(t *testing.T) {
 // with its first doctor to the claims API.
 func postRingVisits(t *testing.T, base, id string, n int) {
 	t.Helper()
-	var ring rings.Ring
+	var ring findings.Ring
 	getJSON(t, base+"/api/v1/rings/"+id, &ring)
 	var clinic, doctor string
 	var patients []string
 	for _, m := range ring.Members {
 		switch {
-		case m.Kind == rings.KindClinic && clinic == "":
+		case m.Kind == findings.KindClinic && clinic == "":
 			clinic = m.ID
-		case m.Kind == rings.KindDoctor && doctor == "":
+		case m.Kind == findings.KindDoctor && doctor == "":
 			doctor = m.ID
-		case m.Kind == rings.KindPatient && len(patients) < n:
+		case m.Kind == findings.KindPatient && len(patients) < n:
 			patients = append(patients, m.ID)
 		}
 	}
@@ -471,15 +472,15 @@ func huliServer(t *testing.T) string {
 
 // nodeHitsReply is the rule-hit part of GET /api/v1/nodes/{kind}/{id}.
 type nodeHitsReply struct {
-	Hits  []rings.Evidence `json:"rule_hits"`
-	Total int              `json:"rule_hits_total"`
+	Hits  []findings.Evidence `json:"rule_hits"`
+	Total int                 `json:"rule_hits_total"`
 }
 
 // nodeWithHits returns the page's graph key of the member of ring id with
 // the most rule hits, and its hits, asked of the API.
 func nodeWithHits(t *testing.T, base, id string) (string, nodeHitsReply) {
 	t.Helper()
-	var ring rings.Ring
+	var ring findings.Ring
 	getJSON(t, base+"/api/v1/rings/"+id, &ring)
 	group := map[string]string{"patient": "patient", "doctor": "doctor", "clinic": "site", "pharmacy": "site"}
 	var key string

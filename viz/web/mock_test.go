@@ -13,10 +13,11 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/ringlens/ringlens/graph/vocab"
 )
 
 // The mock API serves dist/ and canned JSON shaped like the RingLens server's
-// (algorithms/rings.Ring, graph.Subgraph): ring R001 with 30 members and a
+// (graph/findings.Ring, graph.Subgraph): ring R001 with 30 members and a
 // subgraph of 200 nodes, four more rings streamed over the websocket, and
 // RBIG, a ring whose subgraph has 10,000 nodes.
 
@@ -261,6 +262,11 @@ func newMockServer(t testing.TB) *httptest.Server {
 			t.Errorf("encode: %v", err)
 		}
 	}
+	// The vocabulary is the real one (graph/vocab), as the server sends it.
+	mux.HandleFunc("GET /api/v1/vocab", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(vocab.JSON())
+	})
 	mux.HandleFunc("GET /api/v1/status", func(w http.ResponseWriter, _ *http.Request) {
 		writeJSON(w, map[string]any{"type": "stats", "ready": false, "stage": "load visits", "rings": 2})
 	})
@@ -353,7 +359,7 @@ func newMockServer(t testing.TB) *httptest.Server {
 func TestMockServer(t *testing.T) {
 	srv := newMockServer(t)
 	defer srv.Close()
-	for _, p := range []string{"/", "/app.js", "/api/v1/rings", "/api/v1/rings/R001/subgraph"} {
+	for _, p := range []string{"/", "/app.js", "/api/v1/vocab", "/api/v1/rings", "/api/v1/rings/R001/subgraph"} {
 		res, err := http.Get(srv.URL + p)
 		if err != nil {
 			t.Fatal(err)

@@ -22,6 +22,7 @@ export async function getJSON(path) {
 const enc = encodeURIComponent;
 
 export const api = {
+  vocab: () => getJSON("/api/v1/vocab"),
   status: () => getJSON("/api/v1/status"),
   rings: () => getJSON("/api/v1/rings"),
   ring: (id) => getJSON("/api/v1/rings/" + enc(id)),

@@ -1,4 +1,7 @@
-// One string table for the page: Chinese (zh-CN) by default, English on demand.
+// One string table for the page chrome (buttons, headings, messages):
+// Chinese (zh-CN) by default, English on demand. The labels of the server's
+// codes (kinds, typologies, roles, graph facts, score reasons, progress
+// stages) come from its vocabulary (vocab.js, GET /api/v1/vocab).
 
 export const STRINGS = {
   zh: {
@@ -82,36 +85,8 @@ export const STRINGS = {
     hop: "跳数",
     degree: "关联数",
     more: "条",
-    kinds: { patient: "参保人", doctor: "医生", institution: "医疗机构", clinic: "诊所", hospital: "医院", station: "卫生站", pharmacy: "药店", unknown: "未知" },
-    typologies: {
-      fabricated_outpatient: "虚构门诊",
-      lockstep_swiping: "同步刷卡",
-      fake_hospitalisation: "虚假住院",
-      card_collection: "收集医保卡",
-      drug_reselling: "药品倒卖",
-      pharmacy_cashout: "药店套现",
-      borrowed_qualification: "借用资质",
-      split_hospitalisation: "分解住院",
-      unclassified: "未分类",
-    },
-    roles: {
-      organising_clinic: "组织诊所",
-      organising_hospital: "组织医院",
-      organised_doctor: "参与医生",
-      recruited_patient: "被招募参保人",
-      card_holding_station: "持卡站点",
-      card_lender: "出借医保卡者",
-      filling_pharmacy: "配药药店",
-      reselling_pharmacy: "倒卖药店",
-      organiser: "组织者",
-      recruited_retiree: "被招募退休人员",
-      cashout_pharmacy: "套现药店",
-      pharmacist: "药师",
-      customer: "顾客",
-      borrowed_doctor: "被借用资质医生",
-    },
+    unknownKind: "未知",
     results: { definite: "确定", suspicious: "可疑" },
-    stages: {},
   },
   en: {
     title: "RingLens fraud-ring finder",
@@ -194,36 +169,8 @@ export const STRINGS = {
     hop: "Hop",
     degree: "Degree",
     more: "rows",
-    kinds: { patient: "Patient", doctor: "Doctor", institution: "Institution", clinic: "Clinic", hospital: "Hospital", station: "Health station", pharmacy: "Pharmacy", unknown: "Unknown" },
-    typologies: {
-      fabricated_outpatient: "Fabricated outpatient",
-      lockstep_swiping: "Lockstep swiping",
-      fake_hospitalisation: "Fake hospitalisation",
-      card_collection: "Card collection",
-      drug_reselling: "Drug reselling",
-      pharmacy_cashout: "Pharmacy cash-out",
-      borrowed_qualification: "Borrowed qualification",
-      split_hospitalisation: "Split hospitalisation",
-      unclassified: "Unclassified",
-    },
-    roles: {
-      organising_clinic: "Organising clinic",
-      organising_hospital: "Organising hospital",
-      organised_doctor: "Organised doctor",
-      recruited_patient: "Recruited patient",
-      card_holding_station: "Card-holding station",
-      card_lender: "Card lender",
-      filling_pharmacy: "Filling pharmacy",
-      reselling_pharmacy: "Reselling pharmacy",
-      organiser: "Organiser",
-      recruited_retiree: "Recruited retiree",
-      cashout_pharmacy: "Cash-out pharmacy",
-      pharmacist: "Pharmacist",
-      customer: "Customer",
-      borrowed_doctor: "Borrowed doctor",
-    },
+    unknownKind: "Unknown",
     results: { definite: "definite", suspicious: "suspicious" },
-    stages: {},
   },
 };
 
@@ -245,81 +192,8 @@ export function t(key) {
   return v === undefined ? (STRINGS.zh[key] ?? key) : v;
 }
 
-/** Looks a code up in a sub-table (kinds, roles, typologies, results). */
+/** Looks a code up in a sub-table of the chrome (results). */
 export function tv(table, code) {
   if (!code) return "";
   return STRINGS[current][table]?.[code] ?? code;
-}
-
-// REASONS turns the server's score reasons (English sentences with a fixed
-// shape, written by algorithms/rings) into the page's language; a reason of
-// another shape is shown as it is.
-const REASONS = [
-  [/^(\w+) of ring (\S+) \((\w+), score ([\d.]+)\)$/, (m) =>
-    current === "zh" ? `团伙 ${m[2]} 的${tv("roles", m[1])}（${tv("typologies", m[3])}，评分 ${m[4]}）`
-      : `${tv("roles", m[1])} of ring ${m[2]} (${tv("typologies", m[3])}, score ${m[4]})`],
-  [/^fund per visit above peers \(mean robust z (-?[\d.]+)\)$/, (m) =>
-    current === "zh" ? `次均基金支付高于同类（稳健z均值 ${m[1]}）` : m[0]],
-  [/^(\d+) rule hits \(first: (\S+)\)$/, (m) =>
-    current === "zh" ? `${m[1]} 条规则命中（首条：${m[2]}）` : m[0]],
-  [/^member of an unreported candidate ring \(score ([\d.]+)\)$/, (m) =>
-    current === "zh" ? `属于未上报的候选团伙（评分 ${m[1]}）` : m[0]],
-  [/^(\d+)% of visits in flagged relations$/, (m) =>
-    current === "zh" ? `${m[1]}% 的就诊属于异常就诊关系` : m[0]],
-  [/^(\d+)% of visits at sites of reported rings$/, (m) =>
-    current === "zh" ? `${m[1]}% 的就诊发生在已上报团伙的机构` : m[0]],
-  [/^registered at sites of reported rings \((\d+) of (\d+)\)$/, (m) =>
-    current === "zh" ? `在已上报团伙的机构备案执业（${m[2]} 处中的 ${m[1]} 处）` : m[0]],
-  [/^placeholder doctor code \(data quality\)$/, (m) =>
-    current === "zh" ? "占位医师编码（数据质量问题）" : m[0]],
-];
-
-/** Returns a score reason of the server in the current language. */
-export function reason(text) {
-  if (typeof text !== "string") return JSON.stringify(text);
-  for (const [re, fn] of REASONS) {
-    const m = re.exec(text);
-    if (m) return fn(m);
-  }
-  return text;
-}
-
-// STAGES_ZH names the server's progress stages in Chinese by prefix (the
-// stage text after the prefix, a file name or a generator, is kept).
-const STAGES_ZH = [
-  ["load read ", "读取 "],
-  ["build nodes", "构建关系图：节点"],
-  ["build fees", "构建关系图：费用明细"],
-  ["build visit-doctors", "构建关系图：就诊医生"],
-  ["build time-order", "构建关系图：时间索引"],
-  ["build sort", "构建关系图：排序"],
-  ["build edges", "构建关系图：边"],
-  ["build adjacency", "构建关系图：邻接表"],
-  ["build", "构建关系图"],
-  ["detect rules", "规则筛查"],
-  ["detect peers", "同类基线"],
-  ["detect candidates: relation excess", "候选团伙：异常就诊关系"],
-  ["detect candidates: returned boxes", "候选团伙：回流药品"],
-  ["detect candidates: admission cohorts", "候选团伙：同批入院"],
-  ["detect candidates: lockstep blocks", "候选团伙：同步就诊"],
-  ["detect candidates: split admissions", "候选团伙：分解住院"],
-  ["detect candidates: round quantities", "候选团伙：整数量购药"],
-  ["detect candidates: trace codes", "候选团伙：追溯码重复"],
-  ["detect candidates: distant doctors", "候选团伙：医师异地执业"],
-  ["detect communities", "社区划分"],
-  ["detect scoring", "团伙评分"],
-  ["detect findings", "汇总结果"],
-  ["incremental", "新数据增量评分"],
-];
-
-/** Returns a progress stage of the server in the current language. */
-export function stageText(stage) {
-  if (!stage) return "";
-  const own = STRINGS[current].stages?.[stage];
-  if (own) return own;
-  if (current !== "zh") return stage;
-  for (const [prefix, zh] of STAGES_ZH) {
-    if (stage === prefix || (prefix.endsWith(" ") && stage.startsWith(prefix))) return zh + stage.slice(prefix.length);
-  }
-  return stage;
 }

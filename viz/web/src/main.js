@@ -2,7 +2,8 @@
 // selected ring's subgraph, node details, timeline, evidence and export.
 
 import { api, openStream } from "./api.js";
-import { STRINGS, t, tv, setLang, lang, reason, stageText } from "./i18n.js";
+import { t, tv, setLang, lang } from "./i18n.js";
+import { setVocab, codes, label, describe, kindLabel, reason, stageText } from "./vocab.js";
 import { GraphView, KIND_COLORS, LEAD_ROLES, displayKind, kindGroup, normaliseSubgraph } from "./graph.js";
 import { timelineData, drawTimeline } from "./timeline.js";
 
@@ -206,7 +207,7 @@ function renderList() {
     },
     el("span", { class: "num", text: r.rank ? "#" + r.rank : "–" }),
     el("span", {}, el("span", { class: "score-pill", style: "background:" + scoreColor(r.score), text: r.score.toFixed(2) })),
-    el("span", { class: "typ", text: tv("typologies", r.typology), title: tv("typologies", r.typology) }),
+    el("span", { class: "typ", text: label("typology", r.typology), title: describe("typology", r.typology) || label("typology", r.typology) }),
     el("span", { class: "num", text: String(r.members.length) }),
     el("span", { class: "num", text: moneyShort(r.amount_at_risk) }));
     return li;
@@ -222,10 +223,11 @@ function renderList() {
 function renderTypologyOptions() {
   const sel = $("f-typology");
   const cur = sel.value;
-  const seen = new Set([...state.rings.values()].map((r) => r.typology).filter(Boolean));
-  for (const k of Object.keys(STRINGS.zh.typologies)) seen.add(k);
+  // The vocabulary's typologies in its order, then any other a ring has.
+  const all = new Set(codes("typology"));
+  for (const r of state.rings.values()) if (r.typology) all.add(r.typology);
   sel.replaceChildren(el("option", { value: "", text: t("allTypologies") }),
-    ...[...seen].sort().map((k) => el("option", { value: k, text: tv("typologies", k) })));
+    ...[...all].map((k) => el("option", { value: k, text: label("typology", k), title: describe("typology", k) || undefined })));
   sel.value = cur;
 }
 
@@ -339,7 +341,7 @@ function renderGraphInfo() {
 function renderLegend() {
   const kinds = ["patient", "doctor", "clinic", "hospital", "pharmacy"];
   $("legend").replaceChildren(
-    ...kinds.map((k) => el("span", {}, el("i", { style: "background:" + KIND_COLORS[k] }), tv("kinds", k))),
+    ...kinds.map((k) => el("span", {}, el("i", { style: "background:" + KIND_COLORS[k] }), kindLabel(k) || k)),
     el("span", {}, el("i", { class: "ring" }), lang() === "zh" ? "粗边框=组织者" : "thick border = organiser"),
     el("span", {}, lang() === "zh" ? "大小=评分 · 浅色=非成员" : "size = score · pale = non-member"),
   );
@@ -361,7 +363,7 @@ function renderRingDetails() {
       el("dt", { text: "ID" }), el("dd", { text: r.id }),
       el("dt", { text: t("rank") }), el("dd", { text: r.rank ? "#" + r.rank : "–" }),
       el("dt", { text: t("score") }), el("dd", {}, el("span", { class: "score-pill", style: "background:" + scoreColor(r.score), text: r.score.toFixed(3) })),
-      el("dt", { text: t("typology") }), el("dd", { text: tv("typologies", r.typology) }),
+      el("dt", { text: t("typology") }), el("dd", { text: label("typology", r.typology), title: describe("typology", r.typology) || undefined }),
       el("dt", { text: t("members") }), el("dd", { text: String(r.members.length) }),
       el("dt", { text: t("amount") }), el("dd", { text: money(r.amount_at_risk) }),
       el("dt", { text: t("visits") }), el("dd", { text: String(num(r.visits)) }),
@@ -425,7 +427,8 @@ function renderEvidence() {
     return;
   }
   body.replaceChildren(...evs.map((ev) => el("tr", {},
-    el("td", {}, el("strong", { text: ev.rule || ev.kind || "" }), ev.version ? el("span", { class: "muted", text: " v" + ev.version }) : null),
+    el("td", {}, el("strong", { text: ev.rule || ev.kind || "" }), ev.version ? el("span", { class: "muted", text: " v" + ev.version }) : null,
+      ev.kind === "graph" && label("fact", ev.rule) !== ev.rule ? el("div", { class: "muted", text: label("fact", ev.rule), title: describe("fact", ev.rule) }) : null),
     el("td", { class: "nowrap", text: tv("results", ev.result) }),
     el("td", { text: evDetail(ev) }),
     el("td", { class: "num", text: money(ev.amount) }),
@@ -533,9 +536,9 @@ function renderNode() {
   box.replaceChildren(...[
     el("p", { class: "node-title" }, el("span", { style: `color:${KIND_COLORS[dk] || "#999"}`, text: "● " }), n.label || n.nodeKey),
     el("dl", {},
-      el("dt", { text: t("kind") }), el("dd", { text: tv("kinds", dk) }),
+      el("dt", { text: t("kind") }), el("dd", { text: kindLabel(dk) || t("unknownKind") }),
       el("dt", { text: t("id") }), el("dd", { text: n.nodeKey || n.key }),
-      el("dt", { text: t("role") }), el("dd", { text: n.role ? tv("roles", n.role) + (LEAD_ROLES.has(n.role) ? " ★" : "") : "–" }),
+      el("dt", { text: t("role") }), el("dd", { text: n.role ? label("role", n.role) + (LEAD_ROLES.has(n.role) ? " ★" : "") : "–", title: describe("role", n.role) || undefined }),
       el("dt", { text: t("score") }), el("dd", {}, score.toFixed(3), el("div", { class: "bar-mini" }, el("div", { style: `width:${Math.round(100 * Math.min(1, score))}%` }))),
       el("dt", { text: t("visits") }), el("dd", { text: String(n.visits) }),
       el("dt", { text: t("fund") }), el("dd", { text: money(n.fund) }),
@@ -683,6 +686,11 @@ function start() {
   setupExport();
   window.addEventListener("resize", () => renderTimeline());
   applyI18n();
+  // The labels of codes: shown as codes until the vocabulary arrives.
+  api.vocab().then((doc) => {
+    setVocab(doc);
+    applyI18n();
+  }, (err) => console.warn("vocabulary:", err));
   loadRings();
   api.status().then(onStats, () => {});
   let dropped = false;

@@ -1,6 +1,4 @@
-package rings
-
-import "github.com/ringlens/ringlens/algorithms/rules"
+package findings
 
 // Member kinds as written in rings.json and entities.csv.
 const (
@@ -110,8 +108,9 @@ type Findings struct {
 	DataQuality []DataQualityFinding `json:"data_quality"` // data-quality findings
 
 	// RuleHits are the rule library's hits with their table rows, as
-	// Detect ran them, for exporters that link hits to entities (Neo4j).
-	// They are not written to rings.json (SingleHits and ring evidence
-	// carry the cited rows there).
-	RuleHits []rules.Hit `json:"-"`
+	// rings.Detect ran them (converted by rules.Hit.Finding), for
+	// exporters that link hits to entities (Neo4j). They are not written
+	// to rings.json (SingleHits and ring evidence carry the cited rows
+	// there).
+	RuleHits []RuleHit `json:"-"`
 }

@@ -1,0 +1,37 @@
+// Package findings is the findings contract: the types detection reports
+// and everything downstream reads, with their JSON shape.
+//
+// What the contract holds:
+//
+//   - rings.json: Findings with its ranked Rings (members by Kind and role,
+//     typology, amount at risk, features, a daily Timeline, and the
+//     Evidence each ring rests on, citing mdtrt_id / feedetl_sn rows as
+//     FeeRef), the SingleHits (rule hits in no reported ring, as Evidence)
+//     and the DataQuality findings (problems of the data, never fraud);
+//   - entities.csv: one EntityScore per patient, doctor, institution and
+//     pharmacy (kind,id,score,ring_id,reasons);
+//   - the rule hits behind them (Findings.RuleHits, as RuleHit: the table
+//     rows each hit concerns and cites), for exporters that link hits to
+//     entities; they are not written to rings.json.
+//
+// Member kinds (Kind*) and typology ids (Typ*, docs/typologies.md) are the
+// strings written to both files. The JSON tags are the file format: the
+// data contract's "Outputs" section describes rings.json.
+//
+// Who writes it: algorithms/rings (Detect, DetectLive and Live.Add),
+// converting the rule library's hits with algorithms/rules
+// (rules.Hit.Finding). Who reads it: viz/report (writes and reads
+// rings.json, entities.csv and report.html), viz/server (the API, the
+// stream and a node's rule hits), algorithms/eval (findings against a
+// generated city's truth), graph/neo4j (Ring and RuleHit nodes, entity
+// scores, EVIDENCE_OF) and cmd/ringlens, which wires them.
+//
+// Cite and RuleEvidence are the one way a rule hit's rows are cited by
+// their natural keys and the one shape of a rule hit in rings.json.
+//
+// The contract sits in the bottom floor, beside the claims graph: it may
+// import only the standard library, graph and graph/claims, so that
+// exporters under graph/ (Neo4j) read findings without depending on the
+// algorithms that produce them. No package under graph/ imports
+// algorithms/, viz/ or cmd/ (TestGraphImportsNothingAbove).
+package findings

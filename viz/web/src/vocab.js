@@ -1,0 +1,124 @@
+// The vocabulary of the codes the server writes (GET /api/v1/vocab, built
+// from the Go package graph/vocab): labels of member kinds, institution
+// classes, typologies, roles, graph facts, score reasons and progress stages
+// in Chinese and English. Until it has arrived, or from a server without
+// it, codes are shown as they are. Page chrome (buttons, headings) is in
+// i18n.js.
+
+import { lang } from "./i18n.js";
+
+/** category -> Map(code -> entry {code, zh, en, desc_zh, desc_en, plural_zh, plural_en, params}) */
+let byCategory = new Map();
+/** The English reason templates as regular expressions: {entry, re, names}. */
+let reasonPatterns = [];
+
+/** Takes the vocabulary document of GET /api/v1/vocab. */
+export function setVocab(doc) {
+  byCategory = new Map();
+  for (const g of Array.isArray(doc?.categories) ? doc.categories : []) {
+    const entries = new Map();
+    for (const e of Array.isArray(g.entries) ? g.entries : []) if (e?.code) entries.set(e.code, e);
+    byCategory.set(g.category, entries);
+  }
+  reasonPatterns = [...(byCategory.get("reason")?.values() ?? [])].map(pattern);
+}
+
+/** The codes of a category, in order of display. */
+export function codes(category) {
+  return [...(byCategory.get(category)?.keys() ?? [])];
+}
+
+function entry(category, code) {
+  return byCategory.get(category)?.get(code);
+}
+
+/** The label of a code in the current language, or the code itself. */
+export function label(category, code) {
+  if (!code) return "";
+  const e = entry(category, code);
+  return e ? (lang() === "en" ? e.en : e.zh) || code : code;
+}
+
+/** The one-line description of a code in the current language ("" when unknown). */
+export function describe(category, code) {
+  const e = entry(category, code);
+  return e ? (lang() === "en" ? e.desc_en : e.desc_zh) || "" : "";
+}
+
+/**
+ * The label of a node's display kind (graph.js displayKind): institutions
+ * and pharmacies by their class, patients and doctors by their member kind;
+ * "" when the vocabulary has neither.
+ */
+export function kindLabel(kind) {
+  const category = entry("class", kind) ? "class" : "kind";
+  return entry(category, kind) ? label(category, kind) : "";
+}
+
+// A placeholder of a template: {name} is the value as it is, {name|category}
+// the label of the value in that category (graph/vocab).
+const PLACEHOLDER = /\{([^{}|]*)(?:\|([^{}]*))?\}/g;
+
+/** Fills a template with the values of params (by name). */
+function fill(template, params) {
+  return template.replace(PLACEHOLDER, (whole, name, category) => {
+    if (!(name in params)) return whole;
+    return category ? label(category, params[name]) : params[name];
+  });
+}
+
+/** The English template of a reason entry as an anchored regular expression. */
+function pattern(e) {
+  const names = [];
+  let src = "^", last = 0;
+  for (const m of e.en.matchAll(PLACEHOLDER)) {
+    src += escapeRe(e.en.slice(last, m.index)) + "(.+?)";
+    names.push(m[1]);
+    last = m.index + m[0].length;
+  }
+  src += escapeRe(e.en.slice(last)) + "$";
+  return { entry: e, re: new RegExp(src), names };
+}
+
+function escapeRe(s) {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+}
+
+/**
+ * Returns a score reason of the server in the current language. The server
+ * sends reasons as English sentences (the en template of their vocabulary
+ * entry filled in), so the sentence is matched against the en templates and
+ * the template of the current language is filled with the same values; a
+ * sentence of no known shape is shown as it is. This matching goes away when
+ * entities carry {code, params}: then fill() of the entry is enough.
+ */
+export function reason(text) {
+  if (typeof text !== "string") return JSON.stringify(text);
+  for (const { entry: e, re, names } of reasonPatterns) {
+    const m = re.exec(text);
+    if (!m) continue;
+    const params = {};
+    names.forEach((name, i) => { params[name] = m[i + 1]; });
+    return fill(lang() === "en" ? e.en : e.zh, params);
+  }
+  return text;
+}
+
+/**
+ * Returns a progress stage of the server in the current language: a stage
+ * is its vocabulary code, or the code of a stage with one parameter, a
+ * space and the value ("load read mdtrt.csv"); others are shown as they are.
+ */
+export function stageText(stage) {
+  if (!stage) return "";
+  const stages = byCategory.get("progress");
+  if (!stages) return stage;
+  const exact = stages.get(stage);
+  if (exact) return label("progress", stage);
+  for (const e of stages.values()) {
+    if (Array.isArray(e.params) && e.params.length === 1 && stage.startsWith(e.code + " ")) {
+      return fill(lang() === "en" ? e.en : e.zh, { [e.params[0]]: stage.slice(e.code.length + 1) });
+    }
+  }
+  return stage;
+}
