@@ -9,6 +9,7 @@ import (
 
 	"github.com/ringlens/ringlens/fixtures"
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 )
 
 // tm builds truth members from "kind/id" strings.
@@ -94,9 +95,9 @@ func city() *fixtures.Truth {
 	return &fixtures.Truth{
 		Preset: "test", Seed: 7,
 		Rings: []fixtures.Ring{
-			{ID: "P1", Typology: fixtures.TypFabricatedOutpatient, Members: tm("clinic/C1", "doctor/D1", "patient/a", "patient/b")},
-			{ID: "P2", Typology: fixtures.TypFabricatedOutpatient, Members: tm("station/S1", "doctor/D2", "patient/c", "patient/d")},
-			{ID: "P3", Typology: fixtures.TypFakeHospitalisation, Members: tm("hospital/H1", "patient/e", "patient/f", "patient/g")},
+			{ID: "P1", Typology: vocab.TypFabricatedOutpatient, Members: tm("clinic/C1", "doctor/D1", "patient/a", "patient/b")},
+			{ID: "P2", Typology: vocab.TypFabricatedOutpatient, Members: tm("station/S1", "doctor/D2", "patient/c", "patient/d")},
+			{ID: "P3", Typology: vocab.TypFakeHospitalisation, Members: tm("hospital/H1", "patient/e", "patient/f", "patient/g")},
 		},
 		HardNegatives: []fixtures.HardNegative{
 			{ID: "N1", Kind: fixtures.NegFamily, Members: tm("patient/x", "patient/y")},
@@ -124,7 +125,7 @@ func TestEvaluate(t *testing.T) {
 	}{
 		{
 			name: "no rings reported", found: 0, topK: 0, precision: -1,
-			typFound: map[string]int{fixtures.TypFabricatedOutpatient: 0, fixtures.TypFakeHospitalisation: 0},
+			typFound: map[string]int{vocab.TypFabricatedOutpatient: 0, vocab.TypFakeHospitalisation: 0},
 			best:     []string{"", "", ""},
 		},
 		{
@@ -135,7 +136,7 @@ func TestEvaluate(t *testing.T) {
 				ring("R3", 3, "clinic/H1", "patient/e", "patient/f", "patient/g", "patient/z1", "patient/z2"),
 			},
 			found: 3, foundAtK: 3, topK: 3, topKMatched: 3, precision: 1,
-			typFound: map[string]int{fixtures.TypFabricatedOutpatient: 2, fixtures.TypFakeHospitalisation: 1},
+			typFound: map[string]int{vocab.TypFabricatedOutpatient: 2, vocab.TypFakeHospitalisation: 1},
 			best:     []string{"R1", "R2", "R3"},
 		},
 		{
@@ -149,7 +150,7 @@ func TestEvaluate(t *testing.T) {
 				ring("R3", 3, "patient/H1", "patient/e"),
 			},
 			found: 0, topK: 3, topKMatched: 0, precision: 0,
-			typFound: map[string]int{fixtures.TypFabricatedOutpatient: 0, fixtures.TypFakeHospitalisation: 0},
+			typFound: map[string]int{vocab.TypFabricatedOutpatient: 0, vocab.TypFakeHospitalisation: 0},
 			best:     []string{"R1", "R2", "R3"},
 		},
 		{
@@ -164,7 +165,7 @@ func TestEvaluate(t *testing.T) {
 				ring("R7", 7, "clinic/C1", "doctor/D1", "patient/a", "patient/b"), // beyond K = 6
 			},
 			found: 2, foundAtK: 1, topK: 6, topKMatched: 1, precision: 1.0 / 6,
-			typFound: map[string]int{fixtures.TypFabricatedOutpatient: 1, fixtures.TypFakeHospitalisation: 1},
+			typFound: map[string]int{vocab.TypFabricatedOutpatient: 1, vocab.TypFakeHospitalisation: 1},
 			hardNeg:  []string{"N1", "N2", "N3"},
 			best:     []string{"R7", "", "F4"},
 		},
@@ -176,7 +177,7 @@ func TestEvaluate(t *testing.T) {
 				ring("E", 3, "patient/e", "clinic/H1"),                 // N5 lies wholly in P3: never a hard negative
 			},
 			found: 1, foundAtK: 1, topK: 3, topKMatched: 1, precision: 1.0 / 3, // E is half of P3
-			typFound: map[string]int{fixtures.TypFabricatedOutpatient: 0, fixtures.TypFakeHospitalisation: 1},
+			typFound: map[string]int{vocab.TypFabricatedOutpatient: 0, vocab.TypFakeHospitalisation: 1},
 			hardNeg:  []string{"N4"},
 			best:     []string{"A", "", "E"},
 		},
@@ -187,7 +188,7 @@ func TestEvaluate(t *testing.T) {
 				ring("OK", 2, "clinic/C1", "doctor/D1", "patient/a"),
 			},
 			found: 1, foundAtK: 1, topK: 2, topKMatched: 1, precision: 0.5,
-			typFound: map[string]int{fixtures.TypFabricatedOutpatient: 1, fixtures.TypFakeHospitalisation: 0},
+			typFound: map[string]int{vocab.TypFabricatedOutpatient: 1, vocab.TypFakeHospitalisation: 0},
 			best:     []string{"OK", "", ""},
 		},
 	}
@@ -235,14 +236,14 @@ func TestEvaluate(t *testing.T) {
 
 func TestTypologyRight(t *testing.T) {
 	right := ring("R1", 1, "clinic/C1", "doctor/D1", "patient/a", "patient/b")
-	right.Typology = fixtures.TypFabricatedOutpatient
+	right.Typology = vocab.TypFabricatedOutpatient
 	wrong := ring("R2", 2, "clinic/S1", "doctor/D2", "patient/c")
 	wrong.Typology = findings.TypUnclassified
 	r, err := Evaluate(city(), &findings.Findings{Rings: []findings.Ring{right, wrong}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Found != 2 || r.TypologyRight != 1 || r.Rings[0].BestTypology != fixtures.TypFabricatedOutpatient ||
+	if r.Found != 2 || r.TypologyRight != 1 || r.Rings[0].BestTypology != vocab.TypFabricatedOutpatient ||
 		r.Rings[1].BestTypology != findings.TypUnclassified {
 		t.Errorf("found %d, typology right %d, rings %+v", r.Found, r.TypologyRight, r.Rings)
 	}

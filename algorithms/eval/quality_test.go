@@ -10,6 +10,7 @@ import (
 
 	"github.com/ringlens/ringlens/fixtures"
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 )
 
 // pats lists n patient keys "patient/<prefix><i>", i from 1.
@@ -35,9 +36,9 @@ func cat(lists ...[]string) []string {
 // doctor D, and C of 30 patients (20% = 6). K = 6.
 func twoOps() *fixtures.Truth {
 	return &fixtures.Truth{Rings: []fixtures.Ring{
-		{ID: "A", Typology: fixtures.TypFabricatedOutpatient, Members: tm(cat([]string{"clinic/CA", "doctor/D"}, pats("a", 8))...)},
-		{ID: "B", Typology: fixtures.TypLockstepSwiping, Members: tm(cat([]string{"clinic/CB", "doctor/D"}, pats("b", 8))...)},
-		{ID: "C", Typology: fixtures.TypCardCollection, Members: tm(pats("c", 30)...)},
+		{ID: "A", Typology: vocab.TypFabricatedOutpatient, Members: tm(cat([]string{"clinic/CA", "doctor/D"}, pats("a", 8))...)},
+		{ID: "B", Typology: vocab.TypLockstepSwiping, Members: tm(cat([]string{"clinic/CB", "doctor/D"}, pats("b", 8))...)},
+		{ID: "C", Typology: vocab.TypCardCollection, Members: tm(pats("c", 30)...)},
 	}}
 }
 
@@ -90,8 +91,8 @@ func TestMergedRings(t *testing.T) {
 // ones.
 func typCity() *fixtures.Truth {
 	return &fixtures.Truth{Rings: []fixtures.Ring{
-		{ID: "K1", Typology: fixtures.TypFabricatedOutpatient, Members: tm(pats("k", 6)...)},
-		{ID: "K2", Typology: fixtures.TypLockstepSwiping, Members: tm(pats("l", 6)...)},
+		{ID: "K1", Typology: vocab.TypFabricatedOutpatient, Members: tm(pats("k", 6)...)},
+		{ID: "K2", Typology: vocab.TypLockstepSwiping, Members: tm(pats("l", 6)...)},
 		{ID: "U1", Typology: unclassified, Members: tm(pats("u", 6)...)},
 		{ID: "U2", Typology: unclassified, Members: tm(pats("v", 6)...)},
 		{ID: "U3", Typology: unclassified, Members: tm(pats("w", 6)...)},
@@ -194,8 +195,8 @@ func rows(bs []Breakdown) string {
 func TestBreakdownsWithoutShape(t *testing.T) {
 	truth := &fixtures.Truth{Rings: []fixtures.Ring{
 		// borrowed qualification: doctors and clinics only
-		{ID: "Q", Typology: fixtures.TypBorrowedQualification, Members: tm("doctor/D1", "clinic/C1", "clinic/C2")},
-		{ID: "S", Typology: fixtures.TypPharmacyCashout, Members: tm(cat([]string{"pharmacy/PH"}, pats("s", 6))...)},
+		{ID: "Q", Typology: vocab.TypBorrowedQualif, Members: tm("doctor/D1", "clinic/C1", "clinic/C2")},
+		{ID: "S", Typology: vocab.TypPharmacyCashout, Members: tm(cat([]string{"pharmacy/PH"}, pats("s", 6))...)},
 		{ID: "M", Typology: unclassified, Members: tm(pats("m", 30)...)},
 		{ID: "L", Typology: unclassified, Members: tm(cat(pats("l", 100), pats("l", 100))...)}, // listed twice: 100 patients
 	}}
@@ -302,8 +303,8 @@ func TestBreakdownsByShape(t *testing.T) {
 		// the shape's people set the band, not the members listed
 		{ID: "G1", Typology: unclassified, Members: tm(pats("a", 6)...), Shape: shape(6, 0.1, fixtures.PrimClinicRhythm, fixtures.PrimSharedDoctors)},
 		{ID: "G2", Typology: unclassified, Members: tm(pats("b", 6)...), Shape: shape(30, 0.3, fixtures.PrimClinicRhythm)},
-		{ID: "G3", Typology: fixtures.TypPharmacyCashout, Members: tm(pats("c", 6)...), Shape: shape(120, 0.9, fixtures.PrimRoundQuantities)},
-		{ID: "OLD", Typology: fixtures.TypCardCollection, Members: tm(pats("d", 9)...)},
+		{ID: "G3", Typology: vocab.TypPharmacyCashout, Members: tm(pats("c", 6)...), Shape: shape(120, 0.9, fixtures.PrimRoundQuantities)},
+		{ID: "OLD", Typology: vocab.TypCardCollection, Members: tm(pats("d", 9)...)},
 	}}
 	tests := []struct {
 		name                         string

@@ -3,12 +3,13 @@ package eval
 import (
 	"github.com/ringlens/ringlens/fixtures"
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 )
 
 // unclassified is the typology of planted rings composed of primitives
 // that fit no named typology; reported rings the detector could not
-// classify carry the same name (findings.TypUnclassified).
-const unclassified = fixtures.TypUnclassified
+// classify carry the same code (graph/vocab).
+const unclassified = vocab.TypUnclassified
 
 // Size bands of planted rings by patient members, in output order.
 var sizeBands = [...]string{"<5", "5-7", "8-24", "25-99", "100+"}

@@ -15,6 +15,7 @@ import (
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/fixtures"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/vocab"
 	"github.com/ringlens/ringlens/ingest"
 )
 
@@ -175,7 +176,7 @@ func TestCity(t *testing.T) {
 	}
 	cohort, found := 0, 0
 	for _, r := range c.truth.Rings {
-		if r.Typology != fixtures.TypLockstepSwiping {
+		if r.Typology != vocab.TypLockstepSwiping {
 			continue
 		}
 		for _, m := range r.Members {

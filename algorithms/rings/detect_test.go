@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 
@@ -16,6 +18,8 @@ import (
 	"github.com/ringlens/ringlens/fixtures"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 )
 
 // genCity generates a city into a temporary directory (cached per test
@@ -102,6 +106,7 @@ func TestFindingsShape(t *testing.T) {
 		if e.Score < 0 || e.Score > 1 {
 			t.Fatalf("entity %s score %v", e.ID, e.Score)
 		}
+		checkReasons(t, e)
 	}
 	if len(f.Rings) == 0 {
 		t.Fatal("no rings")
@@ -116,9 +121,17 @@ func TestFindingsShape(t *testing.T) {
 		if r.Typology == "" || r.Article == "" || len(r.Members) == 0 || len(r.Evidence) == 0 || len(r.Timeline) == 0 {
 			t.Errorf("ring %s incomplete: %+v", r.ID, r)
 		}
+		if _, ok := vocab.Lookup(vocab.Typologies, r.Typology); !ok {
+			t.Errorf("ring %s: typology %q is not in the vocabulary", r.ID, r.Typology)
+		}
 		for _, m := range r.Members {
 			if m.Role == "" || m.Kind == "" || m.ID == "" {
 				t.Errorf("ring %s: member %+v", r.ID, m)
+			}
+			_, kind := vocab.Lookup(vocab.Kinds, m.Kind)
+			_, role := vocab.Lookup(vocab.Roles, m.Role)
+			if !kind || !role {
+				t.Errorf("ring %s: member kind %q or role %q is not in the vocabulary", r.ID, m.Kind, m.Role)
 			}
 		}
 		cited := false
@@ -130,6 +143,30 @@ func TestFindingsShape(t *testing.T) {
 		}
 		if r.AmountAtRisk <= 0 || r.First == "" || r.Last < r.First {
 			t.Errorf("ring %s: amount %v first %q last %q", r.ID, r.AmountAtRisk, r.First, r.Last)
+		}
+	}
+}
+
+// checkReasons checks the score reasons of e: at most three, each a code of
+// the vocabulary with exactly the parameters its templates name, whose
+// English sentence (entities.csv) reads back into the same reason.
+func checkReasons(t *testing.T, e findings.EntityScore) {
+	t.Helper()
+	if e.Reasons == nil || len(e.Reasons) > 3 {
+		t.Errorf("%s %s: reasons %v", e.Kind, e.ID, e.Reasons)
+	}
+	for _, r := range e.Reasons {
+		entry, ok := vocab.Lookup(vocab.Reasons, r.Code)
+		if !ok {
+			t.Errorf("%s %s: reason %q is not in the vocabulary", e.Kind, e.ID, r.Code)
+			continue
+		}
+		if r.Params == nil || !slices.Equal(slices.Sorted(maps.Keys(r.Params)), slices.Sorted(slices.Values(entry.Params))) {
+			t.Errorf("%s %s: reason %s has parameters %v, its templates %v", e.Kind, e.ID, r.Code, r.Params, entry.Params)
+		}
+		text := r.Text(vocab.LangEn)
+		if code, params, ok := vocab.MatchReason(text); !ok || code != r.Code || !maps.Equal(params, r.Params) {
+			t.Errorf("%s %s: %q reads back as %q %v", e.Kind, e.ID, text, code, params)
 		}
 	}
 }

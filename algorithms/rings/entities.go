@@ -4,10 +4,12 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 )
 
 // individual holds the per-entity signals outside rings.
@@ -161,26 +163,27 @@ func (s *state) hitNodes(h *rules.Hit, fn func(graph.NodeID)) {
 }
 
 // own returns an entity's score outside any reported ring, in [0, 0.5),
-// and its reasons. The web page translates reasons by their shape
-// (viz/web/src/i18n.js, checked by viz/web's browser test): change both
-// together.
-func (ind *individual) own(x graph.NodeID) (float64, []string) {
-	var reasons []string
+// and its reasons: codes of the vocabulary (graph/vocab, category Reasons)
+// with parameters formatted as their English templates show them, so that
+// entities.csv (the English rendering) reads the same sentences as ever.
+func (ind *individual) own(x graph.NodeID) (float64, []findings.Reason) {
+	var reasons []findings.Reason
 	peer := 0.0
 	if ind.zN[x] > 0 {
 		mz := ind.zSum[x] / float64(ind.zN[x])
 		peer = squash(mz-0.5, 3)
 		if mz >= 2 {
-			reasons = append(reasons, fmt.Sprintf("fund per visit above peers (mean robust z %.1f)", mz))
+			reasons = append(reasons, findings.Reason{Code: vocab.ReasonPeerFund, Params: map[string]string{"z": fmt.Sprintf("%.1f", mz)}})
 		}
 	}
 	hit := 0.5 * squash(float64(ind.hits[x]), 3)
 	if ind.hits[x] > 0 {
-		reasons = append(reasons, fmt.Sprintf("%d rule hits (first: %s)", ind.hits[x], ind.rule[x]))
+		reasons = append(reasons, findings.Reason{Code: vocab.ReasonRuleHits,
+			Params: map[string]string{"n": strconv.Itoa(int(ind.hits[x])), "rule": ind.rule[x]}})
 	}
 	cand := ind.candSc[x]
 	if cand > 0 {
-		reasons = append(reasons, fmt.Sprintf("member of an unreported candidate ring (score %.2f)", cand))
+		reasons = append(reasons, findings.Reason{Code: vocab.ReasonUnreportedCandidate, Params: map[string]string{"score": fmt.Sprintf("%.2f", cand)}})
 	}
 	// A doctor whose work is mostly with people flagged at their sites
 	// (billed far above peers, card-based or rhythmic from afar) works for
@@ -188,9 +191,11 @@ func (ind *individual) own(x graph.NodeID) (float64, []string) {
 	near := ind.near(x)
 	if near > 0 {
 		if ind.seen[x] > 0 && ind.atRing[x] > 0 {
-			reasons = append(reasons, fmt.Sprintf("%.0f%% of visits at sites of reported rings", 100*float64(ind.atRing[x])/float64(ind.seen[x])))
+			reasons = append(reasons, findings.Reason{Code: vocab.ReasonRingSites,
+				Params: map[string]string{"pct": fmt.Sprintf("%.0f", 100*float64(ind.atRing[x])/float64(ind.seen[x]))}})
 		} else {
-			reasons = append(reasons, fmt.Sprintf("registered at sites of reported rings (%d of %d)", ind.regAt[x], ind.reg[x]))
+			reasons = append(reasons, findings.Reason{Code: vocab.ReasonRingRegistered,
+				Params: map[string]string{"at": strconv.Itoa(int(ind.regAt[x])), "of": strconv.Itoa(int(ind.reg[x]))}})
 		}
 	}
 	work := 0.0
@@ -198,7 +203,7 @@ func (ind *individual) own(x graph.NodeID) (float64, []string) {
 		share := float64(ind.flagged[x]) / float64(ind.zN[x])
 		work = squash(share-flaggedWorkBase, flaggedWorkHalf)
 		if work > 0 {
-			reasons = append(reasons, fmt.Sprintf("%.0f%% of visits in flagged relations", 100*share))
+			reasons = append(reasons, findings.Reason{Code: vocab.ReasonFlaggedRelations, Params: map[string]string{"pct": fmt.Sprintf("%.0f", 100*share)}})
 		}
 	}
 	v := 1 - (1-peer)*(1-hit)*(1-math.Min(1, cand/ind.reportScore))*(1-work)*(1-near)
@@ -243,14 +248,16 @@ func (s *state) entity(ind *individual, x graph.NodeID, ring *findings.Ring, rol
 	g := s.g
 	if g.Kind(x) == graph.KindDoctor && !s.doctorOK(g.Row(x)) {
 		// Placeholder codes are data quality: scored 0, never in a ring.
-		return findings.EntityScore{Kind: findings.KindDoctor, ID: g.Key(x), Reasons: []string{"placeholder doctor code (data quality)"}}
+		return findings.EntityScore{Kind: findings.KindDoctor, ID: g.Key(x),
+			Reasons: []findings.Reason{{Code: vocab.ReasonPlaceholderDoctor, Params: map[string]string{}}}}
 	}
 	sc, reasons := ind.own(x)
 	e := findings.EntityScore{Kind: MemberKind(g.Kind(x)), ID: g.Key(x)}
 	if ring != nil {
 		e.RingID = ring.ID
 		sc = 0.5 + 0.5*ring.Score
-		reasons = append([]string{fmt.Sprintf("%s of ring %s (%s, score %.2f)", role, ring.ID, ring.Typology, ring.Score)}, reasons...)
+		reasons = append([]findings.Reason{{Code: vocab.ReasonRingMember, Params: map[string]string{
+			"role": role, "ring": ring.ID, "typology": ring.Typology, "score": fmt.Sprintf("%.2f", ring.Score)}}}, reasons...)
 	}
 	e.Score = round4(math.Max(0, math.Min(1, sc)))
 	if len(reasons) > 3 {
@@ -258,7 +265,7 @@ func (s *state) entity(ind *individual, x graph.NodeID, ring *findings.Ring, rol
 	}
 	e.Reasons = slices.Clip(reasons)
 	if e.Reasons == nil {
-		e.Reasons = []string{}
+		e.Reasons = []findings.Reason{}
 	}
 	return e
 }

@@ -137,10 +137,12 @@ func (s *state) buildRing(c *candidate, id string, rank int) findings.Ring {
 	return r
 }
 
-// addRuleEvidence appends the rule-hit evidence kept for c to r.
+// addRuleEvidence appends the rule-hit evidence kept for c to r, which
+// completes r's evidence, and lists why c is a ring, citing it.
 func (s *state) addRuleEvidence(r *findings.Ring, c *candidate) {
 	r.Evidence = append(r.Evidence, c.ruleEv...)
 	r.Features["rule_hits"] = float64(c.ruleHits)
+	r.Why = s.why(c, r)
 }
 
 // fillMembers lists c's members in r with their roles and entity scores.

@@ -65,6 +65,10 @@ type Params struct {
 	MaxRings    int
 	SizeHalf    float64
 	MoneyHalf   float64
+
+	// Explanation (a ring's why).
+	WhyMinStrength float64
+	WhyMax         int
 }
 
 // DefaultParams returns the default thresholds.
@@ -104,6 +108,8 @@ func DefaultParams() Params {
 		MaxRings:           100,
 		SizeHalf:           3,
 		MoneyHalf:          2000,
+		WhyMinStrength:     0.05,
+		WhyMax:             5,
 	}
 }
 
@@ -166,6 +172,8 @@ func (p *Params) fields() []paramField {
 		fl("admit_lift_half", "report", &p.AdmitLiftHalf, "lift of a ring's sites over their class's rate of flagged relations (minus 1) at which the evidence of its repeatedly admitted people is half their share"),
 		fl("size_half", "report", &p.SizeHalf, "patients at which the size factor of the score is half way (score × (0.5 + 0.5·n/(n+size_half)))"),
 		fl("money_half", "report", &p.MoneyHalf, "fund yuan at risk at which the money factor of the score is half way"),
+		fl("why_min_strength", "explanation", &p.WhyMinStrength, "least strength (in [0, 1], a piece of evidence's share in the score) a signal needs to be listed in a ring's why"),
+		in("why_max", "explanation", &p.WhyMax, "most signals listed in a ring's why, strongest first"),
 	}
 }
 

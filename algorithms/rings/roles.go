@@ -3,29 +3,30 @@ package rings
 import (
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 )
 
-// Roles of ring members.
+// Roles of ring members (the codes of graph/vocab, category Roles).
 const (
-	RoleOrganisingClinic   = "organising_clinic"
-	RoleOrganisingHospital = "organising_hospital"
-	RoleOrganisedDoctor    = "organised_doctor"
-	RoleRecruitedPatient   = "recruited_patient"
-	RoleCardStation        = "card_holding_station"
-	RoleCardLender         = "card_lender"
-	RoleFillingPharmacy    = "filling_pharmacy"
-	RoleResellingPharmacy  = "reselling_pharmacy"
-	RoleOrganiser          = "organiser"
-	RoleRecruitedRetiree   = "recruited_retiree"
-	RoleCashoutPharmacy    = "cashout_pharmacy"
-	RolePharmacist         = "pharmacist"
-	RoleCustomer           = "customer"
-	RoleBorrowedDoctor     = "borrowed_doctor"
-	RoleBorrowingClinic    = "borrowing_clinic"
-	RoleSplittingHospital  = "splitting_hospital"
-	RoleSplittingDoctor    = "splitting_doctor"
-	RoleSplitPatient       = "split_patient"
-	RoleMember             = "member"
+	RoleOrganisingClinic   = vocab.RoleOrganisingClinic
+	RoleOrganisingHospital = vocab.RoleOrganisingHospital
+	RoleOrganisedDoctor    = vocab.RoleOrganisedDoctor
+	RoleRecruitedPatient   = vocab.RoleRecruitedPatient
+	RoleCardStation        = vocab.RoleCardStation
+	RoleCardLender         = vocab.RoleCardLender
+	RoleFillingPharmacy    = vocab.RoleFillingPharmacy
+	RoleResellingPharmacy  = vocab.RoleResellingPharmacy
+	RoleOrganiser          = vocab.RoleOrganiser
+	RoleRecruitedRetiree   = vocab.RoleRecruitedRetiree
+	RoleCashoutPharmacy    = vocab.RoleCashoutPharmacy
+	RolePharmacist         = vocab.RolePharmacist
+	RoleCustomer           = vocab.RoleCustomer
+	RoleBorrowedDoctor     = vocab.RoleBorrowedDoctor
+	RoleBorrowingClinic    = vocab.RoleBorrowingClinic
+	RoleSplittingHospital  = vocab.RoleSplittingHospital
+	RoleSplittingDoctor    = vocab.RoleSplittingDoctor
+	RoleSplitPatient       = vocab.RoleSplitPatient
+	RoleMember             = vocab.RoleMember
 )
 
 // roleOf returns the role of member n of a ring of typology typ.

@@ -1,9 +1,12 @@
 package rings
 
 import (
+	"fmt"
 	"math"
+	"strconv"
 
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 )
 
 // squash maps x ≥ 0 to [0, 1): x / (x + half), 0.5 at x = half.
@@ -29,29 +32,11 @@ func squash(x, half float64) float64 {
 func (s *state) score(c *candidate) {
 	f := &c.feat
 	pr := &s.opt.Params
-	// Distance from peers: the ring's median z of fund per visit, or of
-	// fund share (rings that inflate what the fund pays, not the bill).
-	peer := squash(max(f.PeerZ, f.ShareZ)-1, 3)
-	lock := 0.0
-	if d, b := f.LockstepDensity, f.LockstepBaseline; d > 0 {
-		lock = math.Max(0, d-b) * math.Min(1, d/(b+0.05)/4)
+	rest := 1.0
+	for _, p := range s.evidenceParts(c) {
+		rest *= 1 - p.strength
 	}
-	rule := squash(f.RuleHitShare, 0.3)
-	card := 0.0
-	if c.typology == findings.TypCardCollection || f.CardRelations >= 0.5 {
-		card = f.CardShare
-	}
-	// People living away who visit on a regular rhythm (card collection
-	// without card types, scattered recruits).
-	away := f.AwayRelations * f.Rhythm
-	// People admitted again and again at the ring's sites, weighed by how
-	// far the sites stand out from their class in such relations.
-	admit := f.AdmitRelations * squash(f.FlaggedLift-1, pr.AdmitLiftHalf)
-	base := 0.0
-	if signature(c) {
-		base = 1
-	}
-	ev := 1 - (1-base)*(1-peer)*(1-lock)*(1-0.5*rule)*(1-card)*(1-away)*(1-admit)
+	ev := 1 - rest
 	size := 1.0
 	if c.typology != findings.TypBorrowedQualif {
 		size = squash(float64(len(c.patients)), pr.SizeHalf)
@@ -61,6 +46,63 @@ func (s *state) score(c *candidate) {
 	f.Evidence = ev
 	f.Score = c.score
 }
+
+// evidencePart is one independent piece of evidence behind a candidate's
+// score: the vocabulary signal (graph/vocab Signals) that explains it, its
+// strength in [0, 1] and the values its sentence shows.
+type evidencePart struct {
+	code     string
+	strength float64
+	params   map[string]string
+}
+
+// evidenceParts returns the pieces of evidence of c in a fixed order (the
+// score multiplies them in this order), zero strengths included.
+func (s *state) evidenceParts(c *candidate) []evidencePart {
+	f := &c.feat
+	pr := &s.opt.Params
+	base := 0.0
+	if signature(c) {
+		base = 1
+	}
+	// Distance from peers: the ring's median z of fund per visit, or of
+	// fund share (rings that inflate what the fund pays, not the bill).
+	peerCode, peerZ := vocab.SignalPeerFund, f.PeerZ
+	if f.ShareZ > f.PeerZ {
+		peerCode, peerZ = vocab.SignalPeerShare, f.ShareZ
+	}
+	lock, lift := 0.0, 0.0
+	if d, b := f.LockstepDensity, f.LockstepBaseline; d > 0 {
+		lock = math.Max(0, d-b) * math.Min(1, d/(b+0.05)/4)
+		lift = d / math.Max(b, 0.001)
+	}
+	card := 0.0
+	if c.typology == findings.TypCardCollection || f.CardRelations >= 0.5 {
+		card = f.CardShare
+	}
+	sig := evidencePart{vocab.SignalSignature, base, map[string]string{"fact": c.source}}
+	if r, ok := s.opt.Rules.Rule(c.source); ok {
+		sig = evidencePart{vocab.SignalRuleSignature, base, map[string]string{"rule": r.ID, "name_zh": r.Name, "name_en": r.NameEn}}
+	}
+	return []evidencePart{
+		sig,
+		{peerCode, squash(peerZ-1, 3), map[string]string{"z": fmt.Sprintf("%.1f", peerZ)}},
+		{vocab.SignalLockstep, lock, map[string]string{"density": fmt.Sprintf("%.1f", 100*f.LockstepDensity), "baseline": fmt.Sprintf("%.1f", 100*f.LockstepBaseline), "lift": fmt.Sprintf("%.0f", lift)}},
+		// Rule-hit concentration counts half.
+		{vocab.SignalRuleHits, 0.5 * squash(f.RuleHitShare, 0.3), map[string]string{"share": pct(f.RuleHitShare), "hits": strconv.Itoa(max(c.ruleHits, len(c.hits)))}},
+		// Card-based visits of people living elsewhere (card collection).
+		{vocab.SignalCardShare, card, map[string]string{"share": pct(f.CardShare)}},
+		// People living away who visit on a regular rhythm (card
+		// collection without card types, scattered recruits).
+		{vocab.SignalAwayRhythm, f.AwayRelations * f.Rhythm, map[string]string{"share": pct(f.AwayRelations), "rhythm": fmt.Sprintf("%.2f", f.Rhythm)}},
+		// People admitted again and again at the ring's sites, weighed by
+		// how far the sites stand out from their class in such relations.
+		{vocab.SignalRepeatAdmissions, f.AdmitRelations * squash(f.FlaggedLift-1, pr.AdmitLiftHalf), map[string]string{"share": pct(f.AdmitRelations), "lift": fmt.Sprintf("%.1f", f.FlaggedLift)}},
+	}
+}
+
+// pct formats a share in [0, 1] as a whole percentage.
+func pct(x float64) string { return fmt.Sprintf("%.0f", 100*x) }
 
 // signature reports whether c was found by a typology-specific rule
 // signature that is evidence by itself (split stays, round quantities,

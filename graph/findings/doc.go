@@ -9,14 +9,18 @@
 //     FeeRef), the SingleHits (rule hits in no reported ring, as Evidence)
 //     and the DataQuality findings (problems of the data, never fraud);
 //   - entities.csv: one EntityScore per patient, doctor, institution and
-//     pharmacy (kind,id,score,ring_id,reasons);
+//     pharmacy (kind,id,score,ring_id,reasons), its reasons as Reason
+//     (a vocabulary code and its parameters; the file writes the English
+//     sentence);
 //   - the rule hits behind them (Findings.RuleHits, as RuleHit: the table
 //     rows each hit concerns and cites), for exporters that link hits to
 //     entities; they are not written to rings.json.
 //
 // Member kinds (Kind*) and typology ids (Typ*, docs/typologies.md) are the
-// strings written to both files. The JSON tags are the file format: the
-// data contract's "Outputs" section describes rings.json.
+// strings written to both files; they are the codes of graph/vocab, which
+// declares each string once and labels it in Chinese and English. The JSON
+// tags are the file format: the data contract's "Outputs" section
+// describes rings.json.
 //
 // Who writes it: algorithms/rings (Detect, DetectLive and Live.Add),
 // converting the rule library's hits with algorithms/rules
@@ -30,7 +34,7 @@
 // their natural keys and the one shape of a rule hit in rings.json.
 //
 // The contract sits in the bottom floor, beside the claims graph: it may
-// import only the standard library, graph and graph/claims, so that
+// import only the standard library, graph, graph/claims and graph/vocab, so that
 // exporters under graph/ (Neo4j) read findings without depending on the
 // algorithms that produce them. No package under graph/ imports
 // algorithms/, viz/ or cmd/ (TestGraphImportsNothingAbove).

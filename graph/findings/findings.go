@@ -1,24 +1,28 @@
 package findings
 
-// Member kinds as written in rings.json and entities.csv.
+import "github.com/ringlens/ringlens/graph/vocab"
+
+// Member kinds as written in rings.json and entities.csv (the codes of
+// graph/vocab, category Kinds).
 const (
-	KindPatient  = "patient"
-	KindDoctor   = "doctor"
-	KindClinic   = "clinic" // any designated medical institution: clinic, hospital or station
-	KindPharmacy = "pharmacy"
+	KindPatient  = vocab.KindPatient
+	KindDoctor   = vocab.KindDoctor
+	KindClinic   = vocab.KindClinic // any designated medical institution: clinic, hospital or station
+	KindPharmacy = vocab.KindPharmacy
 )
 
-// Typology ids (docs/typologies.md), plus Unclassified.
+// Typology ids (docs/typologies.md), plus Unclassified (the codes of
+// graph/vocab, category Typologies).
 const (
-	TypFabricatedOutpatient = "fabricated_outpatient"
-	TypLockstepSwiping      = "lockstep_swiping"
-	TypFakeHospitalisation  = "fake_hospitalisation"
-	TypCardCollection       = "card_collection"
-	TypDrugReselling        = "drug_reselling"
-	TypPharmacyCashout      = "pharmacy_cashout"
-	TypBorrowedQualif       = "borrowed_qualification"
-	TypSplitHospitalisation = "split_hospitalisation"
-	TypUnclassified         = "unclassified"
+	TypFabricatedOutpatient = vocab.TypFabricatedOutpatient
+	TypLockstepSwiping      = vocab.TypLockstepSwiping
+	TypFakeHospitalisation  = vocab.TypFakeHospitalisation
+	TypCardCollection       = vocab.TypCardCollection
+	TypDrugReselling        = vocab.TypDrugReselling
+	TypPharmacyCashout      = vocab.TypPharmacyCashout
+	TypBorrowedQualif       = vocab.TypBorrowedQualif
+	TypSplitHospitalisation = vocab.TypSplitHospitalisation
+	TypUnclassified         = vocab.TypUnclassified
 )
 
 // Member is one entity of a ring.
@@ -77,6 +81,9 @@ type Ring struct {
 	Features     map[string]float64 `json:"features"` // the signals behind the score (density, rule_hit_share, peer_distance, ...)
 	Evidence     []Evidence         `json:"evidence"`
 	Timeline     []TimelinePoint    `json:"timeline"`
+	// Why lists the signals that made the group a ring, strongest first
+	// (three to five as a rule), each linked to the evidence behind it.
+	Why []Signal `json:"why"`
 }
 
 // EntityScore is one row of entities.csv: kind,id,score,ring_id,reasons.
@@ -85,7 +92,35 @@ type EntityScore struct {
 	ID      string   `json:"id"`
 	Score   float64  `json:"score"`
 	RingID  string   `json:"ring_id"` // "" when in no reported ring
-	Reasons []string `json:"reasons"` // top contributing signals, most important first
+	Reasons []Reason `json:"reasons"` // top contributing signals, most important first
+}
+
+// Reason is one score reason of an entity: a code of the vocabulary's
+// reasons (graph/vocab, category Reasons) and the values of its
+// parameters by name, each formatted as the sentence shows it (a score
+// with two decimals, a share as a whole percentage, ...). Params is never
+// nil when detection writes it ({} for a reason without parameters).
+// entities.csv writes a reason as its English sentence (Text).
+type Reason struct {
+	Code   string            `json:"code"`
+	Params map[string]string `json:"params"`
+}
+
+// Text renders r in lang (zh or en) with the vocabulary's template
+// (vocab.Render): in English the sentence entities.csv writes. A code the
+// vocabulary does not know renders as the code itself.
+func (r Reason) Text(lang string) string { return vocab.Render(r.Code, r.Params, lang) }
+
+// ReasonTexts renders rs in lang (Text), in order; nil for none.
+func ReasonTexts(rs []Reason, lang string) []string {
+	if rs == nil {
+		return nil
+	}
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Text(lang)
+	}
+	return out
 }
 
 // DataQualityFinding is a problem of the data, not fraud (e.g. a placeholder

@@ -87,16 +87,33 @@ func TestGraphImportsNothingAbove(t *testing.T) {
 }
 
 // TestFindingsImports keeps the contract free of everything but the
-// standard library, graph and graph/claims.
+// standard library, graph, graph/claims and graph/vocab.
 func TestFindingsImports(t *testing.T) {
 	mod := module(t)
+	allowed := map[string]bool{mod + "/graph": true, mod + "/graph/claims": true, mod + "/graph/vocab": true}
 	for path, ps := range imports(t, ".") {
 		if strings.HasSuffix(path, "_test.go") {
 			continue
 		}
 		for _, p := range ps {
-			if strings.Contains(strings.SplitN(p, "/", 2)[0], ".") && p != mod+"/graph" && p != mod+"/graph/claims" {
-				t.Errorf("%s imports %s: the findings contract may import only the standard library, graph and graph/claims", path, p)
+			if strings.Contains(strings.SplitN(p, "/", 2)[0], ".") && !allowed[p] {
+				t.Errorf("%s imports %s: the findings contract may import only the standard library, graph, graph/claims and graph/vocab", path, p)
+			}
+		}
+	}
+}
+
+// TestVocabImportsOnlyStd keeps the vocabulary at the very bottom: every
+// package may label its codes with it, so it imports only the standard
+// library.
+func TestVocabImportsOnlyStd(t *testing.T) {
+	for path, ps := range imports(t, filepath.Join("..", "vocab")) {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		for _, p := range ps {
+			if strings.Contains(strings.SplitN(p, "/", 2)[0], ".") {
+				t.Errorf("%s imports %s: graph/vocab may import only the standard library", filepath.ToSlash(path), p)
 			}
 		}
 	}

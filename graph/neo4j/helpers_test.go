@@ -12,6 +12,7 @@ import (
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 	"github.com/ringlens/ringlens/ingest"
 )
 
@@ -241,9 +242,11 @@ func fixtureFindings(g *graph.Graph) *findings.Findings {
 	}
 
 	score := func(kind, id string) {
-		e := findings.EntityScore{Kind: kind, ID: id, Score: 0.1, Reasons: []string{}}
+		e := findings.EntityScore{Kind: kind, ID: id, Score: 0.1, Reasons: []findings.Reason{}}
 		if ring, ok := ringOf[kind+"\x00"+id]; ok {
-			e.Score, e.RingID, e.Reasons = 0.8, ring, []string{"member of ring " + ring}
+			e.Score, e.RingID = 0.8, ring
+			e.Reasons = []findings.Reason{{Code: vocab.ReasonRingMember,
+				Params: map[string]string{"role": vocab.RoleMember, "ring": ring, "typology": vocab.TypUnclassified, "score": "0.60"}}}
 		}
 		f.Entities = append(f.Entities, e)
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 )
 
 // Node labels and id spaces. Every institution node carries the Institution
@@ -186,10 +187,11 @@ type entityContext struct {
 }
 
 // setScore fills the score properties (scoreProps, the first three) of
-// entity kind/id.
+// entity kind/id. The reasons are stored as entities.csv writes them: their
+// English sentences (findings.Reason.Text), a list of strings.
 func (ec *entityContext) setScore(kind, id string, props []any) {
 	if e, ok := ec.scores[kind+"\x00"+id]; ok {
-		props[0], props[1], props[2] = e.Score, nonEmpty(e.RingID), e.Reasons
+		props[0], props[1], props[2] = e.Score, nonEmpty(e.RingID), findings.ReasonTexts(e.Reasons, vocab.LangEn)
 	}
 }
 

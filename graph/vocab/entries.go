@@ -12,6 +12,7 @@ var groups = []Group{
 	{RuleStages, ruleStages},
 	{Results, results},
 	{Reasons, reasons},
+	{Signals, signals},
 	{Progress, progress},
 }
 

@@ -1,25 +1,30 @@
 // Package vocab is the one vocabulary of the codes RingLens writes in its
 // outputs (rings.json, entities.csv, report.html, the API and the stream):
 // every code with its Chinese and English label and a one-line description
-// in both languages, so that a code reads the same everywhere. The web page
-// labels codes from here (GET /api/v1/vocab); the report (viz/report) and
-// the generator's truth (fixtures) are to follow.
+// in both languages, so that a code reads the same everywhere. Each code
+// string is declared here once: graph/findings (Kind*, Typ*),
+// algorithms/rings (Role*) and the generator's truth (fixtures) refer to
+// these constants. The web page labels codes from here (GET /api/v1/vocab),
+// the report (viz/report) through Label and Plural, and score reasons travel
+// as their code and parameters (graph/findings.Reason), rendered by Render.
 //
 // The vocabulary is divided into categories (Kinds, Classes, Typologies,
-// Roles, Facts, EvidenceKinds, RuleStages, Results, Reasons, Progress); a
-// code is unique within its category, and the same code may stand in two
-// categories (pharmacy is a member kind and an institution class).
+// Roles, Facts, EvidenceKinds, RuleStages, Results, Reasons, Signals,
+// Progress); a code is unique within its category, and the same code may
+// stand in two categories (pharmacy is a member kind and an institution
+// class).
 //
 // # Templates
 //
-// Entries of Reasons and Progress are templates over named parameters,
+// Entries of Reasons, Signals and Progress are templates over named parameters,
 // listed in Entry.Params: "{name}" stands for the parameter's value as it is,
 // "{name|category}" for the label of that value in that category, in the
 // template's own language (a role code in a Chinese sentence reads as its
 // Chinese role label). There is no escape: "{" always opens a placeholder.
 // The English template of a score reason writes exactly the sentence
-// algorithms/rings puts in entities.csv, so that rendering a reason through
-// Render changes no byte of that file.
+// entities.csv has always held: algorithms/rings gives a reason's
+// parameters formatted as that sentence shows them, and entities.csv writes
+// Render(code, params, "en").
 //
 // A progress stage with a parameter is sent by the server as its code, a
 // space and the value ("load read mdtrt.csv" is StageLoadRead with file
@@ -291,10 +296,17 @@ func Plural(code, lang string) string {
 }
 
 // Render writes the score reason code in lang with the parameter values
-// params (by name). A placeholder without a value is left as it is; an
-// unknown code renders as the code.
+// params (by name): RenderIn(Reasons, ...).
 func Render(code string, params map[string]string, lang string) string {
-	e, ok := index[Reasons][code]
+	return RenderIn(Reasons, code, params, lang)
+}
+
+// RenderIn writes the template code of category c (Reasons, Signals or
+// Progress) in lang with the parameter values params (by name). A
+// placeholder without a value is left as it is; an unknown code renders as
+// the code.
+func RenderIn(c Category, code string, params map[string]string, lang string) string {
+	e, ok := index[c][code]
 	if !ok {
 		return code
 	}
@@ -382,10 +394,11 @@ var reasonPatterns = func() []reasonPattern {
 	return out
 }()
 
-// MatchReason reads an English score reason as algorithms/rings writes it
-// today (a sentence) back into its code and parameters; ok is false for a
-// sentence of no known shape. It serves readers of entities.csv until
-// entities carry the code and parameters themselves.
+// MatchReason reads an English score reason as entities.csv writes it (a
+// sentence, Render in English) back into its code and parameters; ok is
+// false for a sentence of no known shape. It serves the one reader of
+// entities.csv (viz/report.ReadFindings): everything else receives reasons
+// as codes and parameters.
 func MatchReason(text string) (code string, params map[string]string, ok bool) {
 	for _, p := range reasonPatterns {
 		m := p.re.FindStringSubmatch(text)

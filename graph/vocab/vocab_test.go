@@ -58,7 +58,7 @@ func TestEntries(t *testing.T) {
 			if plural != (g.Category == Kinds) || (e.PluralZh == "") != (e.PluralEn == "") {
 				t.Errorf("%s: plurals %q/%q (wanted for kinds only)", where, e.PluralZh, e.PluralEn)
 			}
-			templated := g.Category == Reasons || g.Category == Progress
+			templated := g.Category == Reasons || g.Category == Signals || g.Category == Progress
 			if !templated && len(e.Params) > 0 {
 				t.Errorf("%s: params outside a template category", where)
 			}
@@ -101,8 +101,8 @@ func checkTemplate(t *testing.T, where, tmpl string, params []string, templated 
 	}
 }
 
-// TestRenderEntitySentences renders reasons in English as
-// algorithms/rings/entities.go writes them (its format strings, copied
+// TestRenderEntitySentences renders reasons in English as entities.csv
+// has always held them (algorithms/rings' former format strings, copied
 // here with sample values): the same bytes, and MatchReason reads each
 // sentence back into its code and parameters.
 func TestRenderEntitySentences(t *testing.T) {
@@ -247,5 +247,24 @@ func TestJSON(t *testing.T) {
 	}
 	if string(JSON()) != string(JSON()) {
 		t.Error("JSON is not stable")
+	}
+}
+
+func TestRenderIn(t *testing.T) {
+	for _, c := range []struct {
+		cat        Category
+		code, lang string
+		params     map[string]string
+		want       string
+	}{
+		{Signals, SignalPeerFund, LangZh, map[string]string{"z": "8.1"}, "每次就诊基金支付高出同类就诊 8.1 个稳健标准差"},
+		{Signals, SignalSignature, LangEn, map[string]string{"fact": "G-ADMIT-COHORT"}, "found by a typology signature: admission cohort"},
+		// The same code in another category renders that category's template.
+		{Reasons, ReasonPeerFund, LangEn, map[string]string{"z": "8.1"}, "fund per visit above peers (mean robust z 8.1)"},
+		{Signals, "no_such_signal", LangZh, nil, "no_such_signal"},
+	} {
+		if got := RenderIn(c.cat, c.code, c.params, c.lang); got != c.want {
+			t.Errorf("RenderIn(%s, %s, %s) = %q, want %q", c.cat, c.code, c.lang, got, c.want)
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 )
 
 // File names in a detect output directory.
@@ -88,6 +89,12 @@ func normRing(r findings.Ring) findings.Ring {
 		tl[i] = p
 	}
 	r.Timeline = tl
+	r.Why = append([]findings.Signal{}, r.Why...)
+	for i := range r.Why {
+		if r.Why[i].Evidence == nil {
+			r.Why[i].Evidence = []int{}
+		}
+	}
 	return r
 }
 
@@ -128,7 +135,8 @@ func formatScore(s float64) string {
 
 // WriteEntitiesCSV writes entities.csv: the header kind,id,score,ring_id,reasons
 // and one row per entity in the order of f.Entities; score has six decimals,
-// ring_id is empty for entities in no ring, reasons are joined by ';'.
+// ring_id is empty for entities in no ring, reasons are their English
+// sentences (findings.Reason.Text) joined by ';'.
 func WriteEntitiesCSV(w io.Writer, f *findings.Findings) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(entitiesHeader); err != nil {
@@ -140,7 +148,7 @@ func WriteEntitiesCSV(w io.Writer, f *findings.Findings) error {
 		}
 		// Ids come from input rows: written so that a spreadsheet does not
 		// run them as formulas (ReadFindings undoes it).
-		if err := cw.Write([]string{e.Kind, claims.SafeCell(e.ID), formatScore(e.Score), e.RingID, claims.SafeCell(strings.Join(e.Reasons, ";"))}); err != nil {
+		if err := cw.Write([]string{e.Kind, claims.SafeCell(e.ID), formatScore(e.Score), e.RingID, claims.SafeCell(strings.Join(findings.ReasonTexts(e.Reasons, vocab.LangEn), ";"))}); err != nil {
 			return fmt.Errorf("write %s: %w", EntitiesFile, err)
 		}
 	}
@@ -153,7 +161,8 @@ func WriteEntitiesCSV(w io.Writer, f *findings.Findings) error {
 
 // ReadFindings reads rings.json and entities.csv from a detect output
 // directory. It is the inverse of WriteRingsJSON and WriteEntitiesCSV (up to
-// their rounding); errors name the file.
+// their rounding; reasons are read back from their sentences into codes and
+// parameters); errors name the file.
 func ReadFindings(dir string) (*findings.Findings, error) {
 	path := filepath.Join(dir, RingsFile)
 	b, err := os.ReadFile(path)
@@ -209,12 +218,26 @@ func readEntities(r io.Reader) ([]findings.EntityScore, error) {
 		if err != nil || math.IsNaN(score) || math.IsInf(score, 0) {
 			return nil, fmt.Errorf("line %d: score %q is not a number", line, rec[2])
 		}
-		var reasons []string
+		var reasons []findings.Reason
 		if r := claims.PlainCell(rec[4]); r != "" {
-			reasons = strings.Split(r, ";")
+			for _, text := range strings.Split(r, ";") {
+				reasons = append(reasons, parseReason(text))
+			}
 		}
 		out = append(out, findings.EntityScore{Kind: rec[0], ID: claims.PlainCell(rec[1]), Score: score, RingID: rec[3], Reasons: reasons})
 	}
+}
+
+// parseReason reads one reason of entities.csv, an English sentence, back
+// into its vocabulary code and parameters (vocab.MatchReason). A sentence of
+// no known shape is kept whole as the code, so that it renders (Text) and
+// is written again as it was.
+func parseReason(text string) findings.Reason {
+	code, params, ok := vocab.MatchReason(text)
+	if !ok {
+		return findings.Reason{Code: text, Params: map[string]string{}}
+	}
+	return findings.Reason{Code: code, Params: params}
 }
 
 // Seal returns the hex SHA-256 of the files' bytes, concatenated in order:

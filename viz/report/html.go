@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 )
 
 // Meta describes the run a report is about. All of it is supplied by the
@@ -192,7 +193,7 @@ func newPage(f *findings.Findings, meta Meta, lang string) page {
 func newRingView(i int, r findings.Ring, lang string) ringView {
 	v := ringView{Rank: r.Rank, ID: r.ID, Anchor: fmt.Sprintf("ring-%d", i+1), Score: fmt.Sprintf("%.3f", r.Score),
 		ScorePct: strconv.Itoa(int(math.Round(100 * math.Max(0, math.Min(1, r.Score))))),
-		Typology: lookup(typologyText, r.Typology, lang), TypologyID: r.Typology,
+		Typology: vocab.Label(vocab.Typologies, r.Typology, lang), TypologyID: r.Typology,
 		Amount: money(r.AmountAtRisk), Visits: r.Visits, First: r.First, Last: r.Last, FirstDay: day(r.First), LastDay: day(r.Last),
 		Article: pickArticle(r.Article, r.ArticleEn, lang), MemberCounts: memberCounts(r.Members, lang),
 		Roles: groupRoles(r.Members, lang), Timeline: newTimeline(r.Timeline, lang)}
@@ -232,9 +233,9 @@ func memberCounts(ms []findings.Member, lang string) string {
 	var parts []string
 	for _, k := range append([]string{findings.KindClinic, findings.KindPharmacy, findings.KindDoctor, findings.KindPatient}, other...) {
 		if n[k] > 0 {
-			label := lookup(kindText, k, lang)
+			label := vocab.Label(vocab.Kinds, k, lang)
 			if lang == LangEn && n[k] > 1 {
-				label = lookup(kindPlural, k, lang)
+				label = vocab.Plural(k, lang)
 			}
 			parts = append(parts, fmt.Sprintf("%d %s", n[k], label))
 		}
@@ -258,11 +259,11 @@ func groupRoles(ms []findings.Member, lang string) []roleGroup {
 			if !ok {
 				o = len(kindOrder)
 			}
-			x = &g{order: o, first: i, group: roleGroup{Role: lookup(roleText, m.Role, lang)}}
+			x = &g{order: o, first: i, group: roleGroup{Role: vocab.Label(vocab.Roles, m.Role, lang)}}
 			byRole[m.Role] = x
 			gs = append(gs, x)
 		}
-		x.group.Members = append(x.group.Members, memberView{Kind: lookup(kindText, m.Kind, lang), ID: m.ID, Label: m.Label,
+		x.group.Members = append(x.group.Members, memberView{Kind: vocab.Label(vocab.Kinds, m.Kind, lang), ID: m.ID, Label: m.Label,
 			Score: fmt.Sprintf("%.2f", m.Score)})
 	}
 	sort.SliceStable(gs, func(i, j int) bool {
@@ -292,18 +293,9 @@ func groupRoles(ms []findings.Member, lang string) []roleGroup {
 }
 
 func newEvidenceView(e findings.Evidence, lang string) evidenceView {
-	v := evidenceView{Kind: lookup(ui, "kind_"+e.Kind, lang), Rule: e.Rule, Version: e.Version, Params: params(e.Params),
-		Article: pickArticle(e.Article, e.ArticleEn, lang), Amount: money(e.Amount), Visits: e.Visits}
-	if v.Kind == "kind_"+e.Kind {
-		v.Kind = e.Kind
-	}
-	v.Result = e.Result
-	if e.Result != "" {
-		v.Result = lookup(ui, "res_"+e.Result, lang)
-		if v.Result == "res_"+e.Result {
-			v.Result = e.Result
-		}
-	}
+	v := evidenceView{Kind: vocab.Label(vocab.EvidenceKinds, e.Kind, lang), Rule: e.Rule, Version: e.Version, Params: params(e.Params),
+		Article: pickArticle(e.Article, e.ArticleEn, lang), Amount: money(e.Amount), Visits: e.Visits,
+		Result: vocab.Label(vocab.Results, e.Result, lang)}
 	v.Detail = e.DetailZh
 	if lang == LangEn && e.Detail != "" || v.Detail == "" {
 		v.Detail = e.Detail

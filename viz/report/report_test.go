@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
@@ -61,14 +62,21 @@ func sample() *findings.Findings {
 			Article: "第三十八条", Detail: "no charge for 72 h", DetailZh: "72小时无费用", Amount: 1000, Visits: 1, MdtrtIDs: []string{"M9"}}},
 	}
 	bare := findings.Ring{ID: "ring-0003", Rank: 3, Score: 0.1, Typology: findings.TypUnclassified,
-		Members: []findings.Member{{Kind: findings.KindPharmacy, ID: "Y1", Role: "", Score: 0.1}}}
+		Members: []findings.Member{{Kind: findings.KindPharmacy, ID: "Y1", Role: vocab.RoleMember, Score: 0.1}}}
 	f.Rings = []findings.Ring{big, hosp, bare}
 	for _, r := range f.Rings {
 		for _, m := range r.Members {
-			f.Entities = append(f.Entities, findings.EntityScore{Kind: m.Kind, ID: m.ID, Score: m.Score, RingID: r.ID, Reasons: []string{"density", "rule:R-CAPACITY"}})
+			f.Entities = append(f.Entities, findings.EntityScore{Kind: m.Kind, ID: m.ID, Score: m.Score, RingID: r.ID, Reasons: []findings.Reason{
+				{Code: vocab.ReasonRingMember, Params: map[string]string{"role": m.Role, "ring": r.ID, "typology": r.Typology, "score": fmt.Sprintf("%.2f", r.Score)}},
+				{Code: vocab.ReasonRuleHits, Params: map[string]string{"n": "3", "rule": "R-CAPACITY"}}}})
 		}
 	}
 	f.Entities = append(f.Entities, findings.EntityScore{Kind: findings.KindPatient, ID: "free, \"quoted\"", Score: 0.012345678})
+	// A sentence of no vocabulary shape (an older file's, say) is kept as
+	// it is, as its own code.
+	f.Entities = append(f.Entities, findings.EntityScore{Kind: findings.KindDoctor, ID: "D-FREE", Score: 0.2,
+		Reasons: []findings.Reason{{Code: "density 0.71 (same patients, same mornings)", Params: map[string]string{}},
+			{Code: vocab.ReasonPeerFund, Params: map[string]string{"z": "2.4"}}}})
 	f.SingleHits = []findings.Evidence{{Kind: "rule", Rule: "R-SEX", Version: "1.0.0", Result: "definite", Article: "第三十八条",
 		Detail: "male billed for hysteroscopy", DetailZh: "男性患者收取宫腔镜检查费", Amount: 320, Visits: 1,
 		MdtrtIDs: []string{"M77"}, Fees: []findings.FeeRef{{MdtrtID: "M77", FeedetlSn: "F77-3"}}}}
@@ -211,8 +219,8 @@ func TestUITableComplete(t *testing.T) {
 	}
 	for _, typ := range []string{findings.TypFabricatedOutpatient, findings.TypLockstepSwiping, findings.TypFakeHospitalisation, findings.TypCardCollection,
 		findings.TypDrugReselling, findings.TypPharmacyCashout, findings.TypBorrowedQualif, findings.TypSplitHospitalisation, findings.TypUnclassified} {
-		if _, ok := typologyText[typ]; !ok {
-			t.Errorf("typology %q has no label", typ)
+		if _, ok := vocab.Lookup(vocab.Typologies, typ); !ok {
+			t.Errorf("typology %q has no label in the vocabulary", typ)
 		}
 	}
 }

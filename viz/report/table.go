@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 )
 
 // WriteTable writes the top rings (all of them when top <= 0) as an aligned
@@ -32,7 +33,7 @@ func WriteTable(w io.Writer, f *findings.Findings, top int, lang string) error {
 			c[m.Kind]++
 		}
 		members := fmt.Sprintf("%d/%d/%d/%d", c[findings.KindClinic], c[findings.KindDoctor], c[findings.KindPatient], c[findings.KindPharmacy])
-		rows = append(rows, []string{fmt.Sprint(r.Rank), fmt.Sprintf("%.3f", r.Score), lookup(typologyText, r.Typology, lang),
+		rows = append(rows, []string{fmt.Sprint(r.Rank), fmt.Sprintf("%.3f", r.Score), vocab.Label(vocab.Typologies, r.Typology, lang),
 			members, money(r.AmountAtRisk), day(r.First) + "–" + day(r.Last), r.ID})
 	}
 	right := []bool{true, true, false, true, true, false, false}

@@ -241,10 +241,10 @@ var memberKinds = map[string]graph.Kind{
 // viewNode is a subgraph node with its score and ring role.
 type viewNode struct {
 	graph.SubNode
-	Score   float64  `json:"score"`             // entity score in [0, 1]
-	RingID  string   `json:"ring_id,omitempty"` // the entity's ring, if any
-	Role    string   `json:"role,omitempty"`    // role in the ring asked about
-	Reasons []string `json:"reasons,omitempty"`
+	Score   float64           `json:"score"`             // entity score in [0, 1]
+	RingID  string            `json:"ring_id,omitempty"` // the entity's ring, if any
+	Role    string            `json:"role,omitempty"`    // role in the ring asked about
+	Reasons []findings.Reason `json:"reasons,omitempty"` // codes of the vocabulary's reasons with their parameters
 }
 
 // viewGraph is a subgraph with scored nodes.

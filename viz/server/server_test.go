@@ -20,6 +20,7 @@ import (
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 	"github.com/ringlens/ringlens/ingest"
 )
 
@@ -689,15 +690,19 @@ func TestStableIDsAndDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The x-y ring grows and ranks first; a-b-c is gone; p-q is new.
+	params := map[string]string{"role": vocab.RoleRecruitedPatient, "ring": "R001", "typology": vocab.TypUnclassified, "score": "0.50"}
 	f2 := &findings.Findings{Rings: []findings.Ring{mk("R001", 1, "x", "y", "z"), mk("R002", 2, "p", "q")},
 		Entities: []findings.EntityScore{{Kind: findings.KindPatient, ID: "z", RingID: "R001",
-			Reasons: []string{"recruited_patient of ring R001 (unclassified, score 0.5)"}}}}
+			Reasons: []findings.Reason{{Code: vocab.ReasonRingMember, Params: params}}}}}
 	stableIDs(old, f2, &next)
 	if f2.Rings[0].ID != "R002" || f2.Rings[1].ID != "R003" || f2.Entities[0].RingID != "R002" {
 		t.Fatalf("ids %s %s entity %s", f2.Rings[0].ID, f2.Rings[1].ID, f2.Entities[0].RingID)
 	}
-	if r := f2.Entities[0].Reasons[0]; r != "recruited_patient of ring R002 (unclassified, score 0.5)" {
+	if r := f2.Entities[0].Reasons[0].Text(vocab.LangEn); r != "recruited_patient of ring R002 (unclassified, score 0.50)" {
 		t.Errorf("reason %q", r)
+	}
+	if params["ring"] != "R001" {
+		t.Errorf("renaming changed the parameters it was given (ring %q)", params["ring"])
 	}
 	cur, err := newSnapshot(f2)
 	if err != nil {

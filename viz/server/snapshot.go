@@ -4,11 +4,13 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
 	"github.com/ringlens/ringlens/viz/report"
 )
 
@@ -206,11 +208,15 @@ func stableIDs(old *snapshot, f *findings.Findings, next *int) {
 		if !ok || id == e.RingID {
 			continue
 		}
-		// Reasons name the ring ("organising_clinic of ring R001 (...)").
-		// Copy the list: it may be shared with other entities.
+		// The ring reason names the ring (parameter ring). Copy the list
+		// and the parameters: they may be shared with other snapshots.
 		reasons := slices.Clone(e.Reasons)
 		for j, r := range reasons {
-			reasons[j] = strings.Replace(r, "ring "+e.RingID+" ", "ring "+id+" ", 1)
+			if r.Code == vocab.ReasonRingMember && r.Params["ring"] == e.RingID {
+				r.Params = maps.Clone(r.Params)
+				r.Params["ring"] = id
+				reasons[j] = r
+			}
 		}
 		e.RingID, e.Reasons = id, reasons
 	}

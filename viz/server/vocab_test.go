@@ -3,8 +3,10 @@ package server
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -87,7 +89,8 @@ type vocabRing struct {
 // that every code it emits is in the vocabulary: the progress stages of
 // loading, building and detection, and of every ring its typology, its
 // members' kinds and roles, its evidence kinds, results and graph facts, and
-// the score reasons of its members.
+// the score reasons of its members (codes with the parameters their
+// templates name).
 func TestVocabCoversOutputs(t *testing.T) {
 	s := newTestServer(t, nil)
 	c, _, err := dial(s, "", nil)
@@ -163,18 +166,23 @@ func memberReasons(t *testing.T, s *testServer, r vocabRing) int {
 		}
 		code, _, body := s.do(t, "GET", "/api/v1/nodes/"+m.Kind+"/"+url.PathEscape(m.ID), "", nil)
 		var node struct {
-			Reasons []string `json:"reasons"`
+			Reasons []struct {
+				Code   string            `json:"code"`
+				Params map[string]string `json:"params"`
+			} `json:"reasons"`
 		}
 		if err := json.Unmarshal(body, &node); code != http.StatusOK || err != nil {
 			t.Fatalf("GET node %s/%s: %d %v", m.Kind, m.ID, code, err)
 		}
-		for j, text := range node.Reasons {
-			rc, _, ok := vocab.MatchReason(text)
+		for j, r := range node.Reasons {
+			e, ok := vocab.Lookup(vocab.Reasons, r.Code)
 			switch {
 			case !ok:
-				t.Errorf("%s %s: reason %q has no vocabulary template", m.Kind, m.ID, text)
-			case j == 0 && rc != vocab.ReasonRingMember:
-				t.Errorf("%s %s: first reason %q is not its ring's", m.Kind, m.ID, text)
+				t.Errorf("%s %s: reason %q is not in the vocabulary", m.Kind, m.ID, r.Code)
+			case !slices.Equal(slices.Sorted(maps.Keys(r.Params)), slices.Sorted(slices.Values(e.Params))):
+				t.Errorf("%s %s: reason %s has parameters %v, the vocabulary %v", m.Kind, m.ID, r.Code, r.Params, e.Params)
+			case j == 0 && r.Code != vocab.ReasonRingMember:
+				t.Errorf("%s %s: first reason %q is not its ring's", m.Kind, m.ID, r.Code)
 			}
 			n++
 		}

@@ -155,9 +155,11 @@ func TestPageEndToEnd(t *testing.T) {
 	)
 	details := text(ctx, t, "#node-details")
 	// The node's own rule hits from GET /api/v1/nodes: 20 of 57 shown,
-	// rule, result, Chinese detail, amount and cited rows.
+	// rule, result (the vocabulary's label), Chinese detail, amount and
+	// cited rows; its score reasons ({code, params}) in Chinese.
 	for _, want := range []string{"广州市某某诊所", "组织诊所", "H44010600001", "规则命中 (20 / 57)",
-		"R-OP-REPEAT", "确定", "25名参保人在H44010600001相同的38个上午就诊", "¥412,300.00", "M000001", "M000500/F1"} {
+		"R-OP-REPEAT", "明确违规", "25名参保人在H44010600001相同的38个上午就诊", "¥412,300.00", "M000001", "M000500/F1",
+		"团伙 R001 的组织诊所（虚构门诊诊疗，评分 0.93）", "次均基金支付高于同类（稳健z均值 7.9）", "57 条规则命中（首条：R-OP-REPEAT）"} {
 		if !strings.Contains(details, want) {
 			t.Errorf("details panel lacks %q:\n%s", want, details)
 		}
@@ -213,7 +215,8 @@ func TestPageEndToEnd(t *testing.T) {
 	if got := text(ctx, t, "#tab-evidence"); got != "Evidence" {
 		t.Errorf("evidence tab reads %q after the English switch", got)
 	}
-	if d := text(ctx, t, "#node-details"); !strings.Contains(d, "25 patients had outpatient visits") || !strings.Contains(d, "Rule hits (20 / 57)") || !strings.Contains(d, "definite") {
+	if d := text(ctx, t, "#node-details"); !strings.Contains(d, "25 patients had outpatient visits") || !strings.Contains(d, "Rule hits (20 / 57)") || !strings.Contains(d, "definite") ||
+		!strings.Contains(d, "organising_clinic of ring R001 (fabricated_outpatient, score 0.93)") || !strings.Contains(d, "57 rule hits (first: R-OP-REPEAT)") {
 		t.Errorf("English details panel:\n%s", d)
 	}
 	shot(ctx, t, dir, "ring-en-evidence.png")
@@ -374,7 +377,7 @@ func TestPageHuliFixture(t *testing.T) {
 	}
 	first := hits.Hits[0]
 	details := text(ctx, t, "#node-details")
-	// The score reasons (English sentences from the server) read in Chinese.
+	// The score reasons (codes and parameters from the server) read in Chinese.
 	for _, want := range []string{first.Rule, first.DetailZh, first.MdtrtIDs[0], "规则命中", fmt.Sprint(hits.Total), "团伙 R001 的", "条规则命中（首条："} {
 		if !strings.Contains(details, want) {
 			t.Errorf("details panel lacks %q:\n%s", want, details)

@@ -86,6 +86,12 @@ type mockNode struct {
 	Score  float64 `json:"score,omitempty"`
 }
 
+// mockReason is a score reason as the server sends it (graph/findings.Reason).
+type mockReason struct {
+	Code   string            `json:"code"`
+	Params map[string]string `json:"params"`
+}
+
 type mockEdge struct {
 	From   int    `json:"from"`
 	To     int    `json:"to"`
@@ -308,7 +314,10 @@ func newMockServer(t testing.TB) *httptest.Server {
 			hits, total = mockNodeHits(r1), 57
 		}
 		writeJSON(w, map[string]any{"kind": req.PathValue("kind"), "key": req.PathValue("id"), "score": 0.91, "ring_id": "R001", "degree": 189,
-			"reasons":   []string{"density 0.71 (same patients, same mornings)", "rule_hit_share 0.64", "peer_distance 3.2σ above similar clinics"},
+			"reasons": []mockReason{
+				{vocab.ReasonRingMember, map[string]string{"role": vocab.RoleOrganisingClinic, "ring": "R001", "typology": vocab.TypFabricatedOutpatient, "score": "0.93"}},
+				{vocab.ReasonPeerFund, map[string]string{"z": "7.9"}},
+				{vocab.ReasonRuleHits, map[string]string{"n": "57", "rule": "R-OP-REPEAT"}}},
 			"rule_hits": hits, "rule_hits_total": total})
 	})
 	mux.HandleFunc("GET /api/v1/nodes/{kind}/{id}/neighbors", func(w http.ResponseWriter, req *http.Request) {

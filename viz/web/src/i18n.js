@@ -1,7 +1,7 @@
 // One string table for the page chrome (buttons, headings, messages):
 // Chinese (zh-CN) by default, English on demand. The labels of the server's
-// codes (kinds, typologies, roles, graph facts, score reasons, progress
-// stages) come from its vocabulary (vocab.js, GET /api/v1/vocab).
+// codes (kinds, typologies, roles, graph facts, rule results, score reasons,
+// progress stages) come from its vocabulary (vocab.js, GET /api/v1/vocab).
 
 export const STRINGS = {
   zh: {
@@ -86,7 +86,6 @@ export const STRINGS = {
     degree: "关联数",
     more: "条",
     unknownKind: "未知",
-    results: { definite: "确定", suspicious: "可疑" },
   },
   en: {
     title: "RingLens fraud-ring finder",
@@ -170,7 +169,6 @@ export const STRINGS = {
     degree: "Degree",
     more: "rows",
     unknownKind: "Unknown",
-    results: { definite: "definite", suspicious: "suspicious" },
   },
 };
 
@@ -190,10 +188,4 @@ export function lang() {
 export function t(key) {
   const v = STRINGS[current][key];
   return v === undefined ? (STRINGS.zh[key] ?? key) : v;
-}
-
-/** Looks a code up in a sub-table of the chrome (results). */
-export function tv(table, code) {
-  if (!code) return "";
-  return STRINGS[current][table]?.[code] ?? code;
 }

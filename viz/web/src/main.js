@@ -2,7 +2,7 @@
 // selected ring's subgraph, node details, timeline, evidence and export.
 
 import { api, openStream } from "./api.js";
-import { t, tv, setLang, lang } from "./i18n.js";
+import { t, setLang, lang } from "./i18n.js";
 import { setVocab, codes, label, describe, kindLabel, reason, stageText } from "./vocab.js";
 import { GraphView, KIND_COLORS, LEAD_ROLES, displayKind, kindGroup, normaliseSubgraph } from "./graph.js";
 import { timelineData, drawTimeline } from "./timeline.js";
@@ -429,7 +429,7 @@ function renderEvidence() {
   body.replaceChildren(...evs.map((ev) => el("tr", {},
     el("td", {}, el("strong", { text: ev.rule || ev.kind || "" }), ev.version ? el("span", { class: "muted", text: " v" + ev.version }) : null,
       ev.kind === "graph" && label("fact", ev.rule) !== ev.rule ? el("div", { class: "muted", text: label("fact", ev.rule), title: describe("fact", ev.rule) }) : null),
-    el("td", { class: "nowrap", text: tv("results", ev.result) }),
+    el("td", { class: "nowrap", text: label("result", ev.result) }),
     el("td", { text: evDetail(ev) }),
     el("td", { class: "num", text: money(ev.amount) }),
     el("td", { class: "num", text: String(num(ev.visits)) }),
@@ -514,7 +514,7 @@ function renderNodeHits(info, pending) {
   out.push(el("ul", { class: "hits", id: "node-hits", "aria-labelledby": "node-hits-h" }, shown.map((ev) => el("li", { class: "hit", "data-rule": ev.rule || "" },
     el("div", { class: "hit-head" },
       el("strong", { text: ev.rule || "" }),
-      el("span", { class: "tag " + (ev.result === "definite" ? "definite" : "suspicious"), text: tv("results", ev.result) }),
+      el("span", { class: "tag " + (ev.result === "definite" ? "definite" : "suspicious"), text: label("result", ev.result) }),
       el("span", { class: "hit-amount", title: t("fund"), text: money(ev.amount) })),
     el("div", { class: "hit-detail", text: evDetail(ev) }),
     el("div", { class: "hit-rows", title: [...(ev.mdtrt_ids ?? [])].join(" ") || undefined }, hitRows(ev)),

@@ -1,16 +1,14 @@
 // The vocabulary of the codes the server writes (GET /api/v1/vocab, built
 // from the Go package graph/vocab): labels of member kinds, institution
-// classes, typologies, roles, graph facts, score reasons and progress stages
-// in Chinese and English. Until it has arrived, or from a server without
-// it, codes are shown as they are. Page chrome (buttons, headings) is in
-// i18n.js.
+// classes, typologies, roles, graph facts, rule results, score reasons and
+// progress stages in Chinese and English. Until it has arrived, or from a
+// server without it, codes are shown as they are. Page chrome (buttons,
+// headings) is in i18n.js.
 
 import { lang } from "./i18n.js";
 
 /** category -> Map(code -> entry {code, zh, en, desc_zh, desc_en, plural_zh, plural_en, params}) */
 let byCategory = new Map();
-/** The English reason templates as regular expressions: {entry, re, names}. */
-let reasonPatterns = [];
 
 /** Takes the vocabulary document of GET /api/v1/vocab. */
 export function setVocab(doc) {
@@ -20,7 +18,6 @@ export function setVocab(doc) {
     for (const e of Array.isArray(g.entries) ? g.entries : []) if (e?.code) entries.set(e.code, e);
     byCategory.set(g.category, entries);
   }
-  reasonPatterns = [...(byCategory.get("reason")?.values() ?? [])].map(pattern);
 }
 
 /** The codes of a category, in order of display. */
@@ -62,46 +59,23 @@ const PLACEHOLDER = /\{([^{}|]*)(?:\|([^{}]*))?\}/g;
 /** Fills a template with the values of params (by name). */
 function fill(template, params) {
   return template.replace(PLACEHOLDER, (whole, name, category) => {
-    if (!(name in params)) return whole;
+    if (!Object.hasOwn(params, name)) return whole;
     return category ? label(category, params[name]) : params[name];
   });
 }
 
-/** The English template of a reason entry as an anchored regular expression. */
-function pattern(e) {
-  const names = [];
-  let src = "^", last = 0;
-  for (const m of e.en.matchAll(PLACEHOLDER)) {
-    src += escapeRe(e.en.slice(last, m.index)) + "(.+?)";
-    names.push(m[1]);
-    last = m.index + m[0].length;
-  }
-  src += escapeRe(e.en.slice(last)) + "$";
-  return { entry: e, re: new RegExp(src), names };
-}
-
-function escapeRe(s) {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
 /**
- * Returns a score reason of the server in the current language. The server
- * sends reasons as English sentences (the en template of their vocabulary
- * entry filled in), so the sentence is matched against the en templates and
- * the template of the current language is filled with the same values; a
- * sentence of no known shape is shown as it is. This matching goes away when
- * entities carry {code, params}: then fill() of the entry is enough.
+ * Returns a score reason of the server, {code, params}, in the current
+ * language: the template of its vocabulary entry filled with its params. A
+ * code the vocabulary does not have (or not yet) is shown as it is.
  */
-export function reason(text) {
-  if (typeof text !== "string") return JSON.stringify(text);
-  for (const { entry: e, re, names } of reasonPatterns) {
-    const m = re.exec(text);
-    if (!m) continue;
-    const params = {};
-    names.forEach((name, i) => { params[name] = m[i + 1]; });
-    return fill(lang() === "en" ? e.en : e.zh, params);
-  }
-  return text;
+export function reason(r) {
+  if (typeof r === "string") return r;
+  const code = typeof r?.code === "string" ? r.code : "";
+  const e = entry("reason", code);
+  if (!e) return code;
+  const params = r.params && typeof r.params === "object" ? r.params : {};
+  return fill((lang() === "en" ? e.en : e.zh) || code, params);
 }
 
 /**

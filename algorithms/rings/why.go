@@ -1,0 +1,70 @@
+package rings
+
+import (
+	"cmp"
+	"maps"
+	"slices"
+	"strings"
+
+	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
+)
+
+// why returns the signals that made candidate c the ring r, strongest
+// first: the pieces of evidence of its score (evidenceParts) with at least
+// why_min_strength, at most why_max of them, each rendered in both
+// languages and linked to the evidence of r behind it (r.Evidence must be
+// complete).
+func (s *state) why(c *candidate, r *findings.Ring) []findings.Signal {
+	pr := &s.opt.Params
+	parts := s.evidenceParts(c)
+	slices.SortStableFunc(parts, func(a, b evidencePart) int { return cmp.Compare(b.strength, a.strength) })
+	out := []findings.Signal{}
+	for _, p := range parts {
+		if p.strength < pr.WhyMinStrength || len(out) >= pr.WhyMax {
+			break
+		}
+		out = append(out, findings.Signal{Code: p.code, Params: p.params, Strength: round4(p.strength),
+			Zh:       vocab.RenderIn(vocab.Signals, p.code, inLang(p.params, vocab.LangZh), vocab.LangZh),
+			En:       vocab.RenderIn(vocab.Signals, p.code, inLang(p.params, vocab.LangEn), vocab.LangEn),
+			Evidence: behind(p.code, c.source, r.Evidence)})
+	}
+	return out
+}
+
+// behind returns the indexes of the evidence that a signal of code rests
+// on: the rule hits for rule concentration, the lockstep blocks for
+// lockstep, the hits of the rule whose signature found the ring, the fact
+// of the generator that found it (source) for the others.
+func behind(code, source string, ev []findings.Evidence) []int {
+	out := []int{}
+	for i, e := range ev {
+		var ok bool
+		switch code {
+		case vocab.SignalRuleHits:
+			ok = e.Kind == vocab.EvidenceRule
+		case vocab.SignalLockstep:
+			ok = e.Kind == vocab.EvidenceGraph && e.Rule == SourceLockstep
+		case vocab.SignalRuleSignature:
+			ok = e.Kind == vocab.EvidenceRule && e.Rule == source
+		default:
+			ok = e.Kind == vocab.EvidenceGraph && e.Rule == source
+		}
+		if ok {
+			out = append(out, i)
+		}
+	}
+	return out
+}
+
+// inLang returns params for a sentence in lang: a parameter given per
+// language ("name_zh", "name_en") stands as its plain name ("name").
+func inLang(params map[string]string, lang string) map[string]string {
+	out := maps.Clone(params)
+	for k, v := range params {
+		if base, ok := strings.CutSuffix(k, "_"+lang); ok {
+			out[base] = v
+		}
+	}
+	return out
+}

@@ -1,0 +1,74 @@
+package vocab
+
+// Signals are the reasons a group is reported as a ring: each ring's
+// `why` in rings.json lists its strongest signals, strongest first, each a
+// code of this category with its parameters, rendered in both languages.
+const Signals Category = "signal"
+
+// Ring signals (algorithms/rings: the independent pieces of evidence its
+// score combines).
+const (
+	// SignalSignature: a typology signature found the group (split stays,
+	// round quantities, boxes that come back, distant doctors, admission
+	// cohorts); {fact} is the graph fact's code (category Facts).
+	SignalSignature = "signature"
+	// SignalRuleSignature: a rule of the library found the group by its
+	// signature (split stays, round quantities, a doctor at distant sites
+	// at once); {rule} is the rule id, {name} its name in the sentence's
+	// language (algorithms/rings passes the rule's Chinese name for the zh
+	// sentence, its English name for the en one).
+	SignalRuleSignature = "rule_signature"
+	// SignalPeerFund: the fund paid per visit lies {z} robust standard
+	// deviations above comparable visits.
+	SignalPeerFund = "peer_fund"
+	// SignalPeerShare: the share of the bill the fund pays lies {z} robust
+	// standard deviations above comparable visits.
+	SignalPeerShare = "peer_share"
+	// SignalLockstep: {density}% of the members' outpatient visits fall in
+	// same-hour cohorts of one doctor, {lift} times the {baseline}% of the
+	// same sites' other visits.
+	SignalLockstep = "lockstep"
+	// SignalRuleHits: {share}% of the ring's visits were cited by the rule
+	// library ({hits} hits).
+	SignalRuleHits = "rule_hits"
+	// SignalCardShare: {share}% of the visits were registered with a
+	// social-security card by people living elsewhere.
+	SignalCardShare = "card_share"
+	// SignalAwayRhythm: {share}% of the people live far away yet come on a
+	// regular rhythm (regularity {rhythm}).
+	SignalAwayRhythm = "away_rhythm"
+	// SignalRepeatAdmissions: {share}% of the people are admitted again and
+	// again; the sites hold {lift} times their class's rate of such people.
+	SignalRepeatAdmissions = "repeat_admissions"
+)
+
+// signals are the ring signals, in order of display.
+var signals = []Entry{
+	{Code: SignalSignature, Params: []string{"fact"},
+		Zh: "由专项特征发现：{fact|fact}", En: "found by a typology signature: {fact|fact}",
+		DescZh: "该团伙由某一类型的专项特征（分解住院、整数量购药、回流药品、异地执业、同批入院等）直接发现", DescEn: "a typology-specific signature (split stays, round quantities, boxes that come back, distant doctors, admission cohorts) found the group"},
+	{Code: SignalRuleSignature, Params: []string{"name", "rule"},
+		Zh: "由规则特征发现：{name}（{rule}）", En: "found by the signature of rule {name} ({rule})",
+		DescZh: "该团伙由规则库中某条规则的团伙特征（分解住院、整数量购药、医师异地同时执业等）直接发现", DescEn: "a rule of the library found the group by its signature (split stays, round quantities, a doctor at distant sites at once)"},
+	{Code: SignalPeerFund, Params: []string{"z"},
+		Zh: "每次就诊基金支付高出同类就诊 {z} 个稳健标准差", En: "fund paid per visit {z} robust standard deviations above comparable visits",
+		DescZh: "团伙就诊的次均基金支付相对同类（同场景、同类机构、同类诊断）就诊的稳健z值中位数", DescEn: "median robust z of the ring's fund per visit against comparable visits (scenario, institution class, diagnosis)"},
+	{Code: SignalPeerShare, Params: []string{"z"},
+		Zh: "基金支付比例高出同类就诊 {z} 个稳健标准差", En: "share of the bill paid by the fund {z} robust standard deviations above comparable visits",
+		DescZh: "团伙就诊的基金支付比例相对同类就诊的稳健z值中位数", DescEn: "median robust z of the fund's share of the bill against comparable visits"},
+	{Code: SignalLockstep, Params: []string{"density", "lift", "baseline"},
+		Zh: "{density}% 的门诊就诊集中在同一医生同一时段，是这些机构其他就诊（{baseline}%）的 {lift} 倍", En: "{density}% of outpatient visits in same-hour cohorts of one doctor, {lift} times the {baseline}% of the sites' other visits",
+		DescZh: "成员同步就诊的密度与同一机构平常水平之比", DescEn: "how densely the members visit together, against the same sites' ordinary traffic"},
+	{Code: SignalRuleHits, Params: []string{"share", "hits"},
+		Zh: "{share}% 的就诊被规则库命中（共 {hits} 条命中）", En: "{share}% of the visits cited by the rule library (rule hits: {hits})",
+		DescZh: "团伙就诊中被监管规则命中的比例", DescEn: "the share of the ring's visits the monitoring rules cited"},
+	{Code: SignalCardShare, Params: []string{"share"},
+		Zh: "{share}% 的就诊由外地人员持实体社保卡结算", En: "{share}% of the visits settled with a social-security card by people living elsewhere",
+		DescZh: "持卡（mdtrt_cert_type 03）就诊的比例，收卡盗刷的特征", DescEn: "the share of card-based visits (mdtrt_cert_type 03), the mark of card collection"},
+	{Code: SignalAwayRhythm, Params: []string{"share", "rhythm"},
+		Zh: "{share}% 的成员住在远处却规律地前来就诊（规律性 {rhythm}）", En: "{share}% of the people live far away yet come on a regular rhythm (regularity {rhythm})",
+		DescZh: "异地人员规律就诊的比例与规律性（1 − 就诊间隔变异系数）", DescEn: "the share of people from afar visiting on a rhythm, and its regularity (1 − coefficient of variation of the gaps)"},
+	{Code: SignalRepeatAdmissions, Params: []string{"share", "lift"},
+		Zh: "{share}% 的成员反复住院，这些机构此类人员是同类机构常态的 {lift} 倍", En: "{share}% of the people admitted again and again; the sites hold {lift} times their class's rate of such people",
+		DescZh: "反复住院人员的比例，以及机构相对同类机构的超出倍数", DescEn: "the share of people admitted again and again, and how far the sites exceed their class"},
+}
