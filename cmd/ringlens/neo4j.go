@@ -154,13 +154,19 @@ func readNeo4jTables(c *cli.Context, log zerolog.Logger, tty bool, conn *neo.Con
 		return nil, err
 	}
 	ev := log.Info()
-	if st.SkippedVisits > 0 || st.SkippedFees > 0 {
+	if st.SkippedVisits > 0 || st.SkippedFees > 0 || st.RejectedVisits > 0 || st.RejectedFees > 0 {
 		ev = log.Warn()
 	}
 	ev.Int64("patients", st.Persons).Int64("doctors", st.Doctors).Int64("institutions", st.Institutions).
 		Int64("items", st.Items).Int64("visits", st.Visits).Int64("fee_lines", st.Fees).
 		Int64("skipped_visits", st.SkippedVisits).Int64("skipped_fee_lines", st.SkippedFees).
+		Int64("rejected_visits", st.RejectedVisits).Int64("rejected_fee_lines", st.RejectedFees).
 		Str("elapsed", roundDur(time.Since(start))).Msg("read graph from neo4j")
+	for _, r := range st.Rejects {
+		// Column and reason only: a refused value may hold personal data.
+		log.Warn().Str("table", r.Table).Str("column", r.Column).Str("reason", r.Reason).Int64("records", r.Count).
+			Msg("neo4j read-back refused records (rules of docs/data-contract.md)")
+	}
 	if st.Visits > 0 && st.Fees == 0 {
 		log.Warn().Msg("the database holds visits but no fee lines (pushed with --visits=false or by an older ringlens): fee-level rules cannot fire")
 	}

@@ -177,7 +177,7 @@ func TestIntegrationPushExportReadBack(t *testing.T) {
 	}
 	orig := fx.g.Tables()
 	if int(ls.Visits) != orig.Visits.Len() || ls.SkippedVisits != 0 || int(ls.Fees) != orig.Fees.Len() ||
-		ls.SkippedFees != 0 || int(ls.Items) != orig.Catalog.Len() {
+		ls.SkippedFees != 0 || int(ls.Items) != orig.Catalog.Len() || ls.RejectedVisits != 0 || ls.RejectedFees != 0 {
 		t.Errorf("read back %+v; fixture has %d visits, %d fee lines, %d items", ls, orig.Visits.Len(), orig.Fees.Len(), orig.Catalog.Len())
 	}
 	g, err := graph.Build(ctx, tb, graph.BuildOptions{})

@@ -4,12 +4,14 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/ingest"
 )
 
 // Source is a database to read a pushed graph back from.
@@ -29,6 +31,24 @@ type LoadStats struct {
 	// SkippedFees are FeeLine nodes whose visit is missing (or whose id
 	// does not end with "/" and their sn).
 	SkippedFees int64
+	// RejectedVisits and RejectedFees are Visit and FeeLine nodes whose
+	// values, written as the contract's mdtrt and fee_list columns, the
+	// one parser of claims rows (ingest.ParseVisit, ingest.ParseFee)
+	// refuses: the rules every reader applies (docs/data-contract.md).
+	RejectedVisits, RejectedFees int64
+	// Rejects are the reasons of those refusals, the first MaxLoadRejects
+	// distinct ones, each with the number of records refused for it:
+	// table, column and reason only, never a value (values may be
+	// personal data).
+	Rejects []LoadReject
+}
+
+// LoadReject is a reason the read-back refused records for.
+type LoadReject struct {
+	Table  string // "mdtrt" (Visit nodes) or "fee_list" (FeeLine nodes)
+	Column string // contract column; "" for the whole row
+	Reason string // as ingest gives it
+	Count  int64  // records refused for it
 }
 
 // Page queries: each returns at most $page records with key > $after, in
@@ -193,53 +213,390 @@ func (l *tableLoader) readItems(ctx context.Context) error {
 	}, func(n int64) { l.report("items", n) })
 }
 
-// readVisits reads the Visit nodes.
+// readVisits reads the Visit nodes. Each record is rendered as the
+// contract's mdtrt columns and parsed by ingest.ParseVisit, the one parser
+// of visit rows, so a value the batch reader would refuse is refused here
+// too (RejectedVisits); then, as in ingest, its person and institution are
+// resolved (SkippedVisits when one is missing).
 func (l *tableLoader) readVisits(ctx context.Context) error {
+	rv := newVisitRenderer()
 	return scan(ctx, l.src, visitPageQuery, func(r map[string]any) error {
-		person := l.t.Persons.IDs.Lookup(str(r["psn_no"]))
-		inst := l.t.Institutions.IDs.Lookup(str(r["code"]))
+		v, flags, fe := rv.visit(r)
+		if fe != nil {
+			l.st.RejectedVisits++
+			l.st.reject("mdtrt", fe)
+			return nil
+		}
+		person := l.t.Persons.IDs.Lookup(v.PsnNo)
+		inst := l.t.Institutions.IDs.Lookup(v.InstitutionCode)
 		if person == graph.None || inst == graph.None {
 			l.st.SkippedVisits++
 			return nil
 		}
-		v := claims.Visit{
-			MdtrtID: str(r["key"]), SetlID: str(r["setl_id"]), PsnNo: str(r["psn_no"]), InstitutionCode: str(r["code"]),
-			MedType: claims.MedType(i64(r["med_type"], 0)), Begin: timeOf(r["begin"]), End: timeOf(r["end"]),
-			DoctorCode: str(r["dr_code"]), DiseCode: str(r["dise_codg"]), DiseName: str(r["dise_name"]),
-			MedFee: money(r["med_fee"]), FundPay: money(r["fund"]), CertType: claims.CertType(i64(r["cert_type"], 0)),
-		}
 		row, added := l.t.AddVisit(&v, person, inst, 0)
 		if added {
-			l.t.Visits.Flags[row] = graph.VisitFlag(i64(r["flags"], 0))
+			l.t.Visits.Flags[row] = flags
 			l.st.Visits++
 		}
 		return nil
 	}, func(n int64) { l.report("visits", n) })
 }
 
-// readFees reads the FeeLine nodes.
+// readFees reads the FeeLine nodes. Each record is rendered as the
+// contract's fee_list columns and parsed by ingest.ParseFee
+// (RejectedFees); then its visit is resolved (SkippedFees when missing).
 func (l *tableLoader) readFees(ctx context.Context) error {
+	rf := newFeeRenderer()
 	return scan(ctx, l.src, feePageQuery, func(r map[string]any) error {
 		key, sn := str(r["key"]), str(r["sn"])
 		mdtrt, ok := strings.CutSuffix(key, "/"+sn)
-		visit := graph.None
-		if ok && sn != "" {
-			visit = l.t.Visits.IDs.Lookup(mdtrt)
+		if !ok {
+			l.st.SkippedFees++
+			return nil
 		}
+		f, fe := rf.fee(r, mdtrt, l.unknown)
+		if fe != nil {
+			l.st.RejectedFees++
+			l.st.reject("fee_list", fe)
+			return nil
+		}
+		visit := l.t.Visits.IDs.Lookup(f.MdtrtID)
 		if visit == graph.None {
 			l.st.SkippedFees++
 			return nil
 		}
-		code := str(r["item"])
-		it := l.unknown[code]
-		l.t.AddFee(&claims.FeeLine{
-			FeedetlSn: sn, MdtrtID: mdtrt, ItemCode: code, ItemName: it.name, ListType: it.listType,
-			Count: f64(r["cnt"]), Price: price(r["pric"]), Amount: money(r["amount"]), Time: timeOf(r["time"]),
-			DoctorCode: str(r["dr_code"]), SupplyDays: int32(i64(r["prd_days"], 0)), TraceCode: str(r["trace"]),
-		}, visit, 0)
+		l.t.AddFee(&f, visit, 0)
 		l.st.Fees++
 		return nil
 	}, func(n int64) { l.report("fee lines", n) })
+}
+
+// MaxLoadRejects is the number of distinct reasons LoadStats.Rejects keeps.
+const MaxLoadRejects = 5
+
+// reject counts a record refused by the parser under its reason, keeping
+// at most MaxLoadRejects distinct reasons.
+func (s *LoadStats) reject(table string, fe *ingest.FieldError) {
+	for i := range s.Rejects {
+		if r := &s.Rejects[i]; r.Table == table && r.Column == fe.Column && r.Reason == fe.Reason {
+			r.Count++
+			return
+		}
+	}
+	if len(s.Rejects) < MaxLoadRejects {
+		s.Rejects = append(s.Rejects, LoadReject{Table: table, Column: fe.Column, Reason: fe.Reason, Count: 1})
+	}
+}
+
+// contractRow holds the values of one record by contract column, in the
+// order of ingest's columns, for ingest.ParseVisit and ParseFee. Rendered
+// numbers and times of a record share one string.
+type contractRow struct {
+	cols []string       // ingest.VisitColumns() or FeeColumns()
+	idx  map[string]int // column -> index in cols
+	vals []string       // by column; one more, for columns ingest lacks
+	next int            // the column get expects next (ingest asks in order)
+	buf  []byte         // rendered values of the record
+	ends []span         // where each rendered value is in buf
+	get  func(col string) string
+}
+
+// span is a rendered value: buf[start:end] is the value of column col.
+type span struct{ col, start, end int }
+
+func newContractRow(cols []string) *contractRow {
+	r := &contractRow{cols: cols, idx: make(map[string]int, len(cols)), vals: make([]string, len(cols)+1)}
+	for i, c := range cols {
+		r.idx[c] = i
+	}
+	r.get = func(col string) string {
+		// ingest asks for the columns in their order: a comparison of
+		// the same string header, rarely a map lookup.
+		if i := r.next; i < len(r.cols) && r.cols[i] == col {
+			r.next++
+			return r.vals[i]
+		}
+		if i, ok := r.idx[col]; ok {
+			return r.vals[i]
+		}
+		return ""
+	}
+	return r
+}
+
+// col returns the index of contract column name; a column ingest does not
+// have gets the spare slot, which nothing reads.
+func (r *contractRow) col(name string) int {
+	if i, ok := r.idx[name]; ok {
+		return i
+	}
+	return len(r.cols)
+}
+
+// reset starts a record.
+func (r *contractRow) reset() {
+	clear(r.vals)
+	r.buf, r.ends, r.next = r.buf[:0], r.ends[:0], 0
+}
+
+// text sets a column from a value that is text already: a string as it
+// is, anything else rendered.
+func (r *contractRow) text(col int, v any) {
+	if s, ok := v.(string); ok {
+		r.vals[col] = s
+		return
+	}
+	r.render(col, v, plainNumber)
+}
+
+// render sets a column from v: nil is empty, a string is itself, numbers
+// and times are written as the contract writes them (num says how a float
+// is written), anything else as Go prints it, for the parser to refuse.
+func (r *contractRow) render(col int, v any, num numberKind) {
+	start := len(r.buf)
+	switch x := v.(type) {
+	case nil:
+		return
+	case string:
+		r.vals[col] = x
+		return
+	case int64:
+		if num == certCode && x == int64(claims.CertNone) {
+			return // no certificate: empty in the contract
+		}
+		if num == certCode && x > 0 && x < 10 {
+			r.buf = append(r.buf, '0')
+		}
+		r.buf = strconv.AppendInt(r.buf, x, 10)
+	case float64:
+		switch num {
+		case moneyYuan:
+			r.buf = appendDecimal(r.buf, x, 100, 2, false)
+		case priceYuan:
+			r.buf = appendDecimal(r.buf, x, 1e6, 6, true)
+		default:
+			if x == math.Trunc(x) && math.Abs(x) < 1<<53 {
+				r.buf = strconv.AppendInt(r.buf, int64(x), 10)
+			} else {
+				r.buf = strconv.AppendFloat(r.buf, x, 'f', -1, 64)
+			}
+		}
+	case time.Time:
+		r.buf = appendTime(r.buf, claims.TimeOf(x), x.Nanosecond())
+	case dbtype.LocalDateTime:
+		t := x.Time()
+		wall := claims.DateOf(t.Year(), int(t.Month()), t.Day()).Time() + claims.Time(t.Hour()*3600+t.Minute()*60+t.Second())
+		r.buf = appendTime(r.buf, wall, t.Nanosecond())
+	case dbtype.Date:
+		t := x.Time()
+		r.buf = appendYMD(r.buf, t.Year(), int(t.Month()), t.Day())
+	default:
+		r.buf = fmt.Append(r.buf, v)
+	}
+	r.ends = append(r.ends, span{col, start, len(r.buf)})
+}
+
+// done gives the rendered columns their values, all in one string.
+func (r *contractRow) done() {
+	if len(r.ends) == 0 {
+		return
+	}
+	s := string(r.buf)
+	for _, e := range r.ends {
+		r.vals[e.col] = s[e.start:e.end]
+	}
+}
+
+// numberKind says how render writes a float.
+type numberKind uint8
+
+const (
+	plainNumber numberKind = iota // shortest decimal that reads back the same
+	moneyYuan                     // yuan with two decimals
+	priceYuan                     // yuan with up to six decimals
+	certCode                      // 0 (CertNone) empty, 1-9 zero-padded: 01, 02, 03
+)
+
+// appendDecimal writes x (yuan) with digits decimals when x is a whole
+// number of 1/scale yuan, as RingLens writes amounts (Money.Yuan,
+// Price.Yuan), trailing zeros trimmed if trim; any other value as its
+// shortest decimal, which has more decimals than the contract allows (or
+// is not a number) and is refused as a CSV value would be.
+func appendDecimal(b []byte, x, scale float64, digits int, trim bool) []byte {
+	n := math.Round(x * scale)
+	if math.Abs(n) >= 1<<53 || n/scale != x {
+		return strconv.AppendFloat(b, x, 'f', -1, 64)
+	}
+	u := int64(n)
+	if u < 0 {
+		b = append(b, '-')
+		u = -u
+	}
+	unit := int64(1)
+	for range digits {
+		unit *= 10
+	}
+	b = strconv.AppendInt(b, u/unit, 10)
+	frac := u % unit
+	if trim && frac == 0 {
+		return b
+	}
+	b = append(b, '.')
+	for unit /= 10; unit > 0; unit /= 10 {
+		b = append(b, byte('0'+frac/unit%10))
+		if trim && frac%unit == 0 {
+			break
+		}
+	}
+	return b
+}
+
+// appendTime writes t as "YYYY-MM-DD HH:MM:SS", with the fraction of a
+// second when nanos is not zero (which the contract does not allow).
+func appendTime(b []byte, t claims.Time, nanos int) []byte {
+	day := t.Day()
+	y, m, d := day.Civil()
+	b = appendYMD(b, y, m, d)
+	s := int(t - day.Time())
+	b = append(b, ' ')
+	b = append2(b, s/3600)
+	b = append(b, ':')
+	b = append2(b, s/60%60)
+	b = append(b, ':')
+	b = append2(b, s%60)
+	if nanos != 0 {
+		b = append(b, '.')
+		b = append(b, strconv.Itoa(nanos + 1e9)[1:]...)
+	}
+	return b
+}
+
+// appendYMD writes "YYYY-MM-DD" (years outside 0-9999 as they are).
+func appendYMD(b []byte, y, m, d int) []byte {
+	if y >= 0 && y < 10000 {
+		b = append2(b, y/100)
+		b = append2(b, y%100)
+	} else {
+		b = strconv.AppendInt(b, int64(y), 10)
+	}
+	b = append(b, '-')
+	b = append2(b, m)
+	b = append(b, '-')
+	return append2(b, d)
+}
+
+// append2 writes 0 <= v < 100 as two digits.
+func append2(b []byte, v int) []byte { return append(b, byte('0'+v/10), byte('0'+v%10)) }
+
+// visitRenderer renders Visit records as mdtrt rows and parses them.
+type visitRenderer struct {
+	row *contractRow
+	// column indexes
+	id, setl, psn, ins, medType, begin, end, doctor, dise, diseName, medFee, fund, cert, refund int
+}
+
+func newVisitRenderer() *visitRenderer {
+	r := newContractRow(ingest.VisitColumns())
+	return &visitRenderer{row: r,
+		id: r.col("mdtrt_id"), setl: r.col("setl_id"), psn: r.col("psn_no"), ins: r.col("fixmedins_code"),
+		medType: r.col("med_type"), begin: r.col("begntime"), end: r.col("endtime"), doctor: r.col("atddr_no"),
+		dise: r.col("dise_codg"), diseName: r.col("dise_name"), medFee: r.col("medfee_sumamt"),
+		fund: r.col("fund_pay_sumamt"), cert: r.col("mdtrt_cert_type"), refund: r.col("refd_setl_flag")}
+}
+
+// visit renders a Visit record and parses it with ingest.ParseVisit; flags
+// are the visit's refund flags, as pushed.
+//
+// A visit is pushed net of the refunds ingest netted into it, which no
+// longer is a row of the file: its amounts are the sum of rows each of
+// which passed, and may be negative or have the fund above the fee. Such a
+// visit (flag VisitRefunded) is parsed as a refund row, which applies
+// every rule but those on the signs of the amounts and the inpatient end
+// time, and keeps its net amounts.
+func (rv *visitRenderer) visit(r map[string]any) (claims.Visit, graph.VisitFlag, *ingest.FieldError) {
+	row := rv.row
+	row.reset()
+	flags := graph.VisitFlag(i64(r["flags"], 0))
+	row.text(rv.id, r["key"])
+	row.text(rv.setl, r["setl_id"])
+	row.text(rv.psn, r["psn_no"])
+	row.text(rv.ins, r["code"])
+	row.render(rv.medType, r["med_type"], plainNumber)
+	row.render(rv.begin, r["begin"], plainNumber)
+	row.render(rv.end, r["end"], plainNumber)
+	row.text(rv.doctor, r["dr_code"])
+	row.text(rv.dise, r["dise_codg"])
+	row.text(rv.diseName, r["dise_name"])
+	row.render(rv.medFee, r["med_fee"], moneyYuan)
+	row.render(rv.fund, r["fund"], moneyYuan)
+	row.render(rv.cert, r["cert_type"], certCode)
+	refunded := flags&graph.VisitRefunded != 0
+	if refunded {
+		row.vals[rv.refund] = "1"
+	}
+	row.done()
+	v, fe := ingest.ParseVisit(row.get)
+	if fe != nil {
+		return v, 0, fe
+	}
+	if refunded {
+		// ParseVisit made both amounts negative: give back their signs.
+		v.Refund = false
+		v.MedFee = signed(v.MedFee, row.vals[rv.medFee])
+		v.FundPay = signed(v.FundPay, row.vals[rv.fund])
+	}
+	return v, flags, nil
+}
+
+// signed returns the amount parsed from s, given its absolute value
+// negated as a refund row has it.
+func signed(m claims.Money, s string) claims.Money {
+	if strings.HasPrefix(strings.TrimSpace(s), "-") {
+		return m
+	}
+	return -m
+}
+
+// feeRenderer renders FeeLine records as fee_list rows and parses them.
+type feeRenderer struct {
+	row *contractRow
+	// column indexes
+	sn, visit, item, itemName, listType, cnt, price, amount, time, doctor, days, trace int
+}
+
+func newFeeRenderer() *feeRenderer {
+	r := newContractRow(ingest.FeeColumns())
+	return &feeRenderer{row: r,
+		sn: r.col("feedetl_sn"), visit: r.col("mdtrt_id"), item: r.col("med_list_codg"), itemName: r.col("med_list_name"),
+		listType: r.col("list_type"), cnt: r.col("cnt"), price: r.col("pric"), amount: r.col("det_item_fee_sumamt"),
+		time: r.col("fee_ocur_time"), doctor: r.col("bilg_dr_codg"), days: r.col("prd_days"), trace: r.col("drug_trac_codg")}
+}
+
+// fee renders a FeeLine record of visit mdtrt and parses it with
+// ingest.ParseFee. The name and list type of an item only seen on fee
+// lines come from its Item node (unknown), as ingest took them from the
+// fee line; items of the catalogue have theirs already.
+func (rf *feeRenderer) fee(r map[string]any, mdtrt string, unknown map[string]feeItem) (claims.FeeLine, *ingest.FieldError) {
+	row := rf.row
+	row.reset()
+	row.text(rf.sn, r["sn"])
+	row.vals[rf.visit] = mdtrt
+	row.text(rf.item, r["item"])
+	if it, ok := unknown[row.vals[rf.item]]; ok {
+		row.vals[rf.itemName] = it.name
+		if it.listType != 0 {
+			row.render(rf.listType, int64(it.listType), plainNumber)
+		}
+	}
+	row.render(rf.cnt, r["cnt"], plainNumber)
+	row.render(rf.price, r["pric"], priceYuan)
+	row.render(rf.amount, r["amount"], moneyYuan)
+	row.render(rf.time, r["time"], plainNumber)
+	row.text(rf.doctor, r["dr_code"])
+	row.render(rf.days, r["prd_days"], plainNumber)
+	row.text(rf.trace, r["trace"])
+	row.done()
+	return ingest.ParseFee(row.get)
 }
 
 // scan pages through query (parameters $after and $page; records with a
@@ -300,9 +657,6 @@ func i64(v any, def int64) int64 {
 	return def
 }
 
-// money converts yuan to a claims.Money (fen).
-func money(v any) claims.Money { return claims.Money(scaled(v, 100)) }
-
 // price converts yuan to a claims.Price (millionths of a yuan).
 func price(v any) claims.Price { return claims.Price(scaled(v, 1e6)) }
 
@@ -318,16 +672,6 @@ func scaled(v any, unit int64) int64 {
 	return 0
 }
 
-func f64(v any) float64 {
-	switch x := v.(type) {
-	case float64:
-		return x
-	case int64:
-		return float64(x)
-	}
-	return 0
-}
-
 func dateOf(v any) claims.Date {
 	var t time.Time
 	switch x := v.(type) {
@@ -339,15 +683,4 @@ func dateOf(v any) claims.Date {
 		return claims.NoDate
 	}
 	return claims.DateOf(t.Year(), int(t.Month()), t.Day())
-}
-
-func timeOf(v any) claims.Time {
-	switch x := v.(type) {
-	case time.Time:
-		return claims.TimeOf(x)
-	case dbtype.LocalDateTime:
-		t := x.Time()
-		return claims.TimeOf(time.Date(t.Year(), t.Month(), t.Day(), t.Hour(), t.Minute(), t.Second(), 0, claims.Shanghai()))
-	}
-	return claims.NoTime
 }

@@ -9,6 +9,7 @@ import (
 
 	driver "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
 )
 
 func noSleep(context.Context, time.Duration) error { return nil }
@@ -271,8 +272,11 @@ func TestRoundTripSmall(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Fee line V4/0002 has no fee_ocur_time, which ingest requires: the
+	// read-back refuses it as ingest would (TestLoadAppliesIngestRules).
 	if st.Visits != 4 || st.Persons != 2 || st.Institutions != 3 || st.Doctors != 1 || st.Registrations != 1 ||
-		st.Items != 2 || st.Fees != 3 || st.SkippedFees != 0 {
+		st.Items != 2 || st.Fees != 2 || st.SkippedFees != 0 || st.RejectedVisits != 0 || st.RejectedFees != 1 ||
+		len(st.Rejects) != 1 || st.Rejects[0] != (LoadReject{Table: "fee_list", Column: "fee_ocur_time", Reason: "empty required value", Count: 1}) {
 		t.Errorf("stats %+v", st)
 	}
 	g2, err := graph.Build(ctx, tb, graph.BuildOptions{})
@@ -292,11 +296,14 @@ func TestRoundTripSmall(t *testing.T) {
 	}
 	// Fee lines and the catalogue, value for value.
 	of, nf := &g.Tables().Fees, &tb.Fees
-	if nf.Len() != of.Len() {
-		t.Fatalf("%d fee lines read back, want %d", nf.Len(), of.Len())
+	if nf.Len() != of.Len()-1 {
+		t.Fatalf("%d fee lines read back, want %d", nf.Len(), of.Len()-1)
 	}
 	for i := 0; i < of.Len(); i++ {
 		key := FeeKey(orig.IDs.String(of.Visit[i]), g.Tables().Str(of.Sn[i]))
+		if of.Time[i] == claims.NoTime {
+			continue // refused, as above
+		}
 		j := -1
 		for k := 0; k < nf.Len(); k++ {
 			if FeeKey(v.IDs.String(nf.Visit[k]), tb.Str(nf.Sn[k])) == key {
