@@ -183,7 +183,7 @@ func TestPageEndToEnd(t *testing.T) {
 		waitJS(`document.querySelectorAll("#ring-list li[data-ring]").length === 2`),
 		chromedp.SetValue(chromedp.CSS(`#f-score`), "0"),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-score").dispatchEvent(new Event("input")), undefined`, chromedp.EvalIgnoreExceptions),
-		waitJS(`document.querySelectorAll("#ring-list li[data-ring]").length === 6`),
+		waitJS(`document.querySelectorAll("#ring-list li[data-ring]").length === 7`),
 		// Sorting by amount at risk puts the 9.9M-yuan ring ranked 9th first.
 		chromedp.SetValue(chromedp.CSS(`#f-sort`), "amount"),
 		chromedp.Evaluate[chromedp.Void](`document.getElementById("f-sort").dispatchEvent(new Event("input")), undefined`, chromedp.EvalIgnoreExceptions),
@@ -362,6 +362,14 @@ func TestPageHuliFixture(t *testing.T) {
 		t.Fatalf("graph order %d, drawn %d", order, drawn)
 	}
 
+	// The real server's why sentences lead the ring panel, in Chinese.
+	run(ctx, t, "why", waitJS(`document.querySelectorAll("#why li").length > 0`))
+	if why := text(ctx, t, "#why"); strings.Count(why, "\n") < 1 && len(why) < 10 {
+		t.Errorf("why %q", why)
+	} else {
+		t.Logf("why:\n%s", why)
+	}
+	shot(ctx, t, dir, "huli-ring-zh.png")
 	// The ring member with the most rule hits, asked of the API as a tool would.
 	key, hits := nodeWithHits(t, base, "R001")
 	t.Logf("ring R001: %d nodes; clicking %s (%d rule hits)", order, key, hits.Total)
@@ -390,10 +398,26 @@ func TestPageHuliFixture(t *testing.T) {
 		t.Errorf("%d rule hits listed, want %d", n, min(len(hits.Hits), 20))
 	}
 	shot(ctx, t, dir, "huli-node-zh.png")
+	// Every panel of the real ring in Chinese, then in English, shows no
+	// words of the other language (langCheckJS, panels_test.go).
+	huliLang := func(lg string) {
+		t.Helper()
+		for _, tab := range []string{"members", "timeline", "evidence", "export"} {
+			run(ctx, t, lg+" "+tab, chromedp.Click(chromedp.CSS(`#tab-`+tab)), chromedp.Sleep(200))
+			if bad := eval[string](ctx, t, langCheckJS); bad != "" {
+				t.Errorf("Huli ring, %s, tab %s: words of the other language:\n%s", lg, tab, bad)
+			}
+			if tab == "members" || tab == "evidence" {
+				shot(ctx, t, dir, "huli-"+lg+"-"+tab+".png")
+			}
+		}
+	}
+	huliLang("zh")
 	run(ctx, t, "english", chromedp.Click(chromedp.CSS(`#lang`)), waitJS(`document.getElementById("node-details").textContent.includes("Rule hits")`))
 	if d := text(ctx, t, "#node-details"); !strings.Contains(d, first.Detail) || !strings.Contains(d, "of ring R001") {
 		t.Errorf("English details panel lacks %q or its ring reason:\n%s", first.Detail, d)
 	}
+	huliLang("en")
 	// Scroll the details panel to the hits for the second screenshot.
 	run(ctx, t, "scroll", chromedp.Evaluate[chromedp.Void](`document.getElementById("node-hits-h").scrollIntoView(), undefined`, chromedp.EvalIgnoreExceptions), chromedp.Sleep(200))
 	shot(ctx, t, dir, "huli-node-en.png")

@@ -22,11 +22,33 @@ import (
 // RBIG, a ring whose subgraph has 10,000 nodes.
 
 type mockMember struct {
-	Kind  string  `json:"kind"`
-	ID    string  `json:"id"`
-	Role  string  `json:"role"`
-	Score float64 `json:"score"`
-	Label string  `json:"label"`
+	Kind     string  `json:"kind"`
+	ID       string  `json:"id"`
+	Role     string  `json:"role"`
+	Score    float64 `json:"score"`
+	Label    string  `json:"label"`
+	Visits   int     `json:"visits,omitempty"`
+	Fund     float64 `json:"fund,omitempty"`
+	RuleHits int     `json:"rule_hits,omitempty"`
+	First    string  `json:"first,omitempty"`
+	Last     string  `json:"last,omitempty"`
+}
+
+// mockSignal is one sentence of a ring's why (graph/findings.Signal).
+type mockSignal struct {
+	Code     string            `json:"code"`
+	Params   map[string]string `json:"params"`
+	Strength float64           `json:"strength"`
+	Zh       string            `json:"zh"`
+	En       string            `json:"en"`
+	Evidence []int             `json:"evidence"`
+}
+
+// mockChanged marks a ring that incremental scoring changed.
+type mockChanged struct {
+	Since  string  `json:"since"`
+	Visits int     `json:"visits"`
+	Fund   float64 `json:"fund"`
 }
 
 type mockFee struct {
@@ -48,6 +70,8 @@ type mockEvidence struct {
 	Visits    int                `json:"visits"`
 	MdtrtIDs  []string           `json:"mdtrt_ids"`
 	Fees      []mockFee          `json:"fees,omitempty"`
+	Shown     int                `json:"shown,omitempty"`
+	Total     int                `json:"total,omitempty"`
 }
 
 type mockPoint struct {
@@ -71,6 +95,9 @@ type mockRing struct {
 	Features     map[string]float64 `json:"features"`
 	Evidence     []mockEvidence     `json:"evidence"`
 	Timeline     []mockPoint        `json:"timeline"`
+	Why          []mockSignal       `json:"why,omitempty"`
+	EvidenceTot  int                `json:"evidence_total,omitempty"`
+	Changed      *mockChanged       `json:"changed,omitempty"`
 }
 
 type mockNode struct {
@@ -106,6 +133,7 @@ type mockSubgraph struct {
 	Nodes     []mockNode `json:"nodes"`
 	Edges     []mockEdge `json:"edges"`
 	Truncated bool       `json:"truncated"`
+	Total     int        `json:"total_nodes,omitempty"`
 }
 
 // mockRing1 builds R001: one organising clinic, 4 doctors, 25 patients.
@@ -114,18 +142,28 @@ func mockRing1() mockRing {
 		AmountAtRisk: 1284530.5, Visits: 1460, First: "2024-03-01 08:02:11", Last: "2024-04-29 11:40:00",
 		Article: "《医疗保障基金使用监督管理条例》第四十条", ArticleEn: "Regulation on the Supervision of Medical Security Funds, art. 40",
 		Features: map[string]float64{"density": 0.71, "rule_hit_share": 0.64, "peer_distance": 3.2, "lockstep": 0.88}}
-	r.Members = append(r.Members, mockMember{"clinic", "H44010600001", "organising_clinic", 0.97, "广州市某某诊所"})
+	r.Members = append(r.Members, mockMember{Kind: "clinic", ID: "H44010600001", Role: "organising_clinic", Score: 0.97, Label: "广州市某某诊所",
+		Visits: 1460, Fund: 1284530.5, RuleHits: 57, First: "2024-03-01 08:02:11", Last: "2024-04-29 11:40:00"})
 	for i := 1; i <= 4; i++ {
-		r.Members = append(r.Members, mockMember{"doctor", fmt.Sprintf("D4401%06d", i), "organised_doctor", 0.6 + 0.08*float64(i), fmt.Sprintf("王*%d", i)})
+		r.Members = append(r.Members, mockMember{Kind: "doctor", ID: fmt.Sprintf("D4401%06d", i), Role: "organised_doctor", Score: 0.6 + 0.08*float64(i), Label: fmt.Sprintf("王*%d", i),
+			Visits: 400 - 30*i, Fund: 321000 - 1000*float64(i), RuleHits: i, First: ts(i, 8, 0), Last: ts(58, 11, 0)})
 	}
 	for i := 1; i <= 25; i++ {
-		r.Members = append(r.Members, mockMember{"patient", fmt.Sprintf("P44%010d", i), "recruited_patient", 0.3 + 0.02*float64(i), fmt.Sprintf("李*%02d (4401**********%02d)", i, i)})
+		r.Members = append(r.Members, mockMember{Kind: "patient", ID: fmt.Sprintf("P44%010d", i), Role: "recruited_patient", Score: 0.3 + 0.02*float64(i), Label: fmt.Sprintf("李*%02d (4401**********%02d)", i, i),
+			Visits: 30 + i, Fund: 20000 + 731.5*float64(i), RuleHits: i % 3, First: ts((i%7)*8, 8, i), Last: ts((i%7)*8+6, 9, i)})
 	}
+	r.Why = []mockSignal{
+		{Code: "shared_patients", Params: map[string]string{"n": "25"}, Strength: 0.9, Zh: "25 名参保人在同一诊所的相同 38 个上午就诊", En: "25 patients visited the same clinic on the same 38 mornings", Evidence: []int{0, 1}},
+		{Code: "peer_fund", Params: map[string]string{"z": "7.9"}, Strength: 0.7, Zh: "次均基金支付高于同类机构（z 值 7.9）", En: "fund per visit far above peer clinics (z 7.9)", Evidence: []int{1}},
+		{Code: "doctor_overload", Params: map[string]string{}, Strength: 0.4, Zh: "一名医生日均接诊 160 人", En: "one doctor saw 160 patients a day", Evidence: []int{2}},
+	}
+	r.EvidenceTot = 8398
+	r.Changed = &mockChanged{Since: "2024-04-29 10:00:00", Visits: 12, Fund: 10560}
 	r.Evidence = []mockEvidence{
 		{Kind: "rule", Rule: "R-OP-REPEAT", Version: "1.2", Params: map[string]float64{"min_days": 10}, Result: "definite",
 			Article: "第三十八条", ArticleEn: "art. 38", Detail: "25 patients had outpatient visits at H44010600001 on the same 38 mornings", DetailZh: "25名参保人在H44010600001相同的38个上午就诊",
 			Amount: 412300, Visits: 950, MdtrtIDs: []string{"M000001", "M000002", "M000003"},
-			Fees: []mockFee{{"M000001", "F1"}, {"M000001", "F2"}, {"M000002", "F7"}}},
+			Fees: []mockFee{{"M000001", "F1"}, {"M000001", "F2"}, {"M000002", "F7"}}, Shown: 3, Total: 950},
 		{Kind: "graph", Rule: "G-LOCKSTEP", Result: "suspicious", Detail: "lockstep visits of P440000000001 and 24 others", DetailZh: "P440000000001 等25人同步就诊",
 			Amount: 872230.5, Visits: 510, MdtrtIDs: []string{"M000010", "M000011"}},
 		{Kind: "rule", Rule: "R-DR-OVERLOAD", Version: "1.0", Result: "suspicious", Detail: "doctor D4401000001 saw 160 patients a day", DetailZh: "医生D4401000001日均接诊160人",
@@ -170,7 +208,7 @@ func otherRings() []mockRing {
 		r := mockRing{ID: fmt.Sprintf("R%03d", i+2), Rank: i + 2, Score: 0.85 - 0.1*float64(i), Typology: ty,
 			AmountAtRisk: 300000 / float64(i+1), Visits: 200, First: "2024-02-01 09:00:00", Last: "2024-05-01 10:00:00",
 			Features: map[string]float64{"density": 0.4}}
-		r.Members = []mockMember{{"pharmacy", fmt.Sprintf("P4401%04d", i), "reselling_pharmacy", 0.8, "某药房"}, {"patient", "PX" + fmt.Sprint(i), "customer", 0.5, "赵*"}}
+		r.Members = []mockMember{{Kind: "pharmacy", ID: fmt.Sprintf("P4401%04d", i), Role: "reselling_pharmacy", Score: 0.8, Label: "某药房"}, {Kind: "patient", ID: "PX" + fmt.Sprint(i), Role: "customer", Score: 0.5, Label: "赵*"}}
 		out = append(out, r)
 	}
 	return out
@@ -180,7 +218,7 @@ func otherRings() []mockRing {
 func bigRing() mockRing {
 	return mockRing{ID: "RBIG", Rank: 9, Score: 0.5, Typology: "card_collection", AmountAtRisk: 9.9e6, Visits: 50000,
 		First: "2024-01-01 08:00:00", Last: "2024-06-30 18:00:00",
-		Members: []mockMember{{"clinic", "BIG-C0", "card_holding_station", 0.9, "大型站点"}}}
+		Members: []mockMember{{Kind: "clinic", ID: "BIG-C0", Role: "card_holding_station", Score: 0.9, Label: "大型站点"}}}
 }
 
 func ts(d, h, m int) string {
@@ -195,7 +233,7 @@ func mockSub1(r mockRing) mockSubgraph {
 		if kind == "clinic" {
 			kind, class = "institution", "clinic"
 		}
-		s.Nodes = append(s.Nodes, mockNode{ID: 1000 + i, Kind: kind, Class: class, Key: m.ID, Label: m.Label, Visits: 50 + i, Fund: int64(100000 * (i + 1)), Role: m.Role, Score: m.Score})
+		s.Nodes = append(s.Nodes, mockNode{ID: 1000 + i, Kind: kind, Class: class, Key: m.ID, Label: m.Label, Visits: m.Visits, Fund: int64(m.Fund * 100), Role: m.Role, Score: m.Score})
 	}
 	// Members: 0 clinic, 1..4 doctors, 5..29 patients.
 	for p := 5; p < 30; p++ {
@@ -234,6 +272,42 @@ func mockSub1(r mockRing) mockSubgraph {
 	return s
 }
 
+// mockRing400 is R400: 3 clinics sharing 17 doctors and 380 patients, with
+// its member subgraph (for the first-paint measurement).
+func mockRing400() (mockRing, mockSubgraph) {
+	r := mockRing{ID: "R400", Rank: 8, Score: 0.55, Typology: "fabricated_outpatient", AmountAtRisk: 2.5e6, Visits: 9000,
+		First: "2024-01-02 08:00:00", Last: "2024-06-28 17:00:00", Features: map[string]float64{"patients": 380, "doctors": 17}}
+	var s mockSubgraph
+	add := func(kind, class, id, role, label string, visits int, fund float64) {
+		r.Members = append(r.Members, mockMember{Kind: kind, ID: id, Role: role, Score: 0.4 + float64(len(r.Members)%50)/100, Label: label,
+			Visits: visits, Fund: fund, First: "2024-01-02 08:00:00", Last: "2024-06-28 17:00:00"})
+		nk := kind
+		if kind == "clinic" {
+			nk = "institution"
+		}
+		s.Nodes = append(s.Nodes, mockNode{ID: 7000 + len(s.Nodes), Kind: nk, Class: class, Key: id, Label: label, Visits: visits, Fund: int64(fund * 100), Role: role, Score: 0.5})
+	}
+	for i := range 3 {
+		add("clinic", "clinic", fmt.Sprintf("HC%03d", i), "organising_clinic", fmt.Sprintf("某某社区诊所%d", i+1), 3000, 8e5)
+	}
+	for i := range 17 {
+		add("doctor", "", fmt.Sprintf("DC%03d", i), "organised_doctor", fmt.Sprintf("医生%d", i+1), 500, 1e5+float64(i)*5000)
+	}
+	for i := range 380 {
+		add("patient", "", fmt.Sprintf("PC%05d", i), "recruited_patient", fmt.Sprintf("孙*%d", i), 10+i%30, 2000+float64(i%40)*300)
+	}
+	for d := 3; d < 20; d++ {
+		for c := range 3 {
+			s.Edges = append(s.Edges, mockEdge{d, c, "doctor_institution_billed", 100, 1000000, ts(0, 8, 0), ts(50, 17, 0)})
+		}
+	}
+	for p := 20; p < 400; p++ {
+		s.Edges = append(s.Edges, mockEdge{p, p % 3, "patient_institution", 10, 100000, ts(p%60, 8, 0), ts(60, 9, 0)},
+			mockEdge{p, 3 + p%17, "patient_doctor", 8, 80000, ts(p%60, 8, 5), ts(60, 9, 5)})
+	}
+	return r, s
+}
+
 // mockBigSub is a 10,000-node subgraph: 20 stations with 9,980 patients.
 func mockBigSub() mockSubgraph {
 	var s mockSubgraph
@@ -257,7 +331,8 @@ func newMockServer(t testing.TB) *httptest.Server {
 	big := bigRing()
 	var bigSub mockSubgraph
 	var bigOnce sync.Once
-	rings := map[string]mockRing{r1.ID: r1, big.ID: big}
+	r400, sub400 := mockRing400()
+	rings := map[string]mockRing{r1.ID: r1, big.ID: big, r400.ID: r400}
 	for _, r := range otherRings() {
 		rings[r.ID] = r
 	}
@@ -277,7 +352,7 @@ func newMockServer(t testing.TB) *httptest.Server {
 		writeJSON(w, map[string]any{"type": "stats", "ready": false, "stage": "load visits", "rings": 2})
 	})
 	mux.HandleFunc("GET /api/v1/rings", func(w http.ResponseWriter, _ *http.Request) {
-		writeJSON(w, map[string]any{"rings": []mockRing{r1, big}})
+		writeJSON(w, map[string]any{"rings": []mockRing{r1, big, r400}})
 	})
 	mux.HandleFunc("GET /api/v1/rings/{id}", func(w http.ResponseWriter, req *http.Request) {
 		r, ok := rings[req.PathValue("id")]
@@ -294,12 +369,65 @@ func newMockServer(t testing.TB) *httptest.Server {
 		}
 		writeJSON(w, map[string]string{"run": "latest", "cypher": `MATCH (r:Ring {id: "latest/` + req.PathValue("id") + `"}) RETURN r`})
 	})
+	mux.HandleFunc("GET /api/v1/rings/{id}/visits", func(w http.ResponseWriter, req *http.Request) {
+		if _, ok := rings[req.PathValue("id")]; !ok {
+			http.NotFound(w, req)
+			return
+		}
+		if req.URL.Query().Get("format") == "csv" {
+			w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+			_, _ = w.Write([]byte("ring_id,mdtrt_id,patient,patient_label,doctor,site,begin,end,fund\r\nR001,M000001,P440000000001,李*01,D4401000001,H44010600001,2024-03-01 08:10:00,,880.00\r\n"))
+			return
+		}
+		// R001's visits: M000001..M000120, two a day from 2024-03-01.
+		from, to := req.URL.Query().Get("from"), req.URL.Query().Get("to")
+		type visit struct {
+			MdtrtID string  `json:"mdtrt_id"`
+			Patient string  `json:"patient"`
+			Label   string  `json:"patient_label"`
+			Doctor  string  `json:"doctor"`
+			Site    string  `json:"site"`
+			Begin   string  `json:"begin"`
+			End     string  `json:"end"`
+			Fund    float64 `json:"fund"`
+		}
+		out := struct {
+			RingID string  `json:"ring_id"`
+			Total  int     `json:"total"`
+			Fund   float64 `json:"fund"`
+			Visits []visit `json:"visits"`
+		}{RingID: req.PathValue("id"), Visits: []visit{}}
+		if req.PathValue("id") == "R001" {
+			for k := 1; k <= 120; k++ {
+				begin := ts(k/2, 8, k%60)
+				if (from != "" && begin[:10] < from) || (to != "" && begin[:10] > to) {
+					continue
+				}
+				p := 1 + (k/5)%25
+				v := visit{fmt.Sprintf("M%06d", k), fmt.Sprintf("P44%010d", p), fmt.Sprintf("李*%02d", p), fmt.Sprintf("D4401%06d", 1+k%4), "H44010600001", begin, "", 880}
+				out.Visits = append(out.Visits, v)
+				out.Total++
+				out.Fund += v.Fund
+			}
+		}
+		writeJSON(w, out)
+	})
+	mux.HandleFunc("GET /api/v1/rings/{id}/dossier", func(w http.ResponseWriter, req *http.Request) {
+		if _, ok := rings[req.PathValue("id")]; !ok {
+			http.NotFound(w, req)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte("<!doctype html><title>" + req.PathValue("id") + "</title><h1>" + req.PathValue("id") + " " + req.URL.Query().Get("lang") + "</h1>"))
+	})
 	mux.HandleFunc("GET /api/v1/rings/{id}/subgraph", func(w http.ResponseWriter, req *http.Request) {
 		switch req.PathValue("id") {
 		case "R001":
 			writeJSON(w, sub1)
+		case "R400":
+			writeJSON(w, sub400)
 		case "RBIG":
-			bigOnce.Do(func() { bigSub = mockBigSub() })
+			bigOnce.Do(func() { bigSub = mockBigSub(); bigSub.Truncated, bigSub.Total = true, 12500 })
 			writeJSON(w, bigSub)
 		default:
 			writeJSON(w, mockSubgraph{Nodes: []mockNode{{ID: 1, Kind: "pharmacy", Key: "X", Label: "某药房"}, {ID: 2, Kind: "patient", Key: "Y", Label: "赵*"}},
@@ -352,7 +480,8 @@ func newMockServer(t testing.TB) *httptest.Server {
 			time.Sleep(60 * time.Millisecond)
 		}
 		send(map[string]any{"type": "progress", "stage": "detect rings", "done": 6, "total": 6})
-		send(map[string]any{"type": "stats", "ready": true, "stage": "", "rings": 6})
+		send(map[string]any{"type": "stats", "ready": true, "stage": "", "rings": 7})
+		send(map[string]any{"type": "notice", "code": "full_run_changed", "params": map[string]string{}})
 		// Keep the connection open until the page goes away.
 		for {
 			if _, _, err := c.ReadMessage(); err != nil {

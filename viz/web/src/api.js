@@ -28,6 +28,7 @@ export const api = {
   ring: (id) => getJSON("/api/v1/rings/" + enc(id)),
   cypher: (id) => getJSON("/api/v1/rings/" + enc(id) + "/cypher"),
   subgraph: (id, hops = 0) => getJSON("/api/v1/rings/" + enc(id) + "/subgraph" + (hops ? "?hops=" + hops : "")),
+  visits: (id, from, to) => getJSON("/api/v1/rings/" + enc(id) + "/visits?" + new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}) })),
   node: (kind, id) => getJSON("/api/v1/nodes/" + enc(kind) + "/" + enc(id)),
   neighbors: (kind, id, limit = 200) =>
     getJSON("/api/v1/nodes/" + enc(kind) + "/" + enc(id) + "/neighbors?limit=" + limit),

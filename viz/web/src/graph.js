@@ -78,7 +78,7 @@ export function normaliseSubgraph(res) {
     if (s === undefined || tg === undefined || s === tg) continue;
     edges.push({ ...e, source: s, target: tg });
   }
-  return { nodes, edges, truncated: !!sub.truncated };
+  return { nodes, edges, truncated: !!sub.truncated, total_nodes: num(sub.total_nodes) };
 }
 
 function mix(hex, amount) {
@@ -171,6 +171,7 @@ export class GraphView {
 
   reduceNode(node, attrs) {
     const focus = this.focusSet;
+    if (this.hiddenNodes?.has(node)) return { ...attrs, hidden: true };
     if (!focus && node !== this.selected) return attrs;
     const res = { ...attrs };
     if (focus) {
@@ -193,6 +194,7 @@ export class GraphView {
   }
 
   reduceEdge(edge, attrs) {
+    if (this.hiddenEdges?.has(edge)) return { ...attrs, hidden: true };
     if (!this.focusEdges) return attrs;
     if (this.focusEdges.has(edge)) return { ...attrs, color: "#4b5563", zIndex: 1 };
     return this.light() ? attrs : { ...attrs, hidden: true };
@@ -204,6 +206,100 @@ export class GraphView {
     this.selected = node && this.graph.hasNode(node) ? node : null;
     this.focus();
     this.onSelect(this.selected ? { key: this.selected, ...this.graph.getNodeAttributes(this.selected) } : null);
+  }
+
+  /**
+   * Shows only what happened in a date range ({from, to} days, inclusive;
+   * null for all): edges with no visit in it are hidden, and nodes all of
+   * whose dated edges are hidden. Returns the number of nodes left.
+   */
+  setRange(range) {
+    const g = this.graph;
+    this.hiddenEdges = null;
+    this.hiddenNodes = null;
+    if (range && (range.from || range.to)) {
+      const from = range.from || "0000", to = (range.to || "9999") + " 99";
+      const he = new Set();
+      g.forEachEdge((e, a) => {
+        if (!a.first && !a.last) return;
+        if ((a.last || a.first) < from || (a.first || a.last) > to) he.add(e);
+      });
+      const hn = new Set();
+      g.forEachNode((n) => {
+        let dated = 0, shown = 0;
+        g.forEachEdge(n, (e, a) => { if (a.first || a.last) { dated++; if (!he.has(e)) shown++; } });
+        if (dated && !shown) hn.add(n);
+      });
+      this.hiddenEdges = he;
+      this.hiddenNodes = hn;
+    }
+    this.renderer?.refresh({ skipIndexation: true });
+    return g.order - (this.hiddenNodes?.size ?? 0);
+  }
+
+  /** Moves the camera to a node (after select). */
+  center(node) {
+    if (!this.renderer || !this.graph.hasNode(node)) return;
+    const d = this.renderer.getNodeDisplayData(node);
+    if (d) this.renderer.getCamera().animate({ x: d.x, y: d.y, ratio: Math.min(0.6, this.renderer.getCamera().ratio) }, { duration: 300 });
+  }
+
+  /**
+   * Lays the graph out by role, in rings around the centre: the ring's
+   * institutions and pharmacies inside, its doctors around them, its
+   * patients outside, other nodes outermost. Each node sits at the mean angle
+   * of its neighbours further in, so a doctor lies beside the clinics that
+   * bill through it and a patient beside its doctors.
+   */
+  roleLayout() {
+    const g = this.graph;
+    const tiers = [[], [], [], []];
+    g.forEachNode((n, a) => {
+      const grp = kindGroup(a.kind);
+      tiers[!a.member ? 3 : grp === "site" ? 0 : grp === "doctor" ? 1 : 2].push(n);
+    });
+    const angle = new Map();
+    let r = 0;
+    tiers.forEach((nodes, ti) => {
+      if (!nodes.length) return;
+      const spacing = ti <= 1 ? 2.2 : 1;
+      // Target angles from the neighbours already placed.
+      const target = nodes.map((n, i) => {
+        let sx = 0, sy = 0;
+        g.forEachEdge(n, (e, ea, s, tg) => {
+          const o = s === n ? tg : s;
+          const oa = angle.get(o);
+          if (oa === undefined) return;
+          const w = 1 + Math.log1p(ea.visits);
+          sx += w * Math.cos(oa); sy += w * Math.sin(oa);
+        });
+        const a = sx || sy ? Math.atan2(sy, sx) : (2 * Math.PI * i) / nodes.length;
+        return { n, a: (a + 2 * Math.PI) % (2 * Math.PI), f: g.getNodeAttribute(n, "fund") };
+      });
+      target.sort((p, q) => p.a - q.a || q.f - p.f);
+      if (ti === 0 && nodes.length <= 8) {
+        // A few institutions: a column left of the centre, so that their
+        // (long) labels, drawn to the right, stay inside the doctors' ring;
+        // for the angles of the next rings they count as evenly spread.
+        const n = nodes.length;
+        target.forEach((p, k) => {
+          g.mergeNodeAttributes(p.n, { x: n > 1 ? -5 : -2, y: (k - (n - 1) / 2) * 4 });
+          angle.set(p.n, (2 * Math.PI * k) / n + Math.PI / 2);
+        });
+        r = Math.max(4, (n - 1) * 2 + 1);
+        return;
+      }
+      r = ti === 0 ? Math.max(3, (nodes.length * spacing) / (2 * Math.PI)) : r + (ti === 1 ? 12 : 7);
+      const rows = Math.max(1, Math.ceil((nodes.length * spacing) / (2 * Math.PI * r)));
+      const a0 = target[0].a;
+      target.forEach((p, k) => {
+        const a = a0 + (2 * Math.PI * k) / nodes.length;
+        const rr = r + (k % rows) * 1.3;
+        g.mergeNodeAttributes(p.n, { x: rr * Math.cos(a), y: rr * Math.sin(a) });
+        angle.set(p.n, a);
+      });
+      r += (rows - 1) * 1.3;
+    });
   }
 
   /** Sets the edge width source: "visits" or "amount". */
@@ -236,8 +332,11 @@ export class GraphView {
     this.ensureRenderer();
     this.renderer.setSetting("hideEdgesOnMove", this.graph.size > 20000);
     this.renderer.setSetting("hideLabelsOnMove", this.graph.order > 5000);
+    this.hiddenEdges = null;
+    this.hiddenNodes = null;
+    this.roleLayout();
+    this.renderer.refresh();
     this.renderer.getCamera().setState({ x: 0.5, y: 0.5, ratio: 1, angle: 0 });
-    this.runLayout();
   }
 
   /**
@@ -305,9 +404,15 @@ export class GraphView {
     const g = this.graph;
     // Node sizes are in pixels while the camera fits the whole layout, so
     // larger graphs get smaller nodes.
-    const big = g.order > 2000 ? 0.45 : g.order > 300 ? 0.55 : g.order > 100 ? 0.8 : 1;
+    const big = g.order > 2000 ? 0.45 : g.order > 300 ? 0.6 : g.order > 100 ? 0.8 : 1;
+    let maxFund = 1, named = 0;
+    g.forEachNode((n, a) => { maxFund = Math.max(maxFund, a.fund); if (a.member && kindGroup(a.kind) !== "patient") named++; });
+    // Size by fund (area in proportion); the ring's institutions and doctors
+    // are always labelled (unless there are too many to read).
     g.updateEachNodeAttributes((n, a) => {
-      a.size = big * (a.member ? 4 + 12 * a.score : 2.5 + 5 * a.score + Math.min(1.5, Math.log10(1 + a.visits) * 0.5));
+      const f = Math.sqrt(Math.max(0, a.fund) / maxFund);
+      a.size = big * (a.member ? 3 + 15 * f : 2 + 5 * f);
+      a.forceLabel = a.member && kindGroup(a.kind) !== "patient" && named <= 80;
       return a;
     });
     let mv = 1, mf = 1;

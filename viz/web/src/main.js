@@ -2,10 +2,10 @@
 // selected ring's subgraph, node details, timeline, evidence and export.
 
 import { api, openStream } from "./api.js";
-import { t, setLang, lang } from "./i18n.js";
+import { t, tf, setLang, lang, FEATURES } from "./i18n.js";
 import { setVocab, codes, label, describe, kindLabel, reason, stageText } from "./vocab.js";
 import { GraphView, KIND_COLORS, LEAD_ROLES, displayKind, kindGroup, normaliseSubgraph } from "./graph.js";
-import { timelineData, drawTimeline } from "./timeline.js";
+import { timelineData, Timeline } from "./timeline.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -18,6 +18,9 @@ const state = {
   progress: null,
   conn: "connecting",
   fresh: new Set(),
+  range: null, // {from, to}: the brushed or filtered date range
+  memberSort: { key: "fund", dir: -1 },
+  notice: null,
 };
 
 // ---------- helpers ----------
@@ -74,6 +77,7 @@ function normaliseRing(r) {
     timeline: Array.isArray(r.timeline) ? r.timeline : [],
     amount_at_risk: num(r.amount_at_risk ?? r.amountAtRisk),
     features: r.features || {},
+    why: Array.isArray(r.why) ? r.why : [],
   };
 }
 
@@ -115,6 +119,7 @@ function applyI18n() {
   scheduleList();
   renderRingDetails();
   renderNode();
+  renderBanner();
   if (graphView) renderGraphInfo();
 }
 
@@ -153,9 +158,15 @@ function filters() {
     typology: $("f-typology").value,
     minScore: num($("f-score").value),
     inst: $("f-inst").value.trim().toLowerCase(),
-    from: $("f-from").value,
-    to: $("f-to").value,
+    from: dateValue($("f-from").value),
+    to: dateValue($("f-to").value),
   };
+}
+
+/** A complete YYYY-MM-DD date, else "" (a date being typed filters nothing). */
+function dateValue(v) {
+  v = String(v || "").trim();
+  return /^\d{4}-\d{2}-\d{2}$/.test(v) ? v : "";
 }
 
 function ringMatches(r, f) {
@@ -207,7 +218,8 @@ function renderList() {
     },
     el("span", { class: "num", text: r.rank ? "#" + r.rank : "–" }),
     el("span", {}, el("span", { class: "score-pill", style: "background:" + scoreColor(r.score), text: r.score.toFixed(2) })),
-    el("span", { class: "typ", text: label("typology", r.typology), title: describe("typology", r.typology) || label("typology", r.typology) }),
+    el("span", { class: "typ", title: describe("typology", r.typology) || label("typology", r.typology) },
+      r.changed ? el("span", { class: "chg", title: t("changed") + ": " + changedText(r.changed), "aria-label": t("changed"), text: "▲" }) : null, label("typology", r.typology)),
     el("span", { class: "num", text: String(r.members.length) }),
     el("span", { class: "num", text: moneyShort(r.amount_at_risk) }));
     return li;
@@ -215,9 +227,14 @@ function renderList() {
   ol.setAttribute("role", "listbox");
   ol.setAttribute("aria-label", t("rings"));
   ol.replaceChildren(...items);
-  if (!items.length) ol.append(el("li", { class: "muted", text: t("noRings") }));
-  $("ring-count").textContent = `${shown.length} / ${all.length}` + (shown.length > LIST_CAP ? ` (${LIST_CAP})` : "");
+  if (!items.length) ol.append(el("li", { class: "muted", id: "no-rings", text: all.length ? t("noMatch") : t("noRings") }));
+  $("ring-count").textContent = `${Math.min(shown.length, LIST_CAP)} / ${all.length}` + (shown.length > LIST_CAP ? ` (${shown.length})` : "");
   state.fresh.clear();
+  // The top ring is selected once the first rings arrive.
+  if (!state.selectedRing && !state.autoSelected && shown.length) {
+    state.autoSelected = true;
+    selectRing(shown[0].id);
+  }
 }
 
 function renderTypologyOptions() {
@@ -280,6 +297,10 @@ function onMessage(msg) {
     case "stats":
       onStats(msg);
       break;
+    case "notice":
+      state.notice = msg;
+      renderBanner();
+      break;
   }
 }
 
@@ -297,10 +318,12 @@ function onStats(st) {
 // ---------- selection ----------
 
 let graphView;
+let timeline;
 let selectSeq = 0;
 
 async function selectRing(id) {
   const seq = ++selectSeq;
+  const t0 = performance.now();
   state.selectedRing = id;
   state.ring = state.rings.get(id) || null;
   state.node = null;
@@ -320,9 +343,16 @@ async function selectRing(id) {
     state.sub = normaliseSubgraph(sub.value);
     const members = new Map();
     for (const m of state.ring?.members ?? []) members.set(kindGroup(m.kind) + ":" + m.id, m);
+    const t1 = performance.now();
     graphView.load(state.sub, members);
+    if (state.range) { graphView.setRange(state.range); loadRangeVisits(); }
     window.__ringlens.graph = graphView.graph;
     window.__ringlens.renderer = graphView.renderer;
+    // First paint: from the click to the frame that shows the graph.
+    requestAnimationFrame(() => {
+      if (seq !== selectSeq) return;
+      window.__ringlens.firstPaint = { ring: id, nodes: graphView.graph.order, totalMs: performance.now() - t0, drawMs: performance.now() - t1 };
+    });
   } else {
     graphView.clear();
     $("graph-info").textContent = t("loadError") + ": " + sub.reason;
@@ -334,16 +364,30 @@ async function selectRing(id) {
 function renderGraphInfo() {
   const g = graphView.graph;
   if (!state.selectedRing) { $("graph-info").textContent = ""; return; }
-  $("graph-info").textContent = `${state.selectedRing} · ${g.order} ${t("nodes")} · ${g.size} ${t("edges")}` +
+  const total = num(state.sub?.total_nodes);
+  $("graph-info").textContent = `${state.selectedRing} · ${g.order}${total > g.order ? " / " + total.toLocaleString() : ""} ${t("nodes")} · ${g.size} ${t("edges")}` +
     (state.sub?.truncated ? ` · ${t("truncated")}` : "") + (graphView.layout ? ` · ${t("layoutRunning")}` : "");
+}
+
+function renderBanner() {
+  const n = state.notice;
+  $("banner").hidden = !n;
+  if (!n) return;
+  const key = "notice_" + String(n.code || "");
+  $("banner-text").textContent = t(key) !== key ? t(key) : t("noticeGeneric");
+}
+
+function changedText(c) {
+  return tf("changedText", { since: c.since || "", visits: num(c.visits), fund: money(c.fund) });
 }
 
 function renderLegend() {
   const kinds = ["patient", "doctor", "clinic", "hospital", "pharmacy"];
   $("legend").replaceChildren(
     ...kinds.map((k) => el("span", {}, el("i", { style: "background:" + KIND_COLORS[k] }), kindLabel(k) || k)),
-    el("span", {}, el("i", { class: "ring" }), lang() === "zh" ? "粗边框=组织者" : "thick border = organiser"),
-    el("span", {}, lang() === "zh" ? "大小=评分 · 浅色=非成员" : "size = score · pale = non-member"),
+    el("span", {}, el("i", { class: "ring" }), t("organiser")),
+    el("span", {}, t("sizeFund") + " · " + t("pale")),
+    el("span", {}, t("layoutRoles")),
   );
 }
 
@@ -352,15 +396,27 @@ function renderRingDetails() {
   const box = $("ring-summary");
   if (!r) {
     box.replaceChildren(el("p", { class: "muted", text: t("selectRing") }));
-    drawTimeline($("timeline"), []);
+    timeline.set([]);
     $("evidence-body").replaceChildren();
+    $("members-body").replaceChildren();
     $("cypher").value = "";
     return;
   }
-  const feats = Object.entries(r.features || {}).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1])).slice(0, 6);
+  const feats = Object.entries(r.features || {}).sort((a, b) => Math.abs(b[1]) - Math.abs(a[1]));
+  const featName = (k) => FEATURES[lang()]?.[k] ?? (lang() === "en" ? k.replace(/_/g, " ") : null);
+  const shownFeats = feats.filter(([k]) => featName(k));
   box.replaceChildren(...[
+    el("h3", { id: "why-h", text: t("why") }),
+    r.why.length
+      ? el("ol", { class: "why", id: "why", "aria-labelledby": "why-h" }, r.why.map((w, i) => el("li", {
+          tabindex: "0", "data-why": String(i), title: t("whyHint"),
+          onclick: () => showEvidence(w.evidence),
+          onkeydown: (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); showEvidence(w.evidence); } },
+        }, el("span", { class: "strength", title: t("score") + " " + num(w.strength).toFixed(2) }, el("i", { style: `width:${Math.round(100 * Math.min(1, num(w.strength)))}%` })), (lang() === "en" ? w.en || w.zh : w.zh || w.en) || "")))
+      : el("p", { class: "muted", text: t("noWhy") }),
+    r.changed ? el("p", { class: "changed", id: "changed", text: "▲ " + changedText(r.changed) }) : null,
     el("dl", {},
-      el("dt", { text: "ID" }), el("dd", { text: r.id }),
+      el("dt", { text: t("id") }), el("dd", { text: r.id }),
       el("dt", { text: t("rank") }), el("dd", { text: r.rank ? "#" + r.rank : "–" }),
       el("dt", { text: t("score") }), el("dd", {}, el("span", { class: "score-pill", style: "background:" + scoreColor(r.score), text: r.score.toFixed(3) })),
       el("dt", { text: t("typology") }), el("dd", { text: label("typology", r.typology), title: describe("typology", r.typology) || undefined }),
@@ -370,11 +426,14 @@ function renderRingDetails() {
       el("dt", { text: t("period") }), el("dd", { text: `${r.first || ""} – ${r.last || ""}` }),
       ...(r.article || r.article_en ? [el("dt", { text: t("article") }), el("dd", { text: (lang() === "en" ? r.article_en : r.article) || r.article || r.article_en })] : []),
     ),
-    feats.length ? el("h3", { text: t("features") }) : null,
-    feats.length ? el("dl", {}, feats.flatMap(([k, v]) => [el("dt", { text: k }), el("dd", { text: Number.isInteger(num(v)) ? String(v) : num(v).toFixed(3) })])) : null,
+    shownFeats.length ? el("details", { class: "feats" }, el("summary", { text: t("features") }),
+      el("dl", {}, shownFeats.flatMap(([k, v]) => [el("dt", { text: featName(k), title: k }), el("dd", { text: Number.isInteger(num(v)) ? String(v) : num(v).toFixed(3) })]))) : null,
   ].filter(Boolean));
   renderTimeline();
   renderEvidence();
+  renderMembers();
+  renderVisitsLink();
+  $("dossier-link").href = "/api/v1/rings/" + encodeURIComponent(r.id) + "/dossier?lang=" + lang();
   const cypherBox = $("cypher");
   cypherBox.value = cypherFor(r.id);
   cypherBox.dataset.ring = r.id;
@@ -397,9 +456,202 @@ function edgeTimes() {
   return times;
 }
 
+/**
+ * Loads the begin times of every visit of the selected ring (GET
+ * /api/v1/rings/{id}/visits) once, for the hour-of-day view; until then (or
+ * without the endpoint) the times of the graph's edges stand in.
+ */
+async function loadRingVisitTimes() {
+  const id = state.selectedRing;
+  if (!id || state.visitTimes?.ring === id) return;
+  state.visitTimes = { ring: id, times: null };
+  try {
+    const res = await api.visits(id);
+    if (state.visitTimes?.ring !== id || !Array.isArray(res?.visits)) return;
+    state.visitTimes.times = res.visits.map((v) => v.begin).filter(Boolean);
+    renderTimeline();
+  } catch (err) {
+    console.warn("visits:", err);
+  }
+}
+
 function renderTimeline() {
+  const r = state.range, v = rangeVisits();
+  $("range-text").textContent = r ? `${t("range")}: ${r.from || "…"} – ${r.to || "…"}` + (v ? " · " + tf("tipVisits", { v: v.total.toLocaleString(), f: money(v.fund) }) : "") : t("brushHint");
+  $("range-clear").hidden = !r;
   if ($("panel-timeline").hidden) return;
-  drawTimeline($("timeline"), timelineData(state.ring, edgeTimes()));
+  timeline.range = r;
+  loadRingVisitTimes();
+  const vt = state.visitTimes?.ring === state.selectedRing ? state.visitTimes.times : null;
+  timeline.set(timelineData(state.ring, vt?.length ? vt : edgeTimes()));
+}
+
+/** Sets the date range (brushed or from the filters) and filters the views. */
+function setRange(r) {
+  state.range = r && (r.from || r.to) ? r : null;
+  state.rangeVisits = null;
+  if (graphView) graphView.setRange(state.range);
+  renderRangeViews();
+  loadRangeVisits();
+}
+
+function renderRangeViews() {
+  renderTimeline();
+  renderMembers();
+  renderEvidence();
+  renderVisitsLink();
+}
+
+let rangeSeq = 0;
+
+/**
+ * Asks the server for the ring's visits in the date range (GET
+ * /api/v1/rings/{id}/visits?from=&to=): the members who took part and the
+ * visits cited by evidence then filter the member table and the evidence.
+ * Without the endpoint, members are filtered by their first and last visit.
+ */
+async function loadRangeVisits() {
+  const seq = ++rangeSeq;
+  const r = state.range, id = state.selectedRing;
+  if (!r || !id) return;
+  try {
+    const res = await api.visits(id, r.from, r.to);
+    if (seq !== rangeSeq || !Array.isArray(res?.visits)) return;
+    const ids = new Set(), who = new Set();
+    for (const v of res.visits) {
+      if (v.mdtrt_id) ids.add(String(v.mdtrt_id));
+      for (const k of [v.patient, v.doctor, v.site]) if (k) who.add(String(k));
+    }
+    state.rangeVisits = { ring: id, total: num(res.total ?? res.visits.length), fund: num(res.fund), ids, who };
+    renderRangeViews();
+  } catch (err) {
+    console.warn("visits in range:", err);
+  }
+}
+
+function rangeVisits() {
+  const v = state.rangeVisits;
+  return state.range && v && v.ring === state.selectedRing ? v : null;
+}
+
+function renderVisitsLink() {
+  if (!state.ring) return;
+  const q = new URLSearchParams({ format: "csv" });
+  if (state.range?.from) q.set("from", state.range.from);
+  if (state.range?.to) q.set("to", state.range.to);
+  $("visits-link").href = "/api/v1/rings/" + encodeURIComponent(state.ring.id) + "/visits?" + q;
+}
+
+/** Whether evidence cites a visit in the range (true without a range or without cited rows). */
+function evidenceInRange(ev) {
+  const v = rangeVisits();
+  if (!v) return true;
+  const cited = [...(Array.isArray(ev.mdtrt_ids) ? ev.mdtrt_ids : []), ...(Array.isArray(ev.fees) ? ev.fees.map((f) => f.mdtrt_id) : [])];
+  return !cited.length || cited.some((id) => v.ids.has(String(id)));
+}
+
+function inRange(first, last) {
+  const r = state.range;
+  if (!r) return true;
+  if (!first && !last) return true;
+  return !((r.from && (last || first).slice(0, 10) < r.from) || (r.to && (first || last).slice(0, 10) > r.to));
+}
+
+/** Shows the evidence rows a why sentence cites. */
+function showEvidence(idx) {
+  $("tab-evidence").click();
+  const ids = new Set((Array.isArray(idx) ? idx : []).map(Number));
+  let firstRow = null;
+  for (const tr of $("evidence-body").querySelectorAll("tr[data-ev]")) {
+    const on = ids.has(Number(tr.dataset.ev));
+    tr.classList.toggle("ev-hl", on);
+    if (on && !firstRow) firstRow = tr;
+  }
+  firstRow?.scrollIntoView({ block: "nearest" });
+}
+
+// ---------- member table ----------
+
+const MEMBER_CAP = 300;
+const MEMBER_COLS = [
+  ["role", "role", (m) => label("role", m.role)],
+  ["id", "code", (m) => m.id],
+  ["label", "name", (m) => m.label || ""],
+  ["visits", "visits", (m) => num(m.visits)],
+  ["fund", "fund", (m) => num(m.fund)],
+  ["rule_hits", "ruleHitsShort", (m) => num(m.rule_hits)],
+  ["first", "first", (m) => m.first || ""],
+  ["last", "last", (m) => m.last || ""],
+];
+
+function memberKey(m) {
+  return kindGroup(m.kind) + ":" + m.id;
+}
+
+function sortedMembers() {
+  const r = state.ring;
+  if (!r) return [];
+  const { key, dir } = state.memberSort;
+  const col = MEMBER_COLS.find((c) => c[0] === key) ?? MEMBER_COLS[4];
+  const v = rangeVisits();
+  const list = r.members.filter((m) => (v ? v.who.has(String(m.id)) : inRange(m.first, m.last)));
+  return list.sort((a, b) => {
+    const x = col[2](a), y = col[2](b);
+    const c = typeof x === "number" ? x - y : String(x).localeCompare(String(y), lang() === "zh" ? "zh-CN" : "en");
+    return dir * c || (a.id < b.id ? -1 : 1);
+  });
+}
+
+function renderMembers() {
+  const r = state.ring;
+  const head = $("members-head");
+  head.replaceChildren(...MEMBER_COLS.map(([key, tk]) => el("th", {
+    "data-col": key, tabindex: "0", scope: "col",
+    "aria-sort": state.memberSort.key === key ? (state.memberSort.dir > 0 ? "ascending" : "descending") : undefined,
+    onclick: () => sortMembers(key),
+    onkeydown: (e) => { if (e.key === "Enter") sortMembers(key); },
+    text: t(tk),
+  })));
+  if (!r) { $("members-body").replaceChildren(); $("member-count").textContent = ""; return; }
+  const all = sortedMembers();
+  const shown = all.slice(0, MEMBER_CAP);
+  const sel = state.node?.key;
+  $("members-body").replaceChildren(...shown.map((m) => el("tr", {
+    "data-key": memberKey(m), class: memberKey(m) === sel ? "sel" : "", tabindex: "0",
+    onclick: () => selectMember(m),
+    onkeydown: (e) => { if (e.key === "Enter" || e.key === " ") { e.preventDefault(); selectMember(m); } },
+  },
+    el("td", { class: "nowrap", text: label("role", m.role) + (LEAD_ROLES.has(m.role) ? " ★" : ""), title: describe("role", m.role) || undefined }),
+    el("td", { class: "code", text: m.id }),
+    el("td", { "data-v": "", text: m.label || "" }),
+    el("td", { class: "num", text: m.visits !== undefined ? String(num(m.visits)) : "–" }),
+    el("td", { class: "num", text: m.fund !== undefined ? money(m.fund) : "–" }),
+    el("td", { class: "num", text: m.rule_hits !== undefined ? String(num(m.rule_hits)) : "–" }),
+    el("td", { class: "nowrap", text: m.first || "–" }),
+    el("td", { class: "nowrap", text: m.last || "–" }),
+  )));
+  const n = r.members.length;
+  $("member-count").textContent = `${t("members")} ${shown.length} / ${n}` + (state.range && all.length < n ? ` (${t("range")})` : "");
+}
+
+function sortMembers(key) {
+  const s = state.memberSort;
+  state.memberSort = s.key === key ? { key, dir: -s.dir } : { key, dir: ["role", "id", "label", "first"].includes(key) ? 1 : -1 };
+  renderMembers();
+}
+
+function selectMember(m) {
+  const key = memberKey(m);
+  graphView.select(key);
+  graphView.center(key);
+}
+
+function memberTableCSV(r) {
+  return {
+    name: `ring-${r.id}-member-table.csv`, type: "text/csv;charset=utf-8",
+    text: csv(["ring_id", "kind", "role", "id", "label", "visits", "fund", "rule_hits", "first", "last", "score"],
+      sortedMembers().map((m) => [r.id, m.kind, m.role, m.id, m.label, m.visits, m.fund, m.rule_hits, m.first, m.last, m.score])),
+  };
 }
 
 function citedRows(ev) {
@@ -411,7 +663,8 @@ function citedRows(ev) {
   const shown = parts.slice(0, 6);
   const out = [];
   shown.forEach((p, i) => { if (i) out.push(" "); out.push(p); });
-  if (parts.length > shown.length) out.push(` … +${parts.length - shown.length}`);
+  const total = Math.max(num(ev.total), parts.length);
+  if (total > shown.length) out.push(el("span", { class: "muted", text: ` ${shown.length} / ${total.toLocaleString()}` }));
   return out;
 }
 
@@ -422,11 +675,15 @@ function evDetail(ev) {
 function renderEvidence() {
   const evs = state.ring?.evidence ?? [];
   const body = $("evidence-body");
+  const total = Math.max(num(state.ring?.evidence_total), num(state.ring?.evidence_count), evs.length);
+  const inR = evs.map(evidenceInRange);
+  const nIn = inR.filter(Boolean).length;
+  $("evidence-count").textContent = state.ring ? `${t("evidenceCount")} ${nIn.toLocaleString()} / ${total.toLocaleString()}` + (nIn < evs.length ? ` (${t("range")})` : "") : "";
   if (!evs.length) {
     body.replaceChildren(el("tr", {}, el("td", { colspan: "7", class: "muted", text: t("noEvidence") })));
     return;
   }
-  body.replaceChildren(...evs.map((ev) => el("tr", {},
+  body.replaceChildren(...evs.map((ev, i) => el("tr", { "data-ev": String(i), hidden: !inR[i] },
     el("td", {}, el("strong", { text: ev.rule || ev.kind || "" }), ev.version ? el("span", { class: "muted", text: " v" + ev.version }) : null,
       ev.kind === "graph" && label("fact", ev.rule) !== ev.rule ? el("div", { class: "muted", text: label("fact", ev.rule), title: describe("fact", ev.rule) }) : null),
     el("td", { class: "nowrap", text: label("result", ev.result) }),
@@ -458,6 +715,9 @@ async function onSelectNode(node) {
   state.nodeInfo = null;
   state.nodePending = !!node;
   renderNode();
+  for (const tr of $("members-body").querySelectorAll("tr.sel")) tr.classList.remove("sel");
+  if (node) $("members-body").querySelector(`tr[data-key="${CSS.escape(node.key)}"]`)?.classList.add("sel");
+  if (node) $("node-details").scrollIntoView({ block: "start" });
   if (!node) return;
   let info = null;
   try {
@@ -534,7 +794,7 @@ function renderNode() {
   const reasons = Array.isArray(info.reasons) && info.reasons.length ? info.reasons : n.reasons || [];
   const dk = displayKind(n);
   box.replaceChildren(...[
-    el("p", { class: "node-title" }, el("span", { style: `color:${KIND_COLORS[dk] || "#999"}`, text: "● " }), n.label || n.nodeKey),
+    el("p", { class: "node-title" }, el("span", { style: `color:${KIND_COLORS[dk] || "#999"}`, text: "● " }), el("span", { "data-v": "", text: n.label || n.nodeKey })),
     el("dl", {},
       el("dt", { text: t("kind") }), el("dd", { text: kindLabel(dk) || t("unknownKind") }),
       el("dt", { text: t("id") }), el("dd", { text: n.nodeKey || n.key }),
@@ -627,6 +887,11 @@ export function exportFile(r, what) {
 }
 
 function setupExport() {
+  $("exp-member-table").addEventListener("click", () => {
+    if (!state.ring) return;
+    const f = memberTableCSV(state.ring);
+    download(f.name, f.type, f.text);
+  });
   for (const [id, what] of [["exp-json", "json"], ["exp-csv-m", "members"], ["exp-csv-e", "evidence"]]) {
     $(id).addEventListener("click", () => {
       if (!state.ring) return;
@@ -665,7 +930,9 @@ function start() {
     /** Selects a node by graph key, as a click would. */
     selectNode: (key) => graphView.select(String(key)),
     /** The text of an export ("json", "members", "evidence") of the selected ring. */
-    exportText: (what) => (state.ring ? exportFile(state.ring, what)?.text : null),
+    exportText: (what) => (state.ring ? (what === "member-table" ? memberTableCSV(state.ring) : exportFile(state.ring, what))?.text : null),
+    setRange,
+    get timeline() { return timeline; },
   };
   // The filters apply as they change; Enter in a field must not submit
   // (and reload) the page.
@@ -677,8 +944,25 @@ function start() {
   });
   for (const id of ["f-sort", "f-typology", "f-score", "f-inst", "f-from", "f-to"]) $(id).addEventListener("input", () => {
     $("f-score-out").textContent = num($("f-score").value).toFixed(2);
+    if (id === "f-from" || id === "f-to") {
+      const f = filters();
+      if (f.from !== (state.range?.from || "") || f.to !== (state.range?.to || "")) setRange({ from: f.from, to: f.to });
+    }
     scheduleList();
   });
+  timeline = new Timeline($("timeline"), $("hours"), $("tl-tip"), (r) => {
+    $("f-from").value = r.from;
+    $("f-to").value = r.to;
+    setRange(r);
+    scheduleList();
+  });
+  $("range-clear").addEventListener("click", () => {
+    $("f-from").value = "";
+    $("f-to").value = "";
+    setRange(null);
+    scheduleList();
+  });
+  $("banner-close").addEventListener("click", () => { state.notice = null; renderBanner(); });
   $("edge-by").addEventListener("change", (e) => graphView.setEdgeBy(e.target.value));
   $("relayout").addEventListener("click", () => graphView.runLayout());
   $("hops").addEventListener("change", () => { if (state.selectedRing) selectRing(state.selectedRing); });
