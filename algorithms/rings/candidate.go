@@ -32,6 +32,12 @@ type candidate struct {
 	id       string
 	ruleEv   []findings.Evidence
 	ruleHits int
+	// ringHits are the indexes of the rule hits assigned to the ring (all
+	// of them, ruleEv cites the strongest); stats and share are its
+	// members' statistics and shares of its evidence (memberScores).
+	ringHits []int
+	stats    map[graph.NodeID]*memberStat
+	share    map[graph.NodeID]float64
 	// added lists the visit rows attached by Live.Add, recruited the
 	// patients it recruited.
 	added     []uint32

@@ -95,6 +95,21 @@
 // others below 0.5 from their own peer distance, rule hits and membership of
 // unreported candidates.
 //
+// Members (members.go). Each member's part in its ring is counted over the
+// ring's own visits (those behind amount_at_risk) as patient, institution
+// or attending doctor: visits, net fund, first and last visit, and the rule
+// hits assigned to the ring that name it. Its share of the ring's evidence
+// is the mean of its visits over the ring's median member's and its fund
+// over the median member's (medians floored at one visit and one yuan);
+// its score is
+//
+//	0.5 + 0.5 · ring score · share/(share + member_share_half),
+//
+// in [0.5, 1]: the median member scores half way, the organiser holding
+// sixty ring visits near 0.5 + 0.5·ring score, the card lender of one visit
+// near 0.5. An entity in several reported rings has, in entities.csv, its
+// score in the best-ranked one.
+//
 // Every threshold is a named field of Params, documented once in Table
 // (docs/RING_PARAMS.md) and overridable (LoadParams, --ring-params). The
 // minimum ring is min_ring_people people (5 by default). Quality by ring
@@ -109,7 +124,9 @@
 // statistics, joining the candidates whose institution and patients (or
 // doctors) they concern, recruiting people whose relation with a ring's
 // site is now flagged as the ring's are, re-scoring only the candidates
-// touched; changed rings cite the new rows as a G-NEW-ROWS graph fact. A
+// touched; changed rings cite the new rows as a G-NEW-ROWS graph fact and
+// carry Ring.Changed (the visits that joined since the full run and their
+// fund; the server stamps when). A
 // ring that only the new rows make significant appears at the next full
 // run. See Live for what only a full run does.
 package rings

@@ -226,25 +226,29 @@ func MemberKind(k graph.Kind) string {
 }
 
 // entities scores every patient, doctor, institution and pharmacy: members
-// of reported rings score 0.5 + half their ring's score, the others below
-// 0.5 from their own signals.
-func (s *state) entities(ind *individual, ringOf []int32, rings []findings.Ring, roleOf []string) []findings.EntityScore {
+// of reported rings score in [0.5, 1] by their ring's score and their share
+// of its evidence (memberScore), the others below 0.5 from their own
+// signals. cands are the reported candidates, in the order of rings, with
+// their members' shares set (memberScores).
+func (s *state) entities(ind *individual, ringOf []int32, rings []findings.Ring, cands []*candidate, roleOf []string) []findings.EntityScore {
 	g := s.g
 	out := make([]findings.EntityScore, 0, g.NumNodes())
 	for i := 0; i < g.NumNodes(); i++ {
 		x := graph.NodeID(i)
 		var ring *findings.Ring
+		share := 0.0
 		if r := ringOf[x]; r >= 0 {
-			ring = &rings[r]
+			ring, share = &rings[r], cands[r].share[x]
 		}
-		out = append(out, s.entity(ind, x, ring, roleOf[x]))
+		out = append(out, s.entity(ind, x, ring, roleOf[x], share))
 	}
 	return out
 }
 
-// entity scores node x: 0.5 + half the score of its ring when ring is not
-// nil (x holding role there), else from its own signals, below 0.5.
-func (s *state) entity(ind *individual, x graph.NodeID, ring *findings.Ring, role string) findings.EntityScore {
+// entity scores node x: memberScore of its ring's score and its share of
+// the ring's evidence when ring is not nil (x holding role there), else
+// from its own signals, below 0.5.
+func (s *state) entity(ind *individual, x graph.NodeID, ring *findings.Ring, role string, share float64) findings.EntityScore {
 	g := s.g
 	if g.Kind(x) == graph.KindDoctor && !s.doctorOK(g.Row(x)) {
 		// Placeholder codes are data quality: scored 0, never in a ring.
@@ -255,7 +259,7 @@ func (s *state) entity(ind *individual, x graph.NodeID, ring *findings.Ring, rol
 	e := findings.EntityScore{Kind: MemberKind(g.Kind(x)), ID: g.Key(x)}
 	if ring != nil {
 		e.RingID = ring.ID
-		sc = 0.5 + 0.5*ring.Score
+		sc = memberScore(ring.Score, share, s.opt.Params.MemberShareHalf)
 		reasons = append([]findings.Reason{{Code: vocab.ReasonRingMember, Params: map[string]string{
 			"role": role, "ring": ring.ID, "typology": ring.Typology, "score": fmt.Sprintf("%.2f", ring.Score)}}}, reasons...)
 	}

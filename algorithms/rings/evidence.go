@@ -6,6 +6,7 @@ import (
 	"slices"
 
 	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/findings"
 )
@@ -30,10 +31,11 @@ func (s *state) factEvidence(f *fact, article, articleEn string) findings.Eviden
 	vt := &s.t.Visits
 	slices.SortFunc(vs, func(a, b uint32) int { return cmp.Or(cmp.Compare(vt.FundPay[b], vt.FundPay[a]), cmp.Compare(a, b)) })
 	e := findings.Evidence{Kind: "graph", Rule: f.id, Params: f.params, Result: string(rules.Suspicious), Article: article, ArticleEn: articleEn,
-		Detail: f.detail, DetailZh: f.detailZh, Amount: s.fund(f.visits).Yuan(), Visits: len(f.visits), MdtrtIDs: []string{}}
+		Detail: f.detail, DetailZh: f.detailZh, Amount: s.fund(f.visits).Yuan(), Visits: len(f.visits), Total: len(f.visits), MdtrtIDs: []string{}}
 	for _, v := range vs[:min(len(vs), maxCitedRows)] {
 		e.MdtrtIDs = append(e.MdtrtIDs, vt.IDs.String(v))
 	}
+	e.Shown = len(e.MdtrtIDs)
 	return e
 }
 
@@ -85,4 +87,24 @@ func round4(x float64) float64 {
 		return 0
 	}
 	return math.Round(x*1e4) / 1e4
+}
+
+// ringVisits lists the live visits among vs (a ring's visits) as the
+// visits endpoint shows them, in table order.
+func (s *state) ringVisits(vs []uint32) []findings.RingVisit {
+	g, vt := s.g, &s.t.Visits
+	out := make([]findings.RingVisit, 0, len(vs))
+	for _, v := range vs {
+		if !s.live(v) {
+			continue
+		}
+		p := g.PatientNode(vt.Person[v])
+		rv := findings.RingVisit{MdtrtID: vt.IDs.String(v), Patient: g.Key(p), PatientLabel: g.Label(p),
+			Site: g.Key(s.instNode(v)), Begin: vt.Begin[v].String(), End: vt.End[v].String(), Fund: round2(vt.FundPay[v].Yuan())}
+		if d := vt.Doctor[v]; d != graph.None {
+			rv.Doctor = g.Key(g.DoctorNode(d))
+		}
+		out = append(out, rv)
+	}
+	return out
 }

@@ -88,15 +88,18 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 			c.ruleEv = append(c.ruleEv, s.ruleEvidence(i))
 		}
 		c.ruleHits = len(hs)
+		c.ringHits = hs
 		s.addRuleEvidence(&f.Rings[ri], c)
+		s.memberScores(c)
 	}
 	slices.SortFunc(singles, byAmount)
+	f.SingleHitsTotal = len(singles)
 	f.SingleHits = make([]findings.Evidence, 0, min(len(singles), maxSingleHits))
 	for _, i := range singles[:min(len(singles), maxSingleHits)] {
 		f.SingleHits = append(f.SingleHits, s.ruleEvidence(i))
 	}
 	s.nearRings(ind, ringOf)
-	f.Entities = s.entities(ind, ringOf, f.Rings, roleOf)
+	f.Entities = s.entities(ind, ringOf, f.Rings, reported, roleOf)
 	for ri, c := range reported {
 		s.fillMembers(&f.Rings[ri], c, f.Entities)
 	}
@@ -131,6 +134,7 @@ func (s *state) buildRing(c *candidate, id string, rank int) findings.Ring {
 	}
 	pts, first, last := s.timeline(c.visits)
 	r.Timeline, r.First, r.Last = pts, first.String(), last.String()
+	r.VisitRows = s.ringVisits(c.visits)
 	for j := range c.facts {
 		r.Evidence = append(r.Evidence, s.factEvidence(&c.facts[j], art, artEn))
 	}
@@ -140,18 +144,26 @@ func (s *state) buildRing(c *candidate, id string, rank int) findings.Ring {
 // addRuleEvidence appends the rule-hit evidence kept for c to r, which
 // completes r's evidence, and lists why c is a ring, citing it.
 func (s *state) addRuleEvidence(r *findings.Ring, c *candidate) {
+	r.EvidenceTotal = len(r.Evidence) + c.ruleHits
 	r.Evidence = append(r.Evidence, c.ruleEv...)
 	r.Features["rule_hits"] = float64(c.ruleHits)
 	r.Why = s.why(c, r)
 }
 
-// fillMembers lists c's members in r with their roles and entity scores.
+// fillMembers lists c's members in r with their roles, their statistics
+// over the ring's visits and rule hits (c.stats) and their entity scores
+// (memberScore in the best-ranked ring holding them).
 func (s *state) fillMembers(r *findings.Ring, c *candidate, entities []findings.EntityScore) {
 	g := s.g
 	r.Members = make([]findings.Member, 0, c.members())
 	for _, x := range members(c) {
-		r.Members = append(r.Members, findings.Member{Kind: MemberKind(g.Kind(x)), ID: g.Key(x), Role: s.roleOf(c, r.Typology, x),
-			Score: entities[x].Score, Label: g.Label(x)})
+		m := findings.Member{Kind: MemberKind(g.Kind(x)), ID: g.Key(x), Role: s.roleOf(c, r.Typology, x),
+			Score: entities[x].Score, Label: g.Label(x)}
+		if st := c.stats[x]; st != nil {
+			m.Visits, m.Fund, m.RuleHits = st.visits, round2(st.fund.Yuan()), st.hits
+			m.First, m.Last = st.first.String(), st.last.String()
+		}
+		r.Members = append(r.Members, m)
 	}
 	if r.Evidence == nil {
 		r.Evidence = []findings.Evidence{}

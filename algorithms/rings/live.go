@@ -305,7 +305,7 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 		oldRing[old.Rings[i].ID] = &old.Rings[i]
 	}
 	rank(l.cands)
-	f := &findings.Findings{Rings: make([]findings.Ring, 0, len(old.Rings)+1), SingleHits: old.SingleHits,
+	f := &findings.Findings{Rings: make([]findings.Ring, 0, len(old.Rings)+1), SingleHits: old.SingleHits, SingleHitsTotal: old.SingleHitsTotal + len(singles),
 		DataQuality: old.DataQuality, RuleHits: s.ruleHits()}
 	if len(singles) > 0 {
 		f.SingleHits = append(slices.Clone(old.SingleHits), singles...)
@@ -354,10 +354,20 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 		if len(c.added) > 0 {
 			fa := l.addedFact(c)
 			r.Evidence = append(r.Evidence, s.factEvidence(&fa, r.Article, r.ArticleEn))
+			r.Changed = &findings.Change{Visits: len(c.added), Fund: round2(s.fund(c.added).Yuan())}
+			if o := oldRing[c.id]; o != nil && o.Changed != nil {
+				r.Changed.Since = o.Changed.Since
+			}
 		}
 		s.addRuleEvidence(&r, c)
+		s.memberScores(c)
 		f.Rings = append(f.Rings, r)
 		rebuilt++
+	}
+	for _, c := range reported {
+		if c.share == nil {
+			s.memberScores(c)
+		}
 	}
 	// Ring of each member, the best-ranked ring first.
 	type place struct {
@@ -382,7 +392,11 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 		if ok {
 			ring = &f.Rings[pl.ring]
 		}
-		f.Entities[x] = s.entity(l.ind, x, ring, pl.role)
+		share := 0.0
+		if ok {
+			share = reported[pl.ring].share[x]
+		}
+		f.Entities[x] = s.entity(l.ind, x, ring, pl.role, share)
 	}
 	for i, c := range reported {
 		if touched[c] || slices.ContainsFunc(members(c), func(x graph.NodeID) bool { return affected[x] }) {
@@ -418,6 +432,7 @@ func (l *Live) placeHits(hits []int, touched map[*candidate]bool, affected map[g
 					continue
 				}
 				c.hits = append(slices.Clip(c.hits), i)
+				c.ringHits = append(slices.Clip(c.ringHits), i)
 				c.ruleHits++
 				if len(c.ruleEv) < maxRuleEvidence {
 					c.ruleEv = append(slices.Clip(c.ruleEv), s.ruleEvidence(i))
@@ -446,6 +461,7 @@ func (l *Live) ruleEvidenceOf(c *candidate) {
 		c.ruleEv = append(c.ruleEv, s.ruleEvidence(i))
 	}
 	c.ruleHits = len(hs)
+	c.ringHits = hs
 }
 
 // addedFact is the graph fact of the visits that joined c since the full

@@ -66,6 +66,9 @@ type Params struct {
 	SizeHalf    float64
 	MoneyHalf   float64
 
+	// Member scores.
+	MemberShareHalf float64
+
 	// Explanation (a ring's why).
 	WhyMinStrength float64
 	WhyMax         int
@@ -108,6 +111,7 @@ func DefaultParams() Params {
 		MaxRings:           100,
 		SizeHalf:           3,
 		MoneyHalf:          2000,
+		MemberShareHalf:    1,
 		WhyMinStrength:     0.05,
 		WhyMax:             5,
 	}
@@ -172,6 +176,7 @@ func (p *Params) fields() []paramField {
 		fl("admit_lift_half", "report", &p.AdmitLiftHalf, "lift of a ring's sites over their class's rate of flagged relations (minus 1) at which the evidence of its repeatedly admitted people is half their share"),
 		fl("size_half", "report", &p.SizeHalf, "patients at which the size factor of the score is half way (score × (0.5 + 0.5·n/(n+size_half)))"),
 		fl("money_half", "report", &p.MoneyHalf, "fund yuan at risk at which the money factor of the score is half way"),
+		fl("member_share_half", "member score", &p.MemberShareHalf, "share of its ring's evidence (the mean of its ring visits and fund over the ring's median member's) at which a member's score is half way from 0.5 to 0.5 + 0.5·ring score (score 0.5 + 0.5·ring·share/(share + member_share_half)): the organiser of sixty ring visits scores above the card lender of one"),
 		fl("why_min_strength", "explanation", &p.WhyMinStrength, "least strength (in [0, 1], a piece of evidence's share in the score) a signal needs to be listed in a ring's why"),
 		in("why_max", "explanation", &p.WhyMax, "most signals listed in a ring's why, strongest first"),
 	}

@@ -33,6 +33,7 @@ func newApp(stdout, stderr io.Writer) (*cli.App, *bool) {
 			generateCommand(),
 			detectCommand(),
 			evalCommand(),
+			dossierCommand(),
 			serveCommand(),
 			neo4jCommand(),
 			benchCommand(),

@@ -31,6 +31,8 @@ func detectCommand() *cli.Command {
 			"  rings.json    the ranked rings: members by role, typology, amount at risk, evidence rows\n" +
 			"  entities.csv  every patient, doctor, institution and pharmacy scored (kind,id,score,ring_id,reasons)\n" +
 			"  report.html   one self-contained report for investigators (zh-CN; --lang en for English)\n" +
+			"  single_hits.csv  the report's appendix: every single rule hit with its rows\n" +
+			"  ring_visits.csv  every visit behind each ring's amount at risk (read by 'ringlens dossier')\n" +
 			"  rejects.csv   every rejected row with file, line, column and reason\n" +
 			"  summary.json  per-file reconciliation (read = accepted + rejected) and graph summary\n" +
 			"  summary.txt   the same as readable tables (also printed)\n" +
@@ -118,7 +120,7 @@ func runDetect(c *cli.Context) error {
 		return err
 	}
 	detectTime := time.Since(detectStart)
-	reportPath, err := writeFindings(out, found, reportMeta(in, rep, started), c.String("lang"))
+	reportPath, err := writeFindings(out, found, reportMeta(in, rep, started, c.String("lang")), c.String("lang"))
 	if err != nil {
 		return err
 	}

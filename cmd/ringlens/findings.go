@@ -75,7 +75,9 @@ func checkLang(lang string) error {
 	return usagef("--lang: want zh or en, not %q", lang)
 }
 
-// writeFindings writes rings.json, entities.csv and report.html into out and
+// writeFindings writes rings.json, entities.csv, report.html,
+// ring_visits.csv (the visits behind each ring's amount at risk) and
+// single_hits.csv (report.html's appendix of single rule hits) into out and
 // returns the report's path.
 func writeFindings(out string, f *findings.Findings, meta report.Meta, lang string) (string, error) {
 	var rj, ec, html bytes.Buffer
@@ -88,10 +90,22 @@ func writeFindings(out string, f *findings.Findings, meta report.Meta, lang stri
 	if err := report.WriteHTML(&html, f, meta, lang); err != nil {
 		return "", fmt.Errorf("report.html: %w", err)
 	}
+	var rv, sh bytes.Buffer
+	if err := report.WriteSingleHitsCSV(&sh, f); err != nil {
+		return "", err
+	}
+	visits := make([]report.RingVisits, len(f.Rings))
+	for i := range f.Rings {
+		visits[i] = report.VisitsOf(&f.Rings[i], "", "")
+	}
+	if err := report.WriteRingVisitsCSV(&rv, visits...); err != nil {
+		return "", err
+	}
 	files := []struct {
 		name string
 		data []byte
-	}{{"rings.json", rj.Bytes()}, {"entities.csv", ec.Bytes()}, {"report.html", html.Bytes()}}
+	}{{report.RingsFile, rj.Bytes()}, {report.EntitiesFile, ec.Bytes()}, {report.HTMLFile, html.Bytes()},
+		{report.VisitsFile, rv.Bytes()}, {report.SingleHitsFile, sh.Bytes()}}
 	for _, file := range files {
 		if err := os.WriteFile(filepath.Join(out, file.name), file.data, 0o644); err != nil {
 			return "", fmt.Errorf("write %s: %w", file.name, err)
@@ -100,16 +114,23 @@ func writeFindings(out string, f *findings.Findings, meta report.Meta, lang stri
 	return filepath.Join(out, "report.html"), nil
 }
 
-// reportMeta is the head of report.html: the dataset and what was read.
-func reportMeta(in string, rep runSummary, started time.Time) report.Meta {
+// reportMeta is the head of report.html in lang (zh or en): the dataset
+// and what was read.
+func reportMeta(in string, rep runSummary, started time.Time, lang string) report.Meta {
+	label := func(zh, en string) string {
+		if lang == "en" {
+			return en
+		}
+		return zh
+	}
 	return report.Meta{
 		Dataset:   filepath.Base(filepath.Clean(in)),
 		Generated: started.Format("2006-01-02 15:04"),
 		Summary: []report.Fact{
-			{Label: "rows read / 读取行数", Value: humanCount(rep.Rows.Read)},
-			{Label: "rows rejected / 拒绝行数", Value: humanCount(rep.Rows.Rejected)},
-			{Label: "visits / 就诊", Value: humanCount(int64(rep.Graph.Visits.Total))},
-			{Label: "period / 时间范围", Value: rep.Graph.Span.First + " – " + rep.Graph.Span.Last},
+			{Label: label("读取行数", "rows read"), Value: humanCount(rep.Rows.Read)},
+			{Label: label("拒绝行数", "rows rejected"), Value: humanCount(rep.Rows.Rejected)},
+			{Label: label("就诊", "visits"), Value: humanCount(int64(rep.Graph.Visits.Total))},
+			{Label: label("时间范围", "period"), Value: rep.Graph.Span.First + " – " + rep.Graph.Span.Last},
 		},
 	}
 }

@@ -4,10 +4,18 @@
 // What the contract holds:
 //
 //   - rings.json: Findings with its ranked Rings (members by Kind and role,
-//     typology, amount at risk, features, a daily Timeline, and the
+//     each with its part in the ring: visits, fund, rule hits, first and
+//     last visit; typology, amount at risk, features, a daily Timeline, the
 //     Evidence each ring rests on, citing mdtrt_id / feedetl_sn rows as
-//     FeeRef), the SingleHits (rule hits in no reported ring, as Evidence)
+//     FeeRef, each saying how many rows it shows of how many, and
+//     EvidenceTotal, the items before the cap), the SingleHits (rule hits in
+//     no reported ring, as Evidence, with SingleHitsTotal before the cap)
 //     and the DataQuality findings (problems of the data, never fraud);
+//   - the visits behind each ring's amount at risk (Ring.VisitRows, as
+//     RingVisit), not in rings.json: the API's visits endpoint and
+//     ring_visits.csv write them;
+//   - what incremental scoring changed in a ring since the last full run
+//     (Ring.Changed, as Change), for the live API only;
 //   - entities.csv: one EntityScore per patient, doctor, institution and
 //     pharmacy (kind,id,score,ring_id,reasons), its reasons as Reason
 //     (a vocabulary code and its parameters; the file writes the English

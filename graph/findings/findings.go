@@ -30,8 +30,16 @@ type Member struct {
 	Kind  string  `json:"kind"`            // patient, doctor, clinic, pharmacy
 	ID    string  `json:"id"`              // psn_no, dr_code or fixmedins_code
 	Role  string  `json:"role"`            // e.g. organising_clinic, organised_doctor, recruited_patient, reselling_pharmacy
-	Score float64 `json:"score"`           // the entity's score in [0, 1]
+	Score float64 `json:"score"`           // its entity score, in [0.5, 1]: by its share of the evidence of the best-ranked ring holding it
 	Label string  `json:"label,omitempty"` // display label, personal data masked
+	// The member's part in the ring's own visits (those behind
+	// amount_at_risk: as patient, institution or attending doctor) and in
+	// the rule hits assigned to the ring.
+	Visits   int     `json:"visits"`    // ring visits it takes part in
+	Fund     float64 `json:"fund"`      // their fund yuan, fen-rounded, net of refunds
+	RuleHits int     `json:"rule_hits"` // rule hits assigned to the ring that name it
+	First    string  `json:"first"`     // its first ring visit, YYYY-MM-DD HH:MM:SS, "" if none
+	Last     string  `json:"last"`      // its last ring visit, "" if none
 }
 
 // FeeRef cites one fee line.
@@ -53,9 +61,13 @@ type Evidence struct {
 	Detail    string             `json:"detail"` // English
 	DetailZh  string             `json:"detail_zh"`
 	Amount    float64            `json:"amount"` // fund yuan involved, net of refunds
-	Visits    int                `json:"visits"` // rows involved (cited rows may be fewer)
-	MdtrtIDs  []string           `json:"mdtrt_ids"`
-	Fees      []FeeRef           `json:"fees,omitempty"`
+	Visits    int                `json:"visits"` // rows involved (cited rows may be fewer); the same as Total
+	// Shown counts the rows MdtrtIDs lists (capped), Total the rows the
+	// evidence rests on: Shown < Total when the list is cut.
+	Shown    int      `json:"shown"`
+	Total    int      `json:"total"`
+	MdtrtIDs []string `json:"mdtrt_ids"`
+	Fees     []FeeRef `json:"fees,omitempty"`
 }
 
 // TimelinePoint counts a ring's visits on one day.
@@ -80,10 +92,43 @@ type Ring struct {
 	ArticleEn    string             `json:"article_en"`
 	Features     map[string]float64 `json:"features"` // the signals behind the score (density, rule_hit_share, peer_distance, ...)
 	Evidence     []Evidence         `json:"evidence"`
-	Timeline     []TimelinePoint    `json:"timeline"`
+	// EvidenceTotal counts the ring's evidence items before the cap on
+	// Evidence: every graph fact and every rule hit assigned to the ring.
+	EvidenceTotal int             `json:"evidence_total"`
+	Timeline      []TimelinePoint `json:"timeline"`
 	// Why lists the signals that made the group a ring, strongest first
 	// (three to five as a rule), each linked to the evidence behind it.
 	Why []Signal `json:"why"`
+	// Changed is set on a ring that incremental scoring (rings.Live)
+	// changed since the last full run; never in a full run's rings.json.
+	Changed *Change `json:"changed,omitempty"`
+	// VisitRows are the visits behind AmountAtRisk, in table order, for
+	// the visits endpoint and ring_visits.csv; not part of rings.json.
+	VisitRows []RingVisit `json:"-"`
+}
+
+// Change is what incremental scoring added to a ring since the last full
+// run: the visits that joined it and their net fund yuan. Since (RFC 3339)
+// is when the ring first changed, stamped by the server that scores
+// incrementally ("" from rings.Live itself).
+type Change struct {
+	Since  string  `json:"since"`
+	Visits int     `json:"visits"`
+	Fund   float64 `json:"fund"`
+}
+
+// RingVisit is one visit behind a ring's amount at risk: its mdtrt_id,
+// patient (psn_no and masked name), attending doctor, site, times and net
+// fund yuan (fen-rounded).
+type RingVisit struct {
+	MdtrtID      string  `json:"mdtrt_id"`
+	Patient      string  `json:"patient"`
+	PatientLabel string  `json:"patient_label"`
+	Doctor       string  `json:"doctor"`
+	Site         string  `json:"site"`
+	Begin        string  `json:"begin"` // YYYY-MM-DD HH:MM:SS
+	End          string  `json:"end"`   // "" when absent
+	Fund         float64 `json:"fund"`
 }
 
 // EntityScore is one row of entities.csv: kind,id,score,ring_id,reasons.
@@ -137,10 +182,13 @@ type DataQualityFinding struct {
 
 // Findings is everything detection reports.
 type Findings struct {
-	Rings       []Ring               `json:"rings"`        // ranked, best first
-	Entities    []EntityScore        `json:"entities"`     // every patient, doctor, institution and pharmacy
-	SingleHits  []Evidence           `json:"single_hits"`  // rule hits not in any reported ring
-	DataQuality []DataQualityFinding `json:"data_quality"` // data-quality findings
+	Rings      []Ring        `json:"rings"`       // ranked, best first
+	Entities   []EntityScore `json:"entities"`    // every patient, doctor, institution and pharmacy
+	SingleHits []Evidence    `json:"single_hits"` // rule hits not in any reported ring, the largest amount first (capped)
+	// SingleHitsTotal counts the rule hits in no reported ring before the
+	// cap on SingleHits.
+	SingleHitsTotal int                  `json:"single_hits_total"`
+	DataQuality     []DataQualityFinding `json:"data_quality"` // data-quality findings
 
 	// RuleHits are the rule library's hits with their table rows, as
 	// rings.Detect ran them (converted by rules.Hit.Finding), for

@@ -82,5 +82,5 @@ func RuleEvidence(t *graph.Tables, h *RuleHit) Evidence {
 	}
 	return Evidence{Kind: "rule", Rule: h.Rule, Version: h.Version, Params: maps.Clone(h.Params), Result: h.Result,
 		Article: h.Article, ArticleEn: h.ArticleEn, Detail: h.Detail, DetailZh: h.DetailZh,
-		Amount: h.Amount.Yuan(), Visits: h.NVisits, MdtrtIDs: ids, Fees: fees}
+		Amount: h.Amount.Yuan(), Visits: h.NVisits, Shown: len(ids), Total: h.NVisits, MdtrtIDs: ids, Fees: fees}
 }

@@ -55,7 +55,7 @@ func TestRuleEvidence(t *testing.T) {
 	}
 	want := `{"kind":"rule","rule":"R-X","version":"1.2","params":{"max_visits":1},"result":"suspicious",` +
 		`"article":"第十五条","article_en":"Art. 15","detail":"two visits","detail_zh":"两次就诊","amount":123.45,"visits":2,` +
-		`"mdtrt_ids":["V2"],"fees":[{"mdtrt_id":"V2","feedetl_sn":"0001"}]}`
+		`"shown":1,"total":2,"mdtrt_ids":["V2"],"fees":[{"mdtrt_id":"V2","feedetl_sn":"0001"}]}`
 	if string(b) != want {
 		t.Errorf("evidence\n%s\nwant\n%s", b, want)
 	}
@@ -65,7 +65,7 @@ func TestRuleEvidence(t *testing.T) {
 	}
 	// A hit citing no rows still lists its (empty) visits.
 	if b, _ := json.Marshal(RuleEvidence(tb, &RuleHit{Rule: "R-Y"})); string(b) !=
-		`{"kind":"rule","rule":"R-Y","detail":"","detail_zh":"","amount":0,"visits":0,"mdtrt_ids":[]}` {
+		`{"kind":"rule","rule":"R-Y","detail":"","detail_zh":"","amount":0,"visits":0,"shown":0,"total":0,"mdtrt_ids":[]}` {
 		t.Errorf("empty evidence %s", b)
 	}
 }

@@ -14,6 +14,7 @@ var groups = []Group{
 	{Reasons, reasons},
 	{Signals, signals},
 	{Progress, progress},
+	{Notices, notices},
 }
 
 var kinds = []Entry{

@@ -10,13 +10,13 @@
 //
 // The vocabulary is divided into categories (Kinds, Classes, Typologies,
 // Roles, Facts, EvidenceKinds, RuleStages, Results, Reasons, Signals,
-// Progress); a code is unique within its category, and the same code may
+// Progress, Notices); a code is unique within its category, and the same code may
 // stand in two categories (pharmacy is a member kind and an institution
 // class).
 //
 // # Templates
 //
-// Entries of Reasons, Signals and Progress are templates over named parameters,
+// Entries of Reasons, Signals, Progress and Notices are templates over named parameters,
 // listed in Entry.Params: "{name}" stands for the parameter's value as it is,
 // "{name|category}" for the label of that value in that category, in the
 // template's own language (a role code in a Chinese sentence reads as its

@@ -34,6 +34,7 @@ var entitiesHeader = []string{"kind", "id", "score", "ring_id", "reasons"}
 type ringsDoc struct {
 	Rings       []findings.Ring               `json:"rings"`
 	SingleHits  []findings.Evidence           `json:"single_hits"`
+	SinglesN    int                           `json:"single_hits_total"`
 	DataQuality []findings.DataQualityFinding `json:"data_quality"`
 }
 
@@ -61,6 +62,10 @@ func normEvidence(e findings.Evidence) findings.Evidence {
 	if e.MdtrtIDs == nil {
 		e.MdtrtIDs = []string{}
 	}
+	// Shown and Total say how much of the rows the list shows (rings.json
+	// written before they existed reads back with both zero).
+	e.Shown = len(e.MdtrtIDs)
+	e.Total = max(e.Total, e.Visits, e.Shown)
 	return e
 }
 
@@ -107,6 +112,7 @@ func WriteRingsJSON(w io.Writer, f *findings.Findings) error {
 	doc := ringsDoc{
 		Rings:       make([]findings.Ring, len(f.Rings)),
 		SingleHits:  make([]findings.Evidence, len(f.SingleHits)),
+		SinglesN:    max(f.SingleHitsTotal, len(f.SingleHits)),
 		DataQuality: make([]findings.DataQualityFinding, len(f.DataQuality)),
 	}
 	for i, r := range f.Rings {
@@ -174,7 +180,7 @@ func ReadFindings(dir string) (*findings.Findings, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	f := &findings.Findings{Rings: doc.Rings, SingleHits: doc.SingleHits, DataQuality: doc.DataQuality}
+	f := &findings.Findings{Rings: doc.Rings, SingleHits: doc.SingleHits, SingleHitsTotal: doc.SinglesN, DataQuality: doc.DataQuality}
 	path = filepath.Join(dir, EntitiesFile)
 	ef, err := os.Open(path)
 	if err != nil {

@@ -2,10 +2,12 @@ package report
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html/template"
 	"io"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -32,7 +34,16 @@ type Fact struct {
 
 // maxCitedRows bounds the rows listed per evidence item in the HTML; all of
 // them are in rings.json.
-const maxCitedRows = 200
+const maxCitedRows = 8
+
+// A printed ring lists its first printEvidence evidence items with their
+// first printRows cited rows each, so that a report of many rings prints
+// in a few pages per ring (the print CSS of template.go hides the evidence
+// rows from the eleventh: keep them in step).
+const (
+	printEvidence = 10
+	printRows     = 3
+)
 
 // Timeline drawing, in SVG user units.
 const (
@@ -56,56 +67,88 @@ func normLang(lang string) (string, error) {
 
 // WriteHTML writes report.html: one self-contained page (inline CSS and SVG,
 // no scripts, no network) in Chinese (lang "zh" or "", the default) or
-// English ("en"): the ranked rings, then each ring with its members by role,
-// a timeline of visits per day, the amount at risk, the signals behind the
+// English ("en"): the ranked rings, then each ring with why it is a ring
+// (its signals in the report's language, strongest first), its member table,
+// a timeline of visits per day, the amount at risk, the features behind the
 // score, the evidence with rule id, version, parameters, legal article and
-// cited rows; then the single rule hits outside rings, the data-quality
-// findings, and a footer sealing rings.json and entities.csv with their
-// SHA-256. Every value is escaped by html/template; member labels are shown
+// cited rows; then the single rule hits outside rings summarised by rule
+// (each hit is in single_hits.csv, linked), the data-quality findings, and a
+// footer sealing rings.json and entities.csv with their SHA-256. It prints
+// on A4, each ring from a new page (printEvidence, printRows). Every value is escaped by html/template; member labels are shown
 // as given (ring formation masks them).
 func WriteHTML(w io.Writer, f *findings.Findings, meta Meta, lang string) error {
 	lang, err := normLang(lang)
 	if err != nil {
 		return err
 	}
-	var rj, ec bytes.Buffer
-	if err := WriteRingsJSON(&rj, f); err != nil {
-		return err
-	}
-	if err := WriteEntitiesCSV(&ec, f); err != nil {
-		return err
-	}
-	tr := func(key string) string { return lookup(ui, key, lang) }
-	tmpl, err := template.New("report").Funcs(template.FuncMap{
-		"t":  tr,
-		"tf": func(key string, n int) string { return fmt.Sprintf(tr(key), n) },
-	}).Parse(pageTemplate)
+	sealRings, sealEntities, err := seals(f)
 	if err != nil {
-		return fmt.Errorf("report: parse template: %w", err)
+		return err
+	}
+	tmpl, err := parse("report", pageTemplate, lang)
+	if err != nil {
+		return err
 	}
 	p := newPage(f, meta, lang)
-	p.SealRings, p.SealEntities = Seal(rj.Bytes()), Seal(ec.Bytes())
+	p.PrintEvidence, p.PrintRows = printEvidence, printRows
+	p.SealRings, p.SealEntities = sealRings, sealEntities
 	if err := tmpl.Execute(w, p); err != nil {
 		return fmt.Errorf("write %s: %w", HTMLFile, err)
 	}
 	return nil
 }
 
+// seals returns the SHA-256 of rings.json and entities.csv as f writes
+// them: what a report and a dossier print to seal the evidence.
+func seals(f *findings.Findings) (rings, entities string, err error) {
+	var rj, ec bytes.Buffer
+	if err := WriteRingsJSON(&rj, f); err != nil {
+		return "", "", err
+	}
+	if err := WriteEntitiesCSV(&ec, f); err != nil {
+		return "", "", err
+	}
+	return Seal(rj.Bytes()), Seal(ec.Bytes()), nil
+}
+
+// parse parses a page template with the report's functions in lang: t (a
+// UI string), tf and tf2 (one with one or two numbers filled in).
+func parse(name, text, lang string) (*template.Template, error) {
+	tr := func(key string) string { return lookup(ui, key, lang) }
+	tmpl, err := template.New(name).Funcs(template.FuncMap{
+		"t":   tr,
+		"tf":  func(key string, n int) string { return fmt.Sprintf(tr(key), n) },
+		"tf2": func(key string, a, b int) string { return fmt.Sprintf(tr(key), a, b) },
+	}).Parse(text + sharedTemplates)
+	if err != nil {
+		return nil, fmt.Errorf("report: parse template: %w", err)
+	}
+	return tmpl, nil
+}
+
 // page is what the template renders.
 type page struct {
-	HTMLLang     string
-	Title        string
-	Meta         Meta
-	RingsN       int
-	TotalAtRisk  string
-	Rings        []ringView
-	SingleHits   []evidenceView
-	DataQuality  []dqView
-	SealRings    string
-	SealEntities string
+	HTMLLang      string
+	Title         string
+	Meta          Meta
+	RingsN        int
+	TotalAtRisk   string
+	Rings         []ringView
+	SingleHits    []hitSummary // by rule, most hits first
+	SinglesN      int          // single hits listed in rings.json and single_hits.csv
+	SinglesTotal  int          // single hits in all, before the cap on the list
+	SinglesFile   string       // the appendix listing every single hit
+	DataQuality   []dqView
+	SealRings     string
+	SealEntities  string
+	PrintEvidence int
+	PrintRows     int
 }
 
 type ringView struct {
+	Why          []string // the signals that made it a ring, strongest first, in the report's language
+	MemberRows   []memberRow
+	MoreMembers  int // members left out of MemberRows (all are in rings.json)
 	Rank         int
 	ID           string
 	Anchor       string
@@ -120,20 +163,25 @@ type ringView struct {
 	LastDay      string
 	Article      string
 	MemberCounts string
-	Roles        []roleGroup
 	Timeline     *timelineView
 	Features     []Fact
 	Evidence     []evidenceView
 }
 
-type roleGroup struct {
-	Role    string
-	Kind    string // the members' kind when they all share one; then it is not repeated per member
-	Members []memberView
+// memberRow is one line of a ring's member table.
+type memberRow struct {
+	Role, Kind, ID, Label, Score, Fund, First, Last string
+	Visits, RuleHits                                int
 }
 
-type memberView struct {
-	Kind, ID, Label, Score string
+// maxMemberRows bounds the member table of a ring in the HTML, the
+// members holding most of the ring's visits first; all are in rings.json.
+const maxMemberRows = 30
+
+// hitSummary is the single rule hits of one rule: how many, how much.
+type hitSummary struct {
+	Rule, Amount string
+	Count        int
 }
 
 type evidenceView struct {
@@ -141,6 +189,7 @@ type evidenceView struct {
 	Params                                               []string // "name=value", by name
 	Visits                                               int
 	Rows                                                 []string
+	Extra                                                []string // rows after printRows, left out of the printed page
 	More                                                 int
 }
 
@@ -180,12 +229,10 @@ func newPage(f *findings.Findings, meta Meta, lang string) page {
 		p.Rings = append(p.Rings, newRingView(i, r, lang))
 	}
 	p.TotalAtRisk = money(total)
-	for _, e := range f.SingleHits {
-		p.SingleHits = append(p.SingleHits, newEvidenceView(e, lang))
-	}
+	p.SingleHits, p.SinglesN, p.SinglesTotal, p.SinglesFile = summariseHits(f.SingleHits), len(f.SingleHits), max(f.SingleHitsTotal, len(f.SingleHits)), SingleHitsFile
 	for _, d := range f.DataQuality {
-		p.DataQuality = append(p.DataQuality, dqView{Kind: d.Kind, Code: d.Code, Amount: money(d.Amount), Detail: d.Detail,
-			Visits: d.Visits, Institutions: d.Institutions, Pats: d.Patients})
+		p.DataQuality = append(p.DataQuality, dqView{Kind: lookup(dqKinds, d.Kind, lang), Code: d.Code, Amount: money(d.Amount),
+			Detail: dqDetail(d, lang), Visits: d.Visits, Institutions: d.Institutions, Pats: d.Patients})
 	}
 	return p
 }
@@ -196,7 +243,15 @@ func newRingView(i int, r findings.Ring, lang string) ringView {
 		Typology: vocab.Label(vocab.Typologies, r.Typology, lang), TypologyID: r.Typology,
 		Amount: money(r.AmountAtRisk), Visits: r.Visits, First: r.First, Last: r.Last, FirstDay: day(r.First), LastDay: day(r.Last),
 		Article: pickArticle(r.Article, r.ArticleEn, lang), MemberCounts: memberCounts(r.Members, lang),
-		Roles: groupRoles(r.Members, lang), Timeline: newTimeline(r.Timeline, lang)}
+		Timeline: newTimeline(r.Timeline, lang)}
+	for _, w := range r.Why {
+		if lang == LangEn {
+			v.Why = append(v.Why, w.En)
+		} else {
+			v.Why = append(v.Why, w.Zh)
+		}
+	}
+	v.MemberRows, v.MoreMembers = memberRows(r.Members, maxMemberRows, lang)
 	keys := make([]string, 0, len(r.Features))
 	for k := range r.Features {
 		keys = append(keys, k)
@@ -243,53 +298,68 @@ func memberCounts(ms []findings.Member, lang string) string {
 	return strings.Join(parts, " · ")
 }
 
-// groupRoles groups members by role; groups come in kind order
-// (institutions, doctors, patients), then in order of first appearance.
-func groupRoles(ms []findings.Member, lang string) []roleGroup {
-	type g struct {
-		order, first int
-		group        roleGroup
-	}
-	byRole := map[string]*g{}
-	var gs []*g
-	for i, m := range ms {
-		x := byRole[m.Role]
-		if x == nil {
-			o, ok := kindOrder[m.Kind]
-			if !ok {
-				o = len(kindOrder)
-			}
-			x = &g{order: o, first: i, group: roleGroup{Role: vocab.Label(vocab.Roles, m.Role, lang)}}
-			byRole[m.Role] = x
-			gs = append(gs, x)
+// memberRows lists the members of a ring for its table: institutions,
+// pharmacies, doctors, then patients, each kind by ring visits, fund and
+// id; at most limit, and how many were left out.
+func memberRows(ms []findings.Member, limit int, lang string) ([]memberRow, int) {
+	sorted := slices.Clone(ms)
+	slices.SortStableFunc(sorted, func(a, b findings.Member) int {
+		ka, ok := kindOrder[a.Kind]
+		if !ok {
+			ka = len(kindOrder)
 		}
-		x.group.Members = append(x.group.Members, memberView{Kind: vocab.Label(vocab.Kinds, m.Kind, lang), ID: m.ID, Label: m.Label,
-			Score: fmt.Sprintf("%.2f", m.Score)})
-	}
-	sort.SliceStable(gs, func(i, j int) bool {
-		if gs[i].order != gs[j].order {
-			return gs[i].order < gs[j].order
+		kb, ok := kindOrder[b.Kind]
+		if !ok {
+			kb = len(kindOrder)
 		}
-		return gs[i].first < gs[j].first
+		return cmp.Or(cmp.Compare(ka, kb), cmp.Compare(b.Visits, a.Visits), cmp.Compare(b.Fund, a.Fund), cmp.Compare(a.ID, b.ID))
 	})
-	out := make([]roleGroup, len(gs))
-	for i, x := range gs {
-		out[i] = x.group
-		kind := out[i].Members[0].Kind
-		for _, m := range out[i].Members {
-			if m.Kind != kind {
-				kind = ""
-				break
-			}
+	n := min(len(sorted), limit)
+	out := make([]memberRow, n)
+	for i, m := range sorted[:n] {
+		out[i] = memberRow{Role: vocab.Label(vocab.Roles, m.Role, lang), Kind: vocab.Label(vocab.Kinds, m.Kind, lang), ID: m.ID,
+			Label: m.Label, Score: fmt.Sprintf("%.2f", m.Score), Fund: money(m.Fund), First: m.First, Last: m.Last,
+			Visits: m.Visits, RuleHits: m.RuleHits}
+	}
+	return out, len(sorted) - n
+}
+
+// summariseHits counts the hits per rule with their amount, most hits
+// first (then the larger amount, then the rule id).
+func summariseHits(hits []findings.Evidence) []hitSummary {
+	type agg struct {
+		n   int
+		amt float64
+	}
+	by := map[string]*agg{}
+	var rules []string
+	for _, e := range hits {
+		a := by[e.Rule]
+		if a == nil {
+			a = &agg{}
+			by[e.Rule] = a
+			rules = append(rules, e.Rule)
 		}
-		if kind != "" {
-			out[i].Kind = kind
-			for j := range out[i].Members {
-				out[i].Members[j].Kind = ""
-			}
-		}
+		a.n++
+		a.amt += e.Amount
+	}
+	slices.SortFunc(rules, func(x, y string) int {
+		return cmp.Or(cmp.Compare(by[y].n, by[x].n), cmp.Compare(by[y].amt, by[x].amt), cmp.Compare(x, y))
+	})
+	out := make([]hitSummary, len(rules))
+	for i, r := range rules {
+		out[i] = hitSummary{Rule: r, Count: by[r].n, Amount: money(by[r].amt)}
 	}
 	return out
+}
+
+// dqDetail explains a data-quality finding in lang: the detection's own
+// sentence in English, one built from its counts in Chinese.
+func dqDetail(d findings.DataQualityFinding, lang string) string {
+	if lang == LangEn && d.Detail != "" {
+		return d.Detail
+	}
+	return fmt.Sprintf(lookup(ui, "dq_detail", lang), d.Visits, d.Patients, d.Institutions)
 }
 
 func newEvidenceView(e findings.Evidence, lang string) evidenceView {
@@ -305,7 +375,7 @@ func newEvidenceView(e findings.Evidence, lang string) evidenceView {
 		v.More = len(rows) - maxCitedRows
 		rows = rows[:maxCitedRows]
 	}
-	v.Rows = rows
+	v.Rows, v.Extra = rows[:min(len(rows), printRows)], rows[min(len(rows), printRows):]
 	return v
 }
 
@@ -399,12 +469,13 @@ func newTimeline(pts []findings.TimelinePoint, lang string) *timelineView {
 		tv.Bars = append(tv.Bars, bar{X: f(tlLeft + float64(i)*slot), Y: f(tlTop + plotH - h), W: f(bw), H: f(h),
 			Title: fmt.Sprintf("%s · %s %d · ¥%s", d.p.Day, visits, d.p.Visits, money(d.p.Amount))})
 	}
-	// x labels: every day for short spans, weeks for a few months, months beyond.
+	// x labels, each with its year: every day for short spans, weeks for a
+	// few months, months beyond.
 	step, monthly := 1, false
 	switch {
 	case n > 120:
 		monthly = true
-	case n > 21:
+	case n > 10:
 		step = 7
 	}
 	for i := 0; i < n; i++ {
@@ -417,7 +488,7 @@ func newTimeline(pts []findings.TimelinePoint, lang string) *timelineView {
 				label = "" // too close to the next month's label
 			}
 		case !monthly && i%step == 0:
-			label = t.Format("01-02")
+			label = t.Format(time.DateOnly)
 		}
 		if label != "" {
 			tv.Ticks = append(tv.Ticks, tick{X: f(tlLeft + (float64(i)+0.5)*slot), Label: label})

@@ -37,7 +37,6 @@ var ui = map[string]text{
 	"no_rings":         {"未发现疑似团伙。", "No suspected rings."},
 	"ring":             {"团伙", "Ring"},
 	"legal_article":    {"法律依据", "Legal basis"},
-	"members_by_role":  {"成员及角色", "Members by role"},
 	"kind":             {"类别", "Kind"},
 	"id":               {"编码", "Code"},
 	"label":            {"标识（已脱敏）", "Label (masked)"},
@@ -69,6 +68,36 @@ var ui = map[string]text{
 	"more_rings":       {"另有 %d 个团伙未列出", "%d more ring(s) not listed"},
 	"table_members":    {"成员(诊/医/人/药)", "members (c/d/p/ph)"},
 	"table_first_last": {"首次–末次", "first–last"},
+	"why":              {"为何判为团伙", "Why it is a ring"},
+	"member_table":     {"成员", "Members"},
+	"role":             {"角色", "Role"},
+	"fund":             {"基金（元）", "Fund (yuan)"},
+	"rule_hits":        {"规则命中", "Rule hits"},
+	"first":            {"首次就诊", "First visit"},
+	"last":             {"末次就诊", "Last visit"},
+	"more_members":     {"另有 %d 名成员，见 rings.json", "%d more members in rings.json"},
+	"hits":             {"命中数", "Hits"},
+	"dossier_title":    {"团伙案卷：%s（%s）", "Ring dossier: %s (%s)"},
+	"summary":          {"概要", "Summary"},
+	"day":              {"日期", "Day"},
+	"begin":            {"就诊时间", "Began"},
+	"patient":          {"参保人（已脱敏）", "Patient (masked)"},
+	"site":             {"机构", "Site"},
+	"fee_lines":        {"费用明细数", "Fee lines"},
+	"legal_articles":   {"法律依据", "Legal articles"},
+	"rows_shown":       {"引用 %d 行，共 %d 行", "%d rows cited of %d"},
+	"dossier_evidence": {"列出 %d 条证据，共 %d 条（另见 rings.json）。", "%d evidence items listed of %d (see rings.json)."},
+	"dossier_visits":   {"本团伙涉及基金的全部 %d 次就诊见 ring_visits.csv。", "All %d visits behind the amount at risk are in ring_visits.csv."},
+	"print_evidence":   {"打印版每个团伙列出前 %d 条证据，每条引用前 %d 行；全部见 rings.json 与网页版。", "The printed report lists each ring's first %d evidence items with %d cited rows each; all are in rings.json and on screen."},
+	"singles_note":     {"按规则汇总；全部 %d 条见附件", "Summarised by rule; all %d are listed in the appendix"},
+	"singles_capped":   {"团伙外命中共 %d 条，按金额列出前 %d 条。", "%d hits outside rings in all; the %d largest are listed."},
+	"dq_detail":        {"%d 次就诊、%d 名参保人、%d 家机构；已排除在团伙识别之外", "%d visits of %d patients at %d institutions; kept out of ring formation"},
+}
+
+// dqKinds labels the kinds of data-quality findings.
+var dqKinds = map[string]text{
+	"placeholder-doctor": {"占位医生编码", "Placeholder doctor code"},
+	"placeholder_doctor": {"占位医生编码", "Placeholder doctor code"},
 }
 
 // pick returns the string of t in lang.

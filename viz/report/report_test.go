@@ -48,12 +48,20 @@ func sample() *findings.Findings {
 		{Kind: "graph", Rule: "G-LOCKSTEP", Detail: "patients return every 12 days in lockstep <script>alert(1)</script>",
 			DetailZh: "参保人每12天同步就诊", Amount: 5000, Visits: 250, MdtrtIDs: manyIDs(250)},
 	}
+	big.Why = []findings.Signal{
+		{Code: "rule_hits", Strength: 0.4, Zh: "42%的就诊命中规则（25条命中）", En: "42% of visits hit rules (25 hits)", Evidence: []int{0}},
+		{Code: "lockstep", Strength: 0.2, Zh: "参保人每12天同步就诊", En: "patients return every 12 days in lockstep", Evidence: []int{1}},
+	}
+	big.EvidenceTotal = 31
 	hosp := findings.Ring{ID: "ring-0002", Rank: 2, Score: 0.61, Typology: findings.TypFakeHospitalisation, AmountAtRisk: 880000,
 		Visits: 64, First: "2024-03-04 07:55:00", Last: "2024-03-22 09:10:00", Article: "第四十条",
 		Members: []findings.Member{
-			{Kind: findings.KindPatient, ID: "P-R1", Role: "recruiter", Score: 0.9, Label: "李*"},
-			{Kind: findings.KindClinic, ID: "H-WUXI-01", Role: "organising_hospital", Score: 0.88},
-			{Kind: findings.KindPatient, ID: "P-2", Role: "recruited_patient", Score: 0.5},
+			{Kind: findings.KindPatient, ID: "P-R1", Role: "recruiter", Score: 0.9, Label: "李*", Visits: 60, Fund: 820000.5, RuleHits: 3,
+				First: "2024-03-04 07:55:00", Last: "2024-03-22 09:10:00"},
+			{Kind: findings.KindClinic, ID: "H-WUXI-01", Role: "organising_hospital", Score: 0.88, Visits: 64, Fund: 880000, RuleHits: 4,
+				First: "2024-03-04 07:55:00", Last: "2024-03-22 09:10:00"},
+			{Kind: findings.KindPatient, ID: "P-2", Role: "recruited_patient", Score: 0.5, Visits: 1, Fund: 12000,
+				First: "2024-03-11 10:00:00", Last: "2024-03-11 10:00:00"},
 			{Kind: findings.KindDoctor, ID: "D-9", Role: "organised_doctor", Score: 0.6},
 			{Kind: findings.KindPatient, ID: "P-3", Role: "recruited_patient", Score: 0.5},
 		},
@@ -77,6 +85,7 @@ func sample() *findings.Findings {
 	f.Entities = append(f.Entities, findings.EntityScore{Kind: findings.KindDoctor, ID: "D-FREE", Score: 0.2,
 		Reasons: []findings.Reason{{Code: "density 0.71 (same patients, same mornings)", Params: map[string]string{}},
 			{Code: vocab.ReasonPeerFund, Params: map[string]string{"z": "2.4"}}}})
+	f.SingleHitsTotal = 1
 	f.SingleHits = []findings.Evidence{{Kind: "rule", Rule: "R-SEX", Version: "1.0.0", Result: "definite", Article: "第三十八条",
 		Detail: "male billed for hysteroscopy", DetailZh: "男性患者收取宫腔镜检查费", Amount: 320, Visits: 1,
 		MdtrtIDs: []string{"M77"}, Fees: []findings.FeeRef{{MdtrtID: "M77", FeedetlSn: "F77-3"}}}}

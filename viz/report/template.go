@@ -1,15 +1,9 @@
 package report
 
-// pageTemplate is report.html. It loads nothing from the network: styles
-// and timelines are inline, and there is no script.
-const pageTemplate = `<!DOCTYPE html>
-<html lang="{{.HTMLLang}}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}}</title>
-<style>
-:root { --ink:#1d2433; --muted:#5b6475; --line:#d9dee7; --soft:#f4f6fa; --accent:#b3261e; --bar:#c2410c; }
+// sharedTemplates are the parts report.html and the dossier share: the
+// style of the page (css), the member table (members), the seal footer
+// (seal) and a ring's timeline chart (timeline).
+const sharedTemplates = `{{define "css"}}:root { --ink:#1d2433; --muted:#5b6475; --line:#d9dee7; --soft:#f4f6fa; --accent:#b3261e; --bar:#c2410c; }
 * { box-sizing: border-box; }
 body { margin:0; color:var(--ink); background:#fff; font: 14px/1.5 "PingFang SC","Hiragino Sans GB","Microsoft YaHei","Noto Sans CJK SC","Noto Sans SC","Source Han Sans SC",system-ui,sans-serif; }
 main { max-width: 1100px; margin: 0 auto; padding: 24px 28px 40px; }
@@ -45,13 +39,6 @@ a { color: #1d4ed8; text-decoration: none; }
 .feats { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 0 18px; margin: 4px 0 10px; }
 .feats div { display: flex; justify-content: space-between; border-bottom: 1px dotted var(--line); padding: 2px 0; }
 .feats dd { margin: 0; font-variant-numeric: tabular-nums; }
-.role { margin: 6px 0 10px; }
-.role h4 { margin: 0 0 4px; font-size: 13px; }
-.role h4 small { color: var(--muted); font-weight: normal; }
-.chips { display: flex; flex-wrap: wrap; gap: 4px; }
-.chip { border: 1px solid var(--line); border-radius: 4px; padding: 1px 6px; font-size: 12px; background: #fff; }
-.chip .k { color: var(--muted); }
-.chip .s { color: var(--accent); }
 svg.tl { width: 100%; height: auto; display: block; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
 svg.tl rect.b { fill: var(--bar); }
 svg.tl text { font-size: 10px; fill: var(--muted); }
@@ -59,17 +46,58 @@ svg.tl line { stroke: var(--line); }
 .rows { max-height: 9em; overflow: auto; line-height: 1.35; }
 .article { font-weight: 600; }
 .muted { color: var(--muted); }
+.printonly { display: none; }
 .nowrap { white-space: nowrap; }
 footer { margin-top: 36px; padding-top: 10px; border-top: 1px solid var(--line); color: var(--muted); font-size: 12px; }
 footer code { word-break: break-all; color: var(--ink); }
+ol.why { margin: 4px 0 10px; padding-left: 22px; }
+ol.why li { margin: 2px 0; }
+table.members td, table.members th { padding: 2px 5px; white-space: nowrap; }
+table.members td.lbl { white-space: normal; }
+{{end}}
+{{define "members"}}<div class="scroll"><table class="members">
+<thead><tr><th>{{t "role"}}</th><th>{{t "kind"}}</th><th>{{t "id"}}</th><th>{{t "label"}}</th><th class="num">{{t "visits"}}</th><th class="num">{{t "fund"}}</th><th class="num">{{t "rule_hits"}}</th><th>{{t "first"}}</th><th>{{t "last"}}</th><th class="num">{{t "score"}}</th></tr></thead>
+<tbody>{{range .}}<tr><td>{{.Role}}</td><td>{{.Kind}}</td><td><code>{{.ID}}</code></td><td class="lbl">{{.Label}}</td><td class="num">{{.Visits}}</td><td class="num">{{.Fund}}</td><td class="num">{{.RuleHits}}</td><td class="mono">{{.First}}</td><td class="mono">{{.Last}}</td><td class="num">{{.Score}}</td></tr>
+{{end}}</tbody></table></div>{{end}}
+{{define "seal"}}<footer>
+<p><b>{{t "seal"}}</b> — {{t "seal_note"}}</p>
+<p>rings.json: <code>{{.SealRings}}</code><br>entities.csv: <code>{{.SealEntities}}</code></p>
+<p>{{t "report_by"}}</p>
+</footer>{{end}}
+{{define "timeline"}}{{with .}}{{$tl := .}}<svg class="tl" viewBox="0 0 {{.Width}} {{.Height}}" role="img">
+<line x1="{{.Left}}" y1="{{.MaxY}}" x2="{{.Right}}" y2="{{.MaxY}}"/><line x1="{{.Left}}" y1="{{.BaseY}}" x2="{{.Right}}" y2="{{.BaseY}}"/>
+<text x="30" y="{{.MaxY}}" text-anchor="end" dominant-baseline="middle">{{.Max}}</text><text x="30" y="{{.BaseY}}" text-anchor="end" dominant-baseline="middle">0</text>
+{{range .Bars}}<rect class="b" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}"><title>{{.Title}}</title></rect>{{end}}
+{{range .Ticks}}<text x="{{.X}}" y="{{$tl.TickY}}" text-anchor="middle">{{.Label}}</text>{{end}}
+</svg>{{else}}<p class="muted">{{t "no_timeline"}}</p>{{end}}{{end}}
+`
+
+// pageTemplate is report.html. It loads nothing from the network: styles
+// and timelines are inline, and there is no script.
+const pageTemplate = `<!DOCTYPE html>
+<html lang="{{.HTMLLang}}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}}</title>
+<style>
+{{template "css"}}
+@page { size: A4; margin: 14mm 12mm 16mm; }
 @media print {
-  body { font-size: 11px; }
+  body { font-size: 10px; }
+  h2 { font-size: 15px; margin-top: 14px; }
+  .ring h2 { margin-top: 0; }
   main { max-width: none; padding: 0; }
   a { color: inherit; }
   .ring { break-before: page; border: 0; padding: 0; }
   .rows, .scroll { max-height: none; overflow: visible; }
   .toplink { display: none; }
-  tr, .role, svg.tl { break-inside: avoid; }
+  tr, svg.tl, ol.why { break-inside: avoid; }
+  .singles { break-before: page; }
+  table.ev td.detail { min-width: 0; }
+  .ring table.ev tbody tr:nth-child(n+11), .extra { display: none; }
+  .printonly { display: block; }
+  table.members, table.ev { font-size: 9px; }
   .card, th { background: none; }
 }
 </style>
@@ -87,7 +115,7 @@ footer code { word-break: break-all; color: var(--ink); }
 <div class="cards">
 <div class="card"><b>{{.RingsN}}</b><span>{{t "rings_found"}}</span></div>
 <div class="card"><b>¥{{.TotalAtRisk}}</b><span>{{t "total_at_risk"}}</span></div>
-<div class="card"><b>{{len .SingleHits}}</b><span>{{t "single_hits_n"}}</span></div>
+<div class="card"><b>{{.SinglesTotal}}</b><span>{{t "single_hits_n"}}</span></div>
 <div class="card"><b>{{len .DataQuality}}</b><span>{{t "dq_n"}}</span></div>
 {{range .Meta.Summary}}<div class="card"><b>{{.Value}}</b><span>{{.Label}}</span></div>
 {{end}}</div>
@@ -114,31 +142,33 @@ footer code { word-break: break-all; color: var(--ink); }
 <dt>{{t "legal_article"}}</dt><dd class="article">{{or .Article "—"}}</dd>
 </dl>
 
-<h3>{{t "members_by_role"}}</h3>
-{{range .Roles}}<div class="role"><h4>{{.Role}} <small>({{if .Kind}}{{.Kind}} · {{end}}{{len .Members}})</small></h4>
-<div class="chips">{{range .Members}}<span class="chip">{{if .Kind}}<span class="k">{{.Kind}}</span> {{end}}<code>{{.ID}}</code>{{if .Label}} {{.Label}}{{end}} <span class="s">{{.Score}}</span></span>{{end}}</div></div>
-{{end}}
+{{if .Why}}<h3>{{t "why"}}</h3>
+<ol class="why">{{range .Why}}<li>{{.}}</li>{{end}}</ol>{{end}}
+
+<h3>{{t "member_table"}}</h3>
+{{template "members" .MemberRows}}
+{{if .MoreMembers}}<p class="muted">{{tf "more_members" .MoreMembers}}</p>{{end}}
 
 <h3>{{t "timeline"}}</h3>
-{{with .Timeline}}{{$tl := .}}<svg class="tl" viewBox="0 0 {{.Width}} {{.Height}}" role="img">
-<line x1="{{.Left}}" y1="{{.MaxY}}" x2="{{.Right}}" y2="{{.MaxY}}"/><line x1="{{.Left}}" y1="{{.BaseY}}" x2="{{.Right}}" y2="{{.BaseY}}"/>
-<text x="30" y="{{.MaxY}}" text-anchor="end" dominant-baseline="middle">{{.Max}}</text><text x="30" y="{{.BaseY}}" text-anchor="end" dominant-baseline="middle">0</text>
-{{range .Bars}}<rect class="b" x="{{.X}}" y="{{.Y}}" width="{{.W}}" height="{{.H}}"><title>{{.Title}}</title></rect>{{end}}
-{{range .Ticks}}<text x="{{.X}}" y="{{$tl.TickY}}" text-anchor="middle">{{.Label}}</text>{{end}}
-</svg>{{else}}<p class="muted">{{t "no_timeline"}}</p>{{end}}
+{{template "timeline" .Timeline}}
 
 {{if .Features}}<h3>{{t "features"}}</h3>
 <dl class="feats">{{range .Features}}<div><dt><code>{{.Label}}</code></dt><dd>{{.Value}}</dd></div>{{end}}</dl>{{end}}
 
 <h3>{{t "evidence"}}</h3>
+{{if gt (len .Evidence) $.PrintEvidence}}<p class="printonly muted">{{tf2 "print_evidence" $.PrintEvidence $.PrintRows}}</p>{{end}}
 {{if .Evidence}}{{template "evidence" .Evidence}}{{else}}<p class="muted">{{t "no_evidence"}}</p>{{end}}
 <p class="toplink"><a href="#top">↑ {{t "top"}}</a></p>
 </section>
 {{end}}
 
-<section>
+<section class="singles">
 <h2>{{t "single_hits"}}</h2>
-{{if .SingleHits}}{{template "evidence" .SingleHits}}{{else}}<p class="muted">{{t "no_single_hits"}}</p>{{end}}
+{{if .SingleHits}}<p>{{tf "singles_note" .SinglesN}}: <a href="{{.SinglesFile}}"><code>{{.SinglesFile}}</code></a>{{if gt .SinglesTotal .SinglesN}} · {{tf2 "singles_capped" .SinglesTotal .SinglesN}}{{end}}</p>
+<table class="hits">
+<thead><tr><th>{{t "rule"}}</th><th class="num">{{t "hits"}}</th><th class="num">{{t "amount"}}</th></tr></thead>
+<tbody>{{range .SingleHits}}<tr><td><code>{{.Rule}}</code></td><td class="num">{{.Count}}</td><td class="num">{{.Amount}}</td></tr>
+{{end}}</tbody></table>{{else}}<p class="muted">{{t "no_single_hits"}}</p>{{end}}
 </section>
 
 <section>
@@ -149,16 +179,12 @@ footer code { word-break: break-all; color: var(--ink); }
 {{end}}</tbody></table>{{else}}<p class="muted">{{t "no_data_quality"}}</p>{{end}}
 </section>
 
-<footer>
-<p><b>{{t "seal"}}</b> — {{t "seal_note"}}</p>
-<p>rings.json: <code>{{.SealRings}}</code><br>entities.csv: <code>{{.SealEntities}}</code></p>
-<p>{{t "report_by"}}</p>
-</footer>
+{{template "seal" .}}
 </main>
 </body>
 </html>
 {{define "evidence"}}<div class="scroll"><table class="ev">
 <thead><tr><th>{{t "rule"}}</th><th>{{t "params"}}</th><th>{{t "article"}}</th><th>{{t "detail"}}</th><th class="num">{{t "amount"}}</th><th class="num">{{t "visits"}}</th><th>{{t "cited_rows"}}</th></tr></thead>
-<tbody>{{range .}}<tr><td class="rule"><code>{{.Rule}}</code>{{if .Version}} <span class="muted">v{{.Version}}</span>{{end}}<br><span class="muted">{{.Kind}}{{if .Result}} · {{.Result}}{{end}}</span></td><td class="mono">{{range .Params}}{{.}}<br>{{end}}</td><td class="article">{{.Article}}</td><td class="detail">{{.Detail}}</td><td class="num">{{.Amount}}</td><td class="num">{{.Visits}}</td><td class="cited"><div class="rows mono">{{range .Rows}}{{.}}<br>{{end}}{{if .More}}<span class="muted">{{tf "more_rows" .More}}</span>{{end}}</div></td></tr>
+<tbody>{{range .}}<tr><td class="rule"><code>{{.Rule}}</code>{{if .Version}} <span class="muted">v{{.Version}}</span>{{end}}<br><span class="muted">{{.Kind}}{{if .Result}} · {{.Result}}{{end}}</span></td><td class="mono">{{range .Params}}<code>{{.}}</code><br>{{end}}</td><td class="article">{{.Article}}</td><td class="detail">{{.Detail}}</td><td class="num">{{.Amount}}</td><td class="num">{{.Visits}}</td><td class="cited"><div class="rows mono">{{range .Rows}}{{.}}<br>{{end}}{{if .Extra}}<span class="extra">{{range .Extra}}{{.}}<br>{{end}}</span>{{end}}{{if .More}}<span class="muted">{{tf "more_rows" .More}}</span>{{end}}</div></td></tr>
 {{end}}</tbody></table></div>{{end}}
 `

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"crypto/subtle"
 	"encoding/json"
 	"errors"
@@ -8,11 +9,13 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/graph/neo4j"
+	"github.com/ringlens/ringlens/viz/report"
 )
 
 // Neighbour limits of GET /api/v1/nodes/{kind}/{id}/neighbors.
@@ -38,6 +41,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/rings/{id}", s.handleRing)
 	m.HandleFunc("GET /api/v1/rings/{id}/subgraph", s.handleSubgraph)
 	m.HandleFunc("GET /api/v1/rings/{id}/cypher", s.handleRingCypher)
+	m.HandleFunc("GET /api/v1/rings/{id}/visits", s.handleRingVisits)
+	m.HandleFunc("GET /api/v1/rings/{id}/dossier", s.handleRingDossier)
 	m.HandleFunc("GET /api/v1/nodes/{kind}/{id}", s.handleNode)
 	m.HandleFunc("GET /api/v1/nodes/{kind}/{id}/neighbors", s.handleNeighbors)
 	m.HandleFunc("POST /api/v1/claims", s.handleClaims)
@@ -207,13 +212,11 @@ func (s *Server) handleRings(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleRing(w http.ResponseWriter, r *http.Request) {
-	_, snap, _ := s.current()
-	b, ok := snap.full[r.PathValue("id")]
+	snap, ring, ok := s.lookupRing(w, r)
 	if !ok {
-		writeError(w, http.StatusNotFound, "no such ring")
 		return
 	}
-	writeRaw(w, http.StatusOK, b)
+	writeRaw(w, http.StatusOK, snap.full[ring.ID])
 }
 
 // handleRingCypher answers {"run", "cypher"}: the query that shows the ring
@@ -221,14 +224,96 @@ func (s *Server) handleRing(w http.ResponseWriter, r *http.Request) {
 // default). The query comes from the neo4j package, so it always matches
 // the data model push writes.
 func (s *Server) handleRingCypher(w http.ResponseWriter, r *http.Request) {
-	_, snap, _ := s.current()
-	id := r.PathValue("id")
-	if _, ok := snap.full[id]; !ok {
-		writeError(w, http.StatusNotFound, "no such ring")
+	_, ring, ok := s.lookupRing(w, r)
+	if !ok {
 		return
 	}
 	const run = "latest"
-	writeJSON(w, http.StatusOK, map[string]string{"run": run, "cypher": neo4j.ShowRingQuery(run, id)})
+	writeJSON(w, http.StatusOK, map[string]string{"run": run, "cypher": neo4j.ShowRingQuery(run, ring.ID)})
+}
+
+// lookupRing resolves the {id} path of r to a ring of the current
+// snapshot, replying 404 when unknown.
+func (s *Server) lookupRing(w http.ResponseWriter, r *http.Request) (*snapshot, *findings.Ring, bool) {
+	_, snap, _ := s.current()
+	ring, ok := snap.ring[r.PathValue("id")]
+	if !ok {
+		writeError(w, http.StatusNotFound, "no such ring")
+		return nil, nil, false
+	}
+	return snap, ring, true
+}
+
+// writeBody writes a reply that is not JSON: b as contentType.
+func writeBody(w http.ResponseWriter, contentType string, b []byte) {
+	w.Header().Set("Content-Type", contentType)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b)
+}
+
+// handleRingVisits answers every visit behind the ring's amount at risk
+// (report.VisitsOf), optionally those whose begin day lies in
+// [from, to], as JSON or, with format=csv or Accept: text/csv, as CSV
+// (report.WriteRingVisitsCSV).
+func (s *Server) handleRingVisits(w http.ResponseWriter, r *http.Request) {
+	_, ring, ok := s.lookupRing(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	from, to := q.Get("from"), q.Get("to")
+	for _, d := range []struct{ name, v string }{{"from", from}, {"to", to}} {
+		if !q.Has(d.name) {
+			continue
+		}
+		if _, err := time.Parse(time.DateOnly, d.v); err != nil {
+			writeError(w, http.StatusBadRequest, d.name+": want a date YYYY-MM-DD")
+			return
+		}
+	}
+	format := q.Get("format")
+	switch {
+	case !q.Has("format"), format == "json", format == "csv":
+	default:
+		writeError(w, http.StatusBadRequest, "format: want json or csv")
+		return
+	}
+	vs := report.VisitsOf(ring, from, to)
+	if format == "csv" || (format == "" && strings.Contains(r.Header.Get("Accept"), "text/csv")) {
+		var buf bytes.Buffer
+		if err := report.WriteRingVisitsCSV(&buf, vs); err != nil {
+			writeError(w, http.StatusInternalServerError, "encoding failed")
+			return
+		}
+		w.Header().Set("Content-Disposition", `attachment; filename="`+ring.ID+`_visits.csv"`)
+		writeBody(w, "text/csv; charset=utf-8", buf.Bytes())
+		return
+	}
+	writeJSON(w, http.StatusOK, vs)
+}
+
+// handleRingDossier answers the ring's dossier (report.WriteDossier, the
+// document `ringlens dossier` writes) in lang (zh, the default, or en).
+func (s *Server) handleRingDossier(w http.ResponseWriter, r *http.Request) {
+	snap, ring, ok := s.lookupRing(w, r)
+	if !ok {
+		return
+	}
+	q := r.URL.Query()
+	lang := q.Get("lang")
+	switch {
+	case !q.Has("lang"), lang == "zh", lang == "en":
+	default:
+		writeError(w, http.StatusBadRequest, "lang: want zh or en")
+		return
+	}
+	var buf bytes.Buffer
+	if err := report.WriteDossier(&buf, snap.findings, ring.ID, "", lang); err != nil {
+		writeError(w, http.StatusInternalServerError, "dossier failed")
+		return
+	}
+	writeBody(w, "text/html; charset=utf-8", buf.Bytes())
 }
 
 // memberKind maps ring member kinds and graph kind names to graph kinds.
@@ -253,11 +338,14 @@ type viewGraph struct {
 	Nodes     []viewNode      `json:"nodes"`
 	Edges     []graph.SubEdge `json:"edges"`
 	Truncated bool            `json:"truncated"`
+	// TotalNodes counts the nodes within reach before the cap (len(Nodes)
+	// when not truncated).
+	TotalNodes int `json:"total_nodes"`
 }
 
 // view decorates sub with scores and the roles in roles (keyed by entityKey).
 func view(snap *snapshot, sub *graph.Subgraph, roles map[string]string) viewGraph {
-	v := viewGraph{Nodes: make([]viewNode, len(sub.Nodes)), Edges: sub.Edges, Truncated: sub.Truncated}
+	v := viewGraph{Nodes: make([]viewNode, len(sub.Nodes)), Edges: sub.Edges, Truncated: sub.Truncated, TotalNodes: len(sub.Nodes)}
 	for i, n := range sub.Nodes {
 		v.Nodes[i] = decorate(snap, n, roles)
 	}
@@ -330,6 +418,9 @@ func (s *Server) handleSubgraph(w http.ResponseWriter, r *http.Request) {
 	}
 	v := view(snap, g.Neighbourhood(seeds, hops, max(limit, 1)), roles)
 	v.RingID = ring.ID
+	if v.Truncated {
+		v.TotalNodes = reach(g, seeds, hops)
+	}
 	writeJSON(w, http.StatusOK, v)
 }
 
@@ -384,6 +475,33 @@ func (s *Server) handleNode(w http.ResponseWriter, r *http.Request) {
 	}{vn, g.Degree(n), hits, total})
 }
 
+// reach counts the distinct nodes within hops hops of seeds (seeds
+// included), without a cap: the total behind a truncated subgraph.
+func reach(g *graph.Graph, seeds []graph.NodeID, hops int) int {
+	seen := make(map[graph.NodeID]bool, len(seeds))
+	frontier := make([]graph.NodeID, 0, len(seeds))
+	for _, n := range seeds {
+		if !seen[n] {
+			seen[n] = true
+			frontier = append(frontier, n)
+		}
+	}
+	for h := 0; h < hops && len(frontier) > 0; h++ {
+		var next []graph.NodeID
+		for _, f := range frontier {
+			nbr, _ := g.Neighbors(f)
+			for _, m := range nbr {
+				if !seen[m] {
+					seen[m] = true
+					next = append(next, m)
+				}
+			}
+		}
+		frontier = next
+	}
+	return len(seen)
+}
+
 func (s *Server) handleNeighbors(w http.ResponseWriter, r *http.Request) {
 	limit, err := intParam(r, "limit", defaultNeighbors, maxNeighbors)
 	if err != nil {
@@ -395,6 +513,9 @@ func (s *Server) handleNeighbors(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := view(snap, g.Neighbourhood([]graph.NodeID{n}, 1, limit+1), nil)
+	if v.Truncated {
+		v.TotalNodes = reach(g, []graph.NodeID{n}, 1)
+	}
 	writeJSON(w, http.StatusOK, v)
 }
 

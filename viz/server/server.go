@@ -17,6 +17,7 @@ import (
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/vocab"
 )
 
 // Defaults of Config.
@@ -569,18 +570,26 @@ func (s *Server) adopt(ctx context.Context, r *fullResult) error {
 	if err != nil {
 		return err
 	}
+	stampChanges(up.Findings, time.Now())
 	snap, err := newSnapshot(up.Findings)
 	if err != nil {
 		return err
 	}
+	notices := fullRunNotices(old, snap)
 	s.dataMu.Lock()
 	s.mu.Lock()
 	s.g, s.live, s.applied, s.inFull = r.g, r.live, now, r.upto
 	s.status.FullRuns++
 	s.publishLocked(old, snap, r.t)
+	for _, n := range notices {
+		s.broadcastLocked(mustJSON(n))
+	}
 	s.mu.Unlock()
 	s.dataMu.Unlock()
 	s.logf("full run %d: %d rings", s.status.FullRuns, len(up.Findings.Rings))
+	for _, n := range notices {
+		s.logf("%s", vocab.RenderIn(vocab.Notices, n.Code, n.Params, vocab.LangEn))
+	}
 	return nil
 }
 
@@ -610,6 +619,7 @@ func (s *Server) incremental(ctx context.Context) error {
 		s.live = nil // half updated: wait for the next full run
 		return fmt.Errorf("incremental scoring: %w", err)
 	}
+	stampChanges(up.Findings, time.Now())
 	snap, err := newSnapshot(up.Findings)
 	if err != nil {
 		return err

@@ -1,10 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"context"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -22,6 +25,7 @@ import (
 	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/graph/vocab"
 	"github.com/ringlens/ringlens/ingest"
+	"github.com/ringlens/ringlens/viz/report"
 )
 
 // fixtureDir is the committed Huli fixture.
@@ -159,7 +163,8 @@ type testGraph struct {
 		Type     string
 		Visits   uint32
 	} `json:"edges"`
-	Truncated bool `json:"truncated"`
+	Truncated  bool `json:"truncated"`
+	TotalNodes int  `json:"total_nodes"`
 }
 
 func TestEndpoints(t *testing.T) {
@@ -196,6 +201,9 @@ func TestEndpoints(t *testing.T) {
 			if rep.Rings[0]["id"] != "R001" || rep.Rings[0]["evidence_count"] == nil {
 				t.Errorf("first ring %v", rep.Rings[0]["id"])
 			}
+			if n, total := rep.Rings[0]["evidence_count"].(float64), rep.Rings[0]["evidence_total"].(float64); total < n || n == 0 {
+				t.Errorf("evidence_count %v, evidence_total %v", n, total)
+			}
 		}},
 		{"ring", "GET", "/api/v1/rings/R001", 200, true, jsonHas(`"evidence":[{`, `"members":`, `"amount_at_risk":`)},
 		{"ring unknown", "GET", "/api/v1/rings/R999", 404, true, jsonHas(`"error":`)},
@@ -217,7 +225,15 @@ func TestEndpoints(t *testing.T) {
 				}
 			}
 		}},
-		{"subgraph hops", "GET", "/api/v1/rings/R001/subgraph?hops=1&limit=80", 200, true, jsonHas(`"truncated":true`)},
+		{"subgraph hops", "GET", "/api/v1/rings/R001/subgraph?hops=1&limit=80", 200, true, func(t *testing.T, b []byte) {
+			var v testGraph
+			if err := json.Unmarshal(b, &v); err != nil {
+				t.Fatal(err)
+			}
+			if !v.Truncated || len(v.Nodes) != 80 || v.TotalNodes <= 80 {
+				t.Errorf("truncated %v, %d nodes of %d", v.Truncated, len(v.Nodes), v.TotalNodes)
+			}
+		}},
 		{"subgraph bad hops", "GET", "/api/v1/rings/R001/subgraph?hops=x", 400, true, jsonHas(`hops`)},
 		{"subgraph unknown", "GET", "/api/v1/rings/nope/subgraph", 404, true, nil},
 		{"cypher", "GET", "/api/v1/rings/R001/cypher", 200, true, jsonHas(`"run":"latest"`, `Ring {id: `, `latest/R001`, `MEMBER_OF`)},
@@ -233,8 +249,8 @@ func TestEndpoints(t *testing.T) {
 			if err := json.Unmarshal(b, &v); err != nil {
 				t.Fatal(err)
 			}
-			if len(v.Nodes) != 6 || !v.Truncated || v.Nodes[0].Key != clinic.ID {
-				t.Errorf("neighbours: %d nodes, truncated %v", len(v.Nodes), v.Truncated)
+			if len(v.Nodes) != 6 || !v.Truncated || v.Nodes[0].Key != clinic.ID || v.TotalNodes <= 6 {
+				t.Errorf("neighbours: %d nodes of %d, truncated %v", len(v.Nodes), v.TotalNodes, v.Truncated)
 			}
 		}},
 		{"neighbors bad limit", "GET", "/api/v1/nodes/clinic/" + clinic.ID + "/neighbors?limit=-1", 400, true, nil},
@@ -260,6 +276,109 @@ func TestEndpoints(t *testing.T) {
 				tc.check(t, body)
 			}
 		})
+	}
+}
+
+// TestRingVisits checks GET /api/v1/rings/{id}/visits: every ring's visits
+// add up to its amount at risk to the fen, a date filter keeps the visits
+// of its days, CSV comes by format=csv or Accept: text/csv with safe
+// cells, and every evidence entry says how many rows it shows of how many.
+func TestRingVisits(t *testing.T) {
+	s := startReady(t, nil)
+	code, _, body := s.do(t, "GET", "/api/v1/rings", "", nil)
+	if code != http.StatusOK {
+		t.Fatalf("rings: %d", code)
+	}
+	var list struct {
+		Rings []findings.Ring `json:"rings"`
+	}
+	if err := json.Unmarshal(body, &list); err != nil || len(list.Rings) == 0 {
+		t.Fatalf("rings: %v", err)
+	}
+	for _, r := range list.Rings {
+		code, _, body := s.do(t, "GET", "/api/v1/rings/"+r.ID+"/visits", "", nil)
+		if code != http.StatusOK {
+			t.Fatalf("%s visits: %d %.200s", r.ID, code, body)
+		}
+		var rv report.RingVisits
+		if err := json.Unmarshal(body, &rv); err != nil {
+			t.Fatal(err)
+		}
+		var fen int64
+		for _, v := range rv.Visits {
+			fen += int64(math.Round(v.Fund * 100))
+			if v.MdtrtID == "" || v.Patient == "" || v.Site == "" || v.Begin == "" {
+				t.Errorf("%s: visit %+v", r.ID, v)
+			}
+			if v.PatientLabel == "" || (v.PatientLabel != v.Patient && !strings.Contains(v.PatientLabel, "*")) {
+				t.Errorf("%s: patient label %q is not masked", r.ID, v.PatientLabel)
+			}
+		}
+		if rv.RingID != r.ID || rv.Total != r.Visits || len(rv.Visits) != r.Visits ||
+			fen != int64(math.Round(r.AmountAtRisk*100)) || int64(math.Round(rv.Fund*100)) != fen {
+			t.Errorf("%s: %d visits (total %d), %.2f yuan (%d fen); the ring %d visits, %.2f yuan", r.ID, len(rv.Visits), rv.Total, rv.Fund, fen, r.Visits, r.AmountAtRisk)
+		}
+	}
+	ring := s.firstRing(t)
+	day := ring.Timeline[len(ring.Timeline)/2]
+	code, _, body = s.do(t, "GET", "/api/v1/rings/R001/visits?from="+day.Day+"&to="+day.Day, "", nil)
+	var rv report.RingVisits
+	if err := json.Unmarshal(body, &rv); code != http.StatusOK || err != nil {
+		t.Fatalf("one day: %d %v", code, err)
+	}
+	if rv.Total != day.Visits || math.Abs(rv.Fund-day.Amount) > 0.005*float64(day.Visits) {
+		t.Errorf("day %s: %d visits, %.2f yuan; the timeline %d, %.2f", day.Day, rv.Total, rv.Fund, day.Visits, day.Amount)
+	}
+	for _, v := range rv.Visits {
+		if !strings.HasPrefix(v.Begin, day.Day) {
+			t.Errorf("visit of %s on %s", v.Begin, day.Day)
+		}
+	}
+	for _, tc := range []struct {
+		name, query string
+		hdr         map[string]string
+	}{{"format", "?format=csv", nil}, {"accept", "", map[string]string{"Accept": "text/csv"}}} {
+		code, hdr, body := s.do(t, "GET", "/api/v1/rings/R001/visits"+tc.query, "", tc.hdr)
+		if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") {
+			t.Fatalf("%s: %d %q", tc.name, code, hdr.Get("Content-Type"))
+		}
+		recs, err := csv.NewReader(bytes.NewReader(body)).ReadAll()
+		if err != nil || len(recs) != ring.Visits+1 || strings.Join(recs[0], ",") != "ring_id,mdtrt_id,patient,patient_label,doctor,site,begin,end,fund" {
+			t.Fatalf("%s: %d records, %v", tc.name, len(recs), err)
+		}
+	}
+	for _, tc := range []struct {
+		path string
+		code int
+	}{{"/api/v1/rings/R999/visits", 404}, {"/api/v1/rings/R001/visits?from=2025-13-01", 400},
+		{"/api/v1/rings/R001/visits?to=yesterday", 400}, {"/api/v1/rings/R001/visits?format=xml", 400},
+		{"/api/v1/rings/R001/visits?to=", 400}, {"/api/v1/rings/R001/visits?format=", 400}} {
+		if code, _, body := s.do(t, "GET", tc.path, "", nil); code != tc.code {
+			t.Errorf("%s: %d, want %d: %.200s", tc.path, code, tc.code, body)
+		}
+	}
+	for _, query := range []string{"", "?lang=zh", "?lang=en"} {
+		code, hdr, body := s.do(t, "GET", "/api/v1/rings/R001/dossier"+query, "", nil)
+		if code != http.StatusOK || !strings.HasPrefix(hdr.Get("Content-Type"), "text/html") ||
+			!strings.Contains(string(body), "R001") || !strings.Contains(string(body), ring.Members[0].ID) {
+			t.Errorf("dossier %q: %d %q %.200s", query, code, hdr.Get("Content-Type"), body)
+		}
+	}
+	if code, _, _ := s.do(t, "GET", "/api/v1/rings/R999/dossier", "", nil); code != http.StatusNotFound {
+		t.Errorf("dossier of an unknown ring: %d", code)
+	}
+	for _, query := range []string{"?lang=fr", "?lang="} {
+		if code, _, _ := s.do(t, "GET", "/api/v1/rings/R001/dossier"+query, "", nil); code != http.StatusBadRequest {
+			t.Errorf("dossier %s: %d", query, code)
+		}
+	}
+	for _, e := range ring.Evidence {
+		if e.Shown != len(e.MdtrtIDs) || e.Total < e.Shown || e.Total != e.Visits {
+			t.Errorf("evidence %s: shown %d of %d, %d ids, visits %d", e.Rule, e.Shown, e.Total, len(e.MdtrtIDs), e.Visits)
+		}
+	}
+	if ring.EvidenceTotal < len(ring.Evidence) {
+		t.Errorf("evidence_total %d below the %d listed", ring.EvidenceTotal, len(ring.Evidence))
 	}
 }
 
@@ -810,6 +929,14 @@ func TestIncrementalThenFullRun(t *testing.T) {
 	if upd.Visits != ring.Visits+len(rows) {
 		t.Errorf("ring %s: %d visits after adding %d to %d", ring.ID, upd.Visits, len(rows), ring.Visits)
 	}
+	if c := upd.Changed; c == nil || c.Visits != len(rows) || c.Fund <= 0 || c.Since == "" {
+		t.Errorf("ring %s changed incrementally: %+v", ring.ID, c)
+	} else if _, err := time.Parse(time.RFC3339, c.Since); err != nil {
+		t.Errorf("changed since %q: %v", c.Since, err)
+	}
+	if ring.Changed != nil {
+		t.Errorf("ring %s of the full run marked changed: %+v", ring.ID, ring.Changed)
+	}
 	close(release)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
@@ -827,6 +954,9 @@ func TestIncrementalThenFullRun(t *testing.T) {
 	full := s.firstRing(t)
 	if full.ID != ring.ID || full.Visits < ring.Visits {
 		t.Errorf("after the full run: ring %s with %d visits, was %s with %d", full.ID, full.Visits, ring.ID, ring.Visits)
+	}
+	if full.Changed != nil {
+		t.Errorf("ring %s still marked changed after the full run: %+v", full.ID, full.Changed)
 	}
 	time.Sleep(100 * time.Millisecond) // more ticks: nothing to catch up
 	if n := loads.Load(); n != 2 {

@@ -64,7 +64,7 @@ func newSnapshot(f *findings.Findings) (*snapshot, error) {
 	}
 	s := emptySnapshot()
 	s.findings = f
-	for _, raw := range doc.Rings {
+	for i, raw := range doc.Rings {
 		var c bytes.Buffer
 		if err := json.Compact(&c, raw); err != nil {
 			return nil, fmt.Errorf("compact ring: %w", err)
@@ -83,6 +83,7 @@ func newSnapshot(f *findings.Findings) (*snapshot, error) {
 		if err != nil {
 			return nil, fmt.Errorf("encode ring summary: %w", err)
 		}
+		r.VisitRows = f.Rings[i].VisitRows // not in rings.json
 		keys := memberKeys(r)
 		s.order = append(s.order, r.ID)
 		s.full[r.ID] = c.Bytes()
