@@ -2,6 +2,7 @@ package rings
 
 import (
 	"cmp"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -11,13 +12,14 @@ import (
 )
 
 // why returns the signals that made candidate c the ring r, strongest
-// first: the pieces of evidence of its score (evidenceParts) with at least
+// first: the pieces of evidence of its score (evidenceParts) and of its
+// formation (formationParts) with at least
 // why_min_strength, at most why_max of them, each rendered in both
 // languages and linked to the evidence of r behind it (r.Evidence must be
 // complete).
 func (s *state) why(c *candidate, r *findings.Ring) []findings.Signal {
 	pr := &s.opt.Params
-	parts := s.evidenceParts(c)
+	parts := append(s.evidenceParts(c), formationParts(c)...)
 	slices.SortStableFunc(parts, func(a, b evidencePart) int { return cmp.Compare(b.strength, a.strength) })
 	out := []findings.Signal{}
 	for _, p := range parts {
@@ -67,4 +69,17 @@ func inLang(params map[string]string, lang string) map[string]string {
 		}
 	}
 	return out
+}
+
+// formationParts returns the signals of the test that formed c, which its
+// score does not repeat: for relation excess, how far its sites' flagged
+// relations exceed their class's rate, with strength 1 − 1/lift (the share
+// of the flagged relations that the class's rate does not explain).
+func formationParts(c *candidate) []evidencePart {
+	f := &c.feat
+	if c.source != SourceRelationExcess || f.FlaggedLift <= 1 {
+		return nil
+	}
+	return []evidencePart{{vocab.SignalSiteExcess, 1 - 1/f.FlaggedLift, map[string]string{
+		"share": fmt.Sprintf("%.1f", 100*f.FlaggedShare), "peer": fmt.Sprintf("%.1f", 100*f.FlaggedSharePeer), "lift": fmt.Sprintf("%.1f", f.FlaggedLift)}}}
 }

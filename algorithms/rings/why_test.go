@@ -26,11 +26,11 @@ func TestWhy(t *testing.T) {
 		wantZh    string // a fragment of the first signal's Chinese sentence
 	}{
 		{
-			name: "relation excess: dear visits first, rule hits second",
+			name: "relation excess: dear visits first, then the site test, then rule hits",
 			cand: candidate{source: SourceRelationExcess, typology: findings.TypFabricatedOutpatient, ruleHits: 17,
-				feat: features{PeerZ: 8.1, ShareZ: 0.2, RuleHitShare: 0.3}},
-			wantCodes: []string{vocab.SignalPeerFund, vocab.SignalRuleHits},
-			wantEv:    [][]int{{0}, {2, 3}},
+				feat: features{PeerZ: 8.1, ShareZ: 0.2, RuleHitShare: 0.3, FlaggedLift: 2.5, FlaggedShare: 0.05, FlaggedSharePeer: 0.02}},
+			wantCodes: []string{vocab.SignalPeerFund, vocab.SignalSiteExcess, vocab.SignalRuleHits},
+			wantEv:    [][]int{{0}, {0}, {2, 3}},
 			wantZh:    "高出同类就诊 8.1 个稳健标准差",
 		},
 		{

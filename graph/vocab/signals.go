@@ -40,6 +40,10 @@ const (
 	// SignalRepeatAdmissions: {share}% of the people are admitted again and
 	// again; the sites hold {lift} times their class's rate of such people.
 	SignalRepeatAdmissions = "repeat_admissions"
+	// SignalSiteExcess: the ring's sites have {share}% of their returning
+	// people in flagged relations, {lift} times the {peer}% of their
+	// class (the test that formed the group; not a term of the score).
+	SignalSiteExcess = "site_excess"
 )
 
 // signals are the ring signals, in order of display.
@@ -50,6 +54,9 @@ var signals = []Entry{
 	{Code: SignalRuleSignature, Params: []string{"name", "rule"},
 		Zh: "由规则特征发现：{name}（{rule}）", En: "found by the signature of rule {name} ({rule})",
 		DescZh: "该团伙由规则库中某条规则的团伙特征（分解住院、整数量购药、医师异地同时执业等）直接发现", DescEn: "a rule of the library found the group by its signature (split stays, round quantities, a doctor at distant sites at once)"},
+	{Code: SignalSiteExcess, Params: []string{"share", "lift", "peer"},
+		Zh: "这些机构 {share}% 的复诊人员处于异常就诊关系，是同类机构常态（{peer}%）的 {lift} 倍", En: "{share}% of the sites' returning people are in flagged relations, {lift} times their class's {peer}%",
+		DescZh: "形成团伙的机构检验：异常人–机构关系的比例相对同类机构常态的倍数", DescEn: "the site test that formed the group: the share of flagged person–site relations against the class's ordinary share"},
 	{Code: SignalPeerFund, Params: []string{"z"},
 		Zh: "每次就诊基金支付高出同类就诊 {z} 个稳健标准差", En: "fund paid per visit {z} robust standard deviations above comparable visits",
 		DescZh: "团伙就诊的次均基金支付相对同类（同场景、同类机构、同类诊断）就诊的稳健z值中位数", DescEn: "median robust z of the ring's fund per visit against comparable visits (scenario, institution class, diagnosis)"},
