@@ -62,7 +62,7 @@ func runPriceCap(ctx context.Context, e *env, c *collector) error {
 		code, cp := e.itemCode(item), ct.PriceCap[item]
 		c.emit(&fd, func() (string, string) {
 			return fmt.Sprintf("%d lines of %s priced up to %s yuan above the cap of %s yuan", len(rows), code, maxPrice, cp),
-				fmt.Sprintf("项目%s有%d条明细单价超过限价%s元（最高%s元）", code, len(rows), cp, maxPrice)
+				fmt.Sprintf("项目%s有%d条明细单价超过限价%s元（最高%s元）", e.itemZh(item), len(rows), cp, maxPrice)
 		})
 	}
 	return nil
@@ -133,7 +133,7 @@ func runDuplicateBilling(ctx context.Context, e *env, c *collector) error {
 		code := e.itemCode(item)
 		c.emit(&fd, func() (string, string) {
 			return fmt.Sprintf("%d duplicate lines of %s (same visit, time and price) in %d visits", len(rows), code, len(vis)),
-				fmt.Sprintf("项目%s在%d次就诊中同一时间同价重复收费%d条", code, len(vis), len(rows))
+				fmt.Sprintf("项目%s在%d次就诊中同一时间同价重复收费%d条", e.itemZh(item), len(vis), len(rows))
 		})
 	}
 	return nil

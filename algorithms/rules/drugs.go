@@ -141,7 +141,7 @@ func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
 		code := e.itemCode(item)
 		c.emit(&fd, func() (string, string) {
 			return fmt.Sprintf("%d of %d purchases of cheap drug %s at this pharmacy were round quantities (multiples of %.0f, at least %.0f)", len(round), n, code, rq.base, rq.minQty),
-				fmt.Sprintf("本药店低价药品%s共%d次购药中%d次为整数量（%.0f的倍数，不少于%.0f）", code, n, len(round), rq.base, rq.minQty)
+				fmt.Sprintf("本药店低价药品%s共%d次购药中%d次为整数量（%.0f的倍数，不少于%.0f）", e.itemZh(item), n, len(round), rq.base, rq.minQty)
 		})
 	}
 	return nil

@@ -29,7 +29,7 @@ func runSexItem(ctx context.Context, e *env, c *collector) error {
 		code, lim, sex := e.itemCode(item), ct.LimitSex[item], pt.Sex[p]
 		vis = emitPersonItem(e, c, &fd, p, item, fees, feesFund(e, fees), vis, func() (string, string) {
 			return fmt.Sprintf("item %s is limited to %s patients but was billed %d times for a %s patient", code, lim, len(fees), sex),
-				fmt.Sprintf("限%s项目%s为%s参保人结算%d次", sexZh(lim), code, sexZh(sex), len(fees))
+				fmt.Sprintf("限%s项目%s为%s参保人结算%d次", sexZh(lim), e.itemZh(item), sexZh(sex), len(fees))
 		})
 	})
 }
@@ -59,7 +59,7 @@ func runAgeItem(ctx context.Context, e *env, c *collector) error {
 		code, rng := e.itemCode(item), ageRange(int(ct.AgeMin[item]), int(ct.AgeMax[item]))
 		vis = emitPersonItem(e, c, &fd, p, item, fees, feesFund(e, fees), vis, func() (string, string) {
 			return fmt.Sprintf("item %s is limited to ages %s but was billed %d times for a patient aged %d", code, rng, len(fees), age),
-				fmt.Sprintf("限年龄（%s岁）项目%s为%d岁参保人结算%d次", rng, code, age, len(fees))
+				fmt.Sprintf("限年龄（%s岁）项目%s为%d岁参保人结算%d次", rng, e.itemZh(item), age, len(fees))
 		})
 	})
 }

@@ -115,7 +115,7 @@ func runOverSupply(ctx context.Context, e *env, c *collector) error {
 		code := e.itemCode(item)
 		vis = emitPersonItem(e, c, &fd, p, item, over, excess, vis, func() (string, string) {
 			return fmt.Sprintf("%d prescriptions of %s beyond the supply limit (longest %d days against %d allowed)", len(over), code, longest, lim),
-				fmt.Sprintf("药品%s超量开药%d次（最长%d天，限%d天）", code, len(over), longest, lim)
+				fmt.Sprintf("药品%s超量开药%d次（最长%d天，限%d天）", e.itemZh(item), len(over), longest, lim)
 		})
 	})
 }
@@ -181,7 +181,7 @@ func runRepeatRx(ctx context.Context, e *env, c *collector) error {
 		code := e.itemCode(item)
 		vis = emitPersonItem(e, c, &fd, p, item, cited, excess, vis, func() (string, string) {
 			return fmt.Sprintf("%s refilled %d times while supply was left (up to %d days); %d fills cited", code, repeats, maxLeft, len(cited)),
-				fmt.Sprintf("药品%s在余量未用完时重复开药%d次（最多剩余%d天），涉及%d次取药", code, repeats, maxLeft, len(cited))
+				fmt.Sprintf("药品%s在余量未用完时重复开药%d次（最多剩余%d天），涉及%d次取药", e.itemZh(item), repeats, maxLeft, len(cited))
 		})
 	})
 }

@@ -356,6 +356,21 @@ func (e *env) itemCode(i uint32) string {
 	return e.t.Catalog.IDs.String(i)
 }
 
+// itemZh returns how a Chinese sentence names catalogue row i: its
+// catalogue name with the code in brackets, or the code alone when the
+// data give no name (med_list_name is optional). English sentences name
+// the code only: catalogue names are Chinese.
+func (e *env) itemZh(i uint32) string {
+	code := e.itemCode(i)
+	if int(i) >= e.t.Catalog.Len() {
+		return code
+	}
+	if n := e.t.Catalog.Name[i]; n != graph.None {
+		return e.t.Strings.String(n) + "（" + code + "）"
+	}
+	return code
+}
+
 // sortedUnique sorts and deduplicates a scratch slice in place.
 func sortedUnique(s []uint32) []uint32 {
 	slices.Sort(s)
