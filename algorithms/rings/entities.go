@@ -35,9 +35,10 @@ type individual struct {
 // amount does not dominate an entity.
 func clipZ(z float32) float64 { return math.Max(-3, math.Min(10, float64(z))) }
 
-// A doctor's share of visits in flagged relations counts above
-// flaggedWorkBase (ordinary doctors see a few such people) and is half way
-// to full evidence flaggedWorkHalf above it.
+// A doctor's or a person's share of visits in flagged relations counts
+// above flaggedWorkBase (ordinary doctors see a few such people, ordinary
+// people have a flagged relation now and then) and is half way to full
+// evidence flaggedWorkHalf above it.
 const (
 	flaggedWorkBase = 0.1
 	flaggedWorkHalf = 0.2
@@ -120,7 +121,11 @@ func (s *state) individuals() *individual {
 			continue
 		}
 		z := clipZ(s.visitZ[v])
-		add(g.PatientNode(vt.Person[v]), z)
+		pn := g.PatientNode(vt.Person[v])
+		add(pn, z)
+		if v < len(s.flaggedVisit) && s.flaggedVisit[v] && int(pn) < n {
+			ind.flagged[pn]++
+		}
 		add(g.InstitutionNode(vt.Institution[v]), z)
 		if d := vt.Doctor[v]; s.doctorOK(d) {
 			x := g.DoctorNode(d)
