@@ -284,53 +284,8 @@ func Evaluate(t *fixtures.Truth, f *findings.Findings) (*Report, error) {
 		sh := shapeOf(p)
 		pr := PlantedRing{ID: p.ID, Typology: p.Typology, Members: len(ps), Patients: sh.people,
 			SizeBand: sizeBand(sh.people), Camouflage: camouflageLevel(sh.camouflage)}
-		bestJ := -1.0
-		bestMatch := false
-		for i, rs := range reported {
-			n := shared(ps, rs)
-			if n == 0 {
-				continue
-			}
-			m := matches(n, len(ps), len(rs))
-			if m {
-				pr.Found = true
-				if i < r.TopK {
-					pr.FoundAtK = true
-					topMatched[i] = true
-				}
-			}
-			j := float64(n) / float64(len(ps)+len(rs)-n)
-			if (m && !bestMatch) || (m == bestMatch && j > bestJ) {
-				bestMatch, bestJ = m, j
-				pr.Best, pr.BestRank, pr.BestMembers, pr.Shared = f.Rings[i].ID, f.Rings[i].Rank, len(rs), n
-				pr.BestTypology = f.Rings[i].Typology
-			}
-		}
-		if len(ps) > 0 {
-			pr.Coverage = float64(pr.Shared) / float64(len(ps))
-		}
-		if pr.BestMembers > 0 {
-			pr.Purity = float64(pr.Shared) / float64(pr.BestMembers)
-		}
-		if pr.Found {
-			r.Found++
-			right := pr.BestTypology == p.Typology
-			if right {
-				r.TypologyRight++
-			}
-			if p.Typology == unclassified {
-				r.UnclassifiedFound++
-				called[pr.BestTypology]++
-			} else {
-				r.TypologyKnown++
-				if right {
-					r.TypologyKnownRight++
-				}
-			}
-		}
-		if pr.FoundAtK {
-			r.FoundAtK++
-		}
+		matchPlanted(&pr, ps, reported, f.Rings, r.TopK, topMatched)
+		r.count(&pr, p.Typology, called)
 		tr := typ[p.Typology]
 		if tr == nil {
 			tr = &TypologyRecall{Typology: p.Typology}
@@ -355,18 +310,7 @@ func Evaluate(t *fixtures.Truth, f *findings.Findings) (*Report, error) {
 			r.TopKMatched++
 		}
 	}
-	r.Recall = ratio(r.Found, r.Planted)
-	r.RecallAtK = ratio(r.FoundAtK, r.Planted)
-	r.PrecisionAtK = ratio(r.TopKMatched, r.TopK)
-	r.TypologyAccuracy = ratio(r.TypologyKnownRight, r.TypologyKnown)
-	r.UnclassifiedCalled = typologyCounts(called)
-	r.ByTypology = []TypologyRecall{}
-	for _, tr := range typ {
-		tr.Recall = ratio(tr.Found, tr.Planted)
-		tr.RecallAtK = ratio(tr.FoundAtK, tr.Planted)
-		r.ByTypology = append(r.ByTypology, *tr)
-	}
-	sort.Slice(r.ByTypology, func(i, j int) bool { return r.ByTypology[i].Typology < r.ByTypology[j].Typology })
+	r.summarise(typ, called)
 	r.BySize = sizes.rows(sizeBands[:])
 	r.ByCamouflage = camo.rows(camouflageLevels[:])
 	r.ByPrimitive = prims.rows(nil)
@@ -379,6 +323,84 @@ func Evaluate(t *fixtures.Truth, f *findings.Findings) (*Report, error) {
 		r.Rings = []PlantedRing{}
 	}
 	return r, nil
+}
+
+// matchPlanted finds, for the planted ring pr with members ps, the
+// reported rings (sets reported, rings rs) that match it (the criterion of
+// matches) and its best counterpart: a matching ring before a
+// non-matching one, then the larger Jaccard overlap. A match among the top
+// topK marks that reported ring in topMatched.
+func matchPlanted(pr *PlantedRing, ps set, reported []set, rs []findings.Ring, topK int, topMatched []bool) {
+	bestJ := -1.0
+	bestMatch := false
+	for i, rset := range reported {
+		n := shared(ps, rset)
+		if n == 0 {
+			continue
+		}
+		m := matches(n, len(ps), len(rset))
+		if m {
+			pr.Found = true
+			if i < topK {
+				pr.FoundAtK = true
+				topMatched[i] = true
+			}
+		}
+		j := float64(n) / float64(len(ps)+len(rset)-n)
+		if (m && !bestMatch) || (m == bestMatch && j > bestJ) {
+			bestMatch, bestJ = m, j
+			pr.Best, pr.BestRank, pr.BestMembers, pr.Shared = rs[i].ID, rs[i].Rank, len(rset), n
+			pr.BestTypology = rs[i].Typology
+		}
+	}
+	if len(ps) > 0 {
+		pr.Coverage = float64(pr.Shared) / float64(len(ps))
+	}
+	if pr.BestMembers > 0 {
+		pr.Purity = float64(pr.Shared) / float64(pr.BestMembers)
+	}
+}
+
+// count adds the planted ring pr of typology typ to r's found and
+// typology tallies; called counts what the found unclassified rings were
+// called.
+func (r *Report) count(pr *PlantedRing, typ string, called map[string]int) {
+	if pr.Found {
+		r.Found++
+		right := pr.BestTypology == typ
+		if right {
+			r.TypologyRight++
+		}
+		if typ == unclassified {
+			r.UnclassifiedFound++
+			called[pr.BestTypology]++
+		} else {
+			r.TypologyKnown++
+			if right {
+				r.TypologyKnownRight++
+			}
+		}
+	}
+	if pr.FoundAtK {
+		r.FoundAtK++
+	}
+}
+
+// summarise sets r's ratios and its recall per typology (typ) and the
+// typologies the found unclassified rings were called.
+func (r *Report) summarise(typ map[string]*TypologyRecall, called map[string]int) {
+	r.Recall = ratio(r.Found, r.Planted)
+	r.RecallAtK = ratio(r.FoundAtK, r.Planted)
+	r.PrecisionAtK = ratio(r.TopKMatched, r.TopK)
+	r.TypologyAccuracy = ratio(r.TypologyKnownRight, r.TypologyKnown)
+	r.UnclassifiedCalled = typologyCounts(called)
+	r.ByTypology = []TypologyRecall{}
+	for _, tr := range typ {
+		tr.Recall = ratio(tr.Found, tr.Planted)
+		tr.RecallAtK = ratio(tr.FoundAtK, tr.Planted)
+		r.ByTypology = append(r.ByTypology, *tr)
+	}
+	sort.Slice(r.ByTypology, func(i, j int) bool { return r.ByTypology[i].Typology < r.ByTypology[j].Typology })
 }
 
 // typologyCounts lists counts by count, then typology.
