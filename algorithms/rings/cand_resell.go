@@ -25,11 +25,32 @@ const (
 // those pharmacies: the drug-reselling signature. Single re-sold boxes
 // between unrelated pharmacies do not link them.
 func (s *state) resellCandidates(ctx context.Context) ([]*candidate, error) {
-	g, vt := s.g, &s.t.Visits
 	hits := s.hitsOf(rules.IDTraceDuplicate)
 	if len(hits) == 0 {
 		return nil, nil
 	}
+	groups := s.resellGroups(hits)
+	if len(groups) == 0 {
+		return nil, nil
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	heavy := s.pharmacyFunds()
+	var out []*candidate
+	for _, phs := range groups {
+		if c := s.resellCandidate(phs, hits, heavy); c != nil {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// resellGroups returns the groups of pharmacies joined by pairs between
+// which at least minTracePair of the R-TRACE-DUP hits (indexes hits) sell
+// the same codes again, each group sorted.
+func (s *state) resellGroups(hits []int) [][]graph.NodeID {
+	g := s.g
 	pairN := newCounter[[2]graph.NodeID]()
 	for _, i := range hits {
 		var ph []graph.NodeID
@@ -54,13 +75,33 @@ func (s *state) resellCandidates(ctx context.Context) ([]*candidate, error) {
 			linked[k[0]], linked[k[1]] = true, true
 		}
 	}
-	if len(linked) == 0 {
-		return nil, nil
+	var nodes []graph.NodeID
+	for n := range linked {
+		nodes = append(nodes, n)
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	nodes = sortedUniq(nodes)
+	var out [][]graph.NodeID
+	for _, idx := range uf.components(len(nodes), func(i int) int32 { return int32(nodes[i] - base) }) {
+		phs := make([]graph.NodeID, 0, len(idx))
+		for _, i := range idx {
+			phs = append(phs, nodes[i])
+		}
+		out = append(out, phs)
 	}
-	// Yearly pharmacy fund per person and its robust distribution (log).
+	return out
+}
+
+// pharmacyFund is each person's yearly pharmacy fund and a test of whether
+// a person fills drugs far more heavily than other pharmacy customers.
+type pharmacyFund struct {
+	fund  []claims.Money // per person row, over the data's period
+	heavy func(p uint32) bool
+}
+
+// pharmacyFunds returns the people's pharmacy fund and the heavy test: the
+// robust z of the log of the yearly fund at least heavyZ.
+func (s *state) pharmacyFunds() pharmacyFund {
+	g, vt := s.g, &s.t.Visits
 	pf := make([]claims.Money, g.NumKind(graph.KindPatient))
 	for v := 0; v < vt.Len(); v++ {
 		if vt.MedType[v].Pharmacy() && s.live(uint32(v)) && int(vt.Person[v]) < len(pf) {
@@ -75,73 +116,67 @@ func (s *state) resellCandidates(ctx context.Context) ([]*candidate, error) {
 	}
 	med, scale := robust(logs)
 	scale = max(scale, 0.1)
-	var nodes []graph.NodeID
-	for n := range linked {
-		nodes = append(nodes, n)
+	return pharmacyFund{fund: pf, heavy: func(p uint32) bool {
+		return pf[p] > 0 && (math.Log(pf[p].Yuan()/s.years)-med)/scale >= heavyZ
+	}}
+}
+
+// resellCandidate returns the candidate of the pharmacy group phs: the
+// heavy buyers who fill at two or more of its pharmacies and spend there at
+// least resellShare of their pharmacy fund, citing the trace-code hits
+// (indexes hits) of the group; nil with fewer than min_ring_people.
+func (s *state) resellCandidate(phs []graph.NodeID, hits []int, pf pharmacyFund) *candidate {
+	g, vt := s.g, &s.t.Visits
+	type acc struct {
+		fund  claims.Money
+		sites map[graph.NodeID]bool
+		vs    []uint32
 	}
-	nodes = sortedUniq(nodes)
-	var out []*candidate
-	for _, idx := range uf.components(len(nodes), func(i int) int32 { return int32(nodes[i] - base) }) {
-		phs := make([]graph.NodeID, 0, len(idx))
-		for _, i := range idx {
-			phs = append(phs, nodes[i])
-		}
-		type acc struct {
-			fund  claims.Money
-			sites map[graph.NodeID]bool
-			vs    []uint32
-		}
-		per := make(map[uint32]*acc)
-		var order []uint32
-		for _, ph := range phs {
-			for _, v := range g.VisitsOf(ph) {
-				if !s.live(v) {
-					continue
-				}
-				p := vt.Person[v]
-				a := per[p]
-				if a == nil {
-					a = &acc{sites: make(map[graph.NodeID]bool)}
-					per[p] = a
-					order = append(order, p)
-				}
-				a.fund += vt.FundPay[v]
-				a.sites[ph] = true
-				a.vs = append(a.vs, v)
-			}
-		}
-		c := &candidate{source: SourceResell, typology: findings.TypDrugReselling, strength: 1}
-		for _, p := range order {
-			a := per[p]
-			if pf[p] <= 0 || len(a.sites) < 2 {
+	per := make(map[uint32]*acc)
+	var order []uint32
+	for _, ph := range phs {
+		for _, v := range g.VisitsOf(ph) {
+			if !s.live(v) {
 				continue
 			}
-			z := (math.Log(pf[p].Yuan()/s.years) - med) / scale
-			if z >= heavyZ && float64(a.fund) >= resellShare*float64(pf[p]) {
-				c.patients = append(c.patients, g.PatientNode(p))
-				c.visits = append(c.visits, a.vs...)
+			p := vt.Person[v]
+			a := per[p]
+			if a == nil {
+				a = &acc{sites: make(map[graph.NodeID]bool)}
+				per[p] = a
+				order = append(order, p)
 			}
+			a.fund += vt.FundPay[v]
+			a.sites[ph] = true
+			a.vs = append(a.vs, v)
 		}
-		if len(c.patients) < s.opt.Params.MinRingPeople {
-			continue
-		}
-		for _, i := range hits {
-			h := &s.rr.Hits[i]
-			for _, ir := range h.Institutions {
-				if slices.Contains(phs, g.InstitutionNode(ir)) {
-					c.hits = append(c.hits, i)
-					break
-				}
-			}
-		}
-		c.normalise()
-		c.insts = s.instsOf(c.visits, 0.03, 3)
-		c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
-			params: map[string]float64{"min_trace_pair": minTracePair, "heavy_z": heavyZ, "ring_share": resellShare},
-			detail: fmt.Sprintf("%d people fill drugs far more heavily than other pharmacy customers (robust z ≥ %.0f), across pharmacies between which trace codes are sold again",
-				len(c.patients), heavyZ),
-			detailZh: fmt.Sprintf("%d人在多家药店大量购药（稳健z≥%.0f），这些药店之间存在追溯码重复销售", len(c.patients), heavyZ)})
-		out = append(out, c)
 	}
-	return out, nil
+	c := &candidate{source: SourceResell, typology: findings.TypDrugReselling, strength: 1}
+	for _, p := range order {
+		a := per[p]
+		if len(a.sites) >= 2 && pf.heavy(p) && float64(a.fund) >= resellShare*float64(pf.fund[p]) {
+			c.patients = append(c.patients, g.PatientNode(p))
+			c.visits = append(c.visits, a.vs...)
+		}
+	}
+	if len(c.patients) < s.opt.Params.MinRingPeople {
+		return nil
+	}
+	for _, i := range hits {
+		h := &s.rr.Hits[i]
+		for _, ir := range h.Institutions {
+			if slices.Contains(phs, g.InstitutionNode(ir)) {
+				c.hits = append(c.hits, i)
+				break
+			}
+		}
+	}
+	c.normalise()
+	c.insts = s.instsOf(c.visits, 0.03, 3)
+	c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
+		params: map[string]float64{"min_trace_pair": minTracePair, "heavy_z": heavyZ, "ring_share": resellShare},
+		detail: fmt.Sprintf("%d people fill drugs far more heavily than other pharmacy customers (robust z ≥ %.0f), across pharmacies between which trace codes are sold again",
+			len(c.patients), heavyZ),
+		detailZh: fmt.Sprintf("%d人在多家药店大量购药（稳健z≥%.0f），这些药店之间存在追溯码重复销售", len(c.patients), heavyZ)})
+	return c
 }
