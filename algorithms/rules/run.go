@@ -54,13 +54,7 @@ func RunWith(ctx context.Context, g *graph.Graph, set Set, opt RunOptions) (*Res
 	e := newEnv(g, &set)
 	res := &Result{Placeholder: make([]bool, g.Tables().Doctors.Len())}
 	copy(res.Placeholder, opt.Placeholders)
-	type job struct {
-		idx int
-		run ruleFunc
-		c   *collector
-		err error
-	}
-	var jobs []*job
+	var jobs []*ruleJob
 	for i := range set.Rules {
 		r := &set.Rules[i]
 		if r.ID == IDPlaceholderDoctor {
@@ -76,16 +70,36 @@ func RunWith(ctx context.Context, g *graph.Graph, set Set, opt RunOptions) (*Res
 			return nil, fmt.Errorf("rules: rule %q has no implementation", r.ID)
 		}
 		if r.Enabled {
-			jobs = append(jobs, &job{idx: i, run: r.run, c: newCollector(r, &set)})
+			jobs = append(jobs, &ruleJob{idx: i, run: r.run, c: newCollector(r, &set)})
 		}
 	}
 	e.placeholder = res.Placeholder
-	// Longest rules first, so that the workers finish together.
-	order := slices.Clone(jobs)
-	slices.SortStableFunc(order, func(a, b *job) int { return heavy(b.c.rule.ID) - heavy(a.c.rule.ID) })
+	runJobs(ctx, e, jobs)
+	for _, j := range jobs {
+		if j.err != nil {
+			return nil, j.err
+		}
+	}
+	collect(res, &set, jobs)
+	return res, nil
+}
 
+// ruleJob is one enabled rule to run: its index in the set, its
+// implementation, its collector and the error it ended with.
+type ruleJob struct {
+	idx int
+	run ruleFunc
+	c   *collector
+	err error
+}
+
+// runJobs runs jobs on GOMAXPROCS workers, the longest rules first so
+// that the workers finish together; each job records its own error.
+func runJobs(ctx context.Context, e *env, jobs []*ruleJob) {
+	order := slices.Clone(jobs)
+	slices.SortStableFunc(order, func(a, b *ruleJob) int { return heavy(b.c.rule.ID) - heavy(a.c.rule.ID) })
 	workers := min(runtime.GOMAXPROCS(0), len(jobs))
-	next := make(chan *job)
+	next := make(chan *ruleJob)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
 		wg.Add(1)
@@ -107,16 +121,16 @@ func RunWith(ctx context.Context, g *graph.Graph, set Set, opt RunOptions) (*Res
 	}
 	close(next)
 	wg.Wait()
+}
 
-	byIdx := make(map[int]*job, len(jobs))
-	for _, j := range jobs {
-		if j.err != nil {
-			return nil, j.err
-		}
-		byIdx[j.idx] = j
-	}
+// collect trims each job's hits to the set's bounds and appends them to
+// res in the set's canonical rule order, with a RuleStat per rule (the
+// placeholder check aside).
+func collect(res *Result, set *Set, jobs []*ruleJob) {
+	byIdx := make(map[int]*ruleJob, len(jobs))
 	total := 0
 	for _, j := range jobs {
+		byIdx[j.idx] = j
 		j.c.trim()
 		total += len(j.c.hits)
 	}
@@ -137,7 +151,6 @@ func RunWith(ctx context.Context, g *graph.Graph, set Set, opt RunOptions) (*Res
 		}
 		res.Stats = append(res.Stats, st)
 	}
-	return res, nil
 }
 
 // heavy ranks rules by their usual cost on a large city (measured with
