@@ -34,6 +34,8 @@ func newApp(stdout, stderr io.Writer) (*cli.App, *bool) {
 			detectCommand(),
 			evalCommand(),
 			dossierCommand(),
+			caseCommand(),
+			auditCommand(),
 			serveCommand(),
 			neo4jCommand(),
 			benchCommand(),

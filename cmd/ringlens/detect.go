@@ -24,7 +24,7 @@ func detectCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "detect",
 		Usage:     "read a claims dataset, find and rank the fraud rings, and report them",
-		UsageText: "ringlens detect --in city --out report [--lang en] [--rules rules.json] [--strict]",
+		UsageText: "ringlens detect --in city --out report [--lang en] [--rules rules.json] [--strict] [--state DIR]",
 		Description: "Reads the dataset directory (psn, fixmedins, staff, catalog, mdtrt, fee_list as\n" +
 			"CSV or JSON Lines, optionally .gz; see docs/data-contract.md), builds the graph and\n" +
 			"runs the rule library, community detection and lockstep detection, and writes into --out:\n" +
@@ -36,7 +36,9 @@ func detectCommand() *cli.Command {
 			"  rejects.csv   every rejected row with file, line, column and reason\n" +
 			"  summary.json  per-file reconciliation (read = accepted + rejected) and graph summary\n" +
 			"  summary.txt   the same as readable tables (also printed)\n" +
-			"A missing required file or column stops the run before any row is read.",
+			"A missing required file or column stops the run before any row is read.\n" +
+			"With --state DIR the rings and the rule hits of at least --clue-min-amount yuan are recorded\n" +
+			"as clues in the workspace DIR/workspace.db ('ringlens case', docs/workflow.md).",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "in", Usage: "dataset directory (required)"},
 			&cli.StringFlag{Name: "out", Usage: "output directory (required)"},
@@ -45,7 +47,7 @@ func detectCommand() *cli.Command {
 			&cli.IntFlag{Name: "top", Value: 10, Usage: "hubs to list per node kind in the summary"},
 			memoryLimitFlag(),
 			&cli.BoolFlag{Name: "from-neo4j", Usage: "read the graph pushed by 'ringlens neo4j push' from Neo4j instead of --in (see docs/neo4j.md)"},
-		}, append(append(detectionFlags(), neo4jSourceFlags()...), logFlags()...)...),
+		}, append(append(append(detectionFlags(), clueFlags()...), neo4jSourceFlags()...), logFlags()...)...),
 		Action: runDetect,
 	}
 }
@@ -78,6 +80,11 @@ func runDetect(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	clues, err := openClues(c)
+	if err != nil {
+		return err
+	}
+	defer clues.Close()
 	started := time.Now()
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("create output directory: %w", err)
@@ -129,6 +136,9 @@ func runDetect(c *cli.Context) error {
 		return fmt.Errorf("print rings: %w", err)
 	}
 	fmt.Fprintf(c.App.Writer, "\nreport: %s\n", reportPath)
+	if err := clues.record(c, found); err != nil {
+		return err
+	}
 
 	ev := log.Info().Int64("rows", rep.Rows.Read).Int64("rejected", rep.Rows.Rejected).
 		Int("rings", len(found.Rings)).Int("single_hits", len(found.SingleHits)).

@@ -15,6 +15,9 @@ var groups = []Group{
 	{Signals, signals},
 	{Progress, progress},
 	{Notices, notices},
+	{CaseStates, caseStates},
+	{TransferTargets, transferTargets},
+	{ViewNodes, viewNodes},
 }
 
 var kinds = []Entry{

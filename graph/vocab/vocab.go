@@ -10,7 +10,7 @@
 //
 // The vocabulary is divided into categories (Kinds, Classes, Typologies,
 // Roles, Facts, EvidenceKinds, RuleStages, Results, Reasons, Signals,
-// Progress, Notices); a code is unique within its category, and the same code may
+// Progress, Notices, CaseStates, TransferTargets); a code is unique within its category, and the same code may
 // stand in two categories (pharmacy is a member kind and an institution
 // class).
 //

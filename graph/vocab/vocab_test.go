@@ -58,7 +58,7 @@ func TestEntries(t *testing.T) {
 			if plural != (g.Category == Kinds) || (e.PluralZh == "") != (e.PluralEn == "") {
 				t.Errorf("%s: plurals %q/%q (wanted for kinds only)", where, e.PluralZh, e.PluralEn)
 			}
-			templated := g.Category == Reasons || g.Category == Signals || g.Category == Progress || g.Category == Notices
+			templated := g.Category == Reasons || g.Category == Signals || g.Category == Progress || g.Category == Notices || g.Category == ViewNodes
 			if !templated && len(e.Params) > 0 {
 				t.Errorf("%s: params outside a template category", where)
 			}
@@ -67,7 +67,7 @@ func TestEntries(t *testing.T) {
 			}
 		}
 	}
-	for _, c := range []Category{Kinds, Classes, Typologies, Roles, Facts, EvidenceKinds, RuleStages, Results, Reasons, Progress, Notices} {
+	for _, c := range []Category{Kinds, Classes, Typologies, Roles, Facts, EvidenceKinds, RuleStages, Results, Reasons, Progress, Notices, ViewNodes} {
 		if !cats[c] {
 			t.Errorf("category %q not served", c)
 		}

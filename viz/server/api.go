@@ -330,6 +330,11 @@ type viewNode struct {
 	RingID  string            `json:"ring_id,omitempty"` // the entity's ring, if any
 	Role    string            `json:"role,omitempty"`    // role in the ring asked about
 	Reasons []findings.Reason `json:"reasons,omitempty"` // codes of the vocabulary's reasons with their parameters
+	// Count and Of describe a group node of an aggregated neighbourhood
+	// (kind vocab.NodeGroup): the people it stands for and the index in
+	// Nodes of the institution, pharmacy or doctor they use.
+	Count int  `json:"count,omitempty"`
+	Of    *int `json:"of,omitempty"`
 }
 
 // viewGraph is a subgraph with scored nodes.
@@ -354,6 +359,7 @@ func view(snap *snapshot, sub *graph.Subgraph, roles map[string]string) viewGrap
 
 // decorate adds the entity score, ring and role to n.
 func decorate(snap *snapshot, n graph.SubNode, roles map[string]string) viewNode {
+	snap.totals.apply(&n)
 	vn := viewNode{SubNode: n}
 	key := entityKey(rings.MemberKind(kindOfName(n.Kind)), n.Key)
 	if e, ok := snap.entity(n.ID, key); ok {
@@ -401,7 +407,16 @@ func (s *Server) handleSubgraph(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	limit, err := intParam(r, "limit", maxSubgraph, maxSubgraph)
+	agg := r.URL.Query().Get("aggregate") == "1"
+	if a := r.URL.Query().Get("aggregate"); r.URL.Query().Has("aggregate") && a != "0" && a != "1" {
+		writeError(w, http.StatusBadRequest, "aggregate: want 0 or 1")
+		return
+	}
+	def := maxSubgraph
+	if agg {
+		def = defaultAggregated
+	}
+	limit, err := intParam(r, "limit", def, maxSubgraph)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
@@ -415,6 +430,12 @@ func (s *Server) handleSubgraph(w http.ResponseWriter, r *http.Request) {
 				seeds = append(seeds, n)
 			}
 		}
+	}
+	if agg {
+		v := aggregated(g, snap, seeds, hops, max(limit, 1), roles)
+		v.RingID = ring.ID
+		writeJSON(w, http.StatusOK, v)
+		return
 	}
 	v := view(snap, g.Neighbourhood(seeds, hops, max(limit, 1)), roles)
 	v.RingID = ring.ID

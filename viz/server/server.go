@@ -184,9 +184,10 @@ type Server struct {
 	// Written by the Run goroutine only (applied and inFull under mu,
 	// which statusLocked reads).
 	live    *rings.Live
-	applied cursor // accepted claims applied to the current tables
-	inFull  cursor // accepted claims in the current full run's tables
-	nextID  int    // next fresh ring number
+	totals  liveTotals // the current graph's incremental node totals; written under dataMu
+	applied cursor     // accepted claims applied to the current tables
+	inFull  cursor     // accepted claims in the current full run's tables
+	nextID  int        // next fresh ring number
 }
 
 // cursor counts accepted visits and fee lines.
@@ -566,6 +567,8 @@ func (s *Server) adopt(ctx context.Context, r *fullResult) error {
 	s.mu.RUnlock()
 	visits, fees := s.claimsUpTo(r.upto, now)
 	applyClaims(r.t, visits, fees)
+	totals := liveTotals{}
+	totals.add(r.g, visits)
 	up, err := r.live.Add(ctx, s.newID)
 	if err != nil {
 		return err
@@ -578,7 +581,7 @@ func (s *Server) adopt(ctx context.Context, r *fullResult) error {
 	notices := fullRunNotices(old, snap)
 	s.dataMu.Lock()
 	s.mu.Lock()
-	s.g, s.live, s.applied, s.inFull = r.g, r.live, now, r.upto
+	s.g, s.live, s.totals, s.applied, s.inFull = r.g, r.live, totals, now, r.upto
 	s.status.FullRuns++
 	s.publishLocked(old, snap, r.t)
 	for _, n := range notices {
@@ -610,6 +613,7 @@ func (s *Server) incremental(ctx context.Context) error {
 	// entities in place) exclude the API's reads.
 	s.dataMu.Lock()
 	applyClaims(s.g.Tables(), visits, fees)
+	s.totals.add(s.g, visits)
 	up, err := s.live.Add(ctx, s.newID)
 	s.dataMu.Unlock()
 	s.mu.Lock()
@@ -637,6 +641,7 @@ func (s *Server) incremental(ctx context.Context) error {
 // publishLocked makes snap current and sends the differences to old and
 // the status; s.mu must be held.
 func (s *Server) publishLocked(old, snap *snapshot, t *graph.Tables) {
+	snap.totals = s.totals
 	s.snap = snap
 	s.status.Ready = true
 	s.status.Generation++

@@ -917,10 +917,39 @@ func TestIncrementalThenFullRun(t *testing.T) {
 			rows = append(rows, visitRow(fmt.Sprintf("INC%03d", i), m.ID, member(t, ring, findings.KindClinic).ID, member(t, ring, findings.KindDoctor).ID))
 		}
 	}
+	// The node totals of the ring's clinic, doctor and first patient, which
+	// the new rows concern (len(rows), 1 and 1 of them, 800 yuan each).
+	clinic, doctor := member(t, ring, findings.KindClinic).ID, member(t, ring, findings.KindDoctor).ID
+	patient := member(t, ring, findings.KindPatient).ID
+	nodes := []struct {
+		path string
+		rows int
+	}{{"/api/v1/nodes/clinic/" + clinic, len(rows)}, {"/api/v1/nodes/doctor/" + doctor, len(rows)}, {"/api/v1/nodes/patient/" + patient, 1}}
+	type totals struct {
+		Visits uint32 `json:"visits"`
+		Fund   int64  `json:"fund_fen"`
+	}
+	nodeTotals := func() []totals {
+		out := make([]totals, len(nodes))
+		for i, n := range nodes {
+			code, _, body := s.do(t, "GET", n.path, "", nil)
+			if code != http.StatusOK || json.Unmarshal(body, &out[i]) != nil {
+				t.Fatalf("GET %s: %d %s", n.path, code, body)
+			}
+		}
+		return out
+	}
+	before := nodeTotals()
 	if code, _, body := s.do(t, "POST", "/api/v1/claims", strings.Join(rows, "\n"), nil); code != http.StatusAccepted {
 		t.Fatalf("POST: %d %s", code, body)
 	}
 	s.waitGeneration(t, 2)
+	live := nodeTotals()
+	for i, n := range nodes {
+		if live[i].Visits != before[i].Visits+uint32(n.rows) || live[i].Fund != before[i].Fund+int64(n.rows)*80000 {
+			t.Errorf("%s before the full run: %+v, was %+v, %d rows of 800 yuan added", n.path, live[i], before[i], n.rows)
+		}
+	}
 	_, _, st := s.current()
 	if st.Updates != 1 || st.FullRuns != 1 || st.Incremental != len(rows) || st.Pending != 0 {
 		t.Errorf("after the incremental update: %+v", st)
@@ -957,6 +986,11 @@ func TestIncrementalThenFullRun(t *testing.T) {
 	}
 	if full.Changed != nil {
 		t.Errorf("ring %s still marked changed after the full run: %+v", full.ID, full.Changed)
+	}
+	for i, after := range nodeTotals() {
+		if after != live[i] {
+			t.Errorf("%s after the full run: %+v, before it %+v", nodes[i].path, after, live[i])
+		}
 	}
 	time.Sleep(100 * time.Millisecond) // more ticks: nothing to catch up
 	if n := loads.Load(); n != 2 {

@@ -23,6 +23,10 @@ type snapshot struct {
 	summary  map[string]json.RawMessage // ring id -> the ring without evidence
 	members  map[string][]string        // ring id -> sorted "kind:id" member keys
 	ring     map[string]*findings.Ring  // ring id -> ring (normalised)
+	// totals are the node totals scored incrementally since the current
+	// graph's full run (set by publishLocked; shared by the snapshots of
+	// one graph and read under dataMu).
+	totals liveTotals
 }
 
 // emptySnapshot is the snapshot before the first detection.

@@ -111,6 +111,8 @@ type mockNode struct {
 	Fund   int64   `json:"fund_fen"`
 	Role   string  `json:"role,omitempty"`
 	Score  float64 `json:"score,omitempty"`
+	Count  int     `json:"count,omitempty"` // group nodes
+	Of     *int    `json:"of,omitempty"`
 }
 
 // mockReason is a score reason as the server sends it (graph/findings.Reason).
@@ -308,6 +310,42 @@ func mockRing400() (mockRing, mockSubgraph) {
 	return r, s
 }
 
+// mockAggregated is R400's aggregated neighbourhood (subgraph?hops=H&
+// aggregate=1): the members, 6 hospitals and 2 pharmacies its patients also
+// use (and with hops 2, 12 doctors of those hospitals), and one group node
+// per institution, pharmacy or doctor for the 60 other people who use it.
+func mockAggregated(members mockSubgraph, hops int) mockSubgraph {
+	s := mockSubgraph{Nodes: slices.Clone(members.Nodes), Edges: slices.Clone(members.Edges)}
+	for i := range 8 {
+		n := mockNode{ID: 9000 + i, Kind: "institution", Class: "hospital", Key: fmt.Sprintf("HH%03d", i), Label: fmt.Sprintf("某医院%d", i+1), Hop: 1, Visits: 5000, Fund: 9e7}
+		if i >= 6 {
+			n.Kind, n.Class, n.Key, n.Label = "pharmacy", "pharmacy", fmt.Sprintf("YY%03d", i), fmt.Sprintf("某药店%d", i+1)
+		}
+		s.Nodes = append(s.Nodes, n)
+		for p := 20 + i; p < 400; p += 40 {
+			s.Edges = append(s.Edges, mockEdge{p, len(s.Nodes) - 1, "patient_institution", 2, 30000, ts(p%60, 14, 0), ts(p%60, 15, 0)})
+		}
+	}
+	if hops >= 2 {
+		for i := range 12 {
+			s.Nodes = append(s.Nodes, mockNode{ID: 9100 + i, Kind: "doctor", Key: fmt.Sprintf("DH%03d", i), Label: fmt.Sprintf("医生H%d", i+1), Hop: 2, Visits: 800, Fund: 5e6})
+			s.Edges = append(s.Edges, mockEdge{len(s.Nodes) - 1, 400 + i%6, "doctor_institution_billed", 800, 5e6, ts(0, 8, 0), ts(59, 17, 0)})
+		}
+	}
+	sites := len(s.Nodes)
+	for i := range sites {
+		n := s.Nodes[i]
+		if n.Kind == "patient" {
+			continue
+		}
+		of := i
+		s.Nodes = append(s.Nodes, mockNode{ID: n.ID, Kind: "group", Key: n.Kind + ":" + n.Key, Hop: n.Hop + 1, Visits: 120, Fund: 1800000, Count: 60, Of: &of})
+		s.Edges = append(s.Edges, mockEdge{len(s.Nodes) - 1, i, "patient_institution", 120, 1800000, ts(1, 8, 0), ts(59, 17, 0)})
+	}
+	s.Total = len(s.Nodes)
+	return s
+}
+
 // mockBigSub is a 10,000-node subgraph: 20 stations with 9,980 patients.
 func mockBigSub() mockSubgraph {
 	var s mockSubgraph
@@ -425,6 +463,10 @@ func newMockServer(t testing.TB) *httptest.Server {
 		case "R001":
 			writeJSON(w, sub1)
 		case "R400":
+			if hops := req.URL.Query().Get("hops"); hops != "" && hops != "0" && req.URL.Query().Get("aggregate") == "1" {
+				writeJSON(w, mockAggregated(sub400, int(hops[0]-'0')))
+				return
+			}
 			writeJSON(w, sub400)
 		case "RBIG":
 			bigOnce.Do(func() { bigSub = mockBigSub(); bigSub.Truncated, bigSub.Total = true, 12500 })
@@ -481,7 +523,8 @@ func newMockServer(t testing.TB) *httptest.Server {
 		}
 		send(map[string]any{"type": "progress", "stage": "detect rings", "done": 6, "total": 6})
 		send(map[string]any{"type": "stats", "ready": true, "stage": "", "rings": 7})
-		send(map[string]any{"type": "notice", "code": "full_run_changed", "params": map[string]string{}})
+		send(map[string]any{"type": "notice", "code": "full_run_changed", "params": map[string]string{
+			"ring": "R001", "visits_before": "798", "fund_before": "137674.03", "visits_after": "790", "fund_after": "136002.11"}})
 		// Keep the connection open until the page goes away.
 		for {
 			if _, _, err := c.ReadMessage(); err != nil {

@@ -82,8 +82,15 @@ func TestPageInvestigator(t *testing.T) {
 				t.Errorf("%s: why starts %.80q, want %q", name, why, wantWhy)
 			}
 			banner := text(ctx, t, "#banner-text")
-			if want := map[string]string{"zh": "全量重算已完成", "en": "A full re-run finished"}[lg]; !strings.Contains(banner, want) {
-				t.Errorf("%s: banner %q", name, banner)
+			// Both notices of the vocabulary's notice category read as sentences.
+			if want := map[string]string{"zh": "全量检测修正了增量结果：团伙 R001 由 798 次就诊、137674.03 元变为 790 次、136002.11 元",
+				"en": "The full run revised an incremental result: ring R001 went from 798 visits and 137674.03 yuan to 790 visits and 136002.11 yuan"}[lg]; banner != want {
+				t.Errorf("%s: banner %q, want %q", name, banner, want)
+			}
+			dropped := eval[string](ctx, t, `window.__ringlens.noticeText({type: "notice", code: "full_run_dropped", params: {ring: "R002", visits_before: "5", fund_before: "10.00"}})`)
+			if want := map[string]string{"zh": "全量检测不再报告团伙 R002（增量评分时 5 次就诊、10.00 元）",
+				"en": "The full run no longer reports ring R002 (5 visits and 10.00 yuan after incremental scoring)"}[lg]; dropped != want {
+				t.Errorf("%s: full_run_dropped notice %q, want %q", name, dropped, want)
 			}
 			if c := text(ctx, t, "#changed"); !strings.Contains(c, "12") || !strings.Contains(c, "2024-04-29 10:00:00") {
 				t.Errorf("%s: changed marker %q", name, c)
@@ -119,6 +126,10 @@ func TestPageInvestigator(t *testing.T) {
 			checkLang(name + " timeline")
 			shot(ctx, t, dir, "investigator-"+name+"-timeline.png")
 			run(ctx, t, name+" export", click(`#tab-export`), chromedp.Sleep(100))
+			// The Cypher query needs the data pushed to Neo4j first.
+			if note, want := text(ctx, t, "#cypher-note"), map[string]string{"zh": "须先运行 ringlens neo4j push", "en": "Run ringlens neo4j push first"}[lg]; !strings.HasPrefix(note, want) {
+				t.Errorf("%s: Cypher note %q, want it to start %q", name, note, want)
+			}
 			checkLang(name + " export")
 			// Filters that hide every ring say so.
 			run(ctx, t, name+" no match",

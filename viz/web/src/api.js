@@ -27,7 +27,9 @@ export const api = {
   rings: () => getJSON("/api/v1/rings"),
   ring: (id) => getJSON("/api/v1/rings/" + enc(id)),
   cypher: (id) => getJSON("/api/v1/rings/" + enc(id) + "/cypher"),
-  subgraph: (id, hops = 0) => getJSON("/api/v1/rings/" + enc(id) + "/subgraph" + (hops ? "?hops=" + hops : "")),
+  // Beyond the members the neighbourhood is aggregated: sites and doctors
+  // as nodes, the other people as one group node per site or doctor.
+  subgraph: (id, hops = 0) => getJSON("/api/v1/rings/" + enc(id) + "/subgraph" + (hops ? "?hops=" + hops + "&aggregate=1" : "")),
   visits: (id, from, to) => getJSON("/api/v1/rings/" + enc(id) + "/visits?" + new URLSearchParams({ ...(from ? { from } : {}), ...(to ? { to } : {}) })),
   node: (kind, id) => getJSON("/api/v1/nodes/" + enc(kind) + "/" + enc(id)),
   neighbors: (kind, id, limit = 200) =>

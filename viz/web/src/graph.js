@@ -6,6 +6,7 @@ import Sigma from "sigma";
 import FA2Layout from "graphology-layout-forceatlas2/worker";
 import forceAtlas2 from "graphology-layout-forceatlas2";
 import { createNodeBorderProgram } from "@sigma/node-border";
+import { groupLabel } from "./vocab.js";
 
 /** Fill colour per node kind (institutions by class). */
 export const KIND_COLORS = {
@@ -16,6 +17,7 @@ export const KIND_COLORS = {
   station: "#a16207",
   institution: "#f59e0b",
   pharmacy: "#8b5cf6",
+  group: "#94a3b8",
   unknown: "#9ca3af",
 };
 
@@ -40,7 +42,7 @@ export function displayKind(n) {
 
 /** Groups kinds so ring members (clinic, hospital...) match subgraph nodes (institution). */
 export function kindGroup(kind) {
-  return kind === "patient" || kind === "doctor" ? kind : "site";
+  return kind === "patient" || kind === "doctor" || kind === "group" ? kind : "site";
 }
 
 /**
@@ -367,13 +369,18 @@ export class GraphView {
         const a = k * 2.399963, r = Math.sqrt(k) * (1 + num(n.hop) * 0.3);
         x = r * Math.cos(a); y = r * Math.sin(a);
       }
+      // A group node (aggregated neighbourhood) stands for the people who
+      // use the node at index n.of; expanding it asks for that node's
+      // neighbours.
+      const of = n.kind === "group" ? sub.nodes[n.of] : null;
       g.addNode(key, {
         x, y,
-        label: n.label || n.key || key,
+        label: of ? groupLabel(num(n.count)) : n.label || n.key || key,
+        count: num(n.count), ofKey: of ? nodeKeyOf(of) : "", ofKind: of?.kind ?? "", ofNodeKey: of?.key ?? "",
         kind: n.kind, class: n.class || "", nodeKey: n.key, hop: num(n.hop),
         visits: num(n.visits), fund: num(n.fund_fen) / 100,
         role, score, member, reasons: Array.isArray(n.reasons) ? n.reasons : [], ringId: n.ring_id || "",
-        color: member ? base : mix(base, 0.45),
+        color: member || of ? base : mix(base, 0.45),
         borderColor: LEAD_ROLES.has(role) ? "#111111" : "#374151",
         borderSize: LEAD_ROLES.has(role) ? 0.3 : member ? 0.12 : 0,
         size: 0,
@@ -394,6 +401,14 @@ export class GraphView {
     return added;
   }
 
+  /** Relabels the group nodes in the current language. */
+  relabelGroups() {
+    this.graph.updateEachNodeAttributes((n, a) => {
+      if (a.kind === "group") a.label = groupLabel(a.count);
+      return a;
+    }, { attributes: ["label"] });
+  }
+
   /**
    * Recomputes node and edge sizes from scores, visits and amounts. Bulk
    * updates (one graph event each) keep this cheap on large graphs; the
@@ -405,11 +420,21 @@ export class GraphView {
     // Node sizes are in pixels while the camera fits the whole layout, so
     // larger graphs get smaller nodes.
     const big = g.order > 2000 ? 0.45 : g.order > 300 ? 0.6 : g.order > 100 ? 0.8 : 1;
-    let maxFund = 1, named = 0;
-    g.forEachNode((n, a) => { maxFund = Math.max(maxFund, a.fund); if (a.member && kindGroup(a.kind) !== "patient") named++; });
-    // Size by fund (area in proportion); the ring's institutions and doctors
-    // are always labelled (unless there are too many to read).
+    let maxFund = 1, named = 0, maxCount = 1, groups = 0;
+    g.forEachNode((n, a) => {
+      if (a.kind === "group") { maxCount = Math.max(maxCount, a.count); groups++; return; }
+      maxFund = Math.max(maxFund, a.fund);
+      if (a.member && kindGroup(a.kind) !== "patient") named++;
+    });
+    // Size by fund (area in proportion), groups by the people they hold;
+    // the ring's institutions and doctors are always labelled, and the
+    // groups (unless there are too many to read).
     g.updateEachNodeAttributes((n, a) => {
+      if (a.kind === "group") {
+        a.size = big * (3 + 9 * Math.sqrt(a.count / maxCount));
+        a.forceLabel = groups <= 60;
+        return a;
+      }
       const f = Math.sqrt(Math.max(0, a.fund) / maxFund);
       a.size = big * (a.member ? 3 + 15 * f : 2 + 5 * f);
       a.forceLabel = a.member && kindGroup(a.kind) !== "patient" && named <= 80;

@@ -3,7 +3,7 @@
 
 import { api, openStream } from "./api.js";
 import { t, tf, setLang, lang, FEATURES } from "./i18n.js";
-import { setVocab, codes, label, describe, kindLabel, reason, stageText } from "./vocab.js";
+import { setVocab, codes, label, describe, kindLabel, reason, notice, groupLabel, stageText } from "./vocab.js";
 import { GraphView, KIND_COLORS, LEAD_ROLES, displayKind, kindGroup, normaliseSubgraph } from "./graph.js";
 import { timelineData, Timeline } from "./timeline.js";
 
@@ -120,7 +120,7 @@ function applyI18n() {
   renderRingDetails();
   renderNode();
   renderBanner();
-  if (graphView) renderGraphInfo();
+  if (graphView) { graphView.relabelGroups(); renderGraphInfo(); }
 }
 
 // ---------- progress and connection ----------
@@ -373,8 +373,14 @@ function renderBanner() {
   const n = state.notice;
   $("banner").hidden = !n;
   if (!n) return;
-  const key = "notice_" + String(n.code || "");
-  $("banner-text").textContent = t(key) !== key ? t(key) : t("noticeGeneric");
+  $("banner-text").textContent = noticeText(n);
+}
+
+/** A notice of the stream as a sentence of the current language (its vocabulary template). */
+function noticeText(n) {
+  const s = notice(n);
+  if (!s) return t("noticeGeneric");
+  return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
 function changedText(c) {
@@ -383,12 +389,14 @@ function changedText(c) {
 
 function renderLegend() {
   const kinds = ["patient", "doctor", "clinic", "hospital", "pharmacy"];
-  $("legend").replaceChildren(
+  $("legend").replaceChildren(...[
     ...kinds.map((k) => el("span", {}, el("i", { style: "background:" + KIND_COLORS[k] }), kindLabel(k) || k)),
     el("span", {}, el("i", { class: "ring" }), t("organiser")),
+    // Beyond the members the scope is aggregated: people as groups.
+    $("hops").value !== "0" ? el("span", { title: describe("view_node", "group") || undefined }, el("i", { style: "background:" + KIND_COLORS.group }), groupLabel("N")) : null,
     el("span", {}, t("sizeFund") + " · " + t("pale")),
     el("span", {}, t("layoutRoles")),
-  );
+  ].filter(Boolean));
 }
 
 function renderRingDetails() {
@@ -719,6 +727,11 @@ async function onSelectNode(node) {
   if (node) $("members-body").querySelector(`tr[data-key="${CSS.escape(node.key)}"]`)?.classList.add("sel");
   if (node) $("node-details").scrollIntoView({ block: "start" });
   if (!node) return;
+  if (node.kind === "group") {
+    state.nodePending = false;
+    await expandGroup(node);
+    return;
+  }
   let info = null;
   try {
     info = await api.node(node.kind, node.nodeKey);
@@ -817,19 +830,52 @@ async function expand(n) {
   const status = $("expand-status");
   status.textContent = " " + t("expanding");
   try {
-    const res = await api.neighbors(n.kind, n.nodeKey, 200);
-    const sub = normaliseSubgraph(res);
-    const added = graphView.merge(sub, n.key);
-    if (state.sub) {
-      state.sub.nodes.push(...sub.nodes);
-      state.sub.edges.push(...sub.edges);
-    }
+    const added = await mergeNeighbors(n.kind, n.nodeKey, n.key);
     status.textContent = ` +${added} ${t("added")}`;
     graphView.focus(true);
     graphView.runLayout(Math.min(4000, 1200 + graphView.graph.order * 0.2));
     renderGraphInfo();
   } catch (err) {
     status.textContent = " " + t("loadError");
+    window.__ringlens.lastError = err;
+    console.error(err);
+  }
+}
+
+/**
+ * Merges the neighbours of a node (GET .../neighbors) into the graph
+ * around the node at key around; returns the number of nodes added.
+ */
+async function mergeNeighbors(kind, nodeKey, around) {
+  const sub = normaliseSubgraph(await api.neighbors(kind, nodeKey, 200));
+  const added = graphView.merge(sub, around);
+  if (state.sub) {
+    state.sub.nodes.push(...sub.nodes);
+    state.sub.edges.push(...sub.edges);
+  }
+  return added;
+}
+
+/**
+ * Expands a group node: the people it stands for join the graph as the
+ * neighbours of the site or doctor they use (at most 200, the most visits
+ * first); the group keeps those left out, or goes when none are.
+ */
+async function expandGroup(node) {
+  try {
+    const before = new Set();
+    graphView.graph.forEachNeighbor(node.ofKey, (m, a) => { if (a.kind === "patient") before.add(m); });
+    await mergeNeighbors(node.ofKind, node.ofNodeKey, node.key);
+    let shown = 0;
+    graphView.graph.forEachNeighbor(node.ofKey, (m, a) => { if (a.kind === "patient" && !before.has(m)) shown++; });
+    const left = node.count - shown;
+    graphView.select(null);
+    if (left > 0 && shown > 0) graphView.graph.mergeNodeAttributes(node.key, { count: left });
+    if (left <= 0 && graphView.graph.hasNode(node.key)) graphView.graph.dropNode(node.key);
+    graphView.relabelGroups();
+    graphView.runLayout(Math.min(4000, 1200 + graphView.graph.order * 0.2));
+    renderGraphInfo();
+  } catch (err) {
     window.__ringlens.lastError = err;
     console.error(err);
   }
@@ -932,6 +978,8 @@ function start() {
     /** The text of an export ("json", "members", "evidence") of the selected ring. */
     exportText: (what) => (state.ring ? (what === "member-table" ? memberTableCSV(state.ring) : exportFile(state.ring, what))?.text : null),
     setRange,
+    /** A stream notice {code, params} as the banner shows it. */
+    noticeText,
     get timeline() { return timeline; },
   };
   // The filters apply as they change; Enter in a field must not submit
@@ -965,7 +1013,7 @@ function start() {
   $("banner-close").addEventListener("click", () => { state.notice = null; renderBanner(); });
   $("edge-by").addEventListener("change", (e) => graphView.setEdgeBy(e.target.value));
   $("relayout").addEventListener("click", () => graphView.runLayout());
-  $("hops").addEventListener("change", () => { if (state.selectedRing) selectRing(state.selectedRing); });
+  $("hops").addEventListener("change", () => { renderLegend(); if (state.selectedRing) selectRing(state.selectedRing); });
   setupTabs();
   setupExport();
   window.addEventListener("resize", () => renderTimeline());

@@ -71,9 +71,32 @@ function fill(template, params) {
  */
 export function reason(r) {
   if (typeof r === "string") return r;
+  return sentence("reason", r) ?? (typeof r?.code === "string" ? r.code : "");
+}
+
+/**
+ * Returns a notice of the stream, {code, params}, in the current language
+ * (the template of its entry in the vocabulary's notice category), or null
+ * when the vocabulary does not have the code (or not yet).
+ */
+export function notice(n) {
+  return sentence("notice", n);
+}
+
+/**
+ * The label of a group node of an aggregated neighbourhood ({count} people
+ * collapsed onto a site or doctor) in the current language: the template of
+ * the vocabulary's view_node entry "group"; "+count" until it is known.
+ */
+export function groupLabel(count) {
+  return sentence("view_node", { code: "group", params: { count: String(count) } }) ?? "+" + count;
+}
+
+/** The template of {code, params}'s entry in category, filled; null when unknown. */
+function sentence(category, r) {
   const code = typeof r?.code === "string" ? r.code : "";
-  const e = entry("reason", code);
-  if (!e) return code;
+  const e = entry(category, code);
+  if (!e) return null;
   const params = r.params && typeof r.params === "object" ? r.params : {};
   return fill((lang() === "en" ? e.en : e.zh) || code, params);
 }
