@@ -66,6 +66,25 @@ function money(v) {
 }
 
 /** Timeline draws the day bars and the hour histogram and handles brushing. */
+/**
+ * Sizes canvas for the device pixel ratio, clears it and sets the chart
+ * font; returns its 2D context and CSS size, or null when it is not laid
+ * out yet.
+ */
+function prepareCanvas(canvas) {
+  const dpr = window.devicePixelRatio || 1;
+  const w = canvas.clientWidth, h = canvas.clientHeight;
+  if (!w || !h) return null;
+  canvas.width = Math.round(w * dpr);
+  canvas.height = Math.round(h * dpr);
+  const ctx = canvas.getContext("2d");
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.clearRect(0, 0, w, h);
+  ctx.font = "11px system-ui, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
+  ctx.fillStyle = "#6b7280";
+  return { ctx, w, h };
+}
+
 export class Timeline {
   constructor(canvas, hoursCanvas, tip, onRange) {
     this.canvas = canvas;
@@ -152,16 +171,9 @@ export class Timeline {
 
   drawDays() {
     const canvas = this.canvas, data = this.data;
-    const dpr = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth, h = canvas.clientHeight;
-    if (!w || !h) return;
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
-    ctx.font = "11px system-ui, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
-    ctx.fillStyle = "#6b7280";
+    const prep = prepareCanvas(canvas);
+    if (!prep) return;
+    const { ctx, w, h } = prep;
     if (!data.length) {
       this.geom = null;
       ctx.fillText(t("noTimeline"), 10, 20);
@@ -212,16 +224,9 @@ export class Timeline {
 
   drawHours() {
     const canvas = this.hoursCanvas;
-    const dpr = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth, h = canvas.clientHeight;
-    if (!w || !h) return;
-    canvas.width = Math.round(w * dpr);
-    canvas.height = Math.round(h * dpr);
-    const ctx = canvas.getContext("2d");
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    ctx.clearRect(0, 0, w, h);
-    ctx.font = "11px system-ui, 'Noto Sans CJK SC', 'PingFang SC', 'Microsoft YaHei', sans-serif";
-    ctx.fillStyle = "#6b7280";
+    const prep = prepareCanvas(canvas);
+    if (!prep) return;
+    const { ctx, w, h } = prep;
     const hours = new Array(24).fill(0);
     let any = false;
     for (const d of this.data) {
