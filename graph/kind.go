@@ -1,5 +1,7 @@
 package graph
 
+import "github.com/ringlens/ringlens/graph/vocab"
+
 // Kind is the kind of a node in the claims graph.
 type Kind uint8
 
@@ -43,15 +45,16 @@ const (
 	ClassPharmacy
 )
 
-// String returns clinic, hospital, station or pharmacy.
+// String returns the class's vocabulary code (graph/vocab Classes):
+// clinic, hospital, station or pharmacy.
 func (c InstitutionClass) String() string {
 	switch c {
 	case ClassHospital:
-		return "hospital"
+		return vocab.ClassHospital
 	case ClassStation:
-		return "station"
+		return vocab.ClassStation
 	case ClassPharmacy:
-		return "pharmacy"
+		return vocab.ClassPharmacy
 	}
-	return "clinic"
+	return vocab.ClassClinic
 }
