@@ -13,6 +13,7 @@ import (
 
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/workspace"
 	"github.com/ringlens/ringlens/ingest"
 	"github.com/ringlens/ringlens/viz/server"
 	"github.com/ringlens/ringlens/viz/web"
@@ -39,7 +40,7 @@ func serveCommand() *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "in", Usage: "dataset directory (required)"},
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "address to listen on"},
-			&cli.StringFlag{Name: "state", Usage: "workspace directory for the claims log and follow positions (default: <in>/.ringlens-state)"},
+			&cli.StringFlag{Name: "state", Usage: "workspace directory for the claims log, follow positions and, when given, the cases served at /api/v1/cases (default: <in>/.ringlens-state, no cases)"},
 			&cli.BoolFlag{Name: "follow", Usage: "watch --in for *.jsonl files of visits and fee lines (complete lines; appended rows are read)"},
 			&cli.DurationFlag{Name: "full-every", Value: server.DefaultFullEvery, Usage: "how often a background full run catches up with incrementally scored claims (0: never)"},
 			&cli.StringFlag{Name: "token", EnvVars: []string{"RINGLENS_TOKEN"}, Usage: "token every request must carry, at least 16 characters (required off loopback)"},
@@ -80,6 +81,7 @@ func runServe(c *cli.Context) error {
 		return usagef("serve: %v", err)
 	}
 	state := c.String("state")
+	withWorkspace := state != "" // the workspace is served only with an explicit --state
 	if state == "" {
 		state = filepath.Join(in, ".ringlens-state")
 	}
@@ -117,6 +119,14 @@ func runServe(c *cli.Context) error {
 	}
 	if c.Bool("follow") {
 		cfg.FollowDir = in
+	}
+	if withWorkspace {
+		ws, err := workspace.Open(c.Context, state)
+		if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+		defer ws.Close()
+		cfg.Workspace = ws
 	}
 	switch d := c.Duration("full-every"); {
 	case d < 0:

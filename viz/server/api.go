@@ -46,6 +46,8 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/nodes/{kind}/{id}", s.handleNode)
 	m.HandleFunc("GET /api/v1/nodes/{kind}/{id}/neighbors", s.handleNeighbors)
 	m.HandleFunc("POST /api/v1/claims", s.handleClaims)
+	m.HandleFunc("GET /api/v1/cases", s.handleCases)
+	m.HandleFunc("GET /api/v1/cases/{id}", s.handleCase)
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		if allow := allowedMethods(m, r); allow != "" {
 			w.Header().Set("Allow", allow)

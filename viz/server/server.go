@@ -18,6 +18,7 @@ import (
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/vocab"
+	"github.com/ringlens/ringlens/graph/workspace"
 )
 
 // Defaults of Config.
@@ -57,6 +58,10 @@ type Config struct {
 	// (claims.wal), replayed by New, and the read positions of followed
 	// files (follow.json). Without it accepted claims live in memory only.
 	StateDir string
+	// Workspace, when not nil, is the investigator's workspace, served
+	// read-only at /api/v1/cases; without it those answer 404. The caller
+	// opens and closes it.
+	Workspace *workspace.Workspace
 	// ListenAddr is the address the server listens on (host:port, as
 	// net.Listener.Addr reports it). Requests whose Host header names
 	// neither it (nor, for a loopback or unspecified address, localhost,
@@ -297,7 +302,8 @@ func (s *Server) Handler() http.Handler { return s.guard(s.readLocked(s.mux)) }
 // are served without it.
 func (s *Server) readLocked(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !strings.HasPrefix(r.URL.Path, "/api/v1/") || r.URL.Path == "/api/v1/stream" || r.Method == http.MethodPost {
+		if !strings.HasPrefix(r.URL.Path, "/api/v1/") || r.URL.Path == "/api/v1/stream" || r.Method == http.MethodPost ||
+			strings.HasPrefix(r.URL.Path, "/api/v1/cases") { // the workspace, not the graph: no data lock
 			next.ServeHTTP(w, r)
 			return
 		}
