@@ -49,11 +49,13 @@ func (s *state) score(c *candidate) {
 
 // evidencePart is one independent piece of evidence behind a candidate's
 // score: the vocabulary signal (graph/vocab Signals) that explains it, its
-// strength in [0, 1] and the values its sentence shows.
+// strength in [0, 1] and the values its sentence shows, formatted only
+// when a reported ring's why asks for them (scoring every candidate needs
+// the strengths alone).
 type evidencePart struct {
 	code     string
 	strength float64
-	params   map[string]string
+	params   func() map[string]string
 }
 
 // evidenceParts returns the pieces of evidence of c in a fixed order (the
@@ -80,24 +82,34 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 	if c.typology == findings.TypCardCollection || f.CardRelations >= 0.5 {
 		card = f.CardShare
 	}
-	sig := evidencePart{vocab.SignalSignature, base, map[string]string{"fact": c.source}}
+	sig := evidencePart{vocab.SignalSignature, base, func() map[string]string { return map[string]string{"fact": c.source} }}
 	if r, ok := s.opt.Rules.Rule(c.source); ok {
-		sig = evidencePart{vocab.SignalRuleSignature, base, map[string]string{"rule": r.ID, "name_zh": r.Name, "name_en": r.NameEn}}
+		sig = evidencePart{vocab.SignalRuleSignature, base, func() map[string]string {
+			return map[string]string{"rule": r.ID, "name_zh": r.Name, "name_en": r.NameEn}
+		}}
 	}
 	return []evidencePart{
 		sig,
-		{peerCode, squash(peerZ-1, 3), map[string]string{"z": fmt.Sprintf("%.1f", peerZ)}},
-		{vocab.SignalLockstep, lock, map[string]string{"density": fmt.Sprintf("%.1f", 100*f.LockstepDensity), "baseline": fmt.Sprintf("%.1f", 100*f.LockstepBaseline), "lift": fmt.Sprintf("%.0f", lift)}},
+		{peerCode, squash(peerZ-1, 3), func() map[string]string { return map[string]string{"z": fmt.Sprintf("%.1f", peerZ)} }},
+		{vocab.SignalLockstep, lock, func() map[string]string {
+			return map[string]string{"density": fmt.Sprintf("%.1f", 100*f.LockstepDensity), "baseline": fmt.Sprintf("%.1f", 100*f.LockstepBaseline), "lift": fmt.Sprintf("%.0f", lift)}
+		}},
 		// Rule-hit concentration counts half.
-		{vocab.SignalRuleHits, 0.5 * squash(f.RuleHitShare, 0.3), map[string]string{"share": pct(f.RuleHitShare), "hits": strconv.Itoa(max(c.ruleHits, len(c.hits)))}},
+		{vocab.SignalRuleHits, 0.5 * squash(f.RuleHitShare, 0.3), func() map[string]string {
+			return map[string]string{"share": pct(f.RuleHitShare), "hits": strconv.Itoa(max(c.ruleHits, len(c.hits)))}
+		}},
 		// Card-based visits of people living elsewhere (card collection).
-		{vocab.SignalCardShare, card, map[string]string{"share": pct(f.CardShare)}},
+		{vocab.SignalCardShare, card, func() map[string]string { return map[string]string{"share": pct(f.CardShare)} }},
 		// People living away who visit on a regular rhythm (card
 		// collection without card types, scattered recruits).
-		{vocab.SignalAwayRhythm, f.AwayRelations * f.Rhythm, map[string]string{"share": pct(f.AwayRelations), "rhythm": fmt.Sprintf("%.2f", f.Rhythm)}},
+		{vocab.SignalAwayRhythm, f.AwayRelations * f.Rhythm, func() map[string]string {
+			return map[string]string{"share": pct(f.AwayRelations), "rhythm": fmt.Sprintf("%.2f", f.Rhythm)}
+		}},
 		// People admitted again and again at the ring's sites, weighed by
 		// how far the sites stand out from their class in such relations.
-		{vocab.SignalRepeatAdmissions, f.AdmitRelations * squash(f.FlaggedLift-1, pr.AdmitLiftHalf), map[string]string{"share": pct(f.AdmitRelations), "lift": fmt.Sprintf("%.1f", f.FlaggedLift)}},
+		{vocab.SignalRepeatAdmissions, f.AdmitRelations * squash(f.FlaggedLift-1, pr.AdmitLiftHalf), func() map[string]string {
+			return map[string]string{"share": pct(f.AdmitRelations), "lift": fmt.Sprintf("%.1f", f.FlaggedLift)}
+		}},
 	}
 }
 

@@ -26,9 +26,10 @@ func (s *state) why(c *candidate, r *findings.Ring) []findings.Signal {
 		if p.strength < pr.WhyMinStrength || len(out) >= pr.WhyMax {
 			break
 		}
-		out = append(out, findings.Signal{Code: p.code, Params: p.params, Strength: round4(p.strength),
-			Zh:       vocab.RenderIn(vocab.Signals, p.code, inLang(p.params, vocab.LangZh), vocab.LangZh),
-			En:       vocab.RenderIn(vocab.Signals, p.code, inLang(p.params, vocab.LangEn), vocab.LangEn),
+		params := p.params()
+		out = append(out, findings.Signal{Code: p.code, Params: params, Strength: round4(p.strength),
+			Zh:       vocab.RenderIn(vocab.Signals, p.code, inLang(params, vocab.LangZh), vocab.LangZh),
+			En:       vocab.RenderIn(vocab.Signals, p.code, inLang(params, vocab.LangEn), vocab.LangEn),
 			Evidence: behind(p.code, c.source, r.Evidence)})
 	}
 	return out
@@ -80,6 +81,8 @@ func formationParts(c *candidate) []evidencePart {
 	if c.source != SourceRelationExcess || f.FlaggedLift <= 1 {
 		return nil
 	}
-	return []evidencePart{{vocab.SignalSiteExcess, 1 - 1/f.FlaggedLift, map[string]string{
-		"share": fmt.Sprintf("%.1f", 100*f.FlaggedShare), "peer": fmt.Sprintf("%.1f", 100*f.FlaggedSharePeer), "lift": fmt.Sprintf("%.1f", f.FlaggedLift)}}}
+	return []evidencePart{{vocab.SignalSiteExcess, 1 - 1/f.FlaggedLift, func() map[string]string {
+		return map[string]string{
+			"share": fmt.Sprintf("%.1f", 100*f.FlaggedShare), "peer": fmt.Sprintf("%.1f", 100*f.FlaggedSharePeer), "lift": fmt.Sprintf("%.1f", f.FlaggedLift)}
+	}}}
 }
