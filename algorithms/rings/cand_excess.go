@@ -78,8 +78,9 @@ type siteTally struct {
 // (withRingDoctors). Seeded sites
 // join into one candidate only when they share flagged people
 // (link_patient_share of the smaller site's) or several doctors on flagged
-// visits (link_min_doctors, link_doctor_share): two operations that share
-// neither stay apart.
+// visits (link_min_doctors, link_doctor_share), or when the flagged people
+// of each come to the other's site far more often than its other people do
+// (linkByVisits): two operations that share neither stay apart.
 func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	g := s.g
 	p := &s.opt.Params
@@ -781,7 +782,88 @@ func (s *state) linkSites(lo, nSites int, rels []relation) unionFind {
 			uf.union(a, b)
 		}
 	}
+	s.linkByVisits(lo, sites, people, &uf)
 	return uf
+}
+
+// linkByVisits joins seeded sites whose flagged people come to each
+// other's site, flagged there or not, far more often than the sites' other
+// people do (link_visit_lift): the people of one operation keep their other
+// care at its other sites, where nothing flags it, while two unrelated
+// sites of one district share their flagged people no more than their
+// ordinary ones. Both directions must pass, each beyond chance at the
+// family-wise significance over the pairs tested, and at least
+// min_ring_people of the flagged people must come.
+func (s *state) linkByVisits(lo int, sites []int32, flagged map[int32][]uint32, uf *unionFind) {
+	p := &s.opt.Params
+	if p.LinkVisitLift <= 0 || len(sites) < 2 {
+		return
+	}
+	g := s.g
+	seeded := make(map[int32]bool, len(sites))
+	for _, i := range sites {
+		seeded[i] = true
+	}
+	// visitors[i]: every patient of seeded site i, sorted.
+	visitors := make(map[int32][]uint32, len(sites))
+	for _, i := range sites {
+		nb, _ := g.Neighbors(graph.NodeID(lo + int(i)))
+		var ps []uint32
+		for _, n := range nb {
+			if g.Kind(n) == graph.KindPatient {
+				ps = append(ps, g.Row(n))
+			}
+		}
+		visitors[i] = sortedUniq(ps)
+	}
+	// Pairs where some flagged person of one site comes to the other.
+	pairs := make(map[[2]int32]bool)
+	for _, a := range sites {
+		for _, x := range flagged[a] {
+			nb, _ := g.Neighbors(g.PatientNode(x))
+			for _, n := range nb {
+				k := g.Kind(n)
+				if k != graph.KindInstitution && k != graph.KindPharmacy {
+					continue
+				}
+				if b := int32(int(n) - lo); b != a && seeded[b] {
+					pairs[[2]int32{min(a, b), max(a, b)}] = true
+				}
+			}
+		}
+	}
+	keys := make([][2]int32, 0, len(pairs))
+	for k := range pairs {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	minSig := p.MinSignificance + math.Log10(float64(max(len(keys), 1)))
+	// passes tests the flagged people of site a against a's other people
+	// in how often they come to site b.
+	passes := func(a, b int32) bool {
+		fa := flagged[a]
+		k := intersect(fa, visitors[b])
+		if k < p.MinRingPeople {
+			return false
+		}
+		others := len(visitors[a]) - len(fa)
+		if others <= 0 {
+			return false
+		}
+		// Other people of a who come to b (a's flagged ones at b removed;
+		// b's flagged people who come to a stay in a's baseline, which
+		// keeps the test conservative: counting them out merged unrelated
+		// rings in bench quality).
+		otherAtB := intersect(visitors[a], visitors[b]) - k
+		rate := (float64(otherAtB) + 0.5) / float64(others)
+		mu := rate * float64(len(fa))
+		return float64(k) >= p.LinkVisitLift*mu && poissonTailLog10(k, mu) <= -minSig
+	}
+	for _, k := range keys {
+		if a, b := k[0], k[1]; passes(a, b) && passes(b, a) {
+			uf.union(a, b)
+		}
+	}
 }
 
 // excessCandidate builds the candidate of one group of linked sites from

@@ -46,7 +46,11 @@
 // which stands out alone, are found as pairs of sites whose people are
 // flagged at both far beyond the coincidences of a configuration model
 // (coFlagged). Seeded sites join when they share flagged people or the
-// doctors of flagged visits (registered doctors when visits name none). This is the likelihood-weighted co-visit idea of FraudAuditor
+// doctors of flagged visits (registered doctors when visits name none), or
+// when the flagged people of each come to the other site, for care nothing
+// flags, far more often than the site's other people do (link_visit_lift,
+// both ways, beyond chance): a ring's recruits keep their other care at its
+// other sites. This is the likelihood-weighted co-visit idea of FraudAuditor
 // (Lin et al., "FraudAuditor: A Visual Analytics Approach for Collusive
 // Fraud in Health Insurance", IEEE TVCG 29(6), 2023) applied to the
 // person–site relations of settled claims: what counts is the excess over

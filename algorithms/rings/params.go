@@ -37,6 +37,7 @@ type Params struct {
 	LinkPatientShare  float64
 	LinkMinDoctors    int
 	LinkDoctorShare   float64
+	LinkVisitLift     float64
 	MinDoctorVisits   int
 	RingDoctorLift    float64
 	CoreShare         float64
@@ -93,6 +94,7 @@ func DefaultParams() Params {
 		LinkPatientShare:   0.2,
 		LinkMinDoctors:     2,
 		LinkDoctorShare:    0.3,
+		LinkVisitLift:      5,
 		MinDoctorVisits:    3,
 		RingDoctorLift:     3,
 		CoreShare:          0.34,
@@ -157,6 +159,7 @@ func (p *Params) fields() []paramField {
 		fl("link_patient_share", "relation excess", &p.LinkPatientShare, "share of the smaller site's flagged people two sites must share to form one ring (at least 2 people)"),
 		in("link_min_doctors", "relation excess", &p.LinkMinDoctors, "doctors two sites must share on flagged visits to form one ring"),
 		fl("link_doctor_share", "relation excess", &p.LinkDoctorShare, "share of the smaller site's flagged-visit doctors the shared ones must make up"),
+		fl("link_visit_lift", "relation excess", &p.LinkVisitLift, "how many times the share of the other people of each of two seeded sites who also come to the other site the share of its flagged people who do must be (at least min_ring_people of them, beyond chance at min_significance over the pairs tested) for the two to form one ring: a ring's people keep their other care at its other sites, without flagged visits there; 0 turns the link off"),
 		in("min_doctor_visits", "relation excess", &p.MinDoctorVisits, "flagged visits a doctor needs at a site to count among its doctors"),
 		fl("ring_doctor_lift", "relation excess", &p.RingDoctorLift, "how many times the site's share of flagged visits a doctor's own share (at least half) must be for the doctor to count as running the flagged relations there; a site with such doctors keeps only the flagged people who see them"),
 		fl("core_share", "relation excess", &p.CoreShare, "share of the group's median person's flagged visits a person needs to stay in the group (peripheral people, such as a chronic patient refilling at a ring pharmacy, are dropped)"),
