@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 
+	"github.com/ringlens/ringlens/algorithms/community"
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/findings"
@@ -116,11 +117,19 @@ func (s *state) returnCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	rate := s.returnerRate(len(returner))
-	var out []*candidate
+	var groups [][]int
 	for _, grp := range uf.components(len(buyers), func(i int) int32 { return int32(i) }) {
 		if len(grp) < p.MinRingPeople {
 			continue
 		}
+		parts, err := s.splitReturners(ctx, boxes, buyers, index, grp)
+		if err != nil {
+			return nil, err
+		}
+		groups = append(groups, parts...)
+	}
+	var out []*candidate
+	for _, grp := range groups {
 		in := make(map[uint32]bool, len(grp))
 		for _, i := range grp {
 			in[buyers[i]] = true
@@ -130,6 +139,132 @@ func (s *state) returnCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	return out, nil
+}
+
+// splitReturners divides a group of returners joined through shared
+// sites and prescribers (grp, indexes into buyers) into the operations it
+// holds. A single box bought from a doctor or pharmacy of another ring
+// joins two rings in the union; Leiden (modularity) on the bipartite graph
+// of returners and the sites of their boxes' first sales (weighted by
+// boxes) cuts such bridges. Prescribers stay out of this graph: ordinary
+// doctors of a district prescribe to the people of several rings. The split is taken
+// when the partition reaches min_split_modularity and leaves at least two
+// communities of min_ring_people returners, large communities staying
+// one when shared_visit_share of the smaller one's boxes cross to the
+// other's hubs (one ring's people spread their boxes over all its
+// pharmacies; a bridge between two rings is a box or two); returners of
+// smaller communities join the large community their boxes tie them to
+// most (or are left out when none does).
+func (s *state) splitReturners(ctx context.Context, boxes []returnedBox, buyers []uint32, index map[uint32]int32, grp []int) ([][]int, error) {
+	p := &s.opt.Params
+	if len(grp) < 2*p.MinRingPeople {
+		return [][]int{grp}, nil
+	}
+	// Local nodes: the group's returners first, then their hubs.
+	local := make(map[int32]int32, len(grp)) // buyer index -> local node
+	for k, i := range grp {
+		local[int32(i)] = int32(k)
+	}
+	hubs := make(map[graph.NodeID]int32) // site -> local node
+	hubOf := func(key graph.NodeID) int32 {
+		if h, ok := hubs[key]; ok {
+			return h
+		}
+		h := int32(len(grp) + len(hubs))
+		hubs[key] = h
+		return h
+	}
+	var edges []community.Edge
+	for _, b := range boxes {
+		i, ok := index[b.buyer]
+		if !ok {
+			continue
+		}
+		r, ok := local[i]
+		if !ok {
+			continue
+		}
+		edges = append(edges, community.Edge{U: r, V: hubOf(b.site), W: 1})
+	}
+	n := len(grp) + len(hubs)
+	csr, err := community.NewCSR(n, edges)
+	if err != nil {
+		return nil, fmt.Errorf("returners' graph: %w", err)
+	}
+	part, err := community.Leiden(ctx, csr, community.Options{Seed: s.opt.Seed, MaxIterations: 2})
+	if err != nil {
+		return nil, err
+	}
+	if part.Communities < 2 || !(part.Quality >= p.MinSplitModularity) {
+		return [][]int{grp}, nil
+	}
+	memb := part.Membership
+	size := make([]int, part.Communities)
+	for k := range grp {
+		size[memb[k]]++
+	}
+	large := 0
+	for _, z := range size {
+		if z >= p.MinRingPeople {
+			large++
+		}
+	}
+	if large < 2 {
+		return [][]int{grp}, nil
+	}
+	// Large communities whose returners' boxes cross to each other's hubs
+	// (shared_visit_share of the smaller one's) are one ring: what Leiden
+	// cut there is chance structure, not a bridge.
+	cross := make(map[[2]int32]float64)
+	weight := make([]float64, part.Communities)
+	for _, e := range edges {
+		cu, ch := memb[e.U], memb[e.V]
+		weight[cu] += e.W
+		if cu != ch && size[cu] >= p.MinRingPeople && size[ch] >= p.MinRingPeople {
+			cross[[2]int32{min(cu, ch), max(cu, ch)}] += e.W
+		}
+	}
+	join := newUnionFind(part.Communities)
+	for _, k := range sortedPairs(cross) {
+		if cross[k] >= p.SharedVisitShare*min(weight[k[0]], weight[k[1]]) {
+			join.union(k[0], k[1])
+		}
+	}
+	// Returners of small communities: the large community their boxes'
+	// hubs belong to most.
+	tie := make(map[int32]map[int32]float64)
+	for _, e := range edges {
+		if c := memb[e.V]; size[memb[e.U]] < p.MinRingPeople && size[c] >= p.MinRingPeople {
+			if tie[e.U] == nil {
+				tie[e.U] = make(map[int32]float64)
+			}
+			tie[e.U][c] += e.W
+		}
+	}
+	out := make([][]int, part.Communities)
+	for k, i := range grp {
+		c := join.find(memb[k])
+		if size[c] < p.MinRingPeople {
+			best, bw := int32(-1), 0.0
+			for _, cc := range sortedKeys(tie[int32(k)]) {
+				if w := tie[int32(k)][cc]; w > bw {
+					best, bw = cc, w
+				}
+			}
+			if best < 0 {
+				continue
+			}
+			c = join.find(best)
+		}
+		out[c] = append(out[c], i)
+	}
+	parts := out[:0]
+	for _, o := range out {
+		if len(o) >= p.MinRingPeople {
+			parts = append(parts, o)
+		}
+	}
+	return parts, nil
 }
 
 // returnerRate is the share of people buying trace-coded drugs whose boxes
@@ -216,4 +351,14 @@ func (s *state) returnCandidate(boxes []returnedBox, in map[uint32]bool, rate fl
 			len(in), n, lift),
 		detailZh: fmt.Sprintf("%d人购买的药品回流：首次售予他们的%d盒药品其后被再次销售（追溯码重复），为同机构购药人群中全市比例的%.0f倍", len(in), n, lift)})
 	return c
+}
+
+// sortedPairs returns the keys of m in order.
+func sortedPairs[V any](m map[[2]int32]V) [][2]int32 {
+	keys := make([][2]int32, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	return keys
 }
