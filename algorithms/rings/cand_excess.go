@@ -184,7 +184,9 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	minSig := p.MinSignificance + math.Log10(float64(max(nSites, 1)))
 	sd := s.seedSites(lo, tally, minSig)
 	seeded, regOnly, kinds, lift, rate := sd.seeded, sd.regOnly, sd.kinds, sd.lift, sd.rate
-	together := s.coFlagged(lo, rels, minSig)
+	// Site pairs are their own family: min_significance plus log10 of the
+	// pairs seen (coFlagged), not of the sites as well.
+	together := s.coFlagged(lo, rels, p.MinSignificance)
 	kept := rels[:0]
 	for _, r := range rels {
 		i := int(r.hub) - lo
