@@ -35,11 +35,24 @@ const (
 	// repeat_admissions times in all, here or over several sites (beds
 	// kept full with the same people).
 	flagAdmits
+	// flagSevere: a costly relation billed far beyond the costly ones
+	// (median robust z of fund per visit or fund share ≥ severe_z).
+	flagSevere
 )
 
 // flagKinds are the flags that seed: a site is tested on each of them
 // alone as well as on all together.
-var flagKinds = [...]relFlag{flagCostly, flagCard, flagAway, flagAdmits}
+var flagKinds = [...]relFlag{flagCostly, flagCard, flagAway, flagAdmits, flagSevere}
+
+// kindIndex returns the position of kind f in flagKinds.
+func kindIndex(f relFlag) int {
+	for k, kf := range flagKinds {
+		if kf == f {
+			return k
+		}
+	}
+	return -1
+}
 
 // relation is one person's visits at one site, with what flags it.
 type relation struct {
@@ -251,13 +264,30 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	// the ordinary rate among regulars: in a small city, sites with many
 	// regulars may be mostly ring sites.
 	rateReg := s.classRates(lo, tally, true, okAll)
+	// Severity: relations billed far beyond the costly ones (severe_z) are
+	// a small share of each class's flagged relations; a site holding many
+	// of them stands out even where its class's flagged rate hides a small
+	// ring among ordinary costly relations. The expectation is the class's
+	// flagged rate times its pooled share of severe among flagged.
+	ks := kindIndex(flagSevere)
+	var flaggedSum, severeSum [nClasses]float64
+	for i, t := range tally {
+		cl := g.Class(graph.NodeID(lo + i))
+		flaggedSum[cl] += float64(t.flagged)
+		severeSum[cl] += float64(t.byKind[ks])
+	}
+	okSevere := make([]bool, nSites)
 	for i, t := range tally {
 		h := graph.NodeID(lo + i)
 		la, okA := lift[i], okAll[i]
 		lr, okR := test(t.flaggedRegulars, rateReg[g.Class(h)]*float64(t.regulars))
-		seeded[i] = okA || okR
-		regOnly[i] = okR && !okA
-		lift[i] = max(la, lr)
+		var ls float64
+		if cl := g.Class(h); flaggedSum[cl] > 0 {
+			ls, okSevere[i] = test(t.byKind[ks], rate[cl]*float64(t.relations)*severeSum[cl]/flaggedSum[cl])
+		}
+		seeded[i] = okA || okR || okSevere[i]
+		regOnly[i] = okR && !okA && !okSevere[i]
+		lift[i] = max(la, lr, ls)
 	}
 	// One operation per ring: where one kind of flag alone makes a seeded
 	// site stand out (its people billed far above peers, or card-based
@@ -279,6 +309,12 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 			if _, ok := test(t.byKind[k], rk[g.Class(graph.NodeID(lo+i))]*float64(t.relations)); ok {
 				kinds[i] |= kf
 			}
+		}
+	}
+	for i, ok := range okSevere {
+		if ok && !okAll[i] {
+			// Seeded by its severe relations alone: only they stay.
+			kinds[i] = flagSevere
 		}
 	}
 	return seeding{seeded: seeded, regOnly: regOnly, kinds: kinds, lift: lift, rate: rate}
@@ -421,8 +457,8 @@ func (s *state) coFlagged(lo int, rels []relation, minSig float64) map[personSit
 // their visits at the site, and ring_doctor_lift times the site's share, to
 // flagged relations. A busy site's ordinary flagged people, spread over its
 // other doctors, do not join a ring that a few doctors there run; at a site
-// without such doctors (or whose visits name none) every flagged relation
-// stays.
+// without such doctors (or whose visits name none), or where fewer than
+// min_ring_people flagged people see them, every flagged relation stays.
 func (s *state) withRingDoctors(rels []relation) []relation {
 	vt := &s.t.Visits
 	flagged := make(map[uint32]bool)
@@ -463,6 +499,7 @@ func (s *state) withRingDoctors(rels []relation) []relation {
 		if len(ring) == 0 {
 			continue
 		}
+		stay := 0
 		for _, i := range idx {
 			with, named := 0, 0
 			for _, v := range rels[i].visits {
@@ -474,6 +511,17 @@ func (s *state) withRingDoctors(rels []relation) []relation {
 				}
 			}
 			drop[i] = named > 0 && 2*with < named
+			if !drop[i] {
+				stay++
+			}
+		}
+		if stay < s.opt.Params.MinRingPeople {
+			// The doctors do not run the site's flagged relations: too few
+			// of its flagged people see them to be a ring (a ring whose
+			// people see many doctors has one or two busy among them).
+			for _, i := range idx {
+				drop[i] = false
+			}
 		}
 	}
 	out := rels[:0]
@@ -536,6 +584,9 @@ func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) 
 	var f relFlag
 	if s.costlyRelation(h, vs, cost, shr) {
 		f |= flagCostly
+		if float64(max(cost, shr)) >= pr.SevereZ {
+			f |= flagSevere
+		}
 	}
 	card := 0
 	for _, v := range vs {

@@ -39,8 +39,11 @@
 // several sites is judged over all of them. Each site's flagged relations
 // are compared with what its class's ordinary rate (the lower quartile over
 // sites) predicts, by the Poisson tail at a family-wise significance
-// (min_significance + log10 of the sites tested), on all returning people
-// and on the regulars of the period, and on each kind of flag alone: where
+// (min_significance + log10 of the sites tested), on all returning people,
+// on the regulars of the period, on the severe relations alone (billed
+// severe_z robust scales above peers, against the class's flagged rate
+// times its share of severe ones: a small ring billed far beyond a busy
+// site's ordinary costly relations), and on each kind of flag alone: where
 // one kind makes a site stand out, only relations of that kind stay (one
 // operation per ring). Rings spread thinly over several sites, none of
 // which stands out alone, are found as pairs of sites whose people are

@@ -24,6 +24,7 @@ type Params struct {
 	// Relation excess (the typology-independent generator).
 	MinRelationVisits int
 	CostlyZ           float64
+	SevereZ           float64
 	RelationZ         float64
 	CardShare         float64
 	RhythmMin         float64
@@ -81,6 +82,7 @@ func DefaultParams() Params {
 		MinRingPeople:      5,
 		MinRelationVisits:  3,
 		CostlyZ:            3,
+		SevereZ:            9,
 		RelationZ:          2,
 		CardShare:          0.8,
 		RhythmMin:          0.6,
@@ -147,6 +149,7 @@ func (p *Params) fields() []paramField {
 		in("min_ring_people", "size", &p.MinRingPeople, "fewest patients a ring holds (rings of doctors and sites only, such as borrowed qualifications, are exempt); fewer is a family, not an operation"),
 		in("min_relation_visits", "relation excess", &p.MinRelationVisits, "visits of one person at one site that make a relation worth judging"),
 		fl("costly_z", "relation excess", &p.CostlyZ, "median robust z of a relation's fund per visit or fund share against peers (same scenario, institution class, diagnosis or scheme) that flags it as billed far above peers"),
+		fl("severe_z", "relation excess", &p.SevereZ, "median robust z (of fund per visit or fund share) from which a costly relation is also severe: a site is tested on its severe relations alone as well, against its class's flagged rate times the class's share of severe among flagged relations (a small ring billed far beyond the ordinary costly relations of a busy site); a site seeded by them alone keeps only them"),
 		fl("relation_z", "relation excess", &p.RelationZ, "robust scales (at least 0.5) a costly relation's median z must also lie above the median relation of the same institution class, so that dear but ordinary kinds of care (chronic refills) are not flagged where the visit peers cannot tell them apart"),
 		fl("card_share", "relation excess", &p.CardShare, "share of a relation's visits registered with a social-security card (mdtrt_cert_type 03) that, for a person living elsewhere, flags it as card-based"),
 		fl("rhythm_min", "relation excess", &p.RhythmMin, "regularity (1 − coefficient of variation of the days between visits) from which a frequent relation of a person living elsewhere is flagged as rhythmic"),
