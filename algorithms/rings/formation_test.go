@@ -719,3 +719,25 @@ func TestParamsReachDetection(t *testing.T) {
 		})
 	}
 }
+
+// TestRingSeeingManyDoctors plants a group of 7 people at the busiest
+// ordinary clinic who see the clinic's own doctors in turn and one more
+// who sees nobody else. That doctor's visits are all flagged, so he looks
+// like the ring's doctor, but each person sees him at most once in three
+// visits: the site's flagged people must not be cut down to those who see
+// him (the group is reported whole).
+func TestRingSeeingManyDoctors(t *testing.T) {
+	pc := newPlantCity(t)
+	cl := pc.clinics(t, 1)[0]
+	docs := pc.soleDoctors(cl)
+	if len(docs) < 2 {
+		t.Skipf("clinic has %d doctors of its own", len(docs))
+	}
+	people := pc.people(t, 7, cl)
+	pc.add(t, plant{clinic: cl, people: people, doctors: append([]string{"PLANTDOC1"}, docs[:min(len(docs), 6)]...), visits: 14, start: 0.3})
+	f := pc.detect(t, Params{})
+	g := group{name: "planted", clinic: pc.tb.Institutions.IDs.String(cl), people: people}
+	if r := g.found(f, 6); r == nil {
+		t.Errorf("group of 7 seeing %d doctors not reported with its clinic and ≥ 6 of them: %s", 1+min(len(docs), 6), describe(f, g))
+	}
+}
