@@ -35,6 +35,12 @@
 // Live) gathers exactly the declared context; it holds no rule logic of
 // its own. RULES.md is generated from the declarations (go test -update).
 //
+// Stages. A rule's Stage is its main stage; AlsoAt, declared beside it,
+// adds the other stages it serves (stage.go). A rule whose Context is the
+// person's history alone can judge one claim with that history
+// (Rule.OnOneClaim); Set.ForCheck selects the rules a check before or
+// during settlement runs (algorithms/check), and RULES.md marks them.
+//
 // Data quality. The DQ-PLACEHOLDER-DOCTOR check runs first and marks
 // placeholder doctor codes (Result.Placeholder, or FindPlaceholders alone);
 // the doctor-based rules (R-DOCTOR-CAPACITY, R-DOCTOR-DISTANT) skip them,

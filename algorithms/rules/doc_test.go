@@ -23,7 +23,7 @@ func ruleTable(s Set) string {
 			art = "(data quality)"
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s / %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", r.ID, r.Version, r.Name, r.NameEn,
-			r.Family, r.Stage, r.Result, art, r.Scenario, r.Window, r.Context, strings.Join(ps, "<br>"))
+			r.Family, r.StageText(), r.Result, art, r.Scenario, r.Window, r.Context, strings.Join(ps, "<br>"))
 	}
 	b.WriteString("\n## Built-in diagnosis limits (`diagnosis_limits`)\n\n| from | to | sex | age min | age max | note |\n|---|---|---|---|---|---|\n")
 	for _, l := range s.DiagnosisLimits {

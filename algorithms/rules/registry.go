@@ -44,11 +44,11 @@ func definitions() []Rule {
 				intP("pattern_min_visits", 100, 1, 1e9, "a code shaped like a placeholder (009999, unknown, 0000) needs only this many visits"),
 			}},
 		{ID: IDSexItem, Context: PersonHistory, run: runSexItem, Version: "1.0", Name: "限性别项目", NameEn: "sex-restricted item",
-			Family: "sex-restricted", Stage: During, Result: Definite, Article: Art38, ArticleEn: Art38En,
+			Family: "sex-restricted", Stage: During, AlsoAt: AtBefore, Result: Definite, Article: Art38, ArticleEn: Art38En,
 			Scenario: "all", Window: "visit",
 			Specs: []Param{intP("min_lines", 1, 1, 1e6, "fee lines of one item for one person needed for a hit")}},
 		{ID: IDAgeItem, Context: PersonHistory, run: runAgeItem, Version: "1.0", Name: "限年龄项目", NameEn: "age-restricted item",
-			Family: "age-restricted", Stage: During, Result: Definite, Article: Art38, ArticleEn: Art38En,
+			Family: "age-restricted", Stage: During, AlsoAt: AtBefore, Result: Definite, Article: Art38, ArticleEn: Art38En,
 			Scenario: "all", Window: "visit",
 			Specs: []Param{
 				intP("tolerance_years", 0, 0, 20, "years of age tolerated outside the catalogue limits"),
@@ -66,7 +66,7 @@ func definitions() []Rule {
 				intP("min_visits", 1, 1, 1e6, "visits of one person needed for a hit"),
 			}},
 		{ID: IDOverSupply, Context: PersonHistory, run: runOverSupply, Version: "1.0", Name: "超量开药", NameEn: "over-prescribing (supply beyond limit)",
-			Family: "over-prescribing", Stage: Before, Result: Definite, Article: Art38, ArticleEn: Art38En,
+			Family: "over-prescribing", Stage: Before, AlsoAt: AtDuring, Result: Definite, Article: Art38, ArticleEn: Art38En,
 			Scenario: "outpatient, pharmacy", Window: "prescription",
 			Specs: []Param{
 				intP("normal_days", 7, 1, 365, "longest supply of an ordinary prescription without catalogue max_days (处方管理办法 art. 19)"),
@@ -76,7 +76,7 @@ func definitions() []Rule {
 				intP("catalog_binds_chronic", 0, 0, 1, "1: catalogue max_days also caps chronic prescriptions; 0: chronic_days prevails"),
 			}},
 		{ID: IDRepeatRx, Context: PersonHistory, run: runRepeatRx, Version: "1.0", Name: "重复开药/频繁开药", NameEn: "repeat prescribing (overlapping supply)",
-			Family: "repeat-prescribing", Stage: After, Result: Suspicious, Article: Art38, ArticleEn: Art38En,
+			Family: "repeat-prescribing", Stage: After, AlsoAt: AtBefore | AtDuring, Result: Suspicious, Article: Art38, ArticleEn: Art38En,
 			Scenario: "outpatient, pharmacy", Window: "supply period",
 			Specs: []Param{
 				intP("tolerance_days", 3, 0, 365, "early refill tolerated: overlap days always allowed"),
@@ -84,7 +84,7 @@ func definitions() []Rule {
 				intP("min_repeats", 1, 1, 1e6, "overlapping refills of one drug by one person needed for a hit"),
 			}},
 		{ID: IDFrequentVisits, Context: WholeCity, run: runFrequentVisits, Version: "1.0", Name: "频繁就诊", NameEn: "frequent visits against peers",
-			Family: "frequent-visits", Stage: After, Result: Suspicious, Article: Art40, ArticleEn: Art40En,
+			Family: "frequent-visits", Stage: After, AlsoAt: AtBefore, Result: Suspicious, Article: Art40, ArticleEn: Art40En,
 			Scenario: "outpatient", Window: "rolling window",
 			Specs: []Param{
 				intP("window_days", 30, 1, 366, "rolling window in which visits are counted"),
@@ -94,7 +94,7 @@ func definitions() []Rule {
 				intP("age_band_years", 10, 1, 150, "width of the age bands of peer groups"),
 			}},
 		{ID: IDSplitAdmission, Context: PersonHistory, run: runSplitAdmission, Version: "1.0", Name: "分解住院", NameEn: "split hospitalisation (early readmission)",
-			Family: "split-hospitalisation", Stage: After, Result: Suspicious, Article: Art38, ArticleEn: Art38En,
+			Family: "split-hospitalisation", Stage: After, AlsoAt: AtDuring, Result: Suspicious, Article: Art38, ArticleEn: Art38En,
 			Scenario: "inpatient", Window: "stay",
 			Specs: []Param{
 				intP("max_gap_days", 15, 0, 365, "readmission at most this many days after discharge (some cities use 14)"),
@@ -109,7 +109,7 @@ func definitions() []Rule {
 				intP("min_days", 1, 1, 10000, "over-census days needed for a hit"),
 			}},
 		{ID: IDAfterDeath, Context: PersonHistory, run: runAfterDeath, Version: "1.0", Name: "死亡后就医", NameEn: "claims after death",
-			Family: "dead-person-claims", Stage: During, Result: Definite, Article: Art40, ArticleEn: Art40En,
+			Family: "dead-person-claims", Stage: During, AlsoAt: AtBefore, Result: Definite, Article: Art40, ArticleEn: Art40En,
 			Scenario: "all", Window: "visit",
 			Specs: []Param{intP("grace_days", 0, 0, 365, "days after die_date tolerated (late-posted fees)")}},
 		{ID: IDDoctorDistant, Context: DoctorDay, run: runDoctorDistant, Version: "1.1", Name: "医师异地同时执业", NameEn: "doctor at distant sites at once",
@@ -123,7 +123,7 @@ func definitions() []Rule {
 				intP("min_conflicts", 1, 1, 1e6, "impossible site changes needed for a hit"),
 			}},
 		{ID: IDPersonDistant, Context: PersonHistory, run: runPersonDistant, Version: "1.0", Name: "参保人同时异地就医", NameEn: "person at distant places at once",
-			Family: "impersonation", Stage: After, Result: Suspicious, Article: Art41, ArticleEn: Art41En,
+			Family: "impersonation", Stage: After, AlsoAt: AtDuring, Result: Suspicious, Article: Art41, ArticleEn: Art41En,
 			Scenario: "all", Window: "hour",
 			Specs: []Param{
 				realP("min_km", 50, 0, 20000, "places at least this far apart (haversine km)"),

@@ -57,12 +57,16 @@ type Param struct {
 
 // Rule is one rule of the library with the parameters in force.
 type Rule struct {
-	ID        string // stable id, e.g. "R-SEX-ITEM"
-	Version   string // version of the rule's logic (not of its parameters)
-	Name      string // zh-CN name
-	NameEn    string // English name
-	Family    string // rule family of rules.md, e.g. "sex-restricted"
-	Stage     Stage
+	ID      string // stable id, e.g. "R-SEX-ITEM"
+	Version string // version of the rule's logic (not of its parameters)
+	Name    string // zh-CN name
+	NameEn  string // English name
+	Family  string // rule family of rules.md, e.g. "sex-restricted"
+	Stage   Stage
+	// AlsoAt lists the stages the rule serves besides Stage (stage.go):
+	// a rule screening settled claims may also remind before settlement
+	// or review during it.
+	AlsoAt    Stages
 	Result    ResultType
 	Article   string // legal article, zh-CN
 	ArticleEn string // legal article, English

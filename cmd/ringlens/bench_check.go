@@ -1,0 +1,420 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/ingest"
+	"github.com/ringlens/ringlens/viz/server"
+	"github.com/urfave/cli/v2"
+)
+
+// benchCheckCommand is `ringlens bench check`: an HTTP load of
+// POST /api/v1/check on loopback with claims of a city.
+func benchCheckCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "check",
+		Usage: "load POST /api/v1/check on loopback with varied real claims of a city; print latency percentiles and checks/s",
+		UsageText: "ringlens bench check --in DIR [--duration 30s] [--connections 4] [--rate 2000] [--claims 5000] [--seed 1] [--bodies FILE]\n" +
+			"   ringlens bench check --url http://127.0.0.1:8080 --bodies FILE [--duration 30s] [--connections 4] [--rate 2000]",
+		Description: "Reads --in, serves it on a loopback port in this process (as `serve` does, without\n" +
+			"full runs), waits for the first detection, then samples --claims visits of the city\n" +
+			"with their fee lines (not reversed, with fee lines; the claim ids are settled, so\n" +
+			"every answer says already_settled) and posts them as checks from --connections\n" +
+			"clients, each with one keep-alive connection, for --duration. It prints p50, p99,\n" +
+			"p999 and max latency and the checks per second. With --rate the clients send on a\n" +
+			"fixed schedule and latency counts from the scheduled time (a late answer delays the\n" +
+			"next request but is not forgiven). --bodies also writes the request bodies, one per\n" +
+			"line, for other load tools (wrk: bench/wrk_check.lua). --url loads a running server\n" +
+			"(`ringlens serve`) instead, posting the bodies of --bodies.",
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "in", Usage: "dataset directory, served in this process"},
+			&cli.StringFlag{Name: "url", Usage: "load the server at `URL` (e.g. http://127.0.0.1:8080, a `ringlens serve`) instead, with the bodies of --bodies"},
+			&cli.DurationFlag{Name: "duration", Value: 30 * time.Second, Usage: "how long to load the server"},
+			&cli.IntFlag{Name: "connections", Value: 4, Usage: "concurrent clients"},
+			&cli.IntFlag{Name: "claims", Value: 5000, Usage: "distinct claims sampled from the city"},
+			&cli.Float64Flag{Name: "rate", Usage: "checks per second in all, sent on a fixed schedule (0: each client sends as soon as it has its answer)"},
+			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the sample"},
+			&cli.StringFlag{Name: "bodies", Usage: "write the request bodies to `FILE`, one per line (with --url: read them from it)"},
+			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
+			memoryLimitFlag(),
+		}, logFlags()...),
+		Action: runBenchCheck,
+	}
+}
+
+// checkBench is the result of `ringlens bench check`.
+type checkBench struct {
+	Visits      int            `json:"visits"` // visits of the city (-1: not known, with --url)
+	Claims      int            `json:"claims"` // distinct claims posted
+	Connections int            `json:"connections"`
+	Rate        float64        `json:"rate,omitempty"` // checks/s asked for (0: as fast as answered)
+	Seconds     float64        `json:"seconds"`
+	Checks      int            `json:"checks"`
+	Errors      int            `json:"errors"` // answers other than 200
+	PerSecond   float64        `json:"checks_per_second"`
+	P50Ms       float64        `json:"p50_ms"`
+	P99Ms       float64        `json:"p99_ms"`
+	P999Ms      float64        `json:"p999_ms"`
+	MaxMs       float64        `json:"max_ms"`
+	Decisions   map[string]int `json:"decisions"`
+	// LoadBefore and LoadAfter are the machine's one-minute load average
+	// (/proc/loadavg; -1 when unknown) before and after: other work on the
+	// machine weighs on the tail.
+	LoadBefore float64 `json:"load_before"`
+	LoadAfter  float64 `json:"load_after"`
+}
+
+// loadAverage returns the one-minute load average of the machine, or -1.
+func loadAverage() float64 {
+	data, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return -1
+	}
+	f, _, _ := strings.Cut(string(data), " ")
+	v, err := strconv.ParseFloat(f, 64)
+	if err != nil {
+		return -1
+	}
+	return v
+}
+
+func runBenchCheck(c *cli.Context) error {
+	log, _, err := newLogger(c)
+	if err != nil {
+		return err
+	}
+	if err := applyMemoryLimit(c); err != nil {
+		return err
+	}
+	conns, n, rate := c.Int("connections"), c.Int("claims"), c.Float64("rate")
+	if conns < 1 || n < 1 || c.Duration("duration") <= 0 || rate < 0 {
+		return usagef("bench check: --connections, --claims and --duration must be positive, --rate not negative")
+	}
+	target := targetCity{url: strings.TrimSuffix(c.String("url"), "/"), visits: -1}
+	if target.url == "" {
+		if c.String("in") == "" {
+			return usagef("bench check: --in or --url is required")
+		}
+		logf := func(format string, args ...any) { log.Info().Msgf(format, args...) }
+		stop, err := target.serve(c.Context, c.String("in"), n, c.Uint64("seed"), logf)
+		defer stop()
+		if err != nil {
+			return err
+		}
+		if f := c.String("bodies"); f != "" {
+			if err := os.WriteFile(filepath.Clean(f), append(bytes.Join(target.bodies, []byte("\n")), '\n'), 0o644); err != nil {
+				return fmt.Errorf("bench check: %w", err)
+			}
+		}
+	} else if err := target.readBodies(c.String("bodies")); err != nil {
+		return err
+	}
+	loadBefore := loadAverage()
+	res := loadChecks(target.url+"/api/v1/check", target.bodies, conns, c.Duration("duration"), rate)
+	res.Visits = target.visits
+	res.LoadBefore, res.LoadAfter = loadBefore, loadAverage()
+	if c.Bool("json") {
+		b, err := json.MarshalIndent(res, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintln(c.App.Writer, string(b))
+		return nil
+	}
+	w := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
+	if res.Visits >= 0 {
+		fmt.Fprintf(w, "city\t%d visits\n", res.Visits)
+	}
+	fmt.Fprintf(w, "claims\t%d distinct, %d connections, %.1f s, rate %s\n", res.Claims, res.Connections, res.Seconds, rateText(res.Rate))
+	fmt.Fprintf(w, "checks\t%d (%d errors)\n", res.Checks, res.Errors)
+	fmt.Fprintf(w, "checks/s\t%.0f\n", res.PerSecond)
+	fmt.Fprintf(w, "latency\tp50 %.3f ms  p99 %.3f ms  p999 %.3f ms  max %.3f ms\n", res.P50Ms, res.P99Ms, res.P999Ms, res.MaxMs)
+	fmt.Fprintf(w, "decisions\t%v\n", res.Decisions)
+	fmt.Fprintf(w, "load average\t%.2f before, %.2f after (%d cores)\n", res.LoadBefore, res.LoadAfter, runtime.NumCPU())
+	return w.Flush()
+}
+
+// targetCity is the server a bench loads and the bodies it posts.
+type targetCity struct {
+	url    string
+	bodies [][]byte
+	visits int // visits of the city, -1 when not known
+}
+
+// serve reads the city in dir, serves it on a loopback port in this
+// process (without full runs), waits for the first detection and samples
+// n claims of it; stop stops the server.
+func (tc *targetCity) serve(ctx context.Context, dir string, n int, seed uint64, logf func(string, ...any)) (stop func(), err error) {
+	var loaded *graph.Tables
+	load := func(ctx context.Context, _ func(string, int64, int64)) (*graph.Tables, error) {
+		if loaded != nil {
+			return nil, errors.New("bench check: the city is loaded once")
+		}
+		res, err := ingest.Load(ctx, dir, ingest.Options{}, func(ingest.Reject) error { return nil })
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", dir, err)
+		}
+		loaded = res.Tables
+		return res.Tables, nil
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return func() {}, fmt.Errorf("bench check: listen: %w", err)
+	}
+	srv, err := server.New(server.Config{Load: load, Detect: rings.Options{Seed: 1}, FullEvery: -1, ListenAddr: ln.Addr().String()})
+	if err != nil {
+		ln.Close()
+		return func() {}, fmt.Errorf("bench check: %w", err)
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	hs := srv.HTTPServer()
+	go func() { _ = hs.Serve(ln) }()
+	runErr := make(chan error, 1)
+	go func() { runErr <- srv.Run(ctx) }()
+	stop = func() { cancel(); hs.Close() }
+	tc.url = "http://" + ln.Addr().String()
+	start := time.Now()
+	logf("loading and detecting %s", dir)
+	if err := waitReady(ctx, tc.url, runErr); err != nil {
+		return stop, err
+	}
+	logf("ready after %s", time.Since(start).Round(time.Millisecond))
+	tc.bodies, tc.visits = sampleClaims(loaded, n, seed), loaded.Visits.Len()
+	if len(tc.bodies) == 0 {
+		return stop, errors.New("bench check: the city has no visits with fee lines to check")
+	}
+	return stop, nil
+}
+
+// readBodies reads request bodies, one per line, from file (written by an
+// earlier run with --bodies).
+func (tc *targetCity) readBodies(file string) error {
+	if file == "" {
+		return usagef("bench check: --url needs --bodies FILE (written by a run with --in)")
+	}
+	data, err := os.ReadFile(filepath.Clean(file))
+	if err != nil {
+		return fmt.Errorf("bench check: %w", err)
+	}
+	for line := range bytes.Lines(data) {
+		if line = bytes.TrimSpace(line); len(line) > 0 {
+			tc.bodies = append(tc.bodies, line)
+		}
+	}
+	if len(tc.bodies) == 0 {
+		return fmt.Errorf("bench check: no bodies in %s", file)
+	}
+	return nil
+}
+
+// waitReady polls the status until the first detection has finished.
+func waitReady(ctx context.Context, base string, runErr <-chan error) error {
+	for {
+		select {
+		case err := <-runErr:
+			if err == nil {
+				err = errors.New("server stopped")
+			}
+			return fmt.Errorf("bench check: %w", err)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+		res, err := http.Get(base + "/api/v1/status")
+		if err != nil {
+			continue
+		}
+		var st server.Status
+		err = json.NewDecoder(res.Body).Decode(&st)
+		res.Body.Close()
+		if err == nil && st.Ready {
+			return nil
+		}
+	}
+}
+
+// sampleClaims returns up to n request bodies of POST /api/v1/check: visits
+// of t drawn at random (not reversed or refunded, with fee lines of
+// positive quantity and amount), in the contract's columns.
+func sampleClaims(t *graph.Tables, n int, seed uint64) [][]byte {
+	vt, ft := &t.Visits, &t.Fees
+	fees := make(map[uint32][]uint32)
+	rng := rand.New(rand.NewPCG(seed, 0xc4ec))
+	pick := make(map[uint32]bool)
+	for tries := 0; len(pick) < n && tries < 20*n && vt.Len() > 0; tries++ {
+		v := uint32(rng.IntN(vt.Len()))
+		if vt.Flags[v] != 0 || vt.FundPay[v] <= 0 {
+			continue
+		}
+		pick[v] = true
+	}
+	for f := range ft.Visit {
+		if v := ft.Visit[f]; pick[v] && ft.Count[f] > 0 && ft.Amount[f] > 0 {
+			fees[v] = append(fees[v], uint32(f))
+		}
+	}
+	rows := make([]uint32, 0, len(pick))
+	for v := range pick {
+		if len(fees[v]) > 0 {
+			rows = append(rows, v)
+		}
+	}
+	slices.Sort(rows)
+	rng.Shuffle(len(rows), func(i, j int) { rows[i], rows[j] = rows[j], rows[i] })
+	out := make([][]byte, 0, len(rows))
+	for _, v := range rows {
+		if b, err := json.Marshal(claimBody(t, v, fees[v])); err == nil {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// checkBody is the body of POST /api/v1/check.
+type checkBody struct {
+	Visit    map[string]string   `json:"visit"`
+	FeeLines []map[string]string `json:"fee_lines"`
+}
+
+// claimBody renders visit v of t and its fee lines in the contract's
+// columns.
+func claimBody(t *graph.Tables, v uint32, fees []uint32) checkBody {
+	vt, ft, ct := &t.Visits, &t.Fees, &t.Catalog
+	visit := map[string]string{
+		"mdtrt_id": vt.IDs.String(v), "psn_no": t.Persons.IDs.String(vt.Person[v]),
+		"fixmedins_code": t.Institutions.IDs.String(vt.Institution[v]), "med_type": strconv.Itoa(int(vt.MedType[v])),
+		"begntime": vt.Begin[v].String(), "endtime": vt.End[v].String(), "dise_codg": t.Str(vt.Dise[v]),
+		"medfee_sumamt": vt.MedFee[v].String(), "fund_pay_sumamt": vt.FundPay[v].String(),
+	}
+	if d := vt.Doctor[v]; d != graph.None {
+		visit["atddr_no"] = t.Doctors.IDs.String(d)
+	}
+	if c := vt.Cert[v]; c != claims.CertNone {
+		visit["mdtrt_cert_type"] = fmt.Sprintf("%02d", c)
+	}
+	body := checkBody{Visit: visit}
+	for _, f := range fees {
+		line := map[string]string{
+			"feedetl_sn": t.Str(ft.Sn[f]), "mdtrt_id": visit["mdtrt_id"], "med_list_codg": ct.IDs.String(ft.Item[f]),
+			"cnt": strconv.FormatFloat(ft.Count[f], 'f', -1, 64), "pric": ft.Price[f].String(),
+			"det_item_fee_sumamt": ft.Amount[f].String(), "fee_ocur_time": ft.Time[f].String(),
+		}
+		if lt := ct.ListType[ft.Item[f]]; lt != 0 {
+			line["list_type"] = strconv.Itoa(int(lt))
+		}
+		if d := ft.Doctor[f]; d != graph.None {
+			line["bilg_dr_codg"] = t.Doctors.IDs.String(d)
+		}
+		if d := ft.SupplyDays[f]; d > 0 {
+			line["prd_days"] = strconv.Itoa(int(d))
+		}
+		if tr := ft.Trace[f]; tr != graph.None {
+			line["drug_trac_codg"] = ft.Traces.String(tr)
+		}
+		body.FeeLines = append(body.FeeLines, line)
+	}
+	return body
+}
+
+// loadChecks posts bodies round-robin from conns clients for d and
+// measures each answer's latency; with rate > 0 the clients send rate
+// checks per second in all on a fixed schedule, latency counted from the
+// scheduled time.
+func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate float64) checkBench {
+	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
+	defer tr.CloseIdleConnections()
+	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
+	type worker struct {
+		lat       []time.Duration
+		errs      int
+		decisions map[string]int
+	}
+	ws := make([]worker, conns)
+	deadline := time.Now().Add(d)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for i := range ws {
+		w := &ws[i]
+		w.decisions = make(map[string]int)
+		wg.Go(func() {
+			var reply struct {
+				Decision string `json:"decision"`
+			}
+			var every time.Duration
+			if rate > 0 {
+				every = time.Duration(float64(conns) * float64(time.Second) / rate)
+			}
+			next := start.Add(time.Duration(i) * every / time.Duration(conns))
+			for k := i; time.Now().Before(deadline); k += conns {
+				t0 := time.Now()
+				if every > 0 {
+					time.Sleep(time.Until(next))
+					t0, next = next, next.Add(every)
+				}
+				res, err := client.Post(url, "application/json", bytes.NewReader(bodies[k%len(bodies)]))
+				if err != nil {
+					w.errs++
+					continue
+				}
+				data, err := io.ReadAll(res.Body)
+				res.Body.Close()
+				w.lat = append(w.lat, time.Since(t0))
+				if err != nil || res.StatusCode != http.StatusOK || json.Unmarshal(data, &reply) != nil {
+					w.errs++
+					continue
+				}
+				w.decisions[reply.Decision]++
+			}
+		})
+	}
+	wg.Wait()
+	secs := time.Since(start).Seconds()
+	out := checkBench{Claims: len(bodies), Connections: conns, Seconds: secs, Rate: rate, Decisions: make(map[string]int)}
+	var lat []time.Duration
+	for _, w := range ws {
+		lat = append(lat, w.lat...)
+		out.Errors += w.errs
+		for k, v := range w.decisions {
+			out.Decisions[k] += v
+		}
+	}
+	slices.Sort(lat)
+	out.Checks = len(lat)
+	out.PerSecond = float64(len(lat)) / secs
+	ms := func(q float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[min(len(lat)-1, int(q*float64(len(lat))))].Microseconds()) / 1000
+	}
+	out.P50Ms, out.P99Ms, out.P999Ms, out.MaxMs = ms(0.5), ms(0.99), ms(0.999), ms(1)
+	return out
+}
+
+// rateText describes a --rate.
+func rateText(r float64) string {
+	if r <= 0 {
+		return "as fast as answered"
+	}
+	return fmt.Sprintf("%.0f/s scheduled", r)
+}

@@ -1,0 +1,321 @@
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ringlens/ringlens/algorithms/check"
+	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/vocab"
+)
+
+// checkBody is a check request of one visit and its fee lines (JSON
+// objects as strings), at stage ("" for both).
+func checkBody(visit string, stage string, fees ...string) string {
+	var b strings.Builder
+	b.WriteString(`{"visit":` + visit + `,"fee_lines":[` + strings.Join(fees, ",") + `]`)
+	if stage != "" {
+		b.WriteString(`,"stage":"` + stage + `"`)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// capFee bills a CT scan above its catalogue price cap on visit id.
+func capFee(id string) string {
+	return `{"feedetl_sn":"0001","mdtrt_id":"` + id + `","med_list_codg":"002103010010000","list_type":201,"cnt":1,` +
+		`"pric":"880.00","det_item_fee_sumamt":"880.00","fee_ocur_time":"2025-12-30 09:05:00"}`
+}
+
+// checkReplyOf decodes a check reply.
+func checkReplyOf(t *testing.T, body []byte) checkReply {
+	t.Helper()
+	var r checkReply
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatalf("decode %s: %v", body, err)
+	}
+	if r.Result == nil {
+		t.Fatalf("no result in %s", body)
+	}
+	return r
+}
+
+// hitIDs returns the ids of a reply's hits.
+func hitIDs(r checkReply) []string {
+	var ids []string
+	for _, h := range r.Hits {
+		ids = append(ids, h.Rule)
+	}
+	return ids
+}
+
+// TestCheck checks claims of a ring member: a price above the cap is
+// rejected with the ring context, a clean claim at the stage before
+// settlement only reminds, a settled id is said to be so, and checking
+// changes nothing the API shows.
+func TestCheck(t *testing.T) {
+	s := startReady(t, func(c *Config) { c.FullEvery = -1 })
+	ring := s.firstRing(t)
+	p, c, d := member(t, ring, findings.KindPatient).ID, member(t, ring, findings.KindClinic).ID, member(t, ring, findings.KindDoctor).ID
+	_, _, statusBefore := s.do(t, "GET", "/api/v1/status", "", nil)
+	_, _, ringsBefore := s.do(t, "GET", "/api/v1/rings", "", nil)
+	_, _, nodeBefore := s.do(t, "GET", "/api/v1/nodes/patient/"+p, "", nil)
+
+	code, _, body := s.do(t, "POST", "/api/v1/check", checkBody(visitRow("CHK1", p, c, d), "", capFee("CHK1")), nil)
+	if code != http.StatusOK {
+		t.Fatalf("check: %d %s", code, body)
+	}
+	r := checkReplyOf(t, body)
+	if r.Decision != "reject" || r.DecisionEn != "reject" || r.DecisionZh == "" || r.AlreadySettled {
+		t.Errorf("decision %s/%s/%s settled %v", r.Decision, r.DecisionZh, r.DecisionEn, r.AlreadySettled)
+	}
+	for _, id := range []string{rules.IDPriceCap, vocab.CheckRingPerson} {
+		if !slices.Contains(hitIDs(r), id) {
+			t.Errorf("no %s among %v", id, hitIDs(r))
+		}
+	}
+	if len(r.Rings) == 0 || r.Rings[0].Ring != ring.ID {
+		t.Errorf("ring context %+v, want ring %s", r.Rings, ring.ID)
+	}
+	for _, h := range r.Hits {
+		if h.Version == "" || h.Params == nil || h.Zh == "" || h.En == "" || !slices.Contains(h.Visits, "CHK1") {
+			t.Errorf("incomplete hit %+v", h)
+		}
+	}
+	if !bytes.Contains(body, []byte(`"rules":["`)) || bytes.Contains(body, []byte("张")) {
+		t.Errorf("reply %s", body)
+	}
+
+	code, _, body = s.do(t, "POST", "/api/v1/check", checkBody(visitRow("CHK2", p, c, d), "before", capFee("CHK2")), nil)
+	if r := checkReplyOf(t, body); code != http.StatusOK || r.Decision != "remind" || !slices.Equal(r.Stages, []rules.Stage{rules.Before}) {
+		t.Errorf("before settlement: %d %s", code, body)
+	}
+
+	settled := ring.Evidence[0].MdtrtIDs[0]
+	code, _, body = s.do(t, "POST", "/api/v1/check", checkBody(visitRow(settled, p, c, d), "during"), nil)
+	if r := checkReplyOf(t, body); code != http.StatusOK || !r.AlreadySettled || !slices.Contains(hitIDs(r), vocab.CheckAlreadySettled) {
+		t.Errorf("settled id: %d %s", code, body)
+	}
+
+	_, _, statusAfter := s.do(t, "GET", "/api/v1/status", "", nil)
+	_, _, ringsAfter := s.do(t, "GET", "/api/v1/rings", "", nil)
+	_, _, nodeAfter := s.do(t, "GET", "/api/v1/nodes/patient/"+p, "", nil)
+	if !bytes.Equal(statusBefore, statusAfter) || !bytes.Equal(ringsBefore, ringsAfter) || !bytes.Equal(nodeBefore, nodeAfter) {
+		t.Errorf("checks changed the state:\n%s\n%s", statusBefore, statusAfter)
+	}
+	// The checked claim ids were not taken: intake accepts them.
+	if code, _, body := s.do(t, "POST", "/api/v1/claims", visitRow("CHK1", p, c, d), nil); code != http.StatusAccepted {
+		t.Errorf("intake after check: %d %s", code, body)
+	}
+	// Accepted is settled, applied to the tables yet or not.
+	code, _, body = s.do(t, "POST", "/api/v1/check", checkBody(visitRow("CHK1", p, c, d), ""), nil)
+	if r := checkReplyOf(t, body); code != http.StatusOK || !r.AlreadySettled {
+		t.Errorf("check of an accepted claim: %d %s", code, body)
+	}
+}
+
+// TestCheckRejected sends bad checks: each is answered 400 naming the
+// part of the request, without echoing values.
+func TestCheckRejected(t *testing.T) {
+	s := startReady(t, func(c *Config) { c.FullEvery = -1 })
+	ring := s.firstRing(t)
+	p, c := member(t, ring, findings.KindPatient).ID, member(t, ring, findings.KindClinic).ID
+	good := visitRow("BAD1", p, c, "")
+	tests := []struct {
+		name, body, want string
+	}{
+		{"not JSON", "{", "body"},
+		{"no visit", `{"fee_lines":[]}`, "visit: required"},
+		{"unknown field", `{"visit":` + good + `,"extra":1}`, "body"},
+		{"bad stage", checkBody(good, "after"), "stage"},
+		{"unknown person", checkBody(visitRow("BAD1", "NOBODY-4711", c, ""), ""), "visit: field psn_no: unknown person"},
+		{"bad time", checkBody(strings.Replace(good, "2025-12-30 09:00:00", "yesterday", 1), ""), "visit: field begntime"},
+		{"fee of another visit", checkBody(good, "", capFee("OTHER")), "fee_lines[0]: field mdtrt_id: unknown visit"},
+		{"fee as visit", checkBody(capFee("BAD1"), ""), "visit: field cnt: unknown column"},
+		{"refund", checkBody(strings.Replace(good, `"mdtrt_cert_type"`, `"refd_setl_flag":"1","mdtrt_cert_type"`, 1), ""), "refd_setl_flag"},
+		{"unknown column", checkBody(strings.Replace(good, `"mdtrt_cert_type"`, `"name":"x","mdtrt_cert_type"`, 1), ""), "unknown column"},
+		{"two objects", checkBody(good, "") + "{}", "one JSON object"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, body := s.do(t, "POST", "/api/v1/check", tc.body, nil)
+			var e apiError
+			if code != http.StatusBadRequest || json.Unmarshal(body, &e) != nil || !strings.Contains(e.Error, tc.want) {
+				t.Errorf("%d %s, want 400 with %q", code, body, tc.want)
+			}
+			if strings.Contains(string(body), "NOBODY-4711") {
+				t.Errorf("value echoed: %s", body)
+			}
+		})
+	}
+	if code, _, _ := s.do(t, "GET", "/api/v1/check", "", nil); code != http.StatusMethodNotAllowed {
+		t.Errorf("GET: %d", code)
+	}
+}
+
+// TestCheckNotReady answers 503 before the first detection.
+func TestCheckNotReady(t *testing.T) {
+	s := newTestServer(t, nil)
+	code, _, body := s.do(t, "POST", "/api/v1/check", checkBody(visitRow("X", "P", "C", ""), ""), nil)
+	if code != http.StatusServiceUnavailable {
+		t.Errorf("%d %s", code, body)
+	}
+}
+
+// TestChecksDuringUpdates checks claims while claims are accepted, scored
+// incrementally and full runs swap the graph (run with -race): every check
+// answers 200 and none waits for a full run.
+func TestChecksDuringUpdates(t *testing.T) {
+	s := startReady(t, func(c *Config) { c.Debounce = time.Millisecond; c.FullEvery = 50 * time.Millisecond })
+	ring := s.firstRing(t)
+	p, c, d := member(t, ring, findings.KindPatient).ID, member(t, ring, findings.KindClinic).ID, member(t, ring, findings.KindDoctor).ID
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	slowest := time.Duration(0)
+	for w := 0; w < 3; w++ {
+		wg.Go(func() {
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				id := fmt.Sprintf("RACECHK%d-%d", w, i)
+				t0 := time.Now()
+				res, err := http.Post(s.ts.URL+"/api/v1/check", "application/json",
+					strings.NewReader(checkBody(visitRow(id, p, c, d), "", capFee(id))))
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				body, _ := io.ReadAll(res.Body)
+				res.Body.Close()
+				mu.Lock()
+				slowest = max(slowest, time.Since(t0))
+				mu.Unlock()
+				if res.StatusCode != http.StatusOK {
+					t.Errorf("check: %d %s", res.StatusCode, body)
+					return
+				}
+			}
+		})
+	}
+	for b := 0; b < 5; b++ {
+		var rows []string
+		for i := 0; i < 20; i++ {
+			rows = append(rows, visitRow(fmt.Sprintf("RACE%d-%02d", b, i), p, c, d))
+		}
+		if code, _, body := s.do(t, "POST", "/api/v1/claims", strings.Join(rows, "\n"), nil); code != http.StatusAccepted {
+			t.Fatalf("POST: %d %s", code, body)
+		}
+		time.Sleep(30 * time.Millisecond)
+	}
+	waitFor(t, "a full run after the claims", func() bool {
+		_, _, st := s.current()
+		return st.FullRuns >= 2 && st.Pending == 0
+	})
+	close(stop)
+	wg.Wait()
+	t.Logf("slowest check %v", slowest)
+}
+
+// BenchmarkCheckHandler serves checks of a ring member's claim through
+// the handler (no network) on the Huli fixture.
+func BenchmarkCheckHandler(b *testing.B) {
+	s, err := New(Config{Load: loaderOf(fixtureDir), Detect: rings.Options{Seed: 1}, FullEvery: -1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- s.Run(ctx) }()
+	defer func() { cancel(); <-done }()
+	for _, _, st := s.current(); !st.Ready; _, _, st = s.current() {
+		time.Sleep(10 * time.Millisecond)
+	}
+	_, snap, _ := s.current()
+	var p, c, d string
+	for _, m := range snap.findings.Rings[0].Members {
+		switch m.Kind {
+		case findings.KindPatient:
+			p = m.ID
+		case findings.KindClinic:
+			c = m.ID
+		case findings.KindDoctor:
+			d = m.ID
+		}
+	}
+	body := []byte(checkBody(visitRow("BENCH1", p, c, d), "", capFee("BENCH1")))
+	h := s.Handler()
+	b.ReportAllocs()
+	for b.Loop() {
+		w := httptest.NewRecorder()
+		req := httptest.NewRequest("POST", "/api/v1/check", bytes.NewReader(body))
+		req.Host = "localhost"
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			b.Fatalf("%d %s", w.Code, w.Body)
+		}
+	}
+}
+
+// FuzzCheckRequest decodes, validates and checks arbitrary request bodies
+// against a one-person city: no input may panic, a valid claim is checked,
+// and a refused one is refused with a message.
+func FuzzCheckRequest(f *testing.F) {
+	t := graph.NewTables(0, 0)
+	t.AddPerson(&claims.Person{PsnNo: "P1", Sex: claims.Female, Birth: claims.DateOf(1980, 1, 1), DieDate: claims.NoDate})
+	t.AddInstitution(&claims.Institution{Code: "H1", Type: claims.Medical, Beds: -1})
+	t.AddCatalogItem(&claims.CatalogItem{Code: "002103010010000", ListType: 201, AgeMin: -1, AgeMax: -1, PriceCap: 100_000_000})
+	g, err := graph.Build(context.Background(), t, graph.BuildOptions{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	idx := check.NewIndex(g)
+	chk, err := check.New(check.Options{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	for _, seed := range []string{
+		checkBody(visitRow("V1", "P1", "H1", "D1"), "", capFee("V1")),
+		checkBody(visitRow("V1", "P1", "H1", ""), "before"),
+		`{"visit":null}`, `{"visit":[1],"fee_lines":[null]}`, `{"visit":{},"fee_lines":[{}]}`, `[]`, ``,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		req, stages, err := decodeCheck(data)
+		if err != nil {
+			return
+		}
+		b, fail := parseClaim(req, g.Tables())
+		if fail != nil {
+			if fail.Error == "" {
+				t.Fatal("refused without a message")
+			}
+			return
+		}
+		if len(b.visits) != 1 || len(b.fees) != len(req.FeeLines) {
+			t.Fatalf("%d visits and %d fee lines of %d", len(b.visits), len(b.fees), len(req.FeeLines))
+		}
+		cl := &check.Claim{Visit: b.visits[0], Fees: b.fees, Stages: stages}
+		if _, err := chk.Check(context.Background(), check.View{Index: idx}, cl); err != nil {
+			t.Fatalf("check of a valid claim: %v", err)
+		}
+	})
+}
