@@ -40,7 +40,7 @@ func serveCommand() *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "in", Usage: "dataset directory (required)"},
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "address to listen on"},
-			&cli.StringFlag{Name: "state", Usage: "workspace directory for the claims log, follow positions and, when given, the cases served at /api/v1/cases (default: <in>/.ringlens-state, no cases)"},
+			&cli.StringFlag{Name: "state", Usage: "workspace directory for the claims log, follow positions and, when given, the cases served at /api/v1/cases, with a login once it has users (ringlens user add) (default: <in>/.ringlens-state, no cases)"},
 			&cli.BoolFlag{Name: "follow", Usage: "watch --in for *.jsonl files of visits and fee lines (complete lines; appended rows are read)"},
 			&cli.DurationFlag{Name: "full-every", Value: server.DefaultFullEvery, Usage: "how often a background full run catches up with incrementally scored claims (0: never)"},
 			&cli.StringFlag{Name: "token", EnvVars: []string{"RINGLENS_TOKEN"}, Usage: "token every request must carry, at least 16 characters (required off loopback)"},
@@ -127,6 +127,13 @@ func runServe(c *cli.Context) error {
 		}
 		defer ws.Close()
 		cfg.Workspace = ws
+		users, err := ws.HasUsers(c.Context)
+		if err != nil {
+			return fmt.Errorf("serve: %w", err)
+		}
+		if users {
+			log.Info().Msg("the workspace has users: the web view requires a login (docs/workflow.md)")
+		}
 	}
 	switch d := c.Duration("full-every"); {
 	case d < 0:

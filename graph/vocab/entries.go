@@ -1,5 +1,7 @@
 package vocab
 
+import "slices"
+
 // groups is the vocabulary: the categories in the order they are served,
 // each with its entries in order of display. Read-only; All copies it.
 var groups = []Group{
@@ -17,7 +19,17 @@ var groups = []Group{
 	{Notices, notices},
 	{CaseStates, caseStates},
 	{TransferTargets, transferTargets},
+	{UserRoles, userRoles},
+	{AuditActions, slices.Concat(auditActions, pointsActions)},
+	{StaffStatuses, staffStatuses},
+	{Responsibilities, responsibilities},
+	{PointsKinds, pointsKinds},
+	{Sanctions, sanctions},
+	{PointsStates, pointsStates},
+	{AppealOutcomes, appealOutcomes},
 	{ViewNodes, viewNodes},
+	{CheckDecisions, checkDecisions},
+	{CheckSignals, checkSignals},
 }
 
 var kinds = []Entry{

@@ -58,7 +58,7 @@ func TestEntries(t *testing.T) {
 			if plural != (g.Category == Kinds) || (e.PluralZh == "") != (e.PluralEn == "") {
 				t.Errorf("%s: plurals %q/%q (wanted for kinds only)", where, e.PluralZh, e.PluralEn)
 			}
-			templated := g.Category == Reasons || g.Category == Signals || g.Category == Progress || g.Category == Notices || g.Category == ViewNodes
+			templated := g.Category == Reasons || g.Category == Signals || g.Category == Progress || g.Category == Notices || g.Category == ViewNodes || g.Category == CheckSignals
 			if !templated && len(e.Params) > 0 {
 				t.Errorf("%s: params outside a template category", where)
 			}

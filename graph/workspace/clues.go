@@ -356,20 +356,8 @@ type Update struct {
 // UpdateCase changes a clue's state, if the workflow allows it, and
 // records the event and its audit entry in one transaction.
 func (w *Workspace) UpdateCase(ctx context.Context, u Update) (Clue, error) {
-	switch {
-	case strings.TrimSpace(u.By) == "":
-		return Clue{}, errors.New("workspace: who changes the case (by) is required")
-	case !known(vocab.CaseStates, u.Status):
-		return Clue{}, fmt.Errorf("workspace: unknown state %q", u.Status)
-	case u.Status == vocab.StateTransferred && !known(vocab.TransferTargets, u.TransferTo):
-		return Clue{}, fmt.Errorf("workspace: transferred needs a target (police, discipline, health, drug), got %q", u.TransferTo)
-	case u.Status != vocab.StateTransferred && u.TransferTo != "":
-		return Clue{}, errors.New("workspace: a transfer target goes only with state transferred")
-	}
-	if u.Due != "" {
-		if _, err := time.Parse(time.DateOnly, u.Due); err != nil {
-			return Clue{}, fmt.Errorf("workspace: due date %q is not YYYY-MM-DD", u.Due)
-		}
+	if err := u.Check(); err != nil {
+		return Clue{}, err
 	}
 	at := w.now()
 	var out Clue

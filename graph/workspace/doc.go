@@ -15,6 +15,7 @@
 // was edited, cut or reordered shows where (Verify).
 //
 // docs/workflow.md describes the workspace, the states, the commands and the
-// import format. This package may import graph, graph/findings and
-// graph/vocab only.
+// import format, users, roles and reveals. This package may import graph,
+// graph/findings, graph/vocab and golang.org/x/crypto/argon2 (password
+// hashes, users_password.go) only.
 package workspace

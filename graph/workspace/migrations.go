@@ -74,6 +74,10 @@ var migrations = []string{
 	);
 	CREATE INDEX clue_changes_clue ON clue_changes(clue_id);
 	CREATE INDEX clue_events_clue ON clue_events(clue_id);`,
+	// 3: users, their sessions and who works which case (users.go).
+	migrationUsers,
+	// 4: the points ledger of responsible staff (points.go).
+	migrationPoints,
 }
 
 // SchemaVersion is the schema version this build writes.

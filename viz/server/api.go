@@ -46,8 +46,10 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /api/v1/nodes/{kind}/{id}", s.handleNode)
 	m.HandleFunc("GET /api/v1/nodes/{kind}/{id}/neighbors", s.handleNeighbors)
 	m.HandleFunc("POST /api/v1/claims", s.handleClaims)
+	m.Handle("POST /api/v1/check", newCheckHandler(s))
 	m.HandleFunc("GET /api/v1/cases", s.handleCases)
 	m.HandleFunc("GET /api/v1/cases/{id}", s.handleCase)
+	s.userRoutes(m)
 	m.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		if allow := allowedMethods(m, r); allow != "" {
 			w.Header().Set("Allow", allow)
@@ -76,7 +78,7 @@ func (s *Server) routes() {
 // none: the path is unknown).
 func allowedMethods(m *http.ServeMux, r *http.Request) string {
 	var allow []string
-	for _, method := range []string{http.MethodGet, http.MethodPost} {
+	for _, method := range []string{http.MethodGet, http.MethodPost, http.MethodPatch} {
 		probe := r.Clone(r.Context())
 		probe.Method = method
 		if _, pattern := m.Handler(probe); pattern != "" && pattern != "/api/" {

@@ -3,6 +3,8 @@ package server
 import (
 	"errors"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/ringlens/ringlens/graph/vocab"
 	"github.com/ringlens/ringlens/graph/workspace"
@@ -48,6 +50,9 @@ func (s *Server) handleCases(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "workspace read failed")
 		return
 	}
+	if sess, ok := sessionOf(r); ok {
+		cs = slices.DeleteFunc(cs, func(c workspace.Clue) bool { return !workspace.VisibleTo(sess.User.Role, c) })
+	}
 	writeJSON(w, http.StatusOK, caseList{Cases: cs, Total: len(cs)})
 }
 
@@ -58,7 +63,15 @@ func (s *Server) handleCase(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, noWorkspace)
 		return
 	}
-	c, err := s.cfg.Workspace.Show(r.Context(), r.PathValue("id"))
+	s.writeCase(w, r, r.PathValue("id"))
+}
+
+// writeCase answers the case id with its history and investigators, or
+// 404 when it is unknown or not visible to the logged-in user's role (the
+// police see only cases transferred to them, and do not learn that others
+// exist).
+func (s *Server) writeCase(w http.ResponseWriter, r *http.Request, id string) {
+	c, err := s.cfg.Workspace.Show(r.Context(), id)
 	switch {
 	case errors.Is(err, workspace.ErrNotFound):
 		writeError(w, http.StatusNotFound, "no such case")
@@ -67,5 +80,112 @@ func (s *Server) handleCase(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "workspace read failed")
 		return
 	}
-	writeJSON(w, http.StatusOK, c)
+	if sess, ok := sessionOf(r); ok && !workspace.VisibleTo(sess.User.Role, c.Clue) {
+		writeError(w, http.StatusNotFound, "no such case")
+		return
+	}
+	inv, err := s.cfg.Workspace.Investigators(r.Context(), c.ID)
+	if err != nil {
+		writeError(w, http.StatusInternalServerError, "workspace read failed")
+		return
+	}
+	writeJSON(w, http.StatusOK, caseReply{Case: c, Investigators: inv})
+}
+
+// caseReply is a case with its history and the investigators on it.
+type caseReply struct {
+	workspace.Case
+	Investigators []string `json:"investigators"`
+}
+
+// caseUpdate is the body of PATCH and POST /api/v1/cases/{id}: a state
+// change (status, with note, due and transfer_to), an investigator put on
+// the case (assign), or both. By names who changes it when the server runs
+// without login; with a login it is the logged-in user.
+type caseUpdate struct {
+	Status     string `json:"status"`
+	Note       string `json:"note"`
+	Due        string `json:"due"`
+	TransferTo string `json:"transfer_to"`
+	Assign     string `json:"assign"`
+	By         string `json:"by"`
+}
+
+// maxNoteLen bounds a note, in characters.
+const maxNoteLen = 2000
+
+// handleCaseUpdate serves PATCH and POST /api/v1/cases/{id}: the change is
+// made (state change and investigator each in one transaction with its
+// audit entry) and the case is answered as GET does. A state change the
+// workflow does not allow answers 409, a malformed one 400.
+func (s *Server) handleCaseUpdate(w http.ResponseWriter, r *http.Request) {
+	if s.cfg.Workspace == nil {
+		writeError(w, http.StatusNotFound, noWorkspace)
+		return
+	}
+	var u caseUpdate
+	if !readJSON(w, r, &u) {
+		return
+	}
+	if sess, ok := sessionOf(r); ok {
+		if u.By != "" && u.By != sess.User.Name {
+			writeError(w, http.StatusBadRequest, "by: with a login the change is the logged-in user's (leave by out)")
+			return
+		}
+		u.By = sess.User.Name
+	}
+	switch {
+	case u.Status == "" && u.Assign == "":
+		writeError(w, http.StatusBadRequest, "want status or assign")
+		return
+	case workspace.CheckUserName(u.By) != nil:
+		writeError(w, http.StatusBadRequest, "by: who changes the case (a user name) is required")
+		return
+	case len([]rune(u.Note)) > maxNoteLen:
+		writeError(w, http.StatusBadRequest, "note: too long")
+		return
+	case u.Status == "" && (u.Note != "" || u.Due != "" || u.TransferTo != ""):
+		writeError(w, http.StatusBadRequest, "note, due and transfer_to go with a status")
+		return
+	}
+	ctx, id := r.Context(), r.PathValue("id")
+	if _, err := s.cfg.Workspace.Show(ctx, id); errors.Is(err, workspace.ErrNotFound) {
+		writeError(w, http.StatusNotFound, "no such case")
+		return
+	}
+	if u.Assign != "" {
+		err := s.cfg.Workspace.Assign(ctx, id, u.Assign, u.By)
+		if !s.caseWriteOK(w, err, "assign") {
+			return
+		}
+	}
+	if u.Status != "" {
+		_, err := s.cfg.Workspace.UpdateCase(ctx, workspace.Update{Case: id, Status: u.Status, By: u.By,
+			Note: u.Note, Due: u.Due, TransferTo: u.TransferTo})
+		if !s.caseWriteOK(w, err, "status") {
+			return
+		}
+	}
+	s.writeCase(w, r, id)
+}
+
+// caseWriteOK answers the error of a case write, if any, and reports
+// whether there was none.
+func (s *Server) caseWriteOK(w http.ResponseWriter, err error, field string) bool {
+	switch {
+	case err == nil:
+		return true
+	case errors.Is(err, workspace.ErrNotFound):
+		writeError(w, http.StatusNotFound, "no such case")
+	case errors.Is(err, workspace.ErrTransition):
+		writeError(w, http.StatusConflict, "status: the workflow does not allow this change (docs/workflow.md)")
+	case errors.Is(err, workspace.ErrUnknownUser), errors.Is(err, workspace.ErrForbidden):
+		writeError(w, http.StatusBadRequest, field+": want the name of an investigator user")
+	case errors.Is(err, workspace.ErrInvalid):
+		// Validation errors of the workspace name no personal data.
+		writeError(w, http.StatusBadRequest, field+": "+strings.TrimPrefix(err.Error(), "workspace: "))
+	default:
+		writeError(w, http.StatusInternalServerError, "workspace write failed")
+	}
+	return false
 }

@@ -58,9 +58,11 @@ type Config struct {
 	// (claims.wal), replayed by New, and the read positions of followed
 	// files (follow.json). Without it accepted claims live in memory only.
 	StateDir string
-	// Workspace, when not nil, is the investigator's workspace, served
-	// read-only at /api/v1/cases; without it those answer 404. The caller
-	// opens and closes it.
+	// Workspace, when not nil, is the investigator's workspace, served at
+	// /api/v1/cases (read and updated); without it those answer 404. Once
+	// it has users, the API requires a login (auth.go): sessions, CSRF
+	// tokens, roles, reveals and the audit of views and exports. The
+	// caller opens and closes it.
 	Workspace *workspace.Workspace
 	// ListenAddr is the address the server listens on (host:port, as
 	// net.Listener.Addr reports it). Requests whose Host header names
@@ -290,8 +292,9 @@ func (s *Server) Close() error {
 }
 
 // Handler returns the HTTP handler of the server: the API under /api/v1/
-// and the static web app at /, behind the token check when a token is set.
-func (s *Server) Handler() http.Handler { return s.guard(s.readLocked(s.mux)) }
+// and the static web app at /, behind the token check when a token is set
+// and the login (authorize) when the workspace has users.
+func (s *Server) Handler() http.Handler { return s.guard(s.authorize(s.readLocked(s.mux))) }
 
 // readLocked serves the API's reads of the graph under dataMu.RLock, so
 // that Run can append claims to the tables between requests. The reply is
@@ -303,7 +306,7 @@ func (s *Server) Handler() http.Handler { return s.guard(s.readLocked(s.mux)) }
 func (s *Server) readLocked(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if !strings.HasPrefix(r.URL.Path, "/api/v1/") || r.URL.Path == "/api/v1/stream" || r.Method == http.MethodPost ||
-			strings.HasPrefix(r.URL.Path, "/api/v1/cases") { // the workspace, not the graph: no data lock
+			strings.HasPrefix(r.URL.Path, "/api/v1/cases") || r.URL.Path == "/api/v1/audit" || r.URL.Path == "/api/v1/session" { // the workspace, not the graph: no data lock
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -19,6 +19,7 @@ import (
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/workspace"
 	"github.com/ringlens/ringlens/ingest"
 	"github.com/ringlens/ringlens/viz/server"
 )
@@ -471,6 +472,14 @@ func postRingVisits(t *testing.T, base, id string, n int) {
 // page, and returns its URL once the server listens (detection runs on).
 func huliServer(t *testing.T) string {
 	t.Helper()
+	return fixtureServer(t, nil)
+}
+
+// fixtureServer serves the Huli fixture with the real server, the embedded
+// page and the workspace ws (none when nil), and returns its URL once the
+// server listens (detection runs on).
+func fixtureServer(t *testing.T, ws *workspace.Workspace) string {
+	t.Helper()
 	load := func(ctx context.Context, progress func(string, int64, int64)) (*graph.Tables, error) {
 		res, err := ingest.Load(ctx, "../../fixtures/testdata/huli-small", ingest.Options{Progress: func(p ingest.Progress) {
 			progress("read "+filepath.Base(p.Path), p.Bytes, p.TotalBytes)
@@ -480,7 +489,7 @@ func huliServer(t *testing.T) string {
 		}
 		return res.Tables, nil
 	}
-	s, err := server.New(server.Config{Load: load, Detect: rings.Options{Seed: 1}, Static: FS()})
+	s, err := server.New(server.Config{Load: load, Detect: rings.Options{Seed: 1}, Static: FS(), Workspace: ws})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -12,11 +12,54 @@ if (new URLSearchParams(location.search).has("token")) {
   history.replaceState(history.state, "", url.pathname + url.search + url.hash);
 }
 
+// Called when a request of a logged-in page answers 401 (the session has
+// ended): the page shows the login form again.
+let onUnauthorized = null;
+
+/** Sets what to do when the session has ended (null: nothing). */
+export function setUnauthorizedHandler(f) {
+  onUnauthorized = f;
+}
+
 /** Fetches JSON from an API path; throws on HTTP errors. */
 export async function getJSON(path) {
   const res = await fetch(path, { credentials: "same-origin" });
+  if (res.status === 401 && onUnauthorized) onUnauthorized();
   if (!res.ok) throw new Error(res.status + " " + res.statusText + " " + path);
   return res.json();
+}
+
+// The CSRF token of the login session (GET /api/v1/session), sent with
+// every write; "" without a login.
+let csrf = "";
+
+/** Sets the CSRF token of the session. */
+export function setCSRF(token) {
+  csrf = token || "";
+}
+
+/**
+ * Sends a JSON body with method to an API path and returns the reply's
+ * JSON. An error reply throws an Error with the HTTP status as .status and
+ * the server's message as .message.
+ */
+export async function sendJSON(method, path, body) {
+  const headers = { "Content-Type": "application/json" };
+  if (csrf) headers["X-CSRF-Token"] = csrf;
+  const res = await fetch(path, { method, credentials: "same-origin", headers, body: JSON.stringify(body ?? {}) });
+  if (res.status === 401 && onUnauthorized) onUnauthorized();
+  let doc = null;
+  try {
+    doc = await res.json();
+  } catch {
+    doc = null;
+  }
+  if (!res.ok) {
+    const err = new Error(doc?.error || res.status + " " + res.statusText);
+    err.status = res.status;
+    throw err;
+  }
+  return doc;
 }
 
 const enc = encodeURIComponent;
@@ -34,6 +77,14 @@ export const api = {
   node: (kind, id) => getJSON("/api/v1/nodes/" + enc(kind) + "/" + enc(id)),
   neighbors: (kind, id, limit = 200) =>
     getJSON("/api/v1/nodes/" + enc(kind) + "/" + enc(id) + "/neighbors?limit=" + limit),
+  session: () => getJSON("/api/v1/session"),
+  login: (name, password) => sendJSON("POST", "/api/v1/login", { name, password }),
+  logout: () => sendJSON("POST", "/api/v1/logout"),
+  cases: (status, overdue) => getJSON("/api/v1/cases?" + new URLSearchParams({ ...(status ? { status } : {}), ...(overdue ? { overdue: "1" } : {}) })),
+  case: (id) => getJSON("/api/v1/cases/" + enc(id)),
+  updateCase: (id, change) => sendJSON("PATCH", "/api/v1/cases/" + enc(id), change),
+  reveal: (req) => sendJSON("POST", "/api/v1/reveal", req),
+  audit: (before) => getJSON("/api/v1/audit?" + new URLSearchParams({ limit: "100", ...(before ? { before: String(before) } : {}) })),
 };
 
 /**

@@ -6,6 +6,8 @@ import { t, tf, setLang, lang, FEATURES } from "./i18n.js";
 import { setVocab, codes, label, describe, kindLabel, reason, notice, groupLabel, stageText } from "./vocab.js";
 import { GraphView, KIND_COLORS, LEAD_ROLES, displayKind, kindGroup, normaliseSubgraph } from "./graph.js";
 import { timelineData, Timeline } from "./timeline.js";
+import { el, num, money } from "./dom.js";
+import { initSession, renderViews } from "./cases.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -24,28 +26,6 @@ const state = {
 };
 
 // ---------- helpers ----------
-
-function el(tag, attrs = {}, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === "class") e.className = v;
-    else if (k === "text") e.textContent = v;
-    else if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
-    else e.setAttribute(k, v === true ? "" : v);
-  }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) e.append(c);
-  return e;
-}
-
-function num(v) {
-  const x = typeof v === "string" ? parseFloat(v) : v;
-  return Number.isFinite(x) ? x : 0;
-}
-
-function money(v) {
-  return "¥" + num(v).toLocaleString(lang() === "zh" ? "zh-CN" : "en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-}
 
 function moneyShort(v) {
   const x = num(v);
@@ -120,6 +100,7 @@ function applyI18n() {
   renderRingDetails();
   renderNode();
   renderBanner();
+  renderViews();
   if (graphView) { graphView.relabelGroups(); renderGraphInfo(); }
 }
 
@@ -960,9 +941,19 @@ function setupExport() {
 
 // ---------- start ----------
 
-function start() {
+async function start() {
   const params = new URLSearchParams(location.search);
   setLang(params.get("lang") || localStorage.getItem("ringlens.lang") || "zh");
+  $("lang").addEventListener("click", () => {
+    setLang(lang() === "zh" ? "en" : "zh");
+    localStorage.setItem("ringlens.lang", lang());
+    applyI18n();
+  });
+  // The labels of codes: shown as codes until the vocabulary arrives.
+  api.vocab().then((doc) => {
+    setVocab(doc);
+    applyI18n();
+  }, (err) => console.warn("vocabulary:", err));
   graphView = new GraphView($("graph"), {
     onSelect: onSelectNode,
     onLayout: () => renderGraphInfo(),
@@ -985,11 +976,6 @@ function start() {
   // The filters apply as they change; Enter in a field must not submit
   // (and reload) the page.
   $("filters").addEventListener("submit", (ev) => ev.preventDefault());
-  $("lang").addEventListener("click", () => {
-    setLang(lang() === "zh" ? "en" : "zh");
-    localStorage.setItem("ringlens.lang", lang());
-    applyI18n();
-  });
   for (const id of ["f-sort", "f-typology", "f-score", "f-inst", "f-from", "f-to"]) $(id).addEventListener("input", () => {
     $("f-score-out").textContent = num($("f-score").value).toFixed(2);
     if (id === "f-from" || id === "f-to") {
@@ -1017,12 +1003,11 @@ function start() {
   setupTabs();
   setupExport();
   window.addEventListener("resize", () => renderTimeline());
+  // The login form, the cases and the audit (cases.js); without the
+  // rings view (not logged in, or the police) the rings are not loaded.
+  const mode = await initSession();
   applyI18n();
-  // The labels of codes: shown as codes until the vocabulary arrives.
-  api.vocab().then((doc) => {
-    setVocab(doc);
-    applyI18n();
-  }, (err) => console.warn("vocabulary:", err));
+  if (!mode.rings) return;
   loadRings();
   api.status().then(onStats, () => {});
   let dropped = false;
