@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,12 +10,14 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/ringlens/ringlens/algorithms/check"
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/vocab"
+	"github.com/ringlens/ringlens/graph/workspace"
 )
 
 // maxCheckFees bounds the fee lines of one checked claim.
@@ -38,6 +41,43 @@ type checkHandler struct {
 
 	mu  sync.Mutex
 	idx *check.Index // of the graph last checked against
+
+	// The workspace's register of suspended and terminated staff, read
+	// again after staffRefresh (reading it is a query; a check must not
+	// wait on one).
+	regMu  sync.Mutex
+	reg    *workspace.StaffRegister
+	regDay string
+	regAt  time.Time
+}
+
+// staffRefresh is how long a register of suspended staff is used before it
+// is read again from the workspace.
+const staffRefresh = 30 * time.Second
+
+// staff returns the register of suspended and terminated staff of today
+// when the server has a workspace (nil otherwise, or when it cannot be
+// read: the check then says nothing of staff).
+func (h *checkHandler) staff(ctx context.Context) check.StaffStatus {
+	ws := h.s.cfg.Workspace
+	if ws == nil {
+		return nil
+	}
+	now := time.Now()
+	day := now.Format("2006-01-02")
+	h.regMu.Lock()
+	defer h.regMu.Unlock()
+	if h.reg == nil || h.regDay != day || now.Sub(h.regAt) > staffRefresh {
+		reg, err := ws.Register(ctx, day)
+		if err != nil {
+			if h.reg == nil {
+				return nil
+			}
+			return h.reg
+		}
+		h.reg, h.regDay, h.regAt = reg, day, now
+	}
+	return h.reg
 }
 
 // newCheckHandler returns the handler of POST /api/v1/check, checking
@@ -149,7 +189,7 @@ func rowName(n int) string {
 // released (check.Prepared.Run), so that a check holds the lock for tens
 // of microseconds and an incremental update waits for none of its rules.
 func (h *checkHandler) check(r *http.Request, req *checkRequest, stages rules.Stages) (*checkReply, int, *apiError) {
-	prep, gen, code, fail := h.prepare(req, stages)
+	prep, gen, code, fail := h.prepare(r.Context(), req, stages)
 	if fail != nil {
 		return nil, code, fail
 	}
@@ -164,7 +204,7 @@ func (h *checkHandler) check(r *http.Request, req *checkRequest, stages rules.St
 
 // prepare validates the claim of req and prepares its check under the data
 // lock; it returns the generation of the findings read.
-func (h *checkHandler) prepare(req *checkRequest, stages rules.Stages) (*check.Prepared, int, int, *apiError) {
+func (h *checkHandler) prepare(ctx context.Context, req *checkRequest, stages rules.Stages) (*check.Prepared, int, int, *apiError) {
 	s := h.s
 	s.dataMu.RLock()
 	defer s.dataMu.RUnlock()
@@ -182,7 +222,11 @@ func (h *checkHandler) prepare(req *checkRequest, stages rules.Stages) (*check.P
 	s.mu.RLock()
 	claim.Settled = s.visitIDs[claim.Visit.MdtrtID] // accepted, perhaps not applied yet
 	s.mu.RUnlock()
-	prep, err := h.checker.Prepare(check.View{Index: h.index(g), Findings: snap.findings}, claim)
+	view := check.View{Index: h.index(g), Findings: snap.findings}
+	if st := h.staff(ctx); st != nil {
+		view.Staff = st
+	}
+	prep, err := h.checker.Prepare(view, claim)
 	if err != nil {
 		return nil, 0, http.StatusInternalServerError, &apiError{Error: "check failed: " + strings.TrimPrefix(err.Error(), "check: ")}
 	}

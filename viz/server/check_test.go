@@ -21,6 +21,7 @@ import (
 	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/graph/vocab"
+	"github.com/ringlens/ringlens/graph/workspace"
 )
 
 // checkBody is a check request of one visit and its fee lines (JSON
@@ -318,4 +319,35 @@ func FuzzCheckRequest(f *testing.F) {
 			t.Fatalf("check of a valid claim: %v", err)
 		}
 	})
+}
+
+// TestCheckSuspendedDoctor checks that a claim billed by a doctor whom the
+// workspace's points ledger has terminated sends the claim to review with
+// the suspended-staff signal (TestCheck, without a workspace, never has
+// it).
+func TestCheckSuspendedDoctor(t *testing.T) {
+	ctx := context.Background()
+	ws, err := workspace.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ws.Close() })
+	s := startReady(t, func(c *Config) { c.Workspace = ws; c.FullEvery = -1 })
+	ring := s.firstRing(t)
+	p, c, d := member(t, ring, findings.KindPatient).ID, member(t, ring, findings.KindClinic).ID, member(t, ring, findings.KindDoctor).ID
+	// Twelve points this year: terminated from today.
+	today := time.Now().Format("2006-01-02")
+	l := workspace.Ledger{Format: workspace.LedgerFormat, Origin: "o1", Entries: []workspace.LedgerEntry{{
+		UID: "o1/PT-1", Origin: "o1", Staff: d, Sanction: vocab.SanctionPenalty, Responsibility: vocab.RespMain,
+		Kind: vocab.PointsScored, Points: 12, SuspendMonths: 1, EventDate: today, Revision: 1}}}
+	if _, err := ws.ImportLedger(ctx, l, "test"); err != nil {
+		t.Fatal(err)
+	}
+	code, _, body := s.do(t, "POST", "/api/v1/check", checkBody(visitRow("SUSP1", p, c, d), "during"), nil)
+	if code != http.StatusOK {
+		t.Fatalf("check: %d %s", code, body)
+	}
+	if r := checkReplyOf(t, body); !slices.Contains(hitIDs(r), vocab.CheckStaffSuspended) || r.Decision == "pass" {
+		t.Errorf("terminated doctor %s: decision %s, hits %v", d, r.Decision, hitIDs(r))
+	}
 }
