@@ -22,12 +22,7 @@ func TestPointsE2E(t *testing.T) {
 	var logs strings.Builder
 	run := func(want int, args ...string) result {
 		t.Helper()
-		r := runBinary(t, args...)
-		logs.WriteString(r.stdout + r.stderr)
-		if r.code != want {
-			t.Fatalf("%v: exit %d, want %d\n%s%s", args, r.code, want, r.stdout, r.stderr)
-		}
-		return r
+		return runExpect(t, &logs, want, args...)
 	}
 	run(exitOK, "detect", "--in", in, "--out", t.TempDir(), "--state", state, "--clue-min-amount", "100")
 	var clues []struct{ ID, Source, Rule string }
