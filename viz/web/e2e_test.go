@@ -79,6 +79,14 @@ func waitJS(expr string) chromedp.Action[chromedp.Void] {
 	return chromedp.Poll[chromedp.Void](expr, chromedp.WithPollingInterval(50*time.Millisecond), chromedp.WithPollingTimeout(20*time.Second))
 }
 
+// clickCSS clicks the first element matching the CSS selector sel once it
+// exists, finding and clicking it in one evaluation: the page may render
+// the ring list again between a wait and a separate click, which leaves
+// chromedp holding a node that is gone.
+func clickCSS(sel string) chromedp.Action[chromedp.Void] {
+	return waitJS(fmt.Sprintf("(() => { const e = document.querySelector(%q); if (!e) return false; e.click(); return true; })()", sel))
+}
+
 // run runs the steps and fails the test on error.
 func run(ctx context.Context, t *testing.T, what string, steps ...chromedp.Action[chromedp.Void]) {
 	t.Helper()
@@ -138,7 +146,7 @@ func TestPageEndToEnd(t *testing.T) {
 		// Streamed rings arrive over the websocket.
 		chromedp.WaitVisible(chromedp.CSS(`#ring-list li[data-ring="R005"]`)),
 		waitJS(`document.getElementById("progress").classList.contains("done")`),
-		chromedp.Click(chromedp.CSS(`#ring-list li[data-ring="R001"]`)),
+		clickCSS(`#ring-list li[data-ring="R001"]`),
 		waitJS(`window.__ringlens.graph.order === 200 && !!window.__ringlens.renderer`),
 		// The WebGL node program was fed the nodes.
 		waitJS(`window.__ringlens.renderer.getNodeDisplayData("site:H44010600001") !== undefined`),
@@ -246,7 +254,7 @@ func TestPageLargeRing(t *testing.T) {
 		chromedp.EmulateViewport(1280, 800),
 		chromedp.Navigate(srv.URL+"/?lang=en"),
 		chromedp.WaitVisible(chromedp.CSS(`#ring-list li[data-ring="RBIG"]`)),
-		chromedp.Click(chromedp.CSS(`#ring-list li[data-ring="RBIG"]`)),
+		clickCSS(`#ring-list li[data-ring="RBIG"]`),
 	)
 	if err := chromedp.Do(ctx, waitJS(`window.__ringlens.graph.order === 10000 && !!window.__ringlens.renderer`)); err != nil {
 		t.Fatalf("graph: %v (order %d, info %q)", err, eval[int](ctx, t, `window.__ringlens.graph.order`), text(ctx, t, "#graph-info"))
@@ -307,7 +315,7 @@ func TestLiveServer(t *testing.T) {
 		chromedp.EmulateViewport(1280, 800),
 		chromedp.Navigate(url),
 		chromedp.WaitVisible(chromedp.CSS(`#ring-list li[data-ring]`)),
-		chromedp.Click(chromedp.CSS(`#ring-list li[data-ring]`)),
+		clickCSS(`#ring-list li[data-ring]`),
 		waitJS(`window.__ringlens.graph.order > 0 && !!window.__ringlens.renderer`),
 		waitJS(`!window.__ringlens.view.layout`),
 	)
@@ -353,7 +361,7 @@ func TestPageHuliFixture(t *testing.T) {
 		chromedp.Navigate(base+"/"),
 		chromedp.WaitVisible(chromedp.CSS(`#ring-list li[data-ring="R001"]`)),
 		waitJS(`document.getElementById("progress").classList.contains("done")`),
-		chromedp.Click(chromedp.CSS(`#ring-list li[data-ring="R001"]`)),
+		clickCSS(`#ring-list li[data-ring="R001"]`),
 		waitJS(`window.__ringlens.graph.order > 0 && !!window.__ringlens.renderer`),
 		waitJS(`!window.__ringlens.view.layout`),
 	)

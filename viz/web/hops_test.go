@@ -27,7 +27,7 @@ func TestAggregatedHops(t *testing.T) {
 		chromedp.EmulateViewport(1366, 768),
 		chromedp.Navigate(srv.URL+"/?lang=en"),
 		waitJS(`document.querySelectorAll("#ring-list li[data-ring]").length === 7`),
-		chromedp.Click(chromedp.CSS(`#ring-list li[data-ring="R400"]`)),
+		clickCSS(`#ring-list li[data-ring="R400"]`),
 		waitJS(`window.__ringlens.firstPaint && window.__ringlens.firstPaint.ring === "R400" && window.__ringlens.graph.order === 400`),
 		scope("1"),
 		waitJS(`window.__ringlens.graph.hasNode("`+group+`")`),
