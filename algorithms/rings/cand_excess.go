@@ -820,11 +820,7 @@ func (s *state) linkSites(lo, nSites int, rels []relation) unionFind {
 	for _, ss := range byDoc {
 		note(ss)
 	}
-	keys := make([][2]int32, 0, len(pairs))
-	for k := range pairs {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	keys := sortedPairs(pairs)
 	for _, k := range keys {
 		a, b := k[0], k[1]
 		sharedP := intersect(people[a], people[b])
@@ -885,15 +881,12 @@ func (s *state) linkByVisits(lo int, sites []int32, flagged map[int32][]uint32, 
 			}
 		}
 	}
-	keys := make([][2]int32, 0, len(pairs))
-	for k := range pairs {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	keys := sortedPairs(pairs)
 	minSig := p.MinSignificance + math.Log10(float64(max(len(keys), 1)))
 	// passes tests the flagged people of site a against a's other people
-	// in how often they come to site b.
-	passes := func(a, b int32) bool {
+	// in how often they come to site b; shared is the number of people of
+	// both sites.
+	passes := func(a, b int32, shared int) bool {
 		fa := flagged[a]
 		k := intersect(fa, visitors[b])
 		if k < p.MinRingPeople {
@@ -907,13 +900,14 @@ func (s *state) linkByVisits(lo int, sites []int32, flagged map[int32][]uint32, 
 		// b's flagged people who come to a stay in a's baseline, which
 		// keeps the test conservative: counting them out merged unrelated
 		// rings in bench quality).
-		otherAtB := intersect(visitors[a], visitors[b]) - k
+		otherAtB := shared - k
 		rate := (float64(otherAtB) + 0.5) / float64(others)
 		mu := rate * float64(len(fa))
 		return float64(k) >= p.LinkVisitLift*mu && poissonTailLog10(k, mu) <= -minSig
 	}
 	for _, k := range keys {
-		if a, b := k[0], k[1]; passes(a, b) && passes(b, a) {
+		a, b := k[0], k[1]
+		if shared := intersect(visitors[a], visitors[b]); passes(a, b, shared) && passes(b, a, shared) {
 			uf.union(a, b)
 		}
 	}

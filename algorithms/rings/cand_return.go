@@ -352,13 +352,3 @@ func (s *state) returnCandidate(boxes []returnedBox, in map[uint32]bool, rate fl
 		detailZh: fmt.Sprintf("%d人购买的药品回流：首次售予他们的%d盒药品其后被再次销售（追溯码重复），为同机构购药人群中全市比例的%.0f倍", len(in), n, lift)})
 	return c
 }
-
-// sortedPairs returns the keys of m in order.
-func sortedPairs[V any](m map[[2]int32]V) [][2]int32 {
-	keys := make([][2]int32, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
-	return keys
-}

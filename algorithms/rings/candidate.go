@@ -1,6 +1,7 @@
 package rings
 
 import (
+	"cmp"
 	"slices"
 
 	"github.com/ringlens/ringlens/graph"
@@ -211,4 +212,14 @@ func (u unionFind) components(n int, of func(i int) int32) [][]int {
 		out[i] = groups[r]
 	}
 	return out
+}
+
+// sortedPairs returns the keys of m in order.
+func sortedPairs[V any](m map[[2]int32]V) [][2]int32 {
+	keys := make([][2]int32, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.SortFunc(keys, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	return keys
 }

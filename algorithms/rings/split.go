@@ -1,7 +1,6 @@
 package rings
 
 import (
-	"cmp"
 	"context"
 	"slices"
 
@@ -126,12 +125,7 @@ func (s *state) partition(ctx context.Context, c *candidate) ([]*candidate, erro
 			cross[[2]int32{min(a, b), max(a, b)}] += e.W
 		}
 	}
-	pairs := make([][2]int32, 0, len(cross))
-	for k := range cross {
-		pairs = append(pairs, k)
-	}
-	slices.SortFunc(pairs, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
-	for _, k := range pairs {
+	for _, k := range sortedPairs(cross) {
 		if cross[k] >= s.opt.Params.SharedVisitShare*min(tot[k[0]], tot[k[1]]) {
 			uf.union(k[0], k[1])
 		}
