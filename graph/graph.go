@@ -170,6 +170,24 @@ func (g *Graph) Label(n NodeID) string {
 	return name
 }
 
+// Identity returns the unmasked name and certificate number of a patient
+// node (a doctor's name, with no certificate number), or empty strings for
+// other kinds. It is personal data: only an audited reveal may show it,
+// and nothing may log it.
+func (g *Graph) Identity(n NodeID) (name, certNo string) {
+	row := g.Row(n)
+	if row == None {
+		return "", ""
+	}
+	switch g.Kind(n) {
+	case KindPatient:
+		return g.piiName(g.t.Persons.Name, row), g.piiName(g.t.Persons.CertNo, row)
+	case KindDoctor:
+		return g.piiName(g.t.Doctors.Name, row), ""
+	}
+	return "", ""
+}
+
 // piiName returns the PII string of col[row], or "".
 func (g *Graph) piiName(col []uint32, row uint32) string {
 	if int(row) >= len(col) {

@@ -223,18 +223,6 @@ func identity(g *graph.Graph, kind, id string, rep *revealReply) bool {
 	if !ok {
 		return false
 	}
-	t := g.Tables()
-	row := g.Row(n)
-	pii := func(col []uint32) string {
-		if int(row) >= len(col) || col[row] == graph.None || int(col[row]) >= t.PII.Len() {
-			return ""
-		}
-		return t.PII.String(col[row])
-	}
-	if k == graph.KindPatient {
-		rep.Name, rep.CertNo = pii(t.Persons.Name), pii(t.Persons.CertNo)
-	} else {
-		rep.Name = pii(t.Doctors.Name)
-	}
+	rep.Name, rep.CertNo = g.Identity(n)
 	return true
 }
