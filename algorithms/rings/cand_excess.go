@@ -574,9 +574,9 @@ func (s *state) judge(p uint32, h graph.NodeID, vs []uint32) relFlag {
 // flags flags a relation from the median z of its visits (cost, shr):
 // at pharmacies, where dear regular fills are ordinary chronic care, only
 // when at least pharmacy_rule_share of the fills were cited by a rule
-// (refills while supply was left, over-long supplies), or, in data that
-// give no supply days (no prd_days, no catalogue max_days) for the rules to
-// judge, when the fills are twice costly_z above peers; costly when either is at least costly_z against the visits' peers and
+// (refills while supply was left, over-long supplies), or, for fills whose
+// lines give no supply days (no prd_days, no catalogue max_days for their
+// items) for the rules to judge, when they are twice costly_z above peers; costly when either is at least costly_z against the visits' peers and
 // relation_z scales above the other relations of the same class.
 func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) relFlag {
 	vt := &s.t.Visits
@@ -619,7 +619,25 @@ func (s *state) costlyRelation(h graph.NodeID, vs []uint32, cost, shr float32) b
 	if s.g.Kind(h) != graph.KindPharmacy || s.ruleShare(vs) >= pr.PharmacyRuleShare {
 		return true
 	}
-	return !s.suppliesKnown && float64(max(cost, shr)) >= 2*pr.CostlyZ
+	return !s.supplyKnown(vs) && float64(max(cost, shr)) >= 2*pr.CostlyZ
+}
+
+// supplyKnown reports whether any of the visits vs bills a line whose days
+// of supply are known (its prd_days, or the catalogue's max_days for its
+// item), so that the rules could judge its refills.
+func (s *state) supplyKnown(vs []uint32) bool {
+	ft, ct := &s.t.Fees, &s.t.Catalog
+	for _, v := range vs {
+		for _, f := range s.feesOf(v) {
+			if ft.SupplyDays[f] > 0 {
+				return true
+			}
+			if it := ft.Item[f]; int(it) < len(ct.MaxDays) && ct.MaxDays[it] > 0 {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // costly reports whether a relation with site h whose visits have median
@@ -1036,7 +1054,8 @@ func (s *state) core(rels []relation, idx []int) []int {
 	for _, i := range idx {
 		x := rels[i].person
 		n := float64(per[x])
-		if n >= need && (!spread || sites[x] > 1 || n >= median && !pharmacies) {
+		if (n >= need || spread && sites[x] > 1) && (!spread || sites[x] > 1 || n >= median && !pharmacies ||
+			pharmacies && s.suppliesKnown && rels[i].flags&flagSevere != 0) {
 			out = append(out, i)
 		}
 	}

@@ -84,6 +84,7 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		run  func(context.Context) ([]*candidate, error)
 	}{
 		{"candidates: relation excess", s.excessCandidates},
+		{"candidates: item concentration", s.itemCandidates},
 		{"candidates: returned boxes", s.returnCandidates},
 		{"candidates: admission cohorts", s.admissionCandidates},
 		{"candidates: lockstep blocks", s.lockstepCandidates},

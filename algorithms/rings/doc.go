@@ -59,6 +59,16 @@
 // person–site relations of settled claims: what counts is the excess over
 // the coincidences a site's volume and class explain, not raw density.
 //
+// Item concentration (itemCandidates, cand_items.go). Heavy fills whose
+// boxes carry no trace code and whose lines give no supply days leave one
+// trace: many people filling the same item again and again at one
+// pharmacy, each billed severe_z robust scales above peers. A pharmacy and
+// item pair seeds when its count of such fillers is item_lift times what
+// the item's rate at the other pharmacies predicts from the site's
+// returning people, beyond chance (min_significance + log10 of the pairs
+// tested): chronic patients filling dear drugs cluster near hospitals at a
+// few times their share, a ring's recruits at many times.
+//
 // Where people live (geography.go). Region codes are optional in the data
 // contract; without them a site's area is inferred by Leiden (modularity)
 // on the site–site graph of shared people (Newman's 1/(k−1) weighting), a

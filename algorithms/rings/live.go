@@ -68,6 +68,7 @@ func newLive(s *state, cands []*candidate, f *findings.Findings, ind *individual
 	l := &Live{s: s, cands: cands, ind: ind, f: f, byInst: make(map[graph.NodeID][]*candidate),
 		fees: s.t.Fees.Len(), feesAfter: make(map[uint32][]uint32)}
 	l.rules, l.maxRows = liveRuleSet(s.opt.Rules)
+	s.feesOf = l.feesOf
 	for _, c := range cands {
 		for _, h := range c.insts {
 			l.byInst[h] = append(l.byInst[h], c)

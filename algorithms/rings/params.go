@@ -44,6 +44,9 @@ type Params struct {
 	CoreShare         float64
 	PharmacyRuleShare float64
 
+	// Item concentration (heavy fills of one item at one pharmacy).
+	ItemLift float64
+
 	// Returned boxes (drug reselling from first buyers).
 	MinReturnedBoxes int
 	ReturnLift       float64
@@ -101,6 +104,7 @@ func DefaultParams() Params {
 		RingDoctorLift:     3,
 		CoreShare:          0.34,
 		PharmacyRuleShare:  0.34,
+		ItemLift:           20,
 		MinReturnedBoxes:   2,
 		ReturnLift:         5,
 		MinBlockLift:       2,
@@ -167,6 +171,7 @@ func (p *Params) fields() []paramField {
 		fl("ring_doctor_lift", "relation excess", &p.RingDoctorLift, "how many times the site's share of flagged visits a doctor's own share (at least half) must be for the doctor to count as running the flagged relations there; a site with such doctors keeps only the flagged people who see them"),
 		fl("core_share", "relation excess", &p.CoreShare, "share of the group's median person's flagged visits a person needs to stay in the group (peripheral people, such as a chronic patient refilling at a ring pharmacy, are dropped)"),
 		fl("pharmacy_rule_share", "relation excess", &p.PharmacyRuleShare, "share of a pharmacy relation's fills the rule library must cite (early refills, over-long supplies) for dear fills to flag it: chronic patients fill dear drugs regularly and on time"),
+		fl("item_lift", "item concentration", &p.ItemLift, "how many times the severe regular fillers of one item that a pharmacy would have at the item's rate at the other pharmacies it must have to seed a ring (with min_ring_people of them, at min_significance + log10(pairs tested)): far beyond the clustering of chronic patients near a hospital, which fill dear drugs at a few times their share"),
 		in("min_returned_boxes", "returned boxes", &p.MinReturnedBoxes, "boxes first bought by one person and sold again later that make the person a returner"),
 		fl("return_lift", "returned boxes", &p.ReturnLift, "how many times the returners a pharmacy or prescriber would have at the city's rate it must have"),
 		fl("min_block_lift", "lockstep", &p.MinBlockLift, "density of a lockstep block over its hubs' baseline"),

@@ -119,12 +119,12 @@ func pct(x float64) string { return fmt.Sprintf("%.0f", 100*x) }
 // signature reports whether c was found by a typology-specific rule
 // signature that is evidence by itself (split stays, round quantities,
 // re-sold trace codes, returned boxes, distant doctors, admission cohorts):
-// its score starts from full evidence. Relation excess and the signatures
-// of fabricated care, lockstep swiping and card collection must show their
-// distance from peers instead.
+// its score starts from full evidence. Relation excess, item concentration
+// and the signatures of fabricated care, lockstep swiping and card
+// collection must show their distance from peers instead.
 func signature(c *candidate) bool {
 	switch {
-	case c.source == SourceRelationExcess:
+	case c.source == SourceRelationExcess, c.source == SourceItemConcentration:
 		return false
 	case c.typology == findings.TypFabricatedOutpatient, c.typology == findings.TypLockstepSwiping, c.typology == findings.TypCardCollection:
 		return false

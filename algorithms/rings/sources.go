@@ -13,6 +13,10 @@ const (
 	// SourceResell: pharmacies between which trace codes are sold again,
 	// with their heavy fillers (resellCandidates).
 	SourceResell = "G-RESELL"
+	// SourceItemConcentration: pharmacies where more people than chance
+	// explains fill one item again and again, billed far above peers
+	// (itemCandidates).
+	SourceItemConcentration = "G-ITEM-CONCENTRATION"
 	// SourceAdmitCohort: same-morning admission cohorts of repeat
 	// inpatients (admissionCandidates).
 	SourceAdmitCohort = "G-ADMIT-COHORT"

@@ -46,6 +46,9 @@ type state struct {
 	// suppliesKnown tells whether the data give days of supply (prd_days
 	// or the catalogue's max_days) for the rules to judge refills by.
 	suppliesKnown bool
+	// feesOf returns the fee rows of a visit row: the graph's index, and
+	// in a Live state the rows appended since as well.
+	feesOf func(v uint32) []uint32
 	// flaggedVisit marks the visits of flagged relations (set by
 	// excessCandidates), whatever became of them.
 	flaggedVisit []bool
@@ -138,6 +141,7 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 	if err := s.inferGeography(ctx); err != nil {
 		return nil, err
 	}
+	s.feesOf = g.FeesOf
 	for _, d := range t.Fees.SupplyDays {
 		if d > 0 {
 			s.suppliesKnown = true

@@ -9,7 +9,8 @@ import (
 // formed. Typology-specific generators give a hint, kept except that
 // repeat-patient rings whose visits mostly fall in dense same-hour cohorts
 // of one doctor at a single site are lockstep swiping. Rings of the
-// typology-independent generator are typed from their signals: mostly
+// typology-independent generators (relation excess, item concentration)
+// are typed from their signals: mostly
 // admissions, fake hospitalisation; mostly pharmacy fills billed far above
 // peers, drug reselling; mostly card-based or living-away relations, card
 // collection; mostly billed far above peers, fabricated outpatient care
@@ -18,7 +19,7 @@ import (
 func typologyOf(c *candidate, p *Params) string {
 	f := &c.feat
 	t := c.typology
-	if c.source == SourceRelationExcess && t == "" {
+	if (c.source == SourceRelationExcess || c.source == SourceItemConcentration) && t == "" {
 		switch {
 		case f.InpatientShare >= 0.5:
 			t = findings.TypFakeHospitalisation

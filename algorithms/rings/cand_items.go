@@ -1,0 +1,177 @@
+package rings
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/intern"
+)
+
+// itemFillers is one drug item at one pharmacy: the people who fill it
+// there again and again, billed far above peers, and those fills.
+type itemFillers struct {
+	site    graph.NodeID
+	item    uint32
+	people  []uint32
+	visits  []uint32
+	returns int32 // the site's returning people (min_relation_visits visits)
+}
+
+// itemCandidates is the discovery path for heavy fills without trace codes
+// or supply days: a pharmacy where more people than chance explains fill
+// the same item again and again, each billed far beyond peers. For every
+// pharmacy and item it counts the item's costly regular fillers there
+// (at least min_relation_visits fills of the item whose relation with the
+// pharmacy is costly, as excessCandidates judges it, and severe: median z
+// at least severe_z), and expects the
+// site's returning people times the item's rate of such fillers at the
+// other pharmacies. A pair seeds when its count reaches min_ring_people,
+// item_lift times that expectation, at the family-wise significance
+// min_significance + log10(pairs tested). Chronic patients refilling dear
+// drugs cluster near hospitals at a few times their share; many
+// unrelated people filling one dear drug at one counter (albumin, costly
+// injections) are what a reselling or cash-out ring leaves when the boxes
+// carry no trace code and the fills no supply days. The pairs of one
+// pharmacy form one candidate; its typology is settled after scoring.
+// Costly relations are judged against peers set by excessCandidates,
+// which must run first.
+func (s *state) itemCandidates(ctx context.Context) ([]*candidate, error) {
+	if !s.relPeersSet {
+		return nil, nil
+	}
+	g := s.g
+	p := &s.opt.Params
+	lo := s.siteLo()
+	nSites := g.NumKind(graph.KindInstitution) + g.NumKind(graph.KindPharmacy)
+	var pairs []itemFillers
+	var returns int64
+	for i := 0; i < nSites; i++ {
+		h := graph.NodeID(lo + i)
+		if g.Kind(h) != graph.KindPharmacy {
+			continue
+		}
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		ps, r := s.itemFillersAt(h)
+		returns += int64(r)
+		pairs = append(pairs, ps...)
+	}
+	if len(pairs) == 0 || returns == 0 {
+		return nil, nil
+	}
+	perItem := make(map[uint32]int)
+	for _, f := range pairs {
+		perItem[f.item] += len(f.people)
+	}
+	sig := p.MinSignificance + math.Log10(float64(len(pairs)))
+	bySite := make(map[graph.NodeID]*candidate)
+	var order []graph.NodeID
+	for _, f := range pairs {
+		n := len(f.people)
+		if n < p.MinRingPeople {
+			continue
+		}
+		others := float64(returns - int64(f.returns))
+		exp := 0.1
+		if others > 0 {
+			exp = max(exp, float64(f.returns)*float64(perItem[f.item]-n)/others)
+		}
+		lift := float64(n) / exp
+		if lift < p.ItemLift || poissonTailLog10(n, exp) > -sig {
+			continue
+		}
+		c := bySite[f.site]
+		if c == nil {
+			c = &candidate{source: SourceItemConcentration, insts: []graph.NodeID{f.site}, strength: 1}
+			c.feat.FlaggedLift = lift
+			bySite[f.site] = c
+			order = append(order, f.site)
+		}
+		c.feat.FlaggedLift = min(c.feat.FlaggedLift, lift)
+		for _, x := range f.people {
+			c.patients = append(c.patients, g.PatientNode(x))
+		}
+		c.visits = append(c.visits, f.visits...)
+		c.facts = append(c.facts, fact{id: SourceItemConcentration, visits: f.visits,
+			params: map[string]float64{"min_relation_visits": float64(p.MinRelationVisits), "costly_z": p.CostlyZ,
+				"flagged_lift": lift, "expected": exp},
+			detail: fmt.Sprintf("%d people fill item %s again and again at this pharmacy, billed far above peers: %.1f× what the item's other pharmacies predict (%.1f)",
+				n, s.t.Catalog.IDs.String(intern.ID(f.item)), lift, exp),
+			detailZh: fmt.Sprintf("%d人在该药店反复购买同一药品%s且费用远高于同类：为其他药店比例预期（%.1f人）的%.1f倍",
+				n, s.t.Catalog.IDs.String(intern.ID(f.item)), exp, lift)})
+	}
+	out := make([]*candidate, 0, len(order))
+	for _, h := range order {
+		c := bySite[h]
+		c.normalise()
+		c.feat.CostlyRelations = 1
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// itemFillersAt returns, for pharmacy h, every item with at least one
+// costly regular filler (itemCandidates) and the number of h's returning
+// people.
+func (s *state) itemFillersAt(h graph.NodeID) ([]itemFillers, int32) {
+	vt, ft := &s.t.Visits, &s.t.Fees
+	p := &s.opt.Params
+	type key struct{ person, item uint32 }
+	fills := make(map[key][]uint32)
+	visits := make(map[uint32]int)
+	var items []uint32
+	for _, v := range s.visitsOf(h) {
+		if !s.live(v) {
+			continue
+		}
+		x := vt.Person[v]
+		visits[x]++
+		items = items[:0]
+		for _, f := range s.feesOf(v) {
+			if it := ft.Item[f]; !slices.Contains(items, it) {
+				items = append(items, it)
+				fills[key{x, it}] = append(fills[key{x, it}], v)
+			}
+		}
+	}
+	var returns int32
+	for _, n := range visits {
+		if n >= p.MinRelationVisits {
+			returns++
+		}
+	}
+	byItem := make(map[uint32]*itemFillers)
+	var buf []float32
+	for k, vs := range fills {
+		if len(vs) < p.MinRelationVisits {
+			continue
+		}
+		cost, shr := s.relationZ(vs, &buf)
+		if !s.costly(h, cost, shr) || float64(max(cost, shr)) < p.SevereZ {
+			continue
+		}
+		f := byItem[k.item]
+		if f == nil {
+			f = &itemFillers{site: h, item: k.item, returns: returns}
+			byItem[k.item] = f
+		}
+		f.people = append(f.people, k.person)
+		f.visits = append(f.visits, vs...)
+	}
+	out := make([]itemFillers, 0, len(byItem))
+	for _, f := range byItem {
+		slices.Sort(f.people)
+		slices.Sort(f.visits)
+		f.visits = slices.Compact(f.visits)
+		out = append(out, *f)
+	}
+	slices.SortFunc(out, func(a, b itemFillers) int { return cmp.Compare(a.item, b.item) })
+	return out, returns
+}
