@@ -127,6 +127,10 @@ type View struct {
 	// this check instead of Options.Staff: a register of the claim's day
 	// (graph/workspace's StaffRegister is one).
 	Staff StaffStatus
+	// Cases, when not nil, reports entities of open cases for this check
+	// instead of Options.Cases: a snapshot of the workspace's open cases
+	// that the caller refreshes.
+	Cases OpenCases
 }
 
 // Claim is one claim to check: a visit and its fee lines, parsed and
@@ -434,13 +438,17 @@ func (c *Checker) signals(res *Result, view View, person, inst uint32, cl *Claim
 			}
 		}
 	}
-	if c.cases != nil {
+	cases := view.Cases
+	if cases == nil {
+		cases = c.cases
+	}
+	if cases != nil {
 		for _, p := range parties {
 			if p.node == graph.NoNode {
 				continue
 			}
 			kind, id := memberKey(g, p.node)
-			if caseID, open := c.cases.OpenCase(kind, id); open {
+			if caseID, open := cases.OpenCase(kind, id); open {
 				add(vocab.CheckOpenCase, map[string]string{"kind": kind, "case": caseID}, fund)
 			}
 		}

@@ -273,6 +273,11 @@ func TestSignals(t *testing.T) {
 	if err != nil || !slices.Contains(ruleIDs(res), vocab.CheckStaffSuspended) || slices.Contains(ruleIDs(res), vocab.CheckOpenCase) {
 		t.Errorf("view's staff register: %v %v", err, res)
 	}
+	// Open cases of the view override the checker's.
+	res, err = newChecker(t, Options{}).Check(context.Background(), View{Index: x, Findings: f, Cases: stub{}}, cl)
+	if err != nil || !slices.Contains(ruleIDs(res), vocab.CheckOpenCase) || slices.Contains(ruleIDs(res), vocab.CheckStaffSuspended) {
+		t.Errorf("view's open cases: %v %v", err, res)
+	}
 }
 
 // TestCheckChangesNothing checks claims and compares the tables, graph

@@ -1,8 +1,12 @@
 package check
 
 import (
+	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
+	"os"
 	"slices"
 	"strings"
 
@@ -68,7 +72,8 @@ type PolicyRow struct {
 // for checks before settlement only. A hit's action is the row of its rule
 // or signal id, else the row of its rule's result type (KeyDefinite,
 // KeySuspicious). DefaultPolicy documents the defaults (docs/api.md);
-// Override changes rows from a JSON object {"key": "action"}.
+// Override changes rows from a JSON object {"key": "action"}, and
+// LoadPolicy reads such an object from a file (serve --check-policy).
 type Policy struct {
 	Rows []PolicyRow
 }
@@ -126,31 +131,90 @@ func (p *Policy) forHit(id string, result rules.ResultType) Decision {
 
 // Override returns p with the rows of the JSON object data ({"key":
 // "action"}) changed or added; keys must be rule ids of set, signal ids
-// or the policy keys, actions decisions.
+// or the policy keys, actions decisions, and no key may be given twice.
+// An error names the entry at fault.
 func (p Policy) Override(data []byte, set *rules.Set) (Policy, error) {
-	var m map[string]string
-	if err := json.Unmarshal(data, &m); err != nil {
-		return Policy{}, fmt.Errorf("check policy: not a JSON object of strings: %w", err)
+	out, err := p.override(data, set)
+	if err != nil {
+		return Policy{}, fmt.Errorf("check policy: %w", err)
+	}
+	return out, nil
+}
+
+// LoadPolicy returns the default policy overridden by the JSON object of
+// file path ({"key": "action"}, as Override reads it); an error names the
+// file and the entry at fault.
+func LoadPolicy(path string, set *rules.Set) (Policy, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return Policy{}, fmt.Errorf("check policy: %w", err)
+	}
+	out, err := DefaultPolicy().override(data, set)
+	if err != nil {
+		return Policy{}, fmt.Errorf("check policy %s: %w", path, err)
+	}
+	return out, nil
+}
+
+// override is Override without the prefix of its errors.
+func (p Policy) override(data []byte, set *rules.Set) (Policy, error) {
+	entries, err := policyEntries(data)
+	if err != nil {
+		return Policy{}, err
 	}
 	out := p.Clone()
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		d := Decision(m[k])
+	for _, e := range entries {
+		k, d := e[0], Decision(e[1])
 		if !d.Valid() {
-			return Policy{}, fmt.Errorf("check policy: key %q: action %q is not pass, remind, review or reject", k, m[k])
+			return Policy{}, fmt.Errorf("entry %q: action %q is not pass, remind, review or reject", k, e[1])
 		}
 		if _, ok := set.Rule(k); !ok && !slices.Contains(signalIDs(), k) && k != KeyDefinite && k != KeySuspicious && k != KeyBeforeCap {
-			return Policy{}, fmt.Errorf("check policy: unknown key %q (a rule id, a signal id, %s, %s or %s)", k, KeyDefinite, KeySuspicious, KeyBeforeCap)
+			return Policy{}, fmt.Errorf("entry %q: unknown key (want a rule id, a signal id, %s, %s or %s)", k, KeyDefinite, KeySuspicious, KeyBeforeCap)
 		}
 		if i := slices.IndexFunc(out.Rows, func(r PolicyRow) bool { return r.Key == k }); i >= 0 {
 			out.Rows[i].Action, out.Rows[i].Doc = d, "overridden"
 			continue
 		}
 		out.Rows = append(out.Rows, PolicyRow{Key: k, Action: d, Doc: "overridden"})
+	}
+	return out, nil
+}
+
+// policyEntries reads the JSON object data of string values as its
+// key/value pairs in their order, refusing a key given twice.
+func policyEntries(data []byte) ([][2]string, error) {
+	notObject := errors.New(`not a JSON object of strings such as {"R-PRICE-CAP": "review"}`)
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, notObject
+	}
+	var out [][2]string
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, notObject
+		}
+		k, _ := tok.(string) // object keys are strings
+		tok, err = dec.Token()
+		if err != nil {
+			return nil, notObject
+		}
+		v, ok := tok.(string)
+		if !ok {
+			return nil, fmt.Errorf("entry %q: the action must be a string (pass, remind, review or reject)", k)
+		}
+		if seen[k] {
+			return nil, fmt.Errorf("entry %q: given twice", k)
+		}
+		seen[k] = true
+		out = append(out, [2]string{k, v})
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, notObject
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("more than one JSON value")
 	}
 	return out, nil
 }

@@ -72,3 +72,59 @@ func TestPolicyDoc(t *testing.T) {
 		t.Errorf("docs/api.md does not show the default policy; its table is:\n%s", DefaultPolicy().Table())
 	}
 }
+
+// TestLoadPolicy reads policy files: overrides apply over the defaults,
+// and every refusal names the file and the entry at fault.
+func TestLoadPolicy(t *testing.T) {
+	set := rules.Defaults()
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, body string
+		want       map[string]Decision // keys and actions of the policy read
+		wantErr    []string            // parts of the error
+	}{
+		{"overrides", `{"R-PRICE-CAP": "review", "CHK-OPEN-CASE": "reject", "before-cap": "pass"}`,
+			map[string]Decision{rules.IDPriceCap: Review, vocab.CheckOpenCase: Reject, KeyBeforeCap: Pass, KeyDefinite: Reject}, nil},
+		{"empty object", `{}`, map[string]Decision{KeyDefinite: Reject, vocab.CheckStaffSuspended: Reject}, nil},
+		{"unknown id", `{"R-PRICE-CAP": "review", "R-NOPE": "review"}`, nil, []string{`entry "R-NOPE"`, "unknown key"}},
+		{"unknown decision", `{"CHK-RING-SITE": "maybe"}`, nil, []string{`entry "CHK-RING-SITE"`, `action "maybe"`}},
+		{"number", `{"R-PRICE-CAP": 2}`, nil, []string{`entry "R-PRICE-CAP"`, "must be a string"}},
+		{"twice", `{"R-PRICE-CAP": "review", "R-PRICE-CAP": "pass"}`, nil, []string{`entry "R-PRICE-CAP"`, "twice"}},
+		{"array", `["R-PRICE-CAP"]`, nil, []string{"not a JSON object"}},
+		{"two values", `{} {}`, nil, []string{"more than one JSON value"}},
+		{"truncated", `{"R-PRICE-CAP": "review"`, nil, []string{"not a JSON object"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := dir + "/" + strings.ReplaceAll(tc.name, " ", "-") + ".json"
+			if err := os.WriteFile(path, []byte(tc.body), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			p, err := LoadPolicy(path, &set)
+			if tc.wantErr != nil {
+				if err == nil {
+					t.Fatalf("accepted: %+v", p)
+				}
+				for _, w := range append(tc.wantErr, path) {
+					if !strings.Contains(err.Error(), w) {
+						t.Errorf("error %q lacks %q", err, w)
+					}
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			for k, want := range tc.want {
+				if got, ok := p.action(k); !ok || got != want {
+					t.Errorf("%s: %s, want %s", k, got, want)
+				}
+			}
+			if _, err := New(Options{Rules: set, Policy: p}); err != nil {
+				t.Errorf("checker of the policy read: %v", err)
+			}
+		})
+	}
+	if _, err := LoadPolicy(dir+"/missing.json", &set); err == nil || !strings.Contains(err.Error(), "missing.json") {
+		t.Errorf("missing file: %v", err)
+	}
+}

@@ -11,7 +11,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ringlens/ringlens/algorithms/check"
 	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/workspace"
 	"github.com/ringlens/ringlens/ingest"
@@ -25,7 +27,7 @@ func serveCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "serve",
 		Usage:     "read a claims dataset, detect rings and serve the live web view and streaming API",
-		UsageText: "ringlens serve --in city [--addr 127.0.0.1:8080] [--state DIR] [--follow] [--full-every 10m] [--token T] [--allowed-host NAME]",
+		UsageText: "ringlens serve --in city [--addr 127.0.0.1:8080] [--state DIR] [--follow] [--full-every 10m] [--token T] [--allowed-host NAME] [--check-policy FILE]",
 		Description: "Starts listening at once, then reads the dataset, builds the graph and detects rings,\n" +
 			"streaming progress and rings to connected browsers (docs/api.md documents the API).\n" +
 			"New claims (POST /api/v1/claims, or with --follow new *.jsonl files in --in) are\n" +
@@ -36,7 +38,9 @@ func serveCommand() *cli.Command {
 			"before they are acknowledged, and replayed on restart. Binding an address other\n" +
 			"than loopback requires --token (or RINGLENS_TOKEN, at least 16 characters); every\n" +
 			"request then needs it. Requests must name the server by its listen address (or,\n" +
-			"on loopback, localhost) or by an --allowed-host.",
+			"on loopback, localhost) or by an --allowed-host. --check-policy FILE overrides\n" +
+			"the decision policy of POST /api/v1/check; --memory-limit defaults to 75% of the\n" +
+			"machine's memory (auto).",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "in", Usage: "dataset directory (required)"},
 			&cli.StringFlag{Name: "addr", Value: "127.0.0.1:8080", Usage: "address to listen on"},
@@ -47,10 +51,11 @@ func serveCommand() *cli.Command {
 			&cli.StringSliceFlag{Name: "allowed-host", Usage: "extra name the server may be reached by (e.g. viz.example or viz.example:8443, a reverse proxy's); repeatable"},
 			&cli.StringSliceFlag{Name: "allow-origin", Usage: "extra browser origin allowed (e.g. https://viz.example:8443); repeatable"},
 			&cli.StringFlag{Name: "rules", Usage: "rules file (JSON) overriding rule parameters; see algorithms/rules/RULES.md"},
+			&cli.StringFlag{Name: "check-policy", Usage: "decision policy of POST /api/v1/check (JSON object of rule or signal id, definite, suspicious or before-cap to pass, remind, review or reject) overriding the defaults; see docs/api.md"},
 			ringParamsFlag(),
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of community detection"},
 			&cli.StringFlag{Name: "encoding", Value: "auto", Usage: "text encoding of CSV files: auto, utf-8 or gb18030"},
-			memoryLimitFlag(),
+			serveMemoryLimitFlag(),
 		}, logFlags()...),
 		Action: runServe,
 	}
@@ -92,6 +97,13 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	policy, err := checkPolicy(c.String("check-policy"), &set)
+	if err != nil {
+		return err
+	}
+	if path := c.String("check-policy"); path != "" {
+		log.Info().Str("file", path).Msg("check decision policy overridden")
+	}
 	enc := c.String("encoding")
 	load := func(ctx context.Context, progress func(stage string, done, total int64)) (*graph.Tables, error) {
 		var rejected atomic.Int64
@@ -109,6 +121,7 @@ func runServe(c *cli.Context) error {
 	cfg := server.Config{
 		Load:         load,
 		Detect:       rings.Options{Rules: set, Params: params, Seed: c.Int64("seed")},
+		CheckPolicy:  policy,
 		Token:        token,
 		AllowOrigins: c.StringSlice("allow-origin"),
 		AllowedHosts: c.StringSlice("allowed-host"),
@@ -195,4 +208,19 @@ func runServe(c *cli.Context) error {
 	}
 	log.Info().Msg("stopped")
 	return result
+}
+
+// checkPolicy returns the decision policy of checks: the default, or the
+// default overridden by the JSON object of file path (--check-policy),
+// whose keys are checked against the rule set in force. A bad file is a
+// usage error naming the file and the entry.
+func checkPolicy(path string, set *rules.Set) (check.Policy, error) {
+	if path == "" {
+		return check.DefaultPolicy(), nil
+	}
+	p, err := check.LoadPolicy(path, set)
+	if err != nil {
+		return check.Policy{}, usagef("serve: --check-policy: %w", err)
+	}
+	return p, nil
 }

@@ -17,7 +17,6 @@ import (
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/vocab"
-	"github.com/ringlens/ringlens/graph/workspace"
 )
 
 // maxCheckFees bounds the fee lines of one checked claim.
@@ -41,49 +40,13 @@ type checkHandler struct {
 
 	mu  sync.Mutex
 	idx *check.Index // of the graph last checked against
-
-	// The workspace's register of suspended and terminated staff, read
-	// again after staffRefresh (reading it is a query; a check must not
-	// wait on one).
-	regMu  sync.Mutex
-	reg    *workspace.StaffRegister
-	regDay string
-	regAt  time.Time
-}
-
-// staffRefresh is how long a register of suspended staff is used before it
-// is read again from the workspace.
-const staffRefresh = 30 * time.Second
-
-// staff returns the register of suspended and terminated staff of today
-// when the server has a workspace (nil otherwise, or when it cannot be
-// read: the check then says nothing of staff).
-func (h *checkHandler) staff(ctx context.Context) check.StaffStatus {
-	ws := h.s.cfg.Workspace
-	if ws == nil {
-		return nil
-	}
-	now := time.Now()
-	day := now.Format("2006-01-02")
-	h.regMu.Lock()
-	defer h.regMu.Unlock()
-	if h.reg == nil || h.regDay != day || now.Sub(h.regAt) > staffRefresh {
-		reg, err := ws.Register(ctx, day)
-		if err != nil {
-			if h.reg == nil {
-				return nil
-			}
-			return h.reg
-		}
-		h.reg, h.regDay, h.regAt = reg, day, now
-	}
-	return h.reg
 }
 
 // newCheckHandler returns the handler of POST /api/v1/check, checking
-// with the server's rule library and the default decision policy.
+// with the server's rule library and decision policy (Config.CheckPolicy,
+// the default when it has no rows).
 func newCheckHandler(s *Server) *checkHandler {
-	c, err := check.New(check.Options{Rules: s.cfg.Detect.Rules})
+	c, err := check.New(check.Options{Rules: s.cfg.Detect.Rules, Policy: s.cfg.CheckPolicy})
 	return &checkHandler{s: s, checker: c, err: err}
 }
 
@@ -206,6 +169,17 @@ func (h *checkHandler) check(r *http.Request, req *checkRequest, stages rules.St
 // lock; it returns the generation of the findings read.
 func (h *checkHandler) prepare(ctx context.Context, req *checkRequest, stages rules.Stages) (*check.Prepared, int, int, *apiError) {
 	s := h.s
+	// The workspace's register of today's suspended and terminated staff
+	// and its open cases, each read at most every wsRefresh, before the
+	// data lock: an update never waits on a query of the workspace.
+	var view check.View
+	now := time.Now()
+	if reg := s.wsReads.register(ctx, now.Format(time.DateOnly), now); reg != nil {
+		view.Staff = reg
+	}
+	if oc := s.wsReads.openCases(ctx, now); oc != nil {
+		view.Cases = oc
+	}
 	s.dataMu.RLock()
 	defer s.dataMu.RUnlock()
 	s.mu.RLock()
@@ -222,10 +196,7 @@ func (h *checkHandler) prepare(ctx context.Context, req *checkRequest, stages ru
 	s.mu.RLock()
 	claim.Settled = s.visitIDs[claim.Visit.MdtrtID] // accepted, perhaps not applied yet
 	s.mu.RUnlock()
-	view := check.View{Index: h.index(g), Findings: snap.findings}
-	if st := h.staff(ctx); st != nil {
-		view.Staff = st
-	}
+	view.Index, view.Findings = h.index(g), snap.findings
 	prep, err := h.checker.Prepare(view, claim)
 	if err != nil {
 		return nil, 0, http.StatusInternalServerError, &apiError{Error: "check failed: " + strings.TrimPrefix(err.Error(), "check: ")}

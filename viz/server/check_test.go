@@ -351,3 +351,120 @@ func TestCheckSuspendedDoctor(t *testing.T) {
 		t.Errorf("terminated doctor %s: decision %s, hits %v", d, r.Decision, hitIDs(r))
 	}
 }
+
+// TestCheckOpenCase checks claims whose person, site or doctor is a
+// member of a workspace case: a case still open (new, assigned,
+// verifying, confirmed) gives the open-case signal with the case id and
+// the member's kind, a closed one (dismissed, penalised, transferred)
+// none.
+func TestCheckOpenCase(t *testing.T) {
+	ctx := context.Background()
+	ws := openWorkspace(t)
+	s := startReady(t, func(c *Config) { c.Workspace = ws; c.FullEvery = -1 })
+	ring := s.firstRing(t)
+	p, c, d := member(t, ring, findings.KindPatient).ID, member(t, ring, findings.KindClinic).ID, member(t, ring, findings.KindDoctor).ID
+	// One case per member and state, recorded in this order (CL-000001 ...).
+	walk := map[string][]string{
+		vocab.StateNew:       nil,
+		vocab.StateConfirmed: {vocab.StateAssigned, vocab.StateVerifying, vocab.StateConfirmed},
+		vocab.StateDismissed: {vocab.StateDismissed},
+	}
+	tests := []struct {
+		name     string
+		member   string // kind:id of the case
+		state    string
+		wantKind string // kind of the open-case hit, "" for none
+	}{
+		{"person, new case", findings.KindPatient + ":" + p, vocab.StateNew, findings.KindPatient},
+		{"site, confirmed case", findings.KindClinic + ":" + c, vocab.StateConfirmed, findings.KindClinic},
+		{"doctor, dismissed case", findings.KindDoctor + ":" + d, vocab.StateDismissed, ""},
+	}
+	var recorded []findings.Ring
+	for i, tc := range tests {
+		recorded = append(recorded, caseRing(fmt.Sprintf("R%03d", i+1), 100, tc.member))
+	}
+	if _, err := ws.RecordFindings(ctx, &findings.Findings{Rings: recorded}, workspace.RecordOptions{By: "detect"}); err != nil {
+		t.Fatal(err)
+	}
+	for i, tc := range tests {
+		for _, st := range walk[tc.state] {
+			if _, err := ws.UpdateCase(ctx, workspace.Update{Case: fmt.Sprintf("CL-%06d", i+1), Status: st, By: "alice"}); err != nil {
+				t.Fatalf("case %d to %s: %v", i+1, st, err)
+			}
+		}
+	}
+	code, _, body := s.do(t, "POST", "/api/v1/check", checkBody(visitRow("OPEN1", p, c, d), "during"), nil)
+	if code != http.StatusOK {
+		t.Fatalf("check: %d %s", code, body)
+	}
+	r := checkReplyOf(t, body)
+	open := map[string]check.Hit{}
+	for _, h := range r.Hits {
+		if h.Rule == vocab.CheckOpenCase {
+			open[h.Signal["kind"]] = h
+		}
+	}
+	for i, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			kind, _, _ := strings.Cut(tc.member, ":")
+			h, ok := open[kind]
+			if ok != (tc.wantKind != "") {
+				t.Fatalf("open-case hit for %s: %v, want %v (hits %v)", kind, ok, tc.wantKind != "", hitIDs(r))
+			}
+			if !ok {
+				return
+			}
+			if want := fmt.Sprintf("CL-%06d", i+1); h.Signal["case"] != want || h.Action != check.Review ||
+				!strings.Contains(h.Zh, want) || !strings.Contains(h.En, "open case "+want) {
+				t.Errorf("hit %+v, want case %s", h, want)
+			}
+		})
+	}
+	if len(open) != 2 || r.Decision == check.Pass {
+		t.Errorf("%d open-case hits, decision %s", len(open), r.Decision)
+	}
+}
+
+// TestOpenCasesStates tells open cases from closed ones by state (every
+// state of the vocabulary decided), and names the first recorded open
+// case of a member named by several.
+func TestOpenCasesStates(t *testing.T) {
+	open := map[string]bool{
+		vocab.StateNew: true, vocab.StateAssigned: true, vocab.StateVerifying: true, vocab.StateConfirmed: true,
+		vocab.StateDismissed: false, vocab.StatePenalised: false, vocab.StateTransferred: false,
+	}
+	for _, g := range vocab.All() {
+		if g.Category != vocab.CaseStates {
+			continue
+		}
+		for _, e := range g.Entries {
+			if _, ok := open[e.Code]; !ok {
+				t.Errorf("case state %s: open or closed? (caseOpen)", e.Code)
+			}
+		}
+	}
+	for state, isOpen := range open {
+		t.Run(state, func(t *testing.T) {
+			if caseOpen(state) != isOpen {
+				t.Errorf("caseOpen(%s) = %v", state, !isOpen)
+			}
+			oc := newOpenCases([]workspace.Clue{
+				{ID: "CL-000001", Status: state, Members: []string{"patient:P1", "clinic:H1"}},
+				{ID: "CL-000002", Status: vocab.StateNew, Members: []string{"clinic:H1"}},
+			})
+			if id, ok := oc.OpenCase(vocab.KindPatient, "P1"); ok != isOpen || (ok && id != "CL-000001") {
+				t.Errorf("P1: %q %v, want open %v", id, ok, isOpen)
+			}
+			want := "CL-000002"
+			if isOpen {
+				want = "CL-000001"
+			}
+			if id, ok := oc.OpenCase(vocab.KindClinic, "H1"); !ok || id != want {
+				t.Errorf("H1: %q %v, want %s", id, ok, want)
+			}
+			if _, ok := oc.OpenCase(vocab.KindPharmacy, "H1"); ok {
+				t.Error("H1 as a pharmacy is named")
+			}
+		})
+	}
+}

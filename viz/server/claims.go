@@ -3,6 +3,7 @@ package server
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -10,6 +11,7 @@ import (
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/ringlens/ringlens/graph"
@@ -266,20 +268,48 @@ func applyClaims(t *graph.Tables, visits []claims.Visit, fees []claims.FeeLine) 
 // so that two cannot both claim the same new visit id and the log holds
 // them in the order they are applied; the data locks are held only to
 // validate and to record, never across the fsync.
-func (s *Server) accept(r io.Reader, mark *followMark) (visits, fees int, err error) {
+//
+// Once the batch is accepted, its claims whose attending or billing doctor
+// is suspended or terminated on the claim's date (the workspace's points
+// ledger) are flagged: counted in the status and sent to the stream as
+// alerts (staffAlerts, publishAlerts), after intake is released.
+func (s *Server) accept(ctx context.Context, r io.Reader, mark *followMark) (intakeResult, error) {
+	b, err := s.acceptBatch(r, mark)
+	if err != nil || b == nil {
+		return intakeResult{}, err
+	}
+	res := intakeResult{visits: len(b.visits), fees: len(b.fees)}
+	res.alerts = s.staffAlerts(ctx, b, time.Now())
+	if len(res.alerts) > 0 {
+		s.logf("intake: %d claims of suspended or terminated doctors flagged", len(res.alerts))
+	}
+	s.publishAlerts(res.alerts)
+	return res, nil
+}
+
+// intakeResult is what accept did with a batch: the rows accepted and
+// the staff alerts of its claims.
+type intakeResult struct {
+	visits, fees int
+	alerts       []alertMsg
+}
+
+// acceptBatch is accept without the staff alerts: it returns the batch
+// accepted (nil when empty).
+func (s *Server) acceptBatch(r io.Reader, mark *followMark) (*batch, error) {
 	s.intakeMu.Lock()
 	defer s.intakeMu.Unlock()
 	b, err := s.validate(r)
 	if err != nil {
-		return 0, 0, err
+		return nil, err
 	}
 	if len(b.visits)+len(b.fees) == 0 {
-		return 0, 0, nil
+		return nil, nil
 	}
 	if s.wal != nil {
 		if err := s.wal.append(newWALRecord(b, mark)); err != nil {
 			s.logf("claims not stored: %v", err)
-			return 0, 0, fmt.Errorf("%w: %v", errNotStored, err)
+			return nil, fmt.Errorf("%w: %v", errNotStored, err)
 		}
 	}
 	s.mu.Lock()
@@ -289,7 +319,7 @@ func (s *Server) accept(r io.Reader, mark *followMark) (visits, fees int, err er
 	case s.kick <- struct{}{}:
 	default:
 	}
-	return len(b.visits), len(b.fees), nil
+	return b, nil
 }
 
 // validate parses r against the current tables and the accepted claims.
@@ -336,6 +366,12 @@ type claimsReply struct {
 	Visits   int    `json:"visits"`
 	FeeLines int    `json:"fee_lines"`
 	Status   string `json:"status"`
+	// StaffAlerts counts the batch's claims (visit and doctor) whose
+	// attending or billing doctor is suspended or terminated on the
+	// claim's date; Alerts lists the first maxBatchAlerts of them
+	// (omitted when none).
+	StaffAlerts int        `json:"staff_alerts"`
+	Alerts      []alertMsg `json:"alerts,omitempty"`
 }
 
 func (s *Server) handleClaims(w http.ResponseWriter, r *http.Request) {
@@ -350,7 +386,7 @@ func (s *Server) handleClaims(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "reading body failed")
 		return
 	}
-	nv, nf, err := s.accept(bytes.NewReader(data), nil)
+	res, err := s.accept(r.Context(), bytes.NewReader(data), nil)
 	var re *RowError
 	switch {
 	case errors.As(err, &re):
@@ -367,10 +403,11 @@ func (s *Server) handleClaims(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	status := s.ackStatus()
-	if nv+nf == 0 {
+	if res.visits+res.fees == 0 {
 		status = "no rows"
 	}
-	writeJSON(w, http.StatusAccepted, claimsReply{Visits: nv, FeeLines: nf, Status: status})
+	writeJSON(w, http.StatusAccepted, claimsReply{Visits: res.visits, FeeLines: res.fees, Status: status,
+		StaffAlerts: len(res.alerts), Alerts: res.alerts[:min(len(res.alerts), maxBatchAlerts)]})
 }
 
 // ackStatus is the status text of an accepted batch.

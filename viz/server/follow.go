@@ -243,7 +243,7 @@ func (s *Server) feedChunk(name string, f *os.File, st *fileState, size int64) b
 	}
 	lines := bytes.Count(chunk, []byte{'\n'})
 	mark := &followMark{Name: name, End: end, Line: st.Line + lines, Head: head, Tail: tail}
-	nv, nf, err := s.accept(bytes.NewReader(chunk), mark)
+	res, err := s.accept(context.Background(), bytes.NewReader(chunk), mark)
 	var re *RowError
 	switch {
 	case errors.As(err, &re):
@@ -257,8 +257,8 @@ func (s *Server) feedChunk(name string, f *os.File, st *fileState, size int64) b
 		return false
 	}
 	st.Offset, st.Line, st.Head, st.Tail = end, mark.Line, head, tail
-	st.Rows += nv + nf
-	s.logf("follow: %s: accepted %d visits and %d fee lines (to line %d)", name, nv, nf, st.Line)
+	st.Rows += res.visits + res.fees
+	s.logf("follow: %s: accepted %d visits and %d fee lines (to line %d)", name, res.visits, res.fees, st.Line)
 	return true
 }
 

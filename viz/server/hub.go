@@ -70,7 +70,8 @@ func (s *Server) publish(msg []byte) {
 }
 
 // handleStream upgrades to a websocket, sends the current state (stats, then
-// every current ring, best first) and then every message as published.
+// every current ring, best first, then the latest staff alerts) and then
+// every message as published.
 func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 	up := websocket.Upgrader{
 		ReadBufferSize:  1024,
@@ -84,7 +85,7 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	// Room for the initial state on top of the configured queue, so that a
 	// client joining a city with many rings is not told to resync at once.
-	c := &client{send: make(chan []byte, s.cfg.QueueSize+len(s.snap.order)+2), quit: make(chan struct{})}
+	c := &client{send: make(chan []byte, s.cfg.QueueSize+len(s.snap.order)+len(s.recentAlerts)+2), quit: make(chan struct{})}
 	if s.closed {
 		s.mu.Unlock()
 		_ = conn.WriteControl(websocket.CloseMessage,
@@ -99,6 +100,9 @@ func (s *Server) handleStream(w http.ResponseWriter, r *http.Request) {
 	}
 	for _, id := range s.snap.order {
 		c.enqueue(mustJSON(ringMsg{Type: "ring", Ring: s.snap.full[id]}))
+	}
+	for _, a := range s.recentAlerts {
+		c.enqueue(mustJSON(a))
 	}
 	s.mu.Unlock()
 

@@ -14,6 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ringlens/ringlens/algorithms/check"
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
@@ -93,6 +94,9 @@ type Config struct {
 	// Logf, when not nil, receives operational messages. They never carry
 	// personal data.
 	Logf func(format string, args ...any)
+	// CheckPolicy is the decision policy of POST /api/v1/check
+	// (check.DefaultPolicy when it has no rows; serve --check-policy).
+	CheckPolicy check.Policy
 	// Warnf, when not nil, receives warnings (a torn record cut from the
 	// claims log, problems of followed files); Logf when nil.
 	Warnf func(format string, args ...any)
@@ -131,6 +135,10 @@ type Status struct {
 	Replayed int `json:"replayed_rows"`
 	// Clients is the number of connected websocket clients.
 	Clients int `json:"clients"`
+	// StaffAlerts counts the claims accepted since start whose attending
+	// or billing doctor was suspended or terminated on the claim's date
+	// (one per visit and doctor; alert messages of the stream).
+	StaffAlerts int `json:"staff_alerts"`
 	// FollowProblems lists followed files that need attention (rejected
 	// rows, rewritten or truncated files, a partial last line); omitted
 	// when none.
@@ -171,6 +179,7 @@ type Server struct {
 	// and recording happen in one order.
 	intakeMu sync.Mutex
 	wal      *wal                   // nil without a state directory
+	wsReads  *wsCache               // the workspace's staff registers and open cases, read every wsRefresh
 	marks    map[string]*followMark // follow positions replayed from the log; read by follow only
 	access   *access                // allowed hosts and origins
 
@@ -187,6 +196,10 @@ type Server struct {
 	closeOnce sync.Once
 	running   atomic.Bool   // Run has been called
 	kick      chan struct{} // wakes the Run loop
+
+	// recentAlerts are the latest staff alerts (at most maxRecentAlerts),
+	// sent to a client on connect; guarded by mu.
+	recentAlerts []alertMsg
 
 	// Written by the Run goroutine only (applied and inFull under mu,
 	// which statusLocked reads).
@@ -230,6 +243,7 @@ func New(cfg Config) (*Server, error) {
 		visitIDs: make(map[string]bool),
 		feeKeys:  make(map[string]bool),
 		kick:     make(chan struct{}, 1),
+		wsReads:  newWSCache(cfg.Workspace),
 	}
 	s.status.Type = "stats"
 	s.status.Stage = "starting"

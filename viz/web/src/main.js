@@ -3,7 +3,7 @@
 
 import { api, openStream } from "./api.js";
 import { t, tf, setLang, lang, FEATURES } from "./i18n.js";
-import { setVocab, codes, label, describe, kindLabel, reason, notice, groupLabel, stageText } from "./vocab.js";
+import { setVocab, codes, label, describe, kindLabel, reason, notice, checkSignal, groupLabel, stageText } from "./vocab.js";
 import { GraphView, KIND_COLORS, LEAD_ROLES, displayKind, kindGroup, normaliseSubgraph } from "./graph.js";
 import { timelineData, Timeline } from "./timeline.js";
 import { el, num, money } from "./dom.js";
@@ -23,7 +23,12 @@ const state = {
   range: null, // {from, to}: the brushed or filtered date range
   memberSort: { key: "fund", dir: -1 },
   notice: null,
+  alerts: [], // staff alerts of the stream, newest first (at most MAX_ALERTS)
+  alertsHidden: false, // dismissed until the next alert
 };
+
+/** The staff alerts the page keeps and lists. */
+const MAX_ALERTS = 50;
 
 // ---------- helpers ----------
 
@@ -100,6 +105,7 @@ function applyI18n() {
   renderRingDetails();
   renderNode();
   renderBanner();
+  renderAlerts();
   renderViews();
   if (graphView) { graphView.relabelGroups(); renderGraphInfo(); }
 }
@@ -282,12 +288,65 @@ function onMessage(msg) {
       state.notice = msg;
       renderBanner();
       break;
+    case "alert":
+      onAlert(msg);
+      break;
   }
+}
+
+/**
+ * Takes a staff alert of the stream: a claim of a doctor suspended or
+ * terminated on the claim's date. A reconnection resends the latest
+ * alerts, so one already listed (same visit, doctor and time) is not
+ * listed twice.
+ */
+function onAlert(a) {
+  const key = (x) => [x.mdtrt_id, x.doctor, x.doctor_role, x.at].join("\u0000");
+  if (state.alerts.some((x) => key(x) === key(a))) return;
+  state.alerts.unshift({ ...a, fresh: true });
+  state.alerts.length = Math.min(state.alerts.length, MAX_ALERTS);
+  state.alertsHidden = false;
+  renderAlerts();
+}
+
+/** A staff alert's sentence in the current language. */
+function alertText(a) {
+  const s = (lang() === "en" ? a.text_en : a.text_zh) || checkSignal(a) || a.code || "";
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/** A time of the server (RFC 3339) as the browser's local time of day. */
+function clock(at) {
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? "" : d.toLocaleTimeString(lang() === "zh" ? "zh-CN" : "en-GB", { hour12: false });
+}
+
+/** Draws the alert area: the latest staff alerts, newest first. */
+function renderAlerts() {
+  const box = $("alerts");
+  box.hidden = state.alerts.length === 0 || state.alertsHidden;
+  if (box.hidden) return;
+  const total = Math.max(num(state.stats?.staff_alerts), state.alerts.length);
+  $("alerts-count").textContent = tf("alertsCount", { n: total.toLocaleString() });
+  $("alert-list").replaceChildren(...state.alerts.map((a) => {
+    const li = el("li", { class: a.fresh ? "fresh" : undefined, "data-alert": a.mdtrt_id, "data-code": a.code },
+      el("span", { class: "muted", text: clock(a.at) }),
+      el("span", { class: "text", text: alertText(a) }),
+      el("span", {}, t("alertVisit") + " ", el("span", { class: "code", text: a.mdtrt_id || "" })),
+      a.fixmedins_code ? el("span", {}, a.institution_name ? el("span", { "data-v": "", text: a.institution_name + " " }) : null, "(" + a.fixmedins_code + ")") : null,
+      el("span", {}, t(a.doctor_role === "billing" ? "alertBilling" : "alertAttending") + " ", a.doctor_label ? el("span", { "data-v": "", text: a.doctor_label + " " }) : null, el("span", { class: "code", text: a.doctor || "" })),
+      el("span", {}, t("alertDate") + " " + (a.date || "")),
+      num(a.fund) > 0 ? el("span", {}, t("alertFund") + " " + money(a.fund)) : null,
+    );
+    a.fresh = false;
+    return li;
+  }));
 }
 
 /** Applies a stats message (or GET /api/v1/status): idle and ready means done. */
 function onStats(st) {
   state.stats = st;
+  if (state.alerts.length) renderAlerts();
   if (st.ready && !st.stage) {
     state.progress = { stage: "done", done: 1, total: 1 };
   } else if (st.stage && (!state.progress || state.progress.stage === "done")) {
@@ -971,6 +1030,8 @@ async function start() {
     setRange,
     /** A stream notice {code, params} as the banner shows it. */
     noticeText,
+    /** A staff alert of the stream as the alert area shows it. */
+    alertText,
     get timeline() { return timeline; },
   };
   // The filters apply as they change; Enter in a field must not submit
@@ -997,6 +1058,7 @@ async function start() {
     scheduleList();
   });
   $("banner-close").addEventListener("click", () => { state.notice = null; renderBanner(); });
+  $("alerts-close").addEventListener("click", () => { state.alertsHidden = true; renderAlerts(); });
   $("edge-by").addEventListener("change", (e) => graphView.setEdgeBy(e.target.value));
   $("relayout").addEventListener("click", () => graphView.runLayout());
   $("hops").addEventListener("change", () => { renderLegend(); if (state.selectedRing) selectRing(state.selectedRing); });

@@ -84,6 +84,18 @@ export function notice(n) {
 }
 
 /**
+ * Returns a check signal {code, params} (the vocabulary's check_signal
+ * category, as a staff alert of the stream carries it) in the current
+ * language, or null when the vocabulary does not have the code (or not
+ * yet). A staff status parameter is shown by its label.
+ */
+export function checkSignal(r) {
+  const params = { ...(r?.params && typeof r.params === "object" ? r.params : {}) };
+  if (params.status) params.status = label("staff_status", params.status);
+  return sentence("check_signal", { code: r?.code, params });
+}
+
+/**
  * The label of a group node of an aggregated neighbourhood ({count} people
  * collapsed onto a site or doctor) in the current language: the template of
  * the vocabulary's view_node entry "group"; "+count" until it is known.
