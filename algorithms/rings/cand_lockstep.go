@@ -49,6 +49,15 @@ func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
 		c.normalise()
 		c.insts = s.instsOf(c.visits, 0.05, 3)
 		c.doctors = s.doctorsOf(c.visits, 0.02, 3)
+		// The block's lift is against the FraudAR-weighted density of the
+		// same hubs; its cohorts (cohortShare: visits in doctor-hours of
+		// several of its people) against the same sites' other visits may
+		// stand out further, and then set the strength.
+		if d, base := s.cohortShare(c); d > 0 {
+			if l := d / (base + cohortBaseFloor); l > b.Lift {
+				c.strength = squash(l-1, s.opt.Params.BlockLiftHalf)
+			}
+		}
 		period, periodZh := "no shared revisit period", "无共同复诊周期"
 		if b.Period > 0 {
 			period = fmt.Sprintf("shared period %d days for %.0f%% of revisits", b.Period, 100*b.PeriodShare)

@@ -12,6 +12,12 @@ import (
 // that makes the hour a cohort (a lockstep column).
 const cohortMin = 4
 
+// cohortBaseFloor is added to a site's ordinary cohort share before a
+// ring's share is divided by it, so that a site with no cohorts at all does
+// not make any cohort an infinite lift (score's lockstep evidence uses the
+// same floor).
+const cohortBaseFloor = 0.05
+
 // finish computes the features of c from its visits: the signals scoring
 // reads (size, fund, distance from peers, lockstep density against the
 // baseline of the same institutions, rule-hit concentration, rhythm,

@@ -8,8 +8,9 @@ import (
 
 // merge joins candidates that describe the same ring: two candidates merge
 // when they share at least half of the smaller one's patients (both having
-// patients), or, without patients, when they share an institution and a
-// doctor. The merged candidate keeps the typology hint of the stronger one
+// patients) or one is a lockstep block of the other's cohorts (all its
+// sites and doctors are the other's), or, without patients, when they
+// share an institution and a doctor. The merged candidate keeps the typology hint of the stronger one
 // (more visits on ties). Candidates are processed in a fixed order so that
 // the result is deterministic.
 func (s *state) merge(cands []*candidate) []*candidate {
@@ -41,16 +42,28 @@ func cmpNodes(a, b *candidate) int {
 	return cmp.Or(slices.Compare(a.insts, b.insts), slices.Compare(a.doctors, b.doctors), slices.Compare(a.patients, b.patients))
 }
 
-// same reports whether a and b describe the same ring.
+// same reports whether a and b describe the same ring: they share half
+// of the smaller one's patients, or one is a lockstep block of the other's
+// cohorts (cohortOf).
 func same(a, b *candidate) bool {
 	if len(a.patients) > 0 && len(b.patients) > 0 {
 		n := intersect(a.patients, b.patients)
-		return 2*n >= min(len(a.patients), len(b.patients))
+		return 2*n >= min(len(a.patients), len(b.patients)) || cohortOf(a, b) || cohortOf(b, a)
 	}
 	if len(a.patients) == 0 && len(b.patients) == 0 {
 		return intersect(a.insts, b.insts) > 0 && intersect(a.doctors, b.doctors) > 0
 	}
 	return false
+}
+
+// cohortOf reports whether lockstep block x is one of y's cohorts: all of
+// x's sites and all of its doctors (at least one) are y's, so that the
+// block's people come together to the same doctors at the same sites as
+// y's ring; a ring whose recruits come in groups is found as one lockstep
+// block per group, and its groups share structure, not people.
+func cohortOf(x, y *candidate) bool {
+	return x.source == SourceLockstep && len(x.doctors) > 0 && len(x.insts) > 0 &&
+		intersect(x.insts, y.insts) == len(x.insts) && intersect(x.doctors, y.doctors) == len(x.doctors)
 }
 
 // absorb merges b into a and records, as a graph fact of a, the shared

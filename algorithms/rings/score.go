@@ -75,7 +75,7 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 	}
 	lock, lift := 0.0, 0.0
 	if d, b := f.LockstepDensity, f.LockstepBaseline; d > 0 {
-		lock = math.Max(0, d-b) * math.Min(1, d/(b+0.05)/4)
+		lock = math.Max(0, d-b) * math.Min(1, d/(b+cohortBaseFloor)/4)
 		lift = d / math.Max(b, 0.001)
 	}
 	card := 0.0
