@@ -60,7 +60,7 @@ var checkSignals = []Entry{
 		Zh: "接诊医师是已报告团伙 {ring} 的成员（{role|role}，评分 {score}）", En: "the attending doctor is a member of reported ring {ring} ({role|role}, score {score})",
 		DescZh: "接诊医师属于已报告的欺诈团伙", DescEn: "the attending doctor of the claim belongs to a reported ring"},
 	{Code: CheckStaffSuspended, Params: []string{"doctor", "status"},
-		Zh: "医师 {doctor} 已被暂停或终止医保支付资格（{status}）", En: "doctor {doctor} is suspended or terminated ({status})",
+		Zh: "医师 {doctor} 已被暂停或终止医保支付资格（{status|staff_status}）", En: "doctor {doctor} is suspended or terminated ({status|staff_status})",
 		DescZh: "接诊或开单医师的医保支付资格被暂停或终止", DescEn: "the attending or billing doctor may not bill the fund"},
 	{Code: CheckOpenCase, Params: []string{"kind", "case"},
 		Zh: "该{kind|kind}在未结案件 {case} 中", En: "the {kind|kind} is named by open case {case}",
