@@ -61,6 +61,27 @@ func (t *Tables) pii(s string) uint32 {
 	return id
 }
 
+// People returns the unmasked names of every person and doctor and the
+// certificate numbers of every person the tables hold, blanks left out and
+// in no particular order. It is personal data: for masking it wherever it
+// turns up in free text (claims.NewTextMasker), never to be shown or
+// logged.
+func (t *Tables) People() (names, certNos []string) {
+	if t.PII == nil {
+		return nil, nil
+	}
+	pii := func(out []string, col []uint32) []string {
+		for _, id := range col {
+			if id != None && int(id) < t.PII.Len() {
+				out = append(out, t.PII.String(id))
+			}
+		}
+		return out
+	}
+	names = pii(pii(nil, t.Persons.Name), t.Doctors.Name)
+	return names, pii(nil, t.Persons.CertNo)
+}
+
 // Str returns the Strings entry id, or "" for None.
 func (t *Tables) Str(id uint32) string {
 	if id == None {

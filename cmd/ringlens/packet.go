@@ -112,7 +112,7 @@ func runPacketBuild(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		err = w.RecordAccess(ctx, by, vocab.AuditExport, pin.Case.ID, map[string]any{"what": "evidence_packet", "ring": pin.Ring.ID,
+		err = w.RecordAccess(ctx, by, vocab.AuditExport, pin.Case.ID, "", map[string]any{"what": "evidence_packet", "ring": pin.Ring.ID,
 			"manifest_sha256": p.ManifestSHA256, "files": len(p.Manifest.Files), "key": p.Manifest.KeyFingerprint})
 		if err != nil {
 			return err
@@ -133,8 +133,9 @@ func runPacketBuild(c *cli.Context) error {
 
 // packetInput gathers what the packet of case id is built from: the case
 // record (in a state that may have a packet), its ring in the detect output
-// of --in, the fee lines of --data, the audit trail's head, the signing key
-// of --state and the PDF printer.
+// of --in, the fee lines of --data and its people (whose names and ID
+// numbers are masked in the case record's notes), the audit trail's head,
+// the signing key of --state and the PDF printer.
 func packetInput(c *cli.Context, w *workspace.Workspace, id, by string) (packet.Input, error) {
 	ctx, in := c.Context, c.String("in")
 	x, err := w.Show(ctx, id)
@@ -164,6 +165,7 @@ func packetInput(c *cli.Context, w *workspace.Workspace, id, by string) (packet.
 			return packet.Input{}, fmt.Errorf("packet build: read the claims: %w", err)
 		}
 		pin.Fees, pin.FeesKnown = packet.FeeLinesOf(res.Tables, ring), true
+		pin.People = packet.KnownPeople(res.Tables)
 	}
 	pin.PDF, pin.NoPDFNote = pdfPrinter(ctx, c.Bool("no-pdf"))
 	return pin, nil

@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"crypto/ed25519"
 	"crypto/rand"
 	"encoding/json"
@@ -13,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/viz/packet"
 )
 
@@ -33,8 +35,14 @@ func TestPacketE2E(t *testing.T) {
 	if r := run(exitUsage, buildArgs...); !strings.Contains(r.stderr, "is new") {
 		t.Errorf("build of a new case: %s", r.stderr)
 	}
+	// The investigator's last note names a person of the claims with ID and
+	// mobile number: the packet must hold them masked only.
+	person := columnValues(t, filepath.Join(city, "psn.csv"), []string{"psn_name", "certno"})
+	name, certNo := person[0], person[1]
+	notes := map[string]string{"confirmed": "step confirmed: 约谈" + name + "，身份证" + certNo + "，电话13812345678"}
 	for _, s := range []string{"assigned", "verifying", "confirmed"} {
-		run(exitOK, "case", "update", "--state", state, "--case", "CL-000001", "--status", s, "--by", "wang", "--note", "step "+s)
+		note := cmp.Or(notes[s], "step "+s)
+		run(exitOK, "case", "update", "--state", state, "--case", "CL-000001", "--status", s, "--by", "wang", "--note", note)
 	}
 	_, chromiumErr := exec.LookPath("chromium")
 	if chromiumErr != nil {
@@ -74,6 +82,16 @@ func TestPacketE2E(t *testing.T) {
 	}
 	if !strings.Contains(string(files[packet.LetterFile]), "step confirmed") {
 		t.Error("the transfer letter lacks the case record")
+	}
+	for _, f := range []string{packet.LetterFile, packet.ReportFile, packet.CaseFile} {
+		for _, masked := range []string{claims.MaskName(name), claims.MaskCertNo(certNo), "138******78"} {
+			if !strings.Contains(string(files[f]), masked) {
+				t.Errorf("%s lacks the masked note's %q", f, masked)
+			}
+		}
+		if strings.Contains(string(files[f]), "13812345678") {
+			t.Errorf("%s holds the note's mobile number", f)
+		}
 	}
 	visits := unzipBytes(t, files[packet.VisitsXLSX])
 	if n := strings.Count(string(visits["xl/worksheets/sheet3.xml"]), "<row "); n < 100 {

@@ -20,7 +20,7 @@ const passwordEnv = "RINGLENS_PASSWORD"
 func userCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "user",
-		Usage: "manage the users of a workspace: add, list, put an investigator on a case",
+		Usage: "manage the users of a workspace: add, list, disable, enable, put an investigator on a case",
 		Description: "Once a workspace has users, 'ringlens serve --state DIR' requires a login, and the\n" +
 			"role decides what one may see and do (docs/workflow.md): admin, investigator,\n" +
 			"reviewer, police. Passwords are stored as Argon2id hashes.",
@@ -41,6 +41,20 @@ func userCommand() *cli.Command {
 				UsageText: "ringlens user list --state DIR",
 				Flags:     []cli.Flag{stateFlag()},
 				Action:    runUserList,
+			},
+			{
+				Name:      "disable",
+				Usage:     "disable a user: its logins are refused and its sessions end at once (audited)",
+				UsageText: "ringlens user disable --name wang --state DIR [--reason TEXT] [--by USER]",
+				Flags:     disableFlags("who disables the user (default: the login name)"),
+				Action:    func(c *cli.Context) error { return runUserDisable(c, true) },
+			},
+			{
+				Name:      "enable",
+				Usage:     "enable a disabled user again (audited)",
+				UsageText: "ringlens user enable --name wang --state DIR [--reason TEXT] [--by USER]",
+				Flags:     disableFlags("who enables the user (default: the login name)"),
+				Action:    func(c *cli.Context) error { return runUserDisable(c, false) },
 			},
 			{
 				Name:      "assign",
@@ -90,11 +104,57 @@ func runUserList(c *cli.Context) error {
 			return err
 		}
 		tw := tabwriter.NewWriter(c.App.Writer, 0, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "NAME\tROLE\tCREATED")
+		fmt.Fprintln(tw, "NAME\tROLE\tCREATED\tSTATUS")
 		for _, u := range us {
-			fmt.Fprintf(tw, "%s\t%s\t%s\n", u.Name, u.Role, u.CreatedAt)
+			status := "active"
+			if u.Disabled() {
+				status = "disabled since " + u.DisabledAt
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Name, u.Role, u.CreatedAt, status)
 		}
 		return tw.Flush()
+	})
+}
+
+// disableFlags are the flags of `user disable` and `user enable`; by
+// describes --by.
+func disableFlags(by string) []cli.Flag {
+	return []cli.Flag{stateFlag(),
+		&cli.StringFlag{Name: "name", Usage: "user name"},
+		&cli.StringFlag{Name: "reason", Usage: "why, for the audit trail (at most 500 characters)"},
+		&cli.StringFlag{Name: "by", Usage: by}}
+}
+
+// runUserDisable is `user disable` (disabled true) and `user enable`.
+func runUserDisable(c *cli.Context, disabled bool) error {
+	verb, done := "enable", "enabled"
+	if disabled {
+		verb, done = "disable", "disabled"
+	}
+	name := c.String("name")
+	if name == "" {
+		return usagef("user %s: --name is required", verb)
+	}
+	if n := len([]rune(c.String("reason"))); n > workspace.MaxReasonLen {
+		return usagef("user %s: --reason: at most %d characters", verb, workspace.MaxReasonLen)
+	}
+	return withWorkspace(c, func(ctx context.Context, w *workspace.Workspace) error {
+		ended, changed, err := w.SetDisabled(ctx, name, disabled, byOrLogin(c), c.String("reason"))
+		if errors.Is(err, workspace.ErrUnknownUser) || errors.Is(err, workspace.ErrInvalid) {
+			return usageError{err}
+		}
+		if err != nil {
+			return err
+		}
+		switch {
+		case !changed:
+			fmt.Fprintf(c.App.Writer, "user %s: already %s\n", name, done)
+		case disabled:
+			fmt.Fprintf(c.App.Writer, "user %s: disabled, %d session(s) ended\n", name, ended)
+		default:
+			fmt.Fprintf(c.App.Writer, "user %s: enabled\n", name)
+		}
+		return nil
 	})
 }
 

@@ -28,9 +28,13 @@ const (
 	AuditLogout        = "logout"
 	AuditViewRing      = "view_ring"
 	AuditViewPerson    = "view_person"
+	AuditViewNode      = "view_node"
+	AuditViewCase      = "view_case"
 	AuditReveal        = "reveal"
 	AuditRevealRefused = "reveal_refused"
 	AuditExport        = "export"
+	AuditUserDisable   = "user_disable"
+	AuditUserEnable    = "user_enable"
 )
 
 var userRoles = []Entry{
@@ -62,13 +66,21 @@ var auditActions = []Entry{
 	{Code: AuditLogout, Zh: "退出", En: "logout",
 		DescZh: "用户退出登录", DescEn: "a user logged out"},
 	{Code: AuditViewRing, Zh: "查看团伙", En: "ring viewed",
-		DescZh: "查看团伙详情", DescEn: "a ring's details viewed"},
+		DescZh: "查看团伙列表、团伙详情、关系图或就诊明细", DescEn: "the ring list, or a ring's details, subgraph or visits viewed"},
 	{Code: AuditViewPerson, Zh: "查看人员", En: "person viewed",
-		DescZh: "查看参保人或医师详情（脱敏）", DescEn: "a patient's or doctor's masked details viewed"},
+		DescZh: "查看参保人或医师详情或其关联关系（脱敏）", DescEn: "a patient's or doctor's masked details or neighbourhood viewed"},
+	{Code: AuditViewNode, Zh: "查看机构", En: "institution viewed",
+		DescZh: "查看医疗机构或药店的详情或其关联人员（脱敏）", DescEn: "an institution's or pharmacy's details or neighbourhood (its people, masked) viewed"},
+	{Code: AuditViewCase, Zh: "查看案件", En: "case viewed",
+		DescZh: "查看案件列表或案件详情", DescEn: "the case list or a case's record viewed"},
 	{Code: AuditReveal, Zh: "查看真实身份", En: "identity revealed",
 		DescZh: "经授权查看人员的真实姓名和证件号码", DescEn: "a person's name and ID number shown, authorised"},
 	{Code: AuditRevealRefused, Zh: "拒绝查看身份", En: "reveal refused",
 		DescZh: "未经授权的身份查看请求被拒绝", DescEn: "an unauthorised request to reveal an identity, refused"},
 	{Code: AuditExport, Zh: "导出", En: "export",
 		DescZh: "导出就诊明细或案卷", DescEn: "visits or a dossier exported"},
+	{Code: AuditUserDisable, Zh: "停用用户", En: "user disabled",
+		DescZh: "停用用户：不能再登录，其会话结束", DescEn: "a user disabled: no more logins, sessions ended"},
+	{Code: AuditUserEnable, Zh: "启用用户", En: "user enabled",
+		DescZh: "重新启用被停用的用户", DescEn: "a disabled user enabled again"},
 }

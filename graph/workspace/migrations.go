@@ -78,6 +78,8 @@ var migrations = []string{
 	migrationUsers,
 	// 4: the points ledger of responsible staff (points.go).
 	migrationPoints,
+	// 5: users can be disabled (users_disable.go).
+	migrationUserDisabled,
 }
 
 // SchemaVersion is the schema version this build writes.

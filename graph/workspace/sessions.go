@@ -27,6 +27,10 @@ const (
 // ErrLocked is returned by Login while a user is locked out.
 var ErrLocked = errors.New("too many failed logins: try again later")
 
+// ErrDisabled is returned by Login for a disabled user (SetDisabled), once
+// the password was found right: who does not know it learns nothing.
+var ErrDisabled = errors.New("the user is disabled")
+
 // Session is a logged-in user. Token goes to the browser in a cookie and is
 // stored only as its SHA-256; CSRF must accompany every write of the
 // session.
@@ -45,12 +49,14 @@ const dummyHash = "$argon2id$v=19$m=19456,t=2,p=1$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAA
 // attempt is audited: a login under the user's name, a failure under the
 // name when it is a user's ("-" otherwise: what was typed is not kept).
 // A wrong name or password gives ErrBadLogin; a user with MaxFailedLogins
-// failures within LockoutWindow is refused with ErrLocked.
+// failures within LockoutWindow is refused with ErrLocked; a disabled user
+// with the right password is refused with ErrDisabled (audited as a failed
+// login).
 func (w *Workspace) Login(ctx context.Context, name, password string) (Session, error) {
 	var u User
 	var hash string
-	err := w.db.QueryRowContext(ctx, `SELECT name, role, created_at, password_hash FROM users WHERE name=?`, name).
-		Scan(&u.Name, &u.Role, &u.CreatedAt, &hash)
+	err := w.db.QueryRowContext(ctx, `SELECT name, role, created_at, disabled_at, password_hash FROM users WHERE name=?`, name).
+		Scan(&u.Name, &u.Role, &u.CreatedAt, &u.DisabledAt, &hash)
 	known := err == nil
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -75,19 +81,27 @@ func (w *Workspace) Login(ctx context.Context, name, password string) (Session, 
 			return Session{}, fmt.Errorf("workspace: login: %w", err)
 		}
 	}
-	if !known || !ok {
+	disabled := known && ok && u.Disabled()
+	if !known || !ok || disabled {
 		who := "-"
 		if known {
 			who = u.Name
 		}
+		detail := map[string]any{"known_user": known, "locked": locked}
+		if disabled {
+			detail["disabled"] = true
+		}
 		err := inTx(ctx, w.db, func(tx *sql.Tx) error {
-			return appendAudit(ctx, tx, at, who, vocab.AuditLoginFailed, who, "", map[string]any{"known_user": known, "locked": locked})
+			return appendAudit(ctx, tx, at, who, vocab.AuditLoginFailed, who, "", detail)
 		})
 		if err != nil {
 			return Session{}, fmt.Errorf("workspace: login: %w", err)
 		}
-		if locked {
+		switch {
+		case locked:
 			return Session{}, ErrLocked
+		case disabled:
+			return Session{}, ErrDisabled
 		}
 		return Session{}, ErrBadLogin
 	}
@@ -115,14 +129,14 @@ func (w *Workspace) Login(ctx context.Context, name, password string) (Session, 
 }
 
 // Session returns the live session of token (without its Token), or
-// ErrNoSession.
+// ErrNoSession (also for a session of a user disabled since).
 func (w *Workspace) Session(ctx context.Context, token string) (Session, error) {
 	var s Session
 	if token == "" {
 		return s, ErrNoSession
 	}
 	err := w.db.QueryRowContext(ctx, `SELECT u.name, u.role, u.created_at, s.csrf, s.expires_at FROM sessions s JOIN users u ON u.name = s.user
-		WHERE s.token_hash=? AND s.expires_at > ?`, tokenHash(token), w.now()).
+		WHERE s.token_hash=? AND s.expires_at > ? AND u.disabled_at = ''`, tokenHash(token), w.now()).
 		Scan(&s.User.Name, &s.User.Role, &s.User.CreatedAt, &s.CSRF, &s.ExpiresAt)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):

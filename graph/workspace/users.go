@@ -50,7 +50,13 @@ type User struct {
 	Name      string `json:"name"`
 	Role      string `json:"role"` // a vocab.UserRoles code
 	CreatedAt string `json:"created_at"`
+	// DisabledAt is when the user was disabled (RFC 3339 UTC), "" for a
+	// user who may log in.
+	DisabledAt string `json:"disabled_at,omitempty"`
 }
+
+// Disabled reports whether u is disabled: no login, no session.
+func (u User) Disabled() bool { return u.DisabledAt != "" }
 
 // Errors of users, sessions and reveals.
 var (
@@ -90,7 +96,8 @@ func CheckUserName(name string) error {
 
 // AddUser adds a user with role and password (stored as an Argon2id
 // hash), or, when the name exists, gives it the new role and password.
-// One transaction with its audit entry; by is who added it.
+// One transaction with its audit entry; by is who added it. A disabled user
+// stays disabled (SetDisabled enables it).
 func (w *Workspace) AddUser(ctx context.Context, name, role, password, by string) error {
 	if err := CheckUserName(name); err != nil {
 		return fmt.Errorf("workspace: %w", err)
@@ -150,7 +157,7 @@ func (w *Workspace) HasUsers(ctx context.Context) (bool, error) {
 
 // Users returns every user, by name.
 func (w *Workspace) Users(ctx context.Context) ([]User, error) {
-	rows, err := w.db.QueryContext(ctx, `SELECT name, role, created_at FROM users ORDER BY name`)
+	rows, err := w.db.QueryContext(ctx, `SELECT name, role, created_at, disabled_at FROM users ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("workspace: read users: %w", err)
 	}
@@ -158,7 +165,7 @@ func (w *Workspace) Users(ctx context.Context) ([]User, error) {
 	out := []User{}
 	for rows.Next() {
 		var u User
-		if err := rows.Scan(&u.Name, &u.Role, &u.CreatedAt); err != nil {
+		if err := rows.Scan(&u.Name, &u.Role, &u.CreatedAt, &u.DisabledAt); err != nil {
 			return nil, fmt.Errorf("workspace: read users: %w", err)
 		}
 		out = append(out, u)
@@ -169,7 +176,8 @@ func (w *Workspace) Users(ctx context.Context) ([]User, error) {
 // getUser reads one user inside q.
 func getUser(ctx context.Context, q querier, name string) (User, error) {
 	var u User
-	err := q.QueryRowContext(ctx, `SELECT name, role, created_at FROM users WHERE name=?`, name).Scan(&u.Name, &u.Role, &u.CreatedAt)
+	err := q.QueryRowContext(ctx, `SELECT name, role, created_at, disabled_at FROM users WHERE name=?`, name).
+		Scan(&u.Name, &u.Role, &u.CreatedAt, &u.DisabledAt)
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, ErrUnknownUser
 	}
@@ -204,6 +212,9 @@ func assignTx(ctx context.Context, tx *sql.Tx, at, caseID, user, by string) erro
 	}
 	if u.Role != vocab.UserInvestigator {
 		return fmt.Errorf("%w: only investigators are put on a case (%s is %s)", ErrForbidden, u.Name, u.Role)
+	}
+	if u.Disabled() {
+		return fmt.Errorf("%w: %s is disabled", ErrForbidden, u.Name)
 	}
 	r, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO case_investigators(clue_id, user, added_at, added_by) VALUES (?,?,?,?)`,
 		caseID, user, at, by)

@@ -138,21 +138,27 @@ func revealRefusal(ctx context.Context, tx *sql.Tx, r RevealRequest) (string, er
 }
 
 // RecordAccess appends an audit entry for something seen or taken out of
-// the workspace's view without changing it: a ring or person viewed
-// (vocab.AuditViewRing, AuditViewPerson) or an export (AuditExport).
-// subject names it (a ring id, a PersonRef); detail says more. The caller
-// shows or sends the data only when this succeeded.
-func (w *Workspace) RecordAccess(ctx context.Context, who, action, subject string, detail map[string]any) error {
+// the workspace's view without changing it: the ring list or a ring viewed
+// (vocab.AuditViewRing), a patient or doctor (AuditViewPerson), an
+// institution or pharmacy (AuditViewNode), the case list or a case
+// (AuditViewCase), or an export (AuditExport). subject names it (a ring id,
+// a PersonRef, a case id); why is the reason the user gave ("" when none,
+// at most MaxReasonLen characters); detail says more. The caller shows or
+// sends the data only when this succeeded.
+func (w *Workspace) RecordAccess(ctx context.Context, who, action, subject, why string, detail map[string]any) error {
 	switch action {
-	case vocab.AuditViewRing, vocab.AuditViewPerson, vocab.AuditExport:
+	case vocab.AuditViewRing, vocab.AuditViewPerson, vocab.AuditViewNode, vocab.AuditViewCase, vocab.AuditExport:
 	default:
 		return fmt.Errorf("workspace: %q is not an access action", action)
+	}
+	if len([]rune(why)) > MaxReasonLen {
+		return invalid("reason longer than %d characters", MaxReasonLen)
 	}
 	if detail == nil {
 		detail = map[string]any{}
 	}
 	err := inTx(ctx, w.db, func(tx *sql.Tx) error {
-		return appendAudit(ctx, tx, w.now(), who, action, subject, "", detail)
+		return appendAudit(ctx, tx, w.now(), who, action, subject, why, detail)
 	})
 	if err != nil {
 		return fmt.Errorf("workspace: record %s: %w", action, err)

@@ -267,13 +267,13 @@ func TestAssign(t *testing.T) {
 
 func TestRecordAccessAndPages(t *testing.T) {
 	w := withUsers(t)
-	if err := w.RecordAccess(ctx, "ivan", vocab.AuditViewRing, "ring R1", nil); err != nil {
+	if err := w.RecordAccess(ctx, "ivan", vocab.AuditViewRing, "ring R1", "", nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.RecordAccess(ctx, "ivan", vocab.AuditExport, "ring R1", map[string]any{"what": "dossier"}); err != nil {
+	if err := w.RecordAccess(ctx, "ivan", vocab.AuditExport, "ring R1", "", map[string]any{"what": "dossier"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.RecordAccess(ctx, "ivan", vocab.AuditUpdate, "CL-000001", nil); err == nil {
+	if err := w.RecordAccess(ctx, "ivan", vocab.AuditUpdate, "CL-000001", "", nil); err == nil {
 		t.Error("RecordAccess wrote a state change")
 	}
 	all, err := w.AuditEntries(ctx, 0, 0)
@@ -359,5 +359,104 @@ func TestLockout(t *testing.T) {
 	es := exportEntries(t, w)
 	if e := es[len(es)-3]; e.Action != vocab.AuditLoginFailed || !strings.Contains(string(e.Detail), `"locked":true`) {
 		t.Errorf("locked attempt audited as %+v", e)
+	}
+}
+
+// TestSetDisabled disables and enables a user: a disabled user's sessions
+// end, its logins (right password) are refused with ErrDisabled and
+// audited, it may not be put on a case, and each change is one audit entry.
+func TestSetDisabled(t *testing.T) {
+	w := withUsers(t)
+	s1, err := w.Login(ctx, "ines", pw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Login(ctx, "ines", pw); err != nil {
+		t.Fatal(err)
+	}
+	steps := []struct {
+		name, user  string
+		disabled    bool
+		by          string
+		wantErr     error
+		wantChanged bool
+		wantEnded   int64
+		loginErr    error // of ines afterwards
+	}{
+		{"no by", "ines", true, " ", ErrInvalid, false, 0, nil},
+		{"unknown user", "nobody", true, "ada", ErrUnknownUser, false, 0, nil},
+		{"disable", "ines", true, "ada", nil, true, 2, ErrDisabled},
+		{"disable again", "ines", true, "ada", nil, false, 0, ErrDisabled},
+		{"enable", "ines", false, "ada", nil, true, 0, nil},
+		{"enable again", "ines", false, "ada", nil, false, 0, nil},
+	}
+	for _, st := range steps {
+		before, _ := w.AuditEntries(ctx, 0, 1)
+		ended, changed, err := w.SetDisabled(ctx, st.user, st.disabled, st.by, "left the team")
+		if !errors.Is(err, st.wantErr) || (st.wantErr == nil && err != nil) || changed != st.wantChanged || ended != st.wantEnded {
+			t.Errorf("%s: ended %d changed %v err %v, want %d %v %v", st.name, ended, changed, err, st.wantEnded, st.wantChanged, st.wantErr)
+			continue
+		}
+		after, _ := w.AuditEntries(ctx, 0, 1)
+		if grew := after.Total > before.Total; grew != changed {
+			t.Errorf("%s: audit grew %v, changed %v", st.name, grew, changed)
+		}
+		if changed {
+			e := after.Entries[0]
+			want := vocab.AuditUserEnable
+			if st.disabled {
+				want = vocab.AuditUserDisable
+			}
+			if e.Action != want || e.Who != "ada" || e.Subject != "ines" || e.Why != "left the team" {
+				t.Errorf("%s: audited as %+v", st.name, e)
+			}
+		}
+		if st.wantErr != nil {
+			continue
+		}
+		s, err := w.Login(ctx, "ines", pw)
+		if !errors.Is(err, st.loginErr) || (st.loginErr == nil && err != nil) {
+			t.Errorf("%s: login: %v, want %v", st.name, err, st.loginErr)
+		}
+		if err == nil {
+			if err := w.Logout(ctx, s.Token); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if _, err := w.Session(ctx, s1.Token); !errors.Is(err, ErrNoSession) {
+		t.Errorf("session of a user disabled since: %v", err)
+	}
+	if _, _, err := w.SetDisabled(ctx, "ines", true, "ada", ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Assign(ctx, "CL-000001", "ines", "ada"); !errors.Is(err, ErrForbidden) {
+		t.Errorf("assign a disabled user: %v", err)
+	}
+	if _, err := w.Login(ctx, "ines", "wrong password"); !errors.Is(err, ErrBadLogin) {
+		t.Errorf("disabled user, wrong password: %v, want ErrBadLogin", err)
+	}
+	us, err := w.Users(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range us {
+		if u.Disabled() != (u.Name == "ines") {
+			t.Errorf("user %s disabled %v", u.Name, u.Disabled())
+		}
+	}
+	// A disabled user's failed logins are audited as such, never as a login.
+	e, _ := w.AuditEntries(ctx, 0, 3)
+	for _, x := range e.Entries {
+		if x.Action == vocab.AuditLogin && x.Who == "ines" {
+			t.Errorf("disabled user logged in: %+v", x)
+		}
+	}
+	var buf bytes.Buffer
+	if _, _, err := w.ExportAudit(ctx, &buf); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := VerifyAudit(&buf); err != nil {
+		t.Errorf("audit chain: %v", err)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/graph/workspace"
 	"github.com/ringlens/ringlens/viz/report"
@@ -55,6 +56,12 @@ type Input struct {
 	PDF       func(html []byte) ([]byte, error)
 	NoPDFNote string
 	Key       ed25519.PrivateKey // the workspace's signing key (LoadOrCreateKey)
+	// People masks the personal data in the case record's free text (its
+	// title, the notes of its state changes) before any file is written:
+	// the names and certificate numbers of the people of the claims
+	// (KnownPeople) and anything shaped like an ID or mobile number. Nil
+	// masks the shapes only, noted in the manifest with NoNamesNote.
+	People *claims.TextMasker
 }
 
 // Packet is a built packet.
@@ -112,7 +119,8 @@ func jaccard(clue []string, ms []findings.Member) float64 {
 }
 
 // Build writes the packet of in: every file, the manifest of their hashes
-// and its signature, as one ZIP in memory.
+// and its signature, as one ZIP in memory. The case record's free text is
+// masked (Input.People) before anything is written.
 func Build(in Input) (*Packet, error) {
 	switch {
 	case in.Findings == nil || in.Ring == nil:
@@ -130,6 +138,10 @@ func Build(in Input) (*Packet, error) {
 	if !in.FeesKnown {
 		m.Notes = append(m.Notes, "visits.xlsx lists only the fee lines the evidence cites: the claims were not given")
 	}
+	if in.People == nil {
+		m.Notes = append(m.Notes, NoNamesNote)
+	}
+	in.Case = in.Case.Masked(in.People)
 	files, err := contents(in, m.KeyFingerprint)
 	if err != nil {
 		return nil, err

@@ -24,5 +24,8 @@
 //
 // Personal data (names, ID numbers) are masked in every file: the packet
 // is written from detect's outputs, which hold masked labels only, and from
-// the workspace, which holds no member names.
+// the workspace, which holds no member names; the free text users typed
+// into the case record (notes, titles) is masked before it is written
+// (Input.People: the names and certificate numbers of the claims, and
+// anything shaped like an ID or mobile number).
 package packet

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/graph/workspace"
 	"github.com/xuri/excelize/v2"
@@ -52,7 +53,15 @@ func sampleInput(t *testing.T) Input {
 		Events: []workspace.Event{{At: "2025-03-02T08:00:00Z", By: "wang", From: "verifying", To: "confirmed", Note: "flight check done"}}}
 	return Input{Case: c, Findings: f, Ring: &f.Rings[0], Dataset: "huli", By: "wang", At: time.Date(2025, 3, 3, 8, 0, 0, 0, time.UTC),
 		Tool: "ringlens test", AuditHead: "abc", AuditEntries: 7, Key: key, NoPDFNote: "no PDF in tests",
-		Fees: []FeeLine{{MdtrtID: "M1", FeedetlSn: "F1", ItemCode: "X01", ItemName: "针灸", Count: 1, Price: 60, Amount: 60}}, FeesKnown: true}
+		Fees: []FeeLine{{MdtrtID: "M1", FeedetlSn: "F1", ItemCode: "X01", ItemName: "针灸", Count: 1, Price: 60, Amount: 60}}, FeesKnown: true,
+		People: claims.NewTextMasker(samplePeople.names, samplePeople.certNos)}
+}
+
+// samplePeople are the unmasked identities behind sampleInput's members
+// (P1, P2, D1), as the claims would hold them.
+var samplePeople = struct{ names, certNos []string }{
+	names:   []string{"王大伟", "张三丰", "李明"},
+	certNos: []string{"350203198705278296", "350203198606252242"},
 }
 
 func build(t *testing.T, in Input) *Packet {
@@ -337,7 +346,7 @@ func TestBuildContents(t *testing.T) {
 func TestBuildOptions(t *testing.T) {
 	in := sampleInput(t)
 	in.PDF = func(html []byte) ([]byte, error) { return []byte("%PDF-1.4 test"), nil }
-	in.Lang, in.FeesKnown, in.Fees = "en", false, nil
+	in.Lang, in.FeesKnown, in.Fees, in.People = "en", false, nil, nil // no claims given
 	p := build(t, in)
 	var names []string
 	for _, e := range p.Manifest.Files {
@@ -346,7 +355,7 @@ func TestBuildOptions(t *testing.T) {
 	if !strings.Contains(strings.Join(names, ","), DossierPDF) {
 		t.Errorf("no %s: %v", DossierPDF, names)
 	}
-	if len(p.Manifest.Notes) != 1 || !strings.Contains(p.Manifest.Notes[0], "fee lines the evidence cites") {
+	if len(p.Manifest.Notes) != 2 || !strings.Contains(p.Manifest.Notes[0], "fee lines the evidence cites") || p.Manifest.Notes[1] != NoNamesNote {
 		t.Errorf("notes %q", p.Manifest.Notes)
 	}
 	in.PDF = func([]byte) ([]byte, error) { return nil, errors.New("printer on fire") }
@@ -448,5 +457,86 @@ func TestKey(t *testing.T) {
 	}
 	if _, err := LoadOrCreateKey(dir); err == nil {
 		t.Error("junk key: no error")
+	}
+}
+
+// unpacked returns the text of every file of packet z by name; a workbook
+// (itself a ZIP) as the text of all its parts, so that a cell's text is
+// found whatever sheet or shared-strings part holds it.
+func unpacked(t *testing.T, z []byte) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	rezip(t, z, func(name string, b []byte) ([]byte, bool) {
+		text := string(b)
+		if strings.HasSuffix(name, ".xlsx") {
+			var parts []string
+			rezip(t, b, func(part string, pb []byte) ([]byte, bool) {
+				parts = append(parts, string(pb))
+				return pb, true
+			})
+			text = strings.Join(parts, "\n")
+		}
+		out[name] = text
+		return b, true
+	})
+	return out
+}
+
+// TestBuildMasksNotes writes a person's real name, ID number and a mobile
+// number into the case record's notes and title, and checks that no file
+// of the packet (workbooks opened, the PDF included) holds any of them,
+// that the masked forms stand in the case record and the letters, that
+// the caller's case is left as it was and that the packet verifies.
+func TestBuildMasksNotes(t *testing.T) {
+	const (
+		name   = "王大伟"
+		certNo = "350203198705278296"
+		mobile = "13812345678"
+		other  = "110101199003071234" // an ID number of nobody in the claims
+	)
+	note := "约谈" + name + "（身份证" + certNo + "，电话" + mobile + "），另有" + other
+	for _, tc := range []struct {
+		name   string
+		people *claims.TextMasker
+		gone   []string // in no file
+		masked []string // in case.json and both letters
+	}{
+		{"with the claims' people", claims.NewTextMasker(samplePeople.names, samplePeople.certNos),
+			[]string{name, certNo, mobile, other}, []string{"王**", "350*************96", "138******78", "110*************34"}},
+		{"shapes only", nil,
+			[]string{certNo, mobile, other}, []string{"350*************96", "138******78", "110*************34"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			in := sampleInput(t)
+			in.People = tc.people
+			in.PDF = func(html []byte) ([]byte, error) { return html, nil } // a "PDF" of the dossier's text
+			in.Case.Title = "举报人称" + name + "持卡"
+			in.Case.Events = append(in.Case.Events, workspace.Event{At: "2025-03-02T09:00:00Z", By: "wang", From: "confirmed", To: "confirmed", Note: note})
+			p := build(t, in)
+			if rep := verify(t, p.Zip, nil); !rep.OK() {
+				t.Fatalf("packet does not verify: %+v", rep.Problems)
+			}
+			files := unpacked(t, p.Zip)
+			if len(files) != len(p.Manifest.Files)+3 {
+				t.Errorf("%d files, manifest lists %d", len(files), len(p.Manifest.Files))
+			}
+			for file, text := range files {
+				for _, g := range tc.gone {
+					if strings.Contains(text, g) {
+						t.Errorf("%s holds %q", file, g)
+					}
+				}
+			}
+			for _, file := range []string{CaseFile, LetterFile, ReportFile} {
+				for _, m := range tc.masked {
+					if !strings.Contains(files[file], m) {
+						t.Errorf("%s lacks the masked %q", file, m)
+					}
+				}
+			}
+			if got := in.Case.Events[len(in.Case.Events)-1].Note; got != note {
+				t.Errorf("Build changed the caller's case: %q", got)
+			}
+		})
 	}
 }

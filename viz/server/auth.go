@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/ringlens/ringlens/graph/vocab"
@@ -89,9 +90,10 @@ func (a apiRule) allows(role string) bool {
 // authorize enforces the login when the workspace has users: every API
 // request but the login, the session, the status and the vocabulary needs the session
 // cookie (401), every write its CSRF token in X-CSRF-Token (403), and the
-// user's role must allow the endpoint (403). Views of a ring or a person
-// and exports are recorded in the audit trail before they are served
-// (500, nothing served, when that fails). Without users it passes every
+// user's role must allow the endpoint (403). Views of rings, cases,
+// people and institutions and exports (accessOf) are recorded in the audit
+// trail before they are served (500, nothing served, when that fails; 400
+// for a reason longer than workspace.MaxReasonLen). Without users it passes every
 // request, as before logins existed. Static files are always served: the
 // page shows the login form.
 func (s *Server) authorize(next http.Handler) http.Handler {
@@ -136,6 +138,10 @@ func (s *Server) authorize(next http.Handler) http.Handler {
 			return
 		}
 		if err := s.recordAccess(r, sess.User.Name); err != nil {
+			if errors.Is(err, workspace.ErrInvalid) {
+				writeError(w, http.StatusBadRequest, "reason: at most "+strconv.Itoa(workspace.MaxReasonLen)+" characters")
+				return
+			}
 			writeError(w, http.StatusInternalServerError, "audit trail write failed: nothing shown")
 			return
 		}
@@ -148,27 +154,89 @@ func isRead(method string) bool {
 	return method == http.MethodGet || method == http.MethodHead || method == http.MethodOptions
 }
 
-// recordAccess appends the audit entry of a view of a ring
-// (GET /api/v1/rings/{id}), of a patient or doctor
-// (GET /api/v1/nodes/{patient|doctor}/{id}) or of an export (the ring's
-// visits as CSV, its dossier); other requests record nothing.
+// accessEntry is the audit entry of a request that shows a ring, a case, a
+// person or an institution.
+type accessEntry struct {
+	action, subject string
+	detail          map[string]any
+}
+
+// recordAccess appends the audit entry of a request that shows a ring, a
+// case, a person or an institution, or exports (accessOf), with the reason
+// of the query parameter reason when one is given; other requests record
+// nothing. Every entry goes through Workspace.RecordAccess.
 func (s *Server) recordAccess(r *http.Request, who string) error {
-	if r.Method != http.MethodGet {
+	a, ok := accessOf(r)
+	if !ok {
 		return nil
 	}
-	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/api/v1/"), "/")
-	ws := s.cfg.Workspace
-	switch {
-	case len(parts) == 2 && parts[0] == "rings" && parts[1] != "":
-		return ws.RecordAccess(r.Context(), who, vocab.AuditViewRing, "ring "+parts[1], nil)
-	case len(parts) == 3 && parts[0] == "nodes" && (parts[1] == "patient" || parts[1] == "doctor") && parts[2] != "":
-		return ws.RecordAccess(r.Context(), who, vocab.AuditViewPerson, workspace.PersonRef(parts[1], parts[2]), nil)
-	case len(parts) == 3 && parts[0] == "rings" && parts[2] == "dossier":
-		return ws.RecordAccess(r.Context(), who, vocab.AuditExport, "ring "+parts[1], map[string]any{"what": "dossier"})
-	case len(parts) == 3 && parts[0] == "rings" && parts[2] == "visits" && wantsCSV(r):
-		return ws.RecordAccess(r.Context(), who, vocab.AuditExport, "ring "+parts[1], map[string]any{"what": "visits_csv"})
+	return s.cfg.Workspace.RecordAccess(r.Context(), who, a.action, a.subject, r.URL.Query().Get("reason"), a.detail)
+}
+
+// accessOf returns the audit entry of a GET that shows data of
+// rings, cases or people:
+//
+//   - the ring list and the stream (every ring with its members):
+//     view_ring of "rings";
+//   - a ring (GET /api/v1/rings/{id}), its subgraph and its visits as
+//     JSON: view_ring of "ring ID"; its visits as CSV and its dossier:
+//     export;
+//   - a patient or doctor node, or its neighbours: view_person of the
+//     person's PersonRef (never the id itself);
+//   - an institution or pharmacy node (clinic, institution, pharmacy), or
+//     its neighbours (its patients and doctors): view_node of "KIND ID";
+//   - the case list and a case: view_case.
+//
+// The Cypher query of a ring (only its id) and requests that show nothing
+// of these record nothing (false).
+func accessOf(r *http.Request) (accessEntry, bool) {
+	if r.Method != http.MethodGet {
+		return accessEntry{}, false
 	}
-	return nil
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/api/v1/"), "/")
+	what := func(w string) map[string]any { return map[string]any{"what": w} }
+	switch {
+	case len(parts) == 1 && (parts[0] == "rings" || parts[0] == "stream"):
+		w := "list"
+		if parts[0] == "stream" {
+			w = "stream"
+		}
+		return accessEntry{vocab.AuditViewRing, "rings", what(w)}, true
+	case len(parts) == 1 && parts[0] == "cases":
+		return accessEntry{vocab.AuditViewCase, "cases", what("list")}, true
+	case len(parts) == 2 && parts[0] == "cases" && parts[1] != "":
+		return accessEntry{vocab.AuditViewCase, parts[1], nil}, true
+	case len(parts) == 2 && parts[0] == "rings" && parts[1] != "":
+		return accessEntry{vocab.AuditViewRing, "ring " + parts[1], nil}, true
+	case len(parts) == 3 && parts[0] == "rings" && parts[1] != "":
+		switch parts[2] {
+		case "subgraph":
+			d := what("subgraph")
+			if h, err := strconv.Atoi(r.URL.Query().Get("hops")); err == nil {
+				d["hops"] = h // as asked; the handler caps it
+			}
+			return accessEntry{vocab.AuditViewRing, "ring " + parts[1], d}, true
+		case "visits":
+			if wantsCSV(r) {
+				return accessEntry{vocab.AuditExport, "ring " + parts[1], what("visits_csv")}, true
+			}
+			return accessEntry{vocab.AuditViewRing, "ring " + parts[1], what("visits")}, true
+		case "dossier":
+			return accessEntry{vocab.AuditExport, "ring " + parts[1], what("dossier")}, true
+		}
+	case (len(parts) == 3 || len(parts) == 4 && parts[3] == "neighbors") && parts[0] == "nodes" && parts[2] != "":
+		var d map[string]any
+		if len(parts) == 4 {
+			d = what("neighbors")
+		}
+		switch parts[1] {
+		case "patient", "doctor":
+			return accessEntry{vocab.AuditViewPerson, workspace.PersonRef(parts[1], parts[2]), d}, true
+		case "clinic", "institution", "pharmacy":
+			return accessEntry{vocab.AuditViewNode, parts[1] + " " + parts[2], d}, true
+		}
+	}
+	return accessEntry{}, false
 }
 
 // wantsCSV reports whether a visits request asks for CSV (as

@@ -293,7 +293,7 @@ func TestCaseUpdateAPI(t *testing.T) {
 	if code, _ := ivan.do(t, "PATCH", "/api/v1/cases/CL-000001", `{"status":"assigned"}`); code != http.StatusForbidden {
 		t.Errorf("update without CSRF: %d, want 403", code)
 	}
-	ivan.csrf = "0" + csrf[1:]
+	ivan.csrf = map[bool]string{true: "1", false: "0"}[csrf[0] == '0'] + csrf[1:] // one character off
 	if code, _ := ivan.do(t, "PATCH", "/api/v1/cases/CL-000001", `{"status":"assigned"}`); code != http.StatusForbidden {
 		t.Errorf("update with a wrong CSRF token: %d, want 403", code)
 	}
@@ -407,4 +407,146 @@ func TestNoUsersNoLogin(t *testing.T) {
 	if code, _, _ := s.do(t, "PATCH", "/api/v1/cases/CL-000001", `{"status":"confirmed","by":"li"}`, nil); code != http.StatusUnsupportedMediaType {
 		t.Errorf("update without JSON content type: %d", code)
 	}
+}
+
+// TestViewsAudited sends, as a logged-in investigator, every request that
+// shows a ring, a case, a person, an institution or a node's neighbourhood
+// and checks that each appends exactly its entry (who, what, why when
+// given, never a person's id) and that the chain still verifies; requests
+// that show none of these append nothing.
+func TestViewsAudited(t *testing.T) {
+	s, ws := usersServer(t)
+	ivan := login(t, s, "ivan")
+	patient := caseMember(t, ws, "CL-000001", "patient")
+	doctor := caseMember(t, ws, "CL-000001", "doctor")
+	var site string
+	c, err := ws.Show(context.Background(), "CL-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range c.Members {
+		if k, v, _ := strings.Cut(m, ":"); k != "patient" && k != "doctor" {
+			site = k + ":" + v
+			break
+		}
+	}
+	siteKind, siteID, _ := strings.Cut(site, ":")
+	if siteID == "" {
+		t.Fatal("the fixture case has no institution or pharmacy")
+	}
+	for _, tc := range []struct {
+		path            string
+		action, subject string
+		what, why       string
+	}{
+		{"/api/v1/nodes/patient/" + patient + "/neighbors", vocab.AuditViewPerson, workspace.PersonRef("patient", patient), "neighbors", ""},
+		{"/api/v1/nodes/doctor/" + doctor + "/neighbors?limit=5&reason=interview+prep", vocab.AuditViewPerson, workspace.PersonRef("doctor", doctor), "neighbors", "interview prep"},
+		{"/api/v1/nodes/doctor/" + doctor, vocab.AuditViewPerson, workspace.PersonRef("doctor", doctor), "", ""},
+		{"/api/v1/nodes/" + siteKind + "/" + siteID, vocab.AuditViewNode, siteKind + " " + siteID, "", ""},
+		{"/api/v1/nodes/" + siteKind + "/" + siteID + "/neighbors", vocab.AuditViewNode, siteKind + " " + siteID, "neighbors", ""},
+		{"/api/v1/rings/R001/subgraph?hops=1&aggregate=1", vocab.AuditViewRing, "ring R001", "subgraph", ""},
+		{"/api/v1/rings/R001/visits", vocab.AuditViewRing, "ring R001", "visits", ""},
+		{"/api/v1/rings/R001/dossier", vocab.AuditExport, "ring R001", "dossier", ""},
+		{"/api/v1/rings", vocab.AuditViewRing, "rings", "list", ""},
+		{"/api/v1/cases", vocab.AuditViewCase, "cases", "list", ""},
+		{"/api/v1/cases/CL-000001", vocab.AuditViewCase, "CL-000001", "", ""},
+		{"/api/v1/rings/R001/cypher", "", "", "", ""},
+		{"/api/v1/status", "", "", "", ""},
+		{"/api/v1/session", "", "", "", ""},
+	} {
+		before := len(auditActions(t, ws))
+		if code, body := ivan.do(t, "GET", tc.path, ""); code != http.StatusOK {
+			t.Errorf("GET %s: %d %s", tc.path, code, body)
+			continue
+		}
+		es := auditActions(t, ws) // verifies the chain
+		if tc.action == "" {
+			if len(es) != before {
+				t.Errorf("GET %s appended %+v", tc.path, es[before:])
+			}
+			continue
+		}
+		if len(es) != before+1 {
+			t.Errorf("GET %s appended %d entries, want 1", tc.path, len(es)-before)
+			continue
+		}
+		e := es[len(es)-1]
+		var detail map[string]any
+		if err := json.Unmarshal(e.Detail, &detail); err != nil {
+			t.Fatal(err)
+		}
+		if what, _ := detail["what"].(string); e.Action != tc.action || e.Who != "ivan" || e.Subject != tc.subject || what != tc.what || e.Why != tc.why || e.At == "" {
+			t.Errorf("GET %s audited as %+v, want %s %s what %q why %q", tc.path, e, tc.action, tc.subject, tc.what, tc.why)
+		}
+		if b, _ := json.Marshal(e); bytes.Contains(b, []byte(patient)) || bytes.Contains(b, []byte(doctor)) {
+			t.Errorf("GET %s: the entry names a person: %s", tc.path, b)
+		}
+	}
+	// A reason too long to record shows nothing.
+	long := strings.Repeat("x", workspace.MaxReasonLen+1)
+	before := len(auditActions(t, ws))
+	if code, _ := ivan.do(t, "GET", "/api/v1/nodes/patient/"+patient+"?reason="+long, ""); code != http.StatusBadRequest {
+		t.Errorf("over-long reason: %d, want 400", code)
+	}
+	if n := len(auditActions(t, ws)); n != before {
+		t.Errorf("over-long reason appended %d entries", n-before)
+	}
+}
+
+// TestAccessOf checks which requests are audited as what, also those the
+// HTTP test above does not send (the stream, other methods).
+func TestAccessOf(t *testing.T) {
+	for _, tc := range []struct {
+		method, path    string
+		action, subject string
+	}{
+		{"GET", "/api/v1/stream", vocab.AuditViewRing, "rings"},
+		{"GET", "/api/v1/rings/R7", vocab.AuditViewRing, "ring R7"},
+		{"GET", "/api/v1/rings/R7/visits?format=csv", vocab.AuditExport, "ring R7"},
+		{"GET", "/api/v1/nodes/pharmacy/Y1/neighbors", vocab.AuditViewNode, "pharmacy Y1"},
+		{"GET", "/api/v1/nodes/patient/P1/neighbors", vocab.AuditViewPerson, workspace.PersonRef("patient", "P1")},
+		{"GET", "/api/v1/nodes/unknown/P1", "", ""},
+		{"GET", "/api/v1/nodes/patient/P1/other", "", ""},
+		{"GET", "/api/v1/rings/R7/cypher", "", ""},
+		{"GET", "/api/v1/audit", "", ""},
+		{"GET", "/api/v1/vocab", "", ""},
+		{"HEAD", "/api/v1/rings/R7", "", ""},
+		{"POST", "/api/v1/cases/CL-000001", "", ""},
+	} {
+		r, err := http.NewRequest(tc.method, "http://127.0.0.1"+tc.path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, ok := accessOf(r)
+		if ok != (tc.action != "") || a.action != tc.action || a.subject != tc.subject {
+			t.Errorf("%s %s: %+v %v, want %q %q", tc.method, tc.path, a, ok, tc.action, tc.subject)
+		}
+	}
+}
+
+// TestDisabledUser disables a logged-in user: the session ends at once
+// (401) and a new login with the right password is refused (403), audited.
+func TestDisabledUser(t *testing.T) {
+	s, ws := usersServer(t)
+	ivan := login(t, s, "ivan")
+	if code, _ := ivan.do(t, "GET", "/api/v1/rings", ""); code != http.StatusOK {
+		t.Fatalf("rings before: %d", code)
+	}
+	if _, _, err := ws.SetDisabled(context.Background(), "ivan", true, "ada", "left"); err != nil {
+		t.Fatal(err)
+	}
+	if code, _ := ivan.do(t, "GET", "/api/v1/rings", ""); code != http.StatusUnauthorized {
+		t.Errorf("rings with the session of a disabled user: %d, want 401", code)
+	}
+	again := newClient(t, s)
+	if code, body := again.do(t, "POST", "/api/v1/login", `{"name":"ivan","password":"`+testPassword+`"}`); code != http.StatusForbidden {
+		t.Errorf("login of a disabled user: %d %s, want 403", code, body)
+	}
+	if e := lastEntry(t, ws); e.Action != vocab.AuditLoginFailed || e.Who != "ivan" || !strings.Contains(string(e.Detail), `"disabled":true`) {
+		t.Errorf("refused login audited as %+v", e)
+	}
+	if _, _, err := ws.SetDisabled(context.Background(), "ivan", false, "ada", ""); err != nil {
+		t.Fatal(err)
+	}
+	login(t, s, "ivan")
 }

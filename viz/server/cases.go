@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/vocab"
 	"github.com/ringlens/ringlens/graph/workspace"
 )
@@ -21,7 +22,8 @@ type caseList struct {
 }
 
 // handleCases serves GET /api/v1/cases[?status=S][&overdue=0|1]: the
-// workspace's cases in order of recording, read-only.
+// workspace's cases in order of recording, read-only, titles masked
+// (memberMasker).
 func (s *Server) handleCases(w http.ResponseWriter, r *http.Request) {
 	if s.cfg.Workspace == nil {
 		writeError(w, http.StatusNotFound, noWorkspace)
@@ -53,6 +55,11 @@ func (s *Server) handleCases(w http.ResponseWriter, r *http.Request) {
 	if sess, ok := sessionOf(r); ok {
 		cs = slices.DeleteFunc(cs, func(c workspace.Clue) bool { return !workspace.VisibleTo(sess.User.Role, c) })
 	}
+	for i := range cs {
+		if cs[i].Title != "" {
+			cs[i] = cs[i].Masked(s.memberMasker(cs[i].Members))
+		}
+	}
 	writeJSON(w, http.StatusOK, caseList{Cases: cs, Total: len(cs)})
 }
 
@@ -66,7 +73,8 @@ func (s *Server) handleCase(w http.ResponseWriter, r *http.Request) {
 	s.writeCase(w, r, r.PathValue("id"))
 }
 
-// writeCase answers the case id with its history and investigators, or
+// writeCase answers the case id with its history and investigators, its
+// title and notes masked (memberMasker), or
 // 404 when it is unknown or not visible to the logged-in user's role (the
 // police see only cases transferred to them, and do not learn that others
 // exist).
@@ -89,7 +97,29 @@ func (s *Server) writeCase(w http.ResponseWriter, r *http.Request, id string) {
 		writeError(w, http.StatusInternalServerError, "workspace read failed")
 		return
 	}
-	writeJSON(w, http.StatusOK, caseReply{Case: c, Investigators: inv})
+	writeJSON(w, http.StatusOK, caseReply{Case: c.Masked(s.memberMasker(c.Members)), Investigators: inv})
+}
+
+// memberMasker returns the masker of the free text of a case with members
+// (kind:id): the names and certificate numbers of its patients and doctors
+// in the current data (graph.Identity), and anything shaped like an ID or
+// mobile number.
+func (s *Server) memberMasker(members []string) *claims.TextMasker {
+	var names, certNos []string
+	s.dataMu.RLock()
+	defer s.dataMu.RUnlock()
+	g, _, _ := s.current()
+	if g == nil {
+		return nil
+	}
+	for _, m := range members {
+		kind, id, _ := strings.Cut(m, ":")
+		var rep revealReply
+		if identity(g, kind, id, &rep) {
+			names, certNos = append(names, rep.Name), append(certNos, rep.CertNo)
+		}
+	}
+	return claims.NewTextMasker(names, certNos)
 }
 
 // caseReply is a case with its history and the investigators on it.

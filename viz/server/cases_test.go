@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/graph/vocab"
 	"github.com/ringlens/ringlens/graph/workspace"
@@ -186,5 +187,47 @@ func TestCases(t *testing.T) {
 	// A known path with another method answers 405.
 	if code, hdr, _ := withWS.do(t, http.MethodPost, "/api/v1/cases", "{}", nil); code != http.StatusMethodNotAllowed || hdr.Get("Allow") == "" {
 		t.Errorf("POST /api/v1/cases: %d, Allow %q", code, hdr.Get("Allow"))
+	}
+}
+
+// TestCaseNotesMasked writes a note naming a member of the case with ID
+// and mobile number: the case as the API answers it (the update's reply,
+// GET) shows them masked, while the workspace keeps the note as typed.
+func TestCaseNotesMasked(t *testing.T) {
+	s, ws := usersServer(t)
+	patient := caseMember(t, ws, "CL-000001", "patient")
+	g, _, _ := s.current()
+	var who revealReply
+	if !identity(g, "patient", patient, &who) || who.Name == "" || who.CertNo == "" {
+		t.Fatal("fixture patient has no name or certificate number")
+	}
+	note := "约谈" + who.Name + "，证件" + who.CertNo + "，电话13812345678"
+	ivan := login(t, s, "ivan")
+	b, _ := json.Marshal(caseUpdate{Status: "assigned", Note: note})
+	for _, tc := range []struct{ method, path, body string }{
+		{"PATCH", "/api/v1/cases/CL-000001", string(b)},
+		{"GET", "/api/v1/cases/CL-000001", ""},
+	} {
+		code, body := ivan.do(t, tc.method, tc.path, tc.body)
+		if code != http.StatusOK {
+			t.Fatalf("%s %s: %d %s", tc.method, tc.path, code, body)
+		}
+		for _, clear := range []string{who.Name, who.CertNo, "13812345678"} {
+			if strings.Contains(string(body), clear) {
+				t.Errorf("%s %s: the reply holds personal data in clear", tc.method, tc.path)
+			}
+		}
+		for _, masked := range []string{claims.MaskName(who.Name), claims.MaskCertNo(who.CertNo), "138******78"} {
+			if !strings.Contains(string(body), masked) {
+				t.Errorf("%s %s: no %q in %s", tc.method, tc.path, masked, body)
+			}
+		}
+	}
+	c, err := ws.Show(context.Background(), "CL-000001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Events[len(c.Events)-1].Note; got != note {
+		t.Errorf("the workspace holds %q, want the note as typed", got)
 	}
 }

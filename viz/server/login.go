@@ -80,8 +80,8 @@ type loginRequest struct {
 
 // handleLogin serves POST /api/v1/login: a right name and password get the
 // session cookie (HttpOnly, SameSite=Strict) and the session; a wrong one
-// 401, a user locked out after failed logins 429. All are audited by the
-// workspace.
+// 401, a user locked out after failed logins 429, a disabled user 403. All
+// are audited by the workspace.
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	if on, err := s.loginMode(r); err != nil || !on {
 		writeError(w, http.StatusNotFound, noUsers)
@@ -98,6 +98,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	case errors.Is(err, workspace.ErrLocked):
 		writeError(w, http.StatusTooManyRequests, "too many failed logins: try again later")
+		return
+	case errors.Is(err, workspace.ErrDisabled):
+		writeError(w, http.StatusForbidden, "this user is disabled")
 		return
 	case err != nil:
 		writeError(w, http.StatusInternalServerError, "login failed")
