@@ -4,13 +4,16 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+
+	"github.com/ringlens/ringlens/graph"
 )
 
 // merge joins candidates that describe the same ring: two candidates merge
 // when they share at least half of the smaller one's patients (both having
 // patients) or one is a lockstep block of the other's cohorts (all its
-// sites and doctors are the other's), or, without patients, when they
-// share an institution and a doctor. The merged candidate keeps the typology hint of the stronger one
+// sites and doctors are the other's) or both are groups of the same
+// pharmacies and no other site, or, without patients, when they share an
+// institution and a doctor. The merged candidate keeps the typology hint of the stronger one
 // (more visits on ties). Candidates are processed in a fixed order so that
 // the result is deterministic.
 func (s *state) merge(cands []*candidate) []*candidate {
@@ -21,7 +24,7 @@ func (s *state) merge(cands []*candidate) []*candidate {
 	for _, c := range cands {
 		merged := false
 		for _, o := range out {
-			if same(o, c) {
+			if same(o, c) || s.samePharmacies(o, c) {
 				absorb(o, c)
 				merged = true
 				break
@@ -54,6 +57,23 @@ func same(a, b *candidate) bool {
 		return intersect(a.insts, b.insts) > 0 && intersect(a.doctors, b.doctors) > 0
 	}
 	return false
+}
+
+// samePharmacies reports whether a and b are groups of the same
+// pharmacies and no other site: the people filling at one counter (or the
+// same few) billed far beyond peers, their boxes coming back or one item
+// concentrated there, are one operation of the pharmacy, whichever
+// generator found which of them.
+func (s *state) samePharmacies(a, b *candidate) bool {
+	if len(a.insts) == 0 || !slices.Equal(a.insts, b.insts) {
+		return false
+	}
+	for _, h := range a.insts {
+		if s.g.Kind(h) != graph.KindPharmacy {
+			return false
+		}
+	}
+	return true
 }
 
 // cohortOf reports whether lockstep block x is one of y's cohorts: all of

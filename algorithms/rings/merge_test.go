@@ -37,3 +37,45 @@ func TestSame(t *testing.T) {
 		})
 	}
 }
+
+// TestSamePharmacies checks that groups of the same pharmacies (and no
+// other site) merge whoever found them, and groups of the same clinic or of
+// different pharmacies do not.
+func TestSamePharmacies(t *testing.T) {
+	ph := itemCity{}.build(t)
+	cl, _, _ := visitCity{ordinary: 3}.build(t)
+	pharmacy := func(code string) graph.NodeID {
+		n, ok := ph.Lookup(graph.KindPharmacy, code)
+		if !ok {
+			t.Fatalf("no pharmacy %s", code)
+		}
+		return n
+	}
+	clinic, ok := cl.Lookup(graph.KindInstitution, "A")
+	if !ok {
+		t.Fatal("no clinic A")
+	}
+	p0, p1 := pharmacy("P00"), pharmacy("P01")
+	cases := []struct {
+		name string
+		g    *graph.Graph
+		a, b []graph.NodeID
+		want bool
+	}{
+		{"the same pharmacy", ph, []graph.NodeID{p0}, []graph.NodeID{p0}, true},
+		{"the same two pharmacies", ph, []graph.NodeID{p0, p1}, []graph.NodeID{p0, p1}, true},
+		{"one of two pharmacies", ph, []graph.NodeID{p0}, []graph.NodeID{p0, p1}, false},
+		{"other pharmacies", ph, []graph.NodeID{p0}, []graph.NodeID{p1}, false},
+		{"the same clinic", cl, []graph.NodeID{clinic}, []graph.NodeID{clinic}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := &state{g: c.g}
+			a := &candidate{source: SourceItemConcentration, patients: []graph.NodeID{1, 2}, insts: c.a}
+			b := &candidate{source: SourceRelationExcess, patients: []graph.NodeID{3, 4}, insts: c.b}
+			if got := s.samePharmacies(a, b); got != c.want {
+				t.Errorf("samePharmacies = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
