@@ -7,7 +7,7 @@ DEMO_OUT  := out/huli-report
 SCALE     ?= 10M
 FUZZTIME  ?= 30s
 
-.PHONY: all build run demo test check bench bench-go bench-ingest fuzz fuzz-long clean
+.PHONY: all build run demo test check bench bench-go bench-ingest bench-scale fuzz fuzz-long clean
 
 all: build
 
@@ -48,6 +48,13 @@ bench-go:
 
 bench-ingest: build
 	$(BIN) bench ingest --scale $(SCALE)
+
+## bench-scale: time per stage, peak RSS and bytes per visit on cities of $(SCALES) visits, and
+## the memory model of the largest (docs/scale.md). SCALE_DIR keeps the cities there for reuse.
+SCALES    ?= 1M,3M,10M
+SCALE_DIR ?=
+bench-scale: build
+	$(BIN) bench scale --scales $(SCALES) $(if $(SCALE_DIR),--dir $(SCALE_DIR))
 
 ## fuzz: every fuzz target for $(FUZZTIME) each.
 fuzz:

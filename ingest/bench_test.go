@@ -89,7 +89,7 @@ func writeSynthetic(tb testing.TB, dir string, visits int) int64 {
 		b = append(b, ",J06.900,急性上呼吸道感染,"...)
 		b = strconv.AppendInt(b, int64(100+i%900), 10)
 		b = append(b, ".50,"...)
-		b = strconv.AppendInt(b, int64(50+i%400), 10)
+		b = strconv.AppendInt(b, int64(50+i%50), 10) // below medfee_sumamt (100 and up)
 		return append(b, ".25,01,0"...)
 	})
 	write("fee_list.csv", "feedetl_sn,mdtrt_id,med_list_codg,med_list_name,list_type,cnt,pric,det_item_fee_sumamt,fee_ocur_time,bilg_dr_codg,prd_days,drug_trac_codg", 3*visits, func(b []byte, i int) []byte {

@@ -68,3 +68,35 @@ func TestCSVCut(t *testing.T) {
 		}
 	}
 }
+
+// TestCSVPlain checks that csvPlain splits records without quotes as
+// csvRecord does.
+func TestCSVPlain(t *testing.T) {
+	tests := []string{
+		"", "\n", "\r\n", "a", "a\n", "a,b,c\n", "a,b,c", "a,,\r\n", ",", ",,,,,,,,,,\n",
+		"abcdefg,hijklmn,opq\n", "abcdefgh,ijklmnop\r\n", "a\rb,c\n", "x,\r", "\r",
+		"0001,20253705565479807769,001101000010000,普通门诊诊查费,201,1,10.00,10.00,2025-04-18 13:39:59,D350205682914,,\n",
+		"-,-5,,-,--,,,,-\n", "\x00,\x01\x2c\x2d,\xff\xfe\n", "中文,逗号,,\n",
+	}
+	// Generated lines from an alphabet that stresses the word arithmetic.
+	alphabet := []byte{',', '-', '+', 'a', '\r', 0x00, 0x01, 0x7f, 0x80, 0xac, 0xff}
+	state := uint32(1)
+	for n := 0; n < 2000; n++ {
+		line := make([]byte, n%41)
+		for i := range line {
+			state = state*1664525 + 1013904223
+			line[i] = alphabet[state>>24%uint32(len(alphabet))]
+		}
+		if n%3 == 0 {
+			line = append(line, '\n')
+		}
+		tests = append(tests, string(line))
+	}
+	for _, in := range tests {
+		want, _, _, _ := csvRecord([]byte(in), nil, make([]byte, 0, len(in)))
+		got := csvPlain([]byte(in), nil)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("csvPlain(%q) = %q; csvRecord gives %q", in, got, want)
+		}
+	}
+}

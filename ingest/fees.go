@@ -5,6 +5,7 @@ import (
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/intern"
 )
 
 // Columns of fee_list.
@@ -33,21 +34,42 @@ var feeCols = []column{
 // workers (the visit table is complete and read-only while fees are read).
 type feeRow struct {
 	claims.FeeLine
-	visit uint32
+	visit             uint32
+	snHash, traceHash uint64 // intern.Hash of FeedetlSn and TraceCode, for prefetching
 }
 
 // feeSpec returns the fee parser, which resolves visits in l.
 func (l *loader) feeSpec() *spec[feeRow] {
-	ids := l.t.Visits.IDs
+	ids, strs, traces := l.t.Visits.IDs, l.t.Strings, l.t.Fees.Traces
 	return &spec[feeRow]{table: tableFee, cols: feeCols,
 		parse: func(v []string, r *feeRow) (rowErr, bool) { return parseFee(v, &r.FeeLine) },
 		resolve: func(rows []feeRow, errs []rowErr, memo *refMemo) {
 			for i := range rows {
 				if errs[i].reason == "" {
 					rows[i].visit = memo.lookup(rows[i].MdtrtID, ids)
+					rows[i].snHash = intern.Hash(rows[i].FeedetlSn)
+					if rows[i].TraceCode != "" {
+						rows[i].traceHash = intern.Hash(rows[i].TraceCode)
+					}
 				}
 			}
-		}}
+		},
+		// feedetl_sn is often unique, and drug trace codes mostly are:
+		// their inserts miss the cache.
+		prefetch: func(rows []feeRow, errs []rowErr) uint32 {
+			var sink uint32
+			for i := range rows {
+				if errs[i].reason != "" || rows[i].visit == graph.None {
+					continue
+				}
+				sink += strs.Prefetch(rows[i].snHash)
+				if rows[i].TraceCode != "" {
+					sink += traces.Prefetch(rows[i].traceHash)
+				}
+			}
+			return sink
+		},
+		first: l.reserveFeeSerials}
 }
 
 func parseFee(v []string, f *claims.FeeLine) (rowErr, bool) {

@@ -33,7 +33,9 @@ type loader struct {
 	file string   // base name of the file being read
 	cols []column // its columns
 
-	free []*chunk // recycled chunks
+	free       []*chunk // recycled chunks
+	feeRows    int      // estimated rows of the fee file
+	prefetched uint32   // keeps prefetching reads (spec.prefetch) from being optimised away
 
 	personLine  []uint32          // line of each person row
 	instLine    []uint32          // line of each institution row
@@ -102,6 +104,7 @@ func load(ctx context.Context, dir string, opts Options, sink RejectSink, chunkS
 		l.workers = runtime.GOMAXPROCS(0)
 	}
 	l.t = newTables(estimateRows(srcs[4], 110), estimateRows(srcs[5], 100))
+	l.feeRows = estimateRows(srcs[5], 100)
 	res := &Result{Tables: l.t}
 	for i, src := range srcs {
 		if src == nil {
@@ -130,29 +133,60 @@ func load(ctx context.Context, dir string, opts Options, sink RejectSink, chunkS
 }
 
 // newTables returns tables presized for about visits visits and fees fee
-// lines. The big interners (the shared strings, which hold feedetl_sn values
-// that are often unique, and the visit and settlement ids) are sized for
+// lines. The indexes of the visit and settlement id interners are sized for
 // more entries than expected: the interner probes linearly and compares
-// whole strings, so a low load factor saves much of the cost of an insert.
-// Unused capacity of the arenas costs address space, not memory.
+// whole strings, so a low load factor saves much of the cost of an insert. The shared
+// strings are sized for the codes and names of a city; when feedetl_sn
+// turns out to be unique per line they are enlarged for the fee lines as
+// the fee file starts (reserveFeeSerials). Unused capacity costs address
+// space rather than memory, but the Go heap counts it against the memory
+// limit, so estimates aim close.
 func newTables(visits, fees int) *graph.Tables {
 	t := graph.NewTables(visits, fees)
-	t.Strings = intern.New(fees*5/4+4096, 12)
-	t.Visits.IDs = intern.New(visits*3/2+16, 20)
-	t.Visits.SetlID = intern.New(visits*3/2+16, 20)
+	t.Strings = intern.New(fees/64+4096, 12)
+	t.Visits.IDs = intern.New(visits+16, 20)
+	t.Visits.IDs.ReserveIndex(visits*3/2 + 16)
+	t.Visits.SetlID = intern.New(visits+16, 20)
+	t.Visits.SetlID.ReserveIndex(visits*3/2 + 16)
 	return t
 }
 
-// estimateRows guesses a file's row count from its size for preallocation.
+// estimateRows guesses a file's row count for preallocation: from the
+// bytes per line of its decoded start when it is not compressed, else from
+// bytesPerRow and a generous compression ratio. It aims a little high: a
+// column that outgrows its estimate is copied once.
 func estimateRows(src *source, bytesPerRow int64) int {
 	if src == nil {
 		return 0
+	}
+	if !src.compressed && src.sampleLines >= 16 && src.sampleBytes > 0 {
+		rows := int(src.size * int64(src.sampleLines) / int64(src.sampleBytes))
+		return rows + rows/10 + 64
 	}
 	size := src.size
 	if src.compressed {
 		size *= 8 // CSV compresses about 5-10 times; over-estimating is cheap
 	}
 	return int(size / bytesPerRow)
+}
+
+// reserveFeeSerials enlarges the shared strings for the fee file's
+// feedetl_sn values when more than half of those of its first batch are
+// distinct: serial numbers unique per line rather than per visit (0001,
+// 0002, ...). It runs on the applying goroutine before the first batch is
+// applied; ids do not depend on it.
+func (l *loader) reserveFeeSerials(rows []feeRow, errs []rowErr) {
+	seen := make(map[string]struct{}, len(rows))
+	n := 0
+	for i := range rows {
+		if errs[i].reason == "" {
+			seen[rows[i].FeedetlSn] = struct{}{}
+			n++
+		}
+	}
+	if n > 0 && 2*len(seen) > n {
+		l.t.Strings.Reserve(l.t.Strings.Len()+l.feeRows*5/4+4096, 12)
+	}
 }
 
 // readTable reads one source with the parser and applier of its table.

@@ -136,3 +136,57 @@ func checkValidTables(t *testing.T, tb *graph.Tables) {
 		t.Errorf("fee price = %d", ft.Price[4])
 	}
 }
+
+func TestReserveFeeSerials(t *testing.T) {
+	tests := []struct {
+		name    string
+		sns     []string
+		errs    int // rows rejected by parsing, at the front
+		reserve bool
+	}{
+		{"unique serials", []string{"FD01", "FD02", "FD03", "FD04"}, 0, true},
+		{"serials per visit", []string{"0001", "0002", "0001", "0002", "0001", "0002"}, 0, false},
+		{"half distinct", []string{"0001", "0002", "0001", "0002"}, 0, false},
+		{"rejected rows do not count", []string{"a", "b", "c", "0001", "0001", "0001"}, 3, false},
+		{"no rows", nil, 0, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			l := &loader{t: newTables(100, 100), feeRows: 100_000}
+			rows := make([]feeRow, len(tc.sns))
+			errs := make([]rowErr, len(tc.sns))
+			for i, sn := range tc.sns {
+				rows[i].FeedetlSn = sn
+				if i < tc.errs {
+					errs[i] = bad(fSn, "bad", sn)
+				}
+			}
+			before := l.t.Strings.Bytes()
+			l.reserveFeeSerials(rows, errs)
+			if grew := l.t.Strings.Bytes() > before; grew != tc.reserve {
+				t.Errorf("strings grew from %d to %d bytes; want growth %v", before, l.t.Strings.Bytes(), tc.reserve)
+			}
+		})
+	}
+}
+
+func TestEstimateRows(t *testing.T) {
+	tests := []struct {
+		name string
+		src  *source
+		min  int
+		max  int
+	}{
+		{"absent", nil, 0, 0},
+		{"from the sample", &source{size: 1_000_000, sampleLines: 100, sampleBytes: 10_000}, 10_000, 11_100},
+		{"short sample: fixed width", &source{size: 1_000_000, sampleLines: 3, sampleBytes: 30}, 10_000, 10_000},
+		{"compressed", &source{size: 1_000_000, compressed: true, sampleLines: 100, sampleBytes: 10_000}, 80_000, 80_000},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := estimateRows(tc.src, 100); got < tc.min || got > tc.max {
+				t.Errorf("estimateRows = %d; want %d..%d", got, tc.min, tc.max)
+			}
+		})
+	}
+}

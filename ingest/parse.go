@@ -75,7 +75,11 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, kinds []colKind, b
 			if stray {
 				e = bad(-1, reasonStrayQuote, "")
 			} else {
-				b.fields, scratch, _, _ = csvRecord(rec, b.fields, scratch)
+				if bytes.IndexByte(rec, '"') < 0 {
+					b.fields = csvPlain(rec, b.fields)
+				} else {
+					b.fields, scratch, _, _ = csvRecord(rec, b.fields, scratch)
+				}
 				if len(b.fields) != len(colOf) {
 					e = bad(-1, fmt.Sprintf("row has %d fields, header has %d", len(b.fields), len(colOf)), "")
 				} else {

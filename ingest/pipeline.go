@@ -56,7 +56,21 @@ type spec[R any] struct {
 	// chunk is parsed: a tight loop of independent lookups lets the CPU
 	// overlap their cache misses. memo is private to the chunk.
 	resolve func(rows []R, errs []rowErr, memo *refMemo)
+	// prefetch, if not nil, reads the index entries of the tables that
+	// applying rows will insert into, before they are applied (see
+	// intern.Table.Prefetch), and returns a value for the loader's sink.
+	// It changes nothing; it runs on the applying goroutine, on windows of
+	// prefetchWindow rows.
+	prefetch func(rows []R, errs []rowErr) uint32
+	// first, if not nil, sees the parsed rows of the file's first batch
+	// before they are applied, on the applying goroutine (to size tables).
+	first func(rows []R, errs []rowErr)
 }
+
+// prefetchWindow is the number of rows whose index entries are prefetched
+// at a time: enough to overlap many cache misses, few enough that the
+// entries are still cached when the rows are applied.
+const prefetchWindow = 256
 
 // refMemo remembers the last reference a parser looked up, since rows of
 // the same visit tend to come together, and rows of consecutive visits in
@@ -175,7 +189,7 @@ func readFile[R any](ctx context.Context, l *loader, src *source, sp *spec[R], a
 		close(done)
 	}()
 
-	err := applyBatches(ctx, l, src, done, chunks, batches, apply, onReject, nchunks)
+	err := applyBatches(ctx, l, src, done, chunks, batches, sp.prefetch, sp.first, apply, onReject, nchunks)
 	close(stop)
 	for range done {
 		// Drain so that workers can exit.
@@ -192,7 +206,7 @@ func readFile[R any](ctx context.Context, l *loader, src *source, sp *spec[R], a
 
 // applyBatches applies parsed batches in sequence order and recycles them.
 func applyBatches[R any](ctx context.Context, l *loader, src *source, done <-chan *batch[R],
-	chunks chan<- *chunk, batches chan<- *batch[R], apply applyFunc[R], onReject rejectHook[R], n int) error {
+	chunks chan<- *chunk, batches chan<- *batch[R], prefetch func([]R, []rowErr) uint32, first func([]R, []rowErr), apply applyFunc[R], onReject rejectHook[R], n int) error {
 	pending := make([]*batch[R], n)
 	next := 0
 	lastProgress := time.Now()
@@ -208,7 +222,10 @@ func applyBatches[R any](ctx context.Context, l *loader, src *source, done <-cha
 			if err := ctx.Err(); err != nil {
 				return fmt.Errorf("read %s: %w", src.path, err)
 			}
-			if err := applyBatch(l, b, apply, onReject); err != nil {
+			if b.c.seq == 0 && first != nil {
+				first(b.rows, b.errs)
+			}
+			if err := applyBatch(l, b, prefetch, apply, onReject); err != nil {
 				return err
 			}
 			b.c.buf = nil
@@ -224,10 +241,16 @@ func applyBatches[R any](ctx context.Context, l *loader, src *source, done <-cha
 	return nil
 }
 
-func applyBatch[R any](l *loader, b *batch[R], apply applyFunc[R], onReject rejectHook[R]) error {
+// applyBatch applies the rows of b in order, prefetching the index entries
+// of each window of rows before applying it.
+func applyBatch[R any](l *loader, b *batch[R], prefetch func([]R, []rowErr) uint32, apply applyFunc[R], onReject rejectHook[R]) error {
 	rep := l.rep
 	rep.BlankLines += b.blank
 	for i := range b.rows {
+		if prefetch != nil && i%prefetchWindow == 0 {
+			end := min(i+prefetchWindow, len(b.rows))
+			l.prefetched += prefetch(b.rows[i:end], b.errs[i:end])
+		}
 		rep.Read++
 		line := b.lines[i]
 		e := b.errs[i]

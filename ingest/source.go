@@ -49,6 +49,9 @@ type source struct {
 	detected  bool     // encoding was detected rather than given
 	crOnly    bool     // lines end in a lone CR, read as LF
 	endLine   int64    // set by readChunks at the end: the line after the last
+	// sampleLines and sampleBytes are the line breaks and bytes of the
+	// decoded start of the file, header included, for estimating its rows.
+	sampleLines, sampleBytes int
 }
 
 // Close closes the file.
@@ -152,6 +155,7 @@ func (s *source) init(forced string, cols []column) error {
 	// the reading of the records, which names its line: the sample is then
 	// all there is.
 	atEOF := err != nil && err != bufio.ErrBufferFull
+	s.sampleLines, s.sampleBytes = bytes.Count(sample, []byte{'\n'}), len(sample)
 	var rest io.Reader = br
 	if atEOF && err != io.EOF {
 		rest = io.MultiReader(br, errReader{err})

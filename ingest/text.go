@@ -63,28 +63,44 @@ func mayHoldBadRune(s string) bool {
 	return false
 }
 
-// suspects marks the bytes that suspicious looks for: ASCII controls but
-// LF, DEL, and the lead bytes of C1 controls (0xC2) and of bidi and
-// zero-width characters (0xD8, 0xE1, 0xE2, 0xEF).
-type suspects [256]bool
+// suspects marks the bytes that suspicious looks for (1, else 0): ASCII
+// controls but LF, DEL, and the lead bytes of C1 controls (0xC2) and of
+// bidi and zero-width characters (0xD8, 0xE1, 0xE2, 0xEF).
+type suspects [256]uint8
 
 // newSuspects returns the table of suspicious bytes.
 func newSuspects() *suspects {
 	var t suspects
 	for c := range 0x20 {
-		t[c] = c != '\n'
+		if c != '\n' {
+			t[c] = 1
+		}
 	}
 	for _, c := range []byte{0x7f, 0xc2, 0xd8, 0xe1, 0xe2, 0xef} {
-		t[c] = true
+		t[c] = 1
 	}
 	return &t
 }
 
 // suspicious is mayHoldBadRune for raw text, where line ends are expected:
-// it passes LF and the CR of CRLF.
+// it passes LF and the CR of CRLF. It looks up eight bytes at a time and
+// looks closer only at words that hold a marked byte.
 func (t *suspects) suspicious(b []byte) bool {
-	for i := 0; i < len(b); i++ {
-		if t[b[i]] {
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		w := b[i : i+8 : i+8]
+		if t[w[0]]|t[w[1]]|t[w[2]]|t[w[3]]|t[w[4]]|t[w[5]]|t[w[6]]|t[w[7]] != 0 && t.within(b, i, i+8) {
+			return true
+		}
+	}
+	return t.within(b, i, len(b))
+}
+
+// within reports whether b[from:to] holds a suspicious byte, a CR being
+// one unless b continues with LF.
+func (t *suspects) within(b []byte, from, to int) bool {
+	for i := from; i < to; i++ {
+		if t[b[i]] != 0 {
 			if b[i] == '\r' && i+1 < len(b) && b[i+1] == '\n' {
 				continue
 			}

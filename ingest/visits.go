@@ -6,6 +6,7 @@ import (
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/intern"
 )
 
 // Columns of mdtrt.
@@ -38,13 +39,15 @@ var mdtrtCols = []column{
 // visits are read).
 type visitRow struct {
 	claims.Visit
-	person, inst uint32
+	person, inst     uint32
+	idHash, setlHash uint64 // intern.Hash of MdtrtID and SetlID, for prefetching
 }
 
 // mdtrtSpec returns the visit parser, which resolves persons and
 // institutions in l.
 func (l *loader) mdtrtSpec() *spec[visitRow] {
 	persons, insts := l.t.Persons.IDs, l.t.Institutions.IDs
+	ids, setls := l.t.Visits.IDs, l.t.Visits.SetlID
 	return &spec[visitRow]{table: tableMdtrt, cols: mdtrtCols,
 		parse: func(v []string, r *visitRow) (rowErr, bool) { return parseVisit(v, &r.Visit) },
 		resolve: func(rows []visitRow, errs []rowErr, _ *refMemo) {
@@ -56,8 +59,21 @@ func (l *loader) mdtrtSpec() *spec[visitRow] {
 			for i := range rows {
 				if errs[i].reason == "" {
 					rows[i].inst = insts.Lookup(rows[i].InstitutionCode)
+					rows[i].idHash = intern.Hash(rows[i].MdtrtID)
+					rows[i].setlHash = intern.Hash(rows[i].SetlID)
 				}
 			}
+		},
+		// The visit and settlement ids are mostly new: each insert
+		// misses the cache.
+		prefetch: func(rows []visitRow, errs []rowErr) uint32 {
+			var sink uint32
+			for i := range rows {
+				if errs[i].reason == "" {
+					sink += ids.Prefetch(rows[i].idHash) + setls.Prefetch(rows[i].setlHash)
+				}
+			}
+			return sink
 		}}
 }
 

@@ -61,6 +61,7 @@ func benchCommand() *cli.Command {
 			benchLeidenCommand(),
 			benchQualityCommand(),
 			benchCheckCommand(),
+			benchScaleCommand(),
 		},
 	}
 }

@@ -8,7 +8,10 @@
 // fields straight out of its read buffer.
 package intern
 
-import "math/bits"
+import (
+	"math/bits"
+	"slices"
+)
 
 // ID is the dense id of an interned string: 0, 1, 2, ... in order of first
 // insertion.
@@ -37,11 +40,35 @@ func New(n, avgLen int) *Table {
 	return t
 }
 
+// Reserve makes room for about n strings of about avgLen bytes in all
+// without further growth: it enlarges the index (rehashing what is there)
+// and the arena and offsets when they are smaller. Ids do not change.
+func (t *Table) Reserve(n, avgLen int) {
+	if extra := n*avgLen - len(t.arena); extra > cap(t.arena)-len(t.arena) {
+		t.arena = slices.Grow(t.arena, extra)
+	}
+	if extra := n - len(t.ends); extra > cap(t.ends)-len(t.ends) {
+		t.ends = slices.Grow(t.ends, extra)
+	}
+	t.grow(n)
+}
+
+// ReserveIndex enlarges the hash index alone for about n strings, without
+// reserving arena or offsets for them: an index sized for more strings
+// than the table will hold has a lower load factor, so inserts of strings
+// that are mostly new probe less. Ids do not change.
+func (t *Table) ReserveIndex(n int) { t.grow(n) }
+
 // Len returns how many distinct strings the table holds.
 func (t *Table) Len() int { return len(t.ends) }
 
 // Bytes returns the arena size in bytes (for memory accounting).
 func (t *Table) Bytes() int { return cap(t.arena) + 8*cap(t.ends) + 5*len(t.slots) }
+
+// UsedBytes returns the bytes the table needs for what it holds: the
+// arena's and the end offsets' used length and the whole index (for memory
+// accounting; Bytes also counts unused capacity).
+func (t *Table) UsedBytes() int { return len(t.arena) + 8*len(t.ends) + 5*len(t.slots) }
 
 // String returns the string with the given id. It panics if id is out of
 // range, which is a programming error, never a data error.
@@ -72,6 +99,23 @@ func (t *Table) Intern(s string) (id ID, added bool) { return t.internBytes(toBy
 
 // InternBytes is Intern for a byte slice; b is copied, not kept.
 func (t *Table) InternBytes(b []byte) (id ID, added bool) { return t.internBytes(b) }
+
+// Hash returns the hash of s that the table uses to place it, for Prefetch.
+func Hash(s string) uint64 { return hash(toBytes(s)) }
+
+// Prefetch reads the index entry where a string of hash h (see Hash) is
+// looked for first, and returns a value derived from it that the caller
+// must use (add it to a sink) so that the read is not optimised away. It
+// changes nothing. Interning many strings into a table too large for the
+// cache stalls on one cache miss after another; prefetching the entries of
+// the next few hundred strings first lets the CPU overlap those misses.
+func (t *Table) Prefetch(h uint64) uint32 {
+	if len(t.slots) == 0 {
+		return 0
+	}
+	i := h & t.mask
+	return t.slots[i] + uint32(t.tags[i])
+}
 
 // Lookup returns the id of s, or None.
 func (t *Table) Lookup(s string) ID { return t.lookup(toBytes(s)) }

@@ -75,3 +75,40 @@ func BenchmarkIntern(b *testing.B) {
 		tab.InternBytes(keys[i&(len(keys)-1)])
 	}
 }
+
+func TestReserve(t *testing.T) {
+	tests := []struct {
+		name          string
+		before, after int // strings interned before and after Reserve
+		n, avgLen     int
+	}{
+		{"empty table", 0, 1000, 1000, 8},
+		{"keeps ids", 100, 1000, 5000, 6},
+		{"smaller than held", 500, 10, 10, 4},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tab := New(4, 4)
+			for i := 0; i < tc.before; i++ {
+				tab.Intern("s" + strconv.Itoa(i))
+			}
+			tab.Reserve(tc.n, tc.avgLen)
+			tab.ReserveIndex(2 * tc.n)
+			if len(tab.slots)*3 < 2*tc.n*4 {
+				t.Errorf("after ReserveIndex(%d): %d slots", 2*tc.n, len(tab.slots))
+			}
+			if cap(tab.ends) < tc.n || len(tab.slots)*3 < tc.n*4 {
+				t.Errorf("after Reserve(%d): %d ends, %d slots", tc.n, cap(tab.ends), len(tab.slots))
+			}
+			for i := 0; i < tc.before+tc.after; i++ {
+				id, added := tab.Intern("s" + strconv.Itoa(i))
+				if id != ID(i) || added != (i >= tc.before) {
+					t.Fatalf("Intern(s%d) = %d, %v after Reserve", i, id, added)
+				}
+			}
+			if tab.Lookup("s0") != 0 && tc.before+tc.after > 0 {
+				t.Error("s0 lost")
+			}
+		})
+	}
+}

@@ -1,0 +1,434 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"runtime/metrics"
+	"sort"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/fixtures"
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/ingest"
+	"github.com/urfave/cli/v2"
+)
+
+// benchScaleCommand is `ringlens bench scale`: time per stage and memory
+// per visit on cities of several sizes, so that growth can be seen to be
+// linear (docs/scale.md).
+func benchScaleCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "scale",
+		Usage:     "run cities of several sizes and print time per stage, peak memory and bytes per visit",
+		UsageText: "ringlens bench scale [--scales 1M,3M,10M] [--dir /tmp/scale] [--keep] [--json]",
+		Description: "For each scale, generates a city (or reuses DIR/city-SCALE when --dir holds one), then\n" +
+			"ingests it, builds the graph and runs detection in a child process, and prints the\n" +
+			"seconds of each stage, the child's peak resident memory after each stage and the bytes\n" +
+			"per visit, then the memory model: the bytes every structure of the tables and the graph\n" +
+			"holds per visit and per fee line at the largest scale (docs/scale.md).",
+		Flags: append([]cli.Flag{
+			&cli.StringFlag{Name: "scales", Value: "1M,3M,10M", Usage: "comma-separated visit counts (k and M suffixes)"},
+			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "random seed"},
+			&cli.StringFlag{Name: "preset", Value: "default", Usage: "city preset"},
+			&cli.StringFlag{Name: "dir", Usage: "where the cities are kept (city-SCALE, generated if absent); default a temporary directory per city"},
+			&cli.BoolFlag{Name: "keep", Usage: "keep the generated cities (with --dir they are always kept)"},
+			&cli.BoolFlag{Name: "json", Usage: "print the results as JSON"},
+			memoryLimitFlag(),
+		}, logFlags()...),
+		Action: runBenchScale,
+		Subcommands: []*cli.Command{{
+			Name:   "child",
+			Hidden: true,
+			Usage:  "internal: ingest, build and detect one dataset, print stage times and memory as JSON",
+			Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}, memoryLimitFlag()}, logFlags()...),
+			Action: runBenchScaleChild,
+		}},
+	}
+}
+
+// scaleResult is what bench scale measures on one city.
+type scaleResult struct {
+	Scale         string  `json:"scale"`
+	Visits        int     `json:"visits"`
+	FeeLines      int     `json:"fee_lines"`
+	Rows          int64   `json:"rows"`
+	Bytes         int64   `json:"bytes"` // input files
+	IngestSeconds float64 `json:"ingest_seconds"`
+	BuildSeconds  float64 `json:"build_seconds"`
+	DetectSeconds float64 `json:"detect_seconds"`
+	// CPU seconds (user and system, all threads) of each stage: on a
+	// machine shared with other work they vary less than the wall times.
+	IngestCPUSeconds float64 `json:"ingest_cpu_seconds"`
+	BuildCPUSeconds  float64 `json:"build_cpu_seconds"`
+	DetectCPUSeconds float64 `json:"detect_cpu_seconds"`
+	Rings            int     `json:"rings"`
+	// Peak resident memory of the child after each stage (the high-water
+	// mark so far) and at its end, as the parent's rusage reports it.
+	PeakRSSIngestBytes int64 `json:"peak_rss_ingest_bytes"`
+	PeakRSSBuildBytes  int64 `json:"peak_rss_build_bytes"`
+	PeakRSSBytes       int64 `json:"peak_rss_bytes"`
+	// Live heap (after a forced collection) once the tables are read and
+	// once the graph is built, and the highest live heap a collection
+	// found during detection.
+	LiveIngestBytes     int64 `json:"live_ingest_bytes"`
+	LiveBuildBytes      int64 `json:"live_build_bytes"`
+	LiveDetectPeakBytes int64 `json:"live_detect_peak_bytes"`
+	// Memory is the structure-by-structure breakdown of the tables and
+	// the graph (graph.MemoryItem).
+	Memory     []graph.MemoryItem `json:"memory"`
+	GOMAXPROCS int                `json:"gomaxprocs"`
+}
+
+// perVisit returns n bytes per visit of r.
+func (r *scaleResult) perVisit(n int64) float64 {
+	if r.Visits == 0 {
+		return 0
+	}
+	return float64(n) / float64(r.Visits)
+}
+
+// parseScales reads a comma-separated list of visit counts, keeping each
+// one's spelling for directory names and output.
+func parseScales(s string) ([]string, []int, error) {
+	var names []string
+	var visits []int
+	for _, f := range strings.Split(s, ",") {
+		f = strings.TrimSpace(f)
+		if f == "" {
+			continue
+		}
+		n, err := parseScale(f)
+		if err != nil {
+			return nil, nil, err
+		}
+		names, visits = append(names, f), append(visits, n)
+	}
+	if len(names) == 0 {
+		return nil, nil, fmt.Errorf("want visit counts such as 1M,3M,10M, not %q", s)
+	}
+	return names, visits, nil
+}
+
+// runBenchScale generates (or reuses) a city per scale, measures each in a
+// child process and prints the results.
+func runBenchScale(c *cli.Context) error {
+	log, tty, err := newLogger(c)
+	if err != nil {
+		return err
+	}
+	names, visits, err := parseScales(c.String("scales"))
+	if err != nil {
+		return usagef("bench scale: --scales: %v", err)
+	}
+	if _, err := parseBytes(c.String("memory-limit")); err != nil {
+		return usagef("bench scale: --memory-limit: %v", err)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return fmt.Errorf("find own binary: %w", err)
+	}
+	var results []scaleResult
+	for i, name := range names {
+		dir, cleanup, err := scaleCityDir(c.String("dir"), name, c.Bool("keep"))
+		if err != nil {
+			return err
+		}
+		r, err := func() (scaleResult, error) {
+			defer cleanup()
+			if _, err := os.Stat(filepath.Join(dir, "truth.json")); err != nil {
+				m := newMeter(log, c.App.ErrWriter, tty)
+				start := time.Now()
+				_, err := fixtures.Generate(c.Context, fixtures.Config{
+					Preset: c.String("preset"), Seed: c.Int64("seed"), Visits: visits[i], Out: dir,
+					Progress: func(done, total int64) { m.update("generate "+name, "visits", done, total) },
+				})
+				m.finish()
+				if err != nil {
+					return scaleResult{}, fmt.Errorf("generate %s city: %w", name, err)
+				}
+				log.Info().Int("visits", visits[i]).Str("elapsed", roundDur(time.Since(start))).Str("dir", dir).Msg("city generated")
+			} else {
+				log.Info().Str("dir", dir).Msg("reusing generated city")
+			}
+			return runScaleChild(c.Context, self, dir, c.String("log-format"), c.String("log-level"), c.String("memory-limit"), c.App.ErrWriter)
+		}()
+		if err != nil {
+			return err
+		}
+		r.Scale = name
+		log.Info().Str("scale", name).Float64("ingest_s", r.IngestSeconds).Float64("build_s", r.BuildSeconds).
+			Float64("detect_s", r.DetectSeconds).Int64("peak_rss", r.PeakRSSBytes).Msg("scale measured")
+		results = append(results, r)
+	}
+	if c.Bool("json") {
+		return json.NewEncoder(c.App.Writer).Encode(struct {
+			Scales []scaleResult `json:"scales"`
+		}{results})
+	}
+	writeScaleTable(c.App.Writer, results)
+	return nil
+}
+
+// scaleCityDir returns the directory of the city of one scale and a
+// function that removes it if it is temporary and not kept.
+func scaleCityDir(base, name string, keep bool) (string, func(), error) {
+	if base != "" {
+		dir := filepath.Join(base, "city-"+name)
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return "", nil, fmt.Errorf("city directory: %w", err)
+		}
+		return dir, func() {}, nil
+	}
+	dir, err := os.MkdirTemp("", "ringlens-scale-"+name+"-")
+	if err != nil {
+		return "", nil, fmt.Errorf("temporary directory: %w", err)
+	}
+	if keep {
+		return dir, func() {}, nil
+	}
+	return dir, func() { os.RemoveAll(dir) }, nil
+}
+
+// runScaleChild measures one city in a child process, so that its peak
+// resident memory is that of ingest, build and detection alone.
+func runScaleChild(ctx context.Context, self, dir, logFormat, logLevel, memLimit string, stderr io.Writer) (scaleResult, error) {
+	cmd := exec.CommandContext(ctx, self, "bench", "scale", "child", "--in", dir,
+		"--log-format", logFormat, "--log-level", logLevel, "--memory-limit", memLimit)
+	var stdout bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, stderr
+	if err := cmd.Run(); err != nil {
+		return scaleResult{}, fmt.Errorf("bench child on %s: %w", dir, err)
+	}
+	var r scaleResult
+	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
+		return scaleResult{}, fmt.Errorf("bench child output: %w", err)
+	}
+	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+		r.PeakRSSBytes = ru.Maxrss * 1024 // Linux reports kilobytes
+	}
+	return r, nil
+}
+
+// cpuSeconds returns the user and system CPU time of the process so far.
+func cpuSeconds() float64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
+	return tv(ru.Utime) + tv(ru.Stime)
+}
+
+// peakRSS returns the process's resident-memory high-water mark so far.
+func peakRSS() int64 {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return ru.Maxrss * 1024
+}
+
+// liveHeap collects garbage and returns the bytes of live heap objects.
+func liveHeap() int64 {
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(s[0].Value.Uint64())
+}
+
+// heapWatch records the highest live heap that the collector reports
+// while it runs.
+type heapWatch struct {
+	stop chan struct{}
+	wg   sync.WaitGroup
+	peak int64
+}
+
+// watchHeap starts sampling the live heap every interval.
+func watchHeap(interval time.Duration) *heapWatch {
+	w := &heapWatch{stop: make(chan struct{})}
+	w.wg.Add(1)
+	go func() {
+		defer w.wg.Done()
+		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			if s[0].Value.Kind() == metrics.KindUint64 {
+				w.peak = max(w.peak, int64(s[0].Value.Uint64()))
+			}
+			select {
+			case <-w.stop:
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return w
+}
+
+// done stops w and returns the peak it saw.
+func (w *heapWatch) done() int64 {
+	close(w.stop)
+	w.wg.Wait()
+	return w.peak
+}
+
+// runBenchScaleChild ingests, builds and detects one dataset and prints
+// its scaleResult as JSON: stage times, peak RSS and live heap after each
+// stage, and the memory breakdown of the tables and the graph.
+func runBenchScaleChild(c *cli.Context) error {
+	log, tty, err := newLogger(c)
+	if err != nil {
+		return err
+	}
+	if err := applyMemoryLimit(c); err != nil {
+		return err
+	}
+	m := newMeter(log, c.App.ErrWriter, tty)
+	dir := c.String("in")
+	start, cpu := time.Now(), cpuSeconds()
+	res, err := ingest.Load(c.Context, dir, ingest.Options{Progress: func(p ingest.Progress) {
+		if p.Done {
+			m.finish()
+			return
+		}
+		m.update("read "+filepath.Base(p.Path), "rows", p.Rows, 0)
+	}}, func(ingest.Reject) error { return nil })
+	m.finish()
+	if err != nil {
+		return fmt.Errorf("read %s: %w", dir, err)
+	}
+	p := &pipeline{result: res, ingestTime: time.Since(start)}
+	ingestCPU := cpuSeconds() - cpu
+	r := scaleResult{
+		IngestCPUSeconds:   ingestCPU,
+		Visits:             res.Tables.Visits.Len(),
+		FeeLines:           res.Tables.Fees.Len(),
+		IngestSeconds:      p.ingestTime.Seconds(),
+		PeakRSSIngestBytes: peakRSS(),
+		LiveIngestBytes:    liveHeap(),
+		GOMAXPROCS:         runtime.GOMAXPROCS(0),
+	}
+	for _, f := range res.Files {
+		r.Rows += f.Read
+		r.Bytes += f.Size
+	}
+	cpu = cpuSeconds()
+	if err := buildGraph(c, m, p); err != nil {
+		return err
+	}
+	r.BuildSeconds, r.BuildCPUSeconds = p.buildTime.Seconds(), cpuSeconds()-cpu
+	r.PeakRSSBuildBytes = peakRSS()
+	r.LiveBuildBytes = liveHeap()
+	r.Memory = append(res.Tables.Memory(), p.graph.Memory()...)
+
+	watch := watchHeap(20 * time.Millisecond)
+	start, cpu = time.Now(), cpuSeconds()
+	f, err := rings.Detect(c.Context, p.graph, rings.Options{
+		Rules:    rules.Defaults(),
+		Seed:     1,
+		Progress: func(stage string, done, total int64) { m.update("detect "+stage, "steps", done, total) },
+	})
+	m.finish()
+	r.LiveDetectPeakBytes = watch.done()
+	if err != nil {
+		return fmt.Errorf("detect: %w", err)
+	}
+	r.DetectSeconds, r.DetectCPUSeconds, r.Rings = time.Since(start).Seconds(), cpuSeconds()-cpu, len(f.Rings)
+	return json.NewEncoder(c.App.Writer).Encode(r)
+}
+
+// writeScaleTable prints the stages and memory of every scale, the growth
+// from the smallest to the largest, and the memory model of the largest.
+func writeScaleTable(w io.Writer, rs []scaleResult) {
+	if len(rs) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "bench scale: ingest, graph build and detection per city size (GOMAXPROCS=%d)\n\n", rs[0].GOMAXPROCS)
+	fmt.Fprintf(w, "%-6s %12s %12s %9s %8s %8s %9s %8s %9s %10s %10s %10s\n",
+		"scale", "visits", "fee lines", "ingest s", "MB/s", "build s", "detect s", "total s",
+		"peak RSS", "RSS B/vis", "heap B/vis", "rings")
+	for i := range rs {
+		r := &rs[i]
+		total := r.IngestSeconds + r.BuildSeconds + r.DetectSeconds
+		fmt.Fprintf(w, "%-6s %12s %12s %9.2f %8.0f %8.2f %9.2f %8.2f %8.2fG %10.0f %10.0f %10d\n",
+			r.Scale, humanCount(int64(r.Visits)), humanCount(int64(r.FeeLines)), r.IngestSeconds,
+			float64(r.Bytes)/1e6/max(r.IngestSeconds, 1e-9), r.BuildSeconds, r.DetectSeconds, total,
+			float64(r.PeakRSSBytes)/(1<<30), r.perVisit(r.PeakRSSBytes), r.perVisit(max(r.LiveDetectPeakBytes, r.LiveBuildBytes)), r.Rings)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "CPU seconds per stage (user + system, all threads; steadier than wall time on a shared machine):")
+	for i := range rs {
+		r := &rs[i]
+		fmt.Fprintf(w, "  %-6s ingest %7.2f  build %7.2f  detect %7.2f  total %7.2f\n", r.Scale,
+			r.IngestCPUSeconds, r.BuildCPUSeconds, r.DetectCPUSeconds, r.IngestCPUSeconds+r.BuildCPUSeconds+r.DetectCPUSeconds)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "peak RSS per visit after each stage, and live heap per visit (allocated, after a collection: tables; + graph; detection's peak):")
+	for i := range rs {
+		r := &rs[i]
+		fmt.Fprintf(w, "  %-6s RSS ingest %4.0f  build %4.0f  detect %4.0f B/visit   live tables %4.0f  +graph %4.0f  detect peak %4.0f B/visit\n",
+			r.Scale, r.perVisit(r.PeakRSSIngestBytes), r.perVisit(r.PeakRSSBuildBytes), r.perVisit(r.PeakRSSBytes),
+			r.perVisit(r.LiveIngestBytes), r.perVisit(r.LiveBuildBytes), r.perVisit(r.LiveDetectPeakBytes))
+	}
+	if len(rs) > 1 {
+		a, b := &rs[0], &rs[len(rs)-1]
+		ratio := func(x, y float64) float64 {
+			if x == 0 {
+				return 0
+			}
+			return y / x
+		}
+		fmt.Fprintf(w, "\ngrowth %s -> %s: visits x%.2f, ingest x%.2f (CPU x%.2f), build x%.2f (CPU x%.2f), detect x%.2f (CPU x%.2f), peak RSS x%.2f, live heap x%.2f\n",
+			a.Scale, b.Scale, ratio(float64(a.Visits), float64(b.Visits)),
+			ratio(a.IngestSeconds, b.IngestSeconds), ratio(a.IngestCPUSeconds, b.IngestCPUSeconds),
+			ratio(a.BuildSeconds, b.BuildSeconds), ratio(a.BuildCPUSeconds, b.BuildCPUSeconds),
+			ratio(a.DetectSeconds, b.DetectSeconds), ratio(a.DetectCPUSeconds, b.DetectCPUSeconds),
+			ratio(float64(a.PeakRSSBytes), float64(b.PeakRSSBytes)),
+			ratio(float64(max(a.LiveDetectPeakBytes, a.LiveBuildBytes)), float64(max(b.LiveDetectPeakBytes, b.LiveBuildBytes))))
+	}
+	writeMemoryModel(w, &rs[len(rs)-1])
+}
+
+// writeMemoryModel prints the bytes each structure holds per visit, per
+// fee line (for those that grow with fee lines) and in all.
+func writeMemoryModel(w io.Writer, r *scaleResult) {
+	if len(r.Memory) == 0 {
+		return
+	}
+	items := append([]graph.MemoryItem(nil), r.Memory...)
+	sort.SliceStable(items, func(i, j int) bool { return items[i].Bytes > items[j].Bytes })
+	fmt.Fprintf(w, "\nmemory model at %s (%s visits, %.2f fee lines per visit), bytes in use:\n",
+		r.Scale, humanCount(int64(r.Visits)), float64(r.FeeLines)/max(float64(r.Visits), 1))
+	fmt.Fprintf(w, "  %-40s %-9s %12s %10s %10s %10s %9s\n", "structure", "grows by", "rows", "MiB", "B/row", "B/visit", "reserved")
+	var used, reserved int64
+	for _, m := range items {
+		perRow := 0.0
+		if m.Rows > 0 {
+			perRow = float64(m.Bytes) / float64(m.Rows)
+		}
+		fmt.Fprintf(w, "  %-40s %-9s %12s %10.1f %10.1f %10.1f %8.0f%%\n", m.Structure, m.Per, humanCount(m.Rows),
+			float64(m.Bytes)/(1<<20), perRow, r.perVisit(m.Bytes), 100*float64(m.Reserved)/max(float64(m.Bytes), 1))
+		used += m.Bytes
+		reserved += m.Reserved
+	}
+	fmt.Fprintf(w, "  %-40s %-9s %12s %10.1f %10s %10.1f %8.0f%%\n", "total (tables + graph)", "", "",
+		float64(used)/(1<<20), "", r.perVisit(used), 100*float64(reserved)/max(float64(used), 1))
+}
