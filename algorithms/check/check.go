@@ -27,9 +27,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
 	"strconv"
+	"sync"
 
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
@@ -64,12 +66,30 @@ type Options struct {
 	Cases OpenCases
 }
 
-// Checker checks claims. It is immutable and safe for concurrent use.
+// Checker checks claims. It is safe for concurrent use: its rules and
+// policy do not change, and each check takes scratch of its own from the
+// checker's pool.
 type Checker struct {
-	before, during, both rules.Set // the rules run per stage
+	before, during, both stageRules // the rules run per stage
 	policy               Policy
 	staff                StaffStatus
 	cases                OpenCases
+	minis                sync.Pool // *mini, reused from check to check
+}
+
+// stageRules are the rules a check at some stages runs, prepared once.
+type stageRules struct {
+	set  rules.Set       // for ids and what the rules say of themselves
+	ids  []string        // set.IDs(), read only
+	prep *rules.Prepared // to run them (nil when err is set)
+	err  error           // why the set cannot run (a parameter out of range)
+}
+
+// newStageRules prepares the rules of set.
+func newStageRules(set rules.Set) stageRules {
+	sr := stageRules{set: set, ids: set.IDs()}
+	sr.prep, sr.err = set.Prepare()
+	return sr
 }
 
 // New returns a checker for opt.
@@ -88,9 +108,9 @@ func New(opt Options) (*Checker, error) {
 		}
 	}
 	return &Checker{
-		before: set.ForCheck(rules.AtBefore),
-		during: set.ForCheck(rules.AtDuring),
-		both:   set.ForCheck(rules.AtBefore | rules.AtDuring),
+		before: newStageRules(set.ForCheck(rules.AtBefore)),
+		during: newStageRules(set.ForCheck(rules.AtDuring)),
+		both:   newStageRules(set.ForCheck(rules.AtBefore | rules.AtDuring)),
 		policy: pol.Clone(), staff: opt.Staff, cases: opt.Cases,
 	}, nil
 }
@@ -101,12 +121,11 @@ func (c *Checker) Policy() Policy { return c.policy.Clone() }
 // Rules returns the ids of the rules a check at stages runs, in canonical
 // order.
 func (c *Checker) Rules(stages rules.Stages) []string {
-	set := c.setFor(stages)
-	return set.IDs()
+	return slices.Clone(c.setFor(stages).ids)
 }
 
 // setFor returns the rules run at stages (before and during when empty).
-func (c *Checker) setFor(stages rules.Stages) *rules.Set {
+func (c *Checker) setFor(stages rules.Stages) *stageRules {
 	switch stages & (rules.AtBefore | rules.AtDuring) {
 	case rules.AtBefore:
 		return &c.before
@@ -239,7 +258,7 @@ func (c *Checker) Check(ctx context.Context, view View, cl *Claim) (*Result, err
 // release it before the rules run.
 type Prepared struct {
 	c        *Checker
-	set      *rules.Set
+	set      *stageRules
 	m        *mini
 	res      *Result
 	stages   rules.Stages
@@ -272,30 +291,49 @@ func (c *Checker) Prepare(view View, cl *Claim) (*Prepared, error) {
 		}
 	}
 	p := &Prepared{c: c, set: c.setFor(cl.Stages), stages: stagesOf(cl.Stages)}
-	p.res = &Result{Decision: Pass, Stages: p.stages.List(), Rules: p.set.IDs(), Hits: []Hit{}, Rings: []RingContext{}}
+	p.res = &Result{Decision: Pass, Stages: p.stages.List(), Rules: slices.Clone(p.set.ids), Hits: []Hit{}, Rings: []RingContext{}}
 	settled := t.Visits.IDs.Lookup(cl.Visit.MdtrtID)
 	p.res.AlreadySettled = settled != graph.None || cl.Settled
 	x := view.Index
-	hist := x.history(person)
+	m := c.mini(x, person)
+	m.hist = x.appendHistory(m.hist, person)
 	if settled != graph.None {
-		hist = slices.DeleteFunc(hist, func(v uint32) bool { return v == settled })
+		m.hist = slices.DeleteFunc(m.hist, func(v uint32) bool { return v == settled })
 	}
-	p.res.History = len(hist)
-	if len(p.set.Rules) > 0 {
-		nf := len(cl.Fees)
-		for _, v := range hist {
-			nf += x.feeCount(v)
+	p.res.History = len(m.hist)
+	if len(p.set.set.Rules) > 0 {
+		for _, v := range m.hist {
+			m.addVisit(v)
 		}
-		p.m = newMini(x, person, len(hist)+1, nf)
-		for _, v := range hist {
-			p.m.addVisit(v)
-		}
-		p.visit, p.firstFee = p.m.addClaim(inst, cl)
-		p.m.finish()
-		p.m.src, p.m.x = nil, nil // Run must not read the view
+		p.visit, p.firstFee = m.addClaim(inst, cl)
+		m.finish()
+		p.m = m
+	}
+	m.release() // Run must not read the view
+	if p.m == nil {
+		c.putMini(m)
 	}
 	c.signals(p.res, view, person, inst, cl)
 	return p, nil
+}
+
+// mini returns an empty small city for person row p of x's tables: one
+// that an earlier check left in the pool, or a new one.
+func (c *Checker) mini(x *Index, p uint32) *mini {
+	if m, ok := c.minis.Get().(*mini); ok {
+		m.reset(x, p)
+		return m
+	}
+	return newMini(x, p, 16, 64)
+}
+
+// putMini leaves m in the pool for a later check, unless it grew too
+// large to hold. Nothing may use m afterwards.
+func (c *Checker) putMini(m *mini) {
+	if m.reusable() {
+		m.release()
+		c.minis.Put(m)
+	}
 }
 
 // Run runs the rules on the prepared small city, keeps the hits that cite
@@ -305,10 +343,17 @@ func (p *Prepared) Run(ctx context.Context) (*Result, error) {
 	res := p.res
 	if p.m != nil {
 		hits, err := p.c.runRules(ctx, p)
+		p.c.putMini(p.m) // the hits copy what they keep of it
+		p.m = nil
 		if err != nil {
 			return nil, err
 		}
-		res.Hits = append(hits, res.Hits...)
+		switch {
+		case len(hits) > 0:
+			res.Hits = append(hits, res.Hits...) // room is made for them
+		case len(res.Hits) == 0:
+			res.Hits = nil // as the rule hits, when there are none
+		}
 	}
 	for i := range res.Hits {
 		res.Decision = stronger(res.Decision, res.Hits[i].Action)
@@ -336,32 +381,49 @@ func stagesOf(s rules.Stages) rules.Stages {
 }
 
 // runRules runs p's rules on its small city and returns the hits citing
-// the claim's rows.
+// the claim's rows (nil when none does), with room to append p's signals.
 func (c *Checker) runRules(ctx context.Context, p *Prepared) ([]Hit, error) {
 	set, m := p.set, p.m
-	g, err := graph.Build(ctx, m.t, graph.BuildOptions{})
+	g, err := m.b.Build(ctx, m.t) // valid until m is reused
 	if err != nil {
 		return nil, fmt.Errorf("check: build the person's history: %w", err)
 	}
-	rr, err := rules.RunWith(ctx, g, *set, rules.RunOptions{Placeholders: []bool{}})
+	if set.err != nil {
+		return nil, fmt.Errorf("check: rules: %w", set.err)
+	}
+	// One worker: a person's history is small, and concurrent checks keep
+	// the processors busy.
+	rr, err := set.prep.Run(ctx, g, rules.RunOptions{Placeholders: []bool{}, Workers: 1})
 	if err != nil {
 		return nil, fmt.Errorf("check: rules: %w", err)
 	}
-	var out []Hit
-	ids := set.IDs()
+	onClaim := func(h *rules.Hit) bool {
+		return slices.Contains(h.Visits, p.visit) || slices.ContainsFunc(h.Fees, func(f uint32) bool { return f >= p.firstFee })
+	}
+	n := 0
+	for i := range rr.Hits {
+		if onClaim(&rr.Hits[i]) {
+			n++
+		}
+	}
+	if n == 0 {
+		return nil, nil
+	}
+	out := make([]Hit, 0, n+len(p.res.Hits))
+	ids := set.ids
 	for i := range rr.Hits {
 		h := &rr.Hits[i]
-		onClaim := slices.Contains(h.Visits, p.visit) ||
-			slices.ContainsFunc(h.Fees, func(f uint32) bool { return f >= p.firstFee })
-		if !onClaim {
+		if !onClaim(h) {
 			continue // a finding of the history alone: screened after the fact
 		}
-		r, ok := set.Rule(h.Rule)
+		r, ok := set.set.Rule(h.Rule)
 		if !ok {
-			continue // RunWith runs the rules of set only
+			continue // Run runs the rules of set only
 		}
 		out = append(out, Hit{
-			Rule: h.Rule, Version: h.Version, Stages: r.Stages().List(), Result: h.Result, Params: h.Params,
+			// The prepared rules share their parameter maps with every
+			// run: the answer gets a copy of its own.
+			Rule: h.Rule, Version: h.Version, Stages: r.Stages().List(), Result: h.Result, Params: maps.Clone(h.Params),
 			Action: c.policy.forHit(h.Rule, h.Result), Amount: yuan(h.Amount), Name: r.Name, NameEn: r.NameEn,
 			Zh: h.DetailZh, En: h.Detail, Visits: m.cite(h.Visits, p.visit), rank: slices.Index(ids, h.Rule),
 		})
@@ -379,6 +441,9 @@ func (c *Checker) signals(res *Result, view View, person, inst uint32, cl *Claim
 	rank := len(res.Rules)
 	add := func(id string, params map[string]string, amount float64) {
 		rank++
+		if cap(res.Hits) == 0 {
+			res.Hits = make([]Hit, 0, 4) // the signals of a claim are few
+		}
 		e, _ := vocab.Lookup(vocab.CheckSignals, id)
 		result := rules.Suspicious
 		if id == vocab.CheckStaffSuspended || id == vocab.CheckAlreadySettled {
@@ -414,6 +479,9 @@ func (c *Checker) signals(res *Result, view View, person, inst uint32, cl *Claim
 		rc, ok := ringContext(g, view.Findings, p.node)
 		if !ok {
 			continue
+		}
+		if cap(res.Rings) == 0 {
+			res.Rings = make([]RingContext, 0, len(parties))
 		}
 		res.Rings = append(res.Rings, rc)
 		add(p.signal, map[string]string{"ring": rc.Ring, "role": rc.Role, "score": strconv.FormatFloat(rc.Score, 'f', 2, 64)}, fund)

@@ -102,9 +102,9 @@ func (x *Index) sync() {
 	}
 }
 
-// history returns person row p's visits, the graph's by time then the
-// appended ones in row order, in a new slice.
-func (x *Index) history(p uint32) []uint32 {
+// appendHistory appends person row p's visits to dst: the graph's by
+// time, then the appended ones in row order.
+func (x *Index) appendHistory(dst []uint32, p uint32) []uint32 {
 	var base []uint32
 	if n := x.g.PatientNode(p); n != graph.NoNode {
 		base = x.g.VisitsOf(n)
@@ -112,8 +112,8 @@ func (x *Index) history(p uint32) []uint32 {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	extra := x.byPerson[p]
-	out := make([]uint32, 0, len(base)+len(extra))
-	return append(append(out, base...), extra...)
+	dst = slices.Grow(dst, len(base)+len(extra))
+	return append(append(dst, base...), extra...)
 }
 
 // feesOf appends visit row v's fee rows to dst: the graph's, then the

@@ -2,6 +2,7 @@ package check
 
 import (
 	"slices"
+	"unsafe"
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
@@ -14,26 +15,83 @@ import (
 // methods from the city's rows (read only), so it holds whatever the
 // rules read, and it shares nothing with the city: the claim's new codes
 // (an item or a doctor the city does not know) are added to it alone.
+//
+// A mini is scratch that a Checker reuses from check to check (its pool of
+// minis): reset empties it and keeps its memory.
 type mini struct {
-	x    *Index
-	src  *graph.Tables
-	t    *graph.Tables
-	inst map[uint32]uint32 // city Institutions row -> mini row
-	item map[uint32]bool   // city Catalog rows added
-	ids  []string          // mini visit row -> mdtrt_id
-	fees []uint32          // scratch
+	x       *Index
+	src     *graph.Tables
+	t       *graph.Tables
+	inst    map[uint32]uint32 // city Institutions row -> mini row
+	item    map[uint32]bool   // city Catalog rows added
+	claimID string            // the claim's mdtrt_id (its mini row may carry a suffix)
+	claim   uint32            // the claim's mini visit row (graph.None before addClaim)
+	fees    []uint32          // scratch
+	hist    []uint32          // scratch: the person's history
+	b       graph.Rebuilder   // builds the graph of t, in memory reused
 }
+
+// Limits of the minis a Checker keeps for reuse: one that grew beyond
+// them for a person of a very long history is left to the collector
+// rather than held.
+const (
+	maxPooledVisits = 1 << 12
+	maxPooledFees   = 1 << 16
+)
 
 // newMini starts the small city of person row p of x's tables, sized for
 // visits visits and fees fee lines (capacity hints).
 func newMini(x *Index, p uint32, visits, fees int) *mini {
+	m := &mini{t: miniTables(visits, fees), inst: make(map[uint32]uint32), item: make(map[uint32]bool)}
+	m.start(x, p)
+	return m
+}
+
+// reset empties m for the small city of person row p of x's tables,
+// keeping its memory.
+func (m *mini) reset(x *Index, p uint32) {
+	m.t.Reset()
+	clear(m.inst)
+	clear(m.item)
+	m.fees, m.hist = m.fees[:0], m.hist[:0]
+	m.start(x, p)
+}
+
+// start adds person row p of x's tables to the empty m.
+func (m *mini) start(x *Index, p uint32) {
+	m.x, m.claimID, m.claim = x, "", graph.None
 	src := x.Graph().Tables()
-	m := &mini{x: x, src: src, t: miniTables(visits, fees), inst: make(map[uint32]uint32), item: make(map[uint32]bool)}
+	m.src = src
 	pt := &src.Persons
 	// Personal data (name, certificate number) is left out: no rule reads it.
-	m.t.AddPerson(&claims.Person{PsnNo: pt.IDs.String(p), Sex: pt.Sex[p], Birth: pt.Birth[p],
-		InsuType: src.Str(pt.InsuType[p]), InsuplcAdmdvs: src.Str(pt.InsuplcAdmdvs[p]), DieDate: pt.DieDate[p]})
-	return m
+	m.t.AddPerson(&claims.Person{PsnNo: view(pt.IDs, p), Sex: pt.Sex[p], Birth: pt.Birth[p],
+		InsuType: m.str(pt.InsuType[p]), InsuplcAdmdvs: m.str(pt.InsuplcAdmdvs[p]), DieDate: pt.DieDate[p]})
+}
+
+// release detaches m from the view, so that nothing reads it after the
+// caller releases its lock.
+func (m *mini) release() { m.src, m.x = nil, nil }
+
+// reusable reports whether m is small enough to keep for another check.
+func (m *mini) reusable() bool {
+	return cap(m.t.Visits.Person) <= maxPooledVisits && cap(m.t.Fees.Visit) <= maxPooledFees
+}
+
+// view returns the string of id in it without copying it, for the mini
+// tables' Add methods, which copy what they keep (they intern it). The
+// result aliases its arena: it must not be kept, and it must not be
+// written while the result is used (the caller holds the view's lock).
+func view(it *intern.Table, id uint32) string {
+	b := it.View(id)
+	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// str is Tables.Str of the city without copying (see view).
+func (m *mini) str(id uint32) string {
+	if id == graph.None {
+		return ""
+	}
+	return view(m.src.Strings, id)
 }
 
 // miniTables returns empty tables sized for one person's history:
@@ -67,8 +125,8 @@ func (m *mini) institution(i uint32) uint32 {
 		return r
 	}
 	it := &m.src.Institutions
-	r, _ := m.t.AddInstitution(&claims.Institution{Code: it.IDs.String(i), Name: m.src.Str(it.Name[i]), Type: it.Type[i],
-		Level: m.src.Str(it.Level[i]), Admdvs: m.src.Str(it.Admdvs[i]), Beds: it.Beds[i], Lat: it.Lat[i], Lon: it.Lon[i],
+	r, _ := m.t.AddInstitution(&claims.Institution{Code: view(it.IDs, i), Name: m.str(it.Name[i]), Type: it.Type[i],
+		Level: m.str(it.Level[i]), Admdvs: m.str(it.Admdvs[i]), Beds: it.Beds[i], Lat: it.Lat[i], Lon: it.Lon[i],
 		HasLocation: it.HasLoc[i]})
 	m.inst[i] = r
 	return r
@@ -85,43 +143,43 @@ func (m *mini) catalogItem(i uint32) {
 	if !ct.Known[i] {
 		return
 	}
-	m.t.AddCatalogItem(&claims.CatalogItem{Code: ct.IDs.String(i), Name: m.src.Str(ct.Name[i]), ListType: ct.ListType[i],
+	m.t.AddCatalogItem(&claims.CatalogItem{Code: view(ct.IDs, i), Name: m.str(ct.Name[i]), ListType: ct.ListType[i],
 		LimitSex: ct.LimitSex[i], AgeMin: ct.AgeMin[i], AgeMax: ct.AgeMax[i], MaxDays: ct.MaxDays[i], PriceCap: ct.PriceCap[i]})
 }
 
-// doctorCode returns the code of city Doctors row d ("" for None).
+// doctorCode returns the code of city Doctors row d ("" for None), not
+// copied (see view).
 func (m *mini) doctorCode(d uint32) string {
 	if d == graph.None || int(d) >= m.src.Doctors.Len() {
 		return ""
 	}
-	return m.src.Doctors.IDs.String(d)
+	return view(m.src.Doctors.IDs, d)
 }
 
 // addVisit copies city visit row v and its fee lines.
 func (m *mini) addVisit(v uint32) {
 	src, vt := m.src, &m.src.Visits
 	inst := m.institution(vt.Institution[v])
-	cv := claims.Visit{MdtrtID: vt.IDs.String(v), PsnNo: "", InstitutionCode: "", MedType: vt.MedType[v],
-		Begin: vt.Begin[v], End: vt.End[v], DoctorCode: m.doctorCode(vt.Doctor[v]), DiseCode: src.Str(vt.Dise[v]),
-		DiseName: src.Str(vt.DiseName[v]), MedFee: vt.MedFee[v], FundPay: vt.FundPay[v], CertType: vt.Cert[v]}
+	cv := claims.Visit{MdtrtID: view(vt.IDs, v), PsnNo: "", InstitutionCode: "", MedType: vt.MedType[v],
+		Begin: vt.Begin[v], End: vt.End[v], DoctorCode: m.doctorCode(vt.Doctor[v]), DiseCode: m.str(vt.Dise[v]),
+		DiseName: m.str(vt.DiseName[v]), MedFee: vt.MedFee[v], FundPay: vt.FundPay[v], CertType: vt.Cert[v]}
 	if s := vt.Setl[v]; s != graph.None {
-		cv.SetlID = vt.SetlID.String(s)
+		cv.SetlID = view(vt.SetlID, s)
 	}
 	row, _ := m.t.AddVisit(&cv, 0, inst, vt.Line[v])
 	m.t.Visits.Flags[row] = vt.Flags[v]
-	m.ids = append(m.ids, cv.MdtrtID)
 	ft := &src.Fees
 	m.fees = m.x.feesOf(m.fees[:0], v)
 	for _, f := range m.fees {
 		item := ft.Item[f]
 		m.catalogItem(item)
-		cf := claims.FeeLine{FeedetlSn: src.Str(ft.Sn[f]), MdtrtID: cv.MdtrtID, Count: ft.Count[f], Price: ft.Price[f],
+		cf := claims.FeeLine{FeedetlSn: m.str(ft.Sn[f]), MdtrtID: cv.MdtrtID, Count: ft.Count[f], Price: ft.Price[f],
 			Amount: ft.Amount[f], Time: ft.Time[f], DoctorCode: m.doctorCode(ft.Doctor[f]), SupplyDays: ft.SupplyDays[f]}
 		if int(item) < src.Catalog.Len() {
-			cf.ItemCode, cf.ItemName, cf.ListType = src.Catalog.IDs.String(item), src.Str(src.Catalog.Name[item]), src.Catalog.ListType[item]
+			cf.ItemCode, cf.ItemName, cf.ListType = view(src.Catalog.IDs, item), m.str(src.Catalog.Name[item]), src.Catalog.ListType[item]
 		}
 		if tr := ft.Trace[f]; tr != graph.None {
-			cf.TraceCode = ft.Traces.String(tr)
+			cf.TraceCode = view(ft.Traces, tr)
 		}
 		m.t.AddFee(&cf, row, ft.Line[f])
 	}
@@ -138,15 +196,15 @@ func (m *mini) addClaim(inst uint32, cl *Claim) (visit, fee0 uint32) {
 		v.MdtrtID += "\x00check"
 		row, _ = m.t.AddVisit(&v, 0, m.institution(inst), 0)
 	}
-	m.ids = append(m.ids, cl.Visit.MdtrtID)
+	m.claimID, m.claim = cl.Visit.MdtrtID, row
 	fee0 = uint32(m.t.Fees.Len())
 	ct := &m.src.Catalog
 	for i := range cl.Fees {
-		f := cl.Fees[i]
+		f := &cl.Fees[i]
 		if it := ct.IDs.Lookup(f.ItemCode); it != graph.None {
 			m.catalogItem(it)
 		}
-		m.t.AddFee(&f, row, 0)
+		m.t.AddFee(f, row, 0)
 	}
 	return row, fee0
 }
@@ -160,16 +218,25 @@ func (m *mini) finish() {
 	}
 }
 
+// visitID returns the mdtrt_id of mini visit row r: the claim's as given
+// for its row.
+func (m *mini) visitID(r uint32) string {
+	if r == m.claim {
+		return m.claimID
+	}
+	return m.t.Visits.IDs.String(r)
+}
+
 // cite returns the mdtrt_ids of mini visit rows, at most maxCited, the
 // claim's (mini row claim) first when cited.
 func (m *mini) cite(rows []uint32, claim uint32) []string {
 	out := make([]string, 0, min(len(rows), maxCited))
 	if slices.Contains(rows, claim) {
-		out = append(out, m.ids[claim])
+		out = append(out, m.visitID(claim))
 	}
 	for _, r := range rows {
-		if r != claim && int(r) < len(m.ids) && len(out) < maxCited {
-			out = append(out, m.ids[r])
+		if r != claim && int(r) < m.t.Visits.Len() && len(out) < maxCited {
+			out = append(out, m.visitID(r))
 		}
 	}
 	return out

@@ -35,6 +35,11 @@ type RunOptions struct {
 	// city (graph.Tables.Subset), where a placeholder code shared across
 	// the city would not stand out. DQ-PLACEHOLDER-DOCTOR is then not run.
 	Placeholders []bool
+	// Workers, when positive, bounds the goroutines the rules run on
+	// (GOMAXPROCS otherwise); with 1 they run one after the other on the
+	// calling goroutine, which suits a small city (a check of one claim).
+	// The result does not depend on it.
+	Workers int
 }
 
 // RunWith is Run with options.
@@ -51,7 +56,13 @@ func RunWith(ctx context.Context, g *graph.Graph, set Set, opt RunOptions) (*Res
 			return nil, err
 		}
 	}
-	e := newEnv(g, &set)
+	return runSet(ctx, g, &set, opt)
+}
+
+// runSet runs the rules of set, whose parameters are checked, on g; the
+// hits keep set's parameter maps.
+func runSet(ctx context.Context, g *graph.Graph, set *Set, opt RunOptions) (*Result, error) {
+	e := newEnv(g, set)
 	res := &Result{Placeholder: make([]bool, g.Tables().Doctors.Len())}
 	copy(res.Placeholder, opt.Placeholders)
 	var jobs []*ruleJob
@@ -70,17 +81,23 @@ func RunWith(ctx context.Context, g *graph.Graph, set Set, opt RunOptions) (*Res
 			return nil, fmt.Errorf("rules: rule %q has no implementation", r.ID)
 		}
 		if r.Enabled {
-			jobs = append(jobs, &ruleJob{idx: i, run: r.run, c: newCollector(r, &set)})
+			jobs = append(jobs, &ruleJob{idx: i, run: r.run, c: newCollector(r, set)})
 		}
 	}
 	e.placeholder = res.Placeholder
-	runJobs(ctx, e, jobs)
+	if opt.Workers == 1 {
+		for _, j := range jobs {
+			j.runIn(ctx, e)
+		}
+	} else {
+		runJobs(ctx, e, jobs, opt.Workers)
+	}
 	for _, j := range jobs {
 		if j.err != nil {
 			return nil, j.err
 		}
 	}
-	collect(res, &set, jobs)
+	collect(res, set, jobs)
 	return res, nil
 }
 
@@ -93,12 +110,27 @@ type ruleJob struct {
 	err error
 }
 
-// runJobs runs jobs on GOMAXPROCS workers, the longest rules first so
-// that the workers finish together; each job records its own error.
-func runJobs(ctx context.Context, e *env, jobs []*ruleJob) {
+// runIn runs j on e, recording its error.
+func (j *ruleJob) runIn(ctx context.Context, e *env) {
+	if err := ctx.Err(); err != nil {
+		j.err = fmt.Errorf("rules: cancelled before %s: %w", j.c.rule.ID, err)
+		return
+	}
+	if err := j.run(ctx, e, j.c); err != nil {
+		j.err = fmt.Errorf("rules: %s: %w", j.c.rule.ID, err)
+	}
+}
+
+// runJobs runs jobs on up to workers goroutines (GOMAXPROCS when not
+// positive), the longest rules first so that the workers finish together;
+// each job records its own error.
+func runJobs(ctx context.Context, e *env, jobs []*ruleJob, workers int) {
 	order := slices.Clone(jobs)
 	slices.SortStableFunc(order, func(a, b *ruleJob) int { return heavy(b.c.rule.ID) - heavy(a.c.rule.ID) })
-	workers := min(runtime.GOMAXPROCS(0), len(jobs))
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, len(jobs))
 	next := make(chan *ruleJob)
 	var wg sync.WaitGroup
 	for w := 0; w < workers; w++ {
@@ -106,13 +138,7 @@ func runJobs(ctx context.Context, e *env, jobs []*ruleJob) {
 		go func() {
 			defer wg.Done()
 			for j := range next {
-				if err := ctx.Err(); err != nil {
-					j.err = fmt.Errorf("rules: cancelled before %s: %w", j.c.rule.ID, err)
-					continue
-				}
-				if err := j.run(ctx, e, j.c); err != nil {
-					j.err = fmt.Errorf("rules: %s: %w", j.c.rule.ID, err)
-				}
+				j.runIn(ctx, e)
 			}
 		}()
 	}
@@ -125,23 +151,27 @@ func runJobs(ctx context.Context, e *env, jobs []*ruleJob) {
 
 // collect trims each job's hits to the set's bounds and appends them to
 // res in the set's canonical rule order, with a RuleStat per rule (the
-// placeholder check aside).
+// placeholder check aside). jobs are in the order of their rules in set.
 func collect(res *Result, set *Set, jobs []*ruleJob) {
-	byIdx := make(map[int]*ruleJob, len(jobs))
 	total := 0
 	for _, j := range jobs {
-		byIdx[j.idx] = j
 		j.c.trim()
 		total += len(j.c.hits)
 	}
 	res.Hits = make([]Hit, 0, total)
+	if n := len(set.Rules); n > 1 || n == 1 && set.Rules[0].ID != IDPlaceholderDoctor {
+		res.Stats = make([]RuleStat, 0, n)
+	}
+	next := 0 // the next job to collect
 	for i := range set.Rules {
 		r := &set.Rules[i]
 		if r.ID == IDPlaceholderDoctor {
 			continue
 		}
 		st := RuleStat{Rule: r.ID, Enabled: r.Enabled}
-		if j := byIdx[i]; j != nil {
+		if next < len(jobs) && jobs[next].idx == i {
+			j := jobs[next]
+			next++
 			st.Hits, st.Dropped = len(j.c.hits), j.c.dropped
 			for _, h := range j.c.hits {
 				st.Amount += h.Amount

@@ -6,17 +6,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/ringlens/ringlens/algorithms/check"
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/vocab"
+	"github.com/ringlens/ringlens/ingest"
 )
 
 // maxCheckFees bounds the fee lines of one checked claim.
@@ -40,6 +42,43 @@ type checkHandler struct {
 
 	mu  sync.Mutex
 	idx *check.Index // of the graph last checked against
+
+	bufs sync.Pool // *checkBuffer, for request bodies and replies
+
+	// columns maps each column name of the contract to itself, so that
+	// decoding a row does not allocate its keys (read only).
+	columns map[string]string
+}
+
+// checkBuffer is a buffer that a check reuses for its request body or
+// its reply, with a JSON encoder writing to it.
+type checkBuffer struct {
+	bytes.Buffer
+	enc *json.Encoder
+}
+
+// maxPooledBuffer is the largest buffer kept for reuse: a rare large body
+// is left to the collector rather than held.
+const maxPooledBuffer = 64 << 10
+
+// buffer returns an empty buffer, reused when the pool has one.
+func (h *checkHandler) buffer() *checkBuffer {
+	if b, ok := h.bufs.Get().(*checkBuffer); ok {
+		return b
+	}
+	b := new(checkBuffer)
+	b.enc = json.NewEncoder(&b.Buffer)
+	return b
+}
+
+// release empties b and leaves it for reuse; nothing may use b, or bytes
+// it returned, afterwards.
+func (h *checkHandler) release(b *checkBuffer) {
+	if b.Cap() > maxPooledBuffer {
+		return
+	}
+	b.Reset()
+	h.bufs.Put(b)
 }
 
 // newCheckHandler returns the handler of POST /api/v1/check, checking
@@ -47,7 +86,13 @@ type checkHandler struct {
 // the default when it has no rows).
 func newCheckHandler(s *Server) *checkHandler {
 	c, err := check.New(check.Options{Rules: s.cfg.Detect.Rules, Policy: s.cfg.CheckPolicy})
-	return &checkHandler{s: s, checker: c, err: err}
+	columns := make(map[string]string)
+	for _, cols := range [][]string{ingest.VisitColumns(), ingest.FeeColumns()} {
+		for _, k := range cols {
+			columns[k] = k
+		}
+	}
+	return &checkHandler{s: s, checker: c, err: err, columns: columns}
 }
 
 // checkRequest is the body of POST /api/v1/check.
@@ -73,7 +118,9 @@ func (h *checkHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusInternalServerError, "check unavailable: "+h.err.Error())
 		return
 	}
-	data, ok := readBody(w, r, h.s.cfg.MaxBody)
+	body := h.buffer()
+	defer h.release(body) // the request keeps copies of what it needs
+	data, ok := readBody(w, r, h.s.cfg.MaxBody, &body.Buffer)
 	if !ok {
 		return
 	}
@@ -87,13 +134,29 @@ func (h *checkHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, code, fail)
 		return
 	}
-	writeJSON(w, http.StatusOK, reply)
+	h.writeReply(w, reply)
 }
 
-// readBody reads r's body up to limit bytes, answering 413 or 400 itself
-// when it cannot.
-func readBody(w http.ResponseWriter, r *http.Request, limit int64) ([]byte, bool) {
-	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, limit))
+// writeReply writes reply with status 200, as writeJSON does, encoded in
+// a reused buffer.
+func (h *checkHandler) writeReply(w http.ResponseWriter, reply *checkReply) {
+	b := h.buffer()
+	defer h.release(b)
+	if err := b.enc.Encode(reply); err != nil { // json.Marshal's bytes and a newline
+		writeError(w, http.StatusInternalServerError, "encoding failed")
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(b.Bytes())
+}
+
+// readBody reads r's body up to limit bytes into buf and returns its
+// bytes (valid while buf is), answering 413 or 400 itself when it cannot.
+func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *bytes.Buffer) ([]byte, bool) {
+	_, err := buf.ReadFrom(http.MaxBytesReader(w, r.Body, limit))
+	data := buf.Bytes()
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -188,7 +251,7 @@ func (h *checkHandler) prepare(ctx context.Context, req *checkRequest, stages ru
 	if g == nil {
 		return nil, 0, http.StatusServiceUnavailable, &apiError{Error: errNotReady.Error()}
 	}
-	b, fail := parseClaim(req, g.Tables())
+	b, fail := parseClaimWith(req, g.Tables(), h.columns)
 	if fail != nil {
 		return nil, 0, http.StatusBadRequest, fail
 	}
@@ -210,6 +273,12 @@ func (h *checkHandler) prepare(ctx context.Context, req *checkRequest, stages ru
 // ids may be settled already: a check of a settled claim says so. The
 // visit is row 1, the n-th fee line row n+1.
 func parseClaim(req *checkRequest, t *graph.Tables) (*batch, *apiError) {
+	return parseClaimWith(req, t, nil)
+}
+
+// parseClaimWith is parseClaim with the column names of the contract
+// (see decodeCheckRow).
+func parseClaimWith(req *checkRequest, t *graph.Tables, columns map[string]string) (*batch, *apiError) {
 	lk := lookups{
 		person:      func(c string) bool { return t.Persons.IDs.Lookup(c) != graph.None },
 		institution: func(c string) bool { return t.Institutions.IDs.Lookup(c) != graph.None },
@@ -220,7 +289,7 @@ func parseClaim(req *checkRequest, t *graph.Tables) (*batch, *apiError) {
 	visits, fees := make(map[string]bool, 1), make(map[string]bool, len(req.FeeLines))
 	for i, raw := range append([]json.RawMessage{req.Visit}, req.FeeLines...) {
 		row := i + 1
-		rec, field, err := decodeRow(bytes.TrimSpace(raw))
+		rec, field, err := decodeCheckRow(bytes.TrimSpace(raw), columns)
 		if err != nil {
 			return nil, rowFail(&RowError{Row: row, Field: field, Reason: err.Error()})
 		}
@@ -267,4 +336,158 @@ func (h *checkHandler) index(g *graph.Graph) *check.Index {
 	h.mu.Unlock()
 	idx.Sync()
 	return idx
+}
+
+// decodeCheckRow is decodeRow for a row of a check: the same record and
+// the same errors (where several keys are wrong, decodeRow names any one
+// of them, and decodeCheckRow the first), with about one allocation per
+// key instead of six: a check must allocate little (see docs/api.md).
+// Once line is known to be valid JSON, it scans the object itself and
+// leaves only strings with escapes to encoding/json. Keys found in
+// columns (a name to itself) take its string.
+func decodeCheckRow(line []byte, columns map[string]string) (map[string]string, string, error) {
+	if !utf8.Valid(line) {
+		return nil, "", errors.New("not valid UTF-8")
+	}
+	if !json.Valid(line) {
+		return nil, "", errors.New("not a JSON object")
+	}
+	sc := jsonScan{b: line}
+	sc.space()
+	if sc.peek() == 'n' { // null: no keys, as decodeRow
+		return map[string]string{}, "", nil
+	}
+	if sc.peek() != '{' {
+		return nil, "", errors.New("not a JSON object")
+	}
+	sc.i++
+	type entry struct {
+		key string
+		val []byte
+	}
+	var room [32]entry
+	entries := room[:0]
+	for {
+		sc.space()
+		if sc.peek() == '}' {
+			break
+		}
+		raw := sc.value()
+		key, known := columns[string(raw[1:len(raw)-1])] // a column name needs no unescaping
+		if !known {
+			var err error
+			if key, err = jsonString(raw); err != nil {
+				return nil, "", errors.New("not a JSON object")
+			}
+		}
+		sc.space()
+		sc.i++ // ':'
+		sc.space()
+		entries = append(entries, entry{key, sc.value()})
+		sc.space()
+		if sc.peek() == ',' {
+			sc.i++
+		}
+	}
+	rec := make(map[string]string, len(entries))
+	for j, e := range entries {
+		if slices.ContainsFunc(entries[j+1:], func(later entry) bool { return later.key == e.key }) {
+			continue // the last of equal keys counts, as in a map
+		}
+		v := e.val
+		switch {
+		case string(v) == "null":
+			rec[e.key] = ""
+		case v[0] == '"':
+			s, err := jsonString(v)
+			if err != nil {
+				return nil, e.key, errors.New("invalid string")
+			}
+			rec[e.key] = strings.TrimSpace(s)
+		case v[0] == '-' || (v[0] >= '0' && v[0] <= '9'):
+			rec[e.key] = string(v)
+		default:
+			return nil, e.key, errors.New("want a string or a number")
+		}
+	}
+	return rec, "", nil
+}
+
+// jsonString decodes the JSON string literal v.
+func jsonString(v []byte) (string, error) {
+	if len(v) < 2 || v[0] != '"' {
+		return "", errors.New("not a string")
+	}
+	if bytes.IndexByte(v, '\\') < 0 {
+		return string(v[1 : len(v)-1]), nil // valid JSON: no escape, no control character
+	}
+	var s string
+	err := json.Unmarshal(v, &s)
+	return s, err
+}
+
+// jsonScan walks valid JSON.
+type jsonScan struct {
+	b []byte
+	i int
+}
+
+// peek returns the byte at the position, 0 at the end.
+func (sc *jsonScan) peek() byte {
+	if sc.i < len(sc.b) {
+		return sc.b[sc.i]
+	}
+	return 0
+}
+
+// space skips white space.
+func (sc *jsonScan) space() {
+	for sc.i < len(sc.b) && isJSONSpace(sc.b[sc.i]) {
+		sc.i++
+	}
+}
+
+// isJSONSpace reports whether c is JSON white space.
+func isJSONSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
+
+// value skips the value at the position and returns its bytes.
+func (sc *jsonScan) value() []byte {
+	start := sc.i
+	switch sc.peek() {
+	case '"':
+		sc.str()
+	case '{', '[':
+		for depth := 0; sc.i < len(sc.b); {
+			switch sc.b[sc.i] {
+			case '"':
+				sc.str()
+				continue
+			case '{', '[':
+				depth++
+			case '}', ']':
+				depth--
+			}
+			sc.i++
+			if depth == 0 {
+				break
+			}
+		}
+	default: // a number, true, false or null
+		for sc.i < len(sc.b) && !isJSONSpace(sc.b[sc.i]) && sc.b[sc.i] != ',' && sc.b[sc.i] != '}' && sc.b[sc.i] != ']' {
+			sc.i++
+		}
+	}
+	return sc.b[start:sc.i]
+}
+
+// str skips the string at the position.
+func (sc *jsonScan) str() {
+	sc.i++
+	for sc.i < len(sc.b) && sc.b[sc.i] != '"' {
+		if sc.b[sc.i] == '\\' {
+			sc.i++
+		}
+		sc.i++
+	}
+	sc.i++
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -467,4 +468,169 @@ func TestOpenCasesStates(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestCheckReusedBuffers serves varied checks, good and bad, small and
+// larger than the buffers kept for reuse, from concurrent clients, and
+// compares every answer, byte for byte, with that of a new handler, whose
+// scratch (buffers, small cities, graphs) is new. Run with -race, it also
+// shows that concurrent checks share no scratch.
+func TestCheckReusedBuffers(t *testing.T) {
+	s := startReady(t, func(c *Config) { c.FullEvery = -1 })
+	ring := s.firstRing(t)
+	p, c, d := member(t, ring, findings.KindPatient).ID, member(t, ring, findings.KindClinic).ID, member(t, ring, findings.KindDoctor).ID
+	settled := ring.Evidence[0].MdtrtIDs[0]
+	manyFees := func(id string, n int) []string {
+		var fees []string
+		for i := range n {
+			fees = append(fees, feeRow(id, fmt.Sprintf("SN%05d", i)))
+		}
+		return fees
+	}
+	bodies := []string{
+		checkBody(visitRow("REUSE1", p, c, d), "", capFee("REUSE1")),
+		checkBody(visitRow("REUSE2", p, c, d), "before", capFee("REUSE2")),
+		checkBody(visitRow("REUSE3", p, c, ""), "during"),
+		checkBody(visitRow(settled, p, c, d), ""),
+		checkBody(visitRow("REUSE4", p, c, d), "", manyFees("REUSE4", 3)...),
+		checkBody(visitRow("REUSE5", p, c, d), "", manyFees("REUSE5", 400)...), // beyond maxPooledBuffer
+		checkBody(visitRow("REUSE6", "NOBODY", c, d), ""),
+		`{"visit":`,
+	}
+	if len(bodies[5]) <= maxPooledBuffer {
+		t.Fatalf("the large body has %d bytes, not more than %d", len(bodies[5]), maxPooledBuffer)
+	}
+	want := make([]string, len(bodies))
+	for i, body := range bodies {
+		w := httptest.NewRecorder()
+		newCheckHandler(s.Server).ServeHTTP(w, httptest.NewRequest("POST", "/api/v1/check", strings.NewReader(body)))
+		want[i] = fmt.Sprintf("%d %s", w.Code, w.Body)
+	}
+	if !strings.HasPrefix(want[0], "200 ") || !strings.HasPrefix(want[5], "200 ") || !strings.HasPrefix(want[6], "400 ") {
+		t.Fatalf("answers %q, %q, %q", want[0], want[5], want[6])
+	}
+	tests := []struct {
+		name    string
+		clients int
+		rounds  int
+	}{
+		{"one client", 1, 2},
+		{"four clients", 4, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var wg sync.WaitGroup
+			for cl := range tc.clients {
+				wg.Go(func() {
+					for k := range tc.rounds * len(bodies) {
+						i := (3*k + cl) % len(bodies) // every body, each client from its own start
+						res, err := http.Post(s.ts.URL+"/api/v1/check", "application/json", strings.NewReader(bodies[i]))
+						if err != nil {
+							t.Error(err)
+							return
+						}
+						body, _ := io.ReadAll(res.Body)
+						res.Body.Close()
+						if got := fmt.Sprintf("%d %s", res.StatusCode, body); got != want[i] {
+							t.Errorf("client %d, body %d:\n got %.300s\nwant %.300s", cl, i, got, want[i])
+							return
+						}
+					}
+				})
+			}
+			wg.Wait()
+		})
+	}
+}
+
+// sameAsDecodeRow fails unless decodeCheckRow answers line as decodeRow
+// does: the same record, or the same error (the key named aside when
+// several keys are wrong: decodeRow names any one of them).
+func sameAsDecodeRow(t *testing.T, line []byte, columns map[string]string) {
+	t.Helper()
+	want, wantField, wantErr := decodeRow(line)
+	got, gotField, gotErr := decodeCheckRow(line, columns)
+	if (gotErr == nil) != (wantErr == nil) || gotErr != nil && gotErr.Error() != wantErr.Error() {
+		t.Fatalf("%q: error %v, want %v", line, gotErr, wantErr)
+	}
+	if wantErr != nil {
+		if (gotField == "") != (wantField == "") {
+			t.Fatalf("%q: field %q, want %q", line, gotField, wantField)
+		}
+		if gotField == "" {
+			return
+		}
+		if _, _, err := decodeRow([]byte(`{` + strconvQuote(gotField) + `:` + rawOf(t, line, gotField) + `}`)); err == nil {
+			t.Fatalf("%q: field %q is not wrong", line, gotField)
+		}
+		return
+	}
+	if !maps.Equal(got, want) || got == nil {
+		t.Fatalf("%q: %v, want %v", line, got, want)
+	}
+}
+
+// strconvQuote quotes s as a JSON string.
+func strconvQuote(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b)
+}
+
+// rawOf returns the JSON of key's value in the object line (the last, as
+// in a map).
+func rawOf(t *testing.T, line []byte, key string) string {
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(line, &raw); err != nil {
+		t.Fatalf("%q: %v", line, err)
+	}
+	return string(raw[key])
+}
+
+// TestDecodeCheckRow compares decodeCheckRow with decodeRow on rows of
+// every shape.
+func TestDecodeCheckRow(t *testing.T) {
+	tests := []struct{ name, line string }{
+		{"visit", visitRow("V1", "P1", "C1", "D1")},
+		{"fee line", capFee("V1")},
+		{"empty object", `{}`},
+		{"null", `null`},
+		{"spaces", " { \"a\" : \"x\" ,\n\t\"b\":12 } "},
+		{"numbers", `{"a":-1.5e3,"b":0,"c":12.50}`},
+		{"null and empty", `{"a":null,"b":""}`},
+		{"trimmed strings", `{"a":"  x  ","b":"\t"}`},
+		{"escapes", `{"a\u0062":"x\"y\\z\n","c":"\u5f20\ud83d\ude00","d":"\ud800"}`},
+		{"escaped key equal to another", `{"ab":"1","a\u0062":"2"}`},
+		{"escaped column name", `{"mdtrt_id":"1","mdtrt\u005fid":"2","psn_no":"P"}`},
+		{"duplicate keys, last good", `{"a":true,"a":"x"}`},
+		{"duplicate keys, last bad", `{"a":"x","a":[1]}`},
+		{"boolean", `{"a":"x","b":false}`},
+		{"nested object", `{"a":{"b":"}"},"c":"x"}`},
+		{"nested array", `{"a":[1,["]"]],"c":"x"}`},
+		{"array", `["a"]`},
+		{"string", `"a"`},
+		{"number", `12`},
+		{"broken", `{"a":`},
+		{"trailing comma", `{"a":"x",}`},
+		{"two objects", `{}{}`},
+		{"not UTF-8", "{\"a\":\"\xff\"}"},
+		{"control character", "{\"a\":\"x\x01\"}"},
+		{"empty", ``},
+	}
+	columns := newCheckHandler(&Server{}).columns
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			sameAsDecodeRow(t, []byte(tc.line), nil)
+			sameAsDecodeRow(t, []byte(tc.line), columns)
+		})
+	}
+}
+
+// FuzzDecodeCheckRow compares decodeCheckRow with decodeRow on arbitrary
+// input.
+func FuzzDecodeCheckRow(f *testing.F) {
+	for _, s := range []string{visitRow("V1", "P1", "C1", "D1"), capFee("V1"), `{"a":[1,{"b":"\""}],"c":null}`, `{"a\u0062":"\ud83d"}`, `null`} {
+		f.Add([]byte(s))
+	}
+	columns := newCheckHandler(&Server{}).columns
+	f.Fuzz(func(t *testing.T, line []byte) { sameAsDecodeRow(t, line, columns) })
 }

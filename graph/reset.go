@@ -1,0 +1,37 @@
+package graph
+
+import "github.com/ringlens/ringlens/graph/intern"
+
+// Reset empties t for reuse: it then holds no rows and no strings, as
+// tables just made by NewTables, and the Add methods fill it the same way.
+// It keeps the memory of every column and interner, so that tables
+// refilled with about as many rows as before do not allocate (a check of
+// one claim refills small tables many times). Tables and graphs that
+// share t's columns must no longer be in use.
+func (t *Tables) Reset() {
+	for _, it := range []*intern.Table{t.Strings, t.PII, t.Persons.IDs, t.Institutions.IDs, t.Doctors.IDs,
+		t.Catalog.IDs, t.Visits.IDs, t.Visits.SetlID, t.Fees.Traces} {
+		if it != nil {
+			it.Reset()
+		}
+	}
+	p := &t.Persons
+	p.Sex, p.Birth, p.InsuType, p.Name = p.Sex[:0], p.Birth[:0], p.InsuType[:0], p.Name[:0]
+	p.CertNo, p.InsuplcAdmdvs, p.DieDate = p.CertNo[:0], p.InsuplcAdmdvs[:0], p.DieDate[:0]
+	in := &t.Institutions
+	in.Name, in.Type, in.Class, in.Evidence = in.Name[:0], in.Type[:0], in.Class[:0], in.Evidence[:0]
+	in.Admissions, in.Level, in.Admdvs, in.Beds = in.Admissions[:0], in.Level[:0], in.Admdvs[:0], in.Beds[:0]
+	in.Lat, in.Lon, in.HasLoc = in.Lat[:0], in.Lon[:0], in.HasLoc[:0]
+	d := &t.Doctors
+	d.Name, d.Dept, d.Prof, d.Registered, d.Sites = d.Name[:0], d.Dept[:0], d.Prof[:0], d.Registered[:0], d.Sites[:0]
+	c := &t.Catalog
+	c.Name, c.ListType, c.LimitSex, c.AgeMin, c.AgeMax = c.Name[:0], c.ListType[:0], c.LimitSex[:0], c.AgeMin[:0], c.AgeMax[:0]
+	c.MaxDays, c.PriceCap, c.Known = c.MaxDays[:0], c.PriceCap[:0], c.Known[:0]
+	v := &t.Visits
+	v.Setl, v.Person, v.Institution, v.Doctor = v.Setl[:0], v.Person[:0], v.Institution[:0], v.Doctor[:0]
+	v.MedType, v.Begin, v.End, v.Dise, v.DiseName = v.MedType[:0], v.Begin[:0], v.End[:0], v.Dise[:0], v.DiseName[:0]
+	v.MedFee, v.FundPay, v.Cert, v.Flags, v.Line = v.MedFee[:0], v.FundPay[:0], v.Cert[:0], v.Flags[:0], v.Line[:0]
+	f := &t.Fees
+	f.Visit, f.Sn, f.Item, f.Count, f.Price, f.Amount = f.Visit[:0], f.Sn[:0], f.Item[:0], f.Count[:0], f.Price[:0], f.Amount[:0]
+	f.Time, f.Doctor, f.SupplyDays, f.Trace, f.Line = f.Time[:0], f.Doctor[:0], f.SupplyDays[:0], f.Trace[:0], f.Line[:0]
+}
