@@ -62,6 +62,7 @@ func benchCommand() *cli.Command {
 			benchQualityCommand(),
 			benchCheckCommand(),
 			benchScaleCommand(),
+			benchProvinceCommand(),
 		},
 	}
 }

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/ringlens/ringlens/graph/findings"
+)
+
+// TestBenchProvinceE2E partitions a small city by district and checks that
+// the partitions hold the whole city, that the cross-partition pass finds
+// crossing relations and a boundary data set, and that merging the
+// boundary run into the partitions' union loses no planted ring.
+func TestBenchProvinceE2E(t *testing.T) {
+	dir := t.TempDir()
+	res := runBinary(t, "bench", "province", "--scale", "20k", "--seed", "1", "--dir", dir, "--keep", "--json", "--log-format", "json")
+	if res.code != exitOK {
+		t.Fatalf("bench province: code %d, stderr:\n%s", res.code, res.stderr)
+	}
+	var b provinceBench
+	if err := json.Unmarshal([]byte(res.stdout), &b); err != nil {
+		t.Fatalf("decode result: %v\n%s", err, res.stdout)
+	}
+	if len(b.Partitions) < 2 {
+		t.Fatalf("%d partitions; want the city's districts", len(b.Partitions))
+	}
+	for _, p := range b.Partitions {
+		if len(p.Region) != 6 || p.Visits == 0 {
+			t.Errorf("partition %+v: want a 6-digit admdvs with visits", p)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "partitions", p.Region, "mdtrt.csv")); err != nil {
+			t.Errorf("partition %s kept no data directory: %v", p.Region, err)
+		}
+		if p.Rejected != 0 {
+			t.Errorf("partition %s: %d rows rejected; a partition must be a valid data set", p.Region, p.Rejected)
+		}
+	}
+	if b.PartitionTotals.Visits != b.Whole.Visits || b.PartitionTotals.FeeLines != b.Whole.FeeLines {
+		t.Errorf("partitions hold %d visits, %d fee lines; the whole city %d, %d",
+			b.PartitionTotals.Visits, b.PartitionTotals.FeeLines, b.Whole.Visits, b.Whole.FeeLines)
+	}
+	if b.Cross.People == 0 || b.Cross.Doctors == 0 || b.Cross.KeyRows == 0 {
+		t.Errorf("cross-partition relations %+v: want crossing people, doctors and exchanged keys", b.Cross)
+	}
+	if b.Boundary.Visits == 0 || b.Boundary.Visits > b.Whole.Visits || b.Cross.BoundaryBytes == 0 || b.Boundary.Rejected != 0 {
+		t.Errorf("boundary run %+v, cross %+v: want a non-empty, valid subset of the city", b.Boundary, b.Cross)
+	}
+	if len(b.Recovery) != 3 {
+		t.Fatalf("recovery %+v: want whole, partitions, partitions+boundary", b.Recovery)
+	}
+	whole, parts, merged := b.Recovery[0], b.Recovery[1], b.Recovery[2]
+	if whole.Found == 0 || whole.Found > b.Planted {
+		t.Errorf("whole city found %d of %d planted rings", whole.Found, b.Planted)
+	}
+	if merged.Found < parts.Found {
+		t.Errorf("partitions+boundary found %d planted rings, fewer than the partitions alone (%d)", merged.Found, parts.Found)
+	}
+	if len(b.Rings) != b.Planted {
+		t.Errorf("%d planted-ring outcomes; want %d", len(b.Rings), b.Planted)
+	}
+
+	text := runBinary(t, "bench", "province", "--scale", "20k", "--dir", dir, "--level", "city", "--log-format", "json")
+	if text.code != exitOK || !strings.Contains(text.stdout, "partitions+boundary") || !strings.Contains(text.stdout, "350200") {
+		t.Errorf("bench province --level city: code %d, stdout:\n%s\nstderr:\n%s", text.code, text.stdout, text.stderr)
+	}
+}
+
+func TestBenchProvinceUsage(t *testing.T) {
+	for _, args := range [][]string{{"--level", "street"}, {"--scale", "lots"}, {"--scale", "100"}} {
+		res := runBinary(t, append([]string{"bench", "province", "--log-format", "json"}, args...)...)
+		if res.code != exitUsage {
+			t.Errorf("bench province %v: code %d; want %d (stderr %q)", args, res.code, exitUsage, res.stderr)
+		}
+	}
+}
+
+func TestInstitutionRegion(t *testing.T) {
+	tests := []struct{ code, admdvs, want string }{
+		{"H35020302090", "350203", "350203"},
+		{"H35020302090", "", "350203"},     // region digits of the code
+		{"H35020302090", "3502", "350203"}, // malformed admdvs
+		{"X1", "", unknownRegion},
+	}
+	for _, tc := range tests {
+		if got := institutionRegion(tc.code, tc.admdvs); got != tc.want {
+			t.Errorf("institutionRegion(%q, %q) = %q; want %q", tc.code, tc.admdvs, got, tc.want)
+		}
+	}
+	city := &citySplit{level: "city"}
+	if got := city.cut("350203"); got != "350200" {
+		t.Errorf("city cut of 350203 = %q; want 350200", got)
+	}
+}
+
+func TestMergeRings(t *testing.T) {
+	ring := func(id string, score float64, ids ...string) findings.Ring {
+		r := findings.Ring{ID: id, Score: score}
+		for _, m := range ids {
+			r.Members = append(r.Members, findings.Member{Kind: findings.KindPatient, ID: m})
+		}
+		return r
+	}
+	got, dup := mergeRings([]ringSource{
+		{"boundary", []findings.Ring{ring("R001", 0.5, "a", "b", "c", "d")}},
+		{"350203", []findings.Ring{ring("R001", 0.9, "a", "b", "c"), ring("R002", 0.7, "x", "y")}},
+		{"350206", []findings.Ring{ring("R001", 0.8, "c", "d", "e", "f", "g", "h")}},
+	})
+	if dup != 1 {
+		t.Errorf("%d duplicates; want 1 (350203/R001 is the boundary's ring seen again)", dup)
+	}
+	var ids []string
+	for i, r := range got {
+		ids = append(ids, r.ID)
+		if r.Rank != i+1 {
+			t.Errorf("ring %s rank %d; want %d", r.ID, r.Rank, i+1)
+		}
+	}
+	if want := "350206/R001,350203/R002,boundary/R001"; strings.Join(ids, ",") != want {
+		t.Errorf("merged %s; want %s", strings.Join(ids, ","), want)
+	}
+}
