@@ -18,4 +18,42 @@
 // (src/community/leiden.c): fast local moving with a queue, refinement by
 // merging well-connected singletons with randomness θ, aggregation by the
 // refined partition with the unrefined one as the starting point.
+//
+// # Parallel Leiden
+//
+// With Options.Workers > 1, Leiden runs the phases of the large levels on
+// that many goroutines, after the ideas of GVE-Leiden (Sahu, "GVE-Leiden:
+// Fast Leiden Algorithm for Community Detection in Shared Memory Setting",
+// 2023/2024, arXiv:2312.13936), but with every commit made in a fixed order,
+// so that the result is a deterministic function of the graph, the options
+// and the seed: the same for every Workers > 1 and every scheduling, though
+// not the sequential result (Workers 0 or 1, which is unchanged).
+//
+//   - Local moving (levels of at least parMinNodes nodes) consumes the queue
+//     of unstable nodes, which starts in node order, in batches of moveBatch
+//     nodes. The workers compute the best move of each node of a batch
+//     against the state before the batch, each summing the edge weights to
+//     neighbouring clusters in its own small hash table; the moves are then
+//     applied one by one in queue order. A node a neighbour of which moved
+//     earlier in the same round is stale: it is set aside and its move
+//     computed again, in parallel with the others set aside, against the
+//     new state, until the batch is done. A move that is not stale is made
+//     only if it still improves the quality given the cluster weights left
+//     by the moves before it, so that, as in the sequential local moving,
+//     every move strictly improves the quality. GVE-Leiden instead lets
+//     threads move nodes asynchronously, which is faster but not
+//     deterministic.
+//   - Refinement (levels of at least parMinEntries adjacency entries) refines
+//     the clusters in parallel, each with its own random stream derived from
+//     one draw of the run's generator and the cluster id, so that the result
+//     does not depend on which worker refines which cluster.
+//   - Aggregation (the same levels) builds the rows of the aggregate graph in
+//     parallel in chunks of about aggChunkEntries adjacency entries, each in
+//     its own buffer, concatenated in order: the same graph as the
+//     sequential aggregation builds.
+//
+// Smaller levels run the sequential phases. Unlike GVE-Leiden the parallel
+// variant keeps the queue of the sequential local moving (a node is
+// revisited only when a neighbour moved) rather than passes with a
+// tolerance, and iterates as Options.MaxIterations says.
 package community

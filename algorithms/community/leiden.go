@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 )
 
 // Quality selects the quality function that Leiden maximises.
@@ -77,6 +78,14 @@ type Options struct {
 	// its values finite and non-negative. It must be nil for modularity,
 	// whose node weights are the strengths.
 	NodeWeights []float64
+	// Workers is the number of goroutines Leiden runs on (at most
+	// GOMAXPROCS are started). Zero or one runs the sequential
+	// algorithm. More than one runs the parallel variant described in
+	// the package documentation, whose result is a deterministic
+	// function of the graph, the options and the seed, the same for
+	// every Workers > 1, but not the sequential result. It must not be
+	// negative.
+	Workers int
 }
 
 // Partition is a partition of the nodes of a graph into communities.
@@ -118,9 +127,12 @@ type Partition struct {
 // community that is not (which cannot decrease the quality). Nodes of zero
 // strength are singletons under modularity.
 //
-// The result depends only on g, opt and opt.Seed, not on GOMAXPROCS: the
-// algorithm is sequential. ctx is checked between phases; if it is done,
-// Leiden returns its error. Leiden returns an error if g is not a valid CSR
+// The result depends only on g, opt and opt.Seed, not on GOMAXPROCS or on
+// scheduling. With opt.Workers > 1 local moving, refinement and aggregation
+// of the large levels run on that many goroutines (see the package
+// documentation); the result is then the same for every Workers > 1 but
+// differs from the sequential one. ctx is checked between phases; if it is
+// done, Leiden returns its error. Leiden returns an error if g is not a valid CSR
 // (see Validate; in particular an asymmetric one is rejected, not
 // symmetrised) or opt is invalid.
 func Leiden(ctx context.Context, g *CSR, opt Options) (*Partition, error) {
@@ -174,7 +186,7 @@ func Leiden(ctx context.Context, g *CSR, opt Options) (*Partition, error) {
 	}
 	p := &Partition{Membership: membership}
 	if n > 0 {
-		l := newLeiden(n, gamma, theta, opt.Seed)
+		l := newLeiden(n, gamma, theta, opt.Seed, opt.Workers)
 		maxIt := opt.MaxIterations
 		if maxIt == 0 {
 			maxIt = maxAutoIterations
@@ -233,6 +245,9 @@ func checkOptions(opt *Options, n int) (gamma, theta float64, err error) {
 	if opt.MaxIterations < 0 {
 		return 0, 0, fmt.Errorf("negative MaxIterations %d", opt.MaxIterations)
 	}
+	if opt.Workers < 0 {
+		return 0, 0, fmt.Errorf("negative Workers %d", opt.Workers)
+	}
 	theta = opt.Randomness
 	if theta == 0 {
 		theta = DefaultRandomness
@@ -281,6 +296,8 @@ type leiden struct {
 	nodeToAgg []int32
 
 	bufs [2]level // aggregate graphs, alternately
+
+	par *parallel // nil for the sequential algorithm
 }
 
 // slot holds what moveNodes knows about one cluster, or refine about one
@@ -291,12 +308,19 @@ type slot struct {
 	size   int32   // moveNodes: number of nodes; refine: 1 while a singleton
 }
 
-func newLeiden(n int, gamma, theta float64, seed int64) *leiden {
+func newLeiden(n int, gamma, theta float64, seed int64, workers int) *leiden {
 	slots := make([]slot, n)
 	for i := range slots {
 		slots[i].acc = -1
 	}
+	var par *parallel
+	if workers > 1 {
+		// The result does not depend on the number of goroutines, so
+		// more than GOMAXPROCS would only cost scratch memory.
+		par = newParallel(n, min(workers, max(1, runtime.GOMAXPROCS(0))))
+	}
 	return &leiden{
+		par:       par,
 		slots:     slots,
 		rng:       rand.New(rand.NewPCG(uint64(seed), 0x9e3779b97f4a7c15)),
 		gamma:     gamma,
@@ -331,7 +355,13 @@ func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (
 		if err := ctx.Err(); err != nil {
 			return false, err
 		}
-		k, moved := l.moveNodes(lv, memb)
+		var k int
+		var moved bool
+		if l.par != nil && parallelMoves(lv) {
+			k, moved = l.moveNodesPar(lv, memb)
+		} else {
+			k, moved = l.moveNodes(lv, memb)
+		}
 		changed = changed || moved
 		if k >= lv.len() {
 			break
@@ -339,7 +369,13 @@ func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (
 		if err := ctx.Err(); err != nil {
 			return false, err
 		}
-		refined, r := l.refine(lv, memb, k)
+		var refined []int32
+		var r int
+		if l.par != nil && parallelLevel(lv) {
+			refined, r = l.refinePar(lv, memb, k)
+		} else {
+			refined, r = l.refine(lv, memb, k)
+		}
 		if r >= lv.len() {
 			// Refinement merged nothing: aggregate by the
 			// partition itself so that the graph shrinks.
@@ -349,7 +385,11 @@ func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (
 			nodeToAgg[i] = refined[a]
 		}
 		next := &l.bufs[depth%2]
-		l.aggregate(lv, memb, refined, r, next)
+		if l.par != nil && parallelLevel(lv) {
+			l.aggregatePar(lv, memb, refined, r, next)
+		} else {
+			l.aggregate(lv, memb, refined, r, next)
+		}
 		lv, memb = next, next.memb
 	}
 	if lv != base {
@@ -518,7 +558,6 @@ func (l *leiden) group(memb []int32, k int) (start, order []int32) {
 func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 	n := lv.len()
 	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
-	gamma, theta := l.gamma, l.theta
 	start, order := l.group(memb, k)
 	tot := l.tot[:k]
 	clear(tot)
@@ -536,70 +575,95 @@ func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 		sl[v].weight, sl[v].size, ext[v] = nw[v], 1, s
 	}
 
-	touched, cum := l.touched[:0], l.cum[:0]
+	sc := scratch{touched: l.touched, cum: l.cum}
 	for c := range int32(k) {
 		nodes := order[start[c]:start[c+1]]
 		if len(nodes) < 2 {
 			continue
 		}
 		l.shuffle(nodes)
-		total := tot[c]
-		for _, v := range nodes {
-			// v is still a singleton unless some node joined it.
-			sv := &sl[v]
-			if sv.size > 1 || ext[v] < sv.weight*(total-sv.weight)*gamma {
+		l.refineCluster(l.rng, &sc, lv, memb, c, nodes, tot[c])
+	}
+	l.touched, l.cum = sc.touched, sc.cum
+
+	return refined, l.numberRefined(refined, order)
+}
+
+// scratch is the reusable scratch of one goroutine's refinement: the
+// refined clusters seen from a node and the cumulative weights of the
+// candidate merges.
+type scratch struct {
+	touched []int32
+	cum     []float64
+}
+
+// refineCluster refines cluster c of memb, whose nodes (in random order) and
+// total node weight are given: it merges each well-connected singleton into
+// a well-connected sub-community of c chosen with rng, updating l.refined,
+// l.ext and the slots of the nodes of c only.
+func (l *leiden) refineCluster(rng *rand.Rand, sc *scratch, lv *level, memb []int32, c int32, nodes []int32, total float64) {
+	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
+	gamma, theta := l.gamma, l.theta
+	refined, sl, ext := l.refined, l.slots, l.ext
+	touched, cum := sc.touched[:0], sc.cum[:0]
+	for _, v := range nodes {
+		// v is still a singleton unless some node joined it.
+		sv := &sl[v]
+		if sv.size > 1 || ext[v] < sv.weight*(total-sv.weight)*gamma {
+			continue
+		}
+		x, extV := nw[v], ext[v]
+		sv.weight, ext[v] = 0, 0
+
+		touched = append(touched[:0], v)
+		sv.acc = 0
+		for e := off[v]; e < off[v+1]; e++ {
+			u := adj[e]
+			if u == v || memb[u] != c {
 				continue
 			}
-			x, extV := nw[v], ext[v]
-			sv.weight, ext[v] = 0, 0
+			touched = tally(sl, touched, refined[u], w[e])
+		}
 
-			touched = append(touched[:0], v)
-			sv.acc = 0
-			for e := off[v]; e < off[v+1]; e++ {
-				u := adj[e]
-				if u == v || memb[u] != c {
-					continue
+		best, bestDiff := v, 0.0
+		var sum float64
+		cum = cum[:0]
+		for _, r := range touched {
+			sr := &sl[r]
+			if ext[r] >= sr.weight*(total-sr.weight)*gamma {
+				d := sr.acc - x*sr.weight*gamma
+				if d > bestDiff {
+					best, bestDiff = r, d
 				}
-				touched = tally(sl, touched, refined[u], w[e])
-			}
-
-			best, bestDiff := v, 0.0
-			var sum float64
-			cum = cum[:0]
-			for _, r := range touched {
-				sr := &sl[r]
-				if ext[r] >= sr.weight*(total-sr.weight)*gamma {
-					d := sr.acc - x*sr.weight*gamma
-					if d > bestDiff {
-						best, bestDiff = r, d
-					}
-					if d >= 0 {
-						sum += math.Exp(d / theta)
-					}
+				if d >= 0 {
+					sum += math.Exp(d / theta)
 				}
-				cum = append(cum, sum)
 			}
-			chosen := best
-			if sum > 0 && !math.IsInf(sum, 1) {
-				chosen = touched[searchCum(cum, l.rng.Float64()*sum)]
-			}
+			cum = append(cum, sum)
+		}
+		chosen := best
+		if sum > 0 && !math.IsInf(sum, 1) {
+			chosen = touched[searchCum(cum, rng.Float64()*sum)]
+		}
 
-			sc := &sl[chosen]
-			sc.weight += x
-			ext[chosen] += extV - 2*sc.acc
-			for _, r := range touched {
-				sl[r].acc = -1
-			}
-			if chosen != v {
-				refined[v] = chosen
-				sc.size = 2 // merged: no longer a singleton
-			}
+		s := &sl[chosen]
+		s.weight += x
+		ext[chosen] += extV - 2*s.acc
+		for _, r := range touched {
+			sl[r].acc = -1
+		}
+		if chosen != v {
+			refined[v] = chosen
+			s.size = 2 // merged: no longer a singleton
 		}
 	}
-	l.touched, l.cum = touched, cum
+	sc.touched, sc.cum = touched, cum
+}
 
-	// Number the refined clusters in cluster order.
-	newID := l.relabel[:n]
+// numberRefined numbers the refined clusters of refined (node ids) 0..r-1 in
+// the order of their first node in order, and returns r.
+func (l *leiden) numberRefined(refined, order []int32) int {
+	newID := l.relabel[:len(refined)]
 	for i := range newID {
 		newID[i] = -1
 	}
@@ -612,7 +676,7 @@ func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 		}
 		refined[v] = newID[x]
 	}
-	return refined, int(r)
+	return int(r)
 }
 
 // searchCum returns the first index i with x < cum[i], or the last index.
@@ -679,9 +743,12 @@ func resize[T any](s []T, n int) []T {
 }
 
 // shuffle permutes a uniformly at random.
-func (l *leiden) shuffle(a []int32) {
+func (l *leiden) shuffle(a []int32) { shuffle(l.rng, a) }
+
+// shuffle permutes a uniformly at random with rng.
+func shuffle(rng *rand.Rand, a []int32) {
 	for i := len(a) - 1; i > 0; i-- {
-		j := int(l.rng.Uint64N(uint64(i + 1)))
+		j := int(rng.Uint64N(uint64(i + 1)))
 		a[i], a[j] = a[j], a[i]
 	}
 }

@@ -30,19 +30,29 @@ const defaultIgraphScript = "bench/igraph_leiden.py"
 // systemPython is the interpreter Debian's python3-igraph installs into.
 const systemPython = "/usr/bin/python3"
 
+// defaultNetworkitScript is the NetworKit side of `ringlens bench leiden`,
+// relative to the repository root.
+const defaultNetworkitScript = "bench/networkit_leiden.py"
+
 // benchLeidenCommand is `ringlens bench leiden`: Leiden on an edge list,
-// side by side with igraph's C Leiden on the same file.
+// side by side with igraph's C Leiden and, when installed, NetworKit's
+// ParallelLeiden on the same file.
 func benchLeidenCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "leiden",
-		Usage:     "time Leiden community detection on an edge list, side by side with igraph",
-		UsageText: "ringlens bench leiden --graph FILE [--seed 1] [--runs 3] [--iterations 1] [--igraph bench/igraph_leiden.py] [--json]",
+		Usage:     "time Leiden community detection on an edge list, side by side with igraph and NetworKit",
+		UsageText: "ringlens bench leiden --graph FILE [--seed 1] [--runs 3] [--iterations 1] [--workers 1] [--igraph bench/igraph_leiden.py] [--networkit bench/networkit_leiden.py] [--json]",
 		Description: "Loads FILE (whitespace \"u v [w]\" lines, .gz allowed) with graph.ReadEdgeList, runs\n" +
 			"modularity Leiden --runs times with seeds --seed, --seed+1, ... and times detection\n" +
 			"alone (wall and process CPU time). Then runs the igraph script on the same file with\n" +
 			"the same seeds and iterations, and prints both side by side with the time ratio.\n" +
 			"--iterations N runs N Leiden iterations on both sides; a negative N iterates ours\n" +
-			"until stable and passes -1 to igraph, whose 0.10 C core then stops after one.",
+			"until stable and passes -1 to igraph, whose 0.10 C core then stops after one.\n" +
+			"--workers N runs ours on N goroutines (1: the sequential algorithm, >1: the parallel\n" +
+			"variant, the same result for every N > 1). NetworKit's ParallelLeiden (pip install\n" +
+			"networkit) runs with N threads and the same iterations when --networkit-python can\n" +
+			"import it, and is skipped otherwise. Rates are distinct edges per second: per core\n" +
+			"is edges / median wall seconds / threads, per CPU second is edges / median CPU seconds.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "graph", Required: true, Usage: "edge list `FILE` (.gz allowed)"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the first run"},
@@ -51,6 +61,9 @@ func benchLeidenCommand() *cli.Command {
 			&cli.Float64Flag{Name: "resolution", Value: 1, Usage: "modularity resolution γ (ours only; igraph uses 1)"},
 			&cli.StringFlag{Name: "igraph", Value: defaultIgraphScript, Usage: "igraph script `PATH`; empty to skip igraph"},
 			&cli.StringFlag{Name: "python", Value: systemPython, Usage: "python interpreter with igraph"},
+			&cli.IntFlag{Name: "workers", Value: 1, Usage: "goroutines of our Leiden, threads of NetworKit's"},
+			&cli.StringFlag{Name: "networkit", Value: defaultNetworkitScript, Usage: "NetworKit script `PATH`; empty to skip NetworKit"},
+			&cli.StringFlag{Name: "networkit-python", Value: "python3", Usage: "python interpreter with networkit"},
 			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
 		},
 		Action: runBenchLeiden,
@@ -73,6 +86,7 @@ type leidenSide struct {
 	Edges       int         `json:"edges"`
 	LoadSeconds float64     `json:"load_seconds,omitempty"`
 	Iterations  int         `json:"iterations"`
+	Workers     int         `json:"workers"` // threads of the detection
 	Runs        []leidenRun `json:"runs"`
 	Error       string      `json:"error,omitempty"`
 }
@@ -83,8 +97,12 @@ type leidenBench struct {
 	GOMAXPROCS int         `json:"gomaxprocs"`
 	Ours       leidenSide  `json:"ringlens"`
 	Igraph     *leidenSide `json:"igraph,omitempty"`
+	Networkit  *leidenSide `json:"networkit,omitempty"`
 	// CPURatio is the median CPU seconds of ours over igraph's.
 	CPURatio float64 `json:"cpu_ratio,omitempty"`
+	// NetworkitWallRatio is the median wall seconds of ours over
+	// NetworKit's, both on Workers threads.
+	NetworkitWallRatio float64 `json:"networkit_wall_ratio,omitempty"`
 }
 
 func runBenchLeiden(c *cli.Context) error {
@@ -97,6 +115,10 @@ func runBenchLeiden(c *cli.Context) error {
 	if iterations == 0 {
 		return errors.New("bench leiden: --iterations 0: want a positive count, or negative for until stable")
 	}
+	workers := c.Int("workers")
+	if workers < 1 {
+		return fmt.Errorf("bench leiden: --workers %d: want at least 1", workers)
+	}
 	res := leidenBench{Graph: path, GOMAXPROCS: runtime.GOMAXPROCS(0)}
 
 	start := time.Now()
@@ -105,9 +127,9 @@ func runBenchLeiden(c *cli.Context) error {
 		return fmt.Errorf("bench leiden: %w", err)
 	}
 	res.Ours = leidenSide{Name: "ringlens", Nodes: nodes, Edges: edges,
-		LoadSeconds: time.Since(start).Seconds(), Iterations: iterations}
+		LoadSeconds: time.Since(start).Seconds(), Iterations: iterations, Workers: workers}
 
-	opt := community.Options{Resolution: c.Float64("resolution")}
+	opt := community.Options{Resolution: c.Float64("resolution"), Workers: workers}
 	if iterations > 0 {
 		opt.MaxIterations = iterations
 	}
@@ -129,6 +151,13 @@ func runBenchLeiden(c *cli.Context) error {
 		res.Igraph = &side
 		if side.Error == "" && len(side.Runs) > 0 {
 			res.CPURatio = leidenMedian(res.Ours.Runs, leidenCPU) / leidenMedian(side.Runs, leidenCPU)
+		}
+	}
+	if script := c.String("networkit"); script != "" {
+		side := runNetworkitLeiden(c.Context, c.String("networkit-python"), script, path, c.Int64("seed"), runs, iterations, workers)
+		res.Networkit = &side
+		if side.Error == "" && len(side.Runs) > 0 {
+			res.NetworkitWallRatio = leidenMedian(res.Ours.Runs, leidenWall) / leidenMedian(side.Runs, leidenWall)
 		}
 	}
 
@@ -171,7 +200,7 @@ func loadLeidenGraph(path string) (*community.CSR, int, int, error) {
 // runIgraphLeiden runs the igraph script and returns its result, or a side
 // whose Error says why igraph could not run.
 func runIgraphLeiden(ctx context.Context, python, script, path string, seed int64, runs, iterations int) leidenSide {
-	side := leidenSide{Name: "igraph", Iterations: iterations}
+	side := leidenSide{Name: "igraph", Iterations: iterations, Workers: 1}
 	if _, err := os.Stat(script); err != nil {
 		side.Error = fmt.Sprintf("igraph script %s not found (run from the repository root or pass --igraph PATH)", script)
 		return side
@@ -183,35 +212,74 @@ func runIgraphLeiden(ctx context.Context, python, script, path string, seed int6
 	if iterations < 0 {
 		iterations = -1
 	}
-	cmd := exec.CommandContext(ctx, python, script, path,
+	runPeerScript(ctx, &side, "igraph", python, script, path,
 		"--seed", fmt.Sprint(seed), "--runs", fmt.Sprint(runs), "--iterations", fmt.Sprint(iterations))
+	return side
+}
+
+// runNetworkitLeiden runs the NetworKit script on the given number of
+// threads and returns its result, or a side whose Error says why NetworKit
+// could not run.
+func runNetworkitLeiden(ctx context.Context, python, script, path string, seed int64, runs, iterations, threads int) leidenSide {
+	side := leidenSide{Name: "networkit", Iterations: iterations, Workers: threads}
+	if _, err := os.Stat(script); err != nil {
+		side.Error = fmt.Sprintf("NetworKit script %s not found (run from the repository root or pass --networkit PATH)", script)
+		return side
+	}
+	if err := exec.CommandContext(ctx, python, "-c", "import networkit").Run(); err != nil {
+		side.Error = fmt.Sprintf("networkit is not installed for %s: install it with `%s -m pip install networkit` (PyPI) or pass --networkit-python", python, python)
+		return side
+	}
+	if iterations < 0 {
+		iterations = -1 // NetworKit's default, 3
+	}
+	runPeerScript(ctx, &side, "networkit", python, script, path,
+		"--seed", fmt.Sprint(seed), "--runs", fmt.Sprint(runs), "--iterations", fmt.Sprint(iterations),
+		"--threads", fmt.Sprint(threads))
+	return side
+}
+
+// runPeerScript runs a peer's script, which prints JSON with nodes, edges,
+// runs, iterations and the peer's version under the key name, and fills
+// side from it, or sets side.Error.
+func runPeerScript(ctx context.Context, side *leidenSide, name, python, script string, args ...string) {
+	cmd := exec.CommandContext(ctx, python, append([]string{script}, args...)...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		side.Error = fmt.Sprintf("%s %s: %v: %s", python, script, err, strings.TrimSpace(stderr.String()))
-		return side
+		return
 	}
 	var out struct {
-		Nodes   int         `json:"nodes"`
-		Edges   int         `json:"edges"`
-		Version string      `json:"igraph"`
-		Runs    []leidenRun `json:"runs"`
+		Nodes      int         `json:"nodes"`
+		Edges      int         `json:"edges"`
+		Iterations int         `json:"iterations"`
+		Runs       []leidenRun `json:"runs"`
 	}
+	var version map[string]any
 	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
 		side.Error = fmt.Sprintf("%s: output is not JSON: %v", script, err)
-		return side
+		return
 	}
-	side.Name = "igraph " + out.Version
+	if err := json.Unmarshal(stdout.Bytes(), &version); err == nil {
+		if v, ok := version[name].(string); ok {
+			side.Name = name + " " + v
+		}
+	}
+	if name == "networkit" && out.Iterations > 0 {
+		side.Iterations = out.Iterations
+	}
 	side.Nodes, side.Edges, side.Runs = out.Nodes, out.Edges, out.Runs
-	return side
 }
 
 func printLeidenBench(w io.Writer, r *leidenBench) error {
 	fmt.Fprintf(w, "graph %s: loaded in %.2f s (GOMAXPROCS %d)\n", r.Graph, r.Ours.LoadSeconds, r.GOMAXPROCS)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	sides := []*leidenSide{&r.Ours}
-	if r.Igraph != nil && r.Igraph.Error == "" {
-		sides = append(sides, r.Igraph)
+	for _, s := range []*leidenSide{r.Igraph, r.Networkit} {
+		if s != nil && s.Error == "" {
+			sides = append(sides, s)
+		}
 	}
 	row := func(label string, f func(s *leidenSide) string) {
 		fmt.Fprintf(tw, "%s\t", label)
@@ -229,11 +297,18 @@ func printLeidenBench(w io.Writer, r *leidenBench) error {
 		}
 		return fmt.Sprint(s.Iterations)
 	})
+	row("threads", func(s *leidenSide) string { return fmt.Sprint(s.Workers) })
 	row("runs", func(s *leidenSide) string { return fmt.Sprint(len(s.Runs)) })
 	row("CPU seconds, min", func(s *leidenSide) string { return fmt.Sprintf("%.3f", leidenMin(s.Runs, leidenCPU)) })
 	row("CPU seconds, median", func(s *leidenSide) string { return fmt.Sprintf("%.3f", leidenMedian(s.Runs, leidenCPU)) })
 	row("wall seconds, min", func(s *leidenSide) string { return fmt.Sprintf("%.3f", leidenMin(s.Runs, leidenWall)) })
 	row("wall seconds, median", func(s *leidenSide) string { return fmt.Sprintf("%.3f", leidenMedian(s.Runs, leidenWall)) })
+	row("edges/s per core (wall)", func(s *leidenSide) string {
+		return fmt.Sprintf("%.3gM", float64(s.Edges)/leidenMedian(s.Runs, leidenWall)/float64(max(s.Workers, 1))/1e6)
+	})
+	row("edges per CPU second", func(s *leidenSide) string {
+		return fmt.Sprintf("%.3gM", float64(s.Edges)/leidenMedian(s.Runs, leidenCPU)/1e6)
+	})
 	row("modularity, median", func(s *leidenSide) string { return fmt.Sprintf("%.4f", leidenMedian(s.Runs, leidenQ)) })
 	row("modularity, min-max", func(s *leidenSide) string {
 		return fmt.Sprintf("%.4f-%.4f", leidenMin(s.Runs, leidenQ), -leidenMin(s.Runs, func(r leidenRun) float64 { return -r.Modularity }))
@@ -250,12 +325,23 @@ func printLeidenBench(w io.Writer, r *leidenBench) error {
 	case r.Igraph.Error != "":
 		fmt.Fprintf(w, "igraph: not run: %s\n", r.Igraph.Error)
 	default:
-		fmt.Fprintf(w, "time ratio ringlens/igraph (median CPU seconds): %.2f\n", r.CPURatio)
+		fmt.Fprintf(w, "CPU time ratio ringlens/igraph (median CPU seconds): %.2f\n", r.CPURatio)
 		if r.Igraph.Edges != r.Ours.Edges {
 			fmt.Fprintln(w, "note: ringlens counts distinct edges (duplicate lines merged, weights summed), igraph input lines")
 		}
 		if strings.HasPrefix(r.Igraph.Name, "igraph 0.10") {
 			fmt.Fprintln(w, "note: igraph 0.10 stops after one iteration even with n_iterations=-1, so --iterations 1 is its \"until stable\"")
+		}
+	}
+	switch {
+	case r.Networkit == nil:
+		fmt.Fprintln(w, "networkit: skipped (--networkit \"\")")
+	case r.Networkit.Error != "":
+		fmt.Fprintf(w, "networkit: not run: %s\n", r.Networkit.Error)
+	default:
+		fmt.Fprintf(w, "wall time ratio ringlens/networkit on %d threads (median wall seconds): %.2f\n", r.Ours.Workers, r.NetworkitWallRatio)
+		if r.Ours.Iterations < 0 {
+			fmt.Fprintf(w, "note: networkit ran its default %d iterations (ours until stable)\n", r.Networkit.Iterations)
 		}
 	}
 	return nil

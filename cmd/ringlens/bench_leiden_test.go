@@ -83,12 +83,67 @@ func TestBenchLeidenIgraphMissing(t *testing.T) {
 	}
 }
 
+func TestBenchLeidenWorkers(t *testing.T) {
+	path := twoTriangles(t)
+	script := filepath.Join(t.TempDir(), "networkit_leiden.py")
+	if err := os.WriteFile(script, []byte("raise SystemExit(1)\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name      string
+		args      []string
+		workers   int
+		networkit string // in the networkit side's error; "" for no side
+	}{
+		{"sequential", []string{"--networkit", ""}, 1, ""},
+		{"parallel", []string{"--workers", "2", "--networkit", ""}, 2, ""},
+		{"networkit missing", []string{"--workers", "2", "--networkit", script, "--networkit-python", "/nonexistent/python3"}, 2, "pip install networkit"},
+		{"networkit script absent", []string{"--networkit", filepath.Join(t.TempDir(), "absent.py")}, 1, "not found"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"--graph", path, "--runs", "2", "--igraph", "", "--json"}, tc.args...)
+			out, err := runBenchLeidenApp(t, args...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var r leidenBench
+			if err := json.Unmarshal([]byte(out), &r); err != nil {
+				t.Fatalf("%v:\n%s", err, out)
+			}
+			if r.Ours.Workers != tc.workers || len(r.Ours.Runs) != 2 {
+				t.Errorf("ours: %+v, want %d workers and 2 runs", r.Ours, tc.workers)
+			}
+			for _, run := range r.Ours.Runs {
+				if run.Communities != 2 {
+					t.Errorf("run %+v: want the two triangles", run)
+				}
+			}
+			switch {
+			case tc.networkit == "" && r.Networkit != nil:
+				t.Errorf("networkit side %+v, want none", r.Networkit)
+			case tc.networkit != "" && (r.Networkit == nil || !strings.Contains(r.Networkit.Error, tc.networkit)):
+				t.Errorf("networkit side %+v, want an error containing %q", r.Networkit, tc.networkit)
+			}
+			table, err := runBenchLeidenApp(t, append([]string{"--graph", path, "--runs", "1", "--igraph", ""}, tc.args...)...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, want := range []string{"threads", "edges/s per core (wall)", "edges per CPU second", "networkit: "} {
+				if !strings.Contains(table, want) {
+					t.Errorf("table lacks %q:\n%s", want, table)
+				}
+			}
+		})
+	}
+}
+
 func TestBenchLeidenErrors(t *testing.T) {
 	path := twoTriangles(t)
 	for _, args := range [][]string{
 		{"--graph", filepath.Join(t.TempDir(), "absent.edges")},
 		{"--graph", path, "--runs", "0"},
 		{"--graph", path, "--iterations", "0"},
+		{"--graph", path, "--workers", "0"},
 		{"--graph", path, "--resolution", "-1", "--igraph", ""},
 	} {
 		if _, err := runBenchLeidenApp(t, args...); err == nil {

@@ -1,0 +1,511 @@
+package community
+
+import (
+	"math/rand/v2"
+	"sync"
+	"sync/atomic"
+)
+
+// The parallel variant (Options.Workers > 1). Every parallel step either
+// writes disjoint parts of shared arrays or writes per-worker scratch that
+// is merged in a fixed order afterwards, and no decision depends on which
+// worker did what or when, so the result depends on the graph, the options
+// and the seed only.
+
+const (
+	// moveBatch is the number of queued nodes whose best moves are
+	// computed in parallel against the same state before being applied
+	// in queue order.
+	moveBatch = 4096
+	// moveBlock is the size of the blocks of consecutive node ids in which
+	// the first queue of the parallel local moving is shuffled: a batch
+	// then touches the arrays of nearby nodes only, and rarely two
+	// neighbours.
+	moveBlock = 8 * moveBatch
+	// moveTail is the number of nodes of a batch below which their moves
+	// are computed one by one rather than in a parallel round.
+	moveTail = 256
+	// parMinNodes is the fewest nodes of a level that the parallel local
+	// moving handles (if it also has parMinEntries entries); smaller
+	// levels, of which a batch would be a large part, use the sequential
+	// one.
+	parMinNodes = 8 * moveBatch
+	// parMinEntries is the fewest adjacency entries of a level that the
+	// parallel phases handle.
+	parMinEntries = 1 << 16
+	// moveChunk, refineChunk, nodeChunk and aggChunkEntries are the units
+	// of work handed out to the workers.
+	moveChunk       = 128
+	refineChunk     = 8
+	nodeChunk       = 4096
+	aggChunkEntries = 1 << 15
+)
+
+// parallelMoves reports whether the parallel local moving handles lv. It
+// depends on lv only, never on the number of workers.
+func parallelMoves(lv *level) bool {
+	return lv.len() >= parMinNodes && len(lv.adj) >= parMinEntries
+}
+
+// parallelLevel reports whether the parallel refinement and aggregation
+// handle lv.
+func parallelLevel(lv *level) bool { return len(lv.adj) >= parMinEntries }
+
+// parallel holds the workers' scratch and the batch of the parallel local
+// moving.
+type parallel struct {
+	workers []worker
+	batch   []int32 // nodes of the current batch, in queue order
+	moves   []move  // their best moves, by batch position
+	pending []int32 // positions in batch of the nodes whose moves are still to be made
+	// stamp holds, per node, the last round of moveNodesPar in which a
+	// neighbour of the node moved; epoch is the number of the current one.
+	stamp  []uint32
+	epoch  uint32
+	chunks []aggChunk
+}
+
+// worker is the scratch of one goroutine.
+type worker struct {
+	acc []float64 // per cluster: edge weight from the current node; -1 between uses
+	sc  scratch
+	// keys and vals are the hash table of bestMove: cluster ids (-1
+	// free) and the edge weights to them.
+	keys []int32
+	vals []float64
+	pcg  *rand.PCG
+	rng  *rand.Rand
+}
+
+// move is the best move of a node found against the state before its round:
+// to cluster to (stay or moveToEmpty for the special cases), with kTo and
+// kOwn the edge weights from the node to that cluster and to its own.
+type move struct {
+	to        int32
+	kTo, kOwn float64
+}
+
+const (
+	stay        = -1 // no better cluster
+	moveToEmpty = -2 // an empty cluster is better than the own one
+)
+
+// aggChunk is a range of aggregate nodes built by one worker, with its rows.
+type aggChunk struct {
+	lo, hi int32
+	adj    []int32
+	w      []float64
+}
+
+func newParallel(n, workers int) *parallel {
+	p := &parallel{
+		workers: make([]worker, workers),
+		batch:   make([]int32, moveBatch),
+		moves:   make([]move, moveBatch),
+		pending: make([]int32, moveBatch),
+		stamp:   make([]uint32, n),
+	}
+	for i := range p.workers {
+		acc := make([]float64, n)
+		for j := range acc {
+			acc[j] = -1
+		}
+		pcg := rand.NewPCG(0, 0)
+		p.workers[i] = worker{acc: acc, pcg: pcg, rng: rand.New(pcg)}
+	}
+	return p
+}
+
+// forEach calls f on every chunk [lo, hi) of [0, n) of the given size,
+// handing the chunks out to the workers as they become free; f gets the
+// scratch of the worker that runs it.
+func (p *parallel) forEach(n, chunk int, f func(wk *worker, lo, hi int)) {
+	if n <= 0 {
+		return
+	}
+	var next atomic.Int64
+	run := func(wk *worker) {
+		for {
+			lo := int(next.Add(int64(chunk))) - chunk
+			if lo >= n {
+				return
+			}
+			f(wk, lo, min(lo+chunk, n))
+		}
+	}
+	nw := min(len(p.workers), (n+chunk-1)/chunk)
+	var wg sync.WaitGroup
+	for i := 1; i < nw; i++ {
+		wk := &p.workers[i]
+		wg.Go(func() { run(wk) })
+	}
+	run(&p.workers[0])
+	wg.Wait()
+}
+
+// moveNodesPar is moveNodes in batches, after the parallel local moving of
+// GVE-Leiden but with a fixed order of commits. The queue starts in node
+// order shuffled within blocks of moveBlock ids (so that a batch touches
+// the arrays of nearby nodes only, and rarely two neighbours) and is
+// consumed moveBatch nodes at a time. The best moves of the nodes of a
+// batch are computed in parallel against the state before the batch, then
+// applied in queue order. A node a neighbour of which moved earlier in the
+// same round has a stale move: it is set aside and its move is computed
+// again, in parallel with the others set aside, against the state after the
+// round; the rounds repeat until the batch is done (the first node of a
+// round is never stale, so each round applies at least one node), the last
+// moveTail nodes or fewer one by one against the current state. A move that is not stale is applied only if it still improves the
+// quality given the cluster weights left by the moves before it, so every
+// move made strictly improves the quality, as in moveNodes. Neighbours of
+// moved nodes are queued again as in moveNodes.
+func (l *leiden) moveNodesPar(lv *level, memb []int32) (k int, moved bool) {
+	n := lv.len()
+	off, adj, nw := lv.off, lv.adj, lv.nw
+	gamma := l.gamma
+	sl := l.slots[:n]
+	p := l.par
+	queue, stable := l.queue[:n], l.stable[:n]
+	for c := range sl {
+		sl[c].weight, sl[c].size = 0, 0
+	}
+	for v, c := range memb {
+		sl[c].weight += nw[v]
+		sl[c].size++
+	}
+	empty := l.empty[:0]
+	for c := n - 1; c >= 0; c-- {
+		if sl[c].size == 0 {
+			empty = append(empty, int32(c))
+		}
+	}
+	for i := range queue {
+		queue[i] = int32(i)
+	}
+	for lo := 0; lo < n; lo += moveBlock {
+		l.shuffle(queue[lo:min(lo+moveBlock, n)])
+	}
+	clear(stable)
+	stamp := p.stamp[:n]
+	head, count := 0, n
+	budget := int64(maxMovesPerNode) * int64(n)
+
+	for count > 0 && budget > 0 {
+		b := min(count, moveBatch)
+		batch, moves, pending := p.batch[:b], p.moves[:b], p.pending[:b]
+		for i := range batch {
+			v := queue[head]
+			head++
+			if head == n {
+				head = 0
+			}
+			batch[i] = v
+			stable[v] = true
+			pending[i] = int32(i)
+		}
+		count -= b
+		for len(pending) > 0 {
+			// Few nodes left: compute their moves one by one against
+			// the current state, as moveNodes does.
+			exact := len(pending) <= moveTail
+			epoch := p.nextEpoch()
+			if !exact {
+				p.forEach(len(pending), moveChunk, func(wk *worker, lo, hi int) {
+					for _, i := range pending[lo:hi] {
+						moves[i] = l.bestMove(wk, lv, memb, batch[i])
+					}
+				})
+			}
+			stale := pending[:0]
+			for _, i := range pending {
+				v := batch[i]
+				var m move
+				switch {
+				case exact:
+					m = l.bestMove(&p.workers[0], lv, memb, v)
+				case stamp[v] == epoch:
+					stale = append(stale, i)
+					continue
+				default:
+					m = moves[i]
+				}
+				if m.to == stay {
+					continue
+				}
+				c0, x := memb[v], nw[v]
+				s0 := &sl[c0]
+				w0 := s0.weight - x
+				if s0.size == 1 {
+					if m.to == moveToEmpty {
+						continue // alone now: an empty cluster is no better
+					}
+					w0 = 0
+				}
+				own := m.kOwn - x*w0*gamma
+				to := m.to
+				var gain float64
+				if to == moveToEmpty {
+					to = empty[len(empty)-1]
+				} else {
+					st := &sl[to]
+					if st.size == 0 {
+						continue // emptied in this round: it is in the stack of empty clusters
+					}
+					gain = m.kTo - x*st.weight*gamma
+				}
+				if !(gain > own) {
+					continue
+				}
+				s0.weight -= x
+				s0.size--
+				if s0.size == 0 {
+					s0.weight = 0 // no rounding residue in empty clusters
+					empty = append(empty, c0)
+				}
+				st := &sl[to]
+				st.weight += x
+				st.size++
+				if st.size == 1 {
+					empty = empty[:len(empty)-1] // to was the top of the stack
+				}
+				memb[v] = to
+				moved = true
+				budget--
+				for e := off[v]; e < off[v+1]; e++ {
+					u := adj[e]
+					stamp[u] = epoch
+					if stable[u] && memb[u] != to {
+						stable[u] = false
+						tail := head + count
+						if tail >= n {
+							tail -= n
+						}
+						queue[tail] = u
+						count++
+					}
+				}
+			}
+			pending = stale
+		}
+	}
+	l.empty = empty
+	return l.renumber(memb, n), moved
+}
+
+// nextEpoch returns the number of a new round of moveNodesPar, different
+// from every value in p.stamp.
+func (p *parallel) nextEpoch() uint32 {
+	p.epoch++
+	if p.epoch == 0 {
+		clear(p.stamp)
+		p.epoch = 1
+	}
+	return p.epoch
+}
+
+// bestMove returns the best move of node v given memb and the cluster
+// weights in l.slots, which it does not modify, using the scratch of wk.
+//
+// The edge weights from v to its neighbouring clusters are summed in a small
+// open-addressing table sized for the degree of v, which stays in the
+// cache, rather than in an array indexed by cluster: a candidate then costs
+// one cache miss (its slot), as in moveNodes.
+func (l *leiden) bestMove(wk *worker, lv *level, memb []int32, v int32) move {
+	off, adj, w := lv.off, lv.adj, lv.w
+	sl := l.slots
+	c0, x, gamma := memb[v], lv.nw[v], l.gamma
+	keys, vals, shift := wk.table(int(off[v+1] - off[v]))
+	mask := uint32(len(keys) - 1)
+	touched := wk.sc.touched[:0]
+	var kOwn float64
+	for e := off[v]; e < off[v+1]; e++ {
+		u := adj[e]
+		if u == v {
+			continue
+		}
+		c := memb[u]
+		if c == c0 {
+			kOwn += w[e]
+			continue
+		}
+		h := uint32(c) * 0x9e3779b1 >> shift
+		for keys[h] != c && keys[h] >= 0 {
+			h = (h + 1) & mask
+		}
+		if keys[h] < 0 {
+			keys[h], vals[h] = c, 0
+			touched = append(touched, int32(h))
+		}
+		vals[h] += w[e]
+	}
+	s0 := &sl[c0]
+	m := move{to: stay, kOwn: kOwn}
+	w0 := 0.0
+	if s0.size > 1 {
+		w0 = s0.weight - x
+	}
+	bestDiff := kOwn - x*w0*gamma
+	if bestDiff < 0 && s0.size > 1 {
+		m.to, bestDiff = moveToEmpty, 0
+	}
+	for _, h := range touched {
+		c, k := keys[h], vals[h]
+		if d := k - x*sl[c].weight*gamma; d > bestDiff {
+			m.to, m.kTo, bestDiff = c, k, d
+		}
+		keys[h] = -1
+	}
+	wk.sc.touched = touched
+	return m
+}
+
+// table returns the worker's hash table of neighbouring clusters with room
+// for deg keys at a load of at most one half, all keys -1 (free), and the
+// shift that maps a multiplicative hash to its index range.
+func (wk *worker) table(deg int) (keys []int32, vals []float64, shift uint32) {
+	bits := uint32(4)
+	for 1<<bits < 2*deg {
+		bits++
+	}
+	if len(wk.keys) < 1<<bits {
+		wk.keys = make([]int32, 1<<bits)
+		for i := range wk.keys {
+			wk.keys[i] = -1
+		}
+		wk.vals = make([]float64, 1<<bits)
+	}
+	return wk.keys[:1<<bits], wk.vals[:1<<bits], 32 - bits
+}
+
+// refinePar is refine with the clusters refined in parallel, each with its
+// own random stream derived from one draw of l.rng and the cluster id, so
+// that the result does not depend on which worker refines which cluster.
+func (l *leiden) refinePar(lv *level, memb []int32, k int) ([]int32, int) {
+	n := lv.len()
+	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
+	start, order := l.group(memb, k)
+	refined, sl, ext := l.refined[:n], l.slots[:n], l.ext[:n]
+	p := l.par
+	p.forEach(n, nodeChunk, func(_ *worker, lo, hi int) {
+		for v := lo; v < hi; v++ {
+			c := memb[v]
+			refined[v] = int32(v)
+			var s float64
+			for e := off[v]; e < off[v+1]; e++ {
+				if u := adj[e]; u != int32(v) && memb[u] == c {
+					s += w[e]
+				}
+			}
+			sl[v].weight, sl[v].size, ext[v] = nw[v], 1, s
+		}
+	})
+	seed := l.rng.Uint64()
+	p.forEach(k, refineChunk, func(wk *worker, lo, hi int) {
+		for c := int32(lo); c < int32(hi); c++ {
+			nodes := order[start[c]:start[c+1]]
+			if len(nodes) < 2 {
+				continue
+			}
+			var total float64
+			for _, v := range nodes {
+				total += nw[v]
+			}
+			wk.pcg.Seed(seed, splitmix(uint64(c)))
+			shuffle(wk.rng, nodes)
+			l.refineCluster(wk.rng, &wk.sc, lv, memb, c, nodes, total)
+		}
+	})
+	return refined, l.numberRefined(refined, order)
+}
+
+// splitmix is the SplitMix64 finaliser, which spreads consecutive cluster
+// ids over the seed space of a random stream.
+func splitmix(x uint64) uint64 {
+	x += 0x9e3779b97f4a7c15
+	x = (x ^ x>>30) * 0xbf58476d1ce4e5b9
+	x = (x ^ x>>27) * 0x94d049bb133111eb
+	return x ^ x>>31
+}
+
+// aggregatePar is aggregate with the aggregate nodes built in parallel in
+// chunks of about aggChunkEntries adjacency entries, each into its own
+// buffers, which are then concatenated in order: the same graph as
+// aggregate builds.
+func (l *leiden) aggregatePar(lv *level, memb, refined []int32, r int, next *level) {
+	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
+	start, order := l.group(refined, r)
+	next.off = resize(next.off, r+1)
+	next.nw = resize(next.nw, r)
+	next.memb = resize(next.memb, r)
+	p := l.par
+
+	// Cut the aggregate nodes into chunks of about aggChunkEntries entries.
+	chunks := p.chunks[:0]
+	lo, entries := int32(0), int64(0)
+	for a := range int32(r) {
+		for _, v := range order[start[a]:start[a+1]] {
+			entries += off[v+1] - off[v]
+		}
+		if entries >= aggChunkEntries || int(a) == r-1 {
+			i := len(chunks)
+			if i < cap(chunks) {
+				chunks = chunks[:i+1]
+				chunks[i].lo, chunks[i].hi = lo, a+1
+			} else {
+				chunks = append(chunks, aggChunk{lo: lo, hi: a + 1})
+			}
+			lo, entries = a+1, 0
+		}
+	}
+	p.chunks = chunks
+
+	p.forEach(len(chunks), 1, func(wk *worker, i, _ int) {
+		ch := &chunks[i]
+		acc := wk.acc
+		touched := wk.sc.touched
+		nadj, nwt := ch.adj[:0], ch.w[:0]
+		for a := ch.lo; a < ch.hi; a++ {
+			touched = touched[:0]
+			var s float64
+			members := order[start[a]:start[a+1]]
+			for _, v := range members {
+				s += nw[v]
+				for e := off[v]; e < off[v+1]; e++ {
+					b := refined[adj[e]]
+					if b == a {
+						continue
+					}
+					x := acc[b]
+					if x < 0 {
+						x = 0
+						touched = append(touched, b)
+					}
+					acc[b] = x + w[e]
+				}
+			}
+			for _, b := range touched {
+				nadj = append(nadj, b)
+				nwt = append(nwt, acc[b])
+				acc[b] = -1
+			}
+			next.off[a+1] = int64(len(touched)) // row length, summed below
+			next.nw[a] = s
+			next.memb[a] = memb[members[0]]
+		}
+		ch.adj, ch.w = nadj, nwt
+		wk.sc.touched = touched
+	})
+
+	next.off[0] = 0
+	for a := 1; a <= r; a++ {
+		next.off[a] += next.off[a-1]
+	}
+	total := int(next.off[r])
+	next.adj = resize(next.adj, total)
+	next.w = resize(next.w, total)
+	p.forEach(len(chunks), 1, func(_ *worker, i, _ int) {
+		ch := &chunks[i]
+		at := next.off[ch.lo]
+		copy(next.adj[at:], ch.adj)
+		copy(next.w[at:], ch.w)
+	})
+}
