@@ -5,10 +5,10 @@ import "sort"
 // buildAdjacency builds the CSR adjacency: every edge appears in the lists
 // of both its ends. Filling in (U, V, Type) order, lower neighbours first,
 // and since U < V, the lists come out sorted by (neighbour, type).
-func (g *Graph) buildAdjacency() {
+func (g *Graph) buildAdjacency(s *scratch) {
 	et := &g.edges
 	n := g.numNodes
-	off := make([]uint32, n+1)
+	off := resize(g.adjOff, int(n)+1)
 	for i := range et.U {
 		off[et.U[i]+1]++
 		off[et.V[i]+1]++
@@ -16,10 +16,11 @@ func (g *Graph) buildAdjacency() {
 	for i := uint32(1); i <= n; i++ {
 		off[i] += off[i-1]
 	}
-	pos := make([]uint32, n)
+	s.pos = resize(s.pos, int(n))
+	pos := s.pos
 	copy(pos, off[:n])
-	nbr := make([]NodeID, off[n])
-	eid := make([]EdgeIndex, off[n])
+	nbr := resize(g.adjNbr, int(off[n]))
+	eid := resize(g.adjEdge, int(off[n]))
 	mergedOrder(et, &g.edgeSeg, func(i int) { // lower neighbours first, ascending U
 		v := et.V[i]
 		nbr[pos[v]], eid[pos[v]] = et.U[i], EdgeIndex(i)

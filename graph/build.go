@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -34,102 +35,189 @@ func Build(ctx context.Context, t *Tables, opts BuildOptions) (*Graph, error) {
 	if err := checkTables(t); err != nil {
 		return nil, err
 	}
-	g := &Graph{t: t}
-	step := func(stage string, total int, f func()) error {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("graph: build cancelled before %s: %w", stage, err)
-		}
-		opts.progress(stage, 0, total)
-		f()
-		opts.progress(stage, total, total)
-		return nil
-	}
-	nv := t.Visits.Len()
-	if err := step("nodes", t.Institutions.Len(), g.buildNodes); err != nil {
+	b := &builder{g: &Graph{t: t}, opts: opts, workers: 2}
+	if err := b.build(ctx); err != nil {
 		return nil, err
 	}
-	if err := step("fees", t.Fees.Len(), g.buildFeeIndex); err != nil {
-		return nil, err
-	}
-	var vd visitDoctors
-	if err := step("visit-doctors", nv, func() { vd = g.buildVisitDoctors() }); err != nil {
-		return nil, err
-	}
-	var ti *timeIndex
-	if err := step("time-order", nv, func() { ti = g.prepareTimeIndex(&vd) }); err != nil {
-		return nil, err
-	}
-	if err := g.buildEdgesAndLists(ctx, step, &vd, ti); err != nil {
-		return nil, err
-	}
-	if err := step("adjacency", g.edges.Len(), g.buildAdjacency); err != nil {
-		return nil, err
-	}
-	return g, nil
+	return b.g, nil
 }
 
-// buildEdgesAndLists sorts the contributions of each edge type and fills
-// the per-node visit lists, independent jobs that two workers run biggest
-// first; then it aggregates every edge type into its own segment of the
-// edge columns, again two at a time.
-func (g *Graph) buildEdgesAndLists(ctx context.Context, step func(string, int, func()) error, vd *visitDoctors, ti *timeIndex) error {
-	nv := g.t.Visits.Len()
-	var sorted [NumEdgeTypes]*typeEdges
-	sortJob := func(ty EdgeType) func() { return func() { sorted[ty] = g.sortEdges(ty, vd) } }
-	jobs := []func(){
-		func() { g.fillTimeIndex(ti, vd, KindDoctor, 64) },
-		sortJob(PatientDoctor),
-		sortJob(DoctorInstitutionBilled),
-		func() { g.fillTimeIndex(ti, vd, KindPatient, 64) },
-		sortJob(PatientInstitution),
-		func() { g.fillTimeIndex(ti, vd, KindInstitution, 64) },
-		sortJob(PatientPharmacy),
-		sortJob(DoctorPharmacy),
-		sortJob(DoctorInstitutionRegistered),
-		func() { g.buildTotals(vd) },
+// builder runs the stages of a build of g, which starts with its tables
+// set. Build uses a builder per graph, which frees the state of the
+// stages as soon as the later stages no longer need it; a Rebuilder keeps
+// one, whose memory (the state, the scratch in reuse and the graph's own
+// slices) the next build reuses.
+type builder struct {
+	g       *Graph
+	opts    BuildOptions
+	workers int // goroutines of the sort and aggregation stages; 1: the calling one alone
+
+	vd     visitDoctors
+	ti     timeIndex
+	sorted [NumEdgeTypes]typeEdges
+	data   []visitAmounts
+
+	// reuse, when not nil, holds the scratch memory kept for the next
+	// build: reuse[0] that of the sequential stages, reuse[1+i] that of
+	// sort job i. When nil, every stage and job allocates its own.
+	reuse []scratch
+}
+
+// scratch is the temporary memory of a build stage or job. A new scratch
+// allocates what the stage needs, garbage once it ends, as are the second
+// buffers of its radix sorts (sort is nil); a builder's reuse keeps all of
+// it for the next build.
+type scratch struct {
+	pos  []uint32     // counting-sort positions
+	keys []uint64     // time-order keys
+	regs []uint64     // registrations
+	srt  keyedSorter  // a kind group's (node, rank) pairs
+	sort *sortBuffers // nil: each sort allocates its own
+}
+
+// scratch returns slot i of reuse, or a new scratch when reuse is nil.
+func (b *builder) scratch(i int) *scratch {
+	if b.reuse == nil {
+		return new(scratch)
 	}
-	if err := step("sort", nv, func() { runJobs(ctx, 2, jobs) }); err != nil {
+	s := &b.reuse[i]
+	if s.sort == nil {
+		s.sort = new(sortBuffers)
+	}
+	return s
+}
+
+// build runs the stages, checking ctx and reporting progress between them.
+func (b *builder) build(ctx context.Context) error {
+	g := b.g
+	t := g.t
+	nv := t.Visits.Len()
+	if err := b.step(ctx, "nodes", t.Institutions.Len(), g.buildNodes); err != nil {
+		return err
+	}
+	if err := b.step(ctx, "fees", t.Fees.Len(), func() { g.buildFeeIndex(b.scratch(0)) }); err != nil {
+		return err
+	}
+	if err := b.step(ctx, "visit-doctors", nv, func() { g.buildVisitDoctors(&b.vd) }); err != nil {
+		return err
+	}
+	if err := b.step(ctx, "time-order", nv, func() { g.prepareTimeIndex(&b.vd, &b.ti, b.scratch(0)) }); err != nil {
+		return err
+	}
+	if err := b.buildEdgesAndLists(ctx); err != nil {
+		return err
+	}
+	return b.step(ctx, "adjacency", g.edges.Len(), func() { g.buildAdjacency(b.scratch(0)) })
+}
+
+// step runs stage f after checking ctx, reporting its progress.
+func (b *builder) step(ctx context.Context, stage string, total int, f func()) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("graph: build cancelled before %s: %w", stage, err)
+	}
+	b.opts.progress(stage, 0, total)
+	f()
+	b.opts.progress(stage, total, total)
+	return nil
+}
+
+// numSortJobs is the number of jobs of the sort stage (sortJob).
+const numSortJobs = 10
+
+// buildEdgesAndLists sorts the contributions of each edge type and fills
+// the per-node visit lists, independent jobs that the workers run biggest
+// first; then it aggregates every edge type into its own segment of the
+// edge columns, again one job per type.
+func (b *builder) buildEdgesAndLists(ctx context.Context) error {
+	g := b.g
+	if err := b.step(ctx, "sort", g.t.Visits.Len(), func() { b.runJobs(ctx, numSortJobs, (*builder).sortJob) }); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("graph: build cancelled while sorting: %w", err)
 	}
-	for ty, te := range sorted {
-		g.edgeSeg[ty+1] = g.edgeSeg[ty] + te.groups
+	if b.reuse == nil {
+		b.vd, b.ti = visitDoctors{}, timeIndex{}
 	}
-	data := g.visitData()
-	g.edges = newEdgeTable(g.edgeSeg[NumEdgeTypes])
-	jobs = jobs[:0]
-	for ty := range sorted {
-		jobs = append(jobs, func() {
-			aggregateInto(&g.edges, g.edgeSeg[ty], EdgeType(ty), sorted[ty], data)
-			sorted[ty] = nil
-		})
+	for ty := range b.sorted {
+		g.edgeSeg[ty+1] = g.edgeSeg[ty] + b.sorted[ty].groups
 	}
-	if err := step("edges", g.edgeSeg[NumEdgeTypes], func() { runJobs(ctx, 2, jobs) }); err != nil {
+	b.data = g.visitData(b.data)
+	g.edges.reset(g.edgeSeg[NumEdgeTypes])
+	if err := b.step(ctx, "edges", g.edgeSeg[NumEdgeTypes], func() { b.runJobs(ctx, int(NumEdgeTypes), (*builder).aggregateJob) }); err != nil {
 		return err
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("graph: build cancelled while aggregating: %w", err)
 	}
+	if b.reuse == nil {
+		b.data = nil
+	}
 	return nil
 }
 
-// runJobs runs jobs on up to workers goroutines, in order of submission;
-// jobs not started when ctx is cancelled are skipped.
-func runJobs(ctx context.Context, workers int, jobs []func()) {
+// sortJob runs job i of the sort stage. The jobs, biggest first, fill the
+// visit lists of a node kind group, sort the contributions of an edge type
+// or, the last, sum the totals.
+func (b *builder) sortJob(i int) {
+	jobs := [numSortJobs]struct {
+		lists Kind     // the kind group whose visit lists to fill, or numKinds
+		edges EdgeType // the edge type whose contributions to sort, or NumEdgeTypes
+	}{
+		{KindDoctor, NumEdgeTypes},
+		{numKinds, PatientDoctor},
+		{numKinds, DoctorInstitutionBilled},
+		{KindPatient, NumEdgeTypes},
+		{numKinds, PatientInstitution},
+		{KindInstitution, NumEdgeTypes},
+		{numKinds, PatientPharmacy},
+		{numKinds, DoctorPharmacy},
+		{numKinds, DoctorInstitutionRegistered},
+		{numKinds, NumEdgeTypes},
+	}
+	switch j := jobs[i]; {
+	case j.lists != numKinds:
+		b.g.fillTimeIndex(&b.ti, &b.vd, j.lists, 64, b.scratch(1+i))
+	case j.edges != NumEdgeTypes:
+		b.g.sortEdges(j.edges, &b.vd, &b.sorted[j.edges], b.scratch(1+i))
+	default:
+		b.g.buildTotals(&b.vd)
+	}
+}
+
+// aggregateJob aggregates the sorted contributions of edge type ty into
+// its segment of the edge columns.
+func (b *builder) aggregateJob(ty int) {
+	g := b.g
+	aggregateInto(&g.edges, g.edgeSeg[ty], EdgeType(ty), &b.sorted[ty], b.data)
+	if b.reuse == nil {
+		b.sorted[ty] = typeEdges{}
+	}
+}
+
+// runJobs runs jobs 0 to n-1 in order of submission on up to b.workers
+// goroutines (on the calling goroutine when b.workers is 1); jobs not
+// started when ctx is cancelled are skipped. job is a method expression,
+// so that a build on the calling goroutine allocates nothing.
+func (b *builder) runJobs(ctx context.Context, n int, job func(*builder, int)) {
+	if b.workers <= 1 {
+		for i := 0; i < n && ctx.Err() == nil; i++ {
+			job(b, i)
+		}
+		return
+	}
 	var next atomic.Int64
 	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
+	for w := 0; w < b.workers; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for {
 				i := int(next.Add(1)) - 1
-				if i >= len(jobs) || ctx.Err() != nil {
+				if i >= n || ctx.Err() != nil {
 					return
 				}
-				jobs[i]()
+				job(b, i)
 			}
 		}()
 	}
@@ -151,8 +239,8 @@ func (g *Graph) buildNodes() {
 	}
 	g.pharmBase = g.medBase + nMed
 	g.numNodes = g.medBase + uint32(it.Len())
-	g.instNode = make([]NodeID, it.Len())
-	g.instRow = make([]uint32, it.Len())
+	g.instNode = resize(g.instNode, it.Len())
+	g.instRow = resize(g.instRow, it.Len())
 	med, ph := g.medBase, g.pharmBase
 	for row, ty := range it.Type {
 		var n uint32
@@ -180,10 +268,10 @@ func (g *Graph) visitLive(v uint32) bool {
 }
 
 // buildFeeIndex groups fee rows by visit (a stable counting sort).
-func (g *Graph) buildFeeIndex() {
+func (g *Graph) buildFeeIndex(s *scratch) {
 	ft := &g.t.Fees
 	nv := uint32(g.t.Visits.Len())
-	off := make([]uint32, nv+1)
+	off := resize(g.feeOff, int(nv)+1)
 	skipped := 0
 	for _, v := range ft.Visit {
 		if v < nv {
@@ -195,8 +283,9 @@ func (g *Graph) buildFeeIndex() {
 	for i := uint32(1); i <= nv; i++ {
 		off[i] += off[i-1]
 	}
-	rows := make([]uint32, off[nv])
-	pos := make([]uint32, nv)
+	rows := resize(g.feeRows, int(off[nv]))
+	s.pos = resize(s.pos, int(nv))
+	pos := s.pos
 	copy(pos, off[:nv])
 	for r, v := range ft.Visit {
 		if v < nv {
@@ -230,14 +319,15 @@ type visitDoctors struct {
 // of returns the doctor entries of visit v.
 func (vd *visitDoctors) of(v uint32) []uint32 { return vd.doc[vd.off[v]:vd.off[v+1]] }
 
-// buildVisitDoctors collects the doctors of every valid visit.
-func (g *Graph) buildVisitDoctors() visitDoctors {
+// buildVisitDoctors collects the doctors of every valid visit into vd,
+// reusing its memory.
+func (g *Graph) buildVisitDoctors(vd *visitDoctors) {
 	vt := &g.t.Visits
 	ft := &g.t.Fees
 	nd := g.medBase - g.docBase
 	nv := vt.Len()
-	off := make([]uint32, nv+1)
-	doc := make([]uint32, 0, nv+nv/2)
+	off := resize(vd.off, nv+1)
+	doc := slices.Grow(vd.doc[:0], nv+nv/2)
 	for v := 0; v < nv; v++ {
 		start := len(doc)
 		if g.visitOK(uint32(v)) {
@@ -264,5 +354,5 @@ func (g *Graph) buildVisitDoctors() visitDoctors {
 		}
 		off[v+1] = uint32(len(doc))
 	}
-	return visitDoctors{off: off, doc: doc}
+	vd.off, vd.doc = off, doc
 }

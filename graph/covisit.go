@@ -144,7 +144,7 @@ func (g *Graph) CoVisits(ctx context.Context, opt CoVisitOptions) (*Projection, 
 		}
 	}
 	outs = [2][][]uint64{}
-	codes = radixSortU64(codes, make([]uint64, n), code.kBits)
+	codes = radixSortU64(codes, make([]uint64, n), code.kBits, nil)
 	return g.projection(codes, code, opt.MinWeight), nil
 }
 

@@ -14,7 +14,9 @@
 // fee, first and last visit); a CSR adjacency; and time indexes over the
 // visits (VisitsByTime, VisitsOf, FeesOf). Aggregation sorts packed uint64
 // keys with a radix sort instead of using maps, and runs its independent
-// stages on two goroutines.
+// stages on two goroutines. A Rebuilder runs the same stages on the
+// calling goroutine, in the memory of the graph it built before: for many
+// small graphs, such as the one a check builds per claim.
 //
 // On top of a Graph: CoVisits projects patients onto a weighted co-visit
 // graph (Newman's collaboration weighting), Neighbourhood extracts capped

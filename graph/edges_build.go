@@ -54,22 +54,22 @@ func (g *Graph) keySpace(ty EdgeType) keySpace {
 // sort and the aggregation stage.
 type typeEdges struct {
 	ks     keySpace
-	srt    *keyedSorter
+	srt    keyedSorter
 	groups int // distinct keys: the number of edges
 }
 
-// sortEdges emits and sorts the contributions of edge type ty and counts
-// its edges.
-func (g *Graph) sortEdges(ty EdgeType, vd *visitDoctors) *typeEdges {
+// sortEdges emits and sorts the contributions of edge type ty into te,
+// reusing its memory, and counts its edges.
+func (g *Graph) sortEdges(ty EdgeType, vd *visitDoctors, te *typeEdges, s *scratch) {
 	ks := g.keySpace(ty)
-	var srt *keyedSorter
+	srt := &te.srt
 	if ty == DoctorInstitutionRegistered {
-		srt = g.emitRegistrations(ks)
+		g.emitRegistrations(ks, srt)
 	} else {
-		srt = g.emitEdges(ty, ks, vd)
+		g.emitEdges(ty, ks, vd, srt, s)
 	}
-	srt.sort()
-	te := &typeEdges{ks: ks, srt: srt}
+	srt.sort(s.sort)
+	te.ks, te.groups = ks, 0
 	prev := uint64(0)
 	for i := 0; i < srt.len(); i++ {
 		k, _ := srt.at(i)
@@ -78,51 +78,50 @@ func (g *Graph) sortEdges(ty EdgeType, vd *visitDoctors) *typeEdges {
 		}
 		prev = k
 	}
-	return te
 }
 
 // emitRegistrations emits the (doctor, institution or pharmacy) keys of
-// staff.csv; duplicates merge in aggregation.
-func (g *Graph) emitRegistrations(ks keySpace) *keyedSorter {
+// staff.csv into srt; duplicates merge in aggregation.
+func (g *Graph) emitRegistrations(ks keySpace, srt *keyedSorter) {
 	nd := g.medBase - g.docBase
-	srt := newKeyedSorter(len(g.t.Doctors.Sites), ks.uBits+ks.vBits, 0)
+	srt.reset(len(g.t.Doctors.Sites), ks.uBits+ks.vBits, 0)
 	for _, r := range g.t.Doctors.Sites {
 		if r.Doctor < nd && int(r.Institution) < len(g.instNode) {
 			srt.add(ks.key(g.docBase+r.Doctor, uint32(g.instNode[r.Institution])), 0)
 		}
 	}
-	return srt
 }
 
 // registrations returns the sorted distinct (doctor node, institution node)
-// keys of staff.csv.
-func (g *Graph) registrations() []uint64 {
+// keys of staff.csv, in the memory of s.regs.
+func (g *Graph) registrations(s *scratch) []uint64 {
 	nd := g.medBase - g.docBase
-	keys := make([]uint64, 0, len(g.t.Doctors.Sites))
-	for _, s := range g.t.Doctors.Sites {
-		if s.Doctor >= nd || int(s.Institution) >= len(g.instNode) {
+	keys := slices.Grow(s.regs[:0], len(g.t.Doctors.Sites))
+	for _, site := range g.t.Doctors.Sites {
+		if site.Doctor >= nd || int(site.Institution) >= len(g.instNode) {
 			continue
 		}
-		keys = append(keys, pack(g.docBase+s.Doctor, uint32(g.instNode[s.Institution])))
+		keys = append(keys, pack(g.docBase+site.Doctor, uint32(g.instNode[site.Institution])))
 	}
 	slices.Sort(keys)
-	return slices.Compact(keys)
+	s.regs = slices.Compact(keys)
+	return s.regs
 }
 
-// emitEdges appends one record per (edge of type ty, live visit).
-func (g *Graph) emitEdges(ty EdgeType, ks keySpace, vd *visitDoctors) *keyedSorter {
+// emitEdges emits into srt one record per (edge of type ty, live visit).
+func (g *Graph) emitEdges(ty EdgeType, ks keySpace, vd *visitDoctors, srt *keyedSorter, s *scratch) {
 	vt := &g.t.Visits
 	var regs []uint64
 	n := 0
 	switch ty {
 	case DoctorPharmacy:
-		regs = g.registrations()
+		regs = g.registrations(s)
 	case PatientDoctor, DoctorInstitutionBilled:
 		n = len(vd.doc)
 	default:
 		n = vt.Len()
 	}
-	buf := newKeyedSorter(n, ks.uBits+ks.vBits, uint(bits.Len(uint(vt.Len()))))
+	srt.reset(n, ks.uBits+ks.vBits, uint(bits.Len(uint(vt.Len()))))
 	for v := 0; v < vt.Len(); v++ {
 		vv := uint32(v)
 		if !g.visitLive(vv) {
@@ -134,16 +133,16 @@ func (g *Graph) emitEdges(ty EdgeType, ks keySpace, vd *visitDoctors) *keyedSort
 		switch ty {
 		case PatientInstitution, PatientPharmacy:
 			if pharm == (ty == PatientPharmacy) {
-				buf.add(ks.key(p, inst), vv)
+				srt.add(ks.key(p, inst), vv)
 			}
 		case PatientDoctor:
 			for _, d := range vd.of(vv) {
-				buf.add(ks.key(p, g.docBase+d&^billFlag), vv)
+				srt.add(ks.key(p, g.docBase+d&^billFlag), vv)
 			}
 		case DoctorInstitutionBilled:
 			if !pharm {
 				for _, d := range vd.of(vv) {
-					buf.add(ks.key(g.docBase+d&^billFlag, inst), vv)
+					srt.add(ks.key(g.docBase+d&^billFlag, inst), vv)
 				}
 			}
 		case DoctorPharmacy:
@@ -154,13 +153,12 @@ func (g *Graph) emitEdges(ty EdgeType, ks keySpace, vd *visitDoctors) *keyedSort
 					}
 					doc := g.docBase + d&^billFlag
 					if _, reg := slices.BinarySearch(regs, pack(doc, inst)); !reg {
-						buf.add(ks.key(doc, inst), vv)
+						srt.add(ks.key(doc, inst), vv)
 					}
 				}
 			}
 		}
 	}
-	return buf
 }
 
 // visitAmounts packs the visit columns aggregation needs, so that a
@@ -170,10 +168,11 @@ type visitAmounts struct {
 	begin        claims.Time
 }
 
-// visitData gathers the amounts and begin time of every visit in row order.
-func (g *Graph) visitData() []visitAmounts {
+// visitData gathers the amounts and begin time of every visit in row order,
+// in the memory of data.
+func (g *Graph) visitData(data []visitAmounts) []visitAmounts {
 	vt := &g.t.Visits
-	data := make([]visitAmounts, vt.Len())
+	data = resize(data, vt.Len())
 	for v := range data {
 		data[v] = visitAmounts{vt.FundPay[v], vt.MedFee[v], vt.Begin[v]}
 	}
@@ -183,7 +182,7 @@ func (g *Graph) visitData() []visitAmounts {
 // aggregateInto sums the sorted contributions of te into the rows
 // [base, base+te.groups) of et, as edges of type ty.
 func aggregateInto(et *EdgeTable, base int, ty EdgeType, te *typeEdges, data []visitAmounts) {
-	srt, n := te.srt, te.srt.len()
+	srt, n := &te.srt, te.srt.len()
 	row := base - 1
 	prev := uint64(0)
 	put := func(k uint64) {
@@ -227,13 +226,12 @@ func aggregateInto(et *EdgeTable, base int, ty EdgeType, te *typeEdges, data []v
 	}
 }
 
-// newEdgeTable allocates the edge columns for n edges.
-func newEdgeTable(n int) EdgeTable {
-	return EdgeTable{
-		Type: make([]EdgeType, n), U: make([]NodeID, n), V: make([]NodeID, n),
-		Visits: make([]uint32, n), Fund: make([]claims.Money, n), MedFee: make([]claims.Money, n),
-		First: make([]claims.Time, n), Last: make([]claims.Time, n),
-	}
+// reset makes et n zero edges, reusing the memory of its columns
+// (allocating them for a zero et).
+func (et *EdgeTable) reset(n int) {
+	et.Type, et.U, et.V = resize(et.Type, n), resize(et.U, n), resize(et.V, n)
+	et.Visits, et.Fund, et.MedFee = resize(et.Visits, n), resize(et.Fund, n), resize(et.MedFee, n)
+	et.First, et.Last = resize(et.First, n), resize(et.Last, n)
 }
 
 // mergedOrder calls f for every edge in (U, V, Type) order, merging the

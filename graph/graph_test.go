@@ -296,10 +296,12 @@ func TestBuildBadRows(t *testing.T) {
 func TestTimeIndexUnpacked(t *testing.T) {
 	g := fixtureGraph(t)
 	want := slices.Clone(g.nodeVis)
-	vd := g.buildVisitDoctors()
-	ti := g.prepareTimeIndex(&vd)
+	var vd visitDoctors
+	g.buildVisitDoctors(&vd)
+	var ti timeIndex
+	g.prepareTimeIndex(&vd, &ti, new(scratch))
 	for _, k := range []Kind{KindPatient, KindDoctor, KindInstitution} {
-		g.fillTimeIndex(ti, &vd, k, 0) // force the (node, rank)-only path
+		g.fillTimeIndex(&ti, &vd, k, 0, new(scratch)) // force the (node, rank)-only path
 	}
 	if !slices.Equal(g.nodeVis, want) {
 		t.Errorf("unpacked time index %v, want %v", g.nodeVis, want)

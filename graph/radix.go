@@ -11,16 +11,18 @@ const maxRadixBits = 12
 
 // radixSort sorts a by key with a stable LSD radix sort, using tmp
 // (len(tmp) >= len(a)) as scratch, and returns the sorted slice, which is
-// either a or tmp. The digit width adapts to the largest key (at most
-// maxRadixBits, as few passes as possible) and digits where every key
-// agrees are skipped.
+// either a or tmp. The digit width adapts to the largest key and to the
+// number of keys (at most maxRadixBits and bits.Len(len(a)), as few passes
+// as possible) and digits where every key agrees are skipped.
 func radixSort[T any](a, tmp []T, key func(*T) uint64) []T {
-	return radixSortFrom(a, tmp, key, 0)
+	return radixSortFrom(a, tmp, key, 0, nil)
 }
 
 // radixSortFrom is radixSort ordering by the key bits from lowBit up only;
-// lower bits keep their input order (the sort is stable).
-func radixSortFrom[T any](a, tmp []T, key func(*T) uint64, lowBit uint) []T {
+// lower bits keep their input order (the sort is stable). hist, when not
+// nil, holds the digit histograms from sort to sort (nil: allocated for
+// this sort alone).
+func radixSortFrom[T any](a, tmp []T, key func(*T) uint64, lowBit uint, hist *[]int) []T {
 	n := len(a)
 	if n < 2 {
 		return a
@@ -36,8 +38,7 @@ func radixSortFrom[T any](a, tmp []T, key func(*T) uint64, lowBit uint) []T {
 	if maxKey == 0 {
 		return a
 	}
-	passes, width, buckets, mask := radixPlan(maxKey)
-	count := make([]int, int(passes)*buckets)
+	passes, width, buckets, mask, count := radixPlan(maxKey, n, hist)
 	for i := range a {
 		k := key(&a[i]) >> lowBit
 		for d := uint(0); d < passes; d++ {
@@ -74,21 +75,44 @@ func radixSortFrom[T any](a, tmp []T, key func(*T) uint64, lowBit uint) []T {
 	return src
 }
 
-// radixPlan chooses the digits for keys up to maxKey > 0: as few passes as
-// digits of at most maxRadixBits allow, of equal width.
-func radixPlan(maxKey uint64) (passes, width uint, buckets int, mask uint64) {
+// radixPlan chooses the digits for n keys up to maxKey > 0: as few passes
+// as digits of at most maxRadixBits and bits.Len(n) bits allow, of equal
+// width (the second bound is for few keys, whose passes would otherwise
+// spend their time clearing and summing histograms of mostly empty
+// buckets).
+// It returns the zeroed histograms of the passes, in *buf when buf is not
+// nil (grown as needed, kept for the next sort), otherwise newly allocated.
+func radixPlan(maxKey uint64, n int, buf *[]int) (passes, width uint, buckets int, mask uint64, count []int) {
 	keyBits := uint(bits.Len64(maxKey))
-	passes = (keyBits + maxRadixBits - 1) / maxRadixBits
+	digit := min(maxRadixBits, uint(bits.Len(uint(n))))
+	passes = (keyBits + digit - 1) / digit
 	width = (keyBits + passes - 1) / passes
 	buckets = 1 << width
-	return passes, width, buckets, uint64(buckets - 1)
+	if buf == nil {
+		count = make([]int, int(passes)*buckets)
+	} else {
+		*buf = resize(*buf, int(passes)*buckets)
+		count = *buf
+	}
+	return passes, width, buckets, uint64(buckets - 1), count
+}
+
+// resize returns s with length n and its elements zero, reusing its memory
+// when it is large enough: make([]T, n) for a nil s.
+func resize[T any](s []T, n int) []T {
+	if cap(s) < n {
+		return make([]T, n)
+	}
+	s = s[:n]
+	clear(s)
+	return s
 }
 
 // insertionSort sorts a short slice by key, stably.
 func insertionSort[T any](a []T, key func(*T) uint64) {
 	for i := 1; i < len(a); i++ {
+		kx := key(&a[i]) // not key(&x): x would escape to the heap
 		x := a[i]
-		kx := key(&x)
 		j := i
 		for j > 0 && key(&a[j-1]) > kx {
 			a[j] = a[j-1]
@@ -111,16 +135,15 @@ type keyedSorter struct {
 	usePack bool
 }
 
-// newKeyedSorter prepares for about n pairs of keys below 1<<keyBits and
-// values below 1<<valBits.
-func newKeyedSorter(n int, keyBits, valBits uint) *keyedSorter {
-	s := &keyedSorter{valBits: valBits, usePack: keyBits+valBits <= 64}
+// reset empties s and prepares it for about n pairs of keys below
+// 1<<keyBits and values below 1<<valBits, reusing its memory.
+func (s *keyedSorter) reset(n int, keyBits, valBits uint) {
+	s.valBits, s.usePack = valBits, keyBits+valBits <= 64
 	if s.usePack {
-		s.packed = make([]uint64, 0, n)
+		s.packed = slices.Grow(s.packed[:0], n)
 	} else {
-		s.recs = make([]edgeRec, 0, n)
+		s.recs = slices.Grow(s.recs[:0], n)
 	}
-	return s
 }
 
 // add appends a pair; with zero value bits the value is dropped.
@@ -132,13 +155,57 @@ func (s *keyedSorter) add(key uint64, val uint32) {
 	}
 }
 
-// sort sorts the pairs by key, stably.
-func (s *keyedSorter) sort() {
+// sort sorts the pairs by key, stably, with the scratch memory of b (nil:
+// allocated for this sort alone).
+func (s *keyedSorter) sort(b *sortBuffers) {
 	if s.usePack {
-		s.packed = radixSortU64(s.packed, make([]uint64, len(s.packed)), s.valBits)
+		s.packed = b.sortU64(s.packed, s.valBits)
 	} else {
-		s.recs = radixSort(s.recs, make([]edgeRec, len(s.recs)), edgeRecKey)
+		s.recs = b.sortRecs(s.recs)
 	}
+}
+
+// sortBuffers is the scratch memory of radix sorts kept from sort to sort:
+// the second buffer of each element type and the digit histograms. A nil
+// *sortBuffers keeps nothing: each sort allocates its own, garbage once it
+// returns.
+type sortBuffers struct {
+	u64   []uint64
+	recs  []edgeRec
+	count []int
+}
+
+// sortU64 sorts a by its bits from lowBit up, as radixSortU64, and returns
+// the sorted slice, either a or b's second buffer; the other one becomes
+// b's second buffer.
+func (b *sortBuffers) sortU64(a []uint64, lowBit uint) []uint64 {
+	if b == nil {
+		return radixSortU64(a, make([]uint64, len(a)), lowBit, nil)
+	}
+	tmp := resize(b.u64, len(a))
+	sorted := radixSortU64(a, tmp, lowBit, &b.count)
+	b.u64 = spare(sorted, a, tmp)
+	return sorted
+}
+
+// sortRecs is sortU64 for records, sorted by their whole key.
+func (b *sortBuffers) sortRecs(a []edgeRec) []edgeRec {
+	if b == nil {
+		return radixSort(a, make([]edgeRec, len(a)), edgeRecKey)
+	}
+	tmp := resize(b.recs, len(a))
+	sorted := radixSortFrom(a, tmp, edgeRecKey, 0, &b.count)
+	b.recs = spare(sorted, a, tmp)
+	return sorted
+}
+
+// spare returns whichever of a and tmp a radix sort did not return as
+// sorted.
+func spare[T any](sorted, a, tmp []T) []T {
+	if len(sorted) > 0 && &sorted[0] == &tmp[0] {
+		return a
+	}
+	return tmp
 }
 
 // len returns the number of pairs.
@@ -158,12 +225,34 @@ func (s *keyedSorter) at(i int) (key uint64, val uint32) {
 	return s.recs[i].key, s.recs[i].visit
 }
 
+// maxComparisonSort is the most keys radixSortU64 sorts with a comparison
+// sort when it can: for a few hundred keys, a radix sort's passes cost
+// more.
+const maxComparisonSort = 1024
+
+// lowBitsAscending reports whether the bits of a below lowBit never
+// decrease, so that a sort of the whole keys is stable in the bits above.
+func lowBitsAscending(a []uint64, lowBit uint) bool {
+	mask := uint64(1)<<lowBit - 1
+	for i := 1; i < len(a); i++ {
+		if a[i]&mask < a[i-1]&mask {
+			return false
+		}
+	}
+	return true
+}
+
 // radixSortU64 is radixSortFrom specialised for plain uint64 keys, without
 // a key function call per element and pass.
-func radixSortU64(a, tmp []uint64, lowBit uint) []uint64 {
+func radixSortU64(a, tmp []uint64, lowBit uint, hist *[]int) []uint64 {
 	n := len(a)
 	if n <= 64 {
-		return radixSortFrom(a, tmp, keyU64, lowBit)
+		return radixSortFrom(a, tmp, keyU64, lowBit, hist)
+	}
+	if n <= maxComparisonSort && lowBitsAscending(a, lowBit) {
+		// Sorting whole keys keeps equal high bits in input order.
+		slices.Sort(a)
+		return a
 	}
 	var maxKey uint64
 	for _, k := range a {
@@ -172,8 +261,7 @@ func radixSortU64(a, tmp []uint64, lowBit uint) []uint64 {
 	if maxKey == 0 {
 		return a
 	}
-	passes, width, buckets, mask := radixPlan(maxKey)
-	count := make([]int, int(passes)*buckets)
+	passes, width, buckets, mask, count := radixPlan(maxKey, n, hist)
 	for _, k := range a {
 		k >>= lowBit
 		for d := uint(0); d < passes; d++ {

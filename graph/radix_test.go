@@ -27,39 +27,57 @@ func TestRadixSort(t *testing.T) {
 			}
 			wantU := slices.Clone(u)
 			slices.Sort(wantU)
-			if gotU := radixSortU64(u, make([]uint64, n), 0); !slices.Equal(gotU, wantU) {
+			if gotU := radixSortU64(u, make([]uint64, n), 0, nil); !slices.Equal(gotU, wantU) {
 				t.Fatalf("n=%d bits=%d: radixSortU64 differs from slices.Sort", n, bitsKey)
 			}
 		}
 	}
 }
 
+// TestKeyedSorter sorts pairs with values added in ascending order (as the
+// build adds visit rows: a comparison sort may serve for few pairs) and in
+// descending order, with a fresh and a reused sorter and scratch.
 func TestKeyedSorter(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
+	var reused keyedSorter
+	var buf sortBuffers
 	for _, tc := range []struct{ keyBits, valBits uint }{{20, 20}, {44, 20}, {40, 30}, {33, 0}} {
-		n := 5000
-		s := newKeyedSorter(n, tc.keyBits, tc.valBits)
-		var want []edgeRec
-		for i := 0; i < n; i++ {
-			k := r.Uint64() >> (64 - tc.keyBits) >> 8 // many ties
-			v := uint32(0)
-			if tc.valBits > 0 {
-				v = uint32(i) & (1<<tc.valBits - 1)
-			}
-			s.add(k, v)
-			want = append(want, edgeRec{k, v})
-		}
-		if s.usePack != (tc.keyBits+tc.valBits <= 64) {
-			t.Errorf("%+v: usePack %v", tc, s.usePack)
-		}
-		slices.SortStableFunc(want, func(x, y edgeRec) int { return cmp.Compare(x.key, y.key) })
-		s.sort()
-		if s.len() != n {
-			t.Fatalf("len %d", s.len())
-		}
-		for i := range want {
-			if k, v := s.at(i); k != want[i].key || v != want[i].visit {
-				t.Fatalf("%+v: pair %d = %d, %d; want %+v", tc, i, k, v, want[i])
+		for _, n := range []int{300, 5000} {
+			for _, descending := range []bool{false, true} {
+				var fresh keyedSorter
+				for _, s := range []*keyedSorter{&fresh, &reused} {
+					s.reset(n, tc.keyBits, tc.valBits)
+					var want []edgeRec
+					for i := 0; i < n; i++ {
+						k := r.Uint64() >> (64 - tc.keyBits) >> 8 // many ties
+						v := uint32(0)
+						if tc.valBits > 0 {
+							v = uint32(i)
+							if descending {
+								v = uint32(n - i)
+							}
+						}
+						s.add(k, v)
+						want = append(want, edgeRec{k, v})
+					}
+					if s.usePack != (tc.keyBits+tc.valBits <= 64) {
+						t.Errorf("%+v: usePack %v", tc, s.usePack)
+					}
+					slices.SortStableFunc(want, func(x, y edgeRec) int { return cmp.Compare(x.key, y.key) })
+					if s == &fresh {
+						s.sort(nil)
+					} else {
+						s.sort(&buf)
+					}
+					if s.len() != n {
+						t.Fatalf("len %d", s.len())
+					}
+					for i := range want {
+						if k, v := s.at(i); k != want[i].key || v != want[i].visit {
+							t.Fatalf("%+v n=%d descending=%v: pair %d = %d, %d; want %+v", tc, n, descending, i, k, v, want[i])
+						}
+					}
+				}
 			}
 		}
 	}

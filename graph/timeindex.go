@@ -10,23 +10,23 @@ import (
 )
 
 // timeIndex is the build state of the per-node visit lists: visit ranks in
-// time order and the list offsets, filled by one job per node kind group.
+// time order, read by the jobs that fill the lists of each node kind group.
 type timeIndex struct {
 	rank []uint32
 }
 
-// prepareTimeIndex sorts the valid visits by (Begin, row), ranks them and
-// counts the visits of every node (patient, institution or pharmacy, each
-// distinct attending or billing doctor).
-func (g *Graph) prepareTimeIndex(vd *visitDoctors) *timeIndex {
-	g.byTime = g.sortVisitsByTime()
+// prepareTimeIndex sorts the valid visits by (Begin, row), ranks them in
+// ti and counts the visits of every node (patient, institution or
+// pharmacy, each distinct attending or billing doctor).
+func (g *Graph) prepareTimeIndex(vd *visitDoctors, ti *timeIndex, s *scratch) {
+	g.sortVisitsByTime(s)
 	vt := &g.t.Visits
-	ti := &timeIndex{rank: make([]uint32, vt.Len())}
+	ti.rank = resize(ti.rank, vt.Len())
 	for i, v := range g.byTime {
 		ti.rank[v] = uint32(i)
 	}
 	n := g.numNodes
-	off := make([]uint32, n+1)
+	off := resize(g.nodeVisOff, int(n)+1)
 	for v := 0; v < vt.Len(); v++ {
 		vv := uint32(v)
 		if !g.visitOK(vv) {
@@ -42,8 +42,7 @@ func (g *Graph) prepareTimeIndex(vd *visitDoctors) *timeIndex {
 		off[i] += off[i-1]
 	}
 	g.nodeVisOff = off
-	g.nodeVis = make([]uint32, off[n])
-	return ti
+	g.nodeVis = resize(g.nodeVis, int(off[n]))
 }
 
 // fillTimeIndex fills the visit lists of the nodes of kind group k
@@ -52,7 +51,7 @@ func (g *Graph) prepareTimeIndex(vd *visitDoctors) *timeIndex {
 // cache miss, so it emits (node, rank) keys in row order and radix-sorts
 // them. Groups fill disjoint parts of nodeVis and may run concurrently.
 // packBits (64 but in tests) is the widest packed (node, rank, visit) key.
-func (g *Graph) fillTimeIndex(ti *timeIndex, vd *visitDoctors, k Kind, packBits uint) {
+func (g *Graph) fillTimeIndex(ti *timeIndex, vd *visitDoctors, k Kind, packBits uint, s *scratch) {
 	vt := &g.t.Visits
 	lo, hi := g.kindRange(k)
 	if k == KindInstitution {
@@ -67,7 +66,8 @@ func (g *Graph) fillTimeIndex(ti *timeIndex, vd *visitDoctors, k Kind, packBits 
 	if nodeBits+rBits+vBits > packBits {
 		vBits = 0
 	}
-	recs := newKeyedSorter(int(b-a), nodeBits+rBits, vBits)
+	recs := &s.srt
+	recs.reset(int(b-a), nodeBits+rBits, vBits)
 	for v := 0; v < vt.Len(); v++ {
 		vv := uint32(v)
 		if !g.visitOK(vv) {
@@ -86,7 +86,7 @@ func (g *Graph) fillTimeIndex(ti *timeIndex, vd *visitDoctors, k Kind, packBits 
 			}
 		}
 	}
-	recs.sort()
+	recs.sort(s.sort)
 	out := g.nodeVis[a:b]
 	for i := range out {
 		k, v := recs.at(i)
@@ -97,9 +97,9 @@ func (g *Graph) fillTimeIndex(ti *timeIndex, vd *visitDoctors, k Kind, packBits 
 	}
 }
 
-// sortVisitsByTime returns the valid visit rows ordered by (Begin, row),
-// with a radix sort of packed keys when the time span allows.
-func (g *Graph) sortVisitsByTime() []uint32 {
+// sortVisitsByTime sets byTime to the valid visit rows ordered by (Begin,
+// row), with a radix sort of packed keys when the time span allows.
+func (g *Graph) sortVisitsByTime(s *scratch) {
 	vt := &g.t.Visits
 	lo, hi := claims.Time(math.MaxInt64), claims.Time(math.MinInt64)
 	for v := 0; v < vt.Len(); v++ {
@@ -107,21 +107,22 @@ func (g *Graph) sortVisitsByTime() []uint32 {
 			lo, hi = min(lo, vt.Begin[v]), max(hi, vt.Begin[v])
 		}
 	}
-	var rows []uint32
 	if hi >= lo && uint64(hi)-uint64(lo) < 1<<31 {
-		keys := make([]uint64, 0, vt.Len())
+		keys := slices.Grow(s.keys[:0], vt.Len())
 		for v := 0; v < vt.Len(); v++ {
 			if g.visitOK(uint32(v)) {
 				keys = append(keys, uint64(vt.Begin[v]-lo)<<32|uint64(v))
 			}
 		}
-		keys = radixSortU64(keys, make([]uint64, len(keys)), 0)
-		rows = make([]uint32, len(keys))
-		for i, k := range keys {
+		s.keys = s.sort.sortU64(keys, 32) // stable: rows stay in order within a time
+		rows := resize(g.byTime, len(s.keys))
+		for i, k := range s.keys {
 			rows[i] = uint32(k)
 		}
-		return rows
+		g.byTime = rows
+		return
 	}
+	rows := g.byTime[:0]
 	for v := 0; v < vt.Len(); v++ {
 		if g.visitOK(uint32(v)) {
 			rows = append(rows, uint32(v))
@@ -130,7 +131,7 @@ func (g *Graph) sortVisitsByTime() []uint32 {
 	slices.SortFunc(rows, func(a, b uint32) int {
 		return cmp.Or(cmp.Compare(vt.Begin[a], vt.Begin[b]), cmp.Compare(a, b))
 	})
-	return rows
+	g.byTime = rows
 }
 
 // VisitsByTime returns the visit rows sorted by Begin, ties by row
@@ -154,8 +155,8 @@ func (g *Graph) VisitsOf(n NodeID) []uint32 {
 // counts skipped visits.
 func (g *Graph) buildTotals(vd *visitDoctors) {
 	vt := &g.t.Visits
-	g.nodeVisits = make([]uint32, g.numNodes)
-	g.nodeFund = make([]claims.Money, g.numNodes)
+	g.nodeVisits = resize(g.nodeVisits, int(g.numNodes))
+	g.nodeFund = resize(g.nodeFund, int(g.numNodes))
 	add := func(n uint32, f claims.Money) {
 		g.nodeVisits[n]++
 		g.nodeFund[n] += f
