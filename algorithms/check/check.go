@@ -142,6 +142,10 @@ func (c *Checker) setFor(stages rules.Stages) *stageRules {
 type View struct {
 	Index    *Index
 	Findings *findings.Findings
+	// Rings, when not nil, is the ring index of Findings (NewRingIndex),
+	// built once by a caller that checks many claims against the same
+	// findings; nil builds it for this check.
+	Rings *RingIndex
 	// Staff, when not nil, reports suspended or terminated doctors for
 	// this check instead of Options.Staff: a register of the claim's day
 	// (graph/workspace's StaffRegister is one).
@@ -475,8 +479,12 @@ func (c *Checker) signals(res *Result, view View, person, inst uint32, cl *Claim
 		{g.InstitutionNode(inst), vocab.CheckRingSite},
 		{doctor, vocab.CheckRingDoctor},
 	}
+	rings := view.Rings
+	if rings == nil {
+		rings = NewRingIndex(view.Findings)
+	}
 	for _, p := range parties {
-		rc, ok := ringContext(g, view.Findings, p.node)
+		rc, ok := ringContext(g, rings, p.node)
 		if !ok {
 			continue
 		}
@@ -539,30 +547,47 @@ func memberKey(g *graph.Graph, n graph.NodeID) (kind, id string) {
 	return kind, g.Key(n)
 }
 
-// ringContext returns node n's place in a reported ring of f: the entity
-// scores are indexed by node, and the ring's member list gives the role.
-func ringContext(g *graph.Graph, f *findings.Findings, n graph.NodeID) (RingContext, bool) {
-	if f == nil || n == graph.NoNode || int(n) >= len(f.Entities) {
-		return RingContext{}, false
+// RingIndex finds an entity's place in the reported rings of one findings:
+// the best-ranked ring naming it, with its role, label and score there. It
+// is built once per findings (NewRingIndex) and only read, so that a check
+// reads neither the entity scores, which incremental scoring updates in
+// place, nor a ring's member list.
+type RingIndex struct {
+	byKey map[string]RingContext // member kind + "\x00" + id
+}
+
+// NewRingIndex indexes the members of f's rings (nil f: no rings). Rings
+// are taken in their order (best first), so a member of several rings is
+// found in the best-ranked one, as its entity score names it.
+func NewRingIndex(f *findings.Findings) *RingIndex {
+	x := &RingIndex{byKey: make(map[string]RingContext)}
+	if f == nil {
+		return x
 	}
-	e := &f.Entities[n]
-	kind, id := memberKey(g, n)
-	if e.RingID == "" || e.Kind != kind || e.ID != id {
-		return RingContext{}, false
-	}
-	rc := RingContext{Kind: kind, ID: id, Ring: e.RingID, Score: e.Score, Role: vocab.RoleMember}
 	for i := range f.Rings {
 		r := &f.Rings[i]
-		if r.ID != e.RingID {
-			continue
-		}
 		for _, m := range r.Members {
-			if m.Kind == kind && m.ID == id {
-				rc.Role, rc.Label = m.Role, m.Label
-				break
+			k := m.Kind + "\x00" + m.ID
+			if _, ok := x.byKey[k]; !ok {
+				x.byKey[k] = RingContext{Kind: m.Kind, ID: m.ID, Label: m.Label, Ring: r.ID, Role: m.Role, Score: m.Score}
 			}
 		}
-		break
 	}
-	return rc, true
+	return x
+}
+
+// Lookup returns the place of the member of kind and id (as in rings.json)
+// in its best-ranked ring.
+func (x *RingIndex) Lookup(kind, id string) (RingContext, bool) {
+	rc, ok := x.byKey[kind+"\x00"+id]
+	return rc, ok
+}
+
+// ringContext returns node n's place in a reported ring of rings.
+func ringContext(g *graph.Graph, rings *RingIndex, n graph.NodeID) (RingContext, bool) {
+	if n == graph.NoNode {
+		return RingContext{}, false
+	}
+	kind, id := memberKey(g, n)
+	return rings.Lookup(kind, id)
 }

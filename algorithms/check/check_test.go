@@ -245,7 +245,7 @@ func TestSignals(t *testing.T) {
 	f := &findings.Findings{Entities: make([]findings.EntityScore, g.NumNodes())}
 	pn := g.PatientNode(g.Tables().Persons.IDs.Lookup("M"))
 	f.Entities[pn] = findings.EntityScore{Kind: vocab.KindPatient, ID: "M", Score: 0.91, RingID: "R001"}
-	f.Rings = []findings.Ring{{ID: "R001", Members: []findings.Member{{Kind: vocab.KindPatient, ID: "M", Role: vocab.RoleRecruitedPatient, Label: "张*"}}}}
+	f.Rings = []findings.Ring{{ID: "R001", Members: []findings.Member{{Kind: vocab.KindPatient, ID: "M", Role: vocab.RoleRecruitedPatient, Label: "张*", Score: 0.91}}}}
 	chk := newChecker(t, Options{Staff: stub{}, Cases: stub{}})
 	cl := claim("M-1", "M", "H1", at(2025, 7, 1, 9, 0), fee(itemService, 0, 30)) // M-1 is settled already
 	cl.Visit.DoctorCode = "DR-X"

@@ -60,6 +60,9 @@ type Live struct {
 	feesAfter map[uint32][]uint32 // visit row -> fee rows appended after the graph was built
 	byTrace   map[uint32][]uint32 // trace code id -> fee rows, built on first use
 	traced    int                 // fee rows indexed in byTrace
+	// neighbours builds the graph of each update's neighbourhood of new
+	// rows (runRules) in the memory of the one before.
+	neighbours graph.Rebuilder
 }
 
 // newLive keeps the state of a full run whose findings f were computed from

@@ -259,7 +259,7 @@ func (h *checkHandler) prepare(ctx context.Context, req *checkRequest, stages ru
 	s.mu.RLock()
 	claim.Settled = s.visitIDs[claim.Visit.MdtrtID] // accepted, perhaps not applied yet
 	s.mu.RUnlock()
-	view.Index, view.Findings = h.index(g), snap.findings
+	view.Index, view.Findings, view.Rings = h.index(g), snap.findings, snap.rings
 	prep, err := h.checker.Prepare(view, claim)
 	if err != nil {
 		return nil, 0, http.StatusInternalServerError, &apiError{Error: "check failed: " + strings.TrimPrefix(err.Error(), "check: ")}

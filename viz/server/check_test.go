@@ -236,6 +236,63 @@ func TestChecksDuringUpdates(t *testing.T) {
 	t.Logf("slowest check %v", slowest)
 }
 
+// TestCheckDoesNotWaitForScoring holds the lock incremental scoring holds
+// while it re-scores entities (scoreMu) and checks that a check is answered
+// meanwhile, with the ring context of the current snapshot, while a ring
+// view, which reads entity scores, waits for the lock.
+func TestCheckDoesNotWaitForScoring(t *testing.T) {
+	s := startReady(t, nil)
+	ring := s.firstRing(t)
+	p, c, d := member(t, ring, findings.KindPatient).ID, member(t, ring, findings.KindClinic).ID, member(t, ring, findings.KindDoctor).ID
+	s.dataMu.RLock()
+	s.scoreMu.Lock()
+	viewed := make(chan struct{})
+	go func() {
+		defer close(viewed)
+		s.do(t, "GET", "/api/v1/rings/"+ring.ID+"/subgraph", "", nil)
+	}()
+	done := make(chan *http.Response, 1)
+	go func() {
+		res, err := http.Post(s.ts.URL+"/api/v1/check", "application/json",
+			strings.NewReader(checkBody(visitRow("NOWAIT1", p, c, d), "", capFee("NOWAIT1"))))
+		if err != nil {
+			t.Error(err)
+		}
+		done <- res
+	}()
+	var res *http.Response
+	select {
+	case res = <-done:
+	case <-time.After(5 * time.Second):
+		s.scoreMu.Unlock()
+		s.dataMu.RUnlock()
+		t.Fatal("a check waited for incremental scoring")
+	}
+	select {
+	case <-viewed:
+		t.Error("a ring view was served while entity scores were being updated")
+	default:
+	}
+	s.scoreMu.Unlock()
+	s.dataMu.RUnlock()
+	<-viewed
+	if res == nil {
+		return
+	}
+	defer res.Body.Close()
+	var rep struct {
+		Rings []struct {
+			Ring string `json:"ring"`
+		} `json:"rings"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&rep); err != nil || res.StatusCode != http.StatusOK {
+		t.Fatalf("check: %d %v", res.StatusCode, err)
+	}
+	if len(rep.Rings) == 0 || rep.Rings[0].Ring != ring.ID {
+		t.Errorf("ring context %+v, want ring %s", rep.Rings, ring.ID)
+	}
+}
+
 // BenchmarkCheckHandler serves checks of a ring member's claim through
 // the handler (no network) on the Huli fixture.
 func BenchmarkCheckHandler(b *testing.B) {

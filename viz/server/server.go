@@ -167,13 +167,18 @@ type FollowProblem struct {
 //
 // Locks: dataMu guards the contents of the current tables and graph (Run
 // appends accepted claims to the tables; API handlers read them under
-// dataMu.RLock, taken by Handler); mu guards the fields below it and the
-// order of published messages. Whoever needs both takes dataMu first.
+// dataMu.RLock, taken by Handler); scoreMu guards the current findings'
+// entity scores, which incremental scoring (rings.Live.Add) updates in
+// place while it holds dataMu only for reading, so that checks, which
+// read the tables but no entity score, never wait for it; mu guards the
+// fields below it and the order of published messages. Whoever needs
+// several takes them in that order: dataMu, scoreMu, mu.
 type Server struct {
 	cfg Config
 	mux *http.ServeMux
 
-	dataMu sync.RWMutex
+	dataMu  sync.RWMutex
+	scoreMu sync.RWMutex
 
 	// intakeMu serialises accepted batches: validation, the claims log
 	// and recording happen in one order.
@@ -310,8 +315,9 @@ func (s *Server) Close() error {
 // and the login (authorize) when the workspace has users.
 func (s *Server) Handler() http.Handler { return s.guard(s.authorize(s.readLocked(s.mux))) }
 
-// readLocked serves the API's reads of the graph under dataMu.RLock, so
-// that Run can append claims to the tables between requests. The reply is
+// readLocked serves the API's reads of the graph under dataMu.RLock and
+// of the entity scores under scoreMu.RLock, so that Run can append claims
+// to the tables and re-score entities between requests. The reply is
 // built in memory under the lock and written to the network after it is
 // released: a client that does not read cannot hold the lock (and so stall
 // updates and, behind them, every other reader). The stream (long-lived,
@@ -326,7 +332,9 @@ func (s *Server) readLocked(next http.Handler) http.Handler {
 		}
 		buf := &bufferedReply{header: make(http.Header)}
 		s.dataMu.RLock()
+		s.scoreMu.RLock()
 		next.ServeHTTP(buf, r)
+		s.scoreMu.RUnlock()
 		s.dataMu.RUnlock()
 		buf.writeTo(w)
 	})
@@ -597,7 +605,7 @@ func (s *Server) adopt(ctx context.Context, r *fullResult) error {
 		return err
 	}
 	stampChanges(up.Findings, time.Now())
-	snap, err := newSnapshot(up.Findings)
+	snap, err := newSnapshot(up.Findings, nil) // new tables: nothing to reuse
 	if err != nil {
 		return err
 	}
@@ -632,13 +640,20 @@ func (s *Server) incremental(ctx context.Context) error {
 	visits, fees := s.claimsUpTo(s.applied, now)
 	s.progress("incremental", 0, int64(len(visits)))
 	start := time.Now()
-	// Appending to the tables and Live.Add (which updates the current
-	// entities in place) exclude the API's reads.
+	// Appending to the tables excludes every reader of the graph, for as
+	// long as the appending takes; Live.Add then only reads the tables
+	// (dataMu.RLock, beside checks and the API's reads) and updates the
+	// current entities in place, which excludes the API's reads
+	// (scoreMu) but not checks, which read no entity score.
 	s.dataMu.Lock()
 	applyClaims(s.g.Tables(), visits, fees)
 	s.totals.add(s.g, visits)
-	up, err := s.live.Add(ctx, s.newID)
 	s.dataMu.Unlock()
+	s.dataMu.RLock()
+	s.scoreMu.Lock()
+	up, err := s.live.Add(ctx, s.newID)
+	s.scoreMu.Unlock()
+	s.dataMu.RUnlock()
 	s.mu.Lock()
 	s.applied = now // read by statusLocked under mu
 	s.mu.Unlock()
@@ -647,7 +662,10 @@ func (s *Server) incremental(ctx context.Context) error {
 		return fmt.Errorf("incremental scoring: %w", err)
 	}
 	stampChanges(up.Findings, time.Now())
-	snap, err := newSnapshot(up.Findings)
+	s.mu.RLock()
+	prev := s.snap // only this goroutine replaces it
+	s.mu.RUnlock()
+	snap, err := newSnapshot(up.Findings, prev)
 	if err != nil {
 		return err
 	}

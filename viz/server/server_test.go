@@ -804,7 +804,7 @@ func TestStableIDsAndDiff(t *testing.T) {
 	var next int
 	f1 := &findings.Findings{Rings: []findings.Ring{mk("R001", 1, "a", "b", "c"), mk("R002", 2, "x", "y")}}
 	stableIDs(emptySnapshot(), f1, &next)
-	old, err := newSnapshot(f1)
+	old, err := newSnapshot(f1, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -823,7 +823,7 @@ func TestStableIDsAndDiff(t *testing.T) {
 	if params["ring"] != "R001" {
 		t.Errorf("renaming changed the parameters it was given (ring %q)", params["ring"])
 	}
-	cur, err := newSnapshot(f2)
+	cur, err := newSnapshot(f2, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

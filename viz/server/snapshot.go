@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
+	"github.com/ringlens/ringlens/algorithms/check"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/graph/vocab"
@@ -23,6 +25,10 @@ type snapshot struct {
 	summary  map[string]json.RawMessage // ring id -> the ring without evidence
 	members  map[string][]string        // ring id -> sorted "kind:id" member keys
 	ring     map[string]*findings.Ring  // ring id -> ring (normalised)
+	// rings places ring members for checks (POST /api/v1/check), which
+	// read neither the entity scores (updated in place by incremental
+	// scoring) nor member lists.
+	rings *check.RingIndex
 	// totals are the node totals scored incrementally since the current
 	// graph's full run (set by publishLocked; shared by the snapshots of
 	// one graph and read under dataMu).
@@ -32,7 +38,7 @@ type snapshot struct {
 // emptySnapshot is the snapshot before the first detection.
 func emptySnapshot() *snapshot {
 	return &snapshot{findings: &findings.Findings{}, full: map[string]json.RawMessage{}, summary: map[string]json.RawMessage{},
-		members: map[string][]string{}, ring: map[string]*findings.Ring{}}
+		members: map[string][]string{}, ring: map[string]*findings.Ring{}, rings: check.NewRingIndex(nil)}
 }
 
 // entity returns the score of node id, whose entity key is key:
@@ -54,10 +60,32 @@ func (s *snapshot) entity(id graph.NodeID, key string) (*findings.EntityScore, b
 func entityKey(kind, id string) string { return kind + ":" + id }
 
 // newSnapshot encodes f with report.WriteRingsJSON, so that every ring is
-// exactly an entry of rings.json.
-func newSnapshot(f *findings.Findings) (*snapshot, error) {
+// exactly an entry of rings.json. Rings of prev (the snapshot before, of the
+// same tables; nil for none) that f holds unchanged keep prev's encodings:
+// the rings an incremental update leaves untouched share their slices with
+// the findings before it, which reflect.DeepEqual compares by identity, so
+// an update re-encodes only the rings it changed.
+func newSnapshot(f *findings.Findings, prev *snapshot) (*snapshot, error) {
+	same := make([]bool, len(f.Rings))
+	if prev != nil && len(prev.findings.Rings) > 0 {
+		before := make(map[string]*findings.Ring, len(prev.findings.Rings))
+		for i := range prev.findings.Rings {
+			before[prev.findings.Rings[i].ID] = &prev.findings.Rings[i]
+		}
+		for i := range f.Rings {
+			if o := before[f.Rings[i].ID]; o != nil && prev.full[o.ID] != nil && reflect.DeepEqual(*o, f.Rings[i]) {
+				same[i] = true
+			}
+		}
+	}
+	changed := &findings.Findings{}
+	for i := range f.Rings {
+		if !same[i] {
+			changed.Rings = append(changed.Rings, f.Rings[i])
+		}
+	}
 	var buf bytes.Buffer
-	if err := report.WriteRingsJSON(&buf, f); err != nil {
+	if err := report.WriteRingsJSON(&buf, changed); err != nil {
 		return nil, fmt.Errorf("encode rings: %w", err)
 	}
 	var doc struct {
@@ -68,7 +96,16 @@ func newSnapshot(f *findings.Findings) (*snapshot, error) {
 	}
 	s := emptySnapshot()
 	s.findings = f
-	for i, raw := range doc.Rings {
+	next := 0
+	for i := range f.Rings {
+		if same[i] {
+			id := f.Rings[i].ID
+			s.order = append(s.order, id)
+			s.full[id], s.summary[id], s.members[id], s.ring[id] = prev.full[id], prev.summary[id], prev.members[id], prev.ring[id]
+			continue
+		}
+		raw := doc.Rings[next]
+		next++
 		var c bytes.Buffer
 		if err := json.Compact(&c, raw); err != nil {
 			return nil, fmt.Errorf("compact ring: %w", err)
@@ -95,6 +132,7 @@ func newSnapshot(f *findings.Findings) (*snapshot, error) {
 		s.members[r.ID] = keys
 		s.ring[r.ID] = r
 	}
+	s.rings = check.NewRingIndex(f)
 	return s, nil
 }
 
