@@ -218,7 +218,9 @@ func (l *Live) runRules(ctx context.Context, n0, n1, f0, f1 int) ([]int, error) 
 	if err != nil {
 		return nil, fmt.Errorf("build the neighbourhood of new rows: %w", err)
 	}
-	rr, err := rules.RunWith(ctx, g, l.rules, rules.RunOptions{Placeholders: s.rr.Placeholder})
+	// One goroutine: an update is small, and a server scoring it beside
+	// checks before settlement leaves them the other core.
+	rr, err := rules.RunWith(ctx, g, l.rules, rules.RunOptions{Placeholders: s.rr.Placeholder, Workers: 1})
 	if err != nil {
 		return nil, fmt.Errorf("rules on new rows: %w", err)
 	}
