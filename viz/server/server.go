@@ -610,11 +610,12 @@ func (s *Server) adopt(ctx context.Context, r *fullResult) error {
 		return err
 	}
 	notices := fullRunNotices(old, snap)
+	msgs := diff(old, snap) // only this goroutine replaces s.snap
 	s.dataMu.Lock()
 	s.mu.Lock()
 	s.g, s.live, s.totals, s.applied, s.inFull = r.g, r.live, totals, now, r.upto
 	s.status.FullRuns++
-	s.publishLocked(old, snap, r.t)
+	s.publishLocked(snap, r.t, msgs)
 	for _, n := range notices {
 		s.broadcastLocked(mustJSON(n))
 	}
@@ -669,19 +670,21 @@ func (s *Server) incremental(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The messages are encoded before the lock that checks and the stream
+	// take: a changed ring can be megabytes of JSON.
+	msgs := diff(prev, snap)
 	s.mu.Lock()
-	old := s.snap
 	s.status.Updates++
-	s.publishLocked(old, snap, s.g.Tables())
+	s.publishLocked(snap, s.g.Tables(), msgs)
 	s.mu.Unlock()
 	s.logf("incremental update: %d visits scored in %s, %d attached to rings, %d patients recruited, %d rings rebuilt",
 		up.Rows, time.Since(start).Round(time.Millisecond), up.Attached, up.Recruited, up.Rebuilt)
 	return nil
 }
 
-// publishLocked makes snap current and sends the differences to old and
-// the status; s.mu must be held.
-func (s *Server) publishLocked(old, snap *snapshot, t *graph.Tables) {
+// publishLocked makes snap current and sends msgs (diff of the snapshot
+// before and snap) and the status; s.mu must be held.
+func (s *Server) publishLocked(snap *snapshot, t *graph.Tables, msgs [][]byte) {
 	snap.totals = s.totals
 	s.snap = snap
 	s.status.Ready = true
@@ -690,7 +693,7 @@ func (s *Server) publishLocked(old, snap *snapshot, t *graph.Tables) {
 	s.status.Error = ""
 	s.status.Rings, s.status.Visits, s.status.FeeLines, s.status.Nodes =
 		len(snap.order), t.Visits.Len(), t.Fees.Len(), s.g.NumNodes()
-	for _, m := range diff(old, snap) {
+	for _, m := range msgs {
 		s.broadcastLocked(m)
 	}
 	s.broadcastLocked(mustJSON(s.statusLocked()))
