@@ -1054,8 +1054,7 @@ func (s *state) core(rels []relation, idx []int) []int {
 	for _, i := range idx {
 		x := rels[i].person
 		n := float64(per[x])
-		if (n >= need || spread && sites[x] > 1) && (!spread || sites[x] > 1 || n >= median && !pharmacies ||
-			pharmacies && s.suppliesKnown && rels[i].flags&flagSevere != 0) {
+		if (n >= need || spread && sites[x] > 1) && (!spread || sites[x] > 1 || n >= median && !pharmacies) {
 			out = append(out, i)
 		}
 	}
