@@ -18,7 +18,6 @@ is negative (its loop runs while "!changed"), so -1 and 1 give the same result.
 Requires python3-igraph (Debian: apt-get install -y python3-igraph).
 """
 import argparse
-import gzip
 import json
 import random
 import sys
@@ -26,30 +25,7 @@ import time
 
 import igraph
 
-
-def read_edges(path):
-    opener = gzip.open if path.endswith(".gz") else open
-    index = {}
-    edges = []
-    weights = []
-    weighted = False
-    with opener(path, "rt") as f:
-        for line in f:
-            line = line.split("#", 1)[0]
-            fields = line.split()
-            if not fields or fields[0].startswith("%"):
-                continue
-            if len(fields) < 2:
-                raise SystemExit(f"{path}: bad line {line!r}")
-            u = index.setdefault(int(fields[0]), len(index))
-            v = index.setdefault(int(fields[1]), len(index))
-            edges.append((u, v))
-            if len(fields) > 2:
-                weighted = True
-                weights.append(float(fields[2]))
-            else:
-                weights.append(1.0)
-    return len(index), edges, (weights if weighted else None)
+from edgelist import read_edges  # bench/edgelist.py, beside this script
 
 
 def main():

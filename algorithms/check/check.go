@@ -553,21 +553,24 @@ func memberKey(g *graph.Graph, n graph.NodeID) (kind, id string) {
 // reads neither the entity scores, which incremental scoring updates in
 // place, nor a ring's member list.
 type RingIndex struct {
-	byKey map[string]RingContext // member kind + "\x00" + id
+	byKey map[memberID]RingContext
 }
+
+// memberID is a ring member's kind and id, as in rings.json.
+type memberID struct{ kind, id string }
 
 // NewRingIndex indexes the members of f's rings (nil f: no rings). Rings
 // are taken in their order (best first), so a member of several rings is
 // found in the best-ranked one, as its entity score names it.
 func NewRingIndex(f *findings.Findings) *RingIndex {
-	x := &RingIndex{byKey: make(map[string]RingContext)}
+	x := &RingIndex{byKey: make(map[memberID]RingContext)}
 	if f == nil {
 		return x
 	}
 	for i := range f.Rings {
 		r := &f.Rings[i]
 		for _, m := range r.Members {
-			k := m.Kind + "\x00" + m.ID
+			k := memberID{m.Kind, m.ID}
 			if _, ok := x.byKey[k]; !ok {
 				x.byKey[k] = RingContext{Kind: m.Kind, ID: m.ID, Label: m.Label, Ring: r.ID, Role: m.Role, Score: m.Score}
 			}
@@ -579,7 +582,7 @@ func NewRingIndex(f *findings.Findings) *RingIndex {
 // Lookup returns the place of the member of kind and id (as in rings.json)
 // in its best-ranked ring.
 func (x *RingIndex) Lookup(kind, id string) (RingContext, bool) {
-	rc, ok := x.byKey[kind+"\x00"+id]
+	rc, ok := x.byKey[memberID{kind, id}]
 	return rc, ok
 }
 

@@ -405,16 +405,14 @@ func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (
 // bound makes it end whatever rounding does.
 const maxMovesPerNode = 1000
 
-// moveNodes is the fast local moving phase on lv from memb (cluster ids in
-// [0, lv.len())). It leaves memb numbered 0..k-1 in order of first node and
-// returns k and whether any node moved. It stops after maxMovesPerNode
-// moves per node at most.
-func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
-	n := lv.len()
-	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
-	gamma := l.gamma
-	sl := l.slots[:n]
-	queue, stable := l.queue[:n], l.stable[:n]
+// startMoves prepares a local-moving pass of the n = len(memb) nodes of a
+// level (node weights nw, clusters memb): the cluster slots' weights and
+// sizes, the stack of empty clusters (lowest on top), the queue of nodes in
+// index order (to be shuffled) and the cleared stable flags.
+func (l *leiden) startMoves(nw []float64, memb []int32) (sl []slot, empty, queue []int32, stable []bool) {
+	n := len(memb)
+	sl = l.slots[:n]
+	queue, stable = l.queue[:n], l.stable[:n]
 	for c := range sl {
 		sl[c].weight, sl[c].size = 0, 0
 	}
@@ -422,7 +420,7 @@ func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
 		sl[c].weight += nw[v]
 		sl[c].size++
 	}
-	empty := l.empty[:0]
+	empty = l.empty[:0]
 	for c := n - 1; c >= 0; c-- {
 		if sl[c].size == 0 {
 			empty = append(empty, int32(c))
@@ -431,8 +429,20 @@ func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
 	for i := range queue {
 		queue[i] = int32(i)
 	}
-	l.shuffle(queue)
 	clear(stable)
+	return sl, empty, queue, stable
+}
+
+// moveNodes is the fast local moving phase on lv from memb (cluster ids in
+// [0, lv.len())). It leaves memb numbered 0..k-1 in order of first node and
+// returns k and whether any node moved. It stops after maxMovesPerNode
+// moves per node at most.
+func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
+	n := lv.len()
+	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
+	gamma := l.gamma
+	sl, empty, queue, stable := l.startMoves(nw, memb)
+	l.shuffle(queue)
 	head, count := 0, n
 	touched := l.touched[:0]
 	// Every move strictly improves the quality, so the queue empties; the

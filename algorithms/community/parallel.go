@@ -162,29 +162,11 @@ func (l *leiden) moveNodesPar(lv *level, memb []int32) (k int, moved bool) {
 	n := lv.len()
 	off, adj, nw := lv.off, lv.adj, lv.nw
 	gamma := l.gamma
-	sl := l.slots[:n]
 	p := l.par
-	queue, stable := l.queue[:n], l.stable[:n]
-	for c := range sl {
-		sl[c].weight, sl[c].size = 0, 0
-	}
-	for v, c := range memb {
-		sl[c].weight += nw[v]
-		sl[c].size++
-	}
-	empty := l.empty[:0]
-	for c := n - 1; c >= 0; c-- {
-		if sl[c].size == 0 {
-			empty = append(empty, int32(c))
-		}
-	}
-	for i := range queue {
-		queue[i] = int32(i)
-	}
+	sl, empty, queue, stable := l.startMoves(nw, memb)
 	for lo := 0; lo < n; lo += moveBlock {
 		l.shuffle(queue[lo:min(lo+moveBlock, n)])
 	}
-	clear(stable)
 	stamp := p.stamp[:n]
 	head, count := 0, n
 	budget := int64(maxMovesPerNode) * int64(n)
