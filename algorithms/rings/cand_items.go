@@ -71,35 +71,17 @@ func (s *state) itemCandidates(ctx context.Context) ([]*candidate, error) {
 		perItem[f.item] += len(f.people)
 	}
 	sig := p.MinSignificance + math.Log10(float64(len(pairs)))
-	bySite := make(map[graph.NodeID]*candidate)
-	var order []graph.NodeID
+	sites := newSiteGroups(SourceItemConcentration)
 	for _, f := range pairs {
 		n := len(f.people)
 		if n < p.MinRingPeople {
 			continue
 		}
-		others := float64(returns - int64(f.returns))
-		exp := 0.1
-		if others > 0 {
-			exp = max(exp, float64(f.returns)*float64(perItem[f.item]-n)/others)
-		}
-		lift := float64(n) / exp
-		if lift < p.ItemLift || poissonTailLog10(n, exp) > -sig {
+		lift, exp, ok := siteExcess(n, float64(f.returns), float64(perItem[f.item]-n), float64(returns-int64(f.returns)), p.ItemLift, sig)
+		if !ok {
 			continue
 		}
-		c := bySite[f.site]
-		if c == nil {
-			c = &candidate{source: SourceItemConcentration, insts: []graph.NodeID{f.site}, strength: 1}
-			c.feat.FlaggedLift = lift
-			bySite[f.site] = c
-			order = append(order, f.site)
-		}
-		c.feat.FlaggedLift = min(c.feat.FlaggedLift, lift)
-		for _, x := range f.people {
-			c.patients = append(c.patients, g.PatientNode(x))
-		}
-		c.visits = append(c.visits, f.visits...)
-		c.facts = append(c.facts, fact{id: SourceItemConcentration, visits: f.visits,
+		sites.add(s, f.site, f.people, f.visits, lift, fact{id: SourceItemConcentration, visits: f.visits,
 			params: map[string]float64{"min_relation_visits": float64(p.MinRelationVisits), "costly_z": p.CostlyZ,
 				"flagged_lift": lift, "expected": exp},
 			detail: fmt.Sprintf("%d people fill item %s again and again at this pharmacy, billed far above peers: %.1f× what the item's other pharmacies predict (%.1f)",
@@ -107,14 +89,64 @@ func (s *state) itemCandidates(ctx context.Context) ([]*candidate, error) {
 			detailZh: fmt.Sprintf("%d人在该药店反复购买同一药品%s且费用远高于同类：为其他药店比例预期（%.1f人）的%.1f倍",
 				n, s.t.Catalog.IDs.String(intern.ID(f.item)), exp, lift)})
 	}
-	out := make([]*candidate, 0, len(order))
-	for _, h := range order {
-		c := bySite[h]
+	return sites.candidates(), nil
+}
+
+// siteExcess returns the lift of n people at a site over what the rate
+// elsewhere predicts for it (rest such people among restBase elsewhere,
+// times the site's base), that expectation (at least 0.1), and whether
+// the lift reaches minLift with a Poisson tail below 10^−sig.
+func siteExcess(n int, base, rest, restBase, minLift, sig float64) (lift, exp float64, ok bool) {
+	exp = 0.1
+	if restBase > 0 {
+		exp = max(exp, base*rest/restBase)
+	}
+	lift = float64(n) / exp
+	return lift, exp, lift >= minLift && poissonTailLog10(n, exp) <= -sig
+}
+
+// siteGroups gathers the groups of people that seeded one site (one per
+// item) into one candidate per site, in the order sites first seeded.
+type siteGroups struct {
+	source string
+	by     map[graph.NodeID]*candidate
+	order  []graph.NodeID
+}
+
+// newSiteGroups returns an empty gathering for the generator source.
+func newSiteGroups(source string) *siteGroups {
+	return &siteGroups{source: source, by: make(map[graph.NodeID]*candidate)}
+}
+
+// add adds one seeding group of site h: its people (Persons rows), their
+// visits, its lift (the candidate keeps the smallest) and its fact.
+func (sg *siteGroups) add(s *state, h graph.NodeID, people, visits []uint32, lift float64, f fact) {
+	c := sg.by[h]
+	if c == nil {
+		c = &candidate{source: sg.source, insts: []graph.NodeID{h}, strength: 1}
+		c.feat.FlaggedLift = lift
+		sg.by[h] = c
+		sg.order = append(sg.order, h)
+	}
+	c.feat.FlaggedLift = min(c.feat.FlaggedLift, lift)
+	for _, x := range people {
+		c.patients = append(c.patients, s.g.PatientNode(x))
+	}
+	c.visits = append(c.visits, visits...)
+	c.facts = append(c.facts, f)
+}
+
+// candidates returns the gathered candidates, each of people in costly
+// relations.
+func (sg *siteGroups) candidates() []*candidate {
+	out := make([]*candidate, 0, len(sg.order))
+	for _, h := range sg.order {
+		c := sg.by[h]
 		c.normalise()
 		c.feat.CostlyRelations = 1
 		out = append(out, c)
 	}
-	return out, nil
+	return out
 }
 
 // itemFillersAt returns, for pharmacy h, every item with at least one

@@ -2,7 +2,6 @@ package rings
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
 	"github.com/ringlens/ringlens/algorithms/rules"
@@ -21,51 +20,7 @@ type itemCity struct {
 
 func (ic itemCity) build(t *testing.T) *graph.Graph {
 	t.Helper()
-	const pharmacies, customers, fills = 12, 40, 6
-	tb := graph.NewTables(0, 0)
-	sites := make([]uint32, pharmacies)
-	codes := make([]string, pharmacies)
-	for i := range sites {
-		codes[i] = fmt.Sprintf("P%02d", i)
-		sites[i], _ = tb.AddInstitution(&claims.Institution{Code: codes[i], Name: codes[i] + "大药房", Type: claims.Pharmacy, Beds: -1})
-	}
-	n := 0
-	buy := func(person uint32, site int, item string, fund claims.Money, day int) {
-		n++
-		id := fmt.Sprintf("v%d", n)
-		at := claims.DateOf(2025, 1, 1).Time() + claims.Time(day*86400)
-		v, _ := tb.AddVisit(&claims.Visit{MdtrtID: id, InstitutionCode: codes[site], MedType: claims.MedPharmacy,
-			Begin: at, End: claims.NoTime, MedFee: fund + fund/4, FundPay: fund}, person, sites[site], uint32(n))
-		tb.AddFee(&claims.FeeLine{FeedetlSn: "1", MdtrtID: id, ItemCode: item, ListType: 101, Count: 1,
-			Price: claims.Price(fund + fund/4), Amount: fund + fund/4, Time: at}, v, uint32(n))
-	}
-	person := func(id string) uint32 {
-		row, _ := tb.AddPerson(&claims.Person{PsnNo: id, Sex: claims.Female, Birth: claims.DateOf(1950, 1, 1)})
-		return row
-	}
-	for site := 0; site < pharmacies; site++ {
-		for i := 0; i < customers; i++ {
-			p := person(fmt.Sprintf("c%d-%d", site, i))
-			for k := 0; k < 4; k++ {
-				buy(p, site, "CHEAP", claims.Money(2000+100*((i+k)%9)), 20*k+i%7)
-			}
-		}
-	}
-	for i := 0; i < ic.fillers; i++ {
-		p := person(fmt.Sprintf("f%d", i))
-		site := 0
-		if !ic.together {
-			site = i % pharmacies
-		}
-		for k := 0; k < fills; k++ {
-			buy(p, site, "DEAR", ic.fund, 14*k+i)
-		}
-	}
-	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return g
+	return overuseCity{takers: ic.fillers, together: ic.together, boxes: 1, fund: ic.fund, item: "DEAR"}.build(t)
 }
 
 // TestItemCandidates checks the item-concentration generator: people
@@ -86,38 +41,57 @@ func TestItemCandidates(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			g := c.city.build(t)
-			ctx := context.Background()
-			rr, err := rules.Run(ctx, g, rules.Defaults())
-			if err != nil {
-				t.Fatal(err)
-			}
-			s, err := newState(ctx, g, rr, &Options{Params: DefaultParams(), Rules: rules.Defaults()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if _, err := s.excessCandidates(ctx); err != nil {
-				t.Fatal(err)
-			}
-			cs, err := s.itemCandidates(ctx)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if c.people == 0 {
-				if len(cs) != 0 {
-					t.Fatalf("got %d candidates (first with %d people), want none", len(cs), len(cs[0].patients))
-				}
+			_, cs := runGenerator(t, g, (*state).itemCandidates)
+			cd := oneCandidateAt(t, g, cs, c.people, "P00")
+			if cd == nil {
 				return
-			}
-			if len(cs) != 1 {
-				t.Fatalf("got %d candidates, want 1", len(cs))
-			}
-			cd := cs[0]
-			if len(cd.patients) != c.people || len(cd.insts) != 1 || g.Key(cd.insts[0]) != "P00" {
-				t.Errorf("candidate: %d people at %d sites (%s), want %d at P00", len(cd.patients), len(cd.insts), g.Key(cd.insts[0]), c.people)
 			}
 			if cd.source != SourceItemConcentration || len(cd.facts) != 1 || cd.feat.FlaggedLift < DefaultParams().ItemLift {
 				t.Errorf("source %s, %d facts, lift %.1f", cd.source, len(cd.facts), cd.feat.FlaggedLift)
 			}
 		})
 	}
+}
+
+// runGenerator runs the rule library, the relation peers (excessCandidates)
+// and then the generator gen on g with the default parameters.
+func runGenerator(t *testing.T, g *graph.Graph, gen func(*state, context.Context) ([]*candidate, error)) (*state, []*candidate) {
+	t.Helper()
+	ctx := context.Background()
+	rr, err := rules.Run(ctx, g, rules.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newState(ctx, g, rr, &Options{Params: DefaultParams(), Rules: rules.Defaults()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.excessCandidates(ctx); err != nil {
+		t.Fatal(err)
+	}
+	cs, err := gen(s, ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, cs
+}
+
+// oneCandidateAt checks that cs is empty when people is 0 (returning nil),
+// or one candidate of people patients at the one site keyed site.
+func oneCandidateAt(t *testing.T, g *graph.Graph, cs []*candidate, people int, site string) *candidate {
+	t.Helper()
+	if people == 0 {
+		if len(cs) != 0 {
+			t.Fatalf("got %d candidates (first with %d people), want none", len(cs), len(cs[0].patients))
+		}
+		return nil
+	}
+	if len(cs) != 1 {
+		t.Fatalf("got %d candidates, want 1", len(cs))
+	}
+	cd := cs[0]
+	if len(cd.patients) != people || len(cd.insts) != 1 || g.Key(cd.insts[0]) != site {
+		t.Errorf("candidate: %d people at %d sites (%s), want %d at %s", len(cd.patients), len(cd.insts), g.Key(cd.insts[0]), people, site)
+	}
+	return cd
 }

@@ -69,6 +69,19 @@
 // tested): chronic patients filling dear drugs cluster near hospitals at a
 // few times their share, a ring's recruits at many times.
 //
+// Item overuse (overuseCandidates, cand_overuse.go). Quantities need no
+// price, supply days or trace code: a person over-uses an item when the
+// units billed to them over the period reach overuse_ratio times the
+// item's overuse_quantile among its buyers (items of at least
+// overuse_min_buyers buyers), boxes sold again to a later buyer left out,
+// and their relation with the pharmacy that billed most of those units is
+// costly. A chronic patient on a dear drug takes what its other patients
+// take; a recruit whose card buys boxes for resale takes several times as
+// much. A pharmacy and item pair seeds when its over-users are
+// overuse_lift times what the item's rate of over-users among its buyers
+// elsewhere predicts, beyond chance. Clinics are left out: the residents
+// of a nursing home over-use its consultations as a group.
+//
 // Where people live (geography.go). Region codes are optional in the data
 // contract; without them a site's area is inferred by Leiden (modularity)
 // on the site–site graph of shared people (Newman's 1/(k−1) weighting), a

@@ -77,6 +77,27 @@ func (s *state) finish(c *candidate) {
 	f.LockstepDensity, f.LockstepBaseline = s.cohortShare(c)
 	f.Rhythm = s.rhythm(c)
 	f.Concentration = s.concentration(c)
+	f.OveruseShare, f.OveruseLift = s.overuseShare(c)
+}
+
+// overuseShare returns the share of c's patients found over-using an item
+// at a site that seeded a candidate, and the median lift of those sites
+// over the items' rates elsewhere (0, 0 when there are none).
+func (s *state) overuseShare(c *candidate) (share, lift float64) {
+	if len(s.overused) == 0 || len(c.patients) == 0 {
+		return 0, 0
+	}
+	var lifts []float64
+	for _, p := range c.patients {
+		if l, ok := s.overused[uint32(s.g.Row(p))]; ok {
+			lifts = append(lifts, l)
+		}
+	}
+	if len(lifts) == 0 {
+		return 0, 0
+	}
+	slices.Sort(lifts)
+	return float64(len(lifts)) / float64(len(c.patients)), lifts[len(lifts)/2]
 }
 
 // cohortShare returns the share of c's outpatient visits that fall in a

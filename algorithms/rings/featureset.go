@@ -31,6 +31,8 @@ type features struct {
 	CardRelations    float64 // share flagged as card-based while living away
 	AwayRelations    float64 // share flagged as rhythmic while living far away
 	AdmitRelations   float64 // share flagged as repeatedly admitted at one site
+	OveruseShare     float64 // share of the people taking far more of an item than its other buyers, concentrated at a site
+	OveruseLift      float64 // median lift of those people's sites over the item's rate of over-users elsewhere
 	ReturnedBoxes    float64 // boxes first sold to the people and sold again later
 	ReturnerLift     float64 // people whose boxes come back over the city's rate
 	SplitRate        float64 // share of inpatients readmitted early with the same diagnosis
@@ -71,6 +73,8 @@ func (f *features) named() map[string]float64 {
 		"card_relations":     f.CardRelations,
 		"away_relations":     f.AwayRelations,
 		"admit_relations":    f.AdmitRelations,
+		"overuse_share":      f.OveruseShare,
+		"overuse_lift":       f.OveruseLift,
 		"returned_boxes":     f.ReturnedBoxes,
 		"returner_lift":      f.ReturnerLift,
 		"split_rate":         f.SplitRate,

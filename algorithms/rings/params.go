@@ -47,6 +47,12 @@ type Params struct {
 	// Item concentration (heavy fills of one item at one pharmacy).
 	ItemLift float64
 
+	// Item overuse (far more of one item than its other buyers take).
+	OveruseMinBuyers int
+	OveruseQuantile  float64
+	OveruseRatio     float64
+	OveruseLift      float64
+
 	// Returned boxes (drug reselling from first buyers).
 	MinReturnedBoxes int
 	ReturnLift       float64
@@ -105,6 +111,10 @@ func DefaultParams() Params {
 		CoreShare:          0.34,
 		PharmacyRuleShare:  0.34,
 		ItemLift:           20,
+		OveruseMinBuyers:   20,
+		OveruseQuantile:    0.9,
+		OveruseRatio:       2,
+		OveruseLift:        10,
 		MinReturnedBoxes:   2,
 		ReturnLift:         5,
 		MinBlockLift:       2,
@@ -172,6 +182,10 @@ func (p *Params) fields() []paramField {
 		fl("core_share", "relation excess", &p.CoreShare, "share of the group's median person's flagged visits a person needs to stay in the group (peripheral people, such as a chronic patient refilling at a ring pharmacy, are dropped)"),
 		fl("pharmacy_rule_share", "relation excess", &p.PharmacyRuleShare, "share of a pharmacy relation's fills the rule library must cite (early refills, over-long supplies) for dear fills to flag it: chronic patients fill dear drugs regularly and on time"),
 		fl("item_lift", "item concentration", &p.ItemLift, "how many times the severe regular fillers of one item that a pharmacy would have at the item's rate at the other pharmacies it must have to seed a ring (with min_ring_people of them, at min_significance + log10(pairs tested)): far beyond the clustering of chronic patients near a hospital, which fill dear drugs at a few times their share"),
+		in("overuse_min_buyers", "item overuse", &p.OveruseMinBuyers, "fewest buyers an item needs for its quantities to be compared (an item few people buy has no ordinary quantity)"),
+		fl("overuse_quantile", "item overuse", &p.OveruseQuantile, "quantile (0–1) of the units its buyers take over the period that is the item's ordinary heavy use"),
+		fl("overuse_ratio", "item overuse", &p.OveruseRatio, "how many times the item's overuse_quantile a person's units must reach to over-use it"),
+		fl("overuse_lift", "item overuse", &p.OveruseLift, "how many times the over-users of an item that a site would have at the item's rate among its buyers elsewhere it must have to seed a ring (with min_ring_people of them, at min_significance + log10(pairs tested))"),
 		in("min_returned_boxes", "returned boxes", &p.MinReturnedBoxes, "boxes first bought by one person and sold again later that make the person a returner"),
 		fl("return_lift", "returned boxes", &p.ReturnLift, "how many times the returners a pharmacy or prescriber would have at the city's rate it must have"),
 		fl("min_block_lift", "lockstep", &p.MinBlockLift, "density of a lockstep block over its hubs' baseline"),
@@ -227,6 +241,9 @@ func (p *Params) Validate() error {
 	}
 	if p.RepeatAdmissions < 1 {
 		return fmt.Errorf("rings: parameter repeat_admissions = %d: must be at least 1", p.RepeatAdmissions)
+	}
+	if p.OveruseQuantile > 1 {
+		return fmt.Errorf("rings: parameter overuse_quantile = %v: must be at most 1", p.OveruseQuantile)
 	}
 	if p.MaxRings < 1 {
 		return fmt.Errorf("rings: parameter max_rings = %d: must be at least 1", p.MaxRings)

@@ -124,7 +124,7 @@ func pct(x float64) string { return fmt.Sprintf("%.0f", 100*x) }
 // collection must show their distance from peers instead.
 func signature(c *candidate) bool {
 	switch {
-	case c.source == SourceRelationExcess, c.source == SourceItemConcentration:
+	case c.source == SourceRelationExcess, c.source == SourceItemConcentration, c.source == SourceItemOveruse:
 		return false
 	case c.typology == findings.TypFabricatedOutpatient, c.typology == findings.TypLockstepSwiping, c.typology == findings.TypCardCollection:
 		return false

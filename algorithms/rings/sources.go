@@ -17,6 +17,9 @@ const (
 	// explains fill one item again and again, billed far above peers
 	// (itemCandidates).
 	SourceItemConcentration = "G-ITEM-CONCENTRATION"
+	// SourceItemOveruse: sites where more people than chance explains take
+	// far more of one item than its other buyers (overuseCandidates).
+	SourceItemOveruse = "G-ITEM-OVERUSE"
 	// SourceAdmitCohort: same-morning admission cohorts of repeat
 	// inpatients (admissionCandidates).
 	SourceAdmitCohort = "G-ADMIT-COHORT"

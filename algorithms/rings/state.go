@@ -81,6 +81,9 @@ type state struct {
 	// later); relPeersSet tells whether they were computed.
 	relPeers    [nClasses]relPeer
 	relPeersSet bool
+	// overused maps the people found over-using an item at a site that
+	// seeded a candidate (overuseCandidates) to that site's lift.
+	overused map[uint32]float64
 	// delta lists, per node, the visit rows appended after the graph was
 	// built, which the graph's indexes do not hold; deltaLive counts the
 	// non-reversed ones.

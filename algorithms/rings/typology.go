@@ -19,7 +19,7 @@ import (
 func typologyOf(c *candidate, p *Params) string {
 	f := &c.feat
 	t := c.typology
-	if (c.source == SourceRelationExcess || c.source == SourceItemConcentration) && t == "" {
+	if (c.source == SourceRelationExcess || c.source == SourceItemConcentration || c.source == SourceItemOveruse) && t == "" {
 		switch {
 		case f.InpatientShare >= 0.5:
 			t = findings.TypFakeHospitalisation
