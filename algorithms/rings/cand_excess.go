@@ -199,7 +199,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	seeded, regOnly, kinds, lift, rate := sd.seeded, sd.regOnly, sd.kinds, sd.lift, sd.rate
 	// Site pairs are their own family: min_significance plus log10 of the
 	// pairs seen (coFlagged), not of the sites as well.
-	together := s.coFlagged(lo, rels, p.MinSignificance)
+	together := s.coFlagged(lo, rels, p.MinSignificance, newCoAttendance(recs, nSites, nPeople, p.CoFlagMaxSites))
 	kept := rels[:0]
 	for _, r := range rels {
 		i := int(r.hub) - lo
@@ -370,6 +370,61 @@ func (s *state) relationRecords(ctx context.Context, lo, nSites int) ([]relRecor
 	return recs, all, nil
 }
 
+// coAttendance holds who has a relation with each site, to count the
+// people two sites share (coFlagged's second expectation).
+type coAttendance struct {
+	recs  []relRecord // relationRecords: site by site, person by person
+	start []int32     // recs[start[i]:start[i+1]] are site i's
+	pairs float64     // Σ k(k−1)/2 over people with 2..maxSites sites
+	memo  map[[2]int32]int32
+}
+
+// newCoAttendance indexes recs (ordered by site, then person) for nSites
+// sites and counts the site pairs people share, over people with a
+// relation at no more than maxSites sites.
+func newCoAttendance(recs []relRecord, nSites, nPeople, maxSites int) *coAttendance {
+	co := &coAttendance{recs: recs, start: make([]int32, nSites+1), memo: make(map[[2]int32]int32)}
+	k := make([]int32, nPeople)
+	for _, r := range recs {
+		co.start[r.site+1]++
+		k[r.person]++
+	}
+	for i := 0; i < nSites; i++ {
+		co.start[i+1] += co.start[i]
+	}
+	for _, n := range k {
+		if n >= 2 && int(n) <= maxSites {
+			co.pairs += float64(n) * float64(n-1) / 2
+		}
+	}
+	return co
+}
+
+// shared returns the number of people with a relation at both site a and
+// site b (site indexes).
+func (co *coAttendance) shared(a, b int32) int32 {
+	key := [2]int32{min(a, b), max(a, b)}
+	if n, ok := co.memo[key]; ok {
+		return n
+	}
+	x, y := co.recs[co.start[a]:co.start[a+1]], co.recs[co.start[b]:co.start[b+1]]
+	var n int32
+	for i, j := 0, 0; i < len(x) && j < len(y); {
+		switch {
+		case x[i].person < y[j].person:
+			i++
+		case x[i].person > y[j].person:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	co.memo[key] = n
+	return n
+}
+
 // personSite is a person row and a site index.
 type personSite struct {
 	person uint32
@@ -382,13 +437,18 @@ type personSite struct {
 // flagged at k sites makes k(k−1)/2 site pairs, and pair (a, b) expects
 // M_a·M_b/M² of all such pairs (M_a the flagged relations of site a, M
 // those of every site), so that big sites and people flagged everywhere
-// explain their own coincidences. A pair with at least min_ring_people
+// explain their own coincidences. Neighbouring sites share their people
+// (a district's clinics, a hospital and the pharmacy at its gate), and
+// people billed above peers at one site often are at the next, so when co
+// is given the pair also expects its shared people (those with a relation
+// at both) times the city's share of shared pairs flagged at both, and
+// the larger of the two expectations counts. A pair with at least min_ring_people
 // people flagged at both, and a Poisson tail of the count beyond
 // minSig + log10(pairs seen), keeps those people's relations at the two
 // sites. People flagged at more than co_flag_max_sites sites are spread
 // over the city and do not count. It returns the (person, site) relations
 // kept.
-func (s *state) coFlagged(lo int, rels []relation, minSig float64) map[personSite]bool {
+func (s *state) coFlagged(lo int, rels []relation, minSig float64, co *coAttendance) map[personSite]bool {
 	p := &s.opt.Params
 	byPerson := make([]personSite, 0, len(rels))
 	perSite := make(map[int32]int)
@@ -439,6 +499,9 @@ func (s *state) coFlagged(lo int, rels []relation, minSig float64) map[personSit
 						continue
 					}
 					exp := 2 * pairs * float64(perSite[sx]) * float64(perSite[sy]) / (m * m)
+					if co != nil && co.pairs > 0 {
+						exp = max(exp, float64(co.shared(sx, sy))*pairs/co.pairs)
+					}
 					if poissonTailLog10(int(n), exp) <= -sig {
 						out[byPerson[x]] = true
 						out[byPerson[y]] = true

@@ -1,10 +1,12 @@
 package rings
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
 	"math/big"
+	"slices"
 	"testing"
 
 	"github.com/ringlens/ringlens/graph"
@@ -390,10 +392,13 @@ func TestRegularity(t *testing.T) {
 }
 
 // TestCoFlagged checks the test of site pairs whose people are flagged at
-// both against the configuration model's coincidences: a handful of
-// people flagged together at two quiet sites stand out, the same handful
-// at two sites that half the flagged people of the city pass through do
-// not, nor do fewer than min_ring_people, nor people flagged everywhere.
+// both against the configuration model's coincidences and, when who
+// attends which site is given, against the people the two sites share: a
+// handful of people flagged together at two quiet sites stand out, the
+// same handful at two sites that half the flagged people of the city pass
+// through do not, nor at two neighbouring sites that share thousands of
+// people (the ordinary share of shared people flagged at both), nor do
+// fewer than min_ring_people, nor people flagged everywhere.
 func TestCoFlagged(t *testing.T) {
 	g, idx := rateGraph(t)
 	s := &state{g: g, opt: &Options{Params: DefaultParams()}}
@@ -439,20 +444,45 @@ func TestCoFlagged(t *testing.T) {
 		}
 		return rs
 	}
+	// attendance: every flagged relation is also an attended one; shared
+	// more people attend both a and b, and elsewhere more attend two of
+	// the other sites each (ordinary people who go to two places).
+	attendance := func(rels []relation, shared, elsewhere int) *coAttendance {
+		var recs []relRecord
+		for _, r := range rels {
+			recs = append(recs, relRecord{person: r.person, site: int32(int(r.hub) - lo)})
+		}
+		person := uint32(5000)
+		for i := 0; i < shared; i++ {
+			recs = append(recs, relRecord{person: person, site: int32(a)}, relRecord{person: person, site: int32(b)})
+			person++
+		}
+		for i := 0; i < elsewhere; i++ {
+			u, v := sites[2+i%(len(sites)-2)], sites[2+(i+1)%(len(sites)-2)]
+			recs = append(recs, relRecord{person: person, site: int32(u)}, relRecord{person: person, site: int32(v)})
+			person++
+		}
+		slices.SortFunc(recs, func(x, y relRecord) int { return cmp.Or(cmp.Compare(x.site, y.site), cmp.Compare(x.person, y.person)) })
+		return newCoAttendance(recs, g.NumKind(graph.KindInstitution)+g.NumKind(graph.KindPharmacy), int(person), s.opt.Params.CoFlagMaxSites)
+	}
+	quiet := append(background(300, 0), together(6, 1000, a, b)...)
 	cases := []struct {
 		name string
 		rels []relation
+		co   *coAttendance
 		want int // (person, site) relations kept
 	}{
-		{"background only", background(300, 0), 0},
-		{"six people at two quiet sites", append(background(300, 0), together(6, 1000, a, b)...), 12},
-		{"four people (fewer than min_ring_people)", append(background(300, 0), together(4, 1000, a, b)...), 0},
-		{"six people at two crowded sites", append(append(append(background(300, 0), crowd(300, 2000, a)...), crowd(300, 3000, b)...), together(6, 1000, a, b)...), 0},
-		{"six people flagged at 14 sites", append(background(300, 0), together(6, 1000, sites[:14]...)...), 0},
+		{"six people at two quiet sites, sharing no one else", quiet, attendance(quiet, 0, 30000), 12},
+		{"six people at two neighbouring sites sharing 3000 people", quiet, attendance(quiet, 3000, 30000), 0},
+		{"background only", background(300, 0), nil, 0},
+		{"six people at two quiet sites", append(background(300, 0), together(6, 1000, a, b)...), nil, 12},
+		{"four people (fewer than min_ring_people)", append(background(300, 0), together(4, 1000, a, b)...), nil, 0},
+		{"six people at two crowded sites", append(append(append(background(300, 0), crowd(300, 2000, a)...), crowd(300, 3000, b)...), together(6, 1000, a, b)...), nil, 0},
+		{"six people flagged at 14 sites", append(background(300, 0), together(6, 1000, sites[:14]...)...), nil, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			got := s.coFlagged(lo, c.rels, s.opt.Params.MinSignificance+math.Log10(34))
+			got := s.coFlagged(lo, c.rels, s.opt.Params.MinSignificance+math.Log10(34), c.co)
 			if len(got) != c.want {
 				t.Errorf("kept %d relations, want %d: %v", len(got), c.want, got)
 			}

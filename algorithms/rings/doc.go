@@ -48,7 +48,10 @@
 // operation per ring). Rings spread thinly over several sites, none of
 // which stands out alone, are found as pairs of sites whose people are
 // flagged at both far beyond the coincidences of a configuration model
-// (coFlagged). Seeded sites join when they share flagged people or the
+// and beyond the ordinary share, over the city, of shared people flagged
+// at both times the people the two sites share (neighbouring clinics share
+// their patients, and people billed above peers at one are often billed
+// so at the next) (coFlagged). Seeded sites join when they share flagged people or the
 // doctors of flagged visits (registered doctors when visits name none), or
 // when the flagged people of each come to the other site, for care nothing
 // flags, far more often than the site's other people do (link_visit_lift,
