@@ -69,6 +69,8 @@ type siteTally struct {
 	// Of which regulars: at least the period's repeat visits (see
 	// state.repeat).
 	regulars, flaggedRegulars int32
+	// Of which admitted at the site at least once.
+	admitted int32
 	// byKind counts the flagged relations of each of flagKinds.
 	byKind [len(flagKinds)]int32
 }
@@ -121,6 +123,9 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			tally[r.site].relations++
 			if int(r.n) >= s.repeat {
 				tally[r.site].regulars++
+			}
+			if admissions(&s.t.Visits, all[r.off:r.off+r.n]) > 0 {
+				tally[r.site].admitted++
 			}
 		}
 	}
@@ -276,6 +281,18 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		flaggedSum[cl] += float64(t.flagged)
 		severeSum[cl] += float64(t.byKind[ks])
 	}
+	// Admissions: people admitted again and again are a share of a
+	// site's inpatients, not of all its returning people; a busy
+	// hospital's outpatients hide a ward kept full with the same people.
+	// The expectation is the class's ordinary share of such people among
+	// its sites' inpatients.
+	ka := kindIndex(flagAdmits)
+	byAdmitted := make([]siteTally, nSites)
+	for i, t := range tally {
+		byAdmitted[i] = siteTally{relations: t.admitted, flagged: t.byKind[ka]}
+	}
+	rateAdmit := s.classRates(lo, byAdmitted, false, nil)
+	okAdmits := make([]bool, nSites)
 	okSevere := make([]bool, nSites)
 	for i, t := range tally {
 		h := graph.NodeID(lo + i)
@@ -285,9 +302,11 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		if cl := g.Class(h); flaggedSum[cl] > 0 {
 			ls, okSevere[i] = test(t.byKind[ks], rate[cl]*float64(t.relations)*severeSum[cl]/flaggedSum[cl])
 		}
-		seeded[i] = okA || okR || okSevere[i]
-		regOnly[i] = okR && !okA && !okSevere[i]
-		lift[i] = max(la, lr, ls)
+		var lad float64
+		lad, okAdmits[i] = test(t.byKind[ka], rateAdmit[g.Class(h)]*float64(t.admitted))
+		seeded[i] = okA || okR || okSevere[i] || okAdmits[i]
+		regOnly[i] = okR && !okA && !okSevere[i] && !okAdmits[i]
+		lift[i] = max(la, lr, ls, lad)
 	}
 	// One operation per ring: where one kind of flag alone makes a seeded
 	// site stand out (its people billed far above peers, or card-based
@@ -311,10 +330,19 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 			}
 		}
 	}
-	for i, ok := range okSevere {
-		if ok && !okAll[i] {
-			// Seeded by its severe relations alone: only they stay.
+	for i := range okSevere {
+		if okAll[i] {
+			continue
+		}
+		// Seeded by its severe relations or its repeat inpatients
+		// alone: only they stay.
+		switch {
+		case okSevere[i] && okAdmits[i]:
+			kinds[i] = flagSevere | flagAdmits
+		case okSevere[i]:
 			kinds[i] = flagSevere
+		case okAdmits[i]:
+			kinds[i] = flagAdmits
 		}
 	}
 	return seeding{seeded: seeded, regOnly: regOnly, kinds: kinds, lift: lift, rate: rate}
@@ -730,7 +758,8 @@ func (s *state) ruleShare(vs []uint32) float64 {
 
 // repeatAdmitted reports whether the relation of person row p whose visits
 // are vs holds an admission of a person admitted at least
-// repeat_admissions times, here or over several sites.
+// repeat_admissions times, here or over several sites none of which
+// holds that many (a person kept in one ward elsewhere is not this site's).
 func (s *state) repeatAdmitted(p uint32, vs []uint32) bool {
 	vt := &s.t.Visits
 	n := admissions(vt, vs)
@@ -738,10 +767,21 @@ func (s *state) repeatAdmitted(p uint32, vs []uint32) bool {
 		return false
 	}
 	if n < s.opt.Params.RepeatAdmissions {
+		// Admitted here less often than repeat_admissions: the stays
+		// count with those elsewhere, unless the person's ward is
+		// elsewhere (admitted repeat_admissions times at one other site):
+		// a stray stay here is not this site's.
 		n = 0
+		per := make(map[uint32]int)
 		for _, v := range s.visitsOf(s.g.PatientNode(p)) {
 			if s.live(v) && vt.MedType[v].Inpatient() {
 				n++
+				per[vt.Institution[v]]++
+			}
+		}
+		for _, k := range per {
+			if k >= s.opt.Params.RepeatAdmissions {
+				return false
 			}
 		}
 	}
@@ -906,9 +946,12 @@ func (s *state) linkSites(lo, nSites int, rels []relation) unionFind {
 		a, b := k[0], k[1]
 		sharedP := intersect(people[a], people[b])
 		needP := max(2, int(math.Ceil(p.LinkPatientShare*float64(min(len(people[a]), len(people[b]))))))
-		sharedD := intersect(docs[a], docs[b])
+		shared := common(docs[a], docs[b])
 		needD := max(p.LinkMinDoctors, int(math.Ceil(p.LinkDoctorShare*float64(min(len(docs[a]), len(docs[b]))))))
-		if sharedP >= needP || (len(docs[a]) > 0 && len(docs[b]) > 0 && sharedD >= needD) {
+		if sharedP >= needP || (len(docs[a]) > 0 && len(docs[b]) > 0 && len(shared) >= needD) ||
+			s.visitDoctors && slices.ContainsFunc(shared, func(d uint32) bool {
+				return docVisits[a].share(d) >= p.LinkMainDoctorShare && docVisits[b].share(d) >= p.LinkMainDoctorShare
+			}) {
 			uf.union(a, b)
 		}
 	}

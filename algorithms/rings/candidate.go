@@ -116,6 +116,18 @@ type counter[K comparable] struct {
 
 func newCounter[K comparable]() *counter[K] { return &counter[K]{n: make(map[K]int)} }
 
+// share returns k's share of everything counted (0 when nothing is).
+func (c *counter[K]) share(k K) float64 {
+	total := 0
+	for _, x := range c.keys {
+		total += c.n[x]
+	}
+	if total == 0 {
+		return 0
+	}
+	return float64(c.n[k]) / float64(total)
+}
+
 func (c *counter[K]) add(k K, d int) {
 	if _, ok := c.n[k]; !ok {
 		c.keys = append(c.keys, k)

@@ -43,7 +43,10 @@
 // on the regulars of the period, on the severe relations alone (billed
 // severe_z robust scales above peers, against the class's flagged rate
 // times its share of severe ones: a small ring billed far beyond a busy
-// site's ordinary costly relations), and on each kind of flag alone: where
+// site's ordinary costly relations), on its repeat inpatients against its
+// inpatients (the class's ordinary share of repeat inpatients among those
+// admitted: a busy hospital's outpatients hide a ward kept full with the
+// same people), and on each kind of flag alone: where
 // one kind makes a site stand out, only relations of that kind stay (one
 // operation per ring). Rings spread thinly over several sites, none of
 // which stands out alone, are found as pairs of sites whose people are
@@ -51,8 +54,10 @@
 // and beyond the ordinary share, over the city, of shared people flagged
 // at both times the people the two sites share (neighbouring clinics share
 // their patients, and people billed above peers at one are often billed
-// so at the next) (coFlagged). Seeded sites join when they share flagged people or the
-// doctors of flagged visits (registered doctors when visits name none), or
+// so at the next) (coFlagged). Seeded sites join when they share flagged
+// people or the doctors of flagged visits (registered doctors when visits
+// name none), when one doctor gives link_main_doctor_share of the flagged
+// visits of both (one doctor running the flagged care of two sites), or
 // when the flagged people of each come to the other site, for care nothing
 // flags, far more often than the site's other people do (link_visit_lift,
 // both ways, beyond chance): a ring's recruits keep their other care at its

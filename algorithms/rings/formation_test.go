@@ -428,16 +428,19 @@ func TestGrammarRingsNotMerged(t *testing.T) {
 // at two clinics into an ordinary city, linked only by one doctor billing
 // for both (a borrowed qualification), and checks that detection keeps
 // them apart; when the groups share four of their people they may be one
-// ring, but both must still be found.
+// ring, but both must still be found; when one doctor bills all the
+// visits of both (one operation at two clinics), they are one ring.
 func TestDisjointRingsSharingOneDoctor(t *testing.T) {
 	cases := []struct {
 		name   string
 		shared int  // people of group A also billed at clinic B
 		apart  bool // no ring may hold members of both groups
+		sole   bool // the shared doctor bills every visit of both groups
 		weak   string
 	}{
 		{name: "one shared doctor", shared: 0, apart: true},
 		{name: "one shared doctor and four shared people", shared: 4, apart: false, weak: weakRingPeers},
+		{name: "one doctor billing both groups", shared: 0, apart: false, sole: true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -447,8 +450,12 @@ func TestDisjointRingsSharingOneDoctor(t *testing.T) {
 			peopleA := pc.people(t, 8, cl...)
 			peopleB := append(slices.Clone(peopleA[:c.shared]), pc.people(t, 8-c.shared, cl...)...)
 			sharedDoc := docA[2]
-			pc.add(t, plant{clinic: cl[0], people: peopleA, doctors: []string{docA[0], docA[1], sharedDoc}, visits: 12, start: 0.3})
-			pc.add(t, plant{clinic: cl[1], people: peopleB, doctors: []string{docB[0], docB[1], sharedDoc}, visits: 12, start: 0.35})
+			docsA, docsB := []string{docA[0], docA[1], sharedDoc}, []string{docB[0], docB[1], sharedDoc}
+			if c.sole {
+				docsA, docsB = []string{sharedDoc}, []string{sharedDoc}
+			}
+			pc.add(t, plant{clinic: cl[0], people: peopleA, doctors: docsA, visits: 12, start: 0.3})
+			pc.add(t, plant{clinic: cl[1], people: peopleB, doctors: docsB, visits: 12, start: 0.35})
 			f := pc.detect(t, Params{})
 			a := group{name: "A", clinic: pc.tb.Institutions.IDs.String(cl[0]), people: peopleA}
 			b := group{name: "B", clinic: pc.tb.Institutions.IDs.String(cl[1]), people: peopleB}
@@ -490,6 +497,32 @@ func TestDisjointRingsSharingOneDoctor(t *testing.T) {
 				}
 				if ra == nil && rb == nil {
 					t.Errorf("neither group reported (two groups of 8 people, 12 visits each at 6× the clinic's 95th percentile of fund)")
+				}
+				return
+			}
+			if c.sole {
+				// One ring holds both clinics and most of both groups.
+				both := false
+				for i := range f.Rings {
+					in := map[string]bool{}
+					for _, m := range f.Rings[i].Members {
+						in[m.Kind+":"+m.ID] = true
+					}
+					na, nb := 0, 0
+					for _, p := range peopleA {
+						if in[findings.KindPatient+":"+p] {
+							na++
+						}
+					}
+					for _, p := range peopleB {
+						if in[findings.KindPatient+":"+p] {
+							nb++
+						}
+					}
+					both = both || in[findings.KindClinic+":"+a.clinic] && in[findings.KindClinic+":"+b.clinic] && na >= 4 && nb >= 4
+				}
+				if !both {
+					t.Errorf("no ring holds both clinics and at least 4 people of each group: %s", describe(f, a, b))
 				}
 				return
 			}
@@ -565,7 +598,14 @@ func TestSmallRingsFound(t *testing.T) {
 // hospital returns an ordinary site (in no ring or hard negative of the
 // city) that admits patients, with doctors of its own: of those with at
 // least 20 admissions, the one with the fewest.
-func (pc *plantCity) hospital(t testing.TB) uint32 {
+func (pc *plantCity) hospital(t testing.TB) uint32 { return pc.admitting(t, false) }
+
+// busyHospital is hospital's site with the most outpatient visits instead:
+// a ward among a crowd of returning outpatients.
+func (pc *plantCity) busyHospital(t testing.TB) uint32 { return pc.admitting(t, true) }
+
+// admitting returns the site of hospital or busyHospital.
+func (pc *plantCity) admitting(t testing.TB, busiest bool) uint32 {
 	t.Helper()
 	it, vt := &pc.tb.Institutions, &pc.tb.Visits
 	best, bestN := graph.None, 0
@@ -574,14 +614,22 @@ func (pc *plantCity) hospital(t testing.TB) uint32 {
 		if pc.busy[findings.KindClinic+":"+code] || len(pc.soleDoctors(uint32(row))) < 2 {
 			continue
 		}
-		n := 0
+		n, out := 0, 0
 		for _, v := range pc.instVisits[row] {
 			if vt.MedType[v].Inpatient() {
 				n++
+			} else {
+				out++
 			}
 		}
-		if n >= 20 && (best == graph.None || n < bestN) {
+		if n < 20 {
+			continue
+		}
+		if busiest && (best == graph.None || out > bestN) || !busiest && (best == graph.None || n < bestN) {
 			best, bestN = uint32(row), n
+			if busiest {
+				bestN = out
+			}
 		}
 	}
 	if best == graph.None {
@@ -594,18 +642,25 @@ func (pc *plantCity) hospital(t testing.TB) uint32 {
 // TestRepeatAdmissionsFound plants people admitted again and again at one
 // small hospital, billed like its ordinary stays: nothing but the repeat
 // admissions is unusual. With repeat_admissions or more stays each the
-// group is reported; with fewer it is not.
+// group is reported; with fewer it is not. At the hospital with the most
+// outpatients, whose returning people hide a few repeat inpatients, six
+// such people are reported too (their share of its inpatients stands out).
 func TestRepeatAdmissionsFound(t *testing.T) {
 	for _, c := range []struct {
 		people, stays int
+		busy          bool
 		reported      bool
 	}{
 		{people: 10, stays: 4, reported: true},
 		{people: 10, stays: 2, reported: false},
+		{people: 6, stays: 4, busy: true, reported: true},
 	} {
-		t.Run(fmt.Sprintf("%d-people-%d-stays", c.people, c.stays), func(t *testing.T) {
+		t.Run(fmt.Sprintf("%d-people-%d-stays-busy-%v", c.people, c.stays, c.busy), func(t *testing.T) {
 			pc := newPlantCity(t)
 			h := pc.hospital(t)
+			if c.busy {
+				h = pc.busyHospital(t)
+			}
 			docs := pc.soleDoctors(h)
 			people := pc.people(t, c.people, h)
 			pc.add(t, plant{clinic: h, people: people, doctors: docs[:2], visits: c.stays, start: 0.3, admissions: true})

@@ -22,27 +22,28 @@ type Params struct {
 	MinRingPeople int
 
 	// Relation excess (the typology-independent generator).
-	MinRelationVisits int
-	CostlyZ           float64
-	SevereZ           float64
-	RelationZ         float64
-	CardShare         float64
-	RhythmMin         float64
-	RepeatAdmissions  int
-	CoFlagMaxSites    int
-	AdmitLiftHalf     float64
-	FlaggedLift       float64
-	MinSignificance   float64
-	MinVoteRelations  int
-	MinFlaggedRate    float64
-	LinkPatientShare  float64
-	LinkMinDoctors    int
-	LinkDoctorShare   float64
-	LinkVisitLift     float64
-	MinDoctorVisits   int
-	RingDoctorLift    float64
-	CoreShare         float64
-	PharmacyRuleShare float64
+	MinRelationVisits   int
+	CostlyZ             float64
+	SevereZ             float64
+	RelationZ           float64
+	CardShare           float64
+	RhythmMin           float64
+	RepeatAdmissions    int
+	CoFlagMaxSites      int
+	AdmitLiftHalf       float64
+	FlaggedLift         float64
+	MinSignificance     float64
+	MinVoteRelations    int
+	MinFlaggedRate      float64
+	LinkPatientShare    float64
+	LinkMinDoctors      int
+	LinkDoctorShare     float64
+	LinkMainDoctorShare float64
+	LinkVisitLift       float64
+	MinDoctorVisits     int
+	RingDoctorLift      float64
+	CoreShare           float64
+	PharmacyRuleShare   float64
 
 	// Item concentration (heavy fills of one item at one pharmacy).
 	ItemLift float64
@@ -88,50 +89,51 @@ type Params struct {
 // DefaultParams returns the default thresholds.
 func DefaultParams() Params {
 	return Params{
-		MinRingPeople:      5,
-		MinRelationVisits:  3,
-		CostlyZ:            3,
-		SevereZ:            9,
-		RelationZ:          2,
-		CardShare:          0.8,
-		RhythmMin:          0.6,
-		RepeatAdmissions:   3,
-		CoFlagMaxSites:     12,
-		AdmitLiftHalf:      1.5,
-		FlaggedLift:        3,
-		MinSignificance:    2,
-		MinVoteRelations:   5,
-		MinFlaggedRate:     0.01,
-		LinkPatientShare:   0.2,
-		LinkMinDoctors:     2,
-		LinkDoctorShare:    0.3,
-		LinkVisitLift:      5,
-		MinDoctorVisits:    3,
-		RingDoctorLift:     3,
-		CoreShare:          0.34,
-		PharmacyRuleShare:  0.34,
-		ItemLift:           20,
-		OveruseMinBuyers:   20,
-		OveruseQuantile:    0.9,
-		OveruseRatio:       2,
-		OveruseLift:        10,
-		MinReturnedBoxes:   2,
-		ReturnLift:         5,
-		MinBlockLift:       2,
-		MinBlockSynchrony:  0.5,
-		BlockLiftHalf:      2,
-		MinSplitModularity: 0.3,
-		SharedDoctorShare:  0.1,
-		SharedVisitShare:   0.1,
-		LockstepDensity:    0.25,
-		LockstepLift:       5,
-		ReportScore:        0.45,
-		MaxRings:           100,
-		SizeHalf:           3,
-		MoneyHalf:          2000,
-		MemberShareHalf:    1,
-		WhyMinStrength:     0.05,
-		WhyMax:             5,
+		MinRingPeople:       5,
+		MinRelationVisits:   3,
+		CostlyZ:             3,
+		SevereZ:             9,
+		RelationZ:           2,
+		CardShare:           0.8,
+		RhythmMin:           0.6,
+		RepeatAdmissions:    3,
+		CoFlagMaxSites:      12,
+		AdmitLiftHalf:       1.5,
+		FlaggedLift:         3,
+		MinSignificance:     2,
+		MinVoteRelations:    5,
+		MinFlaggedRate:      0.01,
+		LinkPatientShare:    0.2,
+		LinkMinDoctors:      2,
+		LinkDoctorShare:     0.3,
+		LinkMainDoctorShare: 0.5,
+		LinkVisitLift:       5,
+		MinDoctorVisits:     3,
+		RingDoctorLift:      3,
+		CoreShare:           0.34,
+		PharmacyRuleShare:   0.34,
+		ItemLift:            20,
+		OveruseMinBuyers:    20,
+		OveruseQuantile:     0.9,
+		OveruseRatio:        2,
+		OveruseLift:         10,
+		MinReturnedBoxes:    2,
+		ReturnLift:          5,
+		MinBlockLift:        2,
+		MinBlockSynchrony:   0.5,
+		BlockLiftHalf:       2,
+		MinSplitModularity:  0.3,
+		SharedDoctorShare:   0.1,
+		SharedVisitShare:    0.1,
+		LockstepDensity:     0.25,
+		LockstepLift:        5,
+		ReportScore:         0.45,
+		MaxRings:            100,
+		SizeHalf:            3,
+		MoneyHalf:           2000,
+		MemberShareHalf:     1,
+		WhyMinStrength:      0.05,
+		WhyMax:              5,
 	}
 }
 
@@ -176,6 +178,7 @@ func (p *Params) fields() []paramField {
 		fl("link_patient_share", "relation excess", &p.LinkPatientShare, "share of the smaller site's flagged people two sites must share to form one ring (at least 2 people)"),
 		in("link_min_doctors", "relation excess", &p.LinkMinDoctors, "doctors two sites must share on flagged visits to form one ring"),
 		fl("link_doctor_share", "relation excess", &p.LinkDoctorShare, "share of the smaller site's flagged-visit doctors the shared ones must make up"),
+		fl("link_main_doctor_share", "relation excess", &p.LinkMainDoctorShare, "share of each site's flagged visits (those naming a doctor) one shared doctor must give for the two sites to form one ring whatever their other doctors (one doctor running the flagged care of both)"),
 		fl("link_visit_lift", "relation excess", &p.LinkVisitLift, "how many times the share of the other people of each of two seeded sites who also come to the other site the share of its flagged people who do must be (at least min_ring_people of them, beyond chance at min_significance over the pairs tested) for the two to form one ring: a ring's people keep their other care at its other sites, without flagged visits there; 0 turns the link off"),
 		in("min_doctor_visits", "relation excess", &p.MinDoctorVisits, "flagged visits a doctor needs at a site to count among its doctors"),
 		fl("ring_doctor_lift", "relation excess", &p.RingDoctorLift, "how many times the site's share of flagged visits a doctor's own share (at least half) must be for the doctor to count as running the flagged relations there; a site with such doctors keeps only the flagged people who see them"),
