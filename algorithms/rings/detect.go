@@ -114,6 +114,7 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 	opt.progress("communities", 1, 1)
 	opt.progress("scoring", 0, 1)
 	for _, c := range cands {
+		s.growWard(c)
 		s.finish(c)
 	}
 	cands = s.merge(cands)

@@ -90,6 +90,13 @@
 // elsewhere predicts, beyond chance. Clinics are left out: the residents
 // of a nursing home over-use its consultations as a group.
 //
+// Wards (growWard, grow.go). The tests above flag people admitted again
+// and again; a ward kept full with recruits also holds recruits admitted
+// once or twice, whom nothing flags one by one. A candidate that is mostly
+// admissions takes in the other people its ward doctors (each on at least
+// ward_doctor_share of its admissions) admitted at least ward_stays times at
+// its sites while it was active, and says so (fact G-WARD).
+//
 // Where people live (geography.go). Region codes are optional in the data
 // contract; without them a site's area is inferred by Leiden (modularity)
 // on the site–site graph of shared people (Newman's 1/(k−1) weighting), a

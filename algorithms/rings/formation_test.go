@@ -687,6 +687,55 @@ func TestRepeatAdmissionsFound(t *testing.T) {
 	}
 }
 
+// TestWardGrowth plants a ward at one small hospital: ten people admitted
+// four times each and six admitted twice, all by the same two doctors in
+// the same months, billed like its ordinary stays. The ten are flagged as
+// admitted again and again; the six join the ring through its ward doctors
+// (ward_stays admissions by them while it was active). With the widening
+// off (ward_doctor_share 0) the six stay out.
+func TestWardGrowth(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		share float64
+		want  int // of the six twice-admitted people in the ring, at least
+		most  int // and at most
+	}{
+		{"widened", DefaultParams().WardDoctorShare, 5, 6},
+		{"not widened", 0, 0, 0},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			pc := newPlantCity(t)
+			h := pc.hospital(t)
+			docs := pc.soleDoctors(h)
+			core := pc.people(t, 10, h)
+			twice := pc.people(t, 6, h)
+			pc.add(t, plant{clinic: h, people: core, doctors: docs[:2], visits: 4, start: 0.3, admissions: true})
+			pc.add(t, plant{clinic: h, people: twice, doctors: docs[:2], visits: 2, start: 0.32, admissions: true})
+			p := DefaultParams()
+			p.WardDoctorShare = c.share
+			f := pc.detect(t, p)
+			g := group{name: "core", clinic: pc.tb.Institutions.IDs.String(h), people: core}
+			r := g.found(f, 8)
+			if r == nil {
+				t.Fatalf("the ten repeat inpatients are not reported: %s", describe(f, g))
+			}
+			in := map[string]bool{}
+			for _, m := range r.Members {
+				in[m.Kind+":"+m.ID] = true
+			}
+			n := 0
+			for _, x := range twice {
+				if in[findings.KindPatient+":"+x] {
+					n++
+				}
+			}
+			if n < c.want || n > c.most {
+				t.Errorf("ring %s holds %d of the six twice-admitted people, want %d to %d: %s", r.ID, n, c.want, c.most, describe(f, g))
+			}
+		})
+	}
+}
+
 // Known weaknesses of the detector seen by these tests (see weakOr).
 const (
 	weakRingPeers = "clinic B is not seeded: on all relations its 8 flagged people among ~250 returning ones stay below flagged_lift × the clinics' rate (lift 2.7 < 3), and on regulars the two planted clinics bring the clinics voting on regulars to minVoters, so the clinics' regular rate becomes their own lower quartile, set by ring clinics (0.73 instead of 0.036 with one planted clinic); a linked site joins a seeded one only with its own lift ≥ flagged_lift"

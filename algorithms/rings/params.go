@@ -39,6 +39,8 @@ type Params struct {
 	LinkMinDoctors      int
 	LinkDoctorShare     float64
 	LinkMainDoctorShare float64
+	WardDoctorShare     float64
+	WardStays           int
 	LinkVisitLift       float64
 	MinDoctorVisits     int
 	RingDoctorLift      float64
@@ -107,6 +109,8 @@ func DefaultParams() Params {
 		LinkMinDoctors:      2,
 		LinkDoctorShare:     0.3,
 		LinkMainDoctorShare: 0.5,
+		WardDoctorShare:     0.2,
+		WardStays:           2,
 		LinkVisitLift:       5,
 		MinDoctorVisits:     3,
 		RingDoctorLift:      3,
@@ -178,6 +182,8 @@ func (p *Params) fields() []paramField {
 		fl("link_patient_share", "relation excess", &p.LinkPatientShare, "share of the smaller site's flagged people two sites must share to form one ring (at least 2 people)"),
 		in("link_min_doctors", "relation excess", &p.LinkMinDoctors, "doctors two sites must share on flagged visits to form one ring"),
 		fl("link_doctor_share", "relation excess", &p.LinkDoctorShare, "share of the smaller site's flagged-visit doctors the shared ones must make up"),
+		fl("ward_doctor_share", "relation excess", &p.WardDoctorShare, "share of a mostly-inpatient candidate's admissions a doctor must sign to be its ward doctor, whose other admissions at its sites while it was active join it (0 = no widening)"),
+		in("ward_stays", "relation excess", &p.WardStays, "admissions by a candidate's ward doctors at its sites while it was active that make a person join it"),
 		fl("link_main_doctor_share", "relation excess", &p.LinkMainDoctorShare, "share of each site's flagged visits (those naming a doctor) one shared doctor must give for the two sites to form one ring whatever their other doctors (one doctor running the flagged care of both)"),
 		fl("link_visit_lift", "relation excess", &p.LinkVisitLift, "how many times the share of the other people of each of two seeded sites who also come to the other site the share of its flagged people who do must be (at least min_ring_people of them, beyond chance at min_significance over the pairs tested) for the two to form one ring: a ring's people keep their other care at its other sites, without flagged visits there; 0 turns the link off"),
 		in("min_doctor_visits", "relation excess", &p.MinDoctorVisits, "flagged visits a doctor needs at a site to count among its doctors"),

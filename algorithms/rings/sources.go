@@ -32,6 +32,9 @@ const (
 	// FactRoundCustomers: customers buying a cheap drug in round
 	// quantities again and again (cashoutCandidates, source R-ROUND-QTY).
 	FactRoundCustomers = "G-ROUND-CUSTOMERS"
+	// FactWard: people admitted by a candidate's ward doctors while it was
+	// active joined it (growWard).
+	FactWard = "G-WARD"
 	// FactMerged: two candidates merged, with the members they shared.
 	FactMerged = "G-MERGED"
 	// FactNewRows: rows attached by incremental scoring (Live.Add).

@@ -164,6 +164,8 @@ var facts = []Entry{
 		DescZh: "同一药店反复购买同一药品且费用远高于同类的人数超出其他药店比例", DescEn: "pharmacies where more people than chance explains fill one item again and again, billed far above peers"},
 	{Code: FactItemOveruse, Zh: "同药超量", En: "item overuse",
 		DescZh: "在同一机构取得某一项目远多于其他购买者的人数超出其他机构比例", DescEn: "sites where more people than chance explains take far more of one item than its other buyers"},
+	{Code: FactWard, Zh: "同病区扩展", En: "ward",
+		DescZh: "候选团伙的病区医师在其活跃期间多次收治的其他人员并入该团伙", DescEn: "people admitted again by a candidate's ward doctors while it was active joined it"},
 	{Code: FactAdmitCohort, Zh: "同批入院", En: "admission cohort",
 		DescZh: "反复住院人员在同一上午成批入院", DescEn: "same-morning admission cohorts of repeat inpatients"},
 	{Code: FactLockstep, Zh: "同步就诊", En: "lockstep block",

@@ -164,6 +164,7 @@ const (
 	FactLockstep           = "G-LOCKSTEP"
 	FactSplitConcentration = "G-SPLIT-CONCENTRATION"
 	FactRoundCustomers     = "G-ROUND-CUSTOMERS"
+	FactWard               = "G-WARD"
 	FactMerged             = "G-MERGED"
 	FactNewRows            = "G-NEW-ROWS"
 )
