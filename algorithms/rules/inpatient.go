@@ -34,13 +34,16 @@ func stayDays(vt *graph.VisitTable, v uint32) (adm, dis int64, ok bool) {
 // runSplitAdmission (R-SPLIT-ADMIT) flags readmissions within max_gap_days
 // of the previous discharge (to the same institution when
 // same_institution is 1) whose main diagnosis shares its first match_prefix
-// characters with the previous stay's: 分解住院. One hit per person; the
-// amount is the fund of the readmission stays.
+// characters with the previous stay's: 分解住院. When the data carry no
+// diagnosis at all and without_diagnosis is 1, every such readmission
+// counts. One hit per person; the amount is the fund of the readmission
+// stays.
 func runSplitAdmission(ctx context.Context, e *env, c *collector) error {
 	vt := &e.t.Visits
 	maxGap := int64(c.rule.P("max_gap_days"))
 	prefix := int(c.rule.P("match_prefix"))
 	sameInst := c.rule.P("same_institution") != 0
+	anyDx := e.dise.nCat == 0 && c.rule.P("without_diagnosis") != 0
 	var stays, readmits, cited []uint32
 	var fd finding
 	for p := 0; p < e.t.Persons.Len(); p++ {
@@ -62,7 +65,7 @@ func runSplitAdmission(ctx context.Context, e *env, c *collector) error {
 					break
 				}
 				gap := int64(vt.Begin[v].Day()) - int64(vt.End[a].Day())
-				if gap >= 0 && gap <= maxGap && e.dise.samePrefix(vt.Dise[a], vt.Dise[v], prefix) {
+				if gap >= 0 && gap <= maxGap && (anyDx || e.dise.samePrefix(vt.Dise[a], vt.Dise[v], prefix)) {
 					readmits = append(readmits, v)
 					cited = append(cited, a, v)
 					if minGap < 0 || gap < minGap {
@@ -90,6 +93,10 @@ func runSplitAdmission(ctx context.Context, e *env, c *collector) error {
 			}
 		}
 		c.emit(&fd, func() (string, string) {
+			if anyDx {
+				return fmt.Sprintf("%d readmissions within %d days of discharge (shortest gap %d days; the data carry no diagnosis)", len(readmits), maxGap, minGap),
+					fmt.Sprintf("出院后%d天内再次入院%d次（最短间隔%d天；数据无诊断）", maxGap, len(readmits), minGap)
+			}
 			return fmt.Sprintf("%d readmissions with the same diagnosis within %d days of discharge (shortest gap %d days)", len(readmits), maxGap, minGap),
 				fmt.Sprintf("出院后%d天内以相同诊断再次入院%d次（最短间隔%d天）", maxGap, len(readmits), minGap)
 		})

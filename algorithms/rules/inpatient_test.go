@@ -9,16 +9,21 @@ import (
 )
 
 func TestSplitAdmission(t *testing.T) {
-	build := func(gapDays int, dise2, inst2 string, reversed bool) func() *fx {
+	// buildDx plants two stays of one person; dise1 and dise2 both "" make
+	// a dataset without diagnoses.
+	buildDx := func(gapDays int, dise1, dise2, inst2 string, reversed bool) func() *fx {
 		return func() *fx {
 			x := base()
 			x.inst("H1", 100, 24.50, 118.10)
 			x.inst("H2", 100, 24.52, 118.12)
-			x.add(v{id: "A1", psn: "M", inst: "H1", med: claims.MedInpatient, dise: "J18.900", begin: at(2024, 3, 1, 9, 0), end: at(2024, 3, 5, 10, 0), fund: 300000})
+			x.add(v{id: "A1", psn: "M", inst: "H1", med: claims.MedInpatient, dise: dise1, begin: at(2024, 3, 1, 9, 0), end: at(2024, 3, 5, 10, 0), fund: 300000})
 			b := at(2024, 3, 5+gapDays, 9, 0)
 			x.add(v{id: "A2", psn: "M", inst: inst2, med: claims.MedInpatient, dise: dise2, begin: b, end: b + 4*86400, fund: 250000, reversed: reversed})
 			return x
 		}
+	}
+	build := func(gapDays int, dise2, inst2 string, reversed bool) func() *fx {
+		return buildDx(gapDays, "J18.900", dise2, inst2, reversed)
 	}
 	runCases(t, IDSplitAdmission, []ruleCase{
 		{name: "readmitted on day 14, same diagnosis", build: build(14, "J18.000", "H1", false), want: 1,
@@ -34,6 +39,10 @@ func TestSplitAdmission(t *testing.T) {
 		{name: "other hospital", build: build(3, "J18.000", "H2", false), want: 0},
 		{name: "other hospital allowed", build: build(3, "J18.000", "H2", false), params: map[string]float64{"same_institution": 0}, want: 1},
 		{name: "readmission reversed", build: build(3, "J18.000", "H1", true), want: 0},
+		{name: "no diagnosis in the data: any early readmission", build: buildDx(10, "", "", "H1", false), want: 1},
+		{name: "no diagnosis in the data, fallback off", build: buildDx(10, "", "", "H1", false), params: map[string]float64{"without_diagnosis": 0}, want: 0},
+		{name: "no diagnosis in the data, day 16", build: buildDx(16, "", "", "H1", false), want: 0},
+		{name: "one stay without diagnosis in data that have them", build: buildDx(10, "J18.900", "", "H1", false), want: 0},
 	})
 }
 

@@ -100,6 +100,7 @@ func definitions() []Rule {
 				intP("max_gap_days", 15, 0, 365, "readmission at most this many days after discharge (some cities use 14)"),
 				intP("match_prefix", 3, 0, 16, "diagnosis codes compared on this many leading characters (0: whole code)"),
 				intP("same_institution", 1, 0, 1, "1: only readmissions to the same institution"),
+				intP("without_diagnosis", 1, 0, 1, "1: when the data carry no diagnosis at all (dise_codg absent), every readmission within max_gap_days counts: a split stay cannot be told from another readmission, and a hospital's rate of them against the others' still tells"),
 			}},
 		{ID: IDCensusBeds, Context: Census, run: runCensusBeds, Version: "1.0", Name: "在院人数超床位", NameEn: "inpatient census above approved beds",
 			Family: "census-over-beds", Stage: After, Result: Suspicious, Article: Art40, ArticleEn: Art40En,
