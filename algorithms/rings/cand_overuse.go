@@ -60,7 +60,7 @@ func (s *state) overuseCandidates(ctx context.Context) ([]*candidate, error) {
 	limit := make([]float32, len(byItem))
 	for it, qs := range byItem {
 		limit[it] = float32(math.Inf(1))
-		if len(qs) < p.OveruseMinBuyers {
+		if len(qs) == 0 || len(qs) < p.OveruseMinBuyers {
 			continue
 		}
 		slices.Sort(qs)

@@ -21,12 +21,16 @@ type overuseCity struct {
 	boxes    float64      // boxes per fill of the group
 	fund     claims.Money // fund of each of the group's fills
 	resold   bool         // the group's boxes were first sold to ordinary customers
+	unbought bool         // the catalogue also lists an item nobody buys
 }
 
 func (oc overuseCity) build(t *testing.T) *graph.Graph {
 	t.Helper()
 	const pharmacies, customers, fills = 12, 40, 6
 	tb := graph.NewTables(0, 0)
+	if oc.unbought {
+		tb.AddCatalogItem(&claims.CatalogItem{Code: "NEVER", Name: "无人购买", ListType: 101, AgeMin: -1, AgeMax: -1})
+	}
 	sites := make([]uint32, pharmacies)
 	codes := make([]string, pharmacies)
 	for i := range sites {
@@ -115,6 +119,35 @@ func TestOveruseCandidates(t *testing.T) {
 			s.finish(cd)
 			if cd.feat.OveruseShare != 1 || cd.feat.OveruseLift < DefaultParams().OveruseLift {
 				t.Errorf("overuse share %.2f, lift %.1f; want 1 and at least %.0f", cd.feat.OveruseShare, cd.feat.OveruseLift, DefaultParams().OveruseLift)
+			}
+		})
+	}
+}
+
+// TestOveruseExtremeParams runs the generator with its parameters at the
+// ends of their ranges: no panic, and no candidate when every item counts
+// as ordinary (a ratio no one reaches).
+func TestOveruseExtremeParams(t *testing.T) {
+	g := overuseCity{takers: 8, together: true, boxes: 6, fund: 60000, unbought: true}.build(t)
+	for _, c := range []struct {
+		name  string
+		set   func(*Params)
+		empty bool
+	}{
+		{"no minimum of buyers", func(p *Params) { p.OveruseMinBuyers = 0 }, false},
+		{"quantile 0", func(p *Params) { p.OveruseQuantile = 0 }, false},
+		{"quantile 1", func(p *Params) { p.OveruseQuantile = 1 }, false},
+		{"ratio no one reaches", func(p *Params) { p.OveruseRatio = 1000 }, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, _ := runGenerator(t, g, func(*state, context.Context) ([]*candidate, error) { return nil, nil })
+			c.set(&s.opt.Params)
+			cs, err := s.overuseCandidates(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.empty && len(cs) != 0 {
+				t.Errorf("%d candidates, want none", len(cs))
 			}
 		})
 	}
