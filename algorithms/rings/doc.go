@@ -134,8 +134,12 @@
 // rule-hit concentration, card-based share, people living far away who come
 // on a rhythm, rhythm, concentration, size and fund; they combine as
 // independent pieces of evidence (1 − Π(1 − s_i)) scaled by size and money.
-// Rings scoring at least report_score are reported (at most max_rings),
-// ranked, with roles, evidence citing rows, a daily timeline and the amount
+// Rings scoring at least report_score are reported (at most max_rings), and
+// so are lockstep blocks whose strength × evidence reaches
+// lockstep_report_evidence however small their size and money (people
+// visiting together far beyond their sites' ordinary traffic are the ring;
+// below the report line such blocks were rings or pieces of rings, never
+// ordinary people), ranked, with roles, evidence citing rows, a daily timeline and the amount
 // at risk. Every entity is scored: ring members at 0.5 and above, the
 // others below 0.5 from their own peer distance, rule hits and membership of
 // unreported candidates.

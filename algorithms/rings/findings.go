@@ -23,7 +23,7 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 	roleOf := make([]string, g.NumNodes())
 	var reported []*candidate
 	for _, c := range cands {
-		if c.score >= s.opt.Params.ReportScore && len(reported) < s.opt.Params.MaxRings {
+		if (c.score >= s.opt.Params.ReportScore || c.source == SourceLockstep && c.strength*c.feat.Evidence >= s.opt.Params.LockstepReportEvidence) && len(reported) < s.opt.Params.MaxRings {
 			reported = append(reported, c)
 			continue
 		}

@@ -787,13 +787,26 @@ func TestParamsReachDetection(t *testing.T) {
 				t.Errorf("DefaultParams reports %d rings, the zero Params %d", len(f.Rings), len(def.Rings))
 			}
 		}},
-		{"report_score 0.99", func(p *Params) { p.ReportScore = 0.99 }, func(t *testing.T, f *findings.Findings) {
+		{"report_score 0.99", func(p *Params) { p.ReportScore, p.LockstepReportEvidence = 0.99, 1 }, func(t *testing.T, f *findings.Findings) {
 			if len(f.Rings) >= len(def.Rings) {
 				t.Errorf("report_score 0.99: %d rings, defaults %d", len(f.Rings), len(def.Rings))
 			}
 			for _, r := range f.Rings {
 				if r.Score < 0.99 {
 					t.Errorf("report_score 0.99: ring %s scored %.3f", r.ID, r.Score)
+				}
+			}
+		}},
+		{"lockstep_report_evidence 0", func(p *Params) { p.LockstepReportEvidence = 0 }, func(t *testing.T, f *findings.Findings) {
+			if len(f.Rings) < len(def.Rings) {
+				t.Errorf("lockstep_report_evidence 0: %d rings, defaults %d", len(f.Rings), len(def.Rings))
+			}
+			for _, r := range f.Rings {
+				if r.Score >= DefaultParams().ReportScore {
+					continue
+				}
+				if !slices.ContainsFunc(r.Evidence, func(e findings.Evidence) bool { return e.Rule == SourceLockstep }) {
+					t.Errorf("ring %s scored %.3f below report_score cites no lockstep block", r.ID, r.Score)
 				}
 			}
 		}},
