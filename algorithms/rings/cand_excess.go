@@ -771,21 +771,30 @@ func (s *state) repeatAdmitted(p uint32, vs []uint32) bool {
 		// count with those elsewhere, unless the person's ward is
 		// elsewhere (admitted repeat_admissions times at one other site):
 		// a stray stay here is not this site's.
-		n = 0
-		per := make(map[uint32]int)
+		var buf [16]uint32
+		insts := buf[:0]
 		for _, v := range s.visitsOf(s.g.PatientNode(p)) {
 			if s.live(v) && vt.MedType[v].Inpatient() {
-				n++
-				per[vt.Institution[v]]++
+				insts = append(insts, vt.Institution[v])
 			}
 		}
-		for _, k := range per {
-			if k >= s.opt.Params.RepeatAdmissions {
+		if len(insts) < s.opt.Params.RepeatAdmissions {
+			return false
+		}
+		slices.Sort(insts)
+		for i := 0; i < len(insts); {
+			j := i
+			for j < len(insts) && insts[j] == insts[i] {
+				j++
+			}
+			if j-i >= s.opt.Params.RepeatAdmissions {
 				return false
 			}
+			i = j
 		}
+		return true
 	}
-	return n >= s.opt.Params.RepeatAdmissions
+	return true
 }
 
 // admissions counts the inpatient visits (admissions) among vs.
