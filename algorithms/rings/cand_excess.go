@@ -336,13 +336,15 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		}
 		// Seeded by its severe relations or its repeat inpatients
 		// alone: only they stay.
-		switch {
-		case okSevere[i] && okAdmits[i]:
-			kinds[i] = flagSevere | flagAdmits
-		case okSevere[i]:
-			kinds[i] = flagSevere
-		case okAdmits[i]:
-			kinds[i] = flagAdmits
+		var only relFlag
+		if okSevere[i] {
+			only |= flagSevere
+		}
+		if okAdmits[i] {
+			only |= flagAdmits
+		}
+		if only != 0 {
+			kinds[i] = only
 		}
 	}
 	return seeding{seeded: seeded, regOnly: regOnly, kinds: kinds, lift: lift, rate: rate}

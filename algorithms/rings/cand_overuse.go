@@ -86,7 +86,7 @@ func (s *state) overuseCandidates(ctx context.Context) ([]*candidate, error) {
 			}
 			rel = rel[:0]
 			for _, v := range vs {
-				if s.siteOf(v) == h {
+				if s.instNode(v) == h {
 					rel = append(rel, v)
 				}
 			}
@@ -246,7 +246,7 @@ func (o *overuse) mainSite(vs []uint32, it uint32) graph.NodeID {
 	}
 	var sites []share
 	for _, v := range vs {
-		h := s.siteOf(v)
+		h := s.instNode(v)
 		for _, f := range s.feesOf(v) {
 			if ft.Item[f] != it || ft.Count[f] <= 0 {
 				continue
@@ -294,9 +294,4 @@ func (s *state) buyersAt(h graph.NodeID, it uint32) int {
 		}
 	}
 	return len(seen)
-}
-
-// siteOf returns the node of visit v's institution or pharmacy.
-func (s *state) siteOf(v uint32) graph.NodeID {
-	return s.g.InstitutionNode(s.t.Visits.Institution[v])
 }

@@ -110,22 +110,19 @@ func (s *state) fund(vs []uint32) claims.Money {
 
 // counter counts keys and lists them in first-seen order.
 type counter[K comparable] struct {
-	n    map[K]int
-	keys []K
+	n     map[K]int
+	keys  []K
+	total int // Σ n
 }
 
 func newCounter[K comparable]() *counter[K] { return &counter[K]{n: make(map[K]int)} }
 
 // share returns k's share of everything counted (0 when nothing is).
 func (c *counter[K]) share(k K) float64 {
-	total := 0
-	for _, x := range c.keys {
-		total += c.n[x]
-	}
-	if total == 0 {
+	if c.total == 0 {
 		return 0
 	}
-	return float64(c.n[k]) / float64(total)
+	return float64(c.n[k]) / float64(c.total)
 }
 
 func (c *counter[K]) add(k K, d int) {
@@ -133,6 +130,7 @@ func (c *counter[K]) add(k K, d int) {
 		c.keys = append(c.keys, k)
 	}
 	c.n[k] += d
+	c.total += d
 }
 
 // doctorsOf returns the doctors (attending, placeholders left out) of at

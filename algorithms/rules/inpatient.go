@@ -43,7 +43,7 @@ func runSplitAdmission(ctx context.Context, e *env, c *collector) error {
 	maxGap := int64(c.rule.P("max_gap_days"))
 	prefix := int(c.rule.P("match_prefix"))
 	sameInst := c.rule.P("same_institution") != 0
-	anyDx := e.dise.nCat == 0 && c.rule.P("without_diagnosis") != 0
+	noDiagnoses := e.dise.nCat == 0 && c.rule.P("without_diagnosis") != 0
 	var stays, readmits, cited []uint32
 	var fd finding
 	for p := 0; p < e.t.Persons.Len(); p++ {
@@ -65,7 +65,7 @@ func runSplitAdmission(ctx context.Context, e *env, c *collector) error {
 					break
 				}
 				gap := int64(vt.Begin[v].Day()) - int64(vt.End[a].Day())
-				if gap >= 0 && gap <= maxGap && (anyDx || e.dise.samePrefix(vt.Dise[a], vt.Dise[v], prefix)) {
+				if gap >= 0 && gap <= maxGap && (noDiagnoses || e.dise.samePrefix(vt.Dise[a], vt.Dise[v], prefix)) {
 					readmits = append(readmits, v)
 					cited = append(cited, a, v)
 					if minGap < 0 || gap < minGap {
@@ -93,7 +93,7 @@ func runSplitAdmission(ctx context.Context, e *env, c *collector) error {
 			}
 		}
 		c.emit(&fd, func() (string, string) {
-			if anyDx {
+			if noDiagnoses {
 				return fmt.Sprintf("%d readmissions within %d days of discharge (shortest gap %d days; the data carry no diagnosis)", len(readmits), maxGap, minGap),
 					fmt.Sprintf("出院后%d天内再次入院%d次（最短间隔%d天；数据无诊断）", maxGap, len(readmits), minGap)
 			}
