@@ -220,6 +220,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	uf := s.linkSites(lo, nSites, rels)
 	var out []*candidate
 	for _, idx := range uf.components(len(rels), func(i int) int32 { return int32(int(rels[i].hub) - lo) }) {
+		idx = ownExcess(p, g.Kind, rels, idx, &sd, lo)
 		c := s.excessCandidate(rels, idx, tally, rate, lift, lo)
 		if c != nil {
 			out = append(out, c)
@@ -237,6 +238,9 @@ type seeding struct {
 	kinds           []relFlag
 	lift            []float64
 	rate            [nClasses]float64
+	// expect is, per site, the smallest chance expectation among the
+	// seeding tests it passed (+Inf where it passed none; see ownExcess).
+	expect []float64
 }
 
 // seedSites tests every site's flagged relations (tally) against its
@@ -254,16 +258,26 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	regOnly := make([]bool, nSites) // seeded by its regulars: only they join
 	lift := make([]float64, nSites)
 	expected := make([]float64, nSites)
+	expect := make([]float64, nSites)
+	for i := range expect {
+		expect[i] = math.Inf(1)
+	}
 	test := func(flagged int32, exp float64) (float64, bool) {
-		exp = max(exp, 0.1)
-		l := float64(flagged) / exp
-		return l, int(flagged) >= p.MinRingPeople && l >= p.FlaggedLift &&
-			poissonTailLog10(int(flagged), exp) <= -minSig
+		return excessTest(p, int(flagged), exp, minSig)
+	}
+	// testSite is test remembering the smallest expectation of the tests
+	// site i passes.
+	testSite := func(i int, flagged int32, exp float64) (float64, bool) {
+		l, ok := test(flagged, exp)
+		if ok {
+			expect[i] = min(expect[i], max(exp, minExpected))
+		}
+		return l, ok
 	}
 	okAll := make([]bool, nSites)
 	for i, t := range tally {
 		expected[i] = rate[g.Class(graph.NodeID(lo+i))] * float64(t.relations)
-		lift[i], okAll[i] = test(t.flagged, expected[i])
+		lift[i], okAll[i] = testSite(i, t.flagged, expected[i])
 	}
 	// Sites that stand out among all their returning people do not vote on
 	// the ordinary rate among regulars: in a small city, sites with many
@@ -297,13 +311,13 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	for i, t := range tally {
 		h := graph.NodeID(lo + i)
 		la, okA := lift[i], okAll[i]
-		lr, okR := test(t.flaggedRegulars, rateReg[g.Class(h)]*float64(t.regulars))
+		lr, okR := testSite(i, t.flaggedRegulars, rateReg[g.Class(h)]*float64(t.regulars))
 		var ls float64
 		if cl := g.Class(h); flaggedSum[cl] > 0 {
-			ls, okSevere[i] = test(t.byKind[ks], rate[cl]*float64(t.relations)*severeSum[cl]/flaggedSum[cl])
+			ls, okSevere[i] = testSite(i, t.byKind[ks], rate[cl]*float64(t.relations)*severeSum[cl]/flaggedSum[cl])
 		}
 		var lad float64
-		lad, okAdmits[i] = test(t.byKind[ka], rateAdmit[g.Class(h)]*float64(t.admitted))
+		lad, okAdmits[i] = testSite(i, t.byKind[ka], rateAdmit[g.Class(h)]*float64(t.admitted))
 		seeded[i] = okA || okR || okSevere[i] || okAdmits[i]
 		regOnly[i] = okR && !okA && !okSevere[i] && !okAdmits[i]
 		lift[i] = max(la, lr, ls, lad)
@@ -347,7 +361,80 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 			kinds[i] = only
 		}
 	}
-	return seeding{seeded: seeded, regOnly: regOnly, kinds: kinds, lift: lift, rate: rate}
+	return seeding{seeded: seeded, regOnly: regOnly, kinds: kinds, lift: lift, rate: rate, expect: expect}
+}
+
+// minExpected is the floor of a chance expectation in the site tests: a
+// class whose sites flag no one still leaves room for one by chance.
+const minExpected = 0.1
+
+// excessTest reports the lift of count over the chance expectation exp
+// and whether it is a site's excess: at least min_ring_people, at least
+// flagged_lift times exp, and a Poisson tail at most 10^-minSig.
+func excessTest(p *Params, count int, exp, minSig float64) (float64, bool) {
+	exp = max(exp, minExpected)
+	l := float64(count) / exp
+	return l, count >= p.MinRingPeople && l >= p.FlaggedLift && poissonTailLog10(count, exp) <= -minSig
+}
+
+// ownExcess trims a group of linked sites' relations rels[idx] to what its
+// sites hold beyond chance. People flagged at two or more of the group's
+// sites stay. A seeded site's own people (flagged at it alone) stay only
+// while they are an excess by themselves: at least flagged_lift times the
+// smallest chance expectation among the seeding tests the site passed
+// (seeding.expect); the significance and min_ring_people of the seeding
+// test are not asked again (a ring site may hold two or three people of
+// its own). A site seeded because a ring's people are also flagged there
+// otherwise brings along its ordinary share of chance: chronic patients
+// refilling from afar, a household's dear month. A pharmacy whose own
+// people are chance and whose people shared with the group are no excess
+// either leaves the group entirely: it is where the ring's people fill
+// their ordinary prescriptions, not part of the operation (its people
+// stay through the group's other sites). Sites not seeded (joined by
+// their people flagged at two sites, see coFlagged) are left as they are.
+func ownExcess(p *Params, kind func(graph.NodeID) graph.Kind, rels []relation, idx []int, sd *seeding, lo int) []int {
+	sites := make(map[uint32]int, len(idx))
+	hubs := make(map[graph.NodeID]bool)
+	for _, i := range idx {
+		sites[rels[i].person]++
+		hubs[rels[i].hub] = true
+	}
+	if len(hubs) < 2 {
+		return idx
+	}
+	own := make(map[graph.NodeID]int, len(hubs))
+	shared := make(map[graph.NodeID]int, len(hubs))
+	for _, i := range idx {
+		if sites[rels[i].person] == 1 {
+			own[rels[i].hub]++
+		} else {
+			shared[rels[i].hub]++
+		}
+	}
+	dropOwn := make(map[graph.NodeID]bool) // the site's own people are chance
+	dropAll := make(map[graph.NodeID]bool) // the site is not the operation's
+	for h, n := range own {
+		j := int(h) - lo
+		if !sd.seeded[j] || math.IsInf(sd.expect[j], 1) {
+			continue
+		}
+		need := p.FlaggedLift * sd.expect[j]
+		if float64(n) < need {
+			dropOwn[h] = true
+			dropAll[h] = kind(h) == graph.KindPharmacy && float64(shared[h]) < need
+		}
+	}
+	if len(dropOwn) == 0 {
+		return idx
+	}
+	out := idx[:0:0]
+	for _, i := range idx {
+		h := rels[i].hub
+		if !dropAll[h] && (!dropOwn[h] || sites[rels[i].person] > 1) {
+			out = append(out, i)
+		}
+	}
+	return out
 }
 
 // relRecord is one relation worth judging: a person's live visits at a

@@ -61,7 +61,13 @@
 // when the flagged people of each come to the other site, for care nothing
 // flags, far more often than the site's other people do (link_visit_lift,
 // both ways, beyond chance): a ring's recruits keep their other care at its
-// other sites. This is the likelihood-weighted co-visit idea of FraudAuditor
+// other sites. In a group of linked sites, a site's own people (flagged
+// there and at none of the group's other sites) stay only while they are
+// an excess by themselves (flagged_lift times the site's chance
+// expectation), and a pharmacy where the group's people are flagged no
+// more than chance allows leaves the group (ownExcess): the pharmacy where
+// a ward's patients fill their ordinary prescriptions brings its chronic
+// patients along otherwise. This is the likelihood-weighted co-visit idea of FraudAuditor
 // (Lin et al., "FraudAuditor: A Visual Analytics Approach for Collusive
 // Fraud in Health Insurance", IEEE TVCG 29(6), 2023) applied to the
 // person–site relations of settled claims: what counts is the excess over
