@@ -925,17 +925,22 @@ func regularity(vt *graph.VisitTable, vs []uint32) float64 {
 // classRates returns, per institution class, the ordinary share of
 // flagged relations (of regulars, when regulars is set): the lower quartile
 // of the flagged shares of the class's sites with at least
-// min_vote_relations of them, floored at min_flagged_rate. The lower
-// quartile: in a small city ring sites can be many of the few sites of a
-// class and must not make up their own peers. Pharmacies' regulars are
+// min_vote_relations of them, each weighted by its relations (regulars),
+// floored at min_flagged_rate. The lower quartile: in a small city ring
+// sites can be many of the few sites of a class and must not make up their
+// own peers. Weighted: a small site's share is noise (none of 15 regulars
+// flagged is as likely at a rate of 10% as at 0), and counted one site one
+// vote the small sites of a class set its rate at nothing, against which
+// every busy community station's dear chronic patients stood out as a
+// ring. Pharmacies' regulars are
 // judged against the median instead: they are chronic patients, and a few
 // dear, early refills are ordinary at any pharmacy (sites that already
 // stand out among all their returning people, skip, do not vote, so the
 // median stays ordinary). A class with fewer than minVoters voting sites
 // takes the value over all classes.
 func (s *state) classRates(lo int, tally []siteTally, regulars bool, skip []bool) [nClasses]float64 {
-	var shares [nClasses][]float64
-	var all []float64
+	var shares [nClasses][]weighted
+	var all []weighted
 	for i, t := range tally {
 		n, f := t.relations, t.flagged
 		if regulars {
@@ -943,18 +948,10 @@ func (s *state) classRates(lo int, tally []siteTally, regulars bool, skip []bool
 		}
 		if int(n) >= s.opt.Params.MinVoteRelations && (skip == nil || !skip[i]) {
 			cl := s.g.Class(graph.NodeID(lo + i))
-			x := float64(f) / float64(n)
+			x := weighted{float64(f) / float64(n), float64(n)}
 			shares[cl] = append(shares[cl], x)
 			all = append(all, x)
 		}
-	}
-	// at returns the value at fraction q of the sorted xs.
-	at := func(xs []float64, q float64) float64 {
-		if len(xs) == 0 {
-			return 0
-		}
-		slices.Sort(xs)
-		return xs[int(q*float64(len(xs)))]
 	}
 	var out [nClasses]float64
 	for cl := range out {
@@ -962,13 +959,37 @@ func (s *state) classRates(lo int, tally []siteTally, regulars bool, skip []bool
 		if regulars && graph.InstitutionClass(cl) == graph.ClassPharmacy {
 			q = 0.5
 		}
-		out[cl] = at(all, q)
+		out[cl] = weightedQuantile(all, q)
 		if len(shares[cl]) >= minVoters {
-			out[cl] = at(shares[cl], q)
+			out[cl] = weightedQuantile(shares[cl], q)
 		}
 		out[cl] = max(out[cl], s.opt.Params.MinFlaggedRate)
 	}
 	return out
+}
+
+// weighted is a value with its weight.
+type weighted struct{ x, w float64 }
+
+// weightedQuantile returns the value below which fraction q of the total
+// weight of xs lies (0 for none); it sorts xs.
+func weightedQuantile(xs []weighted, q float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	slices.SortFunc(xs, func(a, b weighted) int { return cmp.Compare(a.x, b.x) })
+	var total float64
+	for _, x := range xs {
+		total += x.w
+	}
+	var acc float64
+	for _, x := range xs {
+		acc += x.w
+		if acc > q*total {
+			return x.x
+		}
+	}
+	return xs[len(xs)-1].x
 }
 
 // linkSites joins sites that share flagged people or the doctors of

@@ -81,3 +81,26 @@ func TestOwnExcess(t *testing.T) {
 		})
 	}
 }
+
+// TestWeightedQuantile checks that weight, not the count of values, sets
+// the quantile.
+func TestWeightedQuantile(t *testing.T) {
+	cases := []struct {
+		name string
+		xs   []weighted
+		q    float64
+		want float64
+	}{
+		{"none", nil, 0.25, 0},
+		{"one", []weighted{{0.3, 5}}, 0.25, 0.3},
+		{"equal weights", []weighted{{0.4, 1}, {0.1, 1}, {0.3, 1}, {0.2, 1}}, 0.25, 0.2},
+		{"small sites at nothing do not set the rate",
+			[]weighted{{0, 15}, {0, 9}, {0, 25}, {0.1, 100}, {0.12, 80}, {0.2, 116}}, 0.25, 0.1},
+		{"median", []weighted{{1, 1}, {2, 1}, {3, 10}}, 0.5, 3},
+	}
+	for _, tc := range cases {
+		if got := weightedQuantile(tc.xs, tc.q); got != tc.want {
+			t.Errorf("%s: got %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
