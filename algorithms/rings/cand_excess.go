@@ -129,6 +129,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			}
 		}
 	}
+	s.regulars = s.regularExcess(lo, tally)
 	// Peers of relations: within each institution class, the spread of
 	// relations' median z, so that a relation is costly only against the
 	// other returning people of the same kind of site (chronic refills at

@@ -120,6 +120,14 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 	cands = s.merge(cands)
 	for _, c := range cands {
 		s.score(c)
+		// Regulars widen a ring's members, not its evidence: they are
+		// billed like the site's other people, and counted in the
+		// features the evidence rests on they would dilute them. Only
+		// the ring's size and money are counted again.
+		if s.growRegulars(c) > 0 {
+			s.recount(c)
+			s.score(c)
+		}
 	}
 	opt.progress("scoring", 1, 1)
 	if err := ctx.Err(); err != nil {

@@ -103,6 +103,19 @@
 // ward_doctor_share of its admissions) admitted at least ward_stays times at
 // its sites while it was active, and says so (fact G-WARD).
 //
+// Regulars (growRegulars, grow.go). A ring that keeps hundreds of recruits
+// coming makes a site's regulars (people with the period's repeat visits)
+// its own; the tests flag those billed dearest, and the rest, billed like
+// the site's other people, come just as often in the same months. At a
+// medical site whose regulars are at least regular_excess_share beyond
+// what its class's ordinary share of regulars among returning people (the
+// relation-weighted median) explains, a scored candidate most of whose
+// people there are regulars, and who are at least regular_core_share of
+// the site's regulars, takes in the site's other regulars active there
+// while it was (fact G-REGULARS). The widening adds members, not evidence:
+// the ring's score keeps the features of its people before it, with its
+// size and money counted again.
+//
 // Where people live (geography.go). Region codes are optional in the data
 // contract; without them a site's area is inferred by Leiden (modularity)
 // on the site–site graph of shared people (Newman's 1/(k−1) weighting), a

@@ -18,6 +18,18 @@ const cohortMin = 4
 // same floor).
 const cohortBaseFloor = 0.05
 
+// recount updates the size and money of c's features (patients, doctors,
+// sites, visits, fund) after it grew, leaving the features its evidence
+// rests on as finish computed them.
+func (s *state) recount(c *candidate) {
+	f := &c.feat
+	f.Patients = float64(len(c.patients))
+	f.Doctors = float64(len(c.doctors))
+	f.Institutions = float64(len(c.insts))
+	f.Visits = float64(len(c.visits))
+	f.FundYuan = s.fund(c.visits).Yuan()
+}
+
 // finish computes the features of c from its visits: the signals scoring
 // reads (size, fund, distance from peers, lockstep density against the
 // baseline of the same institutions, rule-hit concentration, rhythm,
@@ -26,11 +38,7 @@ func (s *state) finish(c *candidate) {
 	c.normalise()
 	vt := &s.t.Visits
 	f := &c.feat
-	f.Patients = float64(len(c.patients))
-	f.Doctors = float64(len(c.doctors))
-	f.Institutions = float64(len(c.insts))
-	f.Visits = float64(len(c.visits))
-	f.FundYuan = s.fund(c.visits).Yuan()
+	s.recount(c)
 	if len(c.visits) == 0 {
 		return
 	}

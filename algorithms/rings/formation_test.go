@@ -195,6 +195,9 @@ type plant struct {
 	// billed at the site's median admission (no inflation) instead of
 	// outpatient visits billed far above the clinic's usual.
 	admissions bool
+	// plain, for outpatient visits, bills them at the site's median
+	// instead of far above its usual: recruits nothing flags one by one.
+	plain bool
 }
 
 // add appends the visits of p to the tables.
@@ -239,7 +242,7 @@ func (pc *plantCity) add(t testing.TB, p plant) {
 		return tb.Strings.String(id)
 	}
 	fund := 6 * p95
-	if p.admissions {
+	if p.admissions || p.plain {
 		fund = funds[len(funds)/2]
 	}
 	fee := claims.Money(float64(fund) / share)
@@ -731,6 +734,59 @@ func TestWardGrowth(t *testing.T) {
 			}
 			if n < c.want || n > c.most {
 				t.Errorf("ring %s holds %d of the six twice-admitted people, want %d to %d: %s", r.ID, n, c.want, c.most, describe(f, g))
+			}
+		})
+	}
+}
+
+// TestRegularGrowth plants a ring that keeps 160 recruits coming to one
+// clinic all year, 60 of them billed far above the clinic's usual and the
+// rest at its median: the ring found through the dear ones takes in the
+// plain ones as the site's regulars, and does not without the widening or
+// when it holds too few of the site's regulars.
+func TestRegularGrowth(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		set   func(*Params)
+		least int // of the plain recruits in the ring, at least
+		most  int // and at most
+	}{
+		// Unwidened, some plain recruits join through the lockstep of
+		// their planted visits' shared days.
+		{"widened", func(*Params) {}, 95, 100},
+		{"not widened", func(p *Params) { p.RegularExcessShare = 0 }, 0, 50},
+		// The ring found holds fewer than regular_core_share of the
+		// site's regulars: a nursing home's sickest residents.
+		{"too few of the regulars", func(p *Params) { p.RegularCoreShare = 0.95 }, 0, 50},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			pc := newPlantCity(t)
+			h := pc.clinics(t, 1)[0]
+			docs := pc.soleDoctors(h)
+			dear := pc.people(t, 60, h)
+			plain := pc.people(t, 100, h)
+			pc.add(t, plant{clinic: h, people: dear, doctors: docs[:2], visits: 10, start: 0.1})
+			pc.add(t, plant{clinic: h, people: plain, doctors: docs[:2], visits: 10, start: 0.1, plain: true})
+			p := DefaultParams()
+			c.set(&p)
+			f := pc.detect(t, p)
+			g := group{name: "dear", clinic: pc.tb.Institutions.IDs.String(h), people: dear}
+			r := g.found(f, 8)
+			if r == nil {
+				t.Fatalf("the dear recruits are not reported: %s", describe(f, g))
+			}
+			in := map[string]bool{}
+			for _, m := range r.Members {
+				in[m.Kind+":"+m.ID] = true
+			}
+			n := 0
+			for _, x := range plain {
+				if in[findings.KindPatient+":"+x] {
+					n++
+				}
+			}
+			if n < c.least || n > c.most {
+				t.Errorf("ring %s holds %d of the 100 plain recruits, want %d to %d: %s", r.ID, n, c.least, c.most, describe(f, g))
 			}
 		})
 	}

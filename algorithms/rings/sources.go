@@ -35,6 +35,10 @@ const (
 	// FactWard: people admitted by a candidate's ward doctors while it was
 	// active joined it (growWard).
 	FactWard = "G-WARD"
+	// FactRegulars: the other regulars of a site whose regulars are far
+	// beyond its class's share joined the candidate holding them
+	// (growRegulars).
+	FactRegulars = "G-REGULARS"
 	// FactMerged: two candidates merged, with the members they shared.
 	FactMerged = "G-MERGED"
 	// FactNewRows: rows attached by incremental scoring (Live.Add).

@@ -81,6 +81,10 @@ type state struct {
 	// later); relPeersSet tells whether they were computed.
 	relPeers    [nClasses]relPeer
 	relPeersSet bool
+	// regulars is, per site index, its regulars and the number its
+	// class's ordinary share of regulars predicts (set by
+	// excessCandidates, read by growRegulars).
+	regulars []siteRegulars
 	// overused maps the people found over-using an item at a site that
 	// seeded a candidate (overuseCandidates) to that site's lift.
 	overused map[uint32]float64

@@ -165,6 +165,7 @@ const (
 	FactSplitConcentration = "G-SPLIT-CONCENTRATION"
 	FactRoundCustomers     = "G-ROUND-CUSTOMERS"
 	FactWard               = "G-WARD"
+	FactRegulars           = "G-REGULARS"
 	FactMerged             = "G-MERGED"
 	FactNewRows            = "G-NEW-ROWS"
 )
