@@ -22,6 +22,16 @@ type returnedBox struct {
 	resellers  []graph.NodeID // sites of the later sales
 }
 
+// firstSale returns the earliest of the fee rows fees (the lowest row
+// among equal times): the sale of a trace code sold more than once whose
+// box came back.
+func (s *state) firstSale(fees []uint32) uint32 {
+	t := s.t
+	return slices.MinFunc(fees, func(a, b uint32) int {
+		return cmp.Or(cmp.Compare(t.Fees.Time[a], t.Fees.Time[b]), cmp.Compare(a, b))
+	})
+}
+
 // returnCandidates finds drug reselling from where the boxes come back. A
 // trace code sold more than once (R-TRACE-DUP) points at its first sale:
 // the person whose box came back, the site that sold it and the doctor who
@@ -45,9 +55,7 @@ func (s *state) returnCandidates(ctx context.Context) ([]*candidate, error) {
 		if len(h.Fees) < 2 {
 			continue
 		}
-		first := slices.MinFunc(h.Fees, func(a, b uint32) int {
-			return cmp.Or(cmp.Compare(t.Fees.Time[a], t.Fees.Time[b]), cmp.Compare(a, b))
-		})
+		first := s.firstSale(h.Fees)
 		v := t.Fees.Visit[first]
 		b := returnedBox{hit: i, buyer: t.Visits.Person[v], site: s.instNode(v), firstVisit: v, prescriber: t.Fees.Doctor[first]}
 		if b.prescriber == graph.None && s.g.Kind(b.site) != graph.KindPharmacy {
@@ -145,8 +153,9 @@ func (s *state) returnCandidates(ctx context.Context) ([]*candidate, error) {
 // sites and prescribers (grp, indexes into buyers) into the operations it
 // holds. A single box bought from a doctor or pharmacy of another ring
 // joins two rings in the union; Leiden (modularity) on the bipartite graph
-// of returners and the sites of their boxes' first sales (weighted by
-// boxes) cuts such bridges. Prescribers stay out of this graph: ordinary
+// of returners and the sites of their boxes' first and later sales
+// (weighted by boxes) cuts such bridges: recruits who each fill at their
+// own pharmacy but whose boxes resurface at the same few stay one ring. Prescribers stay out of this graph: ordinary
 // doctors of a district prescribe to the people of several rings. The split is taken
 // when the partition reaches min_split_modularity and leaves at least two
 // communities of min_ring_people returners, large communities staying
@@ -185,6 +194,12 @@ func (s *state) splitReturners(ctx context.Context, boxes []returnedBox, buyers 
 			continue
 		}
 		edges = append(edges, community.Edge{U: r, V: hubOf(b.site), W: 1})
+		// Where the box resurfaced ties its buyer to the operation too:
+		// recruits who each fill at their own pharmacy sell back through
+		// the same few.
+		for _, rs := range b.resellers {
+			edges = append(edges, community.Edge{U: r, V: hubOf(rs), W: 1})
+		}
 	}
 	n := len(grp) + len(hubs)
 	csr, err := community.NewCSR(n, edges)

@@ -1,6 +1,7 @@
 package rings
 
 import (
+	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/graph/vocab"
@@ -71,26 +72,48 @@ func pick(k graph.Kind, patient, doctor, inst, pharmacy string) string {
 }
 
 // specialRoles marks the members whose role stands out within their
-// ring: in drug reselling, the pharmacy named in the most re-sold trace
-// codes resells and the person with the most fills organises.
+// ring: in drug reselling, the pharmacies that sold the ring's re-sold
+// trace codes again more often than first (where the recruits fill), and
+// the one that sold the most again, resell; the person with the most
+// fills organises.
 func (s *state) specialRoles(c *candidate, typ string) {
 	c.roles = make(map[graph.NodeID]string)
 	if typ != findings.TypDrugReselling {
 		return
 	}
-	best, bestN := graph.NoNode, 0
-	for _, n := range c.insts {
-		k := 0
-		for _, i := range c.hits {
-			for _, r := range s.rr.Hits[i].Institutions {
-				if s.g.InstitutionNode(r) == n {
-					k++
-					break
+	// Per site, the re-sold trace codes it sold again (a sale after the
+	// first) and those it sold first; other hits count as sold again at
+	// the sites they name.
+	again, first := newCounter[graph.NodeID](), newCounter[graph.NodeID]()
+	for _, i := range c.hits {
+		h := &s.rr.Hits[i]
+		later := make(map[graph.NodeID]bool)
+		if h.Rule == rules.IDTraceDuplicate && len(h.Fees) >= 2 {
+			f0 := s.firstSale(h.Fees)
+			first.add(s.instNode(s.t.Fees.Visit[f0]), 1)
+			for _, f := range h.Fees {
+				if f != f0 {
+					later[s.instNode(s.t.Fees.Visit[f])] = true
 				}
 			}
+		} else {
+			for _, r := range h.Institutions {
+				later[s.g.InstitutionNode(r)] = true
+			}
 		}
-		if k > bestN {
+		for n := range later {
+			again.add(n, 1)
+		}
+	}
+	// The site that sold the most again resells; so does every site that
+	// sold more of the ring's boxes again than first.
+	best, bestN := graph.NoNode, 0
+	for _, n := range c.insts {
+		if k := again.n[n]; k > bestN {
 			best, bestN = n, k
+		}
+		if again.n[n] > first.n[n] {
+			c.roles[n] = RoleResellingPharmacy
 		}
 	}
 	if best != graph.NoNode {

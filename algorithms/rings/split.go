@@ -22,8 +22,10 @@ func (s *state) splitCommunities(ctx context.Context, cands []*candidate) ([]*ca
 			return nil, err
 		}
 		// Relation-excess candidates were joined only through shared flagged
-		// people or several doctors (linkSites): they are not split again.
-		if len(c.insts) < 2 || len(c.patients) < 2*s.opt.Params.MinRingPeople || c.source == SourceRelationExcess {
+		// people or several doctors (linkSites), returners split on where
+		// their boxes were sold (splitReturners): they are not split
+		// again (a returner's visits do not show where the boxes resurface).
+		if len(c.insts) < 2 || len(c.patients) < 2*s.opt.Params.MinRingPeople || c.source == SourceRelationExcess || c.source == SourceReturnedBoxes {
 			out = append(out, c)
 			continue
 		}

@@ -14,6 +14,10 @@ type returnRing struct {
 	sites               []graph.NodeID
 	boxes               int  // boxes per person
 	lattice             bool // person i's k-th box at site (i+k) mod sites, not drawn at random
+	// fillers, when set, has person i fill all boxes at sites[i mod
+	// len(sites)], each box resold at resellers[k mod len(resellers)].
+	fillers   bool
+	resellers []graph.NodeID
 }
 
 // boxesOf returns the ring's returned boxes, each first sold at one of
@@ -29,7 +33,12 @@ func (r returnRing) boxesOf() []returnedBox {
 			if r.lattice {
 				site = r.sites[(i+k)%len(r.sites)]
 			}
-			out = append(out, returnedBox{buyer: uint32(r.firstPerson + i), site: site, prescriber: graph.None})
+			var resold []graph.NodeID
+			if r.fillers {
+				site = r.sites[i%len(r.sites)]
+				resold = []graph.NodeID{r.resellers[k%len(r.resellers)]}
+			}
+			out = append(out, returnedBox{buyer: uint32(r.firstPerson + i), site: site, prescriber: graph.None, resellers: resold})
 		}
 	}
 	return out
@@ -37,13 +46,21 @@ func (r returnRing) boxesOf() []returnedBox {
 
 // TestSplitReturners checks that returners joined through one shared
 // prescriber are cut into their two rings, while one ring whose people
-// spread their boxes over all its pharmacies stays whole.
+// spread their boxes over all its pharmacies, or fill apart but resell
+// through the same pharmacies, stays whole.
 func TestSplitReturners(t *testing.T) {
 	a := returnRing{people: 16, firstPerson: 0, sites: []graph.NodeID{100, 101, 102}, boxes: 4}
 	b := returnRing{people: 16, firstPerson: 100, sites: []graph.NodeID{200, 201, 202, 203}, boxes: 4}
 	wide := returnRing{people: 16, firstPerson: 0, sites: []graph.NodeID{100, 101, 102, 103, 104, 105}, boxes: 3}
 	chain := wide
 	chain.lattice = true
+	// Each recruit fills at one of three pharmacies; the boxes of all of
+	// them resurface at the same two.
+	resold := returnRing{people: 30, firstPerson: 0, sites: []graph.NodeID{100, 101, 102}, boxes: 6, fillers: true, resellers: []graph.NodeID{300, 301}}
+	// Two such rings with resellers of their own stay apart.
+	resoldB := returnRing{people: 16, firstPerson: 100, sites: []graph.NodeID{200, 201}, boxes: 6, fillers: true, resellers: []graph.NodeID{400}}
+	resoldA := resold
+	resoldA.people = 16
 	// bridge: one doctor prescribed two boxes to people of a and one to b.
 	bridge := []returnedBox{{buyer: 0, site: 100, prescriber: 7}, {buyer: 1, site: 101, prescriber: 7}, {buyer: 100, site: 200, prescriber: 7}}
 	cases := []struct {
@@ -54,6 +71,8 @@ func TestSplitReturners(t *testing.T) {
 		{"two rings joined by one doctor", append(append(a.boxesOf(), b.boxesOf()...), bridge...), []int{16, 16}},
 		{"one ring over six pharmacies", wide.boxesOf(), []int{16}},
 		{"one ring whose people fill at neighbouring pharmacies of six", chain.boxesOf(), []int{16}},
+		{"one ring whose people fill apart and resell together", resold.boxesOf(), []int{30}},
+		{"two rings reselling apart, joined by one doctor", append(append(resoldA.boxesOf(), resoldB.boxesOf()...), bridge...), []int{16, 16}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
