@@ -58,8 +58,7 @@ type Live struct {
 
 	fees      int                 // fee rows scored
 	feesAfter map[uint32][]uint32 // visit row -> fee rows appended after the graph was built
-	byTrace   map[uint32][]uint32 // trace code id -> fee rows, built on first use
-	traced    int                 // fee rows indexed in byTrace
+	traces    traceIndex          // trace code -> fee rows, built by Prepare or the first Add needing it
 	// neighbours builds the graph of each update's neighbourhood of new
 	// rows (runRules) in the memory of the one before.
 	neighbours graph.Rebuilder
@@ -79,6 +78,13 @@ func newLive(s *state, cands []*candidate, f *findings.Findings, ind *individual
 	}
 	return l
 }
+
+// Prepare builds what the first Add would otherwise build when it needs
+// it (the index of fee rows by trace code, a sort of every traced fee
+// line: about a second at 10M visits), so that a server pays for it with
+// the full run, which runs apart, rather than with its first update,
+// beside checks waiting for the processor.
+func (l *Live) Prepare() { l.traces.catchUp(&l.s.t.Fees) }
 
 // Findings returns the current findings.
 func (l *Live) Findings() *findings.Findings { return l.f }

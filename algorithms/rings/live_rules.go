@@ -181,16 +181,49 @@ func inWindows(ws []window, t claims.Time) bool {
 // on first use.
 func (l *Live) traceFees(tr uint32) []uint32 {
 	ft := &l.s.t.Fees
-	if l.byTrace == nil {
-		l.byTrace = make(map[uint32][]uint32)
-		l.traced = 0
+	l.traces.catchUp(ft)
+	return l.traces.rows(tr)
+}
+
+// traceIndex finds the fee rows of a trace code: the rows there were when
+// it was first built in one sorted array (code<<32 | row: 8 bytes a traced
+// line, where a map of slices took several times that), the rows appended
+// since in a small map.
+type traceIndex struct {
+	built   bool
+	sorted  []uint64
+	after   map[uint32][]uint32
+	indexed int // fee rows covered
+}
+
+// catchUp indexes the fee rows of ft not yet indexed.
+func (x *traceIndex) catchUp(ft *graph.FeeTable) {
+	if !x.built {
+		x.built = true
+		for f, t := range ft.Trace {
+			if t != graph.None {
+				x.sorted = append(x.sorted, uint64(t)<<32|uint64(f))
+			}
+		}
+		slices.Sort(x.sorted)
+		x.indexed = ft.Len()
+		x.after = make(map[uint32][]uint32)
 	}
-	for ; l.traced < ft.Len(); l.traced++ {
-		if t := ft.Trace[l.traced]; t != graph.None {
-			l.byTrace[t] = append(l.byTrace[t], uint32(l.traced))
+	for ; x.indexed < ft.Len(); x.indexed++ {
+		if t := ft.Trace[x.indexed]; t != graph.None {
+			x.after[t] = append(x.after[t], uint32(x.indexed))
 		}
 	}
-	return l.byTrace[tr]
+}
+
+// rows returns the fee rows of trace code tr, in row order.
+func (x *traceIndex) rows(tr uint32) []uint32 {
+	i, _ := slices.BinarySearch(x.sorted, uint64(tr)<<32)
+	var out []uint32
+	for ; i < len(x.sorted) && uint32(x.sorted[i]>>32) == tr; i++ {
+		out = append(out, uint32(x.sorted[i]))
+	}
+	return append(out, x.after[tr]...)
 }
 
 // feesOf returns the fee rows of visit v: the graph's, then those appended

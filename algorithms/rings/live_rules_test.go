@@ -1,7 +1,10 @@
 package rings
 
 import (
+	"slices"
 	"testing"
+
+	"github.com/ringlens/ringlens/graph"
 
 	"github.com/ringlens/ringlens/graph/claims"
 )
@@ -21,5 +24,32 @@ func TestWindows(t *testing.T) {
 	}
 	if inWindows(nil, 5) {
 		t.Error("inWindows(nil) = true")
+	}
+}
+
+// TestTraceIndex checks the fee rows found per trace code, before and
+// after rows are appended to the table indexed.
+func TestTraceIndex(t *testing.T) {
+	none := graph.None
+	ft := &graph.FeeTable{Trace: []uint32{7, none, 3, 7, 3, none, 9}, Visit: make([]uint32, 7)}
+	var x traceIndex
+	x.catchUp(ft)
+	for _, c := range []struct {
+		trace uint32
+		want  []uint32
+	}{{7, []uint32{0, 3}}, {3, []uint32{2, 4}}, {9, []uint32{6}}, {4, nil}} {
+		if got := x.rows(c.trace); !slices.Equal(got, c.want) {
+			t.Errorf("trace %d: rows %v, want %v", c.trace, got, c.want)
+		}
+	}
+	ft.Trace, ft.Visit = append(ft.Trace, 3, none, 4), append(ft.Visit, 0, 0, 0)
+	x.catchUp(ft)
+	for _, c := range []struct {
+		trace uint32
+		want  []uint32
+	}{{3, []uint32{2, 4, 7}}, {4, []uint32{9}}, {7, []uint32{0, 3}}} {
+		if got := x.rows(c.trace); !slices.Equal(got, c.want) {
+			t.Errorf("after appending, trace %d: rows %v, want %v", c.trace, got, c.want)
+		}
 	}
 }

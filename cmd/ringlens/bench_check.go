@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -34,8 +35,8 @@ func benchCheckCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "check",
 		Usage: "load POST /api/v1/check on loopback with varied real claims of a city; print latency percentiles and checks/s",
-		UsageText: "ringlens bench check --in DIR [--duration 30s] [--connections 4] [--rate 2000] [--claims 5000] [--seed 1] [--bodies FILE]\n" +
-			"   ringlens bench check --url http://127.0.0.1:8080 --bodies FILE [--duration 30s] [--connections 4] [--rate 2000]",
+		UsageText: "ringlens bench check --in DIR [--duration 30s] [--connections 4] [--rate 2000] [--post-rate 3] [--claims 5000] [--seed 1] [--bodies FILE] [--cpu-profile FILE]\n" +
+			"   ringlens bench check --url http://127.0.0.1:8080 --bodies FILE [--duration 30s] [--connections 4] [--rate 2000] [--post-rate 3]",
 		Description: "Reads --in, serves it on a loopback port in this process (as `serve` does, without\n" +
 			"full runs), waits for the first detection, then samples --claims visits of the city\n" +
 			"with their fee lines (not reversed, with fee lines; the claim ids are settled, so\n" +
@@ -45,7 +46,11 @@ func benchCheckCommand() *cli.Command {
 			"fixed schedule and latency counts from the scheduled time (a late answer delays the\n" +
 			"next request but is not forgiven). --bodies also writes the request bodies, one per\n" +
 			"line, for other load tools (wrk: bench/wrk_check.lua). --url loads a running server\n" +
-			"(`ringlens serve`) instead, posting the bodies of --bodies.",
+			"(`ringlens serve`) instead, posting the bodies of --bodies. --post-rate also settles\n" +
+			"claims during the load (POST /api/v1/claims, one claim per batch, the sampled claims\n" +
+			"under new ids), so that incremental updates run beside the checks, as they do in\n" +
+			"production; it prints how many were acknowledged. --cpu-profile writes a CPU profile\n" +
+			"of this process (with --in: server and load generator) for `go tool pprof`.",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "in", Usage: "dataset directory, served in this process"},
 			&cli.StringFlag{Name: "url", Usage: "load the server at `URL` (e.g. http://127.0.0.1:8080, a `ringlens serve`) instead, with the bodies of --bodies"},
@@ -53,6 +58,8 @@ func benchCheckCommand() *cli.Command {
 			&cli.IntFlag{Name: "connections", Value: 4, Usage: "concurrent clients"},
 			&cli.IntFlag{Name: "claims", Value: 5000, Usage: "distinct claims sampled from the city"},
 			&cli.Float64Flag{Name: "rate", Usage: "checks per second in all, sent on a fixed schedule (0: each client sends as soon as it has its answer)"},
+			&cli.Float64Flag{Name: "post-rate", Usage: "claims per second settled (POST /api/v1/claims) during the load, each one batch under a new id (0: none)"},
+			&cli.StringFlag{Name: "cpu-profile", Usage: "write a CPU profile of this process to `FILE`"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the sample"},
 			&cli.StringFlag{Name: "bodies", Usage: "write the request bodies to `FILE`, one per line (with --url: read them from it)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
@@ -77,6 +84,11 @@ type checkBench struct {
 	P999Ms      float64        `json:"p999_ms"`
 	MaxMs       float64        `json:"max_ms"`
 	Decisions   map[string]int `json:"decisions"`
+	// PostRate is the claims per second settled during the load (0: none);
+	// Posted counts those sent, Acknowledged those the server accepted.
+	PostRate     float64 `json:"post_rate,omitempty"`
+	Posted       int     `json:"posted,omitempty"`
+	Acknowledged int     `json:"acknowledged,omitempty"`
 	// LoadBefore and LoadAfter are the machine's one-minute load average
 	// (/proc/loadavg; -1 when unknown) before and after: other work on the
 	// machine weighs on the tail.
@@ -106,9 +118,20 @@ func runBenchCheck(c *cli.Context) error {
 	if err := applyMemoryLimit(c); err != nil {
 		return err
 	}
-	conns, n, rate := c.Int("connections"), c.Int("claims"), c.Float64("rate")
-	if conns < 1 || n < 1 || c.Duration("duration") <= 0 || rate < 0 {
-		return usagef("bench check: --connections, --claims and --duration must be positive, --rate not negative")
+	conns, n, rate, postRate := c.Int("connections"), c.Int("claims"), c.Float64("rate"), c.Float64("post-rate")
+	if conns < 1 || n < 1 || c.Duration("duration") <= 0 || rate < 0 || postRate < 0 {
+		return usagef("bench check: --connections, --claims and --duration must be positive, --rate and --post-rate not negative")
+	}
+	if f := c.String("cpu-profile"); f != "" {
+		out, err := os.Create(filepath.Clean(f))
+		if err != nil {
+			return fmt.Errorf("bench check: %w", err)
+		}
+		defer out.Close()
+		if err := pprof.StartCPUProfile(out); err != nil {
+			return fmt.Errorf("bench check: cpu profile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
 	}
 	target := targetCity{url: strings.TrimSuffix(c.String("url"), "/"), visits: -1}
 	if target.url == "" {
@@ -130,7 +153,17 @@ func runBenchCheck(c *cli.Context) error {
 		return err
 	}
 	loadBefore := loadAverage()
+	posting := make(chan [2]int, 1)
+	go func() {
+		var posted, acked int
+		if postRate > 0 {
+			posted, acked = postClaims(target.url+"/api/v1/claims", target.bodies, postRate, c.Duration("duration"))
+		}
+		posting <- [2]int{posted, acked}
+	}()
 	res := loadChecks(target.url+"/api/v1/check", target.bodies, conns, c.Duration("duration"), rate)
+	pa := <-posting
+	res.PostRate, res.Posted, res.Acknowledged = postRate, pa[0], pa[1]
 	res.Visits = target.visits
 	res.LoadBefore, res.LoadAfter = loadBefore, loadAverage()
 	if c.Bool("json") {
@@ -150,6 +183,9 @@ func runBenchCheck(c *cli.Context) error {
 	fmt.Fprintf(w, "checks/s\t%.0f\n", res.PerSecond)
 	fmt.Fprintf(w, "latency\tp50 %.3f ms  p99 %.3f ms  p999 %.3f ms  max %.3f ms\n", res.P50Ms, res.P99Ms, res.P999Ms, res.MaxMs)
 	fmt.Fprintf(w, "decisions\t%v\n", res.Decisions)
+	if res.PostRate > 0 {
+		fmt.Fprintf(w, "claims settled\t%d posted at %.1f/s, %d acknowledged\n", res.Posted, res.PostRate, res.Acknowledged)
+	}
 	fmt.Fprintf(w, "load average\t%.2f before, %.2f after (%d cores)\n", res.LoadBefore, res.LoadAfter, runtime.NumCPU())
 	return w.Flush()
 }
@@ -409,6 +445,50 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 	}
 	out.P50Ms, out.P99Ms, out.P999Ms, out.MaxMs = ms(0.5), ms(0.99), ms(0.999), ms(1)
 	return out
+}
+
+// postClaims settles rate claims per second for d at url (POST
+// /api/v1/claims): each batch is one of the check bodies (a visit and its
+// fee lines) as JSON Lines under a new claim id, so that every batch is
+// accepted and scored incrementally. It returns the batches sent and those
+// acknowledged (202).
+func postClaims(url string, bodies [][]byte, rate float64, d time.Duration) (posted, acked int) {
+	client := &http.Client{Timeout: 10 * time.Second}
+	every := time.Duration(float64(time.Second) / rate)
+	run := time.Now().UnixNano()
+	deadline := time.Now().Add(d)
+	var batch bytes.Buffer
+	for next := time.Now(); next.Before(deadline); next = next.Add(every) {
+		time.Sleep(time.Until(next))
+		var body checkBody
+		if err := json.Unmarshal(bodies[posted%len(bodies)], &body); err != nil || body.Visit == nil {
+			continue
+		}
+		id := fmt.Sprintf("BENCH%d-%d", run, posted)
+		batch.Reset()
+		body.Visit["mdtrt_id"] = id
+		rows := append([]map[string]string{body.Visit}, body.FeeLines...)
+		for _, row := range rows {
+			row["mdtrt_id"] = id
+			b, err := json.Marshal(row)
+			if err != nil {
+				continue
+			}
+			batch.Write(b)
+			batch.WriteByte('\n')
+		}
+		posted++
+		res, err := client.Post(url, "application/x-ndjson", bytes.NewReader(batch.Bytes()))
+		if err != nil {
+			continue
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode == http.StatusAccepted {
+			acked++
+		}
+	}
+	return posted, acked
 }
 
 // rateText describes a --rate.

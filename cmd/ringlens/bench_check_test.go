@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"net/http"
 	"os"
 	"path/filepath"
 	"testing"
@@ -39,6 +40,25 @@ func TestBenchCheck(t *testing.T) {
 		t.Errorf("paced at 200/s for 0.5 s: %+v", paced)
 	}
 
+	// Claims settled beside the checks are accepted under new ids and
+	// scored: the server's accepted rows grow by each batch's rows.
+	before := acceptedRows(t, tc.url)
+	posted, acked := postClaims(tc.url+"/api/v1/claims", tc.bodies, 20, 300*time.Millisecond)
+	if posted < 3 || acked != posted {
+		t.Fatalf("posted %d claims at 20/s for 0.3 s, %d acknowledged", posted, acked)
+	}
+	rows := 0
+	for i := range posted {
+		var b checkBody
+		if err := json.Unmarshal(tc.bodies[i%len(tc.bodies)], &b); err != nil {
+			t.Fatal(err)
+		}
+		rows += 1 + len(b.FeeLines)
+	}
+	if got := acceptedRows(t, tc.url) - before; got != rows {
+		t.Errorf("the server accepted %d rows, want the %d of %d claims", got, rows, posted)
+	}
+
 	file := filepath.Join(t.TempDir(), "bodies.jsonl")
 	if err := os.WriteFile(file, append(bytes.Join(tc.bodies, []byte("\n")), '\n'), 0o644); err != nil {
 		t.Fatal(err)
@@ -47,4 +67,22 @@ func TestBenchCheck(t *testing.T) {
 	if err := again.readBodies(file); err != nil || len(again.bodies) != len(tc.bodies) {
 		t.Fatalf("read back %d bodies of %d: %v", len(again.bodies), len(tc.bodies), err)
 	}
+}
+
+// acceptedRows returns the rows the server at url has accepted since it
+// started (its status's accepted_rows).
+func acceptedRows(t *testing.T, url string) int {
+	t.Helper()
+	res, err := http.Get(url + "/api/v1/status")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	var st struct {
+		Accepted int `json:"accepted_rows"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&st); err != nil {
+		t.Fatal(err)
+	}
+	return st.Accepted
 }

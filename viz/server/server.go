@@ -573,6 +573,7 @@ func (s *Server) fullRun(ctx context.Context, upto cursor) (*fullResult, error) 
 	if err != nil {
 		return nil, fmt.Errorf("detect: %w", err)
 	}
+	live.Prepare() // here, not in the first update beside checks
 	return &fullResult{t: t, g: g, live: live, upto: upto}, nil
 }
 
@@ -650,11 +651,13 @@ func (s *Server) incremental(ctx context.Context) error {
 	applyClaims(s.g.Tables(), visits, fees)
 	s.totals.add(s.g, visits)
 	s.dataMu.Unlock()
+	appended := time.Since(start)
 	s.dataMu.RLock()
 	s.scoreMu.Lock()
 	up, err := s.live.Add(ctx, s.newID)
 	s.scoreMu.Unlock()
 	s.dataMu.RUnlock()
+	scored := time.Since(start)
 	s.mu.Lock()
 	s.applied = now // read by statusLocked under mu
 	s.mu.Unlock()
@@ -677,8 +680,8 @@ func (s *Server) incremental(ctx context.Context) error {
 	s.status.Updates++
 	s.publishLocked(snap, s.g.Tables(), msgs)
 	s.mu.Unlock()
-	s.logf("incremental update: %d visits scored in %s, %d attached to rings, %d patients recruited, %d rings rebuilt",
-		up.Rows, time.Since(start).Round(time.Millisecond), up.Attached, up.Recruited, up.Rebuilt)
+	s.logf("incremental update: %d visits scored in %s (appended in %s with the data locked, scored by %s), %d attached to rings, %d patients recruited, %d rings rebuilt",
+		up.Rows, time.Since(start).Round(time.Millisecond), appended.Round(time.Microsecond), scored.Round(time.Millisecond), up.Attached, up.Recruited, up.Rebuilt)
 	return nil
 }
 
