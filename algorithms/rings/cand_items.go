@@ -19,6 +19,7 @@ type itemFillers struct {
 	people  []uint32
 	visits  []uint32
 	returns int32 // the site's returning people (min_relation_visits visits)
+	buyers  int32 // the site's people who bought the item at least once
 }
 
 // itemCandidates is the discovery path for heavy fills without trace codes
@@ -49,6 +50,7 @@ func (s *state) itemCandidates(ctx context.Context) ([]*candidate, error) {
 	nSites := g.NumKind(graph.KindInstitution) + g.NumKind(graph.KindPharmacy)
 	var pairs []itemFillers
 	var returns int64
+	buyers := make(map[uint32]int64) // item -> its buyers, pharmacy by pharmacy
 	for i := 0; i < nSites; i++ {
 		h := graph.NodeID(lo + i)
 		if g.Kind(h) != graph.KindPharmacy {
@@ -59,7 +61,7 @@ func (s *state) itemCandidates(ctx context.Context) ([]*candidate, error) {
 				return nil, err
 			}
 		}
-		ps, r := s.itemFillersAt(h)
+		ps, r := s.itemFillersAt(h, buyers)
 		returns += int64(r)
 		pairs = append(pairs, ps...)
 	}
@@ -80,6 +82,14 @@ func (s *state) itemCandidates(ctx context.Context) ([]*candidate, error) {
 		lift, exp, ok := siteExcess(n, float64(f.returns), float64(perItem[f.item]-n), float64(returns-int64(f.returns)), p.ItemLift, sig)
 		if !ok {
 			continue
+		}
+		// Among the item's buyers: a pharmacy designated for a dear drug
+		// draws its buyers from the whole city, and as many of them fill it
+		// again and again as at any other pharmacy.
+		if p.ItemBuyerLift > 0 {
+			if bl, _, _ := siteExcess(n, float64(f.buyers), float64(perItem[f.item]-n), float64(buyers[f.item]-int64(f.buyers)), 0, 0); bl < p.ItemBuyerLift {
+				continue
+			}
 		}
 		sites.add(s, f.site, f.people, f.visits, lift, fact{id: SourceItemConcentration, visits: f.visits,
 			params: map[string]float64{"min_relation_visits": float64(p.MinRelationVisits), "costly_z": p.CostlyZ,
@@ -151,8 +161,8 @@ func (sg *siteGroups) candidates() []*candidate {
 
 // itemFillersAt returns, for pharmacy h, every item with at least one
 // costly regular filler (itemCandidates) and the number of h's returning
-// people.
-func (s *state) itemFillersAt(h graph.NodeID) ([]itemFillers, int32) {
+// people; it adds h's buyers of each item to buyers.
+func (s *state) itemFillersAt(h graph.NodeID, buyers map[uint32]int64) ([]itemFillers, int32) {
 	vt, ft := &s.t.Visits, &s.t.Fees
 	p := &s.opt.Params
 	type key struct{ person, item uint32 }
@@ -179,6 +189,11 @@ func (s *state) itemFillersAt(h graph.NodeID) ([]itemFillers, int32) {
 			returns++
 		}
 	}
+	here := make(map[uint32]int32)
+	for k := range fills {
+		here[k.item]++
+		buyers[k.item]++
+	}
 	byItem := make(map[uint32]*itemFillers)
 	var buf []float32
 	for k, vs := range fills {
@@ -191,7 +206,7 @@ func (s *state) itemFillersAt(h graph.NodeID) ([]itemFillers, int32) {
 		}
 		f := byItem[k.item]
 		if f == nil {
-			f = &itemFillers{site: h, item: k.item, returns: returns}
+			f = &itemFillers{site: h, item: k.item, returns: returns, buyers: here[k.item]}
 			byItem[k.item] = f
 		}
 		f.people = append(f.people, k.person)

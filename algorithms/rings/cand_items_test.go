@@ -13,20 +13,21 @@ import (
 // item now and then, and a group of people filling one dear item again and
 // again: all at one pharmacy (together) or one per pharmacy.
 type itemCity struct {
-	fillers  int
-	together bool
-	fund     claims.Money // fund of each of the group's fills
+	fillers   int
+	together  bool
+	fund      claims.Money // fund of each of the group's fills
+	elsewhere int          // the item's other buyers, filling it as the group does, at other pharmacies
 }
 
 func (ic itemCity) build(t *testing.T) *graph.Graph {
 	t.Helper()
-	return overuseCity{takers: ic.fillers, together: ic.together, boxes: 1, fund: ic.fund, item: "DEAR"}.build(t)
+	return overuseCity{takers: ic.fillers, together: ic.together, boxes: 1, fund: ic.fund, item: "DEAR", elsewhere: ic.elsewhere}.build(t)
 }
 
 // TestItemCandidates checks the item-concentration generator: people
 // filling one dear item again and again at one pharmacy form a ring there;
-// the same people spread one per pharmacy, or filling at ordinary prices,
-// do not.
+// the same people spread one per pharmacy, filling at ordinary prices, or
+// filling as the item's buyers elsewhere all do, do not.
 func TestItemCandidates(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -37,6 +38,9 @@ func TestItemCandidates(t *testing.T) {
 		{"eight dear fillers, one per pharmacy", itemCity{fillers: 8, together: false, fund: 200000}, 0},
 		{"eight fillers at one pharmacy, ordinary prices", itemCity{fillers: 8, together: true, fund: 2400}, 0},
 		{"four dear fillers at one pharmacy: below min_ring_people", itemCity{fillers: 4, together: true, fund: 200000}, 0},
+		// Every buyer of the item fills it so, here as elsewhere: a
+		// pharmacy designated for a dear drug, not a ring.
+		{"eight dear fillers at one pharmacy, as the item's buyers elsewhere", itemCity{fillers: 8, together: true, fund: 200000, elsewhere: 1}, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -22,6 +22,10 @@ type overuseCity struct {
 	fund     claims.Money // fund of each of the group's fills
 	resold   bool         // the group's boxes were first sold to ordinary customers
 	unbought bool         // the catalogue also lists an item nobody buys
+	// elsewhere is the number of people filling the group's item as the
+	// group does at the other pharmacies, one per pharmacy from P01: the
+	// item's only other buyers.
+	elsewhere int
 }
 
 func (oc overuseCity) build(t *testing.T) *graph.Graph {
@@ -78,6 +82,12 @@ func (oc overuseCity) build(t *testing.T) *graph.Graph {
 				tr = traces[(i*fills+k)%len(traces)]
 			}
 			buy(p, site, item, oc.boxes, oc.fund, 100+14*k+i, tr)
+		}
+	}
+	for i := 0; i < oc.elsewhere; i++ {
+		p := person(fmt.Sprintf("e%d", i))
+		for k := 0; k < fills; k++ {
+			buy(p, 1+i%(pharmacies-1), item, oc.boxes, oc.fund, 100+14*k+i, fmt.Sprintf("E%d-%d", i, k))
 		}
 	}
 	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})

@@ -81,7 +81,10 @@
 // the item's rate at the other pharmacies predicts from the site's
 // returning people, beyond chance (min_significance + log10 of the pairs
 // tested): chronic patients filling dear drugs cluster near hospitals at a
-// few times their share, a ring's recruits at many times.
+// few times their share, a ring's recruits at many times. The pair must
+// also stand out among the item's buyers (item_buyer_lift): a pharmacy
+// designated for a dear drug draws its buyers from the whole city, and as
+// many of them fill it again and again as anywhere else.
 //
 // Item overuse (overuseCandidates, cand_overuse.go). Quantities need no
 // price, supply days or trace code: a person over-uses an item when the

@@ -50,7 +50,8 @@ type Params struct {
 	PharmacyRuleShare   float64
 
 	// Item concentration (heavy fills of one item at one pharmacy).
-	ItemLift float64
+	ItemLift      float64
+	ItemBuyerLift float64
 
 	// Item overuse (far more of one item than its other buyers take).
 	OveruseMinBuyers int
@@ -122,6 +123,7 @@ func DefaultParams() Params {
 		CoreShare:              0.34,
 		PharmacyRuleShare:      0.34,
 		ItemLift:               20,
+		ItemBuyerLift:          2,
 		OveruseMinBuyers:       20,
 		OveruseQuantile:        0.9,
 		OveruseRatio:           2,
@@ -199,6 +201,7 @@ func (p *Params) fields() []paramField {
 		fl("core_share", "relation excess", &p.CoreShare, "share of the group's median person's flagged visits a person needs to stay in the group (peripheral people, such as a chronic patient refilling at a ring pharmacy, are dropped)"),
 		fl("pharmacy_rule_share", "relation excess", &p.PharmacyRuleShare, "share of a pharmacy relation's fills the rule library must cite (early refills, over-long supplies) for dear fills to flag it: chronic patients fill dear drugs regularly and on time"),
 		fl("item_lift", "item concentration", &p.ItemLift, "how many times the severe regular fillers of one item that a pharmacy would have at the item's rate at the other pharmacies it must have to seed a ring (with min_ring_people of them, at min_significance + log10(pairs tested)): far beyond the clustering of chronic patients near a hospital, which fill dear drugs at a few times their share"),
+		fl("item_buyer_lift", "item concentration", &p.ItemBuyerLift, "how many times the share of a pharmacy's buyers of the item who fill it again and again, billed far above peers, that share at the other pharmacies must also be (a pharmacy designated for a dear drug draws its buyers from the whole city, ordinary ones; 0 turns the test off)"),
 		in("overuse_min_buyers", "item overuse", &p.OveruseMinBuyers, "fewest buyers an item needs for its quantities to be compared (an item few people buy has no ordinary quantity)"),
 		fl("overuse_quantile", "item overuse", &p.OveruseQuantile, "quantile (0–1) of the units its buyers take over the period that is the item's ordinary heavy use"),
 		fl("overuse_ratio", "item overuse", &p.OveruseRatio, "how many times the item's overuse_quantile a person's units must reach to over-use it"),
