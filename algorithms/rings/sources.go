@@ -1,46 +1,50 @@
 package rings
 
+import "github.com/ringlens/ringlens/graph/vocab"
+
 // Ids of the candidate generators and of the graph facts rings cite as
-// evidence (Evidence.Rule of kind "graph"). A generator's id is also the id
-// of the fact it records. Rule hits use the rule library's ids (R-...).
+// evidence (Evidence.Rule of kind "graph"), named here by what produces
+// them; the codes and their labels are graph/vocab's. A generator's id is
+// also the id of the fact it records. Rule hits use the rule library's ids
+// (R-...).
 const (
 	// SourceRelationExcess: sites whose flagged person–site relations
 	// exceed their class's rate (excessCandidates).
-	SourceRelationExcess = "G-RELATION-EXCESS"
+	SourceRelationExcess = vocab.FactRelationExcess
 	// SourceReturnedBoxes: people whose drug boxes come back
 	// (returnCandidates).
-	SourceReturnedBoxes = "G-RETURNED-BOXES"
+	SourceReturnedBoxes = vocab.FactReturnedBoxes
 	// SourceResell: pharmacies between which trace codes are sold again,
 	// with their heavy fillers (resellCandidates).
-	SourceResell = "G-RESELL"
+	SourceResell = vocab.FactResell
 	// SourceItemConcentration: pharmacies where more people than chance
 	// explains fill one item again and again, billed far above peers
 	// (itemCandidates).
-	SourceItemConcentration = "G-ITEM-CONCENTRATION"
+	SourceItemConcentration = vocab.FactItemConcentration
 	// SourceItemOveruse: sites where more people than chance explains take
 	// far more of one item than its other buyers (overuseCandidates).
-	SourceItemOveruse = "G-ITEM-OVERUSE"
+	SourceItemOveruse = vocab.FactItemOveruse
 	// SourceAdmitCohort: same-morning admission cohorts of repeat
 	// inpatients (admissionCandidates).
-	SourceAdmitCohort = "G-ADMIT-COHORT"
+	SourceAdmitCohort = vocab.FactAdmitCohort
 	// SourceLockstep: lockstep blocks (lockstepCandidates).
-	SourceLockstep = "G-LOCKSTEP"
+	SourceLockstep = vocab.FactLockstep
 	// FactSplitConcentration: a hospital's early same-diagnosis
 	// readmissions far beyond the other hospitals' rate (splitCandidates,
 	// whose source is the rule R-SPLIT-ADMIT).
-	FactSplitConcentration = "G-SPLIT-CONCENTRATION"
+	FactSplitConcentration = vocab.FactSplitConcentration
 	// FactRoundCustomers: customers buying a cheap drug in round
 	// quantities again and again (cashoutCandidates, source R-ROUND-QTY).
-	FactRoundCustomers = "G-ROUND-CUSTOMERS"
+	FactRoundCustomers = vocab.FactRoundCustomers
 	// FactWard: people admitted by a candidate's ward doctors while it was
 	// active joined it (growWard).
-	FactWard = "G-WARD"
+	FactWard = vocab.FactWard
 	// FactRegulars: the other regulars of a site whose regulars are far
 	// beyond its class's share joined the candidate holding them
 	// (growRegulars).
-	FactRegulars = "G-REGULARS"
+	FactRegulars = vocab.FactRegulars
 	// FactMerged: two candidates merged, with the members they shared.
-	FactMerged = "G-MERGED"
+	FactMerged = vocab.FactMerged
 	// FactNewRows: rows attached by incremental scoring (Live.Add).
-	FactNewRows = "G-NEW-ROWS"
+	FactNewRows = vocab.FactNewRows
 )
