@@ -12,7 +12,28 @@ import "github.com/ringlens/ringlens/graph/intern"
 // in use. It lets a rule run over the neighbourhood of new rows without
 // copying a city (rings.Live).
 func (t *Tables) Subset(visits, fees []uint32) (sub *Tables, keptFees []uint32) {
-	src, sv := &t.Visits, newVisitTable(len(visits))
+	return t.SubsetInto(nil, visits, fees)
+}
+
+// SubsetInto is Subset writing into dst, a subset an earlier call
+// returned, whose memory it reuses (its contents are gone); a nil dst is
+// allocated. Incremental scoring takes a subset at every update.
+func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, keptFees []uint32) {
+	src := &t.Visits
+	var sv VisitTable
+	var sf FeeTable
+	if dst == nil {
+		sv = newVisitTable(len(visits))
+	} else {
+		sv, sf = dst.Visits, dst.Fees
+		sv.IDs.Reset()
+		sv.SetlID.Reset()
+		sv.Setl, sv.Person, sv.Institution, sv.Doctor = sv.Setl[:0], sv.Person[:0], sv.Institution[:0], sv.Doctor[:0]
+		sv.MedType, sv.Begin, sv.End, sv.Dise, sv.DiseName = sv.MedType[:0], sv.Begin[:0], sv.End[:0], sv.Dise[:0], sv.DiseName[:0]
+		sv.MedFee, sv.FundPay, sv.Cert, sv.Flags, sv.Line = sv.MedFee[:0], sv.FundPay[:0], sv.Cert[:0], sv.Flags[:0], sv.Line[:0]
+		sf.Visit, sf.Sn, sf.Item, sf.Count, sf.Price, sf.Amount = sf.Visit[:0], sf.Sn[:0], sf.Item[:0], sf.Count[:0], sf.Price[:0], sf.Amount[:0]
+		sf.Time, sf.Doctor, sf.SupplyDays, sf.Trace, sf.Line = sf.Time[:0], sf.Doctor[:0], sf.SupplyDays[:0], sf.Trace[:0], sf.Line[:0]
+	}
 	local := make(map[uint32]uint32, len(visits))
 	for _, v := range visits {
 		if int(v) >= src.Len() {
@@ -43,7 +64,7 @@ func (t *Tables) Subset(visits, fees []uint32) (sub *Tables, keptFees []uint32) 
 		sv.Line = append(sv.Line, src.Line[v])
 	}
 	ft := &t.Fees
-	sf := FeeTable{Traces: ft.Traces}
+	sf.Traces = ft.Traces
 	if sf.Traces == nil {
 		sf.Traces = intern.New(0, 20)
 	}
@@ -68,7 +89,10 @@ func (t *Tables) Subset(visits, fees []uint32) (sub *Tables, keptFees []uint32) 
 		sf.Trace = append(sf.Trace, ft.Trace[f])
 		sf.Line = append(sf.Line, ft.Line[f])
 	}
-	sub = &Tables{Strings: t.Strings, PII: t.PII, Persons: t.Persons, Institutions: t.Institutions,
+	if dst == nil {
+		dst = &Tables{}
+	}
+	*dst = Tables{Strings: t.Strings, PII: t.PII, Persons: t.Persons, Institutions: t.Institutions,
 		Doctors: t.Doctors, Catalog: t.Catalog, Visits: sv, Fees: sf}
-	return sub, keptFees
+	return dst, keptFees
 }

@@ -6,8 +6,12 @@ import (
 	"testing"
 )
 
+// TestSubset checks subsets of the fixture's tables, each taken anew
+// (Subset) and into the memory of the case before (SubsetInto), which must
+// not leave anything of that case behind.
 func TestSubset(t *testing.T) {
 	tb := fixtureTables(t)
+	var reused *Tables
 	row := func(id string) uint32 { return tb.Visits.IDs.Lookup(id) }
 	all := make([]uint32, tb.Fees.Len())
 	for f := range all {
@@ -35,35 +39,45 @@ func TestSubset(t *testing.T) {
 			if fees == nil {
 				fees = all
 			}
-			sub, kept := tb.Subset(append(vs, 1<<30), fees)
 			want := slices.Compact(slices.Clone(vs))
 			if c.name == "order kept, duplicate dropped" {
 				want = []uint32{row("V4"), row("V0")}
 			}
-			if sub.Visits.Len() != len(want) || len(kept) != c.wantFees || sub.Fees.Len() != c.wantFees {
-				t.Fatalf("%d visits, %d fee lines (kept %v); want %d, %d", sub.Visits.Len(), sub.Fees.Len(), kept, len(want), c.wantFees)
-			}
-			for i, v := range want {
-				if sub.Visits.IDs.String(uint32(i)) != tb.Visits.IDs.String(v) || sub.Visits.Person[i] != tb.Visits.Person[v] ||
-					sub.Visits.FundPay[i] != tb.Visits.FundPay[v] || sub.Visits.Flags[i] != tb.Visits.Flags[v] {
-					t.Errorf("subset row %d is not visit %s", i, tb.Visits.IDs.String(v))
-				}
-			}
-			for j, f := range kept {
-				if got, orig := sub.Visits.IDs.String(sub.Fees.Visit[j]), tb.Visits.IDs.String(tb.Fees.Visit[f]); got != orig ||
-					sub.Fees.Amount[j] != tb.Fees.Amount[f] || sub.Fees.Sn[j] != tb.Fees.Sn[f] {
-					t.Errorf("subset fee %d (row %d) belongs to %s, want %s", j, f, got, orig)
-				}
-			}
-			// The subset builds into a graph of its own over the shared
-			// reference tables.
-			g, err := Build(context.Background(), sub, BuildOptions{})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if g.NumKind(KindPatient) != tb.Persons.Len() {
-				t.Errorf("%d patients, want every person (%d)", g.NumKind(KindPatient), tb.Persons.Len())
-			}
+			fresh, kept := tb.Subset(append(vs, 1<<30), fees)
+			checkSubset(t, tb, fresh, kept, want, c.wantFees)
+			into, keptInto := tb.SubsetInto(reused, append(vs, 1<<30), fees)
+			checkSubset(t, tb, into, keptInto, want, c.wantFees)
+			reused = into
 		})
+	}
+}
+
+// checkSubset compares subset sub (fee rows kept) with the visits want and
+// wantFees fee lines of tb.
+func checkSubset(t *testing.T, tb, sub *Tables, kept, want []uint32, wantFees int) {
+	t.Helper()
+	if sub.Visits.Len() != len(want) || len(kept) != wantFees || sub.Fees.Len() != wantFees || sub.Visits.IDs.Len() != len(want) {
+		t.Fatalf("%d visits, %d fee lines (kept %v); want %d, %d", sub.Visits.Len(), sub.Fees.Len(), kept, len(want), wantFees)
+	}
+	for i, v := range want {
+		if sub.Visits.IDs.String(uint32(i)) != tb.Visits.IDs.String(v) || sub.Visits.Person[i] != tb.Visits.Person[v] ||
+			sub.Visits.FundPay[i] != tb.Visits.FundPay[v] || sub.Visits.Flags[i] != tb.Visits.Flags[v] {
+			t.Errorf("subset row %d is not visit %s", i, tb.Visits.IDs.String(v))
+		}
+	}
+	for j, f := range kept {
+		if got, orig := sub.Visits.IDs.String(sub.Fees.Visit[j]), tb.Visits.IDs.String(tb.Fees.Visit[f]); got != orig ||
+			sub.Fees.Amount[j] != tb.Fees.Amount[f] || sub.Fees.Sn[j] != tb.Fees.Sn[f] {
+			t.Errorf("subset fee %d (row %d) belongs to %s, want %s", j, f, got, orig)
+		}
+	}
+	// The subset builds into a graph of its own over the shared
+	// reference tables.
+	g, err := Build(context.Background(), sub, BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if g.NumKind(KindPatient) != tb.Persons.Len() {
+		t.Errorf("%d patients, want every person (%d)", g.NumKind(KindPatient), tb.Persons.Len())
 	}
 }

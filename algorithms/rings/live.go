@@ -59,8 +59,10 @@ type Live struct {
 	fees      int                 // fee rows scored
 	feesAfter map[uint32][]uint32 // visit row -> fee rows appended after the graph was built
 	traces    traceIndex          // trace code -> fee rows, built by Prepare or the first Add needing it
-	// neighbours builds the graph of each update's neighbourhood of new
-	// rows (runRules) in the memory of the one before.
+	// subset holds the tables and neighbours builds the graph of each
+	// update's neighbourhood of new rows (runRules), in the memory of the
+	// one before.
+	subset     *graph.Tables
 	neighbours graph.Rebuilder
 }
 

@@ -246,7 +246,8 @@ func (l *Live) runRules(ctx context.Context, n0, n1, f0, f1 int) ([]int, error) 
 	for _, v := range visits {
 		fees = append(fees, l.feesOf(v)...)
 	}
-	sub, subFees := s.t.Subset(visits, fees)
+	sub, subFees := s.t.SubsetInto(l.subset, visits, fees)
+	l.subset = sub
 	g, err := l.neighbours.Build(ctx, sub)
 	if err != nil {
 		return nil, fmt.Errorf("build the neighbourhood of new rows: %w", err)

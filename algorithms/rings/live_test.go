@@ -509,7 +509,7 @@ func BenchmarkLiveAdd(b *testing.B) {
 	byTime := g.VisitsByTime()
 	next := 0
 	newID := func() string { next++; return fmt.Sprintf("N%03d", next) }
-	for _, batch := range []int{100, 1000} {
+	for _, batch := range []int{2, 100, 1000} {
 		b.Run(fmt.Sprintf("batch=%d", batch), func(b *testing.B) {
 			src := byTime[len(byTime)-batch:]
 			b.ReportAllocs()
