@@ -722,16 +722,7 @@ func TestWardGrowth(t *testing.T) {
 			if r == nil {
 				t.Fatalf("the ten repeat inpatients are not reported: %s", describe(f, g))
 			}
-			in := map[string]bool{}
-			for _, m := range r.Members {
-				in[m.Kind+":"+m.ID] = true
-			}
-			n := 0
-			for _, x := range twice {
-				if in[findings.KindPatient+":"+x] {
-					n++
-				}
-			}
+			n := patientsIn(r, twice)
 			if n < c.want || n > c.most {
 				t.Errorf("ring %s holds %d of the six twice-admitted people, want %d to %d: %s", r.ID, n, c.want, c.most, describe(f, g))
 			}
@@ -775,21 +766,29 @@ func TestRegularGrowth(t *testing.T) {
 			if r == nil {
 				t.Fatalf("the dear recruits are not reported: %s", describe(f, g))
 			}
-			in := map[string]bool{}
-			for _, m := range r.Members {
-				in[m.Kind+":"+m.ID] = true
-			}
-			n := 0
-			for _, x := range plain {
-				if in[findings.KindPatient+":"+x] {
-					n++
-				}
-			}
+			n := patientsIn(r, plain)
 			if n < c.least || n > c.most {
 				t.Errorf("ring %s holds %d of the 100 plain recruits, want %d to %d: %s", r.ID, n, c.least, c.most, describe(f, g))
 			}
 		})
 	}
+}
+
+// patientsIn counts the people (psn_no) among r's patient members.
+func patientsIn(r *findings.Ring, people []string) int {
+	in := make(map[string]bool, len(r.Members))
+	for _, m := range r.Members {
+		if m.Kind == findings.KindPatient {
+			in[m.ID] = true
+		}
+	}
+	n := 0
+	for _, x := range people {
+		if in[x] {
+			n++
+		}
+	}
+	return n
 }
 
 // Known weaknesses of the detector seen by these tests (see weakOr).
