@@ -47,6 +47,11 @@ type candidate struct {
 	// relation-excess candidate's relations: new people are recruited on
 	// those (Live).
 	flags relFlag
+	// widened are the people and visits growRegulars took in (sorted):
+	// counted in the ring's size and money, not in the features its
+	// evidence rests on (finish).
+	widenedPeople []graph.NodeID
+	widenedVisits []uint32
 }
 
 // fact is a graph fact behind a candidate, cited as evidence.
@@ -92,6 +97,21 @@ func common[T int | uint32 | graph.NodeID](a, b []T) []T {
 			out = append(out, a[i])
 			i++
 			j++
+		}
+	}
+	return out
+}
+
+// without returns the elements of sorted a not in sorted b.
+func without[T int | uint32 | graph.NodeID](a, b []T) []T {
+	out := make([]T, 0, len(a))
+	j := 0
+	for _, x := range a {
+		for j < len(b) && b[j] < x {
+			j++
+		}
+		if j == len(b) || b[j] != x {
+			out = append(out, x)
 		}
 	}
 	return out

@@ -122,10 +122,10 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		s.score(c)
 		// Regulars widen a ring's members, not its evidence: they are
 		// billed like the site's other people, and counted in the
-		// features the evidence rests on they would dilute them. Only
-		// the ring's size and money are counted again.
+		// features the evidence rests on they would dilute them (finish
+		// leaves them out). Only the ring's size and money change.
 		if s.growRegulars(c) > 0 {
-			s.recount(c)
+			s.finish(c)
 			s.score(c)
 		}
 	}

@@ -36,6 +36,21 @@ func (s *state) recount(c *candidate) {
 // card-based share).
 func (s *state) finish(c *candidate) {
 	c.normalise()
+	if len(c.widenedPeople) > 0 {
+		// The evidence is that of the people found before growRegulars
+		// took in the others; size and money count everyone.
+		all, people := c.visits, c.patients
+		c.visits, c.patients = without(all, c.widenedVisits), without(people, c.widenedPeople)
+		s.finishEvidence(c)
+		c.visits, c.patients = all, people
+		s.recount(c)
+		return
+	}
+	s.finishEvidence(c)
+}
+
+// finishEvidence is finish on all of c's people and visits.
+func (s *state) finishEvidence(c *candidate) {
 	vt := &s.t.Visits
 	f := &c.feat
 	s.recount(c)

@@ -3,6 +3,7 @@ package rings_test
 import (
 	"context"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -771,6 +772,64 @@ func TestRegularGrowth(t *testing.T) {
 				t.Errorf("ring %s holds %d of the 100 plain recruits, want %d to %d: %s", r.ID, n, c.least, c.most, describe(f, g))
 			}
 		})
+	}
+}
+
+// TestRegularGrowthSurvivesUpdate widens a ring to its site's regulars,
+// then scores a new visit of one of the people taken in incrementally: the
+// ring keeps them and its score, no lower than unwidened (the evidence is
+// that of the people found before the widening, not diluted by the plain
+// ones, in the full run and after the update).
+func TestRegularGrowthSurvivesUpdate(t *testing.T) {
+	ctx := context.Background()
+	pc := newPlantCity(t)
+	h := pc.clinics(t, 1)[0]
+	docs := pc.soleDoctors(h)
+	dear, plain := pc.people(t, 60, h), pc.people(t, 100, h)
+	pc.add(t, plant{clinic: h, people: dear, doctors: docs[:2], visits: 10, start: 0.1})
+	pc.add(t, plant{clinic: h, people: plain, doctors: docs[:2], visits: 10, start: 0.1, plain: true})
+	tb := pc.tb
+	// The ring unwidened: the widened one scores no lower (more people,
+	// more money, the same evidence).
+	p := DefaultParams()
+	p.RegularExcessShare = 0
+	unwidened := group{name: "dear", clinic: tb.Institutions.IDs.String(h), people: dear}.found(pc.detect(t, p), 8)
+	if unwidened == nil {
+		t.Fatal("the dear recruits are not reported unwidened")
+	}
+	l, err := DetectLive(ctx, buildGraph(t, tb), Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := group{name: "dear", clinic: tb.Institutions.IDs.String(h), people: dear}
+	before := g.found(l.Findings(), 8)
+	if before == nil || patientsIn(before, plain) < 95 {
+		t.Fatalf("the ring is not widened to the plain recruits: %s", describe(l.Findings(), g))
+	}
+	id, score := before.ID, before.Score
+	// A new visit of a plain recruit, a day after its last one there.
+	who := tb.Persons.IDs.Lookup(plain[0])
+	last := uint32(graph.None)
+	for v := range tb.Visits.Len() {
+		if tb.Visits.Person[v] == who && tb.Visits.Institution[v] == h {
+			last = uint32(v)
+		}
+	}
+	cv := lateVisit(tb, last)
+	cv.MdtrtID, cv.Begin = "LATE-PLAIN", cv.Begin+86400
+	tb.AddVisit(&cv, who, h, 0)
+	up, err := l.Add(ctx, func() string { return "R999" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	var after *findings.Ring
+	for i := range up.Findings.Rings {
+		if up.Findings.Rings[i].ID == id {
+			after = &up.Findings.Rings[i]
+		}
+	}
+	if after == nil || patientsIn(after, plain) < 95 || math.Abs(after.Score-score) > 0.02 || after.Score < unwidened.Score {
+		t.Fatalf("after the update, ring %s: %v (score %.3f before, %.3f unwidened): %s", id, after != nil, score, unwidened.Score, describe(up.Findings, g))
 	}
 }
 

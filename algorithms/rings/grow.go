@@ -193,6 +193,7 @@ func (s *state) growRegulars(c *candidate) int {
 			}
 			members[x] = true
 			c.patients = append(c.patients, s.g.PatientNode(x))
+			c.widenedPeople = append(c.widenedPeople, s.g.PatientNode(x))
 			joined = append(joined, active[x]...)
 			added++
 		}
@@ -200,6 +201,8 @@ func (s *state) growRegulars(c *candidate) int {
 	if added > 0 {
 		slices.Sort(joined)
 		c.visits = append(c.visits, joined...)
+		c.widenedPeople = sortedUniq(c.widenedPeople)
+		c.widenedVisits = sortedUniq(append(c.widenedVisits, joined...))
 		c.facts = append(c.facts, fact{id: FactRegulars, visits: joined,
 			params: map[string]float64{"regular_excess_share": p.RegularExcessShare, "repeat_visits": float64(s.repeat), "joined": float64(added)},
 			detail: fmt.Sprintf("%d more people who came at least %d times to its sites, whose regulars are at least %.0f%% beyond their class's share, joined it",
