@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -105,14 +106,15 @@ func eval[T any](ctx context.Context, t *testing.T, expr string) T {
 	return v
 }
 
-// text returns the visible text of the element matching the CSS selector.
+// text returns the visible text of the first element matching the CSS
+// selector once it exists, found and read in one evaluation: the page may
+// render the panel again between finding a node and reading it, which
+// leaves a node id that no longer exists.
 func text(ctx context.Context, t *testing.T, sel string) string {
 	t.Helper()
-	v, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		t.Fatalf("text %s: %v", sel, err)
-	}
-	return v
+	q := strconv.Quote(sel)
+	run(ctx, t, "text "+sel, waitJS(`!!document.querySelector(`+q+`)`))
+	return eval[string](ctx, t, `(() => { const e = document.querySelector(`+q+`); return e ? e.innerText : ""; })()`)
 }
 
 func shot(ctx context.Context, t *testing.T, dir, name string) {
