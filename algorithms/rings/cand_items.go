@@ -107,7 +107,7 @@ func (s *state) itemCandidates(ctx context.Context) ([]*candidate, error) {
 // times the site's base), that expectation (at least 0.1), and whether
 // the lift reaches minLift with a Poisson tail below 10^−sig.
 func siteExcess(n int, base, rest, restBase, minLift, sig float64) (lift, exp float64, ok bool) {
-	exp = 0.1
+	exp = minExpected
 	if restBase > 0 {
 		exp = max(exp, base*rest/restBase)
 	}
