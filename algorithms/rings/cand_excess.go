@@ -940,20 +940,12 @@ func regularity(vt *graph.VisitTable, vs []uint32) float64 {
 // median stays ordinary). A class with fewer than minVoters voting sites
 // takes the value over all classes.
 func (s *state) classRates(lo int, tally []siteTally, regulars bool, skip []bool) [nClasses]float64 {
-	var shares [nClasses][]weighted
-	var all []weighted
-	for i, t := range tally {
-		n, f := t.relations, t.flagged
+	shares, all := s.classShares(lo, tally, skip, func(t siteTally) (n, f int32) {
 		if regulars {
-			n, f = t.regulars, t.flaggedRegulars
+			return t.regulars, t.flaggedRegulars
 		}
-		if int(n) >= s.opt.Params.MinVoteRelations && (skip == nil || !skip[i]) {
-			cl := s.g.Class(graph.NodeID(lo + i))
-			x := weighted{float64(f) / float64(n), float64(n)}
-			shares[cl] = append(shares[cl], x)
-			all = append(all, x)
-		}
-	}
+		return t.relations, t.flagged
+	})
 	var out [nClasses]float64
 	for cl := range out {
 		q := 0.25
@@ -967,6 +959,23 @@ func (s *state) classRates(lo int, tally []siteTally, regulars bool, skip []bool
 		out[cl] = max(out[cl], s.opt.Params.MinFlaggedRate)
 	}
 	return out
+}
+
+// classShares returns, per institution class and over all classes, the
+// share f/n of every site (site index i is node lo+i) with at least
+// min_vote_relations n and not in skip, weighted by n; part picks n and f
+// from a site's tally.
+func (s *state) classShares(lo int, tally []siteTally, skip []bool, part func(siteTally) (n, f int32)) (shares [nClasses][]weighted, all []weighted) {
+	for i, t := range tally {
+		n, f := part(t)
+		if int(n) >= s.opt.Params.MinVoteRelations && (skip == nil || !skip[i]) {
+			cl := s.g.Class(graph.NodeID(lo + i))
+			x := weighted{float64(f) / float64(n), float64(n)}
+			shares[cl] = append(shares[cl], x)
+			all = append(all, x)
+		}
+	}
+	return shares, all
 }
 
 // weighted is a value with its weight.

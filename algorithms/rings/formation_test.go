@@ -719,14 +719,7 @@ func TestWardGrowth(t *testing.T) {
 			p.WardDoctorShare = c.share
 			f := pc.detect(t, p)
 			g := group{name: "core", clinic: pc.tb.Institutions.IDs.String(h), people: core}
-			r := g.found(f, 8)
-			if r == nil {
-				t.Fatalf("the ten repeat inpatients are not reported: %s", describe(f, g))
-			}
-			n := patientsIn(r, twice)
-			if n < c.want || n > c.most {
-				t.Errorf("ring %s holds %d of the six twice-admitted people, want %d to %d: %s", r.ID, n, c.want, c.most, describe(f, g))
-			}
+			g.joined(t, f, "the ten repeat inpatients", twice, "the six twice-admitted people", c.want, c.most)
 		})
 	}
 }
@@ -752,25 +745,10 @@ func TestRegularGrowth(t *testing.T) {
 		{"too few of the regulars", func(p *Params) { p.RegularCoreShare = 0.95 }, 0, 50},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			pc := newPlantCity(t)
-			h := pc.clinics(t, 1)[0]
-			docs := pc.soleDoctors(h)
-			dear := pc.people(t, 60, h)
-			plain := pc.people(t, 100, h)
-			pc.add(t, plant{clinic: h, people: dear, doctors: docs[:2], visits: 10, start: 0.1})
-			pc.add(t, plant{clinic: h, people: plain, doctors: docs[:2], visits: 10, start: 0.1, plain: true})
+			pc, g, plain := regularCity(t)
 			p := DefaultParams()
 			c.set(&p)
-			f := pc.detect(t, p)
-			g := group{name: "dear", clinic: pc.tb.Institutions.IDs.String(h), people: dear}
-			r := g.found(f, 8)
-			if r == nil {
-				t.Fatalf("the dear recruits are not reported: %s", describe(f, g))
-			}
-			n := patientsIn(r, plain)
-			if n < c.least || n > c.most {
-				t.Errorf("ring %s holds %d of the 100 plain recruits, want %d to %d: %s", r.ID, n, c.least, c.most, describe(f, g))
-			}
+			g.joined(t, pc.detect(t, p), "the dear recruits", plain, "the 100 plain recruits", c.least, c.most)
 		})
 	}
 }
@@ -782,18 +760,14 @@ func TestRegularGrowth(t *testing.T) {
 // ones, in the full run and after the update).
 func TestRegularGrowthSurvivesUpdate(t *testing.T) {
 	ctx := context.Background()
-	pc := newPlantCity(t)
-	h := pc.clinics(t, 1)[0]
-	docs := pc.soleDoctors(h)
-	dear, plain := pc.people(t, 60, h), pc.people(t, 100, h)
-	pc.add(t, plant{clinic: h, people: dear, doctors: docs[:2], visits: 10, start: 0.1})
-	pc.add(t, plant{clinic: h, people: plain, doctors: docs[:2], visits: 10, start: 0.1, plain: true})
+	pc, g, plain := regularCity(t)
 	tb := pc.tb
+	h := tb.Institutions.IDs.Lookup(g.clinic)
 	// The ring unwidened: the widened one scores no lower (more people,
 	// more money, the same evidence).
 	p := DefaultParams()
 	p.RegularExcessShare = 0
-	unwidened := group{name: "dear", clinic: tb.Institutions.IDs.String(h), people: dear}.found(pc.detect(t, p), 8)
+	unwidened := g.found(pc.detect(t, p), 8)
 	if unwidened == nil {
 		t.Fatal("the dear recruits are not reported unwidened")
 	}
@@ -801,7 +775,6 @@ func TestRegularGrowthSurvivesUpdate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := group{name: "dear", clinic: tb.Institutions.IDs.String(h), people: dear}
 	before := g.found(l.Findings(), 8)
 	if before == nil || patientsIn(before, plain) < 95 {
 		t.Fatalf("the ring is not widened to the plain recruits: %s", describe(l.Findings(), g))
@@ -830,6 +803,34 @@ func TestRegularGrowthSurvivesUpdate(t *testing.T) {
 	}
 	if after == nil || patientsIn(after, plain) < 95 || math.Abs(after.Score-score) > 0.02 || after.Score < unwidened.Score {
 		t.Fatalf("after the update, ring %s: %v (score %.3f before, %.3f unwidened): %s", id, after != nil, score, unwidened.Score, describe(up.Findings, g))
+	}
+}
+
+// regularCity plants a ring that keeps 160 recruits coming to one clinic
+// all year: 60 billed far above the clinic's usual (the group g) and 100 at
+// its median (plain).
+func regularCity(t *testing.T) (pc *plantCity, g group, plain []string) {
+	t.Helper()
+	pc = newPlantCity(t)
+	h := pc.clinics(t, 1)[0]
+	docs := pc.soleDoctors(h)
+	dear := pc.people(t, 60, h)
+	plain = pc.people(t, 100, h)
+	pc.add(t, plant{clinic: h, people: dear, doctors: docs[:2], visits: 10, start: 0.1})
+	pc.add(t, plant{clinic: h, people: plain, doctors: docs[:2], visits: 10, start: 0.1, plain: true})
+	return pc, group{name: "dear", clinic: pc.tb.Institutions.IDs.String(h), people: dear}, plain
+}
+
+// joined checks that g (described as what) is reported in f and that its
+// ring holds least to most of others (described as whom).
+func (g group) joined(t *testing.T, f *findings.Findings, what string, others []string, whom string, least, most int) {
+	t.Helper()
+	r := g.found(f, 8)
+	if r == nil {
+		t.Fatalf("%s are not reported: %s", what, describe(f, g))
+	}
+	if n := patientsIn(r, others); n < least || n > most {
+		t.Errorf("ring %s holds %d of %s, want %d to %d: %s", r.ID, n, whom, least, most, describe(f, g))
 	}
 }
 

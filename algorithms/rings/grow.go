@@ -104,13 +104,7 @@ type siteRegulars struct {
 // count: its returning people times the relation-weighted median share of
 // regulars among the returning people of its class's sites.
 func (s *state) regularExcess(lo int, tally []siteTally) []siteRegulars {
-	var shares [nClasses][]weighted
-	for i, t := range tally {
-		if int(t.relations) >= s.opt.Params.MinVoteRelations {
-			cl := s.g.Class(graph.NodeID(lo + i))
-			shares[cl] = append(shares[cl], weighted{float64(t.regulars) / float64(t.relations), float64(t.relations)})
-		}
-	}
+	shares, _ := s.classShares(lo, tally, nil, func(t siteTally) (n, f int32) { return t.relations, t.regulars })
 	var rate [nClasses]float64
 	for cl := range rate {
 		rate[cl] = weightedQuantile(shares[cl], 0.5)
