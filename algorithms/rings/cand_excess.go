@@ -130,6 +130,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	s.regulars = s.regularExcess(lo, tally)
+	s.onsets, s.siteFirst = s.onsetRelations(recs, all, nSites)
 	// Peers of relations: within each institution class, the spread of
 	// relations' median z, so that a relation is costly only against the
 	// other returning people of the same kind of site (chronic refills at
@@ -1005,23 +1006,39 @@ func weightedQuantile(xs []weighted, q float64) float64 {
 // linkSites joins sites that share flagged people or the doctors of
 // their flagged visits, and returns the forest over site indexes.
 func (s *state) linkSites(lo, nSites int, rels []relation) unionFind {
-	p := &s.opt.Params
-	vt := &s.t.Visits
-	uf := newUnionFind(nSites)
 	people := make(map[int32][]uint32)
 	docVisits := make(map[int32]*counter[uint32])
 	for _, r := range rels {
 		i := int32(int(r.hub) - lo)
 		people[i] = append(people[i], r.person)
-		if docVisits[i] == nil {
-			docVisits[i] = newCounter[uint32]()
-		}
-		for _, v := range r.visits {
-			if d := vt.Doctor[v]; s.doctorOK(d) {
-				docVisits[i].add(d, 1)
-			}
+		s.countDoctors(docVisits, i, r.visits)
+	}
+	return s.linkGroups(lo, nSites, people, docVisits)
+}
+
+// countDoctors adds the doctors of visits vs (those that may be ring
+// members) to docVisits[i].
+func (s *state) countDoctors(docVisits map[int32]*counter[uint32], i int32, vs []uint32) {
+	c := docVisits[i]
+	if c == nil {
+		c = newCounter[uint32]()
+		docVisits[i] = c
+	}
+	for _, v := range vs {
+		if d := s.t.Visits.Doctor[v]; s.doctorOK(d) {
+			c.add(d, 1)
 		}
 	}
+}
+
+// linkGroups joins the groups of people found at sites (people[i]: the
+// people of site index i, docVisits[i] the doctors of their visits there)
+// by shared people, shared doctors or one doctor running both
+// (linkSites), and by their people's visits to each other's site
+// (linkByVisits); it returns the forest over site indexes.
+func (s *state) linkGroups(lo, nSites int, people map[int32][]uint32, docVisits map[int32]*counter[uint32]) unionFind {
+	p := &s.opt.Params
+	uf := newUnionFind(nSites)
 	sites := make([]int32, 0, len(people))
 	for i := range people {
 		sites = append(sites, i)

@@ -86,6 +86,7 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		{"candidates: relation excess", s.excessCandidates},
 		{"candidates: item concentration", s.itemCandidates},
 		{"candidates: item overuse", s.overuseCandidates},
+		{"candidates: onset cohorts", s.onsetCandidates},
 		{"candidates: returned boxes", s.returnCandidates},
 		{"candidates: admission cohorts", s.admissionCandidates},
 		{"candidates: lockstep blocks", s.lockstepCandidates},

@@ -99,6 +99,25 @@
 // elsewhere predicts, beyond chance. Clinics are left out: the residents
 // of a nursing home over-use its consultations as a group.
 //
+// Onset cohorts (onsetCandidates, cand_onset.go). An organised ring
+// starts on a day: from then on its recruits come to its sites again and
+// again, whatever they are billed. A person's onset at a site is the
+// first of onset_min_visits or more live visits there; a site's onsets in
+// each window of onset_window_days (two grids half a window apart, the
+// site's first window left out: people who came before the data or the
+// site began) are compared with what its onsets in the other windows
+// predict at its class's ratio of onsets in the window to onsets
+// elsewhere, and seed the site at onset_lift times that, beyond chance.
+// People most of whose traced purchases there are boxes sold before are
+// left out (a reselling pharmacy's customers arrive with the boxes). The
+// sites of one operation are linked as relation excess links them, and
+// also when each cohort's people come to the other's site far more often
+// than the people the site had before its cohort did (linkCohorts: a
+// recruit comes to all of a ring's sites but reaches onset_min_visits at
+// one or two). Every candidate whose people are in such cohorts has it as
+// evidence (signal onset): the share of its people in a cohort and the
+// cohorts' lift.
+//
 // Wards (growWard, grow.go). The tests above flag people admitted again
 // and again; a ward kept full with recruits also holds recruits admitted
 // once or twice, whom nothing flags one by one. A candidate that is mostly

@@ -100,19 +100,20 @@ func (s *state) finishEvidence(c *candidate) {
 	f.LockstepDensity, f.LockstepBaseline = s.cohortShare(c)
 	f.Rhythm = s.rhythm(c)
 	f.Concentration = s.concentration(c)
-	f.OveruseShare, f.OveruseLift = s.overuseShare(c)
+	f.OveruseShare, f.OveruseLift = s.markedShare(c, s.overused)
+	f.OnsetShare, f.OnsetLift = s.markedShare(c, s.onsetPeople)
 }
 
-// overuseShare returns the share of c's patients found over-using an item
-// at a site that seeded a candidate, and the median lift of those sites
-// over the items' rates elsewhere (0, 0 when there are none).
-func (s *state) overuseShare(c *candidate) (share, lift float64) {
-	if len(s.overused) == 0 || len(c.patients) == 0 {
+// markedShare returns the share of c's patients that marked holds (people
+// of the cohorts or over-users that seeded a candidate, with their
+// lifts), and the median of their lifts (0, 0 when there are none).
+func (s *state) markedShare(c *candidate, marked map[uint32]float64) (share, lift float64) {
+	if len(marked) == 0 || len(c.patients) == 0 {
 		return 0, 0
 	}
 	var lifts []float64
 	for _, p := range c.patients {
-		if l, ok := s.overused[uint32(s.g.Row(p))]; ok {
+		if l, ok := marked[uint32(s.g.Row(p))]; ok {
 			lifts = append(lifts, l)
 		}
 	}

@@ -33,6 +33,8 @@ type features struct {
 	AdmitRelations   float64 // share flagged as repeatedly admitted at one site
 	OveruseShare     float64 // share of the people taking far more of an item than its other buyers, concentrated at a site
 	OveruseLift      float64 // median lift of those people's sites over the item's rate of over-users elsewhere
+	OnsetShare       float64 // share of the people in an onset cohort of a site (they began to come again and again together)
+	OnsetLift        float64 // median lift of those people's cohorts over the sites' and their class's ordinary arrivals
 	ReturnedBoxes    float64 // boxes first sold to the people and sold again later
 	ReturnerLift     float64 // people whose boxes come back over the city's rate
 	SplitRate        float64 // share of inpatients readmitted early with the same diagnosis
@@ -75,6 +77,8 @@ func (f *features) named() map[string]float64 {
 		"admit_relations":    f.AdmitRelations,
 		"overuse_share":      f.OveruseShare,
 		"overuse_lift":       f.OveruseLift,
+		"onset_share":        f.OnsetShare,
+		"onset_lift":         f.OnsetLift,
 		"returned_boxes":     f.ReturnedBoxes,
 		"returner_lift":      f.ReturnerLift,
 		"split_rate":         f.SplitRate,

@@ -105,6 +105,11 @@ func absorb(a, b *candidate) {
 		a.source, a.typology = b.source, b.typology
 	}
 	a.flags |= b.flags
+	a.join(b)
+}
+
+// join adds b's members, visits, rule hits and facts to a.
+func (a *candidate) join(b *candidate) {
 	a.patients = append(a.patients, b.patients...)
 	a.doctors = append(a.doctors, b.doctors...)
 	a.insts = append(a.insts, b.insts...)

@@ -59,6 +59,11 @@ type Params struct {
 	OveruseRatio     float64
 	OveruseLift      float64
 
+	// Onset cohorts (people who began to come again and again together).
+	OnsetMinVisits  int
+	OnsetWindowDays int
+	OnsetLift       float64
+
 	// Returned boxes (drug reselling from first buyers).
 	MinReturnedBoxes int
 	ReturnLift       float64
@@ -128,6 +133,9 @@ func DefaultParams() Params {
 		OveruseQuantile:        0.9,
 		OveruseRatio:           2,
 		OveruseLift:            10,
+		OnsetMinVisits:         7,
+		OnsetWindowDays:        30,
+		OnsetLift:              6,
 		MinReturnedBoxes:       2,
 		ReturnLift:             5,
 		MinBlockLift:           2,
@@ -206,6 +214,9 @@ func (p *Params) fields() []paramField {
 		fl("overuse_quantile", "item overuse", &p.OveruseQuantile, "quantile (0–1) of the units its buyers take over the period that is the item's ordinary heavy use"),
 		fl("overuse_ratio", "item overuse", &p.OveruseRatio, "how many times the item's overuse_quantile a person's units must reach to over-use it"),
 		fl("overuse_lift", "item overuse", &p.OveruseLift, "how many times the over-users of an item that a site would have at the item's rate among its buyers elsewhere it must have to seed a ring (with min_ring_people of them, at min_significance + log10(pairs tested))"),
+		in("onset_min_visits", "onset cohorts", &p.OnsetMinVisits, "live visits at one site that make a person one of its regulars, whose first visit there is the person's onset"),
+		in("onset_window_days", "onset cohorts", &p.OnsetWindowDays, "width of the windows in which a site's onsets are counted (on two grids, half a window apart); onsets in the data's first window, or in a site's first, are not tested (people who came before the data or the site began)"),
+		fl("onset_lift", "onset cohorts", &p.OnsetLift, "how many times the onsets that the site's onsets in other windows and its class's arrivals in the window predict a window must hold to seed a ring (with min_ring_people of them, at min_significance + log10(windows tested)); also the lift minus 1 at which the onset evidence of a ring is one half"),
 		in("min_returned_boxes", "returned boxes", &p.MinReturnedBoxes, "boxes first bought by one person and sold again later that make the person a returner"),
 		fl("return_lift", "returned boxes", &p.ReturnLift, "how many times the returners a pharmacy or prescriber would have at the city's rate it must have"),
 		fl("min_block_lift", "lockstep", &p.MinBlockLift, "density of a lockstep block over its hubs' baseline"),
@@ -265,6 +276,9 @@ func (p *Params) Validate() error {
 	}
 	if p.OveruseQuantile > 1 {
 		return fmt.Errorf("rings: parameter overuse_quantile = %v: must be at most 1", p.OveruseQuantile)
+	}
+	if p.OnsetWindowDays < 1 || p.OnsetMinVisits < 1 {
+		return fmt.Errorf("rings: parameters onset_window_days = %d, onset_min_visits = %d: must be at least 1", p.OnsetWindowDays, p.OnsetMinVisits)
 	}
 	if p.MaxRings < 1 {
 		return fmt.Errorf("rings: parameter max_rings = %d: must be at least 1", p.MaxRings)

@@ -107,6 +107,10 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 		}},
 		// People admitted again and again at the ring's sites, weighed by
 		// how far the sites stand out from their class in such relations.
+		// People who began to come to the sites together (recruitment).
+		{vocab.SignalOnset, f.OnsetShare * squash(f.OnsetLift-1, pr.OnsetLift), func() map[string]string {
+			return map[string]string{"share": pct(f.OnsetShare), "lift": fmt.Sprintf("%.1f", f.OnsetLift)}
+		}},
 		{vocab.SignalRepeatAdmissions, f.AdmitRelations * squash(f.FlaggedLift-1, pr.AdmitLiftHalf), func() map[string]string {
 			return map[string]string{"share": pct(f.AdmitRelations), "lift": fmt.Sprintf("%.1f", f.FlaggedLift)}
 		}},
@@ -121,10 +125,11 @@ func pct(x float64) string { return fmt.Sprintf("%.0f", 100*x) }
 // re-sold trace codes, returned boxes, distant doctors, admission cohorts):
 // its score starts from full evidence. Relation excess, item concentration
 // and the signatures of fabricated care, lockstep swiping and card
-// collection must show their distance from peers instead.
+// collection, and onset cohorts, must show their distance from peers
+// (or, for onset cohorts, how far their arrivals exceed chance) instead.
 func signature(c *candidate) bool {
 	switch {
-	case c.source == SourceRelationExcess, c.source == SourceItemConcentration, c.source == SourceItemOveruse:
+	case c.source == SourceRelationExcess, c.source == SourceItemConcentration, c.source == SourceItemOveruse, c.source == SourceOnset:
 		return false
 	case c.typology == findings.TypFabricatedOutpatient, c.typology == findings.TypLockstepSwiping, c.typology == findings.TypCardCollection:
 		return false

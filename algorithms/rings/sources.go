@@ -24,6 +24,9 @@ const (
 	// SourceItemOveruse: sites where more people than chance explains take
 	// far more of one item than its other buyers (overuseCandidates).
 	SourceItemOveruse = vocab.FactItemOveruse
+	// SourceOnset: sites where far more people than chance explains began
+	// to come again and again in the same weeks (onsetCandidates).
+	SourceOnset = vocab.FactOnset
 	// SourceAdmitCohort: same-morning admission cohorts of repeat
 	// inpatients (admissionCandidates).
 	SourceAdmitCohort = vocab.FactAdmitCohort

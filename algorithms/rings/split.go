@@ -21,11 +21,11 @@ func (s *state) splitCommunities(ctx context.Context, cands []*candidate) ([]*ca
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		// Relation-excess candidates were joined only through shared flagged
-		// people or several doctors (linkSites), returners split on where
+		// Relation-excess and onset candidates were joined only through
+		// shared people, doctors or visits (linkGroups), returners split on where
 		// their boxes were sold (splitReturners): they are not split
 		// again (a returner's visits do not show where the boxes resurface).
-		if len(c.insts) < 2 || len(c.patients) < 2*s.opt.Params.MinRingPeople || c.source == SourceRelationExcess || c.source == SourceReturnedBoxes {
+		if len(c.insts) < 2 || len(c.patients) < 2*s.opt.Params.MinRingPeople || c.source == SourceRelationExcess || c.source == SourceOnset || c.source == SourceReturnedBoxes {
 			out = append(out, c)
 			continue
 		}

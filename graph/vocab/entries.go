@@ -164,6 +164,8 @@ var facts = []Entry{
 		DescZh: "同一药店反复购买同一药品且费用远高于同类的人数超出其他药店比例", DescEn: "pharmacies where more people than chance explains fill one item again and again, billed far above peers"},
 	{Code: FactItemOveruse, Zh: "同药超量", En: "item overuse",
 		DescZh: "在同一机构取得某一项目远多于其他购买者的人数超出其他机构比例", DescEn: "sites where more people than chance explains take far more of one item than its other buyers"},
+	{Code: FactOnset, Zh: "同期新增常客", En: "onset cohort",
+		DescZh: "同一时期开始在同一机构反复就诊的人数远超该机构与同类机构的常态", DescEn: "sites where far more people than their own and their class's ordinary arrivals explain began to come again and again in the same weeks"},
 	{Code: FactWard, Zh: "同病区扩展", En: "ward",
 		DescZh: "候选团伙的病区医师在其活跃期间多次收治的其他人员并入该团伙", DescEn: "people admitted again by a candidate's ward doctors while it was active joined it"},
 	{Code: FactRegulars, Zh: "常客扩展", En: "regulars",

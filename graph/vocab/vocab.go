@@ -160,6 +160,7 @@ const (
 	FactResell             = "G-RESELL"
 	FactItemConcentration  = "G-ITEM-CONCENTRATION"
 	FactItemOveruse        = "G-ITEM-OVERUSE"
+	FactOnset              = "G-ONSET"
 	FactAdmitCohort        = "G-ADMIT-COHORT"
 	FactLockstep           = "G-LOCKSTEP"
 	FactSplitConcentration = "G-SPLIT-CONCENTRATION"

@@ -1,0 +1,405 @@
+package rings
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// onsetRel is a person's relation with a site as the onset test sees it:
+// the site index, the person (Persons row) and the first live visit there.
+type onsetRel struct {
+	site   int32
+	person uint32
+	first  claims.Time
+}
+
+// onsetRelations keeps, from excessCandidates' relation records, those of
+// onset_min_visits or more visits with their first visit, sorted by site
+// and first visit, and returns each site's first live visit.
+func (s *state) onsetRelations(recs []relRecord, all []uint32, nSites int) ([]onsetRel, []claims.Time) {
+	vt := &s.t.Visits
+	first := make([]claims.Time, nSites)
+	for i := range first {
+		first[i] = claims.NoTime
+	}
+	var out []onsetRel
+	for _, r := range recs {
+		t0 := claims.NoTime
+		for _, v := range all[r.off : r.off+r.n] {
+			if t0 == claims.NoTime || vt.Begin[v] < t0 {
+				t0 = vt.Begin[v]
+			}
+		}
+		if first[r.site] == claims.NoTime || t0 < first[r.site] {
+			first[r.site] = t0
+		}
+		if int(r.n) >= s.opt.Params.OnsetMinVisits {
+			out = append(out, onsetRel{site: r.site, person: r.person, first: t0})
+		}
+	}
+	slices.SortFunc(out, func(a, b onsetRel) int {
+		return cmp.Or(cmp.Compare(a.site, b.site), cmp.Compare(a.first, b.first), cmp.Compare(a.person, b.person))
+	})
+	return out, first
+}
+
+// onsetWindow is one window of one grid in which a site's onsets were
+// counted: [from, to), the onsets there and its lift and expectation.
+type onsetWindow struct {
+	from, to  claims.Time
+	n         int
+	lift, exp float64
+}
+
+// onsetCandidates is the discovery path of recruitment. An organised ring
+// starts on a day: its organisers recruit card holders, and from then on
+// the recruits come to the ring's sites again and again. An ordinary
+// site's regulars arrive one by one, at a rate its class shares (most of
+// them were there before the data began). A person's onset at a site is
+// the first of the person's onset_min_visits or more live visits there.
+// The period is cut into windows of onset_window_days on two grids half
+// a window apart; in each window after the site's first (the data's
+// first for a site open when the data begin), a site's onsets are
+// compared with what its onsets in the other windows predict at its class's ratio of onsets in the window to onsets
+// elsewhere (both leaving the site out). A window holding min_ring_people
+// onsets or more, onset_lift times the prediction, at the family-wise
+// significance min_significance + log10(windows tested), seeds the site;
+// its significant windows, joined where they overlap, give the site's
+// candidate: the people whose onset falls in them, with their visits
+// there. Nothing about cost, card or rhythm is asked: a ring whose
+// recruits are billed like anyone stands out by arriving together. A
+// clinic opening in the period has all its regulars arrive in its first
+// window, which is why the site's own first window is not tested; people
+// buying re-sold boxes at a reselling pharmacy arrive together too (they
+// are customers, not recruits: their boxes' trace codes tell, and the
+// reselling generators find the pharmacy). It needs excessCandidates'
+// relations, which it releases.
+func (s *state) onsetCandidates(ctx context.Context) ([]*candidate, error) {
+	rels, siteFirst := s.onsets, s.siteFirst
+	s.onsets, s.siteFirst = nil, nil
+	if len(rels) == 0 || s.first == claims.NoTime {
+		return nil, nil
+	}
+	p := &s.opt.Params
+	g := s.g
+	lo := s.siteLo()
+	width := claims.Time(p.OnsetWindowDays) * 86400
+	nWin := int((s.last-s.first)/width) + 2
+	type grid struct {
+		offset claims.Time
+		class  [nClasses][]int // onsets per window, per class
+		total  [nClasses]int
+	}
+	grids := []*grid{{offset: 0}, {offset: width / 2}}
+	winOf := func(gr *grid, t claims.Time) int { return int((t - s.first + gr.offset) / width) }
+	for _, gr := range grids {
+		for cl := range gr.class {
+			gr.class[cl] = make([]int, nWin)
+		}
+		for _, r := range rels {
+			cl := g.Class(graph.NodeID(lo + int(r.site)))
+			gr.class[cl][winOf(gr, r.first)]++
+			gr.total[cl]++
+		}
+	}
+	// The windows tested: after the site's first (the data's first for
+	// a site open when the data begin).
+	testable := func(gr *grid, w int, site int32) bool {
+		return s.first-gr.offset+claims.Time(w)*width >= siteFirst[site]+width
+	}
+	type siteRun struct{ a, b int } // rels[a:b] are one site's
+	var sites []siteRun
+	tests := 0
+	for a := 0; a < len(rels); {
+		b := a
+		for b < len(rels) && rels[b].site == rels[a].site {
+			b++
+		}
+		sites = append(sites, siteRun{a, b})
+		for _, gr := range grids {
+			for w := winOf(gr, rels[a].first); w <= winOf(gr, rels[b-1].first); w++ {
+				if testable(gr, w, rels[a].site) {
+					tests++
+				}
+			}
+		}
+		a = b
+	}
+	sig := p.MinSignificance + math.Log10(float64(max(tests, 1)))
+	var out []*candidate
+	counts := make([]int, nWin)
+	// windows tests site's relations rels (customers of re-sold boxes
+	// left out) in every window of both grids.
+	windows := func(site int32, rels []onsetRel, skip map[uint32]bool) []onsetWindow {
+		cl := g.Class(graph.NodeID(lo + int(site)))
+		n := len(rels) - len(skip)
+		var wins []onsetWindow
+		for _, gr := range grids {
+			clear(counts)
+			for _, r := range rels {
+				if !skip[r.person] {
+					counts[winOf(gr, r.first)]++
+				}
+			}
+			for w, k := range counts {
+				if k < p.MinRingPeople || !testable(gr, w, site) {
+					continue
+				}
+				rest, restBase := gr.class[cl][w]-k, gr.total[cl]-gr.class[cl][w]-(n-k)
+				lift, exp, ok := siteExcess(k, float64(n-k), float64(rest), float64(restBase), p.OnsetLift, sig)
+				if !ok {
+					continue
+				}
+				from := s.first - gr.offset + claims.Time(w)*width
+				wins = append(wins, onsetWindow{from: from, to: from + width, n: k, lift: lift, exp: exp})
+			}
+		}
+		return wins
+	}
+	var resale *overuse
+	var found []*candidate
+	var foundSite []int32
+	keep := func(site int32, c *candidate) {
+		if c != nil {
+			found = append(found, c)
+			foundSite = append(foundSite, site)
+		}
+	}
+	for i, sr := range sites {
+		if i%256 == 0 {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
+		}
+		site := rels[sr.a].site
+		if sr.b-sr.a < p.MinRingPeople {
+			continue
+		}
+		wins := windows(site, rels[sr.a:sr.b], nil)
+		if len(wins) == 0 {
+			continue
+		}
+		h := graph.NodeID(lo + int(site))
+		if resale == nil {
+			resale = s.newOveruse()
+		}
+		if skip := s.resoldBuyers(resale, h, rels[sr.a:sr.b]); len(skip) > 0 {
+			wins = windows(site, rels[sr.a:sr.b], skip)
+			rels := slices.DeleteFunc(slices.Clone(rels[sr.a:sr.b]), func(r onsetRel) bool { return skip[r.person] })
+			keep(site, s.onsetCandidate(h, rels, wins))
+			continue
+		}
+		keep(site, s.onsetCandidate(h, rels[sr.a:sr.b], wins))
+	}
+	if len(found) < 2 {
+		return found, nil
+	}
+	// Sites of one operation: linked as excessCandidates links its sites
+	// (shared people or doctors, people coming to each other's site).
+	people := make(map[int32][]uint32, len(found))
+	docVisits := make(map[int32]*counter[uint32], len(found))
+	for k, c := range found {
+		i := foundSite[k]
+		for _, n := range c.patients {
+			people[i] = append(people[i], g.Row(n))
+		}
+		s.countDoctors(docVisits, i, c.visits)
+	}
+	nSites := g.NumKind(graph.KindInstitution) + g.NumKind(graph.KindPharmacy)
+	uf := s.linkGroups(lo, nSites, people, docVisits)
+	s.linkCohorts(lo, found, foundSite, &uf)
+	for _, idx := range uf.components(len(found), func(k int) int32 { return foundSite[k] }) {
+		c := found[idx[0]]
+		for _, k := range idx[1:] {
+			c.join(found[k])
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// linkCohorts joins the onset candidates found (found[k] of site index
+// site[k]) whose people come to each other's site far more often than
+// the sites' earlier people do (link_visit_lift, both ways, at least
+// min_ring_people of them, beyond chance at min_significance + log10 of
+// the pairs tested). The people of one operation over several sites
+// arrive together and come to all of them, yet reach onset_min_visits at
+// one or two: the cohorts of two sites hold different people. The
+// baseline is the people each site had before its cohort arrived, not
+// all its other people, who hold the ring's people below
+// onset_min_visits there.
+func (s *state) linkCohorts(lo int, found []*candidate, site []int32, uf *unionFind) {
+	p := &s.opt.Params
+	if p.LinkVisitLift <= 0 || len(found) < 2 {
+		return
+	}
+	g, vt := s.g, &s.t.Visits
+	// cohort[k]: found[k]'s people; before[k]: the site's people seen
+	// there before the cohort's first onset; visitors[k]: everyone seen.
+	cohort := make([][]uint32, len(found))
+	before := make([][]uint32, len(found))
+	visitors := make([][]uint32, len(found))
+	for k, c := range found {
+		start := claims.NoTime
+		in := make(map[uint32]bool, len(c.patients))
+		for _, n := range c.patients {
+			x := g.Row(n)
+			cohort[k] = append(cohort[k], x)
+			in[x] = true
+		}
+		for _, v := range c.visits {
+			if start == claims.NoTime || vt.Begin[v] < start {
+				start = vt.Begin[v]
+			}
+		}
+		h := graph.NodeID(lo + int(site[k]))
+		for _, v := range s.visitsOf(h) {
+			if !s.live(v) {
+				continue
+			}
+			x := vt.Person[v]
+			visitors[k] = append(visitors[k], x)
+			if !in[x] && vt.Begin[v] < start {
+				before[k] = append(before[k], x)
+			}
+		}
+		cohort[k] = sortedUniq(cohort[k])
+		before[k] = sortedUniq(before[k])
+		visitors[k] = sortedUniq(visitors[k])
+	}
+	pairs := len(found) * (len(found) - 1) / 2
+	minSig := p.MinSignificance + math.Log10(float64(max(pairs, 1)))
+	passes := func(a, b int) bool {
+		k := intersect(cohort[a], visitors[b])
+		if k < p.MinRingPeople || len(before[a]) == 0 {
+			return false
+		}
+		rate := (float64(intersect(before[a], visitors[b])) + 0.5) / float64(len(before[a]))
+		mu := rate * float64(len(cohort[a]))
+		return float64(k) >= p.LinkVisitLift*mu && poissonTailLog10(k, mu) <= -minSig
+	}
+	for a := range found {
+		for b := a + 1; b < len(found); b++ {
+			if site[a] != site[b] && passes(a, b) && passes(b, a) {
+				uf.union(site[a], site[b])
+			}
+		}
+	}
+}
+
+// resoldBuyers returns the people of rels (site h's onset relations)
+// most of whose traced purchases at h are boxes sold there again after an
+// earlier sale: the customers of a reselling pharmacy, who arrive
+// together when the boxes do.
+func (s *state) resoldBuyers(o *overuse, h graph.NodeID, rels []onsetRel) map[uint32]bool {
+	if o.first == nil {
+		return nil
+	}
+	in := make(map[uint32]bool, len(rels))
+	for _, r := range rels {
+		in[r.person] = true
+	}
+	type tally struct{ traced, resold int }
+	per := make(map[uint32]*tally)
+	ft := &s.t.Fees
+	vt := &s.t.Visits
+	for _, v := range s.visitsOf(h) {
+		x := vt.Person[v]
+		if !in[x] || !s.live(v) {
+			continue
+		}
+		for _, f := range s.feesOf(v) {
+			if ft.Trace[f] == graph.None {
+				continue
+			}
+			t := per[x]
+			if t == nil {
+				t = &tally{}
+				per[x] = t
+			}
+			t.traced++
+			if o.resold(f) {
+				t.resold++
+			}
+		}
+	}
+	var out map[uint32]bool
+	for x, t := range per {
+		if 2*t.resold > t.traced {
+			if out == nil {
+				out = make(map[uint32]bool)
+			}
+			out[x] = true
+		}
+	}
+	return out
+}
+
+// onsetCandidate is site h's candidate of its significant onset windows
+// wins: the people of rels (the site's onset relations) whose onset falls
+// in one of them, their live visits at h, and a fact per run of
+// overlapping windows.
+func (s *state) onsetCandidate(h graph.NodeID, rels []onsetRel, wins []onsetWindow) *candidate {
+	slices.SortFunc(wins, func(a, b onsetWindow) int { return cmp.Compare(a.from, b.from) })
+	// Join overlapping windows into runs, each with its strongest window.
+	var runs []onsetWindow
+	for _, w := range wins {
+		if k := len(runs) - 1; k >= 0 && w.from <= runs[k].to {
+			r := &runs[k]
+			r.to = max(r.to, w.to)
+			if w.lift > r.lift {
+				r.lift, r.exp = w.lift, w.exp
+			}
+			continue
+		}
+		runs = append(runs, w)
+	}
+	c := &candidate{source: SourceOnset, insts: []graph.NodeID{h}, strength: 1}
+	in := make(map[uint32]float64)
+	for i := range runs {
+		r := &runs[i]
+		r.n = 0
+		for _, x := range rels {
+			if x.first >= r.from && x.first < r.to {
+				in[x.person] = max(in[x.person], r.lift)
+				r.n++
+			}
+		}
+	}
+	if len(in) < s.opt.Params.MinRingPeople {
+		return nil
+	}
+	vt := &s.t.Visits
+	for _, v := range s.visitsOf(h) {
+		if _, ok := in[vt.Person[v]]; ok && s.live(v) {
+			c.visits = append(c.visits, v)
+		}
+	}
+	if s.onsetPeople == nil {
+		s.onsetPeople = make(map[uint32]float64)
+	}
+	for x, l := range in {
+		c.patients = append(c.patients, s.g.PatientNode(x))
+		s.onsetPeople[x] = max(s.onsetPeople[x], l)
+	}
+	c.normalise()
+	c.doctors = s.doctorsOf(c.visits, 0.05, 3)
+	p := &s.opt.Params
+	for _, r := range runs {
+		from, to := r.from.Day(), (r.to - 1).Day()
+		c.facts = append(c.facts, fact{id: SourceOnset, visits: c.visits,
+			params: map[string]float64{"onsets": float64(r.n), "expected": r.exp, "lift": r.lift,
+				"onset_min_visits": float64(p.OnsetMinVisits), "onset_window_days": float64(p.OnsetWindowDays)},
+			detail: fmt.Sprintf("%d people began to come here (%d visits or more each) between %s and %s: %.1f× what the site's other arrivals and its class predict (%.1f)",
+				r.n, p.OnsetMinVisits, from, to, r.lift, r.exp),
+			detailZh: fmt.Sprintf("%d人在%s至%s期间开始到此反复就诊（每人至少%d次）：为机构其他时期与同类机构预期（%.1f人）的%.1f倍",
+				r.n, from, to, p.OnsetMinVisits, r.exp, r.lift)})
+	}
+	return c
+}
