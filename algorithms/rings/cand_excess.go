@@ -1222,18 +1222,7 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 	if len(c.patients) < s.opt.Params.MinRingPeople {
 		return nil
 	}
-	// Doctors of the medical visits: the staff serving a pharmacy's
-	// counter dispense, they do not organise.
-	medical := make([]uint32, 0, len(c.visits))
-	for _, v := range c.visits {
-		if s.g.Kind(s.instNode(v)) != graph.KindPharmacy {
-			medical = append(medical, v)
-		}
-	}
-	c.doctors = s.doctorsOf(medical, 0.01, s.opt.Params.MinDoctorVisits)
-	if len(c.doctors) == 0 && !s.visitDoctors {
-		c.doctors = s.registeredDoctors(c.insts)
-	}
+	c.doctors = s.groupDoctors(c.visits, c.insts)
 	n := float64(len(idx))
 	for _, x := range []struct {
 		f relFlag
@@ -1311,6 +1300,25 @@ func (s *state) core(rels []relation, idx []int) []int {
 		}
 	}
 	return out
+}
+
+// groupDoctors returns the doctors of a group of people found at sites
+// insts by their visits vs: the doctors of at least 1% and
+// min_doctor_visits of its medical visits (the staff serving a
+// pharmacy's counter dispense, they do not organise), or, when visits name
+// no doctor, those registered mostly at its sites.
+func (s *state) groupDoctors(vs []uint32, insts []graph.NodeID) []graph.NodeID {
+	medical := make([]uint32, 0, len(vs))
+	for _, v := range vs {
+		if s.g.Kind(s.instNode(v)) != graph.KindPharmacy {
+			medical = append(medical, v)
+		}
+	}
+	ds := s.doctorsOf(medical, 0.01, s.opt.Params.MinDoctorVisits)
+	if len(ds) == 0 && !s.visitDoctors {
+		ds = s.registeredDoctors(insts)
+	}
+	return ds
 }
 
 // registeredAt returns the doctor rows registered (staff.csv) at medical

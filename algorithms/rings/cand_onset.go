@@ -389,7 +389,7 @@ func (s *state) onsetCandidate(h graph.NodeID, rels []onsetRel, wins []onsetWind
 		s.onsetPeople[x] = max(s.onsetPeople[x], l)
 	}
 	c.normalise()
-	c.doctors = s.doctorsOf(c.visits, 0.05, 3)
+	c.doctors = s.groupDoctors(c.visits, c.insts)
 	p := &s.opt.Params
 	for _, r := range runs {
 		from, to := r.from.Day(), (r.to - 1).Day()
