@@ -15,7 +15,11 @@ import (
 // peers, drug reselling; mostly card-based or living-away relations, card
 // collection; mostly billed far above peers, fabricated outpatient care
 // (lockstep swiping when synchronous at one site); anything else stays
-// unclassified and is reported by its signals.
+// unclassified and is reported by its signals. Onset cohorts, whose people
+// are not judged relation by relation, are typed the same way from their
+// visits: mostly admissions, fake hospitalisation; billed costly_z above
+// peers (fund or fund share), drug reselling at pharmacies and fabricated
+// outpatient care elsewhere.
 func typologyOf(c *candidate, p *Params) string {
 	f := &c.feat
 	t := c.typology
@@ -30,6 +34,19 @@ func typologyOf(c *candidate, p *Params) string {
 		case f.CardRelations >= 0.5 || f.AwayRelations >= 0.5 && f.CostlyRelations < 0.5:
 			t = findings.TypCardCollection
 		case f.CostlyRelations >= 0.5:
+			t = findings.TypFabricatedOutpatient
+		}
+	}
+	if c.source == SourceOnset && t == "" {
+		// Onset cohorts ask nothing of their people's relations: their
+		// visits say what they are.
+		costly := max(f.PeerZ, f.ShareZ) >= p.CostlyZ
+		switch {
+		case f.InpatientShare >= 0.5:
+			t = findings.TypFakeHospitalisation
+		case f.PharmacyShare >= 0.5 && costly:
+			t = findings.TypDrugReselling
+		case f.PharmacyShare < 0.5 && costly:
 			t = findings.TypFabricatedOutpatient
 		}
 	}
