@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // TestSame checks when two candidates describe the same ring: half of the
@@ -75,6 +76,43 @@ func TestSamePharmacies(t *testing.T) {
 			b := &candidate{source: SourceRelationExcess, patients: []graph.NodeID{3, 4}, insts: c.b}
 			if got := s.samePharmacies(a, b); got != c.want {
 				t.Errorf("samePharmacies = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// TestAbsorbTypology checks which typology hint a merged candidate keeps:
+// a signature's (split stays, admission cohorts) over a broader
+// candidate's; an onset cohort, which has none, takes the hint of what it
+// absorbs; a relation-excess group, typed from its signals later, keeps
+// none.
+func TestAbsorbTypology(t *testing.T) {
+	nodes := func(xs ...graph.NodeID) []graph.NodeID { return xs }
+	cases := []struct {
+		name       string
+		a, b       candidate
+		wantSource string
+		wantTyp    string
+	}{
+		{"onset absorbs a lockstep block", candidate{source: SourceOnset}, candidate{source: SourceLockstep, typology: findings.TypLockstepSwiping},
+			SourceOnset, findings.TypLockstepSwiping},
+		{"onset absorbs relation excess", candidate{source: SourceOnset}, candidate{source: SourceRelationExcess},
+			SourceOnset, ""},
+		{"relation excess absorbs a lockstep block", candidate{source: SourceRelationExcess}, candidate{source: SourceLockstep, typology: findings.TypLockstepSwiping},
+			SourceRelationExcess, ""},
+		{"onset absorbs an admission cohort", candidate{source: SourceOnset}, candidate{source: SourceAdmitCohort, typology: findings.TypFakeHospitalisation},
+			SourceAdmitCohort, findings.TypFakeHospitalisation},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a, b := c.a, c.b
+			a.patients, b.patients = nodes(1, 2, 3), nodes(2, 3, 4)
+			absorb(&a, &b)
+			if a.source != c.wantSource || a.typology != c.wantTyp {
+				t.Errorf("merged: source %s, typology %q; want %s, %q", a.source, a.typology, c.wantSource, c.wantTyp)
+			}
+			if len(a.patients) != 4 {
+				t.Errorf("merged people %d, want 4", len(a.patients))
 			}
 		})
 	}
