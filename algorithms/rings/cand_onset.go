@@ -66,8 +66,9 @@ type onsetWindow struct {
 // The period is cut into windows of onset_window_days on two grids half
 // a window apart; in each window after the site's first (the data's
 // first for a site open when the data begin), a site's onsets are
-// compared with what its onsets in the other windows predict at its class's ratio of onsets in the window to onsets
-// elsewhere (both leaving the site out). A window holding min_ring_people
+// compared with what its onsets in the other windows predict at its
+// class's ratio of onsets in the window to onsets elsewhere (both
+// leaving the site out). A window holding min_ring_people
 // onsets or more, onset_lift times the prediction, at the family-wise
 // significance min_significance + log10(windows tested), seeds the site;
 // its significant windows, joined where they overlap, give the site's
