@@ -270,6 +270,8 @@ var progress = []Entry{
 		DescZh: "由反复高价购买同一药品的人集中的药店生成候选团伙", DescEn: "candidates from pharmacies where many people fill one dear item again and again"},
 	{Code: StageDetectItemOveruse, Zh: "候选团伙：同药超量", En: "candidate rings: item overuse",
 		DescZh: "由取得某一项目远多于其他购买者的人集中的机构生成候选团伙", DescEn: "candidates from sites where many people take far more of one item than its other buyers"},
+	{Code: StageDetectOnsetCohorts, Zh: "候选团伙：同期新增常客", En: "candidate rings: onset cohorts",
+		DescZh: "由同一时期开始反复就诊的人数远超常态的机构生成候选团伙", DescEn: "candidates from sites where far more people than usual began to come again and again in the same weeks"},
 	{Code: StageDetectReturnedBoxes, Zh: "候选团伙：回流药品", En: "candidate rings: returned boxes",
 		DescZh: "由药盒回流的参保人生成候选团伙", DescEn: "candidates from people whose drug boxes come back"},
 	{Code: StageDetectAdmissionCohorts, Zh: "候选团伙：同批入院", En: "candidate rings: admission cohorts",

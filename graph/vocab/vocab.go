@@ -222,6 +222,7 @@ const (
 	StageDetectRelationExcess    = "detect candidates: relation excess"
 	StageDetectItemConcentration = "detect candidates: item concentration"
 	StageDetectItemOveruse       = "detect candidates: item overuse"
+	StageDetectOnsetCohorts      = "detect candidates: onset cohorts"
 	StageDetectReturnedBoxes     = "detect candidates: returned boxes"
 	StageDetectAdmissionCohorts  = "detect candidates: admission cohorts"
 	StageDetectLockstepBlocks    = "detect candidates: lockstep blocks"
