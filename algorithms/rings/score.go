@@ -22,9 +22,10 @@ func squash(x, half float64) float64 {
 // fund per visit), lockstep density against the baseline of the same
 // institutions, rule-hit concentration and, for card collection, the
 // card-based share, and the share of people living away who visit on a
-// rhythm, and the share of people admitted again and again where their
-// sites stand out from their class in such relations. These combine as independent pieces of evidence
-// (1 − Π(1 − s_i)); rings found by a typology-specific rule signature
+// rhythm, the share of people admitted again and again where their
+// sites stand out from their class in such relations, and the share of
+// people who began to come to the sites together (onset cohorts). These
+// combine as independent pieces of evidence (1 − Π(1 − s_i)); rings found by a typology-specific rule signature
 // (split stays, round quantities, re-sold trace codes, distant doctors,
 // admission cohorts) start from full evidence and rest on their
 // generator's strength. The number of patients and the fund at risk then
@@ -105,12 +106,12 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 		{vocab.SignalAwayRhythm, f.AwayRelations * f.Rhythm, func() map[string]string {
 			return map[string]string{"share": pct(f.AwayRelations), "rhythm": fmt.Sprintf("%.2f", f.Rhythm)}
 		}},
-		// People admitted again and again at the ring's sites, weighed by
-		// how far the sites stand out from their class in such relations.
 		// People who began to come to the sites together (recruitment).
 		{vocab.SignalOnset, f.OnsetShare * squash(f.OnsetLift-1, pr.OnsetLift), func() map[string]string {
 			return map[string]string{"share": pct(f.OnsetShare), "lift": fmt.Sprintf("%.1f", f.OnsetLift)}
 		}},
+		// People admitted again and again at the ring's sites, weighed by
+		// how far the sites stand out from their class in such relations.
 		{vocab.SignalRepeatAdmissions, f.AdmitRelations * squash(f.FlaggedLift-1, pr.AdmitLiftHalf), func() map[string]string {
 			return map[string]string{"share": pct(f.AdmitRelations), "lift": fmt.Sprintf("%.1f", f.FlaggedLift)}
 		}},
