@@ -135,18 +135,16 @@ func (s *state) onsetCandidates(ctx context.Context) ([]*candidate, error) {
 	sig := p.MinSignificance + math.Log10(float64(max(tests, 1)))
 	var out []*candidate
 	counts := make([]int, nWin)
-	// windows tests site's relations rels (customers of re-sold boxes
-	// left out) in every window of both grids.
-	windows := func(site int32, rels []onsetRel, skip map[uint32]bool) []onsetWindow {
+	// windows tests the onset relations rels of site in every window of
+	// both grids.
+	windows := func(site int32, rels []onsetRel) []onsetWindow {
 		cl := g.Class(graph.NodeID(lo + int(site)))
-		n := len(rels) - len(skip)
+		n := len(rels)
 		var wins []onsetWindow
 		for _, gr := range grids {
 			clear(counts)
 			for _, r := range rels {
-				if !skip[r.person] {
-					counts[winOf(gr, r.first)]++
-				}
+				counts[winOf(gr, r.first)]++
 			}
 			for w, k := range counts {
 				if k < p.MinRingPeople || !testable(gr, w, site) {
@@ -163,40 +161,37 @@ func (s *state) onsetCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 		return wins
 	}
-	var resale *overuse
+	var sales saleIndex
 	var found []*candidate
 	var foundSite []int32
-	keep := func(site int32, c *candidate) {
-		if c != nil {
-			found = append(found, c)
-			foundSite = append(foundSite, site)
-		}
-	}
 	for i, sr := range sites {
 		if i%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
 		}
-		site := rels[sr.a].site
-		if sr.b-sr.a < p.MinRingPeople {
+		site, at := rels[sr.a].site, rels[sr.a:sr.b]
+		if len(at) < p.MinRingPeople {
 			continue
 		}
-		wins := windows(site, rels[sr.a:sr.b], nil)
+		wins := windows(site, at)
 		if len(wins) == 0 {
 			continue
 		}
 		h := graph.NodeID(lo + int(site))
-		if resale == nil {
-			resale = s.newOveruse()
+		if sales == nil {
+			sales = s.newSaleIndex()
 		}
-		if skip := s.resoldBuyers(resale, h, rels[sr.a:sr.b]); len(skip) > 0 {
-			wins = windows(site, rels[sr.a:sr.b], skip)
-			rels := slices.DeleteFunc(slices.Clone(rels[sr.a:sr.b]), func(r onsetRel) bool { return skip[r.person] })
-			keep(site, s.onsetCandidate(h, rels, wins))
-			continue
+		// A reselling pharmacy's customers arrive with its boxes: the site
+		// is tested again without them.
+		if skip := s.resoldBuyers(sales, h, at); len(skip) > 0 {
+			at = slices.DeleteFunc(slices.Clone(at), func(r onsetRel) bool { return skip[r.person] })
+			wins = windows(site, at)
 		}
-		keep(site, s.onsetCandidate(h, rels[sr.a:sr.b], wins))
+		if c := s.onsetCandidate(h, at, wins); c != nil {
+			found = append(found, c)
+			foundSite = append(foundSite, site)
+		}
 	}
 	if len(found) < 2 {
 		return found, nil
@@ -298,8 +293,8 @@ func (s *state) linkCohorts(lo int, found []*candidate, site []int32, uf *unionF
 // most of whose traced purchases at h are boxes sold there again after an
 // earlier sale: the customers of a reselling pharmacy, who arrive
 // together when the boxes do.
-func (s *state) resoldBuyers(o *overuse, h graph.NodeID, rels []onsetRel) map[uint32]bool {
-	if o.first == nil {
+func (s *state) resoldBuyers(sales saleIndex, h graph.NodeID, rels []onsetRel) map[uint32]bool {
+	if sales == nil {
 		return nil
 	}
 	in := make(map[uint32]bool, len(rels))
@@ -325,7 +320,7 @@ func (s *state) resoldBuyers(o *overuse, h graph.NodeID, rels []onsetRel) map[ui
 				per[x] = t
 			}
 			t.traced++
-			if o.resold(f) {
+			if sales.resold(ft, f) {
 				t.resold++
 			}
 		}

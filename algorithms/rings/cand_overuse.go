@@ -152,42 +152,52 @@ func (s *state) overuseCandidates(ctx context.Context) ([]*candidate, error) {
 }
 
 // overuse is the scratch space of overuseCandidates: one person's units
-// of each item, dense over the catalogue, the items touched, and the first
-// fee line that sold each trace code.
+// of each item, dense over the catalogue, the items touched, and where
+// each trace code was first sold.
 type overuse struct {
 	s       *state
 	units   []float64
 	touched []uint32
-	first   []uint32
+	sales   saleIndex
 }
 
 // newOveruse returns the scratch space for s's catalogue and trace codes.
 func (s *state) newOveruse() *overuse {
-	ft := &s.t.Fees
-	o := &overuse{s: s, units: make([]float64, s.t.Catalog.Len())}
-	if ft.Traces != nil && ft.Traces.Len() > 0 {
-		o.first = make([]uint32, ft.Traces.Len())
-		for i := range o.first {
-			o.first[i] = graph.None
-		}
-		for f, tr := range ft.Trace {
-			if tr == graph.None || !s.live(ft.Visit[f]) {
-				continue
-			}
-			if g := o.first[tr]; g == graph.None || ft.Time[f] < ft.Time[g] {
-				o.first[tr] = uint32(f)
-			}
-		}
-	}
-	return o
+	return &overuse{s: s, units: make([]float64, s.t.Catalog.Len()), sales: s.newSaleIndex()}
 }
 
-// resold reports whether fee line f sells a box whose trace code an
-// earlier line sold: the box came back, and its later buyer is not the
-// one who took too much of it.
-func (o *overuse) resold(f uint32) bool {
-	tr := o.s.t.Fees.Trace[f]
-	return tr != graph.None && o.first != nil && o.first[tr] != f
+// saleIndex holds, per trace code, the first live fee line that sold it
+// (graph.None when none did); nil when the data carry no trace codes.
+type saleIndex []uint32
+
+// newSaleIndex indexes the first sale of every trace code of s's live
+// fee lines.
+func (s *state) newSaleIndex() saleIndex {
+	ft := &s.t.Fees
+	if ft.Traces == nil || ft.Traces.Len() == 0 {
+		return nil
+	}
+	first := make(saleIndex, ft.Traces.Len())
+	for i := range first {
+		first[i] = graph.None
+	}
+	for f, tr := range ft.Trace {
+		if tr == graph.None || !s.live(ft.Visit[f]) {
+			continue
+		}
+		if g := first[tr]; g == graph.None || ft.Time[f] < ft.Time[g] {
+			first[tr] = uint32(f)
+		}
+	}
+	return first
+}
+
+// resold reports whether fee line f of fees sells a box whose trace code
+// an earlier line sold: the box came back, and its later buyer is neither
+// the one who took too much of it nor a recruit.
+func (x saleIndex) resold(fees *graph.FeeTable, f uint32) bool {
+	tr := fees.Trace[f]
+	return tr != graph.None && x != nil && x[tr] != f
 }
 
 // eachPerson calls fn for every person with live visits, after filling
@@ -219,7 +229,7 @@ func (o *overuse) eachPerson(ctx context.Context, fn func(x uint32, vs []uint32)
 			}
 			vs = append(vs, v)
 			for _, f := range s.feesOf(v) {
-				if q := ft.Count[f]; q > 0 && !o.resold(f) {
+				if q := ft.Count[f]; q > 0 && !o.sales.resold(ft, f) {
 					it := ft.Item[f]
 					if o.units[it] == 0 {
 						o.touched = append(o.touched, it)
