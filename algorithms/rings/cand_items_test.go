@@ -2,6 +2,7 @@ package rings
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/ringlens/ringlens/algorithms/rules"
@@ -78,6 +79,32 @@ func runGenerator(t *testing.T, g *graph.Graph, gen func(*state, context.Context
 		t.Fatal(err)
 	}
 	return s, cs
+}
+
+// soleCandidate checks that cs is empty when want is false (returning
+// nil), or holds exactly one candidate, which it returns.
+func soleCandidate(t *testing.T, cs []*candidate, want bool) *candidate {
+	t.Helper()
+	if !want {
+		if len(cs) != 0 {
+			t.Fatalf("got %d candidates (first with %d people, %d sites), want none", len(cs), len(cs[0].patients), len(cs[0].insts))
+		}
+		return nil
+	}
+	if len(cs) != 1 {
+		t.Fatalf("got %d candidates, want 1", len(cs))
+	}
+	return cs[0]
+}
+
+// nodeKeys returns the keys of nodes, sorted.
+func nodeKeys(g *graph.Graph, nodes []graph.NodeID) []string {
+	out := make([]string, 0, len(nodes))
+	for _, n := range nodes {
+		out = append(out, g.Key(n))
+	}
+	slices.Sort(out)
+	return out
 }
 
 // oneCandidateAt checks that cs is empty when people is 0 (returning nil),

@@ -206,7 +206,8 @@ func (s *state) cashoutCandidates(ctx context.Context) ([]*candidate, error) {
 // borrowedCandidates turns a doctor code billing at distant institutions
 // at overlapping times (R-DOCTOR-DISTANT) into a ring of the doctor and the
 // institutions other than the doctor's main workplace (where the code bills
-// most).
+// most); where visits name no doctor, the staff roster stands in
+// (registeredCandidates).
 func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 	g := s.g
 	var out []*candidate
@@ -280,7 +281,12 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 		c.feat.HomeVisits, c.feat.DistanceKm = float64(best), km
 		out = append(out, c)
 	}
-	return out, nil
+	// Visits that name no doctor leave only the staff roster.
+	reg, err := s.registeredCandidates(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, reg...), nil
 }
 
 // maxDistance returns the largest distance in km between home and the
@@ -311,14 +317,7 @@ func (s *state) otherRegion(home graph.NodeID, sites []graph.NodeID) int {
 	a := s.t.Str(s.instRegion(home))
 	out := 0
 	for _, n := range sites {
-		b := s.t.Str(s.instRegion(n))
-		switch {
-		case len(a) < 4 || len(b) < 4:
-		case a[:2] != b[:2]:
-			return 2
-		case a[:4] != b[:4]:
-			out = 1
-		}
+		out = max(out, regionApart(a, s.t.Str(s.instRegion(n))))
 	}
 	return out
 }

@@ -155,7 +155,10 @@
 // lockstep blocks found by greedy dense-subgraph peeling (FraudAR: Hooi et
 // al., "FRAUDAR: Bounding Graph Fraud in the Face of Camouflage", KDD 2016;
 // package lockstep), concentrations of split admissions, round-quantity
-// purchases and distant doctors (cand_rules.go).
+// purchases and distant doctors (cand_rules.go); where visits name no
+// doctor, a doctor registered (staff.csv) in the city of the code's region
+// and at sites of another province is the borrowed-qualification lead left
+// (cand_registered.go, registration_strength).
 //
 // Communities. A candidate spanning several sites is partitioned by Leiden
 // (Traag, Waltman & van Eck, "From Louvain to Leiden: guaranteeing

@@ -42,8 +42,14 @@ func (s *state) score(c *candidate) {
 	if c.typology != findings.TypBorrowedQualif {
 		size = squash(float64(len(c.patients)), pr.SizeHalf)
 	}
-	money := squash(f.FundYuan, pr.MoneyHalf)
-	c.score = c.strength * ev * (0.5 + 0.5*size) * (0.5 + 0.5*money)
+	money := 0.5 + 0.5*squash(f.FundYuan, pr.MoneyHalf)
+	if len(c.visits) == 0 {
+		// No visit can be laid to the ring (a doctor's distant
+		// registrations where visits name no doctor): its money is
+		// unknown, not small.
+		money = 1
+	}
+	c.score = c.strength * ev * (0.5 + 0.5*size) * money
 	f.Evidence = ev
 	f.Score = c.score
 }

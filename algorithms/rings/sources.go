@@ -27,6 +27,9 @@ const (
 	// SourceOnset: sites where far more people than chance explains began
 	// to come again and again in the same weeks (onsetCandidates).
 	SourceOnset = vocab.FactOnset
+	// SourceRegistrations: doctors registered in their code's city and at
+	// distant sites, where visits name no doctor (registeredCandidates).
+	SourceRegistrations = vocab.FactRegistrations
 	// SourceAdmitCohort: same-morning admission cohorts of repeat
 	// inpatients (admissionCandidates).
 	SourceAdmitCohort = vocab.FactAdmitCohort
