@@ -63,14 +63,7 @@ func TestItemCandidates(t *testing.T) {
 func runGenerator(t *testing.T, g *graph.Graph, gen func(*state, context.Context) ([]*candidate, error)) (*state, []*candidate) {
 	t.Helper()
 	ctx := context.Background()
-	rr, err := rules.Run(ctx, g, rules.Defaults())
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := newState(ctx, g, rr, &Options{Params: DefaultParams(), Rules: rules.Defaults()})
-	if err != nil {
-		t.Fatal(err)
-	}
+	s := newTestState(t, g)
 	if _, err := s.excessCandidates(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -79,6 +72,22 @@ func runGenerator(t *testing.T, g *graph.Graph, gen func(*state, context.Context
 		t.Fatal(err)
 	}
 	return s, cs
+}
+
+// newTestState runs the default rules on g and returns the state of a
+// detection with the default parameters.
+func newTestState(t *testing.T, g *graph.Graph) *state {
+	t.Helper()
+	ctx := context.Background()
+	rr, err := rules.Run(ctx, g, rules.Defaults())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := newState(ctx, g, rr, &Options{Params: DefaultParams(), Rules: rules.Defaults()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }
 
 // soleCandidate checks that cs is empty when want is false (returning

@@ -47,9 +47,9 @@ type candidate struct {
 	// relation-excess candidate's relations: new people are recruited on
 	// those (Live).
 	flags relFlag
-	// widened are the people and visits growRegulars took in (sorted):
-	// counted in the ring's size and money, not in the features its
-	// evidence rests on (finish).
+	// widened are the people and visits growRegulars and growAdmissions
+	// took in (sorted): counted in the ring's size and money, not in the
+	// features its evidence rests on (finish).
 	widenedPeople []graph.NodeID
 	widenedVisits []uint32
 }

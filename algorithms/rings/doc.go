@@ -123,7 +123,16 @@
 // once or twice, whom nothing flags one by one. A candidate that is mostly
 // admissions takes in the other people its ward doctors (each on at least
 // ward_doctor_share of its admissions) admitted at least ward_stays times at
-// its sites while it was active, and says so (fact G-WARD).
+// its sites while it was active, and says so (fact G-WARD). Where visits
+// name no doctor, or the ward has many, an admission surge stands in
+// (growAdmissions): at a site where most of a scored candidate's people
+// were admitted, the other people admitted while it was active, billed
+// and kept as its people were (the 10th–90th percentiles of its stays'
+// cost, fund share and length), join it when at least admit_grow_share of
+// those admissions are beyond what the site's like admissions at other
+// times predict, and their split between the two times is no chance (a
+// binomial tail at min_significance); fact G-ADMIT-SURGE. Like regulars
+// (below), they widen the ring's members, not its evidence.
 //
 // Regulars (growRegulars, grow.go). A ring that keeps hundreds of recruits
 // coming makes a site's regulars (people with the period's repeat visits)

@@ -695,17 +695,21 @@ func TestRepeatAdmissionsFound(t *testing.T) {
 // four times each and six admitted twice, all by the same two doctors in
 // the same months, billed like its ordinary stays. The ten are flagged as
 // admitted again and again; the six join the ring through its ward doctors
-// (ward_stays admissions by them while it was active). With the widening
-// off (ward_doctor_share 0) the six stay out.
+// (ward_stays admissions by them while it was active), or, without the
+// ward doctors, through the surge of like admissions in the ward's months
+// (growAdmissions). With both widenings off (ward_doctor_share and
+// admit_grow_share 0) the six stay out.
 func TestWardGrowth(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		share float64
+		surge float64
 		want  int // of the six twice-admitted people in the ring, at least
 		most  int // and at most
 	}{
-		{"widened", DefaultParams().WardDoctorShare, 5, 6},
-		{"not widened", 0, 0, 0},
+		{"widened", DefaultParams().WardDoctorShare, 0, 5, 6},
+		{"by the admission surge", 0, DefaultParams().AdmitGrowShare, 5, 6},
+		{"not widened", 0, 0, 0, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			pc := newPlantCity(t)
@@ -716,7 +720,7 @@ func TestWardGrowth(t *testing.T) {
 			pc.add(t, plant{clinic: h, people: core, doctors: docs[:2], visits: 4, start: 0.3, admissions: true})
 			pc.add(t, plant{clinic: h, people: twice, doctors: docs[:2], visits: 2, start: 0.32, admissions: true})
 			p := DefaultParams()
-			p.WardDoctorShare = c.share
+			p.WardDoctorShare, p.AdmitGrowShare = c.share, c.surge
 			f := pc.detect(t, p)
 			g := group{name: "core", clinic: pc.tb.Institutions.IDs.String(h), people: core}
 			g.joined(t, f, "the ten repeat inpatients", twice, "the six twice-admitted people", c.want, c.most)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // growWard widens a candidate that is mostly admissions to its ward: the
@@ -141,8 +142,8 @@ func (s *state) growRegulars(c *candidate) int {
 	for _, n := range c.patients {
 		members[s.g.Row(n)] = true
 	}
+	var people []graph.NodeID
 	var joined []uint32
-	added := 0
 	for _, h := range c.insts {
 		if s.g.Kind(h) != graph.KindInstitution {
 			continue
@@ -186,24 +187,178 @@ func (s *state) growRegulars(c *candidate) int {
 				continue
 			}
 			members[x] = true
-			c.patients = append(c.patients, s.g.PatientNode(x))
-			c.widenedPeople = append(c.widenedPeople, s.g.PatientNode(x))
+			people = append(people, s.g.PatientNode(x))
 			joined = append(joined, active[x]...)
-			added++
 		}
 	}
-	if added > 0 {
+	added := len(people)
+	c.widen(people, joined, fact{id: FactRegulars,
+		params: map[string]float64{"regular_excess_share": p.RegularExcessShare, "repeat_visits": float64(s.repeat), "joined": float64(added)},
+		detail: fmt.Sprintf("%d more people who came at least %d times to its sites, whose regulars are at least %.0f%% beyond their class's share, joined it",
+			added, s.repeat, 100*p.RegularExcessShare),
+		detailZh: fmt.Sprintf("另有%d人至少%d次到其机构就诊（这些机构的常客至少%.0f%%超出同类机构比例），并入该团伙",
+			added, s.repeat, 100*p.RegularExcessShare)})
+	return added
+}
+
+// widen adds people and their visits joined to c as widened members
+// (counted in its size and money, not in its evidence; see finish), with
+// the fact f that says why; nothing when people is empty.
+func (c *candidate) widen(people []graph.NodeID, joined []uint32, f fact) {
+	if len(people) > 0 {
 		slices.Sort(joined)
+		c.patients = append(c.patients, people...)
 		c.visits = append(c.visits, joined...)
-		c.widenedPeople = sortedUniq(c.widenedPeople)
+		c.widenedPeople = sortedUniq(append(c.widenedPeople, people...))
 		c.widenedVisits = sortedUniq(append(c.widenedVisits, joined...))
-		c.facts = append(c.facts, fact{id: FactRegulars, visits: joined,
-			params: map[string]float64{"regular_excess_share": p.RegularExcessShare, "repeat_visits": float64(s.repeat), "joined": float64(added)},
-			detail: fmt.Sprintf("%d more people who came at least %d times to its sites, whose regulars are at least %.0f%% beyond their class's share, joined it",
-				added, s.repeat, 100*p.RegularExcessShare),
-			detailZh: fmt.Sprintf("另有%d人至少%d次到其机构就诊（这些机构的常客至少%.0f%%超出同类机构比例），并入该团伙",
-				added, s.repeat, 100*p.RegularExcessShare)})
+		f.visits = joined
+		c.facts = append(c.facts, f)
 	}
 	c.normalise()
+}
+
+// growAdmissions widens a candidate to the other people admitted at its
+// medical sites while it was active there, billed as its people were,
+// where those admissions are the ring's. The tests that form candidates
+// flag people admitted again and again or billed far above peers; a ward
+// filled with hundreds of recruits also holds those admitted once or
+// twice, whom nothing flags one by one, and without doctors on the visits
+// growWard cannot find them. At a site where at least half of the
+// candidate's people there were admitted, the candidate's admissions
+// there set a band (admitBand: cost, fund share and length of stay); the
+// other people's admissions inside the band between the candidate's first
+// and last admission there are compared with what the site's admissions
+// inside the band at other times predict. When at least admit_grow_share
+// of them are beyond that (at least min_ring_people), and their split
+// between the two times is no chance at min_significance + log10(the
+// candidate's sites), the people admitted so join. A site whose time
+// outside the candidate's is shorter than onset_window_days is not judged
+// (a ring active all year leaves nothing to compare with). It returns the
+// number of people added.
+func (s *state) growAdmissions(c *candidate) int {
+	p := &s.opt.Params
+	if p.AdmitGrowShare <= 0 || len(c.visits) == 0 {
+		return 0
+	}
+	vt := &s.t.Visits
+	members := make(map[uint32]bool, len(c.patients))
+	for _, n := range c.patients {
+		members[s.g.Row(n)] = true
+	}
+	const day = 86400
+	minSig := p.MinSignificance + math.Log10(float64(max(len(c.insts), 1)))
+	var people []graph.NodeID
+	var joined []uint32
+	for _, h := range c.insts {
+		if s.g.Kind(h) != graph.KindInstitution {
+			continue
+		}
+		here := make(map[uint32]bool)
+		admitted := make(map[uint32]bool)
+		var stays []uint32
+		first, last := claims.Time(math.MaxInt64), claims.Time(math.MinInt64)
+		for _, v := range c.visits {
+			if s.instNode(v) != h {
+				continue
+			}
+			here[vt.Person[v]] = true
+			if vt.MedType[v].Inpatient() {
+				admitted[vt.Person[v]] = true
+				stays = append(stays, v)
+				first, last = min(first, vt.Begin[v]), max(last, vt.Begin[v])
+			}
+		}
+		if len(admitted) < p.MinRingPeople || 2*len(admitted) < len(here) {
+			continue
+		}
+		band := s.admitBand(stays)
+		from, to := claims.Time(math.MaxInt64), claims.Time(math.MinInt64)
+		in := make(map[uint32][]uint32)
+		nIn, nOut := 0, 0
+		for _, v := range s.visitsOf(h) {
+			if !s.live(v) {
+				continue
+			}
+			from, to = min(from, vt.Begin[v]), max(to, vt.Begin[v])
+			if x := vt.Person[v]; vt.MedType[v].Inpatient() && !members[x] && band.holds(vt, v) {
+				if vt.Begin[v] >= first && vt.Begin[v] <= last {
+					in[x] = append(in[x], v)
+					nIn++
+				} else {
+					nOut++
+				}
+			}
+		}
+		window := float64(last-first)/day + 1
+		outside := float64(to-from)/day + 1 - window
+		if outside < float64(p.OnsetWindowDays) {
+			continue
+		}
+		// The excess is measured against the rate outside the window; that
+		// it is no chance is asked of the split of all such admissions
+		// between the window and the rest of the site's time, which holds
+		// when the outside is short and sparse (a few weeks whose handful
+		// of admissions predict nothing).
+		excess := float64(nIn) - float64(nOut)*window/outside
+		split := distuv.Binomial{N: float64(nIn + nOut), P: window / (window + outside)}
+		if excess < p.AdmitGrowShare*float64(nIn) || excess < float64(p.MinRingPeople) ||
+			math.Log10(split.Survival(float64(nIn-1))) > -minSig {
+			continue
+		}
+		xs := make([]uint32, 0, len(in))
+		for x := range in {
+			xs = append(xs, x)
+		}
+		slices.Sort(xs)
+		for _, x := range xs {
+			members[x] = true
+			people = append(people, s.g.PatientNode(x))
+			joined = append(joined, in[x]...)
+		}
+	}
+	added := len(people)
+	c.widen(people, joined, fact{id: FactAdmitSurge,
+		params: map[string]float64{"admit_grow_share": p.AdmitGrowShare, "joined": float64(added)},
+		detail: fmt.Sprintf("%d more people admitted at its sites while it was active, billed and kept as its people were, joined it: at least %.0f%% of those admissions are beyond what the sites' like admissions at other times predict",
+			added, 100*p.AdmitGrowShare),
+		detailZh: fmt.Sprintf("另有%d人在团伙活跃期间于其机构住院，费用与住院天数与团伙成员相同，并入该团伙：这些住院至少%.0f%%超出这些机构其他时期同类住院量的预期",
+			added, 100*p.AdmitGrowShare)})
 	return added
+}
+
+// admitBand is the range of a ring's admissions at one site: the 10th to
+// 90th percentile of their cost, fund share and length of stay (whole
+// days; stays without a discharge time are not measured).
+type admitBand struct {
+	fee, share, days [2]float64
+}
+
+// admitBand returns the band of the admissions stays.
+func (s *state) admitBand(stays []uint32) admitBand {
+	vt := &s.t.Visits
+	var fee, share, days []float64
+	for _, v := range stays {
+		fee = append(fee, float64(vt.MedFee[v]))
+		share = append(share, float64(vt.FundPay[v])/math.Max(float64(vt.MedFee[v]), 1))
+		if vt.End[v] != claims.NoTime {
+			days = append(days, math.Floor(float64(vt.End[v]-vt.Begin[v])/86400))
+		}
+	}
+	span := func(xs []float64) [2]float64 {
+		if len(xs) == 0 {
+			return [2]float64{math.Inf(-1), math.Inf(1)}
+		}
+		slices.Sort(xs)
+		return [2]float64{xs[len(xs)/10], xs[(len(xs)*9)/10]}
+	}
+	return admitBand{fee: span(fee), share: span(share), days: span(days)}
+}
+
+// holds reports whether admission v lies inside the band.
+func (b admitBand) holds(vt *graph.VisitTable, v uint32) bool {
+	in := func(x float64, r [2]float64) bool { return x >= r[0] && x <= r[1] }
+	if !in(float64(vt.MedFee[v]), b.fee) || !in(float64(vt.FundPay[v])/math.Max(float64(vt.MedFee[v]), 1), b.share) {
+		return false
+	}
+	return vt.End[v] == claims.NoTime || in(math.Floor(float64(vt.End[v]-vt.Begin[v])/86400), b.days)
 }

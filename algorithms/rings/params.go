@@ -43,6 +43,7 @@ type Params struct {
 	WardStays           int
 	RegularExcessShare  float64
 	RegularCoreShare    float64
+	AdmitGrowShare      float64
 	LinkVisitLift       float64
 	MinDoctorVisits     int
 	RingDoctorLift      float64
@@ -126,6 +127,7 @@ func DefaultParams() Params {
 		WardStays:              2,
 		RegularExcessShare:     0.9,
 		RegularCoreShare:       0.25,
+		AdmitGrowShare:         0.75,
 		LinkVisitLift:          5,
 		MinDoctorVisits:        3,
 		RingDoctorLift:         3,
@@ -207,6 +209,7 @@ func (p *Params) fields() []paramField {
 		in("ward_stays", "relation excess", &p.WardStays, "admissions by a candidate's ward doctors at its sites while it was active that make a person join it"),
 		fl("regular_excess_share", "relation excess", &p.RegularExcessShare, "share of a medical site's regulars (people with the period's repeat visits there) beyond what its class's ordinary share of regulars among returning people explains (the relation-weighted median) from which a candidate most of whose people there are regulars takes in the site's other regulars active there while it was (0 = no widening; 0.9 lets about one in ten joiners be an ordinary regular)"),
 		fl("regular_core_share", "relation excess", &p.RegularCoreShare, "share of a site's regulars a candidate must already hold there to take in the others (a candidate of a nursing home's few sickest residents is not widened to all of them)"),
+		fl("admit_grow_share", "relation excess", &p.AdmitGrowShare, "share of the admissions of a site's other people while a mostly-inpatient candidate was active there that must be beyond what the site's admissions at other times predict for those people to join it (0 = no widening)"),
 		fl("link_main_doctor_share", "relation excess", &p.LinkMainDoctorShare, "share of each site's flagged visits (those naming a doctor) one shared doctor must give for the two sites to form one ring whatever their other doctors (one doctor running the flagged care of both)"),
 		fl("link_visit_lift", "relation excess", &p.LinkVisitLift, "how many times the share of the other people of each of two seeded sites who also come to the other site the share of its flagged people who do must be (at least min_ring_people of them, beyond chance at min_significance over the pairs tested) for the two to form one ring: a ring's people keep their other care at its other sites, without flagged visits there; 0 turns the link off"),
 		in("min_doctor_visits", "relation excess", &p.MinDoctorVisits, "flagged visits a doctor needs at a site to count among its doctors"),

@@ -49,6 +49,10 @@ const (
 	// beyond its class's share joined the candidate holding them
 	// (growRegulars).
 	FactRegulars = vocab.FactRegulars
+	// FactAdmitSurge: the other people admitted at a candidate's sites
+	// while it was active, where those admissions far exceed the sites'
+	// admissions at other times, joined it (growAdmissions).
+	FactAdmitSurge = vocab.FactAdmitSurge
 	// FactMerged: two candidates merged, with the members they shared.
 	FactMerged = vocab.FactMerged
 	// FactNewRows: rows attached by incremental scoring (Live.Add).

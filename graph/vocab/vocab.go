@@ -168,6 +168,7 @@ const (
 	FactRoundCustomers     = "G-ROUND-CUSTOMERS"
 	FactWard               = "G-WARD"
 	FactRegulars           = "G-REGULARS"
+	FactAdmitSurge         = "G-ADMIT-SURGE"
 	FactMerged             = "G-MERGED"
 	FactNewRows            = "G-NEW-ROWS"
 )
