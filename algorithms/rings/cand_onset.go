@@ -21,8 +21,11 @@ type onsetRel struct {
 
 // onsetRelations keeps, from excessCandidates' relation records, those of
 // onset_min_visits or more visits with their first visit, sorted by site
-// and first visit, and returns each site's first live visit.
-func (s *state) onsetRelations(recs []relRecord, all []uint32, nSites int) ([]onsetRel, []claims.Time) {
+// and first visit, and returns each site's first live visit. With
+// reflect, time runs backwards (s.reflect): the first visit of the
+// reflected time is the last, and the test of onsets becomes one of
+// offsets, people who stopped coming together.
+func (s *state) onsetRelations(recs []relRecord, all []uint32, nSites int, reflect bool) ([]onsetRel, []claims.Time) {
 	vt := &s.t.Visits
 	first := make([]claims.Time, nSites)
 	for i := range first {
@@ -32,8 +35,8 @@ func (s *state) onsetRelations(recs []relRecord, all []uint32, nSites int) ([]on
 	for _, r := range recs {
 		t0 := claims.NoTime
 		for _, v := range all[r.off : r.off+r.n] {
-			if t0 == claims.NoTime || vt.Begin[v] < t0 {
-				t0 = vt.Begin[v]
+			if t := s.reflect(vt.Begin[v], reflect); t0 == claims.NoTime || t < t0 {
+				t0 = t
 			}
 		}
 		if first[r.site] == claims.NoTime || t0 < first[r.site] {
@@ -47,6 +50,16 @@ func (s *state) onsetRelations(recs []relRecord, all []uint32, nSites int) ([]on
 		return cmp.Or(cmp.Compare(a.site, b.site), cmp.Compare(a.first, b.first), cmp.Compare(a.person, b.person))
 	})
 	return out, first
+}
+
+// reflect returns t, or with reflect its mirror in the data's period
+// (s.first + s.last − t), so that the onset test run on mirrored times
+// finds the people who stopped coming together.
+func (s *state) reflect(t claims.Time, reflect bool) claims.Time {
+	if reflect {
+		return s.first + s.last - t
+	}
+	return t
 }
 
 // onsetWindow is one window of one grid in which a site's onsets were
@@ -81,9 +94,33 @@ type onsetWindow struct {
 // are customers, not recruits: their boxes' trace codes tell, and the
 // reselling generators find the pharmacy). It needs excessCandidates'
 // relations, which it releases.
+//
+// The same test on reversed time finds offsets: people who stopped coming
+// together after onset_min_visits or more visits (a ring winding up, or
+// one that ran since before the data began and ended in the period, whose
+// arrivals the data never saw). A site's last window and the data's last
+// are then the ones not tested (a clinic closing; everyone still coming
+// when the data end), the lift asked is offset_lift (0 turns the offset
+// test off), and the candidates are SourceOffset's.
 func (s *state) onsetCandidates(ctx context.Context) ([]*candidate, error) {
-	rels, siteFirst := s.onsets, s.siteFirst
-	s.onsets, s.siteFirst = nil, nil
+	on, off := s.onsets, s.offsets
+	firsts, lasts := s.siteFirst, s.siteLast
+	s.onsets, s.siteFirst, s.offsets, s.siteLast = nil, nil, nil, nil
+	out, err := s.cohortCandidates(ctx, on, firsts, false)
+	if err != nil {
+		return nil, err
+	}
+	if s.opt.Params.OffsetLift <= 0 {
+		return out, nil
+	}
+	more, err := s.cohortCandidates(ctx, off, lasts, true)
+	return append(out, more...), err
+}
+
+// cohortCandidates runs the onset test on rels, the onset relations, with
+// siteFirst each site's first live visit; with reflect, both are on
+// reflected time and the test finds offsets.
+func (s *state) cohortCandidates(ctx context.Context, rels []onsetRel, siteFirst []claims.Time, reflect bool) ([]*candidate, error) {
 	if len(rels) == 0 || s.first == claims.NoTime {
 		return nil, nil
 	}
@@ -133,6 +170,10 @@ func (s *state) onsetCandidates(ctx context.Context) ([]*candidate, error) {
 		a = b
 	}
 	sig := p.MinSignificance + math.Log10(float64(max(tests, 1)))
+	need := p.OnsetLift
+	if reflect {
+		need = p.OffsetLift
+	}
 	var out []*candidate
 	counts := make([]int, nWin)
 	// windows tests the onset relations rels of site in every window of
@@ -151,7 +192,7 @@ func (s *state) onsetCandidates(ctx context.Context) ([]*candidate, error) {
 					continue
 				}
 				rest, restBase := gr.class[cl][w]-k, gr.total[cl]-gr.class[cl][w]-(n-k)
-				lift, exp, ok := siteExcess(k, float64(n-k), float64(rest), float64(restBase), p.OnsetLift, sig)
+				lift, exp, ok := siteExcess(k, float64(n-k), float64(rest), float64(restBase), need, sig)
 				if !ok {
 					continue
 				}
@@ -188,7 +229,7 @@ func (s *state) onsetCandidates(ctx context.Context) ([]*candidate, error) {
 			at = slices.DeleteFunc(slices.Clone(at), func(r onsetRel) bool { return skip[r.person] })
 			wins = windows(site, at)
 		}
-		if c := s.onsetCandidate(h, at, wins); c != nil {
+		if c := s.onsetCandidate(h, at, wins, reflect); c != nil {
 			found = append(found, c)
 			foundSite = append(foundSite, site)
 		}
@@ -209,7 +250,7 @@ func (s *state) onsetCandidates(ctx context.Context) ([]*candidate, error) {
 	}
 	nSites := g.NumKind(graph.KindInstitution) + g.NumKind(graph.KindPharmacy)
 	uf := s.linkGroups(lo, nSites, people, docVisits)
-	s.linkCohorts(lo, found, foundSite, &uf)
+	s.linkCohorts(lo, found, foundSite, &uf, reflect)
 	for _, idx := range uf.components(len(found), func(k int) int32 { return foundSite[k] }) {
 		c := found[idx[0]]
 		for _, k := range idx[1:] {
@@ -229,8 +270,9 @@ func (s *state) onsetCandidates(ctx context.Context) ([]*candidate, error) {
 // one or two: the cohorts of two sites hold different people. The
 // baseline is the people each site had before its cohort arrived, not
 // all its other people, who hold the ring's people below
-// onset_min_visits there.
-func (s *state) linkCohorts(lo int, found []*candidate, site []int32, uf *unionFind) {
+// onset_min_visits there. With reflect (offset cohorts), the baseline is
+// the people the site kept after the cohort left.
+func (s *state) linkCohorts(lo int, found []*candidate, site []int32, uf *unionFind, reflect bool) {
 	p := &s.opt.Params
 	if p.LinkVisitLift <= 0 || len(found) < 2 {
 		return
@@ -250,8 +292,8 @@ func (s *state) linkCohorts(lo int, found []*candidate, site []int32, uf *unionF
 			in[x] = true
 		}
 		for _, v := range c.visits {
-			if start == claims.NoTime || vt.Begin[v] < start {
-				start = vt.Begin[v]
+			if t := s.reflect(vt.Begin[v], reflect); start == claims.NoTime || t < start {
+				start = t
 			}
 		}
 		h := graph.NodeID(lo + int(site[k]))
@@ -261,7 +303,7 @@ func (s *state) linkCohorts(lo int, found []*candidate, site []int32, uf *unionF
 			}
 			x := vt.Person[v]
 			visitors[k] = append(visitors[k], x)
-			if !in[x] && vt.Begin[v] < start {
+			if !in[x] && s.reflect(vt.Begin[v], reflect) < start {
 				before[k] = append(before[k], x)
 			}
 		}
@@ -340,8 +382,9 @@ func (s *state) resoldBuyers(sales saleIndex, h graph.NodeID, rels []onsetRel) m
 // onsetCandidate is site h's candidate of its significant onset windows
 // wins: the people of rels (the site's onset relations) whose onset falls
 // in one of them, their live visits at h, and a fact per run of
-// overlapping windows.
-func (s *state) onsetCandidate(h graph.NodeID, rels []onsetRel, wins []onsetWindow) *candidate {
+// overlapping windows; with reflect (rels and wins on reflected time), the
+// offset cohort's.
+func (s *state) onsetCandidate(h graph.NodeID, rels []onsetRel, wins []onsetWindow, reflect bool) *candidate {
 	slices.SortFunc(wins, func(a, b onsetWindow) int { return cmp.Compare(a.from, b.from) })
 	// Join overlapping windows into runs, each with its strongest window.
 	var runs []onsetWindow
@@ -357,6 +400,10 @@ func (s *state) onsetCandidate(h graph.NodeID, rels []onsetRel, wins []onsetWind
 		runs = append(runs, w)
 	}
 	c := &candidate{source: SourceOnset, insts: []graph.NodeID{h}, strength: 1}
+	marked := &s.onsetPeople
+	if reflect {
+		c.source, marked = SourceOffset, &s.offsetPeople
+	}
 	in := make(map[uint32]float64)
 	for i := range runs {
 		r := &runs[i]
@@ -377,25 +424,30 @@ func (s *state) onsetCandidate(h graph.NodeID, rels []onsetRel, wins []onsetWind
 			c.visits = append(c.visits, v)
 		}
 	}
-	if s.onsetPeople == nil {
-		s.onsetPeople = make(map[uint32]float64)
+	if *marked == nil {
+		*marked = make(map[uint32]float64)
 	}
 	for x, l := range in {
 		c.patients = append(c.patients, s.g.PatientNode(x))
-		s.onsetPeople[x] = max(s.onsetPeople[x], l)
+		(*marked)[x] = max((*marked)[x], l)
 	}
 	c.normalise()
 	c.doctors = s.groupDoctors(c.visits, c.insts)
 	p := &s.opt.Params
 	for _, r := range runs {
 		from, to := r.from.Day(), (r.to - 1).Day()
-		c.facts = append(c.facts, fact{id: SourceOnset, visits: c.visits,
+		detail := "%d people began to come here (%d visits or more each) between %s and %s: %.1f× what the site's other arrivals and its class predict (%.1f)"
+		detailZh := "%d人在%s至%s期间开始到此反复就诊（每人至少%d次）：为机构其他时期与同类机构预期（%.1f人）的%.1f倍"
+		if reflect {
+			from, to = s.reflect(r.to-1, true).Day(), s.reflect(r.from, true).Day()
+			detail = "%d people stopped coming here (after %d visits or more each) between %s and %s: %.1f× what the site's other departures and its class predict (%.1f)"
+			detailZh = "%d人在%s至%s期间停止到此就诊（此前每人至少%d次）：为机构其他时期与同类机构预期（%.1f人）的%.1f倍"
+		}
+		c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
 			params: map[string]float64{"onsets": float64(r.n), "expected": r.exp, "lift": r.lift,
 				"onset_min_visits": float64(p.OnsetMinVisits), "onset_window_days": float64(p.OnsetWindowDays)},
-			detail: fmt.Sprintf("%d people began to come here (%d visits or more each) between %s and %s: %.1f× what the site's other arrivals and its class predict (%.1f)",
-				r.n, p.OnsetMinVisits, from, to, r.lift, r.exp),
-			detailZh: fmt.Sprintf("%d人在%s至%s期间开始到此反复就诊（每人至少%d次）：为机构其他时期与同类机构预期（%.1f人）的%.1f倍",
-				r.n, from, to, p.OnsetMinVisits, r.exp, r.lift)})
+			detail:   fmt.Sprintf(detail, r.n, p.OnsetMinVisits, from, to, r.lift, r.exp),
+			detailZh: fmt.Sprintf(detailZh, r.n, from, to, p.OnsetMinVisits, r.exp, r.lift)})
 	}
 	return c
 }

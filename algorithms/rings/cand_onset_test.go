@@ -144,17 +144,12 @@ func TestOnsetCandidates(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			g := c.city.build(t)
 			s, cs := runGenerator(t, g, (*state).onsetCandidates)
-			cd := soleCandidate(t, cs, c.people > 0)
+			cd := soleCandidate(t, fromSource(cs, SourceOnset), c.people > 0)
 			if cd == nil {
 				return
 			}
 			sites := nodeKeys(g, cd.insts)
-			group := 0
-			for _, x := range cd.patients {
-				if g.Key(x)[0] == 'g' {
-					group++
-				}
-			}
+			group := groupPeople(g, cd)
 			if group != c.people || len(cd.patients) > c.people+chance*len(c.sites) || !slices.Equal(sites, c.sites) || cd.source != SourceOnset {
 				t.Errorf("candidate of %s: %d people (%d of the group) at %v, want the group's %d (and at most %d more) at %v",
 					cd.source, len(cd.patients), group, sites, c.people, chance*len(c.sites), c.sites)
@@ -171,4 +166,62 @@ func TestOnsetCandidates(t *testing.T) {
 			}
 		})
 	}
+}
+
+// fromSource returns the candidates of cs from source src.
+func fromSource(cs []*candidate, src string) []*candidate {
+	var out []*candidate
+	for _, c := range cs {
+		if c.source == src {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// TestOffsetCandidates checks the onset test on reversed time: a group
+// whose members all stop coming within a few weeks of each other forms an
+// offset ring, also one that came since the data began (whose onset the
+// data cannot show); a group leaving one by one through the year, or
+// still coming when the data end, does not.
+func TestOffsetCandidates(t *testing.T) {
+	cases := []struct {
+		name   string
+		city   onsetCity
+		people int
+	}{
+		{"twelve stop within two weeks", onsetCity{recruits: 12, from: 150, spread: 14}, 12},
+		{"twelve there when the data begin stop together", onsetCity{recruits: 12, from: 0, spread: 14}, 12},
+		{"twelve stop through the year", onsetCity{recruits: 12, from: 20, spread: 300}, 0},
+		{"twelve still coming when the data end", onsetCity{recruits: 12, from: 330, spread: 14}, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g := c.city.build(t)
+			s, cs := runGenerator(t, g, (*state).onsetCandidates)
+			cd := soleCandidate(t, fromSource(cs, SourceOffset), c.people > 0)
+			if cd == nil {
+				return
+			}
+			group := groupPeople(g, cd)
+			if sites := nodeKeys(g, cd.insts); group != c.people || len(cd.patients) > c.people+2 || !slices.Equal(sites, []string{"S00"}) {
+				t.Errorf("offset candidate: %d people (%d of the group) at %v, want the group's %d at S00", len(cd.patients), group, sites, c.people)
+			}
+			s.finish(cd)
+			if cd.feat.OffsetShare != 1 || cd.feat.OffsetLift < DefaultParams().OffsetLift {
+				t.Errorf("offset share %.2f, lift %.1f; want 1 and at least %.0f", cd.feat.OffsetShare, cd.feat.OffsetLift, DefaultParams().OffsetLift)
+			}
+		})
+	}
+}
+
+// groupPeople counts the people of the onset city's group (keys g…) in c.
+func groupPeople(g *graph.Graph, c *candidate) int {
+	n := 0
+	for _, x := range c.patients {
+		if g.Key(x)[0] == 'g' {
+			n++
+		}
+	}
+	return n
 }

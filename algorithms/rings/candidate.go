@@ -62,6 +62,9 @@ type fact struct {
 	params           map[string]float64
 }
 
+// cohort reports whether c is an onset or offset cohort (onsetCandidates).
+func (c *candidate) cohort() bool { return c.source == SourceOnset || c.source == SourceOffset }
+
 // members returns the number of members of c.
 func (c *candidate) members() int { return len(c.patients) + len(c.doctors) + len(c.insts) }
 

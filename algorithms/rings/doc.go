@@ -116,7 +116,13 @@
 // recruit comes to all of a ring's sites but reaches onset_min_visits at
 // one or two). Every candidate whose people are in such cohorts has it as
 // evidence (signal onset): the share of its people in a cohort and the
-// cohorts' lift.
+// cohorts' lift. The same test on reversed time finds offset cohorts
+// (fact and signal offset): people who stopped coming together after
+// onset_min_visits or more visits, at offset_lift, the site's last window
+// and the data's last left out. A ring that ran since before the data
+// began shows no arrivals, but it ends; people also leave together for
+// ordinary reasons (a doctor retires, a drug is delisted), so the lift
+// asked is higher than for onsets.
 //
 // Wards (growWard, grow.go). The tests above flag people admitted again
 // and again; a ward kept full with recruits also holds recruits admitted

@@ -102,6 +102,7 @@ func (s *state) finishEvidence(c *candidate) {
 	f.Concentration = s.concentration(c)
 	f.OveruseShare, f.OveruseLift = s.markedShare(c, s.overused)
 	f.OnsetShare, f.OnsetLift = s.markedShare(c, s.onsetPeople)
+	f.OffsetShare, f.OffsetLift = s.markedShare(c, s.offsetPeople)
 }
 
 // markedShare returns the share of c's patients that marked holds (people

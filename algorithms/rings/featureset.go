@@ -35,6 +35,8 @@ type features struct {
 	OveruseLift      float64 // median lift of those people's sites over the item's rate of over-users elsewhere
 	OnsetShare       float64 // share of the people in an onset cohort of a site (they began to come again and again together)
 	OnsetLift        float64 // median lift of those people's cohorts over the sites' and their class's ordinary arrivals
+	OffsetShare      float64 // share of the people in an offset cohort of a site (they stopped coming together after coming again and again)
+	OffsetLift       float64 // median lift of those people's cohorts over the sites' and their class's ordinary departures
 	ReturnedBoxes    float64 // boxes first sold to the people and sold again later
 	ReturnerLift     float64 // people whose boxes come back over the city's rate
 	SplitRate        float64 // share of inpatients readmitted early with the same diagnosis
@@ -79,6 +81,8 @@ func (f *features) named() map[string]float64 {
 		"overuse_lift":       f.OveruseLift,
 		"onset_share":        f.OnsetShare,
 		"onset_lift":         f.OnsetLift,
+		"offset_share":       f.OffsetShare,
+		"offset_lift":        f.OffsetLift,
 		"returned_boxes":     f.ReturnedBoxes,
 		"returner_lift":      f.ReturnerLift,
 		"split_rate":         f.SplitRate,

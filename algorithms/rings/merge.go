@@ -104,7 +104,7 @@ func absorb(a, b *candidate) {
 		// typology) when a broader candidate absorbs it.
 		a.source, a.typology = b.source, b.typology
 	}
-	if a.source == SourceOnset && a.typology == "" {
+	if a.cohort() && a.typology == "" {
 		// An onset cohort says when people came, not what they did: the
 		// hint of what it absorbed (a lockstep block, an admission
 		// cohort) does.

@@ -64,6 +64,7 @@ type Params struct {
 	OnsetMinVisits  int
 	OnsetWindowDays int
 	OnsetLift       float64
+	OffsetLift      float64
 
 	// Distant registrations (borrowed qualifications where visits name no
 	// doctor).
@@ -142,6 +143,7 @@ func DefaultParams() Params {
 		OnsetMinVisits:         7,
 		OnsetWindowDays:        30,
 		OnsetLift:              6,
+		OffsetLift:             20,
 		RegistrationStrength:   0.6,
 		MinReturnedBoxes:       2,
 		ReturnLift:             5,
@@ -226,6 +228,7 @@ func (p *Params) fields() []paramField {
 		in("onset_window_days", "onset cohorts", &p.OnsetWindowDays, "width of the windows in which a site's onsets are counted (on two grids, half a window apart); onsets in the data's first window, or in a site's first, are not tested (people who came before the data or the site began)"),
 		fl("onset_lift", "onset cohorts", &p.OnsetLift, "how many times the onsets that the site's onsets in other windows and its class's arrivals in the window predict a window must hold to seed a ring (with min_ring_people of them, at min_significance + log10(windows tested)); also the lift minus 1 at which the onset evidence of a ring is one half"),
 		fl("registration_strength", "distant registrations", &p.RegistrationStrength, "strength of a ring resting only on a doctor's registrations (staff.csv) in the city of the doctor's code and at sites of another city or province, taken where visits name no doctor so that R-DOCTOR-DISTANT cannot check the hours billed; it multiplies that rule's distance evidence, so that with the defaults a registration in another province is reported and one in another city of the province is not (0 turns the fallback off)"),
+		fl("offset_lift", "onset cohorts", &p.OffsetLift, "onset_lift for offsets, the same test on reversed time: people who stopped coming together after onset_min_visits or more visits (a ring winding up, or running since before the data began), with a site's last window and the data's last not tested; higher than onset_lift, since people also stop together for ordinary reasons (a doctor leaves, a drug is delisted, a clinic moves), and a window's chance leavers join the ring; also the lift minus 1 at which the offset evidence is one half (0 turns the offset test off)"),
 		in("min_returned_boxes", "returned boxes", &p.MinReturnedBoxes, "boxes first bought by one person and sold again later that make the person a returner"),
 		fl("return_lift", "returned boxes", &p.ReturnLift, "how many times the returners a pharmacy or prescriber would have at the city's rate it must have"),
 		fl("min_block_lift", "lockstep", &p.MinBlockLift, "density of a lockstep block over its hubs' baseline"),

@@ -116,6 +116,10 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 		{vocab.SignalOnset, f.OnsetShare * squash(f.OnsetLift-1, pr.OnsetLift), func() map[string]string {
 			return map[string]string{"share": pct(f.OnsetShare), "lift": fmt.Sprintf("%.1f", f.OnsetLift)}
 		}},
+		// People who stopped coming to the sites together.
+		{vocab.SignalOffset, f.OffsetShare * squash(f.OffsetLift-1, pr.OffsetLift), func() map[string]string {
+			return map[string]string{"share": pct(f.OffsetShare), "lift": fmt.Sprintf("%.1f", f.OffsetLift)}
+		}},
 		// People admitted again and again at the ring's sites, weighed by
 		// how far the sites stand out from their class in such relations.
 		{vocab.SignalRepeatAdmissions, f.AdmitRelations * squash(f.FlaggedLift-1, pr.AdmitLiftHalf), func() map[string]string {
@@ -136,7 +140,7 @@ func pct(x float64) string { return fmt.Sprintf("%.0f", 100*x) }
 // (or, for onset cohorts, how far their arrivals exceed chance) instead.
 func signature(c *candidate) bool {
 	switch {
-	case c.source == SourceRelationExcess, c.source == SourceItemConcentration, c.source == SourceItemOveruse, c.source == SourceOnset:
+	case c.source == SourceRelationExcess, c.source == SourceItemConcentration, c.source == SourceItemOveruse, c.cohort():
 		return false
 	case c.typology == findings.TypFabricatedOutpatient, c.typology == findings.TypLockstepSwiping, c.typology == findings.TypCardCollection:
 		return false

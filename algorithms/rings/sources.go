@@ -27,6 +27,10 @@ const (
 	// SourceOnset: sites where far more people than chance explains began
 	// to come again and again in the same weeks (onsetCandidates).
 	SourceOnset = vocab.FactOnset
+	// SourceOffset: sites where far more people than chance explains
+	// stopped coming in the same weeks after coming again and again
+	// (onsetCandidates on reflected time).
+	SourceOffset = vocab.FactOffset
 	// SourceRegistrations: doctors registered in their code's city and at
 	// distant sites, where visits name no doctor (registeredCandidates).
 	SourceRegistrations = vocab.FactRegistrations

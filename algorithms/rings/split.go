@@ -25,7 +25,7 @@ func (s *state) splitCommunities(ctx context.Context, cands []*candidate) ([]*ca
 		// shared people, doctors or visits (linkGroups), returners split on where
 		// their boxes were sold (splitReturners): they are not split
 		// again (a returner's visits do not show where the boxes resurface).
-		if len(c.insts) < 2 || len(c.patients) < 2*s.opt.Params.MinRingPeople || c.source == SourceRelationExcess || c.source == SourceOnset || c.source == SourceReturnedBoxes {
+		if len(c.insts) < 2 || len(c.patients) < 2*s.opt.Params.MinRingPeople || c.source == SourceRelationExcess || c.cohort() || c.source == SourceReturnedBoxes {
 			out = append(out, c)
 			continue
 		}

@@ -89,13 +89,16 @@ type state struct {
 	// seeded a candidate (overuseCandidates) to that site's lift.
 	overused map[uint32]float64
 	// onsets are the relations of onset_min_visits or more live visits
-	// with their first visit, and siteFirst each site's first live visit
-	// (set by excessCandidates, read and released by onsetCandidates);
-	// onsetPeople maps the people of the onset cohorts that seeded a
-	// candidate to their cohort's lift.
-	onsets      []onsetRel
-	siteFirst   []claims.Time
-	onsetPeople map[uint32]float64
+	// with their first visit, and siteFirst each site's first live visit;
+	// offsets and siteLast the same on reflected time (their last visit,
+	// see reflect), set by excessCandidates, read and released by
+	// onsetCandidates. onsetPeople and offsetPeople map the people of the
+	// onset and offset cohorts that seeded a candidate to their cohort's
+	// lift.
+	onsets, offsets     []onsetRel
+	siteFirst, siteLast []claims.Time
+	onsetPeople         map[uint32]float64
+	offsetPeople        map[uint32]float64
 	// delta lists, per node, the visit rows appended after the graph was
 	// built, which the graph's indexes do not hold; deltaLive counts the
 	// non-reversed ones.

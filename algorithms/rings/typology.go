@@ -37,7 +37,7 @@ func typologyOf(c *candidate, p *Params) string {
 			t = findings.TypFabricatedOutpatient
 		}
 	}
-	if c.source == SourceOnset && t == "" {
+	if c.cohort() && t == "" {
 		// Onset cohorts ask nothing of their people's relations: their
 		// visits say what they are.
 		costly := max(f.PeerZ, f.ShareZ) >= p.CostlyZ

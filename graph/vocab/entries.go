@@ -166,6 +166,8 @@ var facts = []Entry{
 		DescZh: "在同一机构取得某一项目远多于其他购买者的人数超出其他机构比例", DescEn: "sites where more people than chance explains take far more of one item than its other buyers"},
 	{Code: FactOnset, Zh: "同期新增常客", En: "onset cohort",
 		DescZh: "同一时期开始在同一机构反复就诊的人数远超该机构与同类机构的常态", DescEn: "sites where far more people than their own and their class's ordinary arrivals explain began to come again and again in the same weeks"},
+	{Code: FactOffset, Zh: "同期流失常客", En: "offset cohort",
+		DescZh: "同一时期停止到同一机构反复就诊的人数远超该机构与同类机构的常态", DescEn: "sites where far more people than their own and their class's ordinary departures explain stopped coming again and again in the same weeks"},
 	{Code: FactRegistrations, Zh: "异地备案医师", En: "distant registrations",
 		DescZh: "就诊记录未载医师时，编码所属城市与外市或外省机构均有备案的医师", DescEn: "where visits name no doctor, a doctor registered at sites of the code's own city and at sites of another city or province"},
 	{Code: FactWard, Zh: "同病区扩展", En: "ward",

@@ -44,6 +44,10 @@ const (
 	// sites again and again in the same weeks, {lift} times what the
 	// sites' and their class's ordinary arrivals predict.
 	SignalOnset = "onset"
+	// SignalOffset: {share}% of the people stopped coming to the ring's
+	// sites in the same weeks after coming again and again, {lift} times
+	// what the sites' and their class's ordinary departures predict.
+	SignalOffset = "offset"
 	// SignalSiteExcess: the ring's sites have {share}% of their returning
 	// people in flagged relations, {lift} times the {peer}% of their
 	// class (the test that formed the group; not a term of the score).
@@ -85,4 +89,7 @@ var signals = []Entry{
 	{Code: SignalOnset, Params: []string{"share", "lift"},
 		Zh: "{share}% 的成员在同一时期开始反复到这些机构就诊，是机构与同类机构常态预期的 {lift} 倍", En: "{share}% of the people began to come to the sites again and again in the same weeks, {lift} times what the sites' and their class's ordinary arrivals predict",
 		DescZh: "同期开始反复就诊（招募）的人员比例，以及相对机构自身与同类机构新增常客节律的倍数", DescEn: "the share of people who began to come again and again together (recruitment), and how far that exceeds the sites' own and their class's ordinary arrivals"},
+	{Code: SignalOffset, Params: []string{"share", "lift"},
+		Zh: "{share}% 的成员在反复就诊后于同一时期停止到这些机构就诊，是机构与同类机构常态预期的 {lift} 倍", En: "{share}% of the people stopped coming to the sites in the same weeks after coming again and again, {lift} times what the sites' and their class's ordinary departures predict",
+		DescZh: "反复就诊后同期停止就诊（团伙收手）的人员比例，以及相对机构自身与同类机构常客流失节律的倍数", DescEn: "the share of people who stopped coming together after coming again and again (a ring winding up), and how far that exceeds the sites' own and their class's ordinary departures"},
 }

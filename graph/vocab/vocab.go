@@ -161,6 +161,7 @@ const (
 	FactItemConcentration  = "G-ITEM-CONCENTRATION"
 	FactItemOveruse        = "G-ITEM-OVERUSE"
 	FactOnset              = "G-ONSET"
+	FactOffset             = "G-OFFSET"
 	FactRegistrations      = "G-DOCTOR-REGISTRATIONS"
 	FactAdmitCohort        = "G-ADMIT-COHORT"
 	FactLockstep           = "G-LOCKSTEP"
