@@ -10,8 +10,8 @@ import (
 
 // merge joins candidates that describe the same ring: two candidates merge
 // when they share at least half of the smaller one's patients (both having
-// patients) or one is a lockstep block of the other's cohorts (all its
-// sites and doctors are the other's) or both are groups of the same
+// patients) or one is a lockstep block or an onset or offset cohort of the
+// other's (all its sites and doctors are the other's; cohortOf) or both are groups of the same
 // pharmacies and no other site, or, without patients, when they share an
 // institution and a doctor. The merged candidate keeps the typology hint of the stronger one
 // (more visits on ties). Candidates are processed in a fixed order so that
@@ -76,13 +76,17 @@ func (s *state) samePharmacies(a, b *candidate) bool {
 	return true
 }
 
-// cohortOf reports whether lockstep block x is one of y's cohorts: all of
-// x's sites and all of its doctors (at least one) are y's, so that the
-// block's people come together to the same doctors at the same sites as
-// y's ring; a ring whose recruits come in groups is found as one lockstep
-// block per group, and its groups share structure, not people.
+// cohortOf reports whether x is one of y's cohorts: a lockstep block all
+// of whose sites and doctors (at least one) are y's, so that the block's
+// people come together to the same doctors at the same sites as y's ring
+// (a ring whose recruits come in groups is found as one lockstep block per
+// group, and its groups share structure, not people); or an onset or
+// offset cohort all of whose sites and doctors (if any: a pharmacy's
+// counter has none) are y's, people who began or stopped coming together
+// to y's sites (a ring's recruits at one of its counters reach
+// onset_min_visits there, not where y found the others).
 func cohortOf(x, y *candidate) bool {
-	return x.source == SourceLockstep && len(x.doctors) > 0 && len(x.insts) > 0 &&
+	return (x.source == SourceLockstep && len(x.doctors) > 0 || x.cohort()) && len(x.insts) > 0 &&
 		intersect(x.insts, y.insts) == len(x.insts) && intersect(x.doctors, y.doctors) == len(x.doctors)
 }
 

@@ -8,9 +8,10 @@ import (
 )
 
 // TestSame checks when two candidates describe the same ring: half of the
-// smaller one's people shared, or a lockstep block whose sites and doctors
-// all belong to the other (one of its cohorts); sharing a site alone, or a
-// block with a doctor of its own, is not enough.
+// smaller one's people shared, or a lockstep block (with a doctor) or an
+// onset or offset cohort whose sites and doctors all belong to the other
+// (one of its cohorts); sharing a site alone, or a block or cohort with a
+// doctor or site of its own, is not enough.
 func TestSame(t *testing.T) {
 	ring := &candidate{source: SourceRelationExcess, patients: []graph.NodeID{1, 2, 3, 4, 5, 6}, doctors: []graph.NodeID{20, 21}, insts: []graph.NodeID{30, 31}}
 	nodes := func(xs ...graph.NodeID) []graph.NodeID { return xs }
@@ -25,6 +26,10 @@ func TestSame(t *testing.T) {
 		{"a block at another site", candidate{source: SourceLockstep, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(21), insts: nodes(31, 32)}, false},
 		{"a block naming no doctor", candidate{source: SourceLockstep, patients: nodes(90, 91, 92, 93, 94), insts: nodes(31)}, false},
 		{"another generator's group at its site with its doctor", candidate{source: SourceRelationExcess, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(21), insts: nodes(31)}, false},
+		{"an onset cohort at its site with its doctor", candidate{source: SourceOnset, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(21), insts: nodes(31)}, true},
+		{"an offset cohort at its site naming no doctor", candidate{source: SourceOffset, patients: nodes(90, 91, 92, 93, 94), insts: nodes(30)}, true},
+		{"an onset cohort with a doctor of its own", candidate{source: SourceOnset, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(22), insts: nodes(31)}, false},
+		{"an offset cohort at another site", candidate{source: SourceOffset, patients: nodes(90, 91, 92, 93, 94), insts: nodes(32)}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
