@@ -129,6 +129,10 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 			s.finish(c)
 			s.score(c)
 		}
+		if s.trimPeripheral(c) > 0 {
+			s.finish(c)
+			s.score(c)
+		}
 	}
 	opt.progress("scoring", 1, 1)
 	if err := ctx.Err(); err != nil {

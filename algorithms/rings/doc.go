@@ -153,6 +153,14 @@
 // the ring's score keeps the features of its people before it, with its
 // size and money counted again.
 //
+// Peripheral people (trimPeripheral, members.go). Cohorts, widenings and
+// merges take people by what they share with a ring, and a few share it
+// by chance: a family member who came once with a recruit, an ordinary
+// patient admitted in the ring's months. In a ring of at least twice
+// min_ring_people people, those holding less than trim_share of the median
+// person's ring visits and money (the mean of the two ratios) are left
+// out, and the ring says so (fact G-TRIMMED).
+//
 // Where people live (geography.go). Region codes are optional in the data
 // contract; without them a site's area is inferred by Leiden (modularity)
 // on the site–site graph of shared people (Newman's 1/(k−1) weighting), a

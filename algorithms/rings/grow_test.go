@@ -66,6 +66,13 @@ func (sc surgeCity) build(t *testing.T) (*graph.Graph, *candidate) {
 		}
 		admit(fmt.Sprintf("r%d", i), sc.from+(i*11)%span, cost, 15)
 	}
+	return candidateOf(t, tb, h, visits)
+}
+
+// candidateOf builds tb's graph and a relation-excess candidate of the
+// visits (rows of tb) at institution row h, with their people.
+func candidateOf(t *testing.T, tb *graph.Tables, h uint32, visits []uint32) (*graph.Graph, *candidate) {
+	t.Helper()
 	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
 	if err != nil {
 		t.Fatal(err)

@@ -1,6 +1,7 @@
 package rings
 
 import (
+	"fmt"
 	"math"
 	"slices"
 
@@ -120,4 +121,62 @@ func memberScore(ring, share, half float64) float64 {
 func (s *state) memberScores(c *candidate) {
 	c.stats = s.memberStats(c)
 	c.share = memberShares(c.stats)
+}
+
+// trimPeripheral leaves out of c the people holding less than trim_share
+// of its median person's share of its visits and fund (memberStats), in a
+// ring of at least twice min_ring_people people, and says so (fact
+// G-TRIMMED). The generators and widenings take people by what they share
+// with the ring (a window of arrivals, a site's admissions, a merged
+// group), and with the recruits come a few who share it by chance: a
+// family member who came once with a recruit, an ordinary patient
+// admitted in the ring's months. They hold a fraction of the recruits'
+// ring visits and money. It returns the number of people left out.
+func (s *state) trimPeripheral(c *candidate) int {
+	p := &s.opt.Params
+	if p.TrimShare <= 0 || len(c.patients) < 2*p.MinRingPeople {
+		return 0
+	}
+	stats := s.memberStats(c)
+	people := make(map[graph.NodeID]*memberStat, len(c.patients))
+	for _, x := range c.patients {
+		people[x] = stats[x]
+	}
+	share := memberShares(people)
+	var out []graph.NodeID
+	for _, x := range c.patients {
+		if share[x] < p.TrimShare {
+			out = append(out, x)
+		}
+	}
+	if len(out) == 0 {
+		return 0
+	}
+	gone := make(map[uint32]bool, len(out))
+	for _, x := range out {
+		gone[s.g.Row(x)] = true
+	}
+	vt := &s.t.Visits
+	keep := func(vs []uint32) []uint32 {
+		return slices.DeleteFunc(vs, func(v uint32) bool { return gone[vt.Person[v]] })
+	}
+	var dropped []uint32
+	for _, v := range c.visits {
+		if gone[vt.Person[v]] {
+			dropped = append(dropped, v)
+		}
+	}
+	c.patients = without(c.patients, out)
+	c.widenedPeople = without(c.widenedPeople, out)
+	c.visits = keep(c.visits)
+	c.widenedVisits = keep(c.widenedVisits)
+	for i := range c.facts {
+		c.facts[i].visits = keep(slices.Clone(c.facts[i].visits))
+	}
+	c.facts = append(c.facts, fact{id: FactTrimmed, visits: dropped,
+		params: map[string]float64{"trim_share": p.TrimShare, "left_out": float64(len(out))},
+		detail: fmt.Sprintf("%d people holding less than %.0f%% of the median person's ring visits and money were left out (%d visits)",
+			len(out), 100*p.TrimShare, len(dropped)),
+		detailZh: fmt.Sprintf("%d人的团伙就诊次数与金额不足中位成员的%.0f%%，已剔除（%d次就诊）", len(out), 100*p.TrimShare, len(dropped))})
+	return len(out)
 }

@@ -57,6 +57,9 @@ const (
 	// while it was active, where those admissions far exceed the sites'
 	// admissions at other times, joined it (growAdmissions).
 	FactAdmitSurge = vocab.FactAdmitSurge
+	// FactTrimmed: the peripheral people left out of a large ring
+	// (trimPeripheral).
+	FactTrimmed = vocab.FactTrimmed
 	// FactMerged: two candidates merged, with the members they shared.
 	FactMerged = vocab.FactMerged
 	// FactNewRows: rows attached by incremental scoring (Live.Add).

@@ -174,6 +174,8 @@ var facts = []Entry{
 		DescZh: "候选团伙的病区医师在其活跃期间多次收治的其他人员并入该团伙", DescEn: "people admitted again by a candidate's ward doctors while it was active joined it"},
 	{Code: FactRegulars, Zh: "常客扩展", En: "regulars",
 		DescZh: "候选团伙所在机构的常客远超同类机构比例时，该机构在其活跃期间的其他常客并入该团伙", DescEn: "the other regulars of a site whose regulars far exceed its class's share joined the candidate holding them"},
+	{Code: FactTrimmed, Zh: "边缘人员剔除", En: "peripheral people left out",
+		DescZh: "在较大团伙中就诊次数与金额远低于其中位成员的人员被剔除", DescEn: "people of a large ring holding far fewer of its visits and far less of its money than its median person were left out"},
 	{Code: FactAdmitSurge, Zh: "活跃期住院激增", En: "admission surge",
 		DescZh: "候选团伙活跃期间其机构其他人员的住院远超这些机构其他时期的住院量时，这些人员并入该团伙", DescEn: "the other people admitted at a candidate's sites while it was active joined it, where those admissions far exceed the sites' admissions at other times"},
 	{Code: FactAdmitCohort, Zh: "同批入院", En: "admission cohort",

@@ -171,6 +171,7 @@ const (
 	FactRegulars           = "G-REGULARS"
 	FactAdmitSurge         = "G-ADMIT-SURGE"
 	FactMerged             = "G-MERGED"
+	FactTrimmed            = "G-TRIMMED"
 	FactNewRows            = "G-NEW-ROWS"
 )
 
