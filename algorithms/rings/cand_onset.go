@@ -443,8 +443,12 @@ func (s *state) onsetCandidate(h graph.NodeID, rels []onsetRel, wins []onsetWind
 			detail = "%d people stopped coming here (after %d visits or more each) between %s and %s: %.1f× what the site's other departures and its class predict (%.1f)"
 			detailZh = "%d人在%s至%s期间停止到此就诊（此前每人至少%d次）：为机构其他时期与同类机构预期（%.1f人）的%.1f倍"
 		}
+		count := "onsets"
+		if reflect {
+			count = "offsets"
+		}
 		c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
-			params: map[string]float64{"onsets": float64(r.n), "expected": r.exp, "lift": r.lift,
+			params: map[string]float64{count: float64(r.n), "expected": r.exp, "lift": r.lift,
 				"onset_min_visits": float64(p.OnsetMinVisits), "onset_window_days": float64(p.OnsetWindowDays)},
 			detail:   fmt.Sprintf(detail, r.n, p.OnsetMinVisits, from, to, r.lift, r.exp),
 			detailZh: fmt.Sprintf(detailZh, r.n, from, to, p.OnsetMinVisits, r.exp, r.lift)})
