@@ -120,49 +120,63 @@ func btoi(b bool) int {
 // whatever they are billed; the same people arriving through the year,
 // when the data begin, at a site that opens with them, too few, or buying
 // boxes sold before (a reselling pharmacy's customers) do not; two sites
-// whose groups come to each other's site form one ring.
+// whose groups come to each other's site form one ring. On reversed time
+// (offsets), a group whose members all stop coming within a few weeks
+// forms a ring, also one that came since the data began (whose onset the
+// data cannot show); a group leaving one by one through the year, or
+// still coming when the data end, does not.
 func TestOnsetCandidates(t *testing.T) {
 	// Regulars arrive at each site about once a month: the group's
 	// windows hold one or two of them by chance, besides the group.
 	const chance = 2
 	cases := []struct {
 		name   string
+		source string // SourceOnset or SourceOffset
 		city   onsetCity
 		people int // the group's people in the one candidate; 0: none
 		sites  []string
 	}{
-		{"twelve arrive within two weeks", onsetCity{recruits: 12, from: 150, spread: 14}, 12, []string{"S00"}},
-		{"twelve arrive within two weeks at a pharmacy", onsetCity{pharmacies: true, recruits: 12, from: 150, spread: 14}, 12, []string{"S00"}},
-		{"twelve arrive through the year", onsetCity{recruits: 12, from: 20, spread: 300}, 0, nil},
-		{"twelve arrive when the data begin", onsetCity{recruits: 12, from: 0, spread: 14}, 0, nil},
-		{"twelve arrive as the site opens", onsetCity{recruits: 12, from: 150, spread: 14, opening: true}, 0, nil},
-		{"four arrive: below min_ring_people", onsetCity{recruits: 4, from: 150, spread: 14}, 0, nil},
-		{"customers of re-sold boxes", onsetCity{pharmacies: true, recruits: 12, from: 150, spread: 14, resold: true}, 0, nil},
-		{"two sites' groups visit each other's site", onsetCity{recruits: 12, from: 150, spread: 14, two: true}, 24, []string{"S00", "S01"}},
+		{"twelve arrive within two weeks", SourceOnset, onsetCity{recruits: 12, from: 150, spread: 14}, 12, []string{"S00"}},
+		{"twelve arrive within two weeks at a pharmacy", SourceOnset, onsetCity{pharmacies: true, recruits: 12, from: 150, spread: 14}, 12, []string{"S00"}},
+		{"twelve arrive through the year", SourceOnset, onsetCity{recruits: 12, from: 20, spread: 300}, 0, nil},
+		{"twelve arrive when the data begin", SourceOnset, onsetCity{recruits: 12, from: 0, spread: 14}, 0, nil},
+		{"twelve arrive as the site opens", SourceOnset, onsetCity{recruits: 12, from: 150, spread: 14, opening: true}, 0, nil},
+		{"four arrive: below min_ring_people", SourceOnset, onsetCity{recruits: 4, from: 150, spread: 14}, 0, nil},
+		{"customers of re-sold boxes", SourceOnset, onsetCity{pharmacies: true, recruits: 12, from: 150, spread: 14, resold: true}, 0, nil},
+		{"two sites' groups visit each other's site", SourceOnset, onsetCity{recruits: 12, from: 150, spread: 14, two: true}, 24, []string{"S00", "S01"}},
+		{"twelve stop within two weeks", SourceOffset, onsetCity{recruits: 12, from: 150, spread: 14}, 12, []string{"S00"}},
+		{"twelve there when the data begin stop together", SourceOffset, onsetCity{recruits: 12, from: 0, spread: 14}, 12, []string{"S00"}},
+		{"twelve stop through the year", SourceOffset, onsetCity{recruits: 12, from: 20, spread: 300}, 0, nil},
+		{"twelve still coming when the data end", SourceOffset, onsetCity{recruits: 12, from: 330, spread: 14}, 0, nil},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			g := c.city.build(t)
 			s, cs := runGenerator(t, g, (*state).onsetCandidates)
-			cd := soleCandidate(t, fromSource(cs, SourceOnset), c.people > 0)
+			cd := soleCandidate(t, fromSource(cs, c.source), c.people > 0)
 			if cd == nil {
 				return
 			}
 			sites := nodeKeys(g, cd.insts)
 			group := groupPeople(g, cd)
-			if group != c.people || len(cd.patients) > c.people+chance*len(c.sites) || !slices.Equal(sites, c.sites) || cd.source != SourceOnset {
+			if group != c.people || len(cd.patients) > c.people+chance*len(c.sites) || !slices.Equal(sites, c.sites) {
 				t.Errorf("candidate of %s: %d people (%d of the group) at %v, want the group's %d (and at most %d more) at %v",
 					cd.source, len(cd.patients), group, sites, c.people, chance*len(c.sites), c.sites)
 			}
 			s.finish(cd)
-			if cd.feat.OnsetShare != 1 || cd.feat.OnsetLift < DefaultParams().OnsetLift {
-				t.Errorf("onset share %.2f, lift %.1f; want 1 and at least %.0f", cd.feat.OnsetShare, cd.feat.OnsetLift, DefaultParams().OnsetLift)
+			share, lift, need := cd.feat.OnsetShare, cd.feat.OnsetLift, DefaultParams().OnsetLift
+			if c.source == SourceOffset {
+				share, lift, need = cd.feat.OffsetShare, cd.feat.OffsetLift, DefaultParams().OffsetLift
+			}
+			if share != 1 || lift < need {
+				t.Errorf("%s share %.2f, lift %.1f; want 1 and at least %.0f", cd.source, share, lift, need)
 			}
 			s.score(cd)
-			// Billed like anyone, the cohort rests on its arrivals alone:
-			// some evidence, not the full evidence of a signature.
+			// Billed like anyone, the cohort rests on its arrivals (or
+			// departures) alone: some evidence, not the full evidence of a
+			// signature.
 			if cd.feat.Evidence <= 0 || cd.feat.Evidence >= 1 {
-				t.Errorf("evidence %.2f: want the onset's alone, in (0, 1)", cd.feat.Evidence)
+				t.Errorf("evidence %.2f: want the cohort's alone, in (0, 1)", cd.feat.Evidence)
 			}
 		})
 	}
@@ -177,42 +191,6 @@ func fromSource(cs []*candidate, src string) []*candidate {
 		}
 	}
 	return out
-}
-
-// TestOffsetCandidates checks the onset test on reversed time: a group
-// whose members all stop coming within a few weeks of each other forms an
-// offset ring, also one that came since the data began (whose onset the
-// data cannot show); a group leaving one by one through the year, or
-// still coming when the data end, does not.
-func TestOffsetCandidates(t *testing.T) {
-	cases := []struct {
-		name   string
-		city   onsetCity
-		people int
-	}{
-		{"twelve stop within two weeks", onsetCity{recruits: 12, from: 150, spread: 14}, 12},
-		{"twelve there when the data begin stop together", onsetCity{recruits: 12, from: 0, spread: 14}, 12},
-		{"twelve stop through the year", onsetCity{recruits: 12, from: 20, spread: 300}, 0},
-		{"twelve still coming when the data end", onsetCity{recruits: 12, from: 330, spread: 14}, 0},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			g := c.city.build(t)
-			s, cs := runGenerator(t, g, (*state).onsetCandidates)
-			cd := soleCandidate(t, fromSource(cs, SourceOffset), c.people > 0)
-			if cd == nil {
-				return
-			}
-			group := groupPeople(g, cd)
-			if sites := nodeKeys(g, cd.insts); group != c.people || len(cd.patients) > c.people+2 || !slices.Equal(sites, []string{"S00"}) {
-				t.Errorf("offset candidate: %d people (%d of the group) at %v, want the group's %d at S00", len(cd.patients), group, sites, c.people)
-			}
-			s.finish(cd)
-			if cd.feat.OffsetShare != 1 || cd.feat.OffsetLift < DefaultParams().OffsetLift {
-				t.Errorf("offset share %.2f, lift %.1f; want 1 and at least %.0f", cd.feat.OffsetShare, cd.feat.OffsetLift, DefaultParams().OffsetLift)
-			}
-		})
-	}
 }
 
 // groupPeople counts the people of the onset city's group (keys g…) in c.
