@@ -92,15 +92,15 @@ func (s *state) registeredCandidates(ctx context.Context) ([]*candidate, error) 
 		for i, h := range c.insts {
 			farKeys[i] = g.Key(h)
 		}
-		where, whereZh := "another city", "外市"
+		where, whereZh := "another city", "另一城市"
 		if level == 2 {
-			where, whereZh = "another province", "外省"
+			where, whereZh = "another province", "另一省份"
 		}
 		c.facts = append(c.facts, fact{id: c.source,
 			params: map[string]float64{"distance_km": km, "min_km": minKm, "registration_strength": strength},
-			detail: fmt.Sprintf("doctor %s (code region %s) is registered at %d site(s) of that city and at %s of %s; the visits name no doctor, so the hours billed there cannot be checked against the doctor's work at home",
-				g.Key(d), own, len(home), strings.Join(farKeys, ", "), where),
-			detailZh: fmt.Sprintf("医师%s（编码地区%s）在本市%d家机构备案，又在%s的%s备案；就诊记录未载医师，无法核对其在两地的执业时间",
+			detail: fmt.Sprintf("doctor %s is registered at %d site(s) of the city its code names (region %s) and at %s, in %s; the visits name no doctor, so the hours billed there cannot be checked against the doctor's work at home",
+				g.Key(d), len(home), own, strings.Join(farKeys, ", "), where),
+			detailZh: fmt.Sprintf("医师%s在其编码所属城市（地区%s）的%d家机构备案，又在%s的%s备案；就诊记录未载医师，无法核对其在两地的执业时间",
 				g.Key(d), own, len(home), whereZh, strings.Join(farKeys, "、"))})
 		out = append(out, c)
 	}
