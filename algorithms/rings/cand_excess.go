@@ -223,13 +223,44 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	uf := s.linkSites(lo, nSites, rels)
 	var out []*candidate
 	for _, idx := range uf.components(len(rels), func(i int) int32 { return int32(int(rels[i].hub) - lo) }) {
-		idx = ownExcess(p, g.Kind, rels, idx, &sd, lo)
-		c := s.excessCandidate(rels, idx, tally, rate, lift, lo)
-		if c != nil {
-			out = append(out, c)
+		for _, part := range s.relink(lo, nSites, rels, idx, ownExcess(p, g.Kind, rels, idx, &sd, lo)) {
+			if c := s.excessCandidate(rels, part, tally, rate, lift, lo); c != nil {
+				out = append(out, c)
+			}
 		}
 	}
 	return out, nil
+}
+
+// relink returns the groups of linked sites that the relations kept of a
+// group hold (kept, a subset of the group's relations group), linked again
+// among themselves when ownExcess left a site of the group out: a site
+// that is not the operation's (a pharmacy where people of two rings fill
+// their ordinary prescriptions) does not join the operation's other
+// sites through the people they share with it.
+func (s *state) relink(lo, nSites int, rels []relation, group, kept []int) [][]int {
+	hubs := func(idx []int) int {
+		seen := make(map[graph.NodeID]bool)
+		for _, i := range idx {
+			seen[rels[i].hub] = true
+		}
+		return len(seen)
+	}
+	if len(kept) == 0 || hubs(kept) == hubs(group) || hubs(kept) < 2 {
+		return [][]int{kept}
+	}
+	sub := make([]relation, len(kept))
+	for k, i := range kept {
+		sub[k] = rels[i]
+	}
+	uf := s.linkSites(lo, nSites, sub)
+	parts := uf.components(len(sub), func(k int) int32 { return int32(int(sub[k].hub) - lo) })
+	for _, part := range parts {
+		for k, j := range part {
+			part[k] = kept[j]
+		}
+	}
+	return parts
 }
 
 // seeding is what the site tests of excessCandidates decided, per site

@@ -67,7 +67,10 @@
 // expectation), and a pharmacy where the group's people are flagged no
 // more than chance allows leaves the group (ownExcess): the pharmacy where
 // a ward's patients fill their ordinary prescriptions brings its chronic
-// patients along otherwise. This is the likelihood-weighted co-visit idea of FraudAuditor
+// patients along otherwise. The sites left are linked again among
+// themselves (relink): a pharmacy where people of two rings fill their
+// prescriptions does not join the two through the people each shares with
+// it. This is the likelihood-weighted co-visit idea of FraudAuditor
 // (Lin et al., "FraudAuditor: A Visual Analytics Approach for Collusive
 // Fraud in Health Insurance", IEEE TVCG 29(6), 2023) applied to the
 // person–site relations of settled claims: what counts is the excess over
