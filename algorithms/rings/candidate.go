@@ -52,6 +52,10 @@ type candidate struct {
 	// features its evidence rests on (finish).
 	widenedPeople []graph.NodeID
 	widenedVisits []uint32
+	// twice are the people two merged candidates both held (absorb,
+	// sorted): found by two generators, they are not peripheral
+	// (trimPeripheral), and the merge fact counts them.
+	twice []graph.NodeID
 }
 
 // fact is a graph fact behind a candidate, cited as evidence.

@@ -162,7 +162,8 @@
 // patient admitted in the ring's months. In a ring of at least twice
 // min_ring_people people, those holding less than trim_share of the median
 // person's ring visits and money (the mean of the two ratios) are left
-// out, and the ring says so (fact G-TRIMMED).
+// out, when they are at most trim_max_share of its people (more, and the
+// ring is light by design), and the ring says so (fact G-TRIMMED).
 //
 // Where people live (geography.go). Region codes are optional in the data
 // contract; without them a site's area is inferred by Leiden (modularity)

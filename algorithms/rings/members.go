@@ -125,8 +125,10 @@ func (s *state) memberScores(c *candidate) {
 
 // trimPeripheral leaves out of c the people holding less than trim_share
 // of its median person's share of its visits and fund (memberStats), in a
-// ring of at least twice min_ring_people people, and says so (fact
-// G-TRIMMED). The generators and widenings take people by what they share
+// ring of at least twice min_ring_people people, when they are at most
+// trim_max_share of its people, and says so (fact G-TRIMMED). People two
+// merged candidates both held, and people a widening took in on its own
+// test, are not left out. The generators and widenings take people by what they share
 // with the ring (a window of arrivals, a site's admissions, a merged
 // group), and with the recruits come a few who share it by chance: a
 // family member who came once with a recruit, an ordinary patient
@@ -145,11 +147,14 @@ func (s *state) trimPeripheral(c *candidate) int {
 	share := memberShares(people)
 	var out []graph.NodeID
 	for _, x := range c.patients {
-		if share[x] < p.TrimShare {
+		if share[x] < p.TrimShare && !contains(c.twice, x) && !contains(c.widenedPeople, x) {
 			out = append(out, x)
 		}
 	}
-	if len(out) == 0 {
+	if len(out) == 0 || float64(len(out)) > p.TrimMaxShare*float64(len(c.patients)) {
+		// Many light people: the ring's people differ in weight by its
+		// design (a few heavy organisers, many light recruits), not by
+		// chance.
 		return 0
 	}
 	gone := make(map[uint32]bool, len(out))

@@ -94,6 +94,7 @@ func cohortOf(x, y *candidate) bool {
 // members that justified it.
 func absorb(a, b *candidate) {
 	sp, sd, si := common(a.patients, b.patients), common(a.doctors, b.doctors), common(a.insts, b.insts)
+	a.twice = sortedUniq(append(append(a.twice, b.twice...), sp...))
 	shared := common(a.visits, b.visits)
 	a.facts = append(a.facts, fact{id: FactMerged, visits: shared,
 		params: map[string]float64{"shared_patients": float64(len(sp)), "shared_doctors": float64(len(sd)), "shared_sites": float64(len(si))},

@@ -98,6 +98,7 @@ type Params struct {
 	// Member scores.
 	MemberShareHalf float64
 	TrimShare       float64
+	TrimMaxShare    float64
 
 	// Explanation (a ring's why).
 	WhyMinStrength float64
@@ -162,7 +163,8 @@ func DefaultParams() Params {
 		SizeHalf:               3,
 		MoneyHalf:              2000,
 		MemberShareHalf:        1,
-		TrimShare:              0.2,
+		TrimShare:              0.4,
+		TrimMaxShare:           0.2,
 		WhyMinStrength:         0.05,
 		WhyMax:                 5,
 	}
@@ -248,6 +250,7 @@ func (p *Params) fields() []paramField {
 		fl("size_half", "report", &p.SizeHalf, "patients at which the size factor of the score is half way (score × (0.5 + 0.5·n/(n+size_half)))"),
 		fl("money_half", "report", &p.MoneyHalf, "fund yuan at risk at which the money factor of the score is half way"),
 		fl("trim_share", "member score", &p.TrimShare, "share of a ring's evidence (the mean of a person's ring visits and fund over the ring's median person's) below which a person is left out of a ring of at least twice min_ring_people people: the chance arrivals, stray admissions and one-visit family members that cohorts, widenings and merges bring in hold a fraction of what the recruits do (0 = none left out)"),
+		fl("trim_max_share", "member score", &p.TrimMaxShare, "largest share of a ring's people that trim_share may leave out: where more of them are that light, the ring's people differ in weight by its design (a few heavy organisers, many light recruits) and no one is left out"),
 		fl("member_share_half", "member score", &p.MemberShareHalf, "share of its ring's evidence (the mean of its ring visits and fund over the ring's median member's) at which a member's score is half way from 0.5 to 0.5 + 0.5·ring score (score 0.5 + 0.5·ring·share/(share + member_share_half)): the organiser of sixty ring visits scores above the card lender of one"),
 		fl("why_min_strength", "explanation", &p.WhyMinStrength, "least strength (in [0, 1], a piece of evidence's share in the score) a signal needs to be listed in a ring's why"),
 		in("why_max", "explanation", &p.WhyMax, "most signals listed in a ring's why, strongest first"),

@@ -28,9 +28,11 @@ func trimCity(t *testing.T, visits []int) (*graph.Graph, *candidate) {
 	return candidateOf(t, tb, h, rows)
 }
 
-// TestTrimPeripheral checks that a large ring leaves out the people who
-// hold a fraction of its median person's visits and money, and keeps
-// everyone in a small ring, in a ring of equals, or with trim_share 0.
+// TestTrimPeripheral checks that a large ring leaves out the few people
+// who hold a fraction of its median person's visits and money, and keeps
+// everyone in a small ring, in a ring of equals, in a ring where more than
+// trim_max_share are that light, or with trim_share 0; people two merged
+// candidates both held, or a widening took in, stay.
 func TestTrimPeripheral(t *testing.T) {
 	repeat := func(k, n int) []int {
 		out := make([]int, n)
@@ -44,18 +46,26 @@ func TestTrimPeripheral(t *testing.T) {
 		visits []int
 		share  float64
 		out    int
+		held   bool // the light people were held by two merged candidates, or widened in
 	}{
-		{"ten recruits and two who came once", append(repeat(10, 10), 1, 1), 0.2, 2},
-		{"ten recruits and two who came three times", append(repeat(10, 10), 3, 3), 0.2, 0},
-		{"a small ring", append(repeat(10, 7), 1, 1), 0.2, 0},
-		{"twelve equals", repeat(10, 12), 0.2, 0},
-		{"trimming off", append(repeat(10, 10), 1, 1), 0, 0},
+		{"ten recruits and two who came once", append(repeat(10, 10), 1, 1), 0.4, 2, false},
+		{"ten recruits and two who came five times", append(repeat(10, 10), 5, 5), 0.4, 0, false},
+		{"ten recruits and four who came once: light by design", append(repeat(10, 10), 1, 1, 1, 1), 0.4, 0, false},
+		{"a small ring", append(repeat(10, 7), 1, 1), 0.4, 0, false},
+		{"twelve equals", repeat(10, 12), 0.4, 0, false},
+		{"trimming off", append(repeat(10, 10), 1, 1), 0, 0, false},
+		{"two who came once, found twice or widened in", append(repeat(10, 10), 1, 1), 0.4, 0, true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			g, cd := trimCity(t, c.visits)
 			s := newTestState(t, g)
 			s.opt.Params.TrimShare = c.share
+			if c.held {
+				light := cd.patients[len(cd.patients)-2:]
+				cd.twice = light[:1]
+				cd.widenedPeople = light[1:]
+			}
 			people, visits := len(cd.patients), len(cd.visits)
 			got := s.trimPeripheral(cd)
 			if got != c.out || len(cd.patients) != people-c.out || len(cd.visits) != visits-c.out {
