@@ -130,8 +130,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	s.regulars = s.regularExcess(lo, tally)
-	s.onsets, s.siteFirst = s.onsetRelations(recs, all, nSites, false)
-	s.offsets, s.siteLast = s.onsetRelations(recs, all, nSites, true)
+	s.onsets, s.offsets, s.siteFirst, s.siteLast = s.onsetRelations(recs, all, nSites)
 	// Peers of relations: within each institution class, the spread of
 	// relations' median z, so that a relation is costly only against the
 	// other returning people of the same kind of site (chronic refills at

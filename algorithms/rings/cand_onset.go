@@ -20,36 +20,48 @@ type onsetRel struct {
 }
 
 // onsetRelations keeps, from excessCandidates' relation records, those of
-// onset_min_visits or more visits with their first visit, sorted by site
-// and first visit, and returns each site's first live visit. With
-// reflect, time runs backwards (s.reflect): the first visit of the
-// reflected time is the last, and the test of onsets becomes one of
-// offsets, people who stopped coming together.
-func (s *state) onsetRelations(recs []relRecord, all []uint32, nSites int, reflect bool) ([]onsetRel, []claims.Time) {
+// onset_min_visits or more visits with their first visit (on), sorted by
+// site and first visit, and returns each site's first live visit
+// (siteFirst); in the same pass, the same on reflected time (off and
+// siteLast, see reflect), where a relation's first visit is its last and
+// the test of onsets becomes one of offsets, people who stopped coming
+// together.
+func (s *state) onsetRelations(recs []relRecord, all []uint32, nSites int) (on, off []onsetRel, siteFirst, siteLast []claims.Time) {
 	vt := &s.t.Visits
-	first := make([]claims.Time, nSites)
-	for i := range first {
-		first[i] = claims.NoTime
+	siteFirst = make([]claims.Time, nSites)
+	siteLast = make([]claims.Time, nSites)
+	for i := range siteFirst {
+		siteFirst[i], siteLast[i] = claims.NoTime, claims.NoTime
 	}
-	var out []onsetRel
+	earliest := func(ts []claims.Time, i int32, t claims.Time) {
+		if ts[i] == claims.NoTime || t < ts[i] {
+			ts[i] = t
+		}
+	}
 	for _, r := range recs {
-		t0 := claims.NoTime
+		t0, t1 := claims.NoTime, claims.NoTime
 		for _, v := range all[r.off : r.off+r.n] {
-			if t := s.reflect(vt.Begin[v], reflect); t0 == claims.NoTime || t < t0 {
+			if t := vt.Begin[v]; t0 == claims.NoTime || t < t0 {
 				t0 = t
 			}
+			if t := vt.Begin[v]; t1 == claims.NoTime || t > t1 {
+				t1 = t
+			}
 		}
-		if first[r.site] == claims.NoTime || t0 < first[r.site] {
-			first[r.site] = t0
-		}
+		t1 = s.reflect(t1, true)
+		earliest(siteFirst, r.site, t0)
+		earliest(siteLast, r.site, t1)
 		if int(r.n) >= s.opt.Params.OnsetMinVisits {
-			out = append(out, onsetRel{site: r.site, person: r.person, first: t0})
+			on = append(on, onsetRel{site: r.site, person: r.person, first: t0})
+			off = append(off, onsetRel{site: r.site, person: r.person, first: t1})
 		}
 	}
-	slices.SortFunc(out, func(a, b onsetRel) int {
-		return cmp.Or(cmp.Compare(a.site, b.site), cmp.Compare(a.first, b.first), cmp.Compare(a.person, b.person))
-	})
-	return out, first
+	for _, rels := range [][]onsetRel{on, off} {
+		slices.SortFunc(rels, func(a, b onsetRel) int {
+			return cmp.Or(cmp.Compare(a.site, b.site), cmp.Compare(a.first, b.first), cmp.Compare(a.person, b.person))
+		})
+	}
+	return on, off, siteFirst, siteLast
 }
 
 // reflect returns t, or with reflect its mirror in the data's period

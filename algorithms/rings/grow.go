@@ -191,30 +191,33 @@ func (s *state) growRegulars(c *candidate) int {
 			joined = append(joined, active[x]...)
 		}
 	}
-	added := len(people)
-	c.widen(people, joined, fact{id: FactRegulars,
-		params: map[string]float64{"regular_excess_share": p.RegularExcessShare, "repeat_visits": float64(s.repeat), "joined": float64(added)},
-		detail: fmt.Sprintf("%d more people who came at least %d times to its sites, whose regulars are at least %.0f%% beyond their class's share, joined it",
-			added, s.repeat, 100*p.RegularExcessShare),
-		detailZh: fmt.Sprintf("另有%d人至少%d次到其机构就诊（这些机构的常客至少%.0f%%超出同类机构比例），并入该团伙",
-			added, s.repeat, 100*p.RegularExcessShare)})
-	return added
+	return c.widen(people, joined, func(added int) fact {
+		return fact{id: FactRegulars,
+			params: map[string]float64{"regular_excess_share": p.RegularExcessShare, "repeat_visits": float64(s.repeat), "joined": float64(added)},
+			detail: fmt.Sprintf("%d more people who came at least %d times to its sites, whose regulars are at least %.0f%% beyond their class's share, joined it",
+				added, s.repeat, 100*p.RegularExcessShare),
+			detailZh: fmt.Sprintf("另有%d人至少%d次到其机构就诊（这些机构的常客至少%.0f%%超出同类机构比例），并入该团伙",
+				added, s.repeat, 100*p.RegularExcessShare)}
+	})
 }
 
 // widen adds people and their visits joined to c as widened members
 // (counted in its size and money, not in its evidence; see finish), with
-// the fact f that says why; nothing when people is empty.
-func (c *candidate) widen(people []graph.NodeID, joined []uint32, f fact) {
+// the fact why(len(people)) says why, and returns the number of people
+// added; nothing, and no fact, when people is empty.
+func (c *candidate) widen(people []graph.NodeID, joined []uint32, why func(added int) fact) int {
 	if len(people) > 0 {
 		slices.Sort(joined)
 		c.patients = append(c.patients, people...)
 		c.visits = append(c.visits, joined...)
 		c.widenedPeople = sortedUniq(append(c.widenedPeople, people...))
 		c.widenedVisits = sortedUniq(append(c.widenedVisits, joined...))
+		f := why(len(people))
 		f.visits = joined
 		c.facts = append(c.facts, f)
 	}
 	c.normalise()
+	return len(people)
 }
 
 // growAdmissions widens a candidate to the other people admitted at its
@@ -316,14 +319,14 @@ func (s *state) growAdmissions(c *candidate) int {
 			joined = append(joined, in[x]...)
 		}
 	}
-	added := len(people)
-	c.widen(people, joined, fact{id: FactAdmitSurge,
-		params: map[string]float64{"admit_grow_share": p.AdmitGrowShare, "joined": float64(added)},
-		detail: fmt.Sprintf("%d more people admitted at its sites while it was active, billed and kept as its people were, joined it: at least %.0f%% of those admissions are beyond what the sites' like admissions at other times predict",
-			added, 100*p.AdmitGrowShare),
-		detailZh: fmt.Sprintf("另有%d人在团伙活跃期间于其机构住院，费用与住院天数与团伙成员相同，并入该团伙：这些住院至少%.0f%%超出这些机构其他时期同类住院量的预期",
-			added, 100*p.AdmitGrowShare)})
-	return added
+	return c.widen(people, joined, func(added int) fact {
+		return fact{id: FactAdmitSurge,
+			params: map[string]float64{"admit_grow_share": p.AdmitGrowShare, "joined": float64(added)},
+			detail: fmt.Sprintf("%d more people admitted at its sites while it was active, billed and kept as its people were, joined it: at least %.0f%% of those admissions are beyond what the sites' like admissions at other times predict",
+				added, 100*p.AdmitGrowShare),
+			detailZh: fmt.Sprintf("另有%d人在团伙活跃期间于其机构住院，费用与住院天数与团伙成员相同，并入该团伙：这些住院至少%.0f%%超出这些机构其他时期同类住院量的预期",
+				added, 100*p.AdmitGrowShare)}
+	})
 }
 
 // admitBand is the range of a ring's admissions at one site: the 10th to
