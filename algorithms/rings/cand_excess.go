@@ -38,11 +38,19 @@ const (
 	// flagSevere: a costly relation billed far beyond the costly ones
 	// (median robust z of fund per visit or fund share ≥ severe_z).
 	flagSevere
+	// flagRhythm: a regular of a medical institution (not a pharmacy) who
+	// lives in another district of the city (near, not far) and comes on
+	// a strict rhythm (regularity ≥ rhythm_strict): cards swiped on a
+	// schedule rather than care sought when needed. Ordinary regulars from
+	// the next district are many, so these relations do not count among a
+	// site's flagged ones; they seed only through their own test against
+	// their class's rate among regulars (seedSites).
+	flagRhythm
 )
 
 // flagKinds are the flags that seed: a site is tested on each of them
 // alone as well as on all together.
-var flagKinds = [...]relFlag{flagCostly, flagCard, flagAway, flagAdmits, flagSevere}
+var flagKinds = [...]relFlag{flagCostly, flagCard, flagAway, flagAdmits, flagSevere, flagRhythm}
 
 // kindIndex returns the position of kind f in flagKinds.
 func kindIndex(f relFlag) int {
@@ -78,8 +86,9 @@ type siteTally struct {
 // excessCandidates is the discovery path that does not depend on typology.
 // Every relation of a person with a site (medical institution or pharmacy)
 // that has at least min_relation_visits visits is judged on its own:
-// billed far above peers (costly), card-based while living away, or
-// frequent and rhythmic while living far away (see flags); a relation with
+// billed far above peers (costly), card-based while living away,
+// frequent and rhythmic while living far away, or on a strict rhythm from
+// another district (tested apart, see seedSites) (see flags); a relation with
 // fewer visits counts as costly when most of its person's care, spread over
 // several sites, is. A site whose flagged relations exceed, flagged_lift
 // times and at the family-wise significance min_significance + log10(sites),
@@ -157,7 +166,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			costlyVisits[r.person] += r.n
 		}
 	}
-	var rels []relation
+	var rels, rhythmic []relation
 	for _, r := range recs {
 		h := graph.NodeID(lo + int(r.site))
 		vs := all[r.off : r.off+r.n : r.off+r.n]
@@ -180,9 +189,11 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		if f != 0 {
 			if f&flagSpread == 0 {
 				t := &tally[r.site]
-				t.flagged++
-				if int(r.n) >= s.repeat {
-					t.flaggedRegulars++
+				if f != flagRhythm {
+					t.flagged++
+					if int(r.n) >= s.repeat {
+						t.flaggedRegulars++
+					}
 				}
 				for k, kf := range flagKinds {
 					if f&kf != 0 {
@@ -190,7 +201,14 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 					}
 				}
 			}
-			rels = append(rels, relation{person: r.person, hub: h, visits: vs, flags: f})
+			rel := relation{person: r.person, hub: h, visits: vs, flags: f}
+			if f == flagRhythm {
+				// Counted by its own test only, and apart from the other
+				// flagged relations until that test says it stays.
+				rhythmic = append(rhythmic, rel)
+			} else {
+				rels = append(rels, rel)
+			}
 		}
 	}
 	s.flaggedVisit = make([]bool, s.t.Visits.Len())
@@ -213,6 +231,14 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		if seeded[i] && (!regOnly[i] || len(r.visits) >= s.repeat) && (kinds[i] == 0 || r.flags&kinds[i] != 0) ||
 			together[personSite{r.person, int32(i)}] {
 			kept = append(kept, r)
+		}
+	}
+	for _, r := range rhythmic {
+		if sd.rhythm[int(r.hub)-lo] {
+			kept = append(kept, r)
+			for _, v := range r.visits {
+				s.flaggedVisit[v] = true
+			}
 		}
 	}
 	rels = s.withRingDoctors(kept)
@@ -269,8 +295,12 @@ func (s *state) relink(lo, nSites int, rels []relation, group, kept []int) [][]i
 type seeding struct {
 	seeded, regOnly []bool
 	kinds           []relFlag
-	lift            []float64
-	rate            [nClasses]float64
+	// rhythm marks the sites whose strict rhythms from the next district
+	// stand out (flagRhythm): only there do relations flagged for that
+	// alone stay.
+	rhythm []bool
+	lift   []float64
+	rate   [nClasses]float64
 	// expect is, per site, the smallest chance expectation among the
 	// seeding tests it passed (+Inf where it passed none; see ownExcess).
 	expect []float64
@@ -339,8 +369,30 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		byAdmitted[i] = siteTally{relations: t.admitted, flagged: t.byKind[ka]}
 	}
 	rateAdmit := s.classRates(lo, byAdmitted, false, nil)
+	// Strict rhythms from the next district: a share of a site's
+	// regulars, against the class's ordinary share of them.
+	kr := kindIndex(flagRhythm)
+	byRhythm := make([]siteTally, nSites)
+	for i, t := range tally {
+		byRhythm[i] = siteTally{relations: t.regulars, flagged: t.byKind[kr]}
+	}
+	// The class's pooled share, not the lower quartile of its sites' shares
+	// (classRates): most sites have none of these relations, and against a
+	// quartile of zero every site with a few would stand out.
+	var rateRhythm [nClasses]float64
+	var regularsSum [nClasses]float64
+	for i, t := range byRhythm {
+		cl := g.Class(graph.NodeID(lo + i))
+		rateRhythm[cl] += float64(t.flagged)
+		regularsSum[cl] += float64(t.relations)
+	}
+	for cl := range rateRhythm {
+		rateRhythm[cl] /= max(regularsSum[cl], 1)
+	}
 	okAdmits := make([]bool, nSites)
 	okSevere := make([]bool, nSites)
+	okRhythm := make([]bool, nSites)
+	rhythmOnly := make([]bool, nSites) // seeded by strict rhythms alone
 	for i, t := range tally {
 		h := graph.NodeID(lo + i)
 		la, okA := lift[i], okAll[i]
@@ -351,9 +403,14 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		}
 		var lad float64
 		lad, okAdmits[i] = testSite(i, t.byKind[ka], rateAdmit[g.Class(h)]*float64(t.admitted))
-		seeded[i] = okA || okR || okSevere[i] || okAdmits[i]
-		regOnly[i] = okR && !okA && !okSevere[i] && !okAdmits[i]
-		lift[i] = max(la, lr, ls, lad)
+		var lrh float64
+		lrh, okRhythm[i] = testSite(i, t.byKind[kr], rateRhythm[g.Class(h)]*float64(t.regulars))
+		seeded[i] = okA || okR || okSevere[i] || okAdmits[i] || okRhythm[i]
+		if seeded[i] && !okA && !okR && !okSevere[i] && !okAdmits[i] {
+			rhythmOnly[i] = true
+		}
+		regOnly[i] = okR && !okA && !okSevere[i] && !okAdmits[i] && !okRhythm[i]
+		lift[i] = max(la, lr, ls, lad, lrh)
 	}
 	// One operation per ring: where one kind of flag alone makes a seeded
 	// site stand out (its people billed far above peers, or card-based
@@ -363,6 +420,9 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	// all stay.
 	kinds := make([]relFlag, nSites)
 	for k, kf := range flagKinds {
+		if kf == flagRhythm {
+			continue // its own test above
+		}
 		tk := make([]siteTally, nSites)
 		for i, t := range tally {
 			tk[i] = siteTally{relations: t.relations, flagged: t.byKind[k]}
@@ -390,11 +450,14 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		if okAdmits[i] {
 			only |= flagAdmits
 		}
+		if rhythmOnly[i] {
+			only = flagRhythm
+		}
 		if only != 0 {
 			kinds[i] = only
 		}
 	}
-	return seeding{seeded: seeded, regOnly: regOnly, kinds: kinds, lift: lift, rate: rate, expect: expect}
+	return seeding{seeded: seeded, regOnly: regOnly, kinds: kinds, rhythm: okRhythm, lift: lift, rate: rate, expect: expect}
 }
 
 // minExpected is the floor of a chance expectation in the site tests: a
@@ -811,13 +874,30 @@ func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) 
 	if float64(card) >= pr.CardShare*float64(len(vs)) && (dist > distSame || !known) {
 		f |= flagCard
 	}
-	if dist == distFar && len(vs) >= s.repeat && regularity(vt, vs) >= pr.RhythmMin {
-		f |= flagAway
+	if len(vs) >= s.repeat && known && dist > distSame {
+		f |= rhythmFlag(pr, dist, s.g.Kind(h) == graph.KindPharmacy, regularity(vt, vs))
 	}
 	if s.repeatAdmitted(p, vs) {
 		f |= flagAdmits
 	}
 	return f
+}
+
+// rhythmFlag returns the flag a regular relation of a person living away
+// (dist, known) earns by its regularity reg: flagAway when the person
+// lives far (another city) and comes on a rhythm (rhythm_min), flagRhythm
+// when the person lives in another district of the city and comes on a
+// strict rhythm (rhythm_strict, 0 = off) to a medical institution; chronic
+// patients refilling on a fixed rhythm at a pharmacy are ordinary, so a
+// pharmacy earns no flagRhythm.
+func rhythmFlag(p *Params, dist int, pharmacy bool, reg float64) relFlag {
+	switch {
+	case dist == distFar && reg >= p.RhythmMin:
+		return flagAway
+	case dist == distNear && !pharmacy && p.RhythmStrict > 0 && reg >= p.RhythmStrict:
+		return flagRhythm
+	}
+	return 0
 }
 
 // costlyRelation reports whether the relation with site h (visits vs, whose
@@ -1234,7 +1314,7 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 		if r.flags&flagCard != 0 {
 			card++
 		}
-		if r.flags&flagAway != 0 {
+		if r.flags&flagAway != 0 || r.flags == flagRhythm {
 			away++
 		}
 		if r.flags&flagAdmits != 0 {

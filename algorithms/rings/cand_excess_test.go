@@ -104,3 +104,86 @@ func TestWeightedQuantile(t *testing.T) {
 		}
 	}
 }
+
+// TestRhythmFlag checks which regular relations of people living away
+// earn a rhythm flag: far and rhythmic (flagAway), or from the next
+// district on a strict rhythm to a medical institution (flagRhythm), never
+// at a pharmacy, never with rhythm_strict 0.
+func TestRhythmFlag(t *testing.T) {
+	p := DefaultParams()
+	off := DefaultParams()
+	off.RhythmStrict = 0
+	cases := []struct {
+		name     string
+		p        *Params
+		dist     int
+		pharmacy bool
+		reg      float64
+		want     relFlag
+	}{
+		{"far, rhythmic", &p, distFar, false, p.RhythmMin, flagAway},
+		{"far, strict, at a pharmacy", &p, distFar, true, 0.95, flagAway},
+		{"far, irregular", &p, distFar, false, p.RhythmMin - 0.01, 0},
+		{"near, strict", &p, distNear, false, p.RhythmStrict, flagRhythm},
+		{"near, rhythmic but not strict", &p, distNear, false, p.RhythmStrict - 0.01, 0},
+		{"near, strict, at a pharmacy", &p, distNear, true, 0.99, 0},
+		{"near, strict, test off", &off, distNear, false, 0.99, 0},
+		{"same district, strict", &p, distSame, false, 0.99, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := rhythmFlag(c.p, c.dist, c.pharmacy, c.reg); got != c.want {
+				t.Errorf("rhythmFlag = %06b, want %06b", got, c.want)
+			}
+		})
+	}
+}
+
+// TestRhythmSeeding checks the site test on strict rhythms: against the
+// class's pooled share of them among regulars, a clinic holding far more
+// seeds on them alone (only they stay), a clinic holding a few more does
+// not, and a clinic seeded by all its flagged relations keeps its rhythm
+// relations through the same test, not through the per-kind tests.
+func TestRhythmSeeding(t *testing.T) {
+	g, idx := rateGraph(t)
+	opt := &Options{Params: DefaultParams()}
+	s := &state{g: g, opt: opt}
+	kr := kindIndex(flagRhythm)
+	tally := make([]siteTally, len(idx[0])+len(idx[1])+len(idx[2])+len(idx[3]))
+	for cl := range idx {
+		for i, j := range idx[cl] {
+			tally[j] = siteTally{relations: 60, regulars: 40, flagged: 3, flaggedRegulars: 2}
+			// Half the sites have none, half 4 of their 40 regulars: the
+			// pooled share is 5%, the lower quartile of the shares 0.
+			tally[j].byKind[kr] = int32(4 * (i % 2))
+		}
+	}
+	clinics := idx[graph.ClassClinic]
+	ring, few, both := clinics[0], clinics[1], clinics[2]
+	tally[ring].byKind[kr] = 15
+	tally[few].byKind[kr] = 6
+	tally[both].flagged, tally[both].flaggedRegulars = 30, 25
+	tally[both].byKind[kindIndex(flagCostly)] = 30
+	tally[both].byKind[kr] = 15
+	minSig := opt.Params.MinSignificance + math.Log10(float64(len(tally)))
+	sd := s.seedSites(s.siteLo(), tally, minSig)
+	cases := []struct {
+		name           string
+		site           int
+		seeded, rhythm bool
+		kinds          relFlag
+	}{
+		{"strict rhythms far beyond the class", ring, true, true, flagRhythm},
+		{"a few more than the class", few, false, false, 0},
+		{"seeded by its costly people as well", both, true, true, flagCostly},
+		{"ordinary clinic", clinics[3], false, false, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if sd.seeded[c.site] != c.seeded || sd.rhythm[c.site] != c.rhythm || sd.seeded[c.site] && sd.kinds[c.site] != c.kinds {
+				t.Errorf("seeded %v, rhythm %v, kinds %06b; want %v, %v, %06b",
+					sd.seeded[c.site], sd.rhythm[c.site], sd.kinds[c.site], c.seeded, c.rhythm, c.kinds)
+			}
+		})
+	}
+}

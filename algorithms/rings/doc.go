@@ -46,7 +46,11 @@
 // site's ordinary costly relations), on its repeat inpatients against its
 // inpatients (the class's ordinary share of repeat inpatients among those
 // admitted: a busy hospital's outpatients hide a ward kept full with the
-// same people), and on each kind of flag alone: where
+// same people), on its regulars from another district of the city who come
+// on a strict rhythm (rhythm_strict: cards swiped on a schedule; against
+// the class's pooled share of them among regulars, since ordinary regulars
+// from the next district are many and such relations count nowhere else),
+// and on each kind of flag alone: where
 // one kind makes a site stand out, only relations of that kind stay (one
 // operation per ring). Rings spread thinly over several sites, none of
 // which stands out alone, are found as pairs of sites whose people are

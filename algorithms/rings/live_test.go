@@ -322,12 +322,13 @@ func liveMatchesFullRun(t *testing.T, dir string) {
 			t.Logf("full-run ring %s: no counterpart in the base run; left to the next full run", r.ID)
 			continue
 		}
-		if jb < 0.9 && ja >= jb {
+		if jb < 1 && ja >= jb {
 			// The full run reshaped the ring itself (a site's flagged
-			// people crossed a threshold with the new rows, or the new
-			// rows completed a lockstep block of another of its cohorts,
-			// merged in): incremental scoring forms no new candidate and
-			// keeps the base's shape until the next full run.
+			// people crossed a threshold with the new rows, either way,
+			// or the new rows completed a lockstep block of another of
+			// its cohorts, merged in): incremental scoring forms no new
+			// candidate and keeps the base's shape, and the base's
+			// amount, until the next full run.
 			t.Logf("full-run ring %s: reshaped by the full run (base J %.2f); incremental J %.2f", r.ID, jb, ja)
 			continue
 		}

@@ -28,6 +28,7 @@ type Params struct {
 	RelationZ           float64
 	CardShare           float64
 	RhythmMin           float64
+	RhythmStrict        float64
 	RepeatAdmissions    int
 	CoFlagMaxSites      int
 	AdmitLiftHalf       float64
@@ -115,6 +116,7 @@ func DefaultParams() Params {
 		RelationZ:              2,
 		CardShare:              0.8,
 		RhythmMin:              0.6,
+		RhythmStrict:           0.85,
 		RepeatAdmissions:       3,
 		CoFlagMaxSites:         12,
 		AdmitLiftHalf:          1.5,
@@ -202,6 +204,7 @@ func (p *Params) fields() []paramField {
 		fl("relation_z", "relation excess", &p.RelationZ, "robust scales (at least 0.5) a costly relation's median z must also lie above the median relation of the same institution class, so that dear but ordinary kinds of care (chronic refills) are not flagged where the visit peers cannot tell them apart"),
 		fl("card_share", "relation excess", &p.CardShare, "share of a relation's visits registered with a social-security card (mdtrt_cert_type 03) that, for a person living elsewhere, flags it as card-based"),
 		fl("rhythm_min", "relation excess", &p.RhythmMin, "regularity (1 − coefficient of variation of the days between visits) from which a frequent relation of a person living elsewhere is flagged as rhythmic"),
+		fl("rhythm_strict", "relation excess", &p.RhythmStrict, "regularity from which a regular of a medical institution living in another district of the same city (near, not far) is flagged as coming on a strict rhythm (cards swiped on a schedule); such relations seed a site only through their own test, against the class's share of them among regulars, 0 turns the test off"),
 		in("repeat_admissions", "relation excess", &p.RepeatAdmissions, "admissions of one person within the data's period, at one site or over several, that flag the person's relations with the sites admitting them as repeatedly admitted (beds filled with the same people); whether that is unusual for a site is the site test's question, against its class's rate"),
 		fl("flagged_lift", "relation excess", &p.FlaggedLift, "how many times the flagged relations a site would have at its class's rate it must have to seed a ring"),
 		fl("min_significance", "relation excess", &p.MinSignificance, "−log10 of the family-wise probability that some site's flagged relations (or a linked group of sites') reach their count by chance: a site is tested at min_significance + log10(number of sites), by the Poisson tail given its class's rate"),
