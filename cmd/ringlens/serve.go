@@ -47,6 +47,7 @@ func serveCommand() *cli.Command {
 			&cli.StringFlag{Name: "state", Usage: "workspace directory for the claims log, follow positions and, when given, the cases served at /api/v1/cases, with a login once it has users (ringlens user add) (default: <in>/.ringlens-state, no cases)"},
 			&cli.BoolFlag{Name: "follow", Usage: "watch --in for *.jsonl files of visits and fee lines (complete lines; appended rows are read)"},
 			&cli.DurationFlag{Name: "full-every", Value: server.DefaultFullEvery, Usage: "how often a background full run catches up with incrementally scored claims (0: never)"},
+			&cli.IntFlag{Name: "update-nice", Value: server.DefaultUpdateNice, Usage: "how much lower (Linux nice, 0-19) incremental updates and background full runs are scheduled than checks (0: the same)"},
 			&cli.StringFlag{Name: "token", EnvVars: []string{"RINGLENS_TOKEN"}, Usage: "token every request must carry, at least 16 characters (required off loopback)"},
 			&cli.StringSliceFlag{Name: "allowed-host", Usage: "extra name the server may be reached by (e.g. viz.example or viz.example:8443, a reverse proxy's); repeatable"},
 			&cli.StringSliceFlag{Name: "allow-origin", Usage: "extra browser origin allowed (e.g. https://viz.example:8443); repeatable"},
@@ -147,6 +148,14 @@ func runServe(c *cli.Context) error {
 		if users {
 			log.Info().Msg("the workspace has users: the web view requires a login (docs/workflow.md)")
 		}
+	}
+	switch n := c.Int("update-nice"); {
+	case n < 0 || n > 19:
+		return usagef("serve: --update-nice must be between 0 and 19")
+	case n == 0:
+		cfg.UpdateNice = -1 // the process's priority
+	default:
+		cfg.UpdateNice = n
 	}
 	switch d := c.Duration("full-every"); {
 	case d < 0:

@@ -29,6 +29,10 @@ const (
 	DefaultDebounce  = 500 * time.Millisecond
 	DefaultPoll      = 2 * time.Second
 	DefaultFullEvery = 10 * time.Minute
+	// DefaultUpdateNice: updates and full runs are scheduled well below
+	// checks, though not at the lowest priority (other processes of the
+	// machine at nice 19 still yield to them).
+	DefaultUpdateNice = 10
 )
 
 // Loader reads the base dataset into fresh tables. It is called once at
@@ -89,6 +93,13 @@ type Config struct {
 	// incrementally since the last one; it runs only when there are such
 	// claims (DefaultFullEvery when 0; never when < 0).
 	FullEvery time.Duration
+	// UpdateNice is how much lower than the rest of the process the
+	// threads scoring updates and running background full runs are
+	// scheduled (the Linux nice value they add; DefaultUpdateNice when 0,
+	// none when < 0): on a machine whose cores are all busy, checks come
+	// first. Goroutines a full run starts for parallel stages keep the
+	// process's priority.
+	UpdateNice int
 	// Poll is the FollowDir polling interval (DefaultPoll when <= 0).
 	Poll time.Duration
 	// Logf, when not nil, receives operational messages. They never carry
@@ -240,6 +251,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.FullEvery == 0 {
 		cfg.FullEvery = DefaultFullEvery
+	}
+	if cfg.UpdateNice == 0 {
+		cfg.UpdateNice = DefaultUpdateNice
 	}
 	s := &Server{
 		cfg:      cfg,
@@ -448,6 +462,8 @@ func (s *Server) Run(ctx context.Context) error {
 		wg.Go(func() { s.follow(ctx) })
 		defer wg.Wait() // runs before shutdown: the poller stops first
 	}
+	updates := s.startUpdater()
+	defer updates.stop()
 	var (
 		fullTick  <-chan time.Time
 		fullDone  chan fullResult
@@ -471,7 +487,9 @@ func (s *Server) Run(ctx context.Context) error {
 			}
 		case <-debounced:
 			debounced = nil
-			if err := s.incremental(ctx); err != nil && ctx.Err() == nil {
+			var err error
+			updates.do(func() { err = s.incremental(ctx) })
+			if err != nil && ctx.Err() == nil {
 				s.logf("incremental scoring failed: %v", s.fail(err))
 			}
 		case <-fullTick:
@@ -481,6 +499,7 @@ func (s *Server) Run(ctx context.Context) error {
 			fullDone = make(chan fullResult, 1)
 			upto := s.applied
 			go func() {
+				s.lowerPriority("full run")
 				r, err := s.fullRun(ctx, upto)
 				if err != nil {
 					r = &fullResult{err: err}
@@ -491,12 +510,59 @@ func (s *Server) Run(ctx context.Context) error {
 			fullDone = nil
 			err := r.err
 			if err == nil {
-				err = s.adopt(ctx, &r)
+				updates.do(func() { err = s.adopt(ctx, &r) })
 			}
 			if err != nil && ctx.Err() == nil {
 				s.logf("full run failed: %v", s.fail(err))
 			}
 		}
+	}
+}
+
+// updater runs the Run loop's updates, one at a time, on a goroutine of
+// its own whose thread is scheduled below the rest of the process
+// (Config.UpdateNice).
+type updater struct {
+	work chan func()
+	done chan struct{}
+}
+
+// startUpdater starts the server's updater.
+func (s *Server) startUpdater() *updater {
+	u := &updater{work: make(chan func()), done: make(chan struct{})}
+	go func() {
+		defer close(u.done)
+		s.lowerPriority("incremental updates")
+		for fn := range u.work {
+			fn()
+		}
+	}()
+	return u
+}
+
+// do runs fn on the updater and waits for it.
+func (u *updater) do(fn func()) {
+	ran := make(chan struct{})
+	u.work <- func() { fn(); close(ran) }
+	<-ran
+}
+
+// stop ends the updater's goroutine, and its thread with it.
+func (u *updater) stop() {
+	close(u.work)
+	<-u.done
+}
+
+// lowerPriority schedules the calling goroutine's thread, for good,
+// Config.UpdateNice below the process (see lowerThreadPriority); call it
+// only on a goroutine that ends with its work. A failure is logged once
+// per call and the work runs at the process's priority.
+func (s *Server) lowerPriority(what string) {
+	if s.cfg.UpdateNice < 0 {
+		return
+	}
+	if _, err := lowerThreadPriority(s.cfg.UpdateNice); err != nil {
+		s.logf("%s run at the process's priority: %v", what, err)
 	}
 }
 
