@@ -27,7 +27,7 @@ func serveCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "serve",
 		Usage:     "read a claims dataset, detect rings and serve the live web view and streaming API",
-		UsageText: "ringlens serve --in city [--addr 127.0.0.1:8080] [--state DIR] [--follow] [--full-every 10m] [--token T] [--allowed-host NAME] [--check-policy FILE]",
+		UsageText: "ringlens serve --in city [--addr 127.0.0.1:8080] [--state DIR] [--follow] [--full-every 10m] [--update-nice 10] [--token T] [--allowed-host NAME] [--check-policy FILE]",
 		Description: "Starts listening at once, then reads the dataset, builds the graph and detects rings,\n" +
 			"streaming progress and rings to connected browsers (docs/api.md documents the API).\n" +
 			"New claims (POST /api/v1/claims, or with --follow new *.jsonl files in --in) are\n" +
