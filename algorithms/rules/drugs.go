@@ -14,7 +14,7 @@ import (
 // runTraceDuplicate (R-TRACE-DUP) flags drug trace codes (drug_trac_codg)
 // on at least min_sales live fee lines: one box sold more than once, the
 // signature of drugs coming back into the market (回流药). Fee rows are
-// grouped by a counting sort on the trace id. One hit per trace code; the
+// grouped by trace code (traceGroups). One hit per trace code; the
 // amount is the fund share of every sale after the first.
 func runTraceDuplicate(ctx context.Context, e *env, c *collector) error {
 	ft := &e.t.Fees
@@ -22,7 +22,69 @@ func runTraceDuplicate(ctx context.Context, e *env, c *collector) error {
 		return nil
 	}
 	minSales := uint32(c.rule.P("min_sales"))
+	var fd finding
+	var vis []uint32
+	return traceGroups(ctx, e, minSales, func(t uint32, grp []uint32) error {
+		slices.SortFunc(grp, func(a, b uint32) int { return cmp.Or(cmp.Compare(ft.Time[a], ft.Time[b]), cmp.Compare(a, b)) })
+		if c.skip(feesFund(e, grp) - e.feeFund(grp[0])) {
+			return nil
+		}
+		fd.reset()
+		vis, _ = addFees(e, &fd, grp, c.maxRows, vis)
+		fd.amount -= e.feeFund(grp[0])
+		for _, v := range vis {
+			fd.persons = append(fd.persons, e.t.Visits.Person[v])
+		}
+		for _, f := range grp {
+			fd.items = append(fd.items, ft.Item[f])
+		}
+		code := ft.Traces.String(t)
+		c.emit(&fd, func() (string, string) {
+			return fmt.Sprintf("trace code %s sold %d times in %d visits", code, len(grp), len(vis)),
+				fmt.Sprintf("药品追溯码%s被销售%d次（%d次结算）", code, len(grp), len(vis))
+		})
+		return nil
+	})
+}
+
+// traceGroups calls fn, in ascending order of trace code, with the live
+// fee lines of each trace code sold at least minSales times (ascending
+// rows; fn may reorder them). Where the city's trace codes far outnumber
+// the traced lines (the neighbourhood of an incremental update, whose
+// tables share the city's dictionary of codes), the lines are sorted by
+// code instead of counted into an array with one slot per code.
+func traceGroups(ctx context.Context, e *env, minSales uint32, fn func(t uint32, grp []uint32) error) error {
+	ft := &e.t.Fees
 	nt := uint32(ft.Traces.Len())
+	traced := 0
+	for f := range ft.Trace {
+		if ft.Trace[f] < nt {
+			traced++
+		}
+	}
+	if int(nt) > sparseTraces*traced {
+		keys := make([]uint64, 0, traced)
+		for f := range ft.Trace {
+			if t := ft.Trace[f]; t < nt && e.feeLive(uint32(f)) {
+				keys = append(keys, uint64(t)<<32|uint64(f))
+			}
+		}
+		slices.Sort(keys)
+		grp := make([]uint32, 0, 8)
+		for a := 0; a < len(keys); {
+			t := uint32(keys[a] >> 32)
+			grp = grp[:0]
+			for ; a < len(keys) && uint32(keys[a]>>32) == t; a++ {
+				grp = append(grp, uint32(keys[a]))
+			}
+			if uint32(len(grp)) >= minSales {
+				if err := fn(t, grp); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	}
 	counts := make([]uint32, nt)
 	for f := range ft.Trace {
 		if t := ft.Trace[f]; t < nt && e.feeLive(uint32(f)) {
@@ -53,8 +115,6 @@ func runTraceDuplicate(ctx context.Context, e *env, c *collector) error {
 			counts[t]++
 		}
 	}
-	var fd finding
-	var vis []uint32
 	start := uint32(0)
 	for t := uint32(0); t < nt; t++ {
 		if counts[t] == skip {
@@ -65,27 +125,16 @@ func runTraceDuplicate(ctx context.Context, e *env, c *collector) error {
 		}
 		grp := rows[start:counts[t]]
 		start = counts[t]
-		slices.SortFunc(grp, func(a, b uint32) int { return cmp.Or(cmp.Compare(ft.Time[a], ft.Time[b]), cmp.Compare(a, b)) })
-		if c.skip(feesFund(e, grp) - e.feeFund(grp[0])) {
-			continue
+		if err := fn(t, grp); err != nil {
+			return err
 		}
-		fd.reset()
-		vis, _ = addFees(e, &fd, grp, c.maxRows, vis)
-		fd.amount -= e.feeFund(grp[0])
-		for _, v := range vis {
-			fd.persons = append(fd.persons, e.t.Visits.Person[v])
-		}
-		for _, f := range grp {
-			fd.items = append(fd.items, ft.Item[f])
-		}
-		code := ft.Traces.String(t)
-		c.emit(&fd, func() (string, string) {
-			return fmt.Sprintf("trace code %s sold %d times in %d visits", code, len(grp), len(vis)),
-				fmt.Sprintf("药品追溯码%s被销售%d次（%d次结算）", code, len(grp), len(vis))
-		})
 	}
 	return nil
 }
+
+// sparseTraces: when the city's trace codes outnumber the traced fee lines
+// this many times, traceGroups sorts the lines instead of counting them.
+const sparseTraces = 8
 
 // runRoundQuantity (R-ROUND-QTY) looks at cheap drugs (unit price at most
 // max_price_yuan) sold at pharmacies and flags (pharmacy, drug) pairs with

@@ -32,7 +32,32 @@ func TestTraceDuplicate(t *testing.T) {
 		{name: "different codes", build: build("81234567890123456780", false), want: 0},
 		{name: "second sale reversed", build: build("81234567890123456789", true), want: 0},
 		{name: "three sales needed", build: build("81234567890123456789", false), params: map[string]float64{"min_sales": 3}, want: 0},
+		// The neighbourhood of an incremental update shares the city's
+		// dictionary of trace codes: far more codes than lines, so the
+		// lines are sorted by code instead of counted (traceGroups).
+		{name: "same code, a dictionary of many codes", build: sparse(build("81234567890123456789", false)), want: 1,
+			check: func(t *testing.T, x *fx, hs []Hit, _ *Result) {
+				wantIDs(t, x, hs[0], "V1", "V2")
+				wantAmount(t, hs[0], 4000)
+			}},
+		{name: "different codes, a dictionary of many codes", build: sparse(build("81234567890123456780", false)), want: 0},
+		{name: "second sale reversed, a dictionary of many codes", build: sparse(build("81234567890123456789", true)), want: 0},
 	})
+}
+
+// sparse adds trace codes no fee line carries to the dictionary of the
+// fixture build makes, more than sparseTraces times its traced lines.
+func sparse(build func() *fx) func() *fx {
+	return func() *fx {
+		x := build()
+		if x.t.Fees.Traces == nil {
+			panic("fixture without trace codes")
+		}
+		for i := range 10 * sparseTraces * x.t.Fees.Len() {
+			x.t.Fees.Traces.Intern(fmt.Sprintf("9%019d", i))
+		}
+		return x
+	}
 }
 
 func TestRoundQuantity(t *testing.T) {

@@ -123,20 +123,18 @@ func forEachPersonDiagnosis(ctx context.Context, e *env, c *collector, lim []int
 	if len(cand) == 0 {
 		return nil
 	}
-	off, rows := groupByPerson(cand, np, func(v uint32) uint32 { return vt.Person[v] })
 	var fd finding
-	for p := 0; p < np; p++ {
-		hits := rows[off[p]:off[p+1]]
-		if len(hits) < minVisits || len(hits) == 0 || c.skip(visitsFund(e, hits)) {
-			continue
+	return forEachPerson(ctx, cand, np, func(v uint32) uint32 { return vt.Person[v] }, func(p uint32, hits []uint32) error {
+		if len(hits) < minVisits || c.skip(visitsFund(e, hits)) {
+			return nil
 		}
 		fd.reset()
-		fd.persons = append(fd.persons, uint32(p))
+		fd.persons = append(fd.persons, p)
 		addVisits(e, &fd, hits, c.maxRows)
 		first := limitOf(hits[0])
-		c.emit(&fd, func() (string, string) { return detail(uint32(p), first, len(hits)) })
-	}
-	return nil
+		c.emit(&fd, func() (string, string) { return detail(p, first, len(hits)) })
+		return nil
+	})
 }
 
 // outsideAge reports whether age lies outside [lo-tol, hi+tol]; a negative

@@ -8,6 +8,56 @@ import (
 	"github.com/ringlens/ringlens/graph/claims"
 )
 
+// sparsePersons: when the persons outnumber the candidate rows this many
+// times, forEachPerson sorts the rows instead of counting them by person.
+// An incremental update judges a few rows against tables that keep the
+// whole city's persons: a counting sort would allocate and walk an offset
+// per person of the city for each rule.
+const sparsePersons = 8
+
+// forEachPerson calls fn once per person holding rows of cand (in
+// ascending order), persons in ascending order, with that person's rows in
+// ascending order; person maps a row to its Persons row (< nPersons). It
+// stops at fn's first error and returns it. The rows slice passed to fn
+// is only valid during the call.
+func forEachPerson(ctx context.Context, cand []uint32, nPersons int, person func(uint32) uint32, fn func(p uint32, rows []uint32) error) error {
+	if nPersons > sparsePersons*len(cand) {
+		keys := make([]uint64, len(cand))
+		for i, r := range cand {
+			keys[i] = uint64(person(r))<<32 | uint64(r)
+		}
+		slices.Sort(keys)
+		rows := make([]uint32, len(keys))
+		for i, k := range keys {
+			rows[i] = uint32(k)
+		}
+		for a := 0; a < len(keys); {
+			p := uint32(keys[a] >> 32)
+			b := a
+			for b < len(keys) && uint32(keys[b]>>32) == p {
+				b++
+			}
+			if err := fn(p, rows[a:b]); err != nil {
+				return err
+			}
+			a = b
+		}
+		return nil
+	}
+	off, rows := groupByPerson(cand, nPersons, person)
+	for p := 0; p < nPersons; p++ {
+		if err := cancelled(ctx, p); err != nil {
+			return err
+		}
+		if mine := rows[off[p]:off[p+1]]; len(mine) > 0 {
+			if err := fn(uint32(p), mine); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // groupByPerson returns the rows of cand (in ascending order) grouped by
 // person with a stable counting sort: the rows of person p are
 // rows[off[p]:off[p+1]]. person maps a row to its Persons row (< nPersons).
@@ -53,18 +103,9 @@ func forEachPersonItem(ctx context.Context, e *env, want func(p, v, f uint32) bo
 	if len(cand) == 0 {
 		return nil
 	}
-	off, rows := groupByPerson(cand, np, func(f uint32) uint32 { return vt.Person[ft.Visit[f]] })
-	cand = nil
 	var keys []uint64
 	var grp []uint32
-	for p := 0; p < np; p++ {
-		if err := cancelled(ctx, p); err != nil {
-			return err
-		}
-		mine := rows[off[p]:off[p+1]]
-		if len(mine) == 0 {
-			continue
-		}
+	return forEachPerson(ctx, cand, np, func(f uint32) uint32 { return vt.Person[ft.Visit[f]] }, func(p uint32, mine []uint32) error {
 		keys = keys[:0]
 		for _, f := range mine {
 			keys = append(keys, uint64(ft.Item[f])<<32|uint64(f))
@@ -76,10 +117,10 @@ func forEachPersonItem(ctx context.Context, e *env, want func(p, v, f uint32) bo
 			for ; i < len(keys) && uint32(keys[i]>>32) == item; i++ {
 				grp = append(grp, uint32(keys[i]))
 			}
-			group(uint32(p), item, grp)
+			group(p, item, grp)
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
 // addFees adds fee rows (distinct) to fd with their visits, times and fund
