@@ -64,6 +64,15 @@ type Live struct {
 	// one before.
 	subset     *graph.Tables
 	neighbours graph.Rebuilder
+	// places is refresh's map of each reported ring member to its ring.
+	places map[graph.NodeID]memberPlace
+}
+
+// memberPlace is the best-ranked reported ring of a member (its index in
+// the findings) and the member's role there.
+type memberPlace struct {
+	ring int
+	role string
 }
 
 // newLive keeps the state of a full run whose findings f were computed from
@@ -381,16 +390,18 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 			s.memberScores(c)
 		}
 	}
-	// Ring of each member, the best-ranked ring first.
-	type place struct {
-		ring int
-		role string
+	// Ring of each member, the best-ranked ring first; the map is kept
+	// from one update to the next (cleared, not reallocated: at 10M visits
+	// the rings hold megabytes of members).
+	if l.places == nil {
+		l.places = make(map[graph.NodeID]memberPlace)
 	}
-	placeOf := make(map[graph.NodeID]place)
+	clear(l.places)
+	placeOf := l.places
 	for i, c := range reported {
 		for _, x := range members(c) {
 			if _, ok := placeOf[x]; !ok {
-				placeOf[x] = place{i, s.roleOf(c, f.Rings[i].Typology, x)}
+				placeOf[x] = memberPlace{i, s.roleOf(c, f.Rings[i].Typology, x)}
 			}
 		}
 	}

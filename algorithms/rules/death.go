@@ -17,8 +17,8 @@ func runAfterDeath(ctx context.Context, e *env, c *collector) error {
 	grace := claims.Date(c.rule.P("grace_days"))
 	var visits, fees, vis []uint32
 	var fd finding
-	for p := 0; p < pt.Len(); p++ {
-		if err := cancelled(ctx, p); err != nil {
+	for p := range e.persons() {
+		if err := cancelled(ctx, int(p)); err != nil {
 			return err
 		}
 		die := pt.DieDate[p]

@@ -102,8 +102,8 @@ func densestWindows(ctx context.Context, e *env, window int64, band int) ([]freq
 	vt, it := &e.t.Visits, &e.t.Institutions
 	var entries []freqEntry
 	var cats, ops []uint32
-	for p := 0; p < e.t.Persons.Len(); p++ {
-		if err := cancelled(ctx, p); err != nil {
+	for p := range e.persons() {
+		if err := cancelled(ctx, int(p)); err != nil {
 			return nil, err
 		}
 		var best int

@@ -46,8 +46,8 @@ func runSplitAdmission(ctx context.Context, e *env, c *collector) error {
 	noDiagnoses := e.dise.nCat == 0 && c.rule.P("without_diagnosis") != 0
 	var stays, readmits, cited []uint32
 	var fd finding
-	for p := 0; p < e.t.Persons.Len(); p++ {
-		if err := cancelled(ctx, p); err != nil {
+	for p := range e.persons() {
+		if err := cancelled(ctx, int(p)); err != nil {
 			return err
 		}
 		stays, readmits, cited = stays[:0], readmits[:0], cited[:0]

@@ -84,8 +84,8 @@ func runPersonDistant(ctx context.Context, e *env, c *collector) error {
 	minConflicts := int(c.rule.P("min_conflicts"))
 	var cited []uint32
 	var fd finding
-	for p := 0; p < e.t.Persons.Len(); p++ {
-		if err := cancelled(ctx, p); err != nil {
+	for p := range e.persons() {
+		if err := cancelled(ctx, int(p)); err != nil {
 			return err
 		}
 		cited = cited[:0]

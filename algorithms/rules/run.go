@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"runtime"
 	"slices"
 	"sync"
@@ -390,6 +391,33 @@ func (e *env) doctorOK(d uint32) bool {
 
 // personVisits returns person p's visits by time.
 func (e *env) personVisits(p uint32) []uint32 { return e.g.VisitsOf(e.g.PatientNode(p)) }
+
+// persons yields, in ascending order, the Persons rows a rule that judges
+// person by person must look at: every person, or, where the persons far
+// outnumber the visits (sparsePersons times: the neighbourhood of an
+// incremental update, whose tables keep the whole city's persons), only
+// those with a visit in the tables. A person without visits gives no hit
+// to any such rule, so both ways give the same hits.
+func (e *env) persons() iter.Seq[uint32] {
+	np, vt := e.t.Persons.Len(), &e.t.Visits
+	if np <= sparsePersons*vt.Len() {
+		return func(yield func(uint32) bool) {
+			for p := 0; p < np; p++ {
+				if !yield(uint32(p)) {
+					return
+				}
+			}
+		}
+	}
+	ps := make([]uint32, 0, vt.Len())
+	for _, p := range vt.Person {
+		if int(p) < np {
+			ps = append(ps, p)
+		}
+	}
+	slices.Sort(ps)
+	return slices.Values(slices.Compact(ps))
+}
 
 // itemName returns the catalogue code of item row i.
 func (e *env) itemCode(i uint32) string {

@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
 )
 
 // TestForEachPerson checks that both ways of grouping rows by person (the
@@ -48,6 +51,45 @@ func TestForEachPerson(t *testing.T) {
 			})
 			if !errors.Is(err, stop) || calls != 2 {
 				t.Errorf("after an error: %d calls, %v; want 2, stop", calls, err)
+			}
+		})
+	}
+}
+
+// TestPersons checks which persons the person-by-person rules look at:
+// every person while they do not far outnumber the visits, else only
+// those with a visit, in ascending order either way.
+func TestPersons(t *testing.T) {
+	build := func(idle int) *fx {
+		x := base() // persons M (row 0) and F (row 1)
+		for i := range idle {
+			x.person(fmt.Sprintf("IDLE%03d", i), claims.Female, day(1970, 1, 1))
+		}
+		x.person("Z", claims.Male, day(1960, 1, 1))
+		x.add(v{id: "V1", psn: "Z", inst: "C1", begin: at(2024, 3, 1, 9, 0)},
+			v{id: "V2", psn: "M", inst: "C1", begin: at(2024, 3, 2, 9, 0)},
+			v{id: "V3", psn: "Z", inst: "C1", begin: at(2024, 3, 3, 9, 0)})
+		return x
+	}
+	cases := []struct {
+		name string
+		idle int
+		want []uint32
+	}{
+		{"few persons: all of them", 2, []uint32{0, 1, 2, 3, 4}},
+		{"persons far beyond the visits: those with visits", 3 * sparsePersons, []uint32{0, 3*sparsePersons + 2}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			x := build(c.idle)
+			g, err := graph.Build(context.Background(), x.t, graph.BuildOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defs := Defaults()
+			got := slices.Collect(newEnv(g, &defs).persons())
+			if !slices.Equal(got, c.want) {
+				t.Errorf("persons %v, want %v", got, c.want)
 			}
 		})
 	}
