@@ -55,6 +55,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"iter"
 	"regexp"
 	"strings"
 )
@@ -334,34 +335,38 @@ type placeholder struct {
 	end      int
 }
 
-// placeholders returns the placeholders of tmpl in order; an unclosed "{"
-// is text.
-func placeholders(tmpl string) []placeholder {
-	var out []placeholder
-	for i := 0; i < len(tmpl); {
-		open := strings.IndexByte(tmpl[i:], '{')
-		if open < 0 {
-			break
+// placeholders yields the placeholders of tmpl in order; an unclosed "{"
+// is text. It allocates nothing: sentences are rendered for every answer
+// of the check API.
+func placeholders(tmpl string) iter.Seq[placeholder] {
+	return func(yield func(placeholder) bool) {
+		for i := 0; i < len(tmpl); {
+			open := strings.IndexByte(tmpl[i:], '{')
+			if open < 0 {
+				return
+			}
+			open += i
+			end := strings.IndexByte(tmpl[open:], '}')
+			if end < 0 {
+				return
+			}
+			end += open + 1
+			name, cat, _ := strings.Cut(tmpl[open+1:end-1], "|")
+			if !yield(placeholder{name: name, category: Category(cat), start: open, end: end}) {
+				return
+			}
+			i = end
 		}
-		open += i
-		end := strings.IndexByte(tmpl[open:], '}')
-		if end < 0 {
-			break
-		}
-		end += open + 1
-		name, cat, _ := strings.Cut(tmpl[open+1:end-1], "|")
-		out = append(out, placeholder{name: name, category: Category(cat), start: open, end: end})
-		i = end
 	}
-	return out
 }
 
 // fill replaces the placeholders of tmpl by their values in params,
 // labelled in lang where the placeholder names a category.
 func fill(tmpl string, params map[string]string, lang string) string {
 	var b strings.Builder
+	b.Grow(len(tmpl) + 16*len(params))
 	last := 0
-	for _, p := range placeholders(tmpl) {
+	for p := range placeholders(tmpl) {
 		b.WriteString(tmpl[last:p.start])
 		last = p.end
 		v, ok := params[p.name]
@@ -394,7 +399,7 @@ var reasonPatterns = func() []reasonPattern {
 		var names []string
 		expr.WriteString("^")
 		last := 0
-		for _, p := range placeholders(e.En) {
+		for p := range placeholders(e.En) {
 			expr.WriteString(regexp.QuoteMeta(e.En[last:p.start]))
 			expr.WriteString("(.+?)")
 			names = append(names, p.name)

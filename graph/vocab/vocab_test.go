@@ -78,7 +78,7 @@ func TestEntries(t *testing.T) {
 // (each once), or none when it is not a template.
 func checkTemplate(t *testing.T, where, tmpl string, params []string, templated bool) {
 	t.Helper()
-	ps := placeholders(tmpl)
+	ps := slices.Collect(placeholders(tmpl))
 	if !templated {
 		if len(ps) > 0 || strings.ContainsAny(tmpl, "{}") {
 			t.Errorf("%s: label %q has braces", where, tmpl)
