@@ -35,7 +35,7 @@ func benchCheckCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "check",
 		Usage: "load POST /api/v1/check on loopback with varied real claims of a city; print latency percentiles and checks/s",
-		UsageText: "ringlens bench check --in DIR [--duration 30s] [--connections 4] [--rate 2000] [--post-rate 3] [--claims 5000] [--seed 1] [--bodies FILE] [--cpu-profile FILE]\n" +
+		UsageText: "ringlens bench check --in DIR [--duration 30s] [--warmup 30s] [--connections 4] [--rate 2000] [--post-rate 3] [--claims 5000] [--seed 1] [--bodies FILE] [--cpu-profile FILE]\n" +
 			"   ringlens bench check --url http://127.0.0.1:8080 --bodies FILE [--duration 30s] [--connections 4] [--rate 2000] [--post-rate 3]",
 		Description: "Reads --in, serves it on a loopback port in this process (as `serve` does, without\n" +
 			"full runs), waits for the first detection, then samples --claims visits of the city\n" +
@@ -50,11 +50,14 @@ func benchCheckCommand() *cli.Command {
 			"claims during the load (POST /api/v1/claims, one claim per batch, the sampled claims\n" +
 			"under new ids), so that incremental updates run beside the checks, as they do in\n" +
 			"production; it prints how many were acknowledged. --cpu-profile writes a CPU profile\n" +
-			"of this process (with --in: server and load generator) for `go tool pprof`.",
+			"of this process (with --in: server and load generator) for `go tool pprof`. --warmup\n" +
+			"sends checks first for that long, at the same rate, and reports them apart: a server\n" +
+			"just started is still faulting in its memory.",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "in", Usage: "dataset directory, served in this process"},
 			&cli.StringFlag{Name: "url", Usage: "load the server at `URL` (e.g. http://127.0.0.1:8080, a `ringlens serve`) instead, with the bodies of --bodies"},
 			&cli.DurationFlag{Name: "duration", Value: 30 * time.Second, Usage: "how long to load the server"},
+			&cli.DurationFlag{Name: "warmup", Usage: "checks sent first, at the same rate, for this long and reported apart (0: none)"},
 			&cli.IntFlag{Name: "connections", Value: 4, Usage: "concurrent clients"},
 			&cli.IntFlag{Name: "claims", Value: 5000, Usage: "distinct claims sampled from the city"},
 			&cli.Float64Flag{Name: "rate", Usage: "checks per second in all, sent on a fixed schedule (0: each client sends as soon as it has its answer)"},
@@ -94,6 +97,10 @@ type checkBench struct {
 	// machine weighs on the tail.
 	LoadBefore float64 `json:"load_before"`
 	LoadAfter  float64 `json:"load_after"`
+	// Warmup holds the checks of --warmup, run before the measured load
+	// and reported apart (nil without one): a server just started is still
+	// faulting in its memory.
+	Warmup *checkBench `json:"warmup,omitempty"`
 }
 
 // loadAverage returns the one-minute load average of the machine, or -1.
@@ -119,8 +126,8 @@ func runBenchCheck(c *cli.Context) error {
 		return err
 	}
 	conns, n, rate, postRate := c.Int("connections"), c.Int("claims"), c.Float64("rate"), c.Float64("post-rate")
-	if conns < 1 || n < 1 || c.Duration("duration") <= 0 || rate < 0 || postRate < 0 {
-		return usagef("bench check: --connections, --claims and --duration must be positive, --rate and --post-rate not negative")
+	if conns < 1 || n < 1 || c.Duration("duration") <= 0 || rate < 0 || postRate < 0 || c.Duration("warmup") < 0 {
+		return usagef("bench check: --connections, --claims and --duration must be positive, --rate, --post-rate and --warmup not negative")
 	}
 	if f := c.String("cpu-profile"); f != "" {
 		out, err := os.Create(filepath.Clean(f))
@@ -152,6 +159,11 @@ func runBenchCheck(c *cli.Context) error {
 	} else if err := target.readBodies(c.String("bodies")); err != nil {
 		return err
 	}
+	var warm *checkBench
+	if d := c.Duration("warmup"); d > 0 {
+		w := loadChecks(target.url+"/api/v1/check", target.bodies, conns, d, rate)
+		warm = &w
+	}
 	loadBefore := loadAverage()
 	posting := make(chan [2]int, 1)
 	go func() {
@@ -166,6 +178,7 @@ func runBenchCheck(c *cli.Context) error {
 	res.PostRate, res.Posted, res.Acknowledged = postRate, pa[0], pa[1]
 	res.Visits = target.visits
 	res.LoadBefore, res.LoadAfter = loadBefore, loadAverage()
+	res.Warmup = warm
 	if c.Bool("json") {
 		b, err := json.MarshalIndent(res, "", "  ")
 		if err != nil {
@@ -179,6 +192,10 @@ func runBenchCheck(c *cli.Context) error {
 		fmt.Fprintf(w, "city\t%d visits\n", res.Visits)
 	}
 	fmt.Fprintf(w, "claims\t%d distinct, %d connections, %.1f s, rate %s\n", res.Claims, res.Connections, res.Seconds, rateText(res.Rate))
+	if warm != nil {
+		fmt.Fprintf(w, "warm-up\t%.1f s, %d checks (%d errors), p50 %.3f ms  p99 %.3f ms  p999 %.3f ms  max %.3f ms (not counted below)\n",
+			warm.Seconds, warm.Checks, warm.Errors, warm.P50Ms, warm.P99Ms, warm.P999Ms, warm.MaxMs)
+	}
 	fmt.Fprintf(w, "checks\t%d (%d errors)\n", res.Checks, res.Errors)
 	fmt.Fprintf(w, "checks/s\t%.0f\n", res.PerSecond)
 	fmt.Fprintf(w, "latency\tp50 %.3f ms  p99 %.3f ms  p999 %.3f ms  max %.3f ms\n", res.P50Ms, res.P99Ms, res.P999Ms, res.MaxMs)

@@ -67,6 +67,22 @@ func TestBenchCheck(t *testing.T) {
 	if err := again.readBodies(file); err != nil || len(again.bodies) != len(tc.bodies) {
 		t.Fatalf("read back %d bodies of %d: %v", len(again.bodies), len(tc.bodies), err)
 	}
+
+	// The command against the running server, with a warm-up reported
+	// apart from the measured load.
+	var out, errw bytes.Buffer
+	app, _ := newApp(&out, &errw)
+	if err := app.RunContext(context.Background(), []string{"ringlens", "bench", "check", "--url", tc.url, "--bodies", file,
+		"--duration", "300ms", "--warmup", "200ms", "--rate", "200", "--connections", "2", "--json"}); err != nil {
+		t.Fatalf("bench check --url: %v\n%s", err, errw.String())
+	}
+	var got checkBench
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
+		t.Fatalf("%v: %s", err, out.String())
+	}
+	if got.Warmup == nil || got.Warmup.Checks < 20 || got.Warmup.Seconds > 0.3 || got.Checks < 30 || got.Errors != 0 || got.Warmup.Errors != 0 {
+		t.Errorf("warm-up %+v, load %+v", got.Warmup, got)
+	}
 }
 
 // acceptedRows returns the rows the server at url has accepted since it
