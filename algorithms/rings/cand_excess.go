@@ -42,9 +42,10 @@ const (
 	// lives in another district of the city (near, not far) and comes on
 	// a strict rhythm (regularity ≥ rhythm_strict): cards swiped on a
 	// schedule rather than care sought when needed. Ordinary regulars from
-	// the next district are many, so these relations do not count among a
-	// site's flagged ones; they seed only through their own test against
-	// their class's rate among regulars (seedSites).
+	// the next district are many, so a relation flagged for this alone
+	// does not count among a site's flagged ones: such relations seed only
+	// through their own test, against their class's pooled share among
+	// regulars (seedSites).
 	flagRhythm
 )
 
@@ -88,7 +89,7 @@ type siteTally struct {
 // that has at least min_relation_visits visits is judged on its own:
 // billed far above peers (costly), card-based while living away,
 // frequent and rhythmic while living far away, or on a strict rhythm from
-// another district (tested apart, see seedSites) (see flags); a relation with
+// another district, which is tested apart (see flags and seedSites); a relation with
 // fewer visits counts as costly when most of its person's care, spread over
 // several sites, is. A site whose flagged relations exceed, flagged_lift
 // times and at the family-wise significance min_significance + log10(sites),
