@@ -352,12 +352,23 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	// of them stands out even where its class's flagged rate hides a small
 	// ring among ordinary costly relations. The expectation is the class's
 	// flagged rate times its pooled share of severe among flagged.
-	ks := kindIndex(flagSevere)
-	var flaggedSum, severeSum [nClasses]float64
+	//
+	// Strict rhythms from the next district are a share of a site's
+	// regulars, against the class's pooled share of them (rateRhythm), not
+	// the lower quartile of its sites' shares (classRates): most sites
+	// have none, and against a quartile of zero every site with a few
+	// would stand out.
+	ks, kr := kindIndex(flagSevere), kindIndex(flagRhythm)
+	var flaggedSum, severeSum, rateRhythm, regularsSum [nClasses]float64
 	for i, t := range tally {
 		cl := g.Class(graph.NodeID(lo + i))
 		flaggedSum[cl] += float64(t.flagged)
 		severeSum[cl] += float64(t.byKind[ks])
+		rateRhythm[cl] += float64(t.byKind[kr])
+		regularsSum[cl] += float64(t.regulars)
+	}
+	for cl := range rateRhythm {
+		rateRhythm[cl] /= max(regularsSum[cl], 1)
 	}
 	// Admissions: people admitted again and again are a share of a
 	// site's inpatients, not of all its returning people; a busy
@@ -370,26 +381,6 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		byAdmitted[i] = siteTally{relations: t.admitted, flagged: t.byKind[ka]}
 	}
 	rateAdmit := s.classRates(lo, byAdmitted, false, nil)
-	// Strict rhythms from the next district: a share of a site's
-	// regulars, against the class's ordinary share of them.
-	kr := kindIndex(flagRhythm)
-	byRhythm := make([]siteTally, nSites)
-	for i, t := range tally {
-		byRhythm[i] = siteTally{relations: t.regulars, flagged: t.byKind[kr]}
-	}
-	// The class's pooled share, not the lower quartile of its sites' shares
-	// (classRates): most sites have none of these relations, and against a
-	// quartile of zero every site with a few would stand out.
-	var rateRhythm [nClasses]float64
-	var regularsSum [nClasses]float64
-	for i, t := range byRhythm {
-		cl := g.Class(graph.NodeID(lo + i))
-		rateRhythm[cl] += float64(t.flagged)
-		regularsSum[cl] += float64(t.relations)
-	}
-	for cl := range rateRhythm {
-		rateRhythm[cl] /= max(regularsSum[cl], 1)
-	}
 	okAdmits := make([]bool, nSites)
 	okSevere := make([]bool, nSites)
 	okRhythm := make([]bool, nSites)

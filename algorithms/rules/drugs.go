@@ -63,22 +63,15 @@ func traceGroups(ctx context.Context, e *env, minSales uint32, fn func(t uint32,
 		}
 	}
 	if int(nt) > sparseTraces*traced {
-		keys := make([]uint64, 0, traced)
+		lines := make([]keyedRow, 0, traced)
 		for f := range ft.Trace {
 			if t := ft.Trace[f]; t < nt && e.feeLive(uint32(f)) {
-				keys = append(keys, uint64(t)<<32|uint64(f))
+				lines = append(lines, keyedRow{key: uint64(t), row: uint32(f)})
 			}
 		}
-		slices.Sort(keys)
-		grp := make([]uint32, 0, 8)
-		for a := 0; a < len(keys); {
-			t := uint32(keys[a] >> 32)
-			grp = grp[:0]
-			for ; a < len(keys) && uint32(keys[a]>>32) == t; a++ {
-				grp = append(grp, uint32(keys[a]))
-			}
+		for t, grp := range groupsByKey(lines) {
 			if uint32(len(grp)) >= minSales {
-				if err := fn(t, grp); err != nil {
+				if err := fn(uint32(t), grp); err != nil {
 					return err
 				}
 			}

@@ -22,25 +22,14 @@ const sparsePersons = 8
 // is only valid during the call.
 func forEachPerson(ctx context.Context, cand []uint32, nPersons int, person func(uint32) uint32, fn func(p uint32, rows []uint32) error) error {
 	if nPersons > sparsePersons*len(cand) {
-		keys := make([]uint64, len(cand))
+		lines := make([]keyedRow, len(cand))
 		for i, r := range cand {
-			keys[i] = uint64(person(r))<<32 | uint64(r)
+			lines[i] = keyedRow{key: uint64(person(r)), row: r}
 		}
-		slices.Sort(keys)
-		rows := make([]uint32, len(keys))
-		for i, k := range keys {
-			rows[i] = uint32(k)
-		}
-		for a := 0; a < len(keys); {
-			p := uint32(keys[a] >> 32)
-			b := a
-			for b < len(keys) && uint32(keys[b]>>32) == p {
-				b++
-			}
-			if err := fn(p, rows[a:b]); err != nil {
+		for p, rows := range groupsByKey(lines) {
+			if err := fn(uint32(p), rows); err != nil {
 				return err
 			}
-			a = b
 		}
 		return nil
 	}

@@ -14,18 +14,17 @@ import (
 // core between them. An unprivileged thread cannot take its priority back,
 // so the thread never returns to the runtime's pool: call this only on a
 // goroutine of its own, which ends when its work is done (the thread ends
-// with it). It returns the nice value set.
-func lowerThreadPriority(nice int) (int, error) {
+// with it).
+func lowerThreadPriority(nice int) error {
 	runtime.LockOSThread()
 	tid := syscall.Gettid()
 	// The raw system call returns 20 − nice (Linux keeps it positive).
 	raw, err := syscall.Getpriority(syscall.PRIO_PROCESS, tid)
 	if err != nil {
-		return 0, fmt.Errorf("reading the thread's priority: %w", err)
+		return fmt.Errorf("reading the thread's priority: %w", err)
 	}
-	to := min(20-raw+nice, 19)
-	if err := syscall.Setpriority(syscall.PRIO_PROCESS, tid, to); err != nil {
-		return 0, fmt.Errorf("lowering the thread's priority: %w", err)
+	if err := syscall.Setpriority(syscall.PRIO_PROCESS, tid, min(20-raw+nice, 19)); err != nil {
+		return fmt.Errorf("lowering the thread's priority: %w", err)
 	}
-	return to, nil
+	return nil
 }

@@ -561,7 +561,7 @@ func (s *Server) lowerPriority(what string) {
 	if s.cfg.UpdateNice < 0 {
 		return
 	}
-	if _, err := lowerThreadPriority(s.cfg.UpdateNice); err != nil {
+	if err := lowerThreadPriority(s.cfg.UpdateNice); err != nil {
 		s.logf("%s run at the process's priority: %v", what, err)
 	}
 }
