@@ -198,8 +198,12 @@
 // they share doctors or their people cross between each other's sites
 // (shared_doctor_share, shared_visit_share), so that two operations that
 // share neither people nor doctors are never one ring. Overlapping
-// candidates merge when they share half of the smaller one's people, and
-// the merge is recorded as a G-MERGED fact naming the shared members.
+// candidates merge when they share half of the smaller one's people, or
+// when they are lockstep blocks led by a shared doctor (one doctor leading
+// groups in step at two sites is one operation whose groups share
+// structure, not people); merges repeat until none applies, so that blocks
+// linked through a third are one ring, and each is recorded as a G-MERGED
+// fact naming the shared members.
 // Peripheral people (far fewer flagged visits than the group's median
 // person; in pharmacy groups, people filling at only one of them) are
 // dropped (core).

@@ -9,6 +9,16 @@ import (
 	"github.com/ringlens/ringlens/graph/findings"
 )
 
+// reportable reports whether c stands above the report line: its score
+// reaches report_score, or it is a lockstep block whose strength × evidence
+// reaches lockstep_report_evidence (people visiting together far beyond
+// their sites' ordinary traffic are the ring, however few they are and
+// however little they bill). The full run and a live refresh both ask it.
+func (s *state) reportable(c *candidate) bool {
+	pr := &s.opt.Params
+	return c.score >= pr.ReportScore || c.source == SourceLockstep && c.strength*c.feat.Evidence >= pr.LockstepReportEvidence
+}
+
 // findings ranks the scored candidates (sorting cands), reports those above
 // report_score and fills every part of Findings. It returns the individual
 // signals of the entities too.
@@ -23,7 +33,7 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 	roleOf := make([]string, g.NumNodes())
 	var reported []*candidate
 	for _, c := range cands {
-		if (c.score >= s.opt.Params.ReportScore || c.source == SourceLockstep && c.strength*c.feat.Evidence >= s.opt.Params.LockstepReportEvidence) && len(reported) < s.opt.Params.MaxRings {
+		if s.reportable(c) && len(reported) < s.opt.Params.MaxRings {
 			reported = append(reported, c)
 			continue
 		}

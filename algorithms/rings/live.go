@@ -335,7 +335,7 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 	}
 	var reported []*candidate
 	for _, c := range l.cands {
-		if c.score >= s.opt.Params.ReportScore && len(reported) < s.opt.Params.MaxRings {
+		if s.reportable(c) && len(reported) < s.opt.Params.MaxRings {
 			reported = append(reported, c)
 			if c.id == "" {
 				c.id = newID()

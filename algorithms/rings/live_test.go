@@ -12,9 +12,11 @@ import (
 
 	. "github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/fixtures"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/intern"
 	"github.com/ringlens/ringlens/ingest"
 )
 
@@ -562,6 +564,62 @@ func TestLiveAddFeeLinesOnly(t *testing.T) {
 	}
 	if !found {
 		t.Errorf("no R-PRICE-CAP hit cites the new fee line (row %d)", row)
+	}
+	checkConsistent(t, up.Findings)
+}
+
+// TestLiveKeepsLockstepReports checks that a live update reports what the
+// full run reports by the same line: a lockstep block reported on its
+// evidence (lockstep_report_evidence) stays reported when an update
+// elsewhere re-ranks the candidates, though its score is under
+// report_score.
+func TestLiveKeepsLockstepReports(t *testing.T) {
+	ctx := context.Background()
+	tb := loadTables(t, genCity(t, fixtures.PresetDefault, 1, plantVisits))
+	p := DefaultParams()
+	p.ReportScore, p.LockstepReportEvidence = 0.99, 0
+	l, err := DetectLive(ctx, buildGraph(t, tb), Options{Seed: 1, Params: p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := l.Findings()
+	var low []string
+	inRing := make(map[string]bool)
+	for _, r := range before.Rings {
+		if r.Score < p.ReportScore {
+			low = append(low, r.ID)
+		}
+		for _, m := range r.Members {
+			inRing[m.ID] = true
+		}
+	}
+	if len(low) == 0 {
+		t.Fatal("no lockstep block reported under report_score: the city cannot tell")
+	}
+	v, ok := uint32(0), false
+	for i := range uint32(len(tb.Visits.Person)) {
+		if !inRing[tb.Persons.IDs.String(intern.ID(tb.Visits.Person[i]))] {
+			v, ok = i, true
+			break
+		}
+	}
+	if !ok {
+		t.Fatal("every visit is a ring member's")
+	}
+	tb.AddFee(&claims.FeeLine{FeedetlSn: "LIVE-LOCKSTEP", MdtrtID: tb.Visits.IDs.String(intern.ID(v)), ItemCode: "002103010010000",
+		ItemName: "头颅CT平扫", ListType: 201, Count: 1, Price: 880_000000, Amount: 88000, Time: tb.Visits.Begin[v]}, v, 0)
+	up, err := l.Add(ctx, func() string { return "R999" })
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := make(map[string]bool)
+	for _, r := range up.Findings.Rings {
+		after[r.ID] = true
+	}
+	for _, id := range low {
+		if !after[id] {
+			t.Errorf("ring %s, reported by the full run on its lockstep evidence, dropped by the update", id)
+		}
 	}
 	checkConsistent(t, up.Findings)
 }

@@ -11,33 +11,46 @@ import (
 // merge joins candidates that describe the same ring: two candidates merge
 // when they share at least half of the smaller one's patients (both having
 // patients) or one is a lockstep block or an onset or offset cohort of the
-// other's (all its sites and doctors are the other's; cohortOf) or both are groups of the same
+// other's (all its sites and doctors are the other's; cohortOf) or both are
+// lockstep blocks led by a shared doctor (sameLeader) or groups of the same
 // pharmacies and no other site, or, without patients, when they share an
-// institution and a doctor. The merged candidate keeps the typology hint of the stronger one
-// (more visits on ties). Candidates are processed in a fixed order so that
-// the result is deterministic.
+// institution and a doctor. The merged candidate keeps the typology hint of
+// the stronger one (more visits on ties). Candidates are processed in a
+// fixed order so that the result is deterministic.
 func (s *state) merge(cands []*candidate) []*candidate {
-	slices.SortStableFunc(cands, func(a, b *candidate) int {
-		return cmp.Or(cmp.Compare(len(b.visits), len(a.visits)), cmp.Compare(a.source, b.source), cmpNodes(a, b))
-	})
-	var out []*candidate
-	for _, c := range cands {
-		merged := false
-		for _, o := range out {
-			if same(o, c) || s.samePharmacies(o, c) {
-				absorb(o, c)
-				merged = true
-				break
-			}
-		}
-		if !merged {
-			out = append(out, c)
-		}
-	}
+	out := mergeAll(cands, func(a, b *candidate) bool { return same(a, b) || s.samePharmacies(a, b) })
 	for _, c := range out {
 		s.finish(c)
 	}
 	return out
+}
+
+// mergeAll absorbs each candidate into the first earlier one it goes
+// together with, largest (most visits) first, and repeats over what is left
+// until no two go together: a merge widens a candidate, which may then go
+// together with one it did not before (two blocks linked through a third
+// are one ring whatever their order).
+func mergeAll(cands []*candidate, together func(a, b *candidate) bool) []*candidate {
+	slices.SortStableFunc(cands, func(a, b *candidate) int {
+		return cmp.Or(cmp.Compare(len(b.visits), len(a.visits)), cmp.Compare(a.source, b.source), cmpNodes(a, b))
+	})
+	for {
+		var out []*candidate
+		joined := false
+		for _, c := range cands {
+			i := slices.IndexFunc(out, func(o *candidate) bool { return together(o, c) })
+			if i < 0 {
+				out = append(out, c)
+				continue
+			}
+			absorb(out[i], c)
+			joined = true
+		}
+		if !joined {
+			return out
+		}
+		cands = out
+	}
 }
 
 // cmpNodes orders candidates by their first members, for determinism.
@@ -47,11 +60,11 @@ func cmpNodes(a, b *candidate) int {
 
 // same reports whether a and b describe the same ring: they share half
 // of the smaller one's patients, or one is a lockstep block of the other's
-// cohorts (cohortOf).
+// cohorts (cohortOf), or both are blocks of one doctor (sameLeader).
 func same(a, b *candidate) bool {
 	if len(a.patients) > 0 && len(b.patients) > 0 {
 		n := intersect(a.patients, b.patients)
-		return 2*n >= min(len(a.patients), len(b.patients)) || cohortOf(a, b) || cohortOf(b, a)
+		return 2*n >= min(len(a.patients), len(b.patients)) || cohortOf(a, b) || cohortOf(b, a) || sameLeader(a, b)
 	}
 	if len(a.patients) == 0 && len(b.patients) == 0 {
 		return intersect(a.insts, b.insts) > 0 && intersect(a.doctors, b.doctors) > 0
@@ -88,6 +101,13 @@ func (s *state) samePharmacies(a, b *candidate) bool {
 func cohortOf(x, y *candidate) bool {
 	return (x.source == SourceLockstep && len(x.doctors) > 0 || x.cohort()) && len(x.insts) > 0 &&
 		intersect(x.insts, y.insts) == len(x.insts) && intersect(x.doctors, y.doctors) == len(x.doctors)
+}
+
+// sameLeader reports whether a and b are lockstep blocks that share a
+// doctor: one doctor leading groups of people in step at two sites (or
+// twice at one) is one operation, whose groups share structure, not people.
+func sameLeader(a, b *candidate) bool {
+	return a.source == SourceLockstep && b.source == SourceLockstep && intersect(a.doctors, b.doctors) > 0
 }
 
 // absorb merges b into a and records, as a graph fact of a, the shared

@@ -1,6 +1,7 @@
 package rings
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/ringlens/ringlens/graph"
@@ -15,11 +16,7 @@ import (
 func TestSame(t *testing.T) {
 	ring := &candidate{source: SourceRelationExcess, patients: []graph.NodeID{1, 2, 3, 4, 5, 6}, doctors: []graph.NodeID{20, 21}, insts: []graph.NodeID{30, 31}}
 	nodes := func(xs ...graph.NodeID) []graph.NodeID { return xs }
-	cases := []struct {
-		name string
-		b    candidate
-		want bool
-	}{
+	cases := []sameCase{
 		{"half the people shared", candidate{source: SourceLockstep, patients: nodes(1, 2, 3, 90, 91, 92), doctors: nodes(29), insts: nodes(39)}, true},
 		{"a cohort block at its site with its doctor", candidate{source: SourceLockstep, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(21), insts: nodes(31)}, true},
 		{"a block with a doctor of its own", candidate{source: SourceLockstep, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(21, 22), insts: nodes(31)}, false},
@@ -31,6 +28,20 @@ func TestSame(t *testing.T) {
 		{"an onset cohort with a doctor of its own", candidate{source: SourceOnset, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(22), insts: nodes(31)}, false},
 		{"an offset cohort at another site", candidate{source: SourceOffset, patients: nodes(90, 91, 92, 93, 94), insts: nodes(32)}, false},
 	}
+	checkSame(t, ring, cases)
+}
+
+// sameCase is a candidate b and whether it describes the same ring as the
+// one a test compares it with.
+type sameCase struct {
+	name string
+	b    candidate
+	want bool
+}
+
+// checkSame runs same both ways between ring and each case's candidate.
+func checkSame(t *testing.T, ring *candidate, cases []sameCase) {
+	t.Helper()
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			b := c.b
@@ -120,5 +131,71 @@ func TestAbsorbTypology(t *testing.T) {
 				t.Errorf("merged people %d, want 4", len(a.patients))
 			}
 		})
+	}
+}
+
+// TestSameLeader checks that two lockstep blocks sharing a doctor are one
+// operation wherever they are, and that a shared doctor joins nothing else:
+// a block and another generator's group, or blocks with doctors of their own.
+func TestSameLeader(t *testing.T) {
+	nodes := func(xs ...graph.NodeID) []graph.NodeID { return xs }
+	block := &candidate{source: SourceLockstep, patients: nodes(1, 2, 3, 4, 5), doctors: nodes(20, 21), insts: nodes(30)}
+	cases := []sameCase{
+		{"a block of its doctor at another site", candidate{source: SourceLockstep, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(21, 25), insts: nodes(35)}, true},
+		{"a block with doctors of its own at its site", candidate{source: SourceLockstep, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(22), insts: nodes(30)}, false},
+		{"a block naming no doctor", candidate{source: SourceLockstep, patients: nodes(90, 91, 92, 93, 94), insts: nodes(35)}, false},
+		{"another generator's group with its doctor", candidate{source: SourceRelationExcess, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(21), insts: nodes(35)}, false},
+		{"an onset cohort with its doctor elsewhere", candidate{source: SourceOnset, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(21), insts: nodes(35)}, false},
+	}
+	checkSame(t, block, cases)
+}
+
+// TestMergeAllChains checks that merging repeats until nothing joins: two
+// blocks with no doctor in common are one ring when a third, smaller block
+// shares a doctor with each (whatever order they come in), a fourth block
+// of other doctors stays apart, and each merge is recorded.
+func TestMergeAllChains(t *testing.T) {
+	nodes := func(xs ...graph.NodeID) []graph.NodeID { return xs }
+	visits := func(n, from uint32) []uint32 {
+		vs := make([]uint32, n)
+		for i := range vs {
+			vs[i] = from + uint32(i)
+		}
+		return vs
+	}
+	mk := func() []*candidate {
+		return []*candidate{
+			{source: SourceLockstep, patients: nodes(1, 2, 3, 4, 5), doctors: nodes(20), insts: nodes(30), visits: visits(30, 0)},
+			{source: SourceLockstep, patients: nodes(6, 7, 8, 9, 10), doctors: nodes(21), insts: nodes(31), visits: visits(20, 100)},
+			{source: SourceLockstep, patients: nodes(11, 12, 13, 14, 15), doctors: nodes(20, 21), insts: nodes(32), visits: visits(10, 200)},
+			{source: SourceLockstep, patients: nodes(16, 17, 18, 19, 40), doctors: nodes(22), insts: nodes(33), visits: visits(25, 300)},
+		}
+	}
+	for _, order := range [][]int{{0, 1, 2, 3}, {2, 3, 1, 0}, {3, 1, 0, 2}} {
+		in := mk()
+		cands := make([]*candidate, len(order))
+		for i, j := range order {
+			cands[i] = in[j]
+		}
+		out := mergeAll(cands, same)
+		if len(out) != 2 {
+			t.Fatalf("order %v: %d candidates, want 2", order, len(out))
+		}
+		ring := out[0]
+		if !slices.Equal(ring.doctors, nodes(20, 21)) || !slices.Equal(ring.insts, nodes(30, 31, 32)) || len(ring.patients) != 15 || len(ring.visits) != 60 {
+			t.Errorf("order %v: merged ring has doctors %v, sites %v, %d people, %d visits", order, ring.doctors, ring.insts, len(ring.patients), len(ring.visits))
+		}
+		merges := 0
+		for _, f := range ring.facts {
+			if f.id == FactMerged {
+				merges++
+			}
+		}
+		if merges != 2 {
+			t.Errorf("order %v: %d merge facts, want 2", order, merges)
+		}
+		if !slices.Equal(out[1].doctors, nodes(22)) {
+			t.Errorf("order %v: the other block has doctors %v", order, out[1].doctors)
+		}
 	}
 }

@@ -160,7 +160,7 @@ func DefaultParams() Params {
 		LockstepDensity:        0.25,
 		LockstepLift:           5,
 		ReportScore:            0.45,
-		LockstepReportEvidence: 0.6,
+		LockstepReportEvidence: 0.35,
 		MaxRings:               100,
 		SizeHalf:               3,
 		MoneyHalf:              2000,
