@@ -124,7 +124,8 @@ func (g *Graph) InstitutionNode(instRow uint32) NodeID {
 }
 
 // Key returns the natural key of n: psn_no, dr_code or fixmedins_code ("" for
-// an invalid id).
+// an invalid id). It shares the tables' memory (intern.Table.Shared): findings
+// that name every entity of a city hold no copy of each key.
 func (g *Graph) Key(n NodeID) string {
 	row := g.Row(n)
 	if row == None {
@@ -132,11 +133,11 @@ func (g *Graph) Key(n NodeID) string {
 	}
 	switch g.Kind(n) {
 	case KindPatient:
-		return g.t.Persons.IDs.String(row)
+		return g.t.Persons.IDs.Shared(row)
 	case KindDoctor:
-		return g.t.Doctors.IDs.String(row)
+		return g.t.Doctors.IDs.Shared(row)
 	default:
-		return g.t.Institutions.IDs.String(row)
+		return g.t.Institutions.IDs.Shared(row)
 	}
 }
 
@@ -197,7 +198,7 @@ func (g *Graph) piiName(col []uint32, row uint32) string {
 	if id == None || g.t.PII == nil || int(id) >= g.t.PII.Len() {
 		return ""
 	}
-	return g.t.PII.String(id)
+	return g.t.PII.Shared(id)
 }
 
 // Class returns the institution class of an institution or pharmacy node

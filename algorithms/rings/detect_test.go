@@ -161,11 +161,11 @@ func checkReasons(t *testing.T, e findings.EntityScore) {
 			t.Errorf("%s %s: reason %q is not in the vocabulary", e.Kind, e.ID, r.Code)
 			continue
 		}
-		if r.Params == nil || !slices.Equal(slices.Sorted(maps.Keys(r.Params)), slices.Sorted(slices.Values(entry.Params))) {
+		if !slices.Equal(slices.Sorted(maps.Keys(r.Params.Map())), slices.Sorted(slices.Values(entry.Params))) {
 			t.Errorf("%s %s: reason %s has parameters %v, its templates %v", e.Kind, e.ID, r.Code, r.Params, entry.Params)
 		}
 		text := r.Text(vocab.LangEn)
-		if code, params, ok := vocab.MatchReason(text); !ok || code != r.Code || !maps.Equal(params, r.Params) {
+		if code, params, ok := vocab.MatchReason(text); !ok || code != r.Code || !maps.Equal(params, r.Params.Map()) {
 			t.Errorf("%s %s: %q reads back as %q %v", e.Kind, e.ID, text, code, params)
 		}
 	}

@@ -1,10 +1,8 @@
 package rings
 
 import (
-	"fmt"
 	"math"
 	"slices"
-	"strconv"
 
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
@@ -178,17 +176,17 @@ func (ind *individual) own(x graph.NodeID) (float64, []findings.Reason) {
 		mz := ind.zSum[x] / float64(ind.zN[x])
 		peer = squash(mz-0.5, 3)
 		if mz >= 2 {
-			reasons = append(reasons, findings.Reason{Code: vocab.ReasonPeerFund, Params: map[string]string{"z": fmt.Sprintf("%.1f", mz)}})
+			reasons = append(reasons, findings.Reason{Code: vocab.ReasonPeerFund, Params: vocab.Params{{Name: "z", Value: fixed(mz, 1)}}})
 		}
 	}
 	hit := 0.5 * squash(float64(ind.hits[x]), 3)
 	if ind.hits[x] > 0 {
 		reasons = append(reasons, findings.Reason{Code: vocab.ReasonRuleHits,
-			Params: map[string]string{"n": strconv.Itoa(int(ind.hits[x])), "rule": ind.rule[x]}})
+			Params: vocab.Params{{Name: "n", Value: fixed(float64(ind.hits[x]), 0)}, {Name: "rule", Value: ind.rule[x]}}})
 	}
 	cand := ind.candSc[x]
 	if cand > 0 {
-		reasons = append(reasons, findings.Reason{Code: vocab.ReasonUnreportedCandidate, Params: map[string]string{"score": fmt.Sprintf("%.2f", cand)}})
+		reasons = append(reasons, findings.Reason{Code: vocab.ReasonUnreportedCandidate, Params: vocab.Params{{Name: "score", Value: fixed(cand, 2)}}})
 	}
 	// A doctor whose work is mostly with people flagged at their sites
 	// (billed far above peers, card-based or rhythmic from afar) works for
@@ -197,10 +195,10 @@ func (ind *individual) own(x graph.NodeID) (float64, []findings.Reason) {
 	if near > 0 {
 		if ind.seen[x] > 0 && ind.atRing[x] > 0 {
 			reasons = append(reasons, findings.Reason{Code: vocab.ReasonRingSites,
-				Params: map[string]string{"pct": fmt.Sprintf("%.0f", 100*float64(ind.atRing[x])/float64(ind.seen[x]))}})
+				Params: vocab.Params{{Name: "pct", Value: fixed(100*float64(ind.atRing[x])/float64(ind.seen[x]), 0)}}})
 		} else {
 			reasons = append(reasons, findings.Reason{Code: vocab.ReasonRingRegistered,
-				Params: map[string]string{"at": strconv.Itoa(int(ind.regAt[x])), "of": strconv.Itoa(int(ind.reg[x]))}})
+				Params: vocab.Params{{Name: "at", Value: fixed(float64(ind.regAt[x]), 0)}, {Name: "of", Value: fixed(float64(ind.reg[x]), 0)}}})
 		}
 	}
 	work := 0.0
@@ -208,7 +206,7 @@ func (ind *individual) own(x graph.NodeID) (float64, []findings.Reason) {
 		share := float64(ind.flagged[x]) / float64(ind.zN[x])
 		work = squash(share-flaggedWorkBase, flaggedWorkHalf)
 		if work > 0 {
-			reasons = append(reasons, findings.Reason{Code: vocab.ReasonFlaggedRelations, Params: map[string]string{"pct": fmt.Sprintf("%.0f", 100*share)}})
+			reasons = append(reasons, findings.Reason{Code: vocab.ReasonFlaggedRelations, Params: vocab.Params{{Name: "pct", Value: pct(share)}}})
 		}
 	}
 	v := 1 - (1-peer)*(1-hit)*(1-math.Min(1, cand/ind.reportScore))*(1-work)*(1-near)
@@ -247,7 +245,39 @@ func (s *state) entities(ind *individual, ringOf []int32, rings []findings.Ring,
 		}
 		out = append(out, s.entity(ind, x, ring, roleOf[x], share))
 	}
+	packReasons(out)
 	return out
+}
+
+// packReasons moves the reasons of es, and their parameters, into one
+// block each: a city's entities hold millions of reasons of one or two
+// parameters, and two blocks are two objects for the garbage collector to
+// mark instead of two per entity. Each list keeps its length and has no
+// spare capacity, so appending to one copies it.
+func packReasons(es []findings.EntityScore) {
+	nr, np := 0, 0
+	for i := range es {
+		nr += len(es[i].Reasons)
+		for _, r := range es[i].Reasons {
+			np += len(r.Params)
+		}
+	}
+	reasons := make([]findings.Reason, 0, nr)
+	params := make(vocab.Params, 0, np)
+	for i := range es {
+		start := len(reasons)
+		for _, r := range es[i].Reasons {
+			if len(r.Params) > 0 {
+				p := len(params)
+				params = append(params, r.Params...)
+				r.Params = params[p:len(params):len(params)]
+			}
+			reasons = append(reasons, r)
+		}
+		if es[i].Reasons != nil {
+			es[i].Reasons = reasons[start:len(reasons):len(reasons)]
+		}
+	}
 }
 
 // entity scores node x: memberScore of its ring's score and its share of
@@ -258,15 +288,15 @@ func (s *state) entity(ind *individual, x graph.NodeID, ring *findings.Ring, rol
 	if g.Kind(x) == graph.KindDoctor && !s.doctorOK(g.Row(x)) {
 		// Placeholder codes are data quality: scored 0, never in a ring.
 		return findings.EntityScore{Kind: findings.KindDoctor, ID: g.Key(x),
-			Reasons: []findings.Reason{{Code: vocab.ReasonPlaceholderDoctor, Params: map[string]string{}}}}
+			Reasons: []findings.Reason{{Code: vocab.ReasonPlaceholderDoctor}}}
 	}
 	sc, reasons := ind.own(x)
 	e := findings.EntityScore{Kind: MemberKind(g.Kind(x)), ID: g.Key(x)}
 	if ring != nil {
 		e.RingID = ring.ID
 		sc = memberScore(ring.Score, share, s.opt.Params.MemberShareHalf)
-		reasons = append([]findings.Reason{{Code: vocab.ReasonRingMember, Params: map[string]string{
-			"role": role, "ring": ring.ID, "typology": ring.Typology, "score": fmt.Sprintf("%.2f", ring.Score)}}}, reasons...)
+		reasons = append([]findings.Reason{{Code: vocab.ReasonRingMember, Params: vocab.Params{
+			{Name: "ring", Value: ring.ID}, {Name: "role", Value: role}, {Name: "score", Value: fixed(ring.Score, 2)}, {Name: "typology", Value: ring.Typology}}}}, reasons...)
 	}
 	e.Score = round4(math.Max(0, math.Min(1, sc)))
 	if len(reasons) > 3 {

@@ -33,7 +33,7 @@ func (s *state) factEvidence(f *fact, article, articleEn string) findings.Eviden
 	e := findings.Evidence{Kind: "graph", Rule: f.id, Params: f.params, Result: string(rules.Suspicious), Article: article, ArticleEn: articleEn,
 		Detail: f.detail, DetailZh: f.detailZh, Amount: s.fund(f.visits).Yuan(), Visits: len(f.visits), Total: len(f.visits), MdtrtIDs: []string{}}
 	for _, v := range vs[:min(len(vs), maxCitedRows)] {
-		e.MdtrtIDs = append(e.MdtrtIDs, vt.IDs.String(v))
+		e.MdtrtIDs = append(e.MdtrtIDs, vt.IDs.Shared(v))
 	}
 	e.Shown = len(e.MdtrtIDs)
 	return e
@@ -94,12 +94,19 @@ func round4(x float64) float64 {
 func (s *state) ringVisits(vs []uint32) []findings.RingVisit {
 	g, vt := s.g, &s.t.Visits
 	out := make([]findings.RingVisit, 0, len(vs))
+	// A person's masked label is made once for all their visits.
+	labels := make(map[graph.NodeID]string)
 	for _, v := range vs {
 		if !s.live(v) {
 			continue
 		}
 		p := g.PatientNode(vt.Person[v])
-		rv := findings.RingVisit{MdtrtID: vt.IDs.String(v), Patient: g.Key(p), PatientLabel: g.Label(p),
+		label, ok := labels[p]
+		if !ok {
+			label = g.Label(p)
+			labels[p] = label
+		}
+		rv := findings.RingVisit{MdtrtID: vt.IDs.Shared(v), Patient: g.Key(p), PatientLabel: label,
 			Site: g.Key(s.instNode(v)), Begin: vt.Begin[v].String(), End: vt.End[v].String(), Fund: round2(vt.FundPay[v].Yuan())}
 		if d := vt.Doctor[v]; d != graph.None {
 			rv.Doctor = g.Key(g.DoctorNode(d))

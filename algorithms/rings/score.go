@@ -129,7 +129,40 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 }
 
 // pct formats a share in [0, 1] as a whole percentage.
-func pct(x float64) string { return fmt.Sprintf("%.0f", 100*x) }
+func pct(x float64) string { return fixed(100*x, 0) }
+
+// numberStrings holds the formatted numbers that score reasons show most
+// (0 to 1000 whole, 0.0 to 99.9, 0.00 to 1.00), so that the reasons of a
+// city's millions of entities share them instead of holding a small string
+// each for the garbage collector to mark. Read only.
+var numberStrings = func() map[string]string {
+	m := make(map[string]string, 1001+1000+101)
+	add := func(x float64, prec int) {
+		s := strconv.FormatFloat(x, 'f', prec, 64)
+		m[s] = s
+	}
+	for i := range 1001 {
+		add(float64(i), 0)
+	}
+	for i := range 1000 {
+		add(float64(i)/10, 1)
+	}
+	for i := range 101 {
+		add(float64(i)/100, 2)
+	}
+	return m
+}()
+
+// fixed formats x with prec decimals exactly as fmt's %.*f does, sharing
+// the string of a common value (numberStrings).
+func fixed(x float64, prec int) string {
+	var buf [32]byte
+	b := strconv.AppendFloat(buf[:0], x, 'f', prec, 64)
+	if s, ok := numberStrings[string(b)]; ok {
+		return s
+	}
+	return string(b)
+}
 
 // signature reports whether c was found by a typology-specific rule
 // signature that is evidence by itself (split stays, round quantities,

@@ -182,6 +182,34 @@ func collect(res *Result, set *Set, jobs []*ruleJob) {
 		}
 		res.Stats = append(res.Stats, st)
 	}
+	packRows(res.Hits)
+}
+
+// packRows moves the row lists of hits into one block: a city's hits cite
+// millions of rows in a few short lists each, and one block is one object
+// for the garbage collector to mark instead of several per hit. Each list
+// keeps its rows and length, nil stays nil, and none has spare capacity,
+// so appending to one copies it instead of writing over the next.
+func packRows(hits []Hit) {
+	n := 0
+	for i := range hits {
+		h := &hits[i]
+		n += len(h.Persons) + len(h.Doctors) + len(h.Institutions) + len(h.Items) + len(h.Visits) + len(h.Fees)
+	}
+	block := make([]uint32, 0, n)
+	put := func(rows []uint32) []uint32 {
+		if len(rows) == 0 {
+			return rows
+		}
+		start := len(block)
+		block = append(block, rows...)
+		return block[start:len(block):len(block)]
+	}
+	for i := range hits {
+		h := &hits[i]
+		h.Persons, h.Doctors, h.Institutions = put(h.Persons), put(h.Doctors), put(h.Institutions)
+		h.Items, h.Visits, h.Fees = put(h.Items), put(h.Visits), put(h.Fees)
+	}
 }
 
 // heavy ranks rules by their usual cost on a large city (measured with

@@ -143,18 +143,20 @@ type EntityScore struct {
 // Reason is one score reason of an entity: a code of the vocabulary's
 // reasons (graph/vocab, category Reasons) and the values of its
 // parameters by name, each formatted as the sentence shows it (a score
-// with two decimals, a share as a whole percentage, ...). Params is never
-// nil when detection writes it ({} for a reason without parameters).
+// with two decimals, a share as a whole percentage, ...); in JSON an object
+// ({} for a reason without parameters).
 // entities.csv writes a reason as its English sentence (Text).
 type Reason struct {
-	Code   string            `json:"code"`
-	Params map[string]string `json:"params"`
+	Code   string       `json:"code"`
+	Params vocab.Params `json:"params"`
 }
 
 // Text renders r in lang (zh or en) with the vocabulary's template
-// (vocab.Render): in English the sentence entities.csv writes. A code the
-// vocabulary does not know renders as the code itself.
-func (r Reason) Text(lang string) string { return vocab.Render(r.Code, r.Params, lang) }
+// (vocab.RenderParams): in English the sentence entities.csv writes. A code
+// the vocabulary does not know renders as the code itself.
+func (r Reason) Text(lang string) string {
+	return vocab.RenderParams(vocab.Reasons, r.Code, r.Params, lang)
+}
 
 // ReasonTexts renders rs in lang (Text), in order; nil for none.
 func ReasonTexts(rs []Reason, lang string) []string {

@@ -47,7 +47,8 @@ type RuleHit struct {
 
 // Cite returns the natural keys of the rows h cites: the mdtrt_id of each
 // visit, then the (mdtrt_id, feedetl_sn) of each fee line. Rows out of
-// range of t are skipped.
+// range of t are skipped. The keys share the tables' memory
+// (intern.Table.Shared).
 func Cite(t *graph.Tables, h *RuleHit) (mdtrtIDs []string, fees []FeeRef) {
 	if t == nil || t.Visits.IDs == nil {
 		return nil, nil
@@ -55,7 +56,7 @@ func Cite(t *graph.Tables, h *RuleHit) (mdtrtIDs []string, fees []FeeRef) {
 	nv := uint32(t.Visits.IDs.Len())
 	for _, v := range h.Visits {
 		if v < nv {
-			mdtrtIDs = append(mdtrtIDs, t.Visits.IDs.String(v))
+			mdtrtIDs = append(mdtrtIDs, t.Visits.IDs.Shared(v))
 		}
 	}
 	for _, f := range h.Fees {
@@ -64,9 +65,9 @@ func Cite(t *graph.Tables, h *RuleHit) (mdtrtIDs []string, fees []FeeRef) {
 		}
 		sn := ""
 		if id := t.Fees.Sn[f]; id != graph.None && t.Strings != nil && int(id) < t.Strings.Len() {
-			sn = t.Strings.String(id)
+			sn = t.Strings.Shared(id)
 		}
-		fees = append(fees, FeeRef{MdtrtID: t.Visits.IDs.String(t.Fees.Visit[f]), FeedetlSn: sn})
+		fees = append(fees, FeeRef{MdtrtID: t.Visits.IDs.Shared(t.Fees.Visit[f]), FeedetlSn: sn})
 	}
 	return mdtrtIDs, fees
 }

@@ -11,6 +11,8 @@ package intern
 import (
 	"math/bits"
 	"slices"
+	"sync/atomic"
+	"unsafe"
 )
 
 // ID is the dense id of an interned string: 0, 1, 2, ... in order of first
@@ -29,6 +31,9 @@ type Table struct {
 	slots []uint32 // 0 = empty, else id+1
 	tags  []uint8  // top hash byte of each filled slot: skips most string compares
 	mask  uint64
+	// shared is set once Shared has handed out a string that aliases the
+	// arena: Reset then leaves the arena to those strings and starts anew.
+	shared atomic.Bool
 }
 
 // New returns a table sized for about n strings of about avgLen bytes.
@@ -78,6 +83,25 @@ func (t *Table) String(id ID) string {
 		start = t.ends[id-1]
 	}
 	return string(t.arena[start:t.ends[id]])
+}
+
+// Shared returns the string with the given id without copying: it aliases
+// the table's arena, whose bytes the table never writes over (inserts
+// append; a Reset after a Shared string starts a new arena), so it stays
+// valid and unchanged for as long as it is held. Findings that name
+// millions of entities take their ids this way, one arena instead of one
+// small object each for the collector to mark. Holding a Shared string
+// keeps the arena it points into in memory: use String for a string that
+// outlives the table. Safe for concurrent readers.
+func (t *Table) Shared(id ID) string {
+	b := t.get(id)
+	if len(b) == 0 {
+		return ""
+	}
+	if !t.shared.Load() {
+		t.shared.Store(true)
+	}
+	return unsafe.String(&b[0], len(b))
 }
 
 // Bytes of id without copying; the result must not be modified.

@@ -81,3 +81,44 @@ func manyStrings(n int) []string {
 	}
 	return out
 }
+
+// TestShared checks that a Shared string is the String of its id, costs no
+// allocation, and keeps its bytes through growth of the table and through
+// a Reset and refill, which would otherwise write over the arena.
+func TestShared(t *testing.T) {
+	tb := New(2, 4)
+	words := []string{"P001", "D1", "", "H35020632049"}
+	for _, w := range words {
+		tb.Intern(w)
+	}
+	held := make([]string, len(words))
+	for i, w := range words {
+		held[i] = tb.Shared(ID(i))
+		if held[i] != w || held[i] != tb.String(ID(i)) {
+			t.Fatalf("Shared(%d) = %q, want %q", i, held[i], w)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { _ = tb.Shared(3) }); n != 0 {
+		t.Errorf("Shared allocates %.0f times", n)
+	}
+	check := func(after string) {
+		t.Helper()
+		for i, w := range words {
+			if held[i] != w {
+				t.Errorf("after %s, a Shared string reads %q, want %q", after, held[i], w)
+			}
+		}
+	}
+	tb.Reset()
+	for _, w := range []string{"XXXX", "YY", "ZZZZZZZZZZZZ", "QQQQ"} {
+		tb.Intern(w)
+	}
+	check("a Reset and refill")
+	if got := tb.Shared(0); got != "XXXX" {
+		t.Errorf("after Reset, Shared(0) = %q", got)
+	}
+	for i := range 1000 {
+		tb.Intern(fmt.Sprintf("grow-%d", i))
+	}
+	check("growth")
+}

@@ -246,7 +246,7 @@ func fixtureFindings(g *graph.Graph) *findings.Findings {
 		if ring, ok := ringOf[kind+"\x00"+id]; ok {
 			e.Score, e.RingID = 0.8, ring
 			e.Reasons = []findings.Reason{{Code: vocab.ReasonRingMember,
-				Params: map[string]string{"role": vocab.RoleMember, "ring": ring, "typology": vocab.TypUnclassified, "score": "0.60"}}}
+				Params: vocab.ParamsOf(map[string]string{"role": vocab.RoleMember, "ring": ring, "typology": vocab.TypUnclassified, "score": "0.60"})}}
 		}
 		f.Entities = append(f.Entities, e)
 	}

@@ -323,7 +323,20 @@ func RenderIn(c Category, code string, params map[string]string, lang string) st
 	if !ok {
 		return code
 	}
-	return fill(pick(lang, e.Zh, e.En), params, lang)
+	return fill(pick(lang, e.Zh, e.En), len(params), func(name string) (string, bool) {
+		v, ok := params[name]
+		return v, ok
+	}, lang)
+}
+
+// RenderParams is RenderIn with the parameter values as Params (the score
+// reasons of findings).
+func RenderParams(c Category, code string, params Params, lang string) string {
+	e, ok := index[c][code]
+	if !ok {
+		return code
+	}
+	return fill(pick(lang, e.Zh, e.En), len(params), params.Get, lang)
 }
 
 // placeholder is one "{name}" or "{name|category}" of a template, at
@@ -360,16 +373,16 @@ func placeholders(tmpl string) iter.Seq[placeholder] {
 	}
 }
 
-// fill replaces the placeholders of tmpl by their values in params,
-// labelled in lang where the placeholder names a category.
-func fill(tmpl string, params map[string]string, lang string) string {
+// fill replaces the placeholders of tmpl by their values (get, of n
+// parameters), labelled in lang where the placeholder names a category.
+func fill(tmpl string, n int, get func(name string) (string, bool), lang string) string {
 	var b strings.Builder
-	b.Grow(len(tmpl) + 16*len(params))
+	b.Grow(len(tmpl) + 16*n)
 	last := 0
 	for p := range placeholders(tmpl) {
 		b.WriteString(tmpl[last:p.start])
 		last = p.end
-		v, ok := params[p.name]
+		v, ok := get(p.name)
 		switch {
 		case !ok:
 			b.WriteString(tmpl[p.start:p.end])

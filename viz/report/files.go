@@ -241,9 +241,9 @@ func readEntities(r io.Reader) ([]findings.EntityScore, error) {
 func parseReason(text string) findings.Reason {
 	code, params, ok := vocab.MatchReason(text)
 	if !ok {
-		return findings.Reason{Code: text, Params: map[string]string{}}
+		return findings.Reason{Code: text}
 	}
-	return findings.Reason{Code: code, Params: params}
+	return findings.Reason{Code: code, Params: vocab.ParamsOf(params)}
 }
 
 // Seal returns the hex SHA-256 of the files' bytes, concatenated in order:

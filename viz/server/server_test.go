@@ -809,7 +809,7 @@ func TestStableIDsAndDiff(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The x-y ring grows and ranks first; a-b-c is gone; p-q is new.
-	params := map[string]string{"role": vocab.RoleRecruitedPatient, "ring": "R001", "typology": vocab.TypUnclassified, "score": "0.50"}
+	params := vocab.ParamsOf(map[string]string{"role": vocab.RoleRecruitedPatient, "ring": "R001", "typology": vocab.TypUnclassified, "score": "0.50"})
 	f2 := &findings.Findings{Rings: []findings.Ring{mk("R001", 1, "x", "y", "z"), mk("R002", 2, "p", "q")},
 		Entities: []findings.EntityScore{{Kind: findings.KindPatient, ID: "z", RingID: "R001",
 			Reasons: []findings.Reason{{Code: vocab.ReasonRingMember, Params: params}}}}}
@@ -820,8 +820,8 @@ func TestStableIDsAndDiff(t *testing.T) {
 	if r := f2.Entities[0].Reasons[0].Text(vocab.LangEn); r != "recruited_patient of ring R002 (unclassified, score 0.50)" {
 		t.Errorf("reason %q", r)
 	}
-	if params["ring"] != "R001" {
-		t.Errorf("renaming changed the parameters it was given (ring %q)", params["ring"])
+	if ring, _ := params.Get("ring"); ring != "R001" {
+		t.Errorf("renaming changed the parameters it was given (ring %q)", ring)
 	}
 	cur, err := newSnapshot(f2, nil)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -255,9 +254,8 @@ func stableIDs(old *snapshot, f *findings.Findings, next *int) {
 		// and the parameters: they may be shared with other snapshots.
 		reasons := slices.Clone(e.Reasons)
 		for j, r := range reasons {
-			if r.Code == vocab.ReasonRingMember && r.Params["ring"] == e.RingID {
-				r.Params = maps.Clone(r.Params)
-				r.Params["ring"] = id
+			if ring, _ := r.Params.Get("ring"); r.Code == vocab.ReasonRingMember && ring == e.RingID {
+				r.Params = r.Params.With("ring", id)
 				reasons[j] = r
 			}
 		}
