@@ -5,7 +5,9 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
@@ -536,39 +538,101 @@ type relRecord struct {
 
 // relationRecords is the first pass of excessCandidates: every relation
 // of a person with one of the nSites sites (site index i is node lo+i),
-// its visits gathered into all, site by site and person by person.
+// its visits gathered into all, site by site and person by person. The
+// sites are split into runs of about equal visits, one per worker
+// (maxRecordWorkers, at most GOMAXPROCS), and the runs joined in site
+// order: the result does not depend on the workers.
 func (s *state) relationRecords(ctx context.Context, lo, nSites int) ([]relRecord, []uint32, error) {
+	workers := max(1, min(maxRecordWorkers, runtime.GOMAXPROCS(0)))
+	total := 0
+	for i := range nSites {
+		total += len(s.visitsOf(graph.NodeID(lo + i)))
+	}
+	// bounds[w]..bounds[w+1] are worker w's sites.
+	bounds := make([]int, 0, workers+1)
+	bounds = append(bounds, 0)
+	seen := 0
+	for i := range nSites {
+		seen += len(s.visitsOf(graph.NodeID(lo + i)))
+		if len(bounds) < workers && seen*workers >= total*len(bounds) {
+			bounds = append(bounds, i+1)
+		}
+	}
+	for len(bounds) < workers+1 {
+		bounds = append(bounds, nSites)
+	}
+	type part struct {
+		recs []relRecord
+		all  []uint32
+		err  error
+	}
+	parts := make([]part, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		wg.Go(func() {
+			p := &parts[w]
+			p.recs, p.all, p.err = s.relationRecordsOf(ctx, lo, bounds[w], bounds[w+1])
+		})
+	}
+	wg.Wait()
+	if len(parts) == 1 {
+		return parts[0].recs, parts[0].all, parts[0].err
+	}
+	nr, na := 0, 0
+	for _, p := range parts {
+		if p.err != nil {
+			return nil, nil, p.err
+		}
+		nr, na = nr+len(p.recs), na+len(p.all)
+	}
+	recs, all := make([]relRecord, 0, nr), make([]uint32, 0, na)
+	for _, p := range parts {
+		base := int32(len(all))
+		for _, r := range p.recs {
+			r.off += base
+			recs = append(recs, r)
+		}
+		all = append(all, p.all...)
+	}
+	return recs, all, nil
+}
+
+// maxRecordWorkers is the most goroutines relationRecords uses.
+const maxRecordWorkers = 2
+
+// relationRecordsOf is relationRecords for the sites from..to-1, offsets
+// into its own all.
+func (s *state) relationRecordsOf(ctx context.Context, lo, from, to int) ([]relRecord, []uint32, error) {
 	var recs []relRecord
 	var all []uint32
-	type pv struct{ p, v uint32 }
-	var scratch []pv
+	// keys packs (person, position in the site's visits): sorting them
+	// groups a site's visits person by person, each person's in time order.
+	var keys []uint64
 	var zbuf []float32
 	vt := &s.t.Visits
-	for i := 0; i < nSites; i++ {
-		if i%256 == 0 {
+	for i := from; i < to; i++ {
+		if (i-from)%256 == 0 {
 			if err := ctx.Err(); err != nil {
 				return nil, nil, err
 			}
 		}
-		h := graph.NodeID(lo + i)
-		scratch = scratch[:0]
-		for _, v := range s.visitsOf(h) {
+		vs := s.visitsOf(graph.NodeID(lo + i))
+		keys = keys[:0]
+		for k, v := range vs {
 			if s.live(v) {
-				scratch = append(scratch, pv{vt.Person[v], v})
+				keys = append(keys, uint64(vt.Person[v])<<32|uint64(k))
 			}
 		}
-		slices.SortStableFunc(scratch, func(a, b pv) int { return cmp.Compare(a.p, b.p) })
-		for a := 0; a < len(scratch); {
+		slices.Sort(keys)
+		for a := 0; a < len(keys); {
+			p := uint32(keys[a] >> 32)
 			b := a
-			for b < len(scratch) && scratch[b].p == scratch[a].p {
-				b++
-			}
 			off := len(all)
-			for _, x := range scratch[a:b] {
-				all = append(all, x.v)
+			for ; b < len(keys) && uint32(keys[b]>>32) == p; b++ {
+				all = append(all, vs[uint32(keys[b])])
 			}
 			cost, shr := s.relationZ(all[off:], &zbuf)
-			recs = append(recs, relRecord{person: scratch[a].p, site: int32(i), off: int32(off), n: int32(b - a), cost: cost, shr: shr})
+			recs = append(recs, relRecord{person: p, site: int32(i), off: int32(off), n: int32(b - a), cost: cost, shr: shr})
 			a = b
 		}
 	}

@@ -1,6 +1,7 @@
 package rings
 
 import (
+	"context"
 	"math"
 	"slices"
 	"testing"
@@ -185,5 +186,35 @@ func TestRhythmSeeding(t *testing.T) {
 					sd.seeded[c.site], sd.rhythm[c.site], sd.kinds[c.site], c.seeded, c.rhythm, c.kinds)
 			}
 		})
+	}
+}
+
+// TestRelationRecordsSplit checks that relationRecords, whose sites are
+// shared out among workers, returns what one pass over all the sites
+// returns, record for record and visit for visit.
+func TestRelationRecordsSplit(t *testing.T) {
+	g, _, _ := visitCity{ordinary: 400, shared: 120, flagged: 40, crossing: 16}.build(t)
+	s := newTestState(t, g)
+	ctx := context.Background()
+	lo := s.siteLo()
+	nSites := g.NumKind(graph.KindInstitution) + g.NumKind(graph.KindPharmacy)
+	recs, all, err := s.relationRecords(ctx, lo, nSites)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRecs, wantAll, err := s.relationRecordsOf(ctx, lo, 0, nSites)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(recs) == 0 || !slices.Equal(recs, wantRecs) || !slices.Equal(all, wantAll) {
+		t.Errorf("split: %d records over %d visits; one pass: %d over %d", len(recs), len(all), len(wantRecs), len(wantAll))
+	}
+	for _, r := range recs[:min(len(recs), 1000)] {
+		vs := all[r.off : r.off+r.n]
+		for k, v := range vs {
+			if s.t.Visits.Person[v] != r.person || k > 0 && s.t.Visits.Begin[v] < s.t.Visits.Begin[vs[k-1]] {
+				t.Fatalf("record of person %d at site %d: visits %v out of place", r.person, r.site, vs)
+			}
+		}
 	}
 }

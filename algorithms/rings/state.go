@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
+	"sync"
 
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
@@ -144,11 +145,12 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	// The two peer models read the graph only: one is fitted beside the
+	// other (each takes about a third of a second per million visits).
+	var wg sync.WaitGroup
+	wg.Go(func() { s.share, s.shareZ = shareModel(g) })
 	s.amount, s.visitZ = amountModel(g)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.share, s.shareZ = shareModel(g)
+	wg.Wait()
 	withDoctor := 0
 	for _, d := range t.Visits.Doctor {
 		if d != graph.None {
