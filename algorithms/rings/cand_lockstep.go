@@ -15,9 +15,17 @@ import (
 // rounds and families move together too, so scoring still asks for
 // distance from peers, rule hits or a cohort density well above the
 // institution's ordinary traffic. Placeholder doctors are left out of the
-// doctor columns.
+// doctor columns. When startLockstep has begun the peeling, it takes its blocks.
 func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
-	blocks, err := lockstep.Detect(ctx, s.g, lockstep.Options{MinPatients: s.opt.Params.MinRingPeople, ExcludeDoctors: s.excluded})
+	var blocks []lockstep.Block
+	var err error
+	if s.lockstep != nil {
+		<-s.lockstep.done
+		blocks, err = s.lockstep.blocks, s.lockstep.err
+		s.lockstep = nil
+	} else {
+		blocks, err = s.lockstepBlocks(ctx)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -77,4 +85,39 @@ func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// lockstepBlocks peels the graph's lockstep blocks of at least
+// min_ring_people people, placeholder doctors left out.
+func (s *state) lockstepBlocks(ctx context.Context) ([]lockstep.Block, error) {
+	return lockstep.Detect(ctx, s.g, lockstep.Options{MinPatients: s.opt.Params.MinRingPeople, ExcludeDoctors: s.excluded})
+}
+
+// pendingBlocks is a lockstep peeling under way (startLockstep).
+type pendingBlocks struct {
+	done   chan struct{} // closed when blocks and err are set
+	blocks []lockstep.Block
+	err    error
+}
+
+// startLockstep begins lockstepBlocks in a goroutine, for
+// lockstepCandidates to take in its turn: the peeling reads the graph only
+// and runs on the core that the generators before it, one core each, leave
+// idle. The caller cancels ctx and calls awaitLockstep before it returns.
+func (s *state) startLockstep(ctx context.Context) {
+	p := &pendingBlocks{done: make(chan struct{})}
+	s.lockstep = p
+	go func() {
+		defer close(p.done)
+		p.blocks, p.err = s.lockstepBlocks(ctx)
+	}()
+}
+
+// awaitLockstep waits for a peeling begun by startLockstep that
+// lockstepCandidates did not take (a generator before it failed).
+func (s *state) awaitLockstep() {
+	if s.lockstep != nil {
+		<-s.lockstep.done
+		s.lockstep = nil
+	}
 }

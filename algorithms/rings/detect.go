@@ -78,6 +78,12 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		return nil, fmt.Errorf("rings: peer statistics: %w", err)
 	}
 	opt.progress("peers", 1, 1)
+	lctx, cancel := context.WithCancel(ctx)
+	s.startLockstep(lctx)
+	defer func() {
+		cancel()
+		s.awaitLockstep()
+	}()
 
 	gens := []struct {
 		name string

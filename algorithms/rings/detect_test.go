@@ -9,6 +9,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sync"
 	"testing"
@@ -204,5 +205,26 @@ func TestEdgeCases(t *testing.T) {
 	cancel()
 	if _, err := Detect(ctx, one, Options{Rules: rules.Defaults()}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: got %v", err)
+	}
+}
+
+// TestDetectCancelledBesideLockstep cancels a detection while the lockstep
+// peeling runs beside the first generator: Detect reports the
+// cancellation and leaves no goroutine behind.
+func TestDetectCancelledBesideLockstep(t *testing.T) {
+	g, _ := loadCity(t, genCity(t, fixtures.PresetDefault, 1, plantVisits))
+	before := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, err := Detect(ctx, g, Options{Seed: 1, Progress: func(stage string, done, total int64) {
+		if stage == "candidates: relation excess" {
+			cancel()
+		}
+	}})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("cancelled detection: %v", err)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after Detect returned, %d before", n, before)
 	}
 }

@@ -89,6 +89,9 @@ type state struct {
 	// overused maps the people found over-using an item at a site that
 	// seeded a candidate (overuseCandidates) to that site's lift.
 	overused map[uint32]float64
+	// lockstep is the lockstep peeling under way (startLockstep), nil
+	// when none is or lockstepCandidates took it.
+	lockstep *pendingBlocks
 	// onsets are the relations of onset_min_visits or more live visits
 	// with their first visit, and siteFirst each site's first live visit;
 	// offsets and siteLast the same on reflected time (their last visit,
