@@ -289,3 +289,16 @@ func radixSortU64(a, tmp []uint64, lowBit uint, hist *[]int) []uint64 {
 	}
 	return src
 }
+
+// SortKeys sorts a in ascending order and returns the sorted slice (a
+// itself, or a new slice of its length): the radix sort the graph builds
+// its indexes with, for callers that pack what they sort into uint64 keys.
+// On millions of keys it takes a fraction of a comparison sort's time
+// (BenchmarkSortKeys).
+func SortKeys(a []uint64) []uint64 {
+	if len(a) <= maxComparisonSort {
+		slices.Sort(a)
+		return a
+	}
+	return radixSortU64(a, make([]uint64, len(a)), 0, nil)
+}

@@ -623,7 +623,7 @@ func (s *state) relationRecordsOf(ctx context.Context, lo, from, to int) ([]relR
 				keys = append(keys, uint64(vt.Person[v])<<32|uint64(k))
 			}
 		}
-		slices.Sort(keys)
+		keys = graph.SortKeys(keys)
 		for a := 0; a < len(keys); {
 			p := uint32(keys[a] >> 32)
 			b := a

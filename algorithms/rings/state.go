@@ -434,7 +434,7 @@ func groupStatsOf(vt *graph.VisitTable, sc []int8, val []int64, nGroups int, of 
 		f := min(max(val[v], 0), 1<<fundBits-1)
 		keys = append(keys, uint64(dense[of(v)])<<(fundBits+instBits)|uint64(vt.Institution[v])<<fundBits|uint64(f))
 	}
-	slices.Sort(keys)
+	keys = graph.SortKeys(keys)
 	byDense := make([]int32, nDense)
 	for g, d := range dense {
 		if d >= 0 {
