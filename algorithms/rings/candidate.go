@@ -160,6 +160,15 @@ func (c *counter[K]) add(k K, d int) {
 	c.total += d
 }
 
+// doctorOf returns the node of visit v's attending doctor, NoNode for a
+// visit naming none or a placeholder.
+func (s *state) doctorOf(v uint32) graph.NodeID {
+	if d := s.t.Visits.Doctor[v]; s.doctorOK(d) {
+		return s.g.DoctorNode(d)
+	}
+	return graph.NoNode
+}
+
 // doctorsOf returns the doctors (attending, placeholders left out) of at
 // least minShare of vs and at least minVisits of them.
 func (s *state) doctorsOf(vs []uint32, minShare float64, minVisits int) []graph.NodeID {

@@ -199,11 +199,11 @@
 // (shared_doctor_share, shared_visit_share), so that two operations that
 // share neither people nor doctors are never one ring. Overlapping
 // candidates merge when they share half of the smaller one's people, or
-// when they are lockstep blocks led by a shared doctor (one doctor leading
-// groups in step at two sites is one operation whose groups share
-// structure, not people); merges repeat until none applies, so that blocks
-// linked through a third are one ring, and each is recorded as a G-MERGED
-// fact naming the shared members.
+// when they share a doctor and one of them is a lockstep block (one doctor
+// leading a group in step is one operation with whatever else the doctor
+// is found in: its parts share structure, not people); merges repeat until
+// none applies, so that parts linked through a third are one ring, and
+// each is recorded as a G-MERGED fact naming the shared members.
 // Peripheral people (far fewer flagged visits than the group's median
 // person; in pharmacy groups, people filling at only one of them) are
 // dropped (core).

@@ -12,13 +12,16 @@ import (
 // when they share at least half of the smaller one's patients (both having
 // patients) or one is a lockstep block or an onset or offset cohort of the
 // other's (all its sites and doctors are the other's; cohortOf) or both are
-// lockstep blocks led by a shared doctor (sameLeader) or groups of the same
+// led by a shared doctor, one of them a lockstep block (sameLeader), or groups of the same
 // pharmacies and no other site, or, without patients, when they share an
 // institution and a doctor. The merged candidate keeps the typology hint of
 // the stronger one (more visits on ties). Candidates are processed in a
 // fixed order so that the result is deterministic.
 func (s *state) merge(cands []*candidate) []*candidate {
-	out := mergeAll(cands, func(a, b *candidate) bool { return same(a, b) || s.samePharmacies(a, b) })
+	share := s.opt.Params.BlockLeaderShare
+	out := mergeAll(cands, func(a, b *candidate) bool {
+		return same(a, b) || sameLeader(a, b, share, s.doctorOf) || s.samePharmacies(a, b)
+	})
 	for _, c := range out {
 		s.finish(c)
 	}
@@ -60,11 +63,11 @@ func cmpNodes(a, b *candidate) int {
 
 // same reports whether a and b describe the same ring: they share half
 // of the smaller one's patients, or one is a lockstep block of the other's
-// cohorts (cohortOf), or both are blocks of one doctor (sameLeader).
+// cohorts (cohortOf).
 func same(a, b *candidate) bool {
 	if len(a.patients) > 0 && len(b.patients) > 0 {
 		n := intersect(a.patients, b.patients)
-		return 2*n >= min(len(a.patients), len(b.patients)) || cohortOf(a, b) || cohortOf(b, a) || sameLeader(a, b)
+		return 2*n >= min(len(a.patients), len(b.patients)) || cohortOf(a, b) || cohortOf(b, a)
 	}
 	if len(a.patients) == 0 && len(b.patients) == 0 {
 		return intersect(a.insts, b.insts) > 0 && intersect(a.doctors, b.doctors) > 0
@@ -103,11 +106,36 @@ func cohortOf(x, y *candidate) bool {
 		intersect(x.insts, y.insts) == len(x.insts) && intersect(x.doctors, y.doctors) == len(x.doctors)
 }
 
-// sameLeader reports whether a and b are lockstep blocks that share a
-// doctor: one doctor leading groups of people in step at two sites (or
-// twice at one) is one operation, whose groups share structure, not people.
-func sameLeader(a, b *candidate) bool {
-	return a.source == SourceLockstep && b.source == SourceLockstep && intersect(a.doctors, b.doctors) > 0
+// sameLeader reports whether one of a and b is a lockstep block led by a
+// doctor of the other's: a doctor who bills at least share of the block's
+// visits (doctorOf gives the doctor node of a visit). One doctor leading a
+// group of people in step is one operation with whatever else the doctor
+// is found in (a block at another site, the flagged relations of a site),
+// whose parts share structure, not people. A doctor who merely appears in
+// both, or shared by two candidates of which neither is a block, joins
+// nothing.
+func sameLeader(a, b *candidate, share float64, doctorOf func(v uint32) graph.NodeID) bool {
+	return leads(a, b, share, doctorOf) || leads(b, a, share, doctorOf)
+}
+
+// leads reports whether x is a lockstep block one of whose doctors, billing
+// at least share of its visits, is one of y's doctors.
+func leads(x, y *candidate, share float64, doctorOf func(v uint32) graph.NodeID) bool {
+	if x.source != SourceLockstep || len(x.visits) == 0 {
+		return false
+	}
+	for _, d := range common(x.doctors, y.doctors) {
+		n := 0
+		for _, v := range x.visits {
+			if doctorOf(v) == d {
+				n++
+			}
+		}
+		if float64(n) >= share*float64(len(x.visits)) {
+			return true
+		}
+	}
+	return false
 }
 
 // absorb merges b into a and records, as a graph fact of a, the shared

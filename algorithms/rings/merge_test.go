@@ -134,20 +134,63 @@ func TestAbsorbTypology(t *testing.T) {
 	}
 }
 
-// TestSameLeader checks that two lockstep blocks sharing a doctor are one
-// operation wherever they are, and that a shared doctor joins nothing else:
-// a block and another generator's group, or blocks with doctors of their own.
+// TestSameLeader checks that a lockstep block and any candidate sharing a
+// doctor with it are one operation wherever they are when the doctor leads
+// the block (bills block_leader_share of its visits), and that nothing else
+// joins them: a doctor with a few of the block's visits, blocks of other
+// doctors, or two candidates of which neither is a block.
 func TestSameLeader(t *testing.T) {
 	nodes := func(xs ...graph.NodeID) []graph.NodeID { return xs }
-	block := &candidate{source: SourceLockstep, patients: nodes(1, 2, 3, 4, 5), doctors: nodes(20, 21), insts: nodes(30)}
-	cases := []sameCase{
-		{"a block of its doctor at another site", candidate{source: SourceLockstep, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(21, 25), insts: nodes(35)}, true},
-		{"a block with doctors of its own at its site", candidate{source: SourceLockstep, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(22), insts: nodes(30)}, false},
-		{"a block naming no doctor", candidate{source: SourceLockstep, patients: nodes(90, 91, 92, 93, 94), insts: nodes(35)}, false},
-		{"another generator's group with its doctor", candidate{source: SourceRelationExcess, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(21), insts: nodes(35)}, false},
-		{"an onset cohort with its doctor elsewhere", candidate{source: SourceOnset, patients: nodes(90, 91, 92, 93, 94), doctors: nodes(21), insts: nodes(35)}, false},
+	// Visits 0-9: doctor 20 bills 0-5, doctor 21 bills 6-9; visits 100-109
+	// belong to the other candidates, doctor 21 billing them all.
+	doctorOf := func(v uint32) graph.NodeID {
+		switch {
+		case v < 6:
+			return 20
+		case v < 10 || v >= 100:
+			return 21
+		}
+		return graph.NoNode
 	}
-	checkSame(t, block, cases)
+	visits := func(from, n uint32) []uint32 {
+		vs := make([]uint32, n)
+		for i := range vs {
+			vs[i] = from + uint32(i)
+		}
+		return vs
+	}
+	block := &candidate{source: SourceLockstep, doctors: nodes(20, 21), insts: nodes(30), visits: visits(0, 10)}
+	cases := []struct {
+		name  string
+		other candidate
+		share float64
+		want  bool
+	}{
+		{"a group of its leader elsewhere", candidate{source: SourceRelationExcess, doctors: nodes(20), insts: nodes(35), visits: visits(100, 10)}, 0.5, true},
+		{"a block of its leader elsewhere", candidate{source: SourceLockstep, doctors: nodes(20, 25), insts: nodes(35), visits: visits(100, 10)}, 0.5, true},
+		{"a group of a doctor with 40% of its visits", candidate{source: SourceRelationExcess, doctors: nodes(21), insts: nodes(35), visits: visits(100, 10)}, 0.5, false},
+		{"the same at block_leader_share 0.4", candidate{source: SourceRelationExcess, doctors: nodes(21), insts: nodes(35), visits: visits(100, 10)}, 0.4, true},
+		{"a group of other doctors", candidate{source: SourceRelationExcess, doctors: nodes(22), insts: nodes(30), visits: visits(100, 10)}, 0.5, false},
+		{"at block_leader_share above 1", candidate{source: SourceRelationExcess, doctors: nodes(20), insts: nodes(35), visits: visits(100, 10)}, 1.01, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := c.other
+			if got := sameLeader(block, &o, c.share, doctorOf); got != c.want {
+				t.Errorf("sameLeader(block, other) = %v, want %v", got, c.want)
+			}
+			if got := sameLeader(&o, block, c.share, doctorOf); got != c.want {
+				t.Errorf("sameLeader(other, block) = %v, want %v", got, c.want)
+			}
+		})
+	}
+	// Neither a block: the other candidate's sole doctor leads all its
+	// visits, and still nothing joins.
+	group := &candidate{source: SourceRelationExcess, doctors: nodes(21), insts: nodes(30), visits: visits(100, 10)}
+	other := &candidate{source: SourceItemConcentration, doctors: nodes(21), insts: nodes(35), visits: visits(100, 10)}
+	if sameLeader(group, other, 0.5, doctorOf) {
+		t.Error("two candidates that are not blocks joined by a shared doctor")
+	}
 }
 
 // TestMergeAllChains checks that merging repeats until nothing joins: two
@@ -163,6 +206,18 @@ func TestMergeAllChains(t *testing.T) {
 		}
 		return vs
 	}
+	// Each block's visits are billed by its first doctor.
+	doctorOf := func(v uint32) graph.NodeID {
+		switch v / 100 {
+		case 0:
+			return 20
+		case 1:
+			return 21
+		case 2:
+			return 20
+		}
+		return 22
+	}
 	mk := func() []*candidate {
 		return []*candidate{
 			{source: SourceLockstep, patients: nodes(1, 2, 3, 4, 5), doctors: nodes(20), insts: nodes(30), visits: visits(30, 0)},
@@ -177,7 +232,7 @@ func TestMergeAllChains(t *testing.T) {
 		for i, j := range order {
 			cands[i] = in[j]
 		}
-		out := mergeAll(cands, same)
+		out := mergeAll(cands, func(a, b *candidate) bool { return same(a, b) || sameLeader(a, b, 0.5, doctorOf) })
 		if len(out) != 2 {
 			t.Fatalf("order %v: %d candidates, want 2", order, len(out))
 		}

@@ -78,6 +78,7 @@ type Params struct {
 	// Lockstep blocks.
 	MinBlockLift      float64
 	MinBlockSynchrony float64
+	BlockLeaderShare  float64
 	BlockLiftHalf     float64
 
 	// Community split of multi-site candidates.
@@ -153,6 +154,7 @@ func DefaultParams() Params {
 		ReturnLift:             5,
 		MinBlockLift:           2,
 		MinBlockSynchrony:      0.5,
+		BlockLeaderShare:       0.5,
 		BlockLiftHalf:          2,
 		MinSplitModularity:     0.3,
 		SharedDoctorShare:      0.1,
@@ -240,6 +242,7 @@ func (p *Params) fields() []paramField {
 		fl("return_lift", "returned boxes", &p.ReturnLift, "how many times the returners a pharmacy or prescriber would have at the city's rate it must have"),
 		fl("min_block_lift", "lockstep", &p.MinBlockLift, "density of a lockstep block over its hubs' baseline"),
 		fl("min_block_synchrony", "lockstep", &p.MinBlockSynchrony, "share of the block members' visits at its hubs that fall inside the block"),
+		fl("block_leader_share", "lockstep", &p.BlockLeaderShare, "share of a lockstep block's visits one doctor must bill for the block to be one ring with any other candidate of that doctor (its parts at other sites share structure, not people)"),
 		fl("block_lift_half", "lockstep", &p.BlockLiftHalf, "lift of a lockstep block over the baseline of the same hubs (minus 1) at which its strength, which scales the ring's score, is one half"),
 		fl("min_split_modularity", "communities", &p.MinSplitModularity, "modularity a Leiden partition of a multi-site candidate must reach before the candidate is split"),
 		fl("shared_doctor_share", "communities", &p.SharedDoctorShare, "share of a doctor's ring visits each of two communities must hold for the doctor to keep them one ring"),
