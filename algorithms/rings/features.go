@@ -1,6 +1,7 @@
 package rings
 
 import (
+	"cmp"
 	"math"
 	"slices"
 
@@ -131,21 +132,13 @@ func (s *state) markedShare(c *candidate, marked map[uint32]float64) (share, lif
 // baseline of ordinary traffic there).
 func (s *state) cohortShare(c *candidate) (share, baseline float64) {
 	vt := &s.t.Visits
-	type col struct {
-		doc  uint32
-		hour int64
-	}
-	in := make(map[uint32]bool, len(c.patients))
-	for _, p := range c.patients {
-		in[uint32(s.g.Row(p))] = true
-	}
-	ringCols := make(map[col]map[uint32]bool)
-	otherCols := make(map[col]map[uint32]bool)
 	ringVisit := make(map[uint32]bool, len(c.visits))
 	for _, v := range c.visits {
 		ringVisit[v] = true
 	}
-	var ringVs, otherVs []uint32
+	// Each outpatient visit as its (doctor, hour) column and person, ring
+	// visits and the others apart; sorted, a column's people are a run.
+	var ring, other []cohortEntry
 	for _, h := range c.insts {
 		if s.g.Kind(h) != graph.KindInstitution {
 			continue
@@ -158,33 +151,45 @@ func (s *state) cohortShare(c *candidate) (share, baseline float64) {
 			if !s.live(v) || vt.MedType[v].Inpatient() || !s.doctorOK(vt.Doctor[v]) {
 				continue
 			}
-			k := col{vt.Doctor[v], int64(vt.Begin[v]) / 3600}
-			m := otherCols
+			e := cohortEntry{col: uint64(vt.Doctor[v])<<32 | uint64(uint32(int64(vt.Begin[v])/3600)), person: vt.Person[v]}
 			if ringVisit[v] {
-				m = ringCols
-				ringVs = append(ringVs, v)
+				ring = append(ring, e)
 			} else {
-				otherVs = append(otherVs, v)
+				other = append(other, e)
 			}
-			if m[k] == nil {
-				m[k] = make(map[uint32]bool)
-			}
-			m[k][vt.Person[v]] = true
 		}
 	}
-	frac := func(vs []uint32, m map[col]map[uint32]bool) float64 {
-		if len(vs) == 0 {
-			return 0
-		}
-		n := 0
-		for _, v := range vs {
-			if len(m[col{vt.Doctor[v], int64(vt.Begin[v]) / 3600}]) >= cohortMin {
-				n++
+	return cohortFraction(ring), cohortFraction(other)
+}
+
+// cohortEntry is one visit in a (doctor, hour) column: the column packed
+// as doctor row (high half) and hour (low half), and the person.
+type cohortEntry struct {
+	col    uint64
+	person uint32
+}
+
+// cohortFraction returns the share of es (visits) whose column holds at
+// least cohortMin distinct people of es; it sorts es.
+func cohortFraction(es []cohortEntry) float64 {
+	if len(es) == 0 {
+		return 0
+	}
+	slices.SortFunc(es, func(a, b cohortEntry) int { return cmp.Or(cmp.Compare(a.col, b.col), cmp.Compare(a.person, b.person)) })
+	n := 0
+	for a := 0; a < len(es); {
+		b, people := a, 0
+		for ; b < len(es) && es[b].col == es[a].col; b++ {
+			if b == a || es[b].person != es[b-1].person {
+				people++
 			}
 		}
-		return float64(n) / float64(len(vs))
+		if people >= cohortMin {
+			n += b - a
+		}
+		a = b
 	}
-	return frac(ringVs, ringCols), frac(otherVs, otherCols)
+	return float64(n) / float64(len(es))
 }
 
 // rhythm returns the median over c's patients of the regularity of their

@@ -64,3 +64,35 @@ func TestPackReasons(t *testing.T) {
 		t.Errorf("appending to a packed list wrote over the next")
 	}
 }
+
+// TestCohortFraction checks the share of visits whose (doctor, hour)
+// column holds at least cohortMin distinct people, repeat visits of one
+// person counted as visits but not as people.
+func TestCohortFraction(t *testing.T) {
+	col := func(doctor uint32, hour uint32) uint64 { return uint64(doctor)<<32 | uint64(hour) }
+	many := func(c uint64, people ...uint32) []cohortEntry {
+		out := make([]cohortEntry, len(people))
+		for i, p := range people {
+			out[i] = cohortEntry{col: c, person: p}
+		}
+		return out
+	}
+	cases := []struct {
+		name string
+		es   []cohortEntry
+		want float64
+	}{
+		{"none", nil, 0},
+		{"four people in one column", many(col(1, 10), 1, 2, 3, 4), 1},
+		{"three people, six visits", many(col(1, 10), 1, 1, 2, 2, 3, 3), 0},
+		{"a cohort and stray visits", append(many(col(1, 10), 4, 3, 2, 1, 1), many(col(2, 10), 1, 2)...), 5.0 / 7},
+		{"the same people an hour apart", append(many(col(1, 10), 1, 2), many(col(1, 11), 3, 4)...), 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := cohortFraction(c.es); math.Abs(got-c.want) > 1e-12 {
+				t.Errorf("cohortFraction = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
