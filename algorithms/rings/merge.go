@@ -10,11 +10,11 @@ import (
 
 // merge joins candidates that describe the same ring: two candidates merge
 // when they share at least half of the smaller one's patients (both having
-// patients) or one is a lockstep block or an onset or offset cohort of the
-// other's (all its sites and doctors are the other's; cohortOf) or both are
-// led by a shared doctor, one of them a lockstep block (sameLeader), or groups of the same
-// pharmacies and no other site, or, without patients, when they share an
-// institution and a doctor. The merged candidate keeps the typology hint of
+// patients), or one is a lockstep block or an onset or offset cohort of the
+// other's (all its sites and doctors are the other's; cohortOf), or one is
+// a lockstep block led by a doctor of the other's (sameLeader), or both are
+// groups of the same pharmacies and no other site, or, without patients,
+// when they share an institution and a doctor. The merged candidate keeps the typology hint of
 // the stronger one (more visits on ties). Candidates are processed in a
 // fixed order so that the result is deterministic.
 func (s *state) merge(cands []*candidate) []*candidate {
