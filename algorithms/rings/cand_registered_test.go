@@ -8,6 +8,7 @@ import (
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // registeredCity is a city of Xiamen (region 350203) with eight clinics
@@ -125,5 +126,43 @@ func TestRegisteredCandidates(t *testing.T) {
 				t.Errorf("score %.2f (report_score %.2f): reported %v, want %v", cd.score, s.opt.Params.ReportScore, got, c.reported)
 			}
 		})
+	}
+}
+
+// TestRegisteredDoctorRole checks that where the visits name no doctor a
+// ring's doctors (those registered at its sites) are registered doctors,
+// not organised ones, whatever the typology but a borrowed qualification,
+// and that doctors named on the visits keep their typology's role.
+func TestRegisteredDoctorRole(t *testing.T) {
+	g := registeredCity{code: "420111", sites: []string{"W", "S03"}}.build(t)
+	s := newTestState(t, g)
+	doctor := graph.NoNode
+	for i := range g.NumNodes() {
+		if g.Kind(graph.NodeID(i)) == graph.KindDoctor {
+			doctor = graph.NodeID(i)
+			break
+		}
+	}
+	if doctor == graph.NoNode {
+		t.Fatal("the city has no doctor")
+	}
+	c := &candidate{}
+	cases := []struct {
+		visitDoctors bool
+		typ          string
+		want         string
+	}{
+		{true, findings.TypFabricatedOutpatient, RoleOrganisedDoctor},
+		{true, findings.TypBorrowedQualif, RoleBorrowedDoctor},
+		{false, findings.TypFabricatedOutpatient, RoleRegisteredDoctor},
+		{false, findings.TypFakeHospitalisation, RoleRegisteredDoctor},
+		{false, findings.TypUnclassified, RoleRegisteredDoctor},
+		{false, findings.TypBorrowedQualif, RoleBorrowedDoctor},
+	}
+	for _, tc := range cases {
+		s.visitDoctors = tc.visitDoctors
+		if got := s.roleOf(c, tc.typ, doctor); got != tc.want {
+			t.Errorf("visits name doctors %v, %s: role %s, want %s", tc.visitDoctors, tc.typ, got, tc.want)
+		}
 	}
 }

@@ -27,15 +27,23 @@ const (
 	RoleSplittingHospital  = vocab.RoleSplittingHospital
 	RoleSplittingDoctor    = vocab.RoleSplittingDoctor
 	RoleSplitPatient       = vocab.RoleSplitPatient
+	RoleRegisteredDoctor   = vocab.RoleRegisteredDoctor
 	RoleMember             = vocab.RoleMember
 )
 
-// roleOf returns the role of member n of a ring of typology typ.
+// roleOf returns the role of member n of a ring of typology typ. Where the
+// visits name no doctor, a ring's doctors are those registered at its
+// sites (groupDoctors): no row shows them billing the ring, and they are
+// registered doctors, not organised ones (a borrowed qualification keeps
+// its role: the registrations are its evidence).
 func (s *state) roleOf(c *candidate, typ string, n graph.NodeID) string {
 	if r, ok := c.roles[n]; ok {
 		return r
 	}
 	k := s.g.Kind(n)
+	if k == graph.KindDoctor && !s.visitDoctors && typ != findings.TypBorrowedQualif {
+		return RoleRegisteredDoctor
+	}
 	switch typ {
 	case findings.TypFabricatedOutpatient, findings.TypLockstepSwiping:
 		return pick(k, RoleRecruitedPatient, RoleOrganisedDoctor, RoleOrganisingClinic, RoleMember)

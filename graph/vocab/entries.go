@@ -121,6 +121,8 @@ var roles = []Entry{
 		DescZh: "为分解住院开单的医生", DescEn: "a doctor who bills the split stays"},
 	{Code: RoleSplitPatient, Zh: "被分解住院患者", En: "split-stay patient",
 		DescZh: "住院被分解为多次的患者", DescEn: "a patient whose stay was split into several"},
+	{Code: RoleRegisteredDoctor, Zh: "机构注册医生（无就诊记录）", En: "registered doctor (no visit record)",
+		DescZh: "在团伙机构注册执业的医生；本数据的就诊记录不含医生，无法确认其为团伙就诊开单", DescEn: "a doctor registered (staff.csv) at the ring's sites; this data's visits name no doctor, so no row shows them billing the ring"},
 	{Code: RoleMember, Zh: "成员", En: "member",
 		DescZh: "无特定角色的团伙成员", DescEn: "a ring member without a more specific role"},
 	{Code: RoleTout, Zh: "中介（拉人头）", En: "tout",

@@ -132,6 +132,7 @@ const (
 	RoleSplittingHospital  = "splitting_hospital"
 	RoleSplittingDoctor    = "splitting_doctor"
 	RoleSplitPatient       = "split_patient"
+	RoleRegisteredDoctor   = "registered_doctor"
 	RoleMember             = "member"
 )
 
