@@ -399,10 +399,9 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		lad, okAdmits[i] = testSite(i, t.byKind[ka], rateAdmit[g.Class(h)]*float64(t.admitted))
 		var lrh float64
 		lrh, okRhythm[i] = testSite(i, t.byKind[kr], rateRhythm[g.Class(h)]*float64(t.regulars))
-		seeded[i] = okA || okR || okSevere[i] || okAdmits[i] || okRhythm[i]
-		if seeded[i] && !okA && !okR && !okSevere[i] && !okAdmits[i] {
-			rhythmOnly[i] = true
-		}
+		others := okA || okR || okSevere[i] || okAdmits[i]
+		seeded[i] = others || okRhythm[i]
+		rhythmOnly[i] = okRhythm[i] && !others
 		regOnly[i] = okR && !okA && !okSevere[i] && !okAdmits[i] && !okRhythm[i]
 		lift[i] = max(la, lr, ls, lad, lrh)
 	}
@@ -544,16 +543,17 @@ type relRecord struct {
 // order: the result does not depend on the workers.
 func (s *state) relationRecords(ctx context.Context, lo, nSites int) ([]relRecord, []uint32, error) {
 	workers := max(1, min(maxRecordWorkers, runtime.GOMAXPROCS(0)))
-	total := 0
-	for i := range nSites {
-		total += len(s.visitsOf(graph.NodeID(lo + i)))
+	sizes, total := make([]int, nSites), 0
+	for i := range sizes {
+		sizes[i] = len(s.visitsOf(graph.NodeID(lo + i)))
+		total += sizes[i]
 	}
 	// bounds[w]..bounds[w+1] are worker w's sites.
 	bounds := make([]int, 0, workers+1)
 	bounds = append(bounds, 0)
 	seen := 0
-	for i := range nSites {
-		seen += len(s.visitsOf(graph.NodeID(lo + i)))
+	for i, n := range sizes {
+		seen += n
 		if len(bounds) < workers && seen*workers >= total*len(bounds) {
 			bounds = append(bounds, i+1)
 		}

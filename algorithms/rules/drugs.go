@@ -62,7 +62,7 @@ func traceGroups(ctx context.Context, e *env, minSales uint32, fn func(t uint32,
 			traced++
 		}
 	}
-	if int(nt) > sparseTraces*traced {
+	if int(nt) > sparseKeys*traced {
 		lines := make([]keyedRow, 0, traced)
 		for f := range ft.Trace {
 			if t := ft.Trace[f]; t < nt && e.feeLive(uint32(f)) {
@@ -124,10 +124,6 @@ func traceGroups(ctx context.Context, e *env, minSales uint32, fn func(t uint32,
 	}
 	return nil
 }
-
-// sparseTraces: when the city's trace codes outnumber the traced fee lines
-// this many times, traceGroups sorts the lines instead of counting them.
-const sparseTraces = 8
 
 // runRoundQuantity (R-ROUND-QTY) looks at cheap drugs (unit price at most
 // max_price_yuan) sold at pharmacies and flags (pharmacy, drug) pairs with

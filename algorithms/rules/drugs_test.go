@@ -46,14 +46,14 @@ func TestTraceDuplicate(t *testing.T) {
 }
 
 // sparse adds trace codes no fee line carries to the dictionary of the
-// fixture build makes, more than sparseTraces times its traced lines.
+// fixture build makes, more than sparseKeys times its traced lines.
 func sparse(build func() *fx) func() *fx {
 	return func() *fx {
 		x := build()
 		if x.t.Fees.Traces == nil {
 			panic("fixture without trace codes")
 		}
-		for i := range 10 * sparseTraces * x.t.Fees.Len() {
+		for i := range 10 * sparseKeys * x.t.Fees.Len() {
 			x.t.Fees.Traces.Intern(fmt.Sprintf("9%019d", i))
 		}
 		return x

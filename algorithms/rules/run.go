@@ -422,13 +422,13 @@ func (e *env) personVisits(p uint32) []uint32 { return e.g.VisitsOf(e.g.PatientN
 
 // persons yields, in ascending order, the Persons rows a rule that judges
 // person by person must look at: every person, or, where the persons far
-// outnumber the visits (sparsePersons times: the neighbourhood of an
+// outnumber the visits (sparseKeys times: the neighbourhood of an
 // incremental update, whose tables keep the whole city's persons), only
 // those with a visit in the tables. A person without visits gives no hit
 // to any such rule, so both ways give the same hits.
 func (e *env) persons() iter.Seq[uint32] {
 	np, vt := e.t.Persons.Len(), &e.t.Visits
-	if np <= sparsePersons*vt.Len() {
+	if np <= sparseKeys*vt.Len() {
 		return func(yield func(uint32) bool) {
 			for p := 0; p < np; p++ {
 				if !yield(uint32(p)) {

@@ -8,12 +8,13 @@ import (
 	"github.com/ringlens/ringlens/graph/claims"
 )
 
-// sparsePersons: when the persons outnumber the candidate rows this many
-// times, forEachPerson sorts the rows instead of counting them by person.
+// sparseKeys: when the keys rows are grouped by (persons, trace codes)
+// outnumber the rows this many times, forEachPerson, env.persons and
+// traceGroups sort the rows instead of counting them into one slot per key.
 // An incremental update judges a few rows against tables that keep the
-// whole city's persons: a counting sort would allocate and walk an offset
-// per person of the city for each rule.
-const sparsePersons = 8
+// whole city's dictionaries: a counting sort would allocate and walk an
+// offset per person or code of the city for each rule.
+const sparseKeys = 8
 
 // forEachPerson calls fn once per person holding rows of cand (in
 // ascending order), persons in ascending order, with that person's rows in
@@ -21,7 +22,7 @@ const sparsePersons = 8
 // stops at fn's first error and returns it. The rows slice passed to fn
 // is only valid during the call.
 func forEachPerson(ctx context.Context, cand []uint32, nPersons int, person func(uint32) uint32, fn func(p uint32, rows []uint32) error) error {
-	if nPersons > sparsePersons*len(cand) {
+	if nPersons > sparseKeys*len(cand) {
 		lines := make([]keyedRow, len(cand))
 		for i, r := range cand {
 			lines[i] = keyedRow{key: uint64(person(r)), row: r}

@@ -24,7 +24,7 @@ func TestForEachPerson(t *testing.T) {
 		nPersons int
 	}{
 		{"counting sort", 10},
-		{"sort, persons far more than rows", 10 * sparsePersons * 10},
+		{"sort, persons far more than rows", 10 * sparseKeys * 10},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -77,7 +77,7 @@ func TestPersons(t *testing.T) {
 		want []uint32
 	}{
 		{"few persons: all of them", 2, []uint32{0, 1, 2, 3, 4}},
-		{"persons far beyond the visits: those with visits", 3 * sparsePersons, []uint32{0, 3*sparsePersons + 2}},
+		{"persons far beyond the visits: those with visits", 3 * sparseKeys, []uint32{0, 3*sparseKeys + 2}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
