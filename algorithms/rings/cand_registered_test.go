@@ -130,39 +130,53 @@ func TestRegisteredCandidates(t *testing.T) {
 }
 
 // TestRegisteredDoctorRole checks that where the visits name no doctor a
-// ring's doctors (those registered at its sites) are registered doctors,
-// not organised ones, whatever the typology but a borrowed qualification,
-// and that doctors named on the visits keep their typology's role.
+// ring's doctors that no row names (those registered at its sites) are
+// registered doctors, not organised ones, whatever the typology but a
+// borrowed qualification; that a doctor a fee line of the ring bills with
+// keeps the typology's role; and that doctors named on the visits keep
+// their typology's role.
 func TestRegisteredDoctorRole(t *testing.T) {
 	g := registeredCity{code: "420111", sites: []string{"W", "S03"}}.build(t)
 	s := newTestState(t, g)
-	doctor := graph.NoNode
+	var doctors []graph.NodeID
 	for i := range g.NumNodes() {
-		if g.Kind(graph.NodeID(i)) == graph.KindDoctor {
-			doctor = graph.NodeID(i)
-			break
+		if g.Kind(graph.NodeID(i)) == graph.KindDoctor && len(doctors) < 2 {
+			doctors = append(doctors, graph.NodeID(i))
 		}
 	}
-	if doctor == graph.NoNode {
-		t.Fatal("the city has no doctor")
+	if len(doctors) < 2 {
+		t.Fatal("the city has fewer than two doctors")
 	}
-	c := &candidate{}
+	// Visit 0 of the ring carries a fee line billed by the second doctor.
+	tb := g.Tables()
+	tb.AddFee(&claims.FeeLine{FeedetlSn: "F1", MdtrtID: tb.Visits.IDs.String(0), ItemCode: "X", Count: 1, Price: 1_000000, Amount: 100,
+		Time: tb.Visits.Begin[0], DoctorCode: tb.Doctors.IDs.String(g.Row(doctors[1]))}, 0, 0)
+	s.feesOf = func(v uint32) []uint32 {
+		if v == 0 {
+			return []uint32{uint32(tb.Fees.Len() - 1)}
+		}
+		return nil
+	}
+	c := &candidate{doctors: doctors, visits: []uint32{0, 1}}
 	cases := []struct {
 		visitDoctors bool
 		typ          string
-		want         string
+		want         [2]string // the unnamed doctor's role, the billing one's
 	}{
-		{true, findings.TypFabricatedOutpatient, RoleOrganisedDoctor},
-		{true, findings.TypBorrowedQualif, RoleBorrowedDoctor},
-		{false, findings.TypFabricatedOutpatient, RoleRegisteredDoctor},
-		{false, findings.TypFakeHospitalisation, RoleRegisteredDoctor},
-		{false, findings.TypUnclassified, RoleRegisteredDoctor},
-		{false, findings.TypBorrowedQualif, RoleBorrowedDoctor},
+		{true, findings.TypFabricatedOutpatient, [2]string{RoleOrganisedDoctor, RoleOrganisedDoctor}},
+		{true, findings.TypBorrowedQualif, [2]string{RoleBorrowedDoctor, RoleBorrowedDoctor}},
+		{false, findings.TypFabricatedOutpatient, [2]string{RoleRegisteredDoctor, RoleOrganisedDoctor}},
+		{false, findings.TypFakeHospitalisation, [2]string{RoleRegisteredDoctor, RoleOrganisedDoctor}},
+		{false, findings.TypUnclassified, [2]string{RoleRegisteredDoctor, RoleMember}},
+		{false, findings.TypBorrowedQualif, [2]string{RoleBorrowedDoctor, RoleBorrowedDoctor}},
 	}
 	for _, tc := range cases {
 		s.visitDoctors = tc.visitDoctors
-		if got := s.roleOf(c, tc.typ, doctor); got != tc.want {
-			t.Errorf("visits name doctors %v, %s: role %s, want %s", tc.visitDoctors, tc.typ, got, tc.want)
+		s.specialRoles(c, tc.typ)
+		for k, d := range doctors {
+			if got := s.roleOf(c, tc.typ, d); got != tc.want[k] {
+				t.Errorf("visits name doctors %v, %s, doctor %d: role %s, want %s", tc.visitDoctors, tc.typ, k, got, tc.want[k])
+			}
 		}
 	}
 }

@@ -31,19 +31,13 @@ const (
 	RoleMember             = vocab.RoleMember
 )
 
-// roleOf returns the role of member n of a ring of typology typ. Where the
-// visits name no doctor, a ring's doctors are those registered at its
-// sites (groupDoctors): no row shows them billing the ring, and they are
-// registered doctors, not organised ones (a borrowed qualification keeps
-// its role: the registrations are its evidence).
+// roleOf returns the role of member n of a ring of typology typ: the one
+// specialRoles marked, else its kind's role in the typology.
 func (s *state) roleOf(c *candidate, typ string, n graph.NodeID) string {
 	if r, ok := c.roles[n]; ok {
 		return r
 	}
 	k := s.g.Kind(n)
-	if k == graph.KindDoctor && !s.visitDoctors && typ != findings.TypBorrowedQualif {
-		return RoleRegisteredDoctor
-	}
 	switch typ {
 	case findings.TypFabricatedOutpatient, findings.TypLockstepSwiping:
 		return pick(k, RoleRecruitedPatient, RoleOrganisedDoctor, RoleOrganisingClinic, RoleMember)
@@ -80,12 +74,13 @@ func pick(k graph.Kind, patient, doctor, inst, pharmacy string) string {
 }
 
 // specialRoles marks the members whose role stands out within their
-// ring: in drug reselling, the pharmacies that sold the ring's re-sold
-// trace codes again more often than first (where the recruits fill), and
-// the one that sold the most again, resell; the person with the most
-// fills organises.
+// ring: the doctors no row of the ring names (registeredRoles); in drug
+// reselling, the pharmacies that sold the ring's re-sold trace codes again
+// more often than first (where the recruits fill), and the one that sold
+// the most again, resell; the person with the most fills organises.
 func (s *state) specialRoles(c *candidate, typ string) {
 	c.roles = make(map[graph.NodeID]string)
+	s.registeredRoles(c, typ)
 	if typ != findings.TypDrugReselling {
 		return
 	}
@@ -139,5 +134,30 @@ func (s *state) specialRoles(c *candidate, typ string) {
 	}
 	if org != graph.NoNode {
 		c.roles[org] = RoleOrganiser
+	}
+}
+
+// registeredRoles marks as registered doctors the doctors of c that no row
+// of the ring names where the visits name no doctor: a ring's doctors are
+// then those registered (staff.csv) at its sites (groupDoctors), and only
+// a fee line billed by one (bilg_dr_codg) shows them billing the ring.
+// A borrowed qualification keeps its role: the registrations are its
+// evidence.
+func (s *state) registeredRoles(c *candidate, typ string) {
+	if s.visitDoctors || typ == findings.TypBorrowedQualif || len(c.doctors) == 0 {
+		return
+	}
+	billed := make(map[graph.NodeID]bool)
+	for _, v := range c.visits {
+		for _, f := range s.feesOf(v) {
+			if d := s.t.Fees.Doctor[f]; s.doctorOK(d) {
+				billed[s.g.DoctorNode(d)] = true
+			}
+		}
+	}
+	for _, d := range c.doctors {
+		if !billed[d] {
+			c.roles[d] = RoleRegisteredDoctor
+		}
 	}
 }
