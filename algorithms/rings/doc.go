@@ -167,7 +167,15 @@
 // min_ring_people people, those holding less than trim_share of the median
 // person's ring visits and money (the mean of the two ratios) are left
 // out, when they are at most trim_max_share of its people (more, and the
-// ring is light by design), and the ring says so (fact G-TRIMMED).
+// ring is light by design). However many they are, the people below a
+// clean break are left out too: when the ring's heaviest k people (at
+// least min_ring_people) each hold core_gap times the ring visits and
+// core_gap times the ring fund of everyone else (coreCut). A few recruits
+// billed again and again at a busy site bring along the site's ordinary
+// people flagged with them, who can outnumber them and then are the median
+// person; people who differ by the ring's design differ in one of the two
+// (inpatients and outpatients of one ring), not in both. The ring says so
+// (fact G-TRIMMED).
 //
 // Where people live (geography.go). Region codes are optional in the data
 // contract; without them a site's area is inferred by Leiden (modularity)
@@ -203,7 +211,17 @@
 // leading a group in step is one operation with whatever else the doctor
 // is found in: its parts share structure, not people); merges repeat until
 // none applies, so that parts linked through a third are one ring, and
-// each is recorded as a G-MERGED fact naming the shared members.
+// each is recorded as a G-MERGED fact naming the shared members. Then
+// candidates that share no one join when their people come to each
+// other's sites far beyond chance, both ways (visitLinks, merge_visits.go:
+// one operation run at several sites with its own doctors and recruits at
+// each, whose recruits keep some care at its other sites): at least
+// min_ring_people of each, link_visit_lift times the larger of two
+// expectations, from the sites' other people and from the people living
+// where the ring's people live (rings recruiting in one district send
+// their people to its clinics), beyond chance at min_significance + log10
+// of the pairs tested; the G-MERGED fact counts those people
+// (crossing_people) and cites their visits there.
 // Peripheral people (far fewer flagged visits than the group's median
 // person; in pharmacy groups, people filling at only one of them) are
 // dropped (core).

@@ -389,9 +389,10 @@ func checkMergedFacts(t *testing.T, f *findings.Findings) {
 				t.Errorf("ring %s: G-MERGED params %v do not name shared_patients, shared_doctors and shared_sites", r.ID, e.Params)
 				continue
 			}
-			// People, or structure: a site with a doctor, or a doctor
-			// leading a lockstep block (sameLeader).
-			if sp < 1 && sd < 1 {
+			// People, or structure: a site with a doctor, a doctor
+			// leading a lockstep block (sameLeader), or people coming to
+			// each other's sites (visitLinks).
+			if sp < 1 && sd < 1 && e.Params["crossing_people"] < float64(2*DefaultParams().MinRingPeople) {
 				t.Errorf("ring %s: G-MERGED names no shared member that justifies the merge: %v (%s)", r.ID, e.Params, e.Detail)
 			}
 			if int(sp) > kinds[findings.KindPatient] || int(sd) > kinds[findings.KindDoctor] || int(ss) > kinds[findings.KindClinic]+kinds[findings.KindPharmacy] {

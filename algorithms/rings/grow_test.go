@@ -77,12 +77,18 @@ func candidateOf(t *testing.T, tb *graph.Tables, h uint32, visits []uint32) (*gr
 	if err != nil {
 		t.Fatal(err)
 	}
+	return g, candidateAt(g, tb, h, visits)
+}
+
+// candidateAt returns the relation-excess candidate of the visit rows
+// visits at institution row h of g (built from tb), with their people.
+func candidateAt(g *graph.Graph, tb *graph.Tables, h uint32, visits []uint32) *candidate {
 	c := &candidate{source: SourceRelationExcess, insts: []graph.NodeID{g.InstitutionNode(h)}, visits: visits}
 	for _, v := range visits {
 		c.patients = append(c.patients, g.PatientNode(tb.Visits.Person[v]))
 	}
 	c.normalise()
-	return g, c
+	return c
 }
 
 // TestGrowAdmissions checks that a candidate of people admitted again and

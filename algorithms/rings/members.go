@@ -1,9 +1,11 @@
 package rings
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
@@ -123,20 +125,22 @@ func (s *state) memberScores(c *candidate) {
 	c.share = memberShares(c.stats)
 }
 
-// trimPeripheral leaves out of c the people holding less than trim_share
-// of its median person's share of its visits and fund (memberStats), in a
-// ring of at least twice min_ring_people people, when they are at most
-// trim_max_share of its people, and says so (fact G-TRIMMED). People two
-// merged candidates both held, and people a widening took in on its own
-// test, are not left out. The generators and widenings take people by what they share
-// with the ring (a window of arrivals, a site's admissions, a merged
-// group), and with the recruits come a few who share it by chance: a
-// family member who came once with a recruit, an ordinary patient
-// admitted in the ring's months. They hold a fraction of the recruits'
-// ring visits and money. It returns the number of people left out.
+// trimPeripheral leaves out of c, a ring of at least twice min_ring_people
+// people, the people holding less than trim_share of its median person's
+// share of its visits and fund (memberStats) when they are at most
+// trim_max_share of its people, and the people below a clean break of
+// core_gap in both visits and fund (coreCut) however many they are, and
+// says so (fact G-TRIMMED). People two merged candidates both held, and
+// people a widening took in on its own test, are not left out. The
+// generators and widenings take people by what they share with the ring (a
+// window of arrivals, a site's admissions, a merged group), and with the
+// recruits come a few who share it by chance: a family member who came
+// once with a recruit, an ordinary patient admitted in the ring's months.
+// They hold a fraction of the recruits' ring visits and money. It returns
+// the number of people left out.
 func (s *state) trimPeripheral(c *candidate) int {
 	p := &s.opt.Params
-	if p.TrimShare <= 0 || len(c.patients) < 2*p.MinRingPeople {
+	if p.TrimShare <= 0 && p.CoreGap <= 0 || len(c.patients) < 2*p.MinRingPeople {
 		return 0
 	}
 	stats := s.memberStats(c)
@@ -151,10 +155,19 @@ func (s *state) trimPeripheral(c *candidate) int {
 			out = append(out, x)
 		}
 	}
-	if len(out) == 0 || float64(len(out)) > p.TrimMaxShare*float64(len(c.patients)) {
+	if float64(len(out)) > p.TrimMaxShare*float64(len(c.patients)) {
 		// Many light people: the ring's people differ in weight by its
 		// design (a few heavy organisers, many light recruits), not by
 		// chance.
+		out = nil
+	}
+	light := len(out)
+	var below []graph.NodeID
+	if p.CoreGap > 0 {
+		below = coreCut(c.patients, c.twice, c.widenedPeople, people, share, p.MinRingPeople, p.CoreGap)
+		out = sortedUniq(append(out, below...))
+	}
+	if len(out) == 0 {
 		return 0
 	}
 	gone := make(map[uint32]bool, len(out))
@@ -178,10 +191,70 @@ func (s *state) trimPeripheral(c *candidate) int {
 	for i := range c.facts {
 		c.facts[i].visits = keep(slices.Clone(c.facts[i].visits))
 	}
-	c.facts = append(c.facts, fact{id: FactTrimmed, visits: dropped,
-		params: map[string]float64{"trim_share": p.TrimShare, "left_out": float64(len(out))},
-		detail: fmt.Sprintf("%d people holding less than %.0f%% of the median person's ring visits and money were left out (%d visits)",
-			len(out), 100*p.TrimShare, len(dropped)),
-		detailZh: fmt.Sprintf("%d人的团伙就诊次数与金额不足中位成员的%.0f%%，已剔除（%d次就诊）", len(out), 100*p.TrimShare, len(dropped))})
+	params := map[string]float64{"trim_share": p.TrimShare, "left_out": float64(len(out))}
+	why := fmt.Sprintf("holding less than %.0f%% of the median person's ring visits and money", 100*p.TrimShare)
+	whyZh := fmt.Sprintf("团伙就诊次数与金额不足中位成员的%.0f%%", 100*p.TrimShare)
+	if len(below) > 0 {
+		params["core_gap"] = p.CoreGap
+		core := len(c.patients) + len(out) - len(below)
+		cut := fmt.Sprintf("holding less than 1/%s of the ring visits and of the money of each of the ring's %d core people",
+			strconv.FormatFloat(p.CoreGap, 'g', -1, 64), core)
+		cutZh := fmt.Sprintf("团伙就诊次数与金额均不足核心%d人中任何一人的1/%s", core, strconv.FormatFloat(p.CoreGap, 'g', -1, 64))
+		if light == 0 {
+			why, whyZh = cut, cutZh
+		} else {
+			why, whyZh = why+", or "+cut, whyZh+"，或"+cutZh
+		}
+	}
+	c.facts = append(c.facts, fact{id: FactTrimmed, visits: dropped, params: params,
+		detail:   fmt.Sprintf("%d people %s were left out (%d visits)", len(out), why, len(dropped)),
+		detailZh: fmt.Sprintf("%d人%s，已剔除（%d次就诊）", len(out), whyZh, len(dropped))})
 	return len(out)
+}
+
+// coreCut returns the people of ps below the widest clean break in their
+// weight, those in twice or widened (sorted) excepted: ordered by share
+// (memberShares), the first k people (at least minPeople) each hold at
+// least gap times the ring visits and gap times the ring fund of everyone
+// after them (stats). None when no break is that clean. A ring of a few recruits billed again and again at a busy site
+// takes in the site's ordinary people flagged with it (billed above peers
+// at a clinic that overbills everyone, say): they hold a small part of
+// what the recruits do and can outnumber them, so that trim_share, taken
+// against the median person, sees no one light. Members who differ by
+// design differ in one of the two (a ring mixing stays and visits bills
+// its inpatients ten times the fund for the same visits), not in both.
+func coreCut(ps, twice, widened []graph.NodeID, stats map[graph.NodeID]*memberStat, share map[graph.NodeID]float64, minPeople int, gap float64) []graph.NodeID {
+	order := slices.Clone(ps)
+	slices.SortStableFunc(order, func(a, b graph.NodeID) int { return cmp.Compare(share[b], share[a]) })
+	n := len(order)
+	// restV[k], restF[k]: the most visits and fund of order[k:].
+	restV := make([]float64, n+1)
+	restF := make([]float64, n+1)
+	for i := n - 1; i >= 0; i-- {
+		restV[i] = math.Max(restV[i+1], float64(stats[order[i]].visits))
+		restF[i] = math.Max(restF[i+1], math.Max(0, float64(stats[order[i]].fund)))
+	}
+	cut, widest := -1, gap
+	coreV, coreF := math.Inf(1), math.Inf(1)
+	for k := 1; k < n; k++ {
+		coreV = math.Min(coreV, float64(stats[order[k-1]].visits))
+		coreF = math.Min(coreF, float64(stats[order[k-1]].fund))
+		if k < minPeople {
+			continue
+		}
+		if r := math.Min(coreV/math.Max(restV[k], 1), coreF/math.Max(restF[k], 1)); r >= widest {
+			cut, widest = k, r
+		}
+	}
+	if cut < 0 {
+		return nil
+	}
+	var out []graph.NodeID
+	for _, x := range order[cut:] {
+		if !contains(twice, x) && !contains(widened, x) {
+			out = append(out, x)
+		}
+	}
+	slices.Sort(out)
+	return out
 }

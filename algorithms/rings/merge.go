@@ -14,14 +14,17 @@ import (
 // other's (all its sites and doctors are the other's; cohortOf), or one is
 // a lockstep block led by a doctor of the other's (sameLeader), or both are
 // groups of the same pharmacies and no other site, or, without patients,
-// when they share an institution and a doctor. The merged candidate keeps the typology hint of
-// the stronger one (more visits on ties). Candidates are processed in a
-// fixed order so that the result is deterministic.
+// when they share an institution and a doctor; then candidates whose
+// people come to each other's sites far beyond chance join (visitLinks).
+// The merged candidate keeps the typology hint of the stronger one (more
+// visits on ties). Candidates are processed in a fixed order so that the
+// result is deterministic.
 func (s *state) merge(cands []*candidate) []*candidate {
 	share := s.opt.Params.BlockLeaderShare
 	out := mergeAll(cands, func(a, b *candidate) bool {
 		return same(a, b) || sameLeader(a, b, share, s.doctorOf) || s.samePharmacies(a, b)
 	})
+	out = s.visitLinks(out)
 	for _, c := range out {
 		s.finish(c)
 	}
@@ -140,15 +143,29 @@ func leads(x, y *candidate, share float64, doctorOf func(v uint32) graph.NodeID)
 
 // absorb merges b into a and records, as a graph fact of a, the shared
 // members that justified it.
-func absorb(a, b *candidate) {
+func absorb(a, b *candidate) { absorbWith(a, b, nil) }
+
+// absorbWith is absorb for a candidate b joined to a by the visits of
+// their people at each other's sites (x, visitLinks) when x is not nil:
+// the fact also counts those people and cites their visits there.
+func absorbWith(a, b *candidate, x *crossing) {
 	sp, sd, si := common(a.patients, b.patients), common(a.doctors, b.doctors), common(a.insts, b.insts)
 	a.twice = sortedUniq(append(append(a.twice, b.twice...), sp...))
 	shared := common(a.visits, b.visits)
-	a.facts = append(a.facts, fact{id: FactMerged, visits: shared,
+	f := fact{id: FactMerged, visits: shared,
 		params: map[string]float64{"shared_patients": float64(len(sp)), "shared_doctors": float64(len(sd)), "shared_sites": float64(len(si))},
 		detail: fmt.Sprintf("joined with the candidate of %s (%d members): %d shared people, %d shared doctors, %d shared sites",
 			b.source, b.members(), len(sp), len(sd), len(si)),
-		detailZh: fmt.Sprintf("与%s候选团伙（%d名成员）合并：共同人员%d人、共同医师%d人、共同机构%d家", b.source, b.members(), len(sp), len(sd), len(si))})
+		detailZh: fmt.Sprintf("与%s候选团伙（%d名成员）合并：共同人员%d人、共同医师%d人、共同机构%d家", b.source, b.members(), len(sp), len(sd), len(si))}
+	if x != nil {
+		f.visits = sortedUniq(append(f.visits, x.visits...))
+		f.params["crossing_people"] = float64(x.theirs + x.ours)
+		f.params["crossing_lift"] = x.lift
+		f.detail += fmt.Sprintf("; %d of its people come to this ring's sites and %d of this ring's people to its sites, at least %s times what the sites' other people and the people living where they live explain",
+			x.theirs, x.ours, fixed(x.lift, 1))
+		f.detailZh += fmt.Sprintf("；其%d人到本团伙机构就诊，本团伙%d人到其机构就诊，至少是这些机构其他就诊人员及同住地人员的%s倍", x.theirs, x.ours, fixed(x.lift, 1))
+	}
+	a.facts = append(a.facts, f)
 	if b.strength > a.strength {
 		a.strength = b.strength
 	}

@@ -101,6 +101,7 @@ type Params struct {
 	MemberShareHalf float64
 	TrimShare       float64
 	TrimMaxShare    float64
+	CoreGap         float64
 
 	// Explanation (a ring's why).
 	WhyMinStrength float64
@@ -169,6 +170,7 @@ func DefaultParams() Params {
 		MemberShareHalf:        1,
 		TrimShare:              0.4,
 		TrimMaxShare:           0.2,
+		CoreGap:                3,
 		WhyMinStrength:         0.05,
 		WhyMax:                 5,
 	}
@@ -222,7 +224,7 @@ func (p *Params) fields() []paramField {
 		fl("regular_core_share", "relation excess", &p.RegularCoreShare, "share of a site's regulars a candidate must already hold there to take in the others (a candidate of a nursing home's few sickest residents is not widened to all of them)"),
 		fl("admit_grow_share", "relation excess", &p.AdmitGrowShare, "share of the admissions of a site's other people while a mostly-inpatient candidate was active there that must be beyond what the site's admissions at other times predict for those people to join it (0 = no widening)"),
 		fl("link_main_doctor_share", "relation excess", &p.LinkMainDoctorShare, "share of each site's flagged visits (those naming a doctor) one shared doctor must give for the two sites to form one ring whatever their other doctors (one doctor running the flagged care of both)"),
-		fl("link_visit_lift", "relation excess", &p.LinkVisitLift, "how many times the share of the other people of each of two seeded sites who also come to the other site the share of its flagged people who do must be (at least min_ring_people of them, beyond chance at min_significance over the pairs tested) for the two to form one ring: a ring's people keep their other care at its other sites, without flagged visits there; 0 turns the link off"),
+		fl("link_visit_lift", "relation excess", &p.LinkVisitLift, "how many times the share of the other people of each of two seeded sites who also come to the other site the share of its flagged people who do must be (at least min_ring_people of them, beyond chance at min_significance over the pairs tested) for the two to form one ring: a ring's people keep their other care at its other sites, without flagged visits there; also the lift two candidates that share no one must reach both ways, against their sites' other people and the people living where theirs live, to be joined as one operation (visitLinks); 0 turns both links off"),
 		in("min_doctor_visits", "relation excess", &p.MinDoctorVisits, "flagged visits a doctor needs at a site to count among its doctors"),
 		fl("ring_doctor_lift", "relation excess", &p.RingDoctorLift, "how many times the site's share of flagged visits a doctor's own share (at least half) must be for the doctor to count as running the flagged relations there; a site with such doctors keeps only the flagged people who see them"),
 		fl("core_share", "relation excess", &p.CoreShare, "share of the group's median person's flagged visits a person needs to stay in the group (peripheral people, such as a chronic patient refilling at a ring pharmacy, are dropped)"),
@@ -257,6 +259,7 @@ func (p *Params) fields() []paramField {
 		fl("money_half", "report", &p.MoneyHalf, "fund yuan at risk at which the money factor of the score is half way"),
 		fl("trim_share", "member score", &p.TrimShare, "share of a ring's evidence (the mean of a person's ring visits and fund over the ring's median person's) below which a person is left out of a ring of at least twice min_ring_people people: the chance arrivals, stray admissions and one-visit family members that cohorts, widenings and merges bring in hold a fraction of what the recruits do (0 = none left out)"),
 		fl("trim_max_share", "member score", &p.TrimMaxShare, "largest share of a ring's people that trim_share may leave out: where more of them are that light, the ring's people differ in weight by its design (a few heavy organisers, many light recruits) and no one is left out"),
+		fl("core_gap", "member score", &p.CoreGap, "how many times the ring visits and the ring fund of every person below it each person above a clean break in a ring's people must hold for those below to be left out (at least min_ring_people above it, the widest such break, whatever their share): a small ring billed again and again at a busy site takes in the site's ordinary people flagged with it, who hold a fraction of what its recruits do and can outnumber them, so that the median person of trim_share is one of them (0 = off)"),
 		fl("member_share_half", "member score", &p.MemberShareHalf, "share of its ring's evidence (the mean of its ring visits and fund over the ring's median member's) at which a member's score is half way from 0.5 to 0.5 + 0.5·ring score (score 0.5 + 0.5·ring·share/(share + member_share_half)): the organiser of sixty ring visits scores above the card lender of one"),
 		fl("why_min_strength", "explanation", &p.WhyMinStrength, "least strength (in [0, 1], a piece of evidence's share in the score) a signal needs to be listed in a ring's why"),
 		in("why_max", "explanation", &p.WhyMax, "most signals listed in a ring's why, strongest first"),
@@ -306,6 +309,9 @@ func (p *Params) Validate() error {
 	}
 	if p.MaxRings < 1 {
 		return fmt.Errorf("rings: parameter max_rings = %d: must be at least 1", p.MaxRings)
+	}
+	if p.CoreGap > 0 && p.CoreGap < 1 {
+		return fmt.Errorf("rings: parameter core_gap = %v: must be 0 (off) or at least 1", p.CoreGap)
 	}
 	return nil
 }
