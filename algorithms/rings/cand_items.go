@@ -36,7 +36,10 @@ type itemFillers struct {
 // drugs cluster near hospitals at a few times their share; many
 // unrelated people filling one dear drug at one counter (albumin, costly
 // injections) are what a reselling or cash-out ring leaves when the boxes
-// carry no trace code and the fills no supply days. The pairs of one
+// carry no trace code and the fills no supply days. A person's fills of
+// an item most of whose traced boxes were sold before (saleIndex) count
+// nowhere: the customers of a pharmacy where a ring's boxes resurface
+// are not the ring. The pairs of one
 // pharmacy form one candidate; its typology is settled after scoring.
 // Costly relations are judged against peers set by excessCandidates,
 // which must run first.
@@ -166,7 +169,12 @@ func (s *state) itemFillersAt(h graph.NodeID, buyers map[uint32]int64) ([]itemFi
 	vt, ft := &s.t.Visits, &s.t.Fees
 	p := &s.opt.Params
 	type key struct{ person, item uint32 }
-	fills := make(map[key][]uint32)
+	type fill struct {
+		visits         []uint32
+		traced, resold int32 // fee lines with a trace code, and of those boxes sold before
+	}
+	sales := s.saleIndexOf()
+	fills := make(map[key]*fill)
 	visits := make(map[uint32]int)
 	var items []uint32
 	for _, v := range s.visitsOf(h) {
@@ -177,9 +185,21 @@ func (s *state) itemFillersAt(h graph.NodeID, buyers map[uint32]int64) ([]itemFi
 		visits[x]++
 		items = items[:0]
 		for _, f := range s.feesOf(v) {
-			if it := ft.Item[f]; !slices.Contains(items, it) {
-				items = append(items, it)
-				fills[key{x, it}] = append(fills[key{x, it}], v)
+			k := key{x, ft.Item[f]}
+			fl := fills[k]
+			if fl == nil {
+				fl = &fill{}
+				fills[k] = fl
+			}
+			if !slices.Contains(items, k.item) {
+				items = append(items, k.item)
+				fl.visits = append(fl.visits, v)
+			}
+			if sales != nil && ft.Trace[f] != graph.None {
+				fl.traced++
+				if sales.resold(ft, f) {
+					fl.resold++
+				}
 			}
 		}
 	}
@@ -196,8 +216,12 @@ func (s *state) itemFillersAt(h graph.NodeID, buyers map[uint32]int64) ([]itemFi
 	}
 	byItem := make(map[uint32]*itemFillers)
 	var buf []float32
-	for k, vs := range fills {
-		if len(vs) < p.MinRelationVisits {
+	for k, fl := range fills {
+		vs := fl.visits
+		if len(vs) < p.MinRelationVisits || 2*fl.resold > fl.traced {
+			// Too few fills, or most of the traced boxes were sold before:
+			// the customers of a pharmacy where a ring's boxes resurface,
+			// not the ring (its first buyers are found where they fill).
 			continue
 		}
 		cost, shr := s.relationZ(vs, &buf)

@@ -18,17 +18,20 @@ type itemCity struct {
 	together  bool
 	fund      claims.Money // fund of each of the group's fills
 	elsewhere int          // the item's other buyers, filling it as the group does, at other pharmacies
+	resold    bool         // the group's boxes were sold before (to ordinary customers)
 }
 
 func (ic itemCity) build(t *testing.T) *graph.Graph {
 	t.Helper()
-	return overuseCity{takers: ic.fillers, together: ic.together, boxes: 1, fund: ic.fund, item: "DEAR", elsewhere: ic.elsewhere}.build(t)
+	return overuseCity{takers: ic.fillers, together: ic.together, boxes: 1, fund: ic.fund, item: "DEAR", elsewhere: ic.elsewhere, resold: ic.resold}.build(t)
 }
 
 // TestItemCandidates checks the item-concentration generator: people
 // filling one dear item again and again at one pharmacy form a ring there;
-// the same people spread one per pharmacy, filling at ordinary prices, or
-// filling as the item's buyers elsewhere all do, do not.
+// the same people spread one per pharmacy, filling at ordinary prices,
+// filling as the item's buyers elsewhere all do, or buying boxes sold
+// before (the customers of a pharmacy where a ring's boxes resurface), do
+// not.
 func TestItemCandidates(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -42,6 +45,7 @@ func TestItemCandidates(t *testing.T) {
 		// Every buyer of the item fills it so, here as elsewhere: a
 		// pharmacy designated for a dear drug, not a ring.
 		{"eight dear fillers at one pharmacy, as the item's buyers elsewhere", itemCity{fillers: 8, together: true, fund: 200000, elsewhere: 1}, 0},
+		{"eight dear fillers at one pharmacy of boxes sold before", itemCity{fillers: 8, together: true, fund: 200000, resold: true}, 0},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -233,7 +233,7 @@ func (s *state) cohortCandidates(ctx context.Context, rels []onsetRel, siteFirst
 		}
 		h := graph.NodeID(lo + int(site))
 		if sales == nil {
-			sales = s.newSaleIndex()
+			sales = s.saleIndexOf()
 		}
 		// A reselling pharmacy's customers arrive with its boxes: the site
 		// is tested again without them.

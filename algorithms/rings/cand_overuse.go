@@ -163,12 +163,22 @@ type overuse struct {
 
 // newOveruse returns the scratch space for s's catalogue and trace codes.
 func (s *state) newOveruse() *overuse {
-	return &overuse{s: s, units: make([]float64, s.t.Catalog.Len()), sales: s.newSaleIndex()}
+	return &overuse{s: s, units: make([]float64, s.t.Catalog.Len()), sales: s.saleIndexOf()}
 }
 
 // saleIndex holds, per trace code, the first live fee line that sold it
 // (graph.None when none did); nil when the data carry no trace codes.
 type saleIndex []uint32
+
+// saleIndexOf returns the index of the first sale of every trace code of
+// s's live fee lines, built at the first call (the generators run one
+// after another; lockstep peeling beside them does not ask for it).
+func (s *state) saleIndexOf() saleIndex {
+	if !s.salesSet {
+		s.sales, s.salesSet = s.newSaleIndex(), true
+	}
+	return s.sales
+}
 
 // newSaleIndex indexes the first sale of every trace code of s's live
 // fee lines.

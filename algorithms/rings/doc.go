@@ -91,7 +91,10 @@
 // few times their share, a ring's recruits at many times. The pair must
 // also stand out among the item's buyers (item_buyer_lift): a pharmacy
 // designated for a dear drug draws its buyers from the whole city, and as
-// many of them fill it again and again as anywhere else.
+// many of them fill it again and again as anywhere else. Fills most of
+// whose traced boxes were sold before count nowhere: they are the
+// customers of a pharmacy where a ring's boxes resurface, and the ring is
+// the first buyers, found where they fill.
 //
 // Item overuse (overuseCandidates, cand_overuse.go). Quantities need no
 // price, supply days or trace code: a person over-uses an item when the

@@ -82,6 +82,10 @@ type state struct {
 	// later); relPeersSet tells whether they were computed.
 	relPeers    [nClasses]relPeer
 	relPeersSet bool
+	// sales indexes the first sale of every trace code (saleIndexOf),
+	// built once by the first generator that asks for it.
+	sales    saleIndex
+	salesSet bool
 	// regulars is, per site index, its regulars and the number its
 	// class's ordinary share of regulars predicts (set by
 	// excessCandidates, read by growRegulars).
