@@ -216,13 +216,14 @@ func (s *state) trimPeripheral(c *candidate) int {
 // weight, those in twice or widened (sorted) excepted: ordered by share
 // (memberShares), the first k people (at least minPeople) each hold at
 // least gap times the ring visits and gap times the ring fund of everyone
-// after them (stats). None when no break is that clean. A ring of a few recruits billed again and again at a busy site
-// takes in the site's ordinary people flagged with it (billed above peers
-// at a clinic that overbills everyone, say): they hold a small part of
-// what the recruits do and can outnumber them, so that trim_share, taken
-// against the median person, sees no one light. Members who differ by
-// design differ in one of the two (a ring mixing stays and visits bills
-// its inpatients ten times the fund for the same visits), not in both.
+// after them (stats). None when no break is that clean. A ring of a few
+// recruits billed again and again at a busy site takes in the site's
+// ordinary people flagged with it (billed above peers at a clinic that
+// overbills everyone, say): they hold a small part of what the recruits
+// do and can outnumber them, so that trim_share, taken against the median
+// person, sees no one light. Members who differ by design differ in one
+// of the two (a ring mixing stays and visits bills its inpatients ten
+// times the fund for the same visits), not in both.
 func coreCut(ps, twice, widened []graph.NodeID, stats map[graph.NodeID]*memberStat, share map[graph.NodeID]float64, minPeople int, gap float64) []graph.NodeID {
 	order := slices.Clone(ps)
 	slices.SortStableFunc(order, func(a, b graph.NodeID) int { return cmp.Compare(share[b], share[a]) })

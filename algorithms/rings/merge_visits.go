@@ -102,7 +102,9 @@ func (s *state) visitLinks(cands []*candidate) []*candidate {
 		visitors[i] = sortedUniq(ps)
 		return visitors[i]
 	}
-	home, pop := s.homes()
+	// Where people live, gathered at the first pair worth testing.
+	var home []uint32
+	var pop map[uint32]int
 	minSig := p.MinSignificance + math.Log10(float64(len(pairs)))
 	test := func(a, b int) crossTest {
 		pa, pb := cands[a].patients, cands[b].patients
@@ -126,6 +128,9 @@ func (s *state) visitLinks(cands []*candidate) []*candidate {
 		}
 		if others == 0 {
 			return t
+		}
+		if home == nil {
+			home, pop = s.homes()
 		}
 		mu := float64(othersThere) + 0.5
 		mu *= float64(len(pa)) / float64(others)
