@@ -113,6 +113,9 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		}
 		cands = append(cands, cs...)
 	}
+	// The trace-code sale index served the generators; a served city
+	// keeps its state for checks and updates, and no longer needs it.
+	s.sales, s.salesSet = nil, false
 	opt.progress("communities", 0, 1)
 	cands, err = s.splitCommunities(ctx, cands)
 	if err != nil {
