@@ -1293,14 +1293,12 @@ func (s *state) linkByVisits(lo int, sites []int32, flagged map[int32][]uint32, 
 	// visitors[i]: every patient of seeded site i, sorted.
 	visitors := make(map[int32][]uint32, len(sites))
 	for _, i := range sites {
-		nb, _ := g.Neighbors(graph.NodeID(lo + int(i)))
-		var ps []uint32
-		for _, n := range nb {
-			if g.Kind(n) == graph.KindPatient {
-				ps = append(ps, g.Row(n))
-			}
+		ns := s.patientsAt([]graph.NodeID{graph.NodeID(lo + int(i))})
+		ps := make([]uint32, len(ns))
+		for j, n := range ns {
+			ps[j] = g.Row(n) // patient rows keep the nodes' order
 		}
-		visitors[i] = sortedUniq(ps)
+		visitors[i] = ps
 	}
 	// Pairs where some flagged person of one site comes to the other.
 	pairs := make(map[[2]int32]bool)

@@ -85,22 +85,25 @@ func (s *state) visitLinks(cands []*candidate) []*candidate {
 		return cands
 	}
 	slices.SortFunc(pairs, func(x, y [2]int) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	// Per candidate, every patient of its sites, and those not its own
+	// (its sites' other people), each gathered at first need.
 	visitors := make(map[int][]graph.NodeID)
 	visitorsOf := func(i int) []graph.NodeID {
-		if v, ok := visitors[i]; ok {
-			return v
+		v, ok := visitors[i]
+		if !ok {
+			v = s.patientsAt(cands[i].insts)
+			visitors[i] = v
 		}
-		var ps []graph.NodeID
-		for _, h := range cands[i].insts {
-			nb, _ := g.Neighbors(h)
-			for _, n := range nb {
-				if g.Kind(n) == graph.KindPatient {
-					ps = append(ps, n)
-				}
-			}
+		return v
+	}
+	others := make(map[int][]graph.NodeID)
+	othersOf := func(i int) []graph.NodeID {
+		o, ok := others[i]
+		if !ok {
+			o = slices.DeleteFunc(slices.Clone(visitorsOf(i)), func(x graph.NodeID) bool { return contains(cands[i].patients, x) })
+			others[i] = o
 		}
-		visitors[i] = sortedUniq(ps)
-		return visitors[i]
+		return o
 	}
 	// Where people live, gathered at the first pair worth testing.
 	var home []uint32
@@ -116,24 +119,14 @@ func (s *state) visitLinks(cands []*candidate) []*candidate {
 		}
 		// The other people of a's sites, and those of them who come to
 		// b's sites.
-		others, othersThere := 0, 0
-		for _, x := range visitorsOf(a) {
-			if contains(pa, x) {
-				continue
-			}
-			others++
-			if contains(vb, x) {
-				othersThere++
-			}
-		}
-		if others == 0 {
+		oa := othersOf(a)
+		if len(oa) == 0 {
 			return t
 		}
 		if home == nil {
 			home, pop = s.homes()
 		}
-		mu := float64(othersThere) + 0.5
-		mu *= float64(len(pa)) / float64(others)
+		mu := (float64(intersect(oa, vb)) + 0.5) * float64(len(pa)) / float64(len(oa))
 		// Where a's people live: the share of their neighbours (neither
 		// candidate's people) who come to b's sites.
 		there := make(map[uint32]int)
@@ -212,6 +205,21 @@ func (s *state) visitLinks(cands []*candidate) []*candidate {
 		out = append(out, ring)
 	}
 	return out
+}
+
+// patientsAt returns every patient node with a visit at one of sites,
+// sorted.
+func (s *state) patientsAt(sites []graph.NodeID) []graph.NodeID {
+	var out []graph.NodeID
+	for _, h := range sites {
+		nb, _ := s.g.Neighbors(h)
+		for _, n := range nb {
+			if s.g.Kind(n) == graph.KindPatient {
+				out = append(out, n)
+			}
+		}
+	}
+	return sortedUniq(out)
 }
 
 // visitsAt returns the live visits of the people ps at the sites insts
