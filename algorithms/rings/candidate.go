@@ -66,6 +66,10 @@ type fact struct {
 	params           map[string]float64
 }
 
+// inStep reports whether c is people coming together: a lockstep block
+// (lockstepCandidates) or a doctor's cohorts (cohortCandidates).
+func (c *candidate) inStep() bool { return c.source == SourceLockstep || c.source == SourceCohorts }
+
 // cohort reports whether c is an onset or offset cohort (onsetCandidates).
 func (c *candidate) cohort() bool { return c.source == SourceOnset || c.source == SourceOffset }
 

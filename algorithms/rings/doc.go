@@ -134,6 +134,33 @@
 // ordinary reasons (a doctor retires, a drug is delisted), so the lift
 // asked is higher than for onsets.
 //
+// Co-visit cohorts (covisitCandidates, cand_cohort.go). A ring run by one
+// doctor brings its recruits in small batches, a few at a time, month
+// after month, at one site or at several where the doctor works: each
+// batch is too small for a lockstep block and each site holds too few of
+// them for the relation excess. At each hub (a doctor, or an institution
+// for the visits that name no usable doctor), two returning people who
+// came within cohort_window_minutes of each other cohort_min_covisits
+// times or more are a pair, tested against its own chance: the larger of
+// the hub's share of visit pairs on the same day (not the hour: people
+// keep their hours, and two chronic patients who both come in the evening
+// meet whenever their days coincide) and the pair's shift predictor, how
+// often they meet with one of them moved a few days (people on a monthly
+// rhythm meet about as often a day apart as on the day; people brought
+// together, on the day only; Perkel, Gerstein & Moore, "Neuronal spike
+// trains and stochastic point processes II", Biophys. J. 7, 1967). Chance
+// puts no more than a share α of the tested pairs at a p-value of α or
+// less, so a hub whose pairs at some level α (10^-min_significance and
+// deeper) exceed tested pairs × α beyond chance, at min_significance +
+// log10(hubs tested), holds cohorts; its pairs at that level link people
+// into groups, couples left out (cohort_min_people), and a hub whose
+// groups hold min_ring_people people seeds a candidate (fact G-COHORTS).
+// Families and nursing homes come together too: strength is how far the
+// groups' co-visits exceed their chance (cohort_lift_half), and scoring
+// still asks for distance from peers, rule hits or other evidence. Such a
+// candidate joins a ring holding all its sites and doctors, like a
+// lockstep block, and is reported on the same terms.
+//
 // Wards (growWard, grow.go). The tests above flag people admitted again
 // and again; a ward kept full with recruits also holds recruits admitted
 // once or twice, whom nothing flags one by one. A candidate that is mostly
@@ -235,7 +262,7 @@
 // on a rhythm, rhythm, concentration, size and fund; they combine as
 // independent pieces of evidence (1 − Π(1 − s_i)) scaled by size and money.
 // Rings scoring at least report_score are reported (at most max_rings), and
-// so are lockstep blocks whose strength × evidence reaches
+// so are lockstep blocks and co-visit cohorts whose strength × evidence reaches
 // lockstep_report_evidence however small their size and money (people
 // visiting together far beyond their sites' ordinary traffic are the ring;
 // below the report line such blocks were rings or pieces of rings, never

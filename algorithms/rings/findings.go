@@ -10,13 +10,14 @@ import (
 )
 
 // reportable reports whether c stands above the report line: its score
-// reaches report_score, or it is a lockstep block whose strength × evidence
-// reaches lockstep_report_evidence (people visiting together far beyond
-// their sites' ordinary traffic are the ring, however few they are and
-// however little they bill). The full run and a live refresh both ask it.
+// reaches report_score, or it is a lockstep block or a co-visit cohort
+// (inStep) whose strength × evidence reaches lockstep_report_evidence
+// (people visiting together far beyond their sites' ordinary traffic are
+// the ring, however few they are and however little they bill). The full
+// run and a live refresh both ask it.
 func (s *state) reportable(c *candidate) bool {
 	pr := &s.opt.Params
-	return c.score >= pr.ReportScore || c.source == SourceLockstep && c.strength*c.feat.Evidence >= pr.LockstepReportEvidence
+	return c.score >= pr.ReportScore || c.inStep() && c.strength*c.feat.Evidence >= pr.LockstepReportEvidence
 }
 
 // findings ranks the scored candidates (sorting cands), reports those above

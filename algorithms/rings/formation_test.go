@@ -746,13 +746,13 @@ func TestRegularGrowth(t *testing.T) {
 		// Unwidened, some plain recruits join through the lockstep of
 		// their planted visits' shared days.
 		{"widened", func(*Params) {}, 95, 100},
-		// The recruits all stop coming in the same weeks: the offset test
-		// finds the plain ones too, and is off in the cases without
-		// the widening.
-		{"not widened", func(p *Params) { p.RegularExcessShare, p.OffsetLift = 0, 0 }, 0, 50},
+		// The recruits all stop coming in the same weeks, and come on
+		// shared days: the offset test and the co-visit cohorts find the
+		// plain ones too, and are off in the cases without the widening.
+		{"not widened", func(p *Params) { p.RegularExcessShare, p.OffsetLift, p.CohortMinPeople = 0, 0, 0 }, 0, 50},
 		// The ring found holds fewer than regular_core_share of the
 		// site's regulars: a nursing home's sickest residents.
-		{"too few of the regulars", func(p *Params) { p.RegularCoreShare, p.OffsetLift = 0.95, 0 }, 0, 50},
+		{"too few of the regulars", func(p *Params) { p.RegularCoreShare, p.OffsetLift, p.CohortMinPeople = 0.95, 0, 0 }, 0, 50},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			pc, g, plain := regularCity(t)

@@ -105,7 +105,7 @@ func (s *state) samePharmacies(a, b *candidate) bool {
 // to y's sites (a ring's recruits at one of its counters reach
 // onset_min_visits there, not where y found the others).
 func cohortOf(x, y *candidate) bool {
-	return (x.source == SourceLockstep && len(x.doctors) > 0 || x.cohort()) && len(x.insts) > 0 &&
+	return (x.inStep() && (len(x.doctors) > 0 || x.source == SourceCohorts) || x.cohort()) && len(x.insts) > 0 &&
 		intersect(x.insts, y.insts) == len(x.insts) && intersect(x.doctors, y.doctors) == len(x.doctors)
 }
 

@@ -81,6 +81,13 @@ type Params struct {
 	BlockLeaderShare  float64
 	BlockLiftHalf     float64
 
+	// Co-visit cohorts.
+	CohortMinPeople     int
+	CohortWindowMinutes int
+	CohortMinCovisits   int
+	CohortMaxGroup      int
+	CohortLiftHalf      float64
+
 	// Community split of multi-site candidates.
 	MinSplitModularity float64
 	SharedDoctorShare  float64
@@ -157,6 +164,11 @@ func DefaultParams() Params {
 		MinBlockSynchrony:      0.5,
 		BlockLeaderShare:       0.5,
 		BlockLiftHalf:          2,
+		CohortMinPeople:        3,
+		CohortWindowMinutes:    60,
+		CohortMinCovisits:      2,
+		CohortMaxGroup:         30,
+		CohortLiftHalf:         5,
 		MinSplitModularity:     0.3,
 		SharedDoctorShare:      0.1,
 		SharedVisitShare:       0.1,
@@ -246,13 +258,18 @@ func (p *Params) fields() []paramField {
 		fl("min_block_synchrony", "lockstep", &p.MinBlockSynchrony, "share of the block members' visits at its hubs that fall inside the block"),
 		fl("block_leader_share", "lockstep", &p.BlockLeaderShare, "share of a lockstep block's visits one doctor must bill for the block to be one ring with any other candidate of that doctor (its parts at other sites share structure, not people)"),
 		fl("block_lift_half", "lockstep", &p.BlockLiftHalf, "lift of a lockstep block over the baseline of the same hubs (minus 1) at which its strength, which scales the ring's score, is one half"),
+		in("cohort_min_people", "co-visit cohorts", &p.CohortMinPeople, "fewest people that pairs of one hub (a doctor, or an institution for visits naming no usable doctor) link into a group for the group to count: couples and parents with a child come together too; a hub whose groups hold min_ring_people seeds a candidate (0 turns co-visit cohorts off)"),
+		in("cohort_window_minutes", "co-visit cohorts", &p.CohortWindowMinutes, "minutes between the begin times of two people's visits to one hub within which they came together"),
+		in("cohort_min_covisits", "co-visit cohorts", &p.CohortMinCovisits, "times two returning people of a hub must have come together to be tested as a pair; a pair's chance is the larger of the hub's share of visit pairs on the same day and its own shift predictor (how often they meet a few days apart: people who keep an hour and a monthly rhythm meet by habit), and a hub holds cohorts when its pairs at or below a p-value level α exceed the tested pairs × α, at min_significance + log10(hubs tested)"),
+		in("cohort_max_group", "co-visit cohorts", &p.CohortMaxGroup, "most other visits of a hub within the window of a visit for its co-visits to count: meeting in a crowd is no evidence"),
+		fl("cohort_lift_half", "co-visit cohorts", &p.CohortLiftHalf, "how many times their chance the co-visits of a candidate's pairs must reach (minus 1) for its strength to be one half"),
 		fl("min_split_modularity", "communities", &p.MinSplitModularity, "modularity a Leiden partition of a multi-site candidate must reach before the candidate is split"),
 		fl("shared_doctor_share", "communities", &p.SharedDoctorShare, "share of a doctor's ring visits each of two communities must hold for the doctor to keep them one ring"),
 		fl("shared_visit_share", "communities", &p.SharedVisitShare, "share of the smaller community's visits that must cross to the other's sites for the two to stay one ring"),
 		fl("lockstep_density", "typology", &p.LockstepDensity, "share of a ring's outpatient visits in same-hour cohorts of one doctor from which a single-site ring is lockstep swiping"),
 		fl("lockstep_lift", "typology", &p.LockstepLift, "how many times the cohort share of the site's other visits that density must be"),
 		fl("report_score", "report", &p.ReportScore, "lowest ring score reported"),
-		fl("lockstep_report_evidence", "report", &p.LockstepReportEvidence, "a lockstep block is reported whatever its size and money when its strength × evidence reaches this (people visiting together far beyond their sites' ordinary traffic are the ring, however little they bill; 1 or more: only report_score decides)"),
+		fl("lockstep_report_evidence", "report", &p.LockstepReportEvidence, "a lockstep block or a co-visit cohort is reported whatever its size and money when its strength × evidence reaches this (people visiting together far beyond their sites' ordinary traffic are the ring, however little they bill; 1 or more: only report_score decides)"),
 		in("max_rings", "report", &p.MaxRings, "most rings reported (an investigator's short list)"),
 		fl("admit_lift_half", "report", &p.AdmitLiftHalf, "lift of a ring's sites over their class's rate of flagged relations (minus 1) at which the evidence of its repeatedly admitted people is half their share"),
 		fl("size_half", "report", &p.SizeHalf, "patients at which the size factor of the score is half way (score × (0.5 + 0.5·n/(n+size_half)))"),
@@ -309,6 +326,9 @@ func (p *Params) Validate() error {
 	}
 	if p.MaxRings < 1 {
 		return fmt.Errorf("rings: parameter max_rings = %d: must be at least 1", p.MaxRings)
+	}
+	if p.CohortMinPeople > 0 && p.CohortMinCovisits < 1 {
+		return fmt.Errorf("rings: parameter cohort_min_covisits = %d: must be at least 1 while co-visit cohorts are on", p.CohortMinCovisits)
 	}
 	if p.CoreGap > 0 && p.CoreGap < 1 {
 		return fmt.Errorf("rings: parameter core_gap = %v: must be 0 (off) or at least 1", p.CoreGap)

@@ -39,6 +39,9 @@ const (
 	SourceAdmitCohort = vocab.FactAdmitCohort
 	// SourceLockstep: lockstep blocks (lockstepCandidates).
 	SourceLockstep = vocab.FactLockstep
+	// SourceCohorts: a doctor's returning people who come together
+	// in small groups again and again (covisitCandidates).
+	SourceCohorts = vocab.FactCohorts
 	// FactSplitConcentration: a hospital's early same-diagnosis
 	// readmissions far beyond the other hospitals' rate (splitCandidates,
 	// whose source is the rule R-SPLIT-ADMIT).

@@ -1,0 +1,173 @@
+package rings
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// covisitCity is a year at one clinic whose two doctors see 120 chronic
+// patients each, monthly, each at an hour of their own habit on days of
+// their own (so that patients of the same habit meet whenever their days
+// fall together), and groups of recruits brought to doctor D1 together:
+// each group comes on the same days, its members within half an hour of
+// each other.
+type covisitCity struct {
+	groups, size int  // recruits: groups of size people
+	visits       int  // each group's days
+	noDoctor     bool // the visits name no doctor (the column is missing)
+}
+
+func (cc covisitCity) build(t *testing.T) *graph.Graph {
+	t.Helper()
+	tb := graph.NewTables(0, 0)
+	inst, _ := tb.AddInstitution(&claims.Institution{Code: "C1", Name: "C1诊所", Type: claims.Medical, Beds: -1})
+	rng := rand.New(rand.NewPCG(1, 2))
+	n := 0
+	visit := func(person uint32, doctor string, day, minute int) {
+		n++
+		if cc.noDoctor {
+			doctor = ""
+		}
+		at := claims.DateOf(2025, 1, 1).Time() + claims.Time(day*86400+minute*60)
+		tb.AddVisit(&claims.Visit{MdtrtID: fmt.Sprintf("v%d", n), InstitutionCode: "C1", MedType: claims.MedOutpatient,
+			Begin: at, End: claims.NoTime, DoctorCode: doctor, MedFee: 100, FundPay: 70}, person, inst, uint32(n))
+	}
+	person := func(id string) uint32 {
+		row, _ := tb.AddPerson(&claims.Person{PsnNo: id, Sex: claims.Female, Birth: claims.DateOf(1955, 1, 1)})
+		return row
+	}
+	for _, doc := range []string{"D1", "D2"} {
+		for i := range 120 {
+			p := person(fmt.Sprintf("c%s-%d", doc, i))
+			hour, phase := 8+rng.IntN(10), rng.IntN(30)
+			for k := range 12 {
+				visit(p, doc, min(phase+30*k+rng.IntN(5)-2, 364), 60*hour+rng.IntN(60))
+			}
+		}
+	}
+	for g := range cc.groups {
+		members := make([]uint32, cc.size)
+		for i := range members {
+			members[i] = person(fmt.Sprintf("g%d-%d", g, i))
+		}
+		for k := range cc.visits {
+			day := 10 + 7*g + 30*k
+			for i, p := range members {
+				visit(p, "D1", day, 13*60+7*i)
+			}
+		}
+	}
+	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// TestCovisitCandidates checks the co-visit generator: groups of recruits
+// brought to one doctor on the same days form one candidate at the
+// doctor, or at the institution when the visits name no doctor; couples,
+// a group too small for a ring, and chronic patients who meet through
+// their habits (the same hour, monthly) do not; cohort_min_people 0
+// turns the generator off.
+func TestCovisitCandidates(t *testing.T) {
+	cases := []struct {
+		name   string
+		city   covisitCity
+		params func(*Params)
+		people int    // the recruits in the one candidate; 0: none
+		hub    string // the hub the fact names
+	}{
+		{"two groups of three, monthly", covisitCity{groups: 2, size: 3, visits: 10}, nil, 6, "D1"},
+		{"four groups of three, four times", covisitCity{groups: 4, size: 3, visits: 4}, nil, 12, "D1"},
+		{"two groups of three without doctors", covisitCity{groups: 2, size: 3, visits: 10, noDoctor: true}, nil, 6, "C1"},
+		{"one group of three: below min_ring_people", covisitCity{groups: 1, size: 3, visits: 10}, nil, 0, ""},
+		{"five couples", covisitCity{groups: 5, size: 2, visits: 10}, nil, 0, ""},
+		{"chronic patients alone", covisitCity{}, nil, 0, ""},
+		{"cohort_min_people 0", covisitCity{groups: 2, size: 3, visits: 10}, func(p *Params) { p.CohortMinPeople = 0 }, 0, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g := c.city.build(t)
+			s := newTestState(t, g)
+			if c.params != nil {
+				c.params(&s.opt.Params)
+			}
+			cs, err := s.covisitCandidates(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			cd := soleCandidate(t, cs, c.people > 0)
+			if cd == nil {
+				return
+			}
+			recruits := 0
+			for _, x := range cd.patients {
+				if g.Key(x)[0] == 'g' {
+					recruits++
+				}
+			}
+			if recruits != c.people || len(cd.patients) != c.people {
+				t.Errorf("candidate of %d people (%d recruits), want the %d recruits alone", len(cd.patients), recruits, c.people)
+			}
+			if sites := nodeKeys(g, cd.insts); !slices.Equal(sites, []string{"C1"}) {
+				t.Errorf("sites %v, want [C1]", sites)
+			}
+			if len(cd.facts) != 1 || cd.facts[0].id != SourceCohorts || cd.facts[0].params["log10p"] > -2 {
+				t.Fatalf("facts %+v: want one %s fact, beyond chance", cd.facts, SourceCohorts)
+			}
+			if want := fmt.Sprintf(" came to %s ", c.hub); !strings.Contains(cd.facts[0].detail, want) {
+				t.Errorf("fact %q does not name hub %s", cd.facts[0].detail, c.hub)
+			}
+			if c.hub == "D1" && !slices.Equal(nodeKeys(g, cd.doctors), []string{"D1"}) {
+				t.Errorf("doctors %v, want [D1]", nodeKeys(g, cd.doctors))
+			}
+			if cd.strength < 0.5 || len(cd.visits) != c.people*c.city.visits {
+				t.Errorf("strength %.2f, %d visits; want at least 0.5 and the recruits' %d", cd.strength, len(cd.visits), c.people*c.city.visits)
+			}
+		})
+	}
+}
+
+// TestCohortExcess checks the hub test: improbable pairs against the
+// share of tested pairs that chance puts at or below each level.
+func TestCohortExcess(t *testing.T) {
+	clique := func(n int, log10p float64) []cohortPair {
+		out := make([]cohortPair, n)
+		for i := range out {
+			out[i] = cohortPair{together: 2, log10p: log10p}
+		}
+		return out
+	}
+	cases := []struct {
+		name      string
+		pairs     []cohortPair
+		tested    int
+		below     float64 // log10p must be at most this (0: not significant, want above -4)
+		wantLevel float64
+	}{
+		{"a five-clique among 37 returning people", clique(10, -3.4), 37 * 36 / 2, -6, -3},
+		{"the same among 2,000 returning people", clique(10, -3.4), 2000 * 1999 / 2, 0, -2},
+		{"pairs at the first level only", clique(40, -2.1), 100 * 99 / 2, 0, -2},
+		{"one pair far below chance", clique(1, -9), 100 * 99 / 2, -4, -9},
+		{"no pairs", nil, 100, 0, -2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			log10p, level := cohortExcess(c.pairs, c.tested, 2)
+			if c.below < 0 && log10p > c.below || c.below == 0 && log10p < -4 {
+				t.Errorf("log10p %.2f, want %s", log10p, map[bool]string{true: fmt.Sprintf("at most %.0f", c.below), false: "above -4"}[c.below < 0])
+			}
+			if c.below < 0 && level != c.wantLevel {
+				t.Errorf("level %.0f, want %.0f", level, c.wantLevel)
+			}
+		})
+	}
+}
