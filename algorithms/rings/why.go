@@ -78,6 +78,9 @@ func inLang(params map[string]string, lang string) map[string]string {
 // of the flagged relations that the class's rate does not explain).
 func formationParts(c *candidate) []evidencePart {
 	f := &c.feat
+	if c.source == SourceCohorts {
+		return cohortParts(c)
+	}
 	if c.source != SourceRelationExcess || f.FlaggedLift <= 1 {
 		return nil
 	}
@@ -85,4 +88,20 @@ func formationParts(c *candidate) []evidencePart {
 		return map[string]string{
 			"share": fmt.Sprintf("%.1f", 100*f.FlaggedShare), "peer": fmt.Sprintf("%.1f", 100*f.FlaggedSharePeer), "lift": fmt.Sprintf("%.1f", f.FlaggedLift)}
 	}}}
+}
+
+// cohortParts is the formation evidence of a ring found as co-visit
+// cohorts: the generator's fact (the first of its source) with the
+// generator's strength.
+func cohortParts(c *candidate) []evidencePart {
+	for _, fc := range c.facts {
+		if fc.id != SourceCohorts {
+			continue
+		}
+		return []evidencePart{{vocab.SignalCohorts, c.strength, func() map[string]string {
+			return map[string]string{"people": fmt.Sprintf("%.0f", fc.params["people"]),
+				"groups": fmt.Sprintf("%.0f", fc.params["groups"]), "lift": fmt.Sprintf("%.0f", fc.params["lift"])}
+		}}}
+	}
+	return nil
 }

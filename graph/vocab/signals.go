@@ -52,6 +52,11 @@ const (
 	// people in flagged relations, {lift} times the {peer}% of their
 	// class (the test that formed the group; not a term of the score).
 	SignalSiteExcess = "site_excess"
+	// SignalCohorts: {people} people came to one doctor (or site) in
+	// {groups} small groups on the same days, {lift} times what their days
+	// there and their habits explain (the test that formed the group; not
+	// a term of the score).
+	SignalCohorts = "cohorts"
 )
 
 // signals are the ring signals, in order of display.
@@ -65,6 +70,9 @@ var signals = []Entry{
 	{Code: SignalSiteExcess, Params: []string{"share", "lift", "peer"},
 		Zh: "这些机构 {share}% 的复诊人员处于异常就诊关系，是同类机构常态（{peer}%）的 {lift} 倍", En: "{share}% of the sites' returning people are in flagged relations, {lift} times their class's {peer}%",
 		DescZh: "形成团伙的机构检验：异常人–机构关系的比例相对同类机构常态的倍数", DescEn: "the site test that formed the group: the share of flagged person–site relations against the class's ordinary share"},
+	{Code: SignalCohorts, Params: []string{"people", "groups", "lift"},
+		Zh: "{people} 人分 {groups} 组在同一天先后到同一医师（或机构）处就诊，是其就诊日与就诊习惯所能解释的 {lift} 倍", En: "{people} people came to one doctor (or site) together on the same days, in {groups} group(s), {lift} times what their days there and their habits explain",
+		DescZh: "形成团伙的结伴就诊检验：同一医师（或机构）的复诊人员成组同日就诊相对偶然的倍数", DescEn: "the co-visit test that formed the group: how far one doctor's (or institution's) returning people coming together in groups on the same days exceeds chance"},
 	{Code: SignalPeerFund, Params: []string{"z"},
 		Zh: "每次就诊基金支付高出同类就诊 {z} 个稳健标准差", En: "fund paid per visit {z} robust standard deviations above comparable visits",
 		DescZh: "团伙就诊的次均基金支付相对同类（同场景、同类机构、同类诊断）就诊的稳健z值中位数", DescEn: "median robust z of the ring's fund per visit against comparable visits (scenario, institution class, diagnosis)"},
