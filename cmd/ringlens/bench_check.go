@@ -66,7 +66,7 @@ func benchCheckCommand() *cli.Command {
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the sample"},
 			&cli.StringFlag{Name: "bodies", Usage: "write the request bodies to `FILE`, one per line (with --url: read them from it)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
-			memoryLimitFlag(),
+			serveMemoryLimitFlag(),
 		}, logFlags()...),
 		Action: runBenchCheck,
 	}
