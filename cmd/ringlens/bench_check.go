@@ -74,19 +74,29 @@ func benchCheckCommand() *cli.Command {
 
 // checkBench is the result of `ringlens bench check`.
 type checkBench struct {
-	Visits      int            `json:"visits"` // visits of the city (-1: not known, with --url)
-	Claims      int            `json:"claims"` // distinct claims posted
-	Connections int            `json:"connections"`
-	Rate        float64        `json:"rate,omitempty"` // checks/s asked for (0: as fast as answered)
-	Seconds     float64        `json:"seconds"`
-	Checks      int            `json:"checks"`
-	Errors      int            `json:"errors"` // answers other than 200
-	PerSecond   float64        `json:"checks_per_second"`
-	P50Ms       float64        `json:"p50_ms"`
-	P99Ms       float64        `json:"p99_ms"`
-	P999Ms      float64        `json:"p999_ms"`
-	MaxMs       float64        `json:"max_ms"`
-	Decisions   map[string]int `json:"decisions"`
+	Visits      int     `json:"visits"` // visits of the city (-1: not known, with --url)
+	Claims      int     `json:"claims"` // distinct claims posted
+	Connections int     `json:"connections"`
+	Rate        float64 `json:"rate,omitempty"` // checks/s asked for (0: as fast as answered)
+	Seconds     float64 `json:"seconds"`
+	Checks      int     `json:"checks"`
+	Errors      int     `json:"errors"` // answers other than 200
+	PerSecond   float64 `json:"checks_per_second"`
+	P50Ms       float64 `json:"p50_ms"`
+	P99Ms       float64 `json:"p99_ms"`
+	P999Ms      float64 `json:"p999_ms"`
+	MaxMs       float64 `json:"max_ms"`
+	// LagP50Ms and LagP99Ms are, with --rate, how late the clients sent
+	// after their scheduled time (the sleep's overshoot, and answers
+	// that came late): part of the latency above, counted from the
+	// schedule, that the server did not spend.
+	LagP50Ms float64 `json:"send_lag_p50_ms,omitempty"`
+	LagP99Ms float64 `json:"send_lag_p99_ms,omitempty"`
+	// SentP50Ms and SentP99Ms are, with --rate, the latency counted from
+	// when each check was sent instead (the client's lag left out).
+	SentP50Ms float64        `json:"from_send_p50_ms,omitempty"`
+	SentP99Ms float64        `json:"from_send_p99_ms,omitempty"`
+	Decisions map[string]int `json:"decisions"`
 	// PostRate is the claims per second settled during the load (0: none);
 	// Posted counts those sent, Acknowledged those the server accepted.
 	PostRate     float64 `json:"post_rate,omitempty"`
@@ -199,6 +209,10 @@ func runBenchCheck(c *cli.Context) error {
 	fmt.Fprintf(w, "checks\t%d (%d errors)\n", res.Checks, res.Errors)
 	fmt.Fprintf(w, "checks/s\t%.0f\n", res.PerSecond)
 	fmt.Fprintf(w, "latency\tp50 %.3f ms  p99 %.3f ms  p999 %.3f ms  max %.3f ms\n", res.P50Ms, res.P99Ms, res.P999Ms, res.MaxMs)
+	if res.Rate > 0 {
+		fmt.Fprintf(w, "sent late by\tp50 %.3f ms  p99 %.3f ms (the clients' own lag behind the schedule, counted in the latency)\n", res.LagP50Ms, res.LagP99Ms)
+		fmt.Fprintf(w, "from send\tp50 %.3f ms  p99 %.3f ms (latency from when each check was sent)\n", res.SentP50Ms, res.SentP99Ms)
+	}
 	fmt.Fprintf(w, "decisions\t%v\n", res.Decisions)
 	if res.PostRate > 0 {
 		fmt.Fprintf(w, "claims settled\t%d posted at %.1f/s, %d acknowledged\n", res.Posted, res.PostRate, res.Acknowledged)
@@ -398,7 +412,8 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	type worker struct {
-		lat       []time.Duration
+		lat, lag  []time.Duration
+		sent      []time.Duration // latency from the actual send, with --rate
 		errs      int
 		decisions map[string]int
 	}
@@ -422,8 +437,10 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 				t0 := time.Now()
 				if every > 0 {
 					time.Sleep(time.Until(next))
+					w.lag = append(w.lag, max(0, time.Since(next)))
 					t0, next = next, next.Add(every)
 				}
+				t1 := time.Now()
 				res, err := client.Post(url, "application/json", bytes.NewReader(bodies[k%len(bodies)]))
 				if err != nil {
 					w.errs++
@@ -432,6 +449,9 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 				data, err := io.ReadAll(res.Body)
 				res.Body.Close()
 				w.lat = append(w.lat, time.Since(t0))
+				if every > 0 {
+					w.sent = append(w.sent, time.Since(t1))
+				}
 				if err != nil || res.StatusCode != http.StatusOK || json.Unmarshal(data, &reply) != nil {
 					w.errs++
 					continue
@@ -443,9 +463,11 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 	wg.Wait()
 	secs := time.Since(start).Seconds()
 	out := checkBench{Claims: len(bodies), Connections: conns, Seconds: secs, Rate: rate, Decisions: make(map[string]int)}
-	var lat []time.Duration
+	var lat, lag, sent []time.Duration
 	for _, w := range ws {
 		lat = append(lat, w.lat...)
+		lag = append(lag, w.lag...)
+		sent = append(sent, w.sent...)
 		out.Errors += w.errs
 		for k, v := range w.decisions {
 			out.Decisions[k] += v
@@ -454,13 +476,18 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 	slices.Sort(lat)
 	out.Checks = len(lat)
 	out.PerSecond = float64(len(lat)) / secs
-	ms := func(q float64) float64 {
-		if len(lat) == 0 {
+	slices.Sort(lag)
+	slices.Sort(sent)
+	at := func(ds []time.Duration, q float64) float64 {
+		if len(ds) == 0 {
 			return 0
 		}
-		return float64(lat[min(len(lat)-1, int(q*float64(len(lat))))].Microseconds()) / 1000
+		return float64(ds[min(len(ds)-1, int(q*float64(len(ds))))].Microseconds()) / 1000
 	}
+	ms := func(q float64) float64 { return at(lat, q) }
 	out.P50Ms, out.P99Ms, out.P999Ms, out.MaxMs = ms(0.5), ms(0.99), ms(0.999), ms(1)
+	out.LagP50Ms, out.LagP99Ms = at(lag, 0.5), at(lag, 0.99)
+	out.SentP50Ms, out.SentP99Ms = at(sent, 0.5), at(sent, 0.99)
 	return out
 }
 
