@@ -330,7 +330,7 @@ func cmpTime(a, b claims.Time) int {
 func (s *state) cohortCandidate(hc *hubCohorts, window claims.Time, minSig float64) *candidate {
 	p := &s.opt.Params
 	vt := &s.t.Visits
-	if len(hc.pairs) < p.MinRingPeople || hc.log10p > -minSig {
+	if hc.log10p > -minSig {
 		return nil
 	}
 	// The pairs kept: those at or below the level at which the hub stands
