@@ -1,6 +1,7 @@
 package rings
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -161,7 +162,7 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 		sc.count[pe]++
 	}
 	sc.vs = vs
-	byBegin := func(a, b uint32) int { return cmpTime(vt.Begin[a], vt.Begin[b]) }
+	byBegin := func(a, b uint32) int { return cmp.Compare(vt.Begin[a], vt.Begin[b]) }
 	if !slices.IsSortedFunc(vs, byBegin) {
 		slices.SortStableFunc(vs, byBegin)
 	}
@@ -185,8 +186,8 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 	// people who came within the window of each other are then counted.
 	sameDay := 0.0
 	for i := 0; i < len(vs); {
-		j := i
-		for j < len(vs) && vt.Begin[vs[j]].Day() == vt.Begin[vs[i]].Day() {
+		j, day := i, vt.Begin[vs[i]].Day()
+		for j < len(vs) && vt.Begin[vs[j]].Day() == day {
 			j++
 		}
 		sameDay += float64(j-i) * float64(j-i-1) / 2
@@ -241,6 +242,11 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 		return nil, true
 	}
 	hc.log10p, hc.level = cohortExcess(hc.pairs, hc.tested, p.MinSignificance)
+	if hc.log10p > -p.MinSignificance {
+		// Below the least a hub must reach (its family-wise level only
+		// adds to it): keep nothing of it.
+		return nil, true
+	}
 	hc.visits = slices.Clone(vs)
 	return hc, true
 }
@@ -310,17 +316,6 @@ func shiftedTogether(a, b []claims.Time, window claims.Time) float64 {
 		}
 	}
 	return float64(n) / float64(len(cohortShiftDays))
-}
-
-// cmpTime orders two times.
-func cmpTime(a, b claims.Time) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // cohortCandidate returns the candidate of hc when its pairs exceed chance
