@@ -142,6 +142,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	s.regulars = s.regularExcess(lo, tally)
+	closed := closedSites(p, recs, visits, nSites)
 	s.onsets, s.offsets, s.siteFirst, s.siteLast = s.onsetRelations(recs, all, nSites)
 	// Peers of relations: within each institution class, the spread of
 	// relations' median z, so that a relation is costly only against the
@@ -188,6 +189,11 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			// a ring seeded here, but does not seed one (a ring's people
 			// buy and see doctors elsewhere too).
 			f = flagCostly | flagSpread
+		}
+		if f != 0 && closed[r.site] && f&^(flagCostly|flagSevere) == 0 {
+			// Billed above peers at a site serving a closed population:
+			// the tail of the residents it cares for, not recruits.
+			f |= flagSpread
 		}
 		if f != 0 {
 			if f&flagSpread == 0 {
@@ -258,6 +264,37 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	return out, nil
+}
+
+// closedSites marks the sites serving a closed population: at least
+// closed_min_residents of their returning people (min_relation_visits
+// there) are residents, who have at least resident_share of all their
+// visits (visits, by person) there, and residents are at least
+// closed_site_share of those returning people. A nursing home's or a
+// boarding school's infirmary is where its residents get almost all their
+// care; some of them are billed above peers (the oldest, the multi-drug
+// chronic patients), and against the class's ordinary rate they look like
+// a ring. An outpatient clinic's patients, the recruits of a ring among
+// them, also see doctors elsewhere: no such site came near (at most about
+// half of its returning people) where every nursing home of the generated
+// cities was at 98-100%.
+func closedSites(p *Params, recs []relRecord, visits []int32, nSites int) []bool {
+	residents := make([]int32, nSites)
+	returning := make([]int32, nSites)
+	for _, r := range recs {
+		if int(r.n) < p.MinRelationVisits {
+			continue
+		}
+		returning[r.site]++
+		if float64(r.n) >= p.ResidentShare*float64(visits[r.person]) {
+			residents[r.site]++
+		}
+	}
+	closed := make([]bool, nSites)
+	for i := range closed {
+		closed[i] = int(residents[i]) >= p.ClosedMinResidents && float64(residents[i]) >= p.ClosedSiteShare*float64(returning[i])
+	}
+	return closed
 }
 
 // relink returns the groups of linked sites that the relations kept of a

@@ -218,3 +218,56 @@ func TestRelationRecordsSplit(t *testing.T) {
 		}
 	}
 }
+
+// TestClosedSites checks which sites serve a closed population: most of
+// their returning people have almost all their visits there, and they are
+// many; an outpatient clinic whose regulars also see doctors elsewhere, a
+// small station with a few loyal patients and a site where residents are
+// only half of its returning people are not.
+func TestClosedSites(t *testing.T) {
+	p := DefaultParams()
+	// A group's people have min_relation_visits+2 visits at site 0; the
+	// resided first of them no other visit, the rest as many again at
+	// site 1.
+	type group struct {
+		site            int32
+		people, resided int
+	}
+	cases := []struct {
+		name   string
+		groups []group
+		closed bool
+	}{
+		{"nursing home: every regular a resident", []group{{0, 80, 80}}, true},
+		{"nursing home with a few outside patients", []group{{0, 100, 80}}, true},
+		{"clinic whose regulars see doctors elsewhere too", []group{{0, 80, 20}}, false},
+		{"half residents", []group{{0, 80, 40}}, false},
+		{"small station of loyal patients", []group{{0, p.ClosedMinResidents - 1, p.ClosedMinResidents - 1}}, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var recs []relRecord
+			var visits []int32
+			n := int32(p.MinRelationVisits + 2)
+			for _, gr := range c.groups {
+				for i := 0; i < gr.people; i++ {
+					person := uint32(len(visits))
+					recs = append(recs, relRecord{person: person, site: gr.site, n: n})
+					total := n
+					if i >= gr.resided {
+						recs = append(recs, relRecord{person: person, site: 1, n: n})
+						total += n
+					}
+					visits = append(visits, total)
+				}
+			}
+			got := closedSites(&p, recs, visits, 2)
+			if got[0] != c.closed {
+				t.Errorf("closed %v, want %v", got[0], c.closed)
+			}
+			if got[1] {
+				t.Errorf("the other site is closed")
+			}
+		})
+	}
+}

@@ -79,6 +79,13 @@
 // Fraud in Health Insurance", IEEE TVCG 29(6), 2023) applied to the
 // person–site relations of settled claims: what counts is the excess over
 // the coincidences a site's volume and class explain, not raw density.
+// A site serving a closed population (closedSites: most of its returning
+// people get almost all their care there, as a nursing home's or a
+// boarding school's residents do) is not seeded by relations billed above
+// peers: its dearest residents (the oldest, the multi-drug chronic
+// patients) are the tail of the population it cares for, and its class's
+// ordinary rate, set by open clinics, does not describe them. Card-based,
+// rhythmic and repeat-admission flags still count there.
 //
 // Item concentration (itemCandidates, cand_items.go). Heavy fills whose
 // boxes carry no trace code and whose lines give no supply days leave one

@@ -50,6 +50,9 @@ type Params struct {
 	RingDoctorLift      float64
 	CoreShare           float64
 	PharmacyRuleShare   float64
+	ResidentShare       float64
+	ClosedSiteShare     float64
+	ClosedMinResidents  int
 
 	// Item concentration (heavy fills of one item at one pharmacy).
 	ItemLift      float64
@@ -147,6 +150,9 @@ func DefaultParams() Params {
 		RingDoctorLift:         3,
 		CoreShare:              0.34,
 		PharmacyRuleShare:      0.34,
+		ResidentShare:          0.8,
+		ClosedSiteShare:        0.75,
+		ClosedMinResidents:     20,
 		ItemLift:               20,
 		ItemBuyerLift:          2,
 		OveruseMinBuyers:       20,
@@ -241,6 +247,9 @@ func (p *Params) fields() []paramField {
 		fl("ring_doctor_lift", "relation excess", &p.RingDoctorLift, "how many times the site's share of flagged visits a doctor's own share (at least half) must be for the doctor to count as running the flagged relations there; a site with such doctors keeps only the flagged people who see them"),
 		fl("core_share", "relation excess", &p.CoreShare, "share of the group's median person's flagged visits a person needs to stay in the group (peripheral people, such as a chronic patient refilling at a ring pharmacy, are dropped)"),
 		fl("pharmacy_rule_share", "relation excess", &p.PharmacyRuleShare, "share of a pharmacy relation's fills the rule library must cite (early refills, over-long supplies) for dear fills to flag it: chronic patients fill dear drugs regularly and on time"),
+		fl("resident_share", "relation excess", &p.ResidentShare, "share of a person's visits (all sites) at one site from which the person is its resident: a nursing home's residents, a boarding school's pupils, get almost all their care from its infirmary"),
+		fl("closed_site_share", "relation excess", &p.ClosedSiteShare, "share of a site's returning people (min_relation_visits there) who are its residents from which the site serves a closed population; there its relations billed above peers do not count in its seeding tests (the dear ones are the tail of residents the site cares for, not recruits; card-based, rhythmic and repeat-admission flags still count), 1 or more turns the guard off"),
+		in("closed_min_residents", "relation excess", &p.ClosedMinResidents, "residents a site needs before closed_site_share makes it a closed population (a small station with a dozen loyal patients is not one)"),
 		fl("item_lift", "item concentration", &p.ItemLift, "how many times the severe regular fillers of one item that a pharmacy would have at the item's rate at the other pharmacies it must have to seed a ring (with min_ring_people of them, at min_significance + log10(pairs tested)): far beyond the clustering of chronic patients near a hospital, which fill dear drugs at a few times their share"),
 		fl("item_buyer_lift", "item concentration", &p.ItemBuyerLift, "how many times the share of a pharmacy's buyers of the item who fill it again and again, billed far above peers, that share at the other pharmacies must also be (a pharmacy designated for a dear drug draws its buyers from the whole city, ordinary ones; 0 turns the test off)"),
 		in("overuse_min_buyers", "item overuse", &p.OveruseMinBuyers, "fewest buyers an item needs for its quantities to be compared (an item few people buy has no ordinary quantity)"),
