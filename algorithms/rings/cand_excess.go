@@ -84,6 +84,40 @@ type siteTally struct {
 	admitted int32
 	// byKind counts the flagged relations of each of flagKinds.
 	byKind [len(flagKinds)]int32
+	// byCare splits relations, flagged, regulars and flaggedRegulars by
+	// the kind of care of the relation (careOf): the site tests expect
+	// flagged relations stratum by stratum (expectedFlagged).
+	byCare [nCares]careTally
+}
+
+// careTally counts a site's relations of one kind of care.
+type careTally struct {
+	relations, flagged, regulars, flaggedRegulars int32
+}
+
+// Kinds of care of a relation, the strata of the site tests: chronic or
+// special outpatient care (慢特病, most of its visits med_type 14), whose
+// dear multi-drug prescriptions are ordinary for the people who need
+// them, and everything else.
+const (
+	careOther = iota
+	careChronic
+	nCares
+)
+
+// careOf returns the kind of care of a relation with visits vs: chronic
+// when most of them are chronic or special outpatient visits.
+func careOf(vt *graph.VisitTable, vs []uint32) int {
+	n := 0
+	for _, v := range vs {
+		if vt.MedType[v] == claims.MedChronic {
+			n++
+		}
+	}
+	if 2*n > len(vs) {
+		return careChronic
+	}
+	return careOther
 }
 
 // excessCandidates is the discovery path that does not depend on typology.
@@ -132,9 +166,13 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	for i := range recs {
 		r := &recs[i]
 		if returning(r) {
-			tally[r.site].relations++
+			t := &tally[r.site]
+			c := &t.byCare[careOf(&s.t.Visits, all[r.off:r.off+r.n])]
+			t.relations++
+			c.relations++
 			if int(r.n) >= s.repeat {
-				tally[r.site].regulars++
+				t.regulars++
+				c.regulars++
 			}
 			if admissions(&s.t.Visits, all[r.off:r.off+r.n]) > 0 {
 				tally[r.site].admitted++
@@ -199,9 +237,12 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			if f&flagSpread == 0 {
 				t := &tally[r.site]
 				if f != flagRhythm {
+					c := &t.byCare[careOf(&s.t.Visits, vs)]
 					t.flagged++
+					c.flagged++
 					if int(r.n) >= s.repeat {
 						t.flaggedRegulars++
+						c.flaggedRegulars++
 					}
 				}
 				for k, kf := range flagKinds {
@@ -360,7 +401,6 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	seeded := make([]bool, nSites)
 	regOnly := make([]bool, nSites) // seeded by its regulars: only they join
 	lift := make([]float64, nSites)
-	expected := make([]float64, nSites)
 	expect := make([]float64, nSites)
 	for i := range expect {
 		expect[i] = math.Inf(1)
@@ -377,15 +417,32 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		}
 		return l, ok
 	}
+	// testCare tests site i's flagged relations against its expectation e
+	// as a whole and in each kind of care alone (flagged by kind of care
+	// in byCare): a ring among the colds and check-ups of a station that
+	// also cares for chronic patients stands out among the colds.
+	testCare := func(i int, flagged int32, byCare [nCares]int32, e careExpectation) (float64, bool) {
+		l, ok := testSite(i, flagged, e.all)
+		for c := range nCares {
+			if lc, okc := testSite(i, byCare[c], e.byCare[c]); okc && (!ok || lc > l) {
+				l, ok = lc, true
+			}
+		}
+		return l, ok
+	}
 	okAll := make([]bool, nSites)
+	expected := s.expectedFlagged(lo, tally, false, nil, rate)
 	for i, t := range tally {
-		expected[i] = rate[g.Class(graph.NodeID(lo+i))] * float64(t.relations)
-		lift[i], okAll[i] = testSite(i, t.flagged, expected[i])
+		var byCare [nCares]int32
+		for c, ct := range t.byCare {
+			byCare[c] = ct.flagged
+		}
+		lift[i], okAll[i] = testCare(i, t.flagged, byCare, expected[i])
 	}
 	// Sites that stand out among all their returning people do not vote on
 	// the ordinary rate among regulars: in a small city, sites with many
 	// regulars may be mostly ring sites.
-	rateReg := s.classRates(lo, tally, true, okAll)
+	expectedReg := s.expectedFlagged(lo, tally, true, okAll, s.classRates(lo, tally, true, okAll))
 	// Severity: relations billed far beyond the costly ones (severe_z) are
 	// a small share of each class's flagged relations; a site holding many
 	// of them stands out even where its class's flagged rate hides a small
@@ -427,7 +484,11 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	for i, t := range tally {
 		h := graph.NodeID(lo + i)
 		la, okA := lift[i], okAll[i]
-		lr, okR := testSite(i, t.flaggedRegulars, rateReg[g.Class(h)]*float64(t.regulars))
+		var byCareReg [nCares]int32
+		for c, ct := range t.byCare {
+			byCareReg[c] = ct.flaggedRegulars
+		}
+		lr, okR := testCare(i, t.flaggedRegulars, byCareReg, expectedReg[i])
 		var ls float64
 		if cl := g.Class(h); flaggedSum[cl] > 0 {
 			ls, okSevere[i] = testSite(i, t.byKind[ks], rate[cl]*float64(t.relations)*severeSum[cl]/flaggedSum[cl])
@@ -1145,6 +1206,12 @@ func regularity(vt *graph.VisitTable, vs []uint32) float64 {
 // median stays ordinary). A class with fewer than minVoters voting sites
 // takes the value over all classes.
 func (s *state) classRates(lo int, tally []siteTally, regulars bool, skip []bool) [nClasses]float64 {
+	return s.classRatesAt(lo, tally, regulars, skip, false)
+}
+
+// classRatesAt is classRates, at the median for every class when median
+// is set.
+func (s *state) classRatesAt(lo int, tally []siteTally, regulars bool, skip []bool, median bool) [nClasses]float64 {
 	shares, all := s.classShares(lo, tally, skip, func(t siteTally) (n, f int32) {
 		if regulars {
 			return t.regulars, t.flaggedRegulars
@@ -1154,7 +1221,7 @@ func (s *state) classRates(lo int, tally []siteTally, regulars bool, skip []bool
 	var out [nClasses]float64
 	for cl := range out {
 		q := 0.25
-		if regulars && graph.InstitutionClass(cl) == graph.ClassPharmacy {
+		if median || regulars && graph.InstitutionClass(cl) == graph.ClassPharmacy {
 			q = 0.5
 		}
 		out[cl] = weightedQuantile(all, q)
@@ -1162,6 +1229,57 @@ func (s *state) classRates(lo int, tally []siteTally, regulars bool, skip []bool
 			out[cl] = weightedQuantile(shares[cl], q)
 		}
 		out[cl] = max(out[cl], s.opt.Params.MinFlaggedRate)
+	}
+	return out
+}
+
+// careExpectation is the number of flagged relations a site's class
+// predicts for it, in all and in each kind of care.
+type careExpectation struct {
+	all    float64
+	byCare [nCares]float64
+}
+
+// expectedFlagged returns, per site, the flagged relations (of regulars,
+// when regulars is set) its class's ordinary rates predict, kind of care
+// by kind of care (indirect standardisation): in each stratum of
+// careTally, the larger of the class's rate over all relations (pooled,
+// classRates) and its rate in the stratum (classRates over the stratum's
+// counts; chronic care at the median of the class's sites, like
+// pharmacies' regulars, since some dear chronic prescriptions are ordinary
+// at any site that has chronic patients) times the site's relations in
+// it; all is their sum. A community station whose regulars are mostly
+// chronic patients expects the dear prescriptions of chronic care at
+// chronic care's rate, not at the rate of the colds and check-ups that
+// make most of its class's relations; the pooled rate is a floor, in each
+// stratum and over all relations, so that standardising never makes a site
+// stand out as a whole where the pooled rate did not.
+func (s *state) expectedFlagged(lo int, tally []siteTally, regulars bool, skip []bool, pooled [nClasses]float64) []careExpectation {
+	out := make([]careExpectation, len(tally))
+	stratum := make([]siteTally, len(tally))
+	for c := range nCares {
+		for i, t := range tally {
+			ct := t.byCare[c]
+			stratum[i] = siteTally{relations: ct.relations, flagged: ct.flagged, regulars: ct.regulars, flaggedRegulars: ct.flaggedRegulars}
+		}
+		rate := s.classRatesAt(lo, stratum, regulars, skip, c == careChronic)
+		for i, t := range tally {
+			cl := s.g.Class(graph.NodeID(lo + i))
+			n := t.byCare[c].relations
+			if regulars {
+				n = t.byCare[c].regulars
+			}
+			e := max(rate[cl], pooled[cl]) * float64(n)
+			out[i].byCare[c] = e
+			out[i].all += e
+		}
+	}
+	for i, t := range tally {
+		n := t.relations
+		if regulars {
+			n = t.regulars
+		}
+		out[i].all = max(out[i].all, pooled[s.g.Class(graph.NodeID(lo+i))]*float64(n))
 	}
 	return out
 }

@@ -271,3 +271,64 @@ func TestClosedSites(t *testing.T) {
 		})
 	}
 }
+
+// TestCareStrata checks the site tests' standardisation by kind of care
+// (expectedFlagged): half the clinics care for chronic patients, about
+// a sixth of whose relations are flagged (dear multi-drug prescriptions),
+// and 2% of everyone's other relations are. A clinic with more chronic
+// patients than most, flagged at chronic care's rate, stood out against
+// the pooled rate and is not seeded; a ring among the colds of a clinic
+// with chronic patients is, though its chronic patients dilute it as a
+// whole.
+func TestCareStrata(t *testing.T) {
+	g, idx := rateGraph(t)
+	clinics := idx[graph.ClassClinic]
+	n := 0
+	for cl := range idx {
+		n += len(idx[cl])
+	}
+	clinic := func(other, otherFlagged, chronic, chronicFlagged int32) siteTally {
+		t := siteTally{relations: other + chronic, flagged: otherFlagged + chronicFlagged}
+		t.byCare[careOther] = careTally{relations: other, flagged: otherFlagged}
+		t.byCare[careChronic] = careTally{relations: chronic, flagged: chronicFlagged}
+		t.byKind[kindIndex(flagCostly)] = t.flagged
+		return t
+	}
+	tally := make([]siteTally, n)
+	for k, i := range clinics {
+		if k%2 == 0 {
+			tally[i] = clinic(300, 6, 0, 0)
+		} else {
+			tally[i] = clinic(300, 6, 60, 10)
+		}
+	}
+	chronicTail, coldsRing := clinics[0], clinics[2]
+	tally[chronicTail] = clinic(300, 6, 120, 20)
+	tally[coldsRing] = clinic(300, 25, 60, 10)
+	p := DefaultParams()
+	s := &state{g: g, opt: &Options{Params: p}}
+	sd := s.seedSites(s.siteLo(), tally, p.MinSignificance+math.Log10(float64(n)))
+	cases := []struct {
+		name   string
+		site   int
+		seeded bool
+	}{
+		{"chronic patients flagged at chronic care's rate", chronicTail, false},
+		{"a ring among the colds of a clinic with chronic patients", coldsRing, true},
+		{"ordinary clinic with chronic patients", clinics[1], false},
+		{"ordinary clinic without", clinics[4], false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if sd.seeded[c.site] != c.seeded {
+				t.Errorf("seeded %v, want %v (lift %.1f)", sd.seeded[c.site], c.seeded, sd.lift[c.site])
+			}
+		})
+	}
+	// Against the pooled rate alone (no strata), the chronic clinic
+	// stands out: the test above is what keeps it out.
+	pooled := s.classRates(s.siteLo(), tally, false, nil)[graph.ClassClinic]
+	if l, ok := excessTest(&p, int(tally[chronicTail].flagged), pooled*float64(tally[chronicTail].relations), p.MinSignificance+math.Log10(float64(n))); !ok {
+		t.Errorf("the chronic clinic does not stand out against the pooled rate (lift %.1f): the case tests nothing", l)
+	}
+}

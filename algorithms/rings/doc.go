@@ -38,7 +38,11 @@
 // with the same people). A person whose care is spread over
 // several sites is judged over all of them. Each site's flagged relations
 // are compared with what its class's ordinary rate (the lower quartile over
-// sites) predicts, by the Poisson tail at a family-wise significance
+// sites) predicts, standardised by kind of care (expectedFlagged: chronic
+// or special outpatient relations expect chronic care's rate, the median of
+// the class's sites, since dear multi-drug prescriptions are ordinary
+// there; the site is tested as a whole and in each kind of care alone), by
+// the Poisson tail at a family-wise significance
 // (min_significance + log10 of the sites tested), on all returning people,
 // on the regulars of the period, on the severe relations alone (billed
 // severe_z robust scales above peers, against the class's flagged rate
