@@ -221,8 +221,10 @@
 // Where people live (geography.go). Region codes are optional in the data
 // contract; without them a site's area is inferred by Leiden (modularity)
 // on the site–site graph of shared people (Newman's 1/(k−1) weighting), a
-// person's home area is that of most of the person's other care, and two
-// areas are far apart when they hardly share people.
+// person's home area is where the person uses the most other sites (the
+// pharmacy, station and clinic of everyday care, not the one clinic a ring
+// bills again and again), and two areas are far apart when they hardly
+// share people.
 //
 // Other ways in, each a documented signature: drug boxes that come back
 // (cand_return.go: a re-sold trace code points at its first buyer, the

@@ -1,6 +1,7 @@
 package rings
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -17,8 +18,8 @@ import (
 // (modularity) on the site–site graph in which every person who visited k
 // sites (2 ≤ k ≤ maxAreaSites) adds 1/(k−1) to each pair of them (Newman's
 // weighting, so that a busy traveller counts no more than a homebody); a
-// person's home area is the area of most of the person's visits at other
-// sites than the one judged.
+// person's home area is the area where the person uses the most sites
+// other than the one judged (homeArea).
 
 const (
 	// maxAreaSites: people who visited more sites than this (a few
@@ -147,13 +148,19 @@ func (s *state) siteLo() int {
 // siteIndex returns the index of site node n among the sites.
 func (s *state) siteIndex(n graph.NodeID) int { return int(n) - s.siteLo() }
 
-// homeArea returns the area of most of patient node p's visits at sites
-// other than skip, when there are at least minHomeVisits of them.
+// homeArea returns the area where patient node p uses the most sites
+// other than skip (more visits there on ties), when p has at least
+// minHomeVisits visits at them. Sites, not visits: people use the
+// pharmacy, station, clinic and hospital near home, each now and then,
+// while a ring brings its recruits again and again to its own one or two
+// sites, so that by visits a recruit from another city would live at the
+// ring and be a stranger at the home pharmacy.
 func (s *state) homeArea(p, skip graph.NodeID) (int32, bool) {
 	g := s.g
 	e := g.Edges()
 	nb, es := g.Neighbors(p)
-	per := make(map[int32]uint32, 4)
+	type use struct{ sites, visits uint32 }
+	per := make(map[int32]use, 4)
 	total := uint32(0)
 	for j, x := range nb {
 		if x == skip {
@@ -163,16 +170,19 @@ func (s *state) homeArea(p, skip graph.NodeID) (int32, bool) {
 			continue
 		}
 		a := s.siteArea[s.siteIndex(x)]
-		per[a] += e.Visits[es[j]]
+		u := per[a]
+		u.sites++
+		u.visits += e.Visits[es[j]]
+		per[a] = u
 		total += e.Visits[es[j]]
 	}
 	if total < minHomeVisits {
 		return 0, false
 	}
-	best, bestN := int32(-1), uint32(0)
-	for a, n := range per {
-		if n > bestN || n == bestN && a < best {
-			best, bestN = a, n
+	best, bestU := int32(-1), use{}
+	for a, u := range per {
+		if c := cmp.Or(cmp.Compare(u.sites, bestU.sites), cmp.Compare(u.visits, bestU.visits), cmp.Compare(best, a)); c > 0 {
+			best, bestU = a, u
 		}
 	}
 	return best, true
