@@ -122,7 +122,8 @@ func careOf(vt *graph.VisitTable, vs []uint32) int {
 
 // excessCandidates is the discovery path that does not depend on typology.
 // Every relation of a person with a site (medical institution or pharmacy)
-// that has at least min_relation_visits visits is judged on its own:
+// that has at least min_relation_visits visits (or min_relation_stays
+// admissions) is judged on its own:
 // billed far above peers (costly), card-based while living away,
 // frequent and rhythmic while living far away, or on a strict rhythm from
 // another district, which is tested apart (see flags and seedSites); a relation with
@@ -214,7 +215,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		vs := all[r.off : r.off+r.n : r.off+r.n]
 		var f relFlag
 		switch {
-		case int(r.n) >= p.MinRelationVisits:
+		case int(r.n) >= p.MinRelationVisits || p.MinRelationStays > 0 && admissions(&s.t.Visits, vs) >= p.MinRelationStays:
 			f = s.flags(r.person, h, vs, r.cost, r.shr)
 		case returning(&r) && s.repeatAdmitted(r.person, vs):
 			// A stay or two here of a person admitted again and again

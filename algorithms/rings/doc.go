@@ -28,7 +28,9 @@
 // baseline (peerModel).
 //
 // Relation excess (excessCandidates, the way in that does not depend on
-// typology). Each relation of a person with a site is judged on its own:
+// typology). Each relation of a person with a site (min_relation_visits
+// visits, or min_relation_stays admissions: a ward's recruits are admitted
+// once or twice) is judged on its own:
 // billed far above peers (its median z at least costly_z, and relation_z
 // robust scales above the relations of the same institution class, so that
 // kinds of care that are dear by nature do not count), almost only

@@ -193,12 +193,17 @@ type plant struct {
 	// they run every ~9 days.
 	start float64
 	// admissions, when set, plants stays of three days, every ~9 days,
-	// billed at the site's median admission (no inflation) instead of
-	// outpatient visits billed far above the clinic's usual.
-	admissions bool
+	// billed at the site's median admission (no inflation; far above its
+	// usual admission when inflated is set) instead of outpatient visits
+	// billed far above the clinic's usual.
+	admissions, inflated bool
 	// plain, for outpatient visits, bills them at the site's median
 	// instead of far above its usual: recruits nothing flags one by one.
 	plain bool
+	// voucher settles every visit with an e-voucher instead of the
+	// certificate of the person's last visit: no relation of the plant is
+	// card-based.
+	voucher bool
 }
 
 // add appends the visits of p to the tables.
@@ -243,7 +248,7 @@ func (pc *plantCity) add(t testing.TB, p plant) {
 		return tb.Strings.String(id)
 	}
 	fund := 6 * p95
-	if p.admissions || p.plain {
+	if p.admissions && !p.inflated || p.plain {
 		fund = funds[len(funds)/2]
 	}
 	fee := claims.Money(float64(fund) / share)
@@ -255,7 +260,7 @@ func (pc *plantCity) add(t testing.TB, p plant) {
 			t.Fatalf("no person %s", id)
 		}
 		cert := claims.CertEVoucher
-		if vs := pc.psnVisits[row]; len(vs) > 0 {
+		if vs := pc.psnVisits[row]; len(vs) > 0 && !p.voucher {
 			cert = vt.Cert[vs[len(vs)-1]]
 		}
 		for j := 0; j < p.visits; j++ {
@@ -602,6 +607,34 @@ func TestSmallRingsFound(t *testing.T) {
 	}
 }
 
+// TestWardAdmittedTwice checks that relations of two admissions count
+// (min_relation_stays): six people admitted twice each at an ordinary
+// hospital, every stay billed at six times its 95th percentile of fund,
+// are reported with the hospital; with min_relation_stays 0 (visits only,
+// three needed) nothing flags them and they are not.
+func TestWardAdmittedTwice(t *testing.T) {
+	for _, stays := range []int{2, 0} {
+		t.Run(fmt.Sprintf("min_relation_stays-%d", stays), func(t *testing.T) {
+			pc := newPlantCity(t)
+			h := pc.hospital(t)
+			docs := pc.soleDoctors(h)
+			people := pc.people(t, 6, h)
+			pc.add(t, plant{clinic: h, people: people, doctors: docs[:1], visits: 2, start: 0.4, admissions: true, inflated: true, voucher: true})
+			params := DefaultParams()
+			params.MinRelationStays = stays
+			f := pc.detect(t, params)
+			g := group{name: "ward", clinic: pc.tb.Institutions.IDs.String(h), people: people}
+			r := g.found(f, 5)
+			switch {
+			case stays > 0 && r == nil:
+				t.Errorf("six people admitted twice at %s, billed far above its usual, not reported: %s", g.clinic, describe(f, g))
+			case stays == 0 && r != nil:
+				t.Errorf("reported with visits only (the test tests nothing): %s", describe(f, g))
+			}
+		})
+	}
+}
+
 // hospital returns an ordinary site (in no ring or hard negative of the
 // city) that admits patients, with doctors of its own: of those with at
 // least 20 admissions, the one with the fewest.
@@ -696,8 +729,10 @@ func TestRepeatAdmissionsFound(t *testing.T) {
 
 // TestWardGrowth plants a ward at one small hospital: ten people admitted
 // four times each and six admitted twice, all by the same two doctors in
-// the same months, billed like its ordinary stays. The ten are flagged as
-// admitted again and again; the six join the ring through its ward doctors
+// the same months, billed like its ordinary stays (the six with
+// e-vouchers, so that no relation of theirs is card-based from afar). The
+// ten are flagged as admitted again and again; the six join the ring
+// through its ward doctors
 // (ward_stays admissions by them while it was active), or, without the
 // ward doctors, through the surge of like admissions in the ward's months
 // (growAdmissions). With both widenings off (ward_doctor_share and
@@ -721,7 +756,7 @@ func TestWardGrowth(t *testing.T) {
 			core := pc.people(t, 10, h)
 			twice := pc.people(t, 6, h)
 			pc.add(t, plant{clinic: h, people: core, doctors: docs[:2], visits: 4, start: 0.3, admissions: true})
-			pc.add(t, plant{clinic: h, people: twice, doctors: docs[:2], visits: 2, start: 0.32, admissions: true})
+			pc.add(t, plant{clinic: h, people: twice, doctors: docs[:2], visits: 2, start: 0.32, admissions: true, voucher: true})
 			p := DefaultParams()
 			p.WardDoctorShare, p.AdmitGrowShare = c.share, c.surge
 			f := pc.detect(t, p)

@@ -23,6 +23,7 @@ type Params struct {
 
 	// Relation excess (the typology-independent generator).
 	MinRelationVisits   int
+	MinRelationStays    int
 	CostlyZ             float64
 	SevereZ             float64
 	RelationZ           float64
@@ -123,6 +124,7 @@ func DefaultParams() Params {
 	return Params{
 		MinRingPeople:          5,
 		MinRelationVisits:      3,
+		MinRelationStays:       2,
 		CostlyZ:                3,
 		SevereZ:                9,
 		RelationZ:              2,
@@ -221,6 +223,7 @@ func (p *Params) fields() []paramField {
 	return []paramField{
 		in("min_ring_people", "size", &p.MinRingPeople, "fewest patients a ring holds (rings of doctors and sites only, such as borrowed qualifications, are exempt); fewer is a family, not an operation"),
 		in("min_relation_visits", "relation excess", &p.MinRelationVisits, "visits of one person at one site that make a relation worth judging"),
+		in("min_relation_stays", "relation excess", &p.MinRelationStays, "admissions of one person at one site that make a relation worth judging with fewer than min_relation_visits visits (a stay is days of care, and a ward's recruits are admitted once or twice), 0 = visits only"),
 		fl("costly_z", "relation excess", &p.CostlyZ, "median robust z of a relation's fund per visit or fund share against peers (same scenario, institution class, diagnosis or scheme) that flags it as billed far above peers"),
 		fl("severe_z", "relation excess", &p.SevereZ, "median robust z (of fund per visit or fund share) from which a costly relation is also severe: a site is tested on its severe relations alone as well, against its class's flagged rate times the class's share of severe among flagged relations (a small ring billed far beyond the ordinary costly relations of a busy site); a site seeded by them alone keeps only them"),
 		fl("relation_z", "relation excess", &p.RelationZ, "robust scales (at least 0.5) a costly relation's median z must also lie above the median relation of the same institution class, so that dear but ordinary kinds of care (chronic refills) are not flagged where the visit peers cannot tell them apart"),
