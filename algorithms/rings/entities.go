@@ -27,6 +27,12 @@ type individual struct {
 	// doctor's registrations at such sites and in all (nearRings).
 	atRing, seen []int32
 	regAt, reg   []int32
+	// regSite is, per doctor no live visit names, the most suspicious
+	// site it is registered at (graph.NoNode: none), regSiteScore that
+	// site's own score and siteKey the site's code (registeredSites).
+	regSite      []graph.NodeID
+	regSiteScore []float64
+	siteKey      func(graph.NodeID) string
 }
 
 // clipZ bounds a visit's peer z before averaging, so that one absurd
@@ -45,6 +51,44 @@ const (
 // nearWeight is the most a non-member's closeness to reported rings (its
 // share of visits, or of registrations, at their sites) adds as evidence.
 const nearWeight = 0.5
+
+// registeredSiteWeight is the share of the own score of the most
+// suspicious site a doctor is registered at that the doctor scores when no
+// visit names it: without doctor codes on the visits (atddr_no and
+// bilg_dr_codg are optional), a doctor is known only by where it is
+// registered, and the doctors of a ring's sites are the first to ask.
+const registeredSiteWeight = 0.5
+
+// registeredSites sets, for every doctor no live visit names, the most
+// suspicious site it is registered at and that site's own score (own,
+// outside rings); nearRings must have run.
+func (s *state) registeredSites(ind *individual) {
+	g := s.g
+	n := g.NumNodes()
+	ind.regSite = make([]graph.NodeID, n)
+	ind.regSiteScore = make([]float64, n)
+	for i := range ind.regSite {
+		ind.regSite[i] = graph.NoNode
+	}
+	ind.siteKey = g.Key
+	siteScore := make(map[graph.NodeID]float64)
+	e := g.Edges()
+	lo, hi := g.EdgeRange(graph.DoctorInstitutionRegistered)
+	for i := lo; i < hi; i++ {
+		d, h := graph.NodeID(e.U[i]), graph.NodeID(e.V[i])
+		if ind.seen[d] > 0 {
+			continue
+		}
+		sc, ok := siteScore[h]
+		if !ok {
+			sc, _ = ind.own(h)
+			siteScore[h] = sc
+		}
+		if sc > ind.regSiteScore[d] || sc == ind.regSiteScore[d] && sc > 0 && h < ind.regSite[d] {
+			ind.regSite[d], ind.regSiteScore[d] = h, sc
+		}
+	}
+}
 
 // nearRings counts, for every patient and doctor, the visits at sites of
 // the reported rings (ringOf of the site ≥ 0) and, for doctors, their
@@ -210,7 +254,15 @@ func (ind *individual) own(x graph.NodeID) (float64, []findings.Reason) {
 		}
 	}
 	v := 1 - (1-peer)*(1-hit)*(1-math.Min(1, cand/ind.reportScore))*(1-work)*(1-near)
-	return 0.49 * v, reasons
+	sc := 0.49 * v
+	if ind.regSiteScore != nil {
+		if inherited := registeredSiteWeight * ind.regSiteScore[x]; inherited > sc {
+			sc = inherited
+			reasons = append([]findings.Reason{{Code: vocab.ReasonRegisteredSite, Params: vocab.Params{
+				{Name: "site", Value: ind.siteKey(ind.regSite[x])}, {Name: "score", Value: fixed(ind.regSiteScore[x], 2)}}}}, reasons...)
+		}
+	}
+	return sc, reasons
 }
 
 // MemberKind returns the kind an entity of graph kind k has in rings.json

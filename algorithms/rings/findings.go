@@ -110,6 +110,7 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 		f.SingleHits = append(f.SingleHits, s.ruleEvidence(i))
 	}
 	s.nearRings(ind, ringOf)
+	s.registeredSites(ind)
 	f.Entities = s.entities(ind, ringOf, f.Rings, reported, roleOf)
 	for ri, c := range reported {
 		s.fillMembers(&f.Rings[ri], c, f.Entities)

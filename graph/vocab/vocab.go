@@ -206,6 +206,7 @@ const (
 	ReasonUnreportedCandidate = "unreported_candidate"
 	ReasonRingSites           = "ring_sites"
 	ReasonRingRegistered      = "ring_registered"
+	ReasonRegisteredSite      = "registered_site"
 	ReasonFlaggedRelations    = "flagged_relations"
 	ReasonPlaceholderDoctor   = "placeholder_doctor"
 )
