@@ -16,6 +16,10 @@ type BuildOptions struct {
 	// with the work done and the total of that stage, from the goroutine
 	// that called Build.
 	Progress func(stage string, done, total int64)
+	// Workers, when positive, is the number of goroutines of the sort and
+	// aggregation stages (2 otherwise); 1 runs them on the calling
+	// goroutine. The graph does not depend on it.
+	Workers int
 }
 
 // progress reports a stage's progress if a callback is set.
@@ -25,7 +29,8 @@ func (o *BuildOptions) progress(stage string, done, total int) {
 	}
 }
 
-// Build turns the columnar tables into a Graph, using up to two goroutines.
+// Build turns the columnar tables into a Graph, using up to two goroutines
+// (opts.Workers).
 // It checks ctx between stages and returns ctx's error, wrapped, when it is
 // cancelled. Visits
 // flagged VisitReversed contribute to no edge; visits or fee lines whose
@@ -36,6 +41,9 @@ func Build(ctx context.Context, t *Tables, opts BuildOptions) (*Graph, error) {
 		return nil, err
 	}
 	b := &builder{g: &Graph{t: t}, opts: opts, workers: 2}
+	if opts.Workers > 0 {
+		b.workers = opts.Workers
+	}
 	if err := b.build(ctx); err != nil {
 		return nil, err
 	}

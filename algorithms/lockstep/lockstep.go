@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
 
@@ -72,6 +73,10 @@ type Options struct {
 	// Progress, when not nil, is called from Detect's goroutine with a
 	// stage name and the work done of that stage's total.
 	Progress func(stage string, done, total int64)
+	// Workers, when positive, bounds the goroutines Detect runs on
+	// (GOMAXPROCS otherwise); with 1, everything runs on the calling
+	// goroutine. The blocks do not depend on it.
+	Workers int
 }
 
 // withDefaults returns o with zero fields defaulted and checks ranges.
@@ -117,6 +122,17 @@ func orDefault[T comparable](v *T, d T) {
 }
 
 // progress reports a stage's progress if a callback is set.
+// workers returns how many goroutines a stage that would use up to most
+// may start: Workers when positive, else GOMAXPROCS, bounded by most, at
+// least 1.
+func (o *Options) workers(most int) int {
+	w := o.Workers
+	if w <= 0 {
+		w = runtime.GOMAXPROCS(0)
+	}
+	return max(1, min(most, w))
+}
+
 func (o *Options) progress(stage string, done, total int) {
 	if o.Progress != nil {
 		o.Progress(stage, int64(done), int64(total))
@@ -221,7 +237,11 @@ func detectKind(ctx context.Context, g *graph.Graph, kind ColumnKind, opt *Optio
 	quiet.Progress = nil // progress is reported from Detect's goroutine only
 	var wg sync.WaitGroup
 	for i := 1; i < len(grids); i++ {
-		wg.Go(func() { incs[i], errs[i] = buildIncidence(ctx, g, kind, grids[i], &quiet) })
+		if opt.workers(len(grids)) > 1 {
+			wg.Go(func() { incs[i], errs[i] = buildIncidence(ctx, g, kind, grids[i], &quiet) })
+		} else {
+			incs[i], errs[i] = buildIncidence(ctx, g, kind, grids[i], &quiet)
+		}
 	}
 	incs[0], errs[0] = buildIncidence(ctx, g, kind, grids[0], opt)
 	wg.Wait()

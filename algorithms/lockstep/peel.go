@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -43,7 +42,7 @@ func peelHubs(ctx context.Context, g *graph.Graph, inc *incidence, opt *Options)
 			}
 		}
 	}
-	workers := max(1, min(maxWorkers, runtime.GOMAXPROCS(0)))
+	workers := opt.workers(maxWorkers)
 	var wg sync.WaitGroup
 	for range workers - 1 {
 		wg.Go(func() { work(false) })

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"sync"
 
@@ -62,7 +61,7 @@ func (s *state) covisitCandidates(ctx context.Context) ([]*candidate, error) {
 	anyDoctor := func(uint32) bool { return true }
 	found := make([]*hubCohorts, nDoc+nInst)
 	isTested := make([]bool, nDoc+nInst)
-	workers := max(1, min(maxRecordWorkers, runtime.GOMAXPROCS(0)))
+	workers := s.opt.workers(maxRecordWorkers)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"runtime"
 	"slices"
 	"sync"
 
@@ -641,7 +640,7 @@ type relRecord struct {
 // (maxRecordWorkers, at most GOMAXPROCS), and the runs joined in site
 // order: the result does not depend on the workers.
 func (s *state) relationRecords(ctx context.Context, lo, nSites int) ([]relRecord, []uint32, error) {
-	workers := max(1, min(maxRecordWorkers, runtime.GOMAXPROCS(0)))
+	workers := s.opt.workers(maxRecordWorkers)
 	sizes, total := make([]int, nSites), 0
 	for i := range sizes {
 		sizes[i] = len(s.visitsOf(graph.NodeID(lo + i)))

@@ -90,7 +90,7 @@ func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
 // lockstepBlocks peels the graph's lockstep blocks of at least
 // min_ring_people people, placeholder doctors left out.
 func (s *state) lockstepBlocks(ctx context.Context) ([]lockstep.Block, error) {
-	return lockstep.Detect(ctx, s.g, lockstep.Options{MinPatients: s.opt.Params.MinRingPeople, ExcludeDoctors: s.excluded})
+	return lockstep.Detect(ctx, s.g, lockstep.Options{MinPatients: s.opt.Params.MinRingPeople, ExcludeDoctors: s.excluded, Workers: s.opt.Workers})
 }
 
 // pendingBlocks is a lockstep peeling under way (startLockstep).

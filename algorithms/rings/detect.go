@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
@@ -23,6 +24,25 @@ type Options struct {
 	// Progress, when not nil, is called at the start and end of each stage
 	// from the goroutine that called Detect.
 	Progress func(stage string, done, total int64)
+	// Workers, when positive, bounds the goroutines Detect's parallel
+	// stages run on (the rules, the peer models, the relation records,
+	// the co-visit cohorts, the lockstep peeling beside the other
+	// generators); 0 means GOMAXPROCS. With 1 every stage runs on the
+	// calling goroutine: a server's background full run leaves the other
+	// cores to the checks it answers meanwhile. The findings do not depend
+	// on it.
+	Workers int
+}
+
+// workers returns how many goroutines a stage that would use up to most
+// may start: Workers when positive, else GOMAXPROCS, bounded by most, at
+// least 1.
+func (o *Options) workers(most int) int {
+	w := o.Workers
+	if w <= 0 {
+		w = runtime.GOMAXPROCS(0)
+	}
+	return max(1, min(most, w))
 }
 
 // progress reports a stage if a callback is set.
@@ -66,7 +86,7 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		return nil, err
 	}
 	opt.progress("rules", 0, 1)
-	rr, err := rules.Run(ctx, g, opt.Rules)
+	rr, err := rules.RunWith(ctx, g, opt.Rules, rules.RunOptions{Workers: opt.Workers})
 	if err != nil {
 		return nil, fmt.Errorf("rings: running rules: %w", err)
 	}
@@ -79,7 +99,10 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 	}
 	opt.progress("peers", 1, 1)
 	lctx, cancel := context.WithCancel(ctx)
-	s.startLockstep(lctx)
+	if opt.workers(2) > 1 {
+		// Beside the generators; on one worker, in its turn.
+		s.startLockstep(lctx)
+	}
 	defer func() {
 		cancel()
 		s.awaitLockstep()

@@ -75,12 +75,13 @@ func TestQuality(t *testing.T) {
 }
 
 // TestDeterministic checks that the same data, rules and seed give
-// byte-identical findings.
+// byte-identical findings, on as many goroutines as GOMAXPROCS allows and
+// on one (Options.Workers, a server's background full run).
 func TestDeterministic(t *testing.T) {
 	g, _ := loadCity(t, genCity(t, fixtures.PresetDefault, 1, 100_000))
-	var out [2][]byte
+	var out [3][]byte
 	for i := range out {
-		f, err := Detect(context.Background(), g, Options{Rules: rules.Defaults(), Seed: 7})
+		f, err := Detect(context.Background(), g, Options{Rules: rules.Defaults(), Seed: 7, Workers: []int{0, 0, 1}[i]})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -90,6 +91,9 @@ func TestDeterministic(t *testing.T) {
 	}
 	if !bytes.Equal(out[0], out[1]) {
 		t.Fatal("two runs gave different findings")
+	}
+	if !bytes.Equal(out[0], out[2]) {
+		t.Fatal("a run on one worker gave different findings")
 	}
 }
 

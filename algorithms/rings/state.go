@@ -154,10 +154,15 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 	}
 	// The two peer models read the graph only: one is fitted beside the
 	// other (each takes about a third of a second per million visits).
-	var wg sync.WaitGroup
-	wg.Go(func() { s.share, s.shareZ = shareModel(g) })
-	s.amount, s.visitZ = amountModel(g)
-	wg.Wait()
+	if s.opt.workers(2) > 1 {
+		var wg sync.WaitGroup
+		wg.Go(func() { s.share, s.shareZ = shareModel(g) })
+		s.amount, s.visitZ = amountModel(g)
+		wg.Wait()
+	} else {
+		s.share, s.shareZ = shareModel(g)
+		s.amount, s.visitZ = amountModel(g)
+	}
 	withDoctor := 0
 	for _, d := range t.Visits.Doctor {
 		if d != graph.None {

@@ -233,7 +233,7 @@ type targetCity struct {
 // n claims of it; stop stops the server.
 func (tc *targetCity) serve(ctx context.Context, dir string, n int, seed uint64, logf func(string, ...any)) (stop func(), err error) {
 	var loaded *graph.Tables
-	load := func(ctx context.Context, _ func(string, int64, int64)) (*graph.Tables, error) {
+	load := func(ctx context.Context, _ int, _ func(string, int64, int64)) (*graph.Tables, error) {
 		if loaded != nil {
 			return nil, errors.New("bench check: the city is loaded once")
 		}

@@ -27,7 +27,7 @@ func serveCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "serve",
 		Usage:     "read a claims dataset, detect rings and serve the live web view and streaming API",
-		UsageText: "ringlens serve --in city [--addr 127.0.0.1:8080] [--state DIR] [--follow] [--full-every 10m] [--update-nice 10] [--token T] [--allowed-host NAME] [--check-policy FILE]",
+		UsageText: "ringlens serve --in city [--addr 127.0.0.1:8080] [--state DIR] [--follow] [--full-every 10m] [--update-nice 10] [--full-run-workers 0] [--token T] [--allowed-host NAME] [--check-policy FILE]",
 		Description: "Starts listening at once, then reads the dataset, builds the graph and detects rings,\n" +
 			"streaming progress and rings to connected browsers (docs/api.md documents the API).\n" +
 			"New claims (POST /api/v1/claims, or with --follow new *.jsonl files in --in) are\n" +
@@ -48,6 +48,7 @@ func serveCommand() *cli.Command {
 			&cli.BoolFlag{Name: "follow", Usage: "watch --in for *.jsonl files of visits and fee lines (complete lines; appended rows are read)"},
 			&cli.DurationFlag{Name: "full-every", Value: server.DefaultFullEvery, Usage: "how often a background full run catches up with incrementally scored claims (0: never)"},
 			&cli.IntFlag{Name: "update-nice", Value: server.DefaultUpdateNice, Usage: "how much lower (Linux nice, 0-19) incremental updates and background full runs are scheduled than checks (0: the same)"},
+			&cli.IntFlag{Name: "full-run-workers", Value: 0, Usage: "goroutines a background full run's parallel stages may use (0: one fewer than GOMAXPROCS, at least 1, so that a core stays with the checks; -1: all)"},
 			&cli.StringFlag{Name: "token", EnvVars: []string{"RINGLENS_TOKEN"}, Usage: "token every request must carry, at least 16 characters (required off loopback)"},
 			&cli.StringSliceFlag{Name: "allowed-host", Usage: "extra name the server may be reached by (e.g. viz.example or viz.example:8443, a reverse proxy's); repeatable"},
 			&cli.StringSliceFlag{Name: "allow-origin", Usage: "extra browser origin allowed (e.g. https://viz.example:8443); repeatable"},
@@ -106,9 +107,9 @@ func runServe(c *cli.Context) error {
 		log.Info().Str("file", path).Msg("check decision policy overridden")
 	}
 	enc := c.String("encoding")
-	load := func(ctx context.Context, progress func(stage string, done, total int64)) (*graph.Tables, error) {
+	load := func(ctx context.Context, workers int, progress func(stage string, done, total int64)) (*graph.Tables, error) {
 		var rejected atomic.Int64
-		res, err := ingest.Load(ctx, in, ingest.Options{Encoding: enc, Progress: func(p ingest.Progress) {
+		res, err := ingest.Load(ctx, in, ingest.Options{Encoding: enc, Workers: workers, Progress: func(p ingest.Progress) {
 			progress("read "+filepath.Base(p.Path), p.Bytes, p.TotalBytes)
 		}}, func(ingest.Reject) error { rejected.Add(1); return nil })
 		if err != nil {
@@ -148,6 +149,12 @@ func runServe(c *cli.Context) error {
 		if users {
 			log.Info().Msg("the workspace has users: the web view requires a login (docs/workflow.md)")
 		}
+	}
+	switch n := c.Int("full-run-workers"); {
+	case n < -1:
+		return usagef("serve: --full-run-workers must be -1 (all), 0 (all but one) or more")
+	default:
+		cfg.FullRunWorkers = n
 	}
 	switch n := c.Int("update-nice"); {
 	case n < 0 || n > 19:

@@ -63,6 +63,7 @@ func TestServeUsage(t *testing.T) {
 		{"argument", []string{"serve", "--in", serveFixture, "extra"}, "unexpected argument"},
 		{"negative full-every", []string{"serve", "--in", serveFixture, "--addr", "127.0.0.1:0", "--full-every", "-1s"}, "--full-every must not be negative"},
 		{"update nice out of range", []string{"serve", "--in", serveFixture, "--addr", "127.0.0.1:0", "--update-nice", "20"}, "--update-nice must be between 0 and 19"},
+		{"full run workers out of range", []string{"serve", "--in", serveFixture, "--addr", "127.0.0.1:0", "--full-run-workers", "-2"}, "--full-run-workers must be -1"},
 		{"missing check policy", []string{"serve", "--in", serveFixture, "--addr", "127.0.0.1:0", "--check-policy", "no-such-policy.json"}, "no-such-policy.json"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -180,7 +180,7 @@ func BenchmarkNodeRuleHits(b *testing.B) {
 		dir = d
 	}
 	ctx := context.Background()
-	tb, err := loaderOf(dir)(ctx, func(string, int64, int64) {})
+	tb, err := loaderOf(dir)(ctx, 0, func(string, int64, int64) {})
 	if err != nil {
 		b.Fatal(err)
 	}

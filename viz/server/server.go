@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,8 +38,10 @@ const (
 
 // Loader reads the base dataset into fresh tables. It is called once at
 // start-up and again for every full run, so it must return tables not
-// shared with any earlier call. progress, when not nil, reports its stages.
-type Loader func(ctx context.Context, progress func(stage string, done, total int64)) (*graph.Tables, error)
+// shared with any earlier call. workers, when positive, bounds the
+// goroutines it reads with (0: as many as it likes); progress, when not
+// nil, reports its stages.
+type Loader func(ctx context.Context, workers int, progress func(stage string, done, total int64)) (*graph.Tables, error)
 
 // Config configures a Server.
 type Config struct {
@@ -100,6 +103,13 @@ type Config struct {
 	// first. Goroutines a full run starts for parallel stages keep the
 	// process's priority.
 	UpdateNice int
+	// FullRunWorkers bounds the goroutines of a background full run's
+	// parallel stages (load, build, detect): GOMAXPROCS − 1 when 0 (at
+	// least 1), so that a core stays with the checks answered meanwhile
+	// (a lower thread priority cannot keep goroutines of the full run off
+	// the Go scheduler's processors); GOMAXPROCS when < 0. The run at
+	// start-up, with nothing to answer yet, uses GOMAXPROCS.
+	FullRunWorkers int
 	// Poll is the FollowDir polling interval (DefaultPoll when <= 0).
 	Poll time.Duration
 	// Logf, when not nil, receives operational messages. They never carry
@@ -447,7 +457,7 @@ func (s *Server) Run(ctx context.Context) error {
 	s.mu.RLock()
 	replayed := cursor{len(s.visits), len(s.fees)}
 	s.mu.RUnlock()
-	first, err := s.fullRun(ctx, replayed)
+	first, err := s.fullRun(ctx, replayed, 0)
 	if err == nil {
 		err = s.adopt(ctx, first)
 	}
@@ -500,7 +510,7 @@ func (s *Server) Run(ctx context.Context) error {
 			upto := s.applied
 			go func() {
 				s.lowerPriority("full run")
-				r, err := s.fullRun(ctx, upto)
+				r, err := s.fullRun(ctx, upto, s.backgroundWorkers())
 				if err != nil {
 					r = &fullResult{err: err}
 				}
@@ -617,10 +627,11 @@ func (s *Server) claimsUpTo(a, b cursor) ([]claims.Visit, []claims.FeeLine) {
 }
 
 // fullRun loads the base tables, adds the accepted claims up to upto,
-// builds the graph and detects rings over the whole city. It shares nothing
-// with the current tables, so it may run beside incremental scoring.
-func (s *Server) fullRun(ctx context.Context, upto cursor) (*fullResult, error) {
-	t, err := s.cfg.Load(ctx, func(stage string, done, total int64) { s.progress("load "+stage, done, total) })
+// builds the graph and detects rings over the whole city, on at most
+// workers goroutines at a time when positive. It shares nothing with the
+// current tables, so it may run beside incremental scoring.
+func (s *Server) fullRun(ctx context.Context, upto cursor, workers int) (*fullResult, error) {
+	t, err := s.cfg.Load(ctx, workers, func(stage string, done, total int64) { s.progress("load "+stage, done, total) })
 	if err != nil {
 		return nil, fmt.Errorf("load dataset: %w", err)
 	}
@@ -629,18 +640,35 @@ func (s *Server) fullRun(ctx context.Context, upto cursor) (*fullResult, error) 
 	s.progress("build", 0, 1)
 	g, err := graph.Build(ctx, t, graph.BuildOptions{
 		Progress: func(stage string, done, total int64) { s.progress("build "+stage, done, total) },
+		Workers:  workers,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("build graph: %w", err)
 	}
 	opt := s.cfg.Detect
 	opt.Progress = func(stage string, done, total int64) { s.progress("detect "+stage, done, total) }
+	if workers > 0 {
+		opt.Workers = workers
+	}
 	live, err := rings.DetectLive(ctx, g, opt)
 	if err != nil {
 		return nil, fmt.Errorf("detect: %w", err)
 	}
 	live.Prepare() // here, not in the first update beside checks
 	return &fullResult{t: t, g: g, live: live, upto: upto}, nil
+}
+
+// backgroundWorkers returns the goroutines a background full run may use
+// (Config.FullRunWorkers): GOMAXPROCS − 1 by default, at least 1; 0 (no
+// bound) when FullRunWorkers < 0.
+func (s *Server) backgroundWorkers() int {
+	switch w := s.cfg.FullRunWorkers; {
+	case w > 0:
+		return w
+	case w < 0:
+		return 0
+	}
+	return max(1, runtime.GOMAXPROCS(0)-1)
 }
 
 // newID names a ring found for the first time.

@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -33,8 +34,8 @@ const fixtureDir = "../../fixtures/testdata/huli-small"
 
 // loaderOf returns a Loader reading dir.
 func loaderOf(dir string) Loader {
-	return func(ctx context.Context, progress func(string, int64, int64)) (*graph.Tables, error) {
-		res, err := ingest.Load(ctx, dir, ingest.Options{Progress: func(p ingest.Progress) {
+	return func(ctx context.Context, workers int, progress func(string, int64, int64)) (*graph.Tables, error) {
+		res, err := ingest.Load(ctx, dir, ingest.Options{Workers: workers, Progress: func(p ingest.Progress) {
 			progress("read "+filepath.Base(p.Path), p.Bytes, p.TotalBytes)
 		}}, func(ingest.Reject) error { return nil })
 		if err != nil {
@@ -851,7 +852,7 @@ func TestRunTwice(t *testing.T) {
 }
 
 func TestLoadFailures(t *testing.T) {
-	broken := func(context.Context, func(string, int64, int64)) (*graph.Tables, error) {
+	broken := func(context.Context, int, func(string, int64, int64)) (*graph.Tables, error) {
 		return nil, fmt.Errorf("disk on fire")
 	}
 	s := newTestServer(t, func(c *Config) { c.Load = broken })
@@ -865,11 +866,11 @@ func TestLoadFailures(t *testing.T) {
 	good := loaderOf(fixtureDir)
 	s = startReady(t, func(c *Config) {
 		c.FullEvery = 30 * time.Millisecond
-		c.Load = func(ctx context.Context, p func(string, int64, int64)) (*graph.Tables, error) {
+		c.Load = func(ctx context.Context, workers int, p func(string, int64, int64)) (*graph.Tables, error) {
 			if calls++; calls > 1 {
-				return broken(ctx, p)
+				return broken(ctx, workers, p)
 			}
-			return good(ctx, p)
+			return good(ctx, workers, p)
 		}
 	})
 	ring := s.firstRing(t)
@@ -899,15 +900,18 @@ func TestLoadFailures(t *testing.T) {
 // with them, keeping ring ids.
 func TestIncrementalThenFullRun(t *testing.T) {
 	var loads atomic.Int32
+	var workers [2]atomic.Int32 // of the start-up load and the full run's
 	good := loaderOf(fixtureDir)
 	release := make(chan struct{})
 	s := startReady(t, func(c *Config) {
 		c.FullEvery = 20 * time.Millisecond
-		c.Load = func(ctx context.Context, p func(string, int64, int64)) (*graph.Tables, error) {
-			if loads.Add(1) > 1 {
+		c.Load = func(ctx context.Context, w int, p func(string, int64, int64)) (*graph.Tables, error) {
+			n := loads.Add(1)
+			workers[min(n, 2)-1].Store(int32(w))
+			if n > 1 {
 				<-release // hold the full run until the incremental update is checked
 			}
-			return good(ctx, p)
+			return good(ctx, w, p)
 		}
 	})
 	ring := s.firstRing(t)
@@ -979,6 +983,11 @@ func TestIncrementalThenFullRun(t *testing.T) {
 	}
 	if st.Incremental != 0 || st.Pending != 0 || st.Error != "" {
 		t.Errorf("after the full run: %+v", st)
+	}
+	// The start-up run may use every core; a background full run leaves
+	// one to the checks (Config.FullRunWorkers).
+	if w0, w1 := workers[0].Load(), workers[1].Load(); w0 != 0 || int(w1) != max(1, runtime.GOMAXPROCS(0)-1) {
+		t.Errorf("loads with %d and %d workers, want 0 and %d", w0, w1, max(1, runtime.GOMAXPROCS(0)-1))
 	}
 	full := s.firstRing(t)
 	if full.ID != ring.ID || full.Visits < ring.Visits {

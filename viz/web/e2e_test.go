@@ -490,8 +490,8 @@ func huliServer(t *testing.T) string {
 // server listens (detection runs on).
 func fixtureServer(t *testing.T, ws *workspace.Workspace) string {
 	t.Helper()
-	load := func(ctx context.Context, progress func(string, int64, int64)) (*graph.Tables, error) {
-		res, err := ingest.Load(ctx, "../../fixtures/testdata/huli-small", ingest.Options{Progress: func(p ingest.Progress) {
+	load := func(ctx context.Context, workers int, progress func(string, int64, int64)) (*graph.Tables, error) {
+		res, err := ingest.Load(ctx, "../../fixtures/testdata/huli-small", ingest.Options{Workers: workers, Progress: func(p ingest.Progress) {
 			progress("read "+filepath.Base(p.Path), p.Bytes, p.TotalBytes)
 		}}, func(ingest.Reject) error { return nil })
 		if err != nil {
