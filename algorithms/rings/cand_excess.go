@@ -48,11 +48,20 @@ const (
 	// through their own test, against their class's pooled share among
 	// regulars (seedSites).
 	flagRhythm
+	// flagLone: a regular of a medical institution whose care the data
+	// shows nowhere else (so where the person lives is unknown), coming
+	// on a strict rhythm (rhythm_strict): the card of someone never seen
+	// being treated anywhere, swiped on a schedule (cards collected from
+	// people who live or study far away, when region codes are missing).
+	// Ordinary people who use one station only are many too, so such
+	// relations, like flagRhythm, seed only through their own test,
+	// against their class's pooled share among regulars.
+	flagLone
 )
 
 // flagKinds are the flags that seed: a site is tested on each of them
 // alone as well as on all together.
-var flagKinds = [...]relFlag{flagCostly, flagCard, flagAway, flagAdmits, flagSevere, flagRhythm}
+var flagKinds = [...]relFlag{flagCostly, flagCard, flagAway, flagAdmits, flagSevere, flagRhythm, flagLone}
 
 // kindIndex returns the position of kind f in flagKinds.
 func kindIndex(f relFlag) int {
@@ -228,15 +237,16 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			// buy and see doctors elsewhere too).
 			f = flagCostly | flagSpread
 		}
-		if f != 0 && closed[r.site] && f&^(flagCostly|flagSevere) == 0 {
-			// Billed above peers at a site serving a closed population:
-			// the tail of the residents it cares for, not recruits.
+		if f != 0 && closed[r.site] && f&^(flagCostly|flagSevere|flagRhythm|flagLone) == 0 {
+			// Billed above peers, or on a strict rhythm, at a site serving
+			// a closed population: the tail of the residents it cares
+			// for and its rounds, not recruits.
 			f |= flagSpread
 		}
 		if f != 0 {
 			if f&flagSpread == 0 {
 				t := &tally[r.site]
-				if f != flagRhythm {
+				if f != flagRhythm && f != flagLone {
 					c := &t.byCare[careOf(&s.t.Visits, vs)]
 					t.flagged++
 					c.flagged++
@@ -252,7 +262,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 				}
 			}
 			rel := relation{person: r.person, hub: h, visits: vs, flags: f}
-			if f == flagRhythm {
+			if f == flagRhythm || f == flagLone {
 				// Counted by its own test only, and apart from the other
 				// flagged relations until that test says it stays.
 				rhythmic = append(rhythmic, rel)
@@ -284,7 +294,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	for _, r := range rhythmic {
-		if sd.rhythm[int(r.hub)-lo] {
+		if i := int(r.hub) - lo; r.flags == flagRhythm && sd.rhythm[i] || r.flags == flagLone && sd.lone[i] {
 			kept = append(kept, r)
 			for _, v := range r.visits {
 				s.flaggedVisit[v] = true
@@ -380,8 +390,11 @@ type seeding struct {
 	// stand out (flagRhythm): only there do relations flagged for that
 	// alone stay.
 	rhythm []bool
-	lift   []float64
-	rate   [nClasses]float64
+	// lone marks the sites whose strict rhythms of people seen nowhere
+	// else stand out (flagLone), likewise.
+	lone []bool
+	lift []float64
+	rate [nClasses]float64
 	// expect is, per site, the smallest chance expectation among the
 	// seeding tests it passed (+Inf where it passed none; see ownExcess).
 	expect []float64
@@ -454,17 +467,19 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	// the lower quartile of its sites' shares (classRates): most sites
 	// have none, and against a quartile of zero every site with a few
 	// would stand out.
-	ks, kr := kindIndex(flagSevere), kindIndex(flagRhythm)
-	var flaggedSum, severeSum, rateRhythm, regularsSum [nClasses]float64
+	ks, kr, kl := kindIndex(flagSevere), kindIndex(flagRhythm), kindIndex(flagLone)
+	var flaggedSum, severeSum, rateRhythm, rateLone, regularsSum [nClasses]float64
 	for i, t := range tally {
 		cl := g.Class(graph.NodeID(lo + i))
 		flaggedSum[cl] += float64(t.flagged)
 		severeSum[cl] += float64(t.byKind[ks])
 		rateRhythm[cl] += float64(t.byKind[kr])
+		rateLone[cl] += float64(t.byKind[kl])
 		regularsSum[cl] += float64(t.regulars)
 	}
 	for cl := range rateRhythm {
 		rateRhythm[cl] /= max(regularsSum[cl], 1)
+		rateLone[cl] /= max(regularsSum[cl], 1)
 	}
 	// Admissions: people admitted again and again are a share of a
 	// site's inpatients, not of all its returning people; a busy
@@ -480,7 +495,8 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	okAdmits := make([]bool, nSites)
 	okSevere := make([]bool, nSites)
 	okRhythm := make([]bool, nSites)
-	rhythmOnly := make([]bool, nSites) // seeded by strict rhythms alone
+	okLone := make([]bool, nSites)
+	rhythmOnly := make([]relFlag, nSites) // seeded by strict rhythms alone: which
 	for i, t := range tally {
 		h := graph.NodeID(lo + i)
 		la, okA := lift[i], okAll[i]
@@ -497,11 +513,29 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		lad, okAdmits[i] = testSite(i, t.byKind[ka], rateAdmit[g.Class(h)]*float64(t.admitted))
 		var lrh float64
 		lrh, okRhythm[i] = testSite(i, t.byKind[kr], rateRhythm[g.Class(h)]*float64(t.regulars))
+		var llo float64
+		llo, okLone[i] = testSite(i, t.byKind[kl], rateLone[g.Class(h)]*float64(t.regulars))
+		// Both kinds of strict rhythm together: a card-holding station's
+		// cards come from the next district and from people seen nowhere
+		// else alike.
+		if t.byKind[kr] > 0 && t.byKind[kl] > 0 {
+			if lb, okBoth := testSite(i, t.byKind[kr]+t.byKind[kl], (rateRhythm[g.Class(h)]+rateLone[g.Class(h)])*float64(t.regulars)); okBoth {
+				okRhythm[i], okLone[i] = true, true
+				lrh = max(lrh, lb)
+			}
+		}
 		others := okA || okR || okSevere[i] || okAdmits[i]
-		seeded[i] = others || okRhythm[i]
-		rhythmOnly[i] = okRhythm[i] && !others
-		regOnly[i] = okR && !okA && !okSevere[i] && !okAdmits[i] && !okRhythm[i]
-		lift[i] = max(la, lr, ls, lad, lrh)
+		seeded[i] = others || okRhythm[i] || okLone[i]
+		if !others {
+			if okRhythm[i] {
+				rhythmOnly[i] |= flagRhythm
+			}
+			if okLone[i] {
+				rhythmOnly[i] |= flagLone
+			}
+		}
+		regOnly[i] = okR && !okA && !okSevere[i] && !okAdmits[i] && !okRhythm[i] && !okLone[i]
+		lift[i] = max(la, lr, ls, lad, lrh, llo)
 	}
 	// One operation per ring: where one kind of flag alone makes a seeded
 	// site stand out (its people billed far above peers, or card-based
@@ -511,8 +545,8 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	// all stay.
 	kinds := make([]relFlag, nSites)
 	for k, kf := range flagKinds {
-		if kf == flagRhythm {
-			continue // its own test above
+		if kf == flagRhythm || kf == flagLone {
+			continue // their own tests above
 		}
 		tk := make([]siteTally, nSites)
 		for i, t := range tally {
@@ -541,14 +575,14 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		if okAdmits[i] {
 			only |= flagAdmits
 		}
-		if rhythmOnly[i] {
-			only = flagRhythm
+		if rhythmOnly[i] != 0 {
+			only = rhythmOnly[i]
 		}
 		if only != 0 {
 			kinds[i] = only
 		}
 	}
-	return seeding{seeded: seeded, regOnly: regOnly, kinds: kinds, rhythm: okRhythm, lift: lift, rate: rate, expect: expect}
+	return seeding{seeded: seeded, regOnly: regOnly, kinds: kinds, rhythm: okRhythm, lone: okLone, lift: lift, rate: rate, expect: expect}
 }
 
 // minExpected is the floor of a chance expectation in the site tests: a
@@ -1028,8 +1062,14 @@ func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) 
 	if float64(card) >= pr.CardShare*float64(len(vs)) && (dist > distSame || !known) {
 		f |= flagCard
 	}
-	if len(vs) >= s.repeat && known && dist > distSame {
+	switch {
+	case len(vs) < s.repeat:
+	case known && dist > distSame:
 		f |= rhythmFlag(pr, dist, s.g.Kind(h) == graph.KindPharmacy, regularity(vt, vs))
+	case !known && rhythmFlag(pr, distNear, s.g.Kind(h) == graph.KindPharmacy, regularity(vt, vs)) == flagRhythm:
+		// No care elsewhere tells where the person lives (a card whose
+		// owner is seen nowhere else), and a strict rhythm.
+		f |= flagLone
 	}
 	if s.repeatAdmitted(p, vs) {
 		f |= flagAdmits
@@ -1523,7 +1563,7 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 		if r.flags&flagCard != 0 {
 			card++
 		}
-		if r.flags&flagAway != 0 || r.flags == flagRhythm {
+		if r.flags&flagAway != 0 || r.flags == flagRhythm || r.flags == flagLone {
 			away++
 		}
 		if r.flags&flagAdmits != 0 {

@@ -332,3 +332,50 @@ func TestCareStrata(t *testing.T) {
 		t.Errorf("the chronic clinic does not stand out against the pooled rate (lift %.1f): the case tests nothing", l)
 	}
 }
+
+// TestLoneSeeding checks the site tests on strict rhythms of people seen
+// nowhere else (flagLone) beside those from the next district
+// (flagRhythm): each against its class's pooled share among regulars, and
+// both together against the sum, so that a card-holding station whose
+// cards come from both stands out though neither kind does alone.
+func TestLoneSeeding(t *testing.T) {
+	g, idx := rateGraph(t)
+	opt := &Options{Params: DefaultParams()}
+	s := &state{g: g, opt: opt}
+	kr, kl := kindIndex(flagRhythm), kindIndex(flagLone)
+	tally := make([]siteTally, len(idx[0])+len(idx[1])+len(idx[2])+len(idx[3]))
+	for cl := range idx {
+		for i, j := range idx[cl] {
+			// Half the sites have 2 of their 60 regulars of each kind.
+			tally[j] = siteTally{relations: 90, regulars: 60, flagged: 3, flaggedRegulars: 2}
+			tally[j].byKind[kr] = int32(2 * (i % 2))
+			tally[j].byKind[kl] = int32(2 * (i % 2))
+		}
+	}
+	clinics := idx[graph.ClassClinic]
+	lone, both, few := clinics[0], clinics[2], clinics[4]
+	tally[lone].byKind[kl] = 14
+	tally[both].byKind[kr], tally[both].byKind[kl] = 9, 9
+	tally[few].byKind[kr], tally[few].byKind[kl] = 5, 5
+	minSig := opt.Params.MinSignificance + math.Log10(float64(len(tally)))
+	sd := s.seedSites(s.siteLo(), tally, minSig)
+	cases := []struct {
+		name             string
+		site             int
+		seeded, rhy, lon bool
+		kinds            relFlag
+	}{
+		{"people seen nowhere else far beyond the class", lone, true, false, true, flagLone},
+		{"both kinds, neither enough alone", both, true, true, true, flagRhythm | flagLone},
+		{"a few more of both", few, false, false, false, 0},
+		{"ordinary clinic", clinics[6], false, false, false, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if sd.seeded[c.site] != c.seeded || sd.rhythm[c.site] != c.rhy || sd.lone[c.site] != c.lon || c.seeded && sd.kinds[c.site] != c.kinds {
+				t.Errorf("seeded %v, rhythm %v, lone %v, kinds %08b; want %v, %v, %v, %08b",
+					sd.seeded[c.site], sd.rhythm[c.site], sd.lone[c.site], sd.kinds[c.site], c.seeded, c.rhy, c.lon, c.kinds)
+			}
+		})
+	}
+}

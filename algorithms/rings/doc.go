@@ -56,6 +56,9 @@
 // on a strict rhythm (rhythm_strict: cards swiped on a schedule; against
 // the class's pooled share of them among regulars, since ordinary regulars
 // from the next district are many and such relations count nowhere else),
+// likewise on its regulars on a strict rhythm whose care the data shows
+// nowhere else (where they live is unknown: the cards of people who live or
+// study far away, when region codes are missing), and on both together,
 // and on each kind of flag alone: where
 // one kind makes a site stand out, only relations of that kind stay (one
 // operation per ring). Rings spread thinly over several sites, none of
