@@ -467,19 +467,21 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	// the lower quartile of its sites' shares (classRates): most sites
 	// have none, and against a quartile of zero every site with a few
 	// would stand out.
-	ks, kr, kl := kindIndex(flagSevere), kindIndex(flagRhythm), kindIndex(flagLone)
-	var flaggedSum, severeSum, rateRhythm, rateLone, regularsSum [nClasses]float64
+	ks, kr, kl, kw := kindIndex(flagSevere), kindIndex(flagRhythm), kindIndex(flagLone), kindIndex(flagAway)
+	var flaggedSum, severeSum, rateRhythm, rateLone, rateAway, regularsSum [nClasses]float64
 	for i, t := range tally {
 		cl := g.Class(graph.NodeID(lo + i))
 		flaggedSum[cl] += float64(t.flagged)
 		severeSum[cl] += float64(t.byKind[ks])
 		rateRhythm[cl] += float64(t.byKind[kr])
 		rateLone[cl] += float64(t.byKind[kl])
+		rateAway[cl] += float64(t.byKind[kw])
 		regularsSum[cl] += float64(t.regulars)
 	}
 	for cl := range rateRhythm {
 		rateRhythm[cl] /= max(regularsSum[cl], 1)
 		rateLone[cl] /= max(regularsSum[cl], 1)
+		rateAway[cl] /= max(regularsSum[cl], 1)
 	}
 	// Admissions: people admitted again and again are a share of a
 	// site's inpatients, not of all its returning people; a busy
@@ -518,12 +520,22 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		// Both kinds of strict rhythm together: a card-holding station's
 		// cards come from the next district and from people seen nowhere
 		// else alike.
+		var joint relFlag
 		if t.byKind[kr] > 0 && t.byKind[kl] > 0 {
 			if lb, okBoth := testSite(i, t.byKind[kr]+t.byKind[kl], (rateRhythm[g.Class(h)]+rateLone[g.Class(h)])*float64(t.regulars)); okBoth {
-				okRhythm[i], okLone[i] = true, true
-				lrh = max(lrh, lb)
+				joint, lrh = flagRhythm|flagLone, max(lrh, lb)
 			}
 		}
+		// And with the regulars who live far away and come on a rhythm
+		// (flagAway): a station holding the cards of people from
+		// everywhere.
+		if n := t.byKind[kr] + t.byKind[kl] + t.byKind[kw]; joint == 0 && t.byKind[kw] > 0 && t.byKind[kr]+t.byKind[kl] > 0 {
+			if lb, ok := testSite(i, n, (rateRhythm[g.Class(h)]+rateLone[g.Class(h)]+rateAway[g.Class(h)])*float64(t.regulars)); ok {
+				joint, lrh = flagRhythm|flagLone|flagAway, max(lrh, lb)
+			}
+		}
+		okRhythm[i] = okRhythm[i] || joint&flagRhythm != 0
+		okLone[i] = okLone[i] || joint&flagLone != 0
 		others := okA || okR || okSevere[i] || okAdmits[i]
 		seeded[i] = others || okRhythm[i] || okLone[i]
 		if !others {
@@ -533,6 +545,7 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 			if okLone[i] {
 				rhythmOnly[i] |= flagLone
 			}
+			rhythmOnly[i] |= joint & flagAway
 		}
 		regOnly[i] = okR && !okA && !okSevere[i] && !okAdmits[i] && !okRhythm[i] && !okLone[i]
 		lift[i] = max(la, lr, ls, lad, lrh, llo)

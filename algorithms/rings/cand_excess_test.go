@@ -336,8 +336,9 @@ func TestCareStrata(t *testing.T) {
 // TestLoneSeeding checks the site tests on strict rhythms of people seen
 // nowhere else (flagLone) beside those from the next district
 // (flagRhythm): each against its class's pooled share among regulars, and
-// both together against the sum, so that a card-holding station whose
-// cards come from both stands out though neither kind does alone.
+// both together against the sum, with the far-away regulars (flagAway)
+// too, so that a card-holding station whose cards come from everywhere
+// stands out though no kind does alone.
 func TestLoneSeeding(t *testing.T) {
 	g, idx := rateGraph(t)
 	opt := &Options{Params: DefaultParams()}
@@ -353,10 +354,13 @@ func TestLoneSeeding(t *testing.T) {
 		}
 	}
 	clinics := idx[graph.ClassClinic]
-	lone, both, few := clinics[0], clinics[2], clinics[4]
+	lone, both, few, everywhere := clinics[0], clinics[2], clinics[4], clinics[8]
 	tally[lone].byKind[kl] = 14
-	tally[both].byKind[kr], tally[both].byKind[kl] = 9, 9
+	tally[both].byKind[kr], tally[both].byKind[kl] = 10, 10
 	tally[few].byKind[kr], tally[few].byKind[kl] = 5, 5
+	// The cards of people from everywhere: 5 of the next district, 5 seen
+	// nowhere else and 14 from far away (whom no other site has).
+	tally[everywhere].byKind[kr], tally[everywhere].byKind[kl], tally[everywhere].byKind[kindIndex(flagAway)] = 5, 5, 14
 	minSig := opt.Params.MinSignificance + math.Log10(float64(len(tally)))
 	sd := s.seedSites(s.siteLo(), tally, minSig)
 	cases := []struct {
@@ -368,6 +372,7 @@ func TestLoneSeeding(t *testing.T) {
 		{"people seen nowhere else far beyond the class", lone, true, false, true, flagLone},
 		{"both kinds, neither enough alone", both, true, true, true, flagRhythm | flagLone},
 		{"a few more of both", few, false, false, false, 0},
+		{"with the far-away regulars", everywhere, true, true, true, flagRhythm | flagLone | flagAway},
 		{"ordinary clinic", clinics[6], false, false, false, 0},
 	}
 	for _, c := range cases {

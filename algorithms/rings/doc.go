@@ -58,7 +58,9 @@
 // from the next district are many and such relations count nowhere else),
 // likewise on its regulars on a strict rhythm whose care the data shows
 // nowhere else (where they live is unknown: the cards of people who live or
-// study far away, when region codes are missing), and on both together,
+// study far away, when region codes are missing), and on both together
+// and with its regulars from far away who come on a rhythm (a station
+// holding the cards of people from everywhere),
 // and on each kind of flag alone: where
 // one kind makes a site stand out, only relations of that kind stay (one
 // operation per ring). Rings spread thinly over several sites, none of
