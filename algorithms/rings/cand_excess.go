@@ -324,8 +324,9 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 // closed_site_share of those returning people. A nursing home's or a
 // boarding school's infirmary is where its residents get almost all their
 // care; some of them are billed above peers (the oldest, the multi-drug
-// chronic patients), and against the class's ordinary rate they look like
-// a ring. An outpatient clinic's patients, the recruits of a ring among
+// chronic patients) and all come on the rounds' rhythm, and against the
+// class's ordinary rates they look like a ring. An outpatient clinic's
+// patients, the recruits of a ring among
 // them, also see doctors elsewhere: no such site came near (at most about
 // half of its returning people) where every nursing home of the generated
 // cities was at 98-100%.

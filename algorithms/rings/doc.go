@@ -93,10 +93,11 @@
 // A site serving a closed population (closedSites: most of its returning
 // people get almost all their care there, as a nursing home's or a
 // boarding school's residents do) is not seeded by relations billed above
-// peers: its dearest residents (the oldest, the multi-drug chronic
-// patients) are the tail of the population it cares for, and its class's
-// ordinary rate, set by open clinics, does not describe them. Card-based,
-// rhythmic and repeat-admission flags still count there.
+// peers or on a strict rhythm: its dearest residents (the oldest, the
+// multi-drug chronic patients) are the tail of the population it cares
+// for, the rhythm is its rounds, and its class's ordinary rates, set by
+// open clinics, do not describe them. Card-based, rhythmic-from-afar and
+// repeat-admission flags still count there.
 //
 // Item concentration (itemCandidates, cand_items.go). Heavy fills whose
 // boxes carry no trace code and whose lines give no supply days leave one
