@@ -110,7 +110,7 @@ func TestIntegrationCLIPushDetectFromNeo4j(t *testing.T) {
 	uri := neo4jServer(t)
 	dir := t.TempDir()
 	city := filepath.Join(dir, "city")
-	if r := runBinary(t, "generate", "--preset", "huli", "--seed", "5", "--scale", "30k", "--out", city); r.code != exitOK {
+	if r := runBinary(t, "generate", "--preset", "huli", "--seed", "3", "--scale", "30k", "--out", city); r.code != exitOK {
 		t.Fatalf("generate: %d %s", r.code, r.stderr)
 	}
 	files := filepath.Join(dir, "from-files")
