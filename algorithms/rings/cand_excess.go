@@ -176,7 +176,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		r := &recs[i]
 		if returning(r) {
 			t := &tally[r.site]
-			c := &t.byCare[careOf(&s.t.Visits, all[r.off:r.off+r.n])]
+			c := &t.byCare[r.care]
 			t.relations++
 			c.relations++
 			if int(r.n) >= s.repeat {
@@ -247,7 +247,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			if f&flagSpread == 0 {
 				t := &tally[r.site]
 				if f != flagRhythm && f != flagLone {
-					c := &t.byCare[careOf(&s.t.Visits, vs)]
+					c := &t.byCare[r.care]
 					t.flagged++
 					c.flagged++
 					if int(r.n) >= s.repeat {
@@ -673,12 +673,14 @@ func ownExcess(p *Params, kind func(graph.NodeID) graph.Kind, rels []relation, i
 }
 
 // relRecord is one relation worth judging: a person's live visits at a
-// site (all[off:off+n]) with their median peer z of fund and fund share.
+// site (all[off:off+n]) with their median peer z of fund and fund share
+// and their kind of care.
 type relRecord struct {
 	person    uint32
 	site      int32
 	off, n    int32
 	cost, shr float32
+	care      uint8 // kind of care (careOf)
 }
 
 // relationRecords is the first pass of excessCandidates: every relation
@@ -778,7 +780,8 @@ func (s *state) relationRecordsOf(ctx context.Context, lo, from, to int) ([]relR
 				all = append(all, vs[uint32(keys[b])])
 			}
 			cost, shr := s.relationZ(all[off:], &zbuf)
-			recs = append(recs, relRecord{person: p, site: int32(i), off: int32(off), n: int32(b - a), cost: cost, shr: shr})
+			recs = append(recs, relRecord{person: p, site: int32(i), off: int32(off), n: int32(b - a), cost: cost, shr: shr,
+				care: uint8(careOf(vt, all[off:]))})
 			a = b
 		}
 	}
