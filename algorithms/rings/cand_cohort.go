@@ -57,6 +57,9 @@ func (s *state) covisitCandidates(ctx context.Context) ([]*candidate, error) {
 	// none. Workers take every workers-th hub, each with its own scratch;
 	// results are read back in hub order.
 	nDoc, nInst, lo := g.NumKind(graph.KindDoctor), g.NumKind(graph.KindInstitution), s.siteLo()
+	if p.CohortPharmacyPeople > 0 {
+		nInst += g.NumKind(graph.KindPharmacy) // sites: institutions, then pharmacies
+	}
 	noDoctor := func(v uint32) bool { return !s.doctorOK(vt.Doctor[v]) }
 	anyDoctor := func(uint32) bool { return true }
 	found := make([]*hubCohorts, nDoc+nInst)
@@ -78,7 +81,14 @@ func (s *state) covisitCandidates(ctx context.Context) ([]*candidate, error) {
 				case i < nDoc && s.doctorOK(uint32(i)):
 					found[i], isTested[i] = s.hubCohorts(g.DoctorNode(uint32(i)), anyDoctor, window, sc)
 				case i >= nDoc:
-					found[i], isTested[i] = s.hubCohorts(graph.NodeID(lo+i-nDoc), noDoctor, window, sc)
+					// An institution's hub takes the visits naming no usable
+					// doctor (the others are their doctors'); a pharmacy's,
+					// every fill (the doctor on it prescribed it elsewhere).
+					h, keep := graph.NodeID(lo+i-nDoc), noDoctor
+					if g.Kind(h) == graph.KindPharmacy {
+						keep = anyDoctor
+					}
+					found[i], isTested[i] = s.hubCohorts(h, keep, window, sc)
 				}
 			}
 		})
@@ -150,8 +160,8 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 		if !s.live(v) || vt.MedType[v].Inpatient() || !keep(v) {
 			continue
 		}
-		if n := s.instNode(v); n == graph.NoNode || s.g.Kind(n) != graph.KindInstitution {
-			continue
+		if n := s.instNode(v); n == graph.NoNode || s.g.Kind(n) != graph.KindInstitution && n != hub {
+			continue // a doctor's hub: the prescriptions filled elsewhere are no visit to it
 		}
 		vs = append(vs, v)
 		pe := vt.Person[v]
@@ -351,13 +361,17 @@ func (s *state) cohortCandidate(hc *hubCohorts, window claims.Time, minSig float
 	}
 	member := make(map[uint32]bool)
 	groups, together, pairs, expected := 0, 0, 0, 0.0
+	minGroup := p.CohortMinPeople
+	if s.g.Kind(hc.hub) == graph.KindPharmacy {
+		minGroup = max(minGroup, p.CohortPharmacyPeople)
+	}
 	for _, n := range size {
-		if n >= p.CohortMinPeople {
+		if n >= minGroup {
 			groups++
 		}
 	}
 	for _, pr := range hc.pairs {
-		if size[uf.find(pr.a)] >= p.CohortMinPeople {
+		if size[uf.find(pr.a)] >= minGroup {
 			member[hc.people[pr.a]], member[hc.people[pr.b]] = true, true
 			together += int(pr.together)
 			expected += pr.expected
@@ -392,8 +406,14 @@ func (s *state) cohortCandidate(hc *hubCohorts, window claims.Time, minSig float
 	c.visits = visits
 	c.insts = s.instsOf(visits, 0.05, 3)
 	c.doctors = s.doctorsOf(visits, 0.02, 3)
-	if s.g.Kind(hc.hub) == graph.KindDoctor {
+	switch s.g.Kind(hc.hub) {
+	case graph.KindDoctor:
 		c.doctors = append(c.doctors, hc.hub)
+	case graph.KindPharmacy:
+		// Families and carers buy together too, and a ring's counters
+		// keep their groups apart: a pharmacy's cohorts stand with
+		// another candidate's people or sites, or another counter's.
+		c.support = true
 	}
 	c.normalise()
 	c.facts = append(c.facts, fact{id: c.source, visits: c.visits,

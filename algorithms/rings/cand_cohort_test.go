@@ -17,17 +17,31 @@ import (
 // their own (so that patients of the same habit meet whenever their days
 // fall together), and groups of recruits brought to doctor D1 together:
 // each group comes on the same days, its members within half an hour of
-// each other.
+// each other. With pharmacy, the site is pharmacy P1 and the visits are
+// fills of the doctors' prescriptions.
 type covisitCity struct {
 	groups, size int  // recruits: groups of size people
 	visits       int  // each group's days
 	noDoctor     bool // the visits name no doctor (the column is missing)
+	pharmacy     bool // the site is a pharmacy
+}
+
+// site returns the code of cc's one site.
+func (cc covisitCity) site() string {
+	if cc.pharmacy {
+		return "P1"
+	}
+	return "C1"
 }
 
 func (cc covisitCity) build(t *testing.T) *graph.Graph {
 	t.Helper()
 	tb := graph.NewTables(0, 0)
-	inst, _ := tb.AddInstitution(&claims.Institution{Code: "C1", Name: "C1诊所", Type: claims.Medical, Beds: -1})
+	site, typ, med := cc.site(), claims.Medical, claims.MedOutpatient
+	if cc.pharmacy {
+		typ, med = claims.Pharmacy, claims.MedPharmacy
+	}
+	inst, _ := tb.AddInstitution(&claims.Institution{Code: site, Name: site + "诊所", Type: typ, Beds: -1})
 	rng := rand.New(rand.NewPCG(1, 2))
 	n := 0
 	visit := func(person uint32, doctor string, day, minute int) {
@@ -36,7 +50,7 @@ func (cc covisitCity) build(t *testing.T) *graph.Graph {
 			doctor = ""
 		}
 		at := claims.DateOf(2025, 1, 1).Time() + claims.Time(day*86400+minute*60)
-		tb.AddVisit(&claims.Visit{MdtrtID: fmt.Sprintf("v%d", n), InstitutionCode: "C1", MedType: claims.MedOutpatient,
+		tb.AddVisit(&claims.Visit{MdtrtID: fmt.Sprintf("v%d", n), InstitutionCode: site, MedType: med,
 			Begin: at, End: claims.NoTime, DoctorCode: doctor, MedFee: 100, FundPay: 70}, person, inst, uint32(n))
 	}
 	person := func(id string) uint32 {
@@ -76,7 +90,10 @@ func (cc covisitCity) build(t *testing.T) *graph.Graph {
 // doctor, or at the institution when the visits name no doctor; couples,
 // a group too small for a ring, and chronic patients who meet through
 // their habits (the same hour, monthly) do not; cohort_min_people 0
-// turns the generator off.
+// turns the generator off. At a pharmacy, groups of
+// cohort_pharmacy_people form a candidate that stands only with others
+// (support); families of four, and any group with cohort_pharmacy_people
+// 0, do not.
 func TestCovisitCandidates(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -92,6 +109,9 @@ func TestCovisitCandidates(t *testing.T) {
 		{"five couples", covisitCity{groups: 5, size: 2, visits: 10}, nil, 0, ""},
 		{"chronic patients alone", covisitCity{}, nil, 0, ""},
 		{"cohort_min_people 0", covisitCity{groups: 2, size: 3, visits: 10}, func(p *Params) { p.CohortMinPeople = 0 }, 0, ""},
+		{"two groups of eight at a pharmacy", covisitCity{groups: 2, size: 8, visits: 5, pharmacy: true}, nil, 16, "P1"},
+		{"five families of four at a pharmacy", covisitCity{groups: 5, size: 4, visits: 10, pharmacy: true}, nil, 0, ""},
+		{"cohort_pharmacy_people 0", covisitCity{groups: 2, size: 8, visits: 5, pharmacy: true}, func(p *Params) { p.CohortPharmacyPeople = 0 }, 0, ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -117,8 +137,11 @@ func TestCovisitCandidates(t *testing.T) {
 			if recruits != c.people || len(cd.patients) != c.people {
 				t.Errorf("candidate of %d people (%d recruits), want the %d recruits alone", len(cd.patients), recruits, c.people)
 			}
-			if sites := nodeKeys(g, cd.insts); !slices.Equal(sites, []string{"C1"}) {
-				t.Errorf("sites %v, want [C1]", sites)
+			if sites := nodeKeys(g, cd.insts); !slices.Equal(sites, []string{c.city.site()}) {
+				t.Errorf("sites %v, want [%s]", sites, c.city.site())
+			}
+			if cd.support != c.city.pharmacy {
+				t.Errorf("support %v, want %v (a pharmacy's cohorts stand only with others)", cd.support, c.city.pharmacy)
 			}
 			if len(cd.facts) != 1 || cd.facts[0].id != SourceCohorts || cd.facts[0].params["log10p"] > -2 {
 				t.Fatalf("facts %+v: want one %s fact, beyond chance", cd.facts, SourceCohorts)
@@ -126,7 +149,7 @@ func TestCovisitCandidates(t *testing.T) {
 			if want := fmt.Sprintf(" came to %s ", c.hub); !strings.Contains(cd.facts[0].detail, want) {
 				t.Errorf("fact %q does not name hub %s", cd.facts[0].detail, c.hub)
 			}
-			if c.hub == "D1" && !slices.Equal(nodeKeys(g, cd.doctors), []string{"D1"}) {
+			if c.hub != "C1" && !slices.Equal(nodeKeys(g, cd.doctors), []string{"D1"}) { // the doctor, or the prescriber of the fills
 				t.Errorf("doctors %v, want [D1]", nodeKeys(g, cd.doctors))
 			}
 			if cd.strength < 0.5 || len(cd.visits) != c.people*c.city.visits {

@@ -56,6 +56,11 @@ type candidate struct {
 	// sorted): found by two generators, they are not peripheral
 	// (trimPeripheral), and the merge fact counts them.
 	twice []graph.NodeID
+	// support marks a candidate that stands as a ring only with others: a
+	// pharmacy's co-visit cohorts (covisitCandidates) are reported when
+	// they join a candidate of another kind, or the cohorts of another
+	// pharmacy, not alone (merge).
+	support bool
 }
 
 // fact is a graph fact behind a candidate, cited as evidence.

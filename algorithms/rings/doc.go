@@ -157,8 +157,9 @@
 // doctor brings its recruits in small batches, a few at a time, month
 // after month, at one site or at several where the doctor works: each
 // batch is too small for a lockstep block and each site holds too few of
-// them for the relation excess. At each hub (a doctor, or an institution
-// for the visits that name no usable doctor), two returning people who
+// them for the relation excess. At each hub (a doctor, an institution
+// for the visits that name no usable doctor, or a pharmacy's counter),
+// two returning people who
 // came within cohort_window_minutes of each other cohort_min_covisits
 // times or more are a pair, tested against its own chance: the larger of
 // the hub's share of visit pairs on the same day (not the hour: people
@@ -178,7 +179,13 @@
 // groups' co-visits exceed their chance (cohort_lift_half), and scoring
 // still asks for distance from peers, rule hits or other evidence. Such a
 // candidate joins a ring holding all its sites and doctors, like a
-// lockstep block, and is reported on the same terms.
+// lockstep block, and is reported on the same terms. Families and carers
+// buy together at a pharmacy, three or four at a time, and a ring that
+// keeps its groups at separate counters leaves each counter's cohorts
+// with nothing to show they are one operation: a pharmacy's groups count
+// from cohort_pharmacy_people people, and its candidate stands only when
+// it joins another candidate (a ring holding the pharmacy, or the
+// cohorts of another counter; standing in merge.go).
 //
 // Wards (growWard, grow.go). The tests above flag people admitted again
 // and again; a ward kept full with recruits also holds recruits admitted

@@ -16,6 +16,8 @@ import (
 // groups of the same pharmacies and no other site, or, without patients,
 // when they share an institution and a doctor; then candidates whose
 // people come to each other's sites far beyond chance join (visitLinks).
+// A pharmacy's co-visit cohorts that joined nothing are left out
+// (standing).
 // The merged candidate keeps the typology hint of the stronger one (more
 // visits on ties). Candidates are processed in a fixed order so that the
 // result is deterministic.
@@ -24,9 +26,22 @@ func (s *state) merge(cands []*candidate) []*candidate {
 	out := mergeAll(cands, func(a, b *candidate) bool {
 		return same(a, b) || sameLeader(a, b, share, s.doctorOf) || s.samePharmacies(a, b)
 	})
-	out = s.visitLinks(out)
+	out = standing(s.visitLinks(out))
 	for _, c := range out {
 		s.finish(c)
+	}
+	return out
+}
+
+// standing returns the candidates that stand as rings after merging: all
+// but those found only as support (a pharmacy's co-visit cohorts) that
+// joined nothing of another kind and hold one site.
+func standing(cands []*candidate) []*candidate {
+	out := cands[:0]
+	for _, c := range cands {
+		if !c.support || len(c.insts) > 1 {
+			out = append(out, c)
+		}
 	}
 	return out
 }
@@ -186,6 +201,7 @@ func absorbWith(a, b *candidate, x *crossing) {
 
 // join adds b's members, visits, rule hits and facts to a.
 func (a *candidate) join(b *candidate) {
+	a.support = a.support && b.support
 	a.patients = append(a.patients, b.patients...)
 	a.doctors = append(a.doctors, b.doctors...)
 	a.insts = append(a.insts, b.insts...)

@@ -254,3 +254,45 @@ func TestMergeAllChains(t *testing.T) {
 		}
 	}
 }
+
+// TestStanding checks that a pharmacy's co-visit cohorts stand as a ring
+// only once they joined another candidate or another pharmacy's cohorts.
+func TestStanding(t *testing.T) {
+	cohorts := func(site graph.NodeID, people ...graph.NodeID) *candidate {
+		return &candidate{source: SourceCohorts, support: true, patients: people, insts: []graph.NodeID{site}}
+	}
+	ring := &candidate{source: SourceRelationExcess, patients: []graph.NodeID{1, 2, 3, 4, 5, 6}, insts: []graph.NodeID{30}}
+	cases := []struct {
+		name  string
+		cands func() []*candidate
+		want  []int // patients of the candidates that stand
+	}{
+		{"alone at one pharmacy", func() []*candidate { return []*candidate{cohorts(40, 10, 11, 12, 13, 14, 15, 16, 17)} }, nil},
+		{"joined by a ring", func() []*candidate {
+			c := cohorts(40, 1, 2, 3, 4, 5, 6, 7, 8)
+			r := *ring
+			r.join(c)
+			return []*candidate{&r}
+		}, []int{8}},
+		{"two pharmacies' cohorts joined", func() []*candidate {
+			a, b := cohorts(40, 10, 11, 12, 13, 14, 15, 16, 17), cohorts(41, 14, 15, 16, 17, 18, 19, 20, 21)
+			a.join(b)
+			return []*candidate{a}
+		}, []int{12}},
+		{"a ring beside lone cohorts", func() []*candidate {
+			r := *ring
+			return []*candidate{cohorts(40, 10, 11, 12, 13, 14, 15, 16, 17), &r}
+		}, []int{6}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var got []int
+			for _, x := range standing(c.cands()) {
+				got = append(got, len(x.patients))
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("standing candidates of %v patients, want %v", got, c.want)
+			}
+		})
+	}
+}

@@ -86,11 +86,12 @@ type Params struct {
 	BlockLiftHalf     float64
 
 	// Co-visit cohorts.
-	CohortMinPeople     int
-	CohortWindowMinutes int
-	CohortMinCovisits   int
-	CohortMaxGroup      int
-	CohortLiftHalf      float64
+	CohortMinPeople      int
+	CohortWindowMinutes  int
+	CohortMinCovisits    int
+	CohortMaxGroup       int
+	CohortPharmacyPeople int
+	CohortLiftHalf       float64
 
 	// Community split of multi-site candidates.
 	MinSplitModularity float64
@@ -176,6 +177,7 @@ func DefaultParams() Params {
 		CohortWindowMinutes:    60,
 		CohortMinCovisits:      2,
 		CohortMaxGroup:         30,
+		CohortPharmacyPeople:   8,
 		CohortLiftHalf:         5,
 		MinSplitModularity:     0.3,
 		SharedDoctorShare:      0.1,
@@ -274,6 +276,7 @@ func (p *Params) fields() []paramField {
 		in("cohort_window_minutes", "co-visit cohorts", &p.CohortWindowMinutes, "minutes between the begin times of two people's visits to one hub within which they came together"),
 		in("cohort_min_covisits", "co-visit cohorts", &p.CohortMinCovisits, "times two returning people of a hub must have come together to be tested as a pair; a pair's chance is the larger of the hub's share of visit pairs on the same day and its own shift predictor (how often they meet a few days apart: people who keep an hour and a monthly rhythm meet by habit), and a hub holds cohorts when its pairs at or below a p-value level α exceed the tested pairs × α, at min_significance + log10(hubs tested)"),
 		in("cohort_max_group", "co-visit cohorts", &p.CohortMaxGroup, "most other visits of a hub within the window of a visit for its co-visits to count: meeting in a crowd is no evidence"),
+		in("cohort_pharmacy_people", "co-visit cohorts", &p.CohortPharmacyPeople, "fewest people a group of a pharmacy's pairs must link for the pharmacy to be a hub of co-visit cohorts like a doctor or an institution: families and carers buy together, three or four of them at a time (0: pharmacies are not hubs)"),
 		fl("cohort_lift_half", "co-visit cohorts", &p.CohortLiftHalf, "how many times their chance the co-visits of a candidate's pairs must reach (minus 1) for its strength to be one half"),
 		fl("min_split_modularity", "communities", &p.MinSplitModularity, "modularity a Leiden partition of a multi-site candidate must reach before the candidate is split"),
 		fl("shared_doctor_share", "communities", &p.SharedDoctorShare, "share of a doctor's ring visits each of two communities must hold for the doctor to keep them one ring"),
