@@ -123,6 +123,47 @@ func memberScore(ring, share, half float64) float64 {
 func (s *state) memberScores(c *candidate) {
 	c.stats = s.memberStats(c)
 	c.share = memberShares(c.stats)
+	for d, role := range c.roles {
+		if role == RoleRegisteredDoctor {
+			c.share[d] = math.Max(c.share[d], s.registeredShare(d, c.insts))
+		}
+	}
+}
+
+// registeredShare is the share of a ring's evidence held by doctor d,
+// whom no row of the ring names, from its registrations (staff.csv) at the
+// ring's medical sites among insts: (k − 1)/(n − 1) for k of the n sites,
+// 0 for a ring of one medical site. Where visits name no doctor, the
+// doctors registered at a ring's sites are all its doctors, the honest
+// among them too; a doctor registered at every site of an operation is
+// its own (the Huli clinics shared their doctors), one registered at one
+// of them as likely that site's alone.
+func (s *state) registeredShare(d graph.NodeID, insts []graph.NodeID) float64 {
+	g := s.g
+	n := 0
+	for _, h := range insts {
+		if g.Kind(h) == graph.KindInstitution {
+			n++
+		}
+	}
+	if n < 2 {
+		return 0
+	}
+	return float64(max(s.registeredAmong(d, insts)-1, 0)) / float64(n-1)
+}
+
+// registeredAmong returns the number of medical sites among insts (sorted)
+// at which doctor d is registered (staff.csv).
+func (s *state) registeredAmong(d graph.NodeID, insts []graph.NodeID) int {
+	g, e := s.g, s.g.Edges()
+	k := 0
+	nb, es := g.Neighbors(d)
+	for j, h := range nb {
+		if e.Type[es[j]] == graph.DoctorInstitutionRegistered && g.Kind(h) == graph.KindInstitution && contains(insts, h) {
+			k++
+		}
+	}
+	return k
 }
 
 // trimPeripheral leaves out of c, a ring of at least twice min_ring_people

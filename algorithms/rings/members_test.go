@@ -1,6 +1,8 @@
 package rings
 
 import (
+	"context"
+	"fmt"
 	"math"
 	"testing"
 
@@ -78,5 +80,70 @@ func TestMemberScore(t *testing.T) {
 	tout, lender := memberScore(0.8, 30, 1), memberScore(0.8, 0.5, 1)
 	if tout-lender < 0.2 {
 		t.Errorf("tout %v and card lender %v score almost alike", tout, lender)
+	}
+}
+
+// TestRegisteredShare checks the evidence share of a ring's doctors whom
+// no row names: (k − 1)/(n − 1) for registrations at k of its n medical
+// sites, nothing at a ring of one medical site (its pharmacy not counted),
+// and memberScores raising a registered doctor's share to it.
+func TestRegisteredShare(t *testing.T) {
+	tb := graph.NewTables(0, 0)
+	rows := map[string]uint32{}
+	for _, code := range []string{"A", "B", "C", "OTHER"} {
+		rows[code], _ = tb.AddInstitution(&claims.Institution{Code: code, Name: code + "诊所", Type: claims.Medical, Beds: -1})
+	}
+	rows["P"], _ = tb.AddInstitution(&claims.Institution{Code: "P", Name: "P药店", Type: claims.Pharmacy, Beds: -1})
+	staff := map[string][]string{"D-ALL": {"A", "B", "C"}, "D-TWO": {"A", "C", "OTHER"}, "D-ONE": {"B"}, "D-ELSEWHERE": {"OTHER"}}
+	for dr, sites := range staff {
+		for _, site := range sites {
+			tb.AddStaff(&claims.Staff{DrCode: dr, InstitutionCode: site}, rows[site])
+		}
+	}
+	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &state{g: g, t: tb}
+	node := func(code string) graph.NodeID {
+		for x := 0; x < g.NumNodes(); x++ {
+			if g.Key(graph.NodeID(x)) == code {
+				return graph.NodeID(x)
+			}
+		}
+		t.Fatalf("no node %s", code)
+		return graph.NoNode
+	}
+	ring := func(codes ...string) []graph.NodeID {
+		var out []graph.NodeID
+		for _, c := range codes {
+			out = append(out, node(c))
+		}
+		return sortedUniq(out)
+	}
+	cases := []struct {
+		doctor string
+		sites  []graph.NodeID
+		want   float64
+	}{
+		{"D-ALL", ring("A", "B", "C", "P"), 1},
+		{"D-TWO", ring("A", "B", "C", "P"), 0.5},
+		{"D-ONE", ring("A", "B", "C", "P"), 0},
+		{"D-ELSEWHERE", ring("A", "B", "C"), 0},
+		{"D-ALL", ring("A", "P"), 0},
+		{"D-TWO", ring("A", "C"), 1},
+	}
+	for _, c := range cases {
+		t.Run(fmt.Sprintf("%s at %d sites", c.doctor, len(c.sites)), func(t *testing.T) {
+			if got := s.registeredShare(node(c.doctor), c.sites); got != c.want {
+				t.Errorf("share %v, want %v", got, c.want)
+			}
+		})
+	}
+	c := &candidate{doctors: ring("D-ALL", "D-ONE"), insts: ring("A", "B", "C"),
+		roles: map[graph.NodeID]string{node("D-ALL"): RoleRegisteredDoctor, node("D-ONE"): RoleRegisteredDoctor}}
+	s.memberScores(c)
+	if c.share[node("D-ALL")] != 1 || c.share[node("D-ONE")] != 0 {
+		t.Errorf("memberScores shares %v, want D-ALL 1, D-ONE 0", c.share)
 	}
 }
