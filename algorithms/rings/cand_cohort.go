@@ -412,8 +412,9 @@ func (s *state) cohortCandidate(hc *hubCohorts, window claims.Time, minSig float
 	case graph.KindPharmacy:
 		// Families and carers buy together too, and a ring's counters
 		// keep their groups apart: a pharmacy's cohorts stand with
-		// another candidate's people or sites, or another counter's.
-		c.support = true
+		// another candidate's people or sites, or another counter's. Buying
+		// together says nothing of what a ring does: no typology hint.
+		c.support, c.typology = true, ""
 	}
 	c.normalise()
 	c.facts = append(c.facts, fact{id: c.source, visits: c.visits,

@@ -56,10 +56,10 @@ type candidate struct {
 	// sorted): found by two generators, they are not peripheral
 	// (trimPeripheral), and the merge fact counts them.
 	twice []graph.NodeID
-	// support marks a candidate that stands as a ring only with others: a
-	// pharmacy's co-visit cohorts (covisitCandidates) are reported when
-	// they join a candidate of another kind, or the cohorts of another
-	// pharmacy, not alone (merge).
+	// support marks a candidate that is no ring by itself: a pharmacy's
+	// co-visit cohorts (covisitCandidates) join the ring they go together
+	// with as widened members, and stand alone only when the cohorts of
+	// two pharmacies go together (standing in merge.go).
 	support bool
 }
 

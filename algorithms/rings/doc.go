@@ -183,9 +183,10 @@
 // buy together at a pharmacy, three or four at a time, and a ring that
 // keeps its groups at separate counters leaves each counter's cohorts
 // with nothing to show they are one operation: a pharmacy's groups count
-// from cohort_pharmacy_people people, and its candidate stands only when
-// it joins another candidate (a ring holding the pharmacy, or the
-// cohorts of another counter; standing in merge.go).
+// from cohort_pharmacy_people people, and its candidate widens the ring
+// it goes together with (its people and the counter join, as members, not
+// evidence), or stands as a ring when the cohorts of two counters go
+// together (standing in merge.go); alone it is left out.
 //
 // Wards (growWard, grow.go). The tests above flag people admitted again
 // and again; a ward kept full with recruits also holds recruits admitted

@@ -16,30 +16,54 @@ import (
 // groups of the same pharmacies and no other site, or, without patients,
 // when they share an institution and a doctor; then candidates whose
 // people come to each other's sites far beyond chance join (visitLinks).
-// A pharmacy's co-visit cohorts that joined nothing are left out
-// (standing).
+// A pharmacy's co-visit cohorts join a ring as widened members, or stand
+// as one when those of two counters go together (standing).
 // The merged candidate keeps the typology hint of the stronger one (more
 // visits on ties). Candidates are processed in a fixed order so that the
 // result is deterministic.
 func (s *state) merge(cands []*candidate) []*candidate {
 	share := s.opt.Params.BlockLeaderShare
-	out := mergeAll(cands, func(a, b *candidate) bool {
+	together := func(a, b *candidate) bool {
 		return same(a, b) || sameLeader(a, b, share, s.doctorOf) || s.samePharmacies(a, b)
-	})
-	out = standing(s.visitLinks(out))
+	}
+	var main, support []*candidate
+	for _, c := range cands {
+		if c.support {
+			support = append(support, c)
+		} else {
+			main = append(main, c)
+		}
+	}
+	out := s.visitLinks(mergeAll(main, together))
+	out = append(out, standing(out, mergeAll(support, together), together)...)
 	for _, c := range out {
 		s.finish(c)
 	}
 	return out
 }
 
-// standing returns the candidates that stand as rings after merging: all
-// but those found only as support (a pharmacy's co-visit cohorts) that
-// joined nothing of another kind and hold one site.
-func standing(cands []*candidate) []*candidate {
-	out := cands[:0]
-	for _, c := range cands {
-		if !c.support || len(c.insts) > 1 {
+// standing joins the support candidates (a pharmacy's co-visit cohorts,
+// merged among themselves) to the first ring of rings each goes together
+// with, as widened members (its people and visits count in the ring's size
+// and money, not in its evidence: buying together at a counter says
+// nothing of what the ring does), and returns those that stand as rings of
+// their own: the cohorts of two or more counters joined.
+func standing(rings, support []*candidate, together func(a, b *candidate) bool) []*candidate {
+	var out []*candidate
+	for _, c := range support {
+		i := slices.IndexFunc(rings, func(r *candidate) bool { return together(r, c) })
+		switch {
+		case i >= 0:
+			r := rings[i]
+			people, visits := without(c.patients, r.patients), without(c.visits, r.visits)
+			r.widenedPeople = sortedUniq(append(r.widenedPeople, people...))
+			r.widenedVisits = sortedUniq(append(r.widenedVisits, visits...))
+			r.patients = append(r.patients, people...)
+			r.visits = append(r.visits, visits...)
+			r.insts = append(r.insts, c.insts...)
+			r.facts = append(r.facts, c.facts...)
+			r.normalise()
+		case len(c.insts) > 1:
 			out = append(out, c)
 		}
 	}

@@ -255,43 +255,42 @@ func TestMergeAllChains(t *testing.T) {
 	}
 }
 
-// TestStanding checks that a pharmacy's co-visit cohorts stand as a ring
-// only once they joined another candidate or another pharmacy's cohorts.
+// TestStanding checks that a pharmacy's co-visit cohorts join the ring
+// they go together with as widened members (people, visits and the
+// pharmacy, not evidence), and stand as a ring of their own only when the
+// cohorts of two counters were joined.
 func TestStanding(t *testing.T) {
-	cohorts := func(site graph.NodeID, people ...graph.NodeID) *candidate {
-		return &candidate{source: SourceCohorts, support: true, patients: people, insts: []graph.NodeID{site}}
+	nodes := func(xs ...graph.NodeID) []graph.NodeID { return xs }
+	cohorts := func(sites []graph.NodeID, people ...graph.NodeID) *candidate {
+		return &candidate{source: SourceCohorts, support: true, patients: people, insts: sites, visits: []uint32{uint32(people[0]) + 1000}}
 	}
-	ring := &candidate{source: SourceRelationExcess, patients: []graph.NodeID{1, 2, 3, 4, 5, 6}, insts: []graph.NodeID{30}}
+	newRing := func() *candidate {
+		return &candidate{source: SourceRelationExcess, typology: "", patients: nodes(1, 2, 3, 4, 5, 6), insts: nodes(30), visits: []uint32{1, 2, 3}}
+	}
 	cases := []struct {
-		name  string
-		cands func() []*candidate
-		want  []int // patients of the candidates that stand
+		name     string
+		support  *candidate
+		standing int            // support candidates standing alone
+		patients int            // the ring's people afterwards
+		widened  int            // of which widened
+		insts    []graph.NodeID // the ring's sites afterwards
 	}{
-		{"alone at one pharmacy", func() []*candidate { return []*candidate{cohorts(40, 10, 11, 12, 13, 14, 15, 16, 17)} }, nil},
-		{"joined by a ring", func() []*candidate {
-			c := cohorts(40, 1, 2, 3, 4, 5, 6, 7, 8)
-			r := *ring
-			r.join(c)
-			return []*candidate{&r}
-		}, []int{8}},
-		{"two pharmacies' cohorts joined", func() []*candidate {
-			a, b := cohorts(40, 10, 11, 12, 13, 14, 15, 16, 17), cohorts(41, 14, 15, 16, 17, 18, 19, 20, 21)
-			a.join(b)
-			return []*candidate{a}
-		}, []int{12}},
-		{"a ring beside lone cohorts", func() []*candidate {
-			r := *ring
-			return []*candidate{cohorts(40, 10, 11, 12, 13, 14, 15, 16, 17), &r}
-		}, []int{6}},
+		{"alone at one pharmacy", cohorts(nodes(40), 10, 11, 12, 13, 14, 15, 16, 17), 0, 6, 0, nodes(30)},
+		{"holding the ring's people", cohorts(nodes(40), 1, 2, 3, 4, 5, 6, 7, 8), 0, 8, 2, nodes(30, 40)},
+		{"two pharmacies' cohorts joined", cohorts(nodes(40, 41), 10, 11, 12, 13, 14, 15, 16, 17), 1, 6, 0, nodes(30)},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			var got []int
-			for _, x := range standing(c.cands()) {
-				got = append(got, len(x.patients))
+			ring := newRing()
+			out := standing([]*candidate{ring}, []*candidate{c.support}, same)
+			if len(out) != c.standing {
+				t.Errorf("%d support candidates stand, want %d", len(out), c.standing)
 			}
-			if !slices.Equal(got, c.want) {
-				t.Errorf("standing candidates of %v patients, want %v", got, c.want)
+			if len(ring.patients) != c.patients || len(ring.widenedPeople) != c.widened || !slices.Equal(ring.insts, c.insts) {
+				t.Errorf("ring of %d people (%d widened) at %v, want %d (%d) at %v", len(ring.patients), len(ring.widenedPeople), ring.insts, c.patients, c.widened, c.insts)
+			}
+			if ring.source != SourceRelationExcess || ring.typology != "" {
+				t.Errorf("ring became %s %q: support must not change what it is", ring.source, ring.typology)
 			}
 		})
 	}
