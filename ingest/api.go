@@ -21,6 +21,9 @@ type Options struct {
 	// end of each file.
 	Progress func(Progress)
 	// Workers is the number of parsing goroutines; 0 means GOMAXPROCS.
+	// With 1, parsing and applying take turns instead of running side by
+	// side, so that the load keeps to about one core (reading the files
+	// still runs beside them).
 	Workers int
 }
 

@@ -12,7 +12,8 @@
 // for CSV); chunks are split and parsed in parallel by worker goroutines and
 // applied to the tables in order by the calling goroutine, so the tables,
 // line numbers and rejects are exactly those of a sequential read whatever
-// the number of workers.
+// the number of workers. With one worker, parsing and applying take turns,
+// so that the load keeps to about one core.
 //
 // Rows that break the contract are rejected and reported through a
 // RejectSink (RejectWriter writes them as rejects.csv). Rejects come in file

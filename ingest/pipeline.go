@@ -152,6 +152,13 @@ func readFile[R any](ctx context.Context, l *loader, src *source, sp *spec[R], a
 		}
 	}
 
+	// With one worker, parsing and applying take turns (turn), so that a
+	// load bounded to one goroutine uses one core: a server's background
+	// full run leaves the other to the checks it answers meanwhile.
+	var turn chan struct{}
+	if workers == 1 {
+		turn = make(chan struct{}, 1)
+	}
 	stop := make(chan struct{})
 	work := make(chan *chunk, nchunks)
 	done := make(chan *batch[R], nchunks)
@@ -175,7 +182,9 @@ func readFile[R any](ctx context.Context, l *loader, src *source, sp *spec[R], a
 					return
 				}
 				b.c = c
+				take(turn)
 				parseChunk(src, sp, colOf, kinds, b)
+				give(turn)
 				select {
 				case done <- b:
 				case <-stop:
@@ -189,7 +198,7 @@ func readFile[R any](ctx context.Context, l *loader, src *source, sp *spec[R], a
 		close(done)
 	}()
 
-	err := applyBatches(ctx, l, src, done, chunks, batches, sp.prefetch, sp.first, apply, onReject, nchunks)
+	err := applyBatches(ctx, l, src, done, chunks, batches, sp.prefetch, sp.first, apply, onReject, nchunks, turn)
 	close(stop)
 	for range done {
 		// Drain so that workers can exit.
@@ -206,7 +215,7 @@ func readFile[R any](ctx context.Context, l *loader, src *source, sp *spec[R], a
 
 // applyBatches applies parsed batches in sequence order and recycles them.
 func applyBatches[R any](ctx context.Context, l *loader, src *source, done <-chan *batch[R],
-	chunks chan<- *chunk, batches chan<- *batch[R], prefetch func([]R, []rowErr) uint32, first func([]R, []rowErr), apply applyFunc[R], onReject rejectHook[R], n int) error {
+	chunks chan<- *chunk, batches chan<- *batch[R], prefetch func([]R, []rowErr) uint32, first func([]R, []rowErr), apply applyFunc[R], onReject rejectHook[R], n int, turn chan struct{}) error {
 	pending := make([]*batch[R], n)
 	next := 0
 	lastProgress := time.Now()
@@ -225,7 +234,10 @@ func applyBatches[R any](ctx context.Context, l *loader, src *source, done <-cha
 			if b.c.seq == 0 && first != nil {
 				first(b.rows, b.errs)
 			}
-			if err := applyBatch(l, b, prefetch, apply, onReject); err != nil {
+			take(turn)
+			err := applyBatch(l, b, prefetch, apply, onReject)
+			give(turn)
+			if err != nil {
 				return err
 			}
 			b.c.buf = nil
@@ -239,6 +251,20 @@ func applyBatches[R any](ctx context.Context, l *loader, src *source, done <-cha
 		}
 	}
 	return nil
+}
+
+// take waits for the turn when turn is not nil; give hands it back.
+func take(turn chan struct{}) {
+	if turn != nil {
+		turn <- struct{}{}
+	}
+}
+
+// give hands back the turn taken by take.
+func give(turn chan struct{}) {
+	if turn != nil {
+		<-turn
+	}
 }
 
 // applyBatch applies the rows of b in order, prefetching the index entries
