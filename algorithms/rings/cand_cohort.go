@@ -411,9 +411,10 @@ func (s *state) cohortCandidate(hc *hubCohorts, window claims.Time, minSig float
 		c.doctors = append(c.doctors, hc.hub)
 	case graph.KindPharmacy:
 		// Families and carers buy together too, and a ring's counters
-		// keep their groups apart: a pharmacy's cohorts stand with
-		// another candidate's people or sites, or another counter's. Buying
-		// together says nothing of what a ring does: no typology hint.
+		// keep their groups apart: a pharmacy's cohorts widen the ring
+		// they go together with, or stand with another counter's
+		// (standing). Buying together says nothing of what a ring does:
+		// no typology hint.
 		c.support, c.typology = true, ""
 	}
 	c.normalise()
