@@ -56,21 +56,21 @@ func (s *state) covisitCandidates(ctx context.Context) ([]*candidate, error) {
 	// The hubs: usable doctors, then institutions for the visits naming
 	// none. Workers take every workers-th hub, each with its own scratch;
 	// results are read back in hub order.
-	nDoc, nInst, lo := g.NumKind(graph.KindDoctor), g.NumKind(graph.KindInstitution), s.siteLo()
+	nDoc, nSites, lo := g.NumKind(graph.KindDoctor), g.NumKind(graph.KindInstitution), s.siteLo()
 	if p.CohortPharmacyPeople > 0 {
-		nInst += g.NumKind(graph.KindPharmacy) // sites: institutions, then pharmacies
+		nSites += g.NumKind(graph.KindPharmacy) // sites: institutions, then pharmacies
 	}
 	noDoctor := func(v uint32) bool { return !s.doctorOK(vt.Doctor[v]) }
 	anyDoctor := func(uint32) bool { return true }
-	found := make([]*hubCohorts, nDoc+nInst)
-	isTested := make([]bool, nDoc+nInst)
+	found := make([]*hubCohorts, nDoc+nSites)
+	isTested := make([]bool, nDoc+nSites)
 	workers := s.opt.workers(maxRecordWorkers)
 	errs := make([]error, workers)
 	var wg sync.WaitGroup
 	for w := range workers {
 		wg.Go(func() {
 			sc := newCohortScratch(g.NumKind(graph.KindPatient))
-			for i := w; i < nDoc+nInst; i += workers {
+			for i := w; i < nDoc+nSites; i += workers {
 				if (i/workers)%1024 == 0 {
 					if err := ctx.Err(); err != nil {
 						errs[w] = err

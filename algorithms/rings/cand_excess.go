@@ -1721,29 +1721,34 @@ func (s *state) registeredAt(h graph.NodeID) []uint32 {
 // practise mostly there: at least half of their registrations among the
 // sites. Pharmacies' staff dispense; they are left out.
 func (s *state) registeredDoctors(sites []graph.NodeID) []graph.NodeID {
-	g := s.g
-	e := g.Edges()
 	var out []graph.NodeID
 	for _, h := range sites {
 		for _, row := range s.registeredAt(h) {
-			d := g.DoctorNode(row)
-			in, total := 0, 0
-			dnb, des := g.Neighbors(d)
-			for k, x := range dnb {
-				if e.Type[des[k]] != graph.DoctorInstitutionRegistered {
-					continue
-				}
-				total++
-				if slices.Contains(sites, x) {
-					in++
-				}
-			}
+			d := s.g.DoctorNode(row)
+			in, total := s.registrations(d, func(x graph.NodeID) bool { return slices.Contains(sites, x) })
 			if total > 0 && 2*in >= total {
 				out = append(out, d)
 			}
 		}
 	}
 	return sortedUniq(out)
+}
+
+// registrations returns the number of sites doctor d is registered at
+// (staff.csv), and how many of them among reports true for.
+func (s *state) registrations(d graph.NodeID, among func(graph.NodeID) bool) (in, total int) {
+	e := s.g.Edges()
+	nb, es := s.g.Neighbors(d)
+	for j, h := range nb {
+		if e.Type[es[j]] != graph.DoctorInstitutionRegistered {
+			continue
+		}
+		total++
+		if among(h) {
+			in++
+		}
+	}
+	return in, total
 }
 
 // poissonTailLog10 returns log10 P(X ≥ k) for X ~ Poisson(mu).

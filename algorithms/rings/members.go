@@ -155,14 +155,7 @@ func (s *state) registeredShare(d graph.NodeID, insts []graph.NodeID) float64 {
 // registeredAmong returns the number of medical sites among insts (sorted)
 // at which doctor d is registered (staff.csv).
 func (s *state) registeredAmong(d graph.NodeID, insts []graph.NodeID) int {
-	g, e := s.g, s.g.Edges()
-	k := 0
-	nb, es := g.Neighbors(d)
-	for j, h := range nb {
-		if e.Type[es[j]] == graph.DoctorInstitutionRegistered && g.Kind(h) == graph.KindInstitution && contains(insts, h) {
-			k++
-		}
-	}
+	k, _ := s.registrations(d, func(h graph.NodeID) bool { return s.g.Kind(h) == graph.KindInstitution && contains(insts, h) })
 	return k
 }
 
