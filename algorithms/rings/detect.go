@@ -162,6 +162,10 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 			s.finish(c)
 			s.score(c)
 		}
+		if s.growSites(c) > 0 {
+			s.finish(c)
+			s.score(c)
+		}
 		if s.trimPeripheral(c) > 0 {
 			s.finish(c)
 			s.score(c)

@@ -217,6 +217,23 @@
 // the ring's score keeps the features of its people before it, with its
 // size and money counted again.
 //
+// Sites gone to together (growSites, grow.go). A ring brings its recruits
+// to all of its clinics, and the tests may have seeded only the one where
+// they are billed most. For a candidate scoring at least report_score and
+// formed without a typology's signature (relation excess, onsets,
+// lockstep blocks, co-visit cohorts), each site outside it where at least
+// grow_site_share of its people (at least 3) have a visit is compared with
+// its neighbours, the other people of its sites, who live where its people
+// live and use the same clinics, hospitals and pharmacies: age band by age
+// band (decades; a ward's elderly recruits fill at the pharmacy of the
+// elderly near them, as its elderly neighbours do), the neighbours' share
+// with a visit there predicts how many of its people go, and the site
+// joins when they are flagged_lift times that and beyond chance (Poisson,
+// min_significance + log10 of the sites tested), with the people's visits
+// there and its doctors on min_doctor_visits of them; no person joins
+// (fact G-SITES). Like regulars, the site widens the ring's members and
+// money, not its evidence.
+//
 // Peripheral people (trimPeripheral, members.go). Cohorts, widenings and
 // merges take people by what they share with a ring, and a few share it
 // by chance: a family member who came once with a recruit, an ordinary

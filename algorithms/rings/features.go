@@ -37,7 +37,7 @@ func (s *state) recount(c *candidate) {
 // card-based share).
 func (s *state) finish(c *candidate) {
 	c.normalise()
-	if len(c.widenedPeople) > 0 {
+	if len(c.widenedPeople) > 0 || len(c.widenedVisits) > 0 {
 		// The evidence is that of the people found before growRegulars
 		// took in the others; size and money count everyone.
 		all, people := c.visits, c.patients

@@ -365,3 +365,170 @@ func (b admitBand) holds(vt *graph.VisitTable, v uint32) bool {
 	}
 	return vt.End[v] == claims.NoTime || in(math.Floor(float64(vt.End[v]-vt.Begin[v])/86400), b.days)
 }
+
+// growSites widens a scored candidate to the other sites its people go to
+// together: a ring's recruits are brought to all of its clinics, while the
+// tests that form candidates may have seeded only the one where they are
+// billed most. A site h outside the candidate holds at least
+// grow_site_share of its people (min 3) with a live visit there; it is
+// compared with the candidate's neighbours, the other people with a live
+// visit at its sites, who live where its people live and use the same
+// clinics, pharmacies and hospitals nearby: their share q with a visit at
+// h predicts n·q of the candidate's n people, and h joins when the count
+// is flagged_lift times that and its Poisson tail is beyond
+// min_significance + log10(sites tested). The site joins with the
+// candidate's people's visits there and the doctors of at least
+// min_doctor_visits of them, as widened visits (money, not evidence); no
+// person joins. Only candidates scoring at least report_score are widened.
+// It returns the number of sites added.
+func (s *state) growSites(c *candidate) int {
+	p := &s.opt.Params
+	if p.GrowSiteShare <= 0 || c.score < p.ReportScore || len(c.insts) == 0 || !typologyFree(c.source) {
+		return 0
+	}
+	g, vt := s.g, &s.t.Visits
+	core := without(c.patients, c.widenedPeople)
+	n := len(core)
+	if n < p.MinRingPeople {
+		return 0
+	}
+	member := make(map[uint32]bool, len(c.patients))
+	for _, x := range c.patients {
+		member[g.Row(x)] = true
+	}
+	own := make(map[graph.NodeID]bool, len(c.insts))
+	for _, h := range c.insts {
+		own[h] = true
+	}
+	// Sites of the candidate's people, with each person counted once.
+	people := make(map[graph.NodeID]int)
+	at := make(map[graph.NodeID][]uint32)
+	for _, x := range core {
+		seen := make(map[graph.NodeID]bool)
+		for _, v := range s.visitsOf(x) {
+			if !s.live(v) {
+				continue
+			}
+			h := s.instNode(v)
+			if h == graph.NoNode || own[h] {
+				continue
+			}
+			at[h] = append(at[h], v)
+			if !seen[h] {
+				seen[h] = true
+				people[h]++
+			}
+		}
+	}
+	need := max(3, int(math.Ceil(p.GrowSiteShare*float64(n))))
+	var tested []graph.NodeID
+	for h, k := range people {
+		if k >= need {
+			tested = append(tested, h)
+		}
+	}
+	if len(tested) == 0 {
+		return 0
+	}
+	slices.Sort(tested)
+	// The neighbours: everyone else with a live visit at the candidate's
+	// sites, by age band (a ward's elderly recruits use the clinics and
+	// pharmacies of the elderly near them, as its elderly neighbours do).
+	band := s.ageBands()
+	neighbours := make(map[uint32]bool)
+	var inBand [nAgeBands]int
+	for _, h := range c.insts {
+		for _, v := range s.visitsOf(h) {
+			if x := vt.Person[v]; s.live(v) && !member[x] && !neighbours[x] {
+				neighbours[x] = true
+				inBand[band(x)]++
+			}
+		}
+	}
+	var coreBand [nAgeBands]int
+	for _, x := range core {
+		coreBand[band(g.Row(x))]++
+	}
+	sig := p.MinSignificance + math.Log10(float64(len(tested)))
+	var visits []uint32
+	added := 0
+	for _, h := range tested {
+		there := make(map[uint32]bool)
+		var thereBand [nAgeBands]int
+		for _, v := range s.visitsOf(h) {
+			if x := vt.Person[v]; s.live(v) && neighbours[x] && !there[x] {
+				there[x] = true
+				thereBand[band(x)]++
+			}
+		}
+		exp := 0.0
+		for b, k := range coreBand {
+			if k > 0 {
+				// A band without neighbours expects every one of its people
+				// there: nothing tells them from the rest.
+				q := 1.0
+				if inBand[b] > 0 {
+					q = float64(thereBand[b]) / float64(inBand[b])
+				}
+				exp += float64(k) * q
+			}
+		}
+		exp = max(exp, minExpected)
+		k := people[h]
+		if float64(k) < p.FlaggedLift*exp || poissonTailLog10(k, exp) > -sig {
+			continue
+		}
+		c.insts = append(c.insts, h)
+		vs := at[h]
+		visits = append(visits, vs...)
+		if g.Kind(h) == graph.KindInstitution {
+			c.doctors = append(c.doctors, s.doctorsOf(vs, 0, p.MinDoctorVisits)...)
+		}
+		added++
+	}
+	if added == 0 {
+		return 0
+	}
+	slices.Sort(visits)
+	c.visits = append(c.visits, visits...)
+	c.widenedVisits = sortedUniq(append(c.widenedVisits, visits...))
+	c.facts = append(c.facts, fact{id: FactSites, visits: visits,
+		params: map[string]float64{"grow_site_share": p.GrowSiteShare, "sites": float64(added)},
+		detail: fmt.Sprintf("%d more sites where at least %.0f%% of its people go, far beyond the share of the other people of its sites who go there",
+			added, 100*p.GrowSiteShare),
+		detailZh: fmt.Sprintf("另有%d家机构：其至少%.0f%%的人员前往就诊，远超其所在机构其他就诊人员前往的比例",
+			added, 100*p.GrowSiteShare)})
+	c.normalise()
+	return added
+}
+
+// nAgeBands is the number of age bands of ageBands: decades to 80 and
+// over, and unknown.
+const nAgeBands = 10
+
+// ageBands returns a function giving a person row's age band at the end
+// of the data: its decade of age (80 and over together), or the last band
+// when the birth date is unknown.
+func (s *state) ageBands() func(x uint32) int {
+	pt := &s.t.Persons
+	at := claims.Date(int64(s.last) / 86400)
+	return func(x uint32) int {
+		if int(x) >= len(pt.Birth) || pt.Birth[x] == claims.NoDate {
+			return nAgeBands - 1
+		}
+		return min(max(pt.Birth[x].AgeAt(at)/10, 0), nAgeBands-2)
+	}
+}
+
+// typologyFree reports whether source is one of the generators that form
+// candidates without a typology's signature (relation excess, onsets and
+// offsets, lockstep blocks, co-visit cohorts): their people are who the
+// relations found, and the sites those people go to together are the
+// ring's. A signature's candidate is the people who share it.
+func typologyFree(source string) bool {
+	switch source {
+	case SourceRelationExcess, SourceOnset, SourceOffset, SourceLockstep, SourceCohorts:
+		return true
+	}
+	return false
+}

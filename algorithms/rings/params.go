@@ -22,16 +22,19 @@ type Params struct {
 	MinRingPeople int
 
 	// Relation excess (the typology-independent generator).
-	MinRelationVisits   int
-	MinRelationStays    int
-	CostlyZ             float64
-	SevereZ             float64
-	RelationZ           float64
-	CardShare           float64
-	RhythmMin           float64
-	RhythmStrict        float64
-	RepeatAdmissions    int
-	CoFlagMaxSites      int
+	MinRelationVisits int
+	MinRelationStays  int
+	CostlyZ           float64
+	SevereZ           float64
+	RelationZ         float64
+	CardShare         float64
+	RhythmMin         float64
+	RhythmStrict      float64
+	RepeatAdmissions  int
+	CoFlagMaxSites    int
+	// GrowSiteShare is the share of a ring's people who go to a site
+	// outside it for the site to be tested for joining it (growSites).
+	GrowSiteShare       float64
 	AdmitLiftHalf       float64
 	FlaggedLift         float64
 	MinSignificance     float64
@@ -134,6 +137,7 @@ func DefaultParams() Params {
 		RhythmStrict:           0.85,
 		RepeatAdmissions:       3,
 		CoFlagMaxSites:         12,
+		GrowSiteShare:          0.5,
 		AdmitLiftHalf:          1.5,
 		FlaggedLift:            3,
 		MinSignificance:        2,
@@ -233,6 +237,7 @@ func (p *Params) fields() []paramField {
 		fl("rhythm_min", "relation excess", &p.RhythmMin, "regularity (1 − coefficient of variation of the days between visits) from which a frequent relation of a person living elsewhere is flagged as rhythmic"),
 		fl("rhythm_strict", "relation excess", &p.RhythmStrict, "regularity from which a regular of a medical institution living in another district of the same city (near, not far) is flagged as coming on a strict rhythm (cards swiped on a schedule); such relations seed a site only through their own test, against the class's share of them among regulars, 0 turns the test off"),
 		in("repeat_admissions", "relation excess", &p.RepeatAdmissions, "admissions of one person within the data's period, at one site or over several, that flag the person's relations with the sites admitting them as repeatedly admitted (beds filled with the same people); whether that is unusual for a site is the site test's question, against its class's rate"),
+		fl("grow_site_share", "relation excess", &p.GrowSiteShare, "share of a reported ring's people (at least 3) with a visit at a site outside it for the site to be tested for joining it: it joins, with their visits there and its doctors of min_doctor_visits of them, when that count is flagged_lift times and beyond chance (min_significance + log10(sites tested)) what the share of the other people of the ring's sites who go there predicts; no person joins; 0 turns it off"),
 		fl("flagged_lift", "relation excess", &p.FlaggedLift, "how many times the flagged relations a site would have at its class's rate it must have to seed a ring"),
 		fl("min_significance", "relation excess", &p.MinSignificance, "−log10 of the family-wise probability that some site's flagged relations (or a linked group of sites') reach their count by chance: a site is tested at min_significance + log10(number of sites), by the Poisson tail given its class's rate"),
 		in("min_vote_relations", "relation excess", &p.MinVoteRelations, "relations a site needs to vote on its class's flagged rate"),

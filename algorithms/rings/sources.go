@@ -56,6 +56,9 @@ const (
 	// beyond its class's share joined the candidate holding them
 	// (growRegulars).
 	FactRegulars = vocab.FactRegulars
+	// FactSites: the other sites a ring's people go to together, far
+	// beyond its neighbours' habits (growSites).
+	FactSites = vocab.FactSites
 	// FactAdmitSurge: the other people admitted at a candidate's sites
 	// while it was active, where those admissions far exceed the sites'
 	// admissions at other times, joined it (growAdmissions).

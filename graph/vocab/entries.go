@@ -176,6 +176,8 @@ var facts = []Entry{
 		DescZh: "候选团伙的病区医师在其活跃期间多次收治的其他人员并入该团伙", DescEn: "people admitted again by a candidate's ward doctors while it was active joined it"},
 	{Code: FactRegulars, Zh: "常客扩展", En: "regulars",
 		DescZh: "候选团伙所在机构的常客远超同类机构比例时，该机构在其活跃期间的其他常客并入该团伙", DescEn: "the other regulars of a site whose regulars far exceed its class's share joined the candidate holding them"},
+	{Code: FactSites, Zh: "共同前往机构", En: "sites gone to together",
+		DescZh: "团伙人员中至少一定比例共同前往的其他机构，远超其所在机构其他就诊人员前往的比例，连同其人员在该处的就诊并入该团伙", DescEn: "other sites a large share of a ring's people go to, far beyond the share of the other people of its sites who go there, joined it with its people's visits there"},
 	{Code: FactTrimmed, Zh: "边缘人员剔除", En: "peripheral people left out",
 		DescZh: "在较大团伙中就诊次数与金额远低于其中位成员的人员被剔除", DescEn: "people of a large ring holding far fewer of its visits and far less of its money than its median person were left out"},
 	{Code: FactAdmitSurge, Zh: "活跃期住院激增", En: "admission surge",

@@ -172,6 +172,7 @@ const (
 	FactRoundCustomers     = "G-ROUND-CUSTOMERS"
 	FactWard               = "G-WARD"
 	FactRegulars           = "G-REGULARS"
+	FactSites              = "G-SITES"
 	FactAdmitSurge         = "G-ADMIT-SURGE"
 	FactMerged             = "G-MERGED"
 	FactTrimmed            = "G-TRIMMED"
