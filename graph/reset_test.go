@@ -146,11 +146,25 @@ func assertEmpty(t *testing.T, tb *Tables) {
 // slices element by element (capacity aside), interners string by string.
 func assertSameRows(t *testing.T, path string, a, b reflect.Value) {
 	t.Helper()
+	walkPair(path, a, b, func(path string, a, b reflect.Value) { sameRows(t, path, a, b) })
+}
+
+// walkPair calls leaf with every field of a and b (values of one type)
+// that is not a struct, walking into structs, with its path.
+func walkPair(path string, a, b reflect.Value, leaf func(path string, a, b reflect.Value)) {
+	if a.Kind() != reflect.Struct {
+		leaf(path, a, b)
+		return
+	}
+	for i := range a.NumField() {
+		walkPair(path+"."+a.Type().Field(i).Name, a.Field(i), b.Field(i), leaf)
+	}
+}
+
+// sameRows is assertSameRows on one field.
+func sameRows(t *testing.T, path string, a, b reflect.Value) {
+	t.Helper()
 	switch a.Kind() {
-	case reflect.Struct:
-		for i := range a.NumField() {
-			assertSameRows(t, path+"."+a.Type().Field(i).Name, a.Field(i), b.Field(i))
-		}
 	case reflect.Slice:
 		if a.Len() != b.Len() {
 			t.Errorf("%s: %d rows, want %d", path, a.Len(), b.Len())

@@ -97,6 +97,21 @@ func newLive(s *state, cands []*candidate, f *findings.Findings, ind *individual
 // beside checks waiting for the processor.
 func (l *Live) Prepare() { l.traces.catchUp(&l.s.t.Fees) }
 
+// UseTables makes l and its graph read t instead of the tables the full
+// run was detected on (graph.Graph.UseTables): a server that detected on
+// a Snapshot of its tables, while claims were appended to them, goes on
+// with its own tables, and Add then scores the rows appended since the
+// snapshot. t must hold every row of the full run's tables unchanged; on
+// an error nothing is changed. Call it before Add, and before the graph
+// is shared.
+func (l *Live) UseTables(t *graph.Tables) error {
+	if err := l.s.g.UseTables(t); err != nil {
+		return fmt.Errorf("rings: %w", err)
+	}
+	l.s.t = t
+	return nil
+}
+
 // Findings returns the current findings.
 func (l *Live) Findings() *findings.Findings { return l.f }
 

@@ -313,7 +313,7 @@ func amountModel(g *graph.Graph) (*peerModel, []float32) {
 		if ok {
 			return c
 		}
-		code := t.Strings.String(d)
+		code := g.Tables().Strings.String(d)
 		if len(code) > 3 {
 			code = code[:3]
 		}
@@ -333,12 +333,15 @@ func amountModel(g *graph.Graph) (*peerModel, []float32) {
 		cat[v] = category(vt.Dise[v], true)
 	}
 	m := &peerModel{g: g, nKey: int32(len(catByPrefix)) + 1,
-		value: func(v int) (int64, bool) { return int64(vt.FundPay[v]), true },
+		// The functions read the graph's tables when called: a served
+		// city's Live goes on with tables that have grown since
+		// (Live.UseTables).
+		value: func(v int) (int64, bool) { return int64(g.Tables().Visits.FundPay[v]), true },
 		key: func(v int) int32 {
 			if v < len(cat) {
 				return cat[v]
 			}
-			return category(vt.Dise[v], false)
+			return category(g.Tables().Visits.Dise[v], false)
 		}}
 	return m, m.fit()
 }
@@ -349,7 +352,6 @@ func amountModel(g *graph.Graph) (*peerModel, []float32) {
 // by design. It returns the z of every visit too.
 func shareModel(g *graph.Graph) (*peerModel, []float32) {
 	t := g.Tables()
-	vt := &t.Visits
 	scheme := make(map[uint32]int32)
 	insu := make([]int32, t.Persons.Len())
 	for p := range insu {
@@ -363,13 +365,14 @@ func shareModel(g *graph.Graph) (*peerModel, []float32) {
 	}
 	m := &peerModel{g: g, nKey: int32(max(len(scheme), 1)),
 		value: func(v int) (int64, bool) {
+			vt := &g.Tables().Visits // when called: see amountModel
 			if vt.MedFee[v] <= 0 || vt.FundPay[v] < 0 {
 				return 0, false
 			}
 			return int64(math.Round(10000 * float64(vt.FundPay[v]) / float64(vt.MedFee[v]))), true
 		},
 		key: func(v int) int32 {
-			if p := vt.Person[v]; int(p) < len(insu) {
+			if p := g.Tables().Visits.Person[v]; int(p) < len(insu) {
 				return insu[p]
 			}
 			return 0

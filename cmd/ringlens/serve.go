@@ -48,6 +48,7 @@ func serveCommand() *cli.Command {
 			&cli.BoolFlag{Name: "follow", Usage: "watch --in for *.jsonl files of visits and fee lines (complete lines; appended rows are read)"},
 			&cli.DurationFlag{Name: "full-every", Value: server.DefaultFullEvery, Usage: "how often a background full run catches up with incrementally scored claims (0: never)"},
 			&cli.IntFlag{Name: "update-nice", Value: server.DefaultUpdateNice, Usage: "how much lower (Linux nice, 0-19) incremental updates and background full runs are scheduled than checks (0: the same)"},
+			&cli.BoolFlag{Name: "full-run-reload", Usage: "reload the dataset from --in for every background full run (picks up an export replaced on disk; holds a second copy of the city while it runs) instead of detecting on a snapshot of the served tables"},
 			&cli.IntFlag{Name: "full-run-workers", Value: 0, Usage: "goroutines a background full run's parallel stages may use (0: one fewer than GOMAXPROCS, at least 1, so that a core stays with the checks; -1: all)"},
 			&cli.StringFlag{Name: "token", EnvVars: []string{"RINGLENS_TOKEN"}, Usage: "token every request must carry, at least 16 characters (required off loopback)"},
 			&cli.StringSliceFlag{Name: "allowed-host", Usage: "extra name the server may be reached by (e.g. viz.example or viz.example:8443, a reverse proxy's); repeatable"},
@@ -150,6 +151,7 @@ func runServe(c *cli.Context) error {
 			log.Info().Msg("the workspace has users: the web view requires a login (docs/workflow.md)")
 		}
 	}
+	cfg.FullRunReload = c.Bool("full-run-reload")
 	switch n := c.Int("full-run-workers"); {
 	case n < -1:
 		return usagef("serve: --full-run-workers must be -1 (all), 0 (all but one) or more")

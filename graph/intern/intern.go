@@ -230,3 +230,25 @@ func hash(b []byte) uint64 {
 	h ^= h >> 31
 	return h
 }
+
+// Snapshot returns a table holding what t holds now, which t's later
+// inserts leave unchanged: it shares t's arena and end offsets up to their
+// current length (inserts append beyond it, into the same memory or a new
+// one, and never write over what is there) and has an index of its own (a
+// copy: inserts write into t's index). So a snapshot may be read, and
+// looked up in, by one goroutine while another inserts into t. Inserting
+// into the snapshot copies its arena and offsets first (their capacity is
+// capped), so it never writes into t's memory either. t is marked shared,
+// so that a Reset of t starts a new arena instead of reusing this one.
+func (t *Table) Snapshot() *Table {
+	t.shared.Store(true)
+	s := &Table{
+		arena: t.arena[:len(t.arena):len(t.arena)],
+		ends:  t.ends[:len(t.ends):len(t.ends)],
+		slots: slices.Clone(t.slots),
+		tags:  slices.Clone(t.tags),
+		mask:  t.mask,
+	}
+	s.shared.Store(true)
+	return s
+}

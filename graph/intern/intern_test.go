@@ -1,6 +1,7 @@
 package intern
 
 import (
+	"fmt"
 	"strconv"
 	"testing"
 )
@@ -110,5 +111,54 @@ func TestReserve(t *testing.T) {
 				t.Error("s0 lost")
 			}
 		})
+	}
+}
+
+// TestSnapshot checks that a snapshot holds what the table held, looks up
+// like it, and is unchanged by later inserts and a Reset of the table,
+// also while they run beside its readers (go test -race).
+func TestSnapshot(t *testing.T) {
+	tb := New(4, 8)
+	for i := range 100 {
+		tb.Intern(fmt.Sprint("id-", i))
+	}
+	s := tb.Snapshot()
+	check := func() {
+		if s.Len() != 100 {
+			t.Errorf("snapshot holds %d strings, want 100", s.Len())
+		}
+		for i := range 100 {
+			want := fmt.Sprint("id-", i)
+			if got := s.String(ID(i)); got != want {
+				t.Errorf("snapshot string %d = %q, want %q", i, got, want)
+			}
+			if id := s.Lookup(want); id != ID(i) {
+				t.Errorf("snapshot Lookup(%q) = %d, want %d", want, id, i)
+			}
+		}
+		if id := s.Lookup("id-150"); id != None {
+			t.Errorf("snapshot finds a later insert: %d", id)
+		}
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := 100; i < 5000; i++ {
+			tb.Intern(fmt.Sprint("id-", i))
+		}
+		tb.Reset()
+		tb.Intern("after reset")
+	}()
+	check()
+	<-done
+	check()
+	if id, added := s.Intern("id-7"); id != 7 || added {
+		t.Errorf("snapshot Intern of a string it holds = %d, %v", id, added)
+	}
+	if id, added := s.Intern("new"); id != 100 || !added || s.String(100) != "new" {
+		t.Errorf("snapshot Intern of a new string = %d, %v", id, added)
+	}
+	if tb.Len() != 1 || tb.String(0) != "after reset" {
+		t.Errorf("table after reset holds %d strings", tb.Len())
 	}
 }

@@ -3,16 +3,20 @@ package intern
 // Reset empties t for reuse: it then holds no strings, and the next string
 // interned gets id 0, as in a new table. It keeps the memory of the arena,
 // the offsets and the index, so that a table refilled with about as many
-// strings as before does not allocate, except the arena once Shared has
-// handed out strings that alias it: those keep it, and a new one is made.
+// strings as before does not allocate, except the arena (and the offsets)
+// once Shared has handed out strings that alias it, or Snapshot a table
+// that aliases both: those keep them, and new ones are made.
 func (t *Table) Reset() {
 	if t.shared.Load() {
+		// Shared strings alias the arena, and a Snapshot both the arena
+		// and the end offsets: start anew on both.
 		t.arena = make([]byte, 0, cap(t.arena))
+		t.ends = make([]uint64, 0, cap(t.ends))
 		t.shared.Store(false)
 	} else {
 		t.arena = t.arena[:0]
+		t.ends = t.ends[:0]
 	}
-	t.ends = t.ends[:0]
 	clear(t.slots)
 	clear(t.tags)
 }

@@ -110,6 +110,16 @@ type Config struct {
 	// the Go scheduler's processors); GOMAXPROCS when < 0. The run at
 	// start-up, with nothing to answer yet, uses GOMAXPROCS.
 	FullRunWorkers int
+	// FullRunReload makes every background full run read the dataset
+	// again (Load) and add the accepted claims to it, which picks up a
+	// dataset replaced on disk since start-up, at the cost of a second copy
+	// of the city in memory while it runs. By default a background full run
+	// detects on a Snapshot of the served tables, which already hold every
+	// claim applied, and adopting it keeps them.
+	FullRunReload bool
+	// onFullRun, when not nil, is called as a background full run starts,
+	// with its workers; an error fails the run (tests).
+	onFullRun func(workers int) error
 	// Poll is the FollowDir polling interval (DefaultPoll when <= 0).
 	Poll time.Duration
 	// Logf, when not nil, receives operational messages. They never carry
@@ -508,9 +518,17 @@ func (s *Server) Run(ctx context.Context) error {
 			}
 			fullDone = make(chan fullResult, 1)
 			upto := s.applied
+			// The updater is idle (this loop waits for every update), so
+			// the tables hold exactly the claims up to upto: the full run
+			// detects on a snapshot of them instead of loading the city
+			// again, while updates go on appending to them.
+			var base *graph.Tables
+			if !s.cfg.FullRunReload {
+				base = s.g.Tables().Snapshot()
+			}
 			go func() {
 				s.lowerPriority("full run")
-				r, err := s.fullRun(ctx, upto, s.backgroundWorkers())
+				r, err := s.backgroundRun(ctx, base, upto)
 				if err != nil {
 					r = &fullResult{err: err}
 				}
@@ -609,14 +627,17 @@ func (s *Server) progress(stage string, done, total int64) {
 	s.mu.Unlock()
 }
 
-// fullResult is a finished full run: fresh tables holding the base dataset
-// and the accepted claims up to upto, their graph and detection.
+// fullResult is a finished full run: tables holding the base dataset and
+// the accepted claims up to upto, their graph and detection. snapshot
+// marks tables that are a Snapshot of the current ones, which adopt makes
+// the run read instead (the claims since upto are in them already).
 type fullResult struct {
-	t    *graph.Tables
-	g    *graph.Graph
-	live *rings.Live
-	upto cursor
-	err  error
+	t        *graph.Tables
+	g        *graph.Graph
+	live     *rings.Live
+	upto     cursor
+	snapshot bool
+	err      error
 }
 
 // claimsUpTo returns the accepted claims from a to b.
@@ -637,6 +658,40 @@ func (s *Server) fullRun(ctx context.Context, upto cursor, workers int) (*fullRe
 	}
 	visits, fees := s.claimsUpTo(cursor{}, upto)
 	applyClaims(t, visits, fees)
+	return s.detectOn(ctx, t, upto, workers)
+}
+
+// backgroundRun is a background full run up to upto: on base, a Snapshot
+// of the current tables, or, when base is nil, on the dataset loaded again
+// (Config.FullRunReload).
+func (s *Server) backgroundRun(ctx context.Context, base *graph.Tables, upto cursor) (*fullResult, error) {
+	workers := s.backgroundWorkers()
+	if s.cfg.onFullRun != nil {
+		if err := s.cfg.onFullRun(workers); err != nil {
+			return nil, err
+		}
+	}
+	if base == nil {
+		return s.fullRun(ctx, upto, workers)
+	}
+	return s.fullRunOn(ctx, base, upto, workers)
+}
+
+// fullRunOn is fullRun on base, a Snapshot of the current tables holding
+// the base dataset and the accepted claims up to upto: nothing is loaded.
+func (s *Server) fullRunOn(ctx context.Context, base *graph.Tables, upto cursor, workers int) (*fullResult, error) {
+	r, err := s.detectOn(ctx, base, upto, workers)
+	if err != nil {
+		return nil, err
+	}
+	r.snapshot = true
+	return r, nil
+}
+
+// detectOn builds the graph of t, which holds the accepted claims up to
+// upto, and detects rings over the whole city, on at most workers
+// goroutines at a time when positive.
+func (s *Server) detectOn(ctx context.Context, t *graph.Tables, upto cursor, workers int) (*fullResult, error) {
 	s.progress("build", 0, 1)
 	g, err := graph.Build(ctx, t, graph.BuildOptions{
 		Progress: func(stage string, done, total int64) { s.progress("build "+stage, done, total) },
@@ -692,7 +747,26 @@ func (s *Server) adopt(ctx context.Context, r *fullResult) error {
 	now := cursor{len(s.visits), len(s.fees)}
 	s.mu.RUnlock()
 	visits, fees := s.claimsUpTo(r.upto, now)
-	applyClaims(r.t, visits, fees)
+	if r.snapshot {
+		// The run detected on a snapshot of the current tables, to which
+		// incremental updates have appended these claims since: it goes on
+		// with the current tables.
+		// Claims an update did not apply (scoring paused after a failure)
+		// are applied now, beside the readers of the tables.
+		t := s.g.Tables()
+		if s.applied != now {
+			pv, pf := s.claimsUpTo(s.applied, now)
+			s.dataMu.Lock()
+			applyClaims(t, pv, pf)
+			s.dataMu.Unlock()
+		}
+		if err := r.live.UseTables(t); err != nil {
+			return err
+		}
+		r.t = t
+	} else {
+		applyClaims(r.t, visits, fees)
+	}
 	totals := liveTotals{}
 	totals.add(r.g, visits)
 	up, err := r.live.Add(ctx, s.newID)

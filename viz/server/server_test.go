@@ -861,16 +861,29 @@ func TestLoadFailures(t *testing.T) {
 	}
 
 	// A failing full run keeps the findings (updated incrementally in the
-	// meantime) and reports the error in the status.
+	// meantime) and reports the error in the status: one that reloads the
+	// dataset, and one on a snapshot of the served tables.
+	for _, reload := range []bool{true, false} {
+		t.Run(fmt.Sprint("reload=", reload), func(t *testing.T) { testFailingFullRun(t, broken, reload) })
+	}
+}
+
+// testFailingFullRun is TestLoadFailures' failing background full run,
+// reloading the dataset with broken or failing as it starts.
+func testFailingFullRun(t *testing.T, broken Loader, reload bool) {
 	calls := 0
 	good := loaderOf(fixtureDir)
-	s = startReady(t, func(c *Config) {
+	s := startReady(t, func(c *Config) {
 		c.FullEvery = 30 * time.Millisecond
+		c.FullRunReload = reload
 		c.Load = func(ctx context.Context, workers int, p func(string, int64, int64)) (*graph.Tables, error) {
 			if calls++; calls > 1 {
 				return broken(ctx, workers, p)
 			}
 			return good(ctx, workers, p)
+		}
+		if !reload {
+			c.onFullRun = func(int) error { return fmt.Errorf("disk on fire") }
 		}
 	})
 	ring := s.firstRing(t)
@@ -899,19 +912,32 @@ func TestLoadFailures(t *testing.T) {
 // reloading the dataset, and that the periodic full run then catches up
 // with them, keeping ring ids.
 func TestIncrementalThenFullRun(t *testing.T) {
+	for _, reload := range []bool{false, true} {
+		t.Run(fmt.Sprint("reload=", reload), func(t *testing.T) { testIncrementalThenFullRun(t, reload) })
+	}
+}
+
+// testIncrementalThenFullRun is TestIncrementalThenFullRun with background
+// full runs on a snapshot of the served tables or, with reload, on the
+// dataset loaded again.
+func testIncrementalThenFullRun(t *testing.T, reload bool) {
 	var loads atomic.Int32
 	var workers [2]atomic.Int32 // of the start-up load and the full run's
 	good := loaderOf(fixtureDir)
 	release := make(chan struct{})
 	s := startReady(t, func(c *Config) {
 		c.FullEvery = 20 * time.Millisecond
+		c.FullRunReload = reload
 		c.Load = func(ctx context.Context, w int, p func(string, int64, int64)) (*graph.Tables, error) {
-			n := loads.Add(1)
-			workers[min(n, 2)-1].Store(int32(w))
-			if n > 1 {
-				<-release // hold the full run until the incremental update is checked
+			if n := loads.Add(1); n == 1 {
+				workers[0].Store(int32(w))
 			}
 			return good(ctx, w, p)
+		}
+		c.onFullRun = func(w int) error {
+			workers[1].Store(int32(w))
+			<-release // hold the full run until the incremental update is checked
+			return nil
 		}
 	})
 	ring := s.firstRing(t)
@@ -1002,8 +1028,12 @@ func TestIncrementalThenFullRun(t *testing.T) {
 		}
 	}
 	time.Sleep(100 * time.Millisecond) // more ticks: nothing to catch up
-	if n := loads.Load(); n != 2 {
-		t.Errorf("dataset loaded %d times, want 2 (start-up and one full run)", n)
+	want := int32(1)                   // start-up; a full run on a snapshot loads nothing
+	if reload {
+		want = 2
+	}
+	if n := loads.Load(); n != want {
+		t.Errorf("dataset loaded %d times, want %d (reload %v)", n, want, reload)
 	}
 }
 
