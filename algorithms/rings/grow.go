@@ -370,7 +370,8 @@ func (b admitBand) holds(vt *graph.VisitTable, v uint32) bool {
 // together: a ring's recruits are brought to all of its clinics, while the
 // tests that form candidates may have seeded only the one where they are
 // billed most. A site h outside the candidate holds at least
-// grow_site_share of its people (min 3) with a live visit there; it is
+// grow_site_share of its people (and growSiteMinPeople) with a live visit
+// there; it is
 // compared with the candidate's neighbours, the other people with a live
 // visit at its sites, who live where its people live and use the same
 // clinics, pharmacies and hospitals nearby: their share q with a visit at
@@ -420,7 +421,7 @@ func (s *state) growSites(c *candidate) int {
 			}
 		}
 	}
-	need := max(3, int(math.Ceil(p.GrowSiteShare*float64(n))))
+	need := max(growSiteMinPeople, int(math.Ceil(p.GrowSiteShare*float64(n))))
 	var tested []graph.NodeID
 	for h, k := range people {
 		if k >= need {
@@ -501,6 +502,10 @@ func (s *state) growSites(c *candidate) int {
 	c.normalise()
 	return added
 }
+
+// growSiteMinPeople is the fewest people of a ring with a visit at a site
+// for growSites to test it: two are a couple's or a household's habit.
+const growSiteMinPeople = 3
 
 // nAgeBands is the number of age bands of ageBands: decades to 80 and
 // over, and unknown.

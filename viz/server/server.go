@@ -750,15 +750,19 @@ func (s *Server) adopt(ctx context.Context, r *fullResult) error {
 	if r.snapshot {
 		// The run detected on a snapshot of the current tables, to which
 		// incremental updates have appended these claims since: it goes on
-		// with the current tables.
-		// Claims an update did not apply (scoring paused after a failure)
-		// are applied now, beside the readers of the tables.
+		// with the current tables. Claims no update applied (scoring
+		// paused after a failure) are applied now, beside the readers of
+		// the tables, and counted as applied at once, so that a failure
+		// below leaves them to the current Live, not to be applied twice.
 		t := s.g.Tables()
 		if s.applied != now {
 			pv, pf := s.claimsUpTo(s.applied, now)
 			s.dataMu.Lock()
 			applyClaims(t, pv, pf)
 			s.dataMu.Unlock()
+			s.mu.Lock()
+			s.applied = now
+			s.mu.Unlock()
 		}
 		if err := r.live.UseTables(t); err != nil {
 			return err
