@@ -12,9 +12,11 @@
 // with rings.Live: only the candidate rings they touch are re-scored, and
 // the changed rings are published as ring_update (ring, ring_removed when
 // a ring crosses the report threshold). Every Config.FullEvery, while some
-// claims were scored only incrementally, a full run (reload, rebuild,
-// detect over the whole city) runs in the background on tables of its own
-// and replaces the incremental findings, ring ids kept by member overlap.
+// claims were scored only incrementally, a full run (rebuild, detect over
+// the whole city) runs in the background on a snapshot of the current
+// tables (graph.Tables.Snapshot; with Config.FullRunReload on the dataset
+// loaded again) and replaces the incremental findings, ring ids kept by
+// member overlap.
 //
 // With Config.StateDir, every accepted batch is written and fsynced to a
 // checksummed claims log before it is acknowledged and replayed by New;

@@ -37,8 +37,8 @@ const (
 )
 
 // Loader reads the base dataset into fresh tables. It is called once at
-// start-up and again for every full run, so it must return tables not
-// shared with any earlier call. workers, when positive, bounds the
+// start-up and, with Config.FullRunReload, again for every background full
+// run, so it must return tables not shared with any earlier call. workers, when positive, bounds the
 // goroutines it reads with (0: as many as it likes); progress, when not
 // nil, reports its stages.
 type Loader func(ctx context.Context, workers int, progress func(stage string, done, total int64)) (*graph.Tables, error)
@@ -452,8 +452,10 @@ func (s *Server) warnf(format string, args ...any) {
 // accepted claims incrementally (rings.Live: only the rings the new rows
 // touch are re-scored, and changed rings are published) and, every
 // FullEvery while some claims were scored only incrementally, runs a full
-// pass in the background over the base dataset and every accepted claim,
-// whose findings replace the incremental ones when it finishes. FollowDir
+// pass in the background over the base dataset and every accepted claim
+// (on a snapshot of the current tables, or reloaded with
+// Config.FullRunReload), whose findings replace the incremental ones when
+// it finishes. FollowDir
 // is polled when set. Run returns the error of the first load, build or
 // detection, or nil on cancellation; later failures are reported in the
 // status, not returned. Run closes every websocket client when it returns.
