@@ -153,7 +153,7 @@ func DefaultParams() Params {
 		RegularCoreShare:       0.25,
 		AdmitGrowShare:         0.75,
 		LinkVisitLift:          5,
-		MinDoctorVisits:        3,
+		MinDoctorVisits:        2,
 		RingDoctorLift:         3,
 		CoreShare:              0.34,
 		PharmacyRuleShare:      0.34,
