@@ -384,7 +384,7 @@ func (b admitBand) holds(vt *graph.VisitTable, v uint32) bool {
 // It returns the number of sites added.
 func (s *state) growSites(c *candidate) int {
 	p := &s.opt.Params
-	if p.GrowSiteShare <= 0 || c.score < p.ReportScore || len(c.insts) == 0 || !typologyFree(c.source) {
+	if p.GrowSiteShare <= 0 || c.score < p.ReportScore || len(c.insts) == 0 || !c.typologyFree() {
 		return 0
 	}
 	g, vt := s.g, &s.t.Visits
@@ -404,8 +404,9 @@ func (s *state) growSites(c *candidate) int {
 	// Sites of the candidate's people, with each person counted once.
 	people := make(map[graph.NodeID]int)
 	at := make(map[graph.NodeID][]uint32)
+	seen := make(map[graph.NodeID]bool)
 	for _, x := range core {
-		seen := make(map[graph.NodeID]bool)
+		clear(seen)
 		for _, v := range s.visitsOf(x) {
 			if !s.live(v) {
 				continue
@@ -525,15 +526,11 @@ func (s *state) ageBands() func(x uint32) int {
 	}
 }
 
-// typologyFree reports whether source is one of the generators that form
-// candidates without a typology's signature (relation excess, onsets and
-// offsets, lockstep blocks, co-visit cohorts): their people are who the
-// relations found, and the sites those people go to together are the
-// ring's. A signature's candidate is the people who share it.
-func typologyFree(source string) bool {
-	switch source {
-	case SourceRelationExcess, SourceOnset, SourceOffset, SourceLockstep, SourceCohorts:
-		return true
-	}
-	return false
+// typologyFree reports whether c was formed by a generator that needs no
+// typology's signature (relation excess, onset and offset cohorts,
+// lockstep blocks, co-visit cohorts): its people are who the relations
+// found, and the sites they go to together are the ring's. A signature's
+// candidate is the people who share it.
+func (c *candidate) typologyFree() bool {
+	return c.cohort() || c.source == SourceRelationExcess || c.source == SourceLockstep || c.source == SourceCohorts
 }

@@ -676,13 +676,7 @@ func (s *Server) backgroundRun(ctx context.Context, base *graph.Tables, upto cur
 	if base == nil {
 		return s.fullRun(ctx, upto, workers)
 	}
-	return s.fullRunOn(ctx, base, upto, workers)
-}
-
-// fullRunOn is fullRun on base, a Snapshot of the current tables holding
-// the base dataset and the accepted claims up to upto: nothing is loaded.
-func (s *Server) fullRunOn(ctx context.Context, base *graph.Tables, upto cursor, workers int) (*fullResult, error) {
-	r, err := s.detectOn(ctx, base, upto, workers)
+	r, err := s.detectOn(ctx, base, upto, workers) // nothing to load
 	if err != nil {
 		return nil, err
 	}
