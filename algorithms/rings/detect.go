@@ -166,7 +166,7 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 			s.finish(c)
 			s.score(c)
 		}
-		if s.trimPeripheral(c) > 0 {
+		if s.trimPeripheral(c)+s.trimOffWindow(c) > 0 {
 			s.finish(c)
 			s.score(c)
 		}

@@ -251,6 +251,24 @@
 // (inpatients and outpatients of one ring), not in both. The ring says so
 // (fact G-TRIMMED).
 //
+// Operation windows (trimOffWindow, window.go). An operation runs for
+// months; its recruits come while it does, and the ordinary patients of
+// its clinic, whom its tests take in with them (billed above peers at a
+// clinic that overbills everyone), come in any month. A scan statistic
+// over a ring's visits by day (Kulldorff, "A spatial scan statistic",
+// Commun. Stat. Theory Methods 26(6), 1997, in time alone) finds the
+// window whose share of its visits most exceeds its share of the data
+// period (the binomial likelihood ratio); it is an operation window when
+// it is at least window_min_days long and at most window_max_share of the
+// period, its visits come at window_rate_ratio times the rate of the
+// ring's other visits, and its count is beyond chance (the binomial tail
+// at min_significance + log10 of the windows tested), and the scan goes on
+// on what it left, up to window_max_count windows (an operation recruiting
+// in waves). In a ring of at least twice min_ring_people people, the
+// people most of whose ring visits fall outside its windows are left out,
+// when min_ring_people stay (fact G-OFF-WINDOW). A ring busy all year, or
+// only somewhat busier in some months, has no window and keeps everyone.
+//
 // Where people live (geography.go). Region codes are optional in the data
 // contract; without them a site's area is inferred by Leiden (modularity)
 // on the site–site graph of shared people (Newman's 1/(k−1) weighting), a

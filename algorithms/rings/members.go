@@ -204,27 +204,7 @@ func (s *state) trimPeripheral(c *candidate) int {
 	if len(out) == 0 {
 		return 0
 	}
-	gone := make(map[uint32]bool, len(out))
-	for _, x := range out {
-		gone[s.g.Row(x)] = true
-	}
-	vt := &s.t.Visits
-	keep := func(vs []uint32) []uint32 {
-		return slices.DeleteFunc(vs, func(v uint32) bool { return gone[vt.Person[v]] })
-	}
-	var dropped []uint32
-	for _, v := range c.visits {
-		if gone[vt.Person[v]] {
-			dropped = append(dropped, v)
-		}
-	}
-	c.patients = without(c.patients, out)
-	c.widenedPeople = without(c.widenedPeople, out)
-	c.visits = keep(c.visits)
-	c.widenedVisits = keep(c.widenedVisits)
-	for i := range c.facts {
-		c.facts[i].visits = keep(slices.Clone(c.facts[i].visits))
-	}
+	dropped := s.dropPeople(c, out)
 	params := map[string]float64{"trim_share": p.TrimShare, "left_out": float64(len(out))}
 	why := fmt.Sprintf("holding less than %.0f%% of the median person's ring visits and money", 100*p.TrimShare)
 	whyZh := fmt.Sprintf("团伙就诊次数与金额不足中位成员的%.0f%%", 100*p.TrimShare)

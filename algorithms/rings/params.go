@@ -118,6 +118,12 @@ type Params struct {
 	TrimMaxShare    float64
 	CoreGap         float64
 
+	// Operation windows.
+	WindowRateRatio float64
+	WindowMaxShare  float64
+	WindowMinDays   int
+	WindowMaxCount  int
+
 	// Explanation (a ring's why).
 	WhyMinStrength float64
 	WhyMax         int
@@ -197,6 +203,10 @@ func DefaultParams() Params {
 		TrimShare:              0.4,
 		TrimMaxShare:           0.2,
 		CoreGap:                3,
+		WindowRateRatio:        8,
+		WindowMaxShare:         0.5,
+		WindowMinDays:          14,
+		WindowMaxCount:         4,
 		WhyMinStrength:         0.05,
 		WhyMax:                 5,
 	}
@@ -297,6 +307,10 @@ func (p *Params) fields() []paramField {
 		fl("trim_share", "member score", &p.TrimShare, "share of a ring's evidence (the mean of a person's ring visits and fund over the ring's median person's) below which a person is left out of a ring of at least twice min_ring_people people: the chance arrivals, stray admissions and one-visit family members that cohorts, widenings and merges bring in hold a fraction of what the recruits do (0 = none left out)"),
 		fl("trim_max_share", "member score", &p.TrimMaxShare, "largest share of a ring's people that trim_share may leave out: where more of them are that light, the ring's people differ in weight by its design (a few heavy organisers, many light recruits) and no one is left out"),
 		fl("core_gap", "member score", &p.CoreGap, "how many times the ring visits and the ring fund of every person below it each person above a clean break in a ring's people must hold for those below to be left out (at least min_ring_people above it, the widest such break, whatever their share): a small ring billed again and again at a busy site takes in the site's ordinary people flagged with it, who hold a fraction of what its recruits do and can outnumber them, so that the median person of trim_share is one of them (0 = off)"),
+		fl("window_rate_ratio", "member score", &p.WindowRateRatio, "how many times busier than the ring's time outside it a window of a ring's visits must be to be one of its operation windows (a scan of the binomial likelihood ratio, beyond chance at min_significance + log10 of the windows tested, each at most window_max_share of the period, the next scanned on what the last left): in a ring of at least twice min_ring_people people, the people most of whose ring visits fall outside its operation windows are left out (a clinic's ordinary patients come in any month, an operation's recruits while it runs), when at least min_ring_people stay; 0 = off"),
+		fl("window_max_share", "member score", &p.WindowMaxShare, "longest operation window, as a share of the data period: a ring busier in its second half than its first has no operation window, it runs all year"),
+		in("window_min_days", "member score", &p.WindowMinDays, "shortest operation window in days: a ring's visits of one week say little about the months it ran"),
+		in("window_max_count", "member score", &p.WindowMaxCount, "most operation windows of one ring (an operation that stopped and started again, or recruited in waves)"),
 		fl("member_share_half", "member score", &p.MemberShareHalf, "share of its ring's evidence (the mean of its ring visits and fund over the ring's median member's) at which a member's score is half way from 0.5 to 0.5 + 0.5·ring score (score 0.5 + 0.5·ring·share/(share + member_share_half)): the organiser of sixty ring visits scores above the card lender of one"),
 		fl("why_min_strength", "explanation", &p.WhyMinStrength, "least strength (in [0, 1], a piece of evidence's share in the score) a signal needs to be listed in a ring's why"),
 		in("why_max", "explanation", &p.WhyMax, "most signals listed in a ring's why, strongest first"),
@@ -349,6 +363,15 @@ func (p *Params) Validate() error {
 	}
 	if p.CohortMinPeople > 0 && p.CohortMinCovisits < 1 {
 		return fmt.Errorf("rings: parameter cohort_min_covisits = %d: must be at least 1 while co-visit cohorts are on", p.CohortMinCovisits)
+	}
+	if p.WindowRateRatio > 0 && p.WindowRateRatio < 1 {
+		return fmt.Errorf("rings: parameter window_rate_ratio = %v: must be 0 (off) or at least 1", p.WindowRateRatio)
+	}
+	if p.WindowMaxShare > 1 {
+		return fmt.Errorf("rings: parameter window_max_share = %v: must be at most 1", p.WindowMaxShare)
+	}
+	if p.WindowRateRatio > 0 && (p.WindowMinDays < 1 || p.WindowMaxCount < 1) {
+		return fmt.Errorf("rings: parameters window_min_days = %d, window_max_count = %d: must be at least 1 while operation windows are on", p.WindowMinDays, p.WindowMaxCount)
 	}
 	if p.CoreGap > 0 && p.CoreGap < 1 {
 		return fmt.Errorf("rings: parameter core_gap = %v: must be 0 (off) or at least 1", p.CoreGap)

@@ -66,6 +66,9 @@ const (
 	// FactTrimmed: the peripheral people left out of a large ring
 	// (trimPeripheral).
 	FactTrimmed = vocab.FactTrimmed
+	// FactOffWindow: the people of a ring most of whose ring visits fall
+	// outside its operation windows, left out (trimOffWindow).
+	FactOffWindow = vocab.FactOffWindow
 	// FactMerged: two candidates merged, with the members they shared.
 	FactMerged = vocab.FactMerged
 	// FactNewRows: rows attached by incremental scoring (Live.Add).

@@ -180,6 +180,8 @@ var facts = []Entry{
 		DescZh: "团伙人员中至少一定比例共同前往的其他机构，远超其所在机构其他就诊人员前往的比例，连同其人员在该处的就诊并入该团伙", DescEn: "other sites a large share of a ring's people go to, far beyond the share of the other people of its sites who go there, joined it with its people's visits there"},
 	{Code: FactTrimmed, Zh: "边缘人员剔除", En: "peripheral people left out",
 		DescZh: "在较大团伙中就诊次数与金额远低于其中位成员的人员被剔除", DescEn: "people of a large ring holding far fewer of its visits and far less of its money than its median person were left out"},
+	{Code: FactOffWindow, Zh: "活跃期外人员剔除", En: "people outside the operation's months left out",
+		DescZh: "团伙就诊集中在少数时期时，团伙就诊大多不在这些时期内的人员被剔除", DescEn: "where a ring's visits crowd into a few periods, people most of whose ring visits fall outside them were left out"},
 	{Code: FactAdmitSurge, Zh: "活跃期住院激增", En: "admission surge",
 		DescZh: "候选团伙活跃期间其机构其他人员的住院远超这些机构其他时期的住院量时，这些人员并入该团伙", DescEn: "the other people admitted at a candidate's sites while it was active joined it, where those admissions far exceed the sites' admissions at other times"},
 	{Code: FactAdmitCohort, Zh: "同批入院", En: "admission cohort",

@@ -176,6 +176,7 @@ const (
 	FactAdmitSurge         = "G-ADMIT-SURGE"
 	FactMerged             = "G-MERGED"
 	FactTrimmed            = "G-TRIMMED"
+	FactOffWindow          = "G-OFF-WINDOW"
 	FactNewRows            = "G-NEW-ROWS"
 )
 
