@@ -332,8 +332,11 @@
 // below the report line such blocks were rings or pieces of rings, never
 // ordinary people), ranked, with roles, evidence citing rows, a daily timeline and the amount
 // at risk. Every entity is scored: ring members at 0.5 and above, the
-// others below 0.5 from their own peer distance, rule hits and membership of
-// unreported candidates.
+// others below 0.5 from their own peer distance, rule hits, membership of
+// unreported candidates, share of flagged relations, closeness to the
+// reported rings and, for doctors, work at more medical sites than the
+// city's doctors ordinarily (multiSiteWeight: a ring's clinics share their
+// doctors; by registrations where visits name no doctor).
 //
 // Members (members.go). Each member's part in its ring is counted over the
 // ring's own visits (those behind amount_at_risk) as patient, institution

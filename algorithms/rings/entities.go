@@ -33,6 +33,8 @@ type individual struct {
 	regSite      []graph.NodeID
 	regSiteScore []float64
 	siteKey      func(graph.NodeID) string
+	// sites counts the medical sites of every doctor (doctorSites).
+	sites *doctorSites
 }
 
 // clipZ bounds a visit's peer z before averaging, so that one absurd
@@ -58,6 +60,99 @@ const nearWeight = 0.5
 // bilg_dr_codg are optional), a doctor is known only by where it is
 // registered, and the doctors of a ring's sites are the first to ask.
 const registeredSiteWeight = 0.5
+
+// multiSiteWeight is the most a doctor's work at several medical sites adds
+// as evidence, reached when at most 10^-multiSiteSurprise of the city's
+// doctors work at as many: a ring's clinics share their doctors (the Huli
+// clinics did), a borrowed qualification bills at sites the doctor does
+// not work at, and most doctors work at one site. Where multi-site
+// practice is common, working at two sites says little and adds little.
+const (
+	multiSiteWeight   = 0.6
+	multiSiteSurprise = 2.0
+)
+
+// doctorSites counts, per doctor, the distinct medical sites (not
+// pharmacies) its live visits are at, or, for a doctor no live visit
+// names, the medical sites it is registered at (staff.csv), and how common
+// each count is among the city's doctors.
+type doctorSites struct {
+	first   []graph.NodeID               // per node: the first site seen, NoNode none
+	more    map[[2]graph.NodeID]struct{} // further (doctor, site) pairs
+	n       []int32                      // per node: distinct sites
+	atLeast []float64                    // atLeast[k]: share of the doctors counted with at least k sites
+}
+
+// add counts site h for doctor d (doctors added to the graph since the
+// counts were made are not counted).
+func (ds *doctorSites) add(d, h graph.NodeID) {
+	switch {
+	case int(d) >= len(ds.first):
+	case ds.first[d] == graph.NoNode:
+		ds.first[d] = h
+		ds.n[d]++
+	case ds.first[d] != h:
+		if _, ok := ds.more[[2]graph.NodeID{d, h}]; !ok {
+			ds.more[[2]graph.NodeID{d, h}] = struct{}{}
+			ds.n[d]++
+		}
+	}
+}
+
+// surprise returns doctor x's evidence from its sites in [0,
+// multiSiteWeight], the count and the share of doctors with as many.
+func (ds *doctorSites) surprise(x graph.NodeID) (float64, int, float64) {
+	if ds == nil || int(x) >= len(ds.n) || ds.n[x] < 2 || int(ds.n[x]) >= len(ds.atLeast) {
+		return 0, 0, 0
+	}
+	k := int(ds.n[x])
+	share := ds.atLeast[k]
+	return multiSiteWeight * math.Min(1, -math.Log10(share)/multiSiteSurprise), k, share
+}
+
+// countDoctorSites sets ind.sites; nearRings must have run (a doctor seen
+// in no live visit is counted by its registrations).
+func (s *state) countDoctorSites(ind *individual) {
+	g, vt := s.g, &s.t.Visits
+	n := g.NumNodes()
+	ds := &doctorSites{first: make([]graph.NodeID, n), more: make(map[[2]graph.NodeID]struct{}), n: make([]int32, n)}
+	for i := range ds.first {
+		ds.first[i] = graph.NoNode
+	}
+	for v := 0; v < vt.Len(); v++ {
+		if d := vt.Doctor[v]; s.doctorOK(d) && s.live(uint32(v)) {
+			if h := s.instNode(uint32(v)); h != graph.NoNode && g.Kind(h) == graph.KindInstitution {
+				ds.add(g.DoctorNode(d), h)
+			}
+		}
+	}
+	e := g.Edges()
+	lo, hi := g.EdgeRange(graph.DoctorInstitutionRegistered)
+	for i := lo; i < hi; i++ {
+		d, h := graph.NodeID(e.U[i]), graph.NodeID(e.V[i])
+		if ind.seen[d] == 0 && g.Kind(h) == graph.KindInstitution {
+			ds.add(d, h)
+		}
+	}
+	var counts []int
+	total := 0
+	for x, k := range ds.n {
+		if k == 0 || g.Kind(graph.NodeID(x)) != graph.KindDoctor {
+			continue
+		}
+		for len(counts) <= int(k) {
+			counts = append(counts, 0)
+		}
+		counts[k]++
+		total++
+	}
+	ds.atLeast = make([]float64, len(counts))
+	for k, above := len(counts)-1, 0; k >= 1; k-- {
+		above += counts[k]
+		ds.atLeast[k] = float64(above) / float64(total)
+	}
+	ind.sites = ds
+}
 
 // registeredSites sets, for every doctor no live visit names, the most
 // suspicious site it is registered at and that site's own score (own,
@@ -245,6 +340,11 @@ func (ind *individual) own(x graph.NodeID) (float64, []findings.Reason) {
 				Params: vocab.Params{{Name: "at", Value: fixed(float64(ind.regAt[x]), 0)}, {Name: "of", Value: fixed(float64(ind.reg[x]), 0)}}})
 		}
 	}
+	multi, sites, share := ind.sites.surprise(x)
+	if multi > 0 {
+		reasons = append(reasons, findings.Reason{Code: vocab.ReasonMultiSite, Params: vocab.Params{
+			{Name: "sites", Value: fixed(float64(sites), 0)}, {Name: "pct", Value: fixed(100*share, 1)}}})
+	}
 	work := 0.0
 	if ind.zN[x] > 0 && ind.flagged[x] > 0 {
 		share := float64(ind.flagged[x]) / float64(ind.zN[x])
@@ -253,7 +353,7 @@ func (ind *individual) own(x graph.NodeID) (float64, []findings.Reason) {
 			reasons = append(reasons, findings.Reason{Code: vocab.ReasonFlaggedRelations, Params: vocab.Params{{Name: "pct", Value: pct(share)}}})
 		}
 	}
-	v := 1 - (1-peer)*(1-hit)*(1-math.Min(1, cand/ind.reportScore))*(1-work)*(1-near)
+	v := 1 - (1-peer)*(1-hit)*(1-math.Min(1, cand/ind.reportScore))*(1-work)*(1-near)*(1-multi)
 	sc := 0.49 * v
 	if ind.regSiteScore != nil {
 		if inherited := registeredSiteWeight * ind.regSiteScore[x]; inherited > sc {

@@ -2,10 +2,15 @@ package rings
 
 import (
 	"context"
+	"fmt"
+	"math"
+	"slices"
 	"testing"
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/intern"
 	"github.com/ringlens/ringlens/graph/vocab"
 )
 
@@ -78,6 +83,84 @@ func TestRegisteredSites(t *testing.T) {
 			}
 			if site != c.site {
 				t.Errorf("reason names site %q, want %q", site, c.site)
+			}
+		})
+	}
+}
+
+// TestDoctorSites checks how a doctor's medical sites are counted and
+// weighed: the sites its visits are at (pharmacies left out), or, where no
+// visit names it, the sites it is registered at, as evidence by how few of
+// the city's doctors work at as many.
+func TestDoctorSites(t *testing.T) {
+	cases := []struct {
+		name           string
+		twoSite        int     // ordinary doctors at two sites (twenty more at one)
+		multi, visitor float64 // want: evidence of the three-site doctor and of the doctor registered at two
+	}{
+		{"most doctors at one site", 0, 0.6 * math.Log10(22) / 2, 0.6 * math.Log10(11) / 2},
+		{"half of them at two", 20, 0.6 * math.Log10(42) / 2, 0.6 * math.Log10(42.0/22) / 2},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tb := graph.NewTables(0, 0)
+			rows := map[string]uint32{}
+			for _, code := range []string{"A", "B", "C"} {
+				rows[code], _ = tb.AddInstitution(&claims.Institution{Code: code, Name: code + "诊所", Type: claims.Medical})
+			}
+			rows["P"], _ = tb.AddInstitution(&claims.Institution{Code: "P", Name: "药房", Type: claims.Pharmacy})
+			person, _ := tb.AddPerson(&claims.Person{PsnNo: "p1", Sex: claims.Female, Birth: claims.DateOf(1970, 1, 1)})
+			n := 0
+			visit := func(dr string, sites ...string) {
+				for _, site := range sites {
+					n++
+					tb.AddVisit(&claims.Visit{MdtrtID: fmt.Sprintf("v%d", n), InstitutionCode: site, MedType: claims.MedOutpatient,
+						Begin: claims.DateOf(2025, 3, 1).Time() + claims.Time(n*3600), DoctorCode: dr, MedFee: 1000, FundPay: 700}, person, rows[site], uint32(n))
+				}
+			}
+			for i := range 20 {
+				visit(fmt.Sprintf("D1-%d", i), "A", "A")
+			}
+			for i := range c.twoSite {
+				visit(fmt.Sprintf("D2-%d", i), "A", "B")
+			}
+			visit("D-MULTI", "A", "B", "C", "P")
+			tb.AddStaff(&claims.Staff{DrCode: "D-REG", InstitutionCode: "A"}, rows["A"])
+			tb.AddStaff(&claims.Staff{DrCode: "D-REG", InstitutionCode: "B"}, rows["B"])
+			g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := newTestState(t, g)
+			ind := s.individuals()
+			ringOf := make([]int32, g.NumNodes())
+			for i := range ringOf {
+				ringOf[i] = -1
+			}
+			s.nearRings(ind, ringOf)
+			s.countDoctorSites(ind)
+			doctor := func(code string) graph.NodeID {
+				row := tb.Doctors.IDs.Lookup(code)
+				if row == intern.None {
+					t.Fatalf("no doctor %s", code)
+				}
+				return g.DoctorNode(uint32(row))
+			}
+			for _, d := range []struct {
+				code  string
+				sites int
+				want  float64
+			}{{"D1-0", 1, 0}, {"D-MULTI", 3, c.multi}, {"D-REG", 2, c.visitor}} {
+				got, sites, _ := ind.sites.surprise(doctor(d.code))
+				if math.Abs(got-d.want) > 1e-9 || int(ind.sites.n[doctor(d.code)]) != d.sites {
+					t.Errorf("%s: %d sites, evidence %.4f; want %d, %.4f", d.code, ind.sites.n[doctor(d.code)], got, d.sites, d.want)
+				}
+				if got > 0 && sites != d.sites {
+					t.Errorf("%s: surprise names %d sites, want %d", d.code, sites, d.sites)
+				}
+			}
+			if _, reasons := ind.own(doctor("D-MULTI")); !slices.ContainsFunc(reasons, func(r findings.Reason) bool { return r.Code == vocab.ReasonMultiSite }) {
+				t.Errorf("the three-site doctor's reasons %v name no %s", reasons, vocab.ReasonMultiSite)
 			}
 		})
 	}

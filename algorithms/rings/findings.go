@@ -111,6 +111,7 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 	}
 	s.nearRings(ind, ringOf)
 	s.registeredSites(ind)
+	s.countDoctorSites(ind)
 	f.Entities = s.entities(ind, ringOf, f.Rings, reported, roleOf)
 	for ri, c := range reported {
 		s.fillMembers(&f.Rings[ri], c, f.Entities)

@@ -223,6 +223,9 @@ func (l *Live) attach(ctx context.Context, n0, n1 int, touched map[*candidate]bo
 			d = s.g.DoctorNode(doc)
 		}
 		live := s.live(row)
+		if live && d != graph.NoNode && h != graph.NoNode && l.ind.sites != nil && s.g.Kind(h) == graph.KindInstitution {
+			l.ind.sites.add(d, h)
+		}
 		for _, x := range [...]graph.NodeID{p, h, d} {
 			if x == graph.NoNode {
 				continue

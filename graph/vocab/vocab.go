@@ -210,6 +210,7 @@ const (
 	ReasonRingRegistered      = "ring_registered"
 	ReasonRegisteredSite      = "registered_site"
 	ReasonFlaggedRelations    = "flagged_relations"
+	ReasonMultiSite           = "multi_site"
 	ReasonPlaceholderDoctor   = "placeholder_doctor"
 )
 

@@ -127,6 +127,8 @@ func TestRenderEntitySentences(t *testing.T) {
 			fmt.Sprintf("registered at sites of reported rings (%d of %d)", 2, 3)},
 		{ReasonFlaggedRelations, map[string]string{"pct": fmt.Sprintf("%.0f", 100*0.5)},
 			fmt.Sprintf("%.0f%% of visits in flagged relations", 100*0.5)},
+		{ReasonMultiSite, map[string]string{"sites": fmt.Sprint(3), "pct": fmt.Sprintf("%.1f", 100*0.012)},
+			fmt.Sprintf("works at %d medical sites (%.1f%% of the city's doctors work at as many)", 3, 100*0.012)},
 		{ReasonPlaceholderDoctor, nil, "placeholder doctor code (data quality)"},
 	}
 	for _, c := range cases {
