@@ -81,6 +81,7 @@ type doctorSites struct {
 	more    map[[2]graph.NodeID]struct{} // further (doctor, site) pairs
 	n       []int32                      // per node: distinct sites
 	atLeast []float64                    // atLeast[k]: share of the doctors counted with at least k sites
+	total   int                          // doctors counted
 }
 
 // add counts site h for doctor d (doctors added to the graph since the
@@ -102,11 +103,16 @@ func (ds *doctorSites) add(d, h graph.NodeID) {
 // surprise returns doctor x's evidence from its sites in [0,
 // multiSiteWeight], the count and the share of doctors with as many.
 func (ds *doctorSites) surprise(x graph.NodeID) (float64, int, float64) {
-	if ds == nil || int(x) >= len(ds.n) || ds.n[x] < 2 || int(ds.n[x]) >= len(ds.atLeast) {
+	if ds == nil || int(x) >= len(ds.n) || ds.n[x] < 2 || ds.total == 0 {
 		return 0, 0, 0
 	}
 	k := int(ds.n[x])
-	share := ds.atLeast[k]
+	// A doctor whose count grew past every count of the full run (Live)
+	// is as rare as one doctor can be.
+	share := 1 / float64(ds.total)
+	if k < len(ds.atLeast) {
+		share = ds.atLeast[k]
+	}
 	return multiSiteWeight * math.Min(1, -math.Log10(share)/multiSiteSurprise), k, share
 }
 
@@ -151,6 +157,7 @@ func (s *state) countDoctorSites(ind *individual) {
 		above += counts[k]
 		ds.atLeast[k] = float64(above) / float64(total)
 	}
+	ds.total = total
 	ind.sites = ds
 }
 

@@ -162,6 +162,14 @@ func TestDoctorSites(t *testing.T) {
 			if _, reasons := ind.own(doctor("D-MULTI")); !slices.ContainsFunc(reasons, func(r findings.Reason) bool { return r.Code == vocab.ReasonMultiSite }) {
 				t.Errorf("the three-site doctor's reasons %v name no %s", reasons, vocab.ReasonMultiSite)
 			}
+			// A site counted already changes nothing; a fourth seen later
+			// (Live) makes the doctor as rare as one doctor can be.
+			ind.sites.add(doctor("D-MULTI"), g.InstitutionNode(rows["A"]))
+			ind.sites.add(doctor("D-MULTI"), g.InstitutionNode(rows["B"]))
+			ind.sites.add(doctor("D-MULTI"), g.InstitutionNode(rows["P"]))
+			if got, sites, _ := ind.sites.surprise(doctor("D-MULTI")); sites != 4 || math.Abs(got-0.6*math.Log10(float64(ind.sites.total))/2) > 1e-9 {
+				t.Errorf("after a fourth site: %d sites, evidence %.4f", sites, got)
+			}
 		})
 	}
 }
