@@ -116,22 +116,20 @@ func (ds *doctorSites) surprise(x graph.NodeID) (float64, int, float64) {
 	return multiSiteWeight * math.Min(1, -math.Log10(share)/multiSiteSurprise), k, share
 }
 
-// countDoctorSites sets ind.sites; nearRings must have run (a doctor seen
-// in no live visit is counted by its registrations).
-func (s *state) countDoctorSites(ind *individual) {
-	g, vt := s.g, &s.t.Visits
-	n := g.NumNodes()
+// newDoctorSites returns empty counts for a graph of n nodes.
+func newDoctorSites(n int) *doctorSites {
 	ds := &doctorSites{first: make([]graph.NodeID, n), more: make(map[[2]graph.NodeID]struct{}), n: make([]int32, n)}
 	for i := range ds.first {
 		ds.first[i] = graph.NoNode
 	}
-	for v := 0; v < vt.Len(); v++ {
-		if d := vt.Doctor[v]; s.doctorOK(d) && s.live(uint32(v)) {
-			if h := s.instNode(uint32(v)); h != graph.NoNode && g.Kind(h) == graph.KindInstitution {
-				ds.add(g.DoctorNode(d), h)
-			}
-		}
-	}
+	return ds
+}
+
+// countDoctorSites completes ind.sites, whose visits' sites individuals
+// counted: the registrations of the doctors no live visit names
+// (nearRings must have run) and how common each count is.
+func (s *state) countDoctorSites(ind *individual) {
+	g, ds := s.g, ind.sites
 	e := g.Edges()
 	lo, hi := g.EdgeRange(graph.DoctorInstitutionRegistered)
 	for i := lo; i < hi; i++ {
@@ -158,7 +156,6 @@ func (s *state) countDoctorSites(ind *individual) {
 		ds.atLeast[k] = float64(above) / float64(total)
 	}
 	ds.total = total
-	ind.sites = ds
 }
 
 // registeredSites sets, for every doctor no live visit names, the most
@@ -260,6 +257,7 @@ func (s *state) individuals() *individual {
 		}
 	}
 	ind.flagged = make([]int32, n)
+	ind.sites = newDoctorSites(n)
 	for v := 0; v < vt.Len(); v++ {
 		if !s.live(uint32(v)) {
 			continue
@@ -270,12 +268,16 @@ func (s *state) individuals() *individual {
 		if v < len(s.flaggedVisit) && s.flaggedVisit[v] && int(pn) < n {
 			ind.flagged[pn]++
 		}
-		add(g.InstitutionNode(vt.Institution[v]), z)
+		h := g.InstitutionNode(vt.Institution[v])
+		add(h, z)
 		if d := vt.Doctor[v]; s.doctorOK(d) {
 			x := g.DoctorNode(d)
 			add(x, z)
 			if v < len(s.flaggedVisit) && s.flaggedVisit[v] && int(x) < n {
 				ind.flagged[x]++
+			}
+			if h != graph.NoNode && g.Kind(h) == graph.KindInstitution {
+				ind.sites.add(x, h)
 			}
 		}
 	}

@@ -73,7 +73,7 @@ func (ws *windowScan) operationWindows(minBins, maxCount int, maxShare, rateRati
 	left := period // bins not yet taken by a window
 	var out []timeWindow
 	for len(out) < maxCount {
-		w, ok := bestWindow(counts, left, minBins)
+		w, occupied, ok := bestWindow(counts, left, minBins)
 		if !ok {
 			break
 		}
@@ -91,12 +91,6 @@ func (ws *windowScan) operationWindows(minBins, maxCount int, maxShare, rateRati
 		if n > k && float64(k)/span < rateRatio*float64(n-k)/(left-span) {
 			break
 		}
-		occupied := 0
-		for _, c := range counts {
-			if c > 0 {
-				occupied++
-			}
-		}
 		tail := distuv.Binomial{N: float64(n), P: span / left}.Survival(float64(k - 1))
 		if math.Log10(tail) > -(minSig + math.Log10(float64(occupied*(occupied+1)/2))) {
 			break
@@ -113,8 +107,9 @@ func (ws *windowScan) operationWindows(minBins, maxCount int, maxShare, rateRati
 // bestWindow returns the window of counts (from a bin holding visits to
 // one holding visits, at least minBins long) whose share of the visits
 // most exceeds its share of period bins, by the binomial log-likelihood
-// ratio; false when no window holds more than its share.
-func bestWindow(counts []int, period float64, minBins int) (timeWindow, bool) {
+// ratio, and the number of bins holding visits (the windows tested are
+// their pairs); false when no window holds more than its share.
+func bestWindow(counts []int, period float64, minBins int) (timeWindow, int, bool) {
 	cum := make([]int, len(counts)+1)
 	var occupied []int
 	for i, c := range counts {
@@ -141,7 +136,7 @@ func bestWindow(counts []int, period float64, minBins int) (timeWindow, bool) {
 			}
 		}
 	}
-	return best, bestLLR > 0
+	return best, len(occupied), bestLLR > 0
 }
 
 // trimOffWindow leaves out of c, a ring of at least twice min_ring_people
