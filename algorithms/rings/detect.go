@@ -171,6 +171,7 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 			s.score(c)
 		}
 	}
+	cands = s.joinOperations(cands)
 	opt.progress("scoring", 1, 1)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("rings: cancelled before the findings: %w", err)

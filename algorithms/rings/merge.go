@@ -204,6 +204,13 @@ func absorbWith(a, b *candidate, x *crossing) {
 			x.theirs, x.ours, fixed(x.lift, 1))
 		f.detailZh += fmt.Sprintf("；其%d人到本团伙机构就诊，本团伙%d人到其机构就诊，至少是这些机构其他就诊人员及同住地人员的%s倍", x.theirs, x.ours, fixed(x.lift, 1))
 	}
+	absorbFact(a, b, f)
+}
+
+// absorbFact merges b into a, recording f as a graph fact of a: the
+// stronger strength, the typology of a rule signature or of what an onset
+// cohort absorbed, the flags of both.
+func absorbFact(a, b *candidate, f fact) {
 	a.facts = append(a.facts, f)
 	if b.strength > a.strength {
 		a.strength = b.strength

@@ -124,6 +124,14 @@ type Params struct {
 	WindowMinDays   int
 	WindowMaxCount  int
 
+	// One operation seen at several sites (joinOperations).
+	OperationDays      int
+	OperationMaxShare  float64
+	OperationPlanRatio float64
+	SignatureShare     float64
+	SignatureLift      float64
+	SignatureOverlap   float64
+
 	// Explanation (a ring's why).
 	WhyMinStrength float64
 	WhyMax         int
@@ -207,6 +215,12 @@ func DefaultParams() Params {
 		WindowMaxShare:         0.5,
 		WindowMinDays:          14,
 		WindowMaxCount:         4,
+		OperationDays:          14,
+		OperationMaxShare:      0.75,
+		OperationPlanRatio:     1.5,
+		SignatureShare:         0.2,
+		SignatureLift:          3,
+		SignatureOverlap:       0.5,
 		WhyMinStrength:         0.05,
 		WhyMax:                 5,
 	}
@@ -311,6 +325,12 @@ func (p *Params) fields() []paramField {
 		fl("window_max_share", "member score", &p.WindowMaxShare, "longest operation window, as a share of the data period: a ring busier in its second half than its first has no operation window, it runs all year"),
 		in("window_min_days", "member score", &p.WindowMinDays, "shortest operation window in days: a ring's visits of one week say little about the months it ran"),
 		in("window_max_count", "member score", &p.WindowMaxCount, "most operation windows of one ring (an operation that stopped and started again, or recruited in waves)"),
+		in("operation_days", "merge", &p.OperationDays, "days within which the first visits, and the last visits, of two reported rings sharing no person must fall for them to be one operation seen at different sites (with a shared signature, signature_overlap): a ring that recruits for several counters or clinics, each seeing only its own people, begins and ends in the same weeks everywhere; 0 = off"),
+		fl("operation_max_share", "merge", &p.OperationMaxShare, "longest active span (first to last visit), as a share of the data period, of a ring joined to another by its months (operation_days): rings running all year share their months by chance"),
+		fl("operation_plan_ratio", "merge", &p.OperationPlanRatio, "how far apart (as a ratio) the median ring visits per person, and the median fund per visit, of two rings joined by their months (operation_days) may be: an operation schedules and bills its recruits alike wherever they go"),
+		fl("signature_share", "merge", &p.SignatureShare, "least share of a ring's visits an item must be billed on to be part of its signature (operation_days)"),
+		fl("signature_lift", "merge", &p.SignatureLift, "how many times as common in a ring's visits as in its sites' other visits an item of its signature must be (operation_days)"),
+		fl("signature_overlap", "merge", &p.SignatureOverlap, "least overlap (items shared over items of either) of the signatures of two rings joined by their months (operation_days): the same weeks at both ends and the same unusual items are one operation, not a coincidence"),
 		fl("member_share_half", "member score", &p.MemberShareHalf, "share of its ring's evidence (the mean of its ring visits and fund over the ring's median member's) at which a member's score is half way from 0.5 to 0.5 + 0.5·ring score (score 0.5 + 0.5·ring·share/(share + member_share_half)): the organiser of sixty ring visits scores above the card lender of one"),
 		fl("why_min_strength", "explanation", &p.WhyMinStrength, "least strength (in [0, 1], a piece of evidence's share in the score) a signal needs to be listed in a ring's why"),
 		in("why_max", "explanation", &p.WhyMax, "most signals listed in a ring's why, strongest first"),
@@ -366,6 +386,9 @@ func (p *Params) Validate() error {
 	}
 	if p.WindowRateRatio > 0 && p.WindowRateRatio < 1 {
 		return fmt.Errorf("rings: parameter window_rate_ratio = %v: must be 0 (off) or at least 1", p.WindowRateRatio)
+	}
+	if p.OperationDays > 0 && (p.OperationMaxShare <= 0 || p.OperationMaxShare > 1 || p.OperationPlanRatio < 1 || p.SignatureOverlap <= 0 || p.SignatureOverlap > 1) {
+		return fmt.Errorf("rings: parameters operation_max_share = %v, operation_plan_ratio = %v, signature_overlap = %v: must be in (0, 1], at least 1 and in (0, 1] while operation_days is on", p.OperationMaxShare, p.OperationPlanRatio, p.SignatureOverlap)
 	}
 	if p.WindowMaxShare > 1 {
 		return fmt.Errorf("rings: parameter window_max_share = %v: must be at most 1", p.WindowMaxShare)

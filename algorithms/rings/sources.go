@@ -71,6 +71,10 @@ const (
 	FactOffWindow = vocab.FactOffWindow
 	// FactMerged: two candidates merged, with the members they shared.
 	FactMerged = vocab.FactMerged
+	// FactSameOperation: two candidates sharing no person joined as one
+	// operation seen at different sites: the same weeks at both ends and
+	// the same unusual items (joinOperations).
+	FactSameOperation = vocab.FactSameOperation
 	// FactNewRows: rows attached by incremental scoring (Live.Add).
 	FactNewRows = vocab.FactNewRows
 )

@@ -175,6 +175,7 @@ const (
 	FactSites              = "G-SITES"
 	FactAdmitSurge         = "G-ADMIT-SURGE"
 	FactMerged             = "G-MERGED"
+	FactSameOperation      = "G-SAME-OPERATION"
 	FactTrimmed            = "G-TRIMMED"
 	FactOffWindow          = "G-OFF-WINDOW"
 	FactNewRows            = "G-NEW-ROWS"
