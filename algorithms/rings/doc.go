@@ -277,8 +277,9 @@
 // pieces). What they share is the operation: it began and ended in the
 // same weeks everywhere, it schedules and bills its recruits alike, and it
 // bills the same things. Reportable rings of min_ring_people people or
-// more, sharing no person, each active over at most operation_max_share of
-// the period (all-year rings share their months by chance), join when
+// more (sharing no person, or too few for the merge), each active over at
+// most operation_max_share of the period (all-year rings share their
+// months by chance), join when
 // their first visits and their last visits fall within operation_days of
 // each other, their median ring visits per person and median fund per
 // visit are within operation_plan_ratio, and their signatures overlap by

@@ -21,11 +21,11 @@ type opSpan struct {
 // joinOperations joins reported candidates that are one operation seen at
 // different sites: an operation that recruits people for several counters
 // or clinics, each of which sees only its own people, is found as one
-// candidate per site, and those share no person, doctor or site. What
-// they share is the operation itself: it began and ended in the same weeks
-// everywhere, and it bills the same things everywhere. Two reportable
-// candidates of at least min_ring_people people each, sharing no person,
-// join when
+// candidate per site, and those share no person, doctor or site, or too
+// few people for the merge. What they share is the operation itself: it
+// began and ended in the same weeks everywhere, and it bills the same
+// things everywhere. Two reportable candidates of at least min_ring_people
+// people each join when
 //
 //   - each is active (first to last live visit) over at most
 //     operation_max_share of the data period (rings that run all year
@@ -91,10 +91,6 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 			if dFirst > tol || dLast > tol || !within(a.perPerson, b.perPerson, p.OperationPlanRatio) || !within(a.money, b.money, p.OperationPlanRatio) {
 				continue
 			}
-			ca, cb := cands[a.cand], cands[b.cand]
-			if intersect(ca.patients, cb.patients) > 0 {
-				continue // people shared: the merge's business
-			}
 			sa, sb := signature(a.cand), signature(b.cand)
 			both := common(sa, sb)
 			if len(both) == 0 || float64(len(both)) < p.SignatureOverlap*float64(len(sa)+len(sb)-len(both)) {
@@ -140,16 +136,17 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 			names[k] = s.t.Catalog.IDs.String(intern.ID(it))
 		}
 		items := strings.Join(names, ", ")
+		shared := intersect(a.patients, b.patients)
 		days := func(t claims.Time) float64 { return float64(t) / 86400 }
 		a.widenedPeople = sortedUniq(append(a.widenedPeople, b.widenedPeople...))
 		a.widenedVisits = sortedUniq(append(a.widenedVisits, b.widenedVisits...))
 		absorbFact(a, b, fact{id: FactSameOperation, visits: b.visits,
-			params: map[string]float64{"people": float64(len(b.patients)), "first_days_apart": days(l.dFirst),
+			params: map[string]float64{"people": float64(len(b.patients)), "shared_patients": float64(shared), "first_days_apart": days(l.dFirst),
 				"last_days_apart": days(l.dLast), "shared_items": float64(len(l.sharedSigs)), "operation_days": float64(p.OperationDays)},
-			detail: fmt.Sprintf("joined with the candidate of %s (%d people at other sites, none shared): its first and last visits fall %.0f and %.0f days from those of the part of this ring it matches, and both bill the same items far more often than their sites' other visits do (%s)",
-				b.source, len(b.patients), days(l.dFirst), days(l.dLast), items),
-			detailZh: fmt.Sprintf("与%s候选团伙（其他机构%d人，无共同人员）合并：其首次与末次就诊与本团伙相应部分分别相差%.0f天和%.0f天，且两者结算同样的项目，远多于各自机构的其他就诊（%s）",
-				b.source, len(b.patients), days(l.dFirst), days(l.dLast), items)})
+			detail: fmt.Sprintf("joined with the candidate of %s (%d people, %d of them shared): its first and last visits fall %.0f and %.0f days from those of the part of this ring it matches, and both bill the same items far more often than their sites' other visits do (%s)",
+				b.source, len(b.patients), shared, days(l.dFirst), days(l.dLast), items),
+			detailZh: fmt.Sprintf("与%s候选团伙（%d人，其中共同人员%d人）合并：其首次与末次就诊与本团伙相应部分分别相差%.0f天和%.0f天，且两者结算同样的项目，远多于各自机构的其他就诊（%s）",
+				b.source, len(b.patients), shared, days(l.dFirst), days(l.dLast), items)})
 		joined[h] = true
 		cands[i] = nil
 	}

@@ -96,9 +96,9 @@ func (oc operationCity) build(t *testing.T) (*graph.Graph, []*candidate) {
 
 // TestJoinOperations checks that two groups at two counters, sharing no
 // person, join as one operation when they began and ended in the same
-// weeks, follow the same plan and buy the same unusual item; not when
-// their months, items or plans differ, when both run all year, or when
-// they share a person (the merge's business).
+// weeks, follow the same plan and buy the same unusual item (and when they
+// share a person too, too few for the merge); not when their months,
+// items or plans differ, or when both run all year.
 func TestJoinOperations(t *testing.T) {
 	one := operationCity{item: "RING", fills: 6, span: 100}
 	cases := []struct {
@@ -113,7 +113,7 @@ func TestJoinOperations(t *testing.T) {
 		{"the common drug", operationCity{item: "COMMON", fills: 6, span: 100}, 2},
 		{"twice the fills", operationCity{item: "RING", fills: 12, span: 100}, 2},
 		{"all year", operationCity{item: "RING", fills: 6, begin: 10, span: 340}, 2},
-		{"a person shared", operationCity{item: "RING", fills: 6, span: 100, sharing: true}, 2},
+		{"a person shared too", operationCity{item: "RING", fills: 6, span: 100, sharing: true}, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -126,14 +126,18 @@ func TestJoinOperations(t *testing.T) {
 			if c.rings != 1 {
 				return
 			}
-			if len(out[0].patients) != 12 || len(out[0].insts) != 2 {
-				t.Errorf("joined ring of %d people at %d sites, want 12 at 2", len(out[0].patients), len(out[0].insts))
+			want := 12
+			if c.city.sharing {
+				want = 11
+			}
+			if len(out[0].patients) != want || len(out[0].insts) != 2 {
+				t.Errorf("joined ring of %d people at %d sites, want %d at 2", len(out[0].patients), len(out[0].insts), want)
 			}
 			found := false
 			for _, f := range out[0].facts {
 				if f.id == FactSameOperation {
 					found = true
-					if f.params["people"] != 6 || f.params["shared_items"] != 1 {
+					if f.params["people"] != 6 || f.params["shared_items"] != 1 || f.params["shared_patients"] != float64(12-want) {
 						t.Errorf("fact params %v", f.params)
 					}
 				}

@@ -197,7 +197,7 @@ var facts = []Entry{
 	{Code: FactMerged, Zh: "候选团伙合并", En: "merged candidates",
 		DescZh: "两个候选团伙因共有成员而合并", DescEn: "two candidate rings merged, with the members they shared"},
 	{Code: FactSameOperation, Zh: "同一运作", En: "one operation at several sites",
-		DescZh: "两个无共同人员的团伙开始与结束时间相近，且结算同样的少见项目，合并为在不同机构进行的同一运作", DescEn: "two rings sharing no person, begun and ended in the same weeks and billing the same unusual items, joined as one operation seen at different sites"},
+		DescZh: "两个无共同人员（或共同人员不足以合并）的团伙开始与结束时间相近，且结算同样的少见项目，合并为在不同机构进行的同一运作", DescEn: "two rings sharing no person (or too few to merge), begun and ended in the same weeks and billing the same unusual items, joined as one operation seen at different sites"},
 	{Code: FactNewRows, Zh: "新增记录", En: "new rows",
 		DescZh: "增量评分新加入团伙的就诊记录", DescEn: "rows attached to the ring by incremental scoring"},
 }
