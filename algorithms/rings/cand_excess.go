@@ -1636,7 +1636,10 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 // several of its sites, people flagged at one site only with fewer visits
 // than the median person. In groups of pharmacies only people flagged at
 // two or more of them stay: a chronic patient refilling dear drugs, even
-// early, at one pharmacy is not a ring's.
+// early, at one pharmacy is not a ring's. A group of medical sites whose
+// core would hold fewer than min_ring_people people keeps them all: a
+// small ring's lightest recruit is no periphery, and without it there is
+// no ring to protect.
 func (s *state) core(rels []relation, idx []int) []int {
 	per := make(map[uint32]int)
 	sites := make(map[uint32]int)
@@ -1669,12 +1672,19 @@ func (s *state) core(rels []relation, idx []int) []int {
 	}
 	spread := 2*multi >= len(per) || pharmacies
 	out := idx[:0:0]
+	kept := make(map[uint32]bool)
 	for _, i := range idx {
 		x := rels[i].person
 		n := float64(per[x])
 		if (n >= need || spread && sites[x] > 1) && (!spread || sites[x] > 1 || n >= median && !pharmacies) {
 			out = append(out, i)
+			kept[x] = true
 		}
+	}
+	if len(kept) < s.opt.Params.MinRingPeople && !pharmacies {
+		// Too few would stay to be a ring: the group is its flagged people
+		// as they are (a small ring's lightest recruit is no periphery).
+		return idx
 	}
 	return out
 }

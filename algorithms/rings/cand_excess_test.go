@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
 )
 
 // TestOwnExcess checks which relations of a group of linked sites stay:
@@ -380,6 +381,55 @@ func TestLoneSeeding(t *testing.T) {
 			if sd.seeded[c.site] != c.seeded || sd.rhythm[c.site] != c.rhy || sd.lone[c.site] != c.lon || c.seeded && sd.kinds[c.site] != c.kinds {
 				t.Errorf("seeded %v, rhythm %v, lone %v, kinds %08b; want %v, %v, %v, %08b",
 					sd.seeded[c.site], sd.rhythm[c.site], sd.lone[c.site], sd.kinds[c.site], c.seeded, c.rhy, c.lon, c.kinds)
+			}
+		})
+	}
+}
+
+// TestCore checks which people of a group its core keeps: the lightest are
+// left out of a group that stays a ring without them, not of a small ring
+// whose lightest recruit would take it below min_ring_people; at
+// pharmacies only people flagged at two or more stay, however few.
+func TestCore(t *testing.T) {
+	tb := graph.NewTables(0, 0)
+	clinic, _ := tb.AddInstitution(&claims.Institution{Code: "HA", Name: "甲诊所", Type: claims.Medical})
+	pharmacy, _ := tb.AddInstitution(&claims.Institution{Code: "PA", Name: "甲药房", Type: claims.Pharmacy, Beds: -1})
+	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &state{g: g, opt: &Options{Params: DefaultParams()}}
+	// rels builds one relation per count at hub, person i with counts[i]
+	// visits.
+	rels := func(hub uint32, counts ...int) []relation {
+		out := make([]relation, len(counts))
+		for i, n := range counts {
+			out[i] = relation{person: uint32(i), hub: g.InstitutionNode(hub), visits: make([]uint32, n)}
+		}
+		return out
+	}
+	cases := []struct {
+		name string
+		rels []relation
+		want []uint32 // people kept
+	}{
+		{"a ring of eight leaves its lightest", rels(clinic, 33, 10, 39, 28, 33, 30, 31, 35), []uint32{0, 2, 3, 4, 5, 6, 7}},
+		{"a ring of five keeps its lightest", rels(clinic, 33, 10, 39, 28, 33), []uint32{0, 1, 2, 3, 4}},
+		{"a ring of six keeps two light people", rels(clinic, 33, 10, 39, 8, 33, 30), []uint32{0, 1, 2, 3, 4, 5}},
+		{"one pharmacy keeps no one", rels(pharmacy, 12, 12, 12, 12, 12), nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			idx := make([]int, len(c.rels))
+			for i := range idx {
+				idx[i] = i
+			}
+			var got []uint32
+			for _, i := range s.core(c.rels, idx) {
+				got = append(got, c.rels[i].person)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("kept %v, want %v", got, c.want)
 			}
 		})
 	}
