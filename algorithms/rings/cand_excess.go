@@ -1690,10 +1690,11 @@ func (s *state) core(rels []relation, idx []int) []int {
 }
 
 // groupDoctors returns the doctors of a group of people found at sites
-// insts by their visits vs: the doctors of at least 1% and
-// min_doctor_visits of its medical visits (the staff serving a
-// pharmacy's counter dispense, they do not organise), or, when visits name
-// no doctor, those registered mostly at its sites.
+// insts by their visits vs: the doctors of at least member_doctor_share
+// and member_doctor_visits of its medical visits (each signed rows the
+// ring rests on; the staff serving a pharmacy's counter dispense, they do
+// not organise), or, when visits name no doctor, those registered mostly
+// at its sites.
 func (s *state) groupDoctors(vs []uint32, insts []graph.NodeID) []graph.NodeID {
 	medical := make([]uint32, 0, len(vs))
 	for _, v := range vs {
@@ -1701,7 +1702,7 @@ func (s *state) groupDoctors(vs []uint32, insts []graph.NodeID) []graph.NodeID {
 			medical = append(medical, v)
 		}
 	}
-	ds := s.doctorsOf(medical, 0.01, s.opt.Params.MinDoctorVisits)
+	ds := s.doctorsOf(medical, s.opt.Params.MemberDoctorShare, s.opt.Params.MemberDoctorVisits)
 	if len(ds) == 0 && !s.visitDoctors {
 		ds = s.registeredDoctors(insts)
 	}

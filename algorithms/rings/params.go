@@ -51,6 +51,8 @@ type Params struct {
 	AdmitGrowShare      float64
 	LinkVisitLift       float64
 	MinDoctorVisits     int
+	MemberDoctorShare   float64
+	MemberDoctorVisits  int
 	RingDoctorLift      float64
 	CoreShare           float64
 	PharmacyRuleShare   float64
@@ -168,6 +170,8 @@ func DefaultParams() Params {
 		AdmitGrowShare:         0.75,
 		LinkVisitLift:          5,
 		MinDoctorVisits:        2,
+		MemberDoctorShare:      0.01,
+		MemberDoctorVisits:     1,
 		RingDoctorLift:         3,
 		CoreShare:              0.34,
 		PharmacyRuleShare:      0.34,
@@ -278,6 +282,8 @@ func (p *Params) fields() []paramField {
 		fl("link_main_doctor_share", "relation excess", &p.LinkMainDoctorShare, "share of each site's flagged visits (those naming a doctor) one shared doctor must give for the two sites to form one ring whatever their other doctors (one doctor running the flagged care of both)"),
 		fl("link_visit_lift", "relation excess", &p.LinkVisitLift, "how many times the share of the other people of each of two seeded sites who also come to the other site the share of its flagged people who do must be (at least min_ring_people of them, beyond chance at min_significance over the pairs tested) for the two to form one ring: a ring's people keep their other care at its other sites, without flagged visits there; also the lift two candidates that share no one must reach both ways, against their sites' other people and the people living where theirs live, to be joined as one operation (visitLinks); 0 turns both links off"),
 		in("min_doctor_visits", "relation excess", &p.MinDoctorVisits, "flagged visits a doctor needs at a site to count among its doctors"),
+		fl("member_doctor_share", "relation excess", &p.MemberDoctorShare, "least share of a relation-excess group's medical rows a doctor must sign to be listed among its members (with member_doctor_visits): in a ring of a few hundred rows, a doctor named on one or two of them is its site's chance"),
+		in("member_doctor_visits", "relation excess", &p.MemberDoctorVisits, "fewest of a relation-excess group's medical rows a doctor must sign to be listed among its members: in a small ring every doctor named on one of its rows signed a row it rests on (the member score says how much; 2 left out a ring's shared doctors who each sign one or two of its visits)"),
 		fl("ring_doctor_lift", "relation excess", &p.RingDoctorLift, "how many times the site's share of flagged visits a doctor's own share (at least half) must be for the doctor to count as running the flagged relations there; a site with such doctors keeps only the flagged people who see them"),
 		fl("core_share", "relation excess", &p.CoreShare, "share of the group's median person's flagged visits a person needs to stay in the group (peripheral people, such as a chronic patient refilling at a ring pharmacy, are dropped)"),
 		fl("pharmacy_rule_share", "relation excess", &p.PharmacyRuleShare, "share of a pharmacy relation's fills the rule library must cite (early refills, over-long supplies) for dear fills to flag it: chronic patients fill dear drugs regularly and on time"),
