@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/intern"
 )
@@ -37,14 +38,17 @@ type opSpan struct {
 //     wherever they go);
 //   - their signatures (the items on at least signature_share of a
 //     candidate's visits and at least signature_lift times as common there
-//     as in the other visits of its sites) overlap by at least
-//     signature_overlap (shared items over items of either).
+//     as in the other visits of its sites of the same kinds of care,
+//     signatureItems) overlap by at least signature_overlap (shared items
+//     over items of either).
 //
-// A pair of unrelated rings passes all three only by a triple coincidence:
-// the same weeks at both ends, the same plan and the same unusual basket. Joined candidates
-// are finished and scored again; the one ranked first keeps its identity
-// and records, as a fact, the other's size, the days between their first
-// and last visits and the items they share. It returns the candidates left.
+// A pair of unrelated rings passes all three only by a triple
+// coincidence: the same weeks at both ends, the same plan and the same
+// unusual basket. Each group of joined candidates goes into its strongest
+// (highest score, then most visits), which is finished and scored again
+// and records, as a fact, each other's size, the people they share, the
+// days between their first and last visits and the items they share. It
+// returns the candidates left.
 func (s *state) joinOperations(cands []*candidate) []*candidate {
 	p := &s.opt.Params
 	if p.OperationDays <= 0 || len(cands) < 2 || s.first == claims.NoTime || s.last <= s.first {
@@ -131,11 +135,11 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 		}
 		a, b := cands[h], cands[i]
 		l := linkOf[i]
-		names := make([]string, len(l.sharedSigs))
+		codes, names := make([]string, len(l.sharedSigs)), make([]string, len(l.sharedSigs))
 		for k, it := range l.sharedSigs {
-			names[k] = s.t.Catalog.IDs.String(intern.ID(it))
+			codes[k], names[k] = s.itemLabels(it)
 		}
-		items := strings.Join(names, ", ")
+		items, itemsZh := strings.Join(codes, ", "), strings.Join(names, "、")
 		shared := intersect(a.patients, b.patients)
 		days := func(t claims.Time) float64 { return float64(t) / 86400 }
 		a.widenedPeople = sortedUniq(append(a.widenedPeople, b.widenedPeople...))
@@ -146,7 +150,7 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 			detail: fmt.Sprintf("joined with the candidate of %s (%d people, %d of them shared): its first and last visits fall %.0f and %.0f days from those of the part of this ring it matches, and both bill the same items far more often than their sites' other visits do (%s)",
 				b.source, len(b.patients), shared, days(l.dFirst), days(l.dLast), items),
 			detailZh: fmt.Sprintf("与%s候选团伙（%d人，其中共同人员%d人）合并：其首次与末次就诊与本团伙相应部分分别相差%.0f天和%.0f天，且两者结算同样的项目，远多于各自机构的其他就诊（%s）",
-				b.source, len(b.patients), shared, days(l.dFirst), days(l.dLast), items)})
+				b.source, len(b.patients), shared, days(l.dFirst), days(l.dLast), itemsZh)})
 		joined[h] = true
 		cands[i] = nil
 	}
@@ -289,6 +293,19 @@ func (s *state) signatureItems(c *candidate) []uint32 {
 	}
 	slices.Sort(out)
 	return out
+}
+
+// itemLabels returns catalogue item it's code, and for Chinese sentences
+// its name with the code (the code alone when the data give no name;
+// English sentences name the code only, catalogue names being Chinese).
+func (s *state) itemLabels(it uint32) (code, zh string) {
+	code = s.t.Catalog.IDs.String(intern.ID(it))
+	if int(it) < s.t.Catalog.Len() {
+		if n := s.t.Catalog.Name[it]; n != graph.None {
+			return code, s.t.Strings.String(n) + "（" + code + "）"
+		}
+	}
+	return code, code
 }
 
 // visitItems appends to buf the distinct catalogue items of visit v's fee
