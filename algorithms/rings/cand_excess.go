@@ -281,6 +281,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	// log10 of the number of sites tested.
 	minSig := p.MinSignificance + math.Log10(float64(max(nSites, 1)))
 	sd := s.seedSites(lo, tally, minSig)
+	s.pairHalfSeeds(lo, rels, &sd)
 	seeded, regOnly, kinds, lift, rate := sd.seeded, sd.regOnly, sd.kinds, sd.lift, sd.rate
 	// Site pairs are their own family: min_significance plus log10 of the
 	// pairs seen (coFlagged), not of the sites as well.
@@ -399,6 +400,11 @@ type seeding struct {
 	// expect is, per site, the smallest chance expectation among the
 	// seeding tests it passed (+Inf where it passed none; see ownExcess).
 	expect []float64
+	// halfTail is, per site not seeded, log10 of the Poisson tail of its
+	// flagged regulars when they are at least half_site_people and
+	// flagged_lift times their expectation, halfExpect that expectation
+	// (floored at minExpected); 0 and +Inf elsewhere (pairHalfSeeds).
+	halfTail, halfExpect []float64
 }
 
 // seedSites tests every site's flagged relations (tally) against its
@@ -500,6 +506,8 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	okRhythm := make([]bool, nSites)
 	okLone := make([]bool, nSites)
 	rhythmOnly := make([]relFlag, nSites) // seeded by strict rhythms alone: which
+	halfTail := make([]float64, nSites)
+	halfExpect := make([]float64, nSites)
 	for i, t := range tally {
 		h := graph.NodeID(lo + i)
 		la, okA := lift[i], okAll[i]
@@ -549,6 +557,11 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 			rhythmOnly[i] |= joint & flagAway
 		}
 		regOnly[i] = okR && !okA && !okSevere[i] && !okAdmits[i] && !okRhythm[i] && !okLone[i]
+		halfExpect[i] = math.Inf(1)
+		if k, e := int(t.flaggedRegulars), max(expectedReg[i].all, minExpected); !seeded[i] && p.HalfSitePeople > 0 &&
+			k >= p.HalfSitePeople && float64(k) >= p.FlaggedLift*e {
+			halfTail[i], halfExpect[i] = poissonTailLog10(k, e), e
+		}
 		lift[i] = max(la, lr, ls, lad, lrh, llo)
 	}
 	// One operation per ring: where one kind of flag alone makes a seeded
@@ -596,7 +609,94 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 			kinds[i] = only
 		}
 	}
-	return seeding{seeded: seeded, regOnly: regOnly, kinds: kinds, rhythm: okRhythm, lone: okLone, lift: lift, rate: rate, expect: expect}
+	return seeding{seeded: seeded, regOnly: regOnly, kinds: kinds, rhythm: okRhythm, lone: okLone, lift: lift, rate: rate, expect: expect,
+		halfTail: halfTail, halfExpect: halfExpect}
+}
+
+// pairHalfSeeds seeds the half-seeded sites (sd.halfTail: sites whose
+// flagged regulars stand out but are fewer than min_ring_people) that
+// share a flagged regular, or a doctor of min_doctor_visits of their
+// flagged regulars' visits, with another half-seeded site, when the two
+// tails together are beyond chance at min_significance + log10 of the
+// pairs sharing someone, and the two hold min_ring_people people: a small
+// ring spread over two clinics, three or four recruits at each and one of
+// them at both, is no ring at either alone. Such sites are seeded on their
+// regulars (only they join, as for regOnly), and their own people stay as
+// an excess against the regulars' expectation (sd.expect).
+func (s *state) pairHalfSeeds(lo int, rels []relation, sd *seeding) {
+	p := &s.opt.Params
+	people := make(map[int32][]uint32)
+	docVisits := make(map[int32]*counter[uint32])
+	for _, r := range rels {
+		i := int32(int(r.hub) - lo)
+		if sd.halfTail[i] < 0 && r.flags&flagSpread == 0 && len(r.visits) >= s.repeat {
+			people[i] = append(people[i], r.person)
+			s.countDoctors(docVisits, i, r.visits)
+		}
+	}
+	if len(people) < 2 {
+		return
+	}
+	sites := make([]int32, 0, len(people))
+	bySite := make(map[uint32][]int32) // person → sites
+	byDoc := make(map[uint32][]int32)  // doctor of min_doctor_visits flagged visits → sites
+	for i := range people {
+		sites = append(sites, i)
+	}
+	slices.Sort(sites)
+	for _, i := range sites {
+		people[i] = sortedUniq(people[i])
+		for _, x := range people[i] {
+			bySite[x] = append(bySite[x], i)
+		}
+		if c := docVisits[i]; s.visitDoctors && c != nil {
+			for _, d := range c.keys {
+				if c.n[d] >= p.MinDoctorVisits {
+					byDoc[d] = append(byDoc[d], i)
+				}
+			}
+		}
+	}
+	var pairs [][2]int32
+	seen := make(map[[2]int32]bool)
+	pair := func(group []int32) {
+		for _, i := range group {
+			for _, j := range group {
+				if k := [2]int32{i, j}; j > i && !seen[k] {
+					seen[k] = true
+					pairs = append(pairs, k)
+				}
+			}
+		}
+	}
+	for _, i := range sites {
+		for _, x := range people[i] {
+			pair(bySite[x])
+		}
+	}
+	docs := make([]uint32, 0, len(byDoc))
+	for d := range byDoc {
+		docs = append(docs, d)
+	}
+	slices.Sort(docs)
+	for _, d := range docs {
+		pair(byDoc[d])
+	}
+	slices.SortFunc(pairs, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	if len(pairs) == 0 {
+		return
+	}
+	minSig := p.MinSignificance + math.Log10(float64(len(pairs)))
+	for _, k := range pairs {
+		a, b := k[0], k[1]
+		if sd.halfTail[a]+sd.halfTail[b] > -minSig || len(people[a])+len(people[b])-intersect(people[a], people[b]) < p.MinRingPeople {
+			continue
+		}
+		for _, i := range k {
+			sd.seeded[i], sd.regOnly[i] = true, true
+			sd.expect[i] = min(sd.expect[i], sd.halfExpect[i])
+		}
+	}
 }
 
 // minExpected is the floor of a chance expectation in the site tests: a

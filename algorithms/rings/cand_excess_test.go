@@ -434,3 +434,62 @@ func TestCore(t *testing.T) {
 		})
 	}
 }
+
+// TestPairHalfSeeds checks which half-seeded sites (flagged regulars that
+// stand out but are fewer than min_ring_people) are seeded: two sharing a
+// flagged regular or a doctor of their flagged visits, whose tails
+// together are beyond chance and who hold min_ring_people people; not a
+// pair whose tails are weak, a pair of four people, or a site sharing no
+// one.
+func TestPairHalfSeeds(t *testing.T) {
+	tb := graph.NewTables(0, 0)
+	s := &state{t: tb, opt: &Options{Params: DefaultParams()}, repeat: 3}
+	// rels builds regular relations (four visits each) at site i for
+	// people xs.
+	rels := func(i int, xs ...uint32) []relation {
+		out := make([]relation, len(xs))
+		for k, x := range xs {
+			out[k] = relation{person: x, hub: graph.NodeID(i), visits: make([]uint32, 4), flags: flagCostly}
+		}
+		return out
+	}
+	// byDoctor is rels whose visits all name doctor row 0 (visit 1).
+	byDoctor := func(i int, xs ...uint32) []relation {
+		out := rels(i, xs...)
+		for k := range out {
+			out[k].visits = []uint32{1, 1, 1, 1}
+		}
+		return out
+	}
+	vt := &tb.Visits
+	vt.Doctor = append(vt.Doctor, graph.None, 0) // visit 0 names no doctor, visit 1 doctor row 0
+	s.excluded, s.visitDoctors = make([]bool, 1), true
+	cases := []struct {
+		name string
+		rels []relation
+		tail []float64
+		want []bool
+	}{
+		{"two sites sharing a person", slices.Concat(rels(0, 1, 2, 3), rels(1, 3, 4, 5), rels(2, 6, 7, 8)), []float64{-3.8, -3.8, -3.8}, []bool{true, true, false}},
+		{"weak tails", slices.Concat(rels(0, 1, 2, 3), rels(1, 3, 4, 5)), []float64{-0.9, -0.9, 0}, []bool{false, false, false}},
+		{"four people", slices.Concat(rels(0, 1, 2, 3), rels(1, 2, 3, 4)), []float64{-3.8, -3.8, 0}, []bool{false, false, false}},
+		{"a site not half-seeded", slices.Concat(rels(0, 1, 2, 3), rels(1, 3, 4, 5)), []float64{-3.8, 0, 0}, []bool{false, false, false}},
+		{"two sites sharing a doctor", slices.Concat(byDoctor(0, 1, 2, 3), byDoctor(1, 4, 5, 6), rels(2, 7, 8, 9)), []float64{-3.8, -3.8, -3.8}, []bool{true, true, false}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			inf := math.Inf(1)
+			sd := seeding{seeded: make([]bool, 3), regOnly: make([]bool, 3), expect: []float64{inf, inf, inf},
+				halfTail: c.tail, halfExpect: []float64{0.1, 0.1, 0.1}}
+			s.pairHalfSeeds(0, c.rels, &sd)
+			if !slices.Equal(sd.seeded, c.want) || !slices.Equal(sd.regOnly, c.want) {
+				t.Errorf("seeded %v, regulars only %v, want %v", sd.seeded, sd.regOnly, c.want)
+			}
+			for i, ok := range c.want {
+				if ok && sd.expect[i] != 0.1 {
+					t.Errorf("site %d expects %v, want 0.1", i, sd.expect[i])
+				}
+			}
+		})
+	}
+}

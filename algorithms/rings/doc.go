@@ -69,7 +69,14 @@
 // and beyond the ordinary share, over the city, of shared people flagged
 // at both times the people the two sites share (neighbouring clinics share
 // their patients, and people billed above peers at one are often billed
-// so at the next) (coFlagged). Seeded sites join when they share flagged
+// so at the next) (coFlagged), and as pairs of half-seeded sites: sites
+// whose flagged regulars stand out (half_site_people of them or more,
+// flagged_lift times their expectation) but are fewer than
+// min_ring_people, seeded on their regulars when two of them share a
+// flagged regular or a doctor of their flagged visits, their Poisson tails
+// together are beyond chance (min_significance + log10 of such pairs) and
+// they hold min_ring_people people (pairHalfSeeds: three or four recruits
+// at each of two clinics). Seeded sites join when they share flagged
 // people or the doctors of flagged visits (registered doctors when visits
 // name none), when one doctor gives link_main_doctor_share of the flagged
 // visits of both (one doctor running the flagged care of two sites), or

@@ -20,6 +20,9 @@ import (
 type Params struct {
 	// Ring size.
 	MinRingPeople int
+	// HalfSitePeople is the fewest flagged regulars for a site to be
+	// half-seeded (pairHalfSeeds).
+	HalfSitePeople int
 
 	// Relation excess (the typology-independent generator).
 	MinRelationVisits int
@@ -143,6 +146,7 @@ type Params struct {
 func DefaultParams() Params {
 	return Params{
 		MinRingPeople:          5,
+		HalfSitePeople:         3,
 		MinRelationVisits:      3,
 		MinRelationStays:       2,
 		CostlyZ:                3,
@@ -255,6 +259,7 @@ func (p *Params) fields() []paramField {
 		return paramField{ParamDoc: ParamDoc{Name: name, Group: group, Integer: true, Doc: doc}, i: i}
 	}
 	return []paramField{
+		in("half_site_people", "relation excess", &p.HalfSitePeople, "fewest flagged regulars of a site for it to be half-seeded: fewer than min_ring_people, but flagged_lift times their expectation; two half-seeded sites sharing a flagged regular, whose tails together are beyond chance (min_significance + log10 of such pairs) and who hold min_ring_people people, are seeded on their regulars (a small ring spread over two clinics; 0 = off)"),
 		in("min_ring_people", "size", &p.MinRingPeople, "fewest patients a ring holds (rings of doctors and sites only, such as borrowed qualifications, are exempt); fewer is a family, not an operation"),
 		in("min_relation_visits", "relation excess", &p.MinRelationVisits, "visits of one person at one site that make a relation worth judging"),
 		in("min_relation_stays", "relation excess", &p.MinRelationStays, "admissions of one person at one site that make a relation worth judging with fewer than min_relation_visits visits (a stay is days of care, and a ward's recruits are admitted once or twice), 0 = visits only"),
