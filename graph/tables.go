@@ -90,6 +90,27 @@ func (t *Tables) Str(id uint32) string {
 	return t.Strings.String(id)
 }
 
+// ItemCode returns the catalogue code (med_list_codg) of item row i, ""
+// beyond the catalogue.
+func (t *Tables) ItemCode(i uint32) string {
+	if int(i) >= t.Catalog.Len() {
+		return ""
+	}
+	return t.Catalog.IDs.String(i)
+}
+
+// ItemZh returns how a Chinese sentence names catalogue row i: its
+// catalogue name with the code in brackets, or the code alone when the
+// data give no name (med_list_name is optional). English sentences name
+// the code only (ItemCode): catalogue names are Chinese.
+func (t *Tables) ItemZh(i uint32) string {
+	code := t.ItemCode(i)
+	if int(i) < t.Catalog.Len() && t.Catalog.Name[i] != None {
+		return t.Strings.String(t.Catalog.Name[i]) + "（" + code + "）"
+	}
+	return code
+}
+
 // PersonTable holds insured persons; row i is the person with IDs id i.
 type PersonTable struct {
 	IDs           *intern.Table // psn_no

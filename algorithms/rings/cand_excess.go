@@ -637,52 +637,13 @@ func (s *state) pairHalfSeeds(lo int, rels []relation, sd *seeding) {
 	if len(people) < 2 {
 		return
 	}
-	sites := make([]int32, 0, len(people))
-	bySite := make(map[uint32][]int32) // person → sites
-	byDoc := make(map[uint32][]int32)  // doctor of min_doctor_visits flagged visits → sites
-	for i := range people {
-		sites = append(sites, i)
-	}
-	slices.Sort(sites)
-	for _, i := range sites {
-		people[i] = sortedUniq(people[i])
-		for _, x := range people[i] {
-			bySite[x] = append(bySite[x], i)
-		}
-		if c := docVisits[i]; s.visitDoctors && c != nil {
-			for _, d := range c.keys {
-				if c.n[d] >= p.MinDoctorVisits {
-					byDoc[d] = append(byDoc[d], i)
-				}
-			}
+	docs := make(map[int32][]uint32, len(people))
+	if s.visitDoctors {
+		for i := range people {
+			docs[i] = atLeast(docVisits[i], p.MinDoctorVisits)
 		}
 	}
-	var pairs [][2]int32
-	seen := make(map[[2]int32]bool)
-	pair := func(group []int32) {
-		for _, i := range group {
-			for _, j := range group {
-				if k := [2]int32{i, j}; j > i && !seen[k] {
-					seen[k] = true
-					pairs = append(pairs, k)
-				}
-			}
-		}
-	}
-	for _, i := range sites {
-		for _, x := range people[i] {
-			pair(bySite[x])
-		}
-	}
-	docs := make([]uint32, 0, len(byDoc))
-	for d := range byDoc {
-		docs = append(docs, d)
-	}
-	slices.Sort(docs)
-	for _, d := range docs {
-		pair(byDoc[d])
-	}
-	slices.SortFunc(pairs, func(x, y [2]int32) int { return cmp.Or(cmp.Compare(x[0], y[0]), cmp.Compare(x[1], y[1])) })
+	_, pairs := sharingPairs(people, docs)
 	if len(pairs) == 0 {
 		return
 	}
@@ -1518,55 +1479,18 @@ func (s *state) countDoctors(docVisits map[int32]*counter[uint32], i int32, vs [
 func (s *state) linkGroups(lo, nSites int, people map[int32][]uint32, docVisits map[int32]*counter[uint32]) unionFind {
 	p := &s.opt.Params
 	uf := newUnionFind(nSites)
-	sites := make([]int32, 0, len(people))
+	docs := make(map[int32][]uint32, len(people))
 	for i := range people {
-		sites = append(sites, i)
-	}
-	slices.Sort(sites)
-	docs := make(map[int32][]uint32, len(sites))
-	bySite := make(map[uint32][]int32) // person → sites
-	byDoc := make(map[uint32][]int32)  // doctor → sites
-	for _, i := range sites {
-		people[i] = sortedUniq(people[i])
-		for _, x := range people[i] {
-			bySite[x] = append(bySite[x], i)
-		}
 		if s.visitDoctors {
-			c := docVisits[i]
-			for _, d := range c.keys {
-				if c.n[d] >= p.MinDoctorVisits {
-					docs[i] = append(docs[i], d)
-				}
-			}
+			docs[i] = atLeast(docVisits[i], p.MinDoctorVisits)
 		} else {
 			// Visits name no doctor: the doctors registered at the site
 			// (staff.csv) stand in for those of its flagged visits.
 			docs[i] = s.registeredAt(graph.NodeID(lo + int(i)))
 		}
-		for _, d := range docs[i] {
-			byDoc[d] = append(byDoc[d], i)
-		}
 		slices.Sort(docs[i])
 	}
-	// Candidate pairs: sites sharing at least one person or doctor.
-	pairs := make(map[[2]int32]bool)
-	note := func(ss []int32) {
-		if len(ss) > 50 {
-			return // a person or doctor at fifty seeded sites links nothing
-		}
-		for a := 0; a < len(ss); a++ {
-			for b := a + 1; b < len(ss); b++ {
-				pairs[[2]int32{min(ss[a], ss[b]), max(ss[a], ss[b])}] = true
-			}
-		}
-	}
-	for _, ss := range bySite {
-		note(ss)
-	}
-	for _, ss := range byDoc {
-		note(ss)
-	}
-	keys := sortedPairs(pairs)
+	sites, keys := sharingPairs(people, docs)
 	for _, k := range keys {
 		a, b := k[0], k[1]
 		sharedP := intersect(people[a], people[b])
@@ -1582,6 +1506,67 @@ func (s *state) linkGroups(lo, nSites int, people map[int32][]uint32, docVisits 
 	}
 	s.linkByVisits(lo, sites, people, &uf)
 	return uf
+}
+
+// maxSharingSites is the most sites a person or doctor may be found at
+// for them to be paired through it (sharingPairs): a person or doctor at
+// fifty seeded sites links nothing.
+const maxSharingSites = 50
+
+// sharingPairs returns the sites of people, in order, and the pairs of
+// them, in order, that share a person or a doctor of docs (at most
+// maxSharingSites sites each); people[i] is sorted and deduplicated in
+// place.
+func sharingPairs(people, docs map[int32][]uint32) ([]int32, [][2]int32) {
+	sites := make([]int32, 0, len(people))
+	for i := range people {
+		sites = append(sites, i)
+	}
+	slices.Sort(sites)
+	bySite := make(map[uint32][]int32) // person → sites
+	byDoc := make(map[uint32][]int32)  // doctor → sites
+	for _, i := range sites {
+		people[i] = sortedUniq(people[i])
+		for _, x := range people[i] {
+			bySite[x] = append(bySite[x], i)
+		}
+		for _, d := range docs[i] {
+			byDoc[d] = append(byDoc[d], i)
+		}
+	}
+	pairs := make(map[[2]int32]bool)
+	note := func(ss []int32) {
+		if len(ss) > maxSharingSites {
+			return
+		}
+		for a := 0; a < len(ss); a++ {
+			for b := a + 1; b < len(ss); b++ {
+				pairs[[2]int32{min(ss[a], ss[b]), max(ss[a], ss[b])}] = true
+			}
+		}
+	}
+	for _, ss := range bySite {
+		note(ss)
+	}
+	for _, ss := range byDoc {
+		note(ss)
+	}
+	return sites, sortedPairs(pairs)
+}
+
+// atLeast returns the keys of c counted at least n times, in first-seen
+// order (none for a nil counter).
+func atLeast[K comparable](c *counter[K], n int) []K {
+	if c == nil {
+		return nil
+	}
+	var out []K
+	for _, k := range c.keys {
+		if c.n[k] >= n {
+			out = append(out, k)
+		}
+	}
+	return out
 }
 
 // linkByVisits joins seeded sites whose flagged people come to each

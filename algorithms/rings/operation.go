@@ -5,9 +5,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
-	"github.com/ringlens/ringlens/graph/intern"
 )
 
 // opSpan is a reported candidate's active span, its first and last live
@@ -137,7 +135,7 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 		l := linkOf[i]
 		codes, names := make([]string, len(l.sharedSigs)), make([]string, len(l.sharedSigs))
 		for k, it := range l.sharedSigs {
-			codes[k], names[k] = s.itemLabels(it)
+			codes[k], names[k] = s.t.ItemCode(it), s.t.ItemZh(it)
 		}
 		items, itemsZh := strings.Join(codes, ", "), strings.Join(names, "、")
 		shared := intersect(a.patients, b.patients)
@@ -295,23 +293,10 @@ func (s *state) signatureItems(c *candidate) []uint32 {
 	return out
 }
 
-// itemLabels returns catalogue item it's code, and for Chinese sentences
-// its name with the code (the code alone when the data give no name;
-// English sentences name the code only, catalogue names being Chinese).
-func (s *state) itemLabels(it uint32) (code, zh string) {
-	code = s.t.Catalog.IDs.String(intern.ID(it))
-	if int(it) < s.t.Catalog.Len() {
-		if n := s.t.Catalog.Name[it]; n != graph.None {
-			return code, s.t.Strings.String(n) + "（" + code + "）"
-		}
-	}
-	return code, code
-}
-
 // visitItems appends to buf the distinct catalogue items of visit v's fee
 // lines.
 func (s *state) visitItems(v uint32, buf []uint32) []uint32 {
-	for _, f := range s.g.FeesOf(v) {
+	for _, f := range s.feesOf(v) {
 		it := s.t.Fees.Item[f]
 		if !slices.Contains(buf, it) {
 			buf = append(buf, it)

@@ -447,28 +447,12 @@ func (e *env) persons() iter.Seq[uint32] {
 	return slices.Values(slices.Compact(ps))
 }
 
-// itemName returns the catalogue code of item row i.
-func (e *env) itemCode(i uint32) string {
-	if int(i) >= e.t.Catalog.Len() {
-		return ""
-	}
-	return e.t.Catalog.IDs.String(i)
-}
+// itemCode returns the catalogue code of item row i (Tables.ItemCode).
+func (e *env) itemCode(i uint32) string { return e.t.ItemCode(i) }
 
-// itemZh returns how a Chinese sentence names catalogue row i: its
-// catalogue name with the code in brackets, or the code alone when the
-// data give no name (med_list_name is optional). English sentences name
-// the code only: catalogue names are Chinese.
-func (e *env) itemZh(i uint32) string {
-	code := e.itemCode(i)
-	if int(i) >= e.t.Catalog.Len() {
-		return code
-	}
-	if n := e.t.Catalog.Name[i]; n != graph.None {
-		return e.t.Strings.String(n) + "（" + code + "）"
-	}
-	return code
-}
+// itemZh returns how a Chinese sentence names catalogue row i
+// (Tables.ItemZh).
+func (e *env) itemZh(i uint32) string { return e.t.ItemZh(i) }
 
 // sortedUnique sorts and deduplicates a scratch slice in place.
 func sortedUnique(s []uint32) []uint32 {
