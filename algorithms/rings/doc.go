@@ -286,7 +286,9 @@
 // bills the same things. Reportable rings of min_ring_people people or
 // more (sharing no person, or too few for the merge), each active over at
 // most operation_max_share of the period (all-year rings share their
-// months by chance), join when
+// months by chance; the span leaves out operation_span_trim of a ring's
+// visits at each end, a member's ordinary visits before or after the
+// operation), join when
 // their first visits and their last visits fall within operation_days of
 // each other, their median ring visits per person and median fund per
 // visit are within operation_plan_ratio, and their signatures overlap by

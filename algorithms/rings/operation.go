@@ -2,6 +2,7 @@ package rings
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -26,10 +27,12 @@ type opSpan struct {
 // things everywhere. Two reportable candidates of at least min_ring_people
 // people each join when
 //
-//   - each is active (first to last live visit) over at most
-//     operation_max_share of the data period (rings that run all year
-//     share their months by chance), and their first visits and their last
-//     visits each fall within operation_days of each other;
+//   - each is active (first to last live visit, leaving out
+//     operation_span_trim of its visits at each end: a member's ordinary
+//     visits weeks before the operation began do not move its start) over
+//     at most operation_max_share of the data period (rings that run all
+//     year share their months by chance), and their first visits and their
+//     last visits each fall within operation_days of each other;
 //   - their plans match: the median number of ring visits per person, and
 //     the median fund per visit, are each within operation_plan_ratio of
 //     each other (an operation schedules and bills its recruits alike
@@ -38,11 +41,13 @@ type opSpan struct {
 //     candidate's visits and at least signature_lift times as common there
 //     as in the other visits of its sites of the same kinds of care,
 //     signatureItems) overlap by at least signature_overlap (shared items
-//     over items of either).
+//     over items of either), or their cohort days coincide beyond chance
+//     (syncDays: an operation that sends its recruits in on the same days
+//     everywhere, billing ordinary items).
 //
 // A pair of unrelated rings passes all three only by a triple
 // coincidence: the same weeks at both ends, the same plan and the same
-// unusual basket. Each group of joined candidates goes into its strongest
+// unusual basket or the same days. Each group of joined candidates goes into its strongest
 // (highest score, then most visits), which is finished and scored again
 // and records, as a fact, each other's size, the people they share, the
 // days between their first and last visits and the items they share. It
@@ -58,7 +63,7 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 		if len(c.patients) < p.MinRingPeople || !s.reportable(c) {
 			continue
 		}
-		first, last, ok := s.liveSpan(c.visits)
+		first, last, ok := s.liveSpan(c.visits, p.OperationSpanTrim)
 		if !ok || float64(last-first) > p.OperationMaxShare*period {
 			continue
 		}
@@ -78,12 +83,24 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 		}
 		return sig
 	}
+	cohorts := make(map[int][]claims.Date)
+	cohortDays := func(i int) []claims.Date {
+		d, ok := cohorts[i]
+		if !ok {
+			d = s.cohortDays(cands[i].visits, p.SyncDayPeople)
+			cohorts[i] = d
+		}
+		return d
+	}
+	pairs := float64(len(spans)) * float64(len(spans)-1) / 2
+	minSig := p.MinSignificance + math.Log10(max(pairs, 1))
 	uf := newUnionFind(len(cands))
 	type link struct {
 		a, b       int
 		dFirst     claims.Time
 		dLast      claims.Time
 		sharedSigs []uint32
+		sync       daySync
 	}
 	var links []link
 	for x := range spans {
@@ -93,13 +110,20 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 			if dFirst > tol || dLast > tol || !within(a.perPerson, b.perPerson, p.OperationPlanRatio) || !within(a.money, b.money, p.OperationPlanRatio) {
 				continue
 			}
+			l := link{a: a.cand, b: b.cand, dFirst: dFirst, dLast: dLast}
 			sa, sb := signature(a.cand), signature(b.cand)
 			both := common(sa, sb)
-			if len(both) == 0 || float64(len(both)) < p.SignatureOverlap*float64(len(sa)+len(sb)-len(both)) {
-				continue
+			switch {
+			case len(both) > 0 && float64(len(both)) >= p.SignatureOverlap*float64(len(sa)+len(sb)-len(both)):
+				l.sharedSigs = both
+			default:
+				l.sync = syncDays(cohortDays(a.cand), cohortDays(b.cand), max(a.first, b.first).Day(), min(a.last, b.last).Day())
+				if l.sync.shared < p.SyncMinDays || l.sync.log10p > -minSig {
+					continue
+				}
 			}
 			uf.union(int32(a.cand), int32(b.cand))
-			links = append(links, link{a: a.cand, b: b.cand, dFirst: dFirst, dLast: dLast, sharedSigs: both})
+			links = append(links, l)
 		}
 	}
 	if len(links) == 0 {
@@ -142,13 +166,23 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 		days := func(t claims.Time) float64 { return float64(t) / 86400 }
 		a.widenedPeople = sortedUniq(append(a.widenedPeople, b.widenedPeople...))
 		a.widenedVisits = sortedUniq(append(a.widenedVisits, b.widenedVisits...))
-		absorbFact(a, b, fact{id: FactSameOperation, visits: b.visits,
+		f := fact{id: FactSameOperation, visits: b.visits,
 			params: map[string]float64{"people": float64(len(b.patients)), "shared_patients": float64(shared), "first_days_apart": days(l.dFirst),
 				"last_days_apart": days(l.dLast), "shared_items": float64(len(l.sharedSigs)), "operation_days": float64(p.OperationDays)},
 			detail: fmt.Sprintf("joined with the candidate of %s (%d people, %d of them shared): its first and last visits fall %.0f and %.0f days from those of the part of this ring it matches, and both bill the same items far more often than their sites' other visits do (%s)",
 				b.source, len(b.patients), shared, days(l.dFirst), days(l.dLast), items),
 			detailZh: fmt.Sprintf("与%s候选团伙（%d人，其中共同人员%d人）合并：其首次与末次就诊与本团伙相应部分分别相差%.0f天和%.0f天，且两者结算同样的项目，远多于各自机构的其他就诊（%s）",
-				b.source, len(b.patients), shared, days(l.dFirst), days(l.dLast), itemsZh)})
+				b.source, len(b.patients), shared, days(l.dFirst), days(l.dLast), itemsZh)}
+		if len(l.sharedSigs) == 0 {
+			f.params["shared_cohort_days"] = float64(l.sync.shared)
+			f.params["expected_cohort_days"] = l.sync.expected
+			f.params["log10_p"] = l.sync.log10p
+			f.detail = fmt.Sprintf("joined with the candidate of %s (%d people, %d of them shared): its first and last visits fall %.0f and %.0f days from those of the part of this ring it matches, and %d of their cohort days (at least %d people each) fall on the same dates, where %.1f would by chance (log10 p = %.1f)",
+				b.source, len(b.patients), shared, days(l.dFirst), days(l.dLast), l.sync.shared, p.SyncDayPeople, l.sync.expected, l.sync.log10p)
+			f.detailZh = fmt.Sprintf("与%s候选团伙（%d人，其中共同人员%d人）合并：其首次与末次就诊与本团伙相应部分分别相差%.0f天和%.0f天，且两者有%d个集中就诊日（每日至少%d人）日期相同，偶然情况下约为%.1f个（log10 p = %.1f）",
+				b.source, len(b.patients), shared, days(l.dFirst), days(l.dLast), l.sync.shared, p.SyncDayPeople, l.sync.expected, l.sync.log10p)
+		}
+		absorbFact(a, b, f)
 		joined[h] = true
 		cands[i] = nil
 	}
@@ -164,6 +198,85 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 	}
 	return out
 }
+
+// cohortDays returns, sorted, the days on which at least minPeople
+// people of the live visits vs came to the candidate's sites.
+func (s *state) cohortDays(vs []uint32, minPeople int) []claims.Date {
+	vt := &s.t.Visits
+	type personDay struct {
+		person uint32
+		day    claims.Date
+	}
+	seen := make(map[personDay]bool, len(vs))
+	people := newCounter[claims.Date]()
+	for _, v := range vs {
+		b := vt.Begin[v]
+		if !s.live(v) || b == claims.NoTime {
+			continue
+		}
+		pd := personDay{vt.Person[v], b.Day()}
+		if !seen[pd] {
+			seen[pd] = true
+			people.add(pd.day, 1)
+		}
+	}
+	days := atLeast(people, max(minPeople, 1))
+	slices.Sort(days)
+	return days
+}
+
+// daySync is how two rings' cohort days coincide within their common
+// span: the days they share, the number their weekdays predict, and the
+// log10 Poisson tail of the shared count.
+type daySync struct {
+	shared   int
+	expected float64
+	log10p   float64
+}
+
+// syncDays compares the cohort days a and b (sorted) of two rings over
+// the days from lo to hi that both were active. By chance, a day of one
+// weekday is a cohort day of both with the product of the shares of that
+// weekday's days that are cohort days of each: two rings that each come
+// every Monday share their Mondays by their habit, not by one plan, so
+// the expectation is taken weekday by weekday.
+func syncDays(a, b []claims.Date, lo, hi claims.Date) daySync {
+	if hi < lo {
+		return daySync{}
+	}
+	var na, nb, nDays [7]int
+	count := func(days []claims.Date, n *[7]int) {
+		for _, d := range days {
+			if d >= lo && d <= hi {
+				n[weekday(d)]++
+			}
+		}
+	}
+	count(a, &na)
+	count(b, &nb)
+	for d := lo; d <= hi; d++ {
+		nDays[weekday(d)]++
+	}
+	var out daySync
+	for w := range nDays {
+		if nDays[w] > 0 {
+			out.expected += float64(na[w]) * float64(nb[w]) / float64(nDays[w])
+		}
+	}
+	for _, d := range a {
+		if d >= lo && d <= hi {
+			if _, ok := slices.BinarySearch(b, d); ok {
+				out.shared++
+			}
+		}
+	}
+	out.log10p = poissonTailLog10(out.shared, out.expected)
+	return out
+}
+
+// weekday returns the day of the week of d (0 for Thursday, the weekday
+// of 1970-01-01; only equality matters).
+func weekday(d claims.Date) int { return int(((d % 7) + 7) % 7) }
 
 // within reports whether a and b, both positive, are within ratio of
 // each other.
@@ -200,24 +313,23 @@ func absTime(t claims.Time) claims.Time {
 	return t
 }
 
-// liveSpan returns the first and last begin time of the live visits among
-// vs; ok is false when none has one.
-func (s *state) liveSpan(vs []uint32) (first, last claims.Time, ok bool) {
+// liveSpan returns the span of the live visits among vs: the begin times
+// at the trim and 1 − trim quantiles of their begin times (trim 0: the
+// first and the last); ok is false when none has a begin time.
+func (s *state) liveSpan(vs []uint32, trim float64) (first, last claims.Time, ok bool) {
 	vt := &s.t.Visits
+	begins := make([]claims.Time, 0, len(vs))
 	for _, v := range vs {
-		b := vt.Begin[v]
-		if !s.live(v) || b == claims.NoTime {
-			continue
+		if b := vt.Begin[v]; s.live(v) && b != claims.NoTime {
+			begins = append(begins, b)
 		}
-		if !ok || b < first {
-			first = b
-		}
-		if !ok || b > last {
-			last = b
-		}
-		ok = true
 	}
-	return first, last, ok
+	if len(begins) == 0 {
+		return 0, 0, false
+	}
+	slices.Sort(begins)
+	cut := int(trim * float64(len(begins)-1))
+	return begins[cut], begins[len(begins)-1-cut], true
 }
 
 // signatureItems returns, sorted, the catalogue items that mark c's

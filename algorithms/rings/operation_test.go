@@ -20,6 +20,7 @@ type operationCity struct {
 	begin   int    // the first group's first day (100 when 0)
 	span    int    // days each group is active
 	sharing bool   // the second group's first person is the first group's too
+	every   int    // when > 0, each group's six come together every this many days, both with item and fills
 }
 
 // build returns the graph and the two groups' candidates.
@@ -59,6 +60,9 @@ func (oc operationCity) build(t *testing.T) (*graph.Graph, []*candidate) {
 		oc.begin = 100
 	}
 	item, fills, begin := "RING", 6, oc.begin
+	if oc.every > 0 {
+		item, fills = oc.item, oc.fills // cohorts: both groups alike
+	}
 	var first uint32
 	for site := range sites {
 		if site == 1 {
@@ -74,7 +78,10 @@ func (oc operationCity) build(t *testing.T) (*graph.Graph, []*candidate) {
 			}
 			for k := range fills {
 				day := begin + k*(oc.span-1)/max(fills-1, 1)
-				if k > 0 && k < fills-1 {
+				switch {
+				case oc.every > 0:
+					day = begin + k*oc.every
+				case k > 0 && k < fills-1:
 					day += i % 3
 				}
 				groups[site] = append(groups[site], buy(p, site, item, 50_000, day))
@@ -97,8 +104,10 @@ func (oc operationCity) build(t *testing.T) (*graph.Graph, []*candidate) {
 // TestJoinOperations checks that two groups at two counters, sharing no
 // person, join as one operation when they began and ended in the same
 // weeks, follow the same plan and buy the same unusual item (and when they
-// share a person too, too few for the merge); not when their months,
-// items or plans differ, or when both run all year.
+// share a person too, too few for the merge), or buy a common drug on
+// the same cohort days; not when their months, items or plans differ,
+// when both run all year, or when their cohort days differ or coincide
+// only as two weekly habits of the same weekday do.
 func TestJoinOperations(t *testing.T) {
 	one := operationCity{item: "RING", fills: 6, span: 100}
 	cases := []struct {
@@ -114,6 +123,10 @@ func TestJoinOperations(t *testing.T) {
 		{"twice the fills", operationCity{item: "RING", fills: 12, span: 100}, 2},
 		{"all year", operationCity{item: "RING", fills: 6, begin: 10, span: 340}, 2},
 		{"a person shared too", operationCity{item: "RING", fills: 6, span: 100, sharing: true}, 1},
+		{"the common drug on the same cohort days", operationCity{item: "COMMON", fills: 12, every: 9, span: 100}, 1},
+		{"the common drug on other cohort days", operationCity{shift: 4, item: "COMMON", fills: 12, every: 9, span: 100}, 2},
+		{"the common drug on the same weekday every week", operationCity{item: "COMMON", fills: 15, every: 7, span: 100}, 2},
+		{"too few cohort days", operationCity{item: "COMMON", fills: 4, every: 9, span: 30}, 2},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -137,7 +150,14 @@ func TestJoinOperations(t *testing.T) {
 			for _, f := range out[0].facts {
 				if f.id == FactSameOperation {
 					found = true
-					if f.params["people"] != 6 || f.params["shared_items"] != 1 || f.params["shared_patients"] != float64(12-want) {
+					items := 1.0
+					if c.city.item == "COMMON" {
+						items = 0
+						if f.params["shared_cohort_days"] != float64(c.city.fills) || f.params["log10_p"] > -2 {
+							t.Errorf("cohort days: fact params %v", f.params)
+						}
+					}
+					if f.params["people"] != 6 || f.params["shared_items"] != items || f.params["shared_patients"] != float64(12-want) {
 						t.Errorf("fact params %v", f.params)
 					}
 				}

@@ -132,10 +132,13 @@ type Params struct {
 	// One operation seen at several sites (joinOperations).
 	OperationDays      int
 	OperationMaxShare  float64
+	OperationSpanTrim  float64
 	OperationPlanRatio float64
 	SignatureShare     float64
 	SignatureLift      float64
 	SignatureOverlap   float64
+	SyncDayPeople      int
+	SyncMinDays        int
 
 	// Explanation (a ring's why).
 	WhyMinStrength float64
@@ -225,10 +228,13 @@ func DefaultParams() Params {
 		WindowMaxCount:         4,
 		OperationDays:          14,
 		OperationMaxShare:      0.75,
+		OperationSpanTrim:      0.02,
 		OperationPlanRatio:     1.5,
 		SignatureShare:         0.2,
 		SignatureLift:          3,
 		SignatureOverlap:       0.5,
+		SyncDayPeople:          3,
+		SyncMinDays:            5,
 		WhyMinStrength:         0.05,
 		WhyMax:                 5,
 	}
@@ -338,10 +344,13 @@ func (p *Params) fields() []paramField {
 		in("window_max_count", "member score", &p.WindowMaxCount, "most operation windows of one ring (an operation that stopped and started again, or recruited in waves)"),
 		in("operation_days", "merge", &p.OperationDays, "days within which the first visits, and the last visits, of two reported rings (sharing no person, or too few for the merge) must fall for them to be one operation seen at different sites (with a shared signature, signature_overlap): a ring that recruits for several counters or clinics, each seeing only its own people, begins and ends in the same weeks everywhere; 0 = off"),
 		fl("operation_max_share", "merge", &p.OperationMaxShare, "longest active span (first to last visit), as a share of the data period, of a ring joined to another by its months (operation_days): rings running all year share their months by chance"),
+		fl("operation_span_trim", "merge", &p.OperationSpanTrim, "share of a ring's visits left out at each end of its active span (operation_days, operation_max_share): a member's ordinary visits weeks before or after the operation do not move where it began and ended"),
 		fl("operation_plan_ratio", "merge", &p.OperationPlanRatio, "how far apart (as a ratio) the median ring visits per person, and the median fund per visit, of two rings joined by their months (operation_days) may be: an operation schedules and bills its recruits alike wherever they go"),
 		fl("signature_share", "merge", &p.SignatureShare, "least share of a ring's visits an item must be billed on to be part of its signature (operation_days)"),
 		fl("signature_lift", "merge", &p.SignatureLift, "how many times as common in a ring's visits as in its sites' other visits of the same med_type an item of its signature must be (operation_days; a ward's bed fees mark admissions, not a ring)"),
 		fl("signature_overlap", "merge", &p.SignatureOverlap, "least overlap (items shared over items of either) of the signatures of two rings joined by their months (operation_days): the same weeks at both ends and the same unusual items are one operation, not a coincidence"),
+		in("sync_day_people", "merge", &p.SyncDayPeople, "least people of a ring at its sites on one day for the day to be one of its cohort days (operation_days: two rings whose cohort days coincide beyond chance are one operation)"),
+		in("sync_min_days", "merge", &p.SyncMinDays, "least cohort days (sync_day_people) two rings must share to be joined by their synchrony (operation_days), however unlikely the coincidence"),
 		fl("member_share_half", "member score", &p.MemberShareHalf, "share of its ring's evidence (the mean of its ring visits and fund over the ring's median member's) at which a member's score is half way from 0.5 to 0.5 + 0.5·ring score (score 0.5 + 0.5·ring·share/(share + member_share_half)): the organiser of sixty ring visits scores above the card lender of one"),
 		fl("why_min_strength", "explanation", &p.WhyMinStrength, "least strength (in [0, 1], a piece of evidence's share in the score) a signal needs to be listed in a ring's why"),
 		in("why_max", "explanation", &p.WhyMax, "most signals listed in a ring's why, strongest first"),
@@ -398,8 +407,8 @@ func (p *Params) Validate() error {
 	if p.WindowRateRatio > 0 && p.WindowRateRatio < 1 {
 		return fmt.Errorf("rings: parameter window_rate_ratio = %v: must be 0 (off) or at least 1", p.WindowRateRatio)
 	}
-	if p.OperationDays > 0 && (p.OperationMaxShare <= 0 || p.OperationMaxShare > 1 || p.OperationPlanRatio < 1 || p.SignatureOverlap <= 0 || p.SignatureOverlap > 1) {
-		return fmt.Errorf("rings: parameters operation_max_share = %v, operation_plan_ratio = %v, signature_overlap = %v: must be in (0, 1], at least 1 and in (0, 1] while operation_days is on", p.OperationMaxShare, p.OperationPlanRatio, p.SignatureOverlap)
+	if p.OperationDays > 0 && (p.OperationMaxShare <= 0 || p.OperationMaxShare > 1 || p.OperationPlanRatio < 1 || p.SignatureOverlap <= 0 || p.SignatureOverlap > 1 || p.OperationSpanTrim < 0 || p.OperationSpanTrim >= 0.5) {
+		return fmt.Errorf("rings: parameters operation_max_share = %v, operation_plan_ratio = %v, signature_overlap = %v, operation_span_trim = %v: must be in (0, 1], at least 1, in (0, 1] and in [0, 0.5) while operation_days is on", p.OperationMaxShare, p.OperationPlanRatio, p.SignatureOverlap, p.OperationSpanTrim)
 	}
 	if p.WindowMaxShare > 1 {
 		return fmt.Errorf("rings: parameter window_max_share = %v: must be at most 1", p.WindowMaxShare)
