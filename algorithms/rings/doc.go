@@ -284,18 +284,21 @@
 // pieces). What they share is the operation: it began and ended in the
 // same weeks everywhere, it schedules and bills its recruits alike, and it
 // bills the same things. Reportable rings of min_ring_people people or
-// more (sharing no person, or too few for the merge), each active over at
-// most operation_max_share of the period (all-year rings share their
-// months by chance; the span leaves out operation_span_trim of a ring's
-// visits at each end, a member's ordinary visits before or after the
-// operation), join when
-// their first visits and their last visits fall within operation_days of
-// each other, their median ring visits per person and median fund per
-// visit are within operation_plan_ratio, and their signatures overlap by
-// signature_overlap: the items on signature_share of a ring's visits at
+// more (sharing no person, or too few for the merge) join when their
+// median ring visits per person and median fund per visit are within
+// operation_plan_ratio, and either their signatures overlap by
+// signature_overlap (the items on signature_share of a ring's visits at
 // signature_lift times their share among its sites' other visits of the
-// same med_type (a ward's bed fees mark admissions, not a ring). Two
-// unrelated rings pass only by a triple coincidence; the join is recorded
+// same med_type: a ward's bed fees mark admissions, not a ring) or their
+// cohort days (days on which sync_day_people of their people came)
+// coincide beyond chance, expected weekday by weekday (two weekly habits
+// of one weekday are no plan), at min_significance + log10(pairs) and on
+// at least sync_min_days days; and, either way, the visits carrying the
+// shared items (or the cohort days) began and ended within operation_days
+// of each other, each over at most operation_max_share of the period
+// (all-year rings share their months by chance; operation_span_trim of
+// the visits at each end left out). Two unrelated rings pass only by a
+// triple coincidence; the join is recorded
 // as a G-SAME-OPERATION fact with the days apart and the items shared.
 //
 // Where people live (geography.go). Region codes are optional in the data

@@ -9,12 +9,10 @@ import (
 	"github.com/ringlens/ringlens/graph/claims"
 )
 
-// opSpan is a reported candidate's active span, its first and last live
-// visit, and its plan: the median number of its live visits per person
-// and the median fund per visit.
-type opSpan struct {
+// opPlan is a reported candidate's plan: the median number of its live
+// visits per person and the median fund per visit.
+type opPlan struct {
 	cand             int
-	first, last      claims.Time
 	perPerson, money float64
 }
 
@@ -27,12 +25,6 @@ type opSpan struct {
 // things everywhere. Two reportable candidates of at least min_ring_people
 // people each join when
 //
-//   - each is active (first to last live visit, leaving out
-//     operation_span_trim of its visits at each end: a member's ordinary
-//     visits weeks before the operation began do not move its start) over
-//     at most operation_max_share of the data period (rings that run all
-//     year share their months by chance), and their first visits and their
-//     last visits each fall within operation_days of each other;
 //   - their plans match: the median number of ring visits per person, and
 //     the median fund per visit, are each within operation_plan_ratio of
 //     each other (an operation schedules and bills its recruits alike
@@ -41,9 +33,18 @@ type opSpan struct {
 //     candidate's visits and at least signature_lift times as common there
 //     as in the other visits of its sites of the same kinds of care,
 //     signatureItems) overlap by at least signature_overlap (shared items
-//     over items of either), or their cohort days coincide beyond chance
+//     over items of either), or their cohort days (days on which
+//     sync_day_people of their people came) coincide beyond chance
 //     (syncDays: an operation that sends its recruits in on the same days
-//     everywhere, billing ordinary items).
+//     everywhere, billing ordinary items);
+//   - the operation ran in the same weeks at both: the visits that carry
+//     the shared signature items (or the cohort days) of each span at most
+//     operation_max_share of the data period (rings that run all year share
+//     their months by chance), and their first and their last each fall
+//     within operation_days of each other. The span of visits leaves out
+//     operation_span_trim of them at each end, and is that of the
+//     signature visits, not of all the ring's visits: a member's ordinary
+//     care before the operation began does not move its start.
 //
 // A pair of unrelated rings passes all three only by a triple
 // coincidence: the same weeks at both ends, the same plan and the same
@@ -58,22 +59,28 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 		return cands
 	}
 	period := float64(s.last - s.first)
-	var spans []opSpan
+	var plans []opPlan
 	for i, c := range cands {
 		if len(c.patients) < p.MinRingPeople || !s.reportable(c) {
 			continue
 		}
-		first, last, ok := s.liveSpan(c.visits, p.OperationSpanTrim)
-		if !ok || float64(last-first) > p.OperationMaxShare*period {
-			continue
-		}
 		perPerson, money := s.plan(c.visits)
-		spans = append(spans, opSpan{cand: i, first: first, last: last, perPerson: perPerson, money: money})
+		plans = append(plans, opPlan{cand: i, perPerson: perPerson, money: money})
 	}
-	if len(spans) < 2 {
+	if len(plans) < 2 {
 		return cands
 	}
 	tol := claims.Time(p.OperationDays) * 86400
+	// sameWeeks reports whether two spans each cover at most
+	// operation_max_share of the period and begin, and end, within
+	// operation_days of each other.
+	sameWeeks := func(fa, la, fb, lb claims.Time) (dFirst, dLast claims.Time, ok bool) {
+		if float64(la-fa) > p.OperationMaxShare*period || float64(lb-fb) > p.OperationMaxShare*period {
+			return 0, 0, false
+		}
+		dFirst, dLast = absTime(fa-fb), absTime(la-lb)
+		return dFirst, dLast, dFirst <= tol && dLast <= tol
+	}
 	sigs := make(map[int][]uint32)
 	signature := func(i int) []uint32 {
 		sig, ok := sigs[i]
@@ -92,7 +99,7 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 		}
 		return d
 	}
-	pairs := float64(len(spans)) * float64(len(spans)-1) / 2
+	pairs := float64(len(plans)) * float64(len(plans)-1) / 2
 	minSig := p.MinSignificance + math.Log10(max(pairs, 1))
 	uf := newUnionFind(len(cands))
 	type link struct {
@@ -103,27 +110,36 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 		sync       daySync
 	}
 	var links []link
-	for x := range spans {
-		for y := x + 1; y < len(spans); y++ {
-			a, b := spans[x], spans[y]
-			dFirst, dLast := absTime(a.first-b.first), absTime(a.last-b.last)
-			if dFirst > tol || dLast > tol || !within(a.perPerson, b.perPerson, p.OperationPlanRatio) || !within(a.money, b.money, p.OperationPlanRatio) {
+	for x := range plans {
+		for y := x + 1; y < len(plans); y++ {
+			a, b := plans[x], plans[y]
+			if !within(a.perPerson, b.perPerson, p.OperationPlanRatio) || !within(a.money, b.money, p.OperationPlanRatio) {
 				continue
 			}
-			l := link{a: a.cand, b: b.cand, dFirst: dFirst, dLast: dLast}
+			l := link{a: a.cand, b: b.cand}
+			ok := false
 			sa, sb := signature(a.cand), signature(b.cand)
-			both := common(sa, sb)
-			switch {
-			case len(both) > 0 && float64(len(both)) >= p.SignatureOverlap*float64(len(sa)+len(sb)-len(both)):
-				l.sharedSigs = both
-			default:
-				l.sync = syncDays(cohortDays(a.cand), cohortDays(b.cand), max(a.first, b.first).Day(), min(a.last, b.last).Day())
-				if l.sync.shared < p.SyncMinDays || l.sync.log10p > -minSig {
-					continue
+			if both := common(sa, sb); len(both) > 0 && float64(len(both)) >= p.SignatureOverlap*float64(len(sa)+len(sb)-len(both)) {
+				fa, la, okA := s.itemSpan(cands[a.cand].visits, both, p.OperationSpanTrim)
+				fb, lb, okB := s.itemSpan(cands[b.cand].visits, both, p.OperationSpanTrim)
+				if okA && okB {
+					l.dFirst, l.dLast, ok = sameWeeks(fa, la, fb, lb)
+					l.sharedSigs = both
 				}
 			}
-			uf.union(int32(a.cand), int32(b.cand))
-			links = append(links, l)
+			if da, db := cohortDays(a.cand), cohortDays(b.cand); !ok && min(len(da), len(db)) >= p.SyncMinDays {
+				fa, la, fb, lb := da[0].Time(), da[len(da)-1].Time(), db[0].Time(), db[len(db)-1].Time()
+				l.dFirst, l.dLast, ok = sameWeeks(fa, la, fb, lb)
+				l.sharedSigs = nil
+				if ok {
+					l.sync = syncDays(da, db, max(fa, fb).Day(), min(la, lb).Day())
+					ok = l.sync.shared >= p.SyncMinDays && l.sync.log10p <= -minSig
+				}
+			}
+			if ok {
+				uf.union(int32(a.cand), int32(b.cand))
+				links = append(links, l)
+			}
 		}
 	}
 	if len(links) == 0 {
@@ -169,17 +185,17 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 		f := fact{id: FactSameOperation, visits: b.visits,
 			params: map[string]float64{"people": float64(len(b.patients)), "shared_patients": float64(shared), "first_days_apart": days(l.dFirst),
 				"last_days_apart": days(l.dLast), "shared_items": float64(len(l.sharedSigs)), "operation_days": float64(p.OperationDays)},
-			detail: fmt.Sprintf("joined with the candidate of %s (%d people, %d of them shared): its first and last visits fall %.0f and %.0f days from those of the part of this ring it matches, and both bill the same items far more often than their sites' other visits do (%s)",
-				b.source, len(b.patients), shared, days(l.dFirst), days(l.dLast), items),
-			detailZh: fmt.Sprintf("与%s候选团伙（%d人，其中共同人员%d人）合并：其首次与末次就诊与本团伙相应部分分别相差%.0f天和%.0f天，且两者结算同样的项目，远多于各自机构的其他就诊（%s）",
-				b.source, len(b.patients), shared, days(l.dFirst), days(l.dLast), itemsZh)}
+			detail: fmt.Sprintf("joined with the candidate of %s (%d people, %d of them shared): its first and last visits billing the items both bill far more often than their sites' other visits do (%s) fall %.0f and %.0f days from those of the part of this ring it matches",
+				b.source, len(b.patients), shared, items, days(l.dFirst), days(l.dLast)),
+			detailZh: fmt.Sprintf("与%s候选团伙（%d人，其中共同人员%d人）合并：两者结算同样的项目，远多于各自机构的其他就诊（%s），其结算这些项目的首次与末次就诊与本团伙相应部分分别相差%.0f天和%.0f天",
+				b.source, len(b.patients), shared, itemsZh, days(l.dFirst), days(l.dLast))}
 		if len(l.sharedSigs) == 0 {
 			f.params["shared_cohort_days"] = float64(l.sync.shared)
 			f.params["expected_cohort_days"] = l.sync.expected
 			f.params["log10_p"] = l.sync.log10p
-			f.detail = fmt.Sprintf("joined with the candidate of %s (%d people, %d of them shared): its first and last visits fall %.0f and %.0f days from those of the part of this ring it matches, and %d of their cohort days (at least %d people each) fall on the same dates, where %.1f would by chance (log10 p = %.1f)",
+			f.detail = fmt.Sprintf("joined with the candidate of %s (%d people, %d of them shared): its first and last cohort days fall %.0f and %.0f days from those of the part of this ring it matches, and %d of their cohort days (at least %d people each) fall on the same dates, where %.1f would by chance (log10 p = %.1f)",
 				b.source, len(b.patients), shared, days(l.dFirst), days(l.dLast), l.sync.shared, p.SyncDayPeople, l.sync.expected, l.sync.log10p)
-			f.detailZh = fmt.Sprintf("与%s候选团伙（%d人，其中共同人员%d人）合并：其首次与末次就诊与本团伙相应部分分别相差%.0f天和%.0f天，且两者有%d个集中就诊日（每日至少%d人）日期相同，偶然情况下约为%.1f个（log10 p = %.1f）",
+			f.detailZh = fmt.Sprintf("与%s候选团伙（%d人，其中共同人员%d人）合并：其首个与末个集中就诊日与本团伙相应部分分别相差%.0f天和%.0f天，且两者有%d个集中就诊日（每日至少%d人）日期相同，偶然情况下约为%.1f个（log10 p = %.1f）",
 				b.source, len(b.patients), shared, days(l.dFirst), days(l.dLast), l.sync.shared, p.SyncDayPeople, l.sync.expected, l.sync.log10p)
 		}
 		absorbFact(a, b, f)
@@ -313,14 +329,21 @@ func absTime(t claims.Time) claims.Time {
 	return t
 }
 
-// liveSpan returns the span of the live visits among vs: the begin times
-// at the trim and 1 − trim quantiles of their begin times (trim 0: the
-// first and the last); ok is false when none has a begin time.
-func (s *state) liveSpan(vs []uint32, trim float64) (first, last claims.Time, ok bool) {
+// itemSpan returns the span of the live visits among vs that bill any of
+// items (sorted): the begin times at the trim and 1 − trim quantiles of
+// their begin times (trim 0: the first and the last); ok is false when
+// none has a begin time.
+func (s *state) itemSpan(vs []uint32, items []uint32, trim float64) (first, last claims.Time, ok bool) {
 	vt := &s.t.Visits
 	begins := make([]claims.Time, 0, len(vs))
+	var seen []uint32
 	for _, v := range vs {
-		if b := vt.Begin[v]; s.live(v) && b != claims.NoTime {
+		b := vt.Begin[v]
+		if !s.live(v) || b == claims.NoTime {
+			continue
+		}
+		seen = s.visitItems(v, seen[:0])
+		if slices.ContainsFunc(seen, func(it uint32) bool { _, in := slices.BinarySearch(items, it); return in }) {
 			begins = append(begins, b)
 		}
 	}
