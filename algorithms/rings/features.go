@@ -127,7 +127,9 @@ func (s *state) markedShare(c *candidate, marked map[uint32]float64) (share, lif
 }
 
 // cohortShare returns the share of c's outpatient visits that fall in a
-// (doctor, day, hour) column holding at least cohortMin of c's patients,
+// (doctor, day, hour) column holding at least cohortMin of c's patients
+// (the institution stands for the doctor on visits naming no usable one:
+// an export without doctor columns still shows people sent in together),
 // and the same share for the other visits of c's institutions (the
 // baseline of ordinary traffic there).
 func (s *state) cohortShare(c *candidate) (share, baseline float64) {
@@ -148,10 +150,17 @@ func (s *state) cohortShare(c *candidate) (share, baseline float64) {
 			vs = vs[:200000]
 		}
 		for _, v := range vs {
-			if !s.live(v) || vt.MedType[v].Inpatient() || !s.doctorOK(vt.Doctor[v]) {
+			if !s.live(v) || vt.MedType[v].Inpatient() {
 				continue
 			}
-			e := cohortEntry{col: uint64(vt.Doctor[v])<<32 | uint64(uint32(int64(vt.Begin[v])/3600)), person: vt.Person[v]}
+			// The column's hub: the visit's doctor, or its institution
+			// when it names no usable doctor (exports without doctor
+			// columns).
+			hub := uint64(vt.Doctor[v])
+			if !s.doctorOK(vt.Doctor[v]) {
+				hub = 1<<31 | uint64(h)
+			}
+			e := cohortEntry{col: hub<<32 | uint64(uint32(int64(vt.Begin[v])/3600)), person: vt.Person[v]}
 			if ringVisit[v] {
 				ring = append(ring, e)
 			} else {

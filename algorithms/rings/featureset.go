@@ -17,7 +17,7 @@ type features struct {
 	InpatientShare   float64 // share of inpatient visits
 	PharmacyShare    float64 // share of pharmacy purchases
 	RuleHitShare     float64 // share of the visits the rule library cited
-	LockstepDensity  float64 // share of outpatient visits in same-hour cohorts of one doctor
+	LockstepDensity  float64 // share of outpatient visits in same-hour cohorts of one doctor (of one institution on visits naming none)
 	LockstepBaseline float64 // the same share for the other visits of the ring's sites
 	Rhythm           float64 // median regularity of the people's visits (1 − coefficient of variation of the gaps)
 	Concentration    float64 // share of the people's visits that are ring visits

@@ -327,7 +327,7 @@ func (p *Params) fields() []paramField {
 		fl("min_split_modularity", "communities", &p.MinSplitModularity, "modularity a Leiden partition of a multi-site candidate must reach before the candidate is split"),
 		fl("shared_doctor_share", "communities", &p.SharedDoctorShare, "share of a doctor's ring visits each of two communities must hold for the doctor to keep them one ring"),
 		fl("shared_visit_share", "communities", &p.SharedVisitShare, "share of the smaller community's visits that must cross to the other's sites for the two to stay one ring"),
-		fl("lockstep_density", "typology", &p.LockstepDensity, "share of a ring's outpatient visits in same-hour cohorts of one doctor from which a single-site ring is lockstep swiping"),
+		fl("lockstep_density", "typology", &p.LockstepDensity, "share of a ring's outpatient visits in same-hour cohorts of one doctor (of one institution on visits naming none) from which a single-site ring is lockstep swiping"),
 		fl("lockstep_lift", "typology", &p.LockstepLift, "how many times the cohort share of the site's other visits that density must be"),
 		fl("report_score", "report", &p.ReportScore, "lowest ring score reported"),
 		fl("lockstep_report_evidence", "report", &p.LockstepReportEvidence, "a lockstep block or a co-visit cohort is reported whatever its size and money when its strength × evidence reaches this (people visiting together far beyond their sites' ordinary traffic are the ring, however little they bill; 1 or more: only report_score decides)"),
