@@ -190,6 +190,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	}
 	s.regulars = s.regularExcess(lo, tally)
 	closed := closedSites(p, recs, visits, nSites)
+	s.closedSite = closed
 	s.onsets, s.offsets, s.siteFirst, s.siteLast = s.onsetRelations(recs, all, nSites)
 	// Peers of relations: within each institution class, the spread of
 	// relations' median z, so that a relation is costly only against the

@@ -72,8 +72,11 @@ type fact struct {
 }
 
 // inStep reports whether c is people coming together: a lockstep block
-// (lockstepCandidates) or a doctor's cohorts (cohortCandidates).
-func (c *candidate) inStep() bool { return c.source == SourceLockstep || c.source == SourceCohorts }
+// (lockstepCandidates), a doctor's cohorts (covisitCandidates) or a
+// site's crowded hours (slotCandidates).
+func (c *candidate) inStep() bool {
+	return c.source == SourceLockstep || c.source == SourceCohorts || c.source == SourceSlots
+}
 
 // cohort reports whether c is an onset or offset cohort (onsetCandidates).
 func (c *candidate) cohort() bool { return c.source == SourceOnset || c.source == SourceOffset }

@@ -120,6 +120,7 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		{"candidates: admission cohorts", s.admissionCandidates},
 		{"candidates: lockstep blocks", s.lockstepCandidates},
 		{"candidates: co-visit cohorts", s.covisitCandidates},
+		{"candidates: crowded slots", s.slotCandidates},
 		{"candidates: split admissions", s.splitCandidates},
 		{"candidates: round quantities", s.cashoutCandidates},
 		{"candidates: trace codes", s.resellCandidates},

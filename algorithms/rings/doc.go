@@ -195,6 +195,31 @@
 // evidence), or stands as a ring when the cohorts of two counters go
 // together (standing in merge.go); alone it is left out.
 //
+// Crowded slots (slotCandidates, cand_slots.go). A ring that sends its
+// recruits to a clinic in batches of ten or fifteen, once or twice each
+// over a few weeks, leaves none of the above: no relation of
+// min_relation_visits visits, no pair of returning people, no dense block
+// (each recruit is in two batches of many, so every recruit × batch block
+// is sparse). It leaves hours in which a clinic whose hours hold one or
+// two people holds a dozen. At each medical site (pharmacies aside:
+// families and carers buy together; sites serving a closed population
+// aside), each clock hour of outpatient visits holding slot_min_people
+// people is tested, by the Poisson tail at min_significance +
+// log10(hours with visits), against the same hour of the day on the
+// site's other open days within slot_chance_days (a season crowds every
+// hour of its weeks alike), each hour's count capped at the site's 90th
+// percentile so that crowded hours do not set their own chance. Crowded
+// hours of a site that share a person or follow each other within
+// operation_days are one group; with them go the site's smaller batches
+// while it was active (hours holding cohort_min_people people of its
+// crowded hours). Its people are those who came in slot_min_visits of
+// its hours for at least slot_person_share of their visits there (the
+// patient who happened to be there in the hour came once; the site's
+// regulars come at other times too); a group whose people are fewer than
+// slot_return_share of the people in its hours (the crowd of a screening
+// or vaccination drive comes once) or than min_ring_people is dropped
+// (fact G-CROWDED-SLOTS; typology hint lockstep swiping).
+//
 // Wards (growWard, grow.go). The tests above flag people admitted again
 // and again; a ward kept full with recruits also holds recruits admitted
 // once or twice, whom nothing flags one by one. A candidate that is mostly

@@ -528,9 +528,9 @@ func (s *state) ageBands() func(x uint32) int {
 
 // typologyFree reports whether c was formed by a generator that needs no
 // typology's signature (relation excess, onset and offset cohorts,
-// lockstep blocks, co-visit cohorts): its people are who the relations
+// lockstep blocks, co-visit cohorts, crowded slots): its people are who the relations
 // found, and the sites they go to together are the ring's. A signature's
 // candidate is the people who share it.
 func (c *candidate) typologyFree() bool {
-	return c.cohort() || c.source == SourceRelationExcess || c.source == SourceLockstep || c.source == SourceCohorts
+	return c.cohort() || c.source == SourceRelationExcess || c.inStep()
 }

@@ -135,7 +135,8 @@ func (s *state) samePharmacies(a, b *candidate) bool {
 }
 
 // cohortOf reports whether x is one of y's cohorts: a lockstep block all
-// of whose sites and doctors (at least one) are y's, so that the block's
+// of whose sites and doctors (at least one) are y's, or co-visit cohorts
+// or crowded hours all of whose sites and doctors are y's, so that the block's
 // people come together to the same doctors at the same sites as y's ring
 // (a ring whose recruits come in groups is found as one lockstep block per
 // group, and its groups share structure, not people); or an onset or
@@ -144,7 +145,7 @@ func (s *state) samePharmacies(a, b *candidate) bool {
 // to y's sites (a ring's recruits at one of its counters reach
 // onset_min_visits there, not where y found the others).
 func cohortOf(x, y *candidate) bool {
-	return (x.inStep() && (len(x.doctors) > 0 || x.source == SourceCohorts) || x.cohort()) && len(x.insts) > 0 &&
+	return (x.inStep() && (len(x.doctors) > 0 || x.source != SourceLockstep) || x.cohort()) && len(x.insts) > 0 &&
 		intersect(x.insts, y.insts) == len(x.insts) && intersect(x.doctors, y.doctors) == len(x.doctors)
 }
 

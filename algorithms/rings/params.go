@@ -101,6 +101,13 @@ type Params struct {
 	CohortPharmacyPeople int
 	CohortLiftHalf       float64
 
+	// Crowded slots.
+	SlotMinPeople   int
+	SlotMinVisits   int
+	SlotPersonShare float64
+	SlotChanceDays  int
+	SlotReturnShare float64
+
 	// Community split of multi-site candidates.
 	MinSplitModularity float64
 	SharedDoctorShare  float64
@@ -203,6 +210,11 @@ func DefaultParams() Params {
 		BlockLeaderShare:       0.5,
 		BlockLiftHalf:          2,
 		CohortMinPeople:        3,
+		SlotMinPeople:          5,
+		SlotMinVisits:          2,
+		SlotPersonShare:        0.5,
+		SlotChanceDays:         28,
+		SlotReturnShare:        0.2,
 		CohortWindowMinutes:    60,
 		CohortMinCovisits:      2,
 		CohortMaxGroup:         30,
@@ -323,6 +335,11 @@ func (p *Params) fields() []paramField {
 		in("cohort_min_covisits", "co-visit cohorts", &p.CohortMinCovisits, "times two returning people of a hub must have come together to be tested as a pair; a pair's chance is the larger of the hub's share of visit pairs on the same day and its own shift predictor (how often they meet a few days apart: people who keep an hour and a monthly rhythm meet by habit), and a hub holds cohorts when its pairs at or below a p-value level α exceed the tested pairs × α, at min_significance + log10(hubs tested)"),
 		in("cohort_max_group", "co-visit cohorts", &p.CohortMaxGroup, "most other visits of a hub within the window of a visit for its co-visits to count: meeting in a crowd is no evidence"),
 		in("cohort_pharmacy_people", "co-visit cohorts", &p.CohortPharmacyPeople, "fewest people a group of a pharmacy's pairs must link for the pharmacy to be a hub of co-visit cohorts like a doctor or an institution: families and carers buy together, three or four of them at a time (0: pharmacies are not hubs)"),
+		in("slot_min_people", "crowded slots", &p.SlotMinPeople, "fewest people in one clock hour of one medical site's outpatient visits for the hour to be tested against the site's ordinary occupancy of that hour of the day (a ring sending its recruits in batches, once or twice each); 0 turns crowded slots off"),
+		in("slot_min_visits", "crowded slots", &p.SlotMinVisits, "fewest of a group's crowded hours a person must have come in to be one of its people (the ordinary patients who happened to be there in an hour came once)"),
+		fl("slot_person_share", "crowded slots", &p.SlotPersonShare, "least share of a person's outpatient visits at the site that fall in the group's crowded hours for the person to be one of its people (a regular who happened into two of them comes at other times too)"),
+		in("slot_chance_days", "crowded slots", &p.SlotChanceDays, "days either side of an hour whose same hour of the day, on the site's other open days, sets the hour's chance (seasons crowd every hour of their weeks alike)"),
+		fl("slot_return_share", "crowded slots", &p.SlotReturnShare, "least share of the people in a group's crowded hours and batches who are its people (came back in slot_min_visits of them): recruits come back batch after batch, the crowd of a screening or vaccination drive comes once"),
 		fl("cohort_lift_half", "co-visit cohorts", &p.CohortLiftHalf, "how many times their chance the co-visits of a candidate's pairs must reach (minus 1) for its strength to be one half"),
 		fl("min_split_modularity", "communities", &p.MinSplitModularity, "modularity a Leiden partition of a multi-site candidate must reach before the candidate is split"),
 		fl("shared_doctor_share", "communities", &p.SharedDoctorShare, "share of a doctor's ring visits each of two communities must hold for the doctor to keep them one ring"),

@@ -42,6 +42,10 @@ const (
 	// SourceCohorts: a doctor's returning people who come together
 	// in small groups again and again (covisitCandidates).
 	SourceCohorts = vocab.FactCohorts
+	// SourceSlots: clock hours of a medical site holding far more people
+	// than its ordinary hours, linked by the people they share
+	// (slotCandidates).
+	SourceSlots = vocab.FactSlots
 	// FactSplitConcentration: a hospital's early same-diagnosis
 	// readmissions far beyond the other hospitals' rate (splitCandidates,
 	// whose source is the rule R-SPLIT-ADMIT).

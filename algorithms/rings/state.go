@@ -53,6 +53,9 @@ type state struct {
 	// flaggedVisit marks the visits of flagged relations (set by
 	// excessCandidates), whatever became of them.
 	flaggedVisit []bool
+	// closedSite marks, by site index (node − siteLo), the sites serving a
+	// closed population (closedSites; set by excessCandidates).
+	closedSite []bool
 	// first and last bound the live visits; years is the data period in
 	// years (at least a month).
 	first, last claims.Time

@@ -190,6 +190,8 @@ var facts = []Entry{
 		DescZh: "一批参保人反复在同一时段一起就诊", DescEn: "a dense block of patients who visit together again and again"},
 	{Code: FactCohorts, Zh: "分批结伴就诊", En: "co-visit cohorts",
 		DescZh: "同一医师（或未记录医师时同一机构）的复诊人员分成小组，反复在同一天的同一时段先后就诊，远超其就诊日与就诊习惯所能解释的偶然", DescEn: "small groups of one doctor's (or, where visits name no doctor, one institution's) returning people who come together on the same days again and again, far beyond what their days and habits explain"},
+	{Code: FactSlots, Zh: "整点时段集中就诊", En: "crowded slots",
+		DescZh: "一批人员在若干整点时段集中到同一医疗机构就诊，人数远超该机构同一时段的平常人数，且这些时段由共同人员相连", DescEn: "clock hours of one medical site holding far more people than its ordinary hours of the day, linked by the people they share"},
 	{Code: FactSplitConcentration, Zh: "分解住院集中", En: "split-admission concentration",
 		DescZh: "医院同诊断早期再入院率远高于其他医院", DescEn: "a hospital's early same-diagnosis readmissions far beyond the other hospitals' rate"},
 	{Code: FactRoundCustomers, Zh: "整数量购药人", En: "round-quantity customers",
@@ -197,7 +199,7 @@ var facts = []Entry{
 	{Code: FactMerged, Zh: "候选团伙合并", En: "merged candidates",
 		DescZh: "两个候选团伙因共有成员而合并", DescEn: "two candidate rings merged, with the members they shared"},
 	{Code: FactSameOperation, Zh: "同一运作", En: "one operation at several sites",
-		DescZh: "两个无共同人员（或共同人员不足以合并）的团伙开始与结束时间相近，且结算同样的少见项目，合并为在不同机构进行的同一运作", DescEn: "two rings sharing no person (or too few to merge), begun and ended in the same weeks and billing the same unusual items, joined as one operation seen at different sites"},
+		DescZh: "两个无共同人员（或共同人员不足以合并）的团伙开始与结束时间相近、安排相同，且结算同样的少见项目或集中就诊日期相同，合并为在不同机构进行的同一运作", DescEn: "two rings sharing no person (or too few to merge), begun and ended in the same weeks on the same plan, billing the same unusual items or sending their people in on the same days, joined as one operation seen at different sites"},
 	{Code: FactNewRows, Zh: "新增记录", En: "new rows",
 		DescZh: "增量评分新加入团伙的就诊记录", DescEn: "rows attached to the ring by incremental scoring"},
 }

@@ -168,6 +168,7 @@ const (
 	FactAdmitCohort        = "G-ADMIT-COHORT"
 	FactLockstep           = "G-LOCKSTEP"
 	FactCohorts            = "G-COHORTS"
+	FactSlots              = "G-CROWDED-SLOTS"
 	FactSplitConcentration = "G-SPLIT-CONCENTRATION"
 	FactRoundCustomers     = "G-ROUND-CUSTOMERS"
 	FactWard               = "G-WARD"

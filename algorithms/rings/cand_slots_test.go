@@ -1,0 +1,131 @@
+package rings
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// slotCity is a clinic whose sixty ordinary patients come alone, one to
+// three a day at any hour through the year, and a group of people who
+// come in batches.
+type slotCity struct {
+	group   int // people in the group
+	batch   int // people per batch (the group comes in turns)
+	rounds  int // times each of the group comes
+	every   int // days between batches
+	again   int // of the group, people who come back once more on the next batch day (a screening's second day)
+	flu     int // ordinary people in every hour of every day of one month, each coming twice (a season)
+	wantMin int // least people of the candidate (0: none wanted)
+	wantMax int
+}
+
+func (sc slotCity) build(t *testing.T) *graph.Graph {
+	t.Helper()
+	tb := graph.NewTables(0, 0)
+	site, _ := tb.AddInstitution(&claims.Institution{Code: "H1", Name: "某某门诊部", Type: claims.Medical, Beds: -1})
+	n := 0
+	visit := func(person uint32, day, hour, minute int) {
+		n++
+		at := claims.DateOf(2025, 1, 1).Time() + claims.Time(day*86400+hour*3600+minute*60)
+		tb.AddVisit(&claims.Visit{MdtrtID: fmt.Sprintf("v%d", n), InstitutionCode: "H1", MedType: claims.MedOutpatient,
+			Begin: at, End: claims.NoTime, MedFee: 10000, FundPay: 8000}, person, site, uint32(n))
+	}
+	person := func(id string) uint32 {
+		p, _ := tb.AddPerson(&claims.Person{PsnNo: id, Sex: claims.Female, Birth: claims.DateOf(1960, 1, 1)})
+		return p
+	}
+	x := uint64(1)
+	next := func(n int) int { // a fixed pseudo-random stream (xorshift)
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		return int(x % uint64(n))
+	}
+	for i := range 60 {
+		p := person(fmt.Sprintf("o%d", i))
+		for range 8 {
+			visit(p, next(360), 8+next(9), next(60))
+		}
+	}
+	for d := range 30 {
+		for h := range 9 {
+			for k := range sc.flu {
+				p := person(fmt.Sprintf("f%d-%d-%d", d, h, k))
+				visit(p, 200+d, 8+h, 10*k)
+				visit(p, 200+(d+7)%30, 8+h, 10*k+5)
+			}
+		}
+	}
+	if sc.group > 0 {
+		batches := sc.group / sc.batch
+		for i := range sc.group {
+			p := person(fmt.Sprintf("g%d", i))
+			for r := range sc.rounds {
+				b := i % batches
+				day := 100 + (r*batches+b)*sc.every
+				visit(p, day, 9, 2*(i/batches)%60)
+			}
+			if i < sc.again {
+				visit(p, 100+batches*sc.every, 9, 30)
+			}
+		}
+	}
+	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return g
+}
+
+// TestSlotCandidates checks that batches of people filling a quiet
+// clinic's hours, each person coming back in a later batch, are found
+// with their people; and that a screening drive's crowd (a few of whom
+// come back), a season crowding every hour of its weeks, and a few
+// people coming together are not.
+func TestSlotCandidates(t *testing.T) {
+	cases := []struct {
+		name string
+		city slotCity
+	}{
+		{"batches of eight, twice each", slotCity{group: 24, batch: 8, rounds: 2, every: 5, wantMin: 24, wantMax: 24}},
+		{"batches of six, three times each", slotCity{group: 12, batch: 6, rounds: 3, every: 9, wantMin: 12, wantMax: 12}},
+		{"a screening crowd, a few coming back", slotCity{group: 120, batch: 40, rounds: 1, every: 7, again: 15}},
+		{"batches of three", slotCity{group: 12, batch: 3, rounds: 2, every: 5}},
+		{"a flu season", slotCity{flu: 4}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			g := c.city.build(t)
+			s := newTestState(t, g)
+			cands, err := s.slotCandidates(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.city.wantMin == 0 {
+				if len(cands) != 0 {
+					t.Fatalf("%d candidates (first of %d people), want none", len(cands), len(cands[0].patients))
+				}
+				return
+			}
+			if len(cands) != 1 {
+				t.Fatalf("%d candidates, want 1", len(cands))
+			}
+			got := cands[0]
+			if n := len(got.patients); n < c.city.wantMin || n > c.city.wantMax {
+				t.Errorf("%d people, want %d to %d", n, c.city.wantMin, c.city.wantMax)
+			}
+			for _, p := range got.patients {
+				if k := g.Key(p); k[0] != 'g' {
+					t.Errorf("person %s is not the group's", k)
+				}
+			}
+			if len(got.facts) != 1 || got.facts[0].id != SourceSlots || got.facts[0].params["slots"] < 2 {
+				t.Errorf("facts %+v", got.facts)
+			}
+		})
+	}
+}
