@@ -306,6 +306,8 @@ var progress = []Entry{
 		DescZh: "由同步就诊块生成候选团伙", DescEn: "candidates from lockstep blocks"},
 	{Code: StageDetectCovisitCohorts, Zh: "候选团伙：分批结伴就诊", En: "candidate rings: co-visit cohorts",
 		DescZh: "由同一医师或机构处分批同日结伴就诊、远超偶然的人员生成候选团伙", DescEn: "candidates from people who come to one doctor or institution together in small groups, on the same days, far beyond chance"},
+	{Code: StageDetectCrowdedSlots, Zh: "候选团伙：整点时段集中就诊", En: "candidate rings: crowded slots",
+		DescZh: "由在若干整点时段集中到同一医疗机构、人数远超平常的批次人员生成候选团伙", DescEn: "candidates from people sent in batches to one medical site, in clock hours holding far more people than its ordinary hours"},
 	{Code: StageDetectSplitAdmissions, Zh: "候选团伙：分解住院", En: "candidate rings: split admissions",
 		DescZh: "由分解住院集中的医院生成候选团伙", DescEn: "candidates from hospitals concentrating split admissions"},
 	{Code: StageDetectRoundQuantities, Zh: "候选团伙：整数量购药", En: "candidate rings: round quantities",

@@ -240,6 +240,7 @@ const (
 	StageDetectAdmissionCohorts  = "detect candidates: admission cohorts"
 	StageDetectLockstepBlocks    = "detect candidates: lockstep blocks"
 	StageDetectCovisitCohorts    = "detect candidates: co-visit cohorts"
+	StageDetectCrowdedSlots      = "detect candidates: crowded slots"
 	StageDetectSplitAdmissions   = "detect candidates: split admissions"
 	StageDetectRoundQuantities   = "detect candidates: round quantities"
 	StageDetectTraceCodes        = "detect candidates: trace codes"
