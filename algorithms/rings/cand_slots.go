@@ -18,10 +18,12 @@ import (
 // not raise the chance they are tested against.
 const slotCapQuantile = 0.9
 
-// crowdedSlot is one hour of one medical site holding far more people
-// than the site's ordinary occupancy of that hour explains.
+// crowdedSlot is one clock hour (or, for admissions, one day) of one
+// medical site holding far more people than the site's ordinary hours (or
+// days) explain.
 type crowdedSlot struct {
 	site     graph.NodeID
+	kind     slotKind
 	visits   []uint32 // the slot's visits
 	people   int      // distinct people
 	expected float64  // people the site's ordinary hour holds
@@ -34,29 +36,32 @@ type crowdedSlot struct {
 // returning people and no dense block (each recruit is in two of the
 // batches, so every recruit × batch block is sparse); what it leaves is
 // hours in which a clinic whose hours hold one or two people holds ten or
-// fifteen. At each medical site (pharmacies aside: families and carers buy
+// fifteen, or mornings on which a ward that admits one person a day admits
+// ten. At each medical site (pharmacies aside: families and carers buy
 // together, and resurfaced boxes crowd a counter; sites serving a closed
 // population aside: a nursing home's rounds are its whole routine) every
-// clock hour of outpatient visits holding slot_min_people people or more
-// is tested against the site's ordinary occupancy of that hour of the day
-// around it (its mean over the site's other open days within
-// slot_chance_days, each hour's count capped at the site's
-// slotCapQuantile, so that crowded hours do not set their own chance; a
-// flu season crowds every hour of its weeks alike), by the Poisson tail, at min_significance + log10(hours with
-// visits at medical sites). Crowded hours of one site that share a person,
-// or follow each other within operation_days, link into one group; its
-// people who came in slot_min_visits of its hours or more, for at least
-// slot_person_share of their outpatient visits there, are a candidate
-// with their visits in those hours when they are min_ring_people or more
-// and slot_return_share or more of the people in its hours. Sites and groups are read in
-// node and time order: the result is deterministic.
+// clock hour of outpatient visits, and every day of admissions, holding
+// slot_min_people people or more is tested against the site's ordinary
+// occupancy around it (the mean of the same hour of the day, or of the
+// day, over the site's other open days within slot_chance_days, each
+// slot's count capped at the site's slotCapQuantile, so that crowded
+// slots do not set their own chance; a flu season crowds every hour of
+// its weeks alike), by the Poisson tail, at min_significance +
+// log10(slots with visits at medical sites). Crowded slots of one site and
+// kind that share a person, or follow each other within operation_days,
+// link into one group; its people who came in slot_min_visits of its
+// slots or more, for at least slot_person_share of their visits of that
+// kind there, are a candidate with their visits in those slots when they
+// are min_ring_people or more and slot_return_share or more of the people
+// in its slots (typology hint: lockstep swiping for hours, fake
+// hospitalisation for admissions). Sites and groups are read in node and
+// time order: the result is deterministic.
 func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 	p := &s.opt.Params
 	if p.SlotMinPeople <= 0 {
 		return nil, nil
 	}
 	g := s.g
-	vt := &s.t.Visits
 	lo := s.siteLo()
 	nInst := g.NumKind(graph.KindInstitution)
 	var slots []crowdedSlot
@@ -73,52 +78,15 @@ func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 		if i < len(s.closedSite) && s.closedSite[i] {
 			continue
 		}
-		var hours []slotHour
-		vs, hours, hourPeople = s.siteHours(h, vs[:0], hourPeople)
-		if len(vs) < p.SlotMinPeople {
-			continue
-		}
-		tested += len(hours)
-		counts := make([]int, len(hours))
-		for k, hr := range hours {
-			counts[k] = hr.people
-		}
-		slices.Sort(counts)
-		capAt := max(2, counts[int(slotCapQuantile*float64(len(counts)-1))])
-		// The site's open days in order, and for each hour of the day the
-		// running sum of its capped people over them: the chance of an
-		// hour is its hour of the day on the open days around it.
-		var openDays []claims.Date
-		var sums [][24]float64 // sums[k]: capped people on openDays[:k]
-		sums = append(sums, [24]float64{})
-		for _, hr := range hours {
-			at := vt.Begin[vs[hr.from]]
-			if d := at.Day(); len(openDays) == 0 || openDays[len(openDays)-1] != d {
-				openDays = append(openDays, d)
-				sums = append(sums, sums[len(sums)-1])
-			}
-			sums[len(sums)-1][hourOfDay(at)] += float64(min(hr.people, capAt))
-		}
-		for _, hr := range hours {
-			if hr.people < p.SlotMinPeople {
+		days := s.openDays(h)
+		for _, kind := range []slotKind{slotHours, slotAdmissions} {
+			var hours []slotHour
+			vs, hours, hourPeople = s.siteSlots(h, kind, vs[:0], hourPeople)
+			if len(vs) < p.SlotMinPeople {
 				continue
 			}
-			at := vt.Begin[vs[hr.from]]
-			d, hd := at.Day(), hourOfDay(at)
-			a, _ := slices.BinarySearch(openDays, d-claims.Date(p.SlotChanceDays))
-			b, _ := slices.BinarySearch(openDays, d+claims.Date(p.SlotChanceDays)+1)
-			k, _ := slices.BinarySearch(openDays, d)
-			// The other open days of the window, the day itself left out.
-			others := float64(b - a - 1)
-			if others < 1 {
-				continue
-			}
-			exp := (sums[b][hd] - sums[a][hd] - (sums[k+1][hd] - sums[k][hd])) / others
-			lp := poissonTailLog10(hr.people, max(exp, minExpected/100))
-			if lp > -p.MinSignificance {
-				continue // not even the least a slot must reach; the family-wise level adds to it
-			}
-			slots = append(slots, crowdedSlot{site: h, visits: slices.Clone(vs[hr.from:hr.to]), people: hr.people, expected: exp, log10p: lp})
+			tested += len(hours)
+			slots = s.crowdedSlots(h, kind, vs, hours, days, slots)
 		}
 	}
 	minSig := p.MinSignificance + math.Log10(float64(max(tested, 1)))
@@ -131,7 +99,7 @@ func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 	var out []*candidate
 	for a := 0; a < len(kept); {
 		b := a
-		for b < len(kept) && kept[b].site == kept[a].site {
+		for b < len(kept) && kept[b].site == kept[a].site && kept[b].kind == kept[a].kind {
 			b++
 		}
 		out = append(out, s.slotGroups(kept[a:b])...)
@@ -140,28 +108,129 @@ func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 	return out, nil
 }
 
+// crowdedSlots appends to out the slots of site h (hours, over the visits
+// vs of kind) holding slot_min_people people or more whose Poisson tail
+// against their chance reaches min_significance (the family-wise level is
+// asked later). An hour's chance is the mean of the same hour of the day
+// over the site's other open days (days) within slot_chance_days, each
+// slot's people capped at the site's slotCapQuantile; a day of
+// admissions, the mean of the site's other open days.
+func (s *state) crowdedSlots(h graph.NodeID, kind slotKind, vs []uint32, hours []slotHour, days []claims.Date, out []crowdedSlot) []crowdedSlot {
+	p := &s.opt.Params
+	vt := &s.t.Visits
+	counts := make([]int, len(hours))
+	for k, hr := range hours {
+		counts[k] = hr.people
+	}
+	slices.Sort(counts)
+	capAt := max(2, counts[int(slotCapQuantile*float64(len(counts)-1))])
+	// For each open day and bucket (hour of the day, or the whole day for
+	// admissions), the running sum of capped people over the open days.
+	sums := make([][24]float64, len(days)+1)
+	for _, hr := range hours {
+		at := vt.Begin[vs[hr.from]]
+		if k, ok := slices.BinarySearch(days, at.Day()); ok {
+			sums[k+1][kind.bucket(at)] += float64(min(hr.people, capAt))
+		}
+	}
+	for k := range days {
+		for b := range sums[k+1] {
+			sums[k+1][b] += sums[k][b]
+		}
+	}
+	for _, hr := range hours {
+		if hr.people < p.SlotMinPeople {
+			continue
+		}
+		at := vt.Begin[vs[hr.from]]
+		d, bk := at.Day(), kind.bucket(at)
+		a, _ := slices.BinarySearch(days, d-claims.Date(p.SlotChanceDays))
+		b, _ := slices.BinarySearch(days, d+claims.Date(p.SlotChanceDays)+1)
+		k, ok := slices.BinarySearch(days, d)
+		// The other open days of the window, the day itself left out.
+		others := float64(b - a - 1)
+		if !ok || others < 1 {
+			continue
+		}
+		exp := (sums[b][bk] - sums[a][bk] - (sums[k+1][bk] - sums[k][bk])) / others
+		lp := poissonTailLog10(hr.people, max(exp, minExpected/100))
+		if lp > -p.MinSignificance {
+			continue // not even the least a slot must reach; the family-wise level adds to it
+		}
+		out = append(out, crowdedSlot{site: h, kind: kind, visits: slices.Clone(vs[hr.from:hr.to]), people: hr.people, expected: exp, log10p: lp})
+	}
+	return out
+}
+
+// openDays returns, sorted, the days on which site h has a live visit.
+func (s *state) openDays(h graph.NodeID) []claims.Date {
+	vt := &s.t.Visits
+	var days []claims.Date
+	for _, v := range s.visitsOf(h) {
+		if s.live(v) && vt.Begin[v] != claims.NoTime {
+			days = append(days, vt.Begin[v].Day())
+		}
+	}
+	slices.Sort(days)
+	return slices.Compact(days)
+}
+
+// slotKind is what crowded slots count: outpatient visits by clock hour,
+// or admissions by day (a ward fills on a morning, not in an hour).
+type slotKind uint8
+
+const (
+	slotHours slotKind = iota
+	slotAdmissions
+)
+
+// keep reports whether a visit of med_type m is of kind k.
+func (k slotKind) keep(m claims.MedType) bool {
+	if k == slotAdmissions {
+		return m.Inpatient()
+	}
+	return m.Outpatient()
+}
+
+// slot returns the slot of time t: its clock hour, or its day.
+func (k slotKind) slot(t claims.Time) int64 {
+	if k == slotAdmissions {
+		return int64(t.Day())
+	}
+	return hourOf(t)
+}
+
+// bucket returns the part of the day whose chance a slot at t is tested
+// against: its hour of the day, or the whole day (0).
+func (k slotKind) bucket(t claims.Time) int {
+	if k == slotAdmissions {
+		return 0
+	}
+	return hourOfDay(t)
+}
+
 // slotHour is one clock hour of a site's outpatient visits: the visits
 // vs[from:to] of siteHours and their distinct people.
 type slotHour struct {
 	from, to, people int
 }
 
-// siteHours appends to vs the live outpatient visits of site h in time
-// order and returns them with their clock hours; buf is scratch.
-func (s *state) siteHours(h graph.NodeID, vs, buf []uint32) ([]uint32, []slotHour, []uint32) {
+// siteSlots appends to vs the live visits of kind of site h in time order
+// and returns them with their slots; buf is scratch.
+func (s *state) siteSlots(h graph.NodeID, kind slotKind, vs, buf []uint32) ([]uint32, []slotHour, []uint32) {
 	vt := &s.t.Visits
 	for _, v := range s.visitsOf(h) {
-		if s.live(v) && vt.MedType[v].Outpatient() && vt.Begin[v] != claims.NoTime {
+		if s.live(v) && kind.keep(vt.MedType[v]) && vt.Begin[v] != claims.NoTime {
 			vs = append(vs, v)
 		}
 	}
 	slices.SortStableFunc(vs, func(a, b uint32) int { return cmp.Compare(vt.Begin[a], vt.Begin[b]) })
 	var hours []slotHour
 	for a := 0; a < len(vs); {
-		at := hourOf(vt.Begin[vs[a]])
+		at := kind.slot(vt.Begin[vs[a]])
 		b := a
 		buf = buf[:0]
-		for ; b < len(vs) && hourOf(vt.Begin[vs[b]]) == at; b++ {
+		for ; b < len(vs) && kind.slot(vt.Begin[vs[b]]) == at; b++ {
 			buf = append(buf, vt.Person[vs[b]])
 		}
 		slices.Sort(buf)
@@ -205,7 +274,8 @@ func (s *state) slotGroups(slots []crowdedSlot) []*candidate {
 	// Each person's outpatient visits at the site: a recruit's visits
 	// there are the batches; a regular who happened into two of them has
 	// many more.
-	vs, hours, _ := s.siteHours(slots[0].site, nil, nil)
+	kind := slots[0].kind
+	vs, hours, _ := s.siteSlots(slots[0].site, kind, nil, nil)
 	atSite := newCounter[uint32]()
 	for _, v := range vs {
 		atSite.add(vt.Person[v], 1)
@@ -213,6 +283,9 @@ func (s *state) slotGroups(slots []crowdedSlot) []*candidate {
 	var out []*candidate
 	for _, idx := range uf.components(len(slots), func(k int) int32 { return int32(k) }) {
 		c := &candidate{source: SourceSlots, typology: findings.TypLockstepSwiping}
+		if kind == slotAdmissions {
+			c.typology = findings.TypFakeHospitalisation
+		}
 		people, expected, worst := 0, 0.0, 0.0
 		inSlots := newCounter[uint32]()
 		for _, k := range idx {
@@ -244,11 +317,11 @@ func (s *state) slotGroups(slots []crowdedSlot) []*candidate {
 		}
 		crowded := make(map[int64]bool, len(idx))
 		for _, k := range idx {
-			crowded[hourOf(vt.Begin[slots[k].visits[0]])] = true
+			crowded[kind.slot(vt.Begin[slots[k].visits[0]])] = true
 		}
 		for _, hr := range hours {
 			at := vt.Begin[vs[hr.from]]
-			if at < from || at > to || crowded[hourOf(at)] {
+			if at < from || at > to || crowded[kind.slot(at)] {
 				continue
 			}
 			n := 0
@@ -279,13 +352,17 @@ func (s *state) slotGroups(slots []crowdedSlot) []*candidate {
 		c.insts = []graph.NodeID{slots[idx[0]].site}
 		c.doctors = s.doctorsOf(c.visits, 0.02, 3)
 		site := s.g.Key(c.insts[0])
+		what, whatZh, slotEn, slotZh := "came to", "就诊", "clock hours", "个整点时段"
+		if kind == slotAdmissions {
+			what, whatZh, slotEn, slotZh = "were admitted at", "入院", "days", "天"
+		}
 		c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
-			params: map[string]float64{"people": float64(len(c.patients)), "slots": float64(len(idx)), "slot_people": float64(people),
+			params: map[string]float64{"people": float64(len(c.patients)), "slots": float64(len(idx)), "admission_days": float64(kind), "slot_people": float64(people),
 				"expected": expected, "lift": lift, "log10p": worst, "slot_min_people": float64(p.SlotMinPeople)},
-			detail: fmt.Sprintf("%d people came to %s in %d clock hours holding %d people in all, where the site's ordinary hours would hold %.1f (%.0f×; each hour beyond chance at p ≤ 10^%.0f)",
-				len(c.patients), site, len(idx), people, expected, lift, worst),
-			detailZh: fmt.Sprintf("%d人在%d个整点时段集中到%s就诊，共%d人次，该机构平常同一时段约%.1f人（%.0f倍；每个时段均超出偶然：p ≤ 10^%.0f）",
-				len(c.patients), len(idx), site, people, expected, lift, worst)})
+			detail: fmt.Sprintf("%d people %s %s in %d %s holding %d people in all, where the site's ordinary %s would hold %.1f (%.0f×; each beyond chance at p ≤ 10^%.0f)",
+				len(c.patients), what, site, len(idx), slotEn, people, slotEn, expected, lift, worst),
+			detailZh: fmt.Sprintf("%d人在%d%s集中到%s%s，共%d人次，该机构平常约%.1f人（%.0f倍；每个时段均超出偶然：p ≤ 10^%.0f）",
+				len(c.patients), len(idx), slotZh, site, whatZh, people, expected, lift, worst)})
 		out = append(out, c)
 	}
 	return out

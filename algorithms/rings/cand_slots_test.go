@@ -7,19 +7,21 @@ import (
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // slotCity is a clinic whose sixty ordinary patients come alone, one to
 // three a day at any hour through the year, and a group of people who
 // come in batches.
 type slotCity struct {
-	group   int // people in the group
-	batch   int // people per batch (the group comes in turns)
-	rounds  int // times each of the group comes
-	every   int // days between batches
-	again   int // of the group, people who come back once more on the next batch day (a screening's second day)
-	flu     int // ordinary people in every hour of every day of one month, each coming twice (a season)
-	wantMin int // least people of the candidate (0: none wanted)
+	group   int  // people in the group
+	batch   int  // people per batch (the group comes in turns)
+	rounds  int  // times each of the group comes
+	every   int  // days between batches
+	again   int  // of the group, people who come back once more on the next batch day (a screening's second day)
+	flu     int  // ordinary people in every hour of every day of one month, each coming twice (a season)
+	admit   bool // the group (and 80 ordinary people, once each) is admitted, not seen as outpatients
+	wantMin int  // least people of the candidate (0: none wanted)
 	wantMax int
 }
 
@@ -28,11 +30,16 @@ func (sc slotCity) build(t *testing.T) *graph.Graph {
 	tb := graph.NewTables(0, 0)
 	site, _ := tb.AddInstitution(&claims.Institution{Code: "H1", Name: "某某门诊部", Type: claims.Medical, Beds: -1})
 	n := 0
+	admit := false
 	visit := func(person uint32, day, hour, minute int) {
 		n++
 		at := claims.DateOf(2025, 1, 1).Time() + claims.Time(day*86400+hour*3600+minute*60)
-		tb.AddVisit(&claims.Visit{MdtrtID: fmt.Sprintf("v%d", n), InstitutionCode: "H1", MedType: claims.MedOutpatient,
-			Begin: at, End: claims.NoTime, MedFee: 10000, FundPay: 8000}, person, site, uint32(n))
+		mt, end := claims.MedOutpatient, claims.NoTime
+		if admit {
+			mt, end = claims.MedInpatient, at+3*86400
+		}
+		tb.AddVisit(&claims.Visit{MdtrtID: fmt.Sprintf("v%d", n), InstitutionCode: "H1", MedType: mt,
+			Begin: at, End: end, MedFee: 10000, FundPay: 8000}, person, site, uint32(n))
 	}
 	person := func(id string) uint32 {
 		p, _ := tb.AddPerson(&claims.Person{PsnNo: id, Sex: claims.Female, Birth: claims.DateOf(1960, 1, 1)})
@@ -60,6 +67,12 @@ func (sc slotCity) build(t *testing.T) *graph.Graph {
 			}
 		}
 	}
+	if sc.admit {
+		admit = true
+		for i := range 80 {
+			visit(person(fmt.Sprintf("a%d", i)), next(360), 8+next(9), next(60))
+		}
+	}
 	if sc.group > 0 {
 		batches := sc.group / sc.batch
 		for i := range sc.group {
@@ -82,8 +95,8 @@ func (sc slotCity) build(t *testing.T) *graph.Graph {
 }
 
 // TestSlotCandidates checks that batches of people filling a quiet
-// clinic's hours, each person coming back in a later batch, are found
-// with their people; and that a screening drive's crowd (a few of whom
+// clinic's hours, or its ward's mornings, each person coming back in a
+// later batch, are found with their people; and that a screening drive's crowd (a few of whom
 // come back), a season crowding every hour of its weeks, and a few
 // people coming together are not.
 func TestSlotCandidates(t *testing.T) {
@@ -96,6 +109,8 @@ func TestSlotCandidates(t *testing.T) {
 		{"a screening crowd, a few coming back", slotCity{group: 120, batch: 40, rounds: 1, every: 7, again: 15}},
 		{"batches of three", slotCity{group: 12, batch: 3, rounds: 2, every: 5}},
 		{"a flu season", slotCity{flu: 4}},
+		{"admitted in cohorts of ten, twice each", slotCity{group: 20, batch: 10, rounds: 2, every: 9, admit: true, wantMin: 20, wantMax: 20}},
+		{"admitted in twos", slotCity{group: 12, batch: 2, rounds: 2, every: 9, admit: true}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -125,6 +140,9 @@ func TestSlotCandidates(t *testing.T) {
 			}
 			if len(got.facts) != 1 || got.facts[0].id != SourceSlots || got.facts[0].params["slots"] < 2 {
 				t.Errorf("facts %+v", got.facts)
+			}
+			if want := findings.TypLockstepSwiping; c.city.admit && got.typology == want || !c.city.admit && got.typology != want {
+				t.Errorf("typology hint %q (admissions %v)", got.typology, c.city.admit)
 			}
 		})
 	}

@@ -201,10 +201,11 @@
 // min_relation_visits visits, no pair of returning people, no dense block
 // (each recruit is in two batches of many, so every recruit × batch block
 // is sparse). It leaves hours in which a clinic whose hours hold one or
-// two people holds a dozen. At each medical site (pharmacies aside:
+// two people holds a dozen, or mornings on which a ward that admits one
+// person a day admits ten. At each medical site (pharmacies aside:
 // families and carers buy together; sites serving a closed population
-// aside), each clock hour of outpatient visits holding slot_min_people
-// people is tested, by the Poisson tail at min_significance +
+// aside), each clock hour of outpatient visits and each day of
+// admissions holding slot_min_people people is tested, by the Poisson tail at min_significance +
 // log10(hours with visits), against the same hour of the day on the
 // site's other open days within slot_chance_days (a season crowds every
 // hour of its weeks alike), each hour's count capped at the site's 90th
@@ -218,7 +219,8 @@
 // regulars come at other times too); a group whose people are fewer than
 // slot_return_share of the people in its hours (the crowd of a screening
 // or vaccination drive comes once) or than min_ring_people is dropped
-// (fact G-CROWDED-SLOTS; typology hint lockstep swiping).
+// (fact G-CROWDED-SLOTS; typology hint lockstep swiping, or fake
+// hospitalisation for admissions).
 //
 // Wards (growWard, grow.go). The tests above flag people admitted again
 // and again; a ward kept full with recruits also holds recruits admitted
