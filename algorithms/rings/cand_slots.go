@@ -26,7 +26,7 @@ type crowdedSlot struct {
 	kind     slotKind
 	visits   []uint32 // the slot's visits
 	people   int      // distinct people
-	expected float64  // people the site's ordinary hour holds
+	expected float64  // people the site's ordinary slot holds
 	log10p   float64  // Poisson tail of people against expected
 }
 
@@ -79,8 +79,8 @@ func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 			continue
 		}
 		days := s.openDays(h)
-		for _, kind := range []slotKind{slotHours, slotAdmissions} {
-			var hours []slotHour
+		for _, kind := range []slotKind{slotRuns, slotAdmissions} {
+			var hours []slotRun
 			vs, hours, hourPeople = s.siteSlots(h, kind, vs[:0], hourPeople)
 			if len(vs) < p.SlotMinPeople {
 				continue
@@ -108,14 +108,14 @@ func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 	return out, nil
 }
 
-// crowdedSlots appends to out the slots of site h (hours, over the visits
-// vs of kind) holding slot_min_people people or more whose Poisson tail
+// crowdedSlots appends to out the slots of site h (hours, the runs of the
+// visits vs of kind) holding slot_min_people people or more whose Poisson tail
 // against their chance reaches min_significance (the family-wise level is
 // asked later). An hour's chance is the mean of the same hour of the day
 // over the site's other open days (days) within slot_chance_days, each
 // slot's people capped at the site's slotCapQuantile; a day of
 // admissions, the mean of the site's other open days.
-func (s *state) crowdedSlots(h graph.NodeID, kind slotKind, vs []uint32, hours []slotHour, days []claims.Date, out []crowdedSlot) []crowdedSlot {
+func (s *state) crowdedSlots(h graph.NodeID, kind slotKind, vs []uint32, hours []slotRun, days []claims.Date, out []crowdedSlot) []crowdedSlot {
 	p := &s.opt.Params
 	vt := &s.t.Visits
 	counts := make([]int, len(hours))
@@ -180,7 +180,7 @@ func (s *state) openDays(h graph.NodeID) []claims.Date {
 type slotKind uint8
 
 const (
-	slotHours slotKind = iota
+	slotRuns slotKind = iota
 	slotAdmissions
 )
 
@@ -209,15 +209,16 @@ func (k slotKind) bucket(t claims.Time) int {
 	return hourOfDay(t)
 }
 
-// slotHour is one clock hour of a site's outpatient visits: the visits
-// vs[from:to] of siteHours and their distinct people.
-type slotHour struct {
+// slotRun is one slot (a clock hour, or a day of admissions) of a site's
+// visits of one kind: the visits vs[from:to] of siteSlots and their
+// distinct people.
+type slotRun struct {
 	from, to, people int
 }
 
 // siteSlots appends to vs the live visits of kind of site h in time order
 // and returns them with their slots; buf is scratch.
-func (s *state) siteSlots(h graph.NodeID, kind slotKind, vs, buf []uint32) ([]uint32, []slotHour, []uint32) {
+func (s *state) siteSlots(h graph.NodeID, kind slotKind, vs, buf []uint32) ([]uint32, []slotRun, []uint32) {
 	vt := &s.t.Visits
 	for _, v := range s.visitsOf(h) {
 		if s.live(v) && kind.keep(vt.MedType[v]) && vt.Begin[v] != claims.NoTime {
@@ -225,7 +226,7 @@ func (s *state) siteSlots(h graph.NodeID, kind slotKind, vs, buf []uint32) ([]ui
 		}
 	}
 	slices.SortStableFunc(vs, func(a, b uint32) int { return cmp.Compare(vt.Begin[a], vt.Begin[b]) })
-	var hours []slotHour
+	var hours []slotRun
 	for a := 0; a < len(vs); {
 		at := kind.slot(vt.Begin[vs[a]])
 		b := a
@@ -234,7 +235,7 @@ func (s *state) siteSlots(h graph.NodeID, kind slotKind, vs, buf []uint32) ([]ui
 			buf = append(buf, vt.Person[vs[b]])
 		}
 		slices.Sort(buf)
-		hours = append(hours, slotHour{from: a, to: b, people: len(slices.Compact(buf))})
+		hours = append(hours, slotRun{from: a, to: b, people: len(slices.Compact(buf))})
 		a = b
 	}
 	return vs, hours, buf
@@ -243,12 +244,13 @@ func (s *state) siteSlots(h graph.NodeID, kind slotKind, vs, buf []uint32) ([]ui
 // slotGroups links the crowded slots of one site (in time order) that
 // share a person or begin within operation_days of the one before, and
 // returns a candidate for each group holding min_ring_people people or
-// more, and slot_return_share or more of the people in its hours and
+// more, and slot_return_share or more of the people in its slots and
 // batches (recruits come back batch after batch; the crowd of a
-// screening or vaccination drive comes once), who came in at least slot_min_visits of its slots, and in them for
-// at least slot_person_share of their outpatient visits at the site (the
-// ordinary patients who happened to be there in the hour came once, and
-// the site's regulars come at other times too).
+// screening or vaccination drive comes once), who came in at least
+// slot_min_visits of its slots, and in them for at least
+// slot_person_share of their visits of its kind at the site (the ordinary
+// patients who happened to be there in the hour came once, and the
+// site's regulars come at other times too).
 func (s *state) slotGroups(slots []crowdedSlot) []*candidate {
 	p := &s.opt.Params
 	vt := &s.t.Visits
