@@ -48,10 +48,11 @@ type opPlan struct {
 //
 // A pair of unrelated rings passes all three only by a triple
 // coincidence: the same weeks at both ends, the same plan and the same
-// unusual basket or the same days. Each group of joined candidates goes into its strongest
-// (highest score, then most visits), which is finished and scored again
-// and records, as a fact, each other's size, the people they share, the
-// days between their first and last visits and the items they share. It
+// unusual basket or the same days. Each group of joined candidates goes
+// into its strongest (highest score, then most visits), which is finished
+// and scored again and records, as a fact, each other's size, the people
+// they share, the days between their first and last visits and the items
+// (or the cohort days) they share. It
 // returns the candidates left.
 func (s *state) joinOperations(cands []*candidate) []*candidate {
 	p := &s.opt.Params
