@@ -118,6 +118,9 @@ func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 func (s *state) crowdedSlots(h graph.NodeID, kind slotKind, vs []uint32, hours []slotRun, days []claims.Date, out []crowdedSlot) []crowdedSlot {
 	p := &s.opt.Params
 	vt := &s.t.Visits
+	if !slices.ContainsFunc(hours, func(hr slotRun) bool { return hr.people >= p.SlotMinPeople }) {
+		return out // nothing to test: most sites never hold slot_min_people in one slot
+	}
 	counts := make([]int, len(hours))
 	for k, hr := range hours {
 		counts[k] = hr.people

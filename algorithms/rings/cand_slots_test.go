@@ -3,7 +3,12 @@ package rings
 import (
 	"context"
 	"fmt"
+	"os"
 	"testing"
+
+	"github.com/ringlens/ringlens/algorithms/rules"
+	"github.com/ringlens/ringlens/fixtures"
+	"github.com/ringlens/ringlens/ingest"
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
@@ -146,4 +151,45 @@ func TestSlotCandidates(t *testing.T) {
 			}
 		})
 	}
+}
+
+// BenchmarkSlotCandidates measures the crowded-slot path on the city in
+// RINGLENS_CITY, or on a generated 100,000-visit city of random ring
+// shapes: one pass over every medical site's visits, two kinds of slot.
+func BenchmarkSlotCandidates(b *testing.B) {
+	ctx := context.Background()
+	dir := os.Getenv("RINGLENS_CITY")
+	if dir == "" {
+		dir = b.TempDir()
+		if _, err := fixtures.Generate(ctx, fixtures.Config{Preset: fixtures.PresetGrammar, Seed: 1, Visits: 100_000, Out: dir}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	res, err := ingest.Load(ctx, dir, ingest.Options{}, func(ingest.Reject) error { return nil })
+	if err != nil {
+		b.Fatal(err)
+	}
+	g, err := graph.Build(ctx, res.Tables, graph.BuildOptions{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	rr, err := rules.Run(ctx, g, rules.Defaults())
+	if err != nil {
+		b.Fatal(err)
+	}
+	s, err := newState(ctx, g, rr, &Options{Params: DefaultParams(), Rules: rules.Defaults()})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := s.excessCandidates(ctx); err != nil { // marks the closed sites
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		if _, err := s.slotCandidates(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(s.t.Visits.Len()*b.N)/b.Elapsed().Seconds(), "visits/s")
 }
