@@ -78,14 +78,20 @@ func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 		if i < len(s.closedSite) && s.closedSite[i] {
 			continue
 		}
-		days := s.openDays(h)
-		for _, kind := range []slotKind{slotRuns, slotAdmissions} {
+		var days []claims.Date // the site's open days, once a slot is to be tested
+		for _, kind := range []slotKind{slotHours, slotAdmissions} {
 			var hours []slotRun
 			vs, hours, hourPeople = s.siteSlots(h, kind, vs[:0], hourPeople)
 			if len(vs) < p.SlotMinPeople {
 				continue
 			}
 			tested += len(hours)
+			if !slices.ContainsFunc(hours, func(hr slotRun) bool { return hr.people >= p.SlotMinPeople }) {
+				continue // most sites never hold slot_min_people in one slot
+			}
+			if days == nil {
+				days = s.openDays(h)
+			}
 			slots = s.crowdedSlots(h, kind, vs, hours, days, slots)
 		}
 	}
@@ -118,9 +124,6 @@ func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 func (s *state) crowdedSlots(h graph.NodeID, kind slotKind, vs []uint32, hours []slotRun, days []claims.Date, out []crowdedSlot) []crowdedSlot {
 	p := &s.opt.Params
 	vt := &s.t.Visits
-	if !slices.ContainsFunc(hours, func(hr slotRun) bool { return hr.people >= p.SlotMinPeople }) {
-		return out // nothing to test: most sites never hold slot_min_people in one slot
-	}
 	counts := make([]int, len(hours))
 	for k, hr := range hours {
 		counts[k] = hr.people
@@ -183,7 +186,7 @@ func (s *state) openDays(h graph.NodeID) []claims.Date {
 type slotKind uint8
 
 const (
-	slotRuns slotKind = iota
+	slotHours slotKind = iota
 	slotAdmissions
 )
 
@@ -200,7 +203,7 @@ func (k slotKind) slot(t claims.Time) int64 {
 	if k == slotAdmissions {
 		return int64(t.Day())
 	}
-	return hourOf(t)
+	return t.Hour()
 }
 
 // bucket returns the part of the day whose chance a slot at t is tested
@@ -209,7 +212,7 @@ func (k slotKind) bucket(t claims.Time) int {
 	if k == slotAdmissions {
 		return 0
 	}
-	return hourOfDay(t)
+	return t.HourOfDay()
 }
 
 // slotRun is one slot (a clock hour, or a day of admissions) of a site's
@@ -372,10 +375,3 @@ func (s *state) slotGroups(slots []crowdedSlot) []*candidate {
 	}
 	return out
 }
-
-// hourOf returns the clock hour of t (hours since the epoch, UTC+8 wall
-// clock as stored).
-func hourOf(t claims.Time) int64 { return int64(t) / 3600 }
-
-// hourOfDay returns the hour of the day of t, 0–23.
-func hourOfDay(t claims.Time) int { return int(((int64(t) % 86400) + 86400) % 86400 / 3600) }

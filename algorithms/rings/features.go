@@ -160,7 +160,7 @@ func (s *state) cohortShare(c *candidate) (share, baseline float64) {
 			if !s.doctorOK(vt.Doctor[v]) {
 				hub = 1<<31 | uint64(h)
 			}
-			e := cohortEntry{col: hub<<32 | uint64(uint32(int64(vt.Begin[v])/3600)), person: vt.Person[v]}
+			e := cohortEntry{col: hub<<32 | uint64(uint32(vt.Begin[v].Hour())), person: vt.Person[v]}
 			if ringVisit[v] {
 				ring = append(ring, e)
 			} else {

@@ -265,14 +265,14 @@ func syncDays(a, b []claims.Date, lo, hi claims.Date) daySync {
 	count := func(days []claims.Date, n *[7]int) {
 		for _, d := range days {
 			if d >= lo && d <= hi {
-				n[weekday(d)]++
+				n[d.Weekday()]++
 			}
 		}
 	}
 	count(a, &na)
 	count(b, &nb)
 	for d := lo; d <= hi; d++ {
-		nDays[weekday(d)]++
+		nDays[d.Weekday()]++
 	}
 	var out daySync
 	for w := range nDays {
@@ -290,10 +290,6 @@ func syncDays(a, b []claims.Date, lo, hi claims.Date) daySync {
 	out.log10p = poissonTailLog10(out.shared, out.expected)
 	return out
 }
-
-// weekday returns the day of the week of d (0 for Thursday, the weekday
-// of 1970-01-01; only equality matters).
-func weekday(d claims.Date) int { return int(((d % 7) + 7) % 7) }
 
 // within reports whether a and b, both positive, are within ratio of
 // each other.

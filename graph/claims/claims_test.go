@@ -1,6 +1,7 @@
 package claims
 
 import (
+	"fmt"
 	"testing"
 	"time"
 )
@@ -17,6 +18,9 @@ func TestDateCivilRoundTrip(t *testing.T) {
 		want := start.AddDate(0, 0, int(d-DateOf(1900, 1, 1)))
 		if want.Year() != y || int(want.Month()) != m || want.Day() != dd {
 			t.Fatalf("day %d: got %04d-%02d-%02d, want %s", d, y, m, dd, want.Format("2006-01-02"))
+		}
+		if d.Weekday() != int(want.Weekday()) {
+			t.Fatalf("day %s: weekday %d, want %d", want.Format("2006-01-02"), d.Weekday(), want.Weekday())
 		}
 	}
 }
@@ -35,6 +39,9 @@ func TestDateAndTime(t *testing.T) {
 		{"time", (DateOf(2024, 3, 5).Time() + 8*3600 + 30*60 + 7).String(), "2024-03-05 08:30:07"},
 		{"day of time", (DateOf(2024, 3, 5).Time() + 86399).Day().String(), "2024-03-05"},
 		{"day before epoch", (DateOf(1969, 12, 31).Time() + 5).Day().String(), "1969-12-31"},
+		{"hour of day", fmt.Sprint((DateOf(2024, 3, 5).Time() + 13*3600 + 59*60).HourOfDay()), "13"},
+		{"hour of day before epoch", fmt.Sprint((DateOf(1969, 12, 31).Time() + 23*3600 + 5).HourOfDay()), "23"},
+		{"hours since epoch", fmt.Sprint((DateOf(1970, 1, 2).Time() + 3600).Hour()), "25"},
 	}
 	for _, tc := range tests {
 		if tc.got != tc.want {

@@ -35,6 +35,19 @@ func (t Time) Day() Date {
 	return Date(d)
 }
 
+// Hour returns the clock hour of t, counted in hours since 1970-01-01
+// 00:00 (wall clock, like Day).
+func (t Time) Hour() int64 {
+	h := int64(t) / 3600
+	if int64(t) < 0 && int64(t)%3600 != 0 {
+		h--
+	}
+	return h
+}
+
+// HourOfDay returns the hour of the day of t, 0–23.
+func (t Time) HourOfDay() int { return int(t.Hour() - int64(t.Day())*24) }
+
 // String formats t as "YYYY-MM-DD HH:MM:SS", or "" for NoTime.
 func (t Time) String() string {
 	if t == NoTime {
@@ -52,6 +65,10 @@ const NoDate Date = -1 << 31
 // DateOf returns the Date of year, month (1–12) and day (1–31). It does not
 // validate its arguments.
 func DateOf(year, month, day int) Date { return Date(daysFromCivil(year, month, day)) }
+
+// Weekday returns the day of the week of d, 0 for Sunday to 6 for
+// Saturday (as time.Weekday; 1970-01-01 was a Thursday).
+func (d Date) Weekday() int { return int((int64(d)%7 + 7 + 4) % 7) }
 
 // Civil returns the year, month and day of d.
 func (d Date) Civil() (year, month, day int) { return civilFromDays(int64(d)) }
