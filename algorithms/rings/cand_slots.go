@@ -54,7 +54,13 @@ type crowdedSlot struct {
 // kind there, are a candidate with their visits in those slots when they
 // are min_ring_people or more and slot_return_share or more of the people
 // in its slots (typology hint: lockstep swiping for hours, fake
-// hospitalisation for admissions). Sites and groups are read in node and
+// hospitalisation for admissions). A group that is a candidate is then
+// read again with the site's smaller batches of the same weeks: once the
+// site is shown to hold an operation's batches, its other slots of those
+// weeks are tested against the site's slots there (a second stage,
+// min_significance + log10(those slots)), not against every slot of the
+// city, and the candidate takes them when that holds more people (a ring
+// sending five at a time between its larger batches). Sites and groups are read in node and
 // time order: the result is deterministic.
 func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 	p := &s.opt.Params
@@ -96,19 +102,13 @@ func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	minSig := p.MinSignificance + math.Log10(float64(max(tested, 1)))
-	kept := slots[:0]
-	for _, sl := range slots {
-		if sl.log10p <= -minSig {
-			kept = append(kept, sl)
-		}
-	}
 	var out []*candidate
-	for a := 0; a < len(kept); {
+	for a := 0; a < len(slots); {
 		b := a
-		for b < len(kept) && kept[b].site == kept[a].site && kept[b].kind == kept[a].kind {
+		for b < len(slots) && slots[b].site == slots[a].site && slots[b].kind == slots[a].kind {
 			b++
 		}
-		out = append(out, s.slotGroups(kept[a:b])...)
+		out = append(out, s.slotGroups(slots[a:b], minSig)...)
 		a = b
 	}
 	return out, nil
@@ -247,19 +247,31 @@ func (s *state) siteSlots(h graph.NodeID, kind slotKind, vs, buf []uint32) ([]ui
 	return vs, hours, buf
 }
 
-// slotGroups links the crowded slots of one site (in time order) that
-// share a person or begin within operation_days of the one before, and
-// returns a candidate for each group holding min_ring_people people or
-// more, and slot_return_share or more of the people in its slots and
+// slotGroups links the crowded slots of one site and kind (all, in time
+// order) that are beyond chance city-wide (log10p at or below -minSig)
+// and share a person or begin within operation_days of the one before,
+// and returns a candidate for each group holding min_ring_people people
+// or more, and slot_return_share or more of the people in its slots and
 // batches (recruits come back batch after batch; the crowd of a
 // screening or vaccination drive comes once), who came in at least
 // slot_min_visits of its slots, and in them for at least
 // slot_person_share of their visits of its kind at the site (the ordinary
 // patients who happened to be there in the hour came once, and the
-// site's regulars come at other times too).
-func (s *state) slotGroups(slots []crowdedSlot) []*candidate {
+// site's regulars come at other times too). A group that passes then
+// takes the site's slots of its weeks that are beyond chance among that
+// site's slots (localSlots), when that holds more people.
+func (s *state) slotGroups(all []crowdedSlot, minSig float64) []*candidate {
 	p := &s.opt.Params
 	vt := &s.t.Visits
+	var slots []*crowdedSlot // the slots beyond chance city-wide
+	for k := range all {
+		if all[k].log10p <= -minSig {
+			slots = append(slots, &all[k])
+		}
+	}
+	if len(slots) == 0 {
+		return nil
+	}
 	uf := newUnionFind(len(slots))
 	// Slots in time order: consecutive ones within operation_days of each
 	// other are one operation's batches, whoever came in them.
@@ -279,99 +291,169 @@ func (s *state) slotGroups(slots []crowdedSlot) []*candidate {
 			}
 		}
 	}
-	// Each person's outpatient visits at the site: a recruit's visits
+	// Each person's visits of the kind at the site: a recruit's visits
 	// there are the batches; a regular who happened into two of them has
 	// many more.
-	kind := slots[0].kind
-	vs, hours, _ := s.siteSlots(slots[0].site, kind, nil, nil)
-	atSite := newCounter[uint32]()
-	for _, v := range vs {
-		atSite.add(vt.Person[v], 1)
+	site := slotSite{kind: slots[0].kind}
+	site.visits, site.hours, _ = s.siteSlots(slots[0].site, site.kind, nil, nil)
+	site.visitsOf = newCounter[uint32]()
+	for _, v := range site.visits {
+		site.visitsOf.add(vt.Person[v], 1)
 	}
 	var out []*candidate
-	for _, idx := range uf.components(len(slots), func(k int) int32 { return int32(k) }) {
-		c := &candidate{source: SourceSlots, typology: findings.TypLockstepSwiping}
-		if kind == slotAdmissions {
-			c.typology = findings.TypFakeHospitalisation
+	for _, comp := range uf.components(len(slots), func(k int) int32 { return int32(k) }) {
+		group := make([]*crowdedSlot, len(comp))
+		for i, k := range comp {
+			group[i] = slots[k]
 		}
-		people, expected, worst := 0, 0.0, 0.0
-		inSlots := newCounter[uint32]()
-		for _, k := range idx {
-			sl := &slots[k]
-			for _, v := range sl.visits {
-				inSlots.add(vt.Person[v], 1)
-			}
-			people += sl.people
-			expected += sl.expected
-			worst = max(worst, sl.log10p)
-		}
-		var batch []uint32 // the group's visits: its crowded hours, then its smaller batches
-		for _, k := range idx {
-			batch = append(batch, slots[k].visits...)
-		}
-		member := func(pe uint32) bool {
-			n := inSlots.n[pe]
-			return n >= p.SlotMinVisits && float64(n) >= p.SlotPersonShare*float64(atSite.n[pe])
-		}
-		// The operation's smaller batches: the site's other hours while the
-		// group was active (within operation_days of its first and last
-		// crowded hour) holding cohort_min_people or more of the people who
-		// came in its crowded hours; the people who came in them count them
-		// too.
-		from, to := vt.Begin[slots[idx[0]].visits[0]]-gap, vt.Begin[slots[idx[len(idx)-1]].visits[0]]+gap
-		core := make(map[uint32]bool) // everyone who came in its crowded hours
-		for _, v := range batch {
-			core[vt.Person[v]] = true
-		}
-		crowded := make(map[int64]bool, len(idx))
-		for _, k := range idx {
-			crowded[kind.slot(vt.Begin[slots[k].visits[0]])] = true
-		}
-		for _, hr := range hours {
-			at := vt.Begin[vs[hr.from]]
-			if at < from || at > to || crowded[kind.slot(at)] {
-				continue
-			}
-			n := 0
-			for _, v := range vs[hr.from:hr.to] {
-				if core[vt.Person[v]] {
-					n++
-				}
-			}
-			if n >= p.CohortMinPeople {
-				for _, v := range vs[hr.from:hr.to] {
-					inSlots.add(vt.Person[v], 1)
-				}
-				batch = append(batch, vs[hr.from:hr.to]...)
-			}
-		}
-		for _, v := range batch {
-			if pe := vt.Person[v]; member(pe) {
-				c.visits = append(c.visits, v)
-				c.patients = append(c.patients, s.g.PatientNode(pe))
-			}
-		}
-		c.normalise()
-		if len(c.patients) < p.MinRingPeople || float64(len(c.patients)) < p.SlotReturnShare*float64(len(inSlots.keys)) {
+		c, slotPeople := s.slotGroup(group, &site)
+		if len(c.patients) < p.MinRingPeople || float64(len(c.patients)) < p.SlotReturnShare*float64(slotPeople) {
 			continue
 		}
-		lift := float64(people) / max(expected, minExpected/100)
-		c.strength = squash(lift-1, p.CohortLiftHalf)
-		c.insts = []graph.NodeID{slots[idx[0]].site}
-		c.doctors = s.doctorsOf(c.visits, 0.02, 3)
-		site := s.g.Key(c.insts[0])
-		what, whatZh, slotEn, slotZh := "came to", "就诊", "clock hours", "个整点时段"
-		if kind == slotAdmissions {
-			what, whatZh, slotEn, slotZh = "were admitted at", "入院", "days", "天"
+		// The gates are asked of the group as found city-wide; its local
+		// batches bring people who came once too, and only add members.
+		if local := s.localSlots(group, all, &site); len(local) > len(group) {
+			if wide, _ := s.slotGroup(local, &site); len(wide.patients) > len(c.patients) {
+				c = wide
+			}
 		}
-		c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
-			params: map[string]float64{"people": float64(len(c.patients)), "slots": float64(len(idx)), "admission_days": float64(kind), "slot_people": float64(people),
-				"expected": expected, "lift": lift, "log10p": worst, "slot_min_people": float64(p.SlotMinPeople)},
-			detail: fmt.Sprintf("%d people %s %s in %d %s holding %d people in all, where the site's ordinary %s would hold %.1f (%.0f×; each beyond chance at p ≤ 10^%.0f)",
-				len(c.patients), what, site, len(idx), slotEn, people, slotEn, expected, lift, worst),
-			detailZh: fmt.Sprintf("%d人在%d%s集中到%s%s，共%d人次，该机构平常约%.1f人（%.0f倍；每个时段均超出偶然：p ≤ 10^%.0f）",
-				len(c.patients), len(idx), slotZh, site, whatZh, people, expected, lift, worst)})
 		out = append(out, c)
 	}
+	return out
+}
+
+// slotSite holds a site's visits of one slot kind in time order, their
+// slots, and each person's number of them, for slotGroup.
+type slotSite struct {
+	kind     slotKind
+	visits   []uint32
+	hours    []slotRun
+	visitsOf *counter[uint32]
+}
+
+// slotGroup returns the candidate of a group of crowded slots of one site
+// (in time order) and the number of people in its slots and batches: the
+// people who came in slot_min_visits of them or more, for
+// slot_person_share of their visits of the kind at the site, with their
+// visits in them.
+func (s *state) slotGroup(group []*crowdedSlot, site *slotSite) (*candidate, int) {
+	p := &s.opt.Params
+	vt := &s.t.Visits
+	kind, vs := site.kind, site.visits
+	c := &candidate{source: SourceSlots, typology: findings.TypLockstepSwiping}
+	if kind == slotAdmissions {
+		c.typology = findings.TypFakeHospitalisation
+	}
+	people, expected, worst := 0, 0.0, math.Inf(-1) // worst: the least significant slot's log10 p
+	inSlots := newCounter[uint32]()
+	var batch []uint32 // the group's visits: its crowded hours, then its smaller batches
+	for _, sl := range group {
+		for _, v := range sl.visits {
+			inSlots.add(vt.Person[v], 1)
+		}
+		batch = append(batch, sl.visits...)
+		people += sl.people
+		expected += sl.expected
+		worst = max(worst, sl.log10p)
+	}
+	member := func(pe uint32) bool {
+		n := inSlots.n[pe]
+		return n >= p.SlotMinVisits && float64(n) >= p.SlotPersonShare*float64(site.visitsOf.n[pe])
+	}
+	// The operation's smaller batches: the site's other hours while the
+	// group was active (within operation_days of its first and last
+	// crowded hour) holding cohort_min_people or more of the people who
+	// came in its crowded hours; the people who came in them count them
+	// too.
+	from, to := s.groupWindow(group)
+	core := make(map[uint32]bool) // everyone who came in its crowded hours
+	for _, v := range batch {
+		core[vt.Person[v]] = true
+	}
+	crowded := make(map[int64]bool, len(group))
+	for _, sl := range group {
+		crowded[kind.slot(vt.Begin[sl.visits[0]])] = true
+	}
+	for _, hr := range site.hours {
+		at := vt.Begin[vs[hr.from]]
+		if at < from || at > to || crowded[kind.slot(at)] {
+			continue
+		}
+		n := 0
+		for _, v := range vs[hr.from:hr.to] {
+			if core[vt.Person[v]] {
+				n++
+			}
+		}
+		if n >= p.CohortMinPeople {
+			for _, v := range vs[hr.from:hr.to] {
+				inSlots.add(vt.Person[v], 1)
+			}
+			batch = append(batch, vs[hr.from:hr.to]...)
+		}
+	}
+	for _, v := range batch {
+		if pe := vt.Person[v]; member(pe) {
+			c.visits = append(c.visits, v)
+			c.patients = append(c.patients, s.g.PatientNode(pe))
+		}
+	}
+	c.normalise()
+	lift := float64(people) / max(expected, minExpected/100)
+	c.strength = squash(lift-1, p.CohortLiftHalf)
+	c.insts = []graph.NodeID{group[0].site}
+	c.doctors = s.doctorsOf(c.visits, 0.02, 3)
+	name := s.g.Key(c.insts[0])
+	what, whatZh, slotEn, slotZh := "came to", "就诊", "clock hours", "个整点时段"
+	if kind == slotAdmissions {
+		what, whatZh, slotEn, slotZh = "were admitted at", "入院", "days", "天"
+	}
+	c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
+		params: map[string]float64{"people": float64(len(c.patients)), "slots": float64(len(group)), "admission_days": float64(kind), "slot_people": float64(people),
+			"expected": expected, "lift": lift, "log10p": worst, "slot_min_people": float64(p.SlotMinPeople)},
+		detail: fmt.Sprintf("%d people %s %s in %d %s holding %d people in all, where the site's ordinary %s would hold %.1f (%.0f×; each beyond chance at p ≤ 10^%.0f)",
+			len(c.patients), what, name, len(group), slotEn, people, slotEn, expected, lift, worst),
+		detailZh: fmt.Sprintf("%d人在%d%s集中到%s%s，共%d人次，该机构平常约%.1f人（%.0f倍；每个时段均超出偶然：p ≤ 10^%.0f）",
+			len(c.patients), len(group), slotZh, name, whatZh, people, expected, lift, worst)})
+	return c, len(inSlots.keys)
+}
+
+// groupWindow returns the weeks of a group of crowded slots (in time
+// order): from operation_days before its first slot to operation_days
+// after its last.
+func (s *state) groupWindow(group []*crowdedSlot) (from, to claims.Time) {
+	vt := &s.t.Visits
+	gap := claims.Time(s.opt.Params.OperationDays) * 86400
+	return vt.Begin[group[0].visits[0]] - gap, vt.Begin[group[len(group)-1].visits[0]] + gap
+}
+
+// localSlots returns a group of crowded slots (beyond chance city-wide, in
+// time order) with the site's other slots of all (each beyond
+// min_significance alone) inside the group's weeks that are beyond
+// chance among the site's slots of those weeks, in time order: once a
+// site is shown to hold an operation's batches, its smaller batches of
+// the same weeks are tested against the slots of those weeks
+// (min_significance + log10(the slots the site holds visits in there)),
+// not against every slot of the city.
+func (s *state) localSlots(group []*crowdedSlot, all []crowdedSlot, site *slotSite) []*crowdedSlot {
+	vt := &s.t.Visits
+	from, to := s.groupWindow(group)
+	n := 0
+	for _, hr := range site.hours {
+		if at := vt.Begin[site.visits[hr.from]]; at >= from && at <= to {
+			n++
+		}
+	}
+	localSig := s.opt.Params.MinSignificance + math.Log10(float64(max(n, 1)))
+	out := slices.Clone(group)
+	for k := range all {
+		sl := &all[k]
+		at := vt.Begin[sl.visits[0]]
+		if at < from || at > to || sl.log10p > -localSig || slices.Contains(group, sl) {
+			continue
+		}
+		out = append(out, sl)
+	}
+	slices.SortStableFunc(out, func(a, b *crowdedSlot) int { return cmp.Compare(vt.Begin[a.visits[0]], vt.Begin[b.visits[0]]) })
 	return out
 }

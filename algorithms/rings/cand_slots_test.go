@@ -26,6 +26,9 @@ type slotCity struct {
 	again   int  // of the group, people who come back once more on the next batch day (a screening's second day)
 	flu     int  // ordinary people in every hour of every day of one month, each coming twice (a season)
 	admit   bool // the group (and 80 ordinary people, once each) is admitted, not seen as outpatients
+	small   int  // more people, in batches of five, twice each, in the group's weeks at another hour
+	once    int  // people coming once, in batches of five in the group's weeks (a drive of another kind)
+	filler  int  // visits at a second clinic, one an hour, each its own person (the city's other slots)
 	wantMin int  // least people of the candidate (0: none wanted)
 	wantMax int
 }
@@ -92,6 +95,25 @@ func (sc slotCity) build(t *testing.T) *graph.Graph {
 			}
 		}
 	}
+	other, _ := tb.AddInstitution(&claims.Institution{Code: "H2", Name: "某某诊所", Type: claims.Medical, Beds: -1})
+	for i := range sc.filler {
+		n++
+		at := claims.DateOf(2025, 1, 1).Time() + claims.Time(i*3600)
+		tb.AddVisit(&claims.Visit{MdtrtID: fmt.Sprintf("v%d", n), InstitutionCode: "H2", MedType: claims.MedOutpatient,
+			Begin: at, End: claims.NoTime, MedFee: 10000, FundPay: 8000}, person(fmt.Sprintf("x%d", i)), other, uint32(n))
+	}
+	const smallBatch = 5
+	for i := range sc.once {
+		slot := i / smallBatch
+		visit(person(fmt.Sprintf("once%d", i)), 90+slot, 10+slot%5, 2*(i%smallBatch))
+	}
+	for i := range sc.small {
+		p := person(fmt.Sprintf("g-small%d", i))
+		batches := sc.small / smallBatch
+		for r := range 2 {
+			visit(p, 101+(r*batches+i%batches)*sc.every, 15, 2*(i/batches))
+		}
+	}
 	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
@@ -101,7 +123,10 @@ func (sc slotCity) build(t *testing.T) *graph.Graph {
 
 // TestSlotCandidates checks that batches of people filling a quiet
 // clinic's hours, or its ward's mornings, each person coming back in a
-// later batch, are found with their people; and that a screening drive's crowd (a few of whom
+// later batch, are found with their people (with the smaller batches of
+// their weeks that only the site's own slots show beyond chance, but not
+// the one-time crowds of those weeks, which count against the return
+// share only when they are beyond chance city-wide); and that a screening drive's crowd (a few of whom
 // come back), a season crowding every hour of its weeks, and a few
 // people coming together are not.
 func TestSlotCandidates(t *testing.T) {
@@ -115,6 +140,8 @@ func TestSlotCandidates(t *testing.T) {
 		{"batches of three", slotCity{group: 12, batch: 3, rounds: 2, every: 5}},
 		{"a flu season", slotCity{flu: 4}},
 		{"admitted in cohorts of ten, twice each", slotCity{group: 20, batch: 10, rounds: 2, every: 9, admit: true, wantMin: 20, wantMax: 20}},
+		{"batches of eight, with batches of five in its weeks", slotCity{group: 24, batch: 8, rounds: 2, every: 5, small: 15, filler: 8000, wantMin: 39, wantMax: 39}},
+		{"batches of eight, with one-time crowds in its weeks", slotCity{group: 24, batch: 8, rounds: 2, every: 5, once: 100, filler: 8000, wantMin: 24, wantMax: 24}},
 		{"admitted in twos", slotCity{group: 12, batch: 2, rounds: 2, every: 9, admit: true}},
 	}
 	for _, c := range cases {
