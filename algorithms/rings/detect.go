@@ -159,7 +159,7 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		// billed like the site's other people, and counted in the
 		// features the evidence rests on they would dilute them (finish
 		// leaves them out). Only the ring's size and money change.
-		if s.growRegulars(c)+s.growAdmissions(c) > 0 {
+		if s.growRegulars(c)+s.growAdmissions(c)+s.growEpisodes(c) > 0 {
 			s.finish(c)
 			s.score(c)
 		}

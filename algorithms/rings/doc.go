@@ -238,6 +238,20 @@
 // binomial tail at min_significance); fact G-ADMIT-SURGE. Like regulars
 // (below), they widen the ring's members, not its evidence.
 //
+// Short stays in a ring's weeks (growEpisodes, grow_episodes.go). A ring
+// that recruits for a few weeks brings card holders who come two to five
+// times and never again; the tests find those who came most often, and
+// the rest look like anyone's short illness. At a site where most of a
+// candidate's people came as outpatients or customers, its weeks there
+// (the shortest stretch holding 80% of its visits, widened as for an
+// operation visiting evenly) and its band (cost, fund share) are set; the
+// other people whose whole stay there (episode_min_visits or more, mostly
+// in the band) fits inside the weeks are compared with what chance gives
+// the site's short stays of the same spans (each inside with chance
+// (weeks − span) / (period − span)), and join when at least
+// episode_grow_share of them are beyond it (fact G-EPISODES). Members,
+// not evidence, again.
+//
 // Regulars (growRegulars, grow.go). A ring that keeps hundreds of recruits
 // coming makes a site's regulars (people with the period's repeat visits)
 // its own; the tests flag those billed dearest, and the rest, billed like

@@ -52,16 +52,19 @@ type Params struct {
 	RegularExcessShare  float64
 	RegularCoreShare    float64
 	AdmitGrowShare      float64
-	LinkVisitLift       float64
-	MinDoctorVisits     int
-	MemberDoctorShare   float64
-	MemberDoctorVisits  int
-	RingDoctorLift      float64
-	CoreShare           float64
-	PharmacyRuleShare   float64
-	ResidentShare       float64
-	ClosedSiteShare     float64
-	ClosedMinResidents  int
+	// Short stays in a ring's weeks (growEpisodes).
+	EpisodeGrowShare   float64
+	EpisodeMinVisits   int
+	LinkVisitLift      float64
+	MinDoctorVisits    int
+	MemberDoctorShare  float64
+	MemberDoctorVisits int
+	RingDoctorLift     float64
+	CoreShare          float64
+	PharmacyRuleShare  float64
+	ResidentShare      float64
+	ClosedSiteShare    float64
+	ClosedMinResidents int
 
 	// Item concentration (heavy fills of one item at one pharmacy).
 	ItemLift      float64
@@ -182,6 +185,8 @@ func DefaultParams() Params {
 		RegularExcessShare:     0.9,
 		RegularCoreShare:       0.25,
 		AdmitGrowShare:         0.75,
+		EpisodeGrowShare:       0.75,
+		EpisodeMinVisits:       2,
 		LinkVisitLift:          5,
 		MinDoctorVisits:        2,
 		MemberDoctorShare:      0.01,
@@ -301,6 +306,8 @@ func (p *Params) fields() []paramField {
 		in("ward_stays", "relation excess", &p.WardStays, "admissions by a candidate's ward doctors at its sites while it was active that make a person join it"),
 		fl("regular_excess_share", "relation excess", &p.RegularExcessShare, "share of a medical site's regulars (people with the period's repeat visits there) beyond what its class's ordinary share of regulars among returning people explains (the relation-weighted median) from which a candidate most of whose people there are regulars takes in the site's other regulars active there while it was (0 = no widening; 0.9 lets about one in ten joiners be an ordinary regular)"),
 		fl("regular_core_share", "relation excess", &p.RegularCoreShare, "share of a site's regulars a candidate must already hold there to take in the others (a candidate of a nursing home's few sickest residents is not widened to all of them)"),
+		fl("episode_grow_share", "relation excess", &p.EpisodeGrowShare, "share of the short stays at a candidate's site (a person's whole stay there, outpatient or pharmacy, inside the weeks it was active there, billed as its people were) that must be beyond what the site's short stays at other times predict for those people to join it (0 = no widening)"),
+		in("episode_min_visits", "relation excess", &p.EpisodeMinVisits, "fewest visits of a person at a site that make a short stay there for episode_grow_share (one visit is anyone's)"),
 		fl("admit_grow_share", "relation excess", &p.AdmitGrowShare, "share of the admissions of a site's other people while a mostly-inpatient candidate was active there that must be beyond what the site's admissions at other times predict for those people to join it (0 = no widening)"),
 		fl("link_main_doctor_share", "relation excess", &p.LinkMainDoctorShare, "share of each site's flagged visits (those naming a doctor) one shared doctor must give for the two sites to form one ring whatever their other doctors (one doctor running the flagged care of both)"),
 		fl("link_visit_lift", "relation excess", &p.LinkVisitLift, "how many times the share of the other people of each of two seeded sites who also come to the other site the share of its flagged people who do must be (at least min_ring_people of them, beyond chance at min_significance over the pairs tested) for the two to form one ring: a ring's people keep their other care at its other sites, without flagged visits there; also the lift two candidates that share no one must reach both ways, against their sites' other people and the people living where theirs live, to be joined as one operation (visitLinks); 0 turns both links off"),
@@ -426,6 +433,9 @@ func (p *Params) Validate() error {
 	}
 	if p.OperationDays > 0 && (p.OperationMaxShare <= 0 || p.OperationMaxShare > 1 || p.OperationPlanRatio < 1 || p.SignatureOverlap <= 0 || p.SignatureOverlap > 1 || p.OperationSpanTrim < 0 || p.OperationSpanTrim >= 0.5) {
 		return fmt.Errorf("rings: parameters operation_max_share = %v, operation_plan_ratio = %v, signature_overlap = %v, operation_span_trim = %v: must be in (0, 1], at least 1, in (0, 1] and in [0, 0.5) while operation_days is on", p.OperationMaxShare, p.OperationPlanRatio, p.SignatureOverlap, p.OperationSpanTrim)
+	}
+	if p.EpisodeGrowShare > 0 && (p.EpisodeGrowShare > 1 || p.EpisodeMinVisits < 1) {
+		return fmt.Errorf("rings: parameters episode_grow_share = %v, episode_min_visits = %d: must be at most 1 and at least 1 while short stays widen rings", p.EpisodeGrowShare, p.EpisodeMinVisits)
 	}
 	if p.WindowMaxShare > 1 {
 		return fmt.Errorf("rings: parameter window_max_share = %v: must be at most 1", p.WindowMaxShare)

@@ -59,6 +59,8 @@ func TestParamsApply(t *testing.T) {
 		{"negative", `{"costly_z": -1}`, "must be a finite number", nil},
 		{"too small a ring", `{"min_ring_people": 1}`, "at least 2", nil},
 		{"not an object", `[1]`, "not a JSON object", nil},
+		{"short stays of no visits", `{"episode_min_visits": 0}`, "episode_min_visits", nil},
+		{"short stays off", `{"episode_grow_share": 0, "episode_min_visits": 0}`, "", func(p Params) bool { return p.EpisodeGrowShare == 0 }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -67,6 +67,10 @@ const (
 	// while it was active, where those admissions far exceed the sites'
 	// admissions at other times, joined it (growAdmissions).
 	FactAdmitSurge = vocab.FactAdmitSurge
+	// FactEpisodes: the other people whose whole stay at a candidate's
+	// sites fell in the weeks it was active there, where such short stays
+	// far exceed the sites' at other times, joined it (growEpisodes).
+	FactEpisodes = vocab.FactEpisodes
 	// FactTrimmed: the peripheral people left out of a large ring
 	// (trimPeripheral).
 	FactTrimmed = vocab.FactTrimmed

@@ -184,6 +184,8 @@ var facts = []Entry{
 		DescZh: "团伙就诊集中在少数时期时，团伙就诊大多不在这些时期内的人员被剔除", DescEn: "where a ring's visits crowd into a few periods, people most of whose ring visits fall outside them were left out"},
 	{Code: FactAdmitSurge, Zh: "活跃期住院激增", En: "admission surge",
 		DescZh: "候选团伙活跃期间其机构其他人员的住院远超这些机构其他时期的住院量时，这些人员并入该团伙", DescEn: "the other people admitted at a candidate's sites while it was active joined it, where those admissions far exceed the sites' admissions at other times"},
+	{Code: FactEpisodes, Zh: "活跃期短期就诊激增", En: "short stays in the ring's weeks",
+		DescZh: "候选团伙活跃的数周内，其机构其他人员的全部就诊均落在这几周内且费用与团伙成员相同，此类短期就诊远超这些机构其他时期的预期时，这些人员并入该团伙", DescEn: "the other people whose whole stay at a candidate's sites fell in the weeks it was active there, billed as its people were, joined it, where such short stays far exceed the sites' short stays at other times"},
 	{Code: FactAdmitCohort, Zh: "同批入院", En: "admission cohort",
 		DescZh: "反复住院人员在同一上午成批入院", DescEn: "same-morning admission cohorts of repeat inpatients"},
 	{Code: FactLockstep, Zh: "同步就诊", En: "lockstep block",

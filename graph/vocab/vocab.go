@@ -175,6 +175,7 @@ const (
 	FactRegulars           = "G-REGULARS"
 	FactSites              = "G-SITES"
 	FactAdmitSurge         = "G-ADMIT-SURGE"
+	FactEpisodes           = "G-EPISODES"
 	FactMerged             = "G-MERGED"
 	FactSameOperation      = "G-SAME-OPERATION"
 	FactTrimmed            = "G-TRIMMED"
