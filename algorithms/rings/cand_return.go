@@ -37,10 +37,13 @@ func (s *state) firstSale(fees []uint32) uint32 {
 // the person whose box came back, the site that sold it and the doctor who
 // prescribed it; the later sales show where it resurfaced, which may be
 // anywhere. People whose boxes keep coming back (min_returned_boxes) are
-// joined when they share the site of their first sales or the prescriber;
+// joined when they share a site (of their boxes' first sales, or where
+// they resurfaced) or the prescriber;
 // a group of at least min_ring_people such people, return_lift times more
 // than the city's rate of returners among the sites' trace-coded buyers
-// predicts, is a candidate, with the sites and prescribers of most of its
+// predicts (the rate of the returners that no group holds, at least one:
+// one ring's hundreds of returners would hide another's five), is a
+// candidate, with the sites and prescribers of most of its
 // boxes and the pharmacies that resold several of them.
 func (s *state) returnCandidates(ctx context.Context) ([]*candidate, error) {
 	t := s.t
@@ -123,9 +126,19 @@ func (s *state) returnCandidates(ctx context.Context) ([]*candidate, error) {
 				byDoc[b.prescriber] = i
 			}
 		}
+		// Where the boxes resurface ties their buyers too: an operation's
+		// recruits fill at their own counters and sell back through the
+		// same few.
+		for _, r := range b.resellers {
+			if j, ok := bySite[r]; ok {
+				uf.union(i, j)
+			} else {
+				bySite[r] = i
+			}
+		}
 	}
-	rate := s.returnerRate(len(returner))
 	var groups [][]int
+	grouped := 0
 	for _, grp := range uf.components(len(buyers), func(i int) int32 { return int32(i) }) {
 		if len(grp) < p.MinRingPeople {
 			continue
@@ -134,8 +147,15 @@ func (s *state) returnCandidates(ctx context.Context) ([]*candidate, error) {
 		if err != nil {
 			return nil, err
 		}
+		for _, part := range parts {
+			grouped += len(part)
+		}
 		groups = append(groups, parts...)
 	}
+	// Chance is the returners no group holds (at least one): a city's
+	// large reselling ring must not set the rate a small one is tested
+	// against.
+	rate := s.returnerRate(max(len(returner)-grouped, 1))
 	var out []*candidate
 	for _, grp := range groups {
 		in := make(map[uint32]bool, len(grp))
@@ -282,8 +302,8 @@ func (s *state) splitReturners(ctx context.Context, boxes []returnedBox, buyers 
 	return parts, nil
 }
 
-// returnerRate is the share of people buying trace-coded drugs whose boxes
-// keep coming back, over the whole city.
+// returnerRate is the share of the city's people buying trace-coded drugs
+// that returners of them are.
 func (s *state) returnerRate(returners int) float64 {
 	t := s.t
 	buyers := make(map[uint32]bool)

@@ -353,7 +353,9 @@
 // Other ways in, each a documented signature: drug boxes that come back
 // (cand_return.go: a re-sold trace code points at its first buyer, the
 // site that sold it and the prescriber; people whose boxes keep coming back
-// form the ring wherever the boxes resurface), pharmacies between which
+// are joined through those sites, prescribers and the pharmacies where
+// their boxes resurface, and form the ring when they are beyond the rate
+// of the returners no group holds), pharmacies between which
 // trace codes are sold again (cand_resell.go), same-morning admission
 // cohorts against the coincidences expected by chance (cand_admit.go; a
 // cohort absorbed by a broader relation-excess candidate keeps its
