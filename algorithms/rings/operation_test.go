@@ -120,7 +120,7 @@ func TestJoinOperations(t *testing.T) {
 		{"a month apart", operationCity{shift: 30, item: "RING", fills: 6, span: 100}, 2},
 		{"other items", operationCity{item: "OTHER", fills: 6, span: 100}, 2},
 		{"the common drug", operationCity{item: "COMMON", fills: 6, span: 100}, 2},
-		{"twice the fills", operationCity{item: "RING", fills: 12, span: 100}, 2},
+		{"three times the fills", operationCity{item: "RING", fills: 18, span: 100}, 2},
 		{"all year", operationCity{item: "RING", fills: 6, begin: 10, span: 340}, 2},
 		{"a person shared too", operationCity{item: "RING", fills: 6, span: 100, sharing: true}, 1},
 		{"the common drug on the same cohort days", operationCity{item: "COMMON", fills: 12, every: 9, span: 100}, 1},

@@ -246,7 +246,7 @@ func DefaultParams() Params {
 		OperationDays:          14,
 		OperationMaxShare:      0.75,
 		OperationSpanTrim:      0.02,
-		OperationPlanRatio:     1.5,
+		OperationPlanRatio:     2,
 		SignatureShare:         0.2,
 		SignatureLift:          3,
 		SignatureOverlap:       0.5,
