@@ -10,6 +10,16 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
+// memberRows returns the Persons rows of c's patients, as a set the
+// widening steps add their people to.
+func (s *state) memberRows(c *candidate) map[uint32]bool {
+	members := make(map[uint32]bool, len(c.patients))
+	for _, n := range c.patients {
+		members[s.g.Row(n)] = true
+	}
+	return members
+}
+
 // growWard widens a candidate that is mostly admissions to its ward: the
 // other people its ward doctors (each on at least ward_doctor_share of the
 // candidate's admissions) admitted at its sites while it was active. The
@@ -48,10 +58,7 @@ func (s *state) growWard(c *candidate) int {
 	if len(ward) == 0 {
 		return 0
 	}
-	members := make(map[uint32]bool, len(c.patients))
-	for _, n := range c.patients {
-		members[s.g.Row(n)] = true
-	}
+	members := s.memberRows(c)
 	added := 0
 	stays := make(map[uint32][]uint32)
 	for _, h := range c.insts {
@@ -138,10 +145,7 @@ func (s *state) growRegulars(c *candidate) int {
 		return 0
 	}
 	vt := &s.t.Visits
-	members := make(map[uint32]bool, len(c.patients))
-	for _, n := range c.patients {
-		members[s.g.Row(n)] = true
-	}
+	members := s.memberRows(c)
 	var people []graph.NodeID
 	var joined []uint32
 	for _, h := range c.insts {
@@ -244,10 +248,7 @@ func (s *state) growAdmissions(c *candidate) int {
 		return 0
 	}
 	vt := &s.t.Visits
-	members := make(map[uint32]bool, len(c.patients))
-	for _, n := range c.patients {
-		members[s.g.Row(n)] = true
-	}
+	members := s.memberRows(c)
 	const day = 86400
 	minSig := p.MinSignificance + math.Log10(float64(max(len(c.insts), 1)))
 	var people []graph.NodeID

@@ -77,10 +77,7 @@ func (s *state) growEpisodes(c *candidate) int {
 		return 0
 	}
 	vt := &s.t.Visits
-	members := make(map[uint32]bool, len(c.patients))
-	for _, n := range c.patients {
-		members[s.g.Row(n)] = true
-	}
+	members := s.memberRows(c)
 	const day = 86400
 	minSig := p.MinSignificance + math.Log10(float64(max(len(c.insts), 1)))
 	var people []graph.NodeID
