@@ -82,6 +82,7 @@ func (s *state) growEpisodes(c *candidate) int {
 	minSig := p.MinSignificance + math.Log10(float64(max(len(c.insts), 1)))
 	var people []graph.NodeID
 	var joined []uint32
+	inside, chance := 0, 0.0 // short stays inside the weeks where they joined, and what chance gives there
 	for _, h := range c.insts {
 		here := make(map[uint32]bool)
 		came := make(map[uint32]bool)
@@ -160,25 +161,27 @@ func (s *state) growEpisodes(c *candidate) int {
 			poissonTailLog10(nIn, max(expected, minExpected/100)) > -minSig {
 			continue
 		}
+		inside, chance = inside+nIn, chance+expected
 		slices.Sort(in)
-		inside := make(map[uint32]bool, len(in))
+		joins := make(map[uint32]bool, len(in))
 		for _, x := range in {
-			inside[x] = true
+			joins[x] = true
 			members[x] = true
 			people = append(people, s.g.PatientNode(x))
 		}
 		for _, v := range s.visitsOf(h) {
-			if inside[vt.Person[v]] && s.live(v) && !vt.MedType[v].Inpatient() && vt.Begin[v] != claims.NoTime {
+			if joins[vt.Person[v]] && s.live(v) && !vt.MedType[v].Inpatient() && vt.Begin[v] != claims.NoTime {
 				joined = append(joined, v)
 			}
 		}
 	}
 	return c.widen(people, joined, func(added int) fact {
 		return fact{id: FactEpisodes,
-			params: map[string]float64{"episode_grow_share": p.EpisodeGrowShare, "episode_min_visits": float64(p.EpisodeMinVisits), "joined": float64(added)},
-			detail: fmt.Sprintf("%d more people whose whole stay at its sites (%d visits or more) fell in the weeks it was active there, billed as its people were, joined it: at least %.0f%% of such short stays in those weeks are beyond what the sites' short stays at other times predict",
-				added, p.EpisodeMinVisits, 100*p.EpisodeGrowShare),
-			detailZh: fmt.Sprintf("另有%d人在其机构的全部就诊（至少%d次）均落在团伙活跃的数周内，费用与团伙成员相同，并入该团伙：这几周内此类短期就诊至少%.0f%%超出这些机构其他时期的预期",
-				added, p.EpisodeMinVisits, 100*p.EpisodeGrowShare)}
+			params: map[string]float64{"episode_grow_share": p.EpisodeGrowShare, "episode_min_visits": float64(p.EpisodeMinVisits), "joined": float64(added),
+				"inside": float64(inside), "expected": chance},
+			detail: fmt.Sprintf("%d more people whose whole stay at its sites (%d visits or more) fell in the weeks it was active there, billed as its people were, joined it: %d such short stays lie in those weeks, where chance (the sites' short stays of the same lengths placed anywhere in their year) gives %.1f",
+				added, p.EpisodeMinVisits, inside, chance),
+			detailZh: fmt.Sprintf("另有%d人在其机构的全部就诊（至少%d次）均落在团伙活跃的数周内，费用与团伙成员相同，并入该团伙：这几周内有此类短期就诊者%d人，而将这些机构同等时长的短期就诊随机置于全年，偶然情况下约为%.1f人",
+				added, p.EpisodeMinVisits, inside, chance)}
 	})
 }
