@@ -336,9 +336,11 @@
 // of one weekday are no plan), at min_significance + log10(pairs) and on
 // at least sync_min_days days; and, either way, the visits carrying the
 // shared items (or the cohort days) began and ended within operation_days
-// of each other, each over at most operation_max_share of the period
-// (all-year rings share their months by chance; operation_span_trim of
-// the visits at each end left out). Two unrelated rings pass only by a
+// of each other (operation_span_trim of the visits at each end left out),
+// and shared items count only for rings active over at most
+// operation_max_share of the period (all-year rings share their months by
+// chance; shared cohort days are a coincidence of days, whatever the
+// rings' length). Two unrelated rings pass only by a
 // triple coincidence; the join is recorded
 // as a G-SAME-OPERATION fact with the days apart and the items shared.
 //

@@ -38,10 +38,11 @@ type opPlan struct {
 //     (syncDays: an operation that sends its recruits in on the same days
 //     everywhere, billing ordinary items);
 //   - the operation ran in the same weeks at both: the visits that carry
-//     the shared signature items (or the cohort days) of each span at most
-//     operation_max_share of the data period (rings that run all year share
-//     their months by chance), and their first and their last each fall
-//     within operation_days of each other. The span of visits leaves out
+//     the shared signature items (or the cohort days) of each begin, and
+//     end, within operation_days of each other, and for shared items each
+//     span at most operation_max_share of the data period (rings that run
+//     all year share their months by chance; two that share their cohort
+//     days beyond chance share them whatever their length). The span of visits leaves out
 //     operation_span_trim of them at each end, and is that of the
 //     signature visits, not of all the ring's visits: a member's ordinary
 //     care before the operation began does not move its start.
@@ -72,11 +73,11 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 		return cands
 	}
 	tol := claims.Time(p.OperationDays) * 86400
-	// sameWeeks reports whether two spans each cover at most
-	// operation_max_share of the period and begin, and end, within
-	// operation_days of each other.
-	sameWeeks := func(fa, la, fb, lb claims.Time) (dFirst, dLast claims.Time, ok bool) {
-		if float64(la-fa) > p.OperationMaxShare*period || float64(lb-fb) > p.OperationMaxShare*period {
+	// sameWeeks reports whether two spans begin, and end, within
+	// operation_days of each other and, unless anyLength, each cover at
+	// most operation_max_share of the period.
+	sameWeeks := func(fa, la, fb, lb claims.Time, anyLength bool) (dFirst, dLast claims.Time, ok bool) {
+		if !anyLength && (float64(la-fa) > p.OperationMaxShare*period || float64(lb-fb) > p.OperationMaxShare*period) {
 			return 0, 0, false
 		}
 		dFirst, dLast = absTime(fa-fb), absTime(la-lb)
@@ -124,13 +125,13 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 				fa, la, okA := s.itemSpan(cands[a.cand].visits, both, p.OperationSpanTrim)
 				fb, lb, okB := s.itemSpan(cands[b.cand].visits, both, p.OperationSpanTrim)
 				if okA && okB {
-					l.dFirst, l.dLast, ok = sameWeeks(fa, la, fb, lb)
+					l.dFirst, l.dLast, ok = sameWeeks(fa, la, fb, lb, false)
 					l.sharedSigs = both
 				}
 			}
 			if da, db := cohortDays(a.cand), cohortDays(b.cand); !ok && min(len(da), len(db)) >= p.SyncMinDays {
 				fa, la, fb, lb := da[0].Time(), da[len(da)-1].Time(), db[0].Time(), db[len(db)-1].Time()
-				l.dFirst, l.dLast, ok = sameWeeks(fa, la, fb, lb)
+				l.dFirst, l.dLast, ok = sameWeeks(fa, la, fb, lb, true)
 				l.sharedSigs = nil
 				if ok {
 					l.sync = syncDays(da, db, max(fa, fb).Day(), min(la, lb).Day())

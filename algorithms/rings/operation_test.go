@@ -105,9 +105,11 @@ func (oc operationCity) build(t *testing.T) (*graph.Graph, []*candidate) {
 // person, join as one operation when they began and ended in the same
 // weeks, follow the same plan and buy the same unusual item (and when they
 // share a person too, too few for the merge), or buy a common drug on
-// the same cohort days; not when their months, items or plans differ,
-// when both run all year, or when their cohort days differ or coincide
-// only as two weekly habits of the same weekday do.
+// the same cohort days (also when both run all year: the days, not the
+// months, are the coincidence); not when their months, items or plans
+// differ, when both run all year billing the same item on their own days,
+// or when their cohort days differ or coincide only as two weekly habits
+// of the same weekday do.
 func TestJoinOperations(t *testing.T) {
 	one := operationCity{item: "RING", fills: 6, span: 100}
 	cases := []struct {
@@ -125,6 +127,8 @@ func TestJoinOperations(t *testing.T) {
 		{"a person shared too", operationCity{item: "RING", fills: 6, span: 100, sharing: true}, 1},
 		{"the common drug on the same cohort days", operationCity{item: "COMMON", fills: 12, every: 9, span: 100}, 1},
 		{"the common drug on other cohort days", operationCity{shift: 4, item: "COMMON", fills: 12, every: 9, span: 100}, 2},
+		{"all year, on the same cohort days", operationCity{item: "COMMON", fills: 36, every: 9, begin: 10, span: 340}, 1},
+		{"all year, on other cohort days", operationCity{shift: 4, item: "COMMON", fills: 36, every: 9, begin: 10, span: 340}, 2},
 		{"the common drug on the same weekday every week", operationCity{item: "COMMON", fills: 15, every: 7, span: 100}, 2},
 		{"too few cohort days", operationCity{item: "COMMON", fills: 4, every: 9, span: 30}, 2},
 	}
