@@ -60,8 +60,8 @@ type crowdedSlot struct {
 // weeks are tested against the site's slots there (a second stage,
 // min_significance + log10(those slots)), not against every slot of the
 // city, and the candidate takes them when that holds more people (a ring
-// sending five at a time between its larger batches). Sites and groups are read in node and
-// time order: the result is deterministic.
+// sending five at a time between its larger batches). Sites and groups
+// are read in node and time order: the result is deterministic.
 func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 	p := &s.opt.Params
 	if p.SlotMinPeople <= 0 {
@@ -275,7 +275,7 @@ func (s *state) slotGroups(all []crowdedSlot, minSig float64) []*candidate {
 	uf := newUnionFind(len(slots))
 	// Slots in time order: consecutive ones within operation_days of each
 	// other are one operation's batches, whoever came in them.
-	gap := claims.Time(p.OperationDays) * 86400
+	gap := p.operationGap()
 	for k := 1; k < len(slots); k++ {
 		if vt.Begin[slots[k].visits[0]]-vt.Begin[slots[k-1].visits[0]] <= gap {
 			uf.union(int32(k-1), int32(k))
@@ -423,7 +423,7 @@ func (s *state) slotGroup(group []*crowdedSlot, site *slotSite) (*candidate, int
 // after its last.
 func (s *state) groupWindow(group []*crowdedSlot) (from, to claims.Time) {
 	vt := &s.t.Visits
-	gap := claims.Time(s.opt.Params.OperationDays) * 86400
+	gap := s.opt.Params.operationGap()
 	return vt.Begin[group[0].visits[0]] - gap, vt.Begin[group[len(group)-1].visits[0]] + gap
 }
 

@@ -71,11 +71,14 @@ type fact struct {
 	params           map[string]float64
 }
 
-// inStep reports whether c is people coming together: a lockstep block
-// (lockstepCandidates), a doctor's cohorts (covisitCandidates) or a
-// site's crowded hours (slotCandidates).
-func (c *candidate) inStep() bool {
-	return c.source == SourceLockstep || c.source == SourceCohorts || c.source == SourceSlots
+// inStep reports whether c is people coming together (inStepSource).
+func (c *candidate) inStep() bool { return inStepSource(c.source) }
+
+// inStepSource reports whether candidates of source are people coming
+// together: a lockstep block (lockstepCandidates), a doctor's cohorts
+// (covisitCandidates) or a site's crowded hours (slotCandidates).
+func inStepSource(source string) bool {
+	return source == SourceLockstep || source == SourceCohorts || source == SourceSlots
 }
 
 // cohort reports whether c is an onset or offset cohort (onsetCandidates).

@@ -42,10 +42,11 @@ type opPlan struct {
 //     end, within operation_days of each other, and for shared items each
 //     span at most operation_max_share of the data period (rings that run
 //     all year share their months by chance; two that share their cohort
-//     days beyond chance share them whatever their length). The span of visits leaves out
-//     operation_span_trim of them at each end, and is that of the
-//     signature visits, not of all the ring's visits: a member's ordinary
-//     care before the operation began does not move its start.
+//     days beyond chance share them whatever their length). The span of
+//     visits leaves out operation_span_trim of them at each end, and is
+//     that of the signature visits, not of all the ring's visits: a
+//     member's ordinary care before the operation began does not move its
+//     start.
 //
 // A pair of unrelated rings passes all three only by a triple
 // coincidence: the same weeks at both ends, the same plan and the same
@@ -72,7 +73,7 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 	if len(plans) < 2 {
 		return cands
 	}
-	tol := claims.Time(p.OperationDays) * 86400
+	tol := p.operationGap()
 	// sameWeeks reports whether two spans begin, and end, within
 	// operation_days of each other and, unless anyLength, each cover at
 	// most operation_max_share of the period.
@@ -291,6 +292,10 @@ func syncDays(a, b []claims.Date, lo, hi claims.Date) daySync {
 	out.log10p = poissonTailLog10(out.shared, out.expected)
 	return out
 }
+
+// operationGap is operation_days as a duration: how far apart the
+// weeks of one operation's pieces, or its batches, may begin and end.
+func (p *Params) operationGap() claims.Time { return claims.Time(p.OperationDays) * 86400 }
 
 // within reports whether a and b, both positive, are within ratio of
 // each other.

@@ -47,7 +47,7 @@ func behind(code, source string, ev []findings.Evidence) []int {
 		case vocab.SignalRuleHits:
 			ok = e.Kind == vocab.EvidenceRule
 		case vocab.SignalLockstep:
-			ok = e.Kind == vocab.EvidenceGraph && (e.Rule == SourceLockstep || e.Rule == SourceCohorts || e.Rule == SourceSlots)
+			ok = e.Kind == vocab.EvidenceGraph && inStepSource(e.Rule)
 		case vocab.SignalRuleSignature:
 			ok = e.Kind == vocab.EvidenceRule && e.Rule == source
 		default:
