@@ -14,7 +14,7 @@ import (
 
 // relFlag marks why a relation (one person's visits at one site) is
 // unusual.
-type relFlag uint8
+type relFlag uint16
 
 const (
 	// flagCostly: the relation's visits are billed far above their peers
@@ -57,11 +57,22 @@ const (
 	// relations, like flagRhythm, seed only through their own test,
 	// against their class's pooled share among regulars.
 	flagLone
+	// flagHeavy: a relation of ordinary (not chronic) care whose visits
+	// are heavy_ratio times or more those of the site's returning people
+	// at its heavy_quantile (state.heavyAt): a card billed again and
+	// again where the site's other people come a few times.
+	flagHeavy
 )
 
 // flagKinds are the flags that seed: a site is tested on each of them
 // alone as well as on all together.
-var flagKinds = [...]relFlag{flagCostly, flagCard, flagAway, flagAdmits, flagSevere, flagRhythm, flagLone}
+var flagKinds = [...]relFlag{flagCostly, flagCard, flagAway, flagAdmits, flagSevere, flagRhythm, flagLone, flagHeavy}
+
+// ownTest reports whether a relation flagged f alone is counted only by
+// its flag's own test (seedSites), not among the site's flagged
+// relations: strict rhythms and heavy relations, of which ordinary sites
+// have a few of their own.
+func ownTest(f relFlag) bool { return f == flagRhythm || f == flagLone || f == flagHeavy }
 
 // kindIndex returns the position of kind f in flagKinds.
 func kindIndex(f relFlag) int {
@@ -189,6 +200,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	s.regulars = s.regularExcess(lo, tally)
+	s.heavyRef = heavyRefs(p, recs, nSites, lo, g.Kind)
 	closed := closedSites(p, recs, visits, nSites)
 	s.closedSite = closed
 	s.onsets, s.offsets, s.siteFirst, s.siteLast = s.onsetRelations(recs, all, nSites)
@@ -238,7 +250,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			// buy and see doctors elsewhere too).
 			f = flagCostly | flagSpread
 		}
-		if f != 0 && closed[r.site] && f&^(flagCostly|flagSevere|flagRhythm|flagLone) == 0 {
+		if f != 0 && closed[r.site] && f&^(flagCostly|flagSevere|flagRhythm|flagLone|flagHeavy) == 0 {
 			// Billed above peers, or on a strict rhythm, at a site serving
 			// a closed population: the tail of the residents it cares
 			// for and its rounds, not recruits.
@@ -247,7 +259,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		if f != 0 {
 			if f&flagSpread == 0 {
 				t := &tally[r.site]
-				if f != flagRhythm && f != flagLone {
+				if !ownTest(f) {
 					c := &t.byCare[r.care]
 					t.flagged++
 					c.flagged++
@@ -263,7 +275,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 				}
 			}
 			rel := relation{person: r.person, hub: h, visits: vs, flags: f}
-			if f == flagRhythm || f == flagLone {
+			if ownTest(f) {
 				// Counted by its own test only, and apart from the other
 				// flagged relations until that test says it stays.
 				rhythmic = append(rhythmic, rel)
@@ -296,7 +308,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	for _, r := range rhythmic {
-		if i := int(r.hub) - lo; r.flags == flagRhythm && sd.rhythm[i] || r.flags == flagLone && sd.lone[i] {
+		if i := int(r.hub) - lo; r.flags == flagRhythm && sd.rhythm[i] || r.flags == flagLone && sd.lone[i] || r.flags == flagHeavy && sd.heavy[i] {
 			kept = append(kept, r)
 			for _, v := range r.visits {
 				s.flaggedVisit[v] = true
@@ -317,6 +329,45 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	return out, nil
+}
+
+// heavyRefs returns, by site index, how often the site's returning people
+// of ordinary care come: the visits of their relations at heavy_quantile,
+// at least min_relation_visits; 0 at pharmacies (chronic patients refill
+// on a rhythm, and the item paths judge what they fill) and at sites with
+// fewer than heavy_min_people such relations (too few to say what is
+// ordinary there). A relation of heavy_ratio times that is heavy (heavy).
+func heavyRefs(p *Params, recs []relRecord, nSites, lo int, kind func(graph.NodeID) graph.Kind) []float32 {
+	out := make([]float32, nSites)
+	if p.HeavyRatio <= 0 {
+		return out
+	}
+	var ns []int32
+	for a := 0; a < len(recs); {
+		b := a
+		ns = ns[:0]
+		for ; b < len(recs) && recs[b].site == recs[a].site; b++ {
+			if r := &recs[b]; int(r.n) >= p.MinRelationVisits && r.care == careOther {
+				ns = append(ns, r.n)
+			}
+		}
+		site := recs[a].site
+		a = b
+		if len(ns) < p.HeavyMinPeople || kind(graph.NodeID(lo+int(site))) == graph.KindPharmacy {
+			continue
+		}
+		slices.Sort(ns)
+		q := float64(ns[int(p.HeavyQuantile*float64(len(ns)-1))])
+		out[site] = float32(max(q, float64(p.MinRelationVisits)))
+	}
+	return out
+}
+
+// heavy reports whether n visits of one person at the site of index i
+// (node − siteLo) are heavy_ratio times or more what the site's returning
+// people of ordinary care make (heavyRefs).
+func (s *state) heavy(i, n int) bool {
+	return i >= 0 && i < len(s.heavyRef) && s.heavyRef[i] > 0 && float64(n) >= s.opt.Params.HeavyRatio*float64(s.heavyRef[i])
 }
 
 // closedSites marks the sites serving a closed population: at least
@@ -396,8 +447,11 @@ type seeding struct {
 	// lone marks the sites whose strict rhythms of people seen nowhere
 	// else stand out (flagLone), likewise.
 	lone []bool
-	lift []float64
-	rate [nClasses]float64
+	// heavy marks the sites whose heavy relations stand out (flagHeavy),
+	// likewise.
+	heavy []bool
+	lift  []float64
+	rate  [nClasses]float64
 	// expect is, per site, the smallest chance expectation among the
 	// seeding tests it passed (+Inf where it passed none; see ownExcess).
 	expect []float64
@@ -475,8 +529,8 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	// the lower quartile of its sites' shares (classRates): most sites
 	// have none, and against a quartile of zero every site with a few
 	// would stand out.
-	ks, kr, kl, kw := kindIndex(flagSevere), kindIndex(flagRhythm), kindIndex(flagLone), kindIndex(flagAway)
-	var flaggedSum, severeSum, rateRhythm, rateLone, rateAway, regularsSum [nClasses]float64
+	ks, kr, kl, kw, kh := kindIndex(flagSevere), kindIndex(flagRhythm), kindIndex(flagLone), kindIndex(flagAway), kindIndex(flagHeavy)
+	var flaggedSum, severeSum, rateRhythm, rateLone, rateAway, regularsSum, rateHeavy, relationsSum [nClasses]float64
 	for i, t := range tally {
 		cl := g.Class(graph.NodeID(lo + i))
 		flaggedSum[cl] += float64(t.flagged)
@@ -485,11 +539,14 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		rateLone[cl] += float64(t.byKind[kl])
 		rateAway[cl] += float64(t.byKind[kw])
 		regularsSum[cl] += float64(t.regulars)
+		rateHeavy[cl] += float64(t.byKind[kh])
+		relationsSum[cl] += float64(t.byCare[careOther].relations)
 	}
 	for cl := range rateRhythm {
 		rateRhythm[cl] /= max(regularsSum[cl], 1)
 		rateLone[cl] /= max(regularsSum[cl], 1)
 		rateAway[cl] /= max(regularsSum[cl], 1)
+		rateHeavy[cl] /= max(relationsSum[cl], 1)
 	}
 	// Admissions: people admitted again and again are a share of a
 	// site's inpatients, not of all its returning people; a busy
@@ -506,6 +563,7 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	okSevere := make([]bool, nSites)
 	okRhythm := make([]bool, nSites)
 	okLone := make([]bool, nSites)
+	okHeavy := make([]bool, nSites)
 	rhythmOnly := make([]relFlag, nSites) // seeded by strict rhythms alone: which
 	halfTail := make([]float64, nSites)
 	halfExpect := make([]float64, nSites)
@@ -527,6 +585,10 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		lrh, okRhythm[i] = testSite(i, t.byKind[kr], rateRhythm[g.Class(h)]*float64(t.regulars))
 		var llo float64
 		llo, okLone[i] = testSite(i, t.byKind[kl], rateLone[g.Class(h)]*float64(t.regulars))
+		// Heavy relations are a share of the site's returning people of
+		// ordinary care, against the class's pooled share of them.
+		var lhe float64
+		lhe, okHeavy[i] = testSite(i, t.byKind[kh], rateHeavy[g.Class(h)]*float64(t.byCare[careOther].relations))
 		// Both kinds of strict rhythm together: a card-holding station's
 		// cards come from the next district and from people seen nowhere
 		// else alike.
@@ -547,8 +609,11 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		okRhythm[i] = okRhythm[i] || joint&flagRhythm != 0
 		okLone[i] = okLone[i] || joint&flagLone != 0
 		others := okA || okR || okSevere[i] || okAdmits[i]
-		seeded[i] = others || okRhythm[i] || okLone[i]
+		seeded[i] = others || okRhythm[i] || okLone[i] || okHeavy[i]
 		if !others {
+			if okHeavy[i] {
+				rhythmOnly[i] |= flagHeavy
+			}
 			if okRhythm[i] {
 				rhythmOnly[i] |= flagRhythm
 			}
@@ -557,13 +622,13 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 			}
 			rhythmOnly[i] |= joint & flagAway
 		}
-		regOnly[i] = okR && !okA && !okSevere[i] && !okAdmits[i] && !okRhythm[i] && !okLone[i]
+		regOnly[i] = okR && !okA && !okSevere[i] && !okAdmits[i] && !okRhythm[i] && !okLone[i] && !okHeavy[i]
 		halfExpect[i] = math.Inf(1)
 		if k, e := int(t.flaggedRegulars), max(expectedReg[i].all, minExpected); !seeded[i] && p.HalfSitePeople > 0 &&
 			k >= p.HalfSitePeople && float64(k) >= p.FlaggedLift*e {
 			halfTail[i], halfExpect[i] = poissonTailLog10(k, e), e
 		}
-		lift[i] = max(la, lr, ls, lad, lrh, llo)
+		lift[i] = max(la, lr, ls, lad, lrh, llo, lhe)
 	}
 	// One operation per ring: where one kind of flag alone makes a seeded
 	// site stand out (its people billed far above peers, or card-based
@@ -573,7 +638,7 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	// all stay.
 	kinds := make([]relFlag, nSites)
 	for k, kf := range flagKinds {
-		if kf == flagRhythm || kf == flagLone {
+		if ownTest(kf) {
 			continue // their own tests above
 		}
 		tk := make([]siteTally, nSites)
@@ -610,7 +675,7 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 			kinds[i] = only
 		}
 	}
-	return seeding{seeded: seeded, regOnly: regOnly, kinds: kinds, rhythm: okRhythm, lone: okLone, lift: lift, rate: rate, expect: expect,
+	return seeding{seeded: seeded, regOnly: regOnly, kinds: kinds, rhythm: okRhythm, lone: okLone, heavy: okHeavy, lift: lift, rate: rate, expect: expect,
 		halfTail: halfTail, halfExpect: halfExpect}
 }
 
@@ -1152,6 +1217,11 @@ func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) 
 	}
 	if s.repeatAdmitted(p, vs) {
 		f |= flagAdmits
+	}
+	if f == 0 && s.heavy(int(h)-s.siteLo(), len(vs)) && careOf(vt, vs) == careOther {
+		// Only where nothing else flags the relation: the other flags
+		// say more of what it is, and their tests are their own.
+		f = flagHeavy
 	}
 	return f
 }

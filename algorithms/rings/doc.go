@@ -60,7 +60,12 @@
 // nowhere else (where they live is unknown: the cards of people who live or
 // study far away, when region codes are missing), and on both together
 // and with its regulars from far away who come on a rhythm (a station
-// holding the cards of people from everywhere),
+// holding the cards of people from everywhere), on its heavy relations
+// (relations of ordinary care nothing else flags, of heavy_ratio times the
+// visits its returning people of ordinary care make at heavy_quantile:
+// cards billed again and again where the site's other people come a few
+// times; against the class's pooled share of them among those people;
+// pharmacies aside, where chronic patients refill on a rhythm),
 // and on each kind of flag alone: where
 // one kind makes a site stand out, only relations of that kind stay (one
 // operation per ring). Rings spread thinly over several sites, none of
@@ -100,11 +105,11 @@
 // A site serving a closed population (closedSites: most of its returning
 // people get almost all their care there, as a nursing home's or a
 // boarding school's residents do) is not seeded by relations billed above
-// peers or on a strict rhythm: its dearest residents (the oldest, the
-// multi-drug chronic patients) are the tail of the population it cares
-// for, the rhythm is its rounds, and its class's ordinary rates, set by
-// open clinics, do not describe them. Card-based, rhythmic-from-afar and
-// repeat-admission flags still count there.
+// peers, on a strict rhythm or heavy: its dearest residents (the oldest,
+// the multi-drug chronic patients) are the tail of the population it cares
+// for, the rhythm and the visits are its rounds, and its class's ordinary
+// rates, set by open clinics, do not describe them. Card-based,
+// rhythmic-from-afar and repeat-admission flags still count there.
 //
 // Item concentration (itemCandidates, cand_items.go). Heavy fills whose
 // boxes carry no trace code and whose lines give no supply days leave one
@@ -400,7 +405,9 @@
 // Scoring. A ring's features (features.go) are its distance from peers,
 // its lockstep density against the ordinary traffic of its sites, its
 // rule-hit concentration, card-based share, people living far away who come
-// on a rhythm, rhythm, concentration, size and fund; they combine as
+// on a rhythm, people billed far more often at its sites than the sites'
+// returning people are (heavy_share, weighed by how far: squash(heavy_lift
+// − 1, heavy_ratio)), rhythm, concentration, size and fund; they combine as
 // independent pieces of evidence (1 − Π(1 − s_i)) scaled by size and money.
 // Rings scoring at least report_score are reported (at most max_rings), and
 // so are lockstep blocks and co-visit cohorts whose strength × evidence reaches

@@ -104,6 +104,47 @@ func (s *state) finishEvidence(c *candidate) {
 	f.OveruseShare, f.OveruseLift = s.markedShare(c, s.overused)
 	f.OnsetShare, f.OnsetLift = s.markedShare(c, s.onsetPeople)
 	f.OffsetShare, f.OffsetLift = s.markedShare(c, s.offsetPeople)
+	f.HeavyShare, f.HeavyLift = s.heavyShare(c)
+}
+
+// heavyShare returns the share of c's patients whose ring visits of
+// ordinary care at one of c's institutions are heavy there (heavy: far
+// more than the site's returning people make), and the median of their
+// visits there over the site's reference (heavyRefs); 0, 0 when none.
+func (s *state) heavyShare(c *candidate) (share, lift float64) {
+	if len(s.heavyRef) == 0 || len(c.patients) == 0 {
+		return 0, 0
+	}
+	vt := &s.t.Visits
+	type personSite struct {
+		person uint32
+		site   graph.NodeID
+	}
+	n := make(map[personSite]int)
+	for _, v := range c.visits {
+		if vt.MedType[v] == claims.MedChronic {
+			continue
+		}
+		if h := s.instNode(v); h != graph.NoNode {
+			n[personSite{vt.Person[v], h}]++
+		}
+	}
+	best := make(map[uint32]float64) // person: largest lift at a site where heavy
+	lo := s.siteLo()
+	for k, m := range n {
+		if i := int(k.site) - lo; s.heavy(i, m) {
+			best[k.person] = max(best[k.person], float64(m)/float64(s.heavyRef[i]))
+		}
+	}
+	if len(best) == 0 {
+		return 0, 0
+	}
+	lifts := make([]float64, 0, len(best))
+	for _, l := range best {
+		lifts = append(lifts, l)
+	}
+	slices.Sort(lifts)
+	return float64(len(best)) / float64(len(c.patients)), lifts[len(lifts)/2]
 }
 
 // markedShare returns the share of c's patients that marked holds (people

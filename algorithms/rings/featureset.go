@@ -31,6 +31,8 @@ type features struct {
 	CardRelations    float64 // share flagged as card-based while living away
 	AwayRelations    float64 // share flagged as rhythmic while living far away
 	AdmitRelations   float64 // share flagged as repeatedly admitted at one site
+	HeavyShare       float64 // share of the people whose ring visits at one of its sites are heavy_ratio times what the site's returning people make
+	HeavyLift        float64 // median of those people's ring visits there over what the site's returning people make
 	OveruseShare     float64 // share of the people taking far more of an item than its other buyers, concentrated at a site
 	OveruseLift      float64 // median lift of those people's sites over the item's rate of over-users elsewhere
 	OnsetShare       float64 // share of the people in an onset cohort of a site (they began to come again and again together)
@@ -77,6 +79,8 @@ func (f *features) named() map[string]float64 {
 		"card_relations":     f.CardRelations,
 		"away_relations":     f.AwayRelations,
 		"admit_relations":    f.AdmitRelations,
+		"heavy_share":        f.HeavyShare,
+		"heavy_lift":         f.HeavyLift,
 		"overuse_share":      f.OveruseShare,
 		"overuse_lift":       f.OveruseLift,
 		"onset_share":        f.OnsetShare,

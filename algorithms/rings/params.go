@@ -33,6 +33,9 @@ type Params struct {
 	CardShare         float64
 	RhythmMin         float64
 	RhythmStrict      float64
+	HeavyRatio        float64
+	HeavyQuantile     float64
+	HeavyMinPeople    int
 	RepeatAdmissions  int
 	CoFlagMaxSites    int
 	// GrowSiteShare is the share of a ring's people who go to a site
@@ -168,6 +171,9 @@ func DefaultParams() Params {
 		CardShare:              0.8,
 		RhythmMin:              0.6,
 		RhythmStrict:           0.85,
+		HeavyRatio:             4,
+		HeavyQuantile:          0.75,
+		HeavyMinPeople:         20,
 		RepeatAdmissions:       3,
 		CoFlagMaxSites:         12,
 		GrowSiteShare:          0.5,
@@ -292,6 +298,9 @@ func (p *Params) fields() []paramField {
 		fl("card_share", "relation excess", &p.CardShare, "share of a relation's visits registered with a social-security card (mdtrt_cert_type 03) that, for a person living elsewhere, flags it as card-based"),
 		fl("rhythm_min", "relation excess", &p.RhythmMin, "regularity (1 − coefficient of variation of the days between visits) from which a frequent relation of a person living elsewhere is flagged as rhythmic"),
 		fl("rhythm_strict", "relation excess", &p.RhythmStrict, "regularity from which a regular of a medical institution living in another district of the same city (near, not far) is flagged as coming on a strict rhythm (cards swiped on a schedule); such relations seed a site only through their own test, against the class's share of them among regulars, 0 turns the test off"),
+		fl("heavy_ratio", "relation excess", &p.HeavyRatio, "how many times the visits of a site's returning people (of ordinary, not chronic, care) at heavy_quantile a person's visits there must reach for the relation to be flagged as heavy: a card billed again and again where the site's other people come a few times (institutions only; 0 turns the flag off)"),
+		fl("heavy_quantile", "relation excess", &p.HeavyQuantile, "quantile of a site's returning people's visits (ordinary care) that heavy_ratio multiplies: the site's own measure of how often its people come"),
+		in("heavy_min_people", "relation excess", &p.HeavyMinPeople, "fewest returning people of ordinary care a site needs for its heavy relations to be flagged (heavy_ratio): fewer say too little about how often its people come"),
 		in("repeat_admissions", "relation excess", &p.RepeatAdmissions, "admissions of one person within the data's period, at one site or over several, that flag the person's relations with the sites admitting them as repeatedly admitted (beds filled with the same people); whether that is unusual for a site is the site test's question, against its class's rate"),
 		fl("grow_site_share", "relation excess", &p.GrowSiteShare, "share of a reported ring's people (at least 3) with a visit at a site outside it for the site to be tested for joining it: it joins, with their visits there and its doctors of min_doctor_visits of them, when that count is flagged_lift times and beyond chance (min_significance + log10(sites tested)) what the share of the other people of the ring's sites who go there predicts; no person joins; 0 turns it off"),
 		fl("flagged_lift", "relation excess", &p.FlaggedLift, "how many times the flagged relations a site would have at its class's rate it must have to seed a ring"),
@@ -415,6 +424,9 @@ func (p *Params) Validate() error {
 	}
 	if p.RepeatAdmissions < 1 {
 		return fmt.Errorf("rings: parameter repeat_admissions = %d: must be at least 1", p.RepeatAdmissions)
+	}
+	if p.HeavyRatio > 0 && (p.HeavyRatio < 1 || p.HeavyQuantile > 1) {
+		return fmt.Errorf("rings: parameters heavy_ratio = %v, heavy_quantile = %v: must be at least 1 and at most 1 while heavy relations are flagged", p.HeavyRatio, p.HeavyQuantile)
 	}
 	if p.OveruseQuantile > 1 {
 		return fmt.Errorf("rings: parameter overuse_quantile = %v: must be at most 1", p.OveruseQuantile)

@@ -120,6 +120,11 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 		{vocab.SignalOffset, f.OffsetShare * squash(f.OffsetLift-1, pr.OffsetLift), func() map[string]string {
 			return map[string]string{"share": pct(f.OffsetShare), "lift": fmt.Sprintf("%.1f", f.OffsetLift)}
 		}},
+		// People billed far more often at the ring's sites than the
+		// sites' other returning people are.
+		{vocab.SignalHeavyVisits, f.HeavyShare * squash(f.HeavyLift-1, pr.HeavyRatio), func() map[string]string {
+			return map[string]string{"share": pct(f.HeavyShare), "lift": fmt.Sprintf("%.1f", f.HeavyLift)}
+		}},
 		// People admitted again and again at the ring's sites, weighed by
 		// how far the sites stand out from their class in such relations.
 		{vocab.SignalRepeatAdmissions, f.AdmitRelations * squash(f.FlaggedLift-1, pr.AdmitLiftHalf), func() map[string]string {

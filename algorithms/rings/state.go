@@ -56,6 +56,12 @@ type state struct {
 	// closedSite marks, by site index (node − siteLo), the sites serving a
 	// closed population (closedSites; set by excessCandidates).
 	closedSite []bool
+	// heavyRef is, by site index, how often the site's returning people
+	// of ordinary care come (visits at heavy_quantile, at least
+	// min_relation_visits; 0 where no relation is judged heavy): a
+	// relation of heavy_ratio times that is heavy (heavyRefs; set by
+	// excessCandidates).
+	heavyRef []float32
 	// first and last bound the live visits; years is the data period in
 	// years (at least a month).
 	first, last claims.Time

@@ -40,6 +40,9 @@ const (
 	// SignalRepeatAdmissions: {share}% of the people are admitted again and
 	// again; the sites hold {lift} times their class's rate of such people.
 	SignalRepeatAdmissions = "repeat_admissions"
+	// SignalHeavyVisits: {share}% of the people came {lift} times as
+	// often as the ring's sites' returning people usually do.
+	SignalHeavyVisits = "heavy_visits"
 	// SignalOnset: {share}% of the people began to come to the ring's
 	// sites again and again in the same weeks, {lift} times what the
 	// sites' and their class's ordinary arrivals predict.
@@ -94,6 +97,9 @@ var signals = []Entry{
 	{Code: SignalRepeatAdmissions, Params: []string{"share", "lift"},
 		Zh: "{share}% 的成员反复住院，这些机构此类人员是同类机构常态的 {lift} 倍", En: "{share}% of the people admitted again and again; the sites hold {lift} times their class's rate of such people",
 		DescZh: "反复住院人员的比例，以及机构相对同类机构的超出倍数", DescEn: "the share of people admitted again and again, and how far the sites exceed their class"},
+	{Code: SignalHeavyVisits, Params: []string{"share", "lift"},
+		Zh: "{share}% 的成员到这些机构就诊的次数是其复诊人员常见次数的 {lift} 倍", En: "{share}% of the people came to the sites {lift} times as often as their returning people usually do",
+		DescZh: "就诊次数远超所在机构复诊人员常态的成员比例，以及超出的倍数（同一张卡被反复结算）", DescEn: "the share of people billed far more often than the sites' returning people usually are, and by how much (one card billed again and again)"},
 	{Code: SignalOnset, Params: []string{"share", "lift"},
 		Zh: "{share}% 的成员在同一时期开始反复到这些机构就诊，是机构与同类机构常态预期的 {lift} 倍", En: "{share}% of the people began to come to the sites again and again in the same weeks, {lift} times what the sites' and their class's ordinary arrivals predict",
 		DescZh: "同期开始反复就诊（招募）的人员比例，以及相对机构自身与同类机构新增常客节律的倍数", DescEn: "the share of people who began to come again and again together (recruitment), and how far that exceeds the sites' own and their class's ordinary arrivals"},

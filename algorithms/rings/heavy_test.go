@@ -1,0 +1,125 @@
+package rings
+
+import (
+	"math"
+	"testing"
+
+	"github.com/ringlens/ringlens/graph"
+)
+
+// TestHeavyRefs checks how often a site's returning people of ordinary
+// care come (heavyRefs) and which relations are heavy against it: a
+// clinic's people at heavy_quantile, its chronic patients left out; none
+// at a pharmacy, at a site with too few returning people, or with
+// heavy_ratio 0.
+func TestHeavyRefs(t *testing.T) {
+	p := DefaultParams()
+	// Site 0: a clinic of 40 returning people coming 3–6 times (a quarter
+	// each), 30 chronic patients coming 26 times. Site 1: a pharmacy of
+	// the same people. Site 2: a clinic of heavy_min_people−1.
+	var recs []relRecord
+	person := uint32(0)
+	add := func(site int32, n int32, care uint8) {
+		recs = append(recs, relRecord{person: person, site: site, n: n, care: care})
+		person++
+	}
+	for site := range int32(2) {
+		for i := range 40 {
+			add(site, int32(3+i%4), careOther)
+		}
+		for range 30 {
+			add(site, 26, careChronic)
+		}
+	}
+	for range p.HeavyMinPeople - 1 {
+		add(2, 3, careOther)
+	}
+	kind := func(n graph.NodeID) graph.Kind {
+		if n == 1 {
+			return graph.KindPharmacy
+		}
+		return graph.KindInstitution
+	}
+	refs := heavyRefs(&p, recs, 3, 0, kind)
+	// The 40 ordinary relations sorted: ten each of 3, 4, 5, 6; the 0.75
+	// quantile (index 29) is 5.
+	if refs[0] != 5 || refs[1] != 0 || refs[2] != 0 {
+		t.Fatalf("refs %v, want [5 0 0]", refs)
+	}
+	s := &state{opt: &Options{Params: p}, heavyRef: refs}
+	cases := []struct {
+		name  string
+		site  int
+		n     int
+		heavy bool
+	}{
+		{"a card billed 40 times where people come 5", 0, 40, true},
+		{"heavy_ratio times the reference", 0, int(math.Ceil(p.HeavyRatio * 5)), true},
+		{"just below", 0, int(math.Ceil(p.HeavyRatio*5)) - 1, false},
+		{"at a pharmacy", 1, 100, false},
+		{"at a site of too few people", 2, 100, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := s.heavy(c.site, c.n); got != c.heavy {
+				t.Errorf("heavy(%d, %d) = %v, want %v", c.site, c.n, got, c.heavy)
+			}
+		})
+	}
+	p.HeavyRatio = 0
+	for i, r := range heavyRefs(&p, recs, 3, 0, kind) {
+		if r != 0 {
+			t.Errorf("heavy_ratio 0: site %d has reference %v", i, r)
+		}
+	}
+}
+
+// TestHeavySeeding checks the site test on heavy relations: against the
+// class's pooled share of them among returning people of ordinary care,
+// a clinic holding far more seeds on them alone (only they stay), one
+// holding a few more does not, and a clinic seeded by its costly people
+// keeps its heavy relations through the same test, not the per-kind ones.
+func TestHeavySeeding(t *testing.T) {
+	g, idx := rateGraph(t)
+	opt := &Options{Params: DefaultParams()}
+	s := &state{g: g, opt: opt}
+	kh := kindIndex(flagHeavy)
+	tally := make([]siteTally, len(idx[0])+len(idx[1])+len(idx[2])+len(idx[3]))
+	for cl := range idx {
+		for i, j := range idx[cl] {
+			tally[j] = siteTally{relations: 100, regulars: 40, flagged: 3, flaggedRegulars: 2}
+			tally[j].byCare[careOther].relations = 100
+			// Half the sites have none, half 2 of their 100: the pooled
+			// share is 1%.
+			tally[j].byKind[kh] = int32(2 * (i % 2))
+		}
+	}
+	clinics := idx[graph.ClassClinic]
+	ring, few, both := clinics[0], clinics[1], clinics[2]
+	tally[ring].byKind[kh] = 12
+	tally[few].byKind[kh] = 4
+	tally[both].flagged, tally[both].flaggedRegulars = 30, 25
+	tally[both].byKind[kindIndex(flagCostly)] = 30
+	tally[both].byKind[kh] = 12
+	minSig := opt.Params.MinSignificance + math.Log10(float64(len(tally)))
+	sd := s.seedSites(s.siteLo(), tally, minSig)
+	cases := []struct {
+		name          string
+		site          int
+		seeded, heavy bool
+		kinds         relFlag
+	}{
+		{"heavy relations far beyond the class", ring, true, true, flagHeavy},
+		{"a few more than the class", few, false, false, 0},
+		{"seeded by its costly people as well", both, true, true, flagCostly},
+		{"ordinary clinic", clinics[3], false, false, 0},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if sd.seeded[c.site] != c.seeded || sd.heavy[c.site] != c.heavy || sd.seeded[c.site] && sd.kinds[c.site] != c.kinds {
+				t.Errorf("seeded %v, heavy %v, kinds %09b; want %v, %v, %09b",
+					sd.seeded[c.site], sd.heavy[c.site], sd.kinds[c.site], c.seeded, c.heavy, c.kinds)
+			}
+		})
+	}
+}
