@@ -59,8 +59,8 @@ const (
 	flagLone
 	// flagHeavy: a relation of ordinary (not chronic) care whose visits
 	// are heavy_ratio times or more those of the site's returning people
-	// at its heavy_quantile (state.heavyAt): a card billed again and
-	// again where the site's other people come a few times.
+	// at its heavy_quantile (heavyRefs): a card billed again and again
+	// where the site's other people come a few times.
 	flagHeavy
 )
 
