@@ -101,6 +101,9 @@ type siteTally struct {
 	regulars, flaggedRegulars int32
 	// Of which admitted at the site at least once.
 	admitted int32
+	// own counts the relations flagged for one kind alone that only its
+	// own test counts (ownTest), apart from flagged.
+	own int32
 	// byKind counts the flagged relations of each of flagKinds.
 	byKind [len(flagKinds)]int32
 	// byCare splits relations, flagged, regulars and flaggedRegulars by
@@ -259,7 +262,9 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		if f != 0 {
 			if f&flagSpread == 0 {
 				t := &tally[r.site]
-				if !ownTest(f) {
+				if ownTest(f) {
+					t.own++
+				} else {
 					c := &t.byCare[r.care]
 					t.flagged++
 					c.flagged++
@@ -1722,7 +1727,7 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 	g := s.g
 	c := &candidate{source: SourceRelationExcess, strength: 1}
 	var nFlag, nRel int32
-	var costly, card, away, admits int
+	var costly, card, away, admits, heavy int
 	seen := make(map[graph.NodeID]bool)
 	minLift := math.Inf(1)
 	idx = s.core(rels, idx)
@@ -1742,11 +1747,14 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 		if r.flags&flagAdmits != 0 {
 			admits++
 		}
+		if r.flags == flagHeavy {
+			heavy++
+		}
 		if !seen[r.hub] {
 			seen[r.hub] = true
 			c.insts = append(c.insts, r.hub)
 			t := tally[int(r.hub)-lo]
-			nFlag += t.flagged
+			nFlag += t.flagged + t.own
 			nRel += t.relations
 			minLift = min(minLift, lift[int(r.hub)-lo])
 		}
@@ -1779,10 +1787,10 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 	c.facts = append(c.facts, fact{id: c.source, visits: c.visits,
 		params: map[string]float64{"min_relation_visits": float64(s.opt.Params.MinRelationVisits), "costly_z": s.opt.Params.CostlyZ,
 			"flagged_lift": minLift, "flagged_share": c.feat.FlaggedShare, "flagged_share_peer": c.feat.FlaggedSharePeer},
-		detail: fmt.Sprintf("%d people whose visits at %d site(s) are flagged (%d billed far above peers, %d card-based while living away, %d regular while living away, %d admitted again and again): %.0f%% of the sites' returning people, %.1f× their class's rate",
-			len(c.patients), len(c.insts), costly, card, away, admits, 100*c.feat.FlaggedShare, minLift),
-		detailZh: fmt.Sprintf("%d人在%d家机构的就诊关系异常（%d人费用远高于同类，%d人异地且几乎全部刷社保卡，%d人异地且规律就诊，%d人反复住院）：占这些机构复诊人员的%.0f%%，为同类机构比例的%.1f倍",
-			len(c.patients), len(c.insts), costly, card, away, admits, 100*c.feat.FlaggedShare, minLift)})
+		detail: fmt.Sprintf("%d people whose visits at %d site(s) are flagged (person–site relations: %d billed far above peers, %d card-based while living away, %d regular while living away, %d admitted again and again, %d billed far more often than the site's other people): %.0f%% of the sites' returning people, %.1f× their class's rate",
+			len(c.patients), len(c.insts), costly, card, away, admits, heavy, 100*c.feat.FlaggedShare, minLift),
+		detailZh: fmt.Sprintf("%d人在%d家机构的就诊关系异常（按人–机构关系计：%d个费用远高于同类，%d个异地且几乎全部刷社保卡，%d个异地且规律就诊，%d个反复住院，%d个就诊次数远超该机构其他人员）：占这些机构复诊人员的%.0f%%，为同类机构比例的%.1f倍",
+			len(c.patients), len(c.insts), costly, card, away, admits, heavy, 100*c.feat.FlaggedShare, minLift)})
 	return c
 }
 
