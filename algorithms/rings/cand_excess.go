@@ -60,7 +60,9 @@ const (
 	// flagHeavy: a relation of ordinary (not chronic) care whose visits
 	// are heavy_ratio times or more those of the site's returning people
 	// at its heavy_quantile (heavyRefs): a card billed again and again
-	// where the site's other people come a few times.
+	// where the site's other people come a few times. Set only where no
+	// flag of the general test is (beside a strict rhythm it is); like
+	// the strict rhythms it seeds only through its own test (ownTest).
 	flagHeavy
 )
 
@@ -68,11 +70,11 @@ const (
 // alone as well as on all together.
 var flagKinds = [...]relFlag{flagCostly, flagCard, flagAway, flagAdmits, flagSevere, flagRhythm, flagLone, flagHeavy}
 
-// ownTest reports whether a relation flagged f alone is counted only by
-// its flag's own test (seedSites), not among the site's flagged
-// relations: strict rhythms and heavy relations, of which ordinary sites
-// have a few of their own.
-func ownTest(f relFlag) bool { return f == flagRhythm || f == flagLone || f == flagHeavy }
+// ownTest reports whether a relation flagged f is counted only by its
+// flags' own tests (seedSites), not among the site's flagged relations:
+// strict rhythms and heavy relations, of which ordinary sites have a few
+// of their own, and nothing else.
+func ownTest(f relFlag) bool { return f != 0 && f&^(flagRhythm|flagLone|flagHeavy) == 0 }
 
 // kindIndex returns the position of kind f in flagKinds.
 func kindIndex(f relFlag) int {
@@ -313,7 +315,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 	}
 	for _, r := range rhythmic {
-		if i := int(r.hub) - lo; r.flags == flagRhythm && sd.rhythm[i] || r.flags == flagLone && sd.lone[i] || r.flags == flagHeavy && sd.heavy[i] {
+		if i := int(r.hub) - lo; r.flags&flagRhythm != 0 && sd.rhythm[i] || r.flags&flagLone != 0 && sd.lone[i] || r.flags&flagHeavy != 0 && sd.heavy[i] {
 			kept = append(kept, r)
 			for _, v := range r.visits {
 				s.flaggedVisit[v] = true
@@ -1223,10 +1225,12 @@ func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) 
 	if s.repeatAdmitted(p, vs) {
 		f |= flagAdmits
 	}
-	if f == 0 && s.heavy(int(h)-s.siteLo(), len(vs)) && careOf(vt, vs) == careOther {
-		// Only where nothing else flags the relation: the other flags
-		// say more of what it is, and their tests are their own.
-		f = flagHeavy
+	if (f == 0 || ownTest(f)) && s.heavy(int(h)-s.siteLo(), len(vs)) && careOf(vt, vs) == careOther {
+		// Only where no flag of the general test flags the relation:
+		// those say more of what it is. Beside a strict rhythm it is
+		// counted by both own tests (a card swiped on a schedule, again
+		// and again).
+		f |= flagHeavy
 	}
 	return f
 }
@@ -1741,13 +1745,13 @@ func (s *state) excessCandidate(rels []relation, idx []int, tally []siteTally, r
 		if r.flags&flagCard != 0 {
 			card++
 		}
-		if r.flags&flagAway != 0 || r.flags == flagRhythm || r.flags == flagLone {
+		if r.flags&flagAway != 0 || ownTest(r.flags) && r.flags&(flagRhythm|flagLone) != 0 {
 			away++
 		}
 		if r.flags&flagAdmits != 0 {
 			admits++
 		}
-		if r.flags == flagHeavy {
+		if ownTest(r.flags) && r.flags&flagHeavy != 0 {
 			heavy++
 		}
 		if !seen[r.hub] {

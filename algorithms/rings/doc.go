@@ -61,11 +61,13 @@
 // study far away, when region codes are missing), and on both together
 // and with its regulars from far away who come on a rhythm (a station
 // holding the cards of people from everywhere), on its heavy relations
-// (relations of ordinary care nothing else flags, of heavy_ratio times the
-// visits its returning people of ordinary care make at heavy_quantile:
-// cards billed again and again where the site's other people come a few
-// times; against the class's pooled share of them among those people;
-// pharmacies aside, where chronic patients refill on a rhythm),
+// (relations of ordinary care that no flag of the tests above but a strict
+// rhythm flags, of heavy_ratio times the visits its returning people of
+// ordinary care make at heavy_quantile: cards billed again and again where
+// the site's other people come a few times; against the class's pooled
+// share of them among those people; pharmacies aside, where chronic
+// patients refill on a rhythm; a relation both heavy and on a strict
+// rhythm counts in both tests),
 // and on each kind of flag alone: where
 // one kind makes a site stand out, only relations of that kind stay (one
 // operation per ring). Rings spread thinly over several sites, none of

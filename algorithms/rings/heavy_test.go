@@ -123,3 +123,31 @@ func TestHeavySeeding(t *testing.T) {
 		})
 	}
 }
+
+// TestOwnTest checks which relations only their flags' own tests count:
+// strict rhythms and heavy visits, alone or together (a card swiped on a
+// schedule, again and again), and nothing that the general test counts.
+func TestOwnTest(t *testing.T) {
+	cases := []struct {
+		name  string
+		flags relFlag
+		own   bool
+	}{
+		{"not flagged", 0, false},
+		{"strict rhythm from the next district", flagRhythm, true},
+		{"strict rhythm, seen nowhere else", flagLone, true},
+		{"heavy", flagHeavy, true},
+		{"strict rhythm and heavy", flagRhythm | flagHeavy, true},
+		{"seen nowhere else and heavy", flagLone | flagHeavy, true},
+		{"costly and heavy", flagCostly | flagHeavy, false},
+		{"rhythmic from afar", flagAway, false},
+		{"card-based", flagCard, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := ownTest(c.flags); got != c.own {
+				t.Errorf("ownTest(%09b) = %v, want %v", c.flags, got, c.own)
+			}
+		})
+	}
+}
