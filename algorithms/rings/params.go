@@ -171,7 +171,7 @@ func DefaultParams() Params {
 		CardShare:              0.8,
 		RhythmMin:              0.6,
 		RhythmStrict:           0.85,
-		HeavyRatio:             4,
+		HeavyRatio:             3.5,
 		HeavyQuantile:          0.75,
 		HeavyMinPeople:         20,
 		RepeatAdmissions:       3,
