@@ -103,8 +103,8 @@ type siteTally struct {
 	regulars, flaggedRegulars int32
 	// Of which admitted at the site at least once.
 	admitted int32
-	// own counts the relations flagged for one kind alone that only its
-	// own test counts (ownTest), apart from flagged.
+	// own counts the relations flagged only for kinds that only their own
+	// tests count (ownTest), apart from flagged.
 	own int32
 	// byKind counts the flagged relations of each of flagKinds.
 	byKind [len(flagKinds)]int32
@@ -256,9 +256,9 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			f = flagCostly | flagSpread
 		}
 		if f != 0 && closed[r.site] && f&^(flagCostly|flagSevere|flagRhythm|flagLone|flagHeavy) == 0 {
-			// Billed above peers, or on a strict rhythm, at a site serving
-			// a closed population: the tail of the residents it cares
-			// for and its rounds, not recruits.
+			// Billed above peers, on a strict rhythm or heavy, at a site
+			// serving a closed population: the tail of the residents it
+			// cares for and its rounds, not recruits.
 			f |= flagSpread
 		}
 		if f != 0 {
@@ -571,7 +571,7 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	okRhythm := make([]bool, nSites)
 	okLone := make([]bool, nSites)
 	okHeavy := make([]bool, nSites)
-	rhythmOnly := make([]relFlag, nSites) // seeded by strict rhythms alone: which
+	rhythmOnly := make([]relFlag, nSites) // seeded by their own tests alone (strict rhythms, heavy visits): which
 	halfTail := make([]float64, nSites)
 	halfExpect := make([]float64, nSites)
 	for i, t := range tally {
@@ -1187,12 +1187,15 @@ func (s *state) judge(p uint32, h graph.NodeID, vs []uint32) relFlag {
 }
 
 // flags flags a relation from the median z of its visits (cost, shr):
-// at pharmacies, where dear regular fills are ordinary chronic care, only
+// costly when either is at least costly_z against the visits' peers and
+// relation_z scales above the other relations of the same class; at
+// pharmacies, where dear regular fills are ordinary chronic care, only
 // when at least pharmacy_rule_share of the fills were cited by a rule
-// (refills while supply was left, over-long supplies), or, for fills whose
-// lines give no supply days (no prd_days, no catalogue max_days for their
-// items) for the rules to judge, when they are twice costly_z above peers; costly when either is at least costly_z against the visits' peers and
-// relation_z scales above the other relations of the same class.
+// (refills while supply was left, over-long supplies), or, for fills
+// whose lines give no supply days (no prd_days, no catalogue max_days for
+// their items) for the rules to judge, when they are twice costly_z above
+// peers. A relation of ordinary care that no flag of the general test
+// marks is also flagged heavy when its visits are heavy there (heavy).
 func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) relFlag {
 	vt := &s.t.Visits
 	pr := &s.opt.Params

@@ -141,52 +141,72 @@ func TestRhythmFlag(t *testing.T) {
 	}
 }
 
-// TestRhythmSeeding checks the site test on strict rhythms: against the
-// class's pooled share of them among regulars, a clinic holding far more
-// seeds on them alone (only they stay), a clinic holding a few more does
-// not, and a clinic seeded by all its flagged relations keeps its rhythm
-// relations through the same test, not through the per-kind tests.
-func TestRhythmSeeding(t *testing.T) {
+// TestOwnSeeding checks the site tests of the kinds that only their own
+// tests count (strict rhythms among regulars, heavy visits among returning
+// people of ordinary care): against the class's pooled share, a clinic
+// holding far more seeds on them alone (only they stay), a clinic holding
+// a few more does not, and a clinic seeded by all its flagged relations
+// keeps them through the same test, not through the per-kind tests.
+func TestOwnSeeding(t *testing.T) {
+	kinds := []struct {
+		name string
+		kind relFlag
+		// base sets the i-th site of a class: half the sites have none,
+		// half a few of their regulars (rhythms: 4 of 40, a pooled share of
+		// 5%) or returning people of ordinary care (heavy: 2 of 100, 1%).
+		base            func(t *siteTally, i int)
+		ring, few, both int32
+		stands          func(sd *seeding, i int) bool
+	}{
+		{"strict rhythms", flagRhythm, func(t *siteTally, i int) {
+			*t = siteTally{relations: 60, regulars: 40, flagged: 3, flaggedRegulars: 2}
+			t.byKind[kindIndex(flagRhythm)] = int32(4 * (i % 2))
+		}, 15, 6, 15, func(sd *seeding, i int) bool { return sd.rhythm[i] }},
+		{"heavy visits", flagHeavy, func(t *siteTally, i int) {
+			*t = siteTally{relations: 100, regulars: 40, flagged: 3, flaggedRegulars: 2}
+			t.byCare[careOther].relations = 100
+			t.byKind[kindIndex(flagHeavy)] = int32(2 * (i % 2))
+		}, 12, 4, 12, func(sd *seeding, i int) bool { return sd.heavy[i] }},
+	}
 	g, idx := rateGraph(t)
 	opt := &Options{Params: DefaultParams()}
 	s := &state{g: g, opt: opt}
-	kr := kindIndex(flagRhythm)
-	tally := make([]siteTally, len(idx[0])+len(idx[1])+len(idx[2])+len(idx[3]))
-	for cl := range idx {
-		for i, j := range idx[cl] {
-			tally[j] = siteTally{relations: 60, regulars: 40, flagged: 3, flaggedRegulars: 2}
-			// Half the sites have none, half 4 of their 40 regulars: the
-			// pooled share is 5%, the lower quartile of the shares 0.
-			tally[j].byKind[kr] = int32(4 * (i % 2))
-		}
-	}
-	clinics := idx[graph.ClassClinic]
-	ring, few, both := clinics[0], clinics[1], clinics[2]
-	tally[ring].byKind[kr] = 15
-	tally[few].byKind[kr] = 6
-	tally[both].flagged, tally[both].flaggedRegulars = 30, 25
-	tally[both].byKind[kindIndex(flagCostly)] = 30
-	tally[both].byKind[kr] = 15
-	minSig := opt.Params.MinSignificance + math.Log10(float64(len(tally)))
-	sd := s.seedSites(s.siteLo(), tally, minSig)
-	cases := []struct {
-		name           string
-		site           int
-		seeded, rhythm bool
-		kinds          relFlag
-	}{
-		{"strict rhythms far beyond the class", ring, true, true, flagRhythm},
-		{"a few more than the class", few, false, false, 0},
-		{"seeded by its costly people as well", both, true, true, flagCostly},
-		{"ordinary clinic", clinics[3], false, false, 0},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if sd.seeded[c.site] != c.seeded || sd.rhythm[c.site] != c.rhythm || sd.seeded[c.site] && sd.kinds[c.site] != c.kinds {
-				t.Errorf("seeded %v, rhythm %v, kinds %06b; want %v, %v, %06b",
-					sd.seeded[c.site], sd.rhythm[c.site], sd.kinds[c.site], c.seeded, c.rhythm, c.kinds)
+	for _, k := range kinds {
+		kk := kindIndex(k.kind)
+		tally := make([]siteTally, len(idx[0])+len(idx[1])+len(idx[2])+len(idx[3]))
+		for cl := range idx {
+			for i, j := range idx[cl] {
+				k.base(&tally[j], i)
 			}
-		})
+		}
+		clinics := idx[graph.ClassClinic]
+		ring, few, both := clinics[0], clinics[1], clinics[2]
+		tally[ring].byKind[kk] = k.ring
+		tally[few].byKind[kk] = k.few
+		tally[both].flagged, tally[both].flaggedRegulars = 30, 25
+		tally[both].byKind[kindIndex(flagCostly)] = 30
+		tally[both].byKind[kk] = k.both
+		minSig := opt.Params.MinSignificance + math.Log10(float64(len(tally)))
+		sd := s.seedSites(s.siteLo(), tally, minSig)
+		cases := []struct {
+			name          string
+			site          int
+			seeded, stand bool
+			kinds         relFlag
+		}{
+			{"far beyond the class", ring, true, true, k.kind},
+			{"a few more than the class", few, false, false, 0},
+			{"seeded by its costly people as well", both, true, true, flagCostly},
+			{"ordinary clinic", clinics[3], false, false, 0},
+		}
+		for _, c := range cases {
+			t.Run(k.name+"/"+c.name, func(t *testing.T) {
+				if sd.seeded[c.site] != c.seeded || k.stands(&sd, c.site) != c.stand || sd.seeded[c.site] && sd.kinds[c.site] != c.kinds {
+					t.Errorf("seeded %v, own test %v, kinds %09b; want %v, %v, %09b",
+						sd.seeded[c.site], k.stands(&sd, c.site), sd.kinds[c.site], c.seeded, c.stand, c.kinds)
+				}
+			})
+		}
 	}
 }
 

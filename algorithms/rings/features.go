@@ -116,17 +116,17 @@ func (s *state) heavyShare(c *candidate) (share, lift float64) {
 		return 0, 0
 	}
 	vt := &s.t.Visits
-	type personSite struct {
+	type personAt struct {
 		person uint32
 		site   graph.NodeID
 	}
-	n := make(map[personSite]int)
+	n := make(map[personAt]int)
 	for _, v := range c.visits {
 		if vt.MedType[v] == claims.MedChronic {
 			continue
 		}
 		if h := s.instNode(v); h != graph.NoNode {
-			n[personSite{vt.Person[v], h}]++
+			n[personAt{vt.Person[v], h}]++
 		}
 	}
 	best := make(map[uint32]float64) // person: largest lift at a site where heavy

@@ -74,56 +74,6 @@ func TestHeavyRefs(t *testing.T) {
 	}
 }
 
-// TestHeavySeeding checks the site test on heavy relations: against the
-// class's pooled share of them among returning people of ordinary care,
-// a clinic holding far more seeds on them alone (only they stay), one
-// holding a few more does not, and a clinic seeded by its costly people
-// keeps its heavy relations through the same test, not the per-kind ones.
-func TestHeavySeeding(t *testing.T) {
-	g, idx := rateGraph(t)
-	opt := &Options{Params: DefaultParams()}
-	s := &state{g: g, opt: opt}
-	kh := kindIndex(flagHeavy)
-	tally := make([]siteTally, len(idx[0])+len(idx[1])+len(idx[2])+len(idx[3]))
-	for cl := range idx {
-		for i, j := range idx[cl] {
-			tally[j] = siteTally{relations: 100, regulars: 40, flagged: 3, flaggedRegulars: 2}
-			tally[j].byCare[careOther].relations = 100
-			// Half the sites have none, half 2 of their 100: the pooled
-			// share is 1%.
-			tally[j].byKind[kh] = int32(2 * (i % 2))
-		}
-	}
-	clinics := idx[graph.ClassClinic]
-	ring, few, both := clinics[0], clinics[1], clinics[2]
-	tally[ring].byKind[kh] = 12
-	tally[few].byKind[kh] = 4
-	tally[both].flagged, tally[both].flaggedRegulars = 30, 25
-	tally[both].byKind[kindIndex(flagCostly)] = 30
-	tally[both].byKind[kh] = 12
-	minSig := opt.Params.MinSignificance + math.Log10(float64(len(tally)))
-	sd := s.seedSites(s.siteLo(), tally, minSig)
-	cases := []struct {
-		name          string
-		site          int
-		seeded, heavy bool
-		kinds         relFlag
-	}{
-		{"heavy relations far beyond the class", ring, true, true, flagHeavy},
-		{"a few more than the class", few, false, false, 0},
-		{"seeded by its costly people as well", both, true, true, flagCostly},
-		{"ordinary clinic", clinics[3], false, false, 0},
-	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			if sd.seeded[c.site] != c.seeded || sd.heavy[c.site] != c.heavy || sd.seeded[c.site] && sd.kinds[c.site] != c.kinds {
-				t.Errorf("seeded %v, heavy %v, kinds %09b; want %v, %v, %09b",
-					sd.seeded[c.site], sd.heavy[c.site], sd.kinds[c.site], c.seeded, c.heavy, c.kinds)
-			}
-		})
-	}
-}
-
 // TestOwnTest checks which relations only their flags' own tests count:
 // strict rhythms and heavy visits, alone or together (a card swiped on a
 // schedule, again and again), and nothing that the general test counts.

@@ -426,7 +426,7 @@ func (p *Params) Validate() error {
 		return fmt.Errorf("rings: parameter repeat_admissions = %d: must be at least 1", p.RepeatAdmissions)
 	}
 	if p.HeavyRatio > 0 && (p.HeavyRatio < 1 || p.HeavyQuantile > 1) {
-		return fmt.Errorf("rings: parameters heavy_ratio = %v, heavy_quantile = %v: must be at least 1 and at most 1 while heavy relations are flagged", p.HeavyRatio, p.HeavyQuantile)
+		return fmt.Errorf("rings: parameters heavy_ratio = %v, heavy_quantile = %v: heavy_ratio must be at least 1 (or 0: off) and heavy_quantile at most 1", p.HeavyRatio, p.HeavyQuantile)
 	}
 	if p.OveruseQuantile > 1 {
 		return fmt.Errorf("rings: parameter overuse_quantile = %v: must be at most 1", p.OveruseQuantile)
