@@ -414,10 +414,7 @@ func TestCore(t *testing.T) {
 	tb := graph.NewTables(0, 0)
 	clinic, _ := tb.AddInstitution(&claims.Institution{Code: "HA", Name: "甲诊所", Type: claims.Medical})
 	pharmacy, _ := tb.AddInstitution(&claims.Institution{Code: "PA", Name: "甲药房", Type: claims.Pharmacy, Beds: -1})
-	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, tb)
 	s := &state{g: g, opt: &Options{Params: DefaultParams()}}
 	// rels builds one relation per count at hub, person i with counts[i]
 	// visits.

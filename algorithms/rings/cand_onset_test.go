@@ -1,7 +1,6 @@
 package rings
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -101,10 +100,7 @@ func (oc onsetCity) build(t *testing.T) *graph.Graph {
 			}
 		}
 	}
-	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, tb)
 	return g
 }
 

@@ -90,10 +90,7 @@ func (oc overuseCity) build(t *testing.T) *graph.Graph {
 			buy(p, 1+i%(pharmacies-1), item, oc.boxes, oc.fund, 100+14*k+i, fmt.Sprintf("E%d-%d", i, k))
 		}
 	}
-	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, tb)
 	return g
 }
 

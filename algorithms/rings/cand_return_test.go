@@ -71,10 +71,7 @@ func (rc returnCity) build(t *testing.T) *graph.Graph {
 			}
 		}
 	}
-	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, tb)
 	return g
 }
 

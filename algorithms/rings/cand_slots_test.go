@@ -114,10 +114,7 @@ func (sc slotCity) build(t *testing.T) *graph.Graph {
 			visit(p, 101+(r*batches+i%batches)*sc.every, 15, 2*(i/batches))
 		}
 	}
-	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, tb)
 	return g
 }
 

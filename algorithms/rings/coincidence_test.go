@@ -2,7 +2,6 @@ package rings
 
 import (
 	"cmp"
-	"context"
 	"fmt"
 	"math"
 	"math/big"
@@ -167,10 +166,7 @@ func rateGraph(t *testing.T) (*graph.Graph, [nClasses][]int) {
 	for i := 0; i < rateSites[graph.ClassPharmacy]; i++ {
 		add(graph.ClassPharmacy, claims.Institution{Code: fmt.Sprintf("P%02d", i), Name: fmt.Sprintf("第%d药房", i), Type: claims.Pharmacy, Beds: -1})
 	}
-	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, tb)
 	s := &state{g: g}
 	lo := s.siteLo()
 	var idx [nClasses][]int

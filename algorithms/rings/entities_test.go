@@ -33,10 +33,7 @@ func TestRegisteredSites(t *testing.T) {
 	staff("D-BOTH", "CALM", "RING")
 	staff("D-CALM", "CALM")
 	staff("D-SEEN", "RING")
-	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, tb)
 	s := &state{g: g}
 	n := g.NumNodes()
 	ind := &individual{zSum: make([]float64, n), zN: make([]int32, n), hits: make([]int32, n), rule: make([]string, n),

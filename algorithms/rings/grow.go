@@ -257,23 +257,13 @@ func (s *state) growAdmissions(c *candidate) int {
 		if s.g.Kind(h) != graph.KindInstitution {
 			continue
 		}
-		here := make(map[uint32]bool)
-		admitted := make(map[uint32]bool)
-		var stays []uint32
-		first, last := claims.Time(math.MaxInt64), claims.Time(math.MinInt64)
-		for _, v := range c.visits {
-			if s.instNode(v) != h {
-				continue
-			}
-			here[vt.Person[v]] = true
-			if vt.MedType[v].Inpatient() {
-				admitted[vt.Person[v]] = true
-				stays = append(stays, v)
-				first, last = min(first, vt.Begin[v]), max(last, vt.Begin[v])
-			}
-		}
-		if len(admitted) < p.MinRingPeople || 2*len(admitted) < len(here) {
+		stays := s.siteCare(c, h, true)
+		if stays == nil {
 			continue
+		}
+		first, last := claims.Time(math.MaxInt64), claims.Time(math.MinInt64)
+		for _, v := range stays {
+			first, last = min(first, vt.Begin[v]), max(last, vt.Begin[v])
 		}
 		band := s.admitBand(stays)
 		from, to := claims.Time(math.MaxInt64), claims.Time(math.MinInt64)
@@ -328,6 +318,32 @@ func (s *state) growAdmissions(c *candidate) int {
 			detailZh: fmt.Sprintf("另有%d人在团伙活跃期间于其机构住院，费用与住院天数与团伙成员相同，并入该团伙：这些住院至少%.0f%%超出这些机构其他时期同类住院量的预期",
 				added, 100*p.AdmitGrowShare)}
 	})
+}
+
+// siteCare returns c's visits at site h that are admissions (inpatient)
+// or not, when their people are min_ring_people or more and at least half
+// of c's people there (the site is the candidate's for that kind of
+// care), and nil otherwise: the ground growAdmissions and growEpisodes
+// compare a site's other people with.
+func (s *state) siteCare(c *candidate, h graph.NodeID, inpatient bool) []uint32 {
+	vt := &s.t.Visits
+	here := make(map[uint32]bool)
+	kind := make(map[uint32]bool)
+	var out []uint32
+	for _, v := range c.visits {
+		if s.instNode(v) != h {
+			continue
+		}
+		here[vt.Person[v]] = true
+		if vt.MedType[v].Inpatient() == inpatient {
+			kind[vt.Person[v]] = true
+			out = append(out, v)
+		}
+	}
+	if len(kind) < s.opt.Params.MinRingPeople || 2*len(kind) < len(here) {
+		return nil
+	}
+	return out
 }
 
 // admitBand is the range of a ring's admissions at one site: the 10th to

@@ -84,20 +84,8 @@ func (s *state) growEpisodes(c *candidate) int {
 	var joined []uint32
 	inside, chance := 0, 0.0 // short stays inside the weeks where they joined, and what chance gives there
 	for _, h := range c.insts {
-		here := make(map[uint32]bool)
-		came := make(map[uint32]bool)
-		var ours []uint32
-		for _, v := range c.visits {
-			if s.instNode(v) != h {
-				continue
-			}
-			here[vt.Person[v]] = true
-			if !vt.MedType[v].Inpatient() {
-				came[vt.Person[v]] = true
-				ours = append(ours, v)
-			}
-		}
-		if len(came) < p.MinRingPeople || 2*len(came) < len(here) {
+		ours := s.siteCare(c, h, false)
+		if ours == nil {
 			continue
 		}
 		times := make([]claims.Time, len(ours))

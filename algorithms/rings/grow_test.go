@@ -69,14 +69,21 @@ func (sc surgeCity) build(t *testing.T) (*graph.Graph, *candidate) {
 	return candidateOf(t, tb, h, visits)
 }
 
-// candidateOf builds tb's graph and a relation-excess candidate of the
-// visits (rows of tb) at institution row h, with their people.
-func candidateOf(t *testing.T, tb *graph.Tables, h uint32, visits []uint32) (*graph.Graph, *candidate) {
+// graphOf builds tb's graph, failing the test on error.
+func graphOf(t testing.TB, tb *graph.Tables) *graph.Graph {
 	t.Helper()
 	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
+	return g
+}
+
+// candidateOf builds tb's graph and a relation-excess candidate of the
+// visits (rows of tb) at institution row h, with their people.
+func candidateOf(t *testing.T, tb *graph.Tables, h uint32, visits []uint32) (*graph.Graph, *candidate) {
+	t.Helper()
+	g := graphOf(t, tb)
 	return g, candidateAt(g, tb, h, visits)
 }
 

@@ -1,7 +1,6 @@
 package rings
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -55,10 +54,7 @@ func (vc visitCity) build(t *testing.T) (*graph.Graph, [2]int32, map[int32][]uin
 			flagged[site] = append(flagged[site], p)
 		}
 	}
-	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, tb)
 	s := &state{g: g}
 	lo := s.siteLo()
 	var idx [2]int32

@@ -1,7 +1,6 @@
 package rings
 
 import (
-	"context"
 	"fmt"
 	"math"
 	"testing"
@@ -100,10 +99,7 @@ func TestRegisteredShare(t *testing.T) {
 			tb.AddStaff(&claims.Staff{DrCode: dr, InstitutionCode: site}, rows[site])
 		}
 	}
-	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, tb)
 	s := &state{g: g, t: tb}
 	node := func(code string) graph.NodeID {
 		for x := 0; x < g.NumNodes(); x++ {

@@ -1,7 +1,6 @@
 package rings
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -84,10 +83,7 @@ func (cc crossCity) build(t *testing.T) (*graph.Graph, []*candidate) {
 			visit(p, "B")
 		}
 	}
-	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, tb)
 	return g, []*candidate{candidateAt(g, tb, sites["A"], rings[0]), candidateAt(g, tb, sites["B"], rings[1])}
 }
 

@@ -1,7 +1,6 @@
 package rings
 
 import (
-	"context"
 	"fmt"
 	"testing"
 
@@ -88,10 +87,7 @@ func (oc operationCity) build(t *testing.T) (*graph.Graph, []*candidate) {
 			}
 		}
 	}
-	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, tb)
 	var out []*candidate
 	for site, vs := range groups {
 		c := candidateAt(g, tb, sites[site], vs)

@@ -1,7 +1,6 @@
 package rings
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"testing"
@@ -59,10 +58,7 @@ func TestRelink(t *testing.T) {
 			visit(p, "P", 4)
 		}
 	}
-	g, err := graph.Build(context.Background(), tb, graph.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	g := graphOf(t, tb)
 	s := newTestState(t, g)
 	lo := s.siteLo()
 	nSites := g.NumKind(graph.KindInstitution) + g.NumKind(graph.KindPharmacy)
