@@ -14,8 +14,9 @@ import (
 // crowds add little) into candidates. A block alone is not a ring: nursing
 // rounds and families move together too, so scoring still asks for
 // distance from peers, rule hits or a cohort density well above the
-// institution's ordinary traffic. Placeholder doctors are left out of the
-// doctor columns. When startLockstep has begun the peeling, it takes its blocks.
+// institution's ordinary traffic; blocks mostly at sites serving a closed
+// population (a nursing home's rounds) are left out (mostlyClosed).
+// Placeholder doctors are left out of the doctor columns. When startLockstep has begun the peeling, it takes its blocks.
 func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
 	var blocks []lockstep.Block
 	var err error
@@ -47,6 +48,9 @@ func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 		if 2*pharmacy > len(b.Visits) {
 			continue // pharmacy groups are judged by the reselling and cash-out signals
+		}
+		if s.mostlyClosed(b.Visits) {
+			continue // a nursing home's rounds, a boarding school's sick call
 		}
 		typ := findings.TypLockstepSwiping
 		if 2*inpatient > len(b.Visits) {
@@ -85,6 +89,25 @@ func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
 		out = append(out, c)
 	}
 	return out, nil
+}
+
+// mostlyClosed reports whether at least half of the visits vs are at sites
+// serving a closed population (closedSites): there the residents are seen
+// together on the rounds' days by the site's doctor, week after week, and
+// a block or cohort of them is the site's ordinary work, not a ring.
+// Rings there still show through their billing and their cards from
+// afar (the relation-excess path).
+func (s *state) mostlyClosed(vs []uint32) bool {
+	if len(s.closedSite) == 0 {
+		return false
+	}
+	lo, n := s.siteLo(), 0
+	for _, v := range vs {
+		if i := int(s.instNode(v)) - lo; i >= 0 && i < len(s.closedSite) && s.closedSite[i] {
+			n++
+		}
+	}
+	return 2*n >= len(vs) && n > 0
 }
 
 // lockstepBlocks peels the graph's lockstep blocks of at least

@@ -111,7 +111,20 @@
 // the multi-drug chronic patients) are the tail of the population it cares
 // for, the rhythm and the visits are its rounds, and its class's ordinary
 // rates, set by open clinics, do not describe them. Card-based,
-// rhythmic-from-afar and repeat-admission flags still count there.
+// rhythmic-from-afar and repeat-admission flags still count there. Its
+// rounds (residents seen together on the same days by its doctor, month
+// after month) are neither a lockstep block nor a co-visit cohort: blocks
+// and cohorts with half of their visits at such sites are left out
+// (mostlyClosed).
+//
+// Where a person lives, for the card and from-afar flags (away): the
+// insured region (insuplc_admdvs) against the site's (admdvs) when both
+// name a district; an insured region that names only the city (XXXX00:
+// insurance pooled by the city, as in most of the country, so that every
+// insured person of the city carries it) says the person is the city's,
+// and where in it the person lives is left to the inferred geography (the
+// area of the person's other care), which then runs as it does without
+// region codes; without it the person counts as living near the site.
 //
 // Item concentration (itemCandidates, cand_items.go). Heavy fills whose
 // boxes carry no trace code and whose lines give no supply days leave one

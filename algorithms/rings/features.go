@@ -19,6 +19,11 @@ const cohortMin = 4
 // same floor).
 const cohortBaseFloor = 0.05
 
+// maxBaselineVisits caps the visits of one site read for the baseline of
+// the sites' other visits (cohortShare): a large hospital's first 200,000
+// visits say as much as all of them.
+const maxBaselineVisits = 200000
+
 // recount updates the size and money of c's features (patients, doctors,
 // sites, visits, fund) after it grew, leaving the features its evidence
 // rests on as finish computed them.
@@ -187,8 +192,8 @@ func (s *state) cohortShare(c *candidate) (share, baseline float64) {
 			continue
 		}
 		vs := s.visitsOf(h)
-		if len(vs) > 200000 {
-			vs = vs[:200000]
+		if len(vs) > maxBaselineVisits {
+			vs = vs[:maxBaselineVisits]
 		}
 		for _, v := range vs {
 			if !s.live(v) || vt.MedType[v].Inpatient() {

@@ -43,16 +43,35 @@ const (
 	distFar         // another city, or an area the site's people hardly ever visit
 )
 
-// inferGeography fills s.siteArea when region codes are missing.
+// districtCode reports whether a region code (admdvs, six digits of GB/T
+// 2260) names a district or county: its last two digits are not 00, which
+// mark a city (XXXX00) or a province (XX0000). Where basic insurance is
+// pooled by the city, as in most of the country, every insured person of
+// the city carries the city's code.
+func districtCode(code string) bool {
+	return len(code) == 6 && code[4:] != "00"
+}
+
+// sameCity reports whether two six-digit region codes lie in one city
+// (their first four digits).
+func sameCity(a, b string) bool {
+	return len(a) >= 4 && len(b) >= 4 && a[:4] == b[:4]
+}
+
+// inferGeography fills s.siteArea when region codes are missing, or when
+// the insured regions name only cities.
 func (s *state) inferGeography(ctx context.Context) error {
 	g, t := s.g, s.t
+	// The share of codes that name a district: an insured region that
+	// names only the city (municipal pooling, 市级统筹) says nothing of
+	// where in it the person lives.
 	known := func(col []uint32) float64 {
 		if len(col) == 0 {
 			return 0
 		}
 		n := 0
 		for _, x := range col {
-			if x != graph.None {
+			if x != graph.None && districtCode(t.Str(x)) {
 				n++
 			}
 		}

@@ -249,7 +249,7 @@ func (s *state) homes() ([]uint32, map[uint32]int) {
 	for i := range home {
 		home[i] = graph.None
 		switch {
-		case i < len(regions) && regions[i] != graph.None:
+		case i < len(regions) && regions[i] != graph.None && (s.siteArea == nil || districtCode(s.t.Str(regions[i]))):
 			home[i] = regions[i]
 		case s.siteArea != nil:
 			if a, ok := s.homeArea(g.PatientNode(uint32(i)), graph.NoNode); ok {

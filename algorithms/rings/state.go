@@ -543,27 +543,32 @@ func (s *state) instRegion(n graph.NodeID) uint32 {
 // (another county of the same city, the first four digits, is near;
 // another city far), else from the area of the city the person's other
 // care lies in (inferred geography, see inferGeography), else unknown.
+// An insured region that names only the site's city (XXXX00: insurance
+// pooled by the city) tells that the person is the city's; where in it
+// the person lives is then the inferred geography's to say, and without
+// it the person counts as living there.
 func (s *state) away(p uint32, n graph.NodeID) (dist int, known bool) {
+	cityOnly := false
 	if int(p) < len(s.t.Persons.InsuplcAdmdvs) {
 		a, b := s.t.Persons.InsuplcAdmdvs[p], s.instRegion(n)
 		if a != graph.None && b != graph.None {
 			switch ra, rb := s.t.Str(a), s.t.Str(b); {
 			case ra == rb:
 				return distSame, true
-			case len(ra) >= 4 && len(rb) >= 4 && ra[:4] == rb[:4]:
+			case !sameCity(ra, rb):
+				return distFar, true
+			case districtCode(ra) && districtCode(rb):
 				return distNear, true
 			}
-			return distFar, true
+			cityOnly = true
 		}
 	}
-	if s.siteArea == nil {
-		return distSame, false
+	if s.siteArea != nil {
+		if home, ok := s.homeArea(s.g.PatientNode(p), n); ok {
+			return s.areaDistance(home, s.siteArea[s.siteIndex(n)]), true
+		}
 	}
-	home, ok := s.homeArea(s.g.PatientNode(p), n)
-	if !ok {
-		return distSame, false
-	}
-	return s.areaDistance(home, s.siteArea[s.siteIndex(n)]), true
+	return distSame, cityOnly
 }
 
 // medMad returns the median of the values (value(k)) of keys ks, sorted by

@@ -122,10 +122,16 @@ func runOverSupply(ctx context.Context, e *env, c *collector) error {
 
 // runRepeatRx (R-REPEAT-RX) follows each person's fills of each drug in time
 // order, across visits, doctors and pharmacies, as a stockpile: a fill adds
-// its prd_days to the supply left. A fill in another visit while more supply
-// is left than tolerated (the larger of tolerance_days and tolerance_share of
-// the previous fill) is a repeat. One hit per (person, drug) with at least
-// min_repeats repeats; the amount is the fund share of the overlapping days.
+// its prd_days to the supply left (the longest of its lines' when one visit
+// bills the drug on several lines: they are one prescription). A fill in
+// another visit while more supply is left than tolerated is a repeat; the
+// tolerance is the larger of tolerance_days and tolerance_share of the
+// running supply (the days obtained since the stock last ran out), so that
+// a chronic patient given 35 days every month, five days ahead each time,
+// is not flagged once the days add up, while one who takes a month's
+// supply every three weeks is. One hit per (person, drug) with at least
+// min_repeats repeats; the amount is the fund share of the overlapping
+// days.
 func runRepeatRx(ctx context.Context, e *env, c *collector) error {
 	ft, vt := &e.t.Fees, &e.t.Visits
 	tolDays, tolShare := c.rule.P("tolerance_days"), c.rule.P("tolerance_share")
@@ -156,22 +162,37 @@ func runRepeatRx(ctx context.Context, e *env, c *collector) error {
 		var excess claims.Money
 		prev := fees[keys[0]&0xffffffff]
 		end := start(prev) + int64(ft.SupplyDays[prev])
+		// run is the running supply: the days obtained since the stock
+		// last ran out.
+		run := int64(ft.SupplyDays[prev])
 		for _, k := range keys[1:] {
 			f := fees[k&0xffffffff]
 			s, d := start(f), int64(ft.SupplyDays[f])
-			if ft.Visit[f] == ft.Visit[prev] { // a second line of the same fill
-				end += d
+			if ft.Visit[f] == ft.Visit[prev] {
+				// A second line of the same fill: one prescription, whose
+				// boxes are often billed a line each (each with its own
+				// trace code) and each line carrying the prescription's
+				// prd_days. Adding them up made every chronic patient with
+				// three boxes a month look three months ahead.
+				if e2 := max(end, s+d); e2 > end {
+					run += e2 - end
+					end = e2
+				}
 				continue
 			}
 			left := end - s
-			allowed := max(tolDays, tolShare*float64(ft.SupplyDays[prev]))
+			allowed := max(tolDays, tolShare*float64(run))
 			if float64(left) > allowed {
 				repeats++
 				maxLeft = max(maxLeft, left)
 				cited = append(cited, prev, f)
 				excess += claims.Money(float64(e.feeFund(f)) * float64(min(left, d)) / float64(d))
 			}
+			if s >= end {
+				run = 0
+			}
 			end = max(end, s) + d
+			run += d
 			prev = f
 		}
 		if repeats < minRepeats {

@@ -1,6 +1,7 @@
 package rules
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/ringlens/ringlens/graph/claims"
@@ -73,6 +74,45 @@ func TestRepeatRx(t *testing.T) {
 		{name: "two lines of one visit", build: build(0, true, false), want: 0},
 		{name: "refill reversed", build: build(10, false, true), want: 0},
 		{name: "two repeats needed", build: build(10, false, false), params: map[string]float64{"min_repeats": 2}, want: 0},
+	})
+	// One line per box, each with its own trace code and each carrying the
+	// prescription's prd_days: the fill covers 30 days, not 90.
+	boxes := func(refillDay int) func() *fx {
+		return func() *fx {
+			x := base()
+			x.item(claims.CatalogItem{Code: "RIVA", Name: "利伐沙班片", ListType: 101, AgeMin: -1, AgeMax: -1})
+			for i, day := range []int{1, 1 + refillDay} {
+				id := []string{"V1", "V2"}[i]
+				x.add(v{id: id, psn: "M", inst: "C1", doc: "D410000000001", med: claims.MedChronic, dise: "I48", begin: at(2024, 3, day, 9, 0)})
+				for sn := range 3 {
+					x.fees(f{visit: id, sn: string(rune('1' + sn)), item: "RIVA", count: 1, price: yuan(126), days: 30})
+				}
+			}
+			return x
+		}
+	}
+	runCases(t, IDRepeatRx, []ruleCase{
+		{name: "three box lines, refill after 30 days", build: boxes(30), want: 0},
+		{name: "three box lines, refill after 10 days", build: boxes(10), want: 1},
+	})
+	// Twelve fills, every `every` days, of `days` days each: the stock
+	// grows by days − every a fill.
+	monthly := func(every, days int32) func() *fx {
+		return func() *fx {
+			x := base()
+			x.item(claims.CatalogItem{Code: "ASA", Name: "阿司匹林肠溶片", ListType: 101, AgeMin: -1, AgeMax: -1})
+			for i := range int32(12) {
+				id := fmt.Sprintf("V%02d", i)
+				x.add(v{id: id, psn: "M", inst: "C1", doc: "D410000000001", med: claims.MedOutpatient, dise: "I25.1", begin: at(2024, 1, 1, 9, 0) + claims.Time(i*every)*86400})
+				x.fees(f{visit: id, sn: "1", item: "ASA", count: 5, price: yuan(2), days: days})
+			}
+			return x
+		}
+	}
+	runCases(t, IDRepeatRx, []ruleCase{
+		{name: "35 days every 30 days for a year", build: monthly(30, 35), want: 0},
+		{name: "30 days every 21 days", build: monthly(21, 30), want: 1},
+		{name: "30 days every 30 days", build: monthly(30, 30), want: 0},
 	})
 }
 

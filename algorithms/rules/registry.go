@@ -75,7 +75,7 @@ func definitions() []Rule {
 				intP("tolerance_days", 0, 0, 365, "days tolerated beyond the limit"),
 				intP("catalog_binds_chronic", 0, 0, 1, "1: catalogue max_days also caps chronic prescriptions; 0: chronic_days prevails"),
 			}},
-		{ID: IDRepeatRx, Context: PersonHistory, run: runRepeatRx, Version: "1.0", Name: "重复开药/频繁开药", NameEn: "repeat prescribing (overlapping supply)",
+		{ID: IDRepeatRx, Context: PersonHistory, run: runRepeatRx, Version: "1.1", Name: "重复开药/频繁开药", NameEn: "repeat prescribing (overlapping supply)",
 			Family: "repeat-prescribing", Stage: After, AlsoAt: AtBefore | AtDuring, Result: Suspicious, Article: Art38, ArticleEn: Art38En,
 			Scenario: "outpatient, pharmacy", Window: "supply period",
 			Specs: []Param{
