@@ -159,6 +159,29 @@ func nameKindOf(name string) nameKind {
 	return kind
 }
 
+// Infirmary reports whether an institution's name states an
+// organisation's own infirmary (医务室, 校医室, the keyword ending last as
+// for its class): the clinic of a school, a workplace or a home, which
+// serves the organisation's pupils, staff or residents, who come from
+// wherever they live, are seen by its one or two doctors, and are called
+// in together (sick calls, check-ups, rounds). It is a clinic; the
+// detection of rings reads the difference.
+func Infirmary(name string) bool {
+	name = withoutParens(name)
+	end := -1
+	for _, k := range nameKeywords() {
+		if i := strings.LastIndex(name, k.word); i >= 0 {
+			end = max(end, i+len(k.word))
+		}
+	}
+	for _, w := range [...]string{"医务室", "校医室"} {
+		if i := strings.LastIndex(name, w); i >= 0 && i+len(w) == end {
+			return true
+		}
+	}
+	return false
+}
+
 // withoutParens removes text in ASCII or full-width parentheses from s, or
 // returns s when nothing would remain.
 func withoutParens(s string) string {

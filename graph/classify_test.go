@@ -170,3 +170,27 @@ func TestAddVisitAdmissions(t *testing.T) {
 		t.Errorf("station: %v", it.Class[station])
 	}
 }
+
+func TestInfirmary(t *testing.T) {
+	cases := []struct {
+		name string
+		want bool
+	}{
+		{"厦门市第一中学医务室", true},
+		{"兴宁机械厂医务室", true},
+		{"湖里实验小学校医室", true},
+		{"颐养中心医务室", true},
+		{"某公司医务室(原某诊所)", true},
+		{"厦门大学医院", false},
+		{"湖里华康门诊部", false},
+		{"医务室路社区卫生服务站", false}, // a street named after one
+		{"岭宁村卫生室", false},
+		{"泉林儿科诊所", false},
+		{"", false},
+	}
+	for _, c := range cases {
+		if got := Infirmary(c.name); got != c.want {
+			t.Errorf("Infirmary(%q) = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -92,22 +92,26 @@ func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
 }
 
 // mostlyClosed reports whether at least half of the visits vs are at sites
-// serving a closed population (closedSites): there the residents are seen
-// together on the rounds' days by the site's doctor, week after week, and
-// a block or cohort of them is the site's ordinary work, not a ring.
-// Rings there still show through their billing and their cards from
-// afar (the relation-excess path).
+// serving a closed population (closedSites) or at an organisation's own
+// infirmary (a school's, a workplace's): there the residents, pupils or
+// staff are seen together on the rounds' days, sick calls and check-ups
+// by the site's doctor, and a block or cohort of them is the site's
+// ordinary work, not a ring. Rings there still show through their billing
+// (the relation-excess path).
 func (s *state) mostlyClosed(vs []uint32) bool {
-	if len(s.closedSite) == 0 {
-		return false
-	}
 	lo, n := s.siteLo(), 0
 	for _, v := range vs {
-		if i := int(s.instNode(v)) - lo; i >= 0 && i < len(s.closedSite) && s.closedSite[i] {
+		if s.roundsSite(int(s.instNode(v)) - lo) {
 			n++
 		}
 	}
 	return 2*n >= len(vs) && n > 0
+}
+
+// roundsSite reports whether the site of index i (node − siteLo) serves a
+// closed population or is an organisation's own infirmary.
+func (s *state) roundsSite(i int) bool {
+	return i >= 0 && (i < len(s.closedSite) && s.closedSite[i] || i < len(s.infirmary) && s.infirmary[i])
 }
 
 // lockstepBlocks peels the graph's lockstep blocks of at least

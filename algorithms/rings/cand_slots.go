@@ -81,7 +81,7 @@ func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 			}
 		}
 		h := graph.NodeID(lo + i)
-		if i < len(s.closedSite) && s.closedSite[i] {
+		if s.roundsSite(i) {
 			continue
 		}
 		var days []claims.Date // the site's open days, once a slot is to be tested

@@ -113,9 +113,14 @@
 // rates, set by open clinics, do not describe them. Card-based,
 // rhythmic-from-afar and repeat-admission flags still count there. Its
 // rounds (residents seen together on the same days by its doctor, month
-// after month) are neither a lockstep block nor a co-visit cohort: blocks
-// and cohorts with half of their visits at such sites are left out
-// (mostlyClosed).
+// after month) are neither a lockstep block nor a co-visit cohort nor a
+// crowded hour: blocks and cohorts with half of their visits at such sites
+// are left out (mostlyClosed), and their hours are not tested. The same
+// holds at an organisation's own infirmary, named so (graph.Infirmary:
+// 医务室, 校医室 of a school, a workplace, a home), whose pupils and staff
+// board or commute from elsewhere and are called in together: there cards
+// from afar, rhythms and heavy relations do not seed either; billed above
+// peers still does.
 //
 // Where a person lives, for the card and from-afar flags (away): the
 // insured region (insuplc_admdvs) against the site's (admdvs) when both

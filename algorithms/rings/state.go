@@ -56,6 +56,10 @@ type state struct {
 	// closedSite marks, by site index (node − siteLo), the sites serving a
 	// closed population (closedSites; set by excessCandidates).
 	closedSite []bool
+	// infirmary marks, by site index, the institutions whose name states
+	// an organisation's own infirmary (graph.Infirmary: a school's, a
+	// workplace's, a home's).
+	infirmary []bool
 	// heavyRef is, by site index, how often the site's returning people
 	// of ordinary care come (visits at heavy_quantile, at least
 	// min_relation_visits; 0 where no relation is judged heavy): a
@@ -179,6 +183,13 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 		}
 	}
 	s.visitDoctors = 100*withDoctor >= t.Visits.Len()
+	lo := s.siteLo()
+	s.infirmary = make([]bool, g.NumKind(graph.KindInstitution)+g.NumKind(graph.KindPharmacy))
+	for i := range g.NumKind(graph.KindInstitution) {
+		if row := g.Row(graph.NodeID(lo + i)); row != graph.None && int(row) < len(t.Institutions.Name) {
+			s.infirmary[i] = graph.Infirmary(t.Str(t.Institutions.Name[row]))
+		}
+	}
 	if err := s.inferGeography(ctx); err != nil {
 		return nil, err
 	}
