@@ -429,6 +429,12 @@
 // returning people are (heavy_share, weighed by how far: squash(heavy_lift
 // − 1, heavy_ratio)), rhythm, concentration, size and fund; they combine as
 // independent pieces of evidence (1 − Π(1 − s_i)) scaled by size and money.
+// Synchrony that is a site's routine is not evidence: a group whose people
+// come on the same day of every month (monthly_share at least
+// routine_monthly_share), live where they come (local_share), are billed
+// like their peers and neither began nor stopped together is a station's
+// chronic follow-up day or a village doctor's round, and its lockstep
+// evidence is weighed by 1 − monthly_share (routine).
 // Rings scoring at least report_score are reported (at most max_rings), and
 // so are lockstep blocks and co-visit cohorts whose strength × evidence reaches
 // lockstep_report_evidence however small their size and money (people

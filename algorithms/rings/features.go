@@ -105,6 +105,8 @@ func (s *state) finishEvidence(c *candidate) {
 	f.FundPerVisit = f.FundYuan / float64(len(c.visits))
 	f.LockstepDensity, f.LockstepBaseline = s.cohortShare(c)
 	f.Rhythm = s.rhythm(c)
+	f.MonthlyShare = s.monthlyShare(c)
+	f.LocalShare = s.localShare(c)
 	f.Concentration = s.concentration(c)
 	f.OveruseShare, f.OveruseLift = s.markedShare(c, s.overused)
 	f.OnsetShare, f.OnsetLift = s.markedShare(c, s.onsetPeople)
@@ -287,6 +289,86 @@ func (s *state) rhythm(c *candidate) float64 {
 	}
 	slices.Sort(regs)
 	return regs[len(regs)/2]
+}
+
+// Calendar months: two visits are a month apart on the same day of the
+// month when monthGapMin to monthGapMax days and at most monthDayDrift days
+// of the month apart (a follow-up day moved to the next working day).
+const (
+	monthGapMin   = 26
+	monthGapMax   = 35
+	monthDayDrift = 2
+)
+
+// monthlyShare returns the share of the successive outpatient visit days
+// of c's people (their ring visits) that fall a calendar month apart on
+// the same day of the month: the rhythm of a site's routine (a station's
+// chronic follow-up day, 慢病随访日, a village doctor's monthly round), not
+// of a schedule of swipes.
+func (s *state) monthlyShare(c *candidate) float64 {
+	vt := &s.t.Visits
+	days := make(map[uint32][]claims.Date)
+	for _, v := range c.visits {
+		if mt := vt.MedType[v]; mt.Outpatient() && s.live(v) {
+			days[vt.Person[v]] = append(days[vt.Person[v]], vt.Begin[v].Day())
+		}
+	}
+	gaps, monthly := 0, 0
+	for _, ds := range days {
+		slices.Sort(ds)
+		ds = slices.Compact(ds)
+		for i := 1; i < len(ds); i++ {
+			gaps++
+			g := int(ds[i] - ds[i-1])
+			if g < monthGapMin || g > monthGapMax {
+				continue
+			}
+			_, _, a := ds[i-1].Civil()
+			_, _, b := ds[i].Civil()
+			d := a - b
+			if d < 0 {
+				d = -d
+			}
+			if min(d, 31-d) <= monthDayDrift {
+				monthly++
+			}
+		}
+	}
+	if gaps == 0 {
+		return 0
+	}
+	return float64(monthly) / float64(gaps)
+}
+
+// localShare returns the share of c's patients who live where they come
+// (away: the same district, or the same area of the inferred geography, or
+// not known to live elsewhere) at the site of most of their ring visits.
+func (s *state) localShare(c *candidate) float64 {
+	if len(c.patients) == 0 {
+		return 0
+	}
+	vt := &s.t.Visits
+	type personAt struct {
+		person uint32
+		site   graph.NodeID
+	}
+	n := make(map[personAt]int)
+	for _, v := range c.visits {
+		n[personAt{vt.Person[v], s.instNode(v)}]++
+	}
+	main := make(map[uint32]personAt, len(c.patients))
+	for k, x := range n {
+		if m, ok := main[k.person]; !ok || x > n[m] || x == n[m] && k.site < m.site {
+			main[k.person] = k
+		}
+	}
+	local := 0
+	for p, k := range main {
+		if d, _ := s.away(p, k.site); d == distSame {
+			local++
+		}
+	}
+	return float64(local) / float64(len(main))
 }
 
 // concentration returns the share of c's patients' live visits that are

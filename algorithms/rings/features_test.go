@@ -70,3 +70,78 @@ func TestCohortShare(t *testing.T) {
 		})
 	}
 }
+
+// TestMonthlyShare checks the share of a group's successive visit days a
+// calendar month apart on the same day of the month: a follow-up day on
+// the 4th (moved by a day or two when it falls badly) against a schedule
+// of every 14 days, and against a mix.
+func TestMonthlyShare(t *testing.T) {
+	monthly := func(k int) claims.Date { return claims.DateOf(2025, 1+k, 4+k%3) }
+	fortnight := func(k int) claims.Date { return claims.DateOf(2025, 1, 4) + claims.Date(14*k) }
+	cases := []struct {
+		name     string
+		day      func(person, k int) claims.Date
+		min, max float64
+	}{
+		{"the 4th of every month, a day or two late", func(_, k int) claims.Date { return monthly(k) }, 1, 1},
+		{"every 14 days", func(_, k int) claims.Date { return fortnight(k) }, 0, 0},
+		{"half of the people monthly", func(p, k int) claims.Date {
+			if p%2 == 0 {
+				return monthly(k)
+			}
+			return fortnight(k)
+		}, 0.45, 0.55},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tb := graph.NewTables(0, 0)
+			site, _ := tb.AddInstitution(&claims.Institution{Code: "H1", Name: "某社区卫生服务站", Type: claims.Medical, Beds: -1})
+			var visits []uint32
+			n := 0
+			for p := range 6 {
+				row, _ := tb.AddPerson(&claims.Person{PsnNo: fmt.Sprintf("p%d", p), Sex: claims.Female, Birth: claims.DateOf(1950, 1, 1)})
+				for k := range 10 {
+					n++
+					v, _ := tb.AddVisit(&claims.Visit{MdtrtID: fmt.Sprintf("v%d", n), InstitutionCode: "H1", MedType: claims.MedOutpatient,
+						Begin: c.day(p, k).Time() + 9*3600, End: claims.NoTime, MedFee: 5000, FundPay: 4000}, row, site, uint32(n))
+					visits = append(visits, v)
+				}
+			}
+			g := graphOf(t, tb)
+			s := newTestState(t, g)
+			if got := s.monthlyShare(candidateAt(g, tb, site, visits)); got < c.min || got > c.max {
+				t.Errorf("monthly share %.2f, want [%.2f, %.2f]", got, c.min, c.max)
+			}
+		})
+	}
+}
+
+// TestRoutine checks when a group's synchrony counts as a site's routine:
+// monthly, billed like its peers, its people local, and no onset or offset.
+func TestRoutine(t *testing.T) {
+	pr := DefaultParams()
+	follow := features{MonthlyShare: 0.85, PeerZ: 0.2, ShareZ: -0.1, LocalShare: 0.9}
+	cases := []struct {
+		name   string
+		change func(f *features, p *Params)
+		want   bool
+	}{
+		{"a station's follow-up day", func(*features, *Params) {}, true},
+		{"every 14 days", func(f *features, _ *Params) { f.MonthlyShare = 0.05 }, false},
+		{"billed above peers", func(f *features, _ *Params) { f.PeerZ = 2.5 }, false},
+		{"fund share above peers", func(f *features, _ *Params) { f.ShareZ = 1.5 }, false},
+		{"people from elsewhere", func(f *features, _ *Params) { f.LocalShare = 0.2 }, false},
+		{"began together", func(f *features, _ *Params) { f.OnsetShare = 0.4 }, false},
+		{"stopped together", func(f *features, _ *Params) { f.OffsetShare = 0.4 }, false},
+		{"discount off", func(_ *features, p *Params) { p.RoutineMonthlyShare = 0 }, false},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			f, p := follow, pr
+			c.change(&f, &p)
+			if got := routine(&f, &p); got != c.want {
+				t.Errorf("routine = %v, want %v", got, c.want)
+			}
+		})
+	}
+}

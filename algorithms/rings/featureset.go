@@ -20,6 +20,8 @@ type features struct {
 	LockstepDensity  float64 // share of outpatient visits in same-hour cohorts of one doctor (of one institution on visits naming none)
 	LockstepBaseline float64 // the same share for the other visits of the ring's sites
 	Rhythm           float64 // median regularity of the people's visits (1 − coefficient of variation of the gaps)
+	MonthlyShare     float64 // share of the people's successive outpatient visit days a calendar month apart on the same day of the month
+	LocalShare       float64 // share of the people living where they come (the district or area of the site of most of their ring visits)
 	Concentration    float64 // share of the people's visits that are ring visits
 	Evidence         float64 // combined evidence before size and money
 	Score            float64 // the ring's score
@@ -67,6 +69,8 @@ func (f *features) named() map[string]float64 {
 		"lockstep_density":  f.LockstepDensity,
 		"lockstep_baseline": f.LockstepBaseline,
 		"rhythm":            f.Rhythm,
+		"monthly_share":     f.MonthlyShare,
+		"local_share":       f.LocalShare,
 		"concentration":     f.Concentration,
 		"evidence":          f.Evidence,
 		"score":             f.Score,

@@ -85,6 +85,12 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 		lock = math.Max(0, d-b) * math.Min(1, d/(b+cohortBaseFloor)/4)
 		lift = d / math.Max(b, 0.001)
 	}
+	if routine(f, pr) {
+		// People seen together on the same day of every month, billed
+		// like their peers, who neither began nor stopped together: a
+		// site's follow-up day, synchronous by design.
+		lock *= 1 - f.MonthlyShare
+	}
 	card := 0.0
 	if c.typology == findings.TypCardCollection || f.CardRelations >= 0.5 {
 		card = f.CardShare
@@ -131,6 +137,20 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 			return map[string]string{"share": pct(f.AdmitRelations), "lift": fmt.Sprintf("%.1f", f.FlaggedLift)}
 		}},
 	}
+}
+
+// routine reports whether the synchrony of a group with features f is
+// that of a site's routine: at least routine_monthly_share of its people's
+// successive visits a calendar month apart on the same day of the month,
+// billed within one robust scale of their peers (fund and fund share),
+// routine_local_share of its people living where they come (a follow-up
+// day serves the site's neighbourhood; cards collected from people
+// elsewhere are swiped on a calendar too), and no onset or offset cohort
+// among them (a ring begins on a day; a chronic clientele was there
+// before the data and stays after).
+func routine(f *features, pr *Params) bool {
+	return pr.RoutineMonthlyShare > 0 && f.MonthlyShare >= pr.RoutineMonthlyShare &&
+		math.Max(f.PeerZ, f.ShareZ) < 1 && f.LocalShare >= pr.RoutineLocalShare && f.OnsetShare == 0 && f.OffsetShare == 0
 }
 
 // pct formats a share in [0, 1] as a whole percentage.

@@ -383,7 +383,8 @@ export const FEATURES = {
     score: "评分", share_z: "占比 z 值", split_lift: "分解提升度", split_rate: "分解率", split_rate_peer: "同类分解率", visits: "就诊次数",
     rule_hits: "规则命中数", density: "密度", peer_distance: "同类距离", lockstep: "同步就诊",
     heavy_share: "高频就诊占比", heavy_lift: "高频就诊倍数", onset_share: "同期开始占比", onset_lift: "同期开始倍数",
-    offset_share: "同期停止占比", offset_lift: "同期停止倍数", overuse_share: "超量用药占比", overuse_lift: "超量用药倍数" },
+    offset_share: "同期停止占比", offset_lift: "同期停止倍数", overuse_share: "超量用药占比", overuse_lift: "超量用药倍数",
+    monthly_share: "按月同日复诊占比", local_share: "本地就诊人员占比" },
   en: { fund_yuan: "fund (yuan)", fund_per_visit: "fund per visit", peer_z: "peer z", share_z: "share z", distance_km: "distance (km)" },
 };
 
