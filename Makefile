@@ -131,3 +131,29 @@ api-fuzz: build
 	cd "$(API_FUZZ_CACHE)" && timeout $(API_FUZZ_TIME) "$(API_FUZZ_VENV)/bin/st" --config-file "$(CURDIR)/docs/schemathesis.toml" \
 	  run "$(CURDIR)/docs/openapi.yaml" --url http://127.0.0.1:$(API_FUZZ_PORT) \
 	  --checks all --max-examples $(API_FUZZ_EXAMPLES) --request-timeout 30 --generation-deterministic
+
+## indep-quality: detection on cities of the independent generator (bench/indep, Python with numpy,
+## installed from PyPI into a venv under $(API_FUZZ_CACHE) when the system python lacks it): writes
+## $(INDEP_CITIES) cities from seed $(INDEP_SEED) under $(INDEP_DIR)/cities (about 15 s and 110 MB each),
+## runs detect and eval on each and prints bench/indep/summary.py's table. Results: docs/quality.md.
+INDEP_CITIES ?= 8
+INDEP_SEED   ?= 101
+INDEP_DIR    ?= out/indep
+INDEP_VENV   ?= $(API_FUZZ_CACHE)/indep-venv
+
+.PHONY: indep-quality
+indep-quality: build
+	@set -e; \
+	py=python3; \
+	if ! $$py -c 'import numpy' 2>/dev/null; then \
+	  [ -x "$(INDEP_VENV)/bin/python" ] || { python3 -m venv "$(INDEP_VENV)" && "$(INDEP_VENV)/bin/pip" install --quiet numpy; }; \
+	  py="$(INDEP_VENV)/bin/python"; \
+	fi; \
+	PYTHON=$$py bash bench/indep/make_cities.sh $(INDEP_CITIES) $(INDEP_SEED) $(INDEP_DIR)/cities; \
+	mkdir -p $(INDEP_DIR)/out; \
+	for c in $(INDEP_DIR)/cities/city-*/; do \
+	  n=$$(basename $$c); \
+	  $(BIN) detect --in $$c --out $(INDEP_DIR)/out/$$n --log-level warn >/dev/null; \
+	  $(BIN) eval --truth $$c/truth.json --out $(INDEP_DIR)/out/$$n --json > $(INDEP_DIR)/out/$$n.eval.json; \
+	done; \
+	$$py bench/indep/summary.py $(INDEP_DIR)/cities $(INDEP_DIR)/out
