@@ -109,7 +109,7 @@ func (s *state) covisitCandidates(ctx context.Context) ([]*candidate, error) {
 		if hc == nil {
 			continue
 		}
-		if c := s.cohortCandidate(hc, window, minSig); c != nil && !s.mostlyClosed(c.visits) {
+		if c := s.cohortCandidate(hc, window, minSig); c != nil && !s.mostlyRounds(c.visits) {
 			out = append(out, c)
 		}
 	}

@@ -261,7 +261,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			// cares for and its rounds, not recruits.
 			f |= flagSpread
 		}
-		if f != 0 && s.infirmary[r.site] && f&^(flagCard|flagAway|flagRhythm|flagLone|flagHeavy) == 0 {
+		if f != 0 && int(r.site) < len(s.infirmary) && s.infirmary[r.site] && f&^(flagCard|flagAway|flagRhythm|flagLone|flagHeavy) == 0 {
 			// Cards from afar, on a rhythm or heavy, at an organisation's
 			// own infirmary: its pupils board and its staff commute, and
 			// it sees them on its own calendar. Billing still counts.

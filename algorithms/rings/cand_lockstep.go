@@ -15,8 +15,10 @@ import (
 // rounds and families move together too, so scoring still asks for
 // distance from peers, rule hits or a cohort density well above the
 // institution's ordinary traffic; blocks mostly at sites serving a closed
-// population (a nursing home's rounds) are left out (mostlyClosed).
-// Placeholder doctors are left out of the doctor columns. When startLockstep has begun the peeling, it takes its blocks.
+// population or at an organisation's own infirmary (a nursing home's
+// rounds, a school's sick calls) are left out (mostlyRounds). Placeholder
+// doctors are left out of the doctor columns. When startLockstep has begun
+// the peeling, it takes its blocks.
 func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
 	var blocks []lockstep.Block
 	var err error
@@ -49,7 +51,7 @@ func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
 		if 2*pharmacy > len(b.Visits) {
 			continue // pharmacy groups are judged by the reselling and cash-out signals
 		}
-		if s.mostlyClosed(b.Visits) {
+		if s.mostlyRounds(b.Visits) {
 			continue // a nursing home's rounds, a boarding school's sick call
 		}
 		typ := findings.TypLockstepSwiping
@@ -91,14 +93,14 @@ func (s *state) lockstepCandidates(ctx context.Context) ([]*candidate, error) {
 	return out, nil
 }
 
-// mostlyClosed reports whether at least half of the visits vs are at sites
+// mostlyRounds reports whether at least half of the visits vs are at sites
 // serving a closed population (closedSites) or at an organisation's own
 // infirmary (a school's, a workplace's): there the residents, pupils or
 // staff are seen together on the rounds' days, sick calls and check-ups
 // by the site's doctor, and a block or cohort of them is the site's
 // ordinary work, not a ring. Rings there still show through their billing
 // (the relation-excess path).
-func (s *state) mostlyClosed(vs []uint32) bool {
+func (s *state) mostlyRounds(vs []uint32) bool {
 	lo, n := s.siteLo(), 0
 	for _, v := range vs {
 		if s.roundsSite(int(s.instNode(v)) - lo) {

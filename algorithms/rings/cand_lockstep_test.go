@@ -8,11 +8,11 @@ import (
 	"github.com/ringlens/ringlens/graph/claims"
 )
 
-// TestMostlyClosed checks the guard that keeps a closed population's
-// rounds (a nursing home's residents seen together by its doctor) out of
-// the lockstep and co-visit candidates: a block or cohort with at least
-// half of its visits at such sites.
-func TestMostlyClosed(t *testing.T) {
+// TestMostlyRounds checks the guard that keeps a closed population's
+// rounds (a nursing home's residents seen together by its doctor) and an
+// infirmary's sick calls out of the lockstep and co-visit candidates: a
+// block or cohort with at least half of its visits at such sites.
+func TestMostlyRounds(t *testing.T) {
 	tb := graph.NewTables(0, 0)
 	var rows []uint32
 	for i, name := range []string{"颐养中心医务室", "社区卫生服务站"} {
@@ -32,22 +32,24 @@ func TestMostlyClosed(t *testing.T) {
 	closedHome := make([]bool, 2)
 	closedHome[s.siteIndex(g.InstitutionNode(rows[0]))] = true
 	cases := []struct {
-		name   string
-		closed []bool
-		visits []uint32
-		want   bool
+		name      string
+		closed    []bool
+		infirmary []bool
+		visits    []uint32
+		want      bool
 	}{
-		{"all at the nursing home", closedHome, at[0], true},
-		{"half there", closedHome, append(append([]uint32(nil), at[0][:2]...), at[1][:2]...), true},
-		{"a third there", closedHome, append(append([]uint32(nil), at[0][:1]...), at[1][:2]...), false},
-		{"none there", closedHome, at[1], false},
-		{"no closed sites known", nil, at[0], false},
+		{"all at the nursing home", closedHome, nil, at[0], true},
+		{"half there", closedHome, nil, append(append([]uint32(nil), at[0][:2]...), at[1][:2]...), true},
+		{"a third there", closedHome, nil, append(append([]uint32(nil), at[0][:1]...), at[1][:2]...), false},
+		{"none there", closedHome, nil, at[1], false},
+		{"no closed sites known", nil, nil, at[0], false},
+		{"an infirmary by its name, not closed", nil, closedHome, at[0], true},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			s.closedSite = c.closed
-			if got := s.mostlyClosed(c.visits); got != c.want {
-				t.Errorf("mostlyClosed = %v, want %v", got, c.want)
+			s.closedSite, s.infirmary = c.closed, c.infirmary
+			if got := s.mostlyRounds(c.visits); got != c.want {
+				t.Errorf("mostlyRounds = %v, want %v", got, c.want)
 			}
 		})
 	}

@@ -115,7 +115,7 @@
 // rounds (residents seen together on the same days by its doctor, month
 // after month) are neither a lockstep block nor a co-visit cohort nor a
 // crowded hour: blocks and cohorts with half of their visits at such sites
-// are left out (mostlyClosed), and their hours are not tested. The same
+// are left out (mostlyRounds), and their hours are not tested. The same
 // holds at an organisation's own infirmary, named so (graph.Infirmary:
 // 医务室, 校医室 of a school, a workplace, a home), whose pupils and staff
 // board or commute from elsewhere and are called in together: there cards

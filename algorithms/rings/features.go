@@ -123,23 +123,10 @@ func (s *state) heavyShare(c *candidate) (share, lift float64) {
 		return 0, 0
 	}
 	vt := &s.t.Visits
-	type personAt struct {
-		person uint32
-		site   graph.NodeID
-	}
-	n := make(map[personAt]int)
-	for _, v := range c.visits {
-		if vt.MedType[v] == claims.MedChronic {
-			continue
-		}
-		if h := s.instNode(v); h != graph.NoNode {
-			n[personAt{vt.Person[v], h}]++
-		}
-	}
+	n := s.personSiteVisits(c, func(v uint32) bool { return vt.MedType[v] != claims.MedChronic })
 	best := make(map[uint32]float64) // person: largest lift at a site where heavy
-	lo := s.siteLo()
 	for k, m := range n {
-		if i := int(k.site) - lo; s.heavy(i, m) {
+		if i := int(k.site); s.heavy(i, m) {
 			best[k.person] = max(best[k.person], float64(m)/float64(s.heavyRef[i]))
 		}
 	}
@@ -152,6 +139,23 @@ func (s *state) heavyShare(c *candidate) (share, lift float64) {
 	}
 	slices.Sort(lifts)
 	return float64(len(best)) / float64(len(c.patients)), lifts[len(lifts)/2]
+}
+
+// personSiteVisits counts c's visits that keep reports true by person and
+// site (index: node − siteLo).
+func (s *state) personSiteVisits(c *candidate, keep func(v uint32) bool) map[personSite]int {
+	vt := &s.t.Visits
+	lo := s.siteLo()
+	n := make(map[personSite]int)
+	for _, v := range c.visits {
+		if !keep(v) {
+			continue
+		}
+		if h := s.instNode(v); h != graph.NoNode {
+			n[personSite{vt.Person[v], int32(int(h) - lo)}]++
+		}
+	}
+	return n
 }
 
 // markedShare returns the share of c's patients that marked holds (people
@@ -347,24 +351,19 @@ func (s *state) localShare(c *candidate) float64 {
 	if len(c.patients) == 0 {
 		return 0
 	}
-	vt := &s.t.Visits
-	type personAt struct {
-		person uint32
-		site   graph.NodeID
-	}
-	n := make(map[personAt]int)
-	for _, v := range c.visits {
-		n[personAt{vt.Person[v], s.instNode(v)}]++
-	}
-	main := make(map[uint32]personAt, len(c.patients))
+	n := s.personSiteVisits(c, func(uint32) bool { return true })
+	main := make(map[uint32]personSite, len(c.patients))
 	for k, x := range n {
 		if m, ok := main[k.person]; !ok || x > n[m] || x == n[m] && k.site < m.site {
 			main[k.person] = k
 		}
 	}
-	local := 0
+	if len(main) == 0 {
+		return 0
+	}
+	local, lo := 0, s.siteLo()
 	for p, k := range main {
-		if d, _ := s.away(p, k.site); d == distSame {
+		if d, _ := s.away(p, graph.NodeID(lo+int(k.site))); d == distSame {
 			local++
 		}
 	}
