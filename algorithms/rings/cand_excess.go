@@ -1907,11 +1907,17 @@ func (s *state) registeredAt(h graph.NodeID) []uint32 {
 // registeredDoctors returns, for datasets whose visits name no doctor, the
 // doctors registered (staff.csv) at the medical sites among sites who
 // practise mostly there: at least half of their registrations among the
-// sites. Pharmacies' staff dispense; they are left out.
+// sites; none of a site where more than registered_max_doctors are
+// registered. Pharmacies' staff dispense; they are left out.
 func (s *state) registeredDoctors(sites []graph.NodeID) []graph.NodeID {
 	var out []graph.NodeID
 	for _, h := range sites {
-		for _, row := range s.registeredAt(h) {
+		regs := s.registeredAt(h)
+		if len(regs) > s.opt.Params.RegisteredMaxDoctors {
+			// A hospital's staff: naming them all names no one.
+			continue
+		}
+		for _, row := range regs {
 			d := s.g.DoctorNode(row)
 			in, total := s.registrations(d, func(x graph.NodeID) bool { return slices.Contains(sites, x) })
 			if total > 0 && 2*in >= total {

@@ -2,6 +2,7 @@ package rings
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"slices"
 	"testing"
@@ -506,6 +507,48 @@ func TestPairHalfSeeds(t *testing.T) {
 				if ok && sd.expect[i] != 0.1 {
 					t.Errorf("site %d expects %v, want 0.1", i, sd.expect[i])
 				}
+			}
+		})
+	}
+}
+
+// TestRegisteredDoctors checks whom a ring lists among its doctors where
+// visits name none: those registered mostly at its sites, none of a site
+// where more than registered_max_doctors are registered (a hospital's
+// staff), and a doctor of both a clinic and such a hospital through the
+// clinic.
+func TestRegisteredDoctors(t *testing.T) {
+	tb := graph.NewTables(0, 0)
+	clinic, _ := tb.AddInstitution(&claims.Institution{Code: "C1", Name: "某某诊所", Type: claims.Medical, Beds: -1})
+	hospital, _ := tb.AddInstitution(&claims.Institution{Code: "H1", Name: "某某人民医院", Type: claims.Medical, Beds: 300})
+	tb.AddStaff(&claims.Staff{DrCode: "D350203000001", InstitutionCode: "C1"}, clinic)
+	tb.AddStaff(&claims.Staff{DrCode: "D350203000002", InstitutionCode: "C1"}, clinic)
+	tb.AddStaff(&claims.Staff{DrCode: "D350203000002", InstitutionCode: "H1"}, hospital)
+	for i := range 40 {
+		tb.AddStaff(&claims.Staff{DrCode: fmt.Sprintf("D350203100%03d", i), InstitutionCode: "H1"}, hospital)
+	}
+	p, _ := tb.AddPerson(&claims.Person{PsnNo: "p", Sex: claims.Female, Birth: claims.DateOf(1950, 1, 1)})
+	for n, row := range []uint32{clinic, hospital} {
+		tb.AddVisit(&claims.Visit{MdtrtID: fmt.Sprintf("v%d", n), InstitutionCode: []string{"C1", "H1"}[n], MedType: claims.MedOutpatient,
+			Begin: claims.DateOf(2025, 1, 1+n).Time(), End: claims.NoTime, MedFee: 1000, FundPay: 800}, p, row, uint32(n))
+	}
+	g := graphOf(t, tb)
+	s := newTestState(t, g)
+	sites := []graph.NodeID{g.InstitutionNode(clinic), g.InstitutionNode(hospital)}
+	for _, c := range []struct {
+		name  string
+		max   int
+		sites []graph.NodeID
+		want  int
+	}{
+		{"clinic and hospital, hospital over the cap", 30, sites, 2},
+		{"hospital alone, over the cap", 30, sites[1:], 0},
+		{"cap lifted", 100, sites, 42},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s.opt.Params.RegisteredMaxDoctors = c.max
+			if got := s.registeredDoctors(c.sites); len(got) != c.want {
+				t.Errorf("%d doctors listed, want %d", len(got), c.want)
 			}
 		})
 	}

@@ -56,20 +56,21 @@ type Params struct {
 	RegularCoreShare    float64
 	AdmitGrowShare      float64
 	// Short stays in a ring's weeks (growEpisodes).
-	EpisodeGrowShare    float64
-	EpisodeMinVisits    int
-	LinkVisitLift       float64
-	MinDoctorVisits     int
-	MemberDoctorShare   float64
-	MemberDoctorVisits  int
-	RoutineMonthlyShare float64
-	RoutineLocalShare   float64
-	RingDoctorLift      float64
-	CoreShare           float64
-	PharmacyRuleShare   float64
-	ResidentShare       float64
-	ClosedSiteShare     float64
-	ClosedMinResidents  int
+	EpisodeGrowShare     float64
+	EpisodeMinVisits     int
+	LinkVisitLift        float64
+	MinDoctorVisits      int
+	MemberDoctorShare    float64
+	MemberDoctorVisits   int
+	RegisteredMaxDoctors int
+	RoutineMonthlyShare  float64
+	RoutineLocalShare    float64
+	RingDoctorLift       float64
+	CoreShare            float64
+	PharmacyRuleShare    float64
+	ResidentShare        float64
+	ClosedSiteShare      float64
+	ClosedMinResidents   int
 
 	// Item concentration (heavy fills of one item at one pharmacy).
 	ItemLift      float64
@@ -199,6 +200,7 @@ func DefaultParams() Params {
 		MinDoctorVisits:        2,
 		MemberDoctorShare:      0.01,
 		MemberDoctorVisits:     1,
+		RegisteredMaxDoctors:   30,
 		RoutineMonthlyShare:    0.5,
 		RoutineLocalShare:      0.5,
 		RingDoctorLift:         3,
@@ -329,6 +331,7 @@ func (p *Params) fields() []paramField {
 		in("member_doctor_visits", "relation excess", &p.MemberDoctorVisits, "fewest of a relation-excess group's medical rows a doctor must sign to be listed among its members: in a small ring every doctor named on one of its rows signed a row it rests on (the member score says how much; 2 left out a ring's shared doctors who each sign one or two of its visits)"),
 		fl("routine_monthly_share", "scoring", &p.RoutineMonthlyShare, "share of a group's successive outpatient visits a calendar month apart on the same day of the month (monthly_share) from which, when the group is billed like its peers and holds no onset or offset cohort, its synchrony is a site's routine (a chronic follow-up day) and its lockstep evidence is weighed by 1 − monthly_share; 0 turns the discount off"),
 		fl("routine_local_share", "scoring", &p.RoutineLocalShare, "share of a group's people who must live where they come (the district or inferred area of the site of most of their ring visits) for its monthly synchrony to be a site's routine (routine_monthly_share): a follow-up day serves the neighbourhood, and a station holding cards collected from elsewhere swipes them on a calendar too"),
+		in("registered_max_doctors", "relation excess", &p.RegisteredMaxDoctors, "where visits name no doctor (no atddr_no or bilg_dr_codg), a ring's members include the doctors registered mostly at its sites (staff.csv), but none of a site where more than this many doctors are registered: a hospital's staff named as suspects names no one (an independent city listed 182 hospital doctors in one ring)"),
 		fl("ring_doctor_lift", "relation excess", &p.RingDoctorLift, "how many times the site's share of flagged visits a doctor's own share (at least half) must be for the doctor to count as running the flagged relations there; a site with such doctors keeps only the flagged people who see them"),
 		fl("core_share", "relation excess", &p.CoreShare, "share of the group's median person's flagged visits a person needs to stay in the group (peripheral people, such as a chronic patient refilling at a ring pharmacy, are dropped)"),
 		fl("pharmacy_rule_share", "relation excess", &p.PharmacyRuleShare, "share of a pharmacy relation's fills the rule library must cite (early refills, over-long supplies) for dear fills to flag it: chronic patients fill dear drugs regularly and on time"),
