@@ -431,8 +431,9 @@
 // independent pieces of evidence (1 − Π(1 − s_i)) scaled by size and money.
 // Synchrony that is a site's routine is not evidence: a group whose people
 // come on the same day of every month (monthly_share at least
-// routine_monthly_share), live where they come (local_share), are billed
-// like their peers and neither began nor stopped together is a station's
+// routine_monthly_share), live where they come (local_share), are not
+// billed far above their peers (costly_z) and neither began nor stopped
+// together is a station's
 // chronic follow-up day or a village doctor's round, and its lockstep
 // evidence is weighed by 1 − monthly_share (routine).
 // Rings scoring at least report_score are reported (at most max_rings), and

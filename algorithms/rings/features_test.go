@@ -128,8 +128,9 @@ func TestRoutine(t *testing.T) {
 	}{
 		{"a station's follow-up day", func(*features, *Params) {}, true},
 		{"every 14 days", func(f *features, _ *Params) { f.MonthlyShare = 0.05 }, false},
-		{"billed above peers", func(f *features, _ *Params) { f.PeerZ = 2.5 }, false},
-		{"fund share above peers", func(f *features, _ *Params) { f.ShareZ = 1.5 }, false},
+		{"billed far above peers", func(f *features, _ *Params) { f.PeerZ = 3.5 }, false},
+		{"a chronic clientele without diagnoses, two scales up", func(f *features, _ *Params) { f.PeerZ = 2 }, true},
+		{"fund share far above peers", func(f *features, _ *Params) { f.ShareZ = 3.2 }, false},
 		{"people from elsewhere", func(f *features, _ *Params) { f.LocalShare = 0.2 }, false},
 		{"began together", func(f *features, _ *Params) { f.OnsetShare = 0.4 }, false},
 		{"stopped together", func(f *features, _ *Params) { f.OffsetShare = 0.4 }, false},

@@ -142,7 +142,10 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 // routine reports whether the synchrony of a group with features f is
 // that of a site's routine: at least routine_monthly_share of its people's
 // successive visits a calendar month apart on the same day of the month,
-// billed within one robust scale of their peers (fund and fund share),
+// billed less than costly_z robust scales above their peers (fund and fund
+// share: what flags a relation as billed far above peers; without
+// diagnoses a chronic clientele's refills stand a scale or two above the
+// acute visits they are compared with),
 // routine_local_share of its people living where they come (a follow-up
 // day serves the site's neighbourhood; cards collected from people
 // elsewhere are swiped on a calendar too), and no onset or offset cohort
@@ -150,7 +153,7 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 // before the data and stays after).
 func routine(f *features, pr *Params) bool {
 	return pr.RoutineMonthlyShare > 0 && f.MonthlyShare >= pr.RoutineMonthlyShare &&
-		math.Max(f.PeerZ, f.ShareZ) < 1 && f.LocalShare >= pr.RoutineLocalShare && f.OnsetShare == 0 && f.OffsetShare == 0
+		math.Max(f.PeerZ, f.ShareZ) < pr.CostlyZ && f.LocalShare >= pr.RoutineLocalShare && f.OnsetShare == 0 && f.OffsetShare == 0
 }
 
 // pct formats a share in [0, 1] as a whole percentage.
