@@ -85,11 +85,13 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 		lock = math.Max(0, d-b) * math.Min(1, d/(b+cohortBaseFloor)/4)
 		lift = d / math.Max(b, 0.001)
 	}
+	lockCode := vocab.SignalLockstep
 	if routine(f, pr) {
 		// People seen together on the same day of every month, billed
 		// like their peers, who neither began nor stopped together: a
 		// site's follow-up day, synchronous by design.
 		lock *= 1 - f.MonthlyShare
+		lockCode = vocab.SignalLockstepRoutine
 	}
 	card := 0.0
 	if c.typology == findings.TypCardCollection || f.CardRelations >= 0.5 {
@@ -104,8 +106,9 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 	return []evidencePart{
 		sig,
 		{peerCode, squash(peerZ-1, 3), func() map[string]string { return map[string]string{"z": fmt.Sprintf("%.1f", peerZ)} }},
-		{vocab.SignalLockstep, lock, func() map[string]string {
-			return map[string]string{"density": fmt.Sprintf("%.1f", 100*f.LockstepDensity), "baseline": fmt.Sprintf("%.1f", 100*f.LockstepBaseline), "lift": fmt.Sprintf("%.0f", lift)}
+		{lockCode, lock, func() map[string]string {
+			return map[string]string{"density": fmt.Sprintf("%.1f", 100*f.LockstepDensity), "baseline": fmt.Sprintf("%.1f", 100*f.LockstepBaseline),
+				"lift": fmt.Sprintf("%.0f", lift), "monthly": pct(f.MonthlyShare)}
 		}},
 		// Rule-hit concentration counts half.
 		{vocab.SignalRuleHits, 0.5 * squash(f.RuleHitShare, 0.3), func() map[string]string {

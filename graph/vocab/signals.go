@@ -28,6 +28,12 @@ const (
 	// same-hour cohorts of one doctor, {lift} times the {baseline}% of the
 	// same sites' other visits.
 	SignalLockstep = "lockstep"
+	// SignalLockstepRoutine: the lockstep of a site's routine, weighed
+	// down: {monthly}% of the members' successive visits fall on the same
+	// day of each month, by people living nearby, billed not far above
+	// their peers (a chronic follow-up day), {density}% in same-hour
+	// cohorts.
+	SignalLockstepRoutine = "lockstep_routine"
 	// SignalRuleHits: {share}% of the ring's visits were cited by the rule
 	// library ({hits} hits).
 	SignalRuleHits = "rule_hits"
@@ -85,6 +91,9 @@ var signals = []Entry{
 	{Code: SignalLockstep, Params: []string{"density", "lift", "baseline"},
 		Zh: "{density}% 的门诊就诊集中在同一医生同一时段，是这些机构其他就诊（{baseline}%）的 {lift} 倍", En: "{density}% of outpatient visits in same-hour cohorts of one doctor, {lift} times the {baseline}% of the sites' other visits",
 		DescZh: "成员同步就诊的密度与同一机构平常水平之比", DescEn: "how densely the members visit together, against the same sites' ordinary traffic"},
+	{Code: SignalLockstepRoutine, Params: []string{"density", "lift", "monthly"},
+		Zh: "{density}% 的门诊就诊集中在同一医生同一时段（其他就诊的 {lift} 倍），但 {monthly}% 的复诊在每月同一天、由本地人员就诊、费用未明显高于同类：按机构例行随访计，权重降低", En: "{density}% of outpatient visits in same-hour cohorts of one doctor ({lift} times the sites' other visits), but {monthly}% of the revisits on the same day of each month by local people billed not far above their peers: weighed as the site's routine (a follow-up day)",
+		DescZh: "同步就诊按月同日、本地人员、费用未明显偏高时视为机构例行随访，证据权重按比例降低", DescEn: "synchrony of a site's monthly routine (same day each month, local people, billing not far above peers), weighed down"},
 	{Code: SignalRuleHits, Params: []string{"share", "hits"},
 		Zh: "{share}% 的就诊被规则库命中（共 {hits} 条命中）", En: "{share}% of the visits cited by the rule library (rule hits: {hits})",
 		DescZh: "团伙就诊中被监管规则命中的比例", DescEn: "the share of the ring's visits the monitoring rules cited"},
