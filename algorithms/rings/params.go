@@ -63,8 +63,6 @@ type Params struct {
 	MemberDoctorShare    float64
 	MemberDoctorVisits   int
 	RegisteredMaxDoctors int
-	RoutineMonthlyShare  float64
-	RoutineLocalShare    float64
 	RingDoctorLift       float64
 	CoreShare            float64
 	PharmacyRuleShare    float64
@@ -132,6 +130,8 @@ type Params struct {
 	MaxRings               int
 	SizeHalf               float64
 	MoneyHalf              float64
+	RoutineMonthlyShare    float64
+	RoutineLocalShare      float64
 
 	// Member scores.
 	MemberShareHalf float64
@@ -201,8 +201,6 @@ func DefaultParams() Params {
 		MemberDoctorShare:      0.01,
 		MemberDoctorVisits:     1,
 		RegisteredMaxDoctors:   30,
-		RoutineMonthlyShare:    0.5,
-		RoutineLocalShare:      0.5,
 		RingDoctorLift:         3,
 		CoreShare:              0.34,
 		PharmacyRuleShare:      0.34,
@@ -247,6 +245,8 @@ func DefaultParams() Params {
 		MaxRings:               100,
 		SizeHalf:               3,
 		MoneyHalf:              2000,
+		RoutineMonthlyShare:    0.5,
+		RoutineLocalShare:      0.5,
 		MemberShareHalf:        1,
 		TrimShare:              0.4,
 		TrimMaxShare:           0.2,
@@ -329,8 +329,6 @@ func (p *Params) fields() []paramField {
 		in("min_doctor_visits", "relation excess", &p.MinDoctorVisits, "flagged visits a doctor needs at a site to count among its doctors"),
 		fl("member_doctor_share", "relation excess", &p.MemberDoctorShare, "least share of a relation-excess group's medical rows a doctor must sign to be listed among its members (with member_doctor_visits): in a ring of a few hundred rows, a doctor named on one or two of them is its site's chance"),
 		in("member_doctor_visits", "relation excess", &p.MemberDoctorVisits, "fewest of a relation-excess group's medical rows a doctor must sign to be listed among its members: in a small ring every doctor named on one of its rows signed a row it rests on (the member score says how much; 2 left out a ring's shared doctors who each sign one or two of its visits)"),
-		fl("routine_monthly_share", "scoring", &p.RoutineMonthlyShare, "share of a group's successive outpatient visits a calendar month apart on the same day of the month (monthly_share) from which, when the group is billed less than costly_z above its peers and holds no onset or offset cohort, its synchrony is a site's routine (a chronic follow-up day) and its lockstep evidence is weighed by 1 − monthly_share; 0 turns the discount off"),
-		fl("routine_local_share", "scoring", &p.RoutineLocalShare, "share of a group's people who must live where they come (the district or inferred area of the site of most of their ring visits) for its monthly synchrony to be a site's routine (routine_monthly_share): a follow-up day serves the neighbourhood, and a station holding cards collected from elsewhere swipes them on a calendar too"),
 		in("registered_max_doctors", "relation excess", &p.RegisteredMaxDoctors, "where visits name no doctor (no atddr_no or bilg_dr_codg), a ring's members include the doctors registered mostly at its sites (staff.csv), but none of a site where more than this many doctors are registered: a hospital's staff named as suspects names no one (an independent city listed 182 hospital doctors in one ring)"),
 		fl("ring_doctor_lift", "relation excess", &p.RingDoctorLift, "how many times the site's share of flagged visits a doctor's own share (at least half) must be for the doctor to count as running the flagged relations there; a site with such doctors keeps only the flagged people who see them"),
 		fl("core_share", "relation excess", &p.CoreShare, "share of the group's median person's flagged visits a person needs to stay in the group (peripheral people, such as a chronic patient refilling at a ring pharmacy, are dropped)"),
@@ -377,6 +375,8 @@ func (p *Params) fields() []paramField {
 		fl("admit_lift_half", "report", &p.AdmitLiftHalf, "lift of a ring's sites over their class's rate of flagged relations (minus 1) at which the evidence of its repeatedly admitted people is half their share"),
 		fl("size_half", "report", &p.SizeHalf, "patients at which the size factor of the score is half way (score × (0.5 + 0.5·n/(n+size_half)))"),
 		fl("money_half", "report", &p.MoneyHalf, "fund yuan at risk at which the money factor of the score is half way"),
+		fl("routine_monthly_share", "report", &p.RoutineMonthlyShare, "share of a group's successive outpatient visits a calendar month apart on the same day of the month (monthly_share) from which, when the group is billed less than costly_z above its peers and holds no onset or offset cohort, its synchrony is a site's routine (a chronic follow-up day) and its lockstep evidence is weighed by 1 − monthly_share; 0 turns the discount off"),
+		fl("routine_local_share", "report", &p.RoutineLocalShare, "share of a group's people who must live where they come (the district or inferred area of the site of most of their ring visits) for its monthly synchrony to be a site's routine (routine_monthly_share): a follow-up day serves the neighbourhood, and a station holding cards collected from elsewhere swipes them on a calendar too"),
 		fl("trim_share", "member score", &p.TrimShare, "share of a ring's evidence (the mean of a person's ring visits and fund over the ring's median person's) below which a person is left out of a ring of at least twice min_ring_people people: the chance arrivals, stray admissions and one-visit family members that cohorts, widenings and merges bring in hold a fraction of what the recruits do (0 = none left out)"),
 		fl("trim_max_share", "member score", &p.TrimMaxShare, "largest share of a ring's people that trim_share may leave out: where more of them are that light, the ring's people differ in weight by its design (a few heavy organisers, many light recruits) and no one is left out"),
 		fl("core_gap", "member score", &p.CoreGap, "how many times the ring visits and the ring fund of every person below it each person above a clean break in a ring's people must hold for those below to be left out (at least min_ring_people above it, the widest such break, whatever their share): a small ring billed again and again at a busy site takes in the site's ordinary people flagged with it, who hold a fraction of what its recruits do and can outnumber them, so that the median person of trim_share is one of them (0 = off)"),
