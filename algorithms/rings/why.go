@@ -36,8 +36,8 @@ func (s *state) why(c *candidate, r *findings.Ring) []findings.Signal {
 }
 
 // behind returns the indexes of the evidence that a signal of code rests
-// on: the rule hits for rule concentration, the lockstep blocks for
-// lockstep, the hits of the rule whose signature found the ring, the fact
+// on: the rule hits for rule concentration, the lockstep blocks, co-visit
+// cohorts and crowded hours for lockstep (a site's routine too), the hits of the rule whose signature found the ring, the fact
 // of the generator that found it (source) for the others.
 func behind(code, source string, ev []findings.Evidence) []int {
 	out := []int{}
@@ -46,7 +46,7 @@ func behind(code, source string, ev []findings.Evidence) []int {
 		switch code {
 		case vocab.SignalRuleHits:
 			ok = e.Kind == vocab.EvidenceRule
-		case vocab.SignalLockstep:
+		case vocab.SignalLockstep, vocab.SignalLockstepRoutine:
 			ok = e.Kind == vocab.EvidenceGraph && inStepSource(e.Rule)
 		case vocab.SignalRuleSignature:
 			ok = e.Kind == vocab.EvidenceRule && e.Rule == source

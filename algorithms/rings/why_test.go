@@ -104,3 +104,28 @@ func TestScoreIsItsParts(t *testing.T) {
 		t.Errorf("evidence %v, parts give %v", c.feat.Evidence, 1-rest)
 	}
 }
+
+// TestBehind checks which evidence a why-line points at: the synchrony
+// facts for lockstep, whether weighed as a site's routine or not, the rule
+// hits for rule concentration, the forming fact otherwise.
+func TestBehind(t *testing.T) {
+	ev := []findings.Evidence{
+		{Kind: vocab.EvidenceGraph, Rule: SourceRelationExcess},
+		{Kind: vocab.EvidenceGraph, Rule: SourceLockstep},
+		{Kind: vocab.EvidenceRule, Rule: "R-REPEAT-RX"},
+		{Kind: vocab.EvidenceGraph, Rule: SourceSlots},
+	}
+	for _, c := range []struct {
+		code string
+		want []int
+	}{
+		{vocab.SignalLockstep, []int{1, 3}},
+		{vocab.SignalLockstepRoutine, []int{1, 3}},
+		{vocab.SignalRuleHits, []int{2}},
+		{vocab.SignalHeavyVisits, []int{0}},
+	} {
+		if got := behind(c.code, SourceRelationExcess, ev); !slices.Equal(got, c.want) {
+			t.Errorf("%s: evidence %v, want %v", c.code, got, c.want)
+		}
+	}
+}
