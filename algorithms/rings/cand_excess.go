@@ -70,6 +70,17 @@ const (
 // alone as well as on all together.
 var flagKinds = [...]relFlag{flagCostly, flagCard, flagAway, flagAdmits, flagSevere, flagRhythm, flagLone, flagHeavy}
 
+// Flags that do not seed where a site's own population explains them: at
+// a site serving a closed population, billing above peers, strict rhythms
+// and heavy visits are the tail of the residents it cares for and its
+// rounds; at an organisation's own infirmary, cards from afar, rhythms and
+// heavy visits are its boarders and commuters seen on its own calendar
+// (billing still counts there).
+const (
+	closedSiteFlags = flagCostly | flagSevere | flagRhythm | flagLone | flagHeavy
+	infirmaryFlags  = flagCard | flagAway | flagRhythm | flagLone | flagHeavy
+)
+
 // ownTest reports whether a relation flagged f is counted only by its
 // flags' own tests (seedSites), not among the site's flagged relations:
 // strict rhythms and heavy relations, of which ordinary sites have a few
@@ -255,16 +266,9 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 			// buy and see doctors elsewhere too).
 			f = flagCostly | flagSpread
 		}
-		if f != 0 && closed[r.site] && f&^(flagCostly|flagSevere|flagRhythm|flagLone|flagHeavy) == 0 {
-			// Billed above peers, on a strict rhythm or heavy, at a site
-			// serving a closed population: the tail of the residents it
-			// cares for and its rounds, not recruits.
-			f |= flagSpread
-		}
-		if f != 0 && int(r.site) < len(s.infirmary) && s.infirmary[r.site] && f&^(flagCard|flagAway|flagRhythm|flagLone|flagHeavy) == 0 {
-			// Cards from afar, on a rhythm or heavy, at an organisation's
-			// own infirmary: its pupils board and its staff commute, and
-			// it sees them on its own calendar. Billing still counts.
+		if f != 0 && (closed[r.site] && f&^closedSiteFlags == 0 || s.isInfirmary(int(r.site)) && f&^infirmaryFlags == 0) {
+			// The ordinary shape of a site's own population, not
+			// recruits (closedSiteFlags, infirmaryFlags).
 			f |= flagSpread
 		}
 		if f != 0 {
@@ -577,7 +581,7 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 	okRhythm := make([]bool, nSites)
 	okLone := make([]bool, nSites)
 	okHeavy := make([]bool, nSites)
-	rhythmOnly := make([]relFlag, nSites) // seeded by their own tests alone (strict rhythms, heavy visits): which
+	ownOnly := make([]relFlag, nSites) // seeded by their own tests alone (strict rhythms, heavy visits): which
 	halfTail := make([]float64, nSites)
 	halfExpect := make([]float64, nSites)
 	for i, t := range tally {
@@ -625,15 +629,15 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		seeded[i] = others || okRhythm[i] || okLone[i] || okHeavy[i]
 		if !others {
 			if okHeavy[i] {
-				rhythmOnly[i] |= flagHeavy
+				ownOnly[i] |= flagHeavy
 			}
 			if okRhythm[i] {
-				rhythmOnly[i] |= flagRhythm
+				ownOnly[i] |= flagRhythm
 			}
 			if okLone[i] {
-				rhythmOnly[i] |= flagLone
+				ownOnly[i] |= flagLone
 			}
-			rhythmOnly[i] |= joint & flagAway
+			ownOnly[i] |= joint & flagAway
 		}
 		regOnly[i] = okR && !okA && !okSevere[i] && !okAdmits[i] && !okRhythm[i] && !okLone[i] && !okHeavy[i]
 		halfExpect[i] = math.Inf(1)
@@ -681,8 +685,8 @@ func (s *state) seedSites(lo int, tally []siteTally, minSig float64) seeding {
 		if okAdmits[i] {
 			only |= flagAdmits
 		}
-		if rhythmOnly[i] != 0 {
-			only = rhythmOnly[i]
+		if ownOnly[i] != 0 {
+			only = ownOnly[i]
 		}
 		if only != 0 {
 			kinds[i] = only

@@ -113,8 +113,12 @@ func (s *state) mostlyRounds(vs []uint32) bool {
 // roundsSite reports whether the site of index i (node − siteLo) serves a
 // closed population or is an organisation's own infirmary.
 func (s *state) roundsSite(i int) bool {
-	return i >= 0 && (i < len(s.closedSite) && s.closedSite[i] || i < len(s.infirmary) && s.infirmary[i])
+	return i >= 0 && i < len(s.closedSite) && s.closedSite[i] || s.isInfirmary(i)
 }
+
+// isInfirmary reports whether the site of index i (node − siteLo) is an
+// organisation's own infirmary (state.infirmary).
+func (s *state) isInfirmary(i int) bool { return i >= 0 && i < len(s.infirmary) && s.infirmary[i] }
 
 // lockstepBlocks peels the graph's lockstep blocks of at least
 // min_ring_people people, placeholder doctors left out.

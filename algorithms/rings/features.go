@@ -260,12 +260,7 @@ func (s *state) rhythm(c *candidate) float64 {
 	if len(c.patients) == 0 {
 		return 0
 	}
-	vt := &s.t.Visits
-	days := make(map[uint32][]int64)
-	for _, v := range c.visits {
-		p := vt.Person[v]
-		days[p] = append(days[p], int64(vt.Begin[v].Day()))
-	}
+	days := s.personDays(c, func(uint32) bool { return true })
 	var regs []float64
 	for _, p := range c.patients {
 		ds := days[uint32(s.g.Row(p))]
@@ -273,7 +268,6 @@ func (s *state) rhythm(c *candidate) float64 {
 			regs = append(regs, 0)
 			continue
 		}
-		slices.Sort(ds)
 		var sum, sq float64
 		n := 0
 		for i := 1; i < len(ds); i++ {
@@ -295,6 +289,22 @@ func (s *state) rhythm(c *candidate) float64 {
 	return regs[len(regs)/2]
 }
 
+// personDays returns, by Patients row, the sorted days of c's visits that
+// keep reports true (a day once per visit).
+func (s *state) personDays(c *candidate, keep func(v uint32) bool) map[uint32][]claims.Date {
+	vt := &s.t.Visits
+	days := make(map[uint32][]claims.Date)
+	for _, v := range c.visits {
+		if keep(v) {
+			days[vt.Person[v]] = append(days[vt.Person[v]], vt.Begin[v].Day())
+		}
+	}
+	for _, ds := range days {
+		slices.Sort(ds)
+	}
+	return days
+}
+
 // Calendar months: two visits are a month apart on the same day of the
 // month when monthGapMin to monthGapMax days and at most monthDayDrift days
 // of the month apart (a follow-up day moved to the next working day).
@@ -311,15 +321,9 @@ const (
 // of a schedule of swipes.
 func (s *state) monthlyShare(c *candidate) float64 {
 	vt := &s.t.Visits
-	days := make(map[uint32][]claims.Date)
-	for _, v := range c.visits {
-		if mt := vt.MedType[v]; mt.Outpatient() && s.live(v) {
-			days[vt.Person[v]] = append(days[vt.Person[v]], vt.Begin[v].Day())
-		}
-	}
+	days := s.personDays(c, func(v uint32) bool { return vt.MedType[v].Outpatient() && s.live(v) })
 	gaps, monthly := 0, 0
 	for _, ds := range days {
-		slices.Sort(ds)
 		ds = slices.Compact(ds)
 		for i := 1; i < len(ds); i++ {
 			gaps++

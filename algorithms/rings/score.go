@@ -87,9 +87,9 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 	}
 	lockCode := vocab.SignalLockstep
 	if routine(f, pr) {
-		// People seen together on the same day of every month, billed
-		// like their peers, who neither began nor stopped together: a
-		// site's follow-up day, synchronous by design.
+		// People seen together on the same day of every month, not
+		// billed far above their peers, who neither began nor stopped
+		// together: a site's follow-up day, synchronous by design.
 		lock *= 1 - f.MonthlyShare
 		lockCode = vocab.SignalLockstepRoutine
 	}
@@ -144,16 +144,15 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 
 // routine reports whether the synchrony of a group with features f is
 // that of a site's routine: at least routine_monthly_share of its people's
-// successive visits a calendar month apart on the same day of the month,
-// billed less than costly_z robust scales above their peers (fund and fund
-// share: what flags a relation as billed far above peers; without
+// successive visits a calendar month apart on the same day of the month;
+// billed less than costly_z robust scales above their peers, fund and fund
+// share (what flags a relation as billed far above peers: without
 // diagnoses a chronic clientele's refills stand a scale or two above the
-// acute visits they are compared with),
-// routine_local_share of its people living where they come (a follow-up
-// day serves the site's neighbourhood; cards collected from people
-// elsewhere are swiped on a calendar too), and no onset or offset cohort
-// among them (a ring begins on a day; a chronic clientele was there
-// before the data and stays after).
+// acute visits they are compared with); routine_local_share of its people
+// living where they come (a follow-up day serves the site's neighbourhood;
+// cards collected from people elsewhere are swiped on a calendar too); and
+// no onset or offset cohort among them (a ring begins on a day; a chronic
+// clientele was there before the data and stays after).
 func routine(f *features, pr *Params) bool {
 	return pr.RoutineMonthlyShare > 0 && f.MonthlyShare >= pr.RoutineMonthlyShare &&
 		math.Max(f.PeerZ, f.ShareZ) < pr.CostlyZ && f.LocalShare >= pr.RoutineLocalShare && f.OnsetShare == 0 && f.OffsetShare == 0
