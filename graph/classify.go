@@ -144,19 +144,25 @@ func nameKeywords() [13]nameKeyword {
 
 // nameKindOf returns the kind of place name states: that of the keyword
 // ending last, parenthesised text left out, the longer keyword on a tie.
-func nameKindOf(name string) nameKind {
+func nameKindOf(name string) nameKind { return lastKeyword(name).kind }
+
+// lastKeyword returns the keyword of nameKeywords ending last in name,
+// parenthesised text left out, the longer keyword on a tie (zero when
+// there is none).
+func lastKeyword(name string) nameKeyword {
 	name = withoutParens(name)
-	kind, bestEnd, bestLen := nameNone, -1, 0
+	var best nameKeyword
+	bestEnd := -1
 	for _, k := range nameKeywords() {
 		i := strings.LastIndex(name, k.word)
 		if i < 0 {
 			continue
 		}
-		if end := i + len(k.word); end > bestEnd || end == bestEnd && len(k.word) > bestLen {
-			kind, bestEnd, bestLen = k.kind, end, len(k.word)
+		if end := i + len(k.word); end > bestEnd || end == bestEnd && len(k.word) > len(best.word) {
+			best, bestEnd = k, end
 		}
 	}
-	return kind
+	return best
 }
 
 // Infirmary reports whether an institution's name states an
@@ -167,19 +173,8 @@ func nameKindOf(name string) nameKind {
 // in together (sick calls, check-ups, rounds). It is a clinic; the
 // detection of rings reads the difference.
 func Infirmary(name string) bool {
-	name = withoutParens(name)
-	end := -1
-	for _, k := range nameKeywords() {
-		if i := strings.LastIndex(name, k.word); i >= 0 {
-			end = max(end, i+len(k.word))
-		}
-	}
-	for _, w := range [...]string{"医务室", "校医室"} {
-		if i := strings.LastIndex(name, w); i >= 0 && i+len(w) == end {
-			return true
-		}
-	}
-	return false
+	w := lastKeyword(name).word
+	return w == "医务室" || w == "校医室"
 }
 
 // withoutParens removes text in ASCII or full-width parentheses from s, or

@@ -52,12 +52,6 @@ func districtCode(code string) bool {
 	return len(code) == 6 && code[4:] != "00"
 }
 
-// sameCity reports whether two six-digit region codes lie in one city
-// (their first four digits).
-func sameCity(a, b string) bool {
-	return len(a) >= 4 && len(b) >= 4 && a[:4] == b[:4]
-}
-
 // inferGeography fills s.siteArea when region codes are missing, or when
 // the insured regions name only cities.
 func (s *state) inferGeography(ctx context.Context) error {

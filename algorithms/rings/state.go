@@ -566,7 +566,7 @@ func (s *state) away(p uint32, n graph.NodeID) (dist int, known bool) {
 			switch ra, rb := s.t.Str(a), s.t.Str(b); {
 			case ra == rb:
 				return distSame, true
-			case !sameCity(ra, rb):
+			case regionApart(ra, rb) != 0: // another city, or a code too short to tell
 				return distFar, true
 			case districtCode(ra) && districtCode(rb):
 				return distNear, true
