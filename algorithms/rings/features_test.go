@@ -134,6 +134,9 @@ func TestRoutine(t *testing.T) {
 		{"people from elsewhere", func(f *features, _ *Params) { f.LocalShare = 0.2 }, false},
 		{"began together", func(f *features, _ *Params) { f.OnsetShare = 0.4 }, false},
 		{"stopped together", func(f *features, _ *Params) { f.OffsetShare = 0.4 }, false},
+		{"a few newcomers began together", func(f *features, _ *Params) { f.OnsetShare = 0.08 }, true},
+		{"a few left together", func(f *features, _ *Params) { f.OffsetShare = 0.25 }, true},
+		{"a few newcomers, no cohort tolerated", func(f *features, p *Params) { f.OnsetShare, p.RoutineOnsetShare = 0.08, 0 }, false},
 		{"discount off", func(_ *features, p *Params) { p.RoutineMonthlyShare = 0 }, false},
 	}
 	for _, c := range cases {

@@ -132,6 +132,7 @@ type Params struct {
 	MoneyHalf              float64
 	RoutineMonthlyShare    float64
 	RoutineLocalShare      float64
+	RoutineOnsetShare      float64
 
 	// Member scores.
 	MemberShareHalf float64
@@ -247,6 +248,7 @@ func DefaultParams() Params {
 		MoneyHalf:              2000,
 		RoutineMonthlyShare:    0.5,
 		RoutineLocalShare:      0.5,
+		RoutineOnsetShare:      0.25,
 		MemberShareHalf:        1,
 		TrimShare:              0.4,
 		TrimMaxShare:           0.2,
@@ -375,8 +377,9 @@ func (p *Params) fields() []paramField {
 		fl("admit_lift_half", "report", &p.AdmitLiftHalf, "lift of a ring's sites over their class's rate of flagged relations (minus 1) at which the evidence of its repeatedly admitted people is half their share"),
 		fl("size_half", "report", &p.SizeHalf, "patients at which the size factor of the score is half way (score × (0.5 + 0.5·n/(n+size_half)))"),
 		fl("money_half", "report", &p.MoneyHalf, "fund yuan at risk at which the money factor of the score is half way"),
-		fl("routine_monthly_share", "report", &p.RoutineMonthlyShare, "share of a group's successive outpatient visits a calendar month apart on the same day of the month (monthly_share) from which, when the group is billed less than costly_z above its peers and holds no onset or offset cohort, its synchrony is a site's routine (a chronic follow-up day) and its lockstep evidence is weighed by 1 − monthly_share; 0 turns the discount off"),
+		fl("routine_monthly_share", "report", &p.RoutineMonthlyShare, "share of a group's successive outpatient visits a calendar month apart on the same day of the month (monthly_share) from which, when the group is billed less than costly_z above its peers and holds no onset or offset cohort of more than routine_onset_share of its people, its synchrony is a site's routine (a chronic follow-up day) and its lockstep evidence is weighed by 1 − monthly_share; 0 turns the discount off"),
 		fl("routine_local_share", "report", &p.RoutineLocalShare, "share of a group's people who must live where they come (the district or inferred area of the site of most of their ring visits) for its monthly synchrony to be a site's routine (routine_monthly_share): a follow-up day serves the neighbourhood, and a station holding cards collected from elsewhere swipes them on a calendar too"),
+		fl("routine_onset_share", "report", &p.RoutineOnsetShare, "largest share of a group's people an onset or an offset cohort among them may hold for its monthly synchrony to be a site's routine (routine_monthly_share): a ring begins on a day, a chronic clientele was there before the data and stays after, and a few newcomers who began together do not make a follow-up day a ring (0: any onset or offset cohort rules the routine out)"),
 		fl("trim_share", "member score", &p.TrimShare, "share of a ring's evidence (the mean of a person's ring visits and fund over the ring's median person's) below which a person is left out of a ring of at least twice min_ring_people people: the chance arrivals, stray admissions and one-visit family members that cohorts, widenings and merges bring in hold a fraction of what the recruits do (0 = none left out)"),
 		fl("trim_max_share", "member score", &p.TrimMaxShare, "largest share of a ring's people that trim_share may leave out: where more of them are that light, the ring's people differ in weight by its design (a few heavy organisers, many light recruits) and no one is left out"),
 		fl("core_gap", "member score", &p.CoreGap, "how many times the ring visits and the ring fund of every person below it each person above a clean break in a ring's people must hold for those below to be left out (at least min_ring_people above it, the widest such break, whatever their share): a small ring billed again and again at a busy site takes in the site's ordinary people flagged with it, who hold a fraction of what its recruits do and can outnumber them, so that the median person of trim_share is one of them (0 = off)"),

@@ -151,11 +151,13 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 // acute visits they are compared with); routine_local_share of its people
 // living where they come (a follow-up day serves the site's neighbourhood;
 // cards collected from people elsewhere are swiped on a calendar too); and
-// no onset or offset cohort among them (a ring begins on a day; a chronic
-// clientele was there before the data and stays after).
+// no onset or offset cohort holding more than routine_onset_share of them (a
+// ring begins on a day; a chronic clientele was there before the data and
+// stays after, whatever few newcomers began together).
 func routine(f *features, pr *Params) bool {
+	cohort := func(share float64) bool { return share > 0 && share > pr.RoutineOnsetShare }
 	return pr.RoutineMonthlyShare > 0 && f.MonthlyShare >= pr.RoutineMonthlyShare &&
-		math.Max(f.PeerZ, f.ShareZ) < pr.CostlyZ && f.LocalShare >= pr.RoutineLocalShare && f.OnsetShare == 0 && f.OffsetShare == 0
+		math.Max(f.PeerZ, f.ShareZ) < pr.CostlyZ && f.LocalShare >= pr.RoutineLocalShare && !cohort(f.OnsetShare) && !cohort(f.OffsetShare)
 }
 
 // pct formats a share in [0, 1] as a whole percentage.
