@@ -1,6 +1,7 @@
 package rings
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -262,9 +263,8 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 		c.normalise()
 		// Strength grows with the visits that clash with the doctor's work
 		// elsewhere (a few are a schedule slip, hundreds a borrowed code)
-		// and with how far beyond the rule's distance the sites lie: sites
-		// just past min_km may be one commute apart with clocks set
-		// differently, sites in another city cannot be.
+		// and with how far inside the journey's time the clashes fall
+		// (clashTightness).
 		km := s.maxDistance(home, c.insts)
 		if km == 0 {
 			// No locations: sites in another city or province than the
@@ -276,8 +276,7 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 				km = h.Params["other_city_km"]
 			}
 		}
-		minKm := max(h.Params["min_km"], 1)
-		c.strength = squash(float64(h.NVisits), 50) * squash(km/minKm-1, 2)
+		c.strength = squash(float64(h.NVisits), 50) * s.clashTightness(h)
 		c.feat.HomeVisits, c.feat.DistanceKm = float64(best), km
 		out = append(out, c)
 	}
@@ -288,6 +287,48 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 	}
 	return append(out, reg...), nil
 }
+
+// clashTightness returns how far inside the travel time the clashes of an
+// R-DOCTOR-DISTANT hit fall: over its cited visits in time order, each
+// change of site at least min_km apart sooner than the journey takes at
+// speed_kmh counts 1 − gap / journey time, and the upper quartile is
+// returned (0 when there is none): the share of the journey by which two
+// sites' clocks would have to be set apart to explain three clashes in
+// four. A code billed at two sites at once clashes by anything from the
+// whole journey to none of it, however far apart the sites are, half an
+// hour's drive or a day's; a doctor who commutes between two sites whose
+// clocks are set a little apart clashes by that little, every time.
+func (s *state) clashTightness(h *rules.Hit) float64 {
+	vt := &s.t.Visits
+	vs := slices.Clone(h.Visits)
+	slices.SortStableFunc(vs, func(a, b uint32) int { return cmp.Compare(vt.Begin[a], vt.Begin[b]) })
+	minKm, speed := h.Params["min_km"], h.Params["speed_kmh"]
+	var tight []weighted
+	for i := 1; i < len(vs); i++ {
+		a, b := s.instNode(vs[i-1]), s.instNode(vs[i])
+		if a == b || speed <= 0 {
+			continue
+		}
+		km := s.maxDistance(a, []graph.NodeID{b})
+		if km == 0 {
+			switch s.otherRegion(a, []graph.NodeID{b}) {
+			case 2:
+				km = h.Params["other_province_km"]
+			case 1:
+				km = h.Params["other_city_km"]
+			}
+		}
+		journey := km / speed * 3600
+		if gap := float64(vt.Begin[vs[i]] - vt.Begin[vs[i-1]]); km > 0 && km >= minKm && gap < journey {
+			tight = append(tight, weighted{x: 1 - gap/journey, w: 1})
+		}
+	}
+	return weightedQuantile(tight, clashQuantile)
+}
+
+// clashQuantile is the quantile of the clashes' tightness clashTightness
+// reads: three clashes in four.
+const clashQuantile = 0.75
 
 // maxDistance returns the largest distance in km between home and the
 // sites (0 when locations are unknown).

@@ -88,6 +88,8 @@ func TestPlaceholderShaped(t *testing.T) {
 	for code, want := range map[string]bool{
 		"009999": true, "0": true, "999999": true, "unknown": true, "无": true, "xxxx": true, "": true,
 		"D421003007628": false, "HY421003007628": false, "D1": false,
+		"D330500999999": true, "D330500000000": true, "HY330500999999": true,
+		"D330599999991": false, "D999999007628": false, "D33050099999": false,
 	} {
 		if got := placeholderShaped(code); got != want {
 			t.Errorf("placeholderShaped(%q) = %v", code, got)

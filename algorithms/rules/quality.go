@@ -88,7 +88,10 @@ func medianSorted(s []uint32) float64 {
 
 // placeholderShaped reports whether a staff code looks like a placeholder:
 // digits made only of 0 and 9 ("0", "009999", "999999"), one repeated
-// character ("xxxx", "1111"), or a word for "unknown" or "none".
+// character ("xxxx", "1111"), a word for "unknown" or "none", or a code of
+// the national form (a letter prefix, six digits of region, six of serial)
+// whose serial is made only of 0 and 9 ("D330500999999": the region's
+// "doctor unknown", which an export may even list in staff.csv).
 func placeholderShaped(code string) bool {
 	c := strings.ToLower(strings.TrimSpace(code))
 	switch c {
@@ -96,17 +99,30 @@ func placeholderShaped(code string) bool {
 		"无", "不详", "未知", "其他", "空", "暂无":
 		return true
 	}
-	zeroNine, same := true, true
+	if strings.Trim(c, "09") == "" {
+		return true
+	}
+	same := true
 	for i := 0; i < len(c); i++ {
-		if c[i] != '0' && c[i] != '9' {
-			zeroNine = false
-		}
 		if c[i] != c[0] {
 			same = false
 		}
 	}
-	return zeroNine || same
+	if same {
+		return true
+	}
+	digits := strings.TrimLeft(c, "abcdefghijklmnopqrstuvwxyz")
+	return len(digits) == nationalCodeDigits && len(digits) < len(c) && strings.Trim(digits, "0123456789") == "" &&
+		strings.Trim(digits[nationalRegionDigits:], "09") == ""
 }
+
+// nationalCodeDigits and nationalRegionDigits are the digits of a national
+// staff code (D421003007628: D, then a six-digit region and a six-digit
+// serial) and those of its region.
+const (
+	nationalCodeDigits   = 12
+	nationalRegionDigits = 6
+)
 
 // FindPlaceholders runs only the placeholder-doctor check of set
 // (DQ-PLACEHOLDER-DOCTOR), for callers such as ring formation that need the

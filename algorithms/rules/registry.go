@@ -36,12 +36,12 @@ func realP(name string, def, lo, hi float64, doc string) Param {
 // freshly built on every call (Params is filled by Defaults).
 func definitions() []Rule {
 	return []Rule{
-		{ID: IDPlaceholderDoctor, Context: WholeCity, Version: "1.0", Name: "占位医师编码（数据质量）", NameEn: "placeholder doctor code (data quality)",
+		{ID: IDPlaceholderDoctor, Context: WholeCity, Version: "1.1", Name: "占位医师编码（数据质量）", NameEn: "placeholder doctor code (data quality)",
 			Family: "data-quality", Stage: After, Result: DataQualityResult, Scenario: "all", Window: "data period",
 			Specs: []Param{
 				intP("min_visits", 1000, 1, 1e9, "an unregistered code needs at least this many live visits"),
 				realP("peer_factor", 20, 1, 1e6, "and at least this many times the median live visits of doctor codes"),
-				intP("pattern_min_visits", 100, 1, 1e9, "a code shaped like a placeholder (009999, unknown, 0000) needs only this many visits"),
+				intP("pattern_min_visits", 100, 1, 1e9, "a code shaped like a placeholder (009999, unknown, 0000, or a national code whose serial is all 0s or 9s, D330500999999) needs only this many visits"),
 			}},
 		{ID: IDSexItem, Context: PersonHistory, run: runSexItem, Version: "1.0", Name: "限性别项目", NameEn: "sex-restricted item",
 			Family: "sex-restricted", Stage: During, AlsoAt: AtBefore, Result: Definite, Article: Art38, ArticleEn: Art38En,
