@@ -131,18 +131,25 @@ type careTally struct {
 }
 
 // Kinds of care of a relation, the strata of the site tests: chronic or
-// special outpatient care (慢特病, most of its visits med_type 14), whose
-// dear multi-drug prescriptions are ordinary for the people who need
-// them, and everything else.
+// special outpatient care (慢特病), whose dear multi-drug prescriptions are
+// ordinary for the people who need them, and everything else.
 const (
 	careOther = iota
 	careChronic
 	nCares
 )
 
-// careOf returns the kind of care of a relation with visits vs: chronic
-// when most of them are chronic or special outpatient visits.
-func careOf(vt *graph.VisitTable, vs []uint32) int {
+// careOf returns the kind of care of a relation with visits vs (in time
+// order): chronic when most of them are chronic or special outpatient
+// visits (med_type 14), or when at least monthlyShare of the gaps between
+// its visit days are a calendar month apart on the same day of the month
+// (monthlyGaps): a chronic patient's monthly follow-up and refill, which
+// many exports write as ordinary outpatient visits (med_type 11), without
+// a diagnosis to compare it with its own kind. A ring's schedule of swipes
+// every 7, 14 or 21 days is not; one every 30 days is read as monthly (it
+// keeps to the day of the month within monthDayDrift for months at a
+// time), and judged against chronic care's rate like a clientele's.
+func careOf(vt *graph.VisitTable, vs []uint32, monthlyShare float64) int {
 	n := 0
 	for _, v := range vs {
 		if vt.MedType[v] == claims.MedChronic {
@@ -150,6 +157,17 @@ func careOf(vt *graph.VisitTable, vs []uint32) int {
 		}
 	}
 	if 2*n > len(vs) {
+		return careChronic
+	}
+	if monthlyShare <= 0 || len(vs) < 3 {
+		return careOther
+	}
+	days := make([]claims.Date, 0, len(vs))
+	for _, v := range vs {
+		days = append(days, vt.Begin[v].Day())
+	}
+	slices.Sort(days)
+	if gaps, monthly := monthlyGaps(slices.Compact(days)); gaps >= 2 && float64(monthly) >= monthlyShare*float64(gaps) {
 		return careChronic
 	}
 	return careOther
@@ -925,7 +943,7 @@ func (s *state) relationRecordsOf(ctx context.Context, lo, from, to int) ([]relR
 			}
 			cost, shr := s.relationZ(all[off:], &zbuf)
 			recs = append(recs, relRecord{person: p, site: int32(i), off: int32(off), n: int32(b - a), cost: cost, shr: shr,
-				care: uint8(careOf(vt, all[off:]))})
+				care: uint8(careOf(vt, all[off:], s.opt.Params.RoutineMonthlyShare))})
 			a = b
 		}
 	}
@@ -1238,7 +1256,7 @@ func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) 
 	if s.repeatAdmitted(p, vs) {
 		f |= flagAdmits
 	}
-	if (f == 0 || ownTest(f)) && s.heavy(int(h)-s.siteLo(), len(vs)) && careOf(vt, vs) == careOther {
+	if (f == 0 || ownTest(f)) && s.heavy(int(h)-s.siteLo(), len(vs)) && careOf(vt, vs, s.opt.Params.RoutineMonthlyShare) == careOther {
 		// Only where no flag of the general test flags the relation:
 		// those say more of what it is. Beside a strict rhythm it is
 		// counted by both own tests (a card swiped on a schedule, again

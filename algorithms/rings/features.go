@@ -324,28 +324,37 @@ func (s *state) monthlyShare(c *candidate) float64 {
 	days := s.personDays(c, func(v uint32) bool { return vt.MedType[v].Outpatient() && s.live(v) })
 	gaps, monthly := 0, 0
 	for _, ds := range days {
-		ds = slices.Compact(ds)
-		for i := 1; i < len(ds); i++ {
-			gaps++
-			g := int(ds[i] - ds[i-1])
-			if g < monthGapMin || g > monthGapMax {
-				continue
-			}
-			_, _, a := ds[i-1].Civil()
-			_, _, b := ds[i].Civil()
-			d := a - b
-			if d < 0 {
-				d = -d
-			}
-			if min(d, 31-d) <= monthDayDrift {
-				monthly++
-			}
-		}
+		g, m := monthlyGaps(slices.Compact(ds))
+		gaps, monthly = gaps+g, monthly+m
 	}
 	if gaps == 0 {
 		return 0
 	}
 	return float64(monthly) / float64(gaps)
+}
+
+// monthlyGaps returns the gaps between successive days of ds (sorted and
+// distinct) and how many of them are a calendar month apart on the same
+// day of the month (monthGapMin to monthGapMax days, at most monthDayDrift
+// days of the month apart).
+func monthlyGaps(ds []claims.Date) (gaps, monthly int) {
+	for i := 1; i < len(ds); i++ {
+		gaps++
+		g := int(ds[i] - ds[i-1])
+		if g < monthGapMin || g > monthGapMax {
+			continue
+		}
+		_, _, a := ds[i-1].Civil()
+		_, _, b := ds[i].Civil()
+		d := a - b
+		if d < 0 {
+			d = -d
+		}
+		if min(d, 31-d) <= monthDayDrift {
+			monthly++
+		}
+	}
+	return gaps, monthly
 }
 
 // localShare returns the share of c's patients who live where they come

@@ -116,6 +116,52 @@ func TestMonthlyShare(t *testing.T) {
 	}
 }
 
+// TestCareOf checks the kind of care of a relation: chronic when most of
+// its visits are chronic or special outpatient visits, or when they come a
+// calendar month apart on the same day of the month (a chronic patient's
+// refills written as ordinary visits); ordinary otherwise, on a schedule
+// of 14 or 21 days as much as at random, and with monthly_share at 0
+// whatever the rhythm.
+func TestCareOf(t *testing.T) {
+	monthly := func(k int) claims.Date { return claims.DateOf(2025, 1+k, 4+k%3) }
+	cases := []struct {
+		name  string
+		days  []claims.Date
+		med   func(k int) claims.MedType
+		share float64
+		want  int
+	}{
+		{"chronic visits, irregular", []claims.Date{claims.DateOf(2025, 1, 3), claims.DateOf(2025, 1, 20), claims.DateOf(2025, 3, 9)},
+			func(int) claims.MedType { return claims.MedChronic }, 0.5, careChronic},
+		{"ordinary visits on the 4th of each month", []claims.Date{monthly(0), monthly(1), monthly(2), monthly(3), monthly(4)},
+			func(int) claims.MedType { return claims.MedOutpatient }, 0.5, careChronic},
+		{"ordinary visits every 14 days", []claims.Date{claims.DateOf(2025, 1, 4), claims.DateOf(2025, 1, 18), claims.DateOf(2025, 2, 1), claims.DateOf(2025, 2, 15)},
+			func(int) claims.MedType { return claims.MedOutpatient }, 0.5, careOther},
+		{"ordinary visits every 21 days", []claims.Date{claims.DateOf(2025, 1, 4), claims.DateOf(2025, 1, 25), claims.DateOf(2025, 2, 15), claims.DateOf(2025, 3, 8)},
+			func(int) claims.MedType { return claims.MedOutpatient }, 0.5, careOther},
+		{"ordinary visits on the 4th, then a visit after six weeks", []claims.Date{monthly(0), monthly(1), monthly(1) + 44, monthly(1) + 58},
+			func(int) claims.MedType { return claims.MedOutpatient }, 0.5, careOther},
+		{"two monthly visits: too few to tell", []claims.Date{monthly(0), monthly(1)},
+			func(int) claims.MedType { return claims.MedOutpatient }, 0.5, careOther},
+		{"monthly, the rhythm not read", []claims.Date{monthly(0), monthly(1), monthly(2), monthly(3)},
+			func(int) claims.MedType { return claims.MedOutpatient }, 0, careOther},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var vt graph.VisitTable
+			var vs []uint32
+			for k, d := range c.days {
+				vt.MedType = append(vt.MedType, c.med(k))
+				vt.Begin = append(vt.Begin, d.Time()+9*3600)
+				vs = append(vs, uint32(k))
+			}
+			if got := careOf(&vt, vs, c.share); got != c.want {
+				t.Errorf("careOf = %d, want %d", got, c.want)
+			}
+		})
+	}
+}
+
 // TestRoutine checks when a group's synchrony counts as a site's routine:
 // monthly, billed like its peers, its people local, and no onset or offset.
 func TestRoutine(t *testing.T) {
