@@ -116,6 +116,34 @@ func TestMonthlyShare(t *testing.T) {
 	}
 }
 
+// TestReportable checks the report line: a score of report_score, or a
+// lockstep block or co-visit cohort strong enough on its synchrony alone,
+// unless that synchrony is a site's routine (a follow-up day).
+func TestReportable(t *testing.T) {
+	pr := DefaultParams()
+	s := &state{opt: &Options{Params: pr}}
+	follow := features{MonthlyShare: 0.85, PeerZ: 0.2, ShareZ: -0.1, LocalShare: 0.9, Evidence: 0.45}
+	swiping := features{MonthlyShare: 0.05, PeerZ: 0.2, ShareZ: -0.1, LocalShare: 0.9, Evidence: 0.45}
+	cases := []struct {
+		name string
+		c    candidate
+		want bool
+	}{
+		{"scored above the line", candidate{source: SourceRelationExcess, score: pr.ReportScore}, true},
+		{"scored below the line", candidate{source: SourceRelationExcess, score: pr.ReportScore - 0.01, strength: 1, feat: swiping}, false},
+		{"a block in step, below the line", candidate{source: SourceLockstep, score: 0.3, strength: 0.9, feat: swiping}, true},
+		{"a follow-up day's block, below the line", candidate{source: SourceLockstep, score: 0.3, strength: 0.9, feat: follow}, false},
+		{"a follow-up day's block, above the line", candidate{source: SourceLockstep, score: pr.ReportScore, strength: 0.9, feat: follow}, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			if got := s.reportable(&c.c); got != c.want {
+				t.Errorf("reportable = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
 // TestCareOf checks the kind of care of a relation: chronic when most of
 // its visits are chronic or special outpatient visits, or when they come a
 // calendar month apart on the same day of the month (a chronic patient's

@@ -13,11 +13,14 @@ import (
 // reaches report_score, or it is a lockstep block or a co-visit cohort
 // (inStep) whose strength × evidence reaches lockstep_report_evidence
 // (people visiting together far beyond their sites' ordinary traffic are
-// the ring, however few they are and however little they bill). The full
-// run and a live refresh both ask it.
+// the ring, however few they are and however little they bill), unless
+// their synchrony is a site's routine (routine: a follow-up day's people
+// come together by appointment, and only the score decides). The full run
+// and a live refresh both ask it.
 func (s *state) reportable(c *candidate) bool {
 	pr := &s.opt.Params
-	return c.score >= pr.ReportScore || c.inStep() && c.strength*c.feat.Evidence >= pr.LockstepReportEvidence
+	return c.score >= pr.ReportScore ||
+		c.inStep() && !routine(&c.feat, pr) && c.strength*c.feat.Evidence >= pr.LockstepReportEvidence
 }
 
 // findings ranks the scored candidates (sorting cands), reports those above
