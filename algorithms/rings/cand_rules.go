@@ -265,17 +265,7 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 		// elsewhere (a few are a schedule slip, hundreds a borrowed code)
 		// and with how far inside the journey's time the clashes fall
 		// (clashTightness).
-		km := s.maxDistance(home, c.insts)
-		if km == 0 {
-			// No locations: sites in another city or province than the
-			// doctor's main workplace are as far as the rule takes them.
-			switch s.otherRegion(home, c.insts) {
-			case 2:
-				km = h.Params["other_province_km"]
-			case 1:
-				km = h.Params["other_city_km"]
-			}
-		}
+		km := s.separationKm(home, c.insts, h.Params)
 		c.strength = squash(float64(h.NVisits), 50) * s.clashTightness(h)
 		c.feat.HomeVisits, c.feat.DistanceKm = float64(best), km
 		out = append(out, c)
@@ -309,15 +299,7 @@ func (s *state) clashTightness(h *rules.Hit) float64 {
 		if a == b || speed <= 0 {
 			continue
 		}
-		km := s.maxDistance(a, []graph.NodeID{b})
-		if km == 0 {
-			switch s.otherRegion(a, []graph.NodeID{b}) {
-			case 2:
-				km = h.Params["other_province_km"]
-			case 1:
-				km = h.Params["other_city_km"]
-			}
-		}
+		km := s.separationKm(a, []graph.NodeID{b}, h.Params)
 		journey := km / speed * 3600
 		if gap := float64(vt.Begin[vs[i]] - vt.Begin[vs[i-1]]); km > 0 && km >= minKm && gap < journey {
 			tight = append(tight, weighted{x: 1 - gap/journey, w: 1})
@@ -329,6 +311,24 @@ func (s *state) clashTightness(h *rules.Hit) float64 {
 // clashQuantile is the quantile of the clashes' tightness clashTightness
 // reads: three clashes in four.
 const clashQuantile = 0.75
+
+// separationKm returns the largest distance in km between home and the
+// sites as R-DOCTOR-DISTANT (its parameters p) takes it: by their
+// locations, or, where those are unknown, other_province_km or
+// other_city_km when some site's region code names another province or
+// city than home's (0 when neither tells).
+func (s *state) separationKm(home graph.NodeID, sites []graph.NodeID, p map[string]float64) float64 {
+	if km := s.maxDistance(home, sites); km > 0 {
+		return km
+	}
+	switch s.otherRegion(home, sites) {
+	case 2:
+		return p["other_province_km"]
+	case 1:
+		return p["other_city_km"]
+	}
+	return 0
+}
 
 // maxDistance returns the largest distance in km between home and the
 // sites (0 when locations are unknown).
