@@ -155,9 +155,9 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 // ring begins on a day; a chronic clientele was there before the data and
 // stays after, whatever few newcomers began together).
 func routine(f *features, pr *Params) bool {
-	cohort := func(share float64) bool { return share > 0 && share > pr.RoutineOnsetShare }
 	return pr.RoutineMonthlyShare > 0 && f.MonthlyShare >= pr.RoutineMonthlyShare &&
-		math.Max(f.PeerZ, f.ShareZ) < pr.CostlyZ && f.LocalShare >= pr.RoutineLocalShare && !cohort(f.OnsetShare) && !cohort(f.OffsetShare)
+		math.Max(f.PeerZ, f.ShareZ) < pr.CostlyZ && f.LocalShare >= pr.RoutineLocalShare &&
+		f.OnsetShare <= pr.RoutineOnsetShare && f.OffsetShare <= pr.RoutineOnsetShare
 }
 
 // pct formats a share in [0, 1] as a whole percentage.
