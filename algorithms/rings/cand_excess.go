@@ -149,7 +149,10 @@ const (
 // every 7, 14 or 21 days is not; one every 30 days is read as monthly (it
 // keeps to the day of the month within monthDayDrift for months at a
 // time), and judged against chronic care's rate like a clientele's.
-func careOf(vt *graph.VisitTable, vs []uint32, monthlyShare float64) int {
+//
+// days is scratch for the visit days, kept by the caller from one relation
+// to the next (nil: allocated here).
+func careOf(vt *graph.VisitTable, vs []uint32, monthlyShare float64, days *[]claims.Date) int {
 	n := 0
 	for _, v := range vs {
 		if vt.MedType[v] == claims.MedChronic {
@@ -162,12 +165,16 @@ func careOf(vt *graph.VisitTable, vs []uint32, monthlyShare float64) int {
 	if monthlyShare <= 0 || len(vs) < 3 {
 		return careOther
 	}
-	days := make([]claims.Date, 0, len(vs))
-	for _, v := range vs {
-		days = append(days, vt.Begin[v].Day())
+	if days == nil {
+		days = new([]claims.Date)
 	}
-	slices.Sort(days)
-	if gaps, monthly := monthlyGaps(slices.Compact(days)); gaps >= 2 && float64(monthly) >= monthlyShare*float64(gaps) {
+	ds := (*days)[:0]
+	for _, v := range vs {
+		ds = append(ds, vt.Begin[v].Day())
+	}
+	*days = ds
+	slices.Sort(ds)
+	if gaps, monthly := monthlyGaps(slices.Compact(ds)); gaps >= 2 && float64(monthly) >= monthlyShare*float64(gaps) {
 		return careChronic
 	}
 	return careOther
@@ -919,6 +926,7 @@ func (s *state) relationRecordsOf(ctx context.Context, lo, from, to int) ([]relR
 	// groups a site's visits person by person, each person's in time order.
 	var keys []uint64
 	var zbuf []float32
+	var days []claims.Date // careOf's scratch
 	vt := &s.t.Visits
 	for i := from; i < to; i++ {
 		if (i-from)%256 == 0 {
@@ -943,7 +951,7 @@ func (s *state) relationRecordsOf(ctx context.Context, lo, from, to int) ([]relR
 			}
 			cost, shr := s.relationZ(all[off:], &zbuf)
 			recs = append(recs, relRecord{person: p, site: int32(i), off: int32(off), n: int32(b - a), cost: cost, shr: shr,
-				care: uint8(careOf(vt, all[off:], s.opt.Params.RoutineMonthlyShare))})
+				care: uint8(careOf(vt, all[off:], s.opt.Params.RoutineMonthlyShare, &days))})
 			a = b
 		}
 	}
@@ -1256,7 +1264,7 @@ func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) 
 	if s.repeatAdmitted(p, vs) {
 		f |= flagAdmits
 	}
-	if (f == 0 || ownTest(f)) && s.heavy(int(h)-s.siteLo(), len(vs)) && careOf(vt, vs, s.opt.Params.RoutineMonthlyShare) == careOther {
+	if (f == 0 || ownTest(f)) && s.heavy(int(h)-s.siteLo(), len(vs)) && careOf(vt, vs, s.opt.Params.RoutineMonthlyShare, nil) == careOther {
 		// Only where no flag of the general test flags the relation:
 		// those say more of what it is. Beside a strict rhythm it is
 		// counted by both own tests (a card swiped on a schedule, again

@@ -183,7 +183,7 @@ func TestCareOf(t *testing.T) {
 				vt.Begin = append(vt.Begin, d.Time()+9*3600)
 				vs = append(vs, uint32(k))
 			}
-			if got := careOf(&vt, vs, c.share); got != c.want {
+			if got := careOf(&vt, vs, c.share, nil); got != c.want {
 				t.Errorf("careOf = %d, want %d", got, c.want)
 			}
 		})
