@@ -13,8 +13,9 @@ import (
 // it, and every column's capacity is capped so that appending to the
 // snapshot copies instead of writing into t's memory); the entity tables,
 // whose rows appends change in place (an institution's admissions, a
-// doctor's first registration), are copied, as is every string table's
-// index (intern.Table.Snapshot). t must not be changed in place otherwise
+// doctor's first registration), are copied; the string tables share their
+// bytes and their index with t's (intern.Table.Snapshot), so a snapshot of
+// a city costs its entity tables, not its ids. t must not be changed in place otherwise
 // (ingest's marking of refunded visits happens while it loads, before any
 // snapshot).
 func (t *Tables) Snapshot() *Tables {

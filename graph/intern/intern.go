@@ -28,12 +28,21 @@ const None ID = ^ID(0)
 type Table struct {
 	arena []byte
 	ends  []uint64 // ends[i] is the end offset of string i in arena
-	slots []uint32 // 0 = empty, else id+1
-	tags  []uint8  // top hash byte of each filled slot: skips most string compares
+	// slots is the index: 0 = empty, else id+1. A slot is written once,
+	// from empty, after its tag, and read and written atomically, so that
+	// a Snapshot sharing the index reads it while the table inserts.
+	slots []uint32
+	tags  []uint8 // top hash byte of each filled slot: skips most string compares
 	mask  uint64
 	// shared is set once Shared has handed out a string that aliases the
 	// arena: Reset then leaves the arena to those strings and starts anew.
 	shared atomic.Bool
+	// indexLent is set on a table whose index a Snapshot shares: Reset then
+	// leaves that index to the snapshot and makes a new one.
+	indexLent atomic.Bool
+	// borrowed is set on a Snapshot, whose index is the table's it was
+	// taken of: its first insert builds an index of its own.
+	borrowed bool
 }
 
 // New returns a table sized for about n strings of about avgLen bytes.
@@ -147,37 +156,46 @@ func (t *Table) Lookup(s string) ID { return t.lookup(toBytes(s)) }
 // LookupBytes is Lookup for a byte slice.
 func (t *Table) LookupBytes(b []byte) ID { return t.lookup(b) }
 
+// lookup probes the index for b. An id the table does not hold (a
+// snapshot's index is shared with the table it was taken of, which goes on
+// inserting) is passed over: inserts only fill empty slots, so the slots
+// before a string's own hold what they held when it was inserted, or later
+// ids.
 func (t *Table) lookup(b []byte) ID {
 	if len(t.slots) == 0 {
 		return None
 	}
 	h := hash(b)
 	tag := uint8(h >> 56)
+	n := uint32(len(t.ends))
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		s := t.slots[i]
+		s := atomic.LoadUint32(&t.slots[i])
 		if s == 0 {
 			return None
 		}
-		if t.tags[i] == tag && string(t.get(s-1)) == string(b) {
+		if s <= n && t.tags[i] == tag && string(t.get(s-1)) == string(b) {
 			return s - 1
 		}
 	}
 }
 
 func (t *Table) internBytes(b []byte) (ID, bool) {
+	if t.borrowed {
+		t.rebuildIndex(max(len(t.slots), 16))
+	}
 	if 4*(len(t.ends)+1) > 3*len(t.slots) {
 		t.grow(2*len(t.ends) + 16)
 	}
 	h := hash(b)
 	tag := uint8(h >> 56)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
-		s := t.slots[i]
+		s := t.slots[i] // the only writer: no atomic read needed
 		if s == 0 {
 			id := ID(len(t.ends))
 			t.arena = append(t.arena, b...)
 			t.ends = append(t.ends, uint64(len(t.arena)))
-			t.slots[i] = id + 1
 			t.tags[i] = tag
+			atomic.StoreUint32(&t.slots[i], id+1) // after the tag: see Snapshot
 			return id, true
 		}
 		if t.tags[i] == tag && string(t.get(s-1)) == string(b) {
@@ -192,9 +210,17 @@ func (t *Table) grow(n int) {
 	for size*3 < n*4 {
 		size *= 2
 	}
-	if size <= len(t.slots) {
+	if size <= len(t.slots) && !t.borrowed {
 		return
 	}
+	t.rebuildIndex(max(size, len(t.slots)))
+}
+
+// rebuildIndex makes a new index of size slots (a power of two) holding
+// every string of the table. The old one is left as it is, to a Snapshot
+// that may share it.
+func (t *Table) rebuildIndex(size int) {
+	t.borrowed = false
 	t.slots = make([]uint32, size)
 	t.tags = make([]uint8, size)
 	t.mask = uint64(size - 1)
@@ -232,22 +258,28 @@ func hash(b []byte) uint64 {
 }
 
 // Snapshot returns a table holding what t holds now, which t's later
-// inserts leave unchanged: it shares t's arena and end offsets up to their
-// current length (inserts append beyond it, into the same memory or a new
-// one, and never write over what is there) and has an index of its own (a
-// copy: inserts write into t's index). So a snapshot may be read, and
-// looked up in, by one goroutine while another inserts into t. Inserting
-// into the snapshot copies its arena and offsets first (their capacity is
-// capped), so it never writes into t's memory either. t is marked shared,
-// so that a Reset of t starts a new arena instead of reusing this one.
+// inserts leave unchanged, in constant time and without copying: it
+// shares t's arena and end offsets up to their current length (inserts
+// append beyond it, into the same memory or a new one, and never write
+// over what is there) and t's index. Inserts into t only fill empty slots
+// of the index (a tag, then the slot, atomically), or build a new index
+// and leave the old one to the snapshot; the snapshot's lookups pass over
+// the ids it does not hold. So a snapshot may be read, and looked up in,
+// by one goroutine while another inserts into t. Inserting into the
+// snapshot copies its arena and offsets first (their capacity is capped)
+// and builds an index of its own, so it never writes into t's memory
+// either. t is marked so that a Reset of t starts a new arena and a new
+// index instead of reusing these.
 func (t *Table) Snapshot() *Table {
 	t.shared.Store(true)
+	t.indexLent.Store(true)
 	s := &Table{
-		arena: t.arena[:len(t.arena):len(t.arena)],
-		ends:  t.ends[:len(t.ends):len(t.ends)],
-		slots: slices.Clone(t.slots),
-		tags:  slices.Clone(t.tags),
-		mask:  t.mask,
+		arena:    t.arena[:len(t.arena):len(t.arena)],
+		ends:     t.ends[:len(t.ends):len(t.ends)],
+		slots:    t.slots,
+		tags:     t.tags,
+		mask:     t.mask,
+		borrowed: true,
 	}
 	s.shared.Store(true)
 	return s

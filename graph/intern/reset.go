@@ -5,7 +5,7 @@ package intern
 // the offsets and the index, so that a table refilled with about as many
 // strings as before does not allocate, except the arena (and the offsets)
 // once Shared has handed out strings that alias it, or Snapshot a table
-// that aliases both: those keep them, and new ones are made.
+// that aliases both and the index: those keep them, and new ones are made.
 func (t *Table) Reset() {
 	if t.shared.Load() {
 		// Shared strings alias the arena, and a Snapshot both the arena
@@ -16,6 +16,14 @@ func (t *Table) Reset() {
 	} else {
 		t.arena = t.arena[:0]
 		t.ends = t.ends[:0]
+	}
+	if t.indexLent.Load() || t.borrowed {
+		// A Snapshot reads the index, or this is one and reads its table's.
+		t.slots = make([]uint32, len(t.slots))
+		t.tags = make([]uint8, len(t.tags))
+		t.indexLent.Store(false)
+		t.borrowed = false
+		return
 	}
 	clear(t.slots)
 	clear(t.tags)
