@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
@@ -66,34 +65,30 @@ func (s *state) covisitCandidates(ctx context.Context) ([]*candidate, error) {
 	isTested := make([]bool, nDoc+nSites)
 	workers := s.opt.workers(maxRecordWorkers)
 	errs := make([]error, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			sc := newCohortScratch(g.NumKind(graph.KindPatient))
-			for i := w; i < nDoc+nSites; i += workers {
-				if (i/workers)%1024 == 0 {
-					if err := ctx.Err(); err != nil {
-						errs[w] = err
-						return
-					}
-				}
-				switch {
-				case i < nDoc && s.doctorOK(uint32(i)):
-					found[i], isTested[i] = s.hubCohorts(g.DoctorNode(uint32(i)), anyDoctor, window, sc)
-				case i >= nDoc:
-					// An institution's hub takes the visits naming no usable
-					// doctor (the others are their doctors'); a pharmacy's,
-					// every fill (the doctor on it prescribed it elsewhere).
-					h, keep := graph.NodeID(lo+i-nDoc), noDoctor
-					if g.Kind(h) == graph.KindPharmacy {
-						keep = anyDoctor
-					}
-					found[i], isTested[i] = s.hubCohorts(h, keep, window, sc)
+	runWorkers(workers, func(w int) {
+		sc := newCohortScratch(g.NumKind(graph.KindPatient))
+		for i := w; i < nDoc+nSites; i += workers {
+			if (i/workers)%1024 == 0 {
+				if err := ctx.Err(); err != nil {
+					errs[w] = err
+					return
 				}
 			}
-		})
-	}
-	wg.Wait()
+			switch {
+			case i < nDoc && s.doctorOK(uint32(i)):
+				found[i], isTested[i] = s.hubCohorts(g.DoctorNode(uint32(i)), anyDoctor, window, sc)
+			case i >= nDoc:
+				// An institution's hub takes the visits naming no usable
+				// doctor (the others are their doctors'); a pharmacy's,
+				// every fill (the doctor on it prescribed it elsewhere).
+				h, keep := graph.NodeID(lo+i-nDoc), noDoctor
+				if g.Kind(h) == graph.KindPharmacy {
+					keep = anyDoctor
+				}
+				found[i], isTested[i] = s.hubCohorts(h, keep, window, sc)
+			}
+		}
+	})
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

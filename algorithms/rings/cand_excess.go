@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"sync"
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
@@ -884,14 +883,10 @@ func (s *state) relationRecords(ctx context.Context, lo, nSites int) ([]relRecor
 		err  error
 	}
 	parts := make([]part, workers)
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			p := &parts[w]
-			p.recs, p.all, p.err = s.relationRecordsOf(ctx, lo, bounds[w], bounds[w+1])
-		})
-	}
-	wg.Wait()
+	runWorkers(workers, func(w int) {
+		p := &parts[w]
+		p.recs, p.all, p.err = s.relationRecordsOf(ctx, lo, bounds[w], bounds[w+1])
+	})
 	if len(parts) == 1 {
 		return parts[0].recs, parts[0].all, parts[0].err
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"sync"
 
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
@@ -43,6 +44,19 @@ func (o *Options) workers(most int) int {
 		w = runtime.GOMAXPROCS(0)
 	}
 	return max(1, min(most, w))
+}
+
+// runWorkers runs f(0) … f(n−1) at once and returns when all have:
+// f(0) on the calling goroutine, the others on goroutines of their own.
+// One worker thus runs on the caller alone, which a server relies on to keep
+// a background full run on the thread whose priority it lowered.
+func runWorkers(n int, f func(w int)) {
+	var wg sync.WaitGroup
+	for w := 1; w < n; w++ {
+		wg.Go(func() { f(w) })
+	}
+	f(0)
+	wg.Wait()
 }
 
 // progress reports a stage if a callback is set.
