@@ -2,8 +2,6 @@ package graph
 
 import (
 	"unsafe"
-
-	"github.com/ringlens/ringlens/graph/intern"
 )
 
 // MemoryBytes returns the approximate number of bytes held by the graph's
@@ -57,9 +55,17 @@ func add[T any](z *sizer, s ...[]T) *sizer {
 	return z
 }
 
-// internItem returns the MemoryItem of an interner.
-func internItem(name, per string, rows int, t *intern.Table) MemoryItem {
-	if t == nil {
+// stringStore is an interner or a list of strings (intern.Table, intern.List).
+type stringStore interface {
+	comparable
+	UsedBytes() int
+	Bytes() int
+}
+
+// internItem returns the MemoryItem of an interner or a list of strings.
+func internItem[S stringStore](name, per string, rows int, t S) MemoryItem {
+	var none S
+	if t == none {
 		return MemoryItem{Structure: name, Per: per, Rows: int64(rows)}
 	}
 	return MemoryItem{Structure: name, Per: per, Rows: int64(rows), Bytes: int64(t.UsedBytes()), Reserved: int64(t.Bytes())}

@@ -46,7 +46,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		sv.IDs.Intern(src.IDs.String(v))
 		setl := uint32(None)
 		if s := src.Setl[v]; s != None {
-			setl, _ = sv.SetlID.Intern(src.SetlID.String(s))
+			setl = sv.SetlID.AppendBytes(src.SetlID.View(s))
 		}
 		sv.Setl = append(sv.Setl, setl)
 		sv.Person = append(sv.Person, src.Person[v])

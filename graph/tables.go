@@ -332,7 +332,7 @@ const (
 // IDs id i. Amounts are net of refunds once ingest has netted them.
 type VisitTable struct {
 	IDs         *intern.Table // mdtrt_id
-	SetlID      *intern.Table // settlement ids (one entry per distinct id)
+	SetlID      *intern.List  // settlement ids, one per visit that has one (only written back out: no index)
 	Setl        []uint32      // SetlID id or None
 	Person      []uint32
 	Institution []uint32
@@ -352,7 +352,7 @@ type VisitTable struct {
 func newVisitTable(n int) VisitTable {
 	return VisitTable{
 		IDs:         intern.New(n, 20),
-		SetlID:      intern.New(n, 20),
+		SetlID:      intern.NewList(n, 20),
 		Setl:        make([]uint32, 0, n),
 		Person:      make([]uint32, 0, n),
 		Institution: make([]uint32, 0, n),
@@ -390,7 +390,7 @@ func (t *Tables) AddVisit(v *claims.Visit, person, inst uint32, line uint32) (ro
 	}
 	setl := uint32(None)
 	if v.SetlID != "" {
-		setl, _ = vt.SetlID.Intern(v.SetlID)
+		setl = vt.SetlID.Append(v.SetlID)
 	}
 	vt.Setl = append(vt.Setl, setl)
 	vt.Person = append(vt.Person, person)

@@ -146,8 +146,7 @@ func newTables(visits, fees int) *graph.Tables {
 	t.Strings = intern.New(fees/64+4096, 12)
 	t.Visits.IDs = intern.New(visits+16, 20)
 	t.Visits.IDs.ReserveIndex(visits*3/2 + 16)
-	t.Visits.SetlID = intern.New(visits+16, 20)
-	t.Visits.SetlID.ReserveIndex(visits*3/2 + 16)
+	t.Visits.SetlID = intern.NewList(visits+16, 20)
 	return t
 }
 

@@ -39,15 +39,15 @@ var mdtrtCols = []column{
 // visits are read).
 type visitRow struct {
 	claims.Visit
-	person, inst     uint32
-	idHash, setlHash uint64 // intern.Hash of MdtrtID and SetlID, for prefetching
+	person, inst uint32
+	idHash       uint64 // intern.Hash of MdtrtID, for prefetching
 }
 
 // mdtrtSpec returns the visit parser, which resolves persons and
 // institutions in l.
 func (l *loader) mdtrtSpec() *spec[visitRow] {
 	persons, insts := l.t.Persons.IDs, l.t.Institutions.IDs
-	ids, setls := l.t.Visits.IDs, l.t.Visits.SetlID
+	ids := l.t.Visits.IDs
 	return &spec[visitRow]{table: tableMdtrt, cols: mdtrtCols,
 		parse: func(v []string, r *visitRow) (rowErr, bool) { return parseVisit(v, &r.Visit) },
 		resolve: func(rows []visitRow, errs []rowErr, _ *refMemo) {
@@ -60,17 +60,15 @@ func (l *loader) mdtrtSpec() *spec[visitRow] {
 				if errs[i].reason == "" {
 					rows[i].inst = insts.Lookup(rows[i].InstitutionCode)
 					rows[i].idHash = intern.Hash(rows[i].MdtrtID)
-					rows[i].setlHash = intern.Hash(rows[i].SetlID)
 				}
 			}
 		},
-		// The visit and settlement ids are mostly new: each insert
-		// misses the cache.
+		// The visit ids are mostly new: each insert misses the cache.
 		prefetch: func(rows []visitRow, errs []rowErr) uint32 {
 			var sink uint32
 			for i := range rows {
 				if errs[i].reason == "" {
-					sink += ids.Prefetch(rows[i].idHash) + setls.Prefetch(rows[i].setlHash)
+					sink += ids.Prefetch(rows[i].idHash)
 				}
 			}
 			return sink

@@ -81,7 +81,7 @@ func (m *mini) reusable() bool {
 // tables' Add methods, which copy what they keep (they intern it). The
 // result aliases its arena: it must not be kept, and it must not be
 // written while the result is used (the caller holds the view's lock).
-func view(it *intern.Table, id uint32) string {
+func view(it interface{ View(intern.ID) []byte }, id uint32) string {
 	b := it.View(id)
 	return unsafe.String(unsafe.SliceData(b), len(b))
 }
@@ -105,7 +105,7 @@ func miniTables(visits, fees int) *graph.Tables {
 		Institutions: graph.InstitutionTable{IDs: intern.New(8, 12)},
 		Doctors:      graph.DoctorTable{IDs: intern.New(8, 12)},
 		Catalog:      graph.CatalogTable{IDs: intern.New(n, 16)},
-		Visits: graph.VisitTable{IDs: intern.New(visits, 20), SetlID: intern.New(visits, 20),
+		Visits: graph.VisitTable{IDs: intern.New(visits, 20), SetlID: intern.NewList(visits, 20),
 			Setl: make([]uint32, 0, visits), Person: make([]uint32, 0, visits), Institution: make([]uint32, 0, visits),
 			Doctor: make([]uint32, 0, visits), MedType: make([]claims.MedType, 0, visits), Begin: make([]claims.Time, 0, visits),
 			End: make([]claims.Time, 0, visits), Dise: make([]uint32, 0, visits), DiseName: make([]uint32, 0, visits),

@@ -22,21 +22,93 @@ type ID = uint32
 // None is returned by Lookup for a string that is not in the table.
 const None ID = ^ID(0)
 
+// List is an append-only list of strings, kept in a single byte arena
+// with their end offsets, without an index: a column of ids that are only
+// written back out (settlement ids) needs no more, and saves the index's
+// bytes and an insert's probe. A Table is a List with a hash index. The
+// zero value is ready to use. A List is not safe for concurrent use while
+// it is being written; concurrent readers are fine once writing has
+// stopped, and a Snapshot may be read while the list is appended to.
+type List struct {
+	arena []byte
+	ends  []uint64 // ends[i] is the end offset of string i in arena
+	// shared is set once Shared has handed out a string that aliases the
+	// arena: Reset then leaves the arena to those strings and starts anew.
+	shared atomic.Bool
+}
+
+// NewList returns a list sized for about n strings of about avgLen bytes.
+func NewList(n, avgLen int) *List {
+	return &List{arena: make([]byte, 0, n*avgLen), ends: make([]uint64, 0, n)}
+}
+
+// Append adds s at the end of the list and returns its id; equal strings
+// get ids of their own.
+func (l *List) Append(s string) ID { return l.appendBytes(toBytes(s)) }
+
+// AppendBytes is Append for a byte slice; b is copied, not kept.
+func (l *List) AppendBytes(b []byte) ID { return l.appendBytes(b) }
+
+func (l *List) appendBytes(b []byte) ID {
+	id := ID(len(l.ends))
+	l.arena = append(l.arena, b...)
+	l.ends = append(l.ends, uint64(len(l.arena)))
+	return id
+}
+
+// Len returns how many strings the list holds.
+func (l *List) Len() int { return len(l.ends) }
+
+// Bytes returns the bytes allocated for the arena and the offsets (for
+// memory accounting).
+func (l *List) Bytes() int { return cap(l.arena) + 8*cap(l.ends) }
+
+// UsedBytes returns the bytes of the arena and the offsets in use (for
+// memory accounting; Bytes also counts unused capacity).
+func (l *List) UsedBytes() int { return len(l.arena) + 8*len(l.ends) }
+
+// Snapshot returns a list holding what l holds now, which l's later
+// appends leave unchanged, in constant time: it shares l's arena and end
+// offsets up to their current length, with their capacity capped, so that
+// appending to the snapshot copies them first. l is marked so that a Reset
+// of l starts a new arena instead of reusing this one.
+func (l *List) Snapshot() *List {
+	s := &List{}
+	l.snapshotInto(s)
+	return s
+}
+
+// snapshotInto makes s share what l holds now (see Snapshot).
+func (l *List) snapshotInto(s *List) {
+	l.shared.Store(true)
+	s.arena, s.ends = l.arena[:len(l.arena):len(l.arena)], l.ends[:len(l.ends):len(l.ends)]
+	s.shared.Store(true)
+}
+
+// Reset empties l for reuse, keeping its memory unless Shared strings or a
+// Snapshot alias it (see Table.Reset).
+func (l *List) Reset() {
+	if l.shared.Load() {
+		l.arena = make([]byte, 0, cap(l.arena))
+		l.ends = make([]uint64, 0, cap(l.ends))
+		l.shared.Store(false)
+		return
+	}
+	l.arena = l.arena[:0]
+	l.ends = l.ends[:0]
+}
+
 // Table is a string interner. The zero value is ready to use. A Table is not
 // safe for concurrent use while it is being written; concurrent readers are
 // fine once writing has stopped.
 type Table struct {
-	arena []byte
-	ends  []uint64 // ends[i] is the end offset of string i in arena
+	List
 	// slots is the index: 0 = empty, else id+1. A slot is written once,
 	// from empty, after its tag, and read and written atomically, so that
 	// a Snapshot sharing the index reads it while the table inserts.
 	slots []uint32
 	tags  []uint8 // top hash byte of each filled slot: skips most string compares
 	mask  uint64
-	// shared is set once Shared has handed out a string that aliases the
-	// arena: Reset then leaves the arena to those strings and starts anew.
-	shared atomic.Bool
 	// indexLent is set on a table whose index a Snapshot shares: Reset then
 	// leaves that index to the snapshot and makes a new one.
 	indexLent atomic.Bool
@@ -47,9 +119,7 @@ type Table struct {
 
 // New returns a table sized for about n strings of about avgLen bytes.
 func New(n, avgLen int) *Table {
-	t := &Table{}
-	t.arena = make([]byte, 0, n*avgLen)
-	t.ends = make([]uint64, 0, n)
+	t := &Table{List: List{arena: make([]byte, 0, n*avgLen), ends: make([]uint64, 0, n)}}
 	t.grow(n)
 	return t
 }
@@ -73,26 +143,18 @@ func (t *Table) Reserve(n, avgLen int) {
 // that are mostly new probe less. Ids do not change.
 func (t *Table) ReserveIndex(n int) { t.grow(n) }
 
-// Len returns how many distinct strings the table holds.
-func (t *Table) Len() int { return len(t.ends) }
-
-// Bytes returns the arena size in bytes (for memory accounting).
-func (t *Table) Bytes() int { return cap(t.arena) + 8*cap(t.ends) + 5*len(t.slots) }
+// Bytes returns the bytes allocated for the arena, the offsets and the
+// index (for memory accounting).
+func (t *Table) Bytes() int { return t.List.Bytes() + 5*len(t.slots) }
 
 // UsedBytes returns the bytes the table needs for what it holds: the
 // arena's and the end offsets' used length and the whole index (for memory
 // accounting; Bytes also counts unused capacity).
-func (t *Table) UsedBytes() int { return len(t.arena) + 8*len(t.ends) + 5*len(t.slots) }
+func (t *Table) UsedBytes() int { return t.List.UsedBytes() + 5*len(t.slots) }
 
 // String returns the string with the given id. It panics if id is out of
 // range, which is a programming error, never a data error.
-func (t *Table) String(id ID) string {
-	start := uint64(0)
-	if id > 0 {
-		start = t.ends[id-1]
-	}
-	return string(t.arena[start:t.ends[id]])
-}
+func (l *List) String(id ID) string { return string(l.get(id)) }
 
 // Shared returns the string with the given id without copying: it aliases
 // the table's arena, whose bytes the table never writes over (inserts
@@ -102,29 +164,29 @@ func (t *Table) String(id ID) string {
 // small object each for the collector to mark. Holding a Shared string
 // keeps the arena it points into in memory: use String for a string that
 // outlives the table. Safe for concurrent readers.
-func (t *Table) Shared(id ID) string {
-	b := t.get(id)
+func (l *List) Shared(id ID) string {
+	b := l.get(id)
 	if len(b) == 0 {
 		return ""
 	}
-	if !t.shared.Load() {
-		t.shared.Store(true)
+	if !l.shared.Load() {
+		l.shared.Store(true)
 	}
 	return unsafe.String(&b[0], len(b))
 }
 
 // Bytes of id without copying; the result must not be modified.
-func (t *Table) get(id ID) []byte {
+func (l *List) get(id ID) []byte {
 	start := uint64(0)
 	if id > 0 {
-		start = t.ends[id-1]
+		start = l.ends[id-1]
 	}
-	return t.arena[start:t.ends[id]]
+	return l.arena[start:l.ends[id]]
 }
 
 // View returns the bytes of id without copying. The result aliases the arena
 // and must not be modified or kept across later inserts.
-func (t *Table) View(id ID) []byte { return t.get(id) }
+func (l *List) View(id ID) []byte { return l.get(id) }
 
 // Intern returns the id of s, inserting it if new; added reports whether it
 // was new.
@@ -191,9 +253,7 @@ func (t *Table) internBytes(b []byte) (ID, bool) {
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		s := t.slots[i] // the only writer: no atomic read needed
 		if s == 0 {
-			id := ID(len(t.ends))
-			t.arena = append(t.arena, b...)
-			t.ends = append(t.ends, uint64(len(t.arena)))
+			id := t.appendBytes(b)
 			t.tags[i] = tag
 			atomic.StoreUint32(&t.slots[i], id+1) // after the tag: see Snapshot
 			return id, true
@@ -271,16 +331,8 @@ func hash(b []byte) uint64 {
 // either. t is marked so that a Reset of t starts a new arena and a new
 // index instead of reusing these.
 func (t *Table) Snapshot() *Table {
-	t.shared.Store(true)
 	t.indexLent.Store(true)
-	s := &Table{
-		arena:    t.arena[:len(t.arena):len(t.arena)],
-		ends:     t.ends[:len(t.ends):len(t.ends)],
-		slots:    t.slots,
-		tags:     t.tags,
-		mask:     t.mask,
-		borrowed: true,
-	}
-	s.shared.Store(true)
+	s := &Table{slots: t.slots, tags: t.tags, mask: t.mask, borrowed: true}
+	t.snapshotInto(&s.List)
 	return s
 }

@@ -221,3 +221,45 @@ func TestSnapshot(t *testing.T) {
 		})
 	}
 }
+
+// TestList checks that a list keeps every string appended, equal ones
+// apart, and that a snapshot keeps what the list held while the list is
+// appended to and reset (go test -race).
+func TestList(t *testing.T) {
+	l := NewList(2, 4)
+	for i, s := range []string{"S1", "", "S1", "S22"} {
+		if id := l.Append(s); id != ID(i) {
+			t.Fatalf("Append(%q) = %d, want %d", s, id, i)
+		}
+	}
+	if l.Len() != 4 || l.String(2) != "S1" || l.String(1) != "" || string(l.View(3)) != "S22" || l.Shared(0) != "S1" {
+		t.Fatalf("list holds %d strings: %q %q %q %q", l.Len(), l.String(0), l.String(1), l.String(2), l.String(3))
+	}
+	if l.UsedBytes() != 7+8*4 {
+		t.Errorf("UsedBytes = %d, want %d", l.UsedBytes(), 7+8*4)
+	}
+	s := l.Snapshot()
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 1000 {
+			l.AppendBytes([]byte(fmt.Sprint("later-", i)))
+		}
+		l.Reset()
+		l.Append("after reset")
+	}()
+	check := func() {
+		if s.Len() != 4 || s.String(0) != "S1" || s.String(3) != "S22" {
+			t.Errorf("snapshot holds %d strings: %q … %q", s.Len(), s.String(0), s.String(3))
+		}
+	}
+	check()
+	<-done
+	check()
+	if l.Len() != 1 || l.String(0) != "after reset" {
+		t.Errorf("list after reset holds %d strings", l.Len())
+	}
+	if id := s.Append("snapshot's own"); id != 4 || s.String(4) != "snapshot's own" || s.String(0) != "S1" {
+		t.Errorf("snapshot Append = %d", id)
+	}
+}

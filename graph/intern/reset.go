@@ -7,16 +7,7 @@ package intern
 // once Shared has handed out strings that alias it, or Snapshot a table
 // that aliases both and the index: those keep them, and new ones are made.
 func (t *Table) Reset() {
-	if t.shared.Load() {
-		// Shared strings alias the arena, and a Snapshot both the arena
-		// and the end offsets: start anew on both.
-		t.arena = make([]byte, 0, cap(t.arena))
-		t.ends = make([]uint64, 0, cap(t.ends))
-		t.shared.Store(false)
-	} else {
-		t.arena = t.arena[:0]
-		t.ends = t.ends[:0]
-	}
+	t.List.Reset()
 	if t.indexLent.Load() || t.borrowed {
 		// A Snapshot reads the index, or this is one and reads its table's.
 		t.slots = make([]uint32, len(t.slots))
