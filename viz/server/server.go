@@ -525,15 +525,18 @@ func (s *Server) Run(ctx context.Context) error {
 			// detects on a snapshot of them instead of loading the city
 			// again, while updates go on appending to them.
 			var base *graph.Tables
+			started := time.Now()
 			if !s.cfg.FullRunReload {
 				base = s.g.Tables().Snapshot()
 			}
+			snapshotTook := time.Since(started)
 			go func() {
 				s.lowerPriority("full run")
 				r, err := s.backgroundRun(ctx, base, upto)
 				if err != nil {
 					r = &fullResult{err: err}
 				}
+				r.started, r.snapshotTook = started, snapshotTook
 				fullDone <- *r
 			}()
 		case r := <-fullDone:
@@ -639,7 +642,12 @@ type fullResult struct {
 	live     *rings.Live
 	upto     cursor
 	snapshot bool
-	err      error
+	// started is when a background run was asked for (zero for the
+	// first run), snapshotTook how long the Snapshot of the tables it
+	// detects on took.
+	started      time.Time
+	snapshotTook time.Duration
+	err          error
 }
 
 // claimsUpTo returns the accepted claims from a to b.
@@ -790,7 +798,16 @@ func (s *Server) adopt(ctx context.Context, r *fullResult) error {
 	}
 	s.mu.Unlock()
 	s.dataMu.Unlock()
-	s.logf("full run %d: %d rings", s.status.FullRuns, len(up.Findings.Rings))
+	switch {
+	case r.started.IsZero():
+		s.logf("full run %d: %d rings", s.status.FullRuns, len(up.Findings.Rings))
+	case r.snapshot:
+		s.logf("full run %d: %d rings, adopted %v after it began (snapshot of the tables: %v)", s.status.FullRuns,
+			len(up.Findings.Rings), time.Since(r.started).Round(time.Millisecond), r.snapshotTook.Round(time.Microsecond))
+	default:
+		s.logf("full run %d: %d rings, adopted %v after it began", s.status.FullRuns,
+			len(up.Findings.Rings), time.Since(r.started).Round(time.Millisecond))
+	}
 	for _, n := range notices {
 		s.logf("%s", vocab.RenderIn(vocab.Notices, n.Code, n.Params, vocab.LangEn))
 	}
