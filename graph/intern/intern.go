@@ -31,15 +31,48 @@ const None ID = ^ID(0)
 // stopped, and a Snapshot may be read while the list is appended to.
 type List struct {
 	arena []byte
-	ends  []uint64 // ends[i] is the end offset of string i in arena
+	// ends[i] is the end offset of string i in arena, its low offsetBits
+	// bits (width when set), four bytes a string instead of eight: wraps
+	// holds, for every multiple of 2^offsetBits the offsets passed, the id
+	// of the string whose end passed it (sorted; empty while the arena is
+	// under 4 GiB), and the end offset of string i is ends[i] plus the
+	// number of wraps at ids up to i, shifted.
+	ends  []uint32
+	wraps []ID
+	width uint8 // bits kept in ends when not 0 (tests); offsetBits otherwise
 	// shared is set once Shared has handed out a string that aliases the
 	// arena: Reset then leaves the arena to those strings and starts anew.
 	shared atomic.Bool
 }
 
+// offsetBits is how many low bits of a string's end offset List.ends keeps.
+const offsetBits = 32
+
 // NewList returns a list sized for about n strings of about avgLen bytes.
 func NewList(n, avgLen int) *List {
-	return &List{arena: make([]byte, 0, n*avgLen), ends: make([]uint64, 0, n)}
+	return &List{arena: make([]byte, 0, n*avgLen), ends: make([]uint32, 0, n)}
+}
+
+// bits is how many low bits of an end offset ends keeps.
+func (l *List) bits() uint {
+	if l.width != 0 {
+		return uint(l.width)
+	}
+	return offsetBits
+}
+
+// end returns the end offset of string id in the arena.
+func (l *List) end(id ID) uint64 {
+	if len(l.wraps) == 0 {
+		return uint64(l.ends[id])
+	}
+	return l.endWrapped(id)
+}
+
+// endWrapped is end past the first wrap, apart so that end inlines.
+func (l *List) endWrapped(id ID) uint64 {
+	n, _ := slices.BinarySearch(l.wraps, id+1) // the wraps at ids up to id
+	return uint64(l.ends[id]) + uint64(n)<<l.bits()
 }
 
 // Append adds s at the end of the list and returns its id; equal strings
@@ -51,8 +84,13 @@ func (l *List) AppendBytes(b []byte) ID { return l.appendBytes(b) }
 
 func (l *List) appendBytes(b []byte) ID {
 	id := ID(len(l.ends))
+	start := uint64(len(l.arena)) // the arena holds the strings' bytes and no more
 	l.arena = append(l.arena, b...)
-	l.ends = append(l.ends, uint64(len(l.arena)))
+	end, bits := uint64(len(l.arena)), l.bits()
+	for k := start >> bits; k < end>>bits; k++ {
+		l.wraps = append(l.wraps, id)
+	}
+	l.ends = append(l.ends, uint32(end&(1<<bits-1)))
 	return id
 }
 
@@ -61,11 +99,11 @@ func (l *List) Len() int { return len(l.ends) }
 
 // Bytes returns the bytes allocated for the arena and the offsets (for
 // memory accounting).
-func (l *List) Bytes() int { return cap(l.arena) + 8*cap(l.ends) }
+func (l *List) Bytes() int { return cap(l.arena) + 4*cap(l.ends) + 4*cap(l.wraps) }
 
 // UsedBytes returns the bytes of the arena and the offsets in use (for
 // memory accounting; Bytes also counts unused capacity).
-func (l *List) UsedBytes() int { return len(l.arena) + 8*len(l.ends) }
+func (l *List) UsedBytes() int { return len(l.arena) + 4*len(l.ends) + 4*len(l.wraps) }
 
 // Snapshot returns a list holding what l holds now, which l's later
 // appends leave unchanged, in constant time: it shares l's arena and end
@@ -82,6 +120,7 @@ func (l *List) Snapshot() *List {
 func (l *List) snapshotInto(s *List) {
 	l.shared.Store(true)
 	s.arena, s.ends = l.arena[:len(l.arena):len(l.arena)], l.ends[:len(l.ends):len(l.ends)]
+	s.wraps, s.width = l.wraps[:len(l.wraps):len(l.wraps)], l.width
 	s.shared.Store(true)
 }
 
@@ -90,12 +129,14 @@ func (l *List) snapshotInto(s *List) {
 func (l *List) Reset() {
 	if l.shared.Load() {
 		l.arena = make([]byte, 0, cap(l.arena))
-		l.ends = make([]uint64, 0, cap(l.ends))
+		l.ends = make([]uint32, 0, cap(l.ends))
+		l.wraps = nil
 		l.shared.Store(false)
 		return
 	}
 	l.arena = l.arena[:0]
 	l.ends = l.ends[:0]
+	l.wraps = l.wraps[:0]
 }
 
 // Table is a string interner. The zero value is ready to use. A Table is not
@@ -119,7 +160,7 @@ type Table struct {
 
 // New returns a table sized for about n strings of about avgLen bytes.
 func New(n, avgLen int) *Table {
-	t := &Table{List: List{arena: make([]byte, 0, n*avgLen), ends: make([]uint64, 0, n)}}
+	t := &Table{List: List{arena: make([]byte, 0, n*avgLen), ends: make([]uint32, 0, n)}}
 	t.grow(n)
 	return t
 }
@@ -179,9 +220,9 @@ func (l *List) Shared(id ID) string {
 func (l *List) get(id ID) []byte {
 	start := uint64(0)
 	if id > 0 {
-		start = l.ends[id-1]
+		start = l.end(id - 1)
 	}
-	return l.arena[start:l.ends[id]]
+	return l.arena[start:l.end(id)]
 }
 
 // View returns the bytes of id without copying. The result aliases the arena

@@ -3,6 +3,7 @@ package intern
 import (
 	"fmt"
 	"strconv"
+	"strings"
 	"testing"
 )
 
@@ -235,8 +236,8 @@ func TestList(t *testing.T) {
 	if l.Len() != 4 || l.String(2) != "S1" || l.String(1) != "" || string(l.View(3)) != "S22" || l.Shared(0) != "S1" {
 		t.Fatalf("list holds %d strings: %q %q %q %q", l.Len(), l.String(0), l.String(1), l.String(2), l.String(3))
 	}
-	if l.UsedBytes() != 7+8*4 {
-		t.Errorf("UsedBytes = %d, want %d", l.UsedBytes(), 7+8*4)
+	if l.UsedBytes() != 7+4*4 {
+		t.Errorf("UsedBytes = %d, want %d", l.UsedBytes(), 7+4*4)
 	}
 	s := l.Snapshot()
 	done := make(chan struct{})
@@ -261,5 +262,55 @@ func TestList(t *testing.T) {
 	}
 	if id := s.Append("snapshot's own"); id != 4 || s.String(4) != "snapshot's own" || s.String(0) != "S1" {
 		t.Errorf("snapshot Append = %d", id)
+	}
+}
+
+// TestOffsetWraps checks strings past each 2^offsetBits bytes of arena
+// (4 GiB): with the offsets' width cut to a few bits, every string of a
+// list and of a table comes back whole, also strings spanning several
+// wraps, empty ones on a boundary, in a snapshot and after a reset.
+func TestOffsetWraps(t *testing.T) {
+	words := []string{"a", "", "0123456789abcdef0123", "xyz", "", "0123456", "q", strings.Repeat("w", 40), "tail"}
+	for _, width := range []uint8{3, 4, 5, 8} {
+		t.Run(fmt.Sprint("width ", width), func(t *testing.T) {
+			l := &List{width: width}
+			tb := &Table{List: List{width: width}}
+			var want []string
+			for r := range 6 {
+				for i, w := range words {
+					s := fmt.Sprint(w, r, i)
+					if i%4 == 1 {
+						s = "" // empty strings, some of them ending on a boundary
+					}
+					want = append(want, s)
+					l.Append(s)
+					if id, _ := tb.Intern(s); tb.String(id) != s {
+						t.Fatalf("table Intern(%q) = %d holding %q", s, id, tb.String(id))
+					}
+				}
+			}
+			if len(l.wraps) == 0 {
+				t.Fatal("no wraps: the test does not test them")
+			}
+			s := l.Snapshot()
+			for i, w := range want {
+				if got := l.String(ID(i)); got != w {
+					t.Fatalf("String(%d) = %q, want %q", i, got, w)
+				}
+				if id := tb.Lookup(w); id == None || tb.String(id) != w {
+					t.Fatalf("table Lookup(%q) = %d", w, id)
+				}
+			}
+			l.Reset()
+			l.Append(strings.Repeat("r", 20))
+			for i, w := range want {
+				if got := s.String(ID(i)); got != w {
+					t.Fatalf("snapshot String(%d) = %q, want %q after the list's reset", i, got, w)
+				}
+			}
+			if l.String(0) != strings.Repeat("r", 20) || l.Len() != 1 {
+				t.Errorf("list after reset holds %d: %q", l.Len(), l.String(0))
+			}
+		})
 	}
 }
