@@ -198,13 +198,13 @@ func (t *Table) UsedBytes() int { return t.List.UsedBytes() + 5*len(t.slots) }
 func (l *List) String(id ID) string { return string(l.get(id)) }
 
 // Shared returns the string with the given id without copying: it aliases
-// the table's arena, whose bytes the table never writes over (inserts
-// append; a Reset after a Shared string starts a new arena), so it stays
-// valid and unchanged for as long as it is held. Findings that name
-// millions of entities take their ids this way, one arena instead of one
-// small object each for the collector to mark. Holding a Shared string
+// the list's arena (a table's), whose bytes are never written over (appends
+// and inserts append; a Reset after a Shared string starts a new arena), so
+// it stays valid and unchanged for as long as it is held. Findings that
+// name millions of entities take their ids this way, one arena instead of
+// one small object each for the collector to mark. Holding a Shared string
 // keeps the arena it points into in memory: use String for a string that
-// outlives the table. Safe for concurrent readers.
+// outlives the list. Safe for concurrent readers.
 func (l *List) Shared(id ID) string {
 	b := l.get(id)
 	if len(b) == 0 {
