@@ -97,7 +97,8 @@ func (t *Tables) Memory() []MemoryItem {
 	add(fz, f.Count)
 	add(fz, f.Price)
 	add(fz, f.Amount)
-	add(fz, f.Time)
+	u, r := f.Time.bytes()
+	fz.m.Bytes, fz.m.Reserved = fz.m.Bytes+u, fz.m.Reserved+r
 	add(fz, f.SupplyDays)
 	col("fees.columns", PerFeeLine, f.Len(), fz)
 	out = append(out, internItem("fees.drug_trac_codg", PerFeeLine, f.Len(), f.Traces))

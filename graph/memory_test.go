@@ -29,8 +29,9 @@ func TestMemory(t *testing.T) {
 		// MedType 1, Begin and End 8, MedFee and FundPay 8, Cert 1, Flags 1.
 		{"visits.columns", tb.Visits.Len(), 7*4 + 1 + 2*8 + 2*8 + 1 + 1},
 		// Visit, Sn, Item, Doctor, Trace, Line (4 each), Count, Price,
-		// Amount, Time (8 each), SupplyDays 4.
-		{"fees.columns", tb.Fees.Len(), 6*4 + 4*8 + 4},
+		// Amount (8 each), Time 4 (no time out of its range here),
+		// SupplyDays 4.
+		{"fees.columns", tb.Fees.Len(), 6*4 + 3*8 + 4 + 4},
 		{"graph.visits_by_time", tb.Visits.Len(), 4},
 	}
 	for _, tc := range tests {

@@ -36,5 +36,6 @@ func (t *Tables) Reset() {
 	v.MedFee, v.FundPay, v.Cert, v.Flags, v.Line = v.MedFee[:0], v.FundPay[:0], v.Cert[:0], v.Flags[:0], v.Line[:0]
 	f := &t.Fees
 	f.Visit, f.Sn, f.Item, f.Count, f.Price, f.Amount = f.Visit[:0], f.Sn[:0], f.Item[:0], f.Count[:0], f.Price[:0], f.Amount[:0]
-	f.Time, f.Doctor, f.SupplyDays, f.Trace, f.Line = f.Time[:0], f.Doctor[:0], f.SupplyDays[:0], f.Trace[:0], f.Line[:0]
+	f.Doctor, f.SupplyDays, f.Trace, f.Line = f.Doctor[:0], f.SupplyDays[:0], f.Trace[:0], f.Line[:0]
+	f.Time.reset()
 }

@@ -124,6 +124,12 @@ func assertEmpty(t *testing.T, tb *Tables) {
 	t.Helper()
 	var walk func(path string, v reflect.Value)
 	walk = func(path string, v reflect.Value) {
+		if tm, ok := v.Interface().(Times); ok {
+			if tm.Len() != 0 {
+				t.Errorf("%s has %d rows after Reset", path, tm.Len())
+			}
+			return
+		}
 		switch v.Kind() {
 		case reflect.Struct:
 			for i := range v.NumField() {
@@ -136,6 +142,9 @@ func assertEmpty(t *testing.T, tb *Tables) {
 		case reflect.Pointer:
 			if it, ok := v.Interface().(*intern.Table); ok && it != nil && it.Len() != 0 {
 				t.Errorf("%s holds %d strings after Reset", path, it.Len())
+			}
+			if l, ok := v.Interface().(*intern.List); ok && l != nil && l.Len() != 0 {
+				t.Errorf("%s holds %d strings after Reset", path, l.Len())
 			}
 		}
 	}
@@ -152,7 +161,7 @@ func assertSameRows(t *testing.T, path string, a, b reflect.Value) {
 // walkPair calls leaf with every field of a and b (values of one type)
 // that is not a struct, walking into structs, with its path.
 func walkPair(path string, a, b reflect.Value, leaf func(path string, a, b reflect.Value)) {
-	if a.Kind() != reflect.Struct {
+	if a.Kind() != reflect.Struct || a.Type() == reflect.TypeFor[Times]() {
 		leaf(path, a, b)
 		return
 	}
@@ -165,6 +174,17 @@ func walkPair(path string, a, b reflect.Value, leaf func(path string, a, b refle
 func sameRows(t *testing.T, path string, a, b reflect.Value) {
 	t.Helper()
 	switch a.Kind() {
+	case reflect.Struct: // Times
+		x, y := a.Interface().(Times), b.Interface().(Times)
+		if x.Len() != y.Len() {
+			t.Errorf("%s: %d rows, want %d", path, x.Len(), y.Len())
+			return
+		}
+		for i := range uint32(y.Len()) {
+			if x.At(i) != y.At(i) {
+				t.Errorf("%s[%d] = %v, want %v", path, i, x.At(i), y.At(i))
+			}
+		}
 	case reflect.Slice:
 		if a.Len() != b.Len() {
 			t.Errorf("%s: %d rows, want %d", path, a.Len(), b.Len())
@@ -176,8 +196,20 @@ func sameRows(t *testing.T, path string, a, b reflect.Value) {
 			}
 		}
 	case reflect.Pointer:
-		x, _ := a.Interface().(*intern.Table)
-		y, _ := b.Interface().(*intern.Table)
+		// Interners are compared string by string, and looked up;
+		// lists of strings string by string.
+		var x, y *intern.List
+		lookup := func(string) intern.ID { return intern.None }
+		switch p := a.Interface().(type) {
+		case *intern.List:
+			x, y = p, b.Interface().(*intern.List)
+		case *intern.Table:
+			q := b.Interface().(*intern.Table)
+			if p == nil || q == nil {
+				return
+			}
+			x, y, lookup = &p.List, &q.List, p.Lookup
+		}
 		if x == nil || y == nil {
 			return
 		}
@@ -185,8 +217,9 @@ func sameRows(t *testing.T, path string, a, b reflect.Value) {
 			t.Errorf("%s: %d strings, want %d", path, x.Len(), y.Len())
 			return
 		}
+		_, isTable := a.Interface().(*intern.Table)
 		for id := range intern.ID(y.Len()) {
-			if x.String(id) != y.String(id) || x.Lookup(y.String(id)) != id {
+			if x.String(id) != y.String(id) || isTable && lookup(y.String(id)) != id {
 				t.Errorf("%s: string %d = %q, want %q", path, id, x.String(id), y.String(id))
 			}
 		}

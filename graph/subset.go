@@ -32,7 +32,8 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		sv.MedType, sv.Begin, sv.End, sv.Dise, sv.DiseName = sv.MedType[:0], sv.Begin[:0], sv.End[:0], sv.Dise[:0], sv.DiseName[:0]
 		sv.MedFee, sv.FundPay, sv.Cert, sv.Flags, sv.Line = sv.MedFee[:0], sv.FundPay[:0], sv.Cert[:0], sv.Flags[:0], sv.Line[:0]
 		sf.Visit, sf.Sn, sf.Item, sf.Count, sf.Price, sf.Amount = sf.Visit[:0], sf.Sn[:0], sf.Item[:0], sf.Count[:0], sf.Price[:0], sf.Amount[:0]
-		sf.Time, sf.Doctor, sf.SupplyDays, sf.Trace, sf.Line = sf.Time[:0], sf.Doctor[:0], sf.SupplyDays[:0], sf.Trace[:0], sf.Line[:0]
+		sf.Doctor, sf.SupplyDays, sf.Trace, sf.Line = sf.Doctor[:0], sf.SupplyDays[:0], sf.Trace[:0], sf.Line[:0]
+		sf.Time.reset()
 	}
 	local := make(map[uint32]uint32, len(visits))
 	for _, v := range visits {
@@ -83,7 +84,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		sf.Count = append(sf.Count, ft.Count[f])
 		sf.Price = append(sf.Price, ft.Price[f])
 		sf.Amount = append(sf.Amount, ft.Amount[f])
-		sf.Time = append(sf.Time, ft.Time[f])
+		sf.Time.Append(ft.Time.At(f))
 		sf.Doctor = append(sf.Doctor, ft.Doctor[f])
 		sf.SupplyDays = append(sf.SupplyDays, ft.SupplyDays[f])
 		sf.Trace = append(sf.Trace, ft.Trace[f])

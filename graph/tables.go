@@ -418,7 +418,7 @@ type FeeTable struct {
 	Count      []float64
 	Price      []claims.Price
 	Amount     []claims.Money
-	Time       []claims.Time
+	Time       Times    // fee_ocur_time
 	Doctor     []uint32 // Doctors row or None
 	SupplyDays []int32
 	Trace      []uint32      // Traces id or None
@@ -434,7 +434,7 @@ func newFeeTable(n int) FeeTable {
 		Count:      make([]float64, 0, n),
 		Price:      make([]claims.Price, 0, n),
 		Amount:     make([]claims.Money, 0, n),
-		Time:       make([]claims.Time, 0, n),
+		Time:       NewTimes(n),
 		Doctor:     make([]uint32, 0, n),
 		SupplyDays: make([]int32, 0, n),
 		Trace:      make([]uint32, 0, n),
@@ -457,7 +457,7 @@ func (t *Tables) AddFee(f *claims.FeeLine, visit uint32, line uint32) uint32 {
 	ft.Count = append(ft.Count, f.Count)
 	ft.Price = append(ft.Price, f.Price)
 	ft.Amount = append(ft.Amount, f.Amount)
-	ft.Time = append(ft.Time, f.Time)
+	ft.Time.Append(f.Time)
 	ft.Doctor = append(ft.Doctor, t.DoctorRef(f.DoctorCode))
 	ft.SupplyDays = append(ft.SupplyDays, f.SupplyDays)
 	trace := uint32(None)

@@ -5,10 +5,12 @@ package graph
 // table is compacted; the Traces interner is left as is.
 func (f *FeeTable) Keep(keep func(row int) bool) int {
 	w := 0
+	var wide []wideTime
 	for i := range f.Visit {
 		if !keep(i) {
 			continue
 		}
+		f.Time.keep(w, i, &wide)
 		if w != i {
 			f.Visit[w] = f.Visit[i]
 			f.Sn[w] = f.Sn[i]
@@ -16,7 +18,6 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 			f.Count[w] = f.Count[i]
 			f.Price[w] = f.Price[i]
 			f.Amount[w] = f.Amount[i]
-			f.Time[w] = f.Time[i]
 			f.Doctor[w] = f.Doctor[i]
 			f.SupplyDays[w] = f.SupplyDays[i]
 			f.Trace[w] = f.Trace[i]
@@ -30,7 +31,7 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 	f.Count = f.Count[:w]
 	f.Price = f.Price[:w]
 	f.Amount = f.Amount[:w]
-	f.Time = f.Time[:w]
+	f.Time.truncate(w, wide)
 	f.Doctor = f.Doctor[:w]
 	f.SupplyDays = f.SupplyDays[:w]
 	f.Trace = f.Trace[:w]

@@ -42,7 +42,7 @@ func (t *Tables) Snapshot() *Tables {
 		FundPay: capped(v.FundPay), Cert: capped(v.Cert), Flags: capped(v.Flags), Line: capped(v.Line)}
 	f := &t.Fees
 	s.Fees = FeeTable{Visit: capped(f.Visit), Sn: capped(f.Sn), Item: capped(f.Item), Count: capped(f.Count),
-		Price: capped(f.Price), Amount: capped(f.Amount), Time: capped(f.Time), Doctor: capped(f.Doctor),
+		Price: capped(f.Price), Amount: capped(f.Amount), Time: f.Time.snapshot(), Doctor: capped(f.Doctor),
 		SupplyDays: capped(f.SupplyDays), Trace: capped(f.Trace), Traces: f.Traces.Snapshot(), Line: capped(f.Line)}
 	return s
 }

@@ -71,7 +71,7 @@ func visitOf(t *graph.Tables, v uint32) claims.Visit {
 func feeOf(t *graph.Tables, f uint32, id string) claims.FeeLine {
 	ft, ct := &t.Fees, &t.Catalog
 	cf := claims.FeeLine{FeedetlSn: t.Str(ft.Sn[f]), MdtrtID: id, ItemCode: ct.IDs.String(ft.Item[f]), ListType: ct.ListType[ft.Item[f]],
-		Count: ft.Count[f], Price: ft.Price[f], Amount: ft.Amount[f], Time: ft.Time[f], SupplyDays: ft.SupplyDays[f]}
+		Count: ft.Count[f], Price: ft.Price[f], Amount: ft.Amount[f], Time: ft.Time.At(f), SupplyDays: ft.SupplyDays[f]}
 	if d := ft.Doctor[f]; d != graph.None {
 		cf.DoctorCode = t.Doctors.IDs.String(d)
 	}

@@ -114,7 +114,7 @@ func miniTables(visits, fees int) *graph.Tables {
 		Fees: graph.FeeTable{Traces: intern.New(8, 20),
 			Visit: make([]uint32, 0, fees), Sn: make([]uint32, 0, fees), Item: make([]uint32, 0, fees),
 			Count: make([]float64, 0, fees), Price: make([]claims.Price, 0, fees), Amount: make([]claims.Money, 0, fees),
-			Time: make([]claims.Time, 0, fees), Doctor: make([]uint32, 0, fees), SupplyDays: make([]int32, 0, fees),
+			Time: graph.NewTimes(fees), Doctor: make([]uint32, 0, fees), SupplyDays: make([]int32, 0, fees),
 			Trace: make([]uint32, 0, fees), Line: make([]uint32, 0, fees)},
 	}
 }
@@ -174,7 +174,7 @@ func (m *mini) addVisit(v uint32) {
 		item := ft.Item[f]
 		m.catalogItem(item)
 		cf := claims.FeeLine{FeedetlSn: m.str(ft.Sn[f]), MdtrtID: cv.MdtrtID, Count: ft.Count[f], Price: ft.Price[f],
-			Amount: ft.Amount[f], Time: ft.Time[f], DoctorCode: m.doctorCode(ft.Doctor[f]), SupplyDays: ft.SupplyDays[f]}
+			Amount: ft.Amount[f], Time: ft.Time.At(f), DoctorCode: m.doctorCode(ft.Doctor[f]), SupplyDays: ft.SupplyDays[f]}
 		if int(item) < src.Catalog.Len() {
 			cf.ItemCode, cf.ItemName, cf.ListType = view(src.Catalog.IDs, item), m.str(src.Catalog.Name[item]), src.Catalog.ListType[item]
 		}

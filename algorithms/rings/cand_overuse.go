@@ -195,7 +195,7 @@ func (s *state) newSaleIndex() saleIndex {
 		if tr == graph.None || !s.live(ft.Visit[f]) {
 			continue
 		}
-		if g := first[tr]; g == graph.None || ft.Time[f] < ft.Time[g] {
+		if g := first[tr]; g == graph.None || ft.Time.At(uint32(f)) < ft.Time.At(g) {
 			first[tr] = uint32(f)
 		}
 	}

@@ -28,7 +28,7 @@ type returnedBox struct {
 func (s *state) firstSale(fees []uint32) uint32 {
 	t := s.t
 	return slices.MinFunc(fees, func(a, b uint32) int {
-		return cmp.Or(cmp.Compare(t.Fees.Time[a], t.Fees.Time[b]), cmp.Compare(a, b))
+		return cmp.Or(cmp.Compare(t.Fees.Time.At(a), t.Fees.Time.At(b)), cmp.Compare(a, b))
 	})
 }
 

@@ -138,7 +138,7 @@ func lateFee(t *graph.Tables, f uint32) claims.FeeLine {
 	item := ft.Item[f]
 	fl := claims.FeeLine{FeedetlSn: str(ft.Sn[f]), MdtrtID: t.Visits.IDs.String(ft.Visit[f]),
 		ItemCode: t.Catalog.IDs.String(item), ItemName: str(t.Catalog.Name[item]), ListType: t.Catalog.ListType[item],
-		Count: ft.Count[f], Price: ft.Price[f], Amount: ft.Amount[f], Time: ft.Time[f], SupplyDays: ft.SupplyDays[f]}
+		Count: ft.Count[f], Price: ft.Price[f], Amount: ft.Amount[f], Time: ft.Time.At(f), SupplyDays: ft.SupplyDays[f]}
 	if d := ft.Doctor[f]; d != graph.None {
 		fl.DoctorCode = t.Doctors.IDs.String(d)
 	}

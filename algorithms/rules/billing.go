@@ -107,7 +107,7 @@ func runDuplicateBilling(ctx context.Context, e *env, c *collector) error {
 			// Compare with every earlier line of the same item.
 			for j := i - 1; j >= 0 && keys[j]>>32 == keys[i]>>32; j-- {
 				g := fees[uint32(keys[j])]
-				if ft.Time[f] == ft.Time[g] && ft.Price[f] == ft.Price[g] {
+				if ft.Time.At(f) == ft.Time.At(g) && ft.Price[f] == ft.Price[g] {
 					lines = append(lines, keyedRow{key: uint64(vt.Institution[v])<<32 | keys[i]>>32, row: f})
 					break
 				}

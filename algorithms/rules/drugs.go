@@ -25,7 +25,7 @@ func runTraceDuplicate(ctx context.Context, e *env, c *collector) error {
 	var fd finding
 	var vis []uint32
 	return traceGroups(ctx, e, minSales, func(t uint32, grp []uint32) error {
-		slices.SortFunc(grp, func(a, b uint32) int { return cmp.Or(cmp.Compare(ft.Time[a], ft.Time[b]), cmp.Compare(a, b)) })
+		slices.SortFunc(grp, func(a, b uint32) int { return cmp.Or(cmp.Compare(ft.Time.At(a), ft.Time.At(b)), cmp.Compare(a, b)) })
 		if c.skip(feesFund(e, grp) - e.feeFund(grp[0])) {
 			return nil
 		}

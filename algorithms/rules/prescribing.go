@@ -138,7 +138,7 @@ func runRepeatRx(ctx context.Context, e *env, c *collector) error {
 	minRepeats := int(c.rule.P("min_repeats"))
 	want := func(_, v, f uint32) bool { return drugLine(e, v, f) }
 	start := func(f uint32) int64 {
-		t := ft.Time[f]
+		t := ft.Time.At(f)
 		if t == claims.NoTime {
 			t = vt.Begin[ft.Visit[f]]
 		}

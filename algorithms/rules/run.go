@@ -272,7 +272,7 @@ func checkColumns(t *graph.Tables) error {
 			col{"med_type", len(vt.MedType)}, col{"begin", len(vt.Begin)}, col{"end", len(vt.End)}, col{"dise", len(vt.Dise)},
 			col{"medfee", len(vt.MedFee)}, col{"fund_pay", len(vt.FundPay)}, col{"flags", len(vt.Flags)}),
 		check("fees", ft.Len(), col{"sn", len(ft.Sn)}, col{"item", len(ft.Item)}, col{"cnt", len(ft.Count)},
-			col{"pric", len(ft.Price)}, col{"amount", len(ft.Amount)}, col{"time", len(ft.Time)}, col{"doctor", len(ft.Doctor)},
+			col{"pric", len(ft.Price)}, col{"amount", len(ft.Amount)}, col{"time", ft.Time.Len()}, col{"doctor", len(ft.Doctor)},
 			col{"prd_days", len(ft.SupplyDays)}, col{"trace", len(ft.Trace)}),
 	} {
 		if err != nil {

@@ -122,7 +122,7 @@ func addFees(e *env, fd *finding, fees []uint32, limit int, vis []uint32) ([]uin
 	for _, f := range fees {
 		fd.fee(f, limit)
 		sum += e.feeFund(f)
-		fd.when(ft.Time[f])
+		fd.when(ft.Time.At(f))
 		vis = append(vis, ft.Visit[f])
 	}
 	vis = sortedUnique(vis)

@@ -384,7 +384,7 @@ func claimBody(t *graph.Tables, v uint32, fees []uint32) checkBody {
 		line := map[string]string{
 			"feedetl_sn": t.Str(ft.Sn[f]), "mdtrt_id": visit["mdtrt_id"], "med_list_codg": ct.IDs.String(ft.Item[f]),
 			"cnt": strconv.FormatFloat(ft.Count[f], 'f', -1, 64), "pric": ft.Price[f].String(),
-			"det_item_fee_sumamt": ft.Amount[f].String(), "fee_ocur_time": ft.Time[f].String(),
+			"det_item_fee_sumamt": ft.Amount[f].String(), "fee_ocur_time": ft.Time.At(f).String(),
 		}
 		if lt := ct.ListType[ft.Item[f]]; lt != 0 {
 			line["list_type"] = strconv.Itoa(int(lt))

@@ -242,7 +242,7 @@ func monthRows(t *graph.Tables, h *rules.Hit, month string) []fbRow {
 		out = append(out, fbRow{mdtrtID: vt.IDs.String(v), at: vt.Begin[v], inst: vt.Institution[v], doctor: vt.Doctor[v], fund: vt.FundPay[v]})
 	}
 	for _, f := range h.Fees {
-		if int(f) >= len(ft.Time) || !inMonth(ft.Time[f], month) {
+		if int(f) >= ft.Time.Len() || !inMonth(ft.Time.At(f), month) {
 			continue
 		}
 		v := ft.Visit[f]
@@ -250,7 +250,7 @@ func monthRows(t *graph.Tables, h *rules.Hit, month string) []fbRow {
 		if doc == graph.None {
 			doc = vt.Doctor[v]
 		}
-		out = append(out, fbRow{mdtrtID: vt.IDs.String(v), feedetlSn: t.Str(ft.Sn[f]), at: ft.Time[f],
+		out = append(out, fbRow{mdtrtID: vt.IDs.String(v), feedetlSn: t.Str(ft.Sn[f]), at: ft.Time.At(f),
 			inst: vt.Institution[v], doctor: doc, fund: ft.Amount[f]})
 	}
 	return out

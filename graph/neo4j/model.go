@@ -490,7 +490,7 @@ func (m *Model) addFees(t *graph.Tables) {
 			p[2] = ft.Count[i]
 			p[3] = ft.Price[i].Yuan()
 			p[4] = ft.Amount[i].Yuan()
-			p[5] = stamp(ft.Time[i])
+			p[5] = stamp(ft.Time.At(uint32(i)))
 			if d := ft.Doctor[i]; d != graph.None {
 				p[6] = t.Doctors.IDs.String(d)
 			}

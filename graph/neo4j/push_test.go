@@ -301,7 +301,7 @@ func TestRoundTripSmall(t *testing.T) {
 	}
 	for i := 0; i < of.Len(); i++ {
 		key := FeeKey(orig.IDs.String(of.Visit[i]), g.Tables().Str(of.Sn[i]))
-		if of.Time[i] == claims.NoTime {
+		if of.Time.At(uint32(i)) == claims.NoTime {
 			continue // refused, as above
 		}
 		j := -1
@@ -313,7 +313,7 @@ func TestRoundTripSmall(t *testing.T) {
 		if j < 0 {
 			t.Fatalf("fee line %s not read back", key)
 		}
-		if nf.Count[j] != of.Count[i] || nf.Price[j] != of.Price[i] || nf.Amount[j] != of.Amount[i] || nf.Time[j] != of.Time[i] ||
+		if nf.Count[j] != of.Count[i] || nf.Price[j] != of.Price[i] || nf.Amount[j] != of.Amount[i] || nf.Time.At(uint32(j)) != of.Time.At(uint32(i)) ||
 			nf.SupplyDays[j] != of.SupplyDays[i] || nf.Doctor[j] != of.Doctor[i] ||
 			tb.Catalog.IDs.String(nf.Item[j]) != g.Tables().Catalog.IDs.String(of.Item[i]) ||
 			(nf.Trace[j] == graph.None) != (of.Trace[i] == graph.None) ||
