@@ -65,6 +65,7 @@ func benchCheckCommand() *cli.Command {
 			&cli.StringFlag{Name: "cpu-profile", Usage: "write a CPU profile of this process to `FILE`"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the sample"},
 			&cli.StringFlag{Name: "bodies", Usage: "write the request bodies to `FILE`, one per line (with --url: read them from it)"},
+			&cli.DurationFlag{Name: "slow", Value: 15 * time.Millisecond, Usage: "answers at least this slow (from the schedule with --rate) are grouped into stalls, listed longest first with the time they began, to set beside the server's log (0: none)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
 			serveMemoryLimitFlag(),
 		}, logFlags()...),
@@ -111,7 +112,16 @@ type checkBench struct {
 	// and reported apart (nil without one): a server just started is still
 	// faulting in its memory.
 	Warmup *checkBench `json:"warmup,omitempty"`
+	// SlowMs is the --slow threshold; Stalls are the longest stretches of
+	// answers that slow (at most maxStalls, longest first) and StallCount
+	// all of them.
+	SlowMs     float64 `json:"slow_ms,omitempty"`
+	Stalls     []stall `json:"stalls,omitempty"`
+	StallCount int     `json:"stall_count,omitempty"`
 }
+
+// maxStalls is how many stalls bench check lists.
+const maxStalls = 10
 
 // loadAverage returns the one-minute load average of the machine, or -1.
 func loadAverage() float64 {
@@ -171,7 +181,7 @@ func runBenchCheck(c *cli.Context) error {
 	}
 	var warm *checkBench
 	if d := c.Duration("warmup"); d > 0 {
-		w := loadChecks(target.url+"/api/v1/check", target.bodies, conns, d, rate)
+		w := loadChecks(target.url+"/api/v1/check", target.bodies, conns, d, rate, c.Duration("slow"))
 		warm = &w
 	}
 	loadBefore := loadAverage()
@@ -183,7 +193,7 @@ func runBenchCheck(c *cli.Context) error {
 		}
 		posting <- [2]int{posted, acked}
 	}()
-	res := loadChecks(target.url+"/api/v1/check", target.bodies, conns, c.Duration("duration"), rate)
+	res := loadChecks(target.url+"/api/v1/check", target.bodies, conns, c.Duration("duration"), rate, c.Duration("slow"))
 	pa := <-posting
 	res.PostRate, res.Posted, res.Acknowledged = postRate, pa[0], pa[1]
 	res.Visits = target.visits
@@ -218,6 +228,16 @@ func runBenchCheck(c *cli.Context) error {
 		fmt.Fprintf(w, "claims settled\t%d posted at %.1f/s, %d acknowledged\n", res.Posted, res.PostRate, res.Acknowledged)
 	}
 	fmt.Fprintf(w, "load average\t%.2f before, %.2f after (%d cores)\n", res.LoadBefore, res.LoadAfter, runtime.NumCPU())
+	if res.SlowMs > 0 {
+		fmt.Fprintf(w, "stalls\t%d with answers of %.0f ms or more", res.StallCount, res.SlowMs)
+		if len(res.Stalls) > 0 {
+			fmt.Fprintf(w, "; the longest (began, UTC):")
+		}
+		fmt.Fprintln(w)
+		for _, st := range res.Stalls {
+			fmt.Fprintf(w, "\t%s  %.0f ms, %d checks\n", st.Start.UTC().Format("15:04:05.000"), st.Ms, st.Checks)
+		}
+	}
 	return w.Flush()
 }
 
@@ -406,14 +426,16 @@ func claimBody(t *graph.Tables, v uint32, fees []uint32) checkBody {
 // loadChecks posts bodies round-robin from conns clients for d and
 // measures each answer's latency; with rate > 0 the clients send rate
 // checks per second in all on a fixed schedule, latency counted from the
-// scheduled time.
-func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate float64) checkBench {
+// scheduled time. Answers of slow or more (when positive) are grouped
+// into stalls (stallsOf).
+func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate float64, slow time.Duration) checkBench {
 	tr := &http.Transport{MaxIdleConnsPerHost: conns, MaxConnsPerHost: conns, DisableCompression: true}
 	defer tr.CloseIdleConnections()
 	client := &http.Client{Transport: tr, Timeout: 10 * time.Second}
 	type worker struct {
 		lat, lag  []time.Duration
 		sent      []time.Duration // latency from the actual send, with --rate
+		slow      []slowAnswer
 		errs      int
 		decisions map[string]int
 	}
@@ -449,6 +471,9 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 				data, err := io.ReadAll(res.Body)
 				res.Body.Close()
 				w.lat = append(w.lat, time.Since(t0))
+				if l := w.lat[len(w.lat)-1]; slow > 0 && l >= slow {
+					w.slow = append(w.slow, slowAnswer{at: t0, latency: l})
+				}
 				if every > 0 {
 					w.sent = append(w.sent, time.Since(t1))
 				}
@@ -464,7 +489,9 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 	secs := time.Since(start).Seconds()
 	out := checkBench{Claims: len(bodies), Connections: conns, Seconds: secs, Rate: rate, Decisions: make(map[string]int)}
 	var lat, lag, sent []time.Duration
+	var slowest []slowAnswer
 	for _, w := range ws {
+		slowest = append(slowest, w.slow...)
 		lat = append(lat, w.lat...)
 		lag = append(lag, w.lag...)
 		sent = append(sent, w.sent...)
@@ -488,6 +515,10 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 	out.P50Ms, out.P99Ms, out.P999Ms, out.MaxMs = ms(0.5), ms(0.99), ms(0.999), ms(1)
 	out.LagP50Ms, out.LagP99Ms = at(lag, 0.5), at(lag, 0.99)
 	out.SentP50Ms, out.SentP99Ms = at(sent, 0.5), at(sent, 0.99)
+	if slow > 0 {
+		out.SlowMs = float64(slow.Microseconds()) / 1000
+		out.Stalls, out.StallCount = stallsOf(slowest, maxStalls)
+	}
 	return out
 }
 

@@ -31,13 +31,21 @@ func TestBenchCheck(t *testing.T) {
 	if err := json.Unmarshal(tc.bodies[0], &first); err != nil || first.Visit["mdtrt_id"] == "" || len(first.FeeLines) == 0 {
 		t.Fatalf("body %s: %v", tc.bodies[0], err)
 	}
-	res := loadChecks(tc.url+"/api/v1/check", tc.bodies, 2, 500*time.Millisecond, 0)
+	res := loadChecks(tc.url+"/api/v1/check", tc.bodies, 2, 500*time.Millisecond, 0, 0)
 	if res.Checks == 0 || res.Errors != 0 || res.P50Ms <= 0 || res.P99Ms < res.P50Ms {
 		t.Fatalf("bench: %+v", res)
 	}
-	paced := loadChecks(tc.url+"/api/v1/check", tc.bodies, 2, 500*time.Millisecond, 200)
+	paced := loadChecks(tc.url+"/api/v1/check", tc.bodies, 2, 500*time.Millisecond, 200, time.Nanosecond)
 	if paced.Errors != 0 || paced.Checks < 50 || paced.Checks > 110 {
 		t.Errorf("paced at 200/s for 0.5 s: %+v", paced)
+	}
+	// Every answer is slow at 1 ns, and due 5 ms after the one before:
+	// one stall holding them all. Without --slow, none.
+	if paced.StallCount != 1 || len(paced.Stalls) != 1 || paced.Stalls[0].Checks != paced.Checks || paced.Stalls[0].Ms < 400 {
+		t.Errorf("stalls at a 1-ns threshold: %d, %+v (of %d checks)", paced.StallCount, paced.Stalls, paced.Checks)
+	}
+	if res.StallCount != 0 || res.SlowMs != 0 {
+		t.Errorf("stalls without a threshold: %d", res.StallCount)
 	}
 
 	// Claims settled beside the checks are accepted under new ids and
