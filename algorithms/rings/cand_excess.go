@@ -277,7 +277,7 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 		var f relFlag
 		switch {
 		case int(r.n) >= p.MinRelationVisits || p.MinRelationStays > 0 && admissions(&s.t.Visits, vs) >= p.MinRelationStays:
-			f = s.flags(r.person, h, vs, r.cost, r.shr)
+			f = s.flags(r.person, h, vs, r.cost, r.shr, int(r.care))
 		case returning(&r) && s.repeatAdmitted(r.person, vs):
 			// A stay or two here of a person admitted again and again
 			// over several sites.
@@ -1214,7 +1214,7 @@ func (s *state) judge(p uint32, h graph.NodeID, vs []uint32) relFlag {
 		return 0
 	}
 	cost, shr := s.relationZ(vs, nil)
-	return s.flags(p, h, vs, cost, shr)
+	return s.flags(p, h, vs, cost, shr, careOf(&s.t.Visits, vs, s.opt.Params.RoutineMonthlyShare, nil))
 }
 
 // flags flags a relation from the median z of its visits (cost, shr):
@@ -1225,9 +1225,10 @@ func (s *state) judge(p uint32, h graph.NodeID, vs []uint32) relFlag {
 // (refills while supply was left, over-long supplies), or, for fills
 // whose lines give no supply days (no prd_days, no catalogue max_days for
 // their items) for the rules to judge, when they are twice costly_z above
-// peers. A relation of ordinary care that no flag of the general test
-// marks is also flagged heavy when its visits are heavy there (heavy).
-func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) relFlag {
+// peers. A relation of ordinary care (care, its careOf) that no flag of
+// the general test marks is also flagged heavy when its visits are heavy
+// there (heavy).
+func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32, care int) relFlag {
 	vt := &s.t.Visits
 	pr := &s.opt.Params
 	var f relFlag
@@ -1259,7 +1260,7 @@ func (s *state) flags(p uint32, h graph.NodeID, vs []uint32, cost, shr float32) 
 	if s.repeatAdmitted(p, vs) {
 		f |= flagAdmits
 	}
-	if (f == 0 || ownTest(f)) && s.heavy(int(h)-s.siteLo(), len(vs)) && careOf(vt, vs, s.opt.Params.RoutineMonthlyShare, nil) == careOther {
+	if (f == 0 || ownTest(f)) && care == careOther && s.heavy(int(h)-s.siteLo(), len(vs)) {
 		// Only where no flag of the general test flags the relation:
 		// those say more of what it is. Beside a strict rhythm it is
 		// counted by both own tests (a card swiped on a schedule, again

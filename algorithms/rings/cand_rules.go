@@ -293,10 +293,13 @@ func (s *state) clashTightness(h *rules.Hit) float64 {
 	vs := slices.Clone(h.Visits)
 	slices.SortStableFunc(vs, func(a, b uint32) int { return cmp.Compare(vt.Begin[a], vt.Begin[b]) })
 	minKm, speed := h.Params["min_km"], h.Params["speed_kmh"]
+	if speed <= 0 {
+		return 0
+	}
 	var tight []weighted
 	for i := 1; i < len(vs); i++ {
 		a, b := s.instNode(vs[i-1]), s.instNode(vs[i])
-		if a == b || speed <= 0 {
+		if a == b {
 			continue
 		}
 		km := s.separationKm(a, []graph.NodeID{b}, h.Params)

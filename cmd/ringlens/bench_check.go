@@ -470,8 +470,9 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 				}
 				data, err := io.ReadAll(res.Body)
 				res.Body.Close()
-				w.lat = append(w.lat, time.Since(t0))
-				if l := w.lat[len(w.lat)-1]; slow > 0 && l >= slow {
+				l := time.Since(t0)
+				w.lat = append(w.lat, l)
+				if slow > 0 && l >= slow {
 					w.slow = append(w.slow, slowAnswer{at: t0, latency: l})
 				}
 				if every > 0 {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"slices"
 	"time"
 )
@@ -45,14 +46,6 @@ func stallsOf(slow []slowAnswer, most int) (top []stall, total int) {
 		all = append(all, stall{Start: s.at, Ms: float64(s.latency.Microseconds()) / 1000, Checks: 1})
 		end = done
 	}
-	slices.SortStableFunc(all, func(a, b stall) int {
-		switch {
-		case a.Ms > b.Ms:
-			return -1
-		case a.Ms < b.Ms:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(all, func(a, b stall) int { return cmp.Compare(b.Ms, a.Ms) })
 	return all[:min(len(all), most)], len(all)
 }
