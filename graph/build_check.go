@@ -41,12 +41,12 @@ func checkTables(t *Tables) error {
 	}
 	v := &t.Visits
 	if err := check("visits", v.Len(), map[string]int{"institution": len(v.Institution), "doctor": len(v.Doctor),
-		"med_type": len(v.MedType), "begin": len(v.Begin), "med_fee": len(v.MedFee), "fund_pay": len(v.FundPay),
+		"med_type": len(v.MedType), "begin": v.Begin.Len(), "med_fee": v.MedFee.Len(), "fund_pay": v.FundPay.Len(),
 		"flags": len(v.Flags)}); err != nil {
 		return err
 	}
 	f := &t.Fees
-	if err := check("fees", f.Len(), map[string]int{"doctor": len(f.Doctor), "amount": len(f.Amount)}); err != nil {
+	if err := check("fees", f.Len(), map[string]int{"doctor": len(f.Doctor), "amount": f.Amount.Len()}); err != nil {
 		return err
 	}
 	nodes := uint64(p.Len()) + uint64(d.Len()) + uint64(it.Len())

@@ -230,7 +230,7 @@ func (w *coVisitWorker) hub(h NodeID) {
 	vt := &w.g.t.Visits
 	w.times, w.pats = w.times[:0], w.pats[:0]
 	for _, v := range w.g.VisitsOf(h) {
-		b := vt.Begin[v]
+		b := vt.Begin.At(v)
 		if vt.Flags[v]&VisitReversed != 0 || (w.opt.Since != 0 && b < w.opt.Since) || (w.opt.Until != 0 && b >= w.opt.Until) {
 			continue
 		}

@@ -174,7 +174,7 @@ func (g *Graph) visitData(data []visitAmounts) []visitAmounts {
 	vt := &g.t.Visits
 	data = resize(data, vt.Len())
 	for v := range data {
-		data[v] = visitAmounts{vt.FundPay[v], vt.MedFee[v], vt.Begin[v]}
+		data[v] = visitAmounts{vt.FundPay.At(uint32(v)), vt.MedFee.At(uint32(v)), vt.Begin.At(uint32(v))}
 	}
 	return data
 }

@@ -84,8 +84,10 @@ func (t *Tables) Memory() []MemoryItem {
 	vz := &sizer{}
 	add(vz, v.Setl, v.Person, v.Institution, v.Doctor, v.Dise, v.DiseName, v.Line)
 	add(vz, v.MedType)
-	add(vz, v.Begin, v.End)
-	add(vz, v.MedFee, v.FundPay)
+	for _, col := range []interface{ bytes() (int64, int64) }{&v.Begin, &v.End, &v.MedFee, &v.FundPay} {
+		u, r := col.bytes()
+		vz.m.Bytes, vz.m.Reserved = vz.m.Bytes+u, vz.m.Reserved+r
+	}
 	add(vz, v.Cert)
 	add(vz, v.Flags)
 	col("visits.columns", PerVisit, v.Len(), vz)
@@ -94,11 +96,10 @@ func (t *Tables) Memory() []MemoryItem {
 		internItem("visits.setl_id", PerVisit, v.Len(), v.SetlID))
 	fz := &sizer{}
 	add(fz, f.Visit, f.Sn, f.Item, f.Doctor, f.Trace, f.Line)
-	add(fz, f.Count)
-	add(fz, f.Price)
-	add(fz, f.Amount)
-	u, r := f.Time.bytes()
-	fz.m.Bytes, fz.m.Reserved = fz.m.Bytes+u, fz.m.Reserved+r
+	for _, col := range []interface{ bytes() (int64, int64) }{&f.Count, &f.Price, &f.Amount, &f.Time} {
+		u, r := col.bytes()
+		fz.m.Bytes, fz.m.Reserved = fz.m.Bytes+u, fz.m.Reserved+r
+	}
 	add(fz, f.SupplyDays)
 	col("fees.columns", PerFeeLine, f.Len(), fz)
 	out = append(out, internItem("fees.drug_trac_codg", PerFeeLine, f.Len(), f.Traces))

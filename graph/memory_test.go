@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/ringlens/ringlens/graph/claims"
@@ -26,12 +27,13 @@ func TestMemory(t *testing.T) {
 		perRow    int64
 	}{
 		// Setl, Person, Institution, Doctor, Dise, DiseName, Line (4 each),
-		// MedType 1, Begin and End 8, MedFee and FundPay 8, Cert 1, Flags 1.
-		{"visits.columns", tb.Visits.Len(), 7*4 + 1 + 2*8 + 2*8 + 1 + 1},
+		// MedType 1, Begin, End, MedFee and FundPay 4 each (no value out of
+		// their range here), Cert 1, Flags 1.
+		{"visits.columns", tb.Visits.Len(), 7*4 + 1 + 4*4 + 1 + 1},
 		// Visit, Sn, Item, Doctor, Trace, Line (4 each), Count, Price,
-		// Amount (8 each), Time 4 (no time out of its range here),
+		// Amount and Time 4 each (no value out of their range here),
 		// SupplyDays 4.
-		{"fees.columns", tb.Fees.Len(), 6*4 + 3*8 + 4 + 4},
+		{"fees.columns", tb.Fees.Len(), 6*4 + 4*4 + 4},
 		{"graph.visits_by_time", tb.Visits.Len(), 4},
 	}
 	for _, tc := range tests {
@@ -61,10 +63,16 @@ func TestMemory(t *testing.T) {
 			t.Errorf("zero tables: %+v", m)
 		}
 	}
-	// Every visit added adds its columns' width.
-	before := tb.Memory()[0]
-	tb.AddVisit(&claims.Visit{MdtrtID: "memory-test", MedType: 11}, 0, 0, 1)
-	if after := tb.Memory()[0]; after.Bytes-before.Bytes != 63 {
-		t.Errorf("one visit added %d bytes of columns; want 63", after.Bytes-before.Bytes)
+	// Every visit added adds its columns' width, and a value kept wide
+	// (a begin time of 1970) its row and value.
+	for _, tc := range []struct {
+		begin claims.Time
+		want  int64
+	}{{1_767_225_600, 47}, {0, 47 + 16}} {
+		before := tb.Memory()[0]
+		tb.AddVisit(&claims.Visit{MdtrtID: fmt.Sprint("memory-test-", tc.begin), MedType: 11, Begin: tc.begin, End: claims.NoTime}, 0, 0, 1)
+		if after := tb.Memory()[0]; after.Bytes-before.Bytes != tc.want {
+			t.Errorf("one visit beginning at %d added %d bytes of columns; want %d", tc.begin, after.Bytes-before.Bytes, tc.want)
+		}
 	}
 }

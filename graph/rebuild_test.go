@@ -17,8 +17,8 @@ func TestRebuilder(t *testing.T) {
 	wide := func() *Tables { // a time span too wide for packed time keys
 		tb := NewTables(0, 0)
 		resetCity(tb, "w", 3, 5)
-		tb.Visits.Begin[0] = claims.Time(-1 << 40)
-		tb.Visits.Begin[4] = tb.Visits.Begin[7]
+		tb.Visits.Begin.Set(0, claims.Time(-1<<40))
+		tb.Visits.Begin.Set(4, tb.Visits.Begin.At(7))
 		return tb
 	}
 	broken := func() *Tables { // rows pointing outside their tables are skipped
@@ -76,7 +76,9 @@ func TestRebuilderErrors(t *testing.T) {
 		{"nil tables", context.Background(), nil},
 		{"short column", context.Background(), func() *Tables {
 			tb := fixtureTables(t)
-			tb.Visits.Begin = tb.Visits.Begin[:1]
+			short := NewTimes(1)
+			short.Append(tb.Visits.Begin.At(0))
+			tb.Visits.Begin = short
 			return tb
 		}()},
 		{"cancelled", cancelled, fixtureTables(t)},

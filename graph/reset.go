@@ -30,12 +30,29 @@ func (t *Tables) Reset() {
 	c := &t.Catalog
 	c.Name, c.ListType, c.LimitSex, c.AgeMin, c.AgeMax = c.Name[:0], c.ListType[:0], c.LimitSex[:0], c.AgeMin[:0], c.AgeMax[:0]
 	c.MaxDays, c.PriceCap, c.Known = c.MaxDays[:0], c.PriceCap[:0], c.Known[:0]
-	v := &t.Visits
+	t.Visits.clearColumns()
+	t.Fees.clearColumns()
+}
+
+// clearColumns empties the visit columns (not the interners), keeping
+// their memory.
+func (v *VisitTable) clearColumns() {
 	v.Setl, v.Person, v.Institution, v.Doctor = v.Setl[:0], v.Person[:0], v.Institution[:0], v.Doctor[:0]
-	v.MedType, v.Begin, v.End, v.Dise, v.DiseName = v.MedType[:0], v.Begin[:0], v.End[:0], v.Dise[:0], v.DiseName[:0]
-	v.MedFee, v.FundPay, v.Cert, v.Flags, v.Line = v.MedFee[:0], v.FundPay[:0], v.Cert[:0], v.Flags[:0], v.Line[:0]
-	f := &t.Fees
-	f.Visit, f.Sn, f.Item, f.Count, f.Price, f.Amount = f.Visit[:0], f.Sn[:0], f.Item[:0], f.Count[:0], f.Price[:0], f.Amount[:0]
+	v.MedType, v.Dise, v.DiseName = v.MedType[:0], v.Dise[:0], v.DiseName[:0]
+	v.Cert, v.Flags, v.Line = v.Cert[:0], v.Flags[:0], v.Line[:0]
+	v.Begin.reset()
+	v.End.reset()
+	v.MedFee.reset()
+	v.FundPay.reset()
+}
+
+// clearColumns empties the fee columns (not the trace interner), keeping
+// their memory.
+func (f *FeeTable) clearColumns() {
+	f.Visit, f.Sn, f.Item = f.Visit[:0], f.Sn[:0], f.Item[:0]
 	f.Doctor, f.SupplyDays, f.Trace, f.Line = f.Doctor[:0], f.SupplyDays[:0], f.Trace[:0], f.Line[:0]
+	f.Count.reset()
+	f.Price.reset()
+	f.Amount.reset()
 	f.Time.reset()
 }

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"math"
 	"reflect"
 	"testing"
 
@@ -93,7 +94,7 @@ func TestTablesResetAllocs(t *testing.T) {
 	visits := make([]claims.Visit, src.Visits.Len())
 	for v := range visits {
 		visits[v] = claims.Visit{MdtrtID: src.Visits.IDs.String(uint32(v)), DoctorCode: src.Doctors.IDs.String(src.Visits.Doctor[v]),
-			DiseCode: "J18", Begin: src.Visits.Begin[v], End: claims.NoTime}
+			DiseCode: "J18", Begin: src.Visits.Begin.At(uint32(v)), End: claims.NoTime}
 	}
 	fees := make([]claims.FeeLine, src.Fees.Len())
 	for f := range fees {
@@ -124,9 +125,9 @@ func assertEmpty(t *testing.T, tb *Tables) {
 	t.Helper()
 	var walk func(path string, v reflect.Value)
 	walk = func(path string, v reflect.Value) {
-		if tm, ok := v.Interface().(Times); ok {
-			if tm.Len() != 0 {
-				t.Errorf("%s has %d rows after Reset", path, tm.Len())
+		if c, ok := narrowOf(v); ok {
+			if c.Len() != 0 {
+				t.Errorf("%s has %d rows after Reset", path, c.Len())
 			}
 			return
 		}
@@ -161,7 +162,7 @@ func assertSameRows(t *testing.T, path string, a, b reflect.Value) {
 // walkPair calls leaf with every field of a and b (values of one type)
 // that is not a struct, walking into structs, with its path.
 func walkPair(path string, a, b reflect.Value, leaf func(path string, a, b reflect.Value)) {
-	if a.Kind() != reflect.Struct || a.Type() == reflect.TypeFor[Times]() {
+	if _, ok := narrowOf(a); ok || a.Kind() != reflect.Struct {
 		leaf(path, a, b)
 		return
 	}
@@ -174,15 +175,16 @@ func walkPair(path string, a, b reflect.Value, leaf func(path string, a, b refle
 func sameRows(t *testing.T, path string, a, b reflect.Value) {
 	t.Helper()
 	switch a.Kind() {
-	case reflect.Struct: // Times
-		x, y := a.Interface().(Times), b.Interface().(Times)
+	case reflect.Struct: // a Narrow column
+		x, _ := narrowOf(a)
+		y, _ := narrowOf(b)
 		if x.Len() != y.Len() {
 			t.Errorf("%s: %d rows, want %d", path, x.Len(), y.Len())
 			return
 		}
 		for i := range uint32(y.Len()) {
-			if x.At(i) != y.At(i) {
-				t.Errorf("%s[%d] = %v, want %v", path, i, x.At(i), y.At(i))
+			if x.at64(i) != y.at64(i) {
+				t.Errorf("%s[%d] = %v, want %v", path, i, x.at64(i), y.at64(i))
 			}
 		}
 	case reflect.Slice:
@@ -224,4 +226,27 @@ func sameRows(t *testing.T, path string, a, b reflect.Value) {
 			}
 		}
 	}
+}
+
+// narrowColumn is what the reflective walks read of a Narrow column.
+type narrowColumn interface {
+	Len() int
+	at64(i uint32) int64
+}
+
+// at64 returns the value of row i as an int64.
+func (c *Narrow[T]) at64(i uint32) int64 { return int64(c.At(i)) }
+
+// at64 returns the bits of the quantity of row i.
+func (c *Counts) at64(i uint32) int64 { return int64(math.Float64bits(c.At(i))) }
+
+// narrowOf returns v as a Narrow column, if it is one.
+func narrowOf(v reflect.Value) (narrowColumn, bool) {
+	if v.Kind() != reflect.Struct || !v.CanInterface() {
+		return nil, false
+	}
+	p := reflect.New(v.Type())
+	p.Elem().Set(v)
+	c, ok := p.Interface().(narrowColumn)
+	return c, ok
 }

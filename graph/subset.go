@@ -1,6 +1,9 @@
 package graph
 
-import "github.com/ringlens/ringlens/graph/intern"
+import (
+	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/intern"
+)
 
 // Subset returns tables holding visits (rows of t, in the order given) and
 // fee lines (rows of t whose visits are among them; others are left out),
@@ -24,16 +27,13 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 	var sf FeeTable
 	if dst == nil {
 		sv = newVisitTable(len(visits))
+		sf.Price, sf.Amount, sf.Time = NewMoney[claims.Price](len(fees)), NewMoney[claims.Money](len(fees)), NewTimes(len(fees))
 	} else {
 		sv, sf = dst.Visits, dst.Fees
 		sv.IDs.Reset()
 		sv.SetlID.Reset()
-		sv.Setl, sv.Person, sv.Institution, sv.Doctor = sv.Setl[:0], sv.Person[:0], sv.Institution[:0], sv.Doctor[:0]
-		sv.MedType, sv.Begin, sv.End, sv.Dise, sv.DiseName = sv.MedType[:0], sv.Begin[:0], sv.End[:0], sv.Dise[:0], sv.DiseName[:0]
-		sv.MedFee, sv.FundPay, sv.Cert, sv.Flags, sv.Line = sv.MedFee[:0], sv.FundPay[:0], sv.Cert[:0], sv.Flags[:0], sv.Line[:0]
-		sf.Visit, sf.Sn, sf.Item, sf.Count, sf.Price, sf.Amount = sf.Visit[:0], sf.Sn[:0], sf.Item[:0], sf.Count[:0], sf.Price[:0], sf.Amount[:0]
-		sf.Doctor, sf.SupplyDays, sf.Trace, sf.Line = sf.Doctor[:0], sf.SupplyDays[:0], sf.Trace[:0], sf.Line[:0]
-		sf.Time.reset()
+		sv.clearColumns()
+		sf.clearColumns()
 	}
 	local := make(map[uint32]uint32, len(visits))
 	for _, v := range visits {
@@ -54,12 +54,12 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		sv.Institution = append(sv.Institution, src.Institution[v])
 		sv.Doctor = append(sv.Doctor, src.Doctor[v])
 		sv.MedType = append(sv.MedType, src.MedType[v])
-		sv.Begin = append(sv.Begin, src.Begin[v])
-		sv.End = append(sv.End, src.End[v])
+		sv.Begin.Append(src.Begin.At(v))
+		sv.End.Append(src.End.At(v))
 		sv.Dise = append(sv.Dise, src.Dise[v])
 		sv.DiseName = append(sv.DiseName, src.DiseName[v])
-		sv.MedFee = append(sv.MedFee, src.MedFee[v])
-		sv.FundPay = append(sv.FundPay, src.FundPay[v])
+		sv.MedFee.Append(src.MedFee.At(v))
+		sv.FundPay.Append(src.FundPay.At(v))
 		sv.Cert = append(sv.Cert, src.Cert[v])
 		sv.Flags = append(sv.Flags, src.Flags[v])
 		sv.Line = append(sv.Line, src.Line[v])
@@ -81,9 +81,9 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		sf.Visit = append(sf.Visit, v)
 		sf.Sn = append(sf.Sn, ft.Sn[f])
 		sf.Item = append(sf.Item, ft.Item[f])
-		sf.Count = append(sf.Count, ft.Count[f])
-		sf.Price = append(sf.Price, ft.Price[f])
-		sf.Amount = append(sf.Amount, ft.Amount[f])
+		sf.Count.Append(ft.Count.At(f))
+		sf.Price.Append(ft.Price.At(f))
+		sf.Amount.Append(ft.Amount.At(f))
 		sf.Time.Append(ft.Time.At(f))
 		sf.Doctor = append(sf.Doctor, ft.Doctor[f])
 		sf.SupplyDays = append(sf.SupplyDays, ft.SupplyDays[f])

@@ -61,13 +61,13 @@ func checkSubset(t *testing.T, tb, sub *Tables, kept, want []uint32, wantFees in
 	}
 	for i, v := range want {
 		if sub.Visits.IDs.String(uint32(i)) != tb.Visits.IDs.String(v) || sub.Visits.Person[i] != tb.Visits.Person[v] ||
-			sub.Visits.FundPay[i] != tb.Visits.FundPay[v] || sub.Visits.Flags[i] != tb.Visits.Flags[v] {
+			sub.Visits.FundPay.At(uint32(i)) != tb.Visits.FundPay.At(v) || sub.Visits.Flags[i] != tb.Visits.Flags[v] {
 			t.Errorf("subset row %d is not visit %s", i, tb.Visits.IDs.String(v))
 		}
 	}
 	for j, f := range kept {
 		if got, orig := sub.Visits.IDs.String(sub.Fees.Visit[j]), tb.Visits.IDs.String(tb.Fees.Visit[f]); got != orig ||
-			sub.Fees.Amount[j] != tb.Fees.Amount[f] || sub.Fees.Sn[j] != tb.Fees.Sn[f] {
+			sub.Fees.Amount.At(uint32(j)) != tb.Fees.Amount.At(uint32(f)) || sub.Fees.Sn[j] != tb.Fees.Sn[f] {
 			t.Errorf("subset fee %d (row %d) belongs to %s, want %s", j, f, got, orig)
 		}
 	}

@@ -201,12 +201,12 @@ func summarizeVisits(g *Graph) (VisitCounts, AmountTotals, TimeSpan) {
 	var med, fund, rMed, rFund claims.Money
 	for _, v := range g.byTime {
 		byType[vt.MedType[v]]++
-		med += vt.MedFee[v]
-		fund += vt.FundPay[v]
+		med += vt.MedFee.At(v)
+		fund += vt.FundPay.At(v)
 		if f := vt.Flags[v]; f&VisitRefunded != 0 {
 			vc.Refunded++
-			rMed += vt.MedFee[v]
-			rFund += vt.FundPay[v]
+			rMed += vt.MedFee.At(v)
+			rFund += vt.FundPay.At(v)
 		}
 		if vt.Flags[v]&VisitReversed != 0 {
 			vc.Reversed++
@@ -219,7 +219,7 @@ func summarizeVisits(g *Graph) (VisitCounts, AmountTotals, TimeSpan) {
 	}
 	var span TimeSpan
 	if n := len(g.byTime); n > 0 {
-		span = TimeSpan{First: vt.Begin[g.byTime[0]].String(), Last: vt.Begin[g.byTime[n-1]].String()}
+		span = TimeSpan{First: vt.Begin.At(g.byTime[0]).String(), Last: vt.Begin.At(g.byTime[n-1]).String()}
 	}
 	return vc, AmountTotals{MedFee: yuan(med), Fund: yuan(fund), RefundedMedFee: yuan(rMed), RefundedFund: yuan(rFund)}, span
 }

@@ -338,12 +338,12 @@ type VisitTable struct {
 	Institution []uint32
 	Doctor      []uint32 // Doctors row or None
 	MedType     []claims.MedType
-	Begin       []claims.Time
-	End         []claims.Time // claims.NoTime when absent
-	Dise        []uint32      // Strings id of dise_codg, or None
-	DiseName    []uint32      // Strings id or None
-	MedFee      []claims.Money
-	FundPay     []claims.Money
+	Begin       Times
+	End         Times    // claims.NoTime when absent
+	Dise        []uint32 // Strings id of dise_codg, or None
+	DiseName    []uint32 // Strings id or None
+	MedFee      Narrow[claims.Money]
+	FundPay     Narrow[claims.Money]
 	Cert        []claims.CertType
 	Flags       []VisitFlag
 	Line        []uint32 // source line of the original row (1 = header)
@@ -358,12 +358,12 @@ func newVisitTable(n int) VisitTable {
 		Institution: make([]uint32, 0, n),
 		Doctor:      make([]uint32, 0, n),
 		MedType:     make([]claims.MedType, 0, n),
-		Begin:       make([]claims.Time, 0, n),
-		End:         make([]claims.Time, 0, n),
+		Begin:       NewTimes(n),
+		End:         NewTimes(n),
 		Dise:        make([]uint32, 0, n),
 		DiseName:    make([]uint32, 0, n),
-		MedFee:      make([]claims.Money, 0, n),
-		FundPay:     make([]claims.Money, 0, n),
+		MedFee:      NewMoney[claims.Money](n),
+		FundPay:     NewMoney[claims.Money](n),
 		Cert:        make([]claims.CertType, 0, n),
 		Flags:       make([]VisitFlag, 0, n),
 		Line:        make([]uint32, 0, n),
@@ -397,12 +397,12 @@ func (t *Tables) AddVisit(v *claims.Visit, person, inst uint32, line uint32) (ro
 	vt.Institution = append(vt.Institution, inst)
 	vt.Doctor = append(vt.Doctor, t.DoctorRef(v.DoctorCode))
 	vt.MedType = append(vt.MedType, v.MedType)
-	vt.Begin = append(vt.Begin, v.Begin)
-	vt.End = append(vt.End, v.End)
+	vt.Begin.Append(v.Begin)
+	vt.End.Append(v.End)
 	vt.Dise = append(vt.Dise, t.str(v.DiseCode))
 	vt.DiseName = append(vt.DiseName, t.str(v.DiseName))
-	vt.MedFee = append(vt.MedFee, v.MedFee)
-	vt.FundPay = append(vt.FundPay, v.FundPay)
+	vt.MedFee.Append(v.MedFee)
+	vt.FundPay.Append(v.FundPay)
 	vt.Cert = append(vt.Cert, v.CertType)
 	vt.Flags = append(vt.Flags, 0)
 	vt.Line = append(vt.Line, line)
@@ -415,11 +415,11 @@ type FeeTable struct {
 	Visit      []uint32 // Visits row
 	Sn         []uint32 // Strings id of feedetl_sn
 	Item       []uint32 // Catalog row
-	Count      []float64
-	Price      []claims.Price
-	Amount     []claims.Money
-	Time       Times    // fee_ocur_time
-	Doctor     []uint32 // Doctors row or None
+	Count      Counts
+	Price      Narrow[claims.Price]
+	Amount     Narrow[claims.Money] // det_item_fee_sumamt
+	Time       Times                // fee_ocur_time
+	Doctor     []uint32             // Doctors row or None
 	SupplyDays []int32
 	Trace      []uint32      // Traces id or None
 	Traces     *intern.Table // drug trace codes
@@ -431,9 +431,9 @@ func newFeeTable(n int) FeeTable {
 		Visit:      make([]uint32, 0, n),
 		Sn:         make([]uint32, 0, n),
 		Item:       make([]uint32, 0, n),
-		Count:      make([]float64, 0, n),
-		Price:      make([]claims.Price, 0, n),
-		Amount:     make([]claims.Money, 0, n),
+		Count:      NewCounts(n),
+		Price:      NewMoney[claims.Price](n),
+		Amount:     NewMoney[claims.Money](n),
 		Time:       NewTimes(n),
 		Doctor:     make([]uint32, 0, n),
 		SupplyDays: make([]int32, 0, n),
@@ -454,9 +454,9 @@ func (t *Tables) AddFee(f *claims.FeeLine, visit uint32, line uint32) uint32 {
 	ft.Visit = append(ft.Visit, visit)
 	ft.Sn = append(ft.Sn, t.str(f.FeedetlSn))
 	ft.Item = append(ft.Item, t.item(f.ItemCode, f.ItemName, f.ListType))
-	ft.Count = append(ft.Count, f.Count)
-	ft.Price = append(ft.Price, f.Price)
-	ft.Amount = append(ft.Amount, f.Amount)
+	ft.Count.Append(f.Count)
+	ft.Price.Append(f.Price)
+	ft.Amount.Append(f.Amount)
 	ft.Time.Append(f.Time)
 	ft.Doctor = append(ft.Doctor, t.DoctorRef(f.DoctorCode))
 	ft.SupplyDays = append(ft.SupplyDays, f.SupplyDays)

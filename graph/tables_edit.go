@@ -5,19 +5,19 @@ package graph
 // table is compacted; the Traces interner is left as is.
 func (f *FeeTable) Keep(keep func(row int) bool) int {
 	w := 0
-	var wide []wideTime
+	var wideCount, wideTime, widePrice, wideAmount []wideValue
 	for i := range f.Visit {
 		if !keep(i) {
 			continue
 		}
-		f.Time.keep(w, i, &wide)
+		f.Count.keep(w, i, &wideCount)
+		f.Time.keep(w, i, &wideTime)
+		f.Price.keep(w, i, &widePrice)
+		f.Amount.keep(w, i, &wideAmount)
 		if w != i {
 			f.Visit[w] = f.Visit[i]
 			f.Sn[w] = f.Sn[i]
 			f.Item[w] = f.Item[i]
-			f.Count[w] = f.Count[i]
-			f.Price[w] = f.Price[i]
-			f.Amount[w] = f.Amount[i]
 			f.Doctor[w] = f.Doctor[i]
 			f.SupplyDays[w] = f.SupplyDays[i]
 			f.Trace[w] = f.Trace[i]
@@ -28,10 +28,10 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 	f.Visit = f.Visit[:w]
 	f.Sn = f.Sn[:w]
 	f.Item = f.Item[:w]
-	f.Count = f.Count[:w]
-	f.Price = f.Price[:w]
-	f.Amount = f.Amount[:w]
-	f.Time.truncate(w, wide)
+	f.Count.truncate(w, wideCount)
+	f.Price.truncate(w, widePrice)
+	f.Amount.truncate(w, wideAmount)
+	f.Time.truncate(w, wideTime)
 	f.Doctor = f.Doctor[:w]
 	f.SupplyDays = f.SupplyDays[:w]
 	f.Trace = f.Trace[:w]

@@ -37,12 +37,12 @@ func (t *Tables) Snapshot() *Tables {
 		MaxDays: slices.Clone(c.MaxDays), PriceCap: slices.Clone(c.PriceCap), Known: slices.Clone(c.Known)}
 	v := &t.Visits
 	s.Visits = VisitTable{IDs: v.IDs.Snapshot(), SetlID: v.SetlID.Snapshot(), Setl: capped(v.Setl), Person: capped(v.Person),
-		Institution: capped(v.Institution), Doctor: capped(v.Doctor), MedType: capped(v.MedType), Begin: capped(v.Begin),
-		End: capped(v.End), Dise: capped(v.Dise), DiseName: capped(v.DiseName), MedFee: capped(v.MedFee),
-		FundPay: capped(v.FundPay), Cert: capped(v.Cert), Flags: capped(v.Flags), Line: capped(v.Line)}
+		Institution: capped(v.Institution), Doctor: capped(v.Doctor), MedType: capped(v.MedType), Begin: v.Begin.snapshot(),
+		End: v.End.snapshot(), Dise: capped(v.Dise), DiseName: capped(v.DiseName), MedFee: v.MedFee.snapshot(),
+		FundPay: v.FundPay.snapshot(), Cert: capped(v.Cert), Flags: capped(v.Flags), Line: capped(v.Line)}
 	f := &t.Fees
-	s.Fees = FeeTable{Visit: capped(f.Visit), Sn: capped(f.Sn), Item: capped(f.Item), Count: capped(f.Count),
-		Price: capped(f.Price), Amount: capped(f.Amount), Time: f.Time.snapshot(), Doctor: capped(f.Doctor),
+	s.Fees = FeeTable{Visit: capped(f.Visit), Sn: capped(f.Sn), Item: capped(f.Item), Count: f.Count.snapshot(),
+		Price: f.Price.snapshot(), Amount: f.Amount.snapshot(), Time: f.Time.snapshot(), Doctor: capped(f.Doctor),
 		SupplyDays: capped(f.SupplyDays), Trace: capped(f.Trace), Traces: f.Traces.Snapshot(), Line: capped(f.Line)}
 	return s
 }

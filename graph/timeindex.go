@@ -104,14 +104,14 @@ func (g *Graph) sortVisitsByTime(s *scratch) {
 	lo, hi := claims.Time(math.MaxInt64), claims.Time(math.MinInt64)
 	for v := 0; v < vt.Len(); v++ {
 		if g.visitOK(uint32(v)) {
-			lo, hi = min(lo, vt.Begin[v]), max(hi, vt.Begin[v])
+			lo, hi = min(lo, vt.Begin.At(uint32(v))), max(hi, vt.Begin.At(uint32(v)))
 		}
 	}
 	if hi >= lo && uint64(hi)-uint64(lo) < 1<<31 {
 		keys := slices.Grow(s.keys[:0], vt.Len())
 		for v := 0; v < vt.Len(); v++ {
 			if g.visitOK(uint32(v)) {
-				keys = append(keys, uint64(vt.Begin[v]-lo)<<32|uint64(v))
+				keys = append(keys, uint64(vt.Begin.At(uint32(v))-lo)<<32|uint64(v))
 			}
 		}
 		s.keys = s.sort.sortU64(keys, 32) // stable: rows stay in order within a time
@@ -129,7 +129,7 @@ func (g *Graph) sortVisitsByTime(s *scratch) {
 		}
 	}
 	slices.SortFunc(rows, func(a, b uint32) int {
-		return cmp.Or(cmp.Compare(vt.Begin[a], vt.Begin[b]), cmp.Compare(a, b))
+		return cmp.Or(cmp.Compare(vt.Begin.At(a), vt.Begin.At(b)), cmp.Compare(a, b))
 	})
 	g.byTime = rows
 }
@@ -167,7 +167,7 @@ func (g *Graph) buildTotals(vd *visitDoctors) {
 		if !g.visitLive(vv) {
 			continue
 		}
-		f := vt.FundPay[v]
+		f := vt.FundPay.At(uint32(v))
 		add(vt.Person[v], f)
 		add(uint32(g.instNode[vt.Institution[v]]), f)
 		for _, d := range vd.of(vv) {

@@ -121,7 +121,7 @@ func (l *loader) applyFee(f *feeRow, line int64) (rowErr, bool) {
 
 // isRefundLine reports whether fee row i reverses an earlier charge.
 func isRefundLine(ft *graph.FeeTable, i uint32) bool {
-	return ft.Amount[i] < 0 || ft.Amount[i] == 0 && ft.Count[i] < 0
+	return ft.Amount.At(i) < 0 || ft.Amount.At(i) == 0 && ft.Count.At(i) < 0
 }
 
 // resolveFees finds duplicate lines and nets refund lines, visit by visit,
@@ -290,12 +290,12 @@ func (r *feeResolver) group(rows []uint32) {
 			r.rejectRow(i, fSn, "refund line reverses nothing")
 			continue
 		}
-		ft.Amount[target] += ft.Amount[i]
-		cnt := ft.Count[i]
+		ft.Amount.Set(target, ft.Amount.At(target)+ft.Amount.At(i))
+		cnt := ft.Count.At(i)
 		if cnt > 0 {
 			cnt = -cnt
 		}
-		ft.Count[target] += cnt
+		ft.Count.Set(target, ft.Count.At(target)+cnt)
 		r.setDrop(i)
 		r.l.rep.RefundsNetted++
 	}
@@ -318,7 +318,7 @@ func (r *feeResolver) refundTarget(rows []uint32, i uint32) uint32 {
 		}
 	}
 	for _, j := range rows {
-		if ft.Item[j] == ft.Item[i] && !isRefundLine(ft, j) && !r.isDropped(j) && ft.Amount[j] > 0 {
+		if ft.Item[j] == ft.Item[i] && !isRefundLine(ft, j) && !r.isDropped(j) && ft.Amount.At(j) > 0 {
 			return j
 		}
 	}

@@ -47,8 +47,8 @@ func TestFeeResolutionLargeGroup(t *testing.T) {
 			if ft.Line[i] == 8 || ft.Line[i] == 3 {
 				want = 0
 			}
-			if int64(ft.Amount[i]) != want {
-				t.Errorf("line %d amount %d, want %d", ft.Line[i], ft.Amount[i], want)
+			if int64(ft.Amount.At(uint32(i))) != want {
+				t.Errorf("line %d amount %d, want %d", ft.Line[i], ft.Amount.At(uint32(i)), want)
 			}
 		}
 	}

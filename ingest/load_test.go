@@ -110,13 +110,13 @@ func checkValidTables(t *testing.T, tb *graph.Tables) {
 			t.Errorf("visit %s missing", w.id)
 			continue
 		}
-		if vt.MedFee[r] != w.med || vt.FundPay[r] != w.fund || vt.Flags[r] != w.flags || vt.Line[r] != w.line {
-			t.Errorf("visit %s: med %d fund %d flags %b line %d; want %+v", w.id, vt.MedFee[r], vt.FundPay[r], vt.Flags[r], vt.Line[r], w)
+		if vt.MedFee.At(r) != w.med || vt.FundPay.At(r) != w.fund || vt.Flags[r] != w.flags || vt.Line[r] != w.line {
+			t.Errorf("visit %s: med %d fund %d flags %b line %d; want %+v", w.id, vt.MedFee.At(r), vt.FundPay.At(r), vt.Flags[r], vt.Line[r], w)
 		}
 	}
 	v3 := vt.IDs.Lookup("V003")
-	if vt.Begin[v3] != claims.DateOf(2024, 3, 5).Time()+8*3600 || vt.End[v3] != claims.DateOf(2024, 3, 10).Time()+12*3600 {
-		t.Errorf("V003 begin %v end %v", vt.Begin[v3], vt.End[v3])
+	if vt.Begin.At(v3) != claims.DateOf(2024, 3, 5).Time()+8*3600 || vt.End.At(v3) != claims.DateOf(2024, 3, 10).Time()+12*3600 {
+		t.Errorf("V003 begin %v end %v", vt.Begin.At(v3), vt.End.At(v3))
 	}
 	ft := &tb.Fees
 	fees := []struct {
@@ -128,12 +128,12 @@ func checkValidTables(t *testing.T, tb *graph.Tables) {
 		t.Fatalf("fees = %d, want %d", ft.Len(), len(fees))
 	}
 	for i, w := range fees {
-		if ft.Line[i] != w.line || ft.Amount[i] != w.amount || ft.Count[i] != w.count {
-			t.Errorf("fee %d: line %d amount %d count %v; want %+v", i, ft.Line[i], ft.Amount[i], ft.Count[i], w)
+		if ft.Line[i] != w.line || ft.Amount.At(uint32(i)) != w.amount || ft.Count.At(uint32(i)) != w.count {
+			t.Errorf("fee %d: line %d amount %d count %v; want %+v", i, ft.Line[i], ft.Amount.At(uint32(i)), ft.Count.At(uint32(i)), w)
 		}
 	}
-	if ft.Price[4] != 123456 {
-		t.Errorf("fee price = %d", ft.Price[4])
+	if ft.Price.At(4) != 123456 {
+		t.Errorf("fee price = %d", ft.Price.At(4))
 	}
 }
 

@@ -226,10 +226,10 @@ func (l *loader) resolveVisitRefunds() error {
 			}
 			continue
 		}
-		vt.MedFee[row] += rf.medFee
-		vt.FundPay[row] += rf.fundPay
+		vt.MedFee.Set(row, vt.MedFee.At(row)+rf.medFee)
+		vt.FundPay.Set(row, vt.FundPay.At(row)+rf.fundPay)
 		vt.Flags[row] |= graph.VisitRefunded
-		if vt.FundPay[row] <= 0 {
+		if vt.FundPay.At(row) <= 0 {
 			vt.Flags[row] |= graph.VisitReversed
 		}
 		l.rep.Accepted++
@@ -245,10 +245,10 @@ func (l *loader) matchRefund(rf *visitRefund, rows []uint32) uint32 {
 	vt := &l.t.Visits
 	best := uint32(graph.None)
 	for _, r := range rows {
-		if vt.Institution[r] != rf.inst || vt.Begin[r] > rf.begin || vt.FundPay[r] != -rf.fundPay {
+		if vt.Institution[r] != rf.inst || vt.Begin.At(r) > rf.begin || vt.FundPay.At(r) != -rf.fundPay {
 			continue
 		}
-		if best == graph.None || vt.Begin[r] >= vt.Begin[best] {
+		if best == graph.None || vt.Begin.At(r) >= vt.Begin.At(best) {
 			best = r
 		}
 	}

@@ -59,8 +59,8 @@ func cityClaims(tb testing.TB, dir string, n int) (*Index, []*Claim) {
 // and institution codes).
 func visitOf(t *graph.Tables, v uint32) claims.Visit {
 	vt := &t.Visits
-	cv := claims.Visit{MdtrtID: vt.IDs.String(v), MedType: vt.MedType[v], Begin: vt.Begin[v], End: vt.End[v],
-		DiseCode: t.Str(vt.Dise[v]), MedFee: vt.MedFee[v], FundPay: vt.FundPay[v], CertType: vt.Cert[v]}
+	cv := claims.Visit{MdtrtID: vt.IDs.String(v), MedType: vt.MedType[v], Begin: vt.Begin.At(v), End: vt.End.At(v),
+		DiseCode: t.Str(vt.Dise[v]), MedFee: vt.MedFee.At(v), FundPay: vt.FundPay.At(v), CertType: vt.Cert[v]}
 	if d := vt.Doctor[v]; d != graph.None {
 		cv.DoctorCode = t.Doctors.IDs.String(d)
 	}
@@ -71,7 +71,7 @@ func visitOf(t *graph.Tables, v uint32) claims.Visit {
 func feeOf(t *graph.Tables, f uint32, id string) claims.FeeLine {
 	ft, ct := &t.Fees, &t.Catalog
 	cf := claims.FeeLine{FeedetlSn: t.Str(ft.Sn[f]), MdtrtID: id, ItemCode: ct.IDs.String(ft.Item[f]), ListType: ct.ListType[ft.Item[f]],
-		Count: ft.Count[f], Price: ft.Price[f], Amount: ft.Amount[f], Time: ft.Time.At(f), SupplyDays: ft.SupplyDays[f]}
+		Count: ft.Count.At(f), Price: ft.Price.At(f), Amount: ft.Amount.At(f), Time: ft.Time.At(f), SupplyDays: ft.SupplyDays[f]}
 	if d := ft.Doctor[f]; d != graph.None {
 		cf.DoctorCode = t.Doctors.IDs.String(d)
 	}

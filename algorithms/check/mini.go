@@ -107,13 +107,13 @@ func miniTables(visits, fees int) *graph.Tables {
 		Catalog:      graph.CatalogTable{IDs: intern.New(n, 16)},
 		Visits: graph.VisitTable{IDs: intern.New(visits, 20), SetlID: intern.NewList(visits, 20),
 			Setl: make([]uint32, 0, visits), Person: make([]uint32, 0, visits), Institution: make([]uint32, 0, visits),
-			Doctor: make([]uint32, 0, visits), MedType: make([]claims.MedType, 0, visits), Begin: make([]claims.Time, 0, visits),
-			End: make([]claims.Time, 0, visits), Dise: make([]uint32, 0, visits), DiseName: make([]uint32, 0, visits),
-			MedFee: make([]claims.Money, 0, visits), FundPay: make([]claims.Money, 0, visits),
+			Doctor: make([]uint32, 0, visits), MedType: make([]claims.MedType, 0, visits), Begin: graph.NewTimes(visits),
+			End: graph.NewTimes(visits), Dise: make([]uint32, 0, visits), DiseName: make([]uint32, 0, visits),
+			MedFee: graph.NewMoney[claims.Money](visits), FundPay: graph.NewMoney[claims.Money](visits),
 			Cert: make([]claims.CertType, 0, visits), Flags: make([]graph.VisitFlag, 0, visits), Line: make([]uint32, 0, visits)},
 		Fees: graph.FeeTable{Traces: intern.New(8, 20),
 			Visit: make([]uint32, 0, fees), Sn: make([]uint32, 0, fees), Item: make([]uint32, 0, fees),
-			Count: make([]float64, 0, fees), Price: make([]claims.Price, 0, fees), Amount: make([]claims.Money, 0, fees),
+			Count: graph.NewCounts(fees), Price: graph.NewMoney[claims.Price](fees), Amount: graph.NewMoney[claims.Money](fees),
 			Time: graph.NewTimes(fees), Doctor: make([]uint32, 0, fees), SupplyDays: make([]int32, 0, fees),
 			Trace: make([]uint32, 0, fees), Line: make([]uint32, 0, fees)},
 	}
@@ -161,8 +161,8 @@ func (m *mini) addVisit(v uint32) {
 	src, vt := m.src, &m.src.Visits
 	inst := m.institution(vt.Institution[v])
 	cv := claims.Visit{MdtrtID: view(vt.IDs, v), PsnNo: "", InstitutionCode: "", MedType: vt.MedType[v],
-		Begin: vt.Begin[v], End: vt.End[v], DoctorCode: m.doctorCode(vt.Doctor[v]), DiseCode: m.str(vt.Dise[v]),
-		DiseName: m.str(vt.DiseName[v]), MedFee: vt.MedFee[v], FundPay: vt.FundPay[v], CertType: vt.Cert[v]}
+		Begin: vt.Begin.At(v), End: vt.End.At(v), DoctorCode: m.doctorCode(vt.Doctor[v]), DiseCode: m.str(vt.Dise[v]),
+		DiseName: m.str(vt.DiseName[v]), MedFee: vt.MedFee.At(v), FundPay: vt.FundPay.At(v), CertType: vt.Cert[v]}
 	if s := vt.Setl[v]; s != graph.None {
 		cv.SetlID = view(vt.SetlID, s)
 	}
@@ -173,8 +173,8 @@ func (m *mini) addVisit(v uint32) {
 	for _, f := range m.fees {
 		item := ft.Item[f]
 		m.catalogItem(item)
-		cf := claims.FeeLine{FeedetlSn: m.str(ft.Sn[f]), MdtrtID: cv.MdtrtID, Count: ft.Count[f], Price: ft.Price[f],
-			Amount: ft.Amount[f], Time: ft.Time.At(f), DoctorCode: m.doctorCode(ft.Doctor[f]), SupplyDays: ft.SupplyDays[f]}
+		cf := claims.FeeLine{FeedetlSn: m.str(ft.Sn[f]), MdtrtID: cv.MdtrtID, Count: ft.Count.At(f), Price: ft.Price.At(f),
+			Amount: ft.Amount.At(f), Time: ft.Time.At(f), DoctorCode: m.doctorCode(ft.Doctor[f]), SupplyDays: ft.SupplyDays[f]}
 		if int(item) < src.Catalog.Len() {
 			cf.ItemCode, cf.ItemName, cf.ListType = view(src.Catalog.IDs, item), m.str(src.Catalog.Name[item]), src.Catalog.ListType[item]
 		}

@@ -147,10 +147,10 @@ func checkBlock(t *testing.T, g *graph.Graph, b *Block) {
 		if len(b.Hubs) != 1 || hub != b.Hubs[0] {
 			t.Fatalf("visit %d at %d, not at hubs %v", v, hub, b.Hubs)
 		}
-		if vt.Begin[v] < b.First || vt.Begin[v] > b.Last {
+		if vt.Begin.At(v) < b.First || vt.Begin.At(v) > b.Last {
 			t.Fatalf("visit %d outside [First, Last]", v)
 		}
-		fund += vt.FundPay[v]
+		fund += vt.FundPay.At(v)
 	}
 	if fund != b.Fund {
 		t.Fatalf("fund %v, want %v", b.Fund, fund)

@@ -139,7 +139,7 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, shifte
 		if vt.Flags[v]&graph.VisitReversed != 0 || vt.Person[v] >= nPat {
 			continue
 		}
-		begin := vt.Begin[v]
+		begin := vt.Begin.At(v)
 		if d := begin.Day(); d != day {
 			flush()
 			day = d
@@ -198,8 +198,8 @@ func (inc *incidence) groupByHub(numNodes int) {
 // shifted on midnight plus half a slot (the first slot of the day is then
 // the shorter one).
 func slotOf(vt *graph.VisitTable, v uint32, shifted bool, opt *Options) uint32 {
-	t := int64(vt.Begin[v])
-	minute := uint32((t - int64(vt.Begin[v].Day())*86400) / 60)
+	t := int64(vt.Begin.At(v))
+	minute := uint32((t - int64(vt.Begin.At(v).Day())*86400) / 60)
 	width, flag := uint32(opt.SlotMinutes), uint32(0)
 	if vt.MedType[v].Inpatient() {
 		width, flag = uint32(opt.AdmissionSlotMinutes), admissionFlag

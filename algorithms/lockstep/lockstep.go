@@ -313,8 +313,8 @@ func sharedSorted(a, b []graph.NodeID) int {
 func checkTables(g *graph.Graph) error {
 	vt := &g.Tables().Visits
 	n := len(vt.Person)
-	if len(vt.Institution) != n || len(vt.Doctor) != n || len(vt.Begin) != n ||
-		len(vt.Flags) != n || len(vt.MedType) != n || len(vt.FundPay) != n {
+	if len(vt.Institution) != n || len(vt.Doctor) != n || vt.Begin.Len() != n ||
+		len(vt.Flags) != n || len(vt.MedType) != n || vt.FundPay.Len() != n {
 		return errors.New("lockstep: visit table columns of unequal length")
 	}
 	return nil
@@ -341,14 +341,14 @@ func finishBlock(g *graph.Graph, b *Block) {
 	vt := &g.Tables().Visits
 	b.First, b.Last = claims.NoTime, claims.NoTime
 	for i, v := range b.Visits {
-		t := vt.Begin[v]
+		t := vt.Begin.At(v)
 		if i == 0 || t < b.First {
 			b.First = t
 		}
 		if i == 0 || t > b.Last {
 			b.Last = t
 		}
-		b.Fund += vt.FundPay[v]
+		b.Fund += vt.FundPay.At(v)
 	}
 	if b.Baseline > 0 {
 		b.Lift = b.Density / b.Baseline
@@ -360,7 +360,7 @@ func finishBlock(g *graph.Graph, b *Block) {
 	all := 0
 	for _, p := range b.Patients {
 		for _, v := range g.VisitsOf(p) {
-			if t := vt.Begin[v]; t >= b.First && t <= b.Last && m.match(v) {
+			if t := vt.Begin.At(v); t >= b.First && t <= b.Last && m.match(v) {
 				all++
 			}
 		}

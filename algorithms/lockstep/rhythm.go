@@ -90,7 +90,7 @@ func rhythm(g *graph.Graph, patients []graph.NodeID, m hubMatcher) (int, float64
 			if !m.match(v) {
 				continue
 			}
-			d := vt.Begin[v].Day()
+			d := vt.Begin.At(v).Day()
 			if gap := int64(d) - int64(last); last != claims.NoDate && gap > 0 {
 				hist[min(gap, MaxPeriod+1)]++
 				total++

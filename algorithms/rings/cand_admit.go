@@ -60,7 +60,7 @@ func (s *state) admitCohort(h graph.NodeID, minAdm int, list *[]admission) *cand
 	count := make(map[uint32]int)
 	for _, v := range g.VisitsOf(h) {
 		if s.live(v) && vt.MedType[v].Inpatient() {
-			d := int32(vt.Begin[v].Day())
+			d := int32(vt.Begin.At(v).Day())
 			*list = append(*list, admission{vt.Person[v], d, v})
 			count[vt.Person[v]]++
 		}

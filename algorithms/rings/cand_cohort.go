@@ -166,7 +166,7 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 		sc.count[pe]++
 	}
 	sc.vs = vs
-	byBegin := func(a, b uint32) int { return cmp.Compare(vt.Begin[a], vt.Begin[b]) }
+	byBegin := func(a, b uint32) int { return cmp.Compare(vt.Begin.At(a), vt.Begin.At(b)) }
 	if !slices.IsSortedFunc(vs, byBegin) {
 		slices.SortStableFunc(vs, byBegin)
 	}
@@ -190,8 +190,8 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 	// people who came within the window of each other are then counted.
 	sameDay := 0.0
 	for i := 0; i < len(vs); {
-		j, day := i, vt.Begin[vs[i]].Day()
-		for j < len(vs) && vt.Begin[vs[j]].Day() == day {
+		j, day := i, vt.Begin.At(vs[i]).Day()
+		for j < len(vs) && vt.Begin.At(vs[j]).Day() == day {
 			j++
 		}
 		sameDay += float64(j-i) * float64(j-i-1) / 2
@@ -199,7 +199,7 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 	}
 	keys := sc.keys[:0]
 	for i, j := 0, 0; i < len(vs); i++ {
-		for j < len(vs) && vt.Begin[vs[j]]-vt.Begin[vs[i]] <= window {
+		for j < len(vs) && vt.Begin.At(vs[j])-vt.Begin.At(vs[i]) <= window {
 			j++
 		}
 		a := sc.local[vt.Person[vs[i]]]
@@ -232,7 +232,7 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 				times = make([][]claims.Time, r)
 				for _, v := range vs {
 					if l := sc.local[vt.Person[v]]; l >= 0 {
-						times[l] = append(times[l], vt.Begin[v])
+						times[l] = append(times[l], vt.Begin.At(v))
 					}
 				}
 			}
@@ -383,7 +383,7 @@ func (s *state) cohortCandidate(hc *hubCohorts, window claims.Time, minSig float
 		if !member[vt.Person[v]] {
 			continue
 		}
-		for j := i - 1; j >= 0 && vt.Begin[v]-vt.Begin[hc.visits[j]] <= window; j-- {
+		for j := i - 1; j >= 0 && vt.Begin.At(v)-vt.Begin.At(hc.visits[j]) <= window; j-- {
 			if w := hc.visits[j]; member[vt.Person[w]] && vt.Person[w] != vt.Person[v] {
 				visits = append(visits, v, w)
 				break

@@ -169,7 +169,7 @@ func careOf(vt *graph.VisitTable, vs []uint32, monthlyShare float64, days *[]cla
 	}
 	ds := (*days)[:0]
 	for _, v := range vs {
-		ds = append(ds, vt.Begin[v].Day())
+		ds = append(ds, vt.Begin.At(v).Day())
 	}
 	*days = ds
 	slices.Sort(ds)
@@ -1404,7 +1404,7 @@ func regularity(vt *graph.VisitTable, vs []uint32) float64 {
 	n := 0
 	prev := int64(-1)
 	for _, v := range vs {
-		d := int64(vt.Begin[v].Day())
+		d := int64(vt.Begin.At(v).Day())
 		if prev >= 0 && d > prev {
 			x := float64(d - prev)
 			sum += x

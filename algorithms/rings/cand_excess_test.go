@@ -234,7 +234,7 @@ func TestRelationRecordsSplit(t *testing.T) {
 	for _, r := range recs[:min(len(recs), 1000)] {
 		vs := all[r.off : r.off+r.n]
 		for k, v := range vs {
-			if s.t.Visits.Person[v] != r.person || k > 0 && s.t.Visits.Begin[v] < s.t.Visits.Begin[vs[k-1]] {
+			if s.t.Visits.Person[v] != r.person || k > 0 && s.t.Visits.Begin.At(v) < s.t.Visits.Begin.At(vs[k-1]) {
 				t.Fatalf("record of person %d at site %d: visits %v out of place", r.person, r.site, vs)
 			}
 		}

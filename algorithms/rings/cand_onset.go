@@ -41,10 +41,10 @@ func (s *state) onsetRelations(recs []relRecord, all []uint32, nSites int) (on, 
 	for _, r := range recs {
 		t0, t1 := claims.NoTime, claims.NoTime
 		for _, v := range all[r.off : r.off+r.n] {
-			if t := vt.Begin[v]; t0 == claims.NoTime || t < t0 {
+			if t := vt.Begin.At(v); t0 == claims.NoTime || t < t0 {
 				t0 = t
 			}
-			if t := vt.Begin[v]; t1 == claims.NoTime || t > t1 {
+			if t := vt.Begin.At(v); t1 == claims.NoTime || t > t1 {
 				t1 = t
 			}
 		}
@@ -304,7 +304,7 @@ func (s *state) linkCohorts(lo int, found []*candidate, site []int32, uf *unionF
 			in[x] = true
 		}
 		for _, v := range c.visits {
-			if t := s.reflect(vt.Begin[v], reflect); start == claims.NoTime || t < start {
+			if t := s.reflect(vt.Begin.At(v), reflect); start == claims.NoTime || t < start {
 				start = t
 			}
 		}
@@ -315,7 +315,7 @@ func (s *state) linkCohorts(lo int, found []*candidate, site []int32, uf *unionF
 			}
 			x := vt.Person[v]
 			visitors[k] = append(visitors[k], x)
-			if !in[x] && s.reflect(vt.Begin[v], reflect) < start {
+			if !in[x] && s.reflect(vt.Begin.At(v), reflect) < start {
 				before[k] = append(before[k], x)
 			}
 		}

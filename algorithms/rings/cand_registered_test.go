@@ -146,7 +146,7 @@ func TestRegisteredDoctorRole(t *testing.T) {
 	// Visit 0 of the ring carries a fee line billed by the second doctor.
 	tb := g.Tables()
 	tb.AddFee(&claims.FeeLine{FeedetlSn: "F1", MdtrtID: tb.Visits.IDs.String(0), ItemCode: "X", Count: 1, Price: 1_000000, Amount: 100,
-		Time: tb.Visits.Begin[0], DoctorCode: tb.Doctors.IDs.String(g.Row(doctors[1]))}, 0, 0)
+		Time: tb.Visits.Begin.At(0), DoctorCode: tb.Doctors.IDs.String(g.Row(doctors[1]))}, 0, 0)
 	s.feesOf = func(v uint32) []uint32 {
 		if v == 0 {
 			return []uint32{uint32(tb.Fees.Len() - 1)}

@@ -105,7 +105,7 @@ func (s *state) pharmacyFunds() pharmacyFund {
 	pf := make([]claims.Money, g.NumKind(graph.KindPatient))
 	for v := 0; v < vt.Len(); v++ {
 		if vt.MedType[v].Pharmacy() && s.live(uint32(v)) && int(vt.Person[v]) < len(pf) {
-			pf[vt.Person[v]] += vt.FundPay[v]
+			pf[vt.Person[v]] += vt.FundPay.At(uint32(v))
 		}
 	}
 	var logs []float64
@@ -146,7 +146,7 @@ func (s *state) resellCandidate(phs []graph.NodeID, hits []int, pf pharmacyFund)
 				per[p] = a
 				order = append(order, p)
 			}
-			a.fund += vt.FundPay[v]
+			a.fund += vt.FundPay.At(v)
 			a.sites[ph] = true
 			a.vs = append(a.vs, v)
 		}

@@ -169,8 +169,8 @@ func (s *state) cashoutCandidates(ctx context.Context) ([]*candidate, error) {
 				if !slices.Contains(h.Items, t.Fees.Item[f]) {
 					continue
 				}
-				q := t.Fees.Count[f]
-				if q >= minQty && math.Mod(q, base) == 0 && t.Fees.Price[f].Yuan() <= maxPrice {
+				q := t.Fees.Count.At(f)
+				if q >= minQty && math.Mod(q, base) == 0 && t.Fees.Price.At(f).Yuan() <= maxPrice {
 					per.add(t.Visits.Person[v], 1)
 					vs = append(vs, v)
 					break
@@ -291,7 +291,7 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 func (s *state) clashTightness(h *rules.Hit) float64 {
 	vt := &s.t.Visits
 	vs := slices.Clone(h.Visits)
-	slices.SortStableFunc(vs, func(a, b uint32) int { return cmp.Compare(vt.Begin[a], vt.Begin[b]) })
+	slices.SortStableFunc(vs, func(a, b uint32) int { return cmp.Compare(vt.Begin.At(a), vt.Begin.At(b)) })
 	minKm, speed := h.Params["min_km"], h.Params["speed_kmh"]
 	if speed <= 0 {
 		return 0
@@ -304,7 +304,7 @@ func (s *state) clashTightness(h *rules.Hit) float64 {
 		}
 		km := s.separationKm(a, []graph.NodeID{b}, h.Params)
 		journey := km / speed * 3600
-		if gap := float64(vt.Begin[vs[i]] - vt.Begin[vs[i-1]]); km > 0 && km >= minKm && gap < journey {
+		if gap := float64(vt.Begin.At(vs[i]) - vt.Begin.At(vs[i-1])); km > 0 && km >= minKm && gap < journey {
 			tight = append(tight, weighted{x: 1 - gap/journey, w: 1})
 		}
 	}

@@ -134,7 +134,7 @@ func (s *state) crowdedSlots(h graph.NodeID, kind slotKind, vs []uint32, hours [
 	// admissions), the running sum of capped people over the open days.
 	sums := make([][24]float64, len(days)+1)
 	for _, hr := range hours {
-		at := vt.Begin[vs[hr.from]]
+		at := vt.Begin.At(vs[hr.from])
 		if k, ok := slices.BinarySearch(days, at.Day()); ok {
 			sums[k+1][kind.bucket(at)] += float64(min(hr.people, capAt))
 		}
@@ -148,7 +148,7 @@ func (s *state) crowdedSlots(h graph.NodeID, kind slotKind, vs []uint32, hours [
 		if hr.people < p.SlotMinPeople {
 			continue
 		}
-		at := vt.Begin[vs[hr.from]]
+		at := vt.Begin.At(vs[hr.from])
 		d, bk := at.Day(), kind.bucket(at)
 		a, _ := slices.BinarySearch(days, d-claims.Date(p.SlotChanceDays))
 		b, _ := slices.BinarySearch(days, d+claims.Date(p.SlotChanceDays)+1)
@@ -173,8 +173,8 @@ func (s *state) openDays(h graph.NodeID) []claims.Date {
 	vt := &s.t.Visits
 	var days []claims.Date
 	for _, v := range s.visitsOf(h) {
-		if s.live(v) && vt.Begin[v] != claims.NoTime {
-			days = append(days, vt.Begin[v].Day())
+		if s.live(v) && vt.Begin.At(v) != claims.NoTime {
+			days = append(days, vt.Begin.At(v).Day())
 		}
 	}
 	slices.Sort(days)
@@ -227,17 +227,17 @@ type slotRun struct {
 func (s *state) siteSlots(h graph.NodeID, kind slotKind, vs, buf []uint32) ([]uint32, []slotRun, []uint32) {
 	vt := &s.t.Visits
 	for _, v := range s.visitsOf(h) {
-		if s.live(v) && kind.keep(vt.MedType[v]) && vt.Begin[v] != claims.NoTime {
+		if s.live(v) && kind.keep(vt.MedType[v]) && vt.Begin.At(v) != claims.NoTime {
 			vs = append(vs, v)
 		}
 	}
-	slices.SortStableFunc(vs, func(a, b uint32) int { return cmp.Compare(vt.Begin[a], vt.Begin[b]) })
+	slices.SortStableFunc(vs, func(a, b uint32) int { return cmp.Compare(vt.Begin.At(a), vt.Begin.At(b)) })
 	var hours []slotRun
 	for a := 0; a < len(vs); {
-		at := kind.slot(vt.Begin[vs[a]])
+		at := kind.slot(vt.Begin.At(vs[a]))
 		b := a
 		buf = buf[:0]
-		for ; b < len(vs) && kind.slot(vt.Begin[vs[b]]) == at; b++ {
+		for ; b < len(vs) && kind.slot(vt.Begin.At(vs[b])) == at; b++ {
 			buf = append(buf, vt.Person[vs[b]])
 		}
 		slices.Sort(buf)
@@ -277,7 +277,7 @@ func (s *state) slotGroups(all []crowdedSlot, minSig float64) []*candidate {
 	// other are one operation's batches, whoever came in them.
 	gap := p.operationGap()
 	for k := 1; k < len(slots); k++ {
-		if vt.Begin[slots[k].visits[0]]-vt.Begin[slots[k-1].visits[0]] <= gap {
+		if vt.Begin.At(slots[k].visits[0])-vt.Begin.At(slots[k-1].visits[0]) <= gap {
 			uf.union(int32(k-1), int32(k))
 		}
 	}
@@ -372,10 +372,10 @@ func (s *state) slotGroup(group []*crowdedSlot, site *slotSite) (*candidate, int
 	}
 	crowded := make(map[int64]bool, len(group))
 	for _, sl := range group {
-		crowded[kind.slot(vt.Begin[sl.visits[0]])] = true
+		crowded[kind.slot(vt.Begin.At(sl.visits[0]))] = true
 	}
 	for _, hr := range site.hours {
-		at := vt.Begin[vs[hr.from]]
+		at := vt.Begin.At(vs[hr.from])
 		if at < from || at > to || crowded[kind.slot(at)] {
 			continue
 		}
@@ -424,7 +424,7 @@ func (s *state) slotGroup(group []*crowdedSlot, site *slotSite) (*candidate, int
 func (s *state) groupWindow(group []*crowdedSlot) (from, to claims.Time) {
 	vt := &s.t.Visits
 	gap := s.opt.Params.operationGap()
-	return vt.Begin[group[0].visits[0]] - gap, vt.Begin[group[len(group)-1].visits[0]] + gap
+	return vt.Begin.At(group[0].visits[0]) - gap, vt.Begin.At(group[len(group)-1].visits[0]) + gap
 }
 
 // localSlots returns a group of crowded slots (beyond chance city-wide, in
@@ -440,7 +440,7 @@ func (s *state) localSlots(group []*crowdedSlot, all []crowdedSlot, site *slotSi
 	from, to := s.groupWindow(group)
 	n := 0
 	for _, hr := range site.hours {
-		if at := vt.Begin[site.visits[hr.from]]; at >= from && at <= to {
+		if at := vt.Begin.At(site.visits[hr.from]); at >= from && at <= to {
 			n++
 		}
 	}
@@ -448,12 +448,12 @@ func (s *state) localSlots(group []*crowdedSlot, all []crowdedSlot, site *slotSi
 	out := slices.Clone(group)
 	for k := range all {
 		sl := &all[k]
-		at := vt.Begin[sl.visits[0]]
+		at := vt.Begin.At(sl.visits[0])
 		if at < from || at > to || sl.log10p > -localSig || slices.Contains(group, sl) {
 			continue
 		}
 		out = append(out, sl)
 	}
-	slices.SortStableFunc(out, func(a, b *crowdedSlot) int { return cmp.Compare(vt.Begin[a.visits[0]], vt.Begin[b.visits[0]]) })
+	slices.SortStableFunc(out, func(a, b *crowdedSlot) int { return cmp.Compare(vt.Begin.At(a.visits[0]), vt.Begin.At(b.visits[0])) })
 	return out
 }

@@ -144,7 +144,7 @@ func (s *state) fund(vs []uint32) claims.Money {
 	var m claims.Money
 	for _, v := range vs {
 		if s.live(v) {
-			m += s.t.Visits.FundPay[v]
+			m += s.t.Visits.FundPay.At(v)
 		}
 	}
 	return m

@@ -367,7 +367,7 @@ func TestRegularity(t *testing.T) {
 				if c.hour != nil {
 					h = c.hour[i]
 				}
-				vt.Begin = append(vt.Begin, day0+claims.Time(d*86400+h*3600))
+				vt.Begin.Append(day0 + claims.Time(d*86400+h*3600))
 				vs[i] = uint32(i)
 			}
 			got := regularity(vt, vs)

@@ -29,7 +29,9 @@ func (s *state) ruleEvidence(i int) findings.Evidence {
 func (s *state) factEvidence(f *fact, article, articleEn string) findings.Evidence {
 	vs := slices.Clone(f.visits)
 	vt := &s.t.Visits
-	slices.SortFunc(vs, func(a, b uint32) int { return cmp.Or(cmp.Compare(vt.FundPay[b], vt.FundPay[a]), cmp.Compare(a, b)) })
+	slices.SortFunc(vs, func(a, b uint32) int {
+		return cmp.Or(cmp.Compare(vt.FundPay.At(b), vt.FundPay.At(a)), cmp.Compare(a, b))
+	})
 	e := findings.Evidence{Kind: "graph", Rule: f.id, Params: f.params, Result: string(rules.Suspicious), Article: article, ArticleEn: articleEn,
 		Detail: f.detail, DetailZh: f.detailZh, Amount: s.fund(f.visits).Yuan(), Visits: len(f.visits), Total: len(f.visits), MdtrtIDs: []string{}}
 	for _, v := range vs[:min(len(vs), maxCitedRows)] {
@@ -53,7 +55,7 @@ func (s *state) timeline(vs []uint32) (points []findings.TimelinePoint, first, l
 		if !s.live(v) {
 			continue
 		}
-		b := vt.Begin[v]
+		b := vt.Begin.At(v)
 		if first == claims.NoTime || b < first {
 			first = b
 		}
@@ -68,7 +70,7 @@ func (s *state) timeline(vs []uint32) (points []findings.TimelinePoint, first, l
 			days = append(days, d)
 		}
 		a.n++
-		a.m += vt.FundPay[v]
+		a.m += vt.FundPay.At(v)
 	}
 	slices.Sort(days)
 	points = make([]findings.TimelinePoint, 0, len(days))
@@ -107,7 +109,7 @@ func (s *state) ringVisits(vs []uint32) []findings.RingVisit {
 			labels[p] = label
 		}
 		rv := findings.RingVisit{MdtrtID: vt.IDs.Shared(v), Patient: g.Key(p), PatientLabel: label,
-			Site: g.Key(s.instNode(v)), Begin: vt.Begin[v].String(), End: vt.End[v].String(), Fund: round2(vt.FundPay[v].Yuan())}
+			Site: g.Key(s.instNode(v)), Begin: vt.Begin.At(v).String(), End: vt.End.At(v).String(), Fund: round2(vt.FundPay.At(v).Yuan())}
 		if d := vt.Doctor[v]; d != graph.None {
 			rv.Doctor = g.Key(g.DoctorNode(d))
 		}

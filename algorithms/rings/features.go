@@ -212,7 +212,7 @@ func (s *state) cohortShare(c *candidate) (share, baseline float64) {
 			if !s.doctorOK(vt.Doctor[v]) {
 				hub = 1<<31 | uint64(h)
 			}
-			e := cohortEntry{col: hub<<32 | uint64(uint32(vt.Begin[v].Hour())), person: vt.Person[v]}
+			e := cohortEntry{col: hub<<32 | uint64(uint32(vt.Begin.At(v).Hour())), person: vt.Person[v]}
 			if ringVisit[v] {
 				ring = append(ring, e)
 			} else {
@@ -296,7 +296,7 @@ func (s *state) personDays(c *candidate, keep func(v uint32) bool) map[uint32][]
 	days := make(map[uint32][]claims.Date)
 	for _, v := range c.visits {
 		if keep(v) {
-			days[vt.Person[v]] = append(days[vt.Person[v]], vt.Begin[v].Day())
+			days[vt.Person[v]] = append(days[vt.Person[v]], vt.Begin.At(v).Day())
 		}
 	}
 	for _, ds := range days {

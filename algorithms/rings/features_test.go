@@ -180,7 +180,7 @@ func TestCareOf(t *testing.T) {
 			var vs []uint32
 			for k, d := range c.days {
 				vt.MedType = append(vt.MedType, c.med(k))
-				vt.Begin = append(vt.Begin, d.Time()+9*3600)
+				vt.Begin.Append(d.Time() + 9*3600)
 				vs = append(vs, uint32(k))
 			}
 			if got := careOf(&vt, vs, c.share, nil); got != c.want {

@@ -93,10 +93,10 @@ func newPlantCity(t testing.TB) *plantCity {
 	for v := 0; v < vt.Len(); v++ {
 		pc.instVisits[vt.Institution[v]] = append(pc.instVisits[vt.Institution[v]], uint32(v))
 		pc.psnVisits[vt.Person[v]] = append(pc.psnVisits[vt.Person[v]], uint32(v))
-		if b := vt.Begin[v]; pc.first == claims.NoTime || b < pc.first {
+		if b := vt.Begin.At(uint32(v)); pc.first == claims.NoTime || b < pc.first {
 			pc.first = b
 		}
-		if b := vt.Begin[v]; b > pc.last {
+		if b := vt.Begin.At(uint32(v)); b > pc.last {
 			pc.last = b
 		}
 	}
@@ -221,11 +221,11 @@ func (pc *plantCity) add(t testing.TB, p plant) {
 	var shares []float64
 	dise := map[[2]uint32]int{}
 	for _, v := range pc.instVisits[p.clinic] {
-		if vt.MedType[v] != want || vt.FundPay[v] <= 0 || vt.MedFee[v] <= 0 {
+		if vt.MedType[v] != want || vt.FundPay.At(v) <= 0 || vt.MedFee.At(v) <= 0 {
 			continue
 		}
-		funds = append(funds, vt.FundPay[v])
-		shares = append(shares, float64(vt.FundPay[v])/float64(vt.MedFee[v]))
+		funds = append(funds, vt.FundPay.At(v))
+		shares = append(shares, float64(vt.FundPay.At(v))/float64(vt.MedFee.At(v)))
 		dise[[2]uint32{vt.Dise[v], vt.DiseName[v]}]++
 	}
 	if len(funds) < 50 && !p.admissions || len(funds) < 10 {

@@ -41,7 +41,7 @@ func (s *state) growWard(c *candidate) int {
 			continue
 		}
 		in++
-		first, last = min(first, vt.Begin[v]), max(last, vt.Begin[v])
+		first, last = min(first, vt.Begin.At(v)), max(last, vt.Begin.At(v))
 		if d := vt.Doctor[v]; s.doctorOK(d) {
 			docs.add(d, 1)
 		}
@@ -66,7 +66,7 @@ func (s *state) growWard(c *candidate) int {
 			continue
 		}
 		for _, v := range s.visitsOf(h) {
-			if !s.live(v) || !vt.MedType[v].Inpatient() || !ward[vt.Doctor[v]] || vt.Begin[v] < first || vt.Begin[v] > last {
+			if !s.live(v) || !vt.MedType[v].Inpatient() || !ward[vt.Doctor[v]] || vt.Begin.At(v) < first || vt.Begin.At(v) > last {
 				continue
 			}
 			x := vt.Person[v]
@@ -159,7 +159,7 @@ func (s *state) growRegulars(c *candidate) int {
 		first, last := claims.Time(math.MaxInt64), claims.Time(math.MinInt64)
 		for _, v := range c.visits {
 			if s.instNode(v) == h {
-				first, last = min(first, vt.Begin[v]), max(last, vt.Begin[v])
+				first, last = min(first, vt.Begin.At(v)), max(last, vt.Begin.At(v))
 			}
 		}
 		all := newCounter[uint32]()
@@ -170,7 +170,7 @@ func (s *state) growRegulars(c *candidate) int {
 			}
 			x := vt.Person[v]
 			all.add(x, 1)
-			if vt.Begin[v] >= first && vt.Begin[v] <= last {
+			if vt.Begin.At(v) >= first && vt.Begin.At(v) <= last {
 				active[x] = append(active[x], v)
 			}
 		}
@@ -263,7 +263,7 @@ func (s *state) growAdmissions(c *candidate) int {
 		}
 		first, last := claims.Time(math.MaxInt64), claims.Time(math.MinInt64)
 		for _, v := range stays {
-			first, last = min(first, vt.Begin[v]), max(last, vt.Begin[v])
+			first, last = min(first, vt.Begin.At(v)), max(last, vt.Begin.At(v))
 		}
 		band := s.admitBand(stays)
 		from, to := claims.Time(math.MaxInt64), claims.Time(math.MinInt64)
@@ -273,9 +273,9 @@ func (s *state) growAdmissions(c *candidate) int {
 			if !s.live(v) {
 				continue
 			}
-			from, to = min(from, vt.Begin[v]), max(to, vt.Begin[v])
+			from, to = min(from, vt.Begin.At(v)), max(to, vt.Begin.At(v))
 			if x := vt.Person[v]; vt.MedType[v].Inpatient() && !members[x] && band.holds(vt, v) {
-				if vt.Begin[v] >= first && vt.Begin[v] <= last {
+				if vt.Begin.At(v) >= first && vt.Begin.At(v) <= last {
 					in[x] = append(in[x], v)
 					nIn++
 				} else {
@@ -358,10 +358,10 @@ func (s *state) admitBand(stays []uint32) admitBand {
 	vt := &s.t.Visits
 	var fee, share, days []float64
 	for _, v := range stays {
-		fee = append(fee, float64(vt.MedFee[v]))
-		share = append(share, float64(vt.FundPay[v])/math.Max(float64(vt.MedFee[v]), 1))
-		if vt.End[v] != claims.NoTime {
-			days = append(days, math.Floor(float64(vt.End[v]-vt.Begin[v])/86400))
+		fee = append(fee, float64(vt.MedFee.At(v)))
+		share = append(share, float64(vt.FundPay.At(v))/math.Max(float64(vt.MedFee.At(v)), 1))
+		if vt.End.At(v) != claims.NoTime {
+			days = append(days, math.Floor(float64(vt.End.At(v)-vt.Begin.At(v))/86400))
 		}
 	}
 	span := func(xs []float64) [2]float64 {
@@ -377,10 +377,10 @@ func (s *state) admitBand(stays []uint32) admitBand {
 // holds reports whether admission v lies inside the band.
 func (b admitBand) holds(vt *graph.VisitTable, v uint32) bool {
 	in := func(x float64, r [2]float64) bool { return x >= r[0] && x <= r[1] }
-	if !in(float64(vt.MedFee[v]), b.fee) || !in(float64(vt.FundPay[v])/math.Max(float64(vt.MedFee[v]), 1), b.share) {
+	if !in(float64(vt.MedFee.At(v)), b.fee) || !in(float64(vt.FundPay.At(v))/math.Max(float64(vt.MedFee.At(v)), 1), b.share) {
 		return false
 	}
-	return vt.End[v] == claims.NoTime || in(math.Floor(float64(vt.End[v]-vt.Begin[v])/86400), b.days)
+	return vt.End.At(v) == claims.NoTime || in(math.Floor(float64(vt.End.At(v)-vt.Begin.At(v))/86400), b.days)
 }
 
 // growSites widens a scored candidate to the other sites its people go to

@@ -90,7 +90,7 @@ func (s *state) growEpisodes(c *candidate) int {
 		}
 		times := make([]claims.Time, len(ours))
 		for i, v := range ours {
-			times[i] = vt.Begin[v]
+			times[i] = vt.Begin.At(v)
 		}
 		first, last := densestSpan(times, episodeWeeksShare)
 		// The stretch holds episodeWeeksShare of an operation visiting
@@ -102,17 +102,17 @@ func (s *state) growEpisodes(c *candidate) int {
 		var order []uint32
 		from, to := claims.Time(math.MaxInt64), claims.Time(math.MinInt64) // the site's period
 		for _, v := range s.visitsOf(h) {
-			if !s.live(v) || vt.Begin[v] == claims.NoTime {
+			if !s.live(v) || vt.Begin.At(v) == claims.NoTime {
 				continue
 			}
-			from, to = min(from, vt.Begin[v]), max(to, vt.Begin[v])
+			from, to = min(from, vt.Begin.At(v)), max(to, vt.Begin.At(v))
 			x := vt.Person[v]
 			if members[x] || vt.MedType[v].Inpatient() {
 				continue
 			}
 			e := eps[x]
 			if e == nil {
-				e = &episode{first: vt.Begin[v], last: vt.Begin[v]}
+				e = &episode{first: vt.Begin.At(v), last: vt.Begin.At(v)}
 				eps[x] = e
 				order = append(order, x)
 			}
@@ -120,7 +120,7 @@ func (s *state) growEpisodes(c *candidate) int {
 			if band.holds(vt, v) {
 				e.inBand++
 			}
-			e.first, e.last = min(e.first, vt.Begin[v]), max(e.last, vt.Begin[v])
+			e.first, e.last = min(e.first, vt.Begin.At(v)), max(e.last, vt.Begin.At(v))
 		}
 		weeks := float64(last-first)/day + 1
 		period := float64(to-from)/day + 1
@@ -158,7 +158,7 @@ func (s *state) growEpisodes(c *candidate) int {
 			people = append(people, s.g.PatientNode(x))
 		}
 		for _, v := range s.visitsOf(h) {
-			if joins[vt.Person[v]] && s.live(v) && !vt.MedType[v].Inpatient() && vt.Begin[v] != claims.NoTime {
+			if joins[vt.Person[v]] && s.live(v) && !vt.MedType[v].Inpatient() && vt.Begin.At(v) != claims.NoTime {
 				joined = append(joined, v)
 			}
 		}

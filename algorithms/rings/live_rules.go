@@ -84,7 +84,7 @@ func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 				in[w] = true
 			}
 		}
-		b, e := vt.Begin[v], max(vt.End[v], vt.Begin[v])
+		b, e := vt.Begin.At(v), max(vt.End.At(v), vt.Begin.At(v))
 		if d := vt.Doctor[v]; need&rules.DoctorDay != 0 && d != graph.None {
 			if n := s.g.DoctorNode(d); n != graph.NoNode {
 				doctorDays[n] = append(doctorDays[n], window{b - day, e + day})
@@ -123,14 +123,14 @@ func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 	for n, ws := range doctorDays {
 		ws = mergeWindows(ws)
 		for _, w := range s.visitsOf(n) {
-			if inWindows(ws, vt.Begin[w]) {
+			if inWindows(ws, vt.Begin.At(w)) {
 				in[w] = true
 			}
 		}
 	}
 	for h, c := range census {
 		for _, w := range s.visitsOf(h) {
-			if vt.MedType[w].Inpatient() && vt.Begin[w] <= c.to && max(vt.End[w], vt.Begin[w]) >= c.from {
+			if vt.MedType[w].Inpatient() && vt.Begin.At(w) <= c.to && max(vt.End.At(w), vt.Begin.At(w)) >= c.from {
 				in[w] = true
 			}
 		}

@@ -123,8 +123,8 @@ func lateVisit(t *graph.Tables, v uint32) claims.Visit {
 	str := func(id uint32) string { return stringOf(t, id) }
 	cv := claims.Visit{MdtrtID: vt.IDs.String(v), PsnNo: t.Persons.IDs.String(vt.Person[v]),
 		InstitutionCode: t.Institutions.IDs.String(vt.Institution[v]), MedType: vt.MedType[v],
-		Begin: vt.Begin[v], End: vt.End[v], DiseCode: str(vt.Dise[v]), DiseName: str(vt.DiseName[v]),
-		MedFee: vt.MedFee[v], FundPay: vt.FundPay[v], CertType: vt.Cert[v]}
+		Begin: vt.Begin.At(v), End: vt.End.At(v), DiseCode: str(vt.Dise[v]), DiseName: str(vt.DiseName[v]),
+		MedFee: vt.MedFee.At(v), FundPay: vt.FundPay.At(v), CertType: vt.Cert[v]}
 	if d := vt.Doctor[v]; d != graph.None {
 		cv.DoctorCode = t.Doctors.IDs.String(d)
 	}
@@ -138,7 +138,7 @@ func lateFee(t *graph.Tables, f uint32) claims.FeeLine {
 	item := ft.Item[f]
 	fl := claims.FeeLine{FeedetlSn: str(ft.Sn[f]), MdtrtID: t.Visits.IDs.String(ft.Visit[f]),
 		ItemCode: t.Catalog.IDs.String(item), ItemName: str(t.Catalog.Name[item]), ListType: t.Catalog.ListType[item],
-		Count: ft.Count[f], Price: ft.Price[f], Amount: ft.Amount[f], Time: ft.Time.At(f), SupplyDays: ft.SupplyDays[f]}
+		Count: ft.Count.At(f), Price: ft.Price.At(f), Amount: ft.Amount.At(f), Time: ft.Time.At(f), SupplyDays: ft.SupplyDays[f]}
 	if d := ft.Doctor[f]; d != graph.None {
 		fl.DoctorCode = t.Doctors.IDs.String(d)
 	}
@@ -435,7 +435,7 @@ func TestLiveAddRecruits(t *testing.T) {
 	var there, city []uint32
 	last := claims.Time(0)
 	for v := 0; v < tb.Visits.Len(); v++ {
-		last = max(last, tb.Visits.Begin[v])
+		last = max(last, tb.Visits.Begin.At(uint32(v)))
 		if tb.Visits.MedType[v] == claims.MedOutpatient {
 			city = append(city, uint32(v))
 			if tb.Visits.Institution[v] == h {
@@ -443,7 +443,7 @@ func TestLiveAddRecruits(t *testing.T) {
 			}
 		}
 	}
-	byFund := func(a, b uint32) int { return int(tb.Visits.FundPay[a] - tb.Visits.FundPay[b]) }
+	byFund := func(a, b uint32) int { return int(tb.Visits.FundPay.At(a) - tb.Visits.FundPay.At(b)) }
 	slices.SortFunc(there, byFund)
 	slices.SortFunc(city, byFund)
 	model := []uint32{there[len(there)-1], city[len(city)/2]}
@@ -452,7 +452,7 @@ func TestLiveAddRecruits(t *testing.T) {
 			m := model[i]
 			v := claims.Visit{MdtrtID: fmt.Sprintf("LIVE-%d-%d", i, k), PsnNo: psn, InstitutionCode: clinic,
 				MedType: claims.MedOutpatient, Begin: last + claims.Time((k+1)*3*86400), End: claims.NoTime,
-				DoctorCode: doctor, DiseCode: tb.Strings.String(tb.Visits.Dise[m]), MedFee: tb.Visits.MedFee[m], FundPay: tb.Visits.FundPay[m],
+				DoctorCode: doctor, DiseCode: tb.Strings.String(tb.Visits.Dise[m]), MedFee: tb.Visits.MedFee.At(m), FundPay: tb.Visits.FundPay.At(m),
 				CertType: claims.CertSocialCard}
 			if _, added := tb.AddVisit(&v, tb.Persons.IDs.Lookup(psn), h, 0); !added {
 				t.Fatal("visit not added")
@@ -548,7 +548,7 @@ func TestLiveAddFeeLinesOnly(t *testing.T) {
 	hits0 := len(l.Findings().RuleHits)
 	const v = 0
 	row := tb.AddFee(&claims.FeeLine{FeedetlSn: "LIVE-CAP", MdtrtID: tb.Visits.IDs.String(v), ItemCode: "002103010010000",
-		ItemName: "头颅CT平扫", ListType: 201, Count: 1, Price: 880_000000, Amount: 88000, Time: tb.Visits.Begin[v]}, v, 0)
+		ItemName: "头颅CT平扫", ListType: 201, Count: 1, Price: 880_000000, Amount: 88000, Time: tb.Visits.Begin.At(v)}, v, 0)
 	up, err := l.Add(ctx, func() string { return "R999" })
 	if err != nil {
 		t.Fatal(err)
@@ -607,7 +607,7 @@ func TestLiveKeepsLockstepReports(t *testing.T) {
 		t.Fatal("every visit is a ring member's")
 	}
 	tb.AddFee(&claims.FeeLine{FeedetlSn: "LIVE-LOCKSTEP", MdtrtID: tb.Visits.IDs.String(intern.ID(v)), ItemCode: "002103010010000",
-		ItemName: "头颅CT平扫", ListType: 201, Count: 1, Price: 880_000000, Amount: 88000, Time: tb.Visits.Begin[v]}, v, 0)
+		ItemName: "头颅CT平扫", ListType: 201, Count: 1, Price: 880_000000, Amount: 88000, Time: tb.Visits.Begin.At(v)}, v, 0)
 	up, err := l.Add(ctx, func() string { return "R999" })
 	if err != nil {
 		t.Fatal(err)

@@ -38,8 +38,8 @@ func (s *state) memberStats(c *candidate) map[graph.NodeID]*memberStat {
 			return
 		}
 		m.visits++
-		m.fund += vt.FundPay[v]
-		if b := vt.Begin[v]; b != claims.NoTime {
+		m.fund += vt.FundPay.At(v)
+		if b := vt.Begin.At(v); b != claims.NoTime {
 			if m.first == claims.NoTime || b < m.first {
 				m.first = b
 			}

@@ -229,7 +229,7 @@ func (s *state) cohortDays(vs []uint32, minPeople int) []claims.Date {
 	seen := make(map[personDay]bool, len(vs))
 	people := newCounter[claims.Date]()
 	for _, v := range vs {
-		b := vt.Begin[v]
+		b := vt.Begin.At(v)
 		if !s.live(v) || b == claims.NoTime {
 			continue
 		}
@@ -315,7 +315,7 @@ func (s *state) plan(vs []uint32) (perPerson, money float64) {
 			continue
 		}
 		per.add(vt.Person[v], 1)
-		fund = append(fund, float64(vt.FundPay[v]))
+		fund = append(fund, float64(vt.FundPay.At(v)))
 	}
 	counts := make([]float64, len(per.keys))
 	for i, x := range per.keys {
@@ -341,7 +341,7 @@ func (s *state) itemSpan(vs []uint32, items []uint32, trim float64) (first, last
 	begins := make([]claims.Time, 0, len(vs))
 	var seen []uint32
 	for _, v := range vs {
-		b := vt.Begin[v]
+		b := vt.Begin.At(v)
 		if !s.live(v) || b == claims.NoTime {
 			continue
 		}

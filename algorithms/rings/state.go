@@ -150,7 +150,7 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 		if t.Visits.Flags[v]&graph.VisitReversed != 0 {
 			continue
 		}
-		b := t.Visits.Begin[v]
+		b := t.Visits.Begin.At(v)
 		if s.first == claims.NoTime {
 			s.first = b
 		}
@@ -356,7 +356,7 @@ func amountModel(g *graph.Graph) (*peerModel, []float32) {
 		// The functions read the graph's tables when called: a served
 		// city's Live goes on with tables that have grown since
 		// (Live.UseTables).
-		value: func(v int) (int64, bool) { return int64(g.Tables().Visits.FundPay[v]), true },
+		value: func(v int) (int64, bool) { return int64(g.Tables().Visits.FundPay.At(uint32(v))), true },
 		key: func(v int) int32 {
 			if v < len(cat) {
 				return cat[v]
@@ -386,10 +386,10 @@ func shareModel(g *graph.Graph) (*peerModel, []float32) {
 	m := &peerModel{g: g, nKey: int32(max(len(scheme), 1)),
 		value: func(v int) (int64, bool) {
 			vt := &g.Tables().Visits // when called: see amountModel
-			if vt.MedFee[v] <= 0 || vt.FundPay[v] < 0 {
+			if vt.MedFee.At(uint32(v)) <= 0 || vt.FundPay.At(uint32(v)) < 0 {
 				return 0, false
 			}
-			return int64(math.Round(10000 * float64(vt.FundPay[v]) / float64(vt.MedFee[v]))), true
+			return int64(math.Round(10000 * float64(vt.FundPay.At(uint32(v))) / float64(vt.MedFee.At(uint32(v))))), true
 		},
 		key: func(v int) int32 {
 			if p := g.Tables().Visits.Person[v]; int(p) < len(insu) {

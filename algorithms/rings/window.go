@@ -36,7 +36,7 @@ func (s *state) newWindowScan(vs []uint32) *windowScan {
 	perBin := (days + maxWindowBins - 1) / maxWindowBins
 	ws := &windowScan{counts: make([]int, (days+perBin-1)/perBin), binLen: perBin * day, origin: s.first}
 	for _, v := range vs {
-		if b := ws.bin(s.t.Visits.Begin[v]); b >= 0 {
+		if b := ws.bin(s.t.Visits.Begin.At(v)); b >= 0 {
 			ws.counts[b]++
 		}
 	}
@@ -179,7 +179,7 @@ func (s *state) trimOffWindow(c *candidate) int {
 	for _, v := range vs {
 		x := vt.Person[v]
 		all[x]++
-		if b := ws.bin(vt.Begin[v]); b >= 0 && inside(b) {
+		if b := ws.bin(vt.Begin.At(v)); b >= 0 && inside(b) {
 			in[x]++
 		}
 	}

@@ -25,7 +25,7 @@ func runPriceCap(ctx context.Context, e *env, c *collector) error {
 		if int(it) >= ct.Len() || !ct.Known[it] || ct.PriceCap[it] <= 0 {
 			continue
 		}
-		if float64(ft.Price[f]) <= float64(ct.PriceCap[it])*tol || !e.feeLive(uint32(f)) {
+		if float64(ft.Price.At(uint32(f))) <= float64(ct.PriceCap[it])*tol || !e.feeLive(uint32(f)) {
 			continue
 		}
 		lines = append(lines, keyedRow{key: uint64(vt.Institution[ft.Visit[f]])<<32 | uint64(it), row: uint32(f)})
@@ -37,7 +37,7 @@ func runPriceCap(ctx context.Context, e *env, c *collector) error {
 		var excess claims.Money
 		maxPrice := claims.Price(0)
 		for _, f := range rows {
-			p, cp := ft.Price[f], ct.PriceCap[item]
+			p, cp := ft.Price.At(f), ct.PriceCap[item]
 			excess += claims.Money(float64(e.feeFund(f)) * float64(p-cp) / float64(p))
 			maxPrice = max(maxPrice, p)
 		}
@@ -90,7 +90,7 @@ func runDuplicateBilling(ctx context.Context, e *env, c *collector) error {
 		keys = keys[:0]
 		for i, f := range fees {
 			it := ft.Item[f]
-			if ft.Amount[f] <= 0 || int(it) >= ct.Len() {
+			if ft.Amount.At(f) <= 0 || int(it) >= ct.Len() {
 				continue
 			}
 			if lt := ct.ListType[it]; !drugs && (lt == 0 || lt < 200) {
@@ -107,7 +107,7 @@ func runDuplicateBilling(ctx context.Context, e *env, c *collector) error {
 			// Compare with every earlier line of the same item.
 			for j := i - 1; j >= 0 && keys[j]>>32 == keys[i]>>32; j-- {
 				g := fees[uint32(keys[j])]
-				if ft.Time.At(f) == ft.Time.At(g) && ft.Price[f] == ft.Price[g] {
+				if ft.Time.At(f) == ft.Time.At(g) && ft.Price.At(f) == ft.Price.At(g) {
 					lines = append(lines, keyedRow{key: uint64(vt.Institution[v])<<32 | keys[i]>>32, row: f})
 					break
 				}

@@ -39,7 +39,7 @@ func runDoctorCapacity(ctx context.Context, e *env, c *collector) error {
 			if vt.Doctor[v] != d || !outpatientLive(e, v) || e.pharmacyVisit(v) {
 				continue
 			}
-			s := floorDiv(int64(vt.Begin[v]), slotLen)
+			s := floorDiv(int64(vt.Begin.At(v)), slotLen)
 			if s != cur {
 				flush()
 				cur = s

@@ -31,12 +31,12 @@ func runAfterDeath(ctx context.Context, e *env, c *collector) error {
 			if !e.live(v) {
 				continue
 			}
-			if vt.Begin[v].Day() > last {
+			if vt.Begin.At(v).Day() > last {
 				visits = append(visits, v)
 				continue
 			}
 			for _, f := range e.g.FeesOf(v) {
-				if ft.Amount[f] > 0 && ft.Time.At(f) != claims.NoTime && ft.Time.At(f).Day() > last {
+				if ft.Amount.At(f) > 0 && ft.Time.At(f) != claims.NoTime && ft.Time.At(f).Day() > last {
 					fees = append(fees, f)
 				}
 			}

@@ -142,7 +142,7 @@ func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
 		if err := cancelled(ctx, f); err != nil {
 			return err
 		}
-		if !rq.cheap(ft.Price[f]) || !e.feeLive(uint32(f)) || !e.pharmacyVisit(ft.Visit[f]) {
+		if !rq.cheap(ft.Price.At(uint32(f))) || !e.feeLive(uint32(f)) || !e.pharmacyVisit(ft.Visit[f]) {
 			continue
 		}
 		lines = append(lines, keyedRow{key: uint64(vt.Institution[ft.Visit[f]])<<32 | uint64(ft.Item[f]), row: uint32(f)})
@@ -153,7 +153,7 @@ func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
 	for key, rows := range groupsByKey(lines) {
 		round = round[:0]
 		for _, f := range rows {
-			if rq.round(ft.Count[f]) {
+			if rq.round(ft.Count.At(f)) {
 				round = append(round, f)
 			}
 		}
@@ -211,5 +211,5 @@ func (q roundQty) round(n float64) bool {
 // pharmacy the rule judges.
 func roundQtyFees(r *Rule, ft *graph.FeeTable) func(f uint32) bool {
 	q := newRoundQty(r)
-	return func(f uint32) bool { return q.cheap(ft.Price[f]) && q.round(ft.Count[f]) }
+	return func(f uint32) bool { return q.cheap(ft.Price.At(f)) && q.round(ft.Count.At(f)) }
 }

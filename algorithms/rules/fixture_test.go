@@ -81,7 +81,8 @@ func (x *fx) add(vs ...v) {
 		x.line++
 		if in.reversed {
 			x.t.Visits.Flags[row] = graph.VisitRefunded | graph.VisitReversed
-			x.t.Visits.FundPay[row], x.t.Visits.MedFee[row] = 0, 0
+			x.t.Visits.FundPay.Set(row, 0)
+			x.t.Visits.MedFee.Set(row, 0)
 		}
 		x.visit[in.id] = row
 	}
@@ -106,7 +107,7 @@ func (x *fx) fees(fs ...f) {
 		}
 		tm := in.time
 		if tm == 0 {
-			tm = x.t.Visits.Begin[row]
+			tm = x.t.Visits.Begin.At(row)
 		}
 		cnt := in.count
 		if cnt == 0 {

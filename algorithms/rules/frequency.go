@@ -68,7 +68,7 @@ func runFrequentVisits(ctx context.Context, e *env, c *collector) error {
 		}
 		win = win[:0]
 		for _, v := range e.personVisits(en.person) {
-			b := int64(vt.Begin[v])
+			b := int64(vt.Begin.At(v))
 			if b >= en.start && b-en.start < window && outpatientLive(e, v) {
 				win = append(win, v)
 			}
@@ -121,11 +121,11 @@ func densestWindows(ctx context.Context, e *env, window int64, band int) ([]freq
 			cats = append(cats, e.dise.category(vt.Dise[v]))
 		}
 		for lo, hi := 0, 0; hi < len(ops); hi++ {
-			for int64(vt.Begin[ops[hi]]-vt.Begin[ops[lo]]) >= window {
+			for int64(vt.Begin.At(ops[hi])-vt.Begin.At(ops[lo])) >= window {
 				lo++
 			}
 			if hi-lo+1 > best {
-				best, bestStart = hi-lo+1, int64(vt.Begin[ops[lo]])
+				best, bestStart = hi-lo+1, int64(vt.Begin.At(ops[lo]))
 			}
 		}
 		if best == 0 {

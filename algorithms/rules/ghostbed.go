@@ -25,13 +25,13 @@ func runGhostBed(ctx context.Context, e *env, c *collector) error {
 		if err := cancelled(ctx, v); err != nil {
 			return err
 		}
-		b, en := vt.Begin[v], vt.End[v]
+		b, en := vt.Begin.At(uint32(v)), vt.End.At(uint32(v))
 		if !e.is(uint32(v), vLive|vInpatient) || en == claims.NoTime || en-b < minGap {
 			continue
 		}
 		times = times[:0]
 		for _, f := range e.g.FeesOf(uint32(v)) {
-			if t := ft.Time.At(f); ft.Amount[f] > 0 && t != claims.NoTime && t >= b && t <= en {
+			if t := ft.Time.At(f); ft.Amount.At(f) > 0 && t != claims.NoTime && t >= b && t <= en {
 				times = append(times, t)
 			}
 		}

@@ -19,7 +19,7 @@ const maxCensusDay = 1 << 16
 // night of inpatient visit v (at least admission + 1), or false when the
 // discharge time is missing or before admission.
 func stayDays(vt *graph.VisitTable, v uint32) (adm, dis int64, ok bool) {
-	b, en := vt.Begin[v], vt.End[v]
+	b, en := vt.Begin.At(v), vt.End.At(v)
 	if en == claims.NoTime || en < b {
 		return 0, 0, false
 	}
@@ -61,10 +61,10 @@ func runSplitAdmission(ctx context.Context, e *env, c *collector) error {
 				if sameInst && vt.Institution[a] != vt.Institution[v] {
 					continue
 				}
-				if vt.End[a] == claims.NoTime {
+				if vt.End.At(a) == claims.NoTime {
 					break
 				}
-				gap := int64(vt.Begin[v].Day()) - int64(vt.End[a].Day())
+				gap := int64(vt.Begin.At(v).Day()) - int64(vt.End.At(a).Day())
 				if gap >= 0 && gap <= maxGap && (noDiagnoses || e.dise.samePrefix(vt.Dise[a], vt.Dise[v], prefix)) {
 					readmits = append(readmits, v)
 					cited = append(cited, a, v)
@@ -85,7 +85,7 @@ func runSplitAdmission(ctx context.Context, e *env, c *collector) error {
 		addVisits(e, &fd, cited, c.maxRows)
 		fd.amount = 0
 		for _, v := range readmits {
-			fd.amount += max(vt.FundPay[v], 0)
+			fd.amount += max(vt.FundPay.At(v), 0)
 		}
 		for _, v := range cited {
 			if d := vt.Doctor[v]; d != graph.None {

@@ -48,14 +48,14 @@ func runAgeItem(ctx context.Context, e *env, c *collector) error {
 		if int(it) >= ct.Len() || !ct.Known[it] || ct.AgeMin[it] < 0 && ct.AgeMax[it] < 0 {
 			return false
 		}
-		age, ok := e.ageAt(p, vt.Begin[v].Day())
+		age, ok := e.ageAt(p, vt.Begin.At(v).Day())
 		return ok && outsideAge(age, int(ct.AgeMin[it]), int(ct.AgeMax[it]), tol)
 	}
 	return forEachPersonItem(ctx, e, want, func(p, item uint32, fees []uint32) {
 		if len(fees) < minLines {
 			return
 		}
-		age, _ := e.ageAt(p, vt.Begin[e.t.Fees.Visit[fees[0]]].Day())
+		age, _ := e.ageAt(p, vt.Begin.At(e.t.Fees.Visit[fees[0]]).Day())
 		code, rng := e.itemCode(item), ageRange(int(ct.AgeMin[item]), int(ct.AgeMax[item]))
 		vis = emitPersonItem(e, c, &fd, p, item, fees, feesFund(e, fees), vis, func() (string, string) {
 			return fmt.Sprintf("item %s is limited to ages %s but was billed %d times for a patient aged %d", code, rng, len(fees), age),
@@ -84,7 +84,7 @@ func runAgeDiagnosis(ctx context.Context, e *env, c *collector) error {
 	vt := &e.t.Visits
 	tol := int(c.rule.P("tolerance_years"))
 	return forEachPersonDiagnosis(ctx, e, c, e.dise.ageLim, func(p, v uint32, l *DiagnosisLimit) bool {
-		age, ok := e.ageAt(p, vt.Begin[v].Day())
+		age, ok := e.ageAt(p, vt.Begin.At(v).Day())
 		return ok && outsideAge(age, l.AgeMin, l.AgeMax, tol)
 	}, func(p uint32, l *DiagnosisLimit, n int) (string, string) {
 		rng := ageRange(l.AgeMin, l.AgeMax)

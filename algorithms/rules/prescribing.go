@@ -140,7 +140,7 @@ func runRepeatRx(ctx context.Context, e *env, c *collector) error {
 	start := func(f uint32) int64 {
 		t := ft.Time.At(f)
 		if t == claims.NoTime {
-			t = vt.Begin[ft.Visit[f]]
+			t = vt.Begin.At(ft.Visit[f])
 		}
 		return int64(t.Day())
 	}

@@ -42,7 +42,7 @@ func runDoctorDistant(ctx context.Context, e *env, c *collector) error {
 			}
 			if havePrev && vt.Institution[prev] != vt.Institution[v] {
 				km, ok := e.separationKm(vt.Institution[prev], vt.Institution[v], otherCityKm, otherProvinceKm)
-				gapH := float64(vt.Begin[v]-vt.Begin[prev]) / 3600
+				gapH := float64(vt.Begin.At(v)-vt.Begin.At(prev)) / 3600
 				if ok && km >= minKm && gapH*speed < km {
 					conflicts++
 					farthest = max(farthest, km)
@@ -108,15 +108,15 @@ func runPersonDistant(ctx context.Context, e *env, c *collector) error {
 				}
 			}
 			inStay := checkStay && haveStay && vt.Institution[stay] != vt.Institution[v] &&
-				vt.Begin[v] > vt.Begin[stay] && vt.Begin[v] < vt.End[stay]
+				vt.Begin.At(v) > vt.Begin.At(stay) && vt.Begin.At(v) < vt.End.At(stay)
 			switch {
 			case inStay:
 				conflict(stay)
-			case havePrev && vt.Institution[prev] != vt.Institution[v] && vt.Begin[v]-vt.Begin[prev] <= maxGap:
+			case havePrev && vt.Institution[prev] != vt.Institution[v] && vt.Begin.At(v)-vt.Begin.At(prev) <= maxGap:
 				conflict(prev)
 			}
 			prev, havePrev = v, true
-			if e.is(v, vInpatient) && vt.End[v] != claims.NoTime && (!haveStay || vt.End[v] > vt.End[stay]) {
+			if e.is(v, vInpatient) && vt.End.At(v) != claims.NoTime && (!haveStay || vt.End.At(v) > vt.End.At(stay)) {
 				stay, haveStay = v, true
 			}
 		}

@@ -62,7 +62,7 @@ func findPlaceholders(e *env, r *Rule, placeholder []bool) []DataQuality {
 			}
 			insts = append(insts, vt.Institution[v])
 			pats = append(pats, vt.Person[v])
-			q.Amount += vt.FundPay[v]
+			q.Amount += vt.FundPay.At(v)
 		}
 		q.Institutions = len(sortedUnique(insts))
 		q.Patients = len(sortedUnique(pats))

@@ -269,10 +269,10 @@ func checkColumns(t *graph.Tables) error {
 			col{"lmt_age_min", len(ct.AgeMin)}, col{"lmt_age_max", len(ct.AgeMax)}, col{"max_days", len(ct.MaxDays)},
 			col{"pric_uplmt_amt", len(ct.PriceCap)}),
 		check("visits", vt.Len(), col{"institution", len(vt.Institution)}, col{"doctor", len(vt.Doctor)},
-			col{"med_type", len(vt.MedType)}, col{"begin", len(vt.Begin)}, col{"end", len(vt.End)}, col{"dise", len(vt.Dise)},
-			col{"medfee", len(vt.MedFee)}, col{"fund_pay", len(vt.FundPay)}, col{"flags", len(vt.Flags)}),
-		check("fees", ft.Len(), col{"sn", len(ft.Sn)}, col{"item", len(ft.Item)}, col{"cnt", len(ft.Count)},
-			col{"pric", len(ft.Price)}, col{"amount", len(ft.Amount)}, col{"time", ft.Time.Len()}, col{"doctor", len(ft.Doctor)},
+			col{"med_type", len(vt.MedType)}, col{"begin", vt.Begin.Len()}, col{"end", vt.End.Len()}, col{"dise", len(vt.Dise)},
+			col{"medfee", vt.MedFee.Len()}, col{"fund_pay", vt.FundPay.Len()}, col{"flags", len(vt.Flags)}),
+		check("fees", ft.Len(), col{"sn", len(ft.Sn)}, col{"item", len(ft.Item)}, col{"cnt", ft.Count.Len()},
+			col{"pric", ft.Price.Len()}, col{"amount", ft.Amount.Len()}, col{"time", ft.Time.Len()}, col{"doctor", len(ft.Doctor)},
 			col{"prd_days", len(ft.SupplyDays)}, col{"trace", len(ft.Trace)}),
 	} {
 		if err != nil {
@@ -314,7 +314,7 @@ func newEnv(g *graph.Graph, set *Set) *env {
 	e.vb = make([]visitBits, vt.Len())
 	for v := range e.vb {
 		var b visitBits
-		if vt.Flags[v]&graph.VisitReversed == 0 && (vt.FundPay[v] > 0 || vt.MedFee[v] > 0) {
+		if vt.Flags[v]&graph.VisitReversed == 0 && (vt.FundPay.At(uint32(v)) > 0 || vt.MedFee.At(uint32(v)) > 0) {
 			b |= vLive
 		}
 		mt := vt.MedType[v]
@@ -363,7 +363,7 @@ func (e *env) live(v uint32) bool { return e.vb[v]&vLive != 0 }
 func (e *env) feeLive(f uint32) bool {
 	ft := &e.t.Fees
 	v := ft.Visit[f]
-	return int(v) < e.t.Visits.Len() && ft.Amount[f] > 0 && e.live(v)
+	return int(v) < e.t.Visits.Len() && ft.Amount.At(f) > 0 && e.live(v)
 }
 
 // feeFund returns the fund share of fee row f: its net amount scaled by the
@@ -371,12 +371,12 @@ func (e *env) feeLive(f uint32) bool {
 func (e *env) feeFund(f uint32) claims.Money {
 	ft := &e.t.Fees
 	vt := &e.t.Visits
-	a := ft.Amount[f]
+	a := ft.Amount.At(f)
 	v := ft.Visit[f]
 	if a <= 0 || int(v) >= vt.Len() {
 		return 0
 	}
-	fund, fee := vt.FundPay[v], vt.MedFee[v]
+	fund, fee := vt.FundPay.At(v), vt.MedFee.At(v)
 	if fund <= 0 {
 		return 0
 	}

@@ -83,7 +83,7 @@ func forEachPersonItem(ctx context.Context, e *env, want func(p, v, f uint32) bo
 			return err
 		}
 		v := ft.Visit[f]
-		if v >= nv || ft.Amount[f] <= 0 || int(vt.Person[v]) >= np || !e.live(v) {
+		if v >= nv || ft.Amount.At(uint32(f)) <= 0 || int(vt.Person[v]) >= np || !e.live(v) {
 			continue
 		}
 		if want(vt.Person[v], v, uint32(f)) {
@@ -141,8 +141,8 @@ func addVisits(e *env, fd *finding, visits []uint32, limit int) claims.Money {
 	var sum claims.Money
 	for _, v := range visits {
 		fd.visit(v, limit)
-		sum += max(vt.FundPay[v], 0)
-		fd.when(vt.Begin[v])
+		sum += max(vt.FundPay.At(v), 0)
+		fd.when(vt.Begin.At(v))
 		if len(fd.insts) < limit {
 			fd.insts = append(fd.insts, vt.Institution[v])
 		}
@@ -164,7 +164,7 @@ func feesFund(e *env, fees []uint32) claims.Money {
 func visitsFund(e *env, visits []uint32) claims.Money {
 	var sum claims.Money
 	for _, v := range visits {
-		sum += max(e.t.Visits.FundPay[v], 0)
+		sum += max(e.t.Visits.FundPay.At(v), 0)
 	}
 	return sum
 }

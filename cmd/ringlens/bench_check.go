@@ -350,13 +350,13 @@ func sampleClaims(t *graph.Tables, n int, seed uint64) [][]byte {
 	pick := make(map[uint32]bool)
 	for tries := 0; len(pick) < n && tries < 20*n && vt.Len() > 0; tries++ {
 		v := uint32(rng.IntN(vt.Len()))
-		if vt.Flags[v] != 0 || vt.FundPay[v] <= 0 {
+		if vt.Flags[v] != 0 || vt.FundPay.At(v) <= 0 {
 			continue
 		}
 		pick[v] = true
 	}
 	for f := range ft.Visit {
-		if v := ft.Visit[f]; pick[v] && ft.Count[f] > 0 && ft.Amount[f] > 0 {
+		if v := ft.Visit[f]; pick[v] && ft.Count.At(uint32(f)) > 0 && ft.Amount.At(uint32(f)) > 0 {
 			fees[v] = append(fees[v], uint32(f))
 		}
 	}
@@ -390,8 +390,8 @@ func claimBody(t *graph.Tables, v uint32, fees []uint32) checkBody {
 	visit := map[string]string{
 		"mdtrt_id": vt.IDs.String(v), "psn_no": t.Persons.IDs.String(vt.Person[v]),
 		"fixmedins_code": t.Institutions.IDs.String(vt.Institution[v]), "med_type": strconv.Itoa(int(vt.MedType[v])),
-		"begntime": vt.Begin[v].String(), "endtime": vt.End[v].String(), "dise_codg": t.Str(vt.Dise[v]),
-		"medfee_sumamt": vt.MedFee[v].String(), "fund_pay_sumamt": vt.FundPay[v].String(),
+		"begntime": vt.Begin.At(v).String(), "endtime": vt.End.At(v).String(), "dise_codg": t.Str(vt.Dise[v]),
+		"medfee_sumamt": vt.MedFee.At(v).String(), "fund_pay_sumamt": vt.FundPay.At(v).String(),
 	}
 	if d := vt.Doctor[v]; d != graph.None {
 		visit["atddr_no"] = t.Doctors.IDs.String(d)
@@ -403,8 +403,8 @@ func claimBody(t *graph.Tables, v uint32, fees []uint32) checkBody {
 	for _, f := range fees {
 		line := map[string]string{
 			"feedetl_sn": t.Str(ft.Sn[f]), "mdtrt_id": visit["mdtrt_id"], "med_list_codg": ct.IDs.String(ft.Item[f]),
-			"cnt": strconv.FormatFloat(ft.Count[f], 'f', -1, 64), "pric": ft.Price[f].String(),
-			"det_item_fee_sumamt": ft.Amount[f].String(), "fee_ocur_time": ft.Time.At(f).String(),
+			"cnt": strconv.FormatFloat(ft.Count.At(f), 'f', -1, 64), "pric": ft.Price.At(f).String(),
+			"det_item_fee_sumamt": ft.Amount.At(f).String(), "fee_ocur_time": ft.Time.At(f).String(),
 		}
 		if lt := ct.ListType[ft.Item[f]]; lt != 0 {
 			line["list_type"] = strconv.Itoa(int(lt))

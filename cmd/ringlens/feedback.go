@@ -236,10 +236,10 @@ func monthRows(t *graph.Tables, h *rules.Hit, month string) []fbRow {
 	var out []fbRow
 	vt, ft := &t.Visits, &t.Fees
 	for _, v := range h.Visits {
-		if int(v) >= len(vt.Begin) || !inMonth(vt.Begin[v], month) {
+		if int(v) >= vt.Begin.Len() || !inMonth(vt.Begin.At(v), month) {
 			continue
 		}
-		out = append(out, fbRow{mdtrtID: vt.IDs.String(v), at: vt.Begin[v], inst: vt.Institution[v], doctor: vt.Doctor[v], fund: vt.FundPay[v]})
+		out = append(out, fbRow{mdtrtID: vt.IDs.String(v), at: vt.Begin.At(v), inst: vt.Institution[v], doctor: vt.Doctor[v], fund: vt.FundPay.At(v)})
 	}
 	for _, f := range h.Fees {
 		if int(f) >= ft.Time.Len() || !inMonth(ft.Time.At(f), month) {
@@ -251,7 +251,7 @@ func monthRows(t *graph.Tables, h *rules.Hit, month string) []fbRow {
 			doc = vt.Doctor[v]
 		}
 		out = append(out, fbRow{mdtrtID: vt.IDs.String(v), feedetlSn: t.Str(ft.Sn[f]), at: ft.Time.At(f),
-			inst: vt.Institution[v], doctor: doc, fund: ft.Amount[f]})
+			inst: vt.Institution[v], doctor: doc, fund: ft.Amount.At(f)})
 	}
 	return out
 }

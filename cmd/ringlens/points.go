@@ -359,10 +359,14 @@ func homeSite(t *graph.Tables, doc uint32, siteDoctors map[uint32][]uint32) uint
 
 // dataPeriod is the first and last day of the dataset's visits.
 func dataPeriod(t *graph.Tables) string {
-	if len(t.Visits.Begin) == 0 {
+	if t.Visits.Begin.Len() == 0 {
 		return ""
 	}
-	lo, hi := slices.Min(t.Visits.Begin), slices.Max(t.Visits.Begin)
+	begin := &t.Visits.Begin
+	lo, hi := begin.At(0), begin.At(0)
+	for v := range uint32(begin.Len()) {
+		lo, hi = min(lo, begin.At(v)), max(hi, begin.At(v))
+	}
 	return lo.Day().String() + " to " + hi.Day().String()
 }
 

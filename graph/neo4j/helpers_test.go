@@ -156,9 +156,9 @@ func fixtureFindings(g *graph.Graph) *findings.Findings {
 			Article: "《医疗保障基金使用监督管理条例》第十五条", ArticleEn: "Regulation on the Supervision of Medical Security Funds, Art. 15",
 			Params: params, Persons: []uint32{k.person}, Institutions: []uint32{k.inst}, NVisits: len(vs), At: claims.NoTime}
 		for _, v := range vs {
-			h.Amount += vt.FundPay[v]
-			if h.At == claims.NoTime || vt.Begin[v] < h.At {
-				h.At = vt.Begin[v]
+			h.Amount += vt.FundPay.At(v)
+			if h.At == claims.NoTime || vt.Begin.At(v) < h.At {
+				h.At = vt.Begin.At(v)
 			}
 			if d := vt.Doctor[v]; d != graph.None {
 				h.Doctors = append(h.Doctors, d)
@@ -230,10 +230,10 @@ func fixtureFindings(g *graph.Graph) *findings.Findings {
 			r.AmountAtRisk += h.Amount.Yuan()
 			r.Visits += h.NVisits
 			for _, v := range h.Visits {
-				if first == claims.NoTime || vt.Begin[v] < first {
-					first = vt.Begin[v]
+				if first == claims.NoTime || vt.Begin.At(v) < first {
+					first = vt.Begin.At(v)
 				}
-				last = max(last, vt.Begin[v])
+				last = max(last, vt.Begin.At(v))
 			}
 		}
 		r.Evidence[0].MdtrtIDs = r.Evidence[min(1, len(r.Evidence)-1)].MdtrtIDs

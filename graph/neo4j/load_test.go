@@ -339,8 +339,8 @@ func TestLoadKeepsNettedVisits(t *testing.T) {
 	}
 	checkSameTables(t, tb, got)
 	v1 := got.Visits.IDs.Lookup("V1")
-	if got.Visits.MedFee[v1] != 0 || got.Visits.FundPay[v1] != 2000 || got.Visits.Flags[v1] != graph.VisitRefunded {
-		t.Errorf("V1 read back %v %v %v", got.Visits.MedFee[v1], got.Visits.FundPay[v1], got.Visits.Flags[v1])
+	if got.Visits.MedFee.At(v1) != 0 || got.Visits.FundPay.At(v1) != 2000 || got.Visits.Flags[v1] != graph.VisitRefunded {
+		t.Errorf("V1 read back %v %v %v", got.Visits.MedFee.At(v1), got.Visits.FundPay.At(v1), got.Visits.Flags[v1])
 	}
 	db.putNode(t, LabelVisit, "V1", "mdtrt_id", "V4", map[string]any{"flags": int64(0)})
 	_, st, err = LoadTablesStats(context.Background(), Source{Exec: db}, nil)

@@ -392,12 +392,12 @@ func (m *Model) addVisits(t *graph.Tables) {
 				p[2] = t.Doctors.IDs.String(d)
 			}
 			p[3] = int64(vt.MedType[i])
-			p[4] = stamp(vt.Begin[i])
-			p[5] = stamp(vt.End[i])
+			p[4] = stamp(vt.Begin.At(uint32(i)))
+			p[5] = stamp(vt.End.At(uint32(i)))
 			p[6] = nonEmpty(t.Str(vt.Dise[i]))
 			p[7] = nonEmpty(t.Str(vt.DiseName[i]))
-			p[8] = vt.MedFee[i].Yuan()
-			p[9] = vt.FundPay[i].Yuan()
+			p[8] = vt.MedFee.At(uint32(i)).Yuan()
+			p[9] = vt.FundPay.At(uint32(i)).Yuan()
 			p[10] = int64(vt.Cert[i])
 			p[11] = int64(vt.Flags[i])
 			p[12] = nil
@@ -487,9 +487,9 @@ func (m *Model) addFees(t *graph.Tables) {
 			sn := t.Str(ft.Sn[i])
 			p[0] = sn
 			p[1] = t.Catalog.IDs.String(ft.Item[i])
-			p[2] = ft.Count[i]
-			p[3] = ft.Price[i].Yuan()
-			p[4] = ft.Amount[i].Yuan()
+			p[2] = ft.Count.At(uint32(i))
+			p[3] = ft.Price.At(uint32(i)).Yuan()
+			p[4] = ft.Amount.At(uint32(i)).Yuan()
 			p[5] = stamp(ft.Time.At(uint32(i)))
 			if d := ft.Doctor[i]; d != graph.None {
 				p[6] = t.Doctors.IDs.String(d)

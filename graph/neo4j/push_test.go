@@ -290,7 +290,7 @@ func TestRoundTripSmall(t *testing.T) {
 	orig := &g.Tables().Visits
 	for i := 0; i < orig.Len(); i++ {
 		r := v.IDs.Lookup(orig.IDs.String(uint32(i)))
-		if v.Begin[r] != orig.Begin[i] || v.FundPay[r] != orig.FundPay[i] || v.End[r] != orig.End[i] || v.MedType[r] != orig.MedType[i] {
+		if v.Begin.At(r) != orig.Begin.At(uint32(i)) || v.FundPay.At(r) != orig.FundPay.At(uint32(i)) || v.End.At(r) != orig.End.At(uint32(i)) || v.MedType[r] != orig.MedType[i] {
 			t.Errorf("visit %d differs after read back", i)
 		}
 	}
@@ -313,7 +313,7 @@ func TestRoundTripSmall(t *testing.T) {
 		if j < 0 {
 			t.Fatalf("fee line %s not read back", key)
 		}
-		if nf.Count[j] != of.Count[i] || nf.Price[j] != of.Price[i] || nf.Amount[j] != of.Amount[i] || nf.Time.At(uint32(j)) != of.Time.At(uint32(i)) ||
+		if nf.Count.At(uint32(j)) != of.Count.At(uint32(i)) || nf.Price.At(uint32(j)) != of.Price.At(uint32(i)) || nf.Amount.At(uint32(j)) != of.Amount.At(uint32(i)) || nf.Time.At(uint32(j)) != of.Time.At(uint32(i)) ||
 			nf.SupplyDays[j] != of.SupplyDays[i] || nf.Doctor[j] != of.Doctor[i] ||
 			tb.Catalog.IDs.String(nf.Item[j]) != g.Tables().Catalog.IDs.String(of.Item[i]) ||
 			(nf.Trace[j] == graph.None) != (of.Trace[i] == graph.None) ||

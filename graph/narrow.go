@@ -1,0 +1,219 @@
+package graph
+
+import (
+	"math"
+	"slices"
+
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+// Narrow is a column of 64-bit values (times, amounts in fen, prices) kept
+// in four bytes a row instead of eight. Each row holds its value's distance
+// from base as an int32. Two codes of that range are set apart: one for
+// the column's none value (an absent time), one for a value too far from
+// base (an amount over 21 million yuan, a time typed as 1900), which is
+// kept whole in wide beside its row, so that no value is lost or changed.
+// Rows are only appended (or compacted in order by FeeTable.Keep while the
+// tables are loaded), so wide stays sorted by row and a capped copy of the
+// column is a snapshot of it.
+//
+// The zero value is an empty column with base and none 0; NewNarrow,
+// NewMoney and NewTimes choose a base near the values the column will hold.
+type Narrow[T ~int64] struct {
+	column
+	base T // the value a row holding 0 stands for
+}
+
+// Times is a column of times (claims.NoTime when absent): seconds from
+// 2000-01-01 00:00 of the data's clock into 2136 take four bytes a row.
+type Times = Narrow[claims.Time]
+
+// Counts is a column of quantities (cnt): a whole number within the int32
+// range takes four bytes a row; any other quantity (a fraction, -0, an
+// infinity) is kept whole, as its bits, in wide.
+type Counts struct {
+	column
+}
+
+// column is the part of a four-byte column that does not depend on the
+// type of its values: the rows' codes, the none value and the values kept
+// whole (as int64 bits). Reading the marked rows is a call of its own, so
+// that the columns' At stays small.
+type column struct {
+	vals []int32
+	wide []wideValue
+	none int64 // the value a row holding narrowNone stands for
+}
+
+// wideValue is a value of a column too far from its base, and its row.
+type wideValue struct {
+	row uint32
+	v   int64
+}
+
+const (
+	// narrowWide marks a row whose value is kept in column.wide.
+	narrowWide int32 = math.MinInt32
+	// narrowNone marks a row holding the column's none value.
+	narrowNone int32 = math.MinInt32 + 1
+	// narrowMin is the least value a row holds itself.
+	narrowMin int32 = math.MinInt32 + 2
+
+	// timesBase is the base of a Times column: 2000-01-01 00:00 plus 2³¹
+	// seconds, so that the times a row holds run from 2000 into 2136.
+	timesBase claims.Time = 946684800 + 1<<31
+)
+
+// NewNarrow returns a column with room for n rows whose rows hold values
+// within about two thousand million of base, and none in a code of its own.
+func NewNarrow[T ~int64](n int, base, none T) Narrow[T] {
+	return Narrow[T]{column: column{vals: make([]int32, 0, n), none: int64(none)}, base: base}
+}
+
+// NewMoney returns a column of amounts (or prices) with room for n rows:
+// amounts within ±21 million yuan (prices within ±2,147 yuan) take four
+// bytes a row.
+func NewMoney[T ~int64](n int) Narrow[T] { return NewNarrow[T](n, 0, math.MinInt64) }
+
+// NewTimes returns a column of times with room for n rows.
+func NewTimes(n int) Times { return NewNarrow(n, timesBase, claims.NoTime) }
+
+// NewCounts returns a column of quantities with room for n rows.
+func NewCounts(n int) Counts { return Counts{column{vals: make([]int32, 0, n)}} }
+
+// At returns the value of row i.
+func (c *Narrow[T]) At(i uint32) T {
+	if v := c.vals[i]; v >= narrowMin {
+		return c.base + T(v)
+	}
+	return T(c.marked(i))
+}
+
+// Append adds a row holding x.
+func (c *Narrow[T]) Append(x T) { c.appendCode(c.code(x), int64(x)) }
+
+// Set changes the value of row i to x. It writes in place, so it is only
+// for tables not yet shared (ingest nets a refund into the charge it
+// reverses): a snapshot taken before would see the change.
+func (c *Narrow[T]) Set(i uint32, x T) { c.set(i, c.code(x), int64(x)) }
+
+// code returns what a row keeps for x: narrowWide when x is too far from
+// base and is to be kept in wide. The distance wraps around as int64
+// arithmetic does, and At's sum wraps back, so that even a distance that
+// overflowed gives x again.
+func (c *Narrow[T]) code(x T) int32 {
+	if int64(x) == c.none {
+		return narrowNone
+	}
+	if d := x - c.base; d >= T(narrowMin) && d <= math.MaxInt32 {
+		return int32(d)
+	}
+	return narrowWide
+}
+
+// snapshot returns the column as it is now, which later appends leave
+// unchanged.
+func (c *Narrow[T]) snapshot() Narrow[T] { return Narrow[T]{column: c.column.snapshot(), base: c.base} }
+
+// At returns the quantity of row i.
+func (c *Counts) At(i uint32) float64 {
+	if v := c.vals[i]; v >= narrowMin {
+		return float64(v)
+	}
+	return c.wideAt(i)
+}
+
+// wideAt returns the quantity of row i kept in wide.
+//
+//go:noinline
+func (c *Counts) wideAt(i uint32) float64 { return math.Float64frombits(uint64(c.marked(i))) }
+
+// Append adds a row holding x.
+func (c *Counts) Append(x float64) { c.appendCode(countCode(x), int64(math.Float64bits(x))) }
+
+// Set changes the quantity of row i to x, as Narrow.Set does.
+func (c *Counts) Set(i uint32, x float64) { c.set(i, countCode(x), int64(math.Float64bits(x))) }
+
+// countCode returns what a row keeps for quantity x: narrowWide unless x
+// is a whole number a row holds exactly (and not -0).
+func countCode(x float64) int32 {
+	if x >= float64(narrowMin) && x <= math.MaxInt32 && x == math.Trunc(x) && !(x == 0 && math.Signbit(x)) {
+		return int32(x)
+	}
+	return narrowWide
+}
+
+// snapshot returns the column as it is now, which later appends leave
+// unchanged.
+func (c *Counts) snapshot() Counts { return Counts{c.column.snapshot()} }
+
+// Len returns the number of rows.
+func (c *column) Len() int { return len(c.vals) }
+
+// marked returns the value of row i, which holds narrowNone or narrowWide:
+// none, or the row's value in wide.
+//
+//go:noinline
+func (c *column) marked(i uint32) int64 {
+	if c.vals[i] == narrowNone {
+		return c.none
+	}
+	return c.wide[c.find(i)].v
+}
+
+// find returns where row i is or would be in wide, which is sorted by row.
+func (c *column) find(i uint32) int {
+	k, _ := slices.BinarySearchFunc(c.wide, i, func(w wideValue, row uint32) int { return int(w.row) - int(row) })
+	return k
+}
+
+// appendCode adds a row holding code, and x in wide when code is narrowWide.
+func (c *column) appendCode(code int32, x int64) {
+	if code == narrowWide {
+		c.wide = append(c.wide, wideValue{row: uint32(len(c.vals)), v: x})
+	}
+	c.vals = append(c.vals, code)
+}
+
+// set makes row i hold code, and x in wide when code is narrowWide.
+func (c *column) set(i uint32, code int32, x int64) {
+	was := c.vals[i] == narrowWide
+	k := c.find(i)
+	switch {
+	case code != narrowWide && was:
+		c.wide = slices.Delete(c.wide, k, k+1)
+	case code == narrowWide && was:
+		c.wide[k].v = x
+	case code == narrowWide:
+		c.wide = slices.Insert(c.wide, k, wideValue{row: i, v: x})
+	}
+	c.vals[i] = code
+}
+
+// reset empties the column, keeping its memory.
+func (c *column) reset() { c.vals, c.wide = c.vals[:0], c.wide[:0] }
+
+// snapshot returns the column as it is now, which later appends leave
+// unchanged (both slices are capped: an append to the copy copies them).
+func (c *column) snapshot() column {
+	return column{vals: capped(c.vals), wide: capped(c.wide), none: c.none}
+}
+
+// keep moves row i to row w (w ≤ i, rows taken in order, as FeeTable.Keep
+// does), collecting the wide values of the rows kept into into.
+func (c *column) keep(w, i int, into *[]wideValue) {
+	c.vals[w] = c.vals[i]
+	if c.vals[w] == narrowWide {
+		*into = append(*into, wideValue{row: uint32(w), v: c.wide[c.find(uint32(i))].v})
+	}
+}
+
+// truncate keeps the first n rows, whose wide values are wide.
+func (c *column) truncate(n int, wide []wideValue) { c.vals, c.wide = c.vals[:n], wide }
+
+// bytes returns the bytes in use and allocated (for memory accounting).
+func (c *column) bytes() (used, reserved int64) {
+	u, r := size(c.vals)
+	wu, wr := size(c.wide)
+	return u + wu, r + wr
+}
