@@ -64,6 +64,7 @@ type builder struct {
 	ti     timeIndex
 	sorted [NumEdgeTypes]typeEdges
 	data   []visitAmounts
+	wide   [NumEdgeTypes]edgeWide // edge values kept whole, per type
 
 	// reuse, when not nil, holds the scratch memory kept for the next
 	// build: reuse[0] that of the sequential stages, reuse[1+i] that of
@@ -158,6 +159,8 @@ func (b *builder) buildEdgesAndLists(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("graph: build cancelled while aggregating: %w", err)
 	}
+	g.edges.join(b.wide[:])
+	b.wide = [NumEdgeTypes]edgeWide{}
 	if b.reuse == nil {
 		b.data = nil
 	}
@@ -197,7 +200,7 @@ func (b *builder) sortJob(i int) {
 // its segment of the edge columns.
 func (b *builder) aggregateJob(ty int) {
 	g := b.g
-	aggregateInto(&g.edges, g.edgeSeg[ty], EdgeType(ty), &b.sorted[ty], b.data)
+	aggregateInto(&g.edges, g.edgeSeg[ty], EdgeType(ty), &b.sorted[ty], b.data, &b.wide[ty])
 	if b.reuse == nil {
 		b.sorted[ty] = typeEdges{}
 	}

@@ -63,9 +63,9 @@ type EdgeTable struct {
 	Type        []EdgeType
 	U, V        []NodeID
 	Visits      []uint32
-	Fund        []claims.Money
-	MedFee      []claims.Money
-	First, Last []claims.Time
+	Fund        Narrow[claims.Money]
+	MedFee      Narrow[claims.Money]
+	First, Last Times
 }
 
 // Len returns the number of edges.
@@ -104,5 +104,5 @@ func (g *Graph) Edge(e EdgeIndex) (Edge, bool) {
 		return Edge{}, false
 	}
 	return Edge{Type: et.Type[e], U: et.U[e], V: et.V[e], Visits: et.Visits[e],
-		Fund: et.Fund[e], MedFee: et.MedFee[e], First: et.First[e], Last: et.Last[e]}, true
+		Fund: et.Fund.At(uint32(e)), MedFee: et.MedFee.At(uint32(e)), First: et.First.At(uint32(e)), Last: et.Last.At(uint32(e))}, true
 }

@@ -179,18 +179,38 @@ func (g *Graph) visitData(data []visitAmounts) []visitAmounts {
 	return data
 }
 
+// edgeSums are the sums of one edge's visits while they are aggregated.
+type edgeSums struct {
+	visits       uint32
+	fund, medFee claims.Money
+	first, last  claims.Time
+}
+
 // aggregateInto sums the sorted contributions of te into the rows
-// [base, base+te.groups) of et, as edges of type ty.
-func aggregateInto(et *EdgeTable, base int, ty EdgeType, te *typeEdges, data []visitAmounts) {
+// [base, base+te.groups) of et, as edges of type ty. Values of the four-byte
+// columns kept whole go to wide (see edgeWide), in row order.
+func aggregateInto(et *EdgeTable, base int, ty EdgeType, te *typeEdges, data []visitAmounts, wide *edgeWide) {
 	srt, n := &te.srt, te.srt.len()
 	row := base - 1
 	prev := uint64(0)
+	sums := edgeSums{first: claims.NoTime, last: claims.NoTime}
+	flush := func() {
+		if row >= base {
+			et.Visits[row] = sums.visits
+			et.Fund.put(row, sums.fund, &wide.fund)
+			et.MedFee.put(row, sums.medFee, &wide.medFee)
+			et.First.put(row, sums.first, &wide.first)
+			et.Last.put(row, sums.last, &wide.last)
+		}
+	}
 	put := func(k uint64) {
+		flush()
 		row++
 		key := te.ks.unpack(k)
 		et.Type[row], et.U[row], et.V[row] = ty, NodeID(key>>32), NodeID(uint32(key))
-		et.First[row], et.Last[row] = claims.NoTime, claims.NoTime
+		sums = edgeSums{first: claims.NoTime, last: claims.NoTime}
 	}
+	defer flush()
 	if ty == DoctorInstitutionRegistered {
 		for i := 0; i < n; i++ {
 			if k, _ := srt.at(i); i == 0 || k != prev {
@@ -215,13 +235,13 @@ func aggregateInto(et *EdgeTable, base int, ty EdgeType, te *typeEdges, data []v
 			if lo+j == 0 || k != prev {
 				put(k)
 				prev = k
-				et.First[row], et.Last[row] = d.begin, d.begin
+				sums.first, sums.last = d.begin, d.begin
 			}
-			et.Visits[row]++
-			et.Fund[row] += d.fund
-			et.MedFee[row] += d.medFee
-			et.First[row] = min(et.First[row], d.begin)
-			et.Last[row] = max(et.Last[row], d.begin)
+			sums.visits++
+			sums.fund += d.fund
+			sums.medFee += d.medFee
+			sums.first = min(sums.first, d.begin)
+			sums.last = max(sums.last, d.begin)
 		}
 	}
 }
@@ -230,8 +250,34 @@ func aggregateInto(et *EdgeTable, base int, ty EdgeType, te *typeEdges, data []v
 // (allocating them for a zero et).
 func (et *EdgeTable) reset(n int) {
 	et.Type, et.U, et.V = resize(et.Type, n), resize(et.U, n), resize(et.V, n)
-	et.Visits, et.Fund, et.MedFee = resize(et.Visits, n), resize(et.Fund, n), resize(et.MedFee, n)
-	et.First, et.Last = resize(et.First, n), resize(et.Last, n)
+	et.Visits = resize(et.Visits, n)
+	if et.First.vals == nil {
+		et.Fund, et.MedFee = NewMoney[claims.Money](0), NewMoney[claims.Money](0)
+		et.First, et.Last = NewTimes(0), NewTimes(0)
+	}
+	et.Fund.resize(n)
+	et.MedFee.resize(n)
+	et.First.resize(n)
+	et.Last.resize(n)
+}
+
+// edgeWide holds the values of an edge type's four-byte columns kept whole,
+// in row order, while the types are aggregated side by side; join adds
+// them to the columns once every type is done.
+type edgeWide struct {
+	fund, medFee, first, last []wideValue
+}
+
+// join adds the wide values of every type, in type (and so row) order, to
+// the columns of et.
+func (et *EdgeTable) join(wide []edgeWide) {
+	for i := range wide {
+		w := &wide[i]
+		et.Fund.wide = append(et.Fund.wide, w.fund...)
+		et.MedFee.wide = append(et.MedFee.wide, w.medFee...)
+		et.First.wide = append(et.First.wide, w.first...)
+		et.Last.wide = append(et.Last.wide, w.last...)
+	}
 }
 
 // mergedOrder calls f for every edge in (U, V, Type) order, merging the

@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"testing"
@@ -305,5 +306,55 @@ func TestTimeIndexUnpacked(t *testing.T) {
 	}
 	if !slices.Equal(g.nodeVis, want) {
 		t.Errorf("unpacked time index %v, want %v", g.nodeVis, want)
+	}
+}
+
+// TestEdgesWide builds edges whose sums and times lie outside the four-byte
+// columns (a patient billed 30 million yuan, visits in 1990 and 2150) beside
+// ordinary ones, on one goroutine and on several (the types aggregated side
+// by side), and reads every one back.
+func TestEdgesWide(t *testing.T) {
+	for _, workers := range []int{1, 3} {
+		tb := fixtureTables(t)
+		tb.AddPerson(&claims.Person{PsnNo: "P5", Sex: claims.Sex(1)})
+		h1 := tb.Institutions.IDs.Lookup("H1")
+		for i, begin := range []claims.Time{at(1990, 6, 1, 9, 0), at(2150, 1, 1, 9, 0)} {
+			v := claims.Visit{MdtrtID: fmt.Sprint("W", i), PsnNo: "P5", InstitutionCode: "H1", MedType: 21, Begin: begin,
+				End: claims.NoTime, DoctorCode: "D2", MedFee: 2_000_000_000, FundPay: 1_500_000_000}
+			tb.AddVisit(&v, tb.Persons.IDs.Lookup("P5"), h1, uint32(50+i))
+		}
+		g, err := Build(context.Background(), tb, BuildOptions{Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		first, last := at(1990, 6, 1, 9, 0), at(2150, 1, 1, 9, 0)
+		for _, tc := range []struct {
+			ty           EdgeType
+			ku, kv       Kind
+			u, v         string
+			visits       uint32
+			fund, medFee claims.Money
+			first, last  claims.Time
+		}{
+			{PatientInstitution, KindPatient, KindInstitution, "P5", "H1", 2, 3_000_000_000, 4_000_000_000, first, last},
+			{PatientInstitution, KindPatient, KindInstitution, "P4", "H1", 1, 35000, 50000, at(2024, 1, 3, 8, 0), at(2024, 1, 3, 8, 0)},
+			{PatientDoctor, KindPatient, KindDoctor, "P5", "D2", 2, 3_000_000_000, 4_000_000_000, first, last},
+			{DoctorInstitutionBilled, KindDoctor, KindInstitution, "D2", "H1", 3, 3_000_035_000, 4_000_050_000, first, last},
+			{DoctorInstitutionRegistered, KindDoctor, KindInstitution, "D2", "H1", 0, 0, 0, claims.NoTime, claims.NoTime},
+		} {
+			u, v := node(t, g, tc.ku, tc.u), node(t, g, tc.kv, tc.v)
+			e, ok := g.EdgeBetween(u, v, tc.ty)
+			if !ok {
+				t.Fatalf("workers %d: no %v edge %s-%s", workers, tc.ty, tc.u, tc.v)
+			}
+			got, _ := g.Edge(e)
+			want := Edge{tc.ty, min(u, v), max(u, v), tc.visits, tc.fund, tc.medFee, tc.first, tc.last}
+			if got != want {
+				t.Errorf("workers %d, %v %s-%s: got %+v, want %+v", workers, tc.ty, tc.u, tc.v, got, want)
+			}
+		}
+		if et := g.Edges(); len(et.Fund.wide) != 3 || len(et.First.wide) != 3 || len(et.Last.wide) != 3 {
+			t.Errorf("workers %d: %d, %d, %d wide funds, firsts, lasts; want 3 each", workers, len(et.Fund.wide), len(et.First.wide), len(et.Last.wide))
+		}
 	}
 }

@@ -55,6 +55,15 @@ func add[T any](z *sizer, s ...[]T) *sizer {
 	return z
 }
 
+// addColumns adds the sizes of four-byte columns (Narrow, Counts) to z.
+func (z *sizer) addColumns(cols ...interface{ bytes() (used, reserved int64) }) {
+	for _, c := range cols {
+		u, r := c.bytes()
+		z.m.Bytes += u
+		z.m.Reserved += r
+	}
+}
+
 // stringStore is an interner or a list of strings (intern.Table, intern.List).
 type stringStore interface {
 	comparable
@@ -84,10 +93,7 @@ func (t *Tables) Memory() []MemoryItem {
 	vz := &sizer{}
 	add(vz, v.Setl, v.Person, v.Institution, v.Doctor, v.Dise, v.DiseName, v.Line)
 	add(vz, v.MedType)
-	for _, col := range []interface{ bytes() (int64, int64) }{&v.Begin, &v.End, &v.MedFee, &v.FundPay} {
-		u, r := col.bytes()
-		vz.m.Bytes, vz.m.Reserved = vz.m.Bytes+u, vz.m.Reserved+r
-	}
+	vz.addColumns(&v.Begin, &v.End, &v.MedFee, &v.FundPay)
 	add(vz, v.Cert)
 	add(vz, v.Flags)
 	col("visits.columns", PerVisit, v.Len(), vz)
@@ -96,10 +102,7 @@ func (t *Tables) Memory() []MemoryItem {
 		internItem("visits.setl_id", PerVisit, v.Len(), v.SetlID))
 	fz := &sizer{}
 	add(fz, f.Visit, f.Sn, f.Item, f.Doctor, f.Trace, f.Line)
-	for _, col := range []interface{ bytes() (int64, int64) }{&f.Count, &f.Price, &f.Amount, &f.Time} {
-		u, r := col.bytes()
-		fz.m.Bytes, fz.m.Reserved = fz.m.Bytes+u, fz.m.Reserved+r
-	}
+	fz.addColumns(&f.Count, &f.Price, &f.Amount, &f.Time)
 	add(fz, f.SupplyDays)
 	col("fees.columns", PerFeeLine, f.Len(), fz)
 	out = append(out, internItem("fees.drug_trac_codg", PerFeeLine, f.Len(), f.Traces))
@@ -170,8 +173,7 @@ func (g *Graph) Memory() []MemoryItem {
 	add(edges, et.Type)
 	add(edges, et.U, et.V)
 	add(edges, et.Visits)
-	add(edges, et.Fund, et.MedFee)
-	add(edges, et.First, et.Last)
+	edges.addColumns(&et.Fund, &et.MedFee, &et.First, &et.Last)
 	adj := &sizer{}
 	add(adj, g.adjOff)
 	add(adj, g.adjNbr)

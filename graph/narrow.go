@@ -190,6 +190,22 @@ func (c *column) set(i uint32, code int32, x int64) {
 	c.vals[i] = code
 }
 
+// put writes x at row i of a column sized ahead (resize), for builders
+// that fill runs of rows side by side: a value to keep whole goes to the
+// caller's list wide instead of the column's, to be joined into it in row
+// order once every run is written.
+func (c *Narrow[T]) put(i int, x T, wide *[]wideValue) {
+	code := c.code(x)
+	if code == narrowWide {
+		*wide = append(*wide, wideValue{row: uint32(i), v: int64(x)})
+	}
+	c.vals[i] = code
+}
+
+// resize makes the column n rows (their values to be put) with no wide
+// values, keeping its memory.
+func (c *column) resize(n int) { c.vals, c.wide = resize(c.vals, n), c.wide[:0] }
+
 // reset empties the column, keeping its memory.
 func (c *column) reset() { c.vals, c.wide = c.vals[:0], c.wide[:0] }
 

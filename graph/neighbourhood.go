@@ -134,7 +134,7 @@ func (g *Graph) Neighbourhood(seeds []NodeID, hops int, maxNodes int) *Subgraph 
 	et := &g.edges
 	for _, e := range eids {
 		sub.Edges = append(sub.Edges, SubEdge{From: index[et.U[e]], To: index[et.V[e]], Type: et.Type[e],
-			Visits: et.Visits[e], Fund: et.Fund[e], First: et.First[e].String(), Last: et.Last[e].String()})
+			Visits: et.Visits[e], Fund: et.Fund.At(uint32(e)), First: et.First.At(uint32(e)).String(), Last: et.Last.At(uint32(e)).String()})
 	}
 	return sub
 }

@@ -346,10 +346,10 @@ func (m *Model) addEdges(g *graph.Graph) {
 			Row: func(i int, p []any) (string, string, bool) {
 				e := lo + graph.EdgeIndex(i)
 				p[0] = int64(et.Visits[e])
-				p[1] = et.Fund[e].Yuan()
-				p[2] = et.MedFee[e].Yuan()
-				p[3] = stamp(et.First[e])
-				p[4] = stamp(et.Last[e])
+				p[1] = et.Fund.At(uint32(e)).Yuan()
+				p[2] = et.MedFee.At(uint32(e)).Yuan()
+				p[3] = stamp(et.First.At(uint32(e)))
+				p[4] = stamp(et.Last.At(uint32(e)))
 				return g.Key(et.U[e]), g.Key(et.V[e]), true
 			},
 		})

@@ -99,7 +99,7 @@ func aggregated(g *graph.Graph, snap *snapshot, seeds []graph.NodeID, hops, limi
 			}
 			e.Type = et.Type[eid[j]]
 			e.Visits += et.Visits[eid[j]]
-			e.Fund += et.Fund[eid[j]]
+			e.Fund += et.Fund.At(uint32(eid[j]))
 		}
 		if count == 0 {
 			continue
