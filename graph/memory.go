@@ -55,7 +55,7 @@ func add[T any](z *sizer, s ...[]T) *sizer {
 	return z
 }
 
-// addColumns adds the sizes of four-byte columns (Narrow, Counts) to z.
+// addColumns adds the sizes of compact columns (Narrow, Counts, Lines) to z.
 func (z *sizer) addColumns(cols ...interface{ bytes() (used, reserved int64) }) {
 	for _, c := range cols {
 		u, r := c.bytes()
@@ -91,9 +91,9 @@ func (t *Tables) Memory() []MemoryItem {
 	}
 	v, f := &t.Visits, &t.Fees
 	vz := &sizer{}
-	add(vz, v.Setl, v.Person, v.Institution, v.Doctor, v.Dise, v.DiseName, v.Line)
+	add(vz, v.Setl, v.Person, v.Institution, v.Doctor, v.Dise, v.DiseName)
 	add(vz, v.MedType)
-	vz.addColumns(&v.Begin, &v.End, &v.MedFee, &v.FundPay)
+	vz.addColumns(&v.Begin, &v.End, &v.MedFee, &v.FundPay, &v.Line)
 	add(vz, v.Cert)
 	add(vz, v.Flags)
 	col("visits.columns", PerVisit, v.Len(), vz)
@@ -101,8 +101,8 @@ func (t *Tables) Memory() []MemoryItem {
 		internItem("visits.mdtrt_id", PerVisit, v.Len(), v.IDs),
 		internItem("visits.setl_id", PerVisit, v.Len(), v.SetlID))
 	fz := &sizer{}
-	add(fz, f.Visit, f.Sn, f.Item, f.Doctor, f.Trace, f.Line)
-	fz.addColumns(&f.Count, &f.Price, &f.Amount, &f.Time)
+	add(fz, f.Visit, f.Sn, f.Item, f.Doctor, f.Trace)
+	fz.addColumns(&f.Count, &f.Price, &f.Amount, &f.Time, &f.Line)
 	add(fz, f.SupplyDays)
 	col("fees.columns", PerFeeLine, f.Len(), fz)
 	out = append(out, internItem("fees.drug_trac_codg", PerFeeLine, f.Len(), f.Traces))

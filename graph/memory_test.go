@@ -20,21 +20,25 @@ func TestMemory(t *testing.T) {
 		}
 		items[m.Structure] = m
 	}
-	// Fixed-width columns: bytes per row are the sum of the column widths.
+	// Fixed-width columns: bytes per row are the sum of the column widths,
+	// plus 12 bytes per run of lines before the last.
 	tests := []struct {
 		structure string
 		rows      int
 		perRow    int64
+		lineRuns  int
 	}{
-		// Setl, Person, Institution, Doctor, Dise, DiseName, Line (4 each),
+		// Setl, Person, Institution, Doctor, Dise, DiseName (4 each),
 		// MedType 1, Begin, End, MedFee and FundPay 4 each (no value out of
-		// their range here), Cert 1, Flags 1.
-		{"visits.columns", tb.Visits.Len(), 7*4 + 1 + 4*4 + 1 + 1},
-		// Visit, Sn, Item, Doctor, Trace, Line (4 each), Count, Price,
-		// Amount and Time 4 each (no value out of their range here),
-		// SupplyDays 4.
-		{"fees.columns", tb.Fees.Len(), 6*4 + 4*4 + 4},
-		{"graph.visits_by_time", tb.Visits.Len(), 4},
+		// their range here), Cert 1, Flags 1; lines in order.
+		{"visits.columns", tb.Visits.Len(), 6*4 + 1 + 4*4 + 1 + 1, 0},
+		// Visit, Sn, Item, Doctor, Trace (4 each), Count, Price, Amount
+		// and Time 4 each (no value out of their range here), SupplyDays
+		// 4; the fixture's lines 100-102, 110, 120, 121, 130, 140 make
+		// four runs (the second and third of two rows, by tens and nines),
+		// three before the last.
+		{"fees.columns", tb.Fees.Len(), 5*4 + 4*4 + 4, len(tb.Fees.Line.runs)},
+		{"graph.visits_by_time", tb.Visits.Len(), 4, 0},
 	}
 	for _, tc := range tests {
 		m, ok := items[tc.structure]
@@ -42,9 +46,12 @@ func TestMemory(t *testing.T) {
 			t.Errorf("%s missing", tc.structure)
 			continue
 		}
-		if m.Rows != int64(tc.rows) || m.Bytes != int64(tc.rows)*tc.perRow {
-			t.Errorf("%s: %d rows, %d bytes; want %d rows of %d bytes", tc.structure, m.Rows, m.Bytes, tc.rows, tc.perRow)
+		if want := int64(tc.rows)*tc.perRow + int64(12*tc.lineRuns); m.Rows != int64(tc.rows) || m.Bytes != want {
+			t.Errorf("%s: %d rows, %d bytes; want %d rows, %d bytes", tc.structure, m.Rows, m.Bytes, tc.rows, want)
 		}
+	}
+	if runs := len(tb.Fees.Line.runs); runs != 3 {
+		t.Errorf("%d runs of fee lines before the last, want 3", runs)
 	}
 	if got := g.MemoryBytes(); got <= 0 {
 		t.Errorf("MemoryBytes = %d", got)
@@ -63,12 +70,13 @@ func TestMemory(t *testing.T) {
 			t.Errorf("zero tables: %+v", m)
 		}
 	}
-	// Every visit added adds its columns' width, and a value kept wide
-	// (a begin time of 1970) its row and value.
+	// Every visit added adds its columns' width, a value kept wide (a begin
+	// time of 1970) its row and value, a line out of the run a run (the
+	// second line 1 extends the run of the first, by zeros).
 	for _, tc := range []struct {
 		begin claims.Time
 		want  int64
-	}{{1_767_225_600, 47}, {0, 47 + 16}} {
+	}{{1_767_225_600, 43 + 12}, {0, 43 + 16}} {
 		before := tb.Memory()[0]
 		tb.AddVisit(&claims.Visit{MdtrtID: fmt.Sprint("memory-test-", tc.begin), MedType: 11, Begin: tc.begin, End: claims.NoTime}, 0, 0, 1)
 		if after := tb.Memory()[0]; after.Bytes-before.Bytes != tc.want {

@@ -140,8 +140,11 @@ func testNarrow[V any](t *testing.T, c narrowTested[V], values []V, wantWide int
 		f.Amount.Append(0)
 	}
 	f.Visit = make([]uint32, len(values))
-	for _, col := range []*[]uint32{&f.Sn, &f.Item, &f.Doctor, &f.Trace, &f.Line} {
+	for _, col := range []*[]uint32{&f.Sn, &f.Item, &f.Doctor, &f.Trace} {
 		*col = make([]uint32, len(values))
+	}
+	for range values {
+		f.Line.Append(0)
 	}
 	f.SupplyDays = make([]int32, len(values))
 	drop := map[int]bool{1: true, 5: true, 8: true}

@@ -39,7 +39,8 @@ func (t *Tables) Reset() {
 func (v *VisitTable) clearColumns() {
 	v.Setl, v.Person, v.Institution, v.Doctor = v.Setl[:0], v.Person[:0], v.Institution[:0], v.Doctor[:0]
 	v.MedType, v.Dise, v.DiseName = v.MedType[:0], v.Dise[:0], v.DiseName[:0]
-	v.Cert, v.Flags, v.Line = v.Cert[:0], v.Flags[:0], v.Line[:0]
+	v.Cert, v.Flags = v.Cert[:0], v.Flags[:0]
+	v.Line.reset()
 	v.Begin.reset()
 	v.End.reset()
 	v.MedFee.reset()
@@ -50,7 +51,8 @@ func (v *VisitTable) clearColumns() {
 // their memory.
 func (f *FeeTable) clearColumns() {
 	f.Visit, f.Sn, f.Item = f.Visit[:0], f.Sn[:0], f.Item[:0]
-	f.Doctor, f.SupplyDays, f.Trace, f.Line = f.Doctor[:0], f.SupplyDays[:0], f.Trace[:0], f.Line[:0]
+	f.Doctor, f.SupplyDays, f.Trace = f.Doctor[:0], f.SupplyDays[:0], f.Trace[:0]
+	f.Line.reset()
 	f.Count.reset()
 	f.Price.reset()
 	f.Amount.reset()

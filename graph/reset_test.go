@@ -228,7 +228,8 @@ func sameRows(t *testing.T, path string, a, b reflect.Value) {
 	}
 }
 
-// narrowColumn is what the reflective walks read of a Narrow column.
+// narrowColumn is what the reflective walks read of a compact column
+// (Narrow, Counts, Lines).
 type narrowColumn interface {
 	Len() int
 	at64(i uint32) int64
@@ -236,6 +237,9 @@ type narrowColumn interface {
 
 // at64 returns the value of row i as an int64.
 func (c *Narrow[T]) at64(i uint32) int64 { return int64(c.At(i)) }
+
+// at64 returns the line of row i.
+func (c *Lines) at64(i uint32) int64 { return int64(c.At(i)) }
 
 // at64 returns the bits of the quantity of row i.
 func (c *Counts) at64(i uint32) int64 { return int64(math.Float64bits(c.At(i))) }

@@ -62,7 +62,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		sv.FundPay.Append(src.FundPay.At(v))
 		sv.Cert = append(sv.Cert, src.Cert[v])
 		sv.Flags = append(sv.Flags, src.Flags[v])
-		sv.Line = append(sv.Line, src.Line[v])
+		sv.Line.Append(src.Line.At(v))
 	}
 	ft := &t.Fees
 	sf.Traces = ft.Traces
@@ -88,7 +88,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		sf.Doctor = append(sf.Doctor, ft.Doctor[f])
 		sf.SupplyDays = append(sf.SupplyDays, ft.SupplyDays[f])
 		sf.Trace = append(sf.Trace, ft.Trace[f])
-		sf.Line = append(sf.Line, ft.Line[f])
+		sf.Line.Append(ft.Line.At(f))
 	}
 	if dst == nil {
 		dst = &Tables{}

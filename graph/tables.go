@@ -346,7 +346,7 @@ type VisitTable struct {
 	FundPay     Narrow[claims.Money]
 	Cert        []claims.CertType
 	Flags       []VisitFlag
-	Line        []uint32 // source line of the original row (1 = header)
+	Line        Lines // source line of the original row (1 = header)
 }
 
 func newVisitTable(n int) VisitTable {
@@ -366,7 +366,6 @@ func newVisitTable(n int) VisitTable {
 		FundPay:     NewMoney[claims.Money](n),
 		Cert:        make([]claims.CertType, 0, n),
 		Flags:       make([]VisitFlag, 0, n),
-		Line:        make([]uint32, 0, n),
 	}
 }
 
@@ -405,7 +404,7 @@ func (t *Tables) AddVisit(v *claims.Visit, person, inst uint32, line uint32) (ro
 	vt.FundPay.Append(v.FundPay)
 	vt.Cert = append(vt.Cert, v.CertType)
 	vt.Flags = append(vt.Flags, 0)
-	vt.Line = append(vt.Line, line)
+	vt.Line.Append(line)
 	return row, true
 }
 
@@ -423,7 +422,7 @@ type FeeTable struct {
 	SupplyDays []int32
 	Trace      []uint32      // Traces id or None
 	Traces     *intern.Table // drug trace codes
-	Line       []uint32      // source line of the original row
+	Line       Lines         // source line of the original row
 }
 
 func newFeeTable(n int) FeeTable {
@@ -439,7 +438,6 @@ func newFeeTable(n int) FeeTable {
 		SupplyDays: make([]int32, 0, n),
 		Trace:      make([]uint32, 0, n),
 		Traces:     intern.New(n/8+16, 20),
-		Line:       make([]uint32, 0, n),
 	}
 }
 
@@ -465,6 +463,6 @@ func (t *Tables) AddFee(f *claims.FeeLine, visit uint32, line uint32) uint32 {
 		trace, _ = ft.Traces.Intern(f.TraceCode)
 	}
 	ft.Trace = append(ft.Trace, trace)
-	ft.Line = append(ft.Line, line)
+	ft.Line.Append(line)
 	return row
 }

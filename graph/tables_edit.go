@@ -6,10 +6,13 @@ package graph
 func (f *FeeTable) Keep(keep func(row int) bool) int {
 	w := 0
 	var wideCount, wideTime, widePrice, wideAmount []wideValue
+	var lines Lines
+	cur := lineCursor{c: &f.Line}
 	for i := range f.Visit {
 		if !keep(i) {
 			continue
 		}
+		lines.Append(cur.at(uint32(i)))
 		f.Count.keep(w, i, &wideCount)
 		f.Time.keep(w, i, &wideTime)
 		f.Price.keep(w, i, &widePrice)
@@ -21,7 +24,6 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 			f.Doctor[w] = f.Doctor[i]
 			f.SupplyDays[w] = f.SupplyDays[i]
 			f.Trace[w] = f.Trace[i]
-			f.Line[w] = f.Line[i]
 		}
 		w++
 	}
@@ -35,6 +37,6 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 	f.Doctor = f.Doctor[:w]
 	f.SupplyDays = f.SupplyDays[:w]
 	f.Trace = f.Trace[:w]
-	f.Line = f.Line[:w]
+	f.Line = lines
 	return w
 }

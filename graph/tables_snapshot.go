@@ -39,11 +39,11 @@ func (t *Tables) Snapshot() *Tables {
 	s.Visits = VisitTable{IDs: v.IDs.Snapshot(), SetlID: v.SetlID.Snapshot(), Setl: capped(v.Setl), Person: capped(v.Person),
 		Institution: capped(v.Institution), Doctor: capped(v.Doctor), MedType: capped(v.MedType), Begin: v.Begin.snapshot(),
 		End: v.End.snapshot(), Dise: capped(v.Dise), DiseName: capped(v.DiseName), MedFee: v.MedFee.snapshot(),
-		FundPay: v.FundPay.snapshot(), Cert: capped(v.Cert), Flags: capped(v.Flags), Line: capped(v.Line)}
+		FundPay: v.FundPay.snapshot(), Cert: capped(v.Cert), Flags: capped(v.Flags), Line: v.Line.snapshot()}
 	f := &t.Fees
 	s.Fees = FeeTable{Visit: capped(f.Visit), Sn: capped(f.Sn), Item: capped(f.Item), Count: f.Count.snapshot(),
 		Price: f.Price.snapshot(), Amount: f.Amount.snapshot(), Time: f.Time.snapshot(), Doctor: capped(f.Doctor),
-		SupplyDays: capped(f.SupplyDays), Trace: capped(f.Trace), Traces: f.Traces.Snapshot(), Line: capped(f.Line)}
+		SupplyDays: capped(f.SupplyDays), Trace: capped(f.Trace), Traces: f.Traces.Snapshot(), Line: f.Line.snapshot()}
 	return s
 }
 

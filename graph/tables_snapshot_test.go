@@ -43,6 +43,9 @@ func TestTablesSnapshot(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	for range 20 { // every row of every column read while rows are appended (-race)
+		assertSameRows(t, "Tables", reflect.ValueOf(*s), reflect.ValueOf(*want))
+	}
 	<-done
 	assertSameRows(t, "Tables", reflect.ValueOf(*s), reflect.ValueOf(*want))
 	if g.Tables() != s || s.Visits.Len() != want.Visits.Len() || tb.Visits.Len() != want.Visits.Len()+200 {

@@ -238,7 +238,7 @@ func (r *feeResolver) rejectRow(i uint32, col int, reason string) {
 	if col == fSn {
 		value = r.l.t.Str(ft.Sn[i])
 	}
-	r.rejects = append(r.rejects, pendingReject{line: int64(ft.Line[i]), col: feeCols[col].name, reason: reason, value: value})
+	r.rejects = append(r.rejects, pendingReject{line: int64(ft.Line.At(i)), col: feeCols[col].name, reason: reason, value: value})
 	r.setDrop(i)
 }
 
@@ -265,7 +265,7 @@ func (r *feeResolver) group(rows []uint32) {
 		}
 		if len(rows) > smallGroup {
 			if j, dup := r.firstBySn[ft.Sn[i]]; dup {
-				r.rejectRow(i, fSn, firstAt("feedetl_sn in visit", ft.Line[j]))
+				r.rejectRow(i, fSn, firstAt("feedetl_sn in visit", ft.Line.At(j)))
 			} else {
 				r.firstBySn[ft.Sn[i]] = i
 			}
@@ -273,7 +273,7 @@ func (r *feeResolver) group(rows []uint32) {
 		}
 		for _, j := range rows[:k] {
 			if ft.Sn[j] == ft.Sn[i] && !isRefundLine(ft, j) && !r.isDropped(j) {
-				r.rejectRow(i, fSn, firstAt("feedetl_sn in visit", ft.Line[j]))
+				r.rejectRow(i, fSn, firstAt("feedetl_sn in visit", ft.Line.At(j)))
 				break
 			}
 		}

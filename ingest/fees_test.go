@@ -44,11 +44,11 @@ func TestFeeResolutionLargeGroup(t *testing.T) {
 		// sn 5 (line 8) is netted to zero; sn 0 (line 3) took the item refund.
 		for i := 0; i < ft.Len(); i++ {
 			want := int64(1250)
-			if ft.Line[i] == 8 || ft.Line[i] == 3 {
+			if ft.Line.At(uint32(i)) == 8 || ft.Line.At(uint32(i)) == 3 {
 				want = 0
 			}
 			if int64(ft.Amount.At(uint32(i))) != want {
-				t.Errorf("line %d amount %d, want %d", ft.Line[i], ft.Amount.At(uint32(i)), want)
+				t.Errorf("line %d amount %d, want %d", ft.Line.At(uint32(i)), ft.Amount.At(uint32(i)), want)
 			}
 		}
 	}

@@ -110,8 +110,8 @@ func checkValidTables(t *testing.T, tb *graph.Tables) {
 			t.Errorf("visit %s missing", w.id)
 			continue
 		}
-		if vt.MedFee.At(r) != w.med || vt.FundPay.At(r) != w.fund || vt.Flags[r] != w.flags || vt.Line[r] != w.line {
-			t.Errorf("visit %s: med %d fund %d flags %b line %d; want %+v", w.id, vt.MedFee.At(r), vt.FundPay.At(r), vt.Flags[r], vt.Line[r], w)
+		if vt.MedFee.At(r) != w.med || vt.FundPay.At(r) != w.fund || vt.Flags[r] != w.flags || vt.Line.At(r) != w.line {
+			t.Errorf("visit %s: med %d fund %d flags %b line %d; want %+v", w.id, vt.MedFee.At(r), vt.FundPay.At(r), vt.Flags[r], vt.Line.At(r), w)
 		}
 	}
 	v3 := vt.IDs.Lookup("V003")
@@ -128,8 +128,8 @@ func checkValidTables(t *testing.T, tb *graph.Tables) {
 		t.Fatalf("fees = %d, want %d", ft.Len(), len(fees))
 	}
 	for i, w := range fees {
-		if ft.Line[i] != w.line || ft.Amount.At(uint32(i)) != w.amount || ft.Count.At(uint32(i)) != w.count {
-			t.Errorf("fee %d: line %d amount %d count %v; want %+v", i, ft.Line[i], ft.Amount.At(uint32(i)), ft.Count.At(uint32(i)), w)
+		if ft.Line.At(uint32(i)) != w.line || ft.Amount.At(uint32(i)) != w.amount || ft.Count.At(uint32(i)) != w.count {
+			t.Errorf("fee %d: line %d amount %d count %v; want %+v", i, ft.Line.At(uint32(i)), ft.Amount.At(uint32(i)), ft.Count.At(uint32(i)), w)
 		}
 	}
 	if ft.Price.At(4) != 123456 {

@@ -176,7 +176,7 @@ func (l *loader) applyVisit(r *visitRow, line int64) (rowErr, bool) {
 	}
 	row, added := l.t.AddVisit(vi, person, inst, uint32(line))
 	if !added {
-		return bad(vID, firstAt("mdtrt_id", l.t.Visits.Line[row]), vi.MdtrtID), false
+		return bad(vID, firstAt("mdtrt_id", l.t.Visits.Line.At(row)), vi.MdtrtID), false
 	}
 	return rowErr{}, true
 }

@@ -110,12 +110,12 @@ func miniTables(visits, fees int) *graph.Tables {
 			Doctor: make([]uint32, 0, visits), MedType: make([]claims.MedType, 0, visits), Begin: graph.NewTimes(visits),
 			End: graph.NewTimes(visits), Dise: make([]uint32, 0, visits), DiseName: make([]uint32, 0, visits),
 			MedFee: graph.NewMoney[claims.Money](visits), FundPay: graph.NewMoney[claims.Money](visits),
-			Cert: make([]claims.CertType, 0, visits), Flags: make([]graph.VisitFlag, 0, visits), Line: make([]uint32, 0, visits)},
+			Cert: make([]claims.CertType, 0, visits), Flags: make([]graph.VisitFlag, 0, visits)},
 		Fees: graph.FeeTable{Traces: intern.New(8, 20),
 			Visit: make([]uint32, 0, fees), Sn: make([]uint32, 0, fees), Item: make([]uint32, 0, fees),
 			Count: graph.NewCounts(fees), Price: graph.NewMoney[claims.Price](fees), Amount: graph.NewMoney[claims.Money](fees),
 			Time: graph.NewTimes(fees), Doctor: make([]uint32, 0, fees), SupplyDays: make([]int32, 0, fees),
-			Trace: make([]uint32, 0, fees), Line: make([]uint32, 0, fees)},
+			Trace: make([]uint32, 0, fees)},
 	}
 }
 
@@ -166,7 +166,7 @@ func (m *mini) addVisit(v uint32) {
 	if s := vt.Setl[v]; s != graph.None {
 		cv.SetlID = view(vt.SetlID, s)
 	}
-	row, _ := m.t.AddVisit(&cv, 0, inst, vt.Line[v])
+	row, _ := m.t.AddVisit(&cv, 0, inst, vt.Line.At(v))
 	m.t.Visits.Flags[row] = vt.Flags[v]
 	ft := &src.Fees
 	m.fees = m.x.feesOf(m.fees[:0], v)
@@ -181,7 +181,7 @@ func (m *mini) addVisit(v uint32) {
 		if tr := ft.Trace[f]; tr != graph.None {
 			cf.TraceCode = view(ft.Traces, tr)
 		}
-		m.t.AddFee(&cf, row, ft.Line[f])
+		m.t.AddFee(&cf, row, ft.Line.At(f))
 	}
 }
 
