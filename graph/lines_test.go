@@ -3,8 +3,6 @@ package graph
 import (
 	"math"
 	"testing"
-
-	"github.com/ringlens/ringlens/graph/claims"
 )
 
 // TestLines appends line sequences and reads every row back: rows in
@@ -54,16 +52,8 @@ func TestLines(t *testing.T) {
 			all := append(append([]uint32{}, tc.lines...), tc.lines[len(tc.lines)-1]+1, 1)
 			check("after appends", &c, all)
 
-			f := FeeTable{Line: c, Count: NewCounts(0), Time: NewTimes(0), Price: NewMoney[claims.Price](0), Amount: NewMoney[claims.Money](0)}
-			n := len(all)
-			for range n {
-				f.Count.Append(1)
-				f.Time.Append(0)
-				f.Price.Append(0)
-				f.Amount.Append(0)
-			}
-			f.Visit, f.Sn, f.Item, f.Doctor, f.Trace = make([]uint32, n), make([]uint32, n), make([]uint32, n), make([]uint32, n), make([]uint32, n)
-			f.SupplyDays = make([]int32, n)
+			f := blankFees(len(all))
+			f.Line = c
 			var want []uint32
 			for i, l := range all {
 				if i%3 != 1 {

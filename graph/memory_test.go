@@ -21,24 +21,27 @@ func TestMemory(t *testing.T) {
 		items[m.Structure] = m
 	}
 	// Fixed-width columns: bytes per row are the sum of the column widths,
-	// plus 12 bytes per run of lines before the last.
+	// plus 12 bytes per run of lines before the last, plus the trace codes'
+	// bits and values.
+	traced, _ := tb.Fees.Trace.bytes()
 	tests := []struct {
 		structure string
 		rows      int
 		perRow    int64
 		lineRuns  int
+		extra     int64
 	}{
 		// Setl, Person, Institution, Doctor, Dise, DiseName (4 each),
 		// MedType 1, Begin, End, MedFee and FundPay 4 each (no value out of
 		// their range here), Cert 1, Flags 1; lines in order.
-		{"visits.columns", tb.Visits.Len(), 6*4 + 1 + 4*4 + 1 + 1, 0},
-		// Visit, Sn, Item, Doctor, Trace (4 each), Count, Price, Amount
-		// and Time 4 each (no value out of their range here), SupplyDays
-		// 4; the fixture's lines 100-102, 110, 120, 121, 130, 140 make
-		// four runs (the second and third of two rows, by tens and nines),
-		// three before the last.
-		{"fees.columns", tb.Fees.Len(), 5*4 + 4*4 + 4, len(tb.Fees.Line.runs)},
-		{"graph.visits_by_time", tb.Visits.Len(), 4, 0},
+		{"visits.columns", tb.Visits.Len(), 6*4 + 1 + 4*4 + 1 + 1, 0, 0},
+		// Visit, Sn, Item, Doctor (4 each), Count, Price, Amount and Time
+		// 4 each (no value out of their range here), SupplyDays 4; the
+		// fixture's lines 100-102, 110, 120, 121, 130, 140 make four runs
+		// (the second and third of two rows, by tens and nines), three
+		// before the last; no trace codes (no complete word of rows).
+		{"fees.columns", tb.Fees.Len(), 4*4 + 4*4 + 4, len(tb.Fees.Line.runs), traced},
+		{"graph.visits_by_time", tb.Visits.Len(), 4, 0, 0},
 	}
 	for _, tc := range tests {
 		m, ok := items[tc.structure]
@@ -46,12 +49,15 @@ func TestMemory(t *testing.T) {
 			t.Errorf("%s missing", tc.structure)
 			continue
 		}
-		if want := int64(tc.rows)*tc.perRow + int64(12*tc.lineRuns); m.Rows != int64(tc.rows) || m.Bytes != want {
+		if want := int64(tc.rows)*tc.perRow + int64(12*tc.lineRuns) + tc.extra; m.Rows != int64(tc.rows) || m.Bytes != want {
 			t.Errorf("%s: %d rows, %d bytes; want %d rows, %d bytes", tc.structure, m.Rows, m.Bytes, tc.rows, want)
 		}
 	}
 	if runs := len(tb.Fees.Line.runs); runs != 3 {
 		t.Errorf("%d runs of fee lines before the last, want 3", runs)
+	}
+	if traced != 0 {
+		t.Errorf("%d bytes of trace codes, want none", traced)
 	}
 	if got := g.MemoryBytes(); got <= 0 {
 		t.Errorf("MemoryBytes = %d", got)

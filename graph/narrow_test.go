@@ -125,28 +125,8 @@ func testNarrow[V any](t *testing.T, c narrowTested[V], values []V, wantWide int
 
 	// Keep every row but those at 1, 5 and 8: wide rows before and after
 	// the first removal (kept in place, then moved).
-	f := FeeTable{Count: NewCounts(0), Time: NewTimes(0), Price: NewMoney[claims.Price](0), Amount: NewMoney[claims.Money](0)}
+	f := blankFees(len(values))
 	col := into(&f)
-	for f.Count.Len() < len(values) {
-		f.Count.Append(1)
-	}
-	for f.Time.Len() < len(values) {
-		f.Time.Append(claims.NoTime)
-	}
-	for f.Price.Len() < len(values) {
-		f.Price.Append(0)
-	}
-	for f.Amount.Len() < len(values) {
-		f.Amount.Append(0)
-	}
-	f.Visit = make([]uint32, len(values))
-	for _, col := range []*[]uint32{&f.Sn, &f.Item, &f.Doctor, &f.Trace} {
-		*col = make([]uint32, len(values))
-	}
-	for range values {
-		f.Line.Append(0)
-	}
-	f.SupplyDays = make([]int32, len(values))
 	drop := map[int]bool{1: true, 5: true, 8: true}
 	n := f.Keep(func(row int) bool { return !drop[row] })
 	var want []V
@@ -180,4 +160,22 @@ func BenchmarkTimesAt(b *testing.B) {
 	if sum == 0 {
 		b.Fatal("no times")
 	}
+}
+
+// blankFees returns a fee table of n rows of zeros (no time, no trace
+// code), for tests to put a column of their own in and compact.
+func blankFees(n int) FeeTable {
+	f := FeeTable{Count: NewCounts(n), Time: NewTimes(n), Price: NewMoney[claims.Price](n), Amount: NewMoney[claims.Money](n),
+		Trace: NewSparse(n, 0, None)}
+	f.Visit, f.Sn, f.Item, f.Doctor = make([]uint32, n), make([]uint32, n), make([]uint32, n), make([]uint32, n)
+	f.SupplyDays = make([]int32, n)
+	for range n {
+		f.Count.Append(0)
+		f.Time.Append(claims.NoTime)
+		f.Price.Append(0)
+		f.Amount.Append(0)
+		f.Trace.Append(None)
+		f.Line.Append(0)
+	}
+	return f
 }

@@ -51,7 +51,8 @@ func (v *VisitTable) clearColumns() {
 // their memory.
 func (f *FeeTable) clearColumns() {
 	f.Visit, f.Sn, f.Item = f.Visit[:0], f.Sn[:0], f.Item[:0]
-	f.Doctor, f.SupplyDays, f.Trace = f.Doctor[:0], f.SupplyDays[:0], f.Trace[:0]
+	f.Doctor, f.SupplyDays = f.Doctor[:0], f.SupplyDays[:0]
+	f.Trace.reset()
 	f.Line.reset()
 	f.Count.reset()
 	f.Price.reset()

@@ -229,7 +229,7 @@ func sameRows(t *testing.T, path string, a, b reflect.Value) {
 }
 
 // narrowColumn is what the reflective walks read of a compact column
-// (Narrow, Counts, Lines).
+// (Narrow, Counts, Lines, Sparse).
 type narrowColumn interface {
 	Len() int
 	at64(i uint32) int64
@@ -237,6 +237,9 @@ type narrowColumn interface {
 
 // at64 returns the value of row i as an int64.
 func (c *Narrow[T]) at64(i uint32) int64 { return int64(c.At(i)) }
+
+// at64 returns the value of row i.
+func (c *Sparse) at64(i uint32) int64 { return int64(c.At(i)) }
 
 // at64 returns the line of row i.
 func (c *Lines) at64(i uint32) int64 { return int64(c.At(i)) }

@@ -87,7 +87,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		sf.Time.Append(ft.Time.At(f))
 		sf.Doctor = append(sf.Doctor, ft.Doctor[f])
 		sf.SupplyDays = append(sf.SupplyDays, ft.SupplyDays[f])
-		sf.Trace = append(sf.Trace, ft.Trace[f])
+		sf.Trace.Append(ft.Trace.At(f))
 		sf.Line.Append(ft.Line.At(f))
 	}
 	if dst == nil {

@@ -420,7 +420,7 @@ type FeeTable struct {
 	Time       Times                // fee_ocur_time
 	Doctor     []uint32             // Doctors row or None
 	SupplyDays []int32
-	Trace      []uint32      // Traces id or None
+	Trace      Sparse        // Traces id or None
 	Traces     *intern.Table // drug trace codes
 	Line       Lines         // source line of the original row
 }
@@ -436,7 +436,7 @@ func newFeeTable(n int) FeeTable {
 		Time:       NewTimes(n),
 		Doctor:     make([]uint32, 0, n),
 		SupplyDays: make([]int32, 0, n),
-		Trace:      make([]uint32, 0, n),
+		Trace:      NewSparse(n, n/8, None),
 		Traces:     intern.New(n/8+16, 20),
 	}
 }
@@ -462,7 +462,7 @@ func (t *Tables) AddFee(f *claims.FeeLine, visit uint32, line uint32) uint32 {
 	if f.TraceCode != "" {
 		trace, _ = ft.Traces.Intern(f.TraceCode)
 	}
-	ft.Trace = append(ft.Trace, trace)
+	ft.Trace.Append(trace)
 	ft.Line.Append(line)
 	return row
 }

@@ -7,12 +7,14 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 	w := 0
 	var wideCount, wideTime, widePrice, wideAmount []wideValue
 	var lines Lines
+	traces := NewSparse(0, 0, f.Trace.none)
 	cur := lineCursor{c: &f.Line}
 	for i := range f.Visit {
 		if !keep(i) {
 			continue
 		}
 		lines.Append(cur.at(uint32(i)))
+		traces.Append(f.Trace.At(uint32(i)))
 		f.Count.keep(w, i, &wideCount)
 		f.Time.keep(w, i, &wideTime)
 		f.Price.keep(w, i, &widePrice)
@@ -23,7 +25,6 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 			f.Item[w] = f.Item[i]
 			f.Doctor[w] = f.Doctor[i]
 			f.SupplyDays[w] = f.SupplyDays[i]
-			f.Trace[w] = f.Trace[i]
 		}
 		w++
 	}
@@ -36,7 +37,7 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 	f.Time.truncate(w, wideTime)
 	f.Doctor = f.Doctor[:w]
 	f.SupplyDays = f.SupplyDays[:w]
-	f.Trace = f.Trace[:w]
+	f.Trace = traces
 	f.Line = lines
 	return w
 }

@@ -43,7 +43,7 @@ func (t *Tables) Snapshot() *Tables {
 	f := &t.Fees
 	s.Fees = FeeTable{Visit: capped(f.Visit), Sn: capped(f.Sn), Item: capped(f.Item), Count: f.Count.snapshot(),
 		Price: f.Price.snapshot(), Amount: f.Amount.snapshot(), Time: f.Time.snapshot(), Doctor: capped(f.Doctor),
-		SupplyDays: capped(f.SupplyDays), Trace: capped(f.Trace), Traces: f.Traces.Snapshot(), Line: f.Line.snapshot()}
+		SupplyDays: capped(f.SupplyDays), Trace: f.Trace.snapshot(), Traces: f.Traces.Snapshot(), Line: f.Line.snapshot()}
 	return s
 }
 

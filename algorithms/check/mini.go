@@ -115,7 +115,7 @@ func miniTables(visits, fees int) *graph.Tables {
 			Visit: make([]uint32, 0, fees), Sn: make([]uint32, 0, fees), Item: make([]uint32, 0, fees),
 			Count: graph.NewCounts(fees), Price: graph.NewMoney[claims.Price](fees), Amount: graph.NewMoney[claims.Money](fees),
 			Time: graph.NewTimes(fees), Doctor: make([]uint32, 0, fees), SupplyDays: make([]int32, 0, fees),
-			Trace: make([]uint32, 0, fees)},
+			Trace: graph.NewSparse(fees, fees/8, graph.None)},
 	}
 }
 
@@ -178,7 +178,7 @@ func (m *mini) addVisit(v uint32) {
 		if int(item) < src.Catalog.Len() {
 			cf.ItemCode, cf.ItemName, cf.ListType = view(src.Catalog.IDs, item), m.str(src.Catalog.Name[item]), src.Catalog.ListType[item]
 		}
-		if tr := ft.Trace[f]; tr != graph.None {
+		if tr := ft.Trace.At(f); tr != graph.None {
 			cf.TraceCode = view(ft.Traces, tr)
 		}
 		m.t.AddFee(&cf, row, ft.Line.At(f))

@@ -195,7 +195,7 @@ func (s *state) itemFillersAt(h graph.NodeID, buyers map[uint32]int64) ([]itemFi
 				items = append(items, k.item)
 				fl.visits = append(fl.visits, v)
 			}
-			if sales != nil && ft.Trace[f] != graph.None {
+			if sales != nil && ft.Trace.At(f) != graph.None {
 				fl.traced++
 				if sales.resold(ft, f) {
 					fl.resold++

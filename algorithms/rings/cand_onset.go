@@ -365,7 +365,7 @@ func (s *state) resoldBuyers(sales saleIndex, h graph.NodeID, rels []onsetRel) m
 			continue
 		}
 		for _, f := range s.feesOf(v) {
-			if ft.Trace[f] == graph.None {
+			if ft.Trace.At(f) == graph.None {
 				continue
 			}
 			t := per[x]

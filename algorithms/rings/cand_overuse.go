@@ -191,12 +191,12 @@ func (s *state) newSaleIndex() saleIndex {
 	for i := range first {
 		first[i] = graph.None
 	}
-	for f, tr := range ft.Trace {
-		if tr == graph.None || !s.live(ft.Visit[f]) {
+	for f, tr := range ft.Trace.All() {
+		if !s.live(ft.Visit[f]) {
 			continue
 		}
-		if g := first[tr]; g == graph.None || ft.Time.At(uint32(f)) < ft.Time.At(g) {
-			first[tr] = uint32(f)
+		if g := first[tr]; g == graph.None || ft.Time.At(f) < ft.Time.At(g) {
+			first[tr] = f
 		}
 	}
 	return first
@@ -206,7 +206,7 @@ func (s *state) newSaleIndex() saleIndex {
 // an earlier line sold: the box came back, and its later buyer is neither
 // the one who took too much of it nor a recruit.
 func (x saleIndex) resold(fees *graph.FeeTable, f uint32) bool {
-	tr := fees.Trace[f]
+	tr := fees.Trace.At(f)
 	return tr != graph.None && x != nil && x[tr] != f
 }
 

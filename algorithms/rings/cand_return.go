@@ -307,10 +307,8 @@ func (s *state) splitReturners(ctx context.Context, boxes []returnedBox, buyers 
 func (s *state) returnerRate(returners int) float64 {
 	t := s.t
 	buyers := make(map[uint32]bool)
-	for f, tr := range t.Fees.Trace {
-		if tr != graph.None {
-			buyers[t.Visits.Person[t.Fees.Visit[f]]] = true
-		}
+	for f := range t.Fees.Trace.All() {
+		buyers[t.Visits.Person[t.Fees.Visit[f]]] = true
 	}
 	return float64(returners) / float64(max(len(buyers), 1))
 }

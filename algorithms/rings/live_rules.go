@@ -114,7 +114,7 @@ func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 		if v := ft.Visit[f]; int(v) < vt.Len() {
 			judge(v)
 		}
-		if tr := ft.Trace[f]; need&rules.TraceCode != 0 && tr != graph.None {
+		if tr := ft.Trace.At(uint32(f)); need&rules.TraceCode != 0 && tr != graph.None {
 			for _, g := range l.traceFees(tr) {
 				in[ft.Visit[g]] = true
 			}
@@ -200,17 +200,15 @@ type traceIndex struct {
 func (x *traceIndex) catchUp(ft *graph.FeeTable) {
 	if !x.built {
 		x.built = true
-		for f, t := range ft.Trace {
-			if t != graph.None {
-				x.sorted = append(x.sorted, uint64(t)<<32|uint64(f))
-			}
+		for f, t := range ft.Trace.All() {
+			x.sorted = append(x.sorted, uint64(t)<<32|uint64(f))
 		}
 		slices.Sort(x.sorted)
 		x.indexed = ft.Len()
 		x.after = make(map[uint32][]uint32)
 	}
 	for ; x.indexed < ft.Len(); x.indexed++ {
-		if t := ft.Trace[x.indexed]; t != graph.None {
+		if t := ft.Trace.At(uint32(x.indexed)); t != graph.None {
 			x.after[t] = append(x.after[t], uint32(x.indexed))
 		}
 	}

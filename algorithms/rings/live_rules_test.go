@@ -31,7 +31,10 @@ func TestWindows(t *testing.T) {
 // after rows are appended to the table indexed.
 func TestTraceIndex(t *testing.T) {
 	none := graph.None
-	ft := &graph.FeeTable{Trace: []uint32{7, none, 3, 7, 3, none, 9}, Visit: make([]uint32, 7)}
+	ft := &graph.FeeTable{Trace: graph.NewSparse(0, 0, none), Visit: make([]uint32, 7)}
+	for _, tr := range []uint32{7, none, 3, 7, 3, none, 9} {
+		ft.Trace.Append(tr)
+	}
 	var x traceIndex
 	x.catchUp(ft)
 	for _, c := range []struct {
@@ -42,7 +45,10 @@ func TestTraceIndex(t *testing.T) {
 			t.Errorf("trace %d: rows %v, want %v", c.trace, got, c.want)
 		}
 	}
-	ft.Trace, ft.Visit = append(ft.Trace, 3, none, 4), append(ft.Visit, 0, 0, 0)
+	for _, tr := range []uint32{3, none, 4} {
+		ft.Trace.Append(tr)
+	}
+	ft.Visit = append(ft.Visit, 0, 0, 0)
 	x.catchUp(ft)
 	for _, c := range []struct {
 		trace uint32

@@ -142,7 +142,7 @@ func lateFee(t *graph.Tables, f uint32) claims.FeeLine {
 	if d := ft.Doctor[f]; d != graph.None {
 		fl.DoctorCode = t.Doctors.IDs.String(d)
 	}
-	if tr := ft.Trace[f]; tr != graph.None {
+	if tr := ft.Trace.At(f); tr != graph.None {
 		fl.TraceCode = ft.Traces.String(tr)
 	}
 	return fl

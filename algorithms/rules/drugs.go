@@ -57,16 +57,16 @@ func traceGroups(ctx context.Context, e *env, minSales uint32, fn func(t uint32,
 	ft := &e.t.Fees
 	nt := uint32(ft.Traces.Len())
 	traced := 0
-	for f := range ft.Trace {
-		if ft.Trace[f] < nt {
+	for _, t := range ft.Trace.All() {
+		if t < nt {
 			traced++
 		}
 	}
 	if int(nt) > sparseKeys*traced {
 		lines := make([]keyedRow, 0, traced)
-		for f := range ft.Trace {
-			if t := ft.Trace[f]; t < nt && e.feeLive(uint32(f)) {
-				lines = append(lines, keyedRow{key: uint64(t), row: uint32(f)})
+		for f, t := range ft.Trace.All() {
+			if t < nt && e.feeLive(f) {
+				lines = append(lines, keyedRow{key: uint64(t), row: f})
 			}
 		}
 		for t, grp := range groupsByKey(lines) {
@@ -79,8 +79,8 @@ func traceGroups(ctx context.Context, e *env, minSales uint32, fn func(t uint32,
 		return nil
 	}
 	counts := make([]uint32, nt)
-	for f := range ft.Trace {
-		if t := ft.Trace[f]; t < nt && e.feeLive(uint32(f)) {
+	for f, t := range ft.Trace.All() {
+		if t < nt && e.feeLive(f) {
 			counts[t]++
 		}
 	}
@@ -102,9 +102,9 @@ func traceGroups(ctx context.Context, e *env, minSales uint32, fn func(t uint32,
 		return err
 	}
 	rows := make([]uint32, total)
-	for f := range ft.Trace {
-		if t := ft.Trace[f]; t < nt && counts[t] != skip && e.feeLive(uint32(f)) {
-			rows[counts[t]] = uint32(f)
+	for f, t := range ft.Trace.All() {
+		if t < nt && counts[t] != skip && e.feeLive(f) {
+			rows[counts[t]] = f
 			counts[t]++
 		}
 	}

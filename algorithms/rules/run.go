@@ -257,7 +257,7 @@ func checkColumns(t *graph.Tables) error {
 		return nil
 	}
 	p, it, d, ct, vt, ft := &t.Persons, &t.Institutions, &t.Doctors, &t.Catalog, &t.Visits, &t.Fees
-	if ct.IDs == nil || ft.Traces == nil && len(ft.Trace) > 0 {
+	if ct.IDs == nil || ft.Traces == nil && ft.Trace.Len() > 0 {
 		return errors.New("rules: tables were not made by graph.NewTables")
 	}
 	for _, err := range []error{
@@ -273,7 +273,7 @@ func checkColumns(t *graph.Tables) error {
 			col{"medfee", vt.MedFee.Len()}, col{"fund_pay", vt.FundPay.Len()}, col{"flags", len(vt.Flags)}),
 		check("fees", ft.Len(), col{"sn", len(ft.Sn)}, col{"item", len(ft.Item)}, col{"cnt", ft.Count.Len()},
 			col{"pric", ft.Price.Len()}, col{"amount", ft.Amount.Len()}, col{"time", ft.Time.Len()}, col{"doctor", len(ft.Doctor)},
-			col{"prd_days", len(ft.SupplyDays)}, col{"trace", len(ft.Trace)}),
+			col{"prd_days", len(ft.SupplyDays)}, col{"trace", ft.Trace.Len()}),
 	} {
 		if err != nil {
 			return err

@@ -415,7 +415,7 @@ func claimBody(t *graph.Tables, v uint32, fees []uint32) checkBody {
 		if d := ft.SupplyDays[f]; d > 0 {
 			line["prd_days"] = strconv.Itoa(int(d))
 		}
-		if tr := ft.Trace[f]; tr != graph.None {
+		if tr := ft.Trace.At(f); tr != graph.None {
 			line["drug_trac_codg"] = ft.Traces.String(tr)
 		}
 		body.FeeLines = append(body.FeeLines, line)

@@ -497,7 +497,7 @@ func (m *Model) addFees(t *graph.Tables) {
 			if d := ft.SupplyDays[i]; d != 0 {
 				p[7] = int64(d)
 			}
-			if tr := ft.Trace[i]; tr != graph.None {
+			if tr := ft.Trace.At(uint32(i)); tr != graph.None {
 				p[8] = ft.Traces.String(tr)
 			}
 			return FeeKey(vt.IDs.String(ft.Visit[i]), sn)

@@ -316,8 +316,8 @@ func TestRoundTripSmall(t *testing.T) {
 		if nf.Count.At(uint32(j)) != of.Count.At(uint32(i)) || nf.Price.At(uint32(j)) != of.Price.At(uint32(i)) || nf.Amount.At(uint32(j)) != of.Amount.At(uint32(i)) || nf.Time.At(uint32(j)) != of.Time.At(uint32(i)) ||
 			nf.SupplyDays[j] != of.SupplyDays[i] || nf.Doctor[j] != of.Doctor[i] ||
 			tb.Catalog.IDs.String(nf.Item[j]) != g.Tables().Catalog.IDs.String(of.Item[i]) ||
-			(nf.Trace[j] == graph.None) != (of.Trace[i] == graph.None) ||
-			nf.Trace[j] != graph.None && nf.Traces.String(nf.Trace[j]) != of.Traces.String(of.Trace[i]) {
+			(nf.Trace.At(uint32(j)) == graph.None) != (of.Trace.At(uint32(i)) == graph.None) ||
+			nf.Trace.At(uint32(j)) != graph.None && nf.Traces.String(nf.Trace.At(uint32(j))) != of.Traces.String(of.Trace.At(uint32(i))) {
 			t.Errorf("fee line %s differs after read back", key)
 		}
 	}
