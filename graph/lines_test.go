@@ -52,19 +52,8 @@ func TestLines(t *testing.T) {
 			all := append(append([]uint32{}, tc.lines...), tc.lines[len(tc.lines)-1]+1, 1)
 			check("after appends", &c, all)
 
-			f := blankFees(len(all))
-			f.Line = c
-			var want []uint32
-			for i, l := range all {
-				if i%3 != 1 {
-					want = append(want, l)
-				}
-			}
-			f.Keep(func(row int) bool { return row%3 != 1 })
-			check("after Keep", &f.Line, want)
-			f.Line.reset()
-			f.Line.Append(4)
-			check("after reset", &f.Line, []uint32{4})
+			keepAndReset(t, all, func(row int) bool { return row%3 == 1 }, 4,
+				func(f *FeeTable) *Lines { f.Line = c; return &f.Line }, check)
 		})
 	}
 }

@@ -125,23 +125,8 @@ func testNarrow[V any](t *testing.T, c narrowTested[V], values []V, wantWide int
 
 	// Keep every row but those at 1, 5 and 8: wide rows before and after
 	// the first removal (kept in place, then moved).
-	f := blankFees(len(values))
-	col := into(&f)
 	drop := map[int]bool{1: true, 5: true, 8: true}
-	n := f.Keep(func(row int) bool { return !drop[row] })
-	var want []V
-	for i, v := range values {
-		if !drop[i] {
-			want = append(want, v)
-		}
-	}
-	if n != len(want) {
-		t.Fatalf("Keep kept %d rows, want %d", n, len(want))
-	}
-	check("after Keep", col, want)
-	col.reset()
-	col.Append(values[3])
-	check("after reset", col, values[3:4])
+	keepAndReset(t, values, func(row int) bool { return drop[row] }, values[3], into, check)
 }
 
 // BenchmarkTimesAt reads the times of 1M fee lines in order, as the rules
@@ -178,4 +163,30 @@ func blankFees(n int) FeeTable {
 		f.Line.Append(0)
 	}
 	return f
+}
+
+// keepAndReset puts values into a blank fee table of as many rows, in the
+// column put sets and returns, removes the rows drop reports with
+// FeeTable.Keep and checks the rest; then resets the column, appends last
+// and checks it.
+func keepAndReset[V any, C interface {
+	reset()
+	Append(V)
+}](t *testing.T, values []V, drop func(row int) bool, last V, put func(*FeeTable) C, check func(what string, c C, want []V)) {
+	t.Helper()
+	f := blankFees(len(values))
+	col := put(&f)
+	var want []V
+	for i, v := range values {
+		if !drop(i) {
+			want = append(want, v)
+		}
+	}
+	if n := f.Keep(func(row int) bool { return !drop(row) }); n != len(want) {
+		t.Fatalf("Keep kept %d rows, want %d", n, len(want))
+	}
+	check("after Keep", col, want)
+	col.reset()
+	col.Append(last)
+	check("after reset", col, []V{last})
 }

@@ -57,19 +57,8 @@ func TestSparse(t *testing.T) {
 				}
 				check("snapshot", &snap, values)
 
-				f := blankFees(n)
-				f.Trace = snap
-				var kept []uint32
-				for i, v := range values {
-					if i%5 != 2 {
-						kept = append(kept, v)
-					}
-				}
-				f.Keep(func(row int) bool { return row%5 != 2 })
-				check("after Keep", &f.Trace, kept)
-				f.Trace.reset()
-				f.Trace.Append(9)
-				check("after reset", &f.Trace, []uint32{9})
+				keepAndReset(t, values, func(row int) bool { return row%5 == 2 }, 9,
+					func(f *FeeTable) *Sparse { f.Trace = snap; return &f.Trace }, check)
 			})
 		}
 	}
