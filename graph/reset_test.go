@@ -257,3 +257,12 @@ func narrowOf(v reflect.Value) (narrowColumn, bool) {
 	c, ok := p.Interface().(narrowColumn)
 	return c, ok
 }
+
+// cityTwice fills tb with resetCity's city and returns it with a second
+// copy of the city in tables of their own, to compare tb with.
+func cityTwice(tb *Tables, salt string, persons, visits int) (*Tables, *Tables) {
+	want := NewTables(0, 0)
+	resetCity(tb, salt, persons, visits)
+	resetCity(want, salt, persons, visits)
+	return tb, want
+}

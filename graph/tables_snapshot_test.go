@@ -18,10 +18,7 @@ import (
 // visits with a new doctor, a new diagnosis code, new items and trace
 // codes, admissions at an existing hospital.
 func TestTablesSnapshot(t *testing.T) {
-	tb := NewTables(0, 0)
-	resetCity(tb, "a", 20, 6)
-	want := NewTables(0, 0)
-	resetCity(want, "a", 20, 6)
+	tb, want := cityTwice(NewTables(0, 0), "a", 20, 6)
 	s := tb.Snapshot()
 	assertSameRows(t, "Tables", reflect.ValueOf(*s), reflect.ValueOf(*want))
 	assertDetached(t, "Tables", reflect.ValueOf(*s), reflect.ValueOf(*tb))

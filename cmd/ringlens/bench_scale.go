@@ -315,6 +315,7 @@ func runBenchScaleChild(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("read %s: %w", dir, err)
 	}
+	trimTables(log, res.Tables) // as detect does
 	p := &pipeline{result: res, ingestTime: time.Since(start)}
 	ingestCPU := cpuSeconds() - cpu
 	r := scaleResult{

@@ -203,6 +203,7 @@ func loadInput(c *cli.Context, log zerolog.Logger, m *meter, in, out string) (*p
 		start := time.Now()
 		var t *graph.Tables
 		if t, err = loadFromNeo4j(c); err == nil {
+			trimTables(m.log, t)
 			p = &pipeline{result: &ingest.Result{Tables: t}, ingestTime: time.Since(start)}
 			err = buildGraph(c, m, p)
 		}
@@ -224,6 +225,20 @@ type pipeline struct {
 	buildTime  time.Duration
 }
 
+// trimTables gives back the room the tables reserved for rows that did not
+// come (graph.Tables.Trim): batch commands only read them from here on.
+func trimTables(log zerolog.Logger, t *graph.Tables) {
+	reserved := func() (n int64) {
+		for _, m := range t.Memory() {
+			n += m.Reserved
+		}
+		return n
+	}
+	start, before := time.Now(), reserved()
+	t.Trim()
+	log.Info().Int64("given_back_mb", (before-reserved())>>20).Str("elapsed", roundDur(time.Since(start))).Msg("tables trimmed")
+}
+
 // loadGraph ingests dir and builds its graph, showing progress on m.
 func loadGraph(c *cli.Context, m *meter, dir string, opts ingest.Options, sink ingest.RejectSink) (*pipeline, error) {
 	opts.Progress = func(p ingest.Progress) {
@@ -239,6 +254,7 @@ func loadGraph(c *cli.Context, m *meter, dir string, opts ingest.Options, sink i
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", dir, err)
 	}
+	trimTables(m.log, res.Tables)
 	p := &pipeline{result: res, ingestTime: time.Since(start)}
 	if err := buildGraph(c, m, p); err != nil {
 		return nil, err

@@ -377,3 +377,40 @@ func (t *Table) Snapshot() *Table {
 	t.snapshotInto(&s.List)
 	return s
 }
+
+// Trim gives back the memory l holds beyond its strings (room reserved
+// ahead for more): the arena and offsets are copied to their length when
+// more than trimSpare of them is unused. Ids and strings do not change, and
+// a Snapshot or Shared string keeps what it aliases. l must not be read by
+// others while it is trimmed.
+func (l *List) Trim() {
+	l.arena = trimmed(l.arena)
+	l.ends = trimmed(l.ends)
+}
+
+// Trim is List.Trim, and the index rebuilt at the size that inserting the
+// table's strings would have given it when it is twice that or more (an
+// index reserved for more strings than came, or for cheaper inserts).
+func (t *Table) Trim() {
+	t.List.Trim()
+	size := 16
+	for size*3 < len(t.ends)*4 {
+		size *= 2
+	}
+	if len(t.slots) >= 2*size {
+		t.rebuildIndex(size)
+	}
+}
+
+// trimSpare is the share of a slice's capacity left unused that Trim
+// gives back (1/trimSpare).
+const trimSpare = 16
+
+// trimmed returns s, copied to a slice of its own length when more than
+// 1/trimSpare of its capacity is unused.
+func trimmed[T any](s []T) []T {
+	if cap(s)-len(s) <= cap(s)/trimSpare {
+		return s
+	}
+	return append(make([]T, 0, len(s)), s...)
+}

@@ -314,3 +314,28 @@ func TestOffsetWraps(t *testing.T) {
 		})
 	}
 }
+
+// TestTrim checks that Trim gives back an arena, offsets and index reserved
+// for many more strings, and that every id still finds its string and every
+// string its id.
+func TestTrim(t *testing.T) {
+	tb := New(100_000, 10)
+	for i := range 100 {
+		tb.Intern(fmt.Sprint("id-", i))
+	}
+	tb.Trim()
+	if cap(tb.arena) != len(tb.arena) || cap(tb.ends) != len(tb.ends) {
+		t.Errorf("arena %d of %d, offsets %d of %d after Trim", len(tb.arena), cap(tb.arena), len(tb.ends), cap(tb.ends))
+	}
+	if len(tb.slots) != 256 || len(tb.tags) != 256 {
+		t.Errorf("index of %d slots after Trim, want 256", len(tb.slots))
+	}
+	for i := range 100 {
+		if s := fmt.Sprint("id-", i); tb.Lookup(s) != ID(i) || tb.String(ID(i)) != s {
+			t.Errorf("id %d: Lookup %d, String %q", i, tb.Lookup(s), tb.String(ID(i)))
+		}
+	}
+	if id, added := tb.Intern("id-100"); id != 100 || !added {
+		t.Errorf("insert after Trim: %d, %v", id, added)
+	}
+}
