@@ -30,17 +30,7 @@ func TestLines(t *testing.T) {
 			for _, l := range tc.lines {
 				c.Append(l)
 			}
-			check := func(what string, c *Lines, want []uint32) {
-				t.Helper()
-				if c.Len() != len(want) {
-					t.Fatalf("%s: Len = %d, want %d", what, c.Len(), len(want))
-				}
-				for i, w := range want {
-					if got := c.At(uint32(i)); got != w {
-						t.Errorf("%s: At(%d) = %d, want %d", what, i, got, w)
-					}
-				}
-			}
+			check := func(what string, c *Lines, want []uint32) { checkRows(t, what, c, want) }
 			check("appended", &c, tc.lines)
 			if len(c.runs)+1 != tc.runs {
 				t.Errorf("%d runs, want %d", len(c.runs)+1, tc.runs)

@@ -56,7 +56,7 @@ func add[T any](z *sizer, s ...[]T) *sizer {
 }
 
 // addColumns adds the sizes of compact columns (Narrow, Counts, Lines,
-// Sparse) to z.
+// Sparse, Small) to z.
 func (z *sizer) addColumns(cols ...interface{ bytes() (used, reserved int64) }) {
 	for _, c := range cols {
 		u, r := c.bytes()
@@ -102,9 +102,8 @@ func (t *Tables) Memory() []MemoryItem {
 		internItem("visits.mdtrt_id", PerVisit, v.Len(), v.IDs),
 		internItem("visits.setl_id", PerVisit, v.Len(), v.SetlID))
 	fz := &sizer{}
-	add(fz, f.Visit, f.Sn, f.Item, f.Doctor)
-	fz.addColumns(&f.Count, &f.Price, &f.Amount, &f.Time, &f.Line, &f.Trace)
-	add(fz, f.SupplyDays)
+	add(fz, f.Visit, f.Doctor)
+	fz.addColumns(&f.Sn, &f.Item, &f.Count, &f.Price, &f.Amount, &f.Time, &f.Line, &f.Trace, &f.SupplyDays)
 	col("fees.columns", PerFeeLine, f.Len(), fz)
 	out = append(out, internItem("fees.drug_trac_codg", PerFeeLine, f.Len(), f.Traces))
 

@@ -35,12 +35,12 @@ func TestMemory(t *testing.T) {
 		// MedType 1, Begin, End, MedFee and FundPay 4 each (no value out of
 		// their range here), Cert 1, Flags 1; lines in order.
 		{"visits.columns", tb.Visits.Len(), 6*4 + 1 + 4*4 + 1 + 1, 0, 0},
-		// Visit, Sn, Item, Doctor (4 each), Count, Price, Amount and Time
-		// 4 each (no value out of their range here), SupplyDays 4; the
-		// fixture's lines 100-102, 110, 120, 121, 130, 140 make four runs
+		// Visit, Doctor (4 each), Sn, Item, SupplyDays (2 each), Count,
+		// Price, Amount and Time 4 each (no value out of their range
+		// here); the fixture's lines 100-102, 110, 120, 121, 130, 140 make four runs
 		// (the second and third of two rows, by tens and nines), three
 		// before the last; no trace codes (no complete word of rows).
-		{"fees.columns", tb.Fees.Len(), 4*4 + 4*4 + 4, len(tb.Fees.Line.runs), traced},
+		{"fees.columns", tb.Fees.Len(), 2*4 + 3*2 + 4*4, len(tb.Fees.Line.runs), traced},
 		{"graph.visits_by_time", tb.Visits.Len(), 4, 0, 0},
 	}
 	for _, tc := range tests {

@@ -150,11 +150,12 @@ func BenchmarkTimesAt(b *testing.B) {
 // blankFees returns a fee table of n rows of zeros (no time, no trace
 // code), for tests to put a column of their own in and compact.
 func blankFees(n int) FeeTable {
-	f := FeeTable{Count: NewCounts(n), Time: NewTimes(n), Price: NewMoney[claims.Price](n), Amount: NewMoney[claims.Money](n),
-		Trace: NewSparse(n, 0, None)}
-	f.Visit, f.Sn, f.Item, f.Doctor = make([]uint32, n), make([]uint32, n), make([]uint32, n), make([]uint32, n)
-	f.SupplyDays = make([]int32, n)
+	f := NewFeeTable(n)
+	f.Visit, f.Doctor = make([]uint32, n), make([]uint32, n)
 	for range n {
+		f.Sn.Append(0)
+		f.Item.Append(0)
+		f.SupplyDays.Append(0)
 		f.Count.Append(0)
 		f.Time.Append(claims.NoTime)
 		f.Price.Append(0)
@@ -189,4 +190,20 @@ func keepAndReset[V any, C interface {
 	col.reset()
 	col.Append(last)
 	check("after reset", col, []V{last})
+}
+
+// checkRows fails unless column c holds exactly the rows want.
+func checkRows[V comparable](t *testing.T, what string, c interface {
+	Len() int
+	At(i uint32) V
+}, want []V) {
+	t.Helper()
+	if c.Len() != len(want) {
+		t.Fatalf("%s: Len = %d, want %d", what, c.Len(), len(want))
+	}
+	for i, w := range want {
+		if got := c.At(uint32(i)); got != w {
+			t.Errorf("%s: At(%d) = %v, want %v", what, i, got, w)
+		}
+	}
 }

@@ -50,8 +50,10 @@ func (v *VisitTable) clearColumns() {
 // clearColumns empties the fee columns (not the trace interner), keeping
 // their memory.
 func (f *FeeTable) clearColumns() {
-	f.Visit, f.Sn, f.Item = f.Visit[:0], f.Sn[:0], f.Item[:0]
-	f.Doctor, f.SupplyDays = f.Doctor[:0], f.SupplyDays[:0]
+	f.Visit, f.Doctor = f.Visit[:0], f.Doctor[:0]
+	f.Sn.reset()
+	f.Item.reset()
+	f.SupplyDays.reset()
 	f.Trace.reset()
 	f.Line.reset()
 	f.Count.reset()

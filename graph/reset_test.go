@@ -98,7 +98,7 @@ func TestTablesResetAllocs(t *testing.T) {
 	}
 	fees := make([]claims.FeeLine, src.Fees.Len())
 	for f := range fees {
-		fees[f] = claims.FeeLine{FeedetlSn: src.Str(src.Fees.Sn[f]), ItemCode: src.Catalog.IDs.String(src.Fees.Item[f]), TraceCode: "T"}
+		fees[f] = claims.FeeLine{FeedetlSn: src.Str(src.Fees.Sn.At(uint32(f))), ItemCode: src.Catalog.IDs.String(src.Fees.Item.At(uint32(f))), TraceCode: "T"}
 	}
 	fill := func(tb *Tables) {
 		for i := range persons {
@@ -229,7 +229,7 @@ func sameRows(t *testing.T, path string, a, b reflect.Value) {
 }
 
 // narrowColumn is what the reflective walks read of a compact column
-// (Narrow, Counts, Lines, Sparse).
+// (Narrow, Counts, Lines, Sparse, Small).
 type narrowColumn interface {
 	Len() int
 	at64(i uint32) int64
@@ -237,6 +237,9 @@ type narrowColumn interface {
 
 // at64 returns the value of row i as an int64.
 func (c *Narrow[T]) at64(i uint32) int64 { return int64(c.At(i)) }
+
+// at64 returns the value of row i.
+func (c *Small) at64(i uint32) int64 { return int64(c.At(i)) }
 
 // at64 returns the value of row i.
 func (c *Sparse) at64(i uint32) int64 { return int64(c.At(i)) }

@@ -26,7 +26,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 	var sv VisitTable
 	var sf FeeTable
 	if dst == nil {
-		sv = newVisitTable(len(visits))
+		sv = NewVisitTable(len(visits))
 		sf.Price, sf.Amount, sf.Time = NewMoney[claims.Price](len(fees)), NewMoney[claims.Money](len(fees)), NewTimes(len(fees))
 	} else {
 		sv, sf = dst.Visits, dst.Fees
@@ -79,14 +79,14 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		}
 		keptFees = append(keptFees, f)
 		sf.Visit = append(sf.Visit, v)
-		sf.Sn = append(sf.Sn, ft.Sn[f])
-		sf.Item = append(sf.Item, ft.Item[f])
+		sf.Sn.Append(ft.Sn.At(f))
+		sf.Item.Append(ft.Item.At(f))
 		sf.Count.Append(ft.Count.At(f))
 		sf.Price.Append(ft.Price.At(f))
 		sf.Amount.Append(ft.Amount.At(f))
 		sf.Time.Append(ft.Time.At(f))
 		sf.Doctor = append(sf.Doctor, ft.Doctor[f])
-		sf.SupplyDays = append(sf.SupplyDays, ft.SupplyDays[f])
+		sf.SupplyDays.Append(ft.SupplyDays.At(f))
 		sf.Trace.Append(ft.Trace.At(f))
 		sf.Line.Append(ft.Line.At(f))
 	}

@@ -38,8 +38,8 @@ func NewTables(visits, fees int) *Tables {
 		Institutions: InstitutionTable{IDs: intern.New(1024, 12)},
 		Doctors:      DoctorTable{IDs: intern.New(4096, 13)},
 		Catalog:      CatalogTable{IDs: intern.New(4096, 12)},
-		Visits:       newVisitTable(visits),
-		Fees:         newFeeTable(fees),
+		Visits:       NewVisitTable(visits),
+		Fees:         NewFeeTable(fees),
 	}
 }
 
@@ -349,7 +349,8 @@ type VisitTable struct {
 	Line        Lines // source line of the original row (1 = header)
 }
 
-func newVisitTable(n int) VisitTable {
+// NewVisitTable returns an empty visit table with room for n visits.
+func NewVisitTable(n int) VisitTable {
 	return VisitTable{
 		IDs:         intern.New(n, 20),
 		SetlID:      intern.NewList(n, 20),
@@ -412,30 +413,31 @@ func (t *Tables) AddVisit(v *claims.Visit, person, inst uint32, line uint32) (ro
 // ingest has netted them.
 type FeeTable struct {
 	Visit      []uint32 // Visits row
-	Sn         []uint32 // Strings id of feedetl_sn
-	Item       []uint32 // Catalog row
+	Sn         Small    // Strings id of feedetl_sn
+	Item       Small    // Catalog row
 	Count      Counts
 	Price      Narrow[claims.Price]
 	Amount     Narrow[claims.Money] // det_item_fee_sumamt
 	Time       Times                // fee_ocur_time
 	Doctor     []uint32             // Doctors row or None
-	SupplyDays []int32
-	Trace      Sparse        // Traces id or None
-	Traces     *intern.Table // drug trace codes
-	Line       Lines         // source line of the original row
+	SupplyDays Days                 // prd_days, 0 when unknown
+	Trace      Sparse               // Traces id or None
+	Traces     *intern.Table        // drug trace codes
+	Line       Lines                // source line of the original row
 }
 
-func newFeeTable(n int) FeeTable {
+// NewFeeTable returns an empty fee table with room for n fee lines.
+func NewFeeTable(n int) FeeTable {
 	return FeeTable{
 		Visit:      make([]uint32, 0, n),
-		Sn:         make([]uint32, 0, n),
-		Item:       make([]uint32, 0, n),
+		Sn:         NewSmall(n),
+		Item:       NewSmall(n),
 		Count:      NewCounts(n),
 		Price:      NewMoney[claims.Price](n),
 		Amount:     NewMoney[claims.Money](n),
 		Time:       NewTimes(n),
 		Doctor:     make([]uint32, 0, n),
-		SupplyDays: make([]int32, 0, n),
+		SupplyDays: NewDays(n),
 		Trace:      NewSparse(n, n/8, None),
 		Traces:     intern.New(n/8+16, 20),
 	}
@@ -450,14 +452,14 @@ func (t *Tables) AddFee(f *claims.FeeLine, visit uint32, line uint32) uint32 {
 	ft := &t.Fees
 	row := uint32(len(ft.Visit))
 	ft.Visit = append(ft.Visit, visit)
-	ft.Sn = append(ft.Sn, t.str(f.FeedetlSn))
-	ft.Item = append(ft.Item, t.item(f.ItemCode, f.ItemName, f.ListType))
+	ft.Sn.Append(t.str(f.FeedetlSn))
+	ft.Item.Append(t.item(f.ItemCode, f.ItemName, f.ListType))
 	ft.Count.Append(f.Count)
 	ft.Price.Append(f.Price)
 	ft.Amount.Append(f.Amount)
 	ft.Time.Append(f.Time)
 	ft.Doctor = append(ft.Doctor, t.DoctorRef(f.DoctorCode))
-	ft.SupplyDays = append(ft.SupplyDays, f.SupplyDays)
+	ft.SupplyDays.Append(f.SupplyDays)
 	trace := uint32(None)
 	if f.TraceCode != "" {
 		trace, _ = ft.Traces.Intern(f.TraceCode)

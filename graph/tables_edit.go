@@ -6,6 +6,7 @@ package graph
 func (f *FeeTable) Keep(keep func(row int) bool) int {
 	w := 0
 	var wideCount, wideTime, widePrice, wideAmount []wideValue
+	var wideSn, wideItem, wideDays []smallWideValue
 	var lines Lines
 	traces := NewSparse(0, 0, f.Trace.none)
 	cur := lineCursor{c: &f.Line}
@@ -19,24 +20,24 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 		f.Time.keep(w, i, &wideTime)
 		f.Price.keep(w, i, &widePrice)
 		f.Amount.keep(w, i, &wideAmount)
+		f.Sn.keep(w, i, &wideSn)
+		f.Item.keep(w, i, &wideItem)
+		f.SupplyDays.keep(w, i, &wideDays)
 		if w != i {
 			f.Visit[w] = f.Visit[i]
-			f.Sn[w] = f.Sn[i]
-			f.Item[w] = f.Item[i]
 			f.Doctor[w] = f.Doctor[i]
-			f.SupplyDays[w] = f.SupplyDays[i]
 		}
 		w++
 	}
 	f.Visit = f.Visit[:w]
-	f.Sn = f.Sn[:w]
-	f.Item = f.Item[:w]
+	f.Sn.truncate(w, wideSn)
+	f.Item.truncate(w, wideItem)
+	f.SupplyDays.truncate(w, wideDays)
 	f.Count.truncate(w, wideCount)
 	f.Price.truncate(w, widePrice)
 	f.Amount.truncate(w, wideAmount)
 	f.Time.truncate(w, wideTime)
 	f.Doctor = f.Doctor[:w]
-	f.SupplyDays = f.SupplyDays[:w]
 	f.Trace = traces
 	f.Line = lines
 	return w

@@ -41,9 +41,9 @@ func (t *Tables) Snapshot() *Tables {
 		End: v.End.snapshot(), Dise: capped(v.Dise), DiseName: capped(v.DiseName), MedFee: v.MedFee.snapshot(),
 		FundPay: v.FundPay.snapshot(), Cert: capped(v.Cert), Flags: capped(v.Flags), Line: v.Line.snapshot()}
 	f := &t.Fees
-	s.Fees = FeeTable{Visit: capped(f.Visit), Sn: capped(f.Sn), Item: capped(f.Item), Count: f.Count.snapshot(),
+	s.Fees = FeeTable{Visit: capped(f.Visit), Sn: f.Sn.snapshot(), Item: f.Item.snapshot(), Count: f.Count.snapshot(),
 		Price: f.Price.snapshot(), Amount: f.Amount.snapshot(), Time: f.Time.snapshot(), Doctor: capped(f.Doctor),
-		SupplyDays: capped(f.SupplyDays), Trace: f.Trace.snapshot(), Traces: f.Traces.Snapshot(), Line: f.Line.snapshot()}
+		SupplyDays: f.SupplyDays.snapshot(), Trace: f.Trace.snapshot(), Traces: f.Traces.Snapshot(), Line: f.Line.snapshot()}
 	return s
 }
 

@@ -236,7 +236,7 @@ func (r *feeResolver) rejectRow(i uint32, col int, reason string) {
 	ft := r.ft
 	value := ""
 	if col == fSn {
-		value = r.l.t.Str(ft.Sn[i])
+		value = r.l.t.Str(ft.Sn.At(i))
 	}
 	r.rejects = append(r.rejects, pendingReject{line: int64(ft.Line.At(i)), col: feeCols[col].name, reason: reason, value: value})
 	r.setDrop(i)
@@ -264,15 +264,15 @@ func (r *feeResolver) group(rows []uint32) {
 			continue
 		}
 		if len(rows) > smallGroup {
-			if j, dup := r.firstBySn[ft.Sn[i]]; dup {
+			if j, dup := r.firstBySn[ft.Sn.At(i)]; dup {
 				r.rejectRow(i, fSn, firstAt("feedetl_sn in visit", ft.Line.At(j)))
 			} else {
-				r.firstBySn[ft.Sn[i]] = i
+				r.firstBySn[ft.Sn.At(i)] = i
 			}
 			continue
 		}
 		for _, j := range rows[:k] {
-			if ft.Sn[j] == ft.Sn[i] && !isRefundLine(ft, j) && !r.isDropped(j) {
+			if ft.Sn.At(j) == ft.Sn.At(i) && !isRefundLine(ft, j) && !r.isDropped(j) {
 				r.rejectRow(i, fSn, firstAt("feedetl_sn in visit", ft.Line.At(j)))
 				break
 			}
@@ -307,18 +307,18 @@ func (r *feeResolver) group(rows []uint32) {
 func (r *feeResolver) refundTarget(rows []uint32, i uint32) uint32 {
 	ft := r.ft
 	if len(rows) > smallGroup {
-		if j, ok := r.firstBySn[ft.Sn[i]]; ok {
+		if j, ok := r.firstBySn[ft.Sn.At(i)]; ok {
 			return j
 		}
 	} else {
 		for _, j := range rows {
-			if ft.Sn[j] == ft.Sn[i] && !isRefundLine(ft, j) && !r.isDropped(j) {
+			if ft.Sn.At(j) == ft.Sn.At(i) && !isRefundLine(ft, j) && !r.isDropped(j) {
 				return j
 			}
 		}
 	}
 	for _, j := range rows {
-		if ft.Item[j] == ft.Item[i] && !isRefundLine(ft, j) && !r.isDropped(j) && ft.Amount.At(j) > 0 {
+		if ft.Item.At(j) == ft.Item.At(i) && !isRefundLine(ft, j) && !r.isDropped(j) && ft.Amount.At(j) > 0 {
 			return j
 		}
 	}

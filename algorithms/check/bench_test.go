@@ -70,8 +70,8 @@ func visitOf(t *graph.Tables, v uint32) claims.Visit {
 // feeOf reads fee row f of t back as a claims.FeeLine of visit id.
 func feeOf(t *graph.Tables, f uint32, id string) claims.FeeLine {
 	ft, ct := &t.Fees, &t.Catalog
-	cf := claims.FeeLine{FeedetlSn: t.Str(ft.Sn[f]), MdtrtID: id, ItemCode: ct.IDs.String(ft.Item[f]), ListType: ct.ListType[ft.Item[f]],
-		Count: ft.Count.At(f), Price: ft.Price.At(f), Amount: ft.Amount.At(f), Time: ft.Time.At(f), SupplyDays: ft.SupplyDays[f]}
+	cf := claims.FeeLine{FeedetlSn: t.Str(ft.Sn.At(f)), MdtrtID: id, ItemCode: ct.IDs.String(ft.Item.At(f)), ListType: ct.ListType[ft.Item.At(f)],
+		Count: ft.Count.At(f), Price: ft.Price.At(f), Amount: ft.Amount.At(f), Time: ft.Time.At(f), SupplyDays: ft.SupplyDays.At(f)}
 	if d := ft.Doctor[f]; d != graph.None {
 		cf.DoctorCode = t.Doctors.IDs.String(d)
 	}

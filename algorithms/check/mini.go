@@ -105,17 +105,8 @@ func miniTables(visits, fees int) *graph.Tables {
 		Institutions: graph.InstitutionTable{IDs: intern.New(8, 12)},
 		Doctors:      graph.DoctorTable{IDs: intern.New(8, 12)},
 		Catalog:      graph.CatalogTable{IDs: intern.New(n, 16)},
-		Visits: graph.VisitTable{IDs: intern.New(visits, 20), SetlID: intern.NewList(visits, 20),
-			Setl: make([]uint32, 0, visits), Person: make([]uint32, 0, visits), Institution: make([]uint32, 0, visits),
-			Doctor: make([]uint32, 0, visits), MedType: make([]claims.MedType, 0, visits), Begin: graph.NewTimes(visits),
-			End: graph.NewTimes(visits), Dise: make([]uint32, 0, visits), DiseName: make([]uint32, 0, visits),
-			MedFee: graph.NewMoney[claims.Money](visits), FundPay: graph.NewMoney[claims.Money](visits),
-			Cert: make([]claims.CertType, 0, visits), Flags: make([]graph.VisitFlag, 0, visits)},
-		Fees: graph.FeeTable{Traces: intern.New(8, 20),
-			Visit: make([]uint32, 0, fees), Sn: make([]uint32, 0, fees), Item: make([]uint32, 0, fees),
-			Count: graph.NewCounts(fees), Price: graph.NewMoney[claims.Price](fees), Amount: graph.NewMoney[claims.Money](fees),
-			Time: graph.NewTimes(fees), Doctor: make([]uint32, 0, fees), SupplyDays: make([]int32, 0, fees),
-			Trace: graph.NewSparse(fees, fees/8, graph.None)},
+		Visits:       graph.NewVisitTable(visits),
+		Fees:         graph.NewFeeTable(fees),
 	}
 }
 
@@ -171,10 +162,10 @@ func (m *mini) addVisit(v uint32) {
 	ft := &src.Fees
 	m.fees = m.x.feesOf(m.fees[:0], v)
 	for _, f := range m.fees {
-		item := ft.Item[f]
+		item := ft.Item.At(f)
 		m.catalogItem(item)
-		cf := claims.FeeLine{FeedetlSn: m.str(ft.Sn[f]), MdtrtID: cv.MdtrtID, Count: ft.Count.At(f), Price: ft.Price.At(f),
-			Amount: ft.Amount.At(f), Time: ft.Time.At(f), DoctorCode: m.doctorCode(ft.Doctor[f]), SupplyDays: ft.SupplyDays[f]}
+		cf := claims.FeeLine{FeedetlSn: m.str(ft.Sn.At(f)), MdtrtID: cv.MdtrtID, Count: ft.Count.At(f), Price: ft.Price.At(f),
+			Amount: ft.Amount.At(f), Time: ft.Time.At(f), DoctorCode: m.doctorCode(ft.Doctor[f]), SupplyDays: ft.SupplyDays.At(f)}
 		if int(item) < src.Catalog.Len() {
 			cf.ItemCode, cf.ItemName, cf.ListType = view(src.Catalog.IDs, item), m.str(src.Catalog.Name[item]), src.Catalog.ListType[item]
 		}

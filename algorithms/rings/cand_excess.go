@@ -1309,10 +1309,10 @@ func (s *state) supplyKnown(vs []uint32) bool {
 	ft, ct := &s.t.Fees, &s.t.Catalog
 	for _, v := range vs {
 		for _, f := range s.feesOf(v) {
-			if ft.SupplyDays[f] > 0 {
+			if ft.SupplyDays.At(f) > 0 {
 				return true
 			}
-			if it := ft.Item[f]; int(it) < len(ct.MaxDays) && ct.MaxDays[it] > 0 {
+			if it := ft.Item.At(f); int(it) < len(ct.MaxDays) && ct.MaxDays[it] > 0 {
 				return true
 			}
 		}

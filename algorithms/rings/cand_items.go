@@ -185,7 +185,7 @@ func (s *state) itemFillersAt(h graph.NodeID, buyers map[uint32]int64) ([]itemFi
 		visits[x]++
 		items = items[:0]
 		for _, f := range s.feesOf(v) {
-			k := key{x, ft.Item[f]}
+			k := key{x, ft.Item.At(f)}
 			fl := fills[k]
 			if fl == nil {
 				fl = &fill{}

@@ -240,7 +240,7 @@ func (o *overuse) eachPerson(ctx context.Context, fn func(x uint32, vs []uint32)
 			vs = append(vs, v)
 			for _, f := range s.feesOf(v) {
 				if q := ft.Count.At(f); q > 0 && !o.sales.resold(ft, f) {
-					it := ft.Item[f]
+					it := ft.Item.At(f)
 					if o.units[it] == 0 {
 						o.touched = append(o.touched, it)
 					}
@@ -268,7 +268,7 @@ func (o *overuse) mainSite(vs []uint32, it uint32) graph.NodeID {
 	for _, v := range vs {
 		h := s.instNode(v)
 		for _, f := range s.feesOf(v) {
-			if ft.Item[f] != it || ft.Count.At(f) <= 0 {
+			if ft.Item.At(f) != it || ft.Count.At(f) <= 0 {
 				continue
 			}
 			i := slices.IndexFunc(sites, func(x share) bool { return x.site == h })
@@ -291,7 +291,7 @@ func (o *overuse) mainSite(vs []uint32, it uint32) graph.NodeID {
 // bills reports whether visit v bills item it.
 func (o *overuse) bills(v, it uint32) bool {
 	for _, f := range o.s.feesOf(v) {
-		if o.s.t.Fees.Item[f] == it {
+		if o.s.t.Fees.Item.At(f) == it {
 			return true
 		}
 	}
@@ -307,7 +307,7 @@ func (s *state) buyersAt(h graph.NodeID, it uint32) int {
 			continue
 		}
 		for _, f := range s.feesOf(v) {
-			if ft.Item[f] == it && ft.Count.At(f) > 0 {
+			if ft.Item.At(f) == it && ft.Count.At(f) > 0 {
 				seen[s.t.Visits.Person[v]] = true
 				break
 			}

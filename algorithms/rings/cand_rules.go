@@ -166,7 +166,7 @@ func (s *state) cashoutCandidates(ctx context.Context) ([]*candidate, error) {
 				continue
 			}
 			for _, f := range g.FeesOf(v) {
-				if !slices.Contains(h.Items, t.Fees.Item[f]) {
+				if !slices.Contains(h.Items, t.Fees.Item.At(f)) {
 					continue
 				}
 				q := t.Fees.Count.At(f)

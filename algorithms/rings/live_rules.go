@@ -96,7 +96,7 @@ func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 		case s.g.Kind(h) == graph.KindPharmacy:
 			for _, f := range l.feesOf(v) {
 				if itemFee(f) {
-					drugs[drugAt{h, ft.Item[f]}] = true
+					drugs[drugAt{h, ft.Item.At(f)}] = true
 				}
 			}
 		case need&rules.Census != 0 && vt.MedType[v].Inpatient():
@@ -137,7 +137,7 @@ func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 	}
 	for d := range drugs {
 		for _, w := range s.visitsOf(d.pharmacy) {
-			if slices.ContainsFunc(l.feesOf(w), func(f uint32) bool { return ft.Item[f] == d.item }) {
+			if slices.ContainsFunc(l.feesOf(w), func(f uint32) bool { return ft.Item.At(f) == d.item }) {
 				in[w] = true
 			}
 		}

@@ -135,10 +135,10 @@ func lateVisit(t *graph.Tables, v uint32) claims.Visit {
 func lateFee(t *graph.Tables, f uint32) claims.FeeLine {
 	ft := &t.Fees
 	str := func(id uint32) string { return stringOf(t, id) }
-	item := ft.Item[f]
-	fl := claims.FeeLine{FeedetlSn: str(ft.Sn[f]), MdtrtID: t.Visits.IDs.String(ft.Visit[f]),
+	item := ft.Item.At(f)
+	fl := claims.FeeLine{FeedetlSn: str(ft.Sn.At(f)), MdtrtID: t.Visits.IDs.String(ft.Visit[f]),
 		ItemCode: t.Catalog.IDs.String(item), ItemName: str(t.Catalog.Name[item]), ListType: t.Catalog.ListType[item],
-		Count: ft.Count.At(f), Price: ft.Price.At(f), Amount: ft.Amount.At(f), Time: ft.Time.At(f), SupplyDays: ft.SupplyDays[f]}
+		Count: ft.Count.At(f), Price: ft.Price.At(f), Amount: ft.Amount.At(f), Time: ft.Time.At(f), SupplyDays: ft.SupplyDays.At(f)}
 	if d := ft.Doctor[f]; d != graph.None {
 		fl.DoctorCode = t.Doctors.IDs.String(d)
 	}

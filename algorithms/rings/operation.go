@@ -435,7 +435,7 @@ func (s *state) signatureItems(c *candidate) []uint32 {
 // lines.
 func (s *state) visitItems(v uint32, buf []uint32) []uint32 {
 	for _, f := range s.feesOf(v) {
-		it := s.t.Fees.Item[f]
+		it := s.t.Fees.Item.At(f)
 		if !slices.Contains(buf, it) {
 			buf = append(buf, it)
 		}

@@ -194,8 +194,8 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 		return nil, err
 	}
 	s.feesOf = g.FeesOf
-	for _, d := range t.Fees.SupplyDays {
-		if d > 0 {
+	for f := range uint32(t.Fees.Len()) {
+		if t.Fees.SupplyDays.At(f) > 0 {
 			s.suppliesKnown = true
 			break
 		}

@@ -21,7 +21,7 @@ func runPriceCap(ctx context.Context, e *env, c *collector) error {
 		if err := cancelled(ctx, f); err != nil {
 			return err
 		}
-		it := ft.Item[f]
+		it := ft.Item.At(uint32(f))
 		if int(it) >= ct.Len() || !ct.Known[it] || ct.PriceCap[it] <= 0 {
 			continue
 		}
@@ -89,7 +89,7 @@ func runDuplicateBilling(ctx context.Context, e *env, c *collector) error {
 		}
 		keys = keys[:0]
 		for i, f := range fees {
-			it := ft.Item[f]
+			it := ft.Item.At(f)
 			if ft.Amount.At(f) <= 0 || int(it) >= ct.Len() {
 				continue
 			}

@@ -36,7 +36,7 @@ func runTraceDuplicate(ctx context.Context, e *env, c *collector) error {
 			fd.persons = append(fd.persons, e.t.Visits.Person[v])
 		}
 		for _, f := range grp {
-			fd.items = append(fd.items, ft.Item[f])
+			fd.items = append(fd.items, ft.Item.At(f))
 		}
 		code := ft.Traces.String(t)
 		c.emit(&fd, func() (string, string) {
@@ -145,7 +145,7 @@ func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
 		if !rq.cheap(ft.Price.At(uint32(f))) || !e.feeLive(uint32(f)) || !e.pharmacyVisit(ft.Visit[f]) {
 			continue
 		}
-		lines = append(lines, keyedRow{key: uint64(vt.Institution[ft.Visit[f]])<<32 | uint64(ft.Item[f]), row: uint32(f)})
+		lines = append(lines, keyedRow{key: uint64(vt.Institution[ft.Visit[f]])<<32 | uint64(ft.Item.At(uint32(f))), row: uint32(f)})
 	}
 	var round []uint32
 	var fd finding

@@ -15,7 +15,7 @@ func runSexItem(ctx context.Context, e *env, c *collector) error {
 	var fd finding
 	var vis []uint32
 	want := func(p, _, f uint32) bool {
-		it := e.t.Fees.Item[f]
+		it := e.t.Fees.Item.At(f)
 		if int(it) >= ct.Len() || !ct.Known[it] || ct.LimitSex[it] == claims.SexUnknown {
 			return false
 		}
@@ -44,7 +44,7 @@ func runAgeItem(ctx context.Context, e *env, c *collector) error {
 	var fd finding
 	var vis []uint32
 	want := func(p, v, f uint32) bool {
-		it := e.t.Fees.Item[f]
+		it := e.t.Fees.Item.At(f)
 		if int(it) >= ct.Len() || !ct.Known[it] || ct.AgeMin[it] < 0 && ct.AgeMax[it] < 0 {
 			return false
 		}

@@ -14,10 +14,10 @@ import (
 // prescription supply).
 func drugLine(e *env, v, f uint32) bool {
 	ft, ct := &e.t.Fees, &e.t.Catalog
-	if ft.SupplyDays[f] <= 0 || e.is(v, vInpatient) {
+	if ft.SupplyDays.At(f) <= 0 || e.is(v, vInpatient) {
 		return false
 	}
-	it := ft.Item[f]
+	it := ft.Item.At(f)
 	if int(it) >= ct.Len() {
 		return false
 	}
@@ -78,7 +78,7 @@ func runOverSupply(ctx context.Context, e *env, c *collector) error {
 	// Candidates: lines over the acute limit, and every drug line of a
 	// chronic visit (evidence that the person's drug is chronic care).
 	want := func(_, v, f uint32) bool {
-		return drugLine(e, v, f) && (chronicVisit(e, v) || int(ft.SupplyDays[f]) > supplyLimit(e, c.rule, v, ft.Item[f], false)+tol)
+		return drugLine(e, v, f) && (chronicVisit(e, v) || int(ft.SupplyDays.At(f)) > supplyLimit(e, c.rule, v, ft.Item.At(f), false)+tol)
 	}
 	var fd finding
 	var vis, over []uint32
@@ -99,7 +99,7 @@ func runOverSupply(ctx context.Context, e *env, c *collector) error {
 		var excess claims.Money
 		longest, lim := 0, 0
 		for _, f := range fees {
-			d, l := int(ft.SupplyDays[f]), limit(f)
+			d, l := int(ft.SupplyDays.At(f)), limit(f)
 			if d <= l+tol {
 				continue
 			}
@@ -161,13 +161,13 @@ func runRepeatRx(ctx context.Context, e *env, c *collector) error {
 		repeats, maxLeft := 0, int64(0)
 		var excess claims.Money
 		prev := fees[keys[0]&0xffffffff]
-		end := start(prev) + int64(ft.SupplyDays[prev])
+		end := start(prev) + int64(ft.SupplyDays.At(prev))
 		// run is the running supply: the days obtained since the stock
 		// last ran out.
-		run := int64(ft.SupplyDays[prev])
+		run := int64(ft.SupplyDays.At(prev))
 		for _, k := range keys[1:] {
 			f := fees[k&0xffffffff]
-			s, d := start(f), int64(ft.SupplyDays[f])
+			s, d := start(f), int64(ft.SupplyDays.At(f))
 			if ft.Visit[f] == ft.Visit[prev] {
 				// A second line of the same fill: one prescription, whose
 				// boxes are often billed a line each (each with its own

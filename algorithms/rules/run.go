@@ -271,9 +271,9 @@ func checkColumns(t *graph.Tables) error {
 		check("visits", vt.Len(), col{"institution", len(vt.Institution)}, col{"doctor", len(vt.Doctor)},
 			col{"med_type", len(vt.MedType)}, col{"begin", vt.Begin.Len()}, col{"end", vt.End.Len()}, col{"dise", len(vt.Dise)},
 			col{"medfee", vt.MedFee.Len()}, col{"fund_pay", vt.FundPay.Len()}, col{"flags", len(vt.Flags)}),
-		check("fees", ft.Len(), col{"sn", len(ft.Sn)}, col{"item", len(ft.Item)}, col{"cnt", ft.Count.Len()},
+		check("fees", ft.Len(), col{"sn", ft.Sn.Len()}, col{"item", ft.Item.Len()}, col{"cnt", ft.Count.Len()},
 			col{"pric", ft.Price.Len()}, col{"amount", ft.Amount.Len()}, col{"time", ft.Time.Len()}, col{"doctor", len(ft.Doctor)},
-			col{"prd_days", len(ft.SupplyDays)}, col{"trace", ft.Trace.Len()}),
+			col{"prd_days", ft.SupplyDays.Len()}, col{"trace", ft.Trace.Len()}),
 	} {
 		if err != nil {
 			return err

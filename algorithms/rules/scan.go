@@ -98,7 +98,7 @@ func forEachPersonItem(ctx context.Context, e *env, want func(p, v, f uint32) bo
 	return forEachPerson(ctx, cand, np, func(f uint32) uint32 { return vt.Person[ft.Visit[f]] }, func(p uint32, mine []uint32) error {
 		keys = keys[:0]
 		for _, f := range mine {
-			keys = append(keys, uint64(ft.Item[f])<<32|uint64(f))
+			keys = append(keys, uint64(ft.Item.At(f))<<32|uint64(f))
 		}
 		slices.Sort(keys)
 		for i := 0; i < len(keys); {

@@ -402,17 +402,17 @@ func claimBody(t *graph.Tables, v uint32, fees []uint32) checkBody {
 	body := checkBody{Visit: visit}
 	for _, f := range fees {
 		line := map[string]string{
-			"feedetl_sn": t.Str(ft.Sn[f]), "mdtrt_id": visit["mdtrt_id"], "med_list_codg": ct.IDs.String(ft.Item[f]),
+			"feedetl_sn": t.Str(ft.Sn.At(f)), "mdtrt_id": visit["mdtrt_id"], "med_list_codg": ct.IDs.String(ft.Item.At(f)),
 			"cnt": strconv.FormatFloat(ft.Count.At(f), 'f', -1, 64), "pric": ft.Price.At(f).String(),
 			"det_item_fee_sumamt": ft.Amount.At(f).String(), "fee_ocur_time": ft.Time.At(f).String(),
 		}
-		if lt := ct.ListType[ft.Item[f]]; lt != 0 {
+		if lt := ct.ListType[ft.Item.At(f)]; lt != 0 {
 			line["list_type"] = strconv.Itoa(int(lt))
 		}
 		if d := ft.Doctor[f]; d != graph.None {
 			line["bilg_dr_codg"] = t.Doctors.IDs.String(d)
 		}
-		if d := ft.SupplyDays[f]; d > 0 {
+		if d := ft.SupplyDays.At(f); d > 0 {
 			line["prd_days"] = strconv.Itoa(int(d))
 		}
 		if tr := ft.Trace.At(f); tr != graph.None {

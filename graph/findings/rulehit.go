@@ -60,11 +60,11 @@ func Cite(t *graph.Tables, h *RuleHit) (mdtrtIDs []string, fees []FeeRef) {
 		}
 	}
 	for _, f := range h.Fees {
-		if int(f) >= t.Fees.Len() || int(f) >= len(t.Fees.Sn) || t.Fees.Visit[f] >= nv {
+		if int(f) >= t.Fees.Len() || int(f) >= t.Fees.Sn.Len() || t.Fees.Visit[f] >= nv {
 			continue
 		}
 		sn := ""
-		if id := t.Fees.Sn[f]; id != graph.None && t.Strings != nil && int(id) < t.Strings.Len() {
+		if id := t.Fees.Sn.At(f); id != graph.None && t.Strings != nil && int(id) < t.Strings.Len() {
 			sn = t.Strings.Shared(id)
 		}
 		fees = append(fees, FeeRef{MdtrtID: t.Visits.IDs.Shared(t.Fees.Visit[f]), FeedetlSn: sn})

@@ -477,16 +477,16 @@ func (m *Model) addCatalog(t *graph.Tables) {
 func (m *Model) addFees(t *graph.Tables) {
 	ft := &t.Fees
 	vt := &t.Visits
-	key := func(i int) string { return FeeKey(vt.IDs.String(ft.Visit[i]), t.Str(ft.Sn[i])) }
+	key := func(i int) string { return FeeKey(vt.IDs.String(ft.Visit[i]), t.Str(ft.Sn.At(uint32(i)))) }
 	m.Nodes = append(m.Nodes, NodeSet{
 		Name: "feeline", Space: LabelFeeLine, Labels: []string{LabelFeeLine}, Key: "id",
 		Props: []Prop{{"sn", TString}, {"item", TString}, {"cnt", TFloat}, {"pric", TFloat}, {"amount", TFloat},
 			{"time", TDateTime}, {"dr_code", TString}, {"prd_days", TInt}, {"trace", TString}},
 		Len: ft.Len(),
 		Row: func(i int, p []any) string {
-			sn := t.Str(ft.Sn[i])
+			sn := t.Str(ft.Sn.At(uint32(i)))
 			p[0] = sn
-			p[1] = t.Catalog.IDs.String(ft.Item[i])
+			p[1] = t.Catalog.IDs.String(ft.Item.At(uint32(i)))
 			p[2] = ft.Count.At(uint32(i))
 			p[3] = ft.Price.At(uint32(i)).Yuan()
 			p[4] = ft.Amount.At(uint32(i)).Yuan()
@@ -494,7 +494,7 @@ func (m *Model) addFees(t *graph.Tables) {
 			if d := ft.Doctor[i]; d != graph.None {
 				p[6] = t.Doctors.IDs.String(d)
 			}
-			if d := ft.SupplyDays[i]; d != 0 {
+			if d := ft.SupplyDays.At(uint32(i)); d != 0 {
 				p[7] = int64(d)
 			}
 			if tr := ft.Trace.At(uint32(i)); tr != graph.None {
