@@ -92,7 +92,7 @@ func (t *Tables) Memory() []MemoryItem {
 	}
 	v, f := &t.Visits, &t.Fees
 	vz := &sizer{}
-	add(vz, v.Setl, v.Person, v.Institution, v.Doctor, v.Dise, v.DiseName)
+	add(vz, v.Person, v.Institution, v.Doctor, v.Dise, v.DiseName)
 	add(vz, v.MedType)
 	vz.addColumns(&v.Begin, &v.End, &v.MedFee, &v.FundPay, &v.Line)
 	add(vz, v.Cert)

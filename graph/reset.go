@@ -37,7 +37,7 @@ func (t *Tables) Reset() {
 // clearColumns empties the visit columns (not the interners), keeping
 // their memory.
 func (v *VisitTable) clearColumns() {
-	v.Setl, v.Person, v.Institution, v.Doctor = v.Setl[:0], v.Person[:0], v.Institution[:0], v.Doctor[:0]
+	v.Person, v.Institution, v.Doctor = v.Person[:0], v.Institution[:0], v.Doctor[:0]
 	v.MedType, v.Dise, v.DiseName = v.MedType[:0], v.Dise[:0], v.DiseName[:0]
 	v.Cert, v.Flags = v.Cert[:0], v.Flags[:0]
 	v.Line.reset()

@@ -45,11 +45,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		}
 		local[v] = uint32(sv.Len())
 		sv.IDs.Intern(src.IDs.String(v))
-		setl := uint32(None)
-		if s := src.Setl[v]; s != None {
-			setl = sv.SetlID.AppendBytes(src.SetlID.View(s))
-		}
-		sv.Setl = append(sv.Setl, setl)
+		sv.SetlID.AppendBytes(src.SetlID.View(v))
 		sv.Person = append(sv.Person, src.Person[v])
 		sv.Institution = append(sv.Institution, src.Institution[v])
 		sv.Doctor = append(sv.Doctor, src.Doctor[v])

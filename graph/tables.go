@@ -332,8 +332,7 @@ const (
 // IDs id i. Amounts are net of refunds once ingest has netted them.
 type VisitTable struct {
 	IDs         *intern.Table // mdtrt_id
-	SetlID      *intern.List  // settlement ids, one per visit that has one (only written back out: no index)
-	Setl        []uint32      // SetlID id or None
+	SetlID      *intern.List  // settlement id of row i, "" when absent (only written back out: no index)
 	Person      []uint32
 	Institution []uint32
 	Doctor      []uint32 // Doctors row or None
@@ -354,7 +353,6 @@ func NewVisitTable(n int) VisitTable {
 	return VisitTable{
 		IDs:         intern.New(n, 20),
 		SetlID:      intern.NewList(n, 20),
-		Setl:        make([]uint32, 0, n),
 		Person:      make([]uint32, 0, n),
 		Institution: make([]uint32, 0, n),
 		Doctor:      make([]uint32, 0, n),
@@ -388,11 +386,7 @@ func (t *Tables) AddVisit(v *claims.Visit, person, inst uint32, line uint32) (ro
 	if v.MedType.Inpatient() {
 		t.admit(inst)
 	}
-	setl := uint32(None)
-	if v.SetlID != "" {
-		setl = vt.SetlID.Append(v.SetlID)
-	}
-	vt.Setl = append(vt.Setl, setl)
+	vt.SetlID.Append(v.SetlID)
 	vt.Person = append(vt.Person, person)
 	vt.Institution = append(vt.Institution, inst)
 	vt.Doctor = append(vt.Doctor, t.DoctorRef(v.DoctorCode))

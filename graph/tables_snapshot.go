@@ -36,7 +36,7 @@ func (t *Tables) Snapshot() *Tables {
 		LimitSex: slices.Clone(c.LimitSex), AgeMin: slices.Clone(c.AgeMin), AgeMax: slices.Clone(c.AgeMax),
 		MaxDays: slices.Clone(c.MaxDays), PriceCap: slices.Clone(c.PriceCap), Known: slices.Clone(c.Known)}
 	v := &t.Visits
-	s.Visits = VisitTable{IDs: v.IDs.Snapshot(), SetlID: v.SetlID.Snapshot(), Setl: capped(v.Setl), Person: capped(v.Person),
+	s.Visits = VisitTable{IDs: v.IDs.Snapshot(), SetlID: v.SetlID.Snapshot(), Person: capped(v.Person),
 		Institution: capped(v.Institution), Doctor: capped(v.Doctor), MedType: capped(v.MedType), Begin: v.Begin.snapshot(),
 		End: v.End.snapshot(), Dise: capped(v.Dise), DiseName: capped(v.DiseName), MedFee: v.MedFee.snapshot(),
 		FundPay: v.FundPay.snapshot(), Cert: capped(v.Cert), Flags: capped(v.Flags), Line: v.Line.snapshot()}

@@ -154,9 +154,7 @@ func (m *mini) addVisit(v uint32) {
 	cv := claims.Visit{MdtrtID: view(vt.IDs, v), PsnNo: "", InstitutionCode: "", MedType: vt.MedType[v],
 		Begin: vt.Begin.At(v), End: vt.End.At(v), DoctorCode: m.doctorCode(vt.Doctor[v]), DiseCode: m.str(vt.Dise[v]),
 		DiseName: m.str(vt.DiseName[v]), MedFee: vt.MedFee.At(v), FundPay: vt.FundPay.At(v), CertType: vt.Cert[v]}
-	if s := vt.Setl[v]; s != graph.None {
-		cv.SetlID = view(vt.SetlID, s)
-	}
+	cv.SetlID = view(vt.SetlID, v)
 	row, _ := m.t.AddVisit(&cv, 0, inst, vt.Line.At(v))
 	m.t.Visits.Flags[row] = vt.Flags[v]
 	ft := &src.Fees

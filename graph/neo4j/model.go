@@ -401,8 +401,8 @@ func (m *Model) addVisits(t *graph.Tables) {
 			p[10] = int64(vt.Cert[i])
 			p[11] = int64(vt.Flags[i])
 			p[12] = nil
-			if s := vt.Setl[i]; s != graph.None {
-				p[12] = vt.SetlID.String(s)
+			if s := vt.SetlID.String(uint32(i)); s != "" {
+				p[12] = s
 			}
 			return vt.IDs.String(uint32(i))
 		},

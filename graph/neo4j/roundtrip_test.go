@@ -50,7 +50,7 @@ func tableRows(t *graph.Tables) map[string]string {
 	}
 	vt := &t.Visits
 	for i := 0; i < vt.Len(); i++ {
-		rows["visit "+vt.IDs.String(uint32(i))] = cols(key(vt.SetlID, vt.Setl[i]), pt.IDs.String(vt.Person[i]),
+		rows["visit "+vt.IDs.String(uint32(i))] = cols(vt.SetlID.String(uint32(i)), pt.IDs.String(vt.Person[i]),
 			it.IDs.String(vt.Institution[i]), key(dt.IDs, vt.Doctor[i]), vt.MedType[i], vt.Begin.At(uint32(i)), vt.End.At(uint32(i)), t.Str(vt.Dise[i]),
 			t.Str(vt.DiseName[i]), vt.MedFee.At(uint32(i)), vt.FundPay.At(uint32(i)), vt.Cert[i], vt.Flags[i])
 	}
