@@ -346,7 +346,7 @@ func (g *Graph) buildVisitDoctors(vd *visitDoctors) {
 				doc = append(doc, d)
 			}
 			for _, f := range g.FeesOf(uint32(v)) {
-				d := ft.Doctor[f]
+				d := ft.Doctor.At(f)
 				if d >= nd {
 					continue
 				}

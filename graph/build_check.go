@@ -46,7 +46,7 @@ func checkTables(t *Tables) error {
 		return err
 	}
 	f := &t.Fees
-	if err := check("fees", f.Len(), map[string]int{"doctor": len(f.Doctor), "amount": f.Amount.Len()}); err != nil {
+	if err := check("fees", f.Len(), map[string]int{"doctor": f.Doctor.Len(), "amount": f.Amount.Len()}); err != nil {
 		return err
 	}
 	nodes := uint64(p.Len()) + uint64(d.Len()) + uint64(it.Len())

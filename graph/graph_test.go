@@ -270,7 +270,7 @@ func TestBuildBadRows(t *testing.T) {
 	tb.Visits.Person[1] = 1000
 	tb.Visits.Doctor[0] = 1 << 30
 	tb.Fees.Visit[0] = 1 << 30
-	tb.Fees.Doctor[1] = 1 << 29
+	tb.Fees.Doctor.set(1, 1<<29)
 	var stages []string
 	var mu sync.Mutex
 	g, err := Build(context.Background(), tb, BuildOptions{Progress: func(s string, done, total int64) {

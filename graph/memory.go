@@ -92,9 +92,9 @@ func (t *Tables) Memory() []MemoryItem {
 	}
 	v, f := &t.Visits, &t.Fees
 	vz := &sizer{}
-	add(vz, v.Person, v.Institution, v.Doctor, v.Dise, v.DiseName)
+	add(vz, v.Person, v.Institution, v.Doctor)
 	add(vz, v.MedType)
-	vz.addColumns(&v.Begin, &v.End, &v.MedFee, &v.FundPay, &v.Line)
+	vz.addColumns(&v.Begin, &v.End, &v.MedFee, &v.FundPay, &v.Line, &v.Dise, &v.DiseName)
 	add(vz, v.Cert)
 	add(vz, v.Flags)
 	col("visits.columns", PerVisit, v.Len(), vz)
@@ -102,8 +102,8 @@ func (t *Tables) Memory() []MemoryItem {
 		internItem("visits.mdtrt_id", PerVisit, v.Len(), v.IDs),
 		internItem("visits.setl_id", PerVisit, v.Len(), v.SetlID))
 	fz := &sizer{}
-	add(fz, f.Visit, f.Doctor)
-	fz.addColumns(&f.Sn, &f.Item, &f.Count, &f.Price, &f.Amount, &f.Time, &f.Line, &f.Trace, &f.SupplyDays)
+	add(fz, f.Visit)
+	fz.addColumns(&f.Doctor, &f.Sn, &f.Item, &f.Count, &f.Price, &f.Amount, &f.Time, &f.Line, &f.Trace, &f.SupplyDays)
 	col("fees.columns", PerFeeLine, f.Len(), fz)
 	out = append(out, internItem("fees.drug_trac_codg", PerFeeLine, f.Len(), f.Traces))
 

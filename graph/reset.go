@@ -38,7 +38,9 @@ func (t *Tables) Reset() {
 // their memory.
 func (v *VisitTable) clearColumns() {
 	v.Person, v.Institution, v.Doctor = v.Person[:0], v.Institution[:0], v.Doctor[:0]
-	v.MedType, v.Dise, v.DiseName = v.MedType[:0], v.Dise[:0], v.DiseName[:0]
+	v.MedType = v.MedType[:0]
+	v.Dise.reset()
+	v.DiseName.reset()
 	v.Cert, v.Flags = v.Cert[:0], v.Flags[:0]
 	v.Line.reset()
 	v.Begin.reset()
@@ -50,7 +52,8 @@ func (v *VisitTable) clearColumns() {
 // clearColumns empties the fee columns (not the trace interner), keeping
 // their memory.
 func (f *FeeTable) clearColumns() {
-	f.Visit, f.Doctor = f.Visit[:0], f.Doctor[:0]
+	f.Visit = f.Visit[:0]
+	f.Doctor.reset()
 	f.Sn.reset()
 	f.Item.reset()
 	f.SupplyDays.reset()

@@ -56,3 +56,16 @@ func TestSmall(t *testing.T) {
 		t.Errorf("days read back as %s", got)
 	}
 }
+
+// set makes row i of c hold v (tests that break a table's rows on purpose).
+func (c *Small) set(i, v uint32) {
+	var s Small
+	for r := range uint32(c.Len()) {
+		if r == i {
+			s.Append(v)
+		} else {
+			s.Append(c.At(r))
+		}
+	}
+	*c = s
+}

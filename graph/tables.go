@@ -339,8 +339,8 @@ type VisitTable struct {
 	MedType     []claims.MedType
 	Begin       Times
 	End         Times    // claims.NoTime when absent
-	Dise        []uint32 // Strings id of dise_codg, or None
-	DiseName    []uint32 // Strings id or None
+	Dise        Small    // Strings id of dise_codg, or None
+	DiseName    Small    // Strings id or None
 	MedFee      Narrow[claims.Money]
 	FundPay     Narrow[claims.Money]
 	Cert        []claims.CertType
@@ -359,8 +359,8 @@ func NewVisitTable(n int) VisitTable {
 		MedType:     make([]claims.MedType, 0, n),
 		Begin:       NewTimes(n),
 		End:         NewTimes(n),
-		Dise:        make([]uint32, 0, n),
-		DiseName:    make([]uint32, 0, n),
+		Dise:        NewSmall(n),
+		DiseName:    NewSmall(n),
 		MedFee:      NewMoney[claims.Money](n),
 		FundPay:     NewMoney[claims.Money](n),
 		Cert:        make([]claims.CertType, 0, n),
@@ -393,8 +393,8 @@ func (t *Tables) AddVisit(v *claims.Visit, person, inst uint32, line uint32) (ro
 	vt.MedType = append(vt.MedType, v.MedType)
 	vt.Begin.Append(v.Begin)
 	vt.End.Append(v.End)
-	vt.Dise = append(vt.Dise, t.str(v.DiseCode))
-	vt.DiseName = append(vt.DiseName, t.str(v.DiseName))
+	vt.Dise.Append(t.str(v.DiseCode))
+	vt.DiseName.Append(t.str(v.DiseName))
 	vt.MedFee.Append(v.MedFee)
 	vt.FundPay.Append(v.FundPay)
 	vt.Cert = append(vt.Cert, v.CertType)
@@ -413,7 +413,7 @@ type FeeTable struct {
 	Price      Narrow[claims.Price]
 	Amount     Narrow[claims.Money] // det_item_fee_sumamt
 	Time       Times                // fee_ocur_time
-	Doctor     []uint32             // Doctors row or None
+	Doctor     Small                // Doctors row or None
 	SupplyDays Days                 // prd_days, 0 when unknown
 	Trace      Sparse               // Traces id or None
 	Traces     *intern.Table        // drug trace codes
@@ -430,7 +430,7 @@ func NewFeeTable(n int) FeeTable {
 		Price:      NewMoney[claims.Price](n),
 		Amount:     NewMoney[claims.Money](n),
 		Time:       NewTimes(n),
-		Doctor:     make([]uint32, 0, n),
+		Doctor:     NewSmall(n),
 		SupplyDays: NewDays(n),
 		Trace:      NewSparse(n, n/8, None),
 		Traces:     intern.New(n/8+16, 20),
@@ -452,7 +452,7 @@ func (t *Tables) AddFee(f *claims.FeeLine, visit uint32, line uint32) uint32 {
 	ft.Price.Append(f.Price)
 	ft.Amount.Append(f.Amount)
 	ft.Time.Append(f.Time)
-	ft.Doctor = append(ft.Doctor, t.DoctorRef(f.DoctorCode))
+	ft.Doctor.Append(t.DoctorRef(f.DoctorCode))
 	ft.SupplyDays.Append(f.SupplyDays)
 	trace := uint32(None)
 	if f.TraceCode != "" {

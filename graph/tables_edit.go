@@ -6,7 +6,7 @@ package graph
 func (f *FeeTable) Keep(keep func(row int) bool) int {
 	w := 0
 	var wideCount, wideTime, widePrice, wideAmount []wideValue
-	var wideSn, wideItem, wideDays []smallWideValue
+	var wideSn, wideItem, wideDays, wideDoctor []smallWideValue
 	var lines Lines
 	traces := NewSparse(0, 0, f.Trace.none)
 	cur := lineCursor{c: &f.Line}
@@ -23,9 +23,9 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 		f.Sn.keep(w, i, &wideSn)
 		f.Item.keep(w, i, &wideItem)
 		f.SupplyDays.keep(w, i, &wideDays)
+		f.Doctor.keep(w, i, &wideDoctor)
 		if w != i {
 			f.Visit[w] = f.Visit[i]
-			f.Doctor[w] = f.Doctor[i]
 		}
 		w++
 	}
@@ -37,7 +37,7 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 	f.Price.truncate(w, widePrice)
 	f.Amount.truncate(w, wideAmount)
 	f.Time.truncate(w, wideTime)
-	f.Doctor = f.Doctor[:w]
+	f.Doctor.truncate(w, wideDoctor)
 	f.Trace = traces
 	f.Line = lines
 	return w

@@ -38,11 +38,11 @@ func (t *Tables) Snapshot() *Tables {
 	v := &t.Visits
 	s.Visits = VisitTable{IDs: v.IDs.Snapshot(), SetlID: v.SetlID.Snapshot(), Person: capped(v.Person),
 		Institution: capped(v.Institution), Doctor: capped(v.Doctor), MedType: capped(v.MedType), Begin: v.Begin.snapshot(),
-		End: v.End.snapshot(), Dise: capped(v.Dise), DiseName: capped(v.DiseName), MedFee: v.MedFee.snapshot(),
+		End: v.End.snapshot(), Dise: v.Dise.snapshot(), DiseName: v.DiseName.snapshot(), MedFee: v.MedFee.snapshot(),
 		FundPay: v.FundPay.snapshot(), Cert: capped(v.Cert), Flags: capped(v.Flags), Line: v.Line.snapshot()}
 	f := &t.Fees
 	s.Fees = FeeTable{Visit: capped(f.Visit), Sn: f.Sn.snapshot(), Item: f.Item.snapshot(), Count: f.Count.snapshot(),
-		Price: f.Price.snapshot(), Amount: f.Amount.snapshot(), Time: f.Time.snapshot(), Doctor: capped(f.Doctor),
+		Price: f.Price.snapshot(), Amount: f.Amount.snapshot(), Time: f.Time.snapshot(), Doctor: f.Doctor.snapshot(),
 		SupplyDays: f.SupplyDays.snapshot(), Trace: f.Trace.snapshot(), Traces: f.Traces.Snapshot(), Line: f.Line.snapshot()}
 	return s
 }

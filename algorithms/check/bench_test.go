@@ -60,7 +60,7 @@ func cityClaims(tb testing.TB, dir string, n int) (*Index, []*Claim) {
 func visitOf(t *graph.Tables, v uint32) claims.Visit {
 	vt := &t.Visits
 	cv := claims.Visit{MdtrtID: vt.IDs.String(v), MedType: vt.MedType[v], Begin: vt.Begin.At(v), End: vt.End.At(v),
-		DiseCode: t.Str(vt.Dise[v]), MedFee: vt.MedFee.At(v), FundPay: vt.FundPay.At(v), CertType: vt.Cert[v]}
+		DiseCode: t.Str(vt.Dise.At(v)), MedFee: vt.MedFee.At(v), FundPay: vt.FundPay.At(v), CertType: vt.Cert[v]}
 	if d := vt.Doctor[v]; d != graph.None {
 		cv.DoctorCode = t.Doctors.IDs.String(d)
 	}
@@ -72,7 +72,7 @@ func feeOf(t *graph.Tables, f uint32, id string) claims.FeeLine {
 	ft, ct := &t.Fees, &t.Catalog
 	cf := claims.FeeLine{FeedetlSn: t.Str(ft.Sn.At(f)), MdtrtID: id, ItemCode: ct.IDs.String(ft.Item.At(f)), ListType: ct.ListType[ft.Item.At(f)],
 		Count: ft.Count.At(f), Price: ft.Price.At(f), Amount: ft.Amount.At(f), Time: ft.Time.At(f), SupplyDays: ft.SupplyDays.At(f)}
-	if d := ft.Doctor[f]; d != graph.None {
+	if d := ft.Doctor.At(f); d != graph.None {
 		cf.DoctorCode = t.Doctors.IDs.String(d)
 	}
 	return cf

@@ -152,8 +152,8 @@ func (m *mini) addVisit(v uint32) {
 	src, vt := m.src, &m.src.Visits
 	inst := m.institution(vt.Institution[v])
 	cv := claims.Visit{MdtrtID: view(vt.IDs, v), PsnNo: "", InstitutionCode: "", MedType: vt.MedType[v],
-		Begin: vt.Begin.At(v), End: vt.End.At(v), DoctorCode: m.doctorCode(vt.Doctor[v]), DiseCode: m.str(vt.Dise[v]),
-		DiseName: m.str(vt.DiseName[v]), MedFee: vt.MedFee.At(v), FundPay: vt.FundPay.At(v), CertType: vt.Cert[v]}
+		Begin: vt.Begin.At(v), End: vt.End.At(v), DoctorCode: m.doctorCode(vt.Doctor[v]), DiseCode: m.str(vt.Dise.At(v)),
+		DiseName: m.str(vt.DiseName.At(v)), MedFee: vt.MedFee.At(v), FundPay: vt.FundPay.At(v), CertType: vt.Cert[v]}
 	cv.SetlID = view(vt.SetlID, v)
 	row, _ := m.t.AddVisit(&cv, 0, inst, vt.Line.At(v))
 	m.t.Visits.Flags[row] = vt.Flags[v]
@@ -163,7 +163,7 @@ func (m *mini) addVisit(v uint32) {
 		item := ft.Item.At(f)
 		m.catalogItem(item)
 		cf := claims.FeeLine{FeedetlSn: m.str(ft.Sn.At(f)), MdtrtID: cv.MdtrtID, Count: ft.Count.At(f), Price: ft.Price.At(f),
-			Amount: ft.Amount.At(f), Time: ft.Time.At(f), DoctorCode: m.doctorCode(ft.Doctor[f]), SupplyDays: ft.SupplyDays.At(f)}
+			Amount: ft.Amount.At(f), Time: ft.Time.At(f), DoctorCode: m.doctorCode(ft.Doctor.At(f)), SupplyDays: ft.SupplyDays.At(f)}
 		if int(item) < src.Catalog.Len() {
 			cf.ItemCode, cf.ItemName, cf.ListType = view(src.Catalog.IDs, item), m.str(src.Catalog.Name[item]), src.Catalog.ListType[item]
 		}

@@ -60,7 +60,7 @@ func (s *state) returnCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 		first := s.firstSale(h.Fees)
 		v := t.Fees.Visit[first]
-		b := returnedBox{hit: i, buyer: t.Visits.Person[v], site: s.instNode(v), firstVisit: v, prescriber: t.Fees.Doctor[first]}
+		b := returnedBox{hit: i, buyer: t.Visits.Person[v], site: s.instNode(v), firstVisit: v, prescriber: t.Fees.Doctor.At(first)}
 		if b.prescriber == graph.None && s.g.Kind(b.site) != graph.KindPharmacy {
 			// The attending doctor of a medical visit prescribed; at a
 			// pharmacy's counter it is the pharmacist who dispensed.

@@ -226,7 +226,7 @@ func (pc *plantCity) add(t testing.TB, p plant) {
 		}
 		funds = append(funds, vt.FundPay.At(v))
 		shares = append(shares, float64(vt.FundPay.At(v))/float64(vt.MedFee.At(v)))
-		dise[[2]uint32{vt.Dise[v], vt.DiseName[v]}]++
+		dise[[2]uint32{vt.Dise.At(v), vt.DiseName.At(v)}]++
 	}
 	if len(funds) < 50 && !p.admissions || len(funds) < 10 {
 		t.Fatalf("site %s: %d visits of type %d", tb.Institutions.IDs.String(p.clinic), len(funds), want)

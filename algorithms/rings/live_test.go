@@ -123,7 +123,7 @@ func lateVisit(t *graph.Tables, v uint32) claims.Visit {
 	str := func(id uint32) string { return stringOf(t, id) }
 	cv := claims.Visit{MdtrtID: vt.IDs.String(v), PsnNo: t.Persons.IDs.String(vt.Person[v]),
 		InstitutionCode: t.Institutions.IDs.String(vt.Institution[v]), MedType: vt.MedType[v],
-		Begin: vt.Begin.At(v), End: vt.End.At(v), DiseCode: str(vt.Dise[v]), DiseName: str(vt.DiseName[v]),
+		Begin: vt.Begin.At(v), End: vt.End.At(v), DiseCode: str(vt.Dise.At(v)), DiseName: str(vt.DiseName.At(v)),
 		MedFee: vt.MedFee.At(v), FundPay: vt.FundPay.At(v), CertType: vt.Cert[v]}
 	if d := vt.Doctor[v]; d != graph.None {
 		cv.DoctorCode = t.Doctors.IDs.String(d)
@@ -139,7 +139,7 @@ func lateFee(t *graph.Tables, f uint32) claims.FeeLine {
 	fl := claims.FeeLine{FeedetlSn: str(ft.Sn.At(f)), MdtrtID: t.Visits.IDs.String(ft.Visit[f]),
 		ItemCode: t.Catalog.IDs.String(item), ItemName: str(t.Catalog.Name[item]), ListType: t.Catalog.ListType[item],
 		Count: ft.Count.At(f), Price: ft.Price.At(f), Amount: ft.Amount.At(f), Time: ft.Time.At(f), SupplyDays: ft.SupplyDays.At(f)}
-	if d := ft.Doctor[f]; d != graph.None {
+	if d := ft.Doctor.At(f); d != graph.None {
 		fl.DoctorCode = t.Doctors.IDs.String(d)
 	}
 	if tr := ft.Trace.At(f); tr != graph.None {
@@ -452,7 +452,7 @@ func TestLiveAddRecruits(t *testing.T) {
 			m := model[i]
 			v := claims.Visit{MdtrtID: fmt.Sprintf("LIVE-%d-%d", i, k), PsnNo: psn, InstitutionCode: clinic,
 				MedType: claims.MedOutpatient, Begin: last + claims.Time((k+1)*3*86400), End: claims.NoTime,
-				DoctorCode: doctor, DiseCode: tb.Strings.String(tb.Visits.Dise[m]), MedFee: tb.Visits.MedFee.At(m), FundPay: tb.Visits.FundPay.At(m),
+				DoctorCode: doctor, DiseCode: tb.Strings.String(tb.Visits.Dise.At(m)), MedFee: tb.Visits.MedFee.At(m), FundPay: tb.Visits.FundPay.At(m),
 				CertType: claims.CertSocialCard}
 			if _, added := tb.AddVisit(&v, tb.Persons.IDs.Lookup(psn), h, 0); !added {
 				t.Fatal("visit not added")

@@ -150,7 +150,7 @@ func (s *state) registeredRoles(c *candidate, typ string) {
 	billed := make(map[graph.NodeID]bool)
 	for _, v := range c.visits {
 		for _, f := range s.feesOf(v) {
-			if d := s.t.Fees.Doctor[f]; s.doctorOK(d) {
+			if d := s.t.Fees.Doctor.At(f); s.doctorOK(d) {
 				billed[s.g.DoctorNode(d)] = true
 			}
 		}

@@ -350,7 +350,7 @@ func amountModel(g *graph.Graph) (*peerModel, []float32) {
 	}
 	cat := make([]int32, vt.Len())
 	for v := range cat {
-		cat[v] = category(vt.Dise[v], true)
+		cat[v] = category(vt.Dise.At(uint32(v)), true)
 	}
 	m := &peerModel{g: g, nKey: int32(len(catByPrefix)) + 1,
 		// The functions read the graph's tables when called: a served
@@ -361,7 +361,7 @@ func amountModel(g *graph.Graph) (*peerModel, []float32) {
 			if v < len(cat) {
 				return cat[v]
 			}
-			return category(g.Tables().Visits.Dise[v], false)
+			return category(g.Tables().Visits.Dise.At(uint32(v)), false)
 		}}
 	return m, m.fit()
 }

@@ -50,7 +50,7 @@ func runPriceCap(ctx context.Context, e *env, c *collector) error {
 		fd.items = append(fd.items, item)
 		fd.amount = excess
 		for _, f := range rows {
-			if d := ft.Doctor[f]; d != graph.None && len(fd.doctors) < c.maxRows {
+			if d := ft.Doctor.At(f); d != graph.None && len(fd.doctors) < c.maxRows {
 				fd.doctors = append(fd.doctors, d)
 			}
 		}

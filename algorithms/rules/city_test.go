@@ -154,7 +154,9 @@ func TestCancelled(t *testing.T) {
 	if _, err := Run(context.Background(), nil, Defaults()); err == nil {
 		t.Error("no error for a nil graph")
 	}
-	x.t.Visits.Dise = x.t.Visits.Dise[:1] // inconsistent tables: an error, not a panic
+	short := graph.NewSmall(1) // inconsistent tables: an error, not a panic
+	short.Append(x.t.Visits.Dise.At(0))
+	x.t.Visits.Dise = short
 	if _, err := Run(context.Background(), g, Defaults()); err == nil {
 		t.Error("no error for a short column")
 	}

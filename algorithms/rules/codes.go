@@ -169,8 +169,8 @@ func buildDiseIndex(t *graph.Tables, s *Set) diseIndex {
 		chronic: make([]bool, n), cat: make([]uint32, n),
 	}
 	used := make([]bool, n)
-	for _, id := range t.Visits.Dise {
-		if id != graph.None && int(id) < n {
+	for v := range uint32(t.Visits.Dise.Len()) {
+		if id := t.Visits.Dise.At(v); id != graph.None && int(id) < n {
 			used[id] = true
 		}
 	}

@@ -172,7 +172,7 @@ func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
 		fd.items = append(fd.items, item)
 		fd.insts = append(fd.insts[:0], inst)
 		for _, f := range round {
-			if d := ft.Doctor[f]; d != graph.None && len(fd.doctors) < c.maxRows {
+			if d := ft.Doctor.At(f); d != graph.None && len(fd.doctors) < c.maxRows {
 				fd.doctors = append(fd.doctors, d)
 			}
 		}

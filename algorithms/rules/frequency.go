@@ -118,7 +118,7 @@ func densestWindows(ctx context.Context, e *env, window int64, band int) ([]freq
 			if i := vt.Institution[v]; int(i) < it.Len() {
 				classes[it.Class[i]&3]++
 			}
-			cats = append(cats, e.dise.category(vt.Dise[v]))
+			cats = append(cats, e.dise.category(vt.Dise.At(v)))
 		}
 		for lo, hi := 0, 0; hi < len(ops); hi++ {
 			for int64(vt.Begin.At(ops[hi])-vt.Begin.At(ops[lo])) >= window {

@@ -65,7 +65,7 @@ func runSplitAdmission(ctx context.Context, e *env, c *collector) error {
 					break
 				}
 				gap := int64(vt.Begin.At(v).Day()) - int64(vt.End.At(a).Day())
-				if gap >= 0 && gap <= maxGap && (noDiagnoses || e.dise.samePrefix(vt.Dise[a], vt.Dise[v], prefix)) {
+				if gap >= 0 && gap <= maxGap && (noDiagnoses || e.dise.samePrefix(vt.Dise.At(a), vt.Dise.At(v), prefix)) {
 					readmits = append(readmits, v)
 					cited = append(cited, a, v)
 					if minGap < 0 || gap < minGap {

@@ -102,7 +102,7 @@ func forEachPersonDiagnosis(ctx context.Context, e *env, c *collector, lim []int
 	np := e.t.Persons.Len()
 	minVisits := int(c.rule.P("min_visits"))
 	limitOf := func(v uint32) *DiagnosisLimit {
-		d := vt.Dise[v]
+		d := vt.Dise.At(v)
 		if !e.dise.of(d) || lim[d] < 0 || int(lim[d]) >= len(e.set.DiagnosisLimits) {
 			return nil
 		}

@@ -269,10 +269,10 @@ func checkColumns(t *graph.Tables) error {
 			col{"lmt_age_min", len(ct.AgeMin)}, col{"lmt_age_max", len(ct.AgeMax)}, col{"max_days", len(ct.MaxDays)},
 			col{"pric_uplmt_amt", len(ct.PriceCap)}),
 		check("visits", vt.Len(), col{"institution", len(vt.Institution)}, col{"doctor", len(vt.Doctor)},
-			col{"med_type", len(vt.MedType)}, col{"begin", vt.Begin.Len()}, col{"end", vt.End.Len()}, col{"dise", len(vt.Dise)},
+			col{"med_type", len(vt.MedType)}, col{"begin", vt.Begin.Len()}, col{"end", vt.End.Len()}, col{"dise", vt.Dise.Len()},
 			col{"medfee", vt.MedFee.Len()}, col{"fund_pay", vt.FundPay.Len()}, col{"flags", len(vt.Flags)}),
 		check("fees", ft.Len(), col{"sn", ft.Sn.Len()}, col{"item", ft.Item.Len()}, col{"cnt", ft.Count.Len()},
-			col{"pric", ft.Price.Len()}, col{"amount", ft.Amount.Len()}, col{"time", ft.Time.Len()}, col{"doctor", len(ft.Doctor)},
+			col{"pric", ft.Price.Len()}, col{"amount", ft.Amount.Len()}, col{"time", ft.Time.Len()}, col{"doctor", ft.Doctor.Len()},
 			col{"prd_days", ft.SupplyDays.Len()}, col{"trace", ft.Trace.Len()}),
 	} {
 		if err != nil {
@@ -330,10 +330,10 @@ func newEnv(g *graph.Graph, set *Set) *env {
 		if mt == claims.MedEmergency {
 			b |= vEmergency
 		}
-		if mt == claims.MedChronic || e.dise.isChronic(vt.Dise[v]) {
+		if mt == claims.MedChronic || e.dise.isChronic(vt.Dise.At(uint32(v))) {
 			b |= vChronic
 		}
-		if e.dise.of(vt.Dise[v]) {
+		if e.dise.of(vt.Dise.At(uint32(v))) {
 			b |= vHasDise
 		}
 		e.vb[v] = b

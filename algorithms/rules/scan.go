@@ -216,7 +216,7 @@ func emitPersonItem(e *env, c *collector, fd *finding, p, item uint32, fees []ui
 	vis, _ = addFees(e, fd, fees, c.maxRows, vis)
 	fd.amount = amount
 	for _, f := range fees {
-		if doc := e.t.Fees.Doctor[f]; doc != graph.None && len(fd.doctors) < c.maxRows {
+		if doc := e.t.Fees.Doctor.At(f); doc != graph.None && len(fd.doctors) < c.maxRows {
 			fd.doctors = append(fd.doctors, doc)
 		}
 	}

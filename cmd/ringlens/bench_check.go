@@ -390,7 +390,7 @@ func claimBody(t *graph.Tables, v uint32, fees []uint32) checkBody {
 	visit := map[string]string{
 		"mdtrt_id": vt.IDs.String(v), "psn_no": t.Persons.IDs.String(vt.Person[v]),
 		"fixmedins_code": t.Institutions.IDs.String(vt.Institution[v]), "med_type": strconv.Itoa(int(vt.MedType[v])),
-		"begntime": vt.Begin.At(v).String(), "endtime": vt.End.At(v).String(), "dise_codg": t.Str(vt.Dise[v]),
+		"begntime": vt.Begin.At(v).String(), "endtime": vt.End.At(v).String(), "dise_codg": t.Str(vt.Dise.At(v)),
 		"medfee_sumamt": vt.MedFee.At(v).String(), "fund_pay_sumamt": vt.FundPay.At(v).String(),
 	}
 	if d := vt.Doctor[v]; d != graph.None {
@@ -409,7 +409,7 @@ func claimBody(t *graph.Tables, v uint32, fees []uint32) checkBody {
 		if lt := ct.ListType[ft.Item.At(f)]; lt != 0 {
 			line["list_type"] = strconv.Itoa(int(lt))
 		}
-		if d := ft.Doctor[f]; d != graph.None {
+		if d := ft.Doctor.At(f); d != graph.None {
 			line["bilg_dr_codg"] = t.Doctors.IDs.String(d)
 		}
 		if d := ft.SupplyDays.At(f); d > 0 {

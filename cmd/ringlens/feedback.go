@@ -246,7 +246,7 @@ func monthRows(t *graph.Tables, h *rules.Hit, month string) []fbRow {
 			continue
 		}
 		v := ft.Visit[f]
-		doc := ft.Doctor[f]
+		doc := ft.Doctor.At(f)
 		if doc == graph.None {
 			doc = vt.Doctor[v]
 		}

@@ -394,8 +394,8 @@ func (m *Model) addVisits(t *graph.Tables) {
 			p[3] = int64(vt.MedType[i])
 			p[4] = stamp(vt.Begin.At(uint32(i)))
 			p[5] = stamp(vt.End.At(uint32(i)))
-			p[6] = nonEmpty(t.Str(vt.Dise[i]))
-			p[7] = nonEmpty(t.Str(vt.DiseName[i]))
+			p[6] = nonEmpty(t.Str(vt.Dise.At(uint32(i))))
+			p[7] = nonEmpty(t.Str(vt.DiseName.At(uint32(i))))
 			p[8] = vt.MedFee.At(uint32(i)).Yuan()
 			p[9] = vt.FundPay.At(uint32(i)).Yuan()
 			p[10] = int64(vt.Cert[i])
@@ -491,7 +491,7 @@ func (m *Model) addFees(t *graph.Tables) {
 			p[3] = ft.Price.At(uint32(i)).Yuan()
 			p[4] = ft.Amount.At(uint32(i)).Yuan()
 			p[5] = stamp(ft.Time.At(uint32(i)))
-			if d := ft.Doctor[i]; d != graph.None {
+			if d := ft.Doctor.At(uint32(i)); d != graph.None {
 				p[6] = t.Doctors.IDs.String(d)
 			}
 			if d := ft.SupplyDays.At(uint32(i)); d != 0 {

@@ -314,7 +314,7 @@ func TestRoundTripSmall(t *testing.T) {
 			t.Fatalf("fee line %s not read back", key)
 		}
 		if nf.Count.At(uint32(j)) != of.Count.At(uint32(i)) || nf.Price.At(uint32(j)) != of.Price.At(uint32(i)) || nf.Amount.At(uint32(j)) != of.Amount.At(uint32(i)) || nf.Time.At(uint32(j)) != of.Time.At(uint32(i)) ||
-			nf.SupplyDays.At(uint32(j)) != of.SupplyDays.At(uint32(i)) || nf.Doctor[j] != of.Doctor[i] ||
+			nf.SupplyDays.At(uint32(j)) != of.SupplyDays.At(uint32(i)) || nf.Doctor.At(uint32(j)) != of.Doctor.At(uint32(i)) ||
 			tb.Catalog.IDs.String(nf.Item.At(uint32(j))) != g.Tables().Catalog.IDs.String(of.Item.At(uint32(i))) ||
 			(nf.Trace.At(uint32(j)) == graph.None) != (of.Trace.At(uint32(i)) == graph.None) ||
 			nf.Trace.At(uint32(j)) != graph.None && nf.Traces.String(nf.Trace.At(uint32(j))) != of.Traces.String(of.Trace.At(uint32(i))) {

@@ -51,13 +51,13 @@ func tableRows(t *graph.Tables) map[string]string {
 	vt := &t.Visits
 	for i := 0; i < vt.Len(); i++ {
 		rows["visit "+vt.IDs.String(uint32(i))] = cols(vt.SetlID.String(uint32(i)), pt.IDs.String(vt.Person[i]),
-			it.IDs.String(vt.Institution[i]), key(dt.IDs, vt.Doctor[i]), vt.MedType[i], vt.Begin.At(uint32(i)), vt.End.At(uint32(i)), t.Str(vt.Dise[i]),
-			t.Str(vt.DiseName[i]), vt.MedFee.At(uint32(i)), vt.FundPay.At(uint32(i)), vt.Cert[i], vt.Flags[i])
+			it.IDs.String(vt.Institution[i]), key(dt.IDs, vt.Doctor[i]), vt.MedType[i], vt.Begin.At(uint32(i)), vt.End.At(uint32(i)), t.Str(vt.Dise.At(uint32(i))),
+			t.Str(vt.DiseName.At(uint32(i))), vt.MedFee.At(uint32(i)), vt.FundPay.At(uint32(i)), vt.Cert[i], vt.Flags[i])
 	}
 	ft := &t.Fees
 	for i := 0; i < ft.Len(); i++ {
 		rows["fee "+FeeKey(vt.IDs.String(ft.Visit[i]), t.Str(ft.Sn.At(uint32(i))))] = cols(ct.IDs.String(ft.Item.At(uint32(i))), ft.Count.At(uint32(i)),
-			ft.Price.At(uint32(i)), ft.Amount.At(uint32(i)), ft.Time.At(uint32(i)), key(dt.IDs, ft.Doctor[i]), ft.SupplyDays.At(uint32(i)), key(ft.Traces, ft.Trace.At(uint32(i))))
+			ft.Price.At(uint32(i)), ft.Amount.At(uint32(i)), ft.Time.At(uint32(i)), key(dt.IDs, ft.Doctor.At(uint32(i))), ft.SupplyDays.At(uint32(i)), key(ft.Traces, ft.Trace.At(uint32(i))))
 	}
 	return rows
 }

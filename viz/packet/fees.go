@@ -43,7 +43,7 @@ func FeeLinesOf(t *graph.Tables, r *findings.Ring) []FeeLine {
 		if item := ft.Item.At(uint32(i)); item != graph.None {
 			fl.ItemCode, fl.ItemName = ct.IDs.String(item), t.Str(ct.Name[item])
 		}
-		if dr := ft.Doctor[i]; dr != graph.None {
+		if dr := ft.Doctor.At(uint32(i)); dr != graph.None {
 			fl.DoctorCode = t.Doctors.IDs.String(dr)
 		}
 		out = append(out, fl)
