@@ -338,9 +338,9 @@ type VisitTable struct {
 	Doctor      []uint32 // Doctors row or None
 	MedType     []claims.MedType
 	Begin       Times
-	End         Times    // claims.NoTime when absent
-	Dise        Small    // Strings id of dise_codg, or None
-	DiseName    Small    // Strings id or None
+	End         Times // claims.NoTime when absent
+	Dise        Small // Strings id of dise_codg, or None
+	DiseName    Small // Strings id or None
 	MedFee      Narrow[claims.Money]
 	FundPay     Narrow[claims.Money]
 	Cert        []claims.CertType
