@@ -49,6 +49,10 @@ func browser(t *testing.T) (context.Context, context.CancelFunc) {
 		chromedp.NoFirstRun,
 		chromedp.NoDefaultBrowserCheck,
 		chromedp.UserDataDir(t.TempDir()),
+		// Chromium keeps its singleton socket in a directory of its own
+		// under $TMPDIR and removes it only on a clean exit; the test's
+		// cancel kills it, so that directory goes in the test's own.
+		chromedp.Env("TMPDIR=" + t.TempDir()),
 		chromedp.WindowSize(1280, 800),
 		chromedp.Flag("disable-gpu", true),
 		chromedp.Flag("disable-background-networking", true),
