@@ -233,7 +233,7 @@ func TestIntegrationAdminImport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("java", "-cp", filepath.Join(launcher, "target", "classes")+string(os.PathListSeparator)+filepath.Join(launcher, "target", "lib", "*"),
+	cmd := exec.Command("java", "-Djava.io.tmpdir="+t.TempDir(), "-cp", filepath.Join(launcher, "target", "classes")+string(os.PathListSeparator)+filepath.Join(launcher, "target", "lib", "*"),
 		"org.ringlens.neo4jlauncher.ImportCheck", dir)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr

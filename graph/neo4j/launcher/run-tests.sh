@@ -18,7 +18,7 @@ NEO4J_PASSWORD="ringlens-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 export NEO4J_PASSWORD
 tmp="$(mktemp -d)"
 mkfifo "$tmp/stdin"
-(cd "$here" && exec java -Xmx2g -cp 'target/classes:target/lib/*' org.ringlens.neo4jlauncher.Launcher target/plugins \
+(cd "$here" && exec java -Xmx2g -Djava.io.tmpdir="$tmp" -cp 'target/classes:target/lib/*' org.ringlens.neo4jlauncher.Launcher target/plugins \
 	<"$tmp/stdin" >"$tmp/out" 2>"$tmp/err") &
 pid=$!
 exec 3>"$tmp/stdin" # the server runs while this end is open
