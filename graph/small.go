@@ -15,9 +15,10 @@ import "slices"
 // tables are loaded), so wide stays sorted by row; widening copies the rows
 // into a new slice; so that a capped copy of the column is a snapshot of it.
 type Small struct {
-	narrow []uint16 // the rows while the column is narrow
-	wide   []smallWideValue
-	full   []uint32 // the rows once the column is wide (narrow is then nil)
+	narrow  []uint16 // the rows while the column is narrow
+	wide    []smallWideValue
+	full    []uint32 // the rows once the column is wide (narrow is then nil)
+	widened bool     // full holds the rows (a flag, cheaper for At to test than full)
 }
 
 // smallWideValue is a value of a Small column too large for its two bytes,
@@ -39,7 +40,7 @@ func NewSmall(n int) Small { return Small{narrow: make([]uint16, 0, n)} }
 
 // Len returns the number of rows.
 func (c *Small) Len() int {
-	if c.full != nil {
+	if c.widened {
 		return len(c.full)
 	}
 	return len(c.narrow)
@@ -47,7 +48,7 @@ func (c *Small) Len() int {
 
 // At returns the value of row i.
 func (c *Small) At(i uint32) uint32 {
-	if c.full == nil {
+	if !c.widened {
 		if v := c.narrow[i]; v < smallWide {
 			return uint32(v)
 		}
@@ -61,7 +62,7 @@ func (c *Small) At(i uint32) uint32 {
 //
 //go:noinline
 func (c *Small) marked(i uint32) uint32 {
-	if c.full != nil {
+	if c.widened {
 		return c.full[i]
 	}
 	if c.narrow[i] == smallNone {
@@ -74,7 +75,7 @@ func (c *Small) marked(i uint32) uint32 {
 // Append adds a row holding v.
 func (c *Small) Append(v uint32) {
 	switch {
-	case c.full != nil:
+	case c.widened:
 		c.full = append(c.full, v)
 	case v < uint32(smallWide):
 		c.narrow = append(c.narrow, uint16(v))
@@ -95,13 +96,13 @@ func (c *Small) widen() {
 	for i := range full {
 		full[i] = c.At(uint32(i))
 	}
-	c.narrow, c.wide, c.full = nil, nil, full
+	c.narrow, c.wide, c.full, c.widened = nil, nil, full, true
 }
 
 // keep moves row i to row w (w ≤ i, rows taken in order, as FeeTable.Keep
 // does), collecting the wide values of the rows kept into into.
 func (c *Small) keep(w, i int, into *[]smallWideValue) {
-	if c.full != nil {
+	if c.widened {
 		c.full[w] = c.full[i]
 		return
 	}
@@ -113,7 +114,7 @@ func (c *Small) keep(w, i int, into *[]smallWideValue) {
 
 // truncate keeps the first n rows, whose wide values are wide.
 func (c *Small) truncate(n int, wide []smallWideValue) {
-	if c.full != nil {
+	if c.widened {
 		c.full = c.full[:n]
 		return
 	}
@@ -126,7 +127,7 @@ func (c *Small) reset() { c.narrow, c.wide, c.full = c.narrow[:0], c.wide[:0], c
 // snapshot returns the column as it is now, which later appends leave
 // unchanged.
 func (c *Small) snapshot() Small {
-	return Small{narrow: capped(c.narrow), wide: capped(c.wide), full: capped(c.full)}
+	return Small{narrow: capped(c.narrow), wide: capped(c.wide), full: capped(c.full), widened: c.widened}
 }
 
 // trim copies the column's slices to their length when much of them is

@@ -38,8 +38,8 @@ func TestSmall(t *testing.T) {
 				c.Append(v)
 			}
 			check("appended", &c, tc.values)
-			if (c.full != nil) != tc.wide {
-				t.Errorf("widened: %v, want %v", c.full != nil, tc.wide)
+			if (c.widened) != tc.wide {
+				t.Errorf("widened: %v, want %v", c.widened, tc.wide)
 			}
 			if len(tc.values) > 100 {
 				check("snapshot", &snap, tc.values[:100])
