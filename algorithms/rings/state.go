@@ -413,14 +413,17 @@ func shareModel(g *graph.Graph) (*peerModel, []float32) {
 func (m *peerModel) fit() []float32 {
 	vt := &m.g.Tables().Visits
 	n := vt.Len()
+	// Two peer models are fitted side by side at detection's start, where
+	// its live heap peaks: the values are read again when needed rather
+	// than kept (eight bytes a visit per model).
 	sc := make([]int8, n) // scenario, -1 for visits left out
 	cl := make([]int8, n)
-	val := make([]int64, n)
 	key := make([]int32, n)
 	for v := 0; v < n; v++ {
-		sc[v], cl[v], val[v] = m.prepare(v)
+		sc[v], cl[v], _ = m.prepare(v)
 		key[v] = m.key(v)
 	}
+	val := func(v int) int64 { x, _ := m.value(v); return x } // for visits with sc[v] >= 0
 	sizes := [3]int{int(nScenarios*nClasses) * int(m.nKey), nScenarios * nClasses, nScenarios}
 	for i := range m.stats {
 		m.stats[i] = groupStatsOf(vt, sc, val, sizes[i], func(v int) int32 { return m.group(i, sc[v], cl[v], key[v]) })
@@ -428,16 +431,16 @@ func (m *peerModel) fit() []float32 {
 	z := make([]float32, n)
 	for v := 0; v < n; v++ {
 		if sc[v] >= 0 {
-			z[v] = m.zOf(sc[v], cl[v], key[v], val[v])
+			z[v] = m.zOf(sc[v], cl[v], key[v], val(v))
 		}
 	}
 	return z
 }
 
 // groupStatsOf computes the centre, scale and voters of nGroups groups,
-// visit v with value val[v] belonging to group of(v) (visits with sc[v] < 0
+// visit v with value val(v) belonging to group of(v) (visits with sc[v] < 0
 // left out).
-func groupStatsOf(vt *graph.VisitTable, sc []int8, val []int64, nGroups int, of func(v int) int32) groupStats {
+func groupStatsOf(vt *graph.VisitTable, sc []int8, val func(v int) int64, nGroups int, of func(v int) int32) groupStats {
 	// Pack (group, institution, value) keys; groups are renumbered densely
 	// and the fields sized to the data, values clamped to what is left.
 	dense := make([]int32, nGroups)
@@ -463,7 +466,7 @@ func groupStatsOf(vt *graph.VisitTable, sc []int8, val []int64, nGroups int, of 
 		if sc[v] < 0 {
 			continue
 		}
-		f := min(max(val[v], 0), 1<<fundBits-1)
+		f := min(max(val(v), 0), 1<<fundBits-1)
 		keys = append(keys, uint64(dense[of(v)])<<(fundBits+instBits)|uint64(vt.Institution[v])<<fundBits|uint64(f))
 	}
 	keys = graph.SortKeys(keys)

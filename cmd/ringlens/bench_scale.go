@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -32,12 +33,15 @@ func benchScaleCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "scale",
 		Usage:     "run cities of several sizes and print time per stage, peak memory and bytes per visit",
-		UsageText: "ringlens bench scale [--scales 1M,3M,10M] [--dir /tmp/scale] [--keep] [--json]",
+		UsageText: "ringlens bench scale [--scales 1M,3M,10M] [--dir /tmp/scale] [--keep] [--json] [--heap-profile DIR]",
 		Description: "For each scale, generates a city (or reuses DIR/city-SCALE when --dir holds one), then\n" +
 			"ingests it, builds the graph and runs detection in a child process, and prints the\n" +
 			"seconds of each stage, the child's peak resident memory after each stage and the bytes\n" +
 			"per visit, then the memory model: the bytes every structure of the tables and the graph\n" +
-			"holds per visit and per fee line at the largest scale (docs/scale.md).",
+			"holds per visit and per fee line at the largest scale (docs/scale.md). --heap-profile DIR\n" +
+			"writes DIR/heap-SCALE.pb.gz, the heap profile (go tool pprof -sample_index=inuse_space)\n" +
+			"at detection's highest live heap: what detection's state is made of (each new peak forces a\n" +
+			"collection, so the times of such a run are not comparable).",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "scales", Value: "1M,3M,10M", Usage: "comma-separated visit counts (k and M suffixes)"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "random seed"},
@@ -45,6 +49,7 @@ func benchScaleCommand() *cli.Command {
 			&cli.StringFlag{Name: "dir", Usage: "where the cities are kept (city-SCALE, generated if absent); default a temporary directory per city"},
 			&cli.BoolFlag{Name: "keep", Usage: "keep the generated cities (with --dir they are always kept)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the results as JSON"},
+			&cli.StringFlag{Name: "heap-profile", Usage: "write DIR/heap-SCALE.pb.gz, the heap profile at detection's highest live heap"},
 			memoryLimitFlag(),
 		}, logFlags()...),
 		Action: runBenchScale,
@@ -52,7 +57,7 @@ func benchScaleCommand() *cli.Command {
 			Name:   "child",
 			Hidden: true,
 			Usage:  "internal: ingest, build and detect one dataset, print stage times and memory as JSON",
-			Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}, memoryLimitFlag()}, logFlags()...),
+			Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}, &cli.StringFlag{Name: "heap-profile"}, memoryLimitFlag()}, logFlags()...),
 			Action: runBenchScaleChild,
 		}},
 	}
@@ -162,7 +167,15 @@ func runBenchScale(c *cli.Context) error {
 			} else {
 				log.Info().Str("dir", dir).Msg("reusing generated city")
 			}
-			return runScaleChild(c.Context, self, dir, c.String("log-format"), c.String("log-level"), c.String("memory-limit"), c.App.ErrWriter)
+			args := []string{"--in", dir, "--log-format", c.String("log-format"), "--log-level", c.String("log-level"),
+				"--memory-limit", c.String("memory-limit")}
+			if p := c.String("heap-profile"); p != "" {
+				if err := os.MkdirAll(p, 0o755); err != nil {
+					return scaleResult{}, fmt.Errorf("heap profile directory: %w", err)
+				}
+				args = append(args, "--heap-profile", filepath.Join(p, "heap-"+name+".pb.gz"))
+			}
+			return runScaleChild(c.Context, self, dir, args, c.App.ErrWriter)
 		}()
 		if err != nil {
 			return err
@@ -203,9 +216,9 @@ func scaleCityDir(base, name string, keep bool) (string, func(), error) {
 
 // runScaleChild measures one city in a child process, so that its peak
 // resident memory is that of ingest, build and detection alone.
-func runScaleChild(ctx context.Context, self, dir, logFormat, logLevel, memLimit string, stderr io.Writer) (scaleResult, error) {
-	cmd := exec.CommandContext(ctx, self, "bench", "scale", "child", "--in", dir,
-		"--log-format", logFormat, "--log-level", logLevel, "--memory-limit", memLimit)
+// args are the child's flags (--in first).
+func runScaleChild(ctx context.Context, self, dir string, args []string, stderr io.Writer) (scaleResult, error) {
+	cmd := exec.CommandContext(ctx, self, append([]string{"bench", "scale", "child"}, args...)...)
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, stderr
 	if err := cmd.Run(); err != nil {
@@ -252,15 +265,26 @@ func liveHeap() int64 {
 }
 
 // heapWatch records the highest live heap that the collector reports
-// while it runs.
+// while it runs and, when asked, the heap profile at that peak.
 type heapWatch struct {
 	stop chan struct{}
 	wg   sync.WaitGroup
 	peak int64
+	// profile is the heap profile (pprof's gzipped protocol buffer) taken
+	// when the live heap last rose past profileStep over the one profiled
+	// before: nil unless watchHeap was asked for profiles.
+	profile    []byte
+	profileErr error
 }
 
-// watchHeap starts sampling the live heap every interval.
-func watchHeap(interval time.Duration) *heapWatch {
+// profileStep is how much higher (a share) the live heap must be than at
+// the last profile for heapWatch to take another: a profile takes a few
+// milliseconds, too many to take at every sample.
+const profileStep = 0.01
+
+// watchHeap starts sampling the live heap every interval; with profile set
+// it also keeps the heap profile at the highest live heap it sees.
+func watchHeap(interval time.Duration, profile bool) *heapWatch {
 	w := &heapWatch{stop: make(chan struct{})}
 	w.wg.Add(1)
 	go func() {
@@ -268,10 +292,26 @@ func watchHeap(interval time.Duration) *heapWatch {
 		s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 		t := time.NewTicker(interval)
 		defer t.Stop()
+		var profiled int64
 		for {
 			metrics.Read(s)
 			if s[0].Value.Kind() == metrics.KindUint64 {
-				w.peak = max(w.peak, int64(s[0].Value.Uint64()))
+				live := int64(s[0].Value.Uint64())
+				w.peak = max(w.peak, live)
+				if profile && float64(live) > float64(profiled)*(1+profileStep) {
+					// The heap profile is published only once a collection
+					// has swept, a cycle or more after the live heap read
+					// above: a collection forced here (as pprof's ?gc=1
+					// does) makes the two agree. It slows detection down:
+					// the times of a profiled run are not comparable.
+					runtime.GC()
+					var b bytes.Buffer
+					if err := pprof.Lookup("heap").WriteTo(&b, 0); err != nil {
+						w.profileErr = err
+					} else {
+						w.profile, profiled = b.Bytes(), live
+					}
+				}
 			}
 			select {
 			case <-w.stop:
@@ -340,7 +380,8 @@ func runBenchScaleChild(c *cli.Context) error {
 	r.LiveBuildBytes = liveHeap()
 	r.Memory = append(res.Tables.Memory(), p.graph.Memory()...)
 
-	watch := watchHeap(20 * time.Millisecond)
+	profilePath := c.String("heap-profile")
+	watch := watchHeap(20*time.Millisecond, profilePath != "")
 	start, cpu = time.Now(), cpuSeconds()
 	f, err := rings.Detect(c.Context, p.graph, rings.Options{
 		Rules:    rules.Defaults(),
@@ -351,6 +392,15 @@ func runBenchScaleChild(c *cli.Context) error {
 	r.LiveDetectPeakBytes = watch.done()
 	if err != nil {
 		return fmt.Errorf("detect: %w", err)
+	}
+	if profilePath != "" {
+		if watch.profileErr != nil {
+			return fmt.Errorf("heap profile: %w", watch.profileErr)
+		}
+		if err := os.WriteFile(profilePath, watch.profile, 0o644); err != nil {
+			return fmt.Errorf("heap profile: %w", err)
+		}
+		log.Info().Str("file", profilePath).Msg("heap profile at detection's peak written")
 	}
 	r.DetectSeconds, r.DetectCPUSeconds, r.Rings = time.Since(start).Seconds(), cpuSeconds()-cpu, len(f.Rings)
 	return json.NewEncoder(c.App.Writer).Encode(r)
