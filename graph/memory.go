@@ -65,7 +65,8 @@ func (z *sizer) addColumns(cols ...interface{ bytes() (used, reserved int64) }) 
 	}
 }
 
-// stringStore is an interner or a list of strings (intern.Table, intern.List).
+// stringStore is an interner or a list of strings (intern.Table, intern.List,
+// intern.PackedTable, intern.PackedList).
 type stringStore interface {
 	comparable
 	UsedBytes() int

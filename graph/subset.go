@@ -36,6 +36,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		sf.clearColumns()
 	}
 	local := make(map[uint32]uint32, len(visits))
+	var id []byte
 	for _, v := range visits {
 		if int(v) >= src.Len() {
 			continue
@@ -44,8 +45,10 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 			continue
 		}
 		local[v] = uint32(sv.Len())
-		sv.IDs.Intern(src.IDs.String(v))
-		sv.SetlID.AppendBytes(src.SetlID.View(v))
+		id = src.IDs.AppendTo(id[:0], v)
+		sv.IDs.InternBytes(id)
+		id = src.SetlID.AppendTo(id[:0], v)
+		sv.SetlID.AppendBytes(id)
 		sv.Person = append(sv.Person, src.Person[v])
 		sv.Institution = append(sv.Institution, src.Institution[v])
 		sv.Doctor = append(sv.Doctor, src.Doctor[v])

@@ -8,6 +8,11 @@ import (
 // None marks an absent reference in an index column (no doctor, no string).
 const None = intern.None
 
+// Arena hands out strings that share large blocks of memory
+// (intern.Arena): findings that cite many visit ids keep a few blocks for
+// the collector to mark, not a string per id (VisitTable.IDs.StringIn).
+type Arena = intern.Arena
+
 // Tables holds everything read from a dataset as dense, columnar arrays,
 // before the graph is built from it. Ingest fills it with the Add methods
 // (after validating rows); Build turns it into a Graph. Entity ids are
@@ -331,8 +336,8 @@ const (
 // VisitTable holds settled visits in input order; row i is the visit with
 // IDs id i. Amounts are net of refunds once ingest has netted them.
 type VisitTable struct {
-	IDs         *intern.Table // mdtrt_id
-	SetlID      *intern.List  // settlement id of row i, "" when absent (only written back out: no index)
+	IDs         *intern.PackedTable // mdtrt_id (packed: a prefix code and a number, see intern.PackedList)
+	SetlID      *intern.PackedList  // settlement id of row i, "" when absent (only written back out: no index)
 	Person      []uint32
 	Institution []uint32
 	Doctor      []uint32 // Doctors row or None
@@ -351,8 +356,8 @@ type VisitTable struct {
 // NewVisitTable returns an empty visit table with room for n visits.
 func NewVisitTable(n int) VisitTable {
 	return VisitTable{
-		IDs:         intern.New(n, 20),
-		SetlID:      intern.NewList(n, 20),
+		IDs:         intern.NewPacked(n),
+		SetlID:      intern.NewPackedList(n),
 		Person:      make([]uint32, 0, n),
 		Institution: make([]uint32, 0, n),
 		Doctor:      make([]uint32, 0, n),

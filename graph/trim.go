@@ -53,6 +53,14 @@ func trimValue(v reflect.Value) {
 			if p != nil {
 				p.Trim()
 			}
+		case *intern.PackedTable:
+			if p != nil {
+				p.Trim()
+			}
+		case *intern.PackedList:
+			if p != nil {
+				p.Trim()
+			}
 		}
 	case reflect.Slice:
 		if spare := v.Cap() - v.Len(); spare > v.Cap()/trimSpare {

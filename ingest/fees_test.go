@@ -55,7 +55,7 @@ func TestFeeResolutionLargeGroup(t *testing.T) {
 }
 
 func TestRefMemo(t *testing.T) {
-	ids := intern.New(4, 4)
+	ids := intern.NewPacked(4)
 	for _, s := range []string{"a", "b", "c", "d"} {
 		ids.Intern(s)
 	}

@@ -146,9 +146,8 @@ func load(ctx context.Context, dir string, opts Options, sink RejectSink, chunkS
 func newTables(visits, fees int) *graph.Tables {
 	t := graph.NewTables(visits, fees)
 	t.Strings = intern.New(fees/64+4096, 12)
-	t.Visits.IDs = intern.New(visits+16, 20)
-	t.Visits.IDs.ReserveIndex(visits + 16)
-	t.Visits.SetlID = intern.NewList(visits+16, 20)
+	t.Visits.IDs = intern.NewPacked(visits + 16)
+	t.Visits.SetlID = intern.NewPackedList(visits + 16)
 	return t
 }
 

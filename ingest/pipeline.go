@@ -85,12 +85,12 @@ type refMemo struct {
 // lookup returns the row of key in ids: the previous row if key is the
 // previous key, else the row after it if that holds key (a sequential,
 // cache-friendly check), else a hash lookup.
-func (m *refMemo) lookup(key string, ids *intern.Table) uint32 {
+func (m *refMemo) lookup(key string, ids *intern.PackedTable) uint32 {
 	if m.set {
 		if m.key == key {
 			return m.row
 		}
-		if next := m.row + 1; m.row != graph.None && int(next) < ids.Len() && string(ids.View(next)) == key {
+		if next := m.row + 1; m.row != graph.None && int(next) < ids.Len() && ids.Equal(next, key) {
 			m.key, m.row = key, next
 			return next
 		}

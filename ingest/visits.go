@@ -40,7 +40,7 @@ var mdtrtCols = []column{
 type visitRow struct {
 	claims.Visit
 	person, inst uint32
-	idHash       uint64 // intern.Hash of MdtrtID, for prefetching
+	idHash       uint64 // intern.PackedHash of MdtrtID, for prefetching
 }
 
 // mdtrtSpec returns the visit parser, which resolves persons and
@@ -59,7 +59,7 @@ func (l *loader) mdtrtSpec() *spec[visitRow] {
 			for i := range rows {
 				if errs[i].reason == "" {
 					rows[i].inst = insts.Lookup(rows[i].InstitutionCode)
-					rows[i].idHash = intern.Hash(rows[i].MdtrtID)
+					rows[i].idHash = intern.PackedHash(rows[i].MdtrtID)
 				}
 			}
 		},

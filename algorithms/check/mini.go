@@ -151,10 +151,10 @@ func (m *mini) doctorCode(d uint32) string {
 func (m *mini) addVisit(v uint32) {
 	src, vt := m.src, &m.src.Visits
 	inst := m.institution(vt.Institution[v])
-	cv := claims.Visit{MdtrtID: view(vt.IDs, v), PsnNo: "", InstitutionCode: "", MedType: vt.MedType[v],
+	cv := claims.Visit{MdtrtID: vt.IDs.String(v), PsnNo: "", InstitutionCode: "", MedType: vt.MedType[v],
 		Begin: vt.Begin.At(v), End: vt.End.At(v), DoctorCode: m.doctorCode(vt.Doctor[v]), DiseCode: m.str(vt.Dise.At(v)),
 		DiseName: m.str(vt.DiseName.At(v)), MedFee: vt.MedFee.At(v), FundPay: vt.FundPay.At(v), CertType: vt.Cert[v]}
-	cv.SetlID = view(vt.SetlID, v)
+	cv.SetlID = vt.SetlID.String(v)
 	row, _ := m.t.AddVisit(&cv, 0, inst, vt.Line.At(v))
 	m.t.Visits.Flags[row] = vt.Flags[v]
 	ft := &src.Fees

@@ -21,7 +21,7 @@ const (
 // ruleEvidence turns rule hit i into evidence, citing its rows.
 func (s *state) ruleEvidence(i int) findings.Evidence {
 	h := s.rr.Hits[i].Finding()
-	return findings.RuleEvidence(s.t, &h)
+	return findings.RuleEvidence(s.t, &h, &s.ids)
 }
 
 // factEvidence turns a graph fact into evidence, citing its first rows
@@ -35,7 +35,7 @@ func (s *state) factEvidence(f *fact, article, articleEn string) findings.Eviden
 	e := findings.Evidence{Kind: "graph", Rule: f.id, Params: f.params, Result: string(rules.Suspicious), Article: article, ArticleEn: articleEn,
 		Detail: f.detail, DetailZh: f.detailZh, Amount: s.fund(f.visits).Yuan(), Visits: len(f.visits), Total: len(f.visits), MdtrtIDs: []string{}}
 	for _, v := range vs[:min(len(vs), maxCitedRows)] {
-		e.MdtrtIDs = append(e.MdtrtIDs, vt.IDs.Shared(v))
+		e.MdtrtIDs = append(e.MdtrtIDs, vt.IDs.StringIn(&s.ids, v))
 	}
 	e.Shown = len(e.MdtrtIDs)
 	return e
@@ -108,7 +108,7 @@ func (s *state) ringVisits(vs []uint32) []findings.RingVisit {
 			label = g.Label(p)
 			labels[p] = label
 		}
-		rv := findings.RingVisit{MdtrtID: vt.IDs.Shared(v), Patient: g.Key(p), PatientLabel: label,
+		rv := findings.RingVisit{MdtrtID: vt.IDs.StringIn(&s.ids, v), Patient: g.Key(p), PatientLabel: label,
 			Site: g.Key(s.instNode(v)), Begin: vt.Begin.At(v).String(), End: vt.End.At(v).String(), Fund: round2(vt.FundPay.At(v).Yuan())}
 		if d := vt.Doctor[v]; d != graph.None {
 			rv.Doctor = g.Key(g.DoctorNode(d))

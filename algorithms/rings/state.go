@@ -11,6 +11,7 @@ import (
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/intern"
 )
 
 // state is everything the stages of one Detect call share: the graph, the
@@ -24,6 +25,9 @@ type state struct {
 	// found holds rr.Hits as the findings carry them (ruleHits), in step
 	// with rr.Hits, which only grows.
 	found []findings.RuleHit
+	// ids holds the visit ids the findings cite (intern.Arena): a few
+	// blocks for the collector to mark instead of a string per id.
+	ids intern.Arena
 
 	// excluded[d] is true for Doctors rows that must stay out of rings
 	// (placeholder codes).

@@ -63,7 +63,7 @@ func (h *Hit) Finding() findings.RuleHit {
 // range of t are skipped. It is findings.Cite of h.Finding().
 func Cite(t *graph.Tables, h Hit) (mdtrtIDs []string, fees []findings.FeeRef) {
 	f := h.Finding()
-	return findings.Cite(t, &f)
+	return findings.Cite(t, &f, nil)
 }
 
 // DataQuality is a data-quality finding: not a rule hit and never evidence

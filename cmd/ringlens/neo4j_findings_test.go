@@ -188,7 +188,7 @@ func hitIdentity(t *graph.Tables, h *findings.RuleHit) string {
 		slices.Sort(out)
 		return strings.Join(out, ",")
 	}
-	ids, fees := findings.Cite(t, h)
+	ids, fees := findings.Cite(t, h, nil)
 	slices.Sort(ids)
 	fs := make([]string, len(fees))
 	for i, f := range fees {

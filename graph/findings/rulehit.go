@@ -47,16 +47,17 @@ type RuleHit struct {
 
 // Cite returns the natural keys of the rows h cites: the mdtrt_id of each
 // visit, then the (mdtrt_id, feedetl_sn) of each fee line. Rows out of
-// range of t are skipped. The keys share the tables' memory
-// (intern.Table.Shared).
-func Cite(t *graph.Tables, h *RuleHit) (mdtrtIDs []string, fees []FeeRef) {
+// range of t are skipped. The serials share the tables' memory
+// (intern.Table.Shared), the visit ids a's (each its own allocation when a
+// is nil).
+func Cite(t *graph.Tables, h *RuleHit, a *graph.Arena) (mdtrtIDs []string, fees []FeeRef) {
 	if t == nil || t.Visits.IDs == nil {
 		return nil, nil
 	}
 	nv := uint32(t.Visits.IDs.Len())
 	for _, v := range h.Visits {
 		if v < nv {
-			mdtrtIDs = append(mdtrtIDs, t.Visits.IDs.Shared(v))
+			mdtrtIDs = append(mdtrtIDs, t.Visits.IDs.StringIn(a, v))
 		}
 	}
 	for _, f := range h.Fees {
@@ -67,17 +68,17 @@ func Cite(t *graph.Tables, h *RuleHit) (mdtrtIDs []string, fees []FeeRef) {
 		if id := t.Fees.Sn.At(f); id != graph.None && t.Strings != nil && int(id) < t.Strings.Len() {
 			sn = t.Strings.Shared(id)
 		}
-		fees = append(fees, FeeRef{MdtrtID: t.Visits.IDs.Shared(t.Fees.Visit[f]), FeedetlSn: sn})
+		fees = append(fees, FeeRef{MdtrtID: t.Visits.IDs.StringIn(a, t.Fees.Visit[f]), FeedetlSn: sn})
 	}
 	return mdtrtIDs, fees
 }
 
 // RuleEvidence returns rule hit h as rings.json shows it (a ring's rule
 // evidence, a single hit, a node's hits in the web view): its rule,
-// judgement and amount, citing its rows in t (Cite). Params are copied;
-// rule details never carry names.
-func RuleEvidence(t *graph.Tables, h *RuleHit) Evidence {
-	ids, fees := Cite(t, h)
+// judgement and amount, citing its rows in t (Cite, the visit ids in a).
+// Params are copied; rule details never carry names.
+func RuleEvidence(t *graph.Tables, h *RuleHit, a *graph.Arena) Evidence {
+	ids, fees := Cite(t, h, a)
 	if ids == nil {
 		ids = []string{}
 	}

@@ -32,11 +32,11 @@ func twoVisits(t *testing.T) *graph.Tables {
 func TestCite(t *testing.T) {
 	tb := twoVisits(t)
 	h := &RuleHit{Visits: []uint32{0, 1, 9}, Fees: []uint32{1, 7}}
-	ids, fees := Cite(tb, h)
+	ids, fees := Cite(tb, h, nil)
 	if !slices.Equal(ids, []string{"V1", "V2"}) || !slices.Equal(fees, []FeeRef{{MdtrtID: "V2", FeedetlSn: "0002"}}) {
 		t.Errorf("cited %v %v (rows out of range must be skipped)", ids, fees)
 	}
-	if ids, fees := Cite(nil, h); ids != nil || fees != nil {
+	if ids, fees := Cite(nil, h, nil); ids != nil || fees != nil {
 		t.Errorf("nil tables cite %v %v", ids, fees)
 	}
 }
@@ -48,7 +48,7 @@ func TestRuleEvidence(t *testing.T) {
 	h := &RuleHit{Rule: "R-X", Version: "1.2", Stage: "after", Result: "suspicious", Article: "第十五条", ArticleEn: "Art. 15",
 		Params: params, Visits: []uint32{1}, Fees: []uint32{0}, NVisits: 2, NFees: 3, Amount: 12345,
 		Detail: "two visits", DetailZh: "两次就诊"}
-	e := RuleEvidence(tb, h)
+	e := RuleEvidence(tb, h, &graph.Arena{})
 	b, err := json.Marshal(e)
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +64,7 @@ func TestRuleEvidence(t *testing.T) {
 		t.Error("the evidence shares the hit's parameters")
 	}
 	// A hit citing no rows still lists its (empty) visits.
-	if b, _ := json.Marshal(RuleEvidence(tb, &RuleHit{Rule: "R-Y"})); string(b) !=
+	if b, _ := json.Marshal(RuleEvidence(tb, &RuleHit{Rule: "R-Y"}, nil)); string(b) !=
 		`{"kind":"rule","rule":"R-Y","detail":"","detail_zh":"","amount":0,"visits":0,"shown":0,"total":0,"mdtrt_ids":[]}` {
 		t.Errorf("empty evidence %s", b)
 	}

@@ -144,24 +144,13 @@ func (l *List) Reset() {
 // fine once writing has stopped.
 type Table struct {
 	List
-	// slots is the index: 0 = empty, else id+1. A slot is written once,
-	// from empty, after its tag, and read and written atomically, so that
-	// a Snapshot sharing the index reads it while the table inserts.
-	slots []uint32
-	tags  []uint8 // top hash byte of each filled slot: skips most string compares
-	mask  uint64
-	// indexLent is set on a table whose index a Snapshot shares: Reset then
-	// leaves that index to the snapshot and makes a new one.
-	indexLent atomic.Bool
-	// borrowed is set on a Snapshot, whose index is the table's it was
-	// taken of: its first insert builds an index of its own.
-	borrowed bool
+	index
 }
 
 // New returns a table sized for about n strings of about avgLen bytes.
 func New(n, avgLen int) *Table {
 	t := &Table{List: List{arena: make([]byte, 0, n*avgLen), ends: make([]uint32, 0, n)}}
-	t.grow(n)
+	t.ReserveIndex(n)
 	return t
 }
 
@@ -175,14 +164,14 @@ func (t *Table) Reserve(n, avgLen int) {
 	if extra := n - len(t.ends); extra > cap(t.ends)-len(t.ends) {
 		t.ends = slices.Grow(t.ends, extra)
 	}
-	t.grow(n)
+	t.ReserveIndex(n)
 }
 
 // ReserveIndex enlarges the hash index alone for about n strings, without
 // reserving arena or offsets for them: an index sized for more strings
 // than the table will hold has a lower load factor, so inserts of strings
 // that are mostly new probe less. Ids do not change.
-func (t *Table) ReserveIndex(n int) { t.grow(n) }
+func (t *Table) ReserveIndex(n int) { t.grow(n, t.rebuildIndex) }
 
 // Bytes returns the bytes allocated for the arena, the offsets and the
 // index (for memory accounting).
@@ -239,20 +228,6 @@ func (t *Table) InternBytes(b []byte) (id ID, added bool) { return t.internBytes
 // Hash returns the hash of s that the table uses to place it, for Prefetch.
 func Hash(s string) uint64 { return hash(toBytes(s)) }
 
-// Prefetch reads the index entry where a string of hash h (see Hash) is
-// looked for first, and returns a value derived from it that the caller
-// must use (add it to a sink) so that the read is not optimised away. It
-// changes nothing. Interning many strings into a table too large for the
-// cache stalls on one cache miss after another; prefetching the entries of
-// the next few hundred strings first lets the CPU overlap those misses.
-func (t *Table) Prefetch(h uint64) uint32 {
-	if len(t.slots) == 0 {
-		return 0
-	}
-	i := h & t.mask
-	return t.slots[i] + uint32(t.tags[i])
-}
-
 // Lookup returns the id of s, or None.
 func (t *Table) Lookup(s string) ID { return t.lookup(toBytes(s)) }
 
@@ -283,20 +258,14 @@ func (t *Table) lookup(b []byte) ID {
 }
 
 func (t *Table) internBytes(b []byte) (ID, bool) {
-	if t.borrowed {
-		t.rebuildIndex(max(len(t.slots), 16))
-	}
-	if 4*(len(t.ends)+1) > 3*len(t.slots) {
-		t.grow(2*len(t.ends) + 16)
-	}
+	t.prepareInsert(len(t.ends), t.rebuildIndex)
 	h := hash(b)
 	tag := uint8(h >> 56)
 	for i := h & t.mask; ; i = (i + 1) & t.mask {
 		s := t.slots[i] // the only writer: no atomic read needed
 		if s == 0 {
 			id := t.appendBytes(b)
-			t.tags[i] = tag
-			atomic.StoreUint32(&t.slots[i], id+1) // after the tag: see Snapshot
+			t.fill(i, tag, id)
 			return id, true
 		}
 		if t.tags[i] == tag && string(t.get(s-1)) == string(b) {
@@ -305,34 +274,13 @@ func (t *Table) internBytes(b []byte) (ID, bool) {
 	}
 }
 
-// grow resizes the index for at least n strings at a load factor of 3/4 or less.
-func (t *Table) grow(n int) {
-	size := 16
-	for size*3 < n*4 {
-		size *= 2
-	}
-	if size <= len(t.slots) && !t.borrowed {
-		return
-	}
-	t.rebuildIndex(max(size, len(t.slots)))
-}
-
 // rebuildIndex makes a new index of size slots (a power of two) holding
 // every string of the table. The old one is left as it is, to a Snapshot
 // that may share it.
 func (t *Table) rebuildIndex(size int) {
-	t.borrowed = false
-	t.slots = make([]uint32, size)
-	t.tags = make([]uint8, size)
-	t.mask = uint64(size - 1)
+	t.newIndex(size)
 	for id := range t.ends {
-		h := hash(t.get(ID(id)))
-		i := h & t.mask
-		for t.slots[i] != 0 {
-			i = (i + 1) & t.mask
-		}
-		t.slots[i] = uint32(id) + 1
-		t.tags[i] = uint8(h >> 56)
+		t.place(hash(t.get(ID(id))), ID(id))
 	}
 }
 
@@ -372,8 +320,8 @@ func hash(b []byte) uint64 {
 // either. t is marked so that a Reset of t starts a new arena and a new
 // index instead of reusing these.
 func (t *Table) Snapshot() *Table {
-	t.indexLent.Store(true)
-	s := &Table{slots: t.slots, tags: t.tags, mask: t.mask, borrowed: true}
+	s := &Table{}
+	t.lend(&s.index)
 	t.snapshotInto(&s.List)
 	return s
 }
@@ -393,11 +341,7 @@ func (l *List) Trim() {
 // index reserved for more strings than came, or for cheaper inserts).
 func (t *Table) Trim() {
 	t.List.Trim()
-	size := 16
-	for size*3 < len(t.ends)*4 {
-		size *= 2
-	}
-	if len(t.slots) >= 2*size {
+	if size := indexSize(len(t.ends)); len(t.slots) >= 2*size {
 		t.rebuildIndex(size)
 	}
 }

@@ -8,14 +8,5 @@ package intern
 // that aliases both and the index: those keep them, and new ones are made.
 func (t *Table) Reset() {
 	t.List.Reset()
-	if t.indexLent.Load() || t.borrowed {
-		// A Snapshot reads the index, or this is one and reads its table's.
-		t.slots = make([]uint32, len(t.slots))
-		t.tags = make([]uint8, len(t.tags))
-		t.indexLent.Store(false)
-		t.borrowed = false
-		return
-	}
-	clear(t.slots)
-	clear(t.tags)
+	t.index.reset()
 }

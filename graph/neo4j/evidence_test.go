@@ -87,7 +87,7 @@ func TestEvidenceOfMatching(t *testing.T) {
 			NVisits: len(visits), Amount: 1250, Detail: rule + " detail"}
 	}
 	hits := []findings.RuleHit{hit("R-A", v1), hit("R-A", v1), hit("R-B", v2), hit("R-C", v1, v2)}
-	ev := func(h *findings.RuleHit) findings.Evidence { return findings.RuleEvidence(tb, h) }
+	ev := func(h *findings.RuleHit) findings.Evidence { return findings.RuleEvidence(tb, h, nil) }
 	f := &findings.Findings{Rings: []findings.Ring{
 		{ID: "R001", Rank: 1, Members: []findings.Member{{Kind: findings.KindPatient, ID: "A1", Role: "recruited_patient"}},
 			Features: map[string]float64{"rule_hits": 3},

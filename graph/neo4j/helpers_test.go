@@ -225,7 +225,7 @@ func fixtureFindings(g *graph.Graph) *findings.Findings {
 				add(findings.KindDoctor, t.Doctors.IDs.String(d), "organised_doctor")
 			}
 			if n < fixtureCited {
-				r.Evidence = append(r.Evidence, findings.RuleEvidence(t, h))
+				r.Evidence = append(r.Evidence, findings.RuleEvidence(t, h, nil))
 			}
 			r.AmountAtRisk += h.Amount.Yuan()
 			r.Visits += h.NVisits

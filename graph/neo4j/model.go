@@ -640,7 +640,7 @@ func (m *Model) addEvidence(t *graph.Tables, f *findings.Findings, hits []findin
 				byKey = make(map[string][]int, len(hits))
 				for i := range hits {
 					h := &hits[i]
-					ids, fees := findings.Cite(t, h)
+					ids, fees := findings.Cite(t, h, nil)
 					k := evidenceKey(h.Rule, h.Version, h.Detail, h.Amount.Yuan(), ids, fees)
 					byKey[k] = append(byKey[k], i)
 				}

@@ -46,7 +46,7 @@ func nodeRuleHits(g *graph.Graph, f *findings.Findings, n graph.NodeID, limit in
 	})
 	t := g.Tables()
 	for _, i := range found[:min(len(found), limit)] {
-		out = append(out, findings.RuleEvidence(t, &f.RuleHits[i]))
+		out = append(out, findings.RuleEvidence(t, &f.RuleHits[i], nil))
 	}
 	return out, len(found)
 }
