@@ -24,6 +24,12 @@ func TestMemory(t *testing.T) {
 	// plus 12 bytes per run of lines before the last, plus the trace codes'
 	// bits and values.
 	traced, _ := tb.Fees.Trace.bytes()
+	// The fixture's fee lines have no price, so their amounts (all but
+	// one of 0) are kept whole: 16 bytes each, and no complete word of bits.
+	if kept := tb.Fees.Amount.Kept(); kept != 7 {
+		t.Errorf("%d amounts kept whole, want 7", kept)
+	}
+	amounts := int64(16 * tb.Fees.Amount.Kept())
 	tests := []struct {
 		structure string
 		rows      int
@@ -36,11 +42,12 @@ func TestMemory(t *testing.T) {
 		// their range here), Cert 1, Flags 1; lines in order.
 		{"visits.columns", tb.Visits.Len(), 3*4 + 2*2 + 1 + 4*4 + 1 + 1, 0, 0},
 		// Visit 4, Doctor, Sn, Item, SupplyDays (2 each), Count,
-		// Price, Amount and Time 4 each (no value out of their range
-		// here); the fixture's lines 100-102, 110, 120, 121, 130, 140 make four runs
-		// (the second and third of two rows, by tens and nines), three
-		// before the last; no trace codes (no complete word of rows).
-		{"fees.columns", tb.Fees.Len(), 4 + 4*2 + 4*4, len(tb.Fees.Line.runs), traced},
+		// Price and Time 4 each (no value out of their range here),
+		// the amounts kept whole; the fixture's lines 100-102, 110, 120,
+		// 121, 130, 140 make four runs (the second and third of two
+		// rows, by tens and nines), three before the last; no trace
+		// codes (no complete word of rows).
+		{"fees.columns", tb.Fees.Len(), 4 + 4*2 + 3*4, len(tb.Fees.Line.runs), traced + amounts},
 		{"graph.visits_by_time", tb.Visits.Len(), 4, 0, 0},
 	}
 	for _, tc := range tests {

@@ -162,8 +162,11 @@ func (c *column) marked(i uint32) int64 {
 }
 
 // find returns where row i is or would be in wide, which is sorted by row.
-func (c *column) find(i uint32) int {
-	k, _ := slices.BinarySearchFunc(c.wide, i, func(w wideValue, row uint32) int { return int(w.row) - int(row) })
+func (c *column) find(i uint32) int { return findWide(c.wide, i) }
+
+// findWide returns where row i is or would be in ws, which is sorted by row.
+func findWide(ws []wideValue, i uint32) int {
+	k, _ := slices.BinarySearchFunc(ws, i, func(w wideValue, row uint32) int { return int(w.row) - int(row) })
 	return k
 }
 

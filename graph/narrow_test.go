@@ -28,7 +28,7 @@ func TestNarrow(t *testing.T) {
 		testNarrow(t, &c, []claims.Money{
 			0, -1, math.MaxInt32, math.MaxInt32 + 1, claims.Money(narrowMin), claims.Money(narrowMin) - 1,
 			1250, math.MinInt64 + 1, -250, math.MaxInt64, 99, math.MinInt64,
-		}, 4, func(f *FeeTable) narrowTested[claims.Money] { f.Amount = c; return &f.Amount })
+		}, 4, nil) // visit amounts: no FeeTable.Keep
 	})
 	t.Run("prices", func(t *testing.T) {
 		c := NewMoney[claims.Price](0)
@@ -85,7 +85,8 @@ func same[V any](a, b V) bool { return fmt.Sprintf("%#v", a) == fmt.Sprintf("%#v
 
 // testNarrow appends values (12 of them, wantWide kept in wide) to c and
 // checks them as TestNarrow says; into puts c into a FeeTable as its
-// column and returns that column.
+// column and returns that column (nil: a column of the visits, which
+// FeeTable.Keep does not compact).
 func testNarrow[V any](t *testing.T, c narrowTested[V], values []V, wantWide int, into func(*FeeTable) narrowTested[V]) {
 	t.Helper()
 	check := func(what string, c narrowTested[V], want []V) {
@@ -125,6 +126,9 @@ func testNarrow[V any](t *testing.T, c narrowTested[V], values []V, wantWide int
 
 	// Keep every row but those at 1, 5 and 8: wide rows before and after
 	// the first removal (kept in place, then moved).
+	if into == nil {
+		return
+	}
 	drop := map[int]bool{1: true, 5: true, 8: true}
 	keepAndReset(t, values, func(row int) bool { return drop[row] }, values[3], into, check)
 }
@@ -160,7 +164,7 @@ func blankFees(n int) FeeTable {
 		f.Count.Append(0)
 		f.Time.Append(claims.NoTime)
 		f.Price.Append(0)
-		f.Amount.Append(0)
+		f.Amount.append(0, 0, 0)
 		f.Trace.Append(None)
 		f.Line.Append(0)
 	}

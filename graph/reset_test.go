@@ -141,10 +141,7 @@ func assertEmpty(t *testing.T, tb *Tables) {
 				t.Errorf("%s has %d rows after Reset", path, v.Len())
 			}
 		case reflect.Pointer:
-			if it, ok := v.Interface().(*intern.Table); ok && it != nil && it.Len() != 0 {
-				t.Errorf("%s holds %d strings after Reset", path, it.Len())
-			}
-			if l, ok := v.Interface().(*intern.List); ok && l != nil && l.Len() != 0 {
+			if l, ok := v.Interface().(stringColumn); ok && !v.IsNil() && l.Len() != 0 {
 				t.Errorf("%s holds %d strings after Reset", path, l.Len())
 			}
 		}
@@ -200,32 +197,32 @@ func sameRows(t *testing.T, path string, a, b reflect.Value) {
 	case reflect.Pointer:
 		// Interners are compared string by string, and looked up;
 		// lists of strings string by string.
-		var x, y *intern.List
-		lookup := func(string) intern.ID { return intern.None }
-		switch p := a.Interface().(type) {
-		case *intern.List:
-			x, y = p, b.Interface().(*intern.List)
-		case *intern.Table:
-			q := b.Interface().(*intern.Table)
-			if p == nil || q == nil {
-				return
-			}
-			x, y, lookup = &p.List, &q.List, p.Lookup
+		if a.IsNil() || b.IsNil() {
+			return
 		}
-		if x == nil || y == nil {
+		x, okA := a.Interface().(stringColumn)
+		y, okB := b.Interface().(stringColumn)
+		if !okA || !okB {
 			return
 		}
 		if x.Len() != y.Len() {
 			t.Errorf("%s: %d strings, want %d", path, x.Len(), y.Len())
 			return
 		}
-		_, isTable := a.Interface().(*intern.Table)
+		table, isTable := a.Interface().(interface{ Lookup(string) intern.ID })
 		for id := range intern.ID(y.Len()) {
-			if x.String(id) != y.String(id) || isTable && lookup(y.String(id)) != id {
+			if x.String(id) != y.String(id) || isTable && table.Lookup(y.String(id)) != id {
 				t.Errorf("%s: string %d = %q, want %q", path, id, x.String(id), y.String(id))
 			}
 		}
 	}
+}
+
+// stringColumn is what the reflective walks read of an interner or a list
+// of strings (intern.Table, List, PackedTable, PackedList).
+type stringColumn interface {
+	Len() int
+	String(id intern.ID) string
 }
 
 // narrowColumn is what the reflective walks read of a compact column
@@ -246,6 +243,15 @@ func (c *Sparse) at64(i uint32) int64 { return int64(c.At(i)) }
 
 // at64 returns the line of row i.
 func (c *Lines) at64(i uint32) int64 { return int64(c.At(i)) }
+
+// at64 returns the amount row i keeps whole, or math.MinInt64 for one
+// computed from its quantity and price (compared in their own columns).
+func (c *Amounts) at64(i uint32) int64 {
+	if c.kept(i) {
+		return int64(c.wholeAt(i))
+	}
+	return math.MinInt64
+}
 
 // at64 returns the bits of the quantity of row i.
 func (c *Counts) at64(i uint32) int64 { return int64(math.Float64bits(c.At(i))) }

@@ -27,7 +27,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 	var sf FeeTable
 	if dst == nil {
 		sv = NewVisitTable(len(visits))
-		sf.Price, sf.Amount, sf.Time = NewMoney[claims.Price](len(fees)), NewMoney[claims.Money](len(fees)), NewTimes(len(fees))
+		sf.Price, sf.Amount, sf.Time = NewMoney[claims.Price](len(fees)), NewAmounts(len(fees)), NewTimes(len(fees))
 	} else {
 		sv, sf = dst.Visits, dst.Fees
 		sv.IDs.Reset()
@@ -82,7 +82,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		sf.Item.Append(ft.Item.At(f))
 		sf.Count.Append(ft.Count.At(f))
 		sf.Price.Append(ft.Price.At(f))
-		sf.Amount.Append(ft.Amount.At(f))
+		sf.Amount.append(ft.AmountAt(f), ft.Count.At(f), ft.Price.At(f))
 		sf.Time.Append(ft.Time.At(f))
 		sf.Doctor.Append(ft.Doctor.At(f))
 		sf.SupplyDays.Append(ft.SupplyDays.At(f))

@@ -67,7 +67,7 @@ func checkSubset(t *testing.T, tb, sub *Tables, kept, want []uint32, wantFees in
 	}
 	for j, f := range kept {
 		if got, orig := sub.Visits.IDs.String(sub.Fees.Visit[j]), tb.Visits.IDs.String(tb.Fees.Visit[f]); got != orig ||
-			sub.Fees.Amount.At(uint32(j)) != tb.Fees.Amount.At(uint32(f)) || sub.Fees.Sn.At(uint32(j)) != tb.Fees.Sn.At(f) {
+			sub.Fees.AmountAt(uint32(j)) != tb.Fees.AmountAt(uint32(f)) || sub.Fees.Sn.At(uint32(j)) != tb.Fees.Sn.At(f) {
 			t.Errorf("subset fee %d (row %d) belongs to %s, want %s", j, f, got, orig)
 		}
 	}

@@ -416,13 +416,13 @@ type FeeTable struct {
 	Item       Small    // Catalog row
 	Count      Counts
 	Price      Narrow[claims.Price]
-	Amount     Narrow[claims.Money] // det_item_fee_sumamt
-	Time       Times                // fee_ocur_time
-	Doctor     Small                // Doctors row or None
-	SupplyDays Days                 // prd_days, 0 when unknown
-	Trace      Sparse               // Traces id or None
-	Traces     *intern.Table        // drug trace codes
-	Line       Lines                // source line of the original row
+	Amount     Amounts       // det_item_fee_sumamt, read through AmountAt
+	Time       Times         // fee_ocur_time
+	Doctor     Small         // Doctors row or None
+	SupplyDays Days          // prd_days, 0 when unknown
+	Trace      Sparse        // Traces id or None
+	Traces     *intern.Table // drug trace codes
+	Line       Lines         // source line of the original row
 }
 
 // NewFeeTable returns an empty fee table with room for n fee lines.
@@ -433,7 +433,7 @@ func NewFeeTable(n int) FeeTable {
 		Item:       NewSmall(n),
 		Count:      NewCounts(n),
 		Price:      NewMoney[claims.Price](n),
-		Amount:     NewMoney[claims.Money](n),
+		Amount:     NewAmounts(n),
 		Time:       NewTimes(n),
 		Doctor:     NewSmall(n),
 		SupplyDays: NewDays(n),
@@ -455,7 +455,7 @@ func (t *Tables) AddFee(f *claims.FeeLine, visit uint32, line uint32) uint32 {
 	ft.Item.Append(t.item(f.ItemCode, f.ItemName, f.ListType))
 	ft.Count.Append(f.Count)
 	ft.Price.Append(f.Price)
-	ft.Amount.Append(f.Amount)
+	ft.Amount.append(f.Amount, f.Count, f.Price)
 	ft.Time.Append(f.Time)
 	ft.Doctor.Append(t.DoctorRef(f.DoctorCode))
 	ft.SupplyDays.Append(f.SupplyDays)

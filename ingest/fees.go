@@ -121,7 +121,7 @@ func (l *loader) applyFee(f *feeRow, line int64) (rowErr, bool) {
 
 // isRefundLine reports whether fee row i reverses an earlier charge.
 func isRefundLine(ft *graph.FeeTable, i uint32) bool {
-	return ft.Amount.At(i) < 0 || ft.Amount.At(i) == 0 && ft.Count.At(i) < 0
+	return ft.AmountAt(i) < 0 || ft.AmountAt(i) == 0 && ft.Count.At(i) < 0
 }
 
 // resolveFees finds duplicate lines and nets refund lines, visit by visit,
@@ -290,12 +290,11 @@ func (r *feeResolver) group(rows []uint32) {
 			r.rejectRow(i, fSn, "refund line reverses nothing")
 			continue
 		}
-		ft.Amount.Set(target, ft.Amount.At(target)+ft.Amount.At(i))
 		cnt := ft.Count.At(i)
 		if cnt > 0 {
 			cnt = -cnt
 		}
-		ft.Count.Set(target, ft.Count.At(target)+cnt)
+		ft.SetAmountCount(target, ft.AmountAt(target)+ft.AmountAt(i), ft.Count.At(target)+cnt)
 		r.setDrop(i)
 		r.l.rep.RefundsNetted++
 	}
@@ -318,7 +317,7 @@ func (r *feeResolver) refundTarget(rows []uint32, i uint32) uint32 {
 		}
 	}
 	for _, j := range rows {
-		if ft.Item.At(j) == ft.Item.At(i) && !isRefundLine(ft, j) && !r.isDropped(j) && ft.Amount.At(j) > 0 {
+		if ft.Item.At(j) == ft.Item.At(i) && !isRefundLine(ft, j) && !r.isDropped(j) && ft.AmountAt(j) > 0 {
 			return j
 		}
 	}

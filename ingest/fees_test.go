@@ -47,8 +47,8 @@ func TestFeeResolutionLargeGroup(t *testing.T) {
 			if ft.Line.At(uint32(i)) == 8 || ft.Line.At(uint32(i)) == 3 {
 				want = 0
 			}
-			if int64(ft.Amount.At(uint32(i))) != want {
-				t.Errorf("line %d amount %d, want %d", ft.Line.At(uint32(i)), ft.Amount.At(uint32(i)), want)
+			if int64(ft.AmountAt(uint32(i))) != want {
+				t.Errorf("line %d amount %d, want %d", ft.Line.At(uint32(i)), ft.AmountAt(uint32(i)), want)
 			}
 		}
 	}

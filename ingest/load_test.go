@@ -128,8 +128,8 @@ func checkValidTables(t *testing.T, tb *graph.Tables) {
 		t.Fatalf("fees = %d, want %d", ft.Len(), len(fees))
 	}
 	for i, w := range fees {
-		if ft.Line.At(uint32(i)) != w.line || ft.Amount.At(uint32(i)) != w.amount || ft.Count.At(uint32(i)) != w.count {
-			t.Errorf("fee %d: line %d amount %d count %v; want %+v", i, ft.Line.At(uint32(i)), ft.Amount.At(uint32(i)), ft.Count.At(uint32(i)), w)
+		if ft.Line.At(uint32(i)) != w.line || ft.AmountAt(uint32(i)) != w.amount || ft.Count.At(uint32(i)) != w.count {
+			t.Errorf("fee %d: line %d amount %d count %v; want %+v", i, ft.Line.At(uint32(i)), ft.AmountAt(uint32(i)), ft.Count.At(uint32(i)), w)
 		}
 	}
 	if ft.Price.At(4) != 123456 {

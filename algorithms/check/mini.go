@@ -163,7 +163,7 @@ func (m *mini) addVisit(v uint32) {
 		item := ft.Item.At(f)
 		m.catalogItem(item)
 		cf := claims.FeeLine{FeedetlSn: m.str(ft.Sn.At(f)), MdtrtID: cv.MdtrtID, Count: ft.Count.At(f), Price: ft.Price.At(f),
-			Amount: ft.Amount.At(f), Time: ft.Time.At(f), DoctorCode: m.doctorCode(ft.Doctor.At(f)), SupplyDays: ft.SupplyDays.At(f)}
+			Amount: ft.AmountAt(f), Time: ft.Time.At(f), DoctorCode: m.doctorCode(ft.Doctor.At(f)), SupplyDays: ft.SupplyDays.At(f)}
 		if int(item) < src.Catalog.Len() {
 			cf.ItemCode, cf.ItemName, cf.ListType = view(src.Catalog.IDs, item), m.str(src.Catalog.Name[item]), src.Catalog.ListType[item]
 		}

@@ -90,7 +90,7 @@ func runDuplicateBilling(ctx context.Context, e *env, c *collector) error {
 		keys = keys[:0]
 		for i, f := range fees {
 			it := ft.Item.At(f)
-			if ft.Amount.At(f) <= 0 || int(it) >= ct.Len() {
+			if ft.AmountAt(f) <= 0 || int(it) >= ct.Len() {
 				continue
 			}
 			if lt := ct.ListType[it]; !drugs && (lt == 0 || lt < 200) {

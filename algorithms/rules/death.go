@@ -36,7 +36,7 @@ func runAfterDeath(ctx context.Context, e *env, c *collector) error {
 				continue
 			}
 			for _, f := range e.g.FeesOf(v) {
-				if ft.Amount.At(f) > 0 && ft.Time.At(f) != claims.NoTime && ft.Time.At(f).Day() > last {
+				if ft.AmountAt(f) > 0 && ft.Time.At(f) != claims.NoTime && ft.Time.At(f).Day() > last {
 					fees = append(fees, f)
 				}
 			}

@@ -31,7 +31,7 @@ func runGhostBed(ctx context.Context, e *env, c *collector) error {
 		}
 		times = times[:0]
 		for _, f := range e.g.FeesOf(uint32(v)) {
-			if t := ft.Time.At(f); ft.Amount.At(f) > 0 && t != claims.NoTime && t >= b && t <= en {
+			if t := ft.Time.At(f); ft.AmountAt(f) > 0 && t != claims.NoTime && t >= b && t <= en {
 				times = append(times, t)
 			}
 		}

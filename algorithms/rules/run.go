@@ -363,7 +363,7 @@ func (e *env) live(v uint32) bool { return e.vb[v]&vLive != 0 }
 func (e *env) feeLive(f uint32) bool {
 	ft := &e.t.Fees
 	v := ft.Visit[f]
-	return int(v) < e.t.Visits.Len() && ft.Amount.At(f) > 0 && e.live(v)
+	return int(v) < e.t.Visits.Len() && ft.AmountAt(f) > 0 && e.live(v)
 }
 
 // feeFund returns the fund share of fee row f: its net amount scaled by the
@@ -371,7 +371,7 @@ func (e *env) feeLive(f uint32) bool {
 func (e *env) feeFund(f uint32) claims.Money {
 	ft := &e.t.Fees
 	vt := &e.t.Visits
-	a := ft.Amount.At(f)
+	a := ft.AmountAt(f)
 	v := ft.Visit[f]
 	if a <= 0 || int(v) >= vt.Len() {
 		return 0

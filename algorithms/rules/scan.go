@@ -83,7 +83,7 @@ func forEachPersonItem(ctx context.Context, e *env, want func(p, v, f uint32) bo
 			return err
 		}
 		v := ft.Visit[f]
-		if v >= nv || ft.Amount.At(uint32(f)) <= 0 || int(vt.Person[v]) >= np || !e.live(v) {
+		if v >= nv || ft.AmountAt(uint32(f)) <= 0 || int(vt.Person[v]) >= np || !e.live(v) {
 			continue
 		}
 		if want(vt.Person[v], v, uint32(f)) {

@@ -356,7 +356,7 @@ func sampleClaims(t *graph.Tables, n int, seed uint64) [][]byte {
 		pick[v] = true
 	}
 	for f := range ft.Visit {
-		if v := ft.Visit[f]; pick[v] && ft.Count.At(uint32(f)) > 0 && ft.Amount.At(uint32(f)) > 0 {
+		if v := ft.Visit[f]; pick[v] && ft.Count.At(uint32(f)) > 0 && ft.AmountAt(uint32(f)) > 0 {
 			fees[v] = append(fees[v], uint32(f))
 		}
 	}
@@ -404,7 +404,7 @@ func claimBody(t *graph.Tables, v uint32, fees []uint32) checkBody {
 		line := map[string]string{
 			"feedetl_sn": t.Str(ft.Sn.At(f)), "mdtrt_id": visit["mdtrt_id"], "med_list_codg": ct.IDs.String(ft.Item.At(f)),
 			"cnt": strconv.FormatFloat(ft.Count.At(f), 'f', -1, 64), "pric": ft.Price.At(f).String(),
-			"det_item_fee_sumamt": ft.Amount.At(f).String(), "fee_ocur_time": ft.Time.At(f).String(),
+			"det_item_fee_sumamt": ft.AmountAt(f).String(), "fee_ocur_time": ft.Time.At(f).String(),
 		}
 		if lt := ct.ListType[ft.Item.At(f)]; lt != 0 {
 			line["list_type"] = strconv.Itoa(int(lt))

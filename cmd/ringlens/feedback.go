@@ -251,7 +251,7 @@ func monthRows(t *graph.Tables, h *rules.Hit, month string) []fbRow {
 			doc = vt.Doctor[v]
 		}
 		out = append(out, fbRow{mdtrtID: vt.IDs.String(v), feedetlSn: t.Str(ft.Sn.At(f)), at: ft.Time.At(f),
-			inst: vt.Institution[v], doctor: doc, fund: ft.Amount.At(f)})
+			inst: vt.Institution[v], doctor: doc, fund: ft.AmountAt(f)})
 	}
 	return out
 }

@@ -489,7 +489,7 @@ func (m *Model) addFees(t *graph.Tables) {
 			p[1] = t.Catalog.IDs.String(ft.Item.At(uint32(i)))
 			p[2] = ft.Count.At(uint32(i))
 			p[3] = ft.Price.At(uint32(i)).Yuan()
-			p[4] = ft.Amount.At(uint32(i)).Yuan()
+			p[4] = ft.AmountAt(uint32(i)).Yuan()
 			p[5] = stamp(ft.Time.At(uint32(i)))
 			if d := ft.Doctor.At(uint32(i)); d != graph.None {
 				p[6] = t.Doctors.IDs.String(d)

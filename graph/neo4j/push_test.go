@@ -313,7 +313,7 @@ func TestRoundTripSmall(t *testing.T) {
 		if j < 0 {
 			t.Fatalf("fee line %s not read back", key)
 		}
-		if nf.Count.At(uint32(j)) != of.Count.At(uint32(i)) || nf.Price.At(uint32(j)) != of.Price.At(uint32(i)) || nf.Amount.At(uint32(j)) != of.Amount.At(uint32(i)) || nf.Time.At(uint32(j)) != of.Time.At(uint32(i)) ||
+		if nf.Count.At(uint32(j)) != of.Count.At(uint32(i)) || nf.Price.At(uint32(j)) != of.Price.At(uint32(i)) || nf.AmountAt(uint32(j)) != of.AmountAt(uint32(i)) || nf.Time.At(uint32(j)) != of.Time.At(uint32(i)) ||
 			nf.SupplyDays.At(uint32(j)) != of.SupplyDays.At(uint32(i)) || nf.Doctor.At(uint32(j)) != of.Doctor.At(uint32(i)) ||
 			tb.Catalog.IDs.String(nf.Item.At(uint32(j))) != g.Tables().Catalog.IDs.String(of.Item.At(uint32(i))) ||
 			(nf.Trace.At(uint32(j)) == graph.None) != (of.Trace.At(uint32(i)) == graph.None) ||

@@ -39,7 +39,7 @@ func FeeLinesOf(t *graph.Tables, r *findings.Ring) []FeeLine {
 			continue
 		}
 		fl := FeeLine{MdtrtID: vt.IDs.String(vrow), FeedetlSn: t.Str(ft.Sn.At(uint32(i))), Count: ft.Count.At(uint32(i)), Price: ft.Price.At(uint32(i)).Yuan(),
-			Amount: ft.Amount.At(uint32(i)).Yuan(), Time: ft.Time.At(uint32(i)).String(), SupplyDays: ft.SupplyDays.At(uint32(i))}
+			Amount: ft.AmountAt(uint32(i)).Yuan(), Time: ft.Time.At(uint32(i)).String(), SupplyDays: ft.SupplyDays.At(uint32(i))}
 		if item := ft.Item.At(uint32(i)); item != graph.None {
 			fl.ItemCode, fl.ItemName = ct.IDs.String(item), t.Str(ct.Name[item])
 		}

@@ -1,0 +1,166 @@
+package graph
+
+import (
+	"math"
+	"testing"
+
+	"github.com/ringlens/ringlens/graph/claims"
+)
+
+func TestLineAmount(t *testing.T) {
+	for _, tc := range []struct {
+		count float64
+		price claims.Price
+		want  claims.Money
+		ok    bool
+	}{
+		{1, 30_000000, 3000, true},
+		{9, 505000, 455, true},     // 4.545 yuan: half away from zero
+		{15, 255000, 383, true},    // 3.825
+		{-9, 505000, -455, true},   // a refund line
+		{7, 975000, 683, true},     // 6.825
+		{3, 333333, 100, true},     // 0.999999
+		{2, 4999, 1, true},         // 0.009998
+		{1, 4999, 0, true},         // 0.004999
+		{0, 880_000000, 0, true},   // nothing billed
+		{0.5, 10_000000, 0, false}, // a fraction: kept whole
+		{2e6, 1_000000, 0, false},  // beyond maxPredictedCount
+		{1, 2e12, 0, false},        // beyond maxPredictedPrice
+		{math.Inf(1), 1, 0, false},
+		{math.NaN(), 1, 0, false},
+	} {
+		got, ok := lineAmount(tc.count, tc.price)
+		if got != tc.want || ok != tc.ok {
+			t.Errorf("lineAmount(%v, %d) = %d, %v; want %d, %v", tc.count, tc.price, got, ok, tc.want, tc.ok)
+		}
+	}
+}
+
+// TestAmounts appends fee lines whose amounts are and are not their
+// quantity times their price, and reads them back through a snapshot,
+// SetAmountCount (computed to kept and back) and FeeTable.Keep.
+func TestAmounts(t *testing.T) {
+	type line struct {
+		count  float64
+		price  claims.Price
+		amount claims.Money
+		kept   bool
+	}
+	lines := []line{
+		{1, 30_000000, 3000, false},
+		{9, 505000, 454, true}, // rounded the other way by the source
+		{2, 12_500000, 2500, false},
+		{0.5, 10_000000, 500, true},
+		{1, 880_000000, 25000, true}, // billed below the price
+		{3, 1_000000, 300, false},
+		{1, 1, math.MaxInt64, true},
+	}
+	for i := range 70 { // past a word of 64 rows
+		lines = append(lines, line{float64(i%5 + 1), claims.Price(i) * 10000, claims.Money(i * (i%5 + 1)), false})
+	}
+	lines = append(lines, line{2, 1_000000, 7, true})
+	f := blankFees(0)
+	f.Visit = nil
+	for _, l := range lines {
+		f.Visit = append(f.Visit, 0)
+		f.Count.Append(l.count)
+		f.Price.Append(l.price)
+		f.Amount.append(l.amount, l.count, l.price)
+	}
+	check := func(what string, f *FeeTable, want []line) {
+		t.Helper()
+		if f.Amount.Len() != len(want) {
+			t.Fatalf("%s: Len = %d, want %d", what, f.Amount.Len(), len(want))
+		}
+		kept := 0
+		for i, l := range want {
+			if got := f.AmountAt(uint32(i)); got != l.amount {
+				t.Errorf("%s: AmountAt(%d) = %d, want %d", what, i, got, l.amount)
+			}
+			if f.Amount.kept(uint32(i)) != l.kept {
+				t.Errorf("%s: row %d kept whole %v, want %v", what, i, f.Amount.kept(uint32(i)), l.kept)
+			}
+			if l.kept {
+				kept++
+			}
+		}
+		if f.Amount.Kept() != kept {
+			t.Errorf("%s: %d amounts kept whole, want %d", what, f.Amount.Kept(), kept)
+		}
+	}
+	add := func(l line) {
+		f.Visit = append(f.Visit, 0)
+		f.Count.Append(l.count)
+		f.Price.Append(l.price)
+		f.Amount.append(l.amount, l.count, l.price)
+	}
+	check("appended", &f, lines)
+	snap := FeeTable{Count: f.Count.snapshot(), Price: f.Price.snapshot(), Amount: f.Amount.snapshot()}
+	more := []line{{1, 7_000000, 700, false}, {1, 7_000000, 1, true}}
+	for _, l := range more {
+		add(l)
+	}
+	check("snapshot", &snap, lines)
+	lines = append(lines, more...)
+	check("appended after the snapshot", &f, lines)
+	// Net a refund into line 0 (to an amount the product gives), line 2
+	// (to one it does not), and line 1 (kept, to one it gives).
+	for _, set := range []struct {
+		row    int
+		amount claims.Money
+		count  float64
+		kept   bool
+	}{{0, 0, 0, false}, {2, 1000, 1, true}, {1, 0, 0, false}, {2, 1250, 1, false}, {5, 150, 1, true}} {
+		f.SetAmountCount(uint32(set.row), set.amount, set.count)
+		lines[set.row].amount, lines[set.row].count, lines[set.row].kept = set.amount, set.count, set.kept
+	}
+	check("after SetAmountCount", &f, lines)
+	drop := map[int]bool{1: true, 3: true, 50: true, 70: true}
+	var want []line
+	for i, l := range lines {
+		if !drop[i] {
+			want = append(want, l)
+		}
+	}
+	f.Doctor, f.Sn, f.Item, f.SupplyDays = NewSmall(0), NewSmall(0), NewSmall(0), NewDays(0)
+	f.Time, f.Trace, f.Line = NewTimes(0), NewSparse(0, 0, None), Lines{}
+	for range lines {
+		f.Doctor.Append(None)
+		f.Sn.Append(0)
+		f.Item.Append(0)
+		f.SupplyDays.Append(0)
+		f.Time.Append(claims.NoTime)
+		f.Trace.Append(None)
+		f.Line.Append(0)
+	}
+	if n := f.Keep(func(row int) bool { return !drop[row] }); n != len(want) {
+		t.Fatalf("Keep kept %d rows, want %d", n, len(want))
+	}
+	check("after Keep", &f, want)
+	f.Amount.reset()
+	if f.Amount.Len() != 0 || f.Amount.Kept() != 0 {
+		t.Fatal("reset left rows")
+	}
+}
+
+// BenchmarkAmountAt reads the amounts of 1M fee lines in order, as the
+// rules do: each computed from the line's quantity and price.
+func BenchmarkAmountAt(b *testing.B) {
+	f := NewFeeTable(1 << 20)
+	for i := range 1 << 20 {
+		c, p := float64(i%7+1), claims.Price(i%4000+1)*10000
+		f.Count.Append(c)
+		f.Price.Append(p)
+		a, _ := lineAmount(c, p)
+		f.Amount.append(a, c, p)
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var sum claims.Money
+	for i := 0; i < b.N; i++ {
+		sum += f.AmountAt(uint32(i & (1<<20 - 1)))
+	}
+	if sum == 0 {
+		b.Fatal("no amounts")
+	}
+}
