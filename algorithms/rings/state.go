@@ -352,9 +352,11 @@ func amountModel(g *graph.Graph) (*peerModel, []float32) {
 		catOf[d] = c
 		return c
 	}
-	cat := make([]int32, vt.Len())
-	for v := range cat {
-		cat[v] = category(vt.Dise.At(uint32(v)), true)
+	// The categories of the visits fitted, two bytes a visit as a rule
+	// (graph.Small): the model keeps them for as long as it scores.
+	cat := graph.NewSmall(vt.Len())
+	for v := range vt.Len() {
+		cat.Append(uint32(category(vt.Dise.At(uint32(v)), true)))
 	}
 	m := &peerModel{g: g, nKey: int32(len(catByPrefix)) + 1,
 		// The functions read the graph's tables when called: a served
@@ -362,8 +364,8 @@ func amountModel(g *graph.Graph) (*peerModel, []float32) {
 		// (Live.UseTables).
 		value: func(v int) (int64, bool) { return int64(g.Tables().Visits.FundPay.At(uint32(v))), true },
 		key: func(v int) int32 {
-			if v < len(cat) {
-				return cat[v]
+			if v < cat.Len() {
+				return int32(cat.At(uint32(v)))
 			}
 			return category(g.Tables().Visits.Dise.At(uint32(v)), false)
 		}}
@@ -418,24 +420,22 @@ func (m *peerModel) fit() []float32 {
 	vt := &m.g.Tables().Visits
 	n := vt.Len()
 	// Two peer models are fitted side by side at detection's start, where
-	// its live heap peaks: the values are read again when needed rather
-	// than kept (eight bytes a visit per model).
+	// its live heap peaks: the values and keys are read again when needed
+	// rather than kept (twelve bytes a visit per model).
 	sc := make([]int8, n) // scenario, -1 for visits left out
 	cl := make([]int8, n)
-	key := make([]int32, n)
 	for v := 0; v < n; v++ {
 		sc[v], cl[v], _ = m.prepare(v)
-		key[v] = m.key(v)
 	}
 	val := func(v int) int64 { x, _ := m.value(v); return x } // for visits with sc[v] >= 0
 	sizes := [3]int{int(nScenarios*nClasses) * int(m.nKey), nScenarios * nClasses, nScenarios}
 	for i := range m.stats {
-		m.stats[i] = groupStatsOf(vt, sc, val, sizes[i], func(v int) int32 { return m.group(i, sc[v], cl[v], key[v]) })
+		m.stats[i] = groupStatsOf(vt, sc, val, sizes[i], func(v int) int32 { return m.group(i, sc[v], cl[v], m.key(v)) })
 	}
 	z := make([]float32, n)
 	for v := 0; v < n; v++ {
 		if sc[v] >= 0 {
-			z[v] = m.zOf(sc[v], cl[v], key[v], val(v))
+			z[v] = m.zOf(sc[v], cl[v], m.key(v), val(v))
 		}
 	}
 	return z
