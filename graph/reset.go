@@ -10,13 +10,15 @@ import "github.com/ringlens/ringlens/graph/intern"
 // share t's columns must no longer be in use.
 func (t *Tables) Reset() {
 	for _, it := range []*intern.Table{t.Strings, t.PII, t.Persons.IDs, t.Institutions.IDs, t.Doctors.IDs,
-		t.Catalog.IDs, t.Fees.Traces} {
+		t.Catalog.IDs} {
 		if it != nil {
 			it.Reset()
 		}
 	}
-	if t.Visits.IDs != nil {
-		t.Visits.IDs.Reset()
+	for _, it := range []*intern.PackedTable{t.Visits.IDs, t.Fees.Traces} {
+		if it != nil {
+			it.Reset()
+		}
 	}
 	if t.Visits.SetlID != nil {
 		t.Visits.SetlID.Reset()

@@ -66,7 +66,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 	ft := &t.Fees
 	sf.Traces = ft.Traces
 	if sf.Traces == nil {
-		sf.Traces = intern.New(0, 20)
+		sf.Traces = intern.NewPacked(0)
 	}
 	for _, f := range fees {
 		if int(f) >= ft.Len() {

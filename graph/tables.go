@@ -416,13 +416,13 @@ type FeeTable struct {
 	Item       Small    // Catalog row
 	Count      Counts
 	Price      Narrow[claims.Price]
-	Amount     Amounts       // det_item_fee_sumamt, read through AmountAt
-	Time       Times         // fee_ocur_time
-	Doctor     Small         // Doctors row or None
-	SupplyDays Days          // prd_days, 0 when unknown
-	Trace      Sparse        // Traces id or None
-	Traces     *intern.Table // drug trace codes
-	Line       Lines         // source line of the original row
+	Amount     Amounts             // det_item_fee_sumamt, read through AmountAt
+	Time       Times               // fee_ocur_time
+	Doctor     Small               // Doctors row or None
+	SupplyDays Days                // prd_days, 0 when unknown
+	Trace      Sparse              // Traces id or None
+	Traces     *intern.PackedTable // drug trace codes (20 digits as a rule: packed, see intern.PackedList)
+	Line       Lines               // source line of the original row
 }
 
 // NewFeeTable returns an empty fee table with room for n fee lines.
@@ -438,7 +438,7 @@ func NewFeeTable(n int) FeeTable {
 		Doctor:     NewSmall(n),
 		SupplyDays: NewDays(n),
 		Trace:      NewSparse(n, n/8, None),
-		Traces:     intern.New(n/8+16, 20),
+		Traces:     intern.NewPacked(n/8 + 16),
 	}
 }
 

@@ -35,7 +35,7 @@ var feeCols = []column{
 type feeRow struct {
 	claims.FeeLine
 	visit             uint32
-	snHash, traceHash uint64 // intern.Hash of FeedetlSn and TraceCode, for prefetching
+	snHash, traceHash uint64 // intern.Hash of FeedetlSn, intern.PackedHash of TraceCode, for prefetching
 }
 
 // feeSpec returns the fee parser, which resolves visits in l.
@@ -49,7 +49,7 @@ func (l *loader) feeSpec() *spec[feeRow] {
 					rows[i].visit = memo.lookup(rows[i].MdtrtID, ids)
 					rows[i].snHash = intern.Hash(rows[i].FeedetlSn)
 					if rows[i].TraceCode != "" {
-						rows[i].traceHash = intern.Hash(rows[i].TraceCode)
+						rows[i].traceHash = intern.PackedHash(rows[i].TraceCode)
 					}
 				}
 			}

@@ -168,7 +168,7 @@ func (m *mini) addVisit(v uint32) {
 			cf.ItemCode, cf.ItemName, cf.ListType = view(src.Catalog.IDs, item), m.str(src.Catalog.Name[item]), src.Catalog.ListType[item]
 		}
 		if tr := ft.Trace.At(f); tr != graph.None {
-			cf.TraceCode = view(ft.Traces, tr)
+			cf.TraceCode = ft.Traces.String(tr)
 		}
 		m.t.AddFee(&cf, row, ft.Line.At(f))
 	}
