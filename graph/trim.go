@@ -2,8 +2,6 @@ package graph
 
 import (
 	"reflect"
-
-	"github.com/ringlens/ringlens/graph/intern"
 )
 
 // trimSpare is the share of a column's capacity left unused that
@@ -44,23 +42,10 @@ func trimValue(v reflect.Value) {
 			}
 		}
 	case reflect.Pointer:
-		switch p := v.Interface().(type) {
-		case *intern.Table:
-			if p != nil {
-				p.Trim()
-			}
-		case *intern.List:
-			if p != nil {
-				p.Trim()
-			}
-		case *intern.PackedTable:
-			if p != nil {
-				p.Trim()
-			}
-		case *intern.PackedList:
-			if p != nil {
-				p.Trim()
-			}
+		// A string table or list (intern.Table, List, PackedTable,
+		// PackedList) trims itself.
+		if p, ok := v.Interface().(interface{ Trim() }); ok && !v.IsNil() {
+			p.Trim()
 		}
 	case reflect.Slice:
 		if spare := v.Cap() - v.Len(); spare > v.Cap()/trimSpare {
