@@ -122,17 +122,7 @@ func TestAmounts(t *testing.T) {
 			want = append(want, l)
 		}
 	}
-	f.Doctor, f.Sn, f.Item, f.SupplyDays = NewSmall(0), NewSmall(0), NewSmall(0), NewDays(0)
-	f.Time, f.Trace, f.Line = NewTimes(0), NewSparse(0, 0, None), Lines{}
-	for range lines {
-		f.Doctor.Append(None)
-		f.Sn.Append(0)
-		f.Item.Append(0)
-		f.SupplyDays.Append(0)
-		f.Time.Append(claims.NoTime)
-		f.Trace.Append(None)
-		f.Line.Append(0)
-	}
+	blankOthers(&f, len(lines))
 	if n := f.Keep(func(row int) bool { return !drop[row] }); n != len(want) {
 		t.Fatalf("Keep kept %d rows, want %d", n, len(want))
 	}
@@ -140,6 +130,22 @@ func TestAmounts(t *testing.T) {
 	f.Amount.reset()
 	if f.Amount.Len() != 0 || f.Amount.Kept() != 0 {
 		t.Fatal("reset left rows")
+	}
+}
+
+// blankOthers gives the columns of f other than Visit, Count, Price and
+// Amount n blank rows, so that FeeTable.Keep can compact it.
+func blankOthers(f *FeeTable, n int) {
+	f.Doctor, f.Sn, f.Item, f.SupplyDays = NewSmall(0), NewSmall(0), NewSmall(0), NewDays(0)
+	f.Time, f.Trace, f.Line = NewTimes(0), NewSparse(0, 0, None), Lines{}
+	for range n {
+		f.Doctor.Append(None)
+		f.Sn.Append(0)
+		f.Item.Append(0)
+		f.SupplyDays.Append(0)
+		f.Time.Append(claims.NoTime)
+		f.Trace.Append(None)
+		f.Line.Append(0)
 	}
 }
 
@@ -162,5 +168,72 @@ func BenchmarkAmountAt(b *testing.B) {
 	}
 	if sum == 0 {
 		b.Fatal("no amounts")
+	}
+}
+
+// TestAmountsPlain appends lines whose amounts are mostly not their
+// products: the column turns plain (four bytes a line) once past
+// amountsPlainFrom rows, and every amount reads back, through a snapshot,
+// SetAmountCount, FeeTable.Keep and a reset.
+func TestAmountsPlain(t *testing.T) {
+	var tb Tables
+	tb.Fees = NewFeeTable(0)
+	const n = 3 * amountsPlainFrom
+	want := make([]claims.Money, 0, n)
+	for i := range n {
+		count, price := float64(i%3+1), claims.Price(1_000000+i)
+		a, _ := lineAmount(count, price)
+		if i%4 != 0 { // a discount on three lines in four
+			a -= claims.Money(i%50 + 1)
+		}
+		tb.Fees.Visit = append(tb.Fees.Visit, 0)
+		tb.Fees.Count.Append(count)
+		tb.Fees.Price.Append(price)
+		tb.Fees.appendAmount(a)
+		want = append(want, a)
+		if turned := tb.Fees.Amount.Plain(); turned != (i+1 >= amountsPlainFrom) {
+			t.Fatalf("after %d rows, plain %v", i+1, turned)
+		}
+	}
+	f := &tb.Fees
+	check := func(what string, f *FeeTable, want []claims.Money) {
+		t.Helper()
+		if f.Amount.Len() != len(want) {
+			t.Fatalf("%s: Len %d, want %d", what, f.Amount.Len(), len(want))
+		}
+		for i, a := range want {
+			if got := f.AmountAt(uint32(i)); got != a {
+				t.Fatalf("%s: AmountAt(%d) = %d, want %d", what, i, got, a)
+			}
+		}
+	}
+	check("appended", f, want)
+	if used, _ := f.Amount.bytes(); used > 4*n+64 {
+		t.Errorf("plain column uses %d bytes for %d rows", used, n)
+	}
+	snap := FeeTable{Count: f.Count.snapshot(), Price: f.Price.snapshot(), Amount: f.Amount.snapshot()}
+	f.Count.Append(1)
+	f.Price.Append(1_000000)
+	f.appendAmount(7)
+	check("snapshot", &snap, want)
+	want = append(want, 7)
+	f.Visit = append(f.Visit, 0)
+	f.SetAmountCount(5, 12345, 2)
+	want[5] = 12345
+	check("after SetAmountCount", f, want)
+	blankOthers(f, len(want))
+	var kept []claims.Money
+	for i, a := range want {
+		if i%3 != 1 {
+			kept = append(kept, a)
+		}
+	}
+	if got := f.Keep(func(row int) bool { return row%3 != 1 }); got != len(kept) {
+		t.Fatalf("Keep kept %d rows, want %d", got, len(kept))
+	}
+	check("after Keep", f, kept)
+	f.Amount.reset()
+	if f.Amount.Plain() || f.Amount.Len() != 0 {
+		t.Fatal("reset left the column plain or with rows")
 	}
 }

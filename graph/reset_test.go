@@ -247,6 +247,9 @@ func (c *Lines) at64(i uint32) int64 { return int64(c.At(i)) }
 // at64 returns the amount row i keeps whole, or math.MinInt64 for one
 // computed from its quantity and price (compared in their own columns).
 func (c *Amounts) at64(i uint32) int64 {
+	if c.isPlain {
+		return int64(c.plain.At(i))
+	}
 	if c.kept(i) {
 		return int64(c.wholeAt(i))
 	}

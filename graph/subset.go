@@ -82,7 +82,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		sf.Item.Append(ft.Item.At(f))
 		sf.Count.Append(ft.Count.At(f))
 		sf.Price.Append(ft.Price.At(f))
-		sf.Amount.append(ft.AmountAt(f), ft.Count.At(f), ft.Price.At(f))
+		sf.appendAmount(ft.AmountAt(f))
 		sf.Time.Append(ft.Time.At(f))
 		sf.Doctor.Append(ft.Doctor.At(f))
 		sf.SupplyDays.Append(ft.SupplyDays.At(f))

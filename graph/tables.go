@@ -455,7 +455,7 @@ func (t *Tables) AddFee(f *claims.FeeLine, visit uint32, line uint32) uint32 {
 	ft.Item.Append(t.item(f.ItemCode, f.ItemName, f.ListType))
 	ft.Count.Append(f.Count)
 	ft.Price.Append(f.Price)
-	ft.Amount.append(f.Amount, f.Count, f.Price)
+	ft.appendAmount(f.Amount)
 	ft.Time.Append(f.Time)
 	ft.Doctor.Append(t.DoctorRef(f.DoctorCode))
 	ft.SupplyDays.Append(f.SupplyDays)
