@@ -151,6 +151,12 @@ func newTables(visits, fees int) *graph.Tables {
 	return t
 }
 
+// estimateMargin is the share (1/estimateMargin) estimateRows adds to the
+// rows its sample gives: above the sample's error (estimateSample), below
+// the room graph.Tables.Trim leaves alone (1/16), so that columns sized
+// from the estimate are neither grown nor trimmed.
+const estimateMargin = 32
+
 // estimateRows guesses a file's row count for preallocation: from the
 // bytes per line of its decoded start when it is not compressed, else from
 // bytesPerRow and a generous compression ratio. It aims a little high: a
@@ -161,7 +167,7 @@ func estimateRows(src *source, bytesPerRow int64) int {
 	}
 	if !src.compressed && src.sampleLines >= 16 && src.sampleBytes > 0 {
 		rows := int(src.size * int64(src.sampleLines) / int64(src.sampleBytes))
-		return rows + rows/10 + 64
+		return rows + rows/estimateMargin + 64
 	}
 	size := src.size
 	if src.compressed {

@@ -26,6 +26,13 @@ const (
 // looks at; it is also the size of the header reader's buffer.
 const sampleSize = 64 << 10
 
+// estimateSample is how much of a file's decompressed start the row
+// estimate counts lines in (estimateRows): over the first 64 KB the
+// estimate was off by up to 5% on our and the independent cities, over the
+// first megabyte by at most 0.6%, so that the columns reserved from it are
+// rarely copied again, by growing or by Tables.Trim.
+const estimateSample = 1 << 20
+
 // maxHeader bounds a CSV header or first JSON object.
 const maxHeader = sampleSize
 
@@ -149,15 +156,19 @@ func (s *source) init(forced string, cols []column) error {
 		}
 		r = s.gz
 	}
-	br := bufio.NewReaderSize(r, sampleSize)
-	sample, err := br.Peek(sampleSize)
-	// A read error (a gzip stream truncated within the sample) is left for
-	// the reading of the records, which names its line: the sample is then
+	br := bufio.NewReaderSize(r, estimateSample)
+	head, err := br.Peek(estimateSample)
+	// A read error (a gzip stream truncated within the head) is left for
+	// the reading of the records, which names its line: the head is then
 	// all there is.
-	atEOF := err != nil && err != bufio.ErrBufferFull
-	s.sampleLines, s.sampleBytes = bytes.Count(sample, []byte{'\n'}), len(sample)
+	headEOF := err != nil && err != bufio.ErrBufferFull
+	s.sampleLines, s.sampleBytes = bytes.Count(head, []byte{'\n'}), len(head)
+	sample, atEOF := head, headEOF // the start encoding detection looks at
+	if len(head) > sampleSize {
+		sample, atEOF = head[:sampleSize], false
+	}
 	var rest io.Reader = br
-	if atEOF && err != io.EOF {
+	if headEOF && err != io.EOF {
 		rest = io.MultiReader(br, errReader{err})
 	}
 	enc := forced
