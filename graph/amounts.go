@@ -21,17 +21,15 @@ import (
 // is kept whole (past amountsPlainFrom rows), the column turns plain, every
 // amount in a four-byte Narrow column, once, as graph.Small widens.
 //
-// Like Sparse, the column keeps the word that rows are appended to in its
-// struct, so that a capped copy of it is a snapshot that shares no memory
-// an append writes; setAt writes in place and is for tables not yet shared
-// (ingest nets a refund into the charge it reverses).
+// The bits are a rowBits, as Sparse's, so that a capped copy of the column
+// is a snapshot that shares no memory an append writes; setAt writes in
+// place and is for tables not yet shared (ingest nets a refund into the
+// charge it reverses).
 type Amounts struct {
-	words []uint64    // complete words: bit r of words[w] is set when row 64w+r is kept whole
-	tail  uint64      // the bits of the rows after the complete words
-	n     uint32      // rows
-	whole []wideValue // the amounts kept whole, by row
+	rowBits             // set for the rows whose amount is kept whole
+	whole   []wideValue // the amounts kept whole, by row
 	// plain holds every amount once the column has turned plain (isPlain);
-	// words, tail and whole are then empty.
+	// the bits and whole are then empty.
 	plain   Narrow[claims.Money]
 	isPlain bool
 }
@@ -74,7 +72,7 @@ func toFen(p int64) claims.Money {
 }
 
 // NewAmounts returns a column with room for n rows.
-func NewAmounts(n int) Amounts { return Amounts{words: make([]uint64, 0, n/64)} }
+func NewAmounts(n int) Amounts { return Amounts{rowBits: rowBits{words: make([]uint64, 0, n/64)}} }
 
 // Len returns the number of rows.
 func (c *Amounts) Len() int {
@@ -86,13 +84,7 @@ func (c *Amounts) Len() int {
 
 // kept reports whether row i keeps its amount whole (always false once the
 // column is plain: see AmountAt).
-func (c *Amounts) kept(i uint32) bool {
-	w := c.tail
-	if k := int(i >> 6); k < len(c.words) {
-		w = c.words[k]
-	}
-	return w&(1<<(i&63)) != 0
-}
+func (c *Amounts) kept(i uint32) bool { return c.get(i) }
 
 // wholeAt returns the amount row i keeps whole.
 func (c *Amounts) wholeAt(i uint32) claims.Money {
@@ -106,28 +98,12 @@ func (c *Amounts) append(x claims.Money, count float64, price claims.Price) {
 		c.plain.Append(x)
 		return
 	}
-	if a, ok := lineAmount(count, price); !ok || a != x {
-		c.tail |= 1 << (c.n & 63)
+	a, ok := lineAmount(count, price)
+	keep := !ok || a != x
+	if keep {
 		c.whole = append(c.whole, wideValue{row: c.n, v: int64(x)})
 	}
-	c.n++
-	if c.n&63 == 0 {
-		c.words = append(c.words, c.tail)
-		c.tail = 0
-	}
-}
-
-// setBit sets or clears the bit of row i.
-func (c *Amounts) setBit(i uint32, on bool) {
-	w := &c.tail
-	if k := int(i >> 6); k < len(c.words) {
-		w = &c.words[k]
-	}
-	if on {
-		*w |= 1 << (i & 63)
-	} else {
-		*w &^= 1 << (i & 63)
-	}
+	c.push(keep)
 }
 
 // turnPlain reports whether the column should turn plain (see Amounts).
@@ -144,19 +120,8 @@ func (c *Amounts) setAt(i uint32, x claims.Money, count float64, price claims.Pr
 	}
 	a, ok := lineAmount(count, price)
 	keep := !ok || a != x
-	k := findWide(c.whole, i)
-	was := c.kept(i)
-	switch {
-	case keep && was:
-		c.whole[k].v = int64(x)
-	case keep:
-		c.whole = append(c.whole, wideValue{})
-		copy(c.whole[k+1:], c.whole[k:])
-		c.whole[k] = wideValue{row: i, v: int64(x)}
-	case was:
-		c.whole = append(c.whole[:k], c.whole[k+1:]...)
-	}
-	c.setBit(i, keep)
+	c.whole = setWide(c.whole, i, c.kept(i), keep, int64(x))
+	c.set(i, keep)
 }
 
 // keep moves row i to row w (w ≤ i, rows taken in order, as FeeTable.Keep
@@ -167,9 +132,9 @@ func (c *Amounts) keep(w, i int, into *[]wideValue) {
 		return
 	}
 	was := c.kept(uint32(i))
-	c.setBit(uint32(w), was)
+	c.set(uint32(w), was)
 	if was {
-		*into = append(*into, wideValue{row: uint32(w), v: c.whole[findWide(c.whole, uint32(i))].v})
+		keepWide(into, c.whole, w, i)
 	}
 }
 
@@ -179,27 +144,23 @@ func (c *Amounts) truncate(n int, whole []wideValue) {
 		c.plain.truncate(n, whole)
 		return
 	}
-	k := n >> 6
-	if k < len(c.words) {
-		c.tail = c.words[k]
-		c.words = c.words[:k]
-	}
-	c.tail &= 1<<(uint(n)&63) - 1
-	c.n, c.whole = uint32(n), whole
+	c.rowBits.truncate(n)
+	c.whole = whole
 }
 
 // reset empties the column, keeping its memory; a plain column turns
 // back to bits.
 func (c *Amounts) reset() {
 	c.plain.reset()
-	*c = Amounts{words: c.words[:0], whole: c.whole[:0], plain: c.plain}
+	c.rowBits.reset()
+	*c = Amounts{rowBits: c.rowBits, whole: c.whole[:0], plain: c.plain}
 }
 
 // snapshot returns the column as it is now, which later appends leave
 // unchanged.
 func (c *Amounts) snapshot() Amounts {
 	s := *c
-	s.words, s.whole = capped(c.words), capped(c.whole)
+	s.rowBits, s.whole = c.rowBits.snapshot(), capped(c.whole)
 	s.plain = c.plain.snapshot()
 	return s
 }

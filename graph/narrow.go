@@ -180,17 +180,29 @@ func (c *column) appendCode(code int32, x int64) {
 
 // set makes row i hold code, and x in wide when code is narrowWide.
 func (c *column) set(i uint32, code int32, x int64) {
-	was := c.vals[i] == narrowWide
-	k := c.find(i)
-	switch {
-	case code != narrowWide && was:
-		c.wide = slices.Delete(c.wide, k, k+1)
-	case code == narrowWide && was:
-		c.wide[k].v = x
-	case code == narrowWide:
-		c.wide = slices.Insert(c.wide, k, wideValue{row: i, v: x})
-	}
+	c.wide = setWide(c.wide, i, c.vals[i] == narrowWide, code == narrowWide, x)
 	c.vals[i] = code
+}
+
+// setWide returns ws (sorted by row, holding row i when was) holding row i
+// with value x when keep, and without it otherwise.
+func setWide(ws []wideValue, i uint32, was, keep bool, x int64) []wideValue {
+	k := findWide(ws, i)
+	switch {
+	case keep && was:
+		ws[k].v = x
+	case keep:
+		ws = slices.Insert(ws, k, wideValue{row: i, v: x})
+	case was:
+		ws = slices.Delete(ws, k, k+1)
+	}
+	return ws
+}
+
+// keepWide appends to into, as row w, the value ws holds for row i (see
+// column.keep).
+func keepWide(into *[]wideValue, ws []wideValue, w, i int) {
+	*into = append(*into, wideValue{row: uint32(w), v: ws[findWide(ws, uint32(i))].v})
 }
 
 // put writes x at row i of a column sized ahead (resize), for builders
@@ -223,7 +235,7 @@ func (c *column) snapshot() column {
 func (c *column) keep(w, i int, into *[]wideValue) {
 	c.vals[w] = c.vals[i]
 	if c.vals[w] == narrowWide {
-		*into = append(*into, wideValue{row: uint32(w), v: c.wide[c.find(uint32(i))].v})
+		keepWide(into, c.wide, w, i)
 	}
 }
 

@@ -14,24 +14,20 @@ import (
 // instead of 4 (0.7 at one in eight).
 //
 // Rows are only appended (or compacted in order by FeeTable.Keep while the
-// tables are loaded). The word that rows are appended to is kept in the
-// column's struct, not in words, which holds only complete words, so that a
-// copy of the column (its slices capped) is a snapshot of it that shares no
-// memory an append writes.
+// tables are loaded); the bits are a rowBits, whose copy (its slices
+// capped) is a snapshot, and so is the column's.
 type Sparse struct {
-	words    []uint64 // complete words: bit r of words[w] is row 64w+r
+	rowBits
 	before   []uint32 // values in the words before words[w]
 	vals     []uint32 // the values present, in row order
-	tail     uint64   // the bits of the rows after the complete words
 	tailFrom uint32   // values before tail
-	n        uint32   // rows
 	none     uint32   // the value of a row without one
 }
 
 // NewSparse returns a column whose rows without a value read as none, with
 // room for n rows of which about present have a value.
 func NewSparse(n, present int, none uint32) Sparse {
-	return Sparse{words: make([]uint64, 0, n/64), before: make([]uint32, 0, n/64), vals: make([]uint32, 0, present), none: none}
+	return Sparse{rowBits: rowBits{words: make([]uint64, 0, n/64)}, before: make([]uint32, 0, n/64), vals: make([]uint32, 0, present), none: none}
 }
 
 // Len returns the number of rows.
@@ -53,14 +49,11 @@ func (c *Sparse) At(i uint32) uint32 {
 // Append adds a row holding v (none: a row without a value).
 func (c *Sparse) Append(v uint32) {
 	if v != c.none {
-		c.tail |= 1 << (c.n & 63)
 		c.vals = append(c.vals, v)
 	}
-	c.n++
-	if c.n&63 == 0 {
-		c.words = append(c.words, c.tail)
+	if c.push(v != c.none) {
 		c.before = append(c.before, c.tailFrom)
-		c.tail, c.tailFrom = 0, uint32(len(c.vals))
+		c.tailFrom = uint32(len(c.vals))
 	}
 }
 
@@ -88,14 +81,15 @@ func (c *Sparse) Present() int { return len(c.vals) }
 
 // reset empties the column, keeping its memory.
 func (c *Sparse) reset() {
-	*c = Sparse{words: c.words[:0], before: c.before[:0], vals: c.vals[:0], none: c.none}
+	c.rowBits.reset()
+	*c = Sparse{rowBits: c.rowBits, before: c.before[:0], vals: c.vals[:0], none: c.none}
 }
 
 // snapshot returns the column as it is now, which later appends leave
 // unchanged.
 func (c *Sparse) snapshot() Sparse {
 	s := *c
-	s.words, s.before, s.vals = capped(c.words), capped(c.before), capped(c.vals)
+	s.rowBits, s.before, s.vals = c.rowBits.snapshot(), capped(c.before), capped(c.vals)
 	return s
 }
 
