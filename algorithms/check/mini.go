@@ -29,6 +29,10 @@ type mini struct {
 	fees    []uint32          // scratch
 	hist    []uint32          // scratch: the person's history
 	b       graph.Rebuilder   // builds the graph of t, in memory reused
+
+	// scratch for the packed ids of the visit being copied (see packed):
+	// its mdtrt_id, its setl_id, and a fee line's trace code.
+	mdtrtID, setlID, trace []byte
 }
 
 // Limits of the minis a Checker keeps for reuse: one that grew beyond
@@ -84,6 +88,14 @@ func (m *mini) reusable() bool {
 func view(it interface{ View(intern.ID) []byte }, id uint32) string {
 	b := it.View(id)
 	return unsafe.String(unsafe.SliceData(b), len(b))
+}
+
+// packed returns row id of l, written into *buf, without an allocation of
+// its own: as with view, the mini tables' Add methods copy what they keep,
+// and the result is valid until *buf is written again.
+func packed(l *intern.PackedList, buf *[]byte, id uint32) string {
+	*buf = l.AppendTo((*buf)[:0], id)
+	return unsafe.String(unsafe.SliceData(*buf), len(*buf))
 }
 
 // str is Tables.Str of the city without copying (see view).
@@ -151,10 +163,10 @@ func (m *mini) doctorCode(d uint32) string {
 func (m *mini) addVisit(v uint32) {
 	src, vt := m.src, &m.src.Visits
 	inst := m.institution(vt.Institution[v])
-	cv := claims.Visit{MdtrtID: vt.IDs.String(v), PsnNo: "", InstitutionCode: "", MedType: vt.MedType[v],
+	cv := claims.Visit{MdtrtID: packed(&vt.IDs.PackedList, &m.mdtrtID, v), PsnNo: "", InstitutionCode: "", MedType: vt.MedType[v],
 		Begin: vt.Begin.At(v), End: vt.End.At(v), DoctorCode: m.doctorCode(vt.Doctor[v]), DiseCode: m.str(vt.Dise.At(v)),
 		DiseName: m.str(vt.DiseName.At(v)), MedFee: vt.MedFee.At(v), FundPay: vt.FundPay.At(v), CertType: vt.Cert[v]}
-	cv.SetlID = vt.SetlID.String(v)
+	cv.SetlID = packed(vt.SetlID, &m.setlID, v)
 	row, _ := m.t.AddVisit(&cv, 0, inst, vt.Line.At(v))
 	m.t.Visits.Flags[row] = vt.Flags[v]
 	ft := &src.Fees
@@ -168,7 +180,7 @@ func (m *mini) addVisit(v uint32) {
 			cf.ItemCode, cf.ItemName, cf.ListType = view(src.Catalog.IDs, item), m.str(src.Catalog.Name[item]), src.Catalog.ListType[item]
 		}
 		if tr := ft.Trace.At(f); tr != graph.None {
-			cf.TraceCode = ft.Traces.String(tr)
+			cf.TraceCode = packed(&ft.Traces.PackedList, &m.trace, tr)
 		}
 		m.t.AddFee(&cf, row, ft.Line.At(f))
 	}
