@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync/atomic"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/ringlens/ringlens/ingest"
 	"github.com/ringlens/ringlens/viz/server"
 	"github.com/ringlens/ringlens/viz/web"
+	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 )
 
@@ -27,13 +29,14 @@ func serveCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "serve",
 		Usage:     "read a claims dataset, detect rings and serve the live web view and streaming API",
-		UsageText: "ringlens serve --in city [--addr 127.0.0.1:8080] [--state DIR] [--follow] [--full-every 10m] [--update-nice 10] [--full-run-workers 0] [--token T] [--allowed-host NAME] [--check-policy FILE]",
+		UsageText: "ringlens serve --in city [--addr 127.0.0.1:8080] [--state DIR] [--follow] [--full-every 10m] [--full-run-process=true] [--update-nice 10] [--full-run-workers 0] [--token T] [--allowed-host NAME] [--check-policy FILE]",
 		Description: "Starts listening at once, then reads the dataset, builds the graph and detects rings,\n" +
 			"streaming progress and rings to connected browsers (docs/api.md documents the API).\n" +
 			"New claims (POST /api/v1/claims, or with --follow new *.jsonl files in --in) are\n" +
 			"scored incrementally: only the rings they touch are re-scored, and changed rings are\n" +
 			"pushed as updates. Every --full-every, while claims were scored only incrementally, a\n" +
-			"full run over the whole city catches up in the background. Accepted claims are\n" +
+			"full run over the whole city catches up in the background: on Linux in a process of\n" +
+			"its own at idle priority, which then takes over serving (--full-run-process). Accepted claims are\n" +
 			"written to a claims log in --state (default: a .ringlens-state directory in --in)\n" +
 			"before they are acknowledged, and replayed on restart. Binding an address other\n" +
 			"than loopback requires --token (or RINGLENS_TOKEN, at least 16 characters); every\n" +
@@ -59,6 +62,9 @@ func serveCommand() *cli.Command {
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of community detection"},
 			&cli.StringFlag{Name: "encoding", Value: "auto", Usage: "text encoding of CSV files: auto, utf-8 or gb18030"},
 			serveMemoryLimitFlag(),
+			&cli.BoolFlag{Name: "full-run-process", Value: runtime.GOOS == "linux", Usage: "run every background full run in a process of its own at idle priority, which then takes over serving, so that checks never share a heap or a core with a full run (Linux; the claims log of the state directory carries the posted claims over); =false runs full runs in the serving process, on a snapshot of its tables, holding the city once"},
+			&cli.IntFlag{Name: "generation", Hidden: true, Usage: "internal: the number of a serving process started by --full-run-process"},
+			&cli.BoolFlag{Name: "successor", Hidden: true, Usage: "internal: start as the successor of the serving process"},
 		}, logFlags()...),
 		Action: runServe,
 	}
@@ -69,42 +75,73 @@ func runServe(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	if n := c.Int("generation"); n > 0 {
+		log = log.With().Int("process", n).Logger()
+	}
+	sc, err := serveSettings(c, log)
+	if err != nil {
+		return err
+	}
+	switch {
+	case c.Int("generation") > 0:
+		return runGeneration(c, log, sc)
+	case c.Bool("full-run-process"):
+		return superviseServe(c, log, sc)
+	}
+	ln, err := net.Listen("tcp", sc.addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", sc.addr, err)
+	}
+	return serveOn(c, log, sc, ln, nil)
+}
+
+// serveConfig is serve's command line, checked: the server's
+// configuration but for its listen address and workspace.
+type serveConfig struct {
+	cfg           server.Config
+	addr, in      string
+	state         string
+	withWorkspace bool // the workspace is served only with an explicit --state
+}
+
+// serveSettings checks serve's flags and returns the server's settings.
+func serveSettings(c *cli.Context, log zerolog.Logger) (*serveConfig, error) {
 	in, addr, token := c.String("in"), c.String("addr"), c.String("token")
 	if in == "" {
-		return usagef("serve: --in is required")
+		return nil, usagef("serve: --in is required")
 	}
 	if st, err := os.Stat(in); err != nil || !st.IsDir() {
-		return usagef("serve: --in %q is not a directory", in)
+		return nil, usagef("serve: --in %q is not a directory", in)
 	}
 	if err := checkEncodingFlag(c.String("encoding")); err != nil {
-		return err
+		return nil, err
 	}
 	if err := server.CheckToken(token); err != nil {
-		return usagef("serve: --token: %v", err)
+		return nil, usagef("serve: --token: %v", err)
 	}
 	if err := server.CheckBind(addr, token); err != nil {
-		return usagef("serve: %v", err)
+		return nil, usagef("serve: %v", err)
 	}
 	if err := server.CheckHosts(c.StringSlice("allowed-host"), c.StringSlice("allow-origin")); err != nil {
-		return usagef("serve: %v", err)
+		return nil, usagef("serve: %v", err)
 	}
-	state := c.String("state")
-	withWorkspace := state != "" // the workspace is served only with an explicit --state
-	if state == "" {
-		state = filepath.Join(in, ".ringlens-state")
+	sc := &serveConfig{addr: addr, in: in, state: c.String("state")}
+	sc.withWorkspace = sc.state != ""
+	if sc.state == "" {
+		sc.state = filepath.Join(in, ".ringlens-state")
 	}
 	if err := applyMemoryLimit(c); err != nil {
-		return err
+		return nil, err
 	}
 	set, params, err := detectionSettings(c)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	policy, err := checkPolicy(c.String("check-policy"), &set)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if path := c.String("check-policy"); path != "" {
+	if path := c.String("check-policy"); path != "" && c.Int("generation") <= 1 {
 		log.Info().Str("file", path).Msg("check decision policy overridden")
 	}
 	enc := c.String("encoding")
@@ -121,64 +158,83 @@ func runServe(c *cli.Context) error {
 		}
 		return res.Tables, nil
 	}
-	cfg := server.Config{
+	sc.cfg = server.Config{
 		Load:         load,
 		Detect:       rings.Options{Rules: set, Params: params, Seed: c.Int64("seed")},
 		CheckPolicy:  policy,
 		Token:        token,
 		AllowOrigins: c.StringSlice("allow-origin"),
 		AllowedHosts: c.StringSlice("allowed-host"),
-		StateDir:     state,
+		StateDir:     sc.state,
 		Static:       web.FS(),
 		Logf:         func(format string, args ...any) { log.Info().Msgf(format, args...) },
 		Warnf:        func(format string, args ...any) { log.Warn().Msgf(format, args...) },
 	}
 	if c.Bool("follow") {
-		cfg.FollowDir = in
+		sc.cfg.FollowDir = in
 	}
-	if withWorkspace {
-		ws, err := workspace.Open(c.Context, state)
+	sc.cfg.FullRunReload = c.Bool("full-run-reload")
+	switch n := c.Int("full-run-workers"); {
+	case n < -1:
+		return nil, usagef("serve: --full-run-workers must be -1 (all), 0 (all but one) or more")
+	default:
+		sc.cfg.FullRunWorkers = n
+	}
+	switch n := c.Int("update-nice"); {
+	case n < 0 || n > 19:
+		return nil, usagef("serve: --update-nice must be between 0 and 19")
+	case n == 0:
+		sc.cfg.UpdateNice = -1 // the process's priority
+	default:
+		sc.cfg.UpdateNice = n
+	}
+	switch d := c.Duration("full-every"); {
+	case d < 0:
+		return nil, usagef("serve: --full-every must not be negative")
+	case d == 0:
+		sc.cfg.FullEvery = -1 // never
+	default:
+		sc.cfg.FullEvery = d
+	}
+	if c.Bool("full-run-process") && c.Bool("full-run-reload") {
+		return nil, usagef("serve: --full-run-process reads the dataset for every full run already; drop --full-run-reload")
+	}
+	return sc, nil
+}
+
+// serveOn serves sc on ln until the command's context is cancelled or
+// the server fails. gen, when not nil, is the supervisor's channel of a
+// process serving with full runs in processes of their own
+// (serve_apart.go): it sets the server's hand-over hooks, and a successor
+// starts serving only once it has taken over.
+func serveOn(c *cli.Context, log zerolog.Logger, sc *serveConfig, ln net.Listener, gen *generationLink) error {
+	cfg := sc.cfg
+	if sc.withWorkspace {
+		ws, err := workspace.Open(c.Context, sc.state)
 		if err != nil {
+			ln.Close()
 			return fmt.Errorf("serve: %w", err)
 		}
 		defer ws.Close()
 		cfg.Workspace = ws
 		users, err := ws.HasUsers(c.Context)
 		if err != nil {
+			ln.Close()
 			return fmt.Errorf("serve: %w", err)
 		}
-		if users {
+		if users && gen == nil {
 			log.Info().Msg("the workspace has users: the web view requires a login (docs/workflow.md)")
 		}
 	}
-	cfg.FullRunReload = c.Bool("full-run-reload")
-	switch n := c.Int("full-run-workers"); {
-	case n < -1:
-		return usagef("serve: --full-run-workers must be -1 (all), 0 (all but one) or more")
-	default:
-		cfg.FullRunWorkers = n
-	}
-	switch n := c.Int("update-nice"); {
-	case n < 0 || n > 19:
-		return usagef("serve: --update-nice must be between 0 and 19")
-	case n == 0:
-		cfg.UpdateNice = -1 // the process's priority
-	default:
-		cfg.UpdateNice = n
-	}
-	switch d := c.Duration("full-every"); {
-	case d < 0:
-		return usagef("serve: --full-every must not be negative")
-	case d == 0:
-		cfg.FullEvery = -1 // never
-	default:
-		cfg.FullEvery = d
-	}
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", addr, err)
-	}
 	cfg.ListenAddr = ln.Addr().String()
+	ctx, cancel := context.WithCancel(c.Context)
+	defer cancel()
+	serving := make(chan struct{}) // closed when the listener may be served
+	if gen != nil {
+		gen.configure(&cfg, cancel, serving)
+	} else {
+		close(serving)
+	}
 	srv, err := server.New(cfg)
 	if err != nil {
 		ln.Close()
@@ -191,23 +247,38 @@ func runServe(c *cli.Context) error {
 	}()
 	hs := srv.HTTPServer()
 	url := "http://" + ln.Addr().String() + "/"
-	if token != "" {
+	if sc.cfg.Token != "" {
 		url += "?token=<token>"
 	}
-	fmt.Fprintf(c.App.Writer, "serving on %s\n", url)
-	log.Info().Str("url", url).Str("in", in).Str("state", state).Bool("follow", c.Bool("follow")).Msg("listening")
+	if gen == nil {
+		fmt.Fprintf(c.App.Writer, "serving on %s\n", url)
+		log.Info().Str("url", url).Str("in", sc.in).Str("state", sc.state).Bool("follow", c.Bool("follow")).Msg("listening")
+	}
+	var retiring atomic.Bool
+	if gen != nil {
+		gen.start(ctx, srv, drainer(hs, ln, &retiring))
+	}
 
-	ctx, cancel := context.WithCancel(c.Context)
-	defer cancel()
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- hs.Serve(ln) }()
+	go func() {
+		select {
+		case <-serving:
+			serveErr <- hs.Serve(ln)
+		case <-ctx.Done():
+			ln.Close()
+			serveErr <- http.ErrServerClosed
+		}
+	}()
 	runErr := make(chan error, 1)
 	go func() { runErr <- srv.Run(ctx) }()
 
 	var result error
 	select {
 	case err := <-serveErr:
-		if !errors.Is(err, http.ErrServerClosed) {
+		switch {
+		case retiring.Load():
+			<-ctx.Done() // the listener was closed to retire: drained, then cancelled
+		case !errors.Is(err, http.ErrServerClosed):
 			result = fmt.Errorf("serve: %w", err)
 		}
 	case err := <-runErr:
@@ -226,6 +297,44 @@ func runServe(c *cli.Context) error {
 	}
 	log.Info().Msg("stopped")
 	return result
+}
+
+// drainTimeout bounds how long a retiring process waits for its
+// connections to close after it stopped accepting (drainer).
+const drainTimeout = 3 * time.Second
+
+// drainer returns the retirement of a serving process whose successor
+// serves the same listener: it stops accepting (the successor accepts
+// what comes next), answers every request still arriving on the
+// connections it has, each with Connection: close so that the client
+// opens its next connection to the successor, and returns once they are
+// closed or drainTimeout has passed. http.Server.Shutdown alone would
+// drop a request read after it began; it is called after the drain.
+// Websocket streams are hijacked, not counted: the caller closes them.
+func drainer(hs *http.Server, ln net.Listener, retiring *atomic.Bool) func() {
+	var open atomic.Int64 // connections neither closed nor hijacked
+	hs.ConnState = func(_ net.Conn, st http.ConnState) {
+		switch st {
+		case http.StateNew:
+			open.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			open.Add(-1)
+		}
+	}
+	next := hs.Handler
+	hs.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if retiring.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
+	return func() {
+		retiring.Store(true)
+		ln.Close()
+		for deadline := time.Now().Add(drainTimeout); open.Load() > 0 && time.Now().Before(deadline); {
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
 }
 
 // checkPolicy returns the decision policy of checks: the default, or the

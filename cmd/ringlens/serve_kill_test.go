@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -9,33 +11,44 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 )
 
 // serveProc is a running `ringlens serve` process.
 type serveProc struct {
-	cmd *exec.Cmd
-	url string // http://127.0.0.1:PORT/
+	cmd    *exec.Cmd
+	url    string // http://127.0.0.1:PORT/
+	stderr *syncBuffer
 }
 
 // startServe runs the binary on the fixture with state directory state and
 // waits until it is ready.
 func startServe(t *testing.T, state string) *serveProc {
 	t.Helper()
-	cmd := exec.Command(binary, "serve", "--in", serveFixture, "--state", state, "--addr", "127.0.0.1:0",
-		"--full-every", "0", "--memory-limit", "0", "--log-format", "json")
+	return startServeWith(t, state, "--full-every", "0")
+}
+
+// startServeWith is startServe with more flags.
+func startServeWith(t *testing.T, state string, flags ...string) *serveProc {
+	t.Helper()
+	args := append([]string{"serve", "--in", serveFixture, "--state", state, "--addr", "127.0.0.1:0",
+		"--memory-limit", "0", "--log-format", "json"}, flags...)
+	cmd := exec.Command(binary, args...)
+	// A process group of its own: kill() ends the supervisor and every
+	// serving process it started at once, as a machine's crash would.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	var stderr syncBuffer
-	cmd.Stderr = &stderr
+	p := &serveProc{cmd: cmd, stderr: new(syncBuffer)}
+	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &serveProc{cmd: cmd}
-	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	t.Cleanup(func() { _ = p.kill(); _ = cmd.Wait() })
 	lines := bufio.NewScanner(out)
 	for lines.Scan() {
 		if u, ok := strings.CutPrefix(lines.Text(), "serving on "); ok {
@@ -45,7 +58,7 @@ func startServe(t *testing.T, state string) *serveProc {
 	}
 	go func() { _, _ = io.Copy(io.Discard, out) }()
 	if p.url == "" {
-		t.Fatalf("no URL printed; stderr: %s", stderr.String())
+		t.Fatalf("no URL printed; stderr: %s", p.stderr.String())
 	}
 	deadline := time.Now().Add(30 * time.Second)
 	for time.Now().Before(deadline) {
@@ -54,15 +67,21 @@ func startServe(t *testing.T, state string) *serveProc {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	t.Fatalf("not ready; stderr: %s", stderr.String())
+	t.Fatalf("not ready; stderr: %s", p.stderr.String())
 	return nil
 }
 
+// kill sends SIGKILL to the server's process group: the supervisor and
+// the serving processes it started (serve --full-run-process).
+func (p *serveProc) kill() error { return syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) }
+
 // serveStatus is the part of /api/v1/status the test reads.
 type serveStatus struct {
-	Ready    bool `json:"ready"`
-	Accepted int  `json:"accepted_rows"`
-	Replayed int  `json:"replayed_rows"`
+	Ready      bool `json:"ready"`
+	Accepted   int  `json:"accepted_rows"`
+	Replayed   int  `json:"replayed_rows"`
+	Generation int  `json:"generation"`
+	FullRuns   int  `json:"full_runs"`
 }
 
 func (p *serveProc) status() (serveStatus, error) {
@@ -178,7 +197,7 @@ func TestServeKillNineKeepsAcknowledgedClaims(t *testing.T) {
 			})
 		}
 		time.Sleep(time.Duration(300+200*round) * time.Millisecond)
-		if err := p.cmd.Process.Kill(); err != nil { // SIGKILL
+		if err := p.kill(); err != nil {
 			t.Fatal(err)
 		}
 		_ = p.cmd.Wait()

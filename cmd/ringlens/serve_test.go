@@ -93,7 +93,8 @@ func TestServeRuns(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- serveApp(&out, &errw).RunContext(ctx, []string{"ringlens", "serve", "--in", serveFixture,
-			"--addr", "127.0.0.1:0", "--state", state, "--log-format", "json", "--memory-limit", "0", "--check-policy", policy})
+			"--addr", "127.0.0.1:0", "--state", state, "--log-format", "json", "--memory-limit", "0", "--check-policy", policy,
+			"--full-run-process=false"}) // in this process: a test binary cannot start serving processes
 	}()
 	var url string
 	deadline := time.Now().Add(10 * time.Second)

@@ -1,3 +1,5 @@
+//go:build unix
+
 package main
 
 import (
@@ -146,7 +148,7 @@ func TestServeKillNineKeepsCaseUpdates(t *testing.T) {
 			})
 		}
 		time.Sleep(time.Duration(300+200*round) * time.Millisecond)
-		if err := p.cmd.Process.Kill(); err != nil { // SIGKILL
+		if err := p.kill(); err != nil { // SIGKILL, the whole process group
 			t.Fatal(err)
 		}
 		_ = p.cmd.Wait()

@@ -299,6 +299,9 @@ type intakeResult struct {
 func (s *Server) acceptBatch(r io.Reader, mark *followMark) (*batch, error) {
 	s.intakeMu.Lock()
 	defer s.intakeMu.Unlock()
+	if s.handedOver {
+		return nil, errHandedOver
+	}
 	b, err := s.validate(r)
 	if err != nil {
 		return nil, err
@@ -314,6 +317,9 @@ func (s *Server) acceptBatch(r io.Reader, mark *followMark) (*batch, error) {
 	}
 	s.mu.Lock()
 	s.record(b)
+	if s.wal != nil {
+		s.logged++
+	}
 	s.mu.Unlock()
 	select {
 	case s.kick <- struct{}{}:
@@ -392,7 +398,8 @@ func (s *Server) handleClaims(w http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &re):
 		writeJSON(w, http.StatusBadRequest, apiError{Error: re.Error(), Row: re.Row, Field: re.Field})
 		return
-	case errors.Is(err, errNotReady):
+	case errors.Is(err, errNotReady), errors.Is(err, errHandedOver):
+		w.Header().Set("Retry-After", "1")
 		writeError(w, http.StatusServiceUnavailable, err.Error())
 		return
 	case errors.Is(err, errNotStored):

@@ -251,6 +251,9 @@ func (s *Server) feedChunk(name string, f *os.File, st *fileState, size int64) b
 		at.Row += st.Line
 		s.problem(name, st, "rejected", fmt.Sprintf("rejected (nothing from line %d on is accepted until the file is fixed): %v", st.Line+1, &at))
 		return false
+	case errors.Is(err, errHandedOver):
+		st.retry = true // read again if the successor fails (Resume); else the successor reads on from the log's marks
+		return false
 	case err != nil:
 		s.problem(name, st, "error", err.Error())
 		st.retry = true

@@ -131,6 +131,17 @@ type Config struct {
 	// Warnf, when not nil, receives warnings (a torn record cut from the
 	// claims log, problems of followed files); Logf when nil.
 	Warnf func(format string, args ...any)
+	// FullRunApart, when not nil, is called instead of running a due
+	// background full run in this process (handover.go): the caller
+	// starts a successor process and has this server HandOver once the
+	// successor is ready. It must return at once; it is called again at
+	// every FullEvery while the full run is still due.
+	FullRunApart func()
+	// Successor, when not nil, starts the server as the successor of a
+	// serving process (handover.go): New reads the claims log without
+	// writing to it and Run takes over after its first full run.
+	// StateDir is required.
+	Successor *Successor
 }
 
 // Status is the server's state as reported by stats messages and
@@ -219,19 +230,25 @@ type Server struct {
 	marks    map[string]*followMark // follow positions replayed from the log; read by follow only
 	access   *access                // allowed hosts and origins
 
-	mu        sync.RWMutex
-	g         *graph.Graph
-	snap      *snapshot
-	status    Status
-	clients   map[*client]struct{}
-	visits    []claims.Visit   // accepted visits, in order
-	fees      []claims.FeeLine // accepted fee lines, in order
-	visitIDs  map[string]bool  // mdtrt_id of accepted visits
-	feeKeys   map[string]bool  // mdtrt_id + "\x00" + feedetl_sn of accepted fee lines
-	closed    bool
-	closeOnce sync.Once
-	running   atomic.Bool   // Run has been called
-	kick      chan struct{} // wakes the Run loop
+	mu       sync.RWMutex
+	g        *graph.Graph
+	snap     *snapshot
+	status   Status
+	clients  map[*client]struct{}
+	visits   []claims.Visit   // accepted visits, in order
+	fees     []claims.FeeLine // accepted fee lines, in order
+	visitIDs map[string]bool  // mdtrt_id of accepted visits
+	feeKeys  map[string]bool  // mdtrt_id + "\x00" + feedetl_sn of accepted fee lines
+	closed   bool
+	// logged counts the batches of the claims log recorded (replayed,
+	// accepted or taken over); handedOver is set by HandOver, under
+	// intakeMu, and refuses intake.
+	logged     int
+	handedOver bool
+	handOver   chan handOverReq // HandOver's requests to the Run loop
+	closeOnce  sync.Once
+	running    atomic.Bool   // Run has been called
+	kick       chan struct{} // wakes the Run loop
 
 	// recentAlerts are the latest staff alerts (at most maxRecentAlerts),
 	// sent to a client on connect; guarded by mu.
@@ -282,6 +299,7 @@ func New(cfg Config) (*Server, error) {
 		visitIDs: make(map[string]bool),
 		feeKeys:  make(map[string]bool),
 		kick:     make(chan struct{}, 1),
+		handOver: make(chan handOverReq),
 		wsReads:  newWSCache(cfg.Workspace),
 	}
 	s.status.Type = "stats"
@@ -294,6 +312,9 @@ func New(cfg Config) (*Server, error) {
 		return nil, fmt.Errorf("server: %w", err)
 	}
 	s.access = acc
+	if cfg.Successor != nil && cfg.StateDir == "" {
+		return nil, errors.New("server: a successor needs the state directory of the claims log")
+	}
 	if cfg.StateDir != "" {
 		if err := s.replay(); err != nil {
 			return nil, fmt.Errorf("server: %w", err)
@@ -309,11 +330,20 @@ func (s *Server) replay() error {
 	if err := os.MkdirAll(s.cfg.StateDir, 0o700); err != nil {
 		return fmt.Errorf("state directory: %w", err)
 	}
-	w, recs, err := openWAL(s.cfg.StateDir, s.warnf)
-	if err != nil {
-		return err
+	var recs []*walRecord
+	if s.cfg.Successor != nil {
+		var err error
+		if recs, err = readWAL(s.cfg.StateDir); err != nil { // opened for writing at the take-over
+			return err
+		}
+	} else {
+		w, all, err := openWAL(s.cfg.StateDir, s.warnf)
+		if err != nil {
+			return err
+		}
+		s.wal, recs = w, all
 	}
-	s.wal = w
+	s.logged = len(recs)
 	s.marks = make(map[string]*followMark)
 	for _, rec := range recs {
 		s.record(rec.batch())
@@ -455,7 +485,9 @@ func (s *Server) warnf(format string, args ...any) {
 // pass in the background over the base dataset and every accepted claim
 // (on a snapshot of the current tables, or reloaded with
 // Config.FullRunReload), whose findings replace the incremental ones when
-// it finishes. FollowDir
+// it finishes; with Config.FullRunApart the full run is asked of a
+// successor process instead, and with Config.Successor this server is that
+// successor, taking over after its first full run (handover.go). FollowDir
 // is polled when set. Run returns the error of the first load, build or
 // detection, or nil on cancellation; later failures are reported in the
 // status, not returned. Run closes every websocket client when it returns.
@@ -470,8 +502,14 @@ func (s *Server) Run(ctx context.Context) error {
 	replayed := cursor{len(s.visits), len(s.fees)}
 	s.mu.RUnlock()
 	first, err := s.fullRun(ctx, replayed, 0)
+	if err == nil && s.cfg.Successor != nil {
+		err = s.takeOver(ctx)
+	}
 	if err == nil {
 		err = s.adopt(ctx, first)
+	}
+	if err == nil && s.cfg.Successor != nil {
+		s.cfg.Successor.Adopted()
 	}
 	if err != nil {
 		if ctx.Err() != nil {
@@ -514,9 +552,15 @@ func (s *Server) Run(ctx context.Context) error {
 			if err != nil && ctx.Err() == nil {
 				s.logf("incremental scoring failed: %v", s.fail(err))
 			}
+		case req := <-s.handOver:
+			updates.do(func() { req.reply <- s.handOff() })
 		case <-fullTick:
 			if fullDone != nil || s.applied == s.inFull {
 				continue // one full run at a time, and only to catch up
+			}
+			if s.cfg.FullRunApart != nil {
+				s.cfg.FullRunApart() // in a successor process
+				continue
 			}
 			fullDone = make(chan fullResult, 1)
 			upto := s.applied

@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/ringlens/ringlens/graph/claims"
 )
@@ -129,6 +130,9 @@ type wal struct {
 	path   string
 	size   int64 // bytes of whole records (and the magic)
 	broken error // set when a failed write could not be undone
+	// readOnly marks a log read while another process appends to it
+	// (readWAL): a record cut short is where the writer is, not damage.
+	readOnly bool
 }
 
 // errWALBroken refuses intake after the log could not be written.
@@ -139,11 +143,44 @@ var errWALBroken = errors.New("the claims log could not be written; intake is st
 // the middle of a write, is detected by its checksum or its length and cut
 // off (warn is told, with the offset); damage followed by more data is an
 // error, since cutting there would drop acknowledged claims.
+//
+// The log is locked while open (flock): a second server on the same state
+// directory waits up to walLockWait for the first to stop (a process
+// being replaced, see handover.go), then fails.
 func openWAL(dir string, warn func(format string, args ...any)) (*wal, []*walRecord, error) {
+	return openWALWait(dir, warn, walLockWait)
+}
+
+// walLockWait is how long openWAL waits for the claims log's lock.
+const walLockWait = 30 * time.Second
+
+// errLogLocked is tryLock's answer when another process holds the lock.
+var errLogLocked = errors.New("locked")
+
+// openWALWait is openWAL waiting up to wait for the lock.
+func openWALWait(dir string, warn func(format string, args ...any), wait time.Duration) (*wal, []*walRecord, error) {
 	path := filepath.Join(dir, walFile)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
 		return nil, nil, fmt.Errorf("open claims log: %w", err)
+	}
+	for deadline, warned := time.Now().Add(wait), false; ; {
+		err := tryLock(f)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, errLogLocked) || time.Now().After(deadline) {
+			f.Close()
+			if errors.Is(err, errLogLocked) {
+				return nil, nil, fmt.Errorf("claims log %s is in use by another server (two servers must not share a state directory)", path)
+			}
+			return nil, nil, fmt.Errorf("lock claims log: %w", err)
+		}
+		if !warned && warn != nil {
+			warn("claims log %s is in use by another process; waiting up to %v for it to stop", filepath.Base(path), wait)
+			warned = true
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 	w := &wal{f: f, path: path}
 	recs, err := w.load(warn)
@@ -154,6 +191,28 @@ func openWAL(dir string, warn func(format string, args ...any)) (*wal, []*walRec
 	return w, recs, nil
 }
 
+// readWAL reads the complete records of the claims log of dir without
+// writing to it (a successor process's start, while the serving process
+// appends): a final record cut short is left alone and not returned. A
+// missing log has no records.
+func readWAL(dir string) ([]*walRecord, error) {
+	path := filepath.Join(dir, walFile)
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open claims log: %w", err)
+	}
+	defer f.Close()
+	w := &wal{f: f, path: path, readOnly: true}
+	recs, err := w.load(nil)
+	if err != nil {
+		return nil, fmt.Errorf("claims log %s: %w", path, err)
+	}
+	return recs, nil
+}
+
 // load reads the log from the start, cutting off a torn final record.
 func (w *wal) load(warn func(format string, args ...any)) ([]*walRecord, error) {
 	info, err := w.f.Stat()
@@ -161,6 +220,9 @@ func (w *wal) load(warn func(format string, args ...any)) ([]*walRecord, error) 
 		return nil, err
 	}
 	total := info.Size()
+	if total == 0 && w.readOnly {
+		return nil, nil
+	}
 	if total == 0 {
 		if _, err := w.f.WriteAt([]byte(walMagic), 0); err != nil {
 			return nil, fmt.Errorf("write header: %w", err)
@@ -223,6 +285,10 @@ func (w *wal) load(warn func(format string, args ...any)) ([]*walRecord, error) 
 
 // cut truncates the log at off, dropping a torn tail, and warns.
 func (w *wal) cut(off, total int64, warn func(format string, args ...any), why string) error {
+	if w.readOnly {
+		w.size = off
+		return nil
+	}
 	warn("claims log %s: torn final record at offset %d (%s): %d bytes truncated; that batch was never acknowledged",
 		filepath.Base(w.path), off, why, total-off)
 	if off == 0 {

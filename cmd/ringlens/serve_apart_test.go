@@ -1,0 +1,259 @@
+//go:build linux
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// TestServeFullRunProcess serves the fixture with full runs in processes
+// of their own and a full run due every few hundred milliseconds, while
+// clients settle claims and check others: the serving process is replaced
+// several times, every check is answered, every acknowledged claim is
+// kept exactly once, the counters and ring ids go on, and SIGTERM stops the
+// supervisor and every process it started.
+func TestServeFullRunProcess(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a server process per full run")
+	}
+	p := startServeWith(t, t.TempDir(), "--full-every", "300ms", "--full-run-process")
+	cmd, stderr := p.cmd, p.stderr
+	// Keep-alive connections, as load balancers and the settlement
+	// platform's clients keep them: a retiring process answers the
+	// requests arriving on them with Connection: close.
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}, Timeout: 30 * time.Second}
+	getStatus := func() (serveStatus, error) {
+		var st serveStatus
+		res, err := client.Get(p.url + "api/v1/status")
+		if err != nil {
+			return st, err
+		}
+		defer res.Body.Close()
+		return st, json.NewDecoder(res.Body).Decode(&st)
+	}
+	waitStatus := func(what string, ok func(serveStatus) bool) serveStatus {
+		t.Helper()
+		deadline := time.Now().Add(60 * time.Second)
+		for time.Now().Before(deadline) {
+			if st, err := getStatus(); err == nil && ok(st) {
+				return st
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+		t.Fatalf("%s not reached; stderr: %s", what, stderr.String())
+		return serveStatus{}
+	}
+	ringID := func() (string, map[string]string) {
+		var doc struct {
+			Rings []struct {
+				ID      string                      `json:"id"`
+				Members []struct{ Kind, ID string } `json:"members"`
+			} `json:"rings"`
+		}
+		res, err := client.Get(p.url + "api/v1/rings")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		if err := json.NewDecoder(res.Body).Decode(&doc); err != nil || len(doc.Rings) == 0 {
+			t.Fatalf("rings: %v", err)
+		}
+		ids := map[string]string{}
+		for _, m := range doc.Rings[0].Members {
+			if ids[m.Kind] == "" {
+				ids[m.Kind] = m.ID
+			}
+		}
+		return doc.Rings[0].ID, ids
+	}
+	firstID, ids := ringID()
+	visit := func(id string) string {
+		return fmt.Sprintf(`{"mdtrt_id":%q,"psn_no":%q,"fixmedins_code":%q,"med_type":"11","begntime":"2025-12-30 09:00:00","atddr_no":%q,"medfee_sumamt":"88.00","fund_pay_sumamt":"80.00"}`,
+			id, ids["patient"], ids["clinic"], ids["doctor"])
+	}
+	fee := func(id string) string {
+		return fmt.Sprintf(`{"feedetl_sn":"1","mdtrt_id":%q,"med_list_codg":"X1","list_type":201,"cnt":1,"pric":"88","det_item_fee_sumamt":"88.00","fee_ocur_time":"2025-12-30 09:05:00"}`, id)
+	}
+	post := func(path, body string) (int, string, error) {
+		res, err := client.Post(p.url+path, "application/json", strings.NewReader(body))
+		if err != nil {
+			return 0, "", err
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b), nil
+	}
+
+	var (
+		mu       sync.Mutex
+		acked    = map[string]bool{}
+		refused  int // 503 while handing over
+		checks   int
+		attempts []string
+	)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() { // settles claims
+		for i := 0; ; i++ {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			id := fmt.Sprintf("APART%05d", i)
+			mu.Lock()
+			attempts = append(attempts, id)
+			mu.Unlock()
+			for {
+				code, body, err := post("api/v1/claims", visit(id)+"\n"+fee(id)+"\n")
+				if err != nil {
+					t.Errorf("POST %s: %v", id, err)
+					return
+				}
+				mu.Lock()
+				switch code {
+				case http.StatusAccepted:
+					acked[id] = true
+				case http.StatusServiceUnavailable:
+					refused++
+				default:
+					t.Errorf("POST %s: %d %s", id, code, body)
+				}
+				mu.Unlock()
+				if code != http.StatusServiceUnavailable {
+					break
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	})
+	wg.Go(func() { // checks
+		body := `{"visit":` + visit("CHECK1") + `,"fee_lines":[` + fee("CHECK1") + `]}`
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			code, resp, err := post("api/v1/check", body)
+			if err != nil || code != http.StatusOK {
+				t.Errorf("check: %d %v %s", code, err, resp)
+				return
+			}
+			mu.Lock()
+			checks++
+			mu.Unlock()
+		}
+	})
+	before, _ := getStatus()
+	after := waitStatus("three more full runs", func(st serveStatus) bool { return st.FullRuns >= before.FullRuns+3 })
+	close(stop)
+	wg.Wait()
+	if after.Generation <= before.Generation {
+		t.Errorf("generation %d after full runs, was %d", after.Generation, before.Generation)
+	}
+	if id, _ := ringID(); id != firstID {
+		t.Errorf("first ring %s after the hand-overs, was %s", id, firstID)
+	}
+	// Every acknowledged claim is there once: posting it again is a
+	// duplicate, and the rows accepted are those of the stored batches.
+	stored := 0
+	for _, id := range attempts {
+		code, body, err := post("api/v1/claims", visit(id))
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case code == http.StatusBadRequest && strings.Contains(body, "duplicate visit id"):
+			stored++
+		case acked[id]:
+			t.Errorf("acknowledged batch %s lost: %d %s", id, code, body)
+		}
+	}
+	st, err := getStatus()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Accepted < 2*stored || st.Accepted > 2*stored+len(attempts) { // + the unacknowledged ones posted again now
+		t.Errorf("accepted_rows %d, %d batches stored", st.Accepted, stored)
+	}
+	if len(acked) == 0 || checks == 0 {
+		t.Errorf("%d claims acknowledged, %d checks", len(acked), checks)
+	}
+	t.Logf("full runs %d → %d: %d claims acknowledged, %d refused while handing over (retried), %d checks answered",
+		before.FullRuns, after.FullRuns, len(acked), refused, checks)
+
+	children := childPIDs(t, cmd.Process.Pid)
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("supervisor after SIGTERM: %v; stderr: %s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("supervisor still running 30 s after SIGTERM")
+	}
+	for _, pid := range children {
+		if syscall.Kill(pid, 0) == nil {
+			t.Errorf("process %d outlived the supervisor", pid)
+		}
+	}
+	if !strings.Contains(stderr.String(), "took over") {
+		t.Errorf("no take-over logged: %s", stderr.String())
+	}
+}
+
+// childPIDs lists the children of process pid (from /proc/*/stat).
+func childPIDs(t *testing.T, pid int) []int {
+	t.Helper()
+	dirs, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []int
+	for _, d := range dirs {
+		n, err := strconv.Atoi(d.Name())
+		if err != nil {
+			continue
+		}
+		b, err := os.ReadFile("/proc/" + d.Name() + "/stat")
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...: comm may hold spaces and parentheses.
+		fields := strings.Fields(string(b[strings.LastIndexByte(string(b), ')')+1:]))
+		if len(fields) > 1 && fields[1] == strconv.Itoa(pid) {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// TestServeFullRunProcessNotInTests: serving processes are the running
+// executable started again, which a test binary must not be (it would run
+// its tests), so the supervisor refuses to start in one.
+func TestServeFullRunProcessNotInTests(t *testing.T) {
+	var out, errw syncBuffer
+	err := serveApp(&out, &errw).RunContext(context.Background(), []string{"ringlens", "serve", "--in", serveFixture,
+		"--addr", "127.0.0.1:0", "--memory-limit", "0", "--state", t.TempDir()})
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "--full-run-process=false") {
+		t.Errorf("err %v, want a usage error naming --full-run-process=false", err)
+	}
+}
