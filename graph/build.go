@@ -3,6 +3,7 @@ package graph
 import (
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -278,21 +279,33 @@ func (g *Graph) visitLive(v uint32) bool {
 	return g.visitOK(v) && g.t.Visits.Flags[v]&VisitReversed == 0
 }
 
-// buildFeeIndex groups fee rows by visit (a stable counting sort).
+// buildFeeIndex groups fee rows by visit (a stable counting sort). Where
+// the fee table lists every visit's lines together and in visit order, as
+// exports do, each visit's rows are a run (FeeRows) and no list is kept:
+// 4 bytes a fee line less.
 func (g *Graph) buildFeeIndex(s *scratch) {
 	ft := &g.t.Fees
 	nv := uint32(g.t.Visits.Len())
 	off := resize(g.feeOff, int(nv)+1)
-	skipped := 0
+	skipped, ordered := 0, true
+	prev := uint32(0)
 	for _, v := range ft.Visit {
 		if v < nv {
 			off[v+1]++
+			ordered = ordered && v >= prev
+			prev = v
 		} else {
 			skipped++
 		}
 	}
 	for i := uint32(1); i <= nv; i++ {
 		off[i] += off[i-1]
+	}
+	g.feeOff, g.skippedFees = off, skipped
+	if ordered && skipped == 0 {
+		// Row r is the r-th of the grouping: visit v's rows are off[v]..off[v+1]-1.
+		g.feeRows, g.feeRuns = g.feeRows[:0], true
+		return
 	}
 	rows := resize(g.feeRows, int(off[nv]))
 	s.pos = resize(s.pos, int(nv))
@@ -304,17 +317,87 @@ func (g *Graph) buildFeeIndex(s *scratch) {
 			pos[v]++
 		}
 	}
-	g.feeOff, g.feeRows, g.skippedFees = off, rows, skipped
+	g.feeRows, g.feeRuns = rows, false
 }
 
-// FeesOf returns the fee rows of visit row visit in input order (nil for an
-// out-of-range visit). The slice must not be modified.
-func (g *Graph) FeesOf(visit uint32) []uint32 {
-	if int(visit)+1 >= len(g.feeOff) {
-		return nil
-	}
-	return g.feeRows[g.feeOff[visit]:g.feeOff[visit+1]:g.feeOff[visit+1]]
+// FeeRows are the fee rows of one visit (Graph.FeesOf), in row order: a run
+// of consecutive rows, or a list. The zero value is no rows.
+type FeeRows struct {
+	list  []uint32 // the rows; nil for the run lo, lo+1, ..., lo+n-1
+	lo, n uint32
 }
+
+// FeeList returns rows (in row order) as FeeRows; rows must not be
+// modified afterwards.
+func FeeList(rows []uint32) FeeRows { return FeeRows{list: rows, n: uint32(len(rows))} }
+
+// Len returns the number of rows.
+func (r FeeRows) Len() int { return int(r.n) }
+
+// At returns the i-th row.
+func (r FeeRows) At(i int) uint32 {
+	if r.list != nil {
+		return r.list[i]
+	}
+	return r.lo + uint32(i)
+}
+
+// All yields the rows in order.
+func (r FeeRows) All() iter.Seq[uint32] {
+	return func(yield func(uint32) bool) {
+		if r.list != nil {
+			for _, f := range r.list {
+				if !yield(f) {
+					return
+				}
+			}
+			return
+		}
+		for f := r.lo; f < r.lo+r.n; f++ {
+			if !yield(f) {
+				return
+			}
+		}
+	}
+}
+
+// AppendTo appends the rows to dst.
+func (r FeeRows) AppendTo(dst []uint32) []uint32 {
+	if r.list != nil {
+		return append(dst, r.list...)
+	}
+	for f := r.lo; f < r.lo+r.n; f++ {
+		dst = append(dst, f)
+	}
+	return dst
+}
+
+// Contains reports whether row f is one of the rows.
+func (r FeeRows) Contains(f uint32) bool {
+	if r.list != nil {
+		_, found := slices.BinarySearch(r.list, f)
+		return found
+	}
+	return f >= r.lo && f-r.lo < r.n
+}
+
+// FeesOf returns the fee rows of visit row visit in row order (none for a
+// visit at or beyond FeeIndexVisits).
+func (g *Graph) FeesOf(visit uint32) FeeRows {
+	if int(visit)+1 >= len(g.feeOff) {
+		return FeeRows{}
+	}
+	lo, hi := g.feeOff[visit], g.feeOff[visit+1]
+	if g.feeRuns {
+		return FeeRows{lo: lo, n: hi - lo}
+	}
+	return FeeRows{list: g.feeRows[lo:hi:hi], n: hi - lo}
+}
+
+// FeeIndexVisits returns the number of visit rows the fee index covers:
+// the visits of the tables when the graph was built (rows appended since
+// are not indexed).
+func (g *Graph) FeeIndexVisits() int { return max(len(g.feeOff)-1, 0) }
 
 // billFlag marks, in visitDoctors, a doctor who billed a fee line of the visit.
 const billFlag = 1 << 31
@@ -345,7 +428,7 @@ func (g *Graph) buildVisitDoctors(vd *visitDoctors) {
 			if d := vt.Doctor[v]; d < nd {
 				doc = append(doc, d)
 			}
-			for _, f := range g.FeesOf(uint32(v)) {
+			for f := range g.FeesOf(uint32(v)).All() {
 				d := ft.Doctor.At(f)
 				if d >= nd {
 					continue

@@ -33,7 +33,8 @@ type Graph struct {
 	nodeVisOff []uint32 // len numNodes+1
 	nodeVis    []uint32 // visit rows per node, by time
 	feeOff     []uint32 // len visits+1
-	feeRows    []uint32 // fee rows grouped by visit, input order within
+	feeRows    []uint32 // fee rows grouped by visit, input order within (empty when feeRuns)
+	feeRuns    bool     // every visit's fee rows are the run feeOff[v]..feeOff[v+1]-1
 
 	nodeVisits []uint32       // non-reversed visits per node
 	nodeFund   []claims.Money // net fund of those visits

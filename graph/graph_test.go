@@ -221,14 +221,14 @@ func TestTimeIndex(t *testing.T) {
 			t.Errorf("VisitsOf(%s) = %v, want %v", tc.key, got, tc.want)
 		}
 	}
-	if got := g.FeesOf(0); !slices.Equal(got, []uint32{0, 1, 2}) {
+	if got := g.FeesOf(0).AppendTo(nil); !slices.Equal(got, []uint32{0, 1, 2}) {
 		t.Errorf("FeesOf(0) = %v", got)
 	}
-	if got := g.FeesOf(6); len(got) != 0 {
+	if got := g.FeesOf(6); got.Len() != 0 {
 		t.Errorf("FeesOf(6) = %v, want none", got)
 	}
-	if g.FeesOf(1000) != nil || g.VisitsOf(NoNode) != nil {
-		t.Error("out-of-range lookups must give nil")
+	if g.FeesOf(1000).Len() != 0 || g.VisitsOf(NoNode) != nil {
+		t.Error("out-of-range lookups must give nothing")
 	}
 }
 
@@ -241,8 +241,65 @@ func TestFeesOfInterleaved(t *testing.T) {
 		t.Fatal(err)
 	}
 	last := uint32(tb.Fees.Len() - 1)
-	if got := g.FeesOf(0); !slices.Equal(got, []uint32{0, 1, 2, last}) {
+	if got := g.FeesOf(0).AppendTo(nil); !slices.Equal(got, []uint32{0, 1, 2, last}) {
 		t.Errorf("FeesOf(0) = %v", got)
+	}
+}
+
+// TestFeeRows checks FeesOf against a plain grouping of the fee rows, for
+// fee tables in visit order (each visit's rows a run, no list kept) and
+// not (a list), and FeeRows' methods against each other.
+func TestFeeRows(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		edit func(*Tables)
+		runs bool
+	}{
+		{"in visit order", func(*Tables) {}, true},
+		{"a late line", func(tb *Tables) { tb.AddFee(&claims.FeeLine{FeedetlSn: "late", ItemCode: "X01", Amount: 1}, 0, 999) }, false},
+		{"a line of no visit", func(tb *Tables) {
+			tb.AddFee(&claims.FeeLine{FeedetlSn: "lost", ItemCode: "X01", Amount: 1}, uint32(tb.Visits.Len()+3), 999)
+		}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tb := fixtureTables(t)
+			tc.edit(tb)
+			g, err := Build(context.Background(), tb, BuildOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if g.feeRuns != tc.runs {
+				t.Errorf("runs %v, want %v", g.feeRuns, tc.runs)
+			}
+			want := map[uint32][]uint32{}
+			for r, v := range tb.Fees.Visit {
+				if int(v) < tb.Visits.Len() {
+					want[v] = append(want[v], uint32(r))
+				}
+			}
+			if g.FeeIndexVisits() != tb.Visits.Len() {
+				t.Errorf("FeeIndexVisits %d, want %d", g.FeeIndexVisits(), tb.Visits.Len())
+			}
+			for v := range uint32(tb.Visits.Len()) {
+				rows := g.FeesOf(v)
+				var all []uint32
+				for f := range rows.All() {
+					all = append(all, f)
+				}
+				var at []uint32
+				for i := range rows.Len() {
+					at = append(at, rows.At(i))
+				}
+				if got := rows.AppendTo(nil); !slices.Equal(got, want[v]) || !slices.Equal(all, want[v]) || !slices.Equal(at, want[v]) {
+					t.Errorf("visit %d: AppendTo %v, All %v, At %v, want %v", v, got, all, at, want[v])
+				}
+				for f := range uint32(tb.Fees.Len()) {
+					if rows.Contains(f) != slices.Contains(want[v], f) {
+						t.Errorf("visit %d: Contains(%d) = %v", v, f, rows.Contains(f))
+					}
+				}
+			}
+		})
 	}
 }
 

@@ -191,6 +191,14 @@ func (g *Graph) Memory() []MemoryItem {
 		item("graph.adjacency (CSR)", PerEdge, len(g.adjNbr), adj),
 		item("graph.visits_by_time", PerVisit, len(g.byTime), byTime),
 		item("graph.node_visits", PerVisit, len(g.nodeVis), nodeVis),
-		item("graph.visit_fees", PerFeeLine, len(g.feeRows), fees),
+		item("graph.visit_fees", PerFeeLine, g.feesIndexed(), fees),
 	}
+}
+
+// feesIndexed returns the number of fee lines the fee index lists.
+func (g *Graph) feesIndexed() int {
+	if len(g.feeOff) == 0 {
+		return 0
+	}
+	return int(g.feeOff[len(g.feeOff)-1])
 }

@@ -27,24 +27,22 @@ type Index struct {
 }
 
 // NewIndex returns the index of g, with the rows appended to its tables
-// so far indexed. It finds where the graph's rows end by binary search
-// (FeesOf answers nil beyond the visits the graph was built from, and a
-// fee row belongs to the graph when its visit's FeesOf lists it), so its
-// cost is logarithmic in the city plus linear in the appended rows.
+// so far indexed. The graph's visits end at FeeIndexVisits; its fee rows
+// are found by binary search (a fee row belongs to the graph when its
+// visit's FeesOf lists it), so its cost is logarithmic in the city plus
+// linear in the appended rows.
 func NewIndex(g *graph.Graph) *Index {
 	x := &Index{g: g, byPerson: make(map[uint32][]uint32), byVisit: make(map[uint32][]uint32)}
 	t := g.Tables()
 	nv := t.Visits.Len()
-	// FeesOf(v) is nil exactly for v at or beyond the built visits.
-	x.builtVisits = searchFirst(nv, func(v int) bool { return g.FeesOf(uint32(v)) == nil })
+	x.builtVisits = min(g.FeeIndexVisits(), nv)
 	ft := &t.Fees
 	x.builtFees = searchFirst(ft.Len(), func(f int) bool {
 		v := ft.Visit[f]
 		if int(v) >= x.builtVisits {
 			return true
 		}
-		_, found := slices.BinarySearch(g.FeesOf(v), uint32(f))
-		return !found
+		return !g.FeesOf(v).Contains(uint32(f))
 	})
 	x.visits, x.fees = x.builtVisits, x.builtFees
 	x.sync()
@@ -95,7 +93,7 @@ func (x *Index) sync() {
 	}
 	for ; x.fees < ft.Len(); x.fees++ {
 		f, v := uint32(x.fees), ft.Visit[x.fees]
-		if _, built := slices.BinarySearch(x.g.FeesOf(v), f); built {
+		if x.g.FeesOf(v).Contains(f) {
 			continue // the graph lists it already (FeesOf is in row order)
 		}
 		x.byVisit[v] = append(x.byVisit[v], f)
@@ -119,7 +117,7 @@ func (x *Index) appendHistory(dst []uint32, p uint32) []uint32 {
 // feesOf appends visit row v's fee rows to dst: the graph's, then the
 // appended ones.
 func (x *Index) feesOf(dst []uint32, v uint32) []uint32 {
-	dst = append(dst, x.g.FeesOf(v)...)
+	dst = x.g.FeesOf(v).AppendTo(dst)
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	return append(dst, x.byVisit[v]...)
@@ -127,7 +125,7 @@ func (x *Index) feesOf(dst []uint32, v uint32) []uint32 {
 
 // feeCount returns the number of visit row v's fee lines.
 func (x *Index) feeCount(v uint32) int {
-	n := len(x.g.FeesOf(v))
+	n := x.g.FeesOf(v).Len()
 	x.mu.RLock()
 	defer x.mu.RUnlock()
 	return n + len(x.byVisit[v])

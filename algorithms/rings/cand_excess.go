@@ -1308,7 +1308,7 @@ func (s *state) costlyRelation(h graph.NodeID, vs []uint32, cost, shr float32) b
 func (s *state) supplyKnown(vs []uint32) bool {
 	ft, ct := &s.t.Fees, &s.t.Catalog
 	for _, v := range vs {
-		for _, f := range s.feesOf(v) {
+		for f := range s.feesOf(v).All() {
 			if ft.SupplyDays.At(f) > 0 {
 				return true
 			}

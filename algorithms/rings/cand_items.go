@@ -184,7 +184,7 @@ func (s *state) itemFillersAt(h graph.NodeID, buyers map[uint32]int64) ([]itemFi
 		x := vt.Person[v]
 		visits[x]++
 		items = items[:0]
-		for _, f := range s.feesOf(v) {
+		for f := range s.feesOf(v).All() {
 			k := key{x, ft.Item.At(f)}
 			fl := fills[k]
 			if fl == nil {

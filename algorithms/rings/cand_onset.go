@@ -364,7 +364,7 @@ func (s *state) resoldBuyers(sales saleIndex, h graph.NodeID, rels []onsetRel) m
 		if !in[x] || !s.live(v) {
 			continue
 		}
-		for _, f := range s.feesOf(v) {
+		for f := range s.feesOf(v).All() {
 			if ft.Trace.At(f) == graph.None {
 				continue
 			}

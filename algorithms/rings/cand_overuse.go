@@ -238,7 +238,7 @@ func (o *overuse) eachPerson(ctx context.Context, fn func(x uint32, vs []uint32)
 				continue
 			}
 			vs = append(vs, v)
-			for _, f := range s.feesOf(v) {
+			for f := range s.feesOf(v).All() {
 				if q := ft.Count.At(f); q > 0 && !o.sales.resold(ft, f) {
 					it := ft.Item.At(f)
 					if o.units[it] == 0 {
@@ -267,7 +267,7 @@ func (o *overuse) mainSite(vs []uint32, it uint32) graph.NodeID {
 	var sites []share
 	for _, v := range vs {
 		h := s.instNode(v)
-		for _, f := range s.feesOf(v) {
+		for f := range s.feesOf(v).All() {
 			if ft.Item.At(f) != it || ft.Count.At(f) <= 0 {
 				continue
 			}
@@ -290,7 +290,7 @@ func (o *overuse) mainSite(vs []uint32, it uint32) graph.NodeID {
 
 // bills reports whether visit v bills item it.
 func (o *overuse) bills(v, it uint32) bool {
-	for _, f := range o.s.feesOf(v) {
+	for f := range o.s.feesOf(v).All() {
 		if o.s.t.Fees.Item.At(f) == it {
 			return true
 		}
@@ -306,7 +306,7 @@ func (s *state) buyersAt(h graph.NodeID, it uint32) int {
 		if !s.live(v) {
 			continue
 		}
-		for _, f := range s.feesOf(v) {
+		for f := range s.feesOf(v).All() {
 			if ft.Item.At(f) == it && ft.Count.At(f) > 0 {
 				seen[s.t.Visits.Person[v]] = true
 				break

@@ -147,11 +147,11 @@ func TestRegisteredDoctorRole(t *testing.T) {
 	tb := g.Tables()
 	tb.AddFee(&claims.FeeLine{FeedetlSn: "F1", MdtrtID: tb.Visits.IDs.String(0), ItemCode: "X", Count: 1, Price: 1_000000, Amount: 100,
 		Time: tb.Visits.Begin.At(0), DoctorCode: tb.Doctors.IDs.String(g.Row(doctors[1]))}, 0, 0)
-	s.feesOf = func(v uint32) []uint32 {
+	s.feesOf = func(v uint32) graph.FeeRows {
 		if v == 0 {
-			return []uint32{uint32(tb.Fees.Len() - 1)}
+			return graph.FeeList([]uint32{uint32(tb.Fees.Len() - 1)})
 		}
-		return nil
+		return graph.FeeRows{}
 	}
 	c := &candidate{doctors: doctors, visits: []uint32{0, 1}}
 	cases := []struct {

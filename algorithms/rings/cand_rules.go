@@ -165,7 +165,7 @@ func (s *state) cashoutCandidates(ctx context.Context) ([]*candidate, error) {
 			if !s.live(v) {
 				continue
 			}
-			for _, f := range g.FeesOf(v) {
+			for f := range g.FeesOf(v).All() {
 				if !slices.Contains(h.Items, t.Fees.Item.At(f)) {
 					continue
 				}

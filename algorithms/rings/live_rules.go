@@ -94,7 +94,7 @@ func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 		switch {
 		case h == graph.NoNode:
 		case s.g.Kind(h) == graph.KindPharmacy:
-			for _, f := range l.feesOf(v) {
+			for f := range l.feesOf(v).All() {
 				if itemFee(f) {
 					drugs[drugAt{h, ft.Item.At(f)}] = true
 				}
@@ -137,8 +137,11 @@ func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 	}
 	for d := range drugs {
 		for _, w := range s.visitsOf(d.pharmacy) {
-			if slices.ContainsFunc(l.feesOf(w), func(f uint32) bool { return ft.Item.At(f) == d.item }) {
-				in[w] = true
+			for f := range l.feesOf(w).All() {
+				if ft.Item.At(f) == d.item {
+					in[w] = true
+					break
+				}
 			}
 		}
 	}
@@ -226,7 +229,13 @@ func (x *traceIndex) rows(tr uint32) []uint32 {
 
 // feesOf returns the fee rows of visit v: the graph's, then those appended
 // since.
-func (l *Live) feesOf(v uint32) []uint32 { return joinRows(l.s.g.FeesOf(v), l.feesAfter[v]) }
+func (l *Live) feesOf(v uint32) graph.FeeRows {
+	fees, after := l.s.g.FeesOf(v), l.feesAfter[v]
+	if len(after) == 0 {
+		return fees
+	}
+	return graph.FeeList(append(fees.AppendTo(make([]uint32, 0, fees.Len()+len(after))), after...))
+}
 
 // runRules runs the rule library (liveRuleSet) on the neighbourhood of the
 // visit rows [n0, n1) and fee rows [f0, f1), keeps the hits that cite one of
@@ -242,7 +251,7 @@ func (l *Live) runRules(ctx context.Context, n0, n1, f0, f1 int) ([]int, error) 
 	visits := l.neighbourhood(n0, n1, f0, f1)
 	var fees []uint32
 	for _, v := range visits {
-		fees = append(fees, l.feesOf(v)...)
+		fees = l.feesOf(v).AppendTo(fees)
 	}
 	sub, subFees := s.t.SubsetInto(l.subset, visits, fees)
 	l.subset = sub

@@ -434,7 +434,7 @@ func (s *state) signatureItems(c *candidate) []uint32 {
 // visitItems appends to buf the distinct catalogue items of visit v's fee
 // lines.
 func (s *state) visitItems(v uint32, buf []uint32) []uint32 {
-	for _, f := range s.feesOf(v) {
+	for f := range s.feesOf(v).All() {
 		it := s.t.Fees.Item.At(f)
 		if !slices.Contains(buf, it) {
 			buf = append(buf, it)

@@ -149,7 +149,7 @@ func (s *state) registeredRoles(c *candidate, typ string) {
 	}
 	billed := make(map[graph.NodeID]bool)
 	for _, v := range c.visits {
-		for _, f := range s.feesOf(v) {
+		for f := range s.feesOf(v).All() {
 			if d := s.t.Fees.Doctor.At(f); s.doctorOK(d) {
 				billed[s.g.DoctorNode(d)] = true
 			}

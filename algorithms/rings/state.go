@@ -53,7 +53,7 @@ type state struct {
 	suppliesKnown bool
 	// feesOf returns the fee rows of a visit row: the graph's index, and
 	// in a Live state the rows appended since as well.
-	feesOf func(v uint32) []uint32
+	feesOf func(v uint32) graph.FeeRows
 	// flaggedVisit marks the visits of flagged relations (set by
 	// excessCandidates), whatever became of them.
 	flaggedVisit []bool

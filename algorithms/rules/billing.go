@@ -84,11 +84,12 @@ func runDuplicateBilling(ctx context.Context, e *env, c *collector) error {
 			return err
 		}
 		fees := e.g.FeesOf(uint32(v))
-		if len(fees) < 2 || !e.live(uint32(v)) {
+		if fees.Len() < 2 || !e.live(uint32(v)) {
 			continue
 		}
 		keys = keys[:0]
-		for i, f := range fees {
+		for i := range fees.Len() {
+			f := fees.At(i)
 			it := ft.Item.At(f)
 			if ft.AmountAt(f) <= 0 || int(it) >= ct.Len() {
 				continue
@@ -103,10 +104,10 @@ func runDuplicateBilling(ctx context.Context, e *env, c *collector) error {
 		}
 		slices.Sort(keys)
 		for i := 1; i < len(keys); i++ {
-			f := fees[uint32(keys[i])]
+			f := fees.At(int(uint32(keys[i])))
 			// Compare with every earlier line of the same item.
 			for j := i - 1; j >= 0 && keys[j]>>32 == keys[i]>>32; j-- {
-				g := fees[uint32(keys[j])]
+				g := fees.At(int(uint32(keys[j])))
 				if ft.Time.At(f) == ft.Time.At(g) && ft.Price.At(f) == ft.Price.At(g) {
 					lines = append(lines, keyedRow{key: uint64(vt.Institution[v])<<32 | keys[i]>>32, row: f})
 					break

@@ -35,7 +35,7 @@ func runAfterDeath(ctx context.Context, e *env, c *collector) error {
 				visits = append(visits, v)
 				continue
 			}
-			for _, f := range e.g.FeesOf(v) {
+			for f := range e.g.FeesOf(v).All() {
 				if ft.AmountAt(f) > 0 && ft.Time.At(f) != claims.NoTime && ft.Time.At(f).Day() > last {
 					fees = append(fees, f)
 				}

@@ -30,7 +30,7 @@ func runGhostBed(ctx context.Context, e *env, c *collector) error {
 			continue
 		}
 		times = times[:0]
-		for _, f := range e.g.FeesOf(uint32(v)) {
+		for f := range e.g.FeesOf(uint32(v)).All() {
 			if t := ft.Time.At(f); ft.AmountAt(f) > 0 && t != claims.NoTime && t >= b && t <= en {
 				times = append(times, t)
 			}
