@@ -35,7 +35,7 @@ func benchCheckCommand() *cli.Command {
 	return &cli.Command{
 		Name:  "check",
 		Usage: "load POST /api/v1/check on loopback with varied real claims of a city; print latency percentiles and checks/s",
-		UsageText: "ringlens bench check --in DIR [--duration 30s] [--warmup 30s] [--connections 4] [--rate 2000] [--post-rate 3] [--claims 5000] [--seed 1] [--bodies FILE] [--cpu-profile FILE]\n" +
+		UsageText: "ringlens bench check --in DIR [--duration 30s] [--warmup 30s] [--connections 4] [--rate 2000] [--post-rate 3] [--claims 5000] [--seed 1] [--bodies FILE] [--cpu-profile FILE] [--alloc-profile FILE]\n" +
 			"   ringlens bench check --url http://127.0.0.1:8080 --bodies FILE [--duration 30s] [--connections 4] [--rate 2000] [--post-rate 3]",
 		Description: "Reads --in, serves it on a loopback port in this process (as `serve` does, without\n" +
 			"full runs), waits for the first detection, then samples --claims visits of the city\n" +
@@ -50,7 +50,10 @@ func benchCheckCommand() *cli.Command {
 			"claims during the load (POST /api/v1/claims, one claim per batch, the sampled claims\n" +
 			"under new ids), so that incremental updates run beside the checks, as they do in\n" +
 			"production; it prints how many were acknowledged. --cpu-profile writes a CPU profile\n" +
-			"of this process (with --in: server and load generator) for `go tool pprof`. --warmup\n" +
+			"of this process (with --in: server and load generator) for `go tool pprof`;\n" +
+			"--alloc-profile FILE writes the allocations of this process up to the load to\n" +
+			"FILE.base and up to its end to FILE: `go tool pprof -sample_index=alloc_space -base\n" +
+			"FILE.base FILE` shows what the load allocated (what makes the collector run). --warmup\n" +
 			"sends checks first for that long, at the same rate, and reports them apart: a server\n" +
 			"just started is still faulting in its memory.",
 		Flags: append([]cli.Flag{
@@ -63,6 +66,7 @@ func benchCheckCommand() *cli.Command {
 			&cli.Float64Flag{Name: "rate", Usage: "checks per second in all, sent on a fixed schedule (0: each client sends as soon as it has its answer)"},
 			&cli.Float64Flag{Name: "post-rate", Usage: "claims per second settled (POST /api/v1/claims) during the load, each one batch under a new id (0: none)"},
 			&cli.StringFlag{Name: "cpu-profile", Usage: "write a CPU profile of this process to `FILE`"},
+			&cli.StringFlag{Name: "alloc-profile", Usage: "write the allocations of this process before the load to `FILE`.base and after it to FILE (pprof -base)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the sample"},
 			&cli.StringFlag{Name: "bodies", Usage: "write the request bodies to `FILE`, one per line (with --url: read them from it)"},
 			&cli.DurationFlag{Name: "slow", Value: 15 * time.Millisecond, Usage: "answers at least this slow (from the schedule with --rate) are grouped into stalls, listed longest first with the time they began, to set beside the server's log (0: none)"},
@@ -184,6 +188,12 @@ func runBenchCheck(c *cli.Context) error {
 		w := loadChecks(target.url+"/api/v1/check", target.bodies, conns, d, rate, c.Duration("slow"))
 		warm = &w
 	}
+	allocs := c.String("alloc-profile")
+	if allocs != "" {
+		if err := writeAllocProfile(allocs + ".base"); err != nil {
+			return err
+		}
+	}
 	loadBefore := loadAverage()
 	posting := make(chan [2]int, 1)
 	go func() {
@@ -199,6 +209,11 @@ func runBenchCheck(c *cli.Context) error {
 	res.Visits = target.visits
 	res.LoadBefore, res.LoadAfter = loadBefore, loadAverage()
 	res.Warmup = warm
+	if allocs != "" {
+		if err := writeAllocProfile(allocs); err != nil {
+			return err
+		}
+	}
 	if c.Bool("json") {
 		b, err := json.MarshalIndent(res, "", "  ")
 		if err != nil {
@@ -239,6 +254,25 @@ func runBenchCheck(c *cli.Context) error {
 		}
 	}
 	return w.Flush()
+}
+
+// writeAllocProfile writes the allocations of the process so far (the
+// allocs profile) to path, after a collection: the profile counts what
+// was allocated up to the last one.
+func writeAllocProfile(path string) error {
+	runtime.GC()
+	out, err := os.Create(filepath.Clean(path))
+	if err != nil {
+		return fmt.Errorf("bench check: %w", err)
+	}
+	if err := pprof.Lookup("allocs").WriteTo(out, 0); err != nil {
+		out.Close()
+		return fmt.Errorf("bench check: alloc profile: %w", err)
+	}
+	if err := out.Close(); err != nil {
+		return fmt.Errorf("bench check: %w", err)
+	}
+	return nil
 }
 
 // targetCity is the server a bench loads and the bodies it posts.
