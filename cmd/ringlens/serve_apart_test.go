@@ -10,6 +10,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -28,7 +29,7 @@ func TestServeFullRunProcess(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a server process per full run")
 	}
-	p := startServeWith(t, t.TempDir(), "--full-every", "300ms", "--full-run-process")
+	p := startServeWith(t, serveFixture, t.TempDir(), "--full-every", "300ms", "--full-run-process")
 	cmd, stderr := p.cmd, p.stderr
 	// Keep-alive connections, as load balancers and the settlement
 	// platform's clients keep them: a retiring process answers the
@@ -55,30 +56,7 @@ func TestServeFullRunProcess(t *testing.T) {
 		t.Fatalf("%s not reached; stderr: %s", what, stderr.String())
 		return serveStatus{}
 	}
-	ringID := func() (string, map[string]string) {
-		var doc struct {
-			Rings []struct {
-				ID      string                      `json:"id"`
-				Members []struct{ Kind, ID string } `json:"members"`
-			} `json:"rings"`
-		}
-		res, err := client.Get(p.url + "api/v1/rings")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer res.Body.Close()
-		if err := json.NewDecoder(res.Body).Decode(&doc); err != nil || len(doc.Rings) == 0 {
-			t.Fatalf("rings: %v", err)
-		}
-		ids := map[string]string{}
-		for _, m := range doc.Rings[0].Members {
-			if ids[m.Kind] == "" {
-				ids[m.Kind] = m.ID
-			}
-		}
-		return doc.Rings[0].ID, ids
-	}
-	firstID, ids := ringID()
+	firstID, ids := p.firstRing(t, client)
 	visit := func(id string) string {
 		return fmt.Sprintf(`{"mdtrt_id":%q,"psn_no":%q,"fixmedins_code":%q,"med_type":"11","begntime":"2025-12-30 09:00:00","atddr_no":%q,"medfee_sumamt":"88.00","fund_pay_sumamt":"80.00"}`,
 			id, ids["patient"], ids["clinic"], ids["doctor"])
@@ -165,7 +143,7 @@ func TestServeFullRunProcess(t *testing.T) {
 	if after.Generation <= before.Generation {
 		t.Errorf("generation %d after full runs, was %d", after.Generation, before.Generation)
 	}
-	if id, _ := ringID(); id != firstID {
+	if id, _ := p.firstRing(t, client); id != firstID {
 		t.Errorf("first ring %s after the hand-overs, was %s", id, firstID)
 	}
 	// Every acknowledged claim is there once: posting it again is a
@@ -255,5 +233,83 @@ func TestServeFullRunProcessNotInTests(t *testing.T) {
 	var ue usageError
 	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "--full-run-process=false") {
 		t.Errorf("err %v, want a usage error naming --full-run-process=false", err)
+	}
+}
+
+// TestServeFullRunProcessFails breaks the dataset on disk after start-up,
+// so that every full-run process fails while it loads: the serving process
+// goes on (claims acknowledged, checks answered) and asks again; once the
+// dataset is mended, the next one takes over with every claim.
+func TestServeFullRunProcessFails(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts server processes")
+	}
+	in := t.TempDir()
+	for _, name := range []string{"mdtrt.csv", "fee_list.csv", "psn.csv", "fixmedins.csv", "staff.csv", "catalog.csv"} {
+		b, err := os.ReadFile(filepath.Join(serveFixture, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(in, name), b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p := startServeWith(t, in, t.TempDir(), "--full-every", "200ms")
+	visits := filepath.Join(in, "mdtrt.csv")
+	good, err := os.ReadFile(visits)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(visits, []byte("not,the,contract\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, ids := p.firstRing(t, http.DefaultClient)
+	visit := func(id string) string {
+		return fmt.Sprintf(`{"mdtrt_id":%q,"psn_no":%q,"fixmedins_code":%q,"med_type":"11","begntime":"2025-12-30 09:00:00","atddr_no":%q,"medfee_sumamt":"88.00","fund_pay_sumamt":"80.00"}`,
+			id, ids["patient"], ids["clinic"], ids["doctor"])
+	}
+	if code, body := p.post(visit("BROKEN1")); code != http.StatusAccepted {
+		t.Fatalf("POST: %d %s", code, body)
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for strings.Count(p.stderr.String(), "ended before it took over") < 2 {
+		if time.Now().After(deadline) {
+			t.Fatalf("no failed full-run process; stderr: %s", p.stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// The serving process goes on.
+	if code, body := p.post(visit("BROKEN2")); code != http.StatusAccepted {
+		t.Errorf("POST after failed full runs: %d %s", code, body)
+	}
+	check := `{"visit":` + visit("CHECK1") + `,"fee_lines":[]}`
+	if res, err := http.Post(p.url+"api/v1/check", "application/json", strings.NewReader(check)); err != nil || res.StatusCode != http.StatusOK {
+		t.Errorf("check after failed full runs: %v %v", res, err)
+	} else {
+		res.Body.Close()
+	}
+	st, err := p.status()
+	if err != nil || st.FullRuns != 1 || st.Accepted != 2 {
+		t.Fatalf("status while the full runs fail: %+v %v", st, err)
+	}
+	if err := os.WriteFile(visits, good, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if st, err = p.status(); err == nil && st.FullRuns >= 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no full run after the dataset was mended: %+v %v; stderr: %s", st, err, p.stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if st.Accepted != 2 {
+		t.Errorf("accepted rows after the take-over: %d, want 2", st.Accepted)
+	}
+	for _, id := range []string{"BROKEN1", "BROKEN2"} {
+		if code, body := p.post(visit(id)); code != http.StatusBadRequest || !strings.Contains(body, "duplicate") {
+			t.Errorf("claim %s after the take-over: %d %s", id, code, body)
+		}
 	}
 }

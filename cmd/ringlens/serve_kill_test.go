@@ -27,13 +27,13 @@ type serveProc struct {
 // waits until it is ready.
 func startServe(t *testing.T, state string) *serveProc {
 	t.Helper()
-	return startServeWith(t, state, "--full-every", "0")
+	return startServeWith(t, serveFixture, state, "--full-every", "0")
 }
 
-// startServeWith is startServe with more flags.
-func startServeWith(t *testing.T, state string, flags ...string) *serveProc {
+// startServeWith is startServe on the city in with more flags.
+func startServeWith(t *testing.T, in, state string, flags ...string) *serveProc {
 	t.Helper()
-	args := append([]string{"serve", "--in", serveFixture, "--state", state, "--addr", "127.0.0.1:0",
+	args := append([]string{"serve", "--in", in, "--state", state, "--addr", "127.0.0.1:0",
 		"--memory-limit", "0", "--log-format", "json"}, flags...)
 	cmd := exec.Command(binary, args...)
 	// A process group of its own: kill() ends the supervisor and every
@@ -74,6 +74,34 @@ func startServeWith(t *testing.T, state string, flags ...string) *serveProc {
 // kill sends SIGKILL to the server's process group: the supervisor and
 // the serving processes it started (serve --full-run-process).
 func (p *serveProc) kill() error { return syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL) }
+
+// firstRing returns the id of the server's best ring and, by member kind
+// (patient, doctor, clinic...), the id of its first member of that kind.
+func (p *serveProc) firstRing(t *testing.T, client *http.Client) (string, map[string]string) {
+	t.Helper()
+	var doc struct {
+		Rings []struct {
+			ID      string                      `json:"id"`
+			Members []struct{ Kind, ID string } `json:"members"`
+		} `json:"rings"`
+	}
+	res, err := client.Get(p.url + "api/v1/rings")
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = json.NewDecoder(res.Body).Decode(&doc)
+	res.Body.Close()
+	if err != nil || len(doc.Rings) == 0 {
+		t.Fatalf("rings: %v", err)
+	}
+	ids := map[string]string{}
+	for _, m := range doc.Rings[0].Members {
+		if ids[m.Kind] == "" {
+			ids[m.Kind] = m.ID
+		}
+	}
+	return doc.Rings[0].ID, ids
+}
 
 // serveStatus is the part of /api/v1/status the test reads.
 type serveStatus struct {
@@ -126,26 +154,7 @@ func TestServeKillNineKeepsAcknowledgedClaims(t *testing.T) {
 		res.Body.Close()
 	}
 
-	var doc struct {
-		Rings []struct {
-			Members []struct{ Kind, ID string } `json:"members"`
-		} `json:"rings"`
-	}
-	res, err := http.Get(p.url + "api/v1/rings")
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = json.NewDecoder(res.Body).Decode(&doc)
-	res.Body.Close()
-	if err != nil || len(doc.Rings) == 0 {
-		t.Fatalf("rings: %v", err)
-	}
-	ids := map[string]string{}
-	for _, m := range doc.Rings[0].Members {
-		if ids[m.Kind] == "" {
-			ids[m.Kind] = m.ID
-		}
-	}
+	_, ids := p.firstRing(t, http.DefaultClient)
 	batch := func(id string) string {
 		return fmt.Sprintf(`{"mdtrt_id":%q,"psn_no":%q,"fixmedins_code":%q,"med_type":"11","begntime":"2025-12-30 09:00:00","atddr_no":%q,"medfee_sumamt":"88.00","fund_pay_sumamt":"80.00"}`+"\n"+
 			`{"feedetl_sn":"1","mdtrt_id":%q,"med_list_codg":"X1","list_type":201,"cnt":1,"pric":"88","det_item_fee_sumamt":"88.00","fee_ocur_time":"2025-12-30 09:05:00"}`+"\n",
