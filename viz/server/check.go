@@ -119,7 +119,7 @@ func (h *checkHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body := h.buffer()
-	defer h.release(body) // the request keeps copies of what it needs
+	defer h.release(body) // after the check: the request's rows are slices of the body
 	data, ok := readBody(w, r, h.s.cfg.MaxBody, &body.Buffer)
 	if !ok {
 		return
@@ -169,17 +169,84 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64, buf *bytes.Bu
 	return data, true
 }
 
-// decodeCheck decodes a check request and its stage.
+// decodeCheck decodes a check request and its stage. The request's rows
+// are slices of data (valid while data is). A valid JSON body is split by
+// hand, without copying its rows (what a check allocates makes the
+// collector run beside the checks); any other body goes through
+// decodeCheckStd, whose errors it gives.
 func decodeCheck(data []byte) (*checkRequest, rules.Stages, error) {
+	if !json.Valid(data) {
+		return decodeCheckStd(data)
+	}
+	req := new(checkRequest)
+	sc := jsonScan{b: data}
+	sc.space()
+	switch sc.peek() {
+	case 'n': // null, as decoding into the struct: no field set
+	case '{':
+		sc.i++
+		for {
+			sc.space()
+			if sc.peek() == '}' {
+				break
+			}
+			key := sc.value()
+			sc.space()
+			sc.i++ // ':'
+			sc.space()
+			val := sc.value()
+			switch {
+			case jsonKeyIs(key, "visit"):
+				req.Visit = val
+			case jsonKeyIs(key, "fee_lines"):
+				rows, ok := jsonArray(val, req.FeeLines[:0])
+				if !ok {
+					return nil, 0, errCheckBody
+				}
+				req.FeeLines = rows
+			case jsonKeyIs(key, "stage"):
+				if val[0] == 'n' {
+					break // null leaves it unset
+				}
+				st, err := jsonString(val)
+				if err != nil {
+					return nil, 0, errCheckBody
+				}
+				req.Stage = st
+			default:
+				return nil, 0, errCheckBody // unknown field
+			}
+			sc.space()
+			if sc.peek() == ',' {
+				sc.i++
+			}
+		}
+	default:
+		return nil, 0, errCheckBody
+	}
+	return checkStages(req)
+}
+
+// errCheckBody refuses a body that is not a check request.
+var errCheckBody = errors.New(`body: want {"visit": {...}, "fee_lines": [{...}], "stage": "before|during"}`)
+
+// decodeCheckStd is decodeCheck by encoding/json: the reference decodeCheck
+// keeps to, and the errors of a body that is not valid JSON.
+func decodeCheckStd(data []byte) (*checkRequest, rules.Stages, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	req := new(checkRequest)
 	if err := dec.Decode(req); err != nil {
-		return nil, 0, errors.New(`body: want {"visit": {...}, "fee_lines": [{...}], "stage": "before|during"}`)
+		return nil, 0, errCheckBody
 	}
 	if dec.More() {
 		return nil, 0, errors.New("body: one JSON object expected")
 	}
+	return checkStages(req)
+}
+
+// checkStages checks a decoded request and returns its stages.
+func checkStages(req *checkRequest) (*checkRequest, rules.Stages, error) {
 	if len(bytes.TrimSpace(req.Visit)) == 0 || string(bytes.TrimSpace(req.Visit)) == "null" {
 		return nil, 0, errors.New("visit: required")
 	}
@@ -198,6 +265,44 @@ func decodeCheck(data []byte) (*checkRequest, rules.Stages, error) {
 		return nil, 0, errors.New(`stage: want "before", "during" or none`)
 	}
 	return req, stages, nil
+}
+
+// jsonKeyIs reports whether the JSON string literal key names field as
+// encoding/json matches keys to a struct's fields (case folded).
+func jsonKeyIs(key []byte, field string) bool {
+	if bytes.IndexByte(key, '\\') >= 0 {
+		k, err := jsonString(key)
+		return err == nil && strings.EqualFold(k, field)
+	}
+	return bytes.EqualFold(key[1:len(key)-1], []byte(field))
+}
+
+// jsonArray appends to dst the elements of the valid JSON value v, which
+// must be an array or null (nil), as slices of v.
+func jsonArray(v []byte, dst []json.RawMessage) ([]json.RawMessage, bool) {
+	switch v[0] {
+	case 'n':
+		return nil, true
+	case '[':
+	default:
+		return nil, false
+	}
+	sc := jsonScan{b: v, i: 1}
+	for {
+		sc.space()
+		if sc.peek() == ']' {
+			break
+		}
+		dst = append(dst, sc.value())
+		sc.space()
+		if sc.peek() == ',' {
+			sc.i++
+		}
+	}
+	if dst == nil {
+		dst = []json.RawMessage{} // an empty array, not null
+	}
+	return dst, true
 }
 
 // rowName names row n of a check (1 the visit, n+1 the n-th fee line).

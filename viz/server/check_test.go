@@ -691,3 +691,37 @@ func FuzzDecodeCheckRow(f *testing.F) {
 	columns := newCheckHandler(&Server{}).columns
 	f.Fuzz(func(t *testing.T, line []byte) { sameAsDecodeRow(t, line, columns) })
 }
+
+// FuzzDecodeCheck compares decodeCheck, which splits a valid body by hand,
+// with decodeCheckStd (encoding/json) on arbitrary bodies: the same
+// request or the same error.
+func FuzzDecodeCheck(f *testing.F) {
+	for _, seed := range []string{
+		checkBody(visitRow("V1", "P1", "H1", "D1"), "", capFee("V1")),
+		checkBody(visitRow("V1", "P1", "H1", ""), "before"),
+		`{"visit":null}`, `{"visit":[1],"fee_lines":[null]}`, `{"visit":{},"fee_lines":[{}]}`, `[]`, ``, `null`,
+		`{"Visit":{"a":1},"FEE_LINES":[],"stage":null}`, `{"visit":1,"visit":2,"fee_lines":[1,2],"fee_lines":[3]}`,
+		`{"vis\u0069t":{},"stage":"during"}`, `{"visit":{},"stage":"before","stage":null}`, `{"visit":{},"extra":1}`,
+		`{"visit":{},"fee_lines":{}}`, `{"visit":{},"stage":1}`, `{} {}`, `{"visit":{}} x`, ` {"visit" : { } , "fee_lines" : [ {"a":"]"} , "x" ] } `,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, gs, gerr := decodeCheck(data)
+		want, ws, werr := decodeCheckStd(data)
+		if (gerr == nil) != (werr == nil) || (gerr != nil && gerr.Error() != werr.Error()) {
+			t.Fatalf("%q: error %v, encoding/json %v", data, gerr, werr)
+		}
+		if gerr != nil {
+			return
+		}
+		if gs != ws || got.Stage != want.Stage || !bytes.Equal(got.Visit, want.Visit) || len(got.FeeLines) != len(want.FeeLines) {
+			t.Fatalf("%q: %+v (%v), encoding/json %+v (%v)", data, got, gs, want, ws)
+		}
+		for i := range got.FeeLines {
+			if !bytes.Equal(got.FeeLines[i], want.FeeLines[i]) {
+				t.Fatalf("%q: fee line %d %q, encoding/json %q", data, i, got.FeeLines[i], want.FeeLines[i])
+			}
+		}
+	})
+}
