@@ -549,41 +549,84 @@ func memberKey(g *graph.Graph, n graph.NodeID) (kind, id string) {
 
 // RingIndex finds an entity's place in the reported rings of one findings:
 // the best-ranked ring naming it, with its role, label and score there. It
-// is built once per findings (NewRingIndex) and only read, so that a check
-// reads neither the entity scores, which incremental scoring updates in
-// place, nor a ring's member list.
+// is built once per findings (NewRingIndex, Update) and only read, so that
+// a check reads neither the entity scores, which incremental scoring
+// updates in place, nor a ring's member list. It keeps where each member
+// is (ring, position) and reads the rest from the findings' rings, which a
+// findings never changes once published.
 type RingIndex struct {
-	byKey map[memberID]RingContext
+	f     *findings.Findings
+	byKey map[memberID]memberPos
 }
 
 // memberID is a ring member's kind and id, as in rings.json.
 type memberID struct{ kind, id string }
 
+// memberPos is where a member is listed: ring and position in its members.
+type memberPos struct{ ring, member int32 }
+
 // NewRingIndex indexes the members of f's rings (nil f: no rings). Rings
 // are taken in their order (best first), so a member of several rings is
 // found in the best-ranked one, as its entity score names it.
 func NewRingIndex(f *findings.Findings) *RingIndex {
-	x := &RingIndex{byKey: make(map[memberID]RingContext)}
+	x := &RingIndex{f: f, byKey: make(map[memberID]memberPos)}
 	if f == nil {
 		return x
 	}
 	for i := range f.Rings {
-		r := &f.Rings[i]
-		for _, m := range r.Members {
+		for j, m := range f.Rings[i].Members {
 			k := memberID{m.Kind, m.ID}
 			if _, ok := x.byKey[k]; !ok {
-				x.byKey[k] = RingContext{Kind: m.Kind, ID: m.ID, Label: m.Label, Ring: r.ID, Role: m.Role, Score: m.Score}
+				x.byKey[k] = memberPos{int32(i), int32(j)}
 			}
 		}
 	}
 	return x
 }
 
+// Update returns the index of f, which follows x's findings (the next
+// findings of a server): when f's rings list the same members in the same
+// places, as after an incremental update that re-scored rings without
+// changing who is in them, it shares x's map instead of building another
+// (a city's rings can have tens of thousands of members, and a server
+// publishes findings several times a second). x may be nil.
+func (x *RingIndex) Update(f *findings.Findings) *RingIndex {
+	if x == nil || x.f == nil || f == nil || !sameMembers(x.f, f) {
+		return NewRingIndex(f)
+	}
+	return &RingIndex{f: f, byKey: x.byKey}
+}
+
+// sameMembers reports whether a's and b's rings list the same members
+// (kind and id) in the same rings and places.
+func sameMembers(a, b *findings.Findings) bool {
+	if len(a.Rings) != len(b.Rings) {
+		return false
+	}
+	for i := range a.Rings {
+		ma, mb := a.Rings[i].Members, b.Rings[i].Members
+		if len(ma) != len(mb) {
+			return false
+		}
+		for j := range ma {
+			if ma[j].Kind != mb[j].Kind || ma[j].ID != mb[j].ID {
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // Lookup returns the place of the member of kind and id (as in rings.json)
 // in its best-ranked ring.
 func (x *RingIndex) Lookup(kind, id string) (RingContext, bool) {
-	rc, ok := x.byKey[memberID{kind, id}]
-	return rc, ok
+	p, ok := x.byKey[memberID{kind, id}]
+	if !ok {
+		return RingContext{}, false
+	}
+	r := &x.f.Rings[p.ring]
+	m := &r.Members[p.member]
+	return RingContext{Kind: m.Kind, ID: m.ID, Label: m.Label, Ring: r.ID, Role: m.Role, Score: m.Score}, true
 }
 
 // ringContext returns node n's place in a reported ring of rings.

@@ -131,7 +131,11 @@ func newSnapshot(f *findings.Findings, prev *snapshot) (*snapshot, error) {
 		s.members[r.ID] = keys
 		s.ring[r.ID] = r
 	}
-	s.rings = check.NewRingIndex(f)
+	var prevRings *check.RingIndex
+	if prev != nil {
+		prevRings = prev.rings
+	}
+	s.rings = prevRings.Update(f)
 	return s, nil
 }
 
