@@ -201,9 +201,11 @@ func (l *generationLink) start(ctx context.Context, srv *server.Server, drain fu
 				}
 				return
 			}
+			// One message at a time: a resume that follows a hand-over
+			// finds it done.
 			switch m.Type {
 			case msgHandOver:
-				go l.handOver(ctx, srv)
+				l.handOver(ctx, srv)
 			case msgResume:
 				if err := srv.Resume(); err != nil {
 					l.log.Error().Err(err).Msg("intake not resumed")
@@ -239,9 +241,10 @@ func (l *generationLink) handOver(ctx context.Context, srv *server.Server) {
 
 // child is a generation as the supervisor sees it.
 type child struct {
-	n   int
-	cmd *exec.Cmd
-	ctl *controlConn
+	n      int
+	cmd    *exec.Cmd
+	ctl    *controlConn
+	exited chan struct{} // closed once the process has exited
 }
 
 // childEvent is a message from a child or its exit (exited, with err).
@@ -304,6 +307,20 @@ func (sv *supervisor) run(ctx context.Context) error {
 		retiring = map[*child]bool{} // old generations finishing their requests
 		started  time.Time           // when next was started
 	)
+	// dropNext forgets the successor, which has ended or is stopped
+	// (stop consumes its exit): cur takes its intake back if it was
+	// handing over (a no-op if it had not begun to).
+	dropNext := func(stop bool) error {
+		if stop {
+			sv.stop([]*child{next})
+		}
+		next = nil
+		if !handing {
+			return nil
+		}
+		handing = false
+		return cur.ctl.send(controlMsg{Type: msgResume})
+	}
 	for {
 		var ev childEvent
 		select {
@@ -324,18 +341,14 @@ func (sv *supervisor) run(ctx context.Context) error {
 			return nil
 		case ev.exited && ev.from == next:
 			sv.log.Error().Err(ev.err).Int("process", next.n).Msg("the full-run process ended before it took over")
-			next = nil
-			if handing {
-				handing = false
-				if err := cur.ctl.send(controlMsg{Type: msgResume}); err != nil {
-					return err
-				}
+			if err := dropNext(false); err != nil {
+				return err
 			}
-		case ev.exited:
-			delete(retiring, ev.from)
-			if ev.err != nil {
+		case ev.exited: // a retired process, or a successor stopped before
+			if retiring[ev.from] && ev.err != nil {
 				sv.log.Warn().Err(ev.err).Int("process", ev.from.n).Msg("retired process")
 			}
+			delete(retiring, ev.from)
 		case ev.from == cur && ev.msg.Type == msgFullRun && next == nil:
 			n++
 			if next, err = sv.spawn(n, true); err != nil {
@@ -350,16 +363,28 @@ func (sv *supervisor) run(ctx context.Context) error {
 			if err := cur.ctl.send(controlMsg{Type: msgHandOver}); err != nil {
 				return err
 			}
-		case ev.from == cur && ev.msg.Type == msgHanded && next != nil:
+		case ev.from == cur && ev.msg.Type == msgHanded:
+			if !handing || next == nil {
+				// The successor ended while cur handed over: cur takes its
+				// intake back (a resume sent at the successor's end may
+				// have found the hand-over not done yet).
+				if err := cur.ctl.send(controlMsg{Type: msgResume}); err != nil {
+					return err
+				}
+				continue
+			}
 			if err := next.ctl.send(controlMsg{Type: msgTakeOver, HandOff: ev.msg.HandOff}); err != nil {
 				sv.log.Error().Err(err).Msg("handing off")
-				sv.stop([]*child{next}) // its exit resumes cur
+				if err := dropNext(true); err != nil {
+					return err
+				}
 			}
 		case ev.from == cur && ev.msg.Type == msgHandOverFailed:
 			sv.log.Error().Str("error", ev.msg.Error).Msg("the serving process could not hand over")
-			handing = false
 			if next != nil {
-				sv.stop([]*child{next})
+				if err := dropNext(true); err != nil {
+					return err
+				}
 			}
 		case ev.from == next && ev.msg.Type == msgServing:
 			if err := cur.ctl.send(controlMsg{Type: msgRetire}); err != nil {
@@ -409,7 +434,7 @@ func (sv *supervisor) spawn(n int, successor bool) (*child, error) {
 		conn.Close()
 		return nil, fmt.Errorf("serve: start process %d: %w", n, err)
 	}
-	ch := &child{n: n, cmd: cmd, ctl: newControlConn(conn)}
+	ch := &child{n: n, cmd: cmd, ctl: newControlConn(conn), exited: make(chan struct{})}
 	go func() {
 		for {
 			m, err := ch.ctl.receive()
@@ -426,6 +451,7 @@ func (sv *supervisor) spawn(n int, successor bool) (*child, error) {
 	go func() {
 		err := cmd.Wait()
 		conn.Close()
+		close(ch.exited)
 		select {
 		case sv.events <- childEvent{from: ch, exited: true, err: err}:
 		case <-sv.done:
@@ -435,27 +461,24 @@ func (sv *supervisor) spawn(n int, successor bool) (*child, error) {
 }
 
 // stop sends SIGTERM to the children and waits for them to exit, killing
-// those still running after stopTimeout. Their exits are consumed.
+// those still running after stopTimeout. Their exit events still come to
+// the run loop afterwards.
 func (sv *supervisor) stop(children []*child) {
-	live := map[*child]bool{}
 	for _, c := range children {
-		if c != nil { // its exit is not consumed yet: it may have exited, and the signal then fails
-			live[c] = true
-			_ = c.cmd.Process.Signal(syscall.SIGTERM)
+		if c != nil {
+			_ = c.cmd.Process.Signal(syscall.SIGTERM) // fails for one that has exited
 		}
 	}
 	deadline := time.After(stopTimeout)
-	for len(live) > 0 {
+	for _, c := range children {
+		if c == nil {
+			continue
+		}
 		select {
-		case ev := <-sv.events:
-			if ev.exited {
-				delete(live, ev.from)
-			}
+		case <-c.exited:
 		case <-deadline:
-			for c := range live {
-				_ = c.cmd.Process.Kill()
-			}
-			deadline = time.After(stopTimeout)
+			_ = c.cmd.Process.Kill()
+			<-c.exited
 		}
 	}
 }
