@@ -242,9 +242,9 @@ func (l *generationLink) handOver(ctx context.Context, srv *server.Server) {
 // child is a generation as the supervisor sees it.
 type child struct {
 	n      int
-	cmd    *exec.Cmd
-	ctl    *controlConn
-	exited chan struct{} // closed once the process has exited
+	send   func(controlMsg) error // writes to its control socket
+	signal func(os.Signal) error  // signals its process
+	exited chan struct{}          // closed once the process has exited
 }
 
 // childEvent is a message from a child or its exit (exited, with err).
@@ -257,6 +257,9 @@ type childEvent struct {
 
 // supervisor starts and replaces the serving generations.
 type supervisor struct {
+	// start starts generation n (a successor when successor is set):
+	// spawn, or a fake in tests.
+	start  func(n int, successor bool) (*child, error)
 	log    zerolog.Logger
 	args   []string // serve's command line, without the program
 	ln     *os.File // the listener every generation serves
@@ -289,6 +292,7 @@ func superviseServe(c *cli.Context, log zerolog.Logger, sc *serveConfig) error {
 	log.Info().Str("url", url).Str("in", sc.in).Str("state", sc.state).Bool("follow", c.Bool("follow")).
 		Msg("listening; full runs in processes of their own")
 	sv := &supervisor{log: log, args: slices.Clone(os.Args[1:]), ln: lf, events: make(chan childEvent), done: make(chan struct{})}
+	sv.start = sv.spawn
 	defer close(sv.done)
 	return sv.run(c.Context)
 }
@@ -297,7 +301,7 @@ func superviseServe(c *cli.Context, log zerolog.Logger, sc *serveConfig) error {
 // run, until ctx ends or the serving generation exits.
 func (sv *supervisor) run(ctx context.Context) error {
 	n := 1
-	cur, err := sv.spawn(n, false)
+	cur, err := sv.start(n, false)
 	if err != nil {
 		return err
 	}
@@ -319,7 +323,7 @@ func (sv *supervisor) run(ctx context.Context) error {
 			return nil
 		}
 		handing = false
-		return cur.ctl.send(controlMsg{Type: msgResume})
+		return cur.send(controlMsg{Type: msgResume})
 	}
 	for {
 		var ev childEvent
@@ -351,7 +355,7 @@ func (sv *supervisor) run(ctx context.Context) error {
 			delete(retiring, ev.from)
 		case ev.from == cur && ev.msg.Type == msgFullRun && next == nil:
 			n++
-			if next, err = sv.spawn(n, true); err != nil {
+			if next, err = sv.start(n, true); err != nil {
 				sv.log.Error().Err(err).Msg("starting a full-run process")
 				next = nil
 				continue
@@ -360,7 +364,7 @@ func (sv *supervisor) run(ctx context.Context) error {
 			sv.log.Info().Int("process", n).Msg("full run started in a process of its own")
 		case ev.from == next && ev.msg.Type == msgReady:
 			handing = true
-			if err := cur.ctl.send(controlMsg{Type: msgHandOver}); err != nil {
+			if err := cur.send(controlMsg{Type: msgHandOver}); err != nil {
 				return err
 			}
 		case ev.from == cur && ev.msg.Type == msgHanded:
@@ -368,12 +372,12 @@ func (sv *supervisor) run(ctx context.Context) error {
 				// The successor ended while cur handed over: cur takes its
 				// intake back (a resume sent at the successor's end may
 				// have found the hand-over not done yet).
-				if err := cur.ctl.send(controlMsg{Type: msgResume}); err != nil {
+				if err := cur.send(controlMsg{Type: msgResume}); err != nil {
 					return err
 				}
 				continue
 			}
-			if err := next.ctl.send(controlMsg{Type: msgTakeOver, HandOff: ev.msg.HandOff}); err != nil {
+			if err := next.send(controlMsg{Type: msgTakeOver, HandOff: ev.msg.HandOff}); err != nil {
 				sv.log.Error().Err(err).Msg("handing off")
 				if err := dropNext(true); err != nil {
 					return err
@@ -387,7 +391,7 @@ func (sv *supervisor) run(ctx context.Context) error {
 				}
 			}
 		case ev.from == next && ev.msg.Type == msgServing:
-			if err := cur.ctl.send(controlMsg{Type: msgRetire}); err != nil {
+			if err := cur.send(controlMsg{Type: msgRetire}); err != nil {
 				sv.log.Warn().Err(err).Msg("retiring the old process")
 			}
 			retiring[cur] = true
@@ -434,10 +438,11 @@ func (sv *supervisor) spawn(n int, successor bool) (*child, error) {
 		conn.Close()
 		return nil, fmt.Errorf("serve: start process %d: %w", n, err)
 	}
-	ch := &child{n: n, cmd: cmd, ctl: newControlConn(conn), exited: make(chan struct{})}
+	ctl := newControlConn(conn)
+	ch := &child{n: n, send: ctl.send, signal: cmd.Process.Signal, exited: make(chan struct{})}
 	go func() {
 		for {
-			m, err := ch.ctl.receive()
+			m, err := ctl.receive()
 			if err != nil {
 				return
 			}
@@ -466,7 +471,7 @@ func (sv *supervisor) spawn(n int, successor bool) (*child, error) {
 func (sv *supervisor) stop(children []*child) {
 	for _, c := range children {
 		if c != nil {
-			_ = c.cmd.Process.Signal(syscall.SIGTERM) // fails for one that has exited
+			_ = c.signal(syscall.SIGTERM) // fails for one that has exited
 		}
 	}
 	deadline := time.After(stopTimeout)
@@ -477,7 +482,7 @@ func (sv *supervisor) stop(children []*child) {
 		select {
 		case <-c.exited:
 		case <-deadline:
-			_ = c.cmd.Process.Kill()
+			_ = c.signal(os.Kill)
 			<-c.exited
 		}
 	}
