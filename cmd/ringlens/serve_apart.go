@@ -35,6 +35,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -120,15 +121,23 @@ type generationLink struct {
 	takeOver  chan *server.HandOff // the hand-off, for a successor's Ready
 	cancel    context.CancelFunc
 	drain     func() // stops accepting and waits for the connections to close (drainer)
+	oomAdj    int    // the process's oom_score_adj before a successor raised it
 }
 
 // runGeneration is `serve --generation N`: a serving process started by
 // the supervisor, on the inherited listener and control socket.
 func runGeneration(c *cli.Context, log zerolog.Logger, sc *serveConfig) error {
 	successor := c.Bool("successor")
+	oomAdj := 0
 	if successor {
 		if err := setIdleScheduling(true); err != nil {
 			log.Warn().Err(err).Msg("the full run runs at normal priority")
+		}
+		// Two cities in memory: if the machine runs out, the kernel ends
+		// the full run, not the process answering the checks.
+		var err error
+		if oomAdj, err = setOOMScoreAdj(successorOOMScoreAdj); err != nil {
+			log.Warn().Err(err).Msg("the full-run process is not marked first to end when memory runs out")
 		}
 	}
 	ln, err := net.FileListener(os.NewFile(listenerFD, "listener"))
@@ -141,7 +150,7 @@ func runGeneration(c *cli.Context, log zerolog.Logger, sc *serveConfig) error {
 		return fmt.Errorf("serve: control socket: %w", err)
 	}
 	defer conn.Close()
-	link := &generationLink{ctl: newControlConn(conn), successor: successor, log: log, takeOver: make(chan *server.HandOff, 1)}
+	link := &generationLink{ctl: newControlConn(conn), successor: successor, log: log, takeOver: make(chan *server.HandOff, 1), oomAdj: oomAdj}
 	return serveOn(c, log, sc, ln, link)
 }
 
@@ -178,6 +187,9 @@ func (l *generationLink) configure(cfg *server.Config, cancel context.CancelFunc
 		Adopted: func() {
 			if err := setIdleScheduling(false); err != nil {
 				l.log.Warn().Err(err).Msg("serving at idle priority")
+			}
+			if _, err := setOOMScoreAdj(l.oomAdj); err != nil {
+				l.log.Warn().Err(err).Msg("serving marked first to end when memory runs out")
 			}
 			close(serving)
 			if err := l.ctl.send(controlMsg{Type: msgServing}); err != nil {
@@ -486,6 +498,29 @@ func (sv *supervisor) stop(children []*child) {
 			<-c.exited
 		}
 	}
+}
+
+// successorOOMScoreAdj is a successor's oom_score_adj until it takes
+// over: the most likely process to end when memory runs out.
+const successorOOMScoreAdj = 1000
+
+// setOOMScoreAdj sets the process's oom_score_adj (proc(5)) and returns
+// the value before. Raising it needs no privilege; lowering it back to
+// the value a process started with does not either.
+func setOOMScoreAdj(v int) (int, error) {
+	const path = "/proc/self/oom_score_adj"
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return 0, fmt.Errorf("oom_score_adj: %w", err)
+	}
+	old, err := strconv.Atoi(strings.TrimSpace(string(b)))
+	if err != nil {
+		return 0, fmt.Errorf("oom_score_adj: %w", err)
+	}
+	if err := os.WriteFile(path, []byte(strconv.Itoa(v)), 0); err != nil {
+		return old, fmt.Errorf("oom_score_adj: %w", err)
+	}
+	return old, nil
 }
 
 // Scheduling policies of sched_setscheduler(2).

@@ -220,3 +220,22 @@ func TestSupervisor(t *testing.T) {
 		}
 	})
 }
+
+// TestOOMScoreAdj raises the process's oom_score_adj as a successor does
+// and takes it back down as a successor that took over does.
+func TestOOMScoreAdj(t *testing.T) {
+	before, err := setOOMScoreAdj(successorOOMScoreAdj)
+	if err != nil {
+		t.Skipf("oom_score_adj not writable here: %v", err)
+	}
+	raised, err := setOOMScoreAdj(before)
+	if err != nil {
+		t.Fatalf("lowering oom_score_adj back to %d: %v", before, err)
+	}
+	if raised != successorOOMScoreAdj {
+		t.Errorf("oom_score_adj %d after raising it, want %d", raised, successorOOMScoreAdj)
+	}
+	if now, _ := setOOMScoreAdj(before); now != before {
+		t.Errorf("oom_score_adj %d after lowering it, want %d", now, before)
+	}
+}
