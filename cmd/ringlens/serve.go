@@ -62,7 +62,7 @@ func serveCommand() *cli.Command {
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of community detection"},
 			&cli.StringFlag{Name: "encoding", Value: "auto", Usage: "text encoding of CSV files: auto, utf-8 or gb18030"},
 			serveMemoryLimitFlag(),
-			&cli.BoolFlag{Name: "full-run-process", Value: runtime.GOOS == "linux", Usage: "run every background full run in a process of its own at idle priority, which then takes over serving, so that checks never share a heap or a core with a full run (Linux; the claims log of the state directory carries the posted claims over); =false runs full runs in the serving process, on a snapshot of its tables, holding the city once"},
+			&cli.BoolFlag{Name: "full-run-process", Value: runtime.GOOS == "linux", Usage: "run every background full run in a process of its own at idle priority, which then takes over serving, so that checks never share a heap with a full run and come first for the processors (Linux; the claims log of the state directory carries the posted claims over); =false runs full runs in the serving process, on a snapshot of its tables, holding the city once"},
 			&cli.IntFlag{Name: "generation", Hidden: true, Usage: "internal: the number of a serving process started by --full-run-process"},
 			&cli.BoolFlag{Name: "successor", Hidden: true, Usage: "internal: start as the successor of the serving process"},
 		}, logFlags()...),
