@@ -78,15 +78,17 @@ type handOverReq struct {
 // HandOver stops intake, closes the claims log and returns what a
 // successor needs to continue. Checks and reads are served on. It fails
 // without a claims log (the successor would not see the claims posted
-// since start) or when Run is not running.
+// since start), after an earlier HandOver, and when ctx ends before the
+// Run loop answers (Run not running, or an update that outlasts ctx).
+// When closing the log fails, intake stays stopped: Resume gives it back.
 func (s *Server) HandOver(ctx context.Context) (*HandOff, error) {
 	s.intakeMu.Lock()
 	defer s.intakeMu.Unlock()
-	if s.wal == nil {
-		return nil, errors.New("server: hand over: no claims log (a state directory is required)")
-	}
 	if s.handedOver {
 		return nil, errors.New("server: hand over: already handed over")
+	}
+	if s.wal == nil {
+		return nil, errors.New("server: hand over: no claims log (a state directory is required)")
 	}
 	req := handOverReq{reply: make(chan *HandOff, 1)}
 	select {
@@ -100,13 +102,11 @@ func (s *Server) HandOver(ctx context.Context) (*HandOff, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
-	if h == nil {
-		return nil, errors.New("server: hand over: Run has stopped")
-	}
-	if err := s.wal.close(); err != nil {
+	err := s.wal.close()
+	s.wal, s.handedOver = nil, true
+	if err != nil {
 		return nil, fmt.Errorf("server: hand over: close claims log: %w", err)
 	}
-	s.wal, s.handedOver = nil, true
 	return h, nil
 }
 
