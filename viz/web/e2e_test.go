@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -494,6 +495,17 @@ func huliServer(t *testing.T) string {
 // server listens (detection runs on).
 func fixtureServer(t *testing.T, ws *workspace.Workspace) string {
 	t.Helper()
+	s, _ := startFixture(t, ws)
+	ts := httptest.NewServer(s.Handler())
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// startFixture starts a server of the Huli fixture (Run on), with the
+// embedded page and the workspace ws (none when nil); stop ends its Run,
+// which closes its websocket streams (also at the test's end).
+func startFixture(t *testing.T, ws *workspace.Workspace) (s *server.Server, stop func()) {
+	t.Helper()
 	load := func(ctx context.Context, workers int, progress func(string, int64, int64)) (*graph.Tables, error) {
 		res, err := ingest.Load(ctx, "../../fixtures/testdata/huli-small", ingest.Options{Workers: workers, Progress: func(p ingest.Progress) {
 			progress("read "+filepath.Base(p.Path), p.Bytes, p.TotalBytes)
@@ -507,8 +519,7 @@ func fixtureServer(t *testing.T, ws *workspace.Workspace) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts := httptest.NewServer(s.Handler())
-	ctx, stop := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -516,8 +527,10 @@ func fixtureServer(t *testing.T, ws *workspace.Workspace) string {
 			t.Errorf("Run: %v", err)
 		}
 	}()
-	t.Cleanup(func() { stop(); <-done; ts.Close() })
-	return ts.URL
+	var once sync.Once
+	stop = func() { once.Do(func() { cancel(); <-done }) }
+	t.Cleanup(stop)
+	return s, stop
 }
 
 // nodeHitsReply is the rule-hit part of GET /api/v1/nodes/{kind}/{id}.
