@@ -29,6 +29,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"os/exec"
@@ -341,7 +342,7 @@ func (sv *supervisor) run(ctx context.Context) error {
 		var ev childEvent
 		select {
 		case <-ctx.Done():
-			sv.stop(append(keys(retiring), cur, next))
+			sv.stop(append(slices.Collect(maps.Keys(retiring)), cur, next))
 			return nil
 		case ev = <-sv.events:
 		}
@@ -350,7 +351,7 @@ func (sv *supervisor) run(ctx context.Context) error {
 			if next != nil {
 				sv.stop([]*child{next})
 			}
-			sv.stop(keys(retiring))
+			sv.stop(slices.Collect(maps.Keys(retiring)))
 			if ev.err != nil {
 				return fmt.Errorf("serving process %d: %w", cur.n, ev.err)
 			}
@@ -412,15 +413,6 @@ func (sv *supervisor) run(ctx context.Context) error {
 			cur, next, handing = next, nil, false
 		}
 	}
-}
-
-// keys returns the children of m.
-func keys(m map[*child]bool) []*child {
-	out := make([]*child, 0, len(m))
-	for c := range m {
-		out = append(out, c)
-	}
-	return out
 }
 
 // spawn starts generation n on the listener.

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -35,15 +34,7 @@ func TestServeFullRunProcess(t *testing.T) {
 	// platform's clients keep them: a retiring process answers the
 	// requests arriving on them with Connection: close.
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 4}, Timeout: 30 * time.Second}
-	getStatus := func() (serveStatus, error) {
-		var st serveStatus
-		res, err := client.Get(p.url + "api/v1/status")
-		if err != nil {
-			return st, err
-		}
-		defer res.Body.Close()
-		return st, json.NewDecoder(res.Body).Decode(&st)
-	}
+	getStatus := func() (serveStatus, error) { return p.statusVia(client) }
 	waitStatus := func(what string, ok func(serveStatus) bool) serveStatus {
 		t.Helper()
 		deadline := time.Now().Add(60 * time.Second)

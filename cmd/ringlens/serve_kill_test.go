@@ -112,9 +112,12 @@ type serveStatus struct {
 	FullRuns   int  `json:"full_runs"`
 }
 
-func (p *serveProc) status() (serveStatus, error) {
+func (p *serveProc) status() (serveStatus, error) { return p.statusVia(http.DefaultClient) }
+
+// statusVia is status asked through client.
+func (p *serveProc) statusVia(client *http.Client) (serveStatus, error) {
 	var st serveStatus
-	res, err := http.Get(p.url + "api/v1/status")
+	res, err := client.Get(p.url + "api/v1/status")
 	if err != nil {
 		return st, err
 	}
