@@ -63,6 +63,8 @@ func serveCommand() *cli.Command {
 			&cli.StringFlag{Name: "encoding", Value: "auto", Usage: "text encoding of CSV files: auto, utf-8 or gb18030"},
 			serveMemoryLimitFlag(),
 			&cli.BoolFlag{Name: "full-run-process", Value: runtime.GOOS == "linux", Usage: "run every background full run in a process of its own at idle priority, which then takes over serving, so that checks never share a heap with a full run and come first for the processors (Linux; the claims log of the state directory carries the posted claims over); =false runs full runs in the serving process, on a snapshot of its tables, holding the city once"},
+			&cli.StringFlag{Name: "stall-trace", Usage: "diagnostic: keep an execution trace of the last seconds in memory and write it to `DIR` (go tool trace) after each garbage collection and each stall of the process of --stall-threshold, at most 8 files a process (costs a few percent of CPU)"},
+			&cli.DurationFlag{Name: "stall-threshold", Value: 20 * time.Millisecond, Usage: "with --stall-trace: how late a watchdog that wakes every 5 ms must wake to count as a stall"},
 			&cli.IntFlag{Name: "generation", Hidden: true, Usage: "internal: the number of a serving process started by --full-run-process"},
 			&cli.BoolFlag{Name: "successor", Hidden: true, Usage: "internal: start as the successor of the serving process"},
 		}, logFlags()...),
@@ -245,6 +247,21 @@ func serveOn(c *cli.Context, log zerolog.Logger, sc *serveConfig, ln net.Listene
 			log.Warn().Err(err).Msg("closing the claims log")
 		}
 	}()
+	if dir := c.String("stall-trace"); dir != "" {
+		prefix := fmt.Sprintf("serve-%d-process-%d", os.Getpid(), c.Int("generation"))
+		ready := func() bool {
+			select {
+			case <-serving:
+				return srv.Status().Ready
+			default:
+				return false
+			}
+		}
+		if _, err := startStallWatch(ctx, dir, prefix, c.Duration("stall-threshold"), ready, log); err != nil {
+			ln.Close()
+			return err
+		}
+	}
 	hs := srv.HTTPServer()
 	url := "http://" + ln.Addr().String() + "/"
 	if sc.cfg.Token != "" {

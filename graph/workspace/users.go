@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
+	"time"
 	"unicode"
 
 	"github.com/ringlens/ringlens/graph/vocab"
@@ -142,17 +144,45 @@ func (w *Workspace) AddUser(ctx context.Context, name, role, password, by string
 	if err != nil {
 		return fmt.Errorf("workspace: add user %s: %w", name, err)
 	}
+	w.users.any.Store(true)
 	return nil
 }
 
+// UsersRecheck is how long HasUsers trusts a read that found no user
+// before it reads again. The server asks on every API request, and a query
+// per request is a cost a check at the counter should not pay. A user
+// added through this Workspace counts at once; one added by another
+// process (`ringlens user add` beside a running server) counts within
+// UsersRecheck.
+const UsersRecheck = time.Second
+
 // HasUsers reports whether the workspace has any user: then the web view
-// requires a login.
+// requires a login. Users are never deleted (only disabled), so once a user
+// is seen the answer stays true without a query; a read that found none is
+// trusted for UsersRecheck.
 func (w *Workspace) HasUsers(ctx context.Context) (bool, error) {
+	if w.users.any.Load() {
+		return true, nil
+	}
+	if at := w.users.noneAt.Load(); at != 0 && time.Duration(w.clock()-at) < UsersRecheck {
+		return false, nil
+	}
 	var n int
 	if err := w.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users)`).Scan(&n); err != nil {
 		return false, fmt.Errorf("workspace: read users: %w", err)
 	}
-	return n == 1, nil
+	if n == 1 {
+		w.users.any.Store(true)
+		return true, nil
+	}
+	w.users.noneAt.Store(w.clock())
+	return false, nil
+}
+
+// usersSeen is what HasUsers remembers between queries.
+type usersSeen struct {
+	any    atomic.Bool  // a user was seen (or added here)
+	noneAt atomic.Int64 // Workspace.clock of the last read that found none (0: none yet)
 }
 
 // Users returns every user, by name.

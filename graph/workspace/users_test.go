@@ -69,6 +69,39 @@ func TestPasswordHash(t *testing.T) {
 	}
 }
 
+// TestHasUsersRemembers: HasUsers reads the table once a user is seen no
+// more; a read that found none is trusted for UsersRecheck, so a user added
+// by another handle of the same workspace (another process: `ringlens user
+// add` beside a running server) counts once that has passed, and one added
+// through this handle at once.
+func TestHasUsersRemembers(t *testing.T) {
+	dir := t.TempDir()
+	server := openAt(t, dir, "2026-03-01T08:00:00Z")
+	cli := openAt(t, dir, "2026-03-01T08:00:00Z")
+	if ok, err := server.HasUsers(ctx); ok || err != nil {
+		t.Fatalf("fresh workspace: %v %v", ok, err)
+	}
+	if err := cli.AddUser(ctx, "ada", vocab.UserAdmin, pw, "t"); err != nil {
+		t.Fatal(err)
+	}
+	if ok, _ := cli.HasUsers(ctx); !ok {
+		t.Fatal("a user added through this handle does not count at once")
+	}
+	if ok, _ := server.HasUsers(ctx); ok {
+		t.Fatal("the read that found none was not trusted within UsersRecheck")
+	}
+	server.users.noneAt.Store(server.clock() - int64(UsersRecheck)) // UsersRecheck has passed
+	if ok, err := server.HasUsers(ctx); !ok || err != nil {
+		t.Fatalf("after UsersRecheck: %v %v, want the user added by the other handle", ok, err)
+	}
+	if _, err := server.db.ExecContext(ctx, `DELETE FROM users`); err != nil { // never done by the workspace
+		t.Fatal(err)
+	}
+	if ok, _ := server.HasUsers(ctx); !ok {
+		t.Fatal("a user once seen is read again")
+	}
+}
+
 func TestAddUser(t *testing.T) {
 	w := openAt(t, t.TempDir(), "2026-03-01T08:00:00Z")
 	if ok, err := w.HasUsers(ctx); ok || err != nil {

@@ -21,7 +21,14 @@ type Workspace struct {
 	db *sql.DB
 	// Now is the clock stamped on changes (UTC); tests replace it.
 	Now func() time.Time
+
+	users  usersSeen // HasUsers' memory
+	opened time.Time // the origin of clock, with its monotonic reading
 }
+
+// clock returns the nanoseconds since the workspace was opened, on the
+// monotonic clock (unlike Now, which tests set), at least 1.
+func (w *Workspace) clock() int64 { return max(int64(time.Since(w.opened)), 1) }
 
 // Open opens (creating it if need be) the workspace in the state directory
 // dir, migrating an older schema forward. A workspace of a newer schema is
@@ -59,7 +66,7 @@ func open(ctx context.Context, dir string, target int) (*Workspace, error) {
 		db.Close()
 		return nil, err
 	}
-	return &Workspace{db: db, Now: func() time.Time { return time.Now().UTC() }}, nil
+	return &Workspace{db: db, Now: func() time.Time { return time.Now().UTC() }, opened: time.Now()}, nil
 }
 
 // Close closes the database.

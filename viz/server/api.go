@@ -194,6 +194,12 @@ func (s *Server) current() (*graph.Graph, *snapshot, Status) {
 	return s.g, s.snap, s.statusLocked()
 }
 
+// Status returns the server's status, as GET /api/v1/status answers it.
+func (s *Server) Status() Status {
+	_, _, st := s.current()
+	return st
+}
+
 func (s *Server) handleStatus(w http.ResponseWriter, r *http.Request) {
 	_, _, st := s.current()
 	writeJSON(w, http.StatusOK, st)
