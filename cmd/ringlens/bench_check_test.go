@@ -4,9 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -31,11 +38,17 @@ func TestBenchCheck(t *testing.T) {
 	if err := json.Unmarshal(tc.bodies[0], &first); err != nil || first.Visit["mdtrt_id"] == "" || len(first.FeeLines) == 0 {
 		t.Fatalf("body %s: %v", tc.bodies[0], err)
 	}
-	res := loadChecks(tc.url+"/api/v1/check", tc.bodies, 2, 500*time.Millisecond, 0, 0)
+	res, err := loadChecks(tc.url+"/api/v1/check", tc.bodies, 2, 500*time.Millisecond, 0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if res.Checks == 0 || res.Errors != 0 || res.P50Ms <= 0 || res.P99Ms < res.P50Ms {
 		t.Fatalf("bench: %+v", res)
 	}
-	paced := loadChecks(tc.url+"/api/v1/check", tc.bodies, 2, 500*time.Millisecond, 200, time.Nanosecond)
+	paced, err := loadChecks(tc.url+"/api/v1/check", tc.bodies, 2, 500*time.Millisecond, 200, time.Nanosecond)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if paced.Errors != 0 || paced.Checks < 50 || paced.Checks > 110 {
 		t.Errorf("paced at 200/s for 0.5 s: %+v", paced)
 	}
@@ -46,6 +59,29 @@ func TestBenchCheck(t *testing.T) {
 	}
 	if res.StallCount != 0 || res.SlowMs != 0 {
 		t.Errorf("stalls without a threshold: %d", res.StallCount)
+	}
+
+	// The load generator's client reads the answers as encoding/json and
+	// net/http's client do.
+	cc, err := newCheckClient(tc.url+"/api/v1/check", tc.bodies)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cc.close()
+	for k := range 30 {
+		status, decision, err := cc.post(k)
+		res, err2 := http.Post(tc.url+"/api/v1/check", "application/json", bytes.NewReader(tc.bodies[k]))
+		if err != nil || err2 != nil {
+			t.Fatal(err, err2)
+		}
+		var reply struct {
+			Decision string `json:"decision"`
+		}
+		err = json.NewDecoder(res.Body).Decode(&reply)
+		res.Body.Close()
+		if err != nil || status != res.StatusCode || decision != reply.Decision || decision == "" {
+			t.Fatalf("claim %d: %d %q, net/http %d %q (%v)", k, status, decision, res.StatusCode, reply.Decision, err)
+		}
 	}
 
 	// Claims settled beside the checks are accepted under new ids and
@@ -93,6 +129,69 @@ func TestBenchCheck(t *testing.T) {
 	}
 }
 
+// TestCheckClient: the load generator's client reads answers of a fixed
+// length and chunked ones, dials again when the server closes the
+// connection (as a retiring serve process does, with Connection: close) or
+// drops it, and refuses what is not an http URL.
+func TestCheckClient(t *testing.T) {
+	var conns atomic.Int64
+	var n atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		k := n.Add(1)
+		switch k % 4 {
+		case 1: // chunked: flushed before it ends
+			fmt.Fprintf(w, `{"decision":"review","echo":%q,"pad":"`, body)
+			w.(http.Flusher).Flush()
+			fmt.Fprintf(w, `%s"}`, strings.Repeat("x", 10000))
+		case 2: // then closed
+			w.Header().Set("Connection", "close")
+			fmt.Fprintf(w, `{"decision":"pass"}`)
+		case 3: // dropped without an answer
+			c, _, _ := w.(http.Hijacker).Hijack()
+			c.Close()
+		default:
+			fmt.Fprintf(w, `{"error":"no decision"}`)
+		}
+	}))
+	srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	c, err := newCheckClient(srv.URL+"/api/v1/check", [][]byte{[]byte(`{"a":1}`)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.close()
+	type answer struct {
+		status   int
+		decision string
+		err      bool
+	}
+	var got []answer
+	for k := range 8 {
+		status, decision, err := c.post(k)
+		got = append(got, answer{status, decision, err != nil})
+	}
+	want := []answer{{200, "review", false}, {200, "pass", false}, {0, "", true}, {200, "", false}}
+	want = append(want, want...)
+	if !slices.Equal(got, want) {
+		t.Errorf("answers %v, want %v", got, want)
+	}
+	// A new connection after each close and each drop: 1 + 2 a round.
+	if got := conns.Load(); got != 5 {
+		t.Errorf("%d connections, want 5", got)
+	}
+	for _, bad := range []string{"https://example.org/api/v1/check", "::", "/api/v1/check"} {
+		if _, err := newCheckClient(bad, nil); err == nil {
+			t.Errorf("newCheckClient(%q) accepted", bad)
+		}
+	}
+}
+
 // acceptedRows returns the rows the server at url has accepted since it
 // started (its status's accepted_rows).
 func acceptedRows(t *testing.T, url string) int {
@@ -109,4 +208,29 @@ func acceptedRows(t *testing.T, url string) int {
 		t.Fatal(err)
 	}
 	return st.Accepted
+}
+
+// TestPace: the pacer hands out the schedule of rate sends a second in
+// turn to each client, none before its time, and ends at the deadline.
+func TestPace(t *testing.T) {
+	start := time.Now()
+	const rate, conns = 1000, 3
+	ticks := pace(start, start.Add(100*time.Millisecond), rate, conns)
+	var n int
+	for i, ch := range ticks {
+		want := start.Add(time.Duration(i) * time.Millisecond)
+		for at := range ch {
+			if !at.Equal(want) {
+				t.Fatalf("client %d: send %d due at %v, want %v", i, n, at.Sub(start), want.Sub(start))
+			}
+			if early := at.Sub(time.Now()); early > 0 {
+				t.Fatalf("client %d: send due at %v handed out %v early", i, at.Sub(start), early)
+			}
+			want = want.Add(conns * time.Millisecond)
+			n++
+		}
+	}
+	if n != 100 {
+		t.Errorf("%d sends in 100 ms at %d/s, want 100", n, rate)
+	}
 }
