@@ -28,6 +28,21 @@ type trimmer interface{ trim() }
 // so that a column added later is trimmed too.
 func (t *Tables) Trim() { trimValue(reflect.ValueOf(t).Elem()) }
 
+// DropIngestIndexes gives back the hash indexes only ingest needs: those
+// of the visit ids (which place each fee line, refund and duplicate on its
+// visit) and of the drug trace codes (which intern each code once), about
+// 12 bytes a visit. A batch command reads the tables by row once they are
+// loaded; a server keeps them, for intake looks visits up. A later lookup
+// still finds its id, by comparing rows (intern.PackedTable.DropIndex).
+func (t *Tables) DropIngestIndexes() {
+	if t.Visits.IDs != nil {
+		t.Visits.IDs.DropIndex()
+	}
+	if t.Fees.Traces != nil {
+		t.Fees.Traces.DropIndex()
+	}
+}
+
 // trimValue trims v, an addressable column, table or struct of them.
 func trimValue(v reflect.Value) {
 	if tr, ok := v.Addr().Interface().(trimmer); ok {

@@ -226,7 +226,9 @@ type pipeline struct {
 }
 
 // trimTables gives back the room the tables reserved for rows that did not
-// come (graph.Tables.Trim): batch commands only read them from here on.
+// come (graph.Tables.Trim) and the indexes only ingest needs
+// (graph.Tables.DropIngestIndexes): batch commands only read them by row
+// from here on.
 func trimTables(log zerolog.Logger, t *graph.Tables) {
 	reserved := func() (n int64) {
 		for _, m := range t.Memory() {
@@ -236,6 +238,7 @@ func trimTables(log zerolog.Logger, t *graph.Tables) {
 	}
 	start, before := time.Now(), reserved()
 	t.Trim()
+	t.DropIngestIndexes()
 	log.Info().Int64("given_back_mb", (before-reserved())>>20).Str("elapsed", roundDur(time.Since(start))).Msg("tables trimmed")
 }
 

@@ -291,10 +291,18 @@ func (t *PackedTable) Lookup(s string) ID { return t.LookupBytes(toBytes(s)) }
 // LookupBytes is Lookup for a byte slice. Like Table's, it passes over
 // ids a snapshot does not hold.
 func (t *PackedTable) LookupBytes(b []byte) ID {
+	prefix, width, tail := splitID(b)
+	if t.dropped {
+		for id := range ID(len(t.codes)) {
+			if t.equal(id, b, prefix, width, tail) {
+				return id
+			}
+		}
+		return None
+	}
 	if len(t.slots) == 0 {
 		return None
 	}
-	prefix, width, tail := splitID(b)
 	h := packedHash(prefix, width, tail)
 	tag := uint8(h >> 56)
 	n := uint32(len(t.codes))
@@ -308,6 +316,14 @@ func (t *PackedTable) LookupBytes(b []byte) ID {
 		}
 	}
 }
+
+// DropIndex gives back the memory of the hash index (five bytes a slot,
+// about seven bytes an id), for a table read by row from here on: batch
+// commands drop the index of the visit ids once ingest has placed every
+// fee line. Lookup then compares the rows one by one (correct, but slow:
+// for an odd caller, not for a loop), and the next Intern builds the index
+// again.
+func (t *PackedTable) DropIndex() { t.drop() }
 
 // ReserveIndex enlarges the index for about n ids.
 func (t *PackedTable) ReserveIndex(n int) { t.grow(n, t.rebuildIndex) }
@@ -355,7 +371,7 @@ func (t *PackedTable) Reset() {
 // reserved at twice the size its ids need or more.
 func (t *PackedTable) Trim() {
 	t.PackedList.Trim()
-	if size := indexSize(len(t.codes)); len(t.slots) >= 2*size {
+	if size := indexSize(len(t.codes)); !t.dropped && len(t.slots) >= 2*size {
 		t.rebuildIndex(size)
 	}
 }
