@@ -192,7 +192,7 @@ func (c *Amounts) Plain() bool { return c.isPlain }
 // changes them), so the product needs no check.
 func (f *FeeTable) AmountAt(i uint32) claims.Money {
 	c, p := f.Count.vals[i], f.Price.vals[i]
-	if c >= narrowMin && p >= narrowMin && !f.Amount.isPlain && !f.Amount.kept(i) {
+	if c >= countMin && p >= narrowMin && !f.Amount.isPlain && !f.Amount.kept(i) {
 		return toFen(int64(c) * (int64(f.Price.base) + int64(p)))
 	}
 	return f.amountAt(i)

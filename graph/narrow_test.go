@@ -9,8 +9,8 @@ import (
 	"github.com/ringlens/ringlens/graph/claims"
 )
 
-// TestNarrow checks that every value of a four-byte column comes back as
-// it was appended: at both ends of the four-byte range and just beyond,
+// TestNarrow checks that every value of a compact column comes back as
+// it was appended: at both ends of the range a row holds and just beyond,
 // absent times, values whose distance from the base overflows, quantities
 // that are not whole numbers, through a snapshot, Set (narrow to wide,
 // wide to narrow, wide to wide) and FeeTable.Keep's compaction.
@@ -51,13 +51,13 @@ func TestNarrow(t *testing.T) {
 	t.Run("counts", func(t *testing.T) {
 		c := NewCounts(0)
 		testNarrow(t, &c, []float64{
-			1, 2.5, math.MaxInt32, math.MaxInt32 + 1, float64(narrowMin), float64(narrowMin) - 1,
+			1, 2.5, math.MaxInt16, math.MaxInt16 + 1, float64(countMin), float64(countMin) - 1,
 			-3, math.Copysign(0, -1), 0, math.Inf(1), 1e-9, 30,
 		}, 6, func(f *FeeTable) narrowTested[float64] { f.Count = c; return &f.Count })
 	})
 }
 
-// narrowTested is what testNarrow uses of a four-byte column.
+// narrowTested is what testNarrow uses of a compact column.
 type narrowTested[V any] interface {
 	Len() int
 	At(i uint32) V

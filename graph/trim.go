@@ -82,7 +82,7 @@ func trimmed[T any](s []T) []T {
 
 // trim copies the column's slices to their length when much of them is
 // unused (see Tables.Trim).
-func (c *column) trim() { c.vals, c.wide = trimmed(c.vals), trimmed(c.wide) }
+func (c *column[C]) trim() { c.vals, c.wide = trimmed(c.vals), trimmed(c.wide) }
 
 // trim is column.trim for Lines.
 func (c *Lines) trim() { c.runs = trimmed(c.runs) }
