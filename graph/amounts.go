@@ -191,9 +191,10 @@ func (c *Amounts) Plain() bool { return c.isPlain }
 // computed from them when it was appended or set, and only SetAmountCount
 // changes them), so the product needs no check.
 func (f *FeeTable) AmountAt(i uint32) claims.Money {
-	c, p := f.Count.vals[i], f.Price.vals[i]
-	if c >= countMin && p >= narrowMin && !f.Amount.isPlain && !f.Amount.kept(i) {
-		return toFen(int64(c) * (int64(f.Price.base) + int64(p)))
+	if c, p := f.Count.vals[i], &f.Price.codes; c >= countMin && !p.widened && !f.Amount.isPlain && !f.Amount.kept(i) {
+		if k := p.narrow[i]; k < smallWide { // Prices.At, here so that it is inlined
+			return toFen(int64(c) * int64(f.Price.dict[k]))
+		}
 	}
 	return f.amountAt(i)
 }

@@ -30,6 +30,8 @@ func TestMemory(t *testing.T) {
 		t.Errorf("%d amounts kept whole, want 7", kept)
 	}
 	amounts := int64(16 * tb.Fees.Amount.Kept())
+	// The dictionary of distinct prices, 8 bytes each, and its index.
+	prices := int64((8 + priceIndexEntryBytes) * tb.Fees.Price.Distinct())
 	tests := []struct {
 		structure string
 		rows      int
@@ -41,13 +43,14 @@ func TestMemory(t *testing.T) {
 		// MedType 1, Begin, End, MedFee and FundPay 4 each (no value out of
 		// their range here), Cert 1, Flags 1; lines in order.
 		{"visits.columns", tb.Visits.Len(), 3*4 + 2*2 + 1 + 4*4 + 1 + 1, 0, 0},
-		// Visit 4, Doctor, Sn, Item, SupplyDays, Count (2 each),
-		// Price and Time 4 each (no value out of their range here),
+		// Visit 4, Doctor, Sn, Item, SupplyDays, Count, Price (2 each:
+		// the price a code into the column's dictionary of prices, below),
+		// Time 4 (no value out of their range here),
 		// the amounts kept whole; the fixture's lines 100-102, 110, 120,
 		// 121, 130, 140 make four runs (the second and third of two
 		// rows, by tens and nines), three before the last; no trace
 		// codes (no complete word of rows).
-		{"fees.columns", tb.Fees.Len(), 4 + 5*2 + 2*4, len(tb.Fees.Line.runs), traced + amounts},
+		{"fees.columns", tb.Fees.Len(), 4 + 6*2 + 4, len(tb.Fees.Line.runs), traced + amounts + prices},
 		{"graph.visits_by_time", tb.Visits.Len(), 4, 0, 0},
 	}
 	for _, tc := range tests {

@@ -259,6 +259,9 @@ func (c *Amounts) at64(i uint32) int64 {
 // at64 returns the bits of the quantity of row i.
 func (c *Counts) at64(i uint32) int64 { return int64(math.Float64bits(c.At(i))) }
 
+// at64 returns the price of row i.
+func (c *Prices) at64(i uint32) int64 { return int64(c.At(i)) }
+
 // narrowOf returns v as a Narrow column, if it is one.
 func narrowOf(v reflect.Value) (narrowColumn, bool) {
 	if v.Kind() != reflect.Struct || !v.CanInterface() {

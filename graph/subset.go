@@ -1,7 +1,6 @@
 package graph
 
 import (
-	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/intern"
 )
 
@@ -27,7 +26,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 	var sf FeeTable
 	if dst == nil {
 		sv = NewVisitTable(len(visits))
-		sf.Price, sf.Amount, sf.Time = NewMoney[claims.Price](len(fees)), NewAmounts(len(fees)), NewTimes(len(fees))
+		sf.Price, sf.Amount, sf.Time = NewPrices(len(fees)), NewAmounts(len(fees)), NewTimes(len(fees))
 	} else {
 		sv, sf = dst.Visits, dst.Fees
 		sv.IDs.Reset()

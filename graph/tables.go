@@ -415,7 +415,7 @@ type FeeTable struct {
 	Sn         Small    // Strings id of feedetl_sn
 	Item       Small    // Catalog row
 	Count      Counts
-	Price      Narrow[claims.Price]
+	Price      Prices
 	Amount     Amounts             // det_item_fee_sumamt, read through AmountAt
 	Time       Times               // fee_ocur_time
 	Doctor     Small               // Doctors row or None
@@ -432,7 +432,7 @@ func NewFeeTable(n int) FeeTable {
 		Sn:         NewSmall(n),
 		Item:       NewSmall(n),
 		Count:      NewCounts(n),
-		Price:      NewMoney[claims.Price](n),
+		Price:      NewPrices(n),
 		Amount:     NewAmounts(n),
 		Time:       NewTimes(n),
 		Doctor:     NewSmall(n),

@@ -5,8 +5,8 @@ package graph
 // table is compacted; the Traces interner is left as is.
 func (f *FeeTable) Keep(keep func(row int) bool) int {
 	w := 0
-	var wideCount, wideTime, widePrice, wideAmount []wideValue
-	var wideSn, wideItem, wideDays, wideDoctor []smallWideValue
+	var wideCount, wideTime, wideAmount []wideValue
+	var wideSn, wideItem, wideDays, wideDoctor, widePrice []smallWideValue
 	var lines Lines
 	traces := NewSparse(0, 0, f.Trace.none)
 	cur := lineCursor{c: &f.Line}

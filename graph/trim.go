@@ -30,8 +30,8 @@ func (t *Tables) Trim() { trimValue(reflect.ValueOf(t).Elem()) }
 
 // DropIngestIndexes gives back the hash indexes only ingest needs: those
 // of the visit ids (which place each fee line, refund and duplicate on its
-// visit) and of the drug trace codes (which intern each code once), about
-// 12 bytes a visit. A batch command reads the tables by row once they are
+// visit), of the drug trace codes (which intern each code once), about 12
+// bytes a visit, and of the fee lines' prices (Prices). A batch command reads the tables by row once they are
 // loaded; a server keeps them, for intake looks visits up. A later lookup
 // still finds its id, by comparing rows (intern.PackedTable.DropIndex).
 func (t *Tables) DropIngestIndexes() {
@@ -41,6 +41,7 @@ func (t *Tables) DropIngestIndexes() {
 	if t.Fees.Traces != nil {
 		t.Fees.Traces.DropIndex()
 	}
+	t.Fees.Price.dropIndex()
 }
 
 // trimValue trims v, an addressable column, table or struct of them.
