@@ -19,7 +19,7 @@ func TestEveryRuleDeclaresItsContext(t *testing.T) {
 }
 
 func TestSetContext(t *testing.T) {
-	ft := &graph.FeeTable{Price: graph.NewMoney[claims.Price](4), Count: graph.NewCounts(4)}
+	ft := &graph.FeeTable{Price: graph.NewPrices(4), Count: graph.NewCounts(4)}
 	for i, p := range []claims.Price{2e6, 2e6, 500e6, 0} {
 		ft.Price.Append(p)
 		ft.Count.Append([]float64{20, 7, 20, 20}[i])
