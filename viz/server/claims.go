@@ -319,6 +319,7 @@ func (s *Server) acceptBatch(r io.Reader, mark *followMark) (*batch, error) {
 	s.record(b)
 	if s.wal != nil {
 		s.logged++
+		s.loggedAt = s.wal.size
 	}
 	s.mu.Unlock()
 	select {

@@ -110,7 +110,7 @@ func TestClaimsLogReplay(t *testing.T) {
 	if code, _, b := s.do(t, "POST", "/api/v1/claims", visitRow("WAL9", p, c, d), nil); code != 202 {
 		t.Errorf("new id: %d %s", code, b)
 	}
-	recs, err := readWAL(state) // the server holds the log open
+	recs, _, err := readWAL(state) // the server holds the log open
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,7 @@ func TestClaimsLogDamage(t *testing.T) {
 			if err := w.append(&walRecord{Visits: []walVisit{{MdtrtID: "NEXT"}}}); err != nil {
 				t.Fatal(err)
 			}
-			recs2, err := readWAL(dir)
+			recs2, _, err := readWAL(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -318,4 +318,109 @@ func copyDir(t *testing.T, src string) string {
 		}
 	}
 	return dir
+}
+
+// TestWALFrom: a process that read the claims log before (a successor at
+// its start, readWAL) reads, when it takes the log over, only the records
+// written since: exactly those, with a torn final record cut as at
+// start-up; a log shorter than what was read, or not a claims log, is an
+// error.
+func TestWALFrom(t *testing.T) {
+	dir := t.TempDir()
+	rec := func(id string) *walRecord { return &walRecord{Visits: []walVisit{{MdtrtID: id}}} }
+	w, _, err := openWAL(dir, t.Logf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"A1", "A2", "A3"} {
+		if err := w.append(rec(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	recs, at, err := readWAL(dir) // the successor's start, while the writer appends
+	if err != nil || len(recs) != 3 || at != w.size {
+		t.Fatalf("readWAL: %d records, at %d (log %d bytes), %v", len(recs), at, w.size, err)
+	}
+	for _, id := range []string{"B1", "B2"} {
+		if err := w.append(rec(id)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	end := w.size
+	w.close()
+	// A torn record after the two: the writer died in the middle of it.
+	f, err := os.OpenFile(filepath.Join(dir, walFile), os.O_WRONLY|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Write([]byte{200, 0, 0, 0, 1, 2})
+	f.Close()
+
+	w2, since, err := openWALWait(dir, t.Logf, time.Second, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, r := range since {
+		ids = append(ids, r.Visits[0].MdtrtID)
+	}
+	if strings.Join(ids, ",") != "B1,B2" || w2.size != end {
+		t.Errorf("records since the offset: %v, log cut at %d; want B1,B2 and %d", ids, w2.size, end)
+	}
+	w2.close()
+	if all, _, _ := readWAL(dir); len(all) != 5 {
+		t.Errorf("%d records in the log after the take-over, want 5", len(all))
+	}
+
+	if _, _, err := openWALWait(dir, t.Logf, time.Second, end+100); err == nil || !strings.Contains(err.Error(), "shorter") {
+		t.Errorf("a log shorter than what was read: %v", err)
+	}
+	bad := filepath.Join(t.TempDir())
+	os.WriteFile(filepath.Join(bad, walFile), append([]byte("NOTAWAL!"), make([]byte, 64)...), 0o600)
+	if _, _, err := openWALWait(bad, t.Logf, time.Second, 20); err == nil || !strings.Contains(err.Error(), "bad header") {
+		t.Errorf("not a claims log: %v", err)
+	}
+}
+
+// BenchmarkTakeOverRead reads a claims log of 20,000 batches (a visit and
+// three fee lines each: a week of a small intake) at a take-over: the
+// whole log, as before, against only the ten batches logged since the
+// successor read it (openWALWait from its offset).
+func BenchmarkTakeOverRead(b *testing.B) {
+	dir := b.TempDir()
+	w, _, err := openWAL(dir, b.Logf)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const batches, since = 20_000, 10
+	var at int64
+	for i := range batches {
+		id := fmt.Sprintf("MZ%010d", i)
+		r := &walRecord{Visits: []walVisit{{MdtrtID: id, PsnNo: "P1", Inst: "H1", Begin: 1, End: 2, MedFee: 300, FundPay: 200}}}
+		for j := range 3 {
+			r.Fees = append(r.Fees, walFee{MdtrtID: id, FeedetlSn: fmt.Sprint(j), ItemCode: "X", Count: 1, Price: 100, Amount: 100})
+		}
+		if err := w.append(r); err != nil {
+			b.Fatal(err)
+		}
+		if i == batches-since-1 {
+			at = w.size
+		}
+	}
+	w.close()
+	for _, bc := range []struct {
+		name string
+		from int64
+		want int
+	}{{"whole log", 0, batches}, {"since the successor read it", at, since}} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				w, recs, err := openWALWait(dir, nil, time.Second, bc.from)
+				if err != nil || len(recs) != bc.want {
+					b.Fatalf("%d records, %v", len(recs), err)
+				}
+				w.close()
+			}
+		})
+	}
 }

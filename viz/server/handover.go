@@ -124,16 +124,16 @@ func (s *Server) Resume() error {
 	}
 	// The successor has ended (a process's end releases the log's lock),
 	// or still holds the log and intake stays with it.
-	w, recs, err := openWALWait(s.cfg.StateDir, s.warnf, resumeLockWait)
+	s.mu.RLock()
+	logged, at := s.logged, s.loggedAt
+	s.mu.RUnlock()
+	w, recs, err := openWALWait(s.cfg.StateDir, s.warnf, resumeLockWait, at)
 	if err != nil {
 		return fmt.Errorf("server: resume: %w", err)
 	}
-	s.mu.RLock()
-	logged := s.logged
-	s.mu.RUnlock()
-	if len(recs) != logged {
+	if len(recs) != 0 {
 		w.close()
-		return fmt.Errorf("server: resume: the claims log holds %d batches, %d accepted here: another process wrote to it", len(recs), logged)
+		return fmt.Errorf("server: resume: the claims log holds %d batches more than the %d accepted here: another process wrote to it", len(recs), logged)
 	}
 	s.wal, s.handedOver = w, false
 	s.logf("intake resumed: the successor process did not take over")
@@ -164,7 +164,12 @@ func (s *Server) takeOver(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("take over: %w", err)
 	}
-	w, recs, err := openWAL(s.cfg.StateDir, s.warnf)
+	// Only what was logged since New read the log is read (and parsed):
+	// a successor takes over in the same time whatever the log's length.
+	s.mu.RLock()
+	at := s.loggedAt
+	s.mu.RUnlock()
+	w, recs, err := openWALWait(s.cfg.StateDir, s.warnf, walLockWait, at)
 	if err != nil {
 		return fmt.Errorf("take over: %w", err)
 	}
@@ -172,18 +177,15 @@ func (s *Server) takeOver(ctx context.Context) error {
 	defer s.intakeMu.Unlock()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if len(recs) < s.logged {
-		w.close()
-		return fmt.Errorf("take over: the claims log holds %d batches, fewer than the %d read at start", len(recs), s.logged)
-	}
-	for _, rec := range recs[s.logged:] {
+	for _, rec := range recs {
 		s.record(rec.batch())
 		if m := rec.Follow; m != nil {
 			s.marks[m.Name] = m
 		}
 	}
-	s.logf("took over: %d batches logged while the full run ran", len(recs)-s.logged)
-	s.logged = len(recs)
+	s.logf("took over: %d batches logged while the full run ran", len(recs))
+	s.logged += len(recs)
+	s.loggedAt = w.size
 	s.wal = w
 	s.nextID = h.NextID
 	s.status.Generation, s.status.FullRuns, s.status.Updates, s.status.StaffAlerts = h.Generation, h.FullRuns, h.Updates, h.StaffAlerts

@@ -101,7 +101,7 @@ func TestHandOver(t *testing.T) {
 	if code, _, body := post(b, "HO4"); code != http.StatusAccepted {
 		t.Errorf("POST to the successor: %d %s", code, body)
 	}
-	recs, err := readWAL(state) // the successor holds the log open
+	recs, _, err := readWAL(state) // the successor holds the log open
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,7 +141,7 @@ func TestResume(t *testing.T) {
 			t.Errorf("POST %s: %d %s, want %d", id, code, body, want)
 		}
 	}
-	recs, err := readWAL(state)
+	recs, _, err := readWAL(state)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,7 +174,7 @@ func TestClaimsLogLocked(t *testing.T) {
 		t.Fatal(err)
 	}
 	warned := false
-	_, _, err = openWALWait(dir, func(string, ...any) { warned = true }, 100*time.Millisecond)
+	_, _, err = openWALWait(dir, func(string, ...any) { warned = true }, 100*time.Millisecond, 0)
 	if err == nil || !strings.Contains(err.Error(), "in use by another server") || !warned {
 		t.Errorf("second open while locked: %v (warned %v)", err, warned)
 	}
@@ -182,7 +182,7 @@ func TestClaimsLogLocked(t *testing.T) {
 		time.Sleep(100 * time.Millisecond)
 		w.close()
 	}()
-	w2, _, err := openWALWait(dir, nil, 10*time.Second)
+	w2, _, err := openWALWait(dir, nil, 10*time.Second, 0)
 	if err != nil {
 		t.Fatalf("open once the first let go: %v", err)
 	}

@@ -244,6 +244,7 @@ type Server struct {
 	// accepted or taken over); handedOver is set by HandOver, under
 	// intakeMu, and refuses intake.
 	logged     int
+	loggedAt   int64 // the byte offset in the claims log where those batches end
 	handedOver bool
 	handOver   chan handOverReq // HandOver's requests to the Run loop
 	closeOnce  sync.Once
@@ -333,7 +334,7 @@ func (s *Server) replay() error {
 	var recs []*walRecord
 	if s.cfg.Successor != nil {
 		var err error
-		if recs, err = readWAL(s.cfg.StateDir); err != nil { // opened for writing at the take-over
+		if recs, s.loggedAt, err = readWAL(s.cfg.StateDir); err != nil { // opened for writing at the take-over
 			return err
 		}
 	} else {
@@ -341,7 +342,7 @@ func (s *Server) replay() error {
 		if err != nil {
 			return err
 		}
-		s.wal, recs = w, all
+		s.wal, recs, s.loggedAt = w, all, w.size
 	}
 	s.logged = len(recs)
 	s.marks = make(map[string]*followMark)

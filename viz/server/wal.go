@@ -148,7 +148,7 @@ var errWALBroken = errors.New("the claims log could not be written; intake is st
 // directory waits up to walLockWait for the first to stop (a process
 // being replaced, see handover.go), then fails.
 func openWAL(dir string, warn func(format string, args ...any)) (*wal, []*walRecord, error) {
-	return openWALWait(dir, warn, walLockWait)
+	return openWALWait(dir, warn, walLockWait, 0)
 }
 
 // walLockWait is how long openWAL waits for the claims log's lock.
@@ -157,8 +157,11 @@ const walLockWait = 30 * time.Second
 // errLogLocked is tryLock's answer when another process holds the lock.
 var errLogLocked = errors.New("locked")
 
-// openWALWait is openWAL waiting up to wait for the lock.
-func openWALWait(dir string, warn func(format string, args ...any), wait time.Duration) (*wal, []*walRecord, error) {
+// openWALWait is openWAL waiting up to wait for the lock, returning the
+// records from the byte offset from on (0: all of them): a process that
+// read the log before (readWAL, or its own appends) reads only what was
+// written since, not the whole log again.
+func openWALWait(dir string, warn func(format string, args ...any), wait time.Duration, from int64) (*wal, []*walRecord, error) {
 	path := filepath.Join(dir, walFile)
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
 	if err != nil {
@@ -183,7 +186,7 @@ func openWALWait(dir string, warn func(format string, args ...any), wait time.Du
 		time.Sleep(50 * time.Millisecond)
 	}
 	w := &wal{f: f, path: path}
-	recs, err := w.load(warn)
+	recs, err := w.load(warn, from)
 	if err != nil {
 		f.Close()
 		return nil, nil, fmt.Errorf("claims log %s: %w", path, err)
@@ -193,28 +196,32 @@ func openWALWait(dir string, warn func(format string, args ...any), wait time.Du
 
 // readWAL reads the complete records of the claims log of dir without
 // writing to it (a successor process's start, while the serving process
-// appends): a final record cut short is left alone and not returned. A
-// missing log has no records.
-func readWAL(dir string) ([]*walRecord, error) {
+// appends): a final record cut short is left alone and not returned. It
+// also returns the byte offset where the records read end (0 for a
+// missing log, which has no records), from which openWALWait reads on.
+func readWAL(dir string) ([]*walRecord, int64, error) {
 	path := filepath.Join(dir, walFile)
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
+		return nil, 0, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("open claims log: %w", err)
+		return nil, 0, fmt.Errorf("open claims log: %w", err)
 	}
 	defer f.Close()
 	w := &wal{f: f, path: path, readOnly: true}
-	recs, err := w.load(nil)
+	recs, err := w.load(nil, 0)
 	if err != nil {
-		return nil, fmt.Errorf("claims log %s: %w", path, err)
+		return nil, 0, fmt.Errorf("claims log %s: %w", path, err)
 	}
-	return recs, nil
+	return recs, w.size, nil
 }
 
-// load reads the log from the start, cutting off a torn final record.
-func (w *wal) load(warn func(format string, args ...any)) ([]*walRecord, error) {
+// load reads the log's records from the byte offset from on (0: from the
+// start), cutting off a torn final record. The records before from were
+// read and checked before: the log is only appended to, and only its
+// final record can be torn.
+func (w *wal) load(warn func(format string, args ...any), from int64) ([]*walRecord, error) {
 	info, err := w.f.Stat()
 	if err != nil {
 		return nil, err
@@ -236,6 +243,9 @@ func (w *wal) load(warn func(format string, args ...any)) ([]*walRecord, error) 
 		w.size = int64(len(walMagic))
 		return nil, nil
 	}
+	if from > int64(len(walMagic)) {
+		return w.loadFrom(warn, from, total)
+	}
 	r := bufio.NewReaderSize(io.NewSectionReader(w.f, 0, total), 1<<20)
 	magic := make([]byte, len(walMagic))
 	if _, err := io.ReadFull(r, magic); err != nil || string(magic) != walMagic {
@@ -245,8 +255,26 @@ func (w *wal) load(warn func(format string, args ...any)) ([]*walRecord, error) 
 		}
 		return nil, errors.New("not a RingLens claims log (bad header)")
 	}
+	return w.records(r, warn, int64(len(walMagic)), total)
+}
+
+// loadFrom is load from a byte offset after the header: the header is
+// checked, and the records from from on are read.
+func (w *wal) loadFrom(warn func(format string, args ...any), from, total int64) ([]*walRecord, error) {
+	if from > total {
+		return nil, fmt.Errorf("the log is %d bytes, shorter than the %d read before: it was replaced or cut", total, from)
+	}
+	magic := make([]byte, len(walMagic))
+	if _, err := w.f.ReadAt(magic, 0); err != nil || string(magic) != walMagic {
+		return nil, errors.New("not a RingLens claims log (bad header)")
+	}
+	return w.records(bufio.NewReaderSize(io.NewSectionReader(w.f, from, total-from), 1<<20), warn, from, total)
+}
+
+// records reads the records of r, which starts at byte off of the log and
+// ends at total, cutting off a torn final record.
+func (w *wal) records(r *bufio.Reader, warn func(format string, args ...any), off, total int64) ([]*walRecord, error) {
 	var recs []*walRecord
-	off := int64(len(walMagic))
 	hdr := make([]byte, walHeader)
 	for off < total {
 		n, err := io.ReadFull(r, hdr)
