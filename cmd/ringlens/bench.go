@@ -8,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"syscall"
 	"time"
 
 	"github.com/ringlens/ringlens/algorithms/rings"
@@ -191,9 +190,7 @@ func runBench(c *cli.Context, detect bool) error {
 	if err := json.Unmarshal(stdout.Bytes(), &b); err != nil {
 		return fmt.Errorf("ingest child output: %w", err)
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		b.PeakRSSBytes = ru.Maxrss * 1024 // Linux reports kilobytes
-	}
+	b.PeakRSSBytes = childPeakRSS(cmd.ProcessState)
 	if c.Bool("json") {
 		return json.NewEncoder(c.App.Writer).Encode(b)
 	}

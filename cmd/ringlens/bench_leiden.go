@@ -14,7 +14,6 @@ import (
 	"runtime"
 	"slices"
 	"strings"
-	"syscall"
 	"text/tabwriter"
 	"time"
 
@@ -375,13 +374,4 @@ func leidenMin(runs []leidenRun, f func(leidenRun) float64) float64 {
 		m = min(m, f(r))
 	}
 	return m
-}
-
-// processCPUTime returns the user plus system CPU time of the process.
-func processCPUTime() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

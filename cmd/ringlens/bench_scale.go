@@ -15,7 +15,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/ringlens/ringlens/algorithms/rings"
@@ -228,30 +227,12 @@ func runScaleChild(ctx context.Context, self, dir string, args []string, stderr 
 	if err := json.Unmarshal(stdout.Bytes(), &r); err != nil {
 		return scaleResult{}, fmt.Errorf("bench child output: %w", err)
 	}
-	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		r.PeakRSSBytes = ru.Maxrss * 1024 // Linux reports kilobytes
-	}
+	r.PeakRSSBytes = childPeakRSS(cmd.ProcessState)
 	return r, nil
 }
 
 // cpuSeconds returns the user and system CPU time of the process so far.
-func cpuSeconds() float64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	tv := func(t syscall.Timeval) float64 { return float64(t.Sec) + float64(t.Usec)/1e6 }
-	return tv(ru.Utime) + tv(ru.Stime)
-}
-
-// peakRSS returns the process's resident-memory high-water mark so far.
-func peakRSS() int64 {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return ru.Maxrss * 1024
-}
+func cpuSeconds() float64 { return processCPUTime().Seconds() }
 
 // liveHeap collects garbage and returns the bytes of live heap objects.
 func liveHeap() int64 {
