@@ -39,6 +39,8 @@ check:
 	@out=$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go')); \
 	if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 	$(GO) vet ./...
+	GOOS=windows $(GO) build -o /dev/null ./cmd/ringlens  # the one binary builds for investigators' laptops
+	GOOS=darwin $(GO) build -o /dev/null ./cmd/ringlens
 
 ## bench: Go benchmarks, then the ingest budget at $(SCALE) visits.
 bench: bench-go bench-ingest
