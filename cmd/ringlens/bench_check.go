@@ -479,13 +479,13 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 		errs      int
 		decisions map[string]int
 	}
+	first, err := newCheckClient(url, bodies)
+	if err != nil {
+		return checkBench{}, err
+	}
 	ws := make([]worker, conns)
 	for i := range ws {
-		c, err := newCheckClient(url, bodies)
-		if err != nil {
-			return checkBench{}, err
-		}
-		ws[i].client = c
+		ws[i].client = first.another()
 	}
 	start := time.Now()
 	deadline := start.Add(d)

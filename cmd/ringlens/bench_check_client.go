@@ -47,6 +47,12 @@ func newCheckClient(rawURL string, bodies [][]byte) (*checkClient, error) {
 	return c, nil
 }
 
+// another returns a client of its own connection posting the same
+// requests (shared, read only: they are written out once for all clients).
+func (c *checkClient) another() *checkClient {
+	return &checkClient{addr: c.addr, requests: c.requests, timeout: c.timeout}
+}
+
 // post sends request k (modulo the bodies) and reads its answer: the
 // status code and the decision the answer gives ("" when it has none).
 // A connection the server closes, or asks to close, is dialled again for

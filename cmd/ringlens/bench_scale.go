@@ -231,9 +231,6 @@ func runScaleChild(ctx context.Context, self, dir string, args []string, stderr 
 	return r, nil
 }
 
-// cpuSeconds returns the user and system CPU time of the process so far.
-func cpuSeconds() float64 { return processCPUTime().Seconds() }
-
 // liveHeap collects garbage and returns the bytes of live heap objects.
 func liveHeap() int64 {
 	runtime.GC()
@@ -324,7 +321,7 @@ func runBenchScaleChild(c *cli.Context) error {
 	}
 	m := newMeter(log, c.App.ErrWriter, tty)
 	dir := c.String("in")
-	start, cpu := time.Now(), cpuSeconds()
+	start, cpu := time.Now(), processCPUTime().Seconds()
 	res, err := ingest.Load(c.Context, dir, ingest.Options{Progress: func(p ingest.Progress) {
 		if p.Done {
 			m.finish()
@@ -338,7 +335,7 @@ func runBenchScaleChild(c *cli.Context) error {
 	}
 	trimTables(log, res.Tables) // as detect does
 	p := &pipeline{result: res, ingestTime: time.Since(start)}
-	ingestCPU := cpuSeconds() - cpu
+	ingestCPU := processCPUTime().Seconds() - cpu
 	r := scaleResult{
 		IngestCPUSeconds:   ingestCPU,
 		Visits:             res.Tables.Visits.Len(),
@@ -352,18 +349,18 @@ func runBenchScaleChild(c *cli.Context) error {
 		r.Rows += f.Read
 		r.Bytes += f.Size
 	}
-	cpu = cpuSeconds()
+	cpu = processCPUTime().Seconds()
 	if err := buildGraph(c, m, p); err != nil {
 		return err
 	}
-	r.BuildSeconds, r.BuildCPUSeconds = p.buildTime.Seconds(), cpuSeconds()-cpu
+	r.BuildSeconds, r.BuildCPUSeconds = p.buildTime.Seconds(), processCPUTime().Seconds()-cpu
 	r.PeakRSSBuildBytes = peakRSS()
 	r.LiveBuildBytes = liveHeap()
 	r.Memory = append(res.Tables.Memory(), p.graph.Memory()...)
 
 	profilePath := c.String("heap-profile")
 	watch := watchHeap(20*time.Millisecond, profilePath != "")
-	start, cpu = time.Now(), cpuSeconds()
+	start, cpu = time.Now(), processCPUTime().Seconds()
 	f, err := rings.Detect(c.Context, p.graph, rings.Options{
 		Rules:    rules.Defaults(),
 		Seed:     1,
@@ -383,7 +380,7 @@ func runBenchScaleChild(c *cli.Context) error {
 		}
 		log.Info().Str("file", profilePath).Msg("heap profile at detection's peak written")
 	}
-	r.DetectSeconds, r.DetectCPUSeconds, r.Rings = time.Since(start).Seconds(), cpuSeconds()-cpu, len(f.Rings)
+	r.DetectSeconds, r.DetectCPUSeconds, r.Rings = time.Since(start).Seconds(), processCPUTime().Seconds()-cpu, len(f.Rings)
 	return json.NewEncoder(c.App.Writer).Encode(r)
 }
 

@@ -14,9 +14,6 @@ type index struct {
 	// snapshot (its first insert builds an index of its own).
 	lent     atomic.Bool
 	borrowed bool
-	// dropped is set when the index was given back (drop): lookups then
-	// compare every row, and the next insert builds it again.
-	dropped bool
 }
 
 // indexSize is the slots an index of n ids takes at a load of 3/4 or less.
@@ -31,10 +28,6 @@ func indexSize(n int) int {
 // prepareInsert makes room for one more of n ids, rebuilding the index
 // with rebuild when it is borrowed or full.
 func (x *index) prepareInsert(n int, rebuild func(size int)) {
-	if x.dropped {
-		rebuild(indexSize(n + 1))
-		return
-	}
 	if x.borrowed {
 		rebuild(max(len(x.slots), 16))
 	}
@@ -53,7 +46,7 @@ func (x *index) grow(n int, rebuild func(size int)) {
 // newIndex replaces the index with an empty one of size slots; the old
 // one is left as it is, to a Snapshot that may share it.
 func (x *index) newIndex(size int) {
-	x.borrowed, x.dropped = false, false
+	x.borrowed = false
 	x.slots = make([]uint32, size)
 	x.tags = make([]uint8, size)
 	x.mask = uint64(size - 1)
@@ -89,19 +82,18 @@ func (x *index) Prefetch(h uint64) uint32 {
 // lend makes s share x's index.
 func (x *index) lend(s *index) {
 	x.lent.Store(true)
-	s.slots, s.tags, s.mask, s.borrowed, s.dropped = x.slots, x.tags, x.mask, true, x.dropped
+	s.slots, s.tags, s.mask, s.borrowed = x.slots, x.tags, x.mask, true
 }
 
 // drop gives back the index's memory (a snapshot sharing it keeps its
-// own reference).
+// own reference): an index of no slots, which the next insert grows.
 func (x *index) drop() {
-	x.slots, x.tags, x.mask, x.dropped = nil, nil, 0, true
+	x.slots, x.tags, x.mask = nil, nil, 0
 }
 
 // reset empties the index, keeping its memory unless it is lent or
 // borrowed.
 func (x *index) reset() {
-	x.dropped = false
 	if x.lent.Load() || x.borrowed {
 		x.slots = make([]uint32, len(x.slots))
 		x.tags = make([]uint8, len(x.tags))

@@ -292,15 +292,12 @@ func (t *PackedTable) Lookup(s string) ID { return t.LookupBytes(toBytes(s)) }
 // ids a snapshot does not hold.
 func (t *PackedTable) LookupBytes(b []byte) ID {
 	prefix, width, tail := splitID(b)
-	if t.dropped {
+	if len(t.slots) == 0 { // no index (DropIndex): compare the rows
 		for id := range ID(len(t.codes)) {
 			if t.equal(id, b, prefix, width, tail) {
 				return id
 			}
 		}
-		return None
-	}
-	if len(t.slots) == 0 {
 		return None
 	}
 	h := packedHash(prefix, width, tail)
@@ -371,7 +368,7 @@ func (t *PackedTable) Reset() {
 // reserved at twice the size its ids need or more.
 func (t *PackedTable) Trim() {
 	t.PackedList.Trim()
-	if size := indexSize(len(t.codes)); !t.dropped && len(t.slots) >= 2*size {
+	if size := indexSize(len(t.codes)); len(t.slots) >= 2*size {
 		t.rebuildIndex(size)
 	}
 }

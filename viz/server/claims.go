@@ -318,7 +318,6 @@ func (s *Server) acceptBatch(r io.Reader, mark *followMark) (*batch, error) {
 	s.mu.Lock()
 	s.record(b)
 	if s.wal != nil {
-		s.logged++
 		s.loggedAt = s.wal.size
 	}
 	s.mu.Unlock()

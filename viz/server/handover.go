@@ -125,7 +125,7 @@ func (s *Server) Resume() error {
 	// The successor has ended (a process's end releases the log's lock),
 	// or still holds the log and intake stays with it.
 	s.mu.RLock()
-	logged, at := s.logged, s.loggedAt
+	at := s.loggedAt
 	s.mu.RUnlock()
 	w, recs, err := openWALWait(s.cfg.StateDir, s.warnf, resumeLockWait, at)
 	if err != nil {
@@ -133,7 +133,7 @@ func (s *Server) Resume() error {
 	}
 	if len(recs) != 0 {
 		w.close()
-		return fmt.Errorf("server: resume: the claims log holds %d batches more than the %d accepted here: another process wrote to it", len(recs), logged)
+		return fmt.Errorf("server: resume: the claims log holds %d batches more than this server accepted: another process wrote to it", len(recs))
 	}
 	s.wal, s.handedOver = w, false
 	s.logf("intake resumed: the successor process did not take over")
@@ -184,7 +184,6 @@ func (s *Server) takeOver(ctx context.Context) error {
 		}
 	}
 	s.logf("took over: %d batches logged while the full run ran", len(recs))
-	s.logged += len(recs)
 	s.loggedAt = w.size
 	s.wal = w
 	s.nextID = h.NextID

@@ -240,11 +240,10 @@ type Server struct {
 	visitIDs map[string]bool  // mdtrt_id of accepted visits
 	feeKeys  map[string]bool  // mdtrt_id + "\x00" + feedetl_sn of accepted fee lines
 	closed   bool
-	// logged counts the batches of the claims log recorded (replayed,
-	// accepted or taken over); handedOver is set by HandOver, under
-	// intakeMu, and refuses intake.
-	logged     int
-	loggedAt   int64 // the byte offset in the claims log where those batches end
+	// loggedAt is the byte offset in the claims log where the batches
+	// recorded (replayed, accepted or taken over) end; handedOver is set
+	// by HandOver, under intakeMu, and refuses intake.
+	loggedAt   int64
 	handedOver bool
 	handOver   chan handOverReq // HandOver's requests to the Run loop
 	closeOnce  sync.Once
@@ -344,7 +343,6 @@ func (s *Server) replay() error {
 		}
 		s.wal, recs, s.loggedAt = w, all, w.size
 	}
-	s.logged = len(recs)
 	s.marks = make(map[string]*followMark)
 	for _, rec := range recs {
 		s.record(rec.batch())
