@@ -52,7 +52,7 @@ func serveCommand() *cli.Command {
 			&cli.DurationFlag{Name: "full-every", Value: server.DefaultFullEvery, Usage: "how often a background full run catches up with incrementally scored claims (0: never)"},
 			&cli.IntFlag{Name: "update-nice", Value: server.DefaultUpdateNice, Usage: "how much lower (Linux nice, 0-19) incremental updates and background full runs are scheduled than checks (0: the same)"},
 			&cli.BoolFlag{Name: "full-run-reload", Usage: "reload the dataset from --in for every background full run (picks up an export replaced on disk; holds a second copy of the city while it runs) instead of detecting on a snapshot of the served tables"},
-			&cli.IntFlag{Name: "full-run-workers", Value: 0, Usage: "goroutines a background full run's parallel stages may use (0: one fewer than GOMAXPROCS, at least 1, so that a core stays with the checks; -1: all)"},
+			&cli.IntFlag{Name: "full-run-workers", Value: 0, Usage: "goroutines a background full run's parallel stages may use, and the processors of the Go scheduler of a full-run process until it serves (0: one fewer than GOMAXPROCS, at least 1, so that a core stays with the checks; -1: all)"},
 			&cli.StringFlag{Name: "token", EnvVars: []string{"RINGLENS_TOKEN"}, Usage: "token every request must carry, at least 16 characters (required off loopback)"},
 			&cli.StringSliceFlag{Name: "allowed-host", Usage: "extra name the server may be reached by (e.g. viz.example or viz.example:8443, a reverse proxy's); repeatable"},
 			&cli.StringSliceFlag{Name: "allow-origin", Usage: "extra browser origin allowed (e.g. https://viz.example:8443); repeatable"},

@@ -33,6 +33,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"runtime"
 	"runtime/debug"
 	"slices"
 	"strconv"
@@ -123,14 +124,34 @@ type generationLink struct {
 	cancel    context.CancelFunc
 	drain     func() // stops accepting and waits for the connections to close (drainer)
 	oomAdj    int    // the process's oom_score_adj before a successor raised it
+	procs     int    // GOMAXPROCS before a successor lowered it (0: unchanged)
+}
+
+// successorProcs returns the processors of the Go scheduler (GOMAXPROCS)
+// of a successor until it serves, for --full-run-workers workers on a
+// process of procs processors: those of a background full run
+// (server.BackgroundWorkers), at most procs.
+func successorProcs(workers, procs int) int {
+	if w := server.BackgroundWorkers(workers, procs); w > 0 {
+		return min(w, procs)
+	}
+	return procs
 }
 
 // runGeneration is `serve --generation N`: a serving process started by
 // the supervisor, on the inherited listener and control socket.
 func runGeneration(c *cli.Context, log zerolog.Logger, sc *serveConfig) error {
 	successor := c.Bool("successor")
-	oomAdj := 0
+	oomAdj, procs := 0, 0
 	if successor {
+		// The full run gets the processors of a background full run, so
+		// that a core stays free for the serving process: at idle
+		// priority it yields the cores to it, but not the caches, nor a
+		// processor running it at once (twice as many checks of the
+		// serving process answered in more than 1.5 ms while a successor
+		// ran on two processors as on one).
+		procs = runtime.GOMAXPROCS(successorProcs(sc.cfg.FullRunWorkers, runtime.GOMAXPROCS(0)))
+		log.Info().Int("processors", runtime.GOMAXPROCS(0)).Msg("full run in a process of its own")
 		if err := setIdleScheduling(true); err != nil {
 			log.Warn().Err(err).Msg("the full run runs at normal priority")
 		}
@@ -151,7 +172,7 @@ func runGeneration(c *cli.Context, log zerolog.Logger, sc *serveConfig) error {
 		return fmt.Errorf("serve: control socket: %w", err)
 	}
 	defer conn.Close()
-	link := &generationLink{ctl: newControlConn(conn), successor: successor, log: log, takeOver: make(chan *server.HandOff, 1), oomAdj: oomAdj}
+	link := &generationLink{ctl: newControlConn(conn), successor: successor, log: log, takeOver: make(chan *server.HandOff, 1), oomAdj: oomAdj, procs: procs}
 	return serveOn(c, log, sc, ln, link)
 }
 
@@ -186,6 +207,9 @@ func (l *generationLink) configure(cfg *server.Config, cancel context.CancelFunc
 			}
 		},
 		Adopted: func() {
+			if l.procs > 0 {
+				runtime.GOMAXPROCS(l.procs)
+			}
 			if err := setIdleScheduling(false); err != nil {
 				l.log.Warn().Err(err).Msg("serving at idle priority")
 			}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -185,6 +186,39 @@ func TestServeFullRunProcess(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "took over") {
 		t.Errorf("no take-over logged: %s", stderr.String())
+	}
+	// --full-run-workers 0: one processor fewer than the serving process
+	// has (at least one) for the full run.
+	want := fmt.Sprintf(`"processors":%d,`, successorProcs(0, runtime.GOMAXPROCS(0)))
+	logged := false
+	for line := range strings.Lines(stderr.String()) {
+		if strings.Contains(line, `"full run in a process of its own"`) {
+			if !strings.Contains(line, want) {
+				t.Errorf("full-run process not on %s: %s", want, line)
+			}
+			logged = true
+		}
+	}
+	if !logged {
+		t.Errorf("no full-run process logged its processors: %s", stderr.String())
+	}
+}
+
+// TestSuccessorProcs: a full-run process gets the processors of a
+// background full run (--full-run-workers), never more than the process
+// has.
+func TestSuccessorProcs(t *testing.T) {
+	for _, c := range []struct{ workers, procs, want int }{
+		{0, 2, 1},  // the default: all but one
+		{0, 1, 1},  // at least one
+		{0, 8, 7},  //
+		{-1, 2, 2}, // all
+		{3, 8, 3},  // as given
+		{3, 2, 2},  // at most the process's
+	} {
+		if got := successorProcs(c.workers, c.procs); got != c.want {
+			t.Errorf("successorProcs(%d, %d) = %d, want %d", c.workers, c.procs, got, c.want)
+		}
 	}
 }
 

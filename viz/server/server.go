@@ -764,13 +764,21 @@ func (s *Server) detectOn(ctx context.Context, t *graph.Tables, upto cursor, wor
 // (Config.FullRunWorkers): GOMAXPROCS − 1 by default, at least 1; 0 (no
 // bound) when FullRunWorkers < 0.
 func (s *Server) backgroundWorkers() int {
-	switch w := s.cfg.FullRunWorkers; {
-	case w > 0:
-		return w
-	case w < 0:
+	return BackgroundWorkers(s.cfg.FullRunWorkers, runtime.GOMAXPROCS(0))
+}
+
+// BackgroundWorkers returns the goroutines a background full run may use
+// for a Config.FullRunWorkers of workers in a process of procs processors
+// (GOMAXPROCS): workers when positive, procs − 1 (at least 1) when 0, and
+// 0 (no bound) when negative.
+func BackgroundWorkers(workers, procs int) int {
+	switch {
+	case workers > 0:
+		return workers
+	case workers < 0:
 		return 0
 	}
-	return max(1, runtime.GOMAXPROCS(0)-1)
+	return max(1, procs-1)
 }
 
 // newID names a ring found for the first time.
