@@ -34,7 +34,6 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
-	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
@@ -191,11 +190,8 @@ func (l *generationLink) configure(cfg *server.Config, cancel context.CancelFunc
 	}
 	cfg.Successor = &server.Successor{
 		Ready: func(ctx context.Context) (*server.HandOff, error) {
-			// The full run's garbage is collected and its memory returned
-			// now, at idle priority, rather than by the first collection
-			// once this process serves at normal priority beside the old
-			// one (and the machine holds two cities meanwhile).
-			debug.FreeOSMemory()
+			// The full run's garbage was collected and its memory
+			// returned by Run, at idle priority.
 			if err := l.ctl.send(controlMsg{Type: msgReady}); err != nil {
 				return nil, err
 			}
