@@ -146,7 +146,7 @@ func runGeneration(c *cli.Context, log zerolog.Logger, sc *serveConfig) error {
 		// The full run gets the processors of a background full run, so
 		// that a core stays free for the serving process: at idle
 		// priority it yields the cores to it, but not the caches, nor a
-		// processor running it at once (twice as many checks of the
+		// processor running it at once (1.6 times as many checks of the
 		// serving process answered in more than 1.5 ms while a successor
 		// ran on two processors as on one).
 		procs = runtime.GOMAXPROCS(successorProcs(sc.cfg.FullRunWorkers, runtime.GOMAXPROCS(0)))
