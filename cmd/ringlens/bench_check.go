@@ -99,6 +99,12 @@ type checkBench struct {
 	// schedule, that the server did not spend.
 	LagP50Ms float64 `json:"send_lag_p50_ms,omitempty"`
 	LagP99Ms float64 `json:"send_lag_p99_ms,omitempty"`
+	// Behind counts, with --rate, the sends whose time came while their
+	// connection still waited for its previous answer (a late answer
+	// delays the next check on its connection), and FreeLagP99Ms is the
+	// p99 lag of the others: the load generator's own lag.
+	Behind       int     `json:"sent_behind_answer,omitempty"`
+	FreeLagP99Ms float64 `json:"send_lag_free_p99_ms,omitempty"`
 	// SentP50Ms and SentP99Ms are, with --rate, the latency counted from
 	// when each check was sent instead (the client's lag left out).
 	SentP50Ms float64        `json:"from_send_p50_ms,omitempty"`
@@ -243,7 +249,8 @@ func runBenchCheck(c *cli.Context) error {
 	fmt.Fprintf(w, "checks/s\t%.0f\n", res.PerSecond)
 	fmt.Fprintf(w, "latency\tp50 %.3f ms  p99 %.3f ms  p999 %.3f ms  max %.3f ms\n", res.P50Ms, res.P99Ms, res.P999Ms, res.MaxMs)
 	if res.Rate > 0 {
-		fmt.Fprintf(w, "sent late by\tp50 %.3f ms  p99 %.3f ms (the clients' own lag behind the schedule, counted in the latency)\n", res.LagP50Ms, res.LagP99Ms)
+		fmt.Fprintf(w, "sent late by\tp50 %.3f ms  p99 %.3f ms (the clients' lag behind the schedule, counted in the latency)\n", res.LagP50Ms, res.LagP99Ms)
+		fmt.Fprintf(w, "  of which\t%d sends behind a late answer on their connection; the others late by p99 %.3f ms (the clients' own lag)\n", res.Behind, res.FreeLagP99Ms)
 		fmt.Fprintf(w, "from send\tp50 %.3f ms  p99 %.3f ms (latency from when each check was sent)\n", res.SentP50Ms, res.SentP99Ms)
 	}
 	fmt.Fprintf(w, "decisions\t%v\n", res.Decisions)
@@ -474,6 +481,8 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 	type worker struct {
 		client    *checkClient
 		lat, lag  []time.Duration
+		freeLag   []time.Duration // lag of the sends whose connection was free at their time
+		behind    int             // sends whose time came before their connection's answer
 		sent      []time.Duration // latency from the actual send, with --rate
 		slow      []slowAnswer
 		errs      int
@@ -499,6 +508,7 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 		w.decisions = make(map[string]int)
 		wg.Go(func() {
 			defer w.client.close()
+			var answered time.Time // of the previous check on this connection
 			for k := i; ; k += conns {
 				var t0 time.Time
 				if ticks != nil {
@@ -506,7 +516,13 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 					if !ok {
 						return
 					}
-					w.lag = append(w.lag, max(0, time.Since(at)))
+					lag := max(0, time.Since(at))
+					w.lag = append(w.lag, lag)
+					if answered.After(at) {
+						w.behind++
+					} else {
+						w.freeLag = append(w.freeLag, lag)
+					}
 					t0 = at
 				} else if t0 = time.Now(); !t0.Before(deadline) {
 					return
@@ -517,13 +533,14 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 					w.errs++
 					continue
 				}
-				l := time.Since(t0)
+				answered = time.Now()
+				l := answered.Sub(t0)
 				w.lat = append(w.lat, l)
 				if slow > 0 && l >= slow {
 					w.slow = append(w.slow, slowAnswer{at: t0, latency: l})
 				}
 				if ticks != nil {
-					w.sent = append(w.sent, time.Since(t1))
+					w.sent = append(w.sent, answered.Sub(t1))
 				}
 				if status != http.StatusOK || decision == "" {
 					w.errs++
@@ -536,12 +553,14 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 	wg.Wait()
 	secs := time.Since(start).Seconds()
 	out := checkBench{Claims: len(bodies), Connections: conns, Seconds: secs, Rate: rate, Decisions: make(map[string]int)}
-	var lat, lag, sent []time.Duration
+	var lat, lag, freeLag, sent []time.Duration
 	var slowest []slowAnswer
 	for _, w := range ws {
 		slowest = append(slowest, w.slow...)
 		lat = append(lat, w.lat...)
 		lag = append(lag, w.lag...)
+		freeLag = append(freeLag, w.freeLag...)
+		out.Behind += w.behind
 		sent = append(sent, w.sent...)
 		out.Errors += w.errs
 		for k, v := range w.decisions {
@@ -552,6 +571,7 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 	out.Checks = len(lat)
 	out.PerSecond = float64(len(lat)) / secs
 	slices.Sort(lag)
+	slices.Sort(freeLag)
 	slices.Sort(sent)
 	at := func(ds []time.Duration, q float64) float64 {
 		if len(ds) == 0 {
@@ -562,6 +582,7 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 	ms := func(q float64) float64 { return at(lat, q) }
 	out.P50Ms, out.P99Ms, out.P999Ms, out.MaxMs = ms(0.5), ms(0.99), ms(0.999), ms(1)
 	out.LagP50Ms, out.LagP99Ms = at(lag, 0.5), at(lag, 0.99)
+	out.FreeLagP99Ms = at(freeLag, 0.99)
 	out.SentP50Ms, out.SentP99Ms = at(sent, 0.5), at(sent, 0.99)
 	if slow > 0 {
 		out.SlowMs = float64(slow.Microseconds()) / 1000

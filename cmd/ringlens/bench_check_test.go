@@ -234,3 +234,45 @@ func TestPace(t *testing.T) {
 		t.Errorf("%d sends in 100 ms at %d/s, want 100", n, rate)
 	}
 }
+
+// TestBenchCheckBehind: with --rate, a send whose time comes while its
+// connection still waits for a late answer is counted apart from the load
+// generator's own lag, and a server answering at once leaves none behind.
+func TestBenchCheckBehind(t *testing.T) {
+	const stall = 60 * time.Millisecond
+	for _, c := range []struct {
+		name       string
+		stallFirst bool
+	}{{"prompt", false}, {"first answer late", true}} {
+		t.Run(c.name, func(t *testing.T) {
+			var n atomic.Int64
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.Copy(io.Discard, r.Body)
+				if n.Add(1) == 1 && c.stallFirst {
+					time.Sleep(stall)
+				}
+				fmt.Fprint(w, `{"decision":"pass"}`)
+			}))
+			defer srv.Close()
+			// One connection, a send every 5 ms for 0.3 s.
+			res, err := loadChecks(srv.URL, [][]byte{[]byte(`{}`)}, 1, 300*time.Millisecond, 200, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Errors != 0 || res.Checks < 30 {
+				t.Fatalf("bench: %+v", res)
+			}
+			// The sends due during the late answer (every 5 ms for 60 ms)
+			// waited behind it; a generous margin for a loaded machine.
+			if c.stallFirst && (res.Behind < 5 || res.Behind > 30) {
+				t.Errorf("%d sends behind a %v answer at 200/s", res.Behind, stall)
+			}
+			if !c.stallFirst && res.Behind > 3 {
+				t.Errorf("%d sends behind prompt answers", res.Behind)
+			}
+			if res.FreeLagP99Ms > res.LagP99Ms {
+				t.Errorf("lag with the connection free p99 %.3f ms > all sends' %.3f ms", res.FreeLagP99Ms, res.LagP99Ms)
+			}
+		})
+	}
+}
