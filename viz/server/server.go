@@ -507,8 +507,8 @@ func (s *Server) Run(ctx context.Context) error {
 		// gigabytes at 10M visits) is collected and its memory returned
 		// now, before anything is answered (in a successor, at idle
 		// priority), rather than by collections beside the checks: the
-		// first serving process of the 10M city held 5.2 GB after
-		// start-up, and 3.7 GB since.
+		// first serving process of the 10M city held 4.9 GiB after
+		// start-up (resident), and 3.5 GiB since.
 		debug.FreeOSMemory()
 	}
 	if err == nil && s.cfg.Successor != nil {
