@@ -123,7 +123,7 @@ type generationLink struct {
 	cancel    context.CancelFunc
 	drain     func() // stops accepting and waits for the connections to close (drainer)
 	oomAdj    int    // the process's oom_score_adj before a successor raised it
-	procs     int    // GOMAXPROCS before a successor lowered it (0: unchanged)
+	procs     int    // a successor's GOMAXPROCS before it lowered it
 }
 
 // successorProcs returns the processors of the Go scheduler (GOMAXPROCS)
@@ -150,7 +150,7 @@ func runGeneration(c *cli.Context, log zerolog.Logger, sc *serveConfig) error {
 		// serving process answered in more than 1.5 ms while a successor
 		// ran on two processors as on one).
 		procs = runtime.GOMAXPROCS(successorProcs(sc.cfg.FullRunWorkers, runtime.GOMAXPROCS(0)))
-		log.Info().Int("processors", runtime.GOMAXPROCS(0)).Msg("full run in a process of its own")
+		log.Info().Int("processors", runtime.GOMAXPROCS(0)).Msg("full run in a process of its own") // as set
 		if err := setIdleScheduling(true); err != nil {
 			log.Warn().Err(err).Msg("the full run runs at normal priority")
 		}
@@ -203,9 +203,7 @@ func (l *generationLink) configure(cfg *server.Config, cancel context.CancelFunc
 			}
 		},
 		Adopted: func() {
-			if l.procs > 0 {
-				runtime.GOMAXPROCS(l.procs)
-			}
+			runtime.GOMAXPROCS(l.procs)
 			if err := setIdleScheduling(false); err != nil {
 				l.log.Warn().Err(err).Msg("serving at idle priority")
 			}

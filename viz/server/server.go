@@ -770,9 +770,8 @@ func (s *Server) detectOn(ctx context.Context, t *graph.Tables, upto cursor, wor
 	return &fullResult{t: t, g: g, live: live, upto: upto}, nil
 }
 
-// backgroundWorkers returns the goroutines a background full run may use
-// (Config.FullRunWorkers): GOMAXPROCS − 1 by default, at least 1; 0 (no
-// bound) when FullRunWorkers < 0.
+// backgroundWorkers returns the goroutines a background full run of this
+// process may use (BackgroundWorkers of Config.FullRunWorkers).
 func (s *Server) backgroundWorkers() int {
 	return BackgroundWorkers(s.cfg.FullRunWorkers, runtime.GOMAXPROCS(0))
 }
