@@ -242,9 +242,10 @@ func (stub) OpenCase(kind, id string) (string, bool) {
 func TestSignals(t *testing.T) {
 	x := newCity(t).build(t)
 	g := x.Graph()
-	f := &findings.Findings{Entities: make([]findings.EntityScore, g.NumNodes())}
+	rows := make([]findings.EntityScore, g.NumNodes())
 	pn := g.PatientNode(g.Tables().Persons.IDs.Lookup("M"))
-	f.Entities[pn] = findings.EntityScore{Kind: vocab.KindPatient, ID: "M", Score: 0.91, RingID: "R001"}
+	rows[pn] = findings.EntityScore{Kind: vocab.KindPatient, ID: "M", Score: 0.91, RingID: "R001"}
+	f := &findings.Findings{Entities: findings.EntitiesOf(rows)}
 	f.Rings = []findings.Ring{{ID: "R001", Members: []findings.Member{{Kind: vocab.KindPatient, ID: "M", Role: vocab.RoleRecruitedPatient, Label: "张*", Score: 0.91}}}}
 	chk := newChecker(t, Options{Staff: stub{}, Cases: stub{}})
 	cl := claim("M-1", "M", "H1", at(2025, 7, 1, 9, 0), fee(itemService, 0, 30)) // M-1 is settled already
@@ -286,8 +287,8 @@ func TestCheckChangesNothing(t *testing.T) {
 	c := newCity(t)
 	x := c.build(t)
 	before := snapshotOf(c.t)
-	f := &findings.Findings{Entities: make([]findings.EntityScore, x.Graph().NumNodes())}
-	fBefore := len(f.Entities)
+	f := &findings.Findings{Entities: findings.EntitiesOf(make([]findings.EntityScore, x.Graph().NumNodes()))}
+	fBefore := f.Entities.Len()
 	chk := newChecker(t, Options{})
 	for _, cl := range []*Claim{
 		claim("NEW-1", "M", "H1", at(2025, 7, 1, 9, 0), fee(itemUnknown, 0, 30), fee(itemFemale, 0, 30)),
@@ -302,7 +303,7 @@ func TestCheckChangesNothing(t *testing.T) {
 	if after := snapshotOf(c.t); !reflect.DeepEqual(before, after) {
 		t.Error("a check changed the tables")
 	}
-	if len(f.Entities) != fBefore || f.Rings != nil {
+	if f.Entities.Len() != fBefore || f.Rings != nil {
 		t.Error("a check changed the findings")
 	}
 	if v, fe := x.Appended(); v != 0 || fe != 0 {

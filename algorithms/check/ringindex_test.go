@@ -25,7 +25,7 @@ func TestRingIndexMatchesEntities(t *testing.T) {
 	}
 	idx := NewRingIndex(f)
 	members := 0
-	for _, e := range f.Entities {
+	for _, e := range f.Entities.All() {
 		rc, ok := idx.Lookup(e.Kind, e.ID)
 		if e.RingID == "" {
 			if ok {

@@ -556,14 +556,15 @@ func hardNegatives(t *fixtures.Truth, f *findings.Findings, top []set, planted s
 }
 
 // aucs computes the ROC-AUC of the entity scores per kind.
-func aucs(ents []findings.EntityScore, positives set) []KindAUC {
+func aucs(ents *findings.Entities, positives set) []KindAUC {
 	type scored struct {
 		score float64
 		pos   bool
 	}
 	byKind := map[string][]scored{}
 	seen := set{}
-	for _, e := range ents {
+	for i := range ents.Len() {
+		e := ents.At(i)
 		k := key{memberKind(e.Kind), e.ID}
 		if _, dup := seen[k]; dup {
 			continue

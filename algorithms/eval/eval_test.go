@@ -271,7 +271,7 @@ func TestHardNegativeCounts(t *testing.T) {
 }
 
 func TestEntityAUC(t *testing.T) {
-	f := &findings.Findings{Entities: []findings.EntityScore{
+	f := &findings.Findings{Entities: findings.EntitiesOf([]findings.EntityScore{
 		{Kind: "patient", ID: "a", Score: 0.9},
 		{Kind: "patient", ID: "b", Score: 0.5},
 		{Kind: "patient", ID: "x", Score: 0.5}, // tie with a positive
@@ -282,7 +282,7 @@ func TestEntityAUC(t *testing.T) {
 		{Kind: "clinic", ID: "H1", Score: 0.2}, // hospital in truth
 		{Kind: "clinic", ID: "SC", Score: 0.3},
 		{Kind: "pharmacy", ID: "PH", Score: 0.9},
-	}}
+	})}
 	r, err := Evaluate(city(), f)
 	if err != nil {
 		t.Fatal(err)

@@ -100,7 +100,7 @@ func TestDetectObjects(t *testing.T) {
 	runtime.ReadMemStats(&after)
 	kept := float64(after.HeapObjects) - float64(before.HeapObjects)
 	per := kept / float64(g.NumNodes())
-	t.Logf("%.0f objects kept for %d nodes (%d entities scored): %.3f per node", kept, g.NumNodes(), len(l.Findings().Entities), per)
+	t.Logf("%.0f objects kept for %d nodes (%d entities scored): %.3f per node", kept, g.NumNodes(), l.Findings().Entities.Len(), per)
 	if per > maxObjectsPerNode {
 		t.Errorf("detection keeps %.3f heap objects per graph node, budget %.2f", per, maxObjectsPerNode)
 	}

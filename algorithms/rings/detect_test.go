@@ -105,10 +105,10 @@ func TestFindingsShape(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(f.Entities) != g.NumNodes() {
-		t.Errorf("%d entities for %d nodes", len(f.Entities), g.NumNodes())
+	if f.Entities.Len() != g.NumNodes() {
+		t.Errorf("%d entities for %d nodes", f.Entities.Len(), g.NumNodes())
 	}
-	for _, e := range f.Entities {
+	for _, e := range f.Entities.All() {
 		if e.Score < 0 || e.Score > 1 {
 			t.Fatalf("entity %s score %v", e.ID, e.Score)
 		}
@@ -190,8 +190,8 @@ func TestEdgeCases(t *testing.T) {
 	if err != nil {
 		t.Fatalf("empty graph: %v", err)
 	}
-	if len(f.Rings) != 0 || len(f.Entities) != 0 {
-		t.Errorf("empty graph: %d rings, %d entities", len(f.Rings), len(f.Entities))
+	if len(f.Rings) != 0 || f.Entities.Len() != 0 {
+		t.Errorf("empty graph: %d rings, %d entities", len(f.Rings), f.Entities.Len())
 	}
 	// One person, one clinic, one visit.
 	tb := graph.NewTables(1, 0)

@@ -394,9 +394,10 @@ func MemberKind(k graph.Kind) string {
 // of its evidence (memberScore), the others below 0.5 from their own
 // signals. cands are the reported candidates, in the order of rings, with
 // their members' shares set (memberScores).
-func (s *state) entities(ind *individual, ringOf []int32, rings []findings.Ring, cands []*candidate, roleOf []string) []findings.EntityScore {
+func (s *state) entities(ind *individual, ringOf []int32, rings []findings.Ring, cands []*candidate, roleOf []string) *findings.Entities {
 	g := s.g
-	out := make([]findings.EntityScore, 0, g.NumNodes())
+	out := &findings.Entities{}
+	out.Grow(g.NumNodes())
 	for i := 0; i < g.NumNodes(); i++ {
 		x := graph.NodeID(i)
 		var ring *findings.Ring
@@ -404,41 +405,9 @@ func (s *state) entities(ind *individual, ringOf []int32, rings []findings.Ring,
 		if r := ringOf[x]; r >= 0 {
 			ring, share = &rings[r], cands[r].share[x]
 		}
-		out = append(out, s.entity(ind, x, ring, roleOf[x], share))
+		out.Append(s.entity(ind, x, ring, roleOf[x], share))
 	}
-	packReasons(out)
 	return out
-}
-
-// packReasons moves the reasons of es, and their parameters, into one
-// block each: a city's entities hold millions of reasons of one or two
-// parameters, and two blocks are two objects for the garbage collector to
-// mark instead of two per entity. Each list keeps its length and has no
-// spare capacity, so appending to one copies it.
-func packReasons(es []findings.EntityScore) {
-	nr, np := 0, 0
-	for i := range es {
-		nr += len(es[i].Reasons)
-		for _, r := range es[i].Reasons {
-			np += len(r.Params)
-		}
-	}
-	reasons := make([]findings.Reason, 0, nr)
-	params := make(vocab.Params, 0, np)
-	for i := range es {
-		start := len(reasons)
-		for _, r := range es[i].Reasons {
-			if len(r.Params) > 0 {
-				p := len(params)
-				params = append(params, r.Params...)
-				r.Params = params[p:len(params):len(params)]
-			}
-			reasons = append(reasons, r)
-		}
-		if es[i].Reasons != nil {
-			es[i].Reasons = reasons[start:len(reasons):len(reasons)]
-		}
-	}
 }
 
 // entity scores node x: memberScore of its ring's score and its share of

@@ -169,12 +169,12 @@ func (s *state) addRuleEvidence(r *findings.Ring, c *candidate) {
 // fillMembers lists c's members in r with their roles, their statistics
 // over the ring's visits and rule hits (c.stats) and their entity scores
 // (memberScore in the best-ranked ring holding them).
-func (s *state) fillMembers(r *findings.Ring, c *candidate, entities []findings.EntityScore) {
+func (s *state) fillMembers(r *findings.Ring, c *candidate, entities *findings.Entities) {
 	g := s.g
 	r.Members = make([]findings.Member, 0, c.members())
 	for _, x := range members(c) {
 		m := findings.Member{Kind: MemberKind(g.Kind(x)), ID: g.Key(x), Role: s.roleOf(c, r.Typology, x),
-			Score: entities[x].Score, Label: g.Label(x)}
+			Score: entities.Score(int(x)), Label: g.Label(x)}
 		if st := c.stats[x]; st != nil {
 			m.Visits, m.Fund, m.RuleHits = st.visits, round2(st.fund.Yuan()), st.hits
 			m.First, m.Last = st.first.String(), st.last.String()

@@ -709,7 +709,7 @@ func TestRepeatAdmissionsFound(t *testing.T) {
 			r := g.found(f, c.people-2)
 			switch {
 			case c.reported && r == nil:
-				for _, e := range f.Entities {
+				for _, e := range f.Entities.All() {
 					if e.ID == people[0] || e.ID == g.clinic {
 						t.Logf("%s %s: %.3f %v", e.Kind, e.ID, e.Score, e.Reasons)
 					}

@@ -425,7 +425,7 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 	}
 	f.Entities = old.Entities // updated in place (see Live)
 	for x := range affected {
-		if int(x) >= len(f.Entities) {
+		if int(x) >= f.Entities.Len() {
 			continue
 		}
 		var ring *findings.Ring
@@ -437,7 +437,7 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 		if ok {
 			share = reported[pl.ring].share[x]
 		}
-		f.Entities[x] = s.entity(l.ind, x, ring, pl.role, share)
+		f.Entities.Set(int(x), s.entity(l.ind, x, ring, pl.role, share))
 	}
 	for i, c := range reported {
 		if touched[c] || slices.ContainsFunc(members(c), func(x graph.NodeID) bool { return affected[x] }) {

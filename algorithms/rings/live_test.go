@@ -361,9 +361,9 @@ func liveMatchesFullRun(t *testing.T, dir string) {
 func checkConsistent(t *testing.T, f *findings.Findings) {
 	t.Helper()
 	ids := make(map[string]bool)
-	ent := make(map[string]*findings.EntityScore, len(f.Entities))
-	for i := range f.Entities {
-		ent[f.Entities[i].Kind+":"+f.Entities[i].ID] = &f.Entities[i]
+	ent := make(map[string]*findings.EntityScore, f.Entities.Len())
+	for _, e := range f.Entities.All() {
+		ent[e.Kind+":"+e.ID] = &e
 	}
 	for i, r := range f.Rings {
 		if r.Rank != i+1 {

@@ -22,8 +22,8 @@ func TestMemberStats(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entity := make(map[string]findings.EntityScore, len(f.Entities))
-	for _, e := range f.Entities {
+	entity := make(map[string]findings.EntityScore, f.Entities.Len())
+	for _, e := range f.Entities.All() {
 		entity[e.Kind+"|"+e.ID] = e
 	}
 	distinct := 0

@@ -225,8 +225,8 @@ func TestDumpRing(t *testing.T) {
 			fmt.Println(string(b))
 		}
 	}
-	fmt.Println(len(f.SingleHits), len(f.DataQuality), len(f.Entities))
-	for _, e := range f.Entities[:3] {
+	fmt.Println(len(f.SingleHits), len(f.DataQuality), f.Entities.Len())
+	for _, e := range f.Entities.Rows()[:3] {
 		fmt.Printf("%+v\n", e)
 	}
 }

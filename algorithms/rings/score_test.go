@@ -1,13 +1,9 @@
 package rings
 
 import (
-	"encoding/json"
 	"fmt"
 	"math"
 	"testing"
-
-	"github.com/ringlens/ringlens/graph/findings"
-	"github.com/ringlens/ringlens/graph/vocab"
 )
 
 // TestFixed checks that fixed writes what fmt's %.*f writes, ties and
@@ -25,43 +21,6 @@ func TestFixed(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, func() { _ = fixed(0.37, 2) }); n != 0 {
 		t.Errorf("fixed(0.37, 2) allocates %.0f times", n)
-	}
-}
-
-// TestPackReasons checks that packing keeps every entity's reasons and
-// parameters (an empty list stays empty, not nil), leaves no spare
-// capacity, and that appending to one list cannot write over the next.
-func TestPackReasons(t *testing.T) {
-	es := []findings.EntityScore{
-		{ID: "a", Reasons: []findings.Reason{{Code: vocab.ReasonPeerFund, Params: vocab.Params{{Name: "z", Value: "2.5"}}}}},
-		{ID: "b", Reasons: []findings.Reason{}},
-		{ID: "c", Reasons: []findings.Reason{{Code: vocab.ReasonPlaceholderDoctor}, {Code: vocab.ReasonRuleHits, Params: vocab.Params{{Name: "n", Value: "3"}, {Name: "rule", Value: "R-X"}}}}},
-		{ID: "d"},
-	}
-	want, err := json.Marshal(es)
-	if err != nil {
-		t.Fatal(err)
-	}
-	packReasons(es)
-	got, err := json.Marshal(es)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(got) != string(want) {
-		t.Errorf("packed %s, want %s", got, want)
-	}
-	if es[1].Reasons == nil || es[3].Reasons != nil {
-		t.Errorf("empty and nil lists changed: %v, %v", es[1].Reasons, es[3].Reasons)
-	}
-	for _, e := range es {
-		if cap(e.Reasons) != len(e.Reasons) {
-			t.Errorf("entity %s: %d reasons, capacity %d", e.ID, len(e.Reasons), cap(e.Reasons))
-		}
-	}
-	_ = append(es[0].Reasons, findings.Reason{Code: "x"})
-	_ = append(es[0].Reasons[0].Params, vocab.Param{Name: "y", Value: "1"})
-	if es[2].Reasons[0].Code != vocab.ReasonPlaceholderDoctor || es[2].Reasons[1].Params[0].Name != "n" {
-		t.Errorf("appending to a packed list wrote over the next")
 	}
 }
 

@@ -723,8 +723,9 @@ func addSuspects(suspects map[string]bool, f *findings.Findings, minScore float6
 			suspects[m.Kind+"\x00"+m.ID] = true
 		}
 	}
-	for _, e := range f.Entities {
-		if e.Score >= minScore {
+	for i := range f.Entities.Len() {
+		if f.Entities.Score(i) >= minScore {
+			e := f.Entities.At(i)
 			suspects[e.Kind+"\x00"+e.ID] = true
 		}
 	}

@@ -53,7 +53,7 @@ func runEval(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	log.Debug().Int("planted", len(truth.Rings)).Int("reported", len(findings.Rings)).Int("entities", len(findings.Entities)).Msg("evaluating")
+	log.Debug().Int("planted", len(truth.Rings)).Int("reported", len(findings.Rings)).Int("entities", findings.Entities.Len()).Msg("evaluating")
 	rep, err := eval.Evaluate(truth, findings)
 	if err != nil {
 		return err

@@ -19,7 +19,9 @@
 //   - entities.csv: one EntityScore per patient, doctor, institution and
 //     pharmacy (kind,id,score,ring_id,reasons), its reasons as Reason
 //     (a vocabulary code and its parameters; the file writes the English
-//     sentence);
+//     sentence), kept in an Entities table whose columns hold no pointer
+//     (a city has millions of entities, and a server's garbage collector
+//     would otherwise follow each of their strings in every cycle);
 //   - the rule hits behind them (Findings.RuleHits, as RuleHit: the table
 //     rows each hit concerns and cites), for exporters that link hits to
 //     entities; they are not written to rings.json.

@@ -131,7 +131,8 @@ type RingVisit struct {
 	Fund         float64 `json:"fund"`
 }
 
-// EntityScore is one row of entities.csv: kind,id,score,ring_id,reasons.
+// EntityScore is one row of entities.csv: kind,id,score,ring_id,reasons
+// (a row of Entities).
 type EntityScore struct {
 	Kind    string   `json:"kind"`
 	ID      string   `json:"id"`
@@ -184,9 +185,9 @@ type DataQualityFinding struct {
 
 // Findings is everything detection reports.
 type Findings struct {
-	Rings      []Ring        `json:"rings"`       // ranked, best first
-	Entities   []EntityScore `json:"entities"`    // every patient, doctor, institution and pharmacy
-	SingleHits []Evidence    `json:"single_hits"` // rule hits not in any reported ring, the largest amount first (capped)
+	Rings      []Ring     `json:"rings"`       // ranked, best first
+	Entities   *Entities  `json:"entities"`    // every patient, doctor, institution and pharmacy
+	SingleHits []Evidence `json:"single_hits"` // rule hits not in any reported ring, the largest amount first (capped)
 	// SingleHitsTotal counts the rule hits in no reported ring before the
 	// cap on SingleHits.
 	SingleHitsTotal int                  `json:"single_hits_total"`

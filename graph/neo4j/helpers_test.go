@@ -248,7 +248,10 @@ func fixtureFindings(g *graph.Graph) *findings.Findings {
 			e.Reasons = []findings.Reason{{Code: vocab.ReasonRingMember,
 				Params: vocab.ParamsOf(map[string]string{"role": vocab.RoleMember, "ring": ring, "typology": vocab.TypUnclassified, "score": "0.60"})}}
 		}
-		f.Entities = append(f.Entities, e)
+		if f.Entities == nil {
+			f.Entities = &findings.Entities{}
+		}
+		f.Entities.Append(e)
 	}
 	for p := 0; p < t.Persons.Len(); p++ {
 		score(findings.KindPatient, t.Persons.IDs.String(uint32(p)))

@@ -713,10 +713,9 @@ func entityScores(f *findings.Findings) map[string]*findings.EntityScore {
 	if f == nil {
 		return nil
 	}
-	m := make(map[string]*findings.EntityScore, len(f.Entities))
-	for i := range f.Entities {
-		e := &f.Entities[i]
-		m[e.Kind+"\x00"+e.ID] = e
+	m := make(map[string]*findings.EntityScore, f.Entities.Len())
+	for _, e := range f.Entities.All() {
+		m[e.Kind+"\x00"+e.ID] = &e
 	}
 	return m
 }

@@ -39,7 +39,7 @@ func (l language) label(c vocab.Category, code string) string { return vocab.Lab
 // reasons of its entity score.
 func membersBook(in Input, l language) ([]byte, error) {
 	reasons := map[string][]findings.Reason{}
-	for _, e := range in.Findings.Entities {
+	for _, e := range in.Findings.Entities.All() {
 		if e.RingID == in.Ring.ID {
 			reasons[e.Kind+":"+e.ID] = e.Reasons
 		}

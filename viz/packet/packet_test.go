@@ -43,7 +43,7 @@ func sampleInput(t *testing.T) Input {
 			{MdtrtID: "M2", Patient: "P1", PatientLabel: "王*", Doctor: "D1", Site: "H1", Begin: "2025-01-02 11:00:00", Fund: 100.25},
 			{MdtrtID: "M3", Patient: "P2", PatientLabel: "张**", Doctor: "D1", Site: "H1", Begin: "2025-02-03 10:00:00", Fund: 100.25},
 		}}
-	f := &findings.Findings{Rings: []findings.Ring{ring}, Entities: []findings.EntityScore{{Kind: "doctor", ID: "D1", Score: 0.8, RingID: "R001"}}}
+	f := &findings.Findings{Rings: []findings.Ring{ring}, Entities: findings.EntitiesOf([]findings.EntityScore{{Kind: "doctor", ID: "D1", Score: 0.8, RingID: "R001"}})}
 	_, key, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)

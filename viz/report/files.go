@@ -148,7 +148,7 @@ func WriteEntitiesCSV(w io.Writer, f *findings.Findings) error {
 	if err := cw.Write(entitiesHeader); err != nil {
 		return fmt.Errorf("write %s: %w", EntitiesFile, err)
 	}
-	for _, e := range f.Entities {
+	for _, e := range f.Entities.All() {
 		if math.IsNaN(e.Score) || math.IsInf(e.Score, 0) {
 			return fmt.Errorf("write %s: %s %s: score %v is not a number", EntitiesFile, e.Kind, e.ID, e.Score)
 		}
@@ -195,7 +195,7 @@ func ReadFindings(dir string) (*findings.Findings, error) {
 }
 
 // readEntities parses entities.csv.
-func readEntities(r io.Reader) ([]findings.EntityScore, error) {
+func readEntities(r io.Reader) (*findings.Entities, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = len(entitiesHeader)
 	head, err := cr.Read()
@@ -210,7 +210,7 @@ func readEntities(r io.Reader) ([]findings.EntityScore, error) {
 			return nil, fmt.Errorf("header %q, want %q", strings.Join(head, ","), strings.Join(entitiesHeader, ","))
 		}
 	}
-	var out []findings.EntityScore
+	out := &findings.Entities{}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -230,7 +230,7 @@ func readEntities(r io.Reader) ([]findings.EntityScore, error) {
 				reasons = append(reasons, parseReason(text))
 			}
 		}
-		out = append(out, findings.EntityScore{Kind: rec[0], ID: claims.PlainCell(rec[1]), Score: score, RingID: rec[3], Reasons: reasons})
+		out.Append(findings.EntityScore{Kind: rec[0], ID: claims.PlainCell(rec[1]), Score: score, RingID: rec[3], Reasons: reasons})
 	}
 }
 

@@ -49,13 +49,13 @@ func TestReadFindingsRoundTrip(t *testing.T) {
 					t.Errorf("%s: rewrite after read differs", file)
 				}
 			}
-			if len(got.Rings) != len(f.Rings) || len(got.Entities) != len(f.Entities) ||
+			if len(got.Rings) != len(f.Rings) || got.Entities.Len() != f.Entities.Len() ||
 				len(got.SingleHits) != len(f.SingleHits) || len(got.DataQuality) != len(f.DataQuality) {
-				t.Fatalf("read %d rings, %d entities, %d hits, %d dq; want %d, %d, %d, %d", len(got.Rings), len(got.Entities),
-					len(got.SingleHits), len(got.DataQuality), len(f.Rings), len(f.Entities), len(f.SingleHits), len(f.DataQuality))
+				t.Fatalf("read %d rings, %d entities, %d hits, %d dq; want %d, %d, %d, %d", len(got.Rings), got.Entities.Len(),
+					len(got.SingleHits), len(got.DataQuality), len(f.Rings), f.Entities.Len(), len(f.SingleHits), len(f.DataQuality))
 			}
-			for i, e := range f.Entities {
-				g := got.Entities[i]
+			for i, e := range f.Entities.All() {
+				g := got.Entities.At(i)
 				if g.Kind != e.Kind || g.ID != e.ID || g.RingID != e.RingID || !reflect.DeepEqual(g.Reasons, e.Reasons) ||
 					g.Score != round(e.Score, scoreDecimals) {
 					t.Errorf("entity %d: read %+v; wrote %+v", i, g, e)

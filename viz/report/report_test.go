@@ -72,19 +72,21 @@ func sample() *findings.Findings {
 	bare := findings.Ring{ID: "ring-0003", Rank: 3, Score: 0.1, Typology: findings.TypUnclassified,
 		Members: []findings.Member{{Kind: findings.KindPharmacy, ID: "Y1", Role: vocab.RoleMember, Score: 0.1}}}
 	f.Rings = []findings.Ring{big, hosp, bare}
+	var entities []findings.EntityScore
 	for _, r := range f.Rings {
 		for _, m := range r.Members {
-			f.Entities = append(f.Entities, findings.EntityScore{Kind: m.Kind, ID: m.ID, Score: m.Score, RingID: r.ID, Reasons: []findings.Reason{
+			entities = append(entities, findings.EntityScore{Kind: m.Kind, ID: m.ID, Score: m.Score, RingID: r.ID, Reasons: []findings.Reason{
 				{Code: vocab.ReasonRingMember, Params: vocab.ParamsOf(map[string]string{"role": m.Role, "ring": r.ID, "typology": r.Typology, "score": fmt.Sprintf("%.2f", r.Score)})},
 				{Code: vocab.ReasonRuleHits, Params: vocab.ParamsOf(map[string]string{"n": "3", "rule": "R-CAPACITY"})}}})
 		}
 	}
-	f.Entities = append(f.Entities, findings.EntityScore{Kind: findings.KindPatient, ID: "free, \"quoted\"", Score: 0.012345678})
+	entities = append(entities, findings.EntityScore{Kind: findings.KindPatient, ID: "free, \"quoted\"", Score: 0.012345678})
 	// A sentence of no vocabulary shape (an older file's, say) is kept as
 	// it is, as its own code.
-	f.Entities = append(f.Entities, findings.EntityScore{Kind: findings.KindDoctor, ID: "D-FREE", Score: 0.2,
+	entities = append(entities, findings.EntityScore{Kind: findings.KindDoctor, ID: "D-FREE", Score: 0.2,
 		Reasons: []findings.Reason{{Code: "density 0.71 (same patients, same mornings)"},
 			{Code: vocab.ReasonPeerFund, Params: vocab.Params{{Name: "z", Value: "2.4"}}}}})
+	f.Entities = findings.EntitiesOf(entities)
 	f.SingleHitsTotal = 1
 	f.SingleHits = []findings.Evidence{{Kind: "rule", Rule: "R-SEX", Version: "1.0.0", Result: "definite", Article: "第三十八条",
 		Detail: "male billed for hysteroscopy", DetailZh: "男性患者收取宫腔镜检查费", Amount: 320, Visits: 1,

@@ -812,13 +812,13 @@ func TestStableIDsAndDiff(t *testing.T) {
 	// The x-y ring grows and ranks first; a-b-c is gone; p-q is new.
 	params := vocab.ParamsOf(map[string]string{"role": vocab.RoleRecruitedPatient, "ring": "R001", "typology": vocab.TypUnclassified, "score": "0.50"})
 	f2 := &findings.Findings{Rings: []findings.Ring{mk("R001", 1, "x", "y", "z"), mk("R002", 2, "p", "q")},
-		Entities: []findings.EntityScore{{Kind: findings.KindPatient, ID: "z", RingID: "R001",
-			Reasons: []findings.Reason{{Code: vocab.ReasonRingMember, Params: params}}}}}
+		Entities: findings.EntitiesOf([]findings.EntityScore{{Kind: findings.KindPatient, ID: "z", RingID: "R001",
+			Reasons: []findings.Reason{{Code: vocab.ReasonRingMember, Params: params}}}})}
 	stableIDs(old, f2, &next)
-	if f2.Rings[0].ID != "R002" || f2.Rings[1].ID != "R003" || f2.Entities[0].RingID != "R002" {
-		t.Fatalf("ids %s %s entity %s", f2.Rings[0].ID, f2.Rings[1].ID, f2.Entities[0].RingID)
+	if f2.Rings[0].ID != "R002" || f2.Rings[1].ID != "R003" || f2.Entities.RingID(0) != "R002" {
+		t.Fatalf("ids %s %s entity %s", f2.Rings[0].ID, f2.Rings[1].ID, f2.Entities.RingID(0))
 	}
-	if r := f2.Entities[0].Reasons[0].Text(vocab.LangEn); r != "recruited_patient of ring R002 (unclassified, score 0.50)" {
+	if r := f2.Entities.At(0).Reasons[0].Text(vocab.LangEn); r != "recruited_patient of ring R002 (unclassified, score 0.50)" {
 		t.Errorf("reason %q", r)
 	}
 	if ring, _ := params.Get("ring"); ring != "R001" {

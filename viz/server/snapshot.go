@@ -44,15 +44,13 @@ func emptySnapshot() *snapshot {
 // Findings.Entities is indexed by node, so no per-snapshot index is built
 // (a snapshot is made for every incremental update). The key guards
 // against a node of another graph.
-func (s *snapshot) entity(id graph.NodeID, key string) (*findings.EntityScore, bool) {
-	if int(id) >= len(s.findings.Entities) {
-		return nil, false
+func (s *snapshot) entity(id graph.NodeID, key string) (findings.EntityScore, bool) {
+	es := s.findings.Entities
+	kind, code, _ := strings.Cut(key, ":")
+	if int(id) >= es.Len() || !es.KeyIs(int(id), kind, code) {
+		return findings.EntityScore{}, false
 	}
-	e := &s.findings.Entities[id]
-	if len(key) != len(e.Kind)+1+len(e.ID) || key != entityKey(e.Kind, e.ID) {
-		return nil, false
-	}
-	return e, true
+	return es.At(int(id)), true
 }
 
 // entityKey keys an entity by its member kind and id.
@@ -248,22 +246,21 @@ func stableIDs(old *snapshot, f *findings.Findings, next *int) {
 	for i := range f.Rings {
 		f.Rings[i].ID = rename[f.Rings[i].ID]
 	}
-	for i := range f.Entities {
-		e := &f.Entities[i]
-		id, ok := rename[e.RingID]
-		if !ok || id == e.RingID {
+	es := f.Entities
+	for i := range es.Len() {
+		id, ok := rename[es.RingID(i)]
+		if !ok || id == es.RingID(i) {
 			continue
 		}
-		// The ring reason names the ring (parameter ring). Copy the list
-		// and the parameters: they may be shared with other snapshots.
-		reasons := slices.Clone(e.Reasons)
-		for j, r := range reasons {
+		// The ring reason names the ring (parameter ring).
+		e := es.At(i)
+		for j, r := range e.Reasons {
 			if ring, _ := r.Params.Get("ring"); r.Code == vocab.ReasonRingMember && ring == e.RingID {
-				r.Params = r.Params.With("ring", id)
-				reasons[j] = r
+				e.Reasons[j].Params = r.Params.With("ring", id)
 			}
 		}
-		e.RingID, e.Reasons = id, reasons
+		e.RingID = id
+		es.Set(i, e)
 	}
 }
 
