@@ -54,7 +54,7 @@ func (s *state) resellGroups(hits []int) [][]graph.NodeID {
 	pairN := newCounter[[2]graph.NodeID]()
 	for _, i := range hits {
 		var ph []graph.NodeID
-		for _, r := range s.rr.Hits[i].Institutions {
+		for _, r := range s.hits[i].Institutions {
 			if n := g.InstitutionNode(r); n != graph.NoNode && g.Kind(n) == graph.KindPharmacy {
 				ph = append(ph, n)
 			}
@@ -163,7 +163,7 @@ func (s *state) resellCandidate(phs []graph.NodeID, hits []int, pf pharmacyFund)
 		return nil
 	}
 	for _, i := range hits {
-		h := &s.rr.Hits[i]
+		h := &s.hits[i]
 		for _, ir := range h.Institutions {
 			if slices.Contains(phs, g.InstitutionNode(ir)) {
 				c.hits = append(c.hits, i)

@@ -54,7 +54,7 @@ func (s *state) returnCandidates(ctx context.Context) ([]*candidate, error) {
 	}
 	var boxes []returnedBox
 	for _, i := range hits {
-		h := &s.rr.Hits[i]
+		h := &s.hits[i]
 		if len(h.Fees) < 2 {
 			continue
 		}

@@ -15,8 +15,8 @@ import (
 // hitsOf returns the indexes of the hits of rule id, in result order.
 func (s *state) hitsOf(id string) []int {
 	var out []int
-	for i := range s.rr.Hits {
-		if s.rr.Hits[i].Rule == id {
+	for i := range s.hits {
+		if s.hits[i].Rule == id {
 			out = append(out, i)
 		}
 	}
@@ -38,7 +38,7 @@ func (s *state) splitCandidates(ctx context.Context) ([]*candidate, error) {
 	byInst := make(map[graph.NodeID][]int)
 	var insts []graph.NodeID
 	for _, i := range s.hitsOf(rules.IDSplitAdmission) {
-		h := &s.rr.Hits[i]
+		h := &s.hits[i]
 		if len(h.Institutions) != 1 {
 			continue
 		}
@@ -93,7 +93,7 @@ func (s *state) splitCandidates(ctx context.Context) ([]*candidate, error) {
 		c := &candidate{source: rules.IDSplitAdmission, typology: findings.TypSplitHospitalisation, hits: idx, insts: []graph.NodeID{n},
 			strength: squash(lift-1, minSplitLift)}
 		for _, i := range idx {
-			h := &s.rr.Hits[i]
+			h := &s.hits[i]
 			for _, p := range h.Persons {
 				c.patients = append(c.patients, g.PatientNode(p))
 			}
@@ -116,7 +116,7 @@ func (s *state) splitCandidates(ctx context.Context) ([]*candidate, error) {
 func splitPersons(s *state, idx []int) int {
 	var ps []uint32
 	for _, i := range idx {
-		ps = append(ps, s.rr.Hits[i].Persons...)
+		ps = append(ps, s.hits[i].Persons...)
 	}
 	return len(sortedUniq(ps))
 }
@@ -146,7 +146,7 @@ func (s *state) cashoutCandidates(ctx context.Context) ([]*candidate, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		h := &s.rr.Hits[i]
+		h := &s.hits[i]
 		if len(h.Institutions) != 1 {
 			continue
 		}
@@ -216,7 +216,7 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		h := &s.rr.Hits[i]
+		h := &s.hits[i]
 		if len(h.Doctors) != 1 || len(h.Institutions) < 2 || !s.doctorOK(h.Doctors[0]) {
 			continue
 		}
@@ -288,7 +288,7 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 // whole journey to none of it, however far apart the sites are, half an
 // hour's drive or a day's; a doctor who commutes between two sites whose
 // clocks are set a little apart clashes by that little, every time.
-func (s *state) clashTightness(h *rules.Hit) float64 {
+func (s *state) clashTightness(h *findings.RuleHit) float64 {
 	vt := &s.t.Visits
 	vs := slices.Clone(h.Visits)
 	slices.SortStableFunc(vs, func(a, b uint32) int { return cmp.Compare(vt.Begin.At(a), vt.Begin.At(b)) })

@@ -8,6 +8,7 @@ import (
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // clashCity is a hospital and a clinic 45 km apart (45 minutes at the
@@ -76,7 +77,7 @@ func TestClashTightness(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			g, visits := clashCity(t, c.atOnce, c.gap)
 			s := newTestState(t, g)
-			h := rules.Hit{Rule: rules.IDDoctorDistant, Params: params, Visits: visits}
+			h := findings.RuleHit{Rule: rules.IDDoctorDistant, Params: params, Visits: visits}
 			got := s.clashTightness(&h)
 			if got < c.min || got > c.max || math.IsNaN(got) {
 				t.Errorf("clashTightness = %.3f, want in [%.2f, %.2f]", got, c.min, c.max)

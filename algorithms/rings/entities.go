@@ -4,7 +4,6 @@ import (
 	"math"
 	"slices"
 
-	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/graph/vocab"
@@ -289,8 +288,8 @@ func (s *state) individuals() *individual {
 			}
 		}
 	}
-	for i := range s.rr.Hits {
-		h := &s.rr.Hits[i]
+	for i := range s.hits {
+		h := &s.hits[i]
 		s.hitNodes(h, func(x graph.NodeID) { note(x, h.Rule) })
 	}
 	return ind
@@ -298,7 +297,7 @@ func (s *state) individuals() *individual {
 
 // hitNodes calls fn with the node of every person, doctor (placeholders
 // left out) and institution h names.
-func (s *state) hitNodes(h *rules.Hit, fn func(graph.NodeID)) {
+func (s *state) hitNodes(h *findings.RuleHit, fn func(graph.NodeID)) {
 	g := s.g
 	for _, p := range h.Persons {
 		fn(g.PatientNode(p))

@@ -20,7 +20,7 @@ const (
 
 // ruleEvidence turns rule hit i into evidence, citing its rows.
 func (s *state) ruleEvidence(i int) findings.Evidence {
-	h := s.rr.Hits[i].Finding()
+	h := s.hits[i]
 	return findings.RuleEvidence(s.t, &h, &s.ids)
 }
 

@@ -65,8 +65,8 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 	// the ring, the rest are single hits.
 	perRing := make([][]int, len(reported))
 	var singles []int
-	for i := range s.rr.Hits {
-		h := &s.rr.Hits[i]
+	for i := range s.hits {
+		h := &s.hits[i]
 		best := int32(-1)
 		for _, v := range h.Visits {
 			if ringVisit[v] {
@@ -92,7 +92,7 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 		}
 	}
 	byAmount := func(a, b int) int {
-		return cmp.Or(cmp.Compare(s.rr.Hits[b].Amount, s.rr.Hits[a].Amount), cmp.Compare(a, b))
+		return cmp.Or(cmp.Compare(s.hits[b].Amount, s.hits[a].Amount), cmp.Compare(a, b))
 	}
 	for ri, c := range reported {
 		hs := perRing[ri]

@@ -464,7 +464,7 @@ func (l *Live) placeHits(hits []int, touched map[*candidate]bool, affected map[g
 	}
 	var singles []findings.Evidence
 	for _, i := range hits {
-		h := &s.rr.Hits[i]
+		h := &s.hits[i]
 		s.hitNodes(h, func(x graph.NodeID) { note(x, h.Rule) })
 		placed := false
 		for _, v := range h.Visits {
@@ -495,7 +495,7 @@ func (l *Live) ruleEvidenceOf(c *candidate) {
 	s := l.s
 	hs := slices.Clone(c.hits)
 	slices.SortFunc(hs, func(a, b int) int {
-		return cmp.Or(cmp.Compare(s.rr.Hits[b].Amount, s.rr.Hits[a].Amount), cmp.Compare(a, b))
+		return cmp.Or(cmp.Compare(s.hits[b].Amount, s.hits[a].Amount), cmp.Compare(a, b))
 	})
 	c.ruleEv = c.ruleEv[:0]
 	for _, i := range hs[:min(len(hs), maxRuleEvidence)] {

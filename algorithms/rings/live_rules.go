@@ -287,8 +287,8 @@ func (l *Live) runRules(ctx context.Context, n0, n1, f0, f1 int) ([]int, error) 
 		h.Persons = h.Persons[:min(len(h.Persons), l.maxRows)]
 		h.Institutions = h.Institutions[:min(len(h.Institutions), l.maxRows)]
 		h.Doctors = h.Doctors[:min(len(h.Doctors), l.maxRows)]
-		added = append(added, len(s.rr.Hits))
-		s.rr.Hits = append(s.rr.Hits, h)
+		added = append(added, len(s.hits))
+		s.hits = append(s.hits, h.Finding())
 		for _, v := range h.Visits {
 			if s.hitVisit[v] < 255 {
 				s.hitVisit[v]++

@@ -60,7 +60,7 @@ func (s *state) memberStats(c *candidate) map[graph.NodeID]*memberStat {
 	}
 	for _, i := range c.ringHits {
 		seen := make(map[graph.NodeID]bool)
-		s.hitNodes(&s.rr.Hits[i], func(x graph.NodeID) {
+		s.hitNodes(&s.hits[i], func(x graph.NodeID) {
 			if m := out[x]; m != nil && !seen[x] {
 				seen[x] = true
 				m.hits++

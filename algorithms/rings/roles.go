@@ -89,7 +89,7 @@ func (s *state) specialRoles(c *candidate, typ string) {
 	// the sites they name.
 	again, first := newCounter[graph.NodeID](), newCounter[graph.NodeID]()
 	for _, i := range c.hits {
-		h := &s.rr.Hits[i]
+		h := &s.hits[i]
 		later := make(map[graph.NodeID]bool)
 		if h.Rule == rules.IDTraceDuplicate && len(h.Fees) >= 2 {
 			f0 := s.firstSale(h.Fees)

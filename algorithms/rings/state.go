@@ -18,13 +18,17 @@ import (
 // rule hits, per-visit peer statistics and the data period. It is built
 // once and read by the candidate generators, scoring and the findings.
 type state struct {
-	g   *graph.Graph
-	t   *graph.Tables
+	g *graph.Graph
+	t *graph.Tables
+	// rr is the rule library's result, its Hits moved to hits.
 	rr  *rules.Result
 	opt *Options
-	// found holds rr.Hits as the findings carry them (ruleHits), in step
-	// with rr.Hits, which only grows.
-	found []findings.RuleHit
+	// hits are the rule hits as the findings carry them: rr.Hits
+	// converted once (rules.Hit.Finding), then those incremental scoring
+	// adds. The list only grows, and it is the only copy: a city's hits
+	// are a few hundred thousand structs of a dozen pointers, which a
+	// serving process's collector follows in every cycle.
+	hits []findings.RuleHit
 	// ids holds the visit ids the findings cite (intern.Arena): a few
 	// blocks for the collector to mark instead of a string per id.
 	ids intern.Arena
@@ -136,16 +140,18 @@ type state struct {
 // call. The slice is clipped: findings that share it cannot append into
 // the hits of later ones.
 func (s *state) ruleHits() []findings.RuleHit {
-	for i := len(s.found); i < len(s.rr.Hits); i++ {
-		s.found = append(s.found, s.rr.Hits[i].Finding())
-	}
-	return slices.Clip(s.found)
+	return slices.Clip(s.hits)
 }
 
 // newState computes the shared statistics.
 func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Options) (*state, error) {
 	t := g.Tables()
-	s := &state{g: g, t: t, rr: rr, opt: opt, excluded: make([]bool, t.Doctors.Len()), checked: t.Visits.Len()}
+	s := &state{g: g, t: t, rr: rr, opt: opt, excluded: make([]bool, t.Doctors.Len()), checked: t.Visits.Len(),
+		hits: make([]findings.RuleHit, len(rr.Hits))}
+	for i := range rr.Hits {
+		s.hits[i] = rr.Hits[i].Finding()
+	}
+	rr.Hits = nil
 	for d := range s.excluded {
 		s.excluded[d] = rr.IsPlaceholder(uint32(d))
 	}
@@ -209,9 +215,9 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 	}
 	s.hitVisit = make([]uint8, t.Visits.Len())
 	s.ownHit = make([]bool, t.Visits.Len())
-	for i := range rr.Hits {
-		own := rr.Hits[i].Rule != rules.IDTraceDuplicate
-		for _, v := range rr.Hits[i].Visits {
+	for i := range s.hits {
+		own := s.hits[i].Rule != rules.IDTraceDuplicate
+		for _, v := range s.hits[i].Visits {
 			if int(v) < len(s.hitVisit) && s.hitVisit[v] < 255 {
 				s.hitVisit[v]++
 				s.ownHit[v] = s.ownHit[v] || own
