@@ -51,10 +51,12 @@ type checkHandler struct {
 }
 
 // checkBuffer is a buffer that a check reuses for its request body or
-// its reply, with a JSON encoder writing to it.
+// its reply, with a JSON encoder writing to it, and the record its rows
+// are decoded into (with the body).
 type checkBuffer struct {
 	bytes.Buffer
 	enc *json.Encoder
+	rec record
 }
 
 // maxPooledBuffer is the largest buffer kept for reuse: a rare large body
@@ -129,7 +131,7 @@ func (h *checkHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusBadRequest, apiError{Error: err.Error()})
 		return
 	}
-	reply, code, fail := h.check(r, req, stages)
+	reply, code, fail := h.check(r, req, stages, &body.rec)
 	if fail != nil {
 		writeJSON(w, code, fail)
 		return
@@ -319,8 +321,9 @@ func rowName(n int) string {
 // its own, the signals) under the data lock, the rules after it is
 // released (check.Prepared.Run), so that a check holds the lock for tens
 // of microseconds and an incremental update waits for none of its rules.
-func (h *checkHandler) check(r *http.Request, req *checkRequest, stages rules.Stages) (*checkReply, int, *apiError) {
-	prep, gen, code, fail := h.prepare(r.Context(), req, stages)
+// The rows are decoded into rec, scratch the check reuses.
+func (h *checkHandler) check(r *http.Request, req *checkRequest, stages rules.Stages, rec *record) (*checkReply, int, *apiError) {
+	prep, gen, code, fail := h.prepare(r.Context(), req, stages, rec)
 	if fail != nil {
 		return nil, code, fail
 	}
@@ -333,9 +336,10 @@ func (h *checkHandler) check(r *http.Request, req *checkRequest, stages rules.St
 		DecisionEn: vocab.Label(vocab.CheckDecisions, string(res.Decision), vocab.LangEn)}, http.StatusOK, nil
 }
 
-// prepare validates the claim of req and prepares its check under the data
-// lock; it returns the generation of the findings read.
-func (h *checkHandler) prepare(ctx context.Context, req *checkRequest, stages rules.Stages) (*check.Prepared, int, int, *apiError) {
+// prepare validates the claim of req (its rows decoded into rec) and
+// prepares its check under the data lock; it returns the generation of the
+// findings read.
+func (h *checkHandler) prepare(ctx context.Context, req *checkRequest, stages rules.Stages, rec *record) (*check.Prepared, int, int, *apiError) {
 	s := h.s
 	// The workspace's register of today's suspended and terminated staff
 	// and its open cases, each read at most every wsRefresh, before the
@@ -356,7 +360,7 @@ func (h *checkHandler) prepare(ctx context.Context, req *checkRequest, stages ru
 	if g == nil {
 		return nil, 0, http.StatusServiceUnavailable, &apiError{Error: errNotReady.Error()}
 	}
-	b, fail := parseClaimWith(req, g.Tables(), h.columns)
+	b, fail := parseClaimWith(req, g.Tables(), h.columns, rec)
 	if fail != nil {
 		return nil, 0, http.StatusBadRequest, fail
 	}
@@ -378,12 +382,12 @@ func (h *checkHandler) prepare(ctx context.Context, req *checkRequest, stages ru
 // ids may be settled already: a check of a settled claim says so. The
 // visit is row 1, the n-th fee line row n+1.
 func parseClaim(req *checkRequest, t *graph.Tables) (*batch, *apiError) {
-	return parseClaimWith(req, t, nil)
+	return parseClaimWith(req, t, nil, &record{})
 }
 
 // parseClaimWith is parseClaim with the column names of the contract
-// (see decodeCheckRow).
-func parseClaimWith(req *checkRequest, t *graph.Tables, columns map[string]string) (*batch, *apiError) {
+// (see decodeCheckRow), decoding each row into rec (reused scratch).
+func parseClaimWith(req *checkRequest, t *graph.Tables, columns map[string]string, rec *record) (*batch, *apiError) {
 	lk := lookups{
 		person:      func(c string) bool { return t.Persons.IDs.Lookup(c) != graph.None },
 		institution: func(c string) bool { return t.Institutions.IDs.Lookup(c) != graph.None },
@@ -392,9 +396,13 @@ func parseClaimWith(req *checkRequest, t *graph.Tables, columns map[string]strin
 	}
 	b := &batch{fees: make([]claims.FeeLine, 0, len(req.FeeLines))}
 	visits, fees := make(map[string]bool, 1), make(map[string]bool, len(req.FeeLines))
-	for i, raw := range append([]json.RawMessage{req.Visit}, req.FeeLines...) {
-		row := i + 1
-		rec, field, err := decodeCheckRow(bytes.TrimSpace(raw), columns)
+	for i := range 1 + len(req.FeeLines) {
+		row, raw := i+1, req.Visit
+		if i > 0 {
+			raw = req.FeeLines[i-1]
+		}
+		// The rows of a decoded request are valid JSON (decodeCheck).
+		field, err := decodeCheckRow(bytes.TrimSpace(raw), columns, true, rec)
 		if err != nil {
 			return nil, rowFail(&RowError{Row: row, Field: field, Reason: err.Error()})
 		}
@@ -443,27 +451,31 @@ func (h *checkHandler) index(g *graph.Graph) *check.Index {
 	return idx
 }
 
-// decodeCheckRow is decodeRow for a row of a check: the same record and
-// the same errors (where several keys are wrong, decodeRow names any one
-// of them, and decodeCheckRow the first), with about one allocation per
-// key instead of six: a check must allocate little (see docs/api.md).
-// Once line is known to be valid JSON, it scans the object itself and
-// leaves only strings with escapes to encoding/json. Keys found in
-// columns (a name to itself) take its string.
-func decodeCheckRow(line []byte, columns map[string]string) (map[string]string, string, error) {
+// decodeCheckRow is decodeRow for a row of a check, decoded into rec
+// (reset first): the same record and the same errors (where several keys
+// are wrong, decodeRow names any one of them, and decodeCheckRow the
+// first), with about one allocation per value and none per key or row: a
+// check must allocate little (see docs/api.md). valid says that line is
+// known to be valid JSON (a row of a request decodeCheck decoded), which
+// spares it a second validation. Once line is known to be valid JSON, it
+// scans the object itself and leaves only strings with escapes to
+// encoding/json. Keys found in columns (a name to itself) take its
+// string.
+func decodeCheckRow(line []byte, columns map[string]string, valid bool, rec *record) (string, error) {
+	rec.reset()
 	if !utf8.Valid(line) {
-		return nil, "", errors.New("not valid UTF-8")
+		return "", errors.New("not valid UTF-8")
 	}
-	if !json.Valid(line) {
-		return nil, "", errors.New("not a JSON object")
+	if !valid && !json.Valid(line) {
+		return "", errors.New("not a JSON object")
 	}
 	sc := jsonScan{b: line}
 	sc.space()
 	if sc.peek() == 'n' { // null: no keys, as decodeRow
-		return map[string]string{}, "", nil
+		return "", nil
 	}
 	if sc.peek() != '{' {
-		return nil, "", errors.New("not a JSON object")
+		return "", errors.New("not a JSON object")
 	}
 	sc.i++
 	type entry struct {
@@ -482,7 +494,7 @@ func decodeCheckRow(line []byte, columns map[string]string) (map[string]string, 
 		if !known {
 			var err error
 			if key, err = jsonString(raw); err != nil {
-				return nil, "", errors.New("not a JSON object")
+				return "", errors.New("not a JSON object")
 			}
 		}
 		sc.space()
@@ -494,7 +506,6 @@ func decodeCheckRow(line []byte, columns map[string]string) (map[string]string, 
 			sc.i++
 		}
 	}
-	rec := make(map[string]string, len(entries))
 	for j, e := range entries {
 		if slices.ContainsFunc(entries[j+1:], func(later entry) bool { return later.key == e.key }) {
 			continue // the last of equal keys counts, as in a map
@@ -502,20 +513,22 @@ func decodeCheckRow(line []byte, columns map[string]string) (map[string]string, 
 		v := e.val
 		switch {
 		case string(v) == "null":
-			rec[e.key] = ""
+			rec.add(e.key, "")
 		case v[0] == '"':
 			s, err := jsonString(v)
 			if err != nil {
-				return nil, e.key, errors.New("invalid string")
+				rec.reset()
+				return e.key, errors.New("invalid string")
 			}
-			rec[e.key] = strings.TrimSpace(s)
+			rec.add(e.key, strings.TrimSpace(s))
 		case v[0] == '-' || (v[0] >= '0' && v[0] <= '9'):
-			rec[e.key] = string(v)
+			rec.add(e.key, string(v))
 		default:
-			return nil, e.key, errors.New("want a string or a number")
+			rec.reset()
+			return e.key, errors.New("want a string or a number")
 		}
 	}
-	return rec, "", nil
+	return "", nil
 }
 
 // jsonString decodes the JSON string literal v.

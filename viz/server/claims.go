@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -83,15 +82,15 @@ func parseBatch(r io.Reader, lk lookups) (*batch, error) {
 		if err != nil {
 			return nil, &RowError{Row: row, Field: field, Reason: err.Error()}
 		}
-		p := rowParser{rec: rec, row: row}
+		p := rowParser{rec: recordOf(rec), row: row}
 		switch {
-		case has(rec, "feedetl_sn"):
+		case p.rec.has("feedetl_sn"):
 			f, err := p.fee(lk, newVisits, newFees)
 			if err != nil {
 				return nil, err
 			}
 			b.fees = append(b.fees, f)
-		case has(rec, "psn_no") || has(rec, "begntime"):
+		case p.rec.has("psn_no") || p.rec.has("begntime"):
 			v, err := p.visit(lk, newVisits)
 			if err != nil {
 				return nil, err
@@ -109,9 +108,6 @@ func parseBatch(r io.Reader, lk lookups) (*batch, error) {
 	}
 	return b, nil
 }
-
-// has reports whether rec has key.
-func has(rec map[string]string, key string) bool { _, ok := rec[key]; return ok }
 
 // decodeRow decodes one JSON object of scalar values; numbers keep their
 // text, null and "" mean absent (the key is still recorded). On error it
@@ -151,7 +147,7 @@ func decodeRow(line []byte) (map[string]string, string, error) {
 // not contract columns are refused, refund rows are refused, ids must be
 // new and references must exist.
 type rowParser struct {
-	rec map[string]string
+	rec *record
 	row int
 	err error
 }
@@ -164,20 +160,14 @@ func (p *rowParser) failf(field, format string, args ...any) {
 }
 
 // get returns the value of column c ("" when absent).
-func (p *rowParser) get(c string) string { return p.rec[c] }
+func (p *rowParser) get(c string) string { return p.rec.get(c) }
 
-// unknownKeys rejects keys that are not columns of the row kind, in key
-// order so that the same row always names the same key.
+// unknownKeys rejects keys that are not columns of the row kind, naming
+// the least (record.firstUnknown) so that the same row always names the
+// same key.
 func (p *rowParser) unknownKeys(known map[string]bool) {
-	keys := make([]string, 0, len(p.rec))
-	for k := range p.rec {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		if !known[k] {
-			p.failf(k, "unknown column")
-		}
+	if k, ok := p.rec.firstUnknown(known); ok {
+		p.failf(k, "unknown column")
 	}
 }
 
