@@ -43,24 +43,39 @@ func TestSubset(t *testing.T) {
 			if c.name == "order kept, duplicate dropped" {
 				want = []uint32{row("V4"), row("V0")}
 			}
-			fresh, kept := tb.Subset(append(vs, 1<<30), fees)
-			checkSubset(t, tb, fresh, kept, want, c.wantFees)
-			into, keptInto := tb.SubsetInto(reused, append(vs, 1<<30), fees)
-			checkSubset(t, tb, into, keptInto, want, c.wantFees)
+			fresh, kept, persons := tb.Subset(append(vs, 1<<30), fees)
+			checkSubset(t, tb, fresh, kept, persons, want, c.wantFees)
+			into, keptInto, personsInto := tb.SubsetInto(reused, append(vs, 1<<30), fees)
+			checkSubset(t, tb, into, keptInto, personsInto, want, c.wantFees)
 			reused = into
 		})
 	}
 }
 
-// checkSubset compares subset sub (fee rows kept) with the visits want and
-// wantFees fee lines of tb.
-func checkSubset(t *testing.T, tb, sub *Tables, kept, want []uint32, wantFees int) {
+// checkSubset compares subset sub (fee rows kept, persons copied) with the
+// visits want and wantFees fee lines of tb.
+func checkSubset(t *testing.T, tb, sub *Tables, kept, persons, want []uint32, wantFees int) {
 	t.Helper()
+	wantPersons := make([]uint32, 0, len(want))
+	for _, v := range want {
+		wantPersons = append(wantPersons, tb.Visits.Person[v])
+	}
+	slices.Sort(wantPersons)
+	if wantPersons = slices.Compact(wantPersons); !slices.Equal(persons, wantPersons) || sub.Persons.Len() != len(persons) ||
+		sub.Persons.IDs.Len() != len(persons) {
+		t.Fatalf("persons %v (%d rows), want %v", persons, sub.Persons.Len(), wantPersons)
+	}
+	for k, p := range persons {
+		if sub.Persons.IDs.String(uint32(k)) != tb.Persons.IDs.String(p) || sub.Persons.Birth[k] != tb.Persons.Birth[p] ||
+			sub.Persons.Sex[k] != tb.Persons.Sex[p] || sub.Persons.DieDate[k] != tb.Persons.DieDate[p] {
+			t.Errorf("subset person %d is not person %s", k, tb.Persons.IDs.String(p))
+		}
+	}
 	if sub.Visits.Len() != len(want) || len(kept) != wantFees || sub.Fees.Len() != wantFees || sub.Visits.IDs.Len() != len(want) {
 		t.Fatalf("%d visits, %d fee lines (kept %v); want %d, %d", sub.Visits.Len(), sub.Fees.Len(), kept, len(want), wantFees)
 	}
 	for i, v := range want {
-		if sub.Visits.IDs.String(uint32(i)) != tb.Visits.IDs.String(v) || sub.Visits.Person[i] != tb.Visits.Person[v] ||
+		if sub.Visits.IDs.String(uint32(i)) != tb.Visits.IDs.String(v) || persons[sub.Visits.Person[i]] != tb.Visits.Person[v] ||
 			sub.Visits.FundPay.At(uint32(i)) != tb.Visits.FundPay.At(v) || sub.Visits.Flags[i] != tb.Visits.Flags[v] {
 			t.Errorf("subset row %d is not visit %s", i, tb.Visits.IDs.String(v))
 		}
@@ -71,13 +86,14 @@ func checkSubset(t *testing.T, tb, sub *Tables, kept, want []uint32, wantFees in
 			t.Errorf("subset fee %d (row %d) belongs to %s, want %s", j, f, got, orig)
 		}
 	}
-	// The subset builds into a graph of its own over the shared
-	// reference tables.
+	// The subset builds into a graph of its own, with its own persons and
+	// the shared institutions and doctors.
 	g, err := Build(context.Background(), sub, BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if g.NumKind(KindPatient) != tb.Persons.Len() {
-		t.Errorf("%d patients, want every person (%d)", g.NumKind(KindPatient), tb.Persons.Len())
+	if g.NumKind(KindPatient) != len(persons) || g.NumKind(KindDoctor) != tb.Doctors.Len() {
+		t.Errorf("%d patients and %d doctors, want the subset's (%d) and every doctor (%d)", g.NumKind(KindPatient),
+			g.NumKind(KindDoctor), len(persons), tb.Doctors.Len())
 	}
 }

@@ -131,6 +131,12 @@ type PersonTable struct {
 // Len returns the number of persons.
 func (p *PersonTable) Len() int { return len(p.Sex) }
 
+// clearColumns empties p's columns (not its IDs), keeping their memory.
+func (p *PersonTable) clearColumns() {
+	p.Sex, p.Birth, p.InsuType, p.Name = p.Sex[:0], p.Birth[:0], p.InsuType[:0], p.Name[:0]
+	p.CertNo, p.InsuplcAdmdvs, p.DieDate = p.CertNo[:0], p.InsuplcAdmdvs[:0], p.DieDate[:0]
+}
+
 // AddPerson appends p and returns its row; added is false (and nothing is
 // changed) when p.PsnNo is already present.
 func (t *Tables) AddPerson(p *claims.Person) (row uint32, added bool) {

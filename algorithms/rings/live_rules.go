@@ -253,7 +253,7 @@ func (l *Live) runRules(ctx context.Context, n0, n1, f0, f1 int) ([]int, error) 
 	for _, v := range visits {
 		fees = l.feesOf(v).AppendTo(fees)
 	}
-	sub, subFees := s.t.SubsetInto(l.subset, visits, fees)
+	sub, subFees, persons := s.t.SubsetInto(l.subset, visits, fees)
 	l.subset = sub
 	g, err := l.neighbours.Build(ctx, sub)
 	if err != nil {
@@ -281,6 +281,9 @@ func (l *Live) runRules(ctx context.Context, n0, n1, f0, f1 int) ([]int, error) 
 		}
 		if !fresh {
 			continue // the full run has it already
+		}
+		for i, p := range h.Persons {
+			h.Persons[i] = persons[p] // in order: the subset keeps the persons' order
 		}
 		h.Visits = newFirst(h.Visits, uint32(n0), l.maxRows)
 		h.Fees = newFirst(h.Fees, uint32(f0), l.maxRows)
