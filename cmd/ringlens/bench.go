@@ -60,6 +60,7 @@ func benchCommand() *cli.Command {
 			benchLeidenCommand(),
 			benchQualityCommand(),
 			benchCheckCommand(),
+			benchWakeCommand(),
 			benchScaleCommand(),
 			benchProvinceCommand(),
 		},

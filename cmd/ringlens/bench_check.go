@@ -573,12 +573,7 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 	slices.Sort(lag)
 	slices.Sort(freeLag)
 	slices.Sort(sent)
-	at := func(ds []time.Duration, q float64) float64 {
-		if len(ds) == 0 {
-			return 0
-		}
-		return float64(ds[min(len(ds)-1, int(q*float64(len(ds))))].Microseconds()) / 1000
-	}
+	at := quantileMs
 	ms := func(q float64) float64 { return at(lat, q) }
 	out.P50Ms, out.P99Ms, out.P999Ms, out.MaxMs = ms(0.5), ms(0.99), ms(0.999), ms(1)
 	out.LagP50Ms, out.LagP99Ms = at(lag, 0.5), at(lag, 0.99)
