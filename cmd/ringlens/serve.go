@@ -25,11 +25,19 @@ import (
 )
 
 // serveCommand is `ringlens serve`: ingest, detect and serve the live web view.
+// defaultFullRunShare is --full-run-share's default: the share of the time
+// a full-run process runs until it is ready (Linux; elsewhere full runs
+// stay in the serving process). At 1, a 10M-visit city's full run took
+// about 82 s, and checks answered within 2 ms at p99 in about half of the
+// 30-s runs during full runs on the 2-core machine; at 0.7 it took about
+// 105 s and they did in 10 of 10 (0.5: 218 s, 15 of 16); docs/api.md.
+const defaultFullRunShare = 0.7
+
 func serveCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "serve",
 		Usage:     "read a claims dataset, detect rings and serve the live web view and streaming API",
-		UsageText: "ringlens serve --in city [--addr 127.0.0.1:8080] [--state DIR] [--follow] [--full-every 10m] [--full-run-process=true] [--update-nice 10] [--full-run-workers 0] [--token T] [--allowed-host NAME] [--check-policy FILE]",
+		UsageText: "ringlens serve --in city [--addr 127.0.0.1:8080] [--state DIR] [--follow] [--full-every 10m] [--full-run-process=true] [--update-nice 10] [--full-run-workers 0] [--full-run-share 0.7] [--token T] [--allowed-host NAME] [--check-policy FILE]",
 		Description: "Starts listening at once, then reads the dataset, builds the graph and detects rings,\n" +
 			"streaming progress and rings to connected browsers (docs/api.md documents the API).\n" +
 			"New claims (POST /api/v1/claims, or with --follow new *.jsonl files in --in) are\n" +
@@ -52,6 +60,7 @@ func serveCommand() *cli.Command {
 			&cli.DurationFlag{Name: "full-every", Value: server.DefaultFullEvery, Usage: "how often a background full run catches up with incrementally scored claims (0: never)"},
 			&cli.IntFlag{Name: "update-nice", Value: server.DefaultUpdateNice, Usage: "how much lower (Linux nice, 0-19) incremental updates and background full runs are scheduled than checks (0: the same)"},
 			&cli.BoolFlag{Name: "full-run-reload", Usage: "reload the dataset from --in for every background full run (picks up an export replaced on disk; holds a second copy of the city while it runs) instead of detecting on a snapshot of the served tables"},
+			&cli.Float64Flag{Name: "full-run-share", Value: defaultFullRunShare, Usage: "share of the time a full-run process runs until it is ready (0 < share ≤ 1): below 1 the supervisor stops it (SIGSTOP) for the rest of every 20 ms, leaving the processors and their shared caches to the checks for that while; the full run takes longer (1: never stopped)"},
 			&cli.IntFlag{Name: "full-run-workers", Value: 0, Usage: "goroutines a background full run's parallel stages may use, and the processors of the Go scheduler of a full-run process until it serves (0: one fewer than GOMAXPROCS, at least 1, so that a core stays with the checks; -1: all)"},
 			&cli.StringFlag{Name: "token", EnvVars: []string{"RINGLENS_TOKEN"}, Usage: "token every request must carry, at least 16 characters (required off loopback)"},
 			&cli.StringSliceFlag{Name: "allowed-host", Usage: "extra name the server may be reached by (e.g. viz.example or viz.example:8443, a reverse proxy's); repeatable"},
@@ -176,6 +185,9 @@ func serveSettings(c *cli.Context, log zerolog.Logger) (*serveConfig, error) {
 		sc.cfg.FollowDir = in
 	}
 	sc.cfg.FullRunReload = c.Bool("full-run-reload")
+	if s := c.Float64("full-run-share"); !(s > 0 && s <= 1) {
+		return nil, usagef("serve: --full-run-share must be above 0 and at most 1")
+	}
 	switch n := c.Int("full-run-workers"); {
 	case n < -1:
 		return nil, usagef("serve: --full-run-workers must be -1 (all), 0 (all but one) or more")

@@ -296,6 +296,54 @@ type supervisor struct {
 	ln     *os.File // the listener every generation serves
 	events chan childEvent
 	done   chan struct{} // closed when the supervisor returns
+	// share is the share of the time a successor runs until it is ready
+	// (--full-run-share; 1 or more: all of it). Below 1, the supervisor
+	// stops it (SIGSTOP) for the rest of every throttlePeriod.
+	share float64
+}
+
+// throttlePeriod is the period of a throttled successor's runs and stops:
+// short enough that the checks see a steady share, long enough that the
+// signals cost nothing.
+const throttlePeriod = 20 * time.Millisecond
+
+// throttle stops and continues c (SIGSTOP, SIGCONT) so that it runs share
+// of every throttlePeriod, until the function it returns is called, which
+// leaves c running. With share 1 or more it does nothing.
+func throttle(c *child, share float64) (release func()) {
+	if share >= 1 || share <= 0 {
+		return func() {}
+	}
+	on := time.Duration(share * float64(throttlePeriod))
+	quit, done := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(done)
+		defer c.signal(syscall.SIGCONT) //nolint:errcheck // fails once it has exited
+		for {
+			select {
+			case <-quit:
+				return
+			case <-c.exited:
+				return
+			case <-time.After(on):
+			}
+			if c.signal(syscall.SIGSTOP) != nil {
+				return
+			}
+			select {
+			case <-quit:
+				return
+			case <-c.exited:
+				return
+			case <-time.After(throttlePeriod - on):
+			}
+			if c.signal(syscall.SIGCONT) != nil {
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(quit); <-done }) }
 }
 
 // superviseServe is `serve --full-run-process`.
@@ -322,7 +370,8 @@ func superviseServe(c *cli.Context, log zerolog.Logger, sc *serveConfig) error {
 	fmt.Fprintf(c.App.Writer, "serving on %s\n", url)
 	log.Info().Str("url", url).Str("in", sc.in).Str("state", sc.state).Bool("follow", c.Bool("follow")).
 		Msg("listening; full runs in processes of their own")
-	sv := &supervisor{log: log, args: slices.Clone(os.Args[1:]), ln: lf, events: make(chan childEvent), done: make(chan struct{})}
+	sv := &supervisor{log: log, args: slices.Clone(os.Args[1:]), ln: lf, events: make(chan childEvent), done: make(chan struct{}),
+		share: c.Float64("full-run-share")}
 	sv.start = sv.spawn
 	defer close(sv.done)
 	return sv.run(c.Context)
@@ -341,11 +390,14 @@ func (sv *supervisor) run(ctx context.Context) error {
 		handing  bool                // cur was asked to hand over to next
 		retiring = map[*child]bool{} // old generations finishing their requests
 		started  time.Time           // when next was started
+		release  = func() {}         // ends next's throttle
 	)
+	defer func() { release() }()
 	// dropNext forgets the successor, which has ended or is stopped
 	// (stop consumes its exit): cur takes its intake back if it was
 	// handing over (a no-op if it had not begun to).
 	dropNext := func(stop bool) error {
+		release()
 		if stop {
 			sv.stop([]*child{next})
 		}
@@ -360,6 +412,7 @@ func (sv *supervisor) run(ctx context.Context) error {
 		var ev childEvent
 		select {
 		case <-ctx.Done():
+			release()
 			sv.stop(append(slices.Collect(maps.Keys(retiring)), cur, next))
 			return nil
 		case ev = <-sv.events:
@@ -367,6 +420,7 @@ func (sv *supervisor) run(ctx context.Context) error {
 		switch {
 		case ev.exited && ev.from == cur:
 			if next != nil {
+				release()
 				sv.stop([]*child{next})
 			}
 			sv.stop(slices.Collect(maps.Keys(retiring)))
@@ -392,8 +446,10 @@ func (sv *supervisor) run(ctx context.Context) error {
 				continue
 			}
 			started = time.Now()
+			release = throttle(next, sv.share)
 			sv.log.Info().Int("process", n).Msg("full run started in a process of its own")
 		case ev.from == next && ev.msg.Type == msgReady:
+			release() // the hand-over runs at full speed
 			handing = true
 			if err := cur.send(controlMsg{Type: msgHandOver}); err != nil {
 				return err

@@ -6,9 +6,11 @@ import (
 	"context"
 	"errors"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -237,5 +239,69 @@ func TestOOMScoreAdj(t *testing.T) {
 	}
 	if now, _ := setOOMScoreAdj(before); now != before {
 		t.Errorf("oom_score_adj %d after lowering it, want %d", now, before)
+	}
+}
+
+// TestThrottle checks that a throttled successor is stopped and continued
+// in turn, each for about its share of the period, and left running when
+// released or when it exits; a share of 1 sends no signal.
+func TestThrottle(t *testing.T) {
+	type sig struct {
+		s  os.Signal
+		at time.Time
+	}
+	newChild := func() (*child, func() []sig) {
+		var mu sync.Mutex
+		var got []sig
+		c := &child{exited: make(chan struct{})}
+		c.signal = func(s os.Signal) error {
+			mu.Lock()
+			defer mu.Unlock()
+			got = append(got, sig{s, time.Now()})
+			return nil
+		}
+		return c, func() []sig { mu.Lock(); defer mu.Unlock(); return slices.Clone(got) }
+	}
+	for _, share := range []float64{1, 1.5} {
+		c, got := newChild()
+		release := throttle(c, share)
+		time.Sleep(3 * throttlePeriod)
+		release()
+		if n := len(got()); n != 0 {
+			t.Errorf("share %v: %d signals, want none", share, n)
+		}
+	}
+	c, got := newChild()
+	start := time.Now()
+	release := throttle(c, 0.25)
+	time.Sleep(10 * throttlePeriod)
+	release()
+	sigs := got()
+	stops, conts := 0, 0
+	for i, s := range sigs {
+		switch s.s {
+		case syscall.SIGSTOP:
+			stops++
+			if i > 0 && sigs[i-1].s != syscall.SIGCONT {
+				t.Errorf("signal %d: SIGSTOP after %v", i, sigs[i-1].s)
+			}
+		case syscall.SIGCONT:
+			conts++
+		}
+	}
+	if stops < 4 || stops > 11 || sigs[len(sigs)-1].s != syscall.SIGCONT || conts < stops {
+		t.Errorf("%d stops, %d continues, last %v: want about 10 of each, ending continued", stops, conts, sigs[len(sigs)-1].s)
+	}
+	if first := sigs[0].at.Sub(start); first < throttlePeriod/4 {
+		t.Errorf("first stop after %v, want after its share (%v)", first, throttlePeriod/4)
+	}
+	// A child that exits ends its throttle; it is continued once more.
+	c, got = newChild()
+	release = throttle(c, 0.5)
+	time.Sleep(2 * throttlePeriod)
+	close(c.exited)
+	release()
+	if s := got(); len(s) == 0 || s[len(s)-1].s != syscall.SIGCONT {
+		t.Errorf("after exit: signals %v, want the last a SIGCONT", s)
 	}
 }
