@@ -318,7 +318,7 @@ func throttle(c *child, share float64) (release func()) {
 	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
-		defer c.signal(syscall.SIGCONT) //nolint:errcheck // fails once it has exited
+		defer func() { _ = c.signal(syscall.SIGCONT) }() // fails once it has exited
 		for {
 			select {
 			case <-quit:

@@ -139,11 +139,17 @@ func (t *Entities) row(e EntityScore, old *entityRow) entityRow {
 	return r
 }
 
-// offset checks that n fits the records' 32-bit offsets. A table four
-// gigabytes long holds some hundred million entities' ids: more than a
-// graph in memory has nodes.
+// MaxEntityBytes bounds a table's bytes and records: they are addressed
+// with 32-bit offsets. A table four gigabytes long holds some hundred
+// million entities' ids, more than a graph in memory has nodes; readers
+// of entity files larger than this refuse them before they build a table.
+const MaxEntityBytes = math.MaxUint32
+
+// offset checks that n fits the records' 32-bit offsets (MaxEntityBytes);
+// past it the table cannot grow, which detection on a city in memory does
+// not reach.
 func (t *Entities) offset(n int) uint32 {
-	if n >= math.MaxUint32 {
+	if n >= MaxEntityBytes {
 		panic(fmt.Sprintf("findings: entity table of %d records or bytes, beyond its 32-bit offsets", n))
 	}
 	return uint32(n)

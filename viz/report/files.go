@@ -187,6 +187,11 @@ func ReadFindings(dir string) (*findings.Findings, error) {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	defer ef.Close()
+	// An entity table addresses its bytes with 32-bit offsets
+	// (findings.Entities); a file within that holds no more than it.
+	if st, err := ef.Stat(); err == nil && st.Size() >= findings.MaxEntityBytes {
+		return nil, fmt.Errorf("read %s: %d bytes, more than an entity table holds (%d)", path, st.Size(), int64(findings.MaxEntityBytes))
+	}
 	f.Entities, err = readEntities(ef)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
