@@ -573,12 +573,11 @@ func loadChecks(url string, bodies [][]byte, conns int, d time.Duration, rate fl
 	slices.Sort(lag)
 	slices.Sort(freeLag)
 	slices.Sort(sent)
-	at := quantileMs
-	ms := func(q float64) float64 { return at(lat, q) }
+	ms := func(q float64) float64 { return quantileMs(lat, q) }
 	out.P50Ms, out.P99Ms, out.P999Ms, out.MaxMs = ms(0.5), ms(0.99), ms(0.999), ms(1)
-	out.LagP50Ms, out.LagP99Ms = at(lag, 0.5), at(lag, 0.99)
-	out.FreeLagP99Ms = at(freeLag, 0.99)
-	out.SentP50Ms, out.SentP99Ms = at(sent, 0.5), at(sent, 0.99)
+	out.LagP50Ms, out.LagP99Ms = quantileMs(lag, 0.5), quantileMs(lag, 0.99)
+	out.FreeLagP99Ms = quantileMs(freeLag, 0.99)
+	out.SentP50Ms, out.SentP99Ms = quantileMs(sent, 0.5), quantileMs(sent, 0.99)
 	if slow > 0 {
 		out.SlowMs = float64(slow.Microseconds()) / 1000
 		out.Stalls, out.StallCount = stallsOf(slowest, maxStalls)

@@ -24,7 +24,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// serveCommand is `ringlens serve`: ingest, detect and serve the live web view.
 // defaultFullRunShare is --full-run-share's default: the share of the time
 // a full-run process runs until it is ready (Linux; elsewhere full runs
 // stay in the serving process). At 1, a 10M-visit city's full run took
@@ -33,6 +32,7 @@ import (
 // 105 s and they did in 10 of 10 (0.5: 218 s, 15 of 16); docs/api.md.
 const defaultFullRunShare = 0.7
 
+// serveCommand is `ringlens serve`: ingest, detect and serve the live web view.
 func serveCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "serve",

@@ -316,30 +316,22 @@ func throttle(c *child, share float64) (release func()) {
 	}
 	on := time.Duration(share * float64(throttlePeriod))
 	quit, done := make(chan struct{}), make(chan struct{})
+	// wait waits d, reporting false when released or c exited first.
+	wait := func(d time.Duration) bool {
+		select {
+		case <-quit:
+			return false
+		case <-c.exited:
+			return false
+		case <-time.After(d):
+			return true
+		}
+	}
 	go func() {
 		defer close(done)
 		defer func() { _ = c.signal(syscall.SIGCONT) }() // fails once it has exited
-		for {
-			select {
-			case <-quit:
-				return
-			case <-c.exited:
-				return
-			case <-time.After(on):
-			}
-			if c.signal(syscall.SIGSTOP) != nil {
-				return
-			}
-			select {
-			case <-quit:
-				return
-			case <-c.exited:
-				return
-			case <-time.After(throttlePeriod - on):
-			}
-			if c.signal(syscall.SIGCONT) != nil {
-				return
-			}
+		for wait(on) && c.signal(syscall.SIGSTOP) == nil && wait(throttlePeriod-on) && c.signal(syscall.SIGCONT) == nil {
+			// each turn: runs for on, stopped for the rest of the period
 		}
 	}()
 	var once sync.Once

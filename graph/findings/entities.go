@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"iter"
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/ringlens/ringlens/graph/vocab"
@@ -89,7 +90,7 @@ func EntitiesOf(rows []EntityScore) *Entities {
 // Grow makes room for n more rows.
 func (t *Entities) Grow(n int) {
 	if n > 0 {
-		t.rows = append(t.rows[:len(t.rows):len(t.rows)], make([]entityRow, n)...)[:len(t.rows)]
+		t.rows = slices.Grow(t.rows, n)
 	}
 }
 

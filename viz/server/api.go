@@ -371,8 +371,9 @@ func view(snap *snapshot, sub *graph.Subgraph, roles map[string]string) viewGrap
 func decorate(snap *snapshot, n graph.SubNode, roles map[string]string) viewNode {
 	snap.totals.apply(&n)
 	vn := viewNode{SubNode: n}
-	key := entityKey(rings.MemberKind(kindOfName(n.Kind)), n.Key)
-	if e, ok := snap.entity(n.ID, key); ok {
+	kind := rings.MemberKind(kindOfName(n.Kind))
+	key := entityKey(kind, n.Key)
+	if e, ok := snap.entity(n.ID, kind, n.Key); ok {
 		vn.Score, vn.RingID, vn.Reasons = e.Score, e.RingID, e.Reasons
 	}
 	vn.Role = roles[key]

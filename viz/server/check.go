@@ -452,7 +452,7 @@ func (h *checkHandler) index(g *graph.Graph) *check.Index {
 }
 
 // decodeCheckRow is decodeRow for a row of a check, decoded into rec
-// (reset first): the same record and the same errors (where several keys
+// (reset first; after an error its contents are not the row's): the same record and the same errors (where several keys
 // are wrong, decodeRow names any one of them, and decodeCheckRow the
 // first), with about one allocation per value and none per key or row: a
 // check must allocate little (see docs/api.md). valid says that line is
@@ -517,14 +517,12 @@ func decodeCheckRow(line []byte, columns map[string]string, valid bool, rec *rec
 		case v[0] == '"':
 			s, err := jsonString(v)
 			if err != nil {
-				rec.reset()
 				return e.key, errors.New("invalid string")
 			}
 			rec.add(e.key, strings.TrimSpace(s))
 		case v[0] == '-' || (v[0] >= '0' && v[0] <= '9'):
 			rec.add(e.key, string(v))
 		default:
-			rec.reset()
 			return e.key, errors.New("want a string or a number")
 		}
 	}

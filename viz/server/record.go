@@ -80,12 +80,3 @@ func (r *record) firstUnknown(known map[string]bool) (string, bool) {
 	}
 	return first, found
 }
-
-// asMap returns r as a map (tests compare records with decodeRow's).
-func (r *record) asMap() map[string]string {
-	m := make(map[string]string, len(r.keys))
-	for i, k := range r.keys {
-		m[k] = r.vals[i]
-	}
-	return m
-}

@@ -52,3 +52,12 @@ func TestRecord(t *testing.T) {
 		t.Error("reset left keys")
 	}
 }
+
+// asMap returns r as a map (tests compare records with decodeRow's).
+func (r *record) asMap() map[string]string {
+	m := make(map[string]string, len(r.keys))
+	for i, k := range r.keys {
+		m[k] = r.vals[i]
+	}
+	return m
+}

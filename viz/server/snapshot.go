@@ -40,13 +40,12 @@ func emptySnapshot() *snapshot {
 		members: map[string][]string{}, ring: map[string]*findings.Ring{}, rings: check.NewRingIndex(nil)}
 }
 
-// entity returns the score of node id, whose entity key is key:
+// entity returns the score of node id, the entity of kind and code:
 // Findings.Entities is indexed by node, so no per-snapshot index is built
-// (a snapshot is made for every incremental update). The key guards
+// (a snapshot is made for every incremental update). Kind and code guard
 // against a node of another graph.
-func (s *snapshot) entity(id graph.NodeID, key string) (findings.EntityScore, bool) {
+func (s *snapshot) entity(id graph.NodeID, kind, code string) (findings.EntityScore, bool) {
 	es := s.findings.Entities
-	kind, code, _ := strings.Cut(key, ":")
 	if int(id) >= es.Len() || !es.KeyIs(int(id), kind, code) {
 		return findings.EntityScore{}, false
 	}
