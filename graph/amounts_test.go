@@ -60,9 +60,9 @@ func TestAmounts(t *testing.T) {
 	}
 	lines = append(lines, line{2, 1_000000, 7, true})
 	f := blankFees(0)
-	f.Visit = nil
+	f.Visit = NewOwners(0)
 	for _, l := range lines {
-		f.Visit = append(f.Visit, 0)
+		f.Visit.Append(0)
 		f.Count.Append(l.count)
 		f.Price.Append(l.price)
 		f.Amount.append(l.amount, l.count, l.price)
@@ -89,7 +89,7 @@ func TestAmounts(t *testing.T) {
 		}
 	}
 	add := func(l line) {
-		f.Visit = append(f.Visit, 0)
+		f.Visit.Append(0)
 		f.Count.Append(l.count)
 		f.Price.Append(l.price)
 		f.Amount.append(l.amount, l.count, l.price)
@@ -136,10 +136,10 @@ func TestAmounts(t *testing.T) {
 // blankOthers gives the columns of f other than Visit, Count, Price and
 // Amount n blank rows, so that FeeTable.Keep can compact it.
 func blankOthers(f *FeeTable, n int) {
-	f.Doctor, f.Sn, f.Item, f.SupplyDays = NewSmall(0), NewSmall(0), NewSmall(0), NewDays(0)
+	f.Doctor, f.Sn, f.Item, f.SupplyDays = NewFeeDoctors(0), NewSmall(0), NewSmall(0), NewDays(0)
 	f.Time, f.Trace, f.Line = NewTimes(0), NewSparse(0, 0, None), Lines{}
 	for range n {
-		f.Doctor.Append(None)
+		f.Doctor.Append(None, None)
 		f.Sn.Append(0)
 		f.Item.Append(0)
 		f.SupplyDays.Append(0)
@@ -186,7 +186,7 @@ func TestAmountsPlain(t *testing.T) {
 		if i%4 != 0 { // a discount on three lines in four
 			a -= claims.Money(i%50 + 1)
 		}
-		tb.Fees.Visit = append(tb.Fees.Visit, 0)
+		tb.Fees.Visit.Append(0)
 		tb.Fees.Count.Append(count)
 		tb.Fees.Price.Append(price)
 		tb.Fees.appendAmount(a)
@@ -217,7 +217,7 @@ func TestAmountsPlain(t *testing.T) {
 	f.appendAmount(7)
 	check("snapshot", &snap, want)
 	want = append(want, 7)
-	f.Visit = append(f.Visit, 0)
+	f.Visit.Append(0)
 	f.SetAmountCount(5, 12345, 2)
 	want[5] = 12345
 	check("after SetAmountCount", f, want)

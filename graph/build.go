@@ -289,7 +289,7 @@ func (g *Graph) buildFeeIndex(s *scratch) {
 	off := resize(g.feeOff, int(nv)+1)
 	skipped, ordered := 0, true
 	prev := uint32(0)
-	for _, v := range ft.Visit {
+	for _, v := range ft.Visit.All() {
 		if v < nv {
 			off[v+1]++
 			ordered = ordered && v >= prev
@@ -311,9 +311,9 @@ func (g *Graph) buildFeeIndex(s *scratch) {
 	s.pos = resize(s.pos, int(nv))
 	pos := s.pos
 	copy(pos, off[:nv])
-	for r, v := range ft.Visit {
+	for r, v := range ft.Visit.All() {
 		if v < nv {
-			rows[pos[v]] = uint32(r)
+			rows[pos[v]] = r
 			pos[v]++
 		}
 	}
@@ -417,7 +417,6 @@ func (vd *visitDoctors) of(v uint32) []uint32 { return vd.doc[vd.off[v]:vd.off[v
 // reusing its memory.
 func (g *Graph) buildVisitDoctors(vd *visitDoctors) {
 	vt := &g.t.Visits
-	ft := &g.t.Fees
 	nd := g.medBase - g.docBase
 	nv := vt.Len()
 	off := resize(vd.off, nv+1)
@@ -429,7 +428,7 @@ func (g *Graph) buildVisitDoctors(vd *visitDoctors) {
 				doc = append(doc, d)
 			}
 			for f := range g.FeesOf(uint32(v)).All() {
-				d := ft.Doctor.At(f)
+				d := g.t.FeeDoctor(f)
 				if d >= nd {
 					continue
 				}

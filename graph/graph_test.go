@@ -272,9 +272,9 @@ func TestFeeRows(t *testing.T) {
 				t.Errorf("runs %v, want %v", g.feeRuns, tc.runs)
 			}
 			want := map[uint32][]uint32{}
-			for r, v := range tb.Fees.Visit {
+			for r, v := range tb.Fees.Visit.All() {
 				if int(v) < tb.Visits.Len() {
-					want[v] = append(want[v], uint32(r))
+					want[v] = append(want[v], r)
 				}
 			}
 			if g.FeeIndexVisits() != tb.Visits.Len() {
@@ -326,8 +326,8 @@ func TestBuildBadRows(t *testing.T) {
 	tb := fixtureTables(t)
 	tb.Visits.Person[1] = 1000
 	tb.Visits.Doctor[0] = 1 << 30
-	tb.Fees.Visit[0] = 1 << 30
-	tb.Fees.Doctor.set(1, 1<<29)
+	setOwner(&tb.Fees.Visit, 0, 1<<30)
+	setFeeDoctor(tb, 1, 1<<29)
 	var stages []string
 	var mu sync.Mutex
 	g, err := Build(context.Background(), tb, BuildOptions{Progress: func(s string, done, total int64) {

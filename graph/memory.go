@@ -103,8 +103,7 @@ func (t *Tables) Memory() []MemoryItem {
 		internItem("visits.mdtrt_id", PerVisit, v.Len(), v.IDs),
 		internItem("visits.setl_id", PerVisit, v.Len(), v.SetlID))
 	fz := &sizer{}
-	add(fz, f.Visit)
-	fz.addColumns(&f.Doctor, &f.Sn, &f.Item, &f.Count, &f.Price, &f.Amount, &f.Time, &f.Line, &f.Trace, &f.SupplyDays)
+	fz.addColumns(&f.Visit, &f.Doctor, &f.Sn, &f.Item, &f.Count, &f.Price, &f.Amount, &f.Time, &f.Line, &f.Trace, &f.SupplyDays)
 	col("fees.columns", PerFeeLine, f.Len(), fz)
 	out = append(out, internItem("fees.drug_trac_codg", PerFeeLine, f.Len(), f.Traces))
 

@@ -155,9 +155,9 @@ func BenchmarkTimesAt(b *testing.B) {
 // code), for tests to put a column of their own in and compact.
 func blankFees(n int) FeeTable {
 	f := NewFeeTable(n)
-	f.Visit = make([]uint32, n)
+	f.Visit = OwnersOf(make([]uint32, n)...)
 	for range n {
-		f.Doctor.Append(None)
+		f.Doctor.Append(None, None)
 		f.Sn.Append(0)
 		f.Item.Append(0)
 		f.SupplyDays.Append(0)

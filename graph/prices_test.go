@@ -44,14 +44,14 @@ func TestPrices(t *testing.T) {
 	// Compaction, as FeeTable.Keep does it: every other row.
 	f := NewFeeTable(0)
 	for i := range 12 {
-		f.Visit = append(f.Visit, 0)
+		f.Visit.Append(0)
 		f.Sn.Append(0)
 		f.Item.Append(0)
 		f.Count.Append(1)
 		f.Price.Append(claims.Price(i % 5))
 		f.appendAmount(claims.Money(i % 5))
 		f.Time.Append(0)
-		f.Doctor.Append(None)
+		f.Doctor.Append(None, None)
 		f.SupplyDays.Append(0)
 		f.Trace.Append(None)
 		f.Line.Append(uint32(i))

@@ -302,3 +302,69 @@ func SortKeys(a []uint64) []uint64 {
 	}
 	return radixSortU64(a, make([]uint64, len(a)), 0, nil)
 }
+
+// SortKeysInPlace sorts a in ascending order in place, with no memory
+// beyond a few counters on the stack: a most-significant-digit radix sort
+// that permutes each level in place (the "American flag sort" of McIlroy,
+// Bostic and McIlroy, "Engineering radix sort", 1993), a byte at a time
+// from the highest bit that differs between keys, and a comparison sort
+// for buckets of maxComparisonSort keys or fewer. SortKeys is faster but
+// needs a second slice of a's length; this is for the large sorts made
+// where memory peaks (BenchmarkSortKeys). The sort is not stable, which
+// for plain keys does not matter.
+func SortKeysInPlace(a []uint64) {
+	if len(a) <= maxComparisonSort {
+		slices.Sort(a)
+		return
+	}
+	or, and := uint64(0), ^uint64(0)
+	for _, k := range a {
+		or, and = or|k, and&k
+	}
+	if differ := or ^ and; differ != 0 {
+		flagSort(a, uint(max(bits.Len64(differ)-8, 0)))
+	}
+}
+
+// flagSort sorts a, whose keys agree above bit shift+8, by the byte at
+// shift and then, bucket by bucket, by the bits below it.
+func flagSort(a []uint64, shift uint) {
+	if len(a) <= maxComparisonSort {
+		slices.Sort(a)
+		return
+	}
+	var count, head [256]int
+	for _, k := range a {
+		count[(k>>shift)&0xFF]++
+	}
+	var tail [256]int
+	sum := 0
+	for b, c := range count {
+		head[b], sum = sum, sum+c
+		tail[b] = sum
+	}
+	// Each bucket in turn takes the keys that belong there: a key found
+	// in bucket b that belongs to d is put in d's next free place, and the
+	// key it displaces carried on, until one belongs to b.
+	for b := range 256 {
+		for head[b] < tail[b] {
+			k := a[head[b]]
+			for d := (k >> shift) & 0xFF; d != uint64(b); d = (k >> shift) & 0xFF {
+				a[head[d]], k = k, a[head[d]]
+				head[d]++
+			}
+			a[head[b]] = k
+			head[b]++
+		}
+	}
+	if shift == 0 {
+		return
+	}
+	next, lo := shift-min(shift, 8), 0
+	for _, c := range count {
+		if c > 1 {
+			flagSort(a[lo:lo+c], next)
+		}
+		lo += c
+	}
+}

@@ -95,8 +95,12 @@ func TestSortKeys(t *testing.T) {
 			}
 			want := slices.Clone(a)
 			slices.Sort(want)
+			b := slices.Clone(a)
 			if got := SortKeys(a); !slices.Equal(got, want) {
 				t.Errorf("%d keys of %d bits: not sorted", n, bitsWide)
+			}
+			if SortKeysInPlace(b); !slices.Equal(b, want) {
+				t.Errorf("%d keys of %d bits: not sorted in place", n, bitsWide)
 			}
 		}
 	}
@@ -113,7 +117,11 @@ func BenchmarkSortKeys(b *testing.B) {
 	for _, sorter := range []struct {
 		name string
 		sort func([]uint64) []uint64
-	}{{"SortKeys", SortKeys}, {"slices.Sort", func(a []uint64) []uint64 { slices.Sort(a); return a }}} {
+	}{
+		{"SortKeys", SortKeys},
+		{"SortKeysInPlace", func(a []uint64) []uint64 { SortKeysInPlace(a); return a }},
+		{"slices.Sort", func(a []uint64) []uint64 { slices.Sort(a); return a }},
+	} {
 		b.Run(sorter.name, func(b *testing.B) {
 			a := make([]uint64, len(keys))
 			for b.Loop() {

@@ -25,7 +25,7 @@ func TestRebuilder(t *testing.T) {
 		tb := NewTables(0, 0)
 		resetCity(tb, "b", 2, 3)
 		tb.Visits.Person[1] = 99
-		tb.Fees.Visit[2] = 99
+		setOwner(&tb.Fees.Visit, 2, 99)
 		tb.Visits.Flags[3] = VisitReversed
 		return tb
 	}

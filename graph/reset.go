@@ -57,7 +57,7 @@ func (v *VisitTable) clearColumns() {
 // clearColumns empties the fee columns (not the trace interner), keeping
 // their memory.
 func (f *FeeTable) clearColumns() {
-	f.Visit = f.Visit[:0]
+	f.Visit.reset()
 	f.Doctor.reset()
 	f.Sn.reset()
 	f.Item.reset()

@@ -108,7 +108,7 @@ func TestTablesResetAllocs(t *testing.T) {
 			tb.AddVisit(&visits[i], src.Visits.Person[i], 0, 2)
 		}
 		for i := range fees {
-			tb.AddFee(&fees[i], src.Fees.Visit[i], 2)
+			tb.AddFee(&fees[i], src.Fees.Visit.At(uint32(i)), 2)
 		}
 	}
 	tb := NewTables(0, 0)
@@ -226,7 +226,7 @@ type stringColumn interface {
 }
 
 // narrowColumn is what the reflective walks read of a compact column
-// (Narrow, Counts, Lines, Sparse, Small).
+// (Narrow, Counts, Lines, Sparse, Small, Owners).
 type narrowColumn interface {
 	Len() int
 	at64(i uint32) int64
@@ -240,6 +240,9 @@ func (c *Small) at64(i uint32) int64 { return int64(c.At(i)) }
 
 // at64 returns the value of row i.
 func (c *Sparse) at64(i uint32) int64 { return int64(c.At(i)) }
+
+// at64 returns the owner of row i.
+func (c *Owners) at64(i uint32) int64 { return int64(c.At(i)) }
 
 // at64 returns the line of row i.
 func (c *Lines) at64(i uint32) int64 { return int64(c.At(i)) }

@@ -35,15 +35,21 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 	if dst == nil {
 		sv = NewVisitTable(len(visits))
 		sf.Price, sf.Amount, sf.Time = NewPrices(len(fees)), NewAmounts(len(fees)), NewTimes(len(fees))
+		sf.Doctor = NewFeeDoctors(len(fees))
 		sp.IDs = intern.New(len(visits)+1, 16)
 	} else {
 		sv, sf, sp = dst.Visits, dst.Fees, dst.Persons
 		sv.IDs.Reset()
-		sv.SetlID.Reset()
+		if sv.SetlID != nil {
+			sv.SetlID.Reset()
+		}
 		sv.clearColumns()
 		sf.clearColumns()
 		sp.IDs.Reset()
 		sp.clearColumns()
+	}
+	if src.SetlID == nil { // not kept (ingest.Options.DropSettlementIDs)
+		sv.SetlID = nil
 	}
 	local := make(map[uint32]uint32, len(visits))
 	var id []byte
@@ -57,8 +63,10 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		local[v] = uint32(sv.Len())
 		id = src.IDs.AppendTo(id[:0], v)
 		sv.IDs.InternBytes(id)
-		id = src.SetlID.AppendTo(id[:0], v)
-		sv.SetlID.AppendBytes(id)
+		if src.SetlID != nil {
+			id = src.SetlID.AppendTo(id[:0], v)
+			sv.SetlID.AppendBytes(id)
+		}
 		sv.Person = append(sv.Person, src.Person[v])
 		sv.Institution = append(sv.Institution, src.Institution[v])
 		sv.Doctor = append(sv.Doctor, src.Doctor[v])
@@ -82,19 +90,19 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		if int(f) >= ft.Len() {
 			continue
 		}
-		v, ok := local[ft.Visit[f]]
+		v, ok := local[ft.Visit.At(uint32(f))]
 		if !ok {
 			continue
 		}
 		keptFees = append(keptFees, f)
-		sf.Visit = append(sf.Visit, v)
+		sf.Visit.Append(v)
 		sf.Sn.Append(ft.Sn.At(f))
 		sf.Item.Append(ft.Item.At(f))
 		sf.Count.Append(ft.Count.At(f))
 		sf.Price.Append(ft.Price.At(f))
 		sf.appendAmount(ft.AmountAt(f))
 		sf.Time.Append(ft.Time.At(f))
-		sf.Doctor.Append(ft.Doctor.At(f))
+		sf.Doctor.appendCoded(ft.Doctor.At(f)) // the visit's doctor is copied too
 		sf.SupplyDays.Append(ft.SupplyDays.At(f))
 		sf.Trace.Append(ft.Trace.At(f))
 		sf.Line.Append(ft.Line.At(f))

@@ -50,6 +50,16 @@ func TestSubset(t *testing.T) {
 			reused = into
 		})
 	}
+	// Tables loaded without their settlement ids (ingest's
+	// DropSettlementIDs) give subsets without them, also into tables that
+	// had them.
+	bare := *tb
+	bare.Visits.SetlID = nil
+	vs := []uint32{row("V2"), row("V4")}
+	fresh, kept, persons := bare.Subset(vs, all)
+	checkSubset(t, &bare, fresh, kept, persons, vs, 3)
+	into, kept, persons := bare.SubsetInto(reused, vs, all)
+	checkSubset(t, &bare, into, kept, persons, vs, 3)
 }
 
 // checkSubset compares subset sub (fee rows kept, persons copied) with the
@@ -79,9 +89,16 @@ func checkSubset(t *testing.T, tb, sub *Tables, kept, persons, want []uint32, wa
 			sub.Visits.FundPay.At(uint32(i)) != tb.Visits.FundPay.At(v) || sub.Visits.Flags[i] != tb.Visits.Flags[v] {
 			t.Errorf("subset row %d is not visit %s", i, tb.Visits.IDs.String(v))
 		}
+		if tb.Visits.SetlID == nil {
+			if sub.Visits.SetlID != nil {
+				t.Errorf("subset has settlement ids the tables do not")
+			}
+		} else if got := sub.Visits.SetlID.String(uint32(i)); got != tb.Visits.SetlID.String(v) {
+			t.Errorf("subset row %d settlement id %q", i, got)
+		}
 	}
 	for j, f := range kept {
-		if got, orig := sub.Visits.IDs.String(sub.Fees.Visit[j]), tb.Visits.IDs.String(tb.Fees.Visit[f]); got != orig ||
+		if got, orig := sub.Visits.IDs.String(sub.Fees.Visit.At(uint32(j))), tb.Visits.IDs.String(tb.Fees.Visit.At(uint32(f))); got != orig ||
 			sub.Fees.AmountAt(uint32(j)) != tb.Fees.AmountAt(uint32(f)) || sub.Fees.Sn.At(uint32(j)) != tb.Fees.Sn.At(f) {
 			t.Errorf("subset fee %d (row %d) belongs to %s, want %s", j, f, got, orig)
 		}

@@ -342,8 +342,11 @@ const (
 // VisitTable holds settled visits in input order; row i is the visit with
 // IDs id i. Amounts are net of refunds once ingest has netted them.
 type VisitTable struct {
-	IDs         *intern.PackedTable // mdtrt_id (packed: a prefix code and a number, see intern.PackedList)
-	SetlID      *intern.PackedList  // settlement id of row i, "" when absent (only written back out: no index)
+	IDs *intern.PackedTable // mdtrt_id (packed: a prefix code and a number, see intern.PackedList)
+	// SetlID is the settlement id of row i, "" when absent; it is only
+	// written back out (no index), and nil when the loader was asked not to
+	// keep it (ingest.Options.DropSettlementIDs).
+	SetlID      *intern.PackedList
 	Person      []uint32
 	Institution []uint32
 	Doctor      []uint32 // Doctors row or None
@@ -397,7 +400,9 @@ func (t *Tables) AddVisit(v *claims.Visit, person, inst uint32, line uint32) (ro
 	if v.MedType.Inpatient() {
 		t.admit(inst)
 	}
-	vt.SetlID.Append(v.SetlID)
+	if vt.SetlID != nil {
+		vt.SetlID.Append(v.SetlID)
+	}
 	vt.Person = append(vt.Person, person)
 	vt.Institution = append(vt.Institution, inst)
 	vt.Doctor = append(vt.Doctor, t.DoctorRef(v.DoctorCode))
@@ -417,14 +422,14 @@ func (t *Tables) AddVisit(v *claims.Visit, person, inst uint32, line uint32) (ro
 // FeeTable holds fee lines in input order. Amounts are net of refunds once
 // ingest has netted them.
 type FeeTable struct {
-	Visit      []uint32 // Visits row
-	Sn         Small    // Strings id of feedetl_sn
-	Item       Small    // Catalog row
+	Visit      Owners // Visits row
+	Sn         Small  // Strings id of feedetl_sn
+	Item       Small  // Catalog row
 	Count      Counts
 	Price      Prices
 	Amount     Amounts             // det_item_fee_sumamt, read through AmountAt
 	Time       Times               // fee_ocur_time
-	Doctor     Small               // Doctors row or None
+	Doctor     FeeDoctors          // Doctors row or None, read through Tables.FeeDoctor
 	SupplyDays Days                // prd_days, 0 when unknown
 	Trace      Sparse              // Traces id or None
 	Traces     *intern.PackedTable // drug trace codes (20 digits as a rule: packed, see intern.PackedList)
@@ -434,14 +439,14 @@ type FeeTable struct {
 // NewFeeTable returns an empty fee table with room for n fee lines.
 func NewFeeTable(n int) FeeTable {
 	return FeeTable{
-		Visit:      make([]uint32, 0, n),
+		Visit:      NewOwners(n),
 		Sn:         NewSmall(n),
 		Item:       NewSmall(n),
 		Count:      NewCounts(n),
 		Price:      NewPrices(n),
 		Amount:     NewAmounts(n),
 		Time:       NewTimes(n),
-		Doctor:     NewSmall(n),
+		Doctor:     NewFeeDoctors(n),
 		SupplyDays: NewDays(n),
 		Trace:      NewSparse(n, n/8, None),
 		Traces:     intern.NewPacked(n/8 + 16),
@@ -449,21 +454,25 @@ func NewFeeTable(n int) FeeTable {
 }
 
 // Len returns the number of fee lines.
-func (f *FeeTable) Len() int { return len(f.Visit) }
+func (f *FeeTable) Len() int { return f.Visit.Len() }
 
 // AddFee appends a validated fee line of visit row visit and returns its row.
 // Duplicate and refund handling is the caller's.
 func (t *Tables) AddFee(f *claims.FeeLine, visit uint32, line uint32) uint32 {
 	ft := &t.Fees
-	row := uint32(len(ft.Visit))
-	ft.Visit = append(ft.Visit, visit)
+	row := uint32(ft.Visit.Len())
+	ft.Visit.Append(visit)
 	ft.Sn.Append(t.str(f.FeedetlSn))
 	ft.Item.Append(t.item(f.ItemCode, f.ItemName, f.ListType))
 	ft.Count.Append(f.Count)
 	ft.Price.Append(f.Price)
 	ft.appendAmount(f.Amount)
 	ft.Time.Append(f.Time)
-	ft.Doctor.Append(t.DoctorRef(f.DoctorCode))
+	visitDoctor := uint32(None)
+	if int(visit) < len(t.Visits.Doctor) {
+		visitDoctor = t.Visits.Doctor[visit]
+	}
+	ft.Doctor.Append(t.DoctorRef(f.DoctorCode), visitDoctor)
 	ft.SupplyDays.Append(f.SupplyDays)
 	trace := uint32(None)
 	if f.TraceCode != "" {

@@ -6,11 +6,13 @@ package graph
 func (f *FeeTable) Keep(keep func(row int) bool) int {
 	w := 0
 	var wideCount, wideTime, wideAmount []wideValue
-	var wideSn, wideItem, wideDays, wideDoctor, widePrice []smallWideValue
+	var wideSn, wideItem, wideDays, widePrice []smallWideValue
 	var lines Lines
 	traces := NewSparse(0, 0, f.Trace.none)
+	doctors := FeeDoctors{NewSparse(0, 0, f.Doctor.none)}
 	cur := lineCursor{c: &f.Line}
-	for i := range f.Visit {
+	visits := NewOwners(0)
+	for i := range f.Len() {
 		if !keep(i) {
 			continue
 		}
@@ -23,13 +25,10 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 		f.Sn.keep(w, i, &wideSn)
 		f.Item.keep(w, i, &wideItem)
 		f.SupplyDays.keep(w, i, &wideDays)
-		f.Doctor.keep(w, i, &wideDoctor)
-		if w != i {
-			f.Visit[w] = f.Visit[i]
-		}
+		doctors.appendCoded(f.Doctor.At(uint32(i)))
+		visits.Append(f.Visit.At(uint32(i)))
 		w++
 	}
-	f.Visit = f.Visit[:w]
 	f.Sn.truncate(w, wideSn)
 	f.Item.truncate(w, wideItem)
 	f.SupplyDays.truncate(w, wideDays)
@@ -37,8 +36,9 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 	f.Price.truncate(w, widePrice)
 	f.Amount.truncate(w, wideAmount)
 	f.Time.truncate(w, wideTime)
-	f.Doctor.truncate(w, wideDoctor)
+	f.Visit = visits
 	f.Trace = traces
+	f.Doctor = doctors
 	f.Line = lines
 	return w
 }

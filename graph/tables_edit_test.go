@@ -18,9 +18,9 @@ func TestFeeTableKeep(t *testing.T) {
 		t.Fatalf("Keep left %d rows (Len %d), want 3", n, tb.Fees.Len())
 	}
 	for k, want := range []int{1, 3, 5} {
-		if tb.Fees.Visit[k] != uint32(want) || tb.Fees.Line.At(uint32(k)) != uint32(want+2) || tb.Fees.AmountAt(uint32(k)) != claims.Money(want) ||
+		if tb.Fees.Visit.At(uint32(k)) != uint32(want) || tb.Fees.Line.At(uint32(k)) != uint32(want+2) || tb.Fees.AmountAt(uint32(k)) != claims.Money(want) ||
 			tb.Str(tb.Fees.Sn.At(uint32(k))) != string(rune('a'+want)) {
-			t.Errorf("row %d: visit %d line %d amount %d", k, tb.Fees.Visit[k], tb.Fees.Line.At(uint32(k)), tb.Fees.AmountAt(uint32(k)))
+			t.Errorf("row %d: visit %d line %d amount %d", k, tb.Fees.Visit.At(uint32(k)), tb.Fees.Line.At(uint32(k)), tb.Fees.AmountAt(uint32(k)))
 		}
 	}
 	// Every slice column must have been compacted: this catches columns

@@ -41,7 +41,7 @@ func (t *Tables) Snapshot() *Tables {
 		End: v.End.snapshot(), Dise: v.Dise.snapshot(), DiseName: v.DiseName.snapshot(), MedFee: v.MedFee.snapshot(),
 		FundPay: v.FundPay.snapshot(), Cert: capped(v.Cert), Flags: capped(v.Flags), Line: v.Line.snapshot()}
 	f := &t.Fees
-	s.Fees = FeeTable{Visit: capped(f.Visit), Sn: f.Sn.snapshot(), Item: f.Item.snapshot(), Count: f.Count.snapshot(),
+	s.Fees = FeeTable{Visit: f.Visit.snapshot(), Sn: f.Sn.snapshot(), Item: f.Item.snapshot(), Count: f.Count.snapshot(),
 		Price: f.Price.snapshot(), Amount: f.Amount.snapshot(), Time: f.Time.snapshot(), Doctor: f.Doctor.snapshot(),
 		SupplyDays: f.SupplyDays.snapshot(), Trace: f.Trace.snapshot(), Traces: f.Traces.Snapshot(), Line: f.Line.snapshot()}
 	return s

@@ -25,6 +25,11 @@ type Options struct {
 	// side, so that the load keeps to about one core (reading the files
 	// still runs beside them).
 	Workers int
+	// DropSettlementIDs reads and checks setl_id but does not keep it
+	// (Tables.Visits.SetlID stays nil), about 10 bytes a visit: for
+	// commands that write no visit back out with its settlement id (detect
+	// and the benchmarks; not Neo4j export or a server's intake).
+	DropSettlementIDs bool
 }
 
 // Progress reports how far the reading of one file has got.

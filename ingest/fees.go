@@ -136,14 +136,14 @@ func (l *loader) resolveFees() error {
 	drop := make([]uint64, (n+63)/64)
 	var rejects []pendingReject
 	r := feeResolver{l: l, ft: ft, drop: drop}
-	if groups, ok := contiguousGroups(ft.Visit, l.t.Visits.Len()); ok {
+	if groups, ok := contiguousGroups(&ft.Visit, l.t.Visits.Len()); ok {
 		start := 0
 		for _, end := range groups {
 			r.group(identityRows(&r.rows, start, int(end)))
 			start = int(end)
 		}
 	} else {
-		order, starts := groupByVisit(ft.Visit, l.t.Visits.Len())
+		order, starts := groupByVisit(&ft.Visit, l.t.Visits.Len())
 		for v := 0; v+1 < len(starts); v++ {
 			if starts[v+1]-starts[v] > 0 {
 				r.group(order[starts[v]:starts[v+1]])
@@ -176,38 +176,46 @@ func identityRows(buf *[]uint32, start, end int) []uint32 {
 
 // contiguousGroups reports whether the rows of each visit are contiguous in
 // visits (the usual export order) and, if so, returns the end of each run.
-func contiguousGroups(visits []uint32, nVisits int) ([]uint32, bool) {
+func contiguousGroups(visits *graph.Owners, nVisits int) ([]uint32, bool) {
 	closed := make([]uint64, (nVisits+63)/64)
 	ends := make([]uint32, 0, nVisits)
-	for i := 1; i <= len(visits); i++ {
-		if i < len(visits) && visits[i] == visits[i-1] {
-			continue
-		}
-		v := visits[i-1]
+	// close ends the run of visit v before row end.
+	close := func(v, end uint32) bool {
 		if closed[v>>6]&(1<<(v&63)) != 0 {
-			return nil, false
+			return false
 		}
 		closed[v>>6] |= 1 << (v & 63)
-		ends = append(ends, uint32(i))
+		ends = append(ends, end)
+		return true
+	}
+	prev := uint32(0)
+	for i, v := range visits.All() {
+		if i > 0 && v != prev && !close(prev, i) {
+			return nil, false
+		}
+		prev = v
+	}
+	if n := visits.Len(); n > 0 && !close(prev, uint32(n)) {
+		return nil, false
 	}
 	return ends, true
 }
 
 // groupByVisit orders fee rows by visit with a stable counting sort: the
 // rows of visit v are order[starts[v]:starts[v+1]], in file order.
-func groupByVisit(visits []uint32, nVisits int) (order []uint32, starts []uint32) {
+func groupByVisit(visits *graph.Owners, nVisits int) (order []uint32, starts []uint32) {
 	starts = make([]uint32, nVisits+1)
-	for _, v := range visits {
+	for _, v := range visits.All() {
 		starts[v+1]++
 	}
 	for v := 1; v <= nVisits; v++ {
 		starts[v] += starts[v-1]
 	}
-	order = make([]uint32, len(visits))
+	order = make([]uint32, visits.Len())
 	next := make([]uint32, nVisits)
 	copy(next, starts[:nVisits])
-	for i, v := range visits {
-		order[next[v]] = uint32(i)
+	for i, v := range visits.All() {
+		order[next[v]] = i
 		next[v]++
 	}
 	return order, starts

@@ -103,7 +103,7 @@ func load(ctx context.Context, dir string, opts Options, sink RejectSink, chunkS
 	if l.workers <= 0 {
 		l.workers = runtime.GOMAXPROCS(0)
 	}
-	l.t = newTables(estimateRows(srcs[4], 110), estimateRows(srcs[5], 100))
+	l.t = newTables(estimateRows(srcs[4], 110), estimateRows(srcs[5], 100), opts)
 	l.feeRows = estimateRows(srcs[5], 100)
 	res := &Result{Tables: l.t}
 	for i, src := range srcs {
@@ -143,11 +143,14 @@ func load(ctx context.Context, dir string, opts Options, sink RejectSink, chunkS
 // the fee file starts (reserveFeeSerials). Unused capacity costs address
 // space rather than memory, but the Go heap counts it against the memory
 // limit, so estimates aim close.
-func newTables(visits, fees int) *graph.Tables {
+func newTables(visits, fees int, opts Options) *graph.Tables {
 	t := graph.NewTables(visits, fees)
 	t.Strings = intern.New(fees/64+4096, 12)
 	t.Visits.IDs = intern.NewPacked(visits + 16)
-	t.Visits.SetlID = intern.NewPackedList(visits + 16)
+	t.Visits.SetlID = nil
+	if !opts.DropSettlementIDs {
+		t.Visits.SetlID = intern.NewPackedList(visits + 16)
+	}
 	return t
 }
 

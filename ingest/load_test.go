@@ -152,7 +152,7 @@ func TestReserveFeeSerials(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			l := &loader{t: newTables(100, 100), feeRows: 100_000}
+			l := &loader{t: newTables(100, 100, Options{}), feeRows: 100_000}
 			rows := make([]feeRow, len(tc.sns))
 			errs := make([]rowErr, len(tc.sns))
 			for i, sn := range tc.sns {
@@ -188,5 +188,35 @@ func TestEstimateRows(t *testing.T) {
 				t.Errorf("estimateRows = %d; want %d..%d", got, tc.min, tc.max)
 			}
 		})
+	}
+}
+
+func TestDropSettlementIDs(t *testing.T) {
+	dir := filepath.Join("testdata", "valid")
+	kept, _ := loadDir(t, dir, Options{})
+	dropped, rejects := loadDir(t, dir, Options{DropSettlementIDs: true})
+	if len(rejects) != 0 {
+		t.Errorf("rejects %+v", rejects)
+	}
+	if dropped.Tables.Visits.SetlID != nil {
+		t.Errorf("settlement ids kept: %d", dropped.Tables.Visits.SetlID.Len())
+	}
+	vt := &kept.Tables.Visits
+	if got := vt.SetlID.String(vt.IDs.Lookup("V003")); got != "S003" {
+		t.Errorf("V003 setl_id = %q", got)
+	}
+	// Every row is read, checked and counted as before; only the column is
+	// not kept.
+	for i, f := range dropped.Files {
+		k := kept.Files[i]
+		f.Elapsed, k.Elapsed = 0, 0
+		if f != k {
+			t.Errorf("file %d: %+v, kept %+v", i, f, k)
+		}
+	}
+	checkValidTables(t, dropped.Tables)
+	snap := dropped.Tables.Snapshot()
+	if snap.Visits.SetlID != nil || len(dropped.Tables.Memory()) != len(kept.Tables.Memory()) {
+		t.Error("snapshot or memory model of tables without settlement ids")
 	}
 }

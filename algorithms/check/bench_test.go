@@ -72,7 +72,7 @@ func feeOf(t *graph.Tables, f uint32, id string) claims.FeeLine {
 	ft, ct := &t.Fees, &t.Catalog
 	cf := claims.FeeLine{FeedetlSn: t.Str(ft.Sn.At(f)), MdtrtID: id, ItemCode: ct.IDs.String(ft.Item.At(f)), ListType: ct.ListType[ft.Item.At(f)],
 		Count: ft.Count.At(f), Price: ft.Price.At(f), Amount: ft.AmountAt(f), Time: ft.Time.At(f), SupplyDays: ft.SupplyDays.At(f)}
-	if d := ft.Doctor.At(f); d != graph.None {
+	if d := t.FeeDoctor(f); d != graph.None {
 		cf.DoctorCode = t.Doctors.IDs.String(d)
 	}
 	return cf

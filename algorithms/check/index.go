@@ -38,7 +38,7 @@ func NewIndex(g *graph.Graph) *Index {
 	x.builtVisits = min(g.FeeIndexVisits(), nv)
 	ft := &t.Fees
 	x.builtFees = searchFirst(ft.Len(), func(f int) bool {
-		v := ft.Visit[f]
+		v := ft.Visit.At(uint32(f))
 		if int(v) >= x.builtVisits {
 			return true
 		}
@@ -92,7 +92,7 @@ func (x *Index) sync() {
 		x.byPerson[p] = append(x.byPerson[p], uint32(x.visits))
 	}
 	for ; x.fees < ft.Len(); x.fees++ {
-		f, v := uint32(x.fees), ft.Visit[x.fees]
+		f, v := uint32(x.fees), ft.Visit.At(uint32(x.fees))
 		if x.g.FeesOf(v).Contains(f) {
 			continue // the graph lists it already (FeesOf is in row order)
 		}

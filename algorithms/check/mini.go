@@ -78,7 +78,7 @@ func (m *mini) release() { m.src, m.x = nil, nil }
 
 // reusable reports whether m is small enough to keep for another check.
 func (m *mini) reusable() bool {
-	return cap(m.t.Visits.Person) <= maxPooledVisits && cap(m.t.Fees.Visit) <= maxPooledFees
+	return cap(m.t.Visits.Person) <= maxPooledVisits && m.t.Fees.Visit.Cap() <= maxPooledFees
 }
 
 // view returns the string of id in it without copying it, for the mini
@@ -94,6 +94,9 @@ func view(it interface{ View(intern.ID) []byte }, id uint32) string {
 // its own: as with view, the mini tables' Add methods copy what they keep,
 // and the result is valid until *buf is written again.
 func packed(l *intern.PackedList, buf *[]byte, id uint32) string {
+	if int(id) >= l.Len() { // a list not kept (ingest.Options.DropSettlementIDs)
+		return ""
+	}
 	*buf = l.AppendTo((*buf)[:0], id)
 	return unsafe.String(unsafe.SliceData(*buf), len(*buf))
 }
@@ -175,7 +178,7 @@ func (m *mini) addVisit(v uint32) {
 		item := ft.Item.At(f)
 		m.catalogItem(item)
 		cf := claims.FeeLine{FeedetlSn: m.str(ft.Sn.At(f)), MdtrtID: cv.MdtrtID, Count: ft.Count.At(f), Price: ft.Price.At(f),
-			Amount: ft.AmountAt(f), Time: ft.Time.At(f), DoctorCode: m.doctorCode(ft.Doctor.At(f)), SupplyDays: ft.SupplyDays.At(f)}
+			Amount: ft.AmountAt(f), Time: ft.Time.At(f), DoctorCode: m.doctorCode(src.FeeDoctor(f)), SupplyDays: ft.SupplyDays.At(f)}
 		if int(item) < src.Catalog.Len() {
 			cf.ItemCode, cf.ItemName, cf.ListType = view(src.Catalog.IDs, item), m.str(src.Catalog.Name[item]), src.Catalog.ListType[item]
 		}

@@ -141,7 +141,7 @@ func (p *peeler) hub(ctx context.Context, h int) []Block {
 			p.colGlob = append(p.colGlob, c)
 		}
 		for e := a; e < b; e++ {
-			pat := inc.edgePat[e]
+			pat := inc.patOf(e)
 			r := p.patLocal[pat]
 			if r < 0 {
 				r = int32(len(p.rowPat))

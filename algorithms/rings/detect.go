@@ -35,6 +35,15 @@ type Options struct {
 	Workers int
 }
 
+const (
+	// lockstepAfter is the generator after which the lockstep peeling
+	// starts beside the others (Detect).
+	lockstepAfter = "candidates: relation excess"
+	// lockstepGen is the generator that takes the peeling's blocks, run
+	// last when the peeling runs beside the others.
+	lockstepGen = "candidates: lockstep blocks"
+)
+
 // workers returns how many goroutines a stage that would use up to most
 // may start: Workers when positive, else GOMAXPROCS, bounded by most, at
 // least 1.
@@ -113,10 +122,6 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 	}
 	opt.progress("peers", 1, 1)
 	lctx, cancel := context.WithCancel(ctx)
-	if opt.workers(2) > 1 {
-		// Beside the generators; on one worker, in its turn.
-		s.startLockstep(lctx)
-	}
 	defer func() {
 		cancel()
 		s.awaitLockstep()
@@ -126,13 +131,13 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		name string
 		run  func(context.Context) ([]*candidate, error)
 	}{
-		{"candidates: relation excess", s.excessCandidates},
+		{lockstepAfter, s.excessCandidates},
 		{"candidates: item concentration", s.itemCandidates},
 		{"candidates: item overuse", s.overuseCandidates},
 		{"candidates: onset cohorts", s.onsetCandidates},
 		{"candidates: returned boxes", s.returnCandidates},
 		{"candidates: admission cohorts", s.admissionCandidates},
-		{"candidates: lockstep blocks", s.lockstepCandidates},
+		{lockstepGen, s.lockstepCandidates},
 		{"candidates: co-visit cohorts", s.covisitCandidates},
 		{"candidates: crowded slots", s.slotCandidates},
 		{"candidates: split admissions", s.splitCandidates},
@@ -140,16 +145,43 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		{"candidates: trace codes", s.resellCandidates},
 		{"candidates: distant doctors", s.borrowedCandidates},
 	}
-	var cands []*candidate
+	// The lockstep peeling starts once the relation excess is done
+	// (lockstepAfter) and runs beside the generators after it, on one
+	// worker in its turn: beside the relation records, its incidence
+	// would make detection's live heap peak some 20 bytes a visit higher.
+	// Its generator then runs last, so that the peeling has the others'
+	// time to finish in, and its candidates still take their place in the
+	// list (the generators read the state and do not change it).
+	order := make([]int, 0, len(gens))
+	last := -1
 	for i, gen := range gens {
+		if gen.name == lockstepGen && opt.workers(2) > 1 {
+			last = i
+			continue
+		}
+		order = append(order, i)
+	}
+	if last >= 0 {
+		order = append(order, last)
+	}
+	found := make([][]*candidate, len(gens))
+	for k, i := range order {
+		gen := gens[i]
 		if err := ctx.Err(); err != nil {
 			return nil, fmt.Errorf("rings: cancelled before %s: %w", gen.name, err)
 		}
-		opt.progress(gen.name, int64(i), int64(len(gens)))
+		opt.progress(gen.name, int64(k), int64(len(gens)))
 		cs, err := gen.run(ctx)
 		if err != nil {
 			return nil, fmt.Errorf("rings: %s: %w", gen.name, err)
 		}
+		found[i] = cs
+		if gen.name == lockstepAfter && opt.workers(2) > 1 {
+			s.startLockstep(lctx)
+		}
+	}
+	var cands []*candidate
+	for _, cs := range found {
 		cands = append(cands, cs...)
 	}
 	// The trace-code sale index served the generators; a served city

@@ -111,12 +111,12 @@ func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 		judge(uint32(v))
 	}
 	for f := f0; f < f1; f++ {
-		if v := ft.Visit[f]; int(v) < vt.Len() {
+		if v := ft.Visit.At(uint32(f)); int(v) < vt.Len() {
 			judge(v)
 		}
 		if tr := ft.Trace.At(uint32(f)); need&rules.TraceCode != 0 && tr != graph.None {
 			for _, g := range l.traceFees(tr) {
-				in[ft.Visit[g]] = true
+				in[ft.Visit.At(uint32(g))] = true
 			}
 		}
 	}
@@ -245,7 +245,7 @@ func (l *Live) runRules(ctx context.Context, n0, n1, f0, f1 int) ([]int, error) 
 	s := l.s
 	ft := &s.t.Fees
 	for f := f0; f < f1; f++ {
-		v := ft.Visit[f]
+		v := ft.Visit.At(uint32(f))
 		l.feesAfter[v] = append(l.feesAfter[v], uint32(f))
 	}
 	visits := l.neighbourhood(n0, n1, f0, f1)

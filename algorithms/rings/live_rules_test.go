@@ -31,7 +31,7 @@ func TestWindows(t *testing.T) {
 // after rows are appended to the table indexed.
 func TestTraceIndex(t *testing.T) {
 	none := graph.None
-	ft := &graph.FeeTable{Trace: graph.NewSparse(0, 0, none), Visit: make([]uint32, 7)}
+	ft := &graph.FeeTable{Trace: graph.NewSparse(0, 0, none), Visit: graph.OwnersOf(make([]uint32, 7)...)}
 	for _, tr := range []uint32{7, none, 3, 7, 3, none, 9} {
 		ft.Trace.Append(tr)
 	}
@@ -48,7 +48,7 @@ func TestTraceIndex(t *testing.T) {
 	for _, tr := range []uint32{3, none, 4} {
 		ft.Trace.Append(tr)
 	}
-	ft.Visit = append(ft.Visit, 0, 0, 0)
+	ft.Visit = graph.OwnersOf(make([]uint32, 10)...)
 	x.catchUp(ft)
 	for _, c := range []struct {
 		trace uint32

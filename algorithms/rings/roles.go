@@ -93,10 +93,10 @@ func (s *state) specialRoles(c *candidate, typ string) {
 		later := make(map[graph.NodeID]bool)
 		if h.Rule == rules.IDTraceDuplicate && len(h.Fees) >= 2 {
 			f0 := s.firstSale(h.Fees)
-			first.add(s.instNode(s.t.Fees.Visit[f0]), 1)
+			first.add(s.instNode(s.t.Fees.Visit.At(uint32(f0))), 1)
 			for _, f := range h.Fees {
 				if f != f0 {
-					later[s.instNode(s.t.Fees.Visit[f])] = true
+					later[s.instNode(s.t.Fees.Visit.At(uint32(f)))] = true
 				}
 			}
 		} else {
@@ -150,7 +150,7 @@ func (s *state) registeredRoles(c *candidate, typ string) {
 	billed := make(map[graph.NodeID]bool)
 	for _, v := range c.visits {
 		for f := range s.feesOf(v).All() {
-			if d := s.t.Fees.Doctor.At(f); s.doctorOK(d) {
+			if d := s.t.FeeDoctor(f); s.doctorOK(d) {
 				billed[s.g.DoctorNode(d)] = true
 			}
 		}

@@ -17,7 +17,7 @@ func runPriceCap(ctx context.Context, e *env, c *collector) error {
 	ft, vt, ct := &e.t.Fees, &e.t.Visits, &e.t.Catalog
 	tol := 1 + c.rule.P("tolerance_share")
 	var lines []keyedRow
-	for f := range ft.Visit {
+	for f := range ft.Len() {
 		if err := cancelled(ctx, f); err != nil {
 			return err
 		}
@@ -28,7 +28,7 @@ func runPriceCap(ctx context.Context, e *env, c *collector) error {
 		if float64(ft.Price.At(uint32(f))) <= float64(ct.PriceCap[it])*tol || !e.feeLive(uint32(f)) {
 			continue
 		}
-		lines = append(lines, keyedRow{key: uint64(vt.Institution[ft.Visit[f]])<<32 | uint64(it), row: uint32(f)})
+		lines = append(lines, keyedRow{key: uint64(vt.Institution[ft.Visit.At(uint32(f))])<<32 | uint64(it), row: uint32(f)})
 	}
 	var vis []uint32
 	var fd finding
@@ -50,7 +50,7 @@ func runPriceCap(ctx context.Context, e *env, c *collector) error {
 		fd.items = append(fd.items, item)
 		fd.amount = excess
 		for _, f := range rows {
-			if d := ft.Doctor.At(f); d != graph.None && len(fd.doctors) < c.maxRows {
+			if d := e.t.FeeDoctor(f); d != graph.None && len(fd.doctors) < c.maxRows {
 				fd.doctors = append(fd.doctors, d)
 			}
 		}

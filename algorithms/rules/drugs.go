@@ -138,14 +138,14 @@ func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
 	rq := newRoundQty(r)
 	minPurchases, minShare := int(r.P("min_purchases")), r.P("min_round_share")
 	var lines []keyedRow
-	for f := range ft.Visit {
+	for f := range ft.Len() {
 		if err := cancelled(ctx, f); err != nil {
 			return err
 		}
-		if !rq.cheap(ft.Price.At(uint32(f))) || !e.feeLive(uint32(f)) || !e.pharmacyVisit(ft.Visit[f]) {
+		if !rq.cheap(ft.Price.At(uint32(f))) || !e.feeLive(uint32(f)) || !e.pharmacyVisit(ft.Visit.At(uint32(f))) {
 			continue
 		}
-		lines = append(lines, keyedRow{key: uint64(vt.Institution[ft.Visit[f]])<<32 | uint64(ft.Item.At(uint32(f))), row: uint32(f)})
+		lines = append(lines, keyedRow{key: uint64(vt.Institution[ft.Visit.At(uint32(f))])<<32 | uint64(ft.Item.At(uint32(f))), row: uint32(f)})
 	}
 	var round []uint32
 	var fd finding
@@ -172,7 +172,7 @@ func runRoundQuantity(ctx context.Context, e *env, c *collector) error {
 		fd.items = append(fd.items, item)
 		fd.insts = append(fd.insts[:0], inst)
 		for _, f := range round {
-			if d := ft.Doctor.At(f); d != graph.None && len(fd.doctors) < c.maxRows {
+			if d := e.t.FeeDoctor(f); d != graph.None && len(fd.doctors) < c.maxRows {
 				fd.doctors = append(fd.doctors, d)
 			}
 		}

@@ -78,11 +78,11 @@ func forEachPersonItem(ctx context.Context, e *env, want func(p, v, f uint32) bo
 	ft, vt := &e.t.Fees, &e.t.Visits
 	nv, np := uint32(vt.Len()), e.t.Persons.Len()
 	var cand []uint32
-	for f := range ft.Visit {
+	for f := range ft.Len() {
 		if err := cancelled(ctx, f); err != nil {
 			return err
 		}
-		v := ft.Visit[f]
+		v := ft.Visit.At(uint32(f))
 		if v >= nv || ft.AmountAt(uint32(f)) <= 0 || int(vt.Person[v]) >= np || !e.live(v) {
 			continue
 		}
@@ -95,7 +95,7 @@ func forEachPersonItem(ctx context.Context, e *env, want func(p, v, f uint32) bo
 	}
 	var keys []uint64
 	var grp []uint32
-	return forEachPerson(ctx, cand, np, func(f uint32) uint32 { return vt.Person[ft.Visit[f]] }, func(p uint32, mine []uint32) error {
+	return forEachPerson(ctx, cand, np, func(f uint32) uint32 { return vt.Person[ft.Visit.At(uint32(f))] }, func(p uint32, mine []uint32) error {
 		keys = keys[:0]
 		for _, f := range mine {
 			keys = append(keys, uint64(ft.Item.At(f))<<32|uint64(f))
@@ -123,7 +123,7 @@ func addFees(e *env, fd *finding, fees []uint32, limit int, vis []uint32) ([]uin
 		fd.fee(f, limit)
 		sum += e.feeFund(f)
 		fd.when(ft.Time.At(f))
-		vis = append(vis, ft.Visit[f])
+		vis = append(vis, ft.Visit.At(uint32(f)))
 	}
 	vis = sortedUnique(vis)
 	for _, v := range vis {
@@ -216,7 +216,7 @@ func emitPersonItem(e *env, c *collector, fd *finding, p, item uint32, fees []ui
 	vis, _ = addFees(e, fd, fees, c.maxRows, vis)
 	fd.amount = amount
 	for _, f := range fees {
-		if doc := e.t.Fees.Doctor.At(f); doc != graph.None && len(fd.doctors) < c.maxRows {
+		if doc := e.t.FeeDoctor(f); doc != graph.None && len(fd.doctors) < c.maxRows {
 			fd.doctors = append(fd.doctors, doc)
 		}
 	}

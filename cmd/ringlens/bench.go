@@ -104,7 +104,7 @@ func runBenchChild(c *cli.Context) error {
 		return err
 	}
 	m := newMeter(log, c.App.ErrWriter, tty)
-	p, err := loadGraph(c, m, c.String("in"), ingest.Options{}, func(ingest.Reject) error { return nil })
+	p, err := loadGraph(c, m, c.String("in"), ingest.Options{DropSettlementIDs: true}, func(ingest.Reject) error { return nil })
 	if err != nil {
 		return err
 	}

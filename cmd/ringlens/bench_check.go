@@ -404,9 +404,9 @@ func sampleClaims(t *graph.Tables, n int, seed uint64) [][]byte {
 		}
 		pick[v] = true
 	}
-	for f := range ft.Visit {
-		if v := ft.Visit[f]; pick[v] && ft.Count.At(uint32(f)) > 0 && ft.AmountAt(uint32(f)) > 0 {
-			fees[v] = append(fees[v], uint32(f))
+	for f, v := range ft.Visit.All() {
+		if pick[v] && ft.Count.At(f) > 0 && ft.AmountAt(f) > 0 {
+			fees[v] = append(fees[v], f)
 		}
 	}
 	rows := make([]uint32, 0, len(pick))
@@ -458,7 +458,7 @@ func claimBody(t *graph.Tables, v uint32, fees []uint32) checkBody {
 		if lt := ct.ListType[ft.Item.At(f)]; lt != 0 {
 			line["list_type"] = strconv.Itoa(int(lt))
 		}
-		if d := ft.Doctor.At(f); d != graph.None {
+		if d := t.FeeDoctor(f); d != graph.None {
 			line["bilg_dr_codg"] = t.Doctors.IDs.String(d)
 		}
 		if d := ft.SupplyDays.At(f); d > 0 {

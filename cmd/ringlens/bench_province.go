@@ -347,7 +347,7 @@ func provinceCity(c *cli.Context, log zerolog.Logger, m *meter, dir string, visi
 // timing each stage.
 func provinceDetect(c *cli.Context, m *meter, dir string, set rules.Set, params rings.Params) (provinceRun, *findings.Findings, error) {
 	var run provinceRun
-	p, err := loadGraph(c, m, dir, ingest.Options{}, func(ingest.Reject) error {
+	p, err := loadGraph(c, m, dir, ingest.Options{DropSettlementIDs: true}, func(ingest.Reject) error {
 		run.Rejected++
 		return nil
 	})

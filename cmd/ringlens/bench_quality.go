@@ -353,7 +353,7 @@ func runQualityCity(c *cli.Context, log zerolog.Logger, m *meter, q qualityCity,
 	}
 	log.Debug().Int("city", q.Index).Str("dir", dir).Int64("visits", truth.Visits).Int("planted", len(truth.Rings)).Msg("city generated")
 
-	p, err := loadGraph(c, m, dir, ingest.Options{}, func(ingest.Reject) error {
+	p, err := loadGraph(c, m, dir, ingest.Options{DropSettlementIDs: true}, func(ingest.Reject) error {
 		cr.Rejected++
 		return nil
 	})

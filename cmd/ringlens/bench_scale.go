@@ -322,7 +322,7 @@ func runBenchScaleChild(c *cli.Context) error {
 	m := newMeter(log, c.App.ErrWriter, tty)
 	dir := c.String("in")
 	start, cpu := time.Now(), processCPUTime().Seconds()
-	res, err := ingest.Load(c.Context, dir, ingest.Options{Progress: func(p ingest.Progress) {
+	res, err := ingest.Load(c.Context, dir, ingest.Options{DropSettlementIDs: true, Progress: func(p ingest.Progress) {
 		if p.Done {
 			m.finish()
 			return

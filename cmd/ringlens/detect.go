@@ -209,7 +209,7 @@ func loadInput(c *cli.Context, log zerolog.Logger, m *meter, in, out string) (*p
 		}
 	} else {
 		log.Info().Str("in", in).Msg("reading dataset")
-		p, err = loadGraph(c, m, in, ingest.Options{Strict: c.Bool("strict"), Encoding: c.String("encoding")}, rw.Write)
+		p, err = loadGraph(c, m, in, ingest.Options{Strict: c.Bool("strict"), Encoding: c.String("encoding"), DropSettlementIDs: true}, rw.Write)
 	}
 	if ferr := flushClose(rw, bw, f); ferr != nil && err == nil {
 		err = fmt.Errorf("write %s: %w", rejectsPath, ferr)

@@ -245,8 +245,8 @@ func monthRows(t *graph.Tables, h *rules.Hit, month string) []fbRow {
 		if int(f) >= ft.Time.Len() || !inMonth(ft.Time.At(f), month) {
 			continue
 		}
-		v := ft.Visit[f]
-		doc := ft.Doctor.At(f)
+		v := ft.Visit.At(uint32(f))
+		doc := t.FeeDoctor(f)
 		if doc == graph.None {
 			doc = vt.Doctor[v]
 		}

@@ -334,7 +334,7 @@ func doctorsWithHits(s *screened, rule string) map[uint32]bool {
 			out[t.Visits.Doctor[v]] = true
 		}
 		for _, f := range h.Fees {
-			out[t.Fees.Doctor.At(f)] = true
+			out[t.FeeDoctor(f)] = true
 		}
 	}
 	delete(out, graph.None)

@@ -61,14 +61,14 @@ func Cite(t *graph.Tables, h *RuleHit, a *graph.Arena) (mdtrtIDs []string, fees 
 		}
 	}
 	for _, f := range h.Fees {
-		if int(f) >= t.Fees.Len() || int(f) >= t.Fees.Sn.Len() || t.Fees.Visit[f] >= nv {
+		if int(f) >= t.Fees.Len() || int(f) >= t.Fees.Sn.Len() || t.Fees.Visit.At(uint32(f)) >= nv {
 			continue
 		}
 		sn := ""
 		if id := t.Fees.Sn.At(f); id != graph.None && t.Strings != nil && int(id) < t.Strings.Len() {
 			sn = t.Strings.Shared(id)
 		}
-		fees = append(fees, FeeRef{MdtrtID: t.Visits.IDs.StringIn(a, t.Fees.Visit[f]), FeedetlSn: sn})
+		fees = append(fees, FeeRef{MdtrtID: t.Visits.IDs.StringIn(a, t.Fees.Visit.At(uint32(f))), FeedetlSn: sn})
 	}
 	return mdtrtIDs, fees
 }

@@ -140,8 +140,13 @@ func (l *PackedList) appendSplit(b, prefix []byte, width int, tail uint64) ID {
 	return id
 }
 
-// Len returns how many ids the list holds.
-func (l *PackedList) Len() int { return len(l.codes) }
+// Len returns how many ids the list holds (0 for a nil list).
+func (l *PackedList) Len() int {
+	if l == nil {
+		return 0
+	}
+	return len(l.codes)
+}
 
 // String returns the id with the given row, exactly as it was appended.
 // It panics if id is out of range, which is a programming error.
@@ -208,6 +213,9 @@ func (l *PackedList) UsedBytes() int {
 // Snapshot returns a list holding what l holds now, which l's later
 // appends leave unchanged, in constant time (see List.Snapshot).
 func (l *PackedList) Snapshot() *PackedList {
+	if l == nil {
+		return nil
+	}
 	s := &PackedList{}
 	l.snapshotInto(s)
 	return s

@@ -131,7 +131,7 @@ func fixtureFindings(g *graph.Graph) *findings.Findings {
 	vt, ft, it := &t.Visits, &t.Fees, &t.Institutions
 	feesOf := make([][]uint32, vt.Len())
 	for r := 0; r < ft.Len(); r++ {
-		feesOf[ft.Visit[r]] = append(feesOf[ft.Visit[r]], uint32(r))
+		feesOf[ft.Visit.At(uint32(r))] = append(feesOf[ft.Visit.At(uint32(r))], uint32(r))
 	}
 	type pair struct{ person, inst uint32 }
 	visitsOf := map[pair][]uint32{}

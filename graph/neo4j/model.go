@@ -401,8 +401,10 @@ func (m *Model) addVisits(t *graph.Tables) {
 			p[10] = int64(vt.Cert[i])
 			p[11] = int64(vt.Flags[i])
 			p[12] = nil
-			if s := vt.SetlID.String(uint32(i)); s != "" {
-				p[12] = s
+			if vt.SetlID.Len() > i { // not kept: ingest.Options.DropSettlementIDs
+				if s := vt.SetlID.String(uint32(i)); s != "" {
+					p[12] = s
+				}
 			}
 			return vt.IDs.String(uint32(i))
 		},
@@ -477,7 +479,7 @@ func (m *Model) addCatalog(t *graph.Tables) {
 func (m *Model) addFees(t *graph.Tables) {
 	ft := &t.Fees
 	vt := &t.Visits
-	key := func(i int) string { return FeeKey(vt.IDs.String(ft.Visit[i]), t.Str(ft.Sn.At(uint32(i)))) }
+	key := func(i int) string { return FeeKey(vt.IDs.String(ft.Visit.At(uint32(i))), t.Str(ft.Sn.At(uint32(i)))) }
 	m.Nodes = append(m.Nodes, NodeSet{
 		Name: "feeline", Space: LabelFeeLine, Labels: []string{LabelFeeLine}, Key: "id",
 		Props: []Prop{{"sn", TString}, {"item", TString}, {"cnt", TFloat}, {"pric", TFloat}, {"amount", TFloat},
@@ -491,7 +493,7 @@ func (m *Model) addFees(t *graph.Tables) {
 			p[3] = ft.Price.At(uint32(i)).Yuan()
 			p[4] = ft.AmountAt(uint32(i)).Yuan()
 			p[5] = stamp(ft.Time.At(uint32(i)))
-			if d := ft.Doctor.At(uint32(i)); d != graph.None {
+			if d := t.FeeDoctor(uint32(i)); d != graph.None {
 				p[6] = t.Doctors.IDs.String(d)
 			}
 			if d := ft.SupplyDays.At(uint32(i)); d != 0 {
@@ -500,12 +502,12 @@ func (m *Model) addFees(t *graph.Tables) {
 			if tr := ft.Trace.At(uint32(i)); tr != graph.None {
 				p[8] = ft.Traces.String(tr)
 			}
-			return FeeKey(vt.IDs.String(ft.Visit[i]), sn)
+			return FeeKey(vt.IDs.String(ft.Visit.At(uint32(i))), sn)
 		},
 	})
 	m.Rels = append(m.Rels, RelSet{Name: "billed", Type: RelBilled, From: endVisit(), To: endFeeLine(), Len: ft.Len(),
 		Row: func(i int, _ []any) (string, string, bool) {
-			return vt.IDs.String(ft.Visit[i]), key(i), true
+			return vt.IDs.String(ft.Visit.At(uint32(i))), key(i), true
 		}})
 }
 

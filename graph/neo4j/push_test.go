@@ -300,13 +300,13 @@ func TestRoundTripSmall(t *testing.T) {
 		t.Fatalf("%d fee lines read back, want %d", nf.Len(), of.Len()-1)
 	}
 	for i := 0; i < of.Len(); i++ {
-		key := FeeKey(orig.IDs.String(of.Visit[i]), g.Tables().Str(of.Sn.At(uint32(i))))
+		key := FeeKey(orig.IDs.String(of.Visit.At(uint32(i))), g.Tables().Str(of.Sn.At(uint32(i))))
 		if of.Time.At(uint32(i)) == claims.NoTime {
 			continue // refused, as above
 		}
 		j := -1
 		for k := 0; k < nf.Len(); k++ {
-			if FeeKey(v.IDs.String(nf.Visit[k]), tb.Str(nf.Sn.At(uint32(k)))) == key {
+			if FeeKey(v.IDs.String(nf.Visit.At(uint32(k))), tb.Str(nf.Sn.At(uint32(k)))) == key {
 				j = k
 			}
 		}
@@ -314,7 +314,7 @@ func TestRoundTripSmall(t *testing.T) {
 			t.Fatalf("fee line %s not read back", key)
 		}
 		if nf.Count.At(uint32(j)) != of.Count.At(uint32(i)) || nf.Price.At(uint32(j)) != of.Price.At(uint32(i)) || nf.AmountAt(uint32(j)) != of.AmountAt(uint32(i)) || nf.Time.At(uint32(j)) != of.Time.At(uint32(i)) ||
-			nf.SupplyDays.At(uint32(j)) != of.SupplyDays.At(uint32(i)) || nf.Doctor.At(uint32(j)) != of.Doctor.At(uint32(i)) ||
+			nf.SupplyDays.At(uint32(j)) != of.SupplyDays.At(uint32(i)) || tb.FeeDoctor(uint32(j)) != g.Tables().FeeDoctor(uint32(i)) ||
 			tb.Catalog.IDs.String(nf.Item.At(uint32(j))) != g.Tables().Catalog.IDs.String(of.Item.At(uint32(i))) ||
 			(nf.Trace.At(uint32(j)) == graph.None) != (of.Trace.At(uint32(i)) == graph.None) ||
 			nf.Trace.At(uint32(j)) != graph.None && nf.Traces.String(nf.Trace.At(uint32(j))) != of.Traces.String(of.Trace.At(uint32(i))) {

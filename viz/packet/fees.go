@@ -34,16 +34,16 @@ func FeeLinesOf(t *graph.Tables, r *findings.Ring) []FeeLine {
 		}
 	}
 	var out []FeeLine
-	for i, vrow := range ft.Visit {
+	for i, vrow := range ft.Visit.All() {
 		if !want[vrow] {
 			continue
 		}
-		fl := FeeLine{MdtrtID: vt.IDs.String(vrow), FeedetlSn: t.Str(ft.Sn.At(uint32(i))), Count: ft.Count.At(uint32(i)), Price: ft.Price.At(uint32(i)).Yuan(),
-			Amount: ft.AmountAt(uint32(i)).Yuan(), Time: ft.Time.At(uint32(i)).String(), SupplyDays: ft.SupplyDays.At(uint32(i))}
-		if item := ft.Item.At(uint32(i)); item != graph.None {
+		fl := FeeLine{MdtrtID: vt.IDs.String(vrow), FeedetlSn: t.Str(ft.Sn.At(i)), Count: ft.Count.At(i), Price: ft.Price.At(i).Yuan(),
+			Amount: ft.AmountAt(i).Yuan(), Time: ft.Time.At(i).String(), SupplyDays: ft.SupplyDays.At(i)}
+		if item := ft.Item.At(i); item != graph.None {
 			fl.ItemCode, fl.ItemName = ct.IDs.String(item), t.Str(ct.Name[item])
 		}
-		if dr := ft.Doctor.At(uint32(i)); dr != graph.None {
+		if dr := t.FeeDoctor(i); dr != graph.None {
 			fl.DoctorCode = t.Doctors.IDs.String(dr)
 		}
 		out = append(out, fl)
