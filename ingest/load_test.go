@@ -1,7 +1,12 @@
 package ingest
 
 import (
+	"bytes"
+	"compress/gzip"
 	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -178,9 +183,10 @@ func TestEstimateRows(t *testing.T) {
 		max  int
 	}{
 		{"absent", nil, 0, 0},
-		{"from the sample", &source{size: 1_000_000, sampleLines: 100, sampleBytes: 10_000}, 10_000, 11_100},
-		{"short sample: fixed width", &source{size: 1_000_000, sampleLines: 3, sampleBytes: 30}, 10_000, 10_000},
-		{"compressed", &source{size: 1_000_000, compressed: true, sampleLines: 100, sampleBytes: 10_000}, 80_000, 80_000},
+		{"from the sample", &source{size: 1_000_000, sampleLines: 100, sampleDisk: 10_000}, 10_000, 11_100},
+		{"short sample: fixed width", &source{size: 1_000_000, sampleLines: 3, sampleDisk: 30}, 10_000, 10_000},
+		{"compressed, from the sample", &source{size: 1_000_000, compressed: true, sampleLines: 100, sampleDisk: 3_000}, 33_333, 37_600},
+		{"compressed, short sample", &source{size: 1_000_000, compressed: true, sampleLines: 3, sampleDisk: 30}, 80_000, 80_000},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -218,5 +224,37 @@ func TestDropSettlementIDs(t *testing.T) {
 	snap := dropped.Tables.Snapshot()
 	if snap.Visits.SetlID != nil || len(dropped.Tables.Memory()) != len(kept.Tables.Memory()) {
 		t.Error("snapshot or memory model of tables without settlement ids")
+	}
+}
+
+// TestEstimateCompressedRows writes a gzipped file of known rows, larger
+// than the sample, and checks that the estimate from its start is close:
+// the compressed bytes behind the sample are counted exactly.
+func TestEstimateCompressedRows(t *testing.T) {
+	const rows = 200_000
+	var raw bytes.Buffer
+	raw.WriteString("mdtrt_id,medfee_sumamt\n")
+	rng := rand.New(rand.NewPCG(3, 4))
+	for i := range rows {
+		fmt.Fprintf(&raw, "V%012d,%d.%02d\n", i, rng.IntN(5000), rng.IntN(100))
+	}
+	path := filepath.Join(t.TempDir(), "mdtrt.csv.gz")
+	var zb bytes.Buffer
+	zw := gzip.NewWriter(&zb)
+	zw.Write(raw.Bytes())
+	zw.Close()
+	if err := os.WriteFile(path, zb.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src, err := openSource(tableMdtrt, path, formatCSV, true, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	if src.sampleDisk <= 0 || src.sampleDisk >= int64(zb.Len()) {
+		t.Fatalf("sample decoded from %d compressed bytes of %d", src.sampleDisk, zb.Len())
+	}
+	if got := estimateRows(src, 100); got < rows*95/100 || got > rows*5/4 {
+		t.Errorf("estimated %d rows, have %d (file compressed %.1f times)", got, rows, float64(raw.Len())/float64(zb.Len()))
 	}
 }

@@ -57,8 +57,11 @@ type source struct {
 	crOnly    bool     // lines end in a lone CR, read as LF
 	endLine   int64    // set by readChunks at the end: the line after the last
 	// sampleLines and sampleBytes are the line breaks and bytes of the
-	// decoded start of the file, header included, for estimating its rows.
+	// decoded start of the file, header included, for estimating its rows;
+	// sampleDisk is the on-disk bytes they were decoded from (compressed
+	// files: the gzip stream consumed so far).
 	sampleLines, sampleBytes int
+	sampleDisk               int64
 }
 
 // Close closes the file.
@@ -149,8 +152,10 @@ func (s *source) init(forced string, cols []column) error {
 	}
 	s.size = st.Size()
 	var r io.Reader = countingReader{r: s.file, n: s.read}
+	var zr *bufio.Reader // the compressed stream, read ahead
 	if s.compressed {
-		s.gz, err = gzip.NewReader(bufio.NewReaderSize(r, 1<<20))
+		zr = bufio.NewReaderSize(r, 1<<20)
+		s.gz, err = gzip.NewReader(zr)
 		if err != nil {
 			return s.schemaErr("", "unreadable gzip: "+err.Error())
 		}
@@ -158,6 +163,13 @@ func (s *source) init(forced string, cols []column) error {
 	}
 	br := bufio.NewReaderSize(r, estimateSample)
 	head, err := br.Peek(estimateSample)
+	s.sampleDisk = int64(len(head))
+	if zr != nil {
+		// The gzip reader takes its input a byte at a time from zr (a
+		// ByteReader), so what it consumed is what zr read less what it
+		// holds.
+		s.sampleDisk = s.read.Load() - int64(zr.Buffered())
+	}
 	// A read error (a gzip stream truncated within the head) is left for
 	// the reading of the records, which names its line: the head is then
 	// all there is.

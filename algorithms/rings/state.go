@@ -176,8 +176,10 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 		return nil, err
 	}
 	// The two peer models read the graph only: one is fitted beside the
-	// other (each takes about a third of a second per million visits).
-	if s.opt.workers(2) > 1 {
+	// other (each takes about a third of a second per million visits),
+	// unless the memory limit leaves no room for both at once (their
+	// models are the same either way).
+	if s.opt.workers(2) > 1 && memoryRoom(2*peerModelBytes*int64(t.Visits.Len())) {
 		var wg sync.WaitGroup
 		wg.Go(func() { s.share, s.shareZ = shareModel(g) })
 		s.amount, s.visitZ = amountModel(g)
