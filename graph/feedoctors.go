@@ -12,8 +12,11 @@ package graph
 // visit's doctor up. Rows are only appended (or compacted in order by
 // FeeTable.Keep while the tables are loaded), each with its visit's doctor
 // as it is then: a visit's doctor does not change once the visit is added.
+//
+// The column's codes are not Doctors rows (a line billed by its visit's
+// doctor holds visitsDoctor), so that it has no At of its own.
 type FeeDoctors struct {
-	Sparse // a line's own doctor, visitsDoctor for its visit's
+	codes Sparse // a line's own doctor, visitsDoctor for its visit's
 }
 
 // visitsDoctor is what a line billed by its visit's doctor holds in the
@@ -21,32 +24,48 @@ type FeeDoctors struct {
 const visitsDoctor = None - 1
 
 // NewFeeDoctors returns a column with room for n fee lines.
-func NewFeeDoctors(n int) FeeDoctors { return FeeDoctors{NewSparse(n, n/16, visitsDoctor)} }
+func NewFeeDoctors(n int) FeeDoctors { return FeeDoctors{codes: NewSparse(n, n/16, visitsDoctor)} }
+
+// Len returns the number of lines.
+func (c *FeeDoctors) Len() int { return c.codes.Len() }
 
 // Append adds a line billed by doctor whose visit's doctor is visitDoctor.
 func (c *FeeDoctors) Append(doctor, visitDoctor uint32) {
 	if doctor == visitDoctor {
 		doctor = visitsDoctor
 	}
-	c.Sparse.Append(doctor)
+	c.codes.Append(doctor)
 }
 
-// appendCoded adds a line holding what another column's row holds (At):
-// for a line whose visit's doctor is the same in both tables.
-func (c *FeeDoctors) appendCoded(code uint32) { c.Sparse.Append(code) }
+// code returns what line i holds: its own doctor, or visitsDoctor.
+func (c *FeeDoctors) code(i uint32) uint32 { return c.codes.At(i) }
+
+// appendCoded adds a line holding what another column's line holds
+// (code): for a line whose visit's doctor is the same in both tables.
+func (c *FeeDoctors) appendCoded(code uint32) { c.codes.Append(code) }
 
 // Own returns the number of lines billed by a doctor other than their
 // visit's (or by none on a visit with one).
-func (c *FeeDoctors) Own() int { return c.Present() }
+func (c *FeeDoctors) Own() int { return c.codes.Present() }
+
+// reset empties the column, keeping its memory.
+func (c *FeeDoctors) reset() { c.codes.reset() }
 
 // snapshot returns the column as it is now, which later appends leave
 // unchanged.
-func (c *FeeDoctors) snapshot() FeeDoctors { return FeeDoctors{c.Sparse.snapshot()} }
+func (c *FeeDoctors) snapshot() FeeDoctors { return FeeDoctors{codes: c.codes.snapshot()} }
+
+// trim copies the column's slices to their length when much of them is
+// unused (see Tables.Trim).
+func (c *FeeDoctors) trim() { c.codes.trim() }
+
+// bytes returns the bytes in use and allocated (for memory accounting).
+func (c *FeeDoctors) bytes() (used, reserved int64) { return c.codes.bytes() }
 
 // FeeDoctor returns the Doctors row of fee line f (None when the line has
 // no doctor): the line's own, or its visit's.
 func (t *Tables) FeeDoctor(f uint32) uint32 {
-	d := t.Fees.Doctor.At(f)
+	d := t.Fees.Doctor.code(f)
 	if d != visitsDoctor {
 		return d
 	}

@@ -241,6 +241,9 @@ func (c *Small) at64(i uint32) int64 { return int64(c.At(i)) }
 // at64 returns the value of row i.
 func (c *Sparse) at64(i uint32) int64 { return int64(c.At(i)) }
 
+// at64 returns the code of row i (its own doctor, or visitsDoctor).
+func (c *FeeDoctors) at64(i uint32) int64 { return int64(c.code(i)) }
+
 // at64 returns the owner of row i.
 func (c *Owners) at64(i uint32) int64 { return int64(c.At(i)) }
 

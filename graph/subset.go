@@ -102,7 +102,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		sf.Price.Append(ft.Price.At(f))
 		sf.appendAmount(ft.AmountAt(f))
 		sf.Time.Append(ft.Time.At(f))
-		sf.Doctor.appendCoded(ft.Doctor.At(f)) // the visit's doctor is copied too
+		sf.Doctor.appendCoded(ft.Doctor.code(f)) // the visit's doctor is copied too
 		sf.SupplyDays.Append(ft.SupplyDays.At(f))
 		sf.Trace.Append(ft.Trace.At(f))
 		sf.Line.Append(ft.Line.At(f))

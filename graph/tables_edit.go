@@ -9,7 +9,7 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 	var wideSn, wideItem, wideDays, widePrice []smallWideValue
 	var lines Lines
 	traces := NewSparse(0, 0, f.Trace.none)
-	doctors := FeeDoctors{NewSparse(0, 0, f.Doctor.none)}
+	doctors := NewFeeDoctors(0)
 	cur := lineCursor{c: &f.Line}
 	visits := NewOwners(0)
 	for i := range f.Len() {
@@ -25,7 +25,7 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 		f.Sn.keep(w, i, &wideSn)
 		f.Item.keep(w, i, &wideItem)
 		f.SupplyDays.keep(w, i, &wideDays)
-		doctors.appendCoded(f.Doctor.At(uint32(i)))
+		doctors.appendCoded(f.Doctor.code(uint32(i)))
 		visits.Append(f.Visit.At(uint32(i)))
 		w++
 	}

@@ -20,23 +20,33 @@ type incidence struct {
 	shifted bool           // slots start half a slot after midnight
 	colHub  []graph.NodeID // hub node of each column
 	colEdge []uint32       // len columns+1: edges of column c are [colEdge[c], colEdge[c+1])
-	edgeVis []uint32       // len edges+1: visits of edge e are vis[edgeVis[e]:edgeVis[e+1]]
-	vis     []uint32       // visit rows
-	// person is the tables' Persons row of each visit (Visits.Person, not
-	// a copy): an edge's patient is its first visit's (patOf), which
-	// saves a column of four bytes a visit where lockstep's memory peaks.
-	person []uint32
+	edgePat []uint32       // Persons row of each edge
+	// edgeVisit is the first visit row of each edge; a patient seldom
+	// comes twice in one column, so the later visits of an edge are kept
+	// apart, in more (by edge, then visit), rather than every edge's
+	// visits behind offsets: four bytes a visit less where lockstep's
+	// memory peaks.
+	edgeVisit []uint32
+	more      []edgeVisit
 
 	hubs    []graph.NodeID // distinct hubs, sorted
 	hubCol  []uint32       // len hubs+1: columns of hub h are hubCols[hubCol[h]:hubCol[h+1]]
 	hubCols []uint32       // column ids grouped by hub, ascending within a hub
 }
 
-// patOf returns the Persons row of edge e.
-func (inc *incidence) patOf(e uint32) uint32 { return inc.person[inc.vis[inc.edgeVis[e]]] }
+// edgeVisit is a visit of an edge after its first (incidence.more).
+type edgeVisit struct{ edge, visit uint32 }
 
-// numEdges returns the number of edges.
-func (inc *incidence) numEdges() int { return len(inc.edgeVis) - 1 }
+// visitsOf appends the visit rows of edge e to buf, in column order (by
+// visit row), and returns it.
+func (inc *incidence) visitsOf(e uint32, buf []uint32) []uint32 {
+	buf = append(buf, inc.edgeVisit[e])
+	k, _ := slices.BinarySearchFunc(inc.more, e, func(m edgeVisit, e uint32) int { return cmp.Compare(m.edge, e) })
+	for ; k < len(inc.more) && inc.more[k].edge == e; k++ {
+		buf = append(buf, inc.more[k].visit)
+	}
+	return buf
+}
 
 // numCols returns the number of columns.
 func (inc *incidence) numCols() int { return len(inc.colHub) }
@@ -71,9 +81,9 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, shifte
 	rows := g.VisitsByTime()
 	stage := "lockstep " + kind.String() + " incidence"
 	opt.progress(stage, 0, len(rows))
-	inc := &incidence{kind: kind, shifted: shifted, person: vt.Person,
-		edgeVis: make([]uint32, 0, len(rows)+1),
-		vis:     make([]uint32, 0, len(rows)),
+	inc := &incidence{kind: kind, shifted: shifted,
+		edgePat:   make([]uint32, 0, len(rows)),
+		edgeVisit: make([]uint32, 0, len(rows)),
 	}
 	var buf, tmp []entry
 	// bucket[2*hub+admission] is the day's bucket of a hub's outpatient or
@@ -85,8 +95,7 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, shifte
 	var touched []uint32
 	var off []int
 	// flush turns the buffered entries of one day into columns and edges;
-	// colEdge and edgeVis hold start offsets until the final ends are
-	// appended below. The entries arrive in time order, so a stable
+	// colEdge holds start offsets until the final end is appended below. The entries arrive in time order, so a stable
 	// counting sort by (hub, admission) leaves each bucket in slot order:
 	// equal columns are runs, sorted by patient in place.
 	flush := func() {
@@ -122,14 +131,16 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, shifte
 			if len(run) > 1 {
 				slices.SortFunc(run, func(a, b entry) int { return cmp.Compare(a.pv, b.pv) })
 			}
-			inc.colEdge = append(inc.colEdge, uint32(len(inc.edgeVis)))
+			inc.colEdge = append(inc.colEdge, uint32(len(inc.edgePat)))
 			inc.colHub = append(inc.colHub, graph.NodeID(run[0].col>>32))
 			for k, e := range run {
 				pat := uint32(e.pv >> 32)
 				if k == 0 || pat != uint32(run[k-1].pv>>32) {
-					inc.edgeVis = append(inc.edgeVis, uint32(len(inc.vis)))
+					inc.edgePat = append(inc.edgePat, pat)
+					inc.edgeVisit = append(inc.edgeVisit, uint32(e.pv))
+				} else {
+					inc.more = append(inc.more, edgeVisit{edge: uint32(len(inc.edgePat) - 1), visit: uint32(e.pv)})
 				}
-				inc.vis = append(inc.vis, uint32(e.pv))
 			}
 			i = j
 		}
@@ -170,8 +181,7 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, shifte
 		buf = append(buf, entry{col: uint64(hub)<<32 | uint64(slot), pv: uint64(vt.Person[v])<<32 | uint64(v)})
 	}
 	flush()
-	inc.colEdge = append(inc.colEdge, uint32(len(inc.edgeVis)))
-	inc.edgeVis = append(inc.edgeVis, uint32(len(inc.vis)))
+	inc.colEdge = append(inc.colEdge, uint32(len(inc.edgePat)))
 	inc.groupByHub(g.NumNodes())
 	opt.progress(stage, len(rows), len(rows))
 	return inc, nil

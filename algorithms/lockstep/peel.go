@@ -100,6 +100,8 @@ type peeler struct {
 	order   []int32
 	stack   []int32
 	slots   []uint32
+	// edgeVisits is the visits of one edge (incidence.visitsOf).
+	edgeVisits []uint32
 }
 
 // newPeeler allocates a worker's scratch state.
@@ -141,7 +143,7 @@ func (p *peeler) hub(ctx context.Context, h int) []Block {
 			p.colGlob = append(p.colGlob, c)
 		}
 		for e := a; e < b; e++ {
-			pat := inc.patOf(e)
+			pat := inc.edgePat[e]
 			r := p.patLocal[pat]
 			if r < 0 {
 				r = int32(len(p.rowPat))
@@ -440,7 +442,8 @@ func (p *peeler) takeBlock(h int, keep []bool, density, baseline float64) Block 
 			p.alive[e] = false
 			b.Edges++
 			g := p.eGlob[e]
-			for _, v := range p.inc.vis[p.inc.edgeVis[g]:p.inc.edgeVis[g+1]] {
+			p.edgeVisits = p.inc.visitsOf(g, p.edgeVisits[:0])
+			for _, v := range p.edgeVisits {
 				b.Visits = append(b.Visits, v)
 				p.slots = append(p.slots, slotOf(vt, v, p.inc.shifted, p.opt))
 			}

@@ -3,6 +3,7 @@ package rings
 import (
 	"cmp"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/ringlens/ringlens/graph"
@@ -210,7 +211,7 @@ func (s *state) cohortShare(c *candidate) (share, baseline float64) {
 			// columns).
 			hub := uint64(vt.Doctor[v])
 			if !s.doctorOK(vt.Doctor[v]) {
-				hub = 1<<31 | uint64(h)
+				hub = uint64(s.t.Doctors.Len()) + uint64(h) // after every doctor row
 			}
 			e := cohortEntry{col: hub<<32 | uint64(uint32(vt.Begin.At(v).Hour())), person: vt.Person[v]}
 			if ringVisit[v] {
@@ -231,10 +232,16 @@ type cohortEntry struct {
 }
 
 // cohortFraction returns the share of es (visits) whose column holds at
-// least cohortMin distinct people of es; it sorts es.
+// least cohortMin distinct people of es; it sorts es. Where the columns'
+// hubs and hours and the people, each from its least value, fit one
+// uint64 together (as a rule: a candidate's data span a few years), the
+// entries are packed so and radix sorted (packedCohortFraction).
 func cohortFraction(es []cohortEntry) float64 {
 	if len(es) == 0 {
 		return 0
+	}
+	if f, ok := packedCohortFraction(es); ok {
+		return f
 	}
 	slices.SortFunc(es, func(a, b cohortEntry) int { return cmp.Or(cmp.Compare(a.col, b.col), cmp.Compare(a.person, b.person)) })
 	n := 0
@@ -251,6 +258,46 @@ func cohortFraction(es []cohortEntry) float64 {
 		a = b
 	}
 	return float64(n) / float64(len(es))
+}
+
+// packedCohortFraction is cohortFraction on es packed into uint64 keys
+// (hub, hour, person, each less its least value), radix sorted; ok is
+// false when they do not fit 64 bits.
+func packedCohortFraction(es []cohortEntry) (share float64, ok bool) {
+	loHub, hiHub := uint32(math.MaxUint32), uint32(0)
+	loHour, hiHour := uint32(math.MaxUint32), uint32(0)
+	loPerson, hiPerson := uint32(math.MaxUint32), uint32(0)
+	for _, e := range es {
+		hub, hour := uint32(e.col>>32), uint32(e.col)
+		loHub, hiHub = min(loHub, hub), max(hiHub, hub)
+		loHour, hiHour = min(loHour, hour), max(hiHour, hour)
+		loPerson, hiPerson = min(loPerson, e.person), max(hiPerson, e.person)
+	}
+	hourBits, personBits := uint(bits.Len32(hiHour-loHour)), uint(bits.Len32(hiPerson-loPerson))
+	if uint(bits.Len32(hiHub-loHub))+hourBits+personBits > 64 {
+		return 0, false
+	}
+	keys := make([]uint64, len(es))
+	for i, e := range es {
+		keys[i] = uint64(uint32(e.col>>32)-loHub)<<(hourBits+personBits) | uint64(uint32(e.col)-loHour)<<personBits |
+			uint64(e.person-loPerson)
+	}
+	keys = graph.SortKeys(keys)
+	colOf := func(k uint64) uint64 { return k >> personBits }
+	n := 0
+	for a := 0; a < len(keys); {
+		b, people := a, 0
+		for ; b < len(keys) && colOf(keys[b]) == colOf(keys[a]); b++ {
+			if b == a || keys[b] != keys[b-1] {
+				people++
+			}
+		}
+		if people >= cohortMin {
+			n += b - a
+		}
+		a = b
+	}
+	return float64(n) / float64(len(keys)), true
 }
 
 // rhythm returns the median over c's patients of the regularity of their

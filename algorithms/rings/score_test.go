@@ -1,8 +1,11 @@
 package rings
 
 import (
+	"cmp"
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -46,12 +49,41 @@ func TestCohortFraction(t *testing.T) {
 		{"three people, six visits", many(col(1, 10), 1, 1, 2, 2, 3, 3), 0},
 		{"a cohort and stray visits", append(many(col(1, 10), 4, 3, 2, 1, 1), many(col(2, 10), 1, 2)...), 5.0 / 7},
 		{"the same people an hour apart", append(many(col(1, 10), 1, 2), many(col(1, 11), 3, 4)...), 0},
+		{"too wide to pack", append(many(col(0, 0), 0, 1<<31, 5, 6), many(col(1<<31, 1<<31), 1, 2)...), 4.0 / 6},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			if got := cohortFraction(c.es); math.Abs(got-c.want) > 1e-12 {
+			if got := cohortFraction(slices.Clone(c.es)); math.Abs(got-c.want) > 1e-12 {
 				t.Errorf("cohortFraction = %v, want %v", got, c.want)
 			}
 		})
+	}
+	// The packed path gives what the comparison sort gives, on entries
+	// as cohortShare makes them.
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 200 {
+		es := make([]cohortEntry, 1+rng.IntN(3000))
+		hubs, hours, people := 1+rng.IntN(20), 1+rng.IntN(50), 1+rng.IntN(400)
+		for i := range es {
+			es[i] = cohortEntry{col: col(uint32(9000+rng.IntN(hubs)), uint32(470_000+rng.IntN(hours))), person: uint32(1000 + rng.IntN(people))}
+		}
+		packed, ok := packedCohortFraction(slices.Clone(es))
+		slices.SortFunc(es, func(a, b cohortEntry) int { return cmp.Or(cmp.Compare(a.col, b.col), cmp.Compare(a.person, b.person)) })
+		want := 0
+		for a := 0; a < len(es); {
+			b, n := a, 0
+			for ; b < len(es) && es[b].col == es[a].col; b++ {
+				if b == a || es[b].person != es[b-1].person {
+					n++
+				}
+			}
+			if n >= cohortMin {
+				want += b - a
+			}
+			a = b
+		}
+		if !ok || math.Abs(packed-float64(want)/float64(len(es))) > 1e-12 {
+			t.Fatalf("packed %v (ok %v), sorted %v", packed, ok, float64(want)/float64(len(es)))
+		}
 	}
 }
