@@ -105,7 +105,8 @@ func (t *Tables) Memory() []MemoryItem {
 	fz := &sizer{}
 	fz.addColumns(&f.Visit, &f.Doctor, &f.Sn, &f.Item, &f.Count, &f.Price, &f.Amount, &f.Time, &f.Line, &f.Trace, &f.SupplyDays)
 	col("fees.columns", PerFeeLine, f.Len(), fz)
-	out = append(out, internItem("fees.drug_trac_codg", PerFeeLine, f.Len(), f.Traces))
+	out = append(out, internItem("fees.drug_trac_codg", PerFeeLine, f.Len(), f.Traces),
+		internItem("fees.feedetl_sn (unique per line)", PerFeeLine, f.Len(), f.Serials))
 
 	p := &t.Persons
 	pz := &sizer{}

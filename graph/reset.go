@@ -23,6 +23,7 @@ func (t *Tables) Reset() {
 	if t.Visits.SetlID != nil {
 		t.Visits.SetlID.Reset()
 	}
+	t.Fees.Serials = nil // as NewTables: the loader chooses again
 	p := &t.Persons
 	p.Sex, p.Birth, p.InsuType, p.Name = p.Sex[:0], p.Birth[:0], p.InsuType[:0], p.Name[:0]
 	p.CertNo, p.InsuplcAdmdvs, p.DieDate = p.CertNo[:0], p.InsuplcAdmdvs[:0], p.DieDate[:0]

@@ -111,6 +111,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 	if dst == nil {
 		dst = &Tables{}
 	}
+	sf.Serials = t.Fees.Serials // the ids of Sn are the tables'
 	*dst = Tables{Strings: t.Strings, PII: t.PII, Persons: sp, Institutions: t.Institutions,
 		Doctors: t.Doctors, Catalog: t.Catalog, Visits: sv, Fees: sf}
 	return dst, keptFees, persons

@@ -57,6 +57,44 @@ func (t *Tables) str(s string) uint32 {
 	return id
 }
 
+// serial interns fee-line serial s (Serials or Strings), mapping "" to
+// None.
+func (t *Tables) serial(s string) uint32 {
+	if t.Fees.Serials == nil || s == "" {
+		return t.str(s)
+	}
+	id, _ := t.Fees.Serials.Intern(s)
+	return id
+}
+
+// UseFeeSerials makes the fee table keep its lines' feedetl_sn in a table
+// of their own (FeeTable.Serials), sized for about n lines, when they are
+// unique per line. It must be called before the first fee line is added.
+func (t *Tables) UseFeeSerials(n int) {
+	if t.Fees.Len() == 0 {
+		t.Fees.Serials = intern.NewPacked(n)
+	}
+}
+
+// FeeSerial returns the feedetl_sn of fee line f ("" when absent).
+func (t *Tables) FeeSerial(f uint32) string { return t.FeeSerialIn(nil, f) }
+
+// FeeSerialIn is FeeSerial with the string in arena a (a nil arena: its
+// own allocation); a serial among the codes and names shares the tables'
+// memory (intern.Table.Shared), allocating nothing.
+func (t *Tables) FeeSerialIn(a *Arena, f uint32) string {
+	id := t.Fees.Sn.At(f)
+	switch {
+	case id == None:
+		return ""
+	case t.Fees.Serials != nil:
+		return t.Fees.Serials.StringIn(a, id)
+	case t.Strings != nil && int(id) < t.Strings.Len():
+		return t.Strings.Shared(id)
+	}
+	return ""
+}
+
 // pii interns s in PII, mapping "" to None.
 func (t *Tables) pii(s string) uint32 {
 	if s == "" {
@@ -422,9 +460,19 @@ func (t *Tables) AddVisit(v *claims.Visit, person, inst uint32, line uint32) (ro
 // FeeTable holds fee lines in input order. Amounts are net of refunds once
 // ingest has netted them.
 type FeeTable struct {
-	Visit      Owners // Visits row
-	Sn         Small  // Strings id of feedetl_sn
-	Item       Small  // Catalog row
+	Visit Owners // Visits row
+	// Sn is the id of each line's feedetl_sn: in Strings, or in Serials
+	// when the serials are unique per line. Read it with Tables.FeeSerial;
+	// equal ids are equal serials.
+	Sn Small
+	// Serials holds the fee lines' feedetl_sn when they are unique per
+	// line (a running number of the export) rather than numbered within
+	// the visit: packed (a prefix code and a number, 10 bytes a line)
+	// instead of interned among the codes and names (about 32). Nil: the
+	// ids are Strings ids. The loader chooses (UseFeeSerials) before the
+	// first line is added.
+	Serials    *intern.PackedTable
+	Item       Small // Catalog row
 	Count      Counts
 	Price      Prices
 	Amount     Amounts             // det_item_fee_sumamt, read through AmountAt
@@ -462,7 +510,7 @@ func (t *Tables) AddFee(f *claims.FeeLine, visit uint32, line uint32) uint32 {
 	ft := &t.Fees
 	row := uint32(ft.Visit.Len())
 	ft.Visit.Append(visit)
-	ft.Sn.Append(t.str(f.FeedetlSn))
+	ft.Sn.Append(t.serial(f.FeedetlSn))
 	ft.Item.Append(t.item(f.ItemCode, f.ItemName, f.ListType))
 	ft.Count.Append(f.Count)
 	ft.Price.Append(f.Price)

@@ -44,6 +44,9 @@ func (t *Tables) Snapshot() *Tables {
 	s.Fees = FeeTable{Visit: f.Visit.snapshot(), Sn: f.Sn.snapshot(), Item: f.Item.snapshot(), Count: f.Count.snapshot(),
 		Price: f.Price.snapshot(), Amount: f.Amount.snapshot(), Time: f.Time.snapshot(), Doctor: f.Doctor.snapshot(),
 		SupplyDays: f.SupplyDays.snapshot(), Trace: f.Trace.snapshot(), Traces: f.Traces.Snapshot(), Line: f.Line.snapshot()}
+	if f.Serials != nil {
+		s.Fees.Serials = f.Serials.Snapshot()
+	}
 	return s
 }
 

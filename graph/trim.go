@@ -41,6 +41,9 @@ func (t *Tables) DropIngestIndexes() {
 	if t.Fees.Traces != nil {
 		t.Fees.Traces.DropIndex()
 	}
+	if t.Fees.Serials != nil {
+		t.Fees.Serials.DropIndex()
+	}
 	t.Fees.Price.dropIndex()
 }
 

@@ -51,7 +51,12 @@ func summary(res *Result) string {
 	tb := res.Tables
 	s += fmt.Sprint(tb.Persons.Len(), tb.Institutions.Len(), tb.Doctors.Len(), tb.Catalog.Len())
 	s += fmt.Sprint(tb.Visits.MedFee, tb.Visits.FundPay, tb.Visits.Flags, tb.Visits.Line, tb.Visits.Begin, tb.Visits.End)
-	s += fmt.Sprint(tb.Fees.Visit, tb.Fees.Amount, tb.Fees.Count, tb.Fees.Line, tb.Fees.Item, tb.Fees.Sn)
+	s += fmt.Sprint(tb.Fees.Visit, tb.Fees.Amount, tb.Fees.Count, tb.Fees.Line, tb.Fees.Item)
+	// Serials by value: whether they are kept apart (unique per line)
+	// is judged on the first batch, whose size the chunks set.
+	for f := range uint32(tb.Fees.Len()) {
+		s += " " + tb.FeeSerial(f)
+	}
 	return s
 }
 

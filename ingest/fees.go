@@ -244,7 +244,7 @@ func (r *feeResolver) rejectRow(i uint32, col int, reason string) {
 	ft := r.ft
 	value := ""
 	if col == fSn {
-		value = r.l.t.Str(ft.Sn.At(i))
+		value = r.l.t.FeeSerial(i)
 	}
 	r.rejects = append(r.rejects, pendingReject{line: int64(ft.Line.At(i)), col: feeCols[col].name, reason: reason, value: value})
 	r.setDrop(i)

@@ -139,8 +139,8 @@ func load(ctx context.Context, dir string, opts Options, sink RejectSink, chunkS
 // visit, and filled no faster, the one-byte tags already making most
 // collisions cheap. The shared
 // strings are sized for the codes and names of a city; when feedetl_sn
-// turns out to be unique per line they are enlarged for the fee lines as
-// the fee file starts (reserveFeeSerials). Unused capacity costs address
+// turns out to be unique per line the fee lines keep it in a packed table
+// of their own, chosen as the fee file starts (reserveFeeSerials). Unused capacity costs address
 // space rather than memory, but the Go heap counts it against the memory
 // limit, so estimates aim close.
 func newTables(visits, fees int, opts Options) *graph.Tables {
@@ -191,11 +191,12 @@ func estimateRows(src *source, bytesPerRow int64) int {
 	return int(size / bytesPerRow)
 }
 
-// reserveFeeSerials enlarges the shared strings for the fee file's
-// feedetl_sn values when more than half of those of its first batch are
-// distinct: serial numbers unique per line rather than per visit (0001,
-// 0002, ...). It runs on the applying goroutine before the first batch is
-// applied; ids do not depend on it.
+// reserveFeeSerials gives the fee file's feedetl_sn values a packed table
+// of their own (graph.Tables.UseFeeSerials) when more than half of those
+// of its first batch are distinct: serial numbers unique per line rather
+// than per visit (0001, 0002, ...). It runs on the applying goroutine
+// before the first batch is applied. The serials read back the same
+// either way (Tables.FeeSerial); only their ids differ.
 func (l *loader) reserveFeeSerials(rows []feeRow, errs []rowErr) {
 	seen := make(map[string]struct{}, len(rows))
 	n := 0
@@ -206,7 +207,7 @@ func (l *loader) reserveFeeSerials(rows []feeRow, errs []rowErr) {
 		}
 	}
 	if n > 0 && 2*len(seen) > n {
-		l.t.Strings.Reserve(l.t.Strings.Len()+l.feeRows*5/4+4096, 12)
+		l.t.UseFeeSerials(l.feeRows + l.feeRows/estimateMarginCompressed + 64)
 	}
 }
 

@@ -32,7 +32,7 @@ type mini struct {
 
 	// scratch for the packed ids of the visit being copied (see packed):
 	// its mdtrt_id, its setl_id, and a fee line's trace code.
-	mdtrtID, setlID, trace []byte
+	mdtrtID, setlID, trace, serial []byte
 }
 
 // Limits of the minis a Checker keeps for reuse: one that grew beyond
@@ -177,7 +177,11 @@ func (m *mini) addVisit(v uint32) {
 	for _, f := range m.fees {
 		item := ft.Item.At(f)
 		m.catalogItem(item)
-		cf := claims.FeeLine{FeedetlSn: m.str(ft.Sn.At(f)), MdtrtID: cv.MdtrtID, Count: ft.Count.At(f), Price: ft.Price.At(f),
+		sn := m.str(ft.Sn.At(f))
+		if ft.Serials != nil { // unique per line: packed
+			sn = packed(&ft.Serials.PackedList, &m.serial, ft.Sn.At(f))
+		}
+		cf := claims.FeeLine{FeedetlSn: sn, MdtrtID: cv.MdtrtID, Count: ft.Count.At(f), Price: ft.Price.At(f),
 			Amount: ft.AmountAt(f), Time: ft.Time.At(f), DoctorCode: m.doctorCode(src.FeeDoctor(f)), SupplyDays: ft.SupplyDays.At(f)}
 		if int(item) < src.Catalog.Len() {
 			cf.ItemCode, cf.ItemName, cf.ListType = view(src.Catalog.IDs, item), m.str(src.Catalog.Name[item]), src.Catalog.ListType[item]

@@ -451,7 +451,7 @@ func claimBody(t *graph.Tables, v uint32, fees []uint32) checkBody {
 	body := checkBody{Visit: visit}
 	for _, f := range fees {
 		line := map[string]string{
-			"feedetl_sn": t.Str(ft.Sn.At(f)), "mdtrt_id": visit["mdtrt_id"], "med_list_codg": ct.IDs.String(ft.Item.At(f)),
+			"feedetl_sn": t.FeeSerial(f), "mdtrt_id": visit["mdtrt_id"], "med_list_codg": ct.IDs.String(ft.Item.At(f)),
 			"cnt": strconv.FormatFloat(ft.Count.At(f), 'f', -1, 64), "pric": ft.Price.At(f).String(),
 			"det_item_fee_sumamt": ft.AmountAt(f).String(), "fee_ocur_time": ft.Time.At(f).String(),
 		}

@@ -250,7 +250,7 @@ func monthRows(t *graph.Tables, h *rules.Hit, month string) []fbRow {
 		if doc == graph.None {
 			doc = vt.Doctor[v]
 		}
-		out = append(out, fbRow{mdtrtID: vt.IDs.String(v), feedetlSn: t.Str(ft.Sn.At(f)), at: ft.Time.At(f),
+		out = append(out, fbRow{mdtrtID: vt.IDs.String(v), feedetlSn: t.FeeSerial(f), at: ft.Time.At(f),
 			inst: vt.Institution[v], doctor: doc, fund: ft.AmountAt(f)})
 	}
 	return out

@@ -64,11 +64,7 @@ func Cite(t *graph.Tables, h *RuleHit, a *graph.Arena) (mdtrtIDs []string, fees 
 		if int(f) >= t.Fees.Len() || int(f) >= t.Fees.Sn.Len() || t.Fees.Visit.At(uint32(f)) >= nv {
 			continue
 		}
-		sn := ""
-		if id := t.Fees.Sn.At(f); id != graph.None && t.Strings != nil && int(id) < t.Strings.Len() {
-			sn = t.Strings.Shared(id)
-		}
-		fees = append(fees, FeeRef{MdtrtID: t.Visits.IDs.StringIn(a, t.Fees.Visit.At(uint32(f))), FeedetlSn: sn})
+		fees = append(fees, FeeRef{MdtrtID: t.Visits.IDs.StringIn(a, t.Fees.Visit.At(uint32(f))), FeedetlSn: t.FeeSerialIn(a, f)})
 	}
 	return mdtrtIDs, fees
 }

@@ -479,14 +479,14 @@ func (m *Model) addCatalog(t *graph.Tables) {
 func (m *Model) addFees(t *graph.Tables) {
 	ft := &t.Fees
 	vt := &t.Visits
-	key := func(i int) string { return FeeKey(vt.IDs.String(ft.Visit.At(uint32(i))), t.Str(ft.Sn.At(uint32(i)))) }
+	key := func(i int) string { return FeeKey(vt.IDs.String(ft.Visit.At(uint32(i))), t.FeeSerial(uint32(i))) }
 	m.Nodes = append(m.Nodes, NodeSet{
 		Name: "feeline", Space: LabelFeeLine, Labels: []string{LabelFeeLine}, Key: "id",
 		Props: []Prop{{"sn", TString}, {"item", TString}, {"cnt", TFloat}, {"pric", TFloat}, {"amount", TFloat},
 			{"time", TDateTime}, {"dr_code", TString}, {"prd_days", TInt}, {"trace", TString}},
 		Len: ft.Len(),
 		Row: func(i int, p []any) string {
-			sn := t.Str(ft.Sn.At(uint32(i)))
+			sn := t.FeeSerial(uint32(i))
 			p[0] = sn
 			p[1] = t.Catalog.IDs.String(ft.Item.At(uint32(i)))
 			p[2] = ft.Count.At(uint32(i))

@@ -300,13 +300,13 @@ func TestRoundTripSmall(t *testing.T) {
 		t.Fatalf("%d fee lines read back, want %d", nf.Len(), of.Len()-1)
 	}
 	for i := 0; i < of.Len(); i++ {
-		key := FeeKey(orig.IDs.String(of.Visit.At(uint32(i))), g.Tables().Str(of.Sn.At(uint32(i))))
+		key := FeeKey(orig.IDs.String(of.Visit.At(uint32(i))), g.Tables().FeeSerial(uint32(i)))
 		if of.Time.At(uint32(i)) == claims.NoTime {
 			continue // refused, as above
 		}
 		j := -1
 		for k := 0; k < nf.Len(); k++ {
-			if FeeKey(v.IDs.String(nf.Visit.At(uint32(k))), tb.Str(nf.Sn.At(uint32(k)))) == key {
+			if FeeKey(v.IDs.String(nf.Visit.At(uint32(k))), tb.FeeSerial(uint32(k))) == key {
 				j = k
 			}
 		}

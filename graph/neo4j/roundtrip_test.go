@@ -56,7 +56,7 @@ func tableRows(t *graph.Tables) map[string]string {
 	}
 	ft := &t.Fees
 	for i := 0; i < ft.Len(); i++ {
-		rows["fee "+FeeKey(vt.IDs.String(ft.Visit.At(uint32(i))), t.Str(ft.Sn.At(uint32(i))))] = cols(ct.IDs.String(ft.Item.At(uint32(i))), ft.Count.At(uint32(i)),
+		rows["fee "+FeeKey(vt.IDs.String(ft.Visit.At(uint32(i))), t.FeeSerial(uint32(i)))] = cols(ct.IDs.String(ft.Item.At(uint32(i))), ft.Count.At(uint32(i)),
 			ft.Price.At(uint32(i)), ft.AmountAt(uint32(i)), ft.Time.At(uint32(i)), key(dt.IDs, t.FeeDoctor(uint32(i))), ft.SupplyDays.At(uint32(i)), key(ft.Traces, ft.Trace.At(uint32(i))))
 	}
 	return rows

@@ -38,7 +38,7 @@ func FeeLinesOf(t *graph.Tables, r *findings.Ring) []FeeLine {
 		if !want[vrow] {
 			continue
 		}
-		fl := FeeLine{MdtrtID: vt.IDs.String(vrow), FeedetlSn: t.Str(ft.Sn.At(i)), Count: ft.Count.At(i), Price: ft.Price.At(i).Yuan(),
+		fl := FeeLine{MdtrtID: vt.IDs.String(vrow), FeedetlSn: t.FeeSerial(i), Count: ft.Count.At(i), Price: ft.Price.At(i).Yuan(),
 			Amount: ft.AmountAt(i).Yuan(), Time: ft.Time.At(i).String(), SupplyDays: ft.SupplyDays.At(i)}
 		if item := ft.Item.At(i); item != graph.None {
 			fl.ItemCode, fl.ItemName = ct.IDs.String(item), t.Str(ct.Name[item])
