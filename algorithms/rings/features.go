@@ -193,7 +193,13 @@ func (s *state) cohortShare(c *candidate) (share, baseline float64) {
 	}
 	// Each outpatient visit as its (doctor, hour) column and person, ring
 	// visits and the others apart; sorted, a column's people are a run.
-	var ring, other []cohortEntry
+	// The visits of each institution first, to size the entries once.
+	type site struct {
+		h  graph.NodeID
+		vs []uint32
+	}
+	sites := make([]site, 0, len(c.insts))
+	total := 0
 	for _, h := range c.insts {
 		if s.g.Kind(h) != graph.KindInstitution {
 			continue
@@ -202,7 +208,13 @@ func (s *state) cohortShare(c *candidate) (share, baseline float64) {
 		if len(vs) > maxBaselineVisits {
 			vs = vs[:maxBaselineVisits]
 		}
-		for _, v := range vs {
+		sites, total = append(sites, site{h, vs}), total+len(vs)
+	}
+	ring := make([]cohortEntry, 0, min(total, len(c.visits)))
+	other := make([]cohortEntry, 0, total)
+	for _, st := range sites {
+		h := st.h
+		for _, v := range st.vs {
 			if !s.live(v) || vt.MedType[v].Inpatient() {
 				continue
 			}
