@@ -151,7 +151,9 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 	// would make detection's live heap peak some 20 bytes a visit higher.
 	// Its generator then runs last, so that the peeling has the others'
 	// time to finish in, and its candidates still take their place in the
-	// list (the generators read the state and do not change it).
+	// list. The generators read the state; the indexes some of them build
+	// on first use (the trace codes' sales) answer alike whichever builds
+	// them, so the order they run in does not change the findings.
 	order := make([]int, 0, len(gens))
 	last := -1
 	for i, gen := range gens {
