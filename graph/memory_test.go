@@ -45,7 +45,7 @@ func TestMemory(t *testing.T) {
 		{"visits.columns", tb.Visits.Len(), 3*4 + 2*2 + 1 + 4*4 + 1 + 1, 0, 0},
 		// Visit 1 (and a base of 4 for the block of rows), Doctor 4 for
 		// each line billed by another doctor than its visit's (no
-		// complete word of rows), Sn, Item, SupplyDays, Count, Price (2
+		// complete word of rows), SupplyDays 1, Sn, Item, Count, Price (2
 		// each:
 		// the price a code into the column's dictionary of prices, below),
 		// Time 4 (no value out of their range here),
@@ -53,7 +53,7 @@ func TestMemory(t *testing.T) {
 		// 121, 130, 140 make four runs (the second and third of two
 		// rows, by tens and nines), three before the last; no trace
 		// codes (no complete word of rows).
-		{"fees.columns", tb.Fees.Len(), 1 + 5*2 + 4, len(tb.Fees.Line.runs), 4 + 4*int64(tb.Fees.Doctor.Own()) + traced + amounts + prices},
+		{"fees.columns", tb.Fees.Len(), 1 + 1 + 4*2 + 4, len(tb.Fees.Line.runs), 4 + 4*int64(tb.Fees.Doctor.Own()) + traced + amounts + prices},
 		{"graph.visits_by_time", tb.Visits.Len(), 4, 0, 0},
 	}
 	for _, tc := range tests {

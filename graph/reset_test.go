@@ -226,7 +226,7 @@ type stringColumn interface {
 }
 
 // narrowColumn is what the reflective walks read of a compact column
-// (Narrow, Counts, Lines, Sparse, Small, Owners).
+// (Narrow, Counts, Lines, Sparse, Small, Owners, Days).
 type narrowColumn interface {
 	Len() int
 	at64(i uint32) int64
@@ -243,6 +243,9 @@ func (c *Sparse) at64(i uint32) int64 { return int64(c.At(i)) }
 
 // at64 returns the code of row i (its own doctor, or visitsDoctor).
 func (c *FeeDoctors) at64(i uint32) int64 { return int64(c.code(i)) }
+
+// at64 returns the days of row i.
+func (c *Days) at64(i uint32) int64 { return int64(c.At(i)) }
 
 // at64 returns the owner of row i.
 func (c *Owners) at64(i uint32) int64 { return int64(c.At(i)) }

@@ -143,20 +143,3 @@ func (c *Small) bytes() (used, reserved int64) {
 	fu, fr := size(c.full)
 	return nu + wu + fu, nr + wr + fr
 }
-
-// Days is a Small column of day counts (prd_days, 0 when unknown; a
-// negative count is kept whole).
-type Days struct{ Small }
-
-// NewDays returns a column with room for n rows.
-func NewDays(n int) Days { return Days{NewSmall(n)} }
-
-// At returns the days of row i.
-func (c *Days) At(i uint32) int32 { return int32(c.Small.At(i)) }
-
-// Append adds a row holding d.
-func (c *Days) Append(d int32) { c.Small.Append(uint32(d)) }
-
-// snapshot returns the column as it is now, which later appends leave
-// unchanged.
-func (c *Days) snapshot() Days { return Days{c.Small.snapshot()} }

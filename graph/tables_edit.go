@@ -6,10 +6,11 @@ package graph
 func (f *FeeTable) Keep(keep func(row int) bool) int {
 	w := 0
 	var wideCount, wideTime, wideAmount []wideValue
-	var wideSn, wideItem, wideDays, widePrice []smallWideValue
+	var wideSn, wideItem, widePrice []smallWideValue
 	var lines Lines
 	traces := NewSparse(0, 0, f.Trace.none)
 	doctors := NewFeeDoctors(0)
+	days := NewDays(0)
 	cur := lineCursor{c: &f.Line}
 	visits := NewOwners(0)
 	for i := range f.Len() {
@@ -24,14 +25,13 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 		f.Amount.keep(w, i, &wideAmount)
 		f.Sn.keep(w, i, &wideSn)
 		f.Item.keep(w, i, &wideItem)
-		f.SupplyDays.keep(w, i, &wideDays)
+		days.Append(f.SupplyDays.At(uint32(i)))
 		doctors.appendCoded(f.Doctor.code(uint32(i)))
 		visits.Append(f.Visit.At(uint32(i)))
 		w++
 	}
 	f.Sn.truncate(w, wideSn)
 	f.Item.truncate(w, wideItem)
-	f.SupplyDays.truncate(w, wideDays)
 	f.Count.truncate(w, wideCount)
 	f.Price.truncate(w, widePrice)
 	f.Amount.truncate(w, wideAmount)
@@ -39,6 +39,7 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 	f.Visit = visits
 	f.Trace = traces
 	f.Doctor = doctors
+	f.SupplyDays = days
 	f.Line = lines
 	return w
 }
