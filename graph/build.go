@@ -428,7 +428,7 @@ func (g *Graph) buildVisitDoctors(vd *visitDoctors) {
 				doc = append(doc, d)
 			}
 			for f := range g.FeesOf(uint32(v)).All() {
-				d := g.t.FeeDoctor(f)
+				d := g.t.Fees.Doctor.Of(f, vt.Doctor[v]) // the rows of visit v
 				if d >= nd {
 					continue
 				}

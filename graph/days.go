@@ -1,7 +1,5 @@
 package graph
 
-import "slices"
-
 // Days is a column of day counts (prd_days, 0 when unknown), kept in one
 // byte a row: a count from 0 to 254 is the row's byte, and a row marked
 // daysWide keeps its count (a negative one, or 255 days and more) whole in
@@ -51,8 +49,7 @@ func (c *Days) marked(i uint32) int32 {
 	if c.widened {
 		return int32(c.small.At(i))
 	}
-	k, _ := slices.BinarySearchFunc(c.wide, i, func(w smallWideValue, row uint32) int { return int(w.row) - int(row) })
-	return int32(c.wide[k].v)
+	return int32(smallWideAt(c.wide, i))
 }
 
 // Append adds a row of d days.

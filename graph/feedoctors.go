@@ -37,6 +37,15 @@ func (c *FeeDoctors) Append(doctor, visitDoctor uint32) {
 	c.codes.Append(doctor)
 }
 
+// Of returns the doctor of line i, whose visit's doctor is visitDoctor:
+// for loops that hold the visit already (Tables.FeeDoctor looks it up).
+func (c *FeeDoctors) Of(i, visitDoctor uint32) uint32 {
+	if d := c.codes.At(i); d != visitsDoctor {
+		return d
+	}
+	return visitDoctor
+}
+
 // code returns what line i holds: its own doctor, or visitsDoctor.
 func (c *FeeDoctors) code(i uint32) uint32 { return c.codes.At(i) }
 
@@ -65,11 +74,14 @@ func (c *FeeDoctors) bytes() (used, reserved int64) { return c.codes.bytes() }
 // FeeDoctor returns the Doctors row of fee line f (None when the line has
 // no doctor): the line's own, or its visit's.
 func (t *Tables) FeeDoctor(f uint32) uint32 {
-	d := t.Fees.Doctor.code(f)
-	if d != visitsDoctor {
-		return d
-	}
-	if v := t.Fees.Visit.At(f); int(v) < len(t.Visits.Doctor) {
+	return t.Fees.Doctor.Of(f, t.visitDoctor(t.Fees.Visit.At(f)))
+}
+
+// visitDoctor returns the Doctors row of visit v, None for a visit out of
+// range (a line a test points elsewhere): the doctor a fee line of v is
+// kept against (FeeDoctors).
+func (t *Tables) visitDoctor(v uint32) uint32 {
+	if int(v) < len(t.Visits.Doctor) {
 		return t.Visits.Doctor[v]
 	}
 	return None

@@ -15,11 +15,7 @@ func setFeeDoctor(tb *Tables, i int, d uint32) {
 	doctors[i] = d
 	tb.Fees.Doctor = NewFeeDoctors(len(doctors))
 	for f, d := range doctors {
-		visitDoctor := uint32(None) // as AddFee: a visit out of range has none
-		if v := tb.Fees.Visit.At(uint32(f)); int(v) < len(tb.Visits.Doctor) {
-			visitDoctor = tb.Visits.Doctor[v]
-		}
-		tb.Fees.Doctor.Append(d, visitDoctor)
+		tb.Fees.Doctor.Append(d, tb.visitDoctor(tb.Fees.Visit.At(uint32(f))))
 	}
 }
 

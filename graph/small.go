@@ -25,6 +25,13 @@ type Small struct {
 // and its row.
 type smallWideValue struct{ row, v uint32 }
 
+// smallWideAt returns the value of row i in ws, which is sorted by row and
+// holds it (Small.wide, Days.wide).
+func smallWideAt(ws []smallWideValue, i uint32) uint32 {
+	k, _ := slices.BinarySearchFunc(ws, i, func(w smallWideValue, row uint32) int { return int(w.row) - int(row) })
+	return ws[k].v
+}
+
 const (
 	// smallNone is the code of None.
 	smallNone uint16 = 0xFFFF
@@ -68,8 +75,7 @@ func (c *Small) marked(i uint32) uint32 {
 	if c.narrow[i] == smallNone {
 		return None
 	}
-	k, _ := slices.BinarySearchFunc(c.wide, i, func(w smallWideValue, row uint32) int { return int(w.row) - int(row) })
-	return c.wide[k].v
+	return smallWideAt(c.wide, i)
 }
 
 // Append adds a row holding v.

@@ -90,7 +90,7 @@ func (t *Tables) SubsetInto(dst *Tables, visits, fees []uint32) (sub *Tables, ke
 		if int(f) >= ft.Len() {
 			continue
 		}
-		v, ok := local[ft.Visit.At(uint32(f))]
+		v, ok := local[ft.Visit.At(f)]
 		if !ok {
 			continue
 		}

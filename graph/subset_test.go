@@ -98,7 +98,7 @@ func checkSubset(t *testing.T, tb, sub *Tables, kept, persons, want []uint32, wa
 		}
 	}
 	for j, f := range kept {
-		if got, orig := sub.Visits.IDs.String(sub.Fees.Visit.At(uint32(j))), tb.Visits.IDs.String(tb.Fees.Visit.At(uint32(f))); got != orig ||
+		if got, orig := sub.Visits.IDs.String(sub.Fees.Visit.At(uint32(j))), tb.Visits.IDs.String(tb.Fees.Visit.At(f)); got != orig ||
 			sub.Fees.AmountAt(uint32(j)) != tb.Fees.AmountAt(uint32(f)) || sub.Fees.Sn.At(uint32(j)) != tb.Fees.Sn.At(f) {
 			t.Errorf("subset fee %d (row %d) belongs to %s, want %s", j, f, got, orig)
 		}

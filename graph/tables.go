@@ -516,11 +516,7 @@ func (t *Tables) AddFee(f *claims.FeeLine, visit uint32, line uint32) uint32 {
 	ft.Price.Append(f.Price)
 	ft.appendAmount(f.Amount)
 	ft.Time.Append(f.Time)
-	visitDoctor := uint32(None)
-	if int(visit) < len(t.Visits.Doctor) {
-		visitDoctor = t.Visits.Doctor[visit]
-	}
-	ft.Doctor.Append(t.DoctorRef(f.DoctorCode), visitDoctor)
+	ft.Doctor.Append(t.DoctorRef(f.DoctorCode), t.visitDoctor(visit))
 	ft.SupplyDays.Append(f.SupplyDays)
 	trace := uint32(None)
 	if f.TraceCode != "" {

@@ -179,8 +179,9 @@ func identityRows(buf *[]uint32, start, end int) []uint32 {
 func contiguousGroups(visits *graph.Owners, nVisits int) ([]uint32, bool) {
 	closed := make([]uint64, (nVisits+63)/64)
 	ends := make([]uint32, 0, nVisits)
-	// close ends the run of visit v before row end.
-	close := func(v, end uint32) bool {
+	// endRun ends the run of visit v before row end; false when v had a
+	// run before.
+	endRun := func(v, end uint32) bool {
 		if closed[v>>6]&(1<<(v&63)) != 0 {
 			return false
 		}
@@ -190,12 +191,12 @@ func contiguousGroups(visits *graph.Owners, nVisits int) ([]uint32, bool) {
 	}
 	prev := uint32(0)
 	for i, v := range visits.All() {
-		if i > 0 && v != prev && !close(prev, i) {
+		if i > 0 && v != prev && !endRun(prev, i) {
 			return nil, false
 		}
 		prev = v
 	}
-	if n := visits.Len(); n > 0 && !close(prev, uint32(n)) {
+	if n := visits.Len(); n > 0 && !endRun(prev, uint32(n)) {
 		return nil, false
 	}
 	return ends, true

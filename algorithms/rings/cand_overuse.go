@@ -192,7 +192,7 @@ func (s *state) newSaleIndex() saleIndex {
 		first[i] = graph.None
 	}
 	for f, tr := range ft.Trace.All() {
-		if !s.live(ft.Visit.At(uint32(f))) {
+		if !s.live(ft.Visit.At(f)) {
 			continue
 		}
 		if g := first[tr]; g == graph.None || ft.Time.At(f) < ft.Time.At(g) {

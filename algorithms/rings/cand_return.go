@@ -59,7 +59,7 @@ func (s *state) returnCandidates(ctx context.Context) ([]*candidate, error) {
 			continue
 		}
 		first := s.firstSale(h.Fees)
-		v := t.Fees.Visit.At(uint32(first))
+		v := t.Fees.Visit.At(first)
 		b := returnedBox{hit: i, buyer: t.Visits.Person[v], site: s.instNode(v), firstVisit: v, prescriber: t.FeeDoctor(first)}
 		if b.prescriber == graph.None && s.g.Kind(b.site) != graph.KindPharmacy {
 			// The attending doctor of a medical visit prescribed; at a
@@ -71,7 +71,7 @@ func (s *state) returnCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 		for _, f := range h.Fees {
 			if f != first {
-				if n := s.instNode(t.Fees.Visit.At(uint32(f))); n != b.site && n != graph.NoNode {
+				if n := s.instNode(t.Fees.Visit.At(f)); n != b.site && n != graph.NoNode {
 					b.resellers = append(b.resellers, n)
 				}
 			}
@@ -308,7 +308,7 @@ func (s *state) returnerRate(returners int) float64 {
 	t := s.t
 	buyers := make(map[uint32]bool)
 	for f := range t.Fees.Trace.All() {
-		buyers[t.Visits.Person[t.Fees.Visit.At(uint32(f))]] = true
+		buyers[t.Visits.Person[t.Fees.Visit.At(f)]] = true
 	}
 	return float64(returners) / float64(max(len(buyers), 1))
 }

@@ -1,7 +1,6 @@
 package rings
 
 import (
-	"cmp"
 	"math"
 	"math/bits"
 	"slices"
@@ -244,62 +243,19 @@ type cohortEntry struct {
 }
 
 // cohortFraction returns the share of es (visits) whose column holds at
-// least cohortMin distinct people of es; it sorts es. Where the columns'
-// hubs and hours and the people, each from its least value, fit one
-// uint64 together (as a rule: a candidate's data span a few years), the
-// entries are packed so and radix sorted (packedCohortFraction).
+// least cohortMin distinct people of es: the entries are packed into
+// uint64 keys (cohortKeys), radix sorted, and a column's people counted
+// along its run.
 func cohortFraction(es []cohortEntry) float64 {
 	if len(es) == 0 {
 		return 0
 	}
-	if f, ok := packedCohortFraction(es); ok {
-		return f
-	}
-	slices.SortFunc(es, func(a, b cohortEntry) int { return cmp.Or(cmp.Compare(a.col, b.col), cmp.Compare(a.person, b.person)) })
-	n := 0
-	for a := 0; a < len(es); {
-		b, people := a, 0
-		for ; b < len(es) && es[b].col == es[a].col; b++ {
-			if b == a || es[b].person != es[b-1].person {
-				people++
-			}
-		}
-		if people >= cohortMin {
-			n += b - a
-		}
-		a = b
-	}
-	return float64(n) / float64(len(es))
-}
-
-// packedCohortFraction is cohortFraction on es packed into uint64 keys
-// (hub, hour, person, each less its least value), radix sorted; ok is
-// false when they do not fit 64 bits.
-func packedCohortFraction(es []cohortEntry) (share float64, ok bool) {
-	loHub, hiHub := uint32(math.MaxUint32), uint32(0)
-	loHour, hiHour := uint32(math.MaxUint32), uint32(0)
-	loPerson, hiPerson := uint32(math.MaxUint32), uint32(0)
-	for _, e := range es {
-		hub, hour := uint32(e.col>>32), uint32(e.col)
-		loHub, hiHub = min(loHub, hub), max(hiHub, hub)
-		loHour, hiHour = min(loHour, hour), max(hiHour, hour)
-		loPerson, hiPerson = min(loPerson, e.person), max(hiPerson, e.person)
-	}
-	hourBits, personBits := uint(bits.Len32(hiHour-loHour)), uint(bits.Len32(hiPerson-loPerson))
-	if uint(bits.Len32(hiHub-loHub))+hourBits+personBits > 64 {
-		return 0, false
-	}
-	keys := make([]uint64, len(es))
-	for i, e := range es {
-		keys[i] = uint64(uint32(e.col>>32)-loHub)<<(hourBits+personBits) | uint64(uint32(e.col)-loHour)<<personBits |
-			uint64(e.person-loPerson)
-	}
+	keys, personBits, _ := cohortKeys(es)
 	keys = graph.SortKeys(keys)
-	colOf := func(k uint64) uint64 { return k >> personBits }
 	n := 0
 	for a := 0; a < len(keys); {
 		b, people := a, 0
-		for ; b < len(keys) && colOf(keys[b]) == colOf(keys[a]); b++ {
+		for ; b < len(keys) && keys[b]>>personBits == keys[a]>>personBits; b++ {
 			if b == a || keys[b] != keys[b-1] {
 				people++
 			}
@@ -309,7 +265,43 @@ func packedCohortFraction(es []cohortEntry) (share float64, ok bool) {
 		}
 		a = b
 	}
-	return float64(n) / float64(len(keys)), true
+	return float64(n) / float64(len(keys))
+}
+
+// cohortKeys packs each entry of es into a key whose bits above
+// personBits are its column and below them its person: hub, hour and
+// person each less its least value in es where the three fit 64 bits
+// together (packed; as a rule, a candidate's data span a few years), else
+// the column numbered densely in a map and the person whole.
+func cohortKeys(es []cohortEntry) (keys []uint64, personBits uint, packed bool) {
+	loHub, hiHub := uint32(math.MaxUint32), uint32(0)
+	loHour, hiHour := uint32(math.MaxUint32), uint32(0)
+	loPerson, hiPerson := uint32(math.MaxUint32), uint32(0)
+	for _, e := range es {
+		hub, hour := uint32(e.col>>32), uint32(e.col)
+		loHub, hiHub = min(loHub, hub), max(hiHub, hub)
+		loHour, hiHour = min(loHour, hour), max(hiHour, hour)
+		loPerson, hiPerson = min(loPerson, e.person), max(hiPerson, e.person)
+	}
+	keys = make([]uint64, len(es))
+	hourBits, personBits := uint(bits.Len32(hiHour-loHour)), uint(bits.Len32(hiPerson-loPerson))
+	if uint(bits.Len32(hiHub-loHub))+hourBits+personBits > 64 {
+		dense := make(map[uint64]uint64)
+		for i, e := range es {
+			c, ok := dense[e.col]
+			if !ok {
+				c = uint64(len(dense))
+				dense[e.col] = c
+			}
+			keys[i] = c<<32 | uint64(e.person)
+		}
+		return keys, 32, false
+	}
+	for i, e := range es {
+		keys[i] = uint64(uint32(e.col>>32)-loHub)<<(hourBits+personBits) | uint64(uint32(e.col)-loHour)<<personBits |
+			uint64(e.person-loPerson)
+	}
+	return keys, personBits, true
 }
 
 // rhythm returns the median over c's patients of the regularity of their

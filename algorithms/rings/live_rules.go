@@ -116,7 +116,7 @@ func (l *Live) neighbourhood(n0, n1, f0, f1 int) []uint32 {
 		}
 		if tr := ft.Trace.At(uint32(f)); need&rules.TraceCode != 0 && tr != graph.None {
 			for _, g := range l.traceFees(tr) {
-				in[ft.Visit.At(uint32(g))] = true
+				in[ft.Visit.At(g)] = true
 			}
 		}
 	}

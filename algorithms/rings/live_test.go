@@ -136,7 +136,7 @@ func lateFee(t *graph.Tables, f uint32) claims.FeeLine {
 	ft := &t.Fees
 	str := func(id uint32) string { return stringOf(t, id) }
 	item := ft.Item.At(f)
-	fl := claims.FeeLine{FeedetlSn: str(ft.Sn.At(f)), MdtrtID: t.Visits.IDs.String(ft.Visit.At(uint32(f))),
+	fl := claims.FeeLine{FeedetlSn: str(ft.Sn.At(f)), MdtrtID: t.Visits.IDs.String(ft.Visit.At(f)),
 		ItemCode: t.Catalog.IDs.String(item), ItemName: str(t.Catalog.Name[item]), ListType: t.Catalog.ListType[item],
 		Count: ft.Count.At(f), Price: ft.Price.At(f), Amount: ft.AmountAt(f), Time: ft.Time.At(f), SupplyDays: ft.SupplyDays.At(f)}
 	if d := t.FeeDoctor(f); d != graph.None {

@@ -93,10 +93,10 @@ func (s *state) specialRoles(c *candidate, typ string) {
 		later := make(map[graph.NodeID]bool)
 		if h.Rule == rules.IDTraceDuplicate && len(h.Fees) >= 2 {
 			f0 := s.firstSale(h.Fees)
-			first.add(s.instNode(s.t.Fees.Visit.At(uint32(f0))), 1)
+			first.add(s.instNode(s.t.Fees.Visit.At(f0)), 1)
 			for _, f := range h.Fees {
 				if f != f0 {
-					later[s.instNode(s.t.Fees.Visit.At(uint32(f)))] = true
+					later[s.instNode(s.t.Fees.Visit.At(f))] = true
 				}
 			}
 		} else {

@@ -58,8 +58,8 @@ func TestCohortFraction(t *testing.T) {
 			}
 		})
 	}
-	// The packed path gives what the comparison sort gives, on entries
-	// as cohortShare makes them.
+	// The packed keys give what a comparison sort of the entries gives,
+	// on entries as cohortShare makes them (which pack).
 	rng := rand.New(rand.NewPCG(5, 6))
 	for range 200 {
 		es := make([]cohortEntry, 1+rng.IntN(3000))
@@ -67,7 +67,8 @@ func TestCohortFraction(t *testing.T) {
 		for i := range es {
 			es[i] = cohortEntry{col: col(uint32(9000+rng.IntN(hubs)), uint32(470_000+rng.IntN(hours))), person: uint32(1000 + rng.IntN(people))}
 		}
-		packed, ok := packedCohortFraction(slices.Clone(es))
+		_, _, ok := cohortKeys(es)
+		packed := cohortFraction(slices.Clone(es))
 		slices.SortFunc(es, func(a, b cohortEntry) int { return cmp.Or(cmp.Compare(a.col, b.col), cmp.Compare(a.person, b.person)) })
 		want := 0
 		for a := 0; a < len(es); {

@@ -55,7 +55,7 @@ func runAgeItem(ctx context.Context, e *env, c *collector) error {
 		if len(fees) < minLines {
 			return
 		}
-		age, _ := e.ageAt(p, vt.Begin.At(e.t.Fees.Visit.At(uint32(fees[0]))).Day())
+		age, _ := e.ageAt(p, vt.Begin.At(e.t.Fees.Visit.At(fees[0])).Day())
 		code, rng := e.itemCode(item), ageRange(int(ct.AgeMin[item]), int(ct.AgeMax[item]))
 		vis = emitPersonItem(e, c, &fd, p, item, fees, feesFund(e, fees), vis, func() (string, string) {
 			return fmt.Sprintf("item %s is limited to ages %s but was billed %d times for a patient aged %d", code, rng, len(fees), age),

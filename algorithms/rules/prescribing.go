@@ -85,13 +85,13 @@ func runOverSupply(ctx context.Context, e *env, c *collector) error {
 	return forEachPersonItem(ctx, e, want, func(p, item uint32, fees []uint32) {
 		chronicItem := false
 		for _, f := range fees {
-			if chronicVisit(e, ft.Visit.At(uint32(f))) {
+			if chronicVisit(e, ft.Visit.At(f)) {
 				chronicItem = true
 				break
 			}
 		}
 		limit := func(f uint32) int {
-			v := ft.Visit.At(uint32(f))
+			v := ft.Visit.At(f)
 			chronic := chronicVisit(e, v) || chronicItem && !e.is(v, vHasDise)
 			return supplyLimit(e, c.rule, v, item, chronic)
 		}
@@ -140,7 +140,7 @@ func runRepeatRx(ctx context.Context, e *env, c *collector) error {
 	start := func(f uint32) int64 {
 		t := ft.Time.At(f)
 		if t == claims.NoTime {
-			t = vt.Begin.At(ft.Visit.At(uint32(f)))
+			t = vt.Begin.At(ft.Visit.At(f))
 		}
 		return int64(t.Day())
 	}
@@ -168,7 +168,7 @@ func runRepeatRx(ctx context.Context, e *env, c *collector) error {
 		for _, k := range keys[1:] {
 			f := fees[k&0xffffffff]
 			s, d := start(f), int64(ft.SupplyDays.At(f))
-			if ft.Visit.At(uint32(f)) == ft.Visit.At(uint32(prev)) {
+			if ft.Visit.At(f) == ft.Visit.At(prev) {
 				// A second line of the same fill: one prescription, whose
 				// boxes are often billed a line each (each with its own
 				// trace code) and each line carrying the prescription's

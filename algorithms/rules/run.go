@@ -362,7 +362,7 @@ func (e *env) live(v uint32) bool { return e.vb[v]&vLive != 0 }
 // feeLive reports whether fee row f is a live line of a live visit.
 func (e *env) feeLive(f uint32) bool {
 	ft := &e.t.Fees
-	v := ft.Visit.At(uint32(f))
+	v := ft.Visit.At(f)
 	return int(v) < e.t.Visits.Len() && ft.AmountAt(f) > 0 && e.live(v)
 }
 
@@ -372,7 +372,7 @@ func (e *env) feeFund(f uint32) claims.Money {
 	ft := &e.t.Fees
 	vt := &e.t.Visits
 	a := ft.AmountAt(f)
-	v := ft.Visit.At(uint32(f))
+	v := ft.Visit.At(f)
 	if a <= 0 || int(v) >= vt.Len() {
 		return 0
 	}

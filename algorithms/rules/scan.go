@@ -95,7 +95,7 @@ func forEachPersonItem(ctx context.Context, e *env, want func(p, v, f uint32) bo
 	}
 	var keys []uint64
 	var grp []uint32
-	return forEachPerson(ctx, cand, np, func(f uint32) uint32 { return vt.Person[ft.Visit.At(uint32(f))] }, func(p uint32, mine []uint32) error {
+	return forEachPerson(ctx, cand, np, func(f uint32) uint32 { return vt.Person[ft.Visit.At(f)] }, func(p uint32, mine []uint32) error {
 		keys = keys[:0]
 		for _, f := range mine {
 			keys = append(keys, uint64(ft.Item.At(f))<<32|uint64(f))
@@ -123,7 +123,7 @@ func addFees(e *env, fd *finding, fees []uint32, limit int, vis []uint32) ([]uin
 		fd.fee(f, limit)
 		sum += e.feeFund(f)
 		fd.when(ft.Time.At(f))
-		vis = append(vis, ft.Visit.At(uint32(f)))
+		vis = append(vis, ft.Visit.At(f))
 	}
 	vis = sortedUnique(vis)
 	for _, v := range vis {

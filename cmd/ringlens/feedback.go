@@ -245,7 +245,7 @@ func monthRows(t *graph.Tables, h *rules.Hit, month string) []fbRow {
 		if int(f) >= ft.Time.Len() || !inMonth(ft.Time.At(f), month) {
 			continue
 		}
-		v := ft.Visit.At(uint32(f))
+		v := ft.Visit.At(f)
 		doc := t.FeeDoctor(f)
 		if doc == graph.None {
 			doc = vt.Doctor[v]

@@ -248,7 +248,7 @@ func sameDayFills(t *graph.Tables, h *findings.RuleHit) bool {
 	ft := &t.Fees
 	for i, a := range h.Fees {
 		for _, b := range h.Fees[i+1:] {
-			if ft.Visit.At(uint32(a)) != ft.Visit.At(uint32(b)) && ft.Time.At(a).Day() == ft.Time.At(b).Day() {
+			if ft.Visit.At(a) != ft.Visit.At(b) && ft.Time.At(a).Day() == ft.Time.At(b).Day() {
 				return true
 			}
 		}

@@ -61,10 +61,10 @@ func Cite(t *graph.Tables, h *RuleHit, a *graph.Arena) (mdtrtIDs []string, fees 
 		}
 	}
 	for _, f := range h.Fees {
-		if int(f) >= t.Fees.Len() || int(f) >= t.Fees.Sn.Len() || t.Fees.Visit.At(uint32(f)) >= nv {
+		if int(f) >= t.Fees.Len() || int(f) >= t.Fees.Sn.Len() || t.Fees.Visit.At(f) >= nv {
 			continue
 		}
-		fees = append(fees, FeeRef{MdtrtID: t.Visits.IDs.StringIn(a, t.Fees.Visit.At(uint32(f))), FeedetlSn: t.FeeSerialIn(a, f)})
+		fees = append(fees, FeeRef{MdtrtID: t.Visits.IDs.StringIn(a, t.Fees.Visit.At(f)), FeedetlSn: t.FeeSerialIn(a, f)})
 	}
 	return mdtrtIDs, fees
 }
