@@ -19,6 +19,7 @@ type Small struct {
 	wide    []smallWideValue
 	full    []uint32 // the rows once the column is wide (narrow is then nil)
 	widened bool     // full holds the rows (a flag, cheaper for At to test than full)
+	moved   bool     // the rows are in a spill file's read-only mapping (spill)
 }
 
 // smallWideValue is a value of a Small column too large for its two bytes,
@@ -127,8 +128,14 @@ func (c *Small) truncate(n int, wide []smallWideValue) {
 	c.narrow, c.wide = c.narrow[:n], wide
 }
 
-// reset empties the column, keeping the memory of its layout.
-func (c *Small) reset() { c.narrow, c.wide, c.full = c.narrow[:0], c.wide[:0], c.full[:0] }
+// reset empties the column, keeping the memory of its layout unless the
+// rows were moved to a spill file.
+func (c *Small) reset() {
+	if c.moved {
+		c.narrow, c.full, c.moved = nil, nil, false
+	}
+	c.narrow, c.wide, c.full = c.narrow[:0], c.wide[:0], c.full[:0]
+}
 
 // snapshot returns the column as it is now, which later appends leave
 // unchanged.

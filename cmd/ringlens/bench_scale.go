@@ -50,13 +50,14 @@ func benchScaleCommand() *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print the results as JSON"},
 			&cli.StringFlag{Name: "heap-profile", Usage: "write DIR/heap-SCALE.pb.gz, the heap profile at detection's highest live heap"},
 			memoryLimitFlag(),
+			spillDirFlag("the system's temporary directory"),
 		}, logFlags()...),
 		Action: runBenchScale,
 		Subcommands: []*cli.Command{{
 			Name:   "child",
 			Hidden: true,
 			Usage:  "internal: ingest, build and detect one dataset, print stage times and memory as JSON",
-			Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}, &cli.StringFlag{Name: "heap-profile"}, memoryLimitFlag()}, logFlags()...),
+			Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}, &cli.StringFlag{Name: "heap-profile"}, memoryLimitFlag(), spillDirFlag("the system's temporary directory")}, logFlags()...),
 			Action: runBenchScaleChild,
 		}},
 	}
@@ -91,8 +92,11 @@ type scaleResult struct {
 	LiveDetectPeakBytes int64 `json:"live_detect_peak_bytes"`
 	// Memory is the structure-by-structure breakdown of the tables and
 	// the graph (graph.MemoryItem).
-	Memory     []graph.MemoryItem `json:"memory"`
-	GOMAXPROCS int                `json:"gomaxprocs"`
+	Memory []graph.MemoryItem `json:"memory"`
+	// SpilledBytes is how much of the tables (counted in Memory) was
+	// moved out of the heap into the spill file (graph.Tables.Spill).
+	SpilledBytes int64 `json:"spilled_bytes"`
+	GOMAXPROCS   int   `json:"gomaxprocs"`
 }
 
 // perVisit returns n bytes per visit of r.
@@ -167,7 +171,7 @@ func runBenchScale(c *cli.Context) error {
 				log.Info().Str("dir", dir).Msg("reusing generated city")
 			}
 			args := []string{"--in", dir, "--log-format", c.String("log-format"), "--log-level", c.String("log-level"),
-				"--memory-limit", c.String("memory-limit")}
+				"--memory-limit", c.String("memory-limit"), "--spill-dir", c.String("spill-dir")}
 			if p := c.String("heap-profile"); p != "" {
 				if err := os.MkdirAll(p, 0o755); err != nil {
 					return scaleResult{}, fmt.Errorf("heap profile directory: %w", err)
@@ -334,7 +338,12 @@ func runBenchScaleChild(c *cli.Context) error {
 		return fmt.Errorf("read %s: %w", dir, err)
 	}
 	trimTables(log, res.Tables) // as detect does
-	p := &pipeline{result: res, ingestTime: time.Since(start)}
+	moved, err := spillTables(c, log, res.Tables)
+	if err != nil {
+		return err
+	}
+	p := &pipeline{result: res, ingestTime: time.Since(start), spilled: moved}
+	defer p.closeSpill(log)
 	ingestCPU := processCPUTime().Seconds() - cpu
 	r := scaleResult{
 		IngestCPUSeconds:   ingestCPU,
@@ -344,6 +353,9 @@ func runBenchScaleChild(c *cli.Context) error {
 		PeakRSSIngestBytes: peakRSS(),
 		LiveIngestBytes:    liveHeap(),
 		GOMAXPROCS:         runtime.GOMAXPROCS(0),
+	}
+	if moved != nil {
+		r.SpilledBytes = moved.Moved()
 	}
 	for _, f := range res.Files {
 		r.Rows += f.Read
@@ -460,4 +472,10 @@ func writeMemoryModel(w io.Writer, r *scaleResult) {
 	}
 	fmt.Fprintf(w, "  %-40s %-9s %12s %10.1f %10s %10.1f %8.0f%%\n", "total (tables + graph)", "", "",
 		float64(used)/(1<<20), "", r.perVisit(used), 100*float64(reserved)/max(float64(used), 1))
+	if r.SpilledBytes > 0 {
+		fmt.Fprintf(w, "  %-40s %-9s %12s %10.1f %10s %10.1f   (ids, names, serials: --spill-dir)\n", "  of which moved out of the heap", "", "",
+			float64(r.SpilledBytes)/(1<<20), "", r.perVisit(r.SpilledBytes))
+		fmt.Fprintf(w, "  %-40s %-9s %12s %10.1f %10s %10.1f\n", "  on the heap", "", "",
+			float64(used-r.SpilledBytes)/(1<<20), "", r.perVisit(used-r.SpilledBytes))
+	}
 }

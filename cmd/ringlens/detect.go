@@ -14,6 +14,7 @@ import (
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/findings"
+	"github.com/ringlens/ringlens/graph/spill"
 	"github.com/ringlens/ringlens/ingest"
 	"github.com/ringlens/ringlens/viz/report"
 	"github.com/rs/zerolog"
@@ -46,6 +47,7 @@ func detectCommand() *cli.Command {
 			&cli.StringFlag{Name: "encoding", Value: "auto", Usage: "text encoding of CSV files: auto, utf-8 or gb18030"},
 			&cli.IntFlag{Name: "top", Value: 10, Usage: "hubs to list per node kind in the summary"},
 			memoryLimitFlag(),
+			spillDirFlag("the output directory"),
 			&cli.BoolFlag{Name: "from-neo4j", Usage: "read the graph pushed by 'ringlens neo4j push' from Neo4j instead of --in (see docs/neo4j.md)"},
 		}, append(append(append(detectionFlags(), clueFlags()...), neo4jSourceFlags()...), logFlags()...)...),
 		Action: runDetect,
@@ -94,6 +96,7 @@ func runDetect(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	defer p.closeSpill(log)
 	logFiles(log, p.result.Files)
 	if fromNeo4j {
 		in = c.String("uri")
@@ -223,6 +226,10 @@ type pipeline struct {
 	graph      *graph.Graph
 	ingestTime time.Duration
 	buildTime  time.Duration
+	// spilled holds the tables' columns moved out of the heap
+	// (spillTables), nil if none: closed by closeSpill once the tables
+	// and every string read from them are no longer in use.
+	spilled *spill.File
 }
 
 // trimTables gives back the room the tables reserved for rows that did not
@@ -258,8 +265,13 @@ func loadGraph(c *cli.Context, m *meter, dir string, opts ingest.Options, sink i
 		return nil, fmt.Errorf("read %s: %w", dir, err)
 	}
 	trimTables(m.log, res.Tables)
-	p := &pipeline{result: res, ingestTime: time.Since(start)}
+	moved, err := spillTables(c, m.log, res.Tables)
+	if err != nil {
+		return nil, err
+	}
+	p := &pipeline{result: res, ingestTime: time.Since(start), spilled: moved}
 	if err := buildGraph(c, m, p); err != nil {
+		p.closeSpill(m.log)
 		return nil, err
 	}
 	return p, nil

@@ -382,3 +382,49 @@ func firstDiff(got, want []byte) string {
 	}
 	return ""
 }
+
+// TestDetectSpill: moving the columns read only at the end out of memory
+// (the default, into the output directory) changes no output, leaves no
+// file behind, and a spill directory that cannot be written stops the run
+// with an error that names the flag.
+func TestDetectSpill(t *testing.T) {
+	in := filepath.Join("..", "..", "fixtures", "testdata", "huli-small")
+	outs := map[string]string{}
+	for _, mode := range []string{"default", spillOff, "dir"} {
+		out := t.TempDir()
+		args := []string{"detect", "--in", in, "--out", out, "--log-format", "json"}
+		switch mode {
+		case spillOff:
+			args = append(args, "--spill-dir", spillOff)
+		case "dir":
+			args = append(args, "--spill-dir", t.TempDir())
+		}
+		r := runBinary(t, args...)
+		if r.code != exitOK {
+			t.Fatalf("%s: exit %d\n%s", mode, r.code, r.stderr)
+		}
+		if moved := strings.Contains(r.stderr, "moved out of memory"); moved == (mode == spillOff) {
+			t.Errorf("%s: columns moved %v\n%s", mode, moved, r.stderr)
+		}
+		left, err := filepath.Glob(filepath.Join(out, "ringlens-spill-*"))
+		if err != nil || len(left) > 0 {
+			t.Errorf("%s: spill files left behind: %v %v", mode, left, err)
+		}
+		outs[mode] = out
+	}
+	for _, name := range []string{"rings.json", "entities.csv", "single_hits.csv", "ring_visits.csv", "summary.json"} {
+		want, err := os.ReadFile(filepath.Join(outs[spillOff], name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mode := range []string{"default", "dir"} {
+			if got, err := os.ReadFile(filepath.Join(outs[mode], name)); err != nil || !bytes.Equal(got, want) {
+				t.Errorf("%s: %s differs from the run without spilling (%v)\n%s", mode, name, err, firstDiff(got, want))
+			}
+		}
+	}
+	r := runBinary(t, "detect", "--in", in, "--out", t.TempDir(), "--spill-dir", filepath.Join(t.TempDir(), "absent"))
+	if r.code == exitOK || !strings.Contains(r.stderr, "--spill-dir") {
+		t.Errorf("absent spill directory: exit %d\n%s", r.code, r.stderr)
+	}
+}
