@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"unsafe"
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/claims"
@@ -856,55 +857,62 @@ type relRecord struct {
 // its visits gathered into all, site by site and person by person. The
 // sites are split into runs of about equal visits, one per worker
 // (maxRecordWorkers, at most GOMAXPROCS), and the runs joined in site
-// order: the result does not depend on the workers.
+// order: the result does not depend on the workers. Each worker writes its
+// sites' visits straight into all, whose size is known; the records are
+// joined by a copy, so that two workers hold them twice for a moment: when
+// the memory limit has no room for that (memoryRoom), one worker does all.
 func (s *state) relationRecords(ctx context.Context, lo, nSites int) ([]relRecord, []uint32, error) {
 	workers := s.opt.workers(maxRecordWorkers)
 	sizes, total := make([]int, nSites), 0
 	for i := range sizes {
-		sizes[i] = len(s.visitsOf(graph.NodeID(lo + i)))
+		for _, v := range s.visitsOf(graph.NodeID(lo + i)) {
+			if s.live(v) {
+				sizes[i]++
+			}
+		}
 		total += sizes[i]
 	}
-	// bounds[w]..bounds[w+1] are worker w's sites.
-	bounds := make([]int, 0, workers+1)
-	bounds = append(bounds, 0)
+	if workers > 1 && !memoryRoom(int64(unsafe.Sizeof(relRecord{}))*int64(total)) {
+		workers = 1
+	}
+	all := make([]uint32, total)
+	// bounds[w]..bounds[w+1] are worker w's sites; starts[w] is where its
+	// visits begin in all.
+	bounds, starts := make([]int, 0, workers+1), make([]int, 0, workers+1)
+	bounds, starts = append(bounds, 0), append(starts, 0)
 	seen := 0
 	for i, n := range sizes {
 		seen += n
 		if len(bounds) < workers && seen*workers >= total*len(bounds) {
-			bounds = append(bounds, i+1)
+			bounds, starts = append(bounds, i+1), append(starts, seen)
 		}
 	}
 	for len(bounds) < workers+1 {
-		bounds = append(bounds, nSites)
+		bounds, starts = append(bounds, nSites), append(starts, total)
 	}
 	type part struct {
 		recs []relRecord
-		all  []uint32
 		err  error
 	}
 	parts := make([]part, workers)
 	runWorkers(workers, func(w int) {
 		p := &parts[w]
-		p.recs, p.all, p.err = s.relationRecordsOf(ctx, lo, bounds[w], bounds[w+1])
+		p.recs, p.err = s.relationRecordsOf(ctx, lo, bounds[w], bounds[w+1], all[starts[w]:starts[w+1]], int32(starts[w]))
 	})
-	if len(parts) == 1 {
-		return parts[0].recs, parts[0].all, parts[0].err
-	}
-	nr, na := 0, 0
+	nr := 0
 	for _, p := range parts {
 		if p.err != nil {
 			return nil, nil, p.err
 		}
-		nr, na = nr+len(p.recs), na+len(p.all)
+		nr += len(p.recs)
 	}
-	recs, all := make([]relRecord, 0, nr), make([]uint32, 0, na)
-	for _, p := range parts {
-		base := int32(len(all))
-		for _, r := range p.recs {
-			r.off += base
-			recs = append(recs, r)
-		}
-		all = append(all, p.all...)
+	if len(parts) == 1 {
+		return parts[0].recs, all, nil
+	}
+	recs := make([]relRecord, 0, nr)
+	for i := range parts {
+		recs = append(recs, parts[i].recs...)
+		parts[i].recs = nil
 	}
 	return recs, all, nil
 }
@@ -912,11 +920,12 @@ func (s *state) relationRecords(ctx context.Context, lo, nSites int) ([]relRecor
 // maxRecordWorkers is the most goroutines relationRecords uses.
 const maxRecordWorkers = 2
 
-// relationRecordsOf is relationRecords for the sites from..to-1, offsets
-// into its own all.
-func (s *state) relationRecordsOf(ctx context.Context, lo, from, to int) ([]relRecord, []uint32, error) {
+// relationRecordsOf is relationRecords for the sites from..to-1: it writes
+// their live visits into all (which has room for exactly those), each
+// record's offset base plus its place there.
+func (s *state) relationRecordsOf(ctx context.Context, lo, from, to int, all []uint32, base int32) ([]relRecord, error) {
 	var recs []relRecord
-	var all []uint32
+	at := 0
 	// keys packs (person, position in the site's visits): sorting them
 	// groups a site's visits person by person, each person's in time order.
 	var keys []uint64
@@ -926,7 +935,7 @@ func (s *state) relationRecordsOf(ctx context.Context, lo, from, to int) ([]relR
 	for i := from; i < to; i++ {
 		if (i-from)%256 == 0 {
 			if err := ctx.Err(); err != nil {
-				return nil, nil, err
+				return nil, err
 			}
 		}
 		vs := s.visitsOf(graph.NodeID(lo + i))
@@ -940,17 +949,18 @@ func (s *state) relationRecordsOf(ctx context.Context, lo, from, to int) ([]relR
 		for a := 0; a < len(keys); {
 			p := uint32(keys[a] >> 32)
 			b := a
-			off := len(all)
+			off := at
 			for ; b < len(keys) && uint32(keys[b]>>32) == p; b++ {
-				all = append(all, vs[uint32(keys[b])])
+				all[at] = vs[uint32(keys[b])]
+				at++
 			}
-			cost, shr := s.relationZ(all[off:], &zbuf)
-			recs = append(recs, relRecord{person: p, site: int32(i), off: int32(off), n: int32(b - a), cost: cost, shr: shr,
-				care: uint8(careOf(vt, all[off:], s.opt.Params.RoutineMonthlyShare, &days))})
+			cost, shr := s.relationZ(all[off:at], &zbuf)
+			recs = append(recs, relRecord{person: p, site: int32(i), off: base + int32(off), n: int32(b - a), cost: cost, shr: shr,
+				care: uint8(careOf(vt, all[off:at], s.opt.Params.RoutineMonthlyShare, &days))})
 			a = b
 		}
 	}
-	return recs, all, nil
+	return recs, nil
 }
 
 // coAttendance holds who has a relation with each site, to count the

@@ -224,7 +224,8 @@ func TestRelationRecordsSplit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	wantRecs, wantAll, err := s.relationRecordsOf(ctx, lo, 0, nSites)
+	wantAll := make([]uint32, len(all))
+	wantRecs, err := s.relationRecordsOf(ctx, lo, 0, nSites, wantAll, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
