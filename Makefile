@@ -58,6 +58,13 @@ SCALE_DIR ?=
 bench-scale: build
 	$(BIN) bench scale --scales $(SCALES) $(if $(SCALE_DIR),--dir $(SCALE_DIR))
 
+## gve-leiden: build the GVE-Leiden driver of `bench leiden --gve-leiden` (bench/README.md) into
+## $(GVE_OUT), fetching GVE-Leiden's pinned commit there (never into the repository).
+GVE_OUT ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/ringlens/gve-leiden
+.PHONY: gve-leiden
+gve-leiden:
+	OUT=$(GVE_OUT) bench/gve-leiden/build.sh
+
 ## fuzz: every fuzz target for $(FUZZTIME) each.
 fuzz:
 	@set -e; for pkg in $$($(GO) list ./...); do \

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -13,6 +14,7 @@ import (
 	"os/exec"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -35,12 +37,13 @@ const defaultNetworkitScript = "bench/networkit_leiden.py"
 
 // benchLeidenCommand is `ringlens bench leiden`: Leiden on an edge list,
 // side by side with igraph's C Leiden and, when installed, NetworKit's
-// ParallelLeiden on the same file.
+// ParallelLeiden on the same file, and GVE-Leiden when --gve-leiden names
+// its driver.
 func benchLeidenCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "leiden",
-		Usage:     "time Leiden community detection on an edge list, side by side with igraph and NetworKit",
-		UsageText: "ringlens bench leiden --graph FILE [--seed 1] [--runs 3] [--iterations 1] [--workers 1] [--igraph bench/igraph_leiden.py] [--networkit bench/networkit_leiden.py] [--json]",
+		Usage:     "time Leiden community detection on an edge list, side by side with igraph, NetworKit and GVE-Leiden",
+		UsageText: "ringlens bench leiden --graph FILE [--seed 1] [--runs 3] [--iterations 1] [--workers 1] [--igraph bench/igraph_leiden.py] [--networkit bench/networkit_leiden.py] [--gve-leiden PATH] [--json]",
 		Description: "Loads FILE (whitespace \"u v [w]\" lines, .gz allowed) with graph.ReadEdgeList, runs\n" +
 			"modularity Leiden --runs times with seeds --seed, --seed+1, ... and times detection\n" +
 			"alone (wall and process CPU time). Then runs the igraph script on the same file with\n" +
@@ -51,7 +54,10 @@ func benchLeidenCommand() *cli.Command {
 			"variant, the same result for every N > 1). NetworKit's ParallelLeiden (pip install\n" +
 			"networkit) runs with N threads and the same iterations when --networkit-python can\n" +
 			"import it, and is skipped otherwise. Rates are distinct edges per second: per core\n" +
-			"is edges / median wall seconds / threads, per CPU second is edges / median CPU seconds.",
+			"is edges / median wall seconds / threads, per CPU second is edges / median CPU seconds.\n" +
+			"--gve-leiden PATH runs GVE-Leiden (Sahu, arXiv:2312.13936) through our driver, which\n" +
+			"`make gve-leiden` builds and prints the path of (bench/README.md), on a MatrixMarket copy of the\n" +
+			"graph, on N threads with its default options (until converged, whatever --iterations).",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "graph", Required: true, Usage: "edge list `FILE` (.gz allowed)"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the first run"},
@@ -63,6 +69,7 @@ func benchLeidenCommand() *cli.Command {
 			&cli.IntFlag{Name: "workers", Value: 1, Usage: "goroutines of our Leiden, threads of NetworKit's"},
 			&cli.StringFlag{Name: "networkit", Value: defaultNetworkitScript, Usage: "NetworKit script `PATH`; empty to skip NetworKit"},
 			&cli.StringFlag{Name: "networkit-python", Value: "python3", Usage: "python interpreter with networkit"},
+			&cli.StringFlag{Name: "gve-leiden", Usage: "GVE-Leiden driver `PATH`; empty to skip GVE-Leiden"},
 			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
 		},
 		Action: runBenchLeiden,
@@ -76,6 +83,9 @@ type leidenRun struct {
 	WallSeconds float64 `json:"wall_seconds"`
 	Modularity  float64 `json:"modularity"`
 	Communities int     `json:"communities"`
+	// Passes is the number of Leiden passes (levels) GVE-Leiden took; the
+	// other sides leave it 0.
+	Passes int `json:"passes,omitempty"`
 }
 
 // leidenSide is the result of one implementation.
@@ -97,11 +107,15 @@ type leidenBench struct {
 	Ours       leidenSide  `json:"ringlens"`
 	Igraph     *leidenSide `json:"igraph,omitempty"`
 	Networkit  *leidenSide `json:"networkit,omitempty"`
+	GVELeiden  *leidenSide `json:"gve_leiden,omitempty"`
 	// CPURatio is the median CPU seconds of ours over igraph's.
 	CPURatio float64 `json:"cpu_ratio,omitempty"`
 	// NetworkitWallRatio is the median wall seconds of ours over
 	// NetworKit's, both on Workers threads.
 	NetworkitWallRatio float64 `json:"networkit_wall_ratio,omitempty"`
+	// GVELeidenWallRatio is the median wall seconds of ours over
+	// GVE-Leiden's, both on Workers threads.
+	GVELeidenWallRatio float64 `json:"gve_leiden_wall_ratio,omitempty"`
 }
 
 func runBenchLeiden(c *cli.Context) error {
@@ -121,12 +135,19 @@ func runBenchLeiden(c *cli.Context) error {
 	res := leidenBench{Graph: path, GOMAXPROCS: runtime.GOMAXPROCS(0)}
 
 	start := time.Now()
-	g, nodes, edges, err := loadLeidenGraph(path)
+	g, w, err := loadLeidenGraph(path)
 	if err != nil {
 		return fmt.Errorf("bench leiden: %w", err)
 	}
-	res.Ours = leidenSide{Name: "ringlens", Nodes: nodes, Edges: edges,
+	res.Ours = leidenSide{Name: "ringlens", Nodes: w.Len(), Edges: w.NumEdges(),
 		LoadSeconds: time.Since(start).Seconds(), Iterations: iterations, Workers: workers}
+	// GVE-Leiden's input is written now: w is then dead through our runs,
+	// as it is without --gve-leiden.
+	var gve *gveLeidenInput
+	if bin := c.String("gve-leiden"); bin != "" {
+		gve = prepareGVELeiden(bin, w, workers)
+		defer gve.remove()
+	}
 
 	opt := community.Options{Resolution: c.Float64("resolution"), Workers: workers}
 	if iterations > 0 {
@@ -159,6 +180,13 @@ func runBenchLeiden(c *cli.Context) error {
 			res.NetworkitWallRatio = leidenMedian(res.Ours.Runs, leidenWall) / leidenMedian(side.Runs, leidenWall)
 		}
 	}
+	if gve != nil {
+		side := runGVELeiden(c.Context, gve, c.Int64("seed"), runs)
+		res.GVELeiden = &side
+		if side.Error == "" && len(side.Runs) > 0 {
+			res.GVELeidenWallRatio = leidenMedian(res.Ours.Runs, leidenWall) / leidenMedian(side.Runs, leidenWall)
+		}
+	}
 
 	if c.Bool("json") {
 		enc := json.NewEncoder(c.App.Writer)
@@ -169,31 +197,32 @@ func runBenchLeiden(c *cli.Context) error {
 }
 
 // loadLeidenGraph reads an edge list, gzip-compressed if its name ends in
-// .gz, and returns its CSR, node count and distinct edge count.
-func loadLeidenGraph(path string) (*community.CSR, int, int, error) {
+// .gz, and returns its CSR and the graph it was built from (its node count
+// and distinct edge count are the table's).
+func loadLeidenGraph(path string) (*community.CSR, *graph.Weighted, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, 0, 0, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	var r io.Reader = f
 	if strings.HasSuffix(path, ".gz") {
 		zr, err := gzip.NewReader(f)
 		if err != nil {
-			return nil, 0, 0, fmt.Errorf("%s: %w", path, err)
+			return nil, nil, fmt.Errorf("%s: %w", path, err)
 		}
 		defer zr.Close()
 		r = zr
 	}
 	w, _, err := graph.ReadEdgeList(r)
 	if err != nil {
-		return nil, 0, 0, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	g := community.FromAdjacency(w)
 	if err := g.Validate(); err != nil {
-		return nil, 0, 0, fmt.Errorf("%s: %w", path, err)
+		return nil, nil, fmt.Errorf("%s: %w", path, err)
 	}
-	return g, w.Len(), w.NumEdges(), nil
+	return g, w, nil
 }
 
 // runIgraphLeiden runs the igraph script and returns its result, or a side
@@ -238,15 +267,128 @@ func runNetworkitLeiden(ctx context.Context, python, script, path string, seed i
 	return side
 }
 
+// gveLeidenInput is the GVE-Leiden side before its run: its driver and the
+// MatrixMarket file it reads, or the side's Error.
+type gveLeidenInput struct {
+	side leidenSide
+	exe  string
+	mtx  string
+}
+
+// prepareGVELeiden finds the GVE-Leiden driver bin and writes w as a
+// MatrixMarket file for it; a failure is left in the side's Error.
+func prepareGVELeiden(bin string, w *graph.Weighted, threads int) *gveLeidenInput {
+	in := &gveLeidenInput{side: leidenSide{Name: "gve-leiden", Iterations: -1, Workers: threads}}
+	exe, err := exec.LookPath(bin)
+	if err != nil {
+		in.side.Error = fmt.Sprintf("GVE-Leiden driver %s not found or not executable (%v): build it with make gve-leiden (bench/README.md) and pass the path it prints", bin, err)
+		return in
+	}
+	f, err := os.CreateTemp("", "ringlens-gve-*.mtx")
+	if err != nil {
+		in.side.Error = fmt.Sprintf("GVE-Leiden input: %v", err)
+		return in
+	}
+	in.exe, in.mtx = exe, f.Name()
+	err = writeMatrixMarket(f, w)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		in.side.Error = fmt.Sprintf("GVE-Leiden input %s: %v", f.Name(), err)
+	}
+	return in
+}
+
+// remove deletes the MatrixMarket file.
+func (in *gveLeidenInput) remove() {
+	if in.mtx != "" {
+		os.Remove(in.mtx)
+	}
+}
+
+// runGVELeiden runs the GVE-Leiden driver on its input on the side's
+// threads and returns its result, or a side whose Error says why GVE-Leiden
+// could not run. The driver runs leidenStaticOmp with its default options,
+// which iterate until converged.
+func runGVELeiden(ctx context.Context, in *gveLeidenInput, seed int64, runs int) leidenSide {
+	side := in.side
+	if side.Error != "" {
+		return side
+	}
+	threads := side.Workers
+	cmd := exec.CommandContext(ctx, in.exe, in.mtx, "--runs", fmt.Sprint(runs),
+		"--threads", fmt.Sprint(threads), "--seed", fmt.Sprint(seed))
+	cmd.Env = append(os.Environ(), fmt.Sprintf("OMP_NUM_THREADS=%d", threads))
+	runPeer(cmd, &side, "gve_leiden", in.exe)
+	return side
+}
+
+// writeMatrixMarket writes w as a symmetric MatrixMarket coordinate file,
+// nodes numbered from 1, each undirected edge once in the lower triangle:
+// "pattern" when every weight is 1 and there is no self-loop, else "real".
+// A self-loop is written with twice its weight: GVE-Leiden keeps it as one
+// arc counted once in its node's weight, where our modularity (and igraph's)
+// counts a self-loop twice in the node's strength.
+func writeMatrixMarket(out io.Writer, w *graph.Weighted) error {
+	pattern := true
+	for i := range w.Len() {
+		nbr, wt := w.Neighbors(i)
+		for k, j := range nbr {
+			if int(j) == i || wt[k] != 1 {
+				pattern = false
+			}
+		}
+	}
+	field := "real"
+	if pattern {
+		field = "pattern"
+	}
+	bw := bufio.NewWriterSize(out, 1<<16)
+	fmt.Fprintf(bw, "%%%%MatrixMarket matrix coordinate %s symmetric\n%d %d %d\n", field, w.Len(), w.Len(), w.NumEdges())
+	var line []byte
+	for i := range w.Len() {
+		nbr, wt := w.Neighbors(i)
+		for k, j := range nbr {
+			if int(j) > i {
+				break // neighbours are sorted: the rest are upper triangle
+			}
+			line = strconv.AppendInt(line[:0], int64(i)+1, 10)
+			line = append(line, ' ')
+			line = strconv.AppendInt(line, int64(j)+1, 10)
+			if !pattern {
+				x := wt[k]
+				if int(j) == i {
+					x *= 2
+				}
+				line = append(line, ' ')
+				line = strconv.AppendFloat(line, x, 'g', -1, 64)
+			}
+			line = append(line, '\n')
+			if _, err := bw.Write(line); err != nil {
+				return err
+			}
+		}
+	}
+	return bw.Flush()
+}
+
 // runPeerScript runs a peer's script, which prints JSON with nodes, edges,
 // runs, iterations and the peer's version under the key name, and fills
 // side from it, or sets side.Error.
 func runPeerScript(ctx context.Context, side *leidenSide, name, python, script string, args ...string) {
-	cmd := exec.CommandContext(ctx, python, append([]string{script}, args...)...)
+	runPeer(exec.CommandContext(ctx, python, append([]string{script}, args...)...), side, name, script)
+}
+
+// runPeer runs a peer's command cmd (what names it in errors), which prints
+// JSON with nodes, edges, runs, iterations and the peer's version under the
+// key versionKey, and fills side from it (the version appended to its name),
+// or sets side.Error.
+func runPeer(cmd *exec.Cmd, side *leidenSide, versionKey, what string) {
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		side.Error = fmt.Sprintf("%s %s: %v: %s", python, script, err, strings.TrimSpace(stderr.String()))
+		side.Error = fmt.Sprintf("%s: %v: %s", strings.Join(cmd.Args, " "), err, strings.TrimSpace(stderr.String()))
 		return
 	}
 	var out struct {
@@ -257,15 +399,15 @@ func runPeerScript(ctx context.Context, side *leidenSide, name, python, script s
 	}
 	var version map[string]any
 	if err := json.Unmarshal(stdout.Bytes(), &out); err != nil {
-		side.Error = fmt.Sprintf("%s: output is not JSON: %v", script, err)
+		side.Error = fmt.Sprintf("%s: output is not JSON: %v", what, err)
 		return
 	}
 	if err := json.Unmarshal(stdout.Bytes(), &version); err == nil {
-		if v, ok := version[name].(string); ok {
-			side.Name = name + " " + v
+		if v, ok := version[versionKey].(string); ok {
+			side.Name += " " + v
 		}
 	}
-	if name == "networkit" && out.Iterations > 0 {
+	if versionKey == "networkit" && out.Iterations > 0 {
 		side.Iterations = out.Iterations
 	}
 	side.Nodes, side.Edges, side.Runs = out.Nodes, out.Edges, out.Runs
@@ -275,7 +417,7 @@ func printLeidenBench(w io.Writer, r *leidenBench) error {
 	fmt.Fprintf(w, "graph %s: loaded in %.2f s (GOMAXPROCS %d)\n", r.Graph, r.Ours.LoadSeconds, r.GOMAXPROCS)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	sides := []*leidenSide{&r.Ours}
-	for _, s := range []*leidenSide{r.Igraph, r.Networkit} {
+	for _, s := range []*leidenSide{r.Igraph, r.Networkit, r.GVELeiden} {
 		if s != nil && s.Error == "" {
 			sides = append(sides, s)
 		}
@@ -341,6 +483,19 @@ func printLeidenBench(w io.Writer, r *leidenBench) error {
 		fmt.Fprintf(w, "wall time ratio ringlens/networkit on %d threads (median wall seconds): %.2f\n", r.Ours.Workers, r.NetworkitWallRatio)
 		if r.Ours.Iterations < 0 {
 			fmt.Fprintf(w, "note: networkit ran its default %d iterations (ours until stable)\n", r.Networkit.Iterations)
+		}
+	}
+	switch {
+	case r.GVELeiden == nil:
+		fmt.Fprintln(w, "gve-leiden: skipped (no --gve-leiden PATH; bench/README.md says how to build its driver)")
+	case r.GVELeiden.Error != "":
+		fmt.Fprintf(w, "gve-leiden: not run: %s\n", r.GVELeiden.Error)
+	default:
+		fmt.Fprintf(w, "wall time ratio ringlens/gve-leiden on %d threads (median wall seconds): %.2f\n", r.Ours.Workers, r.GVELeidenWallRatio)
+		fmt.Fprintf(w, "note: gve-leiden ran its default options until converged (median %v passes), whatever --iterations\n",
+			leidenMedian(r.GVELeiden.Runs, func(r leidenRun) float64 { return float64(r.Passes) }))
+		if r.GVELeiden.Edges != r.Ours.Edges {
+			fmt.Fprintf(w, "note: gve-leiden read %d edges, ours %d\n", r.GVELeiden.Edges, r.Ours.Edges)
 		}
 	}
 	return nil
