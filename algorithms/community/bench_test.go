@@ -69,3 +69,25 @@ func processCPU() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// BenchmarkValidateDBLP times Validate on com-DBLP with its rows in input
+// order (the transposing symmetry check) and sorted by neighbour, as
+// graph.Weighted keeps them (the one-pass check).
+func BenchmarkValidateDBLP(b *testing.B) {
+	n, edges := loadEdgeList(b, "com-dblp.ungraph.edges.gz", false)
+	unsorted := mustCSR(b, n, edges)
+	sorted := mustCSR(b, n, edges)
+	sortRows(sorted)
+	for _, tc := range []struct {
+		name string
+		g    *CSR
+	}{{"input order", unsorted}, {"sorted", sorted}} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				if err := tc.g.Validate(); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -49,13 +49,66 @@ func (g *CSR) Len() int {
 // CSR is rejected rather than symmetrised: it is a caller's bug, and on one
 // Leiden's local moving, whose gains assume symmetry, may never settle.
 //
-// Validate runs in O(Len() + len(Targets)) time and, for the symmetry check,
-// allocates a transposed copy of the adjacency (12 bytes an entry).
+// Validate runs in O(Len() + len(Targets)) time. When every row is sorted
+// by neighbour without repeats (as graph.Weighted's are), the symmetry
+// check is one pass over the entries with a cursor per node (4 bytes a
+// node); otherwise, or when that pass finds a difference, it allocates a
+// transposed copy of the adjacency (12 bytes an entry) and compares sums.
 func (g *CSR) Validate() error {
 	if err := g.validateLayout(); err != nil {
 		return err
 	}
+	if g.symmetricSorted() {
+		return nil
+	}
 	return g.checkSymmetric()
+}
+
+// symmetricSorted reports whether g is symmetric by a check that only
+// holds for rows strictly increasing by neighbour: visiting the nodes u in
+// order, the entries u -> v must meet the entries of row v in order, so a
+// cursor per row pairs each entry u -> v with the next entry of row v (its
+// self-loop, if any, passed over), which must be v -> u with the same
+// weight, and every cursor must end at the end of its row. False means
+// the check does not apply or found a difference (which checkSymmetric,
+// with its tolerance and its rule for zero weights, then judges); it never
+// accepts an asymmetric g. g must have a valid layout.
+func (g *CSR) symmetricSorted() bool {
+	n := g.Len()
+	off, adj := g.Offsets, g.Targets
+	// used[v] is how many entries of row v are paired so far.
+	used := make([]int32, n)
+	for u := range n {
+		prev := int32(-1)
+		for e := off[u]; e < off[u+1]; e++ {
+			v := adj[e]
+			if v <= prev {
+				return false // not strictly increasing
+			}
+			prev = v
+			if int(v) == u {
+				continue
+			}
+			p := off[v] + int64(used[v])
+			if p < off[v+1] && int(adj[p]) == int(v) {
+				p++ // v's self-loop
+			}
+			if p >= off[v+1] || int(adj[p]) != u || g.weight(p) != g.weight(e) {
+				return false
+			}
+			used[v] = int32(p - off[v] + 1)
+		}
+	}
+	for v := range n {
+		p := off[v] + int64(used[v])
+		if p < off[v+1] && int(adj[p]) == v {
+			p++
+		}
+		if p != off[v+1] {
+			return false
+		}
+	}
+	return true
 }
 
 // symmetryTolerance is the relative difference allowed between the summed

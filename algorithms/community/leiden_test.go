@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -610,14 +611,102 @@ func TestValidateSymmetry(t *testing.T) {
 		{"fuzz hang: 2->0 weight 2, 0->2 weight 0", &CSR{Offsets: []int64{0, 1, 1, 2}, Targets: []int32{2, 0}, Weights: []float64{0, 2}}, false},
 		{"different weights", &CSR{Offsets: []int64{0, 1, 2}, Targets: []int32{1, 0}, Weights: []float64{1, 1.5}}, false},
 		{"unweighted one way", &CSR{Offsets: []int64{0, 1, 1}, Targets: []int32{1}}, false},
+		// Rows sorted without repeats: the one-pass check applies.
+		{"sorted triangle with self-loops", &CSR{Offsets: []int64{0, 3, 5, 8}, Targets: []int32{0, 1, 2, 0, 2, 0, 1, 2},
+			Weights: []float64{5, 1, 2, 1, 3, 2, 3, 4}}, true},
+		{"sorted, a weight differs", &CSR{Offsets: []int64{0, 2, 4, 6}, Targets: []int32{1, 2, 0, 2, 0, 1},
+			Weights: []float64{1, 2, 1, 3, 2, 3.5}}, false},
+		{"sorted, an entry missing", &CSR{Offsets: []int64{0, 2, 3, 4}, Targets: []int32{1, 2, 0, 1}}, false},
+		{"sorted, a partner left over", &CSR{Offsets: []int64{0, 1, 3, 4}, Targets: []int32{1, 0, 2, 0}}, false},
+		{"sorted, zero weight one way", &CSR{Offsets: []int64{0, 2, 3, 3}, Targets: []int32{1, 2, 0},
+			Weights: []float64{1, 0, 1}}, true},
+		{"sorted, rounding of one direction", &CSR{Offsets: []int64{0, 1, 2}, Targets: []int32{1, 0},
+			Weights: []float64{0.3, 0.1 + 0.2}}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			err := tc.g.Validate()
 			if (err == nil) != tc.ok {
 				t.Errorf("Validate() = %v, want ok %v", err, tc.ok)
 			}
+			if !tc.ok && tc.g.symmetricSorted() {
+				t.Error("symmetricSorted accepts an asymmetric graph")
+			}
 		})
 	}
+}
+
+// TestSymmetricSorted checks the one-pass symmetry check against the
+// transposing one on random graphs: with rows sorted it accepts exactly the
+// symmetric ones (exact weights, no zero-weight entries), and with rows in
+// any other order it declines.
+func TestSymmetricSorted(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	for trial := range 300 {
+		n := 1 + rng.IntN(30)
+		seen := map[[2]int32]bool{}
+		var edges []Edge
+		for range rng.IntN(4 * n) {
+			u, v := int32(rng.IntN(n)), int32(rng.IntN(n))
+			if !seen[[2]int32{min(u, v), max(u, v)}] {
+				seen[[2]int32{min(u, v), max(u, v)}] = true
+				edges = append(edges, Edge{U: u, V: v, W: float64(1 + rng.IntN(3))})
+			}
+		}
+		g := mustCSR(t, n, edges)
+		sortRows(g)
+		if trial%3 == 1 && len(g.Targets) > 0 {
+			// Break symmetry: one entry's weight, or its neighbour.
+			e := rng.IntN(len(g.Targets))
+			if trial%2 == 0 {
+				g.Weights[e]++
+			} else {
+				g.Targets[e] = int32(rng.IntN(n))
+			}
+		}
+		want := g.checkSymmetric() == nil
+		if got := g.symmetricSorted(); got != want && sortedRows(g) {
+			t.Fatalf("trial %d: symmetricSorted %v, transposed check %v on %+v", trial, got, want, g)
+		} else if got && !want {
+			t.Fatalf("trial %d: asymmetric graph accepted: %+v", trial, g)
+		}
+		if want && len(edges) > 1 && trial%3 == 2 {
+			slices.Reverse(g.Targets)
+			slices.Reverse(g.Weights)
+			if g.validateLayout() == nil && !sortedRows(g) && g.symmetricSorted() {
+				t.Fatalf("trial %d: unsorted rows accepted", trial)
+			}
+		}
+	}
+}
+
+// sortRows sorts each row of g by neighbour, weights alongside.
+func sortRows(g *CSR) {
+	for u := range g.Len() {
+		lo, hi := g.Offsets[u], g.Offsets[u+1]
+		idx := make([]int, hi-lo)
+		for i := range idx {
+			idx[i] = i
+		}
+		sort.Slice(idx, func(a, b int) bool { return g.Targets[lo+int64(idx[a])] < g.Targets[lo+int64(idx[b])] })
+		ts, ws := make([]int32, len(idx)), make([]float64, len(idx))
+		for i, k := range idx {
+			ts[i], ws[i] = g.Targets[lo+int64(k)], g.Weights[lo+int64(k)]
+		}
+		copy(g.Targets[lo:hi], ts)
+		copy(g.Weights[lo:hi], ws)
+	}
+}
+
+// sortedRows reports whether every row of g is strictly increasing.
+func sortedRows(g *CSR) bool {
+	for u := range g.Len() {
+		for e := g.Offsets[u] + 1; e < g.Offsets[u+1]; e++ {
+			if g.Targets[e] <= g.Targets[e-1] {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // TestLeidenAsymmetricHang runs the input on which FuzzLeiden found local
