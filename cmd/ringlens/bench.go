@@ -54,7 +54,8 @@ func benchCommand() *cli.Command {
 				Name:   "child",
 				Hidden: true,
 				Usage:  "internal: ingest, build and optionally detect one dataset, print timings as JSON",
-				Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}, &cli.BoolFlag{Name: "detect"}, memoryLimitFlag()}, logFlags()...),
+				Flags: append([]cli.Flag{&cli.StringFlag{Name: "in"}, &cli.BoolFlag{Name: "detect"}, memoryLimitFlag(),
+					spillDirFlag("the system's temporary directory")}, logFlags()...),
 				Action: runBenchChild,
 			},
 			benchLeidenCommand(),
@@ -76,6 +77,7 @@ func benchFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "keep", Usage: "keep the generated city"},
 		&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
 		memoryLimitFlag(),
+		spillDirFlag("the system's temporary directory"),
 	}, logFlags()...)
 }
 
@@ -179,7 +181,7 @@ func runBench(c *cli.Context, detect bool) error {
 	if err != nil {
 		return fmt.Errorf("find own binary: %w", err)
 	}
-	cmd := exec.CommandContext(c.Context, self, "bench", "child", "--detect="+fmt.Sprint(detect), "--in", dir, "--log-format", c.String("log-format"), "--log-level", c.String("log-level"), "--memory-limit", c.String("memory-limit"))
+	cmd := exec.CommandContext(c.Context, self, "bench", "child", "--detect="+fmt.Sprint(detect), "--in", dir, "--log-format", c.String("log-format"), "--log-level", c.String("log-level"), "--memory-limit", c.String("memory-limit"), "--spill-dir", c.String("spill-dir"))
 	var stdout bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, c.App.ErrWriter
 	start := time.Now()
