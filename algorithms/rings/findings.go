@@ -36,16 +36,20 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 	}
 	roleOf := make([]string, g.NumNodes())
 	var reported []*candidate
+	notReported := 0
 	for _, c := range cands {
-		if s.reportable(c) && len(reported) < s.opt.Params.MaxRings {
-			reported = append(reported, c)
-			continue
+		if s.reportable(c) {
+			if len(reported) < s.opt.Params.MaxRings {
+				reported = append(reported, c)
+				continue
+			}
+			notReported++
 		}
 		for _, x := range members(c) {
 			ind.candSc[x] = max(ind.candSc[x], c.score)
 		}
 	}
-	f := &findings.Findings{Rings: make([]findings.Ring, 0, len(reported)), RuleHits: s.ruleHits()}
+	f := &findings.Findings{Rings: make([]findings.Ring, 0, len(reported)), RuleHits: s.ruleHits(), RingsNotReported: notReported}
 	ringVisit := make(map[uint32]bool)
 	for i, c := range reported {
 		c.id = fmt.Sprintf("R%03d", i+1)

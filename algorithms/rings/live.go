@@ -353,6 +353,9 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 	}
 	var reported []*candidate
 	for _, c := range l.cands {
+		if s.reportable(c) && len(reported) == s.opt.Params.MaxRings {
+			f.RingsNotReported++
+		}
 		if s.reportable(c) && len(reported) < s.opt.Params.MaxRings {
 			reported = append(reported, c)
 			if c.id == "" {

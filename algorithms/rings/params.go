@@ -373,7 +373,7 @@ func (p *Params) fields() []paramField {
 		fl("lockstep_lift", "typology", &p.LockstepLift, "how many times the cohort share of the site's other visits that density must be"),
 		fl("report_score", "report", &p.ReportScore, "lowest ring score reported"),
 		fl("lockstep_report_evidence", "report", &p.LockstepReportEvidence, "a lockstep block or a co-visit cohort is reported whatever its size and money when its strength × evidence reaches this (people visiting together far beyond their sites' ordinary traffic are the ring, however little they bill), unless its synchrony is a site's routine (routine_monthly_share); 1 or more: only report_score decides"),
-		in("max_rings", "report", &p.MaxRings, "most rings reported (an investigator's short list)"),
+		in("max_rings", "report", &p.MaxRings, "most rings reported (an investigator's short list); those beyond it that score above report_score are counted in rings.json's rings_not_reported and the report and detect say so (a province holds hundreds: raise it there)"),
 		fl("admit_lift_half", "report", &p.AdmitLiftHalf, "lift of a ring's sites over their class's rate of flagged relations (minus 1) at which the evidence of its repeatedly admitted people is half their share"),
 		fl("size_half", "report", &p.SizeHalf, "patients at which the size factor of the score is half way (score × (0.5 + 0.5·n/(n+size_half)))"),
 		fl("money_half", "report", &p.MoneyHalf, "fund yuan at risk at which the money factor of the score is half way"),

@@ -138,6 +138,12 @@ func runDetect(c *cli.Context) error {
 	if err := report.WriteTable(c.App.Writer, found, c.Int("show"), c.String("lang")); err != nil {
 		return fmt.Errorf("print rings: %w", err)
 	}
+	if n := found.RingsNotReported; n > 0 {
+		fmt.Fprintf(c.App.Writer, "\n%d more rings scored above report_score than max_rings (%d) lets through; raise it with --ring-params (docs/RING_PARAMS.md) to see them\n",
+			n, params.MaxRings)
+		log.Warn().Int("reported", len(found.Rings)).Int("not_reported", n).Int("max_rings", params.MaxRings).
+			Msg("rings beyond max_rings not reported")
+	}
 	fmt.Fprintf(c.App.Writer, "\nreport: %s\n", reportPath)
 	if err := clues.record(c, found); err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -90,4 +91,54 @@ func readFile(t *testing.T, dir, name string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// TestDetectRingsNotReported: with max_rings below the rings a city holds,
+// detect reports the best max_rings, says how many more there were (on
+// stdout, in the log and in rings.json), and those are the rest of the
+// uncapped run's rings.
+func TestDetectRingsNotReported(t *testing.T) {
+	city := t.TempDir()
+	if r := runBinary(t, "generate", "--preset", "default", "--seed", "3", "--scale", "20000", "--out", city); r.code != exitOK {
+		t.Fatalf("generate exit %d\n%s", r.code, r.stderr)
+	}
+	params := filepath.Join(t.TempDir(), "params.json")
+	if err := os.WriteFile(params, []byte(`{"max_rings": 2}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	read := func(out string) (doc struct {
+		Rings       []json.RawMessage `json:"rings"`
+		NotReported *int              `json:"rings_not_reported"`
+	}) {
+		b, err := os.ReadFile(filepath.Join(out, "rings.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &doc); err != nil {
+			t.Fatal(err)
+		}
+		return doc
+	}
+	all, capped := t.TempDir(), t.TempDir()
+	if r := runBinary(t, "detect", "--in", city, "--out", all); r.code != exitOK {
+		t.Fatalf("detect exit %d\n%s", r.code, r.stderr)
+	}
+	r := runBinary(t, "detect", "--in", city, "--out", capped, "--ring-params", params, "--log-format", "json")
+	if r.code != exitOK {
+		t.Fatalf("capped detect exit %d\n%s", r.code, r.stderr)
+	}
+	full, short := read(all), read(capped)
+	if len(full.Rings) <= 2 {
+		t.Fatalf("the city holds %d rings: too few to cap", len(full.Rings))
+	}
+	if full.NotReported != nil {
+		t.Errorf("uncapped run: rings_not_reported %d, want absent", *full.NotReported)
+	}
+	want := len(full.Rings) - 2
+	if len(short.Rings) != 2 || short.NotReported == nil || *short.NotReported != want {
+		t.Fatalf("capped run: %d rings, rings_not_reported %v, want 2 and %d", len(short.Rings), short.NotReported, want)
+	}
+	if !strings.Contains(r.stdout, fmt.Sprintf("%d more rings", want)) || !strings.Contains(r.stderr, `"not_reported":`+fmt.Sprint(want)) {
+		t.Errorf("the cap is not said:\n%s\n%s", r.stdout, r.stderr)
+	}
 }

@@ -190,8 +190,12 @@ type Findings struct {
 	SingleHits []Evidence `json:"single_hits"` // rule hits not in any reported ring, the largest amount first (capped)
 	// SingleHitsTotal counts the rule hits in no reported ring before the
 	// cap on SingleHits.
-	SingleHitsTotal int                  `json:"single_hits_total"`
-	DataQuality     []DataQualityFinding `json:"data_quality"` // data-quality findings
+	SingleHitsTotal int `json:"single_hits_total"`
+	// RingsNotReported counts the rings that scored high enough to be
+	// reported but fell beyond the max_rings cap (an investigator's short
+	// list: a province can hold hundreds); absent when none did.
+	RingsNotReported int                  `json:"rings_not_reported,omitempty"`
+	DataQuality      []DataQualityFinding `json:"data_quality"` // data-quality findings
 
 	// RuleHits are the rule library's hits with their table rows, as
 	// rings.Detect ran them (converted by rules.Hit.Finding), for

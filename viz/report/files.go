@@ -32,9 +32,12 @@ var entitiesHeader = []string{"kind", "id", "score", "ring_id", "reasons"}
 
 // ringsDoc is the top level of rings.json. Entities go to entities.csv.
 type ringsDoc struct {
-	Rings       []findings.Ring               `json:"rings"`
-	SingleHits  []findings.Evidence           `json:"single_hits"`
-	SinglesN    int                           `json:"single_hits_total"`
+	Rings      []findings.Ring     `json:"rings"`
+	SingleHits []findings.Evidence `json:"single_hits"`
+	SinglesN   int                 `json:"single_hits_total"`
+	// NotReported is findings.Findings.RingsNotReported: rings beyond
+	// max_rings, absent when none.
+	NotReported int                           `json:"rings_not_reported,omitempty"`
 	DataQuality []findings.DataQualityFinding `json:"data_quality"`
 }
 
@@ -113,6 +116,7 @@ func WriteRingsJSON(w io.Writer, f *findings.Findings) error {
 		Rings:       make([]findings.Ring, len(f.Rings)),
 		SingleHits:  make([]findings.Evidence, len(f.SingleHits)),
 		SinglesN:    max(f.SingleHitsTotal, len(f.SingleHits)),
+		NotReported: f.RingsNotReported,
 		DataQuality: make([]findings.DataQualityFinding, len(f.DataQuality)),
 	}
 	for i, r := range f.Rings {
@@ -180,7 +184,8 @@ func ReadFindings(dir string) (*findings.Findings, error) {
 	if err := dec.Decode(&doc); err != nil {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
-	f := &findings.Findings{Rings: doc.Rings, SingleHits: doc.SingleHits, SingleHitsTotal: doc.SinglesN, DataQuality: doc.DataQuality}
+	f := &findings.Findings{Rings: doc.Rings, SingleHits: doc.SingleHits, SingleHitsTotal: doc.SinglesN, RingsNotReported: doc.NotReported,
+		DataQuality: doc.DataQuality}
 	path = filepath.Join(dir, EntitiesFile)
 	ef, err := os.Open(path)
 	if err != nil {

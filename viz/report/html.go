@@ -132,6 +132,7 @@ type page struct {
 	Title         string
 	Meta          Meta
 	RingsN        int
+	NotReported   int // rings beyond max_rings (findings.Findings.RingsNotReported)
 	TotalAtRisk   string
 	Rings         []ringView
 	SingleHits    []hitSummary // by rule, most hits first
@@ -216,7 +217,7 @@ type tick struct{ X, Label string }
 var kindOrder = map[string]int{findings.KindClinic: 0, findings.KindPharmacy: 1, findings.KindDoctor: 2, findings.KindPatient: 3}
 
 func newPage(f *findings.Findings, meta Meta, lang string) page {
-	p := page{HTMLLang: "zh-CN", Meta: meta, Title: meta.Title, RingsN: len(f.Rings)}
+	p := page{HTMLLang: "zh-CN", Meta: meta, Title: meta.Title, RingsN: len(f.Rings), NotReported: f.RingsNotReported}
 	if lang == LangEn {
 		p.HTMLLang = "en"
 	}

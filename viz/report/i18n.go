@@ -91,6 +91,7 @@ var ui = map[string]text{
 	"print_evidence":   {"打印版每个团伙列出前 %d 条证据，每条引用前 %d 行；全部见 rings.json 与网页版。", "The printed report lists each ring's first %d evidence items with %d cited rows each; all are in rings.json and on screen."},
 	"singles_note":     {"按规则汇总；全部 %d 条见附件", "Summarised by rule; all %d are listed in the appendix"},
 	"singles_capped":   {"团伙外命中共 %d 条，按金额列出前 %d 条。", "%d hits outside rings in all; the %d largest are listed."},
+	"rings_capped":     {"另有 %d 个团伙评分达到报告阈值，超出报告上限（max_rings），未列出；可用 --ring-params 调高上限后查看。本报告列出前 %d 个。", "%d more rings scored above the reporting threshold but fall beyond the cap (max_rings) and are not listed; raise it with --ring-params to see them. The first %d are listed."},
 	"dq_detail":        {"%d 次就诊、%d 名参保人、%d 家机构；已排除在团伙识别之外", "%d visits of %d patients at %d institutions; kept out of ring formation"},
 }
 

@@ -33,7 +33,9 @@ func writeDir(t *testing.T, f *findings.Findings) string {
 }
 
 func TestReadFindingsRoundTrip(t *testing.T) {
-	for name, f := range map[string]*findings.Findings{"sample": sample(), "empty": {}} {
+	capped := sample()
+	capped.RingsNotReported = 7
+	for name, f := range map[string]*findings.Findings{"sample": sample(), "empty": {}, "capped": capped} {
 		t.Run(name, func(t *testing.T) {
 			dir := writeDir(t, f)
 			got, err := ReadFindings(dir)
@@ -48,6 +50,9 @@ func TestReadFindingsRoundTrip(t *testing.T) {
 				if !bytes.Equal(a, b) {
 					t.Errorf("%s: rewrite after read differs", file)
 				}
+			}
+			if got.RingsNotReported != f.RingsNotReported {
+				t.Errorf("read %d rings not reported, wrote %d", got.RingsNotReported, f.RingsNotReported)
 			}
 			if len(got.Rings) != len(f.Rings) || got.Entities.Len() != f.Entities.Len() ||
 				len(got.SingleHits) != len(f.SingleHits) || len(got.DataQuality) != len(f.DataQuality) {

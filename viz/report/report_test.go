@@ -143,7 +143,9 @@ func render(t *testing.T, write func(*bytes.Buffer) error) []byte {
 }
 
 func TestGolden(t *testing.T) {
-	sets := map[string]*findings.Findings{"sample": sample(), "empty": {}}
+	capped := sample()
+	capped.RingsNotReported = 7 // rings beyond max_rings: said in rings.json and the report
+	sets := map[string]*findings.Findings{"sample": sample(), "empty": {}, "capped": capped}
 	for name, f := range sets {
 		t.Run(name, func(t *testing.T) {
 			golden(t, name+".rings.json", render(t, func(b *bytes.Buffer) error { return WriteRingsJSON(b, f) }))
