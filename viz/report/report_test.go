@@ -149,9 +149,14 @@ func TestGolden(t *testing.T) {
 	for name, f := range sets {
 		t.Run(name, func(t *testing.T) {
 			golden(t, name+".rings.json", render(t, func(b *bytes.Buffer) error { return WriteRingsJSON(b, f) }))
-			golden(t, name+".entities.csv", render(t, func(b *bytes.Buffer) error { return WriteEntitiesCSV(b, f) }))
 			for _, lang := range []string{LangZh, LangEn} {
 				golden(t, name+".report."+lang+".html", render(t, func(b *bytes.Buffer) error { return WriteHTML(b, f, meta, lang) }))
+			}
+			if name == "capped" {
+				return // the entities and the table are the sample's
+			}
+			golden(t, name+".entities.csv", render(t, func(b *bytes.Buffer) error { return WriteEntitiesCSV(b, f) }))
+			for _, lang := range []string{LangZh, LangEn} {
 				golden(t, name+".table."+lang+".txt", render(t, func(b *bytes.Buffer) error { return WriteTable(b, f, 2, lang) }))
 			}
 		})
