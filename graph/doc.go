@@ -24,6 +24,11 @@
 // generic CSR weighted graph (community detection's input); ReadEdgeList
 // reads one from a text edge list.
 //
+// Batch commands, which only write ids and names back out at the end, move
+// those columns out of the heap once the tables are read (Tables.Spill, into
+// a file of package spill mapped read-only), so that the memory limit is left
+// to what detection works on.
+//
 // Personal data never leaves the package unmasked: labels pass names through
 // claims.MaskName.
 package graph
