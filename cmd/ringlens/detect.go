@@ -98,6 +98,7 @@ func runDetect(c *cli.Context) error {
 	}
 	defer p.closeSpill(log)
 	logFiles(log, p.result.Files)
+	warnMemoryLimit(log, p.result.Tables.Visits.Len())
 	if fromNeo4j {
 		in = c.String("uri")
 		if err := neo4jGDSCompare(c, p.graph); err != nil {

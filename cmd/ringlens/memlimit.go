@@ -6,11 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"runtime/debug"
+	"runtime/metrics"
 	"strconv"
 	"strings"
 
+	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 )
 
@@ -184,4 +187,37 @@ func parseBytes(s string) (int64, error) {
 		return 0, fmt.Errorf("want a size such as 5GiB, a share such as 60%%, auto or 0, not %q", s)
 	}
 	return int64(f * mult), nil
+}
+
+// detectionBytesPerVisit is what detection is expected to hold at its peak
+// per visit beyond the tables and the graph on the heap: 42–51 bytes at 10M
+// and 100M visits (docs/scale.md, the memory model), with room.
+const detectionBytesPerVisit = 60
+
+// memoryShortfall returns the live heap detection is expected to need
+// (live, the heap in use once the graph is built, plus
+// detectionBytesPerVisit for each of the visits) and whether the memory
+// limit limit is below it. A limit of math.MaxInt64 (none) is never short.
+func memoryShortfall(live int64, visits int, limit int64) (need int64, short bool) {
+	need = live + detectionBytesPerVisit*int64(visits)
+	return need, limit != math.MaxInt64 && need > limit
+}
+
+// warnMemoryLimit logs a warning when the memory limit in force is below
+// what detection is expected to need with the heap live at the last
+// collection: there the collector runs without pause, the run slows down
+// many times over and the limit is passed anyway.
+func warnMemoryLimit(log zerolog.Logger, visits int) {
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	if s[0].Value.Kind() != metrics.KindUint64 {
+		return
+	}
+	limit := debug.SetMemoryLimit(-1)
+	need, short := memoryShortfall(int64(s[0].Value.Uint64()), visits, limit)
+	if short {
+		log.Warn().Str("memory_limit", fmt.Sprintf("%.1f GiB", float64(limit)/(1<<30))).
+			Str("expected_need", fmt.Sprintf("%.1f GiB", float64(need)/(1<<30))).Int("visits", visits).
+			Msg("the memory limit is below what detection is expected to need: raise --memory-limit (a size, or a share of memory such as 85%), or the collector will run without pause")
+	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"math"
 	"os"
 	"strings"
 	"testing"
@@ -124,5 +125,31 @@ func TestMachineMemory(t *testing.T) {
 	}
 	if defaults["serve"] != autoMemoryLimit || defaults["detect"] != "5GiB" {
 		t.Errorf("--memory-limit defaults %v", defaults)
+	}
+}
+
+// TestMemoryShortfall checks when detect warns that the memory limit is
+// too low: the live heap plus detectionBytesPerVisit a visit above it.
+func TestMemoryShortfall(t *testing.T) {
+	const gib = 1 << 30
+	for _, tc := range []struct {
+		name   string
+		live   int64
+		visits int
+		limit  int64
+		short  bool
+	}{
+		{"10M city under the default 5 GiB", 1.5 * gib, 10_000_000, 5 * gib, false},
+		{"100M city under the default 5 GiB", 14 * gib, 100_000_000, 5 * gib, true},
+		{"100M city under 20.5 GiB", 14 * gib, 100_000_000, 20.5 * gib, false},
+		{"just over", 1 * gib, 1_000_000, 1*gib + 59_000_000, true},
+		{"no limit", 100 * gib, 1_000_000_000, math.MaxInt64, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			need, short := memoryShortfall(tc.live, tc.visits, tc.limit)
+			if short != tc.short || need != tc.live+detectionBytesPerVisit*int64(tc.visits) {
+				t.Errorf("need %d, short %v; want short %v", need, short, tc.short)
+			}
+		})
 	}
 }
