@@ -210,11 +210,14 @@ type ringsReply struct {
 	Ready      bool              `json:"ready"`
 	Generation int               `json:"generation"`
 	Rings      []json.RawMessage `json:"rings"`
+	// NotReported counts the rings beyond max_rings, absent when none.
+	NotReported int `json:"rings_not_reported,omitempty"`
 }
 
 func (s *Server) handleRings(w http.ResponseWriter, r *http.Request) {
 	_, snap, st := s.current()
-	rep := ringsReply{Ready: st.Ready, Generation: st.Generation, Rings: make([]json.RawMessage, 0, len(snap.order))}
+	rep := ringsReply{Ready: st.Ready, Generation: st.Generation, Rings: make([]json.RawMessage, 0, len(snap.order)),
+		NotReported: st.RingsNotReported}
 	for _, id := range snap.order {
 		rep.Rings = append(rep.Rings, snap.summary[id])
 	}

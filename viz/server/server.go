@@ -163,10 +163,13 @@ type Status struct {
 	Error string `json:"error,omitempty"`
 	// Rings, Visits, FeeLines and Nodes describe the current findings and
 	// graph.
-	Rings    int `json:"rings"`
-	Visits   int `json:"visits"`
-	FeeLines int `json:"fee_lines"`
-	Nodes    int `json:"nodes"`
+	Rings int `json:"rings"`
+	// RingsNotReported counts the rings beyond max_rings
+	// (findings.Findings.RingsNotReported), absent when none.
+	RingsNotReported int `json:"rings_not_reported,omitempty"`
+	Visits           int `json:"visits"`
+	FeeLines         int `json:"fee_lines"`
+	Nodes            int `json:"nodes"`
 	// Accepted counts claim rows accepted since start (visits + fee lines);
 	// Pending those not yet scored; Incremental those scored only
 	// incrementally, not yet by a full run.
@@ -941,6 +944,10 @@ func (s *Server) publishLocked(snap *snapshot, t *graph.Tables, msgs [][]byte) {
 	s.status.Error = ""
 	s.status.Rings, s.status.Visits, s.status.FeeLines, s.status.Nodes =
 		len(snap.order), t.Visits.Len(), t.Fees.Len(), s.g.NumNodes()
+	s.status.RingsNotReported = 0
+	if snap.findings != nil {
+		s.status.RingsNotReported = snap.findings.RingsNotReported
+	}
 	for _, m := range msgs {
 		s.broadcastLocked(m)
 	}

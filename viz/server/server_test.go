@@ -22,6 +22,7 @@ import (
 
 	"github.com/gorilla/websocket"
 	"github.com/ringlens/ringlens/algorithms/rings"
+	"github.com/ringlens/ringlens/fixtures"
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/graph/vocab"
@@ -1119,5 +1120,34 @@ func TestReadsDuringUpdates(t *testing.T) {
 	wg.Wait()
 	if _, _, st := s.current(); st.Updates != 5 || st.Pending != 0 {
 		t.Errorf("status %+v", st)
+	}
+}
+
+// TestRingsNotReported: when a city holds more rings than max_rings, the
+// status and GET /api/v1/rings say how many were left out.
+func TestRingsNotReported(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := fixtures.Generate(context.Background(), fixtures.Config{Preset: fixtures.PresetDefault, Seed: 3, Visits: 20_000, Out: dir}); err != nil {
+		t.Fatal(err)
+	}
+	params := rings.DefaultParams()
+	params.MaxRings = 1
+	s := startReady(t, func(c *Config) {
+		c.Load = loaderOf(dir)
+		c.Detect.Params = params
+	})
+	s.mu.RLock()
+	st := s.status
+	s.mu.RUnlock()
+	if st.Rings != 1 || st.RingsNotReported < 1 {
+		t.Fatalf("status: %d rings, %d not reported; want 1 and at least 1", st.Rings, st.RingsNotReported)
+	}
+	code, _, body := s.do(t, "GET", "/api/v1/rings", "", nil)
+	var rep struct {
+		Rings       []json.RawMessage `json:"rings"`
+		NotReported int               `json:"rings_not_reported"`
+	}
+	if err := json.Unmarshal(body, &rep); code != 200 || err != nil || len(rep.Rings) != 1 || rep.NotReported != st.RingsNotReported {
+		t.Errorf("GET /api/v1/rings: %d %v: %d rings, %d not reported", code, err, len(rep.Rings), rep.NotReported)
 	}
 }
