@@ -158,6 +158,12 @@ func TestPageEndToEnd(t *testing.T) {
 		// The WebGL node program was fed the nodes.
 		waitJS(`window.__ringlens.renderer.getNodeDisplayData("site:H44010600001") !== undefined`),
 	)
+	// The stats say 3 rings lie beyond max_rings: the count says so, and
+	// its tooltip why.
+	run(ctx, t, "rings not reported", waitJS(`document.getElementById("ring-count").textContent.endsWith(" · +3")`))
+	if title := eval[string](ctx, t, `document.getElementById("ring-count").title`); !strings.Contains(title, "另有 3 个团伙") {
+		t.Errorf("ring count's title %q", title)
+	}
 	order := eval[int](ctx, t, `window.__ringlens.graph.order`)
 	drawn := eval[int](ctx, t, `(() => { const r = window.__ringlens.renderer; let n = 0; window.__ringlens.graph.forEachNode(k => { if (r.getNodeDisplayData(k)) n++; }); return n; })()`)
 	if order != 200 || drawn != 200 {

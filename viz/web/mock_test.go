@@ -522,7 +522,7 @@ func newMockServer(t testing.TB) *httptest.Server {
 			time.Sleep(60 * time.Millisecond)
 		}
 		send(map[string]any{"type": "progress", "stage": "detect rings", "done": 6, "total": 6})
-		send(map[string]any{"type": "stats", "ready": true, "stage": "", "rings": 7})
+		send(map[string]any{"type": "stats", "ready": true, "stage": "", "rings": 7, "rings_not_reported": 3})
 		send(map[string]any{"type": "notice", "code": "full_run_changed", "params": map[string]string{
 			"ring": "R001", "visits_before": "798", "fund_before": "137674.03", "visits_after": "790", "fund_after": "136002.11"}})
 		// Keep the connection open until the page goes away.

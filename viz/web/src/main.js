@@ -216,6 +216,10 @@ function renderList() {
   ol.replaceChildren(...items);
   if (!items.length) ol.append(el("li", { class: "muted", id: "no-rings", text: all.length ? t("noMatch") : t("noRings") }));
   $("ring-count").textContent = `${Math.min(shown.length, LIST_CAP)} / ${all.length}` + (shown.length > LIST_CAP ? ` (${shown.length})` : "");
+  // Rings beyond max_rings are not published: say how many, not silently drop them.
+  const notReported = num(state.stats?.rings_not_reported);
+  $("ring-count").title = notReported > 0 ? tf("notReported", { n: notReported }) : "";
+  if (notReported > 0) $("ring-count").textContent += ` · +${notReported}`;
   state.fresh.clear();
   // The top ring is selected once the first rings arrive.
   if (!state.selectedRing && !state.autoSelected && shown.length) {
@@ -345,7 +349,9 @@ function renderAlerts() {
 
 /** Applies a stats message (or GET /api/v1/status): idle and ready means done. */
 function onStats(st) {
+  const before = num(state.stats?.rings_not_reported);
   state.stats = st;
+  if (num(st.rings_not_reported) !== before) scheduleList();
   if (state.alerts.length) renderAlerts();
   if (st.ready && !st.stage) {
     state.progress = { stage: "done", done: 1, total: 1 };
