@@ -427,4 +427,12 @@ func TestDetectSpill(t *testing.T) {
 	if r.code == exitOK || !strings.Contains(r.stderr, "--spill-dir") {
 		t.Errorf("absent spill directory: exit %d\n%s", r.code, r.stderr)
 	}
+	// The default directory failing (here the system's temporary one, for
+	// bench detect) keeps the columns in memory with a warning.
+	cmd := exec.Command(binary, "bench", "detect", "--dir", in, "--log-format", "json")
+	cmd.Env = append(os.Environ(), "TMPDIR="+filepath.Join(t.TempDir(), "absent"))
+	out, err := cmd.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "kept in memory") {
+		t.Errorf("default spill directory absent: %v\n%s", err, out)
+	}
 }

@@ -32,29 +32,42 @@ func spillDirFlag(def string) cli.Flag {
 // --spill-dir names (when not set, --out if the command has one, else the
 // system's temporary directory), unless the command has no such flag or it
 // says off. It returns the file to close once the tables are no longer
-// read, or nil when nothing was moved.
+// read, or nil when nothing was moved. A directory given with --spill-dir
+// that cannot take the file is an error; when the default one cannot (a
+// file system without mmap, a full disk), the columns not yet moved stay in
+// memory with a warning: moving them saves memory, it is not needed for
+// the run. A file that columns were moved into is kept open either way.
 func spillTables(c *cli.Context, log zerolog.Logger, t *graph.Tables) (*spill.File, error) {
 	if !hasFlag(c, "spill-dir") || !spill.Supported {
 		return nil, nil
 	}
 	dir := c.String("spill-dir")
+	explicit := dir != ""
 	switch {
 	case dir == spillOff:
 		return nil, nil
-	case dir == "" && hasFlag(c, "out") && c.String("out") != "":
+	case !explicit && hasFlag(c, "out") && c.String("out") != "":
 		dir = c.String("out")
-	case dir == "":
+	case !explicit:
 		dir = os.TempDir()
 	}
 	f, err := spill.Create(dir)
-	if err != nil {
-		return nil, fmt.Errorf("--spill-dir: %w", err)
+	if err == nil {
+		err = t.Spill(f)
+		if err != nil && f.Moved() == 0 {
+			f.Close() // nothing reads it
+			f = nil
+		}
 	}
-	if err := t.Spill(f); err != nil {
-		f.Close()
-		return nil, err
+	switch {
+	case err != nil && explicit:
+		return f, fmt.Errorf("--spill-dir %s: %w", dir, err)
+	case err != nil:
+		log.Warn().Err(err).Str("dir", dir).Msg("columns read only at the end kept in memory (set --spill-dir to a directory on a local disk)")
 	}
-	log.Info().Int64("moved_mb", f.Moved()>>20).Str("dir", dir).Msg("columns read only at the end moved out of memory")
+	if f != nil {
+		log.Info().Int64("moved_mb", f.Moved()>>20).Str("dir", dir).Msg("columns read only at the end moved out of memory")
+	}
 	return f, nil
 }
 
