@@ -214,8 +214,13 @@ func loadInput(c *cli.Context, log zerolog.Logger, m *meter, in, out string) (*p
 		var t *graph.Tables
 		if t, err = loadFromNeo4j(c); err == nil {
 			trimTables(m.log, t)
-			p = &pipeline{result: &ingest.Result{Tables: t}, ingestTime: time.Since(start)}
-			err = buildGraph(c, m, p)
+			var moved *spill.File
+			if moved, err = spillTables(c, m.log, t); err == nil {
+				p = &pipeline{result: &ingest.Result{Tables: t}, ingestTime: time.Since(start), spilled: moved}
+				if err = buildGraph(c, m, p); err != nil {
+					p.closeSpill(m.log)
+				}
+			}
 		}
 	} else {
 		log.Info().Str("in", in).Msg("reading dataset")
