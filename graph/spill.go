@@ -3,7 +3,6 @@ package graph
 import (
 	"fmt"
 
-	"github.com/ringlens/ringlens/graph/intern"
 	"github.com/ringlens/ringlens/graph/spill"
 )
 
@@ -21,57 +20,24 @@ import (
 // (refund netting while the tables are loaded) must have run. Spill stops at
 // the first error, leaving the columns not yet moved on the heap.
 func (t *Tables) Spill(f *spill.File) error {
-	lists := []struct {
-		name string
-		l    interface{ Spill(*spill.File) error }
-	}{
-		{"mdtrt_id", packed(t.Visits.IDs)},
-		{"setl_id", list(t.Visits.SetlID)},
-		{"psn_no", table(t.Persons.IDs)},
-		{"personal data", table(t.PII)},
-		{"feedetl_sn", packed(t.Fees.Serials)},
-	}
-	for _, c := range lists {
-		if c.l == nil {
-			continue
-		}
-		if err := c.l.Spill(f); err != nil {
-			return fmt.Errorf("spill %s: %w", c.name, err)
-		}
-	}
+	// Method values of nil tables are fine: their Spill moves nothing.
 	for _, c := range []struct {
 		name string
-		col  *Small
-	}{{"feedetl_sn", &t.Fees.Sn}, {"dise_name", &t.Visits.DiseName}} {
-		if err := c.col.spill(f); err != nil {
+		move func(*spill.File) error
+	}{
+		{"mdtrt_id", t.Visits.IDs.Spill},
+		{"setl_id", t.Visits.SetlID.Spill},
+		{"psn_no", t.Persons.IDs.Spill},
+		{"personal data", t.PII.Spill},
+		{"feedetl_sn", t.Fees.Serials.Spill},
+		{"feedetl_sn", t.Fees.Sn.spill},
+		{"dise_name", t.Visits.DiseName.spill},
+	} {
+		if err := c.move(f); err != nil {
 			return fmt.Errorf("spill %s: %w", c.name, err)
 		}
 	}
 	return nil
-}
-
-// packed returns p as a spillable list, or nil for a nil table.
-func packed(p *intern.PackedTable) interface{ Spill(*spill.File) error } {
-	if p == nil {
-		return nil
-	}
-	return &p.PackedList
-}
-
-// list returns l as a spillable list, or nil for a nil list.
-func list(l *intern.PackedList) interface{ Spill(*spill.File) error } {
-	if l == nil {
-		return nil
-	}
-	return l
-}
-
-// table returns s as a spillable list, or nil for a nil table.
-func table(s *intern.Table) interface{ Spill(*spill.File) error } {
-	if s == nil {
-		return nil
-	}
-	return &s.List
 }
 
 // spill moves the column's rows (two or four bytes each; the rare values

@@ -353,17 +353,17 @@ func (l *Live) refresh(touched map[*candidate]bool, affected map[graph.NodeID]bo
 	}
 	var reported []*candidate
 	for _, c := range l.cands {
-		if s.reportable(c) && len(reported) == s.opt.Params.MaxRings {
-			f.RingsNotReported++
-		}
-		if s.reportable(c) && len(reported) < s.opt.Params.MaxRings {
-			reported = append(reported, c)
-			if c.id == "" {
-				c.id = newID()
-				l.ruleEvidenceOf(c)
-				touched[c] = true // newly reported: rebuilt, members re-scored
+		if s.reportable(c) {
+			if len(reported) < s.opt.Params.MaxRings {
+				reported = append(reported, c)
+				if c.id == "" {
+					c.id = newID()
+					l.ruleEvidenceOf(c)
+					touched[c] = true // newly reported: rebuilt, members re-scored
+				}
+				continue
 			}
-			continue
+			f.RingsNotReported++
 		}
 		if c.id != "" {
 			c.id = "" // no longer reported

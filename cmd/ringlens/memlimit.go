@@ -9,7 +9,6 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
-	"runtime/metrics"
 	"strconv"
 	"strings"
 
@@ -208,13 +207,8 @@ func memoryShortfall(live int64, visits int, limit int64) (need int64, short boo
 // collection: there the collector runs without pause, the run slows down
 // many times over and the limit is passed anyway.
 func warnMemoryLimit(log zerolog.Logger, visits int) {
-	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
-	metrics.Read(s)
-	if s[0].Value.Kind() != metrics.KindUint64 {
-		return
-	}
 	limit := debug.SetMemoryLimit(-1)
-	need, short := memoryShortfall(int64(s[0].Value.Uint64()), visits, limit)
+	need, short := memoryShortfall(lastLiveHeap(), visits, limit)
 	if short {
 		log.Warn().Str("memory_limit", fmt.Sprintf("%.1f GiB", float64(limit)/(1<<30))).
 			Str("expected_need", fmt.Sprintf("%.1f GiB", float64(need)/(1<<30))).Int("visits", visits).

@@ -25,8 +25,11 @@ func (l *List) Spill(f *spill.File) error {
 
 // Spill moves the list's codes and numbers, and the ids it keeps whole,
 // out of the heap into f, as List.Spill does; the small dictionary of
-// prefixes stays.
+// prefixes stays. A nil list has nothing to move.
 func (l *PackedList) Spill(f *spill.File) error {
+	if l == nil {
+		return nil
+	}
 	codes, err := spill.Move(f, l.codes)
 	if err != nil {
 		return err
@@ -41,4 +44,22 @@ func (l *PackedList) Spill(f *spill.File) error {
 	l.codes, l.tails = codes, tails
 	l.shared.Store(true)
 	return nil
+}
+
+// Spill is List.Spill of the table's strings (the index stays); a nil
+// table has nothing to move.
+func (t *Table) Spill(f *spill.File) error {
+	if t == nil {
+		return nil
+	}
+	return t.List.Spill(f)
+}
+
+// Spill is PackedList.Spill of the table's ids (the index stays); a nil
+// table has nothing to move.
+func (t *PackedTable) Spill(f *spill.File) error {
+	if t == nil {
+		return nil
+	}
+	return t.PackedList.Spill(f)
 }

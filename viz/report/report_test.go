@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -149,17 +150,43 @@ func TestGolden(t *testing.T) {
 	for name, f := range sets {
 		t.Run(name, func(t *testing.T) {
 			golden(t, name+".rings.json", render(t, func(b *bytes.Buffer) error { return WriteRingsJSON(b, f) }))
-			for _, lang := range []string{LangZh, LangEn} {
-				golden(t, name+".report."+lang+".html", render(t, func(b *bytes.Buffer) error { return WriteHTML(b, f, meta, lang) }))
-			}
 			if name == "capped" {
-				return // the entities and the table are the sample's
+				return // the rest is the sample's but for the report's note (TestReportRingsCapped)
 			}
 			golden(t, name+".entities.csv", render(t, func(b *bytes.Buffer) error { return WriteEntitiesCSV(b, f) }))
 			for _, lang := range []string{LangZh, LangEn} {
+				golden(t, name+".report."+lang+".html", render(t, func(b *bytes.Buffer) error { return WriteHTML(b, f, meta, lang) }))
 				golden(t, name+".table."+lang+".txt", render(t, func(b *bytes.Buffer) error { return WriteTable(b, f, 2, lang) }))
 			}
 		})
+	}
+}
+
+// TestReportRingsCapped: the report of findings with rings beyond
+// max_rings is the sample's report (golden) with one note more, after the
+// ranked rings, in each language; only the digest of rings.json differs.
+func TestReportRingsCapped(t *testing.T) {
+	capped := sample()
+	capped.RingsNotReported = 7
+	for lang, note := range map[string]string{
+		LangZh: `<p class="note">另有 7 个团伙评分达到报告阈值，超出报告上限（max_rings），未列出；可用 --ring-params 调高上限后查看。本报告列出前 3 个。</p>`,
+		LangEn: `<p class="note">7 more rings scored above the reporting threshold but fall beyond the cap (max_rings) and are not listed; raise it with --ring-params to see them. The first 3 are listed.</p>`,
+	} {
+		want := strings.Split(string(render(t, func(b *bytes.Buffer) error { return WriteHTML(b, sample(), meta, lang) })), "\n")
+		got := strings.Split(string(render(t, func(b *bytes.Buffer) error { return WriteHTML(b, capped, meta, lang) })), "\n")
+		at := slices.Index(got, note)
+		if at < 0 || len(got) != len(want)+1 {
+			t.Fatalf("%s: note %v, %d lines against the sample's %d", lang, at >= 0, len(got), len(want))
+		}
+		got = slices.Delete(got, at, at+1)
+		for i := range want {
+			if got[i] != want[i] && !strings.HasPrefix(want[i], "<p>rings.json: <code>") {
+				t.Errorf("%s: line %d %q, the sample's %q", lang, i+1, got[i], want[i])
+			}
+		}
+		if at == 0 || !strings.HasPrefix(got[at-1], "</table>") {
+			t.Errorf("%s: note not after the ranked rings", lang)
+		}
 	}
 }
 
