@@ -1,6 +1,8 @@
 package graph
 
 import (
+	"slices"
+
 	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/intern"
 )
@@ -173,6 +175,41 @@ func (p *PersonTable) Len() int { return len(p.Sex) }
 func (p *PersonTable) clearColumns() {
 	p.Sex, p.Birth, p.InsuType, p.Name = p.Sex[:0], p.Birth[:0], p.InsuType[:0], p.Name[:0]
 	p.CertNo, p.InsuplcAdmdvs, p.DieDate = p.CertNo[:0], p.InsuplcAdmdvs[:0], p.DieDate[:0]
+}
+
+// ReservePersons makes room for about n more persons without further
+// growth: their ids, columns, and names and certificate numbers in PII.
+func (t *Tables) ReservePersons(n int) {
+	if n <= 0 {
+		return
+	}
+	pt := &t.Persons
+	have := pt.Len()
+	pt.IDs.Reserve(have+n, 16)
+	t.PII.Reserve(t.PII.Len()+2*n, 10)
+	pt.Sex = slices.Grow(pt.Sex, n)
+	pt.Birth = slices.Grow(pt.Birth, n)
+	pt.InsuType = slices.Grow(pt.InsuType, n)
+	pt.Name = slices.Grow(pt.Name, n)
+	pt.CertNo = slices.Grow(pt.CertNo, n)
+	pt.InsuplcAdmdvs = slices.Grow(pt.InsuplcAdmdvs, n)
+	pt.DieDate = slices.Grow(pt.DieDate, n)
+}
+
+// PrefetchPerson reads the index entries that adding a person of id hash
+// idHash and name and certificate number hashes nameHash and certHash
+// (intern.Hash; 0 for a blank) looks at first, so that AddPerson finds
+// them in the cache, and returns a value derived from them to keep the
+// reads.
+func (t *Tables) PrefetchPerson(idHash, nameHash, certHash uint64) uint32 {
+	sink := t.Persons.IDs.Prefetch(idHash)
+	if nameHash != 0 {
+		sink += t.PII.Prefetch(nameHash)
+	}
+	if certHash != 0 {
+		sink += t.PII.Prefetch(certHash)
+	}
+	return sink
 }
 
 // AddPerson appends p and returns its row; added is false (and nothing is

@@ -1,33 +1,31 @@
 package graph
 
+import "sync"
+
 // Keep removes the fee lines for which keep returns false, preserving the
 // order of the rest, and returns how many lines remain. Every column of the
-// table is compacted; the Traces interner is left as is.
+// table is compacted; the Traces interner is left as is. The columns are
+// compacted in two groups side by side (the columns rebuilt, and those
+// compacted in place), each calling keep once per row: keep must be safe
+// to call concurrently and answer alike for the same row.
 func (f *FeeTable) Keep(keep func(row int) bool) int {
+	n := f.Len()
+	var wg sync.WaitGroup
+	var kept int
+	wg.Go(func() { kept = f.keepRebuilt(n, keep) })
 	w := 0
 	var wideCount, wideTime, wideAmount []wideValue
 	var wideSn, wideItem, widePrice []smallWideValue
-	var lines Lines
-	traces := NewSparse(0, 0, f.Trace.none)
-	doctors := NewFeeDoctors(0)
-	days := NewDays(0)
-	cur := lineCursor{c: &f.Line}
-	visits := NewOwners(0)
-	for i := range f.Len() {
+	for i := range n {
 		if !keep(i) {
 			continue
 		}
-		lines.Append(cur.at(uint32(i)))
-		traces.Append(f.Trace.At(uint32(i)))
 		f.Count.keep(w, i, &wideCount)
 		f.Time.keep(w, i, &wideTime)
 		f.Price.keep(w, i, &widePrice)
 		f.Amount.keep(w, i, &wideAmount)
 		f.Sn.keep(w, i, &wideSn)
 		f.Item.keep(w, i, &wideItem)
-		days.Append(f.SupplyDays.At(uint32(i)))
-		doctors.appendCoded(f.Doctor.code(uint32(i)))
-		visits.Append(f.Visit.At(uint32(i)))
 		w++
 	}
 	f.Sn.truncate(w, wideSn)
@@ -36,6 +34,32 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 	f.Price.truncate(w, widePrice)
 	f.Amount.truncate(w, wideAmount)
 	f.Time.truncate(w, wideTime)
+	wg.Wait()
+	return kept
+}
+
+// keepRebuilt is Keep's other half: the columns that are rebuilt from
+// their kept rows rather than compacted in place (lines, trace codes,
+// doctors, days, visits) for the first n rows; it returns the rows kept.
+func (f *FeeTable) keepRebuilt(n int, keep func(row int) bool) int {
+	var lines Lines
+	traces := NewSparse(0, 0, f.Trace.none)
+	doctors := NewFeeDoctors(0)
+	days := NewDays(0)
+	cur := lineCursor{c: &f.Line}
+	visits := NewOwners(0)
+	w := 0
+	for i := range n {
+		if !keep(i) {
+			continue
+		}
+		lines.Append(cur.at(uint32(i)))
+		traces.Append(f.Trace.At(uint32(i)))
+		days.Append(f.SupplyDays.At(uint32(i)))
+		doctors.appendCoded(f.Doctor.code(uint32(i)))
+		visits.Append(f.Visit.At(uint32(i)))
+		w++
+	}
 	f.Visit = visits
 	f.Trace = traces
 	f.Doctor = doctors

@@ -105,6 +105,7 @@ func load(ctx context.Context, dir string, opts Options, sink RejectSink, chunkS
 	}
 	l.t = newTables(estimateRows(srcs[4], 110), estimateRows(srcs[5], 100), opts)
 	l.feeRows = estimateRows(srcs[5], 100)
+	l.t.ReservePersons(estimateRows(srcs[0], 70))
 	res := &Result{Tables: l.t}
 	for i, src := range srcs {
 		if src == nil {
@@ -216,7 +217,7 @@ func (l *loader) readTable(ctx context.Context, src *source) error {
 	switch src.table {
 	case tablePsn:
 		l.personLine = l.personLine[:0]
-		return readFile(ctx, l, src, &psnSpec, l.applyPerson, nil)
+		return readFile(ctx, l, src, l.psnSpec(), l.applyPerson, nil)
 	case tableFixmedins:
 		return readFile(ctx, l, src, &fixmedinsSpec, l.applyInstitution, nil)
 	case tableStaff:

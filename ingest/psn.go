@@ -1,6 +1,9 @@
 package ingest
 
-import "github.com/ringlens/ringlens/graph/claims"
+import (
+	"github.com/ringlens/ringlens/graph/claims"
+	"github.com/ringlens/ringlens/graph/intern"
+)
 
 // Columns of psn.
 const (
@@ -19,7 +22,46 @@ var psnCols = []column{
 	{"psn_name", false}, {"certno", false}, {"insuplc_admdvs", false}, {"die_date", false},
 }
 
-var psnSpec = spec[claims.Person]{table: tablePsn, cols: psnCols, parse: parsePerson}
+// personRow is a parsed person with the hashes of its id, name and
+// certificate number (intern.Hash; 0 for a blank name or number),
+// computed by the parsing workers for prefetching.
+type personRow struct {
+	claims.Person
+	idHash, nameHash, certHash uint64
+}
+
+// psnSpec returns the person parser. The person ids, names and
+// certificate numbers are mostly new: each insert misses the cache
+// unless prefetched.
+func (l *loader) psnSpec() *spec[personRow] {
+	t := l.t
+	return &spec[personRow]{table: tablePsn, cols: psnCols,
+		parse: func(v []string, r *personRow) (rowErr, bool) { return parsePerson(v, &r.Person) },
+		resolve: func(rows []personRow, errs []rowErr, _ *refMemo) {
+			for i := range rows {
+				if errs[i].reason != "" {
+					continue
+				}
+				r := &rows[i]
+				r.idHash, r.nameHash, r.certHash = intern.Hash(r.PsnNo), 0, 0
+				if r.Name != "" {
+					r.nameHash = intern.Hash(r.Name)
+				}
+				if r.CertNo != "" {
+					r.certHash = intern.Hash(r.CertNo)
+				}
+			}
+		},
+		prefetch: func(rows []personRow, errs []rowErr) uint32 {
+			var sink uint32
+			for i := range rows {
+				if errs[i].reason == "" {
+					sink += t.PrefetchPerson(rows[i].idHash, rows[i].nameHash, rows[i].certHash)
+				}
+			}
+			return sink
+		}}
+}
 
 func parsePerson(v []string, p *claims.Person) (rowErr, bool) {
 	if e, ok := required(v, psnNo, psnGend, psnBrdy); !ok {
@@ -46,8 +88,8 @@ func parsePerson(v []string, p *claims.Person) (rowErr, bool) {
 	return rowErr{}, true
 }
 
-func (l *loader) applyPerson(p *claims.Person, line int64) (rowErr, bool) {
-	row, added := l.t.AddPerson(p)
+func (l *loader) applyPerson(p *personRow, line int64) (rowErr, bool) {
+	row, added := l.t.AddPerson(&p.Person)
 	if !added {
 		return bad(psnNo, firstAt("psn_no", l.personLine[row]), p.PsnNo), false
 	}
