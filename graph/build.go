@@ -108,10 +108,22 @@ func (b *builder) build(ctx context.Context) error {
 	if err := b.step(ctx, "fees", t.Fees.Len(), func() { g.buildFeeIndex(b.scratch(0)) }); err != nil {
 		return err
 	}
-	if err := b.step(ctx, "visit-doctors", nv, func() { g.buildVisitDoctors(&b.vd) }); err != nil {
+	// The visits' doctors and their time order do not depend on each
+	// other: with two workers or more they are found side by side.
+	if err := b.step(ctx, "visit-doctors", nv, func() {
+		if b.workers <= 1 {
+			g.buildVisitDoctors(&b.vd)
+			g.sortVisitsByTime(b.scratch(0))
+			return
+		}
+		var wg sync.WaitGroup
+		wg.Go(func() { g.sortVisitsByTime(b.scratch(0)) })
+		g.buildVisitDoctors(&b.vd)
+		wg.Wait()
+	}); err != nil {
 		return err
 	}
-	if err := b.step(ctx, "time-order", nv, func() { g.prepareTimeIndex(&b.vd, &b.ti, b.scratch(0)) }); err != nil {
+	if err := b.step(ctx, "time-order", nv, func() { g.prepareTimeIndex(&b.vd, &b.ti) }); err != nil {
 		return err
 	}
 	if err := b.buildEdgesAndLists(ctx); err != nil {

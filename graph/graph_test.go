@@ -357,7 +357,8 @@ func TestTimeIndexUnpacked(t *testing.T) {
 	var vd visitDoctors
 	g.buildVisitDoctors(&vd)
 	var ti timeIndex
-	g.prepareTimeIndex(&vd, &ti, new(scratch))
+	g.sortVisitsByTime(new(scratch))
+	g.prepareTimeIndex(&vd, &ti)
 	for _, k := range []Kind{KindPatient, KindDoctor, KindInstitution} {
 		g.fillTimeIndex(&ti, &vd, k, 0, new(scratch)) // force the (node, rank)-only path
 	}

@@ -15,11 +15,10 @@ type timeIndex struct {
 	rank []uint32
 }
 
-// prepareTimeIndex sorts the valid visits by (Begin, row), ranks them in
-// ti and counts the visits of every node (patient, institution or
-// pharmacy, each distinct attending or billing doctor).
-func (g *Graph) prepareTimeIndex(vd *visitDoctors, ti *timeIndex, s *scratch) {
-	g.sortVisitsByTime(s)
+// prepareTimeIndex ranks the valid visits in ti by their order in byTime
+// (sortVisitsByTime) and counts the visits of every node (patient,
+// institution or pharmacy, each distinct attending or billing doctor).
+func (g *Graph) prepareTimeIndex(vd *visitDoctors, ti *timeIndex) {
 	vt := &g.t.Visits
 	ti.rank = resize(ti.rank, vt.Len())
 	for i, v := range g.byTime {
