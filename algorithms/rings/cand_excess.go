@@ -213,6 +213,10 @@ func (s *state) excessCandidates(ctx context.Context) ([]*candidate, error) {
 	if err != nil {
 		return nil, err
 	}
+	if f := s.afterRecords; f != nil {
+		s.afterRecords = nil
+		f()
+	}
 	// People's visits, all sites together: a person whose care is spread
 	// over several sites of a ring returns often without returning to any
 	// one of them.

@@ -1,11 +1,13 @@
 package rings
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"runtime"
 	"sync"
+	"sync/atomic"
 
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
@@ -36,9 +38,6 @@ type Options struct {
 }
 
 const (
-	// lockstepAfter is the generator after which the lockstep peeling
-	// starts beside the others (Detect).
-	lockstepAfter = "candidates: relation excess"
 	// lockstepGen is the generator that takes the peeling's blocks, run
 	// last when the peeling runs beside the others.
 	lockstepGen = "candidates: lockstep blocks"
@@ -66,6 +65,83 @@ func runWorkers(n int, f func(w int)) {
 	}
 	f(0)
 	wg.Wait()
+}
+
+// generator is a source of candidate rings, named for progress and errors.
+type generator struct {
+	name string
+	run  func(context.Context) ([]*candidate, error)
+}
+
+// runGenerators runs gens[i] for each i of order[lo:hi], storing its
+// candidates in found[i], on up to workers goroutines: they start in that
+// order (progress is reported from the calling goroutine as each starts,
+// numbered in the whole order) and run side by side. The first error in
+// the order given is returned, and no generator starts after one failed.
+func runGenerators(ctx context.Context, opt *Options, gens []generator, order []int, lo, hi int, found [][]*candidate, workers int) error {
+	errs := make([]error, len(gens))
+	var mu sync.Mutex // guards errs and found
+	run := func(i int) {
+		cs, err := gens[i].run(ctx)
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil {
+			errs[i] = fmt.Errorf("rings: %s: %w", gens[i].name, err)
+			return
+		}
+		found[i] = cs
+	}
+	firstErr := func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		for _, i := range order[lo:hi] {
+			if errs[i] != nil {
+				return errs[i]
+			}
+		}
+		return nil
+	}
+	var wg sync.WaitGroup
+	slots := make(chan struct{}, max(workers, 1))
+	for k := lo; k < hi; k++ {
+		i := order[k]
+		slots <- struct{}{}
+		err := firstErr()
+		if err == nil && ctx.Err() != nil {
+			err = fmt.Errorf("rings: cancelled before %s: %w", gens[i].name, ctx.Err())
+		}
+		if err != nil {
+			wg.Wait()
+			return cmp.Or(firstErr(), err)
+		}
+		opt.progress(gens[i].name, int64(k), int64(len(order)))
+		if workers <= 1 {
+			run(i)
+			<-slots
+			continue
+		}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			run(i)
+		})
+	}
+	wg.Wait()
+	return firstErr()
+}
+
+// eachCandidate calls f on every candidate of cands, on up to workers
+// goroutines, each candidate on one. f must write only its candidate.
+func eachCandidate(cands []*candidate, workers int, f func(c *candidate)) {
+	var next atomic.Int64
+	runWorkers(min(workers, len(cands)), func(int) {
+		for {
+			i := int(next.Add(1)) - 1
+			if i >= len(cands) {
+				return
+			}
+			f(cands[i])
+		}
+	})
 }
 
 // progress reports a stage if a callback is set.
@@ -127,11 +203,8 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		s.awaitLockstep()
 	}()
 
-	gens := []struct {
-		name string
-		run  func(context.Context) ([]*candidate, error)
-	}{
-		{lockstepAfter, s.excessCandidates},
+	gens := []generator{
+		{"candidates: relation excess", s.excessCandidates},
 		{"candidates: item concentration", s.itemCandidates},
 		{"candidates: item overuse", s.overuseCandidates},
 		{"candidates: onset cohorts", s.onsetCandidates},
@@ -145,15 +218,20 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		{"candidates: trace codes", s.resellCandidates},
 		{"candidates: distant doctors", s.borrowedCandidates},
 	}
-	// The lockstep peeling starts once the relation excess is done
-	// (lockstepAfter) and runs beside the generators after it, on one
-	// worker in its turn: beside the relation records, its incidence
-	// would make detection's live heap peak some 20 bytes a visit higher.
-	// Its generator then runs last, so that the peeling has the others'
-	// time to finish in, and its candidates still take their place in the
-	// list. The generators read the state; the indexes some of them build
-	// on first use (the trace codes' sales) answer alike whichever builds
-	// them, so the order they run in does not change the findings.
+	// The relation excess runs first: it sets the state the others read
+	// (regular shares, closed sites, onsets, relation peers). The lockstep
+	// peeling starts once its relation records are gathered
+	// (afterRecords) and runs beside the generators after it; beside the
+	// records themselves its incidence would raise detection's live heap
+	// peak. Its generator then runs last, so that the peeling has the
+	// others' time to finish in, and its candidates still take their
+	// place in the list. The generators after the relation excess read
+	// the state and write only what no other generator reads (the people
+	// flagged by overuse and onset cohorts, which scoring reads), so they
+	// run side by side (runGenerators); the trace-code sale index that
+	// three of them share is built before. Each generator's candidates
+	// keep their place in the list, so neither the order they run in nor
+	// how many run at once changes the findings.
 	order := make([]int, 0, len(gens))
 	last := -1
 	for i, gen := range gens {
@@ -166,21 +244,19 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 	if last >= 0 {
 		order = append(order, last)
 	}
+	workers := opt.workers(2)
+	if workers > 1 {
+		s.afterRecords = func() { s.startLockstep(lctx) }
+	}
 	found := make([][]*candidate, len(gens))
-	for k, i := range order {
-		gen := gens[i]
-		if err := ctx.Err(); err != nil {
-			return nil, fmt.Errorf("rings: cancelled before %s: %w", gen.name, err)
-		}
-		opt.progress(gen.name, int64(k), int64(len(gens)))
-		cs, err := gen.run(ctx)
-		if err != nil {
-			return nil, fmt.Errorf("rings: %s: %w", gen.name, err)
-		}
-		found[i] = cs
-		if gen.name == lockstepAfter && opt.workers(2) > 1 {
-			s.startLockstep(lctx)
-		}
+	if err := runGenerators(ctx, &opt, gens, order, 0, 1, found, 1); err != nil {
+		return nil, err
+	}
+	if workers > 1 {
+		s.saleIndexOf()
+	}
+	if err := runGenerators(ctx, &opt, gens, order, 1, len(order), found, workers); err != nil {
+		return nil, err
 	}
 	var cands []*candidate
 	for _, cs := range found {
@@ -196,12 +272,15 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 	}
 	opt.progress("communities", 1, 1)
 	opt.progress("scoring", 0, 1)
-	for _, c := range cands {
+	// Each candidate is grown, finished and scored on its own, reading
+	// the state and writing only the candidate: the candidates are shared
+	// out among the workers.
+	eachCandidate(cands, workers, func(c *candidate) {
 		s.growWard(c)
 		s.finish(c)
-	}
+	})
 	cands = s.merge(cands)
-	for _, c := range cands {
+	eachCandidate(cands, workers, func(c *candidate) {
 		s.score(c)
 		// Regulars widen a ring's members, not its evidence: they are
 		// billed like the site's other people, and counted in the
@@ -219,7 +298,7 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 			s.finish(c)
 			s.score(c)
 		}
-	}
+	})
 	cands = s.joinOperations(cands)
 	opt.progress("scoring", 1, 1)
 	if err := ctx.Err(); err != nil {

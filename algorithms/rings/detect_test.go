@@ -214,15 +214,15 @@ func TestEdgeCases(t *testing.T) {
 }
 
 // TestDetectCancelledBesideLockstep cancels a detection while the lockstep
-// peeling runs beside the first generator: Detect reports the
-// cancellation and leaves no goroutine running.
+// peeling runs beside the generators after the relation excess: Detect
+// reports the cancellation and leaves no goroutine running.
 func TestDetectCancelledBesideLockstep(t *testing.T) {
 	g, _ := loadCity(t, genCity(t, fixtures.PresetDefault, 1, plantVisits))
 	before := runtime.NumGoroutine()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	_, err := Detect(ctx, g, Options{Seed: 1, Progress: func(stage string, done, total int64) {
-		if stage == "candidates: relation excess" {
+		if stage == "candidates: item concentration" {
 			cancel()
 		}
 	}})

@@ -69,6 +69,16 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 	// the ring, the rest are single hits.
 	perRing := make([][]int, len(reported))
 	var singles []int
+	// hitRing holds, for each rule hit some reported ring was generated
+	// by, the first such ring.
+	hitRing := make(map[int]int32)
+	for ri, c := range reported {
+		for _, i := range c.hits {
+			if _, ok := hitRing[i]; !ok {
+				hitRing[i] = int32(ri)
+			}
+		}
+	}
 	for i := range s.hits {
 		h := &s.hits[i]
 		best := int32(-1)
@@ -82,11 +92,8 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 			}
 		}
 		if best < 0 {
-			for ri, c := range reported {
-				if slices.Contains(c.hits, i) {
-					best = int32(ri)
-					break
-				}
+			if ri, ok := hitRing[i]; ok {
+				best = ri
 			}
 		}
 		if best >= 0 {

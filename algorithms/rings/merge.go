@@ -36,9 +36,7 @@ func (s *state) merge(cands []*candidate) []*candidate {
 	}
 	out := s.visitLinks(mergeAll(main, together))
 	out = append(out, standing(out, mergeAll(support, together), together)...)
-	for _, c := range out {
-		s.finish(c)
-	}
+	eachCandidate(out, s.opt.workers(2), s.finish)
 	return out
 }
 

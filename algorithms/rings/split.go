@@ -132,11 +132,13 @@ func (s *state) partition(ctx context.Context, c *candidate) ([]*candidate, erro
 			uf.union(k[0], k[1])
 		}
 	}
+	// Each part gets its own copy of the hits: finishing or merging a part
+	// sorts and appends to them in place.
 	parts := make([]*candidate, part.Communities)
 	for i, n := range nodes {
 		k := uf.find(memb[i])
 		if parts[k] == nil {
-			parts[k] = &candidate{source: c.source, typology: c.typology, strength: c.strength, hits: c.hits, feat: c.feat, flags: c.flags}
+			parts[k] = &candidate{source: c.source, typology: c.typology, strength: c.strength, hits: slices.Clone(c.hits), feat: c.feat, flags: c.flags}
 		}
 		p := parts[k]
 		switch s.g.Kind(n) {

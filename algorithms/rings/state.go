@@ -117,6 +117,10 @@ type state struct {
 	// lockstep is the lockstep peeling under way (startLockstep), nil
 	// when none is or lockstepCandidates took it.
 	lockstep *pendingBlocks
+	// afterRecords, when not nil, is called once the relation excess
+	// generator has gathered its relation records (Detect starts the
+	// lockstep peeling there).
+	afterRecords func()
 	// onsets are the relations of onset_min_visits or more live visits
 	// with their first visit, and siteFirst each site's first live visit;
 	// offsets and siteLast the same on reflected time (their last visit,
