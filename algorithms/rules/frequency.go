@@ -47,7 +47,8 @@ func runFrequentVisits(ctx context.Context, e *env, c *collector) error {
 		return err
 	}
 	stats := frequencyPeers(entries, r.P("mad_k"), r.P("min_visits"))
-	slices.SortFunc(entries, func(a, b freqEntry) int { return cmp.Compare(a.person, b.person) })
+	// The entries are in person order (densestWindows), the order of the
+	// findings.
 	minPeers := int(r.P("min_peers"))
 	vt := &e.t.Visits
 	var fd finding
@@ -166,24 +167,40 @@ func (ps *peerStats) find(level int, key uint64) *peerStat {
 
 // frequencyPeers computes, per peer group at each level, the median and
 // MAD of the window counts and the threshold median + madK × 1.4826 ×
-// max(MAD, 1), at least minVisits. It sorts entries.
+// max(MAD, 1), at least minVisits. The statistics depend only on the
+// counts of each group: a level's groups are numbered in order of first
+// appearance, and (group, count) keys are radix sorted rather than the
+// entries themselves, which are left in their order.
 func frequencyPeers(entries []freqEntry, madK, minVisits float64) *peerStats {
 	var stats peerStats
 	var dev []float64
+	dense := make(map[uint64]uint32)
+	var keyOf []uint64 // group number → key
+	packed := make([]uint64, len(entries))
 	for level := 0; level < 3; level++ {
-		slices.SortFunc(entries, func(a, b freqEntry) int {
-			return cmp.Or(cmp.Compare(a.keys[level], b.keys[level]), cmp.Compare(a.count, b.count), cmp.Compare(a.person, b.person))
-		})
-		for i := 0; i < len(entries); {
+		clear(dense)
+		keyOf = keyOf[:0]
+		for i := range entries {
+			k := entries[i].keys[level]
+			d, ok := dense[k]
+			if !ok {
+				d = uint32(len(keyOf))
+				dense[k] = d
+				keyOf = append(keyOf, k)
+			}
+			packed[i] = uint64(d)<<32 | uint64(entries[i].count)
+		}
+		sorted := graph.SortKeys(packed)
+		for i := 0; i < len(sorted); {
 			j := i
-			for j < len(entries) && entries[j].keys[level] == entries[i].keys[level] {
+			for j < len(sorted) && sorted[j]>>32 == sorted[i]>>32 {
 				j++
 			}
-			grp := entries[i:j]
+			grp := sorted[i:j]
 			med := medianCounts(grp)
 			dev = dev[:0]
 			for _, x := range grp {
-				dev = append(dev, math.Abs(float64(x.count)-med))
+				dev = append(dev, math.Abs(float64(uint32(x))-med))
 			}
 			slices.Sort(dev)
 			mad := dev[len(dev)/2]
@@ -191,10 +208,12 @@ func frequencyPeers(entries []freqEntry, madK, minVisits float64) *peerStats {
 				mad = (dev[len(dev)/2-1] + dev[len(dev)/2]) / 2
 			}
 			th := med + madK*1.4826*max(mad, 1)
-			stats[level] = append(stats[level], peerStat{key: entries[i].keys[level], median: med, mad: mad, n: len(grp), level: level,
+			stats[level] = append(stats[level], peerStat{key: keyOf[sorted[i]>>32], median: med, mad: mad, n: len(grp), level: level,
 				threshold: max(th, minVisits)})
 			i = j
 		}
+		slices.SortFunc(stats[level], func(a, b peerStat) int { return cmp.Compare(a.key, b.key) })
+		packed = sorted
 	}
 	return &stats
 }
@@ -204,13 +223,14 @@ func outpatientLive(e *env, v uint32) bool {
 	return e.is(v, vLive|vOutpatient)
 }
 
-// medianCounts returns the median count of a group sorted by count.
-func medianCounts(g []freqEntry) float64 {
+// medianCounts returns the median count of a group of (group, count)
+// keys sorted by count.
+func medianCounts(g []uint64) float64 {
 	m := len(g) / 2
 	if len(g)%2 == 1 {
-		return float64(g[m].count)
+		return float64(uint32(g[m]))
 	}
-	return (float64(g[m-1].count) + float64(g[m].count)) / 2
+	return (float64(uint32(g[m-1])) + float64(uint32(g[m]))) / 2
 }
 
 // modeOf returns the most frequent value of s (the smallest on ties),

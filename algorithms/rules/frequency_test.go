@@ -2,6 +2,9 @@ package rules
 
 import (
 	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/ringlens/ringlens/graph/claims"
@@ -67,4 +70,60 @@ func TestFrequentVisits(t *testing.T) {
 			return x
 		}, want: 0},
 	})
+}
+
+// TestFrequencyPeers checks frequencyPeers against a direct computation
+// of each group's median and MAD on random entries, and that it leaves the
+// entries in their order.
+func TestFrequencyPeers(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{1, 2, 5, 300, 5000} {
+		entries := make([]freqEntry, n)
+		for i := range entries {
+			cat := uint64(rng.IntN(4))
+			entries[i] = freqEntry{keys: [3]uint64{cat<<16 | uint64(rng.IntN(3)), cat, 0}, count: uint32(1 + rng.IntN(30)), person: uint32(i)}
+		}
+		before := slices.Clone(entries)
+		stats := frequencyPeers(entries, 3, 8)
+		if !slices.Equal(entries, before) {
+			t.Fatalf("%d entries: reordered", n)
+		}
+		for level := range 3 {
+			groups := make(map[uint64][]float64)
+			for _, e := range entries {
+				groups[e.keys[level]] = append(groups[e.keys[level]], float64(e.count))
+			}
+			if len(stats[level]) != len(groups) {
+				t.Fatalf("%d entries, level %d: %d groups, want %d", n, level, len(stats[level]), len(groups))
+			}
+			for key, counts := range groups {
+				st := stats.find(level, key)
+				if st == nil {
+					t.Fatalf("%d entries, level %d: group %x missing", n, level, key)
+				}
+				med := medianOf(counts)
+				dev := make([]float64, len(counts))
+				for i, c := range counts {
+					dev[i] = math.Abs(c - med)
+				}
+				mad := medianOf(dev)
+				want := max(med+3*1.4826*max(mad, 1), 8)
+				if st.n != len(counts) || st.median != med || st.mad != mad || st.threshold != want {
+					t.Errorf("%d entries, level %d, group %x: n %d median %v mad %v threshold %v, want %d %v %v %v",
+						n, level, key, st.n, st.median, st.mad, st.threshold, len(counts), med, mad, want)
+				}
+			}
+		}
+	}
+}
+
+// medianOf returns the median of xs (the mean of the middle two for an
+// even count), sorting them.
+func medianOf(xs []float64) float64 {
+	slices.Sort(xs)
+	m := len(xs) / 2
+	if len(xs)%2 == 1 {
+		return xs[m]
+	}
+	return (xs[m-1] + xs[m]) / 2
 }
