@@ -440,10 +440,7 @@ func (m *peerModel) fit() []float32 {
 		sc[v], cl[v], _ = m.prepare(v)
 	}
 	val := func(v int) int64 { x, _ := m.value(v); return x } // for visits with sc[v] >= 0
-	sizes := [3]int{int(nScenarios*nClasses) * int(m.nKey), nScenarios * nClasses, nScenarios}
-	for i := range m.stats {
-		m.stats[i] = groupStatsOf(vt, sc, val, sizes[i], func(v int) int32 { return m.group(i, sc[v], cl[v], m.key(v)) })
-	}
+	m.stats = m.groupStats(vt, sc, cl, val)
 	z := make([]float32, n)
 	for v := 0; v < n; v++ {
 		if sc[v] >= 0 {
@@ -453,80 +450,132 @@ func (m *peerModel) fit() []float32 {
 	return z
 }
 
-// groupStatsOf computes the centre, scale and voters of nGroups groups,
-// visit v with value val(v) belonging to group of(v) (visits with sc[v] < 0
-// left out).
-func groupStatsOf(vt *graph.VisitTable, sc []int8, val func(v int) int64, nGroups int, of func(v int) int32) groupStats {
-	// Pack (group, institution, value) keys; groups are renumbered densely
-	// and the fields sized to the data, values clamped to what is left.
-	dense := make([]int32, nGroups)
-	for i := range dense {
-		dense[i] = -1
-	}
-	nDense, nInst := int32(0), uint32(0)
+// groupStats computes the centre, scale and voters of the groups of the
+// three levels, visit v with value val(v) (visits with sc[v] < 0 left
+// out).
+//
+// One sort serves the three levels. The visits are packed as
+// (institution, finest group, value) keys and sorted: each institution's
+// visits of a finest-level group are then a run sorted by value. An
+// institution's class is its own, so its visits of a coarser group (a
+// scenario, with or without the class) are the runs of the finest groups
+// of that scenario, consecutive since the finest groups are numbered in
+// scenario order; they are merged by sorting their values. Values are
+// clamped to the bits the key leaves them (at least 2^37 − 1 cents at any
+// realistic number of institutions and groups).
+func (m *peerModel) groupStats(vt *graph.VisitTable, sc, cl []int8, val func(v int) int64) [3]groupStats {
+	nGroups := [3]int{nScenarios * nClasses * int(m.nKey), nScenarios * nClasses, nScenarios}
+	group0 := func(v int) int32 { return m.group(0, sc[v], cl[v], m.key(v)) }
+	// The finest groups that occur, numbered densely in group order.
+	dense := make([]int32, nGroups[0])
+	nInst := uint32(0)
 	for v := range sc {
-		if sc[v] < 0 {
-			continue
+		if sc[v] >= 0 {
+			dense[group0(v)] = 1
+			nInst = max(nInst, vt.Institution[v]+1)
 		}
-		if g := of(v); dense[g] < 0 {
-			dense[g] = nDense
-			nDense++
-		}
-		nInst = max(nInst, vt.Institution[v]+1)
 	}
-	instBits := uint(bits.Len32(nInst))
-	groupBits := uint(bits.Len32(uint32(nDense)))
-	fundBits := min(40, 64-instBits-groupBits)
+	var byDense []int32
+	for g, seen := range dense {
+		dense[g] = int32(len(byDense))
+		if seen != 0 {
+			byDense = append(byDense, int32(g))
+		}
+	}
+	groupBits := uint(bits.Len32(uint32(len(byDense))))
+	fundBits := min(40, 64-uint(bits.Len32(nInst))-groupBits)
 	keys := make([]uint64, 0, len(sc))
 	for v := range sc {
 		if sc[v] < 0 {
 			continue
 		}
 		f := min(max(val(v), 0), 1<<fundBits-1)
-		keys = append(keys, uint64(dense[of(v)])<<(fundBits+instBits)|uint64(vt.Institution[v])<<fundBits|uint64(f))
+		keys = append(keys, (uint64(vt.Institution[v])<<groupBits|uint64(dense[group0(v)]))<<fundBits|uint64(f))
 	}
 	// In place: the two models sort side by side where detection's live
 	// heap peaks, and a radix sort's second slice would add eight bytes a
 	// visit each.
 	graph.SortKeysInPlace(keys)
-	byDense := make([]int32, nDense)
-	for g, d := range dense {
-		if d >= 0 {
-			byDense[d] = int32(g)
+
+	// Per level and group: the institutions' medians and MADs, and the
+	// values of institutions with too few visits to vote, in (institution,
+	// value) order, pooled for the groups no institution votes in.
+	type votes struct{ meds, mads, pool []float64 }
+	var lv [3][]votes
+	for i := range lv {
+		lv[i] = make([]votes, nGroups[i])
+	}
+	vote := func(x *votes, run []uint64, value func(uint64) float64) {
+		if len(run) >= minInstVisits {
+			md, d := medMad(run, value)
+			x.meds, x.mads = append(x.meds, md), append(x.mads, d)
+			return
+		}
+		for _, k := range run {
+			x.pool = append(x.pool, value(k))
 		}
 	}
-	gOf := func(k uint64) int32 { return byDense[k>>(fundBits+instBits)] }
-	iOf := func(k uint64) uint64 { return k >> fundBits }
-	fOf := func(k uint64) float64 { return float64(k&(1<<fundBits-1)) / 100 }
-	st := groupStats{centre: make([]float64, nGroups), scale: make([]float64, nGroups), voters: make([]int32, nGroups)}
-	var meds, mads []float64
+	fundMask := uint64(1)<<fundBits - 1
+	fOf := func(k uint64) float64 { return float64(k&fundMask) / 100 }
+	cents := func(x uint64) float64 { return float64(x) / 100 }
+	instOf := func(k uint64) uint64 { return k >> (groupBits + fundBits) }
+	groupOf := func(k uint64) int32 { return byDense[(k>>fundBits)&(1<<groupBits-1)] }
+	scenarioOf := func(g int32) int32 { return g / (nClasses * m.nKey) }
+	var merged []uint64
 	for a := 0; a < len(keys); {
-		gi := gOf(keys[a])
-		meds, mads = meds[:0], mads[:0]
 		b := a
-		for b < len(keys) && gOf(keys[b]) == gi {
-			c := b
-			for c < len(keys) && iOf(keys[c]) == iOf(keys[b]) {
-				c++
-			}
-			if c-b >= minInstVisits {
-				m, d := medMad(keys[b:c], fOf)
-				meds, mads = append(meds, m), append(mads, d)
-			}
-			b = c
+		for b < len(keys) && instOf(keys[b]) == instOf(keys[a]) {
+			b++
 		}
-		st.voters[gi] = int32(len(meds))
-		if len(meds) == 0 { // no institution with enough visits: pool them
-			m, d := medMad(keys[a:b], fOf)
-			meds, mads = append(meds, m), append(mads, d)
+		for c := a; c < b; {
+			g := groupOf(keys[c])
+			e := c
+			for e < b && groupOf(keys[e]) == g {
+				e++
+			}
+			vote(&lv[0][g], keys[c:e], fOf)
+			c = e
 		}
-		slices.Sort(meds)
-		slices.Sort(mads)
-		st.centre[gi] = meds[len(meds)/2]
-		st.scale[gi] = max(1.4826*mads[len(mads)/2], 0.1*math.Abs(st.centre[gi]), 1)
+		for c := a; c < b; {
+			g := groupOf(keys[c])
+			e := c
+			for e < b && scenarioOf(groupOf(keys[e])) == scenarioOf(g) {
+				e++
+			}
+			merged = merged[:0]
+			for _, k := range keys[c:e] {
+				merged = append(merged, k&fundMask)
+			}
+			slices.Sort(merged)
+			vote(&lv[1][g/m.nKey], merged, cents)
+			vote(&lv[2][scenarioOf(g)], merged, cents)
+			c = e
+		}
 		a = b
 	}
-	return st
+	var out [3]groupStats
+	for i := range out {
+		st := groupStats{centre: make([]float64, nGroups[i]), scale: make([]float64, nGroups[i]), voters: make([]int32, nGroups[i])}
+		for gi := range lv[i] {
+			x := &lv[i][gi]
+			st.voters[gi] = int32(len(x.meds))
+			if len(x.meds) == 0 {
+				if len(x.pool) == 0 {
+					continue // no visits
+				}
+				// No institution with enough visits: pool them (in
+				// institution order, as medMad reads them).
+				md, d := medMad(x.pool, func(f float64) float64 { return f })
+				x.meds, x.mads = append(x.meds, md), append(x.mads, d)
+			}
+			slices.Sort(x.meds)
+			slices.Sort(x.mads)
+			st.centre[gi] = x.meds[len(x.meds)/2]
+			st.scale[gi] = max(1.4826*x.mads[len(x.mads)/2], 0.1*math.Abs(st.centre[gi]), 1)
+		}
+		out[i] = st
+	}
+	return out
 }
 
 // visitsOf returns the visits of node n: those of the graph's index, then
@@ -605,11 +654,11 @@ func (s *state) away(p uint32, n graph.NodeID) (dist int, known bool) {
 }
 
 // medMad returns the median of the values (value(k)) of keys ks, sorted by
-// value, and the median of their absolute deviations from it (the upper
+// value (the order it reads them in otherwise), and the median of their absolute deviations from it (the upper
 // median of an even count, as ks[len(ks)/2]). The deviations of the values
 // below and above the median are two sorted runs: merging them from the
 // median outwards finds the middle deviation without sorting.
-func medMad(ks []uint64, value func(uint64) float64) (med, mad float64) {
+func medMad[K any](ks []K, value func(K) float64) (med, mad float64) {
 	mid := len(ks) / 2
 	med = value(ks[mid])
 	i, j := mid-1, mid

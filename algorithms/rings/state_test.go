@@ -5,6 +5,8 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+
+	"github.com/ringlens/ringlens/graph"
 )
 
 // TestMedMad checks medMad against sorting the deviations.
@@ -27,6 +29,73 @@ func TestMedMad(t *testing.T) {
 			gm, gd := medMad(ks, value)
 			if gm != med || gd != dev[n/2] {
 				t.Fatalf("n=%d %v: medMad = %v, %v; want %v, %v", n, ks, gm, gd, med, dev[n/2])
+			}
+		}
+	}
+}
+
+// TestPeerGroupStats checks peerModel.groupStats, one sort for the three
+// levels, against a direct computation per level: each group's visits by
+// institution, the median over institutions of five visits or more of
+// their medians and MADs, and, where no institution has five, medMad over
+// the group's values in (institution, value) order.
+func TestPeerGroupStats(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, n := range []int{0, 1, 40, 3000} {
+		const nInst, nKey = 30, 5
+		m := &peerModel{nKey: nKey}
+		keys := make([]int32, n)
+		m.key = func(v int) int32 { return keys[v] }
+		vt := &graph.VisitTable{Institution: make([]uint32, n)}
+		sc, cl := make([]int8, n), make([]int8, n)
+		vals := make([]int64, n)
+		for v := range n {
+			inst := uint32(rng.IntN(nInst))
+			vt.Institution[v] = inst
+			cl[v] = int8(inst % nClasses) // an institution's class is its own
+			sc[v] = int8(rng.IntN(nScenarios+1) - 1)
+			keys[v] = int32(rng.IntN(nKey))
+			vals[v] = int64(rng.IntN(50_000))
+		}
+		got := m.groupStats(vt, sc, cl, func(v int) int64 { return vals[v] })
+		for level := range 3 {
+			type gi struct{ g, inst int32 }
+			byInst := make(map[gi][]float64)
+			for v := range n {
+				if sc[v] >= 0 {
+					k := gi{m.group(level, sc[v], cl[v], keys[v]), int32(vt.Institution[v])}
+					byInst[k] = append(byInst[k], float64(vals[v])/100)
+				}
+			}
+			for g := range got[level].centre {
+				var meds, mads, pool []float64
+				for inst := range int32(nInst) {
+					xs := byInst[gi{int32(g), inst}]
+					slices.Sort(xs)
+					if len(xs) >= minInstVisits {
+						md, d := medMad(xs, func(f float64) float64 { return f })
+						meds, mads = append(meds, md), append(mads, d)
+					} else {
+						pool = append(pool, xs...)
+					}
+				}
+				voters := len(meds)
+				if voters == 0 && len(pool) > 0 {
+					md, d := medMad(pool, func(f float64) float64 { return f })
+					meds, mads = append(meds, md), append(mads, d)
+				}
+				var centre, scale float64
+				if len(meds) > 0 {
+					slices.Sort(meds)
+					slices.Sort(mads)
+					centre = meds[len(meds)/2]
+					scale = max(1.4826*mads[len(mads)/2], 0.1*math.Abs(centre), 1)
+				}
+				st := &got[level]
+				if st.centre[g] != centre || st.scale[g] != scale || int(st.voters[g]) != voters {
+					t.Errorf("%d visits, level %d, group %d: centre %v scale %v voters %d, want %v %v %d",
+						n, level, g, st.centre[g], st.scale[g], st.voters[g], centre, scale, voters)
+				}
 			}
 		}
 	}
