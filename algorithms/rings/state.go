@@ -498,26 +498,35 @@ func (m *peerModel) groupStats(vt *graph.VisitTable, sc, cl []int8, val func(v i
 	graph.SortKeysInPlace(keys)
 
 	// Per level and group: the institutions' medians and MADs, and the
-	// values of institutions with too few visits to vote, in (institution,
-	// value) order, pooled for the groups no institution votes in.
-	type votes struct{ meds, mads, pool []float64 }
+	// runs of keys of institutions with too few visits to vote (start and
+	// end), pooled for the groups no institution votes in.
+	type votes struct {
+		meds, mads []float64
+		pool       []int
+	}
 	var lv [3][]votes
 	for i := range lv {
 		lv[i] = make([]votes, nGroups[i])
 	}
-	vote := func(x *votes, run []uint64, value func(uint64) float64) {
-		if len(run) >= minInstVisits {
-			md, d := medMad(run, value)
+	fundMask := uint64(1)<<fundBits - 1
+	cents := func(x uint64) float64 { return float64(x&fundMask) / 100 }
+	// runValues returns the values of keys[c:e] sorted, in buf.
+	runValues := func(buf []uint64, c, e int) []uint64 {
+		buf = buf[:0]
+		for _, k := range keys[c:e] {
+			buf = append(buf, k&fundMask)
+		}
+		slices.Sort(buf)
+		return buf
+	}
+	vote := func(x *votes, c, e int, sorted []uint64) {
+		if e-c >= minInstVisits {
+			md, d := medMad(sorted, cents)
 			x.meds, x.mads = append(x.meds, md), append(x.mads, d)
 			return
 		}
-		for _, k := range run {
-			x.pool = append(x.pool, value(k))
-		}
+		x.pool = append(x.pool, c, e)
 	}
-	fundMask := uint64(1)<<fundBits - 1
-	fOf := func(k uint64) float64 { return float64(k&fundMask) / 100 }
-	cents := func(x uint64) float64 { return float64(x) / 100 }
 	instOf := func(k uint64) uint64 { return k >> (groupBits + fundBits) }
 	groupOf := func(k uint64) int32 { return byDense[(k>>fundBits)&(1<<groupBits-1)] }
 	scenarioOf := func(g int32) int32 { return g / (nClasses * m.nKey) }
@@ -533,7 +542,7 @@ func (m *peerModel) groupStats(vt *graph.VisitTable, sc, cl []int8, val func(v i
 			for e < b && groupOf(keys[e]) == g {
 				e++
 			}
-			vote(&lv[0][g], keys[c:e], fOf)
+			vote(&lv[0][g], c, e, keys[c:e])
 			c = e
 		}
 		for c := a; c < b; {
@@ -542,13 +551,9 @@ func (m *peerModel) groupStats(vt *graph.VisitTable, sc, cl []int8, val func(v i
 			for e < b && scenarioOf(groupOf(keys[e])) == scenarioOf(g) {
 				e++
 			}
-			merged = merged[:0]
-			for _, k := range keys[c:e] {
-				merged = append(merged, k&fundMask)
-			}
-			slices.Sort(merged)
-			vote(&lv[1][g/m.nKey], merged, cents)
-			vote(&lv[2][scenarioOf(g)], merged, cents)
+			merged = runValues(merged, c, e)
+			vote(&lv[1][g/m.nKey], c, e, merged)
+			vote(&lv[2][scenarioOf(g)], c, e, merged)
 			c = e
 		}
 		a = b
@@ -563,9 +568,14 @@ func (m *peerModel) groupStats(vt *graph.VisitTable, sc, cl []int8, val func(v i
 				if len(x.pool) == 0 {
 					continue // no visits
 				}
-				// No institution with enough visits: pool them (in
-				// institution order, as medMad reads them).
-				md, d := medMad(x.pool, func(f float64) float64 { return f })
+				// No institution with enough visits: pool them, in
+				// institution order as medMad reads them, each
+				// institution's sorted.
+				merged = merged[:0]
+				for j := 0; j < len(x.pool); j += 2 {
+					merged = append(merged, runValues(nil, x.pool[j], x.pool[j+1])...)
+				}
+				md, d := medMad(merged, cents)
 				x.meds, x.mads = append(x.meds, md), append(x.mads, d)
 			}
 			slices.Sort(x.meds)
