@@ -42,12 +42,14 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 // their kept rows rather than compacted in place (lines, trace codes,
 // doctors, days, visits) for the first n rows; it returns the rows kept.
 func (f *FeeTable) keepRebuilt(n int, keep func(row int) bool) int {
-	var lines Lines
-	traces := NewSparse(0, 0, f.Trace.none)
-	doctors := NewFeeDoctors(0)
-	days := NewDays(0)
+	// Sized as the columns they replace, so that they are not copied as
+	// they grow.
+	lines := Lines{runs: make([]lineRun, 0, len(f.Line.runs))}
+	traces := NewSparse(n, len(f.Trace.vals), f.Trace.none)
+	doctors := FeeDoctors{codes: NewSparse(n, len(f.Doctor.codes.vals), visitsDoctor)}
+	days := NewDays(n)
 	cur := lineCursor{c: &f.Line}
-	visits := NewOwners(0)
+	visits := NewOwners(n)
 	w := 0
 	for i := range n {
 		if !keep(i) {
