@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/findings"
@@ -29,13 +30,22 @@ func (s *state) reportable(c *candidate) bool {
 func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 	g := s.g
 	rank(cands)
-	ind := s.individuals()
+	// The entities' own scores are gathered beside the rings' building
+	// (individuals reads the state only; buildRing writes its candidate
+	// and the cited ids).
+	var ind *individual
+	var wg sync.WaitGroup
+	if s.opt.workers(2) > 1 {
+		wg.Go(func() { ind = s.individuals() })
+	} else {
+		ind = s.individuals()
+	}
 	ringOf := make([]int32, g.NumNodes())
 	for i := range ringOf {
 		ringOf[i] = -1
 	}
 	roleOf := make([]string, g.NumNodes())
-	var reported []*candidate
+	var reported, unreported []*candidate
 	notReported := 0
 	for _, c := range cands {
 		if s.reportable(c) {
@@ -45,9 +55,7 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 			}
 			notReported++
 		}
-		for _, x := range members(c) {
-			ind.candSc[x] = max(ind.candSc[x], c.score)
-		}
+		unreported = append(unreported, c)
 	}
 	f := &findings.Findings{Rings: make([]findings.Ring, 0, len(reported)), RuleHits: s.ruleHits(), RingsNotReported: notReported}
 	ringVisit := make(map[uint32]bool)
@@ -64,6 +72,12 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 			ringVisit[v] = true
 		}
 		f.Rings = append(f.Rings, r)
+	}
+	wg.Wait()
+	for _, c := range unreported {
+		for _, x := range members(c) {
+			ind.candSc[x] = max(ind.candSc[x], c.score)
+		}
 	}
 	// Rule hits: those resting on ring visits or generating a ring go to
 	// the ring, the rest are single hits.
