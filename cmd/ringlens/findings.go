@@ -2,9 +2,11 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/ringlens/ringlens/algorithms/rings"
@@ -80,25 +82,34 @@ func checkLang(lang string) error {
 // single_hits.csv (report.html's appendix of single rule hits) into out and
 // returns the report's path.
 func writeFindings(out string, f *findings.Findings, meta report.Meta, lang string) (string, error) {
-	var rj, ec, html bytes.Buffer
-	if err := report.WriteRingsJSON(&rj, f); err != nil {
-		return "", fmt.Errorf("rings.json: %w", err)
-	}
-	if err := report.WriteEntitiesCSV(&ec, f); err != nil {
-		return "", fmt.Errorf("entities.csv: %w", err)
-	}
-	if err := report.WriteHTML(&html, f, meta, lang); err != nil {
-		return "", fmt.Errorf("report.html: %w", err)
-	}
-	var rv, sh bytes.Buffer
-	if err := report.WriteSingleHitsCSV(&sh, f); err != nil {
-		return "", err
-	}
-	visits := make([]report.RingVisits, len(f.Rings))
-	for i := range f.Rings {
-		visits[i] = report.VisitsOf(&f.Rings[i], "", "")
-	}
-	if err := report.WriteRingVisitsCSV(&rv, visits...); err != nil {
+	// The files are rendered side by side (they only read f): report.html,
+	// the slowest, beside the others in turn.
+	var rj, ec, html, rv, sh bytes.Buffer
+	var htmlErr error
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		if err := report.WriteHTML(&html, f, meta, lang); err != nil {
+			htmlErr = fmt.Errorf("report.html: %w", err)
+		}
+	})
+	err := func() error {
+		if err := report.WriteRingsJSON(&rj, f); err != nil {
+			return fmt.Errorf("rings.json: %w", err)
+		}
+		if err := report.WriteEntitiesCSV(&ec, f); err != nil {
+			return fmt.Errorf("entities.csv: %w", err)
+		}
+		if err := report.WriteSingleHitsCSV(&sh, f); err != nil {
+			return err
+		}
+		visits := make([]report.RingVisits, len(f.Rings))
+		for i := range f.Rings {
+			visits[i] = report.VisitsOf(&f.Rings[i], "", "")
+		}
+		return report.WriteRingVisitsCSV(&rv, visits...)
+	}()
+	wg.Wait()
+	if err := cmp.Or(err, htmlErr); err != nil {
 		return "", err
 	}
 	files := []struct {
