@@ -568,13 +568,14 @@ func (m *peerModel) groupStats(vt *graph.VisitTable, sc, cl []int8, val func(v i
 				if len(x.pool) == 0 {
 					continue // no visits
 				}
-				// No institution with enough visits: pool them, in
-				// institution order as medMad reads them, each
-				// institution's sorted.
+				// No institution with enough visits: pool them.
 				merged = merged[:0]
 				for j := 0; j < len(x.pool); j += 2 {
-					merged = append(merged, runValues(nil, x.pool[j], x.pool[j+1])...)
+					for _, k := range keys[x.pool[j]:x.pool[j+1]] {
+						merged = append(merged, k&fundMask)
+					}
 				}
+				slices.Sort(merged)
 				md, d := medMad(merged, cents)
 				x.meds, x.mads = append(x.meds, md), append(x.mads, d)
 			}
