@@ -416,3 +416,29 @@ func TestEdgesWide(t *testing.T) {
 		}
 	}
 }
+
+// TestLiveSpan checks LiveSpan against the first and last visit of
+// VisitsByTime that are not reversed.
+func TestLiveSpan(t *testing.T) {
+	g := fixtureGraph(t)
+	wantFirst, wantLast := claims.NoTime, claims.NoTime
+	vt := &g.Tables().Visits
+	for _, v := range g.VisitsByTime() {
+		if vt.Flags[v]&VisitReversed != 0 {
+			continue
+		}
+		if wantFirst == claims.NoTime {
+			wantFirst = vt.Begin.At(v)
+		}
+		wantLast = vt.Begin.At(v)
+	}
+	if wantFirst == claims.NoTime {
+		t.Fatal("fixture without live visits")
+	}
+	if first, last := g.LiveSpan(); first != wantFirst || last != wantLast {
+		t.Errorf("LiveSpan() = %v, %v, want %v, %v", first, last, wantFirst, wantLast)
+	}
+	if first, last := (&Graph{t: g.Tables()}).LiveSpan(); first != claims.NoTime || last != claims.NoTime {
+		t.Errorf("unbuilt graph: LiveSpan() = %v, %v", first, last)
+	}
+}

@@ -138,6 +138,29 @@ func (g *Graph) sortVisitsByTime(s *scratch) {
 // The slice must not be modified.
 func (g *Graph) VisitsByTime() []uint32 { return g.byTime }
 
+// LiveSpan returns the earliest and the latest Begin of the visits of
+// VisitsByTime that are not reversed (claims.NoTime twice when there are
+// none): the first and last of them in time order, found in one pass in
+// row order.
+func (g *Graph) LiveSpan() (first, last claims.Time) {
+	vt := &g.t.Visits
+	first, last = claims.NoTime, claims.NoTime
+	built := max(len(g.feeOff)-1, 0) // the visits the graph was built with
+	for v := range uint32(built) {
+		if !g.visitLive(v) {
+			continue
+		}
+		b := vt.Begin.At(v)
+		if first == claims.NoTime || b < first {
+			first = b
+		}
+		if last == claims.NoTime || b > last {
+			last = b
+		}
+	}
+	return first, last
+}
+
 // VisitsOf returns the visits of node n sorted by (Begin, row): a patient's
 // visits, an institution's or pharmacy's visits, or a doctor's visits as
 // attending or billing doctor, each visit once. Reversed visits are
