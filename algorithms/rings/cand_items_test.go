@@ -87,7 +87,7 @@ func newTestState(t *testing.T, g *graph.Graph) *state {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := newState(ctx, g, rr, &Options{Params: DefaultParams(), Rules: rules.Defaults()})
+	s, err := newState(ctx, g, rr, &Options{Params: DefaultParams(), Rules: rules.Defaults()}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

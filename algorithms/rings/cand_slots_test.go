@@ -201,7 +201,7 @@ func BenchmarkSlotCandidates(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := newState(ctx, g, rr, &Options{Params: DefaultParams(), Rules: rules.Defaults()})
+	s, err := newState(ctx, g, rr, &Options{Params: DefaultParams(), Rules: rules.Defaults()}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -192,16 +192,35 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 	opt.progress("rules", 1, 1)
 
 	opt.progress("peers", 0, 1)
-	s, err := newState(ctx, g, rr, &opt)
+	// The lockstep peeling reads the graph and the excluded doctors only,
+	// and runs beside the other steps, its generator last (below). It
+	// starts as soon as the excluded doctors are known when the memory
+	// limit has room for its incidence beside the relation records
+	// (lockstepEarlyBytes), else once those are gathered.
+	lctx, cancel := context.WithCancel(ctx)
+	var started *state
+	defer func() {
+		cancel()
+		if started != nil {
+			started.awaitLockstep()
+		}
+	}()
+	start := func(s *state) {
+		started = s
+		s.startLockstep(lctx)
+	}
+	var early func(*state)
+	if opt.workers(2) > 1 && memoryRoom((DetectionBytesPerVisit+lockstepEarlyBytes)*int64(g.Tables().Visits.Len())) {
+		early = start
+	}
+	s, err := newState(ctx, g, rr, &opt, early)
 	if err != nil {
 		return nil, fmt.Errorf("rings: peer statistics: %w", err)
 	}
 	opt.progress("peers", 1, 1)
-	lctx, cancel := context.WithCancel(ctx)
-	defer func() {
-		cancel()
-		s.awaitLockstep()
-	}()
+	if opt.workers(2) > 1 && early == nil {
+		s.afterRecords = func() { start(s) }
+	}
 
 	gens := []generator{
 		{"candidates: relation excess", s.excessCandidates},
@@ -220,12 +239,9 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 	}
 	// The relation excess runs first: it sets the state the others read
 	// (regular shares, closed sites, onsets, relation peers). The lockstep
-	// peeling starts once its relation records are gathered
-	// (afterRecords) and runs beside the generators after it; beside the
-	// records themselves its incidence would raise detection's live heap
-	// peak. Its generator then runs last, so that the peeling has the
-	// others' time to finish in, and its candidates still take their
-	// place in the list. The generators after the relation excess read
+	// peeling's generator runs last, so that the peeling (started above)
+	// has the others' time to finish in, and its candidates still take
+	// their place in the list. The generators after the relation excess read
 	// the state and write only what no other generator reads (the people
 	// flagged by overuse and onset cohorts, which scoring reads), so they
 	// run side by side (runGenerators); the trace-code sale index that
@@ -245,9 +261,6 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		order = append(order, last)
 	}
 	workers := opt.workers(2)
-	if workers > 1 {
-		s.afterRecords = func() { s.startLockstep(lctx) }
-	}
 	found := make([][]*candidate, len(gens))
 	if err := runGenerators(ctx, &opt, gens, order, 0, 1, found, 1); err != nil {
 		return nil, err

@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
 	"slices"
 	"sync"
 	"testing"
@@ -94,6 +96,35 @@ func TestDeterministic(t *testing.T) {
 	}
 	if !bytes.Equal(out[0], out[2]) {
 		t.Fatal("a run on one worker gave different findings")
+	}
+}
+
+// TestDeterministicUnderMemoryLimit checks that a memory limit that leaves
+// no room for steps side by side (the peer models, the relation records'
+// workers, the lockstep peeling started early) changes nothing in the
+// findings.
+func TestDeterministicUnderMemoryLimit(t *testing.T) {
+	g, _ := loadCity(t, genCity(t, fixtures.PresetDefault, 1, 100_000))
+	detect := func() []byte {
+		f, err := Detect(context.Background(), g, Options{Rules: rules.Defaults(), Seed: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := json.Marshal(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	free := detect()
+	old := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(old)
+	runtime.GC()
+	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
+	metrics.Read(s)
+	debug.SetMemoryLimit(int64(s[0].Value.Uint64()) + 4<<20)
+	if tight := detect(); !bytes.Equal(free, tight) {
+		t.Fatal("findings under a tight memory limit differ")
 	}
 }
 

@@ -12,7 +12,7 @@ import (
 // diagnosis.
 func LockstepSummary(g *graph.Graph) []string {
 	rr, _ := rules.Run(context.Background(), g, rules.Defaults())
-	s, _ := newState(context.Background(), g, rr, &Options{Params: DefaultParams()})
+	s, _ := newState(context.Background(), g, rr, &Options{Params: DefaultParams()}, nil)
 	cs, _ := s.lockstepCandidates(context.Background())
 	var out []string
 	for _, c := range cs {

@@ -11,11 +11,21 @@ const (
 	// the graph (peerModel.fit): scenario and class (1 each), a packed key
 	// (8) and a z-score (4).
 	peerModelBytes = 14
+	// lockstepEarlyBytes is what starting the lockstep peeling before the
+	// peer models, rather than once the relation records are gathered,
+	// adds per visit at detection's peak: its incidence beside the
+	// records (15 bytes measured at 10M, docs/scale.md).
+	lockstepEarlyBytes = 20
 	// memoryRoomPercent is the share of the Go memory limit that work run
 	// side by side for speed may fill (memoryRoom); the rest is left to the
 	// collector, which near the limit collects without pause.
 	memoryRoomPercent = 90
 )
+
+// DetectionBytesPerVisit is what detection is expected to hold at its peak
+// per visit beyond the tables and the graph on the heap: 42–51 bytes at 10M
+// and 100M visits (docs/scale.md, the memory model), with room.
+const DetectionBytesPerVisit = 60
 
 // memoryRoom reports whether extra bytes fit under the Go memory limit
 // (debug.SetMemoryLimit, GOMEMLIMIT) beside the heap live at the last

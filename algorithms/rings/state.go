@@ -119,7 +119,8 @@ type state struct {
 	lockstep *pendingBlocks
 	// afterRecords, when not nil, is called once the relation excess
 	// generator has gathered its relation records (Detect starts the
-	// lockstep peeling there).
+	// lockstep peeling there when the memory limit leaves no room to
+	// start it earlier).
 	afterRecords func()
 	// onsets are the relations of onset_min_visits or more live visits
 	// with their first visit, and siteFirst each site's first live visit;
@@ -147,8 +148,10 @@ func (s *state) ruleHits() []findings.RuleHit {
 	return slices.Clip(s.hits)
 }
 
-// newState computes the shared statistics.
-func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Options) (*state, error) {
+// newState computes the shared statistics. excluded, when not nil, is
+// called with the state as soon as its excluded doctors are known, before
+// the peer models are fitted.
+func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Options, excluded func(*state)) (*state, error) {
 	t := g.Tables()
 	s := &state{g: g, t: t, rr: rr, opt: opt, excluded: make([]bool, t.Doctors.Len()), checked: t.Visits.Len(),
 		hits: make([]findings.RuleHit, len(rr.Hits))}
@@ -159,17 +162,10 @@ func newState(ctx context.Context, g *graph.Graph, rr *rules.Result, opt *Option
 	for d := range s.excluded {
 		s.excluded[d] = rr.IsPlaceholder(uint32(d))
 	}
-	s.first, s.last = claims.NoTime, claims.NoTime
-	for _, v := range g.VisitsByTime() {
-		if t.Visits.Flags[v]&graph.VisitReversed != 0 {
-			continue
-		}
-		b := t.Visits.Begin.At(v)
-		if s.first == claims.NoTime {
-			s.first = b
-		}
-		s.last = b
+	if excluded != nil {
+		excluded(s)
 	}
+	s.first, s.last = g.LiveSpan()
 	days := 30.0
 	if s.first != claims.NoTime {
 		days = max(days, float64(s.last-s.first)/86400)

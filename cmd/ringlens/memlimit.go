@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/rs/zerolog"
 	"github.com/urfave/cli/v2"
 )
@@ -188,17 +189,12 @@ func parseBytes(s string) (int64, error) {
 	return int64(f * mult), nil
 }
 
-// detectionBytesPerVisit is what detection is expected to hold at its peak
-// per visit beyond the tables and the graph on the heap: 42–51 bytes at 10M
-// and 100M visits (docs/scale.md, the memory model), with room.
-const detectionBytesPerVisit = 60
-
 // memoryShortfall returns the live heap detection is expected to need
 // (live, the heap in use once the graph is built, plus
-// detectionBytesPerVisit for each of the visits) and whether the memory
+// rings.DetectionBytesPerVisit for each of the visits) and whether the memory
 // limit limit is below it. A limit of math.MaxInt64 (none) is never short.
 func memoryShortfall(live int64, visits int, limit int64) (need int64, short bool) {
-	need = live + detectionBytesPerVisit*int64(visits)
+	need = live + rings.DetectionBytesPerVisit*int64(visits)
 	return need, limit != math.MaxInt64 && need > limit
 }
 

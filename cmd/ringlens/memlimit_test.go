@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/urfave/cli/v2"
 )
 
@@ -129,7 +130,7 @@ func TestMachineMemory(t *testing.T) {
 }
 
 // TestMemoryShortfall checks when detect warns that the memory limit is
-// too low: the live heap plus detectionBytesPerVisit a visit above it.
+// too low: the live heap plus rings.DetectionBytesPerVisit a visit above it.
 func TestMemoryShortfall(t *testing.T) {
 	const gib = 1 << 30
 	for _, tc := range []struct {
@@ -147,7 +148,7 @@ func TestMemoryShortfall(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			need, short := memoryShortfall(tc.live, tc.visits, tc.limit)
-			if short != tc.short || need != tc.live+detectionBytesPerVisit*int64(tc.visits) {
+			if short != tc.short || need != tc.live+rings.DetectionBytesPerVisit*int64(tc.visits) {
 				t.Errorf("need %d, short %v; want short %v", need, short, tc.short)
 			}
 		})
