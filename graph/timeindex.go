@@ -150,13 +150,7 @@ func (g *Graph) LiveSpan() (first, last claims.Time) {
 		if !g.visitLive(v) {
 			continue
 		}
-		b := vt.Begin.At(v)
-		if first == claims.NoTime || b < first {
-			first = b
-		}
-		if last == claims.NoTime || b > last {
-			last = b
-		}
+		first, last = claims.Widen(first, last, vt.Begin.At(v))
 	}
 	return first, last
 }

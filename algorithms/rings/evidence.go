@@ -56,12 +56,7 @@ func (s *state) timeline(vs []uint32) (points []findings.TimelinePoint, first, l
 			continue
 		}
 		b := vt.Begin.At(v)
-		if first == claims.NoTime || b < first {
-			first = b
-		}
-		if last == claims.NoTime || b > last {
-			last = b
-		}
+		first, last = claims.Widen(first, last, b)
 		d := b.Day()
 		a := per[d]
 		if a == nil {

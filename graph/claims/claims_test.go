@@ -130,3 +130,19 @@ func TestMedType(t *testing.T) {
 		t.Error("MedType predicates wrong")
 	}
 }
+
+func TestWiden(t *testing.T) {
+	for _, tc := range []struct {
+		first, last, t      Time
+		wantFirst, wantLast Time
+	}{
+		{NoTime, NoTime, 5, 5, 5},
+		{5, 5, 3, 3, 5},
+		{3, 5, 9, 3, 9},
+		{3, 9, 4, 3, 9},
+	} {
+		if f, l := Widen(tc.first, tc.last, tc.t); f != tc.wantFirst || l != tc.wantLast {
+			t.Errorf("Widen(%d, %d, %d) = %d, %d, want %d, %d", tc.first, tc.last, tc.t, f, l, tc.wantFirst, tc.wantLast)
+		}
+	}
+}

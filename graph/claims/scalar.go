@@ -26,6 +26,15 @@ func TimeOf(t time.Time) Time { return Time(t.Unix() + 8*3600) }
 // Std converts t to a time.Time in the UTC+8 zone.
 func (t Time) Std() time.Time { return time.Unix(int64(t)-8*3600, 0).In(shanghai) }
 
+// Widen returns the span first..last widened to hold t; a span whose
+// first is NoTime is empty.
+func Widen(first, last, t Time) (Time, Time) {
+	if first == NoTime {
+		return t, t
+	}
+	return min(first, t), max(last, t)
+}
+
 // Day returns the calendar date of t.
 func (t Time) Day() Date {
 	d := int64(t) / 86400
