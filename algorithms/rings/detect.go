@@ -29,8 +29,9 @@ type Options struct {
 	Progress func(stage string, done, total int64)
 	// Workers, when positive, bounds the goroutines Detect's parallel
 	// stages run on (the rules, the peer models, the relation records,
-	// the co-visit cohorts, the lockstep peeling beside the other
-	// generators); 0 means GOMAXPROCS. With 1 every stage runs on the
+	// the candidate generators after the relation excess, the co-visit
+	// cohorts, the lockstep peeling beside the other steps, scoring, the
+	// entities' own scores); 0 means GOMAXPROCS. With 1 every stage runs on the
 	// calling goroutine: a server's background full run leaves the other
 	// cores to the checks it answers meanwhile. The findings do not depend
 	// on it.
