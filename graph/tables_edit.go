@@ -11,8 +11,7 @@ import "sync"
 func (f *FeeTable) Keep(keep func(row int) bool) int {
 	n := f.Len()
 	var wg sync.WaitGroup
-	var kept int
-	wg.Go(func() { kept = f.keepRebuilt(n, keep) })
+	wg.Go(func() { f.keepRebuilt(n, keep) })
 	w := 0
 	var wideCount, wideTime, wideAmount []wideValue
 	var wideSn, wideItem, widePrice []smallWideValue
@@ -35,13 +34,13 @@ func (f *FeeTable) Keep(keep func(row int) bool) int {
 	f.Amount.truncate(w, wideAmount)
 	f.Time.truncate(w, wideTime)
 	wg.Wait()
-	return kept
+	return w
 }
 
 // keepRebuilt is Keep's other half: the columns that are rebuilt from
 // their kept rows rather than compacted in place (lines, trace codes,
-// doctors, days, visits) for the first n rows; it returns the rows kept.
-func (f *FeeTable) keepRebuilt(n int, keep func(row int) bool) int {
+// doctors, days, visits) for the first n rows.
+func (f *FeeTable) keepRebuilt(n int, keep func(row int) bool) {
 	// Sized as the columns they replace, so that they are not copied as
 	// they grow.
 	lines := Lines{runs: make([]lineRun, 0, len(f.Line.runs))}
@@ -50,7 +49,6 @@ func (f *FeeTable) keepRebuilt(n int, keep func(row int) bool) int {
 	days := NewDays(n)
 	cur := lineCursor{c: &f.Line}
 	visits := NewOwners(n)
-	w := 0
 	for i := range n {
 		if !keep(i) {
 			continue
@@ -60,12 +58,10 @@ func (f *FeeTable) keepRebuilt(n int, keep func(row int) bool) int {
 		days.Append(f.SupplyDays.At(uint32(i)))
 		doctors.appendCoded(f.Doctor.code(uint32(i)))
 		visits.Append(f.Visit.At(uint32(i)))
-		w++
 	}
 	f.Visit = visits
 	f.Trace = traces
 	f.Doctor = doctors
 	f.SupplyDays = days
 	f.Line = lines
-	return w
 }

@@ -145,8 +145,7 @@ func (g *Graph) VisitsByTime() []uint32 { return g.byTime }
 func (g *Graph) LiveSpan() (first, last claims.Time) {
 	vt := &g.t.Visits
 	first, last = claims.NoTime, claims.NoTime
-	built := max(len(g.feeOff)-1, 0) // the visits the graph was built with
-	for v := range uint32(built) {
+	for v := range uint32(g.FeeIndexVisits()) { // the visits the graph was built with
 		if !g.visitLive(v) {
 			continue
 		}

@@ -198,6 +198,7 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 	// starts as soon as the excluded doctors are known when the memory
 	// limit has room for its incidence beside the relation records
 	// (lockstepEarlyBytes), else once those are gathered.
+	workers := opt.workers(2)
 	lctx, cancel := context.WithCancel(ctx)
 	var started *state
 	defer func() {
@@ -211,7 +212,7 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		s.startLockstep(lctx)
 	}
 	var early func(*state)
-	if opt.workers(2) > 1 && memoryRoom((DetectionBytesPerVisit+lockstepEarlyBytes)*int64(g.Tables().Visits.Len())) {
+	if workers > 1 && memoryRoom((DetectionBytesPerVisit+lockstepEarlyBytes)*int64(g.Tables().Visits.Len())) {
 		early = start
 	}
 	s, err := newState(ctx, g, rr, &opt, early)
@@ -219,7 +220,7 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		return nil, fmt.Errorf("rings: peer statistics: %w", err)
 	}
 	opt.progress("peers", 1, 1)
-	if opt.workers(2) > 1 && early == nil {
+	if workers > 1 && early == nil {
 		s.afterRecords = func() { start(s) }
 	}
 
@@ -252,7 +253,7 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 	order := make([]int, 0, len(gens))
 	last := -1
 	for i, gen := range gens {
-		if gen.name == lockstepGen && opt.workers(2) > 1 {
+		if gen.name == lockstepGen && workers > 1 {
 			last = i
 			continue
 		}
@@ -261,7 +262,6 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 	if last >= 0 {
 		order = append(order, last)
 	}
-	workers := opt.workers(2)
 	found := make([][]*candidate, len(gens))
 	if err := runGenerators(ctx, &opt, gens, order, 0, 1, found, 1); err != nil {
 		return nil, err
