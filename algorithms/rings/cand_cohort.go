@@ -119,6 +119,9 @@ type cohortScratch struct {
 	touched []uint32
 	vs      []uint32
 	keys    []uint64
+	begin   []claims.Time // begin[i] is vs[i]'s begin
+	loc     []int32       // loc[i] is vs[i]'s person's local index, -1 if not returning
+	order   []uint64      // (begin offset, position) keys of the time sort
 }
 
 func newCohortScratch(nPeople int) *cohortScratch {
@@ -135,6 +138,50 @@ func (sc *cohortScratch) reset() {
 		sc.count[pe], sc.local[pe] = 0, -1
 	}
 	sc.touched = sc.touched[:0]
+}
+
+// sortByBegin sorts vs by begin time, stably, and returns it with the
+// begins in the same order (held in sc.begin; vs is sc.vs). The sort packs
+// (begin − earliest, position) into keys when the times span less than
+// 2^32 seconds, as they do in any real year, and compares begins otherwise.
+func (sc *cohortScratch) sortByBegin(vt *graph.VisitTable, vs []uint32) ([]uint32, []claims.Time) {
+	begin := sc.begin[:0]
+	lo, hi := claims.Time(math.MaxInt64), claims.Time(math.MinInt64)
+	sorted := true
+	for i, v := range vs {
+		b := vt.Begin.At(v)
+		begin = append(begin, b)
+		lo, hi = min(lo, b), max(hi, b)
+		if i > 0 && b < begin[i-1] {
+			sorted = false
+		}
+	}
+	sc.vs, sc.begin = vs, begin
+	if sorted {
+		return vs, begin
+	}
+	if uint64(hi-lo) >= 1<<32 || len(vs) >= 1<<32 {
+		byBegin := func(a, b uint32) int { return cmp.Compare(vt.Begin.At(a), vt.Begin.At(b)) }
+		slices.SortStableFunc(vs, byBegin)
+		for i, v := range vs {
+			begin[i] = vt.Begin.At(v)
+		}
+		return vs, begin
+	}
+	order := sc.order[:0]
+	for i, b := range begin {
+		order = append(order, uint64(b-lo)<<32|uint64(i))
+	}
+	order = graph.SortKeys(order)
+	sc.order = order[:0]
+	// Permute through the keys: vs and begin are read back by position.
+	for i, k := range order {
+		order[i] = uint64(vs[uint32(k)])<<32 | uint64(uint32(k>>32))
+	}
+	for i, k := range order {
+		vs[i], begin[i] = uint32(k>>32), lo+claims.Time(uint32(k))
+	}
+	return vs, begin
 }
 
 // hubCohorts counts the co-visits of the returning people of hub (a doctor
@@ -165,11 +212,7 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 		}
 		sc.count[pe]++
 	}
-	sc.vs = vs
-	byBegin := func(a, b uint32) int { return cmp.Compare(vt.Begin.At(a), vt.Begin.At(b)) }
-	if !slices.IsSortedFunc(vs, byBegin) {
-		slices.SortStableFunc(vs, byBegin)
-	}
+	vs, begin := sc.sortByBegin(vt, vs)
 	var people []uint32
 	var counts []int32
 	for _, pe := range sc.touched {
@@ -182,6 +225,13 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 	if len(people) < p.MinRingPeople {
 		return nil, false
 	}
+	// The window loops below read the visits' begins and people's local
+	// indexes from arrays in time order, not from the visit table.
+	loc := sc.loc[:0]
+	for _, v := range vs {
+		loc = append(loc, sc.local[vt.Person[v]])
+	}
+	sc.loc = loc
 	// The chance share: pairs of the hub's visits (everyone's) on the
 	// same day, over all pairs. Not within the window: people keep their
 	// habits, and two chronic patients who both come in the evening meet
@@ -190,8 +240,8 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 	// people who came within the window of each other are then counted.
 	sameDay := 0.0
 	for i := 0; i < len(vs); {
-		j, day := i, vt.Begin.At(vs[i]).Day()
-		for j < len(vs) && vt.Begin.At(vs[j]).Day() == day {
+		j, day := i, begin[i].Day()
+		for j < len(vs) && begin[j].Day() == day {
 			j++
 		}
 		sameDay += float64(j-i) * float64(j-i-1) / 2
@@ -199,15 +249,14 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 	}
 	keys := sc.keys[:0]
 	for i, j := 0, 0; i < len(vs); i++ {
-		for j < len(vs) && vt.Begin.At(vs[j])-vt.Begin.At(vs[i]) <= window {
+		for j < len(vs) && begin[j]-begin[i] <= window {
 			j++
 		}
-		a := sc.local[vt.Person[vs[i]]]
+		a := loc[i]
 		if a < 0 || j-i-1 > p.CohortMaxGroup {
 			continue // a crowd: meeting in it is no evidence
 		}
-		for k := i + 1; k < j; k++ {
-			b := sc.local[vt.Person[vs[k]]]
+		for _, b := range loc[i+1 : j] {
 			if b < 0 || a == b {
 				continue
 			}
@@ -230,9 +279,9 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 			a, b := int32(keys[i]>>32), int32(uint32(keys[i]))
 			if times == nil {
 				times = make([][]claims.Time, r)
-				for _, v := range vs {
-					if l := sc.local[vt.Person[v]]; l >= 0 {
-						times[l] = append(times[l], vt.Begin.At(v))
+				for i, l := range loc {
+					if l >= 0 {
+						times[l] = append(times[l], begin[i])
 					}
 				}
 			}

@@ -1,6 +1,7 @@
 package rings
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -187,6 +188,61 @@ func TestCohortExcess(t *testing.T) {
 			}
 			if c.below < 0 && level != c.wantLevel {
 				t.Errorf("level %.0f, want %.0f", level, c.wantLevel)
+			}
+		})
+	}
+}
+
+// TestSortByBegin checks the cohort scratch's time sort against a stable
+// comparison sort, with ties, with visits already in order, and with times
+// too far apart to pack into keys.
+func TestSortByBegin(t *testing.T) {
+	const day = claims.Time(86400)
+	base := claims.Time(1_735_660_800) // 2025-01-01
+	tests := []struct {
+		name  string
+		times []claims.Time
+	}{
+		{"empty", nil},
+		{"one", []claims.Time{base}},
+		{"sorted", []claims.Time{base, base, base + 60, base + day}},
+		{"reversed with ties", []claims.Time{base + 3*day, base + day, base + 3*day, base, base + day, base}},
+		{"spread past 2^32 s", []claims.Time{base + 1<<33, base, base + 5, base + 1<<33, base}},
+	}
+	rng := rand.New(rand.NewPCG(3, 5))
+	var many []claims.Time
+	for range 5000 {
+		many = append(many, base+claims.Time(rng.IntN(40))*day+claims.Time(rng.IntN(3))*3600)
+	}
+	tests = append(tests, struct {
+		name  string
+		times []claims.Time
+	}{"random, beyond the comparison sort", many})
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			vt := graph.NewVisitTable(len(tc.times))
+			for _, x := range tc.times {
+				vt.Begin.Append(x)
+			}
+			// Visit rows listed out of row order, as a hub's may be.
+			vs := make([]uint32, len(tc.times))
+			for i := range vs {
+				vs[i] = uint32((i * 7) % len(tc.times))
+			}
+			if len(tc.times) > 0 && len(tc.times)%7 == 0 {
+				t.Fatal("test rows must be a permutation")
+			}
+			want := slices.Clone(vs)
+			slices.SortStableFunc(want, func(a, b uint32) int { return cmp.Compare(vt.Begin.At(a), vt.Begin.At(b)) })
+			sc := newCohortScratch(0)
+			got, begin := sc.sortByBegin(&vt, slices.Clone(vs))
+			if !slices.Equal(got, want) {
+				t.Fatalf("order %v, want %v", got[:min(len(got), 20)], want[:min(len(want), 20)])
+			}
+			for i, v := range got {
+				if begin[i] != vt.Begin.At(v) {
+					t.Fatalf("begin[%d] = %d, visit %d begins at %d", i, begin[i], v, vt.Begin.At(v))
+				}
 			}
 		})
 	}
