@@ -862,9 +862,11 @@ type relRecord struct {
 // sites are split into runs of about equal visits, one per worker
 // (maxRecordWorkers, at most GOMAXPROCS), and the runs joined in site
 // order: the result does not depend on the workers. Each worker writes its
-// sites' visits straight into all, whose size is known; the records are
-// joined by a copy, so that two workers hold them twice for a moment: when
-// the memory limit has no room for that (memoryRoom), one worker does all.
+// sites' visits straight into all, whose size is known; the records, in
+// fixed chunks (relChunk), are joined by one copy, chunk by chunk, so that
+// two workers hold them twice for a moment: when the memory limit has no
+// room for that (memoryRoom), one worker does all (its chunks, released as
+// they are copied, cost no more than a slice grown by doubling would).
 func (s *state) relationRecords(ctx context.Context, lo, nSites int) ([]relRecord, []uint32, error) {
 	workers := s.opt.workers(maxRecordWorkers)
 	sizes, total := make([]int, nSites), 0
@@ -895,39 +897,47 @@ func (s *state) relationRecords(ctx context.Context, lo, nSites int) ([]relRecor
 		bounds, starts = append(bounds, nSites), append(starts, total)
 	}
 	type part struct {
-		recs []relRecord
+		recs [][]relRecord
 		err  error
 	}
 	parts := make([]part, workers)
 	runWorkers(workers, func(w int) {
 		p := &parts[w]
-		p.recs, p.err = s.relationRecordsOf(ctx, lo, bounds[w], bounds[w+1], all[starts[w]:starts[w+1]], int32(starts[w]))
+		p.recs, p.err = s.relationRecordsOf(ctx, lo, bounds[w], bounds[w+1], all[starts[w]:starts[w+1]], int32(starts[w]), relChunk)
 	})
 	nr := 0
 	for _, p := range parts {
 		if p.err != nil {
 			return nil, nil, p.err
 		}
-		nr += len(p.recs)
-	}
-	if len(parts) == 1 {
-		return parts[0].recs, all, nil
+		for _, c := range p.recs {
+			nr += len(c)
+		}
 	}
 	recs := make([]relRecord, 0, nr)
 	for i := range parts {
-		recs = append(recs, parts[i].recs...)
-		parts[i].recs = nil
+		for j, c := range parts[i].recs {
+			recs = append(recs, c...)
+			parts[i].recs[j] = nil
+		}
 	}
 	return recs, all, nil
 }
+
+// relChunk is the number of records in a chunk of relationRecordsOf's
+// output: chunks are filled and never grown, so that the records are
+// copied once, into the joined slice, and not at every doubling.
+const relChunk = 1 << 14
 
 // maxRecordWorkers is the most goroutines relationRecords uses.
 const maxRecordWorkers = 2
 
 // relationRecordsOf is relationRecords for the sites from..to-1: it writes
 // their live visits into all (which has room for exactly those), each
-// record's offset base plus its place there.
-func (s *state) relationRecordsOf(ctx context.Context, lo, from, to int, all []uint32, base int32) ([]relRecord, error) {
+// record's offset base plus its place there, and returns the records in
+// chunks of the given size (relChunk).
+func (s *state) relationRecordsOf(ctx context.Context, lo, from, to int, all []uint32, base int32, chunk int) ([][]relRecord, error) {
+	var chunks [][]relRecord
 	var recs []relRecord
 	at := 0
 	// keys packs (person, position in the site's visits): sorting them
@@ -959,12 +969,17 @@ func (s *state) relationRecordsOf(ctx context.Context, lo, from, to int, all []u
 				at++
 			}
 			cost, shr := s.relationZ(all[off:at], &zbuf)
+			if len(recs) == cap(recs) {
+				recs = make([]relRecord, 0, chunk)
+				chunks = append(chunks, nil)
+			}
 			recs = append(recs, relRecord{person: p, site: int32(i), off: base + int32(off), n: int32(b - a), cost: cost, shr: shr,
 				care: uint8(careOf(vt, all[off:at], s.opt.Params.RoutineMonthlyShare, &days))})
 			a = b
+			chunks[len(chunks)-1] = recs
 		}
 	}
-	return recs, nil
+	return chunks, nil
 }
 
 // coAttendance holds who has a relation with each site, to count the

@@ -225,10 +225,20 @@ func TestRelationRecordsSplit(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantAll := make([]uint32, len(all))
-	wantRecs, err := s.relationRecordsOf(ctx, lo, 0, nSites, wantAll, 0)
+	// Chunks of 7 records: the one pass fills and joins many of them.
+	chunks, err := s.relationRecordsOf(ctx, lo, 0, nSites, wantAll, 0, 7)
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(chunks) < 3 {
+		t.Fatalf("%d chunks of 7 records: the city is too small to test their joining", len(chunks))
+	}
+	for i, c := range chunks[:len(chunks)-1] {
+		if len(c) != 7 {
+			t.Fatalf("chunk %d holds %d records, want 7", i, len(c))
+		}
+	}
+	wantRecs := slices.Concat(chunks...)
 	if len(recs) == 0 || !slices.Equal(recs, wantRecs) || !slices.Equal(all, wantAll) {
 		t.Errorf("split: %d records over %d visits; one pass: %d over %d", len(recs), len(all), len(wantRecs), len(wantAll))
 	}
