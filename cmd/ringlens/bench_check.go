@@ -161,17 +161,11 @@ func runBenchCheck(c *cli.Context) error {
 	if conns < 1 || n < 1 || c.Duration("duration") <= 0 || rate < 0 || postRate < 0 || c.Duration("warmup") < 0 {
 		return usagef("bench check: --connections, --claims and --duration must be positive, --rate, --post-rate and --warmup not negative")
 	}
-	if f := c.String("cpu-profile"); f != "" {
-		out, err := os.Create(filepath.Clean(f))
-		if err != nil {
-			return fmt.Errorf("bench check: %w", err)
-		}
-		defer out.Close()
-		if err := pprof.StartCPUProfile(out); err != nil {
-			return fmt.Errorf("bench check: cpu profile: %w", err)
-		}
-		defer pprof.StopCPUProfile()
+	stopProfile, err := startCPUProfile(c.String("cpu-profile"))
+	if err != nil {
+		return fmt.Errorf("bench check: %w", err)
 	}
+	defer stopProfile()
 	target := targetCity{url: strings.TrimSuffix(c.String("url"), "/"), visits: -1}
 	if target.url == "" {
 		if c.String("in") == "" {

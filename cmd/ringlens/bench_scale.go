@@ -32,7 +32,7 @@ func benchScaleCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "scale",
 		Usage:     "run cities of several sizes and print time per stage, peak memory and bytes per visit",
-		UsageText: "ringlens bench scale [--scales 1M,3M,10M] [--dir /tmp/scale] [--keep] [--json] [--heap-profile DIR]",
+		UsageText: "ringlens bench scale [--scales 1M,3M,10M] [--dir /tmp/scale] [--keep] [--json] [--heap-profile DIR] [--cpu-profile DIR]",
 		Description: "For each scale, generates a city (or reuses DIR/city-SCALE when --dir holds one), then\n" +
 			"ingests it, builds the graph and runs detection in a child process, and prints the\n" +
 			"seconds of each stage, the child's peak resident memory after each stage and the bytes\n" +
@@ -49,6 +49,7 @@ func benchScaleCommand() *cli.Command {
 			&cli.BoolFlag{Name: "keep", Usage: "keep the generated cities (with --dir they are always kept)"},
 			&cli.BoolFlag{Name: "json", Usage: "print the results as JSON"},
 			&cli.StringFlag{Name: "heap-profile", Usage: "write DIR/heap-SCALE.pb.gz, the heap profile at detection's highest live heap"},
+			&cli.StringFlag{Name: "cpu-profile", Usage: "write DIR/cpu-SCALE.pb.gz, the CPU profile of the ingest, the graph build and detection together"},
 			memoryLimitFlag(),
 			spillDirFlag("the system's temporary directory"),
 		}, logFlags()...),
@@ -57,7 +58,7 @@ func benchScaleCommand() *cli.Command {
 			Name:   "child",
 			Hidden: true,
 			Usage:  "internal: ingest, build and detect one dataset, print stage times and memory as JSON",
-			Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}, &cli.StringFlag{Name: "heap-profile"}, memoryLimitFlag(), spillDirFlag("the system's temporary directory")}, logFlags()...),
+			Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}, &cli.StringFlag{Name: "heap-profile"}, &cli.StringFlag{Name: "cpu-profile"}, memoryLimitFlag(), spillDirFlag("the system's temporary directory")}, logFlags()...),
 			Action: runBenchScaleChild,
 		}},
 	}
@@ -177,6 +178,12 @@ func runBenchScale(c *cli.Context) error {
 					return scaleResult{}, fmt.Errorf("heap profile directory: %w", err)
 				}
 				args = append(args, "--heap-profile", filepath.Join(p, "heap-"+name+".pb.gz"))
+			}
+			if p := c.String("cpu-profile"); p != "" {
+				if err := os.MkdirAll(p, 0o755); err != nil {
+					return scaleResult{}, fmt.Errorf("cpu profile directory: %w", err)
+				}
+				args = append(args, "--cpu-profile", filepath.Join(p, "cpu-"+name+".pb.gz"))
 			}
 			return runScaleChild(c.Context, self, dir, args, c.App.ErrWriter)
 		}()
@@ -329,6 +336,11 @@ func runBenchScaleChild(c *cli.Context) error {
 	if err := applyMemoryLimit(c); err != nil {
 		return err
 	}
+	stopProfile, err := startCPUProfile(c.String("cpu-profile"))
+	if err != nil {
+		return err
+	}
+	defer stopProfile()
 	m := newMeter(log, c.App.ErrWriter, tty)
 	dir := c.String("in")
 	start, cpu := time.Now(), processCPUTime().Seconds()
@@ -484,4 +496,24 @@ func writeMemoryModel(w io.Writer, r *scaleResult) {
 		fmt.Fprintf(w, "  %-40s %-9s %12s %10.1f %10s %10.1f\n", "  on the heap", "", "",
 			float64(used-r.SpilledBytes)/(1<<20), "", r.perVisit(used-r.SpilledBytes))
 	}
+}
+
+// startCPUProfile writes the CPU profile of the process to path until stop
+// is called; an empty path profiles nothing.
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	out, err := os.Create(filepath.Clean(path))
+	if err != nil {
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	if err := pprof.StartCPUProfile(out); err != nil {
+		out.Close()
+		return nil, fmt.Errorf("cpu profile: %w", err)
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		out.Close()
+	}, nil
 }

@@ -1,7 +1,11 @@
 package main
 
 import (
+	"compress/gzip"
 	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -110,8 +114,11 @@ func TestBenchScale(t *testing.T) {
 		t.Errorf("visits %d then %d: want growth", out.Scales[0].Visits, out.Scales[1].Visits)
 	}
 
-	// The cities are kept in --dir and reused: the text form.
-	res = runBinary(t, "bench", "scale", "--scales", "20k,40k", "--dir", dir, "--log-format", "json", "--log-level", "info")
+	// The cities are kept in --dir and reused: the text form, with a CPU
+	// profile of each scale.
+	profiles := t.TempDir()
+	res = runBinary(t, "bench", "scale", "--scales", "20k,40k", "--dir", dir, "--log-format", "json", "--log-level", "info",
+		"--cpu-profile", profiles)
 	if res.code != exitOK {
 		t.Fatalf("bench scale (text): code %d\n%s", res.code, res.stderr)
 	}
@@ -124,5 +131,20 @@ func TestBenchScale(t *testing.T) {
 	}
 	if !strings.Contains(res.stderr, "reusing generated city") {
 		t.Errorf("second run did not reuse the cities:\n%s", res.stderr)
+	}
+	for _, scale := range []string{"20k", "40k"} {
+		f, err := os.Open(filepath.Join(profiles, "cpu-"+scale+".pb.gz"))
+		if err != nil {
+			t.Fatalf("cpu profile: %v", err)
+		}
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			t.Fatalf("cpu profile of %s: %v", scale, err)
+		}
+		data, err := io.ReadAll(zr)
+		f.Close()
+		if err != nil || len(data) == 0 {
+			t.Errorf("cpu profile of %s: %d bytes, %v", scale, len(data), err)
+		}
 	}
 }
