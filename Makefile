@@ -58,6 +58,16 @@ SCALE_DIR ?=
 bench-scale: build
 	$(BIN) bench scale --scales $(SCALES) $(if $(SCALE_DIR),--dir $(SCALE_DIR))
 
+## pgo: refresh cmd/ringlens/default.pgo, the CPU profile `go build` optimises the binary with
+## (profile-guided optimisation, go.dev/doc/pgo): ingest, graph build and detection of a
+## $(PGO_SCALE)-visit city from `bench scale --cpu-profile`. SCALE_DIR keeps the city for reuse.
+PGO_SCALE ?= 10M
+PGO_TMP   ?= $(or $(TMPDIR),/tmp)/ringlens-pgo
+.PHONY: pgo
+pgo: build
+	$(BIN) bench scale --scales $(PGO_SCALE) $(if $(SCALE_DIR),--dir $(SCALE_DIR)) --cpu-profile $(PGO_TMP)
+	cp $(PGO_TMP)/cpu-$(PGO_SCALE).pb.gz cmd/ringlens/default.pgo
+
 ## gve-leiden: build the GVE-Leiden driver of `bench leiden --gve-leiden` (bench/README.md) into
 ## $(GVE_OUT), fetching GVE-Leiden's pinned commit there (never into the repository).
 GVE_OUT ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/ringlens/gve-leiden
