@@ -94,6 +94,7 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, shifte
 	}
 	var touched []uint32
 	var off []int
+	done := 0 // rows of the time order read so far, for growAtRate
 	// flush turns the buffered entries of one day into columns and edges;
 	// colEdge holds start offsets until the final end is appended below. The entries arrive in time order, so a stable
 	// counting sort by (hub, admission) leaves each bucket in slot order:
@@ -131,6 +132,9 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, shifte
 			if len(run) > 1 {
 				slices.SortFunc(run, func(a, b entry) int { return cmp.Compare(a.pv, b.pv) })
 			}
+			if len(inc.colHub) == cap(inc.colHub) {
+				inc.colEdge, inc.colHub = growAtRate(inc.colEdge, done, len(rows)), growAtRate(inc.colHub, done, len(rows))
+			}
 			inc.colEdge = append(inc.colEdge, uint32(len(inc.edgePat)))
 			inc.colHub = append(inc.colHub, graph.NodeID(run[0].col>>32))
 			for k, e := range run {
@@ -163,6 +167,7 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, shifte
 			}
 			begin := cols.begin[j]
 			if d := begin.Day(); d != day {
+				done = lo + j
 				flush()
 				day = d
 			}
@@ -185,6 +190,7 @@ func buildIncidence(ctx context.Context, g *graph.Graph, kind ColumnKind, shifte
 			buf = append(buf, entry{col: uint64(hub)<<32 | uint64(slot), pv: uint64(cols.person[j])<<32 | uint64(v)})
 		}
 	}
+	done = len(rows)
 	flush()
 	inc.colEdge = append(inc.colEdge, uint32(len(inc.edgePat)))
 	inc.groupByHub(g.NumNodes())
@@ -283,4 +289,16 @@ func (c *visitColumns) gather(vt *graph.VisitTable, rows []uint32, kind ColumnKi
 			c.hub[j] = vt.Doctor[v]
 		}
 	}
+}
+
+// growAtRate returns s with room for more elements: as many as done of
+// total rows have given so far promise for all of them, and at least a
+// quarter more than it holds, so that a column list grown over the whole
+// time order is copied a few times rather than at every doubling.
+func growAtRate[T any](s []T, done, total int) []T {
+	want := len(s) + len(s)/4 + 64
+	if done > 0 {
+		want = max(want, int(float64(len(s))*float64(total)/float64(done)*1.02)+64)
+	}
+	return slices.Grow(s, want-len(s))
 }

@@ -122,6 +122,9 @@ type cohortScratch struct {
 	begin   []claims.Time // begin[i] is vs[i]'s begin
 	loc     []int32       // loc[i] is vs[i]'s person's local index, -1 if not returning
 	order   []uint64      // (begin offset, position) keys of the time sort
+	people  []uint32      // the returning people, by local index
+	counts  []int32       // their visits
+	flat    []claims.Time // timesByLocal's array
 }
 
 func newCohortScratch(nPeople int) *cohortScratch {
@@ -213,8 +216,7 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 		sc.count[pe]++
 	}
 	vs, begin := sc.sortByBegin(vt, vs)
-	var people []uint32
-	var counts []int32
+	people, counts := sc.people[:0], sc.counts[:0] // cloned into the result, if any
 	for _, pe := range sc.touched {
 		if int(sc.count[pe]) >= p.MinRelationVisits {
 			sc.local[pe] = int32(len(people))
@@ -222,6 +224,7 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 			counts = append(counts, sc.count[pe])
 		}
 	}
+	sc.people, sc.counts = people, counts
 	if len(people) < p.MinRingPeople {
 		return nil, false
 	}
@@ -278,12 +281,7 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 		if j-i >= p.CohortMinCovisits {
 			a, b := int32(keys[i]>>32), int32(uint32(keys[i]))
 			if times == nil {
-				times = make([][]claims.Time, r)
-				for i, l := range loc {
-					if l >= 0 {
-						times[l] = append(times[l], begin[i])
-					}
-				}
+				times = sc.timesByLocal(loc, begin, counts)
 			}
 			exp := max(float64(counts[a])*float64(counts[b])*chance, shiftedTogether(times[a], times[b], window))
 			hc.pairs = append(hc.pairs, cohortPair{a: a, b: b, together: int32(j - i), expected: exp,
@@ -300,8 +298,36 @@ func (s *state) hubCohorts(hub graph.NodeID, keep func(v uint32) bool, window cl
 		// adds to it): keep nothing of it.
 		return nil, true
 	}
+	hc.people, hc.counts = slices.Clone(people), slices.Clone(counts)
 	hc.visits = slices.Clone(vs)
 	return hc, true
+}
+
+// timesByLocal returns the begins of the visits of each returning person
+// by local index, in time order: begin[i] belongs to local loc[i] (none
+// when negative), and counts[l] is how many local l has. The slices share
+// one array of the scratch.
+func (sc *cohortScratch) timesByLocal(loc []int32, begin []claims.Time, counts []int32) [][]claims.Time {
+	n := 0
+	for _, c := range counts {
+		n += int(c)
+	}
+	if cap(sc.flat) < n {
+		sc.flat = make([]claims.Time, n)
+	}
+	flat := sc.flat[:n]
+	times := make([][]claims.Time, len(counts))
+	at := 0
+	for l, c := range counts {
+		times[l] = flat[at : at : at+int(c)]
+		at += int(c)
+	}
+	for i, l := range loc {
+		if l >= 0 {
+			times[l] = append(times[l], begin[i])
+		}
+	}
+	return times
 }
 
 // cohortLevels is how many p-value levels a hub is tested at (down to

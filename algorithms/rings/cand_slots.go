@@ -74,6 +74,7 @@ func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 	tested := 0
 	var vs []uint32
 	var hourPeople []uint32
+	var hours []slotRun
 	for i := range nInst {
 		if i%1024 == 0 {
 			if err := ctx.Err(); err != nil {
@@ -86,8 +87,7 @@ func (s *state) slotCandidates(ctx context.Context) ([]*candidate, error) {
 		}
 		var days []claims.Date // the site's open days, once a slot is to be tested
 		for _, kind := range []slotKind{slotHours, slotAdmissions} {
-			var hours []slotRun
-			vs, hours, hourPeople = s.siteSlots(h, kind, vs[:0], hourPeople)
+			vs, hours, hourPeople = s.siteSlots(h, kind, vs[:0], hours[:0], hourPeople)
 			if len(vs) < p.SlotMinPeople {
 				continue
 			}
@@ -223,8 +223,8 @@ type slotRun struct {
 }
 
 // siteSlots appends to vs the live visits of kind of site h in time order
-// and returns them with their slots; buf is scratch.
-func (s *state) siteSlots(h graph.NodeID, kind slotKind, vs, buf []uint32) ([]uint32, []slotRun, []uint32) {
+// and returns them with their slots, appended to hours; buf is scratch.
+func (s *state) siteSlots(h graph.NodeID, kind slotKind, vs []uint32, hours []slotRun, buf []uint32) ([]uint32, []slotRun, []uint32) {
 	vt := &s.t.Visits
 	for _, v := range s.visitsOf(h) {
 		if s.live(v) && kind.keep(vt.MedType[v]) && vt.Begin.At(v) != claims.NoTime {
@@ -232,7 +232,6 @@ func (s *state) siteSlots(h graph.NodeID, kind slotKind, vs, buf []uint32) ([]ui
 		}
 	}
 	slices.SortStableFunc(vs, func(a, b uint32) int { return cmp.Compare(vt.Begin.At(a), vt.Begin.At(b)) })
-	var hours []slotRun
 	for a := 0; a < len(vs); {
 		at := kind.slot(vt.Begin.At(vs[a]))
 		b := a
@@ -295,7 +294,7 @@ func (s *state) slotGroups(all []crowdedSlot, minSig float64) []*candidate {
 	// there are the batches; a regular who happened into two of them has
 	// many more.
 	site := slotSite{kind: slots[0].kind}
-	site.visits, site.hours, _ = s.siteSlots(slots[0].site, site.kind, nil, nil)
+	site.visits, site.hours, _ = s.siteSlots(slots[0].site, site.kind, nil, nil, nil)
 	site.visitsOf = newCounter[uint32]()
 	for _, v := range site.visits {
 		site.visitsOf.add(vt.Person[v], 1)
