@@ -109,7 +109,8 @@ func readChunks(src *source, chunkSize int, free <-chan *chunk, work chan<- *chu
 		c.seq = seq
 		c.line = line
 		c.last = eof
-		line += int64(bytes.Count(c.buf, []byte{'\n'}))
+		c.breaks = bytes.Count(c.buf, []byte{'\n'})
+		line += int64(c.breaks)
 		if cap(c.scratch) < k {
 			c.scratch = make([]byte, 0, k)
 		}

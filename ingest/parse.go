@@ -30,7 +30,7 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, kinds []colKind, b
 	if len(b.vals) != len(sp.cols) {
 		b.vals = make([]string, len(sp.cols))
 	}
-	if n := bytes.Count(c.buf, []byte{'\n'}) + 1; cap(b.rows) < n {
+	if n := c.breaks + 1; cap(b.rows) < n {
 		b.rows = make([]R, 0, n)
 		b.lines = make([]int64, 0, n)
 		b.errs = make([]rowErr, 0, n)
@@ -45,6 +45,9 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, kinds []colKind, b
 	b.json.scratch = scratch
 	buf := c.buf
 	line := c.line
+	// plain: no record of the chunk holds a double quote, so that each is
+	// one physical line, found once and split at its commas.
+	plain := src.format == formatCSV && bytes.IndexByte(c.buf, '"') < 0
 	var zero R
 	for len(buf) > 0 {
 		end := bytes.IndexByte(buf, '\n')
@@ -69,13 +72,20 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, kinds []colKind, b
 		var n int
 		if src.format == formatCSV {
 			var stray bool
-			n, stray = csvNext(buf, len(colOf))
+			if plain {
+				n = len(physical)
+				if end >= 0 {
+					n++
+				}
+			} else {
+				n, stray = csvNext(buf, len(colOf))
+			}
 			rec = buf[:n]
 			b.fields = b.fields[:0]
 			if stray {
 				e = bad(-1, reasonStrayQuote, "")
 			} else {
-				if bytes.IndexByte(rec, '"') < 0 {
+				if plain || bytes.IndexByte(rec, '"') < 0 {
 					b.fields = csvPlain(rec, b.fields)
 				} else {
 					b.fields, scratch, _, _ = csvRecord(rec, b.fields, scratch)
@@ -117,7 +127,7 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, kinds []colKind, b
 		}
 		// Values are checked when the chunk holds a suspicious byte, or
 		// the record breaks lines inside quotes (an id may not).
-		if e.reason == "" && (escapes || checkChars && sus.suspicious(rec) || n > 1 && bytes.IndexByte(buf[:n-1], '\n') >= 0) {
+		if e.reason == "" && (escapes || checkChars && sus.suspicious(rec) || !plain && n > 1 && bytes.IndexByte(buf[:n-1], '\n') >= 0) {
 			for i, v := range b.vals {
 				if why := checkText(v, kinds[i]); why != "" {
 					e = bad(i, why, visible(v))
@@ -134,9 +144,13 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, kinds []colKind, b
 		}
 		b.errs = append(b.errs, e)
 		b.lines = append(b.lines, line)
-		line += int64(bytes.Count(buf[:n], []byte{'\n'}))
-		if buf[n-1] != '\n' {
-			line++
+		if plain {
+			line++ // one physical line, up to its newline or the chunk's end
+		} else {
+			line += int64(bytes.Count(buf[:n], []byte{'\n'}))
+			if buf[n-1] != '\n' {
+				line++
+			}
 		}
 		buf = buf[n:]
 	}

@@ -24,6 +24,7 @@ type chunk struct {
 	scratch []byte // unescaped field text; never reallocated while in use
 	seq     int
 	line    int64 // physical line of buf[0]
+	breaks  int   // line breaks in buf
 	last    bool
 }
 
