@@ -58,6 +58,12 @@ SCALE_DIR ?=
 bench-scale: build
 	$(BIN) bench scale --scales $(SCALES) $(if $(SCALE_DIR),--dir $(SCALE_DIR))
 
+## bench-budget: the speed budget on a $(SCALE)-visit city (30 s from CSV to ranked rings per 10M
+## visits, 300 MB/s of ingest); fails when over it. SCALE_DIR keeps the city for reuse.
+.PHONY: bench-budget
+bench-budget: build
+	$(BIN) bench scale --scales $(SCALE) $(if $(SCALE_DIR),--dir $(SCALE_DIR)) --budget
+
 ## pgo: refresh cmd/ringlens/default.pgo, the CPU profile `go build` optimises the binary with
 ## (profile-guided optimisation, go.dev/doc/pgo): ingest, graph build and detection of a
 ## $(PGO_SCALE)-visit city from `bench scale --cpu-profile`. SCALE_DIR keeps the city for reuse.

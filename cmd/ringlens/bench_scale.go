@@ -32,7 +32,7 @@ func benchScaleCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "scale",
 		Usage:     "run cities of several sizes and print time per stage, peak memory and bytes per visit",
-		UsageText: "ringlens bench scale [--scales 1M,3M,10M] [--dir /tmp/scale] [--keep] [--json] [--heap-profile DIR] [--cpu-profile DIR]",
+		UsageText: "ringlens bench scale [--scales 1M,3M,10M] [--dir /tmp/scale] [--keep] [--json] [--heap-profile DIR] [--cpu-profile DIR] [--budget]",
 		Description: "For each scale, generates a city (or reuses DIR/city-SCALE when --dir holds one), then\n" +
 			"ingests it, builds the graph and runs detection in a child process, and prints the\n" +
 			"seconds of each stage, the child's peak resident memory after each stage and the bytes\n" +
@@ -40,7 +40,10 @@ func benchScaleCommand() *cli.Command {
 			"holds per visit and per fee line at the largest scale (docs/scale.md). --heap-profile DIR\n" +
 			"writes DIR/heap-SCALE.pb.gz, the heap profile (go tool pprof -sample_index=inuse_space)\n" +
 			"at detection's highest live heap: what detection's state is made of (each new peak forces a\n" +
-			"collection, so the times of such a run are not comparable).",
+			"collection, so the times of such a run are not comparable). --cpu-profile DIR writes\n" +
+			"DIR/cpu-SCALE.pb.gz, the CPU profile of the three stages (make pgo uses it). --budget checks\n" +
+			"each scale against the speed budget, 3 s from CSV to ranked rings per million visits (30 s\n" +
+			"for 10M) and 300 MB/s of ingest, and exits non-zero when one is over it.",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "scales", Value: "1M,3M,10M", Usage: "comma-separated visit counts (k and M suffixes)"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "random seed"},
@@ -50,6 +53,9 @@ func benchScaleCommand() *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print the results as JSON"},
 			&cli.StringFlag{Name: "heap-profile", Usage: "write DIR/heap-SCALE.pb.gz, the heap profile at detection's highest live heap"},
 			&cli.StringFlag{Name: "cpu-profile", Usage: "write DIR/cpu-SCALE.pb.gz, the CPU profile of the ingest, the graph build and detection together"},
+			&cli.BoolFlag{Name: "budget", Usage: "check every scale against the speed budget (--budget-seconds-per-million, --budget-ingest-mbps) and exit non-zero when one is over it"},
+			&cli.Float64Flag{Name: "budget-seconds-per-million", Value: budgetSecondsPerMillion, Usage: "seconds from CSV to ranked rings allowed per million visits (30 s for 10M)"},
+			&cli.Float64Flag{Name: "budget-ingest-mbps", Value: budgetIngestMBPerSecond, Usage: "least MB of input a second the ingest must read"},
 			memoryLimitFlag(),
 			spillDirFlag("the system's temporary directory"),
 		}, logFlags()...),
@@ -196,11 +202,55 @@ func runBenchScale(c *cli.Context) error {
 		results = append(results, r)
 	}
 	if c.Bool("json") {
-		return json.NewEncoder(c.App.Writer).Encode(struct {
+		if err := json.NewEncoder(c.App.Writer).Encode(struct {
 			Scales []scaleResult `json:"scales"`
-		}{results})
+		}{results}); err != nil {
+			return err
+		}
+	} else {
+		writeScaleTable(c.App.Writer, results)
 	}
-	writeScaleTable(c.App.Writer, results)
+	if !c.Bool("budget") {
+		return nil
+	}
+	w := c.App.Writer
+	if c.Bool("json") {
+		w = c.App.ErrWriter
+	}
+	return checkScaleBudget(w, results, c.Float64("budget-seconds-per-million"), c.Float64("budget-ingest-mbps"))
+}
+
+// The speed budget of a city on the reference machine (2 cores), scaled
+// with its visits: 30 s from CSV to ranked rings for 10M visits, and an
+// ingest reading at least 300 MB of CSV a second.
+const (
+	budgetSecondsPerMillion = 3.0
+	budgetIngestMBPerSecond = 300.0
+)
+
+// checkScaleBudget prints each scale's time from CSV to ranked rings
+// against perMillion seconds per million visits and its ingest rate
+// against minMBps, and returns an error naming the scales over budget.
+// Small cities carry fixed costs that the budget, linear in the visits,
+// does not allow for: it is meant for cities of a million visits or more.
+func checkScaleBudget(w io.Writer, rs []scaleResult, perMillion, minMBps float64) error {
+	var over []string
+	fmt.Fprintln(w)
+	for _, r := range rs {
+		total := r.IngestSeconds + r.BuildSeconds + r.DetectSeconds
+		allowed := perMillion * float64(r.Visits) / 1e6
+		mbps := float64(r.Bytes) / 1e6 / max(r.IngestSeconds, 1e-9)
+		verdict := "within budget"
+		if total > allowed || mbps < minMBps {
+			verdict = "OVER BUDGET"
+			over = append(over, r.Scale)
+		}
+		fmt.Fprintf(w, "budget %-6s CSV to ranked rings %.2f s of %.2f s allowed, ingest %.0f MB/s (at least %.0f): %s\n",
+			r.Scale, total, allowed, mbps, minMBps, verdict)
+	}
+	if len(over) > 0 {
+		return fmt.Errorf("bench scale: over the speed budget at %s", strings.Join(over, ", "))
+	}
 	return nil
 }
 

@@ -132,6 +132,18 @@ func TestBenchScale(t *testing.T) {
 	if !strings.Contains(res.stderr, "reusing generated city") {
 		t.Errorf("second run did not reuse the cities:\n%s", res.stderr)
 	}
+	// The speed budget: generous enough for the tiny cities, then too
+	// tight for any.
+	res = runBinary(t, "bench", "scale", "--scales", "20k", "--dir", dir, "--json", "--log-level", "warn",
+		"--budget", "--budget-seconds-per-million", "1000", "--budget-ingest-mbps", "0.001")
+	if res.code != exitOK || !strings.Contains(res.stderr, "budget 20k") || !strings.Contains(res.stderr, "within budget") {
+		t.Errorf("bench scale --budget, generous: code %d\n%s", res.code, res.stderr)
+	}
+	res = runBinary(t, "bench", "scale", "--scales", "20k", "--dir", dir, "--log-level", "warn",
+		"--budget", "--budget-seconds-per-million", "0.000001")
+	if res.code == exitOK || !strings.Contains(res.stdout, "OVER BUDGET") || !strings.Contains(res.stderr, "over the speed budget at 20k") {
+		t.Errorf("bench scale --budget, tight: code %d\nstdout %s\nstderr %s", res.code, res.stdout, res.stderr)
+	}
 	for _, scale := range []string{"20k", "40k"} {
 		f, err := os.Open(filepath.Join(profiles, "cpu-"+scale+".pb.gz"))
 		if err != nil {
