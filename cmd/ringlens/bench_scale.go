@@ -32,7 +32,7 @@ func benchScaleCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "scale",
 		Usage:     "run cities of several sizes and print time per stage, peak memory and bytes per visit",
-		UsageText: "ringlens bench scale [--scales 1M,3M,10M] [--dir /tmp/scale] [--keep] [--json] [--heap-profile DIR] [--cpu-profile DIR] [--budget]",
+		UsageText: "ringlens bench scale [--scales 1M,3M,10M] [--dir /tmp/scale] [--keep] [--json] [--heap-profile DIR] [--cpu-profile DIR] [--cpu-timeline 250ms] [--budget]",
 		Description: "For each scale, generates a city (or reuses DIR/city-SCALE when --dir holds one), then\n" +
 			"ingests it, builds the graph and runs detection in a child process, and prints the\n" +
 			"seconds of each stage, the child's peak resident memory after each stage and the bytes\n" +
@@ -41,7 +41,9 @@ func benchScaleCommand() *cli.Command {
 			"writes DIR/heap-SCALE.pb.gz, the heap profile (go tool pprof -sample_index=inuse_space)\n" +
 			"at detection's highest live heap: what detection's state is made of (each new peak forces a\n" +
 			"collection, so the times of such a run are not comparable). --cpu-profile DIR writes\n" +
-			"DIR/cpu-SCALE.pb.gz, the CPU profile of the three stages (make pgo uses it). --budget checks\n" +
+			"DIR/cpu-SCALE.pb.gz, the CPU profile of the three stages (make pgo uses it). --cpu-timeline\n" +
+			"250ms samples the child's CPU time and prints, stage by stage, the cores busy and the seconds\n" +
+			"a core sat idle: where more parallelism would pay. --budget checks\n" +
 			"each scale against the speed budget, 3 s from CSV to ranked rings per million visits (30 s\n" +
 			"for 10M) and 300 MB/s of ingest, and exits non-zero when one is over it.",
 		Flags: append([]cli.Flag{
@@ -53,6 +55,7 @@ func benchScaleCommand() *cli.Command {
 			&cli.BoolFlag{Name: "json", Usage: "print the results as JSON"},
 			&cli.StringFlag{Name: "heap-profile", Usage: "write DIR/heap-SCALE.pb.gz, the heap profile at detection's highest live heap"},
 			&cli.StringFlag{Name: "cpu-profile", Usage: "write DIR/cpu-SCALE.pb.gz, the CPU profile of the ingest, the graph build and detection together"},
+			&cli.DurationFlag{Name: "cpu-timeline", Usage: "sample the child's CPU time every `INTERVAL` (such as 250ms) and print, stage by stage, the cores busy and the seconds a core sat idle; 0 = off"},
 			&cli.BoolFlag{Name: "budget", Usage: "check every scale against the speed budget (--budget-seconds-per-million, --budget-ingest-mbps) and exit non-zero when one is over it"},
 			&cli.Float64Flag{Name: "budget-seconds-per-million", Value: budgetSecondsPerMillion, Usage: "seconds from CSV to ranked rings allowed per million visits (30 s for 10M)"},
 			&cli.Float64Flag{Name: "budget-ingest-mbps", Value: budgetIngestMBPerSecond, Usage: "least MB of input a second the ingest must read"},
@@ -64,7 +67,7 @@ func benchScaleCommand() *cli.Command {
 			Name:   "child",
 			Hidden: true,
 			Usage:  "internal: ingest, build and detect one dataset, print stage times and memory as JSON",
-			Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}, &cli.StringFlag{Name: "heap-profile"}, &cli.StringFlag{Name: "cpu-profile"}, memoryLimitFlag(), spillDirFlag("the system's temporary directory")}, logFlags()...),
+			Flags:  append([]cli.Flag{&cli.StringFlag{Name: "in"}, &cli.StringFlag{Name: "heap-profile"}, &cli.StringFlag{Name: "cpu-profile"}, &cli.DurationFlag{Name: "cpu-timeline"}, memoryLimitFlag(), spillDirFlag("the system's temporary directory")}, logFlags()...),
 			Action: runBenchScaleChild,
 		}},
 	}
@@ -104,6 +107,8 @@ type scaleResult struct {
 	// moved out of the heap into the spill file (graph.Tables.Spill).
 	SpilledBytes int64 `json:"spilled_bytes"`
 	GOMAXPROCS   int   `json:"gomaxprocs"`
+	// CPUTimeline is the child's CPU use stage by stage (--cpu-timeline).
+	CPUTimeline []timelineStage `json:"cpu_timeline,omitempty"`
 }
 
 // perVisit returns n bytes per visit of r.
@@ -184,6 +189,9 @@ func runBenchScale(c *cli.Context) error {
 					return scaleResult{}, fmt.Errorf("heap profile directory: %w", err)
 				}
 				args = append(args, "--heap-profile", filepath.Join(p, "heap-"+name+".pb.gz"))
+			}
+			if d := c.Duration("cpu-timeline"); d > 0 {
+				args = append(args, "--cpu-timeline", d.String())
 			}
 			if p := c.String("cpu-profile"); p != "" {
 				if err := os.MkdirAll(p, 0o755); err != nil {
@@ -391,6 +399,12 @@ func runBenchScaleChild(c *cli.Context) error {
 		return err
 	}
 	defer stopProfile()
+	var tl *cpuTimeline
+	mark := func(string) {}
+	if d := c.Duration("cpu-timeline"); d > 0 {
+		tl = newCPUTimeline(d, "ingest")
+		mark = tl.mark
+	}
 	m := newMeter(log, c.App.ErrWriter, tty)
 	dir := c.String("in")
 	start, cpu := time.Now(), processCPUTime().Seconds()
@@ -399,9 +413,11 @@ func runBenchScaleChild(c *cli.Context) error {
 			m.finish()
 			return
 		}
+		mark("ingest " + filepath.Base(p.Path))
 		m.update("read "+filepath.Base(p.Path), "rows", p.Rows, 0)
 	}}, func(ingest.Reject) error { return nil })
 	m.finish()
+	mark("ingest: trim and spill")
 	if err != nil {
 		return fmt.Errorf("read %s: %w", dir, err)
 	}
@@ -430,6 +446,7 @@ func runBenchScaleChild(c *cli.Context) error {
 		r.Bytes += f.Size
 	}
 	cpu = processCPUTime().Seconds()
+	mark("build")
 	if err := buildGraph(c, m, p); err != nil {
 		return err
 	}
@@ -442,9 +459,12 @@ func runBenchScaleChild(c *cli.Context) error {
 	watch := watchHeap(20*time.Millisecond, profilePath != "")
 	start, cpu = time.Now(), processCPUTime().Seconds()
 	f, err := rings.Detect(c.Context, p.graph, rings.Options{
-		Rules:    rules.Defaults(),
-		Seed:     1,
-		Progress: func(stage string, done, total int64) { m.update("detect "+stage, "steps", done, total) },
+		Rules: rules.Defaults(),
+		Seed:  1,
+		Progress: func(stage string, done, total int64) {
+			mark("detect " + stage)
+			m.update("detect "+stage, "steps", done, total)
+		},
 	})
 	m.finish()
 	r.LiveDetectPeakBytes = watch.done()
@@ -461,6 +481,9 @@ func runBenchScaleChild(c *cli.Context) error {
 		log.Info().Str("file", profilePath).Msg("heap profile at detection's peak written")
 	}
 	r.DetectSeconds, r.DetectCPUSeconds, r.Rings = time.Since(start).Seconds(), processCPUTime().Seconds()-cpu, len(f.Rings)
+	if tl != nil {
+		r.CPUTimeline = tl.finish()
+	}
 	return json.NewEncoder(c.App.Writer).Encode(r)
 }
 
@@ -513,6 +536,7 @@ func writeScaleTable(w io.Writer, rs []scaleResult) {
 			ratio(float64(a.PeakRSSBytes), float64(b.PeakRSSBytes)),
 			ratio(float64(max(a.LiveDetectPeakBytes, a.LiveBuildBytes)), float64(max(b.LiveDetectPeakBytes, b.LiveBuildBytes))))
 	}
+	writeTimeline(w, rs)
 	writeMemoryModel(w, &rs[len(rs)-1])
 }
 

@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -66,7 +67,8 @@ func TestBenchScaleUsage(t *testing.T) {
 // TestBenchScale runs bench scale on two tiny cities, as JSON and as text.
 func TestBenchScale(t *testing.T) {
 	dir := t.TempDir()
-	res := runBinary(t, "bench", "scale", "--scales", "20k,40k", "--dir", dir, "--json", "--log-format", "json", "--log-level", "warn")
+	res := runBinary(t, "bench", "scale", "--scales", "20k,40k", "--dir", dir, "--json", "--log-format", "json", "--log-level", "warn",
+		"--cpu-timeline", "2ms")
 	if res.code != exitOK {
 		t.Fatalf("bench scale: code %d\n%s", res.code, res.stderr)
 	}
@@ -82,6 +84,22 @@ func TestBenchScale(t *testing.T) {
 	for i, r := range out.Scales {
 		if r.Scale != []string{"20k", "40k"}[i] || r.Visits == 0 || r.FeeLines == 0 || r.Bytes == 0 {
 			t.Errorf("scale %d: %+v", i, r)
+		}
+		var stages []string
+		var timelineWall, timelineCPU float64
+		for _, st := range r.CPUTimeline {
+			stages = append(stages, st.Stage)
+			timelineWall, timelineCPU = timelineWall+st.WallSeconds, timelineCPU+st.CPUSeconds
+			if st.IdleSeconds > st.WallSeconds {
+				t.Errorf("scale %s: stage %q idle %v s of %v s", r.Scale, st.Stage, st.IdleSeconds, st.WallSeconds)
+			}
+		}
+		if len(stages) < 3 || stages[0] != "ingest" || !slices.Contains(stages, "build") ||
+			!slices.ContainsFunc(stages, func(s string) bool { return strings.HasPrefix(s, "detect ") }) {
+			t.Errorf("scale %s: CPU timeline stages %q", r.Scale, stages)
+		}
+		if stageWall := r.IngestSeconds + r.BuildSeconds + r.DetectSeconds; timelineWall < stageWall/2 || timelineCPU <= 0 {
+			t.Errorf("scale %s: CPU timeline covers %.3f s and %.3f CPU s of %.3f s", r.Scale, timelineWall, timelineCPU, stageWall)
 		}
 		if r.IngestSeconds <= 0 || r.BuildSeconds <= 0 || r.DetectSeconds <= 0 {
 			t.Errorf("scale %s: stage seconds %v %v %v", r.Scale, r.IngestSeconds, r.BuildSeconds, r.DetectSeconds)
@@ -118,12 +136,12 @@ func TestBenchScale(t *testing.T) {
 	// profile of each scale.
 	profiles := t.TempDir()
 	res = runBinary(t, "bench", "scale", "--scales", "20k,40k", "--dir", dir, "--log-format", "json", "--log-level", "info",
-		"--cpu-profile", profiles)
+		"--cpu-profile", profiles, "--cpu-timeline", "2ms")
 	if res.code != exitOK {
 		t.Fatalf("bench scale (text): code %d\n%s", res.code, res.stderr)
 	}
 	for _, want := range []string{"scale", "ingest s", "detect s", "peak RSS", "20k", "40k", "growth 20k -> 40k",
-		"CPU seconds per stage",
+		"CPU seconds per stage", "CPU timeline at 40k", "idle: fewer than",
 		"memory model at 40k", "visits.columns", "fees.columns", "graph.adjacency (CSR)", "total (tables + graph)"} {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, res.stdout)
