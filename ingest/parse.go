@@ -51,17 +51,15 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, kinds []colKind, b
 	var zero R
 	for len(buf) > 0 {
 		end := bytes.IndexByte(buf, '\n')
-		physical := buf
+		// physical is the line without its newline, next the line with it.
+		physical, next := buf, len(buf)
 		if end >= 0 {
-			physical = buf[:end]
+			physical, next = buf[:end], end+1
 		}
 		if blankLine(physical) {
 			b.blank++
 			line++
-			if end < 0 {
-				break
-			}
-			buf = buf[end+1:]
+			buf = buf[next:]
 			continue
 		}
 		for i := range b.vals {
@@ -73,10 +71,7 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, kinds []colKind, b
 		if src.format == formatCSV {
 			var stray bool
 			if plain {
-				n = len(physical)
-				if end >= 0 {
-					n++
-				}
+				n = next
 			} else {
 				n, stray = csvNext(buf, len(colOf))
 			}
@@ -101,10 +96,7 @@ func parseChunk[R any](src *source, sp *spec[R], colOf []int, kinds []colKind, b
 				}
 			}
 		} else {
-			n = len(physical)
-			if end >= 0 {
-				n++
-			}
+			n = next
 			rec = physical
 			b.fields = b.fields[:0]
 			b.json.scratch = scratch

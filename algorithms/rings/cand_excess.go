@@ -969,15 +969,20 @@ func (s *state) relationRecordsOf(ctx context.Context, lo, from, to int, all []u
 				at++
 			}
 			cost, shr := s.relationZ(all[off:at], &zbuf)
-			if len(recs) == cap(recs) {
+			if len(recs) == chunk {
+				chunks = append(chunks, recs)
+				recs = nil
+			}
+			if recs == nil {
 				recs = make([]relRecord, 0, chunk)
-				chunks = append(chunks, nil)
 			}
 			recs = append(recs, relRecord{person: p, site: int32(i), off: base + int32(off), n: int32(b - a), cost: cost, shr: shr,
 				care: uint8(careOf(vt, all[off:at], s.opt.Params.RoutineMonthlyShare, &days))})
 			a = b
-			chunks[len(chunks)-1] = recs
 		}
+	}
+	if len(recs) > 0 {
+		chunks = append(chunks, recs)
 	}
 	return chunks, nil
 }

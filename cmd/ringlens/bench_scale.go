@@ -111,6 +111,17 @@ type scaleResult struct {
 	CPUTimeline []timelineStage `json:"cpu_timeline,omitempty"`
 }
 
+// totalSeconds returns r's time from CSV to ranked rings: ingest, build
+// and detection.
+func (r *scaleResult) totalSeconds() float64 {
+	return r.IngestSeconds + r.BuildSeconds + r.DetectSeconds
+}
+
+// ingestMBps returns the MB of input r's ingest read a second.
+func (r *scaleResult) ingestMBps() float64 {
+	return float64(r.Bytes) / 1e6 / max(r.IngestSeconds, 1e-9)
+}
+
 // perVisit returns n bytes per visit of r.
 func (r *scaleResult) perVisit(n int64) float64 {
 	if r.Visits == 0 {
@@ -245,9 +256,8 @@ func checkScaleBudget(w io.Writer, rs []scaleResult, perMillion, minMBps float64
 	var over []string
 	fmt.Fprintln(w)
 	for _, r := range rs {
-		total := r.IngestSeconds + r.BuildSeconds + r.DetectSeconds
+		total, mbps := r.totalSeconds(), r.ingestMBps()
 		allowed := perMillion * float64(r.Visits) / 1e6
-		mbps := float64(r.Bytes) / 1e6 / max(r.IngestSeconds, 1e-9)
 		verdict := "within budget"
 		if total > allowed || mbps < minMBps {
 			verdict = "OVER BUDGET"
@@ -499,10 +509,9 @@ func writeScaleTable(w io.Writer, rs []scaleResult) {
 		"peak RSS", "RSS B/vis", "heap B/vis", "rings")
 	for i := range rs {
 		r := &rs[i]
-		total := r.IngestSeconds + r.BuildSeconds + r.DetectSeconds
 		fmt.Fprintf(w, "%-6s %12s %12s %9.2f %8.0f %8.2f %9.2f %8.2f %8.2fG %10.0f %10.0f %10d\n",
 			r.Scale, humanCount(int64(r.Visits)), humanCount(int64(r.FeeLines)), r.IngestSeconds,
-			float64(r.Bytes)/1e6/max(r.IngestSeconds, 1e-9), r.BuildSeconds, r.DetectSeconds, total,
+			r.ingestMBps(), r.BuildSeconds, r.DetectSeconds, r.totalSeconds(),
 			float64(r.PeakRSSBytes)/(1<<30), r.perVisit(r.PeakRSSBytes), r.perVisit(max(r.LiveDetectPeakBytes, r.LiveBuildBytes)), r.Rings)
 	}
 	fmt.Fprintln(w)
