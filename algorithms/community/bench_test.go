@@ -71,8 +71,9 @@ func processCPU() time.Duration {
 }
 
 // BenchmarkValidateDBLP times Validate on com-DBLP with its rows in input
-// order (the transposing symmetry check) and sorted by neighbour, as
-// graph.Weighted keeps them (the one-pass check).
+// order and sorted by neighbour, as graph.Weighted keeps them (the hashed
+// symmetry check is the same for both), and validate with two goroutines
+// and the strengths, as parallel Leiden calls it.
 func BenchmarkValidateDBLP(b *testing.B) {
 	n, edges := loadEdgeList(b, "com-dblp.ungraph.edges.gz", false)
 	unsorted := mustCSR(b, n, edges)
@@ -90,4 +91,12 @@ func BenchmarkValidateDBLP(b *testing.B) {
 			}
 		})
 	}
+	b.Run("sorted, 2 goroutines, strengths", func(b *testing.B) {
+		k := make([]float64, n)
+		for b.Loop() {
+			if err := sorted.validate(2, k); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }

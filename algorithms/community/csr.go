@@ -3,6 +3,8 @@ package community
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
+	"sync/atomic"
 )
 
 // CSR is a weighted undirected graph over the nodes 0..Len()-1 in compressed
@@ -49,66 +51,104 @@ func (g *CSR) Len() int {
 // CSR is rejected rather than symmetrised: it is a caller's bug, and on one
 // Leiden's local moving, whose gains assume symmetry, may never settle.
 //
-// Validate runs in O(Len() + len(Targets)) time. When every row is sorted
-// by neighbour without repeats (as graph.Weighted's are), the symmetry
-// check is one pass over the entries with a cursor per node (4 bytes a
-// node); otherwise, or when that pass finds a difference, it allocates a
-// transposed copy of the adjacency (12 bytes an entry) and compares sums.
-func (g *CSR) Validate() error {
-	if err := g.validateLayout(); err != nil {
+// Validate runs in O(Len() + len(Targets)) time. The symmetry check is first
+// one streaming pass over the entries that sums a keyed 64-bit hash of
+// (smaller node, larger node, weight bits), added for the entries u -> v
+// with u < v and subtracted for those with u > v: the sum is zero when every
+// entry has a partner of the same weight in the other direction, and a
+// random key drawn for each call makes it zero otherwise with a probability
+// of about 2^-64. When it is not zero (parallel entries, a zero weight in
+// one direction only, rounding, or a real asymmetry), a transposed copy of
+// the adjacency (12 bytes an entry) is built and the summed weights compared
+// exactly as described above.
+func (g *CSR) Validate() error { return g.validate(1, nil) }
+
+// rowChunk is the number of rows a goroutine checks at a time in validate.
+const rowChunk = 4096
+
+// validate is Validate on up to workers goroutines (the result does not
+// depend on their number). If strength is not nil (length Len()) it also
+// sets it to Strengths, in the same order of additions, when it returns nil.
+func (g *CSR) validate(workers int, strength []float64) error {
+	if err := g.validateHeader(); err != nil {
 		return err
 	}
-	if g.symmetricSorted() {
+	n := g.Len()
+	if n == 0 {
+		return nil
+	}
+	key := rand.Uint64()
+	sums := make([]uint64, max(workers, 1))
+	var bad atomic.Bool
+	forChunks(workers, n, rowChunk, func(i, lo, hi int) {
+		h, ok := g.checkRows(lo, hi, key, strength)
+		if !ok {
+			bad.Store(true)
+		}
+		sums[i] += h // addition modulo 2^64 commutes: any chunk order gives the same sum
+	})
+	if bad.Load() {
+		return g.validateLayout() // reports the first violation
+	}
+	var d uint64
+	for _, s := range sums {
+		d += s
+	}
+	if d == 0 {
 		return nil
 	}
 	return g.checkSymmetric()
 }
 
-// symmetricSorted reports whether g is symmetric by a check that only
-// holds for rows strictly increasing by neighbour: visiting the nodes u in
-// order, the entries u -> v must meet the entries of row v in order, so a
-// cursor per row pairs each entry u -> v with the next entry of row v (its
-// self-loop, if any, passed over), which must be v -> u with the same
-// weight, and every cursor must end at the end of its row. False means
-// the check does not apply or found a difference (which checkSymmetric,
-// with its tolerance and its rule for zero weights, then judges); it never
-// accepts an asymmetric g. g must have a valid layout.
-func (g *CSR) symmetricSorted() bool {
-	n := g.Len()
-	off, adj := g.Offsets, g.Targets
-	// used[v] is how many entries of row v are paired so far.
-	used := make([]int32, n)
-	for u := range n {
-		prev := int32(-1)
+// checkRows checks the offsets, targets and weights of rows [lo, hi) of g,
+// whose header is valid, and returns their share of the symmetry hash
+// (see Validate) keyed by key. If strength is not nil it sets the strengths
+// of the rows. ok false means that some rule of validateLayout is broken
+// (not necessarily in these rows); the hash is then meaningless.
+func (g *CSR) checkRows(lo, hi int, key uint64, strength []float64) (h uint64, ok bool) {
+	off, adj, wts := g.Offsets, g.Targets, g.Weights
+	n := int32(g.Len())
+	if off[lo] < 0 || off[hi] > int64(len(adj)) {
+		return 0, false // the offsets decrease somewhere
+	}
+	for u := lo; u < hi; u++ {
+		if off[u+1] < off[u] {
+			return 0, false
+		}
+	}
+	for u := lo; u < hi; u++ {
+		var s float64
 		for e := off[u]; e < off[u+1]; e++ {
 			v := adj[e]
-			if v <= prev {
-				return false // not strictly increasing
+			w := 1.0
+			if wts != nil {
+				w = wts[e]
 			}
-			prev = v
-			if int(v) == u {
+			if v < 0 || v >= n || !(w >= 0) || math.IsInf(w, 1) {
+				return 0, false
+			}
+			switch {
+			case int(v) == u:
+				s += 2 * w
 				continue
+			case int(v) > u:
+				h += pairHash(int32(u), v, w, key)
+			default:
+				h -= pairHash(v, int32(u), w, key)
 			}
-			p := off[v] + int64(used[v])
-			if p < off[v+1] && int(adj[p]) == int(v) {
-				p++ // v's self-loop
-			}
-			if p >= off[v+1] || int(adj[p]) != u || g.weight(p) != g.weight(e) {
-				return false
-			}
-			used[v] = int32(p - off[v] + 1)
+			s += w
+		}
+		if strength != nil {
+			strength[u] = s
 		}
 	}
-	for v := range n {
-		p := off[v] + int64(used[v])
-		if p < off[v+1] && int(adj[p]) == v {
-			p++
-		}
-		if p != off[v+1] {
-			return false
-		}
-	}
-	return true
+	return h, true
+}
+
+// pairHash is the keyed hash of an edge {a, b} (a < b) of weight w in the
+// symmetry check of Validate.
+func pairHash(a, b int32, w float64, key uint64) uint64 {
+	return splitmix(splitmix(uint64(uint32(a))<<32|uint64(uint32(b))^key) ^ math.Float64bits(w))
 }
 
 // symmetryTolerance is the relative difference allowed between the summed
@@ -188,8 +228,9 @@ func (g *CSR) checkSymmetric() error {
 	return nil
 }
 
-// validateLayout checks offsets, target ranges and weight values.
-func (g *CSR) validateLayout() error {
+// validateHeader checks what validateLayout checks in constant time: the
+// graph, the ends of the offsets and the lengths of the arrays.
+func (g *CSR) validateHeader() error {
 	if g == nil {
 		return fmt.Errorf("community: nil graph")
 	}
@@ -206,16 +247,29 @@ func (g *CSR) validateLayout() error {
 	if g.Offsets[0] != 0 {
 		return fmt.Errorf("community: Offsets[0] = %d, want 0", g.Offsets[0])
 	}
-	for i := 1; i <= n; i++ {
-		if g.Offsets[i] < g.Offsets[i-1] {
-			return fmt.Errorf("community: Offsets decrease at node %d (%d < %d)", i-1, g.Offsets[i], g.Offsets[i-1])
-		}
-	}
 	if g.Offsets[n] != int64(len(g.Targets)) {
 		return fmt.Errorf("community: Offsets[%d] = %d, want len(Targets) = %d", n, g.Offsets[n], len(g.Targets))
 	}
 	if g.Weights != nil && len(g.Weights) != len(g.Targets) {
 		return fmt.Errorf("community: len(Weights) = %d, want len(Targets) = %d", len(g.Weights), len(g.Targets))
+	}
+	return nil
+}
+
+// validateLayout checks offsets, target ranges and weight values, and
+// reports the first violation.
+func (g *CSR) validateLayout() error {
+	if err := g.validateHeader(); err != nil {
+		return err
+	}
+	n := g.Len()
+	if n == 0 {
+		return nil
+	}
+	for i := 1; i <= n; i++ {
+		if g.Offsets[i] < g.Offsets[i-1] {
+			return fmt.Errorf("community: Offsets decrease at node %d (%d < %d)", i-1, g.Offsets[i], g.Offsets[i-1])
+		}
 	}
 	for e, t := range g.Targets {
 		if t < 0 || int(t) >= n {

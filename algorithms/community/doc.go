@@ -29,9 +29,13 @@
 // and the seed: the same for every Workers > 1 and every scheduling, though
 // not the sequential result (Workers 0 or 1, which is unchanged).
 //
-//   - Local moving (levels of at least parMinNodes nodes) consumes the queue
-//     of unstable nodes, which starts in node order, in batches of moveBatch
-//     nodes. The workers compute the best move of each node of a batch
+//   - Local moving (levels of at least parMinNodes nodes) takes the unstable
+//     nodes, at first all, in batches of moveBatch nodes in a fixed cyclic
+//     order: blocks of moveBlock consecutive ids, each in classes of ids
+//     congruent modulo moveStride, so that a batch reads the arrays of one
+//     block and rarely holds two neighbours (unlike the sequential local
+//     moving, whose queue starts in a random order and is first in, first
+//     out). The workers compute the best move of each node of a batch
 //     against the state before the batch, each summing the edge weights to
 //     neighbouring clusters in its own small hash table; the moves are then
 //     applied one by one in queue order. A node a neighbour of which moved
@@ -40,7 +44,9 @@
 //     new state, until the batch is done. A move that is not stale is made
 //     only if it still improves the quality given the cluster weights left
 //     by the moves before it, so that, as in the sequential local moving,
-//     every move strictly improves the quality. GVE-Leiden instead lets
+//     every move strictly improves the quality. After each round the
+//     neighbours of the moved nodes that are not in their new cluster
+//     become unstable again, found in parallel. GVE-Leiden instead lets
 //     threads move nodes asynchronously, which is faster but not
 //     deterministic.
 //   - Refinement (levels of at least parMinEntries adjacency entries) refines
@@ -53,7 +59,15 @@
 //     sequential aggregation builds.
 //
 // Smaller levels run the sequential phases. Unlike GVE-Leiden the parallel
-// variant keeps the queue of the sequential local moving (a node is
-// revisited only when a neighbour moved) rather than passes with a
-// tolerance, and iterates as Options.MaxIterations says.
+// variant revisits a node only when a neighbour moved, until none is
+// unstable, rather than in passes with a tolerance, and iterates as
+// Options.MaxIterations says.
+//
+// Both variants check the CSR (on the workers for the parallel one: a
+// streaming pass with a hashed symmetry check, see CSR.Validate) and end
+// with the connectivity of the communities: when every sub-community of the
+// last iteration's refinements was formed through edges of positive weight,
+// the communities, which are the nodes of the iteration's last aggregate
+// level, are connected and only renumbered; otherwise each is searched for
+// its components.
 package community

@@ -136,10 +136,14 @@ type Partition struct {
 // (see Validate; in particular an asymmetric one is rejected, not
 // symmetrised) or opt is invalid.
 func Leiden(ctx context.Context, g *CSR, opt Options) (*Partition, error) {
-	if err := g.Validate(); err != nil {
+	n := g.Len()
+	var strength []float64
+	if opt.Quality == QualityModularity {
+		strength = make([]float64, n)
+	}
+	if err := g.validate(min(max(opt.Workers, 1), runtime.GOMAXPROCS(0)), strength); err != nil {
 		return nil, fmt.Errorf("community: leiden: %w", err)
 	}
-	n := g.Len()
 	gamma, theta, err := checkOptions(&opt, n)
 	if err != nil {
 		return nil, fmt.Errorf("community: leiden: %w", err)
@@ -155,10 +159,8 @@ func Leiden(ctx context.Context, g *CSR, opt Options) (*Partition, error) {
 			base.w[i] = 1
 		}
 	}
-	var strength []float64
 	switch opt.Quality {
 	case QualityModularity:
-		strength = g.Strengths()
 		var m2 float64
 		for _, k := range strength {
 			m2 += k
@@ -185,24 +187,38 @@ func Leiden(ctx context.Context, g *CSR, opt Options) (*Partition, error) {
 		membership[i] = int32(i)
 	}
 	p := &Partition{Membership: membership}
-	if n > 0 {
-		l := newLeiden(n, gamma, theta, opt.Seed, opt.Workers)
-		maxIt := opt.MaxIterations
-		if maxIt == 0 {
-			maxIt = maxAutoIterations
+	if n == 0 {
+		p.Quality = nan()
+		if opt.Quality == QualityCPM {
+			p.Quality = 0
 		}
-		for p.Iterations < maxIt {
-			changed, err := l.iterate(ctx, &base, membership)
-			if err != nil {
-				return nil, fmt.Errorf("community: leiden: iteration %d: %w", p.Iterations+1, err)
-			}
-			p.Iterations++
-			if !changed && opt.MaxIterations == 0 {
-				break
-			}
+		return p, nil
+	}
+	l := newLeiden(n, gamma, theta, opt.Seed, opt.Workers)
+	maxIt := opt.MaxIterations
+	if maxIt == 0 {
+		maxIt = maxAutoIterations
+	}
+	k := n
+	for p.Iterations < maxIt {
+		var changed bool
+		k, changed, err = l.iterate(ctx, &base, membership)
+		if err != nil {
+			return nil, fmt.Errorf("community: leiden: iteration %d: %w", p.Iterations+1, err)
+		}
+		p.Iterations++
+		if !changed && opt.MaxIterations == 0 {
+			break
 		}
 	}
-	p.Communities = connectedRelabel(&base, membership)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("community: leiden: %w", err)
+	}
+	p.Communities = l.connect(&base, membership, k)
+	if l.par != nil && parallelLevel(&base) {
+		p.Quality = l.qualityPar(&base, membership, p.Communities, opt)
+		return p, nil
+	}
 
 	ids := membership
 	switch opt.Quality {
@@ -297,6 +313,12 @@ type leiden struct {
 
 	bufs [2]level // aggregate graphs, alternately
 
+	// connected records that every sub-community of the refinements of
+	// the current iteration was built through edges of positive weight
+	// and the graph aggregated by them: the iteration's communities, the
+	// nodes of its last level, are then connected.
+	connected bool
+
 	par *parallel // nil for the sequential algorithm
 }
 
@@ -342,20 +364,20 @@ func newLeiden(n int, gamma, theta float64, seed int64, workers int) *leiden {
 }
 
 // iterate performs one Leiden iteration on base starting from membership,
-// which it replaces by the partition found, numbered 0..k-1. It reports
-// whether any node moved.
-func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (changed bool, err error) {
+// which it replaces by the partition found, numbered 0..k-1. It returns k
+// and whether any node moved.
+func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (k int, changed bool, err error) {
 	lv := base
 	memb := membership // membership of the nodes of lv
+	l.connected = true
 	nodeToAgg := l.nodeToAgg
 	for i := range nodeToAgg {
 		nodeToAgg[i] = int32(i)
 	}
 	for depth := 0; ; depth++ {
 		if err := ctx.Err(); err != nil {
-			return false, err
+			return 0, false, err
 		}
-		var k int
 		var moved bool
 		if l.par != nil && parallelMoves(lv) {
 			k, moved = l.moveNodesPar(lv, memb)
@@ -367,7 +389,7 @@ func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (
 			break
 		}
 		if err := ctx.Err(); err != nil {
-			return false, err
+			return 0, false, err
 		}
 		var refined []int32
 		var r int
@@ -380,6 +402,7 @@ func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (
 			// Refinement merged nothing: aggregate by the
 			// partition itself so that the graph shrinks.
 			refined, r = memb, k
+			l.connected = false
 		}
 		for i, a := range nodeToAgg {
 			nodeToAgg[i] = refined[a]
@@ -397,7 +420,7 @@ func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (
 			membership[i] = memb[a]
 		}
 	}
-	return changed, nil
+	return k, changed, nil
 }
 
 // maxMovesPerNode bounds the moves of one local moving phase to this many
@@ -586,6 +609,7 @@ func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 	}
 
 	sc := scratch{touched: l.touched, cum: l.cum}
+	defer func() { l.connected = l.connected && !sc.loose }()
 	for c := range int32(k) {
 		nodes := order[start[c]:start[c+1]]
 		if len(nodes) < 2 {
@@ -605,6 +629,9 @@ func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
 type scratch struct {
 	touched []int32
 	cum     []float64
+	// loose is set when a node joined a sub-community to which it has
+	// no edge of positive weight.
+	loose bool
 }
 
 // refineCluster refines cluster c of memb, whose nodes (in random order) and
@@ -657,6 +684,9 @@ func (l *leiden) refineCluster(rng *rand.Rand, sc *scratch, lv *level, memb []in
 		}
 
 		s := &sl[chosen]
+		if chosen != v && !(s.acc > 0) {
+			sc.loose = true
+		}
 		s.weight += x
 		ext[chosen] += extV - 2*s.acc
 		for _, r := range touched {
@@ -761,40 +791,4 @@ func shuffle(rng *rand.Rand, a []int32) {
 		j := int(rng.Uint64N(uint64(i + 1)))
 		a[i], a[j] = a[j], a[i]
 	}
-}
-
-// connectedRelabel replaces membership by the connected components of the
-// subgraph of base made of the positive-weight edges inside communities,
-// numbered in order of smallest node, and returns their number. For a
-// partition whose communities are connected this only renumbers them.
-func connectedRelabel(base *level, membership []int32) int {
-	n := len(membership)
-	label := make([]int32, n)
-	for i := range label {
-		label[i] = -1
-	}
-	stack := make([]int32, 0, 64)
-	k := int32(0)
-	for s := range int32(n) {
-		if label[s] >= 0 {
-			continue
-		}
-		c := membership[s]
-		label[s] = k
-		stack = append(stack[:0], s)
-		for len(stack) > 0 {
-			v := stack[len(stack)-1]
-			stack = stack[:len(stack)-1]
-			for e := base.off[v]; e < base.off[v+1]; e++ {
-				u := base.adj[e]
-				if label[u] < 0 && membership[u] == c && base.w[e] > 0 {
-					label[u] = k
-					stack = append(stack, u)
-				}
-			}
-		}
-		k++
-	}
-	copy(membership, label)
-	return int(k)
 }

@@ -611,7 +611,7 @@ func TestValidateSymmetry(t *testing.T) {
 		{"fuzz hang: 2->0 weight 2, 0->2 weight 0", &CSR{Offsets: []int64{0, 1, 1, 2}, Targets: []int32{2, 0}, Weights: []float64{0, 2}}, false},
 		{"different weights", &CSR{Offsets: []int64{0, 1, 2}, Targets: []int32{1, 0}, Weights: []float64{1, 1.5}}, false},
 		{"unweighted one way", &CSR{Offsets: []int64{0, 1, 1}, Targets: []int32{1}}, false},
-		// Rows sorted without repeats: the one-pass check applies.
+		// Rows sorted without repeats.
 		{"sorted triangle with self-loops", &CSR{Offsets: []int64{0, 3, 5, 8}, Targets: []int32{0, 1, 2, 0, 2, 0, 1, 2},
 			Weights: []float64{5, 1, 2, 1, 3, 2, 3, 4}}, true},
 		{"sorted, a weight differs", &CSR{Offsets: []int64{0, 2, 4, 6}, Targets: []int32{1, 2, 0, 2, 0, 1},
@@ -628,18 +628,19 @@ func TestValidateSymmetry(t *testing.T) {
 			if (err == nil) != tc.ok {
 				t.Errorf("Validate() = %v, want ok %v", err, tc.ok)
 			}
-			if !tc.ok && tc.g.symmetricSorted() {
-				t.Error("symmetricSorted accepts an asymmetric graph")
+			if h, ok := tc.g.checkRows(0, tc.g.Len(), 12345, nil); !tc.ok && ok && h == 0 {
+				t.Error("the symmetry hash accepts an asymmetric graph")
 			}
 		})
 	}
 }
 
-// TestSymmetricSorted checks the one-pass symmetry check against the
-// transposing one on random graphs: with rows sorted it accepts exactly the
-// symmetric ones (exact weights, no zero-weight entries), and with rows in
-// any other order it declines.
-func TestSymmetricSorted(t *testing.T) {
+// TestSymmetryHash checks the hashed symmetry check of Validate against the
+// transposing one on random graphs, rows sorted or reversed: it never
+// accepts an asymmetric graph, it accepts every graph whose entries pair up
+// with equal weights, and validate gives Validate's answer on any number of
+// goroutines.
+func TestSymmetryHash(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 5))
 	for trial := range 300 {
 		n := 1 + rng.IntN(30)
@@ -653,7 +654,15 @@ func TestSymmetricSorted(t *testing.T) {
 			}
 		}
 		g := mustCSR(t, n, edges)
-		sortRows(g)
+		if trial%2 == 0 {
+			sortRows(g)
+		} else {
+			for u := range n {
+				lo, hi := g.Offsets[u], g.Offsets[u+1]
+				slices.Reverse(g.Targets[lo:hi])
+				slices.Reverse(g.Weights[lo:hi])
+			}
+		}
 		if trial%3 == 1 && len(g.Targets) > 0 {
 			// Break symmetry: one entry's weight, or its neighbour.
 			e := rng.IntN(len(g.Targets))
@@ -664,16 +673,22 @@ func TestSymmetricSorted(t *testing.T) {
 			}
 		}
 		want := g.checkSymmetric() == nil
-		if got := g.symmetricSorted(); got != want && sortedRows(g) {
-			t.Fatalf("trial %d: symmetricSorted %v, transposed check %v on %+v", trial, got, want, g)
-		} else if got && !want {
-			t.Fatalf("trial %d: asymmetric graph accepted: %+v", trial, g)
+		for key := range uint64(3) {
+			h, ok := g.checkRows(0, n, key*0x9e3779b97f4a7c15, nil)
+			if !ok {
+				t.Fatalf("trial %d: a valid layout rejected", trial)
+			}
+			if (h == 0) != want {
+				t.Fatalf("trial %d, key %d: hash zero %v, transposed check %v on %+v", trial, key, h == 0, want, g)
+			}
 		}
-		if want && len(edges) > 1 && trial%3 == 2 {
-			slices.Reverse(g.Targets)
-			slices.Reverse(g.Weights)
-			if g.validateLayout() == nil && !sortedRows(g) && g.symmetricSorted() {
-				t.Fatalf("trial %d: unsorted rows accepted", trial)
+		for _, workers := range []int{1, 2, 3} {
+			k := make([]float64, n)
+			if err := g.validate(workers, k); (err == nil) != want {
+				t.Fatalf("trial %d: validate(%d) = %v, transposed check %v", trial, workers, err, want)
+			}
+			if want && !slices.Equal(k, g.Strengths()) {
+				t.Fatalf("trial %d: validate(%d) strengths %v, Strengths %v", trial, workers, k, g.Strengths())
 			}
 		}
 	}
@@ -695,18 +710,6 @@ func sortRows(g *CSR) {
 		copy(g.Targets[lo:hi], ts)
 		copy(g.Weights[lo:hi], ws)
 	}
-}
-
-// sortedRows reports whether every row of g is strictly increasing.
-func sortedRows(g *CSR) bool {
-	for u := range g.Len() {
-		for e := g.Offsets[u] + 1; e < g.Offsets[u+1]; e++ {
-			if g.Targets[e] <= g.Targets[e-1] {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // TestLeidenAsymmetricHang runs the input on which FuzzLeiden found local

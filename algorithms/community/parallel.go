@@ -1,6 +1,7 @@
 package community
 
 import (
+	"math/bits"
 	"math/rand/v2"
 	"sync"
 	"sync/atomic"
@@ -13,14 +14,15 @@ import (
 // and the seed only.
 
 const (
-	// moveBatch is the number of queued nodes whose best moves are
+	// moveBatch is the number of unstable nodes whose best moves are
 	// computed in parallel against the same state before being applied
-	// in queue order.
+	// in order.
 	moveBatch = 4096
-	// moveBlock is the size of the blocks of consecutive node ids in which
-	// the first queue of the parallel local moving is shuffled: a batch
-	// then touches the arrays of nearby nodes only, and rarely two
-	// neighbours.
+	// moveBlock is the size of the blocks of consecutive node ids that
+	// the order of the parallel local moving (movePos) takes one after
+	// the other, each in moveStride classes of one batch: a batch then
+	// reads the arrays of one block only, and rarely holds two
+	// neighbours. A power of two and a multiple of 64.
 	moveBlock = 8 * moveBatch
 	// moveTail is the number of nodes of a batch below which their moves
 	// are computed one by one rather than in a parallel round.
@@ -60,8 +62,13 @@ type parallel struct {
 	pending []int32 // positions in batch of the nodes whose moves are still to be made
 	// stamp holds, per node, the last round of moveNodesPar in which a
 	// neighbour of the node moved; epoch is the number of the current one.
-	stamp  []uint32
-	epoch  uint32
+	stamp []uint32
+	epoch uint32
+	// flags holds a bit per position of the order of the parallel local
+	// moving (movePos), set for the unstable nodes; moved holds the nodes
+	// moved in a round.
+	flags  []uint64
+	moved  []int32
 	chunks []aggChunk
 }
 
@@ -75,6 +82,8 @@ type worker struct {
 	vals []float64
 	pcg  *rand.PCG
 	rng  *rand.Rand
+	// flag lists the positions to flag in flagNeighbours.
+	flag []int32
 }
 
 // move is the best move of a node found against the state before its round:
@@ -104,6 +113,8 @@ func newParallel(n, workers int) *parallel {
 		moves:   make([]move, moveBatch),
 		pending: make([]int32, moveBatch),
 		stamp:   make([]uint32, n),
+		flags:   make([]uint64, (n+moveBlock-1)/moveBlock*(moveBlock/64)),
+		moved:   make([]int32, 0, moveBatch),
 	}
 	for i := range p.workers {
 		acc := make([]float64, n)
@@ -120,69 +131,81 @@ func newParallel(n, workers int) *parallel {
 // handing the chunks out to the workers as they become free; f gets the
 // scratch of the worker that runs it.
 func (p *parallel) forEach(n, chunk int, f func(wk *worker, lo, hi int)) {
+	forChunks(len(p.workers), n, chunk, func(i, lo, hi int) { f(&p.workers[i], lo, hi) })
+}
+
+// forChunks calls f(i, lo, hi) for every chunk [lo, hi) of [0, n) of the
+// given size (the last one may be shorter) on at most workers goroutines,
+// the caller's among them, each taking the next chunk when it is free. i
+// numbers the goroutine that runs the call, 0..workers-1, for per-goroutine
+// scratch: calls with the same i never overlap.
+func forChunks(workers, n, chunk int, f func(i, lo, hi int)) {
 	if n <= 0 {
 		return
 	}
 	var next atomic.Int64
-	run := func(wk *worker) {
+	run := func(i int) {
 		for {
 			lo := int(next.Add(int64(chunk))) - chunk
 			if lo >= n {
 				return
 			}
-			f(wk, lo, min(lo+chunk, n))
+			f(i, lo, min(lo+chunk, n))
 		}
 	}
-	nw := min(len(p.workers), (n+chunk-1)/chunk)
+	nw := min(workers, (n+chunk-1)/chunk)
 	var wg sync.WaitGroup
 	for i := 1; i < nw; i++ {
-		wk := &p.workers[i]
-		wg.Go(func() { run(wk) })
+		wg.Go(func() { run(i) })
 	}
-	run(&p.workers[0])
+	run(0)
 	wg.Wait()
 }
 
 // moveNodesPar is moveNodes in batches, after the parallel local moving of
-// GVE-Leiden but with a fixed order of commits. The queue starts in node
-// order shuffled within blocks of moveBlock ids (so that a batch touches
-// the arrays of nearby nodes only, and rarely two neighbours) and is
-// consumed moveBatch nodes at a time. The best moves of the nodes of a
-// batch are computed in parallel against the state before the batch, then
-// applied in queue order. A node a neighbour of which moved earlier in the
-// same round has a stale move: it is set aside and its move is computed
-// again, in parallel with the others set aside, against the state after the
-// round; the rounds repeat until the batch is done (the first node of a
-// round is never stale, so each round applies at least one node), the last
-// moveTail nodes or fewer one by one against the current state. A move that is not stale is applied only if it still improves the
+// GVE-Leiden but with a fixed order of commits.
+//
+// The unstable nodes (all at first) are taken moveBatch at a time in a fixed
+// cyclic order (see movePos): blocks of moveBlock ids, each in moveStride
+// classes of ids congruent modulo moveStride, so that a batch reads the
+// arrays of one block and rarely holds two neighbours. The best moves of the
+// nodes of a batch are computed in parallel against the state before the
+// batch, then applied in batch order. A node a neighbour of which moved
+// earlier in the same round has a stale move: it is set aside and its move
+// is computed again, in parallel with the others set aside, against the
+// state after the round; the rounds repeat until the batch is done (the
+// first node of a round is never stale, so each round applies at least one
+// node), the last moveTail nodes or fewer one by one against the current
+// state. A move that is not stale is applied only if it still improves the
 // quality given the cluster weights left by the moves before it, so every
-// move made strictly improves the quality, as in moveNodes. Neighbours of
-// moved nodes are queued again as in moveNodes.
+// move made strictly improves the quality, as in moveNodes. After each
+// round the neighbours of the nodes moved in it that are not in their
+// cluster become unstable again, flagged in parallel.
 func (l *leiden) moveNodesPar(lv *level, memb []int32) (k int, moved bool) {
 	n := lv.len()
-	off, adj, nw := lv.off, lv.adj, lv.nw
+	nw := lv.nw
 	gamma := l.gamma
 	p := l.par
-	sl, empty, queue, stable := l.startMoves(nw, memb)
-	for lo := 0; lo < n; lo += moveBlock {
-		l.shuffle(queue[lo:min(lo+moveBlock, n)])
-	}
+	sl, empty, _, _ := l.startMoves(nw, memb)
 	stamp := p.stamp[:n]
-	head, count := 0, n
+	flags := p.flags[:(n+moveBlock-1)/moveBlock*(moveBlock/64)]
+	clear(flags)
+	for v := range int32(n) {
+		q := movePos(v)
+		flags[q>>6] |= 1 << (q & 63)
+	}
+	at, count := 0, n // the next position in the order, the unstable nodes
 	budget := int64(maxMovesPerNode) * int64(n)
 
 	for count > 0 && budget > 0 {
 		b := min(count, moveBatch)
 		batch, moves, pending := p.batch[:b], p.moves[:b], p.pending[:b]
 		for i := range batch {
-			v := queue[head]
-			head++
-			if head == n {
-				head = 0
-			}
-			batch[i] = v
-			stable[v] = true
+			q := nextFlag(flags, at)
+			flags[q>>6] &^= 1 << (q & 63)
+			batch[i] = moveNode(q)
 			pending[i] = int32(i)
+			at = q + 1
 		}
 		count -= b
 		for len(pending) > 0 {
@@ -198,6 +221,7 @@ func (l *leiden) moveNodesPar(lv *level, memb []int32) (k int, moved bool) {
 				})
 			}
 			stale := pending[:0]
+			done := p.moved[:0]
 			for _, i := range pending {
 				v := batch[i]
 				var m move
@@ -252,25 +276,97 @@ func (l *leiden) moveNodesPar(lv *level, memb []int32) (k int, moved bool) {
 				memb[v] = to
 				moved = true
 				budget--
-				for e := off[v]; e < off[v+1]; e++ {
-					u := adj[e]
-					stamp[u] = epoch
-					if stable[u] && memb[u] != to {
-						stable[u] = false
-						tail := head + count
-						if tail >= n {
-							tail -= n
-						}
-						queue[tail] = u
-						count++
+				done = append(done, v)
+				if !exact {
+					for _, u := range lv.adj[lv.off[v]:lv.off[v+1]] {
+						stamp[u] = epoch
 					}
 				}
 			}
+			count += p.flagNeighbours(lv, memb, flags, done)
+			p.moved = done
 			pending = stale
 		}
 	}
 	l.empty = empty
 	return l.renumber(memb, n), moved
+}
+
+// moveStride is the number of classes of ids, congruent modulo moveStride,
+// in which each block of moveBlock ids is taken by the parallel local
+// moving: a class is one batch.
+const moveStride = moveBlock / moveBatch
+
+// movePos returns the position of node v in the order of the parallel local
+// moving: blocks of moveBlock ids in order, each taken class by class (ids
+// congruent modulo moveStride), each class in increasing order. Positions of
+// a last, partial block that match no node are never used.
+func movePos(v int32) int {
+	r := int(v) & (moveBlock - 1)
+	return int(v) - r + r%moveStride*moveBatch + r/moveStride
+}
+
+// moveNode is the inverse of movePos.
+func moveNode(q int) int32 {
+	r := q & (moveBlock - 1)
+	return int32(q - r + r%moveBatch*moveStride + r/moveBatch)
+}
+
+// nextFlag returns the first position at or after at whose bit is set in
+// flags, cyclically; some bit must be set.
+func nextFlag(flags []uint64, at int) int {
+	w := at >> 6
+	if w >= len(flags) {
+		w, at = 0, 0
+	}
+	word := flags[w] &^ (1<<(at&63) - 1)
+	for word == 0 {
+		w++
+		if w == len(flags) {
+			w = 0
+		}
+		word = flags[w]
+	}
+	return w<<6 + bits.TrailingZeros64(word)
+}
+
+// flagChunk is the number of moved nodes whose neighbours a worker flags at
+// a time.
+const flagChunk = 256
+
+// flagNeighbours sets the flag (at movePos) of every neighbour of the nodes
+// of done that is not in the node's cluster, and returns how many flags it
+// set. The workers list the neighbours' positions in parallel (their
+// clusters miss the cache); the flags, a small array, are then set in one
+// pass. The flags set do not depend on the order.
+func (p *parallel) flagNeighbours(lv *level, memb []int32, flags []uint64, done []int32) int {
+	off, adj := lv.off, lv.adj
+	for i := range p.workers {
+		p.workers[i].flag = p.workers[i].flag[:0]
+	}
+	p.forEach(len(done), flagChunk, func(wk *worker, lo, hi int) {
+		list := wk.flag
+		for _, v := range done[lo:hi] {
+			to := memb[v]
+			for _, u := range adj[off[v]:off[v+1]] {
+				if memb[u] != to {
+					list = append(list, int32(movePos(u)))
+				}
+			}
+		}
+		wk.flag = list
+	})
+	var c int
+	for i := range p.workers {
+		for _, q := range p.workers[i].flag {
+			w, bit := &flags[q>>6], uint64(1)<<(q&63)
+			if *w&bit == 0 {
+				*w |= bit
+				c++
+			}
+		}
+	}
+	return c
 }
 
 // nextEpoch returns the number of a new round of moveNodesPar, different
@@ -381,6 +477,14 @@ func (l *leiden) refinePar(lv *level, memb []int32, k int) ([]int32, int) {
 		}
 	})
 	seed := l.rng.Uint64()
+	for i := range p.workers {
+		p.workers[i].sc.loose = false
+	}
+	defer func() {
+		for i := range p.workers {
+			l.connected = l.connected && !p.workers[i].sc.loose
+		}
+	}()
 	p.forEach(k, refineChunk, func(wk *worker, lo, hi int) {
 		for c := int32(lo); c < int32(hi); c++ {
 			nodes := order[start[c]:start[c+1]]

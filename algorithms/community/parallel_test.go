@@ -110,3 +110,69 @@ func TestLeidenWorkersInvalid(t *testing.T) {
 		t.Error("Workers -1: no error")
 	}
 }
+
+// TestMoveOrder checks that movePos and moveNode are inverse permutations
+// of each block, that a batch of the order holds ids of one class, and that
+// nextFlag finds set bits cyclically.
+func TestMoveOrder(t *testing.T) {
+	seen := make([]bool, 3*moveBlock)
+	for v := range int32(3 * moveBlock) {
+		q := movePos(v)
+		if q < 0 || q >= len(seen) || seen[q] || moveNode(q) != v {
+			t.Fatalf("node %d: position %d (seen %v), back to %d", v, q, q < len(seen) && q >= 0 && seen[q], moveNode(q))
+		}
+		seen[q] = true
+		if q/moveBatch != int(v)/moveBlock*moveStride+int(v)%moveStride {
+			t.Fatalf("node %d in batch %d", v, q/moveBatch)
+		}
+	}
+	flags := make([]uint64, 4)
+	for _, tc := range []struct{ set, at, want int }{{5, 0, 5}, {5, 5, 5}, {5, 6, 5}, {200, 6, 200}, {70, 255, 70}, {0, 300, 0}} {
+		clear(flags)
+		flags[tc.set>>6] |= 1 << (tc.set & 63)
+		if got := nextFlag(flags, tc.at); got != tc.want {
+			t.Errorf("bit %d, from %d: got %d", tc.set, tc.at, got)
+		}
+	}
+}
+
+// TestValidateParallel checks validate on a graph of many row chunks with
+// several goroutines: it accepts the valid graph with Strengths' values,
+// reports the first layout violation as validateLayout does, and rejects an
+// asymmetric weight.
+func TestValidateParallel(t *testing.T) {
+	n, edges := sparsePlanted(2, 100, 100, 3, 2)
+	g := mustCSR(t, n, edges)
+	for _, workers := range []int{1, 2, 4} {
+		k := make([]float64, n)
+		if err := g.validate(workers, k); err != nil || !slices.Equal(k, g.Strengths()) {
+			t.Fatalf("workers %d: %v, strengths equal %v", workers, err, slices.Equal(k, g.Strengths()))
+		}
+	}
+	bad := func(edit func(h *CSR)) *CSR {
+		h := &CSR{Offsets: slices.Clone(g.Offsets), Targets: slices.Clone(g.Targets), Weights: slices.Clone(g.Weights)}
+		edit(h)
+		return h
+	}
+	for _, tc := range []struct {
+		name string
+		g    *CSR
+	}{
+		{"target out of range late", bad(func(h *CSR) { h.Targets[len(h.Targets)-3] = int32(n) })},
+		{"two targets out of range", bad(func(h *CSR) { h.Targets[len(h.Targets)-3], h.Targets[5] = int32(n), -1 })},
+		{"negative weight", bad(func(h *CSR) { h.Weights[len(h.Weights)/2] = -1 })},
+		{"offsets decrease", bad(func(h *CSR) { h.Offsets[n/2] = h.Offsets[n/2+1] + 1 })},
+		{"asymmetric weight", bad(func(h *CSR) { h.Weights[len(h.Weights)/3] += 0.5 })},
+	} {
+		want := tc.g.validateLayout()
+		if want == nil {
+			want = tc.g.checkSymmetric()
+		}
+		for _, workers := range []int{1, 2, 4} {
+			got := tc.g.validate(workers, make([]float64, n))
+			if got == nil || got.Error() != want.Error() {
+				t.Errorf("%s, workers %d: %v, want %v", tc.name, workers, got, want)
+			}
+		}
+	}
+}
