@@ -305,13 +305,13 @@ type leiden struct {
 	pos       []int32
 	order     []int32 // nodes grouped by cluster
 	refined   []int32
-	tot       []float64 // per cluster: total node weight, in refine
 	ext       []float64 // per refined cluster: edge weight to the rest of its cluster
 	relabel   []int32
 	cum       []float64
 	nodeToAgg []int32
 
 	bufs [2]level // aggregate graphs, alternately
+	tab  sumTable // of aggregate
 
 	// connected records that every sub-community of the refinements of
 	// the current iteration was built through edges of positive weight
@@ -355,7 +355,6 @@ func newLeiden(n int, gamma, theta float64, seed int64, workers int) *leiden {
 		pos:       make([]int32, n+1),
 		order:     make([]int32, n),
 		refined:   make([]int32, n),
-		tot:       make([]float64, n),
 		ext:       make([]float64, n),
 		relabel:   make([]int32, n),
 		cum:       make([]float64, 0, 64),
@@ -589,38 +588,43 @@ func (l *leiden) group(memb []int32, k int) (start, order []int32) {
 // probability proportional to exp(ΔH/θ) among the non-negative ΔH. It returns
 // the refined partition numbered 0..r-1 (grouped by cluster) and r.
 func (l *leiden) refine(lv *level, memb []int32, k int) ([]int32, int) {
-	n := lv.len()
-	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
 	start, order := l.group(memb, k)
-	tot := l.tot[:k]
-	clear(tot)
-	refined, sl, ext := l.refined[:n], l.slots[:n], l.ext[:n]
-	for v := range n {
-		c := memb[v]
-		tot[c] += nw[v]
-		refined[v] = int32(v)
+	sc := scratch{touched: l.touched, cum: l.cum}
+	defer func() { l.connected = l.connected && !sc.loose }()
+	for c := range int32(k) {
+		nodes := order[start[c]:start[c+1]]
+		total := l.startCluster(lv, memb, c, nodes)
+		if len(nodes) < 2 {
+			continue
+		}
+		l.shuffle(nodes)
+		l.refineCluster(l.rng, &sc, lv, memb, c, nodes, total)
+	}
+	l.touched, l.cum = sc.touched, sc.cum
+	return l.refined[:lv.len()], l.numberRefined(l.refined[:lv.len()], order)
+}
+
+// startCluster makes each node of cluster c of memb, given in increasing
+// order, a singleton sub-community of its own: its refined id, its slot
+// (weight, size 1) and its edge weight to the rest of c in l.ext. It
+// returns the total node weight of c, summed in node order. The rows of
+// the nodes are then in the cache for refineCluster.
+func (l *leiden) startCluster(lv *level, memb []int32, c int32, nodes []int32) float64 {
+	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
+	refined, sl, ext := l.refined, l.slots, l.ext
+	var total float64
+	for _, v := range nodes {
+		total += nw[v]
+		refined[v] = v
 		var s float64
 		for e := off[v]; e < off[v+1]; e++ {
-			if u := adj[e]; u != int32(v) && memb[u] == c {
+			if u := adj[e]; u != v && memb[u] == c {
 				s += w[e]
 			}
 		}
 		sl[v].weight, sl[v].size, ext[v] = nw[v], 1, s
 	}
-
-	sc := scratch{touched: l.touched, cum: l.cum}
-	defer func() { l.connected = l.connected && !sc.loose }()
-	for c := range int32(k) {
-		nodes := order[start[c]:start[c+1]]
-		if len(nodes) < 2 {
-			continue
-		}
-		l.shuffle(nodes)
-		l.refineCluster(l.rng, &sc, lv, memb, c, nodes, tot[c])
-	}
-	l.touched, l.cum = sc.touched, sc.cum
-
-	return refined, l.numberRefined(refined, order)
+	return total
 }
 
 // scratch is the reusable scratch of one goroutine's refinement: the
@@ -738,40 +742,54 @@ func searchCum(cum []float64, x float64) int {
 // dropped, node weights summed, and next.memb the cluster in memb of each
 // refined cluster's nodes.
 func (l *leiden) aggregate(lv *level, memb, refined []int32, r int, next *level) {
-	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
 	start, order := l.group(refined, r)
 	next.off = resize(next.off, r+1)
 	next.nw = resize(next.nw, r)
 	next.memb = resize(next.memb, r)
-	nadj, nwt := next.adj[:0], next.w[:0]
-	sl := l.slots
-	touched := l.touched[:0]
+	next.adj, next.w, l.touched = aggregateRows(lv, memb, refined, start, order, 0, int32(r), next, &l.tab, l.touched, next.adj[:0], next.w[:0])
 	next.off[0] = 0
-	for a := range int32(r) {
+	for a := 1; a <= r; a++ {
+		next.off[a] += next.off[a-1]
+	}
+}
+
+// aggregateRows builds the aggregate nodes lo..hi-1 of aggregate: it appends
+// their rows to adj and w (neighbours in the order first met, going
+// through the members of a node in order and their rows in order), sets
+// next.off[a+1] to the length of row a (not yet summed), next.nw[a] and
+// next.memb[a], and returns adj, w and the scratch touched. start and order
+// give the members of each aggregate node; tab sums the weights.
+func aggregateRows(lv *level, memb, refined, start, order []int32, lo, hi int32, next *level, tab *sumTable, touched, adj []int32, w []float64) ([]int32, []float64, []int32) {
+	off, ladj, lw, nw := lv.off, lv.adj, lv.w, lv.nw
+	for a := lo; a < hi; a++ {
+		members := order[start[a]:start[a+1]]
+		var deg int64
+		for _, v := range members {
+			deg += off[v+1] - off[v]
+		}
+		keys, vals, shift := tab.table(int(deg))
 		touched = touched[:0]
 		var s float64
-		members := order[start[a]:start[a+1]]
 		for _, v := range members {
 			s += nw[v]
 			for e := off[v]; e < off[v+1]; e++ {
-				b := refined[adj[e]]
+				b := refined[ladj[e]]
 				if b == a {
 					continue
 				}
-				touched = tally(sl, touched, b, w[e])
+				touched = addTo(keys, vals, shift, b, lw[e], touched)
 			}
 		}
-		for _, b := range touched {
-			nadj = append(nadj, b)
-			nwt = append(nwt, sl[b].acc)
-			sl[b].acc = -1
+		for _, h := range touched {
+			adj = append(adj, keys[h])
+			w = append(w, vals[h])
+			keys[h] = -1
 		}
-		next.off[a+1] = int64(len(nadj))
+		next.off[a+1] = int64(len(touched))
 		next.nw[a] = s
 		next.memb[a] = memb[members[0]]
 	}
-	next.adj, next.w = nadj, nwt
-	l.touched = touched
+	return adj, w, touched
 }
 
 // resize returns s with length n, reusing its array if large enough.

@@ -35,11 +35,10 @@ const (
 	// parMinEntries is the fewest adjacency entries of a level that the
 	// parallel phases handle.
 	parMinEntries = 1 << 16
-	// moveChunk, refineChunk, nodeChunk and aggChunkEntries are the units
-	// of work handed out to the workers.
+	// moveChunk, refineChunk and aggChunkEntries are the units of work
+	// handed out to the workers.
 	moveChunk       = 128
 	refineChunk     = 8
-	nodeChunk       = 4096
 	aggChunkEntries = 1 << 15
 )
 
@@ -74,14 +73,10 @@ type parallel struct {
 
 // worker is the scratch of one goroutine.
 type worker struct {
-	acc []float64 // per cluster: edge weight from the current node; -1 between uses
 	sc  scratch
-	// keys and vals are the hash table of bestMove: cluster ids (-1
-	// free) and the edge weights to them.
-	keys []int32
-	vals []float64
-	pcg  *rand.PCG
-	rng  *rand.Rand
+	tab sumTable
+	pcg *rand.PCG
+	rng *rand.Rand
 	// flag lists the positions to flag in flagNeighbours.
 	flag []int32
 }
@@ -117,12 +112,8 @@ func newParallel(n, workers int) *parallel {
 		moved:   make([]int32, 0, moveBatch),
 	}
 	for i := range p.workers {
-		acc := make([]float64, n)
-		for j := range acc {
-			acc[j] = -1
-		}
 		pcg := rand.NewPCG(0, 0)
-		p.workers[i] = worker{acc: acc, pcg: pcg, rng: rand.New(pcg)}
+		p.workers[i] = worker{pcg: pcg, rng: rand.New(pcg)}
 	}
 	return p
 }
@@ -391,8 +382,7 @@ func (l *leiden) bestMove(wk *worker, lv *level, memb []int32, v int32) move {
 	off, adj, w := lv.off, lv.adj, lv.w
 	sl := l.slots
 	c0, x, gamma := memb[v], lv.nw[v], l.gamma
-	keys, vals, shift := wk.table(int(off[v+1] - off[v]))
-	mask := uint32(len(keys) - 1)
+	keys, vals, shift := wk.tab.table(int(off[v+1] - off[v]))
 	touched := wk.sc.touched[:0]
 	var kOwn float64
 	for e := off[v]; e < off[v+1]; e++ {
@@ -405,15 +395,7 @@ func (l *leiden) bestMove(wk *worker, lv *level, memb []int32, v int32) move {
 			kOwn += w[e]
 			continue
 		}
-		h := uint32(c) * 0x9e3779b1 >> shift
-		for keys[h] != c && keys[h] >= 0 {
-			h = (h + 1) & mask
-		}
-		if keys[h] < 0 {
-			keys[h], vals[h] = c, 0
-			touched = append(touched, int32(h))
-		}
-		vals[h] += w[e]
+		touched = addTo(keys, vals, shift, c, w[e], touched)
 	}
 	s0 := &sl[c0]
 	m := move{to: stay, kOwn: kOwn}
@@ -436,46 +418,57 @@ func (l *leiden) bestMove(wk *worker, lv *level, memb []int32, v int32) move {
 	return m
 }
 
-// table returns the worker's hash table of neighbouring clusters with room
-// for deg keys at a load of at most one half, all keys -1 (free), and the
-// shift that maps a multiplicative hash to its index range.
-func (wk *worker) table(deg int) (keys []int32, vals []float64, shift uint32) {
+// addTo adds w to the value of key in the table keys, vals (as returned by
+// sumTable.table with shift), first taking a free slot for key and
+// appending it to touched if key is not there, and returns touched.
+func addTo(keys []int32, vals []float64, shift uint32, key int32, w float64, touched []int32) []int32 {
+	mask := uint32(len(keys) - 1)
+	h := uint32(key) * 0x9e3779b1 >> shift
+	for keys[h] != key && keys[h] >= 0 {
+		h = (h + 1) & mask
+	}
+	if keys[h] < 0 {
+		keys[h], vals[h] = key, 0
+		touched = append(touched, int32(h))
+	}
+	vals[h] += w
+	return touched
+}
+
+// sumTable is a small open-addressing hash table from node or cluster ids
+// to summed edge weights, sized for the entries of one row (bestMove) or
+// one aggregate node (aggregateRows), so that it stays in the cache where
+// an array indexed by id would miss it.
+type sumTable struct {
+	keys []int32 // -1 for a free slot
+	vals []float64
+}
+
+// table returns the table with room for deg keys at a load of at most one
+// half, all keys -1 (free), and the shift that maps a multiplicative hash
+// (id * 0x9e3779b1) to its index range. Whoever inserts keys frees them
+// again before the next call.
+func (t *sumTable) table(deg int) (keys []int32, vals []float64, shift uint32) {
 	bits := uint32(4)
 	for 1<<bits < 2*deg {
 		bits++
 	}
-	if len(wk.keys) < 1<<bits {
-		wk.keys = make([]int32, 1<<bits)
-		for i := range wk.keys {
-			wk.keys[i] = -1
+	if len(t.keys) < 1<<bits {
+		t.keys = make([]int32, 1<<bits)
+		for i := range t.keys {
+			t.keys[i] = -1
 		}
-		wk.vals = make([]float64, 1<<bits)
+		t.vals = make([]float64, 1<<bits)
 	}
-	return wk.keys[:1<<bits], wk.vals[:1<<bits], 32 - bits
+	return t.keys[:1<<bits], t.vals[:1<<bits], 32 - bits
 }
 
 // refinePar is refine with the clusters refined in parallel, each with its
 // own random stream derived from one draw of l.rng and the cluster id, so
 // that the result does not depend on which worker refines which cluster.
 func (l *leiden) refinePar(lv *level, memb []int32, k int) ([]int32, int) {
-	n := lv.len()
-	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
 	start, order := l.group(memb, k)
-	refined, sl, ext := l.refined[:n], l.slots[:n], l.ext[:n]
 	p := l.par
-	p.forEach(n, nodeChunk, func(_ *worker, lo, hi int) {
-		for v := lo; v < hi; v++ {
-			c := memb[v]
-			refined[v] = int32(v)
-			var s float64
-			for e := off[v]; e < off[v+1]; e++ {
-				if u := adj[e]; u != int32(v) && memb[u] == c {
-					s += w[e]
-				}
-			}
-			sl[v].weight, sl[v].size, ext[v] = nw[v], 1, s
-		}
-	})
 	seed := l.rng.Uint64()
 	for i := range p.workers {
 		p.workers[i].sc.loose = false
@@ -488,18 +481,16 @@ func (l *leiden) refinePar(lv *level, memb []int32, k int) ([]int32, int) {
 	p.forEach(k, refineChunk, func(wk *worker, lo, hi int) {
 		for c := int32(lo); c < int32(hi); c++ {
 			nodes := order[start[c]:start[c+1]]
+			total := l.startCluster(lv, memb, c, nodes)
 			if len(nodes) < 2 {
 				continue
-			}
-			var total float64
-			for _, v := range nodes {
-				total += nw[v]
 			}
 			wk.pcg.Seed(seed, splitmix(uint64(c)))
 			shuffle(wk.rng, nodes)
 			l.refineCluster(wk.rng, &wk.sc, lv, memb, c, nodes, total)
 		}
 	})
+	refined := l.refined[:lv.len()]
 	return refined, l.numberRefined(refined, order)
 }
 
@@ -517,7 +508,7 @@ func splitmix(x uint64) uint64 {
 // buffers, which are then concatenated in order: the same graph as
 // aggregate builds.
 func (l *leiden) aggregatePar(lv *level, memb, refined []int32, r int, next *level) {
-	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
+	off := lv.off
 	start, order := l.group(refined, r)
 	next.off = resize(next.off, r+1)
 	next.nw = resize(next.nw, r)
@@ -546,39 +537,7 @@ func (l *leiden) aggregatePar(lv *level, memb, refined []int32, r int, next *lev
 
 	p.forEach(len(chunks), 1, func(wk *worker, i, _ int) {
 		ch := &chunks[i]
-		acc := wk.acc
-		touched := wk.sc.touched
-		nadj, nwt := ch.adj[:0], ch.w[:0]
-		for a := ch.lo; a < ch.hi; a++ {
-			touched = touched[:0]
-			var s float64
-			members := order[start[a]:start[a+1]]
-			for _, v := range members {
-				s += nw[v]
-				for e := off[v]; e < off[v+1]; e++ {
-					b := refined[adj[e]]
-					if b == a {
-						continue
-					}
-					x := acc[b]
-					if x < 0 {
-						x = 0
-						touched = append(touched, b)
-					}
-					acc[b] = x + w[e]
-				}
-			}
-			for _, b := range touched {
-				nadj = append(nadj, b)
-				nwt = append(nwt, acc[b])
-				acc[b] = -1
-			}
-			next.off[a+1] = int64(len(touched)) // row length, summed below
-			next.nw[a] = s
-			next.memb[a] = memb[members[0]]
-		}
-		ch.adj, ch.w = nadj, nwt
-		wk.sc.touched = touched
+		ch.adj, ch.w, wk.sc.touched = aggregateRows(lv, memb, refined, start, order, ch.lo, ch.hi, next, &wk.tab, wk.sc.touched, ch.adj[:0], ch.w[:0])
 	})
 
 	next.off[0] = 0
