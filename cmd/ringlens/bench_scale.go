@@ -258,11 +258,11 @@ func checkScaleBudget(w io.Writer, rs []scaleResult, perMillion, minMBps float64
 	for _, r := range rs {
 		total, mbps := r.totalSeconds(), r.ingestMBps()
 		allowed := perMillion * float64(r.Visits) / 1e6
-		verdict := "within budget"
-		if total > allowed || mbps < minMBps {
-			verdict = "OVER BUDGET"
+		within := total <= allowed && mbps >= minMBps
+		if !within {
 			over = append(over, r.Scale)
 		}
+		verdict := budgetVerdict(within)
 		fmt.Fprintf(w, "budget %-6s CSV to ranked rings %.2f s of %.2f s allowed, ingest %.0f MB/s (at least %.0f): %s\n",
 			r.Scale, total, allowed, mbps, minMBps, verdict)
 	}

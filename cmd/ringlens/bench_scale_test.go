@@ -178,3 +178,18 @@ func TestBenchScale(t *testing.T) {
 		}
 	}
 }
+
+// TestBenchDetectBudget runs bench detect on a tiny city: it prints the
+// speed budget of bench scale --budget scaled to the city, and says that a
+// city this small is over it by its fixed costs.
+func TestBenchDetectBudget(t *testing.T) {
+	res := runBinary(t, "bench", "detect", "--scale", "20k", "--dir", t.TempDir(), "--log-format", "json", "--log-level", "warn")
+	if res.code != exitOK {
+		t.Fatalf("bench detect: code %d\n%s", res.code, res.stderr)
+	}
+	for _, want := range []string{"bytes a visit", "budget     ingest", "at least 300", "budget     CSV to ranked rings", "of 0.06 s allowed (3 s per million visits)", "meant for a million visits or more"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("bench detect output lacks %q:\n%s", want, res.stdout)
+		}
+	}
+}
