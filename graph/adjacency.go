@@ -1,37 +1,127 @@
 package graph
 
-import "sort"
+import (
+	"sort"
+	"sync"
+)
 
 // buildAdjacency builds the CSR adjacency: every edge appears in the lists
 // of both its ends. Filling in (U, V, Type) order, lower neighbours first,
 // and since U < V, the lists come out sorted by (neighbour, type).
-func (g *Graph) buildAdjacency(s *scratch) {
+//
+// The edges are cut into parts by their lower end U, one per worker, each
+// about as many edges: a part's edges, merged across the types in (U, V,
+// Type) order, fill the higher-neighbour lists of its own nodes and, at
+// positions counted beforehand per part, the lower-neighbour lists of their
+// V ends, after those of the parts of lower U. The parts fill in parallel;
+// the lists do not depend on the number of workers.
+func (g *Graph) buildAdjacency(s *scratch, workers int) {
 	et := &g.edges
-	n := g.numNodes
-	off := resize(g.adjOff, int(n)+1)
-	for i := range et.U {
-		off[et.U[i]+1]++
-		off[et.V[i]+1]++
+	n := int(g.numNodes)
+	off := resize(g.adjOff, n+1)
+	clear(off)
+	for _, u := range et.U {
+		off[u+1]++ // higher neighbours, for now
 	}
-	for i := uint32(1); i <= n; i++ {
-		off[i] += off[i-1]
+	s.cuts = adjacencyParts(s.cuts[:0], off[1:], max(workers, 1))
+	parts := len(s.cuts) - 1
+	s.counts = resize(s.counts, parts)
+	a := adjacencyBuild{g: g, s: s}
+	if parts == 1 {
+		a.count(0)
+	} else {
+		run(parts, a.count)
 	}
-	s.pos = resize(s.pos, int(n))
+	// off: row starts; counts[p][x]: where part p's edges with V = x go;
+	// pos[x]: where x's higher neighbours go.
+	s.pos = resize(s.pos, n)
 	pos := s.pos
-	copy(pos, off[:n])
-	nbr := resize(g.adjNbr, int(off[n]))
-	eid := resize(g.adjEdge, int(off[n]))
-	mergedOrder(et, &g.edgeSeg, func(i int) { // lower neighbours first, ascending U
-		v := et.V[i]
-		nbr[pos[v]], eid[pos[v]] = et.U[i], EdgeIndex(i)
-		pos[v]++
+	var at uint32
+	for x := range n {
+		high := off[x+1]
+		off[x] = at
+		for p := range s.counts {
+			c := s.counts[p][x]
+			s.counts[p][x] = at
+			at += c
+		}
+		pos[x] = at
+		at += high
+	}
+	off[n] = at
+	g.adjOff, g.adjNbr, g.adjEdge = off, resize(g.adjNbr, int(at)), resize(g.adjEdge, int(at))
+	if parts == 1 {
+		a.fill(0)
+	} else {
+		run(parts, a.fill)
+	}
+}
+
+// adjacencyBuild holds the state of buildAdjacency shared by its parts.
+type adjacencyBuild struct {
+	g *Graph
+	s *scratch
+}
+
+// count sets s.counts[p] to the number of edges of part p by their V end.
+func (a adjacencyBuild) count(p int) {
+	c := resize(a.s.counts[p], int(a.g.numNodes))
+	clear(c)
+	et := &a.g.edges
+	forPart(et, &a.g.edgeSeg, a.s.cuts[p], a.s.cuts[p+1], func(lo, hi int) {
+		for _, v := range et.V[lo:hi] {
+			c[v]++
+		}
 	})
-	mergedOrder(et, &g.edgeSeg, func(i int) { // then higher neighbours, ascending V
-		u := et.U[i]
-		nbr[pos[u]], eid[pos[u]] = et.V[i], EdgeIndex(i)
+	a.s.counts[p] = c
+}
+
+// fill enters the edges of part p in (U, V, Type) order in the lists of
+// their ends, at the positions s.counts[p] (V ends) and s.pos (U ends).
+func (a adjacencyBuild) fill(p int) {
+	g := a.g
+	et, nbr, eid := &g.edges, g.adjNbr, g.adjEdge
+	low, pos := a.s.counts[p], a.s.pos
+	mergedOrder(et, &g.edgeSeg, a.s.cuts[p], a.s.cuts[p+1], func(i int) {
+		u, v := et.U[i], et.V[i]
+		nbr[low[v]], eid[low[v]] = u, EdgeIndex(i)
+		low[v]++
+		nbr[pos[u]], eid[pos[u]] = v, EdgeIndex(i)
 		pos[u]++
 	})
-	g.adjOff, g.adjNbr, g.adjEdge = off, nbr, eid
+}
+
+// adjacencyParts cuts the nodes 0..len(high)-1, node x being the lower end
+// of high[x] edges, into at most parts ranges of consecutive nodes of about
+// as many edges each, and appends their boundaries (0 first, len(high)
+// last) to cuts.
+func adjacencyParts(cuts []NodeID, high []uint32, parts int) []NodeID {
+	var total uint64
+	for _, h := range high {
+		total += uint64(h)
+	}
+	cuts = append(cuts, 0)
+	var sum uint64
+	for x, h := range high {
+		sum += uint64(h)
+		if len(cuts) < parts && sum*uint64(parts) >= total*uint64(len(cuts)) && x+1 < len(high) {
+			cuts = append(cuts, NodeID(x+1))
+		}
+	}
+	return append(cuts, NodeID(len(high)))
+}
+
+// run calls f(0) .. f(n-1), each on its own goroutine but the last, which
+// runs on the caller's, and waits for them.
+func run(n int, f func(i int)) {
+	var wg sync.WaitGroup
+	for i := range n - 1 {
+		wg.Go(func() { f(i) })
+	}
+	if n > 0 {
+		f(n - 1)
+	}
+	wg.Wait()
 }
 
 // Degree returns the number of edges incident to n (parallel edges of

@@ -78,11 +78,13 @@ type builder struct {
 // buffers of its radix sorts (sort is nil); a builder's reuse keeps all of
 // it for the next build.
 type scratch struct {
-	pos  []uint32     // counting-sort positions
-	keys []uint64     // time-order keys
-	regs []uint64     // registrations
-	srt  keyedSorter  // a kind group's (node, rank) pairs
-	sort *sortBuffers // nil: each sort allocates its own
+	pos    []uint32     // counting-sort positions
+	counts [][]uint32   // buildAdjacency: per part, per node
+	cuts   []NodeID     // buildAdjacency: the parts' bounds
+	keys   []uint64     // time-order keys
+	regs   []uint64     // registrations
+	srt    keyedSorter  // a kind group's (node, rank) pairs
+	sort   *sortBuffers // nil: each sort allocates its own
 }
 
 // scratch returns slot i of reuse, or a new scratch when reuse is nil.
@@ -129,7 +131,7 @@ func (b *builder) build(ctx context.Context) error {
 	if err := b.buildEdgesAndLists(ctx); err != nil {
 		return err
 	}
-	return b.step(ctx, "adjacency", g.edges.Len(), func() { g.buildAdjacency(b.scratch(0)) })
+	return b.step(ctx, "adjacency", g.edges.Len(), func() { g.buildAdjacency(b.scratch(0), b.workers) })
 }
 
 // step runs stage f after checking ctx, reporting its progress.

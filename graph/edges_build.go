@@ -3,6 +3,7 @@ package graph
 import (
 	"math/bits"
 	"slices"
+	"sort"
 
 	"github.com/ringlens/ringlens/graph/claims"
 )
@@ -280,17 +281,18 @@ func (et *EdgeTable) join(wide []edgeWide) {
 	}
 }
 
-// mergedOrder calls f for every edge in (U, V, Type) order, merging the
-// type segments [seg[t], seg[t+1]) of et, each sorted by (U, V).
-func mergedOrder(et *EdgeTable, seg *[NumEdgeTypes + 1]int, f func(e int)) {
-	var pos [NumEdgeTypes]int
+// mergedOrder calls f for every edge whose lower end U is in [ulo, uhi), in
+// (U, V, Type) order, merging the type segments [seg[t], seg[t+1]) of et,
+// each sorted by (U, V).
+func mergedOrder(et *EdgeTable, seg *[NumEdgeTypes + 1]int, ulo, uhi NodeID, f func(e int)) {
+	var pos, end [NumEdgeTypes]int
 	for t := range pos {
-		pos[t] = seg[t]
+		pos[t], end[t] = segmentRange(et, seg, EdgeType(t), ulo, uhi)
 	}
 	for {
 		best, bk := -1, uint64(0)
 		for t := range pos {
-			if pos[t] < seg[t+1] {
+			if pos[t] < end[t] {
 				if k := pack(uint32(et.U[pos[t]]), uint32(et.V[pos[t]])); best < 0 || k < bk {
 					best, bk = t, k
 				}
@@ -302,4 +304,23 @@ func mergedOrder(et *EdgeTable, seg *[NumEdgeTypes + 1]int, f func(e int)) {
 		f(pos[best])
 		pos[best]++
 	}
+}
+
+// forPart calls f on the range of each type segment of et whose edges have
+// their lower end U in [ulo, uhi).
+func forPart(et *EdgeTable, seg *[NumEdgeTypes + 1]int, ulo, uhi NodeID, f func(lo, hi int)) {
+	for t := range EdgeType(NumEdgeTypes) {
+		if lo, hi := segmentRange(et, seg, t, ulo, uhi); lo < hi {
+			f(lo, hi)
+		}
+	}
+}
+
+// segmentRange returns the range of type segment t of et (sorted by U)
+// whose edges have U in [ulo, uhi).
+func segmentRange(et *EdgeTable, seg *[NumEdgeTypes + 1]int, t EdgeType, ulo, uhi NodeID) (lo, hi int) {
+	a, b := seg[t], seg[t+1]
+	u := et.U[a:b]
+	return a + sort.Search(len(u), func(i int) bool { return u[i] >= ulo }),
+		a + sort.Search(len(u), func(i int) bool { return u[i] >= uhi })
 }

@@ -457,7 +457,7 @@ func runBenchScaleChild(c *cli.Context) error {
 	}
 	cpu = processCPUTime().Seconds()
 	mark("build")
-	if err := buildGraph(c, m, p); err != nil {
+	if err := buildGraph(c, m, p, mark); err != nil {
 		return err
 	}
 	r.BuildSeconds, r.BuildCPUSeconds = p.buildTime.Seconds(), processCPUTime().Seconds()-cpu

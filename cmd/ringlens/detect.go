@@ -217,7 +217,7 @@ func loadInput(c *cli.Context, log zerolog.Logger, m *meter, in, out string) (*p
 			var moved *spill.File
 			if moved, err = spillTables(c, m.log, t); err == nil {
 				p = &pipeline{result: &ingest.Result{Tables: t}, ingestTime: time.Since(start), spilled: moved}
-				if err = buildGraph(c, m, p); err != nil {
+				if err = buildGraph(c, m, p, nil); err != nil {
 					p.closeSpill(m.log)
 				}
 			}
@@ -282,18 +282,24 @@ func loadGraph(c *cli.Context, m *meter, dir string, opts ingest.Options, sink i
 		return nil, err
 	}
 	p := &pipeline{result: res, ingestTime: time.Since(start), spilled: moved}
-	if err := buildGraph(c, m, p); err != nil {
+	if err := buildGraph(c, m, p, nil); err != nil {
 		p.closeSpill(m.log)
 		return nil, err
 	}
 	return p, nil
 }
 
-// buildGraph builds p's graph from its tables.
-func buildGraph(c *cli.Context, m *meter, p *pipeline) error {
+// buildGraph builds p's graph from its tables. If stage is not nil it is
+// called with the name of each stage of the build as it starts.
+func buildGraph(c *cli.Context, m *meter, p *pipeline, stage func(string)) error {
 	start := time.Now()
 	g, err := graph.Build(c.Context, p.result.Tables, graph.BuildOptions{
-		Progress: func(stage string, done, total int64) { m.update("build "+stage, "items", done, total) },
+		Progress: func(name string, done, total int64) {
+			if stage != nil && done == 0 {
+				stage("build " + name)
+			}
+			m.update("build "+name, "items", done, total)
+		},
 	})
 	m.finish()
 	if err != nil {
