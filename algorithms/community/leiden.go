@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"time"
 )
 
 // Quality selects the quality function that Leiden maximises.
@@ -86,6 +87,52 @@ type Options struct {
 	// every Workers > 1, but not the sequential result. It must not be
 	// negative.
 	Workers int
+	// Phase, if not nil, is called on the calling goroutine after each
+	// phase of the run with its timing (see PhaseTiming), for profiling;
+	// nil costs nothing.
+	Phase func(PhaseTiming)
+}
+
+// PhaseTiming is the wall time of one phase of a Leiden run, as reported to
+// Options.Phase.
+type PhaseTiming struct {
+	// Name is the phase: "validate" (the CSR's checks and the
+	// strengths), "setup" (the scratch of the run), "move" (local
+	// moving), "refine", "aggregate", "connect" (the final connectivity
+	// and numbering) or "quality".
+	Name string
+	// Iteration (from 1) and Level (0 for the input graph) place the
+	// phases of an iteration; both are 0 for the others.
+	Iteration, Level int
+	// Nodes is the number of nodes of the graph the phase ran on.
+	Nodes int
+	// Duration is the phase's wall time.
+	Duration time.Duration
+}
+
+// phaseClock reports the phases of a run to Options.Phase.
+type phaseClock struct {
+	report func(PhaseTiming)
+	last   time.Time
+}
+
+// newPhaseClock starts the clock of a run reporting to report (nil: a
+// clock that does nothing).
+func newPhaseClock(report func(PhaseTiming)) phaseClock {
+	if report == nil {
+		return phaseClock{}
+	}
+	return phaseClock{report: report, last: time.Now()}
+}
+
+// done reports the phase that ends now; a nil clock does nothing.
+func (c *phaseClock) done(name string, iteration, level, nodes int) {
+	if c == nil || c.report == nil {
+		return
+	}
+	now := time.Now()
+	c.report(PhaseTiming{Name: name, Iteration: iteration, Level: level, Nodes: nodes, Duration: now.Sub(c.last)})
+	c.last = now
 }
 
 // Partition is a partition of the nodes of a graph into communities.
@@ -136,6 +183,7 @@ type Partition struct {
 // (see Validate; in particular an asymmetric one is rejected, not
 // symmetrised) or opt is invalid.
 func Leiden(ctx context.Context, g *CSR, opt Options) (*Partition, error) {
+	clock := newPhaseClock(opt.Phase)
 	n := g.Len()
 	var strength []float64
 	if opt.Quality == QualityModularity {
@@ -148,6 +196,7 @@ func Leiden(ctx context.Context, g *CSR, opt Options) (*Partition, error) {
 	if err != nil {
 		return nil, fmt.Errorf("community: leiden: %w", err)
 	}
+	clock.done("validate", 0, 0, n)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("community: leiden: %w", err)
 	}
@@ -195,6 +244,8 @@ func Leiden(ctx context.Context, g *CSR, opt Options) (*Partition, error) {
 		return p, nil
 	}
 	l := newLeiden(n, gamma, theta, opt.Seed, opt.Workers)
+	l.clock = &clock
+	clock.done("setup", 0, 0, n)
 	maxIt := opt.MaxIterations
 	if maxIt == 0 {
 		maxIt = maxAutoIterations
@@ -202,7 +253,7 @@ func Leiden(ctx context.Context, g *CSR, opt Options) (*Partition, error) {
 	k := n
 	for p.Iterations < maxIt {
 		var changed bool
-		k, changed, err = l.iterate(ctx, &base, membership)
+		k, changed, err = l.iterate(ctx, &base, membership, p.Iterations+1)
 		if err != nil {
 			return nil, fmt.Errorf("community: leiden: iteration %d: %w", p.Iterations+1, err)
 		}
@@ -215,6 +266,8 @@ func Leiden(ctx context.Context, g *CSR, opt Options) (*Partition, error) {
 		return nil, fmt.Errorf("community: leiden: %w", err)
 	}
 	p.Communities = l.connect(&base, membership, k)
+	clock.done("connect", 0, 0, n)
+	defer clock.done("quality", 0, 0, n)
 	if l.par != nil && parallelLevel(&base) {
 		p.Quality = l.qualityPar(&base, membership, p.Communities, opt)
 		return p, nil
@@ -319,7 +372,8 @@ type leiden struct {
 	// nodes of its last level, are then connected.
 	connected bool
 
-	par *parallel // nil for the sequential algorithm
+	par   *parallel   // nil for the sequential algorithm
+	clock *phaseClock // reports the phases
 }
 
 // slot holds what moveNodes knows about one cluster, or refine about one
@@ -365,7 +419,7 @@ func newLeiden(n int, gamma, theta float64, seed int64, workers int) *leiden {
 // iterate performs one Leiden iteration on base starting from membership,
 // which it replaces by the partition found, numbered 0..k-1. It returns k
 // and whether any node moved.
-func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (k int, changed bool, err error) {
+func (l *leiden) iterate(ctx context.Context, base *level, membership []int32, iteration int) (k int, changed bool, err error) {
 	lv := base
 	memb := membership // membership of the nodes of lv
 	l.connected = true
@@ -384,6 +438,7 @@ func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (
 			k, moved = l.moveNodes(lv, memb)
 		}
 		changed = changed || moved
+		l.clock.done("move", iteration, depth, lv.len())
 		if k >= lv.len() {
 			break
 		}
@@ -397,6 +452,7 @@ func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (
 		} else {
 			refined, r = l.refine(lv, memb, k)
 		}
+		l.clock.done("refine", iteration, depth, lv.len())
 		if r >= lv.len() {
 			// Refinement merged nothing: aggregate by the
 			// partition itself so that the graph shrinks.
@@ -412,6 +468,7 @@ func (l *leiden) iterate(ctx context.Context, base *level, membership []int32) (
 		} else {
 			l.aggregate(lv, memb, refined, r, next)
 		}
+		l.clock.done("aggregate", iteration, depth, lv.len())
 		lv, memb = next, next.memb
 	}
 	if lv != base {

@@ -726,3 +726,44 @@ func TestLeidenAsymmetricHang(t *testing.T) {
 		t.Errorf("membership %v, want [0 1 0]", p.Membership)
 	}
 }
+
+// TestLeidenPhases checks the phases Options.Phase reports: validation and
+// setup first, then per iteration the levels' local moving, refinement and
+// aggregation down to a last local moving, then connect and quality; the
+// levels' graphs shrink, and the partition is the one found without the
+// hook.
+func TestLeidenPhases(t *testing.T) {
+	n, edges := loadEdgeList(t, "email-Eu-core.edges", false)
+	g := mustCSR(t, n, edges)
+	for _, workers := range []int{1, 2} {
+		var got []PhaseTiming
+		opt := Options{Seed: 3, MaxIterations: 2, Workers: workers}
+		plain := run(t, g, opt)
+		opt.Phase = func(p PhaseTiming) { got = append(got, p) }
+		p := run(t, g, opt)
+		if !slices.Equal(p.Membership, plain.Membership) || p.Quality != plain.Quality {
+			t.Fatalf("workers %d: the hook changed the partition", workers)
+		}
+		var names []string
+		for _, ph := range got {
+			names = append(names, ph.Name)
+			if ph.Duration < 0 || ph.Nodes <= 0 || ph.Nodes > n {
+				t.Errorf("workers %d: phase %+v", workers, ph)
+			}
+		}
+		seq := strings.Join(names, " ")
+		if !strings.HasPrefix(seq, "validate setup move refine aggregate move") || !strings.HasSuffix(seq, "move connect quality") {
+			t.Fatalf("workers %d: phases %s", workers, seq)
+		}
+		for i, ph := range got {
+			if ph.Name == "move" && i > 0 && got[i-1].Name == "aggregate" {
+				if prev := got[i-1]; ph.Iteration != prev.Iteration || ph.Level != prev.Level+1 || ph.Nodes >= prev.Nodes {
+					t.Errorf("workers %d: %+v after %+v", workers, ph, prev)
+				}
+			}
+		}
+		if last := got[len(got)-3]; last.Iteration != 2 {
+			t.Errorf("workers %d: last local moving in iteration %d, want 2", workers, last.Iteration)
+		}
+	}
+}

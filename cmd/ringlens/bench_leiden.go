@@ -57,7 +57,9 @@ func benchLeidenCommand() *cli.Command {
 			"is edges / median wall seconds / threads, per CPU second is edges / median CPU seconds.\n" +
 			"--gve-leiden PATH runs GVE-Leiden (Sahu, arXiv:2312.13936) through our driver, which\n" +
 			"`make gve-leiden` builds and prints the path of (bench/README.md), on a MatrixMarket copy of the\n" +
-			"graph, on N threads with its default options (until converged, whatever --iterations).",
+			"graph, on N threads with its default options (until converged, whatever --iterations).\n" +
+			"--phases times our runs phase by phase (validation, setup, then local moving, refinement\n" +
+			"and aggregation per iteration and level, connectivity, quality) and prints the medians.",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "graph", Required: true, Usage: "edge list `FILE` (.gz allowed)"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of the first run"},
@@ -70,6 +72,7 @@ func benchLeidenCommand() *cli.Command {
 			&cli.StringFlag{Name: "networkit", Value: defaultNetworkitScript, Usage: "NetworKit script `PATH`; empty to skip NetworKit"},
 			&cli.StringFlag{Name: "networkit-python", Value: "python3", Usage: "python interpreter with networkit"},
 			&cli.StringFlag{Name: "gve-leiden", Usage: "GVE-Leiden driver `PATH`; empty to skip GVE-Leiden"},
+			&cli.BoolFlag{Name: "phases", Usage: "also time our runs phase by phase (community.Options.Phase) and print the medians"},
 			&cli.BoolFlag{Name: "json", Usage: "print the result as JSON"},
 		},
 		Action: runBenchLeiden,
@@ -97,7 +100,48 @@ type leidenSide struct {
 	Iterations  int         `json:"iterations"`
 	Workers     int         `json:"workers"` // threads of the detection
 	Runs        []leidenRun `json:"runs"`
-	Error       string      `json:"error,omitempty"`
+	// Phases holds, with --phases, the median wall time of each phase of
+	// our runs, in the order of the runs' phases.
+	Phases []leidenPhase `json:"phases,omitempty"`
+	Error  string        `json:"error,omitempty"`
+}
+
+// leidenPhase is the median timing of one phase over the runs that had it.
+type leidenPhase struct {
+	Name      string  `json:"name"`
+	Iteration int     `json:"iteration,omitempty"`
+	Level     int     `json:"level,omitempty"`
+	Nodes     int     `json:"nodes"`   // median over the runs
+	Runs      int     `json:"runs"`    // runs that had the phase
+	Seconds   float64 `json:"seconds"` // median wall time
+}
+
+// medianPhases returns the median of each phase of runs (each a run's
+// phases in order), keyed by name, iteration and level, in the order in
+// which the phases first occur.
+func medianPhases(runs [][]community.PhaseTiming) []leidenPhase {
+	type key struct {
+		name             string
+		iteration, level int
+	}
+	var order []key
+	secs, nodes := map[key][]float64{}, map[key][]float64{}
+	for _, r := range runs {
+		for _, ph := range r {
+			k := key{ph.Name, ph.Iteration, ph.Level}
+			if _, ok := secs[k]; !ok {
+				order = append(order, k)
+			}
+			secs[k] = append(secs[k], ph.Duration.Seconds())
+			nodes[k] = append(nodes[k], float64(ph.Nodes))
+		}
+	}
+	out := make([]leidenPhase, 0, len(order))
+	for _, k := range order {
+		out = append(out, leidenPhase{Name: k.name, Iteration: k.iteration, Level: k.level,
+			Nodes: int(lowerMedian(nodes[k])), Runs: len(secs[k]), Seconds: lowerMedian(secs[k])})
+	}
+	return out
 }
 
 // leidenBench is what `ringlens bench leiden --json` prints.
@@ -153,8 +197,13 @@ func runBenchLeiden(c *cli.Context) error {
 	if iterations > 0 {
 		opt.MaxIterations = iterations
 	}
+	var phases [][]community.PhaseTiming
 	for i := range runs {
 		opt.Seed = c.Int64("seed") + int64(i)
+		if c.Bool("phases") {
+			phases = append(phases, nil)
+			opt.Phase = func(p community.PhaseTiming) { phases[i] = append(phases[i], p) }
+		}
 		runtime.GC() // keep the previous run's garbage out of this one
 		c0, w0 := processCPUTime(), time.Now()
 		p, err := community.Leiden(c.Context, g, opt)
@@ -165,6 +214,7 @@ func runBenchLeiden(c *cli.Context) error {
 		res.Ours.Runs = append(res.Ours.Runs, leidenRun{Seed: opt.Seed, Seconds: cpu.Seconds(),
 			WallSeconds: wall.Seconds(), Modularity: p.Quality, Communities: p.Communities})
 	}
+	res.Ours.Phases = medianPhases(phases)
 
 	if script := c.String("igraph"); script != "" {
 		side := runIgraphLeiden(c.Context, c.String("python"), script, path, c.Int64("seed"), runs, iterations)
@@ -460,6 +510,20 @@ func printLeidenBench(w io.Writer, r *leidenBench) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
+	if len(r.Ours.Phases) > 0 {
+		fmt.Fprintf(w, "ringlens phases (median wall ms over the runs that had them):\n")
+		pw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+		for _, ph := range r.Ours.Phases {
+			place := ""
+			if ph.Iteration > 0 {
+				place = fmt.Sprintf("iteration %d, level %d", ph.Iteration, ph.Level)
+			}
+			fmt.Fprintf(pw, "  %s\t%s\t%d nodes\t%.1f\t%d runs\t\n", ph.Name, place, ph.Nodes, ph.Seconds*1000, ph.Runs)
+		}
+		if err := pw.Flush(); err != nil {
+			return err
+		}
+	}
 	switch {
 	case r.Igraph == nil:
 		fmt.Fprintln(w, "igraph: skipped (--igraph \"\")")
@@ -508,12 +572,18 @@ func leidenQ(r leidenRun) float64    { return r.Modularity }
 // leidenMedian returns the median of f over runs (the lower middle one for an
 // even count), or NaN for no runs.
 func leidenMedian(runs []leidenRun, f func(leidenRun) float64) float64 {
-	if len(runs) == 0 {
-		return math.NaN()
-	}
 	v := make([]float64, len(runs))
 	for i, r := range runs {
 		v[i] = f(r)
+	}
+	return lowerMedian(v)
+}
+
+// lowerMedian returns the median of v (the lower middle value for an even
+// count), or NaN for none; it sorts v.
+func lowerMedian(v []float64) float64 {
+	if len(v) == 0 {
+		return math.NaN()
 	}
 	slices.Sort(v)
 	return v[(len(v)-1)/2]

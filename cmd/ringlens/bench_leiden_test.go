@@ -46,6 +46,33 @@ func TestBenchLeidenTable(t *testing.T) {
 	}
 }
 
+// TestBenchLeidenPhases checks --phases: the medians of every phase of our
+// runs, as text and as JSON.
+func TestBenchLeidenPhases(t *testing.T) {
+	path := twoTriangles(t)
+	out, err := runBenchLeidenApp(t, "--graph", path, "--runs", "3", "--igraph", "", "--networkit", "", "--phases")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"ringlens phases", "validate", "move  iteration 1, level 0", "connect", "quality", "3 runs"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	out, err = runBenchLeidenApp(t, "--graph", path, "--runs", "2", "--igraph", "", "--networkit", "", "--phases", "--json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var r leidenBench
+	if err := json.Unmarshal([]byte(out), &r); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
+	}
+	ph := r.Ours.Phases
+	if len(ph) < 5 || ph[0].Name != "validate" || ph[len(ph)-1].Name != "quality" || ph[0].Runs != 2 || ph[0].Nodes != 6 {
+		t.Errorf("phases %+v", ph)
+	}
+}
+
 func TestBenchLeidenJSON(t *testing.T) {
 	path := twoTriangles(t)
 	out, err := runBenchLeidenApp(t, "--graph", path, "--runs", "3", "--iterations", "-1",
