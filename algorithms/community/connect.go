@@ -55,7 +55,9 @@ func component(base *level, membership, label []int32, c int32, nodes, stack []i
 			v := stack[len(stack)-1]
 			stack = stack[:len(stack)-1]
 			for e := off[v]; e < off[v+1]; e++ {
-				if u := adj[e]; label[u] < 0 && membership[u] == c && w[e] > 0 {
+				// label[u] is read only for u in c: other communities' labels
+				// are written by other workers.
+				if u := adj[e]; membership[u] == c && w[e] > 0 && label[u] < 0 {
 					label[u] = s
 					stack = append(stack, u)
 				}

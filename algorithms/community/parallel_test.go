@@ -176,3 +176,111 @@ func TestValidateParallel(t *testing.T) {
 		}
 	}
 }
+
+// TestLeidenParallelZeroWeights runs the parallel variant on a graph large
+// enough for its parallel phases in which a fifth of the edges weigh zero:
+// a sub-community may then form through zero-weight edges only, and the
+// final pass must still split every community into connected ones.
+func TestLeidenParallelZeroWeights(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(4))
+	n, edges := sparsePlanted(5, 350, 100, 4, 3)
+	for i := range edges {
+		if i%5 == 0 {
+			edges[i].W = 0
+		}
+	}
+	g := mustCSR(t, n, edges)
+	for _, opt := range []Options{{Seed: 1, MaxIterations: 1, Workers: 2}, {Seed: 2, MaxIterations: 2, Workers: 3}, {Seed: 3, Quality: QualityCPM, Resolution: 0.05, MaxIterations: 1, Workers: 2}} {
+		checkPartition(t, g, opt, run(t, g, opt))
+	}
+}
+
+// TestConnect checks the final connectivity pass when the last iteration
+// does not vouch for connected communities: every community is split into
+// its components through edges of positive weight, numbered in order of
+// their smallest node, sequentially and on the workers alike.
+func TestConnect(t *testing.T) {
+	// A path 0-1-2, an edge 3-4 joined to it by a zero weight only, and 5
+	// alone, all in one community but 5.
+	small := mustCSR(t, 6, []Edge{{0, 1, 1}, {1, 2, 1}, {2, 3, 0}, {3, 4, 2}})
+	n, edges := sparsePlanted(6, 350, 100, 2, 1)
+	big := mustCSR(t, n, edges)
+	for _, tc := range []struct {
+		name    string
+		g       *CSR
+		memb    []int32
+		workers int
+	}{
+		{"small", small, []int32{0, 0, 0, 0, 0, 1}, 1},
+		{"planted, sequential", big, modulo(n, 40), 1},
+		{"planted, parallel", big, modulo(n, 40), 2},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			g := tc.g
+			base := level{off: g.Offsets, adj: g.Targets, w: g.Weights}
+			if tc.workers > 1 && !parallelLevel(&base) {
+				t.Fatal("graph too small for the parallel pass")
+			}
+			l := newLeiden(g.Len(), 1, DefaultRandomness, 1, tc.workers)
+			memb := slices.Clone(tc.memb)
+			k := int(slices.Max(memb)) + 1
+			l.connected = false
+			got := l.connect(&base, memb, k)
+			want, wantK := components(g, tc.memb)
+			if wantK <= k {
+				t.Fatalf("%d components for %d communities: nothing to split", wantK, k)
+			}
+			if got != wantK || !slices.Equal(memb, want) {
+				t.Errorf("%d communities %v, want %d %v", got, head(memb), wantK, head(want))
+			}
+		})
+	}
+}
+
+// modulo returns the membership i % k of n nodes.
+func modulo(n, k int) []int32 {
+	m := make([]int32, n)
+	for i := range m {
+		m[i] = int32(i % k)
+	}
+	return m
+}
+
+// head returns the first 20 values of s at most, for messages.
+func head(s []int32) []int32 { return s[:min(len(s), 20)] }
+
+// components labels the nodes of g by the components of the positive-weight
+// edges inside the communities of memb, numbered in order of their smallest
+// node, by union-find, and returns the labels and their number.
+func components(g *CSR, memb []int32) ([]int32, int) {
+	n := g.Len()
+	parent := make([]int, n)
+	for i := range parent {
+		parent[i] = i
+	}
+	var find func(int) int
+	find = func(x int) int {
+		for parent[x] != x {
+			parent[x] = parent[parent[x]]
+			x = parent[x]
+		}
+		return x
+	}
+	for u := range n {
+		for e := g.Offsets[u]; e < g.Offsets[u+1]; e++ {
+			if v := int(g.Targets[e]); memb[u] == memb[v] && (g.Weights == nil || g.Weights[e] > 0) {
+				parent[find(u)] = find(v)
+			}
+		}
+	}
+	label := make([]int32, n)
+	id := map[int]int32{}
+	for u := range n {
+		r := find(u)
+		if _, ok := id[r]; !ok {
+			id[r] = int32(len(id))
+		}
+		label[u] = id[r]
+	}
+	return label, len(id)
+}
