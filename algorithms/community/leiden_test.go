@@ -767,3 +767,39 @@ func TestLeidenPhases(t *testing.T) {
 		}
 	}
 }
+
+// TestRefineLooseMerge checks that refinement records a merge through an
+// edge of zero weight only (possible at resolution 0, where such a merge
+// does not lower the quality): the iteration then no longer vouches for
+// connected communities, and connect searches them. Two nodes joined by a
+// zero-weight edge merge for some seeds and not for others.
+func TestRefineLooseMerge(t *testing.T) {
+	g := mustCSR(t, 2, []Edge{{0, 1, 0}})
+	lv := level{off: g.Offsets, adj: g.Targets, w: g.Weights, nw: []float64{1, 1}}
+	for _, workers := range []int{1, 2} { // refine, and refinePar called directly
+		merged := 0
+		for seed := range int64(20) {
+			l := newLeiden(2, 0, DefaultRandomness, seed, workers)
+			l.connected = true
+			var r int
+			if workers == 1 {
+				_, r = l.refine(&lv, []int32{0, 0}, 1)
+			} else {
+				_, r = l.refinePar(&lv, []int32{0, 0}, 1)
+			}
+			if l.connected != (r == 2) {
+				t.Fatalf("workers %d, seed %d: %d sub-communities, connected %v", workers, seed, r, l.connected)
+			}
+			if r == 1 {
+				merged++
+				memb := []int32{0, 0}
+				if k := l.connect(&level{off: g.Offsets, adj: g.Targets, w: g.Weights}, memb, 1); k != 2 || memb[1] != 1 {
+					t.Fatalf("workers %d, seed %d: connect gave %d communities %v, want the two nodes apart", workers, seed, k, memb)
+				}
+			}
+		}
+		if merged == 0 || merged == 20 {
+			t.Errorf("workers %d: %d of 20 seeds merged the two nodes: want some and not all", workers, merged)
+		}
+	}
+}
