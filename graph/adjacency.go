@@ -1,8 +1,9 @@
 package graph
 
 import (
+	"context"
+	"fmt"
 	"sort"
-	"sync"
 )
 
 // buildAdjacency builds the CSR adjacency: every edge appears in the lists
@@ -13,24 +14,25 @@ import (
 // about as many edges: a part's edges, merged across the types in (U, V,
 // Type) order, fill the higher-neighbour lists of its own nodes and, at
 // positions counted beforehand per part, the lower-neighbour lists of their
-// V ends, after those of the parts of lower U. The parts fill in parallel;
-// the lists do not depend on the number of workers.
-func (g *Graph) buildAdjacency(s *scratch, workers int) {
+// V ends, after those of the parts of lower U. The parts are jobs of
+// runJobs; the lists do not depend on the number of workers.
+func (b *builder) buildAdjacency(ctx context.Context) error {
+	g := b.g
 	et := &g.edges
 	n := int(g.numNodes)
+	s := b.scratch(0)
+	b.adj = s
+	defer func() { b.adj = nil }()
 	off := resize(g.adjOff, n+1)
 	clear(off)
 	for _, u := range et.U {
 		off[u+1]++ // higher neighbours, for now
 	}
-	s.cuts = adjacencyParts(s.cuts[:0], off[1:], max(workers, 1))
+	s.cuts = adjacencyParts(s.cuts[:0], off[1:], max(b.workers, 1))
 	parts := len(s.cuts) - 1
 	s.counts = resize(s.counts, parts)
-	a := adjacencyBuild{g: g, s: s}
-	if parts == 1 {
-		a.count(0)
-	} else {
-		run(parts, a.count)
+	if b.runJobs(ctx, parts, (*builder).countAdjacency); ctx.Err() != nil {
+		return fmt.Errorf("graph: build cancelled while counting the adjacency: %w", ctx.Err())
 	}
 	// off: row starts; counts[p][x]: where part p's edges with V = x go;
 	// pos[x]: where x's higher neighbours go.
@@ -50,39 +52,34 @@ func (g *Graph) buildAdjacency(s *scratch, workers int) {
 	}
 	off[n] = at
 	g.adjOff, g.adjNbr, g.adjEdge = off, resize(g.adjNbr, int(at)), resize(g.adjEdge, int(at))
-	if parts == 1 {
-		a.fill(0)
-	} else {
-		run(parts, a.fill)
+	if b.runJobs(ctx, parts, (*builder).fillAdjacency); ctx.Err() != nil {
+		return fmt.Errorf("graph: build cancelled while filling the adjacency: %w", ctx.Err())
 	}
+	return nil
 }
 
-// adjacencyBuild holds the state of buildAdjacency shared by its parts.
-type adjacencyBuild struct {
-	g *Graph
-	s *scratch
-}
-
-// count sets s.counts[p] to the number of edges of part p by their V end.
-func (a adjacencyBuild) count(p int) {
-	c := resize(a.s.counts[p], int(a.g.numNodes))
+// countAdjacency sets counts[p] of the adjacency's scratch to the number of
+// edges of part p by their V end.
+func (b *builder) countAdjacency(p int) {
+	s, et := b.adj, &b.g.edges
+	c := resize(s.counts[p], int(b.g.numNodes))
 	clear(c)
-	et := &a.g.edges
-	forPart(et, &a.g.edgeSeg, a.s.cuts[p], a.s.cuts[p+1], func(lo, hi int) {
+	forPart(et, &b.g.edgeSeg, s.cuts[p], s.cuts[p+1], func(lo, hi int) {
 		for _, v := range et.V[lo:hi] {
 			c[v]++
 		}
 	})
-	a.s.counts[p] = c
+	s.counts[p] = c
 }
 
-// fill enters the edges of part p in (U, V, Type) order in the lists of
-// their ends, at the positions s.counts[p] (V ends) and s.pos (U ends).
-func (a adjacencyBuild) fill(p int) {
-	g := a.g
+// fillAdjacency enters the edges of part p in (U, V, Type) order in the
+// lists of their ends, at the positions counts[p] (V ends) and pos (U ends)
+// of the adjacency's scratch.
+func (b *builder) fillAdjacency(p int) {
+	g, s := b.g, b.adj
 	et, nbr, eid := &g.edges, g.adjNbr, g.adjEdge
-	low, pos := a.s.counts[p], a.s.pos
-	mergedOrder(et, &g.edgeSeg, a.s.cuts[p], a.s.cuts[p+1], func(i int) {
+	low, pos := s.counts[p], s.pos
+	mergedOrder(et, &g.edgeSeg, s.cuts[p], s.cuts[p+1], func(i int) {
 		u, v := et.U[i], et.V[i]
 		nbr[low[v]], eid[low[v]] = u, EdgeIndex(i)
 		low[v]++
@@ -109,19 +106,6 @@ func adjacencyParts(cuts []NodeID, high []uint32, parts int) []NodeID {
 		}
 	}
 	return append(cuts, NodeID(len(high)))
-}
-
-// run calls f(0) .. f(n-1), each on its own goroutine but the last, which
-// runs on the caller's, and waits for them.
-func run(n int, f func(i int)) {
-	var wg sync.WaitGroup
-	for i := range n - 1 {
-		wg.Go(func() { f(i) })
-	}
-	if n > 0 {
-		f(n - 1)
-	}
-	wg.Wait()
 }
 
 // Degree returns the number of edges incident to n (parallel edges of

@@ -2,6 +2,7 @@ package graph
 
 import (
 	"cmp"
+	"context"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -54,7 +55,9 @@ func TestBuildAdjacencyParts(t *testing.T) {
 		}
 		for _, workers := range []int{1, 2, 3, 7} {
 			g.adjOff, g.adjNbr, g.adjEdge = nil, nil, nil
-			g.buildAdjacency(new(scratch), workers)
+			if err := (&builder{g: g, workers: workers}).buildAdjacency(context.Background()); err != nil {
+				t.Fatal(err)
+			}
 			for x := range n {
 				nbr, eid := g.Neighbors(NodeID(x))
 				if len(nbr) != len(want[x]) {

@@ -71,6 +71,9 @@ type builder struct {
 	// build: reuse[0] that of the sequential stages, reuse[1+i] that of
 	// sort job i. When nil, every stage and job allocates its own.
 	reuse []scratch
+	// adj is the scratch of buildAdjacency while it runs, read by its
+	// jobs.
+	adj *scratch
 }
 
 // scratch is the temporary memory of a build stage or job. A new scratch
@@ -131,7 +134,11 @@ func (b *builder) build(ctx context.Context) error {
 	if err := b.buildEdgesAndLists(ctx); err != nil {
 		return err
 	}
-	return b.step(ctx, "adjacency", g.edges.Len(), func() { g.buildAdjacency(b.scratch(0), b.workers) })
+	var err error
+	if serr := b.step(ctx, "adjacency", g.edges.Len(), func() { err = b.buildAdjacency(ctx) }); serr != nil {
+		return serr
+	}
+	return err
 }
 
 // step runs stage f after checking ctx, reporting its progress.

@@ -351,8 +351,8 @@ type leiden struct {
 	slots   []slot  // per cluster or refined cluster
 	empty   []int32 // stack of empty clusters
 	touched []int32
-	queue   []int32 // ring buffer of unstable nodes
-	stable  []bool
+	queue   []int32 // ring buffer of unstable nodes (moveNodes)
+	stable  []bool  // moveNodes
 
 	start     []int32 // per cluster: start of its nodes in order
 	pos       []int32
@@ -486,12 +486,10 @@ const maxMovesPerNode = 1000
 
 // startMoves prepares a local-moving pass of the n = len(memb) nodes of a
 // level (node weights nw, clusters memb): the cluster slots' weights and
-// sizes, the stack of empty clusters (lowest on top), the queue of nodes in
-// index order (to be shuffled) and the cleared stable flags.
-func (l *leiden) startMoves(nw []float64, memb []int32) (sl []slot, empty, queue []int32, stable []bool) {
+// sizes and the stack of empty clusters (lowest on top).
+func (l *leiden) startMoves(nw []float64, memb []int32) (sl []slot, empty []int32) {
 	n := len(memb)
 	sl = l.slots[:n]
-	queue, stable = l.queue[:n], l.stable[:n]
 	for c := range sl {
 		sl[c].weight, sl[c].size = 0, 0
 	}
@@ -505,11 +503,7 @@ func (l *leiden) startMoves(nw []float64, memb []int32) (sl []slot, empty, queue
 			empty = append(empty, int32(c))
 		}
 	}
-	for i := range queue {
-		queue[i] = int32(i)
-	}
-	clear(stable)
-	return sl, empty, queue, stable
+	return sl, empty
 }
 
 // moveNodes is the fast local moving phase on lv from memb (cluster ids in
@@ -520,7 +514,13 @@ func (l *leiden) moveNodes(lv *level, memb []int32) (k int, moved bool) {
 	n := lv.len()
 	off, adj, w, nw := lv.off, lv.adj, lv.w, lv.nw
 	gamma := l.gamma
-	sl, empty, queue, stable := l.startMoves(nw, memb)
+	sl, empty := l.startMoves(nw, memb)
+	// The queue of nodes in index order, to be shuffled, none stable.
+	queue, stable := l.queue[:n], l.stable[:n]
+	for i := range queue {
+		queue[i] = int32(i)
+	}
+	clear(stable)
 	l.shuffle(queue)
 	head, count := 0, n
 	touched := l.touched[:0]

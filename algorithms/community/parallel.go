@@ -177,7 +177,7 @@ func (l *leiden) moveNodesPar(lv *level, memb []int32) (k int, moved bool) {
 	nw := lv.nw
 	gamma := l.gamma
 	p := l.par
-	sl, empty, _, _ := l.startMoves(nw, memb)
+	sl, empty := l.startMoves(nw, memb)
 	stamp := p.stamp[:n]
 	flags := p.flags[:(n+moveBlock-1)/moveBlock*(moveBlock/64)]
 	clear(flags)
