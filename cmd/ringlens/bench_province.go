@@ -53,6 +53,7 @@ func benchProvinceCommand() *cli.Command {
 				Usage: "partition by district (6-digit admdvs) or city (its first 4 digits: prefecture level)"},
 			&cli.StringFlag{Name: "boundary", Value: "all",
 				Usage: "boundary keys: all crossing people and doctors, or suspects: only those a partition put in a ring or scored ≥ --suspect-score (doctors registered in several partitions and trace codes always)"},
+			citiesFlag(),
 			&cli.Float64Flag{Name: "suspect-score", Value: 0.5, Usage: "entity score from which a crossing person or doctor is a suspect (--boundary suspects)"},
 		}, benchFlags()...),
 		Action: runBenchProvince,
@@ -63,6 +64,7 @@ func benchProvinceCommand() *cli.Command {
 type provinceBench struct {
 	Preset     string `json:"preset"`
 	Seed       int64  `json:"seed"`
+	Cities     int    `json:"cities"`    // prefecture cities of the generated province (fixtures.Config.Cities)
 	Level      string `json:"level"`     // district or city
 	Visits     int64  `json:"visits"`    // visits of the city (truth.json)
 	FeeLines   int64  `json:"fee_lines"` // fee lines of the city (truth.json)
@@ -132,6 +134,11 @@ type provinceCross struct {
 	Doctors           int `json:"doctors"`
 	DoctorsRegistered int `json:"doctors_registered"`
 	DoctorsBilling    int `json:"doctors_billing"`
+	// UnregisteredCodes counts the doctor codes on claims of two or more
+	// partitions that no partition's staff registers (placeholders such as
+	// 009999, typos): not a doctor any partition knows, so not exchanged;
+	// each partition reports them as data quality. Doctors excludes them.
+	UnregisteredCodes int `json:"unregistered_codes"`
 	// TraceCodes counts drug trace codes (drug_trac_codg) on fee lines of
 	// two or more partitions.
 	TraceCodes int `json:"trace_codes"`
@@ -206,6 +213,9 @@ func runBenchProvince(c *cli.Context) error {
 	if level != "district" && level != "city" {
 		return usagef("bench province: --level %q: want district or city", level)
 	}
+	if n := c.Int("cities"); n < 1 || n > fixtures.MaxCities {
+		return usagef("bench province: --cities %d: want 1 to %d", n, fixtures.MaxCities)
+	}
 	bmode := c.String("boundary")
 	if bmode != "all" && bmode != "suspects" {
 		return usagef("bench province: --boundary %q: want all or suspects", bmode)
@@ -245,7 +255,7 @@ func runBenchProvince(c *cli.Context) error {
 		return fmt.Errorf("bench province: partition the city: %w", err)
 	}
 	res := provinceBench{
-		Preset: truth.Preset, Seed: truth.Seed, Level: level, BoundaryKeys: bmode, Visits: truth.Visits, FeeLines: truth.FeeLines,
+		Preset: truth.Preset, Seed: truth.Seed, Cities: max(1, truth.Cities), Level: level, BoundaryKeys: bmode, Visits: truth.Visits, FeeLines: truth.FeeLines,
 		Planted: len(truth.Rings), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		SplitSeconds: time.Since(start).Seconds(),
 	}
@@ -332,7 +342,7 @@ func provinceCity(c *cli.Context, log zerolog.Logger, m *meter, dir string, visi
 	}
 	start := time.Now()
 	t, err := fixtures.Generate(c.Context, fixtures.Config{
-		Preset: c.String("preset"), Seed: c.Int64("seed"), Visits: visits, Out: dir,
+		Preset: c.String("preset"), Seed: c.Int64("seed"), Visits: visits, Out: dir, Cities: c.Int("cities"),
 		Progress: func(done, total int64) { m.update("generate", "visits", done, total) },
 	})
 	m.finish()
@@ -772,6 +782,12 @@ func crossPartitions(ctx context.Context, sp *citySplit, dst string, suspects ma
 		return out
 	}
 	people, doctors, traces := crossing(k.persons), crossing(k.doctors), crossing(k.traces)
+	for d := range doctors {
+		if _, ok := k.registered[d]; !ok {
+			delete(doctors, d)
+			cr.UnregisteredCodes++
+		}
+	}
 	registered := crossing(k.registered)
 	cr.People, cr.Doctors, cr.TraceCodes = len(people), len(doctors), len(traces)
 	cr.DoctorsRegistered, cr.DoctorsBilling = len(registered), len(crossing(k.billing))
@@ -1128,8 +1144,8 @@ func sortedKeys(m map[string]bool) []string {
 // writeText prints the result as tables.
 func (res *provinceBench) writeText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "province simulation: a %s-visit city (preset %s, seed %d, %d planted rings, %d spanning partitions) cut into %d partitions by %s (admdvs), GOMAXPROCS=%d\n\n",
-		humanCount(res.Visits), res.Preset, res.Seed, res.Planted, res.PlantedSpanning, len(res.Partitions), res.Level, res.GOMAXPROCS)
+	fmt.Fprintf(w, "province simulation: a %s-visit province of %d cities and a distant one (preset %s, seed %d, %d planted rings, %d spanning partitions) cut into %d partitions by %s (admdvs), GOMAXPROCS=%d\n\n",
+		humanCount(res.Visits), res.Cities, res.Preset, res.Seed, res.Planted, res.PlantedSpanning, len(res.Partitions), res.Level, res.GOMAXPROCS)
 	fmt.Fprintln(tw, "partition\tvisits\tfee lines\tMB\tingest s\tbuild s\tdetect s\ttotal s\trings\t")
 	row := func(name string, r provinceRun) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t\n", name, humanCount(int64(r.Visits)), humanCount(int64(r.FeeLines)),
@@ -1149,8 +1165,8 @@ func (res *provinceBench) writeText(w io.Writer) error {
 	c := res.Cross
 	fmt.Fprintf(w, "\ncross-partition relations: %s people treated in 2+ partitions, %s treated outside their place insured,\n",
 		humanCount(int64(c.People)), humanCount(int64(c.PeopleInsuredElsewhere)))
-	fmt.Fprintf(w, "  %s doctors in 2+ partitions (%s registered in 2+, %s on claims of 2+), %s trace codes sold in 2+\n",
-		humanCount(int64(c.Doctors)), humanCount(int64(c.DoctorsRegistered)), humanCount(int64(c.DoctorsBilling)), humanCount(int64(c.TraceCodes)))
+	fmt.Fprintf(w, "  %s doctors in 2+ partitions (%s registered in 2+, %s on claims of 2+; %s unregistered codes on claims of 2+ not exchanged), %s trace codes sold in 2+\n",
+		humanCount(int64(c.Doctors)), humanCount(int64(c.DoctorsRegistered)), humanCount(int64(c.DoctorsBilling)), humanCount(int64(c.UnregisteredCodes)), humanCount(int64(c.TraceCodes)))
 	fmt.Fprintf(w, "  keys exchanged: %s rows, %.1f MB, %.2f s to read and match\n", humanCount(c.KeyRows), float64(c.KeyBytes)/1e6, c.KeySeconds)
 	if res.BoundaryKeys == "suspects" {
 		fmt.Fprintf(w, "  boundary keys: suspects only (%s suspects in the partitions): %s crossing people, %s doctors\n",

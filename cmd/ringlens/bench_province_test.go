@@ -68,8 +68,36 @@ func TestBenchProvinceE2E(t *testing.T) {
 	}
 }
 
+// TestBenchProvinceCities runs the simulation on a generated province of
+// three cities cut by city: one partition per city and the distant one,
+// every visit in exactly one of them.
+func TestBenchProvinceCities(t *testing.T) {
+	res := runBinary(t, "bench", "province", "--scale", "30k", "--seed", "2", "--cities", "3", "--level", "city", "--json", "--log-format", "json")
+	if res.code != exitOK {
+		t.Fatalf("bench province --cities 3: code %d, stderr:\n%s", res.code, res.stderr)
+	}
+	var b provinceBench
+	if err := json.Unmarshal([]byte(res.stdout), &b); err != nil {
+		t.Fatalf("decode result: %v\n%s", err, res.stdout)
+	}
+	var regions []string
+	for _, p := range b.Partitions {
+		regions = append(regions, p.Region)
+	}
+	if want := "350100 350200 350500 420100"; strings.Join(regions, " ") != want || b.Cities != 3 {
+		t.Errorf("%d cities, partitions %v; want 3 cities, %s", b.Cities, regions, want)
+	}
+	if b.PartitionTotals.Visits != b.Whole.Visits || b.Cross.People == 0 || b.Boundary.Visits == 0 {
+		t.Errorf("partitions %+v, whole %+v, cross %+v: want every visit in one partition and people crossing cities",
+			b.PartitionTotals, b.Whole, b.Cross)
+	}
+	if b.Recovery[0].Found == 0 {
+		t.Errorf("the whole province found no planted ring: %+v", b.Recovery)
+	}
+}
+
 func TestBenchProvinceUsage(t *testing.T) {
-	for _, args := range [][]string{{"--level", "street"}, {"--scale", "lots"}, {"--scale", "100"}} {
+	for _, args := range [][]string{{"--level", "street"}, {"--scale", "lots"}, {"--scale", "100"}, {"--cities", "0"}, {"--cities", "9"}} {
 		res := runBinary(t, append([]string{"bench", "province", "--log-format", "json"}, args...)...)
 		if res.code != exitUsage {
 			t.Errorf("bench province %v: code %d; want %d (stderr %q)", args, res.code, exitUsage, res.stderr)

@@ -32,11 +32,18 @@ func generateCommand() *cli.Command {
 			&cli.BoolFlag{Name: "gzip", Usage: "gzip every file"},
 			&cli.StringFlag{Name: "encoding", Value: "utf-8", Usage: "utf-8 or gb18030 (CSV only)"},
 			&cli.IntFlag{Name: "rings", Usage: "rings the grammar preset composes (0: a default scaled by the city)"},
+			citiesFlag(),
 			&cli.StringFlag{Name: "drop", Usage: "optional contract columns to leave out of the files, comma-separated (e.g. mdtrt_cert_type,lat,lon), or \"optional\" for all of them"},
 			&cli.StringFlag{Name: "hosp-lv", Usage: "coding of fixmedins.hosp_lv: text (default), national, grade or mixed"},
 		}, logFlags()...),
 		Action: runGenerate,
 	}
+}
+
+// citiesFlag is --cities, the number of prefecture cities of a generated
+// province (fixtures.Config.Cities).
+func citiesFlag() cli.Flag {
+	return &cli.IntFlag{Name: "cities", Value: 1, Usage: fmt.Sprintf("prefecture cities of the generated province, 1 to %d (more than 1: a capital taking referrals and cross-city care)", fixtures.MaxCities)}
 }
 
 func runGenerate(c *cli.Context) error {
@@ -57,6 +64,9 @@ func runGenerate(c *cli.Context) error {
 	if c.Int("rings") < 0 {
 		return usagef("generate: --rings %d: want 0 or more", c.Int("rings"))
 	}
+	if n := c.Int("cities"); n < 1 || n > fixtures.MaxCities {
+		return usagef("generate: --cities %d: want 1 to %d", n, fixtures.MaxCities)
+	}
 	m := newMeter(log, c.App.ErrWriter, tty)
 	cfg := fixtures.Config{
 		Preset:   c.String("preset"),
@@ -67,6 +77,7 @@ func runGenerate(c *cli.Context) error {
 		Gzip:     c.Bool("gzip"),
 		Encoding: c.String("encoding"),
 		Rings:    c.Int("rings"),
+		Cities:   c.Int("cities"),
 		Drop:     splitList(c.String("drop")),
 		HospLv:   c.String("hosp-lv"),
 		Progress: func(done, total int64) { m.update("generate", "visits", done, total) },
