@@ -1470,7 +1470,7 @@ func regularity(vt *graph.VisitTable, vs []uint32) float64 {
 // judged against the median instead: they are chronic patients, and a few
 // dear, early refills are ordinary at any pharmacy (sites that already
 // stand out among all their returning people, skip, do not vote, so the
-// median stays ordinary). A class with fewer than minVoters voting sites
+// median stays ordinary). A class with fewer than minClassVoters voting sites
 // takes the value over all classes.
 func (s *state) classRates(lo int, tally []siteTally, regulars bool, skip []bool) [nClasses]float64 {
 	return s.classRatesAt(lo, tally, regulars, skip, false)
@@ -1492,7 +1492,7 @@ func (s *state) classRatesAt(lo int, tally []siteTally, regulars bool, skip []bo
 			q = 0.5
 		}
 		out[cl] = weightedQuantile(all, q)
-		if len(shares[cl]) >= minVoters {
+		if len(shares[cl]) >= minClassVoters {
 			out[cl] = weightedQuantile(shares[cl], q)
 		}
 		out[cl] = max(out[cl], s.opt.Params.MinFlaggedRate)

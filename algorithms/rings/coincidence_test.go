@@ -188,7 +188,7 @@ func rateGraph(t *testing.T) (*graph.Graph, [nClasses][]int) {
 // TestClassRates checks classRates on hand-made tallies: the lower
 // quartile (xs[n/4] of the sorted shares) over the class's sites with at
 // least min_vote_relations relations, the quartile over all classes for a
-// class with fewer than minVoters (10) voting sites, the min_flagged_rate
+// class with fewer than minClassVoters (3) voting sites, the min_flagged_rate
 // floor, and the regulars' counts when regulars is set.
 func TestClassRates(t *testing.T) {
 	g, idx := rateGraph(t)
@@ -206,7 +206,7 @@ func TestClassRates(t *testing.T) {
 	}
 	// base: clinics 20 relations, i flagged (0, 0.05, …, 0.55: quartile
 	// xs[12/4] = 3/20); hospitals 40 relations, 12 flagged (0.3), the last
-	// one only 4 relations (9 voters: fewer than minVoters); stations 4
+	// one only 4 relations (9 voters: their own quartile); stations 4
 	// relations (no vote); pharmacies 50 relations, 2i flagged (0, 0.04,
 	// …, 0.36: quartile xs[10/4] = 4/50). All 31 voting shares sorted:
 	// 0, 0, 0.04, 0.05, 0.08, 0.1, 0.12, 0.15, … : xs[31/4] = 3/20.
@@ -235,9 +235,22 @@ func TestClassRates(t *testing.T) {
 		{
 			name:  "lower quartile per class, fallback to all classes",
 			tally: fill(base),
-			// clinic own quartile; hospital 9 voters and station none:
-			// the overall quartile; pharmacy own quartile.
-			want: [nClasses]float64{3.0 / 20, 3.0 / 20, 3.0 / 20, 4.0 / 50},
+			// clinic, hospital (9 voters) and pharmacy own quartiles;
+			// stations, none voting: the overall quartile.
+			want: [nClasses]float64{3.0 / 20, 12.0 / 40, 3.0 / 20, 4.0 / 50},
+		},
+		{
+			name: "two voting hospitals fall back to all classes",
+			tally: fill(func(cl graph.InstitutionClass, i int) site {
+				if cl == graph.ClassHospital && i >= 2 {
+					return site{rel: 4, fl: 1} // too few relations to vote
+				}
+				return base(cl, i)
+			}),
+			// overall, weighted by relations (total 240 + 80 + 500 =
+			// 820, a quarter 205): 0 (70), .04 (120), .05 (140), .08
+			// (190), .10 (210) → 0.10.
+			want: [nClasses]float64{3.0 / 20, 0.10, 0.10, 4.0 / 50},
 		},
 		{
 			name: "ten voting hospitals use their own quartile",
@@ -254,7 +267,7 @@ func TestClassRates(t *testing.T) {
 			name:  "floor above the quartiles",
 			tally: fill(base),
 			floor: 0.12,
-			want:  [nClasses]float64{3.0 / 20, 3.0 / 20, 3.0 / 20, 0.12},
+			want:  [nClasses]float64{3.0 / 20, 12.0 / 40, 3.0 / 20, 0.12},
 		},
 		{
 			name:  "min_vote_relations silences the clinics",
@@ -262,7 +275,7 @@ func TestClassRates(t *testing.T) {
 			// clinics (20 relations) no longer vote: overall over 9
 			// hospitals (0.3) and 10 pharmacies: 19 shares, xs[4] = 8/50.
 			voteRel: 21,
-			want:    [nClasses]float64{8.0 / 50, 8.0 / 50, 8.0 / 50, 4.0 / 50},
+			want:    [nClasses]float64{8.0 / 50, 12.0 / 40, 8.0 / 50, 4.0 / 50},
 		},
 		{
 			name:  "no flagged relation anywhere: the floor",
@@ -285,7 +298,7 @@ func TestClassRates(t *testing.T) {
 			regulars: true,
 			// Pharmacies' regulars are judged against the median (10
 			// sites, 0, 2, …, 18 of 50: xs[5] = 10/50).
-			want: [nClasses]float64{3.0 / 20, 3.0 / 20, 3.0 / 20, 10.0 / 50},
+			want: [nClasses]float64{3.0 / 20, 12.0 / 40, 3.0 / 20, 10.0 / 50},
 		},
 		{
 			name: "all relations when regulars is not set",
@@ -310,7 +323,7 @@ func TestClassRates(t *testing.T) {
 			}),
 			// overall: clinics 9×0.05, 3×1; hospitals 9×0.3; pharmacies
 			// 0 … 0.36: 31 shares, xs[7]: 0, .04, .05×9 … → 0.05.
-			want: [nClasses]float64{1.0 / 20, 1.0 / 20, 1.0 / 20, 4.0 / 50},
+			want: [nClasses]float64{1.0 / 20, 12.0 / 40, 1.0 / 20, 4.0 / 50},
 		},
 	}
 	for _, c := range cases {

@@ -898,7 +898,7 @@ func patientsIn(r *findings.Ring, people []string) int {
 
 // Known weaknesses of the detector seen by these tests (see weakOr).
 const (
-	weakRingPeers = "clinic B is not seeded: on all relations its 8 flagged people among ~250 returning ones stay below flagged_lift × the clinics' rate (lift 2.7 < 3), and on regulars the two planted clinics bring the clinics voting on regulars to minVoters, so the clinics' regular rate becomes their own lower quartile, set by ring clinics (0.73 instead of 0.036 with one planted clinic); a linked site joins a seeded one only with its own lift ≥ flagged_lift"
+	weakRingPeers = "clinic B is not seeded: on all relations its 8 flagged people among ~250 returning ones stay below flagged_lift × the clinics' rate (lift 2.7 < 3), and on regulars the two planted clinics bring the clinics voting on regulars to minClassVoters, so the clinics' regular rate becomes their own lower quartile, set by ring clinics (0.73 instead of 0.036 with one planted clinic); a linked site joins a seeded one only with its own lift ≥ flagged_lift"
 	weakDiluted   = "the ring found at the clinic also holds the clinic's other flagged people, more than the planted group"
 )
 

@@ -244,13 +244,25 @@ func scenario(m claims.MedType) int {
 	return 0
 }
 
-// Peer statistics (see peerZ). A level of peers is used when at least
-// minVoters institutions vote on its centre.
+// Peer statistics (see peerZ). A level of peers is used when enough
+// institutions vote on its centre (levelVoters).
 const (
-	nScenarios    = 4
-	nClasses      = 4
-	minVoters     = 10
-	minInstVisits = 5 // visits of a group an institution needs to vote
+	nScenarios = 4
+	nClasses   = 4
+	// minVoters is how many voting institutions a group of the finest
+	// level (scenario, class and key) needs: its groups are many and
+	// small.
+	minVoters = 10
+	// minClassVoters is how many voting institutions a class needs for its
+	// own statistics (peer level 1, scenario and class; classRates); with
+	// fewer it is judged with every class's. A class is a kind of care
+	// (hospitals, clinics, stations, pharmacies), so the median of a few
+	// of its own sites is a better baseline than the scenario's over all
+	// classes: with minVoters here, a city (or a province's partition) of
+	// five hospitals judged their outpatient visits and flagged shares
+	// against clinics' and stations', and every hospital came out a ring.
+	minClassVoters = 3
+	minInstVisits  = 5 // visits of a group an institution needs to vote
 )
 
 // groupStats are the centre and scale of peer groups, and how many
@@ -286,19 +298,27 @@ func (m *peerModel) group(level int, sc, cl int8, k int32) int32 {
 }
 
 // zOf returns the robust z of value x of a visit of scenario sc, class cl
-// and key k: against the finest level with at least minVoters voting
-// institutions, else the coarsest.
+// and key k: against the finest level with enough voting institutions
+// (levelVoters), else the coarsest.
 func (m *peerModel) zOf(sc, cl int8, k int32, x int64) float32 {
 	for i := range m.stats {
 		if i == 0 && k < 0 {
 			continue
 		}
 		gi := m.group(i, sc, cl, k)
-		if st := &m.stats[i]; st.voters[gi] >= minVoters || i == len(m.stats)-1 {
+		if st := &m.stats[i]; st.voters[gi] >= levelVoters(i) || i == len(m.stats)-1 {
 			return float32((float64(x)/100 - st.centre[gi]) / max(st.scale[gi], 1))
 		}
 	}
 	return 0
+}
+
+// levelVoters returns how many voting institutions peer level i needs.
+func levelVoters(i int) int32 {
+	if i == 1 {
+		return minClassVoters
+	}
+	return minVoters
 }
 
 // prepare returns the scenario (-1 for visits left out: reversed, no

@@ -101,3 +101,39 @@ func TestPeerGroupStats(t *testing.T) {
 		}
 	}
 }
+
+// TestPeerLevels checks which level of peers zOf scores against: the
+// finest (scenario, class, key) from minVoters voting institutions, the
+// class (scenario, class) from minClassVoters, else the scenario over
+// every class.
+func TestPeerLevels(t *testing.T) {
+	const sc, cl, key = 0, int8(graph.ClassHospital), 1
+	m := &peerModel{nKey: 2}
+	for i, n := range []int{nScenarios * nClasses * 2, nScenarios * nClasses, nScenarios} {
+		m.stats[i] = groupStats{centre: make([]float64, n), scale: make([]float64, n), voters: make([]int32, n)}
+	}
+	fine, class, scen := m.group(0, sc, cl, key), m.group(1, sc, cl, key), m.group(2, sc, cl, key)
+	// Centres 100, 50 and 10 yuan, scale 1 yuan: a visit of 110 yuan
+	// scores 10, 60 or 100 by level.
+	m.stats[0].centre[fine], m.stats[1].centre[class], m.stats[2].centre[scen] = 100, 50, 10
+	m.stats[0].scale[fine], m.stats[1].scale[class], m.stats[2].scale[scen] = 1, 1, 1
+	cases := []struct {
+		name        string
+		fine, class int32 // voters
+		key         int32
+		want        float32
+	}{
+		{"finest level", minVoters, minClassVoters, key, 10},
+		{"too few for the finest: the class", minVoters - 1, minClassVoters, key, 60},
+		{"unseen key: the class", minVoters, minClassVoters, -1, 60},
+		{"too few for the class: the scenario", minVoters - 1, minClassVoters - 1, key, 100},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			m.stats[0].voters[fine], m.stats[1].voters[class] = c.fine, c.class
+			if got := m.zOf(sc, cl, c.key, 11000); got != c.want {
+				t.Errorf("z = %v, want %v", got, c.want)
+			}
+		})
+	}
+}
