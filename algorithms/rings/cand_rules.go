@@ -206,9 +206,13 @@ func (s *state) cashoutCandidates(ctx context.Context) ([]*candidate, error) {
 
 // borrowedCandidates turns a doctor code billing at distant institutions
 // at overlapping times (R-DOCTOR-DISTANT) into a ring of the doctor and the
-// institutions other than the doctor's main workplace (where the code bills
-// most); where visits name no doctor, the staff roster stands in
-// (registeredCandidates).
+// institutions of the clashes other than the doctor's main workplace
+// (where the code bills most); where visits name no doctor, the staff
+// roster stands in (registeredCandidates). The clashes are read from the
+// doctor's visits (clashes), not from the hit's cited visits: those are a
+// sample of the first rows, and a data set whose rows come region by
+// region (a province's boundary data set) cited only the borrowing
+// clinic's.
 func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 	g := s.g
 	var out []*candidate
@@ -217,7 +221,11 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 			return nil, err
 		}
 		h := &s.hits[i]
-		if len(h.Doctors) != 1 || len(h.Institutions) < 2 || !s.doctorOK(h.Doctors[0]) {
+		if len(h.Doctors) != 1 || !s.doctorOK(h.Doctors[0]) {
+			continue
+		}
+		sites, tightness := s.clashes(h.Doctors[0], h)
+		if len(sites) < 2 {
 			continue
 		}
 		d := g.DoctorNode(h.Doctors[0])
@@ -246,8 +254,8 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 			}
 		}
 		c := &candidate{source: rules.IDDoctorDistant, typology: findings.TypBorrowedQualif, hits: []int{i}, doctors: []graph.NodeID{d}}
-		for _, r := range h.Institutions {
-			if n := g.InstitutionNode(r); n != graph.NoNode && n != home {
+		for _, n := range sites {
+			if n != home {
 				c.insts = append(c.insts, n)
 			}
 		}
@@ -264,9 +272,9 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 		// Strength grows with the visits that clash with the doctor's work
 		// elsewhere (a few are a schedule slip, hundreds a borrowed code)
 		// and with how far inside the journey's time the clashes fall
-		// (clashTightness).
+		// (clashes).
 		km := s.separationKm(home, c.insts, h.Params)
-		c.strength = squash(float64(h.NVisits), 50) * s.clashTightness(h)
+		c.strength = squash(float64(h.NVisits), 50) * tightness
 		c.feat.HomeVisits, c.feat.DistanceKm = float64(best), km
 		out = append(out, c)
 	}
@@ -278,23 +286,29 @@ func (s *state) borrowedCandidates(ctx context.Context) ([]*candidate, error) {
 	return append(out, reg...), nil
 }
 
-// clashTightness returns how far inside the travel time the clashes of an
-// R-DOCTOR-DISTANT hit fall: over its cited visits in time order, each
+// clashes follows the outpatient visits doctor row d attended, live, in
+// time order, as R-DOCTOR-DISTANT (hit h, its parameters) reads them: a
 // change of site at least min_km apart sooner than the journey takes at
-// speed_kmh counts 1 − gap / journey time, and the upper quartile is
-// returned (0 when there is none): the share of the journey by which two
-// sites' clocks would have to be set apart to explain three clashes in
-// four. A code billed at two sites at once clashes by anything from the
-// whole journey to none of it, however far apart the sites are, half an
-// hour's drive or a day's; a doctor who commutes between two sites whose
-// clocks are set a little apart clashes by that little, every time.
-func (s *state) clashTightness(h *findings.RuleHit) float64 {
+// speed_kmh is a clash. It returns the sites of the clashes, sorted, and
+// their tightness: each clash counts 1 − gap / journey time, and the upper
+// quartile is returned (0 when there is none), the share of the journey
+// by which two sites' clocks would have to be set apart to explain three
+// clashes in four. A code billed at two sites at once clashes by anything
+// from the whole journey to none of it, however far apart the sites are,
+// half an hour's drive or a day's; a doctor who commutes between two sites
+// whose clocks are set a little apart clashes by that little, every time.
+func (s *state) clashes(d uint32, h *findings.RuleHit) (sites []graph.NodeID, tightness float64) {
 	vt := &s.t.Visits
-	vs := slices.Clone(h.Visits)
+	var vs []uint32
+	for _, v := range s.g.VisitsOf(s.g.DoctorNode(d)) {
+		if vt.Doctor[v] == d && s.live(v) && !vt.MedType[v].Inpatient() && !vt.MedType[v].Pharmacy() && s.located(s.instNode(v)) {
+			vs = append(vs, v)
+		}
+	}
 	slices.SortStableFunc(vs, func(a, b uint32) int { return cmp.Compare(vt.Begin.At(a), vt.Begin.At(b)) })
 	minKm, speed := h.Params["min_km"], h.Params["speed_kmh"]
 	if speed <= 0 {
-		return 0
+		return nil, 0
 	}
 	var tight []weighted
 	for i := 1; i < len(vs); i++ {
@@ -306,13 +320,23 @@ func (s *state) clashTightness(h *findings.RuleHit) float64 {
 		journey := km / speed * 3600
 		if gap := float64(vt.Begin.At(vs[i]) - vt.Begin.At(vs[i-1])); km > 0 && km >= minKm && gap < journey {
 			tight = append(tight, weighted{x: 1 - gap/journey, w: 1})
+			sites = append(sites, a, b)
 		}
 	}
-	return weightedQuantile(tight, clashQuantile)
+	slices.Sort(sites)
+	return slices.Compact(sites), weightedQuantile(tight, clashQuantile)
 }
 
-// clashQuantile is the quantile of the clashes' tightness clashTightness
-// reads: three clashes in four.
+// located reports whether institution node n has a location or a region
+// code: R-DOCTOR-DISTANT passes over the visits of the others.
+func (s *state) located(n graph.NodeID) bool {
+	it := &s.t.Institutions
+	row := s.g.Row(n)
+	return n != graph.NoNode && row != graph.None && int(row) < len(it.HasLoc) && (it.HasLoc[row] || it.Admdvs[row] != graph.None)
+}
+
+// clashQuantile is the quantile of the clashes' tightness clashes reads:
+// three clashes in four.
 const clashQuantile = 0.75
 
 // separationKm returns the largest distance in km between home and the
