@@ -14,6 +14,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/fixtures"
+	"github.com/ringlens/ringlens/graph"
 	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/ingest"
 	"github.com/rs/zerolog"
@@ -55,7 +57,7 @@ func benchProvinceCommand() *cli.Command {
 				Usage: "boundary keys: all crossing people and doctors, or suspects: only those a partition put in a ring or scored ≥ --suspect-score (doctors registered in several partitions and trace codes always)"},
 			citiesFlag(),
 			&cli.Float64Flag{Name: "suspect-score", Value: 0.5, Usage: "entity score from which a crossing person or doctor is a suspect (--boundary suspects)"},
-		}, benchFlags()...),
+		}, append(provinceNeo4jFlags(), benchFlags()...)...),
 		Action: runBenchProvince,
 	}
 }
@@ -91,6 +93,8 @@ type provinceBench struct {
 	Recovery []provinceRecovery `json:"recovery"`
 	// Rings is the outcome per planted ring.
 	Rings []provincePlanted `json:"rings"`
+	// Neo4j is the exchange through Neo4j (--neo4j).
+	Neo4j *provinceNeo4j `json:"neo4j,omitempty"`
 }
 
 // provinceRun is one detection run on one data directory.
@@ -216,6 +220,9 @@ func runBenchProvince(c *cli.Context) error {
 	if n := c.Int("cities"); n < 1 || n > fixtures.MaxCities {
 		return usagef("bench province: --cities %d: want 1 to %d", n, fixtures.MaxCities)
 	}
+	if err := checkProvinceNeo4j(c); err != nil {
+		return err
+	}
 	bmode := c.String("boundary")
 	if bmode != "all" && bmode != "suspects" {
 		return usagef("bench province: --boundary %q: want all or suspects", bmode)
@@ -261,6 +268,11 @@ func runBenchProvince(c *cli.Context) error {
 	}
 	log.Info().Int("partitions", len(sp.regions)).Strs("regions", sp.regions).Str("elapsed", roundDur(time.Since(start))).Msg("city partitioned")
 
+	x, err := openProvinceExchange(c)
+	if err != nil {
+		return err
+	}
+	defer x.close(c.Context)
 	set, params := rules.Defaults(), rings.DefaultParams()
 	partFound := make([][]findings.Ring, len(sp.regions))
 	var suspects map[string]bool // kind + "\x00" + id; nil: every crossing key
@@ -268,7 +280,11 @@ func runBenchProvince(c *cli.Context) error {
 		suspects = map[string]bool{}
 	}
 	for i, reg := range sp.regions {
-		run, found, err := provinceDetect(c, m, sp.dir(reg), set, params)
+		var push func(*graph.Graph, *findings.Findings) error
+		if x != nil {
+			push = func(g *graph.Graph, f *findings.Findings) error { return x.push(c.Context, reg, g, f) }
+		}
+		run, found, err := provinceDetect(c, m, sp.dir(reg), set, params, push)
 		if err != nil {
 			return fmt.Errorf("bench province: partition %s: %w", reg, err)
 		}
@@ -291,7 +307,7 @@ func runBenchProvince(c *cli.Context) error {
 		t.Rings += p.Rings
 	}
 
-	whole, wholeFound, err := provinceDetect(c, m, city, set, params)
+	whole, wholeFound, err := provinceDetect(c, m, city, set, params, nil)
 	if err != nil {
 		return fmt.Errorf("bench province: whole city: %w", err)
 	}
@@ -302,7 +318,14 @@ func runBenchProvince(c *cli.Context) error {
 	if err != nil {
 		return fmt.Errorf("bench province: cross-partition pass: %w", err)
 	}
-	bRun, bFound, err := provinceDetect(c, m, boundary, set, params)
+	if x != nil {
+		if err := x.count(c.Context, level, &cross); err != nil {
+			return fmt.Errorf("bench province: crossing queries: %w", err)
+		}
+		res.Neo4j = &x.res
+		log.Info().Bool("agrees", x.res.Agrees).Float64("push_seconds", x.res.PushSeconds).Float64("query_seconds", x.res.QuerySeconds).Msg("exchange through Neo4j counted")
+	}
+	bRun, bFound, err := provinceDetect(c, m, boundary, set, params, nil)
 	if err != nil {
 		return fmt.Errorf("bench province: boundary: %w", err)
 	}
@@ -354,8 +377,10 @@ func provinceCity(c *cli.Context, log zerolog.Logger, m *meter, dir string, visi
 }
 
 // provinceDetect reads dir, builds its graph and detects, as detect does,
-// timing each stage.
-func provinceDetect(c *cli.Context, m *meter, dir string, set rules.Set, params rings.Params) (provinceRun, *findings.Findings, error) {
+// timing each stage; then, when push is not nil, it hands the graph and
+// the findings to push (not timed in the run).
+func provinceDetect(c *cli.Context, m *meter, dir string, set rules.Set, params rings.Params,
+	push func(*graph.Graph, *findings.Findings) error) (provinceRun, *findings.Findings, error) {
 	var run provinceRun
 	p, err := loadGraph(c, m, dir, ingest.Options{DropSettlementIDs: true}, func(ingest.Reject) error {
 		run.Rejected++
@@ -378,6 +403,11 @@ func provinceDetect(c *cli.Context, m *meter, dir string, set rules.Set, params 
 		run.Rows += f.Read
 		if st, err := os.Stat(f.Path); err == nil {
 			run.Bytes += st.Size()
+		}
+	}
+	if push != nil {
+		if err := push(p.graph, found); err != nil {
+			return run, nil, err
 		}
 	}
 	p = nil
@@ -843,25 +873,60 @@ func (k *crossKeys) read(sp *citySplit, i int, reg string) error {
 	if err != nil {
 		return err
 	}
-	mpc, dc := -1, -1
+	refunded, err := refundedVisits(dir)
+	if err != nil {
+		return err
+	}
+	// A visit its refunds reverse (fund netted to zero or less, as ingest
+	// nets them) is no care: like the graph, which gives it no edge, the
+	// keys leave it out. Its rows wait for the end of the scan.
+	type pending struct {
+		fund     float64
+		psn, doc string
+	}
+	held := map[string]*pending{}
+	add := func(psn, doc string) {
+		addMask(k.persons, psn, bit)
+		if insured[psn] {
+			addMask(k.insuredElsewhere, psn, bit)
+		}
+		if doc != "" {
+			addMask(k.doctors, doc, bit)
+			addMask(k.billing, doc, bit)
+		}
+	}
+	mpc, dc, ic, fc, rc := -1, -1, -1, -1, -1
 	err = scanTable(dir, fileMdtrt, func(t *tableReader, row []string) error {
 		if mpc < 0 {
 			if mpc, dc = t.col("psn_no"), t.col("atddr_no"); mpc < 0 {
 				return fmt.Errorf("%s: no psn_no column", t.name)
 			}
+			ic, fc, rc = t.col("mdtrt_id"), t.col("fund_pay_sumamt"), t.col("refd_setl_flag")
 		}
-		addMask(k.persons, row[mpc], bit)
-		if insured[row[mpc]] {
-			addMask(k.insuredElsewhere, row[mpc], bit)
+		id := field(row, ic)
+		if !refunded[id] {
+			add(row[mpc], field(row, dc))
+			return nil
 		}
-		if d := field(row, dc); d != "" {
-			addMask(k.doctors, d, bit)
-			addMask(k.billing, d, bit)
+		h := held[id]
+		if h == nil {
+			h = &pending{}
+			held[strings.Clone(id)] = h
+		}
+		fund, _ := strconv.ParseFloat(field(row, fc), 64)
+		h.fund += fund
+		if field(row, rc) != "1" {
+			h.psn, h.doc = strings.Clone(row[mpc]), strings.Clone(field(row, dc))
 		}
 		return nil
 	})
 	if err != nil {
 		return err
+	}
+	for _, h := range held {
+		if h.psn != "" && h.fund > 0 {
+			add(h.psn, h.doc)
+		}
 	}
 	bc, tc, seen := -1, -1, false
 	err = scanTable(dir, fileFees, func(t *tableReader, row []string) error {
@@ -894,6 +959,23 @@ func (k *crossKeys) read(sp *citySplit, i int, reg string) error {
 		}
 	}
 	return nil
+}
+
+// refundedVisits returns the mdtrt_id of the refund rows
+// (refd_setl_flag 1) of the visits of the data set in dir.
+func refundedVisits(dir string) (map[string]bool, error) {
+	out := map[string]bool{}
+	ic, rc := -1, -1
+	err := scanTable(dir, fileMdtrt, func(t *tableReader, row []string) error {
+		if ic < 0 {
+			ic, rc = t.col("mdtrt_id"), t.col("refd_setl_flag")
+		}
+		if field(row, rc) == "1" {
+			out[strings.Clone(field(row, ic))] = true
+		}
+		return nil
+	})
+	return out, err
 }
 
 // extractBoundary writes the boundary data set into dst from every
@@ -1175,7 +1257,11 @@ func (res *provinceBench) writeText(w io.Writer) error {
 	fmt.Fprintf(w, "  boundary data set: %s visits (%.1f%% of the city; visit rows selected by people %s, insured elsewhere %s, doctors %s, trace codes %s),\n",
 		humanCount(int64(res.Boundary.Visits)), 100*c.BoundaryShare, humanCount(c.VisitsByPeople), humanCount(c.VisitsByInsured), humanCount(c.VisitsByDoctors), humanCount(c.VisitsByTraceCodes))
 	fmt.Fprintf(w, "    %s fee lines, %s rows, %.1f MB, extracted in %.2f s\n", humanCount(c.BoundaryFeeLines), humanCount(c.BoundaryRows), float64(c.BoundaryBytes)/1e6, c.ExtractSeconds)
-	fmt.Fprintf(w, "  whole pass (keys + extract + boundary detection): %.2f s\n\n", c.Seconds)
+	fmt.Fprintf(w, "  whole pass (keys + extract + boundary detection): %.2f s\n", c.Seconds)
+	if res.Neo4j != nil {
+		res.Neo4j.writeText(w, &res.Cross)
+	}
+	fmt.Fprintln(w)
 
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "run\trings\tduplicates\tplanted found\tfound in top K\tK\tprecision@K\t")

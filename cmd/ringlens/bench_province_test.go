@@ -97,7 +97,7 @@ func TestBenchProvinceCities(t *testing.T) {
 }
 
 func TestBenchProvinceUsage(t *testing.T) {
-	for _, args := range [][]string{{"--level", "street"}, {"--scale", "lots"}, {"--scale", "100"}, {"--cities", "0"}, {"--cities", "9"}} {
+	for _, args := range [][]string{{"--level", "street"}, {"--scale", "lots"}, {"--scale", "100"}, {"--cities", "0"}, {"--cities", "9"}, {"--neo4j", "--uri", "http://localhost"}} {
 		res := runBinary(t, append([]string{"bench", "province", "--log-format", "json"}, args...)...)
 		if res.code != exitUsage {
 			t.Errorf("bench province %v: code %d; want %d (stderr %q)", args, res.code, exitUsage, res.stderr)
@@ -149,4 +149,57 @@ func TestMergeRings(t *testing.T) {
 	if want := "350206/R001,350203/R002,boundary/R001"; strings.Join(ids, ",") != want {
 		t.Errorf("merged %s; want %s", strings.Join(ids, ","), want)
 	}
+}
+
+// TestCrossKeysReversed: a visit its refund reverses (fund netted to zero)
+// is no care, as in the graph, so it makes no person or doctor of the
+// partition's keys; a partly refunded visit still does.
+func TestCrossKeysReversed(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "350200")
+	files := map[string]string{
+		"psn.csv": "psn_no,insuplc_admdvs\nP1,350200\nP2,350200\nP3,350100\n",
+		"mdtrt.csv": "mdtrt_id,psn_no,fixmedins_code,atddr_no,fund_pay_sumamt,refd_setl_flag\n" +
+			"V1,P1,H35020300001,D1,16.00,0\n" + // reversed by its refund below
+			"V2,P2,H35020300001,D2,30.00,0\n" + // partly refunded: still care
+			"V1,P1,H35020300001,D1,-16.00,1\n" +
+			"V2,P2,H35020300001,D2,-10.00,1\n" +
+			"V3,P3,H35020300001,,5.00,0\n",
+		"fee_list.csv": "feedetl_sn,mdtrt_id,bilg_dr_codg,drug_trac_codg\n",
+		"staff.csv":    "dr_code,fixmedins_code\n",
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sp := &citySplit{root: root, level: "city", regions: []string{"350200"}, index: map[string]int{"350200": 0},
+		inst: map[string]string{"H35020300001": "350203"}}
+	k := crossKeys{persons: map[string]partMask{}, doctors: map[string]partMask{}, registered: map[string]partMask{},
+		billing: map[string]partMask{}, traces: map[string]partMask{}, insuredElsewhere: map[string]partMask{}}
+	if err := k.read(sp, 0, "350200"); err != nil {
+		t.Fatal(err)
+	}
+	keys := func(m map[string]partMask) string { return strings.Join(sortedKeys(maskSet(m)), " ") }
+	if got := keys(k.persons); got != "P2 P3" {
+		t.Errorf("persons %q, want P2 P3 (P1's only visit is reversed)", got)
+	}
+	if got := keys(k.doctors); got != "D2" {
+		t.Errorf("doctors %q, want D2", got)
+	}
+	if got := keys(k.insuredElsewhere); got != "P3" {
+		t.Errorf("insured elsewhere %q, want P3", got)
+	}
+}
+
+// maskSet returns the keys of m as a set.
+func maskSet(m map[string]partMask) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
 }

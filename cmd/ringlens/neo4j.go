@@ -49,6 +49,7 @@ func neo4jModelFlags() []cli.Flag {
 		&cli.BoolFlag{Name: "include-pii", Usage: "write names and certificate numbers unmasked (default: masked)"},
 		&cli.StringFlag{Name: "run", Value: "latest", Usage: "run id of the findings: Ring and RuleHit nodes of the same run are replaced"},
 		&cli.BoolFlag{Name: "visits", Value: true, Usage: "write Visit, FeeLine and Item (catalogue) nodes (needed by detect --from-neo4j)"},
+		&cli.BoolFlag{Name: "trace-lines", Usage: "with --visits=false, write only the fee lines that carry a drug trace code, with their visits (what a province's partitions exchange: docs/scale.md)"},
 		&cli.StringFlag{Name: "rules", Usage: "rules file (JSON) overriding rule parameters; see algorithms/rules/RULES.md"},
 		&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed of community detection"},
 		memoryLimitFlag(),
@@ -265,7 +266,7 @@ func neo4jModel(c *cli.Context, log zerolog.Logger, tty bool) (*neo.Model, error
 	log.Info().Int("rings", len(found.Rings)).Int("rule_hits", len(found.RuleHits)).Msg("detected")
 	return neo.NewModel(neo.Input{
 		Graph: p.graph, Findings: found, Hits: found.RuleHits, RunID: c.String("run"),
-		IncludePII: c.Bool("include-pii"), Visits: c.Bool("visits"),
+		IncludePII: c.Bool("include-pii"), Visits: c.Bool("visits"), TraceLines: c.Bool("trace-lines"),
 	})
 }
 

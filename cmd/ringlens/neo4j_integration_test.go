@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -151,4 +152,40 @@ func TestIntegrationCLIPushDetectFromNeo4j(t *testing.T) {
 		}
 	}
 	t.Logf("%d rings agree between detect --in and detect --from-neo4j", len(want))
+}
+
+// TestIntegrationBenchProvinceNeo4j exchanges a generated province's keys
+// through a real server: every partition pushes its keys, and the
+// crossing queries must count the same people, doctors and trace codes as
+// the keys read from the partitions' files.
+func TestIntegrationBenchProvinceNeo4j(t *testing.T) {
+	uri := neo4jServer(t)
+	r := runBinary(t, "bench", "province", "--scale", "30k", "--seed", "3", "--cities", "3", "--level", "city",
+		"--neo4j", "--uri", uri, "--json", "--log-format", "json")
+	if r.code != exitOK {
+		t.Fatalf("bench province --neo4j: %d %s", r.code, r.stderr)
+	}
+	var b provinceBench
+	if err := json.Unmarshal([]byte(r.stdout), &b); err != nil {
+		t.Fatalf("decode result: %v\n%s", err, r.stdout)
+	}
+	n := b.Neo4j
+	if n == nil || len(n.Pushes) != len(b.Partitions) || len(n.Crossing) != 4 {
+		t.Fatalf("exchange %+v: want one push per partition (%d) and four crossing counts", n, len(b.Partitions))
+	}
+	want := b.Cross.counts()
+	for _, c := range n.Crossing {
+		if c.Count != int64(want[c.Name]) {
+			t.Errorf("%s: %d in Neo4j, %d from the files", c.Name, c.Count, want[c.Name])
+		}
+	}
+	if !n.Agrees || want["people"] == 0 || want["trace_codes"] == 0 {
+		t.Errorf("agrees %v, file counts %v: want agreement on crossing people and trace codes", n.Agrees, want)
+	}
+	// A second run finds the database full and refuses.
+	again := runBinary(t, "bench", "province", "--scale", "30k", "--seed", "3", "--cities", "3", "--level", "city",
+		"--neo4j", "--uri", uri, "--log-format", "json")
+	if again.code != exitUsage || !strings.Contains(again.stderr, "want an empty one") {
+		t.Errorf("second run on a full database: code %d, stderr %s", again.code, again.stderr)
+	}
 }

@@ -2,6 +2,7 @@ package neo4j
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -119,6 +120,11 @@ type Input struct {
 	// (with BILLED from their visit) and Item nodes (the catalogue), which
 	// reading back needs.
 	Visits bool
+	// TraceLines, without Visits, adds only the FeeLine nodes that carry a
+	// drug trace code, with their Visit nodes and the same relationships:
+	// what the partitions of a province exchange to find the trace codes
+	// sold in several regions (docs/scale.md, "Beyond one machine").
+	TraceLines bool
 }
 
 // Model is the data model instantiated for one Input.
@@ -161,10 +167,15 @@ func NewModel(in Input) (*Model, error) {
 	m.addInstitutions(ec)
 	m.addEdges(g)
 	m.addRegistrations(t)
-	if in.Visits {
-		m.addVisits(t)
+	switch {
+	case in.Visits:
+		m.addVisits(t, nil)
 		m.addCatalog(t)
-		m.addFees(t)
+		m.addFees(t, nil)
+	case in.TraceLines:
+		fees, visits := traceLines(t)
+		m.addVisits(t, visits)
+		m.addFees(t, fees)
 	}
 	if in.Findings != nil {
 		m.addRings(in.Findings, in.RunID)
@@ -376,15 +387,46 @@ func (m *Model) addRegistrations(t *graph.Tables) {
 	})
 }
 
-func (m *Model) addVisits(t *graph.Tables) {
+// traceLines returns the fee lines that carry a drug trace code and their
+// visits, each in row order.
+func traceLines(t *graph.Tables) (fees, visits []uint32) {
+	ft := &t.Fees
+	for f := range uint32(ft.Len()) {
+		if ft.Trace.At(f) == graph.None {
+			continue
+		}
+		fees = append(fees, f)
+		if v := ft.Visit.At(f); len(visits) == 0 || visits[len(visits)-1] != v {
+			visits = append(visits, v)
+		}
+	}
+	slices.Sort(visits)
+	return fees, slices.Compact(visits)
+}
+
+// subset maps a node or relationship set's index to a table row: rows[i],
+// or i itself when rows is nil (every row of a table of n rows). It
+// returns the set's length too.
+func subset(rows []uint32, n int) (int, func(i int) int) {
+	if rows == nil {
+		return n, func(i int) int { return i }
+	}
+	return len(rows), func(i int) int { return int(rows[i]) }
+}
+
+// addVisits adds the Visit nodes of the visit rows given (nil: all) with
+// HAD, AT and ATTENDED_BY.
+func (m *Model) addVisits(t *graph.Tables, rows []uint32) {
 	vt := &t.Visits
+	n, row := subset(rows, vt.Len())
 	m.Nodes = append(m.Nodes, NodeSet{
 		Name: "visit", Space: LabelVisit, Labels: []string{LabelVisit}, Key: "mdtrt_id",
 		Props: []Prop{{"psn_no", TString}, {"code", TString}, {"dr_code", TString}, {"med_type", TInt},
 			{"begin", TDateTime}, {"end", TDateTime}, {"dise_codg", TString}, {"dise_name", TString},
 			{"med_fee", TFloat}, {"fund", TFloat}, {"cert_type", TInt}, {"flags", TInt}, {"setl_id", TString}},
-		Len: vt.Len(),
+		Len: n,
 		Row: func(i int, p []any) string {
+			i = row(i)
 			p[0] = t.Persons.IDs.String(vt.Person[i])
 			p[1] = t.Institutions.IDs.String(vt.Institution[i])
 			p[2] = nil
@@ -410,16 +452,19 @@ func (m *Model) addVisits(t *graph.Tables) {
 		},
 	})
 	m.Rels = append(m.Rels,
-		RelSet{Name: "had", Type: RelHad, From: endPatient(), To: endVisit(), Len: vt.Len(),
+		RelSet{Name: "had", Type: RelHad, From: endPatient(), To: endVisit(), Len: n,
 			Row: func(i int, _ []any) (string, string, bool) {
+				i = row(i)
 				return t.Persons.IDs.String(vt.Person[i]), vt.IDs.String(uint32(i)), true
 			}},
-		RelSet{Name: "at", Type: RelAt, From: endVisit(), To: endInstitution(), Len: vt.Len(),
+		RelSet{Name: "at", Type: RelAt, From: endVisit(), To: endInstitution(), Len: n,
 			Row: func(i int, _ []any) (string, string, bool) {
+				i = row(i)
 				return vt.IDs.String(uint32(i)), t.Institutions.IDs.String(vt.Institution[i]), true
 			}},
-		RelSet{Name: "attended_by", Type: RelAttendedBy, From: endVisit(), To: endDoctor(), Len: vt.Len(),
+		RelSet{Name: "attended_by", Type: RelAttendedBy, From: endVisit(), To: endDoctor(), Len: n,
 			Row: func(i int, _ []any) (string, string, bool) {
+				i = row(i)
 				d := vt.Doctor[i]
 				if d == graph.None {
 					return "", "", false
@@ -471,21 +516,24 @@ func (m *Model) addCatalog(t *graph.Tables) {
 	})
 }
 
-// addFees writes one FeeLine node per fee line (net of refunds, as ingest
-// left it) and BILLED from its visit. The item and the billing doctor are
+// addFees writes one FeeLine node per fee line of the rows given (nil:
+// every fee line, net of refunds, as ingest left it) and BILLED from its
+// visit. The item and the billing doctor are
 // properties (item code, dr_code), not relationships: a city has tens of
 // millions of fee lines, and a common drug's Item node would otherwise
 // become a supernode with millions of relationships.
-func (m *Model) addFees(t *graph.Tables) {
+func (m *Model) addFees(t *graph.Tables, rows []uint32) {
 	ft := &t.Fees
 	vt := &t.Visits
 	key := func(i int) string { return FeeKey(vt.IDs.String(ft.Visit.At(uint32(i))), t.FeeSerial(uint32(i))) }
+	n, row := subset(rows, ft.Len())
 	m.Nodes = append(m.Nodes, NodeSet{
 		Name: "feeline", Space: LabelFeeLine, Labels: []string{LabelFeeLine}, Key: "id",
 		Props: []Prop{{"sn", TString}, {"item", TString}, {"cnt", TFloat}, {"pric", TFloat}, {"amount", TFloat},
 			{"time", TDateTime}, {"dr_code", TString}, {"prd_days", TInt}, {"trace", TString}},
-		Len: ft.Len(),
+		Len: n,
 		Row: func(i int, p []any) string {
+			i = row(i)
 			sn := t.FeeSerial(uint32(i))
 			p[0] = sn
 			p[1] = t.Catalog.IDs.String(ft.Item.At(uint32(i)))
@@ -505,8 +553,9 @@ func (m *Model) addFees(t *graph.Tables) {
 			return FeeKey(vt.IDs.String(ft.Visit.At(uint32(i))), sn)
 		},
 	})
-	m.Rels = append(m.Rels, RelSet{Name: "billed", Type: RelBilled, From: endVisit(), To: endFeeLine(), Len: ft.Len(),
+	m.Rels = append(m.Rels, RelSet{Name: "billed", Type: RelBilled, From: endVisit(), To: endFeeLine(), Len: n,
 		Row: func(i int, _ []any) (string, string, bool) {
+			i = row(i)
 			return vt.IDs.String(ft.Visit.At(uint32(i))), key(i), true
 		}})
 }

@@ -3,6 +3,7 @@ package neo4j
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -394,6 +395,43 @@ func TestFeeLineBatch(t *testing.T) {
 	for _, s := range m2.Nodes {
 		if s.Space == LabelFeeLine || s.Space == LabelItem || s.Space == LabelVisit {
 			t.Errorf("set %s written without Visits", s.Name)
+		}
+	}
+}
+
+// TestModelTraceLines: without visits, TraceLines writes only the fee line
+// that carries a trace code (V4/0001 of smallGraph), its visit, and their
+// relationships, and no items.
+func TestModelTraceLines(t *testing.T) {
+	m, err := NewModel(Input{Graph: smallGraph(t), TraceLines: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := func(s *NodeSet) []string {
+		var out []string
+		for _, r := range NodeBatch(s, 0, s.Len)["rows"].([]any) {
+			out = append(out, r.(map[string]any)["key"].(string))
+		}
+		return out
+	}
+	if got := keys(nodeSet(t, m, "feeline")); !slices.Equal(got, []string{"V4/0001"}) {
+		t.Errorf("fee lines %v, want the traced V4/0001", got)
+	}
+	if got := keys(nodeSet(t, m, "visit")); !slices.Equal(got, []string{"V4"}) {
+		t.Errorf("visits %v, want V4", got)
+	}
+	fee := NodeBatch(nodeSet(t, m, "feeline"), 0, 1)["rows"].([]any)[0].(map[string]any)["props"].(map[string]any)
+	if fee["trace"] != "T0001" {
+		t.Errorf("fee line props %v", fee)
+	}
+	for name, want := range map[string]int{"billed": 1, "at": 1, "had": 1, "attended_by": 1} {
+		if s := relSet(t, m, name); s.Len != want {
+			t.Errorf("%s: %d relationships, want %d", name, s.Len, want)
+		}
+	}
+	for _, s := range m.Nodes {
+		if s.Space == LabelItem {
+			t.Errorf("set %s written with TraceLines", s.Name)
 		}
 	}
 }
