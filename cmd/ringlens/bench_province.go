@@ -1226,8 +1226,12 @@ func sortedKeys(m map[string]bool) []string {
 // writeText prints the result as tables.
 func (res *provinceBench) writeText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(w, "province simulation: a %s-visit province of %d cities and a distant one (preset %s, seed %d, %d planted rings, %d spanning partitions) cut into %d partitions by %s (admdvs), GOMAXPROCS=%d\n\n",
-		humanCount(res.Visits), res.Cities, res.Preset, res.Seed, res.Planted, res.PlantedSpanning, len(res.Partitions), res.Level, res.GOMAXPROCS)
+	what := "a city"
+	if res.Cities > 1 {
+		what = fmt.Sprintf("a province of %d cities", res.Cities)
+	}
+	fmt.Fprintf(w, "province simulation: %s and a distant one, %s visits (preset %s, seed %d, %d planted rings, %d spanning partitions) cut into %d partitions by %s (admdvs), GOMAXPROCS=%d\n\n",
+		what, humanCount(res.Visits), res.Preset, res.Seed, res.Planted, res.PlantedSpanning, len(res.Partitions), res.Level, res.GOMAXPROCS)
 	fmt.Fprintln(tw, "partition\tvisits\tfee lines\tMB\tingest s\tbuild s\tdetect s\ttotal s\trings\t")
 	row := func(name string, r provinceRun) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t\n", name, humanCount(int64(r.Visits)), humanCount(int64(r.FeeLines)),
