@@ -53,6 +53,8 @@ func benchProvinceCommand() *cli.Command {
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "level", Value: "district",
 				Usage: "partition by district (6-digit admdvs) or city (its first 4 digits: prefecture level)"},
+			&cli.StringFlag{Name: "doctor-visits", Value: doctorVisitsWindow,
+				Usage: "a crossing doctor's visits the boundary takes: window (those outside the doctor's main partition, and the main partition's on the days the doctor works elsewhere) or all"},
 			&cli.StringFlag{Name: "boundary", Value: "all",
 				Usage: "boundary keys: all crossing people and doctors, or suspects: only those a partition put in a ring or scored ≥ --suspect-score (doctors registered in several partitions and trace codes always)"},
 			citiesFlag(),
@@ -74,6 +76,9 @@ type provinceBench struct {
 	GOMAXPROCS int    `json:"gomaxprocs"`
 	// BoundaryKeys is all or suspects (see provinceCross.Suspects).
 	BoundaryKeys string `json:"boundary_keys"`
+	// DoctorVisits is the crossing doctors' visits the boundary takes:
+	// window or all (bench_province_days.go).
+	DoctorVisits string `json:"doctor_visits"`
 	// PlantedSpanning counts the planted rings whose institutions stand in
 	// two or more partitions.
 	PlantedSpanning int     `json:"planted_spanning"`
@@ -223,6 +228,9 @@ func runBenchProvince(c *cli.Context) error {
 	if err := checkProvinceNeo4j(c); err != nil {
 		return err
 	}
+	if dv := c.String("doctor-visits"); dv != doctorVisitsWindow && dv != doctorVisitsAll {
+		return usagef("bench province: --doctor-visits %q: want %s or %s", dv, doctorVisitsWindow, doctorVisitsAll)
+	}
 	bmode := c.String("boundary")
 	if bmode != "all" && bmode != "suspects" {
 		return usagef("bench province: --boundary %q: want all or suspects", bmode)
@@ -262,7 +270,7 @@ func runBenchProvince(c *cli.Context) error {
 		return fmt.Errorf("bench province: partition the city: %w", err)
 	}
 	res := provinceBench{
-		Preset: truth.Preset, Seed: truth.Seed, Cities: max(1, truth.Cities), Level: level, BoundaryKeys: bmode, Visits: truth.Visits, FeeLines: truth.FeeLines,
+		Preset: truth.Preset, Seed: truth.Seed, Cities: max(1, truth.Cities), Level: level, BoundaryKeys: bmode, DoctorVisits: c.String("doctor-visits"), Visits: truth.Visits, FeeLines: truth.FeeLines,
 		Planted: len(truth.Rings), GOMAXPROCS: runtime.GOMAXPROCS(0),
 		SplitSeconds: time.Since(start).Seconds(),
 	}
@@ -314,7 +322,7 @@ func runBenchProvince(c *cli.Context) error {
 	res.Whole = whole
 	log.Info().Int("visits", whole.Visits).Int("rings", whole.Rings).Float64("seconds", whole.Seconds).Msg("whole city detected")
 
-	cross, err := crossPartitions(c.Context, sp, boundary, suspects)
+	cross, err := crossPartitions(c.Context, sp, boundary, suspects, res.DoctorVisits)
 	if err != nil {
 		return fmt.Errorf("bench province: cross-partition pass: %w", err)
 	}
@@ -753,6 +761,23 @@ type crossKeys struct {
 	// bilg_dr_codg).
 	doctors, registered, billing map[string]partMask
 	insuredElsewhere             map[string]partMask // persons treated in a partition other than their place insured
+	// days are where and when each doctor on the claims works, for the
+	// doctor-visit window (takeDoctorVisit); parts is the number of
+	// partitions and doctorVisits the selection (doctorVisitsWindow or
+	// doctorVisitsAll).
+	days         map[string]*doctorDays
+	parts        int
+	doctorVisits string
+}
+
+// newCrossKeys returns empty keys for parts partitions with the given
+// doctor-visit selection.
+func newCrossKeys(parts int, doctorVisits string) crossKeys {
+	return crossKeys{
+		persons: map[string]partMask{}, doctors: map[string]partMask{}, registered: map[string]partMask{},
+		billing: map[string]partMask{}, traces: map[string]partMask{}, insuredElsewhere: map[string]partMask{},
+		days: map[string]*doctorDays{}, parts: parts, doctorVisits: doctorVisits,
+	}
 }
 
 // addSuspects adds to suspects the patients and doctors of f's rings and
@@ -780,13 +805,10 @@ func addSuspects(suspects map[string]bool, f *findings.Findings, minScore float6
 // it count (doctors registered in several partitions and trace codes
 // sold in several always do): the partitions exchange the neighbourhood
 // of what they already suspect.
-func crossPartitions(ctx context.Context, sp *citySplit, dst string, suspects map[string]bool) (provinceCross, error) {
+func crossPartitions(ctx context.Context, sp *citySplit, dst string, suspects map[string]bool, doctorVisits string) (provinceCross, error) {
 	var cr provinceCross
 	start := time.Now()
-	k := crossKeys{
-		persons: map[string]partMask{}, doctors: map[string]partMask{}, registered: map[string]partMask{},
-		billing: map[string]partMask{}, traces: map[string]partMask{}, insuredElsewhere: map[string]partMask{},
-	}
+	k := newCrossKeys(len(sp.regions), doctorVisits)
 	for i, reg := range sp.regions {
 		if err := ctx.Err(); err != nil {
 			return cr, err
@@ -895,13 +917,16 @@ func (k *crossKeys) read(sp *citySplit, i int, reg string) error {
 			addMask(k.billing, doc, bit)
 		}
 	}
-	mpc, dc, ic, fc, rc := -1, -1, -1, -1, -1
+	mpc, dc, ic, fc, rc, tc := -1, -1, -1, -1, -1, -1
 	err = scanTable(dir, fileMdtrt, func(t *tableReader, row []string) error {
 		if mpc < 0 {
 			if mpc, dc = t.col("psn_no"), t.col("atddr_no"); mpc < 0 {
 				return fmt.Errorf("%s: no psn_no column", t.name)
 			}
-			ic, fc, rc = t.col("mdtrt_id"), t.col("fund_pay_sumamt"), t.col("refd_setl_flag")
+			ic, fc, rc, tc = t.col("mdtrt_id"), t.col("fund_pay_sumamt"), t.col("refd_setl_flag"), t.col("begntime")
+		}
+		if d := field(row, dc); d != "" {
+			k.note(d, i, field(row, tc))
 		}
 		id := field(row, ic)
 		if !refunded[id] {
@@ -928,17 +953,18 @@ func (k *crossKeys) read(sp *citySplit, i int, reg string) error {
 			add(h.psn, h.doc)
 		}
 	}
-	bc, tc, seen := -1, -1, false
+	bc, trc, fdc, seen := -1, -1, -1, false
 	err = scanTable(dir, fileFees, func(t *tableReader, row []string) error {
 		if !seen {
 			seen = true
-			bc, tc = t.col("bilg_dr_codg"), t.col("drug_trac_codg")
+			bc, trc, fdc = t.col("bilg_dr_codg"), t.col("drug_trac_codg"), t.col("fee_ocur_time")
 		}
 		if d := field(row, bc); d != "" {
 			addMask(k.doctors, d, bit)
 			addMask(k.billing, d, bit)
+			k.note(d, i, field(row, fdc))
 		}
-		if t := field(row, tc); t != "" {
+		if t := field(row, trc); t != "" {
 			addMask(k.traces, t, bit)
 		}
 		return nil
@@ -1000,7 +1026,7 @@ func extractBoundary(ctx context.Context, sp *citySplit, dst string, k *crossKey
 			if tr := field(row, t.col("drug_trac_codg")); tr != "" && traces[tr] {
 				byTrace[strings.Clone(row[t.col("mdtrt_id")])] = true
 			}
-			if d := field(row, t.col("bilg_dr_codg")); d != "" && doctors[d] {
+			if d := field(row, t.col("bilg_dr_codg")); d != "" && doctors[d] && k.takeDoctorVisit(d, i, field(row, t.col("fee_ocur_time"))) {
 				byDoctor[strings.Clone(row[t.col("mdtrt_id")])] = true
 			}
 			return nil
@@ -1011,7 +1037,7 @@ func extractBoundary(ctx context.Context, sp *citySplit, dst string, k *crossKey
 		if err := scanTable(dir, fileMdtrt, func(t *tableReader, row []string) error {
 			id, psn, d := row[t.col("mdtrt_id")], row[t.col("psn_no")], field(row, t.col("atddr_no"))
 			p, ins := people[psn], k.insuredElsewhere[psn]&bit != 0
-			dd := (d != "" && doctors[d]) || byDoctor[id]
+			dd := (d != "" && doctors[d] && k.takeDoctorVisit(d, i, field(row, t.col("begntime")))) || byDoctor[id]
 			tr := byTrace[id]
 			if !p && !ins && !dd && !tr {
 				return nil
@@ -1168,8 +1194,12 @@ type ringSource struct {
 // sees the relations the partitions cut), each ring of a source is
 // dropped as a duplicate when it and an already kept ring share at least
 // half of the members of each (the criterion eval matches planted rings
-// with), and the kept rings are ranked by score. IDs become
-// "source/ID". It returns the rings and the duplicates dropped.
+// with); then a kept ring of which at least half the members are in a
+// larger kept ring of the same typology is dropped as a fragment of it
+// (the boundary sees the crossing members of a partition's ring, a few of
+// a pharmacy's customers). The kept rings are ranked by score. IDs become
+// "source/ID". It returns the rings and the duplicates and fragments
+// dropped.
 func mergeRings(sources []ringSource) ([]findings.Ring, int) {
 	type keyed struct {
 		ring findings.Ring
@@ -1204,6 +1234,30 @@ func mergeRings(sources []ringSource) ([]findings.Ring, int) {
 			kept = append(kept, keyed{r, set})
 		}
 	}
+	whole := kept[:0:0]
+	for i, a := range kept {
+		fragment := false
+		for j, b := range kept {
+			if i == j || a.ring.Typology != b.ring.Typology || len(b.set) <= len(a.set) {
+				continue
+			}
+			n := 0
+			for key := range a.set {
+				if b.set[key] {
+					n++
+				}
+			}
+			if fragment = n > 0 && 2*n >= len(a.set); fragment {
+				break
+			}
+		}
+		if fragment {
+			dup++
+			continue
+		}
+		whole = append(whole, a)
+	}
+	kept = whole
 	sort.SliceStable(kept, func(i, j int) bool { return kept[i].ring.Score > kept[j].ring.Score })
 	out := make([]findings.Ring, len(kept))
 	for i, k := range kept {
@@ -1230,8 +1284,8 @@ func (res *provinceBench) writeText(w io.Writer) error {
 	if res.Cities > 1 {
 		what = fmt.Sprintf("a province of %d cities", res.Cities)
 	}
-	fmt.Fprintf(w, "province simulation: %s and a distant one, %s visits (preset %s, seed %d, %d planted rings, %d spanning partitions) cut into %d partitions by %s (admdvs), GOMAXPROCS=%d\n\n",
-		what, humanCount(res.Visits), res.Preset, res.Seed, res.Planted, res.PlantedSpanning, len(res.Partitions), res.Level, res.GOMAXPROCS)
+	fmt.Fprintf(w, "province simulation: %s and a distant one, %s visits (preset %s, seed %d, %d planted rings, %d spanning partitions) cut into %d partitions by %s (admdvs), crossing doctors' visits: %s, GOMAXPROCS=%d\n\n",
+		what, humanCount(res.Visits), res.Preset, res.Seed, res.Planted, res.PlantedSpanning, len(res.Partitions), res.Level, res.DoctorVisits, res.GOMAXPROCS)
 	fmt.Fprintln(tw, "partition\tvisits\tfee lines\tMB\tingest s\tbuild s\tdetect s\ttotal s\trings\t")
 	row := func(name string, r provinceRun) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t\n", name, humanCount(int64(r.Visits)), humanCount(int64(r.FeeLines)),

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ringlens/ringlens/graph/findings"
 )
@@ -97,7 +98,7 @@ func TestBenchProvinceCities(t *testing.T) {
 }
 
 func TestBenchProvinceUsage(t *testing.T) {
-	for _, args := range [][]string{{"--level", "street"}, {"--scale", "lots"}, {"--scale", "100"}, {"--cities", "0"}, {"--cities", "9"}, {"--neo4j", "--uri", "http://localhost"}} {
+	for _, args := range [][]string{{"--level", "street"}, {"--scale", "lots"}, {"--scale", "100"}, {"--cities", "0"}, {"--cities", "9"}, {"--neo4j", "--uri", "http://localhost"}, {"--doctor-visits", "some"}} {
 		res := runBinary(t, append([]string{"bench", "province", "--log-format", "json"}, args...)...)
 		if res.code != exitUsage {
 			t.Errorf("bench province %v: code %d; want %d (stderr %q)", args, res.code, exitUsage, res.stderr)
@@ -125,19 +126,25 @@ func TestInstitutionRegion(t *testing.T) {
 
 func TestMergeRings(t *testing.T) {
 	ring := func(id string, score float64, ids ...string) findings.Ring {
-		r := findings.Ring{ID: id, Score: score}
+		r := findings.Ring{ID: id, Score: score, Typology: findings.TypFabricatedOutpatient}
 		for _, m := range ids {
 			r.Members = append(r.Members, findings.Member{Kind: findings.KindPatient, ID: m})
 		}
 		return r
 	}
+	lockstep := ring("R001", 0.8, "c", "d", "e", "f", "g", "h")
+	lockstep.Typology = findings.TypLockstepSwiping
 	got, dup := mergeRings([]ringSource{
-		{"boundary", []findings.Ring{ring("R001", 0.5, "a", "b", "c", "d")}},
-		{"350203", []findings.Ring{ring("R001", 0.9, "a", "b", "c"), ring("R002", 0.7, "x", "y")}},
-		{"350206", []findings.Ring{ring("R001", 0.8, "c", "d", "e", "f", "g", "h")}},
+		{"boundary", []findings.Ring{ring("R001", 0.5, "a", "b", "c", "d"), ring("R002", 0.6, "x", "q")}},
+		{"350203", []findings.Ring{ring("R001", 0.9, "a", "b", "c"), ring("R002", 0.7, "x", "y", "z", "w")}},
+		{"350206", []findings.Ring{lockstep}},
 	})
-	if dup != 1 {
-		t.Errorf("%d duplicates; want 1 (350203/R001 is the boundary's ring seen again)", dup)
+	// 350203/R001 is the boundary's R001 seen again; boundary/R002 is a
+	// fragment of 350203/R002 (half its members in it, same typology);
+	// boundary/R001 shares half its members with 350206/R001 but is of
+	// another typology, so it stays.
+	if dup != 2 {
+		t.Errorf("%d duplicates and fragments; want 2", dup)
 	}
 	var ids []string
 	for i, r := range got {
@@ -178,8 +185,7 @@ func TestCrossKeysReversed(t *testing.T) {
 	}
 	sp := &citySplit{root: root, level: "city", regions: []string{"350200"}, index: map[string]int{"350200": 0},
 		inst: map[string]string{"H35020300001": "350203"}}
-	k := crossKeys{persons: map[string]partMask{}, doctors: map[string]partMask{}, registered: map[string]partMask{},
-		billing: map[string]partMask{}, traces: map[string]partMask{}, insuredElsewhere: map[string]partMask{}}
+	k := newCrossKeys(1, doctorVisitsWindow)
 	if err := k.read(sp, 0, "350200"); err != nil {
 		t.Fatal(err)
 	}
@@ -202,4 +208,65 @@ func maskSet(m map[string]partMask) map[string]bool {
 		out[k] = true
 	}
 	return out
+}
+
+// TestDayOf: dates of one year get distinct bits, times of one day the
+// same, and text that is no date none.
+func TestDayOf(t *testing.T) {
+	seen := map[int]string{}
+	for d := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC); d.Year() == 2025; d = d.AddDate(0, 0, 1) {
+		n, ok := dayOf(d.Format("2006-01-02 15:04:05"))
+		if !ok || n < 0 || n >= dayBits {
+			t.Fatalf("%s: %d %v", d, n, ok)
+		}
+		if other, dup := seen[n]; dup {
+			t.Fatalf("%s and %s share day bit %d", other, d.Format("2006-01-02"), n)
+		}
+		seen[n] = d.Format("2006-01-02")
+	}
+	a, _ := dayOf("2025-03-04 08:00:00")
+	b, _ := dayOf("2025-03-04")
+	if a != b {
+		t.Errorf("a timestamp and its date: %d, %d", a, b)
+	}
+	for _, s := range []string{"", "2025-3-4", "20250304", "2025-0a-04"} {
+		if _, ok := dayOf(s); ok {
+			t.Errorf("dayOf(%q): want no day", s)
+		}
+	}
+}
+
+// TestTakeDoctorVisit: with the window, a crossing doctor's rows outside
+// the main partition are taken, the main partition's only on the days of
+// the doctor's rows elsewhere (and without a readable day); with all,
+// every row.
+func TestTakeDoctorVisit(t *testing.T) {
+	k := newCrossKeys(3, doctorVisitsWindow)
+	for _, day := range []string{"2025-03-03", "2025-03-04", "2025-03-05", "2025-03-06"} {
+		k.note("D1", 1, day+" 09:00:00") // home: partition 1
+	}
+	k.note("D1", 2, "2025-03-04 10:00:00") // a clinic elsewhere
+	cases := []struct {
+		part int
+		day  string
+		want bool
+	}{
+		{2, "2025-03-04 10:00:00", true},  // outside the main partition
+		{0, "2025-07-01 10:00:00", true},  // any day outside it
+		{1, "2025-03-04 08:30:00", true},  // home, the day of the clinic
+		{1, "2025-03-05 08:30:00", false}, // home, another day
+		{1, "", true},                     // home, no day
+	}
+	for _, c := range cases {
+		if got := k.takeDoctorVisit("D1", c.part, c.day); got != c.want {
+			t.Errorf("partition %d, %q: %v, want %v", c.part, c.day, got, c.want)
+		}
+	}
+	if !k.takeDoctorVisit("D9", 1, "2025-03-05") {
+		t.Error("a doctor never noted: want taken")
+	}
+	k.doctorVisits = doctorVisitsAll
+	if !k.takeDoctorVisit("D1", 1, "2025-03-05 08:30:00") {
+		t.Error("all: want every row taken")
+	}
 }
