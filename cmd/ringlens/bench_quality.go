@@ -51,6 +51,7 @@ func benchQualityCommand() *cli.Command {
 			&cli.IntFlag{Name: "cities", Value: 6, Usage: "number of cities"},
 			&cli.Int64Flag{Name: "seed", Value: 1, Usage: "seed the cities' configurations are derived from"},
 			&cli.StringFlag{Name: "scale", Usage: "visits of every city (k and M suffixes); default drawn from 150k-300k per city"},
+			&cli.IntFlag{Name: "max-prefectures", Value: 1, Usage: fmt.Sprintf("draw each city's geography from 1 to N prefecture cities of a province (generate --cities; 1 to %d; 1: every city one prefecture, as the default)", fixtures.MaxCities)},
 			&cli.StringFlag{Name: "keep", Usage: "keep the generated cities in `DIR` (city-00, city-01, ..., each replaced if present) instead of temporary directories"},
 			&cli.StringFlag{Name: "rules", Usage: "rules file (JSON) overriding rule parameters, as for detect"},
 			ringParamsFlag(),
@@ -95,13 +96,18 @@ type qualityCity struct {
 	Condition string   `json:"condition"` // missing-column condition
 	Drop      []string `json:"drop,omitempty"`
 	HospLv    string   `json:"hosp_lv"`
+	// Prefectures is the number of prefecture cities of the generated
+	// province (fixtures.Config.Cities).
+	Prefectures int `json:"prefectures"`
 }
 
 // qualityCityConfig derives city i of a run with seed from its own
 // deterministic generator: the grammar preset, the default preset for every
 // 4th city; visits drawn from 150k-300k unless scale > 0; the i-th
-// missing-column condition and hosp_lv coding, cyclically.
-func qualityCityConfig(seed int64, i, scale int) qualityCity {
+// missing-column condition and hosp_lv coding, cyclically; prefecture
+// cities drawn from 1 to maxPrefectures (drawn last, so that the rest of
+// the configuration does not depend on it).
+func qualityCityConfig(seed int64, i, scale, maxPrefectures int) qualityCity {
 	rng := rand.New(rand.NewPCG(uint64(seed), uint64(i)))
 	conds, lvs := missingColumnConditions(), hospLvCodings()
 	q := qualityCity{
@@ -119,13 +125,17 @@ func qualityCityConfig(seed int64, i, scale int) qualityCity {
 	if scale > 0 {
 		q.Visits = scale
 	}
+	q.Prefectures = 1
+	if maxPrefectures > 1 {
+		q.Prefectures = 1 + rng.IntN(maxPrefectures)
+	}
 	return q
 }
 
 // fixturesConfig is the generator configuration of the city, written into
 // dir.
 func (q qualityCity) fixturesConfig(dir string) fixtures.Config {
-	return fixtures.Config{Preset: q.Preset, Seed: q.Seed, Visits: q.Visits, Out: dir, Drop: q.Drop, HospLv: q.HospLv}
+	return fixtures.Config{Preset: q.Preset, Seed: q.Seed, Visits: q.Visits, Out: dir, Drop: q.Drop, HospLv: q.HospLv, Cities: q.Prefectures}
 }
 
 // qualityCityResult is the outcome of one city.
@@ -240,6 +250,9 @@ type qualityResult struct {
 	ByCamouflage []eval.Breakdown    `json:"by_camouflage"`
 	ByPrimitive  []eval.Breakdown    `json:"by_primitive"`
 	ByCondition  []qualityCondition  `json:"by_condition"` // in the order of the conditions
+	// ByGeography pools the cities by prefecture cities ("1 prefecture",
+	// "4 prefectures"), in that order; only with --max-prefectures above 1.
+	ByGeography []qualityCondition `json:"by_geography,omitempty"`
 }
 
 func ratioOf(num, den int) *float64 {
@@ -278,6 +291,10 @@ func runBenchQuality(c *cli.Context) error {
 			return usagef("bench quality: --scale %d: want at least %d visits", scale, fixtures.MinVisits)
 		}
 	}
+	maxPref := c.Int("max-prefectures")
+	if maxPref < 1 || maxPref > fixtures.MaxCities {
+		return usagef("bench quality: --max-prefectures %d: want 1 to %d", maxPref, fixtures.MaxCities)
+	}
 	if err := applyMemoryLimit(c); err != nil {
 		return err
 	}
@@ -297,21 +314,21 @@ func runBenchQuality(c *cli.Context) error {
 		if err := c.Context.Err(); err != nil {
 			return fmt.Errorf("bench quality: %w", err)
 		}
-		q := qualityCityConfig(c.Int64("seed"), i, scale)
+		q := qualityCityConfig(c.Int64("seed"), i, scale, maxPref)
 		cr, err := runQualityCity(c, log, newMeter(log, c.App.ErrWriter, tty), q, keep, set, params)
 		if err != nil {
 			return fmt.Errorf("bench quality: city %d (%s, seed %d, %s visits, missing %s, hosp_lv %s): %w",
 				i, q.Preset, q.Seed, humanCount(int64(q.Visits)), q.Condition, q.HospLv, err)
 		}
 		log.Info().Int("city", i).Int("of", n).Str("preset", q.Preset).Int64("seed", q.Seed).Int("visits", q.Visits).
-			Str("missing", q.Condition).Str("hosp_lv", q.HospLv).Int("planted", cr.Planted).Int("reported", cr.Reported).
+			Str("missing", q.Condition).Str("hosp_lv", q.HospLv).Int("prefectures", q.Prefectures).Int("planted", cr.Planted).Int("reported", cr.Reported).
 			Str("recall_at_k", fmtPct(cr.RecallAtK)).Str("precision_at_k", fmtPct(cr.PrecisionAtK)).Int("merged", cr.Merged).
 			Str("patient_auc", fmtAUC(cr.PatientAUC)).Str("doctor_auc", fmtAUC(cr.DoctorAUC)).
 			Str("elapsed", roundDur(time.Duration(cr.Seconds*float64(time.Second)))).Msg("city evaluated")
 		res.Cities = append(res.Cities, cr)
 		runtime.GC() // return the city's graph before the next one
 	}
-	res.aggregate()
+	res.aggregate(maxPref > 1)
 
 	if c.Bool("json") {
 		enc := json.NewEncoder(c.App.Writer)
@@ -378,9 +395,10 @@ func runQualityCity(c *cli.Context, log zerolog.Logger, m *meter, q qualityCity,
 
 // aggregate pools the cities' reports into the overall metrics and the
 // breakdowns.
-func (res *qualityResult) aggregate() {
+func (res *qualityResult) aggregate(geography bool) {
 	var sizes, typs, camo, prims [][]eval.Breakdown
 	byCond := map[string]*qualityCondition{}
+	byGeo := map[int]*qualityCondition{}
 	for _, cr := range res.Cities {
 		r := cr.Report
 		res.Overall.add(r)
@@ -394,6 +412,19 @@ func (res *qualityResult) aggregate() {
 			byCond[cr.Condition] = qc
 		}
 		qc.add(r)
+		if geography {
+			g := byGeo[cr.Prefectures]
+			if g == nil {
+				g = &qualityCondition{Condition: prefecturesName(cr.Prefectures)}
+				byGeo[cr.Prefectures] = g
+			}
+			g.add(r)
+		}
+	}
+	for n := 1; n <= fixtures.MaxCities; n++ {
+		if g := byGeo[n]; g != nil {
+			res.ByGeography = append(res.ByGeography, *g)
+		}
 	}
 	res.BySize = eval.SumBreakdowns(sizes...)
 	res.ByTypology = eval.SumBreakdowns(typs...)
@@ -405,6 +436,14 @@ func (res *qualityResult) aggregate() {
 			res.ByCondition = append(res.ByCondition, *qc)
 		}
 	}
+}
+
+// prefecturesName names a geography of n prefecture cities.
+func prefecturesName(n int) string {
+	if n == 1 {
+		return "1 prefecture"
+	}
+	return fmt.Sprintf("%d prefectures", n)
 }
 
 func fmtPct(r *float64) string {
@@ -479,6 +518,14 @@ func (res *qualityResult) writeText(w io.Writer) error {
 	for _, qc := range res.ByCondition {
 		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t\n", qc.Condition, qc.Cities, qc.Planted, qc.FoundAtK, fmtPct(qc.RecallAtK),
 			fmtPct(qc.PrecisionAtK), fmtAUCStats(qc.PatientAUC), fmtAUCStats(qc.DoctorAUC))
+	}
+	if len(res.ByGeography) > 0 {
+		fmt.Fprintln(tw, "\nRecall per geography")
+		fmt.Fprintln(tw, "geography\tcities\tplanted\tfound in top K\trecall in top K\tprecision in top K\tpatient AUC\tdoctor AUC\t")
+		for _, g := range res.ByGeography {
+			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t\n", g.Condition, g.Cities, g.Planted, g.FoundAtK, fmtPct(g.RecallAtK),
+				fmtPct(g.PrecisionAtK), fmtAUCStats(g.PatientAUC), fmtAUCStats(g.DoctorAUC))
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("bench quality: write result: %w", err)

@@ -16,9 +16,10 @@ func TestQualityCityConfig(t *testing.T) {
 	conds := missingColumnConditions()
 	lvs := hospLvCodings()
 	seen := map[int64]bool{}
+	pref := map[int]int{}
 	for i := range 28 {
-		q := qualityCityConfig(1, i, 0)
-		if again := qualityCityConfig(1, i, 0); !reflect.DeepEqual(q, again) {
+		q := qualityCityConfig(1, i, 0, 1)
+		if again := qualityCityConfig(1, i, 0, 1); !reflect.DeepEqual(q, again) {
 			t.Fatalf("city %d: %+v then %+v: not deterministic", i, q, again)
 		}
 		if q.Index != i || q.Condition != conds[i%len(conds)].Name || !reflect.DeepEqual(q.Drop, conds[i%len(conds)].Drop) ||
@@ -39,18 +40,33 @@ func TestQualityCityConfig(t *testing.T) {
 			t.Errorf("city %d: seed %d repeats", i, q.Seed)
 		}
 		seen[q.Seed] = true
-		if s := qualityCityConfig(1, i, 30_000); s.Visits != 30_000 || s.Seed != q.Seed || s.Condition != q.Condition {
+		if s := qualityCityConfig(1, i, 30_000, 1); s.Visits != 30_000 || s.Seed != q.Seed || s.Condition != q.Condition {
 			t.Errorf("city %d with --scale 30k: %+v", i, s)
 		}
+		// Prefectures are drawn last: the rest of the city does not move.
+		p := qualityCityConfig(1, i, 0, fixtures.MaxCities)
+		if q.Prefectures != 1 || p.Prefectures < 1 || p.Prefectures > fixtures.MaxCities {
+			t.Errorf("city %d: %d prefectures, %d with --max-prefectures %d", i, q.Prefectures, p.Prefectures, fixtures.MaxCities)
+		}
+		pref[p.Prefectures]++
+		if p.Prefectures = 1; !reflect.DeepEqual(p, q) {
+			t.Errorf("city %d: --max-prefectures moved the rest of the city: %+v, %+v", i, p, q)
+		}
 	}
-	a, b := qualityCityConfig(1, 0, 0), qualityCityConfig(2, 0, 0)
+	if len(pref) < 3 {
+		t.Errorf("prefectures drawn over 28 cities: %v; want at least three geographies", pref)
+	}
+	if cfg := qualityCityConfig(1, 5, 0, fixtures.MaxCities).fixturesConfig("d"); cfg.Cities < 1 || cfg.Cities > fixtures.MaxCities {
+		t.Errorf("fixtures config cities %d", cfg.Cities)
+	}
+	a, b := qualityCityConfig(1, 0, 0, 1), qualityCityConfig(2, 0, 0, 1)
 	if a.Seed == b.Seed && a.Visits == b.Visits {
 		t.Errorf("seeds 1 and 2 derive the same city: %+v", a)
 	}
-	if got := qualityCityConfig(1, 6, 0); got.Condition != "optional" || !reflect.DeepEqual(got.Drop, []string{"optional"}) {
+	if got := qualityCityConfig(1, 6, 0, 1); got.Condition != "optional" || !reflect.DeepEqual(got.Drop, []string{"optional"}) {
 		t.Errorf("city 6: %+v: want only required columns", got)
 	}
-	cfg := qualityCityConfig(1, 2, 0).fixturesConfig("d")
+	cfg := qualityCityConfig(1, 2, 0, 1).fixturesConfig("d")
 	if cfg.Out != "d" || cfg.HospLv != fixtures.HospLvGrade || !reflect.DeepEqual(cfg.Drop, []string{"insuplc_admdvs", "admdvs"}) {
 		t.Errorf("fixtures config %+v", cfg)
 	}
