@@ -222,8 +222,8 @@ func runBenchProvince(c *cli.Context) error {
 	if level != "district" && level != "city" {
 		return usagef("bench province: --level %q: want district or city", level)
 	}
-	if n := c.Int("cities"); n < 1 || n > fixtures.MaxCities {
-		return usagef("bench province: --cities %d: want 1 to %d", n, fixtures.MaxCities)
+	if _, err := prefectures(c, "bench province", "cities"); err != nil {
+		return err
 	}
 	if err := checkProvinceNeo4j(c); err != nil {
 		return err
@@ -817,6 +817,7 @@ func crossPartitions(ctx context.Context, sp *citySplit, dst string, suspects ma
 			return cr, fmt.Errorf("partition %s: %w", reg, err)
 		}
 	}
+	k.settleDays()
 	for _, m := range []map[string]partMask{k.persons, k.doctors, k.traces} {
 		for key, mask := range m {
 			n := int64(bits.OnesCount64(uint64(mask)))
@@ -1022,22 +1023,32 @@ func extractBoundary(ctx context.Context, sp *citySplit, dst string, k *crossKey
 		bit := partMask(1) << i
 		// Visits with a fee line of a crossing trace code or billing doctor.
 		byTrace, byDoctor := map[string]bool{}, map[string]bool{}
+		var fc [4]int // mdtrt_id, drug_trac_codg, bilg_dr_codg, fee_ocur_time: resolved at the first row
+		fcSet := false
 		if err := scanTable(dir, fileFees, func(t *tableReader, row []string) error {
-			if tr := field(row, t.col("drug_trac_codg")); tr != "" && traces[tr] {
-				byTrace[strings.Clone(row[t.col("mdtrt_id")])] = true
+			if !fcSet {
+				fc, fcSet = [4]int{t.col("mdtrt_id"), t.col("drug_trac_codg"), t.col("bilg_dr_codg"), t.col("fee_ocur_time")}, true
 			}
-			if d := field(row, t.col("bilg_dr_codg")); d != "" && doctors[d] && k.takeDoctorVisit(d, i, field(row, t.col("fee_ocur_time"))) {
-				byDoctor[strings.Clone(row[t.col("mdtrt_id")])] = true
+			if tr := field(row, fc[1]); tr != "" && traces[tr] {
+				byTrace[strings.Clone(row[fc[0]])] = true
+			}
+			if d := field(row, fc[2]); d != "" && doctors[d] && k.takeDoctorVisit(d, i, field(row, fc[3])) {
+				byDoctor[strings.Clone(row[fc[0]])] = true
 			}
 			return nil
 		}); err != nil {
 			return err
 		}
 		selected, psns, docs, insts := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
+		var mc [5]int // mdtrt_id, psn_no, atddr_no, begntime, fixmedins_code: resolved at the first row
+		mcSet := false
 		if err := scanTable(dir, fileMdtrt, func(t *tableReader, row []string) error {
-			id, psn, d := row[t.col("mdtrt_id")], row[t.col("psn_no")], field(row, t.col("atddr_no"))
+			if !mcSet {
+				mc, mcSet = [5]int{t.col("mdtrt_id"), t.col("psn_no"), t.col("atddr_no"), t.col("begntime"), t.col("fixmedins_code")}, true
+			}
+			id, psn, d := row[mc[0]], row[mc[1]], field(row, mc[2])
 			p, ins := people[psn], k.insuredElsewhere[psn]&bit != 0
-			dd := (d != "" && doctors[d] && k.takeDoctorVisit(d, i, field(row, t.col("begntime")))) || byDoctor[id]
+			dd := (d != "" && doctors[d] && k.takeDoctorVisit(d, i, field(row, mc[3]))) || byDoctor[id]
 			tr := byTrace[id]
 			if !p && !ins && !dd && !tr {
 				return nil
@@ -1052,7 +1063,7 @@ func extractBoundary(ctx context.Context, sp *citySplit, dst string, k *crossKey
 			if d != "" {
 				docs[strings.Clone(d)] = true
 			}
-			insts[strings.Clone(row[t.col("fixmedins_code")])] = true
+			insts[strings.Clone(row[mc[4]])] = true
 			return w.write(fileMdtrt, t.header, row)
 		}); err != nil {
 			return err

@@ -35,7 +35,7 @@ const (
 type doctorDays struct {
 	rows []int32  // per partition
 	days []uint64 // per partition, dayWords words
-	main int      // the partition with the most rows, once known (-1 before)
+	main int      // the partition with the most rows, the first of equals (settleDays)
 }
 
 // dayOf returns the day number of a timestamp or date beginning
@@ -68,12 +68,25 @@ func dayOf(s string) (int, bool) {
 func (k *crossKeys) note(d string, part int, day string) {
 	w := k.days[d]
 	if w == nil {
-		w = &doctorDays{rows: make([]int32, k.parts), days: make([]uint64, k.parts*dayWords), main: -1}
+		w = &doctorDays{rows: make([]int32, k.parts), days: make([]uint64, k.parts*dayWords)}
 		k.days[strings.Clone(d)] = w
 	}
 	w.rows[part]++
 	if n, ok := dayOf(day); ok {
 		w.days[part*dayWords+n/64] |= 1 << (n % 64)
+	}
+}
+
+// settleDays finds every doctor's main partition once all partitions
+// are noted.
+func (k *crossKeys) settleDays() {
+	for _, w := range k.days {
+		w.main = 0
+		for p, n := range w.rows {
+			if n > w.rows[w.main] {
+				w.main = p
+			}
+		}
 	}
 }
 
@@ -84,18 +97,7 @@ func (k *crossKeys) note(d string, part int, day string) {
 // rows in another partition or without a readable day.
 func (k *crossKeys) takeDoctorVisit(d string, part int, day string) bool {
 	w := k.days[d]
-	if k.doctorVisits == doctorVisitsAll || w == nil {
-		return true
-	}
-	if w.main < 0 {
-		w.main = 0
-		for p, n := range w.rows {
-			if n > w.rows[w.main] {
-				w.main = p
-			}
-		}
-	}
-	if part != w.main {
+	if k.doctorVisits == doctorVisitsAll || w == nil || part != w.main {
 		return true
 	}
 	n, ok := dayOf(day)

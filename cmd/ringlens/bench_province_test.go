@@ -2,8 +2,10 @@ package main
 
 import (
 	"encoding/json"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -189,7 +191,7 @@ func TestCrossKeysReversed(t *testing.T) {
 	if err := k.read(sp, 0, "350200"); err != nil {
 		t.Fatal(err)
 	}
-	keys := func(m map[string]partMask) string { return strings.Join(sortedKeys(maskSet(m)), " ") }
+	keys := func(m map[string]partMask) string { return strings.Join(slices.Sorted(maps.Keys(m)), " ") }
 	if got := keys(k.persons); got != "P2 P3" {
 		t.Errorf("persons %q, want P2 P3 (P1's only visit is reversed)", got)
 	}
@@ -199,15 +201,6 @@ func TestCrossKeysReversed(t *testing.T) {
 	if got := keys(k.insuredElsewhere); got != "P3" {
 		t.Errorf("insured elsewhere %q, want P3", got)
 	}
-}
-
-// maskSet returns the keys of m as a set.
-func maskSet(m map[string]partMask) map[string]bool {
-	out := make(map[string]bool, len(m))
-	for k := range m {
-		out[k] = true
-	}
-	return out
 }
 
 // TestDayOf: dates of one year get distinct bits, times of one day the
@@ -246,6 +239,7 @@ func TestTakeDoctorVisit(t *testing.T) {
 		k.note("D1", 1, day+" 09:00:00") // home: partition 1
 	}
 	k.note("D1", 2, "2025-03-04 10:00:00") // a clinic elsewhere
+	k.settleDays()
 	cases := []struct {
 		part int
 		day  string

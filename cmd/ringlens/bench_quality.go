@@ -291,9 +291,9 @@ func runBenchQuality(c *cli.Context) error {
 			return usagef("bench quality: --scale %d: want at least %d visits", scale, fixtures.MinVisits)
 		}
 	}
-	maxPref := c.Int("max-prefectures")
-	if maxPref < 1 || maxPref > fixtures.MaxCities {
-		return usagef("bench quality: --max-prefectures %d: want 1 to %d", maxPref, fixtures.MaxCities)
+	maxPref, err := prefectures(c, "bench quality", "max-prefectures")
+	if err != nil {
+		return err
 	}
 	if err := applyMemoryLimit(c); err != nil {
 		return err

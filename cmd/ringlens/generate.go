@@ -46,6 +46,16 @@ func citiesFlag() cli.Flag {
 	return &cli.IntFlag{Name: "cities", Value: 1, Usage: fmt.Sprintf("prefecture cities of the generated province, 1 to %d (more than 1: a capital taking referrals and cross-city care)", fixtures.MaxCities)}
 }
 
+// prefectures returns the number of prefecture cities flag of command cmd
+// gives, or a usage error when it is outside 1 to fixtures.MaxCities.
+func prefectures(c *cli.Context, cmd, flag string) (int, error) {
+	n := c.Int(flag)
+	if n < 1 || n > fixtures.MaxCities {
+		return 0, usagef("%s: --%s %d: want 1 to %d", cmd, flag, n, fixtures.MaxCities)
+	}
+	return n, nil
+}
+
 func runGenerate(c *cli.Context) error {
 	log, tty, err := newLogger(c)
 	if err != nil {
@@ -64,8 +74,8 @@ func runGenerate(c *cli.Context) error {
 	if c.Int("rings") < 0 {
 		return usagef("generate: --rings %d: want 0 or more", c.Int("rings"))
 	}
-	if n := c.Int("cities"); n < 1 || n > fixtures.MaxCities {
-		return usagef("generate: --cities %d: want 1 to %d", n, fixtures.MaxCities)
+	if _, err := prefectures(c, "generate", "cities"); err != nil {
+		return err
 	}
 	m := newMeter(log, c.App.ErrWriter, tty)
 	cfg := fixtures.Config{

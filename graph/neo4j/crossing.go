@@ -24,10 +24,10 @@ type Crossing struct {
 	Cypher string
 }
 
-// region is the Cypher expression of the partition of institution node i:
+// partitionExpr is the Cypher expression of the partition of institution node i:
 // the first $cut digits of its admdvs, else of the region digits of its
 // code (the platform's institution codes carry them: H350203…).
-const region = "substring(coalesce(i.admdvs, substring(i.code, 1, 6)), 0, $cut)"
+const partitionExpr = "substring(coalesce(i.admdvs, substring(i.code, 1, 6)), 0, $cut)"
 
 // CrossingQueries returns the queries of the keys that cross partitions:
 //   - people treated in two or more partitions (VISITED, FILLED_AT);
@@ -41,14 +41,14 @@ const region = "substring(coalesce(i.admdvs, substring(i.code, 1, 6)), 0, $cut)"
 //     the trace-coded lines, AT their visit's site).
 func CrossingQueries() []Crossing {
 	return []Crossing{
-		{"people", "MATCH (p:Patient)-[:VISITED|FILLED_AT]->(i:Institution) WITH p, count(DISTINCT " + region + ") AS parts " +
+		{"people", "MATCH (p:Patient)-[:VISITED|FILLED_AT]->(i:Institution) WITH p, count(DISTINCT " + partitionExpr + ") AS parts " +
 			"WHERE parts >= 2 RETURN count(p) AS n"},
 		{"insured_elsewhere", "MATCH (p:Patient)-[:VISITED|FILLED_AT]->(i:Institution) WHERE p.insuplc_admdvs IS NOT NULL " +
-			"AND substring(p.insuplc_admdvs, 0, $cut) <> " + region + " RETURN count(DISTINCT p) AS n"},
+			"AND substring(p.insuplc_admdvs, 0, $cut) <> " + partitionExpr + " RETURN count(DISTINCT p) AS n"},
 		{"doctors", "MATCH (d:Doctor)-[:REGISTERED_AT|BILLED_AT|PRESCRIBED_TO]->(i:Institution) WHERE EXISTS { (d)-[:REGISTERED_AT]->() } " +
-			"WITH d, count(DISTINCT " + region + ") AS parts WHERE parts >= 2 RETURN count(d) AS n"},
+			"WITH d, count(DISTINCT " + partitionExpr + ") AS parts WHERE parts >= 2 RETURN count(d) AS n"},
 		{"trace_codes", "MATCH (v:Visit)-[:BILLED]->(f:FeeLine) WHERE f.trace IS NOT NULL MATCH (v)-[:AT]->(i:Institution) " +
-			"WITH f.trace AS trace, count(DISTINCT " + region + ") AS parts WHERE parts >= 2 RETURN count(trace) AS n"},
+			"WITH f.trace AS trace, count(DISTINCT " + partitionExpr + ") AS parts WHERE parts >= 2 RETURN count(trace) AS n"},
 	}
 }
 
