@@ -53,6 +53,13 @@ func fill(r io.Reader, buf []byte) (n int, eof bool, err error) {
 	return n, false, nil
 }
 
+// carrySlack is the room a chunk's buffer keeps beyond the chunk size for
+// the start of a record carried over from the chunk before. The carry's
+// length varies from chunk to chunk: without the room, a buffer reused for
+// a longer carry than the one it was made for would be made again, and
+// every new buffer's pages would be faulted in by the read that fills it.
+const carrySlack = 64 << 10
+
 // readChunks reads src into chunks cut at record boundaries and sends them
 // to work in sequence. A read error ends it with a *ReadError naming the
 // line of the first record not read whole.
@@ -72,7 +79,7 @@ func readChunks(src *source, chunkSize int, free <-chan *chunk, work chan<- *chu
 			return nil
 		}
 		if cap(c.mem) < len(carry)+chunkSize {
-			c.mem = make([]byte, len(carry)+chunkSize)
+			c.mem = make([]byte, len(carry)+chunkSize, len(carry)+chunkSize+carrySlack)
 		}
 		mem := c.mem[:len(carry)+chunkSize]
 		n := copy(mem, carry)
@@ -112,7 +119,7 @@ func readChunks(src *source, chunkSize int, free <-chan *chunk, work chan<- *chu
 		c.breaks = bytes.Count(c.buf, []byte{'\n'})
 		line += int64(c.breaks)
 		if cap(c.scratch) < k {
-			c.scratch = make([]byte, 0, k)
+			c.scratch = make([]byte, 0, cap(c.mem))
 		}
 		select {
 		case work <- c:
