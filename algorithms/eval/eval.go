@@ -40,6 +40,15 @@
 //     max(3, 20% of that planted ring's members): one reported ring
 //     covering unrelated operations. A merged ring may still match one of
 //     them.
+//   - Fragments: a reported ring in the top K that matches no planted ring
+//     but has at least half of its members in one planted ring P
+//     (2·|P ∩ R| ≥ |R|, the planted ring with the most shared members, the
+//     first in truth order on ties) is a fragment of P: a real operation
+//     found in pieces, each too small to match (a ring whose sites or
+//     groups were reported apart, or one grown too little). It counts
+//     against precision like any unmatched ring; the breakdown tells such
+//     rings from ones that are mostly innocent, and says whether P was
+//     found whole elsewhere.
 //   - Typology accuracy: of the found planted rings with a known typology
 //     (not unclassified), the share whose best reported ring was given the
 //     same typology. Found unclassified planted rings are counted apart,
@@ -94,8 +103,13 @@ type Report struct {
 	UnclassifiedCalled []TypologyCount `json:"unclassified_called"` // by count, then typology
 	// Merged counts the merged rings in the top K (see the package doc);
 	// MergedRings lists them by rank.
-	Merged         int              `json:"merged"`
-	MergedRings    []MergedRing     `json:"merged_rings"`
+	Merged      int          `json:"merged"`
+	MergedRings []MergedRing `json:"merged_rings"`
+	// Fragments counts the fragments in the top K (unmatched rings mostly
+	// made of one planted ring's members; see the package doc);
+	// FragmentRings lists them by rank.
+	Fragments      int              `json:"fragments"`
+	FragmentRings  []FragmentRing   `json:"fragment_rings"`
 	ByTypology     []TypologyRecall `json:"by_typology"`      // sorted by typology
 	BySize         []Breakdown      `json:"by_size"`          // by size band of patient members
 	ByCamouflage   []Breakdown      `json:"by_camouflage"`    // none, low, high, unknown
@@ -141,6 +155,18 @@ type MergedRing struct {
 	Members int      `json:"members"` // of the reported ring
 	Planted []string `json:"planted"` // the planted rings contributing, in truth order
 	Shared  []int    `json:"shared"`  // members shared with each of them
+}
+
+// FragmentRing is an unmatched reported ring in the top K at least half
+// of whose members are members of one planted ring.
+type FragmentRing struct {
+	Ring           string `json:"ring"`
+	Rank           int    `json:"rank"`
+	Members        int    `json:"members"`         // of the reported ring
+	Planted        string `json:"planted"`         // the planted ring it is part of
+	PlantedMembers int    `json:"planted_members"` // of the planted ring
+	Shared         int    `json:"shared"`          // members shared with it
+	PlantedFound   bool   `json:"planted_found"`   // the planted ring is matched by some reported ring
 }
 
 // HardNegKind counts the hard-negative groups of one kind and how many of
@@ -317,6 +343,8 @@ func Evaluate(t *fixtures.Truth, f *findings.Findings) (*Report, error) {
 
 	r.MergedRings = mergedRings(t, f, planted, reported[:r.TopK])
 	r.Merged = len(r.MergedRings)
+	r.FragmentRings = fragmentRings(t, f, planted, reported[:r.TopK], topMatched, r.Rings)
+	r.Fragments = len(r.FragmentRings)
 	r.HardNegatives, r.HardNegReports = hardNegatives(t, f, reported[:r.TopK], positives)
 	r.AUC = aucs(f.Entities, positives)
 	if r.Rings == nil {
@@ -499,6 +527,31 @@ func mergedRings(t *fixtures.Truth, f *findings.Findings, planted, top []set) []
 			m.Shared = append(m.Shared, n[pi])
 		}
 		out = append(out, m)
+	}
+	return out
+}
+
+// fragmentRings returns the fragments among the top reported rings (sets
+// top, matched[i] when top[i] matches a planted ring): the unmatched ones
+// at least half of whose members belong to one planted ring (planted, in
+// truth order; outcome per planted ring in pr).
+func fragmentRings(t *fixtures.Truth, f *findings.Findings, planted, top []set, matched []bool, pr []PlantedRing) []FragmentRing {
+	out := []FragmentRing{}
+	for i, rs := range top {
+		if matched[i] || len(rs) == 0 {
+			continue
+		}
+		best, n := -1, 0
+		for pi, ps := range planted {
+			if c := shared(ps, rs); c > n {
+				best, n = pi, c
+			}
+		}
+		if best < 0 || 2*n < len(rs) {
+			continue
+		}
+		out = append(out, FragmentRing{Ring: f.Rings[i].ID, Rank: f.Rings[i].Rank, Members: len(rs),
+			Planted: t.Rings[best].ID, PlantedMembers: len(planted[best]), Shared: n, PlantedFound: pr[best].Found})
 	}
 	return out
 }

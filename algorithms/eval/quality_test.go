@@ -42,14 +42,18 @@ func twoOps() *fixtures.Truth {
 	}}
 }
 
-func TestMergedRings(t *testing.T) {
-	filler := func(n int) []findings.Ring {
-		out := make([]findings.Ring, n)
-		for i := range out {
-			out[i] = ring(fmt.Sprintf("F%d", i+1), i+1, fmt.Sprintf("patient/z%d", i))
-		}
-		return out
+// fillers returns n reported rings F1..Fn of ranks 1..n, each of one
+// patient "patient/<prefix><i>" of no planted ring.
+func fillers(prefix string, n int) []findings.Ring {
+	out := make([]findings.Ring, n)
+	for i := range out {
+		out[i] = ring(fmt.Sprintf("F%d", i+1), i+1, fmt.Sprintf("patient/%s%d", prefix, i))
 	}
+	return out
+}
+
+func TestMergedRings(t *testing.T) {
+	filler := func(n int) []findings.Ring { return fillers("z", n) }
 	tests := []struct {
 		name    string
 		rings   []findings.Ring
@@ -342,6 +346,53 @@ func TestBreakdownsByShape(t *testing.T) {
 			}
 			if p := r.Rings[1]; p.Patients != 30 || p.SizeBand != "25-99" || p.Camouflage != "low" {
 				t.Errorf("G2 %+v", p)
+			}
+		})
+	}
+}
+
+func TestFragmentRings(t *testing.T) {
+	outsiders := func(n int) []string { return pats("z", n) }
+	filler := func(n int) []findings.Ring { return fillers("y", n) }
+	tests := []struct {
+		name  string
+		rings []findings.Ring
+		want  []FragmentRing
+	}{
+		{"4 of A's 10: a fragment of a ring not found",
+			[]findings.Ring{ring("R", 1, pats("a", 4)...)},
+			[]FragmentRing{{Ring: "R", Rank: 1, Members: 4, Planted: "A", PlantedMembers: 10, Shared: 4}}},
+		{"4 of A and 4 outsiders: half, still a fragment",
+			[]findings.Ring{ring("R", 1, cat(pats("a", 4), outsiders(4))...)},
+			[]FragmentRing{{Ring: "R", Rank: 1, Members: 8, Planted: "A", PlantedMembers: 10, Shared: 4}}},
+		{"3 of A and 4 outsiders: mostly innocent, no fragment",
+			[]findings.Ring{ring("R", 1, cat(pats("a", 3), outsiders(4))...)}, nil},
+		{"a matching ring is no fragment",
+			[]findings.Ring{ring("R", 1, pats("a", 5)...)}, nil},
+		{"a piece of a ring found whole by another",
+			[]findings.Ring{ring("W", 1, cat([]string{"clinic/CA"}, pats("a", 8))...), ring("R", 2, pats("c", 6)...), ring("S", 3, "clinic/CA", "patient/a1")},
+			[]FragmentRing{{Ring: "R", Rank: 2, Members: 6, Planted: "C", PlantedMembers: 30, Shared: 6},
+				{Ring: "S", Rank: 3, Members: 2, Planted: "A", PlantedMembers: 10, Shared: 2, PlantedFound: true}}},
+		{"a duplicate that matches too is no fragment",
+			[]findings.Ring{ring("W", 1, cat([]string{"clinic/CA"}, pats("a", 8))...), ring("S", 2, pats("a", 5)...)}, nil},
+		{"shared members tie: the first planted ring in truth order",
+			[]findings.Ring{ring("R", 1, "doctor/D", "patient/a1", "patient/b1")},
+			[]FragmentRing{{Ring: "R", Rank: 1, Members: 3, Planted: "A", PlantedMembers: 10, Shared: 2}}},
+		{"beyond K is not counted",
+			append(filler(6), ring("R", 7, pats("a", 4)...)), nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := Evaluate(twoOps(), &findings.Findings{Rings: tc.rings})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := tc.want
+			if want == nil {
+				want = []FragmentRing{}
+			}
+			if r.Fragments != len(want) || !reflect.DeepEqual(r.FragmentRings, want) {
+				t.Errorf("fragments %d %+v; want %+v", r.Fragments, r.FragmentRings, want)
 			}
 		})
 	}

@@ -47,6 +47,11 @@ func (r *Report) WriteText(w io.Writer) error {
 	for _, m := range r.MergedRings {
 		fmt.Fprintf(tw, "  %s (rank %d, %d members) holds %s\n", m.Ring, m.Rank, m.Members, mergedText(m))
 	}
+	fmt.Fprintf(tw, "fragments in top K\t%d\t(unmatched rings at least half of whose members are one planted ring's)\n", r.Fragments)
+	for _, fr := range r.FragmentRings {
+		fmt.Fprintf(tw, "  %s (rank %d, %d members) is %d of the %d members of %s (%s)\n",
+			fr.Ring, fr.Rank, fr.Members, fr.Shared, fr.PlantedMembers, fr.Planted, map[bool]string{true: "found whole elsewhere", false: "not found whole"}[fr.PlantedFound])
+	}
 
 	fmt.Fprintln(tw, "\nRecall per typology")
 	fmt.Fprintln(tw, "typology\tplanted\tfound\trecall\tfound in top K\trecall in top K\t")

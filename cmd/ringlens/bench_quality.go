@@ -44,7 +44,7 @@ func benchQualityCommand() *cli.Command {
 			"hosp_lv cycling through text, national, grade and mixed. Each city is generated,\n" +
 			"read, built and detected in this process like detect does, evaluated like eval does\n" +
 			"(see package algorithms/eval), and deleted unless --keep. Prints one line per city,\n" +
-			"the pooled metrics (recall and precision in the top K, merged rings, hard negatives,\n" +
+			"the pooled metrics (recall and precision in the top K, merged rings, fragments, hard negatives,\n" +
 			"patient and doctor AUC mean and min) and recall by size band, typology, camouflage,\n" +
 			"primitive and missing-column condition. Cities run one after the other.",
 		Flags: append([]cli.Flag{
@@ -200,9 +200,14 @@ type qualityTotals struct {
 	UnclassifiedFound  int            `json:"unclassified_found"`
 	UnclassifiedCalled map[string]int `json:"unclassified_called"`
 	Merged             int            `json:"merged"`
-	HardNegs           int            `json:"hard_negatives_reported"`
-	PatientAUC         aucStats       `json:"patient_auc"`
-	DoctorAUC          aucStats       `json:"doctor_auc"`
+	// Fragments counts the top-K rings that match no planted ring but are
+	// mostly one planted ring's members (eval.FragmentRing); FragmentsOfFound
+	// those whose planted ring was found whole elsewhere.
+	Fragments        int      `json:"fragments"`
+	FragmentsOfFound int      `json:"fragments_of_found"`
+	HardNegs         int      `json:"hard_negatives_reported"`
+	PatientAUC       aucStats `json:"patient_auc"`
+	DoctorAUC        aucStats `json:"doctor_auc"`
 }
 
 // add pools one city's report.
@@ -224,6 +229,12 @@ func (t *qualityTotals) add(r *eval.Report) {
 		t.UnclassifiedCalled[tc.Typology] += tc.Count
 	}
 	t.Merged += r.Merged
+	t.Fragments += r.Fragments
+	for _, fr := range r.FragmentRings {
+		if fr.PlantedFound {
+			t.FragmentsOfFound++
+		}
+	}
 	t.HardNegs += len(r.HardNegReports)
 	t.PatientAUC.add(kindAUC(r, findings.KindPatient))
 	t.DoctorAUC.add(kindAUC(r, findings.KindDoctor))
@@ -509,6 +520,7 @@ func (res *qualityResult) writeText(w io.Writer) error {
 	fmt.Fprintf(tw, "typology accuracy\t%s\t(%d of the %d found rings of a known typology)\n", fmtPct(o.TypologyAccuracy), o.TypologyKnownRight, o.TypologyKnown)
 	fmt.Fprintf(tw, "unclassified found\t%d\t%s\n", o.UnclassifiedFound, calledList(o.UnclassifiedCalled))
 	fmt.Fprintf(tw, "merged rings in top K\t%d\t\n", o.Merged)
+	fmt.Fprintf(tw, "fragments in top K\t%d\t(unmatched rings at least half of whose members are one planted ring's; %d of rings found whole elsewhere)\n", o.Fragments, o.FragmentsOfFound)
 	fmt.Fprintf(tw, "hard negatives reported\t%d\t(groups reported in the top K)\n", o.HardNegs)
 	fmt.Fprintf(tw, "patient AUC\t%s\t(mean over %d cities)\n", fmtAUCStats(o.PatientAUC), o.PatientAUC.Cities)
 	fmt.Fprintf(tw, "doctor AUC\t%s\t(mean over %d cities)\n", fmtAUCStats(o.DoctorAUC), o.DoctorAUC.Cities)

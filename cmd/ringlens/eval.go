@@ -23,7 +23,8 @@ func evalCommand() *cli.Command {
 			"ring's members are the planted one's), precision in the top K = 2 × planted rings,\n" +
 			"recall per typology (unclassified included), per ring-size band, camouflage level and\n" +
 			"primitive of the ring's shape, typology accuracy, merged rings (one reported ring\n" +
-			"holding members of two planted ones), hard negatives (legitimate look-alikes)\n" +
+			"holding members of two planted ones), fragments (unmatched top-K rings at least half\n" +
+			"of whose members are one planted ring's), hard negatives (legitimate look-alikes)\n" +
 			"reported in the top K, ROC-AUC of the entity scores per kind, and the outcome for\n" +
 			"every planted ring. `ringlens bench quality` runs the same over many generated cities.\n" +
 			"See the documentation of package algorithms/eval for the exact rules.",
