@@ -49,12 +49,16 @@ func benchProvinceCommand() *cli.Command {
 			"region, doctors registered or billing in several, trace codes sold in several), the boundary\n" +
 			"data set (every visit touching one of them) and detection on it. Prints per partition its\n" +
 			"visits, time and rings, the pass's size and time, and how many planted rings (truth.json) the\n" +
-			"whole city, the union of partitions and the union plus the boundary pass find.",
+			"whole city, the union of partitions and the union plus the boundary pass find. With\n" +
+			"--reference-people SHARE each partition detects on its claims plus every claim of SHARE of\n" +
+			"the other partitions' people (peers for its baselines) and keeps its own rings.",
 		Flags: append([]cli.Flag{
 			&cli.StringFlag{Name: "level", Value: "district",
 				Usage: "partition by district (6-digit admdvs) or city (its first 4 digits: prefecture level)"},
 			&cli.StringFlag{Name: "doctor-visits", Value: doctorVisitsWindow,
 				Usage: "a crossing doctor's visits the boundary takes: window (those outside the doctor's main partition, and the main partition's on the days the doctor works elsewhere) or all"},
+			&cli.Float64Flag{Name: "reference-people", Value: 0,
+				Usage: "give each partition, besides its own claims, every claim of this share (0-1) of the other partitions' people, as peers for its baselines (a partition keeps the rings holding one of its own institutions); 0 = none"},
 			&cli.StringFlag{Name: "boundary", Value: "all",
 				Usage: "boundary keys: all crossing people and doctors, or suspects: only those a partition put in a ring or scored ≥ --suspect-score (doctors registered in several partitions and trace codes always)"},
 			citiesFlag(),
@@ -83,6 +87,12 @@ type provinceBench struct {
 	// two or more partitions.
 	PlantedSpanning int     `json:"planted_spanning"`
 	SplitSeconds    float64 `json:"split_seconds"` // cutting the city into partitions (setup, not part of the pipeline)
+	// ReferenceShare is --reference-people: the share of the other
+	// partitions' people each partition is given as peers
+	// (bench_province_peers.go); ReferenceSeconds the time to write their
+	// claims into the partitions' detection inputs (setup, like the split).
+	ReferenceShare   float64 `json:"reference_share,omitempty"`
+	ReferenceSeconds float64 `json:"reference_seconds,omitempty"`
 	// Partitions are the per-region runs, by admdvs.
 	Partitions []provinceRun `json:"partitions"`
 	// PartitionTotals sums the partitions; its Seconds is the sum of the
@@ -115,6 +125,12 @@ type provinceRun struct {
 	DetectSeconds float64 `json:"detect_seconds"`
 	Seconds       float64 `json:"seconds"` // ingest + build + detect
 	Rings         int     `json:"rings"`
+	// ReferencePeople counts the other partitions' people sampled into
+	// this partition's detection input (--reference-people) and
+	// ReferenceVisits their visit rows, which Visits includes; Rings
+	// counts the partition's own rings.
+	ReferencePeople int `json:"reference_people,omitempty"`
+	ReferenceVisits int `json:"reference_visits,omitempty"`
 }
 
 // provinceTotals sums the partition runs.
@@ -126,6 +142,8 @@ type provinceTotals struct {
 	Seconds    float64 `json:"seconds"`
 	MaxSeconds float64 `json:"max_seconds"`
 	Rings      int     `json:"rings"`
+	// ReferenceVisits sums the partitions' reference visits.
+	ReferenceVisits int `json:"reference_visits,omitempty"`
 }
 
 // provinceCross is the cross-partition pass: the keys exchanged, the
@@ -225,6 +243,13 @@ func runBenchProvince(c *cli.Context) error {
 	if _, err := prefectures(c, "bench province", "cities"); err != nil {
 		return err
 	}
+	refShare := c.Float64("reference-people")
+	if !(refShare >= 0 && refShare <= 1) {
+		return usagef("bench province: --reference-people %v: want a share from 0 to 1", refShare)
+	}
+	if refShare > 0 && c.Bool("neo4j") {
+		return usagef("bench province: --reference-people does not combine with --neo4j (a partition's graph would carry its reference people's claims)")
+	}
 	if err := checkProvinceNeo4j(c); err != nil {
 		return err
 	}
@@ -256,7 +281,8 @@ func runBenchProvince(c *cli.Context) error {
 
 	parts := filepath.Join(root, "partitions")
 	boundary := filepath.Join(root, "boundary")
-	for _, d := range []string{parts, boundary} {
+	peers := filepath.Join(root, "peers")
+	for _, d := range []string{parts, boundary, peers} {
 		if err := os.RemoveAll(d); err != nil {
 			return fmt.Errorf("clear %s: %w", d, err)
 		}
@@ -275,6 +301,16 @@ func runBenchProvince(c *cli.Context) error {
 		SplitSeconds: time.Since(start).Seconds(),
 	}
 	log.Info().Int("partitions", len(sp.regions)).Strs("regions", sp.regions).Str("elapsed", roundDur(time.Since(start))).Msg("city partitioned")
+	var ps *peerSplit
+	if refShare > 0 {
+		start := time.Now()
+		if ps, err = addReferencePeople(c.Context, city, peers, sp, refShare); err != nil {
+			return fmt.Errorf("bench province: reference people: %w", err)
+		}
+		res.ReferenceShare = refShare
+		res.ReferenceSeconds = time.Since(start).Seconds()
+		log.Info().Float64("share", refShare).Str("elapsed", roundDur(time.Since(start))).Msg("reference people added")
+	}
 
 	x, err := openProvinceExchange(c)
 	if err != nil {
@@ -292,11 +328,19 @@ func runBenchProvince(c *cli.Context) error {
 		if x != nil {
 			push = func(g *graph.Graph, f *findings.Findings) error { return x.push(c.Context, reg, g, f) }
 		}
-		run, found, err := provinceDetect(c, m, sp.dir(reg), set, params, push)
+		in := sp.dir(reg)
+		if ps != nil {
+			in = ps.dir(reg)
+		}
+		run, found, err := provinceDetect(c, m, in, set, params, push)
 		if err != nil {
 			return fmt.Errorf("bench province: partition %s: %w", reg, err)
 		}
 		run.Region = reg
+		if ps != nil {
+			found.Rings = ownRings(found.Rings, func(code string) bool { return sp.regionOf(code) == reg })
+			run.Rings, run.ReferencePeople, run.ReferenceVisits = len(found.Rings), ps.people[i], ps.visits[i]
+		}
 		res.Partitions = append(res.Partitions, run)
 		partFound[i] = found.Rings
 		if suspects != nil {
@@ -313,6 +357,7 @@ func runBenchProvince(c *cli.Context) error {
 		t.Seconds += p.Seconds
 		t.MaxSeconds = max(t.MaxSeconds, p.Seconds)
 		t.Rings += p.Rings
+		t.ReferenceVisits += p.ReferenceVisits
 	}
 
 	whole, wholeFound, err := provinceDetect(c, m, city, set, params, nil)
@@ -465,6 +510,15 @@ func (s *citySplit) cut(admdvs string) string {
 // dir is the data directory of the partition of region reg.
 func (s *citySplit) dir(reg string) string { return filepath.Join(s.root, reg) }
 
+// regionOf is the partition of institution code: that of its fixmedins
+// row, else the region its code carries.
+func (s *citySplit) regionOf(code string) string {
+	if r, ok := s.inst[code]; ok {
+		return r
+	}
+	return s.cut(institutionRegion(code, ""))
+}
+
 // institutionRegion is the region of an institution: its admdvs when it
 // is 6 digits, else the 6 digits after the code's one-letter prefix
 // (fixmedins codes carry the region, e.g. H35020302090), else
@@ -517,12 +571,7 @@ func splitCity(ctx context.Context, src, dst, level string) (*citySplit, error) 
 	}
 	// Regions: those of the institutions and of the visits' institutions
 	// missing from fixmedins, found while reading the visits.
-	regionOf := func(code string) string {
-		if r, ok := sp.inst[code]; ok {
-			return r
-		}
-		return sp.cut(institutionRegion(code, ""))
-	}
+	regionOf := sp.regionOf
 	for _, r := range sp.inst {
 		sp.addRegion(r)
 	}
@@ -1023,12 +1072,8 @@ func extractBoundary(ctx context.Context, sp *citySplit, dst string, k *crossKey
 		bit := partMask(1) << i
 		// Visits with a fee line of a crossing trace code or billing doctor.
 		byTrace, byDoctor := map[string]bool{}, map[string]bool{}
-		var fc [4]int // mdtrt_id, drug_trac_codg, bilg_dr_codg, fee_ocur_time: resolved at the first row
-		fcSet := false
-		if err := scanTable(dir, fileFees, func(t *tableReader, row []string) error {
-			if !fcSet {
-				fc, fcSet = [4]int{t.col("mdtrt_id"), t.col("drug_trac_codg"), t.col("bilg_dr_codg"), t.col("fee_ocur_time")}, true
-			}
+		feeCols := []string{"mdtrt_id", "drug_trac_codg", "bilg_dr_codg", "fee_ocur_time"}
+		if err := scanColumns(dir, fileFees, feeCols, func(_ *tableReader, row []string, fc []int) error {
 			if tr := field(row, fc[1]); tr != "" && traces[tr] {
 				byTrace[strings.Clone(row[fc[0]])] = true
 			}
@@ -1040,12 +1085,8 @@ func extractBoundary(ctx context.Context, sp *citySplit, dst string, k *crossKey
 			return err
 		}
 		selected, psns, docs, insts := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
-		var mc [5]int // mdtrt_id, psn_no, atddr_no, begntime, fixmedins_code: resolved at the first row
-		mcSet := false
-		if err := scanTable(dir, fileMdtrt, func(t *tableReader, row []string) error {
-			if !mcSet {
-				mc, mcSet = [5]int{t.col("mdtrt_id"), t.col("psn_no"), t.col("atddr_no"), t.col("begntime"), t.col("fixmedins_code")}, true
-			}
+		mdtrtCols := []string{"mdtrt_id", "psn_no", "atddr_no", "begntime", "fixmedins_code"}
+		if err := scanColumns(dir, fileMdtrt, mdtrtCols, func(t *tableReader, row []string, mc []int) error {
 			id, psn, d := row[mc[0]], row[mc[1]], field(row, mc[2])
 			p, ins := people[psn], k.insuredElsewhere[psn]&bit != 0
 			dd := (d != "" && doctors[d] && k.takeDoctorVisit(d, i, field(row, mc[3]))) || byDoctor[id]
@@ -1297,17 +1338,21 @@ func (res *provinceBench) writeText(w io.Writer) error {
 	}
 	fmt.Fprintf(w, "province simulation: %s and a distant one, %s visits (preset %s, seed %d, %d planted rings, %d spanning partitions) cut into %d partitions by %s (admdvs), crossing doctors' visits: %s, GOMAXPROCS=%d\n\n",
 		what, humanCount(res.Visits), res.Preset, res.Seed, res.Planted, res.PlantedSpanning, len(res.Partitions), res.Level, res.DoctorVisits, res.GOMAXPROCS)
-	fmt.Fprintln(tw, "partition\tvisits\tfee lines\tMB\tingest s\tbuild s\tdetect s\ttotal s\trings\t")
+	if res.ReferenceShare > 0 {
+		fmt.Fprintf(w, "each partition given every claim of %.0f%% of the other partitions' people as peers (%.1f s to write); visits below include theirs (reference visits), rings are the partition's own\n\n",
+			100*res.ReferenceShare, res.ReferenceSeconds)
+	}
+	fmt.Fprintln(tw, "partition\tvisits\treference visits\tfee lines\tMB\tingest s\tbuild s\tdetect s\ttotal s\trings\t")
 	row := func(name string, r provinceRun) {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t\n", name, humanCount(int64(r.Visits)), humanCount(int64(r.FeeLines)),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%.1f\t%.2f\t%.2f\t%.2f\t%.2f\t%d\t\n", name, humanCount(int64(r.Visits)), humanCount(int64(r.ReferenceVisits)), humanCount(int64(r.FeeLines)),
 			float64(r.Bytes)/1e6, r.IngestSeconds, r.BuildSeconds, r.DetectSeconds, r.Seconds, r.Rings)
 	}
 	for _, p := range res.Partitions {
 		row(p.Region, p)
 	}
 	t := res.PartitionTotals
-	fmt.Fprintf(tw, "all partitions\t%s\t%s\t%.1f\t\t\t\t%.2f\t%d\t\n", humanCount(int64(t.Visits)), humanCount(int64(t.FeeLines)), float64(t.Bytes)/1e6, t.Seconds, t.Rings)
-	fmt.Fprintf(tw, "slowest partition\t\t\t\t\t\t\t%.2f\t\t\n", t.MaxSeconds)
+	fmt.Fprintf(tw, "all partitions\t%s\t%s\t%s\t%.1f\t\t\t\t%.2f\t%d\t\n", humanCount(int64(t.Visits)), humanCount(int64(t.ReferenceVisits)), humanCount(int64(t.FeeLines)), float64(t.Bytes)/1e6, t.Seconds, t.Rings)
+	fmt.Fprintf(tw, "slowest partition\t\t\t\t\t\t\t\t%.2f\t\t\n", t.MaxSeconds)
 	row("whole city", res.Whole)
 	row("boundary", res.Boundary)
 	if err := tw.Flush(); err != nil {
@@ -1465,6 +1510,22 @@ func scanTable(dir, base string, fn func(t *tableReader, row []string) error) er
 			return err
 		}
 	}
+}
+
+// scanColumns is scanTable with the columns names resolved once: fn gets
+// their indexes in cols (-1 for a column the file lacks; field reads
+// those as "").
+func scanColumns(dir, base string, names []string, fn func(t *tableReader, row []string, cols []int) error) error {
+	var cols []int
+	return scanTable(dir, base, func(t *tableReader, row []string) error {
+		if cols == nil {
+			cols = make([]int, len(names))
+			for i, n := range names {
+				cols[i] = t.col(n)
+			}
+		}
+		return fn(t, row, cols)
+	})
 }
 
 // table is a small file read whole.

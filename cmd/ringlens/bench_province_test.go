@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"maps"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -100,7 +102,7 @@ func TestBenchProvinceCities(t *testing.T) {
 }
 
 func TestBenchProvinceUsage(t *testing.T) {
-	for _, args := range [][]string{{"--level", "street"}, {"--scale", "lots"}, {"--scale", "100"}, {"--cities", "0"}, {"--cities", "9"}, {"--neo4j", "--uri", "http://localhost"}, {"--doctor-visits", "some"}} {
+	for _, args := range [][]string{{"--level", "street"}, {"--scale", "lots"}, {"--scale", "100"}, {"--cities", "0"}, {"--cities", "9"}, {"--neo4j", "--uri", "http://localhost"}, {"--doctor-visits", "some"}, {"--reference-people", "-0.1"}, {"--reference-people", "1.5"}, {"--reference-people", "0.1", "--neo4j"}} {
 		res := runBinary(t, append([]string{"bench", "province", "--log-format", "json"}, args...)...)
 		if res.code != exitUsage {
 			t.Errorf("bench province %v: code %d; want %d (stderr %q)", args, res.code, exitUsage, res.stderr)
@@ -262,5 +264,110 @@ func TestTakeDoctorVisit(t *testing.T) {
 	k.doctorVisits = doctorVisitsAll
 	if !k.takeDoctorVisit("D1", 1, "2025-03-05 08:30:00") {
 		t.Error("all: want every row taken")
+	}
+}
+
+// TestBenchProvinceReferencePeople runs the simulation with reference
+// people: every partition's detection input is a valid data set holding
+// its own claims and every claim of a fifth of the other partitions'
+// people, none of whom it treats.
+func TestBenchProvinceReferencePeople(t *testing.T) {
+	dir := t.TempDir()
+	res := runBinary(t, "bench", "province", "--scale", "30k", "--seed", "2", "--cities", "3", "--level", "city",
+		"--reference-people", "0.2", "--dir", dir, "--keep", "--json", "--log-format", "json")
+	if res.code != exitOK {
+		t.Fatalf("bench province --reference-people 0.2: code %d, stderr:\n%s", res.code, res.stderr)
+	}
+	var b provinceBench
+	if err := json.Unmarshal([]byte(res.stdout), &b); err != nil {
+		t.Fatalf("decode result: %v\n%s", err, res.stdout)
+	}
+	if b.ReferenceShare != 0.2 {
+		t.Errorf("reference share %v; want 0.2", b.ReferenceShare)
+	}
+	refVisits := 0
+	for _, p := range b.Partitions {
+		if p.ReferencePeople == 0 || p.ReferenceVisits == 0 || p.Rejected != 0 {
+			t.Errorf("partition %s: %d reference people, %d visits, %d rows rejected; want some, and a valid data set",
+				p.Region, p.ReferencePeople, p.ReferenceVisits, p.Rejected)
+		}
+		refVisits += p.ReferenceVisits
+		own := map[string]bool{}
+		if err := scanTable(filepath.Join(dir, "partitions", p.Region), filePsn, func(t *tableReader, row []string) error {
+			own[strings.Clone(row[t.col("psn_no")])] = true
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		people := 0
+		if err := scanTable(filepath.Join(dir, "peers", p.Region), filePsn, func(tr *tableReader, row []string) error {
+			if id := row[tr.col("psn_no")]; !own[id] {
+				people++
+				if !referencePick(p.Region, id, 0.2) {
+					t.Errorf("partition %s holds %s, a person it neither treats nor samples", p.Region, id)
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if people != p.ReferencePeople {
+			t.Errorf("partition %s: %d people besides its own in its detection input; reported %d", p.Region, people, p.ReferencePeople)
+		}
+	}
+	if b.PartitionTotals.ReferenceVisits != refVisits || b.PartitionTotals.Visits <= b.Whole.Visits {
+		t.Errorf("totals %+v, whole %d visits: want the reference visits summed and added", b.PartitionTotals, b.Whole.Visits)
+	}
+	if b.Recovery[1].Found == 0 {
+		t.Errorf("the partitions found no planted ring: %+v", b.Recovery)
+	}
+}
+
+func TestReferencePick(t *testing.T) {
+	const n = 20000
+	for _, share := range []float64{0, 0.1, 0.5, 1} {
+		picked, both := 0, 0
+		for i := range n {
+			id := fmt.Sprintf("P%06d", i)
+			a := referencePick("350100", id, share)
+			if a != referencePick("350100", id, share) {
+				t.Fatalf("share %v: %s drawn differently twice", share, id)
+			}
+			if a {
+				picked++
+				if referencePick("350200", id, share) {
+					both++
+				}
+			}
+		}
+		got := float64(picked) / n
+		if math.Abs(got-share) > 0.02 {
+			t.Errorf("share %v: picked %.3f of the people", share, got)
+		}
+		// Each partition draws on its own: at 0.5, about a quarter in both.
+		if share == 0.5 && math.Abs(float64(both)/n-0.25) > 0.02 {
+			t.Errorf("share 0.5: %.3f picked by both partitions; want about 0.25", float64(both)/n)
+		}
+	}
+}
+
+func TestOwnRings(t *testing.T) {
+	ring := func(id string, ms ...findings.Member) findings.Ring { return findings.Ring{ID: id, Members: ms} }
+	clinic := func(id string) findings.Member { return findings.Member{Kind: findings.KindClinic, ID: id} }
+	pharmacy := func(id string) findings.Member { return findings.Member{Kind: findings.KindPharmacy, ID: id} }
+	patient := findings.Member{Kind: findings.KindPatient, ID: "P1"}
+	own := func(code string) bool { return strings.HasPrefix(code, "OWN") }
+	rs := []findings.Ring{
+		ring("own clinic", clinic("OWN1"), patient),
+		ring("reference only", clinic("REF1"), pharmacy("REF2"), patient),
+		ring("own and reference", clinic("REF1"), pharmacy("OWN2")),
+		ring("no institution", patient),
+	}
+	var got []string
+	for _, r := range ownRings(rs, own) {
+		got = append(got, r.ID)
+	}
+	if want := "own clinic|own and reference|no institution"; strings.Join(got, "|") != want {
+		t.Errorf("own rings %v; want %s", got, want)
 	}
 }
