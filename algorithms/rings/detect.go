@@ -314,6 +314,7 @@ func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error)
 		}
 	})
 	cands = s.joinOperations(cands)
+	cands = s.absorbContained(cands)
 	opt.progress("scoring", 1, 1)
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("rings: cancelled before the findings: %w", err)

@@ -369,6 +369,12 @@
 // triple coincidence; the join is recorded
 // as a G-SAME-OPERATION fact with the days apart and the items shared.
 //
+// A ring inside another (absorbContained, merge.go). Last, a reportable
+// ring all of whose sites, doctors and people are members of another
+// reportable ring joins that one (a G-MERGED fact), which is finished and
+// scored again: a borrowed doctor's code found by its clashes at a clinic
+// whose ring bills with it is one case, not two.
+//
 // Where people live (geography.go). Region codes are optional in the data
 // contract; without them a site's area is inferred by Leiden (modularity)
 // on the site–site graph of shared people (Newman's 1/(k−1) weighting), a

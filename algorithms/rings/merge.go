@@ -240,3 +240,53 @@ func (a *candidate) join(b *candidate) {
 	a.facts = append(a.facts, b.facts...)
 	a.normalise()
 }
+
+// absorbContained joins every reportable candidate all of whose members
+// (sites, doctors and people) are members of another reportable candidate
+// into that one: the first such in cands with more members, or with the
+// same members and earlier. A ring inside another is no case of its own:
+// reported apart, it sends an investigator to the same people twice (a
+// borrowed doctor's code found by its clashes, and the clinic ring that
+// bills with it). The container keeps the part's evidence, as a merged
+// fact, and is finished and scored again. Candidates are taken in the
+// order of cands, so the result is deterministic; it returns the
+// candidates left, in that order.
+func (s *state) absorbContained(cands []*candidate) []*candidate {
+	gone := make([]bool, len(cands))
+	grown := make([]bool, len(cands))
+	for i, a := range cands {
+		if !s.reportable(a) {
+			continue
+		}
+		for j, b := range cands {
+			if j == i || gone[j] || !s.reportable(b) || !containedIn(a, b) {
+				continue
+			}
+			if b.members() == a.members() && j > i {
+				continue // the same members: the first keeps them
+			}
+			absorb(b, a)
+			gone[i], grown[j] = true, true
+			break
+		}
+	}
+	out := cands[:0:0]
+	for i, c := range cands {
+		if gone[i] {
+			continue
+		}
+		if grown[i] {
+			s.finish(c)
+			s.score(c)
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+// containedIn reports whether every site, doctor and person of a is one
+// of b's.
+func containedIn(a, b *candidate) bool {
+	return a.members() > 0 && intersect(a.insts, b.insts) == len(a.insts) &&
+		intersect(a.doctors, b.doctors) == len(a.doctors) && intersect(a.patients, b.patients) == len(a.patients)
+}

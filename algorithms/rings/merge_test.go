@@ -1,6 +1,7 @@
 package rings
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -291,6 +292,67 @@ func TestStanding(t *testing.T) {
 			}
 			if ring.source != SourceRelationExcess || ring.typology != "" {
 				t.Errorf("ring became %s %q: support must not change what it is", ring.source, ring.typology)
+			}
+		})
+	}
+}
+
+// TestAbsorbContained checks that a reportable candidate all of whose
+// members are another reportable candidate's joins it (whichever comes
+// first), that of two with the same members the first keeps them, and
+// that a candidate with a member of its own, or one not reportable,
+// stands.
+func TestAbsorbContained(t *testing.T) {
+	// In operationCity, group 0 (six people) is at the first site (row 0),
+	// group 1 at the second: seven members each.
+	type pieces struct{ ring, other, part, twin, weak *candidate }
+	build := func(t *testing.T) (*state, pieces) {
+		g, groups := operationCity{item: "OTHER", fills: 6, span: 100}.build(t)
+		ring := groups[0]
+		sub := func(visits []uint32, score float64) *candidate {
+			c := candidateAt(g, g.Tables(), 0, visits)
+			c.strength, c.score = score, score
+			return c
+		}
+		// ring.visits[:12]: the first two of its people (six fills each).
+		return newTestState(t, g), pieces{ring: ring, other: groups[1], part: sub(ring.visits[:12], 1),
+			twin: sub(ring.visits, 1), weak: sub(ring.visits[:12], 0)}
+	}
+	cases := []struct {
+		name  string
+		cands func(p pieces) []*candidate
+		want  []int // members of the candidates left, in order
+		fact  int   // the one of them that must record a merged fact; -1: none
+	}{
+		{"a part after its ring joins it", func(p pieces) []*candidate { return []*candidate{p.ring, p.part, p.other} }, []int{7, 7}, 0},
+		{"a part before its ring joins it", func(p pieces) []*candidate { return []*candidate{p.part, p.ring, p.other} }, []int{7, 7}, 0},
+		{"the same members: the first keeps them", func(p pieces) []*candidate { return []*candidate{p.ring, p.twin} }, []int{7}, 0},
+		{"disjoint rings stand", func(p pieces) []*candidate { return []*candidate{p.ring, p.other} }, []int{7, 7}, -1},
+		{"a part not reportable stands", func(p pieces) []*candidate { return []*candidate{p.ring, p.weak} }, []int{7, 3}, -1},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			s, p := build(t)
+			if p.part.members() != 3 || p.ring.members() != 7 {
+				t.Fatalf("part of %d members, ring of %d; the city changed", p.part.members(), p.ring.members())
+			}
+			out := s.absorbContained(tc.cands(p))
+			var got []int
+			for _, c := range out {
+				got = append(got, c.members())
+			}
+			if fmt.Sprint(got) != fmt.Sprint(tc.want) {
+				t.Fatalf("members of the candidates left %v; want %v", got, tc.want)
+			}
+			if tc.fact < 0 {
+				return
+			}
+			merged := false
+			for _, f := range out[tc.fact].facts {
+				merged = merged || f.id == FactMerged
+			}
+			if !merged {
+				t.Errorf("the ring that took its part in records no merged fact: %+v", out[tc.fact].facts)
 			}
 		})
 	}
