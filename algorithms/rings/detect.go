@@ -36,6 +36,14 @@ type Options struct {
 	// cores to the checks it answers meanwhile. The findings do not depend
 	// on it.
 	Workers int
+	// Region, when not empty, is a region code or its prefix (admdvs:
+	// 3502 a city, 350203 a district): only the rings holding an
+	// institution of the region (claims.InstitutionRegion), or no
+	// institution at all, are reported. A partition of a province that
+	// detects on its claims and a sample of other regions' people (their
+	// sites serving as peers) reports its own rings; the others are their
+	// regions' to report. Entity scores are not restricted.
+	Region string
 }
 
 const (

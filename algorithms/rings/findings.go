@@ -4,9 +4,11 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/findings"
 )
 
@@ -22,6 +24,25 @@ func (s *state) reportable(c *candidate) bool {
 	pr := &s.opt.Params
 	return c.score >= pr.ReportScore ||
 		c.inStep() && !routine(&c.feat, pr) && c.strength*c.feat.Evidence >= pr.LockstepReportEvidence
+}
+
+// inRegion reports whether c holds an institution of Options.Region, or
+// no institution, or no region is set.
+func (s *state) inRegion(c *candidate) bool {
+	if s.opt.Region == "" || len(c.insts) == 0 {
+		return true
+	}
+	for _, h := range c.insts {
+		code := s.g.Key(h)
+		var admdvs string
+		if r := s.instRegion(h); r != graph.None {
+			admdvs = s.t.Str(r)
+		}
+		if strings.HasPrefix(claims.InstitutionRegion(code, admdvs), s.opt.Region) {
+			return true
+		}
+	}
+	return false
 }
 
 // findings ranks the scored candidates (sorting cands), reports those above
@@ -48,7 +69,7 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 	var reported, unreported []*candidate
 	notReported := 0
 	for _, c := range cands {
-		if s.reportable(c) {
+		if s.reportable(c) && s.inRegion(c) {
 			if len(reported) < s.opt.Params.MaxRings {
 				reported = append(reported, c)
 				continue

@@ -252,30 +252,37 @@ func (a *candidate) join(b *candidate) {
 // order of cands, so the result is deterministic; it returns the
 // candidates left, in that order.
 func (s *state) absorbContained(cands []*candidate) []*candidate {
-	gone := make([]bool, len(cands))
+	cands = slices.Clone(cands)
 	grown := make([]bool, len(cands))
 	for i, a := range cands {
 		if !s.reportable(a) {
 			continue
 		}
 		for j, b := range cands {
-			if j == i || gone[j] || !s.reportable(b) || !containedIn(a, b) {
+			if j == i || b == nil || !s.reportable(b) || !containedIn(a, b) {
 				continue
 			}
 			if b.members() == a.members() && j > i {
 				continue // the same members: the first keeps them
 			}
 			absorb(b, a)
-			gone[i], grown[j] = true, true
+			cands[i], grown[j] = nil, true
 			break
 		}
 	}
-	out := cands[:0:0]
+	return s.settle(cands, func(i int) bool { return grown[i] })
+}
+
+// settle returns the candidates of cands that are not nil (joined into
+// another), in order, those for which grown holds finished and scored
+// again.
+func (s *state) settle(cands []*candidate, grown func(i int) bool) []*candidate {
+	var out []*candidate
 	for i, c := range cands {
-		if gone[i] {
+		if c == nil {
 			continue
 		}
-		if grown[i] {
+		if grown(i) {
 			s.finish(c)
 			s.score(c)
 		}

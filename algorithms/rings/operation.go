@@ -167,7 +167,6 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 			linkOf[l.a] = l
 		}
 	}
-	var out []*candidate
 	joined := make(map[int]bool)
 	for i := range cands {
 		h := head[uf.find(int32(i))]
@@ -205,17 +204,7 @@ func (s *state) joinOperations(cands []*candidate) []*candidate {
 		joined[h] = true
 		cands[i] = nil
 	}
-	for i, c := range cands {
-		if c == nil {
-			continue
-		}
-		if joined[i] {
-			s.finish(c)
-			s.score(c)
-		}
-		out = append(out, c)
-	}
-	return out
+	return s.settle(cands, func(i int) bool { return joined[i] })
 }
 
 // cohortDays returns, sorted, the days on which at least minPeople

@@ -24,6 +24,7 @@ import (
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/fixtures"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/ingest"
 	"github.com/rs/zerolog"
@@ -443,7 +444,7 @@ func provinceDetect(c *cli.Context, m *meter, dir string, set rules.Set, params 
 		return run, nil, err
 	}
 	start := time.Now()
-	found, err := detectRings(c.Context, m, p.graph, set, params, 1)
+	found, err := detectRings(c.Context, m, p.graph, set, params, 1, "")
 	if err != nil {
 		return run, nil, err
 	}
@@ -501,7 +502,7 @@ type citySplit struct {
 // cut is the partition of region admdvs: the district itself, or at city
 // level its first four digits followed by 00 (e.g. 350203 → 350200).
 func (s *citySplit) cut(admdvs string) string {
-	if s.level == "city" && isDigits(admdvs, 6) {
+	if s.level == "city" && claims.Digits(admdvs, 6) {
 		return admdvs[:4] + "00"
 	}
 	return admdvs
@@ -519,31 +520,14 @@ func (s *citySplit) regionOf(code string) string {
 	return s.cut(institutionRegion(code, ""))
 }
 
-// institutionRegion is the region of an institution: its admdvs when it
-// is 6 digits, else the 6 digits after the code's one-letter prefix
-// (fixmedins codes carry the region, e.g. H35020302090), else
-// unknownRegion.
+// institutionRegion is the region of an institution
+// (claims.InstitutionRegion: its admdvs, else the region digits of its
+// national code), else unknownRegion.
 func institutionRegion(code, admdvs string) string {
-	if isDigits(admdvs, 6) {
-		return admdvs
-	}
-	if len(code) >= 7 && isDigits(code[1:7], 6) {
-		return code[1:7]
+	if r := claims.InstitutionRegion(code, admdvs); r != "" {
+		return r
 	}
 	return unknownRegion
-}
-
-// isDigits reports whether s is n ASCII digits.
-func isDigits(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }
 
 // splitCity cuts the city in src into one data directory per region under

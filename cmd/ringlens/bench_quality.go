@@ -388,7 +388,7 @@ func runQualityCity(c *cli.Context, log zerolog.Logger, m *meter, q qualityCity,
 	if err != nil {
 		return cr, err
 	}
-	found, err := detectRings(c.Context, m, p.graph, set, params, 1)
+	found, err := detectRings(c.Context, m, p.graph, set, params, 1, "")
 	if err != nil {
 		return cr, err
 	}

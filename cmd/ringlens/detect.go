@@ -13,6 +13,7 @@ import (
 	"github.com/ringlens/ringlens/algorithms/rings"
 	"github.com/ringlens/ringlens/algorithms/rules"
 	"github.com/ringlens/ringlens/graph"
+	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/graph/spill"
 	"github.com/ringlens/ringlens/ingest"
@@ -49,6 +50,7 @@ func detectCommand() *cli.Command {
 			memoryLimitFlag(),
 			spillDirFlag("the output directory"),
 			&cli.BoolFlag{Name: "from-neo4j", Usage: "read the graph pushed by 'ringlens neo4j push' from Neo4j instead of --in (see docs/neo4j.md)"},
+			&cli.StringFlag{Name: "region", Usage: "report only the rings holding an institution of this region: an admdvs or its prefix (3502 a city, 350203 a district), read from fixmedins.admdvs, else from the national institution code; for a province's partition detected with a sample of other regions' people (docs/scale.md)"},
 		}, append(append(append(detectionFlags(), clueFlags()...), neo4jSourceFlags()...), logFlags()...)...),
 		Action: runDetect,
 	}
@@ -71,6 +73,9 @@ func runDetect(c *cli.Context) error {
 	}
 	if err := checkEncodingFlag(c.String("encoding")); err != nil {
 		return err
+	}
+	if r := c.String("region"); r != "" && !regionPrefix(r) {
+		return usagef("detect: --region %q: want 2 to 6 digits of an admdvs", r)
 	}
 	if err := applyMemoryLimit(c); err != nil {
 		return err
@@ -126,7 +131,7 @@ func runDetect(c *cli.Context) error {
 	}
 
 	detectStart := time.Now()
-	found, err := detectRings(c.Context, m, p.graph, set, params, c.Int64("seed"))
+	found, err := detectRings(c.Context, m, p.graph, set, params, c.Int64("seed"), c.String("region"))
 	if err != nil {
 		return err
 	}
@@ -164,11 +169,15 @@ func runDetect(c *cli.Context) error {
 // detectRings runs detection (rules, communities, lockstep, scoring) on g
 // with the rule set, ring parameters and community seed, showing progress
 // on m.
-func detectRings(ctx context.Context, m *meter, g *graph.Graph, set rules.Set, params rings.Params, seed int64) (*findings.Findings, error) {
+// detectRings runs ring detection on g with progress on m; region, when
+// not empty, restricts the rings reported to those holding one of its
+// institutions (rings.Options.Region).
+func detectRings(ctx context.Context, m *meter, g *graph.Graph, set rules.Set, params rings.Params, seed int64, region string) (*findings.Findings, error) {
 	found, err := rings.Detect(ctx, g, rings.Options{
 		Rules:    set,
 		Params:   params,
 		Seed:     seed,
+		Region:   region,
 		Progress: func(stage string, done, total int64) { m.update("detect "+stage, "steps", done, total) },
 	})
 	m.finish()
@@ -176,6 +185,12 @@ func detectRings(ctx context.Context, m *meter, g *graph.Graph, set rules.Set, p
 		return nil, fmt.Errorf("detect: %w", err)
 	}
 	return found, nil
+}
+
+// regionPrefix reports whether r is 2 to 6 ASCII digits: a province,
+// city or district code or a prefix of one.
+func regionPrefix(r string) bool {
+	return len(r) >= 2 && len(r) <= 6 && claims.Digits(r, len(r))
 }
 
 func checkEncodingFlag(enc string) error {

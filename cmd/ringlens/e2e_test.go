@@ -436,3 +436,44 @@ func TestDetectSpill(t *testing.T) {
 		t.Errorf("default spill directory absent: %v\n%s", err, out)
 	}
 }
+
+// TestDetectRegion runs detect on the small Huli city, whose rings stand
+// in Xiamen (3502), with --region: its own region reports every ring, the
+// distant city's (4201) none, and a malformed region is a usage error.
+func TestDetectRegion(t *testing.T) {
+	in := filepath.Join("..", "..", "fixtures", "testdata", "huli-small")
+	rings := func(args ...string) int {
+		t.Helper()
+		out := t.TempDir()
+		r := runBinary(t, append([]string{"detect", "--in", in, "--out", out, "--log-format", "json"}, args...)...)
+		if r.code != exitOK {
+			t.Fatalf("detect %v: exit %d\n%s", args, r.code, r.stderr)
+		}
+		var f struct {
+			Rings []json.RawMessage `json:"rings"`
+		}
+		b, err := os.ReadFile(filepath.Join(out, "rings.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := json.Unmarshal(b, &f); err != nil {
+			t.Fatal(err)
+		}
+		return len(f.Rings)
+	}
+	all := rings()
+	if all == 0 {
+		t.Fatal("the Huli city reports no ring")
+	}
+	if got := rings("--region", "3502"); got != all {
+		t.Errorf("--region 3502: %d rings; want all %d", got, all)
+	}
+	if got := rings("--region", "4201"); got != 0 {
+		t.Errorf("--region 4201: %d rings; want none", got)
+	}
+	for _, bad := range []string{"3", "35A2", "3502031"} {
+		if r := runBinary(t, "detect", "--in", in, "--out", t.TempDir(), "--region", bad); r.code != exitUsage || !strings.Contains(r.stderr, "--region") {
+			t.Errorf("--region %q: exit %d\n%s", bad, r.code, r.stderr)
+		}
+	}
+}
