@@ -4,6 +4,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"io"
@@ -57,7 +58,17 @@ func TestServeFullRunProcess(t *testing.T) {
 		return fmt.Sprintf(`{"feedetl_sn":"1","mdtrt_id":%q,"med_list_codg":"X1","list_type":201,"cnt":1,"pric":"88","det_item_fee_sumamt":"88.00","fee_ocur_time":"2025-12-30 09:05:00"}`, id)
 	}
 	post := func(path, body string) (int, string, error) {
-		res, err := client.Post(p.url+path, "application/json", strings.NewReader(body))
+		// Checks and claims batches are idempotent (a stored batch posted
+		// again is a duplicate): marked so, Go's client sends a request
+		// again when a keep-alive connection closed under it by a retiring
+		// process took none of it (docs/api.md).
+		req, err := http.NewRequest(http.MethodPost, p.url+path, strings.NewReader(body))
+		if err != nil {
+			return 0, "", err
+		}
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Idempotency-Key", fmt.Sprintf("%x", sha256.Sum256([]byte(path+"\n"+body))))
+		res, err := client.Do(req)
 		if err != nil {
 			return 0, "", err
 		}
