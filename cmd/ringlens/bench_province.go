@@ -1231,9 +1231,11 @@ type ringSource struct {
 // dropped as a duplicate when it and an already kept ring share at least
 // half of the members of each (the criterion eval matches planted rings
 // with); then a kept ring of which at least half the members are in a
-// larger kept ring of the same typology is dropped as a fragment of it
-// (the boundary sees the crossing members of a partition's ring, a few of
-// a pharmacy's customers). The kept rings are ranked by score. IDs become
+// larger kept ring of the same typology, or all of them in a larger kept
+// ring of any typology, is dropped as a fragment of it (the boundary sees
+// the crossing members of a partition's ring, a few of a pharmacy's
+// customers, and may call them otherwise). The kept rings are ranked by
+// score. IDs become
 // "source/ID". It returns the rings and the duplicates and fragments
 // dropped.
 func mergeRings(sources []ringSource) ([]findings.Ring, int) {
@@ -1274,7 +1276,7 @@ func mergeRings(sources []ringSource) ([]findings.Ring, int) {
 	for i, a := range kept {
 		fragment := false
 		for j, b := range kept {
-			if i == j || a.ring.Typology != b.ring.Typology || len(b.set) <= len(a.set) {
+			if i == j || len(b.set) <= len(a.set) {
 				continue
 			}
 			n := 0
@@ -1283,7 +1285,7 @@ func mergeRings(sources []ringSource) ([]findings.Ring, int) {
 					n++
 				}
 			}
-			if fragment = n > 0 && 2*n >= len(a.set); fragment {
+			if fragment = n > 0 && (n == len(a.set) || 2*n >= len(a.set) && a.ring.Typology == b.ring.Typology); fragment {
 				break
 			}
 		}

@@ -139,16 +139,18 @@ func TestMergeRings(t *testing.T) {
 	lockstep := ring("R001", 0.8, "c", "d", "e", "f", "g", "h")
 	lockstep.Typology = findings.TypLockstepSwiping
 	got, dup := mergeRings([]ringSource{
-		{"boundary", []findings.Ring{ring("R001", 0.5, "a", "b", "c", "d"), ring("R002", 0.6, "x", "q")}},
+		{"boundary", []findings.Ring{ring("R001", 0.5, "a", "b", "c", "d"), ring("R002", 0.6, "x", "q"), ring("R003", 0.65, "f", "g")}},
 		{"350203", []findings.Ring{ring("R001", 0.9, "a", "b", "c"), ring("R002", 0.7, "x", "y", "z", "w")}},
 		{"350206", []findings.Ring{lockstep}},
 	})
 	// 350203/R001 is the boundary's R001 seen again; boundary/R002 is a
 	// fragment of 350203/R002 (half its members in it, same typology);
-	// boundary/R001 shares half its members with 350206/R001 but is of
-	// another typology, so it stays.
-	if dup != 2 {
-		t.Errorf("%d duplicates and fragments; want 2", dup)
+	// boundary/R003 lies wholly inside 350206/R001, a fragment of it
+	// whatever its typology; boundary/R001 shares half its members with
+	// 350206/R001 but is of another typology and has members of its own,
+	// so it stays.
+	if dup != 3 {
+		t.Errorf("%d duplicates and fragments; want 3", dup)
 	}
 	var ids []string
 	for i, r := range got {
