@@ -330,17 +330,17 @@ func runBenchProvince(c *cli.Context) error {
 			push = func(g *graph.Graph, f *findings.Findings) error { return x.push(c.Context, reg, g, f) }
 		}
 		in := sp.dir(reg)
+		region := ""
 		if ps != nil {
-			in = ps.dir(reg)
+			in, region = ps.dir(reg), sp.regionPrefix(reg)
 		}
-		run, found, err := provinceDetect(c, m, in, set, params, push)
+		run, found, err := provinceDetect(c, m, in, set, params, region, push)
 		if err != nil {
 			return fmt.Errorf("bench province: partition %s: %w", reg, err)
 		}
 		run.Region = reg
 		if ps != nil {
-			found.Rings = ownRings(found.Rings, func(code string) bool { return sp.regionOf(code) == reg })
-			run.Rings, run.ReferencePeople, run.ReferenceVisits = len(found.Rings), ps.people[i], ps.visits[i]
+			run.ReferencePeople, run.ReferenceVisits = ps.people[i], ps.visits[i]
 		}
 		res.Partitions = append(res.Partitions, run)
 		partFound[i] = found.Rings
@@ -361,7 +361,7 @@ func runBenchProvince(c *cli.Context) error {
 		t.ReferenceVisits += p.ReferenceVisits
 	}
 
-	whole, wholeFound, err := provinceDetect(c, m, city, set, params, nil)
+	whole, wholeFound, err := provinceDetect(c, m, city, set, params, "", nil)
 	if err != nil {
 		return fmt.Errorf("bench province: whole city: %w", err)
 	}
@@ -379,7 +379,7 @@ func runBenchProvince(c *cli.Context) error {
 		res.Neo4j = &x.res
 		log.Info().Bool("agrees", x.res.Agrees).Float64("push_seconds", x.res.PushSeconds).Float64("query_seconds", x.res.QuerySeconds).Msg("exchange through Neo4j counted")
 	}
-	bRun, bFound, err := provinceDetect(c, m, boundary, set, params, nil)
+	bRun, bFound, err := provinceDetect(c, m, boundary, set, params, "", nil)
 	if err != nil {
 		return fmt.Errorf("bench province: boundary: %w", err)
 	}
@@ -430,10 +430,11 @@ func provinceCity(c *cli.Context, log zerolog.Logger, m *meter, dir string, visi
 	return t, nil
 }
 
-// provinceDetect reads dir, builds its graph and detects, as detect does,
-// timing each stage; then, when push is not nil, it hands the graph and
-// the findings to push (not timed in the run).
-func provinceDetect(c *cli.Context, m *meter, dir string, set rules.Set, params rings.Params,
+// provinceDetect reads dir, builds its graph and detects, as detect does
+// (detect --region region when region is not empty), timing each stage;
+// then, when push is not nil, it hands the graph and the findings to push
+// (not timed in the run).
+func provinceDetect(c *cli.Context, m *meter, dir string, set rules.Set, params rings.Params, region string,
 	push func(*graph.Graph, *findings.Findings) error) (provinceRun, *findings.Findings, error) {
 	var run provinceRun
 	p, err := loadGraph(c, m, dir, ingest.Options{DropSettlementIDs: true}, func(ingest.Reject) error {
@@ -444,7 +445,7 @@ func provinceDetect(c *cli.Context, m *meter, dir string, set rules.Set, params 
 		return run, nil, err
 	}
 	start := time.Now()
-	found, err := detectRings(c.Context, m, p.graph, set, params, 1, "")
+	found, err := detectRings(c.Context, m, p.graph, set, params, 1, region)
 	if err != nil {
 		return run, nil, err
 	}
@@ -497,6 +498,9 @@ type citySplit struct {
 	regions []string          // admdvs of each partition, sorted
 	index   map[string]int    // admdvs → index in regions
 	inst    map[string]string // fixmedins_code → admdvs of the institution
+	// persons holds, per psn_no, the partitions whose visits name the
+	// person.
+	persons map[string]partMask
 }
 
 // cut is the partition of region admdvs: the district itself, or at city
@@ -520,6 +524,19 @@ func (s *citySplit) regionOf(code string) string {
 	return s.cut(institutionRegion(code, ""))
 }
 
+// regionPrefix is the region prefix (rings.Options.Region) of the
+// partition of region reg: its first four digits at city level, all six
+// by district, none for unknownRegion (its institutions carry no region).
+func (s *citySplit) regionPrefix(reg string) string {
+	switch {
+	case reg == unknownRegion:
+		return ""
+	case s.level == "city":
+		return reg[:4]
+	}
+	return reg
+}
+
 // institutionRegion is the region of an institution
 // (claims.InstitutionRegion: its admdvs, else the region digits of its
 // national code), else unknownRegion.
@@ -537,7 +554,7 @@ func institutionRegion(code, admdvs string) string {
 // institutions of those (its own and the foreign sites where its doctors
 // are registered) and the whole catalogue.
 func splitCity(ctx context.Context, src, dst, level string) (*citySplit, error) {
-	sp := &citySplit{root: dst, level: level, index: map[string]int{}, inst: map[string]string{}}
+	sp := &citySplit{root: dst, level: level, index: map[string]int{}, inst: map[string]string{}, persons: map[string]partMask{}}
 	insts, err := readAll(src, fileFixmedins)
 	if err != nil {
 		return nil, err
@@ -555,7 +572,6 @@ func splitCity(ctx context.Context, src, dst, level string) (*citySplit, error) 
 	}
 	// Regions: those of the institutions and of the visits' institutions
 	// missing from fixmedins, found while reading the visits.
-	regionOf := sp.regionOf
 	for _, r := range sp.inst {
 		sp.addRegion(r)
 	}
@@ -590,7 +606,7 @@ func splitCity(ctx context.Context, src, dst, level string) (*citySplit, error) 
 	// Visits: to the region of their institution. Regions only visits
 	// name (an institution missing from fixmedins) are added on the way.
 	visitPart := map[string]uint8{}
-	persons := map[string]partMask{}
+	persons := sp.persons
 	doctors := map[string]partMask{}
 	mt, err := openTable(src, fileMdtrt)
 	if err != nil {
@@ -614,7 +630,7 @@ func splitCity(ctx context.Context, src, dst, level string) (*citySplit, error) 
 		if err != nil {
 			return nil, err
 		}
-		reg := regionOf(row[fc])
+		reg := sp.regionOf(row[fc])
 		if _, ok := sp.index[reg]; !ok {
 			if len(sp.regions) >= maxPartitions {
 				return nil, fmt.Errorf("more than %d regions", maxPartitions)
@@ -710,7 +726,7 @@ func splitCity(ctx context.Context, src, dst, level string) (*citySplit, error) 
 	instParts := map[string]partMask{}
 	for _, row := range staff.rows {
 		mask := doctors[row[sdc]]
-		if i, ok := sp.index[regionOf(row[sic])]; ok {
+		if i, ok := sp.index[sp.regionOf(row[sic])]; ok {
 			mask |= partMask(1) << i
 		}
 		instParts[row[sic]] |= mask
@@ -914,15 +930,12 @@ func (k *crossKeys) read(sp *citySplit, i int, reg string) error {
 	dir := sp.dir(reg)
 	bit := partMask(1) << i
 	insured := map[string]bool{} // persons of this partition insured elsewhere
-	pc, ic := -1, -1
-	err := scanTable(dir, filePsn, func(t *tableReader, row []string) error {
-		if pc < 0 {
-			if pc, ic = t.col("psn_no"), t.col("insuplc_admdvs"); pc < 0 {
-				return fmt.Errorf("%s: no psn_no column", t.name)
-			}
+	err := scanColumns(dir, filePsn, []string{"psn_no", "insuplc_admdvs"}, func(t *tableReader, row []string, c []int) error {
+		if c[0] < 0 {
+			return fmt.Errorf("%s: no psn_no column", t.name)
 		}
-		if ins := field(row, ic); ins != "" && sp.cut(ins) != reg {
-			insured[strings.Clone(row[pc])] = true
+		if ins := field(row, c[1]); ins != "" && sp.cut(ins) != reg {
+			insured[strings.Clone(row[c[0]])] = true
 		}
 		return nil
 	})
@@ -951,13 +964,11 @@ func (k *crossKeys) read(sp *citySplit, i int, reg string) error {
 			addMask(k.billing, doc, bit)
 		}
 	}
-	mpc, dc, ic, fc, rc, tc := -1, -1, -1, -1, -1, -1
-	err = scanTable(dir, fileMdtrt, func(t *tableReader, row []string) error {
+	mdtrtCols := []string{"psn_no", "atddr_no", "mdtrt_id", "fund_pay_sumamt", "refd_setl_flag", "begntime"}
+	err = scanColumns(dir, fileMdtrt, mdtrtCols, func(t *tableReader, row []string, c []int) error {
+		mpc, dc, ic, fc, rc, tc := c[0], c[1], c[2], c[3], c[4], c[5]
 		if mpc < 0 {
-			if mpc, dc = t.col("psn_no"), t.col("atddr_no"); mpc < 0 {
-				return fmt.Errorf("%s: no psn_no column", t.name)
-			}
-			ic, fc, rc, tc = t.col("mdtrt_id"), t.col("fund_pay_sumamt"), t.col("refd_setl_flag"), t.col("begntime")
+			return fmt.Errorf("%s: no psn_no column", t.name)
 		}
 		if d := field(row, dc); d != "" {
 			k.note(d, i, field(row, tc))
@@ -987,12 +998,8 @@ func (k *crossKeys) read(sp *citySplit, i int, reg string) error {
 			add(h.psn, h.doc)
 		}
 	}
-	bc, trc, fdc, seen := -1, -1, -1, false
-	err = scanTable(dir, fileFees, func(t *tableReader, row []string) error {
-		if !seen {
-			seen = true
-			bc, trc, fdc = t.col("bilg_dr_codg"), t.col("drug_trac_codg"), t.col("fee_ocur_time")
-		}
+	err = scanColumns(dir, fileFees, []string{"bilg_dr_codg", "drug_trac_codg", "fee_ocur_time"}, func(_ *tableReader, row []string, c []int) error {
+		bc, trc, fdc := c[0], c[1], c[2]
 		if d := field(row, bc); d != "" {
 			addMask(k.doctors, d, bit)
 			addMask(k.billing, d, bit)
@@ -1025,13 +1032,9 @@ func (k *crossKeys) read(sp *citySplit, i int, reg string) error {
 // (refd_setl_flag 1) of the visits of the data set in dir.
 func refundedVisits(dir string) (map[string]bool, error) {
 	out := map[string]bool{}
-	ic, rc := -1, -1
-	err := scanTable(dir, fileMdtrt, func(t *tableReader, row []string) error {
-		if ic < 0 {
-			ic, rc = t.col("mdtrt_id"), t.col("refd_setl_flag")
-		}
-		if field(row, rc) == "1" {
-			out[strings.Clone(field(row, ic))] = true
+	err := scanColumns(dir, fileMdtrt, []string{"mdtrt_id", "refd_setl_flag"}, func(_ *tableReader, row []string, c []int) error {
+		if field(row, c[1]) == "1" {
+			out[strings.Clone(field(row, c[0]))] = true
 		}
 		return nil
 	})
@@ -1253,12 +1256,7 @@ func mergeRings(sources []ringSource) ([]findings.Ring, int) {
 			}
 			isDup := false
 			for _, k := range kept {
-				n := 0
-				for key := range set {
-					if k.set[key] {
-						n++
-					}
-				}
+				n := sharedKeys(set, k.set)
 				if n > 0 && 2*n >= len(set) && 2*n >= len(k.set) {
 					isDup = true
 					break
@@ -1279,12 +1277,7 @@ func mergeRings(sources []ringSource) ([]findings.Ring, int) {
 			if i == j || len(b.set) <= len(a.set) {
 				continue
 			}
-			n := 0
-			for key := range a.set {
-				if b.set[key] {
-					n++
-				}
-			}
+			n := sharedKeys(a.set, b.set)
 			if fragment = n > 0 && (n == len(a.set) || 2*n >= len(a.set) && a.ring.Typology == b.ring.Typology); fragment {
 				break
 			}
@@ -1303,6 +1296,17 @@ func mergeRings(sources []ringSource) ([]findings.Ring, int) {
 		out[i].Rank = i + 1
 	}
 	return out, dup
+}
+
+// sharedKeys counts the keys of a that are in b.
+func sharedKeys(a, b map[string]bool) int {
+	n := 0
+	for key := range a {
+		if b[key] {
+			n++
+		}
+	}
+	return n
 }
 
 // sortedKeys returns the keys of m, sorted.

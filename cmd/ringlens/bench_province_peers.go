@@ -7,8 +7,6 @@ import (
 	"math/bits"
 	"path/filepath"
 	"strings"
-
-	"github.com/ringlens/ringlens/graph/findings"
 )
 
 // Reference people (bench province --reference-people SHARE). A partition
@@ -28,8 +26,8 @@ import (
 // first, truncate their patients' histories to the reference sites: at 3M
 // they made the partitions report their own tertiary hospitals as rings.)
 // A ring is the partition's when one of its institutions is the
-// partition's own; rings of sampled sites only are left to their own
-// partitions. The cross-partition pass reads the partitions' own claims
+// partition's own (detect --region, rings.Options.Region); rings of
+// sampled sites only are left to their own partitions. The cross-partition pass reads the partitions' own claims
 // only, as before.
 
 // peerSplit is the partitions' detection inputs with reference people.
@@ -67,19 +65,10 @@ func referencePick(reg, psn string, share float64) bool {
 // once.
 func addReferencePeople(ctx context.Context, src, dst string, sp *citySplit, share float64) (*peerSplit, error) {
 	ps := &peerSplit{root: dst, people: make([]int, len(sp.regions)), visits: make([]int, len(sp.regions))}
-	// The partitions that treat each person: they do not sample the person.
-	treated := map[string]partMask{}
-	err := scanColumns(src, fileMdtrt, []string{"psn_no", "fixmedins_code"}, func(_ *tableReader, row []string, c []int) error {
-		if i, ok := sp.index[sp.regionOf(field(row, c[1]))]; ok {
-			addMask(treated, field(row, c[0]), partMask(1)<<i)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	sampled := make(map[string]partMask, len(treated)/4)
-	for psn, mask := range treated {
+	// The partitions that treat a person (sp.persons) do not sample the
+	// person.
+	sampled := make(map[string]partMask, len(sp.persons)/4)
+	for psn, mask := range sp.persons {
 		var pick partMask
 		for i, reg := range sp.regions {
 			if mask&(partMask(1)<<i) == 0 && referencePick(reg, psn, share) {
@@ -91,7 +80,6 @@ func addReferencePeople(ctx context.Context, src, dst string, sp *citySplit, sha
 			eachPart(pick, func(i int) error { ps.people[i]++; return nil })
 		}
 	}
-	treated = nil
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -137,7 +125,7 @@ func addReferencePeople(ctx context.Context, src, dst string, sp *citySplit, sha
 	// samples them.
 	visitMask := map[string]partMask{}
 	sites, doctors := map[string]partMask{}, map[string]partMask{}
-	err = scanColumns(src, fileMdtrt, []string{"psn_no", "mdtrt_id", "fixmedins_code", "atddr_no"}, func(t *tableReader, row []string, c []int) error {
+	err := scanColumns(src, fileMdtrt, []string{"psn_no", "mdtrt_id", "fixmedins_code", "atddr_no"}, func(t *tableReader, row []string, c []int) error {
 		mask := sampled[field(row, c[0])]
 		if mask == 0 {
 			return nil
@@ -220,26 +208,4 @@ func eachPart(mask partMask, fn func(i int) error) error {
 		}
 	}
 	return nil
-}
-
-// ownRings returns the rings of rs that are the partition's own: those
-// with an institution member that own reports as the partition's, or with
-// no institution member at all. The others hold only other partitions'
-// sites, seen through the sampled people: those partitions report them.
-func ownRings(rs []findings.Ring, own func(code string) bool) []findings.Ring {
-	var out []findings.Ring
-	for _, r := range rs {
-		insts, mine := 0, false
-		for _, m := range r.Members {
-			if m.Kind != findings.KindClinic && m.Kind != findings.KindPharmacy {
-				continue
-			}
-			insts++
-			mine = mine || own(m.ID)
-		}
-		if mine || insts == 0 {
-			out = append(out, r)
-		}
-	}
-	return out
 }

@@ -352,24 +352,3 @@ func TestReferencePick(t *testing.T) {
 		}
 	}
 }
-
-func TestOwnRings(t *testing.T) {
-	ring := func(id string, ms ...findings.Member) findings.Ring { return findings.Ring{ID: id, Members: ms} }
-	clinic := func(id string) findings.Member { return findings.Member{Kind: findings.KindClinic, ID: id} }
-	pharmacy := func(id string) findings.Member { return findings.Member{Kind: findings.KindPharmacy, ID: id} }
-	patient := findings.Member{Kind: findings.KindPatient, ID: "P1"}
-	own := func(code string) bool { return strings.HasPrefix(code, "OWN") }
-	rs := []findings.Ring{
-		ring("own clinic", clinic("OWN1"), patient),
-		ring("reference only", clinic("REF1"), pharmacy("REF2"), patient),
-		ring("own and reference", clinic("REF1"), pharmacy("OWN2")),
-		ring("no institution", patient),
-	}
-	var got []string
-	for _, r := range ownRings(rs, own) {
-		got = append(got, r.ID)
-	}
-	if want := "own clinic|own and reference|no institution"; strings.Join(got, "|") != want {
-		t.Errorf("own rings %v; want %s", got, want)
-	}
-}
