@@ -39,10 +39,14 @@ type Options struct {
 	// Region, when not empty, is a region code or its prefix (admdvs:
 	// 3502 a city, 350203 a district): only the rings holding an
 	// institution of the region (claims.InstitutionRegion), or no
-	// institution at all, are reported. A partition of a province that
-	// detects on its claims and a sample of other regions' people (their
-	// sites serving as peers) reports its own rings; the others are their
-	// regions' to report. Entity scores are not restricted.
+	// institution at all, are reported; the single hits are those
+	// concerning a site, doctor or person of the region, and the entities
+	// the region's sites, the doctors and people linked to one (a visit,
+	// fee line, registration or purchase) and the reported rings' members.
+	// Findings.Scope counts what was left out. A partition of a province
+	// that detects on its claims and a sample of other regions' people
+	// (their sites serving as peers) reports its own; the others are their
+	// regions' to report. Detect only: DetectLive refuses it.
 	Region string
 }
 
@@ -170,7 +174,7 @@ func (o *Options) progress(stage string, done, total int64) {
 // package documentation). The result is deterministic for the same g,
 // rules, parameters and seed.
 func Detect(ctx context.Context, g *graph.Graph, opt Options) (*findings.Findings, error) {
-	l, err := DetectLive(ctx, g, opt)
+	l, err := detectLive(ctx, g, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -181,6 +185,16 @@ func Detect(ctx context.Context, g *graph.Graph, opt Options) (*findings.Finding
 // appended to g's tables afterwards can be scored incrementally
 // (Live.Add). Its Findings are those of Detect.
 func DetectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error) {
+	if opt.Region != "" {
+		// Live.Add updates the entities by node; a region's table holds
+		// only some nodes.
+		return nil, errors.New("rings: a live detection reports every region (Options.Region is for Detect)")
+	}
+	return detectLive(ctx, g, opt)
+}
+
+// detectLive is DetectLive without its check of Options.Region.
+func detectLive(ctx context.Context, g *graph.Graph, opt Options) (*Live, error) {
 	if g == nil || g.Tables() == nil {
 		return nil, errors.New("rings: nil graph")
 	}

@@ -32,17 +32,61 @@ func (s *state) inRegion(c *candidate) bool {
 	if s.opt.Region == "" || len(c.insts) == 0 {
 		return true
 	}
-	for _, h := range c.insts {
-		code := s.g.Key(h)
-		var admdvs string
-		if r := s.instRegion(h); r != graph.None {
-			admdvs = s.t.Str(r)
-		}
-		if strings.HasPrefix(claims.InstitutionRegion(code, admdvs), s.opt.Region) {
-			return true
+	return slices.ContainsFunc(c.insts, s.siteInRegion)
+}
+
+// siteInRegion reports whether institution or pharmacy node h is of
+// Options.Region: its admdvs, else the region digits of its code
+// (claims.InstitutionRegion), begin with it.
+func (s *state) siteInRegion(h graph.NodeID) bool {
+	var admdvs string
+	if r := s.instRegion(h); r != graph.None {
+		admdvs = s.t.Str(r)
+	}
+	return strings.HasPrefix(claims.InstitutionRegion(s.g.Key(h), admdvs), s.opt.Region)
+}
+
+// regionNodes marks the nodes of Options.Region: its institutions and
+// pharmacies (siteInRegion), and the doctors and people linked to one of
+// them by an edge (a visit, a billed fee line, a registration or a
+// purchase). A sample of other regions' people, detected on as peers,
+// has none: they are left out of the region's entities (unless a reported
+// ring holds them) and single hits.
+func (s *state) regionNodes() []bool {
+	g := s.g
+	in := make([]bool, g.NumNodes())
+	for i := range in {
+		if k := g.Kind(graph.NodeID(i)); k == graph.KindInstitution || k == graph.KindPharmacy {
+			in[i] = s.siteInRegion(graph.NodeID(i))
 		}
 	}
-	return false
+	for i := range in {
+		x := graph.NodeID(i)
+		if k := g.Kind(x); k != graph.KindPatient && k != graph.KindDoctor {
+			continue
+		}
+		nb, _ := g.Neighbors(x)
+		in[i] = slices.ContainsFunc(nb, func(y graph.NodeID) bool {
+			k := g.Kind(y)
+			return (k == graph.KindInstitution || k == graph.KindPharmacy) && in[y]
+		})
+	}
+	return in
+}
+
+// hitInRegion reports whether rule hit h concerns a node of the region
+// (regionNodes): one of its institutions, its cited visits' sites, its
+// doctors or its people.
+func (s *state) hitInRegion(h *findings.RuleHit, in []bool) bool {
+	g := s.g
+	anyIn := func(rows []uint32, node func(uint32) graph.NodeID) bool {
+		return slices.ContainsFunc(rows, func(r uint32) bool {
+			x := node(r)
+			return int(x) < len(in) && in[x]
+		})
+	}
+	return anyIn(h.Institutions, g.InstitutionNode) || anyIn(h.Visits, s.instNode) ||
+		anyIn(h.Doctors, g.DoctorNode) || anyIn(h.Persons, g.PatientNode)
 }
 
 // findings ranks the scored candidates (sorting cands), reports those above
@@ -68,17 +112,29 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 	roleOf := make([]string, g.NumNodes())
 	var reported, unreported []*candidate
 	notReported := 0
+	// inRegion marks the region's nodes when the findings are restricted
+	// to one (Options.Region); scope counts what that leaves out.
+	var inRegion []bool
+	var scope *findings.RegionScope
+	if s.opt.Region != "" {
+		inRegion = s.regionNodes()
+		scope = &findings.RegionScope{Region: s.opt.Region}
+	}
 	for _, c := range cands {
-		if s.reportable(c) && s.inRegion(c) {
-			if len(reported) < s.opt.Params.MaxRings {
+		if s.reportable(c) {
+			switch {
+			case !s.inRegion(c):
+				scope.Rings++
+			case len(reported) < s.opt.Params.MaxRings:
 				reported = append(reported, c)
 				continue
+			default:
+				notReported++
 			}
-			notReported++
 		}
 		unreported = append(unreported, c)
 	}
-	f := &findings.Findings{Rings: make([]findings.Ring, 0, len(reported)), RuleHits: s.ruleHits(), RingsNotReported: notReported}
+	f := &findings.Findings{Rings: make([]findings.Ring, 0, len(reported)), RuleHits: s.ruleHits(), RingsNotReported: notReported, Scope: scope}
 	ringVisit := make(map[uint32]bool)
 	for i, c := range reported {
 		c.id = fmt.Sprintf("R%03d", i+1)
@@ -131,9 +187,12 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 				best = ri
 			}
 		}
-		if best >= 0 {
+		switch {
+		case best >= 0:
 			perRing[best] = append(perRing[best], i)
-		} else {
+		case inRegion != nil && !s.hitInRegion(h, inRegion):
+			scope.SingleHits++
+		default:
 			singles = append(singles, i)
 		}
 	}
@@ -164,6 +223,12 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 	f.Entities = s.entities(ind, ringOf, f.Rings, reported, roleOf)
 	for ri, c := range reported {
 		s.fillMembers(&f.Rings[ri], c, f.Entities)
+	}
+	if inRegion != nil {
+		// The rows are no longer a node's each (Options.Region: a batch
+		// detection only, never a Live).
+		// A reported ring's members stay, of whatever region.
+		f.Entities, scope.Entities = f.Entities.Keep(func(i int) bool { return inRegion[i] || ringOf[i] >= 0 })
 	}
 	f.DataQuality = make([]findings.DataQualityFinding, 0, len(s.rr.DataQuality))
 	for _, d := range s.rr.DataQuality {

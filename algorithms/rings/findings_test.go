@@ -1,6 +1,10 @@
 package rings
 
-import "testing"
+import (
+	"context"
+	"strings"
+	"testing"
+)
 
 // TestInRegion checks the region restriction of the report: a ring whose
 // institutions have no region (no admdvs, no national code) is outside
@@ -23,5 +27,19 @@ func TestInRegion(t *testing.T) {
 		if got := s.inRegion(tc.c); got != tc.want {
 			t.Errorf("region %q, %d institutions: inRegion %v; want %v", tc.region, len(tc.c.insts), got, tc.want)
 		}
+	}
+}
+
+// TestDetectLiveRegion checks that a live detection refuses a region:
+// Live.Add updates the entities by node, and a region's table holds only
+// some of them (Detect's region is covered end to end by TestDetectRegion
+// in cmd/ringlens).
+func TestDetectLiveRegion(t *testing.T) {
+	g, _ := operationCity{item: "OTHER", fills: 6, span: 100}.build(t)
+	if _, err := DetectLive(context.Background(), g, Options{Region: "3502"}); err == nil || !strings.Contains(err.Error(), "Region") {
+		t.Errorf("DetectLive with a region: %v; want an error naming Options.Region", err)
+	}
+	if _, err := Detect(context.Background(), g, Options{Region: "3502"}); err != nil {
+		t.Errorf("Detect with a region: %v", err)
 	}
 }

@@ -50,7 +50,7 @@ func detectCommand() *cli.Command {
 			memoryLimitFlag(),
 			spillDirFlag("the output directory"),
 			&cli.BoolFlag{Name: "from-neo4j", Usage: "read the graph pushed by 'ringlens neo4j push' from Neo4j instead of --in (see docs/neo4j.md)"},
-			&cli.StringFlag{Name: "region", Usage: "report only the rings holding an institution of this region: an admdvs or its prefix (3502 a city, 350203 a district), read from fixmedins.admdvs, else from the national institution code; for a province's partition detected with a sample of other regions' people (docs/scale.md)"},
+			&cli.StringFlag{Name: "region", Usage: "report only the rings holding an institution of this region: an admdvs or its prefix (3502 a city, 350203 a district), read from fixmedins.admdvs, else from the national institution code; single hits and entities.csv keep the region's sites and the doctors and people seen there, rings.json's region_scope counts what was left out; for a province's partition detected with a sample of other regions' people (docs/scale.md)"},
 		}, append(append(append(detectionFlags(), clueFlags()...), neo4jSourceFlags()...), logFlags()...)...),
 		Action: runDetect,
 	}
@@ -150,6 +150,12 @@ func runDetect(c *cli.Context) error {
 		log.Warn().Int("reported", len(found.Rings)).Int("not_reported", n).Int("max_rings", params.MaxRings).
 			Msg("rings beyond max_rings not reported")
 	}
+	if sc := found.Scope; sc != nil {
+		fmt.Fprintf(c.App.Writer, "\nrestricted to region %s: %d rings, %d single hits and %d entities of other regions left to them\n",
+			sc.Region, sc.Rings, sc.SingleHits, sc.Entities)
+		log.Info().Str("region", sc.Region).Int("rings_outside", sc.Rings).Int("single_hits_outside", sc.SingleHits).
+			Int("entities_outside", sc.Entities).Msg("findings restricted to the region")
+	}
 	fmt.Fprintf(c.App.Writer, "\nreport: %s\n", reportPath)
 	if err := clues.record(c, found); err != nil {
 		return err
@@ -168,10 +174,9 @@ func runDetect(c *cli.Context) error {
 
 // detectRings runs detection (rules, communities, lockstep, scoring) on g
 // with the rule set, ring parameters and community seed, showing progress
-// on m.
-// detectRings runs ring detection on g with progress on m; region, when
-// not empty, restricts the rings reported to those holding one of its
-// institutions (rings.Options.Region).
+// on m; region, when not empty, restricts the findings to its
+// institutions and the people and doctors seen there
+// (rings.Options.Region).
 func detectRings(ctx context.Context, m *meter, g *graph.Graph, set rules.Set, params rings.Params, seed int64, region string) (*findings.Findings, error) {
 	found, err := rings.Detect(ctx, g, rings.Options{
 		Rules:    set,

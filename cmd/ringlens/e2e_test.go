@@ -13,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/ringlens/ringlens/graph/findings"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -442,16 +444,21 @@ func TestDetectSpill(t *testing.T) {
 // distant city's (4201) none, and a malformed region is a usage error.
 func TestDetectRegion(t *testing.T) {
 	in := filepath.Join("..", "..", "fixtures", "testdata", "huli-small")
-	rings := func(args ...string) int {
+	type result struct {
+		Rings      []json.RawMessage     `json:"rings"`
+		SinglesN   int                   `json:"single_hits_total"`
+		Scope      *findings.RegionScope `json:"region_scope"`
+		entities   [][]string            // entities.csv without its header
+		fromRegion int                   // clinics and pharmacies of 4201 in entities
+	}
+	detect := func(args ...string) result {
 		t.Helper()
 		out := t.TempDir()
 		r := runBinary(t, append([]string{"detect", "--in", in, "--out", out, "--log-format", "json"}, args...)...)
 		if r.code != exitOK {
 			t.Fatalf("detect %v: exit %d\n%s", args, r.code, r.stderr)
 		}
-		var f struct {
-			Rings []json.RawMessage `json:"rings"`
-		}
+		var f result
 		b, err := os.ReadFile(filepath.Join(out, "rings.json"))
 		if err != nil {
 			t.Fatal(err)
@@ -459,21 +466,83 @@ func TestDetectRegion(t *testing.T) {
 		if err := json.Unmarshal(b, &f); err != nil {
 			t.Fatal(err)
 		}
-		return len(f.Rings)
+		b, err = os.ReadFile(filepath.Join(out, "entities.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+		if err != nil || len(rows) == 0 {
+			t.Fatalf("entities.csv: %d rows, %v", len(rows), err)
+		}
+		f.entities = rows[1:]
+		for _, e := range f.entities {
+			if wuhanSite(e) {
+				f.fromRegion++
+			}
+		}
+		return f
 	}
-	all := rings()
-	if all == 0 {
-		t.Fatal("the Huli city reports no ring")
+	all := detect()
+	if len(all.Rings) == 0 || all.Scope != nil {
+		t.Fatalf("the Huli city: %d rings, scope %+v; want rings and no scope", len(all.Rings), all.Scope)
 	}
-	if got := rings("--region", "3502"); got != all {
-		t.Errorf("--region 3502: %d rings; want all %d", got, all)
+	cases := []struct {
+		region                string
+		rings                 int
+		ringsOut              int
+		someEntitiesLeft      bool
+		onlyRegionSites       bool
+		allSingles, noSingles bool
+	}{
+		// Xiamen: every ring; Wuhan's sites, and the people and doctors
+		// seen only there, are left out.
+		{region: "3502", rings: len(all.Rings), someEntitiesLeft: true},
+		// Wuhan's two districts: no ring (the ring is Xiamen's), its
+		// sites and theirs only.
+		{region: "4201", ringsOut: len(all.Rings), someEntitiesLeft: true, onlyRegionSites: true},
+		{region: "3503", ringsOut: len(all.Rings), someEntitiesLeft: true, noSingles: true},
 	}
-	if got := rings("--region", "4201"); got != 0 {
-		t.Errorf("--region 4201: %d rings; want none", got)
+	for _, c := range cases {
+		got := detect("--region", c.region)
+		sc := got.Scope
+		if sc == nil || sc.Region != c.region {
+			t.Fatalf("--region %s: scope %+v", c.region, sc)
+		}
+		if len(got.Rings) != c.rings || sc.Rings != c.ringsOut {
+			t.Errorf("--region %s: %d rings, %d outside; want %d, %d", c.region, len(got.Rings), sc.Rings, c.rings, c.ringsOut)
+		}
+		// Nothing is lost: what is listed and what is left out add up to
+		// the whole city's, for the entities; the single hits gain the
+		// hits of the rings not reported.
+		if len(got.entities)+sc.Entities != len(all.entities) || (sc.Entities > 0) != c.someEntitiesLeft {
+			t.Errorf("--region %s: %d entities + %d left out; the city has %d", c.region, len(got.entities), sc.Entities, len(all.entities))
+		}
+		if got.SinglesN+sc.SingleHits < all.SinglesN || c.rings == len(all.Rings) && got.SinglesN+sc.SingleHits != all.SinglesN {
+			t.Errorf("--region %s: %d single hits + %d left out; the city has %d", c.region, got.SinglesN, sc.SingleHits, all.SinglesN)
+		}
+		if c.noSingles && (got.SinglesN != 0 || len(got.entities) != 0) {
+			t.Errorf("--region %s (no site): %d single hits, %d entities; want none", c.region, got.SinglesN, len(got.entities))
+		}
+		if c.onlyRegionSites {
+			for _, e := range got.entities {
+				if e[0] != "patient" && e[0] != "doctor" && !wuhanSite(e) {
+					t.Errorf("--region %s lists site %s", c.region, e[1])
+				}
+			}
+			if got.fromRegion != all.fromRegion || got.fromRegion == 0 {
+				t.Errorf("--region %s lists %d of its %d sites", c.region, got.fromRegion, all.fromRegion)
+			}
+		}
 	}
 	for _, bad := range []string{"3", "35A2", "3502031"} {
 		if r := runBinary(t, "detect", "--in", in, "--out", t.TempDir(), "--region", bad); r.code != exitUsage || !strings.Contains(r.stderr, "--region") {
 			t.Errorf("--region %q: exit %d\n%s", bad, r.code, r.stderr)
 		}
 	}
+}
+
+// wuhanSite reports whether entities.csv row e is a site of the Huli
+// city's Wuhan districts (4201): their codes carry the region.
+func wuhanSite(e []string) bool {
+	return e[0] != "patient" && e[0] != "doctor" && len(e[1]) > 5 && e[1][1:5] == "4201"
 }

@@ -236,6 +236,20 @@ func (t *Entities) KeyIs(i int, kind, id string) bool {
 	return t.words[r.kind] == kind && t.bytes(r.id) == id
 }
 
+// Keep returns a new table of the rows i for which keep(i) is true, in
+// order, and how many were left out. t is unchanged.
+func (t *Entities) Keep(keep func(i int) bool) (kept *Entities, left int) {
+	kept = &Entities{}
+	for i := range t.Len() {
+		if keep(i) {
+			kept.Append(t.At(i))
+		} else {
+			left++
+		}
+	}
+	return kept, left
+}
+
 // All returns the rows in order, each as At returns it.
 func (t *Entities) All() iter.Seq2[int, EntityScore] {
 	return func(yield func(int, EntityScore) bool) {

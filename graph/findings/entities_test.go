@@ -83,6 +83,39 @@ func TestEntitiesSet(t *testing.T) {
 	}
 }
 
+// TestEntitiesKeep checks that Keep copies the kept rows in order, counts
+// the others, and leaves the table as it was.
+func TestEntitiesKeep(t *testing.T) {
+	rows := entityRows()
+	cases := []struct {
+		name string
+		keep func(i int) bool
+		want []int
+	}{
+		{"all", func(int) bool { return true }, []int{0, 1, 2, 3, 4}},
+		{"none", func(int) bool { return false }, nil},
+		{"odd", func(i int) bool { return i%2 == 1 }, []int{1, 3}},
+		{"ends", func(i int) bool { return i == 0 || i == 4 }, []int{0, 4}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tab := EntitiesOf(rows)
+			kept, left := tab.Keep(c.keep)
+			if kept.Len() != len(c.want) || left != len(rows)-len(c.want) {
+				t.Fatalf("kept %d, left %d; want %d, %d", kept.Len(), left, len(c.want), len(rows)-len(c.want))
+			}
+			for k, i := range c.want {
+				if got := kept.At(k); !reflect.DeepEqual(got, rows[i]) {
+					t.Errorf("kept row %d = %#v, want row %d %#v", k, got, i, rows[i])
+				}
+			}
+			if got := tab.Rows(); !reflect.DeepEqual(got, rows) {
+				t.Errorf("Keep changed the table: %#v", got)
+			}
+		})
+	}
+}
+
 // TestEntitiesJSON checks that a table writes and reads the JSON of the
 // same rows as a slice, and that a nil table is empty.
 func TestEntitiesJSON(t *testing.T) {

@@ -183,6 +183,27 @@ type DataQualityFinding struct {
 	Detail       string  `json:"detail"`
 }
 
+// RegionScope says what a detection restricted to a region (an admdvs
+// code or its prefix) left out. A partition of a province detects on its
+// claims beside a sample of other regions' people, who serve as peers
+// (docs/scale.md): their rings, rule hits and scores are their own
+// regions' to report.
+type RegionScope struct {
+	// Region is the region code or prefix.
+	Region string `json:"region"`
+	// Rings counts the rings that scored high enough to be reported but
+	// hold no institution of the region.
+	Rings int `json:"rings_outside"`
+	// SingleHits counts the rule hits in no reported ring that concern
+	// no institution, visit, doctor or person of the region; they are in
+	// neither SingleHits nor SingleHitsTotal.
+	SingleHits int `json:"single_hits_outside"`
+	// Entities counts the entities left out of Entities: institutions
+	// and pharmacies of other regions, and the doctors and people with
+	// no visit, registration or purchase at one of the region's.
+	Entities int `json:"entities_outside"`
+}
+
 // Findings is everything detection reports.
 type Findings struct {
 	Rings      []Ring     `json:"rings"`       // ranked, best first
@@ -196,6 +217,10 @@ type Findings struct {
 	// list: a province can hold hundreds); absent when none did.
 	RingsNotReported int                  `json:"rings_not_reported,omitempty"`
 	DataQuality      []DataQualityFinding `json:"data_quality"` // data-quality findings
+	// Scope is the region the rings, single hits and entities were
+	// restricted to, with counts of what that left out; nil when they
+	// were not (every region of the input).
+	Scope *RegionScope `json:"region_scope,omitempty"`
 
 	// RuleHits are the rule library's hits with their table rows, as
 	// rings.Detect ran them (converted by rules.Hit.Finding), for

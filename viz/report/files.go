@@ -39,6 +39,9 @@ type ringsDoc struct {
 	// max_rings, absent when none.
 	NotReported int                           `json:"rings_not_reported,omitempty"`
 	DataQuality []findings.DataQualityFinding `json:"data_quality"`
+	// Scope is findings.Findings.Scope: the region the findings were
+	// restricted to and what that left out, absent when not restricted.
+	Scope *findings.RegionScope `json:"region_scope,omitempty"`
 }
 
 // round rounds x to d decimals; it leaves NaN and infinities to the encoder,
@@ -118,6 +121,7 @@ func WriteRingsJSON(w io.Writer, f *findings.Findings) error {
 		SinglesN:    max(f.SingleHitsTotal, len(f.SingleHits)),
 		NotReported: f.RingsNotReported,
 		DataQuality: make([]findings.DataQualityFinding, len(f.DataQuality)),
+		Scope:       f.Scope,
 	}
 	for i, r := range f.Rings {
 		doc.Rings[i] = normRing(r)
@@ -185,7 +189,7 @@ func ReadFindings(dir string) (*findings.Findings, error) {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	f := &findings.Findings{Rings: doc.Rings, SingleHits: doc.SingleHits, SingleHitsTotal: doc.SinglesN, RingsNotReported: doc.NotReported,
-		DataQuality: doc.DataQuality}
+		DataQuality: doc.DataQuality, Scope: doc.Scope}
 	path = filepath.Join(dir, EntitiesFile)
 	ef, err := os.Open(path)
 	if err != nil {

@@ -132,7 +132,8 @@ type page struct {
 	Title         string
 	Meta          Meta
 	RingsN        int
-	NotReported   int // rings beyond max_rings (findings.Findings.RingsNotReported)
+	NotReported   int    // rings beyond max_rings (findings.Findings.RingsNotReported)
+	ScopeNote     string // the region the findings are restricted to, and what that left out; "" when not
 	TotalAtRisk   string
 	Rings         []ringView
 	SingleHits    []hitSummary // by rule, most hits first
@@ -223,6 +224,9 @@ func newPage(f *findings.Findings, meta Meta, lang string) page {
 	}
 	if p.Title == "" {
 		p.Title = lookup(ui, "title", lang)
+	}
+	if sc := f.Scope; sc != nil {
+		p.ScopeNote = fmt.Sprintf(lookup(ui, "region_scope", lang), sc.Region, sc.Rings, sc.SingleHits, sc.Entities)
 	}
 	var total float64
 	for i, r := range f.Rings {

@@ -92,6 +92,7 @@ var ui = map[string]text{
 	"singles_note":     {"按规则汇总；全部 %d 条见附件", "Summarised by rule; all %d are listed in the appendix"},
 	"singles_capped":   {"团伙外命中共 %d 条，按金额列出前 %d 条。", "%d hits outside rings in all; the %d largest are listed."},
 	"rings_capped":     {"另有 %d 个团伙评分达到报告阈值，超出报告上限（max_rings），未列出；可用 --ring-params 调高上限后查看。本报告列出前 %d 个。", "%d more rings scored above the reporting threshold but fall beyond the cap (max_rings) and are not listed; raise it with --ring-params to see them. The first %d are listed."},
+	"region_scope":     {"本报告限于行政区划 %s 的机构及在其就诊的人员：另有 %d 个团伙、%d 条团伙外命中、%d 个实体属于其他地区，由所属地区报告。", "This report is restricted to the institutions of region %s and the people seen there: %d rings, %d hits outside rings and %d entities belong to other regions and are left to them to report."},
 	"dq_detail":        {"%d 次就诊、%d 名参保人、%d 家机构；已排除在团伙识别之外", "%d visits of %d patients at %d institutions; kept out of ring formation"},
 }
 

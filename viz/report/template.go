@@ -129,7 +129,8 @@ const pageTemplate = `<!DOCTYPE html>
 {{range .Rings}}<tr><td class="num"><a href="#{{.Anchor}}">{{.Rank}}</a></td><td class="num">{{.Score}}</td><td>{{.Typology}}</td><td>{{.MemberCounts}}</td><td class="num">{{.Amount}}</td><td class="num">{{.Visits}}</td><td class="mono">{{.FirstDay}} – {{.LastDay}}</td><td><a href="#{{.Anchor}}"><code>{{.ID}}</code></a></td></tr>
 {{end}}</tbody>
 </table>{{else}}<p class="muted">{{t "no_rings"}}</p>{{end}}{{if .NotReported}}
-<p class="note">{{tf2 "rings_capped" .NotReported .RingsN}}</p>{{end}}
+<p class="note">{{tf2 "rings_capped" .NotReported .RingsN}}</p>{{end}}{{if .ScopeNote}}
+<p class="note">{{.ScopeNote}}</p>{{end}}
 </section>
 
 {{range .Rings}}
