@@ -49,6 +49,10 @@
 //     against precision like any unmatched ring; the breakdown tells such
 //     rings from ones that are mostly innocent, and says whether P was
 //     found whole elsewhere.
+//   - PlantedShareAtK: share of the top K reported rings that match a
+//     planted ring or are a fragment of one: rings an investigator would
+//     find to be planted fraud, whole or in part. PrecisionAtK is the
+//     stricter figure; the two differ by the fragments.
 //   - Typology accuracy: of the found planted rings with a known typology
 //     (not unclassified), the share whose best reported ring was given the
 //     same typology. Found unclassified planted rings are counted apart,
@@ -108,16 +112,19 @@ type Report struct {
 	// Fragments counts the fragments in the top K (unmatched rings mostly
 	// made of one planted ring's members; see the package doc);
 	// FragmentRings lists them by rank.
-	Fragments      int              `json:"fragments"`
-	FragmentRings  []FragmentRing   `json:"fragment_rings"`
-	ByTypology     []TypologyRecall `json:"by_typology"`      // sorted by typology
-	BySize         []Breakdown      `json:"by_size"`          // by size band of patient members
-	ByCamouflage   []Breakdown      `json:"by_camouflage"`    // none, low, high, unknown
-	ByPrimitive    []Breakdown      `json:"by_primitive"`     // sorted by primitive
-	HardNegatives  []HardNegKind    `json:"hard_negatives"`   // per hard-negative kind, sorted by kind
-	HardNegReports []HardNegHit     `json:"hard_neg_reports"` // every hard-negative group reported in the top K
-	AUC            []KindAUC        `json:"auc"`              // patient, doctor, clinic, pharmacy
-	Rings          []PlantedRing    `json:"rings"`            // per planted ring, in truth order
+	Fragments     int            `json:"fragments"`
+	FragmentRings []FragmentRing `json:"fragment_rings"`
+	// PlantedShareAtK is (TopKMatched + Fragments) / TopK: the share of
+	// the top K that is planted fraud, whole or in part.
+	PlantedShareAtK *float64         `json:"planted_share_at_k"`
+	ByTypology      []TypologyRecall `json:"by_typology"`      // sorted by typology
+	BySize          []Breakdown      `json:"by_size"`          // by size band of patient members
+	ByCamouflage    []Breakdown      `json:"by_camouflage"`    // none, low, high, unknown
+	ByPrimitive     []Breakdown      `json:"by_primitive"`     // sorted by primitive
+	HardNegatives   []HardNegKind    `json:"hard_negatives"`   // per hard-negative kind, sorted by kind
+	HardNegReports  []HardNegHit     `json:"hard_neg_reports"` // every hard-negative group reported in the top K
+	AUC             []KindAUC        `json:"auc"`              // patient, doctor, clinic, pharmacy
+	Rings           []PlantedRing    `json:"rings"`            // per planted ring, in truth order
 }
 
 // TypologyRecall is the recall of the planted rings of one typology.
@@ -345,6 +352,7 @@ func Evaluate(t *fixtures.Truth, f *findings.Findings) (*Report, error) {
 	r.Merged = len(r.MergedRings)
 	r.FragmentRings = fragmentRings(t, f, planted, reported[:r.TopK], topMatched, r.Rings)
 	r.Fragments = len(r.FragmentRings)
+	r.PlantedShareAtK = ratio(r.TopKMatched+r.Fragments, r.TopK)
 	r.HardNegatives, r.HardNegReports = hardNegatives(t, f, reported[:r.TopK], positives)
 	r.AUC = aucs(f.Entities, positives)
 	if r.Rings == nil {

@@ -394,6 +394,12 @@ func TestFragmentRings(t *testing.T) {
 			if r.Fragments != len(want) || !reflect.DeepEqual(r.FragmentRings, want) {
 				t.Errorf("fragments %d %+v; want %+v", r.Fragments, r.FragmentRings, want)
 			}
+			// The planted share counts the matching rings and the
+			// fragments of the top K.
+			if wantShare := float64(r.TopKMatched+len(want)) / float64(r.TopK); r.PlantedShareAtK == nil || *r.PlantedShareAtK != wantShare ||
+				*r.PlantedShareAtK < *r.PrecisionAtK || len(want) > 0 && *r.PlantedShareAtK == *r.PrecisionAtK {
+				t.Errorf("planted share %v (precision %v, %d matching, %d fragments, top %d)", r.PlantedShareAtK, *r.PrecisionAtK, r.TopKMatched, len(want), r.TopK)
+			}
 		})
 	}
 }

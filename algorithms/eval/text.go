@@ -48,6 +48,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		fmt.Fprintf(tw, "  %s (rank %d, %d members) holds %s\n", m.Ring, m.Rank, m.Members, mergedText(m))
 	}
 	fmt.Fprintf(tw, "fragments in top K\t%d\t(unmatched rings at least half of whose members are one planted ring's)\n", r.Fragments)
+	fmt.Fprintf(tw, "planted share of top K\t%s\t(%d matching + %d fragments of the top %d)\n", pct(r.PlantedShareAtK), r.TopKMatched, r.Fragments, r.TopK)
 	for _, fr := range r.FragmentRings {
 		fmt.Fprintf(tw, "  %s (rank %d, %d members) is %d of the %d members of %s (%s)\n",
 			fr.Ring, fr.Rank, fr.Members, fr.Shared, fr.PlantedMembers, fr.Planted, map[bool]string{true: "found whole elsewhere", false: "not found whole"}[fr.PlantedFound])

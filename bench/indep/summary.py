@@ -7,7 +7,8 @@ CITIES_ROOT holds city-NN/ (with truth.json); OUT_ROOT holds, per city,
 city-NN.eval.json (from `ringlens eval --truth ... --out OUT_ROOT/city-NN
 --json`). Prints per city the rings found in the top K, precision in the top
 K, merged rings, hard-negative groups reported and the entity ROC-AUCs, then
-every planted ring's outcome, then the totals.
+every planted ring's outcome, then the totals (the planted share of the top K
+counts the fragments of planted rings beside the matching rings).
 """
 import glob
 import json
@@ -16,7 +17,7 @@ import sys
 
 
 def main(root, out):
-    found = planted = top = matched = hn = 0
+    found = planted = top = matched = frags = hn = 0
     for f in sorted(glob.glob(os.path.join(out, "city-*.eval.json"))):
         name = os.path.basename(f)[: -len(".eval.json")]
         d = json.load(open(f))
@@ -34,10 +35,12 @@ def main(root, out):
         planted += d["planted"]
         top += d["top_k"]
         matched += d["top_k_matched"]
+        frags += d.get("fragments", 0)
         hn += neg
     if planted == 0:
         sys.exit("summary: no evaluated city in " + out)
     print(f"all: found {found}/{planted} ({100 * found / planted:.1f}%), precision@K {100 * matched / max(top, 1):.1f}%, "
+          f"planted share of the top K {100 * (matched + frags) / max(top, 1):.1f}% ({frags} fragments), "
           f"hard-negative groups {hn}")
 
 

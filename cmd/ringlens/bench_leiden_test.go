@@ -157,7 +157,7 @@ func TestBenchLeidenWorkers(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, want := range []string{"threads", "edges/s per core (wall)", "edges per CPU second", "networkit: "} {
+			for _, want := range []string{"threads", "edges/s per core (wall)", "edge entries/s per core (wall)", "edges per CPU second", "networkit: "} {
 				if !strings.Contains(table, want) {
 					t.Errorf("table lacks %q:\n%s", want, table)
 				}

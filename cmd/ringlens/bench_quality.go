@@ -44,7 +44,7 @@ func benchQualityCommand() *cli.Command {
 			"hosp_lv cycling through text, national, grade and mixed. Each city is generated,\n" +
 			"read, built and detected in this process like detect does, evaluated like eval does\n" +
 			"(see package algorithms/eval), and deleted unless --keep. Prints one line per city,\n" +
-			"the pooled metrics (recall and precision in the top K, merged rings, fragments, hard negatives,\n" +
+			"the pooled metrics (recall and precision in the top K, merged rings, fragments, the planted share of the top K, hard negatives,\n" +
 			"patient and doctor AUC mean and min) and recall by size band, typology, camouflage,\n" +
 			"primitive and missing-column condition. Cities run one after the other.",
 		Flags: append([]cli.Flag{
@@ -203,11 +203,14 @@ type qualityTotals struct {
 	// Fragments counts the top-K rings that match no planted ring but are
 	// mostly one planted ring's members (eval.FragmentRing); FragmentsOfFound
 	// those whose planted ring was found whole elsewhere.
-	Fragments        int      `json:"fragments"`
-	FragmentsOfFound int      `json:"fragments_of_found"`
-	HardNegs         int      `json:"hard_negatives_reported"`
-	PatientAUC       aucStats `json:"patient_auc"`
-	DoctorAUC        aucStats `json:"doctor_auc"`
+	Fragments        int `json:"fragments"`
+	FragmentsOfFound int `json:"fragments_of_found"`
+	// PlantedShareAtK is (TopKMatched + Fragments) / TopK
+	// (eval.Report.PlantedShareAtK).
+	PlantedShareAtK *float64 `json:"planted_share_at_k"`
+	HardNegs        int      `json:"hard_negatives_reported"`
+	PatientAUC      aucStats `json:"patient_auc"`
+	DoctorAUC       aucStats `json:"doctor_auc"`
 }
 
 // add pools one city's report.
@@ -241,6 +244,7 @@ func (t *qualityTotals) add(r *eval.Report) {
 	t.Recall = ratioOf(t.Found, t.Planted)
 	t.RecallAtK = ratioOf(t.FoundAtK, t.Planted)
 	t.PrecisionAtK = ratioOf(t.TopKMatched, t.TopK)
+	t.PlantedShareAtK = ratioOf(t.TopKMatched+t.Fragments, t.TopK)
 	t.TypologyAccuracy = ratioOf(t.TypologyKnownRight, t.TypologyKnown)
 }
 
@@ -502,6 +506,17 @@ func calledList(called map[string]int) string {
 	return "(called " + strings.Join(parts, ", ") + ")"
 }
 
+// writeConditions prints the pooled outcome of each group of cities (a
+// missing-column condition, a geography) as rows of tw under a header
+// naming the group by label.
+func writeConditions(tw io.Writer, label string, rows []qualityCondition) {
+	fmt.Fprintf(tw, "%s\tcities\tplanted\tfound in top K\trecall in top K\tprecision in top K\tplanted share\tpatient AUC\tdoctor AUC\t\n", label)
+	for _, g := range rows {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t\n", g.Condition, g.Cities, g.Planted, g.FoundAtK, fmtPct(g.RecallAtK),
+			fmtPct(g.PrecisionAtK), fmtPct(g.PlantedShareAtK), fmtAUCStats(g.PatientAUC), fmtAUCStats(g.DoctorAUC))
+	}
+}
+
 // writeText prints the result as readable tables.
 func (res *qualityResult) writeText(w io.Writer) error {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -521,23 +536,16 @@ func (res *qualityResult) writeText(w io.Writer) error {
 	fmt.Fprintf(tw, "unclassified found\t%d\t%s\n", o.UnclassifiedFound, calledList(o.UnclassifiedCalled))
 	fmt.Fprintf(tw, "merged rings in top K\t%d\t\n", o.Merged)
 	fmt.Fprintf(tw, "fragments in top K\t%d\t(unmatched rings at least half of whose members are one planted ring's; %d of rings found whole elsewhere)\n", o.Fragments, o.FragmentsOfFound)
+	fmt.Fprintf(tw, "planted share of top K\t%s\t(%d matching + %d fragments of the top %d: planted fraud, whole or in part)\n", fmtPct(o.PlantedShareAtK), o.TopKMatched, o.Fragments, o.TopK)
 	fmt.Fprintf(tw, "hard negatives reported\t%d\t(groups reported in the top K)\n", o.HardNegs)
 	fmt.Fprintf(tw, "patient AUC\t%s\t(mean over %d cities)\n", fmtAUCStats(o.PatientAUC), o.PatientAUC.Cities)
 	fmt.Fprintf(tw, "doctor AUC\t%s\t(mean over %d cities)\n", fmtAUCStats(o.DoctorAUC), o.DoctorAUC.Cities)
 
 	fmt.Fprintln(tw, "\nRecall per missing-column condition")
-	fmt.Fprintln(tw, "missing columns\tcities\tplanted\tfound in top K\trecall in top K\tprecision in top K\tpatient AUC\tdoctor AUC\t")
-	for _, qc := range res.ByCondition {
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t\n", qc.Condition, qc.Cities, qc.Planted, qc.FoundAtK, fmtPct(qc.RecallAtK),
-			fmtPct(qc.PrecisionAtK), fmtAUCStats(qc.PatientAUC), fmtAUCStats(qc.DoctorAUC))
-	}
+	writeConditions(tw, "missing columns", res.ByCondition)
 	if len(res.ByGeography) > 0 {
 		fmt.Fprintln(tw, "\nRecall per geography")
-		fmt.Fprintln(tw, "geography\tcities\tplanted\tfound in top K\trecall in top K\tprecision in top K\tpatient AUC\tdoctor AUC\t")
-		for _, g := range res.ByGeography {
-			fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%s\t%s\t%s\t%s\t\n", g.Condition, g.Cities, g.Planted, g.FoundAtK, fmtPct(g.RecallAtK),
-				fmtPct(g.PrecisionAtK), fmtAUCStats(g.PatientAUC), fmtAUCStats(g.DoctorAUC))
-		}
+		writeConditions(tw, "geography", res.ByGeography)
 	}
 	if err := tw.Flush(); err != nil {
 		return fmt.Errorf("bench quality: write result: %w", err)

@@ -92,7 +92,7 @@ func TestBenchQualityTables(t *testing.T) {
 	for _, want := range []string{
 		"Detection quality on 2 generated cities (seed 3)",
 		"grammar", "mdtrt_cert_type", "national", "30,000",
-		"ring recall in top K", "precision in top K", "typology accuracy", "unclassified found", "merged rings in top K", "hard negatives reported",
+		"ring recall in top K", "precision in top K", "typology accuracy", "unclassified found", "merged rings in top K", "planted share of top K", "hard negatives reported",
 		"patient AUC", "doctor AUC",
 		"Recall per missing-column condition", "Recall per size band", "Recall per typology",
 		"Recall per camouflage level", "Recall per primitive",
