@@ -142,13 +142,14 @@ const (
 // careOf returns the kind of care of a relation with visits vs (in time
 // order): chronic when most of them are chronic or special outpatient
 // visits (med_type 14), or when at least monthlyShare of the gaps between
-// its visit days are a calendar month apart on the same day of the month
-// (monthlyGaps): a chronic patient's monthly follow-up and refill, which
-// many exports write as ordinary outpatient visits (med_type 11), without
-// a diagnosis to compare it with its own kind. A ring's schedule of swipes
-// every 7, 14 or 21 days is not; one every 30 days is read as monthly (it
-// keeps to the day of the month within monthDayDrift for months at a
-// time), and judged against chronic care's rate like a clientele's.
+// its visit days are a month's refill apart (refillGaps: 26 to 35 days,
+// whatever the day of the month, since a month's supply runs out a few
+// days early or late and the drift adds up): a chronic patient's monthly
+// follow-up and refill, which many exports write as ordinary outpatient
+// visits (med_type 11), without a diagnosis to compare it with its own
+// kind. A ring's schedule of swipes every 7, 14 or 21 days is not; one
+// every 30 days is read as monthly, and judged against chronic care's
+// rate of dear prescriptions like a clientele's: not acquitted.
 //
 // days is scratch for the visit days, kept by the caller from one relation
 // to the next (nil: allocated here).
@@ -174,7 +175,7 @@ func careOf(vt *graph.VisitTable, vs []uint32, monthlyShare float64, days *[]cla
 	}
 	*days = ds
 	slices.Sort(ds)
-	if gaps, monthly := monthlyGaps(slices.Compact(ds)); gaps >= 2 && float64(monthly) >= monthlyShare*float64(gaps) {
+	if gaps, refills := refillGaps(slices.Compact(ds)); gaps >= 2 && float64(refills) >= monthlyShare*float64(gaps) {
 		return careChronic
 	}
 	return careOther

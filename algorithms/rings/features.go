@@ -384,6 +384,19 @@ func (s *state) monthlyShare(c *candidate) float64 {
 	return float64(monthly) / float64(gaps)
 }
 
+// refillGaps returns the gaps between successive days of ds (sorted and
+// distinct) and how many of them are a month's supply apart (monthGapMin
+// to monthGapMax days).
+func refillGaps(ds []claims.Date) (gaps, refills int) {
+	for i := 1; i < len(ds); i++ {
+		gaps++
+		if g := int(ds[i] - ds[i-1]); g >= monthGapMin && g <= monthGapMax {
+			refills++
+		}
+	}
+	return gaps, refills
+}
+
 // monthlyGaps returns the gaps between successive days of ds (sorted and
 // distinct) and how many of them are a calendar month apart on the same
 // day of the month (monthGapMin to monthGapMax days, at most monthDayDrift

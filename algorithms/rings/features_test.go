@@ -173,6 +173,17 @@ func TestCareOf(t *testing.T) {
 			func(int) claims.MedType { return claims.MedOutpatient }, 0.5, careOther},
 		{"monthly, the rhythm not read", []claims.Date{monthly(0), monthly(1), monthly(2), monthly(3)},
 			func(int) claims.MedType { return claims.MedOutpatient }, 0, careOther},
+		// A month's supply runs out a few days early: the day of the
+		// month drifts (the 4th, 31st, 26th, 24th, 22nd, 17th), and no
+		// gap keeps to it within monthDayDrift.
+		{"refills 26 to 28 days apart, drifting", gapDays(claims.DateOf(2025, 1, 4), 27, 26, 27, 28, 26),
+			func(int) claims.MedType { return claims.MedOutpatient }, 0.5, careChronic},
+		{"refills, one gap in two a month", gapDays(claims.DateOf(2025, 1, 4), 30, 12, 29, 50),
+			func(int) claims.MedType { return claims.MedOutpatient }, 0.5, careChronic},
+		{"visits every 40 days", gapDays(claims.DateOf(2025, 1, 4), 40, 40, 40, 40),
+			func(int) claims.MedType { return claims.MedOutpatient }, 0.5, careOther},
+		{"visits 20 to 25 days apart", gapDays(claims.DateOf(2025, 1, 4), 20, 25, 22, 24),
+			func(int) claims.MedType { return claims.MedOutpatient }, 0.5, careOther},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -188,6 +199,15 @@ func TestCareOf(t *testing.T) {
 			}
 		})
 	}
+}
+
+// gapDays returns first and the days after it at the given gaps.
+func gapDays(first claims.Date, gaps ...int) []claims.Date {
+	out := []claims.Date{first}
+	for _, g := range gaps {
+		out = append(out, out[len(out)-1]+claims.Date(g))
+	}
+	return out
 }
 
 // TestRoutine checks when a group's synchrony counts as a site's routine:

@@ -23,7 +23,7 @@ def main(root, out):
         d = json.load(open(f))
         t = json.load(open(os.path.join(root, name, "truth.json")))
         neg = sum(h.get("reported", 0) for h in d["hard_negatives"])
-        auc = " ".join(f"{a['kind']} {a['auc']:.3f}" for a in d["auc"])
+        auc = " ".join(f"{a['kind']} " + ("n/a" if a["auc"] is None else f"{a['auc']:.3f}") for a in d["auc"])
         print(f"{name} dropped={','.join(t.get('dropped', [])) or '-'}: found {d['found_at_k']}/{d['planted']}, "
               f"precision@K {d['precision_at_k']:.2f}, merged {d['merged']}, hard-negative groups {neg}, AUC {auc}")
         for r in d["rings"]:

@@ -61,20 +61,29 @@ func TestServeFullRunProcess(t *testing.T) {
 		// Checks and claims batches are idempotent (a stored batch posted
 		// again is a duplicate): marked so, Go's client sends a request
 		// again when a keep-alive connection closed under it by a retiring
-		// process took none of it (docs/api.md).
-		req, err := http.NewRequest(http.MethodPost, p.url+path, strings.NewReader(body))
-		if err != nil {
-			return 0, "", err
+		// process took none of it, and a request the closing connection
+		// took without answering is sent again here, as docs/api.md asks
+		// of clients. Every such error is answered within sendAgain tries.
+		const sendAgain = 3
+		var err error
+		for range sendAgain {
+			var req *http.Request
+			req, err = http.NewRequest(http.MethodPost, p.url+path, strings.NewReader(body))
+			if err != nil {
+				return 0, "", err
+			}
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Idempotency-Key", fmt.Sprintf("%x", sha256.Sum256([]byte(path+"\n"+body))))
+			var res *http.Response
+			if res, err = client.Do(req); err != nil {
+				time.Sleep(20 * time.Millisecond)
+				continue
+			}
+			b, _ := io.ReadAll(res.Body)
+			res.Body.Close()
+			return res.StatusCode, string(b), nil
 		}
-		req.Header.Set("Content-Type", "application/json")
-		req.Header.Set("Idempotency-Key", fmt.Sprintf("%x", sha256.Sum256([]byte(path+"\n"+body))))
-		res, err := client.Do(req)
-		if err != nil {
-			return 0, "", err
-		}
-		defer res.Body.Close()
-		b, _ := io.ReadAll(res.Body)
-		return res.StatusCode, string(b), nil
+		return 0, "", err
 	}
 
 	var (
