@@ -48,6 +48,7 @@ type features struct {
 	SplitLift        float64 // split_rate over split_rate_peer
 	HomeVisits       float64 // visits of the borrowed doctor at his main workplace
 	DistanceKm       float64 // farthest distance between his main workplace and the borrowing sites
+	PackageShare     float64 // share of the billed amount on items billed to at least half of the people (a group without organised evidence only)
 }
 
 // named returns the features by name, as rings.json writes them: every
@@ -98,6 +99,7 @@ func (f *features) named() map[string]float64 {
 		"split_lift":         f.SplitLift,
 		"home_visits":        f.HomeVisits,
 		"distance_km":        f.DistanceKm,
+		"package_share":      f.PackageShare,
 	} {
 		if v != 0 {
 			m[name] = v

@@ -133,6 +133,8 @@ type Params struct {
 	RoutineMonthlyShare    float64
 	RoutineLocalShare      float64
 	RoutineOnsetShare      float64
+	PackageMinShare        float64
+	OrganisedMinEvidence   float64
 
 	// Member scores.
 	MemberShareHalf float64
@@ -249,6 +251,8 @@ func DefaultParams() Params {
 		RoutineMonthlyShare:    0.5,
 		RoutineLocalShare:      0.5,
 		RoutineOnsetShare:      0.25,
+		PackageMinShare:        0.2,
+		OrganisedMinEvidence:   0.1,
 		MemberShareHalf:        1,
 		TrimShare:              0.4,
 		TrimMaxShare:           0.2,
@@ -380,6 +384,8 @@ func (p *Params) fields() []paramField {
 		fl("routine_monthly_share", "report", &p.RoutineMonthlyShare, "share of a group's successive outpatient visits a calendar month apart on the same day of the month (monthly_share) from which, when the group is billed less than costly_z above its peers and holds no onset or offset cohort of more than routine_onset_share of its people, its synchrony is a site's routine (a chronic follow-up day) and its lockstep evidence is weighed by 1 − monthly_share; likewise the share of a relation's gaps between visit days that are a month's refill apart (26 to 35 days, whatever the day of the month) from which the relation is chronic care in the site tests (careOf: monthly refills written as ordinary visits, judged against chronic care's rate of dear prescriptions); 0 turns both off"),
 		fl("routine_local_share", "report", &p.RoutineLocalShare, "share of a group's people who must live where they come (the district or inferred area of the site of most of their ring visits) for its monthly synchrony to be a site's routine (routine_monthly_share): a follow-up day serves the neighbourhood, and a station holding cards collected from elsewhere swipes them on a calendar too"),
 		fl("routine_onset_share", "report", &p.RoutineOnsetShare, "largest share of a group's people an onset or an offset cohort among them may hold for its monthly synchrony to be a site's routine (routine_monthly_share): a ring begins on a day, a chronic clientele was there before the data and stays after, and a few newcomers who began together do not make a follow-up day a ring (0: any onset or offset cohort rules the routine out)"),
+		fl("package_min_share", "report", &p.PackageMinShare, "share of a group's billed amount on items billed to at least half of its people (package_share) under which, when no piece of organised evidence reaches organised_min_evidence, its score is scaled by package_share / package_min_share: people each billed their own items above their peers (a clientele's own regimens: a coronary patient's ticagrelor, a diabetic's insulin) are a site's patients, and an operation billing its recruits repeats a package; 0 = off"),
+		fl("organised_min_evidence", "report", &p.OrganisedMinEvidence, "strength from which one piece of organised evidence (a generator's signature, lockstep or co-visit synchrony, card collection, an onset or offset cohort, heavy visits, repeat admissions) exempts a group from package_min_share"),
 		fl("trim_share", "member score", &p.TrimShare, "share of a ring's evidence (the mean of a person's ring visits and fund over the ring's median person's) below which a person is left out of a ring of at least twice min_ring_people people: the chance arrivals, stray admissions and one-visit family members that cohorts, widenings and merges bring in hold a fraction of what the recruits do (0 = none left out)"),
 		fl("trim_max_share", "member score", &p.TrimMaxShare, "largest share of a ring's people that trim_share may leave out: where more of them are that light, the ring's people differ in weight by its design (a few heavy organisers, many light recruits) and no one is left out"),
 		fl("core_gap", "member score", &p.CoreGap, "how many times the ring visits and the ring fund of every person below it each person above a clean break in a ring's people must hold for those below to be left out (at least min_ring_people above it, the widest such break, whatever their share): a small ring billed again and again at a busy site takes in the site's ordinary people flagged with it, who hold a fraction of what its recruits do and can outnumber them, so that the median person of trim_share is one of them (0 = off)"),
@@ -445,6 +451,9 @@ func (p *Params) Validate() error {
 	}
 	if p.OnsetWindowDays < 1 || p.OnsetMinVisits < 1 {
 		return fmt.Errorf("rings: parameters onset_window_days = %d, onset_min_visits = %d: must be at least 1", p.OnsetWindowDays, p.OnsetMinVisits)
+	}
+	if p.PackageMinShare > 1 {
+		return fmt.Errorf("rings: parameter package_min_share = %v: must be at most 1", p.PackageMinShare)
 	}
 	if p.MaxRings < 1 {
 		return fmt.Errorf("rings: parameter max_rings = %d: must be at least 1", p.MaxRings)

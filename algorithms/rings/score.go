@@ -3,8 +3,10 @@ package rings
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 
+	"github.com/ringlens/ringlens/graph/claims"
 	"github.com/ringlens/ringlens/graph/findings"
 	"github.com/ringlens/ringlens/graph/vocab"
 )
@@ -34,7 +36,8 @@ func (s *state) score(c *candidate) {
 	f := &c.feat
 	pr := &s.opt.Params
 	rest := 1.0
-	for _, p := range s.evidenceParts(c) {
+	parts := s.evidenceParts(c)
+	for _, p := range parts {
 		rest *= 1 - p.strength
 	}
 	ev := 1 - rest
@@ -50,8 +53,79 @@ func (s *state) score(c *candidate) {
 		money = 1
 	}
 	c.score = c.strength * ev * (0.5 + 0.5*size) * money
+	f.PackageShare = 0
+	if pr.PackageMinShare > 0 && !organised(c, parts, pr.OrganisedMinEvidence) {
+		// Nothing but the group's billing and its sites speak for it:
+		// people each billed their own items are a clientele.
+		f.PackageShare = s.packageShare(c)
+		if f.PackageShare < pr.PackageMinShare {
+			c.score *= f.PackageShare / pr.PackageMinShare
+		}
+	}
 	f.Evidence = ev
 	f.Score = c.score
+}
+
+// organisedSignal reports whether evidence code (evidenceParts) speaks
+// of an operation rather than of what its people are billed: a
+// generator's signature, synchrony, card collection, people beginning or
+// stopping together, heavy visits and repeat admissions.
+func organisedSignal(code string) bool {
+	switch code {
+	case vocab.SignalSignature, vocab.SignalRuleSignature, vocab.SignalLockstep, vocab.SignalLockstepRoutine,
+		vocab.SignalCardShare, vocab.SignalOnset, vocab.SignalOffset, vocab.SignalHeavyVisits, vocab.SignalRepeatAdmissions:
+		return true
+	}
+	return false
+}
+
+// organised reports whether candidate c, with evidence parts, has a piece
+// of organised evidence (organisedSignal) of at least min strength, or was
+// found by its synchrony: co-visit cohorts, crowded slots, a lockstep
+// block, an admission cohort, an onset or offset cohort.
+func organised(c *candidate, parts []evidencePart, min float64) bool {
+	switch {
+	case c.cohort(), c.source == SourceCohorts, c.source == SourceSlots, c.source == SourceLockstep, c.source == SourceAdmitCohort:
+		return true
+	}
+	return slices.ContainsFunc(parts, func(p evidencePart) bool { return organisedSignal(p.code) && p.strength >= min })
+}
+
+// packageShare returns the share of the amount billed on c's visits that
+// goes to items billed to at least half of its people: near 1 for a
+// package billed to recruits, near 0 for people each billed their own
+// regimen. It is 1 for a candidate without people or bills.
+func (s *state) packageShare(c *candidate) float64 {
+	ft := &s.t.Fees
+	amount := make(map[uint32]claims.Money) // by item
+	var uses []uint64                       // item << 32 | person, one per fee line
+	var total claims.Money
+	for _, v := range c.visits {
+		p := s.t.Visits.Person[v]
+		for f := range s.feesOf(v).All() {
+			it, a := ft.Item.At(f), ft.AmountAt(f)
+			amount[it] += a
+			total += a
+			uses = append(uses, uint64(it)<<32|uint64(p))
+		}
+	}
+	if len(c.patients) == 0 || total <= 0 {
+		return 1
+	}
+	slices.Sort(uses)
+	uses = slices.Compact(uses)
+	var shared claims.Money
+	for i := 0; i < len(uses); {
+		j := i
+		for j < len(uses) && uses[j]>>32 == uses[i]>>32 {
+			j++
+		}
+		if 2*(j-i) >= len(c.patients) {
+			shared += amount[uint32(uses[i]>>32)]
+		}
+		i = j
+	}
+	return float64(shared) / float64(total)
 }
 
 // evidencePart is one independent piece of evidence behind a candidate's
