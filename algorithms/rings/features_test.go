@@ -232,6 +232,13 @@ func TestRoutine(t *testing.T) {
 		{"a few left together", func(f *features, _ *Params) { f.OffsetShare = 0.25 }, true},
 		{"a few newcomers, no cohort tolerated", func(f *features, p *Params) { f.OnsetShare, p.RoutineOnsetShare = 0.08, 0 }, false},
 		{"discount off", func(_ *features, p *Params) { p.RoutineMonthlyShare = 0 }, false},
+		// Billed far above peers, but each their own regimen: refills
+		// dearer than acute visits, no package.
+		{"billed far above peers, own regimens", func(f *features, _ *Params) { f.PeerZ, f.PackageShare, f.packaged = 4, 0.05, true }, true},
+		{"billed far above peers, a package", func(f *features, _ *Params) { f.PeerZ, f.PackageShare, f.packaged = 4, 0.9, true }, false},
+		{"billed far above peers, own regimens, package test off", func(f *features, p *Params) {
+			f.PeerZ, f.PackageShare, f.packaged, p.PackageMinShare = 4, 0.05, true, 0
+		}, false},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -48,7 +48,9 @@ type features struct {
 	SplitLift        float64 // split_rate over split_rate_peer
 	HomeVisits       float64 // visits of the borrowed doctor at his main workplace
 	DistanceKm       float64 // farthest distance between his main workplace and the borrowing sites
-	PackageShare     float64 // share of the billed amount on items billed to at least half of the people (a group without organised evidence only)
+	PackageShare     float64 // share of the billed amount on items billed to at least half of the people (a group without organised evidence, or a follow-up day billed above its peers, only)
+
+	packaged bool // PackageShare was computed (score)
 }
 
 // named returns the features by name, as rings.json writes them: every

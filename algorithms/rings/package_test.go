@@ -17,8 +17,8 @@ type bill struct {
 }
 
 // packageCity returns a clinic's tables where each of four people comes
-// three times, billed bills(person) on each visit, and the candidate of
-// all those visits.
+// three times, a fortnight apart (no monthly routine), billed
+// bills(person) on each visit, and the candidate of all those visits.
 func packageCity(t *testing.T, bills func(person int) []bill) (*state, *candidate) {
 	t.Helper()
 	tb := graph.NewTables(0, 0)
@@ -28,7 +28,7 @@ func packageCity(t *testing.T, bills func(person int) []bill) (*state, *candidat
 		p, _ := tb.AddPerson(&claims.Person{PsnNo: fmt.Sprintf("p%d", i), Sex: claims.Female, Birth: claims.DateOf(1950, 1, 1)})
 		for k := range 3 {
 			id := fmt.Sprintf("v%d-%d", i, k)
-			at := claims.DateOf(2025, 1+k, 3).Time() + 9*3600
+			at := (claims.DateOf(2025, 1, 3) + claims.Date(14*k)).Time() + 9*3600
 			var sum claims.Money
 			for _, b := range bills(i) {
 				sum += b.amount

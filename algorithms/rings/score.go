@@ -35,6 +35,12 @@ func squash(x, half float64) float64 {
 func (s *state) score(c *candidate) {
 	f := &c.feat
 	pr := &s.opt.Params
+	f.PackageShare, f.packaged = 0, false
+	if pr.PackageMinShare > 0 && routineShape(f, pr) && math.Max(f.PeerZ, f.ShareZ) >= pr.CostlyZ {
+		// Whether a follow-up day billed above its peers is a routine
+		// depends on what its people are billed (routine).
+		s.setPackage(c)
+	}
 	rest := 1.0
 	parts := s.evidenceParts(c)
 	for _, p := range parts {
@@ -53,11 +59,12 @@ func (s *state) score(c *candidate) {
 		money = 1
 	}
 	c.score = c.strength * ev * (0.5 + 0.5*size) * money
-	f.PackageShare = 0
 	if pr.PackageMinShare > 0 && !organised(c, parts, pr.OrganisedMinEvidence) {
 		// Nothing but the group's billing and its sites speak for it:
 		// people each billed their own items are a clientele.
-		f.PackageShare = s.packageShare(c)
+		if !f.packaged {
+			s.setPackage(c)
+		}
 		if f.PackageShare < pr.PackageMinShare {
 			c.score *= f.PackageShare / pr.PackageMinShare
 		}
@@ -89,6 +96,11 @@ func organised(c *candidate, parts []evidencePart, min float64) bool {
 		return true
 	}
 	return slices.ContainsFunc(parts, func(p evidencePart) bool { return organisedSignal(p.code) && p.strength >= min })
+}
+
+// setPackage sets c's package share (packageShare) in its features.
+func (s *state) setPackage(c *candidate) {
+	c.feat.PackageShare, c.feat.packaged = s.packageShare(c), true
 }
 
 // packageShare returns the share of the amount billed on c's visits that
@@ -228,9 +240,22 @@ func (s *state) evidenceParts(c *candidate) []evidencePart {
 // no onset or offset cohort holding more than routine_onset_share of them (a
 // ring begins on a day; a chronic clientele was there before the data and
 // stays after, whatever few newcomers began together).
+//
+// A group billed costly_z or more above its peers is a routine too when
+// its people are each billed their own items (its package share, set by
+// score, under package_min_share): a follow-up day's chronic patients
+// refill their own regimens, dearer than the acute visits they are
+// compared with where no diagnosis sets them apart; a ring inflating its
+// bills behind a calendar bills a package.
 func routine(f *features, pr *Params) bool {
-	return pr.RoutineMonthlyShare > 0 && f.MonthlyShare >= pr.RoutineMonthlyShare &&
-		math.Max(f.PeerZ, f.ShareZ) < pr.CostlyZ && f.LocalShare >= pr.RoutineLocalShare &&
+	return routineShape(f, pr) &&
+		(math.Max(f.PeerZ, f.ShareZ) < pr.CostlyZ || f.packaged && f.PackageShare < pr.PackageMinShare)
+}
+
+// routineShape reports whether a group with features f keeps a routine's
+// calendar and clientele (routine), whatever it is billed.
+func routineShape(f *features, pr *Params) bool {
+	return pr.RoutineMonthlyShare > 0 && f.MonthlyShare >= pr.RoutineMonthlyShare && f.LocalShare >= pr.RoutineLocalShare &&
 		f.OnsetShare <= pr.RoutineOnsetShare && f.OffsetShare <= pr.RoutineOnsetShare
 }
 
