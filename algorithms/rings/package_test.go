@@ -126,7 +126,8 @@ func TestOrganised(t *testing.T) {
 	}{
 		{"lockstep", part(vocab.SignalLockstep, 0.3), true},
 		{"onset, just at the floor", part(vocab.SignalOnset, 0.1), true},
-		{"card collection below the floor", part(vocab.SignalCardShare, 0.09), false},
+		{"repeat admissions below the floor", part(vocab.SignalRepeatAdmissions, 0.09), false},
+		{"card-based visits of people insured elsewhere", part(vocab.SignalCardShare, 0.9), false},
 		{"billed far above peers", part(vocab.SignalPeerFund, 0.9), false},
 		{"rule hits", part(vocab.SignalRuleHits, 0.5), false},
 		{"nothing", nil, false},

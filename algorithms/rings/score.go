@@ -75,12 +75,14 @@ func (s *state) score(c *candidate) {
 
 // organisedSignal reports whether evidence code (evidenceParts) speaks
 // of an operation rather than of what its people are billed: a
-// generator's signature, synchrony, card collection, people beginning or
-// stopping together, heavy visits and repeat admissions.
+// generator's signature, synchrony, people beginning or stopping
+// together, heavy visits and repeat admissions. Card-based visits of
+// people insured elsewhere are not: migrants and commuters carry their
+// cards, and a station swiping collected cards bills them a package.
 func organisedSignal(code string) bool {
 	switch code {
 	case vocab.SignalSignature, vocab.SignalRuleSignature, vocab.SignalLockstep, vocab.SignalLockstepRoutine,
-		vocab.SignalCardShare, vocab.SignalOnset, vocab.SignalOffset, vocab.SignalHeavyVisits, vocab.SignalRepeatAdmissions:
+		vocab.SignalOnset, vocab.SignalOffset, vocab.SignalHeavyVisits, vocab.SignalRepeatAdmissions:
 		return true
 	}
 	return false
