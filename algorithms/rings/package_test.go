@@ -137,6 +137,13 @@ func TestOrganised(t *testing.T) {
 			t.Errorf("%s: organised %v, want %v", c.name, got, c.want)
 		}
 	}
+	sig := part(vocab.SignalSignature, 1)
+	if !organised(&candidate{source: SourceReturnedBoxes}, sig, 0.1) {
+		t.Error("a returned-boxes signature: not organised")
+	}
+	if organised(&candidate{source: SourceResell}, sig, 0.1) {
+		t.Error("the reselling signature alone: organised (its people are its heaviest fillers, judged by their package)")
+	}
 	for _, src := range []string{SourceCohorts, SourceSlots, SourceLockstep, SourceAdmitCohort, SourceOnset, SourceOffset} {
 		if !organised(&candidate{source: src}, nil, 0.1) {
 			t.Errorf("a group found by %s: not organised", src)

@@ -97,7 +97,16 @@ func organised(c *candidate, parts []evidencePart, min float64) bool {
 	case c.cohort(), c.source == SourceCohorts, c.source == SourceSlots, c.source == SourceLockstep, c.source == SourceAdmitCohort:
 		return true
 	}
-	return slices.ContainsFunc(parts, func(p evidencePart) bool { return organisedSignal(p.code) && p.strength >= min })
+	return slices.ContainsFunc(parts, func(p evidencePart) bool {
+		if p.code == vocab.SignalSignature && c.source == SourceResell {
+			// The reselling signature links pharmacies by boxes sold
+			// again and takes their heaviest fillers as its people:
+			// recruits fill the organiser's drugs, the same ones (the
+			// package), and heavy patients each their own.
+			return false
+		}
+		return organisedSignal(p.code) && p.strength >= min
+	})
 }
 
 // setPackage sets c's package share (packageShare) in its features.
