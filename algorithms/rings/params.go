@@ -201,7 +201,7 @@ func DefaultParams() Params {
 		EpisodeMinVisits:       2,
 		LinkVisitLift:          5,
 		MinDoctorVisits:        2,
-		MemberDoctorShare:      0.01,
+		MemberDoctorShare:      0.02,
 		MemberDoctorVisits:     1,
 		RegisteredMaxDoctors:   30,
 		RingDoctorLift:         3,
