@@ -142,7 +142,7 @@ const (
 // careOf returns the kind of care of a relation with visits vs (in time
 // order): chronic when most of them are chronic or special outpatient
 // visits (med_type 14), or when at least monthlyShare of the gaps between
-// its visit days are a month's refill apart (refillGaps: 26 to 35 days,
+// its visit days are a month's refill apart (monthGaps: 26 to 35 days,
 // whatever the day of the month, since a month's supply runs out a few
 // days early or late and the drift adds up): a chronic patient's monthly
 // follow-up and refill, which many exports write as ordinary outpatient
@@ -175,7 +175,7 @@ func careOf(vt *graph.VisitTable, vs []uint32, monthlyShare float64, days *[]cla
 	}
 	*days = ds
 	slices.Sort(ds)
-	if gaps, refills := refillGaps(slices.Compact(ds)); gaps >= 2 && float64(refills) >= monthlyShare*float64(gaps) {
+	if gaps, refills, _ := monthGaps(slices.Compact(ds)); gaps >= 2 && float64(refills) >= monthlyShare*float64(gaps) {
 		return careChronic
 	}
 	return careOther

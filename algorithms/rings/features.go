@@ -375,7 +375,7 @@ func (s *state) monthlyShare(c *candidate) float64 {
 	days := s.personDays(c, func(v uint32) bool { return vt.MedType[v].Outpatient() && s.live(v) })
 	gaps, monthly := 0, 0
 	for _, ds := range days {
-		g, m := monthlyGaps(slices.Compact(ds))
+		g, _, m := monthGaps(slices.Compact(ds))
 		gaps, monthly = gaps+g, monthly+m
 	}
 	if gaps == 0 {
@@ -384,30 +384,19 @@ func (s *state) monthlyShare(c *candidate) float64 {
 	return float64(monthly) / float64(gaps)
 }
 
-// refillGaps returns the gaps between successive days of ds (sorted and
-// distinct) and how many of them are a month's supply apart (monthGapMin
-// to monthGapMax days).
-func refillGaps(ds []claims.Date) (gaps, refills int) {
-	for i := 1; i < len(ds); i++ {
-		gaps++
-		if g := int(ds[i] - ds[i-1]); g >= monthGapMin && g <= monthGapMax {
-			refills++
-		}
-	}
-	return gaps, refills
-}
-
-// monthlyGaps returns the gaps between successive days of ds (sorted and
-// distinct) and how many of them are a calendar month apart on the same
-// day of the month (monthGapMin to monthGapMax days, at most monthDayDrift
-// days of the month apart).
-func monthlyGaps(ds []claims.Date) (gaps, monthly int) {
+// monthGaps returns the gaps between successive days of ds (sorted and
+// distinct), how many of them are a month's supply apart (refills:
+// monthGapMin to monthGapMax days, whatever the day of the month) and how
+// many of those are a calendar month apart on the same day of the month
+// (monthly: at most monthDayDrift days of the month apart).
+func monthGaps(ds []claims.Date) (gaps, refills, monthly int) {
 	for i := 1; i < len(ds); i++ {
 		gaps++
 		g := int(ds[i] - ds[i-1])
 		if g < monthGapMin || g > monthGapMax {
 			continue
 		}
+		refills++
 		_, _, a := ds[i-1].Civil()
 		_, _, b := ds[i].Civil()
 		d := a - b
@@ -418,7 +407,7 @@ func monthlyGaps(ds []claims.Date) (gaps, monthly int) {
 			monthly++
 		}
 	}
-	return gaps, monthly
+	return gaps, refills, monthly
 }
 
 // localShare returns the share of c's patients who live where they come

@@ -225,9 +225,9 @@ func (s *state) findings(cands []*candidate) (*findings.Findings, *individual) {
 		s.fillMembers(&f.Rings[ri], c, f.Entities)
 	}
 	if inRegion != nil {
-		// The rows are no longer a node's each (Options.Region: a batch
-		// detection only, never a Live).
-		// A reported ring's members stay, of whatever region.
+		// A reported ring's members stay, of whatever region. The rows
+		// are no longer a node's each: Options.Region is for a batch
+		// detection only, never a Live.
 		f.Entities, scope.Entities = f.Entities.Keep(func(i int) bool { return inRegion[i] || ringOf[i] >= 0 })
 	}
 	f.DataQuality = make([]findings.DataQualityFinding, 0, len(s.rr.DataQuality))

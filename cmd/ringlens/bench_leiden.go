@@ -495,14 +495,15 @@ func printLeidenBench(w io.Writer, r *leidenBench) error {
 	row("CPU seconds, median", func(s *leidenSide) string { return fmt.Sprintf("%.3f", leidenMedian(s.Runs, leidenCPU)) })
 	row("wall seconds, min", func(s *leidenSide) string { return fmt.Sprintf("%.3f", leidenMin(s.Runs, leidenWall)) })
 	row("wall seconds, median", func(s *leidenSide) string { return fmt.Sprintf("%.3f", leidenMedian(s.Runs, leidenWall)) })
-	row("edges/s per core (wall)", func(s *leidenSide) string {
-		return fmt.Sprintf("%.3gM", float64(s.Edges)/leidenMedian(s.Runs, leidenWall)/float64(max(s.Workers, 1))/1e6)
-	})
+	// perCore is a side's rate per thread over its median wall time, in
+	// millions of edges, each counted the given number of times.
+	perCore := func(s *leidenSide, times float64) string {
+		return fmt.Sprintf("%.3gM", times*float64(s.Edges)/leidenMedian(s.Runs, leidenWall)/float64(max(s.Workers, 1))/1e6)
+	}
+	row("edges/s per core (wall)", func(s *leidenSide) string { return perCore(s, 1) })
 	// GVE-Leiden's papers count an undirected edge once each way (the
 	// entries of the symmetric matrix): the same rate, doubled.
-	row("edge entries/s per core (wall)", func(s *leidenSide) string {
-		return fmt.Sprintf("%.3gM", 2*float64(s.Edges)/leidenMedian(s.Runs, leidenWall)/float64(max(s.Workers, 1))/1e6)
-	})
+	row("edge entries/s per core (wall)", func(s *leidenSide) string { return perCore(s, 2) })
 	row("edges per CPU second", func(s *leidenSide) string {
 		return fmt.Sprintf("%.3gM", float64(s.Edges)/leidenMedian(s.Runs, leidenCPU)/1e6)
 	})
